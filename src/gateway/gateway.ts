@@ -128,12 +128,19 @@ export async function buildGateway(config: Config, databaseUrl: string, options:
     if (principal === undefined) throw new AppError('UNAUTHENTICATED', 'Send an API key in the X-Api-Key header');
     return { [PRINCIPAL_HEADER]: signPrincipal(principal) };
   };
-  const forward = (service: string) => async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const extra = forwardHeaders(req);
+  const forward = (service: string, open: boolean) => async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    // A public route (a storefront's signed webhook) is called by no one the gateway knows: the service checks it alone.
+    const extra = open ? {} : forwardHeaders(req);
+    // The body as the caller sent it (the forwarded routes keep its bytes, below): a storefront signs those bytes, and a
+    // body parsed and written again here could differ from them, or fail to be written (JSON nested too deep: a 500).
+    // An empty one is none (reply-from would write the empty Buffer as JSON).
+    const sent = !Buffer.isBuffer(req.body) ? {}
+      : req.body.length === 0 ? { body: null } : { body: req.body, contentType: req.headers['content-type'] ?? 'application/octet-stream' };
     await reply.from(`${service}${req.url}`, {
+      ...sent,
       rewriteRequestHeaders: (_req, headers) => {
-        // The caller's key stays at the gateway; the service trusts the signed principal instead.
-        const { 'x-api-key': _key, authorization: _auth, ...rest } = headers;
+        // The caller's key stays at the gateway; the service trusts the signed principal instead (never one the caller sent).
+        const { 'x-api-key': _key, authorization: _auth, [PRINCIPAL_HEADER]: _principal, ...rest } = headers;
         return { ...rest, ...extra, 'x-request-id': req.id };
       },
       onError: (r, { error }) => {
@@ -147,24 +154,36 @@ export async function buildGateway(config: Config, databaseUrl: string, options:
   };
 
   const routed = new Set<string>();
-  for (const doc of docs) {
-    for (const [path, operations] of Object.entries(doc.paths)) {
-      if (!path.startsWith('/api/v1/') || isOwn(path)) continue;
-      for (const method of METHODS) {
-        if (operations[method] === undefined) continue;
-        const url = path.replace(/\{([^}]+)\}/g, ':$1');
-        const key = `${method} ${url}`;
-        if (routed.has(key)) throw new Error(`two services declare ${method.toUpperCase()} ${path}`);
-        routed.add(key);
-        // Any authenticated caller passes here; the owning service checks the role against its route. Its rate class
-        // (heavy) comes from the service's document.
-        const rateClass = (operations[method] as Readonly<Record<string, unknown>>)[RATE_CLASS_EXTENSION];
-        http.route({
-          method: method.toUpperCase(), url, config: { roles: ROLES, forwarded: true, ...(isRateClass(rateClass) ? { rateClass } : {}) }, schema: { hide: true }, handler: forward(doc.url),
-        });
+  // The services' routes, in a scope of their own: a body is not parsed here but kept as the bytes sent (whatever its
+  // type: CSV, X12 and JSON alike) and forwarded as such; the service parses, validates and refuses it.
+  await http.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => {
+      done(null, body);
+    });
+    for (const doc of docs) {
+      for (const [path, operations] of Object.entries(doc.paths)) {
+        if (!path.startsWith('/api/v1/') || isOwn(path)) continue;
+        for (const method of METHODS) {
+          const operation = operations[method] as Readonly<Record<string, unknown>> | undefined;
+          if (operation === undefined) continue;
+          const url = path.replace(/\{([^}]+)\}/g, ':$1');
+          const key = `${method} ${url}`;
+          if (routed.has(key)) throw new Error(`two services declare ${method.toUpperCase()} ${path}`);
+          routed.add(key);
+          // Any authenticated caller passes here; the owning service checks the role against its route. Its rate class
+          // (heavy) comes from the service's document, and so does a public route (no security: it authenticates its
+          // caller itself, as the storefront webhook's signature).
+          const rateClass = operation[RATE_CLASS_EXTENSION];
+          const open = Array.isArray(operation.security) && operation.security.length === 0;
+          scope.route({
+            method: method.toUpperCase(), url, schema: { hide: true }, handler: forward(doc.url, open),
+            config: { roles: ROLES, forwarded: true, ...(open ? { public: true } : {}), ...(isRateClass(rateClass) ? { rateClass } : {}) },
+          });
+        }
       }
     }
-  }
+  });
 
   // A site named by its code (grants, audit filters) is kept by id: asked of location-master through the routes above.
   const resolveSite = async (ref: string): Promise<string | undefined> => apiKeys.withInternalKey('site lookup', 'admin', async (key) => {

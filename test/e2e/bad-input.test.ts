@@ -84,6 +84,48 @@ describe('bad input changes nothing', () => {
     expect(await fingerprint()).toEqual(before);
   });
 
+  it('JSON nested deeper than 64 levels is a 400 before anything reads it, not a stack overflow (500); nothing written, no Idempotency-Key kept (found by the black-box hunt)', async () => {
+    // A body whose schema takes any object (an ERP document) passed validation, and the Idempotency-Key's fingerprint
+    // (JSON.stringify) overflowed the stack on it: 500 INTERNAL, with or without an ERP configured.
+    const keys = async (): Promise<number> => (await t.app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM platform.idempotency_keys'))[0]!.n;
+    const before = await fingerprint();
+    const keysBefore = await keys();
+    const nested = (levels: number): string => `${'{"a":'.repeat(levels - 1)}[]${'}'.repeat(levels - 1)}`;
+    const tooDeep = { field: '/', message: 'must not nest deeper than 64 levels' };
+    for (const [url, payload] of [
+      ['/api/v1/integrations/erp/inbound/items', `{"items":[],"note":${nested(100_000)}}`],
+      ['/api/v1/orders', `{"externalId":"DEEP-1","shipTo":${nested(100_000)}}`],
+      ['/api/v1/sites', `{"code":"DEEP","name":"Deep","z":${nested(64)}}`],
+      ['/graphql', `{"query":"{ __typename }","variables":{"v":${nested(100_000)}}}`],
+    ] as const) {
+      const res = await t.app.http.inject({
+        method: 'POST', url, payload, headers: { 'x-api-key': t.keys.admin, 'content-type': 'application/json', 'idempotency-key': `deep ${url}` },
+      });
+      const body = JSON.parse(res.body) as { code?: string; errors?: unknown[] };
+      expect([res.statusCode, body.code, body.errors], url).toEqual([400, 'VALIDATION_FAILED', [tooDeep]]);
+    }
+    // 64 levels are read (the whole body, 65 with its own object, is refused above): the schema answers, naming the field.
+    const atLimit = await t.request('POST', '/api/v1/sites', { body: JSON.parse(`{"code":"DEEP","name":"Deep","z":${nested(63)}}`) });
+    expect([atLimit.status, atLimit.body.errors], JSON.stringify(atLimit.body)).toEqual([400, [{ field: '/z', message: expect.any(String) }]]);
+    expect(await keys()).toBe(keysBefore);
+    expect(await fingerprint()).toEqual(before);
+  });
+
+  it('a JSON object naming a member twice is a 400 naming it, not the last value taken silently; nothing written (found by the black-box hunt)', async () => {
+    const before = await fingerprint();
+    for (const [url, payload, field] of [
+      ['/api/v1/sites', '{"code":"DUP1","name":"Twice","code":"DUP2"}', '/code'],
+      ['/api/v1/orders', '{"externalId":"DUP-1","siteId":"X","lines":[{"sku":"A","quantity":1,"quantity":-1}]}', '/lines/0/quantity'],
+      ['/api/v1/integrations/webhook-subscriptions', '{"url":"https://example.com/a","url":"https://example.com/b"}', '/url'],
+      ['/graphql', '{"query":"{ __typename }","query":"mutation { planWave(siteId: SITE) { __typename } }"}', '/query'],
+    ] as const) {
+      const res = await t.app.http.inject({ method: 'POST', url, payload, headers: { 'x-api-key': t.keys.admin, 'content-type': 'application/json' } });
+      const body = JSON.parse(res.body) as { code?: string; errors?: unknown[] };
+      expect([res.statusCode, body.code, body.errors], url).toEqual([400, 'VALIDATION_FAILED', [{ field, message: 'is named twice in its object' }]]);
+    }
+    expect(await fingerprint()).toEqual(before);
+  });
+
   it('blank (whitespace-only) strings are refused like empty ones: 400 naming the field, nothing written', async () => {
     const site = await t.post('/api/v1/sites', { code: 'BLANK', name: 'Blank strings' });
     expect(site.status).toBe(201);

@@ -68,6 +68,46 @@ describe('GraphQL authentication', () => {
     }
   });
 
+  it('refuses a query that is JSON (a syntax tree mercurius would take as it is) with 400 VALIDATION_FAILED, never running it (found by the black-box hunt)', async () => {
+    // mercurius reads a query that does not parse as GraphQL as a JSON syntax tree: a tree the parser never makes (an
+    // operation without a selection set) broke validation with a TypeError, answered 500, and a well-formed one ran.
+    const field = (name: string, args: string, selections: string): string => `{"kind":"Field","name":{"kind":"Name","value":"${name}"},"arguments":[${args}],`
+      + `"selectionSet":{"kind":"SelectionSet","selections":[${selections}]}}`;
+    const typename = '{"kind":"Field","name":{"kind":"Name","value":"__typename"}}';
+    const cancel = field('cancelWave', '{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"StringValue","value":"wav_nope"}}', typename);
+    for (const query of [
+      '{"kind":"Document"}', '{"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query"}]}', '5', 'null', '[]',
+      `{"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","selectionSet":{"kind":"SelectionSet","selections":[${cancel}]}}]}`,
+    ]) {
+      const res = await post({ query }, { 'x-api-key': t.keys.manager });
+      const body = res.json<{ data?: unknown; errors?: { extensions?: { code?: string } }[]; code?: string }>();
+      expect([res.statusCode, body.data ?? null, body.errors?.[0]?.extensions?.code ?? body.code], `${query}: ${res.body.slice(0, 300)}`).toEqual([400, null, 'VALIDATION_FAILED']);
+    }
+  });
+
+  it('refuses a subscription sent with POST (it runs over the websocket): 400 VALIDATION_FAILED, not a 200 with an uncoded error (found by the black-box hunt)', async () => {
+    const subscription = `subscription { orderProgress(orderId: "${orderIds[0]}") { type } }`;
+    for (const payload of [{ query: subscription }, { query: `query Q { __typename } ${subscription.replace('subscription', 'subscription S')}`, operationName: 'S' }]) {
+      const res = await post(payload, { 'x-api-key': t.keys.viewer });
+      const body = res.json<{ code?: string; errors?: { field: string }[] }>();
+      expect([res.statusCode, body.code, body.errors?.[0]?.field], res.body.slice(0, 300)).toEqual([400, 'VALIDATION_FAILED', '/query']);
+    }
+    // The query of such a document still runs when it is the one named.
+    const query = await post({ query: `query Q { __typename } subscription S { orderProgress(orderId: "${orderIds[0]}") { type } }`, operationName: 'Q' }, { 'x-api-key': t.keys.viewer });
+    expect([query.statusCode, query.json().data]).toEqual([200, { __typename: 'Query' }]);
+  });
+
+  it('refuses a blank or empty Idempotency-Key as REST does (400 VALIDATION_FAILED), running no mutation (found by the black-box hunt)', async () => {
+    // "   " became the key "   :m" of each mutation (REST refuses a blank key), and "" no key at all.
+    const before = (await t.get(`/api/v1/orders/${orderIds[2]}`)).body.status as string;
+    for (const key of ['', '   ']) {
+      const res = await post({ query: `mutation { m: cancelOrder(id: "${orderIds[2]}", reason: "blank key") { __typename } }` }, { 'x-api-key': t.keys.manager, 'idempotency-key': key });
+      const body = res.json<{ code?: string; errors?: unknown[] }>();
+      expect([res.statusCode, body.code, body.errors], JSON.stringify(key)).toEqual([400, 'VALIDATION_FAILED', [{ field: '/headers/idempotency-key', message: 'must not be blank' }]]);
+    }
+    expect((await t.get(`/api/v1/orders/${orderIds[2]}`)).body.status).toBe(before);
+  });
+
   it('refuses variables of the wrong type with a code every time, the compiled (jit) document too (found by the black-box hunt)', async () => {
     // The first answer came from graphql's validation (400 VALIDATION_FAILED); the document, compiled after one use,
     // answered the same mistake 200 with an error that had no code.

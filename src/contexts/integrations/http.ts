@@ -7,6 +7,7 @@ import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { CURSOR_SHAPES, cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import { CAN } from '../../platform/http/roles.ts';
 import { Cursor, DateTime, Enum, EXAMPLES, IdParam, Limit, Nullable, Page, SiteRef } from '../../platform/http/schemas.ts';
+import { refuseJsonBody } from '../../platform/http/validation.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { ediRoutes } from './edi/http.ts';
@@ -118,7 +119,8 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
       (req as unknown as { rawBody: string }).rawBody = raw;
       if (raw === '') return done(null, undefined);
       try {
-        done(null, JSON.parse(raw) as unknown);
+        const value = JSON.parse(raw) as unknown;
+        done(refuseJsonBody(raw, value) ?? null, value);
       } catch (e) {
         done(Object.assign(new Error(`the body is not JSON: ${(e as Error).message}`), { statusCode: 400 }), undefined);
       }

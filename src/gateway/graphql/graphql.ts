@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { GraphQLError } from 'graphql';
+import { getOperationAST, GraphQLError, OperationTypeNode, parse, type DocumentNode } from 'graphql';
 import mercurius, { type MercuriusContext, type MercuriusOptions } from 'mercurius';
 import type { EventEnvelope } from '../../platform/bus/envelope.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -12,6 +12,46 @@ import { requestSizeLimit } from './limits.ts';
 import { loaders, resolvers, type GraphqlContext } from './resolvers.ts';
 import { forwardedHeaders, hasCredential, restClient } from './rest.ts';
 import { schema } from './schema.ts';
+
+/**
+ * A POST /graphql body whose query this endpoint does not serve, refused before mercurius reads it (400
+ * VALIDATION_FAILED): JSON (mercurius takes a query that does not parse as GraphQL for a syntax tree in JSON, and one the
+ * parser never makes broke validation with a 500; no GraphQL document is JSON, so no document is refused for it), and a
+ * subscription (it runs over the websocket; over POST graphql ran it as a query, answering 200 with an uncoded error).
+ */
+function refuseUnservedDocument(body: unknown): void {
+  const requests = Array.isArray(body) ? body : [body];
+  for (const r of requests) {
+    const query = typeof r === 'object' && r !== null ? (r as { query?: unknown; operationName?: unknown }).query : undefined;
+    if (typeof query !== 'string') continue;
+    let json = true;
+    try {
+      JSON.parse(query);
+    } catch {
+      json = false;
+    }
+    if (json) {
+      throw new AppError('VALIDATION_FAILED', 'The query must be a GraphQL document (text such as "{ orders { nodes { id } } }"), not JSON', {
+        errors: [{ field: '/query', message: 'must be a GraphQL document' }],
+      });
+    }
+    // Only a document naming a subscription is parsed here (mercurius parses it again; these are refused anyway).
+    if (!query.includes('subscription')) continue;
+    let document: DocumentNode;
+    try {
+      document = parse(query);
+    } catch {
+      continue; // mercurius refuses it as any document that does not parse
+    }
+    const name = (r as { operationName?: unknown }).operationName;
+    const operation = getOperationAST(document, typeof name === 'string' ? name : undefined);
+    if (operation?.operation === OperationTypeNode.SUBSCRIPTION) {
+      throw new AppError('VALIDATION_FAILED', 'A subscription runs over the websocket of GET /graphql (graphql-transport-ws), not POST', {
+        errors: [{ field: '/query', message: 'is a subscription: subscribe over the websocket' }],
+      });
+    }
+  }
+}
 
 /** Where subscriptions hear committed events: calls the listener with each batch; returns the unsubscribe. */
 export type EventFeed = (listener: (events: readonly EventEnvelope[]) => void) => () => void;
@@ -84,7 +124,7 @@ export async function registerGraphql(app: HttpApp, options: GraphqlOptions): Pr
       // The HTTP pipeline's refusals (no credential, a role, a rate limit, a GET that is no websocket) are problem+json
       // as on every route; only mercurius's own errors (a query that does not parse or validate) are GraphQL answers.
       errorHandler: async (error, request, reply) => {
-        if (!error.code.startsWith('MER_ERR_')) {
+        if (typeof error.code !== 'string' || !error.code.startsWith('MER_ERR_')) {
           await sendProblem(error, request, reply);
           return;
         }
@@ -107,6 +147,14 @@ export async function registerGraphql(app: HttpApp, options: GraphqlOptions): Pr
             throw new AppError('VALIDATION_FAILED', 'GET /graphql serves subscriptions over a websocket only; send queries and mutations with POST', {
               errors: [{ field: '/method', message: 'use POST' }],
             });
+          }
+          if (request.method === 'POST') {
+            // A blank key derived blank keys for the mutations (REST refuses one), an empty one none at all: refused as REST does.
+            const key = request.headers['idempotency-key'];
+            if (typeof key === 'string' && key.trim() === '') {
+              throw new AppError('VALIDATION_FAILED', 'Idempotency-Key must not be blank', { errors: [{ field: '/headers/idempotency-key', message: 'must not be blank' }] });
+            }
+            refuseUnservedDocument(request.body);
           }
         },
       },

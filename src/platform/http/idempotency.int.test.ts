@@ -62,6 +62,9 @@ describe('Idempotency-Key', () => {
     const count = await locations();
     const blank = await t.post(`/api/v1/sites/${site.body.id}/locations`, { code: 'ORD-2', type: 'PICK_FACE', x: 1, y: 3 }, 'admin', { 'idempotency-key': '   ' });
     expect([blank.status, blank.body.code, blank.body.errors]).toEqual([400, 'VALIDATION_FAILED', [{ field: '/headers/idempotency-key', message: 'must not be blank' }]]);
+    // An empty key is blank too, not absent: the command ran unprotected, the client believing it could retry it (found by the black-box hunt).
+    const empty = await t.post(`/api/v1/sites/${site.body.id}/locations`, { code: 'ORD-3', type: 'PICK_FACE', x: 1, y: 4 }, 'admin', { 'idempotency-key': '' });
+    expect([empty.status, empty.body.code, empty.body.errors]).toEqual([400, 'VALIDATION_FAILED', [{ field: '/headers/idempotency-key', message: 'must not be blank' }]]);
     expect(await locations()).toBe(count);
   });
 

@@ -23,13 +23,14 @@ export class IdempotencyKeys {
     const header = request.headers['idempotency-key'];
     const key = Array.isArray(header) ? header[0] : header;
     const statusOf = (result: T): number => (typeof status === 'number' ? status : status(result));
-    if (key === undefined || key === '') {
+    if (key === undefined) {
       const result = await fn();
       reply.status(statusOf(result));
       return result;
     }
     if (key.length > 200) throw new AppError('VALIDATION_FAILED', 'Idempotency-Key must be at most 200 characters', { errors: [{ field: '/headers/idempotency-key', message: 'is too long' }] });
-    // White space alone names nothing: every client that sends it would share one key.
+    // White space alone (or nothing: an empty header) names nothing: every client that sends it would share one key, and
+    // a command sent with an empty key ran unprotected while its client believed it could retry it.
     if (key.trim() === '') throw new AppError('VALIDATION_FAILED', 'Idempotency-Key must not be blank', { errors: [{ field: '/headers/idempotency-key', message: 'must not be blank' }] });
     const principal = request.principal?.id ?? 'anonymous';
     const route = `${request.method} ${request.routeOptions.url ?? request.url}`;

@@ -13,7 +13,7 @@ import { createLogger, type LogFormat } from '../telemetry/logger.ts';
 import { actingWorkerHook, authHook, heldTaskGuard, siteGuard, type ApiKeys, type Authenticator, type SiteLookups } from './auth.ts';
 import { AppError } from '../errors.ts';
 import { sendProblem, toProblem } from './problem.ts';
-import { cachedSerializers, partValidators, wellFormedUnicodeHook } from './validation.ts';
+import { cachedSerializers, partValidators, refuseJsonBody, wellFormedUnicodeHook } from './validation.ts';
 import { describeRoute, PROBLEM_COMPONENT, TAGS } from './openapi.ts';
 import { PRINCIPAL_HEADER } from './forwarded-principal.ts';
 import { RATE_CLASS_EXTENSION, type RateLimiter } from './rate-limit.ts';
@@ -198,7 +198,10 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
       done(null, undefined);
       return;
     }
-    void parseJson(request, text, done);
+    void parseJson(request, text, (error, value) => {
+      if (error !== null) done(error);
+      else done(refuseJsonBody(text, value) ?? null, value);
+    });
   });
 
   await app.register(swagger, {

@@ -157,14 +157,97 @@ export function cachedSerializers(): BuildSerializer {
   };
 }
 
+/**
+ * How deeply a JSON body may nest objects and arrays. No request of the API comes near it (an order with its lines
+ * and ship-to is 3 levels; a storefront's or an ERP's document some 5); past it a body is refused before anything reads
+ * it: code that walks or writes a value again (the Idempotency-Key's fingerprint, an ERP document's checks) recurses,
+ * and a body of 100,000 levels overflowed its stack (a 500) where the schema's own check never looks that deep.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** VALIDATION_FAILED when `value` (a parsed JSON body) nests objects and arrays deeper than {@link MAX_JSON_DEPTH}. */
+export function jsonTooDeep(value: unknown): AppError | undefined {
+  const stack: [unknown, number][] = [[value, 1]];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const [v, depth] = next;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > MAX_JSON_DEPTH) {
+      return new AppError('VALIDATION_FAILED', `The JSON body nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels`, {
+        errors: [{ field: '/', message: `must not nest deeper than ${MAX_JSON_DEPTH} levels` }],
+      });
+    }
+    for (const member of Object.values(v)) if (typeof member === 'object' && member !== null) stack.push([member, depth + 1]);
+  }
+  return undefined;
+}
+
+/**
+ * The JSON pointer of the first member an object of `text` names twice (`{"quantity": 1, "quantity": -1}`), or
+ * undefined. JSON.parse keeps the last one silently, so such a body was taken with a value the sender may not have
+ * meant (and another parser, a proxy's or a log reader's, may keep the first). `text` is JSON that parsed; names are
+ * compared as parsed (`"a"` and `"\u0061"` are one name).
+ */
+export function duplicateKey(text: string): string | undefined {
+  // One entry per open container: an object's names so far and the member being read, or an array's index.
+  const open: { names: Set<string> | null; member: string }[] = [];
+  let expectName = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      let j = i + 1;
+      let escaped = false;
+      while (j < text.length && text.charCodeAt(j) !== 0x22) {
+        if (text.charCodeAt(j) === 0x5c) {
+          escaped = true;
+          j += 1;
+        }
+        j += 1;
+      }
+      const top = open[open.length - 1];
+      if (expectName && top?.names != null) {
+        const raw = text.slice(i + 1, j);
+        const name = escaped ? JSON.parse(`"${raw}"`) as string : raw;
+        top.member = name;
+        if (top.names.has(name)) return open.map((o) => `/${o.member.replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
+        top.names.add(name);
+        expectName = false;
+      }
+      i = j;
+    } else if (c === 0x7b) {
+      open.push({ names: new Set(), member: '' });
+      expectName = true;
+    } else if (c === 0x5b) {
+      open.push({ names: null, member: '0' });
+    } else if (c === 0x7d || c === 0x5d) {
+      open.pop();
+    } else if (c === 0x2c) {
+      const top = open[open.length - 1];
+      if (top?.names === null) top.member = String(Number(top.member) + 1);
+      else expectName = true;
+    }
+  }
+  return undefined;
+}
+
+/** VALIDATION_FAILED for a parsed JSON body that nests too deep ({@link jsonTooDeep}) or names a member twice ({@link duplicateKey}). */
+export function refuseJsonBody(text: string, value: unknown): AppError | undefined {
+  const deep = jsonTooDeep(value);
+  if (deep !== undefined) return deep;
+  const twice = duplicateKey(text);
+  return twice === undefined ? undefined : new AppError('VALIDATION_FAILED', `The JSON body names ${twice} twice: an object names each member once`, {
+    errors: [{ field: twice, message: 'is named twice in its object' }],
+  });
+}
+
 /** A surrogate code point alone: with the `u` flag a well-formed pair is one astral code point, so only a lone one matches. */
 const LONE_SURROGATE = /\p{Cs}/u;
 
 /** The first string in `value` (a parsed body, query or params) that is no well-formed Unicode: its JSON pointer. */
 function malformedString(value: unknown, pointer: string, depth = 0): string | undefined {
   if (typeof value === 'string') return LONE_SURROGATE.test(value) ? pointer : undefined;
-  // Bodies deeper than this are refused by their schemas anyway; the walk stays bounded whatever is sent.
-  if (depth > 64 || typeof value !== 'object' || value === null) return undefined;
+  // Bodies deeper than this are refused when parsed (jsonTooDeep); the walk stays bounded whatever is sent.
+  // Bytes (the split gateway forwards bodies unparsed) are the service's to read.
+  if (depth > MAX_JSON_DEPTH || typeof value !== 'object' || value === null || value instanceof Uint8Array) return undefined;
   for (const [key, member] of Object.entries(value)) {
     const found = malformedString(member, `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`, depth + 1);
     if (found !== undefined) return found;

@@ -24,6 +24,13 @@ describe('ERP inbound documents', () => {
     expect(itemsAsCsv('{', 'json').errors[0]!.message).toMatch(/^not JSON/);
   });
 
+  it('refuses a document nested past any real one\'s depth as a row error, not a stack overflow (found by the black-box hunt)', () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    for (const [kind, read] of [['items', (t: string) => itemsAsCsv(t, 'json').errors], ['asns', (t: string) => readAsns(t, 'json').errors]] as const) {
+      expect(read(`{"${kind}":[],"note":${deep}}`), kind).toEqual([{ row: 0, field: '', message: 'nests objects and arrays deeper than 64 levels' }]);
+    }
+  });
+
   it('reads ASNs from CSV rows grouped by number, and refuses rows that disagree or lack fields', () => {
     const csv = ['asnNumber,siteId,supplier,expectedOn,sku,quantity,lot', 'PO-1,DEMO,Acme,2026-12-24,A,10,', 'PO-1,DEMO,Acme,2026-12-24,B,5,L1', 'PO-2,DEMO,Beta,,A,0,', 'PO-1,DEMO,Other,2026-12-24,C,1,'].join('\n');
     const r = readAsns(csv, 'csv');

@@ -1,5 +1,6 @@
 import { IMPORT_COLUMNS } from '../imports/columns.ts';
 import { readCsv } from '../imports/csv.ts';
+import { jsonTooDeep, MAX_JSON_DEPTH } from '../../../platform/http/validation.ts';
 import type { RowError } from '../ports/port.ts';
 
 /**
@@ -52,6 +53,8 @@ function jsonArray(text: string, key: string): { items: unknown[] } | { error: R
     return { error: { row: 0, field: '', message: `not JSON: ${(e as Error).message}` } };
   }
   if (!isRecord(doc) || !Array.isArray(doc[key])) return { error: { row: 0, field: `/${key}`, message: `the document must be an object with an array "${key}"` } };
+  // The checks below walk the document: one nested past any real document's depth is refused before they run.
+  if (jsonTooDeep(doc) !== undefined) return { error: { row: 0, field: '', message: `nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels` } };
   const nul = nulAt(doc, '');
   if (nul !== undefined) {
     const index = /^\/[^/]+\/([0-9]+)/.exec(nul)?.[1];
