@@ -112,6 +112,10 @@ describe.runIf(browserTestsRun)('the handheld: putaway, count, replenish and ret
     }
     const { context, page } = await phone();
     await signIn(page, 'op-damaged');
+    // Nothing to return to stock yet: said for that work, pointing at the others (it said "No work right now").
+    await page.getByRole('radio', { name: 'Return to stock' }).check();
+    await page.getByRole('button', { name: 'Next task' }).click();
+    await page.getByRole('status').filter({ hasText: 'No return to stock work right now: choose other work above, or ask again later' }).waitFor();
     await page.getByRole('radio', { name: 'Putaway' }).check();
     await page.getByRole('button', { name: 'Next task' }).click();
     await page.getByRole('heading', { name: 'Take them to a QUARANTINE location and scan it' }).waitFor();
