@@ -76,6 +76,8 @@ export interface BuildOptions {
   readonly configureHttp?: (http: HttpApp) => void;
   /** Where the logs go (default stdout): the one-shot commands log to stderr, their stdout is their report (JSON for `--json`). */
   readonly logTo?: NodeJS.WritableStream;
+  /** Called as soon as a generated admin key is stored, before the rest is built: `paklog start` shows it if stopped before its banner. */
+  readonly onAdminKeyGenerated?: (key: string) => void;
 }
 
 export interface PakLogApp {
@@ -380,6 +382,7 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
   ]);
   await warnIfAutovacuumOff(db, log);
   const generatedAdminKey = await apiKeys.ensureAdmin(config.adminApiKey);
+  if (generatedAdminKey !== undefined) options.onAdminKeyGenerated?.(generatedAdminKey);
   const identity = new Identity(db, ids, clock, config.identity);
   await identity.ensureJwtSecret(config.identity.jwtSecret);
   const oidc = config.identity.oidc === undefined ? undefined : new OidcVerifier(config.identity.oidc);

@@ -84,6 +84,25 @@ async function traced(cfg: Config): Promise<void> {
 
 const keyLine = (key: string): string => `  Admin API key (shown once, keep it safe): ${key}`;
 
+/**
+ * A first start stopped (Ctrl-C, a SIGTERM) after it generated and stored the admin key but before its banner: the key
+ * is printed as it exits, or nobody ever holds it (the next start prints none; the seed it began finishes then).
+ * Answers the function that takes the handlers off again, once the start's own (main.ts) take over.
+ */
+function keyOnInterrupt(key: string): () => void {
+  const handlers = (['SIGINT', 'SIGTERM'] as const).map((signal) => {
+    const handler = (): void => {
+      console.log(`\nPakLog was stopped before it was ready; the next start finishes what it began.\n${keyLine(key)}\n`);
+      process.exit(EXIT.failed);
+    };
+    process.once(signal, handler);
+    return { signal, handler };
+  });
+  return () => {
+    for (const { signal, handler } of handlers) process.off(signal, handler);
+  };
+}
+
 /** Runs `fn` against a migrated database without listening, then shuts everything down. */
 // The server modules load lazily so the optimisation commands start fast.
 // `leaveEvents`: this process runs no outbox relay; the command's events stay in the outbox for the running PakLog's
@@ -147,6 +166,7 @@ program.command('start').description('Start all contexts (embedded PostgreSQL un
   await traced(cfg);
   let seeded = false;
   let generated: string | undefined;
+  let keepKey = (): void => {};
   let running: Running;
   try {
     running = await startServer(cfg, async (app) => {
@@ -156,12 +176,20 @@ program.command('start').description('Start all contexts (embedded PostgreSQL un
         await seedDemo(app);
         seeded = true;
       }
+    }, {
+      onAdminKeyGenerated: (key) => {
+        generated = key;
+        keepKey = keyOnInterrupt(key);
+      },
     });
   } catch (e) {
+    keepKey();
     // The key is stored by now: a start that fails later must still show it, or nobody ever holds it.
     if (generated !== undefined) console.log(keyLine(generated));
     return failClearly(e);
   }
+  // The banner below shows the key; a signal from now on is the running server's to handle (a clean stop).
+  keepKey();
   const { uiBuilt } = await import('./platform/http/ui-routes.ts');
   const built = await uiBuilt();
   const lines = [

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { buildApp, type PakLogApp } from './app.ts';
+import { buildApp, type BuildOptions, type PakLogApp } from './app.ts';
 import type { Config } from './platform/config/config.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from './platform/db/embedded.ts';
 import { warmInject, type HttpApp } from './platform/http/server.ts';
@@ -48,7 +48,7 @@ export async function checkPortFree(host: string, port: number | undefined, vari
 }
 
 /** Starts the whole system and listens; stops the embedded database cleanly on SIGINT/SIGTERM. */
-export async function startServer(config: Config, onReady?: (app: PakLogApp) => Promise<void>): Promise<Running> {
+export async function startServer(config: Config, onReady?: (app: PakLogApp) => Promise<void>, options: Pick<BuildOptions, 'onAdminKeyGenerated'> = {}): Promise<Running> {
   await checkPortFree(config.host, config.port);
   // Split-mode services leave the public gRPC API to the gateway, which routes its calls to them.
   const grpcPort = config.contexts === 'all' ? config.grpcPort : undefined;
@@ -56,7 +56,7 @@ export async function startServer(config: Config, onReady?: (app: PakLogApp) => 
   const { url: dbUrl, embedded } = await openDatabase(config, 'refuse');
   let app: PakLogApp;
   try {
-    app = await buildApp(config, dbUrl);
+    app = await buildApp(config, dbUrl, options);
   } catch (e) {
     await embedded?.stop();
     throw e;

@@ -1,6 +1,9 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../support/test-database.ts';
-import { cleanEnv, freePort, startPakLog, type StartedPakLog } from '../support/paklog-process.ts';
+import { cleanEnv, freePort, repoRoot, startNodeFlags, startPakLog, type StartedPakLog } from '../support/paklog-process.ts';
 
 /** What a newcomer sees on the first start: the admin key in the final banner, not buried under request logs. */
 let db: { url: string; drop: () => Promise<void> };
@@ -70,5 +73,36 @@ describe('the first start', () => {
     } finally {
       await pretty.stop();
     }
+  }, 120_000);
+});
+
+describe('a first start stopped before its banner', () => {
+  it('prints the admin key it generated as it stops, or nobody would ever hold it (the next start prints none)', async () => {
+    const fresh = await createTestDatabase();
+    const child = spawn(process.execPath, [...startNodeFlags(), resolve(repoRoot, 'bin/paklog.js'), 'start'], {
+      cwd: repoRoot, env: cleanEnv({ DATABASE_URL: fresh.url, PORT: String(await freePort()) }), stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => { out += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => { out += c.toString(); });
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    const client = new pg.Client({ connectionString: fresh.url });
+    await client.connect();
+    try {
+      // The key is stored (the migrations ran) and the demo is being seeded: a newcomer's Ctrl-C on a slow first start.
+      await expect.poll(async () => {
+        const rows = await client.query<{ n: string }>(`SELECT count(*) AS n FROM platform.api_keys WHERE bootstrap`).catch(() => ({ rows: [{ n: '0' }] }));
+        return Number(rows.rows[0]?.n ?? 0);
+      }, { timeout: 90_000, interval: 20 }).toBe(1);
+      expect(out).not.toContain('PakLog is ready');
+      child.kill('SIGINT');
+      expect(await exited).toBe(1);
+    } finally {
+      await client.end();
+      child.kill('SIGKILL');
+      await fresh.drop();
+    }
+    expect(out).not.toContain('PakLog is ready');
+    expect(out).toMatch(/PakLog was stopped before it was ready; the next start finishes what it began\.\n {2}Admin API key \(shown once, keep it safe\): pk_\S+\n/);
   }, 120_000);
 });

@@ -77,7 +77,8 @@ describe.runIf(browserTestsRun)('the web console: a new order', () => {
     // Found again by PakLog's own id (the first column), as a new user pastes it: it was searched as a client id, and missed.
     const id = ((await ordersNamed('PHONE-1'))[0] as { id: string }).id;
     await page.getByLabel('Client order id').fill(id);
-    await page.locator('caption').filter({ hasText: /^1 orders$/ }).waitFor();
+    // One order is said in the singular ("1 orders" before).
+    await page.locator('caption').filter({ hasText: /^1 order$/ }).waitFor();
     expect(await page.locator('tbody tr').first().textContent()).toContain('PHONE-1');
   });
 

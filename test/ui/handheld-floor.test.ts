@@ -100,6 +100,33 @@ describe.runIf(browserTestsRun)('the handheld: putaway, count, replenish and ret
     expect((await t.getAll<Movement>(`/api/v1/inventory/ledger?siteId=${siteId}&sku=${sku}&type=PUTAWAY`)).some((m) => m.locationId === blocked.id)).toBe(false);
   });
 
+  it('damaged units at the dock with no suggestion are taken to a QUARANTINE location, not "any storage location" (which PakLog refuses)', async () => {
+    const sku = skus[1]!;
+    const receipt = await t.post('/api/v1/inventory/inbound-receipts', { siteId: 'DEMO', sku, quantity: 1, status: 'DAMAGED', locationCode: 'DEMO-RCV-01' });
+    expect(receipt.status, JSON.stringify(receipt.body)).toBe(201);
+    // The demo has no QUARANTINE location: nothing to suggest.
+    expect(receipt.body.putaway).toMatchObject({ stockStatus: 'DAMAGED', suggestedLocationId: null });
+    await until('putaway task', () => tasksOf('PUTAWAY'), (ts) => ts.some((x) => x.reference === receipt.body.putaway.id && x.status === 'QUEUED'));
+    for (const ahead of (await tasksOf('PUTAWAY')).filter((x) => x.status === 'QUEUED' && x.reference !== receipt.body.putaway.id)) {
+      expect((await t.post(`/api/v1/inventory/putaways/${ahead.reference}/cancel`, { reason: 'out of the way of the handheld test' })).status).toBe(200);
+    }
+    const { context, page } = await phone();
+    await signIn(page, 'op-damaged');
+    // Nothing to return to stock yet: said for that work, pointing at the others (it said "No work right now").
+    await page.getByRole('radio', { name: 'Return to stock' }).check();
+    await page.getByRole('button', { name: 'Next task' }).click();
+    await page.getByRole('status').filter({ hasText: 'No return to stock work right now: choose other work above, or ask again later' }).waitFor();
+    await page.getByRole('radio', { name: 'Putaway' }).check();
+    await page.getByRole('button', { name: 'Next task' }).click();
+    await page.getByRole('heading', { name: 'Take them to a QUARANTINE location and scan it' }).waitFor();
+    expect(await page.locator('.rf-card').textContent()).toMatch(/^a QUARANTINE location/);
+    // One unit: no "Fewer than 1" hint at the quantity.
+    await scan(page, 'DEMO-QC-99');
+    await page.getByLabel('Quantity').waitFor();
+    expect(await page.getByText(/^Fewer than/).count()).toBe(0);
+    await context.close();
+  });
+
   it('a counter counts blind: the location scanned (a wrong one refused on the spot), the units entered, the variance in the ledger', async () => {
     const sku = skus[1]!;
     const balance = (await t.getAll<Balance>(`/api/v1/inventory/balances?siteId=${siteId}&sku=${sku}`))

@@ -320,7 +320,7 @@ describe.runIf(browserTestsRun)('the handheld UI', () => {
     expect(rejected.map((e) => e.data)).toEqual([expect.objectContaining({ reason: 'WRONG_ZONE' })]);
     // The same operator asking again is not handed the task they just declined.
     await page.getByRole('button', { name: 'Next task' }).click();
-    await page.getByRole('status').filter({ hasText: 'No work right now' }).or(page.getByRole('heading', { name: 'Scan your tote' })).waitFor();
+    await page.getByRole('status').filter({ hasText: 'No pick work right now' }).or(page.getByRole('heading', { name: 'Scan your tote' })).waitFor();
     expect((await pickTaskOf(list.id)).status).toBe('QUEUED');
 
     // Another operator claims it: the first scan (the tote) starts it, and from then on it is paused or failed, not rejected.

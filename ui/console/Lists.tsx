@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api, apiAll, ApiError, newKey, qs, type Page } from '../lib/api.ts';
 import { useData, useLiveVersion, usePaged, type Paged } from '../lib/hooks.ts';
+import { counted } from '../lib/words.ts';
 import { when, type Ctx } from './ctx.ts';
 import { NewOrder } from './NewOrder.tsx';
 
@@ -30,7 +31,7 @@ const PAGE = 200;
 export function shown(list: Paged<unknown>, noun: string): string {
   if (list.items === undefined) return list.error === undefined ? 'Loading…' : `No ${noun} read`;
   const n = list.items.length;
-  return list.more ? `Showing the first ${n} ${noun}: there are more (Load more below)` : `${n} ${noun}`;
+  return list.more ? `Showing the first ${n} ${noun}: there are more (Load more below)` : counted(n, noun);
 }
 
 /** Under a cut list: the way to the rest of it. */

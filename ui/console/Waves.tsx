@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, apiAll, ApiError, newKey, qs } from '../lib/api.ts';
 import { useData, useLiveVersion } from '../lib/hooks.ts';
+import { counted } from '../lib/words.ts';
 import { when, type Ctx } from './ctx.ts';
 import { Status } from './Lists.tsx';
 
@@ -23,7 +24,7 @@ const why = (o: { priority: number }, pool: PoolOrder | undefined, carrier: stri
 function waitingCaption(items: readonly { waveId: string | null }[]): string {
   const waiting = items.filter((o) => o.waveId === null).length;
   const planned = items.length - waiting;
-  return `Waiting to be waved (${waiting} orders)${planned === 0 ? '' : `; ${planned} more listed are in a planned wave until it is released or cancelled`}`;
+  return `Waiting to be waved (${counted(waiting, 'orders')})${planned === 0 ? '' : `; ${planned} more listed ${planned === 1 ? 'is' : 'are'} in a planned wave until it is released or cancelled`}`;
 }
 
 export function Waves({ ctx }: { ctx: Ctx }) {
@@ -127,7 +128,7 @@ export function Waves({ ctx }: { ctx: Ctx }) {
       {planned.map((w) => (
         <section key={w.id} className="panel" aria-labelledby={`plan-${w.id}`}>
           <h2 id={`plan-${w.id}`}>Planned wave {w.id}</h2>
-          <p>{w.orderCount} orders for {w.carrier}. They go together because they ship with the same carrier; they were taken by priority, then age.</p>
+          <p>{counted(w.orderCount, 'orders')} for {w.carrier}. They go together because they ship with the same carrier; they were taken by priority, then age.</p>
           <table>
             <caption>Orders in pick order</caption>
             <thead><tr><th scope="col">#</th><th scope="col">Order</th><th scope="col">Why here</th><th scope="col">Lines</th></tr></thead>
@@ -167,7 +168,7 @@ export function Waves({ ctx }: { ctx: Ctx }) {
               return (
                 <tr key={s.id} data-wave={s.id}>
                   <td className="mono">{s.id}</td><td>{s.carrier}</td><td><Status value={s.status} /></td>
-                  <td>{d === undefined ? `${s.orderCount} orders` : (
+                  <td>{d === undefined ? counted(s.orderCount, 'orders') : (
                     <span className="progress">
                       <progress max={Math.max(1, active.length)} value={picked} aria-label={`Orders picked in wave ${s.id}`} />
                       {' '}{picked}/{active.length} orders picked

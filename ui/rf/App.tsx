@@ -221,7 +221,9 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
     try {
       const t = await api<Task | undefined>('POST', '/tasks/next', { body: { workerId: shift.workerId, siteId: shift.site, types: [work] }, idempotencyKey: newKey() });
       if (t === undefined) {
-        setInfo('No work right now');
+        // Said for the work chosen: other work (packing after the picks) may be waiting under another choice.
+        const chosen = WORKS.find(([w]) => w === work)?.[1].toLowerCase() ?? 'such';
+        setInfo(`No ${chosen} work right now: choose other work above, or ask again later`);
         return;
       }
       await take(t);

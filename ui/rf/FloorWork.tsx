@@ -141,7 +141,10 @@ export function PutawayFlow(props: FloorProps) {
       props.inform(`Put away ${qty} × ${p.sku} at ${scanned}: ${answer.open} left to put away`);
     }
   };
-  const where = codes.suggested ?? 'any storage location';
+  // Held, quarantined or damaged units go to a QUARANTINE location only (inventory's putawayTargetTypes): with no
+  // suggestion, "any storage location" sent the operator to shelves PakLog then refused one scan after another.
+  const good = p.stockStatus === 'AVAILABLE';
+  const where = codes.suggested ?? (good ? 'any storage location' : 'a QUARANTINE location');
   return (
     <>
       <section aria-labelledby="putaway-h">
@@ -151,13 +154,13 @@ export function PutawayFlow(props: FloorProps) {
           <div className="rf-sku">{p.sku}{p.lot === null ? '' : ` · lot ${p.lot}`}</div>
           <div className="rf-qty">{p.open} to put away{codes.from === '' ? '' : ` from ${codes.from}`}</div>
         </div>
-        <h1 id="putaway-h">{scanned === undefined ? (codes.suggested === null ? 'Put the units away and scan the location' : `Take them to ${codes.suggested} and scan the location`) : `Put away at ${scanned}`}</h1>
+        <h1 id="putaway-h">{scanned === undefined ? (codes.suggested === null ? (good ? 'Put the units away and scan the location' : 'Take them to a QUARANTINE location and scan it') : `Take them to ${codes.suggested} and scan the location`) : `Put away at ${scanned}`}</h1>
         {scanned === undefined ? <ScanInput key={`${p.id}-${p.open}`} onScan={onScan} /> : (
           <form onSubmit={(e) => { e.preventDefault(); void confirm(); }} className="stack">
             <label className="field">Quantity
               <input name="quantity" type="number" inputMode="numeric" min={1} max={p.open} value={qty} autoFocus
                 onFocus={(e) => e.currentTarget.select()} onChange={(e) => setQty(Number(e.target.value))} />
-              <small>Fewer than {p.open} leaves the rest to put away elsewhere</small>
+              {p.open > 1 ? <small>Fewer than {p.open} leaves the rest to put away elsewhere</small> : null}
             </label>
             <button type="submit" className="big primary" disabled={props.busy}>Confirm putaway</button>
             <button type="button" className="big secondary" disabled={props.busy} onClick={() => setScanned(undefined)}>Scan another location</button>
