@@ -94,7 +94,7 @@ export async function inventoryControlRoutes(
     schema: {
       operationId: 'releaseHold', tags, summary: 'Release held stock back to AVAILABLE (RELEASE movements)',
       description: 'Give exactly one of locationId and locationCode, and the status the units are held in. At a pickable location they rejoin ATP '
-        + 'at once and backordered lines are retried. More than is held there is 409 INSUFFICIENT_STOCK. HOLD units an open quality inspection '
+        + 'at once and backordered lines are retried. More than is held there is 409 INSUFFICIENT_STOCK; so is a release reaching into the HOLD units of an LPN reported lost there (not on the shelf: its find releases them). HOLD units an open quality inspection '
         + 'holds there are kept back for its disposition (ADR 0031), and so are QUARANTINE units an RMA received there and still awaits inspection for '
         + '(ADR 0026 addendum): a release reaching into them is 409 HELD_BY_INSPECTION naming the inspection or the RMA.',
       body: Type.Object({

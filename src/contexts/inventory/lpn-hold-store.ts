@@ -41,6 +41,15 @@ export async function markReleased(
   );
 }
 
+/** Per LPN lost at these units' location (status HELD), its HOLD units there: on the books, not on the shelf. */
+export async function lostHoldsOn(db: Executor, key: { siteId: string; ownerId: string; sku: string; locationId: string; lot: string }): Promise<{ lpnId: string; held: number }[]> {
+  return db.query<{ lpnId: string; held: number }>(
+    `SELECT lpn_id AS "lpnId", sum(held)::int AS held FROM inventory.lpn_holds
+     WHERE site_id = $1 AND owner_id = $2 AND sku = $3 AND location_id = $4 AND lot = $5 AND status = 'HELD' AND held > 0
+     GROUP BY lpn_id ORDER BY lpn_id`,
+    [key.siteId, key.ownerId, key.sku, key.locationId, key.lot]);
+}
+
 /** HOLD units of LPNs lost at these units' location (status HELD): on the books there, not on the shelf. */
 export async function lostHeldOn(db: Executor, key: { siteId: string; ownerId: string; sku: string; locationId: string; lot: string }): Promise<number> {
   const rows = await db.query<{ n: number }>(

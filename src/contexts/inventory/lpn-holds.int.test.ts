@@ -84,6 +84,31 @@ describe('lost and found LPNs in inventory', () => {
   });
 });
 
+describe('a hand release where an LPN was lost', () => {
+  it('keeps back the lost LPN\'s HOLD units (not on the shelf): 409 INSUFFICIENT_STOCK naming it, nothing changed; units held by hand release (found by the stock hunt)', async () => {
+    const sku = await newProduct(t);
+    const bin = await newLocation(t, site);
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: site.id, sku, locationId: bin.id, quantity: 10 })).status).toBe(201);
+    const lpnId = unique('lpn_');
+    const lost: LpnLost = {
+      lpnId, siteId: site.id, code: lpnId, at: new Date().toISOString(), reason: 'gone', locationId: bin.id,
+      lpns: [{ lpnId, code: lpnId, previousStatus: 'CLOSED' }], lines: [{ lpnId, sku, lot: null, owner: null, orderId: null, quantity: 4 }],
+    };
+    expect(await t.app.bus.deliver('inventory', envelope(PhysicalTrackingEvents.lpnLost, 'physical-tracking', lpnId, lost))).toBe('handled');
+    expect((await t.post('/api/v1/inventory/holds', { siteId: site.id, sku, locationId: bin.id, quantity: 2, status: 'HOLD', reason: 'dented' }, 'manager')).status).toBe(201);
+    await t.settle();
+    const release = (quantity: number) => t.post('/api/v1/inventory/hold-releases', { siteId: site.id, sku, locationId: bin.id, quantity, fromStatus: 'HOLD', reason: 'fine after all' }, 'manager');
+    const refused = await release(3);
+    expect([refused.status, refused.body.code]).toEqual([409, 'INSUFFICIENT_STOCK']);
+    expect(refused.body.detail).toContain(`lost LPN ${lpnId}`);
+    expect(await atp(sku)).toBe(4);
+    expect((await release(2)).status).toBe(201);
+    expect(await atp(sku)).toBe(6);
+    const s = await summaryOf(t, site.id, sku);
+    expect([s.onHand, s.ledgerOnHand]).toEqual([10, 10]);
+  });
+});
+
 describe('a lost LPN whose units are not all there', () => {
   it('holds what is there and says the rest: inventory.lpn-hold.placed with the shortfall, LPN_HOLD_INCOMPLETE in the queue (acknowledge)', async () => {
     const sku = await newProduct(t);

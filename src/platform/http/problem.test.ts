@@ -18,6 +18,12 @@ describe('toProblem', () => {
     expect(toProblem(Object.assign(new Error('invalid byte sequence'), { code: '22021' }), 't4')).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
   });
 
+  it('says the 32-bit limit for a quantity the store cannot hold (22003: units added past 2,147,483,647)', () => {
+    const p = toProblem(Object.assign(new Error('integer out of range'), { code: '22003' }), 't7');
+    expect(p).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+    expect(p.detail).toMatch(/past 2,147,483,647; nothing was changed/);
+  });
+
   it('answers 409 CONFLICT for a write the store refused (class 23: a unique key two racing requests both took), not 500', () => {
     const raced = Object.assign(new Error('duplicate key value violates unique constraint "lpns_site_code_key"'), { code: '23505', constraint: 'lpns_site_code_key' });
     expect(toProblem(raced, 't5')).toMatchObject({ status: 409, code: 'CONFLICT' });

@@ -69,10 +69,15 @@ export function toProblem(error: unknown, traceId: string): Problem {
   // PostgreSQL class 22 (data exception: NUL in text, a date or number it cannot store, a malformed value) means the
   // request carried a value the schema let through but the database refuses; the transaction rolled back.
   const sqlState = (error as { code?: unknown }).code;
+  // 22003 (numeric_value_out_of_range) is mostly units added to a quantity past what the store's 32-bit columns hold
+  // (a balance, a SKU's stock, a line): the detail says the limit, so the client knows to split the stock, not to retry.
   if (typeof sqlState === 'string' && /^22[0-9A-Z]{3}$/.test(sqlState)) {
     return {
       type: 'https://paklog.dev/problems/validation-failed', title: PLATFORM_ERRORS.VALIDATION_FAILED.title, status: 400,
-      detail: 'A value in the request cannot be stored (out of range, malformed, or containing a NUL character)', code: 'VALIDATION_FAILED', traceId,
+      detail: sqlState === '22003'
+        ? 'A number is out of range: the request would take a quantity (a balance at a location, a SKU\'s stock, a total) past 2,147,483,647; nothing was changed'
+        : 'A value in the request cannot be stored (out of range, malformed, or containing a NUL character)',
+      code: 'VALIDATION_FAILED', traceId,
     };
   }
   // PostgreSQL class 23 (integrity constraint: a unique key, a foreign key or a CHECK) means the store refused the write:

@@ -37,5 +37,14 @@ describe('release a hold', () => {
     spec.given(held).when(release({ quantity: 2 })).then((d) => expect(d.movements.map((m) => m.deltaOnHand)).toEqual([-2, 2]));
     spec.given({ ...held, balance: { on_hand: 2 } }).when(release({ quantity: 1 })).thenRejects('HELD_BY_INSPECTION', { message: /0 may be released/ });
   });
+
+  it('keeps back a lost LPN\'s HOLD units (not on the shelf; its find releases them): INSUFFICIENT_STOCK naming the LPN (found by the stock hunt)', () => {
+    const lost = { ...given, lostLpnHolds: [{ lpnId: 'lpn_1', held: 3 }] };
+    spec.given(lost).when(release({ quantity: 3 })).thenRejects('INSUFFICIENT_STOCK', { message: /lost LPN lpn_1.*at most 2 may be released/, fields: ['/quantity'] });
+    spec.given(lost).when(release({ quantity: 2 })).then((d) => expect(d.movements.map((m) => m.deltaOnHand)).toEqual([-2, 2]));
+    // With an inspection's units as well, only the units of neither are free.
+    spec.given({ ...lost, inspectionHolds: [{ inspectionId: 'qin_1', held: 1 }] }).when(release({ quantity: 2 }))
+      .thenRejects('HELD_BY_INSPECTION', { message: /qin_1.*1 may be released/ });
+  });
 });
 

@@ -23,6 +23,11 @@ export interface ReleaseState {
    * units awaiting its inspection (ADR 0026 addendum). Their disposition releases or scraps them, not this.
    */
   readonly inspectionHolds?: readonly { readonly inspectionId: string; readonly held: number }[] | undefined;
+  /**
+   * HOLD units there of LPNs reported lost (status HELD): on the books, not on the shelf. Released by hand they would
+   * be AVAILABLE units nobody can pick; the LPN's find releases them where it is found (0 when absent).
+   */
+  readonly lostLpnHolds?: readonly { readonly lpnId: string; readonly held: number }[] | undefined;
 }
 
 export type ReleaseDecision = StatusChange & { readonly events: readonly PublishedEvent[] };
@@ -34,6 +39,7 @@ export type ReleaseRejection = 'VALIDATION_FAILED' | 'UNKNOWN_SKU' | 'UNKNOWN_LO
  * at once (and backordered lines are retried); elsewhere they stay on hand, unpromised, like any stock there. Held units
  * have no identity, so the units open quality inspections hold there are kept back (ADR 0031 addendum): a release that
  * would reach into them is HELD_BY_INSPECTION naming the inspections, whose disposition decides what becomes of them.
+ * A lost LPN's HOLD units are not on the shelf: a release reaching into them is INSUFFICIENT_STOCK naming the LPNs.
  */
 export const decideRelease: Decide<ReleaseState, ReleaseCommand, ReleaseDecision, ReleaseRejection> = (state, input) => {
   if (!Number.isInteger(input.quantity) || input.quantity <= 0) {
@@ -50,11 +56,20 @@ export const decideRelease: Decide<ReleaseState, ReleaseCommand, ReleaseDecision
     return reject('INSUFFICIENT_STOCK', `Fewer than ${q} units of ${sku} on ${fromStatus} at ${location.code}`,
       [{ field: '/quantity', message: `more than the ${fromStatus} on-hand there` }]);
   }
+  const lost = state.lostLpnHolds ?? [];
+  const away = lost.reduce((n, h) => n + h.held, 0);
+  if (away > 0 && state.balance.on_hand - away < q) {
+    return reject('INSUFFICIENT_STOCK', `${Math.min(away, state.balance.on_hand)} of the ${state.balance.on_hand} ${fromStatus} units of ${sku} at ${location.code} `
+      + `are lost LPN ${lost.map((h) => h.lpnId).join(', ')}'s (not on the shelf: its find releases them): `
+      + `at most ${Math.max(0, state.balance.on_hand - away)} may be released here`,
+    [{ field: '/quantity', message: `more than the ${fromStatus} units on the shelf there` }]);
+  }
+  const onShelf = state.balance.on_hand - away;
   const inspected = state.inspectionHolds ?? [];
   const kept = inspected.reduce((n, h) => n + h.held, 0);
-  if (kept > 0 && state.balance.on_hand - q < kept) {
+  if (kept > 0 && onShelf - q < kept) {
     const ids = inspected.map((h) => h.inspectionId);
-    const free = Math.max(0, state.balance.on_hand - kept);
+    const free = Math.max(0, onShelf - kept);
     return reject('HELD_BY_INSPECTION', `${kept} of the ${state.balance.on_hand} ${fromStatus} units of ${sku} at ${location.code} are held by inspection `
       + `${ids.join(', ')}: ${free} may be released here; give the inspection's disposition for the rest`,
     ids.map((id) => ({ field: '/quantity', message: `inspection ${id} holds ${inspected.find((h) => h.inspectionId === id)?.held ?? 0} of these units` })));

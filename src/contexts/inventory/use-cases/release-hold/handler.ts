@@ -5,6 +5,7 @@ import type { PlatformDeps } from '../../../../platform/module.ts';
 import { toLotKey } from '../../domain/stock.ts';
 import { learnLocation, NOT_LEARNED } from '../../pickability.ts';
 import * as holds from '../../quality-hold-store.ts';
+import * as lpnHolds from '../../lpn-hold-store.ts';
 import * as rmas from '../../rma-store.ts';
 import type * as store from '../../store.ts';
 import { lookUp, record, type StockApis } from '../ledger-writes.ts';
@@ -41,12 +42,14 @@ export function releaseHoldHandler(deps: PlatformDeps, apis: StockApis, policy: 
       const learned = location === undefined ? NOT_LEARNED : await learnLocation(tx, location);
       let balance: store.BalanceRow | undefined;
       let inspectionHolds: { inspectionId: string; held: number }[] = [];
+      let lostLpnHolds: { lpnId: string; held: number }[] = [];
       if (location !== undefined) {
         const from = { siteId: input.siteId, ownerId: input.ownerId, sku: input.sku, locationId: location.id, lot: toLotKey(input.lot), status: input.fromStatus };
         balance = await lockStatusBalances(tx, from, { ...from, status: 'AVAILABLE' });
         // Read with the balances locked: a quality hold placed there commits its row with the balance it changed.
         if (input.fromStatus === QUALITY_HOLD_STATUS) {
           inspectionHolds = (await holds.openQualityHoldsOn(tx, from)).map((h) => ({ inspectionId: h.inspection_id, held: h.held }));
+          lostLpnHolds = await lpnHolds.lostHoldsOn(tx, from);
         }
         // Returned units waiting in QUARANTINE for their RMA's inspection are the inspection's to dispose of: released
         // by hand, the inspection would find fewer than it awaits and the RMA could never be inspected nor closed.
@@ -54,7 +57,7 @@ export function releaseHoldHandler(deps: PlatformDeps, apis: StockApis, policy: 
           inspectionHolds = (await rmas.awaitingInspectionOn(tx, from)).map((r) => ({ inspectionId: r.rma_id, held: r.awaiting }));
         }
       }
-      const decision = decideRelease({ product, location, pickable: learned.pickable, balance, inspectionHolds }, { ...input, movementId }, deps.clock.now());
+      const decision = decideRelease({ product, location, pickable: learned.pickable, balance, inspectionHolds, lostLpnHolds }, { ...input, movementId }, deps.clock.now());
       if (!decision.ok) return decision;
       const result = await writeStatusChange(tx, movementId, decision.value);
       const withdrawn = dock === undefined ? [] : await withdrawReleased(tx, deps, held, result.from.onHand - result.from.reserved, {
