@@ -495,7 +495,8 @@ program.command('export <kind>')
 
 program.command('simulate')
   .description('A simulated day through the real APIs (discrete-event, simulated clock): arrivals, pickers, packers, breaks; '
-    + 'writes a report (Markdown, SVG charts, JSON). In-process on the configured database by default; --url drives a running PakLog')
+    + 'writes a report (Markdown, SVG charts, JSON). In-process on the configured database by default (no DATABASE_URL: the '
+    + 'embedded one, where the simulated site and its orders stay beside the demo data; use a scratch DATABASE_URL); --url drives a running PakLog')
   .option('--lines <n>', 'order lines of the day', '2000')
   .option('--seed <n>', 'random seed (same seed, same day)', '1')
   .option('--day <YYYY-MM-DD>', 'the simulated day (UTC); in-process, PakLog\'s clock runs through it', new Date().toISOString().slice(0, 10))

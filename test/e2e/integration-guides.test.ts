@@ -33,12 +33,19 @@ const work = mkdtempSync(join(tmpdir(), 'paklog-guides-'));
 let t: TestApp;
 let base = '';
 
-/** Runs a documented block in bash (commands as written; `npx paklog` lines are the CLI's, left out) and answers stdout. */
-function run(script: string, role: 'integration' | 'manager' = 'integration', vars: Record<string, string> = {}): Promise<string> {
+/** This checkout's `paklog` command, as `npx paklog` runs it in an installation. */
+const paklogBin = resolve(import.meta.dirname, '../../bin/paklog.js');
+
+/**
+ * Runs a documented block in bash (commands as written; `npx paklog` lines are the CLI's, left out unless `cli`, when
+ * they run this checkout's `paklog`) and answers stdout.
+ */
+function run(script: string, role: 'integration' | 'manager' = 'integration', vars: Record<string, string> = {}, cli = false): Promise<string> {
   // The guides' fixed address (http://localhost:8080) is this test's server.
-  const body = script.split('\n').filter((l) => !l.startsWith('npx paklog')).join('\n').replaceAll('http://localhost:8080', base);
+  const body = script.split('\n').filter((l) => cli || !l.startsWith('npx paklog')).join('\n').replaceAll('http://localhost:8080', base);
+  const npx = cli ? `npx() { [ "$1" = paklog ] || return 127; shift; ${JSON.stringify(process.execPath)} ${JSON.stringify(paklogBin)} "$@"; }\n` : '';
   return new Promise((done, fail) => {
-    execFile('bash', ['-c', `set -euo pipefail\n${body}`], {
+    execFile('bash', ['-c', `set -euo pipefail\n${npx}${body}`], {
       cwd: work, timeout: 60_000, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', PAKLOG: `${base}/api/v1`, KEY: t.keys[role], HOME: work, ...vars },
     }, (err, out, errOut) => (err === null ? done(out) : fail(new Error(`${err.message}\n${out}\n${errOut}`))));
   });
@@ -176,5 +183,16 @@ describe('integration guides', () => {
     expect(json(await run(block('edi-x12.md', 'sh', 'edi/partners')))).toMatchObject({ isaId: 'ACMEFOODS' });
     const received = json(await run(block('edi-x12.md', 'sh', 'cat > order.x12')));
     expect(received).toMatchObject({ status: 'ACCEPTED', transactionSets: [{ status: 'ACCEPTED', depositorOrderNumber: 'ACME-PO-1001', errors: [] }] });
+  });
+
+  it('csv.md: the export block runs as written, `npx paklog` lines included, in the README\'s shell on a port other than 8080', async () => {
+    // The README's walkthrough shell: PAKLOG as `npm start` prints it (the server's root URL, here not on 8080) and KEY.
+    expect(base).not.toContain(':8080');
+    await run(block('csv.md', 'sh', 'npx paklog export products'), 'manager', { PAKLOG: base }, true);
+    const file = (name: string) => readFileSync(join(work, name), 'utf8').trim().split('\n');
+    expect(file('products.csv').join('\n')).toContain('MUG-CERAMIC');
+    for (const name of ['locations.csv', 'stock.csv', 'counts.csv', 'snapshot.csv', 'shipments.csv']) expect(file(name)[0]).toMatch(/^[a-z_A-Z]+,/);
+    expect(file('locations.csv').length).toBeGreaterThan(1);
+    expect(file('stock.csv').length).toBeGreaterThan(1);
   });
 });
