@@ -205,6 +205,25 @@ describe('GraphQL mutations', () => {
       variables: { a: input('GQA-IC'), b: input('GQA-IB') } }, { 'x-api-key': t.keys.manager, 'idempotency-key': 'k-1' });
     expect(typed.json().data.a).toEqual({ __typename: 'ValidationFailed', code: 'IDEMPOTENCY_KEY_REUSED' });
   });
+
+  it('takes a header of REST\'s 200 characters: header + alias past 200 is hashed, one key per mutation, replayed when sent again', async () => {
+    // `${header}:${alias}` went to REST as it was: 200 + 1 + 5 characters, each mutation refused 400 for a key the client never sent.
+    const doc = `mutation($a: CreateOrderInput!, $b: CreateOrderInput!) {
+      first: createOrder(input: $a) { __typename ... on Order { id } ... on BusinessError { code message } }
+      other: createOrder(input: $b) { __typename ... on Order { id } ... on BusinessError { code message } } }`;
+    const shipTo = { name: 'X', line1: '1 Road', city: 'Town', postalCode: '1000', country: 'DE' };
+    const input = (n: string) => ({ externalId: n, siteId: w.siteId, shipTo, lines: [{ sku: w.products[0]!.sku, quantity: 1 }] });
+    const key = 'L'.repeat(200);
+    const send = (k: string) => post({ query: doc, variables: { a: input('GQA-LA'), b: input('GQA-LB') } }, { 'x-api-key': t.keys.manager, 'idempotency-key': k });
+    const first = await send(key);
+    expect(first.json().data.first.__typename, first.body).toBe('Order');
+    expect(first.json().data.other.__typename, first.body).toBe('Order');
+    expect(first.json().data.first.id).not.toBe(first.json().data.other.id);
+    expect((await send(key)).json()).toEqual(first.json());
+    // A header REST would refuse itself is refused once, naming it, and nothing runs.
+    const tooLong = await send('L'.repeat(201));
+    expect([tooLong.statusCode, tooLong.json().errors]).toEqual([400, [{ field: '/headers/idempotency-key', message: 'is too long' }]]);
+  });
 });
 
 describe('GraphiQL', () => {

@@ -281,3 +281,39 @@ describe('a new user\'s grants naming one site twice (found by the black-box hun
     expect([same.status, same.body.grants]).toEqual([201, [{ siteId: site.body.id, role: 'viewer' }]]);
   });
 });
+
+describe('a worker id belongs to one person (two users acting as one worker held each other\'s tasks)', () => {
+  it('refuses a worker id that is another user\'s username or worker id, disabled users included: 409 DUPLICATE naming it, nothing written', async () => {
+    const before = (await t.get('/api/v1/users')).body.items.length;
+    const wes = await t.post('/api/v1/users', { username: 'wes', password, grants: [{ siteId: '*', role: 'operator' }] });
+    expect(wes.status).toBe(201);
+    const badge = await t.post('/api/v1/users', { username: 'vic', password, workerId: 'badge-17', grants: [{ siteId: '*', role: 'operator' }] });
+    expect(badge.status).toBe(201);
+    const cases: [Record<string, unknown>, string, string][] = [
+      [{ username: 'wes2', workerId: 'wes' }, '/workerId', 'wes'],
+      [{ username: 'vic2', workerId: 'badge-17' }, '/workerId', 'badge-17'],
+      [{ username: 'badge-17' }, '/username', 'badge-17'],
+    ];
+    for (const [body, field, workerId] of cases) {
+      const res = await t.post('/api/v1/users', { ...body, password, grants: [{ siteId: '*', role: 'operator' }] });
+      expect(res.status, JSON.stringify(res.body)).toBe(409);
+      expect(res.body.code).toBe('DUPLICATE');
+      expect(res.body.detail).toContain(`Worker id ${workerId} is taken`);
+      expect(res.body.errors).toEqual([expect.objectContaining({ field })]);
+    }
+    expect((await t.post(`/api/v1/users/${badge.body.id}/disable`, {})).status).toBe(200);
+    expect((await t.post('/api/v1/users', { username: 'vic3', password, workerId: 'badge-17' })).status).toBe(409);
+    const users: { username: string; workerId: string }[] = (await t.get('/api/v1/users')).body.items;
+    expect(users).toHaveLength(before + 2);
+    expect(new Set(users.map((u) => u.workerId)).size).toBe(users.length);
+  });
+
+  it('two concurrent creates with one worker id: one 201, one 409', async () => {
+    for (let round = 0; round < 5; round++) {
+      const results = await Promise.all(['a', 'b'].map((s) =>
+        t.post('/api/v1/users', { username: `race-${round}-${s}`, workerId: `racer-${round}`, grants: [{ siteId: '*', role: 'operator' }] })));
+      expect(results.map((r) => r.status).sort(), JSON.stringify(results.map((r) => r.body))).toEqual([201, 409]);
+      expect(results.find((r) => r.status === 409)!.body.code).toBe('DUPLICATE');
+    }
+  });
+});

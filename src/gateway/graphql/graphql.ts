@@ -4,6 +4,7 @@ import { getOperationAST, GraphQLError, OperationTypeNode, parse, type DocumentN
 import mercurius, { type MercuriusContext, type MercuriusOptions } from 'mercurius';
 import type { EventEnvelope } from '../../platform/bus/envelope.ts';
 import { AppError } from '../../platform/errors.ts';
+import { IDEMPOTENCY_KEY_MAX } from '../../platform/http/idempotency.ts';
 import { ROLES } from '../../platform/http/roles.ts';
 import { sendProblem } from '../../platform/http/problem.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
@@ -153,6 +154,13 @@ export async function registerGraphql(app: HttpApp, options: GraphqlOptions): Pr
             const key = request.headers['idempotency-key'];
             if (typeof key === 'string' && key.trim() === '') {
               throw new AppError('VALIDATION_FAILED', 'Idempotency-Key must not be blank', { errors: [{ field: '/headers/idempotency-key', message: 'must not be blank' }] });
+            }
+            // Each mutation's key is the header and its response key (hashed when together over the limit): a header REST would
+            // refuse is refused here, once, naming the header, not as each mutation's failure.
+            if (typeof key === 'string' && key.length > IDEMPOTENCY_KEY_MAX) {
+              throw new AppError('VALIDATION_FAILED', `Idempotency-Key must be at most ${IDEMPOTENCY_KEY_MAX} characters`, {
+                errors: [{ field: '/headers/idempotency-key', message: 'is too long' }],
+              });
             }
             refuseUnservedDocument(request.body);
           }

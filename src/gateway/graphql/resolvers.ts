@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { GraphQLScalarType, Kind, type GraphQLResolveInfo, type ValueNode } from 'graphql';
 import type { IResolvers, MercuriusContext, MercuriusLoaders } from 'mercurius';
 import { assertNever } from '../../platform/errors.ts';
+import { IDEMPOTENCY_KEY_MAX } from '../../platform/http/idempotency.ts';
 import { orderTopic, siteTasksTopic, waveTopic, type Progress } from './progress.ts';
 import { command, read, type Rest, type RestOptions } from './rest.ts';
 
@@ -184,10 +186,17 @@ export const loaders: MercuriusLoaders<GraphqlContext> = {
   Shipment: { order: orderLoader((s) => s.orderId as string) },
 };
 
-/** The mutation's Idempotency-Key: its argument, else the request's header suffixed with the field's response key. */
+/**
+ * The mutation's Idempotency-Key: its argument, else the request's header suffixed with the field's response key. A
+ * header of up to REST's 200 characters plus the response key can pass 200: that combination is then replaced by its
+ * SHA-256 (`graphql-sha256-<hex>`, no colon, so it is never another header's `key:field`), still one key per mutation
+ * and the same one when the document is sent again.
+ */
 function keyOf(args: Args, ctx: GraphqlContext, info: GraphQLResolveInfo): RestOptions {
   if (typeof args.idempotencyKey === 'string') return { idempotencyKey: args.idempotencyKey };
-  return ctx.idempotencyKey === undefined ? {} : { idempotencyKey: `${ctx.idempotencyKey}:${String(info.path.key)}` };
+  if (ctx.idempotencyKey === undefined) return {};
+  const combined = `${ctx.idempotencyKey}:${String(info.path.key)}`;
+  return { idempotencyKey: combined.length <= IDEMPOTENCY_KEY_MAX ? combined : `graphql-sha256-${createHash('sha256').update(combined).digest('hex')}` };
 }
 
 /** Arguments that are set, for a REST body (GraphQL's null means "not given" here). */

@@ -424,7 +424,7 @@ ${result('ShipmentResult', 'Shipment')}
 """
 The order-to-ship commands, each the REST command of the same name. idempotencyKey: the command's Idempotency-Key; without
 it, a request's Idempotency-Key header is used, suffixed with the mutation's response key (so one header covers a
-document of several mutations, and the same document sent again replays every one).
+document of several mutations, and the same document sent again replays every one; hashed when together over 200 characters).
 """
 type Mutation {
   createOrder(input: CreateOrderInput!, idempotencyKey: String): OrderResult!

@@ -125,6 +125,7 @@ export interface PlatformUsers {
   oidc_subject: string | null;
   password_hash: string | null;
   sessions_valid_from: Date | null;
+  shares_worker_id: Generated<boolean>;
   username: string;
   worker_id: string | null;
 }

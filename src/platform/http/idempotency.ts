@@ -8,6 +8,9 @@ import { AppError } from '../errors.ts';
 /** The answer's status: fixed, or chosen from the answer (e.g. 204 when there is nothing). */
 export type StatusOf<T> = number | ((result: T) => number);
 
+/** The longest Idempotency-Key a command takes (characters). */
+export const IDEMPOTENCY_KEY_MAX = 200;
+
 /**
  * `Idempotency-Key` for every command (POST). The key, the command's work and its stored response commit in ONE
  * transaction (`Database.unitOfWork`, docs/adr/0010): the first request inserts the key, runs the command (whose own
@@ -28,7 +31,7 @@ export class IdempotencyKeys {
       reply.status(statusOf(result));
       return result;
     }
-    if (key.length > 200) throw new AppError('VALIDATION_FAILED', 'Idempotency-Key must be at most 200 characters', { errors: [{ field: '/headers/idempotency-key', message: 'is too long' }] });
+    if (key.length > IDEMPOTENCY_KEY_MAX) throw new AppError('VALIDATION_FAILED', `Idempotency-Key must be at most ${IDEMPOTENCY_KEY_MAX} characters`, { errors: [{ field: '/headers/idempotency-key', message: 'is too long' }] });
     // White space alone (or nothing: an empty header) names nothing: every client that sends it would share one key, and
     // a command sent with an empty key ran unprotected while its client believed it could retry it.
     if (key.trim() === '') throw new AppError('VALIDATION_FAILED', 'Idempotency-Key must not be blank', { errors: [{ field: '/headers/idempotency-key', message: 'must not be blank' }] });

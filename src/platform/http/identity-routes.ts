@@ -220,7 +220,9 @@ export async function identityRoutes(app: HttpApp, deps: IdentityRouteDeps): Pro
       tags, summary: 'Create a user', operationId: 'createUser',
       description: 'A person signs in with the password, or through the identity provider whose token names `oidcSubject`. '
         + '`workerId` is who the person acts as on the floor (the username by default). Grants name sites by id or code (400 '
-        + 'VALIDATION_FAILED when there is no such site, or when two grants give one site two roles; the same grant twice is kept once); 409 DUPLICATE when the username or the subject is taken; 422 WEAK_PASSWORD when '
+        + 'VALIDATION_FAILED when there is no such site, or when two grants give one site two roles; the same grant twice is kept once); 409 DUPLICATE when the username or the subject is taken, or when the worker id (the username '
+        + 'when none is given) is another user\'s, disabled users included: two people never act as one worker (the problem\'s `errors` name '
+        + 'the field, `/workerId` or `/username`); 422 WEAK_PASSWORD when '
         + 'the password is too easy to guess (the username in it, a few characters repeated, a well-known password). A retry with the '
         + 'same Idempotency-Key gets the first answer again (the password is left out of the comparison of the two requests: PakLog '
         + 'keeps no fast hash of it).',

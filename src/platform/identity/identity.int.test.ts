@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
@@ -159,5 +160,24 @@ describe('failed sign-ins', () => {
     for (let i = 0; i < 40 && last.status !== 429; i++) last = await login('nobody', 'wrong password');
     expect(last.status).toBe(429);
     expect(Number(last.headers['retry-after'])).toBeGreaterThan(0);
+  });
+});
+
+describe('migration 008 (unique worker ids) over users who already share one', () => {
+  it('does not fail: the oldest keeps the worker id, the others are marked, and no new user can take it', async () => {
+    const sql = readFileSync(new URL('../migrations/008_unique_worker_id.sql', import.meta.url), 'utf8');
+    const marked = await t.app.db.tx(async (tx) => {
+      await tx.query(`CREATE SCHEMA mig008_check`);
+      await tx.query(`SET LOCAL search_path = mig008_check`);
+      await tx.query(`CREATE TABLE users (id text PRIMARY KEY, username text NOT NULL UNIQUE, worker_id text, created_at timestamptz NOT NULL)`);
+      await tx.query(`INSERT INTO users (id, username, worker_id, created_at) VALUES ('u1', 'alice', NULL, '2026-01-01'), ('u2', 'bob', 'alice', '2026-01-02'),
+        ('u3', 'carol', 'alice', '2026-01-03'), ('u4', 'dan', 'x', '2026-01-01'), ('u5', 'x', NULL, '2026-01-02'), ('u6', 'eve', NULL, '2026-01-01')`);
+      await tx.query(sql);
+      const rows = await tx.query<{ id: string }>(`SELECT id FROM users WHERE shares_worker_id ORDER BY id`);
+      const taken = await tx.query(`INSERT INTO users (id, username, worker_id, created_at) VALUES ('u7', 'frank', 'alice', now()) ON CONFLICT DO NOTHING RETURNING 1`);
+      await tx.query(`DROP SCHEMA mig008_check CASCADE`);
+      return { ids: rows.map((r) => r.id), inserted: taken.length };
+    });
+    expect(marked).toEqual({ ids: ['u2', 'u3', 'u5'], inserted: 0 });
   });
 });

@@ -129,13 +129,34 @@ export class Identity {
          ON CONFLICT DO NOTHING RETURNING 1`,
         [id, u.username, u.displayName ?? u.username, hash, u.oidcSubject ?? null, u.workerId ?? null],
       );
-      if (inserted.length === 0) {
-        const field = (await tx.query(`SELECT 1 FROM platform.users WHERE username = $1`, [u.username])).length > 0 ? 'username' : 'oidcSubject';
-        throw new AppError('DUPLICATE', `A user with this ${field} exists already`, { errors: [{ field: `/${field}`, message: 'is taken' }] });
-      }
+      if (inserted.length === 0) throw await this.whyTaken(tx, u);
       for (const g of u.grants ?? []) await this.upsertGrant(tx, id, g.siteId, g.role);
     });
     return (await this.get(id))!;
+  }
+
+  /**
+   * Why a new user was not inserted: its username, its OIDC subject, or its worker id (the username when none is given)
+   * is another user's. Worker ids are unique (migration 008): two people acting as one worker would hold each other's
+   * tasks and blur the audit trail.
+   */
+  private async whyTaken(tx: Executor, u: NewUser): Promise<AppError> {
+    const taken = (field: string, message: string, detail: string): AppError =>
+      new AppError('DUPLICATE', detail, { errors: [{ field, message }] });
+    if ((await tx.query(`SELECT 1 FROM platform.users WHERE username = $1`, [u.username])).length > 0) {
+      return taken('/username', 'is taken', 'A user with this username exists already');
+    }
+    if (u.oidcSubject !== undefined && (await tx.query(`SELECT 1 FROM platform.users WHERE oidc_subject = $1`, [u.oidcSubject])).length > 0) {
+      return taken('/oidcSubject', 'is taken', 'A user with this oidcSubject exists already');
+    }
+    const workerId = u.workerId ?? u.username;
+    const holder = (await tx.query<{ username: string }>(
+      `SELECT username FROM platform.users WHERE COALESCE(worker_id, username) = $1 ORDER BY shares_worker_id, created_at, id LIMIT 1`, [workerId],
+    ))[0];
+    const field = u.workerId === undefined ? '/username' : '/workerId';
+    const message = u.workerId === undefined ? `is the worker id of user ${holder?.username ?? 'another user'}: give this user another workerId` : 'is taken';
+    return taken(field, message, `Worker id ${workerId} is taken: user ${holder?.username ?? 'another user'} acts as ${workerId} on the floor, and two people `
+      + 'may not act as one worker');
   }
 
   async list(): Promise<UserView[]> {
