@@ -232,7 +232,7 @@ describe('order lifecycle driven by events', () => {
     await emit('picking', 'picking.list.completed.v1', 'pkl_1', completed);
     expect((await getOrder(o.id)).status).toBe('PICKED');
     const [ready] = await t.app.db.query<{ envelope: any }>(`SELECT envelope FROM platform.events WHERE type = 'pack-ship.order.ready-to-pack.v1' AND subject = $1`, [o.id]);
-    expect(ready?.envelope.data).toEqual({ orderId: o.id, siteId: S.sit_A!, status: 'PARTIAL', unitsPicked: 3, round: 1 });
+    expect(ready?.envelope.data).toEqual({ orderId: o.id, siteId: S.sit_A!, status: 'PARTIAL', unitsPicked: 3, round: 1, priority: 5 });
     const [pickedEvent] = await t.app.db.query<{ envelope: any }>(`SELECT envelope FROM platform.events WHERE type = 'orders.order.picked.v1' AND subject = $1`, [o.id]);
     expect(pickedEvent?.envelope.causationid).toBe(ready?.envelope.id);
 
