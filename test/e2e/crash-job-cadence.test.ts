@@ -13,6 +13,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupWarehouse, type Call } from '../support/flow-driver.ts';
 import { cleanEnv, crashAndRestart, freePort, standbyPakLog, startPakLog, type Restartable } from '../support/paklog-process.ts';
+import { httpClient } from '../support/split-cluster.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 
 const adminKey = `pk_${randomBytes(24).toString('base64url')}`;
@@ -22,14 +23,8 @@ let db: { url: string; drop: () => Promise<void> };
 let server: Restartable;
 let base = '';
 
-const call: Call = async (_step, method, url, body) => {
-  const res = await fetch(`${base}${url}`, {
-    method, headers: { 'x-api-key': adminKey, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text === '' ? undefined : JSON.parse(text) };
-};
+// The server's address is known once it started (beforeAll).
+const call: Call = (step, method, url, body) => httpClient(base, adminKey)(step, method, url, body);
 
 beforeAll(async () => {
   db = await createTestDatabase({ migrated: true });

@@ -11,6 +11,7 @@ import { sagaRuntime, type SagaRuntime } from '../../src/platform/saga/saga-runt
 import {
   COMPENSATING, CRASH_SCHEMA, HAPPY, LEASE_GRACE_MS, STEPS, crashSagas, createCrashTables, recordFinished,
 } from '../support/saga-crash-sagas.ts';
+import { httpClient } from '../support/split-cluster.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 import {
   createOrder, orderStatus, packAndShip, planAndRelease, receiveStock, setupWarehouse, until as untilValue, workTasks, type Call,
@@ -213,14 +214,7 @@ describe('a paklog process killed inside the order fulfilment saga', () => {
       DATABASE_URL: fdb.url, PORT: String(port), PAKLOG_ADMIN_API_KEY: key, PAKLOG_SEED_DEMO: 'false', LOG_LEVEL: 'error',
       PAKLOG_SAGA_TICK_MS: '50', PAKLOG_ORDER_STALL_S: '1', PAKLOG_EXCEPTION_SCAN_MS: '200',
     });
-    const call: Call = async (_step, method, url, body) => {
-      const res = await fetch(`${base}${url}`, {
-        method, headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await res.text();
-      return { status: res.status, body: text === '' ? undefined : JSON.parse(text) };
-    };
+    const call: Call = httpClient(base, key);
     const killedBy = (p: StartedPakLog) => new Promise<string | null>((r) => {
       if (p.child.signalCode !== null || p.child.exitCode !== null) r(p.child.signalCode);
       else p.child.once('exit', (_code, signal) => r(signal));
