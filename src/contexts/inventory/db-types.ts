@@ -238,6 +238,7 @@ export interface InventoryQualityHolds {
   site_id: string;
   sku: string;
   status: string;
+  taken: Generated<number>;
 }
 
 export interface InventoryReplenishments {

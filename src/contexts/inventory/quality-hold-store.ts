@@ -3,15 +3,25 @@ import type { Executor } from '../../platform/db/database.ts';
 import type { Selectable } from '../../platform/db/row-types.ts';
 import type { InventoryQualityHolds } from './db-types.ts';
 
-export type QualityHoldRow = Pick<Selectable<InventoryQualityHolds>, 'inspection_id' | 'site_id' | 'owner_id' | 'sku' | 'location_id' | 'lot' | 'held' | 'status'>;
+export type QualityHoldRow = Pick<Selectable<InventoryQualityHolds>, 'inspection_id' | 'site_id' | 'owner_id' | 'sku' | 'location_id' | 'lot' | 'held' | 'taken' | 'status'>;
+
+type HoldKey = { siteId: string; ownerId: string; sku: string; locationId: string; lot: string };
 
 export async function knowsQualityHold(db: Executor, inspectionId: string): Promise<boolean> {
   return (await db.query(`SELECT 1 FROM inventory.quality_holds WHERE inspection_id = $1`, [inspectionId])).length > 0;
 }
 
+/** The hold's row, unlocked: where its balance is, to lock that first (`lockQualityHold` after it). */
+export async function getQualityHold(db: Executor, inspectionId: string): Promise<QualityHoldRow | undefined> {
+  const [row] = await db.query<QualityHoldRow>(
+    `SELECT inspection_id, site_id, owner_id, sku, location_id, lot, held, taken, status FROM inventory.quality_holds WHERE inspection_id = $1`, [inspectionId]);
+  return row;
+}
+
+/** The hold's row, locked: taken after its HOLD balance, the order every writer of `taken` and `status` locks in. */
 export async function lockQualityHold(db: Executor, inspectionId: string): Promise<QualityHoldRow | undefined> {
   const [row] = await db.query<QualityHoldRow>(
-    `SELECT inspection_id, site_id, owner_id, sku, location_id, lot, held, status FROM inventory.quality_holds WHERE inspection_id = $1 FOR UPDATE`, [inspectionId]);
+    `SELECT inspection_id, site_id, owner_id, sku, location_id, lot, held, taken, status FROM inventory.quality_holds WHERE inspection_id = $1 FOR UPDATE`, [inspectionId]);
   return row;
 }
 
@@ -27,10 +37,38 @@ export async function setQualityHoldStatus(db: Executor, inspectionId: string, s
   await db.query(`UPDATE inventory.quality_holds SET status = $2, disposed_at = $3 WHERE inspection_id = $1`, [inspectionId, status, now]);
 }
 
-/** The holds open inspections keep on these units (status HELD), by inspection id: read with the balance locked. */
-export async function openQualityHoldsOn(db: Executor, key: { siteId: string; ownerId: string; sku: string; locationId: string; lot: string }): Promise<Pick<QualityHoldRow, 'inspection_id' | 'held'>[]> {
+/**
+ * The units open inspections still own on these units (status HELD): `held` here is what each hold placed less what
+ * left it otherwise (`taken`), by inspection id. Read with the balance locked.
+ */
+export async function openQualityHoldsOn(db: Executor, key: HoldKey): Promise<Pick<QualityHoldRow, 'inspection_id' | 'held'>[]> {
   return db.query<Pick<QualityHoldRow, 'inspection_id' | 'held'>>(
-    `SELECT inspection_id, held FROM inventory.quality_holds
-     WHERE site_id = $1 AND owner_id = $2 AND sku = $3 AND location_id = $4 AND lot = $5 AND status = 'HELD' AND held > 0 ORDER BY inspection_id`,
+    `SELECT inspection_id, held - taken AS held FROM inventory.quality_holds
+     WHERE site_id = $1 AND owner_id = $2 AND sku = $3 AND location_id = $4 AND lot = $5 AND status = 'HELD' AND held > taken ORDER BY inspection_id`,
     [key.siteId, key.ownerId, key.sku, key.locationId, key.lot]);
+}
+
+/**
+ * HOLD units left these units other than by a disposition (a move), `onHandAfter` still on HOLD there, with the balance
+ * locked. Units no hold accounts for (held by hand) go first; past them, what the open inspections own there is `taken`
+ * from them in inspection order — `over` = what they and the lost LPNs there (`lostHeld`: on the books, not on the
+ * shelf) claim beyond `onHandAfter`. So a unit held by hand later at the same place is never taken for theirs. Returns
+ * what was taken from which hold.
+ */
+export async function takeFromQualityHolds(db: Executor, key: HoldKey, onHandAfter: number, lostHeld: number): Promise<{ inspectionId: string; taken: number }[]> {
+  const open = await db.query<{ inspection_id: string; owned: number }>(
+    `SELECT inspection_id, held - taken AS owned FROM inventory.quality_holds
+     WHERE site_id = $1 AND owner_id = $2 AND sku = $3 AND location_id = $4 AND lot = $5 AND status = 'HELD' AND held > taken
+     ORDER BY inspection_id FOR UPDATE`,
+    [key.siteId, key.ownerId, key.sku, key.locationId, key.lot]);
+  let over = open.reduce((n, h) => n + h.owned, 0) + lostHeld - onHandAfter;
+  const taken: { inspectionId: string; taken: number }[] = [];
+  for (const h of open) {
+    if (over <= 0) break;
+    const n = Math.min(over, h.owned);
+    await db.query(`UPDATE inventory.quality_holds SET taken = taken + $2 WHERE inspection_id = $1`, [h.inspection_id, n]);
+    taken.push({ inspectionId: h.inspection_id, taken: n });
+    over -= n;
+  }
+  return taken;
 }

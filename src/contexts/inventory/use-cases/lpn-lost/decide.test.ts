@@ -68,6 +68,12 @@ describe('a lost LPN found (inventory side)', () => {
     deciderSpec(decideLpnFound).given({ ...state, heldThere: undefined }).when(cmd).then({ quantity: 0, move: null, release: null });
   });
 
+  it('never takes the HOLD units an open quality inspection owns where it was lost', () => {
+    // 8 on HOLD there: the LPN's 6 on the books, an inspection's 4 (2 of the LPN's went missing meanwhile).
+    deciderSpec(decideLpnFound).given({ ...state, heldByInspections: 4 }).when(cmd).then((d) => expect(d.quantity).toBe(4));
+    deciderSpec(decideLpnFound).given({ ...state, heldByInspections: 8 }).when(cmd).then({ quantity: 0, move: null, release: null });
+  });
+
   it('found where nobody picks: released, but not promised (unpickable)', () => {
     deciderSpec(decideLpnFound).given({ ...state, toPickable: false }).when(cmd).then((d) => expect(d.release?.unpickableDelta).toBe(6));
   });

@@ -61,6 +61,8 @@ export interface LpnFoundState {
   readonly heldThere: { readonly on_hand: number; readonly expires_on: string | null; readonly first_received_at: Date } | undefined;
   /** The HOLD balance where it was found, locked (undefined: none yet, or the same place). */
   readonly heldHere: { readonly on_hand: number } | undefined;
+  /** HOLD units where it was lost that open quality inspections own (ADR 0031): never the LPN's to take (absent: 0). */
+  readonly heldByInspections?: number | undefined;
   readonly fromPickable: boolean;
   readonly toPickable: boolean;
 }
@@ -79,13 +81,13 @@ export interface LpnFoundDecision {
 }
 
 /**
- * The held units (no more than are still on HOLD there) follow the LPN to where it was found — two MOVE movements of
+ * The held units (no more than are still on HOLD there and no open inspection owns) follow the LPN to where it was found — two MOVE movements of
  * status HOLD, `inventory.stock.moved` with purpose LPN_FOUND — and are released there to AVAILABLE (at a pickable
  * location they are promised again, and backorders are retried on `inventory.stock.hold-released`).
  */
 export const decideLpnFound: Decide<LpnFoundState, LpnFoundCommand, LpnFoundDecision, never> = (state, cmd, now) => {
   const h = state.hold;
-  const quantity = Math.max(0, Math.min(h.held, state.heldThere?.on_hand ?? 0));
+  const quantity = Math.max(0, Math.min(h.held, (state.heldThere?.on_hand ?? 0) - (state.heldByInspections ?? 0)));
   if (quantity === 0) return ok({ quantity: 0, move: null, release: null });
   const same = h.key.locationId === cmd.locationId;
   const fromKey: BalanceKey = { ...h.key, status: LPN_LOST_STATUS };

@@ -5,6 +5,7 @@ import type { Tx } from '../../../../platform/db/database.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
 import { toLotKey } from '../../domain/stock.ts';
 import * as holds from '../../lpn-hold-store.ts';
+import * as qualityHolds from '../../quality-hold-store.ts';
 import { lockMoveEnd, lockWhereabouts } from '../../pickability.ts';
 import * as store from '../../store.ts';
 import { changeBalanceOrFail, record } from '../ledger-writes.ts';
@@ -91,10 +92,12 @@ export function releaseFoundLpn(deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clock'
         : [heldKey, here, { ...here, status: 'AVAILABLE' as const }]);
       const heldThere = locked.get(store.balanceKeyOf(heldKey));
       const heldHere = same ? undefined : locked.get(store.balanceKeyOf(here));
+      // Read with the HOLD balance locked: an inspection's hold there is placed, taken from and disposed of under it.
+      const heldByInspections = (await qualityHolds.openQualityHoldsOn(tx, key)).reduce((n, h) => n + h.held, 0);
       const moveId = deps.ids.next('mov');
       const releaseId = deps.ids.next('mov');
       const d = decideLpnFound({
-        hold: { lpnId: row.lpn_id, held: row.held, key }, heldThere, heldHere, fromPickable: fromEnd.pickable, toPickable: toEnd.pickable,
+        hold: { lpnId: row.lpn_id, held: row.held, key }, heldThere, heldHere, heldByInspections, fromPickable: fromEnd.pickable, toPickable: toEnd.pickable,
       }, { locationId: found.locationId, moveId, releaseId }, deps.clock.now());
       if (!d.ok) continue;
       const { quantity, move, release } = d.value;

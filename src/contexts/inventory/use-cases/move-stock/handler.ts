@@ -9,6 +9,9 @@ import type { Location } from '../../../../contracts/location-master.ts';
 import type { Tx } from '../../../../platform/db/database.ts';
 import type { BalanceKey } from '../../domain/ledger.ts';
 import * as rmas from '../../rma-store.ts';
+import * as lpnHolds from '../../lpn-hold-store.ts';
+import * as qualityHolds from '../../quality-hold-store.ts';
+import { QUALITY_HOLD_STATUS } from '../quality-hold/decide.ts';
 import * as store from '../../store.ts';
 import { balanceView, type BalanceView } from '../../views.ts';
 import { changeBalanceOrFail, findLocation, record, type StockApis } from '../ledger-writes.ts';
@@ -49,12 +52,20 @@ export async function lockMoveEnds(tx: Tx, key: Omit<BalanceKey, 'locationId'>, 
   return { learned, source: await store.getBalance(tx, fromKey) };
 }
 
-/** A decided move's writes (also a putaway's): source down, target up, `unpickable`, the movements and `events`. */
+/**
+ * A decided move's writes (also a putaway's): source down (HOLD units past those held by hand are `taken` from the
+ * inspections holding them there), target up, `unpickable`, the movements and `events`.
+ */
 export async function writeMove(
   tx: Tx, deps: Pick<PlatformDeps, 'ids' | 'bus'>, d: MoveDecision, learned: MoveEnds['learned'], events: readonly PublishedEvent[], meta: EventMeta,
 ): Promise<{ sourceAfter: store.BalanceRow; target: store.BalanceRow }> {
   const q = d.quantity;
   const sourceAfter = await changeBalanceOrFail(tx, d.fromKey, -q, 0, `move of ${q} refused at ${d.from.id}`);
+  if (d.fromKey.status === QUALITY_HOLD_STATUS) {
+    // HOLD units moved away past those held by hand: the open inspections there no longer own them (read and written
+    // with the source balance locked, as a hold, a release and a disposition there read them).
+    await qualityHolds.takeFromQualityHolds(tx, d.fromKey, sourceAfter.on_hand, await lpnHolds.lostHeldOn(tx, d.fromKey));
+  }
   const target = await store.addMovedOnHand(tx, d.toKey, q, d.expiresOn, d.firstReceivedAt);
   await store.changeUnpickable(tx, d.fromKey.siteId, d.fromKey.ownerId, d.fromKey.sku, d.unpickable);
   const [firstLearned, secondLearned] = d.from.id < d.to.id ? [learned.from, learned.to] : [learned.to, learned.from];

@@ -90,4 +90,12 @@ describe('quality hold (inventory side)', () => {
     spec.given({ ...held, heldBalance: { on_hand: 4 }, heldByOthers: 6 }).when({ inspectionId: 'qin_1', disposition: 'SCRAP', movementId: 'mov_2' })
       .then((d) => expect(d).toMatchObject({ kind: 'REMOVE', quantity: 0, movements: [] }));
   });
+
+  it('takes only the units the hold still owns: units moved away from it are no longer its own, units held by hand there since are not', () => {
+    // 7 placed, 5 of them moved away (taken); 3 held by hand came after: 5 on HOLD there, 2 of them the hold's.
+    spec.given({ ...held, hold: { ...held.hold!, taken: 5 }, heldBalance: { on_hand: 5 } }).when({ inspectionId: 'qin_1', disposition: 'SCRAP', movementId: 'mov_2' })
+      .then((d) => expect(d.kind === 'REMOVE' ? [d.quantity, d.disposed.data] : d).toEqual([2, expect.objectContaining({ held: 7, disposed: 2, shortfall: 5 })]));
+    spec.given({ ...held, hold: { ...held.hold!, taken: 7 }, heldBalance: { on_hand: 3 } }).when({ inspectionId: 'qin_1', disposition: 'RELEASE', movementId: 'mov_2' })
+      .then((d) => expect(d).toMatchObject({ kind: 'RELEASE', quantity: 0, change: null }));
+  });
 });

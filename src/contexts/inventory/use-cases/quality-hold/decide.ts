@@ -57,7 +57,12 @@ export const decideQualityHold: Decide<HoldState, QualityHoldCommand, QualityHol
 
 export interface QualityDispositionState {
   /** The hold this inspection placed (undefined: never heard of, e.g. its event is not here yet). */
-  readonly hold: { readonly status: string; readonly held: number; readonly key: Omit<BalanceKey, 'status'> } | undefined;
+  readonly hold: {
+    readonly status: string; readonly held: number;
+    /** Of `held`, the units that left the hold otherwise (moved away past the units held by hand): no longer its own (absent: 0). */
+    readonly taken?: number | undefined;
+    readonly key: Omit<BalanceKey, 'status'>;
+  } | undefined;
   /** The HOLD balance there, locked. */
   readonly heldBalance: { readonly on_hand: number } | undefined;
   /**
@@ -97,14 +102,15 @@ function disposedEvent(h: NonNullable<QualityDispositionState['hold']>, cmd: Qua
 
 /**
  * RELEASE and REWORK put the held units back to AVAILABLE (RELEASE movements; at a pickable location they are promised
- * again); SCRAP and RETURN_TO_VENDOR take them out of stock (ADJUST out of HOLD, reason SCRAP / RTV). Only units still
- * held there count (moved, counted or adjusted away meanwhile: the shortfall is published, `disposedEvent`); a hold
- * already disposed of, or never placed, is left alone.
+ * again); SCRAP and RETURN_TO_VENDOR take them out of stock (ADJUST out of HOLD, reason SCRAP / RTV). Only units the
+ * hold still owns (`held - taken`: units held by hand there since are not its own) and still held there count (moved,
+ * counted or adjusted away meanwhile: the shortfall is published, `disposedEvent`); a hold already disposed of, or never
+ * placed, is left alone.
  */
 export const decideQualityDisposition: Decide<QualityDispositionState, QualityDispositionCommand, QualityDispositionDecision, never> = (state, cmd, now) => {
   const h = state.hold;
   if (h === undefined || h.status !== 'HELD') return ok({ kind: 'NONE' });
-  const quantity = Math.max(0, Math.min(h.held, (state.heldBalance?.on_hand ?? 0) - (state.heldByOthers ?? 0)));
+  const quantity = Math.max(0, Math.min(h.held - (h.taken ?? 0), (state.heldBalance?.on_hand ?? 0) - (state.heldByOthers ?? 0)));
   const reason = `QUALITY ${cmd.disposition} ${cmd.inspectionId}`;
   switch (cmd.disposition) {
     case 'RELEASE':

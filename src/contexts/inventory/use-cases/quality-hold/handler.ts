@@ -41,26 +41,30 @@ export function placeQualityHold(deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clock
 }
 
 /**
- * `quality.hold.disposed` heard: the hold row (FOR UPDATE), the location (FOR SHARE), the HOLD and AVAILABLE balances
- * in status order, then the release or the removal is decided and written; the row records what became of it.
+ * `quality.hold.disposed` heard: the hold row (read), the location (FOR SHARE), the HOLD and AVAILABLE balances in
+ * status order, the hold row again (FOR UPDATE: after its balance, as a move that takes from it locks), then the release
+ * or the removal is decided and written; the row records what became of it.
  * Units a RELEASE or REWORK brings back to AVAILABLE at a RECEIVING location get a putaway (and its PUTAWAY task) for
  * what no OPEN putaway covers there, as a release by hand does (`reput-released`): else they waited at the dock with no
  * task. Whether it is a RECEIVING location is read from inventory's projection after the hold row, before the balances.
  */
 export function disposeQualityHold(deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clock'>, policy: PutawayPolicy = closestFreePolicy) {
   return async (tx: Tx, cmd: { inspectionId: string; disposition: Disposition }, meta: EventMeta): Promise<void> => {
+    const seen = await holds.getQualityHold(tx, cmd.inspectionId);
+    if (seen === undefined || seen.status !== 'HELD') return;
+    const releases = cmd.disposition === 'RELEASE' || cmd.disposition === 'REWORK';
+    const dock = releases ? await reputFactsInTx(tx, seen.site_id, seen.location_id) : undefined;
+    const key = { siteId: seen.site_id, ownerId: seen.owner_id, sku: seen.sku, locationId: seen.location_id, lot: seen.lot };
+    const pickable = await lockPickable(tx, seen.location_id);
+    const heldBalance = await lockStatusBalances(tx, { ...key, status: QUALITY_HOLD_STATUS }, { ...key, status: 'AVAILABLE' });
+    // The row after its balance (a move takes from it under that lock): read again, a second disposition finds it done.
     const row = await holds.lockQualityHold(tx, cmd.inspectionId);
     if (row === undefined || row.status !== 'HELD') return;
-    const releases = cmd.disposition === 'RELEASE' || cmd.disposition === 'REWORK';
-    const dock = releases ? await reputFactsInTx(tx, row.site_id, row.location_id) : undefined;
-    const key = { siteId: row.site_id, ownerId: row.owner_id, sku: row.sku, locationId: row.location_id, lot: row.lot };
-    const pickable = await lockPickable(tx, row.location_id);
-    const heldBalance = await lockStatusBalances(tx, { ...key, status: QUALITY_HOLD_STATUS }, { ...key, status: 'AVAILABLE' });
     // Read with the HOLD balance locked: other holds are placed under the same lock.
     const others = (await holds.openQualityHoldsOn(tx, key)).filter((h) => h.inspection_id !== cmd.inspectionId).reduce((n, h) => n + h.held, 0);
     const heldByOthers = others + await lpnHolds.lostHeldOn(tx, key);
     const movementId = deps.ids.next('mov');
-    const d = decideQualityDisposition({ hold: { status: row.status, held: row.held, key }, heldBalance, heldByOthers, location: at(row.site_id, row.location_id), pickable },
+    const d = decideQualityDisposition({ hold: { status: row.status, held: row.held, taken: row.taken, key }, heldBalance, heldByOthers, location: at(row.site_id, row.location_id), pickable },
       { inspectionId: cmd.inspectionId, disposition: cmd.disposition, movementId }, deps.clock.now());
     if (!d.ok || d.value.kind === 'NONE') return;
     const v = d.value;
