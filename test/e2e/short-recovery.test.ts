@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectSkusConserved } from '../support/conservation.ts';
 import { injectClient, orderStatus, packAndShip, setupWarehouse, until, type Call, type PickListView, type Warehouse } from '../support/flow-driver.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import type { EventEnvelope } from '../../src/platform/bus/envelope.ts';
 
 let t: TestApp;
 let call: Call;
@@ -134,10 +135,12 @@ describe('short-pick recovery', () => {
 
     await workNextPick(w.siteId, 1);
     expect(await resolvedOutcomes(orderId)).toEqual([{ outcome: 'SHIPS_SHORT', task: { type: 'COUNT', locationId: a.id, reference: expect.any(String) } }]);
+    // The COUNT task is a count's of the shorted SKU there (addendum 2026-12-05): its reference is the count id.
     const counts = await tasksOf(w.siteId, 'COUNT');
     expect(counts).toHaveLength(1);
     expect(counts[0]).toMatchObject({ status: 'QUEUED' });
-    expect(counts[0]!.reference.startsWith(`${a.id}:${sku}:`)).toBe(true);
+    const opened = (await t.get(`/api/v1/inventory/counts?siteId=${w.siteId}`)).body.items as { id: string; locationId: string; sku: string }[];
+    expect(opened.map((c) => [c.id, c.locationId, c.sku])).toEqual([[counts[0]!.reference, a.id, sku]]);
 
     await shipAndExpect(orderId, true);
     expect((await getOrder(orderId)).lines[0]).toMatchObject({ ordered: 2, picked: 1, shorted: 1, shipped: 1 });
@@ -356,5 +359,69 @@ describe('short-pick recovery', () => {
     const atA = await t.get(`/api/v1/inventory/balances?siteId=${w.siteId}&locationId=${a.id}`);
     expect(atA.body.items.map((x: { onHand: number }) => x.onHand)).toEqual([1]);
     expect((await t.get('/api/v1/dead-letters')).body.items).toEqual([]);
+  });
+
+  it('the recovery COUNT is a count of the shorted SKU there: its task says where, completes only when the count is submitted, other SKUs there stay pickable; units it finds serve the waiting order', async () => {
+    const w = await setupWarehouse(call, { siteCode: 'SCOUNT0010', aisles: 1, bays: 3, levels: 1, skus: 2 });
+    const [sku, other] = [w.products[0]!.sku, w.products[1]!.sku];
+    const a = w.storage[0]!;
+    expect((await t.request('PUT', '/api/v1/inventory/count-settings', { body: { siteId: w.siteId, toleranceUnits: 5, tolerancePercent: null }, role: 'manager' })).status).toBe(200);
+    await receive(w, sku, a.id, 2);
+    await receive(w, other, a.id, 3);
+    const orderId = await orderFor(w, 'SR-C1', sku, 2, true);
+    await waveAndRelease(w, orderId);
+    const published: EventEnvelope[] = [];
+    const stop = t.app.bus.observe((run) => published.push(...run));
+    try {
+      await workNextPick(w.siteId, 1);
+    } finally {
+      stop();
+    }
+    await until('order held', () => orderStatus(call, orderId), (s) => s === 'BACKORDERED');
+    await t.settle();
+    const resolved = published.find((e) => e.type === 'inventory.short.resolved.v1' && e.subject === orderId)!;
+    expect(resolved.data).toMatchObject({ outcome: 'AWAITING_STOCK', task: { type: 'COUNT', locationId: a.id } });
+
+    // One count of the shorted SKU at the shorted location; its COUNT task (one) names the count and where it is.
+    const counts = (await t.get(`/api/v1/inventory/counts?siteId=${w.siteId}`)).body.items as { id: string; locationId: string; sku: string; status: string }[];
+    expect(counts.map((c) => [c.locationId, c.sku, c.status])).toEqual([[a.id, sku, 'OPEN']]);
+    const countTasks = (await t.getAll<{ id: string; type: string; reference: string; status: string; locationId: string | null }>(`/api/v1/tasks?siteId=${w.siteId}`))
+      .filter((x) => x.type === 'COUNT');
+    expect(countTasks.map((x) => [x.reference, x.locationId, x.status])).toEqual([[counts[0]!.id, a.id, 'QUEUED']]);
+
+    // The count does not lock the location: an order for another SKU there is picked from it.
+    const otherOrder = await orderFor(w, 'SR-C2', other, 1, false);
+    await waveAndRelease(w, otherOrder);
+    const picked = await workNextPick(w.siteId, 0);
+    expect(picked.lines[0]).toMatchObject({ sku: other, locationId: a.id });
+
+    // A counter takes the COUNT task: completing it without counting is refused; the count's submission completes it.
+    const next = await floor<{ id: string; type: string }>('next task', 'POST', '/api/v1/tasks/next', { workerId: 'counter', siteId: w.siteId, types: ['COUNT'] });
+    expect([next.status, next.body.id]).toEqual([200, countTasks[0]!.id]);
+    expect((await floor('start', 'POST', `/api/v1/tasks/${next.body.id}/start`, { workerId: 'counter' })).status).toBe(200);
+    const early = await floor<{ code: string }>('complete', 'POST', `/api/v1/tasks/${next.body.id}/complete`, { workerId: 'counter' });
+    expect([early.status, early.body.code]).toEqual([409, 'TASK_WORK_OPEN']);
+    // The unit the picker could not find was there after all.
+    const submitted = await floor<{ status: string }>('submit count', 'POST', `/api/v1/inventory/counts/${counts[0]!.id}/submit`, { attempt: 1, quantity: 1, workerId: 'counter' });
+    expect([submitted.status, submitted.body.status]).toEqual([200, 'COMPLETED']);
+    await t.settle();
+    await until('count task completed', () => tasksOf(w.siteId, 'COUNT'), (xs) => xs.every((x) => x.status === 'COMPLETED'));
+    // The unit found serves the waiting order: re-reserved there, picked, shipped complete.
+    await until('order picking again', () => getOrder(orderId), (o) => o.status === 'PICKING');
+    expect((await resolvedOutcomes(orderId)).map((r) => r.outcome)).toEqual(['AWAITING_STOCK', 'RE_RESERVED']);
+    const rest = await workNextPick(w.siteId, 0);
+    expect(rest.lines[0]).toMatchObject({ sku, locationId: a.id, quantity: 1 });
+    await shipAndExpect(orderId, false);
+
+    // The short's event delivered again (a replay, a second publication: no inbox catches it) opens no second count
+    // and queues no second task.
+    for (const consumer of ['inventory', 'tasks']) {
+      expect(await t.app.bus.deliver(consumer, { ...resolved, id: `${resolved.id}-again-${consumer}` })).toBe('handled');
+    }
+    await t.settle();
+    expect(((await t.get(`/api/v1/inventory/counts?siteId=${w.siteId}`)).body.items as unknown[])).toHaveLength(1);
+    expect(await tasksOf(w.siteId, 'COUNT')).toHaveLength(1);
+    expect((await t.get('/api/v1/dead-letters')).body.items).toEqual([]);
+    await expectSkusConserved(t, w.siteId, [{ sku, received: 2, shipped: 2, adjusted: 0 }, { sku: other, received: 3, shipped: 0, adjusted: 0, allocated: 1 }]);
   });
 });

@@ -169,12 +169,17 @@ describe('completing a task whose inventory work is open', () => {
     expect(opened.status).toBe(201);
     const countId: string = opened.body.items[0].id;
     await t.settle();
-    // The short of the test above asked for a check of its location: a COUNT task with no count behind it, which its
-    // worker completes by hand as before. Then the count's own task.
+    // The short of the test above asked for a count of its SKU at its location (ADR 0024 addendum 2026-12-05): its
+    // counter counts what is on the shelf and submits it, which completes that task. Then the count's own task.
     let task = await startedTask('COUNT', 'ptc-counter');
     while (task.reference !== countId) {
-      const checked = await t.post(`/api/v1/tasks/${task.id}/complete`, { workerId: 'ptc-counter' }, 'operator');
+      const c = (await t.get(`/api/v1/inventory/counts/${task.reference}`)).body as { sku: string; locationId: string };
+      const onShelf = ((await t.get(`/api/v1/inventory/balances?siteId=${w.siteId}&sku=${c.sku}&locationId=${c.locationId}`)).body.items as { onHand: number }[])
+        .reduce((n, b) => n + b.onHand, 0);
+      const checked = await t.post(`/api/v1/inventory/counts/${task.reference}/submit`, { attempt: 1, quantity: onShelf, workerId: 'ptc-counter' }, 'operator');
       expect([checked.status, checked.body.status]).toEqual([200, 'COMPLETED']);
+      await t.settle();
+      expect((await t.get(`/api/v1/tasks/${task.id}`)).body.status).toBe('COMPLETED');
       task = await startedTask('COUNT', 'ptc-counter');
     }
 

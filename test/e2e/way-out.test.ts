@@ -240,12 +240,18 @@ describe('a pick task whose worker vanished mid-pick', () => {
     await t.settle();
     expect(['COMPLETED', 'PARTIAL']).toContain((await t.get(`/api/v1/pick-lists/${list.id}`)).body.status);
     expect(['COMPLETED', 'CANCELLED']).toContain(await taskStatus(task.id));
-    // The short found no other location: short-pick recovery queued a COUNT task at the shorted location (ADR 0024).
-    // Its way out: a counter takes it, checks, and completes it.
+    // The short found no other location: short-pick recovery opened a count of the SKU at the shorted location, with
+    // its COUNT task there (ADR 0024 addendum 2026-12-05). Its way out: a counter takes it, counts, and submits the
+    // count, which completes the task.
     const check = (await t.post('/api/v1/tasks/next', { workerId: 'checker', siteId: w.siteId, types: ['COUNT'] }, 'operator')).body as Task;
-    expect(check).toMatchObject({ type: 'COUNT', reference: expect.stringContaining(line.locationId) });
+    expect(check).toMatchObject({ type: 'COUNT', locationId: line.locationId });
     expect((await t.post(`/api/v1/tasks/${check.id}/start`, { workerId: 'checker' }, 'operator')).status).toBe(200);
-    expect((await t.post(`/api/v1/tasks/${check.id}/complete`, { workerId: 'checker' }, 'operator')).body.status).toBe('COMPLETED');
+    const onShelf = ((await t.get(`/api/v1/inventory/balances?siteId=${w.siteId}&sku=${sku}&locationId=${line.locationId}`)).body.items as { onHand: number }[])
+      .reduce((n, b) => n + b.onHand, 0);
+    const counted = await t.post(`/api/v1/inventory/counts/${check.reference}/submit`, { attempt: 1, quantity: onShelf, workerId: 'checker' }, 'operator');
+    expect([counted.status, counted.body.status]).toEqual([200, 'COMPLETED']);
+    await t.settle();
+    expect(await taskStatus(check.id)).toBe('COMPLETED');
     // The order is neither stuck in PICKING nor held by the task: it ships what was picked, waits for stock, or can be cancelled.
     const now = await until('order moved on', () => status(orderId), (s) => s !== 'PICKING' && s !== 'RELEASED');
     expect(['PICKED', 'BACKORDERED']).toContain(now);

@@ -96,10 +96,12 @@ export interface InventoryCounts {
   decision_reason: string | null;
   id: string;
   location_id: string;
+  locks_location: Generated<boolean>;
   lot: Generated<string>;
   movement_id: string | null;
   origin: string;
   owner_id: string;
+  short_reference: string | null;
   site_id: string;
   sku: string;
   status: string;

@@ -1,5 +1,8 @@
 import type { CatalogApi } from '../../contracts/catalog.ts';
-import { resolveOwnerId, type InventoryApi, type InventoryCommands } from '../../contracts/inventory.ts';
+import { InventoryEvents, resolveOwnerId, type InventoryApi, type InventoryCommands } from '../../contracts/inventory.ts';
+import { on } from '../../contracts/events.ts';
+import { causedBy } from '../../platform/bus/envelope.ts';
+import { openShortCountHandler } from './use-cases/open-counts/handler.ts';
 import { ok } from '../../platform/errors.ts';
 import { stockSnapshot } from './queries.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
@@ -29,6 +32,7 @@ export function inventoryContext(
   deps: PlatformDeps, apis: { catalog: CatalogApi; locations: LocationMasterApi },
 ): ContextWithApi<InventoryApi> & { readonly commands: InventoryCommands } {
   const service = inventoryService(deps, apis);
+  const openShortCount = openShortCountHandler(deps);
   const inbound = inboundService(deps, apis);
   const replenishment = replenishmentService(deps, apis);
   const commands: InventoryCommands = {
@@ -58,6 +62,8 @@ export function inventoryContext(
       ...replenishmentSubscriptions(service, replenishment),
       ...qualitySubscriptions(deps),
       ...lpnSubscriptions(deps),
+      // A short pick that asks for a COUNT gets a count of the shorted SKU there (ADR 0024 addendum 2026-12-05).
+      on(InventoryEvents.shortResolved, (short, event, tx) => openShortCount(tx, short, causedBy(event))),
     ],
     // A return's site: a per-site operator confirms returns of the sites they work at (ADR 0019).
     sitesOf: {

@@ -1044,9 +1044,11 @@ export interface CountRow {
   readonly created_at: Date;
   readonly updated_at: Date;
   readonly closed_at: Date | null;
+  /** False for a short pick's count (ADR 0024 addendum 2026-12-05): its location stays pickable while it is open (absent: true). */
+  readonly locks_location?: boolean | undefined;
 }
 const COUNT_COLUMNS = `id, site_id, owner_id, location_id, sku, lot, origin, status, tolerance_units, tolerance_percent::float8 AS tolerance_percent,
-  applied, movement_id, decided_by, decision_reason, created_at, updated_at, closed_at`;
+  applied, movement_id, decided_by, decision_reason, created_at, updated_at, closed_at, locks_location`;
 
 export interface CountSubmissionRow {
   readonly count_id: string;
@@ -1064,15 +1066,26 @@ const SUBMISSION_COLUMNS = 'count_id, attempt, counted, expected, variance, with
 /** A count as a decision opens it. */
 export type NewCount = Pick<CountRow, 'id' | 'site_id' | 'owner_id' | 'location_id' | 'sku' | 'lot' | 'origin' | 'tolerance_units' | 'tolerance_percent'>;
 
-export async function insertCounts(db: Executor, rows: readonly NewCount[], now: Date): Promise<void> {
+/**
+ * Inserts opened counts. `shortReference`: the short pick these counts are for (their location stays unlocked); a
+ * count of that short already there makes the insert a no-op for that row (one count per short).
+ */
+export async function insertCounts(db: Executor, rows: readonly NewCount[], now: Date, shortReference: string | null = null): Promise<void> {
   if (rows.length === 0) return;
   await db.query(
-    `INSERT INTO inventory.counts (id, site_id, owner_id, location_id, sku, lot, origin, status, tolerance_units, tolerance_percent, created_at, updated_at)
-     SELECT c.id, c.site_id, c.owner_id, c.location_id, c.sku, c.lot, c.origin, 'OPEN', c.tolerance_units, c.tolerance_percent, $2, $2
+    `INSERT INTO inventory.counts (id, site_id, owner_id, location_id, sku, lot, origin, status, tolerance_units, tolerance_percent, created_at, updated_at,
+                                   locks_location, short_reference)
+     SELECT c.id, c.site_id, c.owner_id, c.location_id, c.sku, c.lot, c.origin, 'OPEN', c.tolerance_units, c.tolerance_percent, $2, $2,
+            $3::text IS NULL, $3::text
      FROM jsonb_to_recordset($1::jsonb) AS c(id text, site_id text, owner_id text, location_id text, sku text, lot text, origin text,
                                              tolerance_units int, tolerance_percent numeric)`,
-    [JSON.stringify(rows), now],
+    [JSON.stringify(rows), now, shortReference],
   );
+}
+
+/** Whether a short pick's count was opened already (`short_reference`): its event delivered again opens none. */
+export async function knowsShortCount(db: Executor, shortReference: string): Promise<boolean> {
+  return (await db.query(`SELECT 1 FROM inventory.counts WHERE short_reference = $1`, [shortReference])).length > 0;
 }
 
 /** Open counts at these locations (what a new count must not repeat). */

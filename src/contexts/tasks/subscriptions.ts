@@ -111,11 +111,12 @@ export function taskSubscriptions(tasks: TaskService): Subscription[] {
     on(InventoryEvents.replenishmentCancelled, async (d, event, tx) => {
       await tasks.withdrawWork(tx, 'REPLENISH', d.replenishmentId, causedBy(event));
     }),
-    // A short pick no other location could cover asks for a replenishment or a count (ADR 0024). Doing the count, and
-    // finishing the task with its outcome, belongs to inventory control; a REPLENISH naming a replenishment is queued
-    // from that replenishment's own event above (same type and reference: this one would be a no-op anyway).
+    // A short pick no other location could cover asks for a replenishment or a count (ADR 0024). A COUNT is a count
+    // inventory opens of the shorted SKU there, whose `inventory.count.requested` queues the task above (addendum
+    // 2026-12-05); a REPLENISH naming a replenishment is queued from that replenishment's own event above (same type and
+    // reference: this one would be a no-op anyway).
     on(InventoryEvents.shortResolved, async (d, event, tx) => {
-      if (d.task === null) return;
+      if (d.task === null || d.task.type === 'COUNT') return;
       if (d.task.type === 'REPLENISH' && d.task.reference.startsWith('rpl_')) return;
       await tasks.queue(tx, { siteId: d.siteId, type: d.task.type, reference: d.task.reference, waveId: null, priority: ORDER_PRIORITY.default },
         causedBy(event));

@@ -214,12 +214,20 @@ describe('picking accuracy per worker', () => {
     await planAndRelease(call, a.siteId, 1);
     await t.settle();
     await workTasks(floor, a.siteId, ['lee'], { expectedTasks: 1 });
-    // max does the count the short asked for: a task with no pick line.
+    // max does the count the short asked for: a task with no pick line. A COUNT is a count of the shorted SKU there
+    // (ADR 0024 addendum 2026-12-05), done by submitting it; a REPLENISH with no source behind it is completed by hand.
     const count = await until('the count of the shorted location', () =>
-      floor<{ id: string; type: string }>('next task', 'POST', '/api/v1/tasks/next', { workerId: 'max', siteId: a.siteId, types: ['COUNT', 'REPLENISH'] }),
+      floor<{ id: string; type: string; reference: string }>('next task', 'POST', '/api/v1/tasks/next', { workerId: 'max', siteId: a.siteId, types: ['COUNT', 'REPLENISH'] }),
     (r) => r.status === 200);
     expect((await floor('start task', 'POST', `/api/v1/tasks/${count.body.id}/start`, { workerId: 'max' })).status).toBe(200);
-    expect((await floor('complete task', 'POST', `/api/v1/tasks/${count.body.id}/complete`, { workerId: 'max' })).status).toBe(200);
+    if (count.body.type === 'COUNT') {
+      const c = (await floor<{ sku: string; locationId: string }>('count', 'GET', `/api/v1/inventory/counts/${count.body.reference}`)).body;
+      const onShelf = ((await floor<{ items: { onHand: number }[] }>('balances', 'GET', `/api/v1/inventory/balances?siteId=${a.siteId}&sku=${c.sku}&locationId=${c.locationId}`)).body.items)
+        .reduce((n, b) => n + b.onHand, 0);
+      expect((await floor('submit count', 'POST', `/api/v1/inventory/counts/${count.body.reference}/submit`, { attempt: 1, quantity: onShelf, workerId: 'max' })).status).toBe(200);
+    } else {
+      expect((await floor('complete task', 'POST', `/api/v1/tasks/${count.body.id}/complete`, { workerId: 'max' })).status).toBe(200);
+    }
     await t.settle();
 
     const expected = async (): Promise<void> => {

@@ -38,7 +38,8 @@ export async function writeCountAdjustment(tx: Tx, a: CountAdjustment | null): P
   await changeSkuOnHandOrFail(tx, a.key.siteId, a.key.ownerId, a.key.sku, a.delta, a.unpickable, `count adjustment of ${a.delta} ${a.key.sku} went below allocated`);
 }
 
-/** A closed count lets go of its location: the last one brings the location's units back into ATP. */
-export async function releaseCountLock(tx: Tx, count: Pick<store.CountRow, 'site_id' | 'location_id'>): Promise<PublishedEvent[]> {
+/** A closed count lets go of its location: the last one brings the location's units back into ATP (a short's count holds none). */
+export async function releaseCountLock(tx: Tx, count: Pick<store.CountRow, 'site_id' | 'location_id' | 'locks_location'>): Promise<PublishedEvent[]> {
+  if (count.locks_location === false) return [];
   return changeCountLock(tx, { id: count.location_id, siteId: count.site_id }, -1);
 }

@@ -29,6 +29,11 @@ export interface OpenCountsScope {
   readonly facts?: ReadonlyMap<string, LocationFacts> | undefined;
   /** The caller named these locations (not found by their stock): a deactivated one is refused, not passed over. */
   readonly named?: boolean | undefined;
+  /**
+   * A short pick's count (ADR 0024 addendum 2026-12-05): the short's task reference. Such counts do not lock their
+   * location (no count lock, no pickability flip): other SKUs there stay pickable and PACK work never waits for them.
+   */
+  readonly shortReference?: string | undefined;
 }
 
 /**
@@ -65,9 +70,10 @@ export async function openCountsInTx(
   }, deps.clock.now());
   if (!decision.ok) return decision;
   const d = decision.value;
-  await store.insertCounts(tx, d.counts, deps.clock.now());
+  await store.insertCounts(tx, d.counts, deps.clock.now(), scope.shortReference ?? null);
   const flips = [];
-  for (const l of d.locks) flips.push(...await changeCountLock(tx, { id: l.locationId, siteId: scope.siteId }, l.counts));
+  const locks = scope.shortReference === undefined ? d.locks : [];
+  for (const l of locks) flips.push(...await changeCountLock(tx, { id: l.locationId, siteId: scope.siteId }, l.counts));
   await record(tx, deps, [], [...learned, ...flips, ...d.events], meta);
   return ok({ opened: d.counts.map((c) => c.id), alreadyOpen: d.alreadyOpen });
 }
@@ -120,5 +126,25 @@ export function requestCountsHandler(deps: PlatformDeps, locations: LocationMast
     const ids = [...result.value.opened, ...result.value.alreadyOpen];
     const rows = await store.countsByIds(deps.db, ids);
     return ok(rows.map((r) => countView(r, [], false)));
+  };
+}
+
+/**
+ * `inventory.short.resolved` asking for a COUNT (ADR 0024 addendum 2026-12-05): a count of the shorted SKU at the
+ * shorted location (every lot of it there, or none: expected 0), opened in its own transaction as a count request's,
+ * without a location lock. Its `inventory.count.requested` queues the COUNT task (at the location; done when the count
+ * is submitted). A count of the SKU already open there is that short's count too; a redelivery finds its own count
+ * (`short_reference`) and opens none; a location that cannot be counted (deactivated) gets none.
+ */
+export function openShortCountHandler(deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clock'>) {
+  return async (tx: Tx, short: { siteId: string; sku: string; task: { type: string; locationId: string; reference: string } | null }, meta: EventMeta): Promise<void> => {
+    const task = short.task;
+    if (task === null || task.type !== 'COUNT') return;
+    if (await store.knowsShortCount(tx, task.reference)) return;
+    const settings = await store.countSettings(tx, short.siteId);
+    await openCountsInTx(tx, deps, {
+      siteId: short.siteId, origin: 'ON_DEMAND', locationIds: [task.locationId], skus: [short.sku], countEmpty: true,
+      tolerance: { units: settings?.tolerance_units ?? null, percent: settings?.tolerance_percent ?? null }, named: true, shortReference: task.reference,
+    }, meta);
   };
 }
