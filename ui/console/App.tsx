@@ -11,6 +11,8 @@ import { Exceptions, Inventory, Orders, Tasks } from './Lists.tsx';
 import { Quality } from './Quality.tsx';
 import { Shipping } from './Shipping.tsx';
 import { Waves } from './Waves.tsx';
+import { orderOf } from './links.tsx';
+import { OrderDetail } from './OrderDetail.tsx';
 import { canAt, type Ctx } from './ctx.ts';
 
 const SCREENS = [
@@ -19,7 +21,8 @@ const SCREENS = [
 ] as const;
 type Screen = (typeof SCREENS)[number][0];
 
-const screenOf = (hash: string): Screen => (SCREENS.find(([s]) => hash === `#/${s}`)?.[0] ?? 'dashboard');
+/** The screen of an address: `#/orders/ord_…` (an order's own screen) is under Orders. */
+const screenOf = (hash: string): Screen => (orderOf(hash) === undefined ? SCREENS.find(([s]) => hash === `#/${s}`)?.[0] ?? 'dashboard' : 'orders');
 
 export function App() {
   const [me, setMe] = useState<Me | undefined | null>(null);
@@ -34,6 +37,8 @@ export function App() {
 
 function Console(props: { me: Me; onSignOut: () => void }) {
   const [screen, setScreen] = useState<Screen>(screenOf(location.hash));
+  /** The order whose screen is open (`#/orders/ord_…`), if one is. */
+  const [orderId, setOrderId] = useState<string | undefined>(orderOf(location.hash));
   /** The sites, once read (undefined until then: "Loading…" only while they are being read). */
   const [sites, setSites] = useState<{ id: string; code: string; name: string }[] | undefined>(undefined);
   const [siteId, setSiteId] = useState<string>('');
@@ -45,7 +50,10 @@ function Console(props: { me: Me; onSignOut: () => void }) {
   const hub = useMemo(() => createLiveHub(setConnected), []);
   useEffect(() => () => hub.stop(), [hub]);
   useEffect(() => {
-    const onHash = (): void => setScreen(screenOf(location.hash));
+    const onHash = (): void => {
+      setScreen(screenOf(location.hash));
+      setOrderId(orderOf(location.hash));
+    };
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
@@ -87,7 +95,7 @@ function Console(props: { me: Me; onSignOut: () => void }) {
       </header>
       <main>
         {changingPassword ? <ChangePassword onClose={() => setChangingPassword(false)} /> : null}
-        <h1>{title}</h1>
+        {shown === 'orders' && orderId !== undefined ? null : <h1>{title}</h1>}
         {sitesError !== undefined && siteId === '' ? (
           <p role="alert" className="error">
             Could not read the sites: {sitesError}{' '}
@@ -100,7 +108,7 @@ function Console(props: { me: Me; onSignOut: () => void }) {
             layout; see the API docs at <a href="/docs">/docs</a>), or starts PakLog with the demo warehouse.{' '}
             <button type="button" onClick={() => setSitesTry((n) => n + 1)}>Try again</button>
           </p>
-        ) : <ScreenView screen={shown} ctx={ctx} />}
+        ) : shown === 'orders' && orderId !== undefined ? <OrderDetail ctx={ctx} id={orderId} /> : <ScreenView screen={shown} ctx={ctx} />}
       </main>
     </div>
   );
