@@ -161,7 +161,7 @@ describe.runIf(browserTestsRun)('the web console: an order\'s screen', () => {
     const viewer = await signIn(t.keys.viewer, ['401', '404']);
     await viewer.goto(`${base}/#/orders/${o.id}`);
     await viewer.getByRole('heading', { level: 1, name: /^Order ORD-UI-3/ }).waitFor();
-    await viewer.getByText('The event trail is for admins and managers').waitFor();
+    await row(viewer, 'What happened to the order', 'order cancelled (orders)').waitFor();
     expect(await viewer.getByRole('button', { name: /Hold|Cancel order|Release/ }).count()).toBe(0);
     // An order id that is no order: said, with the way back.
     await viewer.goto(`${base}/#/orders/ord_doesnotexist`);

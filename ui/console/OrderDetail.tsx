@@ -23,7 +23,8 @@ interface Shipment {
   createdAt: string; labelledAt: string | null; dispatchedAt: string | null; deliveredAt: string | null; voidedAt: string | null;
 }
 interface ExceptionRow { id: string; kind: string; subject: string; reason: string; actions: string[]; status: string; raisedAt: string }
-interface AuditEntry { eventId: string; type: string; time: string; actor: { kind: string; id: string; role: string } | null }
+/** An event of the order (GET /api/v1/events, CloudEvents envelopes): who caused it is in its actor extensions. */
+interface EventEnvelope { id: string; type: string; time: string; actorid?: string; actorkind?: string; actorrole?: string }
 
 /** What each command does, said before it is sent (the confirmation) and after (the outcome). */
 type Command = { kind: 'hold' } | { kind: 'cancel' } | { kind: 'release' } | { kind: 'exception'; exception: ExceptionRow; action: string };
@@ -75,10 +76,10 @@ export function OrderDetail({ ctx, id }: { ctx: Ctx; id: string }) {
     const about = new Set([id, ...(shipments.data ?? []).map((s) => s.id)]);
     return (await apiAll<ExceptionRow>(`/exceptions${qs({ siteId: o.siteId, status: 'OPEN' })}`, 500)).filter((x) => about.has(x.subject));
   }, [id, o?.siteId, shipments.data, version, ctx.can.exceptions]);
-  // The order's events from the audit trail (admins and managers read it; another role is told so, not shown a 403).
-  const readsEvents = ctx.can.plan;
+  // The order's events from the event store (admins, managers and viewers read it; an operator is told so, not shown a 403).
+  const readsEvents = ctx.can.exceptions;
   const events = useData(async () => (!readsEvents || o === undefined ? []
-    : apiAll<AuditEntry>(`/audit${qs({ subject: id, siteId: o.siteId })}`, 1000)), [id, o?.siteId, version, readsEvents]);
+    : apiAll<EventEnvelope>(`/events${qs({ subject: id, siteId: o.siteId })}`, 1000)), [id, o?.siteId, version, readsEvents]);
   useEffect(() => {
     // Opened from a list: the heading takes the focus, so a keyboard or screen reader user starts at the order.
     heading.current?.focus();
@@ -305,7 +306,7 @@ export function OrderDetail({ ctx, id }: { ctx: Ctx; id: string }) {
       </section>
       <section className="panel" aria-labelledby="events-h">
         <h2 id="events-h">Events</h2>
-        {!readsEvents ? <p className="muted">The event trail is for admins and managers; the status history above is the order&apos;s story.</p> : (
+        {!readsEvents ? <p className="muted">Your role ({ctx.me.role}) does not read the event store; the status history above is the order&apos;s story.</p> : (
           <>
             {events.error === undefined ? null : <p role="alert" className="error">Could not read the events: {events.error}</p>}
             <table>
@@ -313,9 +314,9 @@ export function OrderDetail({ ctx, id }: { ctx: Ctx; id: string }) {
               <thead><tr><th scope="col">When</th><th scope="col">Event</th><th scope="col">By</th></tr></thead>
               <tbody>
                 {(events.data ?? []).map((e) => (
-                  <tr key={e.eventId}>
+                  <tr key={e.id}>
                     <td>{when(e.time)}</td><td>{eventWords(e.type)} <span className="mono muted">{e.type}</span></td>
-                    <td>{e.actor === null ? 'PakLog' : <>{e.actor.role} <span className="mono muted id">({e.actor.id})</span></>}</td>
+                    <td>{e.actorid === undefined ? 'PakLog' : <>{e.actorrole ?? e.actorkind ?? ''} <span className="mono muted id">({e.actorid})</span></>}</td>
                   </tr>
                 ))}
               </tbody>

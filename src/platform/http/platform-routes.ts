@@ -178,13 +178,10 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
     schema: {
       tags, summary: 'The audit trail: who did what, from the event store (oldest first)', operationId: 'listAudit',
       description: 'Every event names its actor (a user, an API key or an internal caller, with its role), also events that other '
-        + 'events caused; `subject` gives one thing\'s history (an order\'s events, for instance). A caller with roles at some sites only must name one of them (siteId). Paged by `limit` and `cursor`. '
+        + 'events caused. A caller with roles at some sites only must name one of them (siteId). Paged by `limit` and `cursor`. '
         + 'No such site is 422 UNKNOWN_SITE; from not before to is 400 VALIDATION_FAILED.',
       querystring: Type.Object({
         actor: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'A user id (usr_…) or an API key id (key_…)' })),
-        subject: Type.Optional(Type.String({
-          minLength: 1, maxLength: 100, description: 'What the events are about: an order id (ord_…), a shipment, a wave, a task…, the history of that one thing',
-        })),
         siteId: Type.Optional({ ...SiteRef, maxLength: 100 }),
         type: Type.Optional(Type.String({ minLength: 1, description: 'An event type, or several separated by commas' })),
         from: Type.Optional(Type.String({ format: 'date-time' })),
@@ -200,7 +197,7 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
     const types = q.type?.split(',').map((t) => t.trim()).filter((t) => t !== '');
     const siteId = await siteOfQuery(q.siteId);
     refuseBackwardsWindow(q.from, q.to);
-    const rows = await readEventStore(deps.db, { actorId: q.actor, subject: q.subject, siteId, types, from: q.from, to: q.to, after, limit: q.limit });
+    const rows = await readEventStore(deps.db, { actorId: q.actor, siteId, types, from: q.from, to: q.to, after, limit: q.limit });
     return {
       items: rows.map(({ envelope: e }) => ({
         eventId: e.id, type: e.type, source: e.source, subject: e.subject, time: e.time, siteId: e.siteid ?? null,
