@@ -11,3 +11,12 @@ export const orderOf = (hash: string): string | undefined => {
 export function OrderLink({ id }: { id: string }) {
   return <a className="mono" href={orderHref(id)}>{id}</a>;
 }
+
+/** The console's address of an ASN's screen (`#/inbound/asn_…`). */
+export const asnHref = (id: string): string => `#/inbound/${encodeURIComponent(id)}`;
+
+/** `#/inbound/asn_…` gives the ASN id. */
+export const asnOf = (hash: string): string | undefined => {
+  const m = /^#\/inbound\/([^/?#]+)$/.exec(hash);
+  return m === null ? undefined : decodeURIComponent(m[1]!);
+};
