@@ -69,6 +69,10 @@ describe.runIf(browserTestsRun)('the handheld UI', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toBe('Enter your worker id: a key sign-in needs it');
     expect(await page.getByRole('button', { name: 'Next task' }).count()).toBe(0);
+    // A new user with the printed admin key has no worker id: the field says what to type.
+    const hint = await page.getByLabel('Worker id (API key sign-in)').getAttribute('aria-describedby');
+    expect(hint).toBeTruthy();
+    expect(await page.locator(`[id="${hint!}"]`).textContent()).toContain('any name of yours');
     await page.getByLabel('Worker id (API key sign-in)').fill('w-form');
     // A mistyped site is refused on the form too, not at every Next task afterwards.
     await page.getByLabel('Site').fill('DEMOO');

@@ -43,7 +43,10 @@ function AsnList({ ctx }: { ctx: Ctx }) {
   const list = usePaged((cursor) => api<Page<Asn>>('GET', `/inventory/asns${qs({ siteId: ctx.siteId, status, limit: PAGE, cursor })}`), [ctx.siteId, status], [version]);
   return (
     <>
-      <p className="muted">What suppliers announced (ASNs) and what the dock received against it. Receiving is done on the handheld or through the API.</p>
+      <p className="muted">
+        What suppliers announced (ASNs) and what the dock received against it. ASNs and receipts against them come in through the API
+        (<code>POST /api/v1/inventory/asns</code> and <code>…/receipts</code>; see <a href="/docs">/docs</a>); this screen reads them.
+      </p>
       <div className="filters" role="search">
         <label className="field inline">Status
           <select value={status} onChange={(e) => setStatus(e.target.value)}>
@@ -53,6 +56,7 @@ function AsnList({ ctx }: { ctx: Ctx }) {
         </label>
       </div>
       {list.error === undefined ? null : <p role="alert" className="error">{list.error}</p>}
+      {list.items?.length === 0 && status === '' ? <p>No ASN at this site yet.</p> : null}
       <table>
         <caption>{shown(list, 'ASNs')}</caption>
         <thead>

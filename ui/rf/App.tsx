@@ -74,7 +74,9 @@ export function App() {
       }} extra={(
         <>
           <label className="field">Worker id (API key sign-in)
-            <input name="workerId" value={workerId} onChange={(e) => setWorkerId(e.target.value)} autoComplete="off" />
+            <input name="workerId" value={workerId} onChange={(e) => setWorkerId(e.target.value)} autoComplete="off" aria-describedby="worker-hint" />
+            {/* A new user signing in with the printed admin key has no worker id yet: any name of theirs will do. */}
+            <small id="worker-hint">Who works on this handheld: your badge id, or any name of yours (e.g. alice). A username sign-in needs none</small>
           </label>
           <label className="field">Site
             <input name="site" value={site} onChange={(e) => setSite(e.target.value)} required autoComplete="off" />
