@@ -51,6 +51,8 @@ describe.runIf(browserTestsRun)('the handheld UI', () => {
     });
     await page.getByRole('button', { name: 'Next task' }).click();
     await page.getByRole('heading', { name: 'Scan your tote' }).waitFor();
+    // What a tote scan wants, said to a new operator.
+    await page.getByText('The code on the tote (or cart) you pick into').waitFor();
   };
   const pick = async (page: Page, line: Line, quantity: number, says = `Picked ${quantity} × ${line.sku}`): Promise<void> => {
     await page.getByRole('heading', { name: `Go to ${line.locationCode} and scan the location` }).waitFor();

@@ -681,6 +681,8 @@ function PickStep(props: {
         <div className="rf-qty">{open} to pick</div>
       </div>
       <h1 id="step-h">{prompt}</h1>
+      {/* A new operator has no idea what a tote scan wants: the code on the tote or cart they pick into, any one. */}
+      {step === 'tote' ? <p className="rf-hint">The code on the tote (or cart) you pick into; the picks go with it to packing.</p> : null}
       {step === 'quantity' ? (
         <form onSubmit={(e) => { e.preventDefault(); props.onConfirm(); }} className="stack">
           <label className="field">Quantity
