@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { createOrder, injectClient, orderStatus, planAndRelease, until, workTasks } from '../support/flow-driver.ts';
 import type { TestApp } from '../support/test-app.ts';
@@ -139,6 +140,43 @@ describe.runIf(browserTestsRun)('the web console: an order\'s screen', () => {
     expect(await orderStatus(call(), o.id)).toBe('CANCELLED');
     await expect.poll(async () => row(page, 'Units per line', o.sku).locator('td').last().textContent()).toBe('2');
     await row(page, 'What happened to the order', 'order cancelled (orders)').waitFor();
+    await page.close();
+  });
+
+  it('an exception about an order links to it from the Exceptions screen; its retry and acknowledge are asked again on the order\'s screen', async () => {
+    const o = await allocated('ORD-UI-4');
+    // A stuck order's exception, straight into this test's database: only the screen's part is under test here.
+    const db = new pg.Client({ connectionString: t.databaseUrl });
+    await db.connect();
+    try {
+      await db.query(
+        `INSERT INTO orchestration.exceptions (id, site_id, kind, case_key, subject, reason, actions, details, status, raised_at)
+         VALUES ('exc_seed_stuck', $1, 'ORDER_NOT_MOVING', 'seed-stuck', $2, 'seeded: no move for an hour', '{retry,cancel,acknowledge}', '{}'::jsonb, 'OPEN', now())`, [siteId, o.id]);
+    } finally {
+      await db.end();
+    }
+    const page = await signIn(t.keys.manager, ['401', '409', '422']);
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Exceptions', exact: true }).click();
+    await page.locator('tbody tr', { hasText: 'seeded: no move for an hour' }).getByRole('link', { name: o.id }).click();
+    await page.getByRole('heading', { level: 1, name: /^Order ORD-UI-4/ }).waitFor();
+    const stuck = row(page, 'Stuck cases about this order', 'ORDER_NOT_MOVING');
+    await stuck.getByText('seeded: no move for an hour').waitFor();
+
+    await stuck.getByRole('button', { name: 'retry ORDER_NOT_MOVING…' }).click();
+    await page.getByText('Retry: PakLog tries the stuck step again').waitFor();
+    expect((await t.get('/api/v1/exceptions/exc_seed_stuck')).body.status).toBe('OPEN');
+    await page.getByRole('button', { name: 'No, go back' }).click();
+    await stuck.getByRole('button', { name: 'retry ORDER_NOT_MOVING…' }).click();
+    await page.getByRole('button', { name: 'Yes, retry' }).click();
+    // Whatever PakLog answers (done, or why not, in words), it is on the screen.
+    await expect.poll(() => page.locator('p.ok, p.error').filter({ hasText: /^(retry: done for order ORD-UI-4|Could not retry)/ }).count()).toBe(1);
+    if ((await t.get('/api/v1/exceptions/exc_seed_stuck')).body.status === 'OPEN') {
+      await stuck.getByRole('button', { name: 'acknowledge ORDER_NOT_MOVING…' }).click();
+      await page.getByRole('button', { name: 'Yes, acknowledge' }).click();
+      await page.getByRole('status').filter({ hasText: 'acknowledge: done for order ORD-UI-4' }).waitFor();
+    }
+    await page.getByText('None: nothing about this order waits for a supervisor.').waitFor();
+    expect((await t.get('/api/v1/exceptions/exc_seed_stuck')).body.status).toBe('RESOLVED');
     await page.close();
   });
 
