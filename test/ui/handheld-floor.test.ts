@@ -146,8 +146,11 @@ describe.runIf(browserTestsRun)('the handheld: putaway, count, replenish and ret
     await page.getByRole('radio', { name: 'Count' }).check();
     await page.getByRole('button', { name: 'Next task' }).click();
     await page.getByRole('heading', { name: `Go to ${code} and scan it` }).waitFor();
-    const card = await page.locator('.rf-card').textContent();
-    expect(card).toContain(sku);
+    const card = page.locator('.rf-card');
+    expect(await card.textContent()).toContain(sku);
+    // The owner as the floor knows it (its name and code), not its id (own_…).
+    await expect.poll(() => card.textContent()).toContain('Owner Default owner (own stock) (DEFAULT)');
+    expect(await card.textContent()).not.toContain('own_');
     // Blind: nothing on the screen says how many the ledger expects.
     expect(await page.locator('main').textContent()).not.toMatch(new RegExp(`\\b${expected}\\b`));
     expect(await page.getByRole('button', { name: 'Not me: reject task' }).isVisible()).toBe(true);

@@ -51,6 +51,8 @@ describe.runIf(browserTestsRun)('the handheld UI', () => {
     });
     await page.getByRole('button', { name: 'Next task' }).click();
     await page.getByRole('heading', { name: 'Scan your tote' }).waitFor();
+    // What a tote scan wants, said to a new operator.
+    await page.getByText('The code on the tote (or cart) you pick into').waitFor();
   };
   const pick = async (page: Page, line: Line, quantity: number, says = `Picked ${quantity} × ${line.sku}`): Promise<void> => {
     await page.getByRole('heading', { name: `Go to ${line.locationCode} and scan the location` }).waitFor();
@@ -69,6 +71,10 @@ describe.runIf(browserTestsRun)('the handheld UI', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toBe('Enter your worker id: a key sign-in needs it');
     expect(await page.getByRole('button', { name: 'Next task' }).count()).toBe(0);
+    // A new user with the printed admin key has no worker id: the field says what to type.
+    const hint = await page.getByLabel('Worker id (API key sign-in)').getAttribute('aria-describedby');
+    expect(hint).toBeTruthy();
+    expect(await page.locator(`[id="${hint!}"]`).textContent()).toContain('any name of yours');
     await page.getByLabel('Worker id (API key sign-in)').fill('w-form');
     // A mistyped site is refused on the form too, not at every Next task afterwards.
     await page.getByLabel('Site').fill('DEMOO');

@@ -11,15 +11,20 @@ import { Exceptions, Inventory, Orders, Tasks } from './Lists.tsx';
 import { Quality } from './Quality.tsx';
 import { Shipping } from './Shipping.tsx';
 import { Waves } from './Waves.tsx';
+import { asnOf, orderOf } from './links.tsx';
+import { Inbound } from './Inbound.tsx';
+import { OrderDetail } from './OrderDetail.tsx';
 import { canAt, type Ctx } from './ctx.ts';
 
 const SCREENS = [
-  ['dashboard', 'Dashboard'], ['orders', 'Orders'], ['waves', 'Waves'], ['tasks', 'Tasks'], ['inventory', 'Inventory'], ['holds', 'Stock holds'], ['counts', 'Counts'], ['quality', 'Quality holds'], ['shipping', 'Shipping'],
+  ['dashboard', 'Dashboard'], ['orders', 'Orders'], ['waves', 'Waves'], ['tasks', 'Tasks'], ['inventory', 'Inventory'], ['inbound', 'Inbound'], ['holds', 'Stock holds'], ['counts', 'Counts'], ['quality', 'Quality holds'], ['shipping', 'Shipping'],
   ['exceptions', 'Exceptions'],
 ] as const;
 type Screen = (typeof SCREENS)[number][0];
 
-const screenOf = (hash: string): Screen => (SCREENS.find(([s]) => hash === `#/${s}`)?.[0] ?? 'dashboard');
+/** The screen of an address: `#/orders/ord_…` (an order's own screen) is under Orders, `#/inbound/asn_…` under Inbound. */
+const screenOf = (hash: string): Screen => (orderOf(hash) !== undefined ? 'orders' : asnOf(hash) !== undefined ? 'inbound'
+  : SCREENS.find(([s]) => hash === `#/${s}`)?.[0] ?? 'dashboard');
 
 export function App() {
   const [me, setMe] = useState<Me | undefined | null>(null);
@@ -34,6 +39,10 @@ export function App() {
 
 function Console(props: { me: Me; onSignOut: () => void }) {
   const [screen, setScreen] = useState<Screen>(screenOf(location.hash));
+  /** The order whose screen is open (`#/orders/ord_…`), if one is. */
+  const [orderId, setOrderId] = useState<string | undefined>(orderOf(location.hash));
+  /** The ASN whose screen is open (`#/inbound/asn_…`), if one is. */
+  const [asnId, setAsnId] = useState<string | undefined>(asnOf(location.hash));
   /** The sites, once read (undefined until then: "Loading…" only while they are being read). */
   const [sites, setSites] = useState<{ id: string; code: string; name: string }[] | undefined>(undefined);
   const [siteId, setSiteId] = useState<string>('');
@@ -45,7 +54,11 @@ function Console(props: { me: Me; onSignOut: () => void }) {
   const hub = useMemo(() => createLiveHub(setConnected), []);
   useEffect(() => () => hub.stop(), [hub]);
   useEffect(() => {
-    const onHash = (): void => setScreen(screenOf(location.hash));
+    const onHash = (): void => {
+      setScreen(screenOf(location.hash));
+      setOrderId(orderOf(location.hash));
+      setAsnId(asnOf(location.hash));
+    };
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
@@ -87,7 +100,7 @@ function Console(props: { me: Me; onSignOut: () => void }) {
       </header>
       <main>
         {changingPassword ? <ChangePassword onClose={() => setChangingPassword(false)} /> : null}
-        <h1>{title}</h1>
+        {(shown === 'orders' && orderId !== undefined) || (shown === 'inbound' && asnId !== undefined) ? null : <h1>{title}</h1>}
         {sitesError !== undefined && siteId === '' ? (
           <p role="alert" className="error">
             Could not read the sites: {sitesError}{' '}
@@ -100,7 +113,8 @@ function Console(props: { me: Me; onSignOut: () => void }) {
             layout; see the API docs at <a href="/docs">/docs</a>), or starts PakLog with the demo warehouse.{' '}
             <button type="button" onClick={() => setSitesTry((n) => n + 1)}>Try again</button>
           </p>
-        ) : <ScreenView screen={shown} ctx={ctx} />}
+        ) : shown === 'orders' && orderId !== undefined ? <OrderDetail ctx={ctx} id={orderId} />
+          : shown === 'inbound' ? <Inbound ctx={ctx} asnId={asnId} /> : <ScreenView screen={shown} ctx={ctx} />}
       </main>
     </div>
   );
@@ -113,6 +127,7 @@ function ScreenView({ screen, ctx }: { screen: Screen; ctx: Ctx }) {
     case 'waves': return <Waves ctx={ctx} />;
     case 'tasks': return <Tasks ctx={ctx} />;
     case 'inventory': return <Inventory ctx={ctx} />;
+    case 'inbound': return <Inbound ctx={ctx} asnId={undefined} />;
     case 'holds': return <Holds ctx={ctx} />;
     case 'counts': return <Counts ctx={ctx} />;
     case 'quality': return <Quality ctx={ctx} />;

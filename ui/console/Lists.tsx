@@ -4,6 +4,7 @@ import { useData, useLiveVersion, usePaged, type Paged } from '../lib/hooks.ts';
 import { counted } from '../lib/words.ts';
 import { when, type Ctx } from './ctx.ts';
 import { NewOrder } from './NewOrder.tsx';
+import { OrderLink } from './links.tsx';
 
 const ORDER_STATUSES = ['RECEIVED', 'ALLOCATED', 'BACKORDERED', 'ON_HOLD', 'WAVED', 'RELEASED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED', 'DELIVERED', 'CANCELLED'];
 /** Where an order can be put on hold: before a wave takes it (ADR 0052). */
@@ -148,7 +149,7 @@ export function Orders({ ctx }: { ctx: Ctx }) {
         <tbody>
           {(list.items ?? []).map((o) => (
             <tr key={o.id}>
-              <td className="mono">{o.id}</td><td>{o.externalId}</td>
+              <td><OrderLink id={o.id} /></td><td>{o.externalId}</td>
               <td><Status value={o.status} />{o.hold == null ? null : <span className="muted"> {o.hold.reason}</span>}</td>
               <td>{o.priority}</td><td>{o.carrier}</td><td>{when(o.shipBy)}</td><td className="mono">{o.waveId ?? '—'}</td><td>{actions(o)}</td>
             </tr>
@@ -300,7 +301,7 @@ export function Exceptions({ ctx }: { ctx: Ctx }) {
         <tbody>
           {(list.items ?? []).map((x) => (
             <tr key={x.id}>
-              <td>{x.kind}</td><td className="mono">{x.subject}</td><td>{x.reason}</td><td>{when(x.raisedAt)}</td><td><Status value={x.status} /></td>
+              <td>{x.kind}</td><td>{x.subject.startsWith('ord_') ? <OrderLink id={x.subject} /> : <span className="mono">{x.subject}</span>}</td><td>{x.reason}</td><td>{when(x.raisedAt)}</td><td><Status value={x.status} /></td>
               <td className="actions">{x.status === 'OPEN' ? (!ctx.can.plan ? '—' : confirming?.id === x.id ? (
                 <>
                   <span className="muted">{confirming.action} {IRREVERSIBLE[confirming.action]}.</span>

@@ -3,6 +3,7 @@ import { api, apiAll, ApiError, newKey, qs, type Page } from '../lib/api.ts';
 import { useLiveVersion, usePaged } from '../lib/hooks.ts';
 import { when, type Ctx } from './ctx.ts';
 import { LoadMore, shown, Status } from './Lists.tsx';
+import { OrderLink } from './links.tsx';
 
 /** Orders the shipping screen shows: packed (to book, to dispatch) and shipped (their tracking). */
 const SHOWN = ['PACKED', 'SHIPPED'];
@@ -97,7 +98,7 @@ export function Shipping({ ctx }: { ctx: Ctx }) {
             const current = mine.filter((s) => s.status !== 'VOIDED').at(-1);
             return (
               <tr key={o.id}>
-                <td>{o.externalId}</td><td className="mono">{o.id}</td><td>{current === undefined ? o.carrier : `${current.carrier} ${current.service}`}</td><td>{when(o.shipBy)}</td>
+                <td>{o.externalId}</td><td><OrderLink id={o.id} /></td><td>{current === undefined ? o.carrier : `${current.carrier} ${current.service}`}</td><td>{when(o.shipBy)}</td>
                 <td>{current === undefined ? (o.status === 'PACKED' ? 'not booked' : '—') : <Status value={current.status} />}</td>
                 <td className="mono">{current?.trackingNumber ?? '—'}</td><td>{actions(o, current)}</td>
               </tr>

@@ -4,6 +4,7 @@ import { useData, useLiveVersion } from '../lib/hooks.ts';
 import { counted } from '../lib/words.ts';
 import { when, type Ctx } from './ctx.ts';
 import { Status } from './Lists.tsx';
+import { OrderLink } from './links.tsx';
 
 interface PoolOrder { orderId: string; carrier: string; priority: number; lines: { sku: string; quantity: number }[]; allocatedAt: string; waveId: string | null }
 interface WaveSummary { id: string; carrier: string; status: string; orderCount: number; maxOrders: number; createdAt: string; releasedAt: string | null; completedAt: string | null }
@@ -110,7 +111,7 @@ export function Waves({ ctx }: { ctx: Ctx }) {
           <tbody>
             {(pool.data?.items ?? []).map((o) => (
               <tr key={o.orderId}>
-                <td className="mono">{o.orderId}</td><td>{o.carrier}</td><td>{o.priority}</td>
+                <td><OrderLink id={o.orderId} /></td><td>{o.carrier}</td><td>{o.priority}</td>
                 <td className="num">{o.lines.reduce((n, l) => n + l.quantity, 0)}</td><td>{when(o.allocatedAt)}</td><td className="mono">{o.waveId ?? '—'}</td>
               </tr>
             ))}
@@ -135,7 +136,7 @@ export function Waves({ ctx }: { ctx: Ctx }) {
             <tbody>
               {w.orders.filter((o) => !o.removed).map((o) => (
                 <tr key={o.orderId}>
-                  <td>{o.position}</td><td className="mono">{o.orderId}</td><td>{why(o, poolById.get(o.orderId), w.carrier)}</td>
+                  <td>{o.position}</td><td><OrderLink id={o.orderId} /></td><td>{why(o, poolById.get(o.orderId), w.carrier)}</td>
                   <td>{o.lines.map((l) => `${l.quantity} × ${l.sku}`).join(', ')}</td>
                 </tr>
               ))}

@@ -74,7 +74,9 @@ export function App() {
       }} extra={(
         <>
           <label className="field">Worker id (API key sign-in)
-            <input name="workerId" value={workerId} onChange={(e) => setWorkerId(e.target.value)} autoComplete="off" />
+            <input name="workerId" value={workerId} onChange={(e) => setWorkerId(e.target.value)} autoComplete="off" aria-describedby="worker-hint" />
+            {/* A new user signing in with the printed admin key has no worker id yet: any name of theirs will do. */}
+            <small id="worker-hint">Who works on this handheld: your badge id, or any name of yours (e.g. alice). A username sign-in needs none</small>
           </label>
           <label className="field">Site
             <input name="site" value={site} onChange={(e) => setSite(e.target.value)} required autoComplete="off" />
@@ -679,6 +681,8 @@ function PickStep(props: {
         <div className="rf-qty">{open} to pick</div>
       </div>
       <h1 id="step-h">{prompt}</h1>
+      {/* A new operator has no idea what a tote scan wants: the code on the tote or cart they pick into, any one. */}
+      {step === 'tote' ? <p className="rf-hint">The code on the tote (or cart) you pick into; the picks go with it to packing.</p> : null}
       {step === 'quantity' ? (
         <form onSubmit={(e) => { e.preventDefault(); props.onConfirm(); }} className="stack">
           <label className="field">Quantity

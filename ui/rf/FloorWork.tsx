@@ -21,6 +21,16 @@ const codeOf = async (locationId: string): Promise<string> => {
   }
 };
 
+/** An owner (3PL client) as the floor knows it: its name and code (`Acme Outdoor (ACME)`); its id only when it cannot be read. */
+const ownerOf = async (ownerId: string): Promise<string> => {
+  try {
+    const o = await api<{ code: string; name: string }>('GET', `/owners/${encodeURIComponent(ownerId)}`);
+    return o.name === o.code ? o.code : `${o.name} (${o.code})`;
+  } catch {
+    return ownerId;
+  }
+};
+
 /** What every floor flow gets from the handheld (as PackFlow does): the task, the offline-aware send, the ways out. */
 export interface FloorProps {
   task: FloorTask; workerId: string; busy: boolean; started: boolean;
@@ -254,10 +264,14 @@ export function CountFlow(props: FloorProps) {
   const countId = props.task.reference.replace(/:recount$/, '');
   const [c] = useWork<Count>(`/inventory/counts/${countId}`, props);
   const [code, setCode] = useState<string | undefined>(undefined);
+  /** The owner as the floor knows it (its name and code), not its id. */
+  const [owner, setOwner] = useState<string | undefined>(undefined);
   const [step, setStep] = useState<'location' | 'quantity'>('location');
   const [qty, setQty] = useState('');
   useEffect(() => {
-    if (c !== undefined) void (async () => setCode(await codeOf(c.locationId)))();
+    if (c === undefined) return;
+    void (async () => setCode(await codeOf(c.locationId)))();
+    void (async () => setOwner(await ownerOf(c.ownerId)))();
   }, [c?.id]);
   if (c === undefined || code === undefined) return <WaysOut {...props} />;
 
@@ -287,7 +301,7 @@ export function CountFlow(props: FloorProps) {
         <div className="rf-card">
           <div className="rf-loc">{code}</div>
           <div className="rf-sku">{c.sku}{c.lot === null ? '' : ` · lot ${c.lot}`}</div>
-          <div className="rf-qty">Owner {c.ownerId}</div>
+          <div className="rf-qty">Owner {owner ?? '…'}</div>
         </div>
         <h1 id="count-h">{step === 'location' ? `Go to ${code} and scan it` : `Count every ${c.sku}${c.lot === null ? '' : ` of lot ${c.lot}`} on the shelf`}</h1>
         {step === 'location' ? <ScanInput onScan={onScan} /> : (

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import type { TestApp } from '../support/test-app.ts';
+import { browserTestsRun, consolePage, screenshot, seriousA11yViolations, startDemoUi } from '../support/ui-browser.ts';
+
+/**
+ * The console had no inbound screen: what suppliers announced (ASNs) and what the dock received against it, with the
+ * discrepancies, were API-only. The Inbound screen lists the site's ASNs with their status, units expected and received
+ * and whether anything differs; an ASN's own screen shows each line expected against received and the discrepancies.
+ */
+describe.runIf(browserTestsRun)('the web console: inbound', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+  let siteId: string;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    ({ t, siteId, base, browser } = await startDemoUi());
+  });
+  afterAll(async () => {
+    expect(pageErrors).toEqual([]);
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('a viewer lists the ASNs, opens one and reads each line expected against received, over, short and damaged, then the recorded discrepancies', async () => {
+    const asn = await t.post('/api/v1/inventory/asns', {
+      siteId, supplier: 'Stoneware Ltd', reference: 'DN-UI-1', lines: [{ sku: 'MUG-CERAMIC', quantity: 10 }, { sku: 'BOTTLE-STEEL', quantity: 5 }],
+    }, 'manager');
+    expect(asn.status, JSON.stringify(asn.body)).toBe(201);
+    const id = asn.body.id as string;
+    const receive = async (body: object): Promise<void> => {
+      const res = await t.post(`/api/v1/inventory/asns/${id}/receipts`, body, 'operator');
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+    };
+    await receive({ sku: 'MUG-CERAMIC', quantity: 12, acceptOver: true });
+    await receive({ sku: 'BOTTLE-STEEL', quantity: 2 });
+    await receive({ sku: 'BOTTLE-STEEL', quantity: 1, status: 'DAMAGED' });
+    await t.settle();
+
+    const page = await consolePage(browser, pageErrors);
+    await page.goto(`${base}/`);
+    await page.getByLabel('API key', { exact: true }).fill(t.keys.viewer);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Inbound', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Inbound' }).waitFor();
+    const row = page.locator('tbody tr', { hasText: 'DN-UI-1' });
+    await row.waitFor();
+    expect(await row.locator('td').allTextContents()).toEqual([id, 'Stoneware Ltd', 'DN-UI-1', '—', 'RECEIVING', '15', '15', '2 so far']);
+    expect(await seriousA11yViolations(page), 'axe on inbound').toEqual([]);
+    await page.getByLabel('Status').selectOption('CLOSED');
+    await expect.poll(() => row.count()).toBe(0);
+    await page.getByLabel('Status').selectOption('RECEIVING');
+    await row.getByRole('link', { name: id }).click();
+
+    await page.getByRole('heading', { level: 1, name: new RegExp(`^ASN ${id}`) }).waitFor();
+    const line = (sku: string) => page.locator('tbody tr', { hasText: sku });
+    expect(await line('MUG-CERAMIC').locator('td').allTextContents()).toEqual(['1', 'MUG-CERAMIC', '—', '10', '12', '0', '0', '2 over']);
+    expect(await line('BOTTLE-STEEL').locator('td').allTextContents()).toEqual(['2', 'BOTTLE-STEEL', '—', '5', '3', '1', '2', '2 short, 1 damaged']);
+    await page.getByText('Recorded when the ASN is closed').waitFor();
+
+    expect((await t.post(`/api/v1/inventory/asns/${id}/close`, {}, 'manager')).status).toBe(200);
+    const recorded = page.locator('table', { has: page.locator('caption', { hasText: 'Recorded when the ASN was closed' }) });
+    await recorded.waitFor();
+    const kinds = await recorded.locator('tbody tr').allTextContents();
+    expect(kinds).toEqual(expect.arrayContaining([expect.stringContaining('OVER'), expect.stringContaining('UNDER'), expect.stringContaining('DAMAGED')]));
+    expect(await seriousA11yViolations(page), 'axe on an ASN').toEqual([]);
+    await screenshot(page, 'console-inbound-asn');
+    await page.getByRole('link', { name: '← Inbound' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Inbound' }).waitFor();
+    await page.close();
+  });
+});

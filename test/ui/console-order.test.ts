@@ -1,0 +1,210 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import type { Browser, Page } from 'playwright-core';
+import { createOrder, injectClient, orderStatus, planAndRelease, until, workTasks } from '../support/flow-driver.ts';
+import type { TestApp } from '../support/test-app.ts';
+import { browserTestsRun, consolePage, screenshot, seriousA11yViolations, startDemoUi } from '../support/ui-browser.ts';
+
+/**
+ * A manager who found an order in the console could not open it: its lines (ordered, allocated, picked, packed,
+ * shipped), status history, events and shipment with its tracking were API-only, and so were its commands. The order's
+ * screen (`#/orders/{id}`), linked from every order id the console shows (orders, waves, shipping, exceptions), shows
+ * them, and gives the commands a role may give (hold, release, cancel), each confirmed first, a refusal said in words.
+ */
+describe.runIf(browserTestsRun)('the web console: an order\'s screen', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+  let siteId: string;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    ({ t, siteId, base, browser } = await startDemoUi());
+  });
+  afterAll(async () => {
+    expect(pageErrors).toEqual([]);
+    await browser?.close();
+    await t?.close();
+  });
+
+  const call = () => injectClient(t.app, t.keys.admin);
+  const sku = async (): Promise<string> => {
+    const balances: { sku: string; status: string; available: number }[] = await t.getAll(`/api/v1/inventory/balances?siteId=${siteId}`);
+    return balances.find((b) => b.status === 'AVAILABLE' && b.available > 2)!.sku;
+  };
+  /** An order of the demo site, allocated, priority 1 (the planner takes it first). */
+  const allocated = async (externalId: string, quantity = 1): Promise<{ id: string; sku: string }> => {
+    const s = await sku();
+    const order = await createOrder(call(), siteId, { externalId, lines: [{ sku: s, quantity }], priority: 1 });
+    await until('allocated', () => orderStatus(call(), order.id), (st) => st === 'ALLOCATED');
+    await t.settle();
+    return { id: order.id, sku: s };
+  };
+  const signIn = async (key: string, allowed: readonly string[] = ['401']): Promise<Page> => {
+    const page = await consolePage(browser, pageErrors, allowed);
+    await page.goto(`${base}/`);
+    await page.getByLabel('API key', { exact: true }).fill(key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Screens' }).waitFor();
+    return page;
+  };
+  /** The cells of the row of a table (its caption names it) whose first cell is `first`. */
+  const row = (page: Page, caption: string, hasText: string) => page.locator('table', { has: page.locator('caption', { hasText: caption }) }).locator('tbody tr', { hasText });
+
+  it('a manager finds a shipped order in the list, opens it by keyboard and reads its lines, shipment and tracking, history and events', async () => {
+    const o = await allocated('ORD-UI-1');
+    await planAndRelease(call(), siteId, 1);
+    await t.settle();
+    await workTasks(call(), siteId, ['worker-1'], { expectedTasks: 1 });
+    await until('picked', () => orderStatus(call(), o.id), (s) => s === 'PICKED');
+    expect((await t.post('/api/v1/packages', { orderId: o.id })).status).toBe(201);
+    await until('packed', () => orderStatus(call(), o.id), (s) => s === 'PACKED');
+    const booked = await t.post('/api/v1/shipments', { orderId: o.id });
+    expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+    expect((await t.post(`/api/v1/shipments/${booked.body.id}/dispatch`, {})).status).toBe(200);
+    await until('shipped', () => orderStatus(call(), o.id), (s) => s === 'SHIPPED');
+    await t.settle();
+
+    const page = await signIn(t.keys.manager);
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Orders', exact: true }).click();
+    await page.getByLabel('Client order id').fill('ORD-UI-1');
+    const link = page.getByRole('link', { name: o.id });
+    await link.waitFor();
+    await link.focus();
+    await page.keyboard.press('Enter');
+    const heading = page.getByRole('heading', { level: 1, name: /^Order ORD-UI-1/ });
+    await heading.waitFor();
+    expect(page.url()).toBe(`${base}/#/orders/${o.id}`);
+    // The heading takes the focus: a keyboard or screen reader user starts at the order.
+    expect(await page.evaluate('document.activeElement && document.activeElement.tagName')).toBe('H1');
+    // Orders stays the current screen of the navigation.
+    expect(await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Orders', exact: true }).getAttribute('aria-current')).toBe('page');
+
+    const line = row(page, 'Units per line', o.sku);
+    await line.waitFor();
+    expect(await line.locator('td').allTextContents()).toEqual(['1', o.sku, '1', '1', '1', '0', '1', '1', '0']);
+    const tracking = booked.body.trackingNumber as string;
+    expect(tracking).toBeTruthy();
+    const shipment = row(page, 'Shipments and tracking', booked.body.id as string);
+    await shipment.getByText(tracking).waitFor();
+    await shipment.getByText('DISPATCHED').waitFor();
+    const history = await page.locator('table', { has: page.locator('caption', { hasText: 'Every status the order went through' }) }).locator('tbody tr td:nth-child(3)').allTextContents();
+    expect(history).toEqual(expect.arrayContaining(['RECEIVED', 'ALLOCATED', 'PICKED', 'PACKED', 'SHIPPED']));
+    await row(page, 'What happened to the order', 'order received (orders)').first().waitFor();
+    await page.locator('dd', { hasText: 'Default owner (own stock) (DEFAULT)' }).waitFor();
+    // A shipped order takes no commands.
+    await page.getByText('A shipped order takes no more commands.').waitFor();
+    expect(await page.getByRole('button', { name: /Hold|Cancel order|Release/ }).count()).toBe(0);
+    expect(await seriousA11yViolations(page), 'axe on an order\'s screen').toEqual([]);
+    await screenshot(page, 'console-order-shipped');
+
+    // The way back to the list.
+    await page.getByRole('link', { name: '← Orders' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Orders' }).waitFor();
+    await page.close();
+  });
+
+  it('a manager opens an order from the wave pool, holds it, releases the hold and cancels it, each confirmed first', async () => {
+    const o = await allocated('ORD-UI-2', 2);
+    const page = await signIn(t.keys.manager);
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Waves', exact: true }).click();
+    await page.getByRole('link', { name: o.id }).first().click();
+    await page.getByRole('heading', { level: 1, name: /^Order ORD-UI-2/ }).waitFor();
+    expect(await row(page, 'Units per line', o.sku).locator('td').allTextContents()).toEqual(['1', o.sku, '2', '2', '0', '0', '0', '0', '0']);
+
+    await page.getByRole('button', { name: 'Hold…' }).click();
+    await page.getByRole('heading', { name: 'Put order ORD-UI-2 on hold?' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Yes, put on hold' }).isDisabled()).toBe(true);
+    await page.getByLabel('Why (required)').fill('credit check');
+    await page.getByRole('button', { name: 'Yes, put on hold' }).click();
+    await page.getByRole('status').filter({ hasText: 'Order ORD-UI-2 is on hold' }).waitFor();
+    expect(await orderStatus(call(), o.id)).toBe('ON_HOLD');
+    await page.locator('dd', { hasText: 'on hold: credit check' }).waitFor();
+
+    await page.getByRole('button', { name: 'Release hold…' }).click();
+    await page.getByRole('heading', { name: 'Release the hold on order ORD-UI-2?' }).waitFor();
+    await page.getByRole('button', { name: 'Yes, release the hold' }).click();
+    await page.getByRole('status').filter({ hasText: 'hold released' }).waitFor();
+    expect(await orderStatus(call(), o.id)).toBe('ALLOCATED');
+
+    // Cancel asks first and says it cannot be undone; backing out sends nothing.
+    await page.getByRole('button', { name: 'Cancel order…' }).click();
+    await page.getByText('It cannot be undone.').waitFor();
+    await page.getByRole('button', { name: 'Keep the order' }).click();
+    expect(await orderStatus(call(), o.id)).toBe('ALLOCATED');
+    await page.getByRole('button', { name: 'Cancel order…' }).click();
+    await page.getByLabel('Why (optional)').fill('customer changed their mind');
+    await screenshot(page, 'console-order-cancel');
+    await page.getByRole('button', { name: 'Yes, cancel order ORD-UI-2' }).click();
+    await page.getByRole('status').filter({ hasText: 'Order ORD-UI-2 cancelled' }).waitFor();
+    expect(await orderStatus(call(), o.id)).toBe('CANCELLED');
+    await expect.poll(async () => row(page, 'Units per line', o.sku).locator('td').last().textContent()).toBe('2');
+    await row(page, 'What happened to the order', 'order cancelled (orders)').waitFor();
+    await page.close();
+  });
+
+  it('an exception about an order links to it from the Exceptions screen; its retry and acknowledge are asked again on the order\'s screen', async () => {
+    const o = await allocated('ORD-UI-4');
+    // A stuck order's exception, straight into this test's database: only the screen's part is under test here.
+    const db = new pg.Client({ connectionString: t.databaseUrl });
+    await db.connect();
+    try {
+      await db.query(
+        `INSERT INTO orchestration.exceptions (id, site_id, kind, case_key, subject, reason, actions, details, status, raised_at)
+         VALUES ('exc_seed_stuck', $1, 'ORDER_NOT_MOVING', 'seed-stuck', $2, 'seeded: no move for an hour', '{retry,cancel,acknowledge}', '{}'::jsonb, 'OPEN', now())`, [siteId, o.id]);
+    } finally {
+      await db.end();
+    }
+    const page = await signIn(t.keys.manager, ['401', '409', '422']);
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Exceptions', exact: true }).click();
+    await page.locator('tbody tr', { hasText: 'seeded: no move for an hour' }).getByRole('link', { name: o.id }).click();
+    await page.getByRole('heading', { level: 1, name: /^Order ORD-UI-4/ }).waitFor();
+    const stuck = row(page, 'Stuck cases about this order', 'ORDER_NOT_MOVING');
+    await stuck.getByText('seeded: no move for an hour').waitFor();
+
+    await stuck.getByRole('button', { name: 'retry ORDER_NOT_MOVING…' }).click();
+    await page.getByText('Retry: PakLog tries the stuck step again').waitFor();
+    expect((await t.get('/api/v1/exceptions/exc_seed_stuck')).body.status).toBe('OPEN');
+    await page.getByRole('button', { name: 'No, go back' }).click();
+    await stuck.getByRole('button', { name: 'retry ORDER_NOT_MOVING…' }).click();
+    await page.getByRole('button', { name: 'Yes, retry' }).click();
+    // Whatever PakLog answers (done, or why not, in words), it is on the screen.
+    await expect.poll(() => page.locator('p.ok, p.error').filter({ hasText: /^(retry: done for order ORD-UI-4|Could not retry)/ }).count()).toBe(1);
+    if ((await t.get('/api/v1/exceptions/exc_seed_stuck')).body.status === 'OPEN') {
+      await stuck.getByRole('button', { name: 'acknowledge ORDER_NOT_MOVING…' }).click();
+      await page.getByRole('button', { name: 'Yes, acknowledge' }).click();
+      await page.getByRole('status').filter({ hasText: 'acknowledge: done for order ORD-UI-4' }).waitFor();
+    }
+    await page.getByText('None: nothing about this order waits for a supervisor.').waitFor();
+    expect((await t.get('/api/v1/exceptions/exc_seed_stuck')).body.status).toBe('RESOLVED');
+    await page.close();
+  });
+
+  it('a command the API refuses is said in words, nothing changed; a viewer reads the order with no commands', async () => {
+    const o = await allocated('ORD-UI-3');
+    const page = await signIn(t.keys.manager, ['401', '409']);
+    await page.goto(`${base}/#/orders/${o.id}`);
+    await page.getByRole('heading', { level: 1, name: /^Order ORD-UI-3/ }).waitFor();
+    await page.getByRole('button', { name: 'Hold…' }).click();
+    await page.getByLabel('Why (required)').fill('address check');
+    // Cancelled elsewhere meanwhile (the API, another manager): the hold is refused, the screen says why.
+    expect((await t.post(`/api/v1/orders/${o.id}/cancel`, { reason: 'elsewhere' })).status).toBe(200);
+    await page.getByRole('button', { name: 'Yes, put on hold' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'Could not hold order ORD-UI-3: ' });
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('(ORDER_CANCELLED)');
+    expect(await orderStatus(call(), o.id)).toBe('CANCELLED');
+    await page.close();
+
+    const viewer = await signIn(t.keys.viewer, ['401', '404']);
+    await viewer.goto(`${base}/#/orders/${o.id}`);
+    await viewer.getByRole('heading', { level: 1, name: /^Order ORD-UI-3/ }).waitFor();
+    await row(viewer, 'What happened to the order', 'order cancelled (orders)').waitFor();
+    expect(await viewer.getByRole('button', { name: /Hold|Cancel order|Release/ }).count()).toBe(0);
+    // An order id that is no order: said, with the way back.
+    await viewer.goto(`${base}/#/orders/ord_doesnotexist`);
+    await viewer.getByRole('alert').filter({ hasText: 'Could not read order ord_doesnotexist' }).waitFor();
+    await viewer.getByRole('link', { name: '← Orders' }).waitFor();
+    await viewer.close();
+  });
+});

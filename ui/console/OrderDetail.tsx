@@ -1,0 +1,329 @@
+import { useEffect, useRef, useState } from 'react';
+import { api, apiAll, ApiError, newKey, qs } from '../lib/api.ts';
+import { useData, useLiveVersion } from '../lib/hooks.ts';
+import { when, type Ctx } from './ctx.ts';
+import { Status } from './Lists.tsx';
+
+/** Where an order can be put on hold: before a wave takes it (ADR 0052). */
+export const HOLDABLE = ['RECEIVED', 'ALLOCATED', 'BACKORDERED'];
+/** An order can be cancelled at any moment before it ships; the floor withdraws its work. */
+export const FINAL = ['SHIPPED', 'DELIVERED', 'CANCELLED'];
+
+interface Line { id: string; lineNo: number; sku: string; ordered: number; allocated: number; picked: number; shorted: number; packed: number; shipped: number; cancelled: number }
+interface Order {
+  id: string; externalId: string; siteId: string; ownerId: string; carrier: string; priority: number; shipBy: string | null; status: string;
+  waveId: string | null; cancelReason: string | null; shipComplete: boolean; backorderReason: string | null; createdAt: string; updatedAt: string;
+  shipTo: { name: string; company?: string; line1: string; line2?: string; line3?: string; city: string; state?: string; postalCode: string; country: string };
+  hold: { reason: string; from: string; resumeTo: string } | null;
+  lines: Line[];
+  statusHistory: { from: string | null; to: string; at: string; cause: string | null }[];
+}
+interface Shipment {
+  id: string; carrier: string; service: string; status: string; trackingNumber: string | null; packageIds: string[];
+  createdAt: string; labelledAt: string | null; dispatchedAt: string | null; deliveredAt: string | null; voidedAt: string | null;
+}
+interface ExceptionRow { id: string; kind: string; subject: string; reason: string; actions: string[]; status: string; raisedAt: string }
+/** An event of the order (GET /api/v1/events, CloudEvents envelopes): who caused it is in its actor extensions. */
+interface EventEnvelope { id: string; type: string; time: string; actorid?: string; actorkind?: string; actorrole?: string }
+
+/** What each command does, said before it is sent (the confirmation) and after (the outcome). */
+type Command = { kind: 'hold' } | { kind: 'cancel' } | { kind: 'release' } | { kind: 'exception'; exception: ExceptionRow; action: string };
+
+/** An exception action as a manager reads it on the order's screen. */
+const ACTION_WORDS: Readonly<Record<string, string>> = {
+  retry: 'Retry: PakLog tries the stuck step again (allocation, the fulfilment saga)',
+  cancel: 'Cancel the order: its picks are withdrawn and picked units put back. It cannot be undone',
+  expedite: 'Expedite: the order goes to the front of the pool (priority 1)',
+  acknowledge: 'Acknowledge: the exception is closed; nothing else changes',
+  reprioritise: 'Reprioritise: the task goes first in the queue',
+  requeue: 'Requeue: the failed task goes back in the queue',
+};
+
+/** The API's refusal in words: its detail first, its code after (what support asks for). */
+const refusal = (what: string, e: unknown): string =>
+  (e instanceof ApiError ? `Could not ${what}: ${e.message} (${e.code})` : `Could not ${what}: ${String(e)}`);
+
+/** An event type as words: `orders.order.held-on-request.v1` → `order held on request (orders)`. */
+const eventWords = (type: string): string => {
+  const parts = type.split('.');
+  const context = parts[0] ?? type;
+  const rest = parts.slice(1).filter((p) => !/^v\d+$/.test(p)).join(' ').replace(/[-_]/g, ' ');
+  return rest === '' ? type : `${rest} (${context})`;
+};
+
+/**
+ * An order's screen (`#/orders/{id}`): its lines (ordered, allocated, picked, packed, shipped), its shipments and
+ * tracking, the exceptions open about it, its status history and its events, and the commands a role may give it
+ * (hold, release, cancel, an exception's retry), each confirmed first, a refusal said in words.
+ */
+export function OrderDetail({ ctx, id }: { ctx: Ctx; id: string }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  const version = useLiveVersion(ctx.live, ['orders.', 'pack-ship.', 'picking.', 'orchestration.', 'waves.']);
+  const [command, setCommand] = useState<Command | undefined>(undefined);
+  const [reason, setReason] = useState('');
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>(undefined);
+  // One command at a time: a double click would send a second one that can only be refused.
+  const [busy, setBusy] = useState(false);
+  const order = useData(() => api<Order>('GET', `/orders/${encodeURIComponent(id)}`), [id, version]);
+  const o = order.data?.id === id ? order.data : undefined;
+  // The owner as people know it (its name and code), not its id.
+  const owner = useData(async () => (o === undefined ? undefined
+    : api<{ code: string; name: string }>('GET', `/owners/${encodeURIComponent(o.ownerId)}`).then((w) => `${w.name} (${w.code})`, () => o.ownerId)), [o?.ownerId]);
+  const shipments = useData(async () => (await api<{ items: Shipment[] }>('GET', `/shipments${qs({ orderIds: id })}`)).items, [id, version]);
+  const exceptions = useData(async () => {
+    if (!ctx.can.exceptions || o === undefined) return [];
+    // The open exceptions of the order's site about the order or one of its shipments.
+    const about = new Set([id, ...(shipments.data ?? []).map((s) => s.id)]);
+    return (await apiAll<ExceptionRow>(`/exceptions${qs({ siteId: o.siteId, status: 'OPEN' })}`, 500)).filter((x) => about.has(x.subject));
+  }, [id, o?.siteId, shipments.data, version, ctx.can.exceptions]);
+  // The order's events from the event store (admins, managers and viewers read it; an operator is told so, not shown a 403).
+  const readsEvents = ctx.can.exceptions;
+  const events = useData(async () => (!readsEvents || o === undefined ? []
+    : apiAll<EventEnvelope>(`/events${qs({ subject: id, siteId: o.siteId })}`, 1000)), [id, o?.siteId, version, readsEvents]);
+  useEffect(() => {
+    // Opened from a list: the heading takes the focus, so a keyboard or screen reader user starts at the order.
+    heading.current?.focus();
+    setCommand(undefined);
+    setMessage(undefined);
+  }, [id]);
+
+  const name = o === undefined ? id : `${o.externalId}`;
+  const run = async (what: string, done: string, fn: () => Promise<unknown>): Promise<void> => {
+    setBusy(true);
+    try {
+      await fn();
+      setMessage({ ok: true, text: done });
+      setCommand(undefined);
+      setReason('');
+    } catch (e) {
+      setMessage({ ok: false, text: refusal(what, e) });
+    } finally {
+      setBusy(false);
+      order.reload();
+      shipments.reload();
+      exceptions.reload();
+      events.reload();
+    }
+  };
+  const send = (c: Command): void => {
+    const path = `/orders/${encodeURIComponent(id)}`;
+    switch (c.kind) {
+      case 'hold':
+        void run(`hold order ${name}`, `Order ${name} is on hold: no wave takes it until the hold is released`, () =>
+          api('POST', `${path}/hold`, { idempotencyKey: newKey(), body: { reason: reason.trim() } }));
+        return;
+      case 'release':
+        void run(`release the hold on order ${name}`, `Order ${name}: hold released, waves can take it again`, () =>
+          api('POST', `${path}/release-hold`, { idempotencyKey: newKey() }));
+        return;
+      case 'cancel':
+        void run(`cancel order ${name}`, `Order ${name} cancelled: the floor withdraws its picks and puts picked units back`, () =>
+          api('POST', `${path}/cancel`, { idempotencyKey: newKey(), body: reason.trim() === '' ? {} : { reason: reason.trim() } }));
+        return;
+      case 'exception':
+        void run(`${c.action} (${c.exception.kind})`, `${c.action}: done for order ${name} (${c.exception.kind})`, () =>
+          api('POST', `/exceptions/${c.exception.id}/actions/${c.action}`, { idempotencyKey: newKey() }));
+    }
+  };
+  const ask = (c: Command): void => {
+    setCommand(c);
+    setReason('');
+    setMessage(undefined);
+  };
+
+  if (order.error !== undefined && o === undefined) {
+    return (
+      <>
+        <p><a href="#/orders">← Orders</a></p>
+        <h1 ref={heading} tabIndex={-1}>Order {id}</h1>
+        <p role="alert" className="error">Could not read order {id}: {order.error}</p>
+      </>
+    );
+  }
+  if (o === undefined) {
+    return (
+      <>
+        <p><a href="#/orders">← Orders</a></p>
+        <h1 ref={heading} tabIndex={-1}>Order {id}</h1>
+        <p>Loading…</p>
+      </>
+    );
+  }
+
+  const commands = [
+    ctx.can.intake && o.status === 'ON_HOLD' ? <button key="release" type="button" disabled={busy} onClick={() => ask({ kind: 'release' })}>Release hold…</button> : null,
+    ctx.can.intake && HOLDABLE.includes(o.status) ? <button key="hold" type="button" disabled={busy} onClick={() => ask({ kind: 'hold' })}>Hold…</button> : null,
+    ctx.can.plan && !FINAL.includes(o.status) ? <button key="cancel" type="button" disabled={busy} onClick={() => ask({ kind: 'cancel' })}>Cancel order…</button> : null,
+  ].filter((b) => b !== null);
+  const confirmation = command === undefined ? null : (
+    <form className="panel confirm" aria-labelledby="confirm-h" onSubmit={(e) => { e.preventDefault(); send(command); }}>
+      <h2 id="confirm-h">{command.kind === 'hold' ? `Put order ${name} on hold?` : command.kind === 'release' ? `Release the hold on order ${name}?`
+        : command.kind === 'cancel' ? `Cancel order ${name}?` : `${command.action} for order ${name}?`}</h2>
+      <p>
+        {command.kind === 'hold' ? 'No wave takes it until the hold is released; it keeps what is allocated to it.'
+          : command.kind === 'release' ? `It goes back to ${o.hold?.resumeTo ?? 'the pool'}: the next wave can take it.`
+            : command.kind === 'cancel' ? 'Its picks are withdrawn, picked units go back to stock and its packages are voided. It cannot be undone.'
+              : (ACTION_WORDS[command.action] ?? command.action)}
+      </p>
+      {command.kind === 'hold' || command.kind === 'cancel' ? (
+        <label className="field">{command.kind === 'hold' ? 'Why (required)' : 'Why (optional)'}
+          <input value={reason} onChange={(e) => setReason(e.target.value)} required={command.kind === 'hold'} maxLength={500} autoFocus
+            placeholder={command.kind === 'hold' ? 'credit check, address check…' : 'customer changed their mind…'} />
+        </label>
+      ) : null}
+      <p className="actions">
+        <button type="submit" className="primary" disabled={busy || (command.kind === 'hold' && reason.trim() === '')}
+          autoFocus={command.kind === 'release' || command.kind === 'exception'}>
+          {command.kind === 'hold' ? 'Yes, put on hold' : command.kind === 'release' ? 'Yes, release the hold'
+            : command.kind === 'cancel' ? `Yes, cancel order ${name}` : `Yes, ${command.action}`}
+        </button>
+        <button type="button" onClick={() => setCommand(undefined)}>{command.kind === 'cancel' ? 'Keep the order' : 'No, go back'}</button>
+      </p>
+    </form>
+  );
+  const units = (f: keyof Pick<Line, 'ordered' | 'allocated' | 'picked' | 'shorted' | 'packed' | 'shipped' | 'cancelled'>): number => o.lines.reduce((n, l) => n + l[f], 0);
+  const addr = o.shipTo;
+  return (
+    <>
+      <p><a href="#/orders">← Orders</a></p>
+      <h1 ref={heading} tabIndex={-1}>Order {o.externalId} <Status value={o.status} /></h1>
+      {message === undefined ? null : <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok' : 'error'}>{message.text}</p>}
+      {order.error === undefined ? null : <p role="alert" className="error">Could not read the order again: {order.error}</p>}
+      <section className="panel" aria-labelledby="summary-h">
+        <h2 id="summary-h">Summary</h2>
+        <dl className="facts">
+          <dt>PakLog id</dt><dd className="mono">{o.id}</dd>
+          <dt>Client order id</dt><dd>{o.externalId}</dd>
+          <dt>Status</dt><dd><Status value={o.status} />
+            {o.hold === null ? null : <> on hold: {o.hold.reason} (held from {o.hold.from}, resumes to {o.hold.resumeTo})</>}
+            {o.cancelReason === null ? null : <> {o.cancelReason}</>}
+            {o.backorderReason === null ? null : <> waiting for stock after a short pick</>}
+          </dd>
+          <dt>Priority</dt><dd>{o.priority} <span className="muted">(1 is the most urgent)</span></dd>
+          <dt>Carrier</dt><dd>{o.carrier}</dd>
+          <dt>Ship by</dt><dd>{when(o.shipBy)}</dd>
+          <dt>Ships</dt><dd>{o.shipComplete ? 'complete only (never partial)' : 'what is picked (partial allowed)'}</dd>
+          <dt>Wave</dt><dd className="mono">{o.waveId === null ? '—' : <a href="#/waves">{o.waveId}</a>}</dd>
+          <dt>Owner</dt><dd>{owner.data ?? o.ownerId}</dd>
+          <dt>Ship to</dt>
+          <dd>{[addr.name, addr.company, addr.line1, addr.line2, addr.line3, `${addr.postalCode} ${addr.city}${addr.state === undefined ? '' : `, ${addr.state}`}`, addr.country]
+            .filter((x) => x !== undefined && x !== '').join(', ')}</dd>
+          <dt>Received</dt><dd>{when(o.createdAt)}</dd>
+          <dt>Last change</dt><dd>{when(o.updatedAt)}</dd>
+        </dl>
+        {commands.length === 0 ? (
+          <p className="muted">{FINAL.includes(o.status) ? `A ${o.status.toLowerCase()} order takes no more commands.` : `Your role (${ctx.me.role}) reads the order; its commands are for a manager.`}</p>
+        ) : <p className="actions" aria-label="Commands">{commands}</p>}
+        {confirmation}
+      </section>
+      <section className="panel" aria-labelledby="lines-h">
+        <h2 id="lines-h">Lines</h2>
+        <table>
+          <caption>Units per line, from ordered to shipped</caption>
+          <thead>
+            <tr>
+              <th scope="col">#</th><th scope="col">SKU</th><th scope="col" className="num">Ordered</th><th scope="col" className="num">Allocated</th>
+              <th scope="col" className="num">Picked</th><th scope="col" className="num">Short</th><th scope="col" className="num">Packed</th>
+              <th scope="col" className="num">Shipped</th><th scope="col" className="num">Cancelled</th>
+            </tr>
+          </thead>
+          <tbody>
+            {o.lines.map((l) => (
+              <tr key={l.id}>
+                <td>{l.lineNo}</td><td>{l.sku}</td><td className="num">{l.ordered}</td><td className="num">{l.allocated}</td><td className="num">{l.picked}</td>
+                <td className="num">{l.shorted}</td><td className="num">{l.packed}</td><td className="num">{l.shipped}</td><td className="num">{l.cancelled}</td>
+              </tr>
+            ))}
+          </tbody>
+          <tfoot>
+            <tr>
+              <th scope="row" colSpan={2}>All lines</th><td className="num">{units('ordered')}</td><td className="num">{units('allocated')}</td><td className="num">{units('picked')}</td>
+              <td className="num">{units('shorted')}</td><td className="num">{units('packed')}</td><td className="num">{units('shipped')}</td><td className="num">{units('cancelled')}</td>
+            </tr>
+          </tfoot>
+        </table>
+      </section>
+      <section className="panel" aria-labelledby="shipments-h">
+        <h2 id="shipments-h">Shipments</h2>
+        {shipments.error === undefined ? null : <p role="alert" className="error">Could not read the shipments: {shipments.error}</p>}
+        {shipments.data?.length === 0 ? <p className="muted">Not shipped yet: a shipment is booked once the order is packed.</p> : (
+          <table>
+            <caption>Shipments and tracking</caption>
+            <thead>
+              <tr>
+                <th scope="col">Shipment</th><th scope="col">Carrier</th><th scope="col">Status</th><th scope="col">Tracking number</th>
+                <th scope="col" className="num">Packages</th><th scope="col">Labelled</th><th scope="col">Dispatched</th><th scope="col">Delivered</th>
+              </tr>
+            </thead>
+            <tbody>
+              {(shipments.data ?? []).map((s) => (
+                <tr key={s.id}>
+                  <td className="mono">{s.id}</td><td>{s.carrier} {s.service}</td><td><Status value={s.status} />{s.voidedAt === null ? null : <span className="muted"> voided {when(s.voidedAt)}</span>}</td>
+                  <td className="mono">{s.trackingNumber ?? '—'}</td><td className="num">{s.packageIds.length}</td>
+                  <td>{when(s.labelledAt)}</td><td>{when(s.dispatchedAt)}</td><td>{when(s.deliveredAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      {ctx.can.exceptions ? (
+        <section className="panel" aria-labelledby="exceptions-h">
+          <h2 id="exceptions-h">Open exceptions</h2>
+          {exceptions.error === undefined ? null : <p role="alert" className="error">Could not read the exceptions: {exceptions.error}</p>}
+          {exceptions.data?.length === 0 ? <p className="muted">None: nothing about this order waits for a supervisor.</p> : (
+            <table>
+              <caption>Stuck cases about this order, with what may be done</caption>
+              <thead><tr><th scope="col">Kind</th><th scope="col">Reason</th><th scope="col">Raised</th><th scope="col">Actions</th></tr></thead>
+              <tbody>
+                {(exceptions.data ?? []).map((x) => (
+                  <tr key={x.id}>
+                    <td>{x.kind}</td><td>{x.reason}</td><td>{when(x.raisedAt)}</td>
+                    <td className="actions">{!ctx.can.plan ? '—' : x.actions.map((a) => (
+                      <button key={a} type="button" disabled={busy} aria-label={`${a} ${x.kind}…`}
+                        onClick={() => ask({ kind: 'exception', exception: x, action: a })}>{a}…</button>
+                    ))}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      ) : null}
+      <section className="panel" aria-labelledby="history-h">
+        <h2 id="history-h">Status history</h2>
+        <table>
+          <caption>Every status the order went through, oldest first</caption>
+          <thead><tr><th scope="col">When</th><th scope="col">From</th><th scope="col">To</th><th scope="col">Why</th></tr></thead>
+          <tbody>
+            {o.statusHistory.map((h, i) => (
+              <tr key={`${h.at}-${i}`}>
+                <td>{when(h.at)}</td><td>{h.from === null ? '—' : <Status value={h.from} />}</td><td><Status value={h.to} /></td><td>{h.cause ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section className="panel" aria-labelledby="events-h">
+        <h2 id="events-h">Events</h2>
+        {!readsEvents ? <p className="muted">Your role ({ctx.me.role}) does not read the event store; the status history above is the order&apos;s story.</p> : (
+          <>
+            {events.error === undefined ? null : <p role="alert" className="error">Could not read the events: {events.error}</p>}
+            <table>
+              <caption>What happened to the order and who did it, oldest first</caption>
+              <thead><tr><th scope="col">When</th><th scope="col">Event</th><th scope="col">By</th></tr></thead>
+              <tbody>
+                {(events.data ?? []).map((e) => (
+                  <tr key={e.id}>
+                    <td>{when(e.time)}</td><td>{eventWords(e.type)} <span className="mono muted">{e.type}</span></td>
+                    <td>{e.actorid === undefined ? 'PakLog' : <>{e.actorrole ?? e.actorkind ?? ''} <span className="mono muted id">({e.actorid})</span></>}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        )}
+      </section>
+    </>
+  );
+}
