@@ -137,6 +137,30 @@ describe('exceptions and their actions', () => {
     expect(cleared.body).toMatchObject({ resolution: 'auto: the order moved to ALLOCATED', resolvedBy: null });
   });
 
+  it('ORDER_NOT_MOVING is raised again when an acknowledged order still does not move, one open at a time, and after it moved and stopped again', async () => {
+    const sku = w.products[2]!.sku;
+    const order = await createOrder(call, w.siteId, { externalId: 'ORC-AGAIN', lines: [{ sku, quantity: 50 }] });
+    await until('order backordered', () => orderStatus(call, order.id), (s) => s === 'BACKORDERED');
+    const first = await openException('ORDER_NOT_MOVING', order.id);
+    expect((await act(first.id, 'acknowledge')).body).toMatchObject({ status: 'RESOLVED', resolution: 'acknowledge' });
+    // Still backordered a stall limit (1 s) after the acknowledgement: a new exception, naming the one acknowledged.
+    const second = await openException('ORDER_NOT_MOVING', order.id);
+    expect(second.id).not.toBe(first.id);
+    expect(second.reason).toMatch(new RegExp(`raised again: ${first.id} was resolved \\(acknowledge by `));
+    // Open, it is not raised a third time however long it lasts (the saga wakes every stall limit).
+    await new Promise((r) => setTimeout(r, 2_500));
+    const about = (await exceptions()).filter((x) => x.kind === 'ORDER_NOT_MOVING' && x.subject === order.id);
+    expect(about.map((x) => [x.id, x.status])).toEqual([[first.id, 'RESOLVED'], [second.id, 'OPEN']]);
+    expect((await act(second.id, 'acknowledge')).status).toBe(200);
+    // It moves (held and released at once: BACKORDERED again, maybe in one saga run) and stops: the new stall is raised too.
+    expect((await call('hold', 'POST', `/api/v1/orders/${order.id}/hold`, { reason: 'address check' })).status).toBe(200);
+    expect((await call('release', 'POST', `/api/v1/orders/${order.id}/release-hold`)).status).toBe(200);
+    const third = await until('raised for the new stall', () => exceptions('&status=OPEN'), (xs) => xs.some((x) => x.kind === 'ORDER_NOT_MOVING' && x.subject === order.id && x.id !== second.id))
+      .then((xs) => xs.find((x) => x.kind === 'ORDER_NOT_MOVING' && x.subject === order.id)!);
+    expect(third.reason).not.toMatch(/raised again/);
+    expect((await act(third.id, 'cancel')).status).toBe(200);
+  });
+
   it('RESERVATION_SHORTAGE: orders sent back from their wave; retry says why not, cancel resolves one, stock back resolves the other', async () => {
     const sku = w.products[3]!.sku;
     const location = w.storage[3]!;
