@@ -31,8 +31,8 @@ export interface ExceptionPorts {
   readonly orders?: OrderCommands | undefined;
   readonly inventory?: Pick<InventoryCommands, 'retryBackorders'> | undefined;
   readonly tasks?: TaskCommands | undefined;
-  /** LABEL_VOID_FAILED's retry: in-process, or over gRPC where PAKLOG_RPC_PEERS names pack & ship's process (ADR 0054). */
-  readonly packShip?: Pick<PackShipCommands, 'retryLabelVoid'> | undefined;
+  /** LABEL_VOID_FAILED's and LABEL_BOOKING_UNSETTLED's retries: in-process, or over gRPC where PAKLOG_RPC_PEERS names pack & ship's process (ADR 0054). */
+  readonly packShip?: Pick<PackShipCommands, 'retryLabelVoid' | 'retryBooking'> | undefined;
   readonly deadLetters?: {
     open(): Promise<readonly OpenDeadLetter[]>;
     replay(id: string): Promise<'handled' | 'duplicate' | 'dead-lettered' | 'published' | 'not-found' | 'not-subscribed'>;
@@ -157,6 +157,14 @@ export function exceptionService(deps: PlatformDeps, ports: ExceptionPorts) {
           if (ports.packShip === undefined) return unavailable('pack & ship');
           const done = await ports.packShip.retryLabelVoid(x.subject);
           if (!done.ok) return reject('ACTION_FAILED', `The label could not be voided: ${done.message}`);
+          return ok('retry');
+        }
+        if (x.kind === 'LABEL_BOOKING_UNSETTLED') {
+          // The carrier is asked once more with the same key: it answers the booking it made (recorded, or voided when
+          // the order was cancelled or booked otherwise) or still does not answer (the exception stays open).
+          if (ports.packShip === undefined) return unavailable('pack & ship');
+          const done = await ports.packShip.retryBooking(x.subject);
+          if (!done.ok) return reject('ACTION_FAILED', `The booking could not be settled: ${done.message}`);
           return ok('retry');
         }
         if (x.kind === 'SAGA_FAILED') {
