@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../platform/db/database.ts';
+import type { PlatformDeps } from '../../platform/module.ts';
+import { exceptionService } from './exceptions.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import {
   createOrder, injectClient, orderStatus, packAndShip, planAndRelease, setupWarehouse, until, workTasks, type Call, type Warehouse,
@@ -159,6 +161,31 @@ describe('exceptions and their actions', () => {
       .then((xs) => xs.find((x) => x.kind === 'ORDER_NOT_MOVING' && x.subject === order.id)!);
     expect(third.reason).not.toMatch(/raised again/);
     expect((await act(third.id, 'cancel')).status).toBe(200);
+  });
+
+  it('ORDER_NOT_MOVING raised again by ten detector runs at once: one new exception, not ten', async () => {
+    let n = 0;
+    const deps = {
+      db: t.app.db, bus: t.app.bus, clock: { now: () => new Date() }, ids: { next: (p: string) => `${p}_conc${String(++n).padStart(4, '0')}` },
+      metrics: { counter: () => ({ inc: () => undefined }) },
+    } as unknown as PlatformDeps;
+    const service = exceptionService(deps, { orderFacts: async () => undefined, retrySaga: async () => undefined });
+    const x = { kind: 'ORDER_NOT_MOVING' as const, caseKey: 'ord_conc:BACKORDERED:2026-12-05T00:00:00.000Z', subject: 'ord_conc', siteId: w.siteId, reason: 'Order ord_conc has been BACKORDERED' };
+    const first = await service.raiseRepeatingNow(x, 1_000);
+    expect(first.raised).toBeDefined();
+    // Open: however many runs, nothing more.
+    expect((await Promise.all(Array.from({ length: 10 }, () => service.raiseRepeatingNow(x, 1_000)))).filter((r) => r.raised !== undefined)).toEqual([]);
+    expect((await act(first.raised!.id, 'acknowledge')).status).toBe(200);
+    // Acknowledged less than the limit ago: not yet, and the saga is told when.
+    const soon = await service.raiseRepeatingNow(x, 60_000);
+    expect([soon.raised, soon.repeatAt === null]).toEqual([undefined, false]);
+    await t.app.db.query(`UPDATE orchestration.exceptions SET resolved_at = resolved_at - interval '2 seconds' WHERE id = $1`, [first.raised!.id]);
+    const runs = await Promise.all(Array.from({ length: 10 }, () => service.raiseRepeatingNow(x, 1_000)));
+    expect(runs.filter((r) => r.raised !== undefined)).toHaveLength(1);
+    const about = (await exceptions()).filter((e) => e.subject === 'ord_conc');
+    expect(about.map((e) => e.status)).toEqual(['RESOLVED', 'OPEN']);
+    expect(about[1]!.reason).toContain(`raised again: ${first.raised!.id}`);
+    await t.app.db.query(`UPDATE orchestration.exceptions SET status = 'RESOLVED', resolution = 'test', resolved_at = now() WHERE subject = 'ord_conc' AND status = 'OPEN'`);
   });
 
   it('RESERVATION_SHORTAGE: orders sent back from their wave; retry says why not, cancel resolves one, stock back resolves the other', async () => {
