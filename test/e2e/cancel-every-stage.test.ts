@@ -427,11 +427,12 @@ describe('cancel and hold at the moments in between', () => {
     return tasks.filter((x) => OPEN.includes(x.status) && ((x.type === 'PICK' && lists.includes(x.reference)) || (x.type === 'PACK' && x.reference === orderId)));
   }
   /** A hold is refused (409 with its code), and so is releasing a hold the order does not have; the order is as it was. */
-  async function holdRefused(orderId: string, code: string): Promise<void> {
+  async function holdRefused(orderId: string, code: string, wayOut?: RegExp): Promise<void> {
     const was = await t.get(`/api/v1/orders/${orderId}`);
     const held = await t.post(`/api/v1/orders/${orderId}/hold`, { reason: 'address check' });
     expect([held.status, held.body.code], JSON.stringify(held.body)).toEqual([409, code]);
     expect(String(held.body.detail)).not.toBe('');
+    if (wayOut !== undefined) expect(held.body.detail).toMatch(wayOut);
     const released = await t.post(`/api/v1/orders/${orderId}/release-hold`);
     expect([released.status, released.body.code]).toEqual([409, 'ORDER_NOT_ON_HOLD']);
     const now = await t.get(`/api/v1/orders/${orderId}`);
@@ -455,8 +456,8 @@ describe('cancel and hold at the moments in between', () => {
     const sku = w.products[7]!.sku;
     const before = await snapshot(sku);
     const orderId = await newOrder(sku);
-    await planWave(orderId);
-    await holdRefused(orderId, 'ORDER_IN_FULFILMENT');
+    const waveId = await planWave(orderId);
+    await holdRefused(orderId, 'ORDER_IN_FULFILMENT', new RegExp(`cancel its wave before release \\(POST /waves/${waveId}/cancel`));
     await cancel(orderId);
     expect(await openTasksOf(orderId)).toEqual([]);
     expect(await snapshot(sku)).toEqual(before);
@@ -467,7 +468,8 @@ describe('cancel and hold at the moments in between', () => {
     const before = await snapshot(sku);
     const orderId = await newOrder(sku);
     const { list } = await release(orderId);
-    await holdRefused(orderId, 'ORDER_IN_FULFILMENT');
+    // Released: no wave to cancel any more; the refusal names the cancel of the order, not a wave's.
+    await holdRefused(orderId, 'ORDER_IN_FULFILMENT', new RegExp(`on the floor now .*POST /orders/${orderId}/cancel`));
     await pick(list, 1);
     await holdRefused(orderId, 'ORDER_IN_FULFILMENT');
     await pick({ ...list, lines: [{ ...list.lines[0]! }] }, QTY - 1);
