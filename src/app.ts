@@ -211,6 +211,7 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
       ...(options.carriers === undefined ? {} : { carriers: options.carriers }),
       carrierConfigs: config.carriersFile === undefined ? [] : parseCarriersFile(readFileSync(config.carriersFile, 'utf8'), config.carriersFile).carriers,
       gs1: { companyPrefix: config.gs1CompanyPrefix, extensionDigit: config.ssccExtensionDigit }, trackingPollMs: config.trackingPollMs,
+      carrierCalls: config.carrierCalls,
     });
     local.packShip = m.api;
     commands.packShip = m.commands;

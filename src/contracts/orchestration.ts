@@ -42,7 +42,7 @@ export const ACTIONS_OF: Readonly<Record<ExceptionKind, readonly ExceptionAction
   // A putaway was cancelled with AVAILABLE units still at the dock and no other putaway for them: someone moves them off by hand.
   UNITS_LEFT_AT_DOCK: ['acknowledge'],
   // A booking the carrier never answered (ADR 0056): it may hold a label PakLog does not know; someone looks it up in the carrier's portal by its key.
-  LABEL_BOOKING_UNSETTLED: ['acknowledge'],
+  LABEL_BOOKING_UNSETTLED: ['retry', 'acknowledge'],
 };
 
 export const EXCEPTION_STATUSES = ['OPEN', 'RESOLVED'] as const;

@@ -274,6 +274,12 @@ describe.each(transports)('the contract APIs, %s', (transport, apis) => {
     expect(shipped).toEqual(await local.packShipCommands.retryLabelVoid(dispatched.shipmentId));
   });
 
+  it('PackShipCommands.retryBooking: a refusal comes back over gRPC as the same refusal', async () => {
+    const none = await apis().packShipCommands.retryBooking('shp_nope');
+    expect(none).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    expect(none).toEqual(await local.packShipCommands.retryBooking('shp_nope'));
+  });
+
   it('PhysicalTrackingApi.getLpn: its site, code and status; undefined for an LPN physical tracking does not know', async () => {
     expect(await apis().physicalTracking.getLpn(tote.id)).toEqual({ id: tote.id, siteId: w.siteId, code: 'RPC-TOTE-1', status: 'OPEN' });
     expect(await apis().physicalTracking.getLpn('lpn_nope')).toBeUndefined();

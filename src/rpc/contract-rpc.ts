@@ -38,7 +38,7 @@ export interface ContractApis {
   /** Commands a supervisor's exception action runs in the owning context (ADR 0054). */
   readonly inventoryCommands: Pick<InventoryCommands, 'retryBackorders'>;
   readonly taskCommands: TaskCommands;
-  readonly packShipCommands: Pick<PackShipCommands, 'retryLabelVoid'>;
+  readonly packShipCommands: Pick<PackShipCommands, 'retryLabelVoid' | 'retryBooking'>;
 }
 
 /** Serves the given implementations (the contexts this process runs) on `host:port` (0: any free port). */

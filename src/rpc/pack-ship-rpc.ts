@@ -66,9 +66,15 @@ export function packShipClient(channel: RpcChannel, service: PackShipServiceDefi
   };
 }
 
-/** The pack & ship commands another process runs (LABEL_VOID_FAILED's retry) as `paklog.pack_ship.v1.PackShipCommandService`. */
-export function packShipCommandService(commands: Pick<PackShipCommands, 'retryLabelVoid'>, log: Logger): RpcService {
+/** The pack & ship commands another process runs (LABEL_VOID_FAILED's and LABEL_BOOKING_UNSETTLED's retries) as `paklog.pack_ship.v1.PackShipCommandService`. */
+export function packShipCommandService(commands: Pick<PackShipCommands, 'retryLabelVoid' | 'retryBooking'>, log: Logger): RpcService {
   const implementation: PackShipCommandServiceHandlers = {
+    RetryBooking: unaryHandler(log, async (req) => {
+      const done = await commands.retryBooking(req.shipmentId);
+      if (!done.ok) throw new AppError(done.code, done.message, done.errors === undefined ? {} : { errors: done.errors });
+      const { trackingNumber, ...rest } = done.value;
+      return { ...rest, ...(trackingNumber === null ? {} : { trackingNumber }) };
+    }),
     RetryLabelVoid: unaryHandler(log, async (req) => {
       const done = await commands.retryLabelVoid(req.shipmentId);
       // A refused command is the call's error, with its contract code (the client turns it back into the refusal).
@@ -85,8 +91,18 @@ export function packShipCommandService(commands: Pick<PackShipCommands, 'retryLa
  */
 export function packShipCommandClient(
   channel: RpcChannel, service: PackShipCommandServiceDefinition = paklogServices().packShipCommands,
-): Pick<PackShipCommands, 'retryLabelVoid'> {
+): Pick<PackShipCommands, 'retryLabelVoid' | 'retryBooking'> {
   return {
+    async retryBooking(shipmentId) {
+      try {
+        const res = await channel.call(service.RetryBooking, { shipmentId });
+        if (res.outcome !== 'LABELLED' && res.outcome !== 'VOIDED' && res.outcome !== 'SETTLED') throw new AppError('INTERNAL', `RetryBooking answered an unknown outcome ${res.outcome}`);
+        return { ok: true, value: { shipmentId: res.shipmentId, outcome: res.outcome, trackingNumber: res.trackingNumber ?? null } };
+      } catch (error) {
+        if (error instanceof AppError && errorSpec(error.code).status < 500) return reject(error.code, error.message, error.errors.length === 0 ? undefined : error.errors);
+        throw error;
+      }
+    },
     async retryLabelVoid(shipmentId): Promise<Outcome<{ shipmentId: string; trackingNumber: string }>> {
       try {
         const res = await channel.call(service.RetryLabelVoid, { shipmentId });

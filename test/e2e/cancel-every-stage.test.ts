@@ -412,3 +412,120 @@ describe('confirming a return by scan', () => {
     expect((await t.get(`/api/v1/inventory/returns?siteId=${w.siteId}&status=OPEN`)).body.items).toEqual([]);
   });
 });
+
+/**
+ * The moments the stages above leave out, and holds at each one (a hold is for an order no wave has taken: later it is
+ * refused with why, and changes nothing; release-hold of an order not held is refused too). After every cancel, no task
+ * is left open for the order (its PICK tasks by pick list, its PACK task by order) and stock is conserved.
+ */
+describe('cancel and hold at the moments in between', () => {
+  const OPEN = ['CREATED', 'QUEUED', 'ASSIGNED', 'IN_PROGRESS', 'PAUSED', 'FAILED'];
+  /** The order's tasks still open: PICK by its pick lists, PACK by the order (MOVE tasks of its returns are the way back, not counted). */
+  async function openTasksOf(orderId: string): Promise<Task[]> {
+    const lists = ((await t.get(`/api/v1/pick-lists?orderId=${orderId}`)).body.items as { id: string }[]).map((l) => l.id);
+    const tasks = await t.getAll<Task>(`/api/v1/tasks?siteId=${w.siteId}`);
+    return tasks.filter((x) => OPEN.includes(x.status) && ((x.type === 'PICK' && lists.includes(x.reference)) || (x.type === 'PACK' && x.reference === orderId)));
+  }
+  /** A hold is refused (409 with its code), and so is releasing a hold the order does not have; the order is as it was. */
+  async function holdRefused(orderId: string, code: string, wayOut?: RegExp): Promise<void> {
+    const was = await t.get(`/api/v1/orders/${orderId}`);
+    const held = await t.post(`/api/v1/orders/${orderId}/hold`, { reason: 'address check' });
+    expect([held.status, held.body.code], JSON.stringify(held.body)).toEqual([409, code]);
+    expect(String(held.body.detail)).not.toBe('');
+    if (wayOut !== undefined) expect(held.body.detail).toMatch(wayOut);
+    const released = await t.post(`/api/v1/orders/${orderId}/release-hold`);
+    expect([released.status, released.body.code]).toEqual([409, 'ORDER_NOT_ON_HOLD']);
+    const now = await t.get(`/api/v1/orders/${orderId}`);
+    expect([now.body.status, now.body.version]).toEqual([was.body.status, was.body.version]);
+  }
+
+  it('RECEIVED (cancelled at once, its allocation in flight): nothing is held, no task; hold and release after it are refused', async () => {
+    const sku = w.products[7]!.sku;
+    const before = await snapshot(sku);
+    const o = await createOrder(call, w.siteId, { externalId: `CS-${++seq}`, lines: [{ sku, quantity: QTY }] });
+    const res = await t.post(`/api/v1/orders/${o.id}/cancel`, { reason: 'customer' });
+    expect([res.status, res.body.status]).toEqual([200, 'CANCELLED']);
+    await t.settle();
+    await expectNothingHeld(o.id);
+    expect(await openTasksOf(o.id)).toEqual([]);
+    await holdRefused(o.id, 'ORDER_CANCELLED');
+    expect(await snapshot(sku)).toEqual(before);
+  });
+
+  it('WAVED: a hold is refused (ORDER_IN_FULFILMENT) and changes nothing; the cancel still takes it out of its wave', async () => {
+    const sku = w.products[7]!.sku;
+    const before = await snapshot(sku);
+    const orderId = await newOrder(sku);
+    const waveId = await planWave(orderId);
+    await holdRefused(orderId, 'ORDER_IN_FULFILMENT', new RegExp(`cancel its wave before release \\(POST /waves/${waveId}/cancel`));
+    await cancel(orderId);
+    expect(await openTasksOf(orderId)).toEqual([]);
+    expect(await snapshot(sku)).toEqual(before);
+  });
+
+  it('released, partly picked, picked with its PACK task claimed by a packer: holds refused at each; the cancel withdraws the PACK task the packer holds', async () => {
+    const sku = w.products[7]!.sku;
+    const before = await snapshot(sku);
+    const orderId = await newOrder(sku);
+    const { list } = await release(orderId);
+    // Released: no wave to cancel any more; the refusal names the cancel of the order, not a wave's.
+    await holdRefused(orderId, 'ORDER_IN_FULFILMENT', new RegExp(`on the floor now .*POST /orders/${orderId}/cancel`));
+    await pick(list, 1);
+    await holdRefused(orderId, 'ORDER_IN_FULFILMENT');
+    await pick({ ...list, lines: [{ ...list.lines[0]! }] }, QTY - 1);
+    await until('picked', () => status(orderId), (s) => s === 'PICKED');
+    await t.settle();
+    await holdRefused(orderId, 'ORDER_IN_FULFILMENT');
+    const packer = 'packer-cs';
+    const packTask = (await t.post('/api/v1/tasks/next', { workerId: packer, siteId: w.siteId, types: ['PACK'] })).body as Task;
+    expect(packTask).toMatchObject({ type: 'PACK', reference: orderId, status: 'ASSIGNED' });
+    expect((await t.post(`/api/v1/tasks/${packTask.id}/start`, { workerId: packer })).status).toBe(200);
+    await cancel(orderId);
+    expect((await t.get(`/api/v1/tasks/${packTask.id}`)).body.status).toBe('CANCELLED');
+    expect(await openTasksOf(orderId)).toEqual([]);
+    await holdRefused(orderId, 'ORDER_CANCELLED');
+    await returnByScan(orderId, sku, QTY, before);
+  });
+
+  it('PACKED, not labelled yet: a hold is refused; the cancel voids the package, no task is left, the units go back by scan', async () => {
+    const sku = w.products[7]!.sku;
+    const before = await snapshot(sku);
+    const orderId = await newOrder(sku);
+    const { list } = await release(orderId);
+    await pick(list, QTY);
+    await until('picked', () => status(orderId), (s) => s === 'PICKED');
+    await t.settle();
+    expect((await t.post('/api/v1/packages', { orderId })).status).toBe(201);
+    await until('packed', () => status(orderId), (s) => s === 'PACKED');
+    await t.settle();
+    await holdRefused(orderId, 'ORDER_IN_FULFILMENT');
+    await cancel(orderId);
+    expect(((await t.get(`/api/v1/packages?orderId=${orderId}`)).body.items as { status: string }[]).map((p) => p.status)).toEqual(['CANCELLED']);
+    expect(await openTasksOf(orderId)).toEqual([]);
+    // Too late to book: the cancelled order has nothing to ship.
+    expect((await t.post('/api/v1/shipments', { orderId })).status).toBe(409);
+    await returnByScan(orderId, sku, QTY, before);
+  });
+
+  it('labelled (shipment created): a hold is refused; after the cancel nothing of it can be dispatched, and no task is left', async () => {
+    const sku = w.products[7]!.sku;
+    const before = await snapshot(sku);
+    const orderId = await newOrder(sku);
+    const { list } = await release(orderId);
+    await pick(list, QTY);
+    const shipmentId = await packAndLabel(orderId);
+    await t.settle();
+    await holdRefused(orderId, 'ORDER_IN_FULFILMENT');
+    await cancel(orderId);
+    expect((await t.post(`/api/v1/shipments/${shipmentId}/dispatch`)).status).toBe(409);
+    expect(await status(orderId)).toBe('CANCELLED');
+    expect(await openTasksOf(orderId)).toEqual([]);
+    await returnByScan(orderId, sku, QTY, before);
+  });
+
+  it('shipped: hold and release-hold are refused as shipped, like the cancel', async () => {
+    const shipped = (await t.app.db.query<{ id: string }>(`SELECT id FROM orders.orders WHERE site_id = $1 AND status = 'SHIPPED' ORDER BY id LIMIT 1`, [w.siteId]))[0];
+    expect(shipped).toBeDefined();
+    await holdRefused(shipped!.id, 'ORDER_SHIPPED');
+  });
+});

@@ -38,6 +38,8 @@ beforeAll(async () => {
   const env = cleanEnv({
     DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', PAKLOG_ADMIN_API_KEY: adminKey, PAKLOG_SEED_DEMO: 'false',
     PAKLOG_GRPC_PORT: 'off', LOG_LEVEL: 'error', PAKLOG_WORKER_THREADS: '0', PAKLOG_CARRIERS_FILE: file,
+    // The lease outlasts the patient adapter's timeout (checked at start); the test ends the killed process's lease itself.
+    PAKLOG_CARRIER_CALL_LEASE_S: '90',
   });
   server = { env, process: await startPakLog(env) };
 }, 120_000);

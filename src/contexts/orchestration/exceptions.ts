@@ -31,8 +31,8 @@ export interface ExceptionPorts {
   readonly orders?: OrderCommands | undefined;
   readonly inventory?: Pick<InventoryCommands, 'retryBackorders'> | undefined;
   readonly tasks?: TaskCommands | undefined;
-  /** LABEL_VOID_FAILED's retry: in-process, or over gRPC where PAKLOG_RPC_PEERS names pack & ship's process (ADR 0054). */
-  readonly packShip?: Pick<PackShipCommands, 'retryLabelVoid'> | undefined;
+  /** LABEL_VOID_FAILED's and LABEL_BOOKING_UNSETTLED's retries: in-process, or over gRPC where PAKLOG_RPC_PEERS names pack & ship's process (ADR 0054). */
+  readonly packShip?: Pick<PackShipCommands, 'retryLabelVoid' | 'retryBooking'> | undefined;
   readonly deadLetters?: {
     open(): Promise<readonly OpenDeadLetter[]>;
     replay(id: string): Promise<'handled' | 'duplicate' | 'dead-lettered' | 'published' | 'not-found' | 'not-subscribed'>;
@@ -71,6 +71,26 @@ export function exceptionService(deps: PlatformDeps, ports: ExceptionPorts) {
     }], meta);
     tx.afterCommit(() => raisedTotal.inc({ kind: x.kind }));
     return created;
+  }
+
+  /**
+   * Raises a case that lasts (an order that does not move) once, and again each time a person resolved (acknowledged)
+   * it and it still lasts `repeatAfterMs` later: a new exception (`caseKey#2`, `#3`…, the next generation), never
+   * while one of the case is open. Concurrent runs compute the same next key: one of them inserts it.
+   * The new one, if any, and when the case is due to be raised again (null: open, or raised now).
+   */
+  async function raiseRepeating(tx: Tx, x: RaiseException, repeatAfterMs: number, meta: EventMeta): Promise<{ raised: SupervisorException | undefined; repeatAt: Date | null }> {
+    const latest = (await store.generationsOf(tx, x.kind, x.subject, x.caseKey))[0];
+    if (latest === undefined) return { raised: await raise(tx, x, meta), repeatAt: null };
+    const last = latest.exception;
+    if (last.status === 'OPEN' || last.resolvedAt === null) return { raised: undefined, repeatAt: null };
+    const due = new Date(new Date(last.resolvedAt).getTime() + repeatAfterMs);
+    if (deps.clock.now().getTime() < due.getTime()) return { raised: undefined, repeatAt: due };
+    const again = `${x.reason}; raised again: ${last.id} was resolved (${last.resolution ?? ''}${last.resolvedBy === null ? '' : ` by ${last.resolvedBy}`}) at ${last.resolvedAt} and the case still lasts`;
+    const raised = await raise(tx, {
+      ...x, caseKey: `${x.caseKey}#${latest.generation + 1}`, reason: again, details: { ...(x.details ?? {}), previousExceptionId: last.id },
+    }, meta);
+    return { raised, repeatAt: null };
   }
 
   async function resolveIn(tx: Tx, id: string, resolution: string, resolvedBy: string | null, meta: EventMeta): Promise<SupervisorException | undefined> {
@@ -139,6 +159,14 @@ export function exceptionService(deps: PlatformDeps, ports: ExceptionPorts) {
           if (!done.ok) return reject('ACTION_FAILED', `The label could not be voided: ${done.message}`);
           return ok('retry');
         }
+        if (x.kind === 'LABEL_BOOKING_UNSETTLED') {
+          // The carrier is asked once more with the same key: it answers the booking it made (recorded, or voided when
+          // the order was cancelled or booked otherwise) or still does not answer (the exception stays open).
+          if (ports.packShip === undefined) return unavailable('pack & ship');
+          const done = await ports.packShip.retryBooking(x.subject);
+          if (!done.ok) return reject('ACTION_FAILED', `The booking could not be settled: ${done.message}`);
+          return ok('retry');
+        }
         if (x.kind === 'SAGA_FAILED') {
           // The person fixed what made the compensation fail: it runs again; failing again escalates a new exception.
           const saga = await ports.retrySaga(x.subject);
@@ -201,6 +229,8 @@ export function exceptionService(deps: PlatformDeps, ports: ExceptionPorts) {
     clearMany,
     /** Raises in its own transaction (a saga step runs outside one). */
     raiseNow: (x: RaiseException, meta: EventMeta = {}) => deps.db.tx((tx) => raise(tx, x, meta)),
+    /** `raiseRepeating` in its own transaction (the fulfilment saga's stall alarm). */
+    raiseRepeatingNow: (x: RaiseException, repeatAfterMs: number, meta: EventMeta = {}) => deps.db.tx((tx) => raiseRepeating(tx, x, repeatAfterMs, meta)),
     clear,
     clearNow: (kinds: readonly ExceptionKind[], subject: string, why: string, meta: EventMeta = {}) => deps.db.tx((tx) => clear(tx, kinds, subject, why, meta)),
     resolveIn,

@@ -10,6 +10,7 @@ function recordingExceptions() {
   const cleared: { kinds: readonly ExceptionKind[]; subject: string; why: string }[] = [];
   const service = {
     raiseNow: async (x: { kind: string }) => { raised.push(x.kind); return undefined; },
+    raiseRepeatingNow: async (x: { kind: string }) => { raised.push(x.kind); return { raised: undefined, repeatAt: null }; },
     clearNow: async (kinds: readonly ExceptionKind[], subject: string, why: string) => { cleared.push({ kinds, subject, why }); return 0; },
   } as unknown as ExceptionService;
   return { service, raised, cleared };

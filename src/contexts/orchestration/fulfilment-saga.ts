@@ -66,7 +66,8 @@ export function applySignals(d: FulfilmentData, signals: readonly SagaSignal[]):
     const payload: unknown = s.data;
     const m = payload as OrderMoved;
     if (next.outcome !== null) break;
-    if (m.skus !== undefined) next = { ...next, skus: m.skus };
+    // A line change moves the order even when its status stays (RECEIVED again): its stall is counted from then.
+    if (m.skus !== undefined) next = { ...next, skus: m.skus, lastMoveAt: m.at };
     if (m.status === 'SHIPPED' || m.status === 'CANCELLED') next = { ...next, status: m.status, lastMoveAt: m.at, outcome: m.status };
     else if (m.status !== next.status) next = { ...next, status: m.status, lastMoveAt: m.at };
     if (m.status === 'BACKORDERED' && typeof m.reason === 'string' && m.reason !== '') {
@@ -90,11 +91,13 @@ export function fulfilmentSaga(exceptions: ExceptionService, o: FulfilmentOption
     let next: number | null = null;
     if (now.getTime() >= stallAt) {
       raised = true;
-      await exceptions.raiseNow({
+      // Raised again when a supervisor acknowledged it and the order still has not moved a stall limit later.
+      const { repeatAt } = await exceptions.raiseRepeatingNow({
         kind: 'ORDER_NOT_MOVING', caseKey: `${d.orderId}:${d.status}:${d.lastMoveAt}`, subject: d.orderId, siteId: d.siteId,
         reason: `Order ${d.orderId} has been ${d.status} since ${d.lastMoveAt} (${minutes(now.getTime() - movedAt)} min, limit ${minutes(o.stallMs)} min)`,
         details: { orderId: d.orderId, status: d.status, since: d.lastMoveAt },
-      });
+      }, o.stallMs);
+      if (repeatAt !== null) next = repeatAt.getTime();
     } else {
       next = stallAt;
     }
@@ -126,7 +129,8 @@ export function fulfilmentSaga(exceptions: ExceptionService, o: FulfilmentOption
       if (d.alerted === true) await exceptions.clearNow(ORDER_KINDS, d.orderId, `order ${d.outcome === 'SHIPPED' ? 'shipped' : 'cancelled'}`);
       return finish(d);
     }
-    if (d.status !== before.status && d.alerted === true) {
+    // Moved (its status, or a line change; also there and back again in one run): the stall it was alarmed for is over.
+    if (d.lastMoveAt !== before.lastMoveAt && d.alerted === true) {
       await exceptions.clearNow(['ORDER_NOT_MOVING'], d.orderId, `the order moved to ${d.status}`);
       if (PROGRESS[d.status] >= PROGRESS.PACKED) await exceptions.clearNow(['CUTOFF_AT_RISK'], d.orderId, 'the order is packed');
     }

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../platform/db/database.ts';
+import type { PlatformDeps } from '../../platform/module.ts';
+import { exceptionService } from './exceptions.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import {
   createOrder, injectClient, orderStatus, packAndShip, planAndRelease, setupWarehouse, until, workTasks, type Call, type Warehouse,
@@ -135,6 +137,55 @@ describe('exceptions and their actions', () => {
     await until('allocated', () => orderStatus(call, order.id), (s) => s === 'ALLOCATED');
     const cleared = await until('cleared', () => t.get(`/api/v1/exceptions/${x.id}`, 'viewer'), (r) => r.body.status === 'RESOLVED');
     expect(cleared.body).toMatchObject({ resolution: 'auto: the order moved to ALLOCATED', resolvedBy: null });
+  });
+
+  it('ORDER_NOT_MOVING is raised again when an acknowledged order still does not move, one open at a time, and after it moved and stopped again', async () => {
+    const sku = w.products[2]!.sku;
+    const order = await createOrder(call, w.siteId, { externalId: 'ORC-AGAIN', lines: [{ sku, quantity: 50 }] });
+    await until('order backordered', () => orderStatus(call, order.id), (s) => s === 'BACKORDERED');
+    const first = await openException('ORDER_NOT_MOVING', order.id);
+    expect((await act(first.id, 'acknowledge')).body).toMatchObject({ status: 'RESOLVED', resolution: 'acknowledge' });
+    // Still backordered a stall limit (1 s) after the acknowledgement: a new exception, naming the one acknowledged.
+    const second = await openException('ORDER_NOT_MOVING', order.id);
+    expect(second.id).not.toBe(first.id);
+    expect(second.reason).toMatch(new RegExp(`raised again: ${first.id} was resolved \\(acknowledge by `));
+    // Open, it is not raised a third time however long it lasts (the saga wakes every stall limit).
+    await new Promise((r) => setTimeout(r, 2_500));
+    const about = (await exceptions()).filter((x) => x.kind === 'ORDER_NOT_MOVING' && x.subject === order.id);
+    expect(about.map((x) => [x.id, x.status])).toEqual([[first.id, 'RESOLVED'], [second.id, 'OPEN']]);
+    expect((await act(second.id, 'acknowledge')).status).toBe(200);
+    // It moves (held and released at once: BACKORDERED again, maybe in one saga run) and stops: the new stall is raised too.
+    expect((await call('hold', 'POST', `/api/v1/orders/${order.id}/hold`, { reason: 'address check' })).status).toBe(200);
+    expect((await call('release', 'POST', `/api/v1/orders/${order.id}/release-hold`)).status).toBe(200);
+    const third = await until('raised for the new stall', () => exceptions('&status=OPEN'), (xs) => xs.some((x) => x.kind === 'ORDER_NOT_MOVING' && x.subject === order.id && x.id !== second.id))
+      .then((xs) => xs.find((x) => x.kind === 'ORDER_NOT_MOVING' && x.subject === order.id)!);
+    expect(third.reason).not.toMatch(/raised again/);
+    expect((await act(third.id, 'cancel')).status).toBe(200);
+  });
+
+  it('ORDER_NOT_MOVING raised again by ten detector runs at once: one new exception, not ten', async () => {
+    let n = 0;
+    const deps = {
+      db: t.app.db, bus: t.app.bus, clock: { now: () => new Date() }, ids: { next: (p: string) => `${p}_conc${String(++n).padStart(4, '0')}` },
+      metrics: { counter: () => ({ inc: () => undefined }) },
+    } as unknown as PlatformDeps;
+    const service = exceptionService(deps, { orderFacts: async () => undefined, retrySaga: async () => undefined });
+    const x = { kind: 'ORDER_NOT_MOVING' as const, caseKey: 'ord_conc:BACKORDERED:2026-12-05T00:00:00.000Z', subject: 'ord_conc', siteId: w.siteId, reason: 'Order ord_conc has been BACKORDERED' };
+    const first = await service.raiseRepeatingNow(x, 1_000);
+    expect(first.raised).toBeDefined();
+    // Open: however many runs, nothing more.
+    expect((await Promise.all(Array.from({ length: 10 }, () => service.raiseRepeatingNow(x, 1_000)))).filter((r) => r.raised !== undefined)).toEqual([]);
+    expect((await act(first.raised!.id, 'acknowledge')).status).toBe(200);
+    // Acknowledged less than the limit ago: not yet, and the saga is told when.
+    const soon = await service.raiseRepeatingNow(x, 60_000);
+    expect([soon.raised, soon.repeatAt === null]).toEqual([undefined, false]);
+    await t.app.db.query(`UPDATE orchestration.exceptions SET resolved_at = resolved_at - interval '2 seconds' WHERE id = $1`, [first.raised!.id]);
+    const runs = await Promise.all(Array.from({ length: 10 }, () => service.raiseRepeatingNow(x, 1_000)));
+    expect(runs.filter((r) => r.raised !== undefined)).toHaveLength(1);
+    const about = (await exceptions()).filter((e) => e.subject === 'ord_conc');
+    expect(about.map((e) => e.status)).toEqual(['RESOLVED', 'OPEN']);
+    expect(about[1]!.reason).toContain(`raised again: ${first.raised!.id}`);
+    await t.app.db.query(`UPDATE orchestration.exceptions SET status = 'RESOLVED', resolution = 'test', resolved_at = now() WHERE subject = 'ord_conc' AND status = 'OPEN'`);
   });
 
   it('RESERVATION_SHORTAGE: orders sent back from their wave; retry says why not, cancel resolves one, stock back resolves the other', async () => {

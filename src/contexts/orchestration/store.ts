@@ -81,6 +81,22 @@ export const orchestrationStore = {
     return rows[0] === undefined ? undefined : toException(rows[0]);
   },
 
+  /**
+   * The exceptions of a case that is raised again while it lasts (ORDER_NOT_MOVING, docs/operations/exceptions.md): keyed
+   * `base` the first time, `base#2`, `base#3`… after; its generations, newest first.
+   */
+  async generationsOf(db: Executor, kind: ExceptionKind, subject: string, base: string): Promise<{ generation: number; exception: SupervisorException }[]> {
+    const rows = await db.query<ExceptionRow>(
+      `SELECT ${EXCEPTION_COLUMNS} FROM orchestration.exceptions
+        WHERE kind = $1 AND subject = $2 AND (case_key = $3 OR left(case_key, length($3) + 1) = $3 || '#')`,
+      [kind, subject, base],
+    );
+    return rows
+      .map((r) => ({ generation: r.case_key === base ? 1 : Number(r.case_key.slice(base.length + 1)), exception: toException(r) }))
+      .filter((g) => Number.isInteger(g.generation) && g.generation >= 1)
+      .sort((a, b) => b.generation - a.generation);
+  },
+
   async exception(db: Executor, id: string, lock = false): Promise<SupervisorException | undefined> {
     const rows = await db.query<ExceptionRow>(`SELECT ${EXCEPTION_COLUMNS} FROM orchestration.exceptions WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
     return rows[0] === undefined ? undefined : toException(rows[0]);

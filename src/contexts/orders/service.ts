@@ -352,8 +352,11 @@ export function orderService(
       case 'ORDER_SHIPPED':
         return reject('ORDER_SHIPPED', `Order ${o.externalId} has shipped`);
       case 'ORDER_IN_FULFILMENT':
+        // The way out named for where the order is: a planned wave can still be cancelled; past release the floor has it.
         return reject('ORDER_IN_FULFILMENT', `Order ${o.externalId} is ${o.status}${o.backorderReason === null ? '' : ` (${o.backorderReason})`}: `
-          + 'only an order no wave has taken can be held; cancel its wave before release, or cancel the order');
+          + 'only an order no wave has taken can be held; ' + (o.status === 'WAVED'
+            ? `cancel its wave before release (POST /waves/${o.waveId ?? '{id}'}/cancel: its orders wait in the pool again) to hold it, or cancel the order`
+            : `it is on the floor now (released), so a hold would not stop it: cancel the order (POST /orders/${o.id}/cancel; picked units go back to stock) if it must not ship`));
       default:
         return assertNever(decision, 'hold decision');
     }

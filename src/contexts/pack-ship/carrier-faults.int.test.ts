@@ -25,7 +25,8 @@ beforeAll(async () => {
       { kind: 'rest', code: 'PATIENTCO', baseUrl: fake.url, timeoutMs: 60_000, services: [{ code: 'SAVER', name: 'Saver', transitDays: 3 }] },
     ],
   }));
-  t = await startTestApp({ env: { PAKLOG_CARRIERS_FILE: file } });
+  // The lease outlasts PATIENTCO's timeout (checked at start); the tests end an attempt's lease themselves (attemptGone).
+  t = await startTestApp({ env: { PAKLOG_CARRIERS_FILE: file, PAKLOG_CARRIER_CALL_LEASE_S: '90', PAKLOG_CARRIER_CALL_ATTEMPTS: '3' } });
   await t.post('/api/v1/products', { sku: 'CF-BOOK', description: 'Paperback', lengthMm: 200, widthMm: 150, heightMm: 30, weightG: 300 });
 });
 afterAll(async () => {
@@ -387,13 +388,14 @@ describe('a booking the carrier made that PakLog never recorded (the process sto
     expect((await t.post('/api/v1/shipments', { orderId: 'ord_cf_never', service: 'SAVER' }, 'operator')).status).toBe(503);
     const job = carrierCallsJob();
     expect(job).toBeDefined();
-    for (let i = 0; i < 4; i++) {
+    // PAKLOG_CARRIER_CALL_ATTEMPTS=3: the request's attempt and two of the job's.
+    for (let i = 0; i < 2; i++) {
       await attemptGone('ord_cf_never');
       fake.failNext();
       await job!.run();
     }
     const [call] = await callsOf('ord_cf_never');
-    expect([call!.state, call!.attempts]).toEqual(['FAILED', 5]);
+    expect([call!.state, call!.attempts]).toEqual(['FAILED', 3]);
     type Case = { subject: string; reason: string; details: Record<string, unknown>; actions: string[] };
     let raised: Case[] = [];
     for (let i = 0; i < 50 && raised.length === 0; i++) {
@@ -404,10 +406,78 @@ describe('a booking the carrier made that PakLog never recorded (the process sto
     }
     expect(raised).toHaveLength(1);
     expect(raised[0]!.reason).toContain(call!.call_key);
-    expect(raised[0]!.actions).toEqual(['acknowledge']);
+    expect(raised[0]!.actions).toEqual(['retry', 'acknowledge']);
     // Given up, it stands in no one's way: the packages are booked again (the same key: a label the carrier made is answered, not doubled).
     const again = await t.post('/api/v1/shipments', { orderId: 'ord_cf_never', service: 'SAVER' }, 'operator');
     expect([again.status, again.body.status]).toEqual([201, 'LABELLED']);
+  });
+
+  type Unsettled = { id: string; subject: string; status: string; resolution: string | null; details: Record<string, unknown>; actions: string[] };
+  /** The order's booking given up after every attempt (the carrier never answered), and its open LABEL_BOOKING_UNSETTLED. */
+  async function givenUp(orderId: string): Promise<Unsettled> {
+    await packedOrder(orderId, 'RESTCO');
+    fake.failNext('/shipments');
+    expect((await t.post('/api/v1/shipments', { orderId, service: 'SAVER' }, 'operator')).status).toBe(503);
+    for (let i = 0; i < 2; i++) {
+      await attemptGone(orderId);
+      fake.failNext();
+      await carrierCallsJob()!.run();
+    }
+    expect((await callsOf(orderId)).map((c) => c.state)).toEqual(['FAILED']);
+    let raised: Unsettled[] = [];
+    for (let i = 0; i < 50 && raised.length === 0; i++) {
+      await t.settle();
+      raised = ((await t.get('/api/v1/exceptions?kind=LABEL_BOOKING_UNSETTLED&status=OPEN', 'manager')).body.items as Unsettled[]).filter((c) => c.details.orderId === orderId);
+      if (raised.length === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(raised).toHaveLength(1);
+    return raised[0]!;
+  }
+
+  it('LABEL_BOOKING_UNSETTLED: a manager retries it (roles checked); a carrier still silent is 409 ACTION_FAILED and stays open; answering, the label is recorded and the exception resolved', async () => {
+    const x = await givenUp('ord_cf_retry');
+    expect((await t.post(`/api/v1/exceptions/${x.id}/actions/retry`, undefined, 'operator')).status).toBe(403);
+    expect((await t.post(`/api/v1/exceptions/${x.id}/actions/retry`, undefined, 'viewer')).status).toBe(403);
+    fake.failNext('/shipments');
+    const silent = await t.post(`/api/v1/exceptions/${x.id}/actions/retry`, undefined, 'manager');
+    expect([silent.status, silent.body.code]).toEqual([409, 'ACTION_FAILED']);
+    expect(silent.body.detail).toMatch(/still does not answer/);
+    expect((await t.get(`/api/v1/exceptions/${x.id}`, 'manager')).body.status).toBe('OPEN');
+    // Failed again at once: it holds nothing, the job leaves it be.
+    expect((await callsOf('ord_cf_retry')).map((c) => [c.state, c.attempts])).toEqual([['FAILED', 4]]);
+    const before = fake.booked.size;
+    const done = await t.post(`/api/v1/exceptions/${x.id}/actions/retry`, undefined, 'manager', { 'idempotency-key': 'cf-retry-1' });
+    expect([done.status, done.body.status, done.body.resolution]).toEqual([200, 'RESOLVED', 'retry']);
+    const [shipment] = await shipmentsOf('ord_cf_retry');
+    expect([shipment!.id, shipment!.status]).toEqual([x.subject, 'LABELLED']);
+    expect(fake.booked.size - before).toBe(1);
+    expect((await callsOf('ord_cf_retry')).map((c) => [c.state, c.tracking_number])).toEqual([['DONE', shipment!.trackingNumber]]);
+    // Nothing left to book: the packages are labelled.
+    expect((await t.post('/api/v1/shipments', { orderId: 'ord_cf_retry', service: 'SAVER' }, 'operator')).body.code).toBe('NOTHING_TO_SHIP');
+  });
+
+  it('LABEL_BOOKING_UNSETTLED retried after the order was cancelled: the label the carrier answers is voided; after the packages were booked again with the same key, the retry settles on that label', async () => {
+    const cancelledCase = await givenUp('ord_cf_retry_cancel');
+    const cancelled: OrderCancelled = {
+      orderId: 'ord_cf_retry_cancel', siteId, previousStatus: 'PACKED', reason: 'the customer gave up',
+      lines: [{ lineId: 'oln_ord_cf_retry_cancel_1', lineNo: 1, sku: 'CF-BOOK', quantity: 1 }],
+    };
+    await publish('orders', OrderEvents.cancelled, 'ord_cf_retry_cancel', cancelled);
+    const voided = await t.post(`/api/v1/exceptions/${cancelledCase.id}/actions/retry`, undefined, 'manager');
+    expect([voided.status, voided.body.resolution]).toEqual([200, 'retry']);
+    await t.settle();
+    await until(async () => (await shipmentsOf('ord_cf_retry_cancel')).some((s) => !fake.booked.has(s.trackingNumber)));
+    const [kept] = await shipmentsOf('ord_cf_retry_cancel');
+    expect(kept!.status).toBe('CANCELLED');
+    expect(fake.booked.has(kept!.trackingNumber)).toBe(false);
+
+    const rebooked = await givenUp('ord_cf_retry_again');
+    const again = await t.post('/api/v1/shipments', { orderId: 'ord_cf_retry_again', service: 'SAVER' }, 'operator');
+    expect([again.status, again.body.status]).toEqual([201, 'LABELLED']);
+    const settled = await t.post(`/api/v1/exceptions/${rebooked.id}/actions/retry`, undefined, 'manager');
+    expect([settled.status, settled.body.resolution]).toEqual([200, 'retry']);
+    expect((await shipmentsOf('ord_cf_retry_again')).map((s) => [s.id, s.status])).toEqual([[again.body.id, 'LABELLED']]);
+    expect(fake.booked.has(again.body.trackingNumber)).toBe(true);
   });
 });
 

@@ -6,7 +6,7 @@ import { ok } from '../../platform/errors.ts';
 import type { CarrierConfig } from './carriers/config.ts';
 import type { Carrier } from './domain/carrier.ts';
 import { packShipRoutes } from './http.ts';
-import { packShipService } from './service.ts';
+import { packShipService, type CarrierCallSettings } from './service.ts';
 import { packStore } from './store.ts';
 import { packShipSubscriptions } from './subscriptions.ts';
 import { packShipQualitySubscriptions } from './subscriptions-quality.ts';
@@ -20,6 +20,8 @@ export interface PackShipContextOptions {
   readonly gs1?: { readonly companyPrefix: string; readonly extensionDigit: number };
   /** How often the carriers with a tracking API are polled (ms); default 5 minutes. */
   readonly trackingPollMs?: number;
+  /** Remote bookings owed (ADR 0056): PAKLOG_CARRIER_CALL_LEASE_S, _GRACE_S, _ATTEMPTS. */
+  readonly carrierCalls?: CarrierCallSettings;
 }
 
 export function packShipContext(deps: PlatformDeps, apis: PackShipContextOptions): ContextWithApi<PackShipApi> & { readonly commands: PackShipCommands } {
@@ -28,6 +30,7 @@ export function packShipContext(deps: PlatformDeps, apis: PackShipContextOptions
     ...(apis.carriers === undefined ? {} : { carriers: apis.carriers }),
     ...(apis.carrierConfigs === undefined ? {} : { carrierConfigs: apis.carrierConfigs }),
     ...(apis.gs1 === undefined ? {} : { gs1: apis.gs1 }),
+    ...(apis.carrierCalls === undefined ? {} : { carrierCalls: apis.carrierCalls }),
   });
   const commands: PackShipCommands = {
     track: async (report, meta) => {
@@ -36,6 +39,7 @@ export function packShipContext(deps: PlatformDeps, apis: PackShipContextOptions
       return s.ok ? ok({ shipmentId: s.value.id, status: s.value.status }) : s;
     },
     retryLabelVoid: (shipmentId) => packShip.retryLabelVoid(shipmentId),
+    retryBooking: (shipmentId) => packShip.retryBooking(shipmentId),
   };
   const module: ContextWithApi<PackShipApi> = defineContext({
     name: 'pack-ship',

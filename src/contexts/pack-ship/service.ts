@@ -11,7 +11,8 @@ import {
   PackShipEvents, type AlreadyDispatched, type CartonActiveChanged, type CartonUpdated, type LabelBookingUnsettled, type LabelVoidFailed, type ManifestClosed, type OrderPacked, type PackagePacked, type PackageRepacked, type ShipmentCreated,
   type OpenPackWork, type ReadyToPack, type ShipmentDispatched, type ShipmentTracked, type OrderDeliveredByCarrier, type ShipmentVoided, type ShippingStopped,
 } from '../../contracts/pack-ship.ts';
-import { CarrierUnavailable, LabelUnknownToCarrier, restCarrier } from './carriers/rest-carrier.ts';
+import { CarrierUnavailable, LabelUnknownToCarrier, REST_CARRIER_TIMEOUT_MS, restCarrier } from './carriers/rest-carrier.ts';
+import { ConfigError } from '../../platform/config/config.ts';
 import { rateTableCarrier } from './carriers/rate-table-carrier.ts';
 import type { CarrierConfig } from './carriers/config.ts';
 import { shippingLabelPdf, shippingLabelZpl, ssccBarcodePng } from './documents/labels.ts';
@@ -47,6 +48,35 @@ export interface PackShipOptions {
   readonly gs1?: { readonly companyPrefix: string; readonly extensionDigit: number };
   /** Environment for `apiKeyEnv` of REST carriers (process.env by default). */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Remote bookings owed (ADR 0056; PAKLOG_CARRIER_CALL_LEASE_S, _GRACE_S, _ATTEMPTS): default 30 s, 60 s, 5. */
+  readonly carrierCalls?: CarrierCallSettings;
+}
+
+/** How owed remote bookings are asked (ADR 0056). */
+export interface CarrierCallSettings {
+  /** How long an attempt holds a call while it asks the carrier: longer than any adapter's timeout. */
+  readonly leaseMs: number;
+  /** How old an owed call is before the carrier-calls job asks again (a request's own retry comes first). */
+  readonly graceMs: number;
+  /** Attempts (the request's and the job's) before the call is given to a person (LABEL_BOOKING_UNSETTLED). */
+  readonly attempts: number;
+}
+
+export const DEFAULT_CARRIER_CALLS: CarrierCallSettings = { leaseMs: 30_000, graceMs: 60_000, attempts: 5 };
+
+/**
+ * The settings' problems against the carriers file (empty when none): a lease no longer than a REST carrier's
+ * timeout would let a second attempt ask while the first still waits for its answer.
+ */
+export function carrierCallProblems(settings: CarrierCallSettings, configs: readonly CarrierConfig[]): string[] {
+  return configs.flatMap((c) => {
+    if (c.kind !== 'rest') return [];
+    const timeoutMs = c.timeoutMs ?? REST_CARRIER_TIMEOUT_MS;
+    return timeoutMs < settings.leaseMs ? [] : [
+      `PAKLOG_CARRIER_CALL_LEASE_S (${settings.leaseMs / 1_000} s) must be longer than carrier ${c.code}'s timeoutMs (${timeoutMs} ms in the carriers file): `
+        + 'raise the lease or lower the timeout',
+    ];
+  });
 }
 
 /** What `POST /shipments` asks: the order's carrier, a named carrier and/or service (honoured or refused), or rate shopping. */
@@ -185,6 +215,9 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
       return { id: l.lineId, sku: l.sku, quantity: l.quantity, lengthMm: p?.lengthMm ?? 0, widthMm: p?.widthMm ?? 0, heightMm: p?.heightMm ?? 0, weightG: p?.weightG ?? 0 };
     });
   }
+  const callSettings = options.carrierCalls ?? DEFAULT_CARRIER_CALLS;
+  const callProblems = carrierCallProblems(callSettings, options.carrierConfigs ?? []);
+  if (callProblems.length > 0) throw new ConfigError(callProblems);
   const carriers = new Map<string, Carrier>((options.carriers ?? []).map((c): [string, Carrier] => [c.code, c]));
   const env = options.env ?? process.env;
   const gs1 = options.gs1 ?? DEFAULT_GS1;
@@ -516,9 +549,9 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
   }
 
   /** How long an attempt holds a remote booking while it asks the carrier (ADR 0056): longer than any adapter's timeout. */
-  const BOOKING_LEASE_MS = 30_000;
+  const BOOKING_LEASE_MS = callSettings.leaseMs;
   /** Attempts at an owed booking (the request's and the carrier-calls job's) before it is given to a person. */
-  const BOOKING_ATTEMPTS = 5;
+  const BOOKING_ATTEMPTS = callSettings.attempts;
   const leaseEnd = (now: Date): Date => new Date(now.getTime() + BOOKING_LEASE_MS);
   /** A carrier books remotely (an adapter): its booking is a call owed from its own commit. The own fleet and rate tables number locally. */
   const isRemote = (code: string): boolean => numberingOf(code) === undefined;
@@ -950,13 +983,13 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
     },
 
     /**
-     * The carrier-calls job (ADR 0056): owed bookings no attempt holds, made more than `graceMs` ago (a request's own
+     * The carrier-calls job (ADR 0056): owed bookings no attempt holds, made more than `graceMs` (PAKLOG_CARRIER_CALL_GRACE_S) ago (a request's own
      * retry comes first), are asked again with their key — the carrier answers the booking it made, or makes it — and
      * recorded, or voided when their order was cancelled, their packages changed or a newer booking took their place.
-     * One the carrier does not answer after BOOKING_ATTEMPTS attempts is given to a person
+     * One the carrier does not answer after BOOKING_ATTEMPTS (PAKLOG_CARRIER_CALL_ATTEMPTS) attempts is given to a person
      * (pack-ship.label.booking-unsettled.v1: LABEL_BOOKING_UNSETTLED). The number asked.
      */
-    async settleOwedCarrierCalls(graceMs = 60_000, limit = 20): Promise<number> {
+    async settleOwedCarrierCalls(graceMs = callSettings.graceMs, limit = 20): Promise<number> {
       const now = deps.clock.now();
       const due = await packStore.claimOwedCalls(deps.db, now, new Date(now.getTime() - graceMs), leaseEnd(now), limit);
       for (const call of due) {
@@ -976,6 +1009,58 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         if (call.attempts >= BOOKING_ATTEMPTS) await giveUpBooking(call, error, {});
       }
       return due.length;
+    },
+
+    /**
+     * LABEL_BOOKING_UNSETTLED's retry (a person's way out of a booking the carrier never answered, ADR 0056 addendum):
+     * the FAILED call is asked once more now, with the same key, so the carrier answers the booking it made (or makes
+     * it). Answered, it is recorded (LABELLED) when it still can be, else kept voided with its label void owed (the
+     * order was cancelled, its packages were booked otherwise or changed); unanswered, the call is FAILED again (409
+     * CARRIER_UNAVAILABLE, nothing held). A booking the order made again since with the same key settles it: that
+     * label is the one the carrier answers, recorded there (SETTLED).
+     */
+    async retryBooking(shipmentId: string): Promise<Outcome<{ shipmentId: string; outcome: 'LABELLED' | 'VOIDED' | 'SETTLED'; trackingNumber: string | null }>> {
+      const call = await packStore.carrierCall(deps.db, shipmentId);
+      if (call === undefined) return reject('NOT_FOUND', `No carrier booking ${shipmentId}`);
+      if (call.state === 'DONE') {
+        const recorded = await packStore.shipment(deps.db, shipmentId);
+        return ok({ shipmentId, outcome: 'SETTLED', trackingNumber: recorded?.trackingNumber ?? null });
+      }
+      if (call.state === 'OWED') {
+        return reject('ILLEGAL_TRANSITION', `The booking ${shipmentId} is being asked again (owed): the carrier-calls job settles it within minutes; try again after`);
+      }
+      const later = await packStore.laterCallsWithKey(deps.db, call);
+      const done = later.find((c) => c.state === 'DONE');
+      if (done !== undefined) {
+        const recorded = await packStore.shipment(deps.db, done.shipmentId);
+        return ok({ shipmentId: done.shipmentId, outcome: 'SETTLED', trackingNumber: recorded?.trackingNumber ?? null });
+      }
+      if (later.some((c) => c.state === 'OWED')) {
+        return reject('ILLEGAL_TRANSITION', `Order ${call.orderId} is being booked again with the same key (${later[0]!.shipmentId}): that booking settles this one; try again after`);
+      }
+      const reopened = await deps.db.tx(async (tx) => {
+        await packStore.lockOrder(tx, call.orderId);
+        return packStore.reopenFailedCall(tx, shipmentId, leaseEnd(deps.clock.now()));
+      });
+      if (reopened === undefined) return reject('ILLEGAL_TRANSITION', `The booking ${shipmentId} is being retried by someone else`);
+      const carrier = carrierOf(reopened.carrier, deps.db);
+      let booking: CarrierBooking;
+      try {
+        if (carrier === undefined) throw new CarrierUnavailable(reopened.carrier, 'no longer configured here');
+        const r = reopened.request;
+        booking = await carrier.book({
+          siteId: reopened.siteId, shipFrom: r.shipFrom, shipTo: r.shipTo, packages: r.parcels, shipmentId, orderId: reopened.orderId, service: reopened.service, bookingKey: reopened.callKey,
+        });
+      } catch (e) {
+        const error = e instanceof Error ? e.message : String(e);
+        // FAILED again, at once (not handed to the carrier-calls job): it holds nothing, the exception stays open.
+        await packStore.settleCall(deps.db, shipmentId, 'FAILED', deps.clock.now(), null, error);
+        return reject('CARRIER_UNAVAILABLE', `${reopened.carrier} still does not answer the booking (key ${reopened.callKey}): ${error}`);
+      }
+      const settled = await settleAnswered({ call: reopened, booking }, {});
+      if (settled.ok) return ok({ shipmentId, outcome: 'LABELLED', trackingNumber: booking.trackingNumber });
+      if (settled.code === 'ORDER_CANCELLED' || settled.code === 'NOTHING_TO_SHIP') return ok({ shipmentId, outcome: 'VOIDED', trackingNumber: booking.trackingNumber });
+      return settled;
     },
 
     /**

@@ -529,6 +529,32 @@ export const packStore = {
     await db.query(`UPDATE pack_ship.carrier_calls SET leased_until = NULL, last_error = $2 WHERE shipment_id = $1 AND state = 'OWED'`, [shipmentId, error]);
   },
 
+  /**
+   * A FAILED booking asked once more (LABEL_BOOKING_UNSETTLED's retry): OWED again, leased to the caller until `until`,
+   * one more attempt; `wanted` only while no other booking of the order is owed or was made after it (whatever the
+   * carrier booked for it is then voided, not recorded). Undefined when it is not FAILED (another retry took it).
+   */
+  async reopenFailedCall(db: Executor, shipmentId: string, until: Date): Promise<OwedBooking | undefined> {
+    const rows = await db.query<CarrierCallRow>(
+      `UPDATE pack_ship.carrier_calls c SET state = 'OWED', settled_at = NULL, leased_until = $2, attempts = c.attempts + 1,
+              wanted = NOT EXISTS (SELECT 1 FROM pack_ship.carrier_calls o WHERE o.order_id = c.order_id AND o.kind = 'BOOK' AND o.shipment_id <> c.shipment_id
+                                     AND ((o.state = 'OWED' AND o.wanted) OR o.created_at > c.created_at))
+        WHERE c.shipment_id = $1 AND c.state = 'FAILED' AND c.kind = 'BOOK' RETURNING ${columnList(CARRIER_CALL_COLUMN_NAMES, 'c')}`,
+      [shipmentId, until],
+    );
+    return rows[0] === undefined ? undefined : toOwedBooking(rows[0]);
+  },
+
+  /** The other bookings of the order asked with the same carrier key after this one, newest first. */
+  async laterCallsWithKey(db: Executor, call: { shipmentId: string; orderId: string; callKey: string; createdAt: string }): Promise<OwedBooking[]> {
+    const rows = await db.query<CarrierCallRow>(
+      `SELECT ${CARRIER_CALL_COLUMNS} FROM pack_ship.carrier_calls
+        WHERE order_id = $1 AND kind = 'BOOK' AND call_key = $2 AND shipment_id <> $3 AND created_at >= $4 ORDER BY created_at DESC`,
+      [call.orderId, call.callKey, call.shipmentId, call.createdAt],
+    );
+    return rows.map(toOwedBooking);
+  },
+
   /** A newer booking of the order takes the place of this one: what the carrier booked for it is voided, not recorded. */
   async supersedeCall(db: Executor, shipmentId: string): Promise<void> {
     await db.query(`UPDATE pack_ship.carrier_calls SET wanted = false WHERE shipment_id = $1 AND state = 'OWED'`, [shipmentId]);

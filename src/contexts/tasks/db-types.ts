@@ -17,6 +17,13 @@ export interface TasksInbox {
   handled_at: Generated<Date>;
 }
 
+export interface TasksOrderPriorities {
+  changed_at: Date;
+  event_id: string;
+  order_id: string;
+  priority: number;
+}
+
 export interface TasksTasks {
   assigned_at: Date | null;
   completed_at: Date | null;
@@ -75,6 +82,7 @@ export interface TasksWorkers {
 
 export interface DB {
   "tasks.inbox": TasksInbox;
+  "tasks.order_priorities": TasksOrderPriorities;
   "tasks.tasks": TasksTasks;
   "tasks.workers": TasksWorkers;
 }

@@ -233,6 +233,27 @@ export const taskStore = {
   },
 
   /** The task of the work's latest round (up to `upToRound` when given), locked. */
+  /**
+   * Remembers an order's priority from its reprioritisation unless a later one (by time, then event id) is remembered:
+   * whether this one is the latest (an older one handed over late is not).
+   */
+  async rememberOrderPriority(db: Executor, orderId: string, priority: number, at: Date, eventId: string): Promise<boolean> {
+    const rows = await db.query<{ order_id: string }>(
+      `INSERT INTO tasks.order_priorities (order_id, priority, changed_at, event_id) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (order_id) DO UPDATE SET priority = EXCLUDED.priority, changed_at = EXCLUDED.changed_at, event_id = EXCLUDED.event_id
+         WHERE (order_priorities.changed_at, order_priorities.event_id) <= (EXCLUDED.changed_at, EXCLUDED.event_id)
+       RETURNING order_id`,
+      [orderId, priority, at, eventId],
+    );
+    return rows.length > 0;
+  },
+
+  /** The order's latest priority heard from a reprioritisation, undefined when it was never reprioritised. */
+  async orderPriority(db: Executor, orderId: string): Promise<number | undefined> {
+    const rows = await db.query<{ priority: number }>('SELECT priority FROM tasks.order_priorities WHERE order_id = $1', [orderId]);
+    return rows[0]?.priority;
+  },
+
   async byReference(db: Executor, type: TaskType, reference: string, upToRound?: number): Promise<Task | undefined> {
     const rows = await db.query<TaskRow>(
       `SELECT ${COLUMNS} FROM tasks.tasks WHERE type = $1 AND reference = $2 AND ($3::int IS NULL OR round <= $3::int)

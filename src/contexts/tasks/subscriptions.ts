@@ -45,14 +45,18 @@ export function taskSubscriptions(tasks: TaskService): Subscription[] {
     // per round: an announcement handed over again queues nothing, and a packed event finishes its own round only.
     // As urgent as its order (the event's priority; older events have none: the default), and an order given another
     // priority once its PACK task is queued takes it along while nobody has started it (an expedited order at the pack
-    // bench is packed first), as a PICK task follows its list's.
+    // bench is packed first), as a PICK task follows its list's. Whichever of the two events arrives first (split mode:
+    // the reprioritisation may come before a ready-to-pack announced with the old priority), the task ends at the
+    // order's latest priority: tasks remembers it (migration 008) and the task queued later takes it.
     on(PackShipEvents.readyToPack, async (d, event, tx) => {
       if (d.unitsPicked === 0) return;
-      await tasks.queue(tx, { siteId: d.siteId, type: 'PACK', reference: d.orderId, waveId: null, priority: d.priority ?? ORDER_PRIORITY.default, round: d.round ?? 1 },
-        causedBy(event));
+      const latest = await tasks.orderPriority(tx, d.orderId);
+      await tasks.queue(tx, {
+        siteId: d.siteId, type: 'PACK', reference: d.orderId, waveId: null, priority: latest ?? d.priority ?? ORDER_PRIORITY.default, round: d.round ?? 1,
+      }, causedBy(event));
     }),
     on(OrderEvents.reprioritised, async (d, event, tx) => {
-      await tasks.workReprioritised(tx, 'PACK', d.orderId, d.to, causedBy(event));
+      await tasks.orderReprioritised(tx, d.orderId, d.to, new Date(event.time), event.id, causedBy(event));
     }),
     on(PackShipEvents.orderPacked, async (d, event, tx) => {
       await tasks.finishWork(tx, 'PACK', d.orderId, causedBy(event), d.round);

@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import type { TaskType } from '../../contracts/tasks.ts';
 import { PickingEvents, type PickListCompleted, type PickListCreated } from '../../contracts/picking.ts';
+import { OrderEvents } from '../../contracts/orders.ts';
+import { PackShipEvents } from '../../contracts/pack-ship.ts';
+import type { EventEnvelope } from '../../platform/bus/envelope.ts';
 import { candidateParams, ESCALATED_SQL, PEEK_SQL, RANKED_SQL, taskStore } from './store.ts';
 
 let t: TestApp;
@@ -343,5 +346,42 @@ describe('tasks', () => {
     await t.settle();
     const assigned = await count(`SELECT count(*) AS n FROM platform.events WHERE type = 'tasks.task.assigned.v1' AND site_id = '${S.sit_race!}'`);
     expect(assigned).toBe(5);
+  });
+});
+
+describe("a PACK task's priority whichever of the order's events arrives first (split mode)", () => {
+  let k = 0;
+  /** An event as a transport hands it to tasks' consumer (delivered to it alone, in the order given). */
+  const envelope = (type: string, subject: string, data: unknown, time: Date): EventEnvelope => ({
+    specversion: '1.0', id: `evt_prio_${++k}_${Math.random().toString(36).slice(2)}`, type, source: type.split('.')[0]!, subject,
+    time: time.toISOString(), datacontenttype: 'application/json', data,
+  });
+  const at = (s: number) => new Date(Date.UTC(2026, 11, 5, 10, 0, s));
+  const ready = (orderId: string, priority: number, s: number) =>
+    envelope(PackShipEvents.readyToPack, orderId, { orderId, siteId: S.sit_types!, status: 'COMPLETED', unitsPicked: 1, round: 1, priority }, at(s));
+  const reprioritised = (orderId: string, from: number, to: number, s: number) =>
+    envelope(OrderEvents.reprioritised, orderId, { orderId, siteId: S.sit_types!, from, to }, at(s));
+  const packPriority = async (orderId: string): Promise<number[]> =>
+    (await t.app.db.query<{ priority: number }>(`SELECT priority FROM tasks.tasks WHERE type = 'PACK' AND reference = $1`, [orderId])).map((r) => r.priority);
+  const deliver = async (events: EventEnvelope[]) => {
+    for (const e of events) await t.app.bus.deliverMany('tasks', [e]);
+    await t.settle();
+  };
+
+  it('ready-to-pack (old priority 5) then the reprioritisation to 1, or the other way round: the PACK task is at 1 both ways, once', async () => {
+    const [a, b] = [`ord_prio_a${Date.now()}`, `ord_prio_b${Date.now()}`];
+    await deliver([ready(a, 5, 2), reprioritised(a, 5, 1, 1)]);
+    await deliver([reprioritised(b, 5, 1, 1), ready(b, 5, 2)]);
+    expect([await packPriority(a), await packPriority(b)]).toEqual([[1], [1]]);
+    // Handed over again (a redelivery), in any order: nothing changes, still one task each.
+    await deliver([reprioritised(b, 5, 1, 1), ready(b, 5, 2), ready(a, 5, 2), reprioritised(a, 5, 1, 1)]);
+    expect([await packPriority(a), await packPriority(b)]).toEqual([[1], [1]]);
+  });
+
+  it('two reprioritisations arriving out of order: the later one wins, before and after the PACK task is queued', async () => {
+    const [a, b] = [`ord_prio_c${Date.now()}`, `ord_prio_d${Date.now()}`];
+    await deliver([reprioritised(a, 1, 3, 5), reprioritised(a, 5, 1, 4), ready(a, 5, 6)]);
+    await deliver([ready(b, 5, 3), reprioritised(b, 1, 3, 5), reprioritised(b, 5, 1, 4)]);
+    expect([await packPriority(a), await packPriority(b)]).toEqual([[3], [3]]);
   });
 });

@@ -29,6 +29,23 @@ describe('config', () => {
     expect(() => loadConfig({ PAKLOG_HTTP_REQUEST_TIMEOUT_MS: '0' })).toThrow(/PAKLOG_HTTP_REQUEST_TIMEOUT_MS/);
   });
 
+  it('reads the carrier-call settings of ADR 0056 (lease, grace, attempts), with defaults, and refuses bad ones naming them', () => {
+    expect(loadConfig({}).carrierCalls).toEqual({ leaseMs: 30_000, graceMs: 60_000, attempts: 5 });
+    expect(loadConfig({ PAKLOG_CARRIER_CALL_LEASE_S: '90', PAKLOG_CARRIER_CALL_GRACE_S: '0', PAKLOG_CARRIER_CALL_ATTEMPTS: '2' }).carrierCalls)
+      .toEqual({ leaseMs: 90_000, graceMs: 0, attempts: 2 });
+    try {
+      loadConfig({ PAKLOG_CARRIER_CALL_LEASE_S: '0', PAKLOG_CARRIER_CALL_GRACE_S: 'soon', PAKLOG_CARRIER_CALL_ATTEMPTS: '0' });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as ConfigError).problems).toEqual([
+        'PAKLOG_CARRIER_CALL_LEASE_S must be an integer between 1 and 3600, got "0"',
+        'PAKLOG_CARRIER_CALL_GRACE_S must be an integer between 0 and 86400, got "soon"',
+        'PAKLOG_CARRIER_CALL_ATTEMPTS must be an integer between 1 and 100, got "0"',
+      ]);
+    }
+  });
+
   it('names every bad value at once', () => {
     try {
       loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', PAKLOG_ADMIN_API_KEY: 'short', PAKLOG_SEED_DEMO: 'maybe' });

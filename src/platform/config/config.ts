@@ -48,6 +48,13 @@ export interface Config {
   readonly carriersFile: string | undefined;
   /** How often carriers with a tracking API are polled (PAKLOG_TRACKING_POLL_MS). */
   readonly trackingPollMs: number;
+  /**
+   * Remote carriers' bookings owed (ADR 0056): how long an attempt holds one while it asks the carrier
+   * (PAKLOG_CARRIER_CALL_LEASE_S; longer than every REST carrier's `timeoutMs`, checked at start), how old an owed one
+   * is before the carrier-calls job asks again (PAKLOG_CARRIER_CALL_GRACE_S), and the attempts before it is given to a
+   * person as LABEL_BOOKING_UNSETTLED (PAKLOG_CARRIER_CALL_ATTEMPTS).
+   */
+  readonly carrierCalls: { readonly leaseMs: number; readonly graceMs: number; readonly attempts: number };
   /** CUTOFF_AT_RISK is raised for an order not packed this many minutes before its carrier's cut-off. */
   readonly cutoffMarginMin: number;
   /** Period of the stuck-work scan (dead letters, tasks nobody takes), milliseconds. */
@@ -318,6 +325,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     ssccExtensionDigit: int('PAKLOG_SSCC_EXTENSION_DIGIT', 0, 0, 9),
     carriersFile: str('PAKLOG_CARRIERS_FILE'),
     trackingPollMs: int('PAKLOG_TRACKING_POLL_MS', 300_000, 500, 86_400_000),
+    carrierCalls: {
+      leaseMs: int('PAKLOG_CARRIER_CALL_LEASE_S', 30, 1, 3_600) * 1_000,
+      graceMs: int('PAKLOG_CARRIER_CALL_GRACE_S', 60, 0, 86_400) * 1_000,
+      attempts: int('PAKLOG_CARRIER_CALL_ATTEMPTS', 5, 1, 100),
+    },
     exceptionScanMs: int('PAKLOG_EXCEPTION_SCAN_MS', 30_000, 100, 3_600_000),
     sagaTickMs: int('PAKLOG_SAGA_TICK_MS', 1_000, 20, 60_000),
     sagaCrashAt: sagaCrashAt(),

@@ -31,6 +31,8 @@ export interface ProtoGrpcType {
         PackShipService: SubtypeConstructor<typeof grpc.Client, _paklog_pack_ship_v1_PackShipServiceClient> & { service: _paklog_pack_ship_v1_PackShipServiceDefinition }
         PackWorkStateRequest: MessageTypeDefinition
         PackWorkStateResponse: MessageTypeDefinition
+        RetryBookingRequest: MessageTypeDefinition
+        RetryBookingResponse: MessageTypeDefinition
         RetryLabelVoidRequest: MessageTypeDefinition
         RetryLabelVoidResponse: MessageTypeDefinition
         StopShippingRequest: MessageTypeDefinition

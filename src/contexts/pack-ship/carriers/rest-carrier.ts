@@ -1,5 +1,8 @@
 import { TRACKING_STATUSES, type Carrier, type CarrierService, type Parcel, type RateQuote, type TrackingUpdate } from '../domain/carrier.ts';
 
+/** A REST carrier's request timeout when its configuration sets none. */
+export const REST_CARRIER_TIMEOUT_MS = 10_000;
+
 /** Configuration of a carrier reached through PakLog's generic carrier REST API (docs/dev/carriers.md). */
 export interface RestCarrierConfig {
   readonly code: string;
@@ -47,7 +50,7 @@ export function restCarrier(config: RestCarrierConfig): Carrier {
         headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(config.apiKey === undefined ? {} : { authorization: `Bearer ${config.apiKey}` }),
           ...(idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey }) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(config.timeoutMs ?? 10_000),
+        signal: AbortSignal.timeout(config.timeoutMs ?? REST_CARRIER_TIMEOUT_MS),
       });
     } catch (e) {
       throw new CarrierUnavailable(config.code, `${method} ${path} failed: ${(e as Error).message}`);

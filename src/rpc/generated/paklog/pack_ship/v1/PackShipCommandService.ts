@@ -2,6 +2,8 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { RetryBookingRequest as _paklog_pack_ship_v1_RetryBookingRequest, RetryBookingRequest__Output as _paklog_pack_ship_v1_RetryBookingRequest__Output } from '../../../paklog/pack_ship/v1/RetryBookingRequest.ts';
+import type { RetryBookingResponse as _paklog_pack_ship_v1_RetryBookingResponse, RetryBookingResponse__Output as _paklog_pack_ship_v1_RetryBookingResponse__Output } from '../../../paklog/pack_ship/v1/RetryBookingResponse.ts';
 import type { RetryLabelVoidRequest as _paklog_pack_ship_v1_RetryLabelVoidRequest, RetryLabelVoidRequest__Output as _paklog_pack_ship_v1_RetryLabelVoidRequest__Output } from '../../../paklog/pack_ship/v1/RetryLabelVoidRequest.ts';
 import type { RetryLabelVoidResponse as _paklog_pack_ship_v1_RetryLabelVoidResponse, RetryLabelVoidResponse__Output as _paklog_pack_ship_v1_RetryLabelVoidResponse__Output } from '../../../paklog/pack_ship/v1/RetryLabelVoidResponse.ts';
 
@@ -11,6 +13,23 @@ import type { RetryLabelVoidResponse as _paklog_pack_ship_v1_RetryLabelVoidRespo
  * CARRIER_UNAVAILABLE) is the call's error, with its code.
  */
 export interface PackShipCommandServiceClient extends grpc.Client {
+  /**
+   * Asks the carrier once more, with the same key, for a remote booking it never answered (LABEL_BOOKING_UNSETTLED's
+   * retry, ADR 0056): recorded, or voided when it can no longer be. Safe to run again: the carrier answers the key's booking.
+   */
+  RetryBooking(argument: _paklog_pack_ship_v1_RetryBookingRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_RetryBookingResponse__Output>): grpc.ClientUnaryCall;
+  RetryBooking(argument: _paklog_pack_ship_v1_RetryBookingRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_pack_ship_v1_RetryBookingResponse__Output>): grpc.ClientUnaryCall;
+  RetryBooking(argument: _paklog_pack_ship_v1_RetryBookingRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_RetryBookingResponse__Output>): grpc.ClientUnaryCall;
+  RetryBooking(argument: _paklog_pack_ship_v1_RetryBookingRequest, callback: grpc.requestCallback<_paklog_pack_ship_v1_RetryBookingResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Asks the carrier once more, with the same key, for a remote booking it never answered (LABEL_BOOKING_UNSETTLED's
+   * retry, ADR 0056): recorded, or voided when it can no longer be. Safe to run again: the carrier answers the key's booking.
+   */
+  retryBooking(argument: _paklog_pack_ship_v1_RetryBookingRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_RetryBookingResponse__Output>): grpc.ClientUnaryCall;
+  retryBooking(argument: _paklog_pack_ship_v1_RetryBookingRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_pack_ship_v1_RetryBookingResponse__Output>): grpc.ClientUnaryCall;
+  retryBooking(argument: _paklog_pack_ship_v1_RetryBookingRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_RetryBookingResponse__Output>): grpc.ClientUnaryCall;
+  retryBooking(argument: _paklog_pack_ship_v1_RetryBookingRequest, callback: grpc.requestCallback<_paklog_pack_ship_v1_RetryBookingResponse__Output>): grpc.ClientUnaryCall;
+  
   /**
    * Asks the carrier again to void the label of a shipment cancelled with its order. Safe to run again: a label the
    * carrier no longer knows counts as voided.
@@ -37,6 +56,12 @@ export interface PackShipCommandServiceClient extends grpc.Client {
  */
 export interface PackShipCommandServiceHandlers extends grpc.UntypedServiceImplementation {
   /**
+   * Asks the carrier once more, with the same key, for a remote booking it never answered (LABEL_BOOKING_UNSETTLED's
+   * retry, ADR 0056): recorded, or voided when it can no longer be. Safe to run again: the carrier answers the key's booking.
+   */
+  RetryBooking: grpc.handleUnaryCall<_paklog_pack_ship_v1_RetryBookingRequest__Output, _paklog_pack_ship_v1_RetryBookingResponse>;
+  
+  /**
    * Asks the carrier again to void the label of a shipment cancelled with its order. Safe to run again: a label the
    * carrier no longer knows counts as voided.
    */
@@ -45,5 +70,6 @@ export interface PackShipCommandServiceHandlers extends grpc.UntypedServiceImple
 }
 
 export interface PackShipCommandServiceDefinition extends grpc.ServiceDefinition {
+  RetryBooking: MethodDefinition<_paklog_pack_ship_v1_RetryBookingRequest, _paklog_pack_ship_v1_RetryBookingResponse, _paklog_pack_ship_v1_RetryBookingRequest__Output, _paklog_pack_ship_v1_RetryBookingResponse__Output>
   RetryLabelVoid: MethodDefinition<_paklog_pack_ship_v1_RetryLabelVoidRequest, _paklog_pack_ship_v1_RetryLabelVoidResponse, _paklog_pack_ship_v1_RetryLabelVoidRequest__Output, _paklog_pack_ship_v1_RetryLabelVoidResponse__Output>
 }
