@@ -727,10 +727,6 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
     }),
 
     /**
-     * `picking.list.reprioritised` heard: the list's PICK task takes the list's priority if it has not started yet (a
-     * task under way keeps its place: its worker is at it already).
-     */
-    /**
      * An order given another priority (`orders.order.reprioritised`): remembered (the PACK task queued later takes it),
      * and its PACK task not started yet follows, unless a later reprioritisation was heard already.
      */
@@ -744,6 +740,10 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
     /** The order's latest priority heard from a reprioritisation (undefined: never reprioritised). */
     orderPriority: (tx: Tx, orderId: string) => taskStore.orderPriority(tx, orderId),
 
+    /**
+     * `picking.list.reprioritised` heard: the list's PICK task takes the list's priority if it has not started yet (a
+     * task under way keeps its place: its worker is at it already).
+     */
     async workReprioritised(tx: Tx, type: TaskType, reference: string, priority: number, meta: EventMeta): Promise<void> {
       const task = await taskStore.byReference(tx, type, reference);
       if (task === undefined || (task.status !== 'QUEUED' && task.status !== 'ASSIGNED')) return;

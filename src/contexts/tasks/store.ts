@@ -232,7 +232,6 @@ export const taskStore = {
     return rows[0] === undefined ? undefined : toTask(rows[0]);
   },
 
-  /** The task of the work's latest round (up to `upToRound` when given), locked. */
   /**
    * Remembers an order's priority from its reprioritisation unless a later one (by time, then event id) is remembered:
    * whether this one is the latest (an older one handed over late is not).
@@ -254,6 +253,7 @@ export const taskStore = {
     return rows[0]?.priority;
   },
 
+  /** The task of the work's latest round (up to `upToRound` when given), locked. */
   async byReference(db: Executor, type: TaskType, reference: string, upToRound?: number): Promise<Task | undefined> {
     const rows = await db.query<TaskRow>(
       `SELECT ${COLUMNS} FROM tasks.tasks WHERE type = $1 AND reference = $2 AND ($3::int IS NULL OR round <= $3::int)
