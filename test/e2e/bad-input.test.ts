@@ -238,6 +238,12 @@ describe('bad input changes nothing', () => {
         expect(res.body.errors, url).toEqual([{ field: '/headers/if-match', message: 'is not supported by this route' }]);
       }
     }
+    // GraphQL takes a version as an argument (cancelOrder's expectedVersion), never from the header: refused alike.
+    const gql = await t.app.http.inject({
+      method: 'POST', url: '/graphql', headers: { 'x-api-key': t.keys.admin, 'content-type': 'application/json', 'if-match': '"1"' },
+      payload: JSON.stringify({ query: 'mutation { planWave(siteId: "NOPE") { __typename } }' }),
+    });
+    expect([gql.statusCode, JSON.parse(gql.body).code]).toEqual([400, 'PRECONDITION_NOT_SUPPORTED']);
     expect(await fingerprint()).toEqual(before);
     expect((await t.get('/api/v1/products/IFM-1')).body.description).toBe('If-Match');
     // The routes that compare it with a version: an order's cancellation keeps answering 412 for a stale version.
