@@ -35,6 +35,7 @@ export const PLATFORM_ERRORS = {
   DUPLICATE: { status: 409, title: 'Already exists' },
   ILLEGAL_TRANSITION: { status: 409, title: 'The aggregate is not in a state that allows this' },
   VERSION_MISMATCH: { status: 412, title: 'The aggregate changed since it was read' },
+  PRECONDITION_NOT_SUPPORTED: { status: 400, title: 'This route takes no If-Match: it has no version to compare' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency-Key reused with a different request' },
   IDEMPOTENCY_IN_PROGRESS: { status: 409, title: 'A request with this Idempotency-Key is still running' },
   IDEMPOTENCY_OUTCOME_UNKNOWN: { status: 409, title: 'The answer to the request with this Idempotency-Key was lost' },

@@ -204,6 +204,76 @@ describe('bad input changes nothing', () => {
     expect((await t.get('/api/v1/tasks?cursor=tsk_zzzzzzzz')).body).toEqual({ items: [], nextCursor: null });
   });
 
+  it('integer query parameters take decimal digits only: 0x10, 1e1, " 5", "+5" are a 400 naming the parameter, not read as 16, 10 or 5 (found by the black-box suite)', async () => {
+    const site = await t.post('/api/v1/sites', { code: 'DIGITS', name: 'Digits' });
+    expect(site.status).toBe(201);
+    for (const given of ['0x10', '1e1', ' 5', '+5', '5.0', '0b1', 'Infinity', '']) {
+      for (const [url, field] of [
+        [`/api/v1/products?limit=${encodeURIComponent(given)}`, '/querystring/limit'],
+        [`/api/v1/inventory/balances?siteId=DIGITS&limit=${encodeURIComponent(given)}`, '/querystring/limit'],
+        [`/api/v1/workload/what-if?siteId=DIGITS&zone=ALL&add=1&fromHour=${encodeURIComponent(given)}`, '/querystring/fromHour'],
+        [`/api/v1/workload/what-if?siteId=DIGITS&zone=ALL&fromHour=1&add=${encodeURIComponent(given)}`, '/querystring/add'],
+      ] as const) {
+        const res = await t.get(url);
+        expect([res.status, res.body.code, res.body.errors?.[0]?.field], `${url}`).toEqual([400, 'VALIDATION_FAILED', field]);
+      }
+    }
+    // Plain digits (a leading zero, a sign where negatives are allowed) are still numbers.
+    expect((await t.get('/api/v1/products?limit=05')).status).toBe(200);
+    expect((await t.get('/api/v1/workload/what-if?siteId=DIGITS&zone=ALL&add=-1&fromHour=14')).status).not.toBe(400);
+  });
+
+  it('If-Match on a route with no version to compare is 400 PRECONDITION_NOT_SUPPORTED and changes nothing; routes with versions still honour it (found by the black-box suite)', async () => {
+    expect((await t.post('/api/v1/products', { sku: 'IFM-1', description: 'If-Match', lengthMm: 1, widthMm: 1, heightMm: 1, weightG: 1 })).status).toBe(201);
+    await t.settle();
+    const before = await fingerprint();
+    for (const [method, url, body] of [
+      ['PATCH', '/api/v1/products/IFM-1', { description: 'changed under If-Match' }],
+      ['POST', '/api/v1/sites', { code: 'IFM', name: 'If-Match' }],
+      ['GET', '/api/v1/products/IFM-1', undefined],
+    ] as const) {
+      for (const ifMatch of ['"1"', '*', 'W/"1"']) {
+        const res = await t.request(method, url, { ...(body === undefined ? {} : { body }), headers: { 'if-match': ifMatch } });
+        expect([res.status, res.body.code], `${method} ${url} If-Match ${ifMatch}`).toEqual([400, 'PRECONDITION_NOT_SUPPORTED']);
+        expect(res.body.errors, url).toEqual([{ field: '/headers/if-match', message: 'is not supported by this route' }]);
+      }
+    }
+    // GraphQL takes a version as an argument (cancelOrder's expectedVersion), never from the header: refused alike.
+    const gql = await t.app.http.inject({
+      method: 'POST', url: '/graphql', headers: { 'x-api-key': t.keys.admin, 'content-type': 'application/json', 'if-match': '"1"' },
+      payload: JSON.stringify({ query: 'mutation { planWave(siteId: "NOPE") { __typename } }' }),
+    });
+    expect([gql.statusCode, JSON.parse(gql.body).code]).toEqual([400, 'PRECONDITION_NOT_SUPPORTED']);
+    expect(await fingerprint()).toEqual(before);
+    expect((await t.get('/api/v1/products/IFM-1')).body.description).toBe('If-Match');
+    // The routes that compare it with a version: an order's cancellation keeps answering 412 for a stale version.
+    const cancel = await t.request('POST', '/api/v1/orders/ord_nope/cancel', { body: {}, headers: { 'if-match': '"1"' } });
+    expect([cancel.status, cancel.body.code]).toEqual([404, 'NOT_FOUND']);
+  });
+
+  it('text is one Unicode form (NFC): a lot, a worker id or a name sent composed or decomposed is one, not two (found by the black-box suite)', async () => {
+    const site = await t.post('/api/v1/sites', { code: 'NFCLOTS', name: 'Unicode forms' });
+    expect(site.status).toBe(201);
+    const siteId = site.body.id as string;
+    expect((await t.post(`/api/v1/sites/${siteId}/layout`, { aisles: 1, bays: 1, levels: 1, packStations: 1 })).status).toBe(201);
+    const location = (await t.get(`/api/v1/sites/${siteId}/locations?type=PICK_FACE&limit=1`)).body.items[0] as { id: string };
+    // SKUs are ASCII (their pattern); lots, worker ids and zones are free text.
+    const sku = 'NFC-LOT-1';
+    expect((await t.post('/api/v1/products', { sku, description: 'Cafe\u0301 au lait', lengthMm: 1, widthMm: 1, heightMm: 1, weightG: 1, lotControlled: true })).body.description)
+      .toBe('Caf\u00e9 au lait');
+    for (const [lot, quantity] of [['LOT-\u00e9', 2], ['LOT-e\u0301', 3]] as const) {
+      const res = await t.post('/api/v1/inventory/receipts', { siteId, sku, locationId: location.id, quantity, lot });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+    }
+    await t.settle();
+    const balances = (await t.get(`/api/v1/inventory/balances?siteId=${siteId}&sku=${sku}`)).body.items as { lot: string; onHand: number }[];
+    expect(balances.map((b) => [b.lot, b.onHand])).toEqual([['LOT-\u00e9', 5]]);
+    const worker = await t.request('PUT', `/api/v1/workers/${encodeURIComponent('Jos\u00e9')}/profile`, { body: { siteId, zones: ['Z\u00f3na'] } });
+    expect(worker.status, JSON.stringify(worker.body)).toBe(200);
+    const decomposedWorker = await t.get(`/api/v1/workers/${encodeURIComponent('Jose\u0301')}/profile`);
+    expect([decomposedWorker.status, decomposedWorker.body.workerId]).toEqual([200, 'Jos\u00e9']);
+  });
+
   it('field errors name the fields', async () => {
     const res = await t.post('/api/v1/orders', { externalId: '', lines: [{ sku: 'X', quantity: 0 }] });
     expect(res.status).toBe(400);

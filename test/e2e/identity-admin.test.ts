@@ -293,6 +293,10 @@ describe('a worker id belongs to one person (two users acting as one worker held
       [{ username: 'wes2', workerId: 'wes' }, '/workerId', 'wes'],
       [{ username: 'vic2', workerId: 'badge-17' }, '/workerId', 'badge-17'],
       [{ username: 'badge-17' }, '/username', 'badge-17'],
+      // Worker ids ignore letter case: "W1" and "w1" are one worker (found by the black-box suite).
+      [{ username: 'wes4', workerId: 'WES' }, '/workerId', 'WES'],
+      [{ username: 'vic4', workerId: 'Badge-17' }, '/workerId', 'Badge-17'],
+      [{ username: 'BADGE-17' }, '/username', 'BADGE-17'],
     ];
     for (const [body, field, workerId] of cases) {
       const res = await t.post('/api/v1/users', { ...body, password, grants: [{ siteId: '*', role: 'operator' }] });

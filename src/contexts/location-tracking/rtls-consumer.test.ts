@@ -10,6 +10,11 @@ describe('reading an RTLS message', () => {
     });
   });
 
+  it('reads the topic\'s site and id and the zone in Unicode NFC, as the HTTP API does: "José" decomposed is José (found by the black-box suite)', () => {
+    const parsed = parseMessage('paklog/DEMO/positions/worker/Jose\u0301', JSON.stringify({ x: 1, y: 2, zone: 'Zo\u0301na', timestamp: '2026-01-01T10:00:00Z' }));
+    expect(parsed).toMatchObject({ ok: true, id: 'Jos\u00e9', report: { zone: 'Z\u00f3na' } });
+  });
+
   it('refuses, with a reason, a bad topic, an unknown kind, a payload that is not JSON or not a report', () => {
     const reason = (topic: string, payload: string) => { const p = parseMessage(topic, payload); return p.ok ? 'ok' : p.reason; };
     expect(reason('paklog/DEMO/positions/equipment', good)).toBe('malformed_topic');

@@ -20,7 +20,9 @@ export function parseMessage(topic: string, payload: Buffer | string): Parsed {
   if (parts.length !== 5 || parts[0] !== 'paklog' || parts[2] !== 'positions' || parts.some((p) => p === '')) {
     return { ok: false, reason: 'malformed_topic', detail: 'expected paklog/<site>/positions/<kind>/<id>' };
   }
-  const [, site, , kind, id] = parts as [string, string, string, string, string];
+  // In Unicode NFC, as every HTTP request's text is (validation.ts, nfcHook): a worker "José" is one worker whichever
+  // form the RTLS engine writes.
+  const [, site, , kind, id] = parts.map((p) => p.normalize('NFC')) as [string, string, string, string, string];
   if (!(TRACKED_KINDS as readonly string[]).includes(kind)) return { ok: false, reason: 'unknown_kind', detail: `kind ${kind} is not one of ${TRACKED_KINDS.join(', ')}` };
   let body: unknown;
   try {
@@ -35,7 +37,7 @@ export function parseMessage(topic: string, payload: Buffer | string): Parsed {
   if (!Number.isFinite(body.x) || !Number.isFinite(body.y) || Number.isNaN(Date.parse(body.timestamp))) {
     return { ok: false, reason: 'malformed_payload', detail: 'x, y or timestamp out of range' };
   }
-  return { ok: true, site, kind: kind as TrackedKind, id, report: body };
+  return { ok: true, site, kind: kind as TrackedKind, id, report: body.zone === undefined ? body : { ...body, zone: body.zone.normalize('NFC') } };
 }
 
 export interface RtlsConsumerOptions {

@@ -235,6 +235,21 @@ describe('task engine', () => {
     expect(await count(`SELECT count(*) AS n FROM platform.events WHERE type = 'tasks.worker.profile-changed.v1' AND subject = 'pr_w'`)).toBe(1);
   });
 
+  it('a worker id ignores letter case: a profile for PR_W while pr_w has one is 409 DUPLICATE naming pr_w, not a second worker; nothing written (found by the black-box suite)', async () => {
+    const s = await site('PRCASE');
+    expect((await profile('pr_case', { siteId: s.id, zones: ['A'] })).status).toBe(200);
+    await t.settle();
+    for (const id of ['PR_CASE', 'Pr_Case']) {
+      const res = await profile(id, { siteId: s.id, zones: ['B'] });
+      expect([res.status, res.body.code, res.body.errors], id).toEqual([409, 'DUPLICATE', [{ field: '/params/id', message: 'is worker pr_case (worker ids ignore letter case)' }]]);
+    }
+    // Concurrent creates of one worker in two cases: one profile.
+    const raced = await Promise.all(['pr_race', 'PR_RACE'].map((id) => profile(id, { siteId: s.id })));
+    expect(raced.map((r) => r.status).sort()).toEqual([200, 409]);
+    expect(await count(`SELECT count(*) AS n FROM tasks.workers WHERE lower(worker_id) IN ('pr_case', 'pr_race')`)).toBe(2);
+    expect((await profile('pr_case', { siteId: s.id, zones: ['C'] })).body).toMatchObject({ workerId: 'pr_case', zones: ['C'], version: 2 });
+  });
+
   it('starts and ends a PICK task where its pick list\'s first and last stops are, when the list says', async () => {
     const s = await site('PKL');
     const pickListId = `pkl_engine${++n}`;

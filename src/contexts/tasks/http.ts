@@ -237,9 +237,10 @@ export async function taskRoutes(app: HttpApp, deps: PlatformDeps, tasks: TaskSe
         + 'tasks they are eligible for: a task naming a zone needs that zone among the worker\'s zones (none listed = every zone), '
         + 'and every skill and piece of equipment the task requires. A worker with no profile may take only tasks that require none. '
         + '422 UNKNOWN_LOCATION when locationId is not a location of the site. A caller of some sites only may not move a worker '
-        + 'whose profile is at another site (403 FORBIDDEN_AT_SITE).',
+        + 'whose profile is at another site (403 FORBIDDEN_AT_SITE). Worker ids ignore letter case: a profile for `w1` while `W1` has one '
+        + 'is 409 DUPLICATE naming `W1` (the id it was made with), not a second worker.',
       params: WorkerParams, body: ProfileBody,
-      response: { 200: ProfileSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_LOCATION') },
+      response: { 200: ProfileSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_LOCATION', 'DUPLICATE') },
     },
   }, async (req) => {
     const b = req.body;
@@ -253,9 +254,9 @@ export async function taskRoutes(app: HttpApp, deps: PlatformDeps, tasks: TaskSe
       throw new AppError('UNKNOWN_LOCATION', `No location ${locationId} at site ${b.siteId}`, { errors: [{ field: '/locationId', message: 'is not a location of the site' }] });
     }
     // A PUT is idempotent by itself: the same profile again is the same profile (one more event, one more version).
-    await tasks.putProfile({
+    unwrap(await tasks.putProfile({
       workerId: req.params.id, siteId: site, zones: b.zones ?? [], skills: b.skills ?? [], equipment: b.equipment ?? [], maxTasks: b.maxTasks ?? 1, locationId,
-    }, requestMeta(req));
+    }, requestMeta(req)));
     return (await tasks.profile(req.params.id))!;
   });
 

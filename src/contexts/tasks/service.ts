@@ -584,9 +584,21 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
       });
     },
 
-    /** Creates or replaces a worker's profile, with its event. The caller validated the site and location. */
-    async putProfile(p: NewWorkerProfile, meta: EventMeta): Promise<WorkerProfile> {
+    /**
+     * Creates or replaces a worker's profile, with its event. The caller validated the site and location. A worker id
+     * ignores letter case (ADR 0019 addendum): "w1" while "W1" has a profile is DUPLICATE naming "W1", not a second
+     * worker; under a lock per case-folded id, so two such PUTs at once cannot both make one.
+     */
+    async putProfile(p: NewWorkerProfile, meta: EventMeta): Promise<Outcome<WorkerProfile, 'DUPLICATE'>> {
       return deps.db.tx(async (tx) => {
+        await tx.query(`SELECT pg_advisory_xact_lock(hashtext('tasks.worker:' || lower($1)))`, [p.workerId]);
+        const other = (await tx.query<{ worker_id: string }>(
+          `SELECT worker_id FROM tasks.workers WHERE lower(worker_id) = lower($1) AND worker_id <> $1 ORDER BY worker_id LIMIT 1`, [p.workerId],
+        ))[0];
+        if (other !== undefined) {
+          return reject('DUPLICATE', `Worker ${other.worker_id} has a profile already: worker ids ignore letter case, so ${p.workerId} is that worker; use ${other.worker_id}`,
+            [{ field: '/params/id', message: `is worker ${other.worker_id} (worker ids ignore letter case)` }]);
+        }
         const saved = await taskStore.putProfile(tx, p, deps.clock.now());
         await emit(tx, [{
           type: TaskEvents.workerProfileChanged, subject: saved.workerId, siteId: saved.siteId,
@@ -595,7 +607,7 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
             maxTasks: saved.maxTasks, locationId: saved.locationId,
           },
         }], meta);
-        return saved;
+        return ok(saved);
       });
     },
 

@@ -60,6 +60,18 @@ describe('the REST bridge', () => {
     expect(again.error?.metadata.get('x-request-id')).toHaveLength(1);
   });
 
+  it('if-match metadata on an operation with no version is INVALID_ARGUMENT PRECONDITION_NOT_SUPPORTED, as over REST, and runs nothing (it was dropped before)', async () => {
+    const handler = restHandler(t.app.http, pino({ level: 'silent' }), () => ({ method: 'POST', url: '/sites', body: { code: 'IFMG', name: 'If-Match' } }), (a) => a);
+    const m = new Metadata();
+    m.set('x-api-key', t.keys.manager);
+    m.set('if-match', '"1"');
+    const answer = await run(handler, {}, { metadata: m });
+    expect(answer.error).toMatchObject({ code: status.INVALID_ARGUMENT });
+    expect(answer.error?.metadata.get('paklog-error-code')).toEqual(['PRECONDITION_NOT_SUPPORTED']);
+    const sites = await t.get('/api/v1/sites');
+    expect(sites.body.items.map((s: { code: string }) => s.code)).not.toContain('IFMG');
+  });
+
   it('a call past its deadline is answered DEADLINE_EXCEEDED and runs nothing', async () => {
     const handler = restHandler(t.app.http, pino({ level: 'silent' }), () => ({ method: 'POST', url: '/sites', body: { code: 'LATE', name: 'Late' } }), (a) => a);
     const m = new Metadata();

@@ -26,8 +26,12 @@ export interface RestAnswer {
   readonly body: unknown;
 }
 
-/** The call metadata REST reads as headers: credentials, the idempotency key and the trace context. */
-const FORWARDED_METADATA = ['authorization', 'x-api-key', 'idempotency-key', 'traceparent', 'tracestate', 'x-request-id'] as const;
+/**
+ * The call metadata REST reads as headers: credentials, the idempotency key, the trace context, and `if-match`, which
+ * REST refuses where the operation has no version to compare (PRECONDITION_NOT_SUPPORTED): a caller who sent it learns
+ * so, as over REST, instead of having the call applied as if it had not.
+ */
+const FORWARDED_METADATA = ['authorization', 'x-api-key', 'idempotency-key', 'if-match', 'traceparent', 'tracestate', 'x-request-id'] as const;
 
 /** REST headers from gRPC metadata (ASCII values only; a binary `-bin` key is never one of these). */
 export function restHeaders(metadata: Metadata): Record<string, string> {

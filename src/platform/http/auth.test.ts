@@ -26,8 +26,10 @@ describe('authorize (for GraphQL and gRPC)', () => {
 
 describe('credentials from headers', () => {
   it('reads X-Api-Key and Authorization: Bearer', () => {
-    expect(credentialsFrom({ 'x-api-key': 'pk_1' })).toEqual({ apiKey: 'pk_1', bearer: undefined });
-    expect(credentialsFrom({ authorization: 'Bearer a.b.c' })).toEqual({ apiKey: undefined, bearer: 'a.b.c' });
-    expect(credentialsFrom({ authorization: 'Basic abc' })).toEqual({ apiKey: undefined, bearer: undefined });
+    expect(credentialsFrom({ 'x-api-key': 'pk_1' })).toEqual({ apiKey: 'pk_1', bearer: undefined, malformedAuthorization: false });
+    expect(credentialsFrom({ authorization: 'Bearer a.b.c' })).toEqual({ apiKey: undefined, bearer: 'a.b.c', malformedAuthorization: false });
+    // An Authorization that is no bearer credential is presented all the same: refused, never ignored.
+    expect(credentialsFrom({ authorization: 'Basic abc' })).toEqual({ apiKey: undefined, bearer: undefined, malformedAuthorization: true });
+    expect(credentialsFrom({ 'x-api-key': 'pk_1', authorization: 'Bearer' })).toEqual({ apiKey: 'pk_1', bearer: undefined, malformedAuthorization: true });
   });
 });

@@ -147,14 +147,17 @@ export interface AuthFailureGuard {
 export interface Credentials {
   readonly apiKey?: string | undefined;
   readonly bearer?: string | undefined;
+  /** An `Authorization` header that is no `Bearer <credential>` (`Basic …`, `Bearer` alone): refused, never ignored. */
+  readonly malformedAuthorization?: boolean | undefined;
 }
 
 /** The credentials of a request's (or a gRPC call's) headers: `X-Api-Key` and `Authorization: Bearer <key or JWT>`. */
 export function credentialsFrom(headers: Readonly<Record<string, string | string[] | undefined>>): Credentials {
   const header = headers['x-api-key'];
   const authorization = headers.authorization;
-  const bearer = (Array.isArray(authorization) ? authorization[0] : authorization)?.match(/^Bearer\s+(\S+)$/i)?.[1];
-  return { apiKey: Array.isArray(header) ? header[0] : header, bearer };
+  const text = Array.isArray(authorization) ? authorization[0] : authorization;
+  const bearer = text?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  return { apiKey: Array.isArray(header) ? header[0] : header, bearer, malformedAuthorization: text !== undefined && text !== '' && bearer === undefined };
 }
 
 /**
@@ -172,18 +175,37 @@ export class Authenticator {
 
   /** Whether `credentials` carry anything to check (a request without any is refused, but counts as no failed guess). */
   static presents(credentials: Credentials): boolean {
-    return (credentials.apiKey ?? '') !== '' || (credentials.bearer ?? '') !== '';
+    return (credentials.apiKey ?? '') !== '' || (credentials.bearer ?? '') !== '' || credentials.malformedAuthorization === true;
   }
 
+  /**
+   * Every credential presented must be valid: an API key with a bearer token beside it is checked with the token too,
+   * and an invalid one of the two is the request's 401 (a valid key used to carry a forged or expired token through
+   * unnoticed). When both are valid the API key acts, as it always did.
+   */
   async authenticate(credentials: Credentials): Promise<Principal> {
+    if (credentials.malformedAuthorization === true) {
+      throw new AppError('UNAUTHENTICATED', 'The Authorization header must be Bearer <token or API key>; send an API key in X-Api-Key instead, or no Authorization header');
+    }
     const apiKey = credentials.apiKey !== undefined && credentials.apiKey !== '' ? credentials.apiKey : undefined;
-    const secret = apiKey ?? credentials.bearer;
-    if (secret === undefined || secret === '') {
+    const bearer = credentials.bearer !== undefined && credentials.bearer !== '' ? credentials.bearer : undefined;
+    if (apiKey === undefined && bearer === undefined) {
       throw new AppError('UNAUTHENTICATED', 'Send an API key in the X-Api-Key header, or a token as Authorization: Bearer <token>');
     }
-    if (apiKey === undefined && looksLikeJwt(secret)) return this.fromJwt(secret);
+    if (apiKey !== undefined && bearer !== undefined) {
+      const [byKey] = await Promise.all([this.fromSecret(apiKey, false), this.fromSecret(bearer, true)]);
+      return byKey;
+    }
+    return this.fromSecret((apiKey ?? bearer)!, apiKey === undefined);
+  }
+
+  /** The principal of one secret: a JWT (only as a bearer credential) or an API key. */
+  private async fromSecret(secret: string, asBearer: boolean): Promise<Principal> {
+    if (asBearer && looksLikeJwt(secret)) return this.fromJwt(secret);
     const principal = await this.apiKeys.verify(secret);
-    if (principal === undefined) throw new AppError('UNAUTHENTICATED', 'The API key is not valid or has been revoked');
+    if (principal === undefined) {
+      throw new AppError('UNAUTHENTICATED', asBearer ? 'The bearer credential (Authorization) is not a valid token or API key' : 'The API key is not valid or has been revoked');
+    }
     return principal;
   }
 

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
 
 /**
@@ -44,3 +45,24 @@ export function ifMatchHolds(cond: IfMatch | undefined, version: number): boolea
 export const IF_MATCH_DOC = 'If-Match (RFC 9110): `*` matches any current version; `"<version>"` (the ETag), or a list such as `"3", "4"` '
   + '(matching when any member does), must name the current version; a weak tag `W/"<version>"` never matches (strong comparison). '
   + 'A precondition that does not hold is 412 VERSION_MISMATCH and changes nothing; a header that is no entity-tag list is 400 VALIDATION_FAILED.';
+
+/** Whether a route's schema declares the If-Match header (it compares it with a version: {@link parseIfMatch}). */
+export function takesIfMatch(schema: unknown): boolean {
+  const headers = (schema as { headers?: { properties?: unknown } } | undefined)?.headers;
+  return typeof headers?.properties === 'object' && headers.properties !== null && Object.hasOwn(headers.properties, 'if-match');
+}
+
+/**
+ * preValidation hook: If-Match on a route that has no version to compare it with (every route but those declaring the
+ * header: an order's cancellation, a day's roster) is refused with 400 PRECONDITION_NOT_SUPPORTED, and nothing changes.
+ * It used to be ignored, so a client that meant "only if nobody changed it" had its command applied unconditionally.
+ * A gateway's forwarded route leaves it to the service that owns the route, which knows whether the route takes it.
+ */
+export async function ifMatchPolicyHook(request: FastifyRequest): Promise<void> {
+  if (request.headers['if-match'] === undefined) return;
+  const options = request.routeOptions;
+  if (options.url === undefined || options.config.forwarded === true || takesIfMatch(options.schema)) return;
+  throw new AppError('PRECONDITION_NOT_SUPPORTED', `${request.method} ${options.url} has no version to compare If-Match with; send the request without it`, {
+    errors: [{ field: '/headers/if-match', message: 'is not supported by this route' }],
+  });
+}

@@ -1,6 +1,7 @@
 import { Type, type TSchema } from '@fastify/type-provider-typebox';
 import type { RouteOptions } from 'fastify';
 import { errorSpec, type ErrorCode } from '../errors.ts';
+import { takesIfMatch } from './if-match.ts';
 import { WORKER_FIELDS } from './roles.ts';
 
 /**
@@ -155,6 +156,8 @@ export function describeRoute(route: RouteOptions): void {
   }
   const takesInput = schema.body !== undefined || schema.querystring !== undefined || schema.params !== undefined || schema.headers !== undefined;
   if (takesInput) codes.push('VALIDATION_FAILED');
+  // If-Match on a route with no version to compare it with is refused (if-match.ts, ifMatchPolicyHook).
+  if (!takesIfMatch(schema)) codes.push('PRECONDITION_NOT_SUPPORTED');
   if (schema.body !== undefined) codes.push('PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE');
   if (config.rateClass === 'heavy') codes.push('BUSY');
   if (config.idempotent === true) {

@@ -12,8 +12,9 @@ import type { Metrics } from '../telemetry/metrics.ts';
 import { createLogger, type LogFormat } from '../telemetry/logger.ts';
 import { actingWorkerHook, authHook, heldTaskGuard, siteGuard, type ApiKeys, type Authenticator, type SiteLookups } from './auth.ts';
 import { AppError } from '../errors.ts';
+import { ifMatchPolicyHook } from './if-match.ts';
 import { sendProblem, toProblem } from './problem.ts';
-import { cachedSerializers, partValidators, refuseJsonBody, wellFormedUnicodeHook } from './validation.ts';
+import { cachedSerializers, partValidators, nfcHook, refuseJsonBody, wellFormedUnicodeHook } from './validation.ts';
 import { describeRoute, PROBLEM_COMPONENT, TAGS } from './openapi.ts';
 import { PRINCIPAL_HEADER } from './forwarded-principal.ts';
 import { RATE_CLASS_EXTENSION, type RateLimiter } from './rate-limit.ts';
@@ -263,6 +264,10 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
   app.addHook('onRequest', authHook(options.authenticator ?? options.apiKeys, { gatewaySecret: options.gatewaySecret, failures: limiter }));
   // Before the schemas: a string no UTF-8 can carry is refused, not stored as U+FFFD (the driver's replacement).
   app.addHook('preValidation', wellFormedUnicodeHook);
+  // Then every text in one Unicode form (NFC): "é" composed and decomposed is one lot, one SKU, one worker.
+  app.addHook('preValidation', nfcHook);
+  // If-Match where the route has no version to compare: refused, not ignored (if-match.ts).
+  app.addHook('preValidation', ifMatchPolicyHook);
   // After parsing: a signed-in worker acts as itself; after validation: the role at the site the request is about.
   app.addHook('preValidation', actingWorkerHook);
   if (options.siteLookups !== undefined) {

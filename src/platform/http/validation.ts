@@ -126,7 +126,7 @@ export function partValidators(): BuildValidator {
       once(`validator ${route.httpPart ?? ''} ${shared} ${JSON.stringify(route.schema)}`, () => lazyValidator(() => compileUncached(route) as Validate));
     const compileUncached = (given: Parameters<Compile>[0]): unknown => {
       const route = { ...given, schema: refuseBlank(given.schema) as typeof given.schema };
-      if (route.httpPart !== 'body') return text(route);
+      if (route.httpPart !== 'body') return plainNumbers(route.schema, text(route) as Validate);
       const validate = json(route);
       if (!bodyIsOptional(route.schema)) return validate;
       const optionalBody = (data: unknown): boolean | { value: unknown } => {
@@ -141,6 +141,72 @@ export function partValidators(): BuildValidator {
     // fastify accepts `{ value }` from a validator (it then replaces the body); ajv's own type does not say so.
     return compile as Compile;
   };
+}
+
+/** How an integer, or a number, is written in a query string, path or header: decimal digits (a sign, a fraction). */
+const PLAIN_INTEGER = /^-?[0-9]+$/;
+const PLAIN_NUMBER = /^-?[0-9]+(?:\.[0-9]+)?$/;
+
+/** `integer`, `number` or undefined: what a property's schema (or the items of an array of them) takes. */
+function numericKind(schema: unknown): 'integer' | 'number' | undefined {
+  if (typeof schema !== 'object' || schema === null) return undefined;
+  const s = schema as { type?: unknown; items?: unknown; anyOf?: unknown; oneOf?: unknown };
+  const types = Array.isArray(s.type) ? s.type as unknown[] : [s.type];
+  if (types.includes('string')) return undefined;
+  if (types.includes('integer')) return 'integer';
+  if (types.includes('number')) return 'number';
+  if (types.includes('array')) return numericKind(s.items);
+  for (const alternatives of [s.anyOf, s.oneOf]) {
+    if (!Array.isArray(alternatives)) continue;
+    // Nullable(Type.Integer()) and the like: numeric when every alternative but `null` is.
+    const kinds = alternatives.filter((a) => !isNullSchema(a)).map(numericKind);
+    if (kinds.length === 0 || kinds.includes(undefined)) return undefined;
+    return kinds.includes('number') ? 'number' : 'integer';
+  }
+  return undefined;
+}
+const isNullSchema = (schema: unknown): boolean => typeof schema === 'object' && schema !== null && (schema as { type?: unknown }).type === 'null';
+
+/**
+ * A text part's validator (query string, path, headers) that takes a number only as plain decimal digits. ajv coerces
+ * any text JavaScript reads as a number, so `?limit=0x10` was 16, and `1e1`, ` 5`, `+5` were 10 and 5: a value the
+ * caller never wrote, taken silently. Such a text is refused as the schema's own type check would be: 400
+ * VALIDATION_FAILED naming the parameter (`/querystring/limit`), for every integer and number parameter of every route.
+ */
+function plainNumbers(schema: unknown, validate: Validate): Validate {
+  const properties = (schema as { properties?: Record<string, unknown> } | undefined)?.properties;
+  if (typeof properties !== 'object' || properties === null) return validate;
+  const numeric = Object.entries(properties).flatMap(([name, sub]) => {
+    const kind = numericKind(sub);
+    return kind === undefined ? [] : [[name, kind] as const];
+  });
+  if (numeric.length === 0) return validate;
+  const checked: Validate = (data) => {
+    const errors: { instancePath: string; keyword: string; message: string; params: Record<string, unknown> }[] = [];
+    if (typeof data === 'object' && data !== null) {
+      for (const [name, kind] of numeric) {
+        const value = (data as Record<string, unknown>)[name];
+        const texts = Array.isArray(value) ? value : [value];
+        texts.forEach((v, i) => {
+          if (typeof v !== 'string' || (kind === 'integer' ? PLAIN_INTEGER : PLAIN_NUMBER).test(v)) return;
+          const path = `/${name.replaceAll('~', '~0').replaceAll('/', '~1')}${Array.isArray(value) ? `/${i}` : ''}`;
+          errors.push({
+            instancePath: path, keyword: 'type', params: { type: kind },
+            message: kind === 'integer' ? 'must be an integer written in decimal digits (such as 10)' : 'must be a number written in decimal digits (such as 1.5)',
+          });
+        });
+      }
+    }
+    if (errors.length > 0) {
+      checked.errors = errors;
+      return false;
+    }
+    const result = validate(data);
+    checked.errors = validate.errors;
+    return result;
+  };
+  checked.errors = null;
+  return checked;
 }
 
 /** fastify's own serializer compiler (fast-json-stringify), its results shared as above. */
@@ -270,4 +336,46 @@ export async function wellFormedUnicodeHook(request: FastifyRequest): Promise<vo
   throw new AppError('VALIDATION_FAILED', `${field === '' ? 'The body' : field} is not well-formed Unicode (a lone surrogate)`, {
     errors: [{ field, message: 'must be well-formed Unicode (no lone surrogate)' }],
   });
+}
+
+/** Members whose text is a secret compared byte for byte (a password, a signing secret): never rewritten. */
+const SECRET_MEMBER = /password|secret/i;
+/** A code point from U+0300 (the combining marks) up: text without one (ASCII, Latin-1, Latin Extended) is NFC already. */
+const MAY_NORMALISE = /[\u0300-\u{10ffff}]/u;
+
+/** `value` with every string in NFC (the same object when nothing changes); secrets ({@link SECRET_MEMBER}) are left. */
+function nfc(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return MAY_NORMALISE.test(value) ? value.normalize('NFC') : value;
+  if (depth > MAX_JSON_DEPTH || typeof value !== 'object' || value === null || value instanceof Uint8Array) return value;
+  if (Array.isArray(value)) {
+    const items = value.map((v) => nfc(v, depth + 1));
+    return items.some((v, i) => v !== value[i]) ? items : value;
+  }
+  let changed = false;
+  const out: Record<string, unknown> = {};
+  for (const [key, member] of Object.entries(value as Record<string, unknown>)) {
+    const k = nfc(key) as string;
+    const v = SECRET_MEMBER.test(key) ? member : nfc(member, depth + 1);
+    if (k !== key || v !== member) changed = true;
+    out[k] = v;
+  }
+  return changed ? out : value;
+}
+
+/**
+ * preValidation hook: every text of a request (body, query string, path) in Unicode Normalization Form C, before the
+ * schemas check it. "é" is one code point (U+00E9, NFC) or two (e + U+0301, NFD) depending on the keyboard, scanner or
+ * system that sent it; both look alike and mean the same, but compared as sent they were two lots, two SKUs, two
+ * workers. Identifiers (lots, SKUs, location and site codes, worker ids, external ids) and names are all stored and
+ * compared in NFC, whichever form arrives; a password or a signing secret is compared as it was sent and is left
+ * alone. Bytes the split gateway forwards unparsed are normalised by the service that parses them.
+ */
+export async function nfcHook(request: FastifyRequest): Promise<void> {
+  if (request.routeOptions.url?.startsWith('/graphql') === true) return;
+  const body: unknown = nfc(request.body);
+  if (body !== request.body) request.body = body;
+  const query = nfc(request.query);
+  if (query !== request.query) request.query = query;
+  const params = nfc(request.params);
+  if (params !== request.params) request.params = params;
 }

@@ -154,6 +154,33 @@ describe('signing in through an OIDC provider (local JWKS)', () => {
   });
 });
 
+describe('every credential presented is checked (found by the black-box suite)', () => {
+  const forged = async (): Promise<string> =>
+    new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer(issuer).setAudience(AUDIENCE).setSubject('idp|ana')
+      .setIssuedAt().setExpirationTime('5m').sign(strangerKey);
+
+  it('a valid API key with an invalid bearer token (or an Authorization that is no Bearer) is 401, over REST and GraphQL; with a valid one the key acts', async () => {
+    const user = await newUser();
+    const valid = (await login(user.username, password)).body.accessToken as string;
+    const send = (authorization: string, url = '/api/v1/sites') =>
+      t.request('GET', url, { role: 'admin', headers: { authorization } });
+    for (const authorization of ['Bearer not-a-token', `Bearer ${await forged()}`, `Bearer ${valid.slice(0, -4)}AAAA`, 'Bearer pk_revoked_or_never_made', 'Basic YWRtaW46YWRtaW4=', 'Bearer']) {
+      const res = await send(authorization);
+      expect([res.status, res.body.code], authorization).toEqual([401, 'UNAUTHENTICATED']);
+      const gql = await t.app.http.inject({
+        method: 'POST', url: '/graphql', headers: { 'x-api-key': t.keys.admin, authorization, 'content-type': 'application/json' },
+        payload: JSON.stringify({ query: '{ __typename }' }),
+      });
+      expect(gql.statusCode, `graphql ${authorization} ${gql.body}`).toBe(401);
+    }
+    const both = await send(`Bearer ${valid}`, '/api/v1/auth/me');
+    expect([both.status, both.body.kind]).toEqual([200, 'key']);
+    // Alone, each still works as before.
+    expect((await me(valid)).status).toBe(200);
+    expect((await t.get('/api/v1/sites')).status).toBe(200);
+  });
+});
+
 describe('failed sign-ins', () => {
   it('count against the client address like refused keys: 429 with Retry-After', async () => {
     let last = await login('nobody', 'wrong password');
@@ -179,5 +206,26 @@ describe('migration 008 (unique worker ids) over users who already share one', (
       return { ids: rows.map((r) => r.id), inserted: taken.length };
     });
     expect(marked).toEqual({ ids: ['u2', 'u3', 'u5'], inserted: 0 });
+  });
+});
+
+describe('migration 009 (worker ids ignore letter case) over users whose worker ids differ only in case', () => {
+  it('does not fail: the oldest keeps the worker id, the others are marked, and no new user can take it in any case', async () => {
+    const dir = new URL('../migrations/', import.meta.url);
+    const marked = await t.app.db.tx(async (tx) => {
+      await tx.query(`CREATE SCHEMA mig009_check`);
+      await tx.query(`SET LOCAL search_path = mig009_check`);
+      await tx.query(`CREATE TABLE users (id text PRIMARY KEY, username text NOT NULL UNIQUE, worker_id text, created_at timestamptz NOT NULL)`);
+      await tx.query(`INSERT INTO users (id, username, worker_id, created_at) VALUES ('u1', 'alice', NULL, '2026-01-01'), ('u2', 'bob', 'ALICE', '2026-01-02'),
+        ('u3', 'carol', 'W1', '2026-01-03'), ('u4', 'dan', 'w1', '2026-01-04'), ('u5', 'eve', 'bob', '2026-01-01'), ('u6', 'frank', 'W2', '2026-01-01')`);
+      await tx.query(readFileSync(new URL('008_unique_worker_id.sql', dir), 'utf8'));
+      await tx.query(readFileSync(new URL('009_worker_id_ignores_case.sql', dir), 'utf8'));
+      const rows = await tx.query<{ id: string }>(`SELECT id FROM users WHERE shares_worker_id ORDER BY id`);
+      const taken = await tx.query(`INSERT INTO users (id, username, worker_id, created_at) VALUES ('u7', 'gina', 'w2', now()) ON CONFLICT DO NOTHING RETURNING 1`);
+      const free = await tx.query(`INSERT INTO users (id, username, worker_id, created_at) VALUES ('u8', 'hal', 'w3', now()) ON CONFLICT DO NOTHING RETURNING 1`);
+      await tx.query(`DROP SCHEMA mig009_check CASCADE`);
+      return { ids: rows.map((r) => r.id), taken: taken.length, free: free.length };
+    });
+    expect(marked).toEqual({ ids: ['u2', 'u4'], taken: 0, free: 1 });
   });
 });

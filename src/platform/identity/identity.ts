@@ -150,13 +150,16 @@ export class Identity {
       return taken('/oidcSubject', 'is taken', 'A user with this oidcSubject exists already');
     }
     const workerId = u.workerId ?? u.username;
-    const holder = (await tx.query<{ username: string }>(
-      `SELECT username FROM platform.users WHERE COALESCE(worker_id, username) = $1 ORDER BY shares_worker_id, created_at, id LIMIT 1`, [workerId],
+    const holder = (await tx.query<{ username: string; worker_id: string }>(
+      `SELECT username, COALESCE(worker_id, username) AS worker_id FROM platform.users WHERE lower(COALESCE(worker_id, username)) = lower($1)
+       ORDER BY shares_worker_id, created_at, id LIMIT 1`, [workerId],
     ))[0];
     const field = u.workerId === undefined ? '/username' : '/workerId';
     const message = u.workerId === undefined ? `is the worker id of user ${holder?.username ?? 'another user'}: give this user another workerId` : 'is taken';
-    return taken(field, message, `Worker id ${workerId} is taken: user ${holder?.username ?? 'another user'} acts as ${workerId} on the floor, and two people `
-      + 'may not act as one worker');
+    // Worker ids ignore letter case (migration 009): "w1" is taken by the user acting as "W1".
+    const held = holder?.worker_id ?? workerId;
+    return taken(field, message, `Worker id ${workerId} is taken: user ${holder?.username ?? 'another user'} acts as ${held} on the floor, and two people `
+      + `may not act as one worker${held === workerId ? '' : ' (worker ids ignore letter case)'}`);
   }
 
   async list(): Promise<UserView[]> {
