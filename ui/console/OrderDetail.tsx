@@ -75,8 +75,9 @@ export function OrderDetail({ ctx, id }: { ctx: Ctx; id: string }) {
     : api<{ code: string; name: string }>('GET', `/owners/${encodeURIComponent(o.ownerId)}`).then((w) => `${w.name} (${w.code})`, () => o.ownerId)), [o?.ownerId]);
   const shipments = useData(async () => (await api<{ items: Shipment[] }>('GET', `/shipments${qs({ orderIds: id })}`)).items, [id, version]);
   // The open exceptions about the order, its shipments, its saga and its PACK task: the server filters them (?orderId=).
-  const exceptions = useData(async () => (!ctx.can.exceptions ? []
-    : apiAll<ExceptionRow>(`/exceptions${qs({ orderId: id, status: 'OPEN' })}`, 500)), [id, version, ctx.can.exceptions]);
+  // With the order's site: a person whose grant is at one site lists that site's only.
+  const exceptions = useData(async () => (!ctx.can.exceptions || o === undefined ? []
+    : apiAll<ExceptionRow>(`/exceptions${qs({ siteId: o.siteId, orderId: id, status: 'OPEN' })}`, 500)), [id, o?.siteId, version, ctx.can.exceptions]);
   // The order's events from the event store (admins, managers and viewers read it; an operator is told so, not shown a 403).
   const readsEvents = ctx.can.exceptions;
   const events = useData(async () => (!readsEvents || o === undefined ? []

@@ -52,15 +52,16 @@ export function Waves({ ctx }: { ctx: Ctx }) {
     const open = await Promise.all(recent.filter((w) => ACTIVE.includes(w.status) || w.status === 'COMPLETED').slice(0, 8).map((w) => api<Wave>('GET', `/waves/${w.id}`)));
     return { recent, details: new Map(open.map((w) => [w.id, w])) };
   }, [ctx.siteId, version]);
-  // The client's order ids (DEMO-1001) of the orders listed: a manager knows those, not PakLog's ord_… ids.
+  // The client's order ids (DEMO-1001) of the orders listed: a manager knows those, not PakLog's ord_… ids. Asked with
+  // the site: a person whose grant is at one site may read that site's orders only.
   const listed = [...new Set([...(pool.data?.items ?? []).map((o) => o.orderId),
     ...[...(waves.data?.details.values() ?? [])].filter((w) => w.status === 'PLANNED').flatMap((w) => w.orders.map((o) => o.orderId))])].sort();
   const listedKey = listed.join(',');
   const refs = useData(async () => {
     const batches = Array.from({ length: Math.ceil(listed.length / REFS_BATCH) }, (_, i) => listed.slice(i * REFS_BATCH, (i + 1) * REFS_BATCH));
-    const pages = await Promise.all(batches.map((ids) => api<{ items: { id: string; externalId: string }[] }>('GET', `/orders${qs({ ids: ids.join(','), limit: REFS_BATCH })}`)));
+    const pages = await Promise.all(batches.map((ids) => api<{ items: { id: string; externalId: string }[] }>('GET', `/orders${qs({ siteId: ctx.siteId, ids: ids.join(','), limit: REFS_BATCH })}`)));
     return new Map(pages.flatMap((p) => p.items.map((o) => [o.id, o.externalId] as const)));
-  }, [listedKey]);
+  }, [ctx.siteId, listedKey]);
   const refOf = (id: string): string | undefined => refs.data?.get(id);
   const poolById = new Map((pool.data?.items ?? []).map((o) => [o.orderId, o]));
   const carriers = [...new Set((pool.data?.items ?? []).map((o) => o.carrier))];
