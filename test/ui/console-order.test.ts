@@ -108,7 +108,8 @@ describe.runIf(browserTestsRun)('the web console: an order\'s screen', () => {
     const o = await allocated('ORD-UI-2', 2);
     const page = await signIn(t.keys.manager);
     await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Waves', exact: true }).click();
-    await page.getByRole('link', { name: o.id }).first().click();
+    // The pool names the order by the client's id (the one a manager knows); PakLog's id is the link's target.
+    await page.getByRole('link', { name: 'ORD-UI-2', exact: true }).first().click();
     await page.getByRole('heading', { level: 1, name: /^Order ORD-UI-2/ }).waitFor();
     expect(await row(page, 'Units per line', o.sku).locator('td').allTextContents()).toEqual(['1', o.sku, '2', '2', '0', '0', '0', '0', '0']);
 
@@ -156,11 +157,17 @@ describe.runIf(browserTestsRun)('the web console: an order\'s screen', () => {
       await db.end();
     }
     const page = await signIn(t.keys.manager, ['401', '409', '422']);
+    const exceptionReads: string[] = [];
+    page.on('request', (r) => { if (new URL(r.url()).pathname === '/api/v1/exceptions') exceptionReads.push(new URL(r.url()).search); });
     await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Exceptions', exact: true }).click();
     await page.locator('tbody tr', { hasText: 'seeded: no move for an hour' }).getByRole('link', { name: o.id }).click();
     await page.getByRole('heading', { level: 1, name: /^Order ORD-UI-4/ }).waitFor();
     const stuck = row(page, 'Stuck cases about this order', 'ORDER_NOT_MOVING');
     await stuck.getByText('seeded: no move for an hour').waitFor();
+    // The order's screen asks the server for the exceptions about the order (?orderId=), not every open one of the site.
+    const onScreen = exceptionReads.slice(exceptionReads.findIndex((q) => q.includes('orderId=')));
+    expect(onScreen.length).toBeGreaterThan(0);
+    expect(onScreen.every((q) => new URLSearchParams(q).get('orderId') === o.id), onScreen.join(' ')).toBe(true);
 
     await stuck.getByRole('button', { name: 'retry ORDER_NOT_MOVING…' }).click();
     await page.getByText('Retry: PakLog tries the stuck step again').waitFor();
@@ -206,5 +213,78 @@ describe.runIf(browserTestsRun)('the web console: an order\'s screen', () => {
     await viewer.getByRole('alert').filter({ hasText: 'Could not read order ord_doesnotexist' }).waitFor();
     await viewer.getByRole('link', { name: '← Orders' }).waitFor();
     await viewer.close();
+  });
+
+  it('the wave pool and a planned wave name each order by the client\'s order id, linking to its screen by PakLog\'s id', async () => {
+    const o = await allocated('ORD-UI-5');
+    const page = await signIn(t.keys.manager);
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Waves', exact: true }).click();
+    const pool = page.locator('table', { has: page.locator('caption', { hasText: 'Waiting to be waved' }) });
+    const link = pool.getByRole('link', { name: 'ORD-UI-5', exact: true });
+    await link.waitFor();
+    expect([await link.getAttribute('href'), await link.getAttribute('title')]).toEqual([`#/orders/${o.id}`, o.id]);
+    // The demo's orders too (DEMO-1001…): no row of the pool is named by PakLog's id once the references are read.
+    await expect.poll(() => pool.getByRole('link', { name: /^ord_/ }).count()).toBe(0);
+
+    // A planned wave's orders are named the same way.
+    const planned = await t.post('/api/v1/waves', { siteId, maxOrders: 3 });
+    expect(planned.status, JSON.stringify(planned.body)).toBe(201);
+    const wave = (await t.get(`/api/v1/waves/${planned.body.id}`)).body as { orders: { orderId: string }[] };
+    expect(wave.orders.length).toBeGreaterThan(0);
+    const section = page.getByRole('region', { name: `Planned wave ${planned.body.id}` });
+    await section.waitFor();
+    for (const { orderId } of wave.orders) {
+      const ref = (await t.get(`/api/v1/orders/${orderId}`)).body.externalId as string;
+      const l = section.getByRole('link', { name: ref, exact: true });
+      await l.waitFor();
+      expect(await l.getAttribute('href')).toBe(`#/orders/${orderId}`);
+    }
+    await expect.poll(() => section.getByRole('link', { name: /^ord_/ }).count()).toBe(0);
+    await screenshot(page, 'console-waves-client-ids');
+    expect((await t.post(`/api/v1/waves/${planned.body.id}/cancel`, {})).status).toBe(200);
+    await t.settle();
+    await page.close();
+  });
+
+  it('a manager changes an order\'s priority, confirmed first; a refusal is said in words; a viewer has no such command', async () => {
+    const o = await allocated('ORD-UI-6');
+    const viewer = await signIn(t.keys.viewer);
+    await viewer.goto(`${base}/#/orders/${o.id}`);
+    await viewer.getByRole('heading', { level: 1, name: /^Order ORD-UI-6/ }).waitFor();
+    await viewer.getByText('Your role (viewer) reads the order').waitFor();
+    expect(await viewer.getByRole('button', { name: 'Change priority…' }).count()).toBe(0);
+    await viewer.close();
+
+    const page = await signIn(t.keys.manager, ['401', '409']);
+    await page.goto(`${base}/#/orders/${o.id}`);
+    await page.getByRole('heading', { level: 1, name: /^Order ORD-UI-6/ }).waitFor();
+    const priorityNow = async (): Promise<number> => (await t.get(`/api/v1/orders/${o.id}`)).body.priority as number;
+    expect(await priorityNow()).toBe(1);
+    // Backing out sends nothing.
+    await page.getByRole('button', { name: 'Change priority…' }).click();
+    await page.getByRole('heading', { name: 'Change the priority of order ORD-UI-6?' }).waitFor();
+    await page.getByText('It has priority 1 now.').waitFor();
+    await page.getByLabel('New priority (1 is the most urgent)').selectOption('4');
+    await page.getByRole('button', { name: 'No, go back' }).click();
+    expect(await priorityNow()).toBe(1);
+
+    await page.getByRole('button', { name: 'Change priority…' }).click();
+    await page.getByLabel('New priority (1 is the most urgent)').selectOption('4');
+    expect(await seriousA11yViolations(page), 'axe on the priority confirmation').toEqual([]);
+    await page.getByRole('button', { name: 'Yes, give it priority 4' }).click();
+    await page.getByRole('status').filter({ hasText: 'Order ORD-UI-6 now has priority 4' }).waitFor();
+    expect(await priorityNow()).toBe(4);
+    await page.locator('dd', { hasText: '4 (1 is the most urgent)' }).waitFor();
+
+    // Cancelled elsewhere meanwhile: the change is refused, in words, with the code support asks for.
+    await page.getByRole('button', { name: 'Change priority…' }).click();
+    await page.getByLabel('New priority (1 is the most urgent)').selectOption('2');
+    expect((await t.post(`/api/v1/orders/${o.id}/cancel`, { reason: 'elsewhere' })).status).toBe(200);
+    await page.getByRole('button', { name: 'Yes, give it priority 2' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'Could not change the priority of order ORD-UI-6: ' });
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('(ORDER_CANCELLED)');
+    expect(await priorityNow()).toBe(4);
+    await page.close();
   });
 });

@@ -27,7 +27,10 @@ interface ExceptionRow { id: string; kind: string; subject: string; reason: stri
 interface EventEnvelope { id: string; type: string; time: string; actorid?: string; actorkind?: string; actorrole?: string }
 
 /** What each command does, said before it is sent (the confirmation) and after (the outcome). */
-type Command = { kind: 'hold' } | { kind: 'cancel' } | { kind: 'release' } | { kind: 'exception'; exception: ExceptionRow; action: string };
+type Command = { kind: 'hold' } | { kind: 'cancel' } | { kind: 'release' } | { kind: 'reprioritise' } | { kind: 'exception'; exception: ExceptionRow; action: string };
+
+/** The priorities an order may be given: 1 is the most urgent, 9 the least. */
+const PRIORITIES = [1, 2, 3, 4, 5, 6, 7, 8, 9];
 
 /** An exception action as a manager reads it on the order's screen. */
 const ACTION_WORDS: Readonly<Record<string, string>> = {
@@ -54,13 +57,14 @@ const eventWords = (type: string): string => {
 /**
  * An order's screen (`#/orders/{id}`): its lines (ordered, allocated, picked, packed, shipped), its shipments and
  * tracking, the exceptions open about it, its status history and its events, and the commands a role may give it
- * (hold, release, cancel, an exception's retry), each confirmed first, a refusal said in words.
+ * (hold, release, change its priority, cancel, an exception's retry), each confirmed first, a refusal said in words.
  */
 export function OrderDetail({ ctx, id }: { ctx: Ctx; id: string }) {
   const heading = useRef<HTMLHeadingElement>(null);
   const version = useLiveVersion(ctx.live, ['orders.', 'pack-ship.', 'picking.', 'orchestration.', 'waves.']);
   const [command, setCommand] = useState<Command | undefined>(undefined);
   const [reason, setReason] = useState('');
+  const [priority, setPriority] = useState(1);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>(undefined);
   // One command at a time: a double click would send a second one that can only be refused.
   const [busy, setBusy] = useState(false);
@@ -70,12 +74,10 @@ export function OrderDetail({ ctx, id }: { ctx: Ctx; id: string }) {
   const owner = useData(async () => (o === undefined ? undefined
     : api<{ code: string; name: string }>('GET', `/owners/${encodeURIComponent(o.ownerId)}`).then((w) => `${w.name} (${w.code})`, () => o.ownerId)), [o?.ownerId]);
   const shipments = useData(async () => (await api<{ items: Shipment[] }>('GET', `/shipments${qs({ orderIds: id })}`)).items, [id, version]);
-  const exceptions = useData(async () => {
-    if (!ctx.can.exceptions || o === undefined) return [];
-    // The open exceptions of the order's site about the order or one of its shipments.
-    const about = new Set([id, ...(shipments.data ?? []).map((s) => s.id)]);
-    return (await apiAll<ExceptionRow>(`/exceptions${qs({ siteId: o.siteId, status: 'OPEN' })}`, 500)).filter((x) => about.has(x.subject));
-  }, [id, o?.siteId, shipments.data, version, ctx.can.exceptions]);
+  // The open exceptions about the order, its shipments, its saga and its PACK task: the server filters them (?orderId=).
+  // With the order's site: a person whose grant is at one site lists that site's only.
+  const exceptions = useData(async () => (!ctx.can.exceptions || o === undefined ? []
+    : apiAll<ExceptionRow>(`/exceptions${qs({ siteId: o.siteId, orderId: id, status: 'OPEN' })}`, 500)), [id, o?.siteId, version, ctx.can.exceptions]);
   // The order's events from the event store (admins, managers and viewers read it; an operator is told so, not shown a 403).
   const readsEvents = ctx.can.exceptions;
   const events = useData(async () => (!readsEvents || o === undefined ? []
@@ -120,6 +122,10 @@ export function OrderDetail({ ctx, id }: { ctx: Ctx; id: string }) {
         void run(`cancel order ${name}`, `Order ${name} cancelled: the floor withdraws its picks and puts picked units back`, () =>
           api('POST', `${path}/cancel`, { idempotencyKey: newKey(), body: reason.trim() === '' ? {} : { reason: reason.trim() } }));
         return;
+      case 'reprioritise':
+        void run(`change the priority of order ${name}`, `Order ${name} now has priority ${priority}`, () =>
+          api('POST', `${path}/reprioritise`, { idempotencyKey: newKey(), body: { priority } }));
+        return;
       case 'exception':
         void run(`${c.action} (${c.exception.kind})`, `${c.action}: done for order ${name} (${c.exception.kind})`, () =>
           api('POST', `/exceptions/${c.exception.id}/actions/${c.action}`, { idempotencyKey: newKey() }));
@@ -128,6 +134,7 @@ export function OrderDetail({ ctx, id }: { ctx: Ctx; id: string }) {
   const ask = (c: Command): void => {
     setCommand(c);
     setReason('');
+    if (c.kind === 'reprioritise' && o !== undefined) setPriority(o.priority === 1 ? 2 : 1);
     setMessage(undefined);
   };
 
@@ -153,16 +160,19 @@ export function OrderDetail({ ctx, id }: { ctx: Ctx; id: string }) {
   const commands = [
     ctx.can.intake && o.status === 'ON_HOLD' ? <button key="release" type="button" disabled={busy} onClick={() => ask({ kind: 'release' })}>Release hold…</button> : null,
     ctx.can.intake && HOLDABLE.includes(o.status) ? <button key="hold" type="button" disabled={busy} onClick={() => ask({ kind: 'hold' })}>Hold…</button> : null,
+    ctx.can.plan && !FINAL.includes(o.status) ? <button key="priority" type="button" disabled={busy} onClick={() => ask({ kind: 'reprioritise' })}>Change priority…</button> : null,
     ctx.can.plan && !FINAL.includes(o.status) ? <button key="cancel" type="button" disabled={busy} onClick={() => ask({ kind: 'cancel' })}>Cancel order…</button> : null,
   ].filter((b) => b !== null);
   const confirmation = command === undefined ? null : (
     <form className="panel confirm" aria-labelledby="confirm-h" onSubmit={(e) => { e.preventDefault(); send(command); }}>
       <h2 id="confirm-h">{command.kind === 'hold' ? `Put order ${name} on hold?` : command.kind === 'release' ? `Release the hold on order ${name}?`
-        : command.kind === 'cancel' ? `Cancel order ${name}?` : `${command.action} for order ${name}?`}</h2>
+        : command.kind === 'cancel' ? `Cancel order ${name}?` : command.kind === 'reprioritise' ? `Change the priority of order ${name}?`
+          : `${command.action} for order ${name}?`}</h2>
       <p>
         {command.kind === 'hold' ? 'No wave takes it until the hold is released; it keeps what is allocated to it.'
           : command.kind === 'release' ? `It goes back to ${o.hold?.resumeTo ?? 'the pool'}: the next wave can take it.`
             : command.kind === 'cancel' ? 'Its picks are withdrawn, picked units go back to stock and its packages are voided. It cannot be undone.'
+              : command.kind === 'reprioritise' ? `It has priority ${o.priority} now. The wave pool orders by priority; its pick and pack tasks not started yet take a more urgent one.`
               : (ACTION_WORDS[command.action] ?? command.action)}
       </p>
       {command.kind === 'hold' || command.kind === 'cancel' ? (
@@ -171,11 +181,18 @@ export function OrderDetail({ ctx, id }: { ctx: Ctx; id: string }) {
             placeholder={command.kind === 'hold' ? 'credit check, address check…' : 'customer changed their mind…'} />
         </label>
       ) : null}
+      {command.kind === 'reprioritise' ? (
+        <label className="field">New priority (1 is the most urgent)
+          <select value={priority} onChange={(e) => setPriority(Number(e.target.value))} autoFocus>
+            {PRIORITIES.map((p) => <option key={p} value={p}>{p === o.priority ? `${p} (now)` : p}</option>)}
+          </select>
+        </label>
+      ) : null}
       <p className="actions">
-        <button type="submit" className="primary" disabled={busy || (command.kind === 'hold' && reason.trim() === '')}
+        <button type="submit" className="primary" disabled={busy || (command.kind === 'hold' && reason.trim() === '') || (command.kind === 'reprioritise' && priority === o.priority)}
           autoFocus={command.kind === 'release' || command.kind === 'exception'}>
           {command.kind === 'hold' ? 'Yes, put on hold' : command.kind === 'release' ? 'Yes, release the hold'
-            : command.kind === 'cancel' ? `Yes, cancel order ${name}` : `Yes, ${command.action}`}
+            : command.kind === 'cancel' ? `Yes, cancel order ${name}` : command.kind === 'reprioritise' ? `Yes, give it priority ${priority}` : `Yes, ${command.action}`}
         </button>
         <button type="button" onClick={() => setCommand(undefined)}>{command.kind === 'cancel' ? 'Keep the order' : 'No, go back'}</button>
       </p>

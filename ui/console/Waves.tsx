@@ -16,6 +16,8 @@ const ACTIVE = ['PLANNED', 'RELEASED', 'IN_PROGRESS'];
 /** The pool is shown this many orders at a time, up to the most GET /waves/pool answers. */
 const POOL_PAGE = 200;
 const POOL_MAX = 1000;
+/** Order ids per GET /orders?ids= read (the request line stays a few kB). */
+const REFS_BATCH = 100;
 
 /** Why an order is in the wave where it is: the planner takes one carrier, priority 1 first, then the oldest. */
 const why = (o: { priority: number }, pool: PoolOrder | undefined, carrier: string): string =>
@@ -50,6 +52,17 @@ export function Waves({ ctx }: { ctx: Ctx }) {
     const open = await Promise.all(recent.filter((w) => ACTIVE.includes(w.status) || w.status === 'COMPLETED').slice(0, 8).map((w) => api<Wave>('GET', `/waves/${w.id}`)));
     return { recent, details: new Map(open.map((w) => [w.id, w])) };
   }, [ctx.siteId, version]);
+  // The client's order ids (DEMO-1001) of the orders listed: a manager knows those, not PakLog's ord_… ids. Asked with
+  // the site: a person whose grant is at one site may read that site's orders only.
+  const listed = [...new Set([...(pool.data?.items ?? []).map((o) => o.orderId),
+    ...[...(waves.data?.details.values() ?? [])].filter((w) => w.status === 'PLANNED').flatMap((w) => w.orders.map((o) => o.orderId))])].sort();
+  const listedKey = listed.join(',');
+  const refs = useData(async () => {
+    const batches = Array.from({ length: Math.ceil(listed.length / REFS_BATCH) }, (_, i) => listed.slice(i * REFS_BATCH, (i + 1) * REFS_BATCH));
+    const pages = await Promise.all(batches.map((ids) => api<{ items: { id: string; externalId: string }[] }>('GET', `/orders${qs({ siteId: ctx.siteId, ids: ids.join(','), limit: REFS_BATCH })}`)));
+    return new Map(pages.flatMap((p) => p.items.map((o) => [o.id, o.externalId] as const)));
+  }, [ctx.siteId, listedKey]);
+  const refOf = (id: string): string | undefined => refs.data?.get(id);
   const poolById = new Map((pool.data?.items ?? []).map((o) => [o.orderId, o]));
   const carriers = [...new Set((pool.data?.items ?? []).map((o) => o.carrier))];
 
@@ -111,7 +124,7 @@ export function Waves({ ctx }: { ctx: Ctx }) {
           <tbody>
             {(pool.data?.items ?? []).map((o) => (
               <tr key={o.orderId}>
-                <td><OrderLink id={o.orderId} /></td><td>{o.carrier}</td><td>{o.priority}</td>
+                <td><OrderLink id={o.orderId} reference={refOf(o.orderId)} /></td><td>{o.carrier}</td><td>{o.priority}</td>
                 <td className="num">{o.lines.reduce((n, l) => n + l.quantity, 0)}</td><td>{when(o.allocatedAt)}</td><td className="mono">{o.waveId ?? '—'}</td>
               </tr>
             ))}
@@ -136,7 +149,7 @@ export function Waves({ ctx }: { ctx: Ctx }) {
             <tbody>
               {w.orders.filter((o) => !o.removed).map((o) => (
                 <tr key={o.orderId}>
-                  <td>{o.position}</td><td><OrderLink id={o.orderId} /></td><td>{why(o, poolById.get(o.orderId), w.carrier)}</td>
+                  <td>{o.position}</td><td><OrderLink id={o.orderId} reference={refOf(o.orderId)} /></td><td>{why(o, poolById.get(o.orderId), w.carrier)}</td>
                   <td>{o.lines.map((l) => `${l.quantity} × ${l.sku}`).join(', ')}</td>
                 </tr>
               ))}

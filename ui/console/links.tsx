@@ -7,9 +7,12 @@ export const orderOf = (hash: string): string | undefined => {
   return m === null ? undefined : decodeURIComponent(m[1]!);
 };
 
-/** An order id as a link to its screen (the id kept as the link's text, so it reads and copies as before). */
-export function OrderLink({ id }: { id: string }) {
-  return <a className="mono" href={orderHref(id)}>{id}</a>;
+/**
+ * An order as a link to its screen. With `reference` (the client's order id, e.g. DEMO-1001, the one a manager knows)
+ * that is the link's text and PakLog's id its target and title; without it, PakLog's id is the text.
+ */
+export function OrderLink({ id, reference }: { id: string; reference?: string | undefined }) {
+  return reference === undefined ? <a className="mono" href={orderHref(id)}>{id}</a> : <a href={orderHref(id)} title={id}>{reference}</a>;
 }
 
 /** The console's address of an ASN's screen (`#/inbound/asn_…`). */

@@ -5,7 +5,7 @@ import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { CURSOR_SHAPES, cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import type { Role } from '../../platform/http/roles.ts';
 import { CAN } from '../../platform/http/roles.ts';
-import { Cursor, DateTime, Enum, IdParam, Limit, List, Nullable, Page, SiteRef } from '../../platform/http/schemas.ts';
+import { Cursor, DateTime, Enum, EXAMPLES, IdParam, Limit, List, Nullable, Page, SiteRef } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import type { SagaView } from '../../platform/saga/saga-runtime.ts';
@@ -90,9 +90,14 @@ export function orchestrationRoutes(deps: PlatformDeps, service: OrchestrationSe
       config: { roles: READ },
       schema: {
         operationId: 'listExceptions', tags, summary: 'The supervisors\' exception queue',
-        description: 'Stuck cases with their reason and actions, oldest first; `status=OPEN` is the work list. Paged by `limit` and `cursor`.',
+        description: 'Stuck cases with their reason and actions, oldest first; `status=OPEN` is the work list. Paged by `limit` and `cursor`. '
+          + '`orderId=` keeps those about one order: the order itself, its shipments, its fulfilment saga and its PACK task.',
         querystring: Type.Object({
           siteId: Type.Optional(SiteRef), status: Type.Optional(Enum(EXCEPTION_STATUSES)), kind: Type.Optional(Enum(EXCEPTION_KINDS)),
+          orderId: Type.Optional(Type.String({
+            pattern: '^ord_[A-Za-z0-9]{1,96}$', description: 'Only the exceptions about this order (`ord_…`): the order, its shipments, its fulfilment saga, its PACK task',
+            examples: [EXAMPLES.ids.order],
+          })),
           limit: Limit(500, 100), cursor: Cursor,
         }, { additionalProperties: false }),
         response: { 200: Page(ExceptionSchema), ...problems('UNKNOWN_SITE') },
@@ -103,6 +108,7 @@ export function orchestrationRoutes(deps: PlatformDeps, service: OrchestrationSe
       const items = await service.exceptions.list({
         limit: q.limit, ...(q.siteId === undefined ? {} : { siteId: await siteId(q.siteId, '/querystring/siteId') }),
         ...(q.status === undefined ? {} : { status: q.status }), ...(q.kind === undefined ? {} : { kind: q.kind }),
+        ...(q.orderId === undefined ? {} : { orderId: q.orderId }),
         ...(after === null ? {} : { after }),
       });
       return { items, nextCursor: nextCursor(items, q.limit, (x) => x.id) };

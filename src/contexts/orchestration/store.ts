@@ -53,6 +53,12 @@ export interface ExceptionFilter {
   readonly siteId?: string;
   readonly status?: ExceptionStatus;
   readonly kind?: ExceptionKind;
+  /**
+   * Only the exceptions about this order: its own (the subject is the order), and those whose details link them to it:
+   * a shipment's (`details.orderId`), its fulfilment saga's (`details.key`, the saga's key is the order id) and a task's
+   * whose reference is the order (a PACK task's `details.reference`).
+   */
+  readonly orderId?: string;
   readonly after?: string;
   readonly limit: number;
 }
@@ -158,8 +164,10 @@ export const orchestrationStore = {
     const rows = await db.query<ExceptionRow>(
       `SELECT ${EXCEPTION_COLUMNS} FROM orchestration.exceptions
         WHERE ($1::text IS NULL OR site_id = $1) AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR kind = $3) AND ($4::text IS NULL OR id > $4)
+          AND ($6::text IS NULL OR subject = $6 OR details->>'orderId' = $6 OR (details ? 'sagaId' AND details->>'key' = $6)
+               OR (details ? 'taskId' AND details->>'reference' = $6))
         ORDER BY id LIMIT $5`,
-      [f.siteId ?? null, f.status ?? null, f.kind ?? null, f.after ?? null, f.limit],
+      [f.siteId ?? null, f.status ?? null, f.kind ?? null, f.after ?? null, f.limit, f.orderId ?? null],
     );
     return rows.map(toException);
   },
