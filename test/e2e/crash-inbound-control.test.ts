@@ -44,13 +44,23 @@ async function attempt(url: string, body: unknown, key: string): Promise<{ statu
 }
 
 /**
- * Sends the command, kills the server `delayMs` later (while it runs, or just after), restarts it, and sends the same
- * request with the same key until it is answered; then once more, which must answer the same (the stored response).
+ * Sends the command and kills the server while it runs: `delayMs` after sending it (before its transaction commits, as
+ * seen here), or `'committed'`: as soon as its key is seen committed (its work done, the answer maybe not yet sent).
+ * Restarts it, and sends the same request with the same key until it is answered; then once more, which must answer
+ * the same (the stored response).
  */
-async function killedDuring(url: string, body: unknown, delayMs: number): Promise<{ status: number; body: any }> {
+async function killedDuring(url: string, body: unknown, when: number | 'committed'): Promise<{ status: number; body: any }> {
   const key = randomUUID();
   const first = attempt(url, body, key);
-  await sleep(delayMs);
+  if (when === 'committed') {
+    const deadline = Date.now() + 20_000;
+    while (await n(`SELECT count(*) AS n FROM platform.idempotency_keys WHERE key = $1`, [key]) === 0) {
+      if (Date.now() > deadline) throw new Error(`${url}: its key was never committed`);
+      await sleep(1);
+    }
+  } else {
+    await sleep(when);
+  }
   await crashAndRestart(server, 'paklog start');
   kills++;
   await first;
@@ -59,6 +69,7 @@ async function killedDuring(url: string, body: unknown, delayMs: number): Promis
     if (res !== undefined) {
       const again = await attempt(url, body, key);
       expect(again?.status, `${url} replayed: ${JSON.stringify(again?.body)}`).toBe(res.status);
+      expect(again?.body).toEqual(res.body);
       return res;
     }
     if (i > 200) throw new Error(`${url}: no definitive answer after the restart`);
@@ -97,8 +108,9 @@ afterAll(async () => {
 describe('paklog start killed during inbound and inventory-control commands, retried with the same Idempotency-Key', () => {
   it('receives, puts away, counts and restocks once each; every event once; the ledger conserved', async () => {
     const sku = w.products[0]!.sku;
-    // Two kills during receipts (a duplicate receipt is the costliest fault), one during each of the others.
-    const delays = [0, 15];
+    // Two kills during receipts (a duplicate receipt is the costliest fault): one before its commit, one just after;
+    // one during each of the others (the putaway's before its commit, the count's and the restock's just after).
+    const delays = [10, 'committed'] as const;
 
     // ASN receipts: each receipt once (one RECEIPT movement, one putaway, one received event).
     const asn = await call<{ id: string }>('asn', 'POST', '/api/v1/inventory/asns', { siteId: w.siteId, supplier: 'Crash Ltd', lines: [{ sku, quantity: 20 }] });
@@ -118,7 +130,7 @@ describe('paklog start killed during inbound and inventory-control commands, ret
     for (const i of [0, 1]) {
       const confirm = { locationId: w.storage[i]!.id };
       const url = `/api/v1/inventory/putaways/${putaways[i]!}/confirm`;
-      const res = i === 0 ? await killedDuring(url, confirm, 10) : await call('confirm', 'POST', url, confirm);
+      const res = i === 0 ? await killedDuring(url, confirm, 15) : await call('confirm', 'POST', url, confirm);
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       expect(res.body).toMatchObject({ status: 'COMPLETED', putAway: 5, open: 0 });
     }
@@ -135,7 +147,7 @@ describe('paklog start killed during inbound and inventory-control commands, ret
       expect((await call('start', 'POST', `/api/v1/tasks/${task!.id}/start`, { workerId: 'counter' })).status).toBe(200);
       const submit = { attempt: 1, quantity: 7, workerId: 'counter' };
       const url = `/api/v1/inventory/counts/${countId}/submit`;
-      const res = i === 1 ? await killedDuring(url, submit, 10) : await call('submit', 'POST', url, submit);
+      const res = i === 1 ? await killedDuring(url, submit, 'committed') : await call('submit', 'POST', url, submit);
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       expect(res.body).toMatchObject({ status: 'COMPLETED' });
     }
@@ -151,7 +163,7 @@ describe('paklog start killed during inbound and inventory-control commands, ret
       expect((await call('receive', 'POST', `/api/v1/rmas/${rma.body.id}/receive`, { locationId: dock.id, lines: [{ lineId, quantity: 3 }] })).status).toBe(200);
       const inspect = { disposition: 'RESTOCK', quantity: 3, condition: 'as new', locationId: w.storage[2 + i]!.id };
       const url = `/api/v1/rmas/${rma.body.id}/lines/${lineId}/inspect`;
-      const res = i === 0 ? await killedDuring(url, inspect, 10) : await call('inspect', 'POST', url, inspect);
+      const res = i === 0 ? await killedDuring(url, inspect, 'committed') : await call('inspect', 'POST', url, inspect);
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       expect((await call<{ status: string }>('close', 'POST', `/api/v1/rmas/${rma.body.id}/close`)).status).toBe(200);
     }
