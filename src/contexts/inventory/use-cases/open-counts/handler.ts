@@ -137,13 +137,17 @@ export function requestCountsHandler(deps: PlatformDeps, locations: LocationMast
 
 /**
  * `inventory.short.resolved` asking for a COUNT (ADR 0024 addendum 2026-12-05): a count of the shorted SKU at the
- * shorted location (every lot of the short's owner's units there, or none: expected 0, for that owner), opened in its own transaction as a count request's,
- * without a location lock. Its `inventory.count.requested` queues the COUNT task (at the location; done when the count
- * is submitted). A count of the SKU already open there is that short's count too (remembered in
- * `short_count_stand_ins`); a redelivery finds its own count (`short_reference`) or that one and opens none; a location that cannot be counted (deactivated) gets none.
+ * shorted location, of the short's owner's units (every lot of them there, or none: expected 0, still that owner's;
+ * an older event without `ownerId`: the default owner's), opened in its own transaction as a count request's, without
+ * a location lock. Its `inventory.count.requested` queues the COUNT task (at the location; done when the count is
+ * submitted). A count of the SKU already open there is that short's count too (remembered in `short_count_stand_ins`);
+ * a redelivery finds its own count (`short_reference`) or that one and opens none; a location that cannot be counted
+ * (deactivated) gets none.
  */
 export function openShortCountHandler(deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clock'>) {
-  return async (tx: Tx, short: { siteId: string; ownerId?: string | undefined; sku: string; task: { type: string; locationId: string; reference: string } | null }, meta: EventMeta): Promise<void> => {
+  return async (
+    tx: Tx, short: { siteId: string; ownerId?: string | undefined; sku: string; task: { type: string; locationId: string; reference: string } | null }, meta: EventMeta,
+  ): Promise<void> => {
     const task = short.task;
     if (task === null || task.type !== 'COUNT') return;
     if (await store.knowsShortCount(tx, task.reference)) return;
