@@ -53,6 +53,9 @@ const PROCESSES = [
   'test/e2e/crash-job-cadence.test.ts',
   // `paklog start` SIGKILLed once while a carrier holds the answer to a booking it made: the label recorded after the restart.
   'test/e2e/crash-carrier-booking.test.ts',
+  // `paklog start` SIGKILLed five times during an ASN receipt, a putaway confirm, a count submission and an RMA restock,
+  // each retried with its Idempotency-Key: outcomes and the ledger checked, no timing.
+  'test/e2e/crash-inbound-control.test.ts',
   // Eleven one-shot `paklog` commands against broken setups (no server, a killed connection, an edited migration).
   'test/e2e/cli-errors.test.ts',
 ];

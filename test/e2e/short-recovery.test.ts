@@ -30,13 +30,13 @@ interface OrderView {
 }
 const getOrder = async (id: string): Promise<OrderView> => (await call<OrderView>('get order', 'GET', `/api/v1/orders/${id}`)).body;
 
-async function receive(w: Warehouse, sku: string, locationId: string, quantity: number): Promise<void> {
-  expect((await call('receive', 'POST', '/api/v1/inventory/receipts', { siteId: w.siteId, sku, locationId, quantity })).status).toBe(201);
+async function receive(w: Warehouse, sku: string, locationId: string, quantity: number, ownerId?: string): Promise<void> {
+  expect((await call('receive', 'POST', '/api/v1/inventory/receipts', { siteId: w.siteId, sku, locationId, quantity, ...(ownerId === undefined ? {} : { ownerId }) })).status).toBe(201);
 }
 
-async function orderFor(w: Warehouse, externalId: string, sku: string, quantity: number, shipComplete: boolean | undefined): Promise<string> {
+async function orderFor(w: Warehouse, externalId: string, sku: string, quantity: number, shipComplete: boolean | undefined, ownerId?: string): Promise<string> {
   const res = await call<{ id: string; shipComplete: boolean }>('create order', 'POST', '/api/v1/orders', {
-    externalId, siteId: w.siteId, carrier: 'OWN_FLEET', ...(shipComplete === undefined ? {} : { shipComplete }),
+    externalId, siteId: w.siteId, carrier: 'OWN_FLEET', ...(shipComplete === undefined ? {} : { shipComplete }), ...(ownerId === undefined ? {} : { ownerId }),
     shipTo: { name: 'A Customer', line1: '1 Main Street', city: 'Springfield', postalCode: '12345', country: 'US' },
     lines: [{ sku, quantity }],
   });
@@ -423,5 +423,80 @@ describe('short-pick recovery', () => {
     expect(await tasksOf(w.siteId, 'COUNT')).toHaveLength(1);
     expect((await t.get('/api/v1/dead-letters')).body.items).toEqual([]);
     await expectSkusConserved(t, w.siteId, [{ sku, received: 2, shipped: 2, adjusted: 0 }, { sku: other, received: 3, shipped: 0, adjusted: 0, allocated: 1 }]);
+  });
+  it('a short of another owner\'s units that leaves none of the SKU there gets a count of that owner\'s units (never the default owner\'s): what it finds goes back to that owner and serves the waiting order', async () => {
+    const w = await setupWarehouse(call, { siteCode: 'SCOUNTOWN11', aisles: 1, bays: 3, levels: 1, skus: 1 });
+    const sku = w.products[0]!.sku;
+    const a = w.storage[0]!;
+    const owner = await t.post('/api/v1/owners', { code: 'SRCOWN', name: 'Short count owner' });
+    expect(owner.status, JSON.stringify(owner.body)).toBe(201);
+    const ownerId = owner.body.id as string;
+    expect((await t.request('PUT', '/api/v1/inventory/count-settings', { body: { siteId: w.siteId, toleranceUnits: 5, tolerancePercent: null }, role: 'manager' })).status).toBe(200);
+    await receive(w, sku, a.id, 2, ownerId);
+    const orderId = await orderFor(w, 'SR-O1', sku, 2, true, ownerId);
+    await waveAndRelease(w, orderId);
+    // The picker finds none of the two: no unit of the SKU is left there on the books.
+    await workNextPick(w.siteId, 2);
+    await until('order held', () => orderStatus(call, orderId), (s) => s === 'BACKORDERED');
+    await t.settle();
+    const counts = (await t.get(`/api/v1/inventory/counts?siteId=${w.siteId}`)).body.items as { id: string; ownerId: string; locationId: string; sku: string }[];
+    expect(counts.map((c) => [c.ownerId, c.locationId, c.sku])).toEqual([[ownerId, a.id, sku]]);
+    const submitted = await floor<{ status: string }>('submit count', 'POST', `/api/v1/inventory/counts/${counts[0]!.id}/submit`, { attempt: 1, quantity: 2, workerId: 'counter' });
+    expect([submitted.status, submitted.body.status]).toEqual([200, 'COMPLETED']);
+    await t.settle();
+    await until('order picking again', () => getOrder(orderId), (o) => o.status === 'PICKING');
+    const held = (await t.get(`/api/v1/inventory/balances?siteId=${w.siteId}&sku=${sku}`)).body.items as { ownerId: string; onHand: number }[];
+    expect(held.filter((b) => b.onHand > 0).map((b) => [b.ownerId, b.onHand])).toEqual([[ownerId, 2]]);
+    expect((await t.get('/api/v1/dead-letters')).body.items).toEqual([]);
+  });
+
+  it('a count of the SKU already open at the shorted location stands in for the short\'s: its submission completes the recovery (task done, the waiting order re-reserved), nothing left open', async () => {
+    const w = await setupWarehouse(call, { siteCode: 'SCOUNTSTAND12', aisles: 1, bays: 3, levels: 1, skus: 1 });
+    const sku = w.products[0]!.sku;
+    const a = w.storage[0]!;
+    expect((await t.request('PUT', '/api/v1/inventory/count-settings', { body: { siteId: w.siteId, toleranceUnits: 5, tolerancePercent: null }, role: 'manager' })).status).toBe(200);
+    await receive(w, sku, a.id, 2);
+    const orderId = await orderFor(w, 'SR-S1', sku, 2, true);
+    await waveAndRelease(w, orderId);
+    // A count of the SKU there opened before the picker comes (as a cycle count would be).
+    const standing = await call<{ items: { id: string }[] }>('open count', 'POST', '/api/v1/inventory/counts', { siteId: w.siteId, locationIds: [a.id], sku });
+    expect(standing.status, JSON.stringify(standing.body)).toBe(201);
+    const countId = standing.body.items[0]!.id;
+    const published: EventEnvelope[] = [];
+    const stop = t.app.bus.observe((run) => published.push(...run));
+    try {
+      await workNextPick(w.siteId, 2);
+    } finally {
+      stop();
+    }
+    await until('order held', () => orderStatus(call, orderId), (s) => s === 'BACKORDERED');
+    await t.settle();
+    const counts = (await t.get(`/api/v1/inventory/counts?siteId=${w.siteId}`)).body.items as { id: string; status: string }[];
+    expect(counts.map((c) => [c.id, c.status])).toEqual([[countId, 'OPEN']]);
+    expect((await tasksOf(w.siteId, 'COUNT')).map((x) => [x.reference, x.status])).toEqual([[countId, 'QUEUED']]);
+    const next = await floor<{ id: string; reference: string }>('next task', 'POST', '/api/v1/tasks/next', { workerId: 'counter', siteId: w.siteId, types: ['COUNT'] });
+    expect([next.status, next.body.reference]).toEqual([200, countId]);
+    expect((await floor('start', 'POST', `/api/v1/tasks/${next.body.id}/start`, { workerId: 'counter' })).status).toBe(200);
+    const submitted = await floor<{ status: string }>('submit count', 'POST', `/api/v1/inventory/counts/${countId}/submit`, { attempt: 1, quantity: 2, workerId: 'counter' });
+    expect([submitted.status, submitted.body.status]).toEqual([200, 'COMPLETED']);
+    await t.settle();
+    await until('count task completed', () => tasksOf(w.siteId, 'COUNT'), (xs) => xs.every((x) => x.status === 'COMPLETED'));
+    await until('order picking again', () => getOrder(orderId), (o) => o.status === 'PICKING');
+    expect((await resolvedOutcomes(orderId)).map((r) => r.outcome)).toEqual(['AWAITING_STOCK', 'RE_RESERVED']);
+    const rest = await workNextPick(w.siteId, 0);
+    expect(rest.lines[0]).toMatchObject({ sku, locationId: a.id, quantity: 2 });
+    await shipAndExpect(orderId, false);
+    // Nothing left open: no count, no COUNT task, the location pickable (a later order for the SKU is served there).
+    const after = (await t.get(`/api/v1/inventory/counts?siteId=${w.siteId}`)).body.items as { status: string }[];
+    expect(after.map((c) => c.status)).toEqual(['COMPLETED']);
+    expect((await tasksOf(w.siteId, 'COUNT')).map((x) => x.status)).toEqual(['COMPLETED']);
+    // The short's event delivered again after the standing count closed opens no count of its own and queues no task.
+    const resolved = published.find((e) => e.type === 'inventory.short.resolved.v1' && e.subject === orderId)!;
+    expect(await t.app.bus.deliver('inventory', { ...resolved, id: `${resolved.id}-again` })).toBe('handled');
+    await t.settle();
+    expect(((await t.get(`/api/v1/inventory/counts?siteId=${w.siteId}`)).body.items as unknown[])).toHaveLength(1);
+    expect(await tasksOf(w.siteId, 'COUNT')).toHaveLength(1);
+    expect((await t.get('/api/v1/dead-letters')).body.items).toEqual([]);
+    await expectSkusConserved(t, w.siteId, [{ sku, received: 2, shipped: 2, adjusted: 0 }]);
   });
 });

@@ -362,6 +362,12 @@ export interface InventoryRmas {
   version: Generated<number>;
 }
 
+export interface InventoryShortCountStandIns {
+  count_id: string;
+  created_at: Date;
+  short_reference: string;
+}
+
 export interface InventoryShortRecoveries {
   created_at: Date;
   line_id: string;
@@ -451,6 +457,7 @@ export interface DB {
   "inventory.returns": InventoryReturns;
   "inventory.rma_lines": InventoryRmaLines;
   "inventory.rmas": InventoryRmas;
+  "inventory.short_count_stand_ins": InventoryShortCountStandIns;
   "inventory.short_recoveries": InventoryShortRecoveries;
   "inventory.sku_stock": InventorySkuStock;
   "inventory.sku_totals": InventorySkuTotals;

@@ -1085,7 +1085,17 @@ export async function insertCounts(db: Executor, rows: readonly NewCount[], now:
 
 /** Whether a short pick's count was opened already (`short_reference`): its event delivered again opens none. */
 export async function knowsShortCount(db: Executor, shortReference: string): Promise<boolean> {
-  return (await db.query(`SELECT 1 FROM inventory.counts WHERE short_reference = $1`, [shortReference])).length > 0;
+  return (await db.query(
+    `SELECT 1 FROM inventory.counts WHERE short_reference = $1
+     UNION ALL SELECT 1 FROM inventory.short_count_stand_ins WHERE short_reference = $1`, [shortReference])).length > 0;
+}
+
+/** Remembers the open count that stands in for a short's (one of the SKU there already): the short opens none of its own, now or later. */
+export async function recordShortCountStandIn(db: Executor, shortReference: string, countId: string, now: Date): Promise<void> {
+  await db.query(
+    `INSERT INTO inventory.short_count_stand_ins (short_reference, count_id, created_at) VALUES ($1, $2, $3) ON CONFLICT (short_reference) DO NOTHING`,
+    [shortReference, countId, now],
+  );
 }
 
 /** Open counts at these locations (what a new count must not repeat). */

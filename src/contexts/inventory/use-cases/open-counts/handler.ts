@@ -34,6 +34,11 @@ export interface OpenCountsScope {
    * location (no count lock, no pickability flip): other SKUs there stay pickable and PACK work never waits for them.
    */
   readonly shortReference?: string | undefined;
+  /**
+   * Only this owner's units (a short pick's count: the short's owner). A location holding none of them is counted for
+   * this owner (expected 0), never for the default owner: stock never crosses owners (ADR 0028).
+   */
+  readonly ownerId?: string | undefined;
 }
 
 /**
@@ -51,12 +56,13 @@ export async function openCountsInTx(
     const facts = scope.facts?.get(id);
     if (facts !== undefined && facts.siteId === scope.siteId) learned.push(...await learnCountedLocation(tx, facts));
   }
-  const held = await store.availableBalancesAt(tx, scope.siteId, scope.locationIds, scope.skus);
+  const held = (await store.availableBalancesAt(tx, scope.siteId, scope.locationIds, scope.skus))
+    .filter((h) => scope.ownerId === undefined || h.owner_id === scope.ownerId);
   const targets: CountTarget[] = [...held];
   if (scope.countEmpty && scope.skus !== null) {
     for (const locationId of scope.locationIds) {
       for (const sku of scope.skus) {
-        if (!held.some((h) => h.location_id === locationId && h.sku === sku)) targets.push({ location_id: locationId, sku, lot: '' });
+        if (!held.some((h) => h.location_id === locationId && h.sku === sku)) targets.push({ owner_id: scope.ownerId, location_id: locationId, sku, lot: '' });
       }
     }
   }
@@ -131,20 +137,29 @@ export function requestCountsHandler(deps: PlatformDeps, locations: LocationMast
 
 /**
  * `inventory.short.resolved` asking for a COUNT (ADR 0024 addendum 2026-12-05): a count of the shorted SKU at the
- * shorted location (every lot of it there, or none: expected 0), opened in its own transaction as a count request's,
- * without a location lock. Its `inventory.count.requested` queues the COUNT task (at the location; done when the count
- * is submitted). A count of the SKU already open there is that short's count too; a redelivery finds its own count
- * (`short_reference`) and opens none; a location that cannot be counted (deactivated) gets none.
+ * shorted location, of the short's owner's units (every lot of them there, or none: expected 0, still that owner's;
+ * an older event without `ownerId`: the default owner's), opened in its own transaction as a count request's, without
+ * a location lock. Its `inventory.count.requested` queues the COUNT task (at the location; done when the count is
+ * submitted). A count of the SKU already open there is that short's count too (remembered in `short_count_stand_ins`);
+ * a redelivery finds its own count (`short_reference`) or that one and opens none; a location that cannot be counted
+ * (deactivated) gets none.
  */
 export function openShortCountHandler(deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clock'>) {
-  return async (tx: Tx, short: { siteId: string; sku: string; task: { type: string; locationId: string; reference: string } | null }, meta: EventMeta): Promise<void> => {
+  return async (
+    tx: Tx, short: { siteId: string; ownerId?: string | undefined; sku: string; task: { type: string; locationId: string; reference: string } | null }, meta: EventMeta,
+  ): Promise<void> => {
     const task = short.task;
     if (task === null || task.type !== 'COUNT') return;
     if (await store.knowsShortCount(tx, task.reference)) return;
     const settings = await store.countSettings(tx, short.siteId);
-    await openCountsInTx(tx, deps, {
+    const opened = await openCountsInTx(tx, deps, {
       siteId: short.siteId, origin: 'ON_DEMAND', locationIds: [task.locationId], skus: [short.sku], countEmpty: true,
       tolerance: { units: settings?.tolerance_units ?? null, percent: settings?.tolerance_percent ?? null }, named: true, shortReference: task.reference,
+      ownerId: short.ownerId,
     }, meta);
+    // Nothing opened: a count of the SKU there already open stands in; remembered so a redelivery opens none later.
+    if (opened.ok && opened.value.opened.length === 0 && opened.value.alreadyOpen.length > 0) {
+      await store.recordShortCountStandIn(tx, task.reference, opened.value.alreadyOpen[0]!, deps.clock.now());
+    }
   };
 }
