@@ -74,7 +74,7 @@ export function exceptionService(deps: PlatformDeps, ports: ExceptionPorts) {
   }
 
   /**
-   * Raises a case that lasts (an order that does not move) once, and again each time a person resolved (acknowledged)
+   * Raises a case that lasts (an order or a task that does not move) once, and again each time a person resolved (acknowledged)
    * it and it still lasts `repeatAfterMs` later: a new exception (`caseKey#2`, `#3`…, the next generation), never
    * while one of the case is open. Concurrent runs compute the same next key: one of them inserts it.
    * The new one, if any, and when the case is due to be raised again (null: open, or raised now).
@@ -229,7 +229,7 @@ export function exceptionService(deps: PlatformDeps, ports: ExceptionPorts) {
     clearMany,
     /** Raises in its own transaction (a saga step runs outside one). */
     raiseNow: (x: RaiseException, meta: EventMeta = {}) => deps.db.tx((tx) => raise(tx, x, meta)),
-    /** `raiseRepeating` in its own transaction (the fulfilment saga's stall alarm). */
+    /** `raiseRepeating` in its own transaction (the fulfilment saga's stall alarm, the stuck-work scan's task waits). */
     raiseRepeatingNow: (x: RaiseException, repeatAfterMs: number, meta: EventMeta = {}) => deps.db.tx((tx) => raiseRepeating(tx, x, repeatAfterMs, meta)),
     clear,
     clearNow: (kinds: readonly ExceptionKind[], subject: string, why: string, meta: EventMeta = {}) => deps.db.tx((tx) => clear(tx, kinds, subject, why, meta)),

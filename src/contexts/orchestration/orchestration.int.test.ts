@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../platform/db/database.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { exceptionService } from './exceptions.ts';
+import { stuckWorkScan } from './stuck-work.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import {
   createOrder, injectClient, orderStatus, packAndShip, planAndRelease, setupWarehouse, until, workTasks, type Call, type Warehouse,
@@ -232,16 +233,25 @@ describe('exceptions and their actions', () => {
     expect(x.actions).toEqual(['reprioritise', 'acknowledge']);
     expect((await act(x.id, 'reprioritise')).body).toMatchObject({ status: 'RESOLVED', resolution: 'reprioritise' });
     expect((await t.get(`/api/v1/tasks/${tasks[0]!.id}`)).body).toMatchObject({ priority: 1, status: 'QUEUED' });
-    // One exception per wait: the same wait is not raised again.
-    await new Promise((r) => setTimeout(r, 500));
-    expect((await exceptions('&kind=TASK_NOT_STARTED')).filter((e) => e.subject === tasks[0]!.id)).toHaveLength(1);
-    // The most urgent task now: the next claim takes it. Rejected, it waits again (a new case), and clears once claimed.
+    // Still nobody takes it a stall limit (1 s) after it was resolved: raised again, naming the one resolved.
+    const repeat = await openException('TASK_NOT_STARTED', tasks[0]!.id);
+    expect(repeat.id).not.toBe(x.id);
+    expect(repeat.reason).toMatch(new RegExp(`raised again: ${x.id} was resolved \\(reprioritise by `));
+    // Open, it is not raised a third time however long the wait lasts (the scan runs every 200 ms).
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect((await exceptions('&kind=TASK_NOT_STARTED')).filter((e) => e.subject === tasks[0]!.id).map((e) => [e.id, e.status]))
+      .toEqual([[x.id, 'RESOLVED'], [repeat.id, 'OPEN']]);
+    // The most urgent task now: the next claim takes it (the wait is over). Rejected, it waits again (a new case, not a
+    // repeat), and clears once claimed.
     const operator = injectClient(t.app, t.keys.operator);
     const claimed = await operator<{ id: string }>('next', 'POST', '/api/v1/tasks/next', { workerId: 'orc-2', siteId: w.siteId });
     expect(claimed.body.id).toBe(tasks[0]!.id);
+    await t.settle();
+    expect((await t.get(`/api/v1/exceptions/${repeat.id}`)).body).toMatchObject({ status: 'RESOLVED', resolution: 'auto: the task was assigned' });
     expect((await operator('reject', 'POST', `/api/v1/tasks/${tasks[0]!.id}/reject`, { workerId: 'orc-2' })).status).toBe(200);
     const again = await openException('TASK_NOT_STARTED', tasks[0]!.id);
-    expect(again.id).not.toBe(x.id);
+    expect([x.id, repeat.id]).not.toContain(again.id);
+    expect(again.reason).not.toMatch(/raised again/);
     expect((await operator<{ id: string }>('next', 'POST', '/api/v1/tasks/next', { workerId: 'orc-3', siteId: w.siteId })).body.id).toBe(tasks[0]!.id);
     await t.settle();
     expect((await t.get(`/api/v1/exceptions/${again.id}`)).body).toMatchObject({ status: 'RESOLVED', resolution: 'auto: the task was assigned' });
@@ -271,11 +281,60 @@ describe('exceptions and their actions', () => {
     const again = await openException('TASK_NOT_FINISHED', task.id);
     expect(again.id).not.toBe(x.id);
     expect(again.reason).toMatch(/has been PAUSED/);
+    expect(again.reason).not.toMatch(/raised again/);
+    // Acknowledged and still not moved a stall limit (1 s) later: raised again, naming the one acknowledged; one open at a time.
+    expect((await act(again.id, 'acknowledge')).body).toMatchObject({ status: 'RESOLVED', resolution: 'acknowledge' });
+    const repeat = await openException('TASK_NOT_FINISHED', task.id);
+    expect(repeat.id).not.toBe(again.id);
+    expect(repeat.reason).toMatch(new RegExp(`has been PAUSED.*raised again: ${again.id} was resolved \\(acknowledge by `));
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect((await exceptions('&kind=TASK_NOT_FINISHED')).filter((e) => e.subject === task.id).map((e) => [e.id, e.status]))
+      .toEqual([[x.id, 'RESOLVED'], [again.id, 'RESOLVED'], [repeat.id, 'OPEN']]);
     expect((await call('cancel', 'POST', `/api/v1/replenishments/${rpl.body.id}/cancel`, { reason: 'not needed' })).status).toBe(200);
     await t.settle();
-    expect((await t.get(`/api/v1/exceptions/${again.id}`, 'viewer')).body).toMatchObject({ status: 'RESOLVED', resolution: 'auto: the task was cancelled' });
+    expect((await t.get(`/api/v1/exceptions/${repeat.id}`, 'viewer')).body).toMatchObject({ status: 'RESOLVED', resolution: 'auto: the task was cancelled' });
     await new Promise((r) => setTimeout(r, 500));
     expect((await exceptions('&kind=TASK_NOT_FINISHED&status=OPEN')).filter((e) => e.subject === task.id)).toEqual([]);
+  });
+
+  it('TASK_NOT_STARTED and TASK_NOT_FINISHED raised again by ten stuck-work scans at once: one new exception each, not ten', async () => {
+    let n = 0;
+    const deps = {
+      db: t.app.db, bus: t.app.bus, clock: { now: () => new Date() }, ids: { next: (p: string) => `${p}_concTask${String(++n).padStart(4, '0')}` },
+      metrics: { counter: () => ({ inc: () => undefined }) },
+    } as unknown as PlatformDeps;
+    const scan = stuckWorkScan(deps, exceptionService(deps, { orderFacts: async () => undefined, retrySaga: async () => undefined }), {}, { taskStallMs: 1_000, taskWorkStallMs: 1_000 });
+    // A task waiting in the queue and one held without a move, for an hour (as orchestration's task subscriptions write them).
+    await t.app.db.query(`INSERT INTO orchestration.queued_tasks (task_id, site_id, type, reference, queued_at) VALUES ('tsk_conc_q', $1, 'PICK', 'pkl_conc', now() - interval '1 hour')`, [w.siteId]);
+    await t.app.db.query(`INSERT INTO orchestration.working_tasks (task_id, site_id, type, reference, status, worker_id, since)
+                          VALUES ('tsk_conc_w', $1, 'REPLENISH', 'rpl_conc', 'IN_PROGRESS', 'orc-conc', now() - interval '1 hour')`, [w.siteId]);
+    const cases = [['TASK_NOT_STARTED', 'tsk_conc_q'], ['TASK_NOT_FINISHED', 'tsk_conc_w']] as const;
+    const about = async (kind: string, subject: string) => (await exceptions(`&kind=${kind}`)).filter((e) => e.subject === subject);
+    try {
+      await Promise.all(Array.from({ length: 10 }, () => scan()));
+      const first: Exc[] = [];
+      for (const [kind, subject] of cases) {
+        // However many scans (the app's own too), one exception while it is open.
+        const xs = await about(kind, subject);
+        expect(xs.map((e) => e.status)).toEqual(['OPEN']);
+        first.push(xs[0]!);
+        expect((await act(xs[0]!.id, 'acknowledge')).status).toBe(200);
+      }
+      await t.app.db.query(`UPDATE orchestration.exceptions SET resolved_at = resolved_at - interval '2 seconds' WHERE id = ANY($1::text[])`, [first.map((e) => e.id)]);
+      await Promise.all(Array.from({ length: 10 }, () => scan()));
+      await Promise.all(Array.from({ length: 10 }, () => scan()));
+      for (const [i, [kind, subject]] of cases.entries()) {
+        const xs = await about(kind, subject);
+        expect(xs.map((e) => [e.id, e.status])).toEqual([[first[i]!.id, 'RESOLVED'], [xs[1]?.id, 'OPEN']]);
+        expect(xs[1]!.reason).toContain(`raised again: ${first[i]!.id} was resolved (acknowledge by `);
+        expect((await t.get(`/api/v1/exceptions/${xs[1]!.id}`, 'viewer')).body.details).toMatchObject({ taskId: subject, previousExceptionId: first[i]!.id });
+      }
+    } finally {
+      await t.app.db.query(`DELETE FROM orchestration.queued_tasks WHERE task_id = 'tsk_conc_q'`);
+      await t.app.db.query(`DELETE FROM orchestration.working_tasks WHERE task_id = 'tsk_conc_w'`);
+      await t.app.db.query(`UPDATE orchestration.exceptions SET status = 'RESOLVED', resolution = 'test', resolved_at = now()
+                             WHERE subject IN ('tsk_conc_q', 'tsk_conc_w') AND status = 'OPEN'`);
+    }
   });
 
   it('DEAD_LETTER: an event that failed every delivery; replay resolves it, discard resolves another', async () => {

@@ -88,7 +88,8 @@ export const orchestrationStore = {
   },
 
   /**
-   * The exceptions of a case that is raised again while it lasts (ORDER_NOT_MOVING, docs/operations/exceptions.md): keyed
+   * The exceptions of a case that is raised again while it lasts (ORDER_NOT_MOVING, TASK_NOT_STARTED, TASK_NOT_FINISHED;
+   * docs/operations/exceptions.md): keyed
    * `base` the first time, `base#2`, `base#3`… after; its generations, newest first.
    */
   async generationsOf(db: Executor, kind: ExceptionKind, subject: string, base: string): Promise<{ generation: number; exception: SupervisorException }[]> {

@@ -11,8 +11,10 @@ export interface StuckWorkOptions {
 
 /**
  * The stuck-work scan (job `orchestration.stuck-work`): tasks nobody takes, tasks a worker holds and does not move,
- * and dead-lettered events. Each case is
- * raised once (its case key); a dead letter replayed elsewhere (GET /dead-letters' replay) clears its exception.
+ * and dead-lettered events. A task's wait (queued since, held since its last move) is raised once, and again each time
+ * someone resolved it and the task still waits its stall limit later (`raiseRepeating`: the next generation of its
+ * case key, one open at a time, concurrent scans insert it once); a dead letter is raised once (its case key), and one
+ * replayed elsewhere (GET /dead-letters' replay) clears its exception.
  * Reservation shortages are raised by their event, stalled orders by their fulfilment saga.
  */
 export function stuckWorkScan(deps: PlatformDeps, exceptions: ExceptionService, ports: Pick<ExceptionPorts, 'deadLetters'>, o: StuckWorkOptions) {
@@ -21,24 +23,24 @@ export function stuckWorkScan(deps: PlatformDeps, exceptions: ExceptionService, 
     const now = deps.clock.now();
     for (const t of await store.tasksQueuedBefore(deps.db, new Date(now.getTime() - o.taskStallMs))) {
       const waited = Math.round((now.getTime() - t.queued_at.getTime()) / 1000);
-      const x = await exceptions.raiseNow({
+      const { raised: x } = await exceptions.raiseRepeatingNow({
         kind: 'TASK_NOT_STARTED', caseKey: `${t.task_id}:${t.queued_at.toISOString()}`, subject: t.task_id, siteId: t.site_id,
         reason: `${t.type} task ${t.task_id} (${t.reference}) has waited in the queue for ${waited} s, nobody has taken it (limit ${Math.round(o.taskStallMs / 1000)} s)`,
         details: { taskId: t.task_id, type: t.type, reference: t.reference, queuedAt: t.queued_at.toISOString() },
-      });
+      }, o.taskStallMs);
       if (x !== undefined) raised++;
     }
     // A task a worker holds (in progress or paused) and does not move: the worker went home, the handheld died.
     for (const t of await store.tasksWorkingBefore(deps.db, new Date(now.getTime() - o.taskWorkStallMs))) {
       const held = Math.round((now.getTime() - t.since.getTime()) / 1000);
-      const x = await exceptions.raiseNow({
+      const { raised: x } = await exceptions.raiseRepeatingNow({
         kind: 'TASK_NOT_FINISHED', caseKey: `${t.task_id}:${t.since.toISOString()}`, subject: t.task_id, siteId: t.site_id,
         reason: `${t.type} task ${t.task_id} (${t.reference}) has been ${t.status} with ${t.worker_id ?? 'no worker'} for ${held} s without a move `
           + `(limit ${Math.round(o.taskWorkStallMs / 1000)} s): the worker resumes or completes it; someone else finishes its work by scan `
           + '(a supervisor confirms or shorts the pick list\'s lines), which completes it; or its work is withdrawn (cancel the order, '
           + 'replenishment, putaway or return to stock, reject the count), which cancels it',
         details: { taskId: t.task_id, type: t.type, reference: t.reference, status: t.status, workerId: t.worker_id, since: t.since.toISOString() },
-      });
+      }, o.taskWorkStallMs);
       if (x !== undefined) raised++;
     }
     const dead = ports.deadLetters;
