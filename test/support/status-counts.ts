@@ -16,6 +16,8 @@ export function statusCountsTests(o: {
   /** Two statuses of the list to fill. */
   many: string;
   few: string;
+  /** More cases of the context's own, run after these with the app and the sites (CNTA, CNTBB) by code. */
+  also?: (ctx: () => { t: TestApp; S: Record<string, string> }) => void;
 }): void {
   let t: TestApp;
   const S: Record<string, string> = {};
@@ -72,5 +74,7 @@ export function statusCountsTests(o: {
       const unknown = await t.get(url('NOPE'));
       expect([unknown.status, unknown.body.code]).toEqual([422, 'UNKNOWN_SITE']);
     });
+
+    o.also?.(() => ({ t, S }));
   });
 }
