@@ -271,12 +271,14 @@ describe('every request example of the document, sent as it is to the demo wareh
     await until('getOrder', (o) => o.status === 'ALLOCATED');
     expect((await example('reprioritiseOrder')).body.priority).toBe(1);
     await example('listOrders');
+    expect((await example('countOrders')).body.byStatus).toMatchObject({ ALLOCATED: expect.any(Number), SHIPPED: 0 });
     await until('listWavePool', (p) => p.items.some((i: { orderId: string }) => i.orderId === order.id));
     const wave = (await example('planWave')).body;
     expect(wave.orderIds).toEqual([order.id]);
     use('wave', wave.id);
     await example('getWave');
     await example('listWaves');
+    expect((await example('countWaves')).body.byStatus.PLANNED).toBeGreaterThanOrEqual(1);
     await example('releaseWave');
     await t.settle();
     await example('listReservations');
@@ -290,6 +292,7 @@ describe('every request example of the document, sent as it is to the demo wareh
     use('pickList', task.reference);
     await example('getTask');
     await example('listTasks');
+    expect((await example('countTasks')).body.byStatus.ASSIGNED).toBeGreaterThanOrEqual(1);
     await example('listPickLists');
     await example('startTask');
     expect((await example('pauseTask')).body.status).toBe('PAUSED');
@@ -530,6 +533,7 @@ describe('every request example of the document, sent as it is to the demo wareh
     const raised = (await t.get('/api/v1/exceptions?status=OPEN&kind=DEAD_LETTER')).body.items.find((x: { subject: string }) => x.subject === 'dlq_example_2');
     use('exception', raised.id);
     await example('listExceptions');
+    expect((await example('countExceptions')).body.byStatus).toEqual({ OPEN: expect.any(Number), RESOLVED: expect.any(Number) });
     await example('getException');
     expect((await example('actOnException')).body.status).toBe('RESOLVED');
     expect((await example('listAudit')).body.items.length).toBeGreaterThan(0);

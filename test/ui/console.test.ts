@@ -72,6 +72,14 @@ describe.runIf(browserTestsRun)('the web console', () => {
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('does not know this key');
     await screenshot(page, 'console-signin');
     await a11y('sign-in');
+    // The dashboard's figures are exact counts (GET /<list>/counts, one statement each), not lists of up to 500 rows
+    // paged through to count (it used to make 20 such list requests and show "500+" beyond).
+    const apiReads: string[] = [];
+    const onRequest = (r: { method(): string; url(): string }): void => {
+      const u = new URL(r.url());
+      if (r.method() === 'GET' && u.pathname.startsWith('/api/v1/')) apiReads.push(`${u.pathname}${u.search}`);
+    };
+    page.on('request', onRequest);
     await page.getByLabel('API key', { exact: true }).fill(t.keys.manager);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
@@ -81,6 +89,11 @@ describe.runIf(browserTestsRun)('the web console', () => {
     await expect.poll(() => open.textContent()).toBe('8');
     await page.getByText('Live', { exact: true }).waitFor();
     await expect.poll(() => page.getByRole('img', { name: 'Orders by status' }).locator('title').textContent()).toContain('ALLOCATED: 8');
+    page.off('request', onRequest);
+    const counted = ['orders', 'waves', 'tasks', 'exceptions'];
+    for (const list of counted) expect(apiReads, `${list} counted`).toContain(`/api/v1/${list}/counts?siteId=${siteId}`);
+    expect(apiReads.filter((r) => counted.some((list) => r.startsWith(`/api/v1/${list}?`)))).toEqual([]);
+    expect(apiReads.filter((r) => r.includes('limit=500'))).toEqual([]);
     await screenshot(page, 'console-dashboard');
     await a11y('dashboard');
   });

@@ -4,38 +4,36 @@ import type { Ctx } from './ctx.ts';
 
 const ORDER_STATUSES = ['RECEIVED', 'ALLOCATED', 'BACKORDERED', 'ON_HOLD', 'WAVED', 'RELEASED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED', 'DELIVERED', 'CANCELLED'] as const;
 
-/** A count read from one page of a list: `more` when the list goes on past it (shown as "500+", not as 500). */
-interface Count { readonly n: number; readonly more: boolean }
-const plus = (...counts: Count[]): Count => ({ n: counts.reduce((s, c) => s + c.n, 0), more: counts.some((c) => c.more) });
-const text = (c: Count): string => `${c.n}${c.more ? '+' : ''}`;
-
-/** How many rows a filtered list holds (one page of up to `limit`; "limit+" beyond). */
-async function count(path: string, params: Record<string, string | number | undefined>, limit = 500): Promise<Count> {
-  const page = await api<Page<unknown>>('GET', `${path}${qs({ ...params, limit })}`);
-  return { n: page.items.length, more: page.nextCursor !== null };
-}
+/** A site's exact figures by status, as `GET /orders/counts` (and waves, tasks, exceptions) answer them. */
+interface Counts { readonly siteId: string; readonly byStatus: Readonly<Record<string, number>> }
+const counts = (path: string, siteId: string): Promise<Counts> => api<Counts>('GET', `${path}/counts${qs({ siteId })}`);
+const sum = (c: Counts, ...statuses: string[]): number => statuses.reduce((s, st) => s + (c.byStatus[st] ?? 0), 0);
 
 interface Kpis {
-  orders: { status: string; count: Count }[];
-  wavesInProgress: Count;
-  wavesPlanned: Count;
+  orders: { status: string; count: number }[];
+  wavesInProgress: number;
+  wavesPlanned: number;
   /** Undefined for a role that may not read the exception queue (operator, integration). */
-  openExceptions: Count | undefined;
-  tasksQueued: Count;
-  tasksActive: Count;
+  openExceptions: number | undefined;
+  tasksQueued: number;
+  tasksActive: number;
 }
 
 export function Dashboard({ ctx }: { ctx: Ctx }) {
   const version = useLiveVersion(ctx.live, ['orders.', 'waves.', 'orchestration.', 'tasks.']);
+  // Four exact counts, one statement each on the server: no list is paged through to count.
   const { data, error } = useData<Kpis>(async () => {
-    const site = { siteId: ctx.siteId };
-    const [orders, released, inProgress, planned, openExceptions, tasksQueued, assigned, started] = await Promise.all([
-      Promise.all(ORDER_STATUSES.map(async (status) => ({ status, count: await count('/orders', { ...site, status }) }))),
-      count('/waves', { ...site, status: 'RELEASED' }), count('/waves', { ...site, status: 'IN_PROGRESS' }), count('/waves', { ...site, status: 'PLANNED' }),
-      ctx.can.exceptions ? count('/exceptions', { ...site, status: 'OPEN' }) : Promise.resolve(undefined),
-      count('/tasks', { ...site, status: 'QUEUED' }), count('/tasks', { ...site, status: 'ASSIGNED' }), count('/tasks', { ...site, status: 'IN_PROGRESS' }),
+    const [orders, waves, exceptions, tasks] = await Promise.all([
+      counts('/orders', ctx.siteId), counts('/waves', ctx.siteId),
+      ctx.can.exceptions ? counts('/exceptions', ctx.siteId) : Promise.resolve(undefined),
+      counts('/tasks', ctx.siteId),
     ]);
-    return { orders, wavesInProgress: plus(released, inProgress), wavesPlanned: planned, openExceptions, tasksQueued, tasksActive: plus(assigned, started) };
+    return {
+      orders: ORDER_STATUSES.map((status) => ({ status, count: sum(orders, status) })),
+      wavesInProgress: sum(waves, 'RELEASED', 'IN_PROGRESS'), wavesPlanned: sum(waves, 'PLANNED'),
+      openExceptions: exceptions === undefined ? undefined : sum(exceptions, 'OPEN'),
+      tasksQueued: sum(tasks, 'QUEUED'), tasksActive: sum(tasks, 'ASSIGNED', 'IN_PROGRESS'),
+    };
   }, [ctx.siteId, ctx.can.exceptions, version]);
   // Picked units per hour from the event store (a role that may not read events simply sees no chart).
   const pickVersion = useLiveVersion(ctx.live, ['picking.line.picked']);
@@ -54,20 +52,20 @@ export function Dashboard({ ctx }: { ctx: Ctx }) {
   }, [ctx.siteId, pickVersion]);
   if (error !== undefined) return <p role="alert" className="error">{error}</p>;
   if (data === undefined) return <p>Loading…</p>;
-  const open = plus(...data.orders.filter((o) => !['SHIPPED', 'DELIVERED', 'CANCELLED'].includes(o.status)).map((o) => o.count));
+  const open = data.orders.filter((o) => !['SHIPPED', 'DELIVERED', 'CANCELLED'].includes(o.status)).reduce((n, o) => n + o.count, 0);
   return (
     <>
       <section aria-label="Key figures" className="kpis">
-        <Kpi label="Open orders" value={text(open)} href="#/orders" />
-        <Kpi label="Waves in progress" value={text(data.wavesInProgress)} href="#/waves" />
-        <Kpi label="Waves planned" value={text(data.wavesPlanned)} href="#/waves" />
-        {data.openExceptions === undefined ? null : <Kpi label="Open exceptions" value={text(data.openExceptions)} href="#/exceptions" warn={data.openExceptions.n > 0} />}
-        <Kpi label="Tasks queued" value={text(data.tasksQueued)} href="#/tasks" />
-        <Kpi label="Tasks being worked" value={text(data.tasksActive)} href="#/tasks" />
+        <Kpi label="Open orders" value={String(open)} href="#/orders" />
+        <Kpi label="Waves in progress" value={String(data.wavesInProgress)} href="#/waves" />
+        <Kpi label="Waves planned" value={String(data.wavesPlanned)} href="#/waves" />
+        {data.openExceptions === undefined ? null : <Kpi label="Open exceptions" value={String(data.openExceptions)} href="#/exceptions" warn={data.openExceptions > 0} />}
+        <Kpi label="Tasks queued" value={String(data.tasksQueued)} href="#/tasks" />
+        <Kpi label="Tasks being worked" value={String(data.tasksActive)} href="#/tasks" />
       </section>
       <section className="panel">
         <h2 id="orders-by-status">Orders by status</h2>
-        <BarChart labelledBy="orders-by-status" bars={data.orders.map((o) => ({ label: o.status, value: o.count.n, text: text(o.count) }))} />
+        <BarChart labelledBy="orders-by-status" bars={data.orders.map((o) => ({ label: o.status, value: o.count }))} />
       </section>
       {units.data === undefined ? null : (
         <section className="panel">

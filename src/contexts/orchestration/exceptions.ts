@@ -2,9 +2,10 @@ import type { EventMeta } from '../../platform/bus/envelope.ts';
 import type { Executor, Tx } from '../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
+import { byStatus } from '../../platform/http/schemas.ts';
 import type { InventoryCommands } from '../../contracts/inventory.ts';
 import {
-  ACTIONS_OF, OrchestrationEvents, type ExceptionAction, type ExceptionKind,
+  ACTIONS_OF, EXCEPTION_STATUSES, OrchestrationEvents, type ExceptionAction, type ExceptionKind, type ExceptionStatus,
 } from '../../contracts/orchestration.ts';
 import type { OrderCommands } from '../../contracts/orders.ts';
 import type { PackShipCommands } from '../../contracts/pack-ship.ts';
@@ -256,6 +257,8 @@ export function exceptionService(deps: PlatformDeps, ports: ExceptionPorts) {
     list: (f: ExceptionFilter) => store.listExceptions(deps.db, f),
     openOfKind: (db: Executor, kind: ExceptionKind) => store.openOfKind(db, kind),
     openCounts: () => store.openCounts(deps.db),
+    /** How many of a site's exceptions are in each status; every status, 0 when none. */
+    counts: async (siteId: string): Promise<Record<ExceptionStatus, number>> => byStatus(EXCEPTION_STATUSES, await store.countByStatus(deps.db, siteId)),
   };
 }
 

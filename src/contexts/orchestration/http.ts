@@ -5,7 +5,7 @@ import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { CURSOR_SHAPES, cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import type { Role } from '../../platform/http/roles.ts';
 import { CAN } from '../../platform/http/roles.ts';
-import { Cursor, DateTime, Enum, EXAMPLES, IdParam, Limit, List, Nullable, Page, SiteRef } from '../../platform/http/schemas.ts';
+import { CountsQuery, Cursor, DateTime, Enum, EXAMPLES, IdParam, Limit, List, Nullable, Page, SiteRef, StatusCounts } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import type { SagaView } from '../../platform/saga/saga-runtime.ts';
@@ -84,6 +84,20 @@ export function orchestrationRoutes(deps: PlatformDeps, service: OrchestrationSe
       const found = await service.sagas.get(req.params.id);
       if (found === undefined) throw new AppError('NOT_FOUND', `No saga ${req.params.id}`);
       return { ...sagaOut(found.saga), steps: found.steps.map((s) => ({ ...s, startedAt: s.startedAt.toISOString(), finishedAt: s.finishedAt.toISOString() })) };
+    });
+
+    app.get('/exceptions/counts', {
+      config: { roles: READ },
+      schema: {
+        operationId: 'countExceptions', tags, summary: 'How many exceptions of a site are in each status',
+        description: 'Exact figures for a dashboard (OPEN is the work waiting), one per status (0 when none), read in one statement. '
+          + '422 UNKNOWN_SITE for an unknown site; a caller acting at some sites only may count only those (403 FORBIDDEN_AT_SITE).',
+        querystring: CountsQuery,
+        response: { 200: StatusCounts(EXCEPTION_STATUSES, 'exceptions'), ...problems('UNKNOWN_SITE') },
+      },
+    }, async (req) => {
+      const site = await siteId(req.query.siteId, '/querystring/siteId');
+      return { siteId: site, byStatus: await service.exceptions.counts(site) };
     });
 
     app.get('/exceptions', {

@@ -173,6 +173,11 @@ export const orchestrationStore = {
     return rows.map(toException);
   },
 
+  /** How many of a site's exceptions are in each status: one statement (index exceptions_open_idx). */
+  async countByStatus(db: Executor, siteId: string): Promise<{ status: string; n: number }[]> {
+    return db.query<{ status: string; n: number }>(`SELECT status, count(*)::int4 AS n FROM orchestration.exceptions WHERE site_id = $1 GROUP BY status`, [siteId]);
+  },
+
   async openCounts(db: Executor): Promise<{ kind: string; n: number }[]> {
     return db.query(`SELECT kind, count(*)::int AS n FROM orchestration.exceptions WHERE status = 'OPEN' GROUP BY kind`);
   },

@@ -1,6 +1,6 @@
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
-import { Cursor, EXAMPLES, IdList, IdParam, Limit, NullableEnum, Page, SiteRef, splitList } from '../../platform/http/schemas.ts';
+import { CountsQuery, Cursor, EXAMPLES, IdList, IdParam, Limit, NullableEnum, Page, SiteRef, StatusCounts, splitList } from '../../platform/http/schemas.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { IF_MATCH_DOC, parseIfMatch } from '../../platform/http/if-match.ts';
 import { ORDER_STATUSES, type OrderStatus } from '../../contracts/orders.ts';
@@ -158,6 +158,20 @@ export function orderRoutes(
       const order = visible(req, req.params.id, unwrap(await service.get(req.params.id)));
       void reply.header('etag', `"${order.version}"`);
       return order;
+    });
+
+    app.get('/orders/counts', {
+      config: { roles: CAN.read, owners: true },
+      schema: {
+        operationId: 'countOrders', tags, summary: 'How many orders of a site are in each status',
+        description: 'Exact figures for a dashboard, one per status (0 when none), read in one statement; an owner-scoped key counts its own orders only. '
+          + '422 UNKNOWN_SITE for an unknown site; a caller acting at some sites only may count only those (403 FORBIDDEN_AT_SITE).',
+        querystring: CountsQuery,
+        response: { 200: StatusCounts(ORDER_STATUSES, 'orders'), ...problems('UNKNOWN_SITE') },
+      },
+    }, async (req) => {
+      const siteId = unwrap(await resolveSiteId(locations, req.query.siteId, '/querystring/siteId'));
+      return { siteId, byStatus: await service.counts(siteId, ownerScopeOf(req)) };
     });
 
     app.get('/orders', {

@@ -1,5 +1,6 @@
 import { DEFAULT_OWNER_ID } from '../../contracts/inventory.ts';
 import { CURSOR_SHAPES, cursorKey, nextCursor } from '../../platform/http/paging.ts';
+import { byStatus } from '../../platform/http/schemas.ts';
 import { inactiveSkuErrors, type CatalogApi } from '../../contracts/catalog.ts';
 import type { AllocationLine, ShortResolved } from '../../contracts/inventory.ts';
 import { activeSite, type LocationMasterApi } from '../../contracts/location-master.ts';
@@ -7,7 +8,7 @@ import type { PackShipApi } from '../../contracts/pack-ship.ts';
 import {
   BACKORDER_REASONS, CANCEL_REASONS, OrderEvents, type OrderAllocated, type OrderCancelled, type OrderLineData, type OrderReceived, type OrderShipped, type OrderDelivered,
   type OrderReprioritised, type OrderStatus, type OrderStatusChanged, type OrderUpdated, type OrderLinesChanged, type OrderChangeDropped, type ShipTo,
-  type OrderHeld, type OrderHoldReleased, PACKING_REOPENED,
+  type OrderHeld, type OrderHoldReleased, PACKING_REOPENED, ORDER_STATUSES,
 } from '../../contracts/orders.ts';
 import type { WavesApi } from '../../contracts/waves.ts';
 import type { EventMeta } from '../../platform/bus/envelope.ts';
@@ -21,7 +22,7 @@ import { cancelDecision, forwardPath, hasShipped, holdDecision, isEarlierRound, 
 import { recordPicksHandler } from './use-cases/record-picks/handler.ts';
 import { isPartialShipment, orderDifferences, unknownSkuErrors, validateNewOrder, type NewOrder } from './domain/order.ts';
 import {
-  cancelLines, insertHistory, setLineAllocated, insertOrder, linesOfOrders, listOrders, orderById, orderIdByExternalId, orderLines,
+  cancelLines, countOrdersByStatus, insertHistory, setLineAllocated, insertOrder, linesOfOrders, listOrders, orderById, orderIdByExternalId, orderLines,
   lockOrders, orderSummary, packRounds, putOnHold, releaseHoldOf, replaceLines, savePendingChange, savePendingHold, setPriority, setResumeStatus, setShipTo,
   ordersWithShorts, takePendingChange, takePendingHold, unshortLine, updateStatus, writeOrder, writeOrders, type HoldableStatus, type LineQuantity, type Order, type OrderLine, type OrderRunWrite, type OrderSummary, type OrderWrite,
 } from './store.ts';
@@ -182,6 +183,11 @@ export function orderService(
   async function get(id: string): Promise<Outcome<Order>> {
     const order = await orderById(deps.db, id);
     return order === undefined ? reject('NOT_FOUND', `No order ${id}`) : ok(order);
+  }
+
+  /** How many of a site's orders (of one owner's, with `ownerId`) are in each status; every status, 0 when none. */
+  async function counts(siteId: string, ownerId: string | null): Promise<Record<OrderStatus, number>> {
+    return byStatus(ORDER_STATUSES, await countOrdersByStatus(deps.db, siteId, ownerId));
   }
 
   /** A page of orders; `ids` and `waveId` narrow it, `withLines` adds every order's lines (one more statement). */
@@ -927,7 +933,7 @@ export function orderService(
   }
 
   return {
-    receive, check, update, get, list, cancel, reprioritise, hold, releaseHold, applyPendingHold, shippingStopped, pickingDone, delivered, backorderedAtRelease, applyAllocation, progress, progressRun, unwave,
+    receive, check, update, get, list, counts, cancel, reprioritise, hold, releaseHold, applyPendingHold, shippingStopped, pickingDone, delivered, backorderedAtRelease, applyAllocation, progress, progressRun, unwave,
     shortResolved,
     applyPendingChange, orderHeld,
     /** Picking's reports on a run of lines: `progress(order, 'PICKING', quantities)` for each in turn, each order written once. */

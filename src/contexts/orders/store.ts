@@ -438,6 +438,14 @@ export interface OrderFilter {
   waveId?: string | null;
 }
 
+/** How many of a site's orders (of one owner's, with `ownerId`) are in each status: one statement (index orders_status_site). */
+export async function countOrdersByStatus(db: Executor, siteId: string, ownerId: string | null): Promise<{ status: string; n: number }[]> {
+  return db.query<{ status: string; n: number }>(
+    `SELECT status, count(*)::int4 AS n FROM orders.orders WHERE site_id = $1 AND ($2::text IS NULL OR owner_id = $2) GROUP BY status`,
+    [siteId, ownerId],
+  );
+}
+
 export async function listOrders(db: Executor, q: OrderFilter): Promise<OrderSummary[]> {
   const rows = await db.query<OrderRow>(
     `SELECT ${COLUMNS} FROM orders.orders

@@ -3,6 +3,7 @@ import type { PublishedEvent } from '../../contracts/events.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
+import { byStatus } from '../../platform/http/schemas.ts';
 import { TASK_STATUSES, TaskEvents, UNTYPED_CLAIM_TYPES, type TaskFailed, type TaskFailureReason, type TaskRequeued, type TaskStatus, type TaskType } from '../../contracts/tasks.ts';
 import { TASK_WORK_TYPES, namesTaskWorkRecord, type InventoryApi, type TaskWorkType } from '../../contracts/inventory.ts';
 import type { Location, LocationMasterApi } from '../../contracts/location-master.ts';
@@ -764,6 +765,8 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
 
     get: (id: string) => taskStore.get(deps.db, id),
     list: (f: TaskFilter) => taskStore.list(deps.db, f),
+    /** How many of a site's tasks are in each status; every status, 0 when none. */
+    counts: async (siteId: string): Promise<Record<TaskStatus, number>> => byStatus(TASK_STATUSES, await taskStore.countByStatus(deps.db, siteId)),
   };
 }
 

@@ -562,6 +562,11 @@ export const taskStore = {
     return toTask(row);
   },
 
+  /** How many of a site's tasks are in each status: one statement (index tasks_site_status_idx). */
+  async countByStatus(db: Executor, siteId: string): Promise<{ status: string; n: number }[]> {
+    return db.query<{ status: string; n: number }>(`SELECT status, count(*)::int4 AS n FROM tasks.tasks WHERE site_id = $1 GROUP BY status`, [siteId]);
+  },
+
   async list(db: Executor, f: TaskFilter): Promise<Task[]> {
     const rows = await db.query<TaskRow>(
       `SELECT ${COLUMNS} FROM tasks.tasks

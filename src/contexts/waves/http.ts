@@ -1,6 +1,6 @@
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
-import { Cursor, EXAMPLES, IdParam, Limit, Page } from '../../platform/http/schemas.ts';
+import { CountsQuery, Cursor, EXAMPLES, IdParam, Limit, Page, StatusCounts } from '../../platform/http/schemas.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { WAVE_STATUSES, type WaveStatus } from '../../contracts/waves.ts';
 import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
@@ -115,6 +115,20 @@ export function waveRoutes(deps: PlatformDeps, service: WaveService, locations: 
         params: IdParams, response: { 200: WaveSchema, ...problems('NOT_FOUND') },
       },
     }, async (req) => unwrap(await service.get(req.params.id)));
+
+    app.get('/waves/counts', {
+      config: { roles: CAN.read },
+      schema: {
+        operationId: 'countWaves', tags, summary: 'How many waves of a site are in each status',
+        description: 'Exact figures for a dashboard, one per status (0 when none), read in one statement. 422 UNKNOWN_SITE for an unknown site; '
+          + 'a caller acting at some sites only may count only those (403 FORBIDDEN_AT_SITE).',
+        querystring: CountsQuery,
+        response: { 200: StatusCounts(WAVE_STATUSES, 'waves'), ...problems('UNKNOWN_SITE') },
+      },
+    }, async (req) => {
+      const site = await siteId(req.query.siteId, '/querystring/siteId');
+      return { siteId: site, byStatus: await service.counts(site) };
+    });
 
     app.get('/waves', {
       config: { roles: CAN.read },

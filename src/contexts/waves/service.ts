@@ -1,9 +1,10 @@
 import { CURSOR_SHAPES, cursorKey, nextCursor } from '../../platform/http/paging.ts';
+import { byStatus } from '../../platform/http/schemas.ts';
 import type { InventoryApi } from '../../contracts/inventory.ts';
 import type { Location, LocationMasterApi } from '../../contracts/location-master.ts';
 import type { OrderAllocated, OrderCancelled } from '../../contracts/orders.ts';
 import {
-  WaveEvents, type WaveCancelled, type WaveCompleted, type WaveOrderHeld, type WavePlanned, type WaveReleased, type WaveStatus, type WavesApi,
+  WAVE_STATUSES, WaveEvents, type WaveCancelled, type WaveCompleted, type WaveOrderHeld, type WavePlanned, type WaveReleased, type WaveStatus, type WavesApi,
 } from '../../contracts/waves.ts';
 import type { EventMeta } from '../../platform/bus/envelope.ts';
 import type { Tx } from '../../platform/db/database.ts';
@@ -16,7 +17,7 @@ import {
 import { DEFAULT_CART_CAPACITY, MAX_CART_CAPACITY, planBatchesTask, type BatchableOrder } from './domain/batching.ts';
 import { isOnTheFloor, isOpenForChanges, pickProgressPath, waveLifecycle } from './domain/wave-lifecycle.ts';
 import {
-  activeWaveOf, addToPool, claimWaiting, dropWaitingOrder, firstWaitingCarrier, holdInPool, insertWave, listWaves, markPicked, poolOrders, releaseHold, endChangeHold,
+  activeWaveOf, addToPool, claimWaiting, countWavesByStatus, dropWaitingOrder, firstWaitingCarrier, holdInPool, insertWave, listWaves, markPicked, poolOrders, releaseHold, endChangeHold,
   releasePoolHold,
   releaseMembership, removeFromPool, setPoolPriority, removeOrderFromWave, setWaveStatus, unpickedCount, waveById, waveOrders, waveSummary,
   type PoolOrder, type Wave, type WaveSummary,
@@ -219,6 +220,11 @@ export function waveService(deps: PlatformDeps, apis: WaveApis) {
     return ok({ items, nextCursor: nextCursor(items, q.limit, (l) => l.id) });
   }
 
+  /** How many of a site's waves are in each status; every status, 0 when none. */
+  async function counts(siteId: string): Promise<Record<WaveStatus, number>> {
+    return byStatus(WAVE_STATUSES, await countWavesByStatus(deps.db, siteId));
+  }
+
   async function pool(siteId: string, limit: number): Promise<PoolOrder[]> {
     return poolOrders(deps.db, siteId, limit);
   }
@@ -363,7 +369,7 @@ export function waveService(deps: PlatformDeps, apis: WaveApis) {
   }
 
   return {
-    plan, release, cancel, get, list, pool, orderAllocated, orderCancelled, orderReprioritised: setPoolPriority, ordersBackordered, pickListCompleted,
+    plan, release, cancel, get, list, counts, pool, orderAllocated, orderCancelled, orderReprioritised: setPoolPriority, ordersBackordered, pickListCompleted,
     siteLayoutChanged, holdForChange, orderLinesChanged, orderChangeDropped, orderHoldReleased,
   };
 }

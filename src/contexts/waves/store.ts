@@ -254,6 +254,11 @@ export async function unpickedCount(tx: Executor, waveId: string): Promise<numbe
   return Number(rows[0]?.n ?? 0);
 }
 
+/** How many of a site's waves are in each status: one statement (index waves_site_status). */
+export async function countWavesByStatus(db: Executor, siteId: string): Promise<{ status: string; n: number }[]> {
+  return db.query<{ status: string; n: number }>(`SELECT status, count(*)::int4 AS n FROM waves.waves WHERE site_id = $1 GROUP BY status`, [siteId]);
+}
+
 export async function listWaves(
   db: Executor, q: { limit: number; afterId: string | null; siteId: string | null; status: WaveStatus | null },
 ): Promise<WaveSummary[]> {

@@ -1,4 +1,4 @@
-import { Type, type Static, type TSchema } from '@fastify/type-provider-typebox';
+import { Type, type Static, type TInteger, type TSchema } from '@fastify/type-provider-typebox';
 
 /** HTTP schemas every context shares, so one id, SKU or page looks the same across the API (and in OpenAPI). */
 
@@ -19,6 +19,24 @@ export const Cursor = Type.Optional(Type.String({ minLength: 1, maxLength: 200, 
 
 /** A page of a list: its items and the cursor of the next page (null on the last). */
 export const Page = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+
+/**
+ * A site's figures by status (`GET /orders/counts` and the like): `siteId` and `byStatus`, every status present (0 when
+ * none). One exact count per status, read by one statement, for a dashboard that must not page through lists to count.
+ */
+export const StatusCounts = <T extends string>(statuses: readonly T[], what: string) => Type.Object({
+  siteId: Type.String({ description: 'The site counted (its id)' }),
+  byStatus: Type.Object(Object.fromEntries(statuses.map((s) => [s, Type.Integer({ minimum: 0 })])) as Record<T, TInteger>, {
+    additionalProperties: false, description: `How many ${what} of the site are in each status (every status, 0 when none)`,
+  }),
+}, { additionalProperties: false });
+
+/** Every status at 0, then the counts a `GROUP BY status` found. */
+export function byStatus<T extends string>(statuses: readonly T[], rows: readonly { status: string; n: number }[]): Record<T, number> {
+  const out = Object.fromEntries(statuses.map((s) => [s, 0])) as Record<T, number>;
+  for (const r of rows) if (Object.hasOwn(out, r.status)) out[r.status as T] = r.n;
+  return out;
+}
 
 /**
  * `?ids=a,b,c`: a comma-separated batch of ids or SKUs (at most `max`), so one request answers what a client (the GraphQL
@@ -77,6 +95,9 @@ export const Actor = Type.Object({
 
 /** A site named by its id or its code (e.g. DEMO, the demo warehouse `npm start` seeds). */
 export const SiteRef = Type.String({ minLength: 1, maxLength: 100, description: 'Site id or code (e.g. DEMO)', examples: ['DEMO'] });
+
+/** The query of a counts route: the site, by id or code (required: counts are about one site). */
+export const CountsQuery = Type.Object({ siteId: { ...SiteRef, maxLength: 64 } }, { additionalProperties: false });
 
 /**
  * What the request examples in the OpenAPI document refer to: the demo warehouse `npm start` seeds (src/seed/demo.ts)
