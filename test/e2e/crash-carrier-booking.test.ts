@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeCarrier } from '../support/fake-carrier.ts';
-import { createOrder, orderStatus, planAndRelease, receiveStock, setupWarehouse, until, workTasks, type Call } from '../support/flow-driver.ts';
+import { createOrder, orderStatus, planAndRelease, receiveStock, setupWarehouse, until, untilPooled, workTasks, type Call } from '../support/flow-driver.ts';
 import { cleanEnv, crashAndRestart, freePort, startPakLog, type Restartable } from '../support/paklog-process.ts';
 import { httpClient } from '../support/split-cluster.ts';
 import { createTestDatabase } from '../support/test-database.ts';
@@ -60,6 +60,7 @@ describe('paklog start killed after the carrier booked a label and before PakLog
       await receiveStock(call, w, 5, 1);
       const order = await createOrder(call, w.siteId, { externalId: 'crash-carrier-1', lines: [{ sku: w.products[0]!.sku, quantity: 1 }] });
       await until('allocated', () => orderStatus(call, order.id), (s) => s === 'ALLOCATED');
+      await untilPooled(call, w.siteId, [order.id]);
       await planAndRelease(call, w.siteId, 10);
       await workTasks(call, w.siteId, ['worker-1'], { expectedTasks: 1 });
       await until('picked', () => orderStatus(call, order.id), (s) => s === 'PICKED');

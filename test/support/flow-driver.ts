@@ -108,6 +108,15 @@ export async function orderStatus(call: Call, id: string): Promise<string> {
   return (await ok<{ status: string }>(call, 'get order', 'GET', `/api/v1/orders/${id}`)).status;
 }
 
+/**
+ * Polls until the wave pool holds every one of `orderIds`: an order is ALLOCATED in orders before waves has heard it
+ * (each context consumes the event on its own), so a wave planned at once may find nothing to plan.
+ */
+export async function untilPooled(call: Call, siteId: string, orderIds: readonly string[]): Promise<void> {
+  await until('the wave pool holds the orders', async () => (await ok<{ items: { orderId: string }[] }>(call, 'wave pool', 'GET',
+    `/api/v1/waves/pool?siteId=${siteId}&limit=1000`)).items.map((i) => i.orderId), (ids) => orderIds.every((id) => ids.includes(id)));
+}
+
 export async function planAndRelease(call: Call, siteId: string, maxOrders: number): Promise<{ waveId: string; orderIds: string[] }> {
   const wave = await ok<{ id: string; orderIds: string[] }>(call, 'plan wave', 'POST', '/api/v1/waves', { siteId, maxOrders });
   await ok(call, 'release wave', 'POST', `/api/v1/waves/${wave.id}/release`);
