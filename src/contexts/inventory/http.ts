@@ -139,7 +139,8 @@ export async function inventoryRoutes(
         + 'moving it there makes it allocatable and retries backordered lines. Only unreserved units move, and AVAILABLE units leave '
         + 'the pickable locations for one nobody picks from only while the pickable units left still cover what is allocated (409 INSUFFICIENT_STOCK); '
         + 'the target must be ACTIVE (409 LOCATION_NOT_ACTIVE); nothing moves from or to a location under count (409 LOCATION_UNDER_COUNT); QUARANTINE units an RMA received at the source '
-        + 'and still awaits inspection for stay there for it (409 HELD_BY_INSPECTION naming the RMA); lot, status, expiry and first-receipt date are kept. The example moves '
+        + 'and still awaits inspection for stay there for it (409 HELD_BY_INSPECTION naming the RMA); the HOLD units of an LPN reported lost at the source are '
+        + 'not on the shelf and stay there for its find (a move reaching into them is 409 INSUFFICIENT_STOCK naming the LPN); lot, status, expiry and first-receipt date are kept. The example moves '
         + 'the units the POST /inventory/receipts example received to a pick face.',
       body: Type.Object({
         siteId: SiteRef, ownerId: OwnerRef, sku: Sku, lot: Type.Optional(Lot),

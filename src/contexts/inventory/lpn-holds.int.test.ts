@@ -131,3 +131,43 @@ describe('a lost LPN whose units are not all there', () => {
     expect([ack.status, ack.body.status]).toEqual([200, 'RESOLVED']);
   });
 });
+
+describe('a hand move of HOLD units where an LPN was lost', () => {
+  it('keeps back the lost LPN\'s HOLD units (not on the shelf): 409 INSUFFICIENT_STOCK naming it, nothing changed; its find then releases all of them (found by the stock hunt)', async () => {
+    const sku = await newProduct(t);
+    const bin = await newLocation(t, site);
+    const away = await newLocation(t, site);
+    const found = await newLocation(t, site);
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: site.id, sku, locationId: bin.id, quantity: 10 })).status).toBe(201);
+    const lpnId = unique('lpn_');
+    const lost: LpnLost = {
+      lpnId, siteId: site.id, code: lpnId, at: new Date().toISOString(), reason: 'gone', locationId: bin.id,
+      lpns: [{ lpnId, code: lpnId, previousStatus: 'CLOSED' }], lines: [{ lpnId, sku, lot: null, owner: null, orderId: null, quantity: 4 }],
+    };
+    expect(await t.app.bus.deliver('inventory', envelope(PhysicalTrackingEvents.lpnLost, 'physical-tracking', lpnId, lost))).toBe('handled');
+    expect((await t.post('/api/v1/inventory/holds', { siteId: site.id, sku, locationId: bin.id, quantity: 2, status: 'HOLD', reason: 'dented' }, 'manager')).status).toBe(201);
+    await t.settle();
+    const move = (quantity: number) => t.post('/api/v1/inventory/moves', { siteId: site.id, sku, status: 'HOLD', quantity, fromLocationId: bin.id, toLocationId: away.id });
+    const refused = await move(3);
+    expect([refused.status, refused.body.code]).toEqual([409, 'INSUFFICIENT_STOCK']);
+    expect(refused.body.detail).toContain(`lost LPN ${lpnId}`);
+    const onHand = async (locationId: string, status: string): Promise<number> => {
+      const rows = (await t.get(`/api/v1/inventory/balances?siteId=${site.id}&sku=${sku}&locationId=${locationId}&limit=100`)).body.items as { status: string; onHand: number }[];
+      return rows.filter((r) => r.status === status).reduce((n, r) => n + r.onHand, 0);
+    };
+    expect(await onHand(bin.id, 'HOLD')).toBe(6);
+    // The two held by hand are on the shelf: they move.
+    expect((await move(2)).status).toBe(201);
+    expect([await onHand(bin.id, 'HOLD'), await onHand(away.id, 'HOLD')]).toEqual([4, 2]);
+    // Found elsewhere: all four of its units follow it there and are released.
+    const foundEvent: LpnFound = {
+      lpnId, siteId: site.id, code: lpnId, at: new Date().toISOString(), locationId: found.id, lostAtLocationId: bin.id,
+      lpns: [{ lpnId, code: lpnId, status: 'CLOSED' }],
+    };
+    expect(await t.app.bus.deliver('inventory', envelope(PhysicalTrackingEvents.lpnFound, 'physical-tracking', lpnId, foundEvent))).toBe('handled');
+    await t.settle();
+    expect([await onHand(bin.id, 'HOLD'), await onHand(found.id, 'AVAILABLE'), await onHand(away.id, 'HOLD')]).toEqual([0, 4, 2]);
+    const s = await summaryOf(t, site.id, sku);
+    expect([s.onHand, s.ledgerOnHand]).toEqual([10, 10]);
+  });
+});

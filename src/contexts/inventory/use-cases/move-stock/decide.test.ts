@@ -40,6 +40,16 @@ describe('move stock', () => {
       .when(move({ fromLocationId: 'loc_shelf', toLocationId: 'loc_b', quantity: 4 })).then((d) => expect(d.unpickable).toBe(0));
   });
 
+  it('keeps back the HOLD units of an LPN lost at the source: not on the shelf, its find moves them (found by the stock hunt)', () => {
+    // 6 HOLD on the books at the shelf, 4 of them a lost LPN's: 2 may move.
+    const held: MoveState = { ...atDock, from: shelf, to: dock, source: { ...atDock.source!, on_hand: 6, reserved: 0 },
+      lostLpnHolds: [{ lpnId: 'lpn_1', held: 4 }] };
+    const fromShelf = { fromLocationId: 'loc_shelf', toLocationId: 'loc_dock', status: 'HOLD' as const };
+    spec.given(held).when(move({ ...fromShelf, quantity: 3 }))
+      .thenRejects('INSUFFICIENT_STOCK', { fields: ['/quantity'], message: /lost LPN lpn_1's .*at most 2 may be moved/ });
+    spec.given(held).when(move({ ...fromShelf, quantity: 2 })).then((d) => expect(d.quantity).toBe(2));
+  });
+
   it('leaves unpickable alone for stock that is not AVAILABLE', () => {
     spec.given(atDock).when(move({ status: 'HOLD' })).then((d) => expect(d.unpickable).toBe(0));
   });

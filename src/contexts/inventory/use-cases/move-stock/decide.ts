@@ -46,6 +46,11 @@ export interface MoveState {
    * inspection takes them from there, so a move keeps them back (absent: none).
    */
   readonly awaitingInspection?: readonly { readonly rmaId: string; readonly units: number }[] | undefined;
+  /**
+   * HOLD units at the source that LPNs reported lost there hold (ADR 0029 addendum), per LPN: on the books there, not on
+   * the shelf (their find moves and releases them), so a move keeps them back as a release does (absent: none).
+   */
+  readonly lostLpnHolds?: readonly { readonly lpnId: string; readonly held: number }[] | undefined;
 }
 
 /** Whether a move of this status between locations of this pickability takes units out of the pickable on-hand. */
@@ -115,6 +120,14 @@ export const decideMove: Decide<MoveState, MoveCommand, MoveDecision, MoveReject
   if (source === undefined || source.on_hand - source.reserved < q) {
     const message = `Fewer than ${q} unreserved ${status} units of ${sku} at ${from.code}`;
     return reject('INSUFFICIENT_STOCK', message, [{ field: '/quantity', message: 'more than the unreserved on-hand at the source' }]);
+  }
+  const lost = state.lostLpnHolds ?? [];
+  const away = lost.reduce((n, h) => n + h.held, 0);
+  if (away > 0 && source.on_hand - source.reserved - away < q) {
+    const onShelf = Math.max(0, source.on_hand - source.reserved - away);
+    return reject('INSUFFICIENT_STOCK', `${Math.min(away, source.on_hand)} of the ${source.on_hand} ${status} units of ${sku} at ${from.code} `
+      + `are lost LPN ${lost.map((h) => h.lpnId).join(', ')}'s (not on the shelf: its find moves them): at most ${onShelf} may be moved from here`,
+    [{ field: '/quantity', message: `more than the ${status} units on the shelf there` }]);
   }
   const awaited = state.awaitingInspection ?? [];
   const kept = awaited.reduce((n, a) => n + a.units, 0);

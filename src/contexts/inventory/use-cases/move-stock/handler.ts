@@ -12,6 +12,7 @@ import * as rmas from '../../rma-store.ts';
 import * as lpnHolds from '../../lpn-hold-store.ts';
 import * as qualityHolds from '../../quality-hold-store.ts';
 import { QUALITY_HOLD_STATUS } from '../quality-hold/decide.ts';
+import { LPN_LOST_STATUS } from '../lpn-lost/decide.ts';
 import * as store from '../../store.ts';
 import { balanceView, type BalanceView } from '../../views.ts';
 import { changeBalanceOrFail, findLocation, record, type StockApis } from '../ledger-writes.ts';
@@ -97,8 +98,12 @@ export function moveStockHandler(deps: PlatformDeps, apis: StockApis) {
         ? (await rmas.awaitingInspectionOn(tx, { siteId: input.siteId, ownerId: input.ownerId, sku: input.sku, locationId: from.id, lot: toLotKey(input.lot) }))
           .map((r) => ({ rmaId: r.rma_id, units: r.awaiting }))
         : undefined;
+      // Read with the source balance locked: a loss and a find of an LPN there change its HOLD balance under the same lock.
+      const lostLpnHolds = from !== undefined && (input.status ?? 'AVAILABLE') === LPN_LOST_STATUS
+        ? await lpnHolds.lostHoldsOn(tx, { siteId: input.siteId, ownerId: input.ownerId, sku: input.sku, locationId: from.id, lot: toLotKey(input.lot) })
+        : undefined;
       const state = {
-        product, from, to, fromPickable: learned.from.pickable, toPickable: learned.to.pickable,
+        product, from, to, lostLpnHolds, fromPickable: learned.from.pickable, toPickable: learned.to.pickable,
         fromUnderCount: learned.from.underCount, toUnderCount: learned.to.underCount, source, skuStock, awaitingInspection,
       };
       const decision = decideMove(state, { ...input, movementId }, deps.clock.now());
