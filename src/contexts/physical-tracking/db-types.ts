@@ -28,6 +28,7 @@ export interface PhysicalTrackingAsnLpns {
   expected_lpn: string;
   line_no: number;
   lot: string | null;
+  owner_id: string | null;
   quantity: number;
   serials: Generated<string[]>;
   site_id: string;

@@ -1,5 +1,5 @@
 import { lotRule, type CatalogApi } from '../../contracts/catalog.ts';
-import type { InventoryApi, AsnCreated } from '../../contracts/inventory.ts';
+import { DEFAULT_OWNER_ID, type InventoryApi, type AsnCreated } from '../../contracts/inventory.ts';
 import type { ShippingStopped } from '../../contracts/pack-ship.ts';
 import type { HoldDisposed, HoldPlaced } from '../../contracts/quality.ts';
 import type { Location, LocationMasterApi } from '../../contracts/location-master.ts';
@@ -631,8 +631,8 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     if (!toReceive.ok) return toReceive;
     const lines = toReceive.value;
     const contents = addLines([], lines.flatMap((l): ContentLine[] => (l.serials.length === l.quantity
-      ? l.serials.map((serial: string) => ({ sku: l.sku, lot: l.lot, serial, owner: null, orderId: null, quantity: 1 }))
-      : [{ sku: l.sku, lot: l.lot, serial: null, owner: null, orderId: null, quantity: l.quantity }])));
+      ? l.serials.map((serial: string) => ({ sku: l.sku, lot: l.lot, serial, owner: l.owner_id, orderId: null, quantity: 1 }))
+      : [{ sku: l.sku, lot: l.lot, serial: null, owner: l.owner_id, orderId: null, quantity: l.quantity }])));
     const now = deps.clock.now();
     const row = await store.insertLpn(tx, {
       id: deps.ids.next('lpn'), siteId: cmd.siteId, code: label.value.code, codeKind: label.value.kind, type: cmd.type ?? 'PALLET', status: 'OPEN',
@@ -774,6 +774,8 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
       return {
         asn_id: d.asnId, line_no: l.lineNo, site_id: d.siteId, expected_lpn: sscc !== undefined && isValidSscc(sscc) ? sscc : raw,
         sku: l.sku, lot: l.lot, quantity: l.quantity, serials: [...l.serials],
+        // The ASN's owner's units (ADR 0028); the default owner's are named by no owner, as an LPN built without one.
+        owner_id: d.ownerId === undefined || d.ownerId === DEFAULT_OWNER_ID ? null : d.ownerId,
       };
     }));
   }

@@ -226,9 +226,9 @@ export async function lpns(
 export async function insertAsnLpnLines(db: Executor, rows: readonly Omit<AsnLpnRow, never>[]): Promise<void> {
   if (rows.length === 0) return;
   await db.query(
-    `INSERT INTO physical_tracking.asn_lpns (asn_id, line_no, site_id, expected_lpn, sku, lot, quantity, serials)
-     SELECT r.asn_id, r.line_no, r.site_id, r.expected_lpn, r.sku, r.lot, r.quantity, ARRAY(SELECT jsonb_array_elements_text(r.serials))
-     FROM jsonb_to_recordset($1::jsonb) AS r(asn_id text, line_no int, site_id text, expected_lpn text, sku text, lot text, quantity int, serials jsonb)
+    `INSERT INTO physical_tracking.asn_lpns (asn_id, line_no, site_id, expected_lpn, sku, lot, quantity, serials, owner_id)
+     SELECT r.asn_id, r.line_no, r.site_id, r.expected_lpn, r.sku, r.lot, r.quantity, ARRAY(SELECT jsonb_array_elements_text(r.serials)), r.owner_id
+     FROM jsonb_to_recordset($1::jsonb) AS r(asn_id text, line_no int, site_id text, expected_lpn text, sku text, lot text, quantity int, serials jsonb, owner_id text)
      ON CONFLICT DO NOTHING`,
     [JSON.stringify(rows)],
   );
@@ -236,7 +236,7 @@ export async function insertAsnLpnLines(db: Executor, rows: readonly Omit<AsnLpn
 
 export async function asnLpnLines(db: Executor, siteId: string, codes: readonly string[]): Promise<AsnLpnRow[]> {
   return db.query<AsnLpnRow>(
-    `SELECT asn_id, line_no, site_id, expected_lpn, sku, lot, quantity, serials FROM physical_tracking.asn_lpns
+    `SELECT asn_id, line_no, site_id, expected_lpn, sku, lot, quantity, serials, owner_id FROM physical_tracking.asn_lpns
      WHERE site_id = $1 AND expected_lpn = ANY($2::text[]) ORDER BY asn_id, line_no`,
     [siteId, [...codes]],
   );

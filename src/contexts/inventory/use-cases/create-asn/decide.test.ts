@@ -22,6 +22,10 @@ describe('creating an ASN', () => {
     });
   });
 
+  it("names the ASN's owner in its event: physical tracking's pallet received by the label holds that owner's units (found by the stock hunt)", () => {
+    spec.given(known).when(asn({ ownerId: 'own_client' })).then((d) => expect(d.events[0]!.data).toMatchObject({ ownerId: 'own_client' }));
+  });
+
   it('refuses an ASN without lines, a blank supplier, bad quantities and dates, naming the fields', () => {
     spec.given(known).when(asn({ lines: [], supplier: ' ', expectedOn: '2026-13-45' })).thenRejects('VALIDATION_FAILED', { fields: ['/supplier', '/expectedOn', '/lines'] });
     spec.given(known).when(asn({ lines: [{ sku: 'SKU-A', quantity: 0, expiresOn: 'soon' }] })).thenRejects('VALIDATION_FAILED', { fields: ['/lines/0/quantity', '/lines/0/expiresOn'] });

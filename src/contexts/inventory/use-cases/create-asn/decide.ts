@@ -95,7 +95,7 @@ export const decideCreateAsn: Decide<CreateAsnState, CreateAsnCommand, CreateAsn
     id: input.asnId, siteId: input.siteId, ownerId: input.ownerId, supplier: input.supplier.trim(), reference: input.reference ?? null, expectedOn: input.expectedOn ?? null, lines,
   };
   const data: AsnCreated = {
-    asnId: asn.id, siteId: asn.siteId, supplier: asn.supplier, reference: asn.reference, expectedOn: asn.expectedOn,
+    asnId: asn.id, siteId: asn.siteId, ownerId: asn.ownerId, supplier: asn.supplier, reference: asn.reference, expectedOn: asn.expectedOn,
     lines: lines.map((l) => ({ ...l, lot: fromLotKey(l.lot) })),
   };
   return ok({ asn, events: [{ type: InventoryEvents.asnCreated, subject: asn.id, siteId: asn.siteId, data }] });

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertStockConserved } from '../support/conservation.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { injectClient, setupWarehouse, type Warehouse } from '../support/flow-driver.ts';
+
+/**
+ * A 3PL site's LPNs (ADR 0028, ADR 0029 addendum): the pallet an owner's ASN announces is that owner's, received by its
+ * label at the dock; reported lost, the units held are that owner's (never the default owner's units standing beside
+ * them), and found, that owner's units follow it and are released. Over the REST API only.
+ */
+let t: TestApp;
+let w: Warehouse;
+let dock: { id: string; code: string };
+let client: string;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  w = await setupWarehouse(injectClient(t.app, t.keys.admin), { siteCode: 'TPLLPN', aisles: 1, bays: 3, levels: 1, skus: 1 });
+  dock = (await t.get(`/api/v1/sites/${w.siteId}/locations?type=RECEIVING`)).body.items[0];
+  const owner = await t.post('/api/v1/owners', { code: 'PALCO', name: 'Pallet Co' });
+  expect(owner.status, JSON.stringify(owner.body)).toBe(201);
+  client = owner.body.id as string;
+});
+afterAll(async () => {
+  await t.close();
+});
+
+/** Units of the SKU per owner, location and status (non-zero balances only). */
+async function balances(sku: string): Promise<Record<string, number>> {
+  await t.settle();
+  const rows = await t.getAll<{ ownerId: string; locationId: string; status: string; onHand: number }>(`/api/v1/inventory/balances?siteId=${w.siteId}&sku=${sku}`);
+  const name = (id: string) => (id === dock.id ? 'dock' : id === w.storage[0]!.id ? 'shelf' : id);
+  return Object.fromEntries(rows.filter((r) => r.onHand !== 0)
+    .map((r) => [`${r.ownerId === client ? 'client' : 'default'} ${name(r.locationId)} ${r.status}`, r.onHand]));
+}
+
+describe("an owner's ASN pallet", () => {
+  it("is that owner's: received by its label, lost and found, it holds and releases the owner's units, never the default owner's beside them", async () => {
+    const sku = w.products[0]!.sku;
+    const asn = await t.post('/api/v1/inventory/asns', { siteId: w.siteId, ownerId: client, supplier: 'Pallet Co', lines: [{ sku, quantity: 5, expectedLpn: 'PALCO-PAL-1' }] });
+    expect(asn.status, JSON.stringify(asn.body)).toBe(201);
+    expect((await t.post(`/api/v1/inventory/asns/${asn.body.id}/receipts`, { sku, quantity: 5, locationId: dock.id })).status).toBe(201);
+    // The default owner's units of the same SKU at the same dock.
+    expect((await t.post('/api/v1/inventory/inbound-receipts', { siteId: w.siteId, sku, quantity: 5, locationId: dock.id })).status).toBe(201);
+    await t.settle();
+    const scan = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: 'PALCO-PAL-1', meaning: 'RECEIVE_LPN', locationId: dock.id }, 'operator');
+    expect(scan.status, JSON.stringify(scan.body)).toBe(201);
+    const lpnId = scan.body.lpn.id as string;
+    expect(scan.body.lpn.contents).toEqual([expect.objectContaining({ sku, owner: client, quantity: 5 })]);
+    expect(await balances(sku)).toEqual({ 'client dock AVAILABLE': 5, 'default dock AVAILABLE': 5 });
+
+    expect((await t.post(`/api/v1/lpns/${lpnId}/lost`, { reason: 'not on the dock' }, 'manager')).status).toBe(200);
+    expect(await balances(sku)).toEqual({ 'client dock HOLD': 5, 'default dock AVAILABLE': 5 });
+
+    expect((await t.post(`/api/v1/lpns/${lpnId}/found`, { location: w.storage[0]!.code }, 'operator')).status).toBe(200);
+    expect(await balances(sku)).toEqual({ 'client shelf AVAILABLE': 5, 'default dock AVAILABLE': 5 });
+    await assertStockConserved(t.databaseUrl, { siteId: w.siteId });
+  });
+});
