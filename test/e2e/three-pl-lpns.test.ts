@@ -56,4 +56,24 @@ describe("an owner's ASN pallet", () => {
     expect(await balances(sku)).toEqual({ 'client shelf AVAILABLE': 5, 'default dock AVAILABLE': 5 });
     await assertStockConserved(t.databaseUrl, { siteId: w.siteId });
   });
+
+  it("stays where it is when another owner's units of the same SKU and quantity move away from beside it: lost, it holds its own owner's units there", async () => {
+    const sku = w.products[0]!.sku;
+    const [shelf, other] = [w.storage[1]!, w.storage[2]!];
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: w.siteId, ownerId: client, sku, locationId: shelf.id, quantity: 4 })).status).toBe(201);
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: w.siteId, sku, locationId: shelf.id, quantity: 4 })).status).toBe(201);
+    const built = await t.post('/api/v1/lpns', { siteId: w.siteId, type: 'PALLET', locationId: shelf.id, contents: [{ sku, quantity: 4, owner: client }] }, 'operator');
+    expect(built.status, JSON.stringify(built.body)).toBe(201);
+    // The default owner's four units move to another shelf: the client's pallet is not what moved.
+    expect((await t.post('/api/v1/inventory/moves', { siteId: w.siteId, sku, quantity: 4, fromLocationId: shelf.id, toLocationId: other.id })).status).toBe(201);
+    await t.settle();
+    expect((await t.get(`/api/v1/lpns/${built.body.id}`)).body.locationId).toBe(shelf.id);
+    expect((await t.post(`/api/v1/lpns/${built.body.id}/lost`, { reason: 'not on the shelf' }, 'manager')).status).toBe(200);
+    await t.settle();
+    const at = await t.getAll<{ ownerId: string; locationId: string; status: string; onHand: number }>(`/api/v1/inventory/balances?siteId=${w.siteId}&sku=${sku}`);
+    const units = (owner: string, locationId: string, status: string) => at.filter((b) => b.ownerId === owner && b.locationId === locationId && b.status === status)
+      .reduce((n, b) => n + b.onHand, 0);
+    expect({ clientHeld: units(client, shelf.id, 'HOLD'), clientFree: units(client, shelf.id, 'AVAILABLE') }).toEqual({ clientHeld: 4, clientFree: 0 });
+    await assertStockConserved(t.databaseUrl, { siteId: w.siteId });
+  });
 });

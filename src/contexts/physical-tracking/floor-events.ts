@@ -7,7 +7,7 @@ import { causedBy, type EventMeta } from '../../platform/bus/envelope.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { assertNever } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
-import { addLines, takeUnits, unitCount, type ContentLine } from './domain/contents.ts';
+import { addLines, ownerOfLine, takeUnits, unitCount, type ContentLine } from './domain/contents.ts';
 import { LIVE_STATUSES, lpnLifecycle, shipPath } from './domain/lpn-lifecycle.ts';
 import { classifyLpnBarcode } from './domain/sscc.ts';
 import * as store from './store.ts';
@@ -227,12 +227,12 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
   const at = new Date(e.time);
   const meta = causedBy(e);
   switch (e.type) {
-    // A putaway moves the LPN at the receiving location holding the units, whole, to the location scanned.
+    // A putaway moves the LPN at the receiving location holding the units (its owner's), whole, to the location scanned.
     case InventoryEvents.putawayConfirmed: {
       const d = e.data;
       const from = d.fromLocationId ?? null;
       const holder = from === null ? undefined : floor.liveAt(d.siteId, from).find((l) =>
-        l.parent_id === null && takeUnits(l.contents, { sku: d.sku, lot: d.lot, quantity: d.quantity }).ok);
+        l.parent_id === null && takeUnits(l.contents, { sku: d.sku, lot: d.lot, owner: d.ownerId ?? null, quantity: d.quantity }).ok);
       if (holder !== undefined) moveTree(floor, holder, d.locationId, at);
       floor.record({
         siteId: d.siteId, at, workerId: d.workerId, deviceId: null, locationId: d.locationId, fromLocationId: from, lpnId: holder?.id ?? null,
@@ -242,12 +242,14 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
     }
     // A move of inventory (a putaway is recorded from its own event; a found LPN's units followed an LPN that moved
     // already, recorded as its FOUND scan): an LPN at the source holding exactly the units moved moved with them;
-    // otherwise loose units moved, recorded without an LPN.
+    // otherwise loose units moved, recorded without an LPN. Only the units' owner's LPN: another owner's LPN of the same
+    // SKU and quantity beside them stays (ADR 0028).
     case InventoryEvents.moved: {
       const d = e.data;
       if (d.purpose === 'PUTAWAY' || d.purpose === 'LPN_FOUND') return;
       const whole = floor.liveAt(d.siteId, d.fromLocationId).find((l) => l.parent_id === null
-        && l.contents.every((c) => c.sku === d.sku && c.lot === d.lot) && unitCount(l.contents) === d.quantity);
+        && l.contents.every((c) => c.sku === d.sku && c.lot === d.lot && ownerOfLine(c.owner) === ownerOfLine(d.ownerId))
+        && unitCount(l.contents) === d.quantity);
       if (whole !== undefined && floor.childIds(whole.id).length === 0) moveTree(floor, whole, d.toLocationId, at);
       floor.record({
         siteId: d.siteId, at, workerId: null, deviceId: null, locationId: d.toLocationId, fromLocationId: d.fromLocationId, lpnId: whole?.id ?? null,

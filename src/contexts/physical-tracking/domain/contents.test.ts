@@ -19,6 +19,13 @@ describe('LPN contents', () => {
     expect(out.ok && out.value.remaining).toEqual([line('A', 2, { orderId: 'o1' })]);
   });
 
+  it('takes only the owner asked for: a line naming none holds the default owner\'s units (found by the stock hunt)', () => {
+    const mixed = [line('A', 2, { owner: 'own_client' }), line('A', 3)];
+    expect(takeUnits(mixed, { sku: 'A', owner: 'own_client', quantity: 3 }).ok).toBe(false);
+    expect(takeUnits(mixed, { sku: 'A', owner: 'own_default', quantity: 3 })).toEqual({ ok: true, value: { taken: [line('A', 3)], remaining: [line('A', 2, { owner: 'own_client' })] } });
+    expect(takeUnits(mixed, { sku: 'A', owner: null, quantity: 1 }).ok && takeUnits(mixed, { sku: 'A', owner: null, quantity: 1 })).toMatchObject({ value: { taken: [line('A', 1)] } });
+  });
+
   it('refuses to take more than the LPN holds', () => {
     expect(takeUnits([line('A', 2)], { sku: 'A', quantity: 3 })).toMatchObject({ ok: false, code: 'INSUFFICIENT_CONTENTS' });
     expect(takeUnits([line('A', 2, { lot: 'L1' })], { sku: 'A', lot: 'L2', quantity: 1 })).toMatchObject({ ok: false, code: 'INSUFFICIENT_CONTENTS' });

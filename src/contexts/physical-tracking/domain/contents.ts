@@ -1,3 +1,4 @@
+import { DEFAULT_OWNER_ID } from '../../../contracts/inventory.ts';
 import { ok, reject, type Outcome } from '../../../platform/errors.ts';
 
 /** A line of what an LPN holds. `orderId` marks units picked for an order (in process: inventory holds them at `IN_PROCESS:<orderId>`). */
@@ -10,10 +11,12 @@ export interface ContentLine {
   readonly quantity: number;
 }
 
-/** Which units to take out of an LPN: a SKU, optionally of one lot, order or serial; undefined means any. */
+/** Which units to take out of an LPN: a SKU, optionally of one lot, owner, order or serial; undefined means any. */
 export interface Want {
   readonly sku: string;
   readonly lot?: string | null | undefined;
+  /** Whose units (ADR 0028): an owner id, the default owner's named either way (its id, or null as in a line naming none). */
+  readonly owner?: string | null | undefined;
   readonly orderId?: string | null | undefined;
   readonly serial?: string | null | undefined;
   readonly quantity: number;
@@ -22,8 +25,12 @@ export interface Want {
 const sameKey = (a: ContentLine, b: ContentLine): boolean =>
   a.sku === b.sku && a.lot === b.lot && a.serial === b.serial && a.owner === b.owner && a.orderId === b.orderId;
 
+/** A line's owner, or a wanted one, as one id: a line naming no owner holds the default owner's units. */
+export const ownerOfLine = (owner: string | null | undefined): string => owner ?? DEFAULT_OWNER_ID;
+
 const matches = (line: ContentLine, want: Want): boolean =>
   line.sku === want.sku && (want.lot === undefined || line.lot === want.lot)
+  && (want.owner === undefined || ownerOfLine(line.owner) === ownerOfLine(want.owner))
   && (want.orderId === undefined || line.orderId === want.orderId) && (want.serial === undefined || line.serial === want.serial);
 
 /** Adds lines to contents, merging lines of the same SKU, lot, serial, owner and order. */
