@@ -76,4 +76,39 @@ describe("an owner's ASN pallet", () => {
     expect({ clientHeld: units(client, shelf.id, 'HOLD'), clientFree: units(client, shelf.id, 'AVAILABLE') }).toEqual({ clientHeld: 4, clientFree: 0 });
     await assertStockConserved(t.databaseUrl, { siteId: w.siteId });
   });
+
+  it('lost pallets of two owners raced by hand holds, releases and moves of HOLD units and their finds: each find releases every unit its loss held (rounds)', async () => {
+    const sku = w.products[0]!.sku;
+    const problems: string[] = [];
+    for (let round = 0; round < 6; round++) {
+      const shelf = w.storage[round % 2]!;
+      const [elsewhere, foundAt] = [w.storage[(round + 1) % 3]!, w.storage[2]!];
+      const owners = [client, 'own_default'];
+      const lpns: { id: string; owner: string }[] = [];
+      for (const owner of owners) {
+        expect((await t.post('/api/v1/inventory/receipts', { siteId: w.siteId, ownerId: owner, sku, locationId: shelf.id, quantity: 6 })).status).toBe(201);
+        const built = await t.post('/api/v1/lpns', { siteId: w.siteId, type: 'PALLET', locationId: shelf.id, contents: [{ sku, quantity: 3, owner }] }, 'operator');
+        expect(built.status, JSON.stringify(built.body)).toBe(201);
+        expect((await t.post(`/api/v1/lpns/${built.body.id}/lost`, { reason: 'race' }, 'manager')).status).toBe(200);
+        lpns.push({ id: built.body.id as string, owner });
+      }
+      await t.settle();
+      const answers = await Promise.all(owners.flatMap((owner, i) => [
+        t.post('/api/v1/inventory/holds', { siteId: w.siteId, ownerId: owner, sku, locationId: shelf.id, quantity: 2, status: 'HOLD', reason: 'race' }, 'manager'),
+        t.post('/api/v1/inventory/moves', { siteId: w.siteId, ownerId: owner, sku, status: 'HOLD', quantity: 2, fromLocationId: shelf.id, toLocationId: elsewhere.id }),
+        t.post('/api/v1/inventory/moves', { siteId: w.siteId, ownerId: owner, sku, status: 'HOLD', quantity: 4, fromLocationId: shelf.id, toLocationId: elsewhere.id }),
+        t.post('/api/v1/inventory/hold-releases', { siteId: w.siteId, ownerId: owner, sku, locationId: shelf.id, quantity: 1, fromStatus: 'HOLD', reason: 'race' }, 'manager'),
+        t.post(`/api/v1/lpns/${lpns[i]!.id}/found`, { location: foundAt.code }, 'operator'),
+      ]));
+      problems.push(...answers.filter((a) => a.status >= 500 || (a.status >= 400 && typeof a.body?.code !== 'string')).map((a) => `${a.status} ${JSON.stringify(a.body)}`));
+      await t.settle();
+      for (const l of lpns) {
+        const rows = await t.app.db.query<{ held: number; released: number | null; status: string }>(
+          'SELECT held, released, status FROM inventory.lpn_holds WHERE lpn_id = $1', [l.id]);
+        for (const r of rows) if (r.status !== 'RELEASED' || r.released !== r.held) problems.push(`round ${round} ${l.owner}: ${JSON.stringify(r)}`);
+      }
+      await assertStockConserved(t.databaseUrl, { siteId: w.siteId, when: `after round ${round}` });
+    }
+    expect(problems).toEqual([]);
+  });
 });
