@@ -56,6 +56,12 @@ const PROCESSES = [
   // `paklog start` SIGKILLed five times during an ASN receipt, a putaway confirm, a count submission and an RMA restock,
   // each retried with its Idempotency-Key: outcomes and the ledger checked, no timing.
   'test/e2e/crash-inbound-control.test.ts',
+  // `paklog start` SIGKILLed eleven times during an LPN receipt scan, putaway scans retried by scanId, a count, quality
+  // dispositions and a two-parcel shipment's packs, booking and dispatch, each retried: outcomes and the ledger checked.
+  'test/e2e/crash-floor-scans.test.ts',
+  // Events published again after their consumers handled them (a relay killed before it deleted its outbox rows), on
+  // the inline bus, NATS and Kafka: the inboxes drop every copy, nothing changes.
+  'test/e2e/crash-outbox-redelivery.test.ts',
   // Eleven one-shot `paklog` commands against broken setups (no server, a killed connection, an edited migration).
   'test/e2e/cli-errors.test.ts',
 ];
