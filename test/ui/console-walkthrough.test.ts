@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createOrder, injectClient, orderStatus, planAndRelease, until, workTasks } from '../support/flow-driver.ts';
@@ -116,5 +117,24 @@ describe.runIf(browserTestsRun)('the web console: a manager\'s day', () => {
     await link.click();
     await page.getByRole('heading', { name: /Order WALK-UI-3/ }).waitFor();
     expect(new URL(page.url()).hash).toBe(`#/orders/${orderId}`);
+  });
+
+  it('the Exceptions screen says in words what each action does before the manager presses it', async () => {
+    // A task's exception, straight into this test's database: only its words are under test here.
+    const db = new pg.Client({ connectionString: t.databaseUrl });
+    await db.connect();
+    try {
+      await db.query(`INSERT INTO orchestration.exceptions (id, site_id, kind, case_key, subject, reason, actions, details, status, raised_at)
+         VALUES ('exc_walk_task', $1, 'TASK_NOT_STARTED', 'walk-task', 'tsk_walk', 'seeded: nobody has taken it', '{reprioritise,acknowledge}', '{}'::jsonb, 'OPEN', now())`, [siteId]);
+    } finally {
+      await db.end();
+    }
+    await nav('Exceptions').click();
+    const row = page.locator('tbody tr', { hasText: 'tsk_walk' });
+    await row.getByRole('button', { name: 'reprioritise tsk_walk' }).waitFor();
+    expect(await row.textContent()).toContain('the task goes first in the queue');
+    expect(await row.textContent()).toContain('the exception is closed; nothing else changes');
+    await screenshot(page, 'console-exceptions-words');
+    expect(await seriousA11yViolations(page), 'axe on exceptions').toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { api, apiAll, ApiError, newKey, qs, type Page } from '../lib/api.ts';
 import { useData, useLiveVersion, usePaged, type Paged } from '../lib/hooks.ts';
 import { counted } from '../lib/words.ts';
-import { when, type Ctx } from './ctx.ts';
+import { ACTION_WORDS, when, type Ctx } from './ctx.ts';
 import { NewOrder } from './NewOrder.tsx';
 import { OrderLink } from './links.tsx';
 
@@ -318,10 +318,16 @@ export function Exceptions({ ctx }: { ctx: Ctx }) {
                   <button type="button" className="primary" disabled={busy} onClick={() => void act(x, confirming.action)}>Yes, {confirming.action} {x.subject}</button>
                   <button type="button" onClick={() => setConfirming(undefined)}>Keep</button>
                 </>
-              ) : x.actions.map((a) => (
-                <button key={a} type="button" disabled={busy} aria-label={`${a} ${x.subject}`}
-                  onClick={() => (IRREVERSIBLE[a] === undefined ? void act(x, a) : setConfirming({ id: x.id, action: a }))}>{a}{IRREVERSIBLE[a] === undefined ? '' : '…'}</button>
-              ))) : (x.resolution ?? '—')}</td>
+              ) : (
+                <>
+                  {x.actions.map((a) => (
+                    <button key={a} type="button" disabled={busy} aria-label={`${a} ${x.subject}`}
+                      onClick={() => (IRREVERSIBLE[a] === undefined ? void act(x, a) : setConfirming({ id: x.id, action: a }))}>{a}{IRREVERSIBLE[a] === undefined ? '' : '…'}</button>
+                  ))}
+                  {/* What each button does, before it is pressed (a reversible one is sent at once). */}
+                  <small className="muted">{x.actions.map((a) => ACTION_WORDS[a] ?? a).join('. ')}.</small>
+                </>
+              )) : (x.resolution ?? '—')}</td>
             </tr>
           ))}
         </tbody>
