@@ -416,7 +416,7 @@ inventory.command('reconcile')
       }
       const differences = await stockHistory({ db: app.db, clock: systemClock }).reconcile(siteId);
       if (o.json === true) console.log(JSON.stringify(differences, null, 2));
-      else if (differences.length === 0) console.log(`reconciled: the stock tables equal the ledger${siteId === null ? '' : ` at site ${siteId}`}`);
+      else if (differences.length === 0) console.log(`reconciled: the stock tables equal the ledger${siteId === null ? '' : ` at site ${o.site === siteId ? siteId : `${o.site} (${siteId})`}`}`);
       else {
         console.log(`${differences.length} difference(s) between the stock tables and the ledger:`);
         for (const d of differences) {

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { api, apiAll, ApiError, newKey, qs, type Page } from '../lib/api.ts';
 import { useData, useLiveVersion, usePaged, type Paged } from '../lib/hooks.ts';
 import { counted } from '../lib/words.ts';
-import { when, type Ctx } from './ctx.ts';
+import { ACTION_WORDS, when, type Ctx } from './ctx.ts';
 import { NewOrder } from './NewOrder.tsx';
 import { OrderLink } from './links.tsx';
 
@@ -171,6 +171,15 @@ export function Tasks({ ctx }: { ctx: Ctx }) {
   const version = useLiveVersion(ctx.live, ['tasks.']);
   const list = usePaged((cursor) => api<Page<Task>>('GET', `/tasks${qs({ siteId: ctx.siteId, status, type, limit: PAGE, cursor })}`), [ctx.siteId, status, type], [version]);
   const { error, reload } = list;
+  // The client's order ids (DEMO-1001) of the orders the tasks work on (a PACK task's reference is its order), read
+  // with the site: the link to the order's screen is named by the id a manager knows, as on the other screens.
+  const orderIds = [...new Set((list.items ?? []).map((x) => x.reference).filter((r) => r.startsWith('ord_')))];
+  const orderIdsKey = orderIds.join(',');
+  const refs = useData(async () => {
+    const batches = Array.from({ length: Math.ceil(orderIds.length / 100) }, (_, i) => orderIds.slice(i * 100, (i + 1) * 100));
+    const pages = await Promise.all(batches.map((ids) => api<Page<{ id: string; externalId: string }>>('GET', `/orders${qs({ siteId: ctx.siteId, ids: ids.join(','), limit: 100 })}`)));
+    return new Map(pages.flatMap((p) => p.items.map((o) => [o.id, o.externalId] as const)));
+  }, [ctx.siteId, orderIdsKey]);
   /**
    * The way out of a task its worker left (went home, handheld died; TASK_NOT_FINISHED only acknowledges): a supervisor
    * reports it failed, which puts it back in the queue below the failure limit; a FAILED one is requeued.
@@ -213,7 +222,8 @@ export function Tasks({ ctx }: { ctx: Ctx }) {
         <thead><tr><th scope="col">Task</th><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Priority</th><th scope="col">Worker</th><th scope="col">Works on</th><th scope="col">Due</th><th scope="col">Actions</th></tr></thead>
         <tbody>
           {(list.items ?? []).map((t) => (
-            <tr key={t.id}><td className="mono">{t.id}</td><td>{t.type}</td><td><Status value={t.status} /></td><td>{t.priority}</td><td>{t.workerId ?? '—'}</td><td className="mono">{t.reference}</td><td>{when(t.dueAt)}</td><td>{action(t)}</td></tr>
+            <tr key={t.id}><td className="mono">{t.id}</td><td>{t.type}</td><td><Status value={t.status} /></td><td>{t.priority}</td><td>{t.workerId ?? '—'}</td>
+              <td>{t.reference.startsWith('ord_') ? <OrderLink id={t.reference} reference={refs.data?.get(t.reference)} /> : <span className="mono">{t.reference}</span>}</td><td>{when(t.dueAt)}</td><td>{action(t)}</td></tr>
           ))}
         </tbody>
       </table>
@@ -308,10 +318,16 @@ export function Exceptions({ ctx }: { ctx: Ctx }) {
                   <button type="button" className="primary" disabled={busy} onClick={() => void act(x, confirming.action)}>Yes, {confirming.action} {x.subject}</button>
                   <button type="button" onClick={() => setConfirming(undefined)}>Keep</button>
                 </>
-              ) : x.actions.map((a) => (
-                <button key={a} type="button" disabled={busy} aria-label={`${a} ${x.subject}`}
-                  onClick={() => (IRREVERSIBLE[a] === undefined ? void act(x, a) : setConfirming({ id: x.id, action: a }))}>{a}{IRREVERSIBLE[a] === undefined ? '' : '…'}</button>
-              ))) : (x.resolution ?? '—')}</td>
+              ) : (
+                <>
+                  {x.actions.map((a) => (
+                    <button key={a} type="button" disabled={busy} aria-label={`${a} ${x.subject}`}
+                      onClick={() => (IRREVERSIBLE[a] === undefined ? void act(x, a) : setConfirming({ id: x.id, action: a }))}>{a}{IRREVERSIBLE[a] === undefined ? '' : '…'}</button>
+                  ))}
+                  {/* What each button does, before it is pressed (a reversible one is sent at once). */}
+                  <small className="muted">{x.actions.map((a) => ACTION_WORDS[a] ?? a).join('. ')}.</small>
+                </>
+              )) : (x.resolution ?? '—')}</td>
             </tr>
           ))}
         </tbody>

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, apiAll, ApiError, newKey, qs } from '../lib/api.ts';
 import { useData, useLiveVersion } from '../lib/hooks.ts';
-import { when, type Ctx } from './ctx.ts';
+import { ACTION_WORDS, when, type Ctx } from './ctx.ts';
 import { Status } from './Lists.tsx';
 
 /** Where an order can be put on hold: before a wave takes it (ADR 0052). */
@@ -31,16 +31,6 @@ type Command = { kind: 'hold' } | { kind: 'cancel' } | { kind: 'release' } | { k
 
 /** The priorities an order may be given: 1 is the most urgent, 9 the least. */
 const PRIORITIES = [1, 2, 3, 4, 5, 6, 7, 8, 9];
-
-/** An exception action as a manager reads it on the order's screen. */
-const ACTION_WORDS: Readonly<Record<string, string>> = {
-  retry: 'Retry: PakLog tries the stuck step again (allocation, the fulfilment saga)',
-  cancel: 'Cancel the order: its picks are withdrawn and picked units put back. It cannot be undone',
-  expedite: 'Expedite: the order goes to the front of the pool (priority 1)',
-  acknowledge: 'Acknowledge: the exception is closed; nothing else changes',
-  reprioritise: 'Reprioritise: the task goes first in the queue',
-  requeue: 'Requeue: the failed task goes back in the queue',
-};
 
 /** The API's refusal in words: its detail first, its code after (what support asks for). */
 const refusal = (what: string, e: unknown): string =>

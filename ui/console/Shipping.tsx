@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { api, apiAll, ApiError, newKey, qs, type Page } from '../lib/api.ts';
+import { api, apiAll, ApiError, downloadFile, newKey, qs, type Page } from '../lib/api.ts';
 import { useLiveVersion, usePaged } from '../lib/hooks.ts';
 import { when, type Ctx } from './ctx.ts';
 import { LoadMore, shown, Status } from './Lists.tsx';
@@ -11,7 +11,10 @@ const SHOWN = ['PACKED', 'SHIPPED'];
 const PAGE = 200;
 
 interface Order { id: string; externalId: string; status: string; carrier: string; shipBy: string | null }
-interface Shipment { id: string; orderId: string; carrier: string; service: string; trackingNumber: string | null; status: string; labelledAt: string | null; dispatchedAt: string | null; manifestId: string | null }
+interface Shipment { id: string; orderId: string; carrier: string; service: string; trackingNumber: string | null; status: string; labelledAt: string | null; dispatchedAt: string | null; manifestId: string | null; packageIds: string[] }
+
+/** A shipment whose label exists: booked and not voided (after dispatch too, for a reprint). */
+const LABELLED = new Set(['LABELLED', 'DISPATCHED', 'IN_TRANSIT', 'DELIVERED', 'EXCEPTION']);
 
 /**
  * Shipments: the packed orders of the site, booked with their carrier ("Book shipment"), their label voided or the
@@ -46,6 +49,32 @@ export function Shipping({ ctx }: { ctx: Ctx }) {
   const book = (o: Order): void => {
     void run(`Order ${o.externalId} booked with ${o.carrier} and labelled: dispatch it when the carrier collects it`, () =>
       api('POST', '/shipments', { idempotencyKey: newKey(), body: { orderId: o.id } }));
+  };
+  /** A document of the shipment saved as a PDF download; a refusal is said on the screen. */
+  const download = async (path: string, filename: string): Promise<void> => {
+    try {
+      await downloadFile(path, filename);
+    } catch (e) {
+      setMessage({ ok: false, text: e instanceof ApiError ? `${e.code}: ${e.message}` : String(e) });
+    }
+  };
+  /**
+   * The labels (one per package) and the packing slip of a booked shipment: without them a manager who booked a
+   * shipment had no way to print what goes on the cartons but the API.
+   */
+  const documents = (o: Order, current: Shipment | undefined) => {
+    if (current === undefined || !LABELLED.has(current.status)) return null;
+    const many = current.packageIds.length > 1;
+    return (
+      <span className="actions">
+        {current.packageIds.map((id, i) => (
+          <button key={id} type="button" onClick={() => void download(`/packages/${encodeURIComponent(id)}/label?format=pdf`, `label-${id}.pdf`)}
+            aria-label={`Label${many ? ` ${i + 1}` : ''} of ${o.externalId} (PDF)`}>{many ? `Label ${i + 1} (PDF)` : 'Label (PDF)'}</button>
+        ))}
+        <button type="button" onClick={() => void download(`/shipments/${encodeURIComponent(current.id)}/packing-slip`, `packing-slip-${current.id}.pdf`)}
+          aria-label={`Packing slip of ${o.externalId} (PDF)`}>Packing slip (PDF)</button>
+      </span>
+    );
   };
   const actions = (o: Order, current: Shipment | undefined) => {
     if (!ctx.can.plan) return null;
@@ -100,7 +129,7 @@ export function Shipping({ ctx }: { ctx: Ctx }) {
               <tr key={o.id}>
                 <td>{o.externalId}</td><td><OrderLink id={o.id} /></td><td>{current === undefined ? o.carrier : `${current.carrier} ${current.service}`}</td><td>{when(o.shipBy)}</td>
                 <td>{current === undefined ? (o.status === 'PACKED' ? 'not booked' : '—') : <Status value={current.status} />}</td>
-                <td className="mono">{current?.trackingNumber ?? '—'}</td><td>{actions(o, current)}</td>
+                <td className="mono">{current?.trackingNumber ?? '—'}</td><td>{actions(o, current)}{documents(o, current)}</td>
               </tr>
             );
           })}

@@ -28,3 +28,18 @@ export function canAt(me: Me, siteId: string): Can {
 }
 
 export const when = (iso: string | null | undefined): string => (iso === null || iso === undefined ? '—' : new Date(iso).toLocaleString());
+
+/**
+ * What each exception action does, as a manager reads it: on the order's screen (asked again with these words) and on
+ * the Exceptions screen (under its buttons), so no action is a bare code pressed blind.
+ */
+export const ACTION_WORDS: Readonly<Record<string, string>> = {
+  retry: 'Retry: PakLog tries the stuck step again (allocation, the fulfilment saga)',
+  cancel: 'Cancel the order: its picks are withdrawn and picked units put back. It cannot be undone',
+  expedite: 'Expedite: the order goes to the front of the pool (priority 1)',
+  acknowledge: 'Acknowledge: the exception is closed; nothing else changes',
+  reprioritise: 'Reprioritise: the task goes first in the queue',
+  requeue: 'Requeue: the failed task goes back in the queue',
+  replay: 'Replay: the event is delivered to its consumer again',
+  discard: 'Discard: the event is dropped for good; its consumer never applies it. It cannot be undone',
+};

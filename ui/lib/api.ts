@@ -77,6 +77,33 @@ export async function api<T>(method: string, path: string, o: RequestOptions = {
   return body as T;
 }
 
+/**
+ * Saves a document the API answers (a label or packing slip PDF) as a download named `filename`: read with this tab's
+ * credential (a plain link would carry none), a refusal thrown as an {@link ApiError} with PakLog's words.
+ */
+export async function downloadFile(path: string, filename: string): Promise<void> {
+  const credential = loadCredential();
+  let res = await send('GET', `/api/v1${path}`, {}, credential);
+  if (res.status === 401 && credential?.kind === 'user') {
+    const renewed = await renewSession();
+    if (renewed !== undefined) res = await send('GET', `/api/v1${path}`, {}, renewed);
+  }
+  if (!res.ok) {
+    const p = await res.json().catch(() => ({})) as { code?: string; detail?: string; title?: string };
+    if (res.status === 401) onSignedOut?.();
+    throw new ApiError(res.status, p.code ?? `HTTP_${res.status}`, p.detail ?? p.title ?? `HTTP ${res.status}`);
+  }
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // The browser has taken the file once the click's navigation started; the URL is freed after it.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
 let onSignedOut: (() => void) | undefined;
 /** Called when the API refuses the credential (expired, revoked): the app shows its sign-in again. */
 export function whenSignedOut(fn: () => void): void {

@@ -69,6 +69,19 @@ function WaysOut({ started, busy, onReject, onPause, onCannot }: Pick<FloorProps
   );
 }
 
+/**
+ * While the task's work is read: says so, with the ways out (else a slow network shows a blank screen with only "Not
+ * me: reject task"). A read PakLog refused is said by the app's alert instead.
+ */
+function Reading(props: FloorProps & { error: string | undefined }) {
+  return (
+    <>
+      {props.error === undefined ? <p className="rf-msg" role="status">Reading task {props.task.id}…</p> : null}
+      <WaysOut {...props} />
+    </>
+  );
+}
+
 /** Reads the task's work once; a read PakLog refuses is said on the screen, with the ways out. */
 function useWork<T>(path: string, props: FloorProps): [T | undefined, (t: T) => void, string | undefined] {
   const [work, setWork] = useState<T | undefined>(undefined);
@@ -114,7 +127,7 @@ async function confirmWork<T>(props: FloorProps, call: { path: string; label: st
  * A location PakLog refuses (unknown, blocked, under count, not for these units) is said and another can be scanned.
  */
 export function PutawayFlow(props: FloorProps) {
-  const [p, setP] = useWork<Putaway>(`/inventory/putaways/${props.task.reference}`, props);
+  const [p, setP, readError] = useWork<Putaway>(`/inventory/putaways/${props.task.reference}`, props);
   const [codes, setCodes] = useState<{ from: string; suggested: string | null }>({ from: '', suggested: null });
   const [scanned, setScanned] = useState<string | undefined>(undefined);
   const [qty, setQty] = useState(0);
@@ -123,7 +136,7 @@ export function PutawayFlow(props: FloorProps) {
     setQty(p.open);
     void (async () => setCodes({ from: await codeOf(p.fromLocationId), suggested: p.suggestedLocationId === null ? null : await codeOf(p.suggestedLocationId) }))();
   }, [p?.id, p?.open]);
-  if (p === undefined) return <WaysOut {...props} />;
+  if (p === undefined) return <Reading {...props} error={readError} />;
 
   const onScan = (value: string): void => {
     if (value.trim() === '') return;
@@ -188,7 +201,7 @@ export function PutawayFlow(props: FloorProps) {
  * many were brought (fewer when fewer were found).
  */
 export function ReplenishFlow(props: FloorProps) {
-  const [r] = useWork<Replenishment>(`/replenishments/${props.task.reference}`, props);
+  const [r, , readError] = useWork<Replenishment>(`/replenishments/${props.task.reference}`, props);
   const [codes, setCodes] = useState<{ from: string; to: string } | undefined>(undefined);
   const [step, setStep] = useState<'from' | 'to' | 'quantity'>('from');
   const [scanned, setScanned] = useState('');
@@ -198,7 +211,7 @@ export function ReplenishFlow(props: FloorProps) {
     setQty(r.quantity);
     void (async () => setCodes({ from: await codeOf(r.fromLocationId), to: await codeOf(r.toLocationId) }))();
   }, [r?.id]);
-  if (r === undefined || codes === undefined) return <WaysOut {...props} />;
+  if (r === undefined || codes === undefined) return <Reading {...props} error={readError} />;
 
   const onScan = (value: string): void => {
     if (value.trim() === '') return;
@@ -262,7 +275,7 @@ export function ReplenishFlow(props: FloorProps) {
  */
 export function CountFlow(props: FloorProps) {
   const countId = props.task.reference.replace(/:recount$/, '');
-  const [c] = useWork<Count>(`/inventory/counts/${countId}`, props);
+  const [c, , readError] = useWork<Count>(`/inventory/counts/${countId}`, props);
   const [code, setCode] = useState<string | undefined>(undefined);
   /** The owner as the floor knows it (its name and code), not its id. */
   const [owner, setOwner] = useState<string | undefined>(undefined);
@@ -273,7 +286,7 @@ export function CountFlow(props: FloorProps) {
     void (async () => setCode(await codeOf(c.locationId)))();
     void (async () => setOwner(await ownerOf(c.ownerId)))();
   }, [c?.id]);
-  if (c === undefined || code === undefined) return <WaysOut {...props} />;
+  if (c === undefined || code === undefined) return <Reading {...props} error={readError} />;
 
   const onScan = (value: string): void => {
     if (value.trim() === '') return;
@@ -328,7 +341,7 @@ export function CountFlow(props: FloorProps) {
  * next item scan.
  */
 export function ReturnFlow(props: FloorProps) {
-  const [r, setR] = useWork<Return>(`/inventory/returns/${props.task.reference}`, props);
+  const [r, setR, readError] = useWork<Return>(`/inventory/returns/${props.task.reference}`, props);
   const [where, setWhere] = useState<{ suggested: string; totes: string[]; barcodes: string[] } | undefined>(undefined);
   const [step, setStep] = useState<'tote' | 'item' | 'quantity' | 'location'>('tote');
   const [qty, setQty] = useState(0);
@@ -355,7 +368,7 @@ export function ReturnFlow(props: FloorProps) {
       setWhere({ suggested: await codeOf(r.suggestedLocationId), totes, barcodes });
     })();
   }, [r?.id]);
-  if (r === undefined || where === undefined) return <WaysOut {...props} />;
+  if (r === undefined || where === undefined) return <Reading {...props} error={readError} />;
   if (r.open === 0) {
     return (
       <>

@@ -158,7 +158,8 @@ describe('reconcile', () => {
     await db.query(`UPDATE inventory.sku_stock SET allocated = allocated + 1 WHERE site_id = $1 AND sku = $2`, [site.id, skuA]);
     const clean = await runPakLog(['inventory', 'reconcile', '--site', site.code], env);
     expect(clean.code, clean.stderr + clean.stdout).toBe(0);
-    expect(clean.stdout).toContain('reconciled: the stock tables equal the ledger');
+    // Named as the operator named it (its code), its id after.
+    expect(clean.stdout).toContain(`reconciled: the stock tables equal the ledger at site ${site.code} (${site.id})`);
   }, 120_000);
 
   it('finds a snapshot that misses a movement (a transaction that outlived the snapshot lag)', async () => {
