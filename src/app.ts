@@ -105,10 +105,14 @@ export function httpHygiene(config: Config): Pick<HttpOptions, 'bodyLimitBytes' 
  * How per-site roles learn a request's site (ADR 0019): a site code through location-master (wherever it runs), a
  * resource id through the context owning its prefix, if it runs here. A lookup that fails leaves the reference as is.
  */
-export function siteLookups(modules: readonly ContextModule[], locations: () => LocationMasterApi | undefined): Required<SiteLookups> {
+export function siteLookups(
+  modules: readonly ContextModule[], locations: () => LocationMasterApi | undefined, users?: (typed: string) => Promise<string | undefined>,
+): Required<SiteLookups> {
   const byPrefix = new Map<string, (id: string) => Promise<string | undefined>>();
   for (const m of modules) for (const [prefix, find] of Object.entries(m.sitesOf ?? {})) if (find !== undefined) byPrefix.set(prefix, find);
   const holding = modules.flatMap((m) => (m.workerHolding === undefined ? [] : [m.workerHolding]));
+  // Who a typed worker id is: a user's worker id first (people), then what the contexts here know (profiles, holders).
+  const naming = [...(users === undefined ? [] : [users]), ...modules.flatMap((m) => (m.workerNamed === undefined ? [] : [m.workerNamed]))];
   return {
     resolveSite: async (ref) => {
       try {
@@ -121,6 +125,13 @@ export function siteLookups(modules: readonly ContextModule[], locations: () => 
     workerHolding: async (id) => {
       for (const find of holding) {
         const worker = await find(id);
+        if (worker !== undefined) return worker;
+      }
+      return undefined;
+    },
+    workerNamed: async (typed) => {
+      for (const find of naming) {
+        const worker = await find(typed);
         if (worker !== undefined) return worker;
       }
       return undefined;
@@ -394,7 +405,7 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
     const remote = options.remoteApis ?? peers.option.remoteApis;
     return remote?.('locations', 'location-master');
   };
-  const lookups = siteLookups(selected, locations);
+  const lookups = siteLookups(selected, locations, (typed) => identity.workerNamed(typed));
   const ownerExists = async (id: string): Promise<boolean | undefined> => {
     try {
       const here = selected.find((m) => m.name === 'inventory')?.api as InventoryApi | undefined;
