@@ -507,6 +507,8 @@ export async function actingWorkerHook(request: FastifyRequest): Promise<void> {
 export function workerCaseHook(lookups: SiteLookups) {
   return async (request: FastifyRequest): Promise<void> => {
     if (lookups.workerNamed === undefined || request.principal === undefined || request.principal.kind === 'user') return;
+    // Floor commands only (operators may send them): an admin's POST /users names a new worker id, not a known one.
+    if (!(request.routeOptions.config.roles ?? []).includes('operator')) return;
     if (request.method === 'GET' || typeof request.body !== 'object' || request.body === null || Array.isArray(request.body)) return;
     const properties = fieldsOf(fieldsOf(request.routeOptions.schema?.body).properties);
     const body = fieldsOf(request.body);
