@@ -101,14 +101,22 @@ export function httpHygiene(config: Config): Pick<HttpOptions, 'bodyLimitBytes' 
   return { bodyLimitBytes: config.bodyLimitBytes, corsOrigins: config.corsOrigins, hstsMaxAgeS: config.hstsMaxAgeS, metricsEndpoint: config.metricsEndpoint };
 }
 
+/** How long a worker id's case-folded look-up is kept (siteLookups' workerNamed). */
+const WORKER_NAME_TTL_MS = 60_000;
+
 /**
  * How per-site roles learn a request's site (ADR 0019): a site code through location-master (wherever it runs), a
  * resource id through the context owning its prefix, if it runs here. A lookup that fails leaves the reference as is.
  */
-export function siteLookups(modules: readonly ContextModule[], locations: () => LocationMasterApi | undefined): Required<SiteLookups> {
+export function siteLookups(
+  modules: readonly ContextModule[], locations: () => LocationMasterApi | undefined, users?: (typed: string) => Promise<string | undefined>,
+): Required<SiteLookups> {
   const byPrefix = new Map<string, (id: string) => Promise<string | undefined>>();
   for (const m of modules) for (const [prefix, find] of Object.entries(m.sitesOf ?? {})) if (find !== undefined) byPrefix.set(prefix, find);
   const holding = modules.flatMap((m) => (m.workerHolding === undefined ? [] : [m.workerHolding]));
+  const named = new Map<string, { id: string; at: number }>();
+  // Who a typed worker id is: a user's worker id first (people), then what the contexts here know (profiles, holders).
+  const naming = [...(users === undefined ? [] : [users]), ...modules.flatMap((m) => (m.workerNamed === undefined ? [] : [m.workerNamed]))];
   return {
     resolveSite: async (ref) => {
       try {
@@ -124,6 +132,23 @@ export function siteLookups(modules: readonly ContextModule[], locations: () => 
         if (worker !== undefined) return worker;
       }
       return undefined;
+    },
+    workerNamed: async (typed) => {
+      // Floor commands of one worker come in a row (claim, start, confirm, complete): the id a case-folded worker id
+      // was found to be (or, when none was known, the first one typed) is kept for a minute, so a command costs no
+      // look-up after the first (a task's start and completion stay one statement each).
+      const folded = typed.toLowerCase();
+      const now = Date.now();
+      const cached = named.get(folded);
+      if (cached !== undefined && now - cached.at < WORKER_NAME_TTL_MS) return cached.id;
+      let found: string | undefined;
+      for (const find of naming) {
+        found = await find(typed);
+        if (found !== undefined) break;
+      }
+      if (named.size >= 10_000) named.clear();
+      named.set(folded, { id: found ?? typed, at: now });
+      return found;
     },
   };
 }
@@ -394,7 +419,7 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
     const remote = options.remoteApis ?? peers.option.remoteApis;
     return remote?.('locations', 'location-master');
   };
-  const lookups = siteLookups(selected, locations);
+  const lookups = siteLookups(selected, locations, (typed) => identity.workerNamed(typed));
   const ownerExists = async (id: string): Promise<boolean | undefined> => {
     try {
       const here = selected.find((m) => m.name === 'inventory')?.api as InventoryApi | undefined;

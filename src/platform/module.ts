@@ -49,10 +49,15 @@ export interface ContextModule<Api = unknown> {
   readonly sitesOf?: SitesOf;
   /** The worker holding the live task about a resource (its `reference`): a person acts on it only as that worker. */
   readonly workerHolding?: WorkerHolding;
+  /** The worker id this context knows that a typed one names ignoring letter case (undefined: none). */
+  readonly workerNamed?: WorkerNamed;
 }
 
 /** The worker holding the live task (ASSIGNED, IN_PROGRESS, PAUSED) about a resource id; undefined when none holds one. */
 export type WorkerHolding = (reference: string) => Promise<string | undefined>;
+
+/** The worker id, as it was given, that a typed worker id names ignoring letter case; undefined when none is known. */
+export type WorkerNamed = (typed: string) => Promise<string | undefined>;
 
 /** Id prefix → the site of the resource an id names (undefined when there is none). */
 export type SitesOf = Readonly<Partial<Record<IdPrefix, (id: string) => Promise<string | undefined>>>>;
@@ -96,6 +101,7 @@ export interface ContextDefinition<Api> {
   readonly api?: Api;
   readonly sitesOf?: SitesOf;
   readonly workerHolding?: WorkerHolding;
+  readonly workerNamed?: WorkerNamed;
 }
 
 /**

@@ -17,6 +17,8 @@ import type { CreateOrderRequest } from '../../src/rpc/generated/paklog/integrat
 import type { CreateOrderResponse__Output } from '../../src/rpc/generated/paklog/integration/v1/CreateOrderResponse.ts';
 import type { GetAtpRequest } from '../../src/rpc/generated/paklog/integration/v1/GetAtpRequest.ts';
 import type { GetAtpResponse__Output } from '../../src/rpc/generated/paklog/integration/v1/GetAtpResponse.ts';
+import type { CountsRequest } from '../../src/rpc/generated/paklog/integration/v1/CountsRequest.ts';
+import type { StatusCounts__Output } from '../../src/rpc/generated/paklog/integration/v1/StatusCounts.ts';
 import type { StartTaskRequest } from '../../src/rpc/generated/paklog/floor/v1/StartTaskRequest.ts';
 import type { CompleteTaskRequest } from '../../src/rpc/generated/paklog/floor/v1/CompleteTaskRequest.ts';
 import type { ConfirmPickRequest } from '../../src/rpc/generated/paklog/floor/v1/ConfirmPickRequest.ts';
@@ -90,6 +92,10 @@ export function rpcMethods(c: PublicClients) {
     shortPick: typed<ShortPickRequest, PickList__Output>(f, 'ShortPick'),
     createOrder: typed<CreateOrderRequest, CreateOrderResponse__Output>(i, 'CreateOrder'),
     getAtp: typed<GetAtpRequest, GetAtpResponse__Output>(i, 'GetAtp'),
+    countOrders: typed<CountsRequest, StatusCounts__Output>(i, 'CountOrders'),
+    countWaves: typed<CountsRequest, StatusCounts__Output>(i, 'CountWaves'),
+    countTasks: typed<CountsRequest, StatusCounts__Output>(i, 'CountTasks'),
+    countExceptions: typed<CountsRequest, StatusCounts__Output>(i, 'CountExceptions'),
   };
 }
 

@@ -53,6 +53,11 @@ export interface OrchestrationInbox {
   handled_at: Generated<Date>;
 }
 
+export interface OrchestrationPickListOrders {
+  order_id: string;
+  pick_list_id: string;
+}
+
 export interface OrchestrationQueuedTasks {
   queued_at: Date;
   reference: string;
@@ -117,6 +122,7 @@ export interface DB {
   "orchestration.carrier_cutoffs": OrchestrationCarrierCutoffs;
   "orchestration.exceptions": OrchestrationExceptions;
   "orchestration.inbox": OrchestrationInbox;
+  "orchestration.pick_list_orders": OrchestrationPickListOrders;
   "orchestration.queued_tasks": OrchestrationQueuedTasks;
   "orchestration.saga_signals": OrchestrationSagaSignals;
   "orchestration.saga_steps": OrchestrationSagaSteps;

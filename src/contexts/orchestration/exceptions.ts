@@ -20,6 +20,8 @@ export interface OpenDeadLetter {
   readonly eventId: string;
   readonly siteId: string | null;
   readonly lastError: string;
+  /** What the event is about: its subject and the order, pick list and task ids its data names. */
+  readonly about?: Readonly<Record<string, unknown>>;
 }
 
 /**

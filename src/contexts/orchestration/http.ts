@@ -105,11 +105,12 @@ export function orchestrationRoutes(deps: PlatformDeps, service: OrchestrationSe
       schema: {
         operationId: 'listExceptions', tags, summary: 'The supervisors\' exception queue',
         description: 'Stuck cases with their reason and actions, oldest first; `status=OPEN` is the work list. Paged by `limit` and `cursor`. '
-          + '`orderId=` keeps those about one order: the order itself, its shipments, its fulfilment saga and its PACK task.',
+          + '`orderId=` keeps those about one order: the order itself, its shipments, its fulfilment saga, its PACK task, the tasks of its pick lists, '
+          + 'and the dead letters of events about it, its pick lists or their tasks.',
         querystring: Type.Object({
           siteId: Type.Optional(SiteRef), status: Type.Optional(Enum(EXCEPTION_STATUSES)), kind: Type.Optional(Enum(EXCEPTION_KINDS)),
           orderId: Type.Optional(Type.String({
-            pattern: '^ord_[A-Za-z0-9]{1,96}$', description: 'Only the exceptions about this order (`ord_…`): the order, its shipments, its fulfilment saga, its PACK task',
+            pattern: '^ord_[A-Za-z0-9]{1,96}$', description: 'Only the exceptions about this order (`ord_…`): the order, its shipments, its fulfilment saga, its PACK task, its pick lists\' tasks, dead letters about them',
             examples: [EXAMPLES.ids.order],
           })),
           limit: Limit(500, 100), cursor: Cursor,

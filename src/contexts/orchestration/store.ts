@@ -161,12 +161,32 @@ export const orchestrationStore = {
     return rows[0] === undefined ? undefined : toException(rows[0]);
   },
 
+  /** The orders of a pick list (`picking.list.created`); a redelivery adds nothing. */
+  async pickListOrders(db: Executor, pickListId: string, orderIds: readonly string[]): Promise<void> {
+    await db.query(
+      `INSERT INTO orchestration.pick_list_orders (pick_list_id, order_id) SELECT $1, o FROM unnest($2::text[]) AS o ON CONFLICT DO NOTHING`,
+      [pickListId, orderIds],
+    );
+  },
+
+  /**
+   * An order's exceptions (`orderId`): its own, those whose details name it (a shipment's, its saga's key, a PACK
+   * task's reference), those of its pick lists' tasks (their reference is the pick list), and the dead letters of
+   * events about it, its pick lists or their tasks (the event's subject, orderId, orderIds, reference, pickListId).
+   */
   async listExceptions(db: Executor, f: ExceptionFilter): Promise<SupervisorException[]> {
     const rows = await db.query<ExceptionRow>(
-      `SELECT ${EXCEPTION_COLUMNS} FROM orchestration.exceptions
+      `WITH lists AS (SELECT pick_list_id FROM orchestration.pick_list_orders WHERE $6::text IS NOT NULL AND order_id = $6)
+       SELECT ${EXCEPTION_COLUMNS} FROM orchestration.exceptions
         WHERE ($1::text IS NULL OR site_id = $1) AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR kind = $3) AND ($4::text IS NULL OR id > $4)
           AND ($6::text IS NULL OR subject = $6 OR details->>'orderId' = $6 OR (details ? 'sagaId' AND details->>'key' = $6)
-               OR (details ? 'taskId' AND details->>'reference' = $6))
+               OR (details ? 'taskId' AND (details->>'reference' = $6 OR details->>'reference' IN (SELECT pick_list_id FROM lists)))
+               OR (kind = 'DEAD_LETTER' AND details ? 'event' AND (
+                    details->'event'->>'orderId' = $6 OR details->'event'->'orderIds' ? $6
+                    OR details->'event'->>'subject' = $6 OR details->'event'->>'reference' = $6
+                    OR details->'event'->>'subject' IN (SELECT pick_list_id FROM lists)
+                    OR details->'event'->>'reference' IN (SELECT pick_list_id FROM lists)
+                    OR details->'event'->>'pickListId' IN (SELECT pick_list_id FROM lists))))
         ORDER BY id LIMIT $5`,
       [f.siteId ?? null, f.status ?? null, f.kind ?? null, f.after ?? null, f.limit, f.orderId ?? null],
     );

@@ -50,7 +50,7 @@ export function stuckWorkScan(deps: PlatformDeps, exceptions: ExceptionService, 
         const x = await exceptions.raiseNow({
           kind: 'DEAD_LETTER', caseKey: l.id, subject: l.id, siteId: l.siteId,
           reason: `Event ${l.type} (${l.eventId}) failed every delivery to ${l.consumer}: ${l.lastError.slice(0, 300)}`,
-          details: { deadLetterId: l.id, consumer: l.consumer, type: l.type, eventId: l.eventId },
+          details: { deadLetterId: l.id, consumer: l.consumer, type: l.type, eventId: l.eventId, ...(l.about === undefined ? {} : { event: l.about }) },
         });
         if (x !== undefined) raised++;
       }

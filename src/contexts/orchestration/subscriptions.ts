@@ -1,7 +1,8 @@
-import { onMany, type EnvelopeFor } from '../../contracts/events.ts';
+import { on, onMany, type EnvelopeFor } from '../../contracts/events.ts';
 import { DEFAULT_OWNER_ID, InventoryEvents } from '../../contracts/inventory.ts';
 import { OrderEvents, type OrderStatus } from '../../contracts/orders.ts';
 import { PackShipEvents } from '../../contracts/pack-ship.ts';
+import { PickingEvents } from '../../contracts/picking.ts';
 import { TaskEvents } from '../../contracts/tasks.ts';
 import { causedBy, type EventMeta } from '../../platform/bus/envelope.ts';
 import type { Subscription } from '../../platform/bus/event-bus.ts';
@@ -79,6 +80,10 @@ export function orchestrationSubscriptions(sagas: SagaRuntime, exceptions: Excep
       // The starts before the signals: a signal for a saga of the run finds it, as when each was started in turn.
       await sagas.startMany(tx, FULFILMENT, run.starts);
       await sagas.signalMany(tx, FULFILMENT, run.signals);
+    }),
+    // The orders of each pick list: an order's exceptions on its pick tasks, and its dead letters, are listed with it.
+    on(PickingEvents.listCreated, async (d, _event, tx) => {
+      await store.pickListOrders(tx, d.pickListId, d.orderIds);
     }),
   ];
 

@@ -57,6 +57,7 @@ export function tasksContext(deps: PlatformDeps, options: TasksOptions): TasksMo
     routes: (app) => taskRoutes(app, deps, tasks, options.locations),
     sitesOf: { tsk: siteOfRow(deps.db, 'tasks.tasks') },
     workerHolding: (reference) => taskStore.holderOf(deps.db, reference),
+    workerNamed: (typed) => taskStore.workerNamed(deps.db, typed),
     subscriptions: taskSubscriptions(tasks),
     jobs: [{
       name: 'tasks.assignment-timeout',

@@ -102,6 +102,13 @@ async function all(rest: Rest, url: string): Promise<Obj[]> {
 
 type Queries = { obj: Obj; params: Args }[];
 
+/** `GET /<resource>/counts?siteId=`: REST's answer, and its figures as a list too. */
+async function statusCounts(rest: Rest, resource: 'orders' | 'waves' | 'tasks' | 'exceptions', siteId: string): Promise<Obj> {
+  const answer = await read<{ siteId: string; byStatus: Record<string, number> }>(rest, `/${resource}/counts${qs({ siteId })}`);
+  const figures = answer?.byStatus ?? {};
+  return { siteId: answer?.siteId, byStatus: figures, counts: Object.entries(figures).map(([status, count]) => ({ status, count })) };
+}
+
 const productLoader = async (queries: Queries, ctx: GraphqlContext): Promise<(Obj | null)[]> => {
   const products = await productsBySkus(ctx.rest, queries.map((q) => q.obj.sku as string));
   return queries.map((q) => products.get(q.obj.sku as string) ?? null);
@@ -261,6 +268,11 @@ export const resolvers: IResolvers<unknown, GraphqlContext> = {
     shipment: (_r, a: Args, ctx: GraphqlContext) => read(ctx.rest, `/shipments/${enc(a.id as string)}`, true),
     packages: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/packages${qs({ orderId: a.orderId })}`),
     events: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/events${qs(defined(a, 'siteId', 'subject', 'type', 'from', 'to', 'first', 'after'))}`),
+    // The dashboard's exact figures: REST's counts reads, with their roles and site checks.
+    orderCounts: (_r, a: Args, ctx: GraphqlContext) => statusCounts(ctx.rest, 'orders', a.siteId as string),
+    waveCounts: (_r, a: Args, ctx: GraphqlContext) => statusCounts(ctx.rest, 'waves', a.siteId as string),
+    taskCounts: (_r, a: Args, ctx: GraphqlContext) => statusCounts(ctx.rest, 'tasks', a.siteId as string),
+    exceptionCounts: (_r, a: Args, ctx: GraphqlContext) => statusCounts(ctx.rest, 'exceptions', a.siteId as string),
   },
   Mutation: {
     createOrder: mutation('Order', () => '/orders', (a) => {

@@ -377,6 +377,28 @@ type Query {
   packages(orderId: ID!): PackageConnection!
   """The event store (GET /events); a caller of some sites only names one of them (siteId: id or code; SITE_REQUIRED otherwise)."""
   events(siteId: String, subject: String, type: String, from: String, to: String, first: Int = 100, after: String): EventConnection!
+  """How many orders of a site are in each status (GET /orders/counts: exact, every status, 0 when none; an owner-scoped key counts its own)."""
+  orderCounts(siteId: String!): StatusCounts!
+  """How many waves of a site are in each status (GET /waves/counts)."""
+  waveCounts(siteId: String!): StatusCounts!
+  """How many tasks of a site are in each status (GET /tasks/counts)."""
+  taskCounts(siteId: String!): StatusCounts!
+  """How many exceptions of a site are in each status (GET /exceptions/counts; OPEN is the work waiting)."""
+  exceptionCounts(siteId: String!): StatusCounts!
+}
+
+"""A dashboard's exact figures: one per status of the resource, 0 when none (REST's answer of GET /<resource>/counts)."""
+type StatusCounts {
+  """The site counted (its id)."""
+  siteId: ID!
+  """Status → count, every status of the resource (the REST answer's byStatus, as it is)."""
+  byStatus: JSON!
+  """The same figures as a list, in the order of the resource's statuses."""
+  counts: [StatusCount!]!
+}
+type StatusCount {
+  status: String!
+  count: Int!
 }
 
 input ShipToInput {

@@ -14,6 +14,8 @@ import type { CreateOrderResponse } from '../../rpc/generated/paklog/integration
 import type { GetAtpResponse } from '../../rpc/generated/paklog/integration/v1/GetAtpResponse.ts';
 import type { IntegrationHandlers } from '../../rpc/generated/paklog/integration/v1/Integration.ts';
 import type { Order } from '../../rpc/generated/paklog/integration/v1/Order.ts';
+import type { CountsRequest__Output as CountsRequest } from '../../rpc/generated/paklog/integration/v1/CountsRequest.ts';
+import type { StatusCounts } from '../../rpc/generated/paklog/integration/v1/StatusCounts.ts';
 import { publicProtos, publicServices } from '../../rpc/protos.ts';
 import { pathPart, restHandler, type RestAnswer } from './rest-bridge.ts';
 
@@ -77,6 +79,11 @@ function floorService(http: HttpApp, log: Logger): RpcService {
   return { name: FLOOR_SERVICE, definition: publicServices().floor, implementation };
 }
 
+/** `GET /<resource>/counts?siteId=`: the dashboard's figures, REST's answer as it is. */
+const counts = (http: HttpApp, log: Logger, resource: 'orders' | 'waves' | 'tasks' | 'exceptions') => restHandler(http, log, (r: CountsRequest) => ({
+  method: 'GET', url: `/${resource}/counts?${new URLSearchParams({ siteId: r.siteId }).toString()}`,
+}), as<StatusCounts>());
+
 function integrationService(http: HttpApp, log: Logger): RpcService {
   const implementation: IntegrationHandlers = {
     CreateOrder: restHandler(http, log, (r) => ({
@@ -92,6 +99,10 @@ function integrationService(http: HttpApp, log: Logger): RpcService {
     GetAtp: restHandler(http, log, (r) => ({
       method: 'GET', url: `/inventory/atp?${new URLSearchParams(defined({ siteId: r.siteId, owner: r.owner, sku: r.sku }) as Record<string, string>).toString()}`,
     }), as<GetAtpResponse>()),
+    CountOrders: counts(http, log, 'orders'),
+    CountWaves: counts(http, log, 'waves'),
+    CountTasks: counts(http, log, 'tasks'),
+    CountExceptions: counts(http, log, 'exceptions'),
   };
   return { name: INTEGRATION_SERVICE, definition: publicServices().integration, implementation };
 }

@@ -89,6 +89,9 @@ export interface EventBusOptions {
 }
 
 /** What a replay did: the delivery outcomes, `published` for a refused publish handed back to the relay, or why not. */
+/** What a dead letter's event is about: its subject and the order, pick list and task ids its data names (those it has). */
+export type DeadLetterAbout = Readonly<Record<'subject' | 'orderId' | 'reference' | 'pickListId' | 'taskId', string | undefined> & { orderIds?: readonly string[] }>;
+
 export type ReplayOutcome = 'handled' | 'duplicate' | 'dead-lettered' | 'published' | 'not-found' | 'not-subscribed';
 
 type Hooks = 'onDelivered' | 'onHandled' | 'contract' | 'onInvalid';
@@ -500,9 +503,17 @@ export class EventBus {
   }
 
   /** The dead letters of this process's database not replayed yet, oldest first (orchestration's DEAD_LETTER exceptions). */
-  async openDeadLetters(limit = 10_000): Promise<{ id: string; consumer: string; type: string; eventId: string; siteId: string | null; lastError: string }[]> {
+  async openDeadLetters(limit = 10_000): Promise<{
+    id: string; consumer: string; type: string; eventId: string; siteId: string | null; lastError: string; about: DeadLetterAbout;
+  }[]> {
+    // What the event is about (its subject and the ids its data names), so an order's screen finds its dead letters.
     return this.o.db.query(
-      `SELECT id, consumer, type, event_id AS "eventId", envelope->>'siteid' AS "siteId", last_error AS "lastError"
+      `SELECT id, consumer, type, event_id AS "eventId", envelope->>'siteid' AS "siteId", last_error AS "lastError",
+              jsonb_strip_nulls(jsonb_build_object(
+                'subject', envelope->>'subject', 'orderId', envelope->'data'->>'orderId',
+                'orderIds', CASE WHEN jsonb_typeof(envelope->'data'->'orderIds') = 'array' THEN envelope->'data'->'orderIds' END,
+                'reference', envelope->'data'->>'reference', 'pickListId', envelope->'data'->>'pickListId', 'taskId', envelope->'data'->>'taskId'
+              )) AS about
          FROM platform.dead_letters WHERE replayed_at IS NULL ORDER BY created_at, id LIMIT $1`, [limit],
     );
   }

@@ -367,6 +367,11 @@ export interface SiteLookups {
   readonly siteOfResource?: ((id: string) => Promise<string | undefined>) | undefined;
   /** The worker holding the live task about the resource an id names (undefined: none, or tasks does not run here). */
   readonly workerHolding?: ((id: string) => Promise<string | undefined>) | undefined;
+  /**
+   * The worker id already known (a user's, a worker profile's, a live task's holder) that a typed worker id names
+   * ignoring letter case, as it was given; undefined when none is.
+   */
+  readonly workerNamed?: ((typed: string) => Promise<string | undefined>) | undefined;
 }
 
 /**
@@ -480,11 +485,40 @@ export async function actingWorkerHook(request: FastifyRequest): Promise<void> {
     request.body = { ...body, [field]: principal.workerId };
     return;
   }
+  // A worker id ignores letter case (platform migration 009): "ANNA" is the signed-in "anna", who acts as given.
+  if (typeof body[field] === 'string' && (body[field]).toLowerCase() === principal.workerId.toLowerCase()) {
+    request.body = { ...body, [field]: principal.workerId };
+    return;
+  }
   if (body[field] !== principal.workerId) {
     throw new AppError('ACTING_AS_ANOTHER_WORKER', `${principal.name} acts as worker ${principal.workerId} and may not act as ${JSON.stringify(body[field])}`, {
       errors: [{ field: `/${field}`, message: `must be ${principal.workerId} (the signed-in worker) or absent` }],
     });
   }
+}
+
+/**
+ * preValidation hook: a floor command from a key (a shared handheld's, an integration's) names its worker as typed; a
+ * worker id ignores letter case (platform migration 009, ADR 0019), so a body's `workerId` (or `inspector`) that names
+ * a known worker in another case (`ANNA` for the user, worker profile or live task holder `anna`) is that worker's id
+ * as it was given: one worker on every floor command, whichever protocol sent it (GraphQL and gRPC run these routes).
+ * A worker id nothing knows yet is taken as typed. A signed-in person's is {@link actingWorkerHook}'s.
+ */
+export function workerCaseHook(lookups: SiteLookups) {
+  return async (request: FastifyRequest): Promise<void> => {
+    if (lookups.workerNamed === undefined || request.principal === undefined || request.principal.kind === 'user') return;
+    // Floor commands only (operators may send them): an admin's POST /users names a new worker id, not a known one.
+    if (!(request.routeOptions.config.roles ?? []).includes('operator')) return;
+    if (request.method === 'GET' || typeof request.body !== 'object' || request.body === null || Array.isArray(request.body)) return;
+    const properties = fieldsOf(fieldsOf(request.routeOptions.schema?.body).properties);
+    const body = fieldsOf(request.body);
+    for (const field of WORKER_FIELDS) {
+      const typed = body[field];
+      if (!Object.hasOwn(properties, field) || typeof typed !== 'string' || typed === '' || typed.length > 200) continue;
+      const known = await lookups.workerNamed(typed);
+      if (known !== undefined && known !== typed && known.toLowerCase() === typed.toLowerCase()) request.body = { ...fieldsOf(request.body), [field]: known };
+    }
+  };
 }
 
 /**

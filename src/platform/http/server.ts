@@ -10,7 +10,7 @@ import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, ty
 import { startSpan, tracingEnabled } from '../telemetry/tracing.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import { createLogger, type LogFormat } from '../telemetry/logger.ts';
-import { actingWorkerHook, authHook, heldTaskGuard, siteGuard, type ApiKeys, type Authenticator, type SiteLookups } from './auth.ts';
+import { actingWorkerHook, authHook, heldTaskGuard, siteGuard, workerCaseHook, type ApiKeys, type Authenticator, type SiteLookups } from './auth.ts';
 import { AppError } from '../errors.ts';
 import { ifMatchPolicyHook } from './if-match.ts';
 import { sendProblem, toProblem } from './problem.ts';
@@ -271,6 +271,8 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
   // After parsing: a signed-in worker acts as itself; after validation: the role at the site the request is about.
   app.addHook('preValidation', actingWorkerHook);
   if (options.siteLookups !== undefined) {
+    // A key's typed worker id is the known worker it names ignoring case (after the Unicode form above).
+    app.addHook('preValidation', workerCaseHook(options.siteLookups));
     app.addHook('preHandler', siteGuard(options.siteLookups));
     app.addHook('preHandler', heldTaskGuard(options.siteLookups));
   }

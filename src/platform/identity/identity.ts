@@ -162,6 +162,15 @@ export class Identity {
       + `may not act as one worker${held === workerId ? '' : ' (worker ids ignore letter case)'}`);
   }
 
+  /** The worker id of the user a typed worker id names ignoring letter case (migration 009), as it was given; undefined: none. */
+  async workerNamed(typed: string): Promise<string | undefined> {
+    const rows = await this.db.query<{ worker_id: string }>(
+      `SELECT COALESCE(worker_id, username) AS worker_id FROM platform.users WHERE lower(COALESCE(worker_id, username)) = lower($1) AND NOT shares_worker_id LIMIT 1`,
+      [typed],
+    );
+    return rows[0]?.worker_id;
+  }
+
   async list(): Promise<UserView[]> {
     return (await this.db.query<UserRow>(`${USER_SELECT} ORDER BY u.created_at, u.id`)).map(view);
   }

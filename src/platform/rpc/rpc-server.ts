@@ -38,6 +38,29 @@ export function unaryHandler<Req, Res>(log: Logger, run: (request: Req, call: Se
   };
 }
 
+/** U+FFFD as UTF-8: what a decoder puts in place of bytes that are no UTF-8. */
+const REPLACEMENT_BYTES = Buffer.from('\uFFFD', 'utf8');
+
+/** How many times `needle` occurs in `bytes`. */
+function countOf(bytes: Buffer, needle: Buffer): number {
+  let n = 0;
+  for (let i = bytes.indexOf(needle); i !== -1; i = bytes.indexOf(needle, i + needle.length)) n++;
+  return n;
+}
+
+/** How many U+FFFD the strings of a decoded message hold (nested messages and lists included). */
+function replacementsIn(value: unknown, depth = 0): number {
+  if (typeof value === 'string') {
+    let n = 0;
+    for (let i = value.indexOf('\uFFFD'); i !== -1; i = value.indexOf('\uFFFD', i + 1)) n++;
+    return n;
+  }
+  if (depth > 64 || typeof value !== 'object' || value === null || Buffer.isBuffer(value)) return 0;
+  let n = 0;
+  for (const v of Array.isArray(value) ? value : Object.values(value)) n += replacementsIn(v, depth + 1);
+  return n;
+}
+
 /** What a request that does not decode as its message type is replaced by, for the handler wrapper to refuse. */
 const UNDECODABLE = Symbol('undecodable request');
 
@@ -70,7 +93,11 @@ export function refusingUndecodable(definition: ServiceDefinition, implementatio
       ...method,
       requestDeserialize: (bytes: Buffer) => {
         try {
-          return method.requestDeserialize(bytes);
+          const request = method.requestDeserialize(bytes);
+          // A string field of bytes that are no UTF-8 was decoded with U+FFFD in their place (protobufjs is lenient):
+          // refused as REST refuses such text (wellFormedUnicodeHook), not stored as U+FFFD.
+          if (replacementsIn(request) > countOf(bytes, REPLACEMENT_BYTES)) return { [UNDECODABLE]: 'a string field is not well-formed UTF-8' };
+          return request;
         } catch (error) {
           return { [UNDECODABLE]: error instanceof Error ? error.message : String(error) };
         }

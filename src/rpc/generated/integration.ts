@@ -12,6 +12,7 @@ export interface ProtoGrpcType {
     integration: {
       v1: {
         AtpItem: MessageTypeDefinition
+        CountsRequest: MessageTypeDefinition
         CreateOrderRequest: MessageTypeDefinition
         CreateOrderResponse: MessageTypeDefinition
         GetAtpRequest: MessageTypeDefinition
@@ -22,6 +23,7 @@ export interface ProtoGrpcType {
         OrderLineRequest: MessageTypeDefinition
         ShipTo: MessageTypeDefinition
         StatusChange: MessageTypeDefinition
+        StatusCounts: MessageTypeDefinition
       }
     }
   }

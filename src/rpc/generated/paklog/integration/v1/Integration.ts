@@ -2,12 +2,62 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { CountsRequest as _paklog_integration_v1_CountsRequest, CountsRequest__Output as _paklog_integration_v1_CountsRequest__Output } from '../../../paklog/integration/v1/CountsRequest.ts';
 import type { CreateOrderRequest as _paklog_integration_v1_CreateOrderRequest, CreateOrderRequest__Output as _paklog_integration_v1_CreateOrderRequest__Output } from '../../../paklog/integration/v1/CreateOrderRequest.ts';
 import type { CreateOrderResponse as _paklog_integration_v1_CreateOrderResponse, CreateOrderResponse__Output as _paklog_integration_v1_CreateOrderResponse__Output } from '../../../paklog/integration/v1/CreateOrderResponse.ts';
 import type { GetAtpRequest as _paklog_integration_v1_GetAtpRequest, GetAtpRequest__Output as _paklog_integration_v1_GetAtpRequest__Output } from '../../../paklog/integration/v1/GetAtpRequest.ts';
 import type { GetAtpResponse as _paklog_integration_v1_GetAtpResponse, GetAtpResponse__Output as _paklog_integration_v1_GetAtpResponse__Output } from '../../../paklog/integration/v1/GetAtpResponse.ts';
+import type { StatusCounts as _paklog_integration_v1_StatusCounts, StatusCounts__Output as _paklog_integration_v1_StatusCounts__Output } from '../../../paklog/integration/v1/StatusCounts.ts';
 
 export interface IntegrationClient extends grpc.Client {
+  CountExceptions(argument: _paklog_integration_v1_CountsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_StatusCounts__Output>): grpc.ClientUnaryCall;
+  CountExceptions(argument: _paklog_integration_v1_CountsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_integration_v1_StatusCounts__Output>): grpc.ClientUnaryCall;
+  CountExceptions(argument: _paklog_integration_v1_CountsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_StatusCounts__Output>): grpc.ClientUnaryCall;
+  CountExceptions(argument: _paklog_integration_v1_CountsRequest, callback: grpc.requestCallback<_paklog_integration_v1_StatusCounts__Output>): grpc.ClientUnaryCall;
+  countExceptions(argument: _paklog_integration_v1_CountsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_StatusCounts__Output>): grpc.ClientUnaryCall;
+  countExceptions(argument: _paklog_integration_v1_CountsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_integration_v1_StatusCounts__Output>): grpc.ClientUnaryCall;
+  countExceptions(argument: _paklog_integration_v1_CountsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_StatusCounts__Output>): grpc.ClientUnaryCall;
+  countExceptions(argument: _paklog_integration_v1_CountsRequest, callback: grpc.requestCallback<_paklog_integration_v1_StatusCounts__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * The dashboard's exact figures of a site, one per status (0 when none), as REST answers them with the same roles
+   * and site checks: GET /orders/counts (an owner-scoped key counts its own orders), /waves/counts, /tasks/counts and
+   * /exceptions/counts. An unknown site is INVALID_ARGUMENT UNKNOWN_SITE; a caller of other sites only
+   * PERMISSION_DENIED FORBIDDEN_AT_SITE.
+   */
+  CountOrders(argument: _paklog_integration_v1_CountsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_StatusCounts__Output>): grpc.ClientUnaryCall;
+  CountOrders(argument: _paklog_integration_v1_CountsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_integration_v1_StatusCounts__Output>): grpc.ClientUnaryCall;
+  CountOrders(argument: _paklog_integration_v1_CountsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_StatusCounts__Output>): grpc.ClientUnaryCall;
+  CountOrders(argument: _paklog_integration_v1_CountsRequest, callback: grpc.requestCallback<_paklog_integration_v1_StatusCounts__Output>): grpc.ClientUnaryCall;
+  /**
+   * The dashboard's exact figures of a site, one per status (0 when none), as REST answers them with the same roles
+   * and site checks: GET /orders/counts (an owner-scoped key counts its own orders), /waves/counts, /tasks/counts and
+   * /exceptions/counts. An unknown site is INVALID_ARGUMENT UNKNOWN_SITE; a caller of other sites only
+   * PERMISSION_DENIED FORBIDDEN_AT_SITE.
+   */
+  countOrders(argument: _paklog_integration_v1_CountsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_StatusCounts__Output>): grpc.ClientUnaryCall;
+  countOrders(argument: _paklog_integration_v1_CountsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_integration_v1_StatusCounts__Output>): grpc.ClientUnaryCall;
+  countOrders(argument: _paklog_integration_v1_CountsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_StatusCounts__Output>): grpc.ClientUnaryCall;
+  countOrders(argument: _paklog_integration_v1_CountsRequest, callback: grpc.requestCallback<_paklog_integration_v1_StatusCounts__Output>): grpc.ClientUnaryCall;
+  
+  CountTasks(argument: _paklog_integration_v1_CountsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_StatusCounts__Output>): grpc.ClientUnaryCall;
+  CountTasks(argument: _paklog_integration_v1_CountsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_integration_v1_StatusCounts__Output>): grpc.ClientUnaryCall;
+  CountTasks(argument: _paklog_integration_v1_CountsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_StatusCounts__Output>): grpc.ClientUnaryCall;
+  CountTasks(argument: _paklog_integration_v1_CountsRequest, callback: grpc.requestCallback<_paklog_integration_v1_StatusCounts__Output>): grpc.ClientUnaryCall;
+  countTasks(argument: _paklog_integration_v1_CountsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_StatusCounts__Output>): grpc.ClientUnaryCall;
+  countTasks(argument: _paklog_integration_v1_CountsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_integration_v1_StatusCounts__Output>): grpc.ClientUnaryCall;
+  countTasks(argument: _paklog_integration_v1_CountsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_StatusCounts__Output>): grpc.ClientUnaryCall;
+  countTasks(argument: _paklog_integration_v1_CountsRequest, callback: grpc.requestCallback<_paklog_integration_v1_StatusCounts__Output>): grpc.ClientUnaryCall;
+  
+  CountWaves(argument: _paklog_integration_v1_CountsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_StatusCounts__Output>): grpc.ClientUnaryCall;
+  CountWaves(argument: _paklog_integration_v1_CountsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_integration_v1_StatusCounts__Output>): grpc.ClientUnaryCall;
+  CountWaves(argument: _paklog_integration_v1_CountsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_StatusCounts__Output>): grpc.ClientUnaryCall;
+  CountWaves(argument: _paklog_integration_v1_CountsRequest, callback: grpc.requestCallback<_paklog_integration_v1_StatusCounts__Output>): grpc.ClientUnaryCall;
+  countWaves(argument: _paklog_integration_v1_CountsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_StatusCounts__Output>): grpc.ClientUnaryCall;
+  countWaves(argument: _paklog_integration_v1_CountsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_integration_v1_StatusCounts__Output>): grpc.ClientUnaryCall;
+  countWaves(argument: _paklog_integration_v1_CountsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_StatusCounts__Output>): grpc.ClientUnaryCall;
+  countWaves(argument: _paklog_integration_v1_CountsRequest, callback: grpc.requestCallback<_paklog_integration_v1_StatusCounts__Output>): grpc.ClientUnaryCall;
+  
   /**
    * POST /orders: idempotent on external_id (and on the idempotency-key metadata); `created` is false when the same
    * order already existed (REST 200), true when it was received now (REST 201).
@@ -43,6 +93,20 @@ export interface IntegrationClient extends grpc.Client {
 }
 
 export interface IntegrationHandlers extends grpc.UntypedServiceImplementation {
+  CountExceptions: grpc.handleUnaryCall<_paklog_integration_v1_CountsRequest__Output, _paklog_integration_v1_StatusCounts>;
+  
+  /**
+   * The dashboard's exact figures of a site, one per status (0 when none), as REST answers them with the same roles
+   * and site checks: GET /orders/counts (an owner-scoped key counts its own orders), /waves/counts, /tasks/counts and
+   * /exceptions/counts. An unknown site is INVALID_ARGUMENT UNKNOWN_SITE; a caller of other sites only
+   * PERMISSION_DENIED FORBIDDEN_AT_SITE.
+   */
+  CountOrders: grpc.handleUnaryCall<_paklog_integration_v1_CountsRequest__Output, _paklog_integration_v1_StatusCounts>;
+  
+  CountTasks: grpc.handleUnaryCall<_paklog_integration_v1_CountsRequest__Output, _paklog_integration_v1_StatusCounts>;
+  
+  CountWaves: grpc.handleUnaryCall<_paklog_integration_v1_CountsRequest__Output, _paklog_integration_v1_StatusCounts>;
+  
   /**
    * POST /orders: idempotent on external_id (and on the idempotency-key metadata); `created` is false when the same
    * order already existed (REST 200), true when it was received now (REST 201).
@@ -57,6 +121,10 @@ export interface IntegrationHandlers extends grpc.UntypedServiceImplementation {
 }
 
 export interface IntegrationDefinition extends grpc.ServiceDefinition {
+  CountExceptions: MethodDefinition<_paklog_integration_v1_CountsRequest, _paklog_integration_v1_StatusCounts, _paklog_integration_v1_CountsRequest__Output, _paklog_integration_v1_StatusCounts__Output>
+  CountOrders: MethodDefinition<_paklog_integration_v1_CountsRequest, _paklog_integration_v1_StatusCounts, _paklog_integration_v1_CountsRequest__Output, _paklog_integration_v1_StatusCounts__Output>
+  CountTasks: MethodDefinition<_paklog_integration_v1_CountsRequest, _paklog_integration_v1_StatusCounts, _paklog_integration_v1_CountsRequest__Output, _paklog_integration_v1_StatusCounts__Output>
+  CountWaves: MethodDefinition<_paklog_integration_v1_CountsRequest, _paklog_integration_v1_StatusCounts, _paklog_integration_v1_CountsRequest__Output, _paklog_integration_v1_StatusCounts__Output>
   CreateOrder: MethodDefinition<_paklog_integration_v1_CreateOrderRequest, _paklog_integration_v1_CreateOrderResponse, _paklog_integration_v1_CreateOrderRequest__Output, _paklog_integration_v1_CreateOrderResponse__Output>
   GetAtp: MethodDefinition<_paklog_integration_v1_GetAtpRequest, _paklog_integration_v1_GetAtpResponse, _paklog_integration_v1_GetAtpRequest__Output, _paklog_integration_v1_GetAtpResponse__Output>
 }
