@@ -5,12 +5,13 @@ import { SignIn } from '../lib/SignIn.tsx';
 import { goodScanFeedback, wrongScanFeedback } from './feedback.ts';
 import { CountFlow, PutawayFlow, ReplenishFlow, ReturnFlow, type FloorProps } from './FloorWork.tsx';
 import { PackFlow } from './Pack.tsx';
+import { followLive } from '../lib/live.ts';
 import { enqueue, ownerOf, pending, replay, type QueuedCall } from './queue.ts';
 import { ScanInput } from './ScanInput.tsx';
 
 interface Line {
-  id: string; seq: number; sku: string; expectedBarcode: string | null; locationId: string; locationCode: string | null;
-  quantity: number; picked: number; shortQuantity: number; status: string;
+  id: string; seq: number; orderId?: string; sku: string; expectedBarcode: string | null; locationId: string; locationCode: string | null;
+  quantity: number; picked: number; shortQuantity: number; toteId?: string | null; status: string;
 }
 interface PickList { id: string; status: string; lines: Line[] }
 interface Task { id: string; type: string; reference: string; status: string }
@@ -32,8 +33,35 @@ const TASK_FAILURES = [['EQUIPMENT', 'Equipment broken'], ['LOCATION_INACCESSIBL
  * to the queue and is not offered to them again for 5 minutes.
  */
 const REJECT_REASONS = [['WRONG_ZONE', 'Not my zone'], ['EQUIPMENT', 'No equipment for it'], ['LOCATION_INACCESSIBLE', 'Cannot get there'], ['OTHER', 'Other']] as const;
-/** Pick lists the floor can no longer work (the order was cancelled, the wave withdrawn, or it is done). */
-const CLOSED_LISTS = ['CANCELLED', 'COMPLETED'];
+/** Pick lists the floor can no longer work (the order was cancelled, the wave withdrawn, or it is done, some lines short). */
+const CLOSED_LISTS = ['CANCELLED', 'COMPLETED', 'PARTIAL'];
+/**
+ * The live stream's events after which a pick list on the screen may have lines withdrawn: an order cancelled (picking
+ * cancels its open lines), a list closed, a task withdrawn.
+ */
+const MAY_WITHDRAW = ['orders.order.cancelled', 'picking.list.', 'tasks.task.cancelled', 'tasks.task.completed'];
+
+/**
+ * What the operator is told when lines they still had to pick were cancelled with their order (undefined: none were):
+ * stop picking them, and what was already picked for that order stays in the tote, to go back to stock by a Return to
+ * stock (MOVE) task, which PakLog queues for it (docs/operations/way-out.md).
+ */
+function withdrawnSays(before: PickList, fresh: PickList): string | undefined {
+  const withdrawn = before.lines.filter((l) => l.status === 'PENDING' && fresh.lines.find((f) => f.id === l.id)?.status === 'CANCELLED');
+  if (withdrawn.length === 0) return undefined;
+  const orders = [...new Set(withdrawn.map((l) => l.orderId).filter((o): o is string => o !== undefined))];
+  const theOrder = orders.length === 0 ? 'The order' : `Order${orders.length === 1 ? '' : 's'} ${orders.join(', ')}`;
+  const picked = fresh.lines.filter((l) => l.picked > 0 && (orders.length === 0 || (l.orderId !== undefined && orders.includes(l.orderId))));
+  const units = picked.reduce((n, l) => n + l.picked, 0);
+  const totes = [...new Set(picked.map((l) => l.toteId).filter((t): t is string => typeof t === 'string' && t !== ''))];
+  const open = fresh.lines.filter((l) => l.status === 'PENDING').length;
+  return `${theOrder} ${orders.length > 1 ? 'were' : 'was'} cancelled: stop picking ${orders.length > 1 ? 'them' : 'it'}. `
+    + (units === 0 ? 'Nothing was picked for it, nothing to put back. '
+      : `Keep the ${units} unit${units === 1 ? '' : 's'} you picked for it in ${totes.length === 0 ? 'your tote' : `tote ${totes.join(', ')}`}: `
+        + 'they go back to stock by a Return to stock task (choose Return to stock on the Ready screen). ')
+    + (open === 0 ? 'Take the next task' : `${open} line${open === 1 ? '' : 's'} of other orders ${open === 1 ? 'is' : 'are'} still to pick`);
+}
+
 const same = (a: string, b: string): boolean => a.trim().toUpperCase() === b.trim().toUpperCase();
 /** The roles that may do floor work (claim and work tasks); the others are refused on the sign-in form. */
 const FLOOR_ROLES = ['admin', 'manager', 'operator'];
@@ -182,6 +210,48 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
   }, [queued, online, flush]);
 
   const line = list?.lines.find((l) => l.status === 'PENDING');
+
+  /**
+   * Lines of the list on the screen cancelled with their order meanwhile (told by the live stream): the operator learns
+   * it now, not at their next scan, with what to do with what they picked. Not while a command is out or scans wait in
+   * the queue (their answer reads the list anyway); a list without open lines left goes back to Ready.
+   */
+  const recheck = async (): Promise<void> => {
+    if (list === undefined || busy || pending(owner).length > 0) return;
+    let fresh: PickList;
+    try {
+      fresh = await api<PickList>('GET', `/pick-lists/${list.id}`);
+    } catch {
+      return;
+    }
+    const says = withdrawnSays(list, fresh);
+    if (says === undefined) return;
+    if (fresh.lines.every((l) => l.status !== 'PENDING')) {
+      leaveTask();
+    } else {
+      setList(fresh);
+      if (fresh.lines.find((l) => l.status === 'PENDING')?.id !== line?.id) setStep(tote === '' ? 'tote' : 'location');
+    }
+    fail(says);
+  };
+  const latestRecheck = useRef(recheck);
+  latestRecheck.current = recheck;
+  const listId = list?.id;
+  useEffect(() => {
+    if (listId === undefined) return undefined;
+    let timer: number | undefined;
+    const stop = followLive((events) => {
+      if (timer !== undefined || !events.some((e) => MAY_WITHDRAW.some((p) => e.type.startsWith(p)))) return;
+      timer = window.setTimeout(() => {
+        timer = undefined;
+        void latestRecheck.current();
+      }, 250);
+    });
+    return () => {
+      stop();
+      if (timer !== undefined) window.clearTimeout(timer);
+    };
+  }, [listId]);
   useEffect(() => {
     if (line !== undefined) setQty(line.quantity - line.picked);
   }, [line?.id, line?.picked]);
@@ -364,15 +434,16 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
     } catch {
       return fail(message);
     }
+    const says = withdrawnSays(list, fresh);
     if (CLOSED_LISTS.includes(fresh.status) && fresh.lines.every((l) => l.status !== 'PENDING')) {
       setTask(undefined);
       setList(undefined);
-      fail(`${message}. Pick list ${fresh.status.toLowerCase()}: put back what you picked for it and take the next task`);
+      fail(`${message}. ${says ?? `Pick list ${fresh.status.toLowerCase()}: put back what you picked for it and take the next task`}`);
       return;
     }
     setList(fresh);
     setStep('location');
-    fail(message);
+    fail(says === undefined ? message : `${message}. ${says}`);
   };
 
   const onScan = (value: string): void => {

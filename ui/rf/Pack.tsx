@@ -209,8 +209,9 @@ export function PackFlow(props: {
     const sealed = answer === 'queued' ? undefined : answer;
     setPkg(undefined);
     setWeight('');
-    // Units left for another carton (no single carton takes them all), or the order is packed.
-    const more = answer === 'queued' ? undefined : await readTote(tote.toteId);
+    // Units left for another carton (no single carton takes them all), or the order is packed. A tote this carton took
+    // every unit of is not read again: it is empty, and PakLog answers 404 TOTE_EMPTY for it.
+    const more = answer === 'queued' || left(tote, pkg).length === 0 ? undefined : await readTote(tote.toteId);
     if (more !== undefined && more.units.length > 0) {
       setStep('carton');
       props.inform(`Package ${sealed?.sscc ?? pkg.id} sealed; ${more.units.reduce((n, u) => n + u.quantity, 0)} unit(s) left: open the next carton`);
