@@ -1,13 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../support/test-database.ts';
 import { setupWarehouse, type Call, type Warehouse } from '../support/flow-driver.ts';
-// Below the kernel's ephemeral range: a port from it (listen(0)), once its server is killed, can become the local port
-// of another outgoing connection, and the server restarted on it cannot listen there (paklog-process.ts).
-import { freePort } from '../support/paklog-process.ts';
 
 /**
  * Acceptance (d) of issue 6: the server (`paklog start`, a child process) is killed with SIGKILL at random moments
@@ -26,6 +24,12 @@ let base = '';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const rand = (lo: number, hi: number) => lo + Math.floor(Math.random() * (hi - lo));
 
+const freePort = () => new Promise<number>((done) => {
+  const s = createServer().listen(0, '127.0.0.1', () => {
+    const p = (s.address() as { port: number }).port;
+    s.close(() => done(p));
+  });
+});
 
 /**
  * `paklog start` in a child process (the CLI's own start command, test/support/standby-start.js), on the test's
