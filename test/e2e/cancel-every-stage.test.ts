@@ -19,7 +19,7 @@ let seq = 0;
 beforeAll(async () => {
   t = await startTestApp();
   call = injectClient(t.app, t.keys.admin);
-  w = await setupWarehouse(call, { siteCode: 'CS', aisles: 2, bays: 4, levels: 1, skus: 8 });
+  w = await setupWarehouse(call, { siteCode: 'CS', aisles: 2, bays: 7, levels: 1, skus: 8 });
   other = await setupWarehouse(call, { siteCode: 'CO', aisles: 1, bays: 1, levels: 1, skus: 0 });
   await receiveStock(call, w, 20, 1);
 });
@@ -78,6 +78,18 @@ async function packAndLabel(orderId: string): Promise<string> {
   const shipment = await t.post('/api/v1/shipments', { orderId });
   expect(shipment.status).toBe(201);
   return shipment.body.id as string;
+}
+
+/** An order of its own carried to SHIPPED (released, picked whole, packed, labelled, dispatched): the order and its shipment. */
+async function shippedOrder(sku: string): Promise<{ orderId: string; shipmentId: string }> {
+  const orderId = await newOrder(sku);
+  const { list } = await release(orderId);
+  await pick(list, QTY);
+  const shipmentId = await packAndLabel(orderId);
+  expect((await t.post(`/api/v1/shipments/${shipmentId}/dispatch`)).status).toBe(200);
+  await until('shipped', () => status(orderId), (s) => s === 'SHIPPED');
+  await t.settle();
+  return { orderId, shipmentId };
 }
 
 const taskOf = async (type: string, reference: string): Promise<Task | undefined> =>
@@ -334,12 +346,7 @@ describe('cancel at every stage (issue 10, acceptance a)', () => {
 
   it('shipped: the cancel is refused (409 ORDER_SHIPPED) and changes nothing', async () => {
     const sku = w.products[6]!.sku;
-    const orderId = await newOrder(sku);
-    const { list } = await release(orderId);
-    await pick(list, QTY);
-    const shipmentId = await packAndLabel(orderId);
-    expect((await t.post(`/api/v1/shipments/${shipmentId}/dispatch`)).status).toBe(200);
-    await until('shipped', () => status(orderId), (s) => s === 'SHIPPED');
+    const { orderId } = await shippedOrder(sku);
     const before = await snapshot(sku);
     // Orchestration's fulfilment saga ends at its own tick after the shipment, whenever that comes: not counted.
     const countEvents = async (): Promise<number> =>
@@ -366,7 +373,11 @@ describe('confirming a return by scan', () => {
     await cancel(orderId);
     const [ret] = await returnsOf(orderId);
     const url = `/api/v1/inventory/returns/${ret!.id}/confirm`;
-    const [blocked, inactive, target] = w.storage.filter((l) => l.id !== ret!.suggestedLocationId).slice(0, 3);
+    // Locations that hold no stock (receiveStock filled the first one per SKU; returnByScan puts units at the last): the
+    // block and the deactivation (for good) take no other test's stock out of reach, whatever order the tests run in.
+    const unstocked = w.storage.slice(w.products.length, -1).filter((l) => l.id !== ret!.suggestedLocationId);
+    expect(unstocked.length).toBeGreaterThanOrEqual(3);
+    const [blocked, inactive, target] = unstocked;
     expect((await t.post(`/api/v1/locations/${blocked!.id}/block`, { reason: 'rack damaged' })).status).toBe(200);
     expect((await t.post(`/api/v1/locations/${inactive!.id}/deactivate`, {})).status).toBe(200);
     const ledgerSize = async (): Promise<number> => (await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM inventory.movements`))[0]!.n;
@@ -524,8 +535,8 @@ describe('cancel and hold at the moments in between', () => {
   });
 
   it('shipped: hold and release-hold are refused as shipped, like the cancel', async () => {
-    const shipped = (await t.app.db.query<{ id: string }>(`SELECT id FROM orders.orders WHERE site_id = $1 AND status = 'SHIPPED' ORDER BY id LIMIT 1`, [w.siteId]))[0];
-    expect(shipped).toBeDefined();
-    await holdRefused(shipped!.id, 'ORDER_SHIPPED');
+    // Its own order: this test passes alone (-t) and in any order, not only after the shipped cancel above.
+    const { orderId } = await shippedOrder(w.products[6]!.sku);
+    await holdRefused(orderId, 'ORDER_SHIPPED');
   });
 });

@@ -5,63 +5,52 @@
  * owed from a commit made before the carrier is asked, and after the restart the `pack-ship.carrier-calls` job asks
  * the carrier again with the same key and records the label it made: one label, no client retry.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeCarrier } from '../support/fake-carrier.ts';
-import { createOrder, orderStatus, planAndRelease, receiveStock, setupWarehouse, until, untilPooled, workTasks, type Call } from '../support/flow-driver.ts';
-import { cleanEnv, crashAndRestart, freePort, startPakLog, type Restartable } from '../support/paklog-process.ts';
-import { httpClient } from '../support/split-cluster.ts';
-import { createTestDatabase } from '../support/test-database.ts';
+import { createOrder, orderStatus, planAndReleasePooled, receiveStock, setupWarehouse, until, workTasks, type Call } from '../support/flow-driver.ts';
+import { crashServer, type CrashServer } from '../support/crash-server.ts';
 
-const adminKey = `pk_${randomBytes(24).toString('base64url')}`;
 const dir = mkdtempSync(join(tmpdir(), 'paklog-crash-carrier-'));
-let db: { url: string; drop: () => Promise<void> };
-let server: Restartable;
+let s: CrashServer;
 let fake: Awaited<ReturnType<typeof startFakeCarrier>>;
-let base = '';
 
-// The server's address is known once it started (beforeAll).
-const call: Call = (step, method, url, body) => httpClient(base, adminKey)(step, method, url, body);
+// The server is started in beforeAll.
+const call: Call = (step, method, url, body) => s.call(step, method, url, body);
 
 beforeAll(async () => {
   fake = await startFakeCarrier({ prefix: 'KC' });
   const file = join(dir, 'carriers.json');
   // A patient adapter: the booking waits for the carrier's late answer until the kill.
   writeFileSync(file, JSON.stringify({ carriers: [{ kind: 'rest', code: 'RESTCO', baseUrl: fake.url, timeoutMs: 60_000, services: [{ code: 'SAVER', name: 'Saver', transitDays: 3 }] }] }));
-  db = await createTestDatabase({ migrated: true });
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  const env = cleanEnv({
-    DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', PAKLOG_ADMIN_API_KEY: adminKey, PAKLOG_SEED_DEMO: 'false',
-    PAKLOG_GRPC_PORT: 'off', LOG_LEVEL: 'error', PAKLOG_WORKER_THREADS: '0', PAKLOG_CARRIERS_FILE: file,
-    // The lease outlasts the patient adapter's timeout (checked at start); the test ends the killed process's lease itself.
-    PAKLOG_CARRIER_CALL_LEASE_S: '90',
+  s = await crashServer({
+    env: {
+      PAKLOG_CARRIERS_FILE: file,
+      // The lease outlasts the patient adapter's timeout (checked at start); the test ends the killed process's lease itself.
+      PAKLOG_CARRIER_CALL_LEASE_S: '90',
+    },
   });
-  server = { env, process: await startPakLog(env) };
 }, 120_000);
 
 afterAll(async () => {
-  await server?.process.stop();
+  await s?.close();
   await fake?.close();
-  await db?.drop();
   rmSync(dir, { recursive: true, force: true });
 });
 
 describe('paklog start killed after the carrier booked a label and before PakLog recorded it', () => {
   it('records that label after the restart, asked again with the same key (one label at the carrier), with no retry from the client', async () => {
-    const probe = new pg.Client({ connectionString: db.url });
+    const probe = new pg.Client({ connectionString: s.db.url });
     await probe.connect();
     try {
       const w = await setupWarehouse(call, { siteCode: 'CRCARR', aisles: 1, bays: 2, levels: 1, skus: 1 });
       await receiveStock(call, w, 5, 1);
       const order = await createOrder(call, w.siteId, { externalId: 'crash-carrier-1', lines: [{ sku: w.products[0]!.sku, quantity: 1 }] });
       await until('allocated', () => orderStatus(call, order.id), (s) => s === 'ALLOCATED');
-      await untilPooled(call, w.siteId, [order.id]);
-      await planAndRelease(call, w.siteId, 10);
+      await planAndReleasePooled(call, w.siteId, [order.id], 10);
       await workTasks(call, w.siteId, ['worker-1'], { expectedTasks: 1 });
       await until('picked', () => orderStatus(call, order.id), (s) => s === 'PICKED');
       expect((await call('pack', 'POST', '/api/v1/packages', { orderId: order.id })).status).toBe(201);
@@ -76,7 +65,7 @@ describe('paklog start killed after the carrier booked a label and before PakLog
       // A minute later, as far as the owed call and the job's last run are concerned (the killed process's lease is over).
       await probe.query(`UPDATE pack_ship.carrier_calls SET created_at = created_at - interval '5 minutes', leased_until = now() - interval '1 second' WHERE order_id = $1`, [order.id]);
       await probe.query(`UPDATE platform.job_runs SET last_run_at = now() - interval '1 hour' WHERE name = 'pack-ship.carrier-calls'`);
-      await crashAndRestart(server, 'paklog start');
+      await s.crash();
       await booking;
 
       const shipments = await until('recorded after the restart', async () => (await call<{ items: { status: string; trackingNumber: string }[] }>(

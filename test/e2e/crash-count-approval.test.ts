@@ -3,50 +3,28 @@
  * approved once (one COUNT movement, its variance applied once) or still waiting for the approval, which then goes
  * through; approving again changes nothing, the location's stock is what was counted, and the ledger is conserved.
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertStockConserved } from '../support/conservation.ts';
 import { setupWarehouse, until, type Call, type Warehouse } from '../support/flow-driver.ts';
-import { cleanEnv, crashAndRestart, freePort, startPakLog, type Restartable } from '../support/paklog-process.ts';
-import { createTestDatabase } from '../support/test-database.ts';
+import { crashServer, type CrashServer } from '../support/crash-server.ts';
 
-const adminKey = `pk_${randomBytes(24).toString('base64url')}`;
-let db: { url: string; drop: () => Promise<void> };
-let server: Restartable;
-let base = '';
+let s: CrashServer;
 let w: Warehouse;
 
-const client = (key: string): Call => async (_step, method, url, body) => {
-  const res = await fetch(`${base}${url}`, {
-    method, headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text === '' ? undefined : JSON.parse(text) };
-};
-const call = (): Call => client(adminKey);
+const call = (): Call => s.call;
 
 beforeAll(async () => {
-  db = await createTestDatabase({ migrated: true });
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  const env = cleanEnv({
-    DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', PAKLOG_ADMIN_API_KEY: adminKey, PAKLOG_SEED_DEMO: 'false',
-    PAKLOG_GRPC_PORT: 'off', LOG_LEVEL: 'error', PAKLOG_WORKER_THREADS: '0',
-  });
-  server = { env, process: await startPakLog(env) };
+  s = await crashServer();
   w = await setupWarehouse(call(), { siteCode: 'CKA', aisles: 1, bays: 3, levels: 1, skus: 1 });
-  const settings = await fetch(`${base}/api/v1/inventory/count-settings`, {
-    method: 'PUT', headers: { 'x-api-key': adminKey, 'content-type': 'application/json' },
+  const settings = await fetch(`${s.base}/api/v1/inventory/count-settings`, {
+    method: 'PUT', headers: { 'x-api-key': s.adminKey, 'content-type': 'application/json' },
     body: JSON.stringify({ siteId: w.siteId, toleranceUnits: 1, tolerancePercent: null }),
   });
   expect(settings.status).toBe(200);
 }, 120_000);
 
 afterAll(async () => {
-  await server?.process.stop();
-  server?.standby?.dismiss();
-  await db?.drop();
+  await s?.close();
 });
 
 /** A count of `shelf` waiting for approval: 20 on the ledger, counted 16 then 17 (beyond the tolerance twice). */
@@ -75,7 +53,7 @@ describe('paklog start killed during a count approval', () => {
       const countId = await countAwaitingApproval(shelf.id, sku);
       const approving = call()('approve', 'POST', `/api/v1/inventory/counts/${countId}/approve`, { reason: 'crushed' }).catch(() => undefined);
       await new Promise((r) => setTimeout(r, delayMs));
-      await crashAndRestart(server, 'paklog start');
+      await s.crash();
       await approving;
       const after = (await call()('get', 'GET', `/api/v1/inventory/counts/${countId}`)).body as { status: string };
       expect(['AWAITING_APPROVAL', 'COMPLETED']).toContain(after.status);
@@ -92,6 +70,6 @@ describe('paklog start killed during a count approval', () => {
       const open = (await call()('tasks', 'GET', `/api/v1/tasks?siteId=${w.siteId}&type=COUNT&limit=100`)).body as { items: { reference: string; status: string }[] };
       expect(open.items.filter((x) => x.reference === countId && !['COMPLETED', 'CANCELLED'].includes(x.status))).toEqual([]);
     }
-    await assertStockConserved(db.url, { when: 'after the kills during count approvals' });
+    await assertStockConserved(s.db.url, { when: 'after the kills during count approvals' });
   }, 120_000);
 });

@@ -5,20 +5,15 @@
  * move, one COUNT movement, one restock), its event was published once, no key is left claimed, and the ledger is
  * conserved (balances are the movements' sums).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertStockConserved } from '../support/conservation.ts';
 import { setupWarehouse, until, type Call, type Warehouse } from '../support/flow-driver.ts';
-import { cleanEnv, crashAndRestart, freePort, startPakLog, type Restartable } from '../support/paklog-process.ts';
-import { httpClient } from '../support/split-cluster.ts';
-import { createTestDatabase } from '../support/test-database.ts';
+import { crashServer, type CrashServer } from '../support/crash-server.ts';
 
-const adminKey = `pk_${randomBytes(24).toString('base64url')}`;
-let db: { url: string; drop: () => Promise<void> };
+let s: CrashServer;
 let probe: pg.Client;
-let server: Restartable;
-let base = '';
 let call: Call;
 let w: Warehouse;
 let dock: { id: string; code: string };
@@ -30,8 +25,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 /** One attempt with this key; undefined when the connection was lost (the server was killed) or the answer was transient. */
 async function attempt(url: string, body: unknown, key: string): Promise<{ status: number; body: any } | undefined> {
   try {
-    const res = await fetch(`${base}${url}`, {
-      method: 'POST', headers: { 'x-api-key': adminKey, 'idempotency-key': key, 'content-type': 'application/json' },
+    const res = await fetch(`${s.base}${url}`, {
+      method: 'POST', headers: { 'x-api-key': s.adminKey, 'idempotency-key': key, 'content-type': 'application/json' },
       body: JSON.stringify(body), signal: AbortSignal.timeout(20_000),
     });
     const text = await res.text();
@@ -61,7 +56,7 @@ async function killedDuring(url: string, body: unknown, when: number | 'committe
   } else {
     await sleep(when);
   }
-  await crashAndRestart(server, 'paklog start');
+  await s.crash();
   kills++;
   await first;
   for (let i = 0; ; i++) {
@@ -78,21 +73,14 @@ async function killedDuring(url: string, body: unknown, when: number | 'committe
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase({ migrated: true });
-  probe = new pg.Client({ connectionString: db.url });
+  s = await crashServer();
+  probe = new pg.Client({ connectionString: s.db.url });
   await probe.connect();
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  const env = cleanEnv({
-    DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', PAKLOG_ADMIN_API_KEY: adminKey, PAKLOG_SEED_DEMO: 'false',
-    PAKLOG_GRPC_PORT: 'off', LOG_LEVEL: 'error', PAKLOG_WORKER_THREADS: '0',
-  });
-  server = { env, process: await startPakLog(env) };
-  call = httpClient(base, adminKey);
+  call = s.call;
   w = await setupWarehouse(call, { siteCode: 'CRIN', aisles: 1, bays: 4, levels: 1, skus: 1 });
   dock = (await call<{ items: { id: string; code: string }[] }>('docks', 'GET', `/api/v1/sites/${w.siteId}/locations?type=RECEIVING`)).body.items[0]!;
-  const settings = await fetch(`${base}/api/v1/inventory/count-settings`, {
-    method: 'PUT', headers: { 'x-api-key': adminKey, 'content-type': 'application/json' },
+  const settings = await fetch(`${s.base}/api/v1/inventory/count-settings`, {
+    method: 'PUT', headers: { 'x-api-key': s.adminKey, 'content-type': 'application/json' },
     body: JSON.stringify({ siteId: w.siteId, toleranceUnits: 10, tolerancePercent: null }),
   });
   expect(settings.status).toBe(200);
@@ -100,9 +88,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await probe?.end();
-  await server?.process.stop();
-  server?.standby?.dismiss();
-  await db?.drop();
+  await s?.close();
 });
 
 describe('paklog start killed during inbound and inventory-control commands, retried with the same Idempotency-Key', () => {
@@ -197,6 +183,6 @@ describe('paklog start killed during inbound and inventory-control commands, ret
     expect(await n(`SELECT coalesce(sum(on_hand), 0) AS n FROM inventory.balances`)).toBe(20);
     expect(await n(`SELECT coalesce(sum(delta_on_hand), 0) AS n FROM inventory.movements`)).toBe(20);
     expect(await n(`SELECT coalesce(sum(on_hand), 0) AS n FROM inventory.balances WHERE location_id = $1`, [dock.id])).toBe(0);
-    await assertStockConserved(db.url, { when: 'after the kills during inbound and inventory-control commands' });
+    await assertStockConserved(s.db.url, { when: 'after the kills during inbound and inventory-control commands' });
   }, 120_000);
 });

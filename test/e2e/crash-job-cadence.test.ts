@@ -5,61 +5,46 @@
  * job's owed voids, the ERP's inventory snapshots, the stuck-work scan, the cycle-count scheduler). Here `paklog start`
  * runs the ERP snapshot every 6 s and is SIGKILLed 2.5 s after each start: snapshots still come, about once a period.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupWarehouse, type Call } from '../support/flow-driver.ts';
-import { cleanEnv, crashAndRestart, freePort, standbyPakLog, startPakLog, type Restartable } from '../support/paklog-process.ts';
-import { httpClient } from '../support/split-cluster.ts';
-import { createTestDatabase } from '../support/test-database.ts';
+import { crashServer, type CrashServer } from '../support/crash-server.ts';
 
-const adminKey = `pk_${randomBytes(24).toString('base64url')}`;
 const erpDir = mkdtempSync(join(tmpdir(), 'paklog-cadence-'));
 const PERIOD_MS = 6_000;
-let db: { url: string; drop: () => Promise<void> };
-let server: Restartable;
-let base = '';
+let s: CrashServer;
 
-// The server's address is known once it started (beforeAll).
-const call: Call = (step, method, url, body) => httpClient(base, adminKey)(step, method, url, body);
+// The server is started in beforeAll.
+const call: Call = (step, method, url, body) => s.call(step, method, url, body);
 
 beforeAll(async () => {
-  db = await createTestDatabase({ migrated: true });
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  const env = cleanEnv({
-    DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', PAKLOG_ADMIN_API_KEY: adminKey, PAKLOG_SEED_DEMO: 'false',
-    PAKLOG_GRPC_PORT: 'off', LOG_LEVEL: 'error', PAKLOG_WORKER_THREADS: '0',
-    PAKLOG_ERP: 'file-drop', PAKLOG_ERP_DIR: erpDir, PAKLOG_ERP_SNAPSHOT_SITES: 'CADNC', PAKLOG_ERP_SNAPSHOT_EVERY_MS: String(PERIOD_MS),
+  s = await crashServer({
+    env: { PAKLOG_ERP: 'file-drop', PAKLOG_ERP_DIR: erpDir, PAKLOG_ERP_SNAPSHOT_SITES: 'CADNC', PAKLOG_ERP_SNAPSHOT_EVERY_MS: String(PERIOD_MS) },
   });
-  server = { env, process: await startPakLog(env) };
   await setupWarehouse(call, { siteCode: 'CADNC', aisles: 1, bays: 1, levels: 1, skus: 1 });
 }, 120_000);
 
 afterAll(async () => {
-  await server?.process.stop();
-  server?.standby?.dismiss();
-  await db?.drop();
+  await s?.close();
   rmSync(erpDir, { recursive: true, force: true });
 });
 
 describe('a periodic job of a server killed and restarted more often than its period', () => {
   it('still runs about once a period', async () => {
-    const probe = new pg.Client({ connectionString: db.url });
+    const probe = new pg.Client({ connectionString: s.db.url });
     await probe.connect();
     try {
-      server.standby = standbyPakLog(server.env);
-      await crashAndRestart(server, 'paklog start');
+      await s.standing();
+      await s.crash();
       const since = new Date();
       const started = Date.now();
       let kills = 0;
       while (Date.now() - started < 3 * PERIOD_MS || kills < 3) {
         await new Promise((r) => setTimeout(r, 2_500));
-        server.standby ??= standbyPakLog(server.env);
-        await crashAndRestart(server, 'paklog start');
+        await s.crash();
         kills++;
       }
       const snapshots = Number((await probe.query<{ n: string }>(

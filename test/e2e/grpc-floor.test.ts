@@ -12,7 +12,7 @@ import { loadSync } from '@grpc/proto-loader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLOOR_SERVICE, INTEGRATION_SERVICE } from '../../src/gateway/grpc/public-api.ts';
 import { expectStockConserved } from '../support/conservation.ts';
-import { injectClient, orderStatus, packAndShip, planAndRelease, receiveStock, setupWarehouse, until, workTasks, type Call, type Warehouse } from '../support/flow-driver.ts';
+import { injectClient, orderStatus, packAndShip, planAndReleasePooled, receiveStock, setupWarehouse, until, workTasks, type Call, type Warehouse } from '../support/flow-driver.ts';
 import { credentialsMetadata, grpcFloor, grpcRefusal, startGrpcTestApp, type GrpcTestApp, type PublicClients } from '../support/grpc-floor.ts';
 import type { TestApp } from '../support/test-app.ts';
 
@@ -102,7 +102,7 @@ describe('the public gRPC API', () => {
     expect(atp.items).toEqual([expect.objectContaining({ sku: w.products[0]!.sku, onHandAvailable: 30, atp: 30 - ordered.get(w.products[0]!.sku)! })]);
 
     await t.settle();
-    const wave = await planAndRelease(call, w.siteId, 50);
+    const wave = await planAndReleasePooled(call, w.siteId, orders.map((o) => o.id), 50);
     expect([...wave.orderIds].sort()).toEqual(orders.map((o) => o.id).sort());
     for (const o of orders) await until(`order ${o.id} released`, () => orderStatus(call, o.id), (s) => s === 'RELEASED');
     await t.settle();

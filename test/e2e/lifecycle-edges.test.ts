@@ -7,7 +7,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectLedgerConserved } from '../support/conservation.ts';
-import { injectClient, receiveStock, setupWarehouse, until, type Call, type Warehouse } from '../support/flow-driver.ts';
+import { injectClient, receiveStock, setupWarehouse, until, untilPooled, type Call, type Warehouse } from '../support/flow-driver.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 let t: TestApp;
@@ -50,6 +50,8 @@ async function newOrder(lines: { sku: string; quantity: number }[], extra: Recor
 /** Plans a wave of exactly these orders and releases it; the pick list of each order. */
 async function release(orderIds: string[]): Promise<Map<string, PickList>> {
   await t.settle();
+  // Waves hears of the allocations after orders says ALLOCATED: planned once its pool holds every one.
+  await untilPooled(injectClient(t.app, t.keys.admin), w.siteId, orderIds);
   const plan = await t.post('/api/v1/waves', { siteId: w.siteId, maxOrders: 100 });
   expect(plan.status).toBe(201);
   expect([...plan.body.orderIds].sort()).toEqual([...orderIds].sort());
@@ -69,6 +71,28 @@ const confirm = (list: PickList, line: PickLine, quantity: number) => t.post(`/a
 });
 const short = (list: PickList, line: PickLine, reason = 'OTHER') => t.post(`/api/v1/pick-lists/${list.id}/lines/${line.id}/short`, { reason });
 const lineOf = (list: PickList, sku: string): PickLine => list.lines.find((l) => l.sku === sku)!;
+
+/**
+ * A shipComplete order of 1 × `a` and 2 × `b` (2 units of `b` received at storage `at` first), released; `a` picked,
+ * `b` shorted (reason OTHER): the order waits for stock (BACKORDERED, SHORT_PICK).
+ */
+async function waitingForStock(a: string, b: string, at: number): Promise<string> {
+  await receive(b, 2, at);
+  const id = await newOrder([{ sku: a, quantity: 1 }, { sku: b, quantity: 2 }], { shipComplete: true });
+  await until('allocated', () => status(id), (s) => s === 'ALLOCATED');
+  const list = (await release([id])).get(id)!;
+  expect((await confirm(list, lineOf(list, a), 1)).status).toBe(200);
+  expect((await short(list, lineOf(list, b))).status).toBe(200);
+  await until('waiting for stock', () => order(id), (o) => o.status === 'BACKORDERED' && o.backorderReason === 'SHORT_PICK');
+  return id;
+}
+
+/** Confirms every return of the (cancelled) order at its suggested location: the units returned. */
+async function returnAll(orderId: string): Promise<number> {
+  const returns = (await t.get(`/api/v1/inventory/returns?siteId=${w.siteId}&orderId=${orderId}`)).body.items as { id: string; quantity: number; suggestedLocationId: string }[];
+  for (const r of returns) expect((await t.post(`/api/v1/inventory/returns/${r.id}/confirm`, { locationId: r.suggestedLocationId }, 'operator')).status).toBe(200);
+  return returns.reduce((n, r) => n + r.quantity, 0);
+}
 
 /** The status an order's own events announce last (received, allocated, …, cancelled; held and its release). */
 async function announcedStatus(orderId: string): Promise<string | undefined> {
@@ -189,23 +213,15 @@ describe('orders whose lines end in different states', () => {
   });
 
   it('ship complete: one line picked, the other waits for stock; cancelled then; the stock that arrives goes to nobody', async () => {
-    const [a, b] = [w.products[1]!.sku, w.products[5]!.sku];
-    await receive(b, 2, 5);
-    const id = await newOrder([{ sku: a, quantity: 1 }, { sku: b, quantity: 2 }], { shipComplete: true });
-    await until('allocated', () => status(id), (s) => s === 'ALLOCATED');
-    const list = (await release([id])).get(id)!;
-    expect((await confirm(list, lineOf(list, a), 1)).status).toBe(200);
-    expect((await short(list, lineOf(list, b))).status).toBe(200);
-    await until('waiting for stock', () => order(id), (o) => o.status === 'BACKORDERED' && o.backorderReason === 'SHORT_PICK');
+    const b = w.products[5]!.sku;
+    const id = await waitingForStock(w.products[1]!.sku, b, 5);
     expect((await t.post(`/api/v1/orders/${id}/cancel`, { reason: 'customer gave up' }, 'manager')).status).toBe(200);
     await expectSettled(id);
     await receive(b, 2, 6);
     await t.settle();
     expect((await t.get(`/api/v1/pick-lists?orderId=${id}`)).body.items.filter((l: PickList) => l.status !== 'CANCELLED' && l.status !== 'COMPLETED' && l.status !== 'PARTIAL')).toEqual([]);
     await expectSettled(id);
-    const returns = (await t.get(`/api/v1/inventory/returns?siteId=${w.siteId}&orderId=${id}`)).body.items as { id: string; quantity: number; suggestedLocationId: string }[];
-    expect(returns.reduce((n, r) => n + r.quantity, 0)).toBe(1);
-    for (const r of returns) expect((await t.post(`/api/v1/inventory/returns/${r.id}/confirm`, { locationId: r.suggestedLocationId }, 'operator')).status).toBe(200);
+    expect(await returnAll(id)).toBe(1);
   });
 });
 
@@ -437,8 +453,7 @@ describe('several packages', () => {
              (SELECT COALESCE(sum(quantity), 0) FROM inventory.returns WHERE order_id = $1)::int AS returned,
              (SELECT COALESCE(sum(on_hand), 0) FROM inventory.balances WHERE location_id = 'IN_PROCESS:' || $1)::int AS in_tote`, [id]);
     expect(row).toEqual({ live_packages: 0, returned: 4, in_tote: 4 });
-    const returns = (await t.get(`/api/v1/inventory/returns?siteId=${w.siteId}&orderId=${id}`)).body.items as { id: string; suggestedLocationId: string }[];
-    for (const r of returns) expect((await t.post(`/api/v1/inventory/returns/${r.id}/confirm`, { locationId: r.suggestedLocationId }, 'operator')).status).toBe(200);
+    await returnAll(id);
   });
 });
 
@@ -462,14 +477,8 @@ describe('the exception queue: each action leads somewhere', () => {
   });
 
   it('ORDER_NOT_MOVING on a shipComplete order waiting for stock: retry does not send the picker back to where the units were shorted; cancel ends it', async () => {
-    const [a, b] = [w.products[1]!.sku, w.products[6]!.sku];
-    await receive(b, 2, 7);
-    const id = await newOrder([{ sku: a, quantity: 1 }, { sku: b, quantity: 2 }], { shipComplete: true });
-    await until('allocated', () => status(id), (s) => s === 'ALLOCATED');
-    const list = (await release([id])).get(id)!;
-    expect((await confirm(list, lineOf(list, a), 1)).status).toBe(200);
-    expect((await short(list, lineOf(list, b))).status).toBe(200);
-    await until('waiting for stock', () => order(id), (o) => o.status === 'BACKORDERED' && o.backorderReason === 'SHORT_PICK');
+    const b = w.products[6]!.sku;
+    const id = await waitingForStock(w.products[1]!.sku, b, 7);
     const [x] = await until('ORDER_NOT_MOVING', () => exceptionsOf(id, 'ORDER_NOT_MOVING'), (l) => l.length > 0, 15_000);
     const retry = await t.post(`/api/v1/exceptions/${x!.id}/actions/retry`, undefined, 'manager');
     // The units are still on the books where they were shorted (reason OTHER): a retry does not send the picker back there,
@@ -479,8 +488,7 @@ describe('the exception queue: each action leads somewhere', () => {
     expect(retry.body.detail).not.toContain('to allocate');
     expect((await t.post(`/api/v1/orders/${id}/cancel`, { reason: 'probe' }, 'manager')).status).toBe(200);
     await expectSettled(id);
-    const returns = (await t.get(`/api/v1/inventory/returns?siteId=${w.siteId}&orderId=${id}`)).body.items as { id: string; suggestedLocationId: string }[];
-    for (const r of returns) expect((await t.post(`/api/v1/inventory/returns/${r.id}/confirm`, { locationId: r.suggestedLocationId }, 'operator')).status).toBe(200);
+    await returnAll(id);
   });
 
   it('ORDER_NOT_MOVING on an order whose lines changed to a SKU out of stock: retry retries the SKUs it has now', async () => {

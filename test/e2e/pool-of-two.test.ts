@@ -5,7 +5,7 @@
  * one handler holding its transaction while it waits for a second one would hang it for good.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrder, injectClient, orderStatus, packAndShip, planAndRelease, receiveStock, setupWarehouse, until, workTasks } from '../support/flow-driver.ts';
+import { createOrder, injectClient, orderStatus, packAndShip, planAndReleasePooled, receiveStock, setupWarehouse, until, workTasks } from '../support/flow-driver.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 let t: TestApp;
@@ -30,7 +30,7 @@ describe('a pool of two connections', () => {
     }
     for (const id of orders) await until(`order ${id} allocated`, () => orderStatus(call, id), (s) => s === 'ALLOCATED');
     await t.settle();
-    const wave = await planAndRelease(call, w.siteId, 10);
+    const wave = await planAndReleasePooled(call, w.siteId, orders, 10);
     expect(wave.orderIds).toHaveLength(6);
     await t.settle();
     const lists = (await t.get(`/api/v1/pick-lists?waveId=${wave.waveId}&limit=100`)).body.items as unknown[];

@@ -15,7 +15,7 @@
  *   events, which REST refused them at once. It now makes the subscription's own read again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrder, injectClient, orderStatus, packAndShip, planAndRelease, setupWarehouse, until, workTasks, type Warehouse } from '../support/flow-driver.ts';
+import { createOrder, injectClient, orderStatus, packAndShip, planAndReleasePooled, setupWarehouse, until, workTasks, type Warehouse } from '../support/flow-driver.ts';
 import { gqlClient, subscribe } from '../support/graphql-client.ts';
 import { SUBSCRIPTION_RECHECK_MS } from '../../src/gateway/graphql/resolvers.ts';
 import { credentialsMetadata, grpcRefusal, startGrpcTestApp, type GrpcTestApp } from '../support/grpc-floor.ts';
@@ -42,7 +42,7 @@ beforeAll(async () => {
     const order = await createOrder(injectClient(t.app, t.keys.integration), w.siteId, { externalId: `PP-${name}`, lines: [{ sku, quantity: 1 }] });
     await until('allocated', () => orderStatus(manager, order.id), (s) => s === 'ALLOCATED');
     await t.settle();
-    const { waveId } = await planAndRelease(manager, w.siteId, 1);
+    const { waveId } = await planAndReleasePooled(manager, w.siteId, [order.id], 1);
     await t.settle();
     at[name] = { orderId: order.id, waveId };
   }
@@ -172,7 +172,7 @@ describe('a GraphQL subscription of a person whose role at the subject\'s site i
     const order = await createOrder(injectClient(t.app, t.keys.integration), a.siteId, { externalId: 'PP-a-2', lines: [{ sku: a.products[0]!.sku, quantity: 1 }] });
     await until('allocated', () => orderStatus(manager, order.id), (s) => s === 'ALLOCATED');
     await t.settle();
-    await planAndRelease(manager, a.siteId, 1);
+    await planAndReleasePooled(manager, a.siteId, [order.id], 1);
     await t.settle();
     await expect.poll(() => kept.received.length, { timeout: 10_000 }).toBeGreaterThan(0);
     // Ended by the recheck (`complete`) — or, should the server have handled the client's `subscribe` only after the

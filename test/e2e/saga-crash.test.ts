@@ -14,7 +14,7 @@ import {
 import { httpClient } from '../support/split-cluster.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 import {
-  createOrder, orderStatus, packAndShip, planAndRelease, receiveStock, setupWarehouse, until as untilValue, workTasks, type Call,
+  createOrder, orderStatus, packAndShip, planAndReleasePooled, receiveStock, setupWarehouse, until as untilValue, workTasks, type Call,
 } from '../support/flow-driver.ts';
 import { cleanEnv, freePort, startPakLog, type StartedPakLog } from '../support/paklog-process.ts';
 
@@ -233,8 +233,9 @@ describe('a paklog process killed inside the order fulfilment saga', () => {
 
       p = await startPakLog({ ...env, PAKLOG_SAGA_CRASH_AT: 'pick:after:run' });
       await untilValue('allocated', () => orderStatus(call, order.id), (st) => st === 'ALLOCATED');
-      // The waves pool hears of the allocation a moment after the order says ALLOCATED.
-      await untilValue('wave released', () => planAndRelease(call, w.siteId, 1).then(() => true, () => false), (done) => done);
+      // The waves pool hears of the allocation a moment after the order says ALLOCATED: planned once it holds the order
+      // (planning again after any failure could plan a second wave, or spin on NOTHING_TO_PLAN once the first was planned).
+      await planAndReleasePooled(call, w.siteId, [order.id], 1);
       expect(await killedBy(p)).toBe('SIGKILL');
       console.log('saga-crash: 3 kills of paklog start inside the order fulfilment saga');
 

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectSkusConserved } from '../support/conservation.ts';
-import { injectClient, orderStatus, packAndShip, setupWarehouse, until, type Call, type PickListView, type Warehouse } from '../support/flow-driver.ts';
+import { injectClient, orderStatus, packAndShip, setupWarehouse, until, untilPooled, type Call, type PickListView, type Warehouse } from '../support/flow-driver.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import type { EventEnvelope } from '../../src/platform/bus/envelope.ts';
 
@@ -48,6 +48,7 @@ async function orderFor(w: Warehouse, externalId: string, sku: string, quantity:
 }
 
 async function waveAndRelease(w: Warehouse, orderId: string): Promise<void> {
+  await untilPooled(call, w.siteId, [orderId]);
   const wave = await call<{ id: string; orderIds: string[] }>('plan wave', 'POST', '/api/v1/waves', { siteId: w.siteId, maxOrders: 10 });
   expect(wave.body.orderIds).toEqual([orderId]);
   await until('order waved', () => orderStatus(call, orderId), (s) => s === 'WAVED');
@@ -57,9 +58,9 @@ async function waveAndRelease(w: Warehouse, orderId: string): Promise<void> {
 
 /**
  * One worker claims the next PICK task and works its list: `shortUnits` of its (single) line are shorted NOT_FOUND, the
- * rest confirmed. Answers the list as it was read.
+ * rest confirmed (`o.reason`, `o.toteId`: another reason for the short, another tote). Answers the list as it was read.
  */
-async function workNextPick(siteId: string, shortUnits: number): Promise<PickListView> {
+async function workNextPick(siteId: string, shortUnits: number, o: { reason?: string; toteId?: string } = {}): Promise<PickListView> {
   const next = await floor<{ id: string; reference: string; type: string }>('next task', 'POST', '/api/v1/tasks/next', { workerId: 'w1', siteId, types: ['PICK'] });
   expect(next.status).toBe(200);
   expect((await floor('start', 'POST', `/api/v1/tasks/${next.body.id}/start`, { workerId: 'w1' })).status).toBe(200);
@@ -69,11 +70,11 @@ async function workNextPick(siteId: string, shortUnits: number): Promise<PickLis
   const confirm = line.quantity - line.picked - shortUnits;
   if (confirm > 0) {
     const res = await floor('confirm', 'POST', `/api/v1/pick-lists/${list.id}/lines/${line.id}/confirm`, {
-      locationCode: line.locationCode ?? line.locationId, barcode: line.expectedBarcode ?? line.sku, quantity: confirm, toteId: 'TOTE-1',
+      locationCode: line.locationCode ?? line.locationId, barcode: line.expectedBarcode ?? line.sku, quantity: confirm, toteId: o.toteId ?? 'TOTE-1',
     });
     expect(res.status).toBe(200);
   }
-  if (shortUnits > 0) expect((await floor('short', 'POST', `/api/v1/pick-lists/${list.id}/lines/${line.id}/short`, { reason: 'NOT_FOUND' })).status).toBe(200);
+  if (shortUnits > 0) expect((await floor('short', 'POST', `/api/v1/pick-lists/${list.id}/lines/${line.id}/short`, { reason: o.reason ?? 'NOT_FOUND' })).status).toBe(200);
   await floor('complete', 'POST', `/api/v1/tasks/${next.body.id}/complete`, { workerId: 'w1' });
   await t.settle();
   return list;
@@ -100,15 +101,47 @@ async function shipAndExpect(orderId: string, partial: boolean): Promise<void> {
   expect(shipped.filter((e) => e.subject === orderId).map((e) => e.data.partial)).toEqual([partial]);
 }
 
+/**
+ * A site of its own (one SKU) with `atA` units at its first location `a` and `atB` at its second, `b` (none by
+ * default), and an order of `quantity` units (`shipComplete` by default: a shipComplete order of 2), waved and released.
+ */
+async function releasedOrder(siteCode: string, externalId: string, o: { atA?: number; atB?: number; quantity?: number; shipComplete?: boolean | undefined } = {}): Promise<{ w: Warehouse; sku: string; a: { id: string }; b: { id: string }; orderId: string }> {
+  const w = await setupWarehouse(call, { siteCode, aisles: 1, bays: 3, levels: 1, skus: 1 });
+  const sku = w.products[0]!.sku;
+  const [a, b] = [w.storage[0]!, w.storage[1]!];
+  await receive(w, sku, a.id, o.atA ?? 2);
+  if ((o.atB ?? 0) > 0) await receive(w, sku, b.id, o.atB!);
+  const orderId = await orderFor(w, externalId, sku, o.quantity ?? 2, 'shipComplete' in o ? o.shipComplete : true);
+  await waveAndRelease(w, orderId);
+  return { w, sku, a, b, orderId };
+}
+
+/** The waiting short of `orderId` (one unit) is re-reserved at `locationId`, picked there, and the order ships complete. */
+async function servedAt(w: Warehouse, orderId: string, locationId: string): Promise<void> {
+  await until('order picking again', () => getOrder(orderId), (o) => o.status === 'PICKING');
+  const rest = await workNextPick(w.siteId, 0);
+  expect(rest.lines[0]).toMatchObject({ locationId, quantity: 1 });
+  await shipAndExpect(orderId, false);
+  expect((await resolvedOutcomes(orderId)).map((r) => r.outcome)).toEqual(['AWAITING_STOCK', 'RE_RESERVED']);
+}
+
+/** `workNextPick` shorting `shortUnits`, until the order is held BACKORDERED: the events published meanwhile. */
+async function shortUntilHeld(siteId: string, orderId: string, shortUnits: number): Promise<EventEnvelope[]> {
+  const published: EventEnvelope[] = [];
+  const stop = t.app.bus.observe((run) => published.push(...run));
+  try {
+    await workNextPick(siteId, shortUnits);
+  } finally {
+    stop();
+  }
+  await until('order held', () => orderStatus(call, orderId), (s) => s === 'BACKORDERED');
+  await t.settle();
+  return published;
+}
+
 describe('short-pick recovery', () => {
   it('(i) another location holds the units: the short is re-reserved there, picked, and the order ships complete', async () => {
-    const w = await setupWarehouse(call, { siteCode: 'S1', aisles: 1, bays: 3, levels: 1, skus: 1 });
-    const sku = w.products[0]!.sku;
-    const [a, b] = [w.storage[0]!, w.storage[1]!];
-    await receive(w, sku, a.id, 1);
-    await receive(w, sku, b.id, 1);
-    const orderId = await orderFor(w, 'SR-1', sku, 1, undefined);
-    await waveAndRelease(w, orderId);
+    const { w, sku, a, b, orderId } = await releasedOrder('S1', 'SR-1', { atA: 1, atB: 1, quantity: 1, shipComplete: undefined });
 
     const first = await workNextPick(w.siteId, 1);
     expect(first.lines[0]!.locationId).toBe(a.id);
@@ -126,12 +159,7 @@ describe('short-pick recovery', () => {
   });
 
   it('(ii) no other location, shipComplete false: a COUNT task is queued at the shorted location and the order ships partial', async () => {
-    const w = await setupWarehouse(call, { siteCode: 'S22', aisles: 1, bays: 3, levels: 1, skus: 1 });
-    const sku = w.products[0]!.sku;
-    const a = w.storage[0]!;
-    await receive(w, sku, a.id, 2);
-    const orderId = await orderFor(w, 'SR-2', sku, 2, false);
-    await waveAndRelease(w, orderId);
+    const { w, sku, a, orderId } = await releasedOrder('S22', 'SR-2', { shipComplete: false });
 
     await workNextPick(w.siteId, 1);
     expect(await resolvedOutcomes(orderId)).toEqual([{ outcome: 'SHIPS_SHORT', task: { type: 'COUNT', locationId: a.id, reference: expect.any(String) } }]);
@@ -148,12 +176,7 @@ describe('short-pick recovery', () => {
   });
 
   it('(iii) no other location, shipComplete true: held BACKORDERED (SHORT_PICK), not shippable; stock arrives, the rest is picked, ships complete', async () => {
-    const w = await setupWarehouse(call, { siteCode: 'S333', aisles: 1, bays: 3, levels: 1, skus: 1 });
-    const sku = w.products[0]!.sku;
-    const [a, b] = [w.storage[0]!, w.storage[1]!];
-    await receive(w, sku, a.id, 2);
-    const orderId = await orderFor(w, 'SR-3', sku, 2, true);
-    await waveAndRelease(w, orderId);
+    const { w, sku, a, b, orderId } = await releasedOrder('S333', 'SR-3');
 
     await workNextPick(w.siteId, 1);
     expect(await resolvedOutcomes(orderId)).toEqual([{ outcome: 'AWAITING_STOCK', task: { type: 'COUNT', locationId: a.id, reference: expect.any(String) } }]);
@@ -183,13 +206,7 @@ describe('short-pick recovery', () => {
   });
 
   it('(iv) another location holds the units, shipComplete true: re-reserved there and shipped complete, never held', async () => {
-    const w = await setupWarehouse(call, { siteCode: 'S4444', aisles: 1, bays: 3, levels: 1, skus: 1 });
-    const sku = w.products[0]!.sku;
-    const [a, b] = [w.storage[0]!, w.storage[1]!];
-    await receive(w, sku, a.id, 2);
-    await receive(w, sku, b.id, 3);
-    const orderId = await orderFor(w, 'SR-4', sku, 2, true);
-    await waveAndRelease(w, orderId);
+    const { w, sku, a, b, orderId } = await releasedOrder('S4444', 'SR-4', { atB: 3 });
 
     const first = await workNextPick(w.siteId, 2);
     expect(first.lines[0]!.locationId).toBe(a.id);
@@ -267,23 +284,9 @@ describe('short-pick recovery', () => {
   });
 
   it('shorted for another reason (OTHER, the units stay where they are): a shipComplete order waits, never sent back to the location it was shorted at', async () => {
-    const w = await setupWarehouse(call, { siteCode: 'S7777777', aisles: 1, bays: 3, levels: 1, skus: 1 });
-    const sku = w.products[0]!.sku;
-    const [a, b] = [w.storage[0]!, w.storage[1]!];
-    await receive(w, sku, a.id, 2);
-    const orderId = await orderFor(w, 'SR-7', sku, 2, true);
-    await waveAndRelease(w, orderId);
+    const { w, sku, a, b, orderId } = await releasedOrder('S7777777', 'SR-7');
 
-    const next = await floor<{ id: string; reference: string }>('next task', 'POST', '/api/v1/tasks/next', { workerId: 'w1', siteId: w.siteId, types: ['PICK'] });
-    expect((await floor('start', 'POST', `/api/v1/tasks/${next.body.id}/start`, { workerId: 'w1' })).status).toBe(200);
-    const list = (await floor<PickListView>('pick list', 'GET', `/api/v1/pick-lists/${next.body.reference}`)).body;
-    const line = list.lines[0]!;
-    expect((await floor('confirm', 'POST', `/api/v1/pick-lists/${list.id}/lines/${line.id}/confirm`, {
-      locationCode: line.locationCode ?? line.locationId, barcode: line.expectedBarcode ?? line.sku, quantity: 1, toteId: 'TOTE-7',
-    })).status).toBe(200);
-    expect((await floor('short', 'POST', `/api/v1/pick-lists/${list.id}/lines/${line.id}/short`, { reason: 'OTHER' })).status).toBe(200);
-    await floor('complete', 'POST', `/api/v1/tasks/${next.body.id}/complete`, { workerId: 'w1' });
-    await t.settle();
+    await workNextPick(w.siteId, 1, { reason: 'OTHER', toteId: 'TOTE-7' });
 
     // The picker could not take the unit at a (it is still there, not adjusted away): no pick list sends anyone back there.
     expect(await resolvedOutcomes(orderId)).toEqual([{ outcome: 'AWAITING_STOCK', task: { type: 'COUNT', locationId: a.id, reference: expect.any(String) } }]);
@@ -293,52 +296,25 @@ describe('short-pick recovery', () => {
     // Stock arriving elsewhere serves it there.
     await receive(w, sku, b.id, 1);
     await t.settle();
-    await until('order picking again', () => getOrder(orderId), (o) => o.status === 'PICKING');
-    const rest = await workNextPick(w.siteId, 0);
-    expect(rest.lines[0]).toMatchObject({ locationId: b.id, quantity: 1 });
-    await shipAndExpect(orderId, false);
-    expect((await resolvedOutcomes(orderId)).map((r) => r.outcome)).toEqual(['AWAITING_STOCK', 'RE_RESERVED']);
+    await servedAt(w, orderId, b.id);
     await expectSkusConserved(t, w.siteId, [{ sku, received: 3, shipped: 2, adjusted: 0 }]);
   });
 
   it('shorted for reason OTHER, then a planner moves the units from there to another pick face: the waiting short is served there', async () => {
-    const w = await setupWarehouse(call, { siteCode: 'S99999999', aisles: 1, bays: 3, levels: 1, skus: 1 });
-    const sku = w.products[0]!.sku;
-    const [a, b] = [w.storage[0]!, w.storage[1]!];
-    await receive(w, sku, a.id, 2);
-    const orderId = await orderFor(w, 'SR-8', sku, 2, true);
-    await waveAndRelease(w, orderId);
-    const next = await floor<{ id: string; reference: string }>('next task', 'POST', '/api/v1/tasks/next', { workerId: 'w1', siteId: w.siteId, types: ['PICK'] });
-    expect((await floor('start', 'POST', `/api/v1/tasks/${next.body.id}/start`, { workerId: 'w1' })).status).toBe(200);
-    const list = (await floor<PickListView>('pick list', 'GET', `/api/v1/pick-lists/${next.body.reference}`)).body;
-    const line = list.lines[0]!;
-    expect((await floor('confirm', 'POST', `/api/v1/pick-lists/${list.id}/lines/${line.id}/confirm`, {
-      locationCode: line.locationCode ?? line.locationId, barcode: line.expectedBarcode ?? line.sku, quantity: 1, toteId: 'TOTE-8',
-    })).status).toBe(200);
-    expect((await floor('short', 'POST', `/api/v1/pick-lists/${list.id}/lines/${line.id}/short`, { reason: 'OTHER' })).status).toBe(200);
-    await floor('complete', 'POST', `/api/v1/tasks/${next.body.id}/complete`, { workerId: 'w1' });
-    await t.settle();
+    const { w, sku, a, b, orderId } = await releasedOrder('S99999999', 'SR-8');
+    await workNextPick(w.siteId, 1, { reason: 'OTHER', toteId: 'TOTE-8' });
     expect(await getOrder(orderId)).toMatchObject({ status: 'BACKORDERED', backorderReason: 'SHORT_PICK' });
 
     // The unit left at a is moved to b (pick face to pick face: ATP does not change, but it is no longer where the picker could not take it).
     const moved = await call('move', 'POST', '/api/v1/inventory/moves', { siteId: w.siteId, sku, quantity: 1, fromLocationId: a.id, toLocationId: b.id });
     expect(moved.status).toBe(201);
     await t.settle();
-    await until('order picking again', () => getOrder(orderId), (o) => o.status === 'PICKING');
-    const rest = await workNextPick(w.siteId, 0);
-    expect(rest.lines[0]).toMatchObject({ locationId: b.id, quantity: 1 });
-    await shipAndExpect(orderId, false);
-    expect((await resolvedOutcomes(orderId)).map((r) => r.outcome)).toEqual(['AWAITING_STOCK', 'RE_RESERVED']);
+    await servedAt(w, orderId, b.id);
     await expectSkusConserved(t, w.siteId, [{ sku, received: 2, shipped: 2, adjusted: 0 }]);
   });
 
   it('a held shipComplete order can be cancelled: its picked units go back to stock and nothing is re-reserved for it later', async () => {
-    const w = await setupWarehouse(call, { siteCode: 'S55555', aisles: 1, bays: 3, levels: 1, skus: 1 });
-    const sku = w.products[0]!.sku;
-    const [a, b] = [w.storage[0]!, w.storage[1]!];
-    await receive(w, sku, a.id, 2);
-    const orderId = await orderFor(w, 'SR-5', sku, 2, true);
-    await waveAndRelease(w, orderId);
+    const { w, sku, a, b, orderId } = await releasedOrder('S55555', 'SR-5');
     await workNextPick(w.siteId, 1);
     await until('order held', () => orderStatus(call, orderId), (s) => s === 'BACKORDERED');
 
@@ -370,15 +346,7 @@ describe('short-pick recovery', () => {
     await receive(w, other, a.id, 3);
     const orderId = await orderFor(w, 'SR-C1', sku, 2, true);
     await waveAndRelease(w, orderId);
-    const published: EventEnvelope[] = [];
-    const stop = t.app.bus.observe((run) => published.push(...run));
-    try {
-      await workNextPick(w.siteId, 1);
-    } finally {
-      stop();
-    }
-    await until('order held', () => orderStatus(call, orderId), (s) => s === 'BACKORDERED');
-    await t.settle();
+    const published = await shortUntilHeld(w.siteId, orderId, 1);
     const resolved = published.find((e) => e.type === 'inventory.short.resolved.v1' && e.subject === orderId)!;
     expect(resolved.data).toMatchObject({ outcome: 'AWAITING_STOCK', task: { type: 'COUNT', locationId: a.id } });
 
@@ -462,15 +430,7 @@ describe('short-pick recovery', () => {
     const standing = await call<{ items: { id: string }[] }>('open count', 'POST', '/api/v1/inventory/counts', { siteId: w.siteId, locationIds: [a.id], sku });
     expect(standing.status, JSON.stringify(standing.body)).toBe(201);
     const countId = standing.body.items[0]!.id;
-    const published: EventEnvelope[] = [];
-    const stop = t.app.bus.observe((run) => published.push(...run));
-    try {
-      await workNextPick(w.siteId, 2);
-    } finally {
-      stop();
-    }
-    await until('order held', () => orderStatus(call, orderId), (s) => s === 'BACKORDERED');
-    await t.settle();
+    const published = await shortUntilHeld(w.siteId, orderId, 2);
     const counts = (await t.get(`/api/v1/inventory/counts?siteId=${w.siteId}`)).body.items as { id: string; status: string }[];
     expect(counts.map((c) => [c.id, c.status])).toEqual([[countId, 'OPEN']]);
     expect((await tasksOf(w.siteId, 'COUNT')).map((x) => [x.reference, x.status])).toEqual([[countId, 'QUEUED']]);

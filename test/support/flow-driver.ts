@@ -112,11 +112,22 @@ export async function orderStatus(call: Call, id: string): Promise<string> {
  * Polls until the wave pool holds every one of `orderIds`: an order is ALLOCATED in orders before waves has heard it
  * (each context consumes the event on its own), so a wave planned at once may find nothing to plan.
  */
-export async function untilPooled(call: Call, siteId: string, orderIds: readonly string[]): Promise<void> {
+export async function untilPooled(call: Call, siteId: string, orderIds: readonly string[], timeoutMs = 60_000): Promise<void> {
   await until('the wave pool holds the orders', async () => (await ok<{ items: { orderId: string }[] }>(call, 'wave pool', 'GET',
-    `/api/v1/waves/pool?siteId=${siteId}&limit=1000`)).items.map((i) => i.orderId), (ids) => orderIds.every((id) => ids.includes(id)));
+    `/api/v1/waves/pool?siteId=${siteId}&limit=1000`)).items.map((i) => i.orderId), (ids) => orderIds.every((id) => ids.includes(id)), timeoutMs);
 }
 
+/**
+ * Plans and releases a wave once the wave pool holds every one of `orderIds` (see `untilPooled`): the orders were seen
+ * ALLOCATED in orders, which says nothing of the waves context. The wait a test needs before planning, whatever carries
+ * the events (in-process, a broker, a split deployment).
+ */
+export async function planAndReleasePooled(call: Call, siteId: string, orderIds: readonly string[], maxOrders: number, timeoutMs?: number): Promise<{ waveId: string; orderIds: string[] }> {
+  await untilPooled(call, siteId, orderIds, timeoutMs);
+  return planAndRelease(call, siteId, maxOrders);
+}
+
+/** Plans a wave of up to `maxOrders` pooled orders and releases it. Before it, wait for the pool (`planAndReleasePooled`). */
 export async function planAndRelease(call: Call, siteId: string, maxOrders: number): Promise<{ waveId: string; orderIds: string[] }> {
   const wave = await ok<{ id: string; orderIds: string[] }>(call, 'plan wave', 'POST', '/api/v1/waves', { siteId, maxOrders });
   await ok(call, 'release wave', 'POST', `/api/v1/waves/${wave.id}/release`);
@@ -226,7 +237,7 @@ export async function packAndShip(call: Call, orderId: string): Promise<{ shipme
 export async function shipOneOrder(call: Call, floor: Call, siteId: string, orderId: string, settle: () => Promise<void>): Promise<{ shipmentId: string; trackingNumber: string }> {
   await until('allocated', () => orderStatus(call, orderId), (s) => s === 'ALLOCATED');
   await settle();
-  await planAndRelease(call, siteId, 10);
+  await planAndReleasePooled(call, siteId, [orderId], 10);
   await settle();
   await workTasks(floor, siteId, ['worker-1'], { expectedTasks: 1 });
   await until('picked', () => orderStatus(call, orderId), (s) => s === 'PICKED');

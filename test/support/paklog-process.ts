@@ -129,6 +129,8 @@ async function started(child: ChildProcess, before = ''): Promise<StartedPakLog>
 
 /** A `paklog start` process with its modules loaded, waiting for `activate` (see `standbyPakLog`). */
 export interface StandbyPakLog {
+  /** Resolves once its modules are loaded (it printed LOADED); rejects if it exits first. */
+  readonly loaded: Promise<void>;
   /** Runs `paklog start` in the waiting process; resolves once it is ready. */
   activate(): Promise<StartedPakLog>;
   /** Ends the process if it was never activated. */
@@ -145,12 +147,23 @@ export function standbyPakLog(env: NodeJS.ProcessEnv): StandbyPakLog {
     cwd: repoRoot, env, stdio: ['pipe', 'pipe', 'pipe'],
   });
   let early = '';
+  let markLoaded: () => void = () => undefined;
+  let failLoad: (e: Error) => void = () => undefined;
+  const loaded = new Promise<void>((ok, fail) => {
+    markLoaded = ok;
+    failLoad = fail;
+  });
+  // Not every caller waits for it: a standby dismissed unawaited is no unhandled rejection.
+  loaded.catch(() => undefined);
   const keep = (chunk: Buffer): void => {
     early += chunk.toString();
+    if (early.includes('LOADED')) markLoaded();
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
+  child.once('exit', (code, signal) => failLoad(new Error(`the standby process exited (${code ?? signal}) before it loaded:\n${early}`)));
   return {
+    loaded,
     activate: () => {
       child.stdout.off('data', keep);
       child.stderr.off('data', keep);

@@ -30,6 +30,25 @@ const balances = async (sku: string): Promise<Record<string, number>> => {
   return Object.fromEntries(rows.filter((r) => r.onHand !== 0).map((r) => [`${r.locationId === shelf.id ? 'shelf' : 'other'} ${r.status}`, r.onHand]));
 };
 
+/**
+ * A new SKU's 10 units on a bin of their own, where an LPN of 4 of them was lost (held by inventory: not on the shelf)
+ * and 2 of the 6 left were put on HOLD by hand (they stay on the shelf).
+ */
+async function binWithLostLpn(): Promise<{ sku: string; bin: { id: string; code: string }; lpnId: string }> {
+  const sku = await newProduct(t);
+  const bin = await newLocation(t, site);
+  expect((await t.post('/api/v1/inventory/receipts', { siteId: site.id, sku, locationId: bin.id, quantity: 10 })).status).toBe(201);
+  const lpnId = unique('lpn_');
+  const lost: LpnLost = {
+    lpnId, siteId: site.id, code: lpnId, at: new Date().toISOString(), reason: 'gone', locationId: bin.id,
+    lpns: [{ lpnId, code: lpnId, previousStatus: 'CLOSED' }], lines: [{ lpnId, sku, lot: null, owner: null, orderId: null, quantity: 4 }],
+  };
+  expect(await t.app.bus.deliver('inventory', envelope(PhysicalTrackingEvents.lpnLost, 'physical-tracking', lpnId, lost))).toBe('handled');
+  expect((await t.post('/api/v1/inventory/holds', { siteId: site.id, sku, locationId: bin.id, quantity: 2, status: 'HOLD', reason: 'dented' }, 'manager')).status).toBe(201);
+  await t.settle();
+  return { sku, bin, lpnId };
+}
+
 describe('lost and found LPNs in inventory', () => {
   it('a duplicate delivery of the lost and of the found event has one effect; units picked for an order are not held', async () => {
     const sku = await newProduct(t);
@@ -64,18 +83,7 @@ describe('lost and found LPNs in inventory', () => {
   });
 
   it('a count where an LPN was lost expects the units on the shelf only: held ones there, not the lost LPN\'s (ADR 0031 addendum)', async () => {
-    const sku = await newProduct(t);
-    const bin = await newLocation(t, site);
-    expect((await t.post('/api/v1/inventory/receipts', { siteId: site.id, sku, locationId: bin.id, quantity: 10 })).status).toBe(201);
-    const lpnId = unique('lpn_');
-    const lost: LpnLost = {
-      lpnId, siteId: site.id, code: lpnId, at: new Date().toISOString(), reason: 'gone', locationId: bin.id,
-      lpns: [{ lpnId, code: lpnId, previousStatus: 'CLOSED' }], lines: [{ lpnId, sku, lot: null, owner: null, orderId: null, quantity: 4 }],
-    };
-    expect(await t.app.bus.deliver('inventory', envelope(PhysicalTrackingEvents.lpnLost, 'physical-tracking', lpnId, lost))).toBe('handled');
-    // Two of the 6 left are put on HOLD by hand: they stay on the shelf.
-    expect((await t.post('/api/v1/inventory/holds', { siteId: site.id, sku, locationId: bin.id, quantity: 2, status: 'HOLD', reason: 'dented' }, 'manager')).status).toBe(201);
-    await t.settle();
+    const { sku, bin } = await binWithLostLpn();
     const [count] = (await t.post('/api/v1/inventory/counts', { siteId: site.id, locationIds: [bin.id], sku, toleranceUnits: 5 }, 'manager')).body.items;
     expect((await t.post(`/api/v1/inventory/counts/${count.id}/submit`, { attempt: 1, quantity: 6, workerId: 'alice' }, 'operator')).body.status).toBe('COMPLETED');
     expect((await t.get(`/api/v1/inventory/counts/${count.id}`, 'manager')).body).toMatchObject({ applied: 0, submissions: [{ counted: 6, expected: 6, variance: 0 }] });
@@ -86,17 +94,7 @@ describe('lost and found LPNs in inventory', () => {
 
 describe('a hand release where an LPN was lost', () => {
   it('keeps back the lost LPN\'s HOLD units (not on the shelf): 409 INSUFFICIENT_STOCK naming it, nothing changed; units held by hand release (found by the stock hunt)', async () => {
-    const sku = await newProduct(t);
-    const bin = await newLocation(t, site);
-    expect((await t.post('/api/v1/inventory/receipts', { siteId: site.id, sku, locationId: bin.id, quantity: 10 })).status).toBe(201);
-    const lpnId = unique('lpn_');
-    const lost: LpnLost = {
-      lpnId, siteId: site.id, code: lpnId, at: new Date().toISOString(), reason: 'gone', locationId: bin.id,
-      lpns: [{ lpnId, code: lpnId, previousStatus: 'CLOSED' }], lines: [{ lpnId, sku, lot: null, owner: null, orderId: null, quantity: 4 }],
-    };
-    expect(await t.app.bus.deliver('inventory', envelope(PhysicalTrackingEvents.lpnLost, 'physical-tracking', lpnId, lost))).toBe('handled');
-    expect((await t.post('/api/v1/inventory/holds', { siteId: site.id, sku, locationId: bin.id, quantity: 2, status: 'HOLD', reason: 'dented' }, 'manager')).status).toBe(201);
-    await t.settle();
+    const { sku, bin, lpnId } = await binWithLostLpn();
     const release = (quantity: number) => t.post('/api/v1/inventory/hold-releases', { siteId: site.id, sku, locationId: bin.id, quantity, fromStatus: 'HOLD', reason: 'fine after all' }, 'manager');
     const refused = await release(3);
     expect([refused.status, refused.body.code]).toEqual([409, 'INSUFFICIENT_STOCK']);
