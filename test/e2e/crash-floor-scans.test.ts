@@ -6,20 +6,17 @@
  * again (same Idempotency-Key, or same scanId) until it gets a definitive answer: each command took effect once, its
  * events were published once, no key is left claimed, and the ledger is conserved.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertStockConserved } from '../support/conservation.ts';
 import { createOrder, orderStatus, planAndRelease, setupWarehouse, until, untilPooled, workTasks, type Call, type Warehouse } from '../support/flow-driver.ts';
-import { cleanEnv, crashAndRestart, freePort, startPakLog, type Restartable } from '../support/paklog-process.ts';
-import { httpClient } from '../support/split-cluster.ts';
-import { createTestDatabase } from '../support/test-database.ts';
+import { crashServer, type CrashServer } from '../support/crash-server.ts';
 
-const adminKey = `pk_${randomBytes(24).toString('base64url')}`;
-let db: { url: string; drop: () => Promise<void> };
+let server: CrashServer;
 let probe: pg.Client;
-let server: Restartable;
 let base = '';
+let adminKey = '';
 let call: Call;
 let w: Warehouse;
 let dock: { id: string; code: string };
@@ -67,7 +64,7 @@ async function killedDuring(url: string, body: unknown, when: number | ((key: st
     }
     landed.push(answered ? 'answered' : 'seen');
   }
-  await crashAndRestart(server, 'paklog start');
+  await server.crash();
   kills++;
   await first;
   for (let i = 0; ; i++) {
@@ -99,17 +96,10 @@ const eventCount = (type: string, subject?: string): Promise<number> => (subject
   : n(`SELECT count(*) AS n FROM platform.events WHERE type = $1 AND subject = $2`, [type, subject]));
 
 beforeAll(async () => {
-  db = await createTestDatabase({ migrated: true });
-  probe = new pg.Client({ connectionString: db.url });
+  server = await crashServer();
+  ({ base, adminKey, call } = server);
+  probe = new pg.Client({ connectionString: server.db.url });
   await probe.connect();
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  const env = cleanEnv({
-    DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', PAKLOG_ADMIN_API_KEY: adminKey, PAKLOG_SEED_DEMO: 'false',
-    PAKLOG_GRPC_PORT: 'off', LOG_LEVEL: 'error', PAKLOG_WORKER_THREADS: '0',
-  });
-  server = { env, process: await startPakLog(env) };
-  call = httpClient(base, adminKey);
   w = await setupWarehouse(call, { siteCode: 'CRFLOOR', aisles: 1, bays: 8, levels: 1, skus: 4 });
   dock = (await call<{ items: { id: string; code: string }[] }>('docks', 'GET', `/api/v1/sites/${w.siteId}/locations?type=RECEIVING`)).body.items[0]!;
   const settings = await fetch(`${base}/api/v1/inventory/count-settings`, {
@@ -121,9 +111,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await probe?.end();
-  await server?.process.stop();
-  server?.standby?.dismiss();
-  await db?.drop();
+  await server?.close();
 });
 
 describe('paklog start killed during floor scans, dispositions and a two-parcel shipment, each retried', () => {
@@ -296,6 +284,6 @@ describe('paklog start killed during floor scans, dispositions and a two-parcel 
     expect(await n(`SELECT count(*) AS n FROM platform.events WHERE type = 'physical-tracking.scan.recorded.v1' AND envelope->'data'->>'meaning' = 'RECEIVE_LPN'`)).toBe(2);
     expect((await call<{ items: unknown[] }>('dead letters', 'GET', '/api/v1/dead-letters')).body.items).toEqual([]);
     expect(await n(`SELECT count(*) AS n FROM platform.idempotency_keys WHERE status_code IS NULL`)).toBe(0);
-    await assertStockConserved(db.url, { when: 'after the kills during floor scans, dispositions and a two-parcel shipment' });
+    await assertStockConserved(server.db.url, { when: 'after the kills during floor scans, dispositions and a two-parcel shipment' });
   }, 60_000);
 });
