@@ -4,6 +4,7 @@ import { useData, useLiveVersion, usePaged } from '../lib/hooks.ts';
 import { when, type Ctx } from './ctx.ts';
 import { LoadMore, shown, Status } from './Lists.tsx';
 import { asnHref } from './links.tsx';
+import { NewAsn } from './NewAsn.tsx';
 
 const ASN_STATUSES = ['OPEN', 'RECEIVING', 'CLOSED', 'CANCELLED'];
 const PAGE = 200;
@@ -41,12 +42,25 @@ function AsnList({ ctx }: { ctx: Ctx }) {
   const [status, setStatus] = useState('');
   const version = useLiveVersion(ctx.live, ['inventory.']);
   const list = usePaged((cursor) => api<Page<Asn>>('GET', `/inventory/asns${qs({ siteId: ctx.siteId, status, limit: PAGE, cursor })}`), [ctx.siteId, status], [version]);
+  /** The New ASN form is open. */
+  const [creating, setCreating] = useState(false);
+  const [message, setMessage] = useState<string | undefined>(undefined);
+  const created = (asn: { id: string; supplier: string }): void => {
+    setCreating(false);
+    setMessage(`ASN ${asn.id} from ${asn.supplier} announced: OPEN, the dock can receive against it`);
+    setStatus('');
+    list.reload();
+  };
   return (
     <>
       <p className="muted">
-        What suppliers announced (ASNs) and what the dock received against it. ASNs and receipts against them come in through the API
-        (<code>POST /api/v1/inventory/asns</code> and <code>…/receipts</code>; see <a href="/docs">/docs</a>); this screen reads them.
+        What suppliers announced (ASNs) and what the dock received against it. A manager announces a delivery with New ASN
+        (<code>POST /api/v1/inventory/asns</code>); receipts against it come from the dock (<code>…/receipts</code>; see <a href="/docs">/docs</a>).
       </p>
+      {creating ? <NewAsn ctx={ctx} onCreated={created} onClose={() => setCreating(false)} /> : ctx.can.intake ? (
+        <p><button type="button" className="primary" onClick={() => { setCreating(true); setMessage(undefined); }}>New ASN…</button></p>
+      ) : null}
+      {message === undefined ? null : <p role="status" className="ok">{message}</p>}
       <div className="filters" role="search">
         <label className="field inline">Status
           <select value={status} onChange={(e) => setStatus(e.target.value)}>

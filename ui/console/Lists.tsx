@@ -3,6 +3,7 @@ import { api, apiAll, ApiError, newKey, qs, type Page } from '../lib/api.ts';
 import { useData, useLiveVersion, usePaged, type Paged } from '../lib/hooks.ts';
 import { counted } from '../lib/words.ts';
 import { ACTION_WORDS, when, type Ctx } from './ctx.ts';
+import { ImportOrders } from './ImportOrders.tsx';
 import { NewOrder } from './NewOrder.tsx';
 import { OrderLink } from './links.tsx';
 
@@ -66,6 +67,8 @@ export function Orders({ ctx }: { ctx: Ctx }) {
   const [busy, setBusy] = useState(false);
   /** The New order form is open. */
   const [creating, setCreating] = useState(false);
+  /** The Import orders (CSV) form is open. */
+  const [importing, setImporting] = useState(false);
   const version = useLiveVersion(ctx.live, ['orders.']);
   // The search takes the client's id or PakLog's own (ord_…, the first column): a new user pastes either.
   const term = search.trim();
@@ -131,9 +134,14 @@ export function Orders({ ctx }: { ctx: Ctx }) {
   };
   return (
     <>
-      {creating ? <NewOrder ctx={ctx} onCreated={created} onClose={() => setCreating(false)} /> : ctx.can.intake ? (
-        <p><button type="button" className="primary" onClick={() => { setCreating(true); setMessage(undefined); }}>New order…</button></p>
-      ) : null}
+      {creating ? <NewOrder ctx={ctx} onCreated={created} onClose={() => setCreating(false)} /> : null}
+      {importing ? <ImportOrders ctx={ctx} onImported={() => { setStatus(''); setSearch(''); reload(); }} onClose={() => setImporting(false)} /> : null}
+      {creating || importing || !ctx.can.intake ? null : (
+        <p className="actions">
+          <button type="button" className="primary" onClick={() => { setCreating(true); setMessage(undefined); }}>New order…</button>
+          <button type="button" onClick={() => { setImporting(true); setMessage(undefined); }}>Import orders (CSV)…</button>
+        </p>
+      )}
       <div className="filters" role="search">
         <Select label="Status" value={status} options={ORDER_STATUSES} onChange={setStatus} />
         <label className="field inline">Client order id

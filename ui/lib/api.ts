@@ -2,16 +2,21 @@ import { authHeaders, loadCredential, saveCredential, type Credential, type Me }
 
 /** An RFC 9457 problem the API answered (or `NETWORK` when no answer came). */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  /** The problem's `errors`: each field (or CSV row, `/rows/<line>/<column>`) it names, and why. */
+  constructor(readonly status: number, readonly code: string, message: string, readonly errors: readonly FieldError[] = []) {
     super(message);
     this.name = 'ApiError';
   }
 }
 
+export interface FieldError { readonly field: string; readonly message: string }
+
 export const isNetworkError = (e: unknown): boolean => e instanceof ApiError && e.code === 'NETWORK';
 
 export interface RequestOptions {
   readonly body?: unknown;
+  /** A CSV file sent as it is (text/csv), instead of a JSON body. */
+  readonly csv?: Blob | string;
   readonly idempotencyKey?: string;
   readonly signal?: AbortSignal;
 }
@@ -22,10 +27,12 @@ export const newKey = (): string => crypto.randomUUID();
 async function send(method: string, path: string, o: RequestOptions, credential: Credential | undefined): Promise<Response> {
   const headers: Record<string, string> = { ...authHeaders(credential) };
   if (o.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (o.csv !== undefined) headers['Content-Type'] = 'text/csv';
   if (o.idempotencyKey !== undefined) headers['Idempotency-Key'] = o.idempotencyKey;
+  const body: Blob | string | undefined = o.csv ?? (o.body === undefined ? undefined : JSON.stringify(o.body));
   try {
     return await fetch(path, {
-      method, headers, ...(o.body === undefined ? {} : { body: JSON.stringify(o.body) }), ...(o.signal === undefined ? {} : { signal: o.signal }),
+      method, headers, ...(body === undefined ? {} : { body }), ...(o.signal === undefined ? {} : { signal: o.signal }),
     });
   } catch (e) {
     if (e instanceof DOMException && e.name === 'AbortError') throw e;
@@ -70,9 +77,9 @@ export async function api<T>(method: string, path: string, o: RequestOptions = {
   const text = await res.text();
   const body: unknown = text === '' ? undefined : JSON.parse(text);
   if (!res.ok) {
-    const p = (body ?? {}) as { code?: string; detail?: string; title?: string };
+    const p = (body ?? {}) as { code?: string; detail?: string; title?: string; errors?: FieldError[] };
     if (res.status === 401) onSignedOut?.();
-    throw new ApiError(res.status, p.code ?? `HTTP_${res.status}`, p.detail ?? p.title ?? `HTTP ${res.status}`);
+    throw new ApiError(res.status, p.code ?? `HTTP_${res.status}`, p.detail ?? p.title ?? `HTTP ${res.status}`, Array.isArray(p.errors) ? p.errors : []);
   }
   return body as T;
 }
