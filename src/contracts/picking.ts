@@ -38,6 +38,10 @@ export const PickingEventSchemas = {
   }, { description: "A routed pick list was made from a wave's reservations (on `inventory.stock.reserved`): one per order, or per cart batch." }),
   [PickingEvents.linePicked]: Type.Object({
     ...PickLineRefProperties, quantity: Type.Integer(), toteId: Type.String(),
+    ownerId: Type.Optional(Type.String({
+      description: "Whose units were picked: the reservation's owner (ADR 0028; added in place: optional). Absent in older events and on lines "
+        + "made before it: the default owner's. Physical tracking takes the units out of that owner's LPN at the location only.",
+    })),
   }, { description: 'Units of a pick line were confirmed by scan (`POST /pick-lists/{id}/lines/{lineId}/confirm`).' }),
   [PickingEvents.lineShorted]: Type.Object({
     ...PickLineRefProperties,

@@ -257,12 +257,15 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
       }, meta);
       return;
     }
-    // Picked units go from the LPN at the pick location into the tote (an LPN made for the tote's label when new).
+    // Picked units go from the LPN at the pick location into the tote (an LPN made for the tote's label when new). Only
+    // the picked units' owner's LPN (the pick's `ownerId`; none named: the default owner's): another owner's pallet of
+    // the same SKU at the face keeps its units (ADR 0028). Any LPN holding the SKU gave them before, oldest first.
     case PickingEvents.linePicked: {
       const d = e.data;
-      const want = { sku: d.sku, lot: d.lot, quantity: d.quantity };
+      const owner = d.ownerId ?? null;
+      const want = { sku: d.sku, lot: d.lot, owner, quantity: d.quantity };
       const source = floor.liveAt(d.siteId, d.locationId).find((l) => takeUnits(l.contents, want).ok);
-      let moved: ContentLine[] = [{ sku: d.sku, lot: d.lot, serial: null, owner: null, orderId: null, quantity: d.quantity }];
+      let moved: ContentLine[] = [{ sku: d.sku, lot: d.lot, serial: null, owner, orderId: null, quantity: d.quantity }];
       if (source !== undefined) {
         const t = takeUnits(source.contents, want);
         if (t.ok) {

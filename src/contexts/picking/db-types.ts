@@ -77,6 +77,7 @@ export interface PickingPickLines {
   lot: string | null;
   order_id: string;
   order_line_id: string;
+  owner_id: string | null;
   pick_list_id: string;
   pick_sequence: number | null;
   picked: Generated<number>;

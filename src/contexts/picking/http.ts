@@ -19,6 +19,7 @@ const NullableString = Nullable(Type.String());
 const PickLineSchema = Type.Object({
   id: Type.String(), pickListId: Type.String(), seq: Type.Integer({ description: 'Position in walking order' }), orderId: Type.String(),
   orderLineId: Type.String(), reservationId: Type.String(), siteId: Type.String(), sku: Type.String(),
+  ownerId: Type.Optional(Nullable(Type.String({ description: "Whose units the line takes: its reservation's owner (ADR 0028); null: the default owner's (and on lines made before lines named one)." }))),
   expectedBarcode: Nullable(Type.String({ description: 'The GTIN to scan (the SKU when the product has none)' })),
   locationId: Type.String(), locationCode: NullableString, pickSequence: Nullable(Type.Integer()), lot: NullableString,
   quantity: Type.Integer(), picked: Type.Integer(), shortQuantity: Type.Integer(), shortReason: NullableEnum(SHORT_REASONS),

@@ -17,7 +17,7 @@ const iso = (v: Stamp): string => new Date(v).toISOString();
 const LIST_COLUMN_NAMES = ['id', 'site_id', 'wave_id', 'order_ids', 'status', 'priority', 'route_length', 'created_at', 'updated_at', 'completed_at'] as const;
 const LINE_COLUMN_NAMES = [
   'id', 'pick_list_id', 'seq', 'order_id', 'order_line_id', 'reservation_id', 'site_id', 'sku', 'expected_barcode', 'location_id',
-  'location_code', 'pick_sequence', 'lot', 'quantity', 'picked', 'short_quantity', 'short_reason', 'tote_id', 'status', 'updated_at',
+  'location_code', 'pick_sequence', 'lot', 'quantity', 'picked', 'short_quantity', 'short_reason', 'tote_id', 'status', 'updated_at', 'owner_id',
 ] as const;
 const LIST_COLUMNS = columnList(LIST_COLUMN_NAMES);
 const COUNTED_LIST_COLUMN_NAMES = [...LIST_COLUMN_NAMES, 'open_lines', 'short_lines'] as const;
@@ -42,7 +42,7 @@ const toLine = (r: LineRow): PickLine => ({
   id: r.id, pickListId: r.pick_list_id, seq: r.seq, orderId: r.order_id, orderLineId: r.order_line_id, reservationId: r.reservation_id,
   siteId: r.site_id, sku: r.sku, expectedBarcode: r.expected_barcode, locationId: r.location_id, locationCode: r.location_code,
   pickSequence: r.pick_sequence, lot: r.lot, quantity: r.quantity, picked: r.picked, shortQuantity: r.short_quantity,
-  shortReason: r.short_reason, toteId: r.tote_id, status: r.status, updatedAt: iso(r.updated_at),
+  shortReason: r.short_reason, toteId: r.tote_id, status: r.status, updatedAt: iso(r.updated_at), ownerId: r.owner_id,
 });
 
 export interface PickListFilter {
@@ -205,16 +205,16 @@ export const pickStore = {
     if (lines.length === 0) return;
     await db.query(
       `INSERT INTO picking.pick_lines (id, pick_list_id, seq, order_id, order_line_id, reservation_id, site_id, sku, expected_barcode,
-         location_id, location_code, pick_sequence, lot, quantity, status, updated_at)
+         location_id, location_code, pick_sequence, lot, quantity, status, updated_at, owner_id)
        SELECT x.id, x.pick_list_id, x.seq, x.order_id, x.order_line_id, x.reservation_id, x.site_id, x.sku, x.expected_barcode,
-              x.location_id, x.location_code, x.pick_sequence, x.lot, x.quantity, 'PENDING', x.updated_at
+              x.location_id, x.location_code, x.pick_sequence, x.lot, x.quantity, 'PENDING', x.updated_at, x.owner_id
          FROM jsonb_to_recordset($1::jsonb) AS x(id text, pick_list_id text, seq integer, order_id text, order_line_id text,
                 reservation_id text, site_id text, sku text, expected_barcode text, location_id text, location_code text,
-                pick_sequence integer, lot text, quantity integer, updated_at timestamptz)`,
+                pick_sequence integer, lot text, quantity integer, updated_at timestamptz, owner_id text)`,
       [JSON.stringify(lines.map((l) => ({
         id: l.id, pick_list_id: l.pickListId, seq: l.seq, order_id: l.orderId, order_line_id: l.orderLineId, reservation_id: l.reservationId,
         site_id: l.siteId, sku: l.sku, expected_barcode: l.expectedBarcode, location_id: l.locationId, location_code: l.locationCode,
-        pick_sequence: l.pickSequence, lot: l.lot, quantity: l.quantity, updated_at: createdAt.get(l.pickListId),
+        pick_sequence: l.pickSequence, lot: l.lot, quantity: l.quantity, updated_at: createdAt.get(l.pickListId), owner_id: l.ownerId ?? null,
       })))],
     );
   },

@@ -7,6 +7,8 @@ export interface PickLine {
   readonly orderId: string;
   readonly orderLineId: string;
   readonly reservationId: string;
+  /** Whose units the line takes: its reservation's owner (ADR 0028); null on lines made before lines named one. */
+  readonly ownerId?: string | null;
   readonly siteId: string;
   readonly sku: string;
   readonly expectedBarcode: string | null;

@@ -105,7 +105,7 @@ export const decideBuildPickLists: Decide<ListingState, BuildPickLists, PickList
         id: ids.next('pln'), pickListId: id, seq: i + 1, orderId: s.reservation.orderId, orderLineId: s.reservation.lineId,
         reservationId: s.reservation.reservationId, siteId: reserved.siteId, sku: s.reservation.sku,
         expectedBarcode: state.products.get(s.reservation.sku)?.gtin ?? null, locationId: s.locationId, locationCode: s.locationCode,
-        pickSequence: s.pickSequence, lot: s.reservation.lot, quantity: s.reservation.quantity,
+        pickSequence: s.pickSequence, lot: s.reservation.lot, quantity: s.reservation.quantity, ownerId: s.reservation.ownerId ?? null,
         picked: 0, shortQuantity: 0, shortReason: null, toteId: null, status: 'PENDING' as const, updatedAt: stamp,
       })),
     });

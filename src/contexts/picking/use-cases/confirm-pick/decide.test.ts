@@ -37,6 +37,16 @@ describe('confirm a pick by scan', () => {
     });
   });
 
+  it("names the line's owner on the pick (ADR 0028): physical tracking takes the units from that owner's LPN; a line naming none names none", () => {
+    const owned: FloorState = { list, line: { ...line, ownerId: 'own_client' }, scan: undefined };
+    spec.given(owned).when(confirm()).then((d) => {
+      expect(d.kind === 'act' && d.events[0]!.data).toMatchObject({ ownerId: 'own_client', sku: 'SKU-1', quantity: 3 });
+    });
+    spec.given({ ...open, line: { ...line, ownerId: null } }).when(confirm()).then((d) => {
+      expect(d.kind === 'act' && 'ownerId' in d.events[0]!.data).toBe(false);
+    });
+  });
+
   it('adds up partial picks: the line stays PENDING, the list goes IN_PROGRESS, nothing completes', () => {
     const first = spec.given(open).when(confirm({ quantity: 1, barcode: 'SKU-1' })).then((d) => {
       expect(d.kind === 'act' && [d.line.after.picked, d.line.after.status, d.list.after.status, d.events.length])

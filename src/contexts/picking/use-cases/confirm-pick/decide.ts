@@ -75,6 +75,7 @@ export const decideConfirmPick: Decide<FloorState, ConfirmPick, FloorDecision, C
     const data: LinePicked = {
       pickListId: list.id, pickLineId: line.id, orderId: line.orderId, lineId: line.orderLineId, reservationId: line.reservationId,
       siteId: line.siteId, sku: line.sku, locationId: line.locationId, lot: line.lot, quantity: scan.quantity, toteId: scan.toteId,
+      ...(line.ownerId == null ? {} : { ownerId: line.ownerId }),
     };
     return { type: PickingEvents.linePicked, subject: list.id, siteId: list.siteId, data };
   });
