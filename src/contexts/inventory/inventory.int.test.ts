@@ -944,3 +944,61 @@ describe('a location under count takes no units from a return or an RMA restock 
     expect(await expectConserved(sku)).toMatchObject({ onHand: 6, adjusted: 0 });
   });
 });
+
+describe('a count at a pick face picked meanwhile', () => {
+  it('a pick confirmed after the counter looked never turns into found stock: the count is recounted, the recount picked under goes to a manager (found by the race hunt)', async () => {
+    const sku = await newProduct(t);
+    const face = await newLocation(t, site, { pickSequence: 3 });
+    expect((await receive({ siteId: site.id, sku, locationId: face.id, quantity: 6 })).status).toBe(201);
+    const orders = [await placeOrder([{ sku, quantity: 2 }]), await placeOrder([{ sku, quantity: 2 }])];
+    type Rsv = { reservationId: string; orderId: string; lineId: string; locationId: string; lot: string | null; quantity: number };
+    const rs = (await releaseWave(orders)).reservations as Rsv[];
+    expect(rs.map((r) => [r.locationId, r.quantity])).toEqual([[face.id, 2], [face.id, 2]]);
+    const pick = (r: Rsv) => t.app.bus.deliver('inventory', envelope(PickingEvents.linePicked, 'picking', 'pkl_cnt', {
+      pickListId: 'pkl_cnt', pickLineId: unique('pln_'), orderId: r.orderId, lineId: r.lineId, reservationId: r.reservationId,
+      siteId: site.id, sku, locationId: r.locationId, lot: r.lot, quantity: r.quantity, toteId: 'TOTE-CNT',
+    }));
+    const shelf = async (): Promise<number> => (await t.get(`/api/v1/inventory/balances?siteId=${site.id}&sku=${sku}&locationId=${face.id}`))
+      .body.items.find((b: { status: string }) => b.status === 'AVAILABLE')?.onHand ?? 0;
+    const opened = await t.post('/api/v1/inventory/counts', { siteId: site.id, sku, locationIds: [face.id], toleranceUnits: 5 }, 'manager');
+    expect(opened.status).toBe(201);
+    const [count] = opened.body.items;
+    // Alice counts 6 on the shelf; a picker then confirms a pick reserved before the count (picks are never stopped).
+    expect(await pick(rs[0]!)).toBe('handled');
+    await t.settle();
+    expect(await shelf()).toBe(4);
+    // She submits the 6 she saw: +2 is within tolerance, but 2 of them went into a tote. Not applied: a recount.
+    const first = await t.post(`/api/v1/inventory/counts/${count.id}/submit`, { attempt: 1, quantity: 6, workerId: 'alice' }, 'operator');
+    expect(first.body).toMatchObject({ status: 'RECOUNT', attempt: 2 });
+    expect(await shelf()).toBe(4);
+    // Bob recounts 4, and the other pick is confirmed before he submits: a manager's, never applied by itself.
+    expect(await pick(rs[1]!)).toBe('handled');
+    await t.settle();
+    const second = await t.post(`/api/v1/inventory/counts/${count.id}/submit`, { attempt: 2, quantity: 4, workerId: 'bob' }, 'operator');
+    expect(second.body.status).toBe('AWAITING_APPROVAL');
+    expect(await shelf()).toBe(2);
+    const seen = (await t.get(`/api/v1/inventory/counts/${count.id}`, 'manager')).body;
+    expect(seen.submissions.map((x: { expected: number; variance: number; withinTolerance: boolean }) => [x.expected, x.variance, x.withinTolerance]))
+      .toEqual([[4, 2, false], [2, 2, false]]);
+    expect((await t.post(`/api/v1/inventory/counts/${count.id}/reject`, { reason: 'picked while counted' }, 'manager')).body.status).toBe('REJECTED');
+    expect(await shelf()).toBe(2);
+    await expectConserved(sku);
+  });
+
+  it('picks before the counter submits an exact count make no variance: applied at once', async () => {
+    const sku = await newProduct(t);
+    const face = await newLocation(t, site, { pickSequence: 4 });
+    expect((await receive({ siteId: site.id, sku, locationId: face.id, quantity: 6 })).status).toBe(201);
+    const order = await placeOrder([{ sku, quantity: 4 }]);
+    type Rsv = { reservationId: string; orderId: string; lineId: string; locationId: string; lot: string | null; quantity: number };
+    const [r] = (await releaseWave([order])).reservations as Rsv[];
+    const [count] = (await t.post('/api/v1/inventory/counts', { siteId: site.id, sku, locationIds: [face.id], toleranceUnits: 5 }, 'manager')).body.items;
+    expect(await t.app.bus.deliver('inventory', envelope(PickingEvents.linePicked, 'picking', 'pkl_cnt2', {
+      pickListId: 'pkl_cnt2', pickLineId: unique('pln_'), orderId: r!.orderId, lineId: r!.lineId, reservationId: r!.reservationId,
+      siteId: site.id, sku, locationId: r!.locationId, lot: r!.lot, quantity: 4, toteId: 'TOTE-CNT2',
+    }))).toBe('handled');
+    await t.settle();
+    expect((await t.post(`/api/v1/inventory/counts/${count.id}/submit`, { attempt: 1, quantity: 2, workerId: 'alice' }, 'operator')).body.status).toBe('COMPLETED');
+    expect((await t.get(`/api/v1/inventory/counts/${count.id}`, 'manager')).body).toMatchObject({ status: 'COMPLETED', applied: 0 });
+  });
+});

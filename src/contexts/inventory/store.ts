@@ -138,6 +138,20 @@ export async function heldOnShelf(db: Executor, key: Omit<BalanceKey, 'status'>)
   return r === undefined ? 0 : r.held - Math.min(r.lost, r.hold);
 }
 
+/**
+ * Units of a balance's AVAILABLE stock picked off the shelf (PICK movements taking on-hand there) at or after `since`:
+ * what a count's submission asks of picks confirmed while the counter counted (`pickedMeanwhile`).
+ */
+export async function pickedSince(db: Executor, key: Omit<BalanceKey, 'status'>, since: Date): Promise<number> {
+  const rows = await db.query<{ picked: number }>(
+    `SELECT coalesce(-sum(delta_on_hand), 0)::int AS picked FROM inventory.movements
+     WHERE site_id = $1 AND owner_id = $2 AND sku = $3 AND location_id = $4 AND lot = $5 AND status = 'AVAILABLE'
+       AND type = 'PICK' AND delta_on_hand < 0 AND created_at >= $6`,
+    [key.siteId, key.ownerId, key.sku, key.locationId, key.lot, since],
+  );
+  return rows[0]?.picked ?? 0;
+}
+
 export async function getBalance(db: Executor, key: BalanceKey): Promise<BalanceRow | undefined> {
   const rows = await db.query<BalanceRow>(
     `SELECT ${BALANCE_COLUMNS} FROM inventory.balances WHERE site_id = $1 AND owner_id = $6 AND sku = $2 AND location_id = $3 AND lot = $4 AND status = $5`,

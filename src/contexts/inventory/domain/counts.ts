@@ -107,6 +107,16 @@ export function lotlessGain(count: Pick<CountFacts, 'lot'>, variance: number, st
   return variance > 0 && count.lot === '' && stock.lotControlled === true;
 }
 
+/**
+ * A variance that may be a pick's, not the shelf's (ADR 0031 addendum 2026-12-05): units of the counted stock were picked
+ * since this attempt was asked for (the count opened, or the first count was submitted), so the counter may have seen
+ * them before they went into a tote and a gain of that size is made-up stock (or a loss hidden). Never within
+ * tolerance: the first count is recounted, a recount goes to a manager. An exact count is taken as it is.
+ */
+export function pickedMeanwhile(variance: number, pickedSince: number | undefined): boolean {
+  return variance !== 0 && (pickedSince ?? 0) > 0;
+}
+
 /** A COUNT movement of the variance: what a closing count writes. */
 export interface CountAdjustment {
   readonly key: BalanceKey;

@@ -21,8 +21,12 @@ export function submitCountHandler(deps: PlatformDeps, catalog: CatalogApi) {
       const count = await store.lockCount(tx, input.countId);
       const stock = count === undefined ? { balance: undefined, skuStock: undefined, pickable: true, paused: false } : { ...await lockCountedStock(tx, count), lotControlled };
       const first = count === undefined ? undefined : (await store.submissionsOf(tx, [count.id])).find((s) => s.attempt === 1);
+      // Picks of the counted units since this attempt was asked for (read after the balance's lock: a pick waits for it).
+      const since = count === undefined ? undefined : count.status === 'RECOUNT' ? first?.submitted_at : count.created_at;
+      const pickedSince = count === undefined || since === undefined ? 0 : await store.pickedSince(tx, {
+        siteId: count.site_id, ownerId: count.owner_id, sku: count.sku, locationId: count.location_id, lot: count.lot }, since);
       const now = deps.clock.now();
-      const decision = decideSubmitCount({ ...stock, count, first }, { ...input, movementId }, now);
+      const decision = decideSubmitCount({ ...stock, count, first, pickedSince }, { ...input, movementId }, now);
       if (!decision.ok) return decision;
       const d = decision.value;
       const c = count!;
