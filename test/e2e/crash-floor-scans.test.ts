@@ -11,7 +11,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertStockConserved } from '../support/conservation.ts';
 import { createOrder, orderStatus, planAndRelease, setupWarehouse, until, untilPooled, workTasks, type Call, type Warehouse } from '../support/flow-driver.ts';
-import { crashServer, type CrashServer } from '../support/crash-server.ts';
+import { crashServer, type Answer, type CrashServer } from '../support/crash-server.ts';
 
 let server: CrashServer;
 let probe: pg.Client;
@@ -25,59 +25,15 @@ let kills = 0;
 const landed: string[] = [];
 
 const n = async (sql: string, params: unknown[] = []): Promise<number> => Number((await probe.query<{ n: string }>(sql, params)).rows[0]!.n);
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** One attempt (with this Idempotency-Key, if any); undefined when the connection was lost or the answer was transient. */
-async function attempt(url: string, body: unknown, key: string | undefined): Promise<{ status: number; body: any } | undefined> {
-  try {
-    const res = await fetch(`${base}${url}`, {
-      method: 'POST', headers: { 'x-api-key': adminKey, ...(key === undefined ? {} : { 'idempotency-key': key }), 'content-type': 'application/json' },
-      body: JSON.stringify(body), signal: AbortSignal.timeout(20_000),
-    });
-    const text = await res.text();
-    const parsed: any = text === '' ? undefined : JSON.parse(text);
-    if (res.status >= 500 || (res.status === 409 && parsed?.code === 'IDEMPOTENCY_IN_PROGRESS')) return undefined;
-    return { status: res.status, body: parsed };
-  } catch {
-    return undefined;
-  }
-}
+const attempt = (url: string, body: unknown, key: string | undefined): Promise<Answer | undefined> => server.attempt(url, body, key);
 
-/**
- * Sends the command and kills the server while it runs: `when` ms after sending it (before its transaction commits, as
- * seen here), or once `when()` says its work is committed (the answer maybe not yet sent). Restarts it and sends the
- * same request (same Idempotency-Key, or none with `keyless`: the body's scanId is the retry's identity) until it is
- * answered; then once more, which must answer the same.
- */
-async function killedDuring(url: string, body: unknown, when: number | ((key: string) => Promise<boolean>), o: { keyless?: boolean } = {}): Promise<{ status: number; body: any }> {
-  const key = o.keyless === true ? undefined : randomUUID();
-  let answered = false;
-  const first = attempt(url, body, key).finally(() => { answered = true; });
-  if (typeof when === 'number') {
-    await sleep(when);
-  } else {
-    // A command answered before its moment was seen (a fast one between two polls) is killed at once after its answer.
-    const deadline = Date.now() + 20_000;
-    while (!answered && !(await when(key ?? ''))) {
-      if (Date.now() > deadline) throw new Error(`${url}: its moment never came`);
-      await sleep(1);
-    }
-    landed.push(answered ? 'answered' : 'seen');
-  }
-  await server.crash();
+/** The shared kill-and-retry (crash-server.ts), its kills counted and how each landed noted. */
+async function killedDuring(url: string, body: unknown, when: number | ((key: string) => Promise<boolean>), o: { keyless?: boolean } = {}): Promise<Answer> {
+  const res = await server.killedDuring(url, body, when, o);
   kills++;
-  await first;
-  for (let i = 0; ; i++) {
-    const res = await attempt(url, body, key);
-    if (res !== undefined) {
-      const again = await attempt(url, body, key);
-      expect(again?.status, `${url} replayed: ${JSON.stringify(again?.body)}`).toBe(res.status);
-      expect(again?.body).toEqual(res.body);
-      return res;
-    }
-    if (i > 200) throw new Error(`${url}: no definitive answer after the restart`);
-    await sleep(50);
-  }
+  if (res.landed !== undefined) landed.push(res.landed);
+  return res;
 }
 
 /**

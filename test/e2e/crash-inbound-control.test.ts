@@ -5,12 +5,11 @@
  * move, one COUNT movement, one restock), its event was published once, no key is left claimed, and the ledger is
  * conserved (balances are the movements' sums).
  */
-import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertStockConserved } from '../support/conservation.ts';
 import { setupWarehouse, until, type Call, type Warehouse } from '../support/flow-driver.ts';
-import { crashServer, type CrashServer } from '../support/crash-server.ts';
+import { crashServer, type Answer, type CrashServer } from '../support/crash-server.ts';
 
 let s: CrashServer;
 let probe: pg.Client;
@@ -20,56 +19,16 @@ let dock: { id: string; code: string };
 let kills = 0;
 
 const n = async (sql: string, params: unknown[] = []): Promise<number> => Number((await probe.query<{ n: string }>(sql, params)).rows[0]!.n);
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** One attempt with this key; undefined when the connection was lost (the server was killed) or the answer was transient. */
-async function attempt(url: string, body: unknown, key: string): Promise<{ status: number; body: any } | undefined> {
-  try {
-    const res = await fetch(`${s.base}${url}`, {
-      method: 'POST', headers: { 'x-api-key': s.adminKey, 'idempotency-key': key, 'content-type': 'application/json' },
-      body: JSON.stringify(body), signal: AbortSignal.timeout(20_000),
-    });
-    const text = await res.text();
-    const parsed: any = text === '' ? undefined : JSON.parse(text);
-    if (res.status >= 500 || (res.status === 409 && parsed?.code === 'IDEMPOTENCY_IN_PROGRESS')) return undefined;
-    return { status: res.status, body: parsed };
-  } catch {
-    return undefined;
-  }
-}
 
 /**
- * Sends the command and kills the server while it runs: `delayMs` after sending it (before its transaction commits, as
- * seen here), or `'committed'`: as soon as its key is seen committed (its work done, the answer maybe not yet sent).
- * Restarts it, and sends the same request with the same key until it is answered; then once more, which must answer
- * the same (the stored response).
+ * The shared kill-and-retry (crash-server.ts): killed `delayMs` after sending (before its transaction commits, as seen
+ * here), or `'committed'`: as soon as its key is seen committed (its work done, the answer maybe not yet sent).
  */
-async function killedDuring(url: string, body: unknown, when: number | 'committed'): Promise<{ status: number; body: any }> {
-  const key = randomUUID();
-  const first = attempt(url, body, key);
-  if (when === 'committed') {
-    const deadline = Date.now() + 20_000;
-    while (await n(`SELECT count(*) AS n FROM platform.idempotency_keys WHERE key = $1`, [key]) === 0) {
-      if (Date.now() > deadline) throw new Error(`${url}: its key was never committed`);
-      await sleep(1);
-    }
-  } else {
-    await sleep(when);
-  }
-  await s.crash();
+async function killedDuring(url: string, body: unknown, when: number | 'committed'): Promise<Answer> {
+  const committed = async (key: string): Promise<boolean> => await n(`SELECT count(*) AS n FROM platform.idempotency_keys WHERE key = $1`, [key]) > 0;
+  const res = await s.killedDuring(url, body, when === 'committed' ? committed : when);
   kills++;
-  await first;
-  for (let i = 0; ; i++) {
-    const res = await attempt(url, body, key);
-    if (res !== undefined) {
-      const again = await attempt(url, body, key);
-      expect(again?.status, `${url} replayed: ${JSON.stringify(again?.body)}`).toBe(res.status);
-      expect(again?.body).toEqual(res.body);
-      return res;
-    }
-    if (i > 200) throw new Error(`${url}: no definitive answer after the restart`);
-    await sleep(50);
-  }
+  return res;
 }
 
 beforeAll(async () => {

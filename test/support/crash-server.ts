@@ -4,7 +4,8 @@
  * template cloned, a port below the ephemeral range, the environment of a quiet server, the ready banner awaited; and
  * its end: the server stopped, the standby dismissed (a kill leaves one waiting), the database dropped.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
 import type { Call } from './flow-driver.ts';
 import { cleanEnv, crashAndRestart, freePort, standbyPakLog, startPakLog, type Restartable } from './paklog-process.ts';
 import { httpClient } from './split-cluster.ts';
@@ -25,7 +26,25 @@ export interface CrashServer {
   standing(): Promise<void>;
   /** Stops the server (SIGTERM), dismisses its standby and drops the database. */
   close(): Promise<void>;
+  /**
+   * One POST as the admin (with this Idempotency-Key, if any); undefined when the connection was lost (the server was
+   * killed) or the answer was transient (a 5xx, or 409 IDEMPOTENCY_IN_PROGRESS).
+   */
+  attempt(url: string, body: unknown, key: string | undefined): Promise<Answer | undefined>;
+  /**
+   * Sends the command and kills the server while it runs: `when` ms after sending it, or once `when(key)` says its
+   * moment came (its transaction open, its work committed: a command answered before a poll saw it is killed at once
+   * after its answer, `landed: 'answered'`). Restarts it and sends the same request (same Idempotency-Key, or none
+   * with `keyless`: the body's scanId is the retry's identity) until it is answered; then once more, which must answer
+   * the same (the stored response).
+   */
+  killedDuring(url: string, body: unknown, when: number | ((key: string) => Promise<boolean>), o?: { keyless?: boolean }): Promise<Answer & { landed?: 'seen' | 'answered' }>;
 }
+
+/** A definitive answer: its status and parsed body. */
+export interface Answer { status: number; body: any }
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Starts the server: every context, no demo data, no gRPC, no worker threads, errors-only logs, `env` on top (a key of
@@ -44,10 +63,54 @@ export async function crashServer(o: { env?: Record<string, string>; name?: stri
     };
     const env = cleanEnv(Object.fromEntries(Object.entries(wanted).filter(([, v]) => v !== '')));
     const server: Restartable = { env, process: await startPakLog(env) };
+    const crash = (): Promise<void> => crashAndRestart(server, name);
+    const attempt = async (url: string, body: unknown, key: string | undefined): Promise<Answer | undefined> => {
+      try {
+        const res = await fetch(`${base}${url}`, {
+          method: 'POST', headers: { 'x-api-key': adminKey, ...(key === undefined ? {} : { 'idempotency-key': key }), 'content-type': 'application/json' },
+          body: JSON.stringify(body), signal: AbortSignal.timeout(20_000),
+        });
+        const text = await res.text();
+        const parsed: any = text === '' ? undefined : JSON.parse(text);
+        if (res.status >= 500 || (res.status === 409 && parsed?.code === 'IDEMPOTENCY_IN_PROGRESS')) return undefined;
+        return { status: res.status, body: parsed };
+      } catch {
+        return undefined;
+      }
+    };
     return {
       db, base, adminKey, server,
       call: httpClient(base, adminKey),
-      crash: () => crashAndRestart(server, name),
+      crash, attempt,
+      async killedDuring(url, body, when, o = {}) {
+        const key = o.keyless === true ? undefined : randomUUID();
+        let answered = false;
+        const first = attempt(url, body, key).finally(() => { answered = true; });
+        let landed: 'seen' | 'answered' | undefined;
+        if (typeof when === 'number') {
+          await sleep(when);
+        } else {
+          const deadline = Date.now() + 20_000;
+          while (!answered && !(await when(key ?? ''))) {
+            if (Date.now() > deadline) throw new Error(`${url}: its moment never came`);
+            await sleep(1);
+          }
+          landed = answered ? 'answered' : 'seen';
+        }
+        await crash();
+        await first;
+        for (let i = 0; ; i++) {
+          const res = await attempt(url, body, key);
+          if (res !== undefined) {
+            const again = await attempt(url, body, key);
+            expect(again?.status, `${url} replayed: ${JSON.stringify(again?.body)}`).toBe(res.status);
+            expect(again?.body).toEqual(res.body);
+            return { ...res, ...(landed === undefined ? {} : { landed }) };
+          }
+          if (i > 200) throw new Error(`${url}: no definitive answer after the restart`);
+          await sleep(50);
+        }
+      },
       async standing() {
         server.standby ??= standbyPakLog(server.env);
         await server.standby.loaded;

@@ -74,6 +74,19 @@ export async function consolePage(browser: Browser, errors: string[], allowed: r
   return page;
 }
 
+/**
+ * Signs the console in afresh with an API key (the tab's stored sign-in cleared first) on the screen at `route`
+ * (`#/orders`, `#/inbound`…), resolved once that screen's heading `heading` shows.
+ */
+export async function signInToConsole(page: Page, base: string, key: string, route: string, heading: string): Promise<void> {
+  await page.goto(`${base}/`);
+  await page.evaluate('sessionStorage.clear()');
+  await page.goto(`${base}/${route}`);
+  await page.getByLabel('API key', { exact: true }).fill(key);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });

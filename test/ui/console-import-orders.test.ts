@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { TestApp } from '../support/test-app.ts';
-import { browserTestsRun, consolePage, screenshot, seriousA11yViolations, startDemoUi } from '../support/ui-browser.ts';
+import { browserTestsRun, consolePage, screenshot, seriousA11yViolations, signInToConsole, startDemoUi } from '../support/ui-browser.ts';
 
 /**
  * A new user with a file of orders (a web shop's export) found no way to import it in the console: only the API and
@@ -29,14 +29,7 @@ describe.runIf(browserTestsRun)('the web console: importing orders from CSV', ()
     await t?.close();
   });
 
-  const signInAs = async (key: string): Promise<void> => {
-    await page.goto(`${base}/`);
-    await page.evaluate('sessionStorage.clear()');
-    await page.goto(`${base}/#/orders`);
-    await page.getByLabel('API key', { exact: true }).fill(key);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Orders', level: 1 }).waitFor();
-  };
+  const signInAs = (key: string): Promise<void> => signInToConsole(page, base, key, '#/orders', 'Orders');
   const ordersNamed = async (externalId: string): Promise<unknown[]> =>
     (await t.get(`/api/v1/orders?siteId=${siteId}&externalId=${externalId}`)).body.items as unknown[];
   const csvFile = (lines: string[]) => ({ name: 'orders.csv', mimeType: 'text/csv', buffer: Buffer.from(`${lines.join('\n')}\n`) });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { TestApp } from '../support/test-app.ts';
-import { browserTestsRun, consolePage, screenshot, seriousA11yViolations, startDemoUi } from '../support/ui-browser.ts';
+import { browserTestsRun, consolePage, screenshot, seriousA11yViolations, signInToConsole, startDemoUi } from '../support/ui-browser.ts';
 
 /**
  * A manager could read the site's ASNs in the console but not announce a delivery: only POST /inventory/asns took one.
@@ -28,14 +28,7 @@ describe.runIf(browserTestsRun)('the web console: a new ASN', () => {
     await t?.close();
   });
 
-  const signInAs = async (key: string): Promise<void> => {
-    await page.goto(`${base}/`);
-    await page.evaluate('sessionStorage.clear()');
-    await page.goto(`${base}/#/inbound`);
-    await page.getByLabel('API key', { exact: true }).fill(key);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Inbound', level: 1 }).waitFor();
-  };
+  const signInAs = (key: string): Promise<void> => signInToConsole(page, base, key, '#/inbound', 'Inbound');
   interface AsnRead { id: string; supplier: string; ownerId: string; reference: string | null; expectedOn: string | null; lines: { sku: string; expected: number }[] }
   const asnsOf = async (supplier: string): Promise<AsnRead[]> =>
     (await t.getAll<AsnRead>(`/api/v1/inventory/asns?siteId=${siteId}`)).filter((a) => a.supplier === supplier);

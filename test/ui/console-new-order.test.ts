@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { TestApp } from '../support/test-app.ts';
-import { browserTestsRun, consolePage, screenshot, seriousA11yViolations, startDemoUi } from '../support/ui-browser.ts';
+import { browserTestsRun, consolePage, screenshot, seriousA11yViolations, signInToConsole, startDemoUi } from '../support/ui-browser.ts';
 
 /**
  * A manager could find orders in the console but not create one (a phone order, a replacement): only the API took
@@ -27,14 +27,7 @@ describe.runIf(browserTestsRun)('the web console: a new order', () => {
     await t?.close();
   });
 
-  const signInAs = async (key: string): Promise<void> => {
-    await page.goto(`${base}/`);
-    await page.evaluate('sessionStorage.clear()');
-    await page.goto(`${base}/#/orders`);
-    await page.getByLabel('API key', { exact: true }).fill(key);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Orders', level: 1 }).waitFor();
-  };
+  const signInAs = (key: string): Promise<void> => signInToConsole(page, base, key, '#/orders', 'Orders');
   const ordersNamed = async (externalId: string): Promise<unknown[]> =>
     (await t.get(`/api/v1/orders?siteId=${siteId}&externalId=${externalId}`)).body.items as unknown[];
 
