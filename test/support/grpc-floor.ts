@@ -15,6 +15,8 @@ import type { PickList__Output } from '../../src/rpc/generated/paklog/floor/v1/P
 import type { IntegrationClient } from '../../src/rpc/generated/paklog/integration/v1/Integration.ts';
 import type { CreateOrderRequest } from '../../src/rpc/generated/paklog/integration/v1/CreateOrderRequest.ts';
 import type { CreateOrderResponse__Output } from '../../src/rpc/generated/paklog/integration/v1/CreateOrderResponse.ts';
+import type { CancelOrderRequest } from '../../src/rpc/generated/paklog/integration/v1/CancelOrderRequest.ts';
+import type { Order__Output } from '../../src/rpc/generated/paklog/integration/v1/Order.ts';
 import type { GetAtpRequest } from '../../src/rpc/generated/paklog/integration/v1/GetAtpRequest.ts';
 import type { GetAtpResponse__Output } from '../../src/rpc/generated/paklog/integration/v1/GetAtpResponse.ts';
 import type { CountsRequest } from '../../src/rpc/generated/paklog/integration/v1/CountsRequest.ts';
@@ -92,6 +94,7 @@ export function rpcMethods(c: PublicClients) {
     shortPick: typed<ShortPickRequest, PickList__Output>(f, 'ShortPick'),
     createOrder: typed<CreateOrderRequest, CreateOrderResponse__Output>(i, 'CreateOrder'),
     getAtp: typed<GetAtpRequest, GetAtpResponse__Output>(i, 'GetAtp'),
+    cancelOrder: typed<CancelOrderRequest, Order__Output>(i, 'CancelOrder'),
     countOrders: typed<CountsRequest, StatusCounts__Output>(i, 'CountOrders'),
     countWaves: typed<CountsRequest, StatusCounts__Output>(i, 'CountWaves'),
     countTasks: typed<CountsRequest, StatusCounts__Output>(i, 'CountTasks'),

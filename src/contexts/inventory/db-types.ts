@@ -102,6 +102,7 @@ export interface InventoryCounts {
   origin: string;
   owner_id: string;
   short_reference: string | null;
+  since_seq: number | null;
   site_id: string;
   sku: string;
   status: string;

@@ -985,6 +985,44 @@ describe('a count at a pick face picked meanwhile', () => {
     await expectConserved(sku);
   });
 
+  it('a pick whose transaction began before the count opened but landed after it is still a pick meanwhile (ledger position, not clocks)', async () => {
+    const sku = await newProduct(t);
+    const face = await newLocation(t, site, { pickSequence: 5 });
+    expect((await receive({ siteId: site.id, sku, locationId: face.id, quantity: 6 })).status).toBe(201);
+    const order = await placeOrder([{ sku, quantity: 2 }]);
+    type Rsv = { reservationId: string; orderId: string; lineId: string; locationId: string; lot: string | null; quantity: number };
+    const [r] = (await releaseWave([order])).reservations as Rsv[];
+    const shelf = async (): Promise<number> => (await t.get(`/api/v1/inventory/balances?siteId=${site.id}&sku=${sku}&locationId=${face.id}`))
+      .body.items.find((b: { status: string }) => b.status === 'AVAILABLE')?.onHand ?? 0;
+    // The pick's transaction starts and waits on its reservation (held by another transaction) before it reaches the
+    // location: the count opens meanwhile, and the pick's PICK movement lands after it with an older database time.
+    const holder = await t.app.db.pool.connect();
+    let count: { id: string };
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`SELECT 1 FROM inventory.reservations WHERE id = $1 FOR UPDATE`, [r!.reservationId]);
+      const picked = t.app.bus.deliver('inventory', envelope(PickingEvents.linePicked, 'picking', 'pkl_cnt3', {
+        pickListId: 'pkl_cnt3', pickLineId: unique('pln_'), orderId: r!.orderId, lineId: r!.lineId, reservationId: r!.reservationId,
+        siteId: site.id, sku, locationId: r!.locationId, lot: r!.lot, quantity: 2, toteId: 'TOTE-CNT3',
+      }));
+      await new Promise((res) => setTimeout(res, 200));
+      const opened = await t.post('/api/v1/inventory/counts', { siteId: site.id, sku, locationIds: [face.id], toleranceUnits: 5 }, 'manager');
+      expect(opened.status).toBe(201);
+      count = opened.body.items[0];
+      // Alice counts the 6 on the shelf before the picker takes 2.
+      await holder.query('COMMIT');
+      expect(await picked).toBe('handled');
+    } finally {
+      holder.release();
+    }
+    await t.settle();
+    expect(await shelf()).toBe(4);
+    const first = await t.post(`/api/v1/inventory/counts/${count.id}/submit`, { attempt: 1, quantity: 6, workerId: 'alice' }, 'operator');
+    expect(first.body).toMatchObject({ status: 'RECOUNT', attempt: 2 });
+    expect(await shelf()).toBe(4);
+    await expectConserved(sku);
+  });
+
   it('picks before the counter submits an exact count make no variance: applied at once', async () => {
     const sku = await newProduct(t);
     const face = await newLocation(t, site, { pickSequence: 4 });

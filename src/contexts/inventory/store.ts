@@ -139,17 +139,26 @@ export async function heldOnShelf(db: Executor, key: Omit<BalanceKey, 'status'>)
 }
 
 /**
- * Units of a balance's AVAILABLE stock picked off the shelf (PICK movements taking on-hand there) at or after `since`:
- * what a count's submission asks of picks confirmed while the counter counted (`pickedMeanwhile`).
+ * Units of a balance's AVAILABLE stock picked off the shelf (PICK movements taking on-hand there) since the count's
+ * awaited attempt was asked for (`pickedMeanwhile`): after the ledger position `since.seq` when the count recorded one
+ * (`counts.since_seq`, strict: read under the location's lock a pick takes first), else at or after `since.at`.
  */
-export async function pickedSince(db: Executor, key: Omit<BalanceKey, 'status'>, since: Date): Promise<number> {
+export async function pickedSince(db: Executor, key: Omit<BalanceKey, 'status'>, since: { readonly seq: string | null; readonly at: Date }): Promise<number> {
   const rows = await db.query<{ picked: number }>(
     `SELECT coalesce(-sum(delta_on_hand), 0)::int AS picked FROM inventory.movements
      WHERE site_id = $1 AND owner_id = $2 AND sku = $3 AND location_id = $4 AND lot = $5 AND status = 'AVAILABLE'
-       AND type = 'PICK' AND delta_on_hand < 0 AND created_at >= $6`,
-    [key.siteId, key.ownerId, key.sku, key.locationId, key.lot, since],
+       AND type = 'PICK' AND delta_on_hand < 0 AND (CASE WHEN $6::bigint IS NULL THEN created_at >= $7 ELSE seq > $6::bigint END)`,
+    [key.siteId, key.ownerId, key.sku, key.locationId, key.lot, since.seq, since.at],
   );
   return rows[0]?.picked ?? 0;
+}
+
+/**
+ * A count's first submission asked for a recount: picks are watched from the ledger's position now (the caller holds
+ * the counted location's row, which a pick takes before it writes).
+ */
+export async function watchCountFromNow(db: Executor, countId: string): Promise<void> {
+  await db.query(`UPDATE inventory.counts SET since_seq = (SELECT coalesce(max(seq), 0) FROM inventory.movements) WHERE id = $1`, [countId]);
 }
 
 export async function getBalance(db: Executor, key: BalanceKey): Promise<BalanceRow | undefined> {
@@ -1060,9 +1069,14 @@ export interface CountRow {
   readonly closed_at: Date | null;
   /** False for a short pick's count (ADR 0024 addendum 2026-12-05): its location stays pickable while it is open (absent: true). */
   readonly locks_location?: boolean | undefined;
+  /**
+   * The ledger's last seq when the awaited attempt was asked for (opened; recount asked), read under the location's
+   * lock: picks after it are picks meanwhile. NULL for counts opened before migration 025 (absent: as NULL).
+   */
+  readonly since_seq?: string | null | undefined;
 }
 const COUNT_COLUMNS = `id, site_id, owner_id, location_id, sku, lot, origin, status, tolerance_units, tolerance_percent::float8 AS tolerance_percent,
-  applied, movement_id, decided_by, decision_reason, created_at, updated_at, closed_at, locks_location`;
+  applied, movement_id, decided_by, decision_reason, created_at, updated_at, closed_at, locks_location, since_seq::text AS since_seq`;
 
 export interface CountSubmissionRow {
   readonly count_id: string;
@@ -1088,9 +1102,9 @@ export async function insertCounts(db: Executor, rows: readonly NewCount[], now:
   if (rows.length === 0) return;
   await db.query(
     `INSERT INTO inventory.counts (id, site_id, owner_id, location_id, sku, lot, origin, status, tolerance_units, tolerance_percent, created_at, updated_at,
-                                   locks_location, short_reference)
+                                   locks_location, short_reference, since_seq)
      SELECT c.id, c.site_id, c.owner_id, c.location_id, c.sku, c.lot, c.origin, 'OPEN', c.tolerance_units, c.tolerance_percent, $2, $2,
-            $3::text IS NULL, $3::text
+            $3::text IS NULL, $3::text, (SELECT coalesce(max(seq), 0) FROM inventory.movements)
      FROM jsonb_to_recordset($1::jsonb) AS c(id text, site_id text, owner_id text, location_id text, sku text, lot text, origin text,
                                              tolerance_units int, tolerance_percent numeric)`,
     [JSON.stringify(rows), now, shortReference],

@@ -96,6 +96,9 @@ function integrationService(http: HttpApp, log: Logger): RpcService {
         lines: r.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
       }),
     }), (a): CreateOrderResponse => ({ order: a.body as Order, created: a.status === 201 })),
+    CancelOrder: restHandler(http, log, (r) => ({
+      method: 'POST', url: `/orders/${pathPart('order_id', r.orderId)}/cancel`, body: defined({ reason: r.reason }),
+    }), as<Order>()),
     GetAtp: restHandler(http, log, (r) => ({
       method: 'GET', url: `/inventory/atp?${new URLSearchParams(defined({ siteId: r.siteId, owner: r.owner, sku: r.sku }) as Record<string, string>).toString()}`,
     }), as<GetAtpResponse>()),

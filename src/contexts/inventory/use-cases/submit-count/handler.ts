@@ -21,10 +21,11 @@ export function submitCountHandler(deps: PlatformDeps, catalog: CatalogApi) {
       const count = await store.lockCount(tx, input.countId);
       const stock = count === undefined ? { balance: undefined, skuStock: undefined, pickable: true, paused: false } : { ...await lockCountedStock(tx, count), lotControlled };
       const first = count === undefined ? undefined : (await store.submissionsOf(tx, [count.id])).find((s) => s.attempt === 1);
-      // Picks of the counted units since this attempt was asked for (read after the balance's lock: a pick waits for it).
-      const since = count === undefined ? undefined : count.status === 'RECOUNT' ? first?.submitted_at : count.created_at;
-      const pickedSince = count === undefined || since === undefined ? 0 : await store.pickedSince(tx, {
-        siteId: count.site_id, ownerId: count.owner_id, sku: count.sku, locationId: count.location_id, lot: count.lot }, since);
+      // Picks of the counted units since this attempt was asked for, by ledger position (read under the location's lock,
+      // which a pick takes before it writes); counts opened before migration 025 compare times.
+      const at = count === undefined ? undefined : count.status === 'RECOUNT' ? first?.submitted_at : count.created_at;
+      const pickedSince = count === undefined || at === undefined ? 0 : await store.pickedSince(tx, {
+        siteId: count.site_id, ownerId: count.owner_id, sku: count.sku, locationId: count.location_id, lot: count.lot }, { seq: count.since_seq ?? null, at });
       const now = deps.clock.now();
       const decision = decideSubmitCount({ ...stock, count, first, pickedSince }, { ...input, movementId }, now);
       if (!decision.ok) return decision;
@@ -38,6 +39,8 @@ export function submitCountHandler(deps: PlatformDeps, catalog: CatalogApi) {
       await writeCountAdjustment(tx, d.adjustment);
       await store.updateCount(tx, c.id, { status: d.status, applied: d.closed ? (d.adjustment?.delta ?? 0) : null,
         movementId: d.adjustment?.movement.id ?? null, now, closed: d.closed });
+      // The recount is asked for now: picks from here on are the recount's picks meanwhile.
+      if (d.status === 'RECOUNT') await store.watchCountFromNow(tx, c.id);
       const released = d.closed ? await releaseCountLock(tx, c) : [];
       await record(tx, deps, d.adjustment === null ? [] : [d.adjustment.movement], [...d.events, ...released], meta);
       return ok(countView((await store.getCount(tx, c.id))!, [], true));

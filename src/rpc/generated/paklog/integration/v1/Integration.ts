@@ -2,14 +2,37 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { CancelOrderRequest as _paklog_integration_v1_CancelOrderRequest, CancelOrderRequest__Output as _paklog_integration_v1_CancelOrderRequest__Output } from '../../../paklog/integration/v1/CancelOrderRequest.ts';
 import type { CountsRequest as _paklog_integration_v1_CountsRequest, CountsRequest__Output as _paklog_integration_v1_CountsRequest__Output } from '../../../paklog/integration/v1/CountsRequest.ts';
 import type { CreateOrderRequest as _paklog_integration_v1_CreateOrderRequest, CreateOrderRequest__Output as _paklog_integration_v1_CreateOrderRequest__Output } from '../../../paklog/integration/v1/CreateOrderRequest.ts';
 import type { CreateOrderResponse as _paklog_integration_v1_CreateOrderResponse, CreateOrderResponse__Output as _paklog_integration_v1_CreateOrderResponse__Output } from '../../../paklog/integration/v1/CreateOrderResponse.ts';
 import type { GetAtpRequest as _paklog_integration_v1_GetAtpRequest, GetAtpRequest__Output as _paklog_integration_v1_GetAtpRequest__Output } from '../../../paklog/integration/v1/GetAtpRequest.ts';
 import type { GetAtpResponse as _paklog_integration_v1_GetAtpResponse, GetAtpResponse__Output as _paklog_integration_v1_GetAtpResponse__Output } from '../../../paklog/integration/v1/GetAtpResponse.ts';
+import type { Order as _paklog_integration_v1_Order, Order__Output as _paklog_integration_v1_Order__Output } from '../../../paklog/integration/v1/Order.ts';
 import type { StatusCounts as _paklog_integration_v1_StatusCounts, StatusCounts__Output as _paklog_integration_v1_StatusCounts__Output } from '../../../paklog/integration/v1/StatusCounts.ts';
 
 export interface IntegrationClient extends grpc.Client {
+  /**
+   * POST /orders/{order_id}/cancel: at any moment before the order ships (the floor withdraws open picks, returns picked
+   * units to stock, voids packages and labels); a cancelled order answers as it is again (one cancellation). Once
+   * dispatched FAILED_PRECONDITION ORDER_SHIPPED; the `if-match` metadata is REST's If-Match (a version not the order's:
+   * FAILED_PRECONDITION VERSION_MISMATCH); `idempotency-key` as REST's. Roles as REST's (admin, manager).
+   */
+  CancelOrder(argument: _paklog_integration_v1_CancelOrderRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_Order__Output>): grpc.ClientUnaryCall;
+  CancelOrder(argument: _paklog_integration_v1_CancelOrderRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_integration_v1_Order__Output>): grpc.ClientUnaryCall;
+  CancelOrder(argument: _paklog_integration_v1_CancelOrderRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_Order__Output>): grpc.ClientUnaryCall;
+  CancelOrder(argument: _paklog_integration_v1_CancelOrderRequest, callback: grpc.requestCallback<_paklog_integration_v1_Order__Output>): grpc.ClientUnaryCall;
+  /**
+   * POST /orders/{order_id}/cancel: at any moment before the order ships (the floor withdraws open picks, returns picked
+   * units to stock, voids packages and labels); a cancelled order answers as it is again (one cancellation). Once
+   * dispatched FAILED_PRECONDITION ORDER_SHIPPED; the `if-match` metadata is REST's If-Match (a version not the order's:
+   * FAILED_PRECONDITION VERSION_MISMATCH); `idempotency-key` as REST's. Roles as REST's (admin, manager).
+   */
+  cancelOrder(argument: _paklog_integration_v1_CancelOrderRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_Order__Output>): grpc.ClientUnaryCall;
+  cancelOrder(argument: _paklog_integration_v1_CancelOrderRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_integration_v1_Order__Output>): grpc.ClientUnaryCall;
+  cancelOrder(argument: _paklog_integration_v1_CancelOrderRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_Order__Output>): grpc.ClientUnaryCall;
+  cancelOrder(argument: _paklog_integration_v1_CancelOrderRequest, callback: grpc.requestCallback<_paklog_integration_v1_Order__Output>): grpc.ClientUnaryCall;
+  
   CountExceptions(argument: _paklog_integration_v1_CountsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_StatusCounts__Output>): grpc.ClientUnaryCall;
   CountExceptions(argument: _paklog_integration_v1_CountsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_integration_v1_StatusCounts__Output>): grpc.ClientUnaryCall;
   CountExceptions(argument: _paklog_integration_v1_CountsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_StatusCounts__Output>): grpc.ClientUnaryCall;
@@ -93,6 +116,14 @@ export interface IntegrationClient extends grpc.Client {
 }
 
 export interface IntegrationHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * POST /orders/{order_id}/cancel: at any moment before the order ships (the floor withdraws open picks, returns picked
+   * units to stock, voids packages and labels); a cancelled order answers as it is again (one cancellation). Once
+   * dispatched FAILED_PRECONDITION ORDER_SHIPPED; the `if-match` metadata is REST's If-Match (a version not the order's:
+   * FAILED_PRECONDITION VERSION_MISMATCH); `idempotency-key` as REST's. Roles as REST's (admin, manager).
+   */
+  CancelOrder: grpc.handleUnaryCall<_paklog_integration_v1_CancelOrderRequest__Output, _paklog_integration_v1_Order>;
+  
   CountExceptions: grpc.handleUnaryCall<_paklog_integration_v1_CountsRequest__Output, _paklog_integration_v1_StatusCounts>;
   
   /**
@@ -121,6 +152,7 @@ export interface IntegrationHandlers extends grpc.UntypedServiceImplementation {
 }
 
 export interface IntegrationDefinition extends grpc.ServiceDefinition {
+  CancelOrder: MethodDefinition<_paklog_integration_v1_CancelOrderRequest, _paklog_integration_v1_Order, _paklog_integration_v1_CancelOrderRequest__Output, _paklog_integration_v1_Order__Output>
   CountExceptions: MethodDefinition<_paklog_integration_v1_CountsRequest, _paklog_integration_v1_StatusCounts, _paklog_integration_v1_CountsRequest__Output, _paklog_integration_v1_StatusCounts__Output>
   CountOrders: MethodDefinition<_paklog_integration_v1_CountsRequest, _paklog_integration_v1_StatusCounts, _paklog_integration_v1_CountsRequest__Output, _paklog_integration_v1_StatusCounts__Output>
   CountTasks: MethodDefinition<_paklog_integration_v1_CountsRequest, _paklog_integration_v1_StatusCounts, _paklog_integration_v1_CountsRequest__Output, _paklog_integration_v1_StatusCounts__Output>

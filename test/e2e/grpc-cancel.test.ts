@@ -1,0 +1,71 @@
+/**
+ * Cancelling an order over the public gRPC API (`paklog.integration.v1.Integration/CancelOrder`), as a storefront that
+ * created it over gRPC would: the REST operation's outcome, codes and events. Before dispatch the order is CANCELLED
+ * (again: the same answer, one `orders.order.cancelled.v1`); a picked order's units go back under a return; a stale
+ * `if-match` is FAILED_PRECONDITION VERSION_MISMATCH, an unknown order NOT_FOUND, an operator PERMISSION_DENIED, and
+ * after dispatch FAILED_PRECONDITION ORDER_SHIPPED with the order still SHIPPED.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOrder, injectClient, orderStatus, receiveStock, setupWarehouse, shipOneOrder, until, type Call, type Warehouse } from '../support/flow-driver.ts';
+import { credentialsMetadata, grpcRefusal, startGrpcTestApp, type GrpcTestApp } from '../support/grpc-floor.ts';
+
+let g: GrpcTestApp;
+let call: Call;
+let w: Warehouse;
+let seq = 0;
+
+beforeAll(async () => {
+  g = await startGrpcTestApp();
+  call = injectClient(g.t.app, g.t.keys.admin);
+  w = await setupWarehouse(call, { siteCode: 'GRPCX', aisles: 1, bays: 2, levels: 1, skus: 2 });
+  await receiveStock(call, w, 50, 1);
+}, 60_000);
+afterAll(async () => {
+  await g.close();
+});
+
+const manager = (extra: Record<string, string> = {}) => credentialsMetadata({ apiKey: g.t.keys.manager, extra });
+const cancelledEvents = async (orderId: string): Promise<number> => (await g.t.app.db.query<{ n: number }>(
+  `SELECT count(*)::int AS n FROM platform.events WHERE type = 'orders.order.cancelled.v1' AND subject = $1`, [orderId]))[0]!.n;
+
+async function newOrder(): Promise<string> {
+  const o = await createOrder(call, w.siteId, { externalId: `GRPCX-${++seq}`, lines: [{ sku: w.products[0]!.sku, quantity: 2 }] });
+  await until('allocated', () => orderStatus(call, o.id), (s) => s === 'ALLOCATED');
+  await g.t.settle();
+  return o.id;
+}
+
+describe('gRPC CancelOrder', () => {
+  it('cancels before dispatch as REST does; again answers the same, one event; stale if-match, unknown order and an operator are refused', async () => {
+    const id = await newOrder();
+    const stale = await newOrder();
+    const first = await g.rpc.cancelOrder({ orderId: id, reason: 'customer changed their mind' }, manager({ 'idempotency-key': `gc-${id}` }));
+    expect(first).toMatchObject({ id, status: 'CANCELLED', cancelReason: 'customer changed their mind' });
+    const again = await g.rpc.cancelOrder({ orderId: id }, manager());
+    expect(again).toMatchObject({ id, status: 'CANCELLED', version: first.version });
+    const retried = await g.rpc.cancelOrder({ orderId: id, reason: 'customer changed their mind' }, manager({ 'idempotency-key': `gc-${id}` }));
+    expect(retried).toMatchObject({ id, status: 'CANCELLED', version: first.version });
+    await g.t.settle();
+    expect(await cancelledEvents(id)).toBe(1);
+    expect((await g.t.get(`/api/v1/orders/${id}`)).body.status).toBe('CANCELLED');
+    // The line reads cancelled, and its units are back in ATP: only the other order's 2 stay allocated.
+    expect((await g.t.get(`/api/v1/orders/${id}`)).body.lines[0]).toMatchObject({ ordered: 2, cancelled: 2 });
+    await until('deallocated', async () => (await g.t.get(`/api/v1/inventory/atp?siteId=${w.siteId}&sku=${w.products[0]!.sku}`)).body.items[0].allocated,
+      (n) => n === 2);
+
+    expect(await grpcRefusal(g.rpc.cancelOrder({ orderId: stale }, manager({ 'if-match': '"999"' })))).toMatchObject({ status: 'FAILED_PRECONDITION', code: 'VERSION_MISMATCH' });
+    expect(await grpcRefusal(g.rpc.cancelOrder({ orderId: stale }, g.operator()))).toMatchObject({ status: 'PERMISSION_DENIED', code: 'FORBIDDEN' });
+    expect((await g.t.get(`/api/v1/orders/${stale}`)).body.status).toBe('ALLOCATED');
+    expect(await grpcRefusal(g.rpc.cancelOrder({ orderId: 'ord_none' }, manager()))).toMatchObject({ status: 'NOT_FOUND', code: 'NOT_FOUND' });
+    expect(await grpcRefusal(g.rpc.cancelOrder({ orderId: '..' }, manager()))).toMatchObject({ status: 'INVALID_ARGUMENT', code: 'VALIDATION_FAILED' });
+  }, 30_000);
+
+  it('after dispatch: FAILED_PRECONDITION ORDER_SHIPPED, the order stays SHIPPED, no cancelled event', async () => {
+    const o = await createOrder(call, w.siteId, { externalId: `GRPCX-${++seq}`, lines: [{ sku: w.products[1]!.sku, quantity: 1 }] });
+    await shipOneOrder(call, injectClient(g.t.app, g.t.keys.operator), w.siteId, o.id, () => g.t.settle());
+    expect(await grpcRefusal(g.rpc.cancelOrder({ orderId: o.id }, manager()))).toMatchObject({ status: 'FAILED_PRECONDITION', code: 'ORDER_SHIPPED' });
+    expect((await g.t.get(`/api/v1/orders/${o.id}`)).body.status).toBe('SHIPPED');
+    await g.t.settle();
+    expect(await cancelledEvents(o.id)).toBe(0);
+  }, 30_000);
+});
