@@ -126,18 +126,23 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
     config: { roles: CAN.floor, idempotent: true },
     schema: {
       operationId: 'splitLpn', tags, summary: 'Split units out of an LPN into a new or an existing one',
-      description: 'Takes the lines (by SKU, optionally lot) out of the LPN into `into` (an OPEN LPN) or a new LPN at the same place; 409 '
-        + 'INSUFFICIENT_CONTENTS when it holds fewer. Recorded as a SPLIT scan. The example splits one mug into a new case.',
+      description: 'Takes the lines (by SKU, optionally lot and owner) out of the LPN into `into` (an OPEN LPN) or a new LPN at the same place; 409 '
+        + 'INSUFFICIENT_CONTENTS when it holds fewer. A line of a SKU the LPN holds for more than one owner names whose units it takes (`owner`: '
+        + 'an owner id; the default owner\'s by its id): 422 UNPROCESSABLE naming /lines/<i>/owner otherwise, nothing changed. Recorded as a SPLIT scan. '
+        + 'The example splits one mug into a new case.',
       params: IdParams,
       body: Type.Object({
-        lines: Type.Array(Type.Object({ sku: Sku, quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }), lot: Type.Optional(Text('Lot')) }, { additionalProperties: false }), { minItems: 1, maxItems: 1000 }),
+        lines: Type.Array(Type.Object({
+          sku: Sku, quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }), lot: Type.Optional(Text('Lot')),
+          owner: Type.Optional(Text("Whose units (3PL owner id): needed when the LPN holds the SKU for several owners", ['own_default'])),
+        }, { additionalProperties: false }), { minItems: 1, maxItems: 1000 }),
         into: Type.Optional(Text('An OPEN LPN to put them in (id)')),
         newLpn: Type.Optional(Type.Object({ type: Enum(LPN_TYPES), code: Type.Optional(Text('Its label')) }, { additionalProperties: false })),
         ...Who,
       }, { additionalProperties: false, examples: [{ lines: [{ sku: EXAMPLES.sku, quantity: 1 }], newLpn: { type: 'CASE' }, workerId: 'alice' }] }),
       response: {
         201: Type.Object({ source: LpnSchema, target: LpnSchema }),
-        ...problems(...commandProblems, 'INSUFFICIENT_CONTENTS', 'INVALID_SSCC', 'LPN_CODE_TAKEN', 'NESTING_CYCLE', 'SITE_MISMATCH'),
+        ...problems(...commandProblems, 'INSUFFICIENT_CONTENTS', 'INVALID_SSCC', 'LPN_CODE_TAKEN', 'NESTING_CYCLE', 'SITE_MISMATCH', 'UNPROCESSABLE'),
       },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.split(req.params.id, req.body, requestMeta(req)))));

@@ -11,7 +11,7 @@ import type { Tx } from '../../platform/db/database.ts';
 import { decideInTx } from '../../platform/decider.ts';
 import { assertNever, ok, reject, type ErrorCode, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
-import { addLines, takeUnits, unitCount, type ContentLine } from './domain/contents.ts';
+import { addLines, ownerOfLine, takeUnits, unitCount, type ContentLine } from './domain/contents.ts';
 import { LIVE_STATUSES, lpnLifecycle, shipPath } from './domain/lpn-lifecycle.ts';
 import { decideFound, decideLost } from './domain/lost-found.ts';
 import { asnLinesToReceive } from './domain/asn-receipt.ts';
@@ -492,7 +492,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
   }
 
   async function split(id: string, cmd: {
-    lines: readonly { sku: string; quantity: number; lot?: string | undefined }[]; into?: string | undefined;
+    lines: readonly { sku: string; quantity: number; lot?: string | undefined; owner?: string | undefined }[]; into?: string | undefined;
     newLpn?: { type: LpnType; code?: string | undefined } | undefined;
   } & ScanActor, meta: EventMeta): Promise<Outcome<{ source: LpnView; target: LpnView }>> {
     const newId = deps.ids.next('lpn');
@@ -506,7 +506,16 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
       let remaining: ContentLine[] = [...source.contents];
       let taken: ContentLine[] = [];
       for (const [i, want] of cmd.lines.entries()) {
-        const t = takeUnits(remaining, { sku: want.sku, lot: want.lot, quantity: want.quantity });
+        // Whose units (ADR 0028): a line naming no owner of a SKU the LPN holds for several owners would take the first
+        // line's, whoever owns them; it names the owner instead.
+        if (want.owner === undefined) {
+          const owners = new Set(source.contents.filter((c) => c.sku === want.sku && (want.lot === undefined || c.lot === want.lot)).map((c) => ownerOfLine(c.owner)));
+          if (owners.size > 1) {
+            return reject('UNPROCESSABLE', `LPN ${source.code} holds ${want.sku} for ${owners.size} owners (${[...owners].sort().join(', ')}): name whose units line ${i + 1} takes`,
+              [{ field: `/lines/${i}/owner`, message: `one of ${[...owners].sort().join(', ')}` }]);
+          }
+        }
+        const t = takeUnits(remaining, { sku: want.sku, lot: want.lot, owner: want.owner, quantity: want.quantity });
         if (!t.ok) return { ...t, errors: [{ field: `/lines/${i}/quantity`, message: t.message }] };
         remaining = t.value.remaining;
         taken = addLines(taken, t.value.taken);
