@@ -14,7 +14,7 @@ let client: string;
 
 beforeAll(async () => {
   t = await startTestApp();
-  w = await setupWarehouse(injectClient(t.app, t.keys.admin), { siteCode: 'TPLSPLITLPN', aisles: 1, bays: 3, levels: 1, skus: 1 });
+  w = await setupWarehouse(injectClient(t.app, t.keys.admin), { siteCode: 'TPLSPLITLPN', aisles: 1, bays: 4, levels: 1, skus: 1 });
   const owner = await t.post('/api/v1/owners', { code: 'SPLITCO', name: 'Split Co' });
   expect(owner.status, JSON.stringify(owner.body)).toBe(201);
   client = owner.body.id as string;
@@ -67,5 +67,20 @@ describe("a split of a pallet holding two owners' units of one SKU", () => {
     const split = await t.post(`/api/v1/lpns/${built.body.id}/split`, { lines: [{ sku, quantity: 1 }] }, 'operator');
     expect(split.status, JSON.stringify(split.body)).toBe(201);
     expect(owned(split.body.target.contents)).toEqual({ client: 1 });
+  });
+});
+
+describe('the physical vs logical reconciliation of a location holding units of two owners', () => {
+  it("tells a client's pallet from the default owner's units of the same SKU and quantity (it found no difference before)", async () => {
+    const sku = w.products[0]!.sku;
+    // A fresh shelf: the default owner's 5 units on the books, a pallet of the client's 5 on the floor.
+    const shelf = w.storage[3]!;
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: w.siteId, sku, locationId: shelf.id, quantity: 5 })).status).toBe(201);
+    const built = await t.post('/api/v1/lpns', { siteId: w.siteId, type: 'PALLET', locationId: shelf.id, contents: [{ sku, quantity: 5, owner: client }] }, 'operator');
+    expect(built.status, JSON.stringify(built.body)).toBe(201);
+    await t.settle();
+    const report = (await t.get(`/api/v1/physical-tracking/reconciliation?siteId=${w.siteId}`)).body as { differences: { locationId: string; ownerId?: string; physical: number; logical: number; kind: string }[] };
+    expect(report.differences.filter((d) => d.locationId === shelf.id).map((d) => [d.ownerId === client ? 'client' : 'default', d.kind, d.physical, d.logical]).sort())
+      .toEqual([['client', 'PHYSICAL_ONLY', 5, 0], ['default', 'LOGICAL_ONLY', 0, 5]]);
   });
 });

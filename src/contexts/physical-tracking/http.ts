@@ -42,6 +42,7 @@ const ScanSchema = Type.Object({
 });
 const DifferenceSchema = Type.Object({
   locationId: Type.String({ description: 'A location id, or IN_PROCESS:<orderId> for picked units' }), sku: Type.String(), lot: Nullable(Type.String()),
+  ownerId: Type.String({ description: "Whose units (ADR 0028): LPN lines naming no owner hold the default owner's (own_default)" }),
   physical: Type.Integer({ description: 'Units live LPNs hold there' }), logical: Type.Integer({ description: "Inventory's on-hand there" }),
   kind: Enum(['PHYSICAL_ONLY', 'LOGICAL_ONLY', 'QUANTITY_MISMATCH'] as const),
   lpnIds: List(Type.String()), scans: List(ScanSchema, { description: 'The latest scans at or from the location, or of those LPNs, in time order' }),
@@ -294,7 +295,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
     schema: {
       operationId: 'reconcilePhysicalStock', tags, summary: 'Physical vs logical stock: LPN contents against inventory balances, per location',
       description: 'Per location physical tracking knows (where live LPNs rest or an LPN was scanned, and IN_PROCESS:<orderId> for picked units '
-        + 'LPNs hold), SKU and lot: the units LPNs hold against inventory\'s on-hand (from InventoryApi.locationBalances), and each difference with '
+        + 'LPNs hold), SKU, lot and owner: the units LPNs hold against inventory\'s on-hand (from InventoryApi.locationBalances), and each difference with '
         + 'the latest scans that explain it. Loose stock at locations no LPN ever visited is not compared. Empty `differences`: they agree.',
       querystring: Type.Object({ siteId: SiteRef }, { additionalProperties: false }),
       response: {

@@ -49,6 +49,8 @@ export interface ScanView {
 
 export interface Difference {
   readonly locationId: string; readonly sku: string; readonly lot: string | null;
+  /** Whose units (ADR 0028): LPN lines naming no owner hold the default owner's. */
+  readonly ownerId: string;
   readonly physical: number; readonly logical: number;
   /** PHYSICAL_ONLY: LPNs hold units inventory does not (a phantom LPN); LOGICAL_ONLY: inventory holds units no LPN does (moved without an LPN scan); QUANTITY_MISMATCH: both, not the same. */
   readonly kind: 'PHYSICAL_ONLY' | 'LOGICAL_ONLY' | 'QUANTITY_MISMATCH';
@@ -871,16 +873,26 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     const physical = await store.physicalStock(deps.db, siteId);
     const tracked = [...new Set([...await store.trackedLocations(deps.db, siteId), ...physical.map((p) => p.location_id)])].sort();
     const logical = await apis.inventory.locationBalances(siteId, tracked);
-    const key = (l: string, s: string, lot: string | null): string => `${l}\u0000${s}\u0000${lot ?? ''}`;
-    const rows = new Map<string, { locationId: string; sku: string; lot: string | null; physical: number; logical: number; lpnIds: string[] }>();
-    for (const p of physical) rows.set(key(p.location_id, p.sku, p.lot), { locationId: p.location_id, sku: p.sku, lot: p.lot, physical: p.quantity, logical: 0, lpnIds: p.lpn_ids });
+    // Per owner too (ADR 0028): a client's pallet standing where the books hold the default owner's units of that SKU
+    // and quantity is two differences, not none. An order's in-process units are its owner's whatever a tote line
+    // says (a line made before lines named owners names none): compared with owners summed, named by the books' owner.
+    const key = (l: string, s: string, lot: string | null, owner: string): string =>
+      `${l}\u0000${s}\u0000${lot ?? ''}\u0000${l.startsWith('IN_PROCESS:') ? '' : owner}`;
+    const rows = new Map<string, { locationId: string; sku: string; lot: string | null; ownerId: string; physical: number; logical: number; lpnIds: string[] }>();
+    for (const p of physical) {
+      const k = key(p.location_id, p.sku, p.lot, p.owner_id);
+      const r = rows.get(k);
+      rows.set(k, r === undefined
+        ? { locationId: p.location_id, sku: p.sku, lot: p.lot, ownerId: p.owner_id, physical: p.quantity, logical: 0, lpnIds: p.lpn_ids }
+        : { ...r, physical: r.physical + p.quantity, lpnIds: [...new Set([...r.lpnIds, ...p.lpn_ids])].sort() });
+    }
     for (const b of logical) {
-      const k = key(b.locationId, b.sku, b.lot);
-      const r = rows.get(k) ?? { locationId: b.locationId, sku: b.sku, lot: b.lot, physical: 0, logical: 0, lpnIds: [] };
-      rows.set(k, { ...r, logical: r.logical + b.onHand });
+      const k = key(b.locationId, b.sku, b.lot, b.ownerId);
+      const r = rows.get(k) ?? { locationId: b.locationId, sku: b.sku, lot: b.lot, ownerId: b.ownerId, physical: 0, logical: 0, lpnIds: [] };
+      rows.set(k, { ...r, ownerId: b.ownerId, logical: r.logical + b.onHand });
     }
     const differences: Difference[] = [];
-    for (const r of [...rows.values()].sort((a, b) => key(a.locationId, a.sku, a.lot).localeCompare(key(b.locationId, b.sku, b.lot)))) {
+    for (const r of [...rows.values()].sort((a, b) => key(a.locationId, a.sku, a.lot, a.ownerId).localeCompare(key(b.locationId, b.sku, b.lot, b.ownerId)))) {
       if (r.physical === r.logical) continue;
       const kind = r.logical === 0 ? 'PHYSICAL_ONLY' : r.physical === 0 ? 'LOGICAL_ONLY' : 'QUANTITY_MISMATCH';
       const explaining = await store.scansExplaining(deps.db, siteId, r.locationId, r.lpnIds, EXPLAINING_SCANS);
