@@ -84,3 +84,15 @@ describe('the physical vs logical reconciliation of a location holding units of 
       .toEqual([['client', 'PHYSICAL_ONLY', 5, 0], ['default', 'LOGICAL_ONLY', 0, 5]]);
   });
 });
+
+describe("an LPN's contents name an owner there is", () => {
+  it('POST /lpns with contents of an unknown owner is 422 UNKNOWN_OWNER naming /contents/<i>/owner and builds nothing (201 before)', async () => {
+    const sku = w.products[0]!.sku;
+    const before = (await t.getAll<{ id: string }>(`/api/v1/lpns?siteId=${w.siteId}`)).length;
+    const built = await t.post('/api/v1/lpns', { siteId: w.siteId, type: 'PALLET', locationId: w.storage[0]!.id,
+      contents: [{ sku, quantity: 1, owner: client }, { sku, quantity: 2, owner: 'SPLITCO' }] }, 'operator');
+    expect({ status: built.status, code: built.body.code, fields: (built.body.errors ?? []).map((e: { field: string }) => e.field) })
+      .toEqual({ status: 422, code: 'UNKNOWN_OWNER', fields: ['/contents/1/owner'] });
+    expect((await t.getAll<{ id: string }>(`/api/v1/lpns?siteId=${w.siteId}`)).length).toBe(before);
+  });
+});

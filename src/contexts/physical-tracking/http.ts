@@ -64,7 +64,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
     schema: {
       operationId: 'buildLpn', tags, summary: 'Build an LPN (pallet, case, tote or carton)',
       description: 'A new OPEN LPN with an SSCC-18 label (18 digits, optionally behind the AI (00): the GS1 check digit must be valid, else 422 '
-        + 'INVALID_SSCC), an internal code, or none (its id is its code). Optional contents (products of the catalogue: 422 UNKNOWN_SKU otherwise; no lot for a product that is not lot-controlled: 422 UNPROCESSABLE), location (of the site, by id or code: 422 '
+        + 'INVALID_SSCC), an internal code, or none (its id is its code). Optional contents (products of the catalogue: 422 UNKNOWN_SKU otherwise; no lot for a product that is not lot-controlled: 422 UNPROCESSABLE; an `owner` is an owner id inventory knows: 422 UNKNOWN_OWNER naming /contents/<i>/owner otherwise; the default owner\'s units name none), location (of the site, by id or code: 422 '
         + 'UNKNOWN_LOCATION otherwise), and the LPN it goes into (409 NESTING_TOO_DEEP '
         + 'beyond three levels). Recorded as a BUILD scan. The example builds a pallet of two demo mugs under the GS1 example SSCC.',
       body: Type.Object({
@@ -72,7 +72,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
         locationId: Type.Optional(Text('Where it is built')), parentId: Type.Optional(Text('The LPN it goes into')),
         contents: Type.Optional(Type.Array(ContentInput, { maxItems: 1000 })), ...Who,
       }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, type: 'PALLET', code: EXAMPLE_SSCC, contents: [{ sku: EXAMPLES.sku, quantity: 2 }], workerId: 'alice' }] }),
-      response: { 201: LpnSchema, ...problems('UNKNOWN_SITE', 'INVALID_SSCC', 'LPN_CODE_TAKEN', 'NOT_FOUND', 'NESTING_TOO_DEEP', 'NESTING_CYCLE', 'ILLEGAL_TRANSITION', 'SITE_MISMATCH', 'LPN_LOST', 'LPN_SHIPPED', 'LPN_CONSUMED', 'UNKNOWN_LOCATION', 'UNKNOWN_SKU', 'UNPROCESSABLE') },
+      response: { 201: LpnSchema, ...problems('UNKNOWN_SITE', 'INVALID_SSCC', 'LPN_CODE_TAKEN', 'NOT_FOUND', 'NESTING_TOO_DEEP', 'NESTING_CYCLE', 'ILLEGAL_TRANSITION', 'SITE_MISMATCH', 'LPN_LOST', 'LPN_SHIPPED', 'LPN_CONSUMED', 'UNKNOWN_LOCATION', 'UNKNOWN_SKU', 'UNPROCESSABLE', 'UNKNOWN_OWNER') },
     },
   }, async (req, reply) => {
     const site = await siteId(req.body.siteId, '/siteId');

@@ -59,8 +59,9 @@ export interface Difference {
 }
 
 const iso = (d: Date): string => d.toISOString();
+/** A declared content line: the default owner's units name no owner, as an ASN's LPN of the default owner's does. */
 const line = (c: ContentInput): ContentLine =>
-  ({ sku: c.sku, lot: c.lot ?? null, serial: c.serial ?? null, owner: c.owner ?? null, orderId: null, quantity: c.quantity });
+  ({ sku: c.sku, lot: c.lot ?? null, serial: c.serial ?? null, owner: c.owner === undefined || c.owner === DEFAULT_OWNER_ID ? null : c.owner, orderId: null, quantity: c.quantity });
 
 export function scanView(r: ScanRow): ScanView {
   return {
@@ -74,7 +75,7 @@ const EXPLAINING_SCANS = 10;
 
 /** Physical tracking: LPN commands, scans (direct and from other contexts' floor events), timelines and the reconciliation. */
 export function physicalTrackingService(deps: PlatformDeps, apis: {
-  inventory: Pick<InventoryApi, 'locationBalances' | 'openCountsAt'>; locations: Pick<LocationMasterApi, 'getLocations' | 'getLocationByCode'>;
+  inventory: Pick<InventoryApi, 'locationBalances' | 'openCountsAt' | 'getOwner'>; locations: Pick<LocationMasterApi, 'getLocations' | 'getLocationByCode'>;
   /** What an LPN's declared contents name must be a product of the catalogue. */
   catalog: Pick<CatalogApi, 'getBySkus'>;
 }) {
@@ -297,6 +298,15 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
       if (lotted.length > 0) {
         return reject('UNPROCESSABLE', lotted.map((l) => `${l.sku} is not lot-controlled: give no lot on contents line ${l.i + 1}`).join('; '),
           lotted.map((l) => ({ field: `/contents/${l.i}/lot`, message: 'not lot-controlled: give no lot' })));
+      }
+      // Whose units (ADR 0028): an owner inventory knows. Units of an unknown owner (a code, a typo) would be an LPN
+      // no inventory move of the owner's units carries, and whose loss holds nothing.
+      const named = [...new Set(contents.flatMap((c) => (c.owner === undefined || c.owner === DEFAULT_OWNER_ID ? [] : [c.owner])))];
+      const unknownOwners = new Set<string>();
+      for (const o of named) if ((await apis.inventory.getOwner(o)) === undefined) unknownOwners.add(o);
+      if (unknownOwners.size > 0) {
+        return reject('UNKNOWN_OWNER', `No owner ${[...unknownOwners].join(', ')}: contents name an owner by its id (own_…)`,
+          contents.flatMap((c, i) => (c.owner !== undefined && unknownOwners.has(c.owner) ? [{ field: `/contents/${i}/owner`, message: `no owner ${c.owner}` }] : [])));
       }
     }
     return decideInTx(deps.db, async (tx) => {
