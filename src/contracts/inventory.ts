@@ -585,7 +585,7 @@ export interface InventoryApi {
   /** An owner (3PL client) by id; undefined when there is none (ADR 0028). */
   getOwner(id: string): Promise<Owner | undefined>;
   /**
-   * On-hand per location, SKU and lot (every stock status summed) at the given locations of a site, in that key order;
+   * On-hand per location, SKU, lot and owner (every stock status summed) at the given locations of a site, in that key order;
    * in-process locations (`IN_PROCESS:<orderId>`) may be asked for too. Zero balances are left out. Physical tracking
    * reconciles its LPN contents against it (issue 12).
    */
@@ -654,5 +654,7 @@ export interface LocationBalance {
   readonly locationId: string;
   readonly sku: string;
   readonly lot: string | null;
+  /** Whose units (ADR 0028). */
+  readonly ownerId: string;
   readonly onHand: number;
 }

@@ -151,11 +151,11 @@ describe.each(transports)('the contract APIs, %s', (transport, apis) => {
     expect(w.storage.map((l) => l.id)).toContain(candidates.get(second!.sku));
   });
 
-  it('InventoryApi.locationBalances: on-hand per location, SKU and lot (no lot: null) at the asked locations only', async () => {
+  it('InventoryApi.locationBalances: on-hand per location, SKU, lot (no lot: null) and owner at the asked locations only', async () => {
     const [, second] = w.products;
     const at = candidatesOf(await apis().inventory.candidateLocations(w.siteId, [second!.sku]), second!.sku);
     const balances = await apis().inventory.locationBalances(w.siteId, [at, 'loc_nope']);
-    expect(balances).toEqual(expect.arrayContaining([{ locationId: at, sku: second!.sku, lot: null, onHand: expect.any(Number) }]));
+    expect(balances).toEqual(expect.arrayContaining([{ locationId: at, sku: second!.sku, lot: null, ownerId: 'own_default', onHand: expect.any(Number) }]));
     expect(balances.every((b) => b.locationId === at && b.onHand > 0)).toBe(true);
     expect(await apis().inventory.locationBalances(w.siteId, [])).toEqual([]);
   });

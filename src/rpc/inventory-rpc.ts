@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { TASK_WORK_STATES, TASK_WORK_TYPES, type InventoryApi, type InventoryCommands, type OpenTaskWork, type TaskWorkState, type TaskWorkType } from '../contracts/inventory.ts';
+import { DEFAULT_OWNER_ID, TASK_WORK_STATES, TASK_WORK_TYPES, type InventoryApi, type InventoryCommands, type OpenTaskWork, type TaskWorkState, type TaskWorkType } from '../contracts/inventory.ts';
 import { AppError } from '../platform/errors.ts';
 import type { RpcChannel } from '../platform/rpc/rpc-client.ts';
 import { unaryHandler, type RpcService } from '../platform/rpc/rpc-server.ts';
@@ -20,7 +20,7 @@ export function inventoryService(api: InventoryApi, log: Logger): RpcService {
     CandidateLocations: unaryHandler(log, async (req) => ({ locationIds: Object.fromEntries(await api.candidateLocations(req.siteId, req.skus)) })),
     LocationBalances: unaryHandler(log, async (req) => ({
       balances: (await api.locationBalances(req.siteId, req.locationIds)).map((b) => ({
-        locationId: b.locationId, sku: b.sku, onHand: b.onHand, ...(b.lot === null ? {} : { lot: b.lot }),
+        locationId: b.locationId, sku: b.sku, onHand: b.onHand, ownerId: b.ownerId, ...(b.lot === null ? {} : { lot: b.lot }),
       })),
     })),
     OpenCountsAt: unaryHandler(log, async (req) => ({ counts: [...await api.openCountsAt(req.siteId, req.locationIds)] })),
@@ -56,7 +56,7 @@ export function inventoryClient(channel: RpcChannel, service: InventoryServiceDe
     },
     async locationBalances(siteId, locationIds) {
       const res = await channel.call(service.LocationBalances, { siteId, locationIds: [...locationIds] });
-      return res.balances.map((b) => ({ locationId: b.locationId, sku: b.sku, lot: b.lot ?? null, onHand: Number(b.onHand) }));
+      return res.balances.map((b) => ({ locationId: b.locationId, sku: b.sku, lot: b.lot ?? null, ownerId: b.ownerId === '' ? DEFAULT_OWNER_ID : b.ownerId, onHand: Number(b.onHand) }));
     },
     async openCountsAt(siteId, locationIds) {
       const res = await channel.call(service.OpenCountsAt, { siteId, locationIds: [...locationIds] });

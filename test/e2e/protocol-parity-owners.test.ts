@@ -9,7 +9,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { injectClient, setupWarehouse, type Warehouse } from '../support/flow-driver.ts';
+import { injectClient, planAndRelease, setupWarehouse, untilPooled, type Warehouse } from '../support/flow-driver.ts';
 import { gqlClient, subscribe } from '../support/graphql-client.ts';
 import type { Progress } from '../../src/gateway/graphql/progress.ts';
 import { ownersOnly } from '../../src/gateway/graphql/resolvers.ts';
@@ -120,6 +120,28 @@ describe('GraphQL createOrder as REST\'s POST /orders', () => {
     expect(await ordersOf('POW-G3')).toEqual([]);
     expect((await g.t.get(`/api/v1/orders?externalId=POW-G2&include=lines`)).body.items.map((o: { ownerId: string; lines: { ordered: number }[] }) => [o.ownerId, o.lines[0]!.ordered]))
       .toEqual([[ownerB, 1]]);
+  });
+});
+
+describe("a pick list's lines name their owner over gRPC and GraphQL as over REST", () => {
+  it("GetPickList and pickList give each line's ownerId as GET /pick-lists/{id} does (no owner on either before)", async () => {
+    const order = await g.t.post('/api/v1/orders', { externalId: 'POW-PL1', siteId: 'POW', ownerId: ownerA, carrier: 'OWN_FLEET', shipTo, lines: [{ sku, quantity: 1 }] });
+    expect(order.status, JSON.stringify(order.body)).toBe(201);
+    const call = injectClient(g.t.app, g.t.keys.manager);
+    await g.t.settle();
+    await untilPooled(call, w.siteId, [order.body.id as string]);
+    await planAndRelease(call, w.siteId, 10);
+    await g.t.settle();
+    const lists = (await g.t.get(`/api/v1/pick-lists?orderId=${order.body.id as string}`)).body.items as { id: string }[];
+    expect(lists).toHaveLength(1);
+    const id = lists[0]!.id;
+    const rest = (await g.t.get(`/api/v1/pick-lists/${id}`)).body as { lines: { id: string; ownerId: string | null }[] };
+    expect(rest.lines.map((l) => l.ownerId)).toEqual([ownerA]);
+    const grpcList = await g.rpc.getPickList({ pickListId: id }, credentialsMetadata({ apiKey: g.t.keys.viewer }));
+    const gql = await gqlClient(g.t.app, g.t.keys.viewer)('query($id: ID!) { pickList(id: $id) { lines { id ownerId } } }', { id });
+    expect(gql.errors).toBeUndefined();
+    expect({ grpc: grpcList.lines.map((l) => [l.id, (l as { ownerId?: string }).ownerId ?? null]), graphql: gql.data.pickList.lines.map((l: { id: string; ownerId: string | null }) => [l.id, l.ownerId]) })
+      .toEqual({ grpc: rest.lines.map((l) => [l.id, l.ownerId]), graphql: rest.lines.map((l) => [l.id, l.ownerId]) });
   });
 });
 

@@ -71,11 +71,11 @@ export function inventoryService(deps: PlatformDeps, apis: { catalog: CatalogApi
     return new Map(rows.map((r) => [r.sku, r.location_id]));
   }
 
-  /** On-hand per location, SKU and lot at the given locations (see InventoryApi.locationBalances). */
+  /** On-hand per location, SKU, lot and owner at the given locations (see InventoryApi.locationBalances). */
   async function locationBalances(siteId: string, locationIds: readonly string[]): Promise<LocationBalance[]> {
     if (locationIds.length === 0) return [];
     const rows = await store.locationBalances(deps.db, siteId, locationIds);
-    return rows.map((r) => ({ locationId: r.location_id, sku: r.sku, lot: fromLotKey(r.lot), onHand: r.on_hand }));
+    return rows.map((r) => ({ locationId: r.location_id, sku: r.sku, lot: fromLotKey(r.lot), ownerId: r.owner_id, onHand: r.on_hand }));
   }
 
   /** The open counts at the given locations of a site (see InventoryApi.openCountsAt). */

@@ -208,13 +208,13 @@ export async function candidateLocations(db: Executor, siteId: string, skus: rea
   );
 }
 
-/** On-hand per location, SKU and lot (statuses summed) at the given locations: InventoryApi.locationBalances. */
-export async function locationBalances(db: Executor, siteId: string, locationIds: readonly string[]): Promise<(Pick<Selectable<InventoryBalances>, 'location_id' | 'sku' | 'lot'> & { on_hand: number })[]> {
-  return db.query<Pick<Selectable<InventoryBalances>, 'location_id' | 'sku' | 'lot'> & { on_hand: number }>(
-    `SELECT location_id, sku, lot, sum(on_hand)::int8 AS on_hand FROM inventory.balances
+/** On-hand per location, SKU, lot and owner (statuses summed) at the given locations: InventoryApi.locationBalances. */
+export async function locationBalances(db: Executor, siteId: string, locationIds: readonly string[]): Promise<(Pick<Selectable<InventoryBalances>, 'location_id' | 'sku' | 'lot' | 'owner_id'> & { on_hand: number })[]> {
+  return db.query<Pick<Selectable<InventoryBalances>, 'location_id' | 'sku' | 'lot' | 'owner_id'> & { on_hand: number }>(
+    `SELECT location_id, sku, lot, owner_id, sum(on_hand)::int8 AS on_hand FROM inventory.balances
      WHERE site_id = $1 AND location_id = ANY($2::text[])
-     GROUP BY location_id, sku, lot HAVING sum(on_hand) <> 0
-     ORDER BY location_id, sku, lot`,
+     GROUP BY location_id, sku, lot, owner_id HAVING sum(on_hand) <> 0
+     ORDER BY location_id, sku, lot, owner_id`,
     [siteId, [...locationIds]],
   );
 }

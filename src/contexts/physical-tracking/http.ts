@@ -42,6 +42,7 @@ const ScanSchema = Type.Object({
 });
 const DifferenceSchema = Type.Object({
   locationId: Type.String({ description: 'A location id, or IN_PROCESS:<orderId> for picked units' }), sku: Type.String(), lot: Nullable(Type.String()),
+  ownerId: Type.String({ description: "Whose units (ADR 0028): LPN lines naming no owner hold the default owner's (own_default)" }),
   physical: Type.Integer({ description: 'Units live LPNs hold there' }), logical: Type.Integer({ description: "Inventory's on-hand there" }),
   kind: Enum(['PHYSICAL_ONLY', 'LOGICAL_ONLY', 'QUANTITY_MISMATCH'] as const),
   lpnIds: List(Type.String()), scans: List(ScanSchema, { description: 'The latest scans at or from the location, or of those LPNs, in time order' }),
@@ -63,7 +64,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
     schema: {
       operationId: 'buildLpn', tags, summary: 'Build an LPN (pallet, case, tote or carton)',
       description: 'A new OPEN LPN with an SSCC-18 label (18 digits, optionally behind the AI (00): the GS1 check digit must be valid, else 422 '
-        + 'INVALID_SSCC), an internal code, or none (its id is its code). Optional contents (products of the catalogue: 422 UNKNOWN_SKU otherwise; no lot for a product that is not lot-controlled: 422 UNPROCESSABLE), location (of the site, by id or code: 422 '
+        + 'INVALID_SSCC), an internal code, or none (its id is its code). Optional contents (products of the catalogue: 422 UNKNOWN_SKU otherwise; no lot for a product that is not lot-controlled: 422 UNPROCESSABLE; an `owner` is an owner id inventory knows: 422 UNKNOWN_OWNER naming /contents/<i>/owner otherwise; the default owner\'s units name none), location (of the site, by id or code: 422 '
         + 'UNKNOWN_LOCATION otherwise), and the LPN it goes into (409 NESTING_TOO_DEEP '
         + 'beyond three levels). Recorded as a BUILD scan. The example builds a pallet of two demo mugs under the GS1 example SSCC.',
       body: Type.Object({
@@ -71,7 +72,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
         locationId: Type.Optional(Text('Where it is built')), parentId: Type.Optional(Text('The LPN it goes into')),
         contents: Type.Optional(Type.Array(ContentInput, { maxItems: 1000 })), ...Who,
       }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, type: 'PALLET', code: EXAMPLE_SSCC, contents: [{ sku: EXAMPLES.sku, quantity: 2 }], workerId: 'alice' }] }),
-      response: { 201: LpnSchema, ...problems('UNKNOWN_SITE', 'INVALID_SSCC', 'LPN_CODE_TAKEN', 'NOT_FOUND', 'NESTING_TOO_DEEP', 'NESTING_CYCLE', 'ILLEGAL_TRANSITION', 'SITE_MISMATCH', 'LPN_LOST', 'LPN_SHIPPED', 'LPN_CONSUMED', 'UNKNOWN_LOCATION', 'UNKNOWN_SKU', 'UNPROCESSABLE') },
+      response: { 201: LpnSchema, ...problems('UNKNOWN_SITE', 'INVALID_SSCC', 'LPN_CODE_TAKEN', 'NOT_FOUND', 'NESTING_TOO_DEEP', 'NESTING_CYCLE', 'ILLEGAL_TRANSITION', 'SITE_MISMATCH', 'LPN_LOST', 'LPN_SHIPPED', 'LPN_CONSUMED', 'UNKNOWN_LOCATION', 'UNKNOWN_SKU', 'UNPROCESSABLE', 'UNKNOWN_OWNER') },
     },
   }, async (req, reply) => {
     const site = await siteId(req.body.siteId, '/siteId');
@@ -126,18 +127,23 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
     config: { roles: CAN.floor, idempotent: true },
     schema: {
       operationId: 'splitLpn', tags, summary: 'Split units out of an LPN into a new or an existing one',
-      description: 'Takes the lines (by SKU, optionally lot) out of the LPN into `into` (an OPEN LPN) or a new LPN at the same place; 409 '
-        + 'INSUFFICIENT_CONTENTS when it holds fewer. Recorded as a SPLIT scan. The example splits one mug into a new case.',
+      description: 'Takes the lines (by SKU, optionally lot and owner) out of the LPN into `into` (an OPEN LPN) or a new LPN at the same place; 409 '
+        + 'INSUFFICIENT_CONTENTS when it holds fewer. A line of a SKU the LPN holds for more than one owner names whose units it takes (`owner`: '
+        + 'an owner id; the default owner\'s by its id): 422 UNPROCESSABLE naming /lines/<i>/owner otherwise, nothing changed. Recorded as a SPLIT scan. '
+        + 'The example splits one mug into a new case.',
       params: IdParams,
       body: Type.Object({
-        lines: Type.Array(Type.Object({ sku: Sku, quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }), lot: Type.Optional(Text('Lot')) }, { additionalProperties: false }), { minItems: 1, maxItems: 1000 }),
+        lines: Type.Array(Type.Object({
+          sku: Sku, quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }), lot: Type.Optional(Text('Lot')),
+          owner: Type.Optional(Text("Whose units (3PL owner id): needed when the LPN holds the SKU for several owners", ['own_default'])),
+        }, { additionalProperties: false }), { minItems: 1, maxItems: 1000 }),
         into: Type.Optional(Text('An OPEN LPN to put them in (id)')),
         newLpn: Type.Optional(Type.Object({ type: Enum(LPN_TYPES), code: Type.Optional(Text('Its label')) }, { additionalProperties: false })),
         ...Who,
       }, { additionalProperties: false, examples: [{ lines: [{ sku: EXAMPLES.sku, quantity: 1 }], newLpn: { type: 'CASE' }, workerId: 'alice' }] }),
       response: {
         201: Type.Object({ source: LpnSchema, target: LpnSchema }),
-        ...problems(...commandProblems, 'INSUFFICIENT_CONTENTS', 'INVALID_SSCC', 'LPN_CODE_TAKEN', 'NESTING_CYCLE', 'SITE_MISMATCH'),
+        ...problems(...commandProblems, 'INSUFFICIENT_CONTENTS', 'INVALID_SSCC', 'LPN_CODE_TAKEN', 'NESTING_CYCLE', 'SITE_MISMATCH', 'UNPROCESSABLE'),
       },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.split(req.params.id, req.body, requestMeta(req)))));
@@ -289,7 +295,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
     schema: {
       operationId: 'reconcilePhysicalStock', tags, summary: 'Physical vs logical stock: LPN contents against inventory balances, per location',
       description: 'Per location physical tracking knows (where live LPNs rest or an LPN was scanned, and IN_PROCESS:<orderId> for picked units '
-        + 'LPNs hold), SKU and lot: the units LPNs hold against inventory\'s on-hand (from InventoryApi.locationBalances), and each difference with '
+        + 'LPNs hold), SKU, lot and owner: the units LPNs hold against inventory\'s on-hand (from InventoryApi.locationBalances), and each difference with '
         + 'the latest scans that explain it. Loose stock at locations no LPN ever visited is not compared. Empty `differences`: they agree.',
       querystring: Type.Object({ siteId: SiteRef }, { additionalProperties: false }),
       response: {

@@ -12,7 +12,7 @@ export interface PhysicalTrackingOptions {
   /** Resolves the site a request names (id or code). */
   readonly locations: Pick<LocationMasterApi, 'getSite' | 'getLocations' | 'getLocationByCode'>;
   /** The logical side of the reconciliation: on-hand per location. */
-  readonly inventory: Pick<InventoryApi, 'locationBalances' | 'openCountsAt'>;
+  readonly inventory: Pick<InventoryApi, 'locationBalances' | 'openCountsAt' | 'getOwner'>;
   /** The products an LPN's declared contents name. */
   readonly catalog: Pick<CatalogApi, 'getBySkus'>;
 }

@@ -11,7 +11,7 @@ import type { Tx } from '../../platform/db/database.ts';
 import { decideInTx } from '../../platform/decider.ts';
 import { assertNever, ok, reject, type ErrorCode, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
-import { addLines, takeUnits, unitCount, type ContentLine } from './domain/contents.ts';
+import { addLines, ownerOfLine, takeUnits, unitCount, type ContentLine } from './domain/contents.ts';
 import { LIVE_STATUSES, lpnLifecycle, shipPath } from './domain/lpn-lifecycle.ts';
 import { decideFound, decideLost } from './domain/lost-found.ts';
 import { asnLinesToReceive } from './domain/asn-receipt.ts';
@@ -49,6 +49,8 @@ export interface ScanView {
 
 export interface Difference {
   readonly locationId: string; readonly sku: string; readonly lot: string | null;
+  /** Whose units (ADR 0028): LPN lines naming no owner hold the default owner's. */
+  readonly ownerId: string;
   readonly physical: number; readonly logical: number;
   /** PHYSICAL_ONLY: LPNs hold units inventory does not (a phantom LPN); LOGICAL_ONLY: inventory holds units no LPN does (moved without an LPN scan); QUANTITY_MISMATCH: both, not the same. */
   readonly kind: 'PHYSICAL_ONLY' | 'LOGICAL_ONLY' | 'QUANTITY_MISMATCH';
@@ -57,8 +59,9 @@ export interface Difference {
 }
 
 const iso = (d: Date): string => d.toISOString();
+/** A declared content line: the default owner's units name no owner, as an ASN's LPN of the default owner's does. */
 const line = (c: ContentInput): ContentLine =>
-  ({ sku: c.sku, lot: c.lot ?? null, serial: c.serial ?? null, owner: c.owner ?? null, orderId: null, quantity: c.quantity });
+  ({ sku: c.sku, lot: c.lot ?? null, serial: c.serial ?? null, owner: c.owner === undefined || c.owner === DEFAULT_OWNER_ID ? null : c.owner, orderId: null, quantity: c.quantity });
 
 export function scanView(r: ScanRow): ScanView {
   return {
@@ -72,7 +75,7 @@ const EXPLAINING_SCANS = 10;
 
 /** Physical tracking: LPN commands, scans (direct and from other contexts' floor events), timelines and the reconciliation. */
 export function physicalTrackingService(deps: PlatformDeps, apis: {
-  inventory: Pick<InventoryApi, 'locationBalances' | 'openCountsAt'>; locations: Pick<LocationMasterApi, 'getLocations' | 'getLocationByCode'>;
+  inventory: Pick<InventoryApi, 'locationBalances' | 'openCountsAt' | 'getOwner'>; locations: Pick<LocationMasterApi, 'getLocations' | 'getLocationByCode'>;
   /** What an LPN's declared contents name must be a product of the catalogue. */
   catalog: Pick<CatalogApi, 'getBySkus'>;
 }) {
@@ -296,6 +299,15 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
         return reject('UNPROCESSABLE', lotted.map((l) => `${l.sku} is not lot-controlled: give no lot on contents line ${l.i + 1}`).join('; '),
           lotted.map((l) => ({ field: `/contents/${l.i}/lot`, message: 'not lot-controlled: give no lot' })));
       }
+      // Whose units (ADR 0028): an owner inventory knows. Units of an unknown owner (a code, a typo) would be an LPN
+      // no inventory move of the owner's units carries, and whose loss holds nothing.
+      const named = [...new Set(contents.flatMap((c) => (c.owner === undefined || c.owner === DEFAULT_OWNER_ID ? [] : [c.owner])))];
+      const unknownOwners = new Set<string>();
+      for (const o of named) if ((await apis.inventory.getOwner(o)) === undefined) unknownOwners.add(o);
+      if (unknownOwners.size > 0) {
+        return reject('UNKNOWN_OWNER', `No owner ${[...unknownOwners].join(', ')}: contents name an owner by its id (own_…)`,
+          contents.flatMap((c, i) => (c.owner !== undefined && unknownOwners.has(c.owner) ? [{ field: `/contents/${i}/owner`, message: `no owner ${c.owner}` }] : [])));
+      }
     }
     return decideInTx(deps.db, async (tx) => {
       const now = deps.clock.now();
@@ -492,7 +504,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
   }
 
   async function split(id: string, cmd: {
-    lines: readonly { sku: string; quantity: number; lot?: string | undefined }[]; into?: string | undefined;
+    lines: readonly { sku: string; quantity: number; lot?: string | undefined; owner?: string | undefined }[]; into?: string | undefined;
     newLpn?: { type: LpnType; code?: string | undefined } | undefined;
   } & ScanActor, meta: EventMeta): Promise<Outcome<{ source: LpnView; target: LpnView }>> {
     const newId = deps.ids.next('lpn');
@@ -506,7 +518,16 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
       let remaining: ContentLine[] = [...source.contents];
       let taken: ContentLine[] = [];
       for (const [i, want] of cmd.lines.entries()) {
-        const t = takeUnits(remaining, { sku: want.sku, lot: want.lot, quantity: want.quantity });
+        // Whose units (ADR 0028): a line naming no owner of a SKU the LPN holds for several owners would take the first
+        // line's, whoever owns them; it names the owner instead.
+        if (want.owner === undefined) {
+          const owners = new Set(source.contents.filter((c) => c.sku === want.sku && (want.lot === undefined || c.lot === want.lot)).map((c) => ownerOfLine(c.owner)));
+          if (owners.size > 1) {
+            return reject('UNPROCESSABLE', `LPN ${source.code} holds ${want.sku} for ${owners.size} owners (${[...owners].sort().join(', ')}): name whose units line ${i + 1} takes`,
+              [{ field: `/lines/${i}/owner`, message: `one of ${[...owners].sort().join(', ')}` }]);
+          }
+        }
+        const t = takeUnits(remaining, { sku: want.sku, lot: want.lot, owner: want.owner, quantity: want.quantity });
         if (!t.ok) return { ...t, errors: [{ field: `/lines/${i}/quantity`, message: t.message }] };
         remaining = t.value.remaining;
         taken = addLines(taken, t.value.taken);
@@ -862,16 +883,26 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     const physical = await store.physicalStock(deps.db, siteId);
     const tracked = [...new Set([...await store.trackedLocations(deps.db, siteId), ...physical.map((p) => p.location_id)])].sort();
     const logical = await apis.inventory.locationBalances(siteId, tracked);
-    const key = (l: string, s: string, lot: string | null): string => `${l}\u0000${s}\u0000${lot ?? ''}`;
-    const rows = new Map<string, { locationId: string; sku: string; lot: string | null; physical: number; logical: number; lpnIds: string[] }>();
-    for (const p of physical) rows.set(key(p.location_id, p.sku, p.lot), { locationId: p.location_id, sku: p.sku, lot: p.lot, physical: p.quantity, logical: 0, lpnIds: p.lpn_ids });
+    // Per owner too (ADR 0028): a client's pallet standing where the books hold the default owner's units of that SKU
+    // and quantity is two differences, not none. An order's in-process units are its owner's whatever a tote line
+    // says (a line made before lines named owners names none): compared with owners summed, named by the books' owner.
+    const key = (l: string, s: string, lot: string | null, owner: string): string =>
+      `${l}\u0000${s}\u0000${lot ?? ''}\u0000${l.startsWith('IN_PROCESS:') ? '' : owner}`;
+    const rows = new Map<string, { locationId: string; sku: string; lot: string | null; ownerId: string; physical: number; logical: number; lpnIds: string[] }>();
+    for (const p of physical) {
+      const k = key(p.location_id, p.sku, p.lot, p.owner_id);
+      const r = rows.get(k);
+      rows.set(k, r === undefined
+        ? { locationId: p.location_id, sku: p.sku, lot: p.lot, ownerId: p.owner_id, physical: p.quantity, logical: 0, lpnIds: p.lpn_ids }
+        : { ...r, physical: r.physical + p.quantity, lpnIds: [...new Set([...r.lpnIds, ...p.lpn_ids])].sort() });
+    }
     for (const b of logical) {
-      const k = key(b.locationId, b.sku, b.lot);
-      const r = rows.get(k) ?? { locationId: b.locationId, sku: b.sku, lot: b.lot, physical: 0, logical: 0, lpnIds: [] };
-      rows.set(k, { ...r, logical: r.logical + b.onHand });
+      const k = key(b.locationId, b.sku, b.lot, b.ownerId);
+      const r = rows.get(k) ?? { locationId: b.locationId, sku: b.sku, lot: b.lot, ownerId: b.ownerId, physical: 0, logical: 0, lpnIds: [] };
+      rows.set(k, { ...r, ownerId: b.ownerId, logical: r.logical + b.onHand });
     }
     const differences: Difference[] = [];
-    for (const r of [...rows.values()].sort((a, b) => key(a.locationId, a.sku, a.lot).localeCompare(key(b.locationId, b.sku, b.lot)))) {
+    for (const r of [...rows.values()].sort((a, b) => key(a.locationId, a.sku, a.lot, a.ownerId).localeCompare(key(b.locationId, b.sku, b.lot, b.ownerId)))) {
       if (r.physical === r.logical) continue;
       const kind = r.logical === 0 ? 'PHYSICAL_ONLY' : r.physical === 0 ? 'LOGICAL_ONLY' : 'QUANTITY_MISMATCH';
       const explaining = await store.scansExplaining(deps.db, siteId, r.locationId, r.lpnIds, EXPLAINING_SCANS);

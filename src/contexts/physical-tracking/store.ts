@@ -1,6 +1,7 @@
 import type { Executor } from '../../platform/db/database.ts';
 import { columnList, type Narrowed, type Selectable } from '../../platform/db/row-types.ts';
 import type { LpnCodeKind, LpnStatus, LpnType, ScanMeaning } from '../../contracts/physical-tracking.ts';
+import { DEFAULT_OWNER_ID } from '../../contracts/inventory.ts';
 import type { PhysicalTrackingAsnLpns, PhysicalTrackingLpns, PhysicalTrackingScans } from './db-types.ts';
 import type { ContentLine } from './domain/contents.ts';
 
@@ -293,14 +294,14 @@ export async function heldPackages(db: Executor, siteId: string, codes: readonly
 }
 
 /** Units live LPNs hold per location, SKU and lot; units picked for an order count at `IN_PROCESS:<orderId>`, as inventory keeps them. */
-export async function physicalStock(db: Executor, siteId: string): Promise<{ location_id: string; sku: string; lot: string | null; quantity: number; lpn_ids: string[] }[]> {
+export async function physicalStock(db: Executor, siteId: string): Promise<{ location_id: string; sku: string; lot: string | null; owner_id: string; quantity: number; lpn_ids: string[] }[]> {
   return db.query(
     `SELECT CASE WHEN c."orderId" IS NULL THEN l.location_id ELSE 'IN_PROCESS:' || c."orderId" END AS location_id,
-            c.sku, c.lot, sum(c.quantity)::int8 AS quantity, array_agg(DISTINCT l.id ORDER BY l.id) AS lpn_ids
-     FROM physical_tracking.lpns l CROSS JOIN LATERAL jsonb_to_recordset(l.contents) AS c(sku text, lot text, "orderId" text, quantity int)
+            c.sku, c.lot, coalesce(c.owner, $2) AS owner_id, sum(c.quantity)::int8 AS quantity, array_agg(DISTINCT l.id ORDER BY l.id) AS lpn_ids
+     FROM physical_tracking.lpns l CROSS JOIN LATERAL jsonb_to_recordset(l.contents) AS c(sku text, lot text, owner text, "orderId" text, quantity int)
      WHERE l.site_id = $1 AND l.status IN ${LIVE} AND (c."orderId" IS NOT NULL OR l.location_id IS NOT NULL)
-     GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
-    [siteId],
+     GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+    [siteId, DEFAULT_OWNER_ID],
   );
 }
 

@@ -209,6 +209,8 @@ type PickLine {
   locationCode: String
   pickSequence: Int
   lot: String
+  """Whose units the line takes: its reservation's owner (ADR 0028); null: the default owner's."""
+  ownerId: ID
   quantity: Int!
   picked: Int!
   shortQuantity: Int!

@@ -28,12 +28,17 @@ export interface PickLine {
    */
   'status'?: (string);
   'updatedAt'?: (string);
+  /**
+   * Whose units the line takes: its reservation's owner (ADR 0028); absent: the default owner's.
+   */
+  'ownerId'?: (string);
   '_expectedBarcode'?: "expectedBarcode";
   '_locationCode'?: "locationCode";
   '_pickSequence'?: "pickSequence";
   '_lot'?: "lot";
   '_shortReason'?: "shortReason";
   '_toteId'?: "toteId";
+  '_ownerId'?: "ownerId";
 }
 
 export interface PickLine__Output {
@@ -63,10 +68,15 @@ export interface PickLine__Output {
    */
   'status': (string);
   'updatedAt': (string);
+  /**
+   * Whose units the line takes: its reservation's owner (ADR 0028); absent: the default owner's.
+   */
+  'ownerId'?: (string);
   '_expectedBarcode'?: "expectedBarcode";
   '_locationCode'?: "locationCode";
   '_pickSequence'?: "pickSequence";
   '_lot'?: "lot";
   '_shortReason'?: "shortReason";
   '_toteId'?: "toteId";
+  '_ownerId'?: "ownerId";
 }

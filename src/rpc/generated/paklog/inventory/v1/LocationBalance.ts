@@ -10,6 +10,10 @@ export interface LocationBalance {
    */
   'lot'?: (string);
   'onHand'?: (number | string | Long);
+  /**
+   * Whose units (ADR 0028); empty from a server that did not say: the default owner's.
+   */
+  'ownerId'?: (string);
   '_lot'?: "lot";
 }
 
@@ -21,5 +25,9 @@ export interface LocationBalance__Output {
    */
   'lot'?: (string);
   'onHand': (number);
+  /**
+   * Whose units (ADR 0028); empty from a server that did not say: the default owner's.
+   */
+  'ownerId': (string);
   '_lot'?: "lot";
 }
