@@ -3,6 +3,7 @@ import type { RouteOptions } from 'fastify';
 import { errorSpec, type ErrorCode } from '../errors.ts';
 import { takesIfMatch } from './if-match.ts';
 import { WORKER_FIELDS } from './roles.ts';
+import { stableSchema } from './validation.ts';
 
 /**
  * The pieces of the OpenAPI document every route shares: tags by warehouse process, problem+json responses with the
@@ -63,8 +64,8 @@ const PROBLEM_CODES = 'x-problem-codes';
 
 /**
  * The problem schema of each set of codes, built once per process: some 700 routes ask for a few dozen sets, and
- * building the TypeBox schema anew for each was a sixth of an app's start (its CPU profile, 2026-12-05). Read-only
- * once built: fastify and the document read these schemas, nothing writes them.
+ * building the TypeBox schema anew for each was a sixth of an app's start (its CPU profile, 2026-12-05). Frozen once
+ * built (fastify and the document only read them), and keyed by their codes in the compiled serializers' cache.
  */
 const problemSchemas = new Map<string, TSchema>();
 
@@ -73,7 +74,7 @@ function problemResponse(status: number, codes: readonly string[]): ProblemRespo
   const description = `${unique.map((c) => `\`${c}\`: ${errorSpec(c).title}`).join('; ')} (application/problem+json)`;
   const key = unique.join(' ');
   let schema = problemSchemas.get(key);
-  if (schema === undefined) problemSchemas.set(key, schema = problemSchema(unique));
+  if (schema === undefined) problemSchemas.set(key, schema = stableSchema(problemSchema(unique), `problem ${key}`));
   return { description, content: { [PROBLEM_MEDIA_TYPE]: { schema } }, [PROBLEM_CODES]: unique };
 }
 

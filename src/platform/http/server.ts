@@ -5,7 +5,7 @@ import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { LogController, type FastifyInstance, type FastifyBaseLogger, type RawServerDefault, type RawRequestDefaultExpression, type RawReplyDefaultExpression } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type RouteOptions, type FastifyBaseLogger, type RawServerDefault, type RawRequestDefaultExpression, type RawReplyDefaultExpression } from 'fastify';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { startSpan, tracingEnabled } from '../telemetry/tracing.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
@@ -14,7 +14,7 @@ import { actingWorkerHook, authHook, heldTaskGuard, siteGuard, workerCaseHook, t
 import { AppError } from '../errors.ts';
 import { ifMatchPolicyHook } from './if-match.ts';
 import { sendProblem, toProblem } from './problem.ts';
-import { cachedSerializers, partValidators, nfcHook, refuseJsonBody, wellFormedUnicodeHook } from './validation.ts';
+import { cachedSerializers, deepFreeze, partValidators, nfcHook, refuseJsonBody, stableJson, wellFormedUnicodeHook } from './validation.ts';
 import { describeRoute, PROBLEM_COMPONENT, TAGS } from './openapi.ts';
 import { PRINCIPAL_HEADER } from './forwarded-principal.ts';
 import { RATE_CLASS_EXTENSION, type RateLimiter } from './rate-limit.ts';
@@ -223,6 +223,7 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
       },
     }),
   });
+  const documented = shareDocument(app, options.transformOpenApi === undefined);
   app.addHook('onRoute', (route) => {
     // The UI's own routes (/docs, /docs/json, assets) are open, and so are CORS preflights (a browser sends no key).
     if (route.url === '/docs' || route.url.startsWith('/docs/') || route.method === 'OPTIONS') route.config = { ...(route.config ?? {}), public: true };
@@ -232,6 +233,7 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
       route.schema = schema;
     }
     describeRoute(route);
+    documented.push(route);
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
 
@@ -317,6 +319,44 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
     sendProblem(new AppError('NOT_FOUND', `No route ${request.method} ${request.url}`), request, reply),
   );
   return app;
+}
+
+/**
+ * The OpenAPI documents @fastify/swagger generated in this process, by the JSON of everything it generates one from:
+ * each route's method, URL, schema, links and swagger settings, and the shared schemas of every scope (its other options are the same for
+ * every app, but `transformOpenApi`, whose apps generate their own). A process that builds several apps of the same
+ * routes (a test worker: one per file, each checked against its document, test/support/openapi-check.ts) generates the
+ * document once: generating it was 80 ms of an app's 550 ms of CPU there (2026-12-05). Frozen, as apps share it.
+ */
+const documents = new Map<string, unknown>();
+
+/** Shares the app's document through {@link documents} when `shared`; the routes to pass are those it registers. */
+function shareDocument(app: HttpApp, shared: boolean): RouteOptions[] {
+  const routes: RouteOptions[] = [];
+  const scopes: FastifyInstance[] = [app];
+  if (!shared) return routes;
+  app.addHook('onRegister', (scope) => {
+    scopes.push(scope);
+  });
+  const generate = app.swagger.bind(app);
+  let mine: unknown;
+  const swaggerOf = (opts?: { yaml?: boolean }): unknown => {
+    // A route with a transform of its own builds its part of the document from code: not keyed here.
+    if (opts?.yaml === true || routes.some((r) => r.config?.swaggerTransform !== undefined)) return opts === undefined ? generate() : generate({ yaml: opts.yaml === true });
+    // After `ready` (swagger refuses before): no route is added any more.
+    mine ??= (() => {
+      const key = stableJson({
+        routes: routes.map((r) => [r.method, r.url, r.schema ?? null, (r as { links?: unknown }).links ?? null, (r.config as { swagger?: unknown } | undefined)?.swagger ?? null]),
+        schemas: scopes.map((scope) => scope.getSchemas()),
+      });
+      let doc = documents.get(key);
+      if (doc === undefined) documents.set(key, doc = deepFreeze(generate()));
+      return doc;
+    })();
+    return mine;
+  };
+  app.swagger = swaggerOf as typeof app.swagger;
+  return routes;
 }
 
 /** `/metrics` alone on `host:port` (loopback by default), for Prometheus only: business volumes stay off the API port. */

@@ -26,6 +26,40 @@ function once<T>(key: string, build: () => T): T {
 }
 
 /**
+ * Keys of schemas that are built once per process and never change (openapi.ts's problem schemas, frozen): the key
+ * they were built from stands for their JSON in the caches above. The problem responses are most of the response
+ * schemas of the ~700 routes, and their JSON (each lists its codes and titles) was 2 MB of text per app built, a tenth
+ * of an app's start in a test worker (2026-12-05).
+ */
+const stableKeys = new WeakMap<object, string>();
+
+/** `schema`, deeply frozen, cached above under `key` instead of its JSON: `key` must name everything it is built from. */
+export function stableSchema<T extends object>(schema: T, key: string): T {
+  stableKeys.set(deepFreeze(schema), `stable ${key}`);
+  return schema;
+}
+
+export function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  for (const member of Object.values(value)) deepFreeze(member);
+  return Object.freeze(value);
+}
+
+/** The cache key of a schema: its stable key, or its JSON. */
+const schemaKey = (schema: unknown): string =>
+  (typeof schema === 'object' && schema !== null ? stableKeys.get(schema) : undefined) ?? JSON.stringify(schema);
+
+/**
+ * The JSON of `value` with each stable schema inside it written as its key: a text (`"\u0000stable …"`) that no
+ * schema can be, since a schema is an object or a boolean.
+ */
+export const stableJson = (value: unknown): string =>
+  JSON.stringify(value, (_name, v: unknown) => {
+    const key = typeof v === 'object' && v !== null ? stableKeys.get(v) : undefined;
+    return key === undefined ? v : `\u0000${key}`;
+  });
+
+/**
  * A validator compiled on its first call instead of when its route is registered: a process start compiles only the
  * schemas of the routes it serves (ajv and fast-json-stringify were 1.7 s of a 4 s start in a profile, issue 18 b).
  * `errors` is the compiled validator's, read right after the call as fastify does.
@@ -216,7 +250,7 @@ export function cachedSerializers(): BuildSerializer {
     const build = select(externalSchemas, options);
     const shared = JSON.stringify({ externalSchemas: externalSchemas ?? null, options: options ?? null });
     // Compiled on first use, as the validators are.
-    return (route) => once(`serializer ${route.httpStatus} ${shared} ${JSON.stringify(route.schema)}`, () => {
+    return (route) => once(`serializer ${route.httpStatus} ${shared} ${schemaKey(route.schema)}`, () => {
       let real: ((data: unknown) => string) | undefined;
       return (data: unknown) => (real ??= build(route) as (data: unknown) => string)(data);
     });
