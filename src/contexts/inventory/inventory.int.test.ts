@@ -946,20 +946,24 @@ describe('a location under count takes no units from a return or an RMA restock 
 });
 
 describe('a count at a pick face picked meanwhile', () => {
+  /** A reservation of a released wave, as the tests below deliver its pick. */
+  type Rsv = { reservationId: string; orderId: string; lineId: string; locationId: string; lot: string | null; quantity: number };
+  /** AVAILABLE units on hand of `sku` at `locationId`. */
+  const availableOnHand = async (sku: string, locationId: string): Promise<number> => (await t.get(`/api/v1/inventory/balances?siteId=${site.id}&sku=${sku}&locationId=${locationId}`))
+    .body.items.find((b: { status: string }) => b.status === 'AVAILABLE')?.onHand ?? 0;
+
   it('a pick confirmed after the counter looked never turns into found stock: the count is recounted, the recount picked under goes to a manager (found by the race hunt)', async () => {
     const sku = await newProduct(t);
     const face = await newLocation(t, site, { pickSequence: 3 });
     expect((await receive({ siteId: site.id, sku, locationId: face.id, quantity: 6 })).status).toBe(201);
     const orders = [await placeOrder([{ sku, quantity: 2 }]), await placeOrder([{ sku, quantity: 2 }])];
-    type Rsv = { reservationId: string; orderId: string; lineId: string; locationId: string; lot: string | null; quantity: number };
     const rs = (await releaseWave(orders)).reservations as Rsv[];
     expect(rs.map((r) => [r.locationId, r.quantity])).toEqual([[face.id, 2], [face.id, 2]]);
     const pick = (r: Rsv) => t.app.bus.deliver('inventory', envelope(PickingEvents.linePicked, 'picking', 'pkl_cnt', {
       pickListId: 'pkl_cnt', pickLineId: unique('pln_'), orderId: r.orderId, lineId: r.lineId, reservationId: r.reservationId,
       siteId: site.id, sku, locationId: r.locationId, lot: r.lot, quantity: r.quantity, toteId: 'TOTE-CNT',
     }));
-    const shelf = async (): Promise<number> => (await t.get(`/api/v1/inventory/balances?siteId=${site.id}&sku=${sku}&locationId=${face.id}`))
-      .body.items.find((b: { status: string }) => b.status === 'AVAILABLE')?.onHand ?? 0;
+    const shelf = (): Promise<number> => availableOnHand(sku, face.id);
     const opened = await t.post('/api/v1/inventory/counts', { siteId: site.id, sku, locationIds: [face.id], toleranceUnits: 5 }, 'manager');
     expect(opened.status).toBe(201);
     const [count] = opened.body.items;
@@ -990,10 +994,8 @@ describe('a count at a pick face picked meanwhile', () => {
     const face = await newLocation(t, site, { pickSequence: 5 });
     expect((await receive({ siteId: site.id, sku, locationId: face.id, quantity: 6 })).status).toBe(201);
     const order = await placeOrder([{ sku, quantity: 2 }]);
-    type Rsv = { reservationId: string; orderId: string; lineId: string; locationId: string; lot: string | null; quantity: number };
     const [r] = (await releaseWave([order])).reservations as Rsv[];
-    const shelf = async (): Promise<number> => (await t.get(`/api/v1/inventory/balances?siteId=${site.id}&sku=${sku}&locationId=${face.id}`))
-      .body.items.find((b: { status: string }) => b.status === 'AVAILABLE')?.onHand ?? 0;
+    const shelf = (): Promise<number> => availableOnHand(sku, face.id);
     // The pick's transaction starts and waits on its reservation (held by another transaction) before it reaches the
     // location: the count opens meanwhile, and the pick's PICK movement lands after it with an older database time.
     const holder = await t.app.db.pool.connect();
@@ -1028,7 +1030,6 @@ describe('a count at a pick face picked meanwhile', () => {
     const face = await newLocation(t, site, { pickSequence: 4 });
     expect((await receive({ siteId: site.id, sku, locationId: face.id, quantity: 6 })).status).toBe(201);
     const order = await placeOrder([{ sku, quantity: 4 }]);
-    type Rsv = { reservationId: string; orderId: string; lineId: string; locationId: string; lot: string | null; quantity: number };
     const [r] = (await releaseWave([order])).reservations as Rsv[];
     const [count] = (await t.post('/api/v1/inventory/counts', { siteId: site.id, sku, locationIds: [face.id], toleranceUnits: 5 }, 'manager')).body.items;
     expect(await t.app.bus.deliver('inventory', envelope(PickingEvents.linePicked, 'picking', 'pkl_cnt2', {
