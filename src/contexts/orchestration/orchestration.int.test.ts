@@ -122,8 +122,11 @@ describe('exceptions and their actions', () => {
     expect(retry).toMatchObject({ status: 409, body: { code: 'ACTION_FAILED' } });
     expect(retry.body.detail).toMatch(/not enough available stock/);
     expect((await t.get(`/api/v1/exceptions/${x.id}`, 'viewer')).body.status).toBe('OPEN');
+    // The action's cancel and the order-cancelled event race to resolve the case; the first one wins (exceptions.ts): on a
+    // loaded machine the event's handler did (a CI run of 2026-12-05).
     const cancel = await act(x.id, 'cancel');
-    expect(cancel).toMatchObject({ status: 200, body: { status: 'RESOLVED', resolution: 'cancel' } });
+    expect(cancel).toMatchObject({ status: 200, body: { status: 'RESOLVED' } });
+    expect(['cancel', 'auto: order cancelled']).toContain(cancel.body.resolution);
     expect(await orderStatus(call, order.id)).toBe('CANCELLED');
     await t.settle();
     const saga = await until('saga ends', () => sagaOf(order.id), (s) => s?.status === 'COMPLETED');
