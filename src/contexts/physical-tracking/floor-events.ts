@@ -7,7 +7,7 @@ import { causedBy, type EventMeta } from '../../platform/bus/envelope.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { assertNever } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
-import { addLines, ownerOfLine, takeUnits, unitCount, type ContentLine } from './domain/contents.ts';
+import { addLines, holdsOnlyOwner, takeUnits, unitCount, type ContentLine } from './domain/contents.ts';
 import { LIVE_STATUSES, lpnLifecycle, shipPath } from './domain/lpn-lifecycle.ts';
 import { classifyLpnBarcode } from './domain/sscc.ts';
 import * as store from './store.ts';
@@ -227,12 +227,17 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
   const at = new Date(e.time);
   const meta = causedBy(e);
   switch (e.type) {
-    // A putaway moves the LPN at the receiving location holding the units (its owner's), whole, to the location scanned.
+    // A putaway moves the LPN at the receiving location holding the units, whole, to the location scanned: only an LPN
+    // all of whose units (and those of the LPNs inside it) are the putaway's owner's. A pallet holding another owner's
+    // units too stays, its units on the books there still (ADR 0029 addendum 2026-12-05); the putaway is recorded
+    // without an LPN, as a move of loose units is.
     case InventoryEvents.putawayConfirmed: {
       const d = e.data;
       const from = d.fromLocationId ?? null;
+      const owner = d.ownerId ?? null;
       const holder = from === null ? undefined : floor.liveAt(d.siteId, from).find((l) =>
-        l.parent_id === null && takeUnits(l.contents, { sku: d.sku, lot: d.lot, owner: d.ownerId ?? null, quantity: d.quantity }).ok);
+        l.parent_id === null && takeUnits(l.contents, { sku: d.sku, lot: d.lot, owner, quantity: d.quantity }).ok
+        && floor.subtree(l.id).every((r) => holdsOnlyOwner(r.contents, owner)));
       if (holder !== undefined) moveTree(floor, holder, d.locationId, at);
       floor.record({
         siteId: d.siteId, at, workerId: d.workerId, deviceId: null, locationId: d.locationId, fromLocationId: from, lpnId: holder?.id ?? null,
@@ -248,7 +253,7 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
       const d = e.data;
       if (d.purpose === 'PUTAWAY' || d.purpose === 'LPN_FOUND') return;
       const whole = floor.liveAt(d.siteId, d.fromLocationId).find((l) => l.parent_id === null
-        && l.contents.every((c) => c.sku === d.sku && c.lot === d.lot && ownerOfLine(c.owner) === ownerOfLine(d.ownerId))
+        && l.contents.every((c) => c.sku === d.sku && c.lot === d.lot) && holdsOnlyOwner(l.contents, d.ownerId)
         && unitCount(l.contents) === d.quantity);
       if (whole !== undefined && floor.childIds(whole.id).length === 0) moveTree(floor, whole, d.toLocationId, at);
       floor.record({
