@@ -1,5 +1,5 @@
 import type { EnvelopeFor } from '../../contracts/events.ts';
-import { InventoryEvents } from '../../contracts/inventory.ts';
+import { DEFAULT_OWNER_ID, InventoryEvents } from '../../contracts/inventory.ts';
 import { PackShipEvents } from '../../contracts/pack-ship.ts';
 import { PhysicalTrackingEvents, type LpnStatus, type LpnType, type ScanRecorded } from '../../contracts/physical-tracking.ts';
 import { PickingEvents } from '../../contracts/picking.ts';
@@ -288,8 +288,13 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
       return;
     }
     // A package packed: a CARTON LPN (its label is the package id) takes the order's units out of the totes holding them.
+    // They are the order's owner's (the event's `ownerId`, ADR 0028), whatever a tote line says: a line picked by an
+    // older event names none, and units no tote held (their picks not heard) had no owner to keep. An event naming no
+    // owner (the default owner's, or older) keeps the tote lines' owners as they are.
     case PackShipEvents.packagePacked: {
       const d = e.data;
+      const owner = d.ownerId === undefined || d.ownerId === DEFAULT_OWNER_ID ? undefined : d.ownerId;
+      const ownersOf = (lines: readonly ContentLine[]): ContentLine[] => (owner === undefined ? [...lines] : lines.map((l) => ({ ...l, owner })));
       const totes = floor.liveHoldingOrder(d.siteId, d.orderId);
       const carton = floor.liveOrNew(d.siteId, d.packageId, 'CARTON', 'CLOSED', at);
       let contents = carton.contents;
@@ -304,11 +309,11 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
           if (q === 0) continue;
           const t = takeUnits(current.contents, { sku: l.sku, orderId: d.orderId, quantity: q });
           if (!t.ok) continue;
-          contents = addLines(contents, t.value.taken);
+          contents = addLines(contents, ownersOf(t.value.taken));
           sources.set(tote.id, { ...current, contents: t.value.remaining });
           left -= q;
         }
-        if (left > 0) contents = addLines(contents, [{ sku: l.sku, lot: null, serial: null, owner: null, orderId: d.orderId, quantity: left }]);
+        if (left > 0) contents = addLines(contents, [{ sku: l.sku, lot: null, serial: null, owner: owner ?? null, orderId: d.orderId, quantity: left }]);
       }
       floor.update(carton.id, at, { contents });
       for (const s of sources.values()) {
