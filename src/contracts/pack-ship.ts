@@ -54,6 +54,7 @@ const LineQuantity = Type.Object({ lineId: Type.String(), sku: Type.String(), qu
 export const PackShipEventSchemas = {
   [PackShipEvents.packagePacked]: Type.Object({
     packageId: Type.String(), orderId: Type.String(), siteId: Type.String(), cartonCode: Type.String(), weightG: Type.Number(),
+    ownerId: Type.Optional(Type.String({ description: "The order's owner (3PL client, ADR 0028): whose units the carton holds. Absent: the default owner (or an older event)." })),
     lines: List(LineQuantity),
     orderComplete: Type.Boolean({
       description: 'True when this package completed the order (picking done, every picked unit now packed); `pack-ship.order.packed.v1` follows in the same transaction. Consumers should react to that event: it also covers the order whose picking completes after its last picked unit was packed, where no package carries `orderComplete: true`.',

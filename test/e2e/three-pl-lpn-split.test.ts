@@ -96,3 +96,52 @@ describe("an LPN's contents name an owner there is", () => {
     expect((await t.getAll<{ id: string }>(`/api/v1/lpns?siteId=${w.siteId}`)).length).toBe(before);
   });
 });
+
+describe("a pallet holding two owners' units at the dock (an LPN may hold several owners' units, ADR 0029 addendum 2026-12-05)", () => {
+  it("stays at the dock when one owner's units are put away: a putaway carries only an LPN all of whose units are its owner's (it carried the other owner's units before)", async () => {
+    const sku = w.products[0]!.sku;
+    const dock = (await t.get(`/api/v1/sites/${w.siteId}/locations?type=RECEIVING`)).body.items[0] as { id: string; code: string };
+    const receipts = [];
+    for (const ownerId of [client, 'own_default']) {
+      const r = await t.post('/api/v1/inventory/inbound-receipts', { siteId: w.siteId, ownerId, sku, quantity: 3, locationId: dock.id });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      receipts.push(r.body as { putaway: { id: string } });
+    }
+    const built = await t.post('/api/v1/lpns', { siteId: w.siteId, type: 'PALLET', locationId: dock.id,
+      contents: [{ sku, quantity: 3, owner: client }, { sku, quantity: 3 }] }, 'operator');
+    expect(built.status, JSON.stringify(built.body)).toBe(201);
+    await t.settle();
+    const target = w.storage[1]!;
+    const put = await t.post(`/api/v1/inventory/putaways/${receipts[0]!.putaway.id}/confirm`, { locationCode: target.code, workerId: 'stocker-1' }, 'operator');
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    await t.settle();
+    const pallet = (await t.get(`/api/v1/lpns/${built.body.id}`)).body as { locationId: string; contents: Line[] };
+    // The default owner's three units are on the books at the dock still: the pallet holding them did not go.
+    expect({ at: pallet.locationId === dock.id ? 'dock' : pallet.locationId === target.id ? 'target' : pallet.locationId, owned: owned(pallet.contents) })
+      .toEqual({ at: 'dock', owned: { client: 3, default: 3 } });
+    const scans = (await t.getAll<{ meaning: string; lpnId: string | null; locationId: string }>(`/api/v1/scans?siteId=${w.siteId}&location=${target.id}`))
+      .filter((s) => s.meaning === 'PUTAWAY_TARGET');
+    expect(scans.map((s) => s.lpnId)).toEqual([null]);
+    await assertStockConserved(t.databaseUrl, { siteId: w.siteId });
+  });
+
+  it("stays too when its own units are one owner's but a case on it holds another owner's", async () => {
+    const sku = w.products[0]!.sku;
+    const dock = (await t.get(`/api/v1/sites/${w.siteId}/locations?type=RECEIVING`)).body.items[0] as { id: string; code: string };
+    const r = await t.post('/api/v1/inventory/inbound-receipts', { siteId: w.siteId, ownerId: client, sku, quantity: 2, locationId: dock.id });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect((await t.post('/api/v1/inventory/inbound-receipts', { siteId: w.siteId, sku, quantity: 1, locationId: dock.id })).status).toBe(201);
+    // Another pallet of the client's two units, built before: the oldest LPN holding them, and a default owner's case on it.
+    const pallet = await t.post('/api/v1/lpns', { siteId: w.siteId, type: 'PALLET', locationId: dock.id, contents: [{ sku, quantity: 2, owner: client }] }, 'operator');
+    expect(pallet.status, JSON.stringify(pallet.body)).toBe(201);
+    const inner = await t.post('/api/v1/lpns', { siteId: w.siteId, type: 'CASE', parentId: pallet.body.id, contents: [{ sku, quantity: 1 }] }, 'operator');
+    expect(inner.status, JSON.stringify(inner.body)).toBe(201);
+    await t.settle();
+    const target = w.storage[2]!;
+    const put = await t.post(`/api/v1/inventory/putaways/${(r.body as { putaway: { id: string } }).putaway.id}/confirm`, { locationCode: target.code, workerId: 'stocker-1' }, 'operator');
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    await t.settle();
+    const at = async (id: string) => ((await t.get(`/api/v1/lpns/${id}`)).body.locationId === dock.id ? 'dock' : 'elsewhere');
+    expect({ pallet: await at(pallet.body.id), case: await at(inner.body.id) }).toEqual({ pallet: 'dock', case: 'dock' });
+  });
+});

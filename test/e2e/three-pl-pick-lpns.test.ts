@@ -35,7 +35,7 @@ async function pallet(sku: string, faceId: string, ownerId: string | undefined):
 }
 
 /** Orders 3 units of the SKU for the owner, waves, picks and waits until the order is PICKED and physical tracking heard it. */
-async function orderAndPick(externalId: string, sku: string, ownerId: string | undefined): Promise<void> {
+async function orderAndPick(externalId: string, sku: string, ownerId: string | undefined): Promise<string> {
   const call = injectClient(t.app, t.keys.manager);
   const order = ownerId === undefined
     ? await createOrder(call, w.siteId, { externalId, lines: [{ sku, quantity: 3 }] })
@@ -48,6 +48,7 @@ async function orderAndPick(externalId: string, sku: string, ownerId: string | u
   await workTasks(injectClient(t.app, t.keys.operator), w.siteId, ['worker-1'], { expectedTasks: 1 });
   await until('picked', () => orderStatus(call, order.id), (s) => s === 'PICKED');
   await t.settle();
+  return order.id;
 }
 
 const units = async (lpnId: string): Promise<number> => {
@@ -75,5 +76,22 @@ describe("a pick at a face holding two owners' pallets of one SKU", () => {
     await orderAndPick('PICK-OWNER-2', sku, client);
     expect({ client: await units(clientPallet), default: await units(defaultPallet) }).toEqual({ client: 1, default: 4 });
     await assertStockConserved(t.databaseUrl, { siteId: w.siteId });
+  });
+});
+
+describe("a client's order packed", () => {
+  it("names its owner in pack-ship.package.packed and on the carton's lines (the event named none before)", async () => {
+    const [sku, face] = [w.products[0]!.sku, w.storage[0]!.id];
+    await pallet(sku, face, client);
+    await t.settle();
+    const orderId = await orderAndPick('PACK-OWNER-1', sku, client);
+    const pkg = await t.post('/api/v1/packages', { orderId }, 'operator');
+    expect(pkg.status, JSON.stringify(pkg.body)).toBe(201);
+    await t.settle();
+    const events = (await t.get(`/api/v1/events?type=pack-ship.package.packed.v1&subject=${pkg.body.id}`)).body.items as { data: { ownerId?: string } }[];
+    const carton = (await t.getAll<{ code: string; contents: { owner: string | null; orderId: string | null; quantity: number }[] }>(`/api/v1/lpns?siteId=${w.siteId}`))
+      .find((l) => l.code === pkg.body.id);
+    expect({ eventOwners: events.map((e) => e.data.ownerId), carton: carton?.contents.map((c) => [c.owner === client ? 'client' : c.owner, c.orderId === orderId, c.quantity]) })
+      .toEqual({ eventOwners: [client], carton: [['client', true, 3]] });
   });
 });

@@ -1,5 +1,5 @@
 import type { EnvelopeFor } from '../../contracts/events.ts';
-import { InventoryEvents } from '../../contracts/inventory.ts';
+import { DEFAULT_OWNER_ID, InventoryEvents } from '../../contracts/inventory.ts';
 import { PackShipEvents } from '../../contracts/pack-ship.ts';
 import { PhysicalTrackingEvents, type LpnStatus, type LpnType, type ScanRecorded } from '../../contracts/physical-tracking.ts';
 import { PickingEvents } from '../../contracts/picking.ts';
@@ -7,7 +7,7 @@ import { causedBy, type EventMeta } from '../../platform/bus/envelope.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { assertNever } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
-import { addLines, ownerOfLine, takeUnits, unitCount, type ContentLine } from './domain/contents.ts';
+import { addLines, holdsOnlyOwner, takeUnits, unitCount, type ContentLine } from './domain/contents.ts';
 import { LIVE_STATUSES, lpnLifecycle, shipPath } from './domain/lpn-lifecycle.ts';
 import { classifyLpnBarcode } from './domain/sscc.ts';
 import * as store from './store.ts';
@@ -227,12 +227,17 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
   const at = new Date(e.time);
   const meta = causedBy(e);
   switch (e.type) {
-    // A putaway moves the LPN at the receiving location holding the units (its owner's), whole, to the location scanned.
+    // A putaway moves the LPN at the receiving location holding the units, whole, to the location scanned: only an LPN
+    // all of whose units (and those of the LPNs inside it) are the putaway's owner's. A pallet holding another owner's
+    // units too stays, its units on the books there still (ADR 0029 addendum 2026-12-05); the putaway is recorded
+    // without an LPN, as a move of loose units is.
     case InventoryEvents.putawayConfirmed: {
       const d = e.data;
       const from = d.fromLocationId ?? null;
+      const owner = d.ownerId ?? null;
       const holder = from === null ? undefined : floor.liveAt(d.siteId, from).find((l) =>
-        l.parent_id === null && takeUnits(l.contents, { sku: d.sku, lot: d.lot, owner: d.ownerId ?? null, quantity: d.quantity }).ok);
+        l.parent_id === null && takeUnits(l.contents, { sku: d.sku, lot: d.lot, owner, quantity: d.quantity }).ok
+        && floor.subtree(l.id).every((r) => holdsOnlyOwner(r.contents, owner)));
       if (holder !== undefined) moveTree(floor, holder, d.locationId, at);
       floor.record({
         siteId: d.siteId, at, workerId: d.workerId, deviceId: null, locationId: d.locationId, fromLocationId: from, lpnId: holder?.id ?? null,
@@ -248,7 +253,7 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
       const d = e.data;
       if (d.purpose === 'PUTAWAY' || d.purpose === 'LPN_FOUND') return;
       const whole = floor.liveAt(d.siteId, d.fromLocationId).find((l) => l.parent_id === null
-        && l.contents.every((c) => c.sku === d.sku && c.lot === d.lot && ownerOfLine(c.owner) === ownerOfLine(d.ownerId))
+        && l.contents.every((c) => c.sku === d.sku && c.lot === d.lot) && holdsOnlyOwner(l.contents, d.ownerId)
         && unitCount(l.contents) === d.quantity);
       if (whole !== undefined && floor.childIds(whole.id).length === 0) moveTree(floor, whole, d.toLocationId, at);
       floor.record({
@@ -283,8 +288,13 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
       return;
     }
     // A package packed: a CARTON LPN (its label is the package id) takes the order's units out of the totes holding them.
+    // They are the order's owner's (the event's `ownerId`, ADR 0028), whatever a tote line says: a line picked by an
+    // older event names none, and units no tote held (their picks not heard) had no owner to keep. An event naming no
+    // owner (the default owner's, or older) keeps the tote lines' owners as they are.
     case PackShipEvents.packagePacked: {
       const d = e.data;
+      const owner = d.ownerId === undefined || d.ownerId === DEFAULT_OWNER_ID ? undefined : d.ownerId;
+      const ownersOf = (lines: readonly ContentLine[]): ContentLine[] => (owner === undefined ? [...lines] : lines.map((l) => ({ ...l, owner })));
       const totes = floor.liveHoldingOrder(d.siteId, d.orderId);
       const carton = floor.liveOrNew(d.siteId, d.packageId, 'CARTON', 'CLOSED', at);
       let contents = carton.contents;
@@ -299,11 +309,11 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
           if (q === 0) continue;
           const t = takeUnits(current.contents, { sku: l.sku, orderId: d.orderId, quantity: q });
           if (!t.ok) continue;
-          contents = addLines(contents, t.value.taken);
+          contents = addLines(contents, ownersOf(t.value.taken));
           sources.set(tote.id, { ...current, contents: t.value.remaining });
           left -= q;
         }
-        if (left > 0) contents = addLines(contents, [{ sku: l.sku, lot: null, serial: null, owner: null, orderId: d.orderId, quantity: left }]);
+        if (left > 0) contents = addLines(contents, [{ sku: l.sku, lot: null, serial: null, owner: owner ?? null, orderId: d.orderId, quantity: left }]);
       }
       floor.update(carton.id, at, { contents });
       for (const s of sources.values()) {

@@ -253,7 +253,7 @@ describe('reconciliation: LPN contents against inventory balances per location',
 });
 
 describe('floor events of other contexts, handled per run (ADR 0043 addendum)', () => {
-  type Lpn = { id: string; code: string; createdAt: string; status: string; version: number; contents: { orderId: string | null; sku: string; quantity: number }[] };
+  type Lpn = { id: string; code: string; createdAt: string; status: string; version: number; contents: { orderId: string | null; sku: string; quantity: number; owner: string | null }[] };
   let n = 0;
   const envelope = (type: string, subject: string, data: Record<string, unknown>): EventEnvelope => ({
     specversion: '1.0', id: `evt_ptrun_${++n}`, type, source: 'test', subject, time: new Date(Date.now() + n).toISOString(), datacontenttype: 'application/json', data,
@@ -262,8 +262,9 @@ describe('floor events of other contexts, handled per run (ADR 0043 addendum)', 
     pickListId: `pkl_${orderId}`, pickLineId: `pln_${orderId}`, orderId, lineId: `oln_${orderId}`, reservationId: `rsv_${orderId}`,
     siteId: w.siteId, sku, locationId: w.storage[0]!.id, lot: null, quantity, toteId,
   } satisfies LinePicked);
-  const packed = (orderId: string, packageId: string, quantity: number, sku = w.products[0]!.sku): EventEnvelope => envelope(PackShipEvents.packagePacked, orderId, {
+  const packed = (orderId: string, packageId: string, quantity: number, sku = w.products[0]!.sku, ownerId?: string): EventEnvelope => envelope(PackShipEvents.packagePacked, orderId, {
     packageId, orderId, siteId: w.siteId, cartonCode: 'BOX', weightG: 100, lines: [{ lineId: `oln_${orderId}`, sku, quantity }], orderComplete: true,
+    ...(ownerId === undefined ? {} : { ownerId }),
   } satisfies PackagePacked);
   const dispatched = (orderId: string, packageIds: string[]): EventEnvelope => envelope(PackShipEvents.shipmentDispatched, orderId, {
     shipmentId: `shp_${orderId}`, orderId, siteId: w.siteId, carrier: 'OWN_FLEET', trackingNumber: `TRK-${orderId}`, packageIds, lines: [],
@@ -375,6 +376,20 @@ describe('floor events of other contexts, handled per run (ADR 0043 addendum)', 
     ]);
     // BEGIN, inbox, the lock, the write, the outbox, COMMIT: whatever the number of events.
     expect(statements.length, statements.join('\n')).toBe(6);
+  });
+
+  it("a carton's lines name the packed order's owner, also for units no tote held or a tote line naming none (they named none before)", async () => {
+    const sku = w.products[0]!.sku;
+    // o_own1: nothing of it in a tote (its picks not heard); o_own2: picked by an older event naming no owner;
+    // o_own3: packed by an older event naming none, the default owner's as before.
+    await t.app.bus.deliverMany('physical_tracking', [
+      picked('o_own2', 'OWN-T2', 2),
+      packed('o_own1', 'OWN-P1', 1, sku, 'own_client'), packed('o_own2', 'OWN-P2', 2, sku, 'own_client'), packed('o_own3', 'OWN-P3', 1, sku),
+    ]);
+    const owners = async (code: string) => (await byCode(code)).map((l) => l.contents.map((c) => [c.owner, c.orderId, c.quantity]));
+    expect({ p1: await owners('OWN-P1'), p2: await owners('OWN-P2'), p3: await owners('OWN-P3') }).toEqual({
+      p1: [[['own_client', 'o_own1', 1]]], p2: [[['own_client', 'o_own2', 2]]], p3: [[[null, 'o_own3', 1]]],
+    });
   });
 });
 

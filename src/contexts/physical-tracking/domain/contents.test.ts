@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addLines, takeUnits, type ContentLine } from './contents.ts';
+import { addLines, holdsOnlyOwner, takeUnits, type ContentLine } from './contents.ts';
 
 const line = (sku: string, quantity: number, more: Partial<ContentLine> = {}): ContentLine =>
   ({ sku, lot: null, serial: null, owner: null, orderId: null, quantity, ...more });
@@ -24,6 +24,14 @@ describe('LPN contents', () => {
     expect(takeUnits(mixed, { sku: 'A', owner: 'own_client', quantity: 3 }).ok).toBe(false);
     expect(takeUnits(mixed, { sku: 'A', owner: 'own_default', quantity: 3 })).toEqual({ ok: true, value: { taken: [line('A', 3)], remaining: [line('A', 2, { owner: 'own_client' })] } });
     expect(takeUnits(mixed, { sku: 'A', owner: null, quantity: 1 }).ok && takeUnits(mixed, { sku: 'A', owner: null, quantity: 1 })).toMatchObject({ value: { taken: [line('A', 1)] } });
+  });
+
+  it("tells an LPN of one owner's units from one holding several owners' (what a putaway carries whole)", () => {
+    const mixed = [line('A', 2, { owner: 'own_client' }), line('A', 3)];
+    expect([holdsOnlyOwner(mixed, 'own_client'), holdsOnlyOwner(mixed, null), holdsOnlyOwner(mixed, 'own_default')]).toEqual([false, false, false]);
+    expect([holdsOnlyOwner([line('A', 3)], 'own_default'), holdsOnlyOwner([line('A', 3), line('B', 1)], undefined), holdsOnlyOwner([line('A', 2, { owner: 'own_client' })], 'own_client')])
+      .toEqual([true, true, true]);
+    expect([holdsOnlyOwner([line('A', 2, { owner: 'own_client' })], null), holdsOnlyOwner([], 'own_client')]).toEqual([false, true]);
   });
 
   it('refuses to take more than the LPN holds', () => {

@@ -28,6 +28,13 @@ const sameKey = (a: ContentLine, b: ContentLine): boolean =>
 /** A line's owner, or a wanted one, as one id: a line naming no owner holds the default owner's units. */
 export const ownerOfLine = (owner: string | null | undefined): string => owner ?? DEFAULT_OWNER_ID;
 
+/**
+ * Whether every unit of `lines` is `owner`'s (lines naming no owner hold the default owner's); true for none. An LPN may
+ * hold several owners' units (ADR 0029 addendum 2026-12-05): what carries a whole LPN for one owner asks this first.
+ */
+export const holdsOnlyOwner = (lines: readonly ContentLine[], owner: string | null | undefined): boolean =>
+  lines.every((l) => ownerOfLine(l.owner) === ownerOfLine(owner));
+
 const matches = (line: ContentLine, want: Want): boolean =>
   line.sku === want.sku && (want.lot === undefined || line.lot === want.lot)
   && (want.owner === undefined || ownerOfLine(line.owner) === ownerOfLine(want.owner))
