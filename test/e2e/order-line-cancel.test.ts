@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertStockConserved } from '../support/conservation.ts';
 import { createOrder, injectClient, orderStatus, planAndReleasePooled, setupWarehouse, until, type Call, type Warehouse } from '../support/flow-driver.ts';
+import { gqlClient } from '../support/graphql-client.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 /**
@@ -82,8 +83,10 @@ describe('cancelling an order line before waving', () => {
     const atpC = (await atp(c)).atp;
     const created = await createOrder(call, w.siteId, { externalId: 'LNC-2', lines: [{ sku: c, quantity: 4 }] });
     const line = (await allocated(created.id)).lines[0]!;
-    const part = await cancelLine(created.id, line.id, { quantity: 1 });
-    expect(part.status).toBe(200);
+    // Over GraphQL (one REST command, the same answer).
+    const part = await gqlClient(t.app, t.keys.manager)(`mutation($id: ID!, $lineId: ID!) { cancelOrderLine(id: $id, lineId: $lineId, quantity: 1) { __typename ... on Order { status } } }`,
+      { id: created.id, lineId: line.id });
+    expect(part.data.cancelOrderLine).toEqual({ __typename: 'Order', status: 'RECEIVED' });
     const after = await allocated(created.id);
     expect(after.lines[0]).toMatchObject({ ordered: 4, cancelled: 1, allocated: 3 });
     expect((await atp(c)).atp).toBe(atpC - 3);
@@ -115,6 +118,10 @@ describe('cancelling an order line before waving', () => {
     const now = await order(created.id);
     expect(now.version).toBe(before.version);
     expect(now.lines.map((l) => l.cancelled)).toEqual([0, 0]);
+    // GraphQL's cancelOrderLine is the same operation: the same Conflict.
+    const gql = await gqlClient(t.app, t.keys.manager)(`mutation($id: ID!, $lineId: ID!) { cancelOrderLine(id: $id, lineId: $lineId) { __typename ... on BusinessError { code } } }`,
+      { id: created.id, lineId: before.lines[0]!.id });
+    expect(gql.data.cancelOrderLine).toEqual({ __typename: 'Conflict', code: 'ORDER_IN_FULFILMENT' });
     // A clerk may not cancel lines (as for the whole order).
     expect((await t.request('POST', `/api/v1/orders/${created.id}/lines/${before.lines[0]!.id}/cancel`, { role: 'operator' })).status).toBe(403);
     // The whole order can still be cancelled.
