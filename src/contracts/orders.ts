@@ -142,13 +142,18 @@ export const OrderEventSchemas = {
     changeId: Type.String({ description: 'The change, as waves held the order for it (`waves.order.held`).' }),
     previousStatus: Type.Enum(ORDER_STATUSES, { description: 'RECEIVED, ALLOCATED or BACKORDERED: what the order was before it went back to allocation.' }),
     previousLines: List(OrderLineDataSchema, { description: 'The lines it had: what inventory releases.' }),
-    lines: List(OrderLineDataSchema, { description: 'Its lines now, each with a new lineId: what inventory allocates.' }),
+    lines: List(OrderLineDataSchema, { description: 'Its lines now, each with a new lineId: what inventory allocates. After a line cancel (`lineCancelled`) the same lineIds, each with its open units; a line with none left is not listed.' }),
     shipComplete: Type.Optional(Type.Boolean({ description: 'As in `received`. Absent: false.' })),
     shipTo: Type.Object({
       name: Type.String(), line1: Type.String(), line2: Type.Optional(Type.String()), city: Type.String(), postalCode: Type.String(), country: Type.String(),
     }, { description: 'Where the order goes now (it may change with the lines).' }),
     ownerId: Type.Optional(Type.String({ description: "The order's owner (ADR 0028). Absent: the default owner." })),
-  }, { description: "The order's lines changed before it was waved (`OrderCommands.update`: a storefront's orders/updated, an EDI 940 change; ADR 0046): the order is RECEIVED again; inventory releases the previous lines and allocates these, the wave pool drops it until then, pack & ship, workload and orchestration follow." }),
+    lineCancelled: Type.Optional(Type.Object({
+      lineId: Type.String(), sku: Type.String(),
+      quantity: Type.Integer({ minimum: 1, description: 'Units of the line cancelled by this change (the line\'s `cancelled` grew by as many).' }),
+      reason: Type.Union([Type.String(), Type.Null()], { description: "The user's reason, if given." }),
+    }, { description: 'Present when the change is a line cancel (`POST /orders/{id}/lines/{lineId}/cancel`, ADR 0046 addendum 2026-12-05): the lines keep their ids, `previousLines` and `lines` carry open units. Absent: a change of the lines (new lineIds).' })),
+  }, { description: "The order's lines changed before it was waved (`OrderCommands.update`: a storefront's orders/updated, an EDI 940 change; ADR 0046), or units of a line were cancelled (`lineCancelled`): the order is RECEIVED again; inventory releases the previous lines and allocates these, the wave pool drops it until then, pack & ship, workload and orchestration follow." }),
   [OrderEvents.heldOnRequest]: Type.Object({
     orderId: Type.String(), siteId: Type.String(),
     ownerId: Type.Optional(Type.String({ description: "The order's owner (ADR 0028). Absent: the default owner." })),

@@ -211,8 +211,12 @@ describe('REST: every route × every caller', () => {
   }, 300_000);
 
   it('a command on a resource of another site is refused at the resource\'s site', async () => {
+    const lineB = ((await t.get(`/api/v1/orders/${orderB}`)).body as { lines: { id: string }[] }).lines[0]!.id;
     for (const caller of siteScoped) {
-      for (const [method, url, body] of [['GET', `/api/v1/orders/${orderB}`], ['POST', `/api/v1/orders/${orderB}/cancel`, { reason: 'matrix' }]] as const) {
+      for (const [method, url, body] of [
+        ['GET', `/api/v1/orders/${orderB}`], ['POST', `/api/v1/orders/${orderB}/cancel`, { reason: 'matrix' }],
+        ['POST', `/api/v1/orders/${orderB}/lines/${lineB}/cancel`, { reason: 'matrix' }],
+      ] as const) {
         const res = await send(caller, method, url, body);
         expect({ caller: caller.name, url, ...res }).toMatchObject({ status: 403, code: 'FORBIDDEN_AT_SITE' });
       }

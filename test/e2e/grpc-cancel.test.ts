@@ -35,6 +35,23 @@ async function newOrder(): Promise<string> {
   return o.id;
 }
 
+describe('gRPC CancelOrderLine', () => {
+  it('cancels units of a line before waving as REST does; a quantity above the open units is INVALID_ARGUMENT, an operator refused', async () => {
+    const o = await createOrder(call, w.siteId, { externalId: `GRPCX-${++seq}`, lines: [{ sku: w.products[0]!.sku, quantity: 2 }, { sku: w.products[1]!.sku, quantity: 1 }] });
+    await until('allocated', () => orderStatus(call, o.id), (s) => s === 'ALLOCATED');
+    await g.t.settle();
+    const lines = (await g.t.get(`/api/v1/orders/${o.id}`)).body.lines as { id: string }[];
+    const part = await g.rpc.cancelOrderLine({ orderId: o.id, lineId: lines[0]!.id, quantity: 1, reason: 'one fewer' }, manager());
+    expect(part.lines[0]).toMatchObject({ id: lines[0]!.id, ordered: 2, cancelled: 1 });
+    expect(await grpcRefusal(g.rpc.cancelOrderLine({ orderId: o.id, lineId: lines[0]!.id, quantity: 5 }, manager()))).toMatchObject({ status: 'INVALID_ARGUMENT', code: 'UNPROCESSABLE' });
+    expect(await grpcRefusal(g.rpc.cancelOrderLine({ orderId: o.id, lineId: lines[1]!.id }, g.operator()))).toMatchObject({ status: 'PERMISSION_DENIED', code: 'FORBIDDEN' });
+    await until('allocated again', () => orderStatus(call, o.id), (s) => s === 'ALLOCATED');
+    // Its units go back for the other cases, which count what stays allocated.
+    expect((await g.rpc.cancelOrder({ orderId: o.id }, manager())).status).toBe('CANCELLED');
+    await g.t.settle();
+  });
+});
+
 describe('gRPC CancelOrder', () => {
   it('cancels before dispatch as REST does; again answers the same, one event; stale if-match, unknown order and an operator are refused', async () => {
     const id = await newOrder();

@@ -485,6 +485,13 @@ describe('every request example of the document, sent as it is to the demo wareh
     expect((await example('releaseOrderHold')).body.status).toBe('ALLOCATED');
     expect((await example('holdOrder')).body.status).toBe('ON_HOLD');
     expect((await example('cancelOrder')).body.status).toBe('CANCELLED');
+    // Another waiting order loses a line (all its open units; a one-line order is cancelled with it).
+    const lineOrder = (await t.get(`/api/v1/orders?siteId=${EXAMPLES.site}&status=ALLOCATED&include=lines`)).body.items[0];
+    use('order', lineOrder.id);
+    use('orderLine', lineOrder.lines[0].id);
+    const lineCancelled = (await example('cancelOrderLine')).body;
+    expect(lineCancelled.lines[0].cancelled).toBe(lineOrder.lines[0].ordered);
+    expect(lineCancelled.status).toBe(lineOrder.lines.length === 1 ? 'CANCELLED' : 'RECEIVED');
 
     // Platform: the order's events, API keys, a dead letter replayed.
     use('order', order.id);

@@ -16,6 +16,7 @@ import type { IntegrationClient } from '../../src/rpc/generated/paklog/integrati
 import type { CreateOrderRequest } from '../../src/rpc/generated/paklog/integration/v1/CreateOrderRequest.ts';
 import type { CreateOrderResponse__Output } from '../../src/rpc/generated/paklog/integration/v1/CreateOrderResponse.ts';
 import type { CancelOrderRequest } from '../../src/rpc/generated/paklog/integration/v1/CancelOrderRequest.ts';
+import type { CancelOrderLineRequest } from '../../src/rpc/generated/paklog/integration/v1/CancelOrderLineRequest.ts';
 import type { Order__Output } from '../../src/rpc/generated/paklog/integration/v1/Order.ts';
 import type { GetAtpRequest } from '../../src/rpc/generated/paklog/integration/v1/GetAtpRequest.ts';
 import type { GetAtpResponse__Output } from '../../src/rpc/generated/paklog/integration/v1/GetAtpResponse.ts';
@@ -95,6 +96,7 @@ export function rpcMethods(c: PublicClients) {
     createOrder: typed<CreateOrderRequest, CreateOrderResponse__Output>(i, 'CreateOrder'),
     getAtp: typed<GetAtpRequest, GetAtpResponse__Output>(i, 'GetAtp'),
     cancelOrder: typed<CancelOrderRequest, Order__Output>(i, 'CancelOrder'),
+    cancelOrderLine: typed<CancelOrderLineRequest, Order__Output>(i, 'CancelOrderLine'),
     countOrders: typed<CountsRequest, StatusCounts__Output>(i, 'CountOrders'),
     countWaves: typed<CountsRequest, StatusCounts__Output>(i, 'CountWaves'),
     countTasks: typed<CountsRequest, StatusCounts__Output>(i, 'CountTasks'),

@@ -68,6 +68,7 @@ export interface OrdersOrders {
 
 export interface OrdersPendingChanges {
   change_id: string;
+  line_cancel: Json | null;
   lines: Json;
   order_id: string;
   requested_at: Date;

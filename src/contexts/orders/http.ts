@@ -106,6 +106,10 @@ const CreateOrderBody = Type.Object({
 });
 
 const IdParams = Type.Object({ id: { ...IdParam('order', 'POST /orders (or GET /orders)'), maxLength: 64 } }, { additionalProperties: false });
+const LineParams = Type.Object({
+  id: { ...IdParam('order', 'POST /orders (or GET /orders)'), maxLength: 64 },
+  lineId: { ...IdParam('orderLine', 'GET /orders/{id} (`lines[].id`)'), maxLength: 64 },
+}, { additionalProperties: false });
 
 export function orderRoutes(
   deps: PlatformDeps, service: OrderService, locations: Pick<LocationMasterApi, 'getSite'>, inventory: Pick<InventoryApi, 'getOwner'>,
@@ -245,6 +249,36 @@ export function orderRoutes(
     }, async (req, reply) => {
       if (ownerScopeOf(req) !== null) visible(req, req.params.id, unwrap(await service.get(req.params.id)));
       return deps.idempotency.run(req, reply, 200, async () => unwrap(await service.releaseHold(req.params.id, requestMeta(req))));
+    });
+
+    app.post('/orders/:id/lines/:lineId/cancel', {
+      config: { roles: CAN.plan, idempotent: true, owners: true },
+      schema: {
+        operationId: 'cancelOrderLine', tags, summary: "Cancel a line's open units before a wave takes the order",
+        description: 'RECEIVED, ALLOCATED or BACKORDERED (ADR 0046 addendum 2026-12-05): `quantity` units of the line (all its open units '
+          + 'when absent) are cancelled, its allocation released and the open units allocated again (the order is RECEIVED until then), '
+          + 'decided with wave planning as a change of the lines is. When no line keeps an open unit the whole order is CANCELLED, as '
+          + 'POST /orders/{id}/cancel does. A line with no open unit left answers 200 again, unchanged. 409 ORDER_IN_FULFILMENT once a '
+          + 'wave has the order (cancel the whole order, or short the line at picking), ORDER_ON_HOLD while held, ORDER_CANCELLED, '
+          + 'ORDER_SHIPPED; 422 UNPROCESSABLE for a quantity below 1 or above the open units (field /quantity); 404 NOT_FOUND for an '
+          + 'unknown order or line. The example cancels a line of one of the demo\'s open orders.',
+        params: LineParams,
+        body: Type.Optional(Type.Object({
+          quantity: Type.Optional(Type.Integer({ description: 'Units to cancel, 1 to the line\'s open units; absent: all of them' })),
+          reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+        }, { additionalProperties: false, examples: [{ reason: 'Customer removed the item' }] })),
+        response: {
+          200: OrderSchema,
+          ...problems('NOT_FOUND', 'ORDER_IN_FULFILMENT', 'ORDER_ON_HOLD', 'ORDER_CANCELLED', 'ORDER_SHIPPED', 'CONFLICT', 'UNPROCESSABLE', 'VALIDATION_FAILED'),
+        },
+      },
+    }, async (req, reply) => {
+      // An owner-scoped key cancels only its owner's order lines: another owner's order is one it cannot find (404).
+      if (ownerScopeOf(req) !== null) visible(req, req.params.id, unwrap(await service.get(req.params.id)));
+      const order = await deps.idempotency.run(req, reply, 200, async () =>
+        unwrap(await service.cancelLine(req.params.id, req.params.lineId, { quantity: req.body?.quantity, reason: req.body?.reason ?? null }, requestMeta(req))));
+      void reply.header('etag', `"${order.version}"`);
+      return order;
     });
 
     app.post('/orders/:id/cancel', {

@@ -20,11 +20,12 @@ import { assertNever, ok, reject, type Outcome } from '../../platform/errors.ts'
 import type { PlatformDeps } from '../../platform/module.ts';
 import { cancelDecision, forwardPath, hasShipped, holdDecision, isEarlierRound, orderLifecycle, readyToPackDecision } from './domain/order-lifecycle.ts';
 import { recordPicksHandler } from './use-cases/record-picks/handler.ts';
+import { decideCancelLine, openLineData, openUnits } from './use-cases/cancel-line/decide.ts';
 import { isPartialShipment, orderDifferences, unknownSkuErrors, validateNewOrder, type NewOrder } from './domain/order.ts';
 import {
-  cancelLines, countOrdersByStatus, insertHistory, setLineAllocated, insertOrder, linesOfOrders, listOrders, orderById, orderIdByExternalId, orderLines,
+  cancelLineUnits, cancelLines, countOrdersByStatus, insertHistory, setLineAllocated, insertOrder, linesOfOrders, listOrders, orderById, orderIdByExternalId, orderLines,
   lockOrders, orderSummary, packRounds, putOnHold, releaseHoldOf, replaceLines, savePendingChange, savePendingHold, setPriority, setResumeStatus, setShipTo,
-  ordersWithShorts, takePendingChange, takePendingHold, unshortLine, updateStatus, writeOrder, writeOrders, type HoldableStatus, type LineQuantity, type Order, type OrderLine, type OrderRunWrite, type OrderSummary, type OrderWrite,
+  ordersWithShorts, takePendingChange, takePendingHold, unshortLine, updateStatus, writeOrder, writeOrders, type HoldableStatus, type LineCancel, type LineQuantity, type Order, type OrderLine, type OrderRunWrite, type OrderSummary, type OrderWrite,
 } from './store.ts';
 
 /** An orders event's `ownerId`: the order's owner, left out for the default owner (as on `received`, ADR 0028). */
@@ -314,6 +315,50 @@ export function orderService(
   }
 
   /**
+   * Cancels `quantity` open units of one line (all of them when absent; ADR 0046 addendum 2026-12-05), decided by
+   * `decideCancelLine` under the order's row lock. Before a wave has the order it takes a line change's path: recorded
+   * as a pending change, waves asked to hold the order out of planning (the one decision point: a planner that has the
+   * order wins, ORDER_IN_FULFILMENT naming the wave), then applied — the line's `cancelled` grows, the order is RECEIVED
+   * again and `orders.order.lines-changed` (with `lineCancelled`) has inventory release the old allocation and allocate
+   * the open units. When no line would keep an open unit the whole order is cancelled through `cancel`. The same
+   * cancel of a line with nothing open again answers the order unchanged.
+   */
+  async function cancelLine(
+    id: string, lineId: string, request: { readonly quantity?: number | undefined; readonly reason: string | null }, meta: EventMeta,
+  ): Promise<Outcome<Order>> {
+    const changeId = deps.ids.next('chg');
+    const decided = await deps.db.tx(async (tx): Promise<Outcome<'unchanged' | 'cancel-order' | 'pending'>> => {
+      const o = await orderSummary(tx, id, true);
+      if (o === undefined) return reject('NOT_FOUND', `No order ${id}`);
+      const decision = decideCancelLine({ order: o, lines: await orderLines(tx, id) }, { lineId, quantity: request.quantity }, deps.clock.now());
+      if (!decision.ok) return decision;
+      if (decision.value.kind !== 'cancel-units') return ok(decision.value.kind);
+      const { quantity } = decision.value;
+      await savePendingChange(tx, id, { changeId, lines: [], shipTo: o.shipTo, lineCancel: { lineId, quantity, reason: request.reason } }, deps.clock.now());
+      return ok('pending');
+    });
+    if (!decided.ok) return decided;
+    if (decided.value === 'cancel-order') return cancel(id, request.reason, undefined, meta);
+    if (decided.value === 'pending') {
+      const o = await orderSummary(deps.db, id);
+      if (o === undefined) return reject('NOT_FOUND', `No order ${id}`);
+      const gate = await waves.holdForChange({ orderId: id, siteId: o.siteId, carrier: o.carrier, priority: o.priority, changeId }, meta);
+      if (!gate.held) {
+        await deps.db.tx((tx) => takePendingChange(tx, id, changeId));
+        return reject('ORDER_IN_FULFILMENT', `Order ${o.externalId} is in wave ${gate.waveId}: a line can be cancelled only before a wave takes the order; `
+          + `cancel the whole order (POST /orders/${id}/cancel) or short the line at picking`);
+      }
+      const applied = await deps.db.tx((tx) => applyPendingChange(tx, id, changeId, { type: 'line cancel', meta }));
+      if (!applied.ok) return applied;
+      if (!applied.value) {
+        // Another change of the order's lines was recorded meanwhile and replaced this one (one pending change per order).
+        return reject('CONFLICT', `Order ${o.externalId} was changed by another request meanwhile; read it again and retry the line cancel`);
+      }
+    }
+    return cancelledOrder(id);
+  }
+
+  /**
    * Puts an order on hold before a wave takes it (ADR 0052), decided as a line change is (ADR 0046): under the order's
    * row lock the hold is recorded as pending (a second request while one is pending takes the same hold), waves is
    * asked to keep the order out of planning (the one decision point: a planner that has the order wins, and the
@@ -453,6 +498,7 @@ export function orderService(
       deps.log.info({ orderId, status: o.status, changeId, type: cause.type }, 'line change dropped: the order can no longer change');
       return refused;
     }
+    if (change.lineCancel != null) return applyLineCancel(tx, o, changeId, change.lineCancel, cause);
     const previous = await orderLines(tx, orderId);
     const lines = change.lines.map((l, i) => ({ id: deps.ids.next('oln'), lineNo: i + 1, sku: l.sku, ordered: l.quantity }));
     const now = deps.clock.now();
@@ -464,10 +510,44 @@ export function orderService(
     await insertHistory(tx, orderId, o.status, 'RECEIVED', now, 'lines changed');
     const data: OrderLinesChanged = {
       orderId, externalId: o.externalId, siteId: o.siteId, carrier: o.carrier, priority: o.priority, changeId, previousStatus: o.status,
-      previousLines: lineData(previous), lines: lines.map((l) => ({ lineId: l.id, lineNo: l.lineNo, sku: l.sku, quantity: l.ordered })),
+      previousLines: openLineData(previous), lines: lines.map((l) => ({ lineId: l.id, lineNo: l.lineNo, sku: l.sku, quantity: l.ordered })),
       ...(o.shipComplete ? { shipComplete: true } : {}),
       shipTo: shipToData(change.shipTo),
       ...(o.ownerId === DEFAULT_OWNER_ID ? {} : { ownerId: o.ownerId }),
+    };
+    await deps.bus.append(tx, 'orders', [{ type: OrderEvents.linesChanged, subject: orderId, siteId: o.siteId, data }], cause.meta);
+    return ok(true);
+  }
+
+  /**
+   * A pending line cancel applied to the locked order (waves holds it): decided again on the lines as they are now (a
+   * cancel the order can no longer take is dropped with its rejection), the line's `cancelled` grown, every line's
+   * allocation back to 0, the order RECEIVED again, and `orders.order.lines-changed` with `lineCancelled` (the same
+   * line ids; inventory releases the open units before and allocates those after).
+   */
+  async function applyLineCancel(tx: Tx, o: OrderSummary, changeId: string, cancel: LineCancel, cause: Cause): Promise<Outcome<boolean>> {
+    const orderId = o.id;
+    const previous = await orderLines(tx, orderId);
+    const decision = decideCancelLine({ order: o, lines: previous }, { lineId: cancel.lineId, quantity: cancel.quantity }, deps.clock.now());
+    if (!decision.ok || decision.value.kind !== 'cancel-units') {
+      deps.log.info({ orderId, status: o.status, changeId, type: cause.type }, 'line cancel dropped: the order can no longer take it');
+      return decision.ok ? reject('CONFLICT', `Order ${o.externalId} changed meanwhile; read it again and retry the line cancel`) : decision;
+    }
+    const d = decision.value;
+    const now = deps.clock.now();
+    if (!(await cancelLineUnits(tx, orderId, d.lineId, d.quantity))) throw new Error(`line ${d.lineId} of order ${orderId} changed under its row lock`);
+    if (o.status !== 'RECEIVED') orderLifecycle.assertCan(o.status, 'RECEIVED');
+    if (!(await updateStatus(tx, orderId, o.version, 'RECEIVED', now))) throw new Error(`order ${orderId} changed under its row lock`);
+    const line = previous.find((l) => l.id === d.lineId);
+    await insertHistory(tx, orderId, o.status, 'RECEIVED', now,
+      `line ${line?.lineNo ?? d.lineId} (${d.sku}): ${d.quantity} cancelled${cancel.reason === null ? '' : `: ${cancel.reason}`}`);
+    const data: OrderLinesChanged = {
+      orderId, externalId: o.externalId, siteId: o.siteId, carrier: o.carrier, priority: o.priority, changeId, previousStatus: o.status,
+      previousLines: [...d.previousLines], lines: [...d.lines],
+      ...(o.shipComplete ? { shipComplete: true } : {}),
+      shipTo: shipToData(o.shipTo),
+      ...(o.ownerId === DEFAULT_OWNER_ID ? {} : { ownerId: o.ownerId }),
+      lineCancelled: { lineId: d.lineId, sku: d.sku, quantity: d.quantity, reason: cancel.reason },
     };
     await deps.bus.append(tx, 'orders', [{ type: OrderEvents.linesChanged, subject: orderId, siteId: o.siteId, data }], cause.meta);
     return ok(true);
@@ -679,7 +759,8 @@ export function orderService(
       return;
     }
     const now = added.lines ?? [];
-    const complete = now.every((l) => l.allocated >= l.ordered);
+    // Cancelled units are not wanted any more (a line cancel, ADR 0046 addendum 2026-12-05).
+    const complete = now.every((l) => l.allocated >= openUnits(l));
     if (held !== null) {
       // Held (ADR 0052): the allocation is kept for the release, which announces it; the order stays ON_HOLD.
       if (!(await setResumeStatus(tx, orderId, o.version, complete ? 'ALLOCATED' : 'BACKORDERED', deps.clock.now()))) throw new Error(`order ${orderId} changed under its row lock`);
@@ -899,7 +980,8 @@ export function orderService(
     const changed: OrderStatusChanged = { orderId: o.id, siteId: o.siteId, ...owned(o), from, to };
     switch (to) {
       case 'ALLOCATED': {
-        const data: OrderAllocated = { orderId: o.id, siteId: o.siteId, ...owned(o), carrier: o.carrier, priority: o.priority, lines: lineData(lines) };
+        // The open units: a line's cancelled units are not to pick (ADR 0046 addendum 2026-12-05).
+        const data: OrderAllocated = { orderId: o.id, siteId: o.siteId, ...owned(o), carrier: o.carrier, priority: o.priority, lines: openLineData(lines) };
         return { ...base, type: OrderEvents.allocated, data };
       }
       case 'BACKORDERED':
@@ -933,7 +1015,7 @@ export function orderService(
   }
 
   return {
-    receive, check, update, get, list, counts, cancel, reprioritise, hold, releaseHold, applyPendingHold, shippingStopped, pickingDone, delivered, backorderedAtRelease, applyAllocation, progress, progressRun, unwave,
+    receive, check, update, get, list, counts, cancel, cancelLine, reprioritise, hold, releaseHold, applyPendingHold, shippingStopped, pickingDone, delivered, backorderedAtRelease, applyAllocation, progress, progressRun, unwave,
     shortResolved,
     applyPendingChange, orderHeld,
     /** Picking's reports on a run of lines: `progress(order, 'PICKING', quantities)` for each in turn, each order written once. */

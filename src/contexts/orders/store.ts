@@ -283,14 +283,24 @@ export interface PendingChange {
   readonly changeId: string;
   readonly lines: readonly { readonly sku: string; readonly quantity: number }[];
   readonly shipTo: ShipTo;
+  /** A line cancel (ADR 0046 addendum 2026-12-05): the line keeps its id and loses `quantity` open units; `lines` is unused then. */
+  readonly lineCancel?: LineCancel | null;
+}
+
+/** Units of one line to cancel before the order is waved, and the user's reason. */
+export interface LineCancel {
+  readonly lineId: string;
+  readonly quantity: number;
+  readonly reason: string | null;
 }
 
 /** Records (or replaces) the order's pending line change. */
 export async function savePendingChange(tx: Executor, orderId: string, change: PendingChange, now: Date): Promise<void> {
   await tx.query(
-    `INSERT INTO orders.pending_changes (order_id, change_id, lines, ship_to, requested_at) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (order_id) DO UPDATE SET change_id = EXCLUDED.change_id, lines = EXCLUDED.lines, ship_to = EXCLUDED.ship_to, requested_at = EXCLUDED.requested_at`,
-    [orderId, change.changeId, JSON.stringify(change.lines), JSON.stringify(change.shipTo), now],
+    `INSERT INTO orders.pending_changes (order_id, change_id, lines, ship_to, requested_at, line_cancel) VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (order_id) DO UPDATE SET change_id = EXCLUDED.change_id, lines = EXCLUDED.lines, ship_to = EXCLUDED.ship_to,
+       requested_at = EXCLUDED.requested_at, line_cancel = EXCLUDED.line_cancel`,
+    [orderId, change.changeId, JSON.stringify(change.lines), JSON.stringify(change.shipTo), now, change.lineCancel == null ? null : JSON.stringify(change.lineCancel)],
   );
 }
 
@@ -298,7 +308,7 @@ export async function savePendingChange(tx: Executor, orderId: string, change: P
 export async function takePendingChange(tx: Executor, orderId: string, changeId: string): Promise<PendingChange | undefined> {
   const rows = await tx.query<PendingChange>(
     `DELETE FROM orders.pending_changes WHERE order_id = $1 AND change_id = $2
-     RETURNING change_id AS "changeId", lines, ship_to AS "shipTo"`,
+     RETURNING change_id AS "changeId", lines, ship_to AS "shipTo", line_cancel AS "lineCancel"`,
     [orderId, changeId],
   );
   return rows[0];
@@ -418,6 +428,21 @@ export async function setLineAllocated(tx: Executor, orderId: string, lines: rea
      FROM jsonb_array_elements($2::jsonb) c WHERE l.order_id = $1 AND l.id = c->>'lineId'`,
     [orderId, JSON.stringify(lines)],
   );
+}
+
+/**
+ * A line cancel applied (ADR 0046 addendum 2026-12-05): `quantity` more units of the line cancelled, and every line of
+ * the order back to nothing allocated (inventory releases them all and allocates the open units again, as for a change
+ * of the lines). False when the line has fewer open units than that (the caller checked under the row lock: a fault).
+ */
+export async function cancelLineUnits(tx: Executor, orderId: string, lineId: string, quantity: number): Promise<boolean> {
+  const rows = await tx.query<{ id: string }>(
+    `UPDATE orders.order_lines SET cancelled = cancelled + $3 WHERE order_id = $1 AND id = $2 AND ordered - shipped - cancelled >= $3 RETURNING id`,
+    [orderId, lineId, quantity],
+  );
+  if (rows.length === 0) return false;
+  await tx.query(`UPDATE orders.order_lines SET allocated = 0 WHERE order_id = $1`, [orderId]);
+  return true;
 }
 
 /** Cancels every open unit: what was not shipped. */

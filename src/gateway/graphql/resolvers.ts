@@ -283,6 +283,7 @@ export const resolvers: IResolvers<unknown, GraphqlContext> = {
       ctx.rest, `/orders/${enc(args.id as string)}/cancel`, defined(args, 'reason'), 'Order',
       { ...keyOf(args, ctx, info), ...(typeof args.expectedVersion === 'number' ? { headers: { 'if-match': `"${args.expectedVersion}"` } } : {}) },
     ),
+    cancelOrderLine: mutation('Order', (a) => `/orders/${enc(a.id as string)}/lines/${enc(a.lineId as string)}/cancel`, (a) => defined(a, 'quantity', 'reason')),
     holdOrder: mutation('Order', (a) => `/orders/${enc(a.id as string)}/hold`, (a) => defined(a, 'reason')),
     releaseOrderHold: mutation('Order', (a) => `/orders/${enc(a.id as string)}/release-hold`),
     planWave: mutation('Wave', () => '/waves', (a) => defined(a, 'siteId', 'maxOrders', 'carrier')),

@@ -453,6 +453,8 @@ document of several mutations, and the same document sent again replays every on
 type Mutation {
   createOrder(input: CreateOrderInput!, idempotencyKey: String): OrderResult!
   cancelOrder(id: ID!, reason: String, expectedVersion: Int, idempotencyKey: String): OrderResult!
+  """POST /orders/{id}/lines/{lineId}/cancel: a line's open units (all when quantity is absent) before a wave takes the order; a Conflict ORDER_IN_FULFILMENT once one has it."""
+  cancelOrderLine(id: ID!, lineId: ID!, quantity: Int, reason: String, idempotencyKey: String): OrderResult!
   holdOrder(id: ID!, reason: String!, idempotencyKey: String): OrderResult!
   releaseOrderHold(id: ID!, idempotencyKey: String): OrderResult!
   planWave(siteId: String!, maxOrders: Int, carrier: String, idempotencyKey: String): WaveResult!

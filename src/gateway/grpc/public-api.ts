@@ -99,6 +99,9 @@ function integrationService(http: HttpApp, log: Logger): RpcService {
     CancelOrder: restHandler(http, log, (r) => ({
       method: 'POST', url: `/orders/${pathPart('order_id', r.orderId)}/cancel`, body: defined({ reason: r.reason }),
     }), as<Order>()),
+    CancelOrderLine: restHandler(http, log, (r) => ({
+      method: 'POST', url: `/orders/${pathPart('order_id', r.orderId)}/lines/${pathPart('line_id', r.lineId)}/cancel`, body: defined({ quantity: r.quantity, reason: r.reason }),
+    }), as<Order>()),
     GetAtp: restHandler(http, log, (r) => ({
       method: 'GET', url: `/inventory/atp?${new URLSearchParams(defined({ siteId: r.siteId, owner: r.owner, sku: r.sku }) as Record<string, string>).toString()}`,
     }), as<GetAtpResponse>()),

@@ -12,6 +12,7 @@ export interface ProtoGrpcType {
     integration: {
       v1: {
         AtpItem: MessageTypeDefinition
+        CancelOrderLineRequest: MessageTypeDefinition
         CancelOrderRequest: MessageTypeDefinition
         CountsRequest: MessageTypeDefinition
         CreateOrderRequest: MessageTypeDefinition

@@ -2,6 +2,7 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { CancelOrderLineRequest as _paklog_integration_v1_CancelOrderLineRequest, CancelOrderLineRequest__Output as _paklog_integration_v1_CancelOrderLineRequest__Output } from '../../../paklog/integration/v1/CancelOrderLineRequest.ts';
 import type { CancelOrderRequest as _paklog_integration_v1_CancelOrderRequest, CancelOrderRequest__Output as _paklog_integration_v1_CancelOrderRequest__Output } from '../../../paklog/integration/v1/CancelOrderRequest.ts';
 import type { CountsRequest as _paklog_integration_v1_CountsRequest, CountsRequest__Output as _paklog_integration_v1_CountsRequest__Output } from '../../../paklog/integration/v1/CountsRequest.ts';
 import type { CreateOrderRequest as _paklog_integration_v1_CreateOrderRequest, CreateOrderRequest__Output as _paklog_integration_v1_CreateOrderRequest__Output } from '../../../paklog/integration/v1/CreateOrderRequest.ts';
@@ -32,6 +33,25 @@ export interface IntegrationClient extends grpc.Client {
   cancelOrder(argument: _paklog_integration_v1_CancelOrderRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_integration_v1_Order__Output>): grpc.ClientUnaryCall;
   cancelOrder(argument: _paklog_integration_v1_CancelOrderRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_Order__Output>): grpc.ClientUnaryCall;
   cancelOrder(argument: _paklog_integration_v1_CancelOrderRequest, callback: grpc.requestCallback<_paklog_integration_v1_Order__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * POST /orders/{order_id}/lines/{line_id}/cancel: a line's open units (all when `quantity` is absent) before a wave takes
+   * the order; the last open units cancel the order. Once a wave has it FAILED_PRECONDITION ORDER_IN_FULFILMENT (cancel
+   * the order, or short the line); a quantity out of range INVALID_ARGUMENT UNPROCESSABLE. Roles as REST's (admin, manager).
+   */
+  CancelOrderLine(argument: _paklog_integration_v1_CancelOrderLineRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_Order__Output>): grpc.ClientUnaryCall;
+  CancelOrderLine(argument: _paklog_integration_v1_CancelOrderLineRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_integration_v1_Order__Output>): grpc.ClientUnaryCall;
+  CancelOrderLine(argument: _paklog_integration_v1_CancelOrderLineRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_Order__Output>): grpc.ClientUnaryCall;
+  CancelOrderLine(argument: _paklog_integration_v1_CancelOrderLineRequest, callback: grpc.requestCallback<_paklog_integration_v1_Order__Output>): grpc.ClientUnaryCall;
+  /**
+   * POST /orders/{order_id}/lines/{line_id}/cancel: a line's open units (all when `quantity` is absent) before a wave takes
+   * the order; the last open units cancel the order. Once a wave has it FAILED_PRECONDITION ORDER_IN_FULFILMENT (cancel
+   * the order, or short the line); a quantity out of range INVALID_ARGUMENT UNPROCESSABLE. Roles as REST's (admin, manager).
+   */
+  cancelOrderLine(argument: _paklog_integration_v1_CancelOrderLineRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_Order__Output>): grpc.ClientUnaryCall;
+  cancelOrderLine(argument: _paklog_integration_v1_CancelOrderLineRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_integration_v1_Order__Output>): grpc.ClientUnaryCall;
+  cancelOrderLine(argument: _paklog_integration_v1_CancelOrderLineRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_Order__Output>): grpc.ClientUnaryCall;
+  cancelOrderLine(argument: _paklog_integration_v1_CancelOrderLineRequest, callback: grpc.requestCallback<_paklog_integration_v1_Order__Output>): grpc.ClientUnaryCall;
   
   CountExceptions(argument: _paklog_integration_v1_CountsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_StatusCounts__Output>): grpc.ClientUnaryCall;
   CountExceptions(argument: _paklog_integration_v1_CountsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_integration_v1_StatusCounts__Output>): grpc.ClientUnaryCall;
@@ -124,6 +144,13 @@ export interface IntegrationHandlers extends grpc.UntypedServiceImplementation {
    */
   CancelOrder: grpc.handleUnaryCall<_paklog_integration_v1_CancelOrderRequest__Output, _paklog_integration_v1_Order>;
   
+  /**
+   * POST /orders/{order_id}/lines/{line_id}/cancel: a line's open units (all when `quantity` is absent) before a wave takes
+   * the order; the last open units cancel the order. Once a wave has it FAILED_PRECONDITION ORDER_IN_FULFILMENT (cancel
+   * the order, or short the line); a quantity out of range INVALID_ARGUMENT UNPROCESSABLE. Roles as REST's (admin, manager).
+   */
+  CancelOrderLine: grpc.handleUnaryCall<_paklog_integration_v1_CancelOrderLineRequest__Output, _paklog_integration_v1_Order>;
+  
   CountExceptions: grpc.handleUnaryCall<_paklog_integration_v1_CountsRequest__Output, _paklog_integration_v1_StatusCounts>;
   
   /**
@@ -153,6 +180,7 @@ export interface IntegrationHandlers extends grpc.UntypedServiceImplementation {
 
 export interface IntegrationDefinition extends grpc.ServiceDefinition {
   CancelOrder: MethodDefinition<_paklog_integration_v1_CancelOrderRequest, _paklog_integration_v1_Order, _paklog_integration_v1_CancelOrderRequest__Output, _paklog_integration_v1_Order__Output>
+  CancelOrderLine: MethodDefinition<_paklog_integration_v1_CancelOrderLineRequest, _paklog_integration_v1_Order, _paklog_integration_v1_CancelOrderLineRequest__Output, _paklog_integration_v1_Order__Output>
   CountExceptions: MethodDefinition<_paklog_integration_v1_CountsRequest, _paklog_integration_v1_StatusCounts, _paklog_integration_v1_CountsRequest__Output, _paklog_integration_v1_StatusCounts__Output>
   CountOrders: MethodDefinition<_paklog_integration_v1_CountsRequest, _paklog_integration_v1_StatusCounts, _paklog_integration_v1_CountsRequest__Output, _paklog_integration_v1_StatusCounts__Output>
   CountTasks: MethodDefinition<_paklog_integration_v1_CountsRequest, _paklog_integration_v1_StatusCounts, _paklog_integration_v1_CountsRequest__Output, _paklog_integration_v1_StatusCounts__Output>
