@@ -741,7 +741,7 @@ export function orderService(
   // ---- event-driven changes; each runs in the handler's transaction (inbox idempotency) ----
 
   /** Records an allocation outcome: ALLOCATED when every line is allocated, else BACKORDERED. */
-  async function applyAllocation(tx: Tx, orderId: string, lines: readonly { lineId: string; allocated: number }[], cause: Cause): Promise<void> {
+  async function applyAllocation(tx: Tx, orderId: string, lines: readonly { lineId: string; allocated: number; requested?: number }[], cause: Cause): Promise<void> {
     const o = await lockForEvent(tx, orderId, cause);
     if (o === undefined) return;
     const held = o.hold !== null && o.hold.resumeTo !== 'ALLOCATED' ? o.hold : null;
@@ -751,10 +751,12 @@ export function orderService(
     }
     // The quantities first, answering every line: whether the order is complete is decided on them.
     const added = await write(tx, o, {
-      bump: 0, history: [], quantities: { column: 'allocated', lines: lines.map((l) => ({ lineId: l.lineId, quantity: l.allocated })) }, readLines: true,
+      bump: 0, history: [], readLines: true,
+      quantities: { column: 'allocated', lines: lines.map((l) => ({ lineId: l.lineId, quantity: l.allocated, ...(l.requested === undefined ? {} : { requested: l.requested }) })) },
     });
     if (added.changedLines === 0 && lines.length > 0) {
-      // The allocation of lines the order no longer has: its lines changed since (ADR 0046); that of the new ones follows.
+      // The allocation of lines the order no longer has, or of units since cancelled on a line it keeps: its lines changed
+      // since (ADR 0046 and its addendum of 2026-12-05); the allocation of the lines as they are now follows.
       deps.log.info({ orderId, type: cause.type }, 'allocation of replaced lines ignored');
       return;
     }

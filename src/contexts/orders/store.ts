@@ -225,8 +225,12 @@ export interface OrderWrite {
   readonly set?: { readonly waveId?: string | null; readonly cancelReason?: string | null; readonly backorderReason?: 'SHORT_PICK' | null };
   /** A status move that leaves BACKORDERED clears the backorder reason (unless `set` gives one). */
   readonly clearBackorder?: boolean;
-  /** Line quantities to add first (`allocated` is set to the larger value instead: an allocation outcome states the total). */
-  readonly quantities?: { readonly column: LineQuantity; readonly lines: readonly { readonly lineId: string; readonly quantity: number }[] } | undefined;
+  /**
+   * Line quantities to add first (`allocated` is set to the larger value instead: an allocation outcome states the total).
+   * A line's `requested` (an allocation's): the units it was asked for; when any line's differs from that line's open units
+   * now (units cancelled since, ADR 0046 addendum 2026-12-05), the outcome is stale and no line is written.
+   */
+  readonly quantities?: { readonly column: LineQuantity; readonly lines: readonly { readonly lineId: string; readonly quantity: number; readonly requested?: number }[] } | undefined;
   /** Answer every line of the order as the statement left it (for events that carry them). */
   readonly readLines?: boolean;
 }
@@ -243,7 +247,10 @@ export async function writeOrder(tx: Executor, w: OrderWrite, now: Date): Promis
     ? `SELECT ${raw} FROM orders.order_lines WHERE false AND $11::jsonb IS NULL`
     : `UPDATE orders.order_lines l SET ${w.quantities.column} = ${w.quantities.column === 'allocated' ? 'GREATEST(l.allocated, c.q)' : `l.${w.quantities.column} + c.q`}
        FROM (SELECT x->>'lineId' AS line_id, sum((x->>'quantity')::int4) AS q FROM jsonb_array_elements($11::jsonb) x GROUP BY 1) c
-       WHERE l.order_id = $1 AND l.id = c.line_id RETURNING ${raw.split(', ').map((c) => `l.${c}`).join(', ')}`;
+       WHERE l.order_id = $1 AND l.id = c.line_id
+         AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements($11::jsonb) y JOIN orders.order_lines m ON m.order_id = $1 AND m.id = y->>'lineId'
+           WHERE y ? 'requested' AND (y->>'requested')::int4 <> m.ordered - m.shipped - m.cancelled)
+       RETURNING ${raw.split(', ').map((c) => `l.${c}`).join(', ')}`;
   const set = w.set ?? {};
   const rows = await tx.query<{ written: number; changed: number; lines: OrderLine[] | null }>(
     `WITH q AS (${q}), o AS (

@@ -85,6 +85,29 @@ describe('cancelling units of an order line', () => {
     ]);
   });
 
+  it('ignores an allocation of the units before the cancel heard after it (same line ids): the order waits RECEIVED for the new one', async () => {
+    // The order is received; before orders hears inventory's allocation of its 2 + 3 units, a line is cancelled.
+    const res = await t.post<OrderBody>('/api/v1/orders', {
+      externalId: `LCI-${++seq}`, siteId, shipTo: { name: 'Ada', line1: 'Main St 1', city: 'Berlin', postalCode: '10115', country: 'DE' },
+      lines: [{ sku: 'MUG', quantity: 2 }, { sku: 'TEA', quantity: 3 }],
+    }, 'integration');
+    expect(res.status).toBe(201);
+    await t.settle();
+    const o = res.body;
+    const tea = o.lines[1]!;
+    const cancelled = await cancelLine(o.id, tea.id, { quantity: 2 });
+    expect([cancelled.status, cancelled.body.status, cancelled.body.detail]).toEqual([200, "RECEIVED", undefined]);
+    // The stale allocation (requested 3 TEA, the line has 1 open unit now): left alone, not ALLOCATED with 3 TEA.
+    await allocate(o, (l) => l.ordered);
+    const stale = await getOrder(o.id);
+    expect([stale.status, stale.lines.map((l) => l.allocated)]).toEqual(['RECEIVED', [0, 0]]);
+    expect(await events('orders.order.allocated.v1', o.id)).toHaveLength(0);
+    // The allocation of the open units (inventory's answer to lines-changed) makes it ALLOCATED.
+    await allocate(cancelled.body, (l) => l.ordered - l.cancelled);
+    const after = await getOrder(o.id);
+    expect([after.status, after.lines.map((l) => l.allocated)]).toEqual(['ALLOCATED', [2, 1]]);
+  });
+
   it('loses to a planner that has the order (waves is the one decision point): 409 naming the wave, nothing recorded', async () => {
     const o = await allocatedOrder();
     const planned = await t.post<{ id: string; orderIds: string[] }>('/api/v1/waves', { siteId, maxOrders: 50 }, 'manager');
