@@ -21,15 +21,20 @@ afterAll(async () => t.close());
 interface Line { id: string; sku: string; ordered: number; allocated: number; cancelled: number }
 interface OrderBody { id: string; siteId: string; status: string; version: number; waveId: string | null; lines: Line[]; statusHistory: { from: string | null; to: string; cause: string | null }[] }
 let seq = 0;
-async function allocatedOrder(): Promise<OrderBody> {
+/** A new order of 2 MUG and 3 TEA, RECEIVED (no inventory here: nothing allocates it until the test says so). */
+async function receivedOrder(): Promise<OrderBody> {
   const res = await t.post<OrderBody>('/api/v1/orders', {
     externalId: `LCI-${++seq}`, siteId, shipTo: { name: 'Ada', line1: 'Main St 1', city: 'Berlin', postalCode: '10115', country: 'DE' },
     lines: [{ sku: 'MUG', quantity: 2 }, { sku: 'TEA', quantity: 3 }],
   }, 'integration');
   expect(res.status).toBe(201);
   await t.settle();
-  await allocate(res.body, (l) => l.ordered - l.cancelled);
-  const o = await getOrder(res.body.id);
+  return res.body;
+}
+async function allocatedOrder(): Promise<OrderBody> {
+  const received = await receivedOrder();
+  await allocate(received, (l) => l.ordered - l.cancelled);
+  const o = await getOrder(received.id);
   expect(o.status).toBe('ALLOCATED');
   return o;
 }
@@ -87,13 +92,7 @@ describe('cancelling units of an order line', () => {
 
   it('ignores an allocation of the units before the cancel heard after it (same line ids): the order waits RECEIVED for the new one', async () => {
     // The order is received; before orders hears inventory's allocation of its 2 + 3 units, a line is cancelled.
-    const res = await t.post<OrderBody>('/api/v1/orders', {
-      externalId: `LCI-${++seq}`, siteId, shipTo: { name: 'Ada', line1: 'Main St 1', city: 'Berlin', postalCode: '10115', country: 'DE' },
-      lines: [{ sku: 'MUG', quantity: 2 }, { sku: 'TEA', quantity: 3 }],
-    }, 'integration');
-    expect(res.status).toBe(201);
-    await t.settle();
-    const o = res.body;
+    const o = await receivedOrder();
     const tea = o.lines[1]!;
     const cancelled = await cancelLine(o.id, tea.id, { quantity: 2 });
     expect([cancelled.status, cancelled.body.status, cancelled.body.detail]).toEqual([200, "RECEIVED", undefined]);
