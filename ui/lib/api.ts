@@ -53,12 +53,15 @@ async function refresh(c: Extract<Credential, { kind: 'user' }>): Promise<Creden
 let renewing: { readonly from: string; readonly renewed: Promise<Credential | undefined> } | undefined;
 /**
  * Renews the person's session after a 401 (an expired access token): one refresh at a time, shared by every caller
- * that holds the same refresh token (the API calls and the live stream), since a refresh token is good once. Answers
- * the credential to retry with, or undefined when there is none (a key, or the session is over).
+ * that holds the same refresh token (the API calls and the live stream), since a refresh token is good once. A call
+ * refused with an access token that is no longer this tab's (another call renewed the session meanwhile) is retried
+ * with the current one, not renewed again. Answers the credential to retry with, or undefined when there is none (a
+ * key, or the session is over).
  */
-export async function renewSession(): Promise<Credential | undefined> {
+export async function renewSession(sent: Credential | undefined): Promise<Credential | undefined> {
   const credential = loadCredential();
   if (credential?.kind !== 'user') return undefined;
+  if (sent?.kind === 'user' && sent.accessToken !== credential.accessToken) return credential;
   if (renewing?.from !== credential.refreshToken) {
     renewing = { from: credential.refreshToken, renewed: refresh(credential) };
   }
@@ -70,7 +73,7 @@ export async function api<T>(method: string, path: string, o: RequestOptions = {
   const credential = loadCredential();
   let res = await send(method, `/api/v1${path}`, o, credential);
   if (res.status === 401 && credential?.kind === 'user') {
-    const renewed = await renewSession();
+    const renewed = await renewSession(credential);
     if (renewed !== undefined) res = await send(method, `/api/v1${path}`, o, renewed);
   }
   if (res.status === 204) return undefined as T;
@@ -92,7 +95,7 @@ export async function downloadFile(path: string, filename: string): Promise<void
   const credential = loadCredential();
   let res = await send('GET', `/api/v1${path}`, {}, credential);
   if (res.status === 401 && credential?.kind === 'user') {
-    const renewed = await renewSession();
+    const renewed = await renewSession(credential);
     if (renewed !== undefined) res = await send('GET', `/api/v1${path}`, {}, renewed);
   }
   if (!res.ok) {

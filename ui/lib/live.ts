@@ -20,11 +20,12 @@ export function followLive(onEvents: (events: LiveEvent[]) => void, onState?: (c
     while (!stopped) {
       controller = new AbortController();
       try {
-        let res = await fetch('/api/v1/live', { headers: { ...authHeaders(loadCredential()), Accept: 'text/event-stream' }, signal: controller.signal });
+        const credential = loadCredential();
+        let res = await fetch('/api/v1/live', { headers: { ...authHeaders(credential), Accept: 'text/event-stream' }, signal: controller.signal });
         // The stream ends when its caller's access token expires (the server checks it again every few seconds): the
         // session is renewed here as the API calls renew it, or the stream would stay refused until some call did.
         if (res.status === 401) {
-          const renewed = await renewSession();
+          const renewed = await renewSession(credential);
           if (renewed !== undefined) res = await fetch('/api/v1/live', { headers: { ...authHeaders(renewed), Accept: 'text/event-stream' }, signal: controller.signal });
         }
         if (!res.ok || res.body === null) throw new Error(`live: HTTP ${res.status}`);

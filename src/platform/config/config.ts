@@ -144,6 +144,8 @@ export interface IdentityConfig {
   readonly jwtSecret: string | undefined;
   readonly accessTokenTtlS: number;
   readonly refreshTokenTtlS: number;
+  /** How long a used refresh token may be presented again as the retry of a refresh whose answer was lost (0: never). */
+  readonly refreshReuseGraceS: number;
   readonly oidc: OidcConfig | undefined;
 }
 
@@ -388,6 +390,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       jwtSecret,
       accessTokenTtlS: int('PAKLOG_JWT_ACCESS_TTL_S', 900, 30, 86_400),
       refreshTokenTtlS: int('PAKLOG_JWT_REFRESH_TTL_S', 14 * 86_400, 300, 365 * 86_400),
+      refreshReuseGraceS: int('PAKLOG_JWT_REFRESH_REUSE_GRACE_S', 30, 0, 300),
       oidc: oidcIssuer === undefined || oidcAudience === undefined ? undefined : {
         issuer: oidcIssuer, jwksUrl: oidcJwksUrl, audience: oidcAudience, subjectClaim: str('PAKLOG_OIDC_SUBJECT_CLAIM') ?? 'sub',
       },

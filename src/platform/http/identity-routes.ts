@@ -125,7 +125,9 @@ export async function identityRoutes(app: HttpApp, deps: IdentityRouteDeps): Pro
     config: { public: true },
     schema: {
       tags, summary: 'Exchange a refresh token for a new access and refresh token', operationId: 'refreshSession', security: [],
-      description: 'A refresh token is good once. Presenting a used one again revokes its whole session (401 REFRESH_TOKEN_REUSED); '
+      description: 'A refresh token is good once. Presenting a used one again revokes its whole session (401 REFRESH_TOKEN_REUSED), '
+        + 'unless it is the retry of a refresh whose answer was lost: within PAKLOG_JWT_REFRESH_REUSE_GRACE_S (30 s) of its use and before '
+        + 'the token it was exchanged for is used, it answers a new pair and revokes that unused token; '
         + 'an expired one is 401 TOKEN_EXPIRED. Failed attempts count against the client address like failed sign-ins.',
       body: RefreshBody,
       response: {

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
+import { uuidv7Ids } from '../ids.ts';
+import { Identity } from './identity.ts';
 
 /** A local identity provider: a discovery document and a JWKS with one RSA key, served on a loopback port. */
 let idp: Server;
@@ -67,22 +69,75 @@ describe('signing in with a password', () => {
     expect(JSON.stringify((await t.get(`/api/v1/users/${user.id}`)).body)).not.toContain('argon2');
   });
 
-  it('a refresh token is good once: it rotates, and presenting a used one revokes the whole session', async () => {
+  it('a refresh token is good once: it rotates, and presenting a used one after the session went on revokes the whole session', async () => {
     const user = await newUser();
     const first = (await login(user.username, password)).body;
     const second = await refresh(first.refreshToken);
     expect(second.status).toBe(200);
     expect(second.body.refreshToken).not.toBe(first.refreshToken);
     expect((await me(second.body.accessToken)).status).toBe(200);
+    const third = await refresh(second.body.refreshToken);
+    expect(third.status).toBe(200);
     const reused = await refresh(first.refreshToken);
     expect(reused.status).toBe(401);
     expect(reused.body.code).toBe('REFRESH_TOKEN_REUSED');
     // The thief's use revoked the family: the legitimate newer token is dead too.
-    const after = await refresh(second.body.refreshToken);
+    const after = await refresh(third.body.refreshToken);
     expect(after.status).toBe(401);
     // Another session of the same person is untouched.
     const other = (await login(user.username, password)).body;
     expect((await refresh(other.refreshToken)).status).toBe(200);
+  });
+
+  it('a refresh whose answer was lost is retried with the same token: a new pair, the unanswered one dead, and a replay of that one ends the session', async () => {
+    // A reload or a dropped connection after the server rotated the token: the client still holds the used one.
+    const user = await newUser();
+    const first = (await login(user.username, password)).body;
+    const lost = await refresh(first.refreshToken);
+    expect(lost.status).toBe(200);
+    const retried = await refresh(first.refreshToken);
+    expect(retried.status, JSON.stringify(retried.body)).toBe(200);
+    expect(retried.body.refreshToken).not.toBe(lost.body.refreshToken);
+    expect((await me(retried.body.accessToken)).status).toBe(200);
+    // A second retry (the first retry's answer lost too) is still the same client going on.
+    const again = await refresh(first.refreshToken);
+    expect(again.status).toBe(200);
+    const next = await refresh(again.body.refreshToken);
+    expect(next.status).toBe(200);
+    // The session went on: the first token is now a replay, and the family ends.
+    expect((await refresh(first.refreshToken)).body.code).toBe('REFRESH_TOKEN_REUSED');
+    expect((await refresh(next.body.refreshToken)).status).toBe(401);
+  });
+
+  it('a replay of the token a retry replaced (two parties held the session) ends the session', async () => {
+    const user = await newUser();
+    const first = (await login(user.username, password)).body;
+    const holder = (await refresh(first.refreshToken)).body;
+    const thief = (await refresh(first.refreshToken)).body;
+    // The legitimate holder's next refresh finds its token revoked: the family ends, the thief's session with it.
+    expect((await refresh(holder.refreshToken)).status).toBe(401);
+    expect((await refresh(thief.refreshToken)).status).toBe(401);
+  });
+
+  it('past the grace period, or with it set to 0, a used token presented again revokes the session', async () => {
+    const user = await newUser();
+    let now = new Date();
+    const clock = { now: () => now };
+    const strict = new Identity(t.app.db, uuidv7Ids, clock, { accessTokenTtlS: 900, refreshTokenTtlS: 3_600, refreshReuseGraceS: 0 });
+    const lenient = new Identity(t.app.db, uuidv7Ids, clock, { accessTokenTtlS: 900, refreshTokenTtlS: 3_600, refreshReuseGraceS: 30 });
+    for (const identity of [strict, lenient]) await identity.ensureJwtSecret(undefined);
+    const s = await strict.startSession(user.id);
+    now = new Date(now.getTime() + 1_000);
+    expect((await strict.refresh(s.refreshToken)).ok).toBe(true);
+    expect(await strict.refresh(s.refreshToken)).toEqual({ ok: false, reason: 'reused' });
+    const l = await lenient.startSession(user.id);
+    expect((await lenient.refresh(l.refreshToken)).ok).toBe(true);
+    now = new Date(now.getTime() + 29_000);
+    const within = await lenient.refresh(l.refreshToken);
+    expect(within.ok).toBe(true);
+    now = new Date(now.getTime() + 2_000);
+    expect(await lenient.refresh(l.refreshToken)).toEqual({ ok: false, reason: 'reused' });
+    if (within.ok) expect((await lenient.refresh(within.session.refreshToken)).ok).toBe(false);
   });
 
   it('logout ends the session: its refresh token no longer works', async () => {

@@ -97,7 +97,7 @@ export class Identity {
     private readonly db: Database,
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
-    private readonly options: { accessTokenTtlS: number; refreshTokenTtlS: number },
+    private readonly options: { accessTokenTtlS: number; refreshTokenTtlS: number; refreshReuseGraceS: number },
   ) {}
 
   /**
@@ -276,8 +276,13 @@ export class Identity {
   /**
    * Exchanges a refresh token for a new session of the same family. A token is good once: presenting a used (or
    * revoked) one again means two parties hold it, so the whole family is revoked and the caller must sign in again.
+   * But a refresh whose answer was lost (a reload, a handheld's dropped Wi-Fi) is retried with the same token: within
+   * `refreshReuseGraceS` of its use, while the token it was exchanged for is still unused (nobody went on with the
+   * session), that unused successor is revoked and a new one issued instead (ADR 0019 addendum). A thief who replays it
+   * in that window gets a session that ends at the legitimate holder's next refresh, which revokes the family.
    */
   async refresh(token: string): Promise<RefreshOutcome> {
+    const now = this.clock.now();
     const outcome = await this.db.tx(async (tx): Promise<RefreshOutcome> => {
       const rows = await tx.query<{ id: string; family_id: string; user_id: string; expires_at: Date; used_at: Date | null; revoked_at: Date | null }>(
         `SELECT id, family_id, user_id, expires_at, used_at, revoked_at FROM platform.refresh_tokens WHERE token_hash = $1 FOR UPDATE`,
@@ -285,17 +290,34 @@ export class Identity {
       );
       const t = rows[0];
       if (t === undefined) return { ok: false, reason: 'invalid' };
-      if (t.used_at !== null || t.revoked_at !== null) {
+      const retried = t.used_at !== null && t.revoked_at === null && await this.retriedInGrace(tx, t.family_id, t.used_at, now);
+      if (!retried && (t.used_at !== null || t.revoked_at !== null)) {
         await tx.query(`UPDATE platform.refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL`, [t.family_id]);
         return { ok: false, reason: t.used_at !== null ? 'reused' : 'invalid' };
       }
-      if (t.expires_at.getTime() <= this.clock.now().getTime()) return { ok: false, reason: 'expired' };
+      if (t.expires_at.getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
       const user = await tx.query<{ disabled_at: Date | null }>(`SELECT disabled_at FROM platform.users WHERE id = $1`, [t.user_id]);
       if (user[0]?.disabled_at !== null) return { ok: false, reason: 'disabled' };
-      await tx.query(`UPDATE platform.refresh_tokens SET used_at = now() WHERE id = $1`, [t.id]);
+      if (retried) {
+        await tx.query(`UPDATE platform.refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND used_at IS NULL AND revoked_at IS NULL`, [t.family_id]);
+      }
+      await tx.query(`UPDATE platform.refresh_tokens SET used_at = COALESCE(used_at, $2) WHERE id = $1`, [t.id, now]);
       return { ok: true, session: await this.issue(tx, t.user_id, t.family_id) };
     });
     return outcome;
+  }
+
+  /**
+   * Whether a used token is presented again as the retry of a refresh whose answer was lost: used within the grace
+   * period, and no token of its family used since (its successor, locked here, still unused and not revoked).
+   */
+  private async retriedInGrace(tx: Executor, familyId: string, usedAt: Date, now: Date): Promise<boolean> {
+    if (now.getTime() - usedAt.getTime() >= this.options.refreshReuseGraceS * 1000) return false;
+    const later = await tx.query<{ used_at: Date | null }>(
+      `SELECT used_at FROM platform.refresh_tokens WHERE family_id = $1 AND revoked_at IS NULL AND (used_at IS NULL OR used_at > $2) FOR UPDATE`,
+      [familyId, usedAt],
+    );
+    return later.length === 1 && later[0]?.used_at === null;
   }
 
   /** Ends the session a refresh token belongs to (its whole family); false when the token is unknown. */
