@@ -1,6 +1,9 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WavesApi } from '../../src/contracts/waves.ts';
+import { mulberry32 } from '../../src/optimize/random.ts';
 import { assertStockConserved } from '../support/conservation.ts';
-import { createOrder, injectClient, orderStatus, planAndReleasePooled, setupWarehouse, until, type Call, type Warehouse } from '../support/flow-driver.ts';
+import { createOrder, injectClient, orderStatus, planAndReleasePooled, setupWarehouse, until, untilPooled, type Call, type Warehouse } from '../support/flow-driver.ts';
 import { gqlClient } from '../support/graphql-client.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -129,4 +132,202 @@ describe('cancelling an order line before waving', () => {
     await t.settle();
     await conserved('after a refused line cancel');
   });
+});
+
+/**
+ * Two requests at once on one order, from two moments (RECEIVED with its allocation in flight, or ALLOCATED), sent
+ * three ways: the second 0–3 ms after the first (seeded; PAKLOG_RACE_SEED replays a run), or both queued behind a held
+ * lock on the order's row and let go together, with and without Idempotency-Keys. Each answer is 200 or a documented
+ * refusal (409 ORDER_CANCELLED when the other cancelled the order; 422 `/quantity` when the other's units left too few
+ * open; 409 CONFLICT, the guard for a replaced pending change), never a 5xx, and a refusal only when the other went
+ * through; the line counts exactly the units the 200s cancelled, never more than it ordered; nothing stays pending or
+ * held; stock is conserved (ADR 0046 addendum 2026-12-05, "One transaction per line cancel": unkeyed requests answered
+ * 409 CONFLICT, sometimes both of them, for units that were cancelled).
+ */
+describe('racing line cancels', () => {
+  const SEED = Number(process.env.PAKLOG_RACE_SEED ?? 20261205);
+  const rng = mulberry32(SEED);
+  const MOMENTS = ['received', 'allocated'] as const;
+  type Moment = (typeof MOMENTS)[number];
+  // With an Idempotency-Key a command is one transaction (its key, its work, its answer: docs/adr/0010); without one a
+  // line cancel ran its decision, waves' gate and its apply as three (the defect `queued` found).
+  const WAYS = ['lagged', 'queued', 'queued with keys'] as const;
+  type Way = (typeof WAYS)[number];
+  type Ask = { quantity?: number };
+  interface Sent { ask: Ask; status: number; code: string | undefined; fields: string[] }
+
+  /** A two-line order (3 of A, 1 of B) or one line (3 of A); at `received` the requests go before the allocation is known. */
+  const placed = async (externalId: string, moment: Moment, twoLines: boolean): Promise<OrderView> => {
+    const [a, b] = [w.products[0]!.sku, w.products[1]!.sku];
+    const created = await createOrder(call, w.siteId, { externalId, lines: twoLines ? [{ sku: a, quantity: 3 }, { sku: b, quantity: 1 }] : [{ sku: a, quantity: 3 }] });
+    return moment === 'allocated' ? allocated(created.id) : order(created.id);
+  };
+  const send = async (o: OrderView, lineId: string, ask: Ask, reason: string, keyed: boolean): Promise<Sent> => {
+    const res = await cancelLine(o.id, lineId, { ...ask, reason }, keyed ? { 'idempotency-key': `${o.id}-${reason}` } : {});
+    return { ask, status: res.status, code: res.body.code, fields: res.body.errors?.map((e) => e.field) ?? [] };
+  };
+  const whole = async (id: string, keyed: boolean): Promise<Sent> => {
+    const res = await t.request<Answer>('POST', `/api/v1/orders/${id}/cancel`, { body: { reason: 'whole order' }, role: 'manager', headers: keyed ? { 'idempotency-key': `${id}-whole` } : {} });
+    return { ask: {}, status: res.status, code: res.body.code, fields: [] };
+  };
+  /**
+   * Both requests at once. `lagged`: the second 0–3 ms after the first. `queued`: a session holds the order's row lock
+   * until both requests wait for it (their first transactions), then lets them go one right after the other.
+   */
+  const race = async <A, B>(way: Way, orderId: string, first: () => Promise<A>, second: () => Promise<B>): Promise<[A, B]> => {
+    if (way === 'lagged') {
+      const lag = Math.floor(rng() * 4);
+      return Promise.all([first(), new Promise<B>((resolve, rejectLag) => { setTimeout(() => { second().then(resolve, rejectLag); }, lag); })]);
+    }
+    const blocker = new pg.Client({ connectionString: t.databaseUrl });
+    await blocker.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT id FROM orders.orders WHERE id = $1 FOR UPDATE', [orderId]);
+      const [pid] = (await blocker.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows.map((r) => r.pid);
+      const both = Promise.all([first(), second()]);
+      // Read outside the blocker's transaction (pg_stat_activity is a snapshot per transaction). The first waiter waits
+      // for the blocker, the next for the first (the row's tuple lock).
+      await until('both requests wait for the order\'s row', async () => Number((await t.app.db.query<{ n: string }>(
+        `SELECT count(*) AS n FROM pg_stat_activity a WHERE $1 = ANY(pg_blocking_pids(a.pid)) OR EXISTS (
+           SELECT 1 FROM pg_stat_activity b WHERE $1 = ANY(pg_blocking_pids(b.pid)) AND b.pid = ANY(pg_blocking_pids(a.pid)))`, [pid]))[0]!.n), (n) => n >= 2, 10_000);
+      await blocker.query('COMMIT');
+      return await both;
+    } finally {
+      await blocker.end();
+    }
+  };
+  /** After the dust: no pending change, no held pool row, every line allocated its open units (or the order CANCELLED). */
+  const settled = async (id: string, what: string): Promise<OrderView> => {
+    await t.settle();
+    const now = await until(`${what}: allocated or cancelled`, () => order(id), (o) => o.status === 'ALLOCATED' || o.status === 'CANCELLED');
+    await t.settle();
+    expect(await t.app.db.query('SELECT change_id FROM orders.pending_changes WHERE order_id = $1', [id]), what).toEqual([]);
+    expect(await t.app.db.query('SELECT held_for FROM waves.order_pool WHERE order_id = $1 AND held_for IS NOT NULL', [id]), what).toEqual([]);
+    for (const l of now.lines) {
+      expect(l.cancelled, `${what}: ${l.sku} cancelled`).toBeLessThanOrEqual(l.ordered);
+      if (now.status === 'ALLOCATED') expect(l.allocated + l.cancelled, `${what}: ${l.sku} allocated its open units`).toBe(l.ordered);
+    }
+    return now;
+  };
+  const ok = (s: Sent): boolean => s.status === 200;
+
+  it('two cancels of one line at once: each answers what it did, the line counts exactly the units the 200s cancelled', async () => {
+    const [a, b] = [w.products[0]!.sku, w.products[1]!.sku];
+    const [atpA, atpB] = [(await atp(a)).atp, (await atp(b)).atp];
+    // Each pair: two quantities that cannot both fit (2 + 2 of 3), two that can (1 + 1), all twice, all and one; and
+    // on a one-line order, where all of it cancels the whole order.
+    const PAIRS: { asks: [Ask, Ask]; twoLines: boolean }[] = [
+      { asks: [{ quantity: 2 }, { quantity: 2 }], twoLines: true },
+      { asks: [{ quantity: 1 }, { quantity: 1 }], twoLines: true },
+      { asks: [{}, {}], twoLines: true },
+      { asks: [{}, { quantity: 1 }], twoLines: true },
+      { asks: [{ quantity: 1 }, {}], twoLines: false },
+      { asks: [{}, {}], twoLines: false },
+    ];
+    const seen = new Map<string, number>();
+    let n = 0;
+    for (const moment of MOMENTS) for (const way of WAYS) {
+      for (const { asks, twoLines } of PAIRS) {
+        const what = `LNR-${++n} (${moment}, ${way}, ${JSON.stringify(asks)}${twoLines ? '' : ', one line'}, seed ${SEED})`;
+        const o = await placed(`LNR-${n}`, moment, twoLines);
+        const line = o.lines[0]!;
+        const sent = await race(way, o.id, () => send(o, line.id, asks[0], 'first', way !== 'queued'), () => send(o, line.id, asks[1], 'second', way !== 'queued'));
+        const now = await settled(o.id, what);
+        const after = now.lines.find((l) => l.id === line.id)!;
+        for (const [i, s] of sent.entries()) {
+          const other = sent[1 - i]!;
+          seen.set(`${s.status} ${s.code ?? ''}`, (seen.get(`${s.status} ${s.code ?? ''}`) ?? 0) + 1);
+          if (ok(s)) continue;
+          // The other request went first: it cancelled the order (its last open units), left too few open, or (the guard) replaced this one's change.
+          expect(ok(other), `${what}: a refusal only when the other went through: ${JSON.stringify(sent)}`).toBe(true);
+          if (s.status === 409) {
+            expect(s.code === 'CONFLICT' || (s.code === 'ORDER_CANCELLED' && now.status === 'CANCELLED'), `${what}: ${JSON.stringify(sent)}`).toBe(true);
+          } else {
+            expect([s.status, s.code, s.fields], `${what}: ${JSON.stringify(sent)}`).toEqual([422, 'UNPROCESSABLE', ['/quantity']]);
+            expect(s.ask.quantity! + (other.ask.quantity ?? line.ordered), `${what}: 422 only when both could not fit`).toBeGreaterThan(line.ordered);
+          }
+        }
+        expect(sent.some(ok), `${what}: one of them went through: ${JSON.stringify(sent)}`).toBe(true);
+        // Exactly what the 200s cancelled: their quantities, all of the line for one without a quantity.
+        const all = sent.some((s) => ok(s) && s.ask.quantity === undefined);
+        const units = sent.filter((s) => ok(s)).reduce((q, s) => q + (s.ask.quantity ?? 0), 0);
+        expect(after.cancelled, `${what}: ${JSON.stringify(sent)}`).toBe(all ? line.ordered : units);
+        expect(now.status, what).toBe(after.cancelled === line.ordered && !twoLines ? 'CANCELLED' : 'ALLOCATED');
+        if (twoLines) expect(now.lines[1], what).toMatchObject({ cancelled: 0, allocated: 1 });
+        // ATP: the order holds its open units, no more.
+        expect((await atp(a)).atp, what).toBe(atpA - (line.ordered - after.cancelled));
+        expect((await atp(b)).atp, what).toBe(atpB - (twoLines ? 1 : 0));
+        if (now.status !== 'CANCELLED') expect((await whole(o.id, false)).status).toBe(200);
+        await t.settle();
+      }
+    }
+    expect([(await atp(a)).atp, (await atp(b)).atp]).toEqual([atpA, atpB]);
+    expect(seen.get('200 '), JSON.stringify([...seen])).toBeGreaterThan(0);
+    expect((await t.get('/api/v1/dead-letters')).body.items).toEqual([]);
+    await conserved('after the racing line cancels');
+  }, 120_000);
+
+  it('a line cancel racing a whole-order cancel: the order ends CANCELLED, every unit of it released, the line cancel 200 or 409', async () => {
+    const [a, b] = [w.products[0]!.sku, w.products[1]!.sku];
+    const [atpA, atpB] = [(await atp(a)).atp, (await atp(b)).atp];
+    const ASKS: { ask: Ask; twoLines: boolean }[] = [{ ask: { quantity: 1 }, twoLines: true }, { ask: {}, twoLines: true }, { ask: {}, twoLines: false }];
+    let n = 0;
+    // Keyed requests queued behind the lock take it in turn as the lagged ones mostly do: two ways are enough here.
+    for (const moment of MOMENTS) for (const way of ['lagged', 'queued'] as const) {
+      for (const { ask, twoLines } of ASKS) {
+        for (const lineFirst of [true, false]) {
+          const what = `LNW-${++n} (${moment}, ${way}, ${JSON.stringify(ask)}${twoLines ? '' : ', one line'}, ${lineFirst ? 'line' : 'order'} first, seed ${SEED})`;
+          const o = await placed(`LNW-${n}`, moment, twoLines);
+          const line = o.lines[0]!;
+          const [lineCancel, orderCancel] = lineFirst
+            ? await race(way, o.id, () => send(o, line.id, ask, 'line', way !== 'queued'), () => whole(o.id, way !== 'queued'))
+            : (await race(way, o.id, () => whole(o.id, way !== 'queued'), () => send(o, line.id, ask, 'line', way !== 'queued'))).reverse() as [Sent, Sent];
+          expect([orderCancel.status, orderCancel.code], what).toEqual([200, undefined]);
+          if (!ok(lineCancel)) expect([lineCancel.status, ['ORDER_CANCELLED', 'CONFLICT'].includes(lineCancel.code ?? '')], `${what}: ${JSON.stringify(lineCancel)}`).toEqual([409, true]);
+          const now = await settled(o.id, what);
+          expect(now.status, what).toBe('CANCELLED');
+          expect(now.lines.map((l) => l.cancelled), what).toEqual(now.lines.map((l) => l.ordered));
+          expect([(await atp(a)).atp, (await atp(b)).atp], what).toEqual([atpA, atpB]);
+        }
+      }
+    }
+    expect((await t.get('/api/v1/dead-letters')).body.items).toEqual([]);
+    await conserved('after the line cancels racing whole-order cancels');
+  }, 120_000);
+
+  it('answers 200 for a cancel it made when waves.order.held is handled before the request applies it (no request key)', async () => {
+    // The gate's answer comes back late (a remote waves, a pause): the bus has delivered waves.order.held to orders by
+    // then, and orders applies the pending change it finds. Before the fix the request then found no pending change and
+    // answered 409 CONFLICT ("retry") for a cancel that was made: a retry would cancel the units twice.
+    const a = w.products[0]!.sku;
+    const atpA = (await atp(a)).atp;
+    const o = await placed('LNR-LATE', 'allocated', true);
+    await untilPooled(call, w.siteId, [o.id]);
+    const wavesApi = t.app.modules.find((m) => m.name === 'waves')?.api as WavesApi;
+    const real = { ...wavesApi };
+    const outside = new pg.Client({ connectionString: t.databaseUrl });
+    await outside.connect();
+    wavesApi.holdForChange = async (input, meta) => {
+      const answer = await real.holdForChange(input, meta);
+      // Until nobody else could see the order's pending change, or it was applied by the handler (5 s at most).
+      await until('the pending change applied or invisible', async () => (await outside.query('SELECT 1 FROM orders.pending_changes WHERE order_id = $1', [o.id])).rowCount,
+        (n) => n === 0, 5_000);
+      return answer;
+    };
+    try {
+      const res = await cancelLine(o.id, o.lines[0]!.id, { quantity: 2, reason: 'late gate' });
+      expect([res.status, res.body.code], JSON.stringify(res.body)).toEqual([200, undefined]);
+      expect(res.body.lines[0]).toMatchObject({ ordered: 3, cancelled: 2 });
+    } finally {
+      Object.assign(wavesApi, real);
+      await outside.end();
+    }
+    const now = await settled(o.id, 'LNR-LATE');
+    expect(now.lines.map((l) => [l.ordered, l.cancelled, l.allocated])).toEqual([[3, 2, 1], [1, 0, 1]]);
+    expect((await atp(a)).atp).toBe(atpA - 1);
+    expect((await whole(o.id, true)).status).toBe(200);
+    await t.settle();
+    await conserved('after a line cancel whose gate answered late');
+  }, 60_000);
 });

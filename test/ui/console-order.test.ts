@@ -111,7 +111,8 @@ describe.runIf(browserTestsRun)('the web console: an order\'s screen', () => {
     // The pool names the order by the client's id (the one a manager knows); PakLog's id is the link's target.
     await page.getByRole('link', { name: 'ORD-UI-2', exact: true }).first().click();
     await page.getByRole('heading', { level: 1, name: /^Order ORD-UI-2/ }).waitFor();
-    expect(await row(page, 'Units per line', o.sku).locator('td').allTextContents()).toEqual(['1', o.sku, '2', '2', '0', '0', '0', '0', '0']);
+    // Before a wave a manager may also cancel units of a line: the line's own command.
+    expect(await row(page, 'Units per line', o.sku).locator('td').allTextContents()).toEqual(['1', o.sku, '2', '2', '0', '0', '0', '0', '0', 'Cancel units…']);
 
     await page.getByRole('button', { name: 'Hold…' }).click();
     await page.getByRole('heading', { name: 'Put order ORD-UI-2 on hold?' }).waitFor();
@@ -285,6 +286,60 @@ describe.runIf(browserTestsRun)('the web console: an order\'s screen', () => {
     await alert.waitFor();
     expect(await alert.textContent()).toContain('(ORDER_CANCELLED)');
     expect(await priorityNow()).toBe(4);
+    await page.close();
+  });
+  it('a manager cancels part of a line before a wave, confirmed first: the line counts them, stock is released; a refusal is said in words; a viewer has no such command', async () => {
+    const o = await allocated('ORD-UI-7', 4);
+    const lineOf = async (): Promise<{ id: string; ordered: number; allocated: number; cancelled: number }> =>
+      (await t.get(`/api/v1/orders/${o.id}`)).body.lines[0];
+    const lineId = (await lineOf()).id;
+    const viewer = await signIn(t.keys.viewer);
+    await viewer.goto(`${base}/#/orders/${o.id}`);
+    await viewer.getByRole('heading', { level: 1, name: /^Order ORD-UI-7/ }).waitFor();
+    await row(viewer, 'Units per line', o.sku).waitFor();
+    expect(await viewer.getByRole('button', { name: /Cancel units/ }).count()).toBe(0);
+    await viewer.close();
+
+    const page = await signIn(t.keys.manager, ['401', '422']);
+    await page.goto(`${base}/#/orders/${o.id}`);
+    await page.getByRole('heading', { level: 1, name: /^Order ORD-UI-7/ }).waitFor();
+    const line = row(page, 'Units per line', o.sku);
+    // Asked first, every open unit by default; backing out sends nothing.
+    await line.getByRole('button', { name: `Cancel units of line 1 (${o.sku})…` }).click();
+    await page.getByRole('heading', { name: `Cancel units of line 1 (${o.sku}) of order ORD-UI-7?` }).waitFor();
+    const quantity = page.getByLabel('Units to cancel (1 to 4)');
+    expect(await quantity.inputValue()).toBe('4');
+    expect(await page.evaluate('document.activeElement && document.activeElement.getAttribute("type")')).toBe('number');
+    await page.getByRole('button', { name: 'Keep the line' }).click();
+    expect((await lineOf()).cancelled).toBe(0);
+
+    await line.getByRole('button', { name: `Cancel units of line 1 (${o.sku})…` }).click();
+    await quantity.fill('1');
+    await page.getByLabel('Why (optional)').fill('customer removed one');
+    expect(await seriousA11yViolations(page), 'axe on the line cancel confirmation').toEqual([]);
+    await screenshot(page, 'console-order-line-cancel');
+    await page.getByRole('button', { name: 'Yes, cancel 1 unit' }).click();
+    await page.getByRole('status').filter({ hasText: `Order ORD-UI-7: 1 unit of line 1 (${o.sku}) cancelled` }).waitFor();
+    // Re-read: the line counts the unit cancelled and, allocated again, its three open units.
+    await until('allocated again', () => orderStatus(call(), o.id), (s) => s === 'ALLOCATED');
+    expect(await lineOf()).toMatchObject({ ordered: 4, cancelled: 1, allocated: 3 });
+    await expect.poll(async () => line.locator('td').allTextContents()).toEqual(['1', o.sku, '4', '3', '0', '0', '0', '0', '1', 'Cancel units…']);
+    expect((await t.get(`/api/v1/orders/${o.id}`)).body.statusHistory.at(-2)).toMatchObject({ to: 'RECEIVED', cause: `line 1 (${o.sku}): 1 cancelled: customer removed one` });
+
+    // Two units cancelled elsewhere meanwhile (the API): the three asked for are refused, in the API's words, nothing changed.
+    await line.getByRole('button', { name: `Cancel units of line 1 (${o.sku})…` }).click();
+    expect(await page.getByLabel('Units to cancel (1 to 3)').inputValue()).toBe('3');
+    expect((await t.post(`/api/v1/orders/${o.id}/lines/${lineId}/cancel`, { quantity: 2 })).status).toBe(200);
+    await page.getByRole('button', { name: 'Yes, cancel 3 units' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: `Could not cancel units of line 1 (${o.sku}) of order ORD-UI-7: ` });
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('has 1 open unit(s); 3 cannot be cancelled (UNPROCESSABLE)');
+    await until('allocated again', () => orderStatus(call(), o.id), (s) => s === 'ALLOCATED');
+    expect(await lineOf()).toMatchObject({ cancelled: 3, allocated: 1 });
+    await expect.poll(async () => line.locator('td').nth(8).textContent()).toBe('3');
+    // The units cancelled are available again: the order holds its one open unit.
+    expect((await t.post(`/api/v1/orders/${o.id}/cancel`, { reason: 'test done' })).status).toBe(200);
+    await t.settle();
     await page.close();
   });
 });

@@ -8,6 +8,11 @@ import { Status } from './Lists.tsx';
 export const HOLDABLE = ['RECEIVED', 'ALLOCATED', 'BACKORDERED'];
 /** An order can be cancelled at any moment before it ships; the floor withdraws its work. */
 export const FINAL = ['SHIPPED', 'DELIVERED', 'CANCELLED'];
+/**
+ * Where units of a line can be cancelled (POST /orders/{id}/lines/{lineId}/cancel): before a wave takes the order and
+ * with no short pick waiting, as for a change of its lines (ADR 0046 addendum 2026-12-05). Held: release the hold first.
+ */
+export const LINES_CANCELLABLE = ['RECEIVED', 'ALLOCATED', 'BACKORDERED'];
 
 interface Line { id: string; lineNo: number; sku: string; ordered: number; allocated: number; picked: number; shorted: number; packed: number; shipped: number; cancelled: number }
 interface Order {
@@ -27,7 +32,11 @@ interface ExceptionRow { id: string; kind: string; subject: string; reason: stri
 interface EventEnvelope { id: string; type: string; time: string; actorid?: string; actorkind?: string; actorrole?: string }
 
 /** What each command does, said before it is sent (the confirmation) and after (the outcome). */
-type Command = { kind: 'hold' } | { kind: 'cancel' } | { kind: 'release' } | { kind: 'reprioritise' } | { kind: 'exception'; exception: ExceptionRow; action: string };
+type Command = { kind: 'hold' } | { kind: 'cancel' } | { kind: 'release' } | { kind: 'reprioritise' } | { kind: 'exception'; exception: ExceptionRow; action: string }
+  | { kind: 'cancel-line'; line: Line };
+
+/** A line's open units: ordered and neither shipped nor cancelled (what a line cancel may take). */
+const openUnits = (l: Line): number => l.ordered - l.shipped - l.cancelled;
 
 /** The priorities an order may be given: 1 is the most urgent, 9 the least. */
 const PRIORITIES = [1, 2, 3, 4, 5, 6, 7, 8, 9];
@@ -55,6 +64,8 @@ export function OrderDetail({ ctx, id }: { ctx: Ctx; id: string }) {
   const [command, setCommand] = useState<Command | undefined>(undefined);
   const [reason, setReason] = useState('');
   const [priority, setPriority] = useState(1);
+  // The units a line cancel asks for, as typed (a number input's text): every open unit of the line until changed.
+  const [lineUnits, setLineUnits] = useState('');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>(undefined);
   // One command at a time: a double click would send a second one that can only be refused.
   const [busy, setBusy] = useState(false);
@@ -80,11 +91,11 @@ export function OrderDetail({ ctx, id }: { ctx: Ctx; id: string }) {
   }, [id]);
 
   const name = o === undefined ? id : `${o.externalId}`;
-  const run = async (what: string, done: string, fn: () => Promise<unknown>): Promise<void> => {
+  const run = async <T,>(what: string, done: string | ((answer: T) => string), fn: () => Promise<T>): Promise<void> => {
     setBusy(true);
     try {
-      await fn();
-      setMessage({ ok: true, text: done });
+      const answer = await fn();
+      setMessage({ ok: true, text: typeof done === 'string' ? done : done(answer) });
       setCommand(undefined);
       setReason('');
     } catch (e) {
@@ -119,12 +130,26 @@ export function OrderDetail({ ctx, id }: { ctx: Ctx; id: string }) {
       case 'exception':
         void run(`${c.action} (${c.exception.kind})`, `${c.action}: done for order ${name} (${c.exception.kind})`, () =>
           api('POST', `/exceptions/${c.exception.id}/actions/${c.action}`, { idempotencyKey: newKey() }));
+        return;
+      case 'cancel-line': {
+        const l = c.line;
+        const quantity = Number(lineUnits);
+        // The last open units of the order cancel the whole order (the API's answer says which it was).
+        void run(`cancel units of line ${l.lineNo} (${l.sku}) of order ${name}`, (after: Order) => (after.status === 'CANCELLED'
+          ? `Order ${name} cancelled: line ${l.lineNo} (${l.sku}) had its last open units`
+          : `Order ${name}: ${quantity} unit${quantity === 1 ? '' : 's'} of line ${l.lineNo} (${l.sku}) cancelled; their stock is released and the order is allocated again`), () =>
+          api<Order>('POST', `${path}/lines/${encodeURIComponent(l.id)}/cancel`, {
+            idempotencyKey: newKey(), body: reason.trim() === '' ? { quantity } : { quantity, reason: reason.trim() },
+          }));
+        return;
+      }
     }
   };
   const ask = (c: Command): void => {
     setCommand(c);
     setReason('');
     if (c.kind === 'reprioritise' && o !== undefined) setPriority(o.priority === 1 ? 2 : 1);
+    if (c.kind === 'cancel-line') setLineUnits(String(openUnits(c.line)));
     setMessage(undefined);
   };
 
@@ -153,7 +178,9 @@ export function OrderDetail({ ctx, id }: { ctx: Ctx; id: string }) {
     ctx.can.plan && !FINAL.includes(o.status) ? <button key="priority" type="button" disabled={busy} onClick={() => ask({ kind: 'reprioritise' })}>Change priority…</button> : null,
     ctx.can.plan && !FINAL.includes(o.status) ? <button key="cancel" type="button" disabled={busy} onClick={() => ask({ kind: 'cancel' })}>Cancel order…</button> : null,
   ].filter((b) => b !== null);
-  const confirmation = command === undefined ? null : (
+  const linesCancellable = ctx.can.plan && LINES_CANCELLABLE.includes(o.status) && o.backorderReason === null;
+  // A line cancel is asked under the lines (where its button is); every other command under the summary.
+  const confirmation = command === undefined || command.kind === 'cancel-line' ? null : (
     <form className="panel confirm" aria-labelledby="confirm-h" onSubmit={(e) => { e.preventDefault(); send(command); }}>
       <h2 id="confirm-h">{command.kind === 'hold' ? `Put order ${name} on hold?` : command.kind === 'release' ? `Release the hold on order ${name}?`
         : command.kind === 'cancel' ? `Cancel order ${name}?` : command.kind === 'reprioritise' ? `Change the priority of order ${name}?`
@@ -185,6 +212,31 @@ export function OrderDetail({ ctx, id }: { ctx: Ctx; id: string }) {
             : command.kind === 'cancel' ? `Yes, cancel order ${name}` : command.kind === 'reprioritise' ? `Yes, give it priority ${priority}` : `Yes, ${command.action}`}
         </button>
         <button type="button" onClick={() => setCommand(undefined)}>{command.kind === 'cancel' ? 'Keep the order' : 'No, go back'}</button>
+      </p>
+    </form>
+  );
+  const cancelling = command?.kind === 'cancel-line' ? command.line : undefined;
+  const lineUnitsValid = cancelling !== undefined && /^\d+$/.test(lineUnits) && Number(lineUnits) >= 1 && Number(lineUnits) <= openUnits(cancelling);
+  const lineConfirmation = cancelling === undefined ? null : (
+    <form className="panel confirm" aria-labelledby="confirm-line-h" onSubmit={(e) => { e.preventDefault(); if (command !== undefined) send(command); }}>
+      <h2 id="confirm-line-h">Cancel units of line {cancelling.lineNo} ({cancelling.sku}) of order {name}?</h2>
+      <p>
+        It has {openUnits(cancelling)} open unit{openUnits(cancelling) === 1 ? '' : 's'} (ordered {cancelling.ordered}, cancelled {cancelling.cancelled}). The line
+        keeps the units that are not cancelled; the cancelled ones go back to available stock and the order is allocated again.
+        When no line keeps an open unit the whole order is cancelled. It cannot be undone.
+      </p>
+      <label className="field">Units to cancel (1 to {openUnits(cancelling)})
+        <input type="number" inputMode="numeric" min={1} max={openUnits(cancelling)} step={1} required value={lineUnits}
+          onChange={(e) => setLineUnits(e.target.value)} autoFocus />
+      </label>
+      <label className="field">Why (optional)
+        <input value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} placeholder="customer removed the item…" />
+      </label>
+      <p className="actions">
+        <button type="submit" className="primary" disabled={busy || !lineUnitsValid}>
+          {lineUnitsValid ? `Yes, cancel ${lineUnits} unit${lineUnits === '1' ? '' : 's'}` : 'Yes, cancel the units'}
+        </button>
+        <button type="button" onClick={() => setCommand(undefined)}>Keep the line</button>
       </p>
     </form>
   );
@@ -232,6 +284,7 @@ export function OrderDetail({ ctx, id }: { ctx: Ctx; id: string }) {
               <th scope="col">#</th><th scope="col">SKU</th><th scope="col" className="num">Ordered</th><th scope="col" className="num">Allocated</th>
               <th scope="col" className="num">Picked</th><th scope="col" className="num">Short</th><th scope="col" className="num">Packed</th>
               <th scope="col" className="num">Shipped</th><th scope="col" className="num">Cancelled</th>
+              {linesCancellable ? <th scope="col">Commands</th> : null}
             </tr>
           </thead>
           <tbody>
@@ -239,6 +292,12 @@ export function OrderDetail({ ctx, id }: { ctx: Ctx; id: string }) {
               <tr key={l.id}>
                 <td>{l.lineNo}</td><td>{l.sku}</td><td className="num">{l.ordered}</td><td className="num">{l.allocated}</td><td className="num">{l.picked}</td>
                 <td className="num">{l.shorted}</td><td className="num">{l.packed}</td><td className="num">{l.shipped}</td><td className="num">{l.cancelled}</td>
+                {linesCancellable ? (
+                  <td className="actions">{openUnits(l) === 0 ? '—' : (
+                    <button type="button" disabled={busy} aria-label={`Cancel units of line ${l.lineNo} (${l.sku})…`}
+                      onClick={() => ask({ kind: 'cancel-line', line: l })}>Cancel units…</button>
+                  )}</td>
+                ) : null}
               </tr>
             ))}
           </tbody>
@@ -246,9 +305,15 @@ export function OrderDetail({ ctx, id }: { ctx: Ctx; id: string }) {
             <tr>
               <th scope="row" colSpan={2}>All lines</th><td className="num">{units('ordered')}</td><td className="num">{units('allocated')}</td><td className="num">{units('picked')}</td>
               <td className="num">{units('shorted')}</td><td className="num">{units('packed')}</td><td className="num">{units('shipped')}</td><td className="num">{units('cancelled')}</td>
+              {linesCancellable ? <td /> : null}
             </tr>
           </tfoot>
         </table>
+        {ctx.can.plan && !linesCancellable && !FINAL.includes(o.status) ? (
+          <p className="muted">{o.status === 'ON_HOLD' ? 'Units of a line can be cancelled once the hold is released.'
+            : 'A wave has the order: its lines can no longer be cancelled one by one. Cancel the whole order, or short the line at picking.'}</p>
+        ) : null}
+        {lineConfirmation}
       </section>
       <section className="panel" aria-labelledby="shipments-h">
         <h2 id="shipments-h">Shipments</h2>

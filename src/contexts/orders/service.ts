@@ -327,35 +327,42 @@ export function orderService(
     id: string, lineId: string, request: { readonly quantity?: number | undefined; readonly reason: string | null }, meta: EventMeta,
   ): Promise<Outcome<Order>> {
     const changeId = deps.ids.next('chg');
-    const decided = await deps.db.tx(async (tx): Promise<Outcome<'unchanged' | 'cancel-order' | 'pending'>> => {
-      const o = await orderSummary(tx, id, true);
-      if (o === undefined) return reject('NOT_FOUND', `No order ${id}`);
-      const decision = decideCancelLine({ order: o, lines: await orderLines(tx, id) }, { lineId, quantity: request.quantity }, deps.clock.now());
-      if (!decision.ok) return decision;
-      if (decision.value.kind !== 'cancel-units') return ok(decision.value.kind);
-      const { quantity } = decision.value;
-      await savePendingChange(tx, id, { changeId, lines: [], shipTo: o.shipTo, lineCancel: { lineId, quantity, reason: request.reason } }, deps.clock.now());
-      return ok('pending');
-    });
-    if (!decided.ok) return decided;
-    if (decided.value === 'cancel-order') return cancel(id, request.reason, undefined, meta);
-    if (decided.value === 'pending') {
-      const o = await orderSummary(deps.db, id);
-      if (o === undefined) return reject('NOT_FOUND', `No order ${id}`);
-      const gate = await waves.holdForChange({ orderId: id, siteId: o.siteId, carrier: o.carrier, priority: o.priority, changeId }, meta);
-      if (!gate.held) {
-        await deps.db.tx((tx) => takePendingChange(tx, id, changeId));
-        return reject('ORDER_IN_FULFILMENT', `Order ${o.externalId} is in wave ${gate.waveId}: a line can be cancelled only before a wave takes the order; `
-          + `cancel the whole order (POST /orders/${id}/cancel) or short the line at picking`);
+    const command = async (): Promise<Outcome<Order>> => {
+      const decided = await deps.db.tx(async (tx): Promise<Outcome<'unchanged' | 'cancel-order' | 'pending'>> => {
+        const o = await orderSummary(tx, id, true);
+        if (o === undefined) return reject('NOT_FOUND', `No order ${id}`);
+        const decision = decideCancelLine({ order: o, lines: await orderLines(tx, id) }, { lineId, quantity: request.quantity }, deps.clock.now());
+        if (!decision.ok) return decision;
+        if (decision.value.kind !== 'cancel-units') return ok(decision.value.kind);
+        const { quantity } = decision.value;
+        await savePendingChange(tx, id, { changeId, lines: [], shipTo: o.shipTo, lineCancel: { lineId, quantity, reason: request.reason } }, deps.clock.now());
+        return ok('pending');
+      });
+      if (!decided.ok) return decided;
+      if (decided.value === 'cancel-order') return cancel(id, request.reason, undefined, meta);
+      if (decided.value === 'pending') {
+        const o = await orderSummary(deps.db, id);
+        if (o === undefined) return reject('NOT_FOUND', `No order ${id}`);
+        const gate = await waves.holdForChange({ orderId: id, siteId: o.siteId, carrier: o.carrier, priority: o.priority, changeId }, meta);
+        if (!gate.held) {
+          await deps.db.tx((tx) => takePendingChange(tx, id, changeId));
+          return reject('ORDER_IN_FULFILMENT', `Order ${o.externalId} is in wave ${gate.waveId}: a line can be cancelled only before a wave takes the order; `
+            + `cancel the whole order (POST /orders/${id}/cancel) or short the line at picking`);
+        }
+        const applied = await deps.db.tx((tx) => applyPendingChange(tx, id, changeId, { type: 'line cancel', meta }));
+        if (!applied.ok) return applied;
+        if (!applied.value) {
+          // Another change of the order's lines was recorded meanwhile and replaced this one (one pending change per order).
+          return reject('CONFLICT', `Order ${o.externalId} was changed by another request meanwhile; read it again and retry the line cancel`);
+        }
       }
-      const applied = await deps.db.tx((tx) => applyPendingChange(tx, id, changeId, { type: 'line cancel', meta }));
-      if (!applied.ok) return applied;
-      if (!applied.value) {
-        // Another change of the order's lines was recorded meanwhile and replaced this one (one pending change per order).
-        return reject('CONFLICT', `Order ${o.externalId} was changed by another request meanwhile; read it again and retry the line cancel`);
-      }
-    }
-    return cancelledOrder(id);
+      return cancelledOrder(id);
+    };
+    // ONE transaction (joining the request's unit of work under an Idempotency-Key): the order's row lock taken by the
+    // decision is held through the gate and the apply. In separate transactions `waves.order.held` of this change could
+    // be handled first (orders applies the pending change it finds), and the request, finding none, answered 409
+    // CONFLICT ("retry") for a cancel it had made; another request could also replace the change between the two.
+    return deps.db.openTx() === undefined ? deps.db.unitOfWork(command) : command();
   }
 
   /**
