@@ -19,7 +19,7 @@ const ALONE = [
   // 240 flows poll at once for event handlers that share the machine with them (60 s per wait): beside another long
   // file at load 20 a wait timed out (2026-12-02).
   'test/e2e/cancel-races.test.ts',
-  // Browser tests (real chromium) and the UI build they share.
+  // Browser tests (real chromium, one per worker: test/support/ui-browser.ts) and the UI build they share.
   'test/ui/*.test.ts',
   // A `paklog start` killed and started again on each of three buses, then waits for its outbox to drain twice: mostly
   // waiting. In the main lane's process files it kept that lane running ~240 s after this lane ended (2026-12-05, 1,401 s

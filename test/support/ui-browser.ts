@@ -1,12 +1,13 @@
 /**
  * Browser tests of the console and the handheld (test/ui): Debian's chromium driven by playwright-core, against a test
  * app listening on a free port. Without chromium the tests fail under CI=true (.ci/run installs it) and are left out
- * elsewhere, saying why.
+ * elsewhere, saying why. A worker launches chromium once for all its browser files (`isolate: false`), each file
+ * driving it in contexts of its own (`launchChromium`: docs/performance.md, "One chromium per worker").
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page, type ViewportSize } from 'playwright-core';
 import { buildUi, uiIsStale } from '../../scripts/build-ui.ts';
 import { seedDemo } from '../../src/seed/demo.ts';
 import { startTestApp, type TestApp } from './test-app.ts';
@@ -18,12 +19,95 @@ export const browserTestsRun = existsSync(CHROMIUM) || process.env.CI === 'true'
 /** Screenshots of each screen, kept as test artifacts (git-ignored). */
 export const ARTIFACTS = join(repoRoot, 'test-results', 'ui');
 
-export async function launchChromium(): Promise<Browser> {
+const LAUNCH_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
+  // The pages of one site in one context share a renderer process: a file's second page costs a tab, not a process.
+  '--process-per-site',
+];
+
+/** This process's chromium: launched by the first browser file of a worker, kept for the next (`isolate: false`). */
+let shared: Promise<Browser> | undefined;
+
+/** The worker's chromium, launched on the first call and again once it has crashed or been closed. Exported for its test. */
+export async function sharedChromium(): Promise<Browser> {
+  const running = await shared?.catch(() => undefined);
+  if (running?.isConnected() === true) return running;
   if (!existsSync(CHROMIUM)) throw new Error(`chromium is not at ${CHROMIUM}: apt-get install -y chromium (.ci/run does it)`);
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  // Playwright kills the browsers it launched when this process exits (its own 'exit' handler): nothing to close here.
+  const launching = chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+  shared = launching;
+  try {
+    const browser = await launching;
+    // A crashed or killed browser is launched again for the next file.
+    browser.on('disconnected', () => { if (shared === launching) shared = undefined; });
+    return browser;
+  } catch (e) {
+    if (shared === launching) shared = undefined;
+    throw e;
+  }
+}
+
+/**
+ * What a browser file drives: the worker's one chromium (launching one cost ~0.5–0.85 s of CPU a file), with contexts
+ * of the file's own. `close()` closes those and leaves the browser to the next file.
+ */
+export interface FileBrowser {
+  /** A context of its own: storage apart from every other context's (a second person, a second phone). */
+  newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
+  /**
+   * A new tab in the file's page context: a document and sessionStorage of its own (where the console keeps its
+   * sign-in), the file's cookies, localStorage and HTTP cache, and the renderer process of the file's other pages of
+   * that site (a new renderer cost ~1 s of CPU). Its viewport is `viewport` (playwright's default 1280×720 without one).
+   */
+  newPage(options?: { viewport?: ViewportSize }): Promise<Page>;
+  /** Closes every context and page of this file; the browser stays. */
+  close(): Promise<void>;
+}
+
+export async function launchChromium(): Promise<FileBrowser> {
+  const browser = await sharedChromium();
+  const contexts = new Set<BrowserContext>();
+  const newContext = async (options?: BrowserContextOptions): Promise<BrowserContext> => {
+    const context = await browser.newContext(options);
+    contexts.add(context);
+    context.on('close', () => contexts.delete(context));
+    return context;
+  };
+  let pages: Promise<BrowserContext> | undefined;
+  /** A page kept open on the site of the last page closed, so that its renderer waits for the file's next page. */
+  let keeper: Page | undefined;
+  const keepRenderer = async (context: BrowserContext, closing: Page): Promise<void> => {
+    if (keeper !== undefined || closing.isClosed() || !closing.url().startsWith('http')) return;
+    const { origin } = new URL(closing.url());
+    if (context.pages().some((p) => p !== closing && p.url().startsWith(origin))) return;
+    try {
+      keeper = await context.newPage();
+      // The app's cheapest answer on that origin (JSON): it is the site, not the screen, that holds the process.
+      await keeper.goto(`${origin}/health/live`);
+    } catch {
+      // The context closed meanwhile: nothing to keep.
+    }
+  };
+  return {
+    newContext,
+    async newPage(options) {
+      pages ??= newContext();
+      const context = await pages;
+      const page = await context.newPage();
+      await page.setViewportSize(options?.viewport ?? { width: 1280, height: 720 });
+      const close = page.close.bind(page);
+      page.close = async (o) => {
+        await keepRenderer(context, page);
+        await close(o);
+      };
+      return page;
+    },
+    async close() {
+      pages = undefined;
+      keeper = undefined;
+      await Promise.all([...contexts].map((c) => c.close()));
+    },
+  };
 }
 
 /** Builds ui/dist when a UI source is newer than the last build (as `npm start` does). */
@@ -44,7 +128,7 @@ export interface DemoUi {
   readonly siteId: string;
   /** The app's base URL. */
   readonly base: string;
-  readonly browser: Browser;
+  readonly browser: FileBrowser;
 }
 
 export async function startDemoUi(): Promise<DemoUi> {
@@ -62,7 +146,7 @@ export async function startDemoUi(): Promise<DemoUi> {
  * are pushed to `errors` for the test to check at its end. The sign-in page asks who is signed in before anyone is: a
  * 401 there is expected. `allowed: 'all'` keeps console errors out (a test that makes the API fail on purpose).
  */
-export async function consolePage(browser: Browser, errors: string[], allowed: readonly string[] | 'all' = ['401']): Promise<Page> {
+export async function consolePage(browser: FileBrowser, errors: string[], allowed: readonly string[] | 'all' = ['401']): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.setDefaultTimeout(10_000);
   page.on('pageerror', (e) => errors.push(e.message));

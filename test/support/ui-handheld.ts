@@ -1,11 +1,12 @@
 import { expect } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { FileBrowser } from './ui-browser.ts';
 
 /**
  * The handheld's browser tests (test/ui/handheld*.test.ts) drive /rf/ the same way: a phone-sized context whose page
  * errors are collected, a key sign-in as an operator's worker, and a keyboard-wedge scan.
  */
-export async function handheldPhone(browser: Browser, pageErrors: string[]): Promise<{ context: BrowserContext; page: Page }> {
+export async function handheldPhone(browser: FileBrowser, pageErrors: string[]): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { TestApp } from '../support/test-app.ts';
-import { browserTestsRun, consolePage, screenshot, seriousA11yViolations, startDemoUi } from '../support/ui-browser.ts';
+import { browserTestsRun, consolePage, screenshot, seriousA11yViolations, startDemoUi, type FileBrowser } from '../support/ui-browser.ts';
 
 /**
  * A recount beyond tolerance waits for a manager (AWAITING_APPROVAL) and keeps its location under count: the console had
@@ -10,7 +10,7 @@ import { browserTestsRun, consolePage, screenshot, seriousA11yViolations, startD
  */
 describe.runIf(browserTestsRun)('the web console: cycle counts', () => {
   let t: TestApp;
-  let browser: Browser;
+  let browser: FileBrowser;
   let page: Page;
   let base: string;
   let siteId: string;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { TestApp } from '../support/test-app.ts';
-import { browserTestsRun, consolePage, startDemoUi } from '../support/ui-browser.ts';
+import { browserTestsRun, consolePage, startDemoUi, type FileBrowser } from '../support/ui-browser.ts';
 
 /**
  * A console read that fails is said on the screen, with a way on (try again), never a blank or a false "nothing here".
@@ -10,7 +10,7 @@ import { browserTestsRun, consolePage, startDemoUi } from '../support/ui-browser
  */
 describe.runIf(browserTestsRun)('the web console when a read fails', () => {
   let t: TestApp;
-  let browser: Browser;
+  let browser: FileBrowser;
   let page: Page;
   let base: string;
   let siteId: string;

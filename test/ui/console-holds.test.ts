@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { TestApp } from '../support/test-app.ts';
-import { browserTestsRun, consolePage, screenshot, seriousA11yViolations, startDemoUi } from '../support/ui-browser.ts';
+import { browserTestsRun, consolePage, screenshot, seriousA11yViolations, startDemoUi, type FileBrowser } from '../support/ui-browser.ts';
 
 /**
  * Stock held by hand (POST /inventory/holds) was listed by the API only (GET /inventory/holds): the console showed no
@@ -10,7 +10,7 @@ import { browserTestsRun, consolePage, screenshot, seriousA11yViolations, startD
  */
 describe.runIf(browserTestsRun)('the web console: stock holds', () => {
   let t: TestApp;
-  let browser: Browser;
+  let browser: FileBrowser;
   let base: string;
   let siteId: string;
   const pageErrors: string[] = [];

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { TestApp } from '../support/test-app.ts';
-import { browserTestsRun, consolePage, screenshot, seriousA11yViolations, signInToConsole, startDemoUi } from '../support/ui-browser.ts';
+import { browserTestsRun, consolePage, screenshot, seriousA11yViolations, signInToConsole, startDemoUi, type FileBrowser } from '../support/ui-browser.ts';
 
 /**
  * A new user with a file of orders (a web shop's export) found no way to import it in the console: only the API and
@@ -12,7 +12,7 @@ import { browserTestsRun, consolePage, screenshot, seriousA11yViolations, signIn
  */
 describe.runIf(browserTestsRun)('the web console: importing orders from CSV', () => {
   let t: TestApp;
-  let browser: Browser;
+  let browser: FileBrowser;
   let page: Page;
   let base: string;
   let siteId: string;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { TestApp } from '../support/test-app.ts';
-import { browserTestsRun, consolePage, screenshot, seriousA11yViolations, signInToConsole, startDemoUi } from '../support/ui-browser.ts';
+import { browserTestsRun, consolePage, screenshot, seriousA11yViolations, signInToConsole, startDemoUi, type FileBrowser } from '../support/ui-browser.ts';
 
 /**
  * A manager could find orders in the console but not create one (a phone order, a replacement): only the API took
@@ -10,7 +10,7 @@ import { browserTestsRun, consolePage, screenshot, seriousA11yViolations, signIn
  */
 describe.runIf(browserTestsRun)('the web console: a new order', () => {
   let t: TestApp;
-  let browser: Browser;
+  let browser: FileBrowser;
   let page: Page;
   let base: string;
   let siteId: string;

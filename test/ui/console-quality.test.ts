@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { TestApp } from '../support/test-app.ts';
-import { browserTestsRun, consolePage, screenshot, seriousA11yViolations, startDemoUi } from '../support/ui-browser.ts';
+import { browserTestsRun, consolePage, screenshot, seriousA11yViolations, startDemoUi, type FileBrowser } from '../support/ui-browser.ts';
 
 /**
  * Stock held by a failed inspection had no way out in the console: a manager now sees what is held and disposes of it
@@ -10,7 +10,7 @@ import { browserTestsRun, consolePage, screenshot, seriousA11yViolations, startD
  */
 describe.runIf(browserTestsRun)('the web console: quality holds', () => {
   let t: TestApp;
-  let browser: Browser;
+  let browser: FileBrowser;
   let page: Page;
   let base: string;
   let siteId: string;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { injectClient, until, workTasks } from '../support/flow-driver.ts';
 import type { TestApp } from '../support/test-app.ts';
-import { browserTestsRun, consolePage, screenshot, seriousA11yViolations, startDemoUi } from '../support/ui-browser.ts';
+import { browserTestsRun, consolePage, screenshot, seriousA11yViolations, startDemoUi, type FileBrowser } from '../support/ui-browser.ts';
 
 /**
  * Acceptance (a) and (e) of the console: a supervisor signs in with a key, plans and releases a wave, and watches it
@@ -10,7 +10,7 @@ import { browserTestsRun, consolePage, screenshot, seriousA11yViolations, startD
  */
 describe.runIf(browserTestsRun)('the web console', () => {
   let t: TestApp;
-  let browser: Browser;
+  let browser: FileBrowser;
   let page: Page;
   let base: string;
   let siteId: string;

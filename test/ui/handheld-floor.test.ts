@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { until } from '../support/flow-driver.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { handheldPhone, scan, signInHandheld } from '../support/ui-handheld.ts';
-import { browserTestsRun, screenshot, seriousA11yViolations, startDemoUi } from '../support/ui-browser.ts';
+import { browserTestsRun, screenshot, seriousA11yViolations, startDemoUi, type FileBrowser } from '../support/ui-browser.ts';
 import { orderAndPickList, stockedSkus } from '../support/ui-orders.ts';
 
 interface Task { id: string; type: string; reference: string; status: string; workerId: string | null }
@@ -20,7 +20,7 @@ interface Return { id: string; sku: string; quantity: number; returned: number; 
  */
 describe.runIf(browserTestsRun)('the handheld: putaway, count, replenish and return-to-stock tasks', () => {
   let t: TestApp;
-  let browser: Browser;
+  let browser: FileBrowser;
   let base: string;
   let siteId: string;
   let skus: string[];

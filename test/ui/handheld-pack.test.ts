@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { until } from '../support/flow-driver.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { handheldPhone, scan, signInHandheld } from '../support/ui-handheld.ts';
-import { browserTestsRun, screenshot, seriousA11yViolations, startDemoUi } from '../support/ui-browser.ts';
+import { browserTestsRun, screenshot, seriousA11yViolations, startDemoUi, type FileBrowser } from '../support/ui-browser.ts';
 import { orderAndPickList, stockedSkus, type UiPickLine, type UiPickList } from '../support/ui-orders.ts';
 
 type List = UiPickList;
@@ -18,7 +18,7 @@ interface Pkg { id: string; status: string; sscc: string | null; cartonCode: str
  */
 describe.runIf(browserTestsRun)('the handheld: pack tasks, and the way back to open pick lines', () => {
   let t: TestApp;
-  let browser: Browser;
+  let browser: FileBrowser;
   let base: string;
   let siteId: string;
   let skus: string[];

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Route } from 'playwright-core';
+import type { Route } from 'playwright-core';
 import { until } from '../support/flow-driver.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { handheldPhone, signInHandheld } from '../support/ui-handheld.ts';
-import { browserTestsRun, startDemoUi } from '../support/ui-browser.ts';
+import { browserTestsRun, startDemoUi, type FileBrowser } from '../support/ui-browser.ts';
 import { stockedSkus } from '../support/ui-orders.ts';
 
 interface Task { id: string; type: string; status: string; reference: string }
@@ -15,7 +15,7 @@ interface Balance { sku: string; locationId: string; status: string; available: 
  */
 describe.runIf(browserTestsRun)('the handheld: a new operator\'s day', () => {
   let t: TestApp;
-  let browser: Browser;
+  let browser: FileBrowser;
   let base: string;
   let siteId: string;
   const pageErrors: string[] = [];

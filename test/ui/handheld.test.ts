@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { until } from '../support/flow-driver.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { handheldPhone, scan, signInHandheld } from '../support/ui-handheld.ts';
-import { browserTestsRun, screenshot, seriousA11yViolations, startDemoUi } from '../support/ui-browser.ts';
+import { browserTestsRun, screenshot, seriousA11yViolations, startDemoUi, type FileBrowser } from '../support/ui-browser.ts';
 import { orderAndPickList, stockedSkus, type UiPickLine, type UiPickList } from '../support/ui-orders.ts';
 
 type List = UiPickList;
@@ -16,7 +16,7 @@ type Line = UiPickLine;
  */
 describe.runIf(browserTestsRun)('the handheld UI', () => {
   let t: TestApp;
-  let browser: Browser;
+  let browser: FileBrowser;
   let base: string;
   let siteId: string;
   let skus: string[];
