@@ -107,9 +107,12 @@ export function exceptionService(deps: PlatformDeps, ports: ExceptionPorts) {
     return done;
   }
 
-  /** The case cleared by itself (the order moved, the task was taken): its open exceptions of these kinds resolve. */
-  async function clear(tx: Tx, kinds: readonly ExceptionKind[], subject: string, why: string, meta: EventMeta): Promise<number> {
-    const open = await store.openAbout(tx, kinds, subject);
+  /**
+   * The case cleared by itself (the order moved, the task was taken): its open exceptions of these kinds resolve, but
+   * those `keep` answers true for (a case that still lasts).
+   */
+  async function clear(tx: Tx, kinds: readonly ExceptionKind[], subject: string, why: string, meta: EventMeta, keep?: (x: SupervisorException) => boolean): Promise<number> {
+    const open = (await store.openAbout(tx, kinds, subject)).filter((x) => keep?.(x) !== true);
     for (const x of open) await resolveIn(tx, x.id, `auto: ${why}`, null, meta);
     return open.length;
   }
@@ -235,7 +238,8 @@ export function exceptionService(deps: PlatformDeps, ports: ExceptionPorts) {
     /** `raiseRepeating` in its own transaction (the fulfilment saga's stall alarm, the stuck-work scan's task waits). */
     raiseRepeatingNow: (x: RaiseException, repeatAfterMs: number, meta: EventMeta = {}) => deps.db.tx((tx) => raiseRepeating(tx, x, repeatAfterMs, meta)),
     clear,
-    clearNow: (kinds: readonly ExceptionKind[], subject: string, why: string, meta: EventMeta = {}) => deps.db.tx((tx) => clear(tx, kinds, subject, why, meta)),
+    clearNow: (kinds: readonly ExceptionKind[], subject: string, why: string, meta: EventMeta = {}, keep?: (x: SupervisorException) => boolean) =>
+      deps.db.tx((tx) => clear(tx, kinds, subject, why, meta, keep)),
     resolveIn,
 
     /**

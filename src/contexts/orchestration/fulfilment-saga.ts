@@ -7,6 +7,7 @@
 import { advance, defineSaga, finish, wait, type SagaDefinition, type SagaSignal, type StepContext, type StepResult } from '../../platform/saga/saga.ts';
 import type { OrderStatus } from '../../contracts/orders.ts';
 import { ORDER_KINDS, type ExceptionService } from './exceptions.ts';
+import type { SupervisorException } from './store.ts';
 
 export const FULFILMENT = 'order-fulfilment';
 
@@ -130,8 +131,12 @@ export function fulfilmentSaga(exceptions: ExceptionService, o: FulfilmentOption
       return finish(d);
     }
     // Moved (its status, or a line change; also there and back again in one run): the stall it was alarmed for is over.
+    // Not the stall it is in now: a pass whose record a crash lost raised that one already (its raise commits apart from
+    // the record), and the pass run again from the record hears the same move; clearing it would raise it again as a
+    // repeat once the stall limit passed (saga-crash.test.ts saw one case twice).
     if (d.lastMoveAt !== before.lastMoveAt && d.alerted === true) {
-      await exceptions.clearNow(['ORDER_NOT_MOVING'], d.orderId, `the order moved to ${d.status}`);
+      const current = (x: SupervisorException): boolean => x.details.status === d.status && x.details.since === d.lastMoveAt;
+      await exceptions.clearNow(['ORDER_NOT_MOVING'], d.orderId, `the order moved to ${d.status}`, {}, current);
       if (PROGRESS[d.status] >= PROGRESS.PACKED) await exceptions.clearNow(['CUTOFF_AT_RISK'], d.orderId, 'the order is packed');
     }
     if (PROGRESS[d.status] >= PROGRESS[target]) return advance(d);

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../platform/db/database.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { exceptionService } from './exceptions.ts';
+import { fulfilmentSaga, type FulfilmentData } from './fulfilment-saga.ts';
+import type { SagaSignal, StepContext } from '../../platform/saga/saga.ts';
 import { stuckWorkScan } from './stuck-work.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import {
@@ -18,7 +20,7 @@ let w: Warehouse;
 const receive = (sku: string, locationId: string, quantity: number) =>
   call('receive', 'POST', '/api/v1/inventory/receipts', { siteId: w.siteId, sku, locationId, quantity });
 
-interface Exc { id: string; kind: string; subject: string; status: string; actions: string[]; resolution: string | null; resolvedBy: string | null; reason: string }
+interface Exc { id: string; kind: string; subject: string; status: string; actions: string[]; resolution: string | null; resolvedBy: string | null; reason: string; details: Record<string, unknown> }
 /** The exceptions, all pages; `q` as `&status=OPEN&kind=…`. */
 const exceptions = async (q = ''): Promise<Exc[]> => t.getAll<Exc>(q === '' ? '/api/v1/exceptions' : `/api/v1/exceptions?${q.slice(1)}`, 'viewer');
 const openException = (kind: string, subject: string, timeoutMs = 10_000) =>
@@ -190,6 +192,38 @@ describe('exceptions and their actions', () => {
     expect(about.map((e) => e.status)).toEqual(['RESOLVED', 'OPEN']);
     expect(about[1]!.reason).toContain(`raised again: ${first.raised!.id}`);
     await t.app.db.query(`UPDATE orchestration.exceptions SET status = 'RESOLVED', resolution = 'test', resolved_at = now() WHERE subject = 'ord_conc' AND status = 'OPEN'`);
+  });
+
+  it('ORDER_NOT_MOVING of a saga pass run again from its record (a crash lost the record, not the raise): the case raised once, not cleared and raised again', async () => {
+    let n = 0;
+    let now = new Date('2026-12-06T00:00:10.000Z');
+    const deps = {
+      db: t.app.db, bus: t.app.bus, clock: { now: () => now }, ids: { next: (p: string) => `${p}_replay${String(++n).padStart(4, '0')}` },
+      metrics: { counter: () => ({ inc: () => undefined }) },
+    } as unknown as PlatformDeps;
+    const service = exceptionService(deps, { orderFacts: async () => undefined, retrySaga: async () => undefined });
+    const pack = fulfilmentSaga(service, { stallMs: 1_000, cutoffMarginMs: 0 }).steps.find((s) => s.name === 'pack')!;
+    const orderId = 'ord_replay';
+    const record: FulfilmentData = {
+      orderId, siteId: w.siteId, carrier: 'OWN_FLEET', skus: ['A'], status: 'ALLOCATED', lastMoveAt: '2026-12-06T00:00:00.000Z', shipBy: null, outcome: null,
+    };
+    const ctx = (d: FulfilmentData, signals: readonly SagaSignal[]): StepContext<FulfilmentData> => ({
+      sagaId: 'sag_replay', type: 'order-fulfilment', key: orderId, siteId: w.siteId, data: d, attempt: 1, idempotencyKey: 'k', signals, now,
+    });
+    const stalled = await pack.run(ctx(record, []));
+    expect(stalled).toMatchObject({ kind: 'wait', data: { alerted: true } });
+    // The order is waved and stays so past the limit: the pass clears the old stall and raises the new one, then the
+    // process dies before the pass's record commits; the runner runs the same pass again from the same record.
+    const waved: SagaSignal = { seq: 1, name: 'waved', data: { status: 'WAVED', at: '2026-12-06T00:00:11.000Z' }, receivedAt: new Date('2026-12-06T00:00:11.000Z') };
+    now = new Date('2026-12-06T00:00:13.000Z');
+    await pack.run(ctx(stalled.data, [waved]));
+    now = new Date('2026-12-06T00:00:13.500Z');
+    const again = await pack.run(ctx(stalled.data, [waved]));
+    now = new Date('2026-12-06T00:00:20.000Z');
+    await pack.run(ctx(again.data, []));
+    const about = (await exceptions()).filter((x) => x.subject === orderId && x.kind === 'ORDER_NOT_MOVING');
+    expect(about.map((x) => [x.details.status, x.status, x.resolution])).toEqual([['ALLOCATED', 'RESOLVED', 'auto: the order moved to WAVED'], ['WAVED', 'OPEN', null]]);
+    await t.app.db.query(`UPDATE orchestration.exceptions SET status = 'RESOLVED', resolution = 'test', resolved_at = now() WHERE subject = $1 AND status = 'OPEN'`, [orderId]);
   });
 
   it('RESERVATION_SHORTAGE: orders sent back from their wave; retry says why not, cancel resolves one, stock back resolves the other', async () => {
