@@ -368,5 +368,7 @@ describe('SIGKILL at random moments of a client flow that sends Idempotency-Key 
         GROUP BY 1 HAVING count(*) > 1`);
     expect(pickedTwice.rows).toEqual([]);
     expect(await n(`SELECT count(*) - count(DISTINCT event_id) AS n FROM platform.events`)).toBe(0);
-  }, 180_000);
+  // 20 kills, each a restart and the client's retries: ~60 s on a quiet 2-core machine; a loaded one (a CI run of
+  // 2026-12-06 at load 15–20) took longer than 180 s. The outcome is what is checked, not the time.
+  }, 420_000);
 });
