@@ -289,7 +289,7 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
   if (runs('workload')) modules.push(workloadContext(deps, { locations: api('locations') }));
   // Physical tracking before location tracking: an LPN is tracked only when physical tracking knows it.
   if (runs('physical-tracking')) {
-    const m = physicalTrackingContext(deps, { locations: api('locations'), inventory: api('inventory'), catalog: api('catalog') });
+    const m = physicalTrackingContext(deps, { locations: api('locations'), inventory: api('inventory'), catalog: api('catalog'), packShip: api('packShip') });
     local.physicalTracking = m.api;
     modules.push(m);
   }

@@ -256,6 +256,12 @@ export interface PackShipApi {
    * no such order. Tasks asks it to end a held PACK task as those events would: DONE → COMPLETED, WITHDRAWN → CANCELLED.
    */
   packWorkState(orderId: string): Promise<PackWorkState | undefined>;
+  /**
+   * Which of these orders have had their shipping stopped (a cancel decided at the dock): read where the decision is
+   * made, so it holds from the moment the cancel is answered. Physical tracking asks it before a SHIP scan, as its own
+   * record of the stopped orders lags this by one event delivery.
+   */
+  stoppedOrders(orderIds: readonly string[]): Promise<readonly string[]>;
 }
 
 /** Where an order's packing stands (`PackShipApi.packWorkState`); DONE and WITHDRAWN are final. */

@@ -28,6 +28,7 @@ let remote: ReturnType<typeof rpcClients>;
 let dispatched: { orderId: string; shipmentId: string };
 let tote: { id: string; code: string };
 let cancelledShipment: string;
+let cancelledOrder: string;
 
 const SITE = 'RPC';
 const NO_GTIN_SKU = 'RPC-NO-GTIN';
@@ -75,6 +76,7 @@ beforeAll(async () => {
   expect((await call('cancel', 'POST', `/api/v1/orders/${second.id}/cancel`, { reason: 'customer changed their mind' })).status).toBeLessThan(300);
   await t.settle();
   cancelledShipment = booked.body.id;
+  cancelledOrder = second.id;
   const lpn = await call<{ id: string; code: string }>('a tote', 'POST', '/api/v1/lpns', { siteId: w.siteId, type: 'TOTE', code: 'RPC-TOTE-1' });
   expect(lpn.status).toBe(201);
   tote = { id: lpn.body.id, code: lpn.body.code };
@@ -204,6 +206,11 @@ describe.each(transports)('the contract APIs, %s', (transport, apis) => {
   it('PackShipApi.packWorkState: DONE for the order packed and shipped, undefined for an unknown order', async () => {
     expect(await apis().packShip.packWorkState(dispatched.orderId)).toBe('DONE');
     expect(await apis().packShip.packWorkState('ord_nope')).toBeUndefined();
+  });
+
+  it('PackShipApi.stoppedOrders: the cancelled order of those asked, not the dispatched or an unknown one', async () => {
+    expect(await apis().packShip.stoppedOrders([dispatched.orderId, cancelledOrder, 'ord_nope'])).toEqual([cancelledOrder]);
+    expect(await apis().packShip.stoppedOrders([])).toEqual([]);
   });
 
   it('PackShipApi.bookableCarriers and stopShipping: both answers of the union, idempotent, meta on the event', async () => {

@@ -60,6 +60,7 @@ describe('errors across gRPC', () => {
         stopShipping: async () => ({ stopped: true }),
         packWorkState: async () => undefined,
         openPackWork: async () => undefined,
+        stoppedOrders: async () => [],
       },
     });
     const c = clients(server.port);
@@ -134,12 +135,15 @@ describe('deadlines and retries', () => {
       },
       openPackWork: async (orderId) => (orderId === 'ord_open' ? { orderId, unitsPicked: 5, unitsToPack: 3, openPackageIds: ['pkg_1'] } : undefined),
       packWorkState: async (orderId) => ({ ord_open: 'OPEN', ord_packed: 'DONE', ord_cancelled: 'WITHDRAWN' } as const)[orderId as 'ord_open'],
+      stoppedOrders: async (orderIds) => orderIds.filter((o) => o === 'ord_cancelled'),
     };
     const c = clients((await serve({ packShip })).port);
     expect(await c.packShip.openPackWork('ord_open')).toEqual({ orderId: 'ord_open', unitsPicked: 5, unitsToPack: 3, openPackageIds: ['pkg_1'] });
     expect(await c.packShip.openPackWork('ord_packed')).toBeUndefined();
     expect(await Promise.all(['ord_open', 'ord_packed', 'ord_cancelled', 'ord_nope'].map((o) => c.packShip.packWorkState(o))))
       .toEqual(['OPEN', 'DONE', 'WITHDRAWN', undefined]);
+    expect(await c.packShip.stoppedOrders(['ord_open', 'ord_cancelled'])).toEqual(['ord_cancelled']);
+    expect(await c.packShip.stoppedOrders([])).toEqual([]);
     expect(await c.packShip.stopShipping({ orderId: 'ord_1', siteId: 'sit_1', reason: null }, { correlationId: 'req-1', causationId: 'evt-1', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' })).toEqual({ stopped: true });
     expect(await c.packShip.stopShipping({ orderId: 'ord_gone', siteId: 'sit_1', reason: 'customer' }, {})).toEqual({ stopped: false, shipmentId: 'shp_1' });
     expect(seen).toEqual([
@@ -218,7 +222,7 @@ describe('picking across gRPC', () => {
 
 describe('discovery', () => {
   it('server reflection lists the services this server runs', async () => {
-    const server = await serve({ catalog: catalog(async () => new Map()), packShip: { bookableCarriers: async () => [], stopShipping: async () => ({ stopped: true }), openPackWork: async () => undefined, packWorkState: async () => undefined } });
+    const server = await serve({ catalog: catalog(async () => new Map()), packShip: { bookableCarriers: async () => [], stopShipping: async () => ({ stopped: true }), openPackWork: async () => undefined, packWorkState: async () => undefined, stoppedOrders: async () => [] } });
     const reflectionProto = createRequire(import.meta.url).resolve('@grpc/reflection/build/proto/grpc/reflection/v1/reflection.proto');
     const pkg: any = grpc.loadPackageDefinition(loadSync(reflectionProto, { keepCase: true }));
     const client = new pkg.grpc.reflection.v1.ServerReflection(`127.0.0.1:${server.port}`, grpc.credentials.createInsecure());

@@ -27,6 +27,7 @@ export function packShipService(api: PackShipApi, log: Logger): RpcService {
       const state = await api.packWorkState(req.orderId);
       return state === undefined ? { found: false } : { found: true, state };
     }),
+    StoppedOrders: unaryHandler(log, async (req) => ({ orderIds: [...await api.stoppedOrders(req.orderIds)] })),
   };
   return { name: 'paklog.pack_ship.v1.PackShipService', definition: paklogServices().packShip, implementation };
 }
@@ -62,6 +63,10 @@ export function packShipClient(channel: RpcChannel, service: PackShipServiceDefi
       if (!res.found) return undefined;
       if (!isPackWorkState(res.state)) throw new AppError('INTERNAL', `PackWorkState answered an unknown state ${res.state}`);
       return res.state;
+    },
+    async stoppedOrders(orderIds) {
+      if (orderIds.length === 0) return [];
+      return (await channel.call(service.StoppedOrders, { orderIds: [...orderIds] })).orderIds;
     },
   };
 }

@@ -314,6 +314,49 @@ describe('cancel at every stage (issue 10, acceptance a)', () => {
     expect(await inProcessDifferences(orderId)).toEqual([]);
   });
 
+  // Physical tracking learns of a stopped order from pack & ship's event, one delivery after the cancel is answered: a
+  // SHIP scan of the pallet sent at once (the relay held here, so the event is not heard before it) shipped the
+  // cancelled order's carton (201, the carton LPN SHIPPED). It failed before: the scan now asks pack & ship.
+  it('PACKED, its carton on a pallet, the SHIP scan sent the moment the cancel is answered (event not heard yet): refused, nothing ships', async () => {
+    const sku = w.products[6]!.sku;
+    const orderId = await newOrder(sku);
+    const { list } = await release(orderId);
+    await pick(list, QTY);
+    await packAndLabel(orderId);
+    await until('packed', () => status(orderId), (s) => s === 'PACKED');
+    await t.settle();
+    const packageId = ((await t.get(`/api/v1/packages?orderId=${orderId}`)).body.items as { id: string }[])[0]!.id;
+    const pallet = await t.post('/api/v1/lpns', { siteId: w.siteId, type: 'PALLET', code: `PAL-NOW-${orderId}` });
+    expect(pallet.status).toBe(201);
+    const loaded = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: packageId, meaning: 'LOAD_ONTO_PALLET', into: pallet.body.id }, 'operator');
+    expect(loaded.status).toBe(201);
+    const carton = loaded.body.lpn as { id: string };
+    await t.settle();
+    await t.app.bus.stop();
+    try {
+      const cancelled = await t.post(`/api/v1/orders/${orderId}/cancel`, { reason: 'customer' });
+      expect([cancelled.status, cancelled.body.status]).toEqual([200, 'CANCELLED']);
+      const shipPallet = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: `PAL-NOW-${orderId}`, meaning: 'SHIP' }, 'operator');
+      expect([shipPallet.status, shipPallet.body.code]).toEqual([409, 'LPN_HOLDS_CANCELLED_ORDER']);
+      const shipCarton = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: packageId, meaning: 'SHIP' }, 'operator');
+      expect([shipCarton.status, shipCarton.body.code]).toEqual([409, 'LPN_HOLDS_CANCELLED_ORDER']);
+    } finally {
+      t.app.bus.start();
+    }
+    await t.settle();
+    expect(await status(orderId)).toBe('CANCELLED');
+    await expectNothingHeld(orderId);
+    expect((await t.get(`/api/v1/lpns/${carton.id}`)).body).toMatchObject({ status: 'CLOSED', parentId: pallet.body.id });
+    // Taken off, the pallet ships without it; the units go back by the order's return.
+    expect((await t.post(`/api/v1/lpns/${carton.id}/move`, { locationId: w.storage[0]!.id }, 'operator')).status).toBe(200);
+    const [ret] = await returnsOf(orderId);
+    expect(ret).toMatchObject({ status: 'OPEN', quantity: QTY });
+    expect((await t.post(`/api/v1/inventory/returns/${ret!.id}/confirm`, { locationId: ret!.suggestedLocationId }, 'operator')).body.status).toBe('COMPLETED');
+    await t.settle();
+    expect(await inProcessDifferences(orderId)).toEqual([]);
+    await expectLedgerConserved(t, w.siteId);
+  });
+
   // A cancel between the end-of-day manifest and the dispatch voided the shipment, but the manifest (the list the driver
   // signs, GET /manifests/{id} and its PDF) went on naming it with nothing to say it stays behind. It failed before:
   // no `withdrawn`.

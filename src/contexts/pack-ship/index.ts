@@ -63,6 +63,7 @@ export function packShipContext(deps: PlatformDeps, apis: PackShipContextOptions
       stopShipping: packShip.stopShipping,
       openPackWork: (orderId) => packShip.openPackWork(orderId),
       packWorkState: (orderId) => packStore.packWorkState(deps.db, orderId),
+      stoppedOrders: (orderIds) => packStore.stoppedOrders(deps.db, orderIds),
     },
   });
   return { ...module, commands };

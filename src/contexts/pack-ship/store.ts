@@ -391,6 +391,15 @@ export const packStore = {
     return r.packed ? 'DONE' : r.cancelled ? 'WITHDRAWN' : 'OPEN';
   },
 
+  /** The orders among `orderIds` whose shipping was stopped (PackShipApi.stoppedOrders). */
+  async stoppedOrders(db: Executor, orderIds: readonly string[]): Promise<string[]> {
+    if (orderIds.length === 0) return [];
+    const rows = await db.query<{ order_id: string }>(
+      `SELECT order_id FROM pack_ship.orders WHERE order_id = ANY($1::text[]) AND cancelled_at IS NOT NULL ORDER BY order_id`, [[...orderIds]],
+    );
+    return rows.map((r) => r.order_id);
+  },
+
   async lockOrder(db: Executor, orderId: string, lock = true): Promise<PackOrder | undefined> {
     const rows = await db.query<OrderRow>(
       `SELECT order_id, site_id, carrier, picking_status, cancelled_at, ship_to, external_id, owner_id FROM pack_ship.orders WHERE order_id = $1${lock ? ' FOR UPDATE' : ''}`, [orderId],

@@ -1,6 +1,7 @@
 import type { CatalogApi } from '../../contracts/catalog.ts';
 import type { InventoryApi } from '../../contracts/inventory.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
+import type { PackShipApi } from '../../contracts/pack-ship.ts';
 import type { PhysicalTrackingApi } from '../../contracts/physical-tracking.ts';
 import { defineContext, siteOfRow, type ContextWithApi, type PlatformDeps } from '../../platform/module.ts';
 import { physicalTrackingRoutes } from './http.ts';
@@ -15,6 +16,8 @@ export interface PhysicalTrackingOptions {
   readonly inventory: Pick<InventoryApi, 'locationBalances' | 'openCountsAt' | 'getOwner'>;
   /** The products an LPN's declared contents name. */
   readonly catalog: Pick<CatalogApi, 'getBySkus'>;
+  /** Whether the orders a SHIP scan would take out had their shipping stopped (a cancel decided at the dock). */
+  readonly packShip: Pick<PackShipApi, 'stoppedOrders'>;
 }
 
 /**
@@ -22,7 +25,7 @@ export interface PhysicalTrackingOptions {
  * API (PhysicalTrackingApi) tells location tracking whether an LPN it is asked to track exists, and at which site.
  */
 export function physicalTrackingContext(deps: PlatformDeps, options: PhysicalTrackingOptions): ContextWithApi<PhysicalTrackingApi> {
-  const service = physicalTrackingService(deps, { inventory: options.inventory, locations: options.locations, catalog: options.catalog });
+  const service = physicalTrackingService(deps, { inventory: options.inventory, locations: options.locations, catalog: options.catalog, packShip: options.packShip });
   const api: PhysicalTrackingApi = {
     async getLpn(id) {
       const row = await store.lpn(deps.db, id);
@@ -33,7 +36,7 @@ export function physicalTrackingContext(deps: PlatformDeps, options: PhysicalTra
     name: 'physical-tracking',
     schema: 'physical_tracking',
     migrations: new URL('./migrations/', import.meta.url),
-    requires: { locations: options.locations, inventory: options.inventory, catalog: options.catalog },
+    requires: { locations: options.locations, inventory: options.inventory, catalog: options.catalog, packShip: options.packShip },
     routes: (app) => physicalTrackingRoutes(app, deps, service, options.locations),
     sitesOf: { lpn: siteOfRow(deps.db, 'physical_tracking.lpns') },
     subscriptions: physicalTrackingSubscriptions(service),

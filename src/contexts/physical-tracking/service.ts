@@ -1,6 +1,6 @@
 import { lotRule, type CatalogApi } from '../../contracts/catalog.ts';
 import { DEFAULT_OWNER_ID, type InventoryApi, type AsnCreated } from '../../contracts/inventory.ts';
-import type { ShippingStopped } from '../../contracts/pack-ship.ts';
+import type { PackShipApi, ShippingStopped } from '../../contracts/pack-ship.ts';
 import type { HoldDisposed, HoldPlaced } from '../../contracts/quality.ts';
 import type { Location, LocationMasterApi } from '../../contracts/location-master.ts';
 import {
@@ -78,6 +78,8 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
   inventory: Pick<InventoryApi, 'locationBalances' | 'openCountsAt' | 'getOwner'>; locations: Pick<LocationMasterApi, 'getLocations' | 'getLocationByCode'>;
   /** What an LPN's declared contents name must be a product of the catalogue. */
   catalog: Pick<CatalogApi, 'getBySkus'>;
+  /** Whether the orders a SHIP scan would take out had their shipping stopped, read where the cancel is decided. */
+  packShip: Pick<PackShipApi, 'stoppedOrders'>;
 }) {
   const isLive = (s: LpnStatus): boolean => LIVE_STATUSES.includes(s);
   /** The refusal for an LPN that is not on the floor: LPN_LOST (report it found first) or ILLEGAL_TRANSITION (it left). */
@@ -155,6 +157,20 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
   }
 
   /** The LOST LPN a barcode (id or label) names, read without a lock: whether a MOVE of it will be a find. */
+  /**
+   * The orders of the live tree a SHIP scan names whose shipping pack & ship has stopped, asked before the scan's
+   * transaction (no call inside it): `stopped_orders` follows pack & ship's event, and a SHIP scan sent right after a
+   * cancel was answered came before it and shipped the cancelled order's carton (cancel-every-stage.test.ts).
+   */
+  async function stoppedInTree(siteId: string, ref: string): Promise<ReadonlySet<string>> {
+    const c = classifyLpnBarcode(ref);
+    const root = ref.startsWith('lpn_') ? await store.lpn(deps.db, ref) : await store.liveByCode(deps.db, siteId, c.kind === 'INVALID' ? ref : c.code);
+    if (root === undefined || root.site_id !== siteId) return new Set();
+    const orderIds = [...new Set((await store.subtree(deps.db, root.id)).filter((r) => isLive(r.status))
+      .flatMap((r) => r.contents.flatMap((x) => (x.orderId === null ? [] : [x.orderId]))))];
+    return orderIds.length === 0 ? new Set() : new Set(await apis.packShip.stoppedOrders(orderIds));
+  }
+
   async function lostNamed(siteId: string, ref: string): Promise<LpnRow | undefined> {
     if (ref.startsWith('lpn_')) {
       const r = await store.lpn(deps.db, ref);
@@ -568,10 +584,11 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
    * on a pallet. A SHIP of a tree holding any is refused, naming the LPNs that hold them (the outermost below the one
    * scanned), to be taken off — a move to a location takes an LPN out of its container — before the rest ships.
    */
-  async function cancelledInside(tx: Tx, root: LpnRow): Promise<Outcome<never> | undefined> {
+  async function cancelledInside(tx: Tx, root: LpnRow, stoppedAtDock: ReadonlySet<string>): Promise<Outcome<never> | undefined> {
     const tree = (await store.subtree(tx, root.id)).filter((r) => isLive(r.status));
     const orderIds = [...new Set(tree.flatMap((r) => r.contents.flatMap((c) => (c.orderId === null ? [] : [c.orderId]))))];
     const stopped = await store.stoppedOrders(tx, orderIds);
+    for (const id of orderIds) if (stoppedAtDock.has(id)) stopped.add(id);
     if (stopped.size === 0) return undefined;
     const holding = tree.filter((r) => r.contents.some((c) => c.orderId !== null && stopped.has(c.orderId)));
     const byId = new Map(tree.map((r) => [r.id, r]));
@@ -694,6 +711,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
         place = p.value;
       }
     }
+    const stoppedAtDock = cmd.meaning === 'SHIP' ? await stoppedInTree(cmd.siteId, cmd.barcode) : new Set<string>();
     return decideInTx(deps.db, async (tx) => {
       let lpn: Outcome<LpnRow | null>;
       switch (cmd.meaning) {
@@ -732,7 +750,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
           const now = deps.clock.now();
           if (cmd.meaning === 'SHIP') {
             if (!isLive(r.value.status)) return offFloor(r.value);
-            const cancelled = await cancelledInside(tx, r.value);
+            const cancelled = await cancelledInside(tx, r.value, stoppedAtDock);
             if (cancelled !== undefined) return cancelled;
             const onHold = await heldInside(tx, r.value);
             if (onHold !== undefined) return onHold;

@@ -38,6 +38,8 @@ export interface ProtoGrpcType {
         StopShippingRequest: MessageTypeDefinition
         StopShippingResponse: MessageTypeDefinition
         Stopped: MessageTypeDefinition
+        StoppedOrdersRequest: MessageTypeDefinition
+        StoppedOrdersResponse: MessageTypeDefinition
       }
     }
   }

@@ -10,6 +10,8 @@ import type { PackWorkStateRequest as _paklog_pack_ship_v1_PackWorkStateRequest,
 import type { PackWorkStateResponse as _paklog_pack_ship_v1_PackWorkStateResponse, PackWorkStateResponse__Output as _paklog_pack_ship_v1_PackWorkStateResponse__Output } from '../../../paklog/pack_ship/v1/PackWorkStateResponse.ts';
 import type { StopShippingRequest as _paklog_pack_ship_v1_StopShippingRequest, StopShippingRequest__Output as _paklog_pack_ship_v1_StopShippingRequest__Output } from '../../../paklog/pack_ship/v1/StopShippingRequest.ts';
 import type { StopShippingResponse as _paklog_pack_ship_v1_StopShippingResponse, StopShippingResponse__Output as _paklog_pack_ship_v1_StopShippingResponse__Output } from '../../../paklog/pack_ship/v1/StopShippingResponse.ts';
+import type { StoppedOrdersRequest as _paklog_pack_ship_v1_StoppedOrdersRequest, StoppedOrdersRequest__Output as _paklog_pack_ship_v1_StoppedOrdersRequest__Output } from '../../../paklog/pack_ship/v1/StoppedOrdersRequest.ts';
+import type { StoppedOrdersResponse as _paklog_pack_ship_v1_StoppedOrdersResponse, StoppedOrdersResponse__Output as _paklog_pack_ship_v1_StoppedOrdersResponse__Output } from '../../../paklog/pack_ship/v1/StoppedOrdersResponse.ts';
 
 export interface PackShipServiceClient extends grpc.Client {
   /**
@@ -78,6 +80,23 @@ export interface PackShipServiceClient extends grpc.Client {
   stopShipping(argument: _paklog_pack_ship_v1_StopShippingRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_StopShippingResponse__Output>): grpc.ClientUnaryCall;
   stopShipping(argument: _paklog_pack_ship_v1_StopShippingRequest, callback: grpc.requestCallback<_paklog_pack_ship_v1_StopShippingResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * Which of the orders have had their shipping stopped (cancelled at the dock). Physical tracking asks it before a
+   * SHIP scan, its own record of them lagging by one event delivery.
+   */
+  StoppedOrders(argument: _paklog_pack_ship_v1_StoppedOrdersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_StoppedOrdersResponse__Output>): grpc.ClientUnaryCall;
+  StoppedOrders(argument: _paklog_pack_ship_v1_StoppedOrdersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_pack_ship_v1_StoppedOrdersResponse__Output>): grpc.ClientUnaryCall;
+  StoppedOrders(argument: _paklog_pack_ship_v1_StoppedOrdersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_StoppedOrdersResponse__Output>): grpc.ClientUnaryCall;
+  StoppedOrders(argument: _paklog_pack_ship_v1_StoppedOrdersRequest, callback: grpc.requestCallback<_paklog_pack_ship_v1_StoppedOrdersResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Which of the orders have had their shipping stopped (cancelled at the dock). Physical tracking asks it before a
+   * SHIP scan, its own record of them lagging by one event delivery.
+   */
+  stoppedOrders(argument: _paklog_pack_ship_v1_StoppedOrdersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_StoppedOrdersResponse__Output>): grpc.ClientUnaryCall;
+  stoppedOrders(argument: _paklog_pack_ship_v1_StoppedOrdersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_pack_ship_v1_StoppedOrdersResponse__Output>): grpc.ClientUnaryCall;
+  stoppedOrders(argument: _paklog_pack_ship_v1_StoppedOrdersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_StoppedOrdersResponse__Output>): grpc.ClientUnaryCall;
+  stoppedOrders(argument: _paklog_pack_ship_v1_StoppedOrdersRequest, callback: grpc.requestCallback<_paklog_pack_ship_v1_StoppedOrdersResponse__Output>): grpc.ClientUnaryCall;
+  
 }
 
 export interface PackShipServiceHandlers extends grpc.UntypedServiceImplementation {
@@ -104,6 +123,12 @@ export interface PackShipServiceHandlers extends grpc.UntypedServiceImplementati
    */
   StopShipping: grpc.handleUnaryCall<_paklog_pack_ship_v1_StopShippingRequest__Output, _paklog_pack_ship_v1_StopShippingResponse>;
   
+  /**
+   * Which of the orders have had their shipping stopped (cancelled at the dock). Physical tracking asks it before a
+   * SHIP scan, its own record of them lagging by one event delivery.
+   */
+  StoppedOrders: grpc.handleUnaryCall<_paklog_pack_ship_v1_StoppedOrdersRequest__Output, _paklog_pack_ship_v1_StoppedOrdersResponse>;
+  
 }
 
 export interface PackShipServiceDefinition extends grpc.ServiceDefinition {
@@ -111,4 +136,5 @@ export interface PackShipServiceDefinition extends grpc.ServiceDefinition {
   OpenPackWork: MethodDefinition<_paklog_pack_ship_v1_OpenPackWorkRequest, _paklog_pack_ship_v1_OpenPackWorkResponse, _paklog_pack_ship_v1_OpenPackWorkRequest__Output, _paklog_pack_ship_v1_OpenPackWorkResponse__Output>
   PackWorkState: MethodDefinition<_paklog_pack_ship_v1_PackWorkStateRequest, _paklog_pack_ship_v1_PackWorkStateResponse, _paklog_pack_ship_v1_PackWorkStateRequest__Output, _paklog_pack_ship_v1_PackWorkStateResponse__Output>
   StopShipping: MethodDefinition<_paklog_pack_ship_v1_StopShippingRequest, _paklog_pack_ship_v1_StopShippingResponse, _paklog_pack_ship_v1_StopShippingRequest__Output, _paklog_pack_ship_v1_StopShippingResponse__Output>
+  StoppedOrders: MethodDefinition<_paklog_pack_ship_v1_StoppedOrdersRequest, _paklog_pack_ship_v1_StoppedOrdersResponse, _paklog_pack_ship_v1_StoppedOrdersRequest__Output, _paklog_pack_ship_v1_StoppedOrdersResponse__Output>
 }
