@@ -139,18 +139,21 @@ export async function heldOnShelf(db: Executor, key: Omit<BalanceKey, 'status'>)
 }
 
 /**
- * Units of a balance's AVAILABLE stock picked off the shelf (PICK movements taking on-hand there) since the count's
- * awaited attempt was asked for (`pickedMeanwhile`): after the ledger position `since.seq` when the count recorded one
- * (`counts.since_seq`, strict: read under the location's lock a pick takes first), else at or after `since.at`.
+ * Units of the counted stock carried onto or off the shelf (PICK, RECEIPT, MOVE, PUTAWAY movements of its owner, SKU
+ * and lot there, in any status: returns to stock and replenishments are MOVEs) since the count's awaited attempt was
+ * asked for (`changedMeanwhile`): after the ledger position `since.seq` when the count recorded one (`counts.since_seq`,
+ * strict: read under the location's lock each of them takes first), else at or after `since.at`. Adjustments (a short's
+ * write-off included), holds and releases change the books or a status, not what stands on the shelf: not counted.
  */
-export async function pickedSince(db: Executor, key: Omit<BalanceKey, 'status'>, since: { readonly seq: string | null; readonly at: Date }): Promise<number> {
-  const rows = await db.query<{ picked: number }>(
-    `SELECT coalesce(-sum(delta_on_hand), 0)::int AS picked FROM inventory.movements
-     WHERE site_id = $1 AND owner_id = $2 AND sku = $3 AND location_id = $4 AND lot = $5 AND status = 'AVAILABLE'
-       AND type = 'PICK' AND delta_on_hand < 0 AND (CASE WHEN $6::bigint IS NULL THEN created_at >= $7 ELSE seq > $6::bigint END)`,
+export async function changedSince(db: Executor, key: Omit<BalanceKey, 'status'>, since: { readonly seq: string | null; readonly at: Date }): Promise<number> {
+  const rows = await db.query<{ changed: number }>(
+    `SELECT coalesce(sum(abs(delta_on_hand)), 0)::int AS changed FROM inventory.movements
+     WHERE site_id = $1 AND owner_id = $2 AND sku = $3 AND location_id = $4 AND lot = $5
+       AND type IN ('PICK', 'RECEIPT', 'MOVE', 'PUTAWAY') AND delta_on_hand <> 0
+       AND (CASE WHEN $6::bigint IS NULL THEN created_at >= $7 ELSE seq > $6::bigint END)`,
     [key.siteId, key.ownerId, key.sku, key.locationId, key.lot, since.seq, since.at],
   );
-  return rows[0]?.picked ?? 0;
+  return rows[0]?.changed ?? 0;
 }
 
 /**
