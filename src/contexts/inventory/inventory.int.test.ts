@@ -1048,6 +1048,23 @@ describe('a count at a pick face picked meanwhile', () => {
     await expectConserved(sku);
   });
 
+  it('an adjustment after the counter looked is not taken back by their count: recounted (found by the stock hunt)', async () => {
+    for (const [delta, reason, after] of [[-2, 'DAMAGED', 4], [2, 'FOUND', 8]] as const) {
+      const sku = await newProduct(t);
+      const face = await newLocation(t, site, { pickSequence: 7 });
+      expect((await receive({ siteId: site.id, sku, locationId: face.id, quantity: 6 })).status).toBe(201);
+      const [count] = (await t.post('/api/v1/inventory/counts', { siteId: site.id, sku, locationIds: [face.id], toleranceUnits: 5 }, 'manager')).body.items;
+      // Alice counts 6; a planner then takes 2 damaged units off the shelf (or puts 2 found ones on it) and says so.
+      expect((await t.post('/api/v1/inventory/adjustments', { siteId: site.id, sku, locationId: face.id, delta, reason }, 'manager')).status).toBe(201);
+      const first = await t.post(`/api/v1/inventory/counts/${count.id}/submit`, { attempt: 1, quantity: 6, workerId: 'alice' }, 'operator');
+      expect(first.body, reason).toMatchObject({ status: 'RECOUNT', attempt: 2 });
+      expect(await availableOnHand(sku, face.id)).toBe(after);
+      expect((await t.post(`/api/v1/inventory/counts/${count.id}/submit`, { attempt: 2, quantity: after, workerId: 'bob' }, 'operator')).body.status).toBe('COMPLETED');
+      expect(await availableOnHand(sku, face.id)).toBe(after);
+      await expectConserved(sku);
+    }
+  });
+
   it('picks before the counter submits an exact count make no variance: applied at once', async () => {
     const sku = await newProduct(t);
     const face = await newLocation(t, site, { pickSequence: 4 });

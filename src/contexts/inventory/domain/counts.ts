@@ -109,10 +109,10 @@ export function lotlessGain(count: Pick<CountFacts, 'lot'>, variance: number, st
 
 /**
  * A variance that may be another movement's, not the shelf's (ADR 0031 addendum 2026-12-05, and its second): units of
- * the counted stock were picked, received or moved onto or off the shelf since this attempt was asked for (the count
- * opened, or the first count was submitted), so the counter may have looked before they went into a tote or onto the
- * shelf: a gain of that size is made-up stock, a loss of it units written off that are there. Never within tolerance:
- * the first count is recounted, a recount goes to a manager. An exact count is taken as it is.
+ * the counted stock were picked, received, moved or adjusted there since this attempt was asked for (the count opened,
+ * or the first count was submitted), so the counter may have looked before they went into a tote or onto the shelf: a
+ * gain of that size is made-up stock, a loss of it units written off that are there. Never within tolerance: the first
+ * count is recounted, a recount goes to a manager. An exact count is taken as it is.
  */
 export function changedMeanwhile(variance: number, changedSince: number | undefined): boolean {
   return variance !== 0 && (changedSince ?? 0) > 0;

@@ -55,7 +55,7 @@ describe('submit a count', () => {
       });
   });
 
-  it('never applies a variance by itself when units were picked, received or moved there since the attempt was asked for: recount, then a manager; an exact count closes', () => {
+  it('never applies a variance by itself when units were picked, received, moved or adjusted there since the attempt was asked for: recount, then a manager; an exact count closes', () => {
     // 10 on the books after a pick of 1: the counter who saw 11 before the pick is not taken for finding one.
     spec.given({ ...given, changedSince: 1 }).when(submit({ quantity: 11 })).then((d) => {
       expect([d.status, d.closed, d.adjustment]).toEqual(['RECOUNT', false, null]);
