@@ -459,4 +459,35 @@ describe('short-pick recovery', () => {
     expect((await t.get('/api/v1/dead-letters')).body.items).toEqual([]);
     await expectSkusConserved(t, w.siteId, [{ sku, received: 2, shipped: 2, adjusted: 0 }]);
   });
+
+  it('units moved off the shorted location while its count is counted are not found there again: the count is recounted (found by the stock hunt)', async () => {
+    const w = await setupWarehouse(call, { siteCode: 'SCOUNTMOVE13', aisles: 1, bays: 3, levels: 1, skus: 1 });
+    const sku = w.products[0]!.sku;
+    const [a, b] = [w.storage[0]!, w.storage[1]!];
+    expect((await t.request('PUT', '/api/v1/inventory/count-settings', { body: { siteId: w.siteId, toleranceUnits: 5, tolerancePercent: null }, role: 'manager' })).status).toBe(200);
+    await receive(w, sku, a.id, 5);
+    const orderId = await orderFor(w, 'SR-M1', sku, 2, undefined);
+    await waveAndRelease(w, orderId);
+    // One picked, one not found: written off, and a count of the SKU at A (which does not lock A).
+    await workNextPick(w.siteId, 1);
+    await t.settle();
+    const counts = (await t.get(`/api/v1/inventory/counts?siteId=${w.siteId}`)).body.items as { id: string; locationId: string }[];
+    expect(counts.map((c) => c.locationId)).toEqual([a.id]);
+    const onShelf = async (locationId: string): Promise<number> => ((await t.get(`/api/v1/inventory/balances?siteId=${w.siteId}&sku=${sku}&locationId=${locationId}`))
+      .body.items as { onHand: number }[]).reduce((n, x) => n + x.onHand, 0);
+    expect(await onShelf(a.id)).toBe(3);
+    // The counter sees the 3 on the shelf; a planner then moves 2 of them to B (moves are not refused at A).
+    expect((await call('move', 'POST', '/api/v1/inventory/moves', { siteId: w.siteId, sku, fromLocationId: a.id, toLocationId: b.id, quantity: 2 })).status).toBe(201);
+    // The 3 submitted are +2 against the 1 on the books at A, within tolerance: applied, 2 units would be on the books
+    // twice (at B, where they are, and found again at A). A recount instead, nothing adjusted.
+    const submitted = await floor<{ status: string }>('submit count', 'POST', `/api/v1/inventory/counts/${counts[0]!.id}/submit`, { attempt: 1, quantity: 3, workerId: 'counter' });
+    expect([submitted.status, submitted.body.status]).toEqual([200, 'RECOUNT']);
+    expect([await onShelf(a.id), await onShelf(b.id)]).toEqual([1, 2]);
+    // The recounter sees the 1 left: exact, closed.
+    const recounted = await floor<{ status: string }>('recount', 'POST', `/api/v1/inventory/counts/${counts[0]!.id}/submit`, { attempt: 2, quantity: 1, workerId: 'recounter' });
+    expect([recounted.status, recounted.body.status]).toEqual([200, 'COMPLETED']);
+    await t.settle();
+    expect([await onShelf(a.id), await onShelf(b.id)]).toEqual([1, 2]);
+    await expectSkusConserved(t, w.siteId, [{ sku, received: 5, shipped: 0, adjusted: -1, allocated: 1 }]);
+  });
 });

@@ -1025,6 +1025,46 @@ describe('a count at a pick face picked meanwhile', () => {
     await expectConserved(sku);
   });
 
+  it('a receipt after the counter looked is never written off: the count is recounted, a recount received under goes to a manager (found by the stock hunt)', async () => {
+    const sku = await newProduct(t);
+    const face = await newLocation(t, site, { pickSequence: 6 });
+    expect((await receive({ siteId: site.id, sku, locationId: face.id, quantity: 6 })).status).toBe(201);
+    const shelf = (): Promise<number> => availableOnHand(sku, face.id);
+    const [count] = (await t.post('/api/v1/inventory/counts', { siteId: site.id, sku, locationIds: [face.id], toleranceUnits: 5 }, 'manager')).body.items;
+    // Alice counts the 6 on the shelf; then 2 more are received there (receipts are not stopped by a count).
+    expect((await receive({ siteId: site.id, sku, locationId: face.id, quantity: 2 })).status).toBe(201);
+    expect(await shelf()).toBe(8);
+    // She submits the 6 she saw: −2 is within tolerance, but the 2 stand on the shelf. Not written off: a recount.
+    const first = await t.post(`/api/v1/inventory/counts/${count.id}/submit`, { attempt: 1, quantity: 6, workerId: 'alice' }, 'operator');
+    expect(first.body).toMatchObject({ status: 'RECOUNT', attempt: 2 });
+    expect(await shelf()).toBe(8);
+    // Bob counts the 8; one more is received before he submits: a manager's, never applied by itself.
+    expect((await receive({ siteId: site.id, sku, locationId: face.id, quantity: 1 })).status).toBe(201);
+    const second = await t.post(`/api/v1/inventory/counts/${count.id}/submit`, { attempt: 2, quantity: 8, workerId: 'bob' }, 'operator');
+    expect(second.body.status).toBe('AWAITING_APPROVAL');
+    expect(await shelf()).toBe(9);
+    expect((await t.post(`/api/v1/inventory/counts/${count.id}/reject`, { reason: 'received while counted' }, 'manager')).body.status).toBe('REJECTED');
+    expect(await shelf()).toBe(9);
+    await expectConserved(sku);
+  });
+
+  it('an adjustment after the counter looked is not taken back by their count: recounted (found by the stock hunt)', async () => {
+    for (const [delta, reason, after] of [[-2, 'DAMAGED', 4], [2, 'FOUND', 8]] as const) {
+      const sku = await newProduct(t);
+      const face = await newLocation(t, site, { pickSequence: 7 });
+      expect((await receive({ siteId: site.id, sku, locationId: face.id, quantity: 6 })).status).toBe(201);
+      const [count] = (await t.post('/api/v1/inventory/counts', { siteId: site.id, sku, locationIds: [face.id], toleranceUnits: 5 }, 'manager')).body.items;
+      // Alice counts 6; a planner then takes 2 damaged units off the shelf (or puts 2 found ones on it) and says so.
+      expect((await t.post('/api/v1/inventory/adjustments', { siteId: site.id, sku, locationId: face.id, delta, reason }, 'manager')).status).toBe(201);
+      const first = await t.post(`/api/v1/inventory/counts/${count.id}/submit`, { attempt: 1, quantity: 6, workerId: 'alice' }, 'operator');
+      expect(first.body, reason).toMatchObject({ status: 'RECOUNT', attempt: 2 });
+      expect(await availableOnHand(sku, face.id)).toBe(after);
+      expect((await t.post(`/api/v1/inventory/counts/${count.id}/submit`, { attempt: 2, quantity: after, workerId: 'bob' }, 'operator')).body.status).toBe('COMPLETED');
+      expect(await availableOnHand(sku, face.id)).toBe(after);
+      await expectConserved(sku);
+    }
+  });
+
   it('picks before the counter submits an exact count make no variance: applied at once', async () => {
     const sku = await newProduct(t);
     const face = await newLocation(t, site, { pickSequence: 4 });

@@ -92,6 +92,30 @@ describe('lost and found LPNs in inventory', () => {
   });
 });
 
+describe('an LPN lost where a count is being counted', () => {
+  it('is not found again by the counter who counted it before it was reported lost: recounted (found by the stock hunt)', async () => {
+    const sku = await newProduct(t);
+    const bin = await newLocation(t, site);
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: site.id, sku, locationId: bin.id, quantity: 10 })).status).toBe(201);
+    const [count] = (await t.post('/api/v1/inventory/counts', { siteId: site.id, locationIds: [bin.id], sku, toleranceUnits: 5 }, 'manager')).body.items;
+    // Alice counts 10, the LPN's 4 among them; the LPN is then reported lost there: its 4 are held, off the shelf.
+    const lpnId = unique('lpn_');
+    const lost: LpnLost = {
+      lpnId, siteId: site.id, code: lpnId, at: new Date().toISOString(), reason: 'gone', locationId: bin.id,
+      lpns: [{ lpnId, code: lpnId, previousStatus: 'CLOSED' }], lines: [{ lpnId, sku, lot: null, owner: null, orderId: null, quantity: 4 }],
+    };
+    expect(await t.app.bus.deliver('inventory', envelope(PhysicalTrackingEvents.lpnLost, 'physical-tracking', lpnId, lost))).toBe('handled');
+    // Her 10 against the 6 now expected on the shelf: +4 within tolerance, which would put the lost LPN's units on the
+    // books twice (held for its find, and found as AVAILABLE). A recount instead, nothing adjusted.
+    const first = await t.post(`/api/v1/inventory/counts/${count.id}/submit`, { attempt: 1, quantity: 10, workerId: 'alice' }, 'operator');
+    expect(first.body).toMatchObject({ status: 'RECOUNT', attempt: 2 });
+    expect(await balances(sku)).toEqual({ 'other AVAILABLE': 6, 'other HOLD': 4 });
+    expect((await t.post(`/api/v1/inventory/counts/${count.id}/submit`, { attempt: 2, quantity: 6, workerId: 'bob' }, 'operator')).body.status).toBe('COMPLETED');
+    const s = await summaryOf(t, site.id, sku);
+    expect([s.onHand, s.ledgerOnHand]).toEqual([10, 10]);
+  });
+});
+
 describe('a hand release where an LPN was lost', () => {
   it('keeps back the lost LPN\'s HOLD units (not on the shelf): 409 INSUFFICIENT_STOCK naming it, nothing changed; units held by hand release (found by the stock hunt)', async () => {
     const { sku, bin, lpnId } = await binWithLostLpn();

@@ -139,18 +139,26 @@ export async function heldOnShelf(db: Executor, key: Omit<BalanceKey, 'status'>)
 }
 
 /**
- * Units of a balance's AVAILABLE stock picked off the shelf (PICK movements taking on-hand there) since the count's
- * awaited attempt was asked for (`pickedMeanwhile`): after the ledger position `since.seq` when the count recorded one
- * (`counts.since_seq`, strict: read under the location's lock a pick takes first), else at or after `since.at`.
+ * Units of the counted stock carried onto or off the shelf or adjusted there (PICK, RECEIPT, MOVE, PUTAWAY and ADJUST
+ * movements of its owner, SKU and lot there, in any status: returns to stock and replenishments are MOVEs) since the
+ * count's awaited attempt was asked for (`changedMeanwhile`): after the ledger position `since.seq` when the count
+ * recorded one (`counts.since_seq`, strict: read under the location's lock each of them takes first), else at or after
+ * `since.at`; and an LPN reported lost or found there (HOLD / RELEASE, reason `LPN_LOST …` / `LPN_FOUND …`: its units
+ * leave or rejoin what the count expects on the shelf, `heldOnShelf`). Not counted: a short's write-off (ADJUST, reason
+ * SHORT_PICK: the units were not on the shelf for the picker, which is what the short's count looks at), other holds and
+ * releases (a status; the counter finds held units with the rest).
  */
-export async function pickedSince(db: Executor, key: Omit<BalanceKey, 'status'>, since: { readonly seq: string | null; readonly at: Date }): Promise<number> {
-  const rows = await db.query<{ picked: number }>(
-    `SELECT coalesce(-sum(delta_on_hand), 0)::int AS picked FROM inventory.movements
-     WHERE site_id = $1 AND owner_id = $2 AND sku = $3 AND location_id = $4 AND lot = $5 AND status = 'AVAILABLE'
-       AND type = 'PICK' AND delta_on_hand < 0 AND (CASE WHEN $6::bigint IS NULL THEN created_at >= $7 ELSE seq > $6::bigint END)`,
+export async function changedSince(db: Executor, key: Omit<BalanceKey, 'status'>, since: { readonly seq: string | null; readonly at: Date }): Promise<number> {
+  const rows = await db.query<{ changed: number }>(
+    `SELECT coalesce(sum(abs(delta_on_hand)), 0)::int AS changed FROM inventory.movements
+     WHERE site_id = $1 AND owner_id = $2 AND sku = $3 AND location_id = $4 AND lot = $5
+       AND (type IN ('PICK', 'RECEIPT', 'MOVE', 'PUTAWAY') OR (type = 'ADJUST' AND reason IS DISTINCT FROM 'SHORT_PICK')
+            OR (type IN ('HOLD', 'RELEASE') AND (reason LIKE 'LPN_LOST %' OR reason LIKE 'LPN_FOUND %')))
+       AND delta_on_hand <> 0
+       AND (CASE WHEN $6::bigint IS NULL THEN created_at >= $7 ELSE seq > $6::bigint END)`,
     [key.siteId, key.ownerId, key.sku, key.locationId, key.lot, since.seq, since.at],
   );
-  return rows[0]?.picked ?? 0;
+  return rows[0]?.changed ?? 0;
 }
 
 /**

@@ -108,13 +108,14 @@ export function lotlessGain(count: Pick<CountFacts, 'lot'>, variance: number, st
 }
 
 /**
- * A variance that may be a pick's, not the shelf's (ADR 0031 addendum 2026-12-05): units of the counted stock were picked
- * since this attempt was asked for (the count opened, or the first count was submitted), so the counter may have seen
- * them before they went into a tote and a gain of that size is made-up stock (or a loss hidden). Never within
- * tolerance: the first count is recounted, a recount goes to a manager. An exact count is taken as it is.
+ * A variance that may be another movement's, not the shelf's (ADR 0031 addendum 2026-12-05, and its second): units of
+ * the counted stock were picked, received, moved or adjusted there since this attempt was asked for (the count opened,
+ * or the first count was submitted), so the counter may have looked before they went into a tote or onto the shelf: a
+ * gain of that size is made-up stock, a loss of it units written off that are there. Never within tolerance: the first
+ * count is recounted, a recount goes to a manager. An exact count is taken as it is.
  */
-export function pickedMeanwhile(variance: number, pickedSince: number | undefined): boolean {
-  return variance !== 0 && (pickedSince ?? 0) > 0;
+export function changedMeanwhile(variance: number, changedSince: number | undefined): boolean {
+  return variance !== 0 && (changedSince ?? 0) > 0;
 }
 
 /** A COUNT movement of the variance: what a closing count writes. */

@@ -55,15 +55,15 @@ describe('submit a count', () => {
       });
   });
 
-  it('never applies a variance by itself when units were picked there since the attempt was asked for: recount, then a manager; an exact count closes', () => {
+  it('never applies a variance by itself when units were picked, received, moved or adjusted there since the attempt was asked for: recount, then a manager; an exact count closes', () => {
     // 10 on the books after a pick of 1: the counter who saw 11 before the pick is not taken for finding one.
-    spec.given({ ...given, pickedSince: 1 }).when(submit({ quantity: 11 })).then((d) => {
+    spec.given({ ...given, changedSince: 1 }).when(submit({ quantity: 11 })).then((d) => {
       expect([d.status, d.closed, d.adjustment]).toEqual(['RECOUNT', false, null]);
       expect(d.submission).toEqual({ attempt: 1, counted: 11, expected: 10, variance: 1, withinTolerance: false });
     });
-    spec.given({ ...given, count: { ...open, status: 'RECOUNT' }, first: { worker_id: 'alice' }, pickedSince: 2 })
+    spec.given({ ...given, count: { ...open, status: 'RECOUNT' }, first: { worker_id: 'alice' }, changedSince: 2 })
       .when(submit({ attempt: 2, quantity: 9, workerId: 'bob' })).then((d) => expect([d.status, d.adjustment]).toEqual(['AWAITING_APPROVAL', null]));
-    spec.given({ ...given, pickedSince: 3 }).when(submit({ quantity: 10 })).then((d) => expect([d.status, d.adjustment]).toEqual(['COMPLETED', null]));
+    spec.given({ ...given, changedSince: 3 }).when(submit({ quantity: 10 })).then((d) => expect([d.status, d.adjustment]).toEqual(['COMPLETED', null]));
   });
 
   it('applies a recount within tolerance', () => {

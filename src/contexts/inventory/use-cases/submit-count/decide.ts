@@ -3,7 +3,7 @@ import { InventoryEvents, type CountRequested, type CountStatus, type CountSubmi
 import type { Decide } from '../../../../platform/decider.ts';
 import { ok, reject } from '../../../../platform/errors.ts';
 import {
-  awaitedAttempt, countAdjustment, countClosed, countLifecycle, countTaskReference, expectedOnShelf, lotlessGain, pickedMeanwhile, withinTolerance, type CountAdjustment, type CountedStock,
+  awaitedAttempt, countAdjustment, countClosed, countLifecycle, countTaskReference, expectedOnShelf, lotlessGain, changedMeanwhile, withinTolerance, type CountAdjustment, type CountedStock,
   type CountFacts,
 } from '../../domain/counts.ts';
 import { fromLotKey } from '../../domain/stock.ts';
@@ -13,10 +13,11 @@ export type SubmitCountState = CountedStock & {
   /** The first count's submission, when this is the recount. */
   readonly first: { readonly worker_id: string | null } | undefined;
   /**
-   * Units of the counted stock picked (PICK movements off the shelf) since this attempt was asked for: the count's
-   * opening for the first count, the first count's submission for the recount (absent: none).
+   * Units of the counted stock carried onto or off the shelf or adjusted there (picks, receipts, moves, putaways,
+   * adjustments other than a short's write-off) since this attempt was asked for: the count's opening for the first
+   * count, the first count's submission for the recount (absent: none).
    */
-  readonly pickedSince?: number | undefined;
+  readonly changedSince?: number | undefined;
 };
 
 export interface SubmitCountInput {
@@ -44,8 +45,9 @@ export type SubmitCountRejection =
  * A counter's blind count, compared with the units the ledger holds on the shelf there now: AVAILABLE and held alike
  * (`expectedOnShelf`), the variance applied to AVAILABLE. Within tolerance the variance is applied at once (COUNT
  * movement) and the count closes; beyond it, the first count asks for a recount by another task (and counter), and a
- * recount asks for a manager's approval. A variance with picks of the counted units since the attempt was asked for is
- * never within tolerance (`pickedMeanwhile`): picks stay allowed, and a pick the counter saw is never taken for found stock.
+ * recount asks for a manager's approval. A variance with units of the counted stock picked, received, moved or adjusted
+ * there since the attempt was asked for is never within tolerance (`changedMeanwhile`): they stay allowed, and a unit the
+ * counter saw picked away is never taken for found stock, nor one received after they looked written off.
  */
 export const decideSubmitCount: Decide<SubmitCountState, SubmitCountCommand, SubmitCountDecision, SubmitCountRejection> = (state, cmd) => {
   if (!Number.isInteger(cmd.quantity) || cmd.quantity < 0) {
@@ -70,8 +72,9 @@ export const decideSubmitCount: Decide<SubmitCountState, SubmitCountCommand, Sub
   // then a manager, who rejects the count and adds them under their lot (the counter stays blind either way).
   const within = withinTolerance(variance, expected, { units: count.tolerance_units, percent: count.tolerance_percent })
     && !lotlessGain(count, variance, state)
-    // A pick confirmed since the attempt was asked for may have taken units the counter saw: not applied by itself.
-    && !pickedMeanwhile(variance, state.pickedSince);
+    // A pick, receipt, move or adjustment since the attempt was asked for may have changed the shelf after the counter
+    // looked: not applied by itself.
+    && !changedMeanwhile(variance, state.changedSince);
   const status: CountStatus = within ? 'COMPLETED' : awaited === 1 ? 'RECOUNT' : 'AWAITING_APPROVAL';
   const moved = countLifecycle.check(count.status, status);
   if (!moved.ok) return moved;

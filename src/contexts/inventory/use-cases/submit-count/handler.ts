@@ -21,13 +21,14 @@ export function submitCountHandler(deps: PlatformDeps, catalog: CatalogApi) {
       const count = await store.lockCount(tx, input.countId);
       const stock = count === undefined ? { balance: undefined, skuStock: undefined, pickable: true, paused: false } : { ...await lockCountedStock(tx, count), lotControlled };
       const first = count === undefined ? undefined : (await store.submissionsOf(tx, [count.id])).find((s) => s.attempt === 1);
-      // Picks of the counted units since this attempt was asked for, by ledger position (read under the location's lock,
-      // which a pick takes before it writes); counts opened before migration 025 compare times.
+      // Units of the counted stock picked, received, moved or adjusted there since this attempt was asked for, by ledger
+      // position (read under the location's lock, which each of them takes before it writes); counts opened before
+      // migration 025 compare times.
       const at = count === undefined ? undefined : count.status === 'RECOUNT' ? first?.submitted_at : count.created_at;
-      const pickedSince = count === undefined || at === undefined ? 0 : await store.pickedSince(tx, {
+      const changedSince = count === undefined || at === undefined ? 0 : await store.changedSince(tx, {
         siteId: count.site_id, ownerId: count.owner_id, sku: count.sku, locationId: count.location_id, lot: count.lot }, { seq: count.since_seq ?? null, at });
       const now = deps.clock.now();
-      const decision = decideSubmitCount({ ...stock, count, first, pickedSince }, { ...input, movementId }, now);
+      const decision = decideSubmitCount({ ...stock, count, first, changedSince }, { ...input, movementId }, now);
       if (!decision.ok) return decision;
       const d = decision.value;
       const c = count!;
