@@ -540,7 +540,8 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
       operationId: 'listManifests', tags, summary: 'The manifests of a site (of a day)', description: 'Oldest first, on one page.',
       querystring: Type.Object({
         siteId: Type.String({ minLength: 1, maxLength: 100, examples: [EXAMPLES.site] }),
-        day: Type.Optional(Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' })),
+        // A day as every route takes one (the shared `date` format, 1970 to 9999): 2026-02-30 is refused here, naming it.
+        day: Type.Optional(Type.String({ format: 'date', description: 'Only the manifests of this day (UTC), YYYY-MM-DD' })),
       }, { additionalProperties: false }),
       response: { 200: Page(ManifestSchema), ...problems('UNKNOWN_SITE') },
     },
