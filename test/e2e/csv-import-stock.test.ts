@@ -146,6 +146,25 @@ describe('CSV import of locations and stock', () => {
     expect(await onHand(sku, l3.id)).toBe(2);
   }, 30_000);
 
+  // The locations import answered a ?site= naming no site 422 UNKNOWN_SITE naming /querystring/site; the stock and
+  // orders imports answered 422 IMPORT_ROWS_INVALID with 'row 2, column siteId: no site NOWHERE' on every row, of a file
+  // with no siteId column.
+  it('stock and orders: a ?site= naming no site is 422 UNKNOWN_SITE naming /querystring/site, as for locations, nothing written', async () => {
+    const sku = w.products[0]!.sku;
+    const files = {
+      stock: `sku,location,quantity\n${sku},CSVL-R-1,7\n`,
+      orders: `externalId,sku,quantity,shipToName,shipToLine1,shipToCity,shipToPostalCode,shipToCountry\nCSVL-NOWHERE-1,${sku},1,A,1 Main St,Springfield,12345,US\n`,
+      locations: `${LOC_HEADER}\n${locRow(9)}\n`,
+    };
+    for (const [kind, csv] of Object.entries(files)) {
+      const refused = await importCsv(kind, csv, '?site=NOWHERE');
+      expect({ kind, status: refused.status, code: refused.body.code, errors: refused.body.errors }).toEqual({
+        kind, status: 422, code: 'UNKNOWN_SITE', errors: [{ field: '/querystring/site', message: expect.any(String) }],
+      });
+    }
+    expect((await t.get('/api/v1/orders?externalId=CSVL-NOWHERE-1')).body.items).toEqual([]);
+  });
+
   // `paklog --help`: exit code 2 for "an argument naming nothing that exists" (reconcile --site NOWHERE says so); the
   // export's --site naming no site, and an --at that is no instant, failed as a command that ran (exit code 1) with the
   // API's answer to a GET it made up.
