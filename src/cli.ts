@@ -457,6 +457,18 @@ program.command('import <kind> <file>')
         process.exitCode = EXIT.usage;
         return;
       }
+      // A --site naming no site is the command line's mistake (exit code 2), said as reconcile --site says it, not a
+      // rejection of every row under a siteId column the file may not have.
+      if (o.site !== undefined) {
+        const { resolveSiteId } = await import('./contracts/location-master.ts');
+        const locations = app.modules.find((m) => m.name === 'location-master')?.api as LocationMasterApi | undefined;
+        const resolved = locations === undefined ? undefined : await resolveSiteId(locations, o.site);
+        if (resolved !== undefined && !resolved.ok) {
+          console.error(`paklog import: no site ${o.site}`);
+          process.exitCode = EXIT.usage;
+          return;
+        }
+      }
       const t0 = performance.now();
       const outcome = await integrations.imports.importCsv(kind as never, text, {
         dryRun: o.dryRun === true, partial: o.partial === true, site: o.site, onProgress: progressBar(),

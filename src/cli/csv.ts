@@ -75,7 +75,7 @@ const cell = (v: unknown): string => {
   return typeof v === 'string' ? v : JSON.stringify(v);
 };
 
-/** The export asked for cannot be run as written (unknown kind, a missing --site, a --url that is no URL): exit code 2. */
+/** The export asked for cannot be run as written (unknown kind, a missing --site or one naming no site, a --url that is no URL, an --at that is no instant): exit code 2. */
 export class ExportUsageError extends Error {
   constructor(message: string) {
     super(message);
@@ -98,9 +98,21 @@ export async function exportCsv(kind: string, o: { url: string; apiKey: string; 
     const body = await res.json().catch(() => {
       throw new Error(`GET ${base}${path} → ${res.status}, not JSON: is ${base} a PakLog API?`);
     }) as { items?: Item[]; nextCursor?: string | null; detail?: string; code?: string };
-    if (!res.ok) throw new Error(`GET ${path} → ${res.status} ${body.code ?? ''}: ${body.detail ?? ''}`);
+    if (!res.ok) {
+      // --at that the API cannot read is the command line's mistake, as a --site naming nothing is (exit code 2).
+      if (res.status === 400 && body.code === 'VALIDATION_FAILED' && body.detail?.startsWith('/querystring/at ') === true) {
+        throw new ExportUsageError(`--at ${o.at ?? ''}: ${body.detail.slice('/querystring/at '.length)}`);
+      }
+      throw new Error(`GET ${path} → ${res.status} ${body.code ?? ''}: ${body.detail ?? ''}`);
+    }
     return { items: body.items ?? [], nextCursor: body.nextCursor ?? null };
   };
+  // A --site naming no site is said as such, before any list is read (as `paklog inventory reconcile --site` says it).
+  if (o.site !== undefined) {
+    const res = await fetch(`${base}/api/v1/sites/${encodeURIComponent(o.site)}`, { headers: { 'x-api-key': o.apiKey, accept: 'application/json' } }).catch(() => undefined);
+    const code = res?.status === 404 ? ((await res.json().catch(() => ({}))) as { code?: string }).code : undefined;
+    if (code === 'NOT_FOUND') throw new ExportUsageError(`no site ${o.site}`);
+  }
   // Stock rows name locations by id; the location codes (what a floor and an import use) are read once.
   const codes = new Map<string, string>();
   if (kind === 'stock-counts' || kind === 'snapshot') {

@@ -183,6 +183,10 @@ describe('bad input changes nothing', () => {
     }
     await refused('GET', `/api/v1/workload/performance?siteId=DATERANGE&from=0000-01-01T00:00:00Z`, '/querystring/from');
     await refused('GET', `/api/v1/inventory/as-of?siteId=DATERANGE&at=0000-01-01T00:00:00Z`, '/querystring/at');
+    // A manifest's day was a pattern of digits: 2026-02-30, 2026-13-01 and year 0 reached the database (its "cannot be
+    // stored", naming no field).
+    for (const day of ['0000-01-01', '2026-02-30', '2026-13-01']) await refused('GET', `/api/v1/manifests?siteId=DATERANGE&day=${day}`, '/querystring/day');
+    expect((await t.get('/api/v1/manifests?siteId=DATERANGE&day=2026-02-28')).body).toEqual({ items: [], nextCursor: null });
     await refused('PUT', '/api/v1/workload/roster', '/day', { siteId: 'DATERANGE', day: '9999-12-31', shifts: [] });
     await refused('PUT', '/api/v1/workload/roster', '/day', { siteId: 'DATERANGE', day: '0000-01-01', shifts: [] });
     const inAYear = new Date(Date.now() + 366 * 86_400_000).toISOString().slice(0, 10);

@@ -164,9 +164,12 @@ describe('the paklog command on a bad database or a bad argument: one line on st
       [['export', 'products'], /^paklog export: set PAKLOG_API_KEY/m, nowhere],
       [['import', 'pallets', join(dir, 'products.csv')], /^paklog import: importing pallets is not supported/m, nowhere],
       [['inventory', 'reconcile', '--site', 'NOWHERE'], /^paklog inventory reconcile: no site NOWHERE$/m, env],
+      // It said "row 2, column siteId: no site NOWHERE" of a file with no siteId column, and exited 1.
+      [['import', 'stock', join(dir, 'stock.csv'), '--site', 'NOWHERE', '--dry-run'], /^paklog import: no site NOWHERE$/m, env],
       [['simulate', '--lines', 'many'], /^paklog simulate: --lines must be a whole number$/m, nowhere],
     ];
     writeFileSync(join(dir, 'products.csv'), 'sku,description\n');
+    writeFileSync(join(dir, 'stock.csv'), 'sku,location,quantity\nMUG-CERAMIC,DEMO-A-01-01-1,5\n');
     // Independent processes: all at once (the file's wall time), each judged on its own.
     const nobody = `http://127.0.0.1:${await freePort()}`;
     const asks = [['--help'], ['import', '--help'], ['--version']];

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportCsv } from '../../src/cli/csv.ts';
+import { ExportUsageError, exportCsv } from '../../src/cli/csv.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { injectClient, setupWarehouse, type Warehouse } from '../support/flow-driver.ts';
 
@@ -144,5 +144,38 @@ describe('CSV import of locations and stock', () => {
     expect((await importCsv('stock', out, '?site=CSVL')).body).toMatchObject({ created: 0, updated: 0, written: true });
     expect((await importCsv('stock', [header, `${sku},${l3.code},,2`].join('\n'), '?site=CSVL')).body).toMatchObject({ updated: 1, written: true });
     expect(await onHand(sku, l3.id)).toBe(2);
+  }, 30_000);
+
+  // The locations import answered a ?site= naming no site 422 UNKNOWN_SITE naming /querystring/site; the stock and
+  // orders imports answered 422 IMPORT_ROWS_INVALID with 'row 2, column siteId: no site NOWHERE' on every row, of a file
+  // with no siteId column.
+  it('stock and orders: a ?site= naming no site is 422 UNKNOWN_SITE naming /querystring/site, as for locations, nothing written', async () => {
+    const sku = w.products[0]!.sku;
+    const files = {
+      stock: `sku,location,quantity\n${sku},CSVL-R-1,7\n`,
+      orders: `externalId,sku,quantity,shipToName,shipToLine1,shipToCity,shipToPostalCode,shipToCountry\nCSVL-NOWHERE-1,${sku},1,A,1 Main St,Springfield,12345,US\n`,
+      locations: `${LOC_HEADER}\n${locRow(9)}\n`,
+    };
+    for (const [kind, csv] of Object.entries(files)) {
+      const refused = await importCsv(kind, csv, '?site=NOWHERE');
+      expect({ kind, status: refused.status, code: refused.body.code, errors: refused.body.errors }).toEqual({
+        kind, status: 422, code: 'UNKNOWN_SITE', errors: [{ field: '/querystring/site', message: expect.any(String) }],
+      });
+    }
+    expect((await t.get('/api/v1/orders?externalId=CSVL-NOWHERE-1')).body.items).toEqual([]);
+  });
+
+  // `paklog --help`: exit code 2 for "an argument naming nothing that exists" (reconcile --site NOWHERE says so); the
+  // export's --site naming no site, and an --at that is no instant, failed as a command that ran (exit code 1) with the
+  // API's answer to a GET it made up.
+  it('export: a --site naming no site and an --at that is no instant are usage errors (exit code 2), said in the words of the command line', async () => {
+    const sink = new Writable({ write(_chunk: Buffer, _e, done) { done(); } });
+    for (const kind of ['locations', 'stock', 'stock-counts', 'snapshot', 'shipments']) {
+      const refused = await exportCsv(kind, { url, apiKey: t.keys.viewer, site: 'NOWHERE' }, sink).then(() => undefined, (e: unknown) => e);
+      expect({ kind, usage: refused instanceof ExportUsageError, message: (refused as Error).message }).toEqual({ kind, usage: true, message: 'no site NOWHERE' });
+    }
+    const at = await exportCsv('snapshot', { url, apiKey: t.keys.viewer, site: 'CSVL', at: 'yesterday' }, sink).then(() => undefined, (e: unknown) => e);
+    expect(at).toBeInstanceOf(ExportUsageError);
+    expect((at as Error).message).toMatch(/^--at yesterday: must be an ISO 8601 date-time/);
   }, 30_000);
 });

@@ -133,6 +133,11 @@ describe('GraphQL authentication', () => {
       expect([res.statusCode, body.data, body.errors[0]?.extensions?.code], `${query.slice(0, 80)}: ${res.body.slice(0, 300)}`).toEqual([400, null, 'VALIDATION_FAILED']);
       expect(body.errors[0]!.message).toMatch(/at most/);
     }
+    // Counting stops past MAX_FIELDS: 2,000 aliases were said to be "126" root fields, a number the caller never sent.
+    const big = (await post({ query: aliases(2000) }, { 'x-api-key': t.keys.viewer })).json<{ errors: { message: string }[] }>();
+    expect(big.errors[0]!.message).toMatch(new RegExp(`at most ${MAX_ROOT_FIELDS} root fields .*; this one asks for more than \\d+: send several requests$`));
+    expect(Number(/more than (\d+)/.exec(big.errors[0]!.message)?.[1])).toBeGreaterThan(MAX_ROOT_FIELDS);
+    expect((await post({ query: aliases(100) }, { 'x-api-key': t.keys.viewer })).json<{ errors: { message: string }[] }>().errors[0]!.message).toContain('this one asks for 100:');
     const mutations = `mutation { ${Array.from({ length: 30 }, (_, i) => `m${i}: cancelOrder(id: "ord_nope${i}") { __typename }`).join(' ')} }`;
     expect((await post({ query: mutations }, { 'x-api-key': t.keys.manager })).statusCode).toBe(400);
   });

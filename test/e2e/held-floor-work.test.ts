@@ -5,7 +5,7 @@
  * second operator put away the units (or counted the location) while the first still held the task.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { injectClient, setupWarehouse, until, type Warehouse } from '../support/flow-driver.ts';
+import { createOrder, injectClient, orderStatus, planAndRelease, setupWarehouse, until, type Warehouse } from '../support/flow-driver.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 let t: TestApp;
@@ -95,5 +95,50 @@ describe('an inspection\'s inspector', () => {
     expect((await t.get(`/api/v1/inspections/${inspection.id}`)).body.status).toBe('OPEN');
     const recorded = await xia('POST', `/api/v1/inspections/${inspection.id}/results`, { items });
     expect([recorded.status, recorded.body.status, recorded.body.inspector]).toEqual([200, 'PASSED', 'xia']);
+  });
+});
+
+// The pack station's commands name the order or its package, not the worker: a second person opened a carton for an
+// order whose PACK task the first held, packed it whole, scanned into, weighed, sealed or repacked the first's package
+// (200/201), while the same person was refused on that order's pick list (ADR 0019: a person acts on work its own task
+// holds).
+describe('packing an order whose PACK task another person holds', () => {
+  it('opening, packing, scanning, weighing, sealing or repacking by another person is 403 ACTING_AS_ANOTHER_WORKER, nothing changes; its holder packs', async () => {
+    const product = w.products[1]!;
+    const call = injectClient(t.app, t.keys.manager);
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: w.siteId, sku: product.sku, locationId: w.storage[0]!.id, quantity: 2 })).status).toBe(201);
+    const order = await createOrder(call, w.siteId, { externalId: 'HFW-PACK', lines: [{ sku: product.sku, quantity: 2 }] });
+    await until('allocated', () => orderStatus(call, order.id), (s) => s === 'ALLOCATED');
+    await t.settle();
+    const wave = await planAndRelease(call, w.siteId, 1);
+    expect(wave.orderIds).toEqual([order.id]);
+    await t.settle();
+    const lists = await until('a pick list', async () => (await t.get(`/api/v1/pick-lists?waveId=${wave.waveId}`)).body.items as { id: string }[], (l) => l.length === 1);
+    const list = (await t.get(`/api/v1/pick-lists/${lists[0]!.id}`)).body;
+    for (const line of list.lines) {
+      const picked = await t.post(`/api/v1/pick-lists/${list.id}/lines/${line.id}/confirm`,
+        { locationCode: line.locationCode ?? line.locationId, barcode: line.expectedBarcode ?? line.sku, quantity: line.quantity, toteId: 'HFW-TOTE' }, 'operator');
+      expect(picked.status, JSON.stringify(picked.body)).toBe(200);
+    }
+    await until('picked', () => orderStatus(call, order.id), (s) => s === 'PICKED');
+    await t.settle();
+    const task = await yanTakes('PACK');
+    expect(task.reference).toBe(order.id);
+
+    for (const [url, body] of [['/api/v1/pack-station/packages', { orderId: order.id, toteId: 'HFW-TOTE' }], ['/api/v1/packages', { orderId: order.id }]] as const) {
+      const refused = await xia('POST', url, body);
+      expect({ url, status: refused.status, code: refused.body.code }).toEqual({ url, status: 403, code: 'ACTING_AS_ANOTHER_WORKER' });
+    }
+    expect((await t.get(`/api/v1/packages?orderId=${order.id}`)).body.items).toEqual([]);
+    const opened = await yan('POST', '/api/v1/pack-station/packages', { orderId: order.id, toteId: 'HFW-TOTE' });
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+    for (const [action, body] of [['scans', { barcode: product.gtin }], ['weight', { weightG: 500 }], ['seal', undefined], ['repack', undefined]] as const) {
+      const refused = await xia('POST', `/api/v1/packages/${opened.body.id}/${action}`, body);
+      expect({ action, status: refused.status, code: refused.body.code }).toEqual({ action, status: 403, code: 'ACTING_AS_ANOTHER_WORKER' });
+    }
+    const untouched = (await t.get(`/api/v1/packages/${opened.body.id}`)).body;
+    expect([untouched.status, untouched.version]).toEqual([opened.body.status, opened.body.version]);
+    const scanned = await yan('POST', `/api/v1/packages/${opened.body.id}/scans`, { barcode: product.gtin });
+    expect(scanned.status, JSON.stringify(scanned.body)).toBe(200);
   });
 });

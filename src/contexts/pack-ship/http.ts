@@ -8,6 +8,7 @@ import { PACKAGE_STATUSES, SHIPMENT_STATUSES, TRACKING_STATUSES } from '../../co
 import { AppError, unwrap } from '../../platform/errors.ts';
 import { authorizeSite } from '../../platform/http/auth.ts';
 import { CAN } from '../../platform/http/roles.ts';
+import type { FastifyRequest } from 'fastify';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import type { BookingChoice, PackShipService } from './service.ts';
@@ -100,6 +101,16 @@ const Mm = Type.Integer({ minimum: 1, maximum: 10_000 });
 const ShipmentParams = Type.Object({ id: IdParam('shipment', 'POST /shipments') }, { additionalProperties: false });
 
 export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip: PackShipService, locations: Pick<LocationMasterApi, 'getSite'>): Promise<void> {
+  // A PACK task's reference is its order: packing an order, or a package of it, is the work of the person holding that
+  // task (or of anyone when no one holds it); another signed-in person is refused, as on another's pick list (ADR 0019).
+  const orderOfBody = async (req: FastifyRequest): Promise<string | undefined> => {
+    const orderId = (req.body as { orderId?: unknown } | null | undefined)?.orderId;
+    return typeof orderId === 'string' ? orderId : undefined;
+  };
+  const orderOfPackage = async (req: FastifyRequest): Promise<string | undefined> => {
+    const id = (req.params as { id?: unknown }).id;
+    return typeof id === 'string' ? (await packShip.getPackage(id))?.orderId : undefined;
+  };
   const siteIdOf = async (value: string, field = '/siteId'): Promise<string> => unwrap(await resolveSiteId(locations, value, field));
   app.get('/cartons', {
     config: { roles: CAN.read },
@@ -175,7 +186,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await packShip.createCarton(req.body))));
 
   app.post('/packages', {
-    config: { roles: CAN.floor, idempotent: true },
+    config: { roles: CAN.floor, idempotent: true, heldWork: orderOfBody },
     schema: {
       operationId: 'packOrder', tags,
       summary: 'Pack picked, unpacked units of an order into one package',
@@ -192,7 +203,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
         cartonCode: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
         weightG: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
       }, { additionalProperties: false, examples: [{ orderId: EXAMPLES.ids.order }] }),
-      response: { 201: PackageSchema, ...problems('NOT_FOUND', 'NOTHING_TO_PACK', 'ORDER_CANCELLED', 'CONFLICT', 'NO_CARTON_FITS', 'CARTON_INACTIVE', 'UNPROCESSABLE') },
+      response: { 201: PackageSchema, ...problems('ACTING_AS_ANOTHER_WORKER', 'NOT_FOUND', 'NOTHING_TO_PACK', 'ORDER_CANCELLED', 'CONFLICT', 'NO_CARTON_FITS', 'CARTON_INACTIVE', 'UNPROCESSABLE') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await packShip.pack(req.body, requestMeta(req)))));
 
@@ -364,7 +375,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
   })));
 
   app.post('/pack-station/packages', {
-    config: { roles: CAN.floor, idempotent: true },
+    config: { roles: CAN.floor, idempotent: true, heldWork: orderOfBody },
     schema: {
       operationId: 'openPackage', tags, summary: 'Open a carton for an order at the pack station (OPEN package)',
       description: 'The carton is the packer\'s first suggested one unless `cartonCode` overrides it. Units are then scanned in '
@@ -375,12 +386,12 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
         cartonCode: Type.Optional(Type.String({ minLength: 1, maxLength: 32, description: "Override the packer's suggestion" })),
         toteId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
       }, { additionalProperties: false, examples: [{ orderId: EXAMPLES.ids.order, toteId: 'TOTE-7' }] }),
-      response: { 201: PackageSchema, ...problems('NOT_FOUND', 'NOTHING_TO_PACK', 'TOTE_EMPTY', 'ORDER_CANCELLED', 'NO_CARTON_FITS', 'CARTON_INACTIVE', 'UNPROCESSABLE') },
+      response: { 201: PackageSchema, ...problems('ACTING_AS_ANOTHER_WORKER', 'NOT_FOUND', 'NOTHING_TO_PACK', 'TOTE_EMPTY', 'ORDER_CANCELLED', 'NO_CARTON_FITS', 'CARTON_INACTIVE', 'UNPROCESSABLE') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await packShip.openCarton(req.body, requestMeta(req)))));
 
   app.post('/packages/:id/scans', {
-    config: { roles: CAN.floor, idempotent: true },
+    config: { roles: CAN.floor, idempotent: true, heldWork: orderOfPackage },
     schema: {
       operationId: 'scanUnit', tags, summary: 'Scan one unit into an open package',
       description: 'The barcode is the product\'s GTIN or SKU. 422 WRONG_ITEM when it is not on the order, 422 BAD_BARCODE when a GTIN '
@@ -388,35 +399,35 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
         + '409 ILLEGAL_TRANSITION when the package is not OPEN. Send an Idempotency-Key per scan: a repeated scan is one unit.',
       params: PackageParams,
       body: Type.Object({ barcode: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false, examples: [{ barcode: EXAMPLES.newGtin }] }),
-      response: { 200: PackageSchema, ...problems('NOT_FOUND', 'WRONG_ITEM', 'BAD_BARCODE', 'ITEM_ALREADY_PACKED', 'ILLEGAL_TRANSITION', 'ORDER_CANCELLED') },
+      response: { 200: PackageSchema, ...problems('ACTING_AS_ANOTHER_WORKER', 'NOT_FOUND', 'WRONG_ITEM', 'BAD_BARCODE', 'ITEM_ALREADY_PACKED', 'ILLEGAL_TRANSITION', 'ORDER_CANCELLED') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await packShip.scanUnit(req.params.id, req.body.barcode))));
 
   app.post('/packages/:id/weight', {
-    config: { roles: CAN.floor, idempotent: true },
+    config: { roles: CAN.floor, idempotent: true, heldWork: orderOfPackage },
     schema: {
       operationId: 'weighPackage', tags, summary: 'Record the scale\'s weight of an open package and check it',
       description: 'Expected weight = the catalog weights of its units + the carton\'s tare; the site\'s tolerance (default ±2 %, '
         + 'PUT /pack-station/settings/{siteId}) decides. `check.status` OUT blocks sealing. 409 PACKAGE_EMPTY.',
       params: PackageParams,
       body: Type.Object({ weightG: Type.Integer({ minimum: 1, maximum: 1_000_000 }) }, { additionalProperties: false, examples: [{ weightG: 430 }] }),
-      response: { 200: Type.Object({ package: PackageSchema, check: WeightCheckSchema }), ...problems('NOT_FOUND', 'PACKAGE_EMPTY', 'ILLEGAL_TRANSITION', 'ORDER_CANCELLED') },
+      response: { 200: Type.Object({ package: PackageSchema, check: WeightCheckSchema }), ...problems('ACTING_AS_ANOTHER_WORKER', 'NOT_FOUND', 'PACKAGE_EMPTY', 'ILLEGAL_TRANSITION', 'ORDER_CANCELLED') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await packShip.weigh(req.params.id, req.body.weightG))));
 
   app.post('/packages/:id/seal', {
-    config: { roles: CAN.floor, idempotent: true },
+    config: { roles: CAN.floor, idempotent: true, heldWork: orderOfPackage },
     schema: {
       operationId: 'sealPackage', tags, summary: 'Seal an open package (OPEN → PACKED) and give it its SSCC',
       description: '409 WEIGHT_NOT_CAPTURED before a weight, 409 WEIGHT_OUT_OF_TOLERANCE when the weight is off (check the contents, weigh '
         + 'again), 409 PACKAGE_EMPTY. Emits pack-ship.package.packed (and order.packed when it completes the order), as POST /packages.',
       params: PackageParams,
-      response: { 200: PackageSchema, ...problems('NOT_FOUND', 'WEIGHT_NOT_CAPTURED', 'WEIGHT_OUT_OF_TOLERANCE', 'PACKAGE_EMPTY', 'ILLEGAL_TRANSITION', 'ORDER_CANCELLED') },
+      response: { 200: PackageSchema, ...problems('ACTING_AS_ANOTHER_WORKER', 'NOT_FOUND', 'WEIGHT_NOT_CAPTURED', 'WEIGHT_OUT_OF_TOLERANCE', 'PACKAGE_EMPTY', 'ILLEGAL_TRANSITION', 'ORDER_CANCELLED') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await packShip.seal(req.params.id, requestMeta(req)))));
 
   app.post('/packages/:id/repack', {
-    config: { roles: CAN.floor, idempotent: true },
+    config: { roles: CAN.floor, idempotent: true, heldWork: orderOfPackage },
     schema: {
       operationId: 'repackPackage', tags, summary: 'Open a package again (→ REPACKED): its units go back to pack',
       description: 'An OPEN or PACKED package; a labelled one needs its label voided first (409 ILLEGAL_TRANSITION). The units are '
@@ -425,7 +436,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
         + 'Nor is a package whose packing inspection is still OPEN (409 PACKAGE_UNDER_INSPECTION naming it): the inspector records its results first '
         + '(POST /inspections/{id}/results); PASSED lets the repack through, FAILED holds the package as above.',
       params: PackageParams,
-      response: { 200: PackageSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION', 'ORDER_CANCELLED', 'PACKAGE_ON_QUALITY_HOLD', 'PACKAGE_UNDER_INSPECTION') },
+      response: { 200: PackageSchema, ...problems('ACTING_AS_ANOTHER_WORKER', 'NOT_FOUND', 'ILLEGAL_TRANSITION', 'ORDER_CANCELLED', 'PACKAGE_ON_QUALITY_HOLD', 'PACKAGE_UNDER_INSPECTION') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await packShip.repack(req.params.id, requestMeta(req)))));
 
@@ -529,7 +540,8 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
       operationId: 'listManifests', tags, summary: 'The manifests of a site (of a day)', description: 'Oldest first, on one page.',
       querystring: Type.Object({
         siteId: Type.String({ minLength: 1, maxLength: 100, examples: [EXAMPLES.site] }),
-        day: Type.Optional(Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' })),
+        // A day as every route takes one (the shared `date` format, 1970 to 9999): 2026-02-30 is refused here, naming it.
+        day: Type.Optional(Type.String({ format: 'date', description: 'Only the manifests of this day (UTC), YYYY-MM-DD' })),
       }, { additionalProperties: false }),
       response: { 200: Page(ManifestSchema), ...problems('UNKNOWN_SITE') },
     },

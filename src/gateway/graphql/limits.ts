@@ -33,7 +33,9 @@ export function requestSizeLimit(context: ValidationContext): ASTVisitor {
       };
       const roots = count(node.selectionSet, new Set(), true);
       if (roots > MAX_ROOT_FIELDS) {
-        context.reportError(new GraphQLError(`An operation asks for at most ${MAX_ROOT_FIELDS} root fields (aliases and fragments included); this one asks for ${roots}: send several requests`, { nodes: [node] }));
+        // Counting stopped past MAX_FIELDS: the roots counted so far are a lower bound, not what the document asks for.
+        const asked = fields > MAX_FIELDS ? `more than ${roots}` : String(roots);
+        context.reportError(new GraphQLError(`An operation asks for at most ${MAX_ROOT_FIELDS} root fields (aliases and fragments included); this one asks for ${asked}: send several requests`, { nodes: [node] }));
       } else if (fields > MAX_FIELDS) {
         context.reportError(new GraphQLError(`An operation selects at most ${MAX_FIELDS} fields (fragments expanded); this one selects more`, { nodes: [node] }));
       }

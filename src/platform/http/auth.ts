@@ -523,16 +523,18 @@ export function workerCaseHook(lookups: SiteLookups) {
 
 /**
  * preHandler hook: a signed-in person confirms floor work (`POST /inventory/putaways/{id}/confirm`, a return's, a
- * replenishment's, a count's submission: routes whose body names the worker) only on a resource whose live task they
- * hold, or that no one holds: on another worker's it is 403 ACTING_AS_ANOTHER_WORKER, as a scan on another worker's pick
- * list is (picking checks that itself). Keys name the worker in the body and are not checked here.
+ * replenishment's, a count's submission: routes whose body names the worker; the pack station's, which name the order
+ * or its package: the route's `heldWork`) only on a resource whose live task they hold, or that no one holds: on
+ * another worker's it is 403 ACTING_AS_ANOTHER_WORKER, as a scan on another worker's pick list is (picking checks that
+ * itself). Keys name the worker in the body and are not checked here.
  */
 export function heldTaskGuard(lookups: SiteLookups) {
   return async (request: FastifyRequest): Promise<void> => {
     const worker = actingWorkerOf(request);
     if (worker === undefined || lookups.workerHolding === undefined || request.method === 'GET') return;
-    if (!Object.hasOwn(fieldsOf(fieldsOf(request.routeOptions.schema?.body).properties), 'workerId')) return;
-    const id = text(fieldsOf(request.params).id);
+    const heldWork = request.routeOptions.config.heldWork;
+    if (heldWork === undefined && !Object.hasOwn(fieldsOf(fieldsOf(request.routeOptions.schema?.body).properties), 'workerId')) return;
+    const id = heldWork === undefined ? text(fieldsOf(request.params).id) : await heldWork(request);
     if (id === undefined) return;
     const holder = await lookups.workerHolding(id);
     if (holder !== undefined && holder !== worker) {

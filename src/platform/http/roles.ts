@@ -80,6 +80,13 @@ declare module 'fastify' {
      * principal; the gateway's own site guard leaves it alone (one check, where the route is declared).
      */
     forwarded?: boolean;
+    /**
+     * The resource (its id: a live task's reference) whose task a signed-in person must hold, or no one, to call the
+     * route (auth.ts heldTaskGuard; 403 ACTING_AS_ANOTHER_WORKER). Absent: the path's `id` on routes whose body names
+     * the worker. For routes that name the work otherwise, such as the pack station's (a PACK task's reference is its
+     * order, the route names the order or one of its packages).
+     */
+    heldWork?: (request: FastifyRequest) => Promise<string | undefined>;
   }
   interface FastifyRequest {
     principal?: Principal;

@@ -18,4 +18,14 @@ describe('readCsv', () => {
   it('reads UTF-8 with accents and a BOM', () => {
     expect(readCsv('\uFEFFsku,description\nMUG,Café mug\n', columns, columns)).toEqual({ records: [{ row: 2, values: { sku: 'MUG', description: 'Café mug' } }], errors: [] });
   });
+
+  it('a first row with fewer fields than the header is that row\'s missing values, not a header without those columns', () => {
+    // It said "row 1, column weightG: the header has no weightG column" of a header that has it (the header was read
+    // from the first record's keys, which a short record lacks).
+    const known = ['sku', 'description', 'weightG'];
+    expect(readCsv('sku,description,weightG\nMUG,Mug\nBOWL,Bowl,300\n', known, known)).toEqual({
+      records: [{ row: 2, values: { sku: 'MUG', description: 'Mug' } }, { row: 3, values: { sku: 'BOWL', description: 'Bowl', weightG: '300' } }],
+      errors: [],
+    });
+  });
 });

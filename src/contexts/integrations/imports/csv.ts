@@ -31,8 +31,12 @@ export function readCsv(text: string, required: readonly string[], known: readon
   let parsed: { record: Record<string, string>; info: { lines: number } }[];
   // A column named twice would be read as one, the other value lost: an error, as an unknown column is.
   const twice = new Set<string>();
+  // The header as the file writes it: a first record with fewer fields (relaxed below) has no key for the columns it
+  // leaves out, and read from it the header "had no" the columns that record left empty.
+  let named: string[] | undefined;
   const columns = (names: string[]): string[] => {
     names.forEach((n, i) => { if (names.indexOf(n) !== i) twice.add(n); });
+    named = names;
     return names;
   };
   try {
@@ -41,7 +45,7 @@ export function readCsv(text: string, required: readonly string[], known: readon
     const line = (e as { lines?: number }).lines ?? 1;
     return { records: [], errors: [{ row: line, column: '', message: `not readable as CSV: ${(e as Error).message}` }] };
   }
-  const header = parsed[0] === undefined ? headerOf(text) : Object.keys(parsed[0].record);
+  const header = named ?? headerOf(text);
   const errors: RowError[] = [];
   for (const c of required) if (!header.includes(c)) errors.push({ row: 1, column: c, message: `the header has no ${c} column` });
   for (const c of header) if (!known.includes(c)) errors.push({ row: 1, column: c, message: `unknown column (columns: ${known.join(', ')})` });

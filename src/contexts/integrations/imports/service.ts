@@ -323,6 +323,12 @@ export function importService(apis: ImportApis) {
   async function importCsv(kind: ImportKind, text: string, o: ImportOptions, meta: EventMeta): Promise<Outcome<ImportReport>> {
     if (!(SUPPORTED_IMPORTS as string[]).includes(kind)) return reject('UNPROCESSABLE', `importing ${kind} is not supported yet (supported: ${SUPPORTED_IMPORTS.join(', ')})`);
     const k = kind;
+    // A `site` naming no site is the request's mistake (422 UNKNOWN_SITE naming it), as on the locations import and every
+    // other route, not an error repeated on each row that has no siteId of its own.
+    if (o.site !== undefined && (k === 'stock' || k === 'orders')) {
+      const site = await resolveSiteId(apis.locations, o.site, '/querystring/site');
+      if (!site.ok) return site;
+    }
     const cols = IMPORT_COLUMNS[k];
     o.onProgress?.('reading', 0, 0);
     const { records, errors } = readCsv(text, cols.required, [...cols.required, ...cols.optional]);

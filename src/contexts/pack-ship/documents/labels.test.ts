@@ -66,8 +66,17 @@ describe('shipping label in ZPL II', () => {
   });
 
   it('escapes field data, so an address cannot end the label or inject a command', () => {
-    expect(zpl).toContain('^FH^FDB?t. B _5eXZ^FS');
+    expect(zpl).toContain('^FH^FDB_c3_a2t. B _5eXZ^FS');
     expect(zpl).not.toContain('B ^XZ');
+  });
+
+  // The ZPL label declares UTF-8 (^CI28) but printed every non-ASCII letter as "?": "J?rdis M?ller", "B?t. B", while
+  // the PDF of the same label keeps Latin-1 accents.
+  it('keeps Latin-1 accents as the PDF does (UTF-8 bytes through ^FH under ^CI28); control characters and other scripts print ?', () => {
+    expect(zpl).toContain('^FH^FDJ_c3_b6rdis M_c3_bcller^FS');
+    const odd = shippingLabelZpl({ ...label, shipTo: { ...label.shipTo, name: 'Ada\u0007 Lovelace 😀 Ł', line1: 'e\u0301te' } });
+    expect(odd).toContain('^FH^FDAda? Lovelace ? ?^FS');
+    expect(odd).toContain('^FH^FD_c3_a9te^FS');
   });
 
   it('places every field inside the label', () => {

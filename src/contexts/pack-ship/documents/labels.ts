@@ -12,9 +12,14 @@ const barcodes = (): typeof bwipjs => loadPackage<typeof bwipjs>('bwip-js');
 /** The data of the SSCC barcode in GS1 element-string form: AI (00) and the 18 digits. */
 export const ssccElementString = (sscc: string): string => `(00)${sscc}`;
 
-/** ZPL field data: `^`, `~` and `\` go through `^FH` hex escapes so an address can never inject a command. */
+/**
+ * ZPL field data: `^`, `~` and `\` go through `^FH` hex escapes so an address can never inject a command; Latin-1
+ * letters keep their accents as the PDF's do (their UTF-8 bytes hex-escaped: the label declares `^CI28`), so a parcel
+ * to Jördis Müller is not labelled "J?rdis M?ller"; anything else (control characters, other scripts) prints `?`.
+ */
 function zplText(text: string): string {
-  return text.replace(/[\\^~_]/g, (c) => `_${c.charCodeAt(0).toString(16).padStart(2, '0')}`).replace(/[^\x20-\x7e]/g, '?');
+  return text.normalize('NFC').replace(/[^\x20-\x7e\xa0-\xff]/gu, '?')
+    .replace(/[\\^~_\xa0-\xff]/g, (c) => [...Buffer.from(c, 'utf8')].map((b) => `_${b.toString(16).padStart(2, '0')}`).join(''));
 }
 
 const zone = (z: LabelZone) => LABEL.zones[z];
