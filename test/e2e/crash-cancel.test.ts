@@ -53,6 +53,27 @@ async function state(orderId: string): Promise<Record<string, unknown>> {
   return { status: await orderStatus(call, orderId), ...rows[0] };
 }
 
+/** Every order CANCELLED and holding nothing, its tote's units exactly its open returns (each with a MOVE task). */
+async function endCancelled(ids: readonly string[]): Promise<void> {
+  const want = { status: 'CANCELLED', allocated: 0, reservations: 0, packages: 0, shipments: 0, open_lists: 0, open_tasks: 0, returns_without_task: 0, dead_letters: 0 };
+  for (const id of ids) {
+    try {
+      await until(`cancelled ${id}`, () => state(id), (s) => Object.entries(want).every(([k, v]) => s[k] === v) && s.in_tote === s.open_returns, 30_000);
+    } catch (e) {
+      throw new Error(`order ${id} after the restart: ${JSON.stringify(await state(id))}`, { cause: e });
+    }
+  }
+}
+
+/** The site's open returns to stock confirmed where they were suggested, each answered 200. */
+async function confirmOpenReturns(): Promise<void> {
+  const returns = (await call('returns', 'GET', `/api/v1/inventory/returns?siteId=${w.siteId}`)).body.items as { id: string; status: string; suggestedLocationId: string }[];
+  for (const r of returns.filter((x) => x.status === 'OPEN')) {
+    const res = await call('ret', 'POST', `/api/v1/inventory/returns/${r.id}/confirm`, { locationId: r.suggestedLocationId });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+  }
+}
+
 describe('paklog start killed around cancellations', () => {
   it('cancels answered at every stage, then killed at once: after the restart every order is cancelled and holds nothing', async () => {
     const sku = w.products[0]!.sku;
@@ -107,22 +128,11 @@ describe('paklog start killed around cancellations', () => {
     expect(answers.map((a) => [a.status, a.body.status])).toEqual(all.map(() => [200, 'CANCELLED']));
     const d = await call('dispatch', 'POST', `/api/v1/shipments/${shipment.body.id}/dispatch`, {});
     expect([d.status, d.body.code]).toEqual([409, 'ORDER_CANCELLED']);
-    const want = { status: 'CANCELLED', allocated: 0, reservations: 0, packages: 0, shipments: 0, open_lists: 0, open_tasks: 0, returns_without_task: 0, dead_letters: 0 };
-    for (const id of all) {
-      try {
-        await until(`cancelled ${id}`, () => state(id), (s) => Object.entries(want).every(([k, v]) => s[k] === v) && s.in_tote === s.open_returns, 30_000);
-      } catch (e) {
-        throw new Error(`order ${id} after the restart: ${JSON.stringify(await state(id))}`, { cause: e });
-      }
-    }
+    await endCancelled(all);
     // The picker of the released order, its task assigned before the kill, cannot start it.
     const held = taskOf.get(released)!;
     expect((await call('start', 'POST', `/api/v1/tasks/${held.id}/start`, { workerId: held.worker })).status).toBe(409);
-    const returns = (await call('returns', 'GET', `/api/v1/inventory/returns?siteId=${w.siteId}`)).body.items as { id: string; status: string; suggestedLocationId: string }[];
-    for (const r of returns.filter((x) => x.status === 'OPEN')) {
-      const res = await call('ret', 'POST', `/api/v1/inventory/returns/${r.id}/confirm`, { locationId: r.suggestedLocationId });
-      expect(res.status, JSON.stringify(res.body)).toBe(200);
-    }
+    await confirmOpenReturns();
     await assertStockConserved(server.db.url);
   }, 240_000);
   it('killed between pack & ship stopping the shipping and orders recording the cancel (no retry): orders completes it, nothing ships', async () => {
@@ -170,19 +180,8 @@ describe('paklog start killed around cancellations', () => {
     }
     const d = await call('dispatch', 'POST', `/api/v1/shipments/${shipment.body.id}/dispatch`, {});
     expect([d.status, d.body.code]).toEqual([409, 'ORDER_CANCELLED']);
-    const want = { status: 'CANCELLED', allocated: 0, reservations: 0, packages: 0, shipments: 0, open_lists: 0, open_tasks: 0, returns_without_task: 0, dead_letters: 0 };
-    for (const id of ids) {
-      try {
-        await until(`cancelled ${id}`, () => state(id), (s) => Object.entries(want).every(([k, v]) => s[k] === v) && s.in_tote === s.open_returns, 30_000);
-      } catch (e) {
-        throw new Error(`order ${id} after the restart: ${JSON.stringify(await state(id))}`, { cause: e });
-      }
-    }
-    const returns = (await call('returns', 'GET', `/api/v1/inventory/returns?siteId=${w.siteId}`)).body.items as { id: string; status: string; suggestedLocationId: string }[];
-    for (const r of returns.filter((x) => x.status === 'OPEN')) {
-      const res = await call('ret', 'POST', `/api/v1/inventory/returns/${r.id}/confirm`, { locationId: r.suggestedLocationId });
-      expect(res.status, JSON.stringify(res.body)).toBe(200);
-    }
+    await endCancelled(ids);
+    await confirmOpenReturns();
     await assertStockConserved(server.db.url);
   }, 240_000);
   it('a return of a cancelled order confirmed by scan, killed before and after its commit: confirmed once, units back once', async () => {
