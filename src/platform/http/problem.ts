@@ -33,7 +33,10 @@ function fieldErrors(validation: readonly AjvError[], context: string | undefine
   const identifier = (v: AjvError): boolean => v.keyword === 'pattern' && v.params?.pattern === IDENTIFIER_PATTERN;
   // An empty string fails its minLength and the not-blank (or identifier) pattern both: one error per field says it (the minLength's).
   const tooShort = new Set(validation.filter((v) => v.keyword === 'minLength').map((v) => v.instancePath ?? ''));
-  return validation.filter((v) => !(notBlank(v) || identifier(v)) || !tooShort.has(v.instancePath ?? '')).map((v) => {
+  // A blank identifier breaks both patterns: it is said to be blank, once.
+  const blank = new Set(validation.filter(notBlank).map((v) => v.instancePath ?? ''));
+  return validation.filter((v) => !(notBlank(v) || identifier(v)) || !tooShort.has(v.instancePath ?? ''))
+    .filter((v) => !identifier(v) || !blank.has(v.instancePath ?? '')).map((v) => {
     let field = `${prefix}${v.instancePath ?? ''}`;
     if (v.params?.missingProperty !== undefined) field += `/${v.params.missingProperty}`;
     if (v.params?.additionalProperty !== undefined) field += `/${v.params.additionalProperty}`;

@@ -92,5 +92,9 @@ describe('identifiers (schemas.ts, Identifier)', () => {
     expect(check({ externalId: '' })).toBe(false);
     expect(toProblem(Object.assign(new Error('x'), { validation: check.errors, validationContext: 'body' }), 't').errors)
       .toEqual([{ field: '/externalId', message: 'must NOT have fewer than 1 characters' }]);
+    // A blank one is blank, said once (not also as a broken identifier).
+    expect(check({ externalId: ' \t ' })).toBe(false);
+    expect(toProblem(Object.assign(new Error('x'), { validation: check.errors, validationContext: 'body' }), 't').errors)
+      .toEqual([{ field: '/externalId', message: 'must not be blank' }]);
   });
 });
