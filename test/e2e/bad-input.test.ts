@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IDENTIFIER_MESSAGE } from '../../src/platform/http/schemas.ts';
 import { tableFingerprint } from '../support/fingerprint.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -151,6 +152,42 @@ describe('bad input changes nothing', () => {
       expect(res.body.errors, url).toEqual(expect.arrayContaining([{ field, message: 'must not be blank' }]));
     }
     expect(await fingerprint()).toEqual(before);
+  });
+
+  it('identifiers refuse white space at either end, control and invisible format characters: 400 naming the field, nothing written; a GS1 barcode keeps its GS (found by the bad-input hunt)', async () => {
+    const site = await t.post('/api/v1/sites', { code: 'IDRULE', name: 'Identifier rules' });
+    expect(site.status).toBe(201);
+    const siteId = site.body.id as string;
+    expect((await t.post('/api/v1/products', { sku: 'IDRULE-1', description: 'Mug', lengthMm: 1, widthMm: 1, heightMm: 1, weightG: 1 })).status).toBe(201);
+    const shipTo = { name: 'Ana', line1: 'Calle 1', city: 'Madrid', postalCode: '28001', country: 'ES' };
+    const order = (externalId: string) => ({ externalId, siteId, carrier: 'OWN_FLEET', shipTo, lines: [{ sku: 'IDRULE-1', quantity: 1 }] });
+    const before = await fingerprint();
+    // Before: "alice " was a second worker beside "alice"; the BEL, ESC, U+202E, zero-width space were stored as sent.
+    for (const [method, url, body, field] of [
+      ['PUT', `/api/v1/workers/${encodeURIComponent('alice ')}/profile`, { siteId }, '/params/id'],
+      ['PUT', `/api/v1/workers/${encodeURIComponent('\u202ealice')}/profile`, { siteId }, '/params/id'],
+      ['POST', '/api/v1/tasks/next', { workerId: 'alice ', siteId }, '/workerId'],
+      ['POST', '/api/v1/orders', order('SHOP-\u0007-1'), '/externalId'],
+      ['POST', '/api/v1/orders', order('SHOP-\u001b[31m-2'), '/externalId'],
+      ['POST', '/api/v1/orders', order('SHOP-3\u200b'), '/externalId'],
+      ['POST', '/api/v1/orders', order(' SHOP-4'), '/externalId'],
+      ['POST', '/api/v1/lpns', { siteId, type: 'PALLET', workerId: 'ali\u0085ce' }, '/workerId'],
+      ['GET', `/api/v1/orders?siteId=${encodeURIComponent('IDRULE\u202e')}`, undefined, '/querystring/siteId'],
+    ] as const) {
+      const res = await t.request(method, url, body === undefined ? {} : { body });
+      expect(res.status, `${method} ${url} ${JSON.stringify(body)} ${JSON.stringify(res.body)}`).toBe(400);
+      expect(res.body.code, url).toBe('VALIDATION_FAILED');
+      expect(res.body.errors, url).toEqual(expect.arrayContaining([{ field, message: IDENTIFIER_MESSAGE }]));
+    }
+    expect(await fingerprint()).toEqual(before);
+    // Whitespace-only required text was refused already (refuseBlank): still so.
+    expect((await t.post('/api/v1/sites', { code: 'IDRULE2', name: ' \t ' })).body.errors).toEqual([{ field: '/name', message: 'must not be blank' }]);
+    // A barcode is what the scanner read: a GS1 element string keeps its GS (U+001D) separator and is no 400.
+    const scan = await t.post('/api/v1/scans', { siteId, barcode: '0104006381333931\u001d10LOT42', meaning: 'BUILD' });
+    expect(scan.status, JSON.stringify(scan.body)).not.toBe(400);
+    expect(scan.body.code, JSON.stringify(scan.body)).not.toBe('VALIDATION_FAILED');
+    // Spaces inside and letters beyond ASCII stay identifiers.
+    expect((await t.request('PUT', `/api/v1/workers/${encodeURIComponent('Jos\u00e9 Mar\u00eda')}/profile`, { body: { siteId } })).status).toBe(200);
   });
 
   it('the event store and the audit trail refuse what every list refuses: an unknown site, from not before to, an unknown parameter (found by the black-box hunt)', async () => {

@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrder, injectClient, orderStatus, packAndShip, planAndReleasePooled, setupWarehouse, until, workTasks, type Warehouse } from '../support/flow-driver.ts';
 import { gqlClient, subscribe } from '../support/graphql-client.ts';
 import { SUBSCRIPTION_RECHECK_MS } from '../../src/gateway/graphql/resolvers.ts';
+import { IDENTIFIER_MESSAGE } from '../../src/platform/http/schemas.ts';
 import { credentialsMetadata, grpcRefusal, startGrpcTestApp, type GrpcTestApp } from '../support/grpc-floor.ts';
 
 let g: GrpcTestApp;
@@ -110,6 +111,18 @@ describe('an id . or .. (the URL would resolve it away to another operation)', (
         .toMatchObject({ status: 'INVALID_ARGUMENT', code: 'VALIDATION_FAILED', fields: ['/pick_list_id'] });
       expect(await grpcRefusal(g.rpc.confirmPick({ pickListId: 'pkl_x', lineId: id, locationCode: 'A', barcode: 'B', quantity: 1, toteId: 'T' }, md)), id)
         .toMatchObject({ status: 'INVALID_ARGUMENT', code: 'VALIDATION_FAILED', fields: ['/line_id'] });
+    }
+  });
+});
+
+describe('an identifier with white space at an end or an invisible character (found by the bad-input hunt)', () => {
+  it('is refused over GraphQL and gRPC as over REST, naming the field; nothing runs', async () => {
+    const gql = gqlClient(g.t.app, g.t.keys.manager);
+    for (const workerId of ['worker-1 ', 'worker\u202e-1', 'worker-\u00071']) {
+      const start = await gql(`mutation($id: ID!, $w: ID!) { startTask(id: $id, workerId: $w) { __typename ... on ValidationFailed { code httpStatus fieldErrors { field message } } } }`, { id: 'tsk_x', w: workerId });
+      expect(start.data.startTask, JSON.stringify(workerId)).toEqual({ __typename: 'ValidationFailed', code: 'VALIDATION_FAILED', httpStatus: 400, fieldErrors: [{ field: '/workerId', message: IDENTIFIER_MESSAGE }] });
+      expect(await grpcRefusal(g.rpc.startTask({ taskId: 'tsk_x', workerId }, credentialsMetadata({ apiKey: g.t.keys.operator }))), JSON.stringify(workerId))
+        .toMatchObject({ status: 'INVALID_ARGUMENT', code: 'VALIDATION_FAILED' });
     }
   });
 });

@@ -8,7 +8,7 @@ import { actingWorkerOf } from '../../platform/http/auth.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { CURSOR_SHAPES, cursorKey } from '../../platform/http/paging.ts';
 import { CAN, roleAt } from '../../platform/http/roles.ts';
-import { Cursor, DateTime, EXAMPLES, Enum, Id, IdParam, Limit, List, LocationFilter, Nullable, Page, SiteRef, Sku } from '../../platform/http/schemas.ts';
+import { Cursor, DateTime, EXAMPLES, Enum, Id, IdParam, Limit, List, LocationFilter, Nullable, Page, SiteRef, Sku, WorkerId } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import type { FastifyRequest } from 'fastify';
@@ -220,7 +220,7 @@ export async function inventoryControlRoutes(
       params: CountParams,
       body: Type.Object({
         attempt: Type.Integer({ minimum: 1, maximum: 2 }), quantity: Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'Every unit of the SKU and lot found on the shelf, held ones included' }),
-        workerId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Who counted (a signed-in person: themselves)' })),
+        workerId: Type.Optional(WorkerId('Who counted (a signed-in person: themselves)')),
       }, { additionalProperties: false, examples: [{ attempt: 1, quantity: 0, workerId: 'alice' }] }),
       response: {
         200: { ...CountSchema, description: 'The count after the submission (blind)' },

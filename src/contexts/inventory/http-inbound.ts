@@ -7,7 +7,7 @@ import { actingWorkerOf, ownerScopeOf } from '../../platform/http/auth.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { CURSOR_SHAPES, cursorKey } from '../../platform/http/paging.ts';
 import { CAN } from '../../platform/http/roles.ts';
-import { Cursor, DateTime, EXAMPLES, Enum, Id, IdParam, Limit, List, Nullable, Page, SiteRef, Sku } from '../../platform/http/schemas.ts';
+import { Cursor, DateTime, EXAMPLES, Enum, Id, IdParam, Limit, List, Nullable, Page, SiteRef, Sku, WorkerId } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { RECEIPT_STATUSES } from './domain/inbound.ts';
@@ -241,7 +241,7 @@ export async function inboundRoutes(app: HttpApp, deps: PlatformDeps, service: I
       body: Type.Object({
         locationId: Type.Optional(Id), locationCode: Type.Optional(LocationCode),
         quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
-        workerId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Who put the units away (a signed-in person: themselves)' })),
+        workerId: Type.Optional(WorkerId('Who put the units away (a signed-in person: themselves)')),
         scanId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'The handheld\'s id for this scan: a retry with the same scanId and content counts once; other content is 422 SCAN_ID_REUSED' })),
       }, { additionalProperties: false, examples: [{ locationCode: EXAMPLES.pickFace }] }),
       response: {

@@ -13,7 +13,7 @@ const settingKey = (key: string): boolean => {
   return parts.length === 2 && CURSOR_SHAPES.id(parts[0]!) && parts[1] !== '' && CURSOR_SHAPES.text(parts[1]!);
 };
 import { CAN } from '../../platform/http/roles.ts';
-import { Cursor, DateTime, EXAMPLES, Enum, Id, IdParam, Limit, LocationFilter, Nullable, Page, SiteRef, Sku } from '../../platform/http/schemas.ts';
+import { Cursor, DateTime, EXAMPLES, Enum, Id, IdParam, Limit, LocationFilter, Nullable, Page, SiteRef, Sku, WorkerId } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import type { ReplenishmentService } from './service-replenishment.ts';
@@ -160,7 +160,7 @@ export async function replenishmentRoutes(
       body: Type.Object({
         locationId: Type.Optional(Id), locationCode: Type.Optional(LocationCode),
         quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
-        workerId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Who brought the units (a signed-in person: themselves)' })),
+        workerId: Type.Optional(WorkerId('Who brought the units (a signed-in person: themselves)')),
       }, { additionalProperties: false, examples: [{ locationCode: EXAMPLES.pickFace }] }),
       response: {
         200: ReplenishmentSchema,

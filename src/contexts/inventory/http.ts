@@ -1,5 +1,5 @@
 import { CURSOR_SHAPES, cursorKey, cursorSeq } from '../../platform/http/paging.ts';
-import { Actor, Cursor, DateTime, EXAMPLES, Enum, Id, IdParam, Limit, List, LocationFilter, Nullable, Page, SiteRef, Sku } from '../../platform/http/schemas.ts';
+import { Actor, Cursor, DateTime, EXAMPLES, Enum, Id, IdParam, Limit, List, LocationFilter, Nullable, Page, SiteRef, Sku, WorkerId } from '../../platform/http/schemas.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
@@ -206,7 +206,7 @@ export async function inventoryRoutes(
       body: Type.Object({
         locationId: Type.Optional(Id), locationCode: Type.Optional(LocationCode),
         quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
-        workerId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Who put the units back (a signed-in person: themselves)' })),
+        workerId: Type.Optional(WorkerId('Who put the units back (a signed-in person: themselves)')),
         scanId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'The handheld\'s id for this scan: a retry with the same scanId and content counts once; other content is 422 SCAN_ID_REUSED' })),
       }, { additionalProperties: false, examples: [{ locationCode: EXAMPLES.pickFace }] }),
       response: {

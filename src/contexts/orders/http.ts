@@ -1,6 +1,6 @@
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
-import { CountsQuery, Cursor, EXAMPLES, IdList, IdParam, Limit, NullableEnum, Page, SiteRef, StatusCounts, splitList } from '../../platform/http/schemas.ts';
+import { CountsQuery, Cursor, EXAMPLES, Identifier, IdList, IdParam, Limit, NullableEnum, Page, SiteRef, StatusCounts, splitList } from '../../platform/http/schemas.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { IF_MATCH_DOC, parseIfMatch } from '../../platform/http/if-match.ts';
 import { ORDER_STATUSES, type OrderStatus } from '../../contracts/orders.ts';
@@ -71,12 +71,11 @@ const OrderSchema = Type.Object({
 });
 
 const CreateOrderBody = Type.Object({
-  externalId: Type.String({
-    minLength: 1, maxLength: 100,
+  externalId: Identifier(100, {
     description: "The client's order id; posting the same order again returns it (200), posting other content under it is 409 ORDER_CONFLICT "
       + '(naming the site or owner alone when the order is of another site or owner)',
   }),
-  siteId: Type.String({ minLength: 1, maxLength: 64, description: 'Site id or code (e.g. DEMO); 422 UNKNOWN_SITE when there is no such site' }),
+  siteId: Identifier(64, { description: 'Site id or code (e.g. DEMO); 422 UNKNOWN_SITE when there is no such site' }),
   ownerId: Type.Optional(Type.String({
     minLength: 1, maxLength: 100,
     description: 'The owner (3PL client, `own_…`) the order is fulfilled for: only that owner\'s stock is allocated, picked and shipped for it '

@@ -1,7 +1,7 @@
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
 import { CURSOR_SHAPES, cursorKey, nextCursor } from '../../platform/http/paging.ts';
-import { Cursor, DateTime, Enum, EXAMPLES, Id, IdList, IdParam, List, Nullable, Page, SiteRef, splitList } from '../../platform/http/schemas.ts';
+import { Cursor, DateTime, Enum, EXAMPLES, Id, Identifier, IdList, IdParam, List, Nullable, Page, SiteRef, splitList } from '../../platform/http/schemas.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
 import { PACKAGE_STATUSES, SHIPMENT_STATUSES, TRACKING_STATUSES } from '../../contracts/pack-ship.ts';
@@ -366,7 +366,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
         + 'units and that carton, to weigh and seal it). Tote labels belong to a site: `siteId` (id or code) names the pack station\'s '
         + 'site, and a caller of some sites only must name one of its sites (403 SITE_REQUIRED otherwise). 404 TOTE_EMPTY; 409 '
         + 'TOTE_AT_SEVERAL_SITES (sites use the same label): name `siteId`; 409 TOTE_HOLDS_SEVERAL_ORDERS (batch picking): name `orderId`. Reads only.',
-      params: Type.Object({ toteId: Type.String({ minLength: 1, maxLength: 100, examples: ['TOTE-7'] }) }, { additionalProperties: false }),
+      params: Type.Object({ toteId: Identifier(100, { examples: ['TOTE-7'] }) }, { additionalProperties: false }),
       querystring: Type.Object({ siteId: Type.Optional(SiteRef), orderId: Type.Optional(Id) }, { additionalProperties: false }),
       response: { 200: ToteSchema, ...problems('UNKNOWN_SITE', 'TOTE_EMPTY', 'TOTE_AT_SEVERAL_SITES', 'TOTE_HOLDS_SEVERAL_ORDERS') },
     },
@@ -384,7 +384,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
       body: Type.Object({
         orderId: OrderId,
         cartonCode: Type.Optional(Type.String({ minLength: 1, maxLength: 32, description: "Override the packer's suggestion" })),
-        toteId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+        toteId: Type.Optional(Identifier(100)),
       }, { additionalProperties: false, examples: [{ orderId: EXAMPLES.ids.order, toteId: 'TOTE-7' }] }),
       response: { 201: PackageSchema, ...problems('ACTING_AS_ANOTHER_WORKER', 'NOT_FOUND', 'NOTHING_TO_PACK', 'TOTE_EMPTY', 'ORDER_CANCELLED', 'NO_CARTON_FITS', 'CARTON_INACTIVE', 'UNPROCESSABLE') },
     },

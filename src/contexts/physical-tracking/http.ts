@@ -6,7 +6,7 @@ import { AppError, unwrap } from '../../platform/errors.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { CURSOR_SHAPES, cursorKey, cursorSeq, nextCursor } from '../../platform/http/paging.ts';
 import { CAN } from '../../platform/http/roles.ts';
-import { Cursor, DateTime, Enum, EXAMPLES, IdParam, Limit, List, Nullable, Page, SiteRef, Sku } from '../../platform/http/schemas.ts';
+import { Cursor, DateTime, Enum, EXAMPLES, Identifier, IdParam, Limit, List, Nullable, Page, SiteRef, Sku } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import type { PhysicalTrackingService } from './service.ts';
@@ -17,8 +17,8 @@ const tags: Tag[] = ['Physical tracking'];
 const EXAMPLE_SSCC = '106141411234567897';
 const Text = (description: string, examples?: string[]) => Type.String({ minLength: 1, maxLength: 100, description, ...(examples === undefined ? {} : { examples }) });
 const Who = {
-  workerId: Type.Optional(Text('Who scanned', ['alice'])),
-  deviceId: Type.Optional(Text('The handheld or fixed reader', ['HH-07'])),
+  workerId: Type.Optional(Identifier(100, { description: 'Who scanned', examples: ['alice'] })),
+  deviceId: Type.Optional(Identifier(100, { description: 'The handheld or fixed reader', examples: ['HH-07'] })),
 };
 
 const ContentLineSchema = Type.Object({

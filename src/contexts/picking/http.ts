@@ -1,5 +1,5 @@
 import { CURSOR_SHAPES, cursorKey, nextCursor } from '../../platform/http/paging.ts';
-import { Cursor, DateTime, Enum, EXAMPLES, IdParam, Limit, List, Nullable, NullableEnum, Page } from '../../platform/http/schemas.ts';
+import { Cursor, DateTime, Enum, EXAMPLES, Identifier, IdParam, Limit, List, Nullable, NullableEnum, Page } from '../../platform/http/schemas.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
@@ -101,7 +101,7 @@ export async function pickingRoutes(app: HttpApp, deps: PlatformDeps, picking: P
         locationCode: Type.String({ minLength: 1, maxLength: 100 }),
         barcode: Type.String({ minLength: 1, maxLength: 64 }),
         quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
-        toteId: Type.String({ minLength: 1, maxLength: 100 }),
+        toteId: Identifier(100),
         scanId: ScanId,
       }, { additionalProperties: false, examples: [{ locationCode: EXAMPLES.pickFace, barcode: EXAMPLES.newGtin, quantity: 1, toteId: 'TOTE-7' }] }),
       response: { 200: { ...PickListSchema, description: 'The pick list after the scan' }, ...scanProblems() },

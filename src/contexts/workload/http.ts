@@ -6,7 +6,7 @@ import { IF_MATCH_DOC, parseIfMatch } from '../../platform/http/if-match.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { CURSOR_SHAPES, cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import { CAN } from '../../platform/http/roles.ts';
-import { Cursor, DateTime, Enum, EXAMPLES, Limit, List, Nullable, Page, SiteRef } from '../../platform/http/schemas.ts';
+import { Cursor, DateTime, Enum, EXAMPLES, Limit, List, Nullable, Page, SiteRef, WorkerId } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { WorkloadService } from './service.ts';
 
@@ -103,7 +103,7 @@ export async function workloadRoutes(app: HttpApp, service: WorkloadService, loc
       body: Type.Object({
         siteId: SiteRef, day: Type.Optional(Day),
         shifts: Type.Array(Type.Object({
-          workerId: Type.String({ minLength: 1, maxLength: 100 }), zone: Zone, from: Hhmm('HH:MM, UTC'), to: Hhmm('HH:MM, UTC; 24:00 = midnight'),
+          workerId: WorkerId(), zone: Zone, from: Hhmm('HH:MM, UTC'), to: Hhmm('HH:MM, UTC; 24:00 = midnight'),
         }, { additionalProperties: false }), { maxItems: 5000 }),
       }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, shifts: [
         { workerId: 'alice', zone: 'A', from: '06:00', to: '14:00' }, { workerId: 'bob', zone: 'A', from: '10:00', to: '18:00' },

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { NOT_BLANK } from './validation.ts';
+import { IDENTIFIER_MESSAGE, IDENTIFIER_PATTERN } from './schemas.ts';
 import { AppError, PLATFORM_ERRORS, errorSpec, isTransientFault, type ErrorCode, type FieldError } from '../errors.ts';
 
 /** RFC 9457 problem details, as every PakLog API error is returned. */
@@ -29,14 +30,19 @@ const FORMAT_MESSAGES: Readonly<Record<string, string>> = {
 function fieldErrors(validation: readonly AjvError[], context: string | undefined): FieldError[] {
   const prefix = context === undefined || context === 'body' ? '' : `/${context}`;
   const notBlank = (v: AjvError): boolean => v.keyword === 'pattern' && v.params?.pattern === NOT_BLANK;
-  // An empty string fails its minLength and the not-blank pattern both: one error per field says it (the minLength's).
+  const identifier = (v: AjvError): boolean => v.keyword === 'pattern' && v.params?.pattern === IDENTIFIER_PATTERN;
+  // An empty string fails its minLength and the not-blank (or identifier) pattern both: one error per field says it (the minLength's).
   const tooShort = new Set(validation.filter((v) => v.keyword === 'minLength').map((v) => v.instancePath ?? ''));
-  return validation.filter((v) => !notBlank(v) || !tooShort.has(v.instancePath ?? '')).map((v) => {
+  // A blank identifier breaks both patterns: it is said to be blank, once.
+  const blank = new Set(validation.filter(notBlank).map((v) => v.instancePath ?? ''));
+  return validation.filter((v) => !(notBlank(v) || identifier(v)) || !tooShort.has(v.instancePath ?? ''))
+    .filter((v) => !identifier(v) || !blank.has(v.instancePath ?? '')).map((v) => {
     let field = `${prefix}${v.instancePath ?? ''}`;
     if (v.params?.missingProperty !== undefined) field += `/${v.params.missingProperty}`;
     if (v.params?.additionalProperty !== undefined) field += `/${v.params.additionalProperty}`;
     const message = v.params?.additionalProperty !== undefined ? 'is not a known field'
       : notBlank(v) ? 'must not be blank'
+        : identifier(v) ? IDENTIFIER_MESSAGE
         : v.keyword === 'format' && v.params?.format !== undefined && FORMAT_MESSAGES[v.params.format] !== undefined ? FORMAT_MESSAGES[v.params.format]!
           : (v.message ?? 'is invalid');
     return { field: field === '' ? '/' : field, message };

@@ -2,14 +2,35 @@ import { Type, type Static, type TInteger, type TSchema } from '@fastify/type-pr
 
 /** HTTP schemas every context shares, so one id, SKU or page looks the same across the API (and in OpenAPI). */
 
+/**
+ * What an identifier a client chooses or types may not hold (an id, a code, a SKU, a worker id, an external id, a tote):
+ * white space at either end, control characters (C0, DEL, C1: U+0000–U+001F, U+007F–U+009F) and invisible format
+ * characters (Unicode Cf: bidi overrides and isolates U+202A–U+202E and U+2066–U+2069, zero-width space and joiners,
+ * the BOM, the soft hyphen), nor line or paragraph separators. `"alice "` and `"alice"` look alike and were two workers;
+ * a BEL or a U+202E in an external id was stored and shown reversed or not at all. Spaces inside are kept (a few codes
+ * have them). A scanned barcode is not an identifier of this kind: GS1 barcodes carry the GS (U+001D) separator, so
+ * barcode fields stay plain strings. ajv compiles patterns with the `u` flag (\p{…} classes). docs/api.md, "Identifiers".
+ */
+export const IDENTIFIER_PATTERN = '^[^\\s\\p{Cc}\\p{Cf}]([^\\p{Cc}\\p{Cf}\\u2028\\u2029]*[^\\s\\p{Cc}\\p{Cf}])?$';
+
+/** The problem's message when a value breaks {@link IDENTIFIER_PATTERN} (problem.ts). */
+export const IDENTIFIER_MESSAGE = 'must not start or end with white space, nor hold control characters or invisible format characters (bidi overrides, zero-width spaces)';
+
+/** An identifier-like string of 1 to `maxLength` characters ({@link IDENTIFIER_PATTERN}). */
+export const Identifier = (maxLength: number, options: { description?: string; examples?: readonly string[] } = {}) =>
+  Type.String({ minLength: 1, maxLength, pattern: IDENTIFIER_PATTERN, ...options });
+
 /** An entity id in a path, query or body (`ord_…`, `tsk_…`; sites also by their code where a route says so). */
-export const Id = Type.String({ minLength: 1, maxLength: 100 });
+export const Id = Identifier(100);
 
 /** A list's location filter: a location's id, or its code at the site the request names, as commands take it (422 UNKNOWN_LOCATION when neither). */
-export const LocationFilter = Type.String({ minLength: 1, maxLength: 100, description: 'A location id, or its code at the site (e.g. DEMO-A-03-05-1)' });
+export const LocationFilter = Identifier(100, { description: 'A location id, or its code at the site (e.g. DEMO-A-03-05-1)' });
 
 /** A stock-keeping unit. */
-export const Sku = Type.String({ minLength: 1, maxLength: 64 });
+export const Sku = Identifier(64);
+
+/** Who did the work, when a command names a worker (a signed-in person may name only themselves). */
+export const WorkerId = (description?: string) => Identifier(100, description === undefined ? {} : { description });
 
 /** `?limit=`: page size of a list, 1 to `maximum`. */
 export const Limit = (maximum: number, defaultLimit: number) => Type.Integer({ minimum: 1, maximum, default: defaultLimit });
@@ -94,7 +115,7 @@ export const Actor = Type.Object({
 }, { description: 'Who did it' });
 
 /** A site named by its id or its code (e.g. DEMO, the demo warehouse `npm start` seeds). */
-export const SiteRef = Type.String({ minLength: 1, maxLength: 100, description: 'Site id or code (e.g. DEMO)', examples: ['DEMO'] });
+export const SiteRef = Identifier(100, { description: 'Site id or code (e.g. DEMO)', examples: ['DEMO'] });
 
 /** The query of a counts route: the site, by id or code (required: counts are about one site). */
 export const CountsQuery = Type.Object({ siteId: { ...SiteRef, maxLength: 64 } }, { additionalProperties: false });
@@ -156,7 +177,7 @@ export const EXAMPLES = {
 
 /** An id path parameter with its stand-in example and the call that returns a real one. */
 export const IdParam = (kind: keyof typeof EXAMPLES.ids, from: string) =>
-  Type.String({ minLength: 1, maxLength: 100, description: `The id ${from} returns`, examples: [EXAMPLES.ids[kind]] });
+  Identifier(100, { description: `The id ${from} returns`, examples: [EXAMPLES.ids[kind]] });
 
 /** An array the handler may return as readonly (the views are; TypeBox's arrays are mutable). */
 export const List = <T extends TSchema>(item: T, options: { description?: string } = {}) =>

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FastifyRequest } from 'fastify';
+import { Type } from '@fastify/type-provider-typebox';
+import { toProblem } from './problem.ts';
+import { IDENTIFIER_MESSAGE, IDENTIFIER_PATTERN, Identifier, WorkerId } from './schemas.ts';
 import { duplicateKey, jsonTooDeep, MAX_JSON_DEPTH, nfcHook, partValidators } from './validation.ts';
 
 describe('JSON bodies the parser takes but the API refuses', () => {
@@ -58,3 +61,40 @@ describe('text parts: numbers and Unicode forms', () => {
   });
 });
 
+
+describe('identifiers (schemas.ts, Identifier)', () => {
+  type Check = ((data: unknown) => boolean) & { errors?: { instancePath: string; keyword: string; params: { pattern?: string } }[] | null };
+  const body = (properties: Record<string, unknown>): Check =>
+    (partValidators()({}) as unknown as (route: unknown) => Check)({
+      schema: { type: 'object', properties, additionalProperties: false }, httpPart: 'body', method: 'POST', url: '/x',
+    });
+
+  it('refuses white space at either end, control characters and invisible format characters; keeps inner spaces and letters', () => {
+    const check = body({ workerId: WorkerId(), barcode: Type.String({ minLength: 1, maxLength: 200 }) });
+    for (const bad of ['alice ', ' alice', 'alice\t', '\u00a0alice', 'ali\u0007ce', 'a\u001bb', 'a\u0085b', 'a\u007fb', 'ab\u202e', 'a\u2066b\u2069',
+      'a\u200bb', '\ufeffalice', 'a\u2028b', 'a\nb', 'a\u001db']) {
+      expect(check({ workerId: bad }), JSON.stringify(bad)).toBe(false);
+      expect(check.errors?.[0]?.instancePath, JSON.stringify(bad)).toBe('/workerId');
+      expect(check.errors?.[0]?.params.pattern).toBe(IDENTIFIER_PATTERN);
+    }
+    for (const good of ['alice', 'a', 'ord_0197b1c2', 'DEMO-A-03-05-1', 'Jos\u00e9 Mar\u00eda', '\u5f20\u4f1f', 'x.y:z']) expect(check({ workerId: good }), good).toBe(true);
+    // A GS1 barcode carries GS (U+001D) between its element strings: barcode fields are no identifiers and take it.
+    expect(check({ barcode: '0104006381333931\u001d10LOT42' })).toBe(true);
+  });
+
+  it('the problem names the field and says what is wrong, not the pattern', () => {
+    const check = body({ externalId: Identifier(100) });
+    expect(check({ externalId: 'SHOP\u00071' })).toBe(false);
+    const problem = toProblem(Object.assign(new Error('x'), { validation: check.errors, validationContext: 'body' }), 't');
+    expect(problem.code).toBe('VALIDATION_FAILED');
+    expect(problem.errors).toEqual([{ field: '/externalId', message: IDENTIFIER_MESSAGE }]);
+    // An empty one is too short, said once (not also as a broken identifier).
+    expect(check({ externalId: '' })).toBe(false);
+    expect(toProblem(Object.assign(new Error('x'), { validation: check.errors, validationContext: 'body' }), 't').errors)
+      .toEqual([{ field: '/externalId', message: 'must NOT have fewer than 1 characters' }]);
+    // A blank one is blank, said once (not also as a broken identifier).
+    expect(check({ externalId: ' \t ' })).toBe(false);
+    expect(toProblem(Object.assign(new Error('x'), { validation: check.errors, validationContext: 'body' }), 't').errors)
+      .toEqual([{ field: '/externalId', message: 'must not be blank' }]);
+  });
+});
