@@ -167,6 +167,25 @@ describe('GraphQL authentication', () => {
     unknown.ws.close();
     await unknown.closed;
   });
+
+  it('validates a subscription document as POST does: an unknown field or two root fields is VALIDATION_FAILED, nothing subscribed (run unvalidated before, found by the black-box hunt)', async () => {
+    const url = await wsUrl();
+    const init = { headers: { 'x-api-key': t.keys.viewer } };
+    const refused = async (query: string): Promise<void> => {
+      const s = await subscribe(url, init, query, { id: orderIds[0] });
+      expect(s.acked).toBe(true);
+      await expect.poll(() => s.errors.length, { timeout: 3_000 }).toBe(1);
+      expect(s.errors[0]).toEqual([expect.objectContaining({ message: expect.any(String), extensions: expect.objectContaining({ code: 'VALIDATION_FAILED' }) })]);
+      s.ws.close();
+      await s.closed;
+    };
+    // A field Progress does not have: the subscription ran (its subject read, a live subscription) and failed only at its first event.
+    await refused('subscription($id: ID!) { orderProgress(orderId: $id) { type nope } }');
+    // A subscription has one root field (GraphQL's SingleFieldSubscriptionsRule): the second was silently dropped.
+    await refused('subscription($id: ID!) { a: orderProgress(orderId: $id) { type } b: orderProgress(orderId: $id) { type } }');
+    // A variable the document does not declare.
+    await refused('subscription { orderProgress(orderId: $id) { type } }');
+  });
 });
 
 describe('GraphQL subscriptions and revoked credentials', () => {

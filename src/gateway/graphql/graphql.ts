@@ -1,9 +1,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { getOperationAST, GraphQLError, OperationTypeNode, parse, type DocumentNode } from 'graphql';
+import type * as GraphqlJs from 'graphql';
 import mercurius, { type MercuriusContext, type MercuriusOptions } from 'mercurius';
 import type { EventEnvelope } from '../../platform/bus/envelope.ts';
 import { AppError } from '../../platform/errors.ts';
+import { loadPackage } from '../../platform/load-package.ts';
 import { IDEMPOTENCY_KEY_MAX } from '../../platform/http/idempotency.ts';
 import { ROLES } from '../../platform/http/roles.ts';
 import { sendProblem } from '../../platform/http/problem.ts';
@@ -183,6 +185,19 @@ export async function registerGraphql(app: HttpApp, options: GraphqlOptions): Pr
     };
     // mercurius is typed for fastify's default type provider; the app uses TypeBox's.
     await (scope as unknown as FastifyInstance).register(mercurius, gql);
+
+    // mercurius runs a websocket subscription's document without validating it (POST validates every document): an
+    // unknown field subscribed and failed only at the first event, a second root field was dropped, and the size limit
+    // did not apply. Validated here with POST's rules; a refusal is VALIDATION_FAILED, as over POST, and nothing runs.
+    // graphql-js is mercurius's own copy (node_modules, as mercurius loads it): validate() refuses a schema of another copy,
+    // and the bundle (or vitest) gives this module one of its own.
+    const { validate, specifiedRules } = loadPackage<typeof GraphqlJs>('graphql');
+    (scope as unknown as FastifyInstance).graphql.addHook('preSubscriptionExecution', async (schema, document) => {
+      const errors = validate(schema, document, [...specifiedRules, requestSizeLimit]);
+      if (errors.length > 0) {
+        throw new GraphQLError(errors.map((e) => e.message).join('; '), { extensions: { code: 'VALIDATION_FAILED', status: 400 } });
+      }
+    });
 
     const pubsub = scope.graphql.pubsub;
     const stop = options.events((events) => {
