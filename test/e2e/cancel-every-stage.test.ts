@@ -80,6 +80,26 @@ async function packAndLabel(orderId: string): Promise<string> {
   return shipment.body.id as string;
 }
 
+/**
+ * An order of its own (product `product`) released, picked whole, packed and labelled, its carton (the LPN labelled
+ * with the package id) loaded by scan onto a new pallet coded `<prefix>-<orderId>`.
+ */
+async function packedOnPallet(product: number, prefix: string) {
+  const sku = w.products[product]!.sku;
+  const orderId = await newOrder(sku);
+  const { list } = await release(orderId);
+  await pick(list, QTY);
+  await packAndLabel(orderId);
+  await until('packed', () => status(orderId), (s) => s === 'PACKED');
+  await t.settle();
+  const packageId = ((await t.get(`/api/v1/packages?orderId=${orderId}`)).body.items as { id: string }[])[0]!.id;
+  const pallet = await t.post('/api/v1/lpns', { siteId: w.siteId, type: 'PALLET', code: `${prefix}-${orderId}` });
+  expect(pallet.status).toBe(201);
+  const loaded = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: packageId, meaning: 'LOAD_ONTO_PALLET', into: pallet.body.id }, 'operator');
+  expect(loaded.status).toBe(201);
+  return { orderId, packageId, pallet, loaded };
+}
+
 /** An order of its own carried to SHIPPED (released, picked whole, packed, labelled, dispatched): the order and its shipment. */
 async function shippedOrder(sku: string): Promise<{ orderId: string; shipmentId: string }> {
   const orderId = await newOrder(sku);
@@ -270,18 +290,7 @@ describe('cancel at every stage (issue 10, acceptance a)', () => {
   // the dock: a SHIP scan of that pallet recorded the cancelled order's units as shipped (physical tracking's timeline
   // and reconciliation said they left, inventory kept them in the tote for their return). It failed before: 201 SHIPPED.
   it('PACKED, its carton loaded onto a pallet: the pallet does not ship with it (409 LPN_HOLDS_CANCELLED_ORDER) until the carton is taken off', async () => {
-    const sku = w.products[5]!.sku;
-    const orderId = await newOrder(sku);
-    const { list } = await release(orderId);
-    await pick(list, QTY);
-    await packAndLabel(orderId);
-    await until('packed', () => status(orderId), (s) => s === 'PACKED');
-    await t.settle();
-    const packageId = ((await t.get(`/api/v1/packages?orderId=${orderId}`)).body.items as { id: string }[])[0]!.id;
-    const pallet = await t.post('/api/v1/lpns', { siteId: w.siteId, type: 'PALLET', code: `PAL-${orderId}` });
-    expect(pallet.status).toBe(201);
-    const loaded = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: packageId, meaning: 'LOAD_ONTO_PALLET', into: pallet.body.id }, 'operator');
-    expect(loaded.status).toBe(201);
+    const { orderId, packageId, pallet, loaded } = await packedOnPallet(5, 'PAL');
     const carton = loaded.body.lpn as { id: string; code: string; parentId: string };
     expect(carton).toMatchObject({ code: packageId, parentId: pallet.body.id });
     await cancel(orderId);
@@ -318,18 +327,7 @@ describe('cancel at every stage (issue 10, acceptance a)', () => {
   // SHIP scan of the pallet sent at once (the relay held here, so the event is not heard before it) shipped the
   // cancelled order's carton (201, the carton LPN SHIPPED). It failed before: the scan now asks pack & ship.
   it('PACKED, its carton on a pallet, the SHIP scan sent the moment the cancel is answered (event not heard yet): refused, nothing ships', async () => {
-    const sku = w.products[6]!.sku;
-    const orderId = await newOrder(sku);
-    const { list } = await release(orderId);
-    await pick(list, QTY);
-    await packAndLabel(orderId);
-    await until('packed', () => status(orderId), (s) => s === 'PACKED');
-    await t.settle();
-    const packageId = ((await t.get(`/api/v1/packages?orderId=${orderId}`)).body.items as { id: string }[])[0]!.id;
-    const pallet = await t.post('/api/v1/lpns', { siteId: w.siteId, type: 'PALLET', code: `PAL-NOW-${orderId}` });
-    expect(pallet.status).toBe(201);
-    const loaded = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: packageId, meaning: 'LOAD_ONTO_PALLET', into: pallet.body.id }, 'operator');
-    expect(loaded.status).toBe(201);
+    const { orderId, packageId, pallet, loaded } = await packedOnPallet(6, 'PAL-NOW');
     const carton = loaded.body.lpn as { id: string };
     await t.settle();
     await t.app.bus.stop();

@@ -53,6 +53,27 @@ async function state(orderId: string): Promise<Record<string, unknown>> {
   return { status: await orderStatus(call, orderId), ...rows[0] };
 }
 
+/** `count` one-line orders of `quantity` units of `sku`, allocated, planned in one wave and released. */
+async function releasedOrders(sku: string, count: number, quantity: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) ids.push((await createOrder(call, w.siteId, { externalId: `CRC-${++seq}`, lines: [{ sku, quantity }] })).id);
+  for (const id of ids) await until('allocated', () => orderStatus(call, id), (s) => s === 'ALLOCATED');
+  await untilPooled(call, w.siteId, ids);
+  const wave = (await call('wave', 'POST', '/api/v1/waves', { siteId: w.siteId, maxOrders: 10 })).body;
+  expect((await call('release', 'POST', `/api/v1/waves/${wave.id}/release`)).status).toBe(200);
+  return ids;
+}
+
+/** Each released order's one pick list, by order id. */
+async function listsOf(ids: readonly string[]): Promise<Map<string, { id: string; lines: Line[] }>> {
+  const listOf = new Map<string, { id: string; lines: Line[] }>();
+  for (const id of ids) {
+    const l = await until('list', async () => (await call<{ items: { id: string; lines: Line[] }[] }>('lists', 'GET', `/api/v1/pick-lists?orderId=${id}`)).body.items, (x) => x.length === 1);
+    listOf.set(id, l[0]!);
+  }
+  return listOf;
+}
+
 /** Every order CANCELLED and holding nothing, its tote's units exactly its open returns (each with a MOVE task). */
 async function endCancelled(ids: readonly string[]): Promise<void> {
   const want = { status: 'CANCELLED', allocated: 0, reservations: 0, packages: 0, shipments: 0, open_lists: 0, open_tasks: 0, returns_without_task: 0, dead_letters: 0 };
@@ -77,17 +98,8 @@ async function confirmOpenReturns(): Promise<void> {
 describe('paklog start killed around cancellations', () => {
   it('cancels answered at every stage, then killed at once: after the restart every order is cancelled and holds nothing', async () => {
     const sku = w.products[0]!.sku;
-    const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push((await createOrder(call, w.siteId, { externalId: `CRC-${++seq}`, lines: [{ sku, quantity: 3 }] })).id);
-    for (const id of ids) await until('allocated', () => orderStatus(call, id), (s) => s === 'ALLOCATED');
-    await untilPooled(call, w.siteId, ids);
-    const wave = (await call('wave', 'POST', '/api/v1/waves', { siteId: w.siteId, maxOrders: 10 })).body;
-    expect((await call('release', 'POST', `/api/v1/waves/${wave.id}/release`)).status).toBe(200);
-    const listOf = new Map<string, { id: string; lines: Line[] }>();
-    for (const id of ids) {
-      const l = await until('list', async () => (await call<{ items: { id: string; lines: Line[] }[] }>('lists', 'GET', `/api/v1/pick-lists?orderId=${id}`)).body.items, (x) => x.length === 1);
-      listOf.set(id, l[0]!);
-    }
+    const ids = await releasedOrders(sku, 5, 3);
+    const listOf = await listsOf(ids);
     const taskOf = new Map<string, { id: string; worker: string }>();
     for (let k = 0; k < 5; k++) {
       const worker = `crc-${k}`;
@@ -137,17 +149,8 @@ describe('paklog start killed around cancellations', () => {
   }, 240_000);
   it('killed between pack & ship stopping the shipping and orders recording the cancel (no retry): orders completes it, nothing ships', async () => {
     const sku = w.products[1]!.sku;
-    const ids: string[] = [];
-    for (let i = 0; i < 2; i++) ids.push((await createOrder(call, w.siteId, { externalId: `CRC-${++seq}`, lines: [{ sku, quantity: 2 }] })).id);
-    for (const id of ids) await until('allocated', () => orderStatus(call, id), (s) => s === 'ALLOCATED');
-    await untilPooled(call, w.siteId, ids);
-    const wave = (await call('wave', 'POST', '/api/v1/waves', { siteId: w.siteId, maxOrders: 10 })).body;
-    expect((await call('release', 'POST', `/api/v1/waves/${wave.id}/release`)).status).toBe(200);
-    const listOf = new Map<string, { id: string; lines: Line[] }>();
-    for (const id of ids) {
-      const l = await until('list', async () => (await call<{ items: { id: string; lines: Line[] }[] }>('lists', 'GET', `/api/v1/pick-lists?orderId=${id}`)).body.items, (x) => x.length === 1);
-      listOf.set(id, l[0]!);
-    }
+    const ids = await releasedOrders(sku, 2, 2);
+    const listOf = await listsOf(ids);
     // Both picked whole; the first packed and labelled.
     for (let k = 0; k < 2; k++) {
       const worker = `crc2-${k}`;
@@ -186,12 +189,7 @@ describe('paklog start killed around cancellations', () => {
   }, 240_000);
   it('a return of a cancelled order confirmed by scan, killed before and after its commit: confirmed once, units back once', async () => {
     const sku = w.products[2]!.sku;
-    const ids: string[] = [];
-    for (let i = 0; i < 2; i++) ids.push((await createOrder(call, w.siteId, { externalId: `CRC-${++seq}`, lines: [{ sku, quantity: 3 }] })).id);
-    for (const id of ids) await until('allocated', () => orderStatus(call, id), (s) => s === 'ALLOCATED');
-    await untilPooled(call, w.siteId, ids);
-    const wave = (await call('wave', 'POST', '/api/v1/waves', { siteId: w.siteId, maxOrders: 10 })).body;
-    expect((await call('release', 'POST', `/api/v1/waves/${wave.id}/release`)).status).toBe(200);
+    const ids = await releasedOrders(sku, 2, 3);
     for (let k = 0; k < 2; k++) {
       const worker = `crc3-${k}`;
       const task = await until('task', async () => (await call('next', 'POST', '/api/v1/tasks/next', { workerId: worker, siteId: w.siteId, types: ['PICK'] })), (r) => r.status === 200);
