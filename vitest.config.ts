@@ -142,7 +142,7 @@ const PROCESSES_GROUP = LANE === 'main' ? 0 : 1;
 export default defineConfig({
   test: {
     globalSetup: ['test/global-setup.ts'],
-    setupFiles: ['test/setup-fast-check.ts'],
+    setupFiles: ['test/setup-fast-check.ts', 'test/setup-cpu-probe.ts'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,
@@ -152,7 +152,7 @@ export default defineConfig({
       { extends: true, test: { name: 'processes', include: PROCESSES, maxWorkers: GROUP_WORKERS, isolate: false, sequence: { groupOrder: PROCESSES_GROUP } } },
       {
         extends: true,
-        test: { name: 'alone', include: ALONE, setupFiles: ['test/setup-alone.ts'], maxWorkers: GROUP_WORKERS, isolate: false, sequence: { groupOrder: 1 } },
+        test: { name: 'alone', include: ALONE, setupFiles: ['test/setup-alone.ts', 'test/setup-cpu-probe.ts'], maxWorkers: GROUP_WORKERS, isolate: false, sequence: { groupOrder: 1 } },
       },
     ],
   },
