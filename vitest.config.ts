@@ -152,7 +152,7 @@ export default defineConfig({
       { extends: true, test: { name: 'processes', include: PROCESSES, maxWorkers: GROUP_WORKERS, isolate: false, sequence: { groupOrder: PROCESSES_GROUP } } },
       {
         extends: true,
-        test: { name: 'alone', include: ALONE, setupFiles: ['test/setup-alone.ts', 'test/setup-cpu-probe.ts'], maxWorkers: GROUP_WORKERS, isolate: false, sequence: { groupOrder: 1 } },
+        test: { name: 'alone', include: ALONE, setupFiles: ['test/setup-alone.ts'], maxWorkers: GROUP_WORKERS, isolate: false, sequence: { groupOrder: 1 } },
       },
     ],
   },
