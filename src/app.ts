@@ -49,7 +49,7 @@ import { physicalTrackingContext } from './contexts/physical-tracking/index.ts';
 import { locationTrackingContext } from './contexts/location-tracking/index.ts';
 import { integrationsContext } from './contexts/integrations/index.ts';
 import type { InventoryApi, InventoryCommands } from './contracts/inventory.ts';
-import type { PackShipCommands } from './contracts/pack-ship.ts';
+import type { PackShipApi, PackShipCommands } from './contracts/pack-ship.ts';
 import type { OrderCommands } from './contracts/orders.ts';
 import type { CatalogApi, CatalogCommands } from './contracts/catalog.ts';
 import type { TaskCommands } from './contracts/tasks.ts';
@@ -274,6 +274,8 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
   if (runs('orchestration')) {
     modules.push(orchestrationContext(deps, {
       locations: api('locations'),
+      // A cut-off table names carriers pack & ship can book: asked here, or over gRPC where PAKLOG_RPC_PEERS names it.
+      packShip: () => (local.packShip as PackShipApi | undefined) ?? (runs('pack-ship') ? undefined : peered('packShip')),
       ports: {
         ...commands,
         // Retry (backorders, label voids) and reprioritise/requeue reach inventory, pack & ship and tasks over gRPC when they run in another process (ADR 0054).

@@ -604,7 +604,8 @@ describe('every request example of the document, sent as it is to the demo wareh
     expect((await example('deactivateInspectionPlan')).body.active).toBe(false);
 
     // Integrations (ADR 0034): a webhook subscription to the demo site's order events, a storefront channel whose signed
-    // order makes a delivery (its receiver is not listening here: it stays PENDING), the delivery log, a replay, given up.
+    // order makes a delivery (its receiver is not listening here: it stays PENDING), the delivery log, a replay, given up;
+    // the channel disconnected.
     const subscription = (await example('createWebhookSubscription')).body;
     expect(subscription.secret).toMatch(/^whsec_/);
     use('webhookSubscription', subscription.id);
@@ -632,6 +633,8 @@ describe('every request example of the document, sent as it is to the demo wareh
     await example('replayWebhookDelivery');
     expect((await example('abandonWebhookDelivery')).body.status).toBe('ABANDONED');
     await example('deleteWebhookSubscription');
+    use('storefrontChannel', channel.id);
+    expect((await example('deleteStorefrontChannel')).body.deleted).toBe(true);
 
     // EDI and CSV (ADR 0037): a trading partner, its example 940 (an order and its 997), the documents; a product import.
     await example('createEdiPartner');

@@ -105,4 +105,23 @@ describe('orders delivered by the carrier', () => {
     ]);
     await assertStockConserved(t.databaseUrl, { siteId: w.siteId, when: 'after a rebooked delivery' });
   });
+
+  it('a carrier event dated in the future is refused: it cannot make the real delivery after it look late', async () => {
+    const id = await pickedOrder('DLV-3', [{ sku: w.products[2]!.sku, quantity: 1 }]);
+    const { shipmentId, trackingNumber } = await packAndShip(call, id);
+    await until('shipped', () => orderStatus(call, id), (s) => s === 'SHIPPED');
+    // A carrier's (or a typist's) 9999 was recorded as the newest report, so every real one after it was "late": the
+    // delivery changed nothing, the order stayed SHIPPED and its SHIPMENT_EXCEPTION open for good (failed before: 200).
+    const future = await injectClient(t.app, t.keys.integration)<{ code: string; errors: { field: string }[] }>('carrier event', 'POST', '/api/v1/carrier-events', {
+      carrier: 'OWN_FLEET', trackingNumber, status: 'EXCEPTION', at: '9999-12-31T00:00:00Z', detail: 'parcel damaged',
+    });
+    expect(future.status).toBe(422);
+    expect(future.body).toMatchObject({ code: 'TRACKING_EVENT_IN_FUTURE', errors: [{ field: '/at' }] });
+    expect((await call<{ status: string }>('shipment', 'GET', `/api/v1/shipments/${shipmentId}`)).body.status).toBe('DISPATCHED');
+    expect(await events('pack-ship.shipment.tracked.v1', shipmentId)).toEqual([]);
+    // A few seconds ahead of PakLog's clock (a carrier's clock skew) is taken.
+    const skewed = new Date(Date.now() + 60_000).toISOString();
+    expect((await carrierEvent(trackingNumber, 'DELIVERED', skewed)).body.status).toBe('DELIVERED');
+    await until('delivered', () => orderStatus(call, id), (s) => s === 'DELIVERED');
+  });
 });

@@ -316,6 +316,25 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
       return { items: rows.map((c) => ({ ...c, createdAt: c.createdAt.toISOString() })), nextCursor: nextCursor(rows, req.query.limit, (r) => r.id) };
     });
 
+    app.delete('/integrations/storefront-channels/:id', {
+      config: { roles: CAN.integrations },
+      schema: {
+        operationId: 'deleteStorefrontChannel', tags, summary: 'Disconnect a storefront channel',
+        description: 'The way to change a channel (its site, carrier or secret) or retire it: the shop\'s webhooks are answered 401 '
+          + 'WEBHOOK_SIGNATURE_INVALID from now on, as an unknown shop\'s, and the shop may be connected again (POST) with what it should have. '
+          + 'Orders it brought stay as they are; a webhook it delivered before and sends again after a reconnection is answered by the order '
+          + 'intake\'s idempotency on the order id (the same order, or 409 ORDER_CONFLICT when the channel now names another site: never a '
+          + 'second order). A caller of some sites disconnects only its sites\' channels. 404 NOT_FOUND.',
+        params: Type.Object({ id: IdParam('storefrontChannel', 'POST /integrations/storefront-channels') }, { additionalProperties: false }),
+        response: { 200: Type.Object({ ...ChannelSchema.properties, deleted: Type.Literal(true) }), ...problems('NOT_FOUND') },
+      },
+    }, async (req) => {
+      const s = await service.siteOfChannel(req.params.id);
+      if (s !== undefined && req.principal !== undefined) authorizeSiteOrAll(req.principal, s.siteId, CAN.integrations);
+      const ch = unwrap(await service.deleteChannel(req.params.id));
+      return { ...ch, createdAt: ch.createdAt.toISOString() };
+    });
+
     app.post('/integrations/storefront/orders', {
       // Public: the storefront signs the body instead (X-Shopify-Hmac-Sha256 with the channel's secret).
       config: { public: true },

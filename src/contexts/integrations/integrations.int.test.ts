@@ -111,6 +111,56 @@ describe('webhook subscriptions', () => {
   }, 30_000);
 });
 
+describe('a storefront channel\'s way out (found by the edge hunt)', () => {
+  it('is disconnected (DELETE) and connected again to another site: the way out of a channel whose site was deactivated', async () => {
+    const { createHmac } = await import('node:crypto');
+    const call = injectClient(t.app, t.keys.admin);
+    const w = await setupWarehouse(call, { siteCode: 'SFCHANNL', aisles: 1, bays: 1, levels: 1, skus: 1 });
+    const other = await t.post('/api/v1/sites', { code: 'SFNEWSITE', name: 'The shop\'s new site' });
+    const ch = await t.post('/api/v1/integrations/storefront-channels', { shopDomain: 'moving.myshopify.com', siteId: 'SFCHANNL' }, 'integration');
+    expect(ch.status).toBe(201);
+    const send = (secret: string, id: number, webhookId: string) => {
+      const raw = JSON.stringify({
+        id, line_items: [{ sku: w.products[0]!.sku, quantity: 1 }],
+        shipping_address: { name: 'Ada', address1: '1 Row', city: 'London', zip: 'N1', country_code: 'GB' },
+      });
+      return t.app.http.inject({
+        method: 'POST', url: '/api/v1/integrations/storefront/orders', payload: raw,
+        headers: {
+          'content-type': 'application/json', 'x-shopify-shop-domain': 'moving.myshopify.com', 'x-shopify-webhook-id': webhookId,
+          'x-shopify-hmac-sha256': createHmac('sha256', secret).update(raw).digest('base64'),
+        },
+      });
+    };
+    expect((await send(ch.body.secret as string, 1, 'mv-1')).statusCode).toBe(201);
+    // The site is retired: every order the shop sends is refused, and the channel could be neither changed nor made again.
+    expect((await t.post(`/api/v1/sites/${w.siteId}/deactivate`, {})).status).toBe(200);
+    expect(JSON.parse((await send(ch.body.secret as string, 2, 'mv-2')).body).code).toBe('SITE_INACTIVE');
+    expect((await t.post('/api/v1/integrations/storefront-channels', { shopDomain: 'moving.myshopify.com', siteId: 'SFNEWSITE' }, 'integration')).body.code).toBe('CHANNEL_EXISTS');
+    // The way out (failed before: 404, no such route). A viewer may not; an unknown channel is 404.
+    expect((await t.request('DELETE', `/api/v1/integrations/storefront-channels/${ch.body.id}`, { role: 'viewer' })).status).toBe(403);
+    expect((await t.request('DELETE', '/api/v1/integrations/storefront-channels/sfc_nope', { role: 'integration' })).status).toBe(404);
+    const gone = await t.request('DELETE', `/api/v1/integrations/storefront-channels/${ch.body.id}`, { role: 'integration' });
+    expect(gone.status).toBe(200);
+    expect(gone.body).toMatchObject({ id: ch.body.id, shopDomain: 'moving.myshopify.com', siteId: w.siteId, deleted: true });
+    expect((await t.request('DELETE', `/api/v1/integrations/storefront-channels/${ch.body.id}`, { role: 'integration' })).status).toBe(404);
+    // Disconnected, the shop is unknown: its webhooks are 401 like a forger's.
+    expect(JSON.parse((await send(ch.body.secret as string, 3, 'mv-3')).body).code).toBe('WEBHOOK_SIGNATURE_INVALID');
+    const again = await t.post('/api/v1/integrations/storefront-channels', { shopDomain: 'moving.myshopify.com', siteId: 'SFNEWSITE' }, 'integration');
+    expect(again.status).toBe(201);
+    const moved = await send(again.body.secret as string, 4, 'mv-4');
+    expect(moved.statusCode, moved.body).toBe(201);
+    const order = (await t.get(`/api/v1/orders/${JSON.parse(moved.body).orderId}`)).body;
+    expect(order).toMatchObject({ externalId: 'MOVING-4', siteId: other.body.id });
+    // The first order, sent again after the reconnection (now to another site), is never a second order: the intake's
+    // idempotency on the order id refuses it as a conflict.
+    const repeat = await send(again.body.secret as string, 1, 'mv-1');
+    expect([repeat.statusCode, JSON.parse(repeat.body).code]).toEqual([409, 'ORDER_CONFLICT']);
+    expect((await t.getAll<{ externalId: string }>('/api/v1/orders')).filter((o) => o.externalId === 'MOVING-1')).toHaveLength(1);
+    expect((await t.get('/api/v1/integrations/storefront-channels')).body.items.map((c: { shopDomain: string }) => c.shopDomain)).toContain('moving.myshopify.com');
+  });
+});
+
 describe('webhook owner filters (found by the black-box hunt)', () => {
   it('a subscription to the default owner\'s events gets its orders\' events as well as its stock events; one to another owner gets neither', async () => {
     const call = injectClient(t.app, t.keys.manager);

@@ -346,6 +346,16 @@ export function integrationsService(
   }
 
   /**
+   * Disconnects a storefront channel, the way out of one made with the wrong site or carrier, whose secret leaked, or
+   * whose site was deactivated (every order it brought refused): the shop's webhooks are then 401 as an unknown shop's,
+   * and the shop may be connected again (POST) with what it should have. Orders it brought stay as they are.
+   */
+  async function deleteChannel(id: string): Promise<Outcome<Channel & { deleted: true }>> {
+    const gone = await deps.db.tx((tx) => store.deleteChannel(tx, id));
+    return gone === undefined ? reject('NOT_FOUND', `no storefront channel ${id}`) : ok({ ...gone, deleted: true as const });
+  }
+
+  /**
    * An inbound storefront order webhook: the shop's channel, the HMAC of the raw body with its secret, then — unless
    * this webhook id was answered already — by topic: `orders/create` maps the payload and hands it to the order intake
    * (idempotent on externalId: two deliveries racing still make one order); `orders/updated` changes the order's
@@ -416,7 +426,8 @@ export function integrationsService(
     /** The id of the site a reference (id or code) names, or UNKNOWN_SITE naming `field`. */
     resolveSite: (ref: string, field: string) => resolveSiteId(apis.locations, ref, field),
     recordEvents, deliverDue, getDelivery, replayDelivery, abandonDelivery, listDeliveries,
-    createChannel, listChannels: (after: string | null, limit: number, siteId?: string) => store.channels(deps.db, after, limit, siteId),
+    createChannel, deleteChannel, siteOfChannel: (id: string) => store.siteOfChannel(deps.db, id),
+    listChannels: (after: string | null, limit: number, siteId?: string) => store.channels(deps.db, after, limit, siteId),
     storefrontOrder,
   };
 }

@@ -214,8 +214,27 @@ export const integrationsStore = {
       `SELECT order_id AS "orderId", external_id AS "externalId" FROM integrations.inbound_webhooks WHERE channel_id = $1 AND webhook_id = $2`, [channelId, webhookId]))[0];
   },
   async recordInbound(db: Executor, w: { channelId: string; webhookId: string; orderId: string; externalId: string; now: Date }): Promise<void> {
-    await db.query(
-      `INSERT INTO integrations.inbound_webhooks (channel_id, webhook_id, order_id, external_id, received_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-      [w.channelId, w.webhookId, w.orderId, w.externalId, w.now]);
+    try {
+      await db.query(
+        `INSERT INTO integrations.inbound_webhooks (channel_id, webhook_id, order_id, external_id, received_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+        [w.channelId, w.webhookId, w.orderId, w.externalId, w.now]);
+    } catch (e) {
+      // The channel was disconnected while its order was taken in: the order stands, there is no channel to answer replays for.
+      if ((e as { code?: string }).code !== '23503') throw e;
+    }
+  },
+  /** The site of a channel, undefined when there is none. */
+  async siteOfChannel(db: Executor, id: string): Promise<{ siteId: string } | undefined> {
+    return (await db.query<{ siteId: string }>(`SELECT site_id AS "siteId" FROM integrations.storefront_channels WHERE id = $1`, [id]))[0];
+  },
+  /**
+   * Disconnects a channel: it and the webhook ids it answered go; undefined when there was no such channel. Its row is
+   * locked first, so a webhook id recorded meanwhile waits and then finds no channel (recordInbound).
+   */
+  async deleteChannel(tx: Executor, id: string): Promise<Channel | undefined> {
+    const locked = await tx.query<{ id: string }>(`SELECT id FROM integrations.storefront_channels WHERE id = $1 FOR UPDATE`, [id]);
+    if (locked.length === 0) return undefined;
+    await tx.query(`DELETE FROM integrations.inbound_webhooks WHERE channel_id = $1`, [id]);
+    return (await tx.query<Channel>(`DELETE FROM integrations.storefront_channels WHERE id = $1 RETURNING ${CH_COLUMNS}`, [id]))[0];
   },
 };

@@ -190,4 +190,31 @@ describe('location tracking over the API', () => {
     expect(cleared).toEqual(expect.arrayContaining(['LPN_STAGED_TOO_LONG:lpn_A', 'WORKER_IDLE:erin']));
     expect((await events('location-tracking.alert.cleared.v1')).map((e) => e.data.id)).toEqual(expect.arrayContaining(['lpn_A', 'erin']));
   });
+
+  it('an LPN shipped from the dock raises no LPN_STAGED_TOO_LONG: it left, and its open alert clears (found by the edge hunt)', async () => {
+    const pallet = await t.post('/api/v1/lpns', { siteId: site.id, type: 'PALLET', code: 'LT1-SHIP-PAL', locationId: staging.id, workerId: 'sam' }, 'operator');
+    expect(pallet.status).toBe(201);
+    await t.settle();
+    for (let i = 0; i < 100 && (await t.get(`/api/v1/where-is/lpn/${pallet.body.id}`)).status !== 200; i++) await new Promise((r) => setTimeout(r, 50));
+    expect((await t.get(`/api/v1/where-is/lpn/${pallet.body.id}`)).body).toMatchObject({ locationId: staging.id });
+    const openFor = async (id: string) => (await t.get('/api/v1/tracking-alerts?siteId=LT1&status=OPEN')).body.items
+      .filter((a: { trackedId: string; type: string }) => a.trackedId === id && a.type === 'LPN_STAGED_TOO_LONG');
+    // Staged too long while it waits: raised, as it should be.
+    clock.advance(2 * 3600_000 + 1000);
+    await tracking.scanAlerts();
+    expect(await openFor(pallet.body.id)).toHaveLength(1);
+    // Loaded and gone. Nothing reports an LPN that left the building, so its last position stays at the dock: the alert
+    // stayed open for good and a pallet shipped before the limit raised one later (failed before: still open).
+    const shipped = await t.post('/api/v1/scans', { siteId: site.id, barcode: 'LT1-SHIP-PAL', meaning: 'SHIP', workerId: 'sam' }, 'operator');
+    expect([shipped.status, shipped.body.lpn?.status]).toEqual([201, 'SHIPPED']);
+    await t.settle();
+    await tracking.scanAlerts();
+    expect(await openFor(pallet.body.id)).toEqual([]);
+    const second = await t.post('/api/v1/lpns', { siteId: site.id, type: 'PALLET', code: 'LT1-SHIP-PAL2', locationId: staging.id, workerId: 'sam' }, 'operator');
+    expect((await t.post('/api/v1/scans', { siteId: site.id, barcode: 'LT1-SHIP-PAL2', meaning: 'SHIP', workerId: 'sam' }, 'operator')).status).toBe(201);
+    await t.settle();
+    clock.advance(2 * 3600_000 + 1000);
+    await tracking.scanAlerts();
+    expect(await openFor(second.body.id)).toEqual([]);
+  });
 });

@@ -5,8 +5,8 @@ import type { PlatformDeps } from '../../platform/module.ts';
 import type { Executor, Tx } from '../../platform/db/database.ts';
 import type { Location } from '../../contracts/location-master.ts';
 import { LocationTrackingEvents, type PositionReport, type TrackedKind } from '../../contracts/location-tracking.ts';
-import type { PhysicalTrackingApi } from '../../contracts/physical-tracking.ts';
-import { alertConditions, reconcileAlerts, type AlertLimits } from './domain/alerts.ts';
+import type { LpnStatus, PhysicalTrackingApi } from '../../contracts/physical-tracking.ts';
+import { alertConditions, reconcileAlerts, type AlertCondition, type AlertLimits } from './domain/alerts.ts';
 import { advance, type Observation, type Position, type ZoneChange } from './domain/position.ts';
 import { siteGeometry, type SiteGeometry } from './domain/site-geometry.ts';
 import type { PositionStore } from './position-store.ts';
@@ -52,6 +52,9 @@ const GEOMETRY_TTL_MS = 30_000;
 const NEGATIVE_TTL_MS = 5_000;
 const CAS_ATTEMPTS = 20;
 const LAST_WRITTEN_MAX = 100_000;
+
+/** LPN statuses of an LPN no longer in the building: its last position is history, not a place it waits at. */
+const LEFT_THE_FLOOR: readonly LpnStatus[] = ['SHIPPED', 'CONSUMED'];
 
 /**
  * Location tracking: observations (RTLS reports, scans) → live positions in the position store; zone changes → events
@@ -179,6 +182,25 @@ export function trackingService(deps: PlatformDeps, positions: PositionStore, se
     }
     reports.inc({ outcome: 'failed' });
     throw new Error(`position of ${o.kind} ${o.id}: ${CAS_ATTEMPTS} concurrent writers in a row`);
+  }
+
+  /**
+   * The conditions of things still on the floor. Nothing reports an LPN that left the building (shipped, or consumed into
+   * another), so its last position stays where it was last scanned — at the dock — and it would be "staged too long" for
+   * good, an alert nothing could clear. Physical tracking, which owns LPNs, is asked about those over the limit only (at
+   * the alert scan, never per report); an LPN it does not know, or a question it cannot answer, keeps its condition.
+   */
+  async function onTheFloor(conditions: AlertCondition[]): Promise<AlertCondition[]> {
+    const out: AlertCondition[] = [];
+    for (const c of conditions) {
+      if (c.position.kind === 'lpn') {
+        // Physical tracking unreachable (split deployment): judged as before, the next scan asks again.
+        const lpn = await lpns.getLpn(c.position.id).catch(() => undefined);
+        if (lpn !== undefined && LEFT_THE_FLOOR.includes(lpn.status)) continue;
+      }
+      out.push(c);
+    }
+    return out;
   }
 
   const remember = (key: string, p: Position): void => {
@@ -362,7 +384,7 @@ export function trackingService(deps: PlatformDeps, positions: PositionStore, se
     async scanAlerts(): Promise<number> {
       let changed = 0;
       for (const siteId of await trackingStore.siteIds(deps.db)) {
-        const holding = alertConditions(await positions.list(siteId), deps.clock.now(), settings);
+        const holding = await onTheFloor(alertConditions(await positions.list(siteId), deps.clock.now(), settings));
         changed += await deps.db.tx(async (tx) => {
           const now = deps.clock.now();
           const { raise, clear } = reconcileAlerts(await trackingStore.openAlerts(tx, siteId), holding);

@@ -10,6 +10,7 @@ import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import type { SagaView } from '../../platform/saga/saga-runtime.ts';
 import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
+import type { PackShipApi } from '../../contracts/pack-ship.ts';
 import { EXCEPTION_ACTIONS, EXCEPTION_KINDS, EXCEPTION_STATUSES, SAGA_STATUS_VALUES } from '../../contracts/orchestration.ts';
 import type { OrchestrationService } from './service.ts';
 
@@ -44,7 +45,10 @@ const CutoffsSchema = Type.Object({
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
 
-export function orchestrationRoutes(deps: PlatformDeps, service: OrchestrationService, locations: Pick<LocationMasterApi, 'getSite'>) {
+export function orchestrationRoutes(
+  deps: PlatformDeps, service: OrchestrationService, locations: Pick<LocationMasterApi, 'getSite'>,
+  packShip: (() => Pick<PackShipApi, 'bookableCarriers'> | undefined) = () => undefined,
+) {
   return async (app: HttpApp): Promise<void> => {
     const siteId = async (ref: string, field: string): Promise<string> => unwrap(await resolveSiteId(locations, ref, field));
 
@@ -174,7 +178,8 @@ export function orchestrationRoutes(deps: PlatformDeps, service: OrchestrationSe
       schema: {
         operationId: 'setCarrierCutoffs', tags, summary: "Set a site's carrier cut-offs",
         description: "Replaces the site's table. Orders received from now on get a ship-by from it; CUTOFF_AT_RISK is raised when an order "
-          + 'is not packed PAKLOG_CUTOFF_MARGIN_MIN before it.',
+          + 'is not packed PAKLOG_CUTOFF_MARGIN_MIN before it. Each carrier is one pack & ship can book, spelt as orders name it (422 '
+          + 'UNKNOWN_CARRIER naming /cutoffs/{i}/carrier, nothing changed): a cut-off for another name would match no order.',
         params: SiteParams,
         body: Type.Object({
           cutoffs: Type.Array(Type.Object({
@@ -182,7 +187,7 @@ export function orchestrationRoutes(deps: PlatformDeps, service: OrchestrationSe
             cutoff: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'HH:MM, UTC' }),
           }, { additionalProperties: false }), { maxItems: 200 }),
         }, { additionalProperties: false, examples: [{ cutoffs: [{ carrier: 'OWN_FLEET', cutoff: '16:00' }] }] }),
-        response: { 200: CutoffsSchema, ...problems('UNKNOWN_SITE') },
+        response: { 200: CutoffsSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_CARRIER', 'VALIDATION_FAILED') },
       },
     }, async (req) => {
       const site = await siteId(req.params.siteId, '/params/siteId');
@@ -190,6 +195,16 @@ export function orchestrationRoutes(deps: PlatformDeps, service: OrchestrationSe
       const twice = carriers.find((c, i) => carriers.indexOf(c) !== i);
       if (twice !== undefined) {
         throw new AppError('VALIDATION_FAILED', `Carrier ${twice} is listed twice`, { errors: [{ field: `/cutoffs/${carriers.lastIndexOf(twice)}/carrier`, message: 'is listed twice' }] });
+      }
+      // Orders carry only carriers pack & ship can book (UNKNOWN_CARRIER at intake), matched exactly: a cut-off for any
+      // other name (a typo, another case) would give no order a ship-by and raise no CUTOFF_AT_RISK, silently.
+      const shipping = packShip();
+      if (shipping !== undefined && carriers.length > 0) {
+        const bookable = await shipping.bookableCarriers();
+        const errors = carriers.flatMap((c, i) => (bookable.includes(c) ? [] : [{ field: `/cutoffs/${i}/carrier`, message: `is not a bookable carrier (${bookable.join(', ')})` }]));
+        if (errors.length > 0) {
+          throw new AppError('UNKNOWN_CARRIER', `PakLog cannot book carrier ${carriers.filter((c) => !bookable.includes(c)).join(', ')}; bookable carriers: ${bookable.join(', ')}`, { errors });
+        }
       }
       return service.setCutoffs(site, req.body.cutoffs, requestMeta(req));
     });

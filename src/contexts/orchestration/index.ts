@@ -2,6 +2,7 @@ import { defineContext, siteOfRow, type ContextModule, type PlatformDeps } from 
 import { sagaRuntime, type SagaBoundary, type SagaRuntime } from '../../platform/saga/saga-runtime.ts';
 import type { SagaDefinition } from '../../platform/saga/saga.ts';
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
+import type { PackShipApi } from '../../contracts/pack-ship.ts';
 import { OrchestrationEvents } from '../../contracts/orchestration.ts';
 import { exceptionService, type ExceptionPorts } from './exceptions.ts';
 import { applySignals, FULFILMENT, fulfilmentSaga, type FulfilmentData } from './fulfilment-saga.ts';
@@ -12,6 +13,11 @@ import { orchestrationSubscriptions } from './subscriptions.ts';
 
 export interface OrchestrationOptions {
   readonly locations: Pick<LocationMasterApi, 'getSite'>;
+  /**
+   * The carriers pack & ship can book, which a cut-off table may name (in-process, or over gRPC where PAKLOG_RPC_PEERS
+   * names pack & ship's process); asked when a table is set. Undefined where neither: the table is taken unchecked.
+   */
+  readonly packShip?: (() => Pick<PackShipApi, 'bookableCarriers'> | undefined) | undefined;
   /** The commands the exception actions run (those of the contexts this process runs) and the bus's dead letters. */
   readonly ports: Omit<ExceptionPorts, 'orderFacts' | 'retrySaga'>;
   /** PAKLOG_ORDER_STALL_S */
@@ -105,7 +111,7 @@ export function orchestrationContext(deps: PlatformDeps, options: OrchestrationO
     schema: 'orchestration',
     migrations: new URL('./migrations/', import.meta.url),
     requires: { locations: options.locations },
-    routes: orchestrationRoutes(deps, service, options.locations),
+    routes: orchestrationRoutes(deps, service, options.locations, options.packShip),
     sitesOf: { sga: siteOfRow(deps.db, 'orchestration.sagas'), exc: siteOfRow(deps.db, 'orchestration.exceptions') },
     subscriptions: orchestrationSubscriptions(runtime, exceptions),
     jobs: [

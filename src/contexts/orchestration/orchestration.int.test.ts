@@ -87,6 +87,17 @@ describe('exceptions and their actions', () => {
     expect(bad.status).toBe(400);
     expect((await t.get(`/api/v1/sites/${w.siteId}/carrier-cutoffs`, 'viewer')).body).toEqual({ siteId: w.siteId, cutoffs: [] });
     expect((await t.request('PUT', `/api/v1/sites/${w.siteId}/carrier-cutoffs`, { body: { cutoffs: [{ carrier: 'OWN_FLEET', cutoff: '16:00' }] }, role: 'viewer' })).status).toBe(403);
+    // A carrier pack & ship cannot book (a typo, another case) is named no order can carry: it would match none, silently
+    // (failed before: 200, and an OWN_FLEET order then had no ship-by and no CUTOFF_AT_RISK).
+    for (const carrier of ['own_fleet', 'NOPE']) {
+      const unknown = await t.request('PUT', `/api/v1/sites/${w.siteId}/carrier-cutoffs`, {
+        body: { cutoffs: [{ carrier: 'OWN_FLEET', cutoff: '15:00' }, { carrier, cutoff: '16:00' }] }, role: 'manager',
+      });
+      expect(unknown.status).toBe(422);
+      expect(unknown.body).toMatchObject({ code: 'UNKNOWN_CARRIER', errors: [{ field: '/cutoffs/1/carrier' }] });
+      expect(unknown.body.detail).toContain(carrier);
+      expect((await t.get(`/api/v1/sites/${w.siteId}/carrier-cutoffs`, 'viewer')).body).toEqual({ siteId: w.siteId, cutoffs: [] });
+    }
     const set = await t.request('PUT', `/api/v1/sites/ORC/carrier-cutoffs`, { body: { cutoffs: [{ carrier: 'OWN_FLEET', cutoff: '16:00' }] }, role: 'manager' });
     expect(set.status).toBe(200);
     expect(set.body).toEqual({ siteId: w.siteId, cutoffs: [{ carrier: 'OWN_FLEET', cutoff: '16:00' }] });

@@ -36,6 +36,9 @@ import {
 const inactiveCarton = (c: CartonRecord): Outcome<never> | undefined => (c.active ? undefined
   : reject('CARTON_INACTIVE', `Carton ${c.code} is deactivated: choose another or reactivate it (POST /cartons/${c.code}/reactivate)`, [{ field: '/cartonCode', message: 'the carton is deactivated' }]));
 
+/** How far ahead of PakLog's clock a carrier's tracking event may be dated (the clocks' skew), as a position report. */
+const TRACKING_FUTURE_SKEW_MS = 5 * 60_000;
+
 export interface PackShipOptions {
   readonly catalog: CatalogApi;
   /** Cartonization strategy; default: the cheapest carton the 3D packer fills with every unit. */
@@ -439,6 +442,13 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
    */
   async function trackShipment(update: TrackingUpdate & { carrier: string }, meta: EventMeta,
     o: { mayActAt?: ((siteId: string) => void) | undefined } = {}): Promise<Outcome<Shipment>> {
+    // The newest report decides the shipment's status and every older one is "late": a report dated ahead of now would
+    // stay the newest and make every real one after it late (a delivery never delivered), so it is refused.
+    const now = deps.clock.now();
+    if (Date.parse(update.at) > now.getTime() + TRACKING_FUTURE_SKEW_MS) {
+      return reject('TRACKING_EVENT_IN_FUTURE', `${update.at} is more than ${TRACKING_FUTURE_SKEW_MS / 60_000} minutes after now (${now.toISOString()}); `
+        + 'nothing was recorded', [{ field: '/at', message: 'is in the future' }]);
+    }
     return deps.db.tx(async (tx) => {
       const id = await packStore.shipmentIdByTracking(tx, update.carrier, update.trackingNumber);
       if (id === undefined) return reject('NOT_FOUND', `No ${update.carrier} shipment with tracking number ${update.trackingNumber}`);

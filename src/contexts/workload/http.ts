@@ -66,7 +66,9 @@ export async function workloadRoutes(app: HttpApp, service: WorkloadService, loc
       body: Type.Object({
         siteId: SiteRef, taskType: Enum(TASK_TYPES), fixedS: Seconds('Seconds per task'), perLineS: Seconds('Seconds per line'), perUnitS: Seconds('Seconds per unit'),
         travelPerLineM: Type.Number({ minimum: 0, maximum: 10_000, description: 'Metres walked per line when no route is planned yet' }),
-        walkSpeedMps: Type.Number({ exclusiveMinimum: 0, maximum: 10, description: 'Walking speed, metres per second' }),
+        walkSpeedMps: Type.Number({
+          minimum: 0.1, maximum: 10, description: 'Walking speed, metres per second; at least 0.1 (a speed near 0 makes every routed metre take forever)',
+        }),
       }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, taskType: 'PICK', fixedS: 60, perLineS: 12, perUnitS: 3, travelPerLineM: 15, walkSpeedMps: 1.1 }] }),
       response: { 200: StandardSchema, ...problems('UNKNOWN_SITE') },
     },

@@ -40,6 +40,14 @@ describe('labour standards', () => {
     const bad = await t.request('PUT', '/api/v1/workload/standards', { body: { ...body, fixedS: 10, walkSpeedMps: 0 }, role: 'manager' });
     expect(bad.status).toBe(400);
     expect((await t.get('/api/v1/workload/standards?siteId=WKL')).body).toEqual(before);
+    // A speed just above 0 made every routed metre take forever: the plan's hours were 1e300 or Infinity, answered as
+    // null where the document promises a number (failed before: 200, then the plan's backlog.workHours null).
+    for (const walkSpeedMps of [5e-324, 1e-9, 0.09]) {
+      const crawling = await t.request('PUT', '/api/v1/workload/standards', { body: { ...body, walkSpeedMps }, role: 'manager' });
+      expect(crawling.status).toBe(400);
+      expect(crawling.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: '/walkSpeedMps' }] });
+    }
+    expect((await t.get('/api/v1/workload/standards?siteId=WKL')).body).toEqual(before);
     const set = await t.request('PUT', '/api/v1/workload/standards', { body, role: 'manager' });
     expect(set.status).toBe(200);
     expect(set.body).toEqual({ taskType: 'PICK', fixedS: 30, perLineS: 10, perUnitS: 2, travelPerLineM: 12, walkSpeedMps: 1.2, isDefault: false });
