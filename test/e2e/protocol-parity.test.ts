@@ -19,6 +19,7 @@ import { createOrder, injectClient, orderStatus, packAndShip, planAndReleasePool
 import { gqlClient, subscribe } from '../support/graphql-client.ts';
 import { SUBSCRIPTION_RECHECK_MS } from '../../src/gateway/graphql/resolvers.ts';
 import { IDENTIFIER_MESSAGE } from '../../src/platform/http/schemas.ts';
+import { TEXT_MESSAGE } from '../../src/platform/text.ts';
 import { credentialsMetadata, grpcRefusal, startGrpcTestApp, type GrpcTestApp } from '../support/grpc-floor.ts';
 
 let g: GrpcTestApp;
@@ -123,6 +124,18 @@ describe('an identifier with white space at an end or an invisible character (fo
       expect(start.data.startTask, JSON.stringify(workerId)).toEqual({ __typename: 'ValidationFailed', code: 'VALIDATION_FAILED', httpStatus: 400, fieldErrors: [{ field: '/workerId', message: IDENTIFIER_MESSAGE }] });
       expect(await grpcRefusal(g.rpc.startTask({ taskId: 'tsk_x', workerId }, credentialsMetadata({ apiKey: g.t.keys.operator }))), JSON.stringify(workerId))
         .toMatchObject({ status: 'INVALID_ARGUMENT', code: 'VALIDATION_FAILED' });
+    }
+  });
+});
+
+describe('free text with a control character, a bidi control or a line break (found by the bad-input hunt)', () => {
+  it('is refused over GraphQL and gRPC as over REST, naming the field with the same message; nothing runs', async () => {
+    const gql = gqlClient(g.t.app, g.t.keys.manager);
+    for (const reason of ['credit\u001b[2Jcheck', 'credit \u202echeck', 'credit\ncheck', 'credit check ']) {
+      const hold = await gql(`mutation($id: ID!, $r: String!) { holdOrder(id: $id, reason: $r) { __typename ... on ValidationFailed { code httpStatus fieldErrors { field message } } } }`, { id: 'ord_x', r: reason });
+      expect(hold.data.holdOrder, JSON.stringify(reason)).toEqual({ __typename: 'ValidationFailed', code: 'VALIDATION_FAILED', httpStatus: 400, fieldErrors: [{ field: '/reason', message: TEXT_MESSAGE }] });
+      expect(await grpcRefusal(g.rpc.rejectTask({ taskId: 'tsk_x', workerId: 'worker-1', reason }, credentialsMetadata({ apiKey: g.t.keys.operator }))), JSON.stringify(reason))
+        .toMatchObject({ status: 'INVALID_ARGUMENT', code: 'VALIDATION_FAILED', fields: ['/reason'] });
     }
   });
 });

@@ -1,6 +1,6 @@
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
-import { Cursor, EXAMPLES, IdList, Limit, Nullable, Page, Sku, splitList } from '../../platform/http/schemas.ts';
+import { Cursor, EXAMPLES, IdList, Limit, Nullable, Page, Sku, splitList, Text } from '../../platform/http/schemas.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { UOMS } from '../../contracts/catalog.ts';
 import { unwrap } from '../../platform/errors.ts';
@@ -30,7 +30,7 @@ const ProductSchema = Type.Object({
 
 const CreateProductBody = Type.Object({
   sku: Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$', description: '1–64 characters of A–Z, a–z, 0–9, ".", "_", "-"' }),
-  description: Type.String({ minLength: 1, maxLength: DESCRIPTION_MAX }),
+  description: Text(DESCRIPTION_MAX),
   // Length and check digit are checked by the service so that a bad barcode is a 422 naming /gtin. Null comes first:
   // with type coercion on, ajv would otherwise turn null into "" for the string branch.
   gtin: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 32, description: 'GTIN-8/12/13/14 with a valid GS1 check digit' })])),

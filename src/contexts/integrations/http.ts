@@ -6,7 +6,7 @@ import { authorizeSiteOrAll, mayActEverywhere, type Principal } from '../../plat
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { CURSOR_SHAPES, cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import { CAN } from '../../platform/http/roles.ts';
-import { Cursor, DateTime, Enum, EXAMPLES, IdParam, Limit, Nullable, Page, SiteRef } from '../../platform/http/schemas.ts';
+import { Cursor, DateTime, Enum, EXAMPLES, Identifier, IdParam, Limit, Nullable, Page, SiteRef, Text, TextOrEmpty } from '../../platform/http/schemas.ts';
 import { refuseJsonBody } from '../../platform/http/validation.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
@@ -19,16 +19,16 @@ import type { IntegrationsService } from './service.ts';
 const tags: Tag[] = ['Integrations'];
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
 
-const EventTypes = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
+const EventTypes = Type.Array(Identifier(100), {
   minItems: 1, maxItems: 50,
   description: `Event types, or families ending in \`*\` (e.g. \`orders.order.*\`). Offered: ${WEBHOOK_EVENT_TYPES.join(', ')}`,
 });
 const SubscriptionBody = Type.Object({
   url: Type.String({ minLength: 8, maxLength: 2000, description: 'Where deliveries are POSTed (http or https)' }),
   eventTypes: EventTypes,
-  siteId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Only events of this site (id or code)' })),
-  ownerId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Only events of this owner (one of GET /owners; 422 UNKNOWN_OWNER otherwise)' })),
-  description: Type.Optional(Type.String({ maxLength: 500 })),
+  siteId: Type.Optional(Identifier(64, { description: 'Only events of this site (id or code)' })),
+  ownerId: Type.Optional(Identifier(64, { description: 'Only events of this owner (one of GET /owners; 422 UNKNOWN_OWNER otherwise)' })),
+  description: Type.Optional(TextOrEmpty(500)),
 }, {
   additionalProperties: false,
   examples: [{ url: 'http://localhost:9/paklog/webhooks', eventTypes: ['orders.order.*', 'pack-ship.shipment.dispatched.v1'], siteId: EXAMPLES.site }],
@@ -222,9 +222,9 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
         description: 'Deliveries in creation order with their attempts, last status and next attempt; filtered by subscription, status, subject and '
           + 'site (`siteId`: the deliveries of the subscriptions to that site\'s events), which a caller of some sites only names (403 SITE_REQUIRED).',
         querystring: Type.Object({
-          subscriptionId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+          subscriptionId: Type.Optional(Identifier(64)),
           status: Type.Optional(Enum(WEBHOOK_DELIVERY_STATUSES)),
-          subject: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+          subject: Type.Optional(Identifier(100)),
           siteId: Type.Optional(SiteRef),
           limit: Limit(500, 100), cursor: Cursor,
         }, { additionalProperties: false }),
@@ -273,7 +273,7 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
           + 'stays so until it is enabled. 404 NOT_FOUND; 409 WEBHOOK_DELIVERY_NOT_PENDING for one DELIVERED, ABANDONED or CANCELLED.',
         params: DeliveryParams,
         body: Type.Object({
-          reason: Type.String({ minLength: 1, maxLength: 500, description: 'Why it is given up (shown in the delivery log)' }),
+          reason: Text(500, { description: 'Why it is given up (shown in the delivery log)' }),
         }, { additionalProperties: false, examples: [{ reason: 'The ERP refuses this order for good (unknown customer); keyed in by hand' }] }),
         response: { 200: DeliverySchema, ...problems('NOT_FOUND', 'WEBHOOK_DELIVERY_NOT_PENDING') },
       },
@@ -290,9 +290,9 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
           + 'The `secret` (given, e.g. the shop\'s webhook signing secret, or generated) is answered this once. 409 CHANNEL_EXISTS, 422 UNKNOWN_SITE, 422 SITE_INACTIVE (a deactivated site takes no orders), 422 UNKNOWN_CARRIER (a carrier pack & ship cannot book), '
           + '409 CHANNEL_PREFIX_TAKEN (another connected shop\'s domain starts with the same label: its order ids, `<LABEL>-<id>`, would be this shop\'s).',
         body: Type.Object({
-          shopDomain: Type.String({ minLength: 1, maxLength: 255, description: 'e.g. my-shop.myshopify.com' }),
-          siteId: Type.String({ minLength: 1, maxLength: 64, description: 'Site id or code' }),
-          carrier: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'A carrier PakLog can book; default OWN_FLEET' })),
+          shopDomain: Identifier(255, { description: 'e.g. my-shop.myshopify.com' }),
+          siteId: Identifier(64, { description: 'Site id or code' }),
+          carrier: Type.Optional(Identifier(64, { description: 'A carrier PakLog can book; default OWN_FLEET' })),
           secret: Type.Optional(Type.String({ minLength: 16, maxLength: 200, description: 'The shared secret; generated when absent' })),
         }, { additionalProperties: false, examples: [{ shopDomain: 'walkthrough-shop.myshopify.com', siteId: EXAMPLES.site, secret: 'shpss_walkthrough_secret_0001' }] }),
         response: { 201: Type.Object({ ...ChannelSchema.properties, secret: Type.String() }), ...problems('CHANNEL_EXISTS', 'CHANNEL_PREFIX_TAKEN', 'UNKNOWN_SITE', 'SITE_INACTIVE', 'UNKNOWN_CARRIER') },

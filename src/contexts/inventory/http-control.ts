@@ -8,7 +8,7 @@ import { actingWorkerOf } from '../../platform/http/auth.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { CURSOR_SHAPES, cursorKey } from '../../platform/http/paging.ts';
 import { CAN, roleAt } from '../../platform/http/roles.ts';
-import { Cursor, DateTime, EXAMPLES, Enum, Id, IdParam, Limit, List, LocationFilter, Nullable, Page, SiteRef, Sku, WorkerId } from '../../platform/http/schemas.ts';
+import { Cursor, DateTime, Enum, EXAMPLES, Id, Identifier, IdParam, Limit, List, LocationFilter, Nullable, Page, SiteRef, Sku, Text, WorkerId } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import type { FastifyRequest } from 'fastify';
@@ -18,9 +18,9 @@ import { OwnerRef, ownerOfRequest } from './http-owners.ts';
 
 const tags: Tag[] = ['Inventory'];
 const NullableString = Nullable(Type.String());
-const LocationCode = Type.String({ minLength: 1, maxLength: 100 });
-const Lot = Type.String({ minLength: 1, maxLength: 64 });
-const Reason = Type.String({ minLength: 1, maxLength: 500 });
+const LocationCode = Identifier(100);
+const Lot = Identifier(64);
+const Reason = Text(500);
 
 const HeldBalance = Type.Object({
   siteId: Type.String(), ownerId: Type.String(), sku: Type.String(), locationId: Type.String(), lot: NullableString, status: Type.String(),

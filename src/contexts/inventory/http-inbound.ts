@@ -7,7 +7,7 @@ import { actingWorkerOf, ownerScopeOf } from '../../platform/http/auth.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { CURSOR_SHAPES, cursorKey } from '../../platform/http/paging.ts';
 import { CAN } from '../../platform/http/roles.ts';
-import { Cursor, DateTime, EXAMPLES, Enum, Id, IdParam, Limit, List, Nullable, Page, SiteRef, Sku, WorkerId } from '../../platform/http/schemas.ts';
+import { Cursor, DateTime, Enum, EXAMPLES, Id, Identifier, IdParam, Limit, List, Nullable, Page, SiteRef, Sku, Text, WorkerId } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { RECEIPT_STATUSES } from './domain/inbound.ts';
@@ -17,8 +17,8 @@ import { OwnerFilter, OwnerRef, ownerFilterOf, ownerOfRequest } from './http-own
 
 const tags: Tag[] = ['Inbound'];
 const NullableString = Nullable(Type.String());
-const Lot = Type.String({ minLength: 1, maxLength: 64 });
-const LocationCode = Type.String({ minLength: 1, maxLength: 100 });
+const Lot = Identifier(64);
+const LocationCode = Identifier(100);
 const IsoDate = Type.String({ format: 'date' });
 
 const DiscrepancySchema = Type.Object({
@@ -91,13 +91,13 @@ export async function inboundRoutes(app: HttpApp, deps: PlatformDeps, service: I
         + 'The ASN starts OPEN; the dock receives against it (POST /inventory/asns/{id}/receipts). The example announces 24 units of the product '
         + 'the POST /products example creates.',
       body: Type.Object({
-        siteId: SiteRef, ownerId: OwnerRef, supplier: Type.String({ minLength: 1, maxLength: 200 }),
-        reference: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'The supplier\'s document number' })),
+        siteId: SiteRef, ownerId: OwnerRef, supplier: Text(200),
+        reference: Type.Optional(Identifier(100, { description: 'The supplier\'s document number' })),
         expectedOn: Type.Optional(IsoDate),
         lines: Type.Array(Type.Object({
           sku: Sku, quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }), lot: Type.Optional(Lot), expiresOn: Type.Optional(IsoDate),
-          serials: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 10_000 })),
-          expectedLpn: Type.Optional(Type.String({ minLength: 1, maxLength: 100,
+          serials: Type.Optional(Type.Array(Identifier(100), { maxItems: 10_000 })),
+          expectedLpn: Type.Optional(Identifier(100, {
             description: 'The label: an internal code, or an SSCC-18 (18 digits, optionally behind (00)) with a valid GS1 check digit (400 VALIDATION_FAILED otherwise)' })),
         }, { additionalProperties: false }), { minItems: 1, maxItems: 1000 }),
       }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, supplier: 'Stoneware Ltd', reference: 'DN-2026-0042', expectedOn: '2026-12-02',
@@ -145,7 +145,7 @@ export async function inboundRoutes(app: HttpApp, deps: PlatformDeps, service: I
       operationId: 'cancelAsn', tags, summary: 'Cancel an ASN that never arrived',
       description: 'Only an OPEN ASN (nothing received against it) is cancelled; one goods arrived against is closed instead (409 ILLEGAL_TRANSITION).',
       params: asnParams,
-      body: Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }, { additionalProperties: false, examples: [{ reason: 'Supplier cancelled the delivery' }] }),
+      body: Type.Object({ reason: Type.Optional(Text(200)) }, { additionalProperties: false, examples: [{ reason: 'Supplier cancelled the delivery' }] }),
       response: { 200: AsnSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () =>
@@ -242,7 +242,7 @@ export async function inboundRoutes(app: HttpApp, deps: PlatformDeps, service: I
         locationId: Type.Optional(Id), locationCode: Type.Optional(LocationCode),
         quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
         workerId: Type.Optional(WorkerId('Who put the units away (a signed-in person: themselves)')),
-        scanId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'The handheld\'s id for this scan: a retry with the same scanId and content counts once; other content is 422 SCAN_ID_REUSED' })),
+        scanId: Type.Optional(Identifier(100, { description: 'The handheld\'s id for this scan: a retry with the same scanId and content counts once; other content is 422 SCAN_ID_REUSED' })),
       }, { additionalProperties: false, examples: [{ locationCode: EXAMPLES.pickFace }] }),
       response: {
         200: { ...PutawaySchema, description: 'The putaway after the confirm' },
@@ -264,7 +264,7 @@ export async function inboundRoutes(app: HttpApp, deps: PlatformDeps, service: I
         + 'stay where they are (at the receiving location they are not promised until moved to a pickable one, `POST /inventory/moves`). '
         + 'Its PUTAWAY task is withdrawn (CANCELLED, whoever holds it); `inventory.stock.putaway-cancelled` says so. A reason is required.',
       params: putawayParams,
-      body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false, examples: [{ reason: 'Pallet moved to the quarantine cage by hand' }] }),
+      body: Type.Object({ reason: Text(200) }, { additionalProperties: false, examples: [{ reason: 'Pallet moved to the quarantine cage by hand' }] }),
       response: { 200: { ...PutawaySchema, description: 'The putaway, CANCELLED' }, ...problems('VALIDATION_FAILED', 'NOT_FOUND', 'ILLEGAL_TRANSITION') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () =>

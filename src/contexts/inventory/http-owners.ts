@@ -5,7 +5,7 @@ import { AppError, unwrap } from '../../platform/errors.ts';
 import { ownerScopeOf } from '../../platform/http/auth.ts';
 import { CURSOR_SHAPES, cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
-import { Cursor, DateTime, Limit, Page } from '../../platform/http/schemas.ts';
+import { Cursor, DateTime, Identifier, Limit, Page, Text } from '../../platform/http/schemas.ts';
 import { CAN } from '../../platform/http/roles.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
@@ -15,13 +15,13 @@ import { createOwnerHandler } from './use-cases/create-owner/handler.ts';
 const tags: Tag[] = ['Inventory'];
 
 /** The owner a stock request acts for: optional in bodies (absent: the default owner, or the caller's own when scoped). */
-export const OwnerRef = Type.Optional(Type.String({
-  minLength: 1, maxLength: 100, description: 'The owner (3PL client, `own_…`) whose units these are (ADR 0028). Absent: the default owner '
+export const OwnerRef = Type.Optional(Identifier(100, {
+  description: 'The owner (3PL client, `own_…`) whose units these are (ADR 0028). Absent: the default owner '
     + '`own_default`, or the owner of an owner-scoped key. Unknown: 422 UNKNOWN_OWNER; another owner than a scoped key\'s: 403 OWNER_NOT_ALLOWED.',
 }));
 
 /** Filter of a stock read by owner (query `owner`); an owner-scoped key always reads its own owner's only. */
-export const OwnerFilter = Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Only this owner\'s stock (`own_…`, ADR 0028)' }));
+export const OwnerFilter = Type.Optional(Identifier(100, { description: 'Only this owner\'s stock (`own_…`, ADR 0028)' }));
 
 export const OwnerSchema = Type.Object({ id: Type.String(), code: Type.String(), name: Type.String(), createdAt: DateTime });
 const ownerView = (o: owners.OwnerRow) => ({ id: o.id, code: o.code, name: o.name, createdAt: o.created_at.toISOString() });
@@ -66,7 +66,7 @@ export async function ownerRoutes(app: HttpApp, deps: PlatformDeps): Promise<voi
         + 'keys can then name the owner (`ownerId`); requests that name none act for the default owner `own_default` (ADR 0028).',
       body: Type.Object({
         code: Type.String({ pattern: '^[A-Z0-9][A-Z0-9_-]{0,39}$', description: 'Short code, e.g. ACME' }),
-        name: Type.String({ minLength: 1, maxLength: 200 }),
+        name: Text(200),
       }, { additionalProperties: false, examples: [{ code: 'ACME', name: 'Acme Outdoor' }] }),
       response: { 201: OwnerSchema, ...problems('VALIDATION_FAILED', 'OWNER_CODE_TAKEN') },
     },
@@ -96,7 +96,7 @@ export async function ownerRoutes(app: HttpApp, deps: PlatformDeps): Promise<voi
     schema: {
       operationId: 'getOwner', tags, summary: 'One owner (3PL client)',
       description: 'By id (404 NOT_FOUND when there is none; an owner-scoped key finds its own owner only).',
-      params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100, examples: ['own_default'] }) }, { additionalProperties: false }),
+      params: Type.Object({ id: Identifier(100, { examples: ['own_default'] }) }, { additionalProperties: false }),
       response: { 200: OwnerSchema, ...problems('NOT_FOUND') },
     },
   }, async (req) => {

@@ -13,14 +13,14 @@ const settingKey = (key: string): boolean => {
   return parts.length === 2 && CURSOR_SHAPES.id(parts[0]!) && parts[1] !== '' && CURSOR_SHAPES.text(parts[1]!);
 };
 import { CAN } from '../../platform/http/roles.ts';
-import { Cursor, DateTime, EXAMPLES, Enum, Id, IdParam, Limit, LocationFilter, Nullable, Page, SiteRef, Sku, WorkerId } from '../../platform/http/schemas.ts';
+import { Cursor, DateTime, Enum, EXAMPLES, Id, Identifier, IdParam, Limit, LocationFilter, Nullable, Page, SiteRef, Sku, Text, WorkerId } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import type { ReplenishmentService } from './service-replenishment.ts';
 import { OwnerRef, ownerOfRequest } from './http-owners.ts';
 
 const tags: Tag[] = ['Inventory'];
-const LocationCode = Type.String({ minLength: 1, maxLength: 100 });
+const LocationCode = Identifier(100);
 
 const SettingSchema = Type.Object({
   siteId: Type.String(), locationId: Type.String({ description: 'The pick face' }), sku: Type.String(),
@@ -179,7 +179,7 @@ export async function replenishmentRoutes(
       operationId: 'cancelReplenishment', tags, summary: 'Withdraw an open replenishment (its REPLENISH task is cancelled)',
       description: 'Only an OPEN replenishment (409 ILLEGAL_TRANSITION otherwise). The face may then get a new one from the next trigger.',
       params: Params,
-      body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false, examples: [{ reason: 'face refilled by hand' }] }),
+      body: Type.Object({ reason: Text(500) }, { additionalProperties: false, examples: [{ reason: 'face refilled by hand' }] }),
       response: { 200: ReplenishmentSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () =>

@@ -7,15 +7,14 @@ import { ownerScopeOf } from '../../platform/http/auth.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { CURSOR_SHAPES, cursorKey } from '../../platform/http/paging.ts';
 import { CAN } from '../../platform/http/roles.ts';
-import { Cursor, DateTime, EXAMPLES, Enum, Id, IdParam, Limit, List, Nullable, Page, SiteRef, Sku } from '../../platform/http/schemas.ts';
+import { Cursor, DateTime, Enum, EXAMPLES, Id, Identifier, IdParam, Limit, List, MultilineText, Nullable, Page, SiteRef, Sku, Text } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import type { RmaService } from './service-rma.ts';
 import { OwnerFilter, OwnerRef, ownerFilterOf, ownerOfRequest } from './http-owners.ts';
 
 const tags: Tag[] = ['Inventory'];
-const LocationCode = Type.String({ minLength: 1, maxLength: 100 });
-const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
+const LocationCode = Identifier(100);
 const NullableString = Nullable(Type.String());
 
 const RmaSchema = Type.Object({
@@ -44,7 +43,7 @@ export async function rmaRoutes(app: HttpApp, deps: PlatformDeps, rmas: RmaServi
       operationId: 'authoriseRma', tags, summary: 'Authorise a customer return (RMA)',
       description: 'Lines name a SKU, the units the customer may send back and why. Nothing moves until units are received against it.',
       body: Type.Object({
-        siteId: SiteRef, ownerId: OwnerRef, customerRef: Text(200), orderRef: Type.Optional(Text(200)), notes: Type.Optional(Text(2000)),
+        siteId: SiteRef, ownerId: OwnerRef, customerRef: Identifier(200), orderRef: Type.Optional(Identifier(200)), notes: Type.Optional(MultilineText(2000)),
         lines: Type.Array(Type.Object({ sku: Sku, quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }), reason: Text(200) },
           { additionalProperties: false }), { minItems: 1, maxItems: 500 }),
       }, {
@@ -98,7 +97,7 @@ export async function rmaRoutes(app: HttpApp, deps: PlatformDeps, rmas: RmaServi
       body: Type.Object({
         locationId: Type.Optional(Id), locationCode: Type.Optional(LocationCode),
         lines: Type.Array(Type.Object({
-          lineId: Text(20), quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }), lot: Type.Optional(Text(64)),
+          lineId: Identifier(20), quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }), lot: Type.Optional(Identifier(64)),
         }, { additionalProperties: false }), { minItems: 1, maxItems: 500 }),
       }, { additionalProperties: false, examples: [{ locationCode: EXAMPLES.receivingDock, lines: [{ lineId: '1', quantity: 2 }] }] }),
       response: {
@@ -118,12 +117,12 @@ export async function rmaRoutes(app: HttpApp, deps: PlatformDeps, rmas: RmaServi
         + '(409 LOCATION_UNDER_COUNT: restock in place, or once counted). QUARANTINE: they stay held where received. SCRAP / RETURN_TO_VENDOR: adjusted '
         + 'out of stock (ADJUST, reason SCRAP / RTV). `quantity` defaults to every unit of the line awaiting inspection; the RMA is '
         + 'INSPECTED once every received unit has a disposition.',
-      params: Type.Object({ id: IdParam('rma', 'POST /rmas'), lineId: { ...Text(20), description: 'The line\'s number (lines[].lineId)', examples: ['1'] } },
+      params: Type.Object({ id: IdParam('rma', 'POST /rmas'), lineId: { ...Identifier(20), description: 'The line\'s number (lines[].lineId)', examples: ['1'] } },
         { additionalProperties: false }),
       body: Type.Object({
         disposition: Enum(RMA_DISPOSITIONS), quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
         locationId: Type.Optional(Id), locationCode: Type.Optional(LocationCode),
-        condition: Type.Optional(Text(100)), notes: Type.Optional(Text(2000)),
+        condition: Type.Optional(Text(100)), notes: Type.Optional(MultilineText(2000)),
       }, { additionalProperties: false, examples: [{ disposition: 'RESTOCK', quantity: 1, locationCode: EXAMPLES.pickFace, condition: 'as new' }] }),
       response: {
         200: RmaSchema,

@@ -1,5 +1,5 @@
 import { CURSOR_SHAPES, cursorKey, cursorSeq } from '../../platform/http/paging.ts';
-import { Actor, Cursor, DateTime, EXAMPLES, Enum, Id, IdParam, Limit, List, LocationFilter, Nullable, Page, SiteRef, Sku, WorkerId } from '../../platform/http/schemas.ts';
+import { Actor, Cursor, DateTime, Enum, EXAMPLES, Id, Identifier, IdParam, Limit, List, LocationFilter, Nullable, Page, SiteRef, Sku, Text, WorkerId } from '../../platform/http/schemas.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
@@ -66,8 +66,8 @@ const ReturnSchema = Type.Object({
     confirmedBy: NullableString, confirmedAt: DateTime, scanId: NullableString,
   })),
 }, { description: 'A return to stock: units picked for an order that was cancelled, waiting in its tote until put back by scan' });
-const LocationCode = Type.String({ minLength: 1, maxLength: 100 });
-const Lot = Type.String({ minLength: 1, maxLength: 64 });
+const LocationCode = Identifier(100);
+const Lot = Identifier(64);
 
 const AtpItem = Type.Object({
   sku: Type.String(),
@@ -146,8 +146,8 @@ export async function inventoryRoutes(
         siteId: SiteRef, ownerId: OwnerRef, sku: Sku, lot: Type.Optional(Lot),
         status: Type.Optional(Type.Union(STOCK_STATUSES.map((s) => Type.Literal(s)), { description: 'Status of the units moved (default AVAILABLE)' })),
         quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
-        fromLocationId: Type.Optional(Id), fromLocationCode: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-        toLocationId: Type.Optional(Id), toLocationCode: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+        fromLocationId: Type.Optional(Id), fromLocationCode: Type.Optional(LocationCode),
+        toLocationId: Type.Optional(Id), toLocationCode: Type.Optional(LocationCode),
       }, {
         additionalProperties: false,
         examples: [{ siteId: EXAMPLES.site, sku: EXAMPLES.newSku, quantity: 20, fromLocationCode: EXAMPLES.receivingDock, toLocationCode: EXAMPLES.pickFace }],
@@ -207,7 +207,7 @@ export async function inventoryRoutes(
         locationId: Type.Optional(Id), locationCode: Type.Optional(LocationCode),
         quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
         workerId: Type.Optional(WorkerId('Who put the units back (a signed-in person: themselves)')),
-        scanId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'The handheld\'s id for this scan: a retry with the same scanId and content counts once; other content is 422 SCAN_ID_REUSED' })),
+        scanId: Type.Optional(Identifier(100, { description: 'The handheld\'s id for this scan: a retry with the same scanId and content counts once; other content is 422 SCAN_ID_REUSED' })),
       }, { additionalProperties: false, examples: [{ locationCode: EXAMPLES.pickFace }] }),
       response: {
         200: { ...ReturnSchema, description: 'The return after the confirm' },
@@ -233,7 +233,7 @@ export async function inventoryRoutes(
         + 'with 409 INSUFFICIENT_STOCK, nothing changed, while orders are allocated beyond what would remain on hand (a location blocked '
         + 'after allocation).',
       params: Type.Object({ id: IdParam('return', 'GET /inventory/returns (items[].id), or a MOVE task\'s reference,') }, { additionalProperties: false }),
-      body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false,
+      body: Type.Object({ reason: Text(200) }, { additionalProperties: false,
         examples: [{ reason: 'Tote lost between pack station and returns shelf' }] }),
       response: {
         200: { ...ReturnSchema, description: 'The return, CANCELLED' }, ...problems('VALIDATION_FAILED', 'NOT_FOUND', 'ILLEGAL_TRANSITION', 'INSUFFICIENT_STOCK'),

@@ -1,6 +1,6 @@
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
-import { Cursor, EXAMPLES, IdParam, Limit, Page, Sku } from '../../platform/http/schemas.ts';
+import { Cursor, EXAMPLES, Identifier, IdParam, Limit, Page, Sku, Text } from '../../platform/http/schemas.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { LOCATION_STATUSES, LOCATION_TYPES, type LocationStatus, type LocationType } from '../../contracts/location-master.ts';
 import { unwrap } from '../../platform/errors.ts';
@@ -30,7 +30,7 @@ const LocationSchema = Type.Object({
   x: Type.Number(), y: Type.Number(), z: Type.Number(), pickSequence: Nullable(Type.Integer()), status: LocationStatusSchema,
 });
 const IdParams = Type.Object({ id: IdParam('location', 'POST /sites/{siteId}/locations (or GET /sites/{siteId}/locations)') }, { additionalProperties: false });
-const SiteRefParam = (example: string) => Type.String({ minLength: 1, maxLength: 100, description: 'Site id or code', examples: [example] });
+const SiteRefParam = (example: string) => Identifier(100, { description: 'Site id or code', examples: [example] });
 const SiteIdParams = Type.Object({ siteId: SiteRefParam(EXAMPLES.site) }, { additionalProperties: false });
 const Paging = { limit: Limit(1000, 100), cursor: Cursor };
 
@@ -97,7 +97,7 @@ const SlottingResponse = Type.Object({
 });
 
 const ReasonBody = (required: boolean) => {
-  const reason = Type.String({ minLength: 1, maxLength: 500 });
+  const reason = Text(500);
   return Type.Object({ reason: required ? reason : Type.Optional(reason) }, { additionalProperties: false });
 };
 
@@ -110,7 +110,7 @@ export function locationMasterRoutes(deps: PlatformDeps, service: LocationMaster
         description: 'A site with a unique code (409 DUPLICATE when taken). Give it locations one by one or generate a layout.',
         body: Type.Object({
           code: Type.String({ pattern: '^[A-Za-z0-9_]{1,16}$', description: 'Short code such as DC1; prefixes location codes' }),
-          name: Type.String({ minLength: 1, maxLength: 200 }),
+          name: Text(200),
         }, { additionalProperties: false, examples: [{ code: EXAMPLES.newSite, name: 'Second distribution centre' }] }),
         response: { 201: SiteSchema, ...problems('DUPLICATE', 'UNPROCESSABLE') },
       },
@@ -135,7 +135,7 @@ export function locationMasterRoutes(deps: PlatformDeps, service: LocationMaster
         description: 'A site by id or code gets a new name and is announced with location-master.site.updated.v1 (ADR 0045); its code is its '
           + 'key and never changes. 404 NOT_FOUND for an unknown site. A name equal to the current one answers the site and announces nothing.',
         params: Type.Object({ id: SiteRefParam(EXAMPLES.newSite) }, { additionalProperties: false }),
-        body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) }, {
+        body: Type.Object({ name: Text(200) }, {
           additionalProperties: false, minProperties: 1, examples: [{ name: 'Second distribution centre (north)' }],
         }),
         response: { 200: SiteSchema, ...problems('NOT_FOUND', 'UNPROCESSABLE') },
@@ -177,7 +177,7 @@ export function locationMasterRoutes(deps: PlatformDeps, service: LocationMaster
         body: Type.Object({
           code: Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$', description: 'Unique in the site, e.g. DC1-A-01-02-1' }),
           type: LocationTypeSchema,
-          zone: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 32 }))),
+          zone: Type.Optional(Nullable(Identifier(32))),
           aisle: Type.Optional(Nullable(Index)),
           bay: Type.Optional(Nullable(Index)),
           level: Type.Optional(Nullable(Index)),
@@ -205,7 +205,7 @@ export function locationMasterRoutes(deps: PlatformDeps, service: LocationMaster
         querystring: Type.Object({
           ...Paging,
           type: Type.Optional({ ...LocationTypeSchema, examples: ['PICK_FACE'] }),
-          zone: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+          zone: Type.Optional(Identifier(32)),
           status: Type.Optional(LocationStatusSchema),
         }, { additionalProperties: false }),
         response: { 200: Page(LocationSchema), ...problems('NOT_FOUND') },

@@ -5,7 +5,7 @@ import { authorizeSite } from '../../platform/http/auth.ts';
 import { CURSOR_SHAPES, cursorKey, encodeCursor, nextKey } from '../../platform/http/paging.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { CAN } from '../../platform/http/roles.ts';
-import { Cursor, DateTime, Enum, EXAMPLES, Id, Limit, LocationFilter, Nullable, Page, SiteRef } from '../../platform/http/schemas.ts';
+import { Cursor, DateTime, Enum, EXAMPLES, Id, Identifier, Limit, LocationFilter, Nullable, Page, SiteRef, Text } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { ALERT_TYPES, POSITION_SOURCES, TRACKED_KINDS } from '../../contracts/location-tracking.ts';
@@ -62,7 +62,7 @@ export async function trackingRoutes(app: HttpApp, deps: PlatformDeps, tracking:
         + 'its sites (403 FORBIDDEN_AT_SITE otherwise). An LPN is registered only when physical tracking knows it at the site '
         + '(422 UNKNOWN_LPN otherwise, nothing written).',
       params: TrackedParams,
-      body: Type.Object({ siteId: SiteRef, label: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }, {
+      body: Type.Object({ siteId: SiteRef, label: Type.Optional(Text(200)) }, {
         additionalProperties: false, examples: [{ siteId: EXAMPLES.site, label: 'Reach truck 1' }],
       }),
       response: {
@@ -91,7 +91,7 @@ export async function trackingRoutes(app: HttpApp, deps: PlatformDeps, tracking:
       body: Type.Object({
         siteId: SiteRef, kind: Kind, id: Id,
         x: Type.Number(), y: Type.Number(),
-        zone: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+        zone: Type.Optional(Identifier(50)),
         timestamp: DateTime,
         seq: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
       }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, kind: 'equipment', id: 'FLT-01', x: 6, y: 8, zone: 'A', timestamp: '2026-01-15T09:30:00.000Z' }] }),
@@ -139,7 +139,7 @@ export async function trackingRoutes(app: HttpApp, deps: PlatformDeps, tracking:
       description: 'Every tracked thing\'s current position at the site, optionally in one zone, of one kind or at one location (occupancy of a location), by kind then id. '
         + '`locationId` is a location\'s id or its code at the site (422 UNKNOWN_LOCATION otherwise).',
       querystring: Type.Object({
-        siteId: SiteRef, zone: Type.Optional(Type.String({ minLength: 1, maxLength: 50, examples: ['A'] })), kind: Type.Optional(Kind),
+        siteId: SiteRef, zone: Type.Optional(Identifier(50, { examples: ['A'] })), kind: Type.Optional(Kind),
         locationId: Type.Optional(LocationFilter), limit: Limit(1000, 100), cursor: Cursor,
       }, { additionalProperties: false }),
       response: { 200: Page(PositionSchema), ...problems('UNKNOWN_SITE', 'UNKNOWN_LOCATION') },
@@ -173,7 +173,7 @@ export async function trackingRoutes(app: HttpApp, deps: PlatformDeps, tracking:
       operationId: 'getZoneOccupancy', tags, summary: 'Who and what is in a zone now, and how long they stay',
       description: 'The tracked things in the zone now (by kind and by location, each with its dwell so far), and the zone\'s finished visits '
         + 'of the last 24 hours with their mean dwell.',
-      params: Type.Object({ zone: Type.String({ minLength: 1, maxLength: 50, examples: ['A'] }) }, { additionalProperties: false }),
+      params: Type.Object({ zone: Identifier(50, { examples: ['A'] }) }, { additionalProperties: false }),
       querystring: Type.Object({ siteId: SiteRef }, { additionalProperties: false }),
       response: {
         200: Type.Object({

@@ -5,7 +5,7 @@ import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { CURSOR_SHAPES, cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import type { Role } from '../../platform/http/roles.ts';
 import { CAN } from '../../platform/http/roles.ts';
-import { CountsQuery, Cursor, DateTime, Enum, EXAMPLES, IdParam, Limit, List, Nullable, Page, SiteRef, StatusCounts } from '../../platform/http/schemas.ts';
+import { CountsQuery, Cursor, DateTime, Enum, EXAMPLES, Identifier, IdParam, Limit, List, Nullable, Page, SiteRef, StatusCounts } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import type { SagaView } from '../../platform/saga/saga-runtime.ts';
@@ -60,7 +60,7 @@ export function orchestrationRoutes(
           + 'A caller of some sites only names one (`siteId`; 403 SITE_REQUIRED otherwise).',
         querystring: Type.Object({
           siteId: Type.Optional(SiteRef),
-          status: Type.Optional(Enum(SAGA_STATUS_VALUES)), type: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+          status: Type.Optional(Enum(SAGA_STATUS_VALUES)), type: Type.Optional(Identifier(100)),
           limit: Limit(500, 100), cursor: Cursor,
         }, { additionalProperties: false }),
         response: { 200: Page(SagaSchema), ...problems('UNKNOWN_SITE') },
@@ -183,7 +183,7 @@ export function orchestrationRoutes(
         params: SiteParams,
         body: Type.Object({
           cutoffs: Type.Array(Type.Object({
-            carrier: Type.String({ minLength: 1, maxLength: 64 }),
+            carrier: Identifier(64),
             cutoff: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'HH:MM, UTC' }),
           }, { additionalProperties: false }), { maxItems: 200 }),
         }, { additionalProperties: false, examples: [{ cutoffs: [{ carrier: 'OWN_FLEET', cutoff: '16:00' }] }] }),

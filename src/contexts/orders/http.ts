@@ -1,6 +1,6 @@
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
-import { CountsQuery, Cursor, EXAMPLES, Identifier, IdList, IdParam, Limit, NullableEnum, Page, SiteRef, StatusCounts, splitList } from '../../platform/http/schemas.ts';
+import { CountsQuery, Cursor, EXAMPLES, Identifier, Text, TextOrEmpty, IdList, IdParam, Limit, NullableEnum, Page, SiteRef, StatusCounts, splitList } from '../../platform/http/schemas.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { IF_MATCH_DOC, parseIfMatch } from '../../platform/http/if-match.ts';
 import { ORDER_STATUSES, type OrderStatus } from '../../contracts/orders.ts';
@@ -20,17 +20,17 @@ const tags: Tag[] = ['Orders'];
 const Status = Type.Unsafe<OrderStatus>(Type.String({ enum: [...ORDER_STATUSES] }));
 
 const ShipToSchema = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 200 }),
-  company: Type.Optional(Type.String({ maxLength: 200 })),
-  line1: Type.String({ minLength: 1, maxLength: 200 }),
-  line2: Type.Optional(Type.String({ maxLength: 200 })),
-  line3: Type.Optional(Type.String({ maxLength: 200 })),
-  city: Type.String({ minLength: 1, maxLength: 100 }),
-  state: Type.Optional(Type.String({ maxLength: 100, description: 'State, province or region, e.g. CA or Ontario' })),
-  postalCode: Type.String({ minLength: 1, maxLength: 20 }),
+  name: Text(200),
+  company: Type.Optional(TextOrEmpty(200)),
+  line1: Text(200),
+  line2: Type.Optional(TextOrEmpty(200)),
+  line3: Type.Optional(TextOrEmpty(200)),
+  city: Text(100),
+  state: Type.Optional(TextOrEmpty(100, { description: 'State, province or region, e.g. CA or Ontario' })),
+  postalCode: Text(20),
   country: Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2, e.g. DE' }),
-  phone: Type.Optional(Type.String({ maxLength: 40 })),
-  email: Type.Optional(Type.String({ maxLength: 254 })),
+  phone: Type.Optional(TextOrEmpty(40)),
+  email: Type.Optional(TextOrEmpty(254)),
 }, { additionalProperties: false });
 
 const SummaryFields = {
@@ -76,13 +76,12 @@ const CreateOrderBody = Type.Object({
       + '(naming the site or owner alone when the order is of another site or owner)',
   }),
   siteId: Identifier(64, { description: 'Site id or code (e.g. DEMO); 422 UNKNOWN_SITE when there is no such site' }),
-  ownerId: Type.Optional(Type.String({
-    minLength: 1, maxLength: 100,
+  ownerId: Type.Optional(Identifier(100, {
     description: 'The owner (3PL client, `own_…`) the order is fulfilled for: only that owner\'s stock is allocated, picked and shipped for it '
       + '(ADR 0028). Absent: the default owner `own_default`, or the owner of an owner-scoped key. 422 UNKNOWN_OWNER when there is no such '
       + 'owner; 403 OWNER_NOT_ALLOWED when an owner-scoped key names another owner',
   })),
-  carrier: Type.String({ minLength: 1, maxLength: 64, default: DEFAULT_CARRIER, description: 'A carrier PakLog can book (today OWN_FLEET); 422 UNKNOWN_CARRIER otherwise' }),
+  carrier: Identifier(64, { default: DEFAULT_CARRIER, description: 'A carrier PakLog can book (today OWN_FLEET); 422 UNKNOWN_CARRIER otherwise' }),
   priority: Type.Integer({ minimum: 1, maximum: 9, default: DEFAULT_PRIORITY, description: '1 is the most urgent' }),
   shipBy: Type.Optional(Type.String({ format: 'date-time' })),
   shipTo: ShipToSchema,
@@ -185,10 +184,10 @@ export function orderRoutes(
         querystring: Type.Object({
           status: Type.Optional(Status),
           siteId: Type.Optional({ ...SiteRef, maxLength: 64 }),
-          owner: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Only this owner\'s orders (`own_…`); an owner-scoped key sees its own only' })),
+          owner: Type.Optional(Identifier(100, { description: 'Only this owner\'s orders (`own_…`); an owner-scoped key sees its own only' })),
           externalId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
           ids: Type.Optional(IdList(500, 'order ids')),
-          waveId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+          waveId: Type.Optional(Identifier(64)),
           include: Type.Optional(Type.Literal('lines', { description: "`lines`: every order's lines too" })),
           limit: Limit(500, 50),
           cursor: Cursor,
@@ -226,7 +225,7 @@ export function orderRoutes(
           + 'is allocated to it and is allocated as usual while held. A held order answers 200 again. 409 ORDER_IN_FULFILMENT once a wave '
           + 'has it (cancel the wave before release to hold it, or cancel the order), ORDER_CANCELLED, ORDER_SHIPPED.',
         params: IdParams,
-        body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 500, pattern: '\\S', description: 'Why: credit check, address check, customer request…' }) }, {
+        body: Type.Object({ reason: Text(500, { description: 'Why: credit check, address check, customer request…' }) }, {
           additionalProperties: false, examples: [{ reason: 'Credit check' }],
         }),
         response: { 200: OrderSchema, ...problems('NOT_FOUND', 'ORDER_IN_FULFILMENT', 'ORDER_CANCELLED', 'ORDER_SHIPPED') },
@@ -264,7 +263,7 @@ export function orderRoutes(
         params: LineParams,
         body: Type.Optional(Type.Object({
           quantity: Type.Optional(Type.Integer({ description: 'Units to cancel, 1 to the line\'s open units; absent: all of them' })),
-          reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+          reason: Type.Optional(Text(500)),
         }, { additionalProperties: false, examples: [{ reason: 'Customer removed the item' }] })),
         response: {
           200: OrderSchema,
@@ -288,7 +287,7 @@ export function orderRoutes(
           + 'picked units to stock and voids packages. The ETag of GET /orders/{id} is the order\'s version; ' + IF_MATCH_DOC + ' The example cancels one of the demo\'s open orders (ids from GET /orders?siteId=DEMO).',
         params: IdParams,
         headers: Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 1000, description: 'The order version(s) the cancellation expects: `*`, `"<version>"` or a list of them' })) }),
-        body: Type.Optional(Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) }, {
+        body: Type.Optional(Type.Object({ reason: Type.Optional(Text(500)) }, {
           additionalProperties: false, examples: [{ reason: 'Customer changed their mind' }],
         })),
         response: { 200: OrderSchema, ...problems('NOT_FOUND', 'ORDER_SHIPPED', 'VERSION_MISMATCH', 'VALIDATION_FAILED') },

@@ -1,7 +1,7 @@
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
 import { CURSOR_SHAPES, cursorKey, nextCursor } from '../../platform/http/paging.ts';
-import { Cursor, DateTime, Enum, EXAMPLES, Id, Identifier, IdList, IdParam, List, Nullable, Page, SiteRef, splitList } from '../../platform/http/schemas.ts';
+import { Cursor, DateTime, Enum, EXAMPLES, Id, Identifier, IdList, IdParam, List, Nullable, Page, SiteRef, splitList, Text, TextOrEmpty } from '../../platform/http/schemas.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
 import { PACKAGE_STATUSES, SHIPMENT_STATUSES, TRACKING_STATUSES } from '../../contracts/pack-ship.ts';
@@ -48,8 +48,8 @@ const ShipmentSchema = Type.Object({
   manifestId: NullableString, voidedAt: Nullable(DateTime), deliveredAt: Nullable(DateTime),
 });
 const AddressSchema = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 200 }), line1: Type.String({ maxLength: 200 }), line2: Type.Optional(Type.String({ maxLength: 200 })),
-  city: Type.String({ maxLength: 100 }), postalCode: Type.String({ maxLength: 20 }), country: Type.String({ maxLength: 2 }),
+  name: Text(200), line1: TextOrEmpty(200), line2: Type.Optional(TextOrEmpty(200)),
+  city: TextOrEmpty(100), postalCode: TextOrEmpty(20), country: TextOrEmpty(2),
 }, { additionalProperties: false });
 const SettingsSchema = Type.Object({
   siteId: Type.String(),
@@ -81,7 +81,7 @@ const ToteSchema = Type.Object({
   openPackageIds: List(Type.String(), { description: 'Packages of the order being filled' }),
 });
 const PackageParams = Type.Object({ id: IdParam('package', 'POST /packages') }, { additionalProperties: false });
-const SiteParams = Type.Object({ siteId: Type.String({ minLength: 1, maxLength: 100, description: 'Site id or code', examples: [EXAMPLES.site] }) }, { additionalProperties: false });
+const SiteParams = Type.Object({ siteId: Identifier(100, { description: 'Site id or code', examples: [EXAMPLES.site] }) }, { additionalProperties: false });
 const binary = (description: string, types: readonly string[]) => ({
   description, content: Object.fromEntries(types.map((t) => [t, { schema: Type.Unsafe<Buffer | string>({ type: 'string', format: 'binary' }) }])),
 });
@@ -125,7 +125,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
     },
   }, async (req) => ({ items: await packShip.cartons({ active: req.query.active }), nextCursor: null }));
 
-  const CartonParams = Type.Object({ code: Type.String({ minLength: 1, maxLength: 32, description: 'The carton\'s code', examples: ['XL-BOX'] }) }, { additionalProperties: false });
+  const CartonParams = Type.Object({ code: Identifier(32, { description: 'The carton\'s code', examples: ['XL-BOX'] }) }, { additionalProperties: false });
   app.patch('/cartons/:code', {
     config: { roles: CAN.plan },
     schema: {
@@ -134,7 +134,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
         + '(ADR 0045). Packages already in it keep their weights. 404 NOT_FOUND for an unknown code. A patch that changes nothing announces nothing.',
       params: CartonParams,
       body: Type.Object({
-        description: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+        description: Type.Optional(Text(200)),
         innerLengthMm: Type.Optional(Mm),
         innerWidthMm: Type.Optional(Mm),
         innerHeightMm: Type.Optional(Mm),
@@ -170,7 +170,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
       description: 'Inner dimensions in mm, the most it may carry and its own weight in g, its cost. 409 DUPLICATE when the code is taken.',
       body: Type.Object({
         code: Type.String({ pattern: '^[A-Za-z0-9._-]{1,32}$' }),
-        description: Type.String({ minLength: 1, maxLength: 200 }),
+        description: Text(200),
         innerLengthMm: Mm,
         innerWidthMm: Mm,
         innerHeightMm: Mm,
@@ -200,7 +200,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
           lineId: Id,
           quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
         }, { additionalProperties: false }), { minItems: 1, maxItems: 1000 })),
-        cartonCode: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+        cartonCode: Type.Optional(Identifier(32)),
         weightG: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
       }, { additionalProperties: false, examples: [{ orderId: EXAMPLES.ids.order }] }),
       response: { 201: PackageSchema, ...problems('ACTING_AS_ANOTHER_WORKER', 'NOT_FOUND', 'NOTHING_TO_PACK', 'ORDER_CANCELLED', 'CONFLICT', 'NO_CARTON_FITS', 'CARTON_INACTIVE', 'UNPROCESSABLE') },
@@ -257,8 +257,8 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
         + 'The example ships the POST /orders example\'s order once packed.',
       body: Type.Object({
         orderId: OrderId,
-        carrier: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "Book with this carrier instead of the order's (an explicit override); must be bookable" })),
-        service: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Book this service of the carrier, or be refused (422 UNKNOWN_SERVICE, 409 SERVICE_NOT_AVAILABLE): never replaced' })),
+        carrier: Type.Optional(Identifier(64, { description: "Book with this carrier instead of the order's (an explicit override); must be bookable" })),
+        service: Type.Optional(Identifier(64, { description: 'Book this service of the carrier, or be refused (422 UNKNOWN_SERVICE, 409 SERVICE_NOT_AVAILABLE): never replaced' })),
         rateShop: Type.Optional(Type.Boolean({ description: 'Book the cheapest service of any quoting carrier that meets maxTransitDays (409 NO_SERVICE_MEETS_PROMISE when none)' })),
         maxTransitDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 60, description: "The order's promise: delivered within this many working days of dispatch" })),
       }, { additionalProperties: false, examples: [{ orderId: EXAMPLES.ids.order }] }),
@@ -383,7 +383,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
         + 'the order: nothing is opened), 422 NO_CARTON_FITS / UNPROCESSABLE (unknown carton).',
       body: Type.Object({
         orderId: OrderId,
-        cartonCode: Type.Optional(Type.String({ minLength: 1, maxLength: 32, description: "Override the packer's suggestion" })),
+        cartonCode: Type.Optional(Identifier(32, { description: "Override the packer's suggestion" })),
         toteId: Type.Optional(Identifier(100)),
       }, { additionalProperties: false, examples: [{ orderId: EXAMPLES.ids.order, toteId: 'TOTE-7' }] }),
       response: { 201: PackageSchema, ...problems('ACTING_AS_ANOTHER_WORKER', 'NOT_FOUND', 'NOTHING_TO_PACK', 'TOTE_EMPTY', 'ORDER_CANCELLED', 'NO_CARTON_FITS', 'CARTON_INACTIVE', 'UNPROCESSABLE') },
@@ -526,7 +526,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
       description: 'Every labelled shipment of the carrier not yet on a manifest is handed over (its packages MANIFESTED; labels can no '
         + 'longer be voided). The JSON is the manifest\'s data; GET /manifests/{id}/document is its PDF. 409 NOTHING_TO_MANIFEST; '
         + '422 UNKNOWN_CARRIER when PakLog knows no such carrier (nothing is written).',
-      body: Type.Object({ siteId: Type.String({ minLength: 1, maxLength: 100 }), carrier: Type.String({ minLength: 1, maxLength: 64 }) }, {
+      body: Type.Object({ siteId: Identifier(100), carrier: Identifier(64) }, {
         additionalProperties: false, examples: [{ siteId: EXAMPLES.site, carrier: 'OWN_FLEET' }],
       }),
       response: { 201: ManifestSchema, ...problems('NOTHING_TO_MANIFEST', 'UNKNOWN_CARRIER', 'UNKNOWN_SITE', 'UNPROCESSABLE') },
@@ -539,7 +539,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
     schema: {
       operationId: 'listManifests', tags, summary: 'The manifests of a site (of a day)', description: 'Oldest first, on one page.',
       querystring: Type.Object({
-        siteId: Type.String({ minLength: 1, maxLength: 100, examples: [EXAMPLES.site] }),
+        siteId: Identifier(100, { examples: [EXAMPLES.site] }),
         // A day as every route takes one (the shared `date` format, 1970 to 9999): 2026-02-30 is refused here, naming it.
         day: Type.Optional(Type.String({ format: 'date', description: 'Only the manifests of this day (UTC), YYYY-MM-DD' })),
       }, { additionalProperties: false }),
@@ -575,8 +575,8 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
         + 'tracking number; 409 ILLEGAL_TRANSITION before dispatch; 403 FORBIDDEN_AT_SITE for a shipment of a site the caller does not act at. '
         + 'Carriers with a tracking API are also polled.',
       body: Type.Object({
-        carrier: Type.String({ minLength: 1, maxLength: 64 }), trackingNumber: Type.String({ minLength: 1, maxLength: 100 }),
-        status: Enum(TRACKING_STATUSES), at: DateTime, detail: Type.Optional(Type.String({ maxLength: 500 })),
+        carrier: Identifier(64), trackingNumber: Identifier(100),
+        status: Enum(TRACKING_STATUSES), at: DateTime, detail: Type.Optional(TextOrEmpty(500)),
       }, { additionalProperties: false, examples: [{ carrier: 'OWN_FLEET', trackingNumber: EXAMPLES.ids.trackingNumber, status: 'DELIVERED', at: '2026-12-02T15:04:05.000Z' }] }),
       response: { 200: ShipmentSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION', 'TRACKING_EVENT_IN_FUTURE') },
     },

@@ -6,7 +6,7 @@ import { AppError, unwrap } from '../../platform/errors.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { CURSOR_SHAPES, cursorKey, cursorSeq, nextCursor } from '../../platform/http/paging.ts';
 import { CAN } from '../../platform/http/roles.ts';
-import { Cursor, DateTime, Enum, EXAMPLES, Identifier, IdParam, Limit, List, Nullable, Page, SiteRef, Sku } from '../../platform/http/schemas.ts';
+import { Cursor, DateTime, Enum, EXAMPLES, Identifier, IdParam, Limit, List, Nullable, Page, SiteRef, Sku, Text } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import type { PhysicalTrackingService } from './service.ts';
@@ -15,7 +15,8 @@ import { scanView } from './service.ts';
 const tags: Tag[] = ['Physical tracking'];
 /** The GS1 example SSCC (a valid check digit): the pallet the examples build. */
 const EXAMPLE_SSCC = '106141411234567897';
-const Text = (description: string, examples?: string[]) => Type.String({ minLength: 1, maxLength: 100, description, ...(examples === undefined ? {} : { examples }) });
+/** An LPN code, lot, serial, owner, location or container a body or query names (an identifier: ADR 0007, 2026-12-06). */
+const Ref = (description: string, examples?: string[]) => Identifier(100, { description, ...(examples === undefined ? {} : { examples }) });
 const Who = {
   workerId: Type.Optional(Identifier(100, { description: 'Who scanned', examples: ['alice'] })),
   deviceId: Type.Optional(Identifier(100, { description: 'The handheld or fixed reader', examples: ['HH-07'] })),
@@ -49,7 +50,7 @@ const DifferenceSchema = Type.Object({
 });
 const ContentInput = Type.Object({
   sku: Sku, quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
-  lot: Type.Optional(Text('Lot')), serial: Type.Optional(Text('Serial number')), owner: Type.Optional(Text('Stock owner (3PL client)')),
+  lot: Type.Optional(Ref('Lot')), serial: Type.Optional(Ref('Serial number')), owner: Type.Optional(Ref('Stock owner (3PL client)')),
 }, { additionalProperties: false });
 const IdParams = Type.Object({ id: IdParam('lpn', 'POST /lpns') }, { additionalProperties: false });
 const commandProblems = ['NOT_FOUND', 'ILLEGAL_TRANSITION', 'LPN_LOST', 'LPN_SHIPPED', 'LPN_CONSUMED'] as const;
@@ -68,8 +69,8 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
         + 'UNKNOWN_LOCATION otherwise), and the LPN it goes into (409 NESTING_TOO_DEEP '
         + 'beyond three levels). Recorded as a BUILD scan. The example builds a pallet of two demo mugs under the GS1 example SSCC.',
       body: Type.Object({
-        siteId: SiteRef, type: Enum(LPN_TYPES), code: Type.Optional(Text('The label: an SSCC-18 or an internal code')),
-        locationId: Type.Optional(Text('Where it is built')), parentId: Type.Optional(Text('The LPN it goes into')),
+        siteId: SiteRef, type: Enum(LPN_TYPES), code: Type.Optional(Ref('The label: an SSCC-18 or an internal code')),
+        locationId: Type.Optional(Ref('Where it is built')), parentId: Type.Optional(Ref('The LPN it goes into')),
         contents: Type.Optional(Type.Array(ContentInput, { maxItems: 1000 })), ...Who,
       }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, type: 'PALLET', code: EXAMPLE_SSCC, contents: [{ sku: EXAMPLES.sku, quantity: 2 }], workerId: 'alice' }] }),
       response: { 201: LpnSchema, ...problems('UNKNOWN_SITE', 'INVALID_SSCC', 'LPN_CODE_TAKEN', 'NOT_FOUND', 'NESTING_TOO_DEEP', 'NESTING_CYCLE', 'ILLEGAL_TRANSITION', 'SITE_MISMATCH', 'LPN_LOST', 'LPN_SHIPPED', 'LPN_CONSUMED', 'UNKNOWN_LOCATION', 'UNKNOWN_SKU', 'UNPROCESSABLE', 'UNKNOWN_OWNER') },
@@ -85,7 +86,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
       operationId: 'listLpns', tags, summary: 'LPNs of a site',
       description: 'Filter by location and status; in id order (creation order), paged by `limit` and `cursor`.',
       querystring: Type.Object({
-        siteId: SiteRef, locationId: Type.Optional(Text('Where they rest')), status: Type.Optional(Enum(LPN_STATUSES)),
+        siteId: SiteRef, locationId: Type.Optional(Ref('Where they rest')), status: Type.Optional(Enum(LPN_STATUSES)),
         limit: Limit(500, 100), cursor: Cursor,
       }, { additionalProperties: false }),
       response: { 200: Page(LpnSchema), ...problems('UNKNOWN_SITE') },
@@ -118,7 +119,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
         + 'Only the physical record moves: the inventory move is its own command (POST /inventory/moves). A LOST LPN moved is found there (as POST '
         + '/lpns/{id}/found: the location must be a known, ACTIVE location of its site, by id or code, and neither it nor where the LPN was lost under count). The example moves the pallet to the location the POST /sites/{id}/locations example made.',
       params: IdParams,
-      body: Type.Object({ locationId: Text('Where it goes'), ...Who }, { additionalProperties: false, examples: [{ locationId: EXAMPLES.ids.location, workerId: 'alice' }] }),
+      body: Type.Object({ locationId: Ref('Where it goes'), ...Who }, { additionalProperties: false, examples: [{ locationId: EXAMPLES.ids.location, workerId: 'alice' }] }),
       response: { 200: LpnSchema, ...problems(...commandProblems, 'UNKNOWN_LOCATION', 'LOCATION_NOT_ACTIVE', 'LPN_CODE_TAKEN', 'LOCATION_UNDER_COUNT') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await service.move(req.params.id, req.body, requestMeta(req)))));
@@ -134,11 +135,11 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
       params: IdParams,
       body: Type.Object({
         lines: Type.Array(Type.Object({
-          sku: Sku, quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }), lot: Type.Optional(Text('Lot')),
-          owner: Type.Optional(Text("Whose units (3PL owner id): needed when the LPN holds the SKU for several owners", ['own_default'])),
+          sku: Sku, quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }), lot: Type.Optional(Ref('Lot')),
+          owner: Type.Optional(Ref("Whose units (3PL owner id): needed when the LPN holds the SKU for several owners", ['own_default'])),
         }, { additionalProperties: false }), { minItems: 1, maxItems: 1000 }),
-        into: Type.Optional(Text('An OPEN LPN to put them in (id)')),
-        newLpn: Type.Optional(Type.Object({ type: Enum(LPN_TYPES), code: Type.Optional(Text('Its label')) }, { additionalProperties: false })),
+        into: Type.Optional(Ref('An OPEN LPN to put them in (id)')),
+        newLpn: Type.Optional(Type.Object({ type: Enum(LPN_TYPES), code: Type.Optional(Ref('Its label')) }, { additionalProperties: false })),
         ...Who,
       }, { additionalProperties: false, examples: [{ lines: [{ sku: EXAMPLES.sku, quantity: 1 }], newLpn: { type: 'CASE' }, workerId: 'alice' }] }),
       response: {
@@ -155,7 +156,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
       description: 'The target must be OPEN (`into`: its id or label); the emptied LPN is CONSUMED (its label is free again). Recorded as a CONSOLIDATE scan. '
         + 'The example puts the case the split example made back onto the pallet.',
       params: IdParams,
-      body: Type.Object({ into: Text('The LPN that takes the contents: id or label'), ...Who }, { additionalProperties: false, examples: [{ into: EXAMPLE_SSCC, workerId: 'alice' }] }),
+      body: Type.Object({ into: Ref('The LPN that takes the contents: id or label'), ...Who }, { additionalProperties: false, examples: [{ into: EXAMPLE_SSCC, workerId: 'alice' }] }),
       response: { 200: LpnSchema, ...problems(...commandProblems, 'NESTING_TOO_DEEP', 'NESTING_CYCLE', 'SITE_MISMATCH') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await service.consolidate(req.params.id, req.body, requestMeta(req)))));
@@ -194,7 +195,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
         + 'label is free while it is lost. The example reports the pallet the POST /lpns example built.',
       params: IdParams,
       body: Type.Object({
-        reason: Type.String({ minLength: 1, maxLength: 200, description: 'Why it is reported lost' }), ...Who,
+        reason: Text(200, { description: 'Why it is reported lost' }), ...Who,
       }, { additionalProperties: false, examples: [{ reason: 'not at its location at the morning count', workerId: 'alice' }] }),
       response: { 200: LpnSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION', 'VALIDATION_FAILED') },
     },
@@ -213,7 +214,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
         + 'lost at a pick face of the demo warehouse.',
       params: IdParams,
       body: Type.Object({
-        location: Text('Where it was found: a location id or code', [EXAMPLES.pickFace]), ...Who,
+        location: Ref('Where it was found: a location id or code', [EXAMPLES.pickFace]), ...Who,
       }, { additionalProperties: false, examples: [{ location: EXAMPLES.pickFace, workerId: 'alice' }] }),
       response: { 200: LpnSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION', 'UNKNOWN_LOCATION', 'LOCATION_NOT_ACTIVE', 'LPN_CODE_TAKEN', 'LOCATION_UNDER_COUNT') },
     },
@@ -252,8 +253,8 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
         + '`physical-tracking.scan.recorded.v1`. The example stages the pallet the POST /lpns example built.',
       body: Type.Object({
         siteId: SiteRef, barcode: Type.String({ minLength: 1, maxLength: 200, description: 'What was scanned, as read' }), meaning: Enum(SCANNED_MEANINGS),
-        locationId: Type.Optional(Text('Where: the location scanned or stood at')),
-        into: Type.Optional(Text('LOAD_ONTO_PALLET: the container (id or label)')),
+        locationId: Type.Optional(Ref('Where: the location scanned or stood at')),
+        into: Type.Optional(Ref('LOAD_ONTO_PALLET: the container (id or label)')),
         lpnType: Type.Optional(Enum(LPN_TYPES, { description: 'RECEIVE_LPN: what the received LPN is (default PALLET)' })),
         ...Who,
       }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, barcode: EXAMPLE_SSCC, meaning: 'STAGE', workerId: 'alice', deviceId: 'HH-07' }] }),
@@ -277,8 +278,8 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
         + '`lpn` (an id, or the label of a live or lost LPN: 404 NOT_FOUND when none carries it) scans of it or naming it as the other LPN. '
         + 'Paged by `limit` and `cursor`.',
       querystring: Type.Object({
-        siteId: SiteRef, location: Type.Optional(Text('A location id or code')), worker: Type.Optional(Text('A worker id', ['alice'])),
-        lpn: Type.Optional(Text('An LPN id or label')), limit: Limit(500, 100), cursor: Cursor,
+        siteId: SiteRef, location: Type.Optional(Ref('A location id or code')), worker: Type.Optional(Ref('A worker id', ['alice'])),
+        lpn: Type.Optional(Ref('An LPN id or label')), limit: Limit(500, 100), cursor: Cursor,
       }, { additionalProperties: false }),
       response: { 200: Page(ScanSchema), ...problems('UNKNOWN_SITE', 'UNKNOWN_LOCATION', 'NOT_FOUND') },
     },

@@ -35,8 +35,7 @@ const scanProblems = () => problems(
   'NOT_FOUND', 'ILLEGAL_TRANSITION', 'ORDER_CANCELLED', 'WRONG_LOCATION', 'WRONG_PRODUCT', 'QUANTITY_EXCEEDS_OPEN', 'SCAN_ID_REUSED',
   'ACTING_AS_ANOTHER_WORKER',
 );
-const ScanId = Type.Optional(Type.String({
-  minLength: 1, maxLength: 100,
+const ScanId = Type.Optional(Identifier(100, {
   description: 'The handheld\'s id for this scan, unique per pick list: a retry with the same scanId and content answers the list '
     + 'as it is now and counts nothing twice; the same scanId with other content is 422 SCAN_ID_REUSED',
 }));
@@ -98,7 +97,7 @@ export async function pickingRoutes(app: HttpApp, deps: PlatformDeps, picking: P
         + 'examples put at DEMO-A-03-05-1.',
       params: LineParams,
       body: Type.Object({
-        locationCode: Type.String({ minLength: 1, maxLength: 100 }),
+        locationCode: Identifier(100),
         barcode: Type.String({ minLength: 1, maxLength: 64 }),
         quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
         toteId: Identifier(100),

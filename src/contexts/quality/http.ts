@@ -4,7 +4,7 @@ import { AppError, unwrap } from '../../platform/errors.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { CURSOR_SHAPES, cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import { CAN } from '../../platform/http/roles.ts';
-import { Cursor, DateTime, Enum, EXAMPLES, IdParam, Limit, List, Nullable, NullableEnum, Page, SiteRef, Sku } from '../../platform/http/schemas.ts';
+import { Cursor, DateTime, Enum, EXAMPLES, Identifier, IdParam, Limit, List, MultilineText, Nullable, NullableEnum, Page, SiteRef, Sku, Text } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
@@ -15,7 +15,6 @@ import { HOLD_STATUSES } from './domain/lifecycles.ts';
 import type { QualityService } from './service.ts';
 
 const tags: Tag[] = ['Quality'];
-const Text = (max: number, description?: string) => Type.String({ minLength: 1, maxLength: max, ...(description === undefined ? {} : { description }) });
 
 const Sampling = Type.Union([
   Type.Object({ kind: Type.Literal('PERCENT'), percent: Type.Number({ exclusiveMinimum: 0, maximum: 100, description: 'Share of each lot\'s units inspected' }) }, { additionalProperties: false }),
@@ -23,9 +22,9 @@ const Sampling = Type.Union([
   Type.Object({ kind: Type.Literal('AQL'), aql: Type.Number({ description: 'ISO 2859-1 AQL (0.010 … 10): normal inspection, level II, single sampling' }) }, { additionalProperties: false }),
 ], { description: 'How lots (receipts) or packages are chosen and how many units of each are inspected' });
 const ChecklistItemSchema = Type.Union([
-  Type.Object({ code: Text(40), label: Text(200), kind: Type.Literal('PASS_FAIL') }, { additionalProperties: false }),
+  Type.Object({ code: Identifier(40), label: Text(200), kind: Type.Literal('PASS_FAIL') }, { additionalProperties: false }),
   Type.Object({
-    code: Text(40), label: Text(200), kind: Type.Literal('MEASURE'), unit: Nullable(Text(20)),
+    code: Identifier(40), label: Text(200), kind: Type.Literal('MEASURE'), unit: Nullable(Identifier(20)),
     min: Nullable(Type.Number()), max: Nullable(Type.Number()),
   }, { additionalProperties: false }),
 ]);
@@ -78,10 +77,10 @@ export async function qualityRoutes(app: HttpApp, deps: PlatformDeps, quality: Q
         + '422 UNKNOWN_SKU / UNKNOWN_OWNER for a SKU or an owner PakLog does not know.',
       body: Type.Object({
         siteId: SiteRef, name: Text(200), stage: Enum(INSPECTION_STAGES),
-        sku: Type.Optional(Nullable(Sku)), supplierId: Type.Optional(Nullable(Text(100))),
-        ownerId: Type.Optional(Nullable(Text(100, 'Only the units of this owner (3PL client, `own_…`, ADR 0028); 422 UNKNOWN_OWNER when there is no such owner'))),
+        sku: Type.Optional(Nullable(Sku)), supplierId: Type.Optional(Nullable(Identifier(100))),
+        ownerId: Type.Optional(Nullable(Identifier(100, { description: 'Only the units of this owner (3PL client, `own_…`, ADR 0028); 422 UNKNOWN_OWNER when there is no such owner' }))),
         sampling: Sampling, checklist: Type.Array(ChecklistItemSchema, { minItems: 1, maxItems: 50 }),
-        ncOwner: Type.Optional(Text(100, 'Who non-conformances of this plan are assigned to (a person or a team); default "quality"')),
+        ncOwner: Type.Optional(Identifier(100, { description: 'Who non-conformances of this plan are assigned to (a person or a team); default "quality"' })),
       }, {
         additionalProperties: false, examples: [{
           siteId: EXAMPLES.site, name: 'Inbound mugs', stage: 'RECEIVING', sku: EXAMPLES.sku, sampling: { kind: 'EVERY_NTH', n: 1 }, ncOwner: 'inbound-team',
@@ -177,12 +176,12 @@ export async function qualityRoutes(app: HttpApp, deps: PlatformDeps, quality: Q
         + '422 CHECKLIST_MISMATCH when the items do not match the checklist; 409 ILLEGAL_TRANSITION when already recorded.',
       params: InspectionParams,
       body: Type.Object({
-        inspector: Text(100, 'Who inspected; a signed-in person is the inspector (left out: filled in; another: 403 ACTING_AS_ANOTHER_WORKER)'),
+        inspector: Identifier(100, { description: 'Who inspected; a signed-in person is the inspector (left out: filled in; another: 403 ACTING_AS_ANOTHER_WORKER)' }),
         items: Type.Array(Type.Object({
-          code: Text(40), passed: Type.Optional(Type.Boolean()), value: Type.Optional(Type.Number()),
+          code: Identifier(40), passed: Type.Optional(Type.Boolean()), value: Type.Optional(Type.Number()),
           defects: Type.Optional(Type.Integer({ minimum: 0, description: 'Sampled units failing this item (default 1 when it fails)' })),
         }, { additionalProperties: false }), { minItems: 1, maxItems: 50 }),
-        cause: Type.Optional(Text(500)), owner: Type.Optional(Text(100)),
+        cause: Type.Optional(Text(500)), owner: Type.Optional(Identifier(100)),
       }, {
         additionalProperties: false, examples: [{
           inspector: 'ines', items: [{ code: 'LABEL', passed: false }, { code: 'WEIGHT', value: 355 }], cause: 'Labels smudged, units overweight', owner: 'supplier-quality',
@@ -241,7 +240,7 @@ export async function qualityRoutes(app: HttpApp, deps: PlatformDeps, quality: Q
       operationId: 'closeNonConformance', tags, summary: 'Close a non-conformance with its resolution',
       description: 'OPEN → CLOSED; 409 ILLEGAL_TRANSITION when closed already.',
       params: NcParams,
-      body: Type.Object({ resolution: Text(1000) }, { additionalProperties: false, examples: [{ resolution: 'Supplier replaced the labeller; next deliveries audited' }] }),
+      body: Type.Object({ resolution: MultilineText(1000) }, { additionalProperties: false, examples: [{ resolution: 'Supplier replaced the labeller; next deliveries audited' }] }),
       response: { 200: NcSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await quality.closeNonConformance(req.params.id, req.body.resolution, requestMeta(req)))));

@@ -1,5 +1,5 @@
 import { CURSOR_SHAPES, clearCursorKey, nextKey } from '../../platform/http/paging.ts';
-import { CountsQuery, Cursor, DateTime, Enum, EXAMPLES, Id, IdParam, Limit, List, Nullable, NullableEnum, Page, SiteRef, StatusCounts } from '../../platform/http/schemas.ts';
+import { CountsQuery, Cursor, DateTime, Enum, EXAMPLES, Id, Identifier, IdParam, Limit, List, Nullable, NullableEnum, Page, SiteRef, StatusCounts, Text } from '../../platform/http/schemas.ts';
 import { noContent, problems, type Tag } from '../../platform/http/openapi.ts';
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
@@ -33,14 +33,14 @@ const TaskSchema = Type.Object({
   failureReason: { ...NullableEnum(TASK_FAILURE_REASONS), description: 'Why it last failed (kept after a re-queue, for the next worker)' },
   failureNote: Nullable(Type.String({ description: "The last failure's note" })),
 });
-const Labels = (description: string) => Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { maxItems: 50, uniqueItems: true, description });
+const Labels = (description: string) => Type.Array(Identifier(50), { maxItems: 50, uniqueItems: true, description });
 const ProfileBody = Type.Object({
   siteId: SiteRef,
   zones: Type.Optional(Labels('Zones the worker works in; empty or absent = every zone')),
   skills: Type.Optional(Labels('Skills tasks may require (e.g. `forklift-licence`, `hazmat`)')),
   equipment: Type.Optional(Labels('Equipment the worker has with them (e.g. `reach-truck`, `cart`)')),
   maxTasks: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, description: 'How many tasks (ASSIGNED + IN_PROGRESS) the worker may hold; default 1' })),
-  locationId: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 100, description: 'Where the worker stands now (a location id of the site)' }))),
+  locationId: Type.Optional(Nullable(Identifier(100, { description: 'Where the worker stands now (a location id of the site)' }))),
 }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, zones: ['A'], skills: ['forklift-licence'], equipment: ['reach-truck'], maxTasks: 1 }] });
 const ProfileSchema = Type.Object({
   workerId: Type.String(), siteId: Type.String(), zones: List(Type.String()), skills: List(Type.String()),
@@ -121,7 +121,7 @@ export async function taskRoutes(app: HttpApp, deps: PlatformDeps, tasks: TaskSe
       description: 'The task goes back to the queue with no worker (event tasks.task.rejected.v1). For the next 5 minutes '
         + '`POST /tasks/next` does not hand it back to the worker who rejected it. A task in progress cannot be rejected: 409 ILLEGAL_TRANSITION.',
       params: IdParams,
-      body: Type.Object({ workerId: WorkerId, reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) }, {
+      body: Type.Object({ workerId: WorkerId, reason: Type.Optional(Text(500)) }, {
         additionalProperties: false, examples: [{ workerId: 'alice', reason: 'Cart is full' }],
       }),
       response: { 200: TaskSchema, ...taskCommandProblems() },
@@ -165,7 +165,7 @@ export async function taskRoutes(app: HttpApp, deps: PlatformDeps, tasks: TaskSe
       body: Type.Object({
         workerId: Type.Optional({ ...WorkerId, description: 'The worker reporting it (filled in for a signed-in person); a supervisor may omit it' }),
         reason: Enum(TASK_FAILURE_REASONS, { description: 'Why it cannot be done' }),
-        note: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'What the worker saw, for the next worker and the supervisor' })),
+        note: Type.Optional(Text(500, { description: 'What the worker saw, for the next worker and the supervisor' })),
       }, { additionalProperties: false, examples: [{ workerId: 'alice', reason: 'EQUIPMENT', note: 'Reach truck battery flat' }] }),
       response: { 200: { ...TaskSchema, description: 'The task: QUEUED again below the failure limit, FAILED at it' }, ...taskCommandProblems() },
     },
@@ -191,7 +191,7 @@ export async function taskRoutes(app: HttpApp, deps: PlatformDeps, tasks: TaskSe
         + 'from any other status.',
       params: IdParams,
       body: Type.Object({
-        note: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'What was done about the cause (recorded in the event)' })),
+        note: Type.Optional(Text(500, { description: 'What was done about the cause (recorded in the event)' })),
       }, { additionalProperties: false, examples: [{ note: 'Aisle 12 cleared' }] }),
       response: { 200: TaskSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION') },
     },

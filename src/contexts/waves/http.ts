@@ -1,6 +1,6 @@
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
-import { CountsQuery, Cursor, EXAMPLES, IdParam, Limit, Page, StatusCounts } from '../../platform/http/schemas.ts';
+import { CountsQuery, Cursor, EXAMPLES, Identifier, IdParam, Limit, Page, StatusCounts } from '../../platform/http/schemas.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { WAVE_STATUSES, type WaveStatus } from '../../contracts/waves.ts';
 import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
@@ -43,7 +43,7 @@ const WaveSchema = Type.Object({
 });
 
 const IdParams = Type.Object({ id: { ...IdParam('wave', 'POST /waves'), maxLength: 64 } }, { additionalProperties: false });
-const SiteId = Type.String({ minLength: 1, maxLength: 64, description: 'Site id or code (e.g. DEMO)', examples: [EXAMPLES.site] });
+const SiteId = Identifier(64, { description: 'Site id or code (e.g. DEMO)', examples: [EXAMPLES.site] });
 
 export function waveRoutes(deps: PlatformDeps, service: WaveService, locations: Pick<LocationMasterApi, 'getSite'>): (app: HttpApp) => Promise<void> {
   /** The id of the site a request names by id or code (422 UNKNOWN_SITE naming `field` otherwise). */
@@ -59,7 +59,7 @@ export function waveRoutes(deps: PlatformDeps, service: WaveService, locations: 
         body: Type.Object({
           siteId: SiteId,
           maxOrders: Type.Integer({ minimum: 1, maximum: MAX_ORDERS, default: DEFAULT_MAX_ORDERS }),
-          carrier: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Default: the carrier of the order that goes first' })),
+          carrier: Type.Optional(Identifier(64, { description: 'Default: the carrier of the order that goes first' })),
         }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, maxOrders: 1 }] }),
         response: { 201: WaveSchema, ...problems('NOTHING_TO_PLAN', 'UNKNOWN_SITE', 'UNPROCESSABLE', 'CONFLICT') },
       },

@@ -6,7 +6,7 @@ import { IF_MATCH_DOC, parseIfMatch } from '../../platform/http/if-match.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { CURSOR_SHAPES, cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import { CAN } from '../../platform/http/roles.ts';
-import { Cursor, DateTime, Enum, EXAMPLES, Limit, List, Nullable, Page, SiteRef, WorkerId } from '../../platform/http/schemas.ts';
+import { Cursor, DateTime, Enum, EXAMPLES, Identifier, Limit, List, Nullable, Page, SiteRef, WorkerId } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { WorkloadService } from './service.ts';
 
@@ -14,7 +14,7 @@ const tags: Tag[] = ['Workload'];
 const Day = Type.String({ format: 'date', description: 'A day (UTC), YYYY-MM-DD; default today' });
 const Hhmm = (description: string) => Type.String({ pattern: '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$', description });
 const Seconds = (description: string) => Type.Number({ minimum: 0, maximum: 86_400, description });
-const Zone = Type.String({ minLength: 1, maxLength: 50, description: 'A zone of the site (locations\' zone), `PACK` for pack stations, `ALL` where the site has no zones' });
+const Zone = Identifier(50, { description: 'A zone of the site (locations\' zone), `PACK` for pack stations, `ALL` where the site has no zones' });
 
 const StandardSchema = Type.Object({
   taskType: Enum(TASK_TYPES), fixedS: Type.Number(), perLineS: Type.Number(), perUnitS: Type.Number(), travelPerLineM: Type.Number(),

@@ -8,7 +8,7 @@ import type { IdempotencyKeys } from './idempotency.ts';
 import { ALL_SITES, CAN, ROLES, type Role } from './roles.ts';
 import type { HttpApp } from './server.ts';
 import { noContent, problems, type Tag } from './openapi.ts';
-import { DateTime, Enum, EXAMPLES, IdParam, List, Nullable } from './schemas.ts';
+import { DateTime, Enum, EXAMPLES, Identifier, IdParam, List, Nullable, Text, WorkerId } from './schemas.ts';
 
 export interface IdentityRouteDeps {
   readonly identity: Identity;
@@ -26,7 +26,7 @@ const Username = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0
 const Password = Type.String({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX, examples: [EXAMPLES.user.password] });
 /** A password being set by a change or a reset: a weak one is 422 WEAK_PASSWORD (blank: 400 VALIDATION_FAILED). */
 const NewPassword = Type.String({ minLength: 1, maxLength: PASSWORD_MAX, description: `At least ${PASSWORD_MIN} characters, hard to guess` });
-const SiteOrAll = Type.String({ minLength: 1, maxLength: 100, description: 'A site id or code, or * for every site', examples: ['DEMO', '*'] });
+const SiteOrAll = Identifier(100, { description: 'A site id or code, or * for every site', examples: ['DEMO', '*'] });
 const Grant = Type.Object({ siteId: SiteOrAll, role: RoleSchema }, { additionalProperties: false });
 const RefreshBody = Type.Object({
   refreshToken: Type.String({ minLength: 1, maxLength: 200, description: 'The refreshToken POST /auth/login or /auth/refresh returned' }),
@@ -230,10 +230,10 @@ export async function identityRoutes(app: HttpApp, deps: IdentityRouteDeps): Pro
         + 'keeps no fast hash of it).',
       body: Type.Object({
         username: Username,
-        displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+        displayName: Type.Optional(Text(200)),
         password: Type.Optional(Password),
-        oidcSubject: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
-        workerId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+        oidcSubject: Type.Optional(Identifier(255)),
+        workerId: Type.Optional(WorkerId()),
         grants: Type.Optional(Type.Array(Grant, { maxItems: 100 })),
       }, {
         additionalProperties: false,

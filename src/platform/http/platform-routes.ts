@@ -1,5 +1,5 @@
 import { cursorSeq, nextCursor } from './paging.ts';
-import { Actor, Cursor, DateTime, Enum, EXAMPLES, IdParam, Limit, List, Nullable, Page, SiteRef } from './schemas.ts';
+import { Actor, Cursor, DateTime, Enum, EXAMPLES, Identifier, IdParam, Limit, List, Nullable, Page, SiteRef, Text } from './schemas.ts';
 import { problems, type Tag } from './openapi.ts';
 import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -152,7 +152,7 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
         + 'A caller with roles at some sites only must name one of them (siteId); events that belong to no site (the catalog\'s) are then left out. '
         + 'No such site is 422 UNKNOWN_SITE; from not before to is 400 VALIDATION_FAILED.',
       querystring: Type.Object({
-        siteId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, examples: [EXAMPLES.site], description: 'Only this site\'s events (id or code)' })),
+        siteId: Type.Optional(Identifier(100, { examples: [EXAMPLES.site], description: 'Only this site\'s events (id or code)' })),
         subject: Type.Optional(Type.String({ minLength: 1, examples: [EXAMPLES.ids.order], description: 'An aggregate id, e.g. the order id POST /orders returns' })),
         type: Type.Optional(Type.String({ minLength: 1, description: 'An event type, or several separated by commas' })),
         from: Type.Optional(Type.String({ format: 'date-time' })),
@@ -181,7 +181,7 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
         + 'events caused. A caller with roles at some sites only must name one of them (siteId). Paged by `limit` and `cursor`. '
         + 'No such site is 422 UNKNOWN_SITE; from not before to is 400 VALIDATION_FAILED.',
       querystring: Type.Object({
-        actor: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'A user id (usr_…) or an API key id (key_…)' })),
+        actor: Type.Optional(Identifier(100, { description: 'A user id (usr_…) or an API key id (key_…)' })),
         siteId: Type.Optional({ ...SiteRef, maxLength: 100 }),
         type: Type.Optional(Type.String({ minLength: 1, description: 'An event type, or several separated by commas' })),
         from: Type.Optional(Type.String({ format: 'date-time' })),
@@ -262,13 +262,12 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
         + 'API_KEY_ALREADY_CREATED naming the key\'s id; revoke that key (POST /api-keys/{id}/revoke) and create another with a new '
         + 'Idempotency-Key (ADR 0005 addendum).',
       body: Type.Object({
-        name: Type.String({ minLength: 1, maxLength: 100 }),
+        name: Text(100),
         role: Type.Union(ROLES.map((r) => Type.Literal(r))),
-        siteIds: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
+        siteIds: Type.Optional(Type.Array(Identifier(100), {
           minItems: 1, maxItems: 100, description: 'The sites (ids or codes) the key may act at, each kept once; absent: every site',
         })),
-        ownerId: Type.Optional(Type.String({
-          minLength: 1, maxLength: 100,
+        ownerId: Type.Optional(Identifier(100, {
           description: 'The owner (3PL client, `own_…`, GET /owners) the key acts for: it sees and creates only that owner\'s orders and stock, and '
             + 'routes that do not keep owners apart answer 403 OWNER_SCOPED_KEY (ADR 0028); one that is not an owner is 400 VALIDATION_FAILED. Absent: every owner',
         })),

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { NOT_BLANK } from './validation.ts';
-import { IDENTIFIER_MESSAGE, IDENTIFIER_PATTERN } from './schemas.ts';
+import { TEXT_RULES } from '../text.ts';
 import { AppError, PLATFORM_ERRORS, errorSpec, isTransientFault, type ErrorCode, type FieldError } from '../errors.ts';
 
 /** RFC 9457 problem details, as every PakLog API error is returned. */
@@ -30,8 +30,11 @@ const FORMAT_MESSAGES: Readonly<Record<string, string>> = {
 function fieldErrors(validation: readonly AjvError[], context: string | undefined): FieldError[] {
   const prefix = context === undefined || context === 'body' ? '' : `/${context}`;
   const notBlank = (v: AjvError): boolean => v.keyword === 'pattern' && v.params?.pattern === NOT_BLANK;
-  const identifier = (v: AjvError): boolean => v.keyword === 'pattern' && v.params?.pattern === IDENTIFIER_PATTERN;
-  // An empty string fails its minLength and the not-blank (or identifier) pattern both: one error per field says it (the minLength's).
+  // An identifier's or free text's pattern (platform/text.ts), said in words rather than as the regular expression.
+  const textRule = (v: AjvError): string | undefined =>
+    (v.keyword === 'pattern' && v.params?.pattern !== undefined && Object.hasOwn(TEXT_RULES, v.params.pattern) ? TEXT_RULES[v.params.pattern] : undefined);
+  const identifier = (v: AjvError): boolean => textRule(v) !== undefined;
+  // An empty string fails its minLength and the not-blank (or identifier/text) pattern both: one error per field says it (the minLength's).
   const tooShort = new Set(validation.filter((v) => v.keyword === 'minLength').map((v) => v.instancePath ?? ''));
   // A blank identifier breaks both patterns: it is said to be blank, once.
   const blank = new Set(validation.filter(notBlank).map((v) => v.instancePath ?? ''));
@@ -42,9 +45,8 @@ function fieldErrors(validation: readonly AjvError[], context: string | undefine
     if (v.params?.additionalProperty !== undefined) field += `/${v.params.additionalProperty}`;
     const message = v.params?.additionalProperty !== undefined ? 'is not a known field'
       : notBlank(v) ? 'must not be blank'
-        : identifier(v) ? IDENTIFIER_MESSAGE
-        : v.keyword === 'format' && v.params?.format !== undefined && FORMAT_MESSAGES[v.params.format] !== undefined ? FORMAT_MESSAGES[v.params.format]!
-          : (v.message ?? 'is invalid');
+        : textRule(v) ?? (v.keyword === 'format' && v.params?.format !== undefined && FORMAT_MESSAGES[v.params.format] !== undefined ? FORMAT_MESSAGES[v.params.format]!
+          : (v.message ?? 'is invalid'));
     return { field: field === '' ? '/' : field, message };
   });
 }

@@ -1,24 +1,32 @@
 import { Type, type Static, type TInteger, type TSchema } from '@fastify/type-provider-typebox';
+import { IDENTIFIER_PATTERN, MULTILINE_TEXT_PATTERN, OPTIONAL_TEXT_PATTERN, TEXT_PATTERN } from '../text.ts';
 
 /** HTTP schemas every context shares, so one id, SKU or page looks the same across the API (and in OpenAPI). */
 
-/**
- * What an identifier a client chooses or types may not hold (an id, a code, a SKU, a worker id, an external id, a tote):
- * white space at either end, control characters (C0, DEL, C1: U+0000–U+001F, U+007F–U+009F) and invisible format
- * characters (Unicode Cf: bidi overrides and isolates U+202A–U+202E and U+2066–U+2069, zero-width space and joiners,
- * the BOM, the soft hyphen), nor line or paragraph separators. `"alice "` and `"alice"` look alike and were two workers;
- * a BEL or a U+202E in an external id was stored and shown reversed or not at all. Spaces inside are kept (a few codes
- * have them). A scanned barcode is not an identifier of this kind: GS1 barcodes carry the GS (U+001D) separator, so
- * barcode fields stay plain strings. ajv compiles patterns with the `u` flag (\p{…} classes). docs/api.md, "Identifiers".
- */
-export const IDENTIFIER_PATTERN = '^[^\\s\\p{Cc}\\p{Cf}]([^\\p{Cc}\\p{Cf}\\u2028\\u2029]*[^\\s\\p{Cc}\\p{Cf}])?$';
+export { IDENTIFIER_MESSAGE, IDENTIFIER_PATTERN } from '../text.ts';
 
-/** The problem's message when a value breaks {@link IDENTIFIER_PATTERN} (problem.ts). */
-export const IDENTIFIER_MESSAGE = 'must not start or end with white space, nor hold control characters or invisible format characters (bidi overrides, zero-width spaces)';
+/** What the string schemas below may say besides their rule. */
+type StringOptions = { description?: string; examples?: readonly string[]; default?: string };
 
 /** An identifier-like string of 1 to `maxLength` characters ({@link IDENTIFIER_PATTERN}). */
-export const Identifier = (maxLength: number, options: { description?: string; examples?: readonly string[] } = {}) =>
+export const Identifier = (maxLength: number, options: StringOptions = {}) =>
   Type.String({ minLength: 1, maxLength, pattern: IDENTIFIER_PATTERN, ...options });
+
+/**
+ * Free text on one line of 1 to `maxLength` characters (a name, an address line, a reason, a description, a label):
+ * no white space at either end, no control character (tab and line breaks included), no bidi control nor other
+ * invisible format character ({@link TEXT_PATTERN}, platform/text.ts). README, "Identifiers and free text".
+ */
+export const Text = (maxLength: number, options: StringOptions = {}) =>
+  Type.String({ minLength: 1, maxLength, pattern: TEXT_PATTERN, ...options });
+
+/** Optional free text a client may also send empty (`""`, as the field absent): otherwise as {@link Text}. */
+export const TextOrEmpty = (maxLength: number, options: StringOptions = {}) =>
+  Type.String({ maxLength, pattern: OPTIONAL_TEXT_PATTERN, ...options });
+
+/** Free text that may run over several lines (notes): as {@link Text}, with line feeds and tabs inside ({@link MULTILINE_TEXT_PATTERN}). */
+export const MultilineText = (maxLength: number, options: StringOptions = {}) =>
+  Type.String({ minLength: 1, maxLength, pattern: MULTILINE_TEXT_PATTERN, ...options });
 
 /** An entity id in a path, query or body (`ord_…`, `tsk_…`; sites also by their code where a route says so). */
 export const Id = Identifier(100);

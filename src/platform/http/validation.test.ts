@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { FastifyRequest } from 'fastify';
 import { Type } from '@fastify/type-provider-typebox';
 import { toProblem } from './problem.ts';
-import { IDENTIFIER_MESSAGE, IDENTIFIER_PATTERN, Identifier, WorkerId } from './schemas.ts';
+import { IDENTIFIER_MESSAGE, IDENTIFIER_PATTERN, Identifier, MultilineText, Text, TextOrEmpty, WorkerId } from './schemas.ts';
+import { isText, MULTILINE_TEXT_MESSAGE, TEXT_MESSAGE } from '../text.ts';
 import { duplicateKey, jsonTooDeep, MAX_JSON_DEPTH, nfcHook, partValidators } from './validation.ts';
 
 describe('JSON bodies the parser takes but the API refuses', () => {
@@ -96,5 +97,49 @@ describe('identifiers (schemas.ts, Identifier)', () => {
     expect(check({ externalId: ' \t ' })).toBe(false);
     expect(toProblem(Object.assign(new Error('x'), { validation: check.errors, validationContext: 'body' }), 't').errors)
       .toEqual([{ field: '/externalId', message: 'must not be blank' }]);
+  });
+});
+
+describe('free text (schemas.ts, Text, TextOrEmpty, MultilineText)', () => {
+  type Check = ((data: unknown) => boolean) & { errors?: { instancePath: string; keyword: string; params: { pattern?: string } }[] | null };
+  const body = (properties: Record<string, unknown>): Check =>
+    (partValidators()({}) as unknown as (route: unknown) => Check)({
+      schema: { type: 'object', properties, additionalProperties: false }, httpPart: 'body', method: 'POST', url: '/x',
+    });
+  const problemOf = (check: Check) => toProblem(Object.assign(new Error('x'), { validation: check.errors, validationContext: 'body' }), 't');
+  // Refused by all three: controls (C0 but LF/TAB for notes, DEL, C1), bidi controls and marks, zero-width space, BOM, separators, edges.
+  const refused = ['Ana\u0000', 'A\u0007na', 'Ana\u001b[2J', 'A\u007fna', 'A\u0085na', 'A\u202ena', 'A\u2066na\u2069', 'A\u200fna', 'A\u061cna',
+    'A\u200bna', '\ufeffAna', 'A\u2028na', 'A\u2029na', 'A\rna', 'Ana ', ' Ana', 'Ana\n', '\tAna', 'Ana\u00a0'];
+  const kept = ['Ana', 'A', 'José Müller-Łukasz', '李 伟', 'می\u200cخواهم', '👩\u200d💻 dev', 'A & B, "Ltd." <x>', 'C/ Mayor 1, 3º-2ª'];
+
+  it('Text refuses control, bidi and invisible format characters, line breaks and tabs, and white space at an end; keeps what people write', () => {
+    const check = body({ name: Text(200), line2: TextOrEmpty(200) });
+    for (const bad of [...refused, 'A\nna', 'A\tna']) {
+      for (const field of ['name', 'line2']) {
+        expect(check({ name: 'x', [field]: bad }), `${field} ${JSON.stringify(bad)}`).toBe(false);
+        expect(problemOf(check).errors, `${field} ${JSON.stringify(bad)}`).toEqual([{ field: `/${field}`, message: TEXT_MESSAGE }]);
+      }
+    }
+    for (const good of kept) expect(check({ name: good, line2: good }), good).toBe(true);
+    // An optional line may be sent empty; a required name may not (said once, as too short), nor blank.
+    expect(check({ name: 'x', line2: '' })).toBe(true);
+    expect(check({ name: '' })).toBe(false);
+    expect(problemOf(check).errors).toEqual([{ field: '/name', message: 'must NOT have fewer than 1 characters' }]);
+    expect(check({ name: '   ' })).toBe(false);
+    expect(problemOf(check).errors).toEqual([{ field: '/name', message: 'must not be blank' }]);
+  });
+
+  it('MultilineText takes line feeds and tabs inside, and refuses the rest as Text does', () => {
+    const check = body({ notes: MultilineText(2000) });
+    for (const bad of refused) {
+      expect(check({ notes: bad }), JSON.stringify(bad)).toBe(false);
+      expect(problemOf(check).errors, JSON.stringify(bad)).toEqual([{ field: '/notes', message: MULTILINE_TEXT_MESSAGE }]);
+    }
+    for (const good of [...kept, 'Box torn.\nSeal broken:\tyes', 'a\n\nb']) expect(check({ notes: good }), JSON.stringify(good)).toBe(true);
+  });
+
+  it('the predicates the imports use say what the schemas say', () => {
+    for (const bad of [...refused, 'A\nna']) expect(isText(bad), JSON.stringify(bad)).toBe(false);
+    for (const good of kept) expect(isText(good), good).toBe(true);
   });
 });

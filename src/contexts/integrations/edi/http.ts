@@ -6,7 +6,7 @@ import { authorizeSite } from '../../../platform/http/auth.ts';
 import { problems, type Tag } from '../../../platform/http/openapi.ts';
 import { CURSOR_SHAPES, cursorKey, nextCursor } from '../../../platform/http/paging.ts';
 import { CAN } from '../../../platform/http/roles.ts';
-import { Cursor, DateTime, Enum, EXAMPLES, IdParam, Limit, Nullable, Page, SiteRef } from '../../../platform/http/schemas.ts';
+import { Cursor, DateTime, Enum, EXAMPLES, Identifier, IdParam, Limit, Nullable, Page, SiteRef, Text } from '../../../platform/http/schemas.ts';
 import type { HttpApp } from '../../../platform/http/server.ts';
 import type { PlatformDeps } from '../../../platform/module.ts';
 import type { EdiService } from './service.ts';
@@ -70,13 +70,13 @@ export function ediRoutes(deps: PlatformDeps, edi: EdiService): (app: HttpApp) =
           + '409 EDI_PARTNER_EXISTS, 409 EDI_PARTNER_ID_TAKEN (the ISA id is another partner\'s under another qualifier: its order ids, '
           + '`EDI-<ISA id>-<order number>`, would be this partner\'s), 422 UNKNOWN_SITE. See docs/integrations/edi-x12.md.',
         body: Type.Object({
-          name: Type.String({ minLength: 1, maxLength: 100 }),
+          name: Text(100),
           isaQualifier: Type.String({ pattern: '^[0-9A-Z]{2}$', description: 'ISA05 of their interchanges (ZZ, 01, 12…)' }),
           isaId: Type.String({ minLength: 1, maxLength: 15, pattern: '^[A-Za-z0-9 ._-]+$', description: 'ISA06 of their interchanges' }),
           ourQualifier: Type.Optional(Type.String({ pattern: '^[0-9A-Z]{2}$' })),
           ourId: Type.Optional(Type.String({ minLength: 1, maxLength: 15, pattern: '^[A-Za-z0-9 ._-]+$' })),
-          siteId: Type.String({ minLength: 1, maxLength: 64, description: 'Site id or code' }),
-          carrier: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'When the 940 names none (W66); default OWN_FLEET' })),
+          siteId: Identifier(64, { description: 'Site id or code' }),
+          carrier: Type.Optional(Identifier(64, { description: 'When the 940 names none (W66); default OWN_FLEET' })),
         }, { additionalProperties: false, examples: [{ name: 'Acme Foods', isaQualifier: 'ZZ', isaId: 'ACMEFOODS', siteId: EXAMPLES.site }] }),
         response: { 201: PartnerSchema, ...problems('EDI_PARTNER_EXISTS', 'EDI_PARTNER_ID_TAKEN', 'UNKNOWN_SITE') },
       },
@@ -126,9 +126,9 @@ export function ediRoutes(deps: PlatformDeps, edi: EdiService): (app: HttpApp) =
           + 'or site (`siteId`, id or code: the documents of its partners); in creation order. GET /edi/documents/{id} has the text. A caller of some '
           + 'sites only names one of them (403 SITE_REQUIRED otherwise, FORBIDDEN_AT_SITE for another site).',
         querystring: Type.Object({
-          siteId: Type.Optional(SiteRef), partnerId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })), docType: Type.Optional(Enum(EDI_DOCUMENT_TYPES)),
-          direction: Type.Optional(Enum(EDI_DIRECTIONS)), orderId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-          reference: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })), limit: Limit(500, 100), cursor: Cursor,
+          siteId: Type.Optional(SiteRef), partnerId: Type.Optional(Identifier(64)), docType: Type.Optional(Enum(EDI_DOCUMENT_TYPES)),
+          direction: Type.Optional(Enum(EDI_DIRECTIONS)), orderId: Type.Optional(Identifier(64)),
+          reference: Type.Optional(Identifier(64)), limit: Limit(500, 100), cursor: Cursor,
         }, { additionalProperties: false }),
         response: { 200: Page(DocumentSchema), ...problems('UNKNOWN_SITE') },
       },

@@ -2,6 +2,7 @@ import { IMPORT_COLUMNS } from '../imports/columns.ts';
 import { readCsv } from '../imports/csv.ts';
 import { jsonTooDeep, MAX_JSON_DEPTH } from '../../../platform/http/validation.ts';
 import type { RowError } from '../ports/port.ts';
+import { isText, TEXT_MESSAGE } from '../../../platform/text.ts';
 
 /**
  * Inbound ERP documents (docs/integrations/erp.md): the item master (`items`) and ASNs (`asns`), as JSON or CSV, from
@@ -168,12 +169,19 @@ export function readAsns(text: string, format: InboundFormat): { drafts: AsnDraf
         errors.push({ row: r.row, field: r.field(c), message: 'must be a string or number' });
         return undefined;
       }
+      if (x !== '' && !isText(x)) {
+        // As the REST schemas and the CSV imports (ADR 0007, 2026-12-06): no control, bidi or invisible format character.
+        errors.push({ row: r.row, field: r.field(c), message: TEXT_MESSAGE });
+        return undefined;
+      }
       return x === '' ? undefined : x;
     };
     const need = (c: string, max: number): string | undefined => {
+      const refused = errors.length;
       const x = v(c);
-      if (x === undefined) errors.push({ row: r.row, field: r.field(c), message: 'is required' });
-      else if (x.length > max) errors.push({ row: r.row, field: r.field(c), message: `is longer than ${max} characters` });
+      if (x === undefined) {
+        if (errors.length === refused) errors.push({ row: r.row, field: r.field(c), message: 'is required' });
+      } else if (x.length > max) errors.push({ row: r.row, field: r.field(c), message: `is longer than ${max} characters` });
       return x === undefined || x.length > max ? undefined : x;
     };
     const before = errors.length;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readCsv } from './csv.ts';
+import { TEXT_MESSAGE } from '../../../platform/text.ts';
+import { readCsv, RowReader } from './csv.ts';
 
 const columns = ['sku', 'description'];
 
@@ -27,5 +28,16 @@ describe('readCsv', () => {
       records: [{ row: 2, values: { sku: 'MUG', description: 'Mug' } }, { row: 3, values: { sku: 'BOWL', description: 'Bowl', weightG: '300' } }],
       errors: [],
     });
+  });
+
+  it('a value with a control character, a bidi control or a line break is its row\'s error, as the REST schemas refuse it (bad-input hunt)', () => {
+    const { records } = readCsv('sku,description\nMUG,"Mug\u001b[5m"\nBOWL,"two\nlines"\nCUP,Cup \u202egnp\nPLATE,Plate\n', columns, columns);
+    const read = records.map((rec) => { const r = new RowReader(rec); return [r.text('description'), r.errors]; });
+    expect(read).toEqual([
+      [undefined, [{ row: 2, column: 'description', message: TEXT_MESSAGE }]],
+      [undefined, [{ row: 3, column: 'description', message: TEXT_MESSAGE }]],
+      [undefined, [{ row: 5, column: 'description', message: TEXT_MESSAGE }]],
+      ['Plate', []],
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { isText, TEXT_MESSAGE } from '../../../platform/text.ts';
 
 /** A row error of an import, as the file shows it: its line number (the header is line 1), the column, why. */
 export interface RowError {
@@ -80,6 +81,9 @@ export class RowReader {
     const v = this.rec.values[column] ?? '';
     if (v === '') return o.required === true ? this.fail(column, 'is required') : undefined;
     if (o.max !== undefined && v.length > o.max) return this.fail(column, `is longer than ${o.max} characters`);
+    // What the REST schemas refuse in text and identifiers (ADR 0007, 2026-12-06): a quoted value may hold a line
+    // break, a tab, an escape or a bidi override, which would reach the database, then labels, EDI and exports.
+    if (!isText(v)) return this.fail(column, TEXT_MESSAGE);
     return v;
   }
 

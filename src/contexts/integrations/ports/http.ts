@@ -6,7 +6,7 @@ import { authorizeSite, authorizeSiteOrAll, type Principal } from '../../../plat
 import { problems, type Tag } from '../../../platform/http/openapi.ts';
 import { CURSOR_SHAPES, cursorKey, nextCursor } from '../../../platform/http/paging.ts';
 import { CAN } from '../../../platform/http/roles.ts';
-import { Cursor, DateTime, Enum, EXAMPLES, Limit, Nullable, Page, SiteRef } from '../../../platform/http/schemas.ts';
+import { Cursor, DateTime, Enum, EXAMPLES, Identifier, Limit, Nullable, Page, SiteRef, TextOrEmpty } from '../../../platform/http/schemas.ts';
 import type { HttpApp } from '../../../platform/http/server.ts';
 import type { PlatformDeps } from '../../../platform/module.ts';
 import { PARTNER_MESSAGE_KINDS, PARTNER_MESSAGE_STATUSES, PARTNERS } from './port.ts';
@@ -61,7 +61,7 @@ const messageView = <M extends MessageView>(m: M) => ({
   ...m, nextAttemptAt: m.status === 'PENDING' ? m.nextAttemptAt.toISOString() : null, createdAt: m.createdAt.toISOString(), deliveredAt: iso(m.deliveredAt),
 });
 const loadView = <L extends { createdAt: Date; bookedAt: Date | null }>(l: L) => ({ ...l, createdAt: l.createdAt.toISOString(), bookedAt: iso(l.bookedAt) });
-const MessageParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100, description: 'The id GET /integrations/partner-messages returns', examples: [EXAMPLES.ids.partnerMessage] }) }, { additionalProperties: false });
+const MessageParams = Type.Object({ id: Identifier(100, { description: 'The id GET /integrations/partner-messages returns', examples: [EXAMPLES.ids.partnerMessage] }) }, { additionalProperties: false });
 
 /** A message about a site is authorised there; one that names no site only for callers of every site. */
 const authorizeMessage = (principal: Principal | undefined, siteId: string | null): void => {
@@ -97,7 +97,7 @@ export function portsRoutes(deps: PlatformDeps, ports: PortsService): (app: Http
           + 'otherwise, FORBIDDEN_AT_SITE for another site); a message that names no site is listed only to callers of every site.',
         querystring: Type.Object({
           siteId: Type.Optional(SiteRef), partner: Type.Optional(Enum(PARTNERS)), kind: Type.Optional(Enum(PARTNER_MESSAGE_KINDS)), status: Type.Optional(Enum(PARTNER_MESSAGE_STATUSES)),
-          subject: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), limit: Limit(500, 100), cursor: Cursor,
+          subject: Type.Optional(Identifier(200)), limit: Limit(500, 100), cursor: Cursor,
         }, { additionalProperties: false }),
         response: { 200: Page(MessageSchema), ...problems('UNKNOWN_SITE') },
       },
@@ -225,7 +225,7 @@ export function portsRoutes(deps: PlatformDeps, ports: PortsService): (app: Http
       schema: {
         operationId: 'getTmsLoad', tags, summary: 'A shipment\'s TMS load with the tracking events the TMS reported',
         description: '404 NOT_FOUND; 403 FORBIDDEN_AT_SITE for a load of a site the caller may not act at.',
-        params: Type.Object({ shipmentId: Type.String({ minLength: 1, maxLength: 100, examples: ['shp_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c'] }) }, { additionalProperties: false }),
+        params: Type.Object({ shipmentId: Identifier(100, { examples: ['shp_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c'] }) }, { additionalProperties: false }),
         response: {
           200: Type.Object({ ...LoadSchema.properties, tracking: Type.Array(Type.Object({ status: Type.String(), at: DateTime, detail: Nullable(Type.String()), receivedAt: DateTime })) }),
           ...problems('NOT_FOUND'),
@@ -247,8 +247,8 @@ export function portsRoutes(deps: PlatformDeps, ports: PortsService): (app: Http
           + '404 NOT_FOUND for a load PakLog did not book, 409 PARTNER_PORT_OFF without a TMS; 403 FORBIDDEN_AT_SITE for a load of a site '
           + 'the caller may not act at (nothing recorded).',
         body: Type.Object({
-          loadId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), shipmentId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-          status: Enum(TRACKING_STATUSES), at: DateTime, detail: Type.Optional(Type.String({ maxLength: 500 })),
+          loadId: Type.Optional(Identifier(100)), shipmentId: Type.Optional(Identifier(100)),
+          status: Enum(TRACKING_STATUSES), at: DateTime, detail: Type.Optional(TextOrEmpty(500)),
         }, { additionalProperties: false, examples: [{ loadId: 'LD-100234', status: 'DELIVERED', at: '2026-12-02T15:04:05.000Z', detail: 'Signed: A. Lovelace' }] }),
         response: {
           200: Type.Object({ shipmentId: Type.String(), loadId: Nullable(Type.String()), shipmentStatus: Type.String(), duplicate: Type.Boolean() }),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { IDENTIFIER_MESSAGE, TEXT_MESSAGE } from '../../../platform/text.ts';
 import { isCountryCode, isPartialShipment, orderDifferences, unknownSkuErrors, validateNewOrder, type NewOrder } from './order.ts';
 
 const order = (over: Partial<NewOrder> = {}): NewOrder => ({
@@ -18,6 +19,19 @@ describe('new order rules', () => {
       lines: [{ sku: 'A', quantity: 0 }, { sku: 'A', quantity: 100_001 }, { sku: 'B', quantity: 1.5 }],
     }));
     expect(errors.map((e) => e.field)).toEqual(['/priority', '/shipTo/name', '/shipTo/country', '/lines/0/quantity', '/lines/1/sku', '/lines/1/quantity', '/lines/2/quantity']);
+  });
+
+  it('refuses control, bidi and invisible characters in the address, external id and carrier, as the REST schema does: CSV, EDI and storefront orders come here without it (bad-input hunt)', () => {
+    const errors = validateNewOrder(order({
+      externalId: 'SHOP-\u00071', carrier: 'OWN\u202eFLEET',
+      shipTo: { name: 'Ada\u001b[2J', line1: 'Main\nSt 1', city: 'Berlin', postalCode: '10115', country: 'DE', line2: 'Hof\u2028', phone: '', company: 'ACME\u200b' },
+    }));
+    expect(errors).toEqual([
+      { field: '/externalId', message: IDENTIFIER_MESSAGE }, { field: '/carrier', message: IDENTIFIER_MESSAGE },
+      { field: '/shipTo/name', message: TEXT_MESSAGE }, { field: '/shipTo/company', message: TEXT_MESSAGE },
+      { field: '/shipTo/line1', message: TEXT_MESSAGE }, { field: '/shipTo/line2', message: TEXT_MESSAGE },
+    ]);
+    expect(validateNewOrder(order({ shipTo: { name: 'José Müller 李', line1: 'C/ Mayor 1, 3º', city: 'A Coruña', postalCode: '15001', country: 'ES', line2: '' } }))).toEqual([]);
   });
 
   it('refuses a ship-by PostgreSQL cannot store (year 0000) as a field error, not a 500', () => {

@@ -1,6 +1,7 @@
 import { ORDER_PRIORITY } from '../../../contracts/orders.ts';
 import type { ShipTo } from '../../../contracts/orders.ts';
 import type { FieldError } from '../../../platform/errors.ts';
+import { IDENTIFIER_MESSAGE, isIdentifier, isText, TEXT_MESSAGE } from '../../../platform/text.ts';
 
 export const MAX_LINES = 500;
 export const MAX_LINE_QUANTITY = 100_000;
@@ -55,6 +56,15 @@ export function validateNewOrder(o: NewOrder): FieldError[] {
   if (o.shipBy !== null && (Number.isNaN(Date.parse(o.shipBy)) || o.shipBy.startsWith('0000'))) errors.push({ field: '/shipBy', message: 'must be an ISO-8601 date-time' });
   for (const f of ['name', 'line1', 'city', 'postalCode'] as const) {
     if (blank(o.shipTo[f])) errors.push({ field: `/shipTo/${f}`, message: 'is required' });
+  }
+  // The REST schema says the same; an order read from a CSV file, an EDI 940 or a storefront payload is checked here
+  // (ADR 0007, 2026-12-06): a control character or bidi override in an address reaches labels, EDI 856s and CSV exports.
+  if (!blank(o.externalId) && !isIdentifier(o.externalId)) errors.push({ field: '/externalId', message: IDENTIFIER_MESSAGE });
+  if (!blank(o.carrier) && !isIdentifier(o.carrier)) errors.push({ field: '/carrier', message: IDENTIFIER_MESSAGE });
+  for (const f of ['name', 'company', 'line1', 'line2', 'line3', 'city', 'state', 'postalCode', 'phone', 'email'] as const) {
+    const v = o.shipTo[f];
+    const required = f === 'name' || f === 'line1' || f === 'city' || f === 'postalCode';
+    if (v !== undefined && v !== '' && !(required && blank(v)) && !isText(v)) errors.push({ field: `/shipTo/${f}`, message: TEXT_MESSAGE });
   }
   if (!isCountryCode(o.shipTo.country)) errors.push({ field: '/shipTo/country', message: 'must be an ISO 3166-1 alpha-2 country code' });
   if (o.lines.length === 0 || o.lines.length > MAX_LINES) errors.push({ field: '/lines', message: `must have 1 to ${MAX_LINES} lines` });

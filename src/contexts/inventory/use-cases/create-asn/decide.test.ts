@@ -31,6 +31,13 @@ describe('creating an ASN', () => {
     spec.given(known).when(asn({ lines: [{ sku: 'SKU-A', quantity: 0, expiresOn: 'soon' }] })).thenRejects('VALIDATION_FAILED', { fields: ['/lines/0/quantity', '/lines/0/expiresOn'] });
   });
 
+  it('refuses a control, bidi or invisible character in the supplier, reference, lot, label or a serial, as the REST schema does: ERP and EDI 943 ASNs come here without it (bad-input hunt)', () => {
+    spec.given(known).when(asn({ supplier: 'Stone\u001bware', reference: 'DN-1\u202e', lines: [{ sku: 'SKU-A', quantity: 2, lot: 'L\u0007', expectedLpn: 'PAL-1\u200b', serials: ['S1', 'S\n2'] }] }))
+      .thenRejects('VALIDATION_FAILED', { fields: ['/supplier', '/reference', '/lines/0/lot', '/lines/0/expectedLpn', '/lines/0/serials/1'] });
+    // Edges are trimmed off a supplier (an EDI element may be padded); inside, people's text stays.
+    spec.given(known).when(asn({ supplier: ' Müller & Söhne GmbH ' })).then((d) => expect(d.asn.supplier).toBe('Müller & Söhne GmbH'));
+  });
+
   it('refuses serials that are not one per unit, or announced twice', () => {
     spec.given(known).when(asn({ lines: [{ sku: 'SKU-A', quantity: 3, serials: ['S1'] }] })).thenRejects('VALIDATION_FAILED', { fields: ['/lines/0/serials'] });
     spec.given(known).when(asn({ lines: [{ sku: 'SKU-A', quantity: 1, serials: ['S1'] }, { sku: 'SKU-A', quantity: 1, serials: ['S1'] }] }))

@@ -4,6 +4,7 @@ import { InventoryEvents, type AsnCreated } from '../../../../contracts/inventor
 import { isLpnLabel } from '../../../../contracts/physical-tracking.ts';
 import type { Decide } from '../../../../platform/decider.ts';
 import { ok, reject, type FieldError } from '../../../../platform/errors.ts';
+import { IDENTIFIER_MESSAGE, isIdentifier, isText, TEXT_MESSAGE } from '../../../../platform/text.ts';
 import { fromLotKey, toLotKey } from '../../domain/stock.ts';
 import type { NewAsn } from '../../inbound-store.ts';
 
@@ -52,20 +53,27 @@ const isDate = (d: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(d) && !d.start
 export const decideCreateAsn: Decide<CreateAsnState, CreateAsnCommand, CreateAsnDecision, CreateAsnRejection> = (state, input) => {
   const errors: FieldError[] = [];
   if (input.supplier.trim() === '') errors.push({ field: '/supplier', message: 'must not be blank' });
+  // The REST schema's rules, for the ASNs that do not pass it (ERP files, EDI 943s; ADR 0007, 2026-12-06): a control or
+  // bidi character in a supplier, lot or label would reach the dock's screens, the 944 and the LPN labels.
+  else if (!isText(input.supplier.trim())) errors.push({ field: '/supplier', message: TEXT_MESSAGE });
+  if (input.reference !== undefined && !isIdentifier(input.reference)) errors.push({ field: '/reference', message: IDENTIFIER_MESSAGE });
   if (input.expectedOn !== undefined && !isDate(input.expectedOn)) errors.push({ field: '/expectedOn', message: 'must be a date (YYYY-MM-DD)' });
   if (input.lines.length === 0) errors.push({ field: '/lines', message: 'an ASN has at least one line' });
   const serialsSeen = new Set<string>();
   input.lines.forEach((l, i) => {
     if (!Number.isInteger(l.quantity) || l.quantity <= 0) errors.push({ field: `/lines/${i}/quantity`, message: 'must be a positive integer' });
     if (l.expiresOn !== undefined && !isDate(l.expiresOn)) errors.push({ field: `/lines/${i}/expiresOn`, message: 'must be a date (YYYY-MM-DD)' });
+    if (l.lot !== undefined && !isIdentifier(l.lot)) errors.push({ field: `/lines/${i}/lot`, message: IDENTIFIER_MESSAGE });
+    if (l.expectedLpn !== undefined && !isIdentifier(l.expectedLpn)) errors.push({ field: `/lines/${i}/expectedLpn`, message: IDENTIFIER_MESSAGE });
     // Its LPN would be refused at the dock's scan (INVALID_SSCC): the supplier's label is misread or mistyped.
-    if (l.expectedLpn !== undefined && !isLpnLabel(l.expectedLpn)) {
+    else if (l.expectedLpn !== undefined && !isLpnLabel(l.expectedLpn)) {
       errors.push({ field: `/lines/${i}/expectedLpn`, message: 'reads as an SSCC-18 but its GS1 check digit is wrong' });
     }
     const serials = l.serials ?? [];
     if (serials.length > 0 && serials.length !== l.quantity) {
       errors.push({ field: `/lines/${i}/serials`, message: `one serial per unit: ${l.quantity} expected, ${serials.length} given` });
     }
+    serials.forEach((s, j) => { if (!isIdentifier(s)) errors.push({ field: `/lines/${i}/serials/${j}`, message: IDENTIFIER_MESSAGE }); });
     for (const s of serials) {
       if (serialsSeen.has(s)) errors.push({ field: `/lines/${i}/serials`, message: `serial ${s} is announced twice` });
       serialsSeen.add(s);
