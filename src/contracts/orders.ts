@@ -226,6 +226,7 @@ export const OrdersErrors = {
   ORDER_CONFLICT: { status: 409, title: 'An order with this external id exists with other content' },
   ORDER_CANCELLED: { status: 409, title: 'The order is cancelled' },
   ORDER_SHIPPED: { status: 409, title: 'The order has already been dispatched' },
+  ORDER_SHIPPING: { status: 409, title: 'A SHIP scan of the order\'s units is under way at the dock: ask again in a moment' },
   ORDER_IN_FULFILMENT: { status: 409, title: 'The order is in a wave or on the floor: it can be cancelled, not changed' },
   ORDER_CHANGE_NOT_SUPPORTED: { status: 409, title: 'The site or carrier of an order cannot change; cancel it and send a new one' },
   ORDER_ON_HOLD: { status: 409, title: 'The order is on hold: release the hold first (or cancel it)' },

@@ -17,7 +17,7 @@ export interface PhysicalTrackingOptions {
   /** The products an LPN's declared contents name. */
   readonly catalog: Pick<CatalogApi, 'getBySkus'>;
   /** Whether the orders a SHIP scan would take out had their shipping stopped (a cancel decided at the dock). */
-  readonly packShip: Pick<PackShipApi, 'stoppedOrders'>;
+  readonly packShip: Pick<PackShipApi, 'claimDockShip' | 'settleDockShip'>;
 }
 
 /**
