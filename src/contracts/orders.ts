@@ -109,7 +109,10 @@ export const OrderEventSchemas = {
   [OrderEvents.shipped]: Type.Object({
     orderId: Type.String(), siteId: Type.String(), partial: Type.Boolean(),
     ownerId: Type.Optional(Type.String({ description: "The order's owner (ADR 0028). Absent: the default owner." })),
-    lines: List(Type.Object({ lineId: Type.String(), sku: Type.String(), ordered: Type.Integer(), shipped: Type.Integer() })),
+    lines: List(Type.Object({
+      lineId: Type.String(), sku: Type.String(), ordered: Type.Integer(), shipped: Type.Integer(),
+      cancelled: Type.Optional(Type.Integer({ minimum: 1, description: 'Units of the line cancelled before it shipped (a line cancel, ADR 0046 addendum): not short. Absent: none.' })),
+    })),
   }, { description: 'The order left on a dispatched shipment (→ SHIPPED); `partial` when lines were shorted.' }),
   [OrderEvents.delivered]: Type.Object({
     orderId: Type.String(), siteId: Type.String(),

@@ -1014,7 +1014,7 @@ export function orderService(
       case 'SHIPPED': {
         const data: OrderShipped = {
           orderId: o.id, siteId: o.siteId, ...owned(o), partial: isPartialShipment(lines),
-          lines: lines.map((l) => ({ lineId: l.id, sku: l.sku, ordered: l.ordered, shipped: l.shipped })),
+          lines: lines.map((l) => ({ lineId: l.id, sku: l.sku, ordered: l.ordered, shipped: l.shipped, ...(l.cancelled > 0 ? { cancelled: l.cancelled } : {}) })),
         };
         return { ...base, type: OrderEvents.shipped, data };
       }
