@@ -186,8 +186,43 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     const inTree = root === undefined || root.site_id !== siteId ? [] : await ordersInTree(deps.db, root.id);
     const all = [...new Set([...inTree, ...orderIds])].sort();
     if (all.length === 0) return { claimId, claimed: new Set(), stopped: new Set() };
+    // Recorded before pack & ship is asked: a process that stops from here on leaves a claim the dock-claims job ends.
+    await store.insertDockClaim(deps.db, claimId, deps.clock.now());
     const { stopped } = await apis.packShip.claimDockShip({ claimId, siteId, orderIds: all });
+    if (stopped.length > 0 && await store.moveDockClaim(deps.db, claimId, 'RELEASED')) await store.dockClaimSettled(deps.db, claimId, deps.clock.now());
     return { claimId, claimed: new Set(stopped.length === 0 ? all : []), stopped: new Set(stopped) };
+  }
+
+  /**
+   * Ends a SHIP scan's claim at pack & ship once its transaction is over: shipped (the SHIPPED claim is kept, a cancel
+   * refused for good) or not (RELEASED, dropped). Pack & ship unreachable, or the claim not PENDING any more (the commit's
+   * answer was lost), the dock-claims job settles it from its recorded state.
+   */
+  async function settleClaim(claimId: string, shipped: boolean): Promise<void> {
+    try {
+      if (!shipped && !await store.moveDockClaim(deps.db, claimId, 'RELEASED')) return;
+      await apis.packShip.settleDockShip({ claimId, shipped });
+      await store.dockClaimSettled(deps.db, claimId, deps.clock.now());
+    } catch (e) {
+      deps.log.error({ claimId, shipped, err: (e as Error).message }, 'physical-tracking: could not settle a SHIP scan\'s claim; the dock-claims job will');
+    }
+  }
+
+  /**
+   * The dock-claims job: a claim PENDING for longer than `abandonAfterMs` (its scan's process stopped before the commit,
+   * or the transaction outlived it and will not ship) is ABANDONED — the scan's transaction ships only by turning it
+   * SHIPPED, under the same row lock — and every decided claim pack & ship was not told of is settled: a cancel refused
+   * ORDER_SHIPPING meanwhile is then answered (ADR 0011 addendum 2026-12-06 bis).
+   */
+  async function settleDockClaims(abandonAfterMs: number): Promise<number> {
+    await store.abandonDockClaims(deps.db, new Date(deps.clock.now().getTime() - abandonAfterMs));
+    let settled = 0;
+    for (const c of await store.unsettledDockClaims(deps.db, 500)) {
+      await apis.packShip.settleDockShip(c);
+      await store.dockClaimSettled(deps.db, c.claimId, deps.clock.now());
+      settled++;
+    }
+    return settled;
   }
 
   /** The LOST LPN a barcode (id or label) names, read without a lock: whether a MOVE of it will be a find. */
@@ -736,13 +771,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
       try {
         outcome = await scanInTx(cmd, place, ship, meta);
       } finally {
-        if (claim.claimed.size > 0) {
-          const shipped = outcome?.ok === true && ship.shipped;
-          await apis.packShip.settleDockShip({ claimId: claim.claimId, shipped }).catch((e: unknown) => {
-            // Left open, the claim keeps refusing the order's cancel (ORDER_SHIPPING): safe, never a cancel that ships.
-            deps.log.error({ claimId: claim.claimId, shipped, err: (e as Error).message }, 'physical-tracking: could not settle a SHIP scan\'s claim at pack & ship');
-          });
-        }
+        if (claim.claimed.size > 0) await settleClaim(claim.claimId, outcome?.ok === true && ship.shipped);
       }
       if (ship.unclaimed.length === 0 || attempt >= DOCK_CLAIM_ATTEMPTS) return outcome;
       claim = await claimTree(cmd.siteId, cmd.barcode, ship.unclaimed);
@@ -803,6 +832,10 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
               if (ship !== undefined) ship.unclaimed = unclaimed;
               return reject('CONFLICT', `LPN ${r.value.code} took in units of order ${unclaimed.join(', ')} while it was being shipped: scan it again`,
                 [{ field: '/barcode', message: 'its contents changed during the scan' }]);
+            }
+            // The claim's fence: shipped only while it is PENDING (the dock-claims job has not abandoned it).
+            if (claim !== undefined && claim.claimed.size > 0 && !await store.moveDockClaim(tx, claim.claimId, 'SHIPPED')) {
+              return reject('CONFLICT', `The SHIP scan of LPN ${r.value.code} took too long and its claim lapsed: nothing shipped, scan it again`);
             }
             lpn = ok(await shipTree(tx, r.value, cmd, meta, now, cmd.barcode, null));
             if (ship !== undefined) ship.shipped = true;
@@ -981,7 +1014,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
   }
 
   return {
-    build, close, reopen, move, consolidate, split, lost, found, scan, get, list, timeline, scans, reconcile,
+    build, close, reopen, settleDockClaims, move, consolidate, split, lost, found, scan, get, list, timeline, scans, reconcile,
     onAsnCreated, onAsnEnded, onShippingStopped, onQualityHoldPlaced, onQualityHoldDisposed, onFloorEvents,
   };
 }
