@@ -26,10 +26,10 @@ export function floorActions(deps: Pick<PlatformDeps, 'db' | 'clock' | 'bus' | '
    */
   async function cancelledAtDock(listId: string, lineId: string, scanId: string | undefined): Promise<boolean> {
     if (packShip === undefined) return false;
-    const { line, scan } = await pickStore.readFloorState(deps.db, listId, lineId, scanId);
-    if (line === undefined || line.status !== 'PENDING' || scan !== undefined) return false;
+    const orderId = await pickStore.pendingLineOrder(deps.db, listId, lineId, scanId);
+    if (orderId === undefined) return false;
     try {
-      return (await packShip.stoppedOrders([line.orderId])).includes(line.orderId);
+      return (await packShip.stoppedOrders([orderId])).includes(orderId);
     } catch (e) {
       deps.log.warn({ listId, lineId, err: (e as Error).message }, 'picking: could not ask pack & ship whether the order was cancelled; the floor action goes on');
       return false;
