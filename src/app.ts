@@ -258,7 +258,9 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
   // Picking before tasks: completing a PICK task by hand asks picking whether its list still has open lines (and a
   // PUTAWAY, REPLENISH, MOVE or COUNT task asks inventory whether its work is).
   if (runs('picking')) {
-    const m = pickingContext(deps);
+    // A confirm or short of a stale handheld asks pack & ship whether the cancel was decided (here, or its peer when
+    // configured); without either the floor goes on and a pick of a cancelled order goes back by its return (ADR 0011).
+    const m = pickingContext(deps, { packShip: (local.packShip as PackShipApi | undefined) ?? peered('packShip') });
     local.picking = m.api;
     modules.push(m);
   }

@@ -109,7 +109,10 @@ export const OrderEventSchemas = {
   [OrderEvents.shipped]: Type.Object({
     orderId: Type.String(), siteId: Type.String(), partial: Type.Boolean(),
     ownerId: Type.Optional(Type.String({ description: "The order's owner (ADR 0028). Absent: the default owner." })),
-    lines: List(Type.Object({ lineId: Type.String(), sku: Type.String(), ordered: Type.Integer(), shipped: Type.Integer() })),
+    lines: List(Type.Object({
+      lineId: Type.String(), sku: Type.String(), ordered: Type.Integer(), shipped: Type.Integer(),
+      cancelled: Type.Optional(Type.Integer({ minimum: 1, description: 'Units of the line cancelled before it shipped (a line cancel, ADR 0046 addendum): not short. Absent: none.' })),
+    })),
   }, { description: 'The order left on a dispatched shipment (→ SHIPPED); `partial` when lines were shorted.' }),
   [OrderEvents.delivered]: Type.Object({
     orderId: Type.String(), siteId: Type.String(),
@@ -226,6 +229,7 @@ export const OrdersErrors = {
   ORDER_CONFLICT: { status: 409, title: 'An order with this external id exists with other content' },
   ORDER_CANCELLED: { status: 409, title: 'The order is cancelled' },
   ORDER_SHIPPED: { status: 409, title: 'The order has already been dispatched' },
+  ORDER_SHIPPING: { status: 409, title: 'A SHIP scan of the order\'s units is under way at the dock: ask again in a moment' },
   ORDER_IN_FULFILMENT: { status: 409, title: 'The order is in a wave or on the floor: it can be cancelled, not changed' },
   ORDER_CHANGE_NOT_SUPPORTED: { status: 409, title: 'The site or carrier of an order cannot change; cancel it and send a new one' },
   ORDER_ON_HOLD: { status: 409, title: 'The order is on hold: release the hold first (or cancel it)' },

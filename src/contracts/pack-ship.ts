@@ -200,6 +200,15 @@ export interface AlreadyDispatched {
   readonly shipmentId: string;
 }
 
+/**
+ * Why shipping could not be stopped: a SHIP scan at the dock of an LPN holding the order's units claimed it
+ * (`PackShipApi.claimDockShip`) and is in flight (IN_FLIGHT: asked again in a moment, the answer is final) or shipped them.
+ */
+export interface ShippingAtDock {
+  readonly stopped: false;
+  readonly dockShip: 'IN_FLIGHT' | 'SHIPPED';
+}
+
 /** A tracking event as a TMS or carrier reports it (`POST /carrier-events` takes the same). */
 export interface TrackingReport {
   readonly carrier: string;
@@ -241,9 +250,10 @@ export interface PackShipApi {
    * The dispatch dock is the single decision point of an order's cancellation: this either stops every future pack,
    * label and dispatch of the order (and voids what is not dispatched) or says it has already been dispatched.
    * Idempotent; it commits its own transaction and announces `pack-ship.order.shipping-stopped.v1`, so a caller that
-   * crashes after it still sees the cancel through.
+   * crashes after it still sees the cancel through. A SHIP scan at the dock that claimed the order (`claimDockShip`)
+   * and is in flight or shipped it keeps it from being stopped too (ShippingAtDock).
    */
-  stopShipping(input: { readonly orderId: string; readonly siteId: string; readonly reason: string | null }, meta: EventMeta): Promise<{ readonly stopped: true } | AlreadyDispatched>;
+  stopShipping(input: { readonly orderId: string; readonly siteId: string; readonly reason: string | null }, meta: EventMeta): Promise<{ readonly stopped: true } | AlreadyDispatched | ShippingAtDock>;
   /**
    * The packing still open for an order: picked units not yet packed into a sealed package (units scanned into an open
    * carton count as not packed until it is sealed). undefined when nothing is left to pack (the order is packed, or
@@ -263,6 +273,15 @@ export interface PackShipApi {
    * record of the stopped orders lags this by one event delivery.
    */
   stoppedOrders(orderIds: readonly string[]): Promise<readonly string[]>;
+  /**
+   * A SHIP scan at the dock asks, before its transaction, to ship LPNs holding these orders' units: under the orders'
+   * row locks — the lock `stopShipping` takes — it answers the stopped ones (nothing claimed: the scan is refused) or
+   * claims them all for `claimId`, so that a cancel until the claim is settled answers that the order is shipping.
+   * Idempotent for one claimId. The scan settles the claim (`settleDockShip`) once its transaction is over.
+   */
+  claimDockShip(input: { readonly claimId: string; readonly siteId: string; readonly orderIds: readonly string[] }): Promise<{ readonly stopped: readonly string[] }>;
+  /** Settles a claim of `claimDockShip`: shipped (a cancel is refused for good) or not (the claim is dropped). Idempotent. */
+  settleDockShip(input: { readonly claimId: string; readonly shipped: boolean }): Promise<void>;
 }
 
 /** Where an order's packing stands (`PackShipApi.packWorkState`); DONE and WITHDRAWN are final. */

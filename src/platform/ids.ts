@@ -28,6 +28,8 @@ export const ID_PREFIXES = [
   'hld',
   // A pick face's wait for a replenishment source (inventory, docs/operations/replenishment.md).
   'rpw',
+  // A SHIP scan's claim at pack & ship on the orders it would ship (ADR 0011, addendum 2026-12-06 bis).
+  'dsc',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

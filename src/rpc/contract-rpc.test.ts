@@ -61,6 +61,8 @@ describe('errors across gRPC', () => {
         packWorkState: async () => undefined,
         openPackWork: async () => undefined,
         stoppedOrders: async () => [],
+        claimDockShip: async () => ({ stopped: [] }),
+        settleDockShip: async () => undefined,
       },
     });
     const c = clients(server.port);
@@ -125,13 +127,21 @@ describe('deadlines and retries', () => {
     expect((await during).get('SKU-1')).toEqual(product);
   });
 
-  it('stopShipping carries its EventMeta and both answers of the union', async () => {
+  it('stopShipping carries its EventMeta and every answer of the union; a SHIP scan\'s claim and its settlement go across', async () => {
     const seen: unknown[] = [];
     const packShip: PackShipApi = {
       bookableCarriers: async () => ['OWN_FLEET'],
       async stopShipping(input, meta) {
         seen.push({ input, meta });
+        if (input.orderId === 'ord_docked') return { stopped: false, dockShip: 'IN_FLIGHT' };
         return input.orderId === 'ord_gone' ? { stopped: false, shipmentId: 'shp_1' } : { stopped: true };
+      },
+      async claimDockShip(input) {
+        seen.push({ claim: input });
+        return { stopped: input.orderIds.filter((o) => o === 'ord_cancelled') };
+      },
+      async settleDockShip(input) {
+        seen.push({ settle: input });
       },
       openPackWork: async (orderId) => (orderId === 'ord_open' ? { orderId, unitsPicked: 5, unitsToPack: 3, openPackageIds: ['pkg_1'] } : undefined),
       packWorkState: async (orderId) => ({ ord_open: 'OPEN', ord_packed: 'DONE', ord_cancelled: 'WITHDRAWN' } as const)[orderId as 'ord_open'],
@@ -146,9 +156,15 @@ describe('deadlines and retries', () => {
     expect(await c.packShip.stoppedOrders([])).toEqual([]);
     expect(await c.packShip.stopShipping({ orderId: 'ord_1', siteId: 'sit_1', reason: null }, { correlationId: 'req-1', causationId: 'evt-1', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' })).toEqual({ stopped: true });
     expect(await c.packShip.stopShipping({ orderId: 'ord_gone', siteId: 'sit_1', reason: 'customer' }, {})).toEqual({ stopped: false, shipmentId: 'shp_1' });
+    expect(await c.packShip.stopShipping({ orderId: 'ord_docked', siteId: 'sit_1', reason: null }, {})).toEqual({ stopped: false, dockShip: 'IN_FLIGHT' });
+    expect(await c.packShip.claimDockShip({ claimId: 'dsc_1', siteId: 'sit_1', orderIds: ['ord_open', 'ord_cancelled'] })).toEqual({ stopped: ['ord_cancelled'] });
+    await c.packShip.settleDockShip({ claimId: 'dsc_1', shipped: true });
     expect(seen).toEqual([
       { input: { orderId: 'ord_1', siteId: 'sit_1', reason: null }, meta: { correlationId: 'req-1', causationId: 'evt-1', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } },
       { input: { orderId: 'ord_gone', siteId: 'sit_1', reason: 'customer' }, meta: {} },
+      { input: { orderId: 'ord_docked', siteId: 'sit_1', reason: null }, meta: {} },
+      { claim: { claimId: 'dsc_1', siteId: 'sit_1', orderIds: ['ord_open', 'ord_cancelled'] } },
+      { settle: { claimId: 'dsc_1', shipped: true } },
     ]);
   });
 });
@@ -222,7 +238,7 @@ describe('picking across gRPC', () => {
 
 describe('discovery', () => {
   it('server reflection lists the services this server runs', async () => {
-    const server = await serve({ catalog: catalog(async () => new Map()), packShip: { bookableCarriers: async () => [], stopShipping: async () => ({ stopped: true }), openPackWork: async () => undefined, packWorkState: async () => undefined, stoppedOrders: async () => [] } });
+    const server = await serve({ catalog: catalog(async () => new Map()), packShip: { bookableCarriers: async () => [], stopShipping: async () => ({ stopped: true }), openPackWork: async () => undefined, packWorkState: async () => undefined, stoppedOrders: async () => [], claimDockShip: async () => ({ stopped: [] }), settleDockShip: async () => undefined } });
     const reflectionProto = createRequire(import.meta.url).resolve('@grpc/reflection/build/proto/grpc/reflection/v1/reflection.proto');
     const pkg: any = grpc.loadPackageDefinition(loadSync(reflectionProto, { keepCase: true }));
     const client = new pkg.grpc.reflection.v1.ServerReflection(`127.0.0.1:${server.port}`, grpc.credentials.createInsecure());

@@ -16,7 +16,8 @@ export function packShipService(api: PackShipApi, log: Logger): RpcService {
     BookableCarriers: unaryHandler(log, async () => ({ carriers: [...await api.bookableCarriers()] })),
     StopShipping: unaryHandler(log, async (req) => {
       const outcome = await api.stopShipping({ orderId: req.orderId, siteId: req.siteId, reason: req.reason ?? null }, eventMeta(req.meta));
-      return outcome.stopped ? { stopped: {} } : { alreadyDispatched: { shipmentId: outcome.shipmentId } };
+      if (outcome.stopped) return { stopped: {} };
+      return 'shipmentId' in outcome ? { alreadyDispatched: { shipmentId: outcome.shipmentId } } : { shippingAtDock: { state: outcome.dockShip } };
     }),
     OpenPackWork: unaryHandler(log, async (req) => {
       const work = await api.openPackWork(req.orderId);
@@ -28,11 +29,16 @@ export function packShipService(api: PackShipApi, log: Logger): RpcService {
       return state === undefined ? { found: false } : { found: true, state };
     }),
     StoppedOrders: unaryHandler(log, async (req) => ({ orderIds: [...await api.stoppedOrders(req.orderIds)] })),
+    ClaimDockShip: unaryHandler(log, async (req) => ({ stopped: [...(await api.claimDockShip({ claimId: req.claimId, siteId: req.siteId, orderIds: req.orderIds })).stopped] })),
+    SettleDockShip: unaryHandler(log, async (req) => {
+      await api.settleDockShip({ claimId: req.claimId, shipped: req.shipped });
+      return {};
+    }),
   };
   return { name: 'paklog.pack_ship.v1.PackShipService', definition: paklogServices().packShip, implementation };
 }
 
-/** PackShipApi over gRPC; `stopShipping` is idempotent, so the channel may retry it. */
+/** PackShipApi over gRPC; `stopShipping`, `claimDockShip` and `settleDockShip` are idempotent, so the channel may retry them. */
 export function packShipClient(channel: RpcChannel, service: PackShipServiceDefinition = paklogServices().packShip): PackShipApi {
   return {
     async bookableCarriers() {
@@ -47,6 +53,11 @@ export function packShipClient(channel: RpcChannel, service: PackShipServiceDefi
         case 'alreadyDispatched':
           if (res.alreadyDispatched != null) return { stopped: false, shipmentId: res.alreadyDispatched.shipmentId };
           break;
+        case 'shippingAtDock': {
+          const state = res.shippingAtDock?.state;
+          if (state === 'IN_FLIGHT' || state === 'SHIPPED') return { stopped: false, dockShip: state };
+          break;
+        }
         case undefined: break;
         default: return assertNever(res.result, 'StopShipping result');
       }
@@ -67,6 +78,12 @@ export function packShipClient(channel: RpcChannel, service: PackShipServiceDefi
     async stoppedOrders(orderIds) {
       if (orderIds.length === 0) return [];
       return (await channel.call(service.StoppedOrders, { orderIds: [...orderIds] })).orderIds;
+    },
+    async claimDockShip(input) {
+      return { stopped: (await channel.call(service.ClaimDockShip, { claimId: input.claimId, siteId: input.siteId, orderIds: [...input.orderIds] })).stopped };
+    },
+    async settleDockShip(input) {
+      await channel.call(service.SettleDockShip, { claimId: input.claimId, shipped: input.shipped });
     },
   };
 }

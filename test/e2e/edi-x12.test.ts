@@ -112,6 +112,40 @@ describe('EDI X12', () => {
     expect(segmentsOf(notice, 'CTT')).toEqual([[String(hl.length)]]);
   }, 60_000);
 
+  // A line cancel (ADR 0046 addendum) left the line's `ordered` as received and its units unshipped: the 945 said
+  // W12*CP*3*2*1 and W12*CP*1*0*1 and W06 P (partial) — the cancelled units reported as short to the depositor who
+  // cancelled them. It failed before: a line cancelled whole is ID (item deleted), a line partly cancelled is reported
+  // against what is still ordered, and the shipment is complete when nothing but cancelled units is missing.
+  it('a 940 whose lines were cancelled (one in part, one whole) before it shipped: the 945 reports them cancelled, not short', async () => {
+    const [a, b] = [w.products[0]!.sku, w.products[1]!.sku];
+    const received = await postX12(interchange('000000601', [[
+      'W05*N*RC-ORD-9101*PO-5566~', 'N1*ST*Ada Lovelace~', 'N3*2 Engine Road~', 'N4*London**N1 1AA*GB~', 'G62*10*20261202~',
+      'LX*1~', `W01*3*EA*012345678905*SK*${a}~`, 'LX*2~', `W01*1*EA**VN*${b}~`, 'W76*4~',
+    ]], { groupControl: '8' }));
+    expect(received.status, JSON.stringify(received.body)).toBe(200);
+    const orderId = received.body.transactionSets[0].orderId as string;
+    await until('allocated', async () => (await t.get(`/api/v1/orders/${orderId}`)).body.status, (s) => s === 'ALLOCATED');
+    const lines = (await t.get(`/api/v1/orders/${orderId}`)).body.lines as { id: string; sku: string }[];
+    const lineOf = (sku: string): string => lines.find((l) => l.sku === sku)!.id;
+    expect((await t.post(`/api/v1/orders/${orderId}/lines/${lineOf(a)}/cancel`, { quantity: 1, reason: 'customer' })).status).toBe(200);
+    await t.settle();
+    await until('allocated', async () => (await t.get(`/api/v1/orders/${orderId}`)).body.status, (s) => s === 'ALLOCATED');
+    expect((await t.post(`/api/v1/orders/${orderId}/lines/${lineOf(b)}/cancel`, { reason: 'customer' })).status).toBe(200);
+    await t.settle();
+    await shipOneOrder(call, injectClient(t.app, t.keys.operator), w.siteId, orderId, () => t.settle());
+    await t.settle();
+    const docs = await until('945', () => t.getAll<{ id: string; docType: string }>(`/api/v1/edi/documents?orderId=${orderId}`, 'integration'),
+      (d) => d.some((x) => x.docType === '945'));
+    const advice = (await t.get(`/api/v1/edi/documents/${docs.find((d) => d.docType === '945')!.id}`, 'integration')).body.body as string;
+    expect(validateOutbound(advice).problems).toEqual([]);
+    expect(segmentsOf(advice, 'W06')[0]![0]).toBe('F');
+    expect(segmentsOf(advice, 'W12')).toEqual([
+      ['CC', '2', '2', '0', 'EA', '012345678905', 'SK', a],
+      ['ID', '1', '0', '1', 'EA', '', 'VN', b],
+    ]);
+    expect(segmentsOf(advice, 'W03')[0]![0]).toBe('2');
+  }, 60_000);
+
   // Split deployment: orders.order.shipped (orders' topic) may reach integrations before the pack-ship.shipment.dispatched
   // it follows (pack & ship's topic, another consumer, behind). The 945 and 856 were then written with no shipment (no
   // tracking number; the dispatch heard later changed nothing, advised_at set) or, with no package heard either, broke

@@ -466,5 +466,57 @@ for (const bus of ['kafka', 'nats'] as const satisfies readonly SplitBus[]) {
       await until('tasks closed', async () => ((await get(`/api/v1/tasks?siteId=${w.siteId}&limit=500`)).items as { status: string }[]).filter((x) => x.status !== 'COMPLETED' && x.status !== 'CANCELLED'),
         (open) => open.length === 0, 60_000);
     }, 180_000);
+
+    // The cancel is decided in the flow process and answered there, the SHIP scan in the floor process: a scan whose read
+    // of pack & ship passed before the cancel, committed after it, shipped a carton whose cancel was answered 200. Now
+    // the scan claims the orders at pack & ship first, and the cancel's answer (over gRPC, ShippingAtDock) holds.
+    it('a cancel and the SHIP scan of its pallet at the same moment: answered cancelled never ships, shipped was refused', async (ctx) => {
+      if (!reachable) return ctx.skip();
+      const c = cluster!;
+      const admin = c.client(c.adminKey);
+      const w = await setupWarehouse(admin, { siteCode: 'SPLITSHP', aisles: 1, bays: 2, levels: 1, skus: 2 });
+      await receiveStock(admin, w, 40, 1);
+      const N = 6;
+      const ids: string[] = [];
+      for (let i = 0; i < N; i++) ids.push((await createOrder(admin, w.siteId, { externalId: `SPLITS-${bus}-${i}`, lines: [{ sku: w.products[i % 2]!.sku, quantity: 1 }] })).id);
+      for (const id of ids) await until('allocated', () => orderStatus(admin, id), (s) => s === 'ALLOCATED', 60_000);
+      await until('pooled', async () => ((await admin('pool', 'GET', `/api/v1/waves/pool?siteId=${w.siteId}&limit=50`)).body as { items: { orderId: string }[] }).items,
+        (p) => ids.every((id) => p.some((x) => x.orderId === id)), 60_000);
+      await planAndRelease(admin, w.siteId, 50);
+      await workTasks(admin, w.siteId, ['ss-1', 'ss-2'], { expectedTasks: N });
+      const pallets = new Map<string, { code: string; cartonId: string }>();
+      for (const id of ids) {
+        await until('picked', () => orderStatus(admin, id), (s) => s === 'PICKED', 60_000);
+        await until('packed', async () => (await admin('pack', 'POST', '/api/v1/packages', { orderId: id })).status, (s) => s === 201, 60_000);
+        await until('booked', async () => (await admin('ship', 'POST', '/api/v1/shipments', { orderId: id })).status, (s) => s === 201, 60_000);
+        const packageId = ((await admin('packages', 'GET', `/api/v1/packages?orderId=${id}`)).body as { items: { id: string }[] }).items[0]!.id;
+        const code = `SPAL-${id}`;
+        const pallet = await admin('pallet', 'POST', '/api/v1/lpns', { siteId: w.siteId, type: 'PALLET', code });
+        expect(pallet.status).toBe(201);
+        const loaded = await until('loaded', () => admin('load', 'POST', '/api/v1/scans', { siteId: w.siteId, barcode: packageId, meaning: 'LOAD_ONTO_PALLET', into: (pallet.body as { id: string }).id }),
+          (r) => r.status === 201, 60_000);
+        pallets.set(id, { code, cartonId: ((loaded.body as { lpn: { id: string } }).lpn).id });
+      }
+      const pause = (): Promise<void> => new Promise((r) => setTimeout(r, Math.floor(Math.random() * 10)));
+      const rounds = await Promise.all(ids.map(async (id) => {
+        const [cancelled, scanned] = await Promise.all([
+          pause().then(() => admin('cancel', 'POST', `/api/v1/orders/${id}/cancel`, { reason: 'split ship race' })),
+          pause().then(() => admin('ship scan', 'POST', '/api/v1/scans', { siteId: w.siteId, barcode: pallets.get(id)!.code, meaning: 'SHIP' })),
+        ]);
+        return { id, cancel: cancelled.status === 200 ? '200' : `${cancelled.status} ${(cancelled.body as { code: string }).code}`, scan: scanned.status };
+      }));
+      for (const r of rounds) {
+        const carton = ((await admin('lpn', 'GET', `/api/v1/lpns/${pallets.get(r.id)!.cartonId}`)).body as { status: string }).status;
+        if (r.cancel === '200') {
+          expect({ ...r, carton: carton === 'SHIPPED' ? 'SHIPPED' : 'on the floor' }).toMatchObject({ scan: 409, carton: 'on the floor' });
+        }
+        if (r.cancel !== '200') {
+          expect({ ...r, carton }).toMatchObject({ scan: 201, carton: 'SHIPPED' });
+          expect(r.cancel).toMatch(/^409 ORDER_SHIPP(ED|ING)$/);
+          const again = await until('the scan settled', () => admin('cancel', 'POST', `/api/v1/orders/${r.id}/cancel`, {}), (x) => (x.body as { code?: string }).code !== 'ORDER_SHIPPING', 30_000);
+          expect([again.status, (again.body as { code: string }).code]).toEqual([409, 'ORDER_SHIPPED']);
+        }
+      }
+    }, 180_000);
   });
 }

@@ -283,14 +283,14 @@ export function orderRoutes(
       config: { roles: CAN.plan, idempotent: true, owners: true },
       schema: {
         operationId: 'cancelOrder', tags, summary: 'Cancel an order at any moment before it ships',
-        description: '409 ORDER_SHIPPED once dispatched; a cancelled order answers 200 again. The floor withdraws open picks, returns '
+        description: '409 ORDER_SHIPPED once dispatched (or shipped by a SHIP scan at the dock), 409 ORDER_SHIPPING while such a scan is under way (ask again: the answer is then final); a cancelled order answers 200 again. The floor withdraws open picks, returns '
           + 'picked units to stock and voids packages. The ETag of GET /orders/{id} is the order\'s version; ' + IF_MATCH_DOC + ' The example cancels one of the demo\'s open orders (ids from GET /orders?siteId=DEMO).',
         params: IdParams,
         headers: Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 1000, description: 'The order version(s) the cancellation expects: `*`, `"<version>"` or a list of them' })) }),
         body: Type.Optional(Type.Object({ reason: Type.Optional(Text(500)) }, {
           additionalProperties: false, examples: [{ reason: 'Customer changed their mind' }],
         })),
-        response: { 200: OrderSchema, ...problems('NOT_FOUND', 'ORDER_SHIPPED', 'VERSION_MISMATCH', 'VALIDATION_FAILED') },
+        response: { 200: OrderSchema, ...problems('NOT_FOUND', 'ORDER_SHIPPED', 'ORDER_SHIPPING', 'VERSION_MISMATCH', 'VALIDATION_FAILED') },
       },
     }, async (req, reply) => {
       const expected = parseIfMatch(req.headers['if-match']);

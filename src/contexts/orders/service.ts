@@ -227,7 +227,13 @@ export function orderService(
     if (decision === 'ORDER_SHIPPED') return reject('ORDER_SHIPPED', `Order ${id} has shipped; it can no longer be cancelled`);
     if (decision === 'ALREADY_CANCELLED') return cancelledOrder(id);
     const gate = await packShip.stopShipping({ orderId: id, siteId: seen.siteId, reason }, meta);
-    if (!gate.stopped) return reject('ORDER_SHIPPED', `Order ${id} has been dispatched (shipment ${gate.shipmentId}); it can no longer be cancelled`);
+    if (!gate.stopped) {
+      if ('shipmentId' in gate) return reject('ORDER_SHIPPED', `Order ${id} has been dispatched (shipment ${gate.shipmentId}); it can no longer be cancelled`);
+      // A SHIP scan at the dock claimed the order first: it shipped, or is deciding whether it ships (ask again).
+      return gate.dockShip === 'SHIPPED'
+        ? reject('ORDER_SHIPPED', `Order ${id} was shipped by a SHIP scan at the dock; it can no longer be cancelled`)
+        : reject('ORDER_SHIPPING', `A SHIP scan of order ${id}'s units is under way at the dock: ask again in a moment (the answer is then final)`);
+    }
     await deps.db.tx(async (tx) => {
       const o = await orderSummary(tx, id, true);
       if (o !== undefined) await cancelLocked(tx, o, reason, meta);
@@ -1008,7 +1014,7 @@ export function orderService(
       case 'SHIPPED': {
         const data: OrderShipped = {
           orderId: o.id, siteId: o.siteId, ...owned(o), partial: isPartialShipment(lines),
-          lines: lines.map((l) => ({ lineId: l.id, sku: l.sku, ordered: l.ordered, shipped: l.shipped })),
+          lines: lines.map((l) => ({ lineId: l.id, sku: l.sku, ordered: l.ordered, shipped: l.shipped, ...(l.cancelled > 0 ? { cancelled: l.cancelled } : {}) })),
         };
         return { ...base, type: OrderEvents.shipped, data };
       }

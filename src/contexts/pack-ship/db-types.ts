@@ -55,6 +55,13 @@ export interface PackShipCartons {
   tare_g: number;
 }
 
+export interface PackShipDockShipClaims {
+  claim_id: string;
+  claimed_at: Date;
+  order_id: string;
+  shipped_at: Date | null;
+}
+
 export interface PackShipInbox {
   event_id: string;
   event_type: string;
@@ -189,6 +196,7 @@ export interface PackShipTrackingEvents {
 export interface DB {
   "pack_ship.carrier_calls": PackShipCarrierCalls;
   "pack_ship.cartons": PackShipCartons;
+  "pack_ship.dock_ship_claims": PackShipDockShipClaims;
   "pack_ship.inbox": PackShipInbox;
   "pack_ship.manifests": PackShipManifests;
   "pack_ship.order_lines": PackShipOrderLines;

@@ -64,6 +64,8 @@ export function packShipContext(deps: PlatformDeps, apis: PackShipContextOptions
       openPackWork: (orderId) => packShip.openPackWork(orderId),
       packWorkState: (orderId) => packStore.packWorkState(deps.db, orderId),
       stoppedOrders: (orderIds) => packStore.stoppedOrders(deps.db, orderIds),
+      claimDockShip: packShip.claimDockShip,
+      settleDockShip: packShip.settleDockShip,
     },
   });
   return { ...module, commands };

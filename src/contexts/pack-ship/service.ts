@@ -8,7 +8,7 @@ import type { PlatformDeps } from '../../platform/module.ts';
 import type { CatalogApi, Product } from '../../contracts/catalog.ts';
 import { DEFAULT_OWNER_ID } from '../../contracts/inventory.ts';
 import {
-  PackShipEvents, type AlreadyDispatched, type CartonActiveChanged, type CartonUpdated, type LabelBookingUnsettled, type LabelVoidFailed, type ManifestClosed, type OrderPacked, type PackagePacked, type PackageRepacked, type ShipmentCreated,
+  PackShipEvents, type AlreadyDispatched, type ShippingAtDock, type CartonActiveChanged, type CartonUpdated, type LabelBookingUnsettled, type LabelVoidFailed, type ManifestClosed, type OrderPacked, type PackagePacked, type PackageRepacked, type ShipmentCreated,
   type OpenPackWork, type ReadyToPack, type ShipmentDispatched, type ShipmentTracked, type OrderDeliveredByCarrier, type ShipmentVoided, type ShippingStopped,
 } from '../../contracts/pack-ship.ts';
 import { CarrierUnavailable, LabelUnknownToCarrier, REST_CARRIER_TIMEOUT_MS, restCarrier } from './carriers/rest-carrier.ts';
@@ -309,11 +309,14 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
    * Stops shipping for a cancelled order under its row lock — the same lock every pack, booking and dispatch takes
    * first, so a dispatch and a cancellation never both succeed. Voids what has not left; announces it once.
    */
-  async function stopShippingIn(tx: Tx, input: { orderId: string; siteId: string; reason: string | null }, meta: EventMeta): Promise<{ stopped: true } | AlreadyDispatched> {
+  async function stopShippingIn(tx: Tx, input: { orderId: string; siteId: string; reason: string | null }, meta: EventMeta): Promise<{ stopped: true } | AlreadyDispatched | ShippingAtDock> {
     const order = await packStore.lockOrCreateOrder(tx, input.orderId, input.siteId);
     const dispatched = await packStore.dispatchedShipmentOf(tx, input.orderId);
     if (dispatched !== undefined) return { stopped: false, shipmentId: dispatched };
     if (order.cancelledAt !== null) return { stopped: true };
+    // A SHIP scan at the dock claimed the order under this lock before we came: in flight or done, it is not stopped.
+    const atDock = await packStore.dockShipOf(tx, input.orderId);
+    if (atDock !== undefined) return { stopped: false, dockShip: atDock };
     const voided = await packStore.cancelOrder(tx, input.orderId, input.reason, deps.clock.now(), { packages: VOIDABLE_PACKAGE_STATUSES, shipments: VOIDABLE_SHIPMENT_STATUSES });
     const data: ShippingStopped = { orderId: input.orderId, siteId: order.siteId, reason: input.reason, voidedPackageIds: voided.packageIds, voidedShipmentIds: voided.shipmentIds };
     await emit(tx, [{ type: PackShipEvents.shippingStopped, subject: input.orderId, siteId: order.siteId, data }], meta);
@@ -888,12 +891,30 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
     stopShipping: (input: { orderId: string; siteId: string; reason: string | null }, meta: EventMeta) => deps.db.tx((tx) => stopShippingIn(tx, input, meta)),
 
     /**
+     * A SHIP scan's claim on the orders it would ship (PackShipApi.claimDockShip), decided under their row locks in id
+     * order — the lock stopShipping takes — so the scan and a cancel never both win: the stopped ones, or all claimed.
+     */
+    claimDockShip: (input: { claimId: string; siteId: string; orderIds: readonly string[] }): Promise<{ stopped: string[] }> => deps.db.tx(async (tx) => {
+      const orderIds = [...new Set(input.orderIds)].sort();
+      const stopped: string[] = [];
+      for (const id of orderIds) if ((await packStore.lockOrCreateOrder(tx, id, input.siteId)).cancelledAt !== null) stopped.push(id);
+      if (stopped.length === 0) await packStore.claimDockShip(tx, input.claimId, orderIds, deps.clock.now());
+      return { stopped };
+    }),
+
+    /** Settles a SHIP scan's claim (PackShipApi.settleDockShip), under its orders' row locks. */
+    settleDockShip: (input: { claimId: string; shipped: boolean }): Promise<void> => deps.db.tx(async (tx) => {
+      for (const id of await packStore.dockShipClaimOrders(tx, input.claimId)) await packStore.lockOrder(tx, id);
+      await packStore.settleDockShip(tx, input.claimId, input.shipped, deps.clock.now());
+    }),
+
+    /**
      * orders.order.cancelled heard: the same stop, for cancellations decided without asking first (an order whose every
      * unit was shorted has nothing that could ship). A dispatched order cannot be cancelled: that would be a broken invariant.
      */
     async orderCancelled(tx: Tx, input: { orderId: string; siteId: string; reason: string | null }, meta: EventMeta): Promise<void> {
       const outcome = await stopShippingIn(tx, input, meta);
-      if (!outcome.stopped) deps.log.error({ orderId: input.orderId, shipmentId: outcome.shipmentId }, 'pack-ship: a cancelled order had already been dispatched');
+      if (!outcome.stopped) deps.log.error({ orderId: input.orderId, ...outcome }, 'pack-ship: a cancelled order had already been dispatched or shipped at the dock');
     },
 
     /** Packs every picked, unpacked unit of the order into one package. */

@@ -432,6 +432,38 @@ export const packStore = {
     return rows[0]?.id;
   },
 
+  /**
+   * Claims the orders for a SHIP scan at the dock (PackShipApi.claimDockShip), their rows locked by the caller. A repeat
+   * of the same claim changes nothing.
+   */
+  async claimDockShip(db: Executor, claimId: string, orderIds: readonly string[], now: Date): Promise<void> {
+    await db.query(
+      `INSERT INTO pack_ship.dock_ship_claims (claim_id, order_id, claimed_at) SELECT $1, o, $3 FROM unnest($2::text[]) AS o
+        ON CONFLICT (claim_id, order_id) DO NOTHING`, [claimId, [...orderIds], now],
+    );
+  },
+
+  /** The orders of a claim (locked by the caller when it settles it). */
+  async dockShipClaimOrders(db: Executor, claimId: string): Promise<string[]> {
+    const rows = await db.query<{ order_id: string }>(`SELECT order_id FROM pack_ship.dock_ship_claims WHERE claim_id = $1 ORDER BY order_id`, [claimId]);
+    return rows.map((r) => r.order_id);
+  },
+
+  /** Settles a claim: shipped (kept, with the time), or dropped. Only an open claim changes. */
+  async settleDockShip(db: Executor, claimId: string, shipped: boolean, now: Date): Promise<void> {
+    if (shipped) await db.query(`UPDATE pack_ship.dock_ship_claims SET shipped_at = $2 WHERE claim_id = $1 AND shipped_at IS NULL`, [claimId, now]);
+    else await db.query(`DELETE FROM pack_ship.dock_ship_claims WHERE claim_id = $1 AND shipped_at IS NULL`, [claimId]);
+  },
+
+  /** Where the order's SHIP scans at the dock stand: one shipped it, one is in flight, or none. */
+  async dockShipOf(db: Executor, orderId: string): Promise<'SHIPPED' | 'IN_FLIGHT' | undefined> {
+    const rows = await db.query<{ shipped: boolean }>(
+      `SELECT bool_or(shipped_at IS NOT NULL) AS shipped FROM pack_ship.dock_ship_claims WHERE order_id = $1 HAVING count(*) > 0`, [orderId],
+    );
+    const r = rows[0];
+    return r === undefined ? undefined : r.shipped ? 'SHIPPED' : 'IN_FLIGHT';
+  },
+
   /** Marks the order cancelled and voids its packages and shipments in the given statuses; returns what was voided. */
   async cancelOrder(
     db: Executor, orderId: string, reason: string | null, now: Date, voidable: { packages: readonly PackageStatus[]; shipments: readonly ShipmentStatus[] },

@@ -35,6 +35,13 @@ export interface PhysicalTrackingAsnLpns {
   sku: string;
 }
 
+export interface PhysicalTrackingDockClaims {
+  claim_id: string;
+  claimed_at: Date;
+  settled_at: Date | null;
+  state: string;
+}
+
 export interface PhysicalTrackingHeldPackages {
   held_at: Date;
   inspection_id: string;
@@ -110,6 +117,7 @@ export interface PhysicalTrackingStoppedOrders {
 
 export interface DB {
   "physical_tracking.asn_lpns": PhysicalTrackingAsnLpns;
+  "physical_tracking.dock_claims": PhysicalTrackingDockClaims;
   "physical_tracking.held_packages": PhysicalTrackingHeldPackages;
   "physical_tracking.inbox": PhysicalTrackingInbox;
   "physical_tracking.lpn_links": PhysicalTrackingLpnLinks;

@@ -9,6 +9,9 @@ import { physicalTrackingService } from './service.ts';
 import * as store from './store.ts';
 import { physicalTrackingProjections, physicalTrackingSubscriptions } from './subscriptions.ts';
 
+/** How long a SHIP scan's claim may stay PENDING before the dock-claims job abandons it (its transaction takes far less). */
+export const DOCK_CLAIM_ABANDON_MS = 60_000;
+
 export interface PhysicalTrackingOptions {
   /** Resolves the site a request names (id or code). */
   readonly locations: Pick<LocationMasterApi, 'getSite' | 'getLocations' | 'getLocationByCode'>;
@@ -17,7 +20,7 @@ export interface PhysicalTrackingOptions {
   /** The products an LPN's declared contents name. */
   readonly catalog: Pick<CatalogApi, 'getBySkus'>;
   /** Whether the orders a SHIP scan would take out had their shipping stopped (a cancel decided at the dock). */
-  readonly packShip: Pick<PackShipApi, 'stoppedOrders'>;
+  readonly packShip: Pick<PackShipApi, 'claimDockShip' | 'settleDockShip'>;
 }
 
 /**
@@ -41,6 +44,11 @@ export function physicalTrackingContext(deps: PlatformDeps, options: PhysicalTra
     sitesOf: { lpn: siteOfRow(deps.db, 'physical_tracking.lpns') },
     subscriptions: physicalTrackingSubscriptions(service),
     projections: physicalTrackingProjections(service),
+    jobs: [
+      // SHIP scans' claims at pack & ship whose scan's process stopped (or whose settlement was lost): ended, so the
+      // orders' cancels are answered again (ADR 0011 addendum 2026-12-06 bis).
+      { name: 'physical-tracking.dock-claims', everyMs: 30_000, run: async () => { await service.settleDockClaims(DOCK_CLAIM_ABANDON_MS); } },
+    ],
     api,
   });
 }

@@ -73,13 +73,24 @@ export function scanView(r: ScanRow): ScanView {
 
 const EXPLAINING_SCANS = 10;
 
+/** A SHIP scan's claim at pack & ship: the orders it may ship (all of the tree's), or the stopped ones it may not. */
+interface DockClaim { readonly claimId: string; readonly claimed: ReadonlySet<string>; readonly stopped: ReadonlySet<string> }
+/** What a scan names (`POST /scans`). */
+type ScanCommand = {
+  siteId: string; barcode: string; meaning: ScanMeaning; locationId?: string | undefined; into?: string | undefined; lpnType?: LpnType | undefined;
+} & ScanActor;
+/** A SHIP scan's transaction: what it may ship (its claim), whether it shipped, the orders it found unclaimed. */
+interface ShipAttempt { readonly claim: DockClaim; shipped: boolean; unclaimed: string[] }
+/** How often a SHIP scan claims again when the tree took in another order's units between its claim and its transaction. */
+const DOCK_CLAIM_ATTEMPTS = 3;
+
 /** Physical tracking: LPN commands, scans (direct and from other contexts' floor events), timelines and the reconciliation. */
 export function physicalTrackingService(deps: PlatformDeps, apis: {
   inventory: Pick<InventoryApi, 'locationBalances' | 'openCountsAt' | 'getOwner'>; locations: Pick<LocationMasterApi, 'getLocations' | 'getLocationByCode'>;
   /** What an LPN's declared contents name must be a product of the catalogue. */
   catalog: Pick<CatalogApi, 'getBySkus'>;
   /** Whether the orders a SHIP scan would take out had their shipping stopped, read where the cancel is decided. */
-  packShip: Pick<PackShipApi, 'stoppedOrders'>;
+  packShip: Pick<PackShipApi, 'claimDockShip' | 'settleDockShip'>;
 }) {
   const isLive = (s: LpnStatus): boolean => LIVE_STATUSES.includes(s);
   /** The refusal for an LPN that is not on the floor: LPN_LOST (report it found first) or ILLEGAL_TRANSITION (it left). */
@@ -156,21 +167,65 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     return ok(byCode);
   }
 
-  /** The LOST LPN a barcode (id or label) names, read without a lock: whether a MOVE of it will be a find. */
-  /**
-   * The orders of the live tree a SHIP scan names whose shipping pack & ship has stopped, asked before the scan's
-   * transaction (no call inside it): `stopped_orders` follows pack & ship's event, and a SHIP scan sent right after a
-   * cancel was answered came before it and shipped the cancelled order's carton (cancel-every-stage.test.ts).
-   */
-  async function stoppedInTree(siteId: string, ref: string): Promise<ReadonlySet<string>> {
-    const c = classifyLpnBarcode(ref);
-    const root = ref.startsWith('lpn_') ? await store.lpn(deps.db, ref) : await store.liveByCode(deps.db, siteId, c.kind === 'INVALID' ? ref : c.code);
-    if (root === undefined || root.site_id !== siteId) return new Set();
-    const orderIds = [...new Set((await store.subtree(deps.db, root.id)).filter((r) => isLive(r.status))
-      .flatMap((r) => r.contents.flatMap((x) => (x.orderId === null ? [] : [x.orderId]))))];
-    return orderIds.length === 0 ? new Set() : new Set(await apis.packShip.stoppedOrders(orderIds));
+  /** The orders whose units the live tree of `root` holds. */
+  async function ordersInTree(db: Tx | PlatformDeps['db'], rootId: string): Promise<string[]> {
+    return [...new Set((await store.subtree(db, rootId)).filter((r) => isLive(r.status))
+      .flatMap((r) => r.contents.flatMap((x) => (x.orderId === null ? [] : [x.orderId]))))].sort();
   }
 
+  /**
+   * A SHIP scan's claim on the orders of the live tree it names (PackShipApi.claimDockShip), asked before its
+   * transaction (no call inside it, as ADR 0031 addendum keeps it). Pack & ship decides it under the orders' row locks,
+   * the lock a cancel's stopShipping takes: it answers the stopped ones (nothing claimed), or claims them all, and a
+   * cancel then answers 409 ORDER_SHIPPING until the scan settles the claim (ADR 0011, addendum 2026-12-06 bis).
+   */
+  async function claimTree(siteId: string, ref: string, orderIds: readonly string[]): Promise<DockClaim> {
+    const claimId = deps.ids.next('dsc');
+    const c = classifyLpnBarcode(ref);
+    const root = ref.startsWith('lpn_') ? await store.lpn(deps.db, ref) : await store.liveByCode(deps.db, siteId, c.kind === 'INVALID' ? ref : c.code);
+    const inTree = root === undefined || root.site_id !== siteId ? [] : await ordersInTree(deps.db, root.id);
+    const all = [...new Set([...inTree, ...orderIds])].sort();
+    if (all.length === 0) return { claimId, claimed: new Set(), stopped: new Set() };
+    // Recorded before pack & ship is asked: a process that stops from here on leaves a claim the dock-claims job ends.
+    await store.insertDockClaim(deps.db, claimId, deps.clock.now());
+    const { stopped } = await apis.packShip.claimDockShip({ claimId, siteId, orderIds: all });
+    if (stopped.length > 0 && await store.moveDockClaim(deps.db, claimId, 'RELEASED')) await store.dockClaimSettled(deps.db, claimId, deps.clock.now());
+    return { claimId, claimed: new Set(stopped.length === 0 ? all : []), stopped: new Set(stopped) };
+  }
+
+  /**
+   * Ends a SHIP scan's claim at pack & ship once its transaction is over: shipped (the SHIPPED claim is kept, a cancel
+   * refused for good) or not (RELEASED, dropped). Pack & ship unreachable, or the claim not PENDING any more (the commit's
+   * answer was lost), the dock-claims job settles it from its recorded state.
+   */
+  async function settleClaim(claimId: string, shipped: boolean): Promise<void> {
+    try {
+      if (!shipped && !await store.moveDockClaim(deps.db, claimId, 'RELEASED')) return;
+      await apis.packShip.settleDockShip({ claimId, shipped });
+      await store.dockClaimSettled(deps.db, claimId, deps.clock.now());
+    } catch (e) {
+      deps.log.error({ claimId, shipped, err: (e as Error).message }, 'physical-tracking: could not settle a SHIP scan\'s claim; the dock-claims job will');
+    }
+  }
+
+  /**
+   * The dock-claims job: a claim PENDING for longer than `abandonAfterMs` (its scan's process stopped before the commit,
+   * or the transaction outlived it and will not ship) is ABANDONED — the scan's transaction ships only by turning it
+   * SHIPPED, under the same row lock — and every decided claim pack & ship was not told of is settled: a cancel refused
+   * ORDER_SHIPPING meanwhile is then answered (ADR 0011 addendum 2026-12-06 bis).
+   */
+  async function settleDockClaims(abandonAfterMs: number): Promise<number> {
+    await store.abandonDockClaims(deps.db, new Date(deps.clock.now().getTime() - abandonAfterMs));
+    let settled = 0;
+    for (const c of await store.unsettledDockClaims(deps.db, 500)) {
+      await apis.packShip.settleDockShip(c);
+      await store.dockClaimSettled(deps.db, c.claimId, deps.clock.now());
+      settled++;
+    }
+    return settled;
+  }
+
+  /** The LOST LPN a barcode (id or label) names, read without a lock: whether a MOVE of it will be a find. */
   async function lostNamed(siteId: string, ref: string): Promise<LpnRow | undefined> {
     if (ref.startsWith('lpn_')) {
       const r = await store.lpn(deps.db, ref);
@@ -689,18 +744,13 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
    * STAGE and SHIP change its status; the other meanings are recorded as they are (their effects come with the floor
    * events of picking and pack & ship).
    */
-  async function scan(scanned: {
-    siteId: string; barcode: string; meaning: ScanMeaning; locationId?: string | undefined; into?: string | undefined; lpnType?: LpnType | undefined;
-  } & ScanActor, meta: EventMeta): Promise<Outcome<{ scan: ScanView; lpn: LpnView | null }>> {
+  async function scan(scanned: ScanCommand, meta: EventMeta): Promise<Outcome<{ scan: ScanView; lpn: LpnView | null }>> {
     if (scanned.locationId !== undefined) {
       const known = await placeAt(scanned.siteId, scanned.locationId, '/locationId');
       if (!known.ok) return known;
       scanned = { ...scanned, locationId: known.value.id };
     }
     const cmd = scanned;
-    const needLocation = (): Outcome<string> => (cmd.locationId === undefined
-      ? reject('UNPROCESSABLE', `A ${cmd.meaning} scan needs the location`, [{ field: '/locationId', message: 'required for this meaning' }])
-      : ok(cmd.locationId));
     // A MOVE or PUTAWAY_TARGET scan of a LOST LPN finds it there: the place is checked first, outside the transaction.
     let place: Location | undefined;
     if ((cmd.meaning === 'MOVE' || cmd.meaning === 'PUTAWAY_TARGET') && cmd.locationId !== undefined) {
@@ -711,7 +761,28 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
         place = p.value;
       }
     }
-    const stoppedAtDock = cmd.meaning === 'SHIP' ? await stoppedInTree(cmd.siteId, cmd.barcode) : new Set<string>();
+    if (cmd.meaning !== 'SHIP') return scanInTx(cmd, place, undefined, meta);
+    // A SHIP scan claims the orders it would ship first; its transaction ships only what was claimed, and the claim is
+    // settled once it is over (shipped: a cancel is refused for good; not: dropped).
+    let claim = await claimTree(cmd.siteId, cmd.barcode, []);
+    for (let attempt = 1; ; attempt++) {
+      const ship: ShipAttempt = { claim, shipped: false, unclaimed: [] };
+      let outcome: Outcome<{ scan: ScanView; lpn: LpnView | null }> | undefined;
+      try {
+        outcome = await scanInTx(cmd, place, ship, meta);
+      } finally {
+        if (claim.claimed.size > 0) await settleClaim(claim.claimId, outcome?.ok === true && ship.shipped);
+      }
+      if (ship.unclaimed.length === 0 || attempt >= DOCK_CLAIM_ATTEMPTS) return outcome;
+      claim = await claimTree(cmd.siteId, cmd.barcode, ship.unclaimed);
+    }
+  }
+
+  /** The scan's transaction; a SHIP scan's `ship` says what it may ship and records what it did. */
+  async function scanInTx(cmd: ScanCommand, place: Location | undefined, ship: ShipAttempt | undefined, meta: EventMeta): Promise<Outcome<{ scan: ScanView; lpn: LpnView | null }>> {
+    const needLocation = (): Outcome<string> => (cmd.locationId === undefined
+      ? reject('UNPROCESSABLE', `A ${cmd.meaning} scan needs the location`, [{ field: '/locationId', message: 'required for this meaning' }])
+      : ok(cmd.locationId));
     return decideInTx(deps.db, async (tx) => {
       let lpn: Outcome<LpnRow | null>;
       switch (cmd.meaning) {
@@ -750,11 +821,24 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
           const now = deps.clock.now();
           if (cmd.meaning === 'SHIP') {
             if (!isLive(r.value.status)) return offFloor(r.value);
-            const cancelled = await cancelledInside(tx, r.value, stoppedAtDock);
+            const claim = ship?.claim;
+            const cancelled = await cancelledInside(tx, r.value, claim?.stopped ?? new Set());
             if (cancelled !== undefined) return cancelled;
             const onHold = await heldInside(tx, r.value);
             if (onHold !== undefined) return onHold;
+            // Only orders claimed at pack & ship leave: units of another loaded since the claim are claimed first.
+            const unclaimed = (await ordersInTree(tx, r.value.id)).filter((o) => claim?.claimed.has(o) !== true);
+            if (unclaimed.length > 0) {
+              if (ship !== undefined) ship.unclaimed = unclaimed;
+              return reject('CONFLICT', `LPN ${r.value.code} took in units of order ${unclaimed.join(', ')} while it was being shipped: scan it again`,
+                [{ field: '/barcode', message: 'its contents changed during the scan' }]);
+            }
+            // The claim's fence: shipped only while it is PENDING (the dock-claims job has not abandoned it).
+            if (claim !== undefined && claim.claimed.size > 0 && !await store.moveDockClaim(tx, claim.claimId, 'SHIPPED')) {
+              return reject('CONFLICT', `The SHIP scan of LPN ${r.value.code} took too long and its claim lapsed: nothing shipped, scan it again`);
+            }
             lpn = ok(await shipTree(tx, r.value, cmd, meta, now, cmd.barcode, null));
+            if (ship !== undefined) ship.shipped = true;
             break;
           }
           const path: LpnStatus[] = cmd.meaning === 'CLOSE' ? ['CLOSED'] : cmd.meaning === 'REOPEN' ? ['OPEN'] : r.value.status === 'OPEN' ? ['CLOSED', 'STAGED'] : ['STAGED'];
@@ -930,7 +1014,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
   }
 
   return {
-    build, close, reopen, move, consolidate, split, lost, found, scan, get, list, timeline, scans, reconcile,
+    build, close, reopen, settleDockClaims, move, consolidate, split, lost, found, scan, get, list, timeline, scans, reconcile,
     onAsnCreated, onAsnEnded, onShippingStopped, onQualityHoldPlaced, onQualityHoldDisposed, onFloorEvents,
   };
 }

@@ -273,6 +273,41 @@ export async function stoppedOrders(db: Executor, orderIds: readonly string[]): 
   return new Set(rows.map((r) => r.order_id));
 }
 
+/** A SHIP scan's claim at pack & ship, recorded PENDING before it is asked for (so a stopped process leaves a trace). */
+export async function insertDockClaim(db: Executor, claimId: string, at: Date): Promise<void> {
+  await db.query(`INSERT INTO physical_tracking.dock_claims (claim_id, state, claimed_at) VALUES ($1, 'PENDING', $2)`, [claimId, at]);
+}
+
+/**
+ * Moves a PENDING claim on (SHIPPED in the scan's transaction, RELEASED after a scan that shipped nothing): false when
+ * it was not PENDING any more (the dock-claims job abandoned it), which the scan's transaction must not outlive.
+ */
+export async function moveDockClaim(db: Executor, claimId: string, to: 'SHIPPED' | 'RELEASED'): Promise<boolean> {
+  const rows = await db.query<{ claim_id: string }>(
+    `UPDATE physical_tracking.dock_claims SET state = $2 WHERE claim_id = $1 AND state = 'PENDING' RETURNING claim_id`, [claimId, to],
+  );
+  return rows.length > 0;
+}
+
+/** Claims PENDING since before `before` (their scan's process stopped, or its transaction outlived its claim): ABANDONED. */
+export async function abandonDockClaims(db: Executor, before: Date): Promise<void> {
+  await db.query(`UPDATE physical_tracking.dock_claims SET state = 'ABANDONED' WHERE state = 'PENDING' AND claimed_at < $1`, [before]);
+}
+
+/** Claims decided (not PENDING) that pack & ship was not told of yet, oldest first. */
+export async function unsettledDockClaims(db: Executor, limit: number): Promise<{ claimId: string; shipped: boolean }[]> {
+  const rows = await db.query<{ claim_id: string; state: string }>(
+    `SELECT claim_id, state FROM physical_tracking.dock_claims WHERE settled_at IS NULL AND state <> 'PENDING' ORDER BY claimed_at LIMIT $1`, [limit],
+  );
+  return rows.map((r) => ({ claimId: r.claim_id, shipped: r.state === 'SHIPPED' }));
+}
+
+/** Pack & ship was told how the claim ended: a SHIPPED claim is kept as settled, one that shipped nothing is dropped. */
+export async function dockClaimSettled(db: Executor, claimId: string, at: Date): Promise<void> {
+  await db.query(`DELETE FROM physical_tracking.dock_claims WHERE claim_id = $1 AND state IN ('RELEASED', 'ABANDONED')`, [claimId]);
+  await db.query(`UPDATE physical_tracking.dock_claims SET settled_at = $2 WHERE claim_id = $1 AND settled_at IS NULL`, [claimId, at]);
+}
+
 /** quality.hold.placed of a package: its carton does not ship (a redelivery changes nothing). */
 export async function insertHeldPackage(db: Executor, h: { packageId: string; siteId: string; inspectionId: string; at: Date }): Promise<void> {
   await db.query(

@@ -1,3 +1,4 @@
+import type { PackShipApi } from '../../contracts/pack-ship.ts';
 import type { PickingApi } from '../../contracts/picking.ts';
 import { defineContext, siteOfRow, type ContextWithApi, type PlatformDeps } from '../../platform/module.ts';
 import { pickingRoutes } from './http.ts';
@@ -6,11 +7,12 @@ import { pickingProjections, pickingSubscriptions } from './subscriptions.ts';
 
 /**
  * picking: pick lists from reservations, scan confirmations, short picks. It requires no other context's API: what
- * it needs of orders, the catalog and the location master it keeps from their events. Its API (PickingApi) tells tasks
- * whether a pick list still has open lines.
+ * it needs of orders, the catalog and the location master it keeps from their events — but a floor action asks pack &
+ * ship, where a cancel is decided, whether the line's order was cancelled (when it can reach it). Its API (PickingApi)
+ * tells tasks whether a pick list still has open lines.
  */
-export function pickingContext(deps: PlatformDeps): ContextWithApi<PickingApi> {
-  const picking = pickingService(deps);
+export function pickingContext(deps: PlatformDeps, apis: { packShip?: Pick<PackShipApi, 'stoppedOrders'> | undefined } = {}): ContextWithApi<PickingApi> {
+  const picking = pickingService(deps, apis.packShip === undefined ? {} : { packShip: apis.packShip });
   const api: PickingApi = { pickListProgress: (id) => picking.progress(id) };
   return defineContext({
     name: 'picking',

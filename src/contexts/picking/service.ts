@@ -10,6 +10,7 @@ import { siteLayouts, type SiteLayouts } from './site-layouts.ts';
 import { pickStore, type PickListFilter } from './store.ts';
 import { buildPickListsHandler } from './use-cases/build-pick-lists/handler.ts';
 import { cancelOrderLinesHandler } from './use-cases/cancel-order-lines/handler.ts';
+import type { PackShipApi } from '../../contracts/pack-ship.ts';
 import { confirmPickHandler } from './use-cases/confirm-pick/handler.ts';
 import { floorActions } from './use-cases/floor-action.ts';
 import { settleShortHandler } from './use-cases/settle-short/handler.ts';
@@ -23,6 +24,11 @@ export interface PickingOptions {
   readonly sequencer?: PickSequencer;
   /** Fitted site layouts for the default sequencer; by default in the platform cache (`deps.cache`). */
   readonly layouts?: SiteLayouts;
+  /**
+   * Where a cancel is decided (ADR 0011): a confirm or short of a line whose order pack & ship stopped is refused 409
+   * ORDER_CANCELLED before picking has heard of the cancel. Without it, only the cancel's event closes the lines.
+   */
+  readonly packShip?: Pick<PackShipApi, 'stoppedOrders'>;
 }
 
 /**
@@ -36,7 +42,7 @@ export function pickingService(deps: PlatformDeps, options: PickingOptions = {})
     const fit = await layouts.get(tx, siteId, () => pickStore.siteLocations(tx, siteId, ROUTING_LOCATION_TYPES));
     return routingSequencer(fit, (reason) => deps.log.debug({ siteId, reason }, 'picking: pick-sequence order, not routed'));
   }
-  const act = floorActions(deps);
+  const act = floorActions(deps, options.packShip);
   const createFromReservations = buildPickListsHandler(deps, sequencerFor);
 
   return {

@@ -363,6 +363,16 @@ export const pickStore = {
    * confirm (ADR 0003 addendum 2026-12-03, later note): what it decides is written only through `writeFloorAction`'s
    * guards, which re-check it on the newest rows under their locks.
    */
+  /** The order of a line still PENDING, unless the scan was recorded already (a replay): what a floor action asks pack & ship about. */
+  async pendingLineOrder(db: Executor, listId: string, lineId: string, scanId: string | undefined): Promise<string | undefined> {
+    const rows = await db.query<{ order_id: string }>(
+      `SELECT l.order_id FROM picking.pick_lines l WHERE l.id = $2 AND l.pick_list_id = $1 AND l.status = 'PENDING'
+          AND NOT EXISTS (SELECT 1 FROM picking.scans s WHERE s.pick_list_id = $1 AND s.scan_id = $3)`,
+      [listId, lineId, scanId ?? null],
+    );
+    return rows[0]?.order_id;
+  },
+
   async readFloorState(db: Executor, listId: string, lineId: string, scanId: string | undefined): Promise<{
     list?: CountedPickList; line?: PickLine; lines: PickLine[]; worker: string | null; scan?: RecordedScan;
   }> {

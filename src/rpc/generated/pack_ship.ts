@@ -20,6 +20,8 @@ export interface ProtoGrpcType {
         AlreadyDispatched: MessageTypeDefinition
         BookableCarriersRequest: MessageTypeDefinition
         BookableCarriersResponse: MessageTypeDefinition
+        ClaimDockShipRequest: MessageTypeDefinition
+        ClaimDockShipResponse: MessageTypeDefinition
         OpenPackWorkRequest: MessageTypeDefinition
         OpenPackWorkResponse: MessageTypeDefinition
         /**
@@ -35,6 +37,9 @@ export interface ProtoGrpcType {
         RetryBookingResponse: MessageTypeDefinition
         RetryLabelVoidRequest: MessageTypeDefinition
         RetryLabelVoidResponse: MessageTypeDefinition
+        SettleDockShipRequest: MessageTypeDefinition
+        SettleDockShipResponse: MessageTypeDefinition
+        ShippingAtDock: MessageTypeDefinition
         StopShippingRequest: MessageTypeDefinition
         StopShippingResponse: MessageTypeDefinition
         Stopped: MessageTypeDefinition

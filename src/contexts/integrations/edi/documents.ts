@@ -44,7 +44,19 @@ export interface ShippedOrder {
   readonly shippedAt: Date;
   readonly shipments: readonly { shipmentId: string; carrier: string; trackingNumber: string }[];
   readonly packages: readonly { packageId: string; weightG: number; lines: readonly { sku: string; quantity: number }[] }[];
-  readonly lines: readonly { lineNo: number; sku: string; qualifier: string; upc: string | null; ordered: number; shipped: number }[];
+  /** Per 940 line: units ordered, shipped and cancelled before shipping (a line cancel; not short). */
+  readonly lines: readonly { lineNo: number; sku: string; qualifier: string; upc: string | null; ordered: number; shipped: number; cancelled: number }[];
+}
+
+/**
+ * W12-01 (code list 368) and the quantities of a 940 line: a line cancelled whole is ID (item deleted: ordered, none
+ * shipped, the difference the deleted units); a line partly cancelled is reported against what is still ordered, so
+ * its cancelled units never read as a shortage: CC when all of that shipped, CP (partial, no backorder) when short.
+ */
+export function itemDetail(l: ShippedOrder['lines'][number]): { status: 'CC' | 'CP' | 'ID'; ordered: number; shipped: number; difference: number } {
+  if (l.cancelled >= l.ordered) return { status: 'ID', ordered: l.ordered, shipped: 0, difference: l.ordered };
+  const ordered = l.ordered - l.cancelled;
+  return { status: l.shipped >= ordered ? 'CC' : 'CP', ordered, shipped: l.shipped, difference: ordered - l.shipped };
 }
 
 /**
@@ -68,7 +80,7 @@ function shipToLoop(to: ShipTo, d: Delimiters): string[] {
 /**
  * 945 warehouse shipping advice (4010, group SW): W06 echoes the 940's depositor order number (W06-02) and purchase
  * order number (W06-06) with the shipment's tracking number (W06-04), N9*OQ PakLog's order id; one LX/W12 per 940 line (ordered, shipped, difference,
- * status CC complete or CP partial); W03 totals units and weight.
+ * status CC complete, CP partial or ID cancelled whole: `itemDetail`); W03 totals units and weight.
  */
 export function warehouseShippingAdvice(o: ShippedOrder, d: Delimiters): string[] {
   const first = o.shipments[0];
@@ -84,7 +96,8 @@ export function warehouseShippingAdvice(o: ShippedOrder, d: Delimiters): string[
   }
   for (const l of o.lines) {
     out.push(writeSegment('LX', [l.lineNo], d));
-    out.push(writeSegment('W12', [l.shipped >= l.ordered ? 'CC' : 'CP', l.ordered, l.shipped, l.ordered - l.shipped, 'EA', l.upc ?? undefined, l.qualifier, clean(l.sku, d)], d));
+    const item = itemDetail(l);
+    out.push(writeSegment('W12', [item.status, item.ordered, item.shipped, item.difference, 'EA', l.upc ?? undefined, l.qualifier, clean(l.sku, d)], d));
   }
   const weight = o.packages.reduce((a, p) => a + p.weightG, 0);
   out.push(writeSegment('W03', [o.lines.reduce((a, l) => a + l.shipped, 0), kg(weight), 'KG'], d));

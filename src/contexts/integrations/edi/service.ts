@@ -429,8 +429,7 @@ export function ediService(
     const at = now();
     const doc: ShippedOrder = {
       orderId: o.orderId, depositorOrderNumber: o.depositorOrderNumber, purchaseOrderNumber: o.purchaseOrderNumber, shipTo: o.shipTo,
-      shipFromName: site?.name ?? o.siteId, partial: shipped.partial, shippedAt: at, shipments: o.shipments, packages: o.packages,
-      lines: shippedLines(o, shipped),
+      shipFromName: site?.name ?? o.siteId, shippedAt: at, shipments: o.shipments, packages: o.packages, ...advisedLines(o, shipped),
     };
     const written: EdiDocument[] = [];
     for (const [type, functionalId, body] of [['945', 'SW', warehouseShippingAdvice], ['856', 'SH', shipNotice]] as const) {
@@ -477,15 +476,26 @@ function mergeLines(order: ShippingOrder): { sku: string; quantity: number }[] {
   return [...q].map(([sku, quantity]) => ({ sku, quantity }));
 }
 
-/** The 940's lines with what shipped: a SKU's shipped units fill its lines in 940 order. */
-function shippedLines(o: EdiOrder, shipped: OrderShipped): ShippedOrder['lines'] {
+/**
+ * The 940's lines with what shipped and what was cancelled: a SKU's shipped units fill its lines in 940 order, then its
+ * cancelled units what is left of them. The shipment is partial only when units neither shipped nor cancelled remain
+ * (the order's own `partial` counts cancelled units as missing: a cancel is not a short).
+ */
+function advisedLines(o: EdiOrder, shipped: OrderShipped): Pick<ShippedOrder, 'lines' | 'partial'> {
   const left = new Map<string, number>();
-  for (const l of shipped.lines) left.set(l.sku, (left.get(l.sku) ?? 0) + l.shipped);
-  return o.lines.map((l) => {
+  const cancelledLeft = new Map<string, number>();
+  for (const l of shipped.lines) {
+    left.set(l.sku, (left.get(l.sku) ?? 0) + l.shipped);
+    cancelledLeft.set(l.sku, (cancelledLeft.get(l.sku) ?? 0) + (l.cancelled ?? 0));
+  }
+  const lines = o.lines.map((l) => {
     const n = Math.min(l.quantity, left.get(l.sku) ?? 0);
     left.set(l.sku, (left.get(l.sku) ?? 0) - n);
-    return { lineNo: l.lineNo, sku: l.sku, qualifier: l.qualifier, upc: l.upc, ordered: l.quantity, shipped: n };
+    const c = Math.min(l.quantity - n, cancelledLeft.get(l.sku) ?? 0);
+    cancelledLeft.set(l.sku, (cancelledLeft.get(l.sku) ?? 0) - c);
+    return { lineNo: l.lineNo, sku: l.sku, qualifier: l.qualifier, upc: l.upc, ordered: l.quantity, shipped: n, cancelled: c };
   });
+  return { lines, partial: lines.some((l) => l.shipped + l.cancelled < l.ordered) };
 }
 
 /** The transaction set each functional group carries: OW warehouse shipping orders, AR stock transfer shipment advice. */

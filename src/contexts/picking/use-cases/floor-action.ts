@@ -1,6 +1,7 @@
 import type { EventMeta } from '../../../platform/bus/envelope.ts';
 import { decideInTx, type Decide } from '../../../platform/decider.ts';
-import { ok, type ErrorCode, type Outcome } from '../../../platform/errors.ts';
+import { ok, reject, type ErrorCode, type Outcome } from '../../../platform/errors.ts';
+import type { PackShipApi } from '../../../contracts/pack-ship.ts';
 import type { PlatformDeps } from '../../../platform/module.ts';
 import type { FloorCommand, FloorDecision, FloorState } from '../domain/floor-action.ts';
 import { headerOf, type LineAction, type PickList } from '../domain/pick-list.ts';
@@ -15,7 +16,26 @@ import { PickingEvents } from '../../../contracts/picking.ts';
  * written only where the rows are still as decided from — under the locks they are, and concurrent confirms of one
  * line are decided one after the other, each on the newest picked count — then its events are appended.
  */
-export function floorActions(deps: Pick<PlatformDeps, 'db' | 'clock' | 'bus'>) {
+export function floorActions(deps: Pick<PlatformDeps, 'db' | 'clock' | 'bus' | 'log'>, packShip?: Pick<PackShipApi, 'stoppedOrders'>) {
+  /**
+   * Whether the order of a line still open was cancelled at pack & ship, where the cancel is decided (ADR 0011): the
+   * cancel is answered before picking hears of it, and a stale handheld's confirm sent in between was accepted (the
+   * units into the tote of a cancelled order, a return nobody on the floor was told of). A replayed scan is answered as
+   * before (its first answer stands). Asked before the transaction (no call inside one); pack & ship unreachable, the
+   * action goes on: a pick of a cancelled order is then recorded and goes back by its return, as the ADR provides.
+   */
+  async function cancelledAtDock(listId: string, lineId: string, scanId: string | undefined): Promise<boolean> {
+    if (packShip === undefined) return false;
+    const orderId = await pickStore.pendingLineOrder(deps.db, listId, lineId, scanId);
+    if (orderId === undefined) return false;
+    try {
+      return (await packShip.stoppedOrders([orderId])).includes(orderId);
+    } catch (e) {
+      deps.log.warn({ listId, lineId, err: (e as Error).message }, 'picking: could not ask pack & ship whether the order was cancelled; the floor action goes on');
+      return false;
+    }
+  }
+
   /**
    * A confirm decided on an unlocked read and written in one guarded statement with its events (2 statements, no
    * BEGIN/COMMIT; was 4): a rejection or a replay is answered from the read (one snapshot of committed rows, as the
@@ -50,7 +70,12 @@ export function floorActions(deps: Pick<PlatformDeps, 'db' | 'clock' | 'bus'>) {
 
   return async function act<A extends LineAction, C extends ErrorCode>(
     command: FloorCommand<A>, decide: Decide<FloorState, FloorCommand<A>, FloorDecision, C>, meta: EventMeta,
-  ): Promise<Outcome<PickList, C>> {
+  ): Promise<Outcome<PickList, C | 'ORDER_CANCELLED'>> {
+    if (await cancelledAtDock(command.listId, command.lineId, command.scanId)) {
+      return reject('ORDER_CANCELLED', command.action.kind === 'confirm'
+        ? 'The order of this line was cancelled: do not pick it (leave the units where they are; the pick list is withdrawn)'
+        : 'The order of this line was cancelled: nothing is left to pick');
+    }
     if (command.action.kind === 'confirm') {
       const answered = await optimistic(command, decide, meta);
       if (answered !== undefined) return answered;

@@ -4,10 +4,14 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { BookableCarriersRequest as _paklog_pack_ship_v1_BookableCarriersRequest, BookableCarriersRequest__Output as _paklog_pack_ship_v1_BookableCarriersRequest__Output } from '../../../paklog/pack_ship/v1/BookableCarriersRequest.ts';
 import type { BookableCarriersResponse as _paklog_pack_ship_v1_BookableCarriersResponse, BookableCarriersResponse__Output as _paklog_pack_ship_v1_BookableCarriersResponse__Output } from '../../../paklog/pack_ship/v1/BookableCarriersResponse.ts';
+import type { ClaimDockShipRequest as _paklog_pack_ship_v1_ClaimDockShipRequest, ClaimDockShipRequest__Output as _paklog_pack_ship_v1_ClaimDockShipRequest__Output } from '../../../paklog/pack_ship/v1/ClaimDockShipRequest.ts';
+import type { ClaimDockShipResponse as _paklog_pack_ship_v1_ClaimDockShipResponse, ClaimDockShipResponse__Output as _paklog_pack_ship_v1_ClaimDockShipResponse__Output } from '../../../paklog/pack_ship/v1/ClaimDockShipResponse.ts';
 import type { OpenPackWorkRequest as _paklog_pack_ship_v1_OpenPackWorkRequest, OpenPackWorkRequest__Output as _paklog_pack_ship_v1_OpenPackWorkRequest__Output } from '../../../paklog/pack_ship/v1/OpenPackWorkRequest.ts';
 import type { OpenPackWorkResponse as _paklog_pack_ship_v1_OpenPackWorkResponse, OpenPackWorkResponse__Output as _paklog_pack_ship_v1_OpenPackWorkResponse__Output } from '../../../paklog/pack_ship/v1/OpenPackWorkResponse.ts';
 import type { PackWorkStateRequest as _paklog_pack_ship_v1_PackWorkStateRequest, PackWorkStateRequest__Output as _paklog_pack_ship_v1_PackWorkStateRequest__Output } from '../../../paklog/pack_ship/v1/PackWorkStateRequest.ts';
 import type { PackWorkStateResponse as _paklog_pack_ship_v1_PackWorkStateResponse, PackWorkStateResponse__Output as _paklog_pack_ship_v1_PackWorkStateResponse__Output } from '../../../paklog/pack_ship/v1/PackWorkStateResponse.ts';
+import type { SettleDockShipRequest as _paklog_pack_ship_v1_SettleDockShipRequest, SettleDockShipRequest__Output as _paklog_pack_ship_v1_SettleDockShipRequest__Output } from '../../../paklog/pack_ship/v1/SettleDockShipRequest.ts';
+import type { SettleDockShipResponse as _paklog_pack_ship_v1_SettleDockShipResponse, SettleDockShipResponse__Output as _paklog_pack_ship_v1_SettleDockShipResponse__Output } from '../../../paklog/pack_ship/v1/SettleDockShipResponse.ts';
 import type { StopShippingRequest as _paklog_pack_ship_v1_StopShippingRequest, StopShippingRequest__Output as _paklog_pack_ship_v1_StopShippingRequest__Output } from '../../../paklog/pack_ship/v1/StopShippingRequest.ts';
 import type { StopShippingResponse as _paklog_pack_ship_v1_StopShippingResponse, StopShippingResponse__Output as _paklog_pack_ship_v1_StopShippingResponse__Output } from '../../../paklog/pack_ship/v1/StopShippingResponse.ts';
 import type { StoppedOrdersRequest as _paklog_pack_ship_v1_StoppedOrdersRequest, StoppedOrdersRequest__Output as _paklog_pack_ship_v1_StoppedOrdersRequest__Output } from '../../../paklog/pack_ship/v1/StoppedOrdersRequest.ts';
@@ -28,6 +32,23 @@ export interface PackShipServiceClient extends grpc.Client {
   bookableCarriers(argument: _paklog_pack_ship_v1_BookableCarriersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_pack_ship_v1_BookableCarriersResponse__Output>): grpc.ClientUnaryCall;
   bookableCarriers(argument: _paklog_pack_ship_v1_BookableCarriersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_BookableCarriersResponse__Output>): grpc.ClientUnaryCall;
   bookableCarriers(argument: _paklog_pack_ship_v1_BookableCarriersRequest, callback: grpc.requestCallback<_paklog_pack_ship_v1_BookableCarriersResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * A SHIP scan's claim on the orders it would ship, decided under their row locks (the lock StopShipping takes): the
+   * stopped ones (nothing claimed), or all claimed, a cancel then answering that they are shipping. Idempotent per claim.
+   */
+  ClaimDockShip(argument: _paklog_pack_ship_v1_ClaimDockShipRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_ClaimDockShipResponse__Output>): grpc.ClientUnaryCall;
+  ClaimDockShip(argument: _paklog_pack_ship_v1_ClaimDockShipRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_pack_ship_v1_ClaimDockShipResponse__Output>): grpc.ClientUnaryCall;
+  ClaimDockShip(argument: _paklog_pack_ship_v1_ClaimDockShipRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_ClaimDockShipResponse__Output>): grpc.ClientUnaryCall;
+  ClaimDockShip(argument: _paklog_pack_ship_v1_ClaimDockShipRequest, callback: grpc.requestCallback<_paklog_pack_ship_v1_ClaimDockShipResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * A SHIP scan's claim on the orders it would ship, decided under their row locks (the lock StopShipping takes): the
+   * stopped ones (nothing claimed), or all claimed, a cancel then answering that they are shipping. Idempotent per claim.
+   */
+  claimDockShip(argument: _paklog_pack_ship_v1_ClaimDockShipRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_ClaimDockShipResponse__Output>): grpc.ClientUnaryCall;
+  claimDockShip(argument: _paklog_pack_ship_v1_ClaimDockShipRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_pack_ship_v1_ClaimDockShipResponse__Output>): grpc.ClientUnaryCall;
+  claimDockShip(argument: _paklog_pack_ship_v1_ClaimDockShipRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_ClaimDockShipResponse__Output>): grpc.ClientUnaryCall;
+  claimDockShip(argument: _paklog_pack_ship_v1_ClaimDockShipRequest, callback: grpc.requestCallback<_paklog_pack_ship_v1_ClaimDockShipResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * The packing still open for an order (picked units not in a sealed package); `found` false when nothing is left to
@@ -62,6 +83,21 @@ export interface PackShipServiceClient extends grpc.Client {
   packWorkState(argument: _paklog_pack_ship_v1_PackWorkStateRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_pack_ship_v1_PackWorkStateResponse__Output>): grpc.ClientUnaryCall;
   packWorkState(argument: _paklog_pack_ship_v1_PackWorkStateRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_PackWorkStateResponse__Output>): grpc.ClientUnaryCall;
   packWorkState(argument: _paklog_pack_ship_v1_PackWorkStateRequest, callback: grpc.requestCallback<_paklog_pack_ship_v1_PackWorkStateResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Settles a claim once the scan's transaction is over: shipped (kept) or not (dropped). Idempotent.
+   */
+  SettleDockShip(argument: _paklog_pack_ship_v1_SettleDockShipRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_SettleDockShipResponse__Output>): grpc.ClientUnaryCall;
+  SettleDockShip(argument: _paklog_pack_ship_v1_SettleDockShipRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_pack_ship_v1_SettleDockShipResponse__Output>): grpc.ClientUnaryCall;
+  SettleDockShip(argument: _paklog_pack_ship_v1_SettleDockShipRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_SettleDockShipResponse__Output>): grpc.ClientUnaryCall;
+  SettleDockShip(argument: _paklog_pack_ship_v1_SettleDockShipRequest, callback: grpc.requestCallback<_paklog_pack_ship_v1_SettleDockShipResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Settles a claim once the scan's transaction is over: shipped (kept) or not (dropped). Idempotent.
+   */
+  settleDockShip(argument: _paklog_pack_ship_v1_SettleDockShipRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_SettleDockShipResponse__Output>): grpc.ClientUnaryCall;
+  settleDockShip(argument: _paklog_pack_ship_v1_SettleDockShipRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_pack_ship_v1_SettleDockShipResponse__Output>): grpc.ClientUnaryCall;
+  settleDockShip(argument: _paklog_pack_ship_v1_SettleDockShipRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_SettleDockShipResponse__Output>): grpc.ClientUnaryCall;
+  settleDockShip(argument: _paklog_pack_ship_v1_SettleDockShipRequest, callback: grpc.requestCallback<_paklog_pack_ship_v1_SettleDockShipResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * Stops every future pack, label and dispatch of an order, or says it was already dispatched. Idempotent, so a
@@ -106,6 +142,12 @@ export interface PackShipServiceHandlers extends grpc.UntypedServiceImplementati
   BookableCarriers: grpc.handleUnaryCall<_paklog_pack_ship_v1_BookableCarriersRequest__Output, _paklog_pack_ship_v1_BookableCarriersResponse>;
   
   /**
+   * A SHIP scan's claim on the orders it would ship, decided under their row locks (the lock StopShipping takes): the
+   * stopped ones (nothing claimed), or all claimed, a cancel then answering that they are shipping. Idempotent per claim.
+   */
+  ClaimDockShip: grpc.handleUnaryCall<_paklog_pack_ship_v1_ClaimDockShipRequest__Output, _paklog_pack_ship_v1_ClaimDockShipResponse>;
+  
+  /**
    * The packing still open for an order (picked units not in a sealed package); `found` false when nothing is left to
    * pack, its shipping was stopped or the order is unknown. Tasks asks it before a worker completes a PACK task.
    */
@@ -116,6 +158,11 @@ export interface PackShipServiceHandlers extends grpc.UntypedServiceImplementati
    * false when the order is unknown. Tasks ends a held PACK task by it.
    */
   PackWorkState: grpc.handleUnaryCall<_paklog_pack_ship_v1_PackWorkStateRequest__Output, _paklog_pack_ship_v1_PackWorkStateResponse>;
+  
+  /**
+   * Settles a claim once the scan's transaction is over: shipped (kept) or not (dropped). Idempotent.
+   */
+  SettleDockShip: grpc.handleUnaryCall<_paklog_pack_ship_v1_SettleDockShipRequest__Output, _paklog_pack_ship_v1_SettleDockShipResponse>;
   
   /**
    * Stops every future pack, label and dispatch of an order, or says it was already dispatched. Idempotent, so a
@@ -133,8 +180,10 @@ export interface PackShipServiceHandlers extends grpc.UntypedServiceImplementati
 
 export interface PackShipServiceDefinition extends grpc.ServiceDefinition {
   BookableCarriers: MethodDefinition<_paklog_pack_ship_v1_BookableCarriersRequest, _paklog_pack_ship_v1_BookableCarriersResponse, _paklog_pack_ship_v1_BookableCarriersRequest__Output, _paklog_pack_ship_v1_BookableCarriersResponse__Output>
+  ClaimDockShip: MethodDefinition<_paklog_pack_ship_v1_ClaimDockShipRequest, _paklog_pack_ship_v1_ClaimDockShipResponse, _paklog_pack_ship_v1_ClaimDockShipRequest__Output, _paklog_pack_ship_v1_ClaimDockShipResponse__Output>
   OpenPackWork: MethodDefinition<_paklog_pack_ship_v1_OpenPackWorkRequest, _paklog_pack_ship_v1_OpenPackWorkResponse, _paklog_pack_ship_v1_OpenPackWorkRequest__Output, _paklog_pack_ship_v1_OpenPackWorkResponse__Output>
   PackWorkState: MethodDefinition<_paklog_pack_ship_v1_PackWorkStateRequest, _paklog_pack_ship_v1_PackWorkStateResponse, _paklog_pack_ship_v1_PackWorkStateRequest__Output, _paklog_pack_ship_v1_PackWorkStateResponse__Output>
+  SettleDockShip: MethodDefinition<_paklog_pack_ship_v1_SettleDockShipRequest, _paklog_pack_ship_v1_SettleDockShipResponse, _paklog_pack_ship_v1_SettleDockShipRequest__Output, _paklog_pack_ship_v1_SettleDockShipResponse__Output>
   StopShipping: MethodDefinition<_paklog_pack_ship_v1_StopShippingRequest, _paklog_pack_ship_v1_StopShippingResponse, _paklog_pack_ship_v1_StopShippingRequest__Output, _paklog_pack_ship_v1_StopShippingResponse__Output>
   StoppedOrders: MethodDefinition<_paklog_pack_ship_v1_StoppedOrdersRequest, _paklog_pack_ship_v1_StoppedOrdersResponse, _paklog_pack_ship_v1_StoppedOrdersRequest__Output, _paklog_pack_ship_v1_StoppedOrdersResponse__Output>
 }

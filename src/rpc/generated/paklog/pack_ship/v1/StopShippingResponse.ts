@@ -2,15 +2,18 @@
 
 import type { Stopped as _paklog_pack_ship_v1_Stopped, Stopped__Output as _paklog_pack_ship_v1_Stopped__Output } from '../../../paklog/pack_ship/v1/Stopped.ts';
 import type { AlreadyDispatched as _paklog_pack_ship_v1_AlreadyDispatched, AlreadyDispatched__Output as _paklog_pack_ship_v1_AlreadyDispatched__Output } from '../../../paklog/pack_ship/v1/AlreadyDispatched.ts';
+import type { ShippingAtDock as _paklog_pack_ship_v1_ShippingAtDock, ShippingAtDock__Output as _paklog_pack_ship_v1_ShippingAtDock__Output } from '../../../paklog/pack_ship/v1/ShippingAtDock.ts';
 
 export interface StopShippingResponse {
   'stopped'?: (_paklog_pack_ship_v1_Stopped | null);
   'alreadyDispatched'?: (_paklog_pack_ship_v1_AlreadyDispatched | null);
-  'result'?: "stopped"|"alreadyDispatched";
+  'shippingAtDock'?: (_paklog_pack_ship_v1_ShippingAtDock | null);
+  'result'?: "stopped"|"alreadyDispatched"|"shippingAtDock";
 }
 
 export interface StopShippingResponse__Output {
   'stopped'?: (_paklog_pack_ship_v1_Stopped__Output | null);
   'alreadyDispatched'?: (_paklog_pack_ship_v1_AlreadyDispatched__Output | null);
-  'result'?: "stopped"|"alreadyDispatched";
+  'shippingAtDock'?: (_paklog_pack_ship_v1_ShippingAtDock__Output | null);
+  'result'?: "stopped"|"alreadyDispatched"|"shippingAtDock";
 }
