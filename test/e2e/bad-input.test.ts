@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IDENTIFIER_MESSAGE } from '../../src/platform/http/schemas.ts';
-import { tableFingerprint } from '../support/fingerprint.ts';
+import { settledFingerprint } from '../support/fingerprint.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 /** Acceptance (f): every command route refuses bad input with problem+json naming fields, and writes nothing. */
@@ -12,11 +12,7 @@ afterAll(async () => {
   await t.close();
 });
 
-// After the events of earlier requests are handled: their consumers' rows are not the refused request's doing.
-const fingerprint = async (): Promise<Record<string, number>> => {
-  await t.settle();
-  return tableFingerprint(t.app.db);
-};
+const fingerprint = (): Promise<Record<string, number>> => settledFingerprint(t);
 
 describe('bad input changes nothing', () => {
   it('every POST route: an empty or malformed body → 400/404/409/422 problem+json, and no row anywhere changes', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IDENTIFIER_MESSAGE, MULTILINE_TEXT_MESSAGE, TEXT_MESSAGE } from '../../src/platform/text.ts';
-import { tableFingerprint } from '../support/fingerprint.ts';
+import { settledFingerprint } from '../support/fingerprint.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 /**
@@ -17,10 +17,7 @@ afterAll(async () => {
   await t.close();
 });
 
-const fingerprint = async (): Promise<Record<string, number>> => {
-  await t.settle();
-  return tableFingerprint(t.app.db);
-};
+const fingerprint = (): Promise<Record<string, number>> => settledFingerprint(t);
 
 describe('free text and identifiers refuse invisible and control characters', () => {
   it('every kind of endpoint: 400 VALIDATION_FAILED naming the field with a message, nothing written', async () => {

@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tableFingerprint } from '../support/fingerprint.ts';
+import { settledFingerprint } from '../support/fingerprint.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 /**
@@ -26,11 +26,7 @@ afterAll(async () => {
   await t.close();
 });
 
-// After the events of earlier requests are handled: their consumers' rows are not the refused request's doing.
-const fingerprint = async (): Promise<Record<string, number>> => {
-  await t.settle();
-  return tableFingerprint(t.app.db);
-};
+const fingerprint = (): Promise<Record<string, number>> => settledFingerprint(t);
 
 interface JsonSchema {
   type?: string;

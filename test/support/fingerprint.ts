@@ -1,4 +1,5 @@
 import type { Executor } from '../../src/platform/db/database.ts';
+import type { TestApp } from './test-app.ts';
 
 /**
  * Row counts of every table of every PakLog schema: a write anywhere changes this fingerprint, so a test can prove that
@@ -21,4 +22,10 @@ export async function tableFingerprint(db: Executor): Promise<Record<string, num
     counts[`${s}.${n}`] = (await db.query<{ c: number }>(`SELECT count(*) AS c FROM "${s}"."${n}"`))[0]!.c;
   }
   return counts;
+}
+
+/** The fingerprint of a test app once the events of earlier requests are handled: their consumers' rows are not the refused request's doing. */
+export async function settledFingerprint(t: TestApp): Promise<Record<string, number>> {
+  await t.settle();
+  return tableFingerprint(t.app.db);
 }
