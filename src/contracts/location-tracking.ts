@@ -58,7 +58,7 @@ export const LocationTrackingEventSchemas = {
   }, { description: 'An LPN stayed at a STAGING location longer than PAKLOG_RTLS_STAGED_MAX_MIN, or a worker stayed idle in a zone longer than PAKLOG_RTLS_IDLE_MAX_MIN (the alert scan).' }),
   [LocationTrackingEvents.alertCleared]: Type.Object({
     alertId: Type.String(), ...Subject, type: Type.Enum(ALERT_TYPES),
-  }, { description: 'The condition of an open alert ended (the LPN left staging, the worker moved).' }),
+  }, { description: 'The condition of an open alert ended (the LPN left staging, the worker moved), or a supervisor closed it (POST /tracking-alerts/{id}/close).' }),
 } as const;
 
 type Payload<T extends keyof typeof LocationTrackingEventSchemas> = Static<(typeof LocationTrackingEventSchemas)[T]>;
