@@ -269,6 +269,12 @@ describe('location tracking over the API', () => {
     expect((await report(staging.x, staging.y, 0)).body.outcome).toBe('applied');
     clock.advance(11 * 60_000);
     await tracking.scanAlerts();
-    expect((await mine('OPEN')).map((a: { since: string }) => a.since)).toEqual([later(-11 * 60)]);
+    const [fresh] = await mine('OPEN');
+    expect(fresh.since).toBe(later(-11 * 60));
+    // Two supervisors close it at once: closed once, one alert.cleared, the other 409.
+    const both = await Promise.all([close(fresh.id, { reason: 'one' }, 'manager'), close(fresh.id, { reason: 'two' }, 'manager')]);
+    expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
+    await t.settle();
+    expect((await events('location-tracking.alert.cleared.v1')).filter((e) => e.subject === fresh.id)).toHaveLength(1);
   });
 });
