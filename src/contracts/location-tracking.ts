@@ -58,7 +58,7 @@ export const LocationTrackingEventSchemas = {
   }, { description: 'An LPN stayed at a STAGING location longer than PAKLOG_RTLS_STAGED_MAX_MIN, or a worker stayed idle in a zone longer than PAKLOG_RTLS_IDLE_MAX_MIN (the alert scan).' }),
   [LocationTrackingEvents.alertCleared]: Type.Object({
     alertId: Type.String(), ...Subject, type: Type.Enum(ALERT_TYPES),
-  }, { description: 'The condition of an open alert ended (the LPN left staging, the worker moved).' }),
+  }, { description: 'The condition of an open alert ended (the LPN left staging, the worker moved), or a supervisor closed it (POST /tracking-alerts/{id}/close).' }),
 } as const;
 
 type Payload<T extends keyof typeof LocationTrackingEventSchemas> = Static<(typeof LocationTrackingEventSchemas)[T]>;
@@ -72,4 +72,6 @@ export const LocationTrackingErrors = {
   UNKNOWN_LPN: { status: 422, title: 'Physical tracking knows no LPN of that id at the site' },
   POSITION_OUTSIDE_SITE: { status: 422, title: 'The position is outside the site' },
   POSITION_IN_FUTURE: { status: 422, title: 'The report is timestamped in the future' },
+  POSITION_TOO_OLD: { status: 422, title: 'The report is timestamped more than 24 hours before now: it says where the thing was, not where it is' },
+  TRACKING_ALERT_NOT_OPEN: { status: 409, title: 'The location alert is no longer open (its condition ended, or it was closed)' },
 } as const satisfies ErrorSpecs;

@@ -7,6 +7,7 @@ import { seedDemo } from '../../src/seed/demo.ts';
 import { Database } from '../../src/platform/db/database.ts';
 import { FakePartner } from '../support/fake-partner.ts';
 import { startTestApp, type TestApp, type TestResponse } from '../support/test-app.ts';
+import type { LocationTrackingModule } from '../../src/contexts/location-tracking/index.ts';
 
 /**
  * The OpenAPI document is what `/docs` shows: every operation is described well enough to call, and its request
@@ -238,6 +239,14 @@ describe('every request example of the document, sent as it is to the demo wareh
     expect((await example('listPositions')).body.items.map((p: { id: string }) => p.id)).toContain('FLT-01');
     expect((await example('getZoneOccupancy')).body.byKind.equipment).toBe(1);
     await example('listTrackingAlerts');
+    // A worker seen standing in zone A since 11 minutes ago: idle at the alert scan; a supervisor closes the alert.
+    expect((await t.request('PUT', '/api/v1/tracked/worker/idle-example', { body: { siteId: 'DEMO' }, role: 'manager' })).status).toBe(200);
+    const idleSince = new Date(Date.now() - 11 * 60_000).toISOString();
+    expect((await t.post('/api/v1/positions', { siteId: 'DEMO', kind: 'worker', id: 'idle-example', x: 6, y: 8, zone: 'A', timestamp: idleSince }, 'integration')).status).toBe(200);
+    await (t.app.modules.find((m) => m.name === 'location-tracking') as LocationTrackingModule).tracking.scanAlerts();
+    const idle = (await t.get('/api/v1/tracking-alerts?siteId=DEMO&status=OPEN')).body.items.find((a: { trackedId: string }) => a.trackedId === 'idle-example');
+    use('trackingAlert', idle.id);
+    expect((await example('closeTrackingAlert')).body).toMatchObject({ id: idle.id, closeReason: expect.any(String) });
 
     // Inbound and inventory: the new product received at the dock, moved to a pick face, found two more.
     use('movement', (await example('receiveStock')).body.movementId);

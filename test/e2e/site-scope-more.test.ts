@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrder, injectClient, setupWarehouse, type Call, type Warehouse } from '../support/flow-driver.ts';
 import { tableFingerprint } from '../support/fingerprint.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import type { LocationTrackingModule } from '../../src/contexts/location-tracking/index.ts';
 
 let t: TestApp;
 let a: Warehouse;
@@ -178,6 +179,14 @@ describe('a site-scoped caller and what integrations keep of another site', () =
       siteId: b.siteId, name: 'B inbound', stage: 'RECEIVING', sampling: { kind: 'EVERY_NTH', n: 1 }, checklist: [{ code: 'LABEL', label: 'Label readable', kind: 'PASS_FAIL' }],
     }, 'manager');
     expect(plan.status).toBe(201);
+    // An open WORKER_IDLE at B (a worker standing still in zone A of B for 11 minutes).
+    expect((await t.request('PUT', '/api/v1/tracked/worker/idle-b', { body: { siteId: b.siteId } })).status).toBe(200);
+    const atB = (await t.get<{ x: number; y: number }>(`/api/v1/locations/${b.storage[0]!.id}`)).body;
+    const stood = { siteId: b.siteId, kind: 'worker', id: 'idle-b', x: atB.x, y: atB.y, zone: 'A', timestamp: new Date(Date.now() - 11 * 60_000).toISOString() };
+    expect((await t.post('/api/v1/positions', stood, 'integration')).status).toBe(200);
+    await (t.app.modules.find((m) => m.name === 'location-tracking') as LocationTrackingModule).tracking.scanAlerts();
+    const alert = (await t.get('/api/v1/tracking-alerts?siteId=SMBB&status=OPEN')).body.items.find((x: { trackedId: string }) => x.trackedId === 'idle-b');
+    expect(alert).toBeDefined();
     const key = await t.post('/api/v1/api-keys', { name: 'manager of A', role: 'manager', siteIds: [a.siteId] });
     const manager = injectClient(t.app, key.body.key);
     await t.settle();
@@ -194,6 +203,7 @@ describe('a site-scoped caller and what integrations keep of another site', () =
       ['GET', '/api/v1/workload/standards?siteId=SMBB'], ['GET', '/api/v1/workload/roster?siteId=SMBB'], ['GET', '/api/v1/workload/plan?siteId=SMBB'],
       ['PUT', '/api/v1/workload/roster', { siteId: 'SMBB', shifts: [] }],
       ['GET', '/api/v1/tracking-alerts?siteId=SMBB'], ['GET', '/api/v1/positions?siteId=SMBB'], ['GET', '/api/v1/zones/A/occupancy?siteId=SMBB'],
+      ['POST', `/api/v1/tracking-alerts/${alert.id}/close`, { reason: 'not mine' }],
     ];
     for (const [method, url, body] of refused) {
       const res = await manager<{ code: string }>(url, method as 'POST', url, body);

@@ -13,6 +13,8 @@ export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
 
 export interface LocationTrackingAlerts {
   cleared_at: Date | null;
+  close_reason: string | null;
+  closed_by: string | null;
   id: string;
   kind: string;
   location_id: string | null;

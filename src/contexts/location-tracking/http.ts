@@ -5,7 +5,7 @@ import { authorizeSite } from '../../platform/http/auth.ts';
 import { CURSOR_SHAPES, cursorKey, encodeCursor, nextKey } from '../../platform/http/paging.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { CAN } from '../../platform/http/roles.ts';
-import { Cursor, DateTime, Enum, EXAMPLES, Id, Identifier, Limit, LocationFilter, Nullable, Page, SiteRef, Text } from '../../platform/http/schemas.ts';
+import { Cursor, DateTime, Enum, EXAMPLES, Id, IdParam, Identifier, Limit, LocationFilter, Nullable, Page, SiteRef, Text } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { ALERT_TYPES, POSITION_SOURCES, TRACKED_KINDS } from '../../contracts/location-tracking.ts';
@@ -43,7 +43,12 @@ const AlertSchema = Type.Object({
   zone: Nullable(Type.String()), locationId: Nullable(Type.String()),
   since: { ...DateTime, description: 'Since when the condition holds' }, thresholdS: Type.Integer(),
   raisedAt: DateTime, clearedAt: Nullable(DateTime),
+  closedBy: Nullable(Type.String({ description: 'Who closed it by hand (POST /tracking-alerts/{id}/close); null when the scan cleared it or it is open' })),
+  closeReason: Nullable(Type.String({ description: 'Why it was closed by hand' })),
 });
+
+/** A report time of the example a minute before the app started: a fixed date would be refused (POSITION_TOO_OLD) a day later. */
+const recentExample = (): string => new Date(Math.floor((Date.now() - 60_000) / 1000) * 1000).toISOString();
 
 export async function trackingRoutes(app: HttpApp, deps: PlatformDeps, tracking: TrackingService): Promise<void> {
   const siteId = async (ref: string, field = '/siteId'): Promise<string> => {
@@ -85,7 +90,7 @@ export async function trackingRoutes(app: HttpApp, deps: PlatformDeps, tracking:
         + '`applied` when it is the newest position of the thing, `stale` when a newer one is held (it changes nothing). A change of zone '
         + 'publishes location-tracking.zone.exited.v1 / .entered.v1. 422 UNKNOWN_TRACKED (register it with PUT /tracked/{kind}/{id}), '
         + 'POSITION_OUTSIDE_SITE (beyond the site\'s locations plus PAKLOG_RTLS_SITE_MARGIN_M), POSITION_IN_FUTURE (a timestamp more than '
-        + '5 minutes after PakLog\'s clock) or UNKNOWN_SITE; nothing is written then. '
+        + '5 minutes after PakLog\'s clock), POSITION_TOO_OLD (more than 24 hours before it) or UNKNOWN_SITE; nothing is written then. '
         + 'A caller of some sites only reports at its sites, and only what is registered at one of them (PUT /tracked): another site\'s '
         + 'worker, forklift or LPN is 403 FORBIDDEN_AT_SITE, nothing written.',
       body: Type.Object({
@@ -94,10 +99,10 @@ export async function trackingRoutes(app: HttpApp, deps: PlatformDeps, tracking:
         zone: Type.Optional(Identifier(50)),
         timestamp: DateTime,
         seq: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
-      }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, kind: 'equipment', id: 'FLT-01', x: 6, y: 8, zone: 'A', timestamp: '2026-01-15T09:30:00.000Z' }] }),
+      }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, kind: 'equipment', id: 'FLT-01', x: 6, y: 8, zone: 'A', timestamp: recentExample() }] }),
       response: {
         200: Type.Object({ outcome: Enum(['applied', 'stale'] as const), position: PositionSchema }),
-        ...problems('UNKNOWN_SITE', 'UNKNOWN_TRACKED', 'POSITION_OUTSIDE_SITE', 'POSITION_IN_FUTURE'),
+        ...problems('UNKNOWN_SITE', 'UNKNOWN_TRACKED', 'POSITION_OUTSIDE_SITE', 'POSITION_IN_FUTURE', 'POSITION_TOO_OLD'),
       },
     },
   }, async (req, reply) => {
@@ -194,7 +199,8 @@ export async function trackingRoutes(app: HttpApp, deps: PlatformDeps, tracking:
       operationId: 'listTrackingAlerts', tags, summary: 'Location alerts: LPNs staged too long, idle workers',
       description: 'Raised by the alert scan (every PAKLOG_RTLS_ALERT_SCAN_MS): LPN_STAGED_TOO_LONG when an LPN stays at a STAGING or '
         + 'SHIPPING_DOCK location longer than PAKLOG_RTLS_STAGED_MAX_MIN, WORKER_IDLE when a worker in a zone does not move beyond '
-        + 'PAKLOG_RTLS_IDLE_RADIUS_M for PAKLOG_RTLS_IDLE_MAX_MIN; cleared when the condition ends. Oldest first.',
+        + 'PAKLOG_RTLS_IDLE_RADIUS_M for PAKLOG_RTLS_IDLE_MAX_MIN; cleared when the condition ends, or closed by a supervisor '
+        + '(POST /tracking-alerts/{id}/close). Oldest first.',
       querystring: Type.Object({
         siteId: Type.Optional(SiteRef), status: Type.Optional(Enum(['OPEN', 'CLEARED'] as const)), limit: Limit(500, 100), cursor: Cursor,
       }, { additionalProperties: false }),
@@ -207,5 +213,28 @@ export async function trackingRoutes(app: HttpApp, deps: PlatformDeps, tracking:
     const items = await tracking.listAlerts({ siteId: site, status: q.status, after, limit: q.limit });
     const next = nextKey(items, q.limit, (a) => a.id);
     return { items, nextCursor: next === null ? null : encodeCursor(next) };
+  });
+
+  app.post('/tracking-alerts/:id/close', {
+    config: { roles: CAN.plan, idempotent: true },
+    schema: {
+      operationId: 'closeTrackingAlert', tags, summary: 'Close a location alert by hand',
+      description: 'The way out of an alert whose condition will not end by itself: a worker whose tag stopped reporting stays "idle" where '
+        + 'it was last seen, an LPN nobody reports again stays "staged". The alert is cleared (clearedAt, closedBy, closeReason; event '
+        + 'location-tracking.alert.cleared.v1) and the scan does not raise it again for the same episode (same since); a new one — the '
+        + 'worker moved and stood still again — is raised as usual. 404 NOT_FOUND; 409 TRACKING_ALERT_NOT_OPEN for one cleared or closed '
+        + 'already; a caller of some sites only closes its sites\' alerts (403 FORBIDDEN_AT_SITE).',
+      params: Type.Object({ id: IdParam('trackingAlert', 'GET /tracking-alerts (items[].id)') }, { additionalProperties: false }),
+      body: Type.Object({
+        reason: Text(500, { description: 'Why it is closed (kept on the alert)' }),
+      }, { additionalProperties: false, examples: [{ reason: 'Tag FLT-01 left on the charger; worker went home' }] }),
+      response: { 200: AlertSchema, ...problems('NOT_FOUND', 'TRACKING_ALERT_NOT_OPEN') },
+    },
+  }, async (req, reply) => {
+    const alert = await tracking.getAlert(req.params.id);
+    if (alert === undefined) throw new AppError('NOT_FOUND', `No location alert ${req.params.id}`);
+    if (req.principal !== undefined) authorizeSite(req.principal, alert.siteId, CAN.plan);
+    return deps.idempotency.run(req, reply, 200, async () =>
+      unwrap(await tracking.closeAlert(req.params.id, req.principal?.name ?? 'unknown', req.body.reason, requestMeta(req))));
   });
 }

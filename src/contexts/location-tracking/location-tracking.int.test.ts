@@ -110,6 +110,24 @@ describe('location tracking over the API', () => {
     expect((await t.get('/metrics', null)).body as string).toMatch(/paklog_rtls_rejected_total\{reason="future_timestamp"\} 2/);
   });
 
+  it('refuses a report dated more than 24 hours ago (a tag whose clock reset to 1970): it made the worker idle since 1970 (found by the black-box hunt)', async () => {
+    await t.request('PUT', '/api/v1/tracked/worker/old-clock', { body: { siteId: site.id } });
+    const before = (await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.events WHERE source = 'location-tracking'`))[0]!.n;
+    const report = (timestamp: string) => t.post('/api/v1/positions', { siteId: 'LT1', kind: 'worker', id: 'old-clock', x: face.x, y: face.y, timestamp }, 'integration');
+    for (const timestamp of ['1970-01-01T00:00:00Z', later(-24 * 3600 - 1)]) {
+      const old = await report(timestamp);
+      expect([old.status, old.body.code, old.body.errors?.[0]?.field], timestamp).toEqual([422, 'POSITION_TOO_OLD', '/timestamp']);
+    }
+    expect((await t.get('/api/v1/where-is/worker/old-clock')).status).toBe(404);
+    expect((await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.events WHERE source = 'location-tracking'`))[0]!.n).toBe(before);
+    await tracking.scanAlerts();
+    expect((await t.get('/api/v1/tracking-alerts?siteId=LT1&status=OPEN')).body.items.filter((a: { trackedId: string }) => a.trackedId === 'old-clock')).toEqual([]);
+    expect((await t.get('/metrics', null)).body as string).toMatch(/paklog_rtls_rejected_total\{reason="past_timestamp"\} 2/);
+    // A report an hour late (a feed catching up) is within the window.
+    const late = await report(later(-3600));
+    expect([late.status, late.body.outcome]).toEqual([200, 'applied']);
+  });
+
   it('a worker with a task profile is tracked; moving between zones publishes exit (with dwell) and entry through the outbox', async () => {
     expect((await t.request('PUT', '/api/v1/workers/dora/profile', { body: { siteId: site.id }, role: 'manager' })).status).toBe(200);
     await t.settle();
@@ -216,5 +234,47 @@ describe('location tracking over the API', () => {
     clock.advance(2 * 3600_000 + 1000);
     await tracking.scanAlerts();
     expect(await openFor(second.body.id)).toEqual([]);
+  });
+
+  it('a WORKER_IDLE whose worker\'s tag stopped reporting has a way out: a supervisor closes it, and the scan does not raise that episode again (found by the black-box hunt)', async () => {
+    await t.request('PUT', '/api/v1/tracked/worker/silent', { body: { siteId: site.id } });
+    const report = (x: number, y: number, s: number) => t.post('/api/v1/positions', { siteId: 'LT1', kind: 'worker', id: 'silent', x, y, timestamp: later(s) }, 'integration');
+    expect((await report(face.x, face.y, 0)).body.outcome).toBe('applied');
+    const mine = async (status: string) => (await t.get(`/api/v1/tracking-alerts?siteId=LT1&status=${status}&limit=500`)).body.items
+      .filter((a: { trackedId: string; type: string }) => a.trackedId === 'silent' && a.type === 'WORKER_IDLE');
+    clock.advance(11 * 60_000);
+    await tracking.scanAlerts();
+    const [open] = await mine('OPEN');
+    expect(open).toMatchObject({ clearedAt: null, closedBy: null, closeReason: null });
+    // The tag goes silent: the condition never ends by itself, the alert stayed open for good (failed before: no route).
+    clock.advance(8 * 3600_000);
+    await tracking.scanAlerts();
+    expect(await mine('OPEN')).toHaveLength(1);
+    const close = (id: string, body: object, role?: 'operator' | 'manager') => t.request('POST', `/api/v1/tracking-alerts/${id}/close`, { body, ...(role === undefined ? {} : { role }) });
+    expect((await close(open.id, { reason: 'tag on the charger' }, 'operator')).status).toBe(403);
+    const noReason = await close(open.id, {}, 'manager');
+    expect([noReason.status, noReason.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    expect((await close('alr_nope', { reason: 'x' }, 'manager')).status).toBe(404);
+    expect(await mine('OPEN')).toHaveLength(1);
+    const closed = await close(open.id, { reason: 'tag on the charger' }, 'manager');
+    expect([closed.status, closed.body]).toMatchObject([200, { id: open.id, clearedAt: clock.now().toISOString(), closedBy: expect.any(String), closeReason: 'tag on the charger' }]);
+    await t.settle();
+    expect((await events('location-tracking.alert.cleared.v1')).filter((e) => e.subject === open.id)).toHaveLength(1);
+    const again = await close(open.id, { reason: 'again' }, 'manager');
+    expect([again.status, again.body.code]).toEqual([409, 'TRACKING_ALERT_NOT_OPEN']);
+    // The same episode (idle since the same moment) is not raised again.
+    await tracking.scanAlerts();
+    expect(await mine('OPEN')).toEqual([]);
+    // The tag reports again, elsewhere, then stands still: a new episode, raised as usual.
+    expect((await report(staging.x, staging.y, 0)).body.outcome).toBe('applied');
+    clock.advance(11 * 60_000);
+    await tracking.scanAlerts();
+    const [fresh] = await mine('OPEN');
+    expect(fresh.since).toBe(later(-11 * 60));
+    // Two supervisors close it at once: closed once, one alert.cleared, the other 409.
+    const both = await Promise.all([close(fresh.id, { reason: 'one' }, 'manager'), close(fresh.id, { reason: 'two' }, 'manager')]);
+    expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
+    await t.settle();
+    expect((await events('location-tracking.alert.cleared.v1')).filter((e) => e.subject === fresh.id)).toHaveLength(1);
   });
 });

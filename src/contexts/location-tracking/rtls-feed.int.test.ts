@@ -61,7 +61,9 @@ describe.each([
 
     pub = await mqttPublisher();
     const topic = (kind: string, id: string) => `paklog/${code}/positions/${kind}/${id}`;
-    const at = (s: number) => new Date(Date.UTC(2026, 2, 2, 8, 0, s)).toISOString();
+    // Recent: a report more than 24 hours old is refused (past_timestamp).
+    const base = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
+    const at = (s: number) => new Date(base + s * 1000).toISOString();
     const garbage: [string, string | Buffer][] = [
       [topic('equipment', 'FLT-7'), '{"x": 1, "y": '],                                     // not JSON
       [topic('equipment', 'FLT-7'), Buffer.from([0xff, 0xfe, 0x00, 0x01])],              // binary
@@ -74,6 +76,7 @@ describe.each([
       [topic('equipment', 'FLT-7'), JSON.stringify({ x: 9_999, y: -9_999, timestamp: at(1) })], // outside the site
       [`paklog/NOSUCHSITE${code}/positions/equipment/FLT-7`, JSON.stringify({ x: 1, y: 2, timestamp: at(1) })],
       [topic('equipment', 'FLT-B'), JSON.stringify({ x: 1, y: 2, timestamp: at(1) })],    // registered at the other site
+      [topic('equipment', 'FLT-7'), JSON.stringify({ x: 1, y: 2, timestamp: '1970-01-01T00:00:00Z' })], // a tag's clock reset
     ];
     for (const [tp, payload] of garbage) await pub.publishAsync(tp, payload, { qos: 1 });
     await pub.publishAsync(topic('equipment', 'FLT-7'), JSON.stringify({ x: 3, y: 2, zone: 'A', timestamp: at(5), seq: 42 }), { qos: 1 });
@@ -81,7 +84,7 @@ describe.each([
     const where = await until('the good report applied', async () => (await t!.get('/api/v1/where-is/equipment/FLT-7')).body, (b) => b.seq === 42);
     expect(where).toMatchObject({ siteId: site.id, x: 3, y: 2, zone: 'A', source: 'rtls', at: at(5) });
     const counts = await until('every refusal counted', () => rejected(t!), (c) => Object.values(c).reduce((a, b) => a + b, 0) >= garbage.length);
-    expect(counts).toEqual({ malformed_payload: 5, unknown_kind: 1, malformed_topic: 1, unknown_id: 1, outside_site: 1, unknown_site: 1, wrong_site: 1 });
+    expect(counts).toEqual({ malformed_payload: 5, unknown_kind: 1, malformed_topic: 1, unknown_id: 1, outside_site: 1, unknown_site: 1, wrong_site: 1, past_timestamp: 1 });
     expect(m.rtls?.connected()).toBe(true);
     expect((await t.get('/api/v1/where-is/equipment/FLT-B')).status).toBe(404);
     // Re-homed to this site, the same report is taken.

@@ -22,13 +22,20 @@ export interface TrackingSettings extends AlertLimits {
 }
 
 /** Why a report was refused: the reason label of `paklog_rtls_rejected_total`. */
-export type RejectReason = 'malformed_topic' | 'unknown_kind' | 'malformed_payload' | 'unknown_site' | 'unknown_id' | 'outside_site' | 'future_timestamp' | 'wrong_site';
+export type RejectReason = 'malformed_topic' | 'unknown_kind' | 'malformed_payload' | 'unknown_site' | 'unknown_id' | 'outside_site' | 'future_timestamp' | 'past_timestamp' | 'wrong_site';
 
 /**
  * How far ahead of PakLog's clock a report's timestamp may be (a sender's clock running fast). Beyond, the report is
  * refused: newest wins, so one position from next year would make every real report after it stale.
  */
 export const FUTURE_SKEW_MS = 5 * 60_000;
+
+/**
+ * How far behind PakLog's clock a report's timestamp may be. Beyond, the report is refused: it says where the thing was,
+ * not where it is, and a first report from long ago (a tag whose clock reset to 1970) made a worker idle since then, so
+ * WORKER_IDLE was raised at the next scan. A newer position held makes such a report stale anyway (ADR 0030 addendum).
+ */
+export const PAST_WINDOW_MS = 24 * 3600_000;
 
 /** A scan physical-tracking recorded (`physical-tracking.scan.recorded.v1`): the integrator wires that event here. */
 export interface ScanRecorded {
@@ -62,7 +69,7 @@ const LEFT_THE_FLOOR: readonly LpnStatus[] = ['SHIPPED', 'CONSUMED'];
  */
 export function trackingService(deps: PlatformDeps, positions: PositionStore, settings: TrackingSettings, lpns: Pick<PhysicalTrackingApi, 'getLpn'>) {
   const reports = deps.metrics.counter('paklog_rtls_reports_total', 'Position reports and scans handled, by outcome (applied, stale: older than the held position, failed)', ['outcome']);
-  const rejected = deps.metrics.counter('paklog_rtls_rejected_total', 'Position reports refused, by reason (malformed_topic, unknown_kind, malformed_payload, unknown_site, unknown_id, outside_site, future_timestamp, wrong_site)', ['reason']);
+  const rejected = deps.metrics.counter('paklog_rtls_rejected_total', 'Position reports refused, by reason (malformed_topic, unknown_kind, malformed_payload, unknown_site, unknown_id, outside_site, future_timestamp, past_timestamp, wrong_site)', ['reason']);
   const geometries = new Map<string, { geo: Promise<SiteGeometry>; at: number }>();
   const sites = new Map<string, { id: string | undefined; at: number }>();
   /** Per tracked thing, its home site as last read (undefined: not tracked) and when: re-read after NEGATIVE_TTL_MS. */
@@ -246,6 +253,14 @@ export function trackingService(deps: PlatformDeps, positions: PositionStore, se
           reason: 'future_timestamp',
         };
       }
+      if (Date.parse(r.timestamp) < deps.clock.now().getTime() - PAST_WINDOW_MS) {
+        rejected.inc({ reason: 'past_timestamp' });
+        return {
+          ...reject('POSITION_TOO_OLD', `${r.timestamp} is more than ${PAST_WINDOW_MS / 3600_000} hours before now (${deps.clock.now().toISOString()})`,
+            [{ field: '/timestamp', message: 'is too far in the past' }]),
+          reason: 'past_timestamp',
+        };
+      }
       const geo = await geometry(siteId);
       if (!geo.inside(r.x, r.y)) {
         rejected.inc({ reason: 'outside_site' });
@@ -388,9 +403,13 @@ export function trackingService(deps: PlatformDeps, positions: PositionStore, se
         changed += await deps.db.tx(async (tx) => {
           const now = deps.clock.now();
           const { raise, clear } = reconcileAlerts(await trackingStore.openAlerts(tx, siteId), holding);
+          // An episode a person closed (POST /tracking-alerts/{id}/close) is not raised again; a new one (moved, then
+          // idle again; staged again) is.
+          const closed = await trackingStore.closedEpisodes(tx, siteId, [...new Set(raise.map((c) => c.position.id))]);
           const events: PublishedEvent[] = [];
           for (const c of raise) {
-            const alert: Omit<AlertRow, 'clearedAt'> = {
+            if (closed.has(`${c.type}|${c.position.kind}|${c.position.id}|${new Date(c.since).toISOString()}`)) continue;
+            const alert: Omit<AlertRow, 'clearedAt' | 'closedBy' | 'closeReason'> = {
               id: deps.ids.next('alr'), siteId, type: c.type, kind: c.position.kind, trackedId: c.position.id, zone: c.position.zone,
               locationId: c.position.locationId, since: c.since, thresholdS: c.thresholdS, raisedAt: now.toISOString(),
             };
@@ -409,6 +428,31 @@ export function trackingService(deps: PlatformDeps, positions: PositionStore, se
         });
       }
       return changed;
+    },
+
+    /** The alert of that id, undefined when there is none. */
+    async getAlert(id: string): Promise<AlertRow | undefined> {
+      return (await trackingStore.listAlerts(deps.db, { after: null, limit: 1, id }))[0];
+    },
+
+    /**
+     * A person closes an open alert: a way out for one whose condition will not end by itself (a worker whose tag stopped
+     * reporting stays "idle" where it was last seen). Cleared with who and why, with `alert.cleared`; the scan does not
+     * raise the same episode again. 409 TRACKING_ALERT_NOT_OPEN for one cleared or closed already.
+     */
+    async closeAlert(id: string, by: string, reason: string, meta: EventMeta = {}): Promise<Outcome<AlertRow>> {
+      return deps.db.tx(async (tx) => {
+        const a = await trackingStore.lockAlert(tx, id);
+        if (a === undefined) return reject('NOT_FOUND', `No location alert ${id}`);
+        if (a.clearedAt !== null) {
+          return reject('TRACKING_ALERT_NOT_OPEN', `Alert ${id} is no longer open: ${a.closedBy === null ? `its condition ended (cleared ${a.clearedAt})` : `closed by ${a.closedBy} at ${a.clearedAt}`}`);
+        }
+        const closed = await trackingStore.closeAlert(tx, id, deps.clock.now(), by, reason);
+        await deps.bus.append(tx, 'location-tracking', [{
+          type: LocationTrackingEvents.alertCleared, subject: a.id, siteId: a.siteId, data: { alertId: a.id, siteId: a.siteId, kind: a.kind, id: a.trackedId, type: a.type },
+        }], meta);
+        return ok(closed);
+      });
     },
 
     listAlerts: (f: Parameters<typeof trackingStore.listAlerts>[1]) => trackingStore.listAlerts(deps.db, f),

@@ -17,14 +17,18 @@ export interface AlertRow {
   readonly thresholdS: number;
   readonly raisedAt: string;
   readonly clearedAt: string | null;
+  /** Who closed it by hand (POST /tracking-alerts/{id}/close), and why; null when the scan cleared it or it is open. */
+  readonly closedBy: string | null;
+  readonly closeReason: string | null;
 }
 
-const ALERT_COLUMNS = columnList(['id', 'site_id', 'type', 'kind', 'tracked_id', 'zone', 'location_id', 'since', 'threshold_s', 'raised_at', 'cleared_at']);
+const ALERT_COLUMNS = columnList(['id', 'site_id', 'type', 'kind', 'tracked_id', 'zone', 'location_id', 'since', 'threshold_s', 'raised_at', 'cleared_at', 'closed_by', 'close_reason']);
 /** An alert row, type and kind narrowed by the table's CHECKs. */
 type AlertDbRow = Narrowed<Selectable<LocationTrackingAlerts>, { type: AlertType; kind: TrackedKind }>;
 const alertOf = (r: AlertDbRow): AlertRow => ({
   id: r.id, siteId: r.site_id, type: r.type, kind: r.kind, trackedId: r.tracked_id, zone: r.zone, locationId: r.location_id,
   since: r.since.toISOString(), thresholdS: r.threshold_s, raisedAt: r.raised_at.toISOString(), clearedAt: r.cleared_at?.toISOString() ?? null,
+  closedBy: r.closed_by, closeReason: r.close_reason,
 });
 
 /** SQL of the location_tracking schema. */
@@ -102,7 +106,7 @@ export const trackingStore = {
     return (await db.query<AlertDbRow>(`SELECT ${ALERT_COLUMNS} FROM location_tracking.alerts WHERE site_id = $1 AND cleared_at IS NULL ORDER BY id FOR UPDATE`, [siteId])).map(alertOf);
   },
 
-  async insertAlert(db: Executor, a: Omit<AlertRow, 'clearedAt'>): Promise<boolean> {
+  async insertAlert(db: Executor, a: Omit<AlertRow, 'clearedAt' | 'closedBy' | 'closeReason'>): Promise<boolean> {
     const rows = await db.query(
       `INSERT INTO location_tracking.alerts (id, site_id, type, kind, tracked_id, zone, location_id, since, threshold_s, raised_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING id`,
@@ -115,14 +119,34 @@ export const trackingStore = {
     await db.query('UPDATE location_tracking.alerts SET cleared_at = $2 WHERE id = $1 AND cleared_at IS NULL', [id, at]);
   },
 
-  async listAlerts(db: Executor, f: { siteId?: string | undefined; status?: 'OPEN' | 'CLEARED' | undefined; after: string | null; limit: number }): Promise<AlertRow[]> {
+  /** One alert, locked: closing it by hand and the scan's clearing take turns. */
+  async lockAlert(db: Executor, id: string): Promise<AlertRow | undefined> {
+    return (await db.query<AlertDbRow>(`SELECT ${ALERT_COLUMNS} FROM location_tracking.alerts WHERE id = $1 FOR UPDATE`, [id])).map(alertOf)[0];
+  },
+
+  async closeAlert(db: Executor, id: string, at: Date, by: string, reason: string): Promise<AlertRow> {
+    const rows = await db.query<AlertDbRow>(
+      `UPDATE location_tracking.alerts SET cleared_at = $2, closed_by = $3, close_reason = $4 WHERE id = $1 RETURNING ${ALERT_COLUMNS}`, [id, at, by, reason]);
+    return alertOf(rows[0]!);
+  },
+
+  /** Of the things `trackedIds`, the episodes (type|kind|id|since ISO) a person closed: the scan does not raise them again. */
+  async closedEpisodes(db: Executor, siteId: string, trackedIds: readonly string[]): Promise<Set<string>> {
+    if (trackedIds.length === 0) return new Set();
+    const rows = await db.query<{ type: string; kind: string; tracked_id: string; since: Date }>(
+      `SELECT type, kind, tracked_id, since FROM location_tracking.alerts WHERE site_id = $1 AND tracked_id = ANY($2::text[]) AND closed_by IS NOT NULL`,
+      [siteId, trackedIds]);
+    return new Set(rows.map((r) => `${r.type}|${r.kind}|${r.tracked_id}|${r.since.toISOString()}`));
+  },
+
+  async listAlerts(db: Executor, f: { siteId?: string | undefined; status?: 'OPEN' | 'CLEARED' | undefined; after: string | null; limit: number; id?: string }): Promise<AlertRow[]> {
     return (await db.query<AlertDbRow>(
       `SELECT ${ALERT_COLUMNS} FROM location_tracking.alerts
-        WHERE ($1::text IS NULL OR site_id = $1)
+        WHERE ($1::text IS NULL OR site_id = $1) AND ($5::text IS NULL OR id = $5)
           AND ($2::text IS NULL OR ($2 = 'OPEN' AND cleared_at IS NULL) OR ($2 = 'CLEARED' AND cleared_at IS NOT NULL))
           AND ($3::text IS NULL OR id > $3)
         ORDER BY id LIMIT $4`,
-      [f.siteId ?? null, f.status ?? null, f.after, f.limit],
+      [f.siteId ?? null, f.status ?? null, f.after, f.limit, f.id ?? null],
     )).map(alertOf);
   },
 };

@@ -166,6 +166,7 @@ export const EXAMPLES = {
     putaway: 'put_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c',
     webhookSubscription: 'whs_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c',
     webhookDelivery: 'whd_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c',
+    trackingAlert: 'alr_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c',
     storefrontChannel: 'sfc_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c',
     ediDocument: 'edi_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c',
     count: 'cnt_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c',
