@@ -501,7 +501,7 @@ export async function resolveOwnerId(
   if (requested === undefined) return ok(scope ?? DEFAULT_OWNER_ID);
   const id = requested;
   const owner = await api.getOwner(id);
-  return owner === undefined ? reject('UNKNOWN_OWNER', `No owner ${id}`, [{ field, message: 'is not the id of an owner' }]) : ok(owner.id);
+  return owner === undefined ? reject('UNKNOWN_OWNER', `No owner ${id}: name an owner by its id (own_…; GET /owners lists them), not its code`, [{ field, message: 'is not the id of an owner' }]) : ok(owner.id);
 }
 
 /** The inventory commands other contexts run in-process (orchestration's exception actions); not served over gRPC. */

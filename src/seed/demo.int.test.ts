@@ -41,6 +41,9 @@ describe('the demo seed', () => {
     expect(orders.map((o) => o.externalId).sort()).toEqual(Array.from({ length: summary.orders }, (_, i) => `DEMO-${1001 + i}`));
     const receipts = await t.getAll<{ deltaOnHand: number }>(`/api/v1/inventory/ledger?siteId=${partial}&type=RECEIPT`);
     expect(receipts).toHaveLength(summary.receipts);
+    // Its labels name where they ship from: a label of the README's walkthrough printed the site's id and how to set
+    // a ship-from in its FROM block, as the pack station guide says of a site without one.
+    expect((await t.get(`/api/v1/pack-station/settings/${DEMO_SITE}`)).body.shipFrom).toMatchObject({ name: 'Demo distribution centre', country: 'US' });
 
     // A second finished seed changes nothing.
     await seedDemo(t.app);

@@ -20,12 +20,12 @@ const ORDERS = 8;
 const LAST_ORDER = `DEMO-${1000 + ORDERS}`;
 
 interface Caller {
-  <T>(method: 'GET' | 'POST', url: string, body?: unknown, idempotencyKey?: string): Promise<T>;
+  <T>(method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown, idempotencyKey?: string): Promise<T>;
 }
 
 /** Calls the app's own public API in-process, as an administrator would. */
 function caller(app: PakLogApp, key: string): Caller {
-  return async <T>(method: 'GET' | 'POST', url: string, body?: unknown, idempotencyKey?: string): Promise<T> => {
+  return async <T>(method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown, idempotencyKey?: string): Promise<T> => {
     const headers: Record<string, string> = { 'x-api-key': key, ...(idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey }) };
     const res = await app.http.inject({ method, url, headers, ...(body === undefined ? {} : { payload: body as object }) });
     if (res.statusCode >= 400) throw new Error(`seed: ${method} ${url} failed with ${res.statusCode}: ${res.body}`);
@@ -74,6 +74,11 @@ export async function seedDemo(app: PakLogApp): Promise<{ site: string; location
   return withSeedKey(app, async (call) => {
     const site = await call<{ id: string }>('POST', '/api/v1/sites', { code: DEMO_SITE, name: 'Demo distribution centre' }, 'demo-seed:site');
     await call('POST', `/api/v1/sites/${site.id}/layout`, { aisles: 6, bays: 10, levels: 2, packStations: 2 }, 'demo-seed:layout');
+    // Where its parcels ship from: the FROM block of every label (a site without one prints its id there).
+    await call('PUT', `/api/v1/pack-station/settings/${site.id}`, {
+      weightTolerancePct: 2,
+      shipFrom: { name: 'Demo distribution centre', line1: '1 Warehouse Way', city: 'Springfield', postalCode: '12345', country: 'US' },
+    });
     const pickFaces = await call<{ items: { id: string; code: string; type: string }[] }>('GET', `/api/v1/sites/${site.id}/locations?type=PICK_FACE&limit=1000`);
     let n = 1;
     for (const p of PRODUCTS) {

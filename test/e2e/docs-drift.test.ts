@@ -82,6 +82,10 @@ describe('the README and the guides name what exists', () => {
     expect((await t.post('/api/v1/owners', { code: 'ACME', name: 'Acme Outdoor' })).status).toBe(201);
     const byCode = await t.get('/api/v1/inventory/as-of?siteId=OWNERS&at=2026-01-01T00:00:00Z&owner=ACME');
     expect([byCode.status, byCode.body.code]).toEqual([422, 'UNKNOWN_OWNER']);
+    // The refusal says how to name it: it said "No owner ACME", of an owner whose code is ACME.
+    expect(byCode.body.detail).toMatch(/^No owner ACME: name an owner by its id \(own_…; GET \/owners lists them\), not its code$/);
+    const key = await t.post('/api/v1/api-keys', { name: 'acme storefront', role: 'integration', ownerId: 'ACME' });
+    expect([key.status, key.body.detail]).toEqual([400, expect.stringMatching(/^No owner ACME: name an owner by its id/)]);
   });
 
   it('every PAKLOG_ setting the guides name is read by the code, and every one the configuration reads is named', () => {

@@ -329,7 +329,7 @@ export function orchestrationSubscriptions(sagas: SagaRuntime, exceptions: Excep
           kind: 'TASK_FAILED', caseKey: `${t.taskId}:${event.id}`, subject: t.taskId, siteId: t.siteId,
           reason: `${t.type} task ${t.taskId} (${t.reference}) failed ${t.attempt} time(s), the limit (PAKLOG_TASK_MAX_FAILURES ${t.maxFailures}); `
             + `last: ${t.reason}${t.note === null ? '' : ` "${t.note}"`} by ${t.previousWorkerId}. Fix the cause and requeue it `
-            + '(POST /tasks/{id}/requeue, or this exception\'s requeue); or finish its work without it (a PICK task: a supervisor '
+            + `(POST /tasks/${t.taskId}/requeue, or this exception's requeue); or finish its work without it (a PICK task: a supervisor `
             + 'confirms or shorts the rest of its pick list\'s lines) or withdraw its work (cancel the order, replenishment, '
             + 'putaway or return to stock, reject the count), which cancels it',
           details: {

@@ -150,7 +150,8 @@ describe('tasks: fail', () => {
 
     const x = await until('TASK_FAILED', () => exceptionsOf(id), (xs) => xs.some((e) => e.status === 'OPEN'));
     expect(x).toEqual([expect.objectContaining({ kind: 'TASK_FAILED', status: 'OPEN', actions: ['requeue', 'acknowledge'] })]);
-    expect(x[0]!.reason).toContain('/tasks/{id}/requeue');
+    // The reason names the call with this task's id, ready to send (it said /tasks/{id}/requeue).
+    expect(x[0]!.reason).toContain(`POST /tasks/${id}/requeue`);
 
     // Only supervisors re-queue; only a FAILED task.
     expect((await t.post(`/api/v1/tasks/${id}/requeue`, {}, 'operator')).status).toBe(403);

@@ -292,7 +292,7 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
     const ownerId = req.body.ownerId ?? null;
     // A key for an owner nobody has would be refused at every owner-keeping route: it is never made.
     if (ownerId !== null && await deps.ownerExists?.(ownerId) === false) {
-      throw new AppError('VALIDATION_FAILED', `No owner ${ownerId}`, { errors: [{ field: '/ownerId', message: 'is not the id of an owner' }] });
+      throw new AppError('VALIDATION_FAILED', `No owner ${ownerId}: name an owner by its id (own_…; GET /owners lists them), not its code`, { errors: [{ field: '/ownerId', message: 'is not the id of an owner' }] });
     }
     return deps.idempotency.run(req, reply, 201, async () => {
       const created = await deps.apiKeys.create(req.body.name, req.body.role, undefined, siteIds, ownerId);

@@ -29,4 +29,12 @@ describe('toProblem', () => {
     expect(toProblem(raced, 't5')).toMatchObject({ status: 409, code: 'CONFLICT' });
     expect(toProblem(Object.assign(new Error('violates check constraint'), { code: '23514' }), 't6')).toMatchObject({ status: 409, code: 'CONFLICT' });
   });
+
+  it('says the values an enum takes: a typo in an action or a status names what would have been taken', () => {
+    const typo = Object.assign(new Error('invalid'), {
+      validationContext: 'params',
+      validation: [{ instancePath: '/action', keyword: 'enum', message: 'must be equal to one of the allowed values', params: { allowedValues: ['requeue', 'acknowledge'] } }],
+    });
+    expect(toProblem(typo, 't8')).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', errors: [{ field: '/params/action', message: 'must be one of: requeue, acknowledge' }] });
+  });
 });

@@ -18,7 +18,7 @@ interface AjvError {
   instancePath?: string;
   message?: string;
   keyword?: string;
-  params?: { missingProperty?: string; additionalProperty?: string; pattern?: string; format?: string };
+  params?: { missingProperty?: string; additionalProperty?: string; pattern?: string; format?: string; allowedValues?: unknown[] };
 }
 
 /** What a `date-time` or `date` the validators refuse must be (schemas.ts, DATE_RANGE). */
@@ -26,6 +26,15 @@ const FORMAT_MESSAGES: Readonly<Record<string, string>> = {
   'date-time': 'must be an ISO 8601 date-time with an offset (2026-11-30T18:00:00Z), in the years 1970 to 9999 (UTC)',
   date: 'must be a day YYYY-MM-DD in the years 1970 to 9999',
 };
+
+/** An enum refused says what it takes (`must be one of: requeue, acknowledge`), up to this many values; a longer one says no more. */
+const ENUM_VALUES_SAID = 30;
+
+function enumMessage(v: AjvError): string | undefined {
+  const allowed = v.keyword === 'enum' ? v.params?.allowedValues : undefined;
+  if (allowed === undefined || allowed.length === 0 || allowed.length > ENUM_VALUES_SAID) return undefined;
+  return `must be one of: ${allowed.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(', ')}`;
+}
 
 function fieldErrors(validation: readonly AjvError[], context: string | undefined): FieldError[] {
   const prefix = context === undefined || context === 'body' ? '' : `/${context}`;
@@ -46,7 +55,7 @@ function fieldErrors(validation: readonly AjvError[], context: string | undefine
     const message = v.params?.additionalProperty !== undefined ? 'is not a known field'
       : notBlank(v) ? 'must not be blank'
         : textRule(v) ?? (v.keyword === 'format' && v.params?.format !== undefined && FORMAT_MESSAGES[v.params.format] !== undefined ? FORMAT_MESSAGES[v.params.format]!
-          : (v.message ?? 'is invalid'));
+          : (enumMessage(v) ?? v.message ?? 'is invalid'));
     return { field: field === '' ? '/' : field, message };
   });
 }
