@@ -76,8 +76,13 @@ export interface BuildOptions {
   readonly configureHttp?: (http: HttpApp) => void;
   /** Where the logs go (default stdout): the one-shot commands log to stderr, their stdout is their report (JSON for `--json`). */
   readonly logTo?: NodeJS.WritableStream;
-  /** Called as soon as a generated admin key is stored, before the rest is built: `paklog start` shows it if stopped before its banner. */
-  readonly onAdminKeyGenerated?: (key: string) => void;
+  /**
+   * Called before the admin key's transaction starts, with what it will answer: the key it generated and stored, or
+   * undefined (an admin key exists, or one is configured). `paklog start` shows a generated key if stopped before its
+   * banner; called before the transaction, so that no moment is left where the key is stored and the handler not in
+   * place (a signal there killed the process, and the key was never shown: start-output.test.ts, 2026-12-06).
+   */
+  readonly onAdminKey?: (generated: Promise<string | undefined>) => void;
 }
 
 export interface PakLogApp {
@@ -411,8 +416,9 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
     ...selected.map((m) => ({ schema: m.schema, migrations: m.migrations, inbox: (m.subscriptions?.length ?? 0) > 0 })),
   ]);
   await warnIfAutovacuumOff(db, log);
-  const generatedAdminKey = await apiKeys.ensureAdmin(config.adminApiKey);
-  if (generatedAdminKey !== undefined) options.onAdminKeyGenerated?.(generatedAdminKey);
+  const adminKey = apiKeys.ensureAdmin(config.adminApiKey);
+  options.onAdminKey?.(adminKey);
+  const generatedAdminKey = await adminKey;
   const identity = new Identity(db, ids, clock, config.identity);
   await identity.ensureJwtSecret(config.identity.jwtSecret);
   const oidc = config.identity.oidc === undefined ? undefined : new OidcVerifier(config.identity.oidc);

@@ -86,21 +86,34 @@ const keyLine = (key: string): string => `  Admin API key (shown once, keep it s
 
 /**
  * A first start stopped (Ctrl-C, a SIGTERM) after it generated and stored the admin key but before its banner: the key
- * is printed as it exits, or nobody ever holds it (the next start prints none; the seed it began finishes then).
- * Answers the function that takes the handlers off again, once the start's own (main.ts) take over.
+ * is printed as it exits, or nobody ever holds it (the next start prints none; the seed it began finishes then). The
+ * handlers are in place from before the key's transaction: a signal while it runs waits for its answer, then prints
+ * the key it stored, or, with none stored, stops the process as the signal would have. Answers the function that takes
+ * the handlers off again: once the answer is that no key was generated, or once the start's own (main.ts) take over.
  */
-function keyOnInterrupt(key: string): () => void {
+function keyOnInterrupt(generated: Promise<string | undefined>): () => void {
+  const off = (): void => {
+    for (const { signal, handler } of handlers) process.off(signal, handler);
+  };
   const handlers = (['SIGINT', 'SIGTERM'] as const).map((signal) => {
     const handler = (): void => {
-      console.log(`\nPakLog was stopped before it was ready; the next start finishes what it began.\n${keyLine(key)}\n`);
-      process.exit(EXIT.failed);
+      void generated.catch(() => undefined).then((key) => {
+        if (key === undefined) {
+          off();
+          process.kill(process.pid, signal);
+          return;
+        }
+        console.log(`\nPakLog was stopped before it was ready; the next start finishes what it began.\n${keyLine(key)}\n`);
+        process.exit(EXIT.failed);
+      });
     };
     process.once(signal, handler);
     return { signal, handler };
   });
-  return () => {
-    for (const { signal, handler } of handlers) process.off(signal, handler);
-  };
+  void generated.then((key) => {
+    if (key === undefined) off();
+  }, off);
+  return off;
 }
 
 /** Runs `fn` against a migrated database without listening, then shuts everything down. */
@@ -177,9 +190,11 @@ program.command('start').description('Start all contexts (embedded PostgreSQL un
         seeded = true;
       }
     }, {
-      onAdminKeyGenerated: (key) => {
-        generated = key;
+      onAdminKey: (key) => {
         keepKey = keyOnInterrupt(key);
+        void key.then((k) => {
+          generated = k;
+        }, () => undefined);
       },
     });
   } catch (e) {

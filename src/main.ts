@@ -48,7 +48,7 @@ export async function checkPortFree(host: string, port: number | undefined, vari
 }
 
 /** Starts the whole system and listens; stops the embedded database cleanly on SIGINT/SIGTERM. */
-export async function startServer(config: Config, onReady?: (app: PakLogApp) => Promise<void>, options: Pick<BuildOptions, 'onAdminKeyGenerated'> = {}): Promise<Running> {
+export async function startServer(config: Config, onReady?: (app: PakLogApp) => Promise<void>, options: Pick<BuildOptions, 'onAdminKey'> = {}): Promise<Running> {
   await checkPortFree(config.host, config.port);
   // Split-mode services leave the public gRPC API to the gateway, which routes its calls to them.
   const grpcPort = config.contexts === 'all' ? config.grpcPort : undefined;
