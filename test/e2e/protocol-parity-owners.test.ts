@@ -6,6 +6,7 @@
  * - GraphQL `createOrder` had no `shipComplete`, and its refusals other than ValidationFailed carried no field errors:
  *   REST's ORDER_CONFLICT names what differs (`/siteId`, `/ownerId` alone when the order is another site's or owner's),
  *   OWNER_NOT_ALLOWED names `/ownerId`. Every BusinessError member now has `fieldErrors`.
+ * - gRPC `GetAtp` of a SKU the catalogue does not know answered ATP 0, as REST did; now UNKNOWN_SKU as REST (INVALID_ARGUMENT).
  */
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,6 +91,14 @@ describe('gRPC CreateOrder and GetAtp name an owner as REST does', () => {
       .toMatchObject({ status: 'PERMISSION_DENIED', code: 'OWNER_NOT_ALLOWED' });
     expect(await grpcRefusal(g.rpc.getAtp({ siteId: 'POW', sku, owner: 'own_nobody' }, md)))
       .toMatchObject({ status: 'INVALID_ARGUMENT', code: 'UNKNOWN_OWNER', fields: ['/querystring/owner'] });
+  });
+
+  it('GetAtp refuses a SKU the catalogue does not know as REST does (UNKNOWN_SKU, not ATP 0)', async () => {
+    const md = credentialsMetadata({ apiKey: g.t.keys.integration });
+    const rest = await g.t.request('GET', '/api/v1/inventory/atp?siteId=POW&sku=POW-NO-SUCH-SKU', { role: null, headers: { 'x-api-key': g.t.keys.integration } });
+    expect([rest.status, rest.body.code]).toEqual([422, 'UNKNOWN_SKU']);
+    expect(await grpcRefusal(g.rpc.getAtp({ siteId: 'POW', sku: 'POW-NO-SUCH-SKU' }, md)))
+      .toMatchObject({ status: 'INVALID_ARGUMENT', code: 'UNKNOWN_SKU', fields: ['/querystring/sku'] });
   });
 });
 

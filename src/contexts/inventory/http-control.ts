@@ -175,18 +175,20 @@ export async function inventoryControlRoutes(
     schema: {
       operationId: 'listCounts', tags, summary: 'Cycle counts of a site, oldest first',
       description: 'Filter by status (AWAITING_APPROVAL: the manager\'s queue), location (its id or its code at the site; 422 UNKNOWN_LOCATION '
-        + 'otherwise) and SKU; paged by `limit` and `cursor`. Counters get blind views.',
+        + 'otherwise) and SKU (422 UNKNOWN_SKU for one the catalogue does not know); paged by `limit` and `cursor`. Counters get blind views.',
       querystring: Type.Object({
         siteId: SiteRef, status: Type.Optional(Enum(COUNT_STATUSES)), locationId: Type.Optional(LocationFilter), sku: Type.Optional(Sku), limit: Limit(500, 100), cursor: Cursor,
       }, { additionalProperties: false }),
-      response: { 200: Page(CountSchema), ...problems('UNKNOWN_SITE', 'UNKNOWN_LOCATION') },
+      response: { 200: Page(CountSchema), ...problems('UNKNOWN_SITE', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION') },
     },
   }, async (req) => {
     const q = req.query;
     const site = await siteId(q.siteId, '/querystring/siteId');
     const locationId = unwrap(await service.locationFilter(site, q.locationId));
-    return counts.counts({ siteId: site, status: q.status, locationId, sku: q.sku,
-      limit: q.limit, after: unwrap(cursorKey(q.cursor, CURSOR_SHAPES.id)) }, blindFor(req, site));
+    const after = unwrap(cursorKey(q.cursor, CURSOR_SHAPES.id));
+    const page = await counts.counts({ siteId: site, status: q.status, locationId, sku: q.sku, limit: q.limit, after }, blindFor(req, site));
+    unwrap(await service.unknownSku(q.sku, q.cursor === undefined && page.items.length === 0));
+    return page;
   });
 
   const CountParams = Type.Object({ id: IdParam('count', 'POST /inventory/counts (items[].id), or a COUNT task\'s reference,') }, { additionalProperties: false });

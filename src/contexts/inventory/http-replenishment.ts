@@ -17,6 +17,7 @@ import { Cursor, DateTime, Enum, EXAMPLES, Id, Identifier, IdParam, Limit, Locat
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import type { ReplenishmentService } from './service-replenishment.ts';
+import type { InventoryService } from './service.ts';
 import { OwnerRef, ownerOfRequest } from './http-owners.ts';
 
 const tags: Tag[] = ['Inventory'];
@@ -41,6 +42,7 @@ const ReplenishmentSchema = Type.Object({
 /** Replenishment's routes (issue 11): min/max per pick face and SKU, replenishments, the confirm by scan. */
 export async function replenishmentRoutes(
   app: HttpApp, deps: PlatformDeps, replenishment: ReplenishmentService, locations: Pick<LocationMasterApi, 'getSite'>,
+  unknownSku: InventoryService['unknownSku'],
 ): Promise<void> {
   const siteId = async (idOrCode: string, field = '/siteId'): Promise<string> => unwrap(await resolveSiteId(locations, idOrCode, field));
   const ownerOf = ownerOfRequest(deps);
@@ -64,16 +66,20 @@ export async function replenishmentRoutes(
     config: { roles: CAN.read },
     schema: {
       operationId: 'listReplenishmentSettings', tags, summary: 'Min/max settings of a site, by face and SKU',
-      description: 'Filter by SKU and face (`locationId`: the face\'s id or its code at the site, 422 UNKNOWN_LOCATION otherwise); paged by `limit` and `cursor`.',
+      description: 'Filter by SKU (422 UNKNOWN_SKU for one the catalogue does not know) and face (`locationId`: the face\'s id or its code at the site, '
+        + '422 UNKNOWN_LOCATION otherwise); paged by `limit` and `cursor`.',
       querystring: Type.Object({
         siteId: SiteRef, sku: Type.Optional({ ...Sku, examples: [EXAMPLES.sku] }), locationId: Type.Optional(LocationFilter), limit: Limit(500, 100), cursor: Cursor,
       }, { additionalProperties: false }),
-      response: { 200: Page(SettingSchema), ...problems('UNKNOWN_SITE', 'UNKNOWN_LOCATION') },
+      response: { 200: Page(SettingSchema), ...problems('UNKNOWN_SITE', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION') },
     },
   }, async (req) => {
     const q = req.query;
-    return unwrap(await replenishment.listSettings({ siteId: await siteId(q.siteId, '/querystring/siteId'), sku: q.sku, locationId: q.locationId, limit: q.limit,
-      after: unwrap(cursorKey(q.cursor, settingKey)) }));
+    const after = unwrap(cursorKey(q.cursor, settingKey));
+    const page = unwrap(await replenishment.listSettings({ siteId: await siteId(q.siteId, '/querystring/siteId'), sku: q.sku, locationId: q.locationId, limit: q.limit,
+      after }));
+    unwrap(await unknownSku(q.sku, q.cursor === undefined && page.items.length === 0));
+    return page;
   });
 
   app.delete('/replenishment-settings', {
@@ -118,16 +124,19 @@ export async function replenishmentRoutes(
     config: { roles: CAN.read },
     schema: {
       operationId: 'listReplenishments', tags, summary: 'Replenishments of a site, oldest first',
-      description: 'Filter by status (OPEN: still to do) and SKU; paged by `limit` and `cursor`. A REPLENISH task\'s reference is a replenishment id.',
+      description: 'Filter by status (OPEN: still to do) and SKU (422 UNKNOWN_SKU for one the catalogue does not know); paged by `limit` and `cursor`. '
+        + 'A REPLENISH task\'s reference is a replenishment id.',
       querystring: Type.Object({
         siteId: SiteRef, status: Type.Optional(Enum(REPLENISHMENT_STATUSES)), sku: Type.Optional(Sku), limit: Limit(500, 100), cursor: Cursor,
       }, { additionalProperties: false }),
-      response: { 200: Page(ReplenishmentSchema), ...problems('UNKNOWN_SITE') },
+      response: { 200: Page(ReplenishmentSchema), ...problems('UNKNOWN_SITE', 'UNKNOWN_SKU') },
     },
   }, async (req) => {
     const q = req.query;
-    return replenishment.list({ siteId: await siteId(q.siteId, '/querystring/siteId'), status: q.status, sku: q.sku, limit: q.limit,
-      after: unwrap(cursorKey(q.cursor, CURSOR_SHAPES.id)) });
+    const after = unwrap(cursorKey(q.cursor, CURSOR_SHAPES.id));
+    const page = await replenishment.list({ siteId: await siteId(q.siteId, '/querystring/siteId'), status: q.status, sku: q.sku, limit: q.limit, after });
+    unwrap(await unknownSku(q.sku, q.cursor === undefined && page.items.length === 0));
+    return page;
   });
 
   const Params = Type.Object({ id: IdParam('replenishment', 'GET /replenishments (items[].id), or a REPLENISH task\'s reference,') },

@@ -86,6 +86,11 @@ export async function inventoryRoutes(
   const queries = inventoryQueries(deps.db);
   const ownerOf = ownerOfRequest(deps);
   const ownerFilter = ownerFilterOf(deps);
+  /** A page a `sku` filter narrowed, as is, unless it is an empty first page and the catalogue does not know the SKU (422 UNKNOWN_SKU). */
+  const ofKnownSku = async <P extends { readonly items: readonly unknown[] }>(sku: string | undefined, firstPage: boolean, page: P): Promise<P> => {
+    unwrap(await service.unknownSku(sku, firstPage && page.items.length === 0));
+    return page;
+  };
 
   app.post('/inventory/receipts', {
     config: { roles: CAN.receive, idempotent: true, owners: true },
@@ -247,12 +252,13 @@ export async function inventoryRoutes(
     schema: {
       operationId: 'listBalances', tags, summary: 'Balances of a site by SKU and location',
       description: 'One row per SKU, location, lot and status; in-process stock (picked, not shipped) shows as IN_PROCESS:<orderId>. '
-        + '`locationId` is a location\'s id or its code at the site, or IN_PROCESS:<orderId> (422 UNKNOWN_LOCATION otherwise). Paged by `limit` and `cursor`.',
+        + '`locationId` is a location\'s id or its code at the site, or IN_PROCESS:<orderId> (422 UNKNOWN_LOCATION otherwise). A `sku` the catalogue '
+        + 'does not know is 422 UNKNOWN_SKU (a product with no stock there answers no rows). Paged by `limit` and `cursor`.',
       querystring: Type.Object({
         siteId: SiteRef, owner: OwnerFilter, sku: Type.Optional({ ...Sku, examples: [EXAMPLES.sku] }), locationId: Type.Optional(LocationFilter),
         limit: Limit(1000, 100), cursor: Cursor,
       }, { additionalProperties: false }),
-      response: { 200: Page(BalanceSchema), ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED', 'UNKNOWN_LOCATION') },
+      response: { 200: Page(BalanceSchema), ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION') },
     },
   }, async (req) => {
     const q = req.query;
@@ -260,7 +266,7 @@ export async function inventoryRoutes(
     const site = await siteId(q.siteId, '/querystring/siteId');
     const ownerId = await ownerFilter(req, q.owner);
     const locationId = unwrap(await service.locationFilter(site, q.locationId));
-    return queries.balances({ siteId: site, ownerId, sku: q.sku, locationId, limit: q.limit, after });
+    return ofKnownSku(q.sku, q.cursor === undefined, await queries.balances({ siteId: site, ownerId, sku: q.sku, locationId, limit: q.limit, after }));
   });
 
   app.get('/inventory/holds', {
@@ -270,7 +276,8 @@ export async function inventoryRoutes(
       description: 'One row per SKU, location, lot, held status (HOLD, QUARANTINE, DAMAGED) and owner with units on hand, and the movements that '
         + 'put units there, newest first (at most 10): a hold placed by hand (POST /inventory/holds, type HOLD) with its reason and actor, a '
         + 'receipt into QUARANTINE or DAMAGED, a lost LPN\'s or a quality hold. Released units (POST /inventory/hold-releases) are no longer '
-        + 'listed. Filtered by sku, locationId (a location\'s id or its code at the site, 422 UNKNOWN_LOCATION otherwise) and status; '
+        + 'listed. Filtered by sku (422 UNKNOWN_SKU for one the catalogue does not know), locationId (a location\'s id or its code at the site, '
+        + '422 UNKNOWN_LOCATION otherwise) and status; '
         + 'paged by `limit` and `cursor`.',
       querystring: Type.Object({
         siteId: SiteRef, owner: OwnerFilter, sku: Type.Optional({ ...Sku, examples: [EXAMPLES.newSku] }), locationId: Type.Optional(LocationFilter),
@@ -288,7 +295,7 @@ export async function inventoryRoutes(
             actor: Nullable({ ...Actor, description: 'Who placed it (null for jobs and movements written before actors were recorded)' }),
           }), { description: 'The movements that put units there, newest first (at most 10)' }),
         })),
-        ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED', 'UNKNOWN_LOCATION'),
+        ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION'),
       },
     },
   }, async (req) => {
@@ -297,7 +304,7 @@ export async function inventoryRoutes(
     const site = await siteId(q.siteId, '/querystring/siteId');
     const ownerId = await ownerFilter(req, q.owner);
     const locationId = unwrap(await service.locationFilter(site, q.locationId));
-    return queries.holds({ siteId: site, ownerId, sku: q.sku, locationId, status: q.status, limit: q.limit, after });
+    return ofKnownSku(q.sku, q.cursor === undefined, await queries.holds({ siteId: site, ownerId, sku: q.sku, locationId, status: q.status, limit: q.limit, after }));
   });
 
   app.get('/inventory/as-of', {
@@ -306,7 +313,7 @@ export async function inventoryRoutes(
       operationId: 'getStockAsOf', tags, summary: 'On-hand and reserved per SKU, location, lot, status and owner as of a past instant, rebuilt from the ledger',
       description: 'Sums the movements created at or before `at` (a movement counts from the start of the transaction that wrote it), '
         + 'starting from the last stock snapshot before `at`; keys with nothing on hand or reserved are left out. In-process stock (picked, '
-        + 'not shipped) shows at IN_PROCESS:<orderId>. Narrow by owner, sku, locationId (a location\'s id or its code at the site, or '
+        + 'not shipped) shows at IN_PROCESS:<orderId>. Narrow by owner, sku (422 UNKNOWN_SKU for one the catalogue does not know), locationId (a location\'s id or its code at the site, or '
         + 'IN_PROCESS:<orderId>; 422 UNKNOWN_LOCATION otherwise) and lot (a key scoped to an owner sees only that owner\'s units); paged by `limit` and `cursor` in SKU, location, lot, status, owner order. An instant later than now is 422 AS_OF_IN_FUTURE; a malformed one 400 VALIDATION_FAILED. Answers for the last '
         + 'few seconds may still grow while transactions that started before `at` commit. See docs/operations/stock-history.md.',
       querystring: Type.Object({
@@ -325,7 +332,7 @@ export async function inventoryRoutes(
           })),
           nextCursor: Nullable(Type.String()),
         }),
-        ...problems('VALIDATION_FAILED', 'UNKNOWN_SITE', 'AS_OF_IN_FUTURE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED', 'UNKNOWN_LOCATION'),
+        ...problems('VALIDATION_FAILED', 'UNKNOWN_SITE', 'AS_OF_IN_FUTURE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION'),
       },
     },
   }, async (req) => {
@@ -334,25 +341,29 @@ export async function inventoryRoutes(
     const after = unwrap(cursorKey(q.cursor, (key) => key.startsWith('[') && key.endsWith(']')));
     const site = await siteId(q.siteId, '/querystring/siteId');
     const ownerId = await ownerFilter(req, q.owner);
-    return unwrap(await service.stockAsOf({
+    return ofKnownSku(q.sku, q.cursor === undefined, unwrap(await service.stockAsOf({
       siteId: site, at: new Date(q.at), sku: q.sku, locationId: unwrap(await service.locationFilter(site, q.locationId)), lot: q.lot, ownerId,
       limit: q.limit, after,
-    }));
+    })));
   });
 
   app.get('/inventory/atp', {
     config: { roles: CAN.read, owners: true },
     schema: {
       operationId: 'getAtp', tags, summary: 'Available to promise per SKU: pickable on-hand AVAILABLE − allocated − unreserved expired units',
-      description: 'Units at non-pickable locations (receiving, docks, pack stations, blocked…) are on hand but never promised (`unpickable`).',
+      description: 'Units at non-pickable locations (receiving, docks, pack stations, blocked…) are on hand but never promised (`unpickable`). '
+        + 'A `sku` with no stock at the site answers one row of zeros; one the catalogue does not know is 422 UNKNOWN_SKU (a deactivated product is known).',
       querystring: Type.Object({ siteId: SiteRef, owner: OwnerFilter, sku: Type.Optional({ ...Sku, examples: [EXAMPLES.sku] }) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ items: Type.Array(AtpItem) }), ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED') },
+      response: { 200: Type.Object({ items: Type.Array(AtpItem) }), ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED', 'UNKNOWN_SKU') },
     },
   }, async (req) => {
     const { sku } = req.query;
     const rows = await service.atp(await siteId(req.query.siteId, '/querystring/siteId'), sku === undefined ? null : [sku],
       (await ownerFilter(req, req.query.owner)) ?? null);
-    if (sku !== undefined && rows.length === 0) return { items: [{ sku, onHandAvailable: 0, unpickable: 0, allocated: 0, expired: 0, atp: 0 }] };
+    if (sku !== undefined && rows.length === 0) {
+      unwrap(await service.unknownSku(sku, true));
+      return { items: [{ sku, onHandAvailable: 0, unpickable: 0, allocated: 0, expired: 0, atp: 0 }] };
+    }
     return { items: rows };
   });
 
@@ -360,17 +371,18 @@ export async function inventoryRoutes(
     config: { roles: CAN.read, owners: true },
     schema: {
       operationId: 'listMovements', tags, summary: 'Stock movements of a site, oldest first',
-      description: 'The append-only stock ledger, filtered by SKU and movement type; paged by `limit` and `cursor`.',
+      description: 'The append-only stock ledger, filtered by SKU (422 UNKNOWN_SKU for one the catalogue does not know) and movement type; paged by `limit` and `cursor`.',
       querystring: Type.Object({
         siteId: SiteRef, owner: OwnerFilter, sku: Type.Optional({ ...Sku, examples: [EXAMPLES.sku] }),
         type: Type.Optional(Type.Union(MOVEMENT_TYPES.map((t) => Type.Literal(t)))), limit: Limit(1000, 100), cursor: Cursor,
       }, { additionalProperties: false }),
-      response: { 200: Page(MovementSchema), ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED') },
+      response: { 200: Page(MovementSchema), ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED', 'UNKNOWN_SKU') },
     },
   }, async (req) => {
     const q = req.query;
     const after = unwrap(cursorSeq(q.cursor));
-    return queries.movements({ siteId: await siteId(q.siteId, '/querystring/siteId'), ownerId: await ownerFilter(req, q.owner), sku: q.sku, type: q.type, limit: q.limit, after });
+    return ofKnownSku(q.sku, q.cursor === undefined,
+      await queries.movements({ siteId: await siteId(q.siteId, '/querystring/siteId'), ownerId: await ownerFilter(req, q.owner), sku: q.sku, type: q.type, limit: q.limit, after }));
   });
 
   app.get('/inventory/movements/:id', {
@@ -410,16 +422,18 @@ export async function inventoryRoutes(
       operationId: 'getStockSummary', tags, summary: 'Per SKU: ledger sums (received, shipped, adjusted, ledger*) next to balance sums (onHand, reserved, allocated)',
       description: 'adjusted sums ADJUST and COUNT movements. Conservation holds when received − shipped + adjusted = onHand, ledgerOnHand = onHand, ledgerReserved = reserved and ledgerAllocated = allocated. '
         + `Every SKU with a movement is listed, in SKU order, paged by \`limit\` (default ${SUMMARY_LIMIT.default}, at most ${SUMMARY_LIMIT.maximum}) and \`cursor\`: follow \`nextCursor\` until it is null for the whole site. `
-        + 'Each row is consistent in itself (one snapshot per page); two pages may be from different instants (ADR 0047). A cursor this API did not return is 400 VALIDATION_FAILED.',
+        + 'Each row is consistent in itself (one snapshot per page); two pages may be from different instants (ADR 0047). A cursor this API did not return is 400 VALIDATION_FAILED; '
+        + 'a `sku` the catalogue does not know 422 UNKNOWN_SKU.',
       querystring: Type.Object({
         siteId: SiteRef, owner: OwnerFilter, sku: Type.Optional({ ...Sku, examples: [EXAMPLES.sku] }), limit: Limit(SUMMARY_LIMIT.maximum, SUMMARY_LIMIT.default), cursor: Cursor,
       }, { additionalProperties: false }),
-      response: { 200: Page(SummarySchema), ...problems('VALIDATION_FAILED', 'UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED') },
+      response: { 200: Page(SummarySchema), ...problems('VALIDATION_FAILED', 'UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED', 'UNKNOWN_SKU') },
     },
   }, async (req) => {
     const q = req.query;
     const after = unwrap(cursorKey(q.cursor, CURSOR_SHAPES.text)); // the last SKU of the previous page
-    return queries.summary({ siteId: await siteId(q.siteId, '/querystring/siteId'), ownerId: await ownerFilter(req, q.owner), sku: q.sku, after, limit: q.limit });
+    return ofKnownSku(q.sku, q.cursor === undefined,
+      await queries.summary({ siteId: await siteId(q.siteId, '/querystring/siteId'), ownerId: await ownerFilter(req, q.owner), sku: q.sku, after, limit: q.limit }));
   });
 
   await inventoryControlRoutes(app, deps, service, locations);

@@ -54,7 +54,7 @@ export function inventoryContext(
     routes: async (app) => {
       await inventoryRoutes(app, deps, service, apis.locations);
       await inboundRoutes(app, deps, inbound, apis.locations);
-      await replenishmentRoutes(app, deps, replenishment, apis.locations);
+      await replenishmentRoutes(app, deps, replenishment, apis.locations, service.unknownSku);
       await rmaRoutes(app, deps, rmaService(deps, apis), apis.locations);
     },
     subscriptions: [

@@ -1,7 +1,7 @@
 import type { CatalogApi } from '../../contracts/catalog.ts';
 import type { LocationBalance, OpenCountAt } from '../../contracts/inventory.ts';
 import { resolveLocationId, type LocationMasterApi } from '../../contracts/location-master.ts';
-import { ok, type Outcome } from '../../platform/errors.ts';
+import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { isoDate } from './domain/ledger.ts';
 import { fromLotKey, isInProcess } from './domain/stock.ts';
@@ -95,7 +95,21 @@ export function inventoryService(deps: PlatformDeps, apis: { catalog: CatalogApi
     return resolveLocationId(apis.locations, siteId, ref, field);
   }
 
+  /**
+   * A read's `sku` filter (atp, balances, holds, ledger, summary, as-of, counts, replenishment lists) whose first page came
+   * back empty: a SKU the catalogue does not know is 422 UNKNOWN_SKU on `field`, as an unknown location is UNKNOWN_LOCATION,
+   * so a mistyped SKU is not answered "none in stock". A product in the catalogue with nothing at the site answers empty,
+   * a deactivated one too (reads take any entity, ADR 0045). The catalogue is asked only when the answer is empty (no
+   * extra query otherwise, and a SKU the ledger knows stays queryable whatever the catalogue says).
+   */
+  async function unknownSku(sku: string | undefined, empty: boolean, field = '/querystring/sku'): Promise<Outcome<true, 'UNKNOWN_SKU'>> {
+    if (sku === undefined || !empty) return ok(true);
+    if ((await apis.catalog.getBySkus([sku])).has(sku)) return ok(true);
+    return reject('UNKNOWN_SKU', `Unknown SKU ${sku}`, [{ field, message: 'is not the SKU of a product' }]);
+  }
+
   return {
+    unknownSku,
     receive: receiveHandler(deps, apis, counters),
     adjust: adjustHandler(deps, apis, counters),
     applyStockCounts: applyStockCountsHandler(deps, apis, counters),
