@@ -55,6 +55,9 @@ export const PackShipEventSchemas = {
   [PackShipEvents.packagePacked]: Type.Object({
     packageId: Type.String(), orderId: Type.String(), siteId: Type.String(), cartonCode: Type.String(), weightG: Type.Number(),
     ownerId: Type.Optional(Type.String({ description: "The order's owner (3PL client, ADR 0028): whose units the carton holds. Absent: the default owner (or an older event)." })),
+    sscc: Type.Optional(Type.String({
+      description: "The package's SSCC-18 (GS1 AI 00, 18 digits, no parentheses): what its shipping label's GS1-128 barcode carries. Physical tracking keeps it as the carton LPN's second code, so a scan of the printed label names the carton (ADR 0029 addendum 2026-12-06). Absent in older events.",
+    })),
     lines: List(LineQuantity),
     orderComplete: Type.Boolean({
       description: 'True when this package completed the order (picking done, every picked unit now packed); `pack-ship.order.packed.v1` follows in the same transaction. Consumers should react to that event: it also covers the order whose picking completes after its last picked unit was packed, where no package carries `orderComplete: true`.',

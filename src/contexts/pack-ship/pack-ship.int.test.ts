@@ -100,6 +100,9 @@ describe('pack & ship', () => {
     await t.settle();
     const packed = (await t.get('/api/v1/events?type=pack-ship.package.packed.v1')).body.items.filter((e: any) => e.data.orderId === 'ord_1');
     expect(packed.map((e: any) => Boolean(e.data.orderComplete))).toEqual([false, true]);
+    // Each carries the SSCC its label prints: physical tracking names the carton by it too (ADR 0029 addendum 2026-12-06).
+    expect(packed.map((e: any) => e.data.sscc)).toEqual([first.body.sscc, second.body.sscc]);
+    expect(second.body.sscc).toMatch(/^\d{18}$/);
     // The order is packed once, by the package that packed its last picked unit.
     const orderPacked = (await t.get('/api/v1/events?type=pack-ship.order.packed.v1&subject=ord_1')).body.items;
     expect(orderPacked.map((e: any) => e.data)).toEqual([{ orderId: 'ord_1', siteId, packageIds: [first.body.id, second.body.id], round: 1 }]);

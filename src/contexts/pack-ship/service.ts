@@ -293,7 +293,8 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
     const recorded = await packStore.recordPacked(tx, order.orderId, pkg.lines, deps.clock.now(), order.pickingStatus !== null);
     const orderComplete = order.pickingStatus !== null && recorded.complete;
     const data: PackagePacked = {
-      packageId: pkg.id, orderId: order.orderId, siteId: order.siteId, cartonCode: pkg.cartonCode, weightG: pkg.weightG, ...owned(order), lines: [...pkg.lines], orderComplete,
+      packageId: pkg.id, orderId: order.orderId, siteId: order.siteId, cartonCode: pkg.cartonCode, weightG: pkg.weightG, ...owned(order),
+      ...(pkg.sscc === null ? {} : { sscc: pkg.sscc }), lines: [...pkg.lines], orderComplete,
     };
     const packed: OrderPacked = { orderId: order.orderId, siteId: order.siteId, packageIds: recorded.packageIds, round: recorded.round };
     const completion: PublishedEvent[] = recorded.marked ? [{ type: PackShipEvents.orderPacked, subject: order.orderId, siteId: order.siteId, data: packed }] : [];

@@ -85,6 +85,7 @@ export interface PhysicalTrackingLpns {
   location_id: string | null;
   parent_id: string | null;
   site_id: string;
+  sscc: string | null;
   status: string;
   type: string;
   updated_at: Date;

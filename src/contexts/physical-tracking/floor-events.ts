@@ -16,7 +16,7 @@ import type { LpnRow, NewScan } from './store.ts';
 /** The floor events of other contexts physical tracking records (one set-based subscription, ADR 0043). */
 export const FLOOR_EVENT_TYPES = [
   InventoryEvents.putawayConfirmed, InventoryEvents.moved, PickingEvents.linePicked, PackShipEvents.packagePacked, PackShipEvents.shipmentDispatched,
-  InventoryEvents.returnConfirmed, InventoryEvents.returnCancelled,
+  InventoryEvents.returnConfirmed, InventoryEvents.returnCancelled, PackShipEvents.packageRepacked,
 ] as const;
 export type FloorEvent = EnvelopeFor<(typeof FLOOR_EVENT_TYPES)[number]>;
 
@@ -50,6 +50,9 @@ export function keysOf(events: readonly FloorEvent[]): store.FloorKeys {
         break;
       case PackShipEvents.shipmentDispatched:
         for (const p of e.data.packageIds) codes.push([e.data.siteId, p]);
+        break;
+      case PackShipEvents.packageRepacked:
+        codes.push([e.data.siteId, codeOfLabel(e.data.packageId)]);
         break;
       case InventoryEvents.returnConfirmed:
       case InventoryEvents.returnCancelled:
@@ -130,7 +133,7 @@ function workingSet(locked: readonly LpnRow[], deps: Pick<PlatformDeps, 'ids'>) 
       return out;
     },
     /** `store.updateLpn`: the fields given, the time, the version moved on by one. */
-    update(id: string, at: Date, change: { status?: LpnStatus; parentId?: string | null; locationId?: string | null; contents?: readonly ContentLine[] }): LpnRow {
+    update(id: string, at: Date, change: { status?: LpnStatus; parentId?: string | null; locationId?: string | null; contents?: readonly ContentLine[]; sscc?: string | null }): LpnRow {
       const r = rows.get(id)!;
       const next: LpnRow = {
         ...r,
@@ -138,6 +141,7 @@ function workingSet(locked: readonly LpnRow[], deps: Pick<PlatformDeps, 'ids'>) 
         ...(change.parentId === undefined ? {} : { parent_id: change.parentId }),
         ...(change.locationId === undefined ? {} : { location_id: change.locationId }),
         ...(change.contents === undefined ? {} : { contents: [...change.contents] }),
+        ...(change.sscc === undefined ? {} : { sscc: change.sscc }),
         updated_at: at, version: r.version + 1,
       };
       rows.set(id, next);
@@ -161,7 +165,7 @@ function workingSet(locked: readonly LpnRow[], deps: Pick<PlatformDeps, 'ids'>) 
       if (found !== undefined) return found;
       const row: LpnRow = {
         id: deps.ids.next('lpn'), site_id: siteId, code, code_kind: c.kind === 'SSCC' ? 'SSCC' : 'INTERNAL', type, status, parent_id: null,
-        location_id: null, contents: [], asn_id: null, created_at: at, updated_at: at, version: 1,
+        location_id: null, contents: [], asn_id: null, created_at: at, updated_at: at, version: 1, sscc: null,
       };
       rows.set(row.id, row);
       made.push(row.id);
@@ -287,7 +291,8 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
       }, meta);
       return;
     }
-    // A package packed: a CARTON LPN (its label is the package id) takes the order's units out of the totes holding them.
+    // A package packed: a CARTON LPN (its code is the package id, its second code the SSCC its shipping label carries,
+    // ADR 0029 addendum 2026-12-06) takes the order's units out of the totes holding them.
     // They are the order's owner's (the event's `ownerId`, ADR 0028), whatever a tote line says: a line picked by an
     // older event names none, and units no tote held (their picks not heard) had no owner to keep. An event naming no
     // owner (the default owner's, or older) keeps the tote lines' owners as they are.
@@ -315,7 +320,8 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
         }
         if (left > 0) contents = addLines(contents, [{ sku: l.sku, lot: null, serial: null, owner: owner ?? null, orderId: d.orderId, quantity: left }]);
       }
-      floor.update(carton.id, at, { contents });
+      const sscc = d.sscc === undefined ? undefined : classifyLpnBarcode(d.sscc);
+      floor.update(carton.id, at, { contents, ...(sscc?.kind === 'SSCC' ? { sscc: sscc.code } : {}) });
       for (const s of sources.values()) {
         floor.takeOut(s, s.contents, at);
         floor.link(s.id, carton.id, at);
@@ -336,6 +342,13 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
         const carton = floor.liveByCode(d.siteId, packageId);
         if (carton !== undefined) shipTree(floor, carton, meta, at, packageId, e.id);
       }
+      return;
+    }
+    // A package opened again at the pack station (repacked): its label is void, so its SSCC no longer names the carton,
+    // which keeps the units (and its package id) until they are packed into new packages, whose SSCCs name theirs.
+    case PackShipEvents.packageRepacked: {
+      const carton = floor.liveByCode(e.data.siteId, codeOfLabel(e.data.packageId));
+      if (carton !== undefined && carton.sscc !== null) floor.update(carton.id, at, { sscc: null });
       return;
     }
     // A cancelled order's units walked back to stock (its return confirmed by scan): they leave the order's tote or

@@ -12,7 +12,7 @@ export type ScanRow = Narrowed<Selectable<PhysicalTrackingScans>, { meaning: Sca
 export type AsnLpnRow = Selectable<PhysicalTrackingAsnLpns>;
 
 const LPN_COLUMN_NAMES = [
-  'id', 'site_id', 'code', 'code_kind', 'type', 'status', 'parent_id', 'location_id', 'contents', 'asn_id', 'created_at', 'updated_at', 'version',
+  'id', 'site_id', 'code', 'code_kind', 'type', 'status', 'parent_id', 'location_id', 'contents', 'asn_id', 'created_at', 'updated_at', 'version', 'sscc',
 ] as const;
 const LPNS = columnList(LPN_COLUMN_NAMES);
 const LPNS_L = columnList(LPN_COLUMN_NAMES, 'l');
@@ -51,10 +51,23 @@ export async function lockNesting(db: Executor, siteId: string): Promise<void> {
   await db.query(`SELECT pg_advisory_xact_lock(hashtext('physical_tracking.nesting'), hashtext($1))`, [siteId]);
 }
 
-/** The live LPN of a site with this code; `lock`: its row locked (a live row only: one that left the floor meanwhile is not found). */
+/**
+ * Matches an LPN by a code: its own (`code`), or the second code a carton carries, its shipping label's SSCC (18 digits,
+ * ADR 0029 addendum 2026-12-06). Callers pass the code normalised (`classifyLpnBarcode`): `(00)…`, `00…` and the 18
+ * digits all name it.
+ */
+const BY_CODE = '(code = $2 OR sscc = $2)';
+/** Its own code first, should one LPN carry it as its code and another as its SSCC. */
+const OWN_CODE_FIRST = '(code = $2) DESC';
+
+/**
+ * The live LPN of a site with this code (its own, or a carton's SSCC); `lock`: its row locked (a live row only: one that
+ * left the floor meanwhile is not found).
+ */
 export async function liveByCode(db: Executor, siteId: string, code: string, lock = false): Promise<LpnRow | undefined> {
   return (await db.query<LpnRow>(
-    `SELECT ${LPNS} FROM physical_tracking.lpns WHERE site_id = $1 AND code = $2 AND status IN ${LIVE}${lock ? ' FOR UPDATE' : ''}`, [siteId, code],
+    `SELECT ${LPNS} FROM physical_tracking.lpns WHERE site_id = $1 AND ${BY_CODE} AND status IN ${LIVE} ORDER BY ${OWN_CODE_FIRST}, id LIMIT 1${lock ? ' FOR UPDATE' : ''}`,
+    [siteId, code],
   ))[0];
 }
 
@@ -429,7 +442,7 @@ export async function writeFloor(db: Executor, w: FloorWrites): Promise<void> {
   const lpnRows = w.lpns.map(({ row, baseVersion }, ord) => ({
     ord, id: row.id, site_id: row.site_id, code: row.code, code_kind: row.code_kind, type: row.type, status: row.status, parent_id: row.parent_id,
     location_id: row.location_id, contents: row.contents, asn_id: row.asn_id, created_at: row.created_at, updated_at: row.updated_at,
-    version: row.version, base_version: baseVersion,
+    version: row.version, sscc: row.sscc, base_version: baseVersion,
   }));
   const scanRows = w.scans.map((s, ord) => ({
     ord, id: s.id, site_id: s.siteId, at: s.at, worker_id: s.workerId, device_id: s.deviceId, location_id: s.locationId,
@@ -439,14 +452,14 @@ export async function writeFloor(db: Executor, w: FloorWrites): Promise<void> {
   const rows = await db.query<{ n: number }>(
     `WITH r AS (
        SELECT r.ord, r.id, r.site_id, r.code, r.code_kind, r.type, r.status, r.parent_id, r.location_id, r.contents, r.asn_id, r.created_at,
-         r.updated_at, r.version, r.base_version
+         r.updated_at, r.version, r.sscc, r.base_version
        FROM jsonb_to_recordset($1::jsonb) AS r(ord int, id text, site_id text, code text, code_kind text, type text, status text,
-         parent_id text, location_id text, contents jsonb, asn_id text, created_at timestamptz, updated_at timestamptz, version int, base_version int)
+         parent_id text, location_id text, contents jsonb, asn_id text, created_at timestamptz, updated_at timestamptz, version int, sscc text, base_version int)
      ), written AS (
-       INSERT INTO physical_tracking.lpns AS l (id, site_id, code, code_kind, type, status, parent_id, location_id, contents, asn_id, created_at, updated_at, version)
-       SELECT id, site_id, code, code_kind, type, status, parent_id, location_id, contents, asn_id, created_at, updated_at, version FROM r ORDER BY ord
+       INSERT INTO physical_tracking.lpns AS l (id, site_id, code, code_kind, type, status, parent_id, location_id, contents, asn_id, created_at, updated_at, version, sscc)
+       SELECT id, site_id, code, code_kind, type, status, parent_id, location_id, contents, asn_id, created_at, updated_at, version, sscc FROM r ORDER BY ord
        ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, parent_id = EXCLUDED.parent_id, location_id = EXCLUDED.location_id,
-         contents = EXCLUDED.contents, updated_at = EXCLUDED.updated_at, version = EXCLUDED.version
+         contents = EXCLUDED.contents, updated_at = EXCLUDED.updated_at, version = EXCLUDED.version, sscc = EXCLUDED.sscc
        WHERE l.version = (SELECT r.base_version FROM r WHERE r.id = l.id)
        RETURNING l.id
      ), scanned AS (
@@ -506,7 +519,7 @@ export async function closeLosses(db: Executor, lpnIds: readonly string[], at: D
 /** The LOST LPN of a site with this code, the latest lost first (a lost label is free, so a live LPN may carry it too); `lock`: locked. */
 export async function lostByCode(db: Executor, siteId: string, code: string, lock = false): Promise<LpnRow | undefined> {
   return (await db.query<LpnRow>(
-    `SELECT ${LPNS} FROM physical_tracking.lpns WHERE site_id = $1 AND code = $2 AND status = 'LOST' ORDER BY updated_at DESC, id DESC LIMIT 1${lock ? ' FOR UPDATE' : ''}`,
+    `SELECT ${LPNS} FROM physical_tracking.lpns WHERE site_id = $1 AND ${BY_CODE} AND status = 'LOST' ORDER BY ${OWN_CODE_FIRST}, updated_at DESC, id DESC LIMIT 1${lock ? ' FOR UPDATE' : ''}`,
     [siteId, code],
   ))[0];
 }
@@ -514,7 +527,7 @@ export async function lostByCode(db: Executor, siteId: string, code: string, loc
 /** The LPN of a site that last carried this code and left the floor (SHIPPED or CONSUMED), newest first: why a label is not live. */
 export async function leftByCode(db: Executor, siteId: string, code: string): Promise<LpnRow | undefined> {
   return (await db.query<LpnRow>(
-    `SELECT ${LPNS} FROM physical_tracking.lpns WHERE site_id = $1 AND code = $2 AND status IN ('SHIPPED', 'CONSUMED') ORDER BY updated_at DESC, id DESC LIMIT 1`,
+    `SELECT ${LPNS} FROM physical_tracking.lpns WHERE site_id = $1 AND ${BY_CODE} AND status IN ('SHIPPED', 'CONSUMED') ORDER BY ${OWN_CODE_FIRST}, updated_at DESC, id DESC LIMIT 1`,
     [siteId, code],
   ))[0];
 }

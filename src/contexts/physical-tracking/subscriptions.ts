@@ -11,16 +11,16 @@ import type { PhysicalTrackingService } from './service.ts';
  * The floor events of other contexts, recorded as scans (at the event's time) with their effect on LPNs: a putaway
  * or a move carries the LPN, a pick fills a tote, a package becomes a carton that empties the order's totes, a
  * dispatch ships the cartons (and the pallet they were loaded onto), a cancelled order's confirmed return takes its units
- * out of its tote or carton.
+ * out of its tote or carton, a repacked package's carton no longer answers to its voided label's SSCC.
  *
- * One set-based subscription for the six types (ADR 0043 addendum): a delivered run of them is locked, decided and
+ * One set-based subscription for those types (ADR 0043 addendum): a delivered run of them is locked, decided and
  * written together (`floorEventsHandler`), with the effect of handling each in turn.
  */
 export function physicalTrackingSubscriptions(service: PhysicalTrackingService): Subscription[] {
   // The types named here (docs/events.md lists consumers from this file): `FLOOR_EVENT_TYPES` of floor-events.ts.
   return [onMany([
     InventoryEvents.putawayConfirmed, InventoryEvents.moved, PickingEvents.linePicked, PackShipEvents.packagePacked, PackShipEvents.shipmentDispatched,
-    InventoryEvents.returnConfirmed, InventoryEvents.returnCancelled,
+    InventoryEvents.returnConfirmed, InventoryEvents.returnCancelled, PackShipEvents.packageRepacked,
   ], (items, tx) => service.onFloorEvents(tx, items.map(({ event }) => event)))];
 }
 
