@@ -126,6 +126,8 @@ export interface LpnRef {
   /** Its label (SSCC or internal code). */
   readonly code: string;
   readonly status: LpnStatus;
+  /** A carton's second code, its shipping label's SSCC-18 (ADR 0029 addendum 2026-12-06); absent for any other LPN. */
+  readonly sscc?: string;
 }
 
 /** What other contexts may ask physical tracking synchronously (a query: safe to retry). */

@@ -291,6 +291,14 @@ describe.each(transports)('the contract APIs, %s', (transport, apis) => {
     expect(await apis().physicalTracking.getLpn(tote.id)).toEqual({ id: tote.id, siteId: w.siteId, code: 'RPC-TOTE-1', status: 'OPEN' });
     expect(await apis().physicalTracking.getLpn('lpn_nope')).toBeUndefined();
   });
+
+  it('PhysicalTrackingApi.getLpn: a carton carries its shipping label\'s SSCC (18 digits) as `sscc`', async () => {
+    const [pkg] = (await call<{ items: { id: string; sscc: string | null }[] }>('packages', 'GET', `/api/v1/packages?orderId=${cancelledOrder}`)).body.items;
+    expect(pkg?.sscc).toMatch(/^\d{18}$/);
+    const lpns = (await call<{ items: { id: string; code: string }[] }>('lpns', 'GET', `/api/v1/lpns?siteId=${w.siteId}&limit=500`)).body.items;
+    const carton = lpns.find((l) => l.code === pkg!.id)!;
+    expect(await apis().physicalTracking.getLpn(carton.id)).toMatchObject({ id: carton.id, code: pkg!.id, sscc: pkg!.sscc });
+  });
 });
 
 describe('in-process and gRPC side by side', () => {

@@ -11,7 +11,7 @@ export function physicalTrackingService(api: PhysicalTrackingApi, log: Logger): 
   const implementation: PhysicalTrackingServiceHandlers = {
     GetLpn: unaryHandler(log, async (req) => {
       const lpn = await api.getLpn(req.lpnId);
-      return lpn === undefined ? {} : { lpn: { id: lpn.id, siteId: lpn.siteId, code: lpn.code, status: lpn.status } };
+      return lpn === undefined ? {} : { lpn: { id: lpn.id, siteId: lpn.siteId, code: lpn.code, status: lpn.status, ...(lpn.sscc === undefined ? {} : { sscc: lpn.sscc }) } };
     }),
   };
   return { name: 'paklog.physical_tracking.v1.PhysicalTrackingService', definition: paklogServices().physicalTracking, implementation };
@@ -29,7 +29,8 @@ export function physicalTrackingClient(
       const lpn = res.lpn;
       if (lpn === null || lpn === undefined) return undefined;
       if (!isStatus(lpn.status)) throw new AppError('INTERNAL', `GetLpn answered an unknown status ${lpn.status}`);
-      return { id: lpn.id, siteId: lpn.siteId, code: lpn.code, status: lpn.status };
+      const ref = { id: lpn.id, siteId: lpn.siteId, code: lpn.code, status: lpn.status };
+      return lpn.sscc === undefined || lpn.sscc === null ? ref : { ...ref, sscc: lpn.sscc };
     },
   };
 }

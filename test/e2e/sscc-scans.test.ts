@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 interface Pkg { id: string; sscc: string; status: string }
-type Lpn = { id: string; code: string; status: string; parentId: string | null; type: string };
+type Lpn = { id: string; code: string; status: string; parentId: string | null; type: string; sscc: string | null };
 
 const scan = (body: Record<string, unknown>) => t.post('/api/v1/scans', { siteId: w.siteId, ...body }, 'operator');
 const lpnOf = async (packageId: string): Promise<Lpn> =>
@@ -93,6 +93,16 @@ describe('scanning a shipping label by its SSCC', () => {
     const loadTwo = await scan({ barcode: two.sscc, meaning: 'LOAD_ONTO_PALLET', into: pallet.body.id });
     expect(loadTwo.status).toBe(201);
     expect(loadTwo.body.lpn).toMatchObject({ code: two.id, type: 'CARTON', parentId: pallet.body.id });
+
+    // The LPN views show a carton's SSCC, its second code (18 digits), by id and in the list; none for the pallet, nor for
+    // the carton of the repacked package (its label is void).
+    expect(loadOne.body.lpn.sscc).toBe(one.sscc);
+    const byId = await t.get(`/api/v1/lpns/${loadOne.body.lpn.id}`, 'viewer');
+    expect(byId.body).toMatchObject({ code: one.id, sscc: one.sscc });
+    expect(byId.body.sscc).toMatch(/^\d{18}$/);
+    expect(await lpnOf(two.id)).toMatchObject({ sscc: two.sscc });
+    expect((await lpnOf(voided.id)).sscc).toBeNull();
+    expect(pallet.body.sscc).toBeNull();
 
     // Shipped by the SSCC (AI and 18 digits, no parentheses): the carton ships; the pallet ships with its last carton.
     const shipOne = await scan({ barcode: `00${one.sscc}`, meaning: 'SHIP' });

@@ -34,6 +34,10 @@ const LpnSchema = Type.Object({
   locationId: Nullable(Type.String({ description: 'Where it rests; null while carried or once gone' })),
   contents: List(ContentLineSchema, { description: 'Units directly in this LPN (not in its children)' }), units: Type.Integer(),
   asnId: Nullable(Type.String()), createdAt: DateTime, updatedAt: DateTime, version: Type.Integer(),
+  sscc: Nullable(Type.String({
+    description: 'A carton\'s second code: the SSCC-18 of its package\'s shipping label (18 digits; scans by it find the carton). Null for any other LPN, '
+      + 'and once the package is repacked (ADR 0029 addendum 2026-12-06)',
+  })),
 });
 const ScanSchema = Type.Object({
   id: Type.String(), siteId: Type.String(), at: DateTime, workerId: Nullable(Type.String()), deviceId: Nullable(Type.String()),

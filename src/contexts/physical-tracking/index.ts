@@ -32,7 +32,9 @@ export function physicalTrackingContext(deps: PlatformDeps, options: PhysicalTra
   const api: PhysicalTrackingApi = {
     async getLpn(id) {
       const row = await store.lpn(deps.db, id);
-      return row === undefined ? undefined : { id: row.id, siteId: row.site_id, code: row.code, status: row.status };
+      if (row === undefined) return undefined;
+      const ref = { id: row.id, siteId: row.site_id, code: row.code, status: row.status };
+      return row.sscc === null ? ref : { ...ref, sscc: row.sscc };
     },
   };
   return defineContext({

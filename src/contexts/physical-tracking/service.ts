@@ -39,6 +39,8 @@ export interface LpnView {
   readonly status: LpnStatus; readonly parentId: string | null; readonly childIds: readonly string[]; readonly locationId: string | null;
   readonly contents: readonly ContentLine[]; readonly units: number; readonly asnId: string | null;
   readonly createdAt: string; readonly updatedAt: string; readonly version: number;
+  /** A carton's second code, its shipping label's SSCC-18 (ADR 0029 addendum 2026-12-06); null for any other LPN. */
+  readonly sscc: string | null;
 }
 
 export interface ScanView {
@@ -121,7 +123,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     return {
       id: r.id, siteId: r.site_id, code: r.code, codeKind: r.code_kind, type: r.type, status: r.status, parentId: r.parent_id,
       childIds: children, locationId: r.location_id, contents: r.contents, units: unitCount(r.contents), asnId: r.asn_id,
-      createdAt: iso(r.created_at), updatedAt: iso(r.updated_at), version: r.version,
+      createdAt: iso(r.created_at), updatedAt: iso(r.updated_at), version: r.version, sscc: r.sscc,
     };
   }
 
@@ -942,7 +944,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     return rows.map((r) => ({
       id: r.id, siteId: r.site_id, code: r.code, codeKind: r.code_kind, type: r.type, status: r.status, parentId: r.parent_id,
       childIds: children.get(r.id) ?? [], locationId: r.location_id, contents: r.contents, units: unitCount(r.contents), asnId: r.asn_id,
-      createdAt: iso(r.created_at), updatedAt: iso(r.updated_at), version: r.version,
+      createdAt: iso(r.created_at), updatedAt: iso(r.updated_at), version: r.version, sscc: r.sscc,
     }));
   }
 

@@ -249,12 +249,12 @@ export async function qualityRoutes(app: HttpApp, deps: PlatformDeps, quality: Q
     config: { roles: CAN.read },
     schema: {
       operationId: 'getQualityKpis', tags, summary: 'First-pass yield and defects per million opportunities, by stage and SKU',
-      description: 'Over the inspections of a site completed in [from, to) (default: the last 30 days), optionally of one stage or SKU. First-pass '
+      description: 'Over the inspections of a site completed in [from, to) (default: the last 30 days), optionally of one stage or SKU (a SKU the catalogue does not know is 422 UNKNOWN_SKU; a product with no inspections there answers no items). First-pass '
         + 'yield = passed / inspected; DPMO = defects / opportunities × 10⁶, an opportunity being one checklist item on one sampled unit.',
       querystring: Type.Object({
         siteId: SiteRef, from: Type.Optional(DateTime), to: Type.Optional(DateTime), stage: Type.Optional(Enum(INSPECTION_STAGES)), sku: Type.Optional(Sku),
       }, { additionalProperties: false }),
-      response: { 200: Type.Object({ siteId: Type.String(), from: DateTime, to: DateTime, items: List(KpiSchema) }), ...problems('UNKNOWN_SITE') },
+      response: { 200: Type.Object({ siteId: Type.String(), from: DateTime, to: DateTime, items: List(KpiSchema) }), ...problems('UNKNOWN_SITE', 'UNKNOWN_SKU') },
     },
   }, async (req) => {
     const q = req.query;
@@ -262,7 +262,7 @@ export async function qualityRoutes(app: HttpApp, deps: PlatformDeps, quality: Q
     const to = q.to === undefined ? deps.clock.now() : new Date(q.to);
     const from = q.from === undefined ? new Date(to.getTime() - 30 * 86_400_000) : new Date(q.from);
     if (from.getTime() >= to.getTime()) throw new AppError('VALIDATION_FAILED', 'from must be before to', { errors: [{ field: '/querystring/from', message: 'must be before to' }] });
-    const items = await quality.kpis({ siteId: site, from, to, stage: q.stage, sku: q.sku });
+    const items = unwrap(await quality.kpis({ siteId: site, from, to, stage: q.stage, sku: q.sku }));
     return { siteId: site, from: from.toISOString(), to: to.toISOString(), items };
   });
 }

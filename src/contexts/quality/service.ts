@@ -1,7 +1,7 @@
 import type { EventMeta } from '../../platform/bus/envelope.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { decideInTx } from '../../platform/decider.ts';
-import { ok, type Outcome } from '../../platform/errors.ts';
+import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import type { CatalogApi } from '../../contracts/catalog.ts';
 import type { InventoryApi } from '../../contracts/inventory.ts';
@@ -156,13 +156,17 @@ export function qualityService(deps: PlatformDeps, apis: { catalog: CatalogApi; 
     },
 
     /** First-pass yield and DPMO of the site's inspections completed in [from, to), by stage and SKU. */
-    async kpis(f: { siteId: string; from: Date; to: Date; stage?: InspectionStage | undefined; sku?: string | undefined }): Promise<Kpi[]> {
+    /** KPIs of a site; a `sku` filter with no inspections is 422 UNKNOWN_SKU when the catalogue does not know it (asked only then). */
+    async kpis(f: { siteId: string; from: Date; to: Date; stage?: InspectionStage | undefined; sku?: string | undefined }): Promise<Outcome<Kpi[], 'UNKNOWN_SKU'>> {
       const rows = await store.kpis(deps.db, f);
-      return rows.map((r) => ({
+      if (f.sku !== undefined && rows.length === 0 && !(await apis.catalog.getBySkus([f.sku])).has(f.sku)) {
+        return reject('UNKNOWN_SKU', `Unknown SKU ${f.sku}`, [{ field: '/querystring/sku', message: 'is not the SKU of a product' }]);
+      }
+      return ok(rows.map((r) => ({
         ...r,
         firstPassYield: r.inspected === 0 ? null : r.passed / r.inspected,
         dpmo: r.opportunities === 0 ? null : Math.round((r.defects / r.opportunities) * 1_000_000),
-      }));
+      })));
     },
 
     rememberAsnSupplier: (tx: Tx, asnId: string, supplier: string) => store.rememberAsnSupplier(tx, asnId, supplier),

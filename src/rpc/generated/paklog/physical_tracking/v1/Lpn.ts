@@ -12,6 +12,11 @@ export interface Lpn {
    * OPEN, CLOSED, STAGED, IN_TRANSIT, SHIPPED, CONSUMED or LOST (LPN_STATUSES of the physical-tracking contract).
    */
   'status'?: (string);
+  /**
+   * A carton's second code: its shipping label's SSCC-18 (ADR 0029 addendum 2026-12-06); unset for any other LPN.
+   */
+  'sscc'?: (string);
+  '_sscc'?: "sscc";
 }
 
 export interface Lpn__Output {
@@ -25,4 +30,9 @@ export interface Lpn__Output {
    * OPEN, CLOSED, STAGED, IN_TRANSIT, SHIPPED, CONSUMED or LOST (LPN_STATUSES of the physical-tracking contract).
    */
   'status': (string);
+  /**
+   * A carton's second code: its shipping label's SSCC-18 (ADR 0029 addendum 2026-12-06); unset for any other LPN.
+   */
+  'sscc'?: (string);
+  '_sscc'?: "sscc";
 }
