@@ -100,6 +100,25 @@ describe.runIf(browserTestsRun)('the web console: stock holds', () => {
     await expect.poll(() => page.locator('tbody tr').count()).toBe(0);
     await page.getByLabel('Location').fill('NO-SUCH-BIN');
     await page.getByText('No location NO-SUCH-BIN at this site.').waitFor();
+    // A code or SKU typed letter by letter is read once the user stops typing: its first letters are neither "No
+    // location …" nor an unknown SKU (they were, on every key); a complete unknown one is still said.
+    await page.getByLabel('Status').selectOption('');
+    await page.getByLabel('Location').fill('');
+    await page.getByLabel('Location').pressSequentially(at.code, { delay: 40 });
+    expect(await page.getByText(/^No location /).count()).toBe(0);
+    await expect.poll(() => page.locator('tbody tr', { hasText: 'label unreadable' }).count()).toBe(1);
+    await page.getByLabel('SKU').pressSequentially(at.sku.slice(0, 5), { delay: 40 });
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await page.getByLabel('SKU').pressSequentially(at.sku.slice(5), { delay: 40 });
+    await expect.poll(() => page.locator('tbody tr', { hasText: 'label unreadable' }).count()).toBe(1);
+    expect(await page.getByRole('alert').count()).toBe(0);
+    const logged = pageErrors.length;
+    await page.getByLabel('SKU').pressSequentially('X');
+    await page.getByLabel('SKU').press('Enter');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain(`${at.sku}X`);
+    expect(await page.locator('tbody tr').count()).toBe(0);
+    // The browser logs that one refusal (422) itself; it is the one asked for.
+    expect(pageErrors.splice(logged)).toEqual([expect.stringContaining('422')]);
     await page.close();
   });
 });

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api, apiAll, ApiError, newKey, qs, type Page } from '../lib/api.ts';
-import { useData, useLiveVersion, usePaged } from '../lib/hooks.ts';
+import { useData, useLiveVersion, usePaged, useSettled } from '../lib/hooks.ts';
 import { when, type Ctx } from './ctx.ts';
 import { LoadMore, shown, Status } from './Lists.tsx';
 
@@ -35,8 +35,11 @@ export function Counts({ ctx }: { ctx: Ctx }) {
     const locations = await apiAll<{ id: string; code: string }>(`/sites/${ctx.siteId}/locations`, 1000).catch(() => []);
     return new Map(locations.map((l) => [l.id, l.code]));
   }, [ctx.siteId]);
-  const list = usePaged((cursor) => api<Page<Count>>('GET', `/inventory/counts${qs({ siteId: ctx.siteId, status, sku: sku.trim(), limit: 200, cursor })}`),
-    [ctx.siteId, status, sku], [version]);
+  // Read once the user stops typing (or presses Enter): a partial SKU is no unknown SKU yet.
+  const [skuTerm, applySku] = useSettled(sku.trim());
+  const list = usePaged((cursor) => api<Page<Count>>('GET', `/inventory/counts${qs({ siteId: ctx.siteId, status, sku: skuTerm, limit: 200, cursor })}`),
+    [ctx.siteId, status, skuTerm], [version]);
+  const listError = sku.trim() === skuTerm ? list.error : undefined;
   const where = (c: Count): string => `${c.sku}${c.lot === null ? '' : ` lot ${c.lot}`} at ${codes.data?.get(c.locationId) ?? c.locationId}`;
   const decide = async (c: Count, approve: boolean): Promise<void> => {
     setBusy(true);
@@ -126,10 +129,10 @@ export function Counts({ ctx }: { ctx: Ctx }) {
           </select>
         </label>
         <label className="field inline">SKU
-          <input type="search" value={sku} onChange={(e) => setSku(e.target.value)} placeholder="e.g. MUG-CERAMIC" />
+          <input type="search" value={sku} onChange={(e) => setSku(e.target.value)} onKeyDown={(e) => { if (e.key === 'Enter') applySku(); }} placeholder="e.g. MUG-CERAMIC" />
         </label>
       </div>
-      {list.error === undefined ? null : <p role="alert" className="error">{list.error}</p>}
+      {listError === undefined ? null : <p role="alert" className="error">{listError}</p>}
       {message === undefined ? null : <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok' : 'error'}>{message.text}</p>}
       {status === 'AWAITING_APPROVAL' && list.items?.length === 0 ? <p className="muted">No count waits for a manager at this site.</p> : null}
       <table>

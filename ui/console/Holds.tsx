@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api, apiAll, ApiError, newKey, qs, type Page } from '../lib/api.ts';
-import { useData, useLiveVersion, usePaged } from '../lib/hooks.ts';
+import { useData, useLiveVersion, usePaged, useSettled } from '../lib/hooks.ts';
 import { when, type Ctx } from './ctx.ts';
 import { LoadMore, shown, Status } from './Lists.tsx';
 
@@ -45,13 +45,17 @@ export function Holds({ ctx }: { ctx: Ctx }) {
   }, [ctx.siteId]);
   const codeOf = (id: string): string => locations.data?.codes.get(id) ?? id;
   // The location filter takes the code on the label (what a manager reads), or an id (loc_…).
-  const term = location.trim();
+  // Both filters are read once the user stops typing (or presses Enter): a partial code is not unknown yet.
+  const [skuTerm, applySku] = useSettled(sku.trim());
+  const [term, applyLocation] = useSettled(location.trim());
+  const typing = sku.trim() !== skuTerm || location.trim() !== term;
   const locationId = term === '' ? undefined : /^loc_/.test(term) ? term : locations.data?.ids.get(term.toLowerCase());
   const unknownLocation = term !== '' && locationId === undefined && locations.data !== undefined;
   const list = usePaged(async (cursor) => (unknownLocation
     ? { items: [], nextCursor: null }
-    : api<Page<Held>>('GET', `/inventory/holds${qs({ siteId: ctx.siteId, sku: sku.trim(), locationId, status, limit: PAGE, cursor })}`)),
-  [ctx.siteId, sku, locationId, unknownLocation, status], [version]);
+    : api<Page<Held>>('GET', `/inventory/holds${qs({ siteId: ctx.siteId, sku: skuTerm, locationId, status, limit: PAGE, cursor })}`)),
+  [ctx.siteId, skuTerm, locationId, unknownLocation, status], [version]);
+  const listError = typing ? undefined : list.error;
   const release = async (h: Held, quantity: number, reason: string): Promise<void> => {
     setBusy(true);
     try {
@@ -96,10 +100,10 @@ export function Holds({ ctx }: { ctx: Ctx }) {
     <>
       <div className="filters" role="search">
         <label className="field inline">SKU
-          <input type="search" value={sku} onChange={(e) => setSku(e.target.value)} placeholder="e.g. MUG-CERAMIC" />
+          <input type="search" value={sku} onChange={(e) => setSku(e.target.value)} onKeyDown={(e) => { if (e.key === 'Enter') applySku(); }} placeholder="e.g. MUG-CERAMIC" />
         </label>
         <label className="field inline">Location
-          <input type="search" value={location} onChange={(e) => setLocation(e.target.value)} placeholder="code" />
+          <input type="search" value={location} onChange={(e) => setLocation(e.target.value)} onKeyDown={(e) => { if (e.key === 'Enter') applyLocation(); }} placeholder="code" />
         </label>
         <label className="field inline">Status
           <select value={status} onChange={(e) => setStatus(e.target.value)}>
@@ -108,10 +112,10 @@ export function Holds({ ctx }: { ctx: Ctx }) {
           </select>
         </label>
       </div>
-      {unknownLocation ? <p className="muted">No location {term} at this site.</p> : null}
-      {list.error === undefined ? null : <p role="alert" className="error">{list.error}</p>}
+      {unknownLocation && !typing ? <p className="muted">No location {term} at this site.</p> : null}
+      {listError === undefined ? null : <p role="alert" className="error">{listError}</p>}
       {message === undefined ? null : <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok' : 'error'}>{message.text}</p>}
-      {list.items?.length === 0 && term === '' && sku.trim() === '' && status === '' ? <p className="muted">Nothing is held at this site.</p> : null}
+      {list.items?.length === 0 && term === '' && skuTerm === '' && status === '' ? <p className="muted">Nothing is held at this site.</p> : null}
       <table>
         <caption>{shown(list, 'held balances')}</caption>
         <thead>

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api, apiAll, ApiError, newKey, qs, type Page } from '../lib/api.ts';
-import { useData, useLiveVersion, usePaged, type Paged } from '../lib/hooks.ts';
+import { useData, useLiveVersion, usePaged, useSettled, type Paged } from '../lib/hooks.ts';
 import { counted } from '../lib/words.ts';
 import { ACTION_WORDS, when, type Ctx } from './ctx.ts';
 import { ImportOrders } from './ImportOrders.tsx';
@@ -250,13 +250,15 @@ export function Inventory({ ctx }: { ctx: Ctx }) {
     const locations = await apiAll<{ id: string; code: string }>(`/sites/${ctx.siteId}/locations`, 1000).catch(() => []);
     return new Map(locations.map((l) => [l.id, l.code]));
   }, [ctx.siteId]);
-  const list = usePaged((cursor) => api<Page<Balance>>('GET', `/inventory/balances${qs({ siteId: ctx.siteId, sku: sku.trim(), limit: 500, cursor })}`), [ctx.siteId, sku], [version]);
-  const { error } = list;
+  // Read once the user stops typing (or presses Enter): a partial SKU is no unknown SKU yet.
+  const [skuTerm, applySku] = useSettled(sku.trim());
+  const list = usePaged((cursor) => api<Page<Balance>>('GET', `/inventory/balances${qs({ siteId: ctx.siteId, sku: skuTerm, limit: 500, cursor })}`), [ctx.siteId, skuTerm], [version]);
+  const error = sku.trim() === skuTerm ? list.error : undefined;
   return (
     <>
       <div className="filters" role="search">
         <label className="field inline">SKU
-          <input type="search" value={sku} onChange={(e) => setSku(e.target.value)} placeholder="e.g. MUG-CERAMIC" />
+          <input type="search" value={sku} onChange={(e) => setSku(e.target.value)} onKeyDown={(e) => { if (e.key === 'Enter') applySku(); }} placeholder="e.g. MUG-CERAMIC" />
         </label>
       </div>
       {error === undefined ? null : <p role="alert" className="error">{error}</p>}

@@ -34,6 +34,22 @@ export function useData<T>(fn: () => Promise<T>, deps: readonly unknown[]): Load
   return { data, error, loading, reload };
 }
 
+/**
+ * `value` once it has stayed the same for `ms` (the user stopped typing), and `apply` to take it at once (Enter).
+ * A filter box reads with the settled value: a partial SKU typed letter by letter is not sent, so it is not refused
+ * as unknown before the user has finished typing it; a complete entry that is unknown is still refused and said.
+ */
+export function useSettled<T>(value: T, ms = 500): readonly [T, () => void] {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    if (Object.is(value, settled)) return undefined;
+    const timer = window.setTimeout(() => setSettled(value), ms);
+    return () => window.clearTimeout(timer);
+  }, [value, settled, ms]);
+  const apply = useCallback(() => setSettled(value), [value]);
+  return [settled, apply];
+}
+
 export interface Paged<T> {
   /** The rows of every page read so far, undefined until the first answer. */
   readonly items: T[] | undefined;
@@ -71,10 +87,12 @@ export function usePaged<T>(fetchPage: (cursor: string | undefined) => Promise<P
       if (next === null) break;
       cursor = next;
     }
-    return { items, more: next !== null };
+    return { key, items, more: next !== null };
   }, [...filters, ...deps, wanted]);
   const loadMore = useCallback(() => setPages((n) => n + 1), []);
-  return { items: loaded.data?.items, more: loaded.data?.more ?? false, error: loaded.error, loading: loaded.loading, reload: loaded.reload, loadMore };
+  // A read of new filters that failed (an unknown SKU) leaves the rows of the old ones: they do not answer these.
+  const data = loaded.error !== undefined && loaded.data?.key !== key ? undefined : loaded.data;
+  return { items: data?.items, more: data?.more ?? false, error: loaded.error, loading: loaded.loading, reload: loaded.reload, loadMore };
 }
 
 /**
