@@ -108,4 +108,32 @@ describe.runIf(browserTestsRun)('the web console: quality holds', () => {
     await page.getByLabel('Inspection').selectOption('');
     await page.getByRole('button', { name: `Release ${open.id}…` }).waitFor();
   });
+
+  it('an AQL sample\'s failed item says how many sampled units fail it: three smudged labels fail a lot that passes with two', async () => {
+    const balances: { sku: string; locationId: string; status: string; available: number }[] = await t.getAll(`/api/v1/inventory/balances?siteId=${siteId}`);
+    const at = balances.find((b) => b.status === 'AVAILABLE' && b.available > 0)!;
+    const plan = await t.post('/api/v1/inspection-plans', {
+      siteId: 'DEMO', name: `AQL ${at.sku}`, stage: 'RECEIVING', sku: at.sku, sampling: { kind: 'AQL', aql: 1.0 },
+      checklist: [{ code: 'LABEL', label: 'Label readable', kind: 'PASS_FAIL' }],
+    });
+    expect(plan.status).toBe(201);
+    // 1,000 units: code letter J, 80 sampled, Ac 2 Re 3 (ISO 2859-1, quality.md).
+    expect((await t.post('/api/v1/inventory/receipts', { siteId, sku: at.sku, locationId: at.locationId, quantity: 1000 })).status).toBe(201);
+    await t.settle();
+    const open = ((await t.get(`/api/v1/inspections?siteId=${siteId}&status=OPEN`)).body.items as { id: string; target: { sku: string } }[]).find((i) => i.target.sku === at.sku)!;
+    expect((await t.post(`/api/v1/inspection-plans/${plan.body.id}/deactivate`, {})).status).toBe(200);
+
+    await page.getByLabel('Hold').selectOption('');
+    await page.getByLabel('Inspection').selectOption('OPEN');
+    await page.getByRole('button', { name: `Record results of ${open.id}…` }).click();
+    const form = page.getByRole('form', { name: `Results of ${open.id}` });
+    await form.getByText('Sample: 80 units; it passes with at most 2 defects in all').waitFor();
+    await form.getByLabel('Label readable').selectOption('fail');
+    // Without this field a failed item counted one defect: the lot PASSED, nothing held, however many labels failed.
+    await form.getByLabel('Sampled units failing “Label readable” (of 80)').fill('3');
+    await screenshot(page, 'console-quality-aql-results');
+    await form.getByRole('button', { name: `Record results of ${open.id}` }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain(`Inspection of 1000 × ${at.sku} FAILED: it is held`);
+    expect((await t.get(`/api/v1/inspections/${open.id}`)).body).toMatchObject({ status: 'FAILED', holdStatus: 'HELD', defects: 3 });
+  });
 });

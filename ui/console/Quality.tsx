@@ -14,11 +14,20 @@ const DISPOSITIONS = [
   ['RETURN_TO_VENDOR', 'Return to vendor', 'the units leave stock, back to the supplier'],
 ] as const;
 type Disposition = (typeof DISPOSITIONS)[number][0];
+type ChecklistItem = Inspection['checklist'][number];
+
+/** Whether the inspector's answer fails the item: "fail" chosen, or a measure outside its range. */
+const fails = (c: ChecklistItem, answer: string | undefined): boolean => {
+  if (answer === undefined || answer === '') return false;
+  if (c.kind === 'PASS_FAIL') return answer === 'fail';
+  const v = Number(answer);
+  return (c.min !== null && v < c.min) || (c.max !== null && v > c.max);
+};
 
 interface Inspection {
   id: string; stage: string; sourceRef: string; status: string; holdStatus: string; disposition: string | null; dispositionNote: string | null;
   target: { kind: string; sku: string | null; skus: string[]; quantity: number; lot: string | null; packageId: string | null; orderId: string | null };
-  defects: number | null; sampleSize: number; openedAt: string; completedAt: string | null;
+  defects: number | null; sampleSize: number; acceptance: number; openedAt: string; completedAt: string | null;
   checklist: ({ code: string; label: string; kind: 'PASS_FAIL' } | { code: string; label: string; kind: 'MEASURE'; unit: string | null; min: number | null; max: number | null })[];
 }
 
@@ -40,6 +49,8 @@ export function Quality({ ctx }: { ctx: Ctx }) {
   /** The OPEN inspection whose checklist is being filled in, and the answers so far (by item code). */
   const [recording, setRecording] = useState<string | undefined>(undefined);
   const [answers, setAnswers] = useState<Record<string, string>>({});
+  /** Sampled units failing each failed item (by item code): an AQL sample passes with up to Ac of them, so one is not all. */
+  const [failing, setFailing] = useState<Record<string, string>>({});
   const [inspector, setInspector] = useState(ctx.me.name);
   const version = useLiveVersion(ctx.live, ['quality.']);
   const list = usePaged((cursor) => api<Page<Inspection>>('GET', `/inspections${qs({ siteId: ctx.siteId, holdStatus: hold, status, limit: 200, cursor })}`),
@@ -62,13 +73,17 @@ export function Quality({ ctx }: { ctx: Ctx }) {
   const record = async (i: Inspection): Promise<void> => {
     setBusy(true);
     try {
-      const items = i.checklist.map((c) => (c.kind === 'PASS_FAIL' ? { code: c.code, passed: answers[c.code] === 'pass' } : { code: c.code, value: Number(answers[c.code]) }));
+      const items = i.checklist.map((c) => {
+        const defects = fails(c, answers[c.code]) ? { defects: Number(failing[c.code] ?? '1') } : {};
+        return c.kind === 'PASS_FAIL' ? { code: c.code, passed: answers[c.code] === 'pass', ...defects } : { code: c.code, value: Number(answers[c.code]), ...defects };
+      });
       const after = await api<Inspection>('POST', `/inspections/${i.id}/results`, { idempotencyKey: newKey(), body: { inspector: inspector.trim(), items } });
       setMessage(after.status === 'PASSED'
         ? { ok: true, text: `Inspection of ${what(i)} PASSED: nothing is held` }
         : { ok: false, text: `Inspection of ${what(i)} FAILED: it is held until disposed of (Hold: HELD)` });
       setRecording(undefined);
       setAnswers({});
+      setFailing({});
     } catch (e) {
       setMessage({ ok: false, text: e instanceof ApiError ? `${e.code}: ${e.message}` : String(e) });
     } finally {
@@ -78,20 +93,34 @@ export function Quality({ ctx }: { ctx: Ctx }) {
   };
   const results = (i: Inspection) => (
     <form onSubmit={(e) => { e.preventDefault(); void record(i); }} aria-label={`Results of ${i.id}`}>
+      <p className="muted">
+        Sample: {i.sampleSize} unit{i.sampleSize === 1 ? '' : 's'}; it passes with at most {i.acceptance} defect{i.acceptance === 1 ? '' : 's'} in all
+        (a defect: one sampled unit failing one item).
+      </p>
       <label className="field">Inspector
         <input required maxLength={100} value={inspector} onChange={(e) => setInspector(e.target.value)} />
       </label>
-      {i.checklist.map((c) => (c.kind === 'PASS_FAIL' ? (
-        <label key={c.code} className="field">{c.label}
-          <select required value={answers[c.code] ?? ''} onChange={(e) => setAnswers((a) => ({ ...a, [c.code]: e.target.value }))}>
-            <option value="">Choose…</option><option value="pass">Pass</option><option value="fail">Fail</option>
-          </select>
-        </label>
-      ) : (
-        <label key={c.code} className="field">{c.label}{c.unit === null ? '' : ` (${c.unit})`}{c.min === null && c.max === null ? '' : `, ${c.min ?? '…'} to ${c.max ?? '…'}`}
-          <input type="number" step="any" required value={answers[c.code] ?? ''} onChange={(e) => setAnswers((a) => ({ ...a, [c.code]: e.target.value }))} />
-        </label>
-      )))}
+      {i.checklist.map((c) => (
+        <span key={c.code}>
+          {c.kind === 'PASS_FAIL' ? (
+            <label className="field">{c.label}
+              <select required value={answers[c.code] ?? ''} onChange={(e) => setAnswers((a) => ({ ...a, [c.code]: e.target.value }))}>
+                <option value="">Choose…</option><option value="pass">Pass</option><option value="fail">Fail</option>
+              </select>
+            </label>
+          ) : (
+            <label className="field">{c.label}{c.unit === null ? '' : ` (${c.unit})`}{c.min === null && c.max === null ? '' : `, ${c.min ?? '…'} to ${c.max ?? '…'}`}
+              <input type="number" step="any" required value={answers[c.code] ?? ''} onChange={(e) => setAnswers((a) => ({ ...a, [c.code]: e.target.value }))} />
+            </label>
+          )}
+          {fails(c, answers[c.code]) && i.sampleSize > 1 ? (
+            <label className="field">Sampled units failing “{c.label}” (of {i.sampleSize})
+              <input type="number" required min={1} max={i.sampleSize} step={1} value={failing[c.code] ?? '1'}
+                onChange={(e) => setFailing((f) => ({ ...f, [c.code]: e.target.value }))} />
+            </label>
+          ) : null}
+        </span>
+      ))}
       <span className="actions">
         <button type="submit" className="primary" disabled={busy}>Record results of {i.id}</button>
         <button type="button" onClick={() => setRecording(undefined)}>Not now</button>
@@ -102,7 +131,7 @@ export function Quality({ ctx }: { ctx: Ctx }) {
     // An OPEN inspection waits for its checklist: recorded here (else it had no way forward in the console).
     if (ctx.can.plan && i.status === 'OPEN') {
       return recording === i.id ? results(i) : (
-        <button type="button" onClick={() => { setRecording(i.id); setAnswers({}); }} aria-label={`Record results of ${i.id}…`}>Record results…</button>
+        <button type="button" onClick={() => { setRecording(i.id); setAnswers({}); setFailing({}); }} aria-label={`Record results of ${i.id}…`}>Record results…</button>
       );
     }
     if (!ctx.can.plan || i.holdStatus !== 'HELD') return i.disposition === null ? null : <span className="muted">{i.disposition}{i.dispositionNote === null ? '' : `: ${i.dispositionNote}`}</span>;
