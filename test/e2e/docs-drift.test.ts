@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextErrors } from '../../src/contracts/errors.ts';
 import { PLATFORM_ERRORS } from '../../src/platform/errors.ts';
+import { seedDemo } from '../../src/seed/demo.ts';
 import { repoRoot } from '../support/paklog-process.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -109,6 +110,28 @@ describe('the README and the guides name what exists', () => {
     const wildcard = [...named].filter((v) => text.get('README.md')!.includes(`${v}_*`)).map((v) => `${v}_`);
     const unnamed = [...configured].filter((v) => !named.has(v) && !wildcard.some((w) => v.startsWith(w)) && !v.endsWith('_'));
     expect(unnamed.sort()).toEqual([]);
+  });
+
+  it('every read a guide gives with its query filled in (`GET /…?siteId=DEMO&…`) answers on the demo warehouse', async () => {
+    // A newcomer pastes these on the demo: README's what-if named zone B, which DEMO has not (422 UNKNOWN_ZONE).
+    await seedDemo(t.app);
+    await t.settle();
+    const refused: string[] = [];
+    let tried = 0;
+    for (const [file, body] of text) {
+      // carriers.md names the REST API a carrier offers PakLog, not PakLog's own.
+      if (file === 'docs/dev/carriers.md') continue;
+      for (const [, raw] of body.matchAll(/`GET (\/[^`\s]*\?[^`\s]*)`/g)) {
+        const query = raw!.slice(raw!.indexOf('?') + 1);
+        // A template (`?siteId=&status=`) or a placeholder (`ord_…`, `{id}`, `[&stage=…]`) is no example to run.
+        if (/[…{}<>|[\]]/.test(raw!) || query.split('&').some((p) => !/^[^=]+=.+$/.test(p))) continue;
+        tried += 1;
+        const res = await t.get<{ code?: string }>(raw!.startsWith('/api/v1/') ? raw! : `/api/v1${raw!}`);
+        if (res.status >= 400) refused.push(`${file}: GET ${raw!} — ${res.status} ${res.body.code ?? ''}`);
+      }
+    }
+    expect(tried).toBeGreaterThanOrEqual(20);
+    expect(refused).toEqual([]);
   });
 
   it('every projection `paklog replay` rebuilds is named in Rebuilding projections, with its context', () => {
