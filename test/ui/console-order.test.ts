@@ -101,6 +101,16 @@ describe.runIf(browserTestsRun)('the web console: an order\'s screen', () => {
     // The way back to the list.
     await page.getByRole('link', { name: '← Orders' }).click();
     await page.getByRole('heading', { level: 1, name: 'Orders' }).waitFor();
+
+    // Delivered, the order is final: the list offers no Cancel… (it did, a button that could only answer 409).
+    for (const status of ['IN_TRANSIT', 'DELIVERED']) {
+      expect((await t.post('/api/v1/carrier-events', { carrier: 'OWN_FLEET', trackingNumber: tracking, status, at: new Date().toISOString() })).status).toBe(200);
+    }
+    await until('delivered', () => orderStatus(call(), o.id), (s) => s === 'DELIVERED');
+    await page.getByLabel('Client order id').fill('ORD-UI-1');
+    const listed = page.locator('tbody tr', { hasText: 'ORD-UI-1' });
+    await expect.poll(() => listed.locator('.status').textContent()).toBe('DELIVERED');
+    expect(await listed.getByRole('button').count()).toBe(0);
     await page.close();
   });
 

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { api, apiAll, ApiError, newKey, qs, type Page } from '../lib/api.ts';
 import { useData, useLiveVersion, usePaged, useSettled, type Paged } from '../lib/hooks.ts';
 import { counted } from '../lib/words.ts';
-import { ACTION_WORDS, when, type Ctx } from './ctx.ts';
+import { ACTION_WORDS, FINAL_ORDER_STATUSES, when, type Ctx } from './ctx.ts';
 import { ImportOrders } from './ImportOrders.tsx';
 import { NewOrder } from './NewOrder.tsx';
 import { OrderLink } from './links.tsx';
@@ -11,7 +11,6 @@ const ORDER_STATUSES = ['RECEIVED', 'ALLOCATED', 'BACKORDERED', 'ON_HOLD', 'WAVE
 /** Where an order can be put on hold: before a wave takes it (ADR 0052). */
 const HOLDABLE = ['RECEIVED', 'ALLOCATED', 'BACKORDERED'];
 /** An order can be cancelled at any moment before it ships; the floor withdraws its work. */
-const FINAL = ['SHIPPED', 'CANCELLED'];
 const TASK_STATUSES = ['QUEUED', 'ASSIGNED', 'IN_PROGRESS', 'PAUSED', 'COMPLETED', 'FAILED', 'CANCELLED'];
 const TASK_TYPES = ['PICK', 'PUTAWAY', 'REPLENISH', 'MOVE', 'COUNT', 'PACK', 'LOAD'];
 
@@ -120,7 +119,7 @@ export function Orders({ ctx }: { ctx: Ctx }) {
     const buttons = [
       ctx.can.intake && o.status === 'ON_HOLD' ? <button key="release" type="button" disabled={busy} onClick={() => release(o)}>Release hold</button> : null,
       ctx.can.intake && HOLDABLE.includes(o.status) ? <button key="hold" type="button" onClick={() => open(o.id, 'hold')}>Hold…</button> : null,
-      ctx.can.plan && !FINAL.includes(o.status) ? <button key="cancel" type="button" onClick={() => open(o.id, 'cancel')}>Cancel…</button> : null,
+      ctx.can.plan && !FINAL_ORDER_STATUSES.includes(o.status) ? <button key="cancel" type="button" onClick={() => open(o.id, 'cancel')}>Cancel…</button> : null,
     ].filter((b) => b !== null);
     return buttons.length === 0 ? null : <span className="actions">{buttons}</span>;
   };

@@ -1,13 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, apiAll, ApiError, newKey, qs } from '../lib/api.ts';
 import { useData, useLiveVersion } from '../lib/hooks.ts';
-import { ACTION_WORDS, when, type Ctx } from './ctx.ts';
+import { ACTION_WORDS, FINAL_ORDER_STATUSES as FINAL, when, type Ctx } from './ctx.ts';
 import { Status } from './Lists.tsx';
 
 /** Where an order can be put on hold: before a wave takes it (ADR 0052). */
 export const HOLDABLE = ['RECEIVED', 'ALLOCATED', 'BACKORDERED'];
 /** An order can be cancelled at any moment before it ships; the floor withdraws its work. */
-export const FINAL = ['SHIPPED', 'DELIVERED', 'CANCELLED'];
 /**
  * Where units of a line can be cancelled (POST /orders/{id}/lines/{lineId}/cancel): before a wave takes the order and
  * with no short pick waiting, as for a change of its lines (ADR 0046 addendum 2026-12-05). Held: release the hold first.

@@ -27,6 +27,9 @@ export function canAt(me: Me, siteId: string): Can {
   return { plan: any(['admin', 'manager']), intake: any(['admin', 'manager', 'integration']), exceptions: any(['admin', 'manager', 'viewer']) };
 }
 
+/** Order statuses that take no more commands: dispatched (SHIPPED, then DELIVERED) or CANCELLED. */
+export const FINAL_ORDER_STATUSES: readonly string[] = ['SHIPPED', 'DELIVERED', 'CANCELLED'];
+
 export const when = (iso: string | null | undefined): string => (iso === null || iso === undefined ? '—' : new Date(iso).toLocaleString());
 
 /**
