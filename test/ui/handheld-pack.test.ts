@@ -209,6 +209,18 @@ describe.runIf(browserTestsRun)('the handheld: pack tasks, and the way back to o
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('ORDER_CANCELLED');
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('Put tote TOTE-PK2 aside for returns');
     await page.getByRole('heading', { name: 'Ready' }).waitFor();
+
+    // Cancelled before its tote is scanned: the tote scan says so and goes back to Ready. It said "Tote … holds
+    // nothing to pack …: scan the order's tote (<that tote>)", with "Not me: reject task" the only button.
+    const early = await pickedOrder('UI-PACK-GONE-2', [1], 'TOTE-PK3');
+    await page.getByRole('radio', { name: 'Pack' }).check();
+    await page.getByRole('button', { name: 'Next task' }).click();
+    await page.getByRole('heading', { name: 'Scan the tote to pack' }).waitFor();
+    await cancel(early.orderId);
+    await until('pack task withdrawn', async () => (await t.get(`/api/v1/tasks/${early.task.id}`)).body.status, (s) => s === 'CANCELLED');
+    await scan(page, 'TOTE-PK3');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Order UI-PACK-GONE-2 was cancelled: nothing to pack. Put tote TOTE-PK3 aside for returns');
+    await page.getByRole('heading', { name: 'Ready' }).waitFor();
     await context.close();
   });
 

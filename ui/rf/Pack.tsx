@@ -109,6 +109,13 @@ export function PackFlow(props: {
       return;
     }
     if (t === undefined) {
+      // The order cancelled before the tote was scanned: nothing of it is to pack any more, and its task is withdrawn.
+      // Said so, back to Ready (it said "scan the order's tote (<the tote just scanned>)", and only "Not me" was left).
+      const order = await api<{ status: string }>('GET', `/orders/${orderId}`).catch(() => undefined);
+      if (order?.status === 'CANCELLED') {
+        props.abandon(`Order ${label} was cancelled: nothing to pack. Put tote ${toteId} aside for returns; the pack task is withdrawn with the order`);
+        return;
+      }
       props.fail(`Tote ${toteId} holds nothing to pack for order ${label}: scan the order's tote${totes.length === 0 ? '' : ` (${totes.join(', ')})`}`);
       return;
     }
