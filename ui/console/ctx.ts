@@ -18,13 +18,16 @@ export interface Can {
   readonly intake: boolean;
   /** The exception queue (admin, manager, viewer). */
   readonly exceptions: boolean;
+  /** The event store, GET /events (admin, manager, viewer, integration). */
+  readonly events: boolean;
 }
 
 /** The role at a site: its own grant, else the all-sites one (as the API decides). */
 export function canAt(me: Me, siteId: string): Can {
   const role = me.sites[siteId] ?? me.sites['*'] ?? (Object.keys(me.sites).length === 0 ? me.role : undefined);
   const any = (roles: readonly string[]): boolean => role !== undefined && roles.includes(role);
-  return { plan: any(['admin', 'manager']), intake: any(['admin', 'manager', 'integration']), exceptions: any(['admin', 'manager', 'viewer']) };
+  return { plan: any(['admin', 'manager']), intake: any(['admin', 'manager', 'integration']), exceptions: any(['admin', 'manager', 'viewer']),
+    events: any(['admin', 'manager', 'viewer', 'integration']) };
 }
 
 /** Order statuses that take no more commands: dispatched (SHIPPED, then DELIVERED) or CANCELLED. */
