@@ -160,15 +160,20 @@ export async function inventoryControlRoutes(
         + 'wherever it is, both count that SKU at those locations (an empty one too: expected 0). Each count queues a COUNT task and locks its '
         + 'location until it closes: not pickable (its units leave ATP, new reservations avoid it) and moves from or to it are refused (409 '
         + 'LOCATION_UNDER_COUNT). Units already being counted are not counted twice: their open count is answered. The tolerance is the site\'s '
-        + 'unless given here. Nothing to count is 422 UNPROCESSABLE; a deactivated location named is 409 LOCATION_NOT_ACTIVE (a SKU-wide count passes over one).',
+        + 'unless given here. A SKU the catalogue does not know is 422 UNKNOWN_SKU (a typo is not "nothing to count"); nothing to count is 422 '
+        + 'UNPROCESSABLE; a deactivated location named is 409 LOCATION_NOT_ACTIVE (a SKU-wide count passes over one).',
       body: Type.Object({
         siteId: SiteRef, locationIds: Type.Optional(Type.Array(Id, { minItems: 1, maxItems: 500 })), sku: Type.Optional(Sku),
         toleranceUnits: Type.Optional(ToleranceUnits), tolerancePercent: Type.Optional(TolerancePercent),
       }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, sku: EXAMPLES.newSku }] }),
-      response: { 201: Type.Object({ items: List(CountSchema) }), ...problems('VALIDATION_FAILED', 'UNKNOWN_SITE', 'UNKNOWN_LOCATION', 'UNPROCESSABLE', 'LOCATION_NOT_ACTIVE') },
+      response: { 201: Type.Object({ items: List(CountSchema) }), ...problems('VALIDATION_FAILED', 'UNKNOWN_SITE', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION', 'UNPROCESSABLE', 'LOCATION_NOT_ACTIVE') },
     },
-  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () =>
-    ({ items: unwrap(await service.requestCounts({ ...req.body, siteId: await siteId(req.body.siteId) }, requestMeta(req))) })));
+  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => {
+    const site = await siteId(req.body.siteId);
+    // Checked first: with locations named, an unknown SKU would be counted there (expected 0) instead of refused.
+    unwrap(await service.unknownSku(req.body.sku, true, '/sku'));
+    return { items: unwrap(await service.requestCounts({ ...req.body, siteId: site }, requestMeta(req))) };
+  }));
 
   app.get('/inventory/counts', {
     config: { roles: CAN.read },

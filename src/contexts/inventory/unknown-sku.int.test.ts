@@ -88,3 +88,19 @@ describe('GraphQL (runs the REST reads)', () => {
     expect([known.errors, known.data.atp]).toEqual([undefined, [{ sku: empty, atp: 0 }]]);
   });
 });
+
+describe('POST /inventory/counts of a SKU', () => {
+  it('refuses a SKU the catalogue does not know with 422 UNKNOWN_SKU, not "nothing to count", and opens no count at the locations named', async () => {
+    // The console's "Count it everywhere" with a typo said "Nothing to count: no AVAILABLE units of MUG-CER anywhere";
+    // with locations named, a count of the unknown SKU (expected 0) was opened there.
+    const where = w.storage[1]!;
+    for (const body of [{ siteId: 'USKU', sku: 'NOPE-NO-SUCH-SKU' }, { siteId: 'USKU', sku: 'NOPE-NO-SUCH-SKU', locationIds: [where.id] }]) {
+      const res = await t.post('/api/v1/inventory/counts', body, 'manager');
+      expect([res.status, res.body.code, res.body.errors], JSON.stringify(body)).toEqual([422, 'UNKNOWN_SKU', [{ field: '/sku', message: expect.any(String) }]]);
+    }
+    expect((await t.get(`/api/v1/inventory/counts?siteId=USKU&locationId=${where.id}`, 'manager')).body.items).toEqual([]);
+    // A product with nothing at the site is still "nothing to count".
+    const none = await t.post('/api/v1/inventory/counts', { siteId: 'USKU', sku: empty }, 'manager');
+    expect([none.status, none.body.code]).toEqual([422, 'UNPROCESSABLE']);
+  });
+});
