@@ -67,9 +67,10 @@ describe('move stock', () => {
     spec.given({ ...atDock, from: undefined }).when(move()).thenRejects('UNKNOWN_LOCATION', { fields: ['/fromLocationId'] });
   });
 
-  it('refuses a move onto the source location', () => {
+  it('refuses a move onto the source location, naming it: the units are there already (a putaway scanned at its dock)', () => {
+    // It said "Source and target are the same location": on the handheld, a putaway scanned at the receiving location.
     spec.given({ ...atDock, to: dock }).when(move({ toLocationId: 'loc_dock' })).thenRejects('UNPROCESSABLE',
-      { fields: ['/toLocationId'] });
+      { fields: ['/toLocationId'], message: /^The units are at DOCK-1 already: name the location they go to, not DOCK-1$/ });
   });
 
   it('refuses a target that is not ACTIVE, but empties a blocked source', () => {

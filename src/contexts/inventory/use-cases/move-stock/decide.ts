@@ -101,7 +101,7 @@ export const decideMove: Decide<MoveState, MoveCommand, MoveDecision, MoveReject
   const from = fromFound.value;
   const to = toFound.value;
   const toField = refField(endRef(input, 'to'));
-  if (from.id === to.id) return reject('UNPROCESSABLE', 'Source and target are the same location', [{ field: toField,
+  if (from.id === to.id) return reject('UNPROCESSABLE', `The units are at ${from.code} already: name the location they go to, not ${to.code}`, [{ field: toField,
     message: 'is the source location' }]);
   if (to.status !== 'ACTIVE') {
     return reject('LOCATION_NOT_ACTIVE',
