@@ -102,11 +102,15 @@ describe.runIf(browserTestsRun)('the web console: cycle counts', () => {
     expect(opened2.length).toBeGreaterThan(0);
     await page.locator('tr', { hasText: opened2[0]!.id }).waitFor();
 
-    // A product code with no stock here (mistyped, or another site's): the refusal says so of that SKU, not of
-    // "the locations named" (the manager named none).
+    // A mistyped product code is an unknown SKU, not "nothing to count" (as if out of stock).
     await page.getByLabel('Product code to count now').fill('NO-SUCH-SKU');
     await page.getByLabel('Product code to count now').press('Enter');
-    await expect.poll(() => page.getByRole('alert').allTextContents()).toContainEqual(expect.stringContaining('no AVAILABLE units of NO-SUCH-SKU anywhere at this site'));
+    await expect.poll(() => page.getByRole('alert').allTextContents()).toContainEqual('UNKNOWN_SKU: Unknown SKU NO-SUCH-SKU');
+    // A product with no stock here: the refusal says so of that SKU, not of "the locations named" (the manager named none).
+    expect((await t.post('/api/v1/products', { sku: 'NO-STOCK-HERE', description: 'Never received', lengthMm: 10, widthMm: 10, heightMm: 10, weightG: 10 })).status).toBe(201);
+    await page.getByLabel('Product code to count now').fill('NO-STOCK-HERE');
+    await page.getByLabel('Product code to count now').press('Enter');
+    await expect.poll(() => page.getByRole('alert').allTextContents()).toContainEqual(expect.stringContaining('no AVAILABLE units of NO-STOCK-HERE anywhere at this site'));
     expect((await page.getByRole('alert').allTextContents()).join(' ')).not.toContain('locations named');
   });
 
