@@ -123,6 +123,36 @@ describe('bad input changes nothing', () => {
     expect(await fingerprint()).toEqual(before);
   });
 
+  it('a body whose bytes are no UTF-8, or that declares another charset, is refused, not stored with U+FFFD; nothing written (found by the black-box hunt)', async () => {
+    // A Windows-1252 "Café" (0xE9) was read as UTF-8: a 201 whose site was named "Caf\ufffd"; a body declared
+    // charset=iso-8859-1 was read as UTF-8 all the same.
+    const before = await fingerprint();
+    const latin1 = (text: string): Buffer => Buffer.from(text, 'latin1');
+    const notUtf8 = { field: '/', message: 'must be UTF-8 text' };
+    const charset = { field: '/headers/content-type', message: 'must name charset=utf-8 or no charset' };
+    for (const [url, type, payload, status, code, error] of [
+      ['/api/v1/sites', 'application/json', latin1('{"code":"LAT1","name":"Caf\u00e9"}'), 400, 'VALIDATION_FAILED', notUtf8],
+      ['/api/v1/sites', 'application/json; charset=latin1', latin1('{"code":"LAT2","name":"Caf\u00e9"}'), 415, 'UNSUPPORTED_MEDIA_TYPE', charset],
+      ['/api/v1/sites', 'application/json; charset=ISO-8859-1', Buffer.from('{"code":"LAT3","name":"Café"}'), 415, 'UNSUPPORTED_MEDIA_TYPE', charset],
+      ['/api/v1/integrations/webhook-subscriptions', 'application/json', latin1('{"url":"https://example.com/caf\u00e9"}'), 400, 'VALIDATION_FAILED', notUtf8],
+      ['/api/v1/imports/products?dryRun=false', 'text/csv', latin1('sku,description,uom,lengthMm,widthMm,heightMm,weightG\nLAT-1,Caf\u00e9,EA,1,1,1,1'), 400, 'VALIDATION_FAILED', notUtf8],
+      ['/api/v1/imports/products', 'text/csv; charset=windows-1252', Buffer.from('sku,description,uom,lengthMm,widthMm,heightMm,weightG\nLAT-2,Cafe,EA,1,1,1,1'), 415, 'UNSUPPORTED_MEDIA_TYPE', charset],
+      ['/graphql', 'application/json', latin1('{"query":"{ __typename }","variables":{"v":"Caf\u00e9"}}'), 400, 'VALIDATION_FAILED', notUtf8],
+    ] as const) {
+      const res = await t.app.http.inject({ method: 'POST', url, payload, headers: { 'x-api-key': t.keys.admin, 'content-type': type } });
+      const body = JSON.parse(res.body) as { code?: string; errors?: unknown[] };
+      expect([res.statusCode, body.code, body.errors], `${url} ${type}`).toEqual([status, code, [error]]);
+    }
+    expect(await fingerprint()).toEqual(before);
+    // UTF-8 as it should be, declared or not, is read as before.
+    for (const type of ['application/json', 'application/json; charset=utf-8', 'application/json;charset="UTF-8"']) {
+      const ok = await t.app.http.inject({
+        method: 'POST', url: '/api/v1/sites', payload: Buffer.from(`{"code":"UTF${type.length}","name":"Café"}`), headers: { 'x-api-key': t.keys.admin, 'content-type': type },
+      });
+      expect([ok.statusCode, (JSON.parse(ok.body) as { name?: string }).name], type).toEqual([201, 'Café']);
+    }
+  });
+
   it('blank (whitespace-only) strings are refused like empty ones: 400 naming the field, nothing written', async () => {
     const site = await t.post('/api/v1/sites', { code: 'BLANK', name: 'Blank strings' });
     expect(site.status).toBe(201);

@@ -7,7 +7,7 @@ import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { CURSOR_SHAPES, cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import { CAN } from '../../platform/http/roles.ts';
 import { Cursor, DateTime, Enum, EXAMPLES, Identifier, IdParam, Limit, Nullable, Page, SiteRef, Text, TextOrEmpty } from '../../platform/http/schemas.ts';
-import { refuseJsonBody } from '../../platform/http/validation.ts';
+import { refuseJsonBody, utf8BodyText } from '../../platform/http/validation.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { ediRoutes } from './edi/http.ts';
@@ -114,8 +114,14 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
     importRoutes(deps, imports)(app);
     // The storefront's HMAC signs the raw body: this context's routes keep it beside the parsed JSON.
     app.removeContentTypeParser('application/json');
-    app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-      const raw = typeof body === 'string' ? body : body.toString('utf8');
+    app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+      let raw: string;
+      try {
+        raw = utf8BodyText(req.headers['content-type'], body);
+      } catch (e) {
+        done(e as Error, undefined);
+        return;
+      }
       (req as unknown as { rawBody: string }).rawBody = raw;
       if (raw === '') return done(null, undefined);
       try {

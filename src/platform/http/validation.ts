@@ -1,5 +1,6 @@
 import { AjvCompiler } from '@fastify/ajv-compiler';
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
+import { isUtf8 } from 'node:buffer';
 import type { FastifyRequest, FastifyServerOptions } from 'fastify';
 import { AppError } from '../errors.ts';
 import { dayInRange, instantInRange } from './schemas.ts';
@@ -337,6 +338,34 @@ export function refuseJsonBody(text: string, value: unknown): AppError | undefin
   return twice === undefined ? undefined : new AppError('VALIDATION_FAILED', `The JSON body names ${twice} twice: an object names each member once`, {
     errors: [{ field: twice, message: 'is named twice in its object' }],
   });
+}
+
+/** The `charset` parameter of a Content-Type header (lower case, unquoted), or undefined when it names none. */
+function charsetOf(contentType: string | undefined): string | undefined {
+  const match = /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(contentType ?? '');
+  return match?.[1]?.toLowerCase();
+}
+
+/**
+ * The text of a request body read as UTF-8, the only encoding the API reads (JSON, CSV, X12). A body that declares
+ * another charset (`application/json; charset=latin1`) is 415 UNSUPPORTED_MEDIA_TYPE, and bytes that are no UTF-8
+ * (a Windows-1252 "Caf\xe9") are 400 VALIDATION_FAILED: read as UTF-8 they became U+FFFD, and the request was taken with
+ * a value that was not the one sent ("Caf\ufffd" stored as a site's name).
+ */
+export function utf8BodyText(contentType: string | undefined, body: Buffer | string): string {
+  const charset = charsetOf(contentType);
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', `The body is read as UTF-8; charset "${charset}" is not supported`, {
+      errors: [{ field: '/headers/content-type', message: 'must name charset=utf-8 or no charset' }],
+    });
+  }
+  if (typeof body === 'string') return body;
+  if (!isUtf8(body)) {
+    throw new AppError('VALIDATION_FAILED', 'The body is not UTF-8 text: send it encoded in UTF-8', {
+      errors: [{ field: '/', message: 'must be UTF-8 text' }],
+    });
+  }
+  return body.toString('utf8');
 }
 
 /** A surrogate code point alone: with the `u` flag a well-formed pair is one astral code point, so only a lone one matches. */
