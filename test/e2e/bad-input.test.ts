@@ -228,6 +228,57 @@ describe('bad input changes nothing', () => {
     }
   });
 
+  it('a query parameter a route does not take is a 400 naming it on every route, not ignored; nothing written (found by the black-box hunt)', async () => {
+    // Routes without query parameters of their own ignored any: GET /orders/{id}?siteId=… answered the order,
+    // POST /sites?dryRun=true made the site.
+    const before = await fingerprint();
+    const docs = await t.get('/docs/json', null);
+    const paths = docs.body.paths as Record<string, Record<string, { parameters?: { in: string; name: string; example?: string }[] }>>;
+    // Path parameters as the document's examples give them (an enum's value), else an id nothing has.
+    const filled = (path: string, op: { parameters?: { in: string; name: string; example?: string }[] }): string => path.replace(/\{([^}]+)\}/g, (_m, name: string) =>
+      String((op.parameters ?? []).find((p) => p.in === 'path' && p.name === name)?.example ?? 'unknown_1'));
+    const withoutQuery = Object.entries(paths).flatMap(([path, ops]) => Object.entries(ops)
+      // Reads (a command's body is validated before its query string: the commands with a valid body are below).
+      .filter(([method, op]) => path.startsWith('/api/v1/') && method === 'get' && !(op.parameters ?? []).some((p) => p.in === 'query'))
+      .map(([method, op]) => [method.toUpperCase(), filled(path, op)] as const));
+    expect(withoutQuery.length).toBeGreaterThanOrEqual(20);
+    for (const [method, path] of withoutQuery) {
+      const url = `${path}?dryRun=true`;
+      const res = await t.app.http.inject({ method: method as 'GET', url, headers: { 'x-api-key': t.keys.admin } });
+      const body = JSON.parse(res.body) as { code?: string; errors?: { field: string }[] };
+      expect([res.statusCode, body.code, body.errors?.[0]?.field], `${method} ${url}`).toEqual([400, 'VALIDATION_FAILED', '/querystring/dryRun']);
+    }
+    for (const [url, payload] of [
+      ['/api/v1/sites?dryRun=true', { code: 'QDRY', name: 'Dry?' }],
+      ['/api/v1/api-keys?dryRun=true', { name: 'dry key', role: 'viewer' }],
+      ['/api/v1/products?dryRun=true', { sku: 'QDRY-1', description: 'Dry?', lengthMm: 1, widthMm: 1, heightMm: 1, weightG: 1 }],
+    ] as const) {
+      const made = await t.app.http.inject({ method: 'POST', url, headers: { 'x-api-key': t.keys.admin }, payload });
+      const body = JSON.parse(made.body) as { code?: string; errors?: { field: string }[] };
+      expect([made.statusCode, body.code, body.errors?.[0]?.field], url).toEqual([400, 'VALIDATION_FAILED', '/querystring/dryRun']);
+    }
+    expect(await fingerprint()).toEqual(before);
+    // The same routes answer as before without one.
+    expect((await t.get('/api/v1/auth/me')).status).toBe(200);
+  });
+
+  it('a %-escape in the query string that is no UTF-8 is a 400 naming the parameter, not looked up as typed (found by the black-box hunt)', async () => {
+    // ?externalId=%FF answered an empty list and ?sku=Caf%E9 "Unknown SKU Caf%E9": the parser kept the escape as text,
+    // where the same escape in a path is refused.
+    for (const [url, field] of [
+      ['/api/v1/orders?externalId=%FF', '/querystring/externalId'],
+      ['/api/v1/inventory/atp?siteId=DEMO&sku=Caf%E9', '/querystring/sku'],
+      ['/api/v1/products?limit=5&search=%', '/querystring/search'],
+      ['/api/v1/auth/me?%C3=1', '/querystring/%C3'],
+    ] as const) {
+      const res = await t.get(url);
+      expect([res.status, res.body.code, res.body.errors], url).toEqual([400, 'VALIDATION_FAILED', [{ field, message: 'must be percent-encoded UTF-8' }]]);
+    }
+    // Escapes of UTF-8 are read as before: "Café" as %C3%A9, a space as + or %20.
+    const ok = await t.get('/api/v1/orders?externalId=Caf%C3%A9+au%20lait');
+    expect([ok.status, ok.body.items], JSON.stringify(ok.body)).toEqual([200, []]);
+  });
+
   it('instants and days outside the accepted range are a 400 naming the field, not the database\'s "cannot be stored" nor an answer (found by the probe)', async () => {
     const site = await t.post('/api/v1/sites', { code: 'DATERANGE', name: 'Date range' });
     expect(site.status).toBe(201);

@@ -393,12 +393,44 @@ function malformedString(value: unknown, pointer: string, depth = 0): string | u
 export async function wellFormedUnicodeHook(request: FastifyRequest): Promise<void> {
   // GraphQL answers in its own shape: the REST operations its fields run refuse such a string there.
   if (request.routeOptions.url?.startsWith('/graphql') === true) return;
+  const escaped = badQueryEscape(request.url);
+  if (escaped !== undefined) {
+    throw new AppError('VALIDATION_FAILED', `${escaped} holds a %-escape that is no UTF-8 text (%FF, %E9, a lone %)`, {
+      errors: [{ field: escaped, message: 'must be percent-encoded UTF-8' }],
+    });
+  }
   const field = malformedString(request.body, '')
     ?? malformedString(request.query, '/querystring') ?? malformedString(request.params, '/params');
   if (field === undefined) return;
   throw new AppError('VALIDATION_FAILED', `${field === '' ? 'The body' : field} is not well-formed Unicode (a lone surrogate)`, {
     errors: [{ field, message: 'must be well-formed Unicode (no lone surrogate)' }],
   });
+}
+
+/**
+ * The JSON pointer (`/querystring/<name>`) of the first query parameter of `url` whose name or value holds a %-escape
+ * that decodes to no UTF-8 (`?sku=Caf%E9`, `?externalId=%FF`, `?a=%`), or undefined. The query parser keeps such a
+ * value as typed, so `%E9` was looked up literally (an empty list, or "Unknown SKU Caf%E9") where a path holding it is
+ * refused as no valid URL component.
+ */
+export function badQueryEscape(url: string): string | undefined {
+  const at = url.indexOf('?');
+  if (at < 0 || !url.includes('%', at)) return undefined;
+  for (const pair of url.slice(at + 1).split('&')) {
+    if (!pair.includes('%')) continue;
+    const eq = pair.indexOf('=');
+    const name = eq < 0 ? pair : pair.slice(0, eq);
+    try {
+      decodeURIComponent(pair.replaceAll('+', ' '));
+    } catch {
+      let shown = name;
+      try {
+        shown = decodeURIComponent(name.replaceAll('+', ' '));
+      } catch { /* the name itself is the bad part: shown as sent */ }
+      return `/querystring/${shown.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+    }
+  }
+  return undefined;
 }
 
 /** Members whose text is a secret compared byte for byte (a password, a signing secret): never rewritten. */
