@@ -322,6 +322,28 @@ describe('bad input changes nothing', () => {
     expect((await t.get('/api/v1/tasks?cursor=tsk_zzzzzzzz')).body).toEqual({ items: [], nextCursor: null });
   });
 
+  it('a cursor of another list (a wave\'s cursor handed to the orders list) is a 400 naming it, not a page (found by the black-box hunt)', async () => {
+    // Id-ordered lists took any typed id as their key: an order's cursor on /waves paged the waves from "ord_…" (all of
+    // them, "ord_" sorting before "wav_"), a wave's cursor on /orders answered an empty page.
+    const cursorOf = (id: string): string => Buffer.from(id, 'utf8').toString('base64url');
+    const site = await t.post('/api/v1/sites', { code: 'CURSORS', name: 'Cursors' });
+    expect(site.status).toBe(201);
+    const siteId = site.body.id as string;
+    const order = cursorOf('ord_01a24a2e88de7f86a301775b5e60a3e8');
+    const wave = cursorOf('wav_01a24a2f878c7200a0b063a61b29eb64');
+    for (const url of [
+      `/api/v1/waves?cursor=${order}`, `/api/v1/orders?cursor=${wave}`, `/api/v1/rmas?siteId=${siteId}&cursor=${order}`, `/api/v1/inventory/asns?siteId=${siteId}&cursor=${wave}`,
+      `/api/v1/sagas?cursor=${order}`, `/api/v1/inspections?cursor=${wave}`,
+      `/api/v1/exceptions?cursor=${order}`, `/api/v1/pick-lists?cursor=${wave}`, '/api/v1/tasks?cursor=ord_01a24a2e88de7f86a301775b5e60a3e8',
+    ]) {
+      const res = await t.get(url);
+      expect([res.status, res.body.code, res.body.errors?.[0]?.field], url).toEqual([400, 'VALIDATION_FAILED', '/querystring/cursor']);
+    }
+    // Each list's own kind still pages.
+    expect((await t.get(`/api/v1/waves?cursor=${wave}`)).status).toBe(200);
+    expect((await t.get(`/api/v1/orders?cursor=${order}`)).status).toBe(200);
+  });
+
   it('integer query parameters take decimal digits only: 0x10, 1e1, " 5", "+5" are a 400 naming the parameter, not read as 16, 10 or 5 (found by the black-box suite)', async () => {
     const site = await t.post('/api/v1/sites', { code: 'DIGITS', name: 'Digits' });
     expect(site.status).toBe(201);

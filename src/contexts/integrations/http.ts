@@ -160,7 +160,7 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
         response: { 200: Page(SubscriptionSchema), ...problems('UNKNOWN_SITE') },
       },
     }, async (req) => {
-      const rows = await service.listSubscriptions(unwrap(cursorKey(req.query.cursor, CURSOR_SHAPES.id)), req.query.limit, await siteOf(req.query.siteId));
+      const rows = await service.listSubscriptions(unwrap(cursorKey(req.query.cursor, CURSOR_SHAPES.idOf('whs'))), req.query.limit, await siteOf(req.query.siteId));
       return { items: rows.map(subscriptionView), nextCursor: nextCursor(rows, req.query.limit, (r) => r.id) };
     });
 
@@ -238,7 +238,7 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
       },
     }, async (req) => {
       const q = req.query;
-      const rows = await service.listDeliveries({ subscriptionId: q.subscriptionId, status: q.status, subject: q.subject, siteId: await siteOf(q.siteId) }, unwrap(cursorKey(q.cursor, CURSOR_SHAPES.id)), q.limit);
+      const rows = await service.listDeliveries({ subscriptionId: q.subscriptionId, status: q.status, subject: q.subject, siteId: await siteOf(q.siteId) }, unwrap(cursorKey(q.cursor, CURSOR_SHAPES.idOf('whd'))), q.limit);
       return { items: rows.map(deliveryView), nextCursor: nextCursor(rows, q.limit, (r) => r.id) };
     });
 
@@ -318,7 +318,7 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
         response: { 200: Page(ChannelSchema), ...problems('UNKNOWN_SITE') },
       },
     }, async (req) => {
-      const rows = await service.listChannels(unwrap(cursorKey(req.query.cursor, CURSOR_SHAPES.id)), req.query.limit, await siteOf(req.query.siteId));
+      const rows = await service.listChannels(unwrap(cursorKey(req.query.cursor, CURSOR_SHAPES.idOf('sfc'))), req.query.limit, await siteOf(req.query.siteId));
       return { items: rows.map((c) => ({ ...c, createdAt: c.createdAt.toISOString() })), nextCursor: nextCursor(rows, req.query.limit, (r) => r.id) };
     });
 
