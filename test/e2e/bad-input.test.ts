@@ -123,6 +123,36 @@ describe('bad input changes nothing', () => {
     expect(await fingerprint()).toEqual(before);
   });
 
+  it('a body whose bytes are no UTF-8, or that declares another charset, is refused, not stored with U+FFFD; nothing written (found by the black-box hunt)', async () => {
+    // A Windows-1252 "Café" (0xE9) was read as UTF-8: a 201 whose site was named "Caf\ufffd"; a body declared
+    // charset=iso-8859-1 was read as UTF-8 all the same.
+    const before = await fingerprint();
+    const latin1 = (text: string): Buffer => Buffer.from(text, 'latin1');
+    const notUtf8 = { field: '/', message: 'must be UTF-8 text' };
+    const charset = { field: '/headers/content-type', message: 'must name charset=utf-8 or no charset' };
+    for (const [url, type, payload, status, code, error] of [
+      ['/api/v1/sites', 'application/json', latin1('{"code":"LAT1","name":"Caf\u00e9"}'), 400, 'VALIDATION_FAILED', notUtf8],
+      ['/api/v1/sites', 'application/json; charset=latin1', latin1('{"code":"LAT2","name":"Caf\u00e9"}'), 415, 'UNSUPPORTED_MEDIA_TYPE', charset],
+      ['/api/v1/sites', 'application/json; charset=ISO-8859-1', Buffer.from('{"code":"LAT3","name":"Café"}'), 415, 'UNSUPPORTED_MEDIA_TYPE', charset],
+      ['/api/v1/integrations/webhook-subscriptions', 'application/json', latin1('{"url":"https://example.com/caf\u00e9"}'), 400, 'VALIDATION_FAILED', notUtf8],
+      ['/api/v1/imports/products?dryRun=false', 'text/csv', latin1('sku,description,uom,lengthMm,widthMm,heightMm,weightG\nLAT-1,Caf\u00e9,EA,1,1,1,1'), 400, 'VALIDATION_FAILED', notUtf8],
+      ['/api/v1/imports/products', 'text/csv; charset=windows-1252', Buffer.from('sku,description,uom,lengthMm,widthMm,heightMm,weightG\nLAT-2,Cafe,EA,1,1,1,1'), 415, 'UNSUPPORTED_MEDIA_TYPE', charset],
+      ['/graphql', 'application/json', latin1('{"query":"{ __typename }","variables":{"v":"Caf\u00e9"}}'), 400, 'VALIDATION_FAILED', notUtf8],
+    ] as const) {
+      const res = await t.app.http.inject({ method: 'POST', url, payload, headers: { 'x-api-key': t.keys.admin, 'content-type': type } });
+      const body = JSON.parse(res.body) as { code?: string; errors?: unknown[] };
+      expect([res.statusCode, body.code, body.errors], `${url} ${type}`).toEqual([status, code, [error]]);
+    }
+    expect(await fingerprint()).toEqual(before);
+    // UTF-8 as it should be, declared or not, is read as before.
+    for (const type of ['application/json', 'application/json; charset=utf-8', 'application/json;charset="UTF-8"']) {
+      const ok = await t.app.http.inject({
+        method: 'POST', url: '/api/v1/sites', payload: Buffer.from(`{"code":"UTF${type.length}","name":"Café"}`), headers: { 'x-api-key': t.keys.admin, 'content-type': type },
+      });
+      expect([ok.statusCode, (JSON.parse(ok.body) as { name?: string }).name], type).toEqual([201, 'Café']);
+    }
+  });
+
   it('blank (whitespace-only) strings are refused like empty ones: 400 naming the field, nothing written', async () => {
     const site = await t.post('/api/v1/sites', { code: 'BLANK', name: 'Blank strings' });
     expect(site.status).toBe(201);
@@ -198,6 +228,57 @@ describe('bad input changes nothing', () => {
     }
   });
 
+  it('a query parameter a route does not take is a 400 naming it on every route, not ignored; nothing written (found by the black-box hunt)', async () => {
+    // Routes without query parameters of their own ignored any: GET /orders/{id}?siteId=… answered the order,
+    // POST /sites?dryRun=true made the site.
+    const before = await fingerprint();
+    const docs = await t.get('/docs/json', null);
+    const paths = docs.body.paths as Record<string, Record<string, { parameters?: { in: string; name: string; example?: string }[] }>>;
+    // Path parameters as the document's examples give them (an enum's value), else an id nothing has.
+    const filled = (path: string, op: { parameters?: { in: string; name: string; example?: string }[] }): string => path.replace(/\{([^}]+)\}/g, (_m, name: string) =>
+      String((op.parameters ?? []).find((p) => p.in === 'path' && p.name === name)?.example ?? 'unknown_1'));
+    const withoutQuery = Object.entries(paths).flatMap(([path, ops]) => Object.entries(ops)
+      // Reads (a command's body is validated before its query string: the commands with a valid body are below).
+      .filter(([method, op]) => path.startsWith('/api/v1/') && method === 'get' && !(op.parameters ?? []).some((p) => p.in === 'query'))
+      .map(([method, op]) => [method.toUpperCase(), filled(path, op)] as const));
+    expect(withoutQuery.length).toBeGreaterThanOrEqual(20);
+    for (const [method, path] of withoutQuery) {
+      const url = `${path}?dryRun=true`;
+      const res = await t.app.http.inject({ method: method as 'GET', url, headers: { 'x-api-key': t.keys.admin } });
+      const body = JSON.parse(res.body) as { code?: string; errors?: { field: string }[] };
+      expect([res.statusCode, body.code, body.errors?.[0]?.field], `${method} ${url}`).toEqual([400, 'VALIDATION_FAILED', '/querystring/dryRun']);
+    }
+    for (const [url, payload] of [
+      ['/api/v1/sites?dryRun=true', { code: 'QDRY', name: 'Dry?' }],
+      ['/api/v1/api-keys?dryRun=true', { name: 'dry key', role: 'viewer' }],
+      ['/api/v1/products?dryRun=true', { sku: 'QDRY-1', description: 'Dry?', lengthMm: 1, widthMm: 1, heightMm: 1, weightG: 1 }],
+    ] as const) {
+      const made = await t.app.http.inject({ method: 'POST', url, headers: { 'x-api-key': t.keys.admin }, payload });
+      const body = JSON.parse(made.body) as { code?: string; errors?: { field: string }[] };
+      expect([made.statusCode, body.code, body.errors?.[0]?.field], url).toEqual([400, 'VALIDATION_FAILED', '/querystring/dryRun']);
+    }
+    expect(await fingerprint()).toEqual(before);
+    // The same routes answer as before without one.
+    expect((await t.get('/api/v1/auth/me')).status).toBe(200);
+  });
+
+  it('a %-escape in the query string that is no UTF-8 is a 400 naming the parameter, not looked up as typed (found by the black-box hunt)', async () => {
+    // ?externalId=%FF answered an empty list and ?sku=Caf%E9 "Unknown SKU Caf%E9": the parser kept the escape as text,
+    // where the same escape in a path is refused.
+    for (const [url, field] of [
+      ['/api/v1/orders?externalId=%FF', '/querystring/externalId'],
+      ['/api/v1/inventory/atp?siteId=DEMO&sku=Caf%E9', '/querystring/sku'],
+      ['/api/v1/products?limit=5&search=%', '/querystring/search'],
+      ['/api/v1/auth/me?%C3=1', '/querystring/%C3'],
+    ] as const) {
+      const res = await t.get(url);
+      expect([res.status, res.body.code, res.body.errors], url).toEqual([400, 'VALIDATION_FAILED', [{ field, message: 'must be percent-encoded UTF-8' }]]);
+    }
+    // Escapes of UTF-8 are read as before: "Café" as %C3%A9, a space as + or %20.
+    const ok = await t.get('/api/v1/orders?externalId=Caf%C3%A9+au%20lait');
+    expect([ok.status, ok.body.items], JSON.stringify(ok.body)).toEqual([200, []]);
+  });
+
   it('instants and days outside the accepted range are a 400 naming the field, not the database\'s "cannot be stored" nor an answer (found by the probe)', async () => {
     const site = await t.post('/api/v1/sites', { code: 'DATERANGE', name: 'Date range' });
     expect(site.status).toBe(201);
@@ -239,6 +320,28 @@ describe('bad input changes nothing', () => {
     // A key of the right shape still pages (past the last row: an empty page).
     expect((await t.get(`/api/v1/orders?cursor=${Buffer.from('ord_zzzzzzzz', 'utf8').toString('base64url')}`)).body).toEqual({ items: [], nextCursor: null });
     expect((await t.get('/api/v1/tasks?cursor=tsk_zzzzzzzz')).body).toEqual({ items: [], nextCursor: null });
+  });
+
+  it('a cursor of another list (a wave\'s cursor handed to the orders list) is a 400 naming it, not a page (found by the black-box hunt)', async () => {
+    // Id-ordered lists took any typed id as their key: an order's cursor on /waves paged the waves from "ord_…" (all of
+    // them, "ord_" sorting before "wav_"), a wave's cursor on /orders answered an empty page.
+    const cursorOf = (id: string): string => Buffer.from(id, 'utf8').toString('base64url');
+    const site = await t.post('/api/v1/sites', { code: 'CURSORS', name: 'Cursors' });
+    expect(site.status).toBe(201);
+    const siteId = site.body.id as string;
+    const order = cursorOf('ord_01a24a2e88de7f86a301775b5e60a3e8');
+    const wave = cursorOf('wav_01a24a2f878c7200a0b063a61b29eb64');
+    for (const url of [
+      `/api/v1/waves?cursor=${order}`, `/api/v1/orders?cursor=${wave}`, `/api/v1/rmas?siteId=${siteId}&cursor=${order}`, `/api/v1/inventory/asns?siteId=${siteId}&cursor=${wave}`,
+      `/api/v1/sagas?cursor=${order}`, `/api/v1/inspections?cursor=${wave}`,
+      `/api/v1/exceptions?cursor=${order}`, `/api/v1/pick-lists?cursor=${wave}`, '/api/v1/tasks?cursor=ord_01a24a2e88de7f86a301775b5e60a3e8',
+    ]) {
+      const res = await t.get(url);
+      expect([res.status, res.body.code, res.body.errors?.[0]?.field], url).toEqual([400, 'VALIDATION_FAILED', '/querystring/cursor']);
+    }
+    // Each list's own kind still pages.
+    expect((await t.get(`/api/v1/waves?cursor=${wave}`)).status).toBe(200);
+    expect((await t.get(`/api/v1/orders?cursor=${order}`)).status).toBe(200);
   });
 
   it('integer query parameters take decimal digits only: 0x10, 1e1, " 5", "+5" are a 400 naming the parameter, not read as 16, 10 or 5 (found by the black-box suite)', async () => {

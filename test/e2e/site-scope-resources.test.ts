@@ -72,16 +72,27 @@ describe('a site-scoped caller and another site\'s resources named by id', () =>
     expect((await scoped('own block', 'POST', `/api/v1/locations/${own.id}/block`, { reason: 'inspection' })).status).toBe(200);
     expect((await scoped('own unblock', 'POST', `/api/v1/locations/${own.id}/unblock`)).status).toBe(200);
   });
-  it('naming its own site (?siteId=) on a route that takes none does not cover another site\'s resource: 403 FORBIDDEN_AT_SITE, nothing changed', async () => {
+  it('naming its own site (?siteId=) on a route that takes none does not cover another site\'s resource: 400 VALIDATION_FAILED for the stray parameter, 403 FORBIDDEN_AT_SITE without it, nothing changed', async () => {
     // The guard read ?siteId= from any query string and, a site being named, looked no further: the location in the path,
     // B's, was blocked by a caller of A. Now the named site counts only where the route takes one, and the resources
     // named (path, body, query) count as well.
     const target = b.storage[2]!;
     const sku = a.products[0]!.sku;
-    const refused: [string, string, unknown?][] = [
+    // A route that takes no ?siteId= refuses one as it refuses any parameter it does not take (400 naming it), before
+    // any site is looked at: it covers nothing.
+    for (const [method, url, body] of [
       ['POST', `/api/v1/locations/${target.id}/block?siteId=${a.siteId}`, { reason: 'not mine' }],
       ['POST', `/api/v1/locations/${target.id}/deactivate?siteId=SSA`],
       ['GET', `/api/v1/locations/${target.id}?siteId=${a.siteId}`],
+    ] as const) {
+      const res = await scoped<{ code: string; errors?: { field: string }[] }>(url, method, url, body);
+      expect({ url, status: res.status, code: res.body.code, field: res.body.errors?.[0]?.field })
+        .toEqual({ url, status: 400, code: 'VALIDATION_FAILED', field: '/querystring/siteId' });
+    }
+    const refused: [string, string, unknown?][] = [
+      ['POST', `/api/v1/locations/${target.id}/block`, { reason: 'not mine' }],
+      ['POST', `/api/v1/locations/${target.id}/deactivate`],
+      ['GET', `/api/v1/locations/${target.id}`],
       // A body naming its own site and another site's location acts at both.
       ['POST', '/api/v1/inventory/receipts', { siteId: a.siteId, sku, locationId: target.id, quantity: 1 }],
       ['GET', `/api/v1/inventory/balances?siteId=${a.siteId}&locationId=${target.id}`],
@@ -91,9 +102,10 @@ describe('a site-scoped caller and another site\'s resources named by id', () =>
       expect({ url, status: res.status, code: res.body.code }).toEqual({ url, status: 403, code: 'FORBIDDEN_AT_SITE' });
     }
     expect((await t.get(`/api/v1/locations/${target.id}`)).body.status).toBe('ACTIVE');
-    // Its own location, with or without the stray ?siteId=, it blocks.
+    // Its own location it blocks (without the stray ?siteId=, which is refused there too).
     const own = a.storage[0]!;
-    expect((await scoped('own block', 'POST', `/api/v1/locations/${own.id}/block?siteId=${a.siteId}`, { reason: 'inspection' })).status).toBe(200);
+    expect((await scoped('own block, stray site', 'POST', `/api/v1/locations/${own.id}/block?siteId=${a.siteId}`, { reason: 'inspection' })).status).toBe(400);
+    expect((await scoped('own block', 'POST', `/api/v1/locations/${own.id}/block`, { reason: 'inspection' })).status).toBe(200);
     expect((await scoped('own unblock', 'POST', `/api/v1/locations/${own.id}/unblock`)).status).toBe(200);
   });
   it('may not post a carrier event for another site\'s shipment (named by its tracking number alone): 403 FORBIDDEN_AT_SITE, nothing tracked', async () => {

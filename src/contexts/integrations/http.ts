@@ -7,7 +7,7 @@ import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { CURSOR_SHAPES, cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import { CAN } from '../../platform/http/roles.ts';
 import { Cursor, DateTime, Enum, EXAMPLES, Identifier, IdParam, Limit, Nullable, Page, SiteRef, Text, TextOrEmpty } from '../../platform/http/schemas.ts';
-import { refuseJsonBody } from '../../platform/http/validation.ts';
+import { refuseJsonBody, utf8BodyText } from '../../platform/http/validation.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { ediRoutes } from './edi/http.ts';
@@ -114,8 +114,14 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
     importRoutes(deps, imports)(app);
     // The storefront's HMAC signs the raw body: this context's routes keep it beside the parsed JSON.
     app.removeContentTypeParser('application/json');
-    app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-      const raw = typeof body === 'string' ? body : body.toString('utf8');
+    app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+      let raw: string;
+      try {
+        raw = utf8BodyText(req.headers['content-type'], body);
+      } catch (e) {
+        done(e as Error, undefined);
+        return;
+      }
       (req as unknown as { rawBody: string }).rawBody = raw;
       if (raw === '') return done(null, undefined);
       try {
@@ -154,7 +160,7 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
         response: { 200: Page(SubscriptionSchema), ...problems('UNKNOWN_SITE') },
       },
     }, async (req) => {
-      const rows = await service.listSubscriptions(unwrap(cursorKey(req.query.cursor, CURSOR_SHAPES.id)), req.query.limit, await siteOf(req.query.siteId));
+      const rows = await service.listSubscriptions(unwrap(cursorKey(req.query.cursor, CURSOR_SHAPES.idOf('whs'))), req.query.limit, await siteOf(req.query.siteId));
       return { items: rows.map(subscriptionView), nextCursor: nextCursor(rows, req.query.limit, (r) => r.id) };
     });
 
@@ -232,7 +238,7 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
       },
     }, async (req) => {
       const q = req.query;
-      const rows = await service.listDeliveries({ subscriptionId: q.subscriptionId, status: q.status, subject: q.subject, siteId: await siteOf(q.siteId) }, unwrap(cursorKey(q.cursor, CURSOR_SHAPES.id)), q.limit);
+      const rows = await service.listDeliveries({ subscriptionId: q.subscriptionId, status: q.status, subject: q.subject, siteId: await siteOf(q.siteId) }, unwrap(cursorKey(q.cursor, CURSOR_SHAPES.idOf('whd'))), q.limit);
       return { items: rows.map(deliveryView), nextCursor: nextCursor(rows, q.limit, (r) => r.id) };
     });
 
@@ -312,7 +318,7 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
         response: { 200: Page(ChannelSchema), ...problems('UNKNOWN_SITE') },
       },
     }, async (req) => {
-      const rows = await service.listChannels(unwrap(cursorKey(req.query.cursor, CURSOR_SHAPES.id)), req.query.limit, await siteOf(req.query.siteId));
+      const rows = await service.listChannels(unwrap(cursorKey(req.query.cursor, CURSOR_SHAPES.idOf('sfc'))), req.query.limit, await siteOf(req.query.siteId));
       return { items: rows.map((c) => ({ ...c, createdAt: c.createdAt.toISOString() })), nextCursor: nextCursor(rows, req.query.limit, (r) => r.id) };
     });
 

@@ -190,7 +190,7 @@ export async function inventoryControlRoutes(
     const q = req.query;
     const site = await siteId(q.siteId, '/querystring/siteId');
     const locationId = unwrap(await service.locationFilter(site, q.locationId));
-    const after = unwrap(cursorKey(q.cursor, CURSOR_SHAPES.id));
+    const after = unwrap(cursorKey(q.cursor, CURSOR_SHAPES.idOf('cnt')));
     const page = await counts.counts({ siteId: site, status: q.status, locationId, sku: q.sku, limit: q.limit, after }, blindFor(req, site));
     unwrap(await service.unknownSku(q.sku, q.cursor === undefined && page.items.length === 0));
     return page;

@@ -121,7 +121,7 @@ export async function inboundRoutes(app: HttpApp, deps: PlatformDeps, service: I
     const q = req.query;
     return queries.asns({
       siteId: await siteId(q.siteId, '/querystring/siteId'), ownerId: await ownerFilter(req, q.owner), status: q.status, limit: q.limit,
-      after: unwrap(cursorKey(q.cursor, CURSOR_SHAPES.id)),
+      after: unwrap(cursorKey(q.cursor, CURSOR_SHAPES.idOf('asn'))),
     });
   });
 
@@ -211,7 +211,7 @@ export async function inboundRoutes(app: HttpApp, deps: PlatformDeps, service: I
   }, async (req) => {
     const q = req.query;
     return queries.putaways({ siteId: await siteId(q.siteId, '/querystring/siteId'), status: q.status, asnId: q.asnId, limit: q.limit,
-      after: unwrap(cursorKey(q.cursor, CURSOR_SHAPES.id)) });
+      after: unwrap(cursorKey(q.cursor, CURSOR_SHAPES.idOf('put'))) });
   });
 
   app.get('/inventory/putaways/:id', {

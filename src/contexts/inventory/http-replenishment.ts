@@ -10,7 +10,7 @@ import { CURSOR_SHAPES, cursorKey } from '../../platform/http/paging.ts';
 /** Whether a key is a settings page's: the face's id and the SKU, apart by U+0001 (service-replenishment.ts). */
 const settingKey = (key: string): boolean => {
   const parts = key.split('\u0001');
-  return parts.length === 2 && CURSOR_SHAPES.id(parts[0]!) && parts[1] !== '' && CURSOR_SHAPES.text(parts[1]!);
+  return parts.length === 2 && CURSOR_SHAPES.idOf('loc')(parts[0]!) && parts[1] !== '' && CURSOR_SHAPES.text(parts[1]!);
 };
 import { CAN } from '../../platform/http/roles.ts';
 import { Cursor, DateTime, Enum, EXAMPLES, Id, Identifier, IdParam, Limit, LocationFilter, Nullable, Page, SiteRef, Sku, Text, WorkerId } from '../../platform/http/schemas.ts';
@@ -133,7 +133,7 @@ export async function replenishmentRoutes(
     },
   }, async (req) => {
     const q = req.query;
-    const after = unwrap(cursorKey(q.cursor, CURSOR_SHAPES.id));
+    const after = unwrap(cursorKey(q.cursor, CURSOR_SHAPES.idOf('rpl')));
     const page = await replenishment.list({ siteId: await siteId(q.siteId, '/querystring/siteId'), status: q.status, sku: q.sku, limit: q.limit, after });
     unwrap(await unknownSku(q.sku, q.cursor === undefined && page.items.length === 0));
     return page;

@@ -68,7 +68,7 @@ export async function rmaRoutes(app: HttpApp, deps: PlatformDeps, rmas: RmaServi
     const q = req.query;
     return rmas.list({
       siteId: await siteId(q.siteId, '/querystring/siteId'), ownerId: await ownerFilter(req, q.owner), status: q.status, limit: q.limit,
-      after: unwrap(cursorKey(q.cursor, CURSOR_SHAPES.id)),
+      after: unwrap(cursorKey(q.cursor, CURSOR_SHAPES.idOf('rma'))),
     });
   });
 

@@ -177,7 +177,7 @@ export async function inventoryRoutes(
     },
   }, async (req) => {
     const q = req.query;
-    const after = unwrap(cursorKey(q.cursor, CURSOR_SHAPES.id));
+    const after = unwrap(cursorKey(q.cursor, CURSOR_SHAPES.idOf('rtn')));
     return queries.returns({ siteId: await siteId(q.siteId, '/querystring/siteId'), status: q.status, orderId: q.orderId, limit: q.limit, after });
   });
 

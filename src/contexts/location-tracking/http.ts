@@ -208,7 +208,7 @@ export async function trackingRoutes(app: HttpApp, deps: PlatformDeps, tracking:
     },
   }, async (req) => {
     const q = req.query;
-    const after = unwrap(cursorKey(q.cursor, CURSOR_SHAPES.id));
+    const after = unwrap(cursorKey(q.cursor, CURSOR_SHAPES.idOf('alr')));
     const site = q.siteId === undefined ? undefined : await siteId(q.siteId, '/querystring/siteId');
     const items = await tracking.listAlerts({ siteId: site, status: q.status, after, limit: q.limit });
     const next = nextKey(items, q.limit, (a) => a.id);

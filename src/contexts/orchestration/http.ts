@@ -67,7 +67,7 @@ export function orchestrationRoutes(
       },
     }, async (req) => {
       const q = req.query;
-      const after = unwrap(cursorKey(q.cursor, CURSOR_SHAPES.id));
+      const after = unwrap(cursorKey(q.cursor, CURSOR_SHAPES.idOf('sga')));
       const items = await service.sagas.list({
         limit: q.limit, ...(q.status === undefined ? {} : { status: q.status }), ...(q.type === undefined ? {} : { type: q.type }),
         ...(q.siteId === undefined ? {} : { siteId: await siteId(q.siteId, '/querystring/siteId') }),
@@ -123,7 +123,7 @@ export function orchestrationRoutes(
       },
     }, async (req) => {
       const q = req.query;
-      const after = unwrap(cursorKey(q.cursor, CURSOR_SHAPES.id));
+      const after = unwrap(cursorKey(q.cursor, CURSOR_SHAPES.idOf('exc')));
       const items = await service.exceptions.list({
         limit: q.limit, ...(q.siteId === undefined ? {} : { siteId: await siteId(q.siteId, '/querystring/siteId') }),
         ...(q.status === undefined ? {} : { status: q.status }), ...(q.kind === undefined ? {} : { kind: q.kind }),

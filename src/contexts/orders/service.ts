@@ -197,7 +197,7 @@ export function orderService(
     externalId?: string | undefined;
     ids?: readonly string[] | undefined; waveId?: string | undefined; withLines?: boolean | undefined;
   }): Promise<Outcome<OrderPage>> {
-    const after = cursorKey(q.cursor, CURSOR_SHAPES.id); // the last id of the previous page
+    const after = cursorKey(q.cursor, CURSOR_SHAPES.idOf('ord')); // the last id of the previous page
     if (!after.ok) return after;
     const afterId = after.value;
     const items = await listOrders(deps.db, {

@@ -336,7 +336,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
   }, async (req) => {
     const { siteId, status, orderIds, cursor } = req.query;
     const limit = req.query.limit ?? (orderIds === undefined ? 50 : undefined);
-    const after = unwrap(cursorKey(cursor, CURSOR_SHAPES.id));
+    const after = unwrap(cursorKey(cursor, CURSOR_SHAPES.idOf('shp')));
     const items = await packShip.listShipments({
       siteId: siteId === undefined ? undefined : await siteIdOf(siteId, '/querystring/siteId'),
       status, orderIds: orderIds === undefined ? undefined : splitList(orderIds), after, limit,

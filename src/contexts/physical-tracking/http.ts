@@ -97,7 +97,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
     },
   }, async (req) => {
     const q = req.query;
-    const items = await service.list({ siteId: await siteId(q.siteId, '/querystring/siteId'), locationId: q.locationId, status: q.status, after: unwrap(cursorKey(q.cursor, CURSOR_SHAPES.id)), limit: q.limit });
+    const items = await service.list({ siteId: await siteId(q.siteId, '/querystring/siteId'), locationId: q.locationId, status: q.status, after: unwrap(cursorKey(q.cursor, CURSOR_SHAPES.idOf('lpn'))), limit: q.limit });
     return { items, nextCursor: nextCursor(items, q.limit, (l) => l.id) };
   });
 

@@ -74,7 +74,7 @@ export async function pickingRoutes(app: HttpApp, deps: PlatformDeps, picking: P
     },
   }, async (req) => {
     const q = req.query;
-    const after = unwrap(cursorKey(q.cursor, CURSOR_SHAPES.id)); // the last id of the previous page
+    const after = unwrap(cursorKey(q.cursor, CURSOR_SHAPES.idOf('pkl'))); // the last id of the previous page
     const items = await picking.list({
       limit: q.limit,
       ...(q.siteId === undefined ? {} : { siteId: q.siteId }),

@@ -109,7 +109,7 @@ export async function qualityRoutes(app: HttpApp, deps: PlatformDeps, quality: Q
   }, async (req) => {
     const q = req.query;
     const items = await quality.listPlans({ siteId: q.siteId === undefined ? undefined : await siteId(q.siteId, '/querystring/siteId'), stage: q.stage,
-      cursor: unwrap(cursorKey(q.cursor, CURSOR_SHAPES.id)), limit: q.limit });
+      cursor: unwrap(cursorKey(q.cursor, CURSOR_SHAPES.idOf('qpl'))), limit: q.limit });
     return { items, nextCursor: nextCursor(items, q.limit, (p) => p.id) };
   });
 
@@ -149,7 +149,7 @@ export async function qualityRoutes(app: HttpApp, deps: PlatformDeps, quality: Q
     const q = req.query;
     const items = await quality.listInspections({
       siteId: q.siteId === undefined ? undefined : await siteId(q.siteId, '/querystring/siteId'), status: q.status, stage: q.stage, holdStatus: q.holdStatus,
-      cursor: unwrap(cursorKey(q.cursor, CURSOR_SHAPES.id)), limit: q.limit,
+      cursor: unwrap(cursorKey(q.cursor, CURSOR_SHAPES.idOf('qin'))), limit: q.limit,
     });
     return { items, nextCursor: nextCursor(items, q.limit, (i) => i.id) };
   });
@@ -218,7 +218,7 @@ export async function qualityRoutes(app: HttpApp, deps: PlatformDeps, quality: Q
   }, async (req) => {
     const q = req.query;
     const items = await quality.listNonConformances({ siteId: q.siteId === undefined ? undefined : await siteId(q.siteId, '/querystring/siteId'), status: q.status,
-      cursor: unwrap(cursorKey(q.cursor, CURSOR_SHAPES.id)), limit: q.limit });
+      cursor: unwrap(cursorKey(q.cursor, CURSOR_SHAPES.idOf('qnc'))), limit: q.limit });
     return { items, nextCursor: nextCursor(items, q.limit, (n) => n.id) };
   });
 

@@ -330,7 +330,7 @@ export async function taskRoutes(app: HttpApp, deps: PlatformDeps, tasks: TaskSe
     },
   }, async (req) => {
     const q = req.query;
-    const cursor = unwrap(clearCursorKey(q.cursor, CURSOR_SHAPES.id));
+    const cursor = unwrap(clearCursorKey(q.cursor, CURSOR_SHAPES.idOf('tsk')));
     const items = await tasks.list({
       limit: q.limit,
       ...(q.siteId === undefined ? {} : { siteId: await siteId(q.siteId, '/querystring/siteId') }),

@@ -213,7 +213,7 @@ export function waveService(deps: PlatformDeps, apis: WaveApis) {
   }
 
   async function list(q: { limit: number; cursor?: string | undefined; siteId?: string | undefined; status?: WaveStatus | undefined }): Promise<Outcome<WavePage>> {
-    const after = cursorKey(q.cursor, CURSOR_SHAPES.id); // the last id of the previous page
+    const after = cursorKey(q.cursor, CURSOR_SHAPES.idOf('wav')); // the last id of the previous page
     if (!after.ok) return after;
     const afterId = after.value;
     const items = await listWaves(deps.db, { limit: q.limit, afterId, siteId: q.siteId ?? null, status: q.status ?? null });

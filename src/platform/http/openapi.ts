@@ -155,6 +155,11 @@ export function describeRoute(route: RouteOptions): void {
     // A key scoped to an owner reaches only the routes that keep owners apart (ADR 0028).
     if (config.owners !== true) codes.push('OWNER_SCOPED_KEY');
   }
+  // A query parameter the route does not take is refused (400 naming it), as the lists refuse theirs, rather than
+  // ignored: `GET /orders/{id}?siteId=A` or `POST /sites?dryRun=true` would otherwise answer as if it had been read.
+  if (schema.querystring === undefined && config.public !== true && route.url.startsWith('/api/')) {
+    schema.querystring = Type.Object({}, { additionalProperties: false });
+  }
   const takesInput = schema.body !== undefined || schema.querystring !== undefined || schema.params !== undefined || schema.headers !== undefined;
   if (takesInput) codes.push('VALIDATION_FAILED');
   // If-Match on a route with no version to compare it with is refused (if-match.ts, ifMatchPolicyHook).

@@ -23,6 +23,9 @@ describe('the cursor codec', () => {
     expect(cursorKey(encodeCursor('ord_0190a1b2c3d4'), CURSOR_SHAPES.id)).toEqual({ ok: true, value: 'ord_0190a1b2c3d4' });
     expect(cursorKey(encodeCursor('[1,2,3]'), CURSOR_SHAPES.id)).toMatchObject({ ok: false, code: 'VALIDATION_FAILED', errors: [{ field: '/querystring/cursor' }] });
     expect(cursorKey(encodeCursor('xyz_1'), CURSOR_SHAPES.id)).toMatchObject({ ok: false });
+    // A list's own kind only: an order's cursor is no wave list's.
+    expect(cursorKey(encodeCursor('wav_0190a1b2c3d4'), CURSOR_SHAPES.idOf('wav'))).toEqual({ ok: true, value: 'wav_0190a1b2c3d4' });
+    expect(cursorKey(encodeCursor('ord_0190a1b2c3d4'), CURSOR_SHAPES.idOf('wav'))).toMatchObject({ ok: false, errors: [{ field: '/querystring/cursor' }] });
     expect(cursorKey(encodeCursor('SKU\u0000'), CURSOR_SHAPES.text)).toMatchObject({ ok: false });
     expect(cursorKey(encodeCursor('S'.repeat(101)), CURSOR_SHAPES.text)).toMatchObject({ ok: false });
     expect(clearCursorKey('tsk_000001', CURSOR_SHAPES.id)).toEqual({ ok: true, value: 'tsk_000001' });

@@ -1,5 +1,5 @@
 import { reject, ok, type Outcome } from '../errors.ts';
-import { ID_PREFIXES } from '../ids.ts';
+import { ID_PREFIXES, type IdPrefix } from '../ids.ts';
 
 /**
  * The one cursor codec of every list. A cursor is opaque to clients: the page's last key (an id, a code, a SKU or a
@@ -32,9 +32,14 @@ const TYPED_ID = new RegExp(`^(?:${ID_PREFIXES.join('|')})_[A-Za-z0-9_-]{1,96}$`
 export const CURSOR_SHAPES = {
   /** An id this API made (`ord_…`, `tsk_…`): a typed prefix, then letters, digits, `_` or `-`. */
   id: (key: string): boolean => TYPED_ID.test(key),
+  /**
+   * An id of the one kind a list holds (`idOf('ord')`: the orders list's cursors): a cursor of another list (a wave's id
+   * handed to the orders list) is refused, not paged from, where any typed id would otherwise compare as a key.
+   */
+  idOf: (prefix: IdPrefix): CursorShape => (key: string): boolean => key.startsWith(`${prefix}_`) && TYPED_ID.test(key),
   /** A SKU, a code or a worker id: 1 to 100 characters, none a control character. */
   text: (key: string): boolean => key.length <= 100 && !CONTROL.test(key),
-} as const satisfies Record<string, CursorShape>;
+} as const satisfies Record<string, CursorShape | ((prefix: IdPrefix) => CursorShape)>;
 
 /** `?cursor=` of a list keyed by text: null on the first page, a 400 rejection when it is no cursor of ours (or its key has not the list's shape). */
 export function cursorKey(cursor: string | undefined, shape: CursorShape): Outcome<string | null, 'VALIDATION_FAILED'> {

@@ -14,7 +14,7 @@ import { actingWorkerHook, authHook, heldTaskGuard, siteGuard, workerCaseHook, t
 import { AppError } from '../errors.ts';
 import { ifMatchPolicyHook } from './if-match.ts';
 import { sendProblem, toProblem } from './problem.ts';
-import { cachedSerializers, deepFreeze, partValidators, nfcHook, refuseJsonBody, stableJson, wellFormedUnicodeHook } from './validation.ts';
+import { cachedSerializers, deepFreeze, partValidators, nfcHook, refuseJsonBody, stableJson, utf8BodyText, wellFormedUnicodeHook } from './validation.ts';
 import { describeRoute, PROBLEM_COMPONENT, TAGS } from './openapi.ts';
 import { PRINCIPAL_HEADER } from './forwarded-principal.ts';
 import { RATE_CLASS_EXTENSION, type RateLimiter } from './rate-limit.ts';
@@ -193,8 +193,14 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
   // An empty JSON body is an absent body (the route's schema decides whether that is allowed).
   const parseJson = app.getDefaultJsonParser('error', 'ignore');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    let text: string;
+    try {
+      text = utf8BodyText(request.headers['content-type'], body);
+    } catch (e) {
+      done(e as Error);
+      return;
+    }
     if (text.trim() === '') {
       done(null, undefined);
       return;
@@ -203,6 +209,16 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
       if (error !== null) done(error);
       else done(refuseJsonBody(text, value) ?? null, value);
     });
+  });
+
+  // Text bodies (an X12 interchange) are UTF-8 too: another charset, or bytes that are no UTF-8, are refused.
+  app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser('text/plain', { parseAs: 'buffer' }, (request, body, done) => {
+    try {
+      done(null, utf8BodyText(request.headers['content-type'], body));
+    } catch (e) {
+      done(e as Error);
+    }
   });
 
   await app.register(swagger, {

@@ -1,5 +1,6 @@
 import { AjvCompiler } from '@fastify/ajv-compiler';
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
+import { isUtf8 } from 'node:buffer';
 import type { FastifyRequest, FastifyServerOptions } from 'fastify';
 import { AppError } from '../errors.ts';
 import { dayInRange, instantInRange } from './schemas.ts';
@@ -339,6 +340,34 @@ export function refuseJsonBody(text: string, value: unknown): AppError | undefin
   });
 }
 
+/** The `charset` parameter of a Content-Type header (lower case, unquoted), or undefined when it names none. */
+function charsetOf(contentType: string | undefined): string | undefined {
+  const match = /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(contentType ?? '');
+  return match?.[1]?.toLowerCase();
+}
+
+/**
+ * The text of a request body read as UTF-8, the only encoding the API reads (JSON, CSV, X12). A body that declares
+ * another charset (`application/json; charset=latin1`) is 415 UNSUPPORTED_MEDIA_TYPE, and bytes that are no UTF-8
+ * (a Windows-1252 "Caf\xe9") are 400 VALIDATION_FAILED: read as UTF-8 they became U+FFFD, and the request was taken with
+ * a value that was not the one sent ("Caf\ufffd" stored as a site's name).
+ */
+export function utf8BodyText(contentType: string | undefined, body: Buffer | string): string {
+  const charset = charsetOf(contentType);
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', `The body is read as UTF-8; charset "${charset}" is not supported`, {
+      errors: [{ field: '/headers/content-type', message: 'must name charset=utf-8 or no charset' }],
+    });
+  }
+  if (typeof body === 'string') return body;
+  if (!isUtf8(body)) {
+    throw new AppError('VALIDATION_FAILED', 'The body is not UTF-8 text: send it encoded in UTF-8', {
+      errors: [{ field: '/', message: 'must be UTF-8 text' }],
+    });
+  }
+  return body.toString('utf8');
+}
+
 /** A surrogate code point alone: with the `u` flag a well-formed pair is one astral code point, so only a lone one matches. */
 const LONE_SURROGATE = /\p{Cs}/u;
 
@@ -364,12 +393,44 @@ function malformedString(value: unknown, pointer: string, depth = 0): string | u
 export async function wellFormedUnicodeHook(request: FastifyRequest): Promise<void> {
   // GraphQL answers in its own shape: the REST operations its fields run refuse such a string there.
   if (request.routeOptions.url?.startsWith('/graphql') === true) return;
+  const escaped = badQueryEscape(request.url);
+  if (escaped !== undefined) {
+    throw new AppError('VALIDATION_FAILED', `${escaped} holds a %-escape that is no UTF-8 text (%FF, %E9, a lone %)`, {
+      errors: [{ field: escaped, message: 'must be percent-encoded UTF-8' }],
+    });
+  }
   const field = malformedString(request.body, '')
     ?? malformedString(request.query, '/querystring') ?? malformedString(request.params, '/params');
   if (field === undefined) return;
   throw new AppError('VALIDATION_FAILED', `${field === '' ? 'The body' : field} is not well-formed Unicode (a lone surrogate)`, {
     errors: [{ field, message: 'must be well-formed Unicode (no lone surrogate)' }],
   });
+}
+
+/**
+ * The JSON pointer (`/querystring/<name>`) of the first query parameter of `url` whose name or value holds a %-escape
+ * that decodes to no UTF-8 (`?sku=Caf%E9`, `?externalId=%FF`, `?a=%`), or undefined. The query parser keeps such a
+ * value as typed, so `%E9` was looked up literally (an empty list, or "Unknown SKU Caf%E9") where a path holding it is
+ * refused as no valid URL component.
+ */
+export function badQueryEscape(url: string): string | undefined {
+  const at = url.indexOf('?');
+  if (at < 0 || !url.includes('%', at)) return undefined;
+  for (const pair of url.slice(at + 1).split('&')) {
+    if (!pair.includes('%')) continue;
+    const eq = pair.indexOf('=');
+    const name = eq < 0 ? pair : pair.slice(0, eq);
+    try {
+      decodeURIComponent(pair.replaceAll('+', ' '));
+    } catch {
+      let shown = name;
+      try {
+        shown = decodeURIComponent(name.replaceAll('+', ' '));
+      } catch { /* the name itself is the bad part: shown as sent */ }
+      return `/querystring/${shown.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+    }
+  }
+  return undefined;
 }
 
 /** Members whose text is a secret compared byte for byte (a password, a signing secret): never rewritten. */

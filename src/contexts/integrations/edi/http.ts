@@ -93,7 +93,7 @@ export function ediRoutes(deps: PlatformDeps, edi: EdiService): (app: HttpApp) =
       },
     }, async (req) => {
       const site = req.query.siteId === undefined ? undefined : unwrap(await edi.resolveSite(req.query.siteId, '/querystring/siteId'));
-      const rows = await edi.listPartners(unwrap(cursorKey(req.query.cursor, CURSOR_SHAPES.id)), req.query.limit, site);
+      const rows = await edi.listPartners(unwrap(cursorKey(req.query.cursor, CURSOR_SHAPES.idOf('edp'))), req.query.limit, site);
       return { items: rows.map(view), nextCursor: nextCursor(rows, req.query.limit, (r) => r.id) };
     });
 
@@ -137,7 +137,7 @@ export function ediRoutes(deps: PlatformDeps, edi: EdiService): (app: HttpApp) =
       const site = q.siteId === undefined ? undefined : unwrap(await edi.resolveSite(q.siteId, '/querystring/siteId'));
       const rows = await edi.listDocuments({
         partnerId: q.partnerId, docType: q.docType, direction: q.direction, orderId: q.orderId, reference: q.reference, siteId: site,
-      }, unwrap(cursorKey(q.cursor, CURSOR_SHAPES.id)), q.limit);
+      }, unwrap(cursorKey(q.cursor, CURSOR_SHAPES.idOf('edi'))), q.limit);
       return { items: rows.map(view), nextCursor: nextCursor(rows, q.limit, (r) => r.id) };
     });
 

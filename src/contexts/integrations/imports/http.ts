@@ -7,6 +7,7 @@ import { problems, type Tag } from '../../../platform/http/openapi.ts';
 import { CAN } from '../../../platform/http/roles.ts';
 import { Enum, SiteRef } from '../../../platform/http/schemas.ts';
 import type { HttpApp } from '../../../platform/http/server.ts';
+import { utf8BodyText } from '../../../platform/http/validation.ts';
 import type { PlatformDeps } from '../../../platform/module.ts';
 import { SUPPORTED_IMPORTS } from './columns.ts';
 import type { ImportService } from './service.ts';
@@ -34,7 +35,13 @@ const ReportSchema = Type.Object({
 /** CSV import (ADR 0037): POST /imports/{kind}. */
 export function importRoutes(deps: PlatformDeps, imports: ImportService): (app: HttpApp) => void {
   return (app) => {
-    app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    app.addContentTypeParser('text/csv', { parseAs: 'buffer' }, (req, body, done) => {
+      try {
+        done(null, utf8BodyText(req.headers['content-type'], body));
+      } catch (e) {
+        done(e as Error, undefined);
+      }
+    });
     app.post('/imports/:kind', {
       config: { roles: CAN.masterData, idempotent: true },
       schema: {

@@ -104,7 +104,7 @@ export function portsRoutes(deps: PlatformDeps, ports: PortsService): (app: Http
     }, async (req) => {
       const q = req.query;
       const site = q.siteId === undefined ? undefined : unwrap(await ports.resolveSite(q.siteId, '/querystring/siteId'));
-      const rows = await ports.listMessages({ partner: q.partner, kind: q.kind, status: q.status, subject: q.subject, siteId: site }, unwrap(cursorKey(q.cursor, CURSOR_SHAPES.id)), q.limit);
+      const rows = await ports.listMessages({ partner: q.partner, kind: q.kind, status: q.status, subject: q.subject, siteId: site }, unwrap(cursorKey(q.cursor, CURSOR_SHAPES.idOf('pms'))), q.limit);
       return { items: rows.map(messageView), nextCursor: nextCursor(rows, q.limit, (r) => r.id) };
     });
 
@@ -199,7 +199,7 @@ export function portsRoutes(deps: PlatformDeps, ports: PortsService): (app: Http
       },
     }, async (req) => {
       const site = req.query.siteId === undefined ? undefined : unwrap(await ports.resolveSite(req.query.siteId, '/querystring/siteId'));
-      const rows = await ports.listFiles({ status: req.query.status, siteId: site }, unwrap(cursorKey(req.query.cursor, CURSOR_SHAPES.id)), req.query.limit);
+      const rows = await ports.listFiles({ status: req.query.status, siteId: site }, unwrap(cursorKey(req.query.cursor, CURSOR_SHAPES.idOf('erf'))), req.query.limit);
       return { items: rows.map((f) => ({ ...f, receivedAt: f.receivedAt.toISOString() })), nextCursor: nextCursor(rows, req.query.limit, (r) => r.id) };
     });
 
@@ -216,7 +216,7 @@ export function portsRoutes(deps: PlatformDeps, ports: PortsService): (app: Http
       },
     }, async (req) => {
       const site = req.query.siteId === undefined ? {} : { siteId: unwrap(await ports.resolveSite(req.query.siteId, '/querystring/siteId')) };
-      const rows = await ports.listLoads({ booked: req.query.booked, ...site }, unwrap(cursorKey(req.query.cursor, CURSOR_SHAPES.id)), req.query.limit);
+      const rows = await ports.listLoads({ booked: req.query.booked, ...site }, unwrap(cursorKey(req.query.cursor, CURSOR_SHAPES.idOf('shp'))), req.query.limit);
       return { items: rows.map(loadView), nextCursor: nextCursor(rows, req.query.limit, (r) => r.shipmentId) };
     });
 
