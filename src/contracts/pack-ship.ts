@@ -195,6 +195,7 @@ export const PackShipErrors = {
   PACKAGE_NOT_BOOKED: { status: 409, title: "The package is sealed but its shipment is not booked: it has no label; book it (POST /shipments with the order)" },
   PACKAGE_REPACKED: { status: 409, title: 'The package was repacked: its units are in new packages, whose labels print instead' },
   TRACKING_EVENT_IN_FUTURE: { status: 422, title: "The carrier event is timestamped in the future; send the time it happened" },
+  TRACKING_EVENT_BEFORE_DISPATCH: { status: 422, title: 'The carrier event is timestamped before the shipment was dispatched; check the tracking number and the time' },
 } as const satisfies ErrorSpecs;
 
 /** Why shipping could not be stopped: the order already left the building. */
