@@ -286,6 +286,12 @@ export interface PackShipApi {
   claimDockShip(input: { readonly claimId: string; readonly siteId: string; readonly orderIds: readonly string[] }): Promise<{ readonly stopped: readonly string[] }>;
   /** Settles a claim of `claimDockShip`: shipped (a cancel is refused for good) or not (the claim is dropped). Idempotent. */
   settleDockShip(input: { readonly claimId: string; readonly shipped: boolean }): Promise<void>;
+  /**
+   * The SSCC each of these packages' shipping labels carries: sealed ones, not repacked or cancelled (their label is
+   * void); the others are left out. Physical tracking gives it to the cartons sealed before `pack-ship.package.packed`
+   * carried it (job `physical-tracking.carton-ssccs`).
+   */
+  packageSsccs(packageIds: readonly string[]): Promise<readonly { readonly packageId: string; readonly sscc: string }[]>;
 }
 
 /** Where an order's packing stands (`PackShipApi.packWorkState`); DONE and WITHDRAWN are final. */
