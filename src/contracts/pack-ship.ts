@@ -195,6 +195,7 @@ export const PackShipErrors = {
   PACKAGE_NOT_BOOKED: { status: 409, title: "The package is sealed but its shipment is not booked: it has no label; book it (POST /shipments with the order)" },
   PACKAGE_REPACKED: { status: 409, title: 'The package was repacked: its units are in new packages, whose labels print instead' },
   TRACKING_EVENT_IN_FUTURE: { status: 422, title: "The carrier event is timestamped in the future; send the time it happened" },
+  TRACKING_EVENT_BEFORE_DISPATCH: { status: 422, title: 'The carrier event is timestamped before the shipment was dispatched; check the tracking number and the time' },
 } as const satisfies ErrorSpecs;
 
 /** Why shipping could not be stopped: the order already left the building. */
@@ -285,6 +286,12 @@ export interface PackShipApi {
   claimDockShip(input: { readonly claimId: string; readonly siteId: string; readonly orderIds: readonly string[] }): Promise<{ readonly stopped: readonly string[] }>;
   /** Settles a claim of `claimDockShip`: shipped (a cancel is refused for good) or not (the claim is dropped). Idempotent. */
   settleDockShip(input: { readonly claimId: string; readonly shipped: boolean }): Promise<void>;
+  /**
+   * The SSCC each of these packages' shipping labels carries: sealed ones, not repacked or cancelled (their label is
+   * void); the others are left out. Physical tracking gives it to the cartons sealed before `pack-ship.package.packed`
+   * carried it (job `physical-tracking.carton-ssccs`).
+   */
+  packageSsccs(packageIds: readonly string[]): Promise<readonly { readonly packageId: string; readonly sscc: string }[]>;
 }
 
 /** Where an order's packing stands (`PackShipApi.packWorkState`); DONE and WITHDRAWN are final. */

@@ -23,15 +23,29 @@ export const IDENTIFIER_PATTERN = `^${EDGE}([^\\p{Cc}\\p{Cf}\\u2028\\u2029]*${ED
 export const IDENTIFIER_MESSAGE = 'must not start or end with white space, nor hold control characters or invisible format characters (bidi overrides, zero-width spaces)';
 
 /**
+ * An emoji tag sequence (Unicode UTS #51, ED-14a), the subdivision flags: the black flag U+1F3F4, tag characters
+ * U+E0020–U+E007E, the cancel tag U+E007F (🏴󠁧󠁢󠁳󠁣󠁴󠁿 Scotland is U+1F3F4 U+E0067 U+E0062 U+E0073 U+E0063 U+E0074 U+E007F).
+ * Tag characters are invisible format characters (Cf) and are refused anywhere else: a stray one hides text.
+ * The range ends in the character itself, not `\\u{E007E}`: fast-json-stringify checks a response schema's patterns by
+ * compiling them without the `u` flag, where `\\u{…}-\\u{…}` reads as the range `}`–`u` and is refused (every route
+ * with a text field answered 500); the literal's first UTF-16 unit (U+DB40) makes that reading a valid range.
+ */
+const TAG_SEQUENCE = `\\u{1F3F4}[\\u{E0020}-${String.fromCodePoint(0xE007E)}]+\\u{E007F}`;
+
+/** What may stand at either end of free text: a visible character ({@link EDGE}) or a whole emoji tag sequence. */
+const TEXT_EDGE = `(?:${TAG_SEQUENCE}|${EDGE})`;
+
+/**
  * A character of free text: anything but a control (Cc), an invisible format character (Cf) or a line or paragraph
  * separator, except the zero-width non-joiner and joiner (U+200C, U+200D), which Persian, the Indic scripts and emoji
- * sequences need to be spelled right. Refused, among others: NUL, BEL, ESC (terminal escapes), tab and line breaks,
- * DEL and C1, the bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) and marks (U+200E, U+200F,
- * U+061C), zero-width space (U+200B), the BOM, U+2028 and U+2029.
+ * sequences need to be spelled right, and the tag characters of a whole emoji tag sequence ({@link TAG_SEQUENCE}).
+ * Refused, among others: NUL, BEL, ESC (terminal escapes), tab and line breaks, DEL and C1, the bidi embeddings,
+ * overrides and isolates (U+202A–U+202E, U+2066–U+2069) and marks (U+200E, U+200F, U+061C), zero-width space (U+200B),
+ * the BOM, U+2028 and U+2029, a tag character anywhere but in a tag sequence.
  */
-const TEXT_CHAR = '(?:[^\\p{Cc}\\p{Cf}\\u2028\\u2029]|[\\u200C\\u200D])';
+const TEXT_CHAR = `(?:${TAG_SEQUENCE}|[^\\p{Cc}\\p{Cf}\\u2028\\u2029]|[\\u200C\\u200D])`;
 /** The same, with line feed and tab: the characters of a note a person writes over several lines. */
-const MULTILINE_CHAR = '(?:[^\\p{Cc}\\p{Cf}\\u2028\\u2029]|[\\n\\t\\u200C\\u200D])';
+const MULTILINE_CHAR = `(?:${TAG_SEQUENCE}|[^\\p{Cc}\\p{Cf}\\u2028\\u2029]|[\\n\\t\\u200C\\u200D])`;
 
 /**
  * Free text on one line (a name, an address line, a reason, a description, a label): printable characters, spaces
@@ -39,13 +53,13 @@ const MULTILINE_CHAR = '(?:[^\\p{Cc}\\p{Cf}\\u2028\\u2029]|[\\n\\t\\u200C\\u200D
  * control character or a bidi override corrupts or disguises what is shown; white space at an end is refused rather
  * than trimmed, so what is stored is what was sent (and compared, for a resent order) and the rule is the identifiers'.
  */
-export const TEXT_PATTERN = `^${EDGE}(?:${TEXT_CHAR}*${EDGE})?$`;
+export const TEXT_PATTERN = `^${TEXT_EDGE}(?:${TEXT_CHAR}*${TEXT_EDGE})?$`;
 
 /** Free text over several lines (notes): as {@link TEXT_PATTERN}, with line feeds (`\n`, not `\r`) and tabs inside. */
-export const MULTILINE_TEXT_PATTERN = `^${EDGE}(?:${MULTILINE_CHAR}*${EDGE})?$`;
+export const MULTILINE_TEXT_PATTERN = `^${TEXT_EDGE}(?:${MULTILINE_CHAR}*${TEXT_EDGE})?$`;
 
 /** {@link TEXT_PATTERN}, or the empty string: an optional field a client may send empty (`line2: ""`). */
-export const OPTIONAL_TEXT_PATTERN = `^(?:${EDGE}(?:${TEXT_CHAR}*${EDGE})?)?$`;
+export const OPTIONAL_TEXT_PATTERN = `^(?:${TEXT_EDGE}(?:${TEXT_CHAR}*${TEXT_EDGE})?)?$`;
 
 /** The message when a value breaks {@link TEXT_PATTERN}. */
 export const TEXT_MESSAGE = 'must not start or end with white space, nor hold control characters (tabs, line breaks, escapes), bidi controls or other invisible format characters';

@@ -63,6 +63,7 @@ describe('errors across gRPC', () => {
         stoppedOrders: async () => [],
         claimDockShip: async () => ({ stopped: [] }),
         settleDockShip: async () => undefined,
+        packageSsccs: async () => [],
       },
     });
     const c = clients(server.port);
@@ -146,6 +147,7 @@ describe('deadlines and retries', () => {
       openPackWork: async (orderId) => (orderId === 'ord_open' ? { orderId, unitsPicked: 5, unitsToPack: 3, openPackageIds: ['pkg_1'] } : undefined),
       packWorkState: async (orderId) => ({ ord_open: 'OPEN', ord_packed: 'DONE', ord_cancelled: 'WITHDRAWN' } as const)[orderId as 'ord_open'],
       stoppedOrders: async (orderIds) => orderIds.filter((o) => o === 'ord_cancelled'),
+      packageSsccs: async (packageIds) => packageIds.filter((p) => p === 'pkg_sealed').map((packageId) => ({ packageId, sscc: '006141411234567890' })),
     };
     const c = clients((await serve({ packShip })).port);
     expect(await c.packShip.openPackWork('ord_open')).toEqual({ orderId: 'ord_open', unitsPicked: 5, unitsToPack: 3, openPackageIds: ['pkg_1'] });
@@ -154,6 +156,8 @@ describe('deadlines and retries', () => {
       .toEqual(['OPEN', 'DONE', 'WITHDRAWN', undefined]);
     expect(await c.packShip.stoppedOrders(['ord_open', 'ord_cancelled'])).toEqual(['ord_cancelled']);
     expect(await c.packShip.stoppedOrders([])).toEqual([]);
+    expect(await c.packShip.packageSsccs(['pkg_open', 'pkg_sealed'])).toEqual([{ packageId: 'pkg_sealed', sscc: '006141411234567890' }]);
+    expect(await c.packShip.packageSsccs([])).toEqual([]);
     expect(await c.packShip.stopShipping({ orderId: 'ord_1', siteId: 'sit_1', reason: null }, { correlationId: 'req-1', causationId: 'evt-1', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' })).toEqual({ stopped: true });
     expect(await c.packShip.stopShipping({ orderId: 'ord_gone', siteId: 'sit_1', reason: 'customer' }, {})).toEqual({ stopped: false, shipmentId: 'shp_1' });
     expect(await c.packShip.stopShipping({ orderId: 'ord_docked', siteId: 'sit_1', reason: null }, {})).toEqual({ stopped: false, dockShip: 'IN_FLIGHT' });
@@ -238,7 +242,7 @@ describe('picking across gRPC', () => {
 
 describe('discovery', () => {
   it('server reflection lists the services this server runs', async () => {
-    const server = await serve({ catalog: catalog(async () => new Map()), packShip: { bookableCarriers: async () => [], stopShipping: async () => ({ stopped: true }), openPackWork: async () => undefined, packWorkState: async () => undefined, stoppedOrders: async () => [], claimDockShip: async () => ({ stopped: [] }), settleDockShip: async () => undefined } });
+    const server = await serve({ catalog: catalog(async () => new Map()), packShip: { bookableCarriers: async () => [], stopShipping: async () => ({ stopped: true }), openPackWork: async () => undefined, packWorkState: async () => undefined, stoppedOrders: async () => [], claimDockShip: async () => ({ stopped: [] }), settleDockShip: async () => undefined, packageSsccs: async () => [] } });
     const reflectionProto = createRequire(import.meta.url).resolve('@grpc/reflection/build/proto/grpc/reflection/v1/reflection.proto');
     const pkg: any = grpc.loadPackageDefinition(loadSync(reflectionProto, { keepCase: true }));
     const client = new pkg.grpc.reflection.v1.ServerReflection(`127.0.0.1:${server.port}`, grpc.credentials.createInsecure());

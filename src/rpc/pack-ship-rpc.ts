@@ -34,6 +34,7 @@ export function packShipService(api: PackShipApi, log: Logger): RpcService {
       await api.settleDockShip({ claimId: req.claimId, shipped: req.shipped });
       return {};
     }),
+    PackageSsccs: unaryHandler(log, async (req) => ({ packages: (await api.packageSsccs(req.packageIds)).map((p) => ({ ...p })) })),
   };
   return { name: 'paklog.pack_ship.v1.PackShipService', definition: paklogServices().packShip, implementation };
 }
@@ -84,6 +85,10 @@ export function packShipClient(channel: RpcChannel, service: PackShipServiceDefi
     },
     async settleDockShip(input) {
       await channel.call(service.SettleDockShip, { claimId: input.claimId, shipped: input.shipped });
+    },
+    async packageSsccs(packageIds) {
+      if (packageIds.length === 0) return [];
+      return (await channel.call(service.PackageSsccs, { packageIds: [...packageIds] })).packages.map((p) => ({ packageId: p.packageId, sscc: p.sscc }));
     },
   };
 }

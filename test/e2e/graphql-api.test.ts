@@ -1,3 +1,4 @@
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { createOrder, injectClient, receiveStock, setupWarehouse, type Warehouse } from '../support/flow-driver.ts';
@@ -185,6 +186,64 @@ describe('GraphQL authentication', () => {
     await refused('subscription($id: ID!) { a: orderProgress(orderId: $id) { type } b: orderProgress(orderId: $id) { type } }');
     // A variable the document does not declare.
     await refused('subscription { orderProgress(orderId: $id) { type } }');
+  });
+});
+
+describe('GraphQL websocket frames', () => {
+  /** Opens a graphql-transport-ws socket (acknowledged unless `init` is false), sends `frames`, and collects what comes back. */
+  async function exchange(frames: unknown[], init = true): Promise<{ type: string; id?: string; payload?: any }[]> {
+    const ws = new WebSocket(await wsUrl(), 'graphql-transport-ws');
+    const got: { type: string; id?: string; payload?: any }[] = [];
+    ws.on('message', (raw) => { got.push(JSON.parse((raw as Buffer).toString('utf8')) as { type: string }); });
+    const closed = new Promise<void>((resolve) => ws.on('close', () => resolve()));
+    await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
+    if (init) {
+      ws.send(JSON.stringify({ type: 'connection_init', payload: { headers: { 'x-api-key': t.keys.viewer } } }));
+      await expect.poll(() => got.some((m) => m.type === 'connection_ack')).toBe(true);
+    }
+    for (const f of frames) ws.send(typeof f === 'string' ? f : JSON.stringify(f));
+    const expected = frames.length + (init ? 1 : 0);
+    await expect.poll(() => got.length >= expected || ws.readyState !== WebSocket.OPEN, { timeout: 3_000 }).toBe(true);
+    ws.close();
+    await closed;
+    return got;
+  }
+  const coded = (code: string) => expect.objectContaining({ message: expect.any(String), extensions: expect.objectContaining({ code }) });
+
+  it('refuses a malformed subscribe frame with a coded error (VALIDATION_FAILED), not a bare message (found by the gap hunt)', async () => {
+    const query = `subscription { orderProgress(orderId: "${orderIds[0]!}") { type } }`;
+    const frames = [
+      { id: 'no-payload', type: 'subscribe' },
+      { id: 'payload-not-object', type: 'subscribe', payload: 'subscription { x }' },
+      { id: 'query-a-number', type: 'subscribe', payload: { query: 42 } },
+      { id: 'query-an-object', type: 'subscribe', payload: { query: { kind: 'Document', definitions: [] } } },
+      { id: 'no-query', type: 'subscribe', payload: { variables: {} } },
+      { id: 'variables-a-list', type: 'subscribe', payload: { query, variables: [1] } },
+      { id: 'does-not-parse', type: 'subscribe', payload: { query: 'subscription {' } },
+      { id: 'a-query', type: 'subscribe', payload: { query: '{ __typename }' } },
+      { id: 'a-mutation', type: 'subscribe', payload: { query: 'mutation { __typename }' } },
+      { id: 'no-such-operation', type: 'subscribe', payload: { query, operationName: 'Nope' } },
+      { id: 'unknown-extension', type: 'subscribe', payload: { query }, extensions: [{ type: 'nope' }] },
+    ];
+    const got = await exchange(frames);
+    const errors = got.filter((m) => m.type === 'error');
+    // Before: each came back as an error frame with a message only (a TypeError's words for the first ones), no code.
+    expect(errors.map((m) => m.id)).toEqual(frames.map((f) => f.id));
+    for (const e of errors) expect(e.payload, e.id).toEqual([coded('VALIDATION_FAILED')]);
+    expect(got.filter((m) => m.type === 'next')).toEqual([]);
+  });
+
+  it('codes the frames that are no message at all, and a subscribe before connection_init', async () => {
+    const got = await exchange(['not json', { id: 'x', type: 'nope' }]);
+    expect(got.filter((m) => m.type === 'error').map((m) => m.payload)).toEqual([[coded('VALIDATION_FAILED')], [coded('VALIDATION_FAILED')]]);
+    const early = await exchange([{ id: 'early', type: 'subscribe', payload: { query: 'subscription { __typename }' } }], false);
+    expect(early.map((m) => [m.type, m.payload])).toEqual([['connection_error', coded('VALIDATION_FAILED')]]);
+    const ws = new WebSocket(await wsUrl(), 'graphql-transport-ws');
+    const refused = new Promise<unknown>((resolve) => ws.on('message', (raw) => resolve(JSON.parse((raw as Buffer).toString('utf8')))));
+    await new Promise<void>((resolve) => ws.once('open', () => resolve()));
+    ws.send(JSON.stringify({ type: 'connection_init', payload: { headers: { 'x-api-key': 'pk_wrong' } } }));
+    expect(await refused).toEqual({ type: 'connection_error', payload: coded('UNAUTHENTICATED') });
+    ws.close();
   });
 });
 

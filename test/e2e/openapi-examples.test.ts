@@ -247,6 +247,9 @@ describe('every request example of the document, sent as it is to the demo wareh
     const idle = (await t.get('/api/v1/tracking-alerts?siteId=DEMO&status=OPEN')).body.items.find((a: { trackedId: string }) => a.trackedId === 'idle-example');
     use('trackingAlert', idle.id);
     expect((await example('closeTrackingAlert')).body).toMatchObject({ id: idle.id, closeReason: expect.any(String) });
+    // The forklift retired: untracked, it leaves the live positions.
+    expect((await example('untrackEntity')).body).toMatchObject({ kind: 'equipment', id: 'FLT-01' });
+    expect((await t.get('/api/v1/positions?siteId=DEMO')).body.items.map((p: { id: string }) => p.id)).not.toContain('FLT-01');
 
     // Inbound and inventory: the new product received at the dock, moved to a pick face, found two more.
     use('movement', (await example('receiveStock')).body.movementId);
@@ -363,6 +366,7 @@ describe('every request example of the document, sent as it is to the demo wareh
     await example('getManifestDocument');
     await example('dispatchShipment');
     await until('getOrder', (o) => o.status === 'SHIPPED');
+    use('carrierEventAt', new Date().toISOString());
     expect((await example('receiveCarrierEvent')).body.status).toBe('DELIVERED');
     expect(new Set((await example('listShipments')).body.items.map((x: { orderId: string }) => x.orderId))).toEqual(new Set([order.id]));
 

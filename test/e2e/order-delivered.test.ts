@@ -24,6 +24,8 @@ interface OrderView { id: string; status: string; statusHistory: { from: string 
 const order = async (id: string): Promise<OrderView> => (await call<OrderView>('get', 'GET', `/api/v1/orders/${id}`)).body;
 const carrierEvent = (trackingNumber: string, status: string, at: string) =>
   injectClient(t.app, t.keys.integration)<{ status: string; code?: string }>('carrier event', 'POST', '/api/v1/carrier-events', { carrier: 'OWN_FLEET', trackingNumber, status, at });
+/** A carrier's time `s` seconds after now: reports are dated after the dispatch and not ahead of PakLog's clock. */
+const at = (s: number): string => new Date(Date.now() + s * 1000).toISOString();
 const events = async (type: string, subject: string): Promise<{ data: Record<string, unknown> }[]> =>
   (await call<{ items: { data: Record<string, unknown> }[] }>('events', 'GET', `/api/v1/events?type=${type}&subject=${subject}`)).body.items;
 const receive = (sku: string, quantity: number) =>
@@ -48,19 +50,20 @@ describe('orders delivered by the carrier', () => {
     const id = await pickedOrder('DLV-1', [{ sku: w.products[0]!.sku, quantity: 2 }]);
     const { shipmentId, trackingNumber } = await packAndShip(call, id);
     await until('shipped', () => orderStatus(call, id), (s) => s === 'SHIPPED');
-    expect((await carrierEvent(trackingNumber, 'IN_TRANSIT', '2026-12-01T08:00:00Z')).body.status).toBe('IN_TRANSIT');
+    expect((await carrierEvent(trackingNumber, 'IN_TRANSIT', at(0))).body.status).toBe('IN_TRANSIT');
     await t.settle();
     expect((await order(id)).status).toBe('SHIPPED');
 
-    expect((await carrierEvent(trackingNumber, 'DELIVERED', '2026-12-01T15:04:05Z')).body.status).toBe('DELIVERED');
+    const deliveredAt = at(1);
+    expect((await carrierEvent(trackingNumber, 'DELIVERED', deliveredAt)).body.status).toBe('DELIVERED');
     await until('delivered', () => orderStatus(call, id), (s) => s === 'DELIVERED');
     expect((await order(id)).statusHistory.at(-1)).toMatchObject({ from: 'SHIPPED', to: 'DELIVERED' });
     // The carrier's webhook repeats itself: nothing more happens.
-    expect((await carrierEvent(trackingNumber, 'DELIVERED', '2026-12-01T15:04:05Z')).body.status).toBe('DELIVERED');
+    expect((await carrierEvent(trackingNumber, 'DELIVERED', deliveredAt)).body.status).toBe('DELIVERED');
     await t.settle();
     for (const type of ['pack-ship.order.delivered.v1', 'orders.order.delivered.v1']) {
       expect((await events(type, id)).map((e) => e.data), type).toEqual([
-        { orderId: id, siteId: w.siteId, deliveredAt: '2026-12-01T15:04:05.000Z', shipmentIds: [shipmentId] },
+        { orderId: id, siteId: w.siteId, deliveredAt, shipmentIds: [shipmentId] },
       ]);
     }
     // Delivered is final: every command that needs an order not yet shipped says why, and changes nothing.
@@ -94,14 +97,15 @@ describe('orders delivered by the carrier', () => {
     expect((await call('dispatch', 'POST', `/api/v1/shipments/${booked.body.id}/dispatch`)).status).toBe(200);
     await until('shipped', () => orderStatus(call, id), (s) => s === 'SHIPPED');
     // The voided label is never tracked; the carrier's exception keeps the order SHIPPED.
-    expect((await carrierEvent(voided.body.trackingNumber, 'DELIVERED', '2026-12-02T10:00:00Z')).body.code).toBe('ILLEGAL_TRANSITION');
-    expect((await carrierEvent(booked.body.trackingNumber, 'EXCEPTION', '2026-12-02T12:00:00Z')).body.status).toBe('EXCEPTION');
+    expect((await carrierEvent(voided.body.trackingNumber, 'DELIVERED', at(0))).body.code).toBe('ILLEGAL_TRANSITION');
+    expect((await carrierEvent(booked.body.trackingNumber, 'EXCEPTION', at(0))).body.status).toBe('EXCEPTION');
     await t.settle();
     expect((await order(id)).status).toBe('SHIPPED');
-    expect((await carrierEvent(booked.body.trackingNumber, 'DELIVERED', '2026-12-03T09:00:00Z')).body.status).toBe('DELIVERED');
+    const deliveredAt = at(1);
+    expect((await carrierEvent(booked.body.trackingNumber, 'DELIVERED', deliveredAt)).body.status).toBe('DELIVERED');
     await until('delivered', () => orderStatus(call, id), (s) => s === 'DELIVERED');
     expect((await events('orders.order.delivered.v1', id)).map((e) => e.data)).toEqual([
-      { orderId: id, siteId: w.siteId, deliveredAt: '2026-12-03T09:00:00.000Z', shipmentIds: [booked.body.id] },
+      { orderId: id, siteId: w.siteId, deliveredAt, shipmentIds: [booked.body.id] },
     ]);
     await assertStockConserved(t.databaseUrl, { siteId: w.siteId, when: 'after a rebooked delivery' });
   });
@@ -123,5 +127,23 @@ describe('orders delivered by the carrier', () => {
     const skewed = new Date(Date.now() + 60_000).toISOString();
     expect((await carrierEvent(trackingNumber, 'DELIVERED', skewed)).body.status).toBe('DELIVERED');
     await until('delivered', () => orderStatus(call, id), (s) => s === 'DELIVERED');
+  });
+
+  it('a carrier event dated before the dispatch is refused: a parcel is not delivered before it left', async () => {
+    const id = await pickedOrder('DLV-4', [{ sku: w.products[0]!.sku, quantity: 1 }]);
+    const { shipmentId, trackingNumber } = await packAndShip(call, id);
+    await until('shipped', () => orderStatus(call, id), (s) => s === 'SHIPPED');
+    const dispatchedAt = (await call<{ dispatchedAt: string }>('shipment', 'GET', `/api/v1/shipments/${shipmentId}`)).body.dispatchedAt;
+    // Another parcel's number or a wrong year: recorded, it made the shipment DELIVERED a day before it left (failed before: 200).
+    const early = await injectClient(t.app, t.keys.integration)<{ code: string; errors: { field: string }[] }>('carrier event', 'POST', '/api/v1/carrier-events', {
+      carrier: 'OWN_FLEET', trackingNumber, status: 'DELIVERED', at: new Date(Date.parse(dispatchedAt) - 86_400_000).toISOString(),
+    });
+    expect(early.status).toBe(422);
+    expect(early.body).toMatchObject({ code: 'TRACKING_EVENT_BEFORE_DISPATCH', errors: [{ field: '/at' }] });
+    expect((await call<{ status: string }>('shipment', 'GET', `/api/v1/shipments/${shipmentId}`)).body.status).toBe('DISPATCHED');
+    expect(await events('pack-ship.shipment.tracked.v1', shipmentId)).toEqual([]);
+    // A pick-up scan a minute before the dock recorded the dispatch (or the clocks' skew) is taken.
+    const scanned = new Date(Date.parse(dispatchedAt) - 60_000).toISOString();
+    expect((await carrierEvent(trackingNumber, 'IN_TRANSIT', scanned)).body.status).toBe('IN_TRANSIT');
   });
 });

@@ -182,12 +182,15 @@ describe('pack station to delivery', () => {
     // Dispatch, then the carrier: IN_TRANSIT by webhook, DELIVERED by the tracking poll.
     expect((await t.post(`/api/v1/shipments/${shipment.id}/dispatch`, undefined, 'operator')).body.status).toBe('DISPATCHED');
     await until('shipped', () => orderStatus(call, orderId), (s) => s === 'SHIPPED');
-    const transit = await t.post('/api/v1/carrier-events', { carrier: 'RESTCO', trackingNumber: shipment.trackingNumber, status: 'IN_TRANSIT', at: '2026-12-02T07:00:00.000Z' }, 'integration');
+    // Reported times after the dispatch, seconds apart (one dated before it is refused).
+    const base = Date.now();
+    const at = (s: number): string => new Date(base + s * 1000).toISOString();
+    const transit = await t.post('/api/v1/carrier-events', { carrier: 'RESTCO', trackingNumber: shipment.trackingNumber, status: 'IN_TRANSIT', at: at(0) }, 'integration');
     expect(transit.body.status).toBe('IN_TRANSIT');
-    fake.addTracking(shipment.trackingNumber, 'DELIVERED', '2026-12-03T11:30:00.000Z');
+    fake.addTracking(shipment.trackingNumber, 'DELIVERED', at(4));
     const delivered = await until('delivered', async () => (await t.get(`/api/v1/shipments/${shipment.id}`)).body, (s) => s.status === 'DELIVERED', 10_000);
-    expect(delivered.deliveredAt).toBe('2026-12-03T11:30:00.000Z');
+    expect(delivered.deliveredAt).toBe(at(4));
     // A late IN_TRANSIT changes nothing.
-    expect((await t.post('/api/v1/carrier-events', { carrier: 'RESTCO', trackingNumber: shipment.trackingNumber, status: 'IN_TRANSIT', at: '2026-12-02T09:00:00.000Z' }, 'integration')).body.status).toBe('DELIVERED');
+    expect((await t.post('/api/v1/carrier-events', { carrier: 'RESTCO', trackingNumber: shipment.trackingNumber, status: 'IN_TRANSIT', at: at(2) }, 'integration')).body.status).toBe('DELIVERED');
   }, 120_000);
 });

@@ -95,12 +95,15 @@ describe('ERP and TMS over REST', () => {
 
     // Tracking from the TMS, by its load id: recorded on the shipment; a repeat changes nothing.
     const track = (body: Record<string, unknown>, role: 'integration' | 'operator' = 'integration') => t.post('/api/v1/integrations/tms/tracking', body, role);
-    expect((await track({ loadId: 'LD-100001', status: 'IN_TRANSIT', at: '2026-12-02T08:00:00.000Z' }, 'operator')).status).toBe(403);
-    const inTransit = await track({ loadId: 'LD-100001', status: 'IN_TRANSIT', at: '2026-12-02T08:00:00.000Z', detail: 'Left the hub' });
+    // The TMS's times: after the dispatch, in this order.
+    const transitAt = new Date().toISOString();
+    const deliveredAt = new Date(Date.now() + 2000).toISOString();
+    expect((await track({ loadId: 'LD-100001', status: 'IN_TRANSIT', at: transitAt }, 'operator')).status).toBe(403);
+    const inTransit = await track({ loadId: 'LD-100001', status: 'IN_TRANSIT', at: transitAt, detail: 'Left the hub' });
     expect(inTransit.body).toEqual({ shipmentId: shipment.shipmentId, loadId: 'LD-100001', shipmentStatus: 'IN_TRANSIT', duplicate: false });
-    expect((await track({ loadId: 'LD-100001', status: 'IN_TRANSIT', at: '2026-12-02T08:00:00.000Z', detail: 'Left the hub' })).body.duplicate).toBe(true);
-    expect((await track({ shipmentId: shipment.shipmentId, status: 'DELIVERED', at: '2026-12-02T15:04:05.000Z' })).body.shipmentStatus).toBe('DELIVERED');
-    expect((await track({ loadId: 'LD-999', status: 'DELIVERED', at: '2026-12-02T15:04:05.000Z' })).status).toBe(404);
+    expect((await track({ loadId: 'LD-100001', status: 'IN_TRANSIT', at: transitAt, detail: 'Left the hub' })).body.duplicate).toBe(true);
+    expect((await track({ shipmentId: shipment.shipmentId, status: 'DELIVERED', at: deliveredAt })).body.shipmentStatus).toBe('DELIVERED');
+    expect((await track({ loadId: 'LD-999', status: 'DELIVERED', at: deliveredAt })).status).toBe(404);
     expect((await t.get(`/api/v1/shipments/${shipment.shipmentId}`)).body.status).toBe('DELIVERED');
     const load = await t.get(`/api/v1/integrations/tms/loads/${shipment.shipmentId}`, 'integration');
     expect(load.body).toMatchObject({ loadId: 'LD-100001', status: 'TENDERED' });

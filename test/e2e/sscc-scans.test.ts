@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 interface Pkg { id: string; sscc: string; status: string }
-type Lpn = { id: string; code: string; status: string; parentId: string | null; type: string; sscc: string | null };
+type Lpn = { id: string; code: string; status: string; parentId: string | null; type: string; sscc: string | null; version: number };
 
 const scan = (body: Record<string, unknown>) => t.post('/api/v1/scans', { siteId: w.siteId, ...body }, 'operator');
 const lpnOf = async (packageId: string): Promise<Lpn> =>
@@ -115,5 +115,40 @@ describe('scanning a shipping label by its SSCC', () => {
     expect((await t.get(`/api/v1/lpns/${pallet.body.id}`)).body.status).toBe('SHIPPED');
     // The label of a carton that left is said so, not 404.
     expect(await scan({ barcode: `(00)${one.sscc}`, meaning: 'SHIP' })).toMatchObject({ status: 409, body: { code: 'LPN_SHIPPED' } });
+  }, 120_000);
+
+  it('a carton sealed before package.packed carried the SSCC is given it by the carton-ssccs job, and then scans by it', async () => {
+    const [a] = w.products;
+    if (a === undefined) throw new Error('a product expected');
+    const orderId = (await createOrder(call, w.siteId, { externalId: 'SSCC-OLD', lines: [{ sku: a.sku, quantity: 1 }] })).id;
+    await until('allocated', () => orderStatus(call, orderId), (s) => s === 'ALLOCATED');
+    await t.settle();
+    await planAndRelease(call, w.siteId, 5);
+    await t.settle();
+    await workTasks(injectClient(t.app, t.keys.operator), w.siteId, ['sscc-picker-2'], { expectedTasks: 1 });
+    await until('picked', () => orderStatus(call, orderId), (s) => s === 'PICKED');
+    await t.settle();
+    const packed = await t.post('/api/v1/packages', { orderId });
+    expect(packed.status).toBe(201);
+    const pkg = packed.body as Pkg;
+    expect(pkg.sscc).toMatch(/^\d{18}$/);
+    await t.settle();
+    // As migration 011 finds a carton sealed before migration 010: no SSCC on the carton, listed for the job.
+    await t.app.db.query('UPDATE physical_tracking.lpns SET sscc = NULL WHERE code = $1', [pkg.id]);
+    const carton = await lpnOf(pkg.id);
+    await t.app.db.query('INSERT INTO physical_tracking.carton_sscc_backfill (lpn_id) VALUES ($1)', [carton.id]);
+    // Its printed label named nothing: only the pkg_ id, printed nowhere, did.
+    expect(await scan({ barcode: `(00)${pkg.sscc}`, meaning: 'STAGE' })).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
+
+    const job = t.app.modules.find((m) => m.name === 'physical-tracking')!.jobs!.find((j) => j.name === 'physical-tracking.carton-ssccs')!;
+    await job.run();
+    expect(await lpnOf(pkg.id)).toMatchObject({ sscc: pkg.sscc, version: carton.version + 1 });
+    const listed = await t.app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM physical_tracking.carton_sscc_backfill');
+    expect(listed[0]!.n).toBe(0);
+    const staged = await scan({ barcode: `(00)${pkg.sscc}`, meaning: 'STAGE' });
+    expect(staged.status, JSON.stringify(staged.body)).toBe(201);
+    expect(staged.body.lpn).toMatchObject({ id: carton.id, code: pkg.id, sscc: pkg.sscc });
+    // Nothing left: the job asks pack & ship nothing more.
+    await job.run();
   }, 120_000);
 });

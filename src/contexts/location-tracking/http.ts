@@ -82,6 +82,23 @@ export async function trackingRoutes(app: HttpApp, deps: PlatformDeps, tracking:
     return unwrap(await tracking.track(req.body.siteId, req.params.kind, req.params.id, req.body.label ?? null));
   });
 
+  app.delete('/tracked/:kind/:id', {
+    config: { roles: CAN.plan },
+    schema: {
+      operationId: 'untrackEntity', tags, summary: 'Stop tracking a worker, piece of equipment or LPN',
+      description: 'The way out for something that will not report again (a forklift sold, a tag retired): its live position is forgotten '
+        + '(it leaves GET /positions and its zone\'s occupancy), its open location alerts clear, and its reports are refused as of anything '
+        + 'not tracked. A worker or LPN a later scan names, or a worker given a task profile, is tracked again by itself. 404 NOT_FOUND when it '
+        + 'is not tracked; 403 FORBIDDEN_AT_SITE for a thing registered at a site the caller may not act at.',
+      params: TrackedParams,
+      response: { 200: Type.Object({ kind: Kind, id: Type.String(), siteId: Type.String() }), ...problems('NOT_FOUND') },
+    },
+  }, async (req) => {
+    const home = await tracking.homeOf(req.params.kind, req.params.id);
+    if (home !== undefined && req.principal !== undefined) authorizeSite(req.principal, home, CAN.plan);
+    return unwrap(await tracking.untrack(req.params.kind, req.params.id, requestMeta(req)));
+  });
+
   app.post('/positions', {
     config: { roles: CAN.intake, idempotent: true },
     schema: {

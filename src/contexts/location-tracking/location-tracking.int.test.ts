@@ -44,6 +44,26 @@ describe('location tracking over the API', () => {
     expect((await t.get('/api/v1/where-is/equipment/FLT-99')).status).toBe(404);
   });
 
+  it('a retired forklift has a way out: DELETE /tracked takes it off the live positions and the zone, its reports are refused (found by the gap hunt)', async () => {
+    expect((await t.request('PUT', '/api/v1/tracked/equipment/FLT-OLD', { body: { siteId: 'LT1', label: 'Old truck' }, role: 'manager' })).status).toBe(200);
+    const report = (s: number) => t.post('/api/v1/positions', { siteId: 'LT1', kind: 'equipment', id: 'FLT-OLD', x: face.x, y: face.y, timestamp: later(s) }, 'integration');
+    expect((await report(20)).body.outcome).toBe('applied');
+    const listed = async (): Promise<string[]> => (await t.get(`/api/v1/positions?siteId=LT1&kind=equipment`)).body.items.map((p: { id: string }) => p.id);
+    expect(await listed()).toContain('FLT-OLD');
+    // Before: no way to unregister it; a sold or scrapped truck stayed in the live positions and the zone's occupancy for good.
+    expect((await t.request('DELETE', '/api/v1/tracked/equipment/FLT-OLD', { role: 'operator' })).status).toBe(403);
+    const gone = await t.request('DELETE', '/api/v1/tracked/equipment/FLT-OLD', { role: 'manager' });
+    expect([gone.status, gone.body]).toEqual([200, { kind: 'equipment', id: 'FLT-OLD', siteId: site.id }]);
+    expect(await listed()).not.toContain('FLT-OLD');
+    expect((await t.get('/api/v1/where-is/equipment/FLT-OLD')).status).toBe(404);
+    const occupancy = (await t.get(`/api/v1/zones/${face.zone}/occupancy?siteId=LT1`)).body;
+    expect(JSON.stringify(occupancy)).not.toContain('FLT-OLD');
+    const refused = await report(30);
+    expect([refused.status, refused.body.code]).toEqual([422, 'UNKNOWN_TRACKED']);
+    expect(await listed()).not.toContain('FLT-OLD');
+    expect((await t.request('DELETE', '/api/v1/tracked/equipment/FLT-OLD', { role: 'manager' })).body.code).toBe('NOT_FOUND');
+  });
+
   it('positions at a location take the location by code as by id; a location of nothing at the site is 422 UNKNOWN_LOCATION, not an empty list', async () => {
     const faceCode = (face as unknown as { code: string }).code;
     const byId = (await t.get(`/api/v1/positions?siteId=LT1&locationId=${face.id}`, 'viewer')).body.items;

@@ -88,4 +88,18 @@ describe.each(stores)('the $name position store', ({ make }) => {
     expect(await ids()).toEqual(['equipment:e1', 'worker:w2']);
     expect((await store.list('sit_M', 'A')).map((p) => p.id)).toEqual(['w1']);
   });
+
+  it('forgets a position removed: gone from the hash, its site and its zone; removing nothing is no error', async (ctx) => {
+    const store = await make(() => ctx.skip());
+    await write(store, seen('r1', '2026-01-01T10:00:00Z', { siteId: 'sit_R', zone: 'A' }));
+    await write(store, seen('r2', '2026-01-01T10:00:00Z', { siteId: 'sit_R', zone: 'A' }));
+    await store.remove('worker', 'r1');
+    expect(await store.get('worker', 'r1')).toBeUndefined();
+    expect((await store.list('sit_R')).map((p) => p.id)).toEqual(['r2']);
+    expect((await store.list('sit_R', 'A')).map((p) => p.id)).toEqual(['r2']);
+    await store.remove('worker', 'r1');
+    // A first position after the removal is written again (its previous is none).
+    await write(store, seen('r1', '2026-01-01T10:05:00Z', { siteId: 'sit_R', zone: 'B' }));
+    expect((await store.list('sit_R', 'B')).map((p) => p.id)).toEqual(['r1']);
+  });
 });

@@ -17,6 +17,8 @@ export interface PositionStore {
   compareAndSet(previous: Position | undefined, next: Position): Promise<boolean>;
   /** The positions at a site (in a zone of it), sorted by kind then id. */
   list(siteId: string, zone?: string): Promise<Position[]>;
+  /** Forgets a thing's position (it is no longer tracked); nothing when there is none. */
+  remove(kind: TrackedKind, id: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,14 @@ export class MemoryPositionStore implements PositionStore {
     if (site === undefined) this.bySite.set(next.siteId, (site = new Set()));
     site.add(key);
     return true;
+  }
+
+  async remove(kind: TrackedKind, id: string): Promise<void> {
+    const key = field(kind, id);
+    const p = this.positions.get(key);
+    if (p === undefined) return;
+    this.positions.delete(key);
+    this.bySite.get(p.siteId)?.delete(key);
   }
 
   async list(siteId: string, zone?: string): Promise<Position[]> {
@@ -72,6 +82,17 @@ if ARGV[7] ~= '' then redis.call('SADD', ARGV[7], ARGV[1]) end
 return 1
 `;
 
+// KEYS[1] the positions hash. ARGV: field, the namespace's prefix. Forgets the position and its site and zone membership.
+const REMOVE = `
+local cur = redis.call('HGET', KEYS[1], ARGV[1])
+if not cur then return 0 end
+local p = cjson.decode(cur)
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('SREM', ARGV[2] .. 'site:' .. p.siteId, ARGV[1])
+if type(p.zone) == 'string' then redis.call('SREM', ARGV[2] .. 'zone:' .. p.siteId .. ':' .. p.zone, ARGV[1]) end
+return 1
+`;
+
 /**
  * Positions in Redis under `<namespace>:positions:`: a hash `pos` (`kind:id` → the position's JSON), a set of members per
  * site and per (site, zone) kept by the same Lua script that writes the hash, so a list by zone never sees a half-made
@@ -87,6 +108,7 @@ export class RedisPositionStore implements PositionStore {
     this.redis = new (loadPackage<typeof IORedis>('ioredis').Redis)(o.url, { lazyConnect: false, maxRetriesPerRequest: 2, enableAutoPipelining: true, connectTimeout: 2000 });
     this.redis.on('error', () => undefined);
     this.redis.defineCommand('paklogPositionCas', { numberOfKeys: 1, lua: CAS });
+    this.redis.defineCommand('paklogPositionRemove', { numberOfKeys: 1, lua: REMOVE });
   }
 
   private siteSet = (siteId: string): string => `${this.prefix}site:${siteId}`;
@@ -103,6 +125,11 @@ export class RedisPositionStore implements PositionStore {
       previous === undefined ? '' : this.siteSet(previous.siteId), this.siteSet(next.siteId),
       previous === undefined ? '' : this.zoneSet(previous.siteId, previous.zone), this.zoneSet(next.siteId, next.zone));
     return done === 1;
+  }
+
+  async remove(kind: TrackedKind, id: string): Promise<void> {
+    const redis = this.redis as unknown as { paklogPositionRemove(this: void, ...args: string[]): Promise<number> };
+    await redis.paklogPositionRemove(`${this.prefix}pos`, field(kind, id), this.prefix);
   }
 
   async list(siteId: string, zone?: string): Promise<Position[]> {

@@ -328,6 +328,32 @@ export function trackingService(deps: PlatformDeps, positions: PositionStore, se
       return ok({ kind, id, siteId: saved!.siteId, label: saved!.label, registeredAt: saved!.registeredAt });
     },
 
+    /**
+     * Unregisters a thing (a forklift sold, a tag retired): its live position is forgotten (it leaves the positions and
+     * its zone's occupancy), its open alerts clear with `alert.cleared`, and its reports are refused as of anything not
+     * tracked (another process within its few seconds of cache may still place it once: unregister it again). A worker
+     * or LPN named by a later scan, or a worker given a task profile, is registered again by itself.
+     */
+    async untrack(kind: TrackedKind, id: string, meta: EventMeta = {}): Promise<Outcome<{ kind: TrackedKind; id: string; siteId: string }>> {
+      const home = await trackingStore.findTracked(deps.db, kind, id);
+      if (home === undefined) return reject('NOT_FOUND', `No ${kind} ${id} is tracked`);
+      const removed = await deps.db.tx(async (tx) => {
+        if (!(await trackingStore.untrack(tx, kind, id))) return false;
+        const open = (await trackingStore.openAlerts(tx, home.siteId)).filter((a) => a.kind === kind && a.trackedId === id);
+        for (const a of open) await trackingStore.clearAlert(tx, a.id, deps.clock.now());
+        if (open.length > 0) {
+          await deps.bus.append(tx, 'location-tracking', open.map((a) => ({
+            type: LocationTrackingEvents.alertCleared, subject: a.id, siteId: a.siteId, data: { alertId: a.id, siteId: a.siteId, kind: a.kind, id: a.trackedId, type: a.type },
+          })), meta);
+        }
+        return true;
+      });
+      if (!removed) return reject('NOT_FOUND', `No ${kind} ${id} is tracked`);
+      homes.set(`${kind}:${id}`, { home: undefined, at: Date.now() });
+      await positions.remove(kind, id);
+      return ok({ kind, id, siteId: home.siteId });
+    },
+
     /** A worker with a task profile may report positions (tasks.worker.profile-changed). */
     async learnWorker(tx: Executor, workerId: string, siteId: string): Promise<void> {
       await trackingStore.track(tx, { kind: 'worker', id: workerId, siteId, label: null, at: deps.clock.now() });

@@ -81,6 +81,11 @@ export const trackingStore = {
     );
   },
 
+  /** Unregisters a tracked thing; whether it was registered. */
+  async untrack(db: Executor, kind: TrackedKind, id: string): Promise<boolean> {
+    return (await db.query<{ id: string }>('DELETE FROM location_tracking.tracked WHERE kind = $1 AND id = $2 RETURNING id', [kind, id])).length > 0;
+  },
+
   async findTracked(db: Executor, kind: TrackedKind, id: string): Promise<{ siteId: string; label: string | null; registeredAt: string } | undefined> {
     const r = (await db.query<{ site_id: string; label: string | null; registered_at: Date }>(
       'SELECT site_id, label, registered_at FROM location_tracking.tracked WHERE kind = $1 AND id = $2', [kind, id]))[0];

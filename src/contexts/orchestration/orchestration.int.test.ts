@@ -468,19 +468,21 @@ describe('exceptions and their actions', () => {
     await until('order picked', () => orderStatus(call, order.id), (s) => s === 'PICKED');
     await t.settle();
     const { shipmentId, trackingNumber } = await packAndShip(call, order.id);
-    const carrierEvent = (status: string, at: string, detail?: string) =>
-      t.post<{ status: string }>('/api/v1/carrier-events', { carrier: 'OWN_FLEET', trackingNumber, status, at, ...(detail === undefined ? {} : { detail }) }, 'integration');
-    expect((await carrierEvent('IN_TRANSIT', '2026-12-01T08:00:00Z')).body.status).toBe('IN_TRANSIT');
-    expect((await carrierEvent('EXCEPTION', '2026-12-01T12:00:00Z', 'Recipient not at home')).body.status).toBe('EXCEPTION');
+    // Seconds from now: the carrier's reports come after the dispatch, in this order.
+    const base = Date.now();
+    const carrierEvent = (status: string, s: number, detail?: string) =>
+      t.post<{ status: string }>('/api/v1/carrier-events', { carrier: 'OWN_FLEET', trackingNumber, status, at: new Date(base + s * 1000).toISOString(), ...(detail === undefined ? {} : { detail }) }, 'integration');
+    expect((await carrierEvent('IN_TRANSIT', 0)).body.status).toBe('IN_TRANSIT');
+    expect((await carrierEvent('EXCEPTION', 4, 'Recipient not at home')).body.status).toBe('EXCEPTION');
     const raised = await openException('SHIPMENT_EXCEPTION', shipmentId);
     expect(raised.reason).toContain('Recipient not at home');
     expect(raised.actions).toEqual(['acknowledge']);
     // A scan from before the exception, delivered late by the carrier's webhook: recorded, the shipment stays in exception.
-    expect((await carrierEvent('IN_TRANSIT', '2026-12-01T10:00:00Z')).body.status).toBe('EXCEPTION');
+    expect((await carrierEvent('IN_TRANSIT', 2)).body.status).toBe('EXCEPTION');
     await t.settle();
     expect((await exceptions('&status=OPEN')).some((x) => x.id === raised.id)).toBe(true);
     // The carrier tries again the next day and delivers: the exception clears by itself.
-    expect((await carrierEvent('DELIVERED', '2026-12-02T09:30:00Z')).body.status).toBe('DELIVERED');
+    expect((await carrierEvent('DELIVERED', 6)).body.status).toBe('DELIVERED');
     await until('cleared', () => exceptions(), (xs) => xs.find((x) => x.id === raised.id)?.status === 'RESOLVED');
   });
 

@@ -571,14 +571,15 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
       operationId: 'receiveCarrierEvent', tags, summary: 'A carrier\'s tracking event (webhook)',
       description: 'IN_TRANSIT, DELIVERED or EXCEPTION for a dispatched shipment moves it forward with pack-ship.shipment.tracked; a '
         + 'repeated event changes nothing, a late one (IN_TRANSIT after DELIVERED) is recorded only. 422 TRACKING_EVENT_IN_FUTURE for an `at` '
-        + 'more than 5 minutes after PakLog\'s clock (it would make every real event after it late), nothing recorded. 404 NOT_FOUND for an unknown '
+        + 'more than 5 minutes after PakLog\'s clock (it would make every real event after it late), 422 TRACKING_EVENT_BEFORE_DISPATCH for one '
+        + 'more than 5 minutes before the shipment was dispatched (another parcel\'s number, a wrong year), nothing recorded. 404 NOT_FOUND for an unknown '
         + 'tracking number; 409 ILLEGAL_TRANSITION before dispatch; 403 FORBIDDEN_AT_SITE for a shipment of a site the caller does not act at. '
         + 'Carriers with a tracking API are also polled.',
       body: Type.Object({
         carrier: Identifier(64), trackingNumber: Identifier(100),
         status: Enum(TRACKING_STATUSES), at: DateTime, detail: Type.Optional(TextOrEmpty(500)),
-      }, { additionalProperties: false, examples: [{ carrier: 'OWN_FLEET', trackingNumber: EXAMPLES.ids.trackingNumber, status: 'DELIVERED', at: '2026-12-02T15:04:05.000Z' }] }),
-      response: { 200: ShipmentSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION', 'TRACKING_EVENT_IN_FUTURE') },
+      }, { additionalProperties: false, examples: [{ carrier: 'OWN_FLEET', trackingNumber: EXAMPLES.ids.trackingNumber, status: 'DELIVERED', at: EXAMPLES.ids.carrierEventAt }] }),
+      response: { 200: ShipmentSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION', 'TRACKING_EVENT_IN_FUTURE', 'TRACKING_EVENT_BEFORE_DISPATCH') },
     },
   }, async (req, reply) => {
     // The tracking number names another site's shipment as well as one's own: the caller acts at the shipment's site.

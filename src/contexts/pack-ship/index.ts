@@ -66,6 +66,7 @@ export function packShipContext(deps: PlatformDeps, apis: PackShipContextOptions
       stoppedOrders: (orderIds) => packStore.stoppedOrders(deps.db, orderIds),
       claimDockShip: packShip.claimDockShip,
       settleDockShip: packShip.settleDockShip,
+      packageSsccs: (packageIds) => packStore.packageSsccs(deps.db, packageIds),
     },
   });
   return { ...module, commands };

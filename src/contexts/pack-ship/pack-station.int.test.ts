@@ -126,12 +126,13 @@ describe('pack station', () => {
     const again = (await t.post('/api/v1/shipments', { orderId: 'ord_r' }, 'operator')).body;
     expect((await t.post(`/api/v1/shipments/${again.id}/dispatch`, undefined, 'operator')).body.status).toBe('DISPATCHED');
     expect((await t.post(`/api/v1/shipments/${again.id}/void`, undefined, 'operator')).body.code).toBe('ILLEGAL_TRANSITION');
-    const delivered = await t.post('/api/v1/carrier-events', { carrier: 'OWN_FLEET', trackingNumber: again.trackingNumber, status: 'DELIVERED', at: '2026-12-01T10:00:00Z' }, 'integration');
-    expect(delivered.body).toMatchObject({ status: 'DELIVERED', deliveredAt: '2026-12-01T10:00:00.000Z' });
+    const deliveredAt = new Date().toISOString();
+    const delivered = await t.post('/api/v1/carrier-events', { carrier: 'OWN_FLEET', trackingNumber: again.trackingNumber, status: 'DELIVERED', at: deliveredAt }, 'integration');
+    expect(delivered.body).toMatchObject({ status: 'DELIVERED', deliveredAt });
     const events = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.events WHERE type = 'pack-ship.shipment.tracked.v1' AND subject = $1`, [again.id]);
     expect(events[0]?.n).toBe(1);
     // The same event again: stored once, no second event.
-    await t.post('/api/v1/carrier-events', { carrier: 'OWN_FLEET', trackingNumber: again.trackingNumber, status: 'DELIVERED', at: '2026-12-01T10:00:00Z' }, 'integration');
+    await t.post('/api/v1/carrier-events', { carrier: 'OWN_FLEET', trackingNumber: again.trackingNumber, status: 'DELIVERED', at: deliveredAt }, 'integration');
     expect((await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.events WHERE type = 'pack-ship.shipment.tracked.v1' AND subject = $1`, [again.id]))[0]?.n).toBe(1);
   });
 

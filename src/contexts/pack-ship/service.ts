@@ -36,7 +36,10 @@ import {
 const inactiveCarton = (c: CartonRecord): Outcome<never> | undefined => (c.active ? undefined
   : reject('CARTON_INACTIVE', `Carton ${c.code} is deactivated: choose another or reactivate it (POST /cartons/${c.code}/reactivate)`, [{ field: '/cartonCode', message: 'the carton is deactivated' }]));
 
-/** How far ahead of PakLog's clock a carrier's tracking event may be dated (the clocks' skew), as a position report. */
+/**
+ * How far a carrier's tracking event may be dated ahead of PakLog's clock, or before the shipment's dispatch (the clocks'
+ * skew, and a driver's scan a moment before the dock clerk records the dispatch).
+ */
 const TRACKING_FUTURE_SKEW_MS = 5 * 60_000;
 
 export interface PackShipOptions {
@@ -463,6 +466,12 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
       o.mayActAt?.(shipment.siteId);
       if (!['DISPATCHED', 'IN_TRANSIT', 'DELIVERED', 'EXCEPTION'].includes(shipment.status)) {
         return reject('ILLEGAL_TRANSITION', `Shipment ${id} is ${shipment.status}; only a dispatched shipment is tracked`);
+      }
+      // A report dated before the parcel left is the carrier's mistake (another parcel's number, a wrong year): recorded,
+      // it would become the shipment's delivery date or exception before it ever left the building.
+      if (shipment.dispatchedAt !== null && Date.parse(update.at) < Date.parse(shipment.dispatchedAt) - TRACKING_FUTURE_SKEW_MS) {
+        return reject('TRACKING_EVENT_BEFORE_DISPATCH', `${update.at} is more than ${TRACKING_FUTURE_SKEW_MS / 60_000} minutes before shipment ${id} `
+          + `was dispatched (${shipment.dispatchedAt}); nothing was recorded`, [{ field: '/at', message: 'is before the dispatch' }]);
       }
       const fresh = await packStore.recordTracking(tx, { shipmentId: id, trackingNumber: update.trackingNumber, status: update.status, at: update.at, detail: update.detail ?? null });
       const newest = fresh && (await packStore.isNewestTracking(tx, id, update.trackingNumber, update.at));

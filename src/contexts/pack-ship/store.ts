@@ -400,6 +400,16 @@ export const packStore = {
     return rows.map((r) => r.order_id);
   },
 
+  /** The SSCCs of these packages' labels: sealed packages whose label still stands (not repacked, not cancelled). */
+  async packageSsccs(db: Executor, packageIds: readonly string[]): Promise<{ packageId: string; sscc: string }[]> {
+    if (packageIds.length === 0) return [];
+    const rows = await db.query<{ id: string; sscc: string }>(
+      `SELECT id, sscc FROM pack_ship.packages
+        WHERE id = ANY($1::text[]) AND sscc IS NOT NULL AND status NOT IN ('OPEN', 'REPACKED', 'CANCELLED') ORDER BY id`, [[...packageIds]],
+    );
+    return rows.map((r) => ({ packageId: r.id, sscc: r.sscc }));
+  },
+
   async lockOrder(db: Executor, orderId: string, lock = true): Promise<PackOrder | undefined> {
     const rows = await db.query<OrderRow>(
       `SELECT order_id, site_id, carrier, picking_status, cancelled_at, ship_to, external_id, owner_id FROM pack_ship.orders WHERE order_id = $1${lock ? ' FOR UPDATE' : ''}`, [orderId],

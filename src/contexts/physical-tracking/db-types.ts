@@ -35,6 +35,11 @@ export interface PhysicalTrackingAsnLpns {
   sku: string;
 }
 
+export interface PhysicalTrackingCartonSsccBackfill {
+  asked_at: Date | null;
+  lpn_id: string;
+}
+
 export interface PhysicalTrackingDockClaims {
   claim_id: string;
   claimed_at: Date;
@@ -118,6 +123,7 @@ export interface PhysicalTrackingStoppedOrders {
 
 export interface DB {
   "physical_tracking.asn_lpns": PhysicalTrackingAsnLpns;
+  "physical_tracking.carton_sscc_backfill": PhysicalTrackingCartonSsccBackfill;
   "physical_tracking.dock_claims": PhysicalTrackingDockClaims;
   "physical_tracking.held_packages": PhysicalTrackingHeldPackages;
   "physical_tracking.inbox": PhysicalTrackingInbox;

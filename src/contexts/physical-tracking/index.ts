@@ -20,7 +20,7 @@ export interface PhysicalTrackingOptions {
   /** The products an LPN's declared contents name. */
   readonly catalog: Pick<CatalogApi, 'getBySkus'>;
   /** Whether the orders a SHIP scan would take out had their shipping stopped (a cancel decided at the dock). */
-  readonly packShip: Pick<PackShipApi, 'claimDockShip' | 'settleDockShip'>;
+  readonly packShip: Pick<PackShipApi, 'claimDockShip' | 'settleDockShip' | 'packageSsccs'>;
 }
 
 /**
@@ -50,6 +50,8 @@ export function physicalTrackingContext(deps: PlatformDeps, options: PhysicalTra
       // SHIP scans' claims at pack & ship whose scan's process stopped (or whose settlement was lost): ended, so the
       // orders' cancels are answered again (ADR 0011 addendum 2026-12-06 bis).
       { name: 'physical-tracking.dock-claims', everyMs: 30_000, run: async () => { await service.settleDockClaims(DOCK_CLAIM_ABANDON_MS); } },
+      // Cartons sealed before package.packed carried the SSCC (migration 011): given it, a few hundred a minute, until none are left.
+      { name: 'physical-tracking.carton-ssccs', everyMs: 60_000, run: async () => { await service.backfillCartonSsccs(200); } },
     ],
     api,
   });

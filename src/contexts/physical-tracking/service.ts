@@ -92,7 +92,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
   /** What an LPN's declared contents name must be a product of the catalogue. */
   catalog: Pick<CatalogApi, 'getBySkus'>;
   /** Whether the orders a SHIP scan would take out had their shipping stopped, read where the cancel is decided. */
-  packShip: Pick<PackShipApi, 'claimDockShip' | 'settleDockShip'>;
+  packShip: Pick<PackShipApi, 'claimDockShip' | 'settleDockShip' | 'packageSsccs'>;
 }) {
   const isLive = (s: LpnStatus): boolean => LIVE_STATUSES.includes(s);
   /** The refusal for an LPN that is not on the floor: LPN_LOST (report it found first) or ILLEGAL_TRANSITION (it left). */
@@ -225,6 +225,30 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
       settled++;
     }
     return settled;
+  }
+
+  /**
+   * The carton-ssccs job: cartons sealed before pack-ship.package.packed carried the SSCC (listed by migration 011) are
+   * given the SSCC pack & ship knows for their package, so a scan of the label names them; `limit` at a time. A carton
+   * is taken off the list once given one, or once it left the floor: one on the floor whose package has none yet (packed
+   * before SSCCs existed, given one when its shipment is booked) is asked again on the next run. An SSCC a live LPN of
+   * the site already carries is not given twice. Answers how many cartons were taken off the list.
+   */
+  async function backfillCartonSsccs(limit: number): Promise<number> {
+    const due = await store.cartonsAwaitingSscc(deps.db, limit);
+    if (due.length === 0) return 0;
+    const known = await apis.packShip.packageSsccs(due.flatMap((c) => (c.code === null ? [] : [c.code])));
+    const ssccOf = new Map(known.map((k) => [k.packageId, k.sscc]));
+    return deps.db.tx(async (tx) => {
+      const done: string[] = [];
+      for (const c of due) {
+        const sscc = c.code === null ? undefined : ssccOf.get(c.code);
+        if (sscc !== undefined) await store.giveCartonSscc(tx, c.lpnId, sscc);
+        if (sscc !== undefined || !c.onFloor) done.push(c.lpnId);
+      }
+      await store.cartonsSsccBackfilled(tx, done, due.filter((c) => !done.includes(c.lpnId)).map((c) => c.lpnId), deps.clock.now());
+      return done.length;
+    });
   }
 
   /** The LOST LPN a barcode (id or label) names, read without a lock: whether a MOVE of it will be a find. */
@@ -1016,7 +1040,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
   }
 
   return {
-    build, close, reopen, settleDockClaims, move, consolidate, split, lost, found, scan, get, list, timeline, scans, reconcile,
+    build, close, reopen, settleDockClaims, backfillCartonSsccs, move, consolidate, split, lost, found, scan, get, list, timeline, scans, reconcile,
     onAsnCreated, onAsnEnded, onShippingStopped, onQualityHoldPlaced, onQualityHoldDisposed, onFloorEvents,
   };
 }

@@ -71,6 +71,39 @@ export async function liveByCode(db: Executor, siteId: string, code: string, loc
   ))[0];
 }
 
+/** Cartons listed by migration 011 for their SSCC, the longest unasked first; `code` null for one no longer there. */
+export async function cartonsAwaitingSscc(db: Executor, limit: number): Promise<{ lpnId: string; code: string | null; onFloor: boolean }[]> {
+  const rows = await db.query<{ lpn_id: string; code: string | null; on_floor: boolean }>(
+    `SELECT b.lpn_id, l.code, coalesce(l.status IN ${LIVE} OR l.status = 'LOST', false) AS on_floor
+       FROM physical_tracking.carton_sscc_backfill b LEFT JOIN physical_tracking.lpns l ON l.id = b.lpn_id
+      ORDER BY b.asked_at NULLS FIRST, b.lpn_id LIMIT $1`, [limit],
+  );
+  return rows.map((r) => ({ lpnId: r.lpn_id, code: r.code, onFloor: r.on_floor }));
+}
+
+/**
+ * A carton's SSCC from pack & ship (one sealed before package.packed carried it), a new version (a floor write made at
+ * the old one is refused and retried, it does not write the SSCC back to null; its updated_at stays, the time it last
+ * moved); not when it has one, nor when a live
+ * LPN of its site already answers to it (the live-SSCC index).
+ */
+export async function giveCartonSscc(db: Executor, lpnId: string, sscc: string): Promise<boolean> {
+  const rows = await db.query<{ id: string }>(
+    `UPDATE physical_tracking.lpns l SET sscc = $2, version = l.version + 1
+      WHERE l.id = $1 AND l.sscc IS NULL
+        AND NOT (l.status IN ${LIVE} AND EXISTS (
+          SELECT 1 FROM physical_tracking.lpns o WHERE o.site_id = l.site_id AND o.sscc = $2 AND o.status IN ${LIVE}))
+      RETURNING l.id`, [lpnId, sscc],
+  );
+  return rows.length > 0;
+}
+
+/** Takes cartons off migration 011's list (`done`), and notes when the others were asked. */
+export async function cartonsSsccBackfilled(db: Executor, done: readonly string[], asked: readonly string[], at: Date): Promise<void> {
+  await db.query('DELETE FROM physical_tracking.carton_sscc_backfill WHERE lpn_id = ANY($1::text[])', [[...done]]);
+  await db.query('UPDATE physical_tracking.carton_sscc_backfill SET asked_at = $2 WHERE lpn_id = ANY($1::text[])', [[...asked], at]);
+}
+
 export async function childIds(db: Executor, ids: readonly string[]): Promise<Map<string, string[]>> {
   const rows = await db.query<Pick<LpnRow, 'id' | 'parent_id'>>(
     `SELECT id, parent_id FROM physical_tracking.lpns WHERE parent_id = ANY($1::text[]) ORDER BY id`, [[...ids]],

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type WebSocket from 'ws';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { getOperationAST, GraphQLError, OperationTypeNode, parse, type DocumentNode } from 'graphql';
 import type * as GraphqlJs from 'graphql';
@@ -15,6 +16,9 @@ import { requestSizeLimit } from './limits.ts';
 import { loaders, resolvers, type GraphqlContext } from './resolvers.ts';
 import { forwardedHeaders, hasCredential, restClient } from './rest.ts';
 import { schema } from './schema.ts';
+import { codeSubscriptionFrames } from './ws-frames.ts';
+
+type WsHandler = (this: unknown, socket: WebSocket, request: FastifyRequest) => unknown;
 
 /**
  * A POST /graphql body whose query this endpoint does not serve, refused before mercurius reads it (400
@@ -91,6 +95,15 @@ export async function registerGraphql(app: HttpApp, options: GraphqlOptions): Pr
         // so may a key scoped to an owner: the REST routes it reaches keep owners apart or refuse it (OWNER_SCOPED_KEY).
         route.schema = { ...route.schema, hide: true };
         route.config = { ...route.config, roles: ROLES, owners: true, rateClass: 'read', ...(route.method === 'GET' ? { public: true } : {}) };
+        // Every refusal on the subscriptions websocket carries a code, as over POST (ws-frames.ts): mercurius refused a
+        // malformed subscribe frame, a query or a mutation, a frame that is no JSON with a bare message.
+        const wsHandler = (route as { wsHandler?: WsHandler }).wsHandler;
+        if (wsHandler !== undefined) {
+          (route as { wsHandler?: WsHandler }).wsHandler = function coded(this: unknown, socket, request) {
+            codeSubscriptionFrames(socket);
+            return wsHandler.call(this, socket, request);
+          };
+        }
       } else if (route.url === '/graphiql' || route.url.startsWith('/graphiql/')) {
         route.schema = { ...route.schema, hide: true };
         route.config = { ...route.config, public: true };

@@ -180,6 +180,8 @@ export const EXAMPLES = {
     /** Not an id but a tracking number POST /shipments returns; the same kind of stand-in. */
     trackingNumber: 'PK0000000000000000',
     lpn: 'lpn_0197b1c2d3e47f5a8b9c0d1e2f3a4b5c',
+    /** Not an id but the time a carrier's event happened, after the dispatch (POST /shipments/{id}/dispatch); the same kind of stand-in. */
+    carrierEventAt: '2026-12-02T15:04:05.000Z',
     /** Not an id but a secret POST /auth/login (or /auth/refresh) returns; the same kind of stand-in. */
     refreshToken: 'prt_Zk3xQw9vR2mT7bN4cY8pL1sD6hJ0gF5aE3uK9oI2wXq',
   },

@@ -100,6 +100,10 @@ describe('identifiers (schemas.ts, Identifier)', () => {
   });
 });
 
+/** 🏴󠁧󠁢󠁳󠁣󠁴󠁿 and 🏴󠁧󠁢󠁷󠁬󠁳󠁿: U+1F3F4, the tag characters of gbsct / gbwls, the cancel tag U+E007F. */
+const SCOTLAND = '\u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}';
+const WALES = '\u{1F3F4}\u{E0067}\u{E0062}\u{E0077}\u{E006C}\u{E0073}\u{E007F}';
+
 describe('free text (schemas.ts, Text, TextOrEmpty, MultilineText)', () => {
   type Check = ((data: unknown) => boolean) & { errors?: { instancePath: string; keyword: string; params: { pattern?: string } }[] | null };
   const body = (properties: Record<string, unknown>): Check =>
@@ -109,8 +113,12 @@ describe('free text (schemas.ts, Text, TextOrEmpty, MultilineText)', () => {
   const problemOf = (check: Check) => toProblem(Object.assign(new Error('x'), { validation: check.errors, validationContext: 'body' }), 't');
   // Refused by all three: controls (C0 but LF/TAB for notes, DEL, C1), bidi controls and marks, zero-width space, BOM, separators, edges.
   const refused = ['Ana\u0000', 'A\u0007na', 'Ana\u001b[2J', 'A\u007fna', 'A\u0085na', 'A\u202ena', 'A\u2066na\u2069', 'A\u200fna', 'A\u061cna',
-    'A\u200bna', '\ufeffAna', 'A\u2028na', 'A\u2029na', 'A\rna', 'Ana ', ' Ana', 'Ana\n', '\tAna', 'Ana\u00a0'];
-  const kept = ['Ana', 'A', 'José Müller-Łukasz', '李 伟', 'می\u200cخواهم', '👩\u200d💻 dev', 'A & B, "Ltd." <x>', 'C/ Mayor 1, 3º-2ª'];
+    'A\u200bna', '\ufeffAna', 'A\u2028na', 'A\u2029na', 'A\rna', 'Ana ', ' Ana', 'Ana\n', '\tAna', 'Ana\u00a0',
+    // Tag characters outside an emoji tag sequence: after another base, unterminated, a lone cancel tag, tags after the end.
+    'A\u{E0067}na', '\u{1F3F4}\u{E0067}\u{E0062}', 'Ana\u{E007F}', '\u{1F3F4}\u{E007F}', `${SCOTLAND}\u{E0067}`, 'x\u{E0067}\u{E007F}'];
+  const kept = ['Ana', 'A', 'José Müller-Łukasz', '李 伟', 'می\u200cخواهم', '👩\u200d💻 dev', 'A & B, "Ltd." <x>', 'C/ Mayor 1, 3º-2ª',
+    // Subdivision flags (emoji tag sequences, UTS #51): refused before 2026-12-06 as invisible format characters.
+    SCOTLAND, `Glasgow ${SCOTLAND}`, `${SCOTLAND} & ${WALES} team`, `${WALES}${SCOTLAND}`, '🏴 black flag'];
 
   it('Text refuses control, bidi and invisible format characters, line breaks and tabs, and white space at an end; keeps what people write', () => {
     const check = body({ name: Text(200), line2: TextOrEmpty(200) });

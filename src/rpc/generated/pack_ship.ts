@@ -33,6 +33,9 @@ export interface ProtoGrpcType {
         PackShipService: SubtypeConstructor<typeof grpc.Client, _paklog_pack_ship_v1_PackShipServiceClient> & { service: _paklog_pack_ship_v1_PackShipServiceDefinition }
         PackWorkStateRequest: MessageTypeDefinition
         PackWorkStateResponse: MessageTypeDefinition
+        PackageSscc: MessageTypeDefinition
+        PackageSsccsRequest: MessageTypeDefinition
+        PackageSsccsResponse: MessageTypeDefinition
         RetryBookingRequest: MessageTypeDefinition
         RetryBookingResponse: MessageTypeDefinition
         RetryLabelVoidRequest: MessageTypeDefinition

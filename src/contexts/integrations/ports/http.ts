@@ -244,12 +244,13 @@ export function portsRoutes(deps: PlatformDeps, ports: PortsService): (app: Http
         operationId: 'receiveTmsTracking', tags, summary: 'A tracking event from the TMS',
         description: 'For a load PakLog booked (by `loadId`, or PakLog\'s `shipmentId`): stored once and recorded on the shipment — IN_TRANSIT, '
           + 'DELIVERED or EXCEPTION moves it forward (pack-ship.shipment.tracked.v1); a repeated or late event changes nothing (`duplicate`). '
+          + '422 TRACKING_EVENT_IN_FUTURE or TRACKING_EVENT_BEFORE_DISPATCH for an `at` more than 5 minutes after PakLog\'s clock or before the dispatch (nothing recorded). '
           + '404 NOT_FOUND for a load PakLog did not book, 409 PARTNER_PORT_OFF without a TMS; 403 FORBIDDEN_AT_SITE for a load of a site '
           + 'the caller may not act at (nothing recorded).',
         body: Type.Object({
           loadId: Type.Optional(Identifier(100)), shipmentId: Type.Optional(Identifier(100)),
           status: Enum(TRACKING_STATUSES), at: DateTime, detail: Type.Optional(TextOrEmpty(500)),
-        }, { additionalProperties: false, examples: [{ loadId: 'LD-100234', status: 'DELIVERED', at: '2026-12-02T15:04:05.000Z', detail: 'Signed: A. Lovelace' }] }),
+        }, { additionalProperties: false, examples: [{ loadId: 'LD-100234', status: 'DELIVERED', at: EXAMPLES.ids.carrierEventAt, detail: 'Signed: A. Lovelace' }] }),
         response: {
           200: Type.Object({ shipmentId: Type.String(), loadId: Nullable(Type.String()), shipmentStatus: Type.String(), duplicate: Type.Boolean() }),
           ...problems('NOT_FOUND', 'PARTNER_PORT_OFF', 'ILLEGAL_TRANSITION', 'TRACKING_UNAVAILABLE'),

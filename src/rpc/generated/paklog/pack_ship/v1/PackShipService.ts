@@ -10,6 +10,8 @@ import type { OpenPackWorkRequest as _paklog_pack_ship_v1_OpenPackWorkRequest, O
 import type { OpenPackWorkResponse as _paklog_pack_ship_v1_OpenPackWorkResponse, OpenPackWorkResponse__Output as _paklog_pack_ship_v1_OpenPackWorkResponse__Output } from '../../../paklog/pack_ship/v1/OpenPackWorkResponse.ts';
 import type { PackWorkStateRequest as _paklog_pack_ship_v1_PackWorkStateRequest, PackWorkStateRequest__Output as _paklog_pack_ship_v1_PackWorkStateRequest__Output } from '../../../paklog/pack_ship/v1/PackWorkStateRequest.ts';
 import type { PackWorkStateResponse as _paklog_pack_ship_v1_PackWorkStateResponse, PackWorkStateResponse__Output as _paklog_pack_ship_v1_PackWorkStateResponse__Output } from '../../../paklog/pack_ship/v1/PackWorkStateResponse.ts';
+import type { PackageSsccsRequest as _paklog_pack_ship_v1_PackageSsccsRequest, PackageSsccsRequest__Output as _paklog_pack_ship_v1_PackageSsccsRequest__Output } from '../../../paklog/pack_ship/v1/PackageSsccsRequest.ts';
+import type { PackageSsccsResponse as _paklog_pack_ship_v1_PackageSsccsResponse, PackageSsccsResponse__Output as _paklog_pack_ship_v1_PackageSsccsResponse__Output } from '../../../paklog/pack_ship/v1/PackageSsccsResponse.ts';
 import type { SettleDockShipRequest as _paklog_pack_ship_v1_SettleDockShipRequest, SettleDockShipRequest__Output as _paklog_pack_ship_v1_SettleDockShipRequest__Output } from '../../../paklog/pack_ship/v1/SettleDockShipRequest.ts';
 import type { SettleDockShipResponse as _paklog_pack_ship_v1_SettleDockShipResponse, SettleDockShipResponse__Output as _paklog_pack_ship_v1_SettleDockShipResponse__Output } from '../../../paklog/pack_ship/v1/SettleDockShipResponse.ts';
 import type { StopShippingRequest as _paklog_pack_ship_v1_StopShippingRequest, StopShippingRequest__Output as _paklog_pack_ship_v1_StopShippingRequest__Output } from '../../../paklog/pack_ship/v1/StopShippingRequest.ts';
@@ -83,6 +85,23 @@ export interface PackShipServiceClient extends grpc.Client {
   packWorkState(argument: _paklog_pack_ship_v1_PackWorkStateRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_pack_ship_v1_PackWorkStateResponse__Output>): grpc.ClientUnaryCall;
   packWorkState(argument: _paklog_pack_ship_v1_PackWorkStateRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_PackWorkStateResponse__Output>): grpc.ClientUnaryCall;
   packWorkState(argument: _paklog_pack_ship_v1_PackWorkStateRequest, callback: grpc.requestCallback<_paklog_pack_ship_v1_PackWorkStateResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * The SSCC each of these packages' shipping labels carries (sealed, not repacked or cancelled); the others are left
+   * out. Physical tracking gives it to cartons sealed before package.packed carried it.
+   */
+  PackageSsccs(argument: _paklog_pack_ship_v1_PackageSsccsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_PackageSsccsResponse__Output>): grpc.ClientUnaryCall;
+  PackageSsccs(argument: _paklog_pack_ship_v1_PackageSsccsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_pack_ship_v1_PackageSsccsResponse__Output>): grpc.ClientUnaryCall;
+  PackageSsccs(argument: _paklog_pack_ship_v1_PackageSsccsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_PackageSsccsResponse__Output>): grpc.ClientUnaryCall;
+  PackageSsccs(argument: _paklog_pack_ship_v1_PackageSsccsRequest, callback: grpc.requestCallback<_paklog_pack_ship_v1_PackageSsccsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * The SSCC each of these packages' shipping labels carries (sealed, not repacked or cancelled); the others are left
+   * out. Physical tracking gives it to cartons sealed before package.packed carried it.
+   */
+  packageSsccs(argument: _paklog_pack_ship_v1_PackageSsccsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_PackageSsccsResponse__Output>): grpc.ClientUnaryCall;
+  packageSsccs(argument: _paklog_pack_ship_v1_PackageSsccsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_pack_ship_v1_PackageSsccsResponse__Output>): grpc.ClientUnaryCall;
+  packageSsccs(argument: _paklog_pack_ship_v1_PackageSsccsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_PackageSsccsResponse__Output>): grpc.ClientUnaryCall;
+  packageSsccs(argument: _paklog_pack_ship_v1_PackageSsccsRequest, callback: grpc.requestCallback<_paklog_pack_ship_v1_PackageSsccsResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * Settles a claim once the scan's transaction is over: shipped (kept) or not (dropped). Idempotent.
@@ -160,6 +179,12 @@ export interface PackShipServiceHandlers extends grpc.UntypedServiceImplementati
   PackWorkState: grpc.handleUnaryCall<_paklog_pack_ship_v1_PackWorkStateRequest__Output, _paklog_pack_ship_v1_PackWorkStateResponse>;
   
   /**
+   * The SSCC each of these packages' shipping labels carries (sealed, not repacked or cancelled); the others are left
+   * out. Physical tracking gives it to cartons sealed before package.packed carried it.
+   */
+  PackageSsccs: grpc.handleUnaryCall<_paklog_pack_ship_v1_PackageSsccsRequest__Output, _paklog_pack_ship_v1_PackageSsccsResponse>;
+  
+  /**
    * Settles a claim once the scan's transaction is over: shipped (kept) or not (dropped). Idempotent.
    */
   SettleDockShip: grpc.handleUnaryCall<_paklog_pack_ship_v1_SettleDockShipRequest__Output, _paklog_pack_ship_v1_SettleDockShipResponse>;
@@ -183,6 +208,7 @@ export interface PackShipServiceDefinition extends grpc.ServiceDefinition {
   ClaimDockShip: MethodDefinition<_paklog_pack_ship_v1_ClaimDockShipRequest, _paklog_pack_ship_v1_ClaimDockShipResponse, _paklog_pack_ship_v1_ClaimDockShipRequest__Output, _paklog_pack_ship_v1_ClaimDockShipResponse__Output>
   OpenPackWork: MethodDefinition<_paklog_pack_ship_v1_OpenPackWorkRequest, _paklog_pack_ship_v1_OpenPackWorkResponse, _paklog_pack_ship_v1_OpenPackWorkRequest__Output, _paklog_pack_ship_v1_OpenPackWorkResponse__Output>
   PackWorkState: MethodDefinition<_paklog_pack_ship_v1_PackWorkStateRequest, _paklog_pack_ship_v1_PackWorkStateResponse, _paklog_pack_ship_v1_PackWorkStateRequest__Output, _paklog_pack_ship_v1_PackWorkStateResponse__Output>
+  PackageSsccs: MethodDefinition<_paklog_pack_ship_v1_PackageSsccsRequest, _paklog_pack_ship_v1_PackageSsccsResponse, _paklog_pack_ship_v1_PackageSsccsRequest__Output, _paklog_pack_ship_v1_PackageSsccsResponse__Output>
   SettleDockShip: MethodDefinition<_paklog_pack_ship_v1_SettleDockShipRequest, _paklog_pack_ship_v1_SettleDockShipResponse, _paklog_pack_ship_v1_SettleDockShipRequest__Output, _paklog_pack_ship_v1_SettleDockShipResponse__Output>
   StopShipping: MethodDefinition<_paklog_pack_ship_v1_StopShippingRequest, _paklog_pack_ship_v1_StopShippingResponse, _paklog_pack_ship_v1_StopShippingRequest__Output, _paklog_pack_ship_v1_StopShippingResponse__Output>
   StoppedOrders: MethodDefinition<_paklog_pack_ship_v1_StoppedOrdersRequest, _paklog_pack_ship_v1_StoppedOrdersResponse, _paklog_pack_ship_v1_StoppedOrdersRequest__Output, _paklog_pack_ship_v1_StoppedOrdersResponse__Output>
