@@ -84,6 +84,7 @@ export interface PackShipOrderLines {
   packed: Generated<number>;
   picked: Generated<number>;
   shipped: Generated<number>;
+  short_at_pack: Generated<number>;
   sku: string;
 }
 
