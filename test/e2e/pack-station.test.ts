@@ -248,8 +248,22 @@ describe('units missing or damaged at the pack station', () => {
     const adjusts = await t.app.db.query<{ sku: string; reason: string; delta: number }>(
       `SELECT sku, reason, delta_on_hand AS delta FROM inventory.movements WHERE type = 'ADJUST' AND reference = $1 ORDER BY sku`, [two]);
     expect(adjusts).toEqual([{ sku: a.sku, reason: 'DAMAGED', delta: -1 }, { sku: b.sku, reason: 'LOST', delta: -1 }].sort((x, y) => (x.sku < y.sku ? -1 : 1)));
+    // The tote no longer holds them either (physical tracking follows the write-off): only the other order's unit is left.
+    const toteLpn = (await t.getAll<{ id: string; code: string; status: string; contents: { sku: string; orderId: string | null; quantity: number }[] }>(
+      `/api/v1/lpns?siteId=${site.siteId}`)).find((l) => l.code === 'TOTE-short-packer')!;
+    expect(toteLpn.contents).toEqual([expect.objectContaining({ sku: c.sku, orderId: one, quantity: 1 })]);
     // Nothing would be left of the other order to ship: cancel it instead.
     expect(await short({ orderId: one, lineId: await lineOf(one, c.sku), quantity: 1, reason: 'MISSING' })).toMatchObject({ status: 409, body: { code: 'SHORT_EMPTIES_ORDER' } });
+    // The tote is lost with that order's picked unit: the exception queue says so about the order at once, with its way out.
+    expect((await t.post(`/api/v1/lpns/${toteLpn.id}/lost`, { reason: 'fell off the conveyor' }, 'manager')).status).toBe(200);
+    await t.settle();
+    const lost = (await t.get(`/api/v1/exceptions?orderId=${one}&status=OPEN`)).body.items as { id: string; kind: string; actions: string[]; reason: string }[];
+    expect(lost).toEqual([expect.objectContaining({ kind: 'PICKED_UNITS_LOST', subject: one, actions: ['cancel', 'acknowledge'] })]);
+    expect(lost[0]!.reason).toContain('/pack-station/shorts');
+    expect((await t.get(`/api/v1/exceptions?orderId=${two}&status=OPEN`)).body.items).toEqual([]);
+    const cancelled = await t.post(`/api/v1/exceptions/${lost[0]!.id}/actions/cancel`, undefined, 'manager');
+    expect(cancelled.body).toMatchObject({ status: 'RESOLVED', resolution: 'cancel' });
+    expect(await orderStatus(call, one)).toBe('CANCELLED');
     await expectLedgerConserved(t, site.siteId);
   }, 60_000);
 });

@@ -56,7 +56,7 @@ export interface RaiseException {
 }
 
 /** The kinds that are about an order (resolved when the order ships or is cancelled). */
-export const ORDER_KINDS: readonly ExceptionKind[] = ['CUTOFF_AT_RISK', 'ORDER_NOT_MOVING', 'RESERVATION_SHORTAGE'];
+export const ORDER_KINDS: readonly ExceptionKind[] = ['CUTOFF_AT_RISK', 'ORDER_NOT_MOVING', 'RESERVATION_SHORTAGE', 'PICKED_UNITS_LOST'];
 
 /** The supervisors' queue: raise (once per case), resolve (by an action, or when the case clears), list. */
 export function exceptionService(deps: PlatformDeps, ports: ExceptionPorts) {
