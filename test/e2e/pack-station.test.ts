@@ -201,15 +201,16 @@ describe('units missing or damaged at the pack station', () => {
     await receiveStock(call, site, 10, 1);
     const [a, b, c] = site.products;
     if (a === undefined || b === undefined || c === undefined) throw new Error('three products expected');
-    const order = async (externalId: string, lines: { sku: string; quantity: number }[]): Promise<string> =>
-      (await t.post('/api/v1/orders', { externalId, siteId: site.siteId, carrier: 'OWN_FLEET', shipTo: SHIP_TO, lines }, 'integration')).body.id as string;
+    const order = async (externalId: string, lines: { sku: string; quantity: number }[], shipComplete = false): Promise<string> =>
+      (await t.post('/api/v1/orders', { externalId, siteId: site.siteId, carrier: 'OWN_FLEET', shipTo: SHIP_TO, lines, shipComplete }, 'integration')).body.id as string;
     const two = await order('PKSH-1', [{ sku: a.sku, quantity: 3 }, { sku: b.sku, quantity: 1 }]);
     const one = await order('PKSH-2', [{ sku: c.sku, quantity: 1 }]);
-    for (const id of [two, one]) await until('allocated', () => orderStatus(call, id), (s) => s === 'ALLOCATED');
-    await planAndReleasePooled(call, site.siteId, [two, one], 5);
+    const complete = await order('PKSH-3', [{ sku: b.sku, quantity: 2 }], true);
+    for (const id of [two, one, complete]) await until('allocated', () => orderStatus(call, id), (s) => s === 'ALLOCATED');
+    await planAndReleasePooled(call, site.siteId, [two, one, complete], 5);
     await t.settle();
-    await workTasks(floor, site.siteId, ['short-packer'], { expectedTasks: 2 });
-    for (const id of [two, one]) await until('picked', () => orderStatus(call, id), (s) => s === 'PICKED');
+    await workTasks(floor, site.siteId, ['short-packer'], { expectedTasks: 3 });
+    for (const id of [two, one, complete]) await until('picked', () => orderStatus(call, id), (s) => s === 'PICKED');
     await t.settle();
     const lineOf = async (orderId: string, sku: string): Promise<string> =>
       ((await t.get(`/api/v1/orders/${orderId}`)).body.lines as { id: string; sku: string }[]).find((l) => l.sku === sku)!.id;
@@ -251,7 +252,10 @@ describe('units missing or damaged at the pack station', () => {
     // The tote no longer holds them either (physical tracking follows the write-off): only the other order's unit is left.
     const toteLpn = (await t.getAll<{ id: string; code: string; status: string; contents: { sku: string; orderId: string | null; quantity: number }[] }>(
       `/api/v1/lpns?siteId=${site.siteId}`)).find((l) => l.code === 'TOTE-short-packer')!;
-    expect(toteLpn.contents).toEqual([expect.objectContaining({ sku: c.sku, orderId: one, quantity: 1 })]);
+    expect(toteLpn.contents.filter((x) => x.orderId !== complete)).toEqual([expect.objectContaining({ sku: c.sku, orderId: one, quantity: 1 })]);
+    // A shipComplete order never ships partial: none of its units is shorted at packing.
+    expect(await short({ orderId: complete, lineId: await lineOf(complete, b.sku), quantity: 1, reason: 'DAMAGED' }))
+      .toMatchObject({ status: 409, body: { code: 'ORDER_SHIPS_COMPLETE' } });
     // Nothing would be left of the other order to ship: cancel it instead.
     expect(await short({ orderId: one, lineId: await lineOf(one, c.sku), quantity: 1, reason: 'MISSING' })).toMatchObject({ status: 409, body: { code: 'SHORT_EMPTIES_ORDER' } });
     // The tote is lost with that order's picked unit: the exception queue says so about the order at once, with its way out.

@@ -102,6 +102,7 @@ export interface PackShipOrders {
   priority: number | null;
   ready_announced_at: Date | null;
   ready_to_pack_at: Date | null;
+  ship_complete: Generated<boolean>;
   ship_to: Json | null;
   site_id: string;
 }

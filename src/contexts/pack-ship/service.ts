@@ -1565,7 +1565,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
     /**
      * Picked units of an order found missing or damaged at the pack station (docs/operations/pack-station.md): they will
      * not be packed nor shipped, and the order ships without them. Only units still waiting to be packed can be shorted
-     * (409 SHORT_EXCEEDS_OPEN_UNITS), once picking is done (409 NOTHING_TO_PACK before: short at the pick list), and
+     * (409 SHORT_EXCEEDS_OPEN_UNITS), not of a shipComplete order (409 ORDER_SHIPS_COMPLETE), once picking is done (409 NOTHING_TO_PACK before: short at the pick list), and
      * never every unit the order has left (409 SHORT_EMPTIES_ORDER: cancel it). When the rest is packed already, the
      * order is packed now (`pack-ship.order.packed`). Inventory writes the units off the order's in-process stock.
      */
@@ -1577,6 +1577,9 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         if (cancelled !== undefined) return cancelled;
         if (order.pickingStatus === null) {
           return reject('NOTHING_TO_PACK', `Order ${order.orderId} is still being picked: short its units at the pick list, not at packing`);
+        }
+        if (await packStore.shipsComplete(tx, order.orderId)) {
+          return reject('ORDER_SHIPS_COMPLETE', `Order ${order.externalId ?? order.orderId} ships complete, never partial: find the units, or cancel the order`);
         }
         const lines = await packStore.orderLinesWithScanned(tx, order.orderId);
         const line = lines.find((l) => l.lineId === input.lineId);

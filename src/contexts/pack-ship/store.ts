@@ -237,14 +237,15 @@ export const packStore = {
   // --- projections -------------------------------------------------------------------------------------------
   async orderReceived(db: Executor, o: {
     orderId: string; siteId: string; carrier: string; externalId: string; shipTo: Address | null; ownerId: string | null; priority: number;
+    shipComplete?: boolean;
     lines: readonly { lineId: string; sku: string; quantity: number }[];
   }): Promise<void> {
     // A priority heard since (`orders.order.reprioritised`, on another subject's stream maybe first) is kept.
     await db.query(
-      `INSERT INTO pack_ship.orders (order_id, site_id, carrier, external_id, ship_to, owner_id, priority) VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO pack_ship.orders (order_id, site_id, carrier, external_id, ship_to, owner_id, priority, ship_complete) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (order_id) DO UPDATE SET site_id = EXCLUDED.site_id, carrier = EXCLUDED.carrier, external_id = EXCLUDED.external_id,
-         ship_to = EXCLUDED.ship_to, owner_id = EXCLUDED.owner_id, priority = COALESCE(orders.priority, EXCLUDED.priority)`,
-      [o.orderId, o.siteId, o.carrier, o.externalId, o.shipTo === null ? null : JSON.stringify(o.shipTo), o.ownerId, o.priority],
+         ship_to = EXCLUDED.ship_to, owner_id = EXCLUDED.owner_id, priority = COALESCE(orders.priority, EXCLUDED.priority), ship_complete = EXCLUDED.ship_complete`,
+      [o.orderId, o.siteId, o.carrier, o.externalId, o.shipTo === null ? null : JSON.stringify(o.shipTo), o.ownerId, o.priority, o.shipComplete ?? false],
     );
     await db.query(
       `INSERT INTO pack_ship.order_lines (order_id, line_id, sku, ordered)
@@ -688,6 +689,12 @@ export const packStore = {
     );
     const r = rows[0];
     return r === undefined ? undefined : { picked: r.picked, shortAtPack: r.short_at_pack };
+  },
+
+  /** Whether the order never ships partial (its shipComplete policy, as orders.order.received said). */
+  async shipsComplete(db: Executor, orderId: string): Promise<boolean> {
+    const rows = await db.query<{ ship_complete: boolean }>(`SELECT ship_complete FROM pack_ship.orders WHERE order_id = $1`, [orderId]);
+    return rows[0]?.ship_complete ?? false;
   },
 
   /** Units of the order found missing or damaged at packing, all lines together. */
