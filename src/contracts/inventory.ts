@@ -182,7 +182,7 @@ export const InventoryEventSchemas = {
     siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), locationId: Type.String(), lot: Lot, delta: Type.Integer(),
     reason: Type.Enum(ADJUSTMENT_REASONS), movementId: Type.String(),
     uncoveredAtDock: Type.Optional(Type.Integer({ description: 'Set when the location is a receiving location (`POST /inventory/adjustments`): the AVAILABLE units of this owner, SKU and lot still on hand there after it that no OPEN putaway covers (orchestration resolves UNITS_LEFT_AT_DOCK at 0). Added in place: absent in older events and at other locations.' })),
-  }, { description: 'On-hand at a location was adjusted with a reason (`POST /inventory/adjustments`, or SHORT_PICK when a short pick finds the units gone). A positive one frees stock for backorders.' }),
+  }, { description: 'On-hand at a location was adjusted with a reason (`POST /inventory/adjustments`, or SHORT_PICK when a short pick finds the units gone, or LOST / DAMAGED out of an order\'s in-process stock when picked units were shorted at packing, `pack-ship.units.short-at-pack`). A positive one frees stock for backorders.' }),
   [InventoryEvents.allocated]: Type.Object({
     orderId: Type.String(), siteId: Type.String(), lines: List(AllocationLineSchema),
     complete: Type.Boolean({ description: 'True when every line is allocated.' }),

@@ -9,7 +9,7 @@ export const SAGA_STATUS_VALUES = ['RUNNING', 'COMPENSATING', 'COMPLETED', 'COMP
 export const EXCEPTION_KINDS = [
   'CUTOFF_AT_RISK', 'ORDER_NOT_MOVING', 'RESERVATION_SHORTAGE', 'DEAD_LETTER', 'TASK_NOT_STARTED', 'TASK_NOT_FINISHED', 'TASK_FAILED', 'SAGA_FAILED',
   'SHIPMENT_EXCEPTION', 'QUALITY_HOLD_SHORTFALL', 'QUALITY_HOLD_INCOMPLETE', 'LPN_HOLD_INCOMPLETE',
-  'LABEL_VOID_FAILED', 'NO_REPLENISHMENT_SOURCE', 'UNITS_LEFT_AT_DOCK', 'LABEL_BOOKING_UNSETTLED',
+  'LABEL_VOID_FAILED', 'NO_REPLENISHMENT_SOURCE', 'UNITS_LEFT_AT_DOCK', 'LABEL_BOOKING_UNSETTLED', 'PICKED_UNITS_LOST',
 ] as const;
 export type ExceptionKind = (typeof EXCEPTION_KINDS)[number];
 
@@ -43,6 +43,8 @@ export const ACTIONS_OF: Readonly<Record<ExceptionKind, readonly ExceptionAction
   UNITS_LEFT_AT_DOCK: ['acknowledge'],
   // A booking the carrier never answered (ADR 0056): it may hold a label PakLog does not know; someone looks it up in the carrier's portal by its key.
   LABEL_BOOKING_UNSETTLED: ['retry', 'acknowledge'],
+  // A tote (or carton, pallet) holding an order's picked units was reported lost: find it, short the units at packing, or cancel the order.
+  PICKED_UNITS_LOST: ['cancel', 'acknowledge'],
 };
 
 export const EXCEPTION_STATUSES = ['OPEN', 'RESOLVED'] as const;

@@ -37,6 +37,7 @@ export const PackShipEvents = {
   cartonReactivated: 'pack-ship.carton.reactivated.v1',
   readyToPack: 'pack-ship.order.ready-to-pack.v1',
   orderDelivered: 'pack-ship.order.delivered.v1',
+  unitsShortAtPack: 'pack-ship.units.short-at-pack.v1',
 } as const;
 
 /** A carton of the catalogue packing chooses from (`GET /cartons`). */
@@ -143,6 +144,18 @@ export const PackShipEventSchemas = {
       + 'every shipment dispatched for it is DELIVERED, none is booked and undispatched, no package and no picked unit waits. Emitted exactly once per order. '
       + 'Orders moves the order SHIPPED → DELIVERED on it.',
   }),
+  [PackShipEvents.unitsShortAtPack]: Type.Object({
+    orderId: Type.String(), siteId: Type.String(),
+    ownerId: Type.Optional(Type.String({ description: "The order's owner (3PL client, ADR 0028). Absent: the default owner." })),
+    lineId: Type.String(), sku: Type.String(), quantity: Type.Integer({ minimum: 1 }),
+    reason: Type.Union([Type.Literal('MISSING'), Type.Literal('DAMAGED')], { description: 'MISSING: not in the tote; DAMAGED: there but not fit to ship.' }),
+    toteId: Type.Union([Type.String(), Type.Null()], { description: 'The tote the packer looked in, when named.' }),
+    note: Type.Union([Type.String(), Type.Null()]),
+  }, {
+    description: 'Picked units of the order were found missing or damaged at the pack station (`POST /pack-station/shorts`): they will not be packed '
+      + 'nor shipped; the order ships without them (packed once the rest is). Inventory writes them off the order\'s in-process stock '
+      + '(ADJUST, reason LOST or DAMAGED) and releases their allocation.',
+  }),
 } as const;
 
 type Payload<T extends keyof typeof PackShipEventSchemas> = Static<(typeof PackShipEventSchemas)[T]>;
@@ -165,6 +178,8 @@ export type CartonActiveChanged = Payload<typeof PackShipEvents.cartonDeactivate
 export type ReadyToPack = Payload<typeof PackShipEvents.readyToPack>;
 /** Every shipment of the order is delivered and nothing of it is left to ship. Once per order. */
 export type OrderDeliveredByCarrier = Payload<typeof PackShipEvents.orderDelivered>;
+/** Picked units of an order found missing or damaged at packing: shipped without. */
+export type UnitsShortAtPack = Payload<typeof PackShipEvents.unitsShortAtPack>;
 
 /** Coded errors of pack & ship. */
 export const PackShipErrors = {
@@ -194,6 +209,9 @@ export const PackShipErrors = {
   PACKAGE_NOT_SEALED: { status: 409, title: 'The package is still open: it has no SSCC nor label; seal it, then book its shipment' },
   PACKAGE_NOT_BOOKED: { status: 409, title: "The package is sealed but its shipment is not booked: it has no label; book it (POST /shipments with the order)" },
   PACKAGE_REPACKED: { status: 409, title: 'The package was repacked: its units are in new packages, whose labels print instead' },
+  SHORT_EXCEEDS_OPEN_UNITS: { status: 409, title: 'Fewer units of this line wait to be packed than the short names' },
+  SHORT_EMPTIES_ORDER: { status: 409, title: 'Nothing of the order would be left to ship; cancel the order instead' },
+  ORDER_SHIPS_COMPLETE: { status: 409, title: 'The order ships complete, never partial: no unit of it is shorted at packing' },
   TRACKING_EVENT_IN_FUTURE: { status: 422, title: "The carrier event is timestamped in the future; send the time it happened" },
   TRACKING_EVENT_BEFORE_DISPATCH: { status: 422, title: 'The carrier event is timestamped before the shipment was dispatched; check the tracking number and the time' },
 } as const satisfies ErrorSpecs;

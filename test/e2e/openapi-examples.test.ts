@@ -414,6 +414,26 @@ describe('every request example of the document, sent as it is to the demo wareh
     await pickedThenCancelled('RETURN-EXAMPLE-2', 'TOTE-10');
     expect((await example('cancelReturn')).body.status).toBe('CANCELLED');
 
+    // An order of two mugs picked; at the pack station one of them is damaged: shorted at packing, the other ships.
+    const shortOrder = await t.post('/api/v1/orders', { ...(byId.get('createOrder')!.op.requestBody!.content['application/json']!.example as object),
+      externalId: 'SHORT-AT-PACK-EXAMPLE', lines: [{ sku: EXAMPLES.newSku, quantity: 2 }] });
+    expect(shortOrder.status, JSON.stringify(shortOrder.body)).toBe(201);
+    await until('listWavePool', (p) => p.items.some((i: { orderId: string }) => i.orderId === shortOrder.body.id));
+    const shortWave = (await t.post('/api/v1/waves', { siteId: EXAMPLES.site, maxOrders: 1 })).body;
+    expect(shortWave.orderIds).toEqual([shortOrder.body.id]);
+    expect((await t.post(`/api/v1/waves/${shortWave.id}/release`)).status).toBe(200);
+    await t.settle();
+    const shortList = (await t.get(`/api/v1/pick-lists?orderId=${shortOrder.body.id}`)).body.items[0];
+    for (const l of shortList.lines) {
+      expect((await t.post(`/api/v1/pick-lists/${shortList.id}/lines/${l.id}/confirm`, {
+        locationCode: l.locationCode, barcode: l.expectedBarcode, quantity: l.quantity, toteId: 'TOTE-7',
+      })).status).toBe(200);
+    }
+    use('order', shortOrder.body.id);
+    use('orderLine', shortOrder.body.lines[0].id);
+    await until('getOrder', (o) => o.status === 'PICKED');
+    expect((await example('shortAtPack')).body).toMatchObject({ quantity: 1, orderPacked: false, unitsLeftToPack: [expect.objectContaining({ quantity: 1 })] });
+
     // Stock control (issue 11): a unit quarantined and released; tolerance and a counting class; a count of the new
     // product is counted short twice and rejected, a count of the new location counted long twice and approved.
     expect((await example('holdStock')).body.toStatus).toBe('QUARANTINE');

@@ -8,7 +8,8 @@ import { isValidSscc } from '../../src/contexts/pack-ship/domain/gs1.ts';
 import { rateTableQuotes, type RateTable } from '../../src/contexts/pack-ship/domain/rate-table.ts';
 import { decodeCode128 } from '../support/barcodes.ts';
 import { startFakeCarrier } from '../support/fake-carrier.ts';
-import { injectClient, orderStatus, planAndRelease, receiveStock, setupWarehouse, until, workTasks, type Warehouse } from '../support/flow-driver.ts';
+import { expectLedgerConserved } from '../support/conservation.ts';
+import { injectClient, orderStatus, planAndReleasePooled, planAndRelease, receiveStock, setupWarehouse, until, workTasks, type Warehouse } from '../support/flow-driver.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 /**
@@ -193,4 +194,83 @@ describe('pack station to delivery', () => {
     // A late IN_TRANSIT changes nothing.
     expect((await t.post('/api/v1/carrier-events', { carrier: 'RESTCO', trackingNumber: shipment.trackingNumber, status: 'IN_TRANSIT', at: at(2) }, 'integration')).body.status).toBe('DELIVERED');
   }, 120_000);
+});
+
+describe('units missing or damaged at the pack station', () => {
+  it('are shorted at packing: the order ships without them, the tote is written off, and the last unit cannot be shorted', async () => {
+    const call = injectClient(t.app, t.keys.manager);
+    const floor = injectClient(t.app, t.keys.operator);
+    const site = await setupWarehouse(call, { siteCode: 'PKSH', aisles: 1, bays: 4, levels: 1, skus: 3 });
+    await receiveStock(call, site, 10, 1);
+    const [a, b, c] = site.products;
+    if (a === undefined || b === undefined || c === undefined) throw new Error('three products expected');
+    const order = async (externalId: string, lines: { sku: string; quantity: number }[], shipComplete = false): Promise<string> =>
+      (await t.post('/api/v1/orders', { externalId, siteId: site.siteId, carrier: 'OWN_FLEET', shipTo: SHIP_TO, lines, shipComplete }, 'integration')).body.id as string;
+    const two = await order('PKSH-1', [{ sku: a.sku, quantity: 3 }, { sku: b.sku, quantity: 1 }]);
+    const one = await order('PKSH-2', [{ sku: c.sku, quantity: 1 }]);
+    const complete = await order('PKSH-3', [{ sku: b.sku, quantity: 2 }], true);
+    for (const id of [two, one, complete]) await until('allocated', () => orderStatus(call, id), (s) => s === 'ALLOCATED');
+    await planAndReleasePooled(call, site.siteId, [two, one, complete], 5);
+    await t.settle();
+    await workTasks(floor, site.siteId, ['short-packer'], { expectedTasks: 3 });
+    for (const id of [two, one, complete]) await until('picked', () => orderStatus(call, id), (s) => s === 'PICKED');
+    await t.settle();
+    const lineOf = async (orderId: string, sku: string): Promise<string> =>
+      ((await t.get(`/api/v1/orders/${orderId}`)).body.lines as { id: string; sku: string }[]).find((l) => l.sku === sku)!.id;
+    const short = (body: Record<string, unknown>) => t.post('/api/v1/pack-station/shorts', { toteId: 'TOTE-short-packer', ...body }, 'operator');
+
+    // Two of A packed; one A is damaged and B is not in the tote.
+    const pkg = await t.post('/api/v1/pack-station/packages', { orderId: two, toteId: 'TOTE-short-packer' }, 'operator');
+    expect(pkg.status).toBe(201);
+    for (let i = 0; i < 2; i++) expect((await t.post(`/api/v1/packages/${pkg.body.id}/scans`, { barcode: a.gtin }, 'operator')).status).toBe(200);
+    const lineA = await lineOf(two, a.sku);
+    // Units in the open carton are not waiting any more: only one A can be shorted.
+    expect(await short({ orderId: two, lineId: lineA, quantity: 2, reason: 'DAMAGED' })).toMatchObject({ status: 409, body: { code: 'SHORT_EXCEEDS_OPEN_UNITS' } });
+    const damaged = await short({ orderId: two, lineId: lineA, quantity: 1, reason: 'DAMAGED', note: 'crushed corner' });
+    expect(damaged.status, JSON.stringify(damaged.body)).toBe(200);
+    expect(damaged.body).toMatchObject({ shortAtPack: 1, orderPacked: false, unitsLeftToPack: [{ sku: b.sku, quantity: 1 }] });
+    const products = new Map((await t.getAll<{ sku: string; weightG: number }>(`/api/v1/products`)).map((p) => [p.sku, p]));
+    const tare = ((await t.get('/api/v1/cartons')).body.items as { code: string; tareG: number }[]).find((x) => x.code === pkg.body.cartonCode)!.tareG;
+    await t.post(`/api/v1/packages/${pkg.body.id}/weight`, { weightG: 2 * products.get(a.sku)!.weightG + tare }, 'operator');
+    expect((await t.post(`/api/v1/packages/${pkg.body.id}/seal`, undefined, 'operator')).body.status).toBe('PACKED');
+    expect(await orderStatus(call, two)).toBe('PICKED');
+    // The last unit waiting to be packed is missing: the order is packed with what is in the carton.
+    const missing = await short({ orderId: two, lineId: await lineOf(two, b.sku), quantity: 1, reason: 'MISSING' });
+    expect(missing.body).toMatchObject({ orderPacked: true, unitsLeftToPack: [] });
+    await until('packed', () => orderStatus(call, two), (s) => s === 'PACKED');
+    const shipment = (await t.post('/api/v1/shipments', { orderId: two }, 'operator')).body;
+    expect(shipment).toMatchObject({ status: 'LABELLED', packageIds: [pkg.body.id] });
+    expect((await t.post(`/api/v1/shipments/${shipment.id}/dispatch`, undefined, 'operator')).body.status).toBe('DISPATCHED');
+    await until('shipped', () => orderStatus(call, two), (s) => s === 'SHIPPED');
+    await t.settle();
+    // The shorted units left the tote by ADJUST (LOST, DAMAGED), with their allocation: nothing waits in process.
+    const inProcess = (await t.get(`/api/v1/inventory/balances?siteId=${site.siteId}&locationId=IN_PROCESS:${two}`)).body.items as { sku: string; onHand: number }[];
+    expect(inProcess.filter((x) => x.onHand !== 0)).toEqual([]);
+    const [held] = await t.app.db.query<{ allocated: number }>(
+      `SELECT COALESCE(sum(allocated), 0)::int AS allocated FROM inventory.allocations WHERE order_id = $1 AND status = 'ALLOCATED'`, [two]);
+    expect(held).toEqual({ allocated: 0 });
+    const adjusts = await t.app.db.query<{ sku: string; reason: string; delta: number }>(
+      `SELECT sku, reason, delta_on_hand AS delta FROM inventory.movements WHERE type = 'ADJUST' AND reference = $1 ORDER BY sku`, [two]);
+    expect(adjusts).toEqual([{ sku: a.sku, reason: 'DAMAGED', delta: -1 }, { sku: b.sku, reason: 'LOST', delta: -1 }].sort((x, y) => (x.sku < y.sku ? -1 : 1)));
+    // The tote no longer holds them either (physical tracking follows the write-off): only the other order's unit is left.
+    const toteLpn = (await t.getAll<{ id: string; code: string; status: string; contents: { sku: string; orderId: string | null; quantity: number }[] }>(
+      `/api/v1/lpns?siteId=${site.siteId}`)).find((l) => l.code === 'TOTE-short-packer')!;
+    expect(toteLpn.contents.filter((x) => x.orderId !== complete)).toEqual([expect.objectContaining({ sku: c.sku, orderId: one, quantity: 1 })]);
+    // A shipComplete order never ships partial: none of its units is shorted at packing.
+    expect(await short({ orderId: complete, lineId: await lineOf(complete, b.sku), quantity: 1, reason: 'DAMAGED' }))
+      .toMatchObject({ status: 409, body: { code: 'ORDER_SHIPS_COMPLETE' } });
+    // Nothing would be left of the other order to ship: cancel it instead.
+    expect(await short({ orderId: one, lineId: await lineOf(one, c.sku), quantity: 1, reason: 'MISSING' })).toMatchObject({ status: 409, body: { code: 'SHORT_EMPTIES_ORDER' } });
+    // The tote is lost with that order's picked unit: the exception queue says so about the order at once, with its way out.
+    expect((await t.post(`/api/v1/lpns/${toteLpn.id}/lost`, { reason: 'fell off the conveyor' }, 'manager')).status).toBe(200);
+    await t.settle();
+    const lost = (await t.get(`/api/v1/exceptions?orderId=${one}&status=OPEN`)).body.items as { id: string; kind: string; actions: string[]; reason: string }[];
+    expect(lost).toEqual([expect.objectContaining({ kind: 'PICKED_UNITS_LOST', subject: one, actions: ['cancel', 'acknowledge'] })]);
+    expect(lost[0]!.reason).toContain('/pack-station/shorts');
+    expect((await t.get(`/api/v1/exceptions?orderId=${two}&status=OPEN`)).body.items).toEqual([]);
+    const cancelled = await t.post(`/api/v1/exceptions/${lost[0]!.id}/actions/cancel`, undefined, 'manager');
+    expect(cancelled.body).toMatchObject({ status: 'RESOLVED', resolution: 'cancel' });
+    expect(await orderStatus(call, one)).toBe('CANCELLED');
+    await expectLedgerConserved(t, site.siteId);
+  }, 60_000);
 });

@@ -135,6 +135,41 @@ describe.runIf(browserTestsRun)('the handheld: pack tasks, and the way back to o
     await context.close();
   });
 
+  it('a unit missing from the tote: the packer says so on the phone, the carton takes the rest, the order is packed without it', async () => {
+    const { orderId, task } = await pickedOrder('UI-PACK-SHORT', [2, 1], 'TOTE-PKS');
+    const { context, page } = await phone();
+    await signIn(page, 'op-short');
+    await page.getByRole('radio', { name: 'Pack' }).check();
+    await page.getByRole('button', { name: 'Next task' }).click();
+    await page.getByRole('heading', { name: 'Scan the tote to pack' }).waitFor();
+    await scan(page, 'TOTE-PKS');
+    await page.getByRole('button', { name: 'Open carton' }).click();
+    await page.getByRole('heading', { name: 'Scan each item into the carton' }).waitFor();
+    for (const sku of [skus[0]!, skus[0]!]) {
+      await scan(page, sku);
+      await page.getByRole('status').filter({ hasText: `Packed 1 × ${sku}` }).waitFor();
+    }
+    // The second SKU is not in the tote.
+    await page.getByRole('button', { name: `1 × ${skus[1]} missing` }).click();
+    await page.getByRole('status').filter({ hasText: `1 × ${skus[1]} missing: the order ships without it` }).waitFor();
+    await page.getByRole('heading', { name: 'Put the carton on the scale' }).waitFor();
+    await screenshot(page, 'rf-pack-short');
+    // Its expected weight (the carton's two units) is known once a weight was recorded.
+    await page.getByLabel('Weight (g)').fill('1');
+    await page.getByRole('button', { name: 'Record weight' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/^Weighs 1 g; it should weigh \d+ g/);
+    await page.getByLabel('Weight (g)').fill(String((await packagesOf(orderId))[0]!.expectedWeightG!));
+    await page.getByRole('button', { name: 'Record weight' }).click();
+    await page.getByRole('button', { name: 'Seal package' }).click();
+    await page.getByRole('heading', { name: 'Order packed' }).waitFor();
+    await page.getByRole('button', { name: 'Finish task' }).click();
+    await page.getByRole('heading', { name: 'Ready' }).waitFor();
+    expect((await packagesOf(orderId)).map((p) => [p.status, p.lines.map((l) => [l.sku, l.quantity])])).toEqual([['PACKED', [[skus[0], 2]]]]);
+    await until('order packed', async () => (await t.get(`/api/v1/orders/${orderId}`)).body.status, (s) => s === 'PACKED');
+    expect((await t.get(`/api/v1/tasks/${task.id}`)).body.status).toBe('COMPLETED');
+    await context.close();
+  });
+
   it('a packer who left a carton open (the phone died, a reload) scans the tote again: the carton is resumed, what is left counted right, and with every item in it, weighed and sealed', async () => {
     const { orderId, task } = await pickedOrder('UI-PACK-BACK', [2, 1], 'TOTE-PKB');
     const packOn = async (): Promise<{ context: BrowserContext; page: Page }> => {

@@ -238,6 +238,34 @@ export function PackFlow(props: {
     props.inform(`Carton ${pkg.cartonCode} emptied: its items go back to pack`);
   });
 
+  /**
+   * One unit of a line is not in the tote, or is damaged (POST /pack-station/shorts): the order ships without it. What
+   * is left decides the step: the carton's weight, another carton, or the order packed already.
+   */
+  const shortUnit = (unit: ToteUnit, reason: 'MISSING' | 'DAMAGED'): Promise<void> => run(async () => {
+    if (tote === undefined) return;
+    const answer = await api<{ orderPacked: boolean }>('POST', '/pack-station/shorts', {
+      body: { orderId, lineId: unit.lineId, quantity: 1, reason, toteId: tote.toteId }, idempotencyKey: props.newKey(),
+    });
+    const after: Tote = { ...tote, units: tote.units.map((u) => (u.lineId === unit.lineId ? { ...u, quantity: u.quantity - 1 } : u)).filter((u) => u.quantity > 0) };
+    setTote(after);
+    props.inform(`1 × ${unit.sku} ${reason === 'MISSING' ? 'missing' : 'damaged (put it aside)'}: the order ships without it`);
+    if (answer.orderPacked) {
+      setPkg(undefined);
+      setStep('done');
+    } else if (left(after, pkg).length === 0) {
+      setStep(pkg !== undefined && pkg.lines.length > 0 ? 'weight' : 'carton');
+    }
+  });
+  const shortButtons = (
+    <div className="stack" aria-label="Missing or damaged">
+      {remaining.flatMap((u) => [
+        <button key={`${u.lineId}-m`} type="button" className="big secondary" disabled={props.busy} onClick={() => void shortUnit(u, 'MISSING')}>1 × {u.sku} missing</button>,
+        <button key={`${u.lineId}-d`} type="button" className="big secondary" disabled={props.busy} onClick={() => void shortUnit(u, 'DAMAGED')}>1 × {u.sku} damaged</button>,
+      ])}
+    </div>
+  );
+
   const card = (
     <div className="rf-card">
       <div className="rf-loc">Order {label}</div>
@@ -274,6 +302,7 @@ export function PackFlow(props: {
             <div className="stack">
               <button type="button" className="big primary" autoFocus disabled={props.busy || tote?.suggestion === null} onClick={() => void openCarton()}>Open carton</button>
             </div>
+            {shortButtons}
           </>
         ) : step === 'items' ? (
           <>
@@ -285,6 +314,7 @@ export function PackFlow(props: {
                 ? <button type="button" className="big secondary" disabled={props.busy} onClick={() => setStep('weight')}>Carton full: weigh it</button> : null}
               <button type="button" className="big secondary" disabled={props.busy} onClick={() => void repack()}>Empty the carton (repack)</button>
             </div>
+            {shortButtons}
           </>
         ) : step === 'weight' ? (
           <>

@@ -22,6 +22,7 @@ import { retryShortRecoveriesHandler } from './use-cases/recover-short/handler.t
 import { retryBackordersHandler } from './use-cases/retry-backorders/handler.ts';
 import { shipShipmentHandler } from './use-cases/ship-shipment/handler.ts';
 import { shortLineHandler } from './use-cases/short-line/handler.ts';
+import { writeOffAtPackHandler } from './use-cases/write-off-at-pack/handler.ts';
 import { abandonCountsAtDeactivatedHandler, decideCountHandler } from './use-cases/decide-count/handler.ts';
 import { holdStockHandler } from './use-cases/hold-stock/handler.ts';
 import { requestCountsHandler } from './use-cases/open-counts/handler.ts';
@@ -132,6 +133,8 @@ export function inventoryService(deps: PlatformDeps, apis: { catalog: CatalogApi
     pickLines: pickLinesHandler(deps, counters),
     shortLine: shortLineHandler(deps, counters),
     shipShipment: shipShipmentHandler(deps, counters),
+    /** Picked units found missing or damaged at packing leave the order's tote (`pack-ship.units.short-at-pack`). */
+    writeOffAtPack: writeOffAtPackHandler(deps),
     // Stock control (issue 11): holds and cycle counts.
     holdStock: holdStockHandler(deps, apis),
     releaseHold: releaseHoldHandler(deps, apis),

@@ -35,6 +35,7 @@ export function inventorySubscriptions(
     }),
     on(PickingEvents.lineShorted, (short, event, tx) => service.shortLine(tx, short, causedBy(event))),
     on(PackShipEvents.shipmentDispatched, (shipment, event, tx) => service.shipShipment(tx, shipment, causedBy(event))),
+    on(PackShipEvents.unitsShortAtPack, (short, event, tx) => service.writeOffAtPack(tx, short, causedBy(event))),
     // The location projection: a blocked location's units leave ATP at once, an unblocked one's come back.
     on(LocationMasterEvents.locationCreated, (location, event, tx) => project(tx, event, onLocationCreated(tx, location))),
     // A deactivation that crossed a count being opened abandons the count (location-master asked before its commit); a

@@ -56,7 +56,21 @@ export interface RaiseException {
 }
 
 /** The kinds that are about an order (resolved when the order ships or is cancelled). */
-export const ORDER_KINDS: readonly ExceptionKind[] = ['CUTOFF_AT_RISK', 'ORDER_NOT_MOVING', 'RESERVATION_SHORTAGE'];
+export const ORDER_KINDS: readonly ExceptionKind[] = ['CUTOFF_AT_RISK', 'ORDER_NOT_MOVING', 'RESERVATION_SHORTAGE', 'PICKED_UNITS_LOST'];
+
+/** What moves an order on from a status no retry re-drives: said by a refused ORDER_NOT_MOVING retry. */
+function wayOn(orderId: string, status: string): string {
+  switch (status) {
+    case 'RECEIVED': return ': it waits for its allocation, which runs by itself';
+    case 'ALLOCATED': return ': plan a wave with it (POST /waves) and release it';
+    case 'WAVED': return ': release its wave (POST /waves/{id}/release)';
+    case 'RELEASED':
+    case 'PICKING': return ': its pick task is to be worked (a task nobody takes or finishes is TASK_NOT_STARTED / TASK_NOT_FINISHED; a manager can confirm or short its lines)';
+    case 'PICKED': return ': pack it; a unit missing from its tote or damaged is shorted at packing (POST /pack-station/shorts) and the rest ships';
+    case 'PACKED': return `: book its shipment (POST /shipments with orderId ${orderId}; name another carrier when its own refuses) and dispatch it`;
+    default: return '';
+  }
+}
 
 /** The supervisors' queue: raise (once per case), resolve (by an action, or when the case clears), list. */
 export function exceptionService(deps: PlatformDeps, ports: ExceptionPorts) {
@@ -186,7 +200,8 @@ export function exceptionService(deps: PlatformDeps, ports: ExceptionPorts) {
           return reject('ACTION_FAILED', `Order ${x.subject} is ON_HOLD: a retry does not move a held order; release its hold (POST /orders/${x.subject}/release-hold), cancel it, or acknowledge`);
         }
         if (order.status !== 'BACKORDERED') {
-          return reject('ACTION_FAILED', `Order ${x.subject} is ${order.status}: only a backordered order can be re-driven (retry its allocation); cancel or acknowledge instead`);
+          return reject('ACTION_FAILED', `Order ${x.subject} is ${order.status}: only a backordered order can be re-driven (retry its allocation)${wayOn(x.subject, order.status)}; `
+            + 'cancel or acknowledge instead');
         }
         if (order.backorderReason === 'SHORT_PICK') {
           // Allocated already: it waits for a short's units, which no allocation retry brings (ADR 0024).

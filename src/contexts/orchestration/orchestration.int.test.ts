@@ -148,6 +148,18 @@ describe('exceptions and their actions', () => {
     expect((await t.get(`/api/v1/sagas/${saga!.id}`)).body.data).toMatchObject({ outcome: 'CANCELLED' });
   });
 
+  it('ORDER_NOT_MOVING of an order no retry re-drives: the refused retry names what moves it on', async () => {
+    const sku = w.products[3]!.sku;
+    expect((await receive(sku, w.storage[3]!.id, 1)).status).toBe(201);
+    const order = await createOrder(call, w.siteId, { externalId: 'ORC-NOWAVE', lines: [{ sku, quantity: 1 }] });
+    await until('order allocated', () => orderStatus(call, order.id), (s) => s === 'ALLOCATED');
+    const x = await openException('ORDER_NOT_MOVING', order.id);
+    const retry = await act(x.id, 'retry');
+    expect(retry).toMatchObject({ status: 409, body: { code: 'ACTION_FAILED' } });
+    expect(retry.body.detail).toMatch(/is ALLOCATED: .*plan a wave with it \(POST \/waves\) and release it/);
+    expect((await act(x.id, 'cancel')).status).toBe(200);
+  });
+
   it('ORDER_NOT_MOVING clears by itself when the order moves (stock arrives, it is allocated)', async () => {
     const sku = w.products[2]!.sku;
     const order = await createOrder(call, w.siteId, { externalId: 'ORC-MOVES', lines: [{ sku, quantity: 1 }] });

@@ -133,6 +133,27 @@ export const orchestrationStore = {
     return rows.map(toException);
   },
 
+  /** Of these orders, those whose fulfilment saga has not ended (not shipped nor cancelled as far as it has heard). */
+  async ordersInFulfilment(db: Executor, orderIds: readonly string[]): Promise<Set<string>> {
+    if (orderIds.length === 0) return new Set();
+    const rows = await db.query<{ key: string }>(
+      `SELECT key FROM orchestration.sagas WHERE type = 'order-fulfilment' AND key = ANY($1::text[]) AND (data->>'outcome') IS NULL`, [[...orderIds]],
+    );
+    return new Set(rows.map((r) => r.key));
+  },
+
+  /** Open PICKED_UNITS_LOST cases about any of these LPNs (`details.lpnIds`), locked in id order. */
+  async openPickedUnitsLost(db: Executor, lpnIds: readonly string[]): Promise<SupervisorException[]> {
+    if (lpnIds.length === 0) return [];
+    const rows = await db.query<ExceptionRow>(
+      `SELECT ${EXCEPTION_COLUMNS} FROM orchestration.exceptions
+        WHERE kind = 'PICKED_UNITS_LOST' AND status = 'OPEN' AND (details->'lpnIds') ?| $1::text[]
+        ORDER BY id FOR UPDATE`,
+      [[...lpnIds]],
+    );
+    return rows.map(toException);
+  },
+
   /** `openAbout` for several cases at once: the open exceptions of any (subject, kind) pair, locked in id order. */
   async openAboutAny(db: Executor, cases: readonly { readonly subject: string; readonly kinds: readonly ExceptionKind[] }[]): Promise<SupervisorException[]> {
     const pairs = cases.flatMap((c) => c.kinds.map((kind) => [c.subject, kind] as const));

@@ -2,6 +2,7 @@ import { on, onMany, type EnvelopeFor } from '../../contracts/events.ts';
 import { DEFAULT_OWNER_ID, InventoryEvents } from '../../contracts/inventory.ts';
 import { OrderEvents, type OrderStatus } from '../../contracts/orders.ts';
 import { PackShipEvents } from '../../contracts/pack-ship.ts';
+import { PhysicalTrackingEvents } from '../../contracts/physical-tracking.ts';
 import { PickingEvents } from '../../contracts/picking.ts';
 import { TaskEvents } from '../../contracts/tasks.ts';
 import { causedBy, type EventMeta } from '../../platform/bus/envelope.ts';
@@ -27,6 +28,7 @@ const ORCHESTRATION_EVENT_TYPES = [
   PackShipEvents.shipmentTracked, InventoryEvents.qualityHoldPlaced, InventoryEvents.qualityHoldDisposed, InventoryEvents.lpnHoldPlaced,
   PackShipEvents.labelVoidFailed, PackShipEvents.labelBookingUnsettled, InventoryEvents.replenishmentWaiting, InventoryEvents.replenishmentWaitEnded,
   InventoryEvents.putawayCancelled, InventoryEvents.moved, InventoryEvents.adjusted, InventoryEvents.held,
+  PhysicalTrackingEvents.lpnLost, PhysicalTrackingEvents.lpnFound,
 ] as const;
 
 /** The signal an orders event becomes for its order's fulfilment saga. */
@@ -226,6 +228,40 @@ export function orchestrationSubscriptions(sagas: SagaRuntime, exceptions: Excep
         }, causedBy(event));
         return;
       }
+      // An LPN holding picked units of orders (a tote, or a carton or pallet of them) was reported lost: each order's
+      // packer would look for units that are not there, and nothing else says so.
+      case PhysicalTrackingEvents.lpnLost: {
+        const d = event.data;
+        const byOrder = new Map<string, { sku: string; lot: string | null; quantity: number }[]>();
+        for (const l of d.lines) {
+          if (l.orderId === null || l.quantity <= 0) continue;
+          byOrder.set(l.orderId, [...(byOrder.get(l.orderId) ?? []), { sku: l.sku, lot: l.lot, quantity: l.quantity }]);
+        }
+        // A shipped or cancelled order's units are not awaited by a packer (a cancelled one's wait for their return to stock).
+        const open = await store.ordersInFulfilment(tx, [...byOrder.keys()]);
+        for (const id of [...byOrder.keys()]) if (!open.has(id)) byOrder.delete(id);
+        if (byOrder.size === 0) return;
+        await clearCases(tx, run);
+        const lpnIds = d.lpns.map((x) => x.lpnId);
+        for (const [orderId, lines] of [...byOrder].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+          const units = lines.map((l) => `${l.quantity} ${l.sku}${l.lot === null ? '' : ` lot ${l.lot}`}`).join(', ');
+          await exceptions.raise(tx, {
+            kind: 'PICKED_UNITS_LOST', caseKey: `${event.id}:${orderId}`, subject: orderId, siteId: d.siteId,
+            reason: `LPN ${d.code} (${d.lpnId}) was reported lost (${d.reason}) holding picked units of order ${orderId}: ${units}. `
+              + `Find it (POST /lpns/${d.lpnId}/found, or scan it where it is) and pack them; or short them at packing (POST /pack-station/shorts, `
+              + 'reason MISSING; a sealed carton is repacked first) and the rest of the order ships; or cancel the order',
+            details: { orderId, lpnId: d.lpnId, code: d.code, lpnIds, lostAt: d.at, lostReason: d.reason, locationId: d.locationId, lines },
+          }, causedBy(event));
+        }
+        return;
+      }
+      case PhysicalTrackingEvents.lpnFound: {
+        const d = event.data;
+        for (const x of await store.openPickedUnitsLost(tx, d.lpns.map((l) => l.lpnId))) {
+          clear(['PICKED_UNITS_LOST'], x.subject, `LPN ${d.code} was found at ${d.locationId}`);
+        }
+        return;
+      }
       // A disposition that found fewer units on HOLD than its inspection held: where the rest went is for a supervisor.
       case InventoryEvents.qualityHoldDisposed: {
         const d = event.data;
@@ -296,9 +332,13 @@ export function orchestrationSubscriptions(sagas: SagaRuntime, exceptions: Excep
       case OrderEvents.released:
       case OrderEvents.pickingStarted:
       case OrderEvents.picked:
-      case OrderEvents.packed:
       case OrderEvents.unwaved:
         moved(event.data.orderId, event.data.to);
+        return;
+      // Packed: every unit it ships is in a carton, the lost ones found or shorted at packing.
+      case OrderEvents.packed:
+        moved(event.data.orderId, event.data.to);
+        clear(['PICKED_UNITS_LOST'], event.data.orderId, 'the order was packed');
         return;
       case OrderEvents.shipped:
         moved(event.data.orderId, 'SHIPPED');

@@ -84,6 +84,7 @@ export interface PackShipOrderLines {
   packed: Generated<number>;
   picked: Generated<number>;
   shipped: Generated<number>;
+  short_at_pack: Generated<number>;
   sku: string;
 }
 
@@ -101,6 +102,7 @@ export interface PackShipOrders {
   priority: number | null;
   ready_announced_at: Date | null;
   ready_to_pack_at: Date | null;
+  ship_complete: Generated<boolean>;
   ship_to: Json | null;
   site_id: string;
 }

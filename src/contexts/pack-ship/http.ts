@@ -440,6 +440,37 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await packShip.repack(req.params.id, requestMeta(req)))));
 
+  app.post('/pack-station/shorts', {
+    config: { roles: CAN.floor, idempotent: true, heldWork: orderOfBody },
+    schema: {
+      operationId: 'shortAtPack', tags, summary: 'Units of a picked order are missing from the tote or damaged: ship the order without them',
+      description: 'The packer names the line, how many of its units waiting to be packed are not there (MISSING) or not fit to ship '
+        + '(DAMAGED). They are never packed nor shipped: the order is packed once the rest is (at once when the rest is packed already), '
+        + 'and inventory writes them off the order\'s in-process stock (ADJUST, reason LOST or DAMAGED; their allocation released). '
+        + 'Send an Idempotency-Key. 409 SHORT_EXCEEDS_OPEN_UNITS when fewer units of the line wait to be packed (units scanned into an open carton: '
+        + 'repack it first), 409 SHORT_EMPTIES_ORDER when nothing of the order would be left to ship (cancel the order instead), 409 ORDER_SHIPS_COMPLETE for a '
+        + 'shipComplete order (it never ships partial: find the units or cancel it), 409 NOTHING_TO_PACK '
+        + 'while the order is still being picked (short at the pick list), 409 ORDER_CANCELLED, 422 UNPROCESSABLE for a line not on the order.',
+      body: Type.Object({
+        orderId: OrderId,
+        lineId: Identifier(100, { description: "The order line's id (`lines[].lineId` of the tote scan)" }),
+        quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+        reason: Enum(['MISSING', 'DAMAGED'] as const, { description: 'MISSING: not in the tote; DAMAGED: there but not fit to ship' }),
+        toteId: Type.Optional(Identifier(100)),
+        note: Type.Optional(Text(500, { description: 'What the packer saw (recorded in the event)' })),
+      }, { additionalProperties: false, examples: [{ orderId: EXAMPLES.ids.order, lineId: EXAMPLES.ids.orderLine, quantity: 1, reason: 'DAMAGED', toteId: 'TOTE-7' }] }),
+      response: {
+        200: Type.Object({
+          orderId: Id, lineId: Id, sku: Type.String(), quantity: Type.Integer(), reason: Enum(['MISSING', 'DAMAGED'] as const),
+          shortAtPack: Type.Integer({ description: 'Units of the line shorted at packing so far' }),
+          unitsLeftToPack: List(Type.Object({ lineId: Id, sku: Type.String(), quantity: Type.Integer() }), { description: 'What is left to pack, per line' }),
+          orderPacked: Type.Boolean({ description: 'True when this short completed the order\'s packing: it can be booked now' }),
+        }),
+        ...problems('ACTING_AS_ANOTHER_WORKER', 'NOT_FOUND', 'NOTHING_TO_PACK', 'SHORT_EXCEEDS_OPEN_UNITS', 'SHORT_EMPTIES_ORDER', 'ORDER_SHIPS_COMPLETE', 'ORDER_CANCELLED', 'UNPROCESSABLE'),
+      },
+    },
+  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await packShip.shortAtPack(req.body, requestMeta(req)))));
+
   app.get('/pack-station/settings/:siteId', {
     config: { roles: CAN.read },
     schema: {

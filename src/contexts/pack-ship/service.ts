@@ -9,7 +9,7 @@ import type { CatalogApi, Product } from '../../contracts/catalog.ts';
 import { DEFAULT_OWNER_ID } from '../../contracts/inventory.ts';
 import {
   PackShipEvents, type AlreadyDispatched, type ShippingAtDock, type CartonActiveChanged, type CartonUpdated, type LabelBookingUnsettled, type LabelVoidFailed, type ManifestClosed, type OrderPacked, type PackagePacked, type PackageRepacked, type ShipmentCreated,
-  type OpenPackWork, type ReadyToPack, type ShipmentDispatched, type ShipmentTracked, type OrderDeliveredByCarrier, type ShipmentVoided, type ShippingStopped,
+  type OpenPackWork, type ReadyToPack, type ShipmentDispatched, type ShipmentTracked, type OrderDeliveredByCarrier, type ShipmentVoided, type ShippingStopped, type UnitsShortAtPack,
 } from '../../contracts/pack-ship.ts';
 import { CarrierUnavailable, LabelUnknownToCarrier, REST_CARRIER_TIMEOUT_MS, restCarrier } from './carriers/rest-carrier.ts';
 import { ConfigError } from '../../platform/config/config.ts';
@@ -191,6 +191,30 @@ function bookingKey(orderId: string, bookedBefore: number, chosen: { carrier: Ca
 }
 
 /** Refuses work on an order whose shipping was stopped by its cancellation. */
+/** POST /pack-station/shorts: units of one line not packed (missing from the tote, or damaged). */
+export interface ShortAtPackInput {
+  readonly orderId: string;
+  readonly lineId: string;
+  readonly quantity: number;
+  readonly reason: 'MISSING' | 'DAMAGED';
+  readonly toteId?: string | undefined;
+  readonly note?: string | undefined;
+}
+
+export interface ShortAtPackResult {
+  readonly orderId: string;
+  readonly lineId: string;
+  readonly sku: string;
+  readonly quantity: number;
+  readonly reason: 'MISSING' | 'DAMAGED';
+  /** Units of the line shorted at packing so far. */
+  readonly shortAtPack: number;
+  /** What is left to pack, per line. */
+  readonly unitsLeftToPack: PackageLine[];
+  /** Whether this short completed the order's packing (announced `pack-ship.order.packed`). */
+  readonly orderPacked: boolean;
+}
+
 function cancelledRefusal(order: PackOrder): Outcome<never> | undefined {
   return order.cancelledAt === null ? undefined : reject('ORDER_CANCELLED', `Order ${order.orderId} is cancelled: nothing more is packed, labelled or shipped for it`);
 }
@@ -1547,6 +1571,53 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
       });
     },
 
+    /**
+     * Picked units of an order found missing or damaged at the pack station (docs/operations/pack-station.md): they will
+     * not be packed nor shipped, and the order ships without them. Only units still waiting to be packed can be shorted
+     * (409 SHORT_EXCEEDS_OPEN_UNITS), not of a shipComplete order (409 ORDER_SHIPS_COMPLETE), once picking is done (409 NOTHING_TO_PACK before: short at the pick list), and
+     * never every unit the order has left (409 SHORT_EMPTIES_ORDER: cancel it). When the rest is packed already, the
+     * order is packed now (`pack-ship.order.packed`). Inventory writes the units off the order's in-process stock.
+     */
+    async shortAtPack(input: ShortAtPackInput, meta: EventMeta): Promise<Outcome<ShortAtPackResult>> {
+      return deps.db.tx(async (tx) => {
+        const order = await packStore.lockOrder(tx, input.orderId);
+        if (order === undefined) return reject('NOT_FOUND', `No order ${input.orderId} known to pack & ship`);
+        const cancelled = cancelledRefusal(order);
+        if (cancelled !== undefined) return cancelled;
+        if (order.pickingStatus === null) {
+          return reject('NOTHING_TO_PACK', `Order ${order.orderId} is still being picked: short its units at the pick list, not at packing`);
+        }
+        if (await packStore.shipsComplete(tx, order.orderId)) {
+          return reject('ORDER_SHIPS_COMPLETE', `Order ${order.externalId ?? order.orderId} ships complete, never partial: find the units, or cancel the order`);
+        }
+        const lines = await packStore.orderLinesWithScanned(tx, order.orderId);
+        const line = lines.find((l) => l.lineId === input.lineId);
+        if (line === undefined) return reject('UNPROCESSABLE', `Order ${order.orderId} has no line ${input.lineId}`, [{ field: '/lineId', message: 'is not a line of the order' }]);
+        const open = line.picked - line.packed - line.scanned;
+        if (input.quantity > open) {
+          return reject('SHORT_EXCEEDS_OPEN_UNITS', `Only ${open} unit(s) of ${line.sku} on order ${order.externalId ?? order.orderId} wait to be packed`
+            + ' (units scanned into an open carton are taken out of it first: repack it)', [{ field: '/quantity', message: `must be at most ${open}` }]);
+        }
+        if (lines.reduce((n, l) => n + l.picked, 0) - input.quantity === 0) {
+          return reject('SHORT_EMPTIES_ORDER', `Nothing of order ${order.orderId} would be left to ship: cancel the order (its picked units go back by a return to stock)`);
+        }
+        const shorted = await packStore.shortAtPack(tx, order.orderId, line.lineId, input.quantity);
+        if (shorted === undefined) throw new Error(`line ${line.lineId} of ${order.orderId} changed under its order's lock`);
+        const data: UnitsShortAtPack = {
+          orderId: order.orderId, siteId: order.siteId, ...owned(order), lineId: line.lineId, sku: line.sku, quantity: input.quantity,
+          reason: input.reason, toteId: input.toteId ?? null, note: input.note ?? null,
+        };
+        const events: PublishedEvent[] = [{ type: PackShipEvents.unitsShortAtPack, subject: order.orderId, siteId: order.siteId, data }];
+        const after = await packStore.orderLines(tx, order.orderId);
+        if (after.some((l) => l.packed > 0) && after.every((l) => l.picked <= l.packed)) events.push(...await announcePacked(tx, order.orderId, order.siteId));
+        await emit(tx, events, meta);
+        return ok({
+          orderId: order.orderId, lineId: line.lineId, sku: line.sku, quantity: input.quantity, reason: input.reason, shortAtPack: shorted.shortAtPack,
+          unitsLeftToPack: await openUnits(tx, order.orderId), orderPacked: events.some((e) => e.type === PackShipEvents.orderPacked),
+        });
+      });
+    },
+
     getSettings: (siteId: string) => settingsOf(deps.db, siteId),
     async putSettings(input: SiteSettings): Promise<SiteSettings> {
       await packStore.putSettings(deps.db, input, deps.clock.now());
@@ -1628,7 +1699,8 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         // read (or packs after, seeing picking done). Not ready rolls it back with the rest.
         const done = await packStore.pickingDone(tx, orderId, siteId, status, deps.clock.now());
         const lines = await packStore.orderLines(tx, orderId);
-        const heard = lines.reduce((n, l) => n + l.picked, 0);
+        // Units shorted at packing left `picked` but were picked: picking counts them.
+        const heard = lines.reduce((n, l) => n + l.picked, 0) + await packStore.shortAtPackOf(tx, orderId);
         if (unitsPicked !== undefined && heard < unitsPicked) {
           throw new EventNotReady(`picking of ${orderId} is done with ${unitsPicked} units, but only ${heard} have been heard of yet`);
         }

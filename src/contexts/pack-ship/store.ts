@@ -237,14 +237,15 @@ export const packStore = {
   // --- projections -------------------------------------------------------------------------------------------
   async orderReceived(db: Executor, o: {
     orderId: string; siteId: string; carrier: string; externalId: string; shipTo: Address | null; ownerId: string | null; priority: number;
+    shipComplete?: boolean;
     lines: readonly { lineId: string; sku: string; quantity: number }[];
   }): Promise<void> {
     // A priority heard since (`orders.order.reprioritised`, on another subject's stream maybe first) is kept.
     await db.query(
-      `INSERT INTO pack_ship.orders (order_id, site_id, carrier, external_id, ship_to, owner_id, priority) VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO pack_ship.orders (order_id, site_id, carrier, external_id, ship_to, owner_id, priority, ship_complete) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (order_id) DO UPDATE SET site_id = EXCLUDED.site_id, carrier = EXCLUDED.carrier, external_id = EXCLUDED.external_id,
-         ship_to = EXCLUDED.ship_to, owner_id = EXCLUDED.owner_id, priority = COALESCE(orders.priority, EXCLUDED.priority)`,
-      [o.orderId, o.siteId, o.carrier, o.externalId, o.shipTo === null ? null : JSON.stringify(o.shipTo), o.ownerId, o.priority],
+         ship_to = EXCLUDED.ship_to, owner_id = EXCLUDED.owner_id, priority = COALESCE(orders.priority, EXCLUDED.priority), ship_complete = EXCLUDED.ship_complete`,
+      [o.orderId, o.siteId, o.carrier, o.externalId, o.shipTo === null ? null : JSON.stringify(o.shipTo), o.ownerId, o.priority, o.shipComplete ?? false],
     );
     await db.query(
       `INSERT INTO pack_ship.order_lines (order_id, line_id, sku, ordered)
@@ -343,7 +344,7 @@ export const packStore = {
           ORDER BY order_id LIMIT $2 FOR UPDATE SKIP LOCKED)
        UPDATE pack_ship.orders o SET ready_announced_at = $1 FROM due WHERE o.order_id = due.order_id
        RETURNING o.order_id, o.site_id, o.picking_status, o.cancelled_at IS NULL AND o.packed_at IS NULL AS open, o.pack_round, o.priority,
-         (SELECT coalesce(sum(l.picked), 0)::int4 FROM pack_ship.order_lines l WHERE l.order_id = o.order_id) AS units_picked`,
+         (SELECT coalesce(sum(l.picked + l.short_at_pack), 0)::int4 FROM pack_ship.order_lines l WHERE l.order_id = o.order_id) AS units_picked`,
       [now, limit],
     );
     return rows.filter((r) => r.open).map((r) => ({ orderId: r.order_id, siteId: r.site_id, status: r.picking_status, unitsPicked: r.units_picked, round: r.pack_round, priority: r.priority }));
@@ -371,7 +372,7 @@ export const packStore = {
         WHERE o.order_id = $1 AND o.packed_at IS NOT NULL AND o.cancelled_at IS NULL AND o.picking_status IS NOT NULL
           AND EXISTS (SELECT 1 FROM pack_ship.order_lines l WHERE l.order_id = o.order_id AND l.picked > l.packed)
        RETURNING o.site_id, o.picking_status, o.pack_round, o.priority,
-         (SELECT coalesce(sum(l.picked), 0)::int4 FROM pack_ship.order_lines l WHERE l.order_id = o.order_id) AS units_picked`,
+         (SELECT coalesce(sum(l.picked + l.short_at_pack), 0)::int4 FROM pack_ship.order_lines l WHERE l.order_id = o.order_id) AS units_picked`,
       [orderId, now],
     );
     const r = rows[0];
@@ -682,6 +683,34 @@ export const packStore = {
     );
     const r = rows[0]!;
     return { lines: r.lines, cartons: r.cartons.map(toCarton), ssccSerial: r.sscc_serial === null ? null : Number(r.sscc_serial) };
+  },
+
+  /**
+   * Units of a line found missing or damaged at packing (POST /pack-station/shorts): taken off `picked` — what waits to
+   * be packed and shipped — and counted in `short_at_pack`, when that many wait to be packed (picked, not packed, not
+   * scanned into an open package). The line as it is now, or undefined when fewer wait (nothing written).
+   */
+  async shortAtPack(db: Executor, orderId: string, lineId: string, quantity: number): Promise<{ picked: number; shortAtPack: number } | undefined> {
+    const rows = await db.query<{ picked: number; short_at_pack: number }>(
+      `UPDATE pack_ship.order_lines ol SET picked = ol.picked - $3, short_at_pack = ol.short_at_pack + $3
+        WHERE ol.order_id = $1 AND ol.line_id = $2 AND ol.picked - ol.packed - ${SCANNED_OF_OL} >= $3
+        RETURNING ol.picked, ol.short_at_pack`,
+      [orderId, lineId, quantity],
+    );
+    const r = rows[0];
+    return r === undefined ? undefined : { picked: r.picked, shortAtPack: r.short_at_pack };
+  },
+
+  /** Whether the order never ships partial (its shipComplete policy, as orders.order.received said). */
+  async shipsComplete(db: Executor, orderId: string): Promise<boolean> {
+    const rows = await db.query<{ ship_complete: boolean }>(`SELECT ship_complete FROM pack_ship.orders WHERE order_id = $1`, [orderId]);
+    return rows[0]?.ship_complete ?? false;
+  },
+
+  /** Units of the order found missing or damaged at packing, all lines together. */
+  async shortAtPackOf(db: Executor, orderId: string): Promise<number> {
+    const rows = await db.query<{ n: number }>(`SELECT coalesce(sum(short_at_pack), 0)::int4 AS n FROM pack_ship.order_lines WHERE order_id = $1`, [orderId]);
+    return rows[0]?.n ?? 0;
   },
 
   async orderLines(db: Executor, orderId: string): Promise<PackOrderLine[]> {

@@ -9,7 +9,7 @@ import type { PackShipService } from './service.ts';
 export function packShipSubscriptions(packShip: PackShipService): Subscription[] {
   return [
     on(OrderEvents.received, async (d, _event, tx) => {
-      await packShip.orderReceived(tx, { orderId: d.orderId, siteId: d.siteId, carrier: d.carrier, externalId: d.externalId, shipTo: d.shipTo ?? null, ownerId: d.ownerId ?? null, priority: d.priority, lines: d.lines });
+      await packShip.orderReceived(tx, { orderId: d.orderId, siteId: d.siteId, carrier: d.carrier, externalId: d.externalId, shipTo: d.shipTo ?? null, ownerId: d.ownerId ?? null, priority: d.priority, shipComplete: d.shipComplete ?? false, lines: d.lines });
     }),
     // Its PACK task is as urgent as the order: ready-to-pack carries the priority (an expedited order is packed first).
     on(OrderEvents.reprioritised, async (d, _event, tx) => {

@@ -16,7 +16,7 @@ import type { LpnRow, NewScan } from './store.ts';
 /** The floor events of other contexts physical tracking records (one set-based subscription, ADR 0043). */
 export const FLOOR_EVENT_TYPES = [
   InventoryEvents.putawayConfirmed, InventoryEvents.moved, PickingEvents.linePicked, PackShipEvents.packagePacked, PackShipEvents.shipmentDispatched,
-  InventoryEvents.returnConfirmed, InventoryEvents.returnCancelled, PackShipEvents.packageRepacked,
+  InventoryEvents.returnConfirmed, InventoryEvents.returnCancelled, PackShipEvents.packageRepacked, PackShipEvents.unitsShortAtPack,
 ] as const;
 export type FloorEvent = EnvelopeFor<(typeof FLOOR_EVENT_TYPES)[number]>;
 
@@ -56,6 +56,7 @@ export function keysOf(events: readonly FloorEvent[]): store.FloorKeys {
         break;
       case InventoryEvents.returnConfirmed:
       case InventoryEvents.returnCancelled:
+      case PackShipEvents.unitsShortAtPack:
         orders.push([e.data.siteId, e.data.orderId]);
         break;
       default:
@@ -370,6 +371,22 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
     case InventoryEvents.returnCancelled: {
       const d = e.data;
       takeOutOfTotes(floor, d.siteId, { sku: d.sku, lot: d.lot, orderId: d.orderId }, d.writtenOff, at);
+      return;
+    }
+    // Picked units missing or damaged at the pack station: inventory writes them off the order's in-process stock, so
+    // they leave its totes here too, whatever their lot (an emptied tote is CONSUMED); no scan is recorded.
+    case PackShipEvents.unitsShortAtPack: {
+      const d = e.data;
+      const heldOf = (lot: string | null | undefined): number => floor.liveHoldingOrder(d.siteId, d.orderId).flatMap((l) => l.contents)
+        .filter((c) => c.sku === d.sku && c.orderId === d.orderId && (lot === undefined || c.lot === lot)).reduce((n, c) => n + c.quantity, 0);
+      const lots = [...new Set(floor.liveHoldingOrder(d.siteId, d.orderId).flatMap((l) => l.contents)
+        .filter((c) => c.sku === d.sku && c.orderId === d.orderId).map((c) => c.lot))].sort((a, b) => (a ?? '').localeCompare(b ?? ''));
+      let left = d.quantity;
+      for (const lot of lots) {
+        const take = Math.min(left, heldOf(lot));
+        if (take > 0) takeOutOfTotes(floor, d.siteId, { sku: d.sku, lot, orderId: d.orderId }, take, at);
+        left -= take;
+      }
       return;
     }
     default:

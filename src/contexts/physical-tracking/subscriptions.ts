@@ -20,7 +20,7 @@ export function physicalTrackingSubscriptions(service: PhysicalTrackingService):
   // The types named here (docs/events.md lists consumers from this file): `FLOOR_EVENT_TYPES` of floor-events.ts.
   return [onMany([
     InventoryEvents.putawayConfirmed, InventoryEvents.moved, PickingEvents.linePicked, PackShipEvents.packagePacked, PackShipEvents.shipmentDispatched,
-    InventoryEvents.returnConfirmed, InventoryEvents.returnCancelled, PackShipEvents.packageRepacked,
+    InventoryEvents.returnConfirmed, InventoryEvents.returnCancelled, PackShipEvents.packageRepacked, PackShipEvents.unitsShortAtPack,
   ], (items, tx) => service.onFloorEvents(tx, items.map(({ event }) => event)))];
 }
 

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import type { UnitsShortAtPack } from '../../../../contracts/pack-ship.ts';
+import { EventNotReady } from '../../../../platform/bus/not-ready.ts';
+import { deciderSpec } from '../../../../platform/testing/given-when-then.ts';
+import { allocation, SITE } from '../decider-fixtures.ts';
+import { decideWriteOffAtPack, type WriteOffAtPackState } from './decide.ts';
+
+const spec = deciderSpec(decideWriteOffAtPack);
+const key = (lot: string) => ({ siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'IN_PROCESS:ord_1', lot, status: 'AVAILABLE' as const });
+const picked: WriteOffAtPackState = { allocations: [allocation({ requested: 3, allocated: 3 })], tote: [{ key: key('L1'), free: 1 }, { key: key('L2'), free: 2 }] };
+const short = (quantity: number, reason: 'MISSING' | 'DAMAGED' = 'MISSING'): UnitsShortAtPack & { movementIds: string[] } => ({
+  orderId: 'ord_1', siteId: SITE, lineId: 'l1', sku: 'SKU-A', quantity, reason, toteId: null, note: null, movementIds: ['mov_1', 'mov_2'],
+});
+
+describe('units shorted at packing', () => {
+  it('leave the tote lot by lot (ADJUST, LOST for missing units) and release as much of their allocation', () => {
+    spec.given(picked).when(short(2)).then((d) => {
+      expect(d.takes).toEqual([{ key: key('L1'), quantity: 1 }, { key: key('L2'), quantity: 1 }]);
+      expect(d.movements.map((m) => [m.id, m.type, m.reason, m.deltaOnHand, m.deltaAllocated ?? 0, m.reference])).toEqual([
+        ['mov_1', 'ADJUST', 'LOST', -1, -2, 'ord_1'], ['mov_2', 'ADJUST', 'LOST', -1, 0, 'ord_1'],
+      ]);
+      expect(d.allocationChanges).toEqual([{ orderId: 'ord_1', lineId: 'l1', allocated: 1, shipped: 0, status: 'ALLOCATED' }]);
+      expect(d.released).toBe(2);
+      expect(d.events.map((e) => e.data)).toEqual([
+        expect.objectContaining({ delta: -1, reason: 'LOST', movementId: 'mov_1' }), expect.objectContaining({ delta: -1, reason: 'LOST', movementId: 'mov_2' }),
+      ]);
+    });
+  });
+
+  it('damaged units are adjusted out as DAMAGED; a line with nothing left allocated nor shipped is CANCELLED', () => {
+    spec.given(picked).when(short(3, 'DAMAGED')).then((d) => {
+      expect(d.movements.map((m) => m.reason)).toEqual(['DAMAGED', 'DAMAGED']);
+      expect(d.allocationChanges[0]).toMatchObject({ allocated: 0, status: 'CANCELLED' });
+    });
+  });
+
+  it('units the tote does not hold yet (picks not heard) wait: EventNotReady', () => {
+    expect(() => decideWriteOffAtPack(picked, short(4), new Date())).toThrow(EventNotReady);
+  });
+});
