@@ -231,21 +231,29 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
   const at = new Date(e.time);
   const meta = causedBy(e);
   switch (e.type) {
-    // A putaway moves the LPN at the receiving location holding the units, whole, to the location scanned: only an LPN
-    // all of whose units (and those of the LPNs inside it) are the putaway's owner's. A pallet holding another owner's
-    // units too stays, its units on the books there still (ADR 0029 addendum 2026-12-05); the putaway is recorded
-    // without an LPN, as a move of loose units is.
+    // A putaway of every unit the LPN at the receiving location holds (and the LPNs inside it hold none) moves it, whole,
+    // to the location scanned; a putaway of fewer takes its units out of that LPN, which stays at the dock with the rest
+    // (it carried the whole pallet before 2026-12-06: the rest then sat on the books at the dock and in the LPN at the
+    // target). Only an LPN all of whose units (and those of the LPNs inside it) are the putaway's owner's: a pallet
+    // holding another owner's units too stays, its units on the books there still (ADR 0029 addendum 2026-12-05); the
+    // putaway is recorded without an LPN, as a move of loose units is.
     case InventoryEvents.putawayConfirmed: {
       const d = e.data;
       const from = d.fromLocationId ?? null;
       const owner = d.ownerId ?? null;
+      const want = { sku: d.sku, lot: d.lot, owner, quantity: d.quantity };
       const holder = from === null ? undefined : floor.liveAt(d.siteId, from).find((l) =>
-        l.parent_id === null && takeUnits(l.contents, { sku: d.sku, lot: d.lot, owner, quantity: d.quantity }).ok
-        && floor.subtree(l.id).every((r) => holdsOnlyOwner(r.contents, owner)));
-      if (holder !== undefined) moveTree(floor, holder, d.locationId, at);
+        l.parent_id === null && takeUnits(l.contents, want).ok && floor.subtree(l.id).every((r) => holdsOnlyOwner(r.contents, owner)));
+      const whole = holder !== undefined && unitCount(holder.contents) === d.quantity
+        && floor.subtree(holder.id).every((r) => r.id === holder.id || unitCount(r.contents) === 0);
+      if (holder !== undefined && whole) moveTree(floor, holder, d.locationId, at);
+      else if (holder !== undefined) {
+        const t = takeUnits(holder.contents, want);
+        if (t.ok) floor.takeOut(holder, t.value.remaining, at);
+      }
       floor.record({
-        siteId: d.siteId, at, workerId: d.workerId, deviceId: null, locationId: d.locationId, fromLocationId: from, lpnId: holder?.id ?? null,
-        relatedLpnId: null, barcode: d.locationId, meaning: 'PUTAWAY_TARGET', sku: d.sku, quantity: d.quantity, sourceEventId: e.id,
+        siteId: d.siteId, at, workerId: d.workerId, deviceId: null, locationId: d.locationId, fromLocationId: from, lpnId: whole ? holder.id : null,
+        relatedLpnId: whole ? null : holder?.id ?? null, barcode: d.locationId, meaning: 'PUTAWAY_TARGET', sku: d.sku, quantity: d.quantity, sourceEventId: e.id,
       }, meta);
       return;
     }

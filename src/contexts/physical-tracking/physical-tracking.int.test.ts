@@ -252,6 +252,39 @@ describe('reconciliation: LPN contents against inventory balances per location',
   });
 });
 
+describe('a putaway of part of an ASN pallet (2026-12-06)', () => {
+  it('takes its units out of the pallet, which stays at the dock with the rest; the last putaway carries the pallet; the LPNs agree with the books', async () => {
+    // Before: the first putaway carried the whole pallet (12 units) to its shelf, where the books had 5: the 7 put away
+    // later were counted both in the pallet there and on the books at the other shelf.
+    const sku = 'PT-PARTIAL';
+    expect((await t.post('/api/v1/products', { sku, description: 'Boxed kettle', lengthMm: 200, widthMm: 200, heightMm: 250, weightG: 1200 })).status).toBe(201);
+    const sscc = makeSscc(3, '0614141', '000000606');
+    const asn = (await t.post('/api/v1/inventory/asns', { siteId: 'PT', supplier: 'S', lines: [{ sku, quantity: 12, expectedLpn: sscc }] })).body;
+    await t.settle();
+    const lpn = (await t.post('/api/v1/scans', { siteId: 'PT', barcode: sscc, meaning: 'RECEIVE_LPN', locationId: dock.id, workerId: 'rx' }, 'operator')).body.lpn;
+    const receipt = (await t.post(`/api/v1/inventory/asns/${asn.id}/receipts`, { sku, quantity: 12, locationCode: dock.code }, 'operator')).body;
+    const [a, b] = [w.storage[0]!, w.storage[1]!];
+    const confirm = (location: { code: string }, quantity?: number) =>
+      t.post(`/api/v1/inventory/putaways/${receipt.putaway.id}/confirm`, { locationCode: location.code, workerId: 'rx', ...(quantity === undefined ? {} : { quantity }) }, 'operator');
+    const pallet = async () => {
+      const l = (await t.get(`/api/v1/lpns/${lpn.id}`)).body as { locationId: string | null; contents: { sku: string; quantity: number }[] };
+      return [l.locationId, l.contents.map((c) => [c.sku, c.quantity])];
+    };
+    // No LPN holds more units of it anywhere than the books have there (units put away loose may show as LOGICAL_ONLY).
+    const overCounted = async () => ((await t.get('/api/v1/physical-tracking/reconciliation?siteId=PT')).body.differences as { sku: string; physical: number; logical: number }[])
+      .filter((d) => d.sku === sku && d.physical > d.logical);
+
+    expect((await confirm(a, 5)).status).toBe(200);
+    await t.settle();
+    expect(await pallet()).toEqual([dock.id, [[sku, 7]]]);
+    expect(await overCounted()).toEqual([]);
+    expect((await confirm(b)).status).toBe(200);
+    await t.settle();
+    expect(await pallet()).toEqual([b.id, [[sku, 7]]]);
+    expect(await overCounted()).toEqual([]);
+  });
+});
+
 describe('floor events of other contexts, handled per run (ADR 0043 addendum)', () => {
   type Lpn = { id: string; code: string; createdAt: string; status: string; version: number; contents: { orderId: string | null; sku: string; quantity: number; owner: string | null }[] };
   let n = 0;
