@@ -7,7 +7,7 @@ import { causedBy, type EventMeta } from '../../platform/bus/envelope.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { assertNever } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
-import { addLines, holdsOnlyOwner, takeUnits, unitCount, type ContentLine } from './domain/contents.ts';
+import { addLines, holdsOnlyOwner, takeUnits, unitCount, unitsMatching, type ContentLine } from './domain/contents.ts';
 import { LIVE_STATUSES, lpnLifecycle, shipPath } from './domain/lpn-lifecycle.ts';
 import { classifyLpnBarcode } from './domain/sscc.ts';
 import * as store from './store.ts';
@@ -231,29 +231,45 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
   const at = new Date(e.time);
   const meta = causedBy(e);
   switch (e.type) {
-    // A putaway of every unit the LPN at the receiving location holds (and the LPNs inside it hold none) moves it, whole,
-    // to the location scanned; a putaway of fewer takes its units out of that LPN, which stays at the dock with the rest
-    // (it carried the whole pallet before 2026-12-06: the rest then sat on the books at the dock and in the LPN at the
-    // target). Only an LPN all of whose units (and those of the LPNs inside it) are the putaway's owner's: a pallet
-    // holding another owner's units too stays, its units on the books there still (ADR 0029 addendum 2026-12-05); the
-    // putaway is recorded without an LPN, as a move of loose units is.
+    // A putaway carries the LPNs at the receiving location that hold its units and nothing else (the LPNs inside them
+    // holding none), whole, to the location scanned, and takes the rest of its units out of the LPNs holding them there,
+    // which stay at the dock: one LPN holding exactly its units is carried; else one holding more gives them up; else
+    // (its units on several LPNs) they are carried or emptied oldest first. Before 2026-12-06 the first LPN holding
+    // enough was carried whole (the units left on the books at the dock were then counted in it at the target too), and
+    // units on several LPNs left them all at the dock. Only LPNs all of whose units (and those of the LPNs inside them)
+    // are the putaway's owner's: a pallet holding another owner's units too stays, its units on the books there still
+    // (ADR 0029 addendum 2026-12-05); the putaway is then recorded without an LPN, as a move of loose units is.
     case InventoryEvents.putawayConfirmed: {
       const d = e.data;
       const from = d.fromLocationId ?? null;
       const owner = d.ownerId ?? null;
-      const want = { sku: d.sku, lot: d.lot, owner, quantity: d.quantity };
-      const holder = from === null ? undefined : floor.liveAt(d.siteId, from).find((l) =>
-        l.parent_id === null && takeUnits(l.contents, want).ok && floor.subtree(l.id).every((r) => holdsOnlyOwner(r.contents, owner)));
-      const whole = holder !== undefined && unitCount(holder.contents) === d.quantity
-        && floor.subtree(holder.id).every((r) => r.id === holder.id || unitCount(r.contents) === 0);
-      if (holder !== undefined && whole) moveTree(floor, holder, d.locationId, at);
-      else if (holder !== undefined) {
-        const t = takeUnits(holder.contents, want);
-        if (t.ok) floor.takeOut(holder, t.value.remaining, at);
+      const kind = { sku: d.sku, lot: d.lot, owner };
+      const holders = from === null ? [] : floor.liveAt(d.siteId, from).filter((l) =>
+        l.parent_id === null && unitsMatching(l.contents, kind) > 0 && floor.subtree(l.id).every((r) => holdsOnlyOwner(r.contents, owner)));
+      const whole = (l: LpnRow): boolean => unitCount(l.contents) === unitsMatching(l.contents, kind)
+        && floor.subtree(l.id).every((r) => r.id === l.id || unitCount(r.contents) === 0);
+      const takeOut = (l: LpnRow, quantity: number): void => {
+        const t = takeUnits(l.contents, { ...kind, quantity });
+        if (t.ok) floor.takeOut(l, t.value.remaining, at);
+      };
+      const exact = holders.find((l) => whole(l) && unitsMatching(l.contents, kind) === d.quantity);
+      const enough = holders.find((l) => unitsMatching(l.contents, kind) >= d.quantity);
+      if (exact !== undefined) moveTree(floor, exact, d.locationId, at);
+      else if (enough !== undefined) takeOut(enough, d.quantity);
+      else {
+        let left = d.quantity;
+        for (const l of holders) {
+          if (left === 0) break;
+          const n = Math.min(left, unitsMatching(l.contents, kind));
+          if (whole(l) && n === unitsMatching(l.contents, kind)) moveTree(floor, l, d.locationId, at);
+          else takeOut(l, n);
+          left -= n;
+        }
       }
       floor.record({
-        siteId: d.siteId, at, workerId: d.workerId, deviceId: null, locationId: d.locationId, fromLocationId: from, lpnId: whole ? holder.id : null,
-        relatedLpnId: whole ? null : holder?.id ?? null, barcode: d.locationId, meaning: 'PUTAWAY_TARGET', sku: d.sku, quantity: d.quantity, sourceEventId: e.id,
+        siteId: d.siteId, at, workerId: d.workerId, deviceId: null, locationId: d.locationId, fromLocationId: from, lpnId: exact?.id ?? null,
+        relatedLpnId: exact === undefined ? (enough ?? holders[0])?.id ?? null : null, barcode: d.locationId, meaning: 'PUTAWAY_TARGET', sku: d.sku,
+        quantity: d.quantity, sourceEventId: e.id,
       }, meta);
       return;
     }

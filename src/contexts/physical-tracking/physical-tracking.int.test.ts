@@ -283,6 +283,25 @@ describe('a putaway of part of an ASN pallet (2026-12-06)', () => {
     expect(await pallet()).toEqual([b.id, [[sku, 7]]]);
     expect(await overCounted()).toEqual([]);
   });
+
+  it('on two pallets: the first carried whole, the rest taken out of the second, which stays at the dock with what is left (both stayed before)', async () => {
+    const sku = 'PT-SPAN';
+    expect((await t.post('/api/v1/products', { sku, description: 'Boxed toaster', lengthMm: 200, widthMm: 200, heightMm: 250, weightG: 1200 })).status).toBe(201);
+    const receipt = (await t.post('/api/v1/inventory/inbound-receipts', { siteId: 'PT', sku, quantity: 12, locationCode: dock.code }, 'operator')).body;
+    const first = (await build({ type: 'PALLET', locationId: dock.id, contents: [{ sku, quantity: 6 }] })).body;
+    const second = (await build({ type: 'PALLET', locationId: dock.id, contents: [{ sku, quantity: 6 }] })).body;
+    const shelf = w.storage[2]!;
+    expect((await t.post(`/api/v1/inventory/putaways/${receipt.putaway.id}/confirm`, { locationCode: shelf.code, quantity: 10 }, 'operator')).status).toBe(200);
+    await t.settle();
+    const where = async (id: string) => {
+      const l = (await t.get(`/api/v1/lpns/${id}`)).body as { locationId: string | null; contents: { quantity: number }[] };
+      return [l.locationId, l.contents.map((c) => c.quantity)];
+    };
+    expect([await where(first.id), await where(second.id)]).toEqual([[shelf.id, [6]], [dock.id, [2]]]);
+    const over = ((await t.get('/api/v1/physical-tracking/reconciliation?siteId=PT')).body.differences as { sku: string; physical: number; logical: number }[])
+      .filter((d) => d.sku === sku && d.physical > d.logical);
+    expect(over).toEqual([]);
+  });
 });
 
 describe('floor events of other contexts, handled per run (ADR 0043 addendum)', () => {
