@@ -297,17 +297,29 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
       const d = e.data;
       const owner = d.ownerId ?? null;
       const want = { sku: d.sku, lot: d.lot, owner, quantity: d.quantity };
-      const source = floor.liveAt(d.siteId, d.locationId).find((l) => takeUnits(l.contents, want).ok);
-      let moved: ContentLine[] = [{ sku: d.sku, lot: d.lot, serial: null, owner, orderId: null, quantity: d.quantity }];
-      if (source !== undefined) {
-        const t = takeUnits(source.contents, want);
-        if (t.ok) {
-          moved = t.value.taken;
-          floor.takeOut(source, t.value.remaining, at);
-        }
+      const here = floor.liveAt(d.siteId, d.locationId);
+      // One LPN holding them all gives them; else (2026-12-06) the LPNs holding some give what they hold, oldest first,
+      // and the rest were loose: before, units on several LPNs stayed in them all, counted there and in the tote.
+      const one = here.find((l) => takeUnits(l.contents, want).ok);
+      // Several: only units picked for no order yet (a tote standing there keeps its orders' units).
+      const take = one !== undefined ? want : { ...want, orderId: null };
+      const sources = one !== undefined ? [one] : here.filter((l) => unitsMatching(l.contents, take) > 0);
+      const moved: ContentLine[] = [];
+      const used: LpnRow[] = [];
+      let left = d.quantity;
+      for (const source of sources) {
+        if (left === 0) break;
+        const t = takeUnits(source.contents, { ...take, quantity: Math.min(left, unitsMatching(source.contents, take)) });
+        if (!t.ok) continue;
+        moved.push(...t.value.taken);
+        left -= unitCount(t.value.taken);
+        floor.takeOut(source, t.value.remaining, at);
+        used.push(source);
       }
+      if (left > 0) moved.push({ sku: d.sku, lot: d.lot, serial: null, owner, orderId: null, quantity: left });
+      const source = used[0];
       const tote = floor.liveOrNew(d.siteId, d.toteId, 'TOTE', 'OPEN', at);
-      if (source !== undefined) floor.link(source.id, tote.id, at);
+      for (const u of used) floor.link(u.id, tote.id, at);
       floor.update(tote.id, at, { contents: addLines(tote.contents, moved.map((m) => ({ ...m, orderId: d.orderId }))) });
       floor.record({
         siteId: d.siteId, at, workerId: null, deviceId: null, locationId: d.locationId, fromLocationId: d.locationId, lpnId: tote.id,

@@ -386,6 +386,21 @@ describe('floor events of other contexts, handled per run (ADR 0043 addendum)', 
     expect(totes.map((l) => [l.status, l.contents.map((c) => [c.orderId, c.quantity]).sort()])).toEqual([['OPEN', [['o_race1', 1], ['o_race2', 2]]]]);
   });
 
+  it('a pick of units on two cases at the face takes them out of both, oldest first (2026-12-06: both kept them before, counted there and in the tote)', async () => {
+    const sku = 'PT-PICKSPAN';
+    expect((await t.post('/api/v1/products', { sku, description: 'Tin of tea', lengthMm: 80, widthMm: 80, heightMm: 120, weightG: 300 })).status).toBe(201);
+    const older = (await build({ type: 'CASE', locationId: w.storage[0]!.id, contents: [{ sku, quantity: 3 }] })).body;
+    const newer = (await build({ type: 'CASE', locationId: w.storage[0]!.id, contents: [{ sku, quantity: 3 }] })).body;
+    await t.app.bus.deliverMany('physical_tracking', [picked('o_span', 'SPAN-T', 5, sku)]);
+    const left = async (id: string) => {
+      const l = (await t.get(`/api/v1/lpns/${id}`)).body as { status: string; contents: { quantity: number }[] };
+      return [l.status, l.contents.map((c) => c.quantity)];
+    };
+    expect([await left(older.id), await left(newer.id)]).toEqual([['CONSUMED', []], ['OPEN', [1]]]);
+    const [tote] = await byCode('SPAN-T');
+    expect(tote!.contents.map((c) => [c.orderId, c.sku, c.quantity])).toEqual([['o_span', sku, 5]]);
+  });
+
   it('a redelivered event has one effect, in a run and again later', async () => {
     const first = picked('o_redo', 'REDO-T', 2);
     await t.app.bus.deliverMany('physical_tracking', [first, picked('o_redo2', 'REDO-T', 1), first]);
