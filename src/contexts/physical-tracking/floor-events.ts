@@ -284,9 +284,28 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
         && l.contents.every((c) => c.sku === d.sku && c.lot === d.lot) && holdsOnlyOwner(l.contents, d.ownerId)
         && unitCount(l.contents) === d.quantity);
       if (whole !== undefined && floor.childIds(whole.id).length === 0) moveTree(floor, whole, d.toLocationId, at);
+      // A replenishment's units come out of the source's LPNs, oldest first, as a pick's do (2026-12-06): a confirm of 6
+      // from a reserve pallet of 20 left the pallet holding 20, counted there and at the face. A plain move stays a
+      // move of loose units unless it carries an LPN whole (the reconciliation shows a unit taken out without a scan).
+      let related: string | null = null;
+      if (d.purpose === 'REPLENISH' && (whole === undefined || floor.childIds(whole.id).length > 0)) {
+        const take = { sku: d.sku, lot: d.lot, owner: d.ownerId ?? null, orderId: null };
+        let left = d.quantity;
+        for (const l of floor.liveAt(d.siteId, d.fromLocationId)) {
+          if (left === 0) break;
+          const n = Math.min(left, unitsMatching(l.contents, take));
+          if (n === 0) continue;
+          const t = takeUnits(l.contents, { ...take, quantity: n });
+          if (!t.ok) continue;
+          floor.takeOut(l, t.value.remaining, at);
+          related ??= l.id;
+          left -= n;
+        }
+      }
+      const carried = whole !== undefined && floor.childIds(whole.id).length === 0 ? whole.id : null;
       floor.record({
-        siteId: d.siteId, at, workerId: null, deviceId: null, locationId: d.toLocationId, fromLocationId: d.fromLocationId, lpnId: whole?.id ?? null,
-        relatedLpnId: null, barcode: d.toLocationId, meaning: 'MOVE', sku: d.sku, quantity: d.quantity, sourceEventId: e.id,
+        siteId: d.siteId, at, workerId: null, deviceId: null, locationId: d.toLocationId, fromLocationId: d.fromLocationId, lpnId: carried,
+        relatedLpnId: related, barcode: d.toLocationId, meaning: 'MOVE', sku: d.sku, quantity: d.quantity, sourceEventId: e.id,
       }, meta);
       return;
     }

@@ -304,6 +304,27 @@ describe('a putaway of part of an ASN pallet (2026-12-06)', () => {
   });
 });
 
+describe('a replenishment from a reserve pallet (2026-12-06)', () => {
+  it('takes its units out of the pallet, which stays at the reserve with the rest (it kept them all before, counted there and at the face)', async () => {
+    const sku = 'PT-REPLEN';
+    expect((await t.post('/api/v1/products', { sku, description: 'Jar of honey', lengthMm: 80, widthMm: 80, heightMm: 100, weightG: 400 })).status).toBe(201);
+    const reserve = await t.post(`/api/v1/sites/${w.siteId}/locations`, { code: 'PT-RES-01', type: 'RESERVE', zone: 'A', x: 2, y: 2, z: 3 });
+    expect(reserve.status, JSON.stringify(reserve.body)).toBe(201);
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: 'PT', sku, locationId: reserve.body.id, quantity: 20 })).status).toBe(201);
+    const pallet = (await build({ type: 'PALLET', locationId: reserve.body.id, contents: [{ sku, quantity: 20 }] })).body;
+    const face = w.storage[3]!;
+    const asked = await t.post('/api/v1/replenishments', { siteId: 'PT', sku, locationId: face.id, quantity: 6 });
+    expect(asked.status, JSON.stringify(asked.body)).toBe(201);
+    expect((await t.post(`/api/v1/replenishments/${asked.body.id}/confirm`, { locationId: face.id }, 'operator')).status).toBe(200);
+    await t.settle();
+    const l = (await t.get(`/api/v1/lpns/${pallet.id}`)).body as { locationId: string; contents: { quantity: number }[] };
+    expect([l.locationId, l.contents.map((c) => c.quantity)]).toEqual([reserve.body.id, [14]]);
+    const over = ((await t.get('/api/v1/physical-tracking/reconciliation?siteId=PT')).body.differences as { sku: string; physical: number; logical: number }[])
+      .filter((d) => d.sku === sku && d.physical > d.logical);
+    expect(over).toEqual([]);
+  });
+});
+
 describe('floor events of other contexts, handled per run (ADR 0043 addendum)', () => {
   type Lpn = { id: string; code: string; createdAt: string; status: string; version: number; contents: { orderId: string | null; sku: string; quantity: number; owner: string | null }[] };
   let n = 0;
