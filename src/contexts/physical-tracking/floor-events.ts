@@ -7,7 +7,7 @@ import { causedBy, type EventMeta } from '../../platform/bus/envelope.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { assertNever } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
-import { addLines, holdsOnlyOwner, takeUnits, unitCount, type ContentLine } from './domain/contents.ts';
+import { addLines, holdsOnlyOwner, takeUnits, unitCount, unitsMatching, type ContentLine } from './domain/contents.ts';
 import { LIVE_STATUSES, lpnLifecycle, shipPath } from './domain/lpn-lifecycle.ts';
 import { classifyLpnBarcode } from './domain/sscc.ts';
 import * as store from './store.ts';
@@ -232,21 +232,45 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
   const at = new Date(e.time);
   const meta = causedBy(e);
   switch (e.type) {
-    // A putaway moves the LPN at the receiving location holding the units, whole, to the location scanned: only an LPN
-    // all of whose units (and those of the LPNs inside it) are the putaway's owner's. A pallet holding another owner's
-    // units too stays, its units on the books there still (ADR 0029 addendum 2026-12-05); the putaway is recorded
-    // without an LPN, as a move of loose units is.
+    // A putaway carries the LPNs at the receiving location that hold its units and nothing else (the LPNs inside them
+    // holding none), whole, to the location scanned, and takes the rest of its units out of the LPNs holding them there,
+    // which stay at the dock: one LPN holding exactly its units is carried; else one holding more gives them up; else
+    // (its units on several LPNs) they are carried or emptied oldest first. Before 2026-12-06 the first LPN holding
+    // enough was carried whole (the units left on the books at the dock were then counted in it at the target too), and
+    // units on several LPNs left them all at the dock. Only LPNs all of whose units (and those of the LPNs inside them)
+    // are the putaway's owner's: a pallet holding another owner's units too stays, its units on the books there still
+    // (ADR 0029 addendum 2026-12-05); the putaway is then recorded without an LPN, as a move of loose units is.
     case InventoryEvents.putawayConfirmed: {
       const d = e.data;
       const from = d.fromLocationId ?? null;
       const owner = d.ownerId ?? null;
-      const holder = from === null ? undefined : floor.liveAt(d.siteId, from).find((l) =>
-        l.parent_id === null && takeUnits(l.contents, { sku: d.sku, lot: d.lot, owner, quantity: d.quantity }).ok
-        && floor.subtree(l.id).every((r) => holdsOnlyOwner(r.contents, owner)));
-      if (holder !== undefined) moveTree(floor, holder, d.locationId, at);
+      const kind = { sku: d.sku, lot: d.lot, owner };
+      const holders = from === null ? [] : floor.liveAt(d.siteId, from).filter((l) =>
+        l.parent_id === null && unitsMatching(l.contents, kind) > 0 && floor.subtree(l.id).every((r) => holdsOnlyOwner(r.contents, owner)));
+      const whole = (l: LpnRow): boolean => unitCount(l.contents) === unitsMatching(l.contents, kind)
+        && floor.subtree(l.id).every((r) => r.id === l.id || unitCount(r.contents) === 0);
+      const takeOut = (l: LpnRow, quantity: number): void => {
+        const t = takeUnits(l.contents, { ...kind, quantity });
+        if (t.ok) floor.takeOut(l, t.value.remaining, at);
+      };
+      const exact = holders.find((l) => whole(l) && unitsMatching(l.contents, kind) === d.quantity);
+      const enough = holders.find((l) => unitsMatching(l.contents, kind) >= d.quantity);
+      if (exact !== undefined) moveTree(floor, exact, d.locationId, at);
+      else if (enough !== undefined) takeOut(enough, d.quantity);
+      else {
+        let left = d.quantity;
+        for (const l of holders) {
+          if (left === 0) break;
+          const n = Math.min(left, unitsMatching(l.contents, kind));
+          if (whole(l) && n === unitsMatching(l.contents, kind)) moveTree(floor, l, d.locationId, at);
+          else takeOut(l, n);
+          left -= n;
+        }
+      }
       floor.record({
-        siteId: d.siteId, at, workerId: d.workerId, deviceId: null, locationId: d.locationId, fromLocationId: from, lpnId: holder?.id ?? null,
-        relatedLpnId: null, barcode: d.locationId, meaning: 'PUTAWAY_TARGET', sku: d.sku, quantity: d.quantity, sourceEventId: e.id,
+        siteId: d.siteId, at, workerId: d.workerId, deviceId: null, locationId: d.locationId, fromLocationId: from, lpnId: exact?.id ?? null,
+        relatedLpnId: exact === undefined ? (enough ?? holders[0])?.id ?? null : null, barcode: d.locationId, meaning: 'PUTAWAY_TARGET', sku: d.sku,
+        quantity: d.quantity, sourceEventId: e.id,
       }, meta);
       return;
     }
@@ -261,9 +285,28 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
         && l.contents.every((c) => c.sku === d.sku && c.lot === d.lot) && holdsOnlyOwner(l.contents, d.ownerId)
         && unitCount(l.contents) === d.quantity);
       if (whole !== undefined && floor.childIds(whole.id).length === 0) moveTree(floor, whole, d.toLocationId, at);
+      // A replenishment's units come out of the source's LPNs, oldest first, as a pick's do (2026-12-06): a confirm of 6
+      // from a reserve pallet of 20 left the pallet holding 20, counted there and at the face. A plain move stays a
+      // move of loose units unless it carries an LPN whole (the reconciliation shows a unit taken out without a scan).
+      let related: string | null = null;
+      if (d.purpose === 'REPLENISH' && (whole === undefined || floor.childIds(whole.id).length > 0)) {
+        const take = { sku: d.sku, lot: d.lot, owner: d.ownerId ?? null, orderId: null };
+        let left = d.quantity;
+        for (const l of floor.liveAt(d.siteId, d.fromLocationId)) {
+          if (left === 0) break;
+          const n = Math.min(left, unitsMatching(l.contents, take));
+          if (n === 0) continue;
+          const t = takeUnits(l.contents, { ...take, quantity: n });
+          if (!t.ok) continue;
+          floor.takeOut(l, t.value.remaining, at);
+          related ??= l.id;
+          left -= n;
+        }
+      }
+      const carried = whole !== undefined && floor.childIds(whole.id).length === 0 ? whole.id : null;
       floor.record({
-        siteId: d.siteId, at, workerId: null, deviceId: null, locationId: d.toLocationId, fromLocationId: d.fromLocationId, lpnId: whole?.id ?? null,
-        relatedLpnId: null, barcode: d.toLocationId, meaning: 'MOVE', sku: d.sku, quantity: d.quantity, sourceEventId: e.id,
+        siteId: d.siteId, at, workerId: null, deviceId: null, locationId: d.toLocationId, fromLocationId: d.fromLocationId, lpnId: carried,
+        relatedLpnId: related, barcode: d.toLocationId, meaning: 'MOVE', sku: d.sku, quantity: d.quantity, sourceEventId: e.id,
       }, meta);
       return;
     }
@@ -274,17 +317,29 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
       const d = e.data;
       const owner = d.ownerId ?? null;
       const want = { sku: d.sku, lot: d.lot, owner, quantity: d.quantity };
-      const source = floor.liveAt(d.siteId, d.locationId).find((l) => takeUnits(l.contents, want).ok);
-      let moved: ContentLine[] = [{ sku: d.sku, lot: d.lot, serial: null, owner, orderId: null, quantity: d.quantity }];
-      if (source !== undefined) {
-        const t = takeUnits(source.contents, want);
-        if (t.ok) {
-          moved = t.value.taken;
-          floor.takeOut(source, t.value.remaining, at);
-        }
+      const here = floor.liveAt(d.siteId, d.locationId);
+      // One LPN holding them all gives them; else (2026-12-06) the LPNs holding some give what they hold, oldest first,
+      // and the rest were loose: before, units on several LPNs stayed in them all, counted there and in the tote.
+      const one = here.find((l) => takeUnits(l.contents, want).ok);
+      // Several: only units picked for no order yet (a tote standing there keeps its orders' units).
+      const take = one !== undefined ? want : { ...want, orderId: null };
+      const sources = one !== undefined ? [one] : here.filter((l) => unitsMatching(l.contents, take) > 0);
+      const moved: ContentLine[] = [];
+      const used: LpnRow[] = [];
+      let left = d.quantity;
+      for (const source of sources) {
+        if (left === 0) break;
+        const t = takeUnits(source.contents, { ...take, quantity: Math.min(left, unitsMatching(source.contents, take)) });
+        if (!t.ok) continue;
+        moved.push(...t.value.taken);
+        left -= unitCount(t.value.taken);
+        floor.takeOut(source, t.value.remaining, at);
+        used.push(source);
       }
+      if (left > 0) moved.push({ sku: d.sku, lot: d.lot, serial: null, owner, orderId: null, quantity: left });
+      const source = used[0];
       const tote = floor.liveOrNew(d.siteId, d.toteId, 'TOTE', 'OPEN', at);
-      if (source !== undefined) floor.link(source.id, tote.id, at);
+      for (const u of used) floor.link(u.id, tote.id, at);
       floor.update(tote.id, at, { contents: addLines(tote.contents, moved.map((m) => ({ ...m, orderId: d.orderId }))) });
       floor.record({
         siteId: d.siteId, at, workerId: null, deviceId: null, locationId: d.locationId, fromLocationId: d.locationId, lpnId: tote.id,

@@ -252,6 +252,79 @@ describe('reconciliation: LPN contents against inventory balances per location',
   });
 });
 
+describe('a putaway of part of an ASN pallet (2026-12-06)', () => {
+  it('takes its units out of the pallet, which stays at the dock with the rest; the last putaway carries the pallet; the LPNs agree with the books', async () => {
+    // Before: the first putaway carried the whole pallet (12 units) to its shelf, where the books had 5: the 7 put away
+    // later were counted both in the pallet there and on the books at the other shelf.
+    const sku = 'PT-PARTIAL';
+    expect((await t.post('/api/v1/products', { sku, description: 'Boxed kettle', lengthMm: 200, widthMm: 200, heightMm: 250, weightG: 1200 })).status).toBe(201);
+    const sscc = makeSscc(3, '0614141', '000000606');
+    const asn = (await t.post('/api/v1/inventory/asns', { siteId: 'PT', supplier: 'S', lines: [{ sku, quantity: 12, expectedLpn: sscc }] })).body;
+    await t.settle();
+    const lpn = (await t.post('/api/v1/scans', { siteId: 'PT', barcode: sscc, meaning: 'RECEIVE_LPN', locationId: dock.id, workerId: 'rx' }, 'operator')).body.lpn;
+    const receipt = (await t.post(`/api/v1/inventory/asns/${asn.id}/receipts`, { sku, quantity: 12, locationCode: dock.code }, 'operator')).body;
+    const [a, b] = [w.storage[0]!, w.storage[1]!];
+    const confirm = (location: { code: string }, quantity?: number) =>
+      t.post(`/api/v1/inventory/putaways/${receipt.putaway.id}/confirm`, { locationCode: location.code, workerId: 'rx', ...(quantity === undefined ? {} : { quantity }) }, 'operator');
+    const pallet = async () => {
+      const l = (await t.get(`/api/v1/lpns/${lpn.id}`)).body as { locationId: string | null; contents: { sku: string; quantity: number }[] };
+      return [l.locationId, l.contents.map((c) => [c.sku, c.quantity])];
+    };
+    // No LPN holds more units of it anywhere than the books have there (units put away loose may show as LOGICAL_ONLY).
+    const overCounted = async () => ((await t.get('/api/v1/physical-tracking/reconciliation?siteId=PT')).body.differences as { sku: string; physical: number; logical: number }[])
+      .filter((d) => d.sku === sku && d.physical > d.logical);
+
+    expect((await confirm(a, 5)).status).toBe(200);
+    await t.settle();
+    expect(await pallet()).toEqual([dock.id, [[sku, 7]]]);
+    expect(await overCounted()).toEqual([]);
+    expect((await confirm(b)).status).toBe(200);
+    await t.settle();
+    expect(await pallet()).toEqual([b.id, [[sku, 7]]]);
+    expect(await overCounted()).toEqual([]);
+  });
+
+  it('on two pallets: the first carried whole, the rest taken out of the second, which stays at the dock with what is left (both stayed before)', async () => {
+    const sku = 'PT-SPAN';
+    expect((await t.post('/api/v1/products', { sku, description: 'Boxed toaster', lengthMm: 200, widthMm: 200, heightMm: 250, weightG: 1200 })).status).toBe(201);
+    const receipt = (await t.post('/api/v1/inventory/inbound-receipts', { siteId: 'PT', sku, quantity: 12, locationCode: dock.code }, 'operator')).body;
+    const first = (await build({ type: 'PALLET', locationId: dock.id, contents: [{ sku, quantity: 6 }] })).body;
+    const second = (await build({ type: 'PALLET', locationId: dock.id, contents: [{ sku, quantity: 6 }] })).body;
+    const shelf = w.storage[2]!;
+    expect((await t.post(`/api/v1/inventory/putaways/${receipt.putaway.id}/confirm`, { locationCode: shelf.code, quantity: 10 }, 'operator')).status).toBe(200);
+    await t.settle();
+    const where = async (id: string) => {
+      const l = (await t.get(`/api/v1/lpns/${id}`)).body as { locationId: string | null; contents: { quantity: number }[] };
+      return [l.locationId, l.contents.map((c) => c.quantity)];
+    };
+    expect([await where(first.id), await where(second.id)]).toEqual([[shelf.id, [6]], [dock.id, [2]]]);
+    const over = ((await t.get('/api/v1/physical-tracking/reconciliation?siteId=PT')).body.differences as { sku: string; physical: number; logical: number }[])
+      .filter((d) => d.sku === sku && d.physical > d.logical);
+    expect(over).toEqual([]);
+  });
+});
+
+describe('a replenishment from a reserve pallet (2026-12-06)', () => {
+  it('takes its units out of the pallet, which stays at the reserve with the rest (it kept them all before, counted there and at the face)', async () => {
+    const sku = 'PT-REPLEN';
+    expect((await t.post('/api/v1/products', { sku, description: 'Jar of honey', lengthMm: 80, widthMm: 80, heightMm: 100, weightG: 400 })).status).toBe(201);
+    const reserve = await t.post(`/api/v1/sites/${w.siteId}/locations`, { code: 'PT-RES-01', type: 'RESERVE', zone: 'A', x: 2, y: 2, z: 3 });
+    expect(reserve.status, JSON.stringify(reserve.body)).toBe(201);
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: 'PT', sku, locationId: reserve.body.id, quantity: 20 })).status).toBe(201);
+    const pallet = (await build({ type: 'PALLET', locationId: reserve.body.id, contents: [{ sku, quantity: 20 }] })).body;
+    const face = w.storage[3]!;
+    const asked = await t.post('/api/v1/replenishments', { siteId: 'PT', sku, locationId: face.id, quantity: 6 });
+    expect(asked.status, JSON.stringify(asked.body)).toBe(201);
+    expect((await t.post(`/api/v1/replenishments/${asked.body.id}/confirm`, { locationId: face.id }, 'operator')).status).toBe(200);
+    await t.settle();
+    const l = (await t.get(`/api/v1/lpns/${pallet.id}`)).body as { locationId: string; contents: { quantity: number }[] };
+    expect([l.locationId, l.contents.map((c) => c.quantity)]).toEqual([reserve.body.id, [14]]);
+    const over = ((await t.get('/api/v1/physical-tracking/reconciliation?siteId=PT')).body.differences as { sku: string; physical: number; logical: number }[])
+      .filter((d) => d.sku === sku && d.physical > d.logical);
+    expect(over).toEqual([]);
+  });
+});
+
 describe('floor events of other contexts, handled per run (ADR 0043 addendum)', () => {
   type Lpn = { id: string; code: string; createdAt: string; status: string; version: number; contents: { orderId: string | null; sku: string; quantity: number; owner: string | null }[] };
   let n = 0;
@@ -332,6 +405,21 @@ describe('floor events of other contexts, handled per run (ADR 0043 addendum)', 
     }));
     const totes = await byCode('RACE-T');
     expect(totes.map((l) => [l.status, l.contents.map((c) => [c.orderId, c.quantity]).sort()])).toEqual([['OPEN', [['o_race1', 1], ['o_race2', 2]]]]);
+  });
+
+  it('a pick of units on two cases at the face takes them out of both, oldest first (2026-12-06: both kept them before, counted there and in the tote)', async () => {
+    const sku = 'PT-PICKSPAN';
+    expect((await t.post('/api/v1/products', { sku, description: 'Tin of tea', lengthMm: 80, widthMm: 80, heightMm: 120, weightG: 300 })).status).toBe(201);
+    const older = (await build({ type: 'CASE', locationId: w.storage[0]!.id, contents: [{ sku, quantity: 3 }] })).body;
+    const newer = (await build({ type: 'CASE', locationId: w.storage[0]!.id, contents: [{ sku, quantity: 3 }] })).body;
+    await t.app.bus.deliverMany('physical_tracking', [picked('o_span', 'SPAN-T', 5, sku)]);
+    const left = async (id: string) => {
+      const l = (await t.get(`/api/v1/lpns/${id}`)).body as { status: string; contents: { quantity: number }[] };
+      return [l.status, l.contents.map((c) => c.quantity)];
+    };
+    expect([await left(older.id), await left(newer.id)]).toEqual([['CONSUMED', []], ['OPEN', [1]]]);
+    const [tote] = await byCode('SPAN-T');
+    expect(tote!.contents.map((c) => [c.orderId, c.sku, c.quantity])).toEqual([['o_span', sku, 5]]);
   });
 
   it('a redelivered event has one effect, in a run and again later', async () => {

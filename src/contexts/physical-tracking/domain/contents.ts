@@ -40,6 +40,10 @@ const matches = (line: ContentLine, want: Want): boolean =>
   && (want.owner === undefined || ownerOfLine(line.owner) === ownerOfLine(want.owner))
   && (want.orderId === undefined || line.orderId === want.orderId) && (want.serial === undefined || line.serial === want.serial);
 
+/** How many units of `contents` match `want` (its quantity aside). */
+export const unitsMatching = (contents: readonly ContentLine[], want: Omit<Want, 'quantity'>): number =>
+  contents.filter((l) => matches(l, { ...want, quantity: 0 })).reduce((s, l) => s + l.quantity, 0);
+
 /** Adds lines to contents, merging lines of the same SKU, lot, serial, owner and order. */
 export function addLines(contents: readonly ContentLine[], lines: readonly ContentLine[]): ContentLine[] {
   const out = contents.map((l) => ({ ...l }));
