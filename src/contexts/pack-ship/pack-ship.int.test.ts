@@ -175,6 +175,23 @@ describe('pack & ship', () => {
     expect((await t.get(`/api/v1/packages/${pack.value.body.id}`)).body.status).toBe('SHIPPED');
   });
 
+  // Issue 18 a (2026-12-06): an order heard of was two statements (its row, its lines).
+  it('records an order heard of with its lines in one statement; heard again, its lines are replaced and a priority heard since is kept', async () => {
+    const heard = (carrier: string, quantity: number) => ({
+      orderId: 'ord_rcv1', siteId, carrier, externalId: 'EXT-RCV', shipTo: null, ownerId: null, priority: 5,
+      lines: [{ lineId: 'oln_rcv1_1', sku: 'BOOK', quantity }, { lineId: 'oln_rcv1_2', sku: 'SOFA', quantity: 1 }],
+    });
+    const first = await t.app.db.countStatements(() => t.app.db.tx((tx) => packStore.orderReceived(tx, heard('OWN_FLEET', 2))));
+    expect(first.statements.filter((q) => q.includes('pack_ship.'))).toHaveLength(1);
+    await t.app.db.query(`UPDATE pack_ship.orders SET priority = 1 WHERE order_id = 'ord_rcv1'`);
+    await t.app.db.tx((tx) => packStore.orderReceived(tx, heard('DHL', 3)));
+    expect(await t.app.db.query(`SELECT carrier, external_id, priority FROM pack_ship.orders WHERE order_id = 'ord_rcv1'`))
+      .toEqual([{ carrier: 'DHL', external_id: 'EXT-RCV', priority: 1 }]);
+    expect(await t.app.db.query(`SELECT line_id, sku, ordered FROM pack_ship.order_lines WHERE order_id = 'ord_rcv1' ORDER BY line_id`)).toEqual([
+      { line_id: 'oln_rcv1_1', sku: 'BOOK', ordered: 3 }, { line_id: 'oln_rcv1_2', sku: 'SOFA', ordered: 1 },
+    ]);
+  });
+
   // Issue 18 a (2026-12-06): a consumer's run of picked lines was three statements (orders, tote units, lines).
   it('records a run of picked units in one statement: unknown orders created, units summed per tote and per line', async () => {
     const picks = [

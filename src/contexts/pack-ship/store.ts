@@ -240,18 +240,20 @@ export const packStore = {
     shipComplete?: boolean;
     lines: readonly { lineId: string; sku: string; quantity: number }[];
   }): Promise<void> {
-    // A priority heard since (`orders.order.reprioritised`, on another subject's stream maybe first) is kept.
+    // A priority heard since (`orders.order.reprioritised`, on another subject's stream maybe first) is kept. One
+    // statement (two until 2026-12-06, issue 18 a): the order's row first, then its lines, which wait for it (the
+    // count of its CTE's row, a one-time filter evaluated before their first row), as the two statements did.
     await db.query(
-      `INSERT INTO pack_ship.orders (order_id, site_id, carrier, external_id, ship_to, owner_id, priority, ship_complete) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (order_id) DO UPDATE SET site_id = EXCLUDED.site_id, carrier = EXCLUDED.carrier, external_id = EXCLUDED.external_id,
-         ship_to = EXCLUDED.ship_to, owner_id = EXCLUDED.owner_id, priority = COALESCE(orders.priority, EXCLUDED.priority), ship_complete = EXCLUDED.ship_complete`,
-      [o.orderId, o.siteId, o.carrier, o.externalId, o.shipTo === null ? null : JSON.stringify(o.shipTo), o.ownerId, o.priority, o.shipComplete ?? false],
-    );
-    await db.query(
-      `INSERT INTO pack_ship.order_lines (order_id, line_id, sku, ordered)
-       SELECT $1, l->>'lineId', l->>'sku', (l->>'quantity')::int FROM jsonb_array_elements($2::jsonb) l
+      `WITH o AS (
+         INSERT INTO pack_ship.orders (order_id, site_id, carrier, external_id, ship_to, owner_id, priority, ship_complete) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (order_id) DO UPDATE SET site_id = EXCLUDED.site_id, carrier = EXCLUDED.carrier, external_id = EXCLUDED.external_id,
+           ship_to = EXCLUDED.ship_to, owner_id = EXCLUDED.owner_id, priority = COALESCE(orders.priority, EXCLUDED.priority), ship_complete = EXCLUDED.ship_complete
+         RETURNING 1)
+       INSERT INTO pack_ship.order_lines (order_id, line_id, sku, ordered)
+       SELECT $1, l->>'lineId', l->>'sku', (l->>'quantity')::int FROM jsonb_array_elements($9::jsonb) l WHERE (SELECT count(*) FROM o) >= 0
        ON CONFLICT (order_id, line_id) DO UPDATE SET ordered = EXCLUDED.ordered, sku = EXCLUDED.sku`,
-      [o.orderId, JSON.stringify(o.lines)],
+      [o.orderId, o.siteId, o.carrier, o.externalId, o.shipTo === null ? null : JSON.stringify(o.shipTo), o.ownerId, o.priority, o.shipComplete ?? false,
+        JSON.stringify(o.lines)],
     );
   },
 
