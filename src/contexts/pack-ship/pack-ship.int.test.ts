@@ -4,6 +4,7 @@ import type { EventEnvelope } from '../../platform/bus/envelope.ts';
 import { OrderEvents, type OrderCancelled, type OrderReceived } from '../../contracts/orders.ts';
 import { PackShipEvents } from '../../contracts/pack-ship.ts';
 import { PickingEvents, type LinePicked, type OrderPicked, type PickListCompleted } from '../../contracts/picking.ts';
+import { packStore } from './store.ts';
 
 let t: TestApp;
 let catalogKnows = false;
@@ -172,6 +173,50 @@ describe('pack & ship', () => {
     const events = (await t.get(`/api/v1/events?subject=ord_count`)).body.items.map((e: { type: string }) => e.type);
     expect(events).toContain('pack-ship.order.packed.v1');
     expect((await t.get(`/api/v1/packages/${pack.value.body.id}`)).body.status).toBe('SHIPPED');
+  });
+
+  // Issue 18 a (2026-12-06): an order heard of was two statements (its row, its lines).
+  it('records an order heard of with its lines in one statement; heard again, its lines are replaced and a priority heard since is kept', async () => {
+    const heard = (carrier: string, quantity: number) => ({
+      orderId: 'ord_rcv1', siteId, carrier, externalId: 'EXT-RCV', shipTo: null, ownerId: null, priority: 5,
+      lines: [{ lineId: 'oln_rcv1_1', sku: 'BOOK', quantity }, { lineId: 'oln_rcv1_2', sku: 'SOFA', quantity: 1 }],
+    });
+    const first = await t.app.db.countStatements(() => t.app.db.tx((tx) => packStore.orderReceived(tx, heard('OWN_FLEET', 2))));
+    expect(first.statements.filter((q) => q.includes('pack_ship.'))).toHaveLength(1);
+    await t.app.db.query(`UPDATE pack_ship.orders SET priority = 1 WHERE order_id = 'ord_rcv1'`);
+    await t.app.db.tx((tx) => packStore.orderReceived(tx, heard('DHL', 3)));
+    expect(await t.app.db.query(`SELECT carrier, external_id, priority FROM pack_ship.orders WHERE order_id = 'ord_rcv1'`))
+      .toEqual([{ carrier: 'DHL', external_id: 'EXT-RCV', priority: 1 }]);
+    expect(await t.app.db.query(`SELECT line_id, sku, ordered FROM pack_ship.order_lines WHERE order_id = 'ord_rcv1' ORDER BY line_id`)).toEqual([
+      { line_id: 'oln_rcv1_1', sku: 'BOOK', ordered: 3 }, { line_id: 'oln_rcv1_2', sku: 'SOFA', ordered: 1 },
+    ]);
+  });
+
+  // Issue 18 a (2026-12-06): a consumer's run of picked lines was three statements (orders, tote units, lines).
+  it('records a run of picked units in one statement: unknown orders created, units summed per tote and per line', async () => {
+    const picks = [
+      { orderId: 'ord_one_b', siteId, lineId: 'oln_one_b_1', sku: 'BOOK', quantity: 1, toteId: 'T7' },
+      { orderId: 'ord_one_a', siteId, lineId: 'oln_one_a_1', sku: 'BOOK', quantity: 2, toteId: 'T7' },
+      { orderId: 'ord_one_a', siteId, lineId: 'oln_one_a_1', sku: 'BOOK', quantity: 1, toteId: 'T8' },
+      { orderId: 'ord_one_a', siteId, lineId: 'oln_one_a_1', sku: 'BOOK', quantity: 3, toteId: 'T7' },
+      { orderId: 'ord_one_a', siteId, lineId: 'oln_one_a_2', sku: 'SOFA', quantity: 1 },
+    ];
+    const run = await t.app.db.countStatements(() => t.app.db.tx((tx) => packStore.addPicked(tx, picks)));
+    expect(run.statements.filter((q) => q.includes('pack_ship.'))).toHaveLength(1);
+    // A second run adds to the rows the first wrote.
+    await t.app.db.tx((tx) => packStore.addPicked(tx, [{ orderId: 'ord_one_a', siteId, lineId: 'oln_one_a_1', sku: 'BOOK', quantity: 4, toteId: 'T8' }]));
+    expect(await t.app.db.query(`SELECT order_id, site_id FROM pack_ship.orders WHERE order_id LIKE 'ord_one_%' ORDER BY order_id`))
+      .toEqual([{ order_id: 'ord_one_a', site_id: siteId }, { order_id: 'ord_one_b', site_id: siteId }]);
+    expect(await t.app.db.query(`SELECT order_id, line_id, sku, picked FROM pack_ship.order_lines WHERE order_id LIKE 'ord_one_%' ORDER BY order_id, line_id`)).toEqual([
+      { order_id: 'ord_one_a', line_id: 'oln_one_a_1', sku: 'BOOK', picked: 10 },
+      { order_id: 'ord_one_a', line_id: 'oln_one_a_2', sku: 'SOFA', picked: 1 },
+      { order_id: 'ord_one_b', line_id: 'oln_one_b_1', sku: 'BOOK', picked: 1 },
+    ]);
+    expect(await t.app.db.query(`SELECT order_id, line_id, tote_id, quantity FROM pack_ship.tote_units WHERE order_id LIKE 'ord_one_%' ORDER BY order_id, line_id, tote_id`)).toEqual([
+      { order_id: 'ord_one_a', line_id: 'oln_one_a_1', tote_id: 'T7', quantity: 5 },
+      { order_id: 'ord_one_a', line_id: 'oln_one_a_1', tote_id: 'T8', quantity: 5 },
+      { order_id: 'ord_one_b', line_id: 'oln_one_b_1', tote_id: 'T7', quantity: 1 },
+    ]);
   });
 
   it('announces the order packed when picking completes with every picked unit already packed (the rest shorted), once', async () => {

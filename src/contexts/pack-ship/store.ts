@@ -240,18 +240,20 @@ export const packStore = {
     shipComplete?: boolean;
     lines: readonly { lineId: string; sku: string; quantity: number }[];
   }): Promise<void> {
-    // A priority heard since (`orders.order.reprioritised`, on another subject's stream maybe first) is kept.
+    // A priority heard since (`orders.order.reprioritised`, on another subject's stream maybe first) is kept. One
+    // statement (two until 2026-12-06, issue 18 a): the order's row first, then its lines, which wait for it (the
+    // count of its CTE's row, a one-time filter evaluated before their first row), as the two statements did.
     await db.query(
-      `INSERT INTO pack_ship.orders (order_id, site_id, carrier, external_id, ship_to, owner_id, priority, ship_complete) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (order_id) DO UPDATE SET site_id = EXCLUDED.site_id, carrier = EXCLUDED.carrier, external_id = EXCLUDED.external_id,
-         ship_to = EXCLUDED.ship_to, owner_id = EXCLUDED.owner_id, priority = COALESCE(orders.priority, EXCLUDED.priority), ship_complete = EXCLUDED.ship_complete`,
-      [o.orderId, o.siteId, o.carrier, o.externalId, o.shipTo === null ? null : JSON.stringify(o.shipTo), o.ownerId, o.priority, o.shipComplete ?? false],
-    );
-    await db.query(
-      `INSERT INTO pack_ship.order_lines (order_id, line_id, sku, ordered)
-       SELECT $1, l->>'lineId', l->>'sku', (l->>'quantity')::int FROM jsonb_array_elements($2::jsonb) l
+      `WITH o AS (
+         INSERT INTO pack_ship.orders (order_id, site_id, carrier, external_id, ship_to, owner_id, priority, ship_complete) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (order_id) DO UPDATE SET site_id = EXCLUDED.site_id, carrier = EXCLUDED.carrier, external_id = EXCLUDED.external_id,
+           ship_to = EXCLUDED.ship_to, owner_id = EXCLUDED.owner_id, priority = COALESCE(orders.priority, EXCLUDED.priority), ship_complete = EXCLUDED.ship_complete
+         RETURNING 1)
+       INSERT INTO pack_ship.order_lines (order_id, line_id, sku, ordered)
+       SELECT $1, l->>'lineId', l->>'sku', (l->>'quantity')::int FROM jsonb_array_elements($9::jsonb) l WHERE (SELECT count(*) FROM o) >= 0
        ON CONFLICT (order_id, line_id) DO UPDATE SET ordered = EXCLUDED.ordered, sku = EXCLUDED.sku`,
-      [o.orderId, JSON.stringify(o.lines)],
+      [o.orderId, o.siteId, o.carrier, o.externalId, o.shipTo === null ? null : JSON.stringify(o.shipTo), o.ownerId, o.priority, o.shipComplete ?? false,
+        JSON.stringify(o.lines)],
     );
   },
 
@@ -285,31 +287,27 @@ export const packStore = {
 
   /**
    * Picked units arrive per pick confirmation; the order row may not be known yet (events of other streams). A run of
-   * confirmations is three statements whatever its size (ADR 0043): quantities summed per row, rows written in key order.
+   * confirmations is ONE statement whatever its size (ADR 0043; three until 2026-12-06): quantities summed per row,
+   * rows written in key order, the tables in the order they always were (orders, tote units, lines): each insert
+   * waits for the one before it to finish (the count of its CTE's rows, a one-time filter evaluated before its first row).
    */
   async addPicked(db: Executor, picks: readonly { orderId: string; siteId: string; lineId: string; sku: string; quantity: number; toteId?: string }[]): Promise<void> {
     if (picks.length === 0) return;
-    const json = JSON.stringify(picks);
     await db.query(
-      `INSERT INTO pack_ship.orders (order_id, site_id)
-       SELECT DISTINCT ON (x->>'orderId') x->>'orderId', x->>'siteId' FROM jsonb_array_elements($1::jsonb) x ORDER BY x->>'orderId'
-       ON CONFLICT (order_id) DO NOTHING`,
-      [json],
-    );
-    if (picks.some((p) => p.toteId !== undefined)) {
-      await db.query(
-        `INSERT INTO pack_ship.tote_units (order_id, line_id, tote_id, sku, quantity)
+      `WITH o AS (
+         INSERT INTO pack_ship.orders (order_id, site_id)
+         SELECT DISTINCT ON (x->>'orderId') x->>'orderId', x->>'siteId' FROM jsonb_array_elements($1::jsonb) x ORDER BY x->>'orderId'
+         ON CONFLICT (order_id) DO NOTHING RETURNING 1),
+       t AS (
+         INSERT INTO pack_ship.tote_units (order_id, line_id, tote_id, sku, quantity)
          SELECT x->>'orderId', x->>'lineId', x->>'toteId', min(x->>'sku'), sum((x->>'quantity')::int4) FROM jsonb_array_elements($1::jsonb) x
-         WHERE x->>'toteId' IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-         ON CONFLICT (order_id, line_id, tote_id) DO UPDATE SET quantity = tote_units.quantity + EXCLUDED.quantity`,
-        [json],
-      );
-    }
-    await db.query(
-      `INSERT INTO pack_ship.order_lines (order_id, line_id, sku, picked)
-       SELECT x->>'orderId', x->>'lineId', min(x->>'sku'), sum((x->>'quantity')::int4) FROM jsonb_array_elements($1::jsonb) x GROUP BY 1, 2 ORDER BY 1, 2
+          WHERE x->>'toteId' IS NOT NULL AND (SELECT count(*) FROM o) >= 0 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+         ON CONFLICT (order_id, line_id, tote_id) DO UPDATE SET quantity = tote_units.quantity + EXCLUDED.quantity RETURNING 1)
+       INSERT INTO pack_ship.order_lines (order_id, line_id, sku, picked)
+       SELECT x->>'orderId', x->>'lineId', min(x->>'sku'), sum((x->>'quantity')::int4) FROM jsonb_array_elements($1::jsonb) x
+        WHERE (SELECT count(*) FROM t) >= 0 GROUP BY 1, 2 ORDER BY 1, 2
        ON CONFLICT (order_id, line_id) DO UPDATE SET picked = order_lines.picked + EXCLUDED.picked`,
-      [json],
+      [JSON.stringify(picks)],
     );
   },
 

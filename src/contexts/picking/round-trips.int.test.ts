@@ -136,6 +136,36 @@ describe('picking round trips', () => {
     expect(completing.findIndex((q) => /pg_advisory_xact_lock/.test(q))).toBeLessThan(completing.findIndex((q) => /INSERT INTO picking\.orders_picked/.test(q)));
   });
 
+  // Issue 18 a (2026-12-06): the question to pack & ship whether the line's order was cancelled (ADR 0011) takes the
+  // order from the confirm's unlocked read; it had a read of its own before (3 statements per confirm, 2 since).
+  it('asks pack & ship about the order of the line the confirm read, with no read of its own: 2 statements, 1 when the order was cancelled', async () => {
+    const asked: string[][] = [];
+    let stopped: string[] = [];
+    const guarded = pickingService({
+      db, bus: t.app.bus, clock: systemClock, ids: uuidv7Ids, metrics: new Metrics(), log: createLogger('silent'),
+      idempotency: undefined as unknown as IdempotencyKeys, workers: new WorkerPool({ threads: 0, maxQueue: 0 }), cache: new MemoryCache(),
+    }, { sequencer: pickSequenceOrder, packShip: { stoppedOrders: async (ids) => { asked.push([...ids]); return ids.filter((id) => stopped.includes(id)); } } });
+    const [list] = await create(wave(1, 2));
+    const [a, b] = list!.lines;
+    const confirmed = await counted(async () => expect((await guarded.confirm(list!.id, a!.id, { ...scan(a!, 1), scanId: 'rt-dock-a' }, {})).ok).toBe(true));
+    expect(confirmed).toHaveLength(2);
+    expect(confirmed.filter((q) => /picking\.scans/.test(q) && !/INSERT/.test(q))).toHaveLength(1);
+    expect(asked).toEqual([[a!.orderId]]);
+    // A replayed scan is answered from its first answer: pack & ship is not asked.
+    const replayed = await counted(async () => expect((await guarded.confirm(list!.id, a!.id, { ...scan(a!, 1), scanId: 'rt-dock-a' }, {})).ok).toBe(true));
+    expect(replayed).toHaveLength(1);
+    expect(asked).toHaveLength(1);
+    stopped = [b!.orderId];
+    const refused = await counted(async () => {
+      const r = await guarded.confirm(list!.id, b!.id, scan(b!, 1), {});
+      expect(r.ok ? 'ok' : r.code).toBe('ORDER_CANCELLED');
+    });
+    expect(refused).toHaveLength(1);
+    expect(asked).toEqual([[a!.orderId], [b!.orderId]]);
+    const rows = await t.app.db.query<{ picked: number }>(`SELECT picked FROM picking.pick_lines WHERE id = $1`, [b!.id]);
+    expect(rows[0]!.picked).toBe(0);
+  });
+
   it('completes a list exactly once when its last lines close concurrently, and never over-picks a contested line', async () => {
     for (let round = 0; round < 5; round++) {
       const [list] = await create(wave(1, 4));

@@ -111,6 +111,8 @@ export interface QueueTask extends TaskPlacement {
   readonly reference: string;
   readonly waveId: string | null;
   readonly priority: number;
+  /** The order whose remembered priority (its latest reprioritisation heard) overrides `priority` when there is one. */
+  readonly priorityOfOrder?: string | undefined;
 }
 
 /** One worker's result of a batch assignment. */
@@ -749,9 +751,6 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
       if (task === undefined || (task.status !== 'QUEUED' && task.status !== 'ASSIGNED')) return;
       await reprioritiseIn(tx, task, priority, meta);
     },
-
-    /** The order's latest priority heard from a reprioritisation (undefined: never reprioritised). */
-    orderPriority: (tx: Tx, orderId: string) => taskStore.orderPriority(tx, orderId),
 
     /**
      * `picking.list.reprioritised` heard: the list's PICK task takes the list's priority if it has not started yet (a

@@ -82,6 +82,11 @@ export interface NewTask extends TaskPlacement {
   readonly now: Date;
   /** The queue key (domain/ranking.ts `rankAt`). */
   readonly rankAt: Date;
+  /**
+   * The order whose remembered priority (its latest reprioritisation heard, `rememberOrderPriority`), when there is one,
+   * the task takes instead of `priority`, its queue key moved with it: read in the insert's own statement.
+   */
+  readonly priorityOfOrder?: string | undefined;
 }
 
 /** Where a task is and who may do it: optional on every task (none = anywhere, anyone). */
@@ -206,14 +211,24 @@ export const taskStore = {
    * (migration 007); returns it only when inserted.
    */
   async insert(db: Executor, t: NewTask): Promise<Task | undefined> {
-    const rows = await db.query<TaskRow>(
-      `INSERT INTO tasks.tasks (id, site_id, type, reference, wave_id, priority, status, created_at, updated_at, rank_at,
-                               location_id, end_location_id, due_at, zone, required_skills, required_equipment, excluded_worker_id, round)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-       ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
-      [t.id, t.siteId, t.type, t.reference, t.waveId, t.priority, t.status, t.now, t.rankAt, t.locationId ?? null, t.endLocationId ?? null,
-        t.dueAt ?? null, t.zone ?? null, t.requiredSkills ?? [], t.requiredEquipment ?? [], t.excludedWorkerId ?? null, t.round ?? 1],
-    );
+    const params = [t.id, t.siteId, t.type, t.reference, t.waveId, t.priority, t.status, t.now, t.rankAt, t.locationId ?? null, t.endLocationId ?? null,
+      t.dueAt ?? null, t.zone ?? null, t.requiredSkills ?? [], t.requiredEquipment ?? [], t.excludedWorkerId ?? null, t.round ?? 1];
+    const rows = t.priorityOfOrder === undefined
+      ? await db.query<TaskRow>(
+        `INSERT INTO tasks.tasks (id, site_id, type, reference, wave_id, priority, status, created_at, updated_at, rank_at,
+                                 location_id, end_location_id, due_at, zone, required_skills, required_equipment, excluded_worker_id, round)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+         ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`, params)
+      // The remembered priority, when the order has one, and the queue key of domain/ranking.ts `rankAt` with it (as
+      // setPriority moves it).
+      : await db.query<TaskRow>(
+        `INSERT INTO tasks.tasks (id, site_id, type, reference, wave_id, priority, status, created_at, updated_at, rank_at,
+                                 location_id, end_location_id, due_at, zone, required_skills, required_equipment, excluded_worker_id, round)
+         SELECT $1, $2, $3, $4, $5, COALESCE(op.priority, $6::int), $7, $8, $8,
+                CASE WHEN op.priority IS NULL THEN $9::timestamptz ELSE $8::timestamptz + op.priority * make_interval(mins => $19::int) END,
+                $10, $11, $12, $13, $14, $15, $16, $17
+           FROM (SELECT (SELECT priority FROM tasks.order_priorities WHERE order_id = $18::text) AS priority) op
+         ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`, [...params, t.priorityOfOrder, AGEING_STEP_MIN]);
     return rows[0] === undefined ? undefined : toTask(rows[0]);
   },
 
@@ -245,12 +260,6 @@ export const taskStore = {
       [orderId, priority, at, eventId],
     );
     return rows.length > 0;
-  },
-
-  /** The order's latest priority heard from a reprioritisation, undefined when it was never reprioritised. */
-  async orderPriority(db: Executor, orderId: string): Promise<number | undefined> {
-    const rows = await db.query<{ priority: number }>('SELECT priority FROM tasks.order_priorities WHERE order_id = $1', [orderId]);
-    return rows[0]?.priority;
   },
 
   /** The task of the work's latest round (up to `upToRound` when given), locked. */

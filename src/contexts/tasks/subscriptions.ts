@@ -50,9 +50,9 @@ export function taskSubscriptions(tasks: TaskService): Subscription[] {
     // order's latest priority: tasks remembers it (migration 008) and the task queued later takes it.
     on(PackShipEvents.readyToPack, async (d, event, tx) => {
       if (d.unitsPicked === 0) return;
-      const latest = await tasks.orderPriority(tx, d.orderId);
+      // The remembered priority is read by the insert itself (one statement; a read of its own until 2026-12-06).
       await tasks.queue(tx, {
-        siteId: d.siteId, type: 'PACK', reference: d.orderId, waveId: null, priority: latest ?? d.priority ?? ORDER_PRIORITY.default, round: d.round ?? 1,
+        siteId: d.siteId, type: 'PACK', reference: d.orderId, waveId: null, priority: d.priority ?? ORDER_PRIORITY.default, priorityOfOrder: d.orderId, round: d.round ?? 1,
       }, causedBy(event));
     }),
     on(OrderEvents.reprioritised, async (d, event, tx) => {

@@ -6,6 +6,7 @@ import { OrderEvents } from '../../contracts/orders.ts';
 import { PackShipEvents } from '../../contracts/pack-ship.ts';
 import type { EventEnvelope } from '../../platform/bus/envelope.ts';
 import { candidateParams, ESCALATED_SQL, PEEK_SQL, RANKED_SQL, taskStore } from './store.ts';
+import { AGEING_STEP_MIN } from './domain/ranking.ts';
 
 let t: TestApp;
 /** The sites the tests use, by code; filled with their ids. */
@@ -379,6 +380,20 @@ describe("a PACK task's priority whichever of the order's events arrives first (
     // Handed over again (a redelivery), in any order: nothing changes, still one task each.
     await deliver([reprioritised(b, 5, 1, 1), ready(b, 5, 2), ready(a, 5, 2), reprioritised(a, 5, 1, 1)]);
     expect([await packPriority(a), await packPriority(b)]).toEqual([[1], [1]]);
+  });
+
+  // Issue 18 a (2026-12-06): the remembered priority was read in a statement of its own before the insert.
+  it('queues a PACK task at its order\'s remembered priority, read by the insert itself, its queue key moved with it', async () => {
+    const [a, b] = [`ord_prio_e${Date.now()}`, `ord_prio_f${Date.now()}`];
+    await deliver([reprioritised(a, 5, 2, 1)]);
+    const queued = await t.app.db.countStatements(() => deliver([ready(a, 5, 2)]));
+    expect(queued.statements.filter((q) => /order_priorities/.test(q))).toEqual([expect.stringMatching(/^\s*INSERT INTO tasks\.tasks/)]);
+    await deliver([ready(b, 4, 2)]);
+    const rows = await t.app.db.query<{ reference: string; priority: number; minutes: number }>(
+      `SELECT reference, priority, (extract(epoch FROM rank_at - created_at) / 60)::int AS minutes FROM tasks.tasks WHERE type = 'PACK' AND reference = ANY($1::text[]) ORDER BY reference`,
+      [[a, b]],
+    );
+    expect(rows).toEqual([{ reference: a, priority: 2, minutes: 2 * AGEING_STEP_MIN }, { reference: b, priority: 4, minutes: 4 * AGEING_STEP_MIN }]);
   });
 
   it('two reprioritisations arriving out of order: the later one wins, before and after the PACK task is queued', async () => {

@@ -242,10 +242,20 @@ export async function removeOrderFromWave(tx: Executor, waveId: string, orderId:
   await tx.query(`UPDATE waves.waves SET version = version + 1, updated_at = $2 WHERE id = $1`, [waveId, now]);
 }
 
-/** Marks orders of a wave picked; returns how many active orders are still not picked. */
+/**
+ * Marks orders of a wave picked; returns how many active orders are still not picked. One statement (two until
+ * 2026-12-06): the count is of the rows not picked before it, less those it marks. Call it with the wave's row locked
+ * (as every change to its orders is made), so that no other statement marks or removes the wave's orders meanwhile.
+ */
 export async function markPicked(tx: Executor, waveId: string, orderIds: readonly string[]): Promise<number> {
-  await tx.query(`UPDATE waves.wave_orders SET picked = true WHERE wave_id = $1 AND order_id = ANY($2::text[]) AND active`, [waveId, [...orderIds]]);
-  return unpickedCount(tx, waveId);
+  const rows = await tx.query<{ n: number }>(
+    `WITH marked AS (
+       UPDATE waves.wave_orders SET picked = true WHERE wave_id = $1 AND order_id = ANY($2::text[]) AND active AND NOT picked RETURNING order_id)
+     SELECT count(*)::int4 AS n FROM waves.wave_orders o
+      WHERE o.wave_id = $1 AND o.active AND NOT o.picked AND NOT EXISTS (SELECT 1 FROM marked m WHERE m.order_id = o.order_id)`,
+    [waveId, [...orderIds]],
+  );
+  return Number(rows[0]?.n ?? 0);
 }
 
 /** How many active orders of a wave are not picked yet. */

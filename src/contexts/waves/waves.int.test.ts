@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
-import { claimWaiting, insertWave } from './store.ts';
+import { claimWaiting, insertWave, markPicked } from './store.ts';
 
 let t: TestApp;
 /** The sites the tests use, by code (the code is also how a request may name a site); filled with their ids. */
@@ -247,6 +247,29 @@ describe('wave release, cancellation and completion', () => {
     expect(await events('waves.wave.completed.v1', wave.id)).toEqual([{ waveId: wave.id, siteId: S.sit_K1!, orderIds: [o1.id, o2.id] }]);
     for (const o of [o1, o2]) expect((await order(o.id)).status).toBe('PICKED');
     expect((await t.get('/api/v1/waves?status=COMPLETED&siteId=sit_K1')).body.items).toHaveLength(1);
+  });
+
+  // Issue 18 a (2026-12-06): a completed pick list's orders were marked in one statement and counted in another.
+  it('marks a pick list\'s orders picked and counts those of the wave still to pick in one statement', async () => {
+    const waveId = 'wav_mark1';
+    await t.app.db.query(
+      `INSERT INTO waves.waves (id, site_id, carrier, status, max_orders, created_at, updated_at) VALUES ($1, 'sit_M1', 'OWN_FLEET', 'IN_PROGRESS', 10, now(), now())`, [waveId],
+    );
+    await t.app.db.query(
+      `INSERT INTO waves.wave_orders (wave_id, order_id, position, priority, lines, active, picked)
+       VALUES ($1, 'ord_m_a', 1, 5, '[]', true, false), ($1, 'ord_m_b', 2, 5, '[]', true, false), ($1, 'ord_m_c', 3, 5, '[]', true, false),
+              ($1, 'ord_m_gone', 4, 5, '[]', false, false)`, [waveId],
+    );
+    const mark = (ids: string[]) => t.app.db.countStatements(() => t.app.db.tx((tx) => markPicked(tx, waveId, ids)));
+    const first = await mark(['ord_m_a']);
+    expect(first.value).toBe(2);
+    expect(first.statements.filter((q) => q.includes('waves.'))).toHaveLength(1);
+    expect((await mark(['ord_m_a'])).value).toBe(2); // a repeat marks nothing more
+    expect((await mark(['ord_m_b', 'ord_m_gone'])).value).toBe(1); // an order no longer in the wave is not marked, nor counted
+    expect((await mark(['ord_m_c'])).value).toBe(0);
+    expect(await t.app.db.query(`SELECT order_id, picked FROM waves.wave_orders WHERE wave_id = $1 ORDER BY order_id`, [waveId])).toEqual([
+      { order_id: 'ord_m_a', picked: true }, { order_id: 'ord_m_b', picked: true }, { order_id: 'ord_m_c', picked: true }, { order_id: 'ord_m_gone', picked: false },
+    ]);
   });
 
   it('a released wave whose order was cancelled before release (waves heard of it late) completes without that order', async () => {

@@ -24,9 +24,12 @@ export function floorActions(deps: Pick<PlatformDeps, 'db' | 'clock' | 'bus' | '
    * before (its first answer stands). Asked before the transaction (no call inside one); pack & ship unreachable, the
    * action goes on: a pick of a cancelled order is then recorded and goes back by its return, as the ADR provides.
    */
-  async function cancelledAtDock(listId: string, lineId: string, scanId: string | undefined): Promise<boolean> {
+  async function cancelledAtDock(listId: string, lineId: string, scanId: string | undefined, read?: FloorRead): Promise<boolean> {
     if (packShip === undefined) return false;
-    const orderId = await pickStore.pendingLineOrder(deps.db, listId, lineId, scanId);
+    // The confirm's unlocked read already holds the line and the scan: the order is taken from it (no statement of its own).
+    const orderId = read === undefined
+      ? await pickStore.pendingLineOrder(deps.db, listId, lineId, scanId)
+      : read.line?.status === 'PENDING' && read.scan === undefined ? read.line.orderId : undefined;
     if (orderId === undefined) return false;
     try {
       return (await packShip.stoppedOrders([orderId])).includes(orderId);
@@ -46,11 +49,11 @@ export function floorActions(deps: Pick<PlatformDeps, 'db' | 'clock' | 'bus' | '
    * copy of the same scan on the locked path, which records the scan before locking the line.
    */
   async function optimistic<A extends LineAction, C extends ErrorCode>(
-    command: FloorCommand<A>, decide: Decide<FloorState, FloorCommand<A>, FloorDecision, C>, meta: EventMeta,
+    command: FloorCommand<A>, decide: Decide<FloorState, FloorCommand<A>, FloorDecision, C>, meta: EventMeta, read: FloorRead,
   ): Promise<Outcome<PickList, C> | undefined> {
     const now = deps.clock.now();
-    const { listId, lineId, scanId, action } = command;
-    const { list, line, lines, worker, scan } = await pickStore.readFloorState(deps.db, listId, lineId, scanId);
+    const { scanId, action } = command;
+    const { list, line, lines, worker, scan } = read;
     const decided = decide({ list, line, scan, worker }, command, now);
     if (!decided.ok) return decided;
     const d = decided.value;
@@ -71,13 +74,16 @@ export function floorActions(deps: Pick<PlatformDeps, 'db' | 'clock' | 'bus' | '
   return async function act<A extends LineAction, C extends ErrorCode>(
     command: FloorCommand<A>, decide: Decide<FloorState, FloorCommand<A>, FloorDecision, C>, meta: EventMeta,
   ): Promise<Outcome<PickList, C | 'ORDER_CANCELLED'>> {
-    if (await cancelledAtDock(command.listId, command.lineId, command.scanId)) {
+    // A confirm reads the rows first (unlocked) and asks pack & ship about the order of the line it read; a short asks
+    // first and decides under lock. Either way the question is asked before anything is written.
+    const read = command.action.kind === 'confirm' ? await pickStore.readFloorState(deps.db, command.listId, command.lineId, command.scanId) : undefined;
+    if (await cancelledAtDock(command.listId, command.lineId, command.scanId, read)) {
       return reject('ORDER_CANCELLED', command.action.kind === 'confirm'
         ? 'The order of this line was cancelled: do not pick it (leave the units where they are; the pick list is withdrawn)'
         : 'The order of this line was cancelled: nothing is left to pick');
     }
-    if (command.action.kind === 'confirm') {
-      const answered = await optimistic(command, decide, meta);
+    if (read !== undefined) {
+      const answered = await optimistic(command, decide, meta, read);
       if (answered !== undefined) return answered;
     }
     return decideInTx(deps.db, async (tx): Promise<Outcome<PickList, C>> => {
@@ -110,3 +116,6 @@ function settlesNothing(d: Extract<FloorDecision, { kind: 'act' }>): boolean {
 }
 
 export type FloorActions = ReturnType<typeof floorActions>;
+
+/** The floor state as the confirm's unlocked read found it. */
+type FloorRead = Awaited<ReturnType<typeof pickStore.readFloorState>>;
