@@ -69,6 +69,9 @@ const PROCESSES = [
   // `paklog start` SIGKILLed five times around order cancellations (every stage at once after the answers, between pack &
   // ship's stop and orders' record, two returns to stock): outcomes and the ledger checked, no timing.
   'test/e2e/crash-cancel.test.ts',
+  // `paklog start` SIGKILLed once in the middle of a SHIP scan (its claim made, its transaction held at a lock), after a
+  // live scan held 8 s at the same lock: the cancel answered within seconds of the restart (some 40 s in all).
+  'test/e2e/crash-dock-claim.test.ts',
   // Eleven one-shot `paklog` commands against broken setups (no server, a killed connection, an edited migration).
   'test/e2e/cli-errors.test.ts',
 ];

@@ -50,6 +50,7 @@ import { locationTrackingContext } from './contexts/location-tracking/index.ts';
 import { integrationsContext } from './contexts/integrations/index.ts';
 import type { InventoryApi, InventoryCommands } from './contracts/inventory.ts';
 import type { PackShipApi, PackShipCommands } from './contracts/pack-ship.ts';
+import type { PickingApi } from './contracts/picking.ts';
 import type { OrderCommands } from './contracts/orders.ts';
 import type { CatalogApi, CatalogCommands } from './contracts/catalog.ts';
 import type { TaskCommands } from './contracts/tasks.ts';
@@ -256,6 +257,8 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
   if (runs('orders')) {
     const m = ordersContext(deps, {
       catalog: api('catalog'), inventory: api('inventory'), locations: api('locations'), packShip: api('packShip'), waves: api('waves'),
+      // A cancel stops picking before it is answered (ADR 0011): here, or over gRPC where PAKLOG_RPC_PEERS names picking.
+      picking: () => (local.picking as PickingApi | undefined) ?? (runs('picking') ? undefined : peered('picking')),
     });
     commands.orders = m.commands;
     modules.push(m);

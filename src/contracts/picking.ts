@@ -1,6 +1,7 @@
 /** picking: pick lists, scan confirmations, short picks. */
 import { Type, type Static } from 'typebox';
 import { List } from '../platform/bus/published-language.ts';
+import type { EventMeta } from '../platform/bus/envelope.ts';
 import type { ErrorSpecs } from '../platform/errors.ts';
 
 /** CANCELLED: the line's order was cancelled before it was picked; nobody picks it. */
@@ -99,6 +100,13 @@ export interface PickListProgress {
 export interface PickingApi {
   /** Where a pick list's work stands, read from picking's committed rows; undefined when picking knows no such list. */
   pickListProgress(pickListId: string): Promise<PickListProgress | undefined>;
+  /**
+   * Stops picking for an order being cancelled (ADR 0011, addendum 2026-12-06 ter): its open lines are cancelled at
+   * once, under their row locks, as `orders.order.cancelled` would have them cancelled one event delivery later. Orders
+   * calls it before pack & ship decides the cancel, so a confirm committed first is a pick (sent back by the order's
+   * return) and one that comes after is refused ORDER_CANCELLED. Idempotent.
+   */
+  stopPicking(orderId: string, meta: EventMeta): Promise<void>;
 }
 
 /** Coded errors of picking. */

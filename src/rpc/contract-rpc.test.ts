@@ -233,10 +233,23 @@ describe('picking across gRPC', () => {
   it('pickListProgress answers the list as the implementation does, undefined for an unknown list', async () => {
     const picking: PickingApi = {
       pickListProgress: async (id) => (id === 'pkl_1' ? { pickListId: 'pkl_1', status: 'IN_PROGRESS', openLines: 2, lines: 3 } : undefined),
+      stopPicking: async () => undefined,
     };
     const c = clients((await serve({ picking })).port);
     expect(await c.picking.pickListProgress('pkl_1')).toEqual({ pickListId: 'pkl_1', status: 'IN_PROGRESS', openLines: 2, lines: 3 });
     expect(await c.picking.pickListProgress('pkl_2')).toBeUndefined();
+  });
+
+  it('stopPicking reaches the implementation with the order and the cancel\'s meta (its actor too)', async () => {
+    const stopped: unknown[] = [];
+    const picking: PickingApi = {
+      pickListProgress: async () => undefined,
+      stopPicking: async (orderId, meta) => { stopped.push({ orderId, meta }); },
+    };
+    const c = clients((await serve({ picking })).port);
+    const meta = { correlationId: 'cor_1', actor: { kind: 'user' as const, id: 'usr_1', role: 'manager' } };
+    await c.picking.stopPicking('ord_1', meta);
+    expect(stopped).toEqual([{ orderId: 'ord_1', meta }]);
   });
 });
 

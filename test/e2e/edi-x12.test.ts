@@ -146,6 +146,40 @@ describe('EDI X12', () => {
     expect(segmentsOf(advice, 'W03')[0]![0]).toBe('2');
   }, 60_000);
 
+  // A whole-order cancel sent the depositor nothing: a line cancel is reported on the 945 when the order ships, but an
+  // order cancelled whole never ships, so its 940 went unanswered for good. It failed before (no 945 at all): the cancel
+  // is now answered with a 945 that ships nothing, every line ID (item deleted), and no 856.
+  it('a 940 cancelled whole before it shipped (after a line cancel): a 945 reports every line cancelled, nothing shipped; no 856', async () => {
+    const [a, b] = [w.products[0]!.sku, w.products[1]!.sku];
+    const received = await postX12(interchange('000000602', [[
+      'W05*N*RC-ORD-9102*PO-5567~', 'N1*ST*Ada Lovelace~', 'N3*2 Engine Road~', 'N4*London**N1 1AA*GB~', 'G62*10*20261202~',
+      'LX*1~', `W01*3*EA*012345678905*SK*${a}~`, 'LX*2~', `W01*1*EA**VN*${b}~`, 'W76*4~',
+    ]], { groupControl: '9' }));
+    expect(received.status, JSON.stringify(received.body)).toBe(200);
+    const orderId = received.body.transactionSets[0].orderId as string;
+    await until('allocated', async () => (await t.get(`/api/v1/orders/${orderId}`)).body.status, (s) => s === 'ALLOCATED');
+    const lines = (await t.get(`/api/v1/orders/${orderId}`)).body.lines as { id: string; sku: string }[];
+    expect((await t.post(`/api/v1/orders/${orderId}/lines/${lines.find((l) => l.sku === a)!.id}/cancel`, { quantity: 1, reason: 'customer' })).status).toBe(200);
+    await t.settle();
+    expect((await t.post(`/api/v1/orders/${orderId}/cancel`, { reason: 'customer' })).status).toBe(200);
+    await t.settle();
+    const docs = await until('945', () => t.getAll<{ id: string; docType: string; direction: string }>(`/api/v1/edi/documents?orderId=${orderId}`, 'integration'),
+      (d) => d.some((x) => x.docType === '945'));
+    expect(docs.map((d) => `${d.direction} ${d.docType}`).sort()).toEqual(['IN 940', 'OUT 945', 'OUT 997']);
+    const advice = (await t.get(`/api/v1/edi/documents/${docs.find((d) => d.docType === '945')!.id}`, 'integration')).body.body as string;
+    expect(validateOutbound(advice).problems).toEqual([]);
+    expect(segmentsOf(advice, 'W06')[0]![0]).toBe('F');
+    expect(segmentsOf(advice, 'W12')).toEqual([
+      ['ID', '3', '0', '3', 'EA', '012345678905', 'SK', a],
+      ['ID', '1', '0', '1', 'EA', '', 'VN', b],
+    ]);
+    expect(segmentsOf(advice, 'W03')[0]![0]).toBe('0');
+    // Heard again (a redelivery), the cancel writes no second 945.
+    expect((await t.post(`/api/v1/orders/${orderId}/cancel`, { reason: 'customer' })).status).toBe(200);
+    await t.settle();
+    expect((await t.getAll<{ docType: string }>(`/api/v1/edi/documents?orderId=${orderId}`, 'integration')).filter((d) => d.docType === '945')).toHaveLength(1);
+  }, 60_000);
+
   // Split deployment: orders.order.shipped (orders' topic) may reach integrations before the pack-ship.shipment.dispatched
   // it follows (pack & ship's topic, another consumer, behind). The 945 and 856 were then written with no shipment (no
   // tracking number; the dispatch heard later changed nothing, advised_at set) or, with no package heard either, broke

@@ -26,13 +26,14 @@ export function integrationsSubscriptions(service: IntegrationsService, edi: Edi
     on(PackShipEvents.packageRepacked, (d, _e, tx) => edi.packageRepacked(tx, d)),
     on(PackShipEvents.shipmentDispatched, (d, _e, tx) => edi.shipmentDispatched(tx, d)),
     on(OrderEvents.shipped, (d, e, tx) => edi.orderShipped(tx, d, causedBy(e))),
+    on(OrderEvents.cancelled, (d, e, tx) => edi.orderCancelled(tx, d, causedBy(e))),
     on(InventoryEvents.asnClosed, (d, e, tx) => edi.asnClosed(tx, d, causedBy(e))),
   ];
   const ediOf = new Map(ediHandlers.flatMap((s) => s.types.map((t) => [t, s] as const)));
   const webhookTypes = new Set(WEBHOOK_EVENT_TYPES);
   // The EDI handlers of an order's events change only an order that came by EDI (an `edi_orders` row, written by the
   // 940's intake, never by these events): the run's orders are looked up once, not once per event.
-  const orderTypes = new Set<string>([PackShipEvents.packagePacked, PackShipEvents.packageRepacked, PackShipEvents.shipmentDispatched, OrderEvents.shipped]);
+  const orderTypes = new Set<string>([PackShipEvents.packagePacked, PackShipEvents.packageRepacked, PackShipEvents.shipmentDispatched, OrderEvents.shipped, OrderEvents.cancelled]);
   const orderOf = (e: EventEnvelope): string | undefined => {
     const data: unknown = e.data;
     return orderTypes.has(e.type) && typeof data === 'object' && data !== null && 'orderId' in data && typeof data.orderId === 'string' ? data.orderId : undefined;

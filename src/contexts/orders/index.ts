@@ -3,6 +3,7 @@ import { DEFAULT_OWNER_ID, type InventoryApi } from '../../contracts/inventory.t
 import type { LocationMasterApi } from '../../contracts/location-master.ts';
 import type { OrderCommands, OrderIntake } from '../../contracts/orders.ts';
 import type { PackShipApi } from '../../contracts/pack-ship.ts';
+import type { PickingApi } from '../../contracts/picking.ts';
 import type { WavesApi } from '../../contracts/waves.ts';
 import { defineContext, siteOfRow, type ContextModule, type PlatformDeps } from '../../platform/module.ts';
 import { DEFAULT_CARRIER, DEFAULT_PRIORITY, type NewOrder } from './domain/order.ts';
@@ -14,9 +15,13 @@ import { orderSubscriptions } from './subscriptions.ts';
 /** orders: fulfilment orders, idempotent intake, and a lifecycle that follows the floor through events. */
 export function ordersContext(
   deps: PlatformDeps,
-  apis: { catalog: CatalogApi; inventory: InventoryApi; locations: LocationMasterApi; packShip: PackShipApi; waves: WavesApi },
+  apis: {
+    catalog: CatalogApi; inventory: InventoryApi; locations: LocationMasterApi; packShip: PackShipApi; waves: WavesApi;
+    /** Picking, where this process runs it or reaches it (asked lazily: picking is composed after orders). */
+    picking?: (() => Pick<PickingApi, 'stopPicking'> | undefined) | undefined;
+  },
 ): ContextModule & { readonly commands: OrderCommands } {
-  const service = orderService(deps, apis.catalog, apis.locations, apis.packShip, apis.waves);
+  const service = orderService(deps, apis.catalog, apis.locations, apis.packShip, apis.waves, apis.picking);
   /** An intake as the orders command takes it: the intake's defaults filled in. */
   const newOrder = (order: OrderIntake): NewOrder => ({
     externalId: order.externalId, siteId: order.siteId, carrier: order.carrier ?? DEFAULT_CARRIER, priority: order.priority ?? DEFAULT_PRIORITY,

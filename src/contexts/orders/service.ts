@@ -5,6 +5,7 @@ import { inactiveSkuErrors, type CatalogApi } from '../../contracts/catalog.ts';
 import type { AllocationLine, ShortResolved } from '../../contracts/inventory.ts';
 import { activeSite, type LocationMasterApi } from '../../contracts/location-master.ts';
 import type { PackShipApi } from '../../contracts/pack-ship.ts';
+import type { PickingApi } from '../../contracts/picking.ts';
 import {
   BACKORDER_REASONS, CANCEL_REASONS, OrderEvents, type OrderAllocated, type OrderCancelled, type OrderLineData, type OrderReceived, type OrderShipped, type OrderDelivered,
   type OrderReprioritised, type OrderStatus, type OrderStatusChanged, type OrderUpdated, type OrderLinesChanged, type OrderChangeDropped, type ShipTo,
@@ -70,6 +71,7 @@ const shipToData = (s: ShipTo): OrderReceived['shipTo'] & object => ({
 
 export function orderService(
   deps: PlatformDeps, catalog: CatalogApi, locations: Pick<LocationMasterApi, 'getSite'>, packShip: PackShipApi, waves: WavesApi,
+  picking: () => Pick<PickingApi, 'stopPicking'> | undefined = () => undefined,
 ) {
   const received = deps.metrics.counter('paklog_orders_received_total', 'Orders received');
   const shipped = deps.metrics.counter('paklog_orders_shipped_total', 'Orders shipped');
@@ -210,6 +212,25 @@ export function orderService(
   }
 
   /**
+   * A cancel stops picking first (ADR 0011, addendum 2026-12-06 ter): the order's open pick lines are cancelled under
+   * their row locks, so a confirm and the cancel are decided one after the other — the confirm committed first is a
+   * pick the order's return sends back, one after is refused ORDER_CANCELLED. First, before pack & ship decides: once
+   * it has, orders may record the cancel on `shipping-stopped` before this request goes on, and a confirm committed
+   * then would be a pick of an order already CANCELLED. A cancel pack & ship then refuses is of an order picked already
+   * (dispatched, or its carton at the dock): nothing is left to pick. Picking not in this process nor its peers, or
+   * unreachable, leaves it to `orders.order.cancelled`.
+   */
+  async function stopPicking(id: string, meta: EventMeta): Promise<void> {
+    const api = picking();
+    if (api === undefined) return;
+    try {
+      await api.stopPicking(id, meta);
+    } catch (e) {
+      deps.log.warn({ orderId: id, err: (e as Error).message }, 'orders: could not stop picking for a cancelled order; picking hears of it by event');
+    }
+  }
+
+  /**
    * Cancels an order in any state before it ships. Pack & ship decides first (PackShipApi.stopShipping): it stops
    * every future pack, label and dispatch of the order, or answers that the order has left, under the same lock its
    * dispatch takes, so a dispatch and a cancellation never both succeed. Once it has stopped shipping the cancel is
@@ -226,6 +247,7 @@ export function orderService(
     const decision = cancelDecision(seen.status);
     if (decision === 'ORDER_SHIPPED') return reject('ORDER_SHIPPED', `Order ${id} has shipped; it can no longer be cancelled`);
     if (decision === 'ALREADY_CANCELLED') return cancelledOrder(id);
+    await stopPicking(id, meta);
     const gate = await packShip.stopShipping({ orderId: id, siteId: seen.siteId, reason }, meta);
     if (!gate.stopped) {
       if ('shipmentId' in gate) return reject('ORDER_SHIPPED', `Order ${id} has been dispatched (shipment ${gate.shipmentId}); it can no longer be cancelled`);

@@ -9,8 +9,14 @@ import { physicalTrackingService } from './service.ts';
 import * as store from './store.ts';
 import { physicalTrackingProjections, physicalTrackingSubscriptions } from './subscriptions.ts';
 
-/** How long a SHIP scan's claim may stay PENDING before the dock-claims job abandons it (its transaction takes far less). */
-export const DOCK_CLAIM_ABANDON_MS = 60_000;
+/**
+ * A SHIP scan's claim is a lease: the scanning process renews it every second (service.ts) while it waits for pack &
+ * ship and runs its transaction, and the dock-claims job (every `DOCK_CLAIM_JOB_MS`) abandons one not renewed for
+ * `DOCK_CLAIM_ABANDON_MS` — its process is gone (killed, or cut from the database). A live scan, however slow, keeps its
+ * claim; a dead one holds the order's cancel (409 ORDER_SHIPPING) for at most about 7 s, not a minute and a half.
+ */
+export const DOCK_CLAIM_ABANDON_MS = 5_000;
+export const DOCK_CLAIM_JOB_MS = 2_000;
 
 export interface PhysicalTrackingOptions {
   /** Resolves the site a request names (id or code). */
@@ -47,9 +53,10 @@ export function physicalTrackingContext(deps: PlatformDeps, options: PhysicalTra
     subscriptions: physicalTrackingSubscriptions(service),
     projections: physicalTrackingProjections(service),
     jobs: [
-      // SHIP scans' claims at pack & ship whose scan's process stopped (or whose settlement was lost): ended, so the
-      // orders' cancels are answered again (ADR 0011 addendum 2026-12-06 bis).
-      { name: 'physical-tracking.dock-claims', everyMs: 30_000, run: async () => { await service.settleDockClaims(DOCK_CLAIM_ABANDON_MS); } },
+      // SHIP scans' claims at pack & ship whose scan's process stopped (no longer renewed) or whose settlement was lost:
+      // ended, so the orders' cancels are answered again (ADR 0011 addenda 2026-12-06 bis and ter). A short period: its
+      // own timer (ADR 0055), a statement on the unsettled claims' index a run.
+      { name: 'physical-tracking.dock-claims', everyMs: DOCK_CLAIM_JOB_MS, run: async () => { await service.settleDockClaims(DOCK_CLAIM_ABANDON_MS); } },
       // Cartons sealed before package.packed carried the SSCC (migration 011): given it, a few hundred a minute, until none are left.
       { name: 'physical-tracking.carton-ssccs', everyMs: 60_000, run: async () => { await service.backfillCartonSsccs(200); } },
     ],

@@ -10,6 +10,7 @@ import type { EventMeta } from '../../platform/bus/envelope.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { decideInTx } from '../../platform/decider.ts';
 import { assertNever, ok, reject, type ErrorCode, type Outcome } from '../../platform/errors.ts';
+import { keepRenewing } from '../../platform/lease.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { addLines, ownerOfLine, takeUnits, unitCount, type ContentLine } from './domain/contents.ts';
 import { LIVE_STATUSES, lpnLifecycle, shipPath } from './domain/lpn-lifecycle.ts';
@@ -76,7 +77,11 @@ export function scanView(r: ScanRow): ScanView {
 const EXPLAINING_SCANS = 10;
 
 /** A SHIP scan's claim at pack & ship: the orders it may ship (all of the tree's), or the stopped ones it may not. */
-interface DockClaim { readonly claimId: string; readonly claimed: ReadonlySet<string>; readonly stopped: ReadonlySet<string> }
+interface DockClaim {
+  readonly claimId: string; readonly claimed: ReadonlySet<string>; readonly stopped: ReadonlySet<string>;
+  /** Stops renewing the claim's lease (once the scan's transaction is over). */
+  readonly release: () => void;
+}
 /** What a scan names (`POST /scans`). */
 type ScanCommand = {
   siteId: string; barcode: string; meaning: ScanMeaning; locationId?: string | undefined; into?: string | undefined; lpnType?: LpnType | undefined;
@@ -85,6 +90,8 @@ type ScanCommand = {
 interface ShipAttempt { readonly claim: DockClaim; shipped: boolean; unclaimed: string[] }
 /** How often a SHIP scan claims again when the tree took in another order's units between its claim and its transaction. */
 const DOCK_CLAIM_ATTEMPTS = 3;
+/** How often a SHIP scan renews its claim's lease (the dock-claims job abandons one not renewed for DOCK_CLAIM_ABANDON_MS). */
+const DOCK_CLAIM_RENEW_MS = 1_000;
 
 /** Physical tracking: LPN commands, scans (direct and from other contexts' floor events), timelines and the reconciliation. */
 export function physicalTrackingService(deps: PlatformDeps, apis: {
@@ -187,12 +194,32 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     const root = ref.startsWith('lpn_') ? await store.lpn(deps.db, ref) : await store.liveByCode(deps.db, siteId, c.kind === 'INVALID' ? ref : c.code);
     const inTree = root === undefined || root.site_id !== siteId ? [] : await ordersInTree(deps.db, root.id);
     const all = [...new Set([...inTree, ...orderIds])].sort();
-    if (all.length === 0) return { claimId, claimed: new Set(), stopped: new Set() };
+    if (all.length === 0) return { claimId, claimed: new Set(), stopped: new Set(), release: () => undefined };
     // Recorded before pack & ship is asked: a process that stops from here on leaves a claim the dock-claims job ends.
     await store.insertDockClaim(deps.db, claimId, deps.clock.now());
-    const { stopped } = await apis.packShip.claimDockShip({ claimId, siteId, orderIds: all });
-    if (stopped.length > 0 && await store.moveDockClaim(deps.db, claimId, 'RELEASED')) await store.dockClaimSettled(deps.db, claimId, deps.clock.now());
-    return { claimId, claimed: new Set(stopped.length === 0 ? all : []), stopped: new Set(stopped) };
+    const release = keepClaimAlive(claimId);
+    try {
+      const { stopped } = await apis.packShip.claimDockShip({ claimId, siteId, orderIds: all });
+      if (stopped.length > 0) {
+        release();
+        if (await store.moveDockClaim(deps.db, claimId, 'RELEASED')) await store.dockClaimSettled(deps.db, claimId, deps.clock.now());
+      }
+      return { claimId, claimed: new Set(stopped.length === 0 ? all : []), stopped: new Set(stopped), release };
+    } catch (e) {
+      release();
+      throw e;
+    }
+  }
+
+  /**
+   * Renews a claim's lease every DOCK_CLAIM_RENEW_MS while this process lives (ADR 0011 addendum 2026-12-06 ter): the
+   * dock-claims job abandons only a claim nobody renews, so it can act within seconds of a process's death without
+   * ever cutting short a live scan that waits (on pack & ship, or on a lock in its transaction). Renewed on a
+   * connection of its own, outside the scan's transaction (platform/lease.ts).
+   */
+  function keepClaimAlive(claimId: string): () => void {
+    return keepRenewing(() => store.renewDockClaim(deps.db, claimId, deps.clock.now()), DOCK_CLAIM_RENEW_MS,
+      (e) => deps.log.warn({ claimId, err: (e as Error).message }, 'physical-tracking: could not renew a SHIP scan\'s claim'));
   }
 
   /**
@@ -797,6 +824,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
       try {
         outcome = await scanInTx(cmd, place, ship, meta);
       } finally {
+        claim.release();
         if (claim.claimed.size > 0) await settleClaim(claim.claimId, outcome?.ok === true && ship.shipped);
       }
       if (ship.unclaimed.length === 0 || attempt >= DOCK_CLAIM_ATTEMPTS) return outcome;

@@ -335,9 +335,20 @@ export async function moveDockClaim(db: Executor, claimId: string, to: 'SHIPPED'
   return rows.length > 0;
 }
 
-/** Claims PENDING since before `before` (their scan's process stopped, or its transaction outlived its claim): ABANDONED. */
+/**
+ * Renews a PENDING claim's lease (`claimed_at`: when its scan's process last said it is alive); false when it is not
+ * PENDING any more.
+ */
+export async function renewDockClaim(db: Executor, claimId: string, at: Date): Promise<boolean> {
+  const rows = await db.query<{ claim_id: string }>(
+    `UPDATE physical_tracking.dock_claims SET claimed_at = $2 WHERE claim_id = $1 AND state = 'PENDING' AND settled_at IS NULL RETURNING claim_id`, [claimId, at],
+  );
+  return rows.length > 0;
+}
+
+/** Claims PENDING and not renewed since `before` (their scan's process is gone): ABANDONED. */
 export async function abandonDockClaims(db: Executor, before: Date): Promise<void> {
-  await db.query(`UPDATE physical_tracking.dock_claims SET state = 'ABANDONED' WHERE state = 'PENDING' AND claimed_at < $1`, [before]);
+  await db.query(`UPDATE physical_tracking.dock_claims SET state = 'ABANDONED' WHERE settled_at IS NULL AND state = 'PENDING' AND claimed_at < $1`, [before]);
 }
 
 /** Claims decided (not PENDING) that pack & ship was not told of yet, oldest first. */

@@ -9,11 +9,15 @@ import { pickingProjections, pickingSubscriptions } from './subscriptions.ts';
  * picking: pick lists from reservations, scan confirmations, short picks. It requires no other context's API: what
  * it needs of orders, the catalog and the location master it keeps from their events — but a floor action asks pack &
  * ship, where a cancel is decided, whether the line's order was cancelled (when it can reach it). Its API (PickingApi)
- * tells tasks whether a pick list still has open lines.
+ * tells tasks whether a pick list still has open lines, and stops an order's picking when orders cancels it.
  */
 export function pickingContext(deps: PlatformDeps, apis: { packShip?: Pick<PackShipApi, 'stoppedOrders'> | undefined } = {}): ContextWithApi<PickingApi> {
   const picking = pickingService(deps, apis.packShip === undefined ? {} : { packShip: apis.packShip });
-  const api: PickingApi = { pickListProgress: (id) => picking.progress(id) };
+  const api: PickingApi = {
+    pickListProgress: (id) => picking.progress(id),
+    // The cancel's own transaction: the handler of `orders.order.cancelled` then finds nothing left to cancel.
+    stopPicking: (orderId, meta) => deps.db.tx((tx) => picking.orderCancelled(tx, orderId, meta)),
+  };
   return defineContext({
     name: 'picking',
     schema: 'picking',

@@ -9,11 +9,18 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 
 export interface ProtoGrpcType {
   paklog: {
+    common: {
+      v1: {
+        EventMeta: MessageTypeDefinition
+      }
+    }
     picking: {
       v1: {
         PickListProgressRequest: MessageTypeDefinition
         PickListProgressResponse: MessageTypeDefinition
         PickingService: SubtypeConstructor<typeof grpc.Client, _paklog_picking_v1_PickingServiceClient> & { service: _paklog_picking_v1_PickingServiceDefinition }
+        StopPickingRequest: MessageTypeDefinition
+        StopPickingResponse: MessageTypeDefinition
       }
     }
   }

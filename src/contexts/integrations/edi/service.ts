@@ -2,7 +2,7 @@ import type { CatalogApi } from '../../../contracts/catalog.ts';
 import { IntegrationsEvents } from '../../../contracts/integrations.ts';
 import type { AsnClosed, InventoryCommands } from '../../../contracts/inventory.ts';
 import { resolveSiteId, type LocationMasterApi } from '../../../contracts/location-master.ts';
-import type { OrderCommands, OrderShipped } from '../../../contracts/orders.ts';
+import type { OrderCancelled, OrderCommands, OrderShipped } from '../../../contracts/orders.ts';
 import type { PackagePacked, PackageRepacked, ShipmentDispatched } from '../../../contracts/pack-ship.ts';
 import type { EventMeta } from '../../../platform/bus/envelope.ts';
 import { EventNotReady } from '../../../platform/bus/not-ready.ts';
@@ -448,6 +448,47 @@ export function ediService(
     await announce(tx, written, meta);
   }
 
+  /**
+   * An EDI order cancelled whole (`POST /orders/{id}/cancel`, a 940 cancel, or every unit shorted): the depositor's 940
+   * is answered by a 945 that ships nothing — each line ID (item deleted, its units cancelled) or, for an order cancelled
+   * because every unit was shorted, CP with the units short (line cancels made before stay ID). No 856: nothing left.
+   * Written once, as a shipped order's (`advised_at`).
+   */
+  async function orderCancelled(tx: Tx, cancelled: OrderCancelled, meta: EventMeta): Promise<void> {
+    const o = await store.order(tx, cancelled.orderId, true);
+    if (o === undefined || o.advisedAt !== null) return;
+    const partner = await store.partner(tx, o.partnerId);
+    if (partner === undefined) return;
+    const site = await apis.locations.getSite(o.siteId);
+    const at = now();
+    // Units still ordered when cancelled, by SKU: what a SHORTED cancel reports short; the rest were cancelled by line.
+    const stillOrdered = new Map<string, number>();
+    for (const l of cancelled.lines) stillOrdered.set(l.sku, (stillOrdered.get(l.sku) ?? 0) + l.quantity);
+    const ordered = new Map<string, number>();
+    for (const l of o.lines) ordered.set(l.sku, (ordered.get(l.sku) ?? 0) + l.quantity);
+    const shorted = cancelled.reason === 'SHORTED';
+    const lines: OrderShipped['lines'] = [...ordered].map(([sku, n]) => {
+      const c = shorted ? Math.max(0, n - (stillOrdered.get(sku) ?? 0)) : n;
+      return { lineId: sku, sku, ordered: n, shipped: 0, ...(c > 0 ? { cancelled: c } : {}) };
+    });
+    const doc: ShippedOrder = {
+      orderId: o.orderId, depositorOrderNumber: o.depositorOrderNumber, purchaseOrderNumber: o.purchaseOrderNumber, shipTo: o.shipTo,
+      shipFromName: site?.name ?? o.siteId, shippedAt: at, shipments: [], packages: [],
+      ...advisedLines(o, { orderId: o.orderId, siteId: o.siteId, partial: !shorted, lines }),
+    };
+    const control = await store.nextControlNumber(tx);
+    const text = writeInterchange({ parties: parties(partner), functionalId: 'SW', interchangeControl: control, groupControl: control, at, sets: [{ type: '945', controlNumber: '0001', body: warehouseShippingAdvice(doc, { element: '*', component: '>', segment: '~' }) }] });
+    const problems = validateOutbound(text).problems;
+    if (problems.length > 0) throw new Error(`generated 945 breaks the segment rules: ${problems.join('; ')}`);
+    const d = await store.insertDocument(tx, {
+      id: deps.ids.next('edi'), partnerId: partner.id, direction: 'OUT', docType: '945', interchangeControl: String(control).padStart(9, '0'), status: 'GENERATED',
+      orderIds: [o.orderId], references: [o.depositorOrderNumber, ...(o.purchaseOrderNumber === null ? [] : [o.purchaseOrderNumber])],
+      replyTo: null, body: text, now: at,
+    });
+    await store.advised(tx, o.orderId, at);
+    await announce(tx, d === undefined ? [] : [d], meta);
+  }
+
   async function getDocument(id: string): Promise<Outcome<EdiDocument & { body: string }>> {
     const d = await store.document(deps.db, id);
     return d === undefined ? reject('NOT_FOUND', `no EDI document ${id}`) : ok(d);
@@ -461,7 +502,7 @@ export function ediService(
     siteOfPartner: async (partnerId: string): Promise<string | undefined> => (await store.partner(deps.db, partnerId))?.siteId,
     /** The id of the site a reference (id or code) names, or UNKNOWN_SITE naming `field`. */
     resolveSite: (ref: string, field: string) => resolveSiteId(apis.locations, ref, field),
-    packagePacked, packageRepacked, shipmentDispatched, orderShipped, asnClosed,
+    packagePacked, packageRepacked, shipmentDispatched, orderShipped, orderCancelled, asnClosed,
     /** Which of these orders came by EDI: the order events of the others change nothing here. */
     ediOrderIds: (tx: Tx, orderIds: readonly string[]) => store.ediOrderIds(tx, orderIds),
   };
