@@ -274,6 +274,18 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
   });
   const origins = options.corsOrigins ?? [];
   if (origins.length > 0) {
+    // With CORS on, OPTIONS is a browser's preflight only (its route is public). One without Origin and
+    // Access-Control-Request-Method was @fastify/cors's bare 400 text/plain "Invalid Preflight Request": coded as every refusal.
+    // Sent from here: the preflight route is registered before the app's error handler is set, so a throw would get fastify's.
+    app.addHook('onRequest', async (request, reply) => {
+      if (request.method !== 'OPTIONS') return undefined;
+      const missing = ['origin', 'access-control-request-method'].filter((h) => request.headers[h] === undefined);
+      if (missing.length === 0) return undefined;
+      await sendProblem(new AppError('VALIDATION_FAILED', `OPTIONS is a CORS preflight here: it needs the ${missing.join(' and ')} header${missing.length > 1 ? 's' : ''}`, {
+        errors: missing.map((h) => ({ field: `/headers/${h}`, message: 'is required for a CORS preflight' })),
+      }), request, reply);
+      return reply;
+    });
     // Keys travel in headers, never cookies: no credentials, so `*` is safe to offer.
     await app.register(cors, {
       origin: origins.includes('*') ? '*' : [...origins], credentials: false, methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
