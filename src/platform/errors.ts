@@ -31,6 +31,7 @@ export const PLATFORM_ERRORS = {
   ACTING_AS_ANOTHER_WORKER: { status: 403, title: 'A signed-in worker may act only as itself' },
   OWNER_SCOPED_KEY: { status: 403, title: 'This route is not open to a key scoped to an owner' },
   NOT_FOUND: { status: 404, title: 'Not found' },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'The path does not take this method' },
   CONFLICT: { status: 409, title: 'Conflict with the current state' },
   DUPLICATE: { status: 409, title: 'Already exists' },
   ILLEGAL_TRANSITION: { status: 409, title: 'The aggregate is not in a state that allows this' },

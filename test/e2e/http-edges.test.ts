@@ -290,3 +290,78 @@ describe('a key naming one site twice (by code and by id, or twice alike; found 
     expect(listed.siteIds).toEqual([site.body.id]);
   });
 });
+
+describe('a method a path does not take (found by the bad-input hunt: it was 404 NOT_FOUND)', () => {
+  it('is 405 METHOD_NOT_ALLOWED with an Allow header naming the path\'s methods, on every documented path; an unknown path stays 404', async () => {
+    for (const [method, url, allow] of [
+      ['DELETE', '/api/v1/orders', ['GET', 'HEAD', 'POST']],
+      ['PUT', '/api/v1/waves', ['GET', 'HEAD', 'POST']],
+      ['DELETE', '/health/live', ['GET', 'HEAD']],
+    ] as const) {
+      const res = await t.request(method, url, {});
+      expect([url, res.status, res.body.code], JSON.stringify(res.body)).toEqual([url, 405, 'METHOD_NOT_ALLOWED']);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(String(res.headers.allow).split(', '), url).toEqual(expect.arrayContaining([...allow]));
+      expect(res.body.detail).toMatch(/takes .*GET.*, not /);
+    }
+    const docs = await t.get('/docs/json', null);
+    const paths = Object.entries(docs.body.paths as Record<string, Record<string, unknown>>);
+    expect(paths.length).toBeGreaterThan(100);
+    let checked = 0;
+    for (const [path, operations] of paths) {
+      const methods = Object.keys(operations).map((m) => m.toUpperCase());
+      const other = ['PATCH', 'DELETE', 'PUT', 'POST'].find((m) => !methods.includes(m));
+      if (other === undefined) continue;
+      const url = path.replace(/\{[^}]+\}/g, 'x_1');
+      const res = await t.app.http.inject({ method: other as 'PATCH', url, headers: { 'x-api-key': t.keys.admin } });
+      expect([path, other, res.statusCode], res.body).toEqual([path, other, 405]);
+      expect(res.json().code).toBe('METHOD_NOT_ALLOWED');
+      expect(String(res.headers.allow).split(', '), path).toEqual(expect.arrayContaining(methods));
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(100);
+    expect((await t.request('DELETE', '/api/v1/no-such-list', {})).status).toBe(404);
+    // As for a path that does not exist: who calls it has to say who they are first.
+    const anonymous = await t.request('DELETE', '/api/v1/orders', { role: null });
+    expect([anonymous.status, anonymous.body.code]).toEqual([401, 'UNAUTHENTICATED']);
+  });
+});
+
+describe('values echoed in errors are capped (found by the bad-input hunt: a 100 KB id came back whole)', () => {
+  it('a 100 KB id: REST\'s detail and GraphQL\'s message carry its first 64 characters and "…"', async () => {
+    const id = 'x'.repeat(100_000);
+    const rest = await t.app.http.inject({ method: 'GET', url: `/api/v1/orders/${id}`, headers: { 'x-api-key': t.keys.admin } });
+    expect(rest.statusCode).toBe(414);
+    expect(rest.body.length).toBeLessThan(1_000);
+    expect(rest.json().detail).toMatch(/^'\/api\/v1\/orders\/x{48}… is exceeding the max param length$/);
+    const gql = await t.app.http.inject({
+      method: 'POST', url: '/graphql', headers: { 'x-api-key': t.keys.admin, 'content-type': 'application/json' },
+      payload: JSON.stringify({ query: `{ order(id: "${id}") { id } }` }),
+    });
+    expect(gql.body.length, gql.body.slice(0, 300)).toBeLessThan(1_000);
+    expect((gql.json().errors as { message: string }[])[0]?.message).toContain('…');
+  });
+});
+
+describe('bodies the API does not read as sent (found by the bad-input hunt)', () => {
+  it('GraphQL as application/graphql: bytes that are no UTF-8 → 400, another charset → 415, UTF-8 → 200', async () => {
+    const send = (contentType: string, payload: Buffer | string) => t.app.http.inject({
+      method: 'POST', url: '/graphql', headers: { 'x-api-key': t.keys.admin, 'content-type': contentType }, payload,
+    });
+    const bytes = await send('application/graphql', Buffer.concat([Buffer.from('{ __typename } # Caf'), Buffer.from([0xe9])]));
+    expect([bytes.statusCode, bytes.json().code, bytes.json().errors]).toEqual([400, 'VALIDATION_FAILED', [{ field: '/', message: 'must be UTF-8 text' }]]);
+    expect(bytes.headers['content-type']).toContain('application/problem+json');
+    const latin1 = await send('application/graphql; charset=latin1', '{ __typename }');
+    expect([latin1.statusCode, latin1.json().code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
+    const ok = await send('application/graphql', '{ __typename } # Caf\u00e9');
+    expect([ok.statusCode, ok.json()]).toEqual([200, { data: { __typename: 'Query' } }]);
+  });
+
+  it('a CSV import sent as JSON → 415 UNSUPPORTED_MEDIA_TYPE naming text/csv, not "/ must be string"', async () => {
+    const res = await t.app.http.inject({
+      method: 'POST', url: '/api/v1/imports/products', headers: { 'x-api-key': t.keys.admin, 'content-type': 'application/json' }, payload: '{"sku":"A"}',
+    });
+    expect([res.statusCode, res.json().code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
+    expect(res.json().detail).toContain('text/csv');
+  });
+});

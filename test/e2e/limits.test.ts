@@ -129,6 +129,15 @@ describe('CORS', () => {
     for (const h of ['x-request-id', 'retry-after', 'location']) expect(exposed).toContain(h);
   });
 
+  it('an OPTIONS that is no preflight (no Origin or no Access-Control-Request-Method) is a coded 400 problem, not text/plain (found by the bad-input hunt)', async () => {
+    for (const headers of [{}, { origin: ORIGIN }, { 'access-control-request-method': 'POST' }]) {
+      const res = await inject({ method: 'OPTIONS', url: '/api/v1/orders', headers });
+      expect([res.statusCode, res.headers['content-type']], res.body).toEqual([400, 'application/problem+json; charset=utf-8']);
+      expect(res.json().code).toBe('VALIDATION_FAILED');
+      expect((res.json().errors as { field: string }[]).map((e) => e.field)).toEqual(expect.arrayContaining(Object.hasOwn(headers, 'origin') ? ['/headers/access-control-request-method'] : ['/headers/origin']));
+    }
+  });
+
   it('an origin not in PAKLOG_CORS_ORIGINS gets no CORS allow header', async () => {
     const preflight = await inject({ method: 'OPTIONS', url: '/api/v1/orders', headers: { origin: 'https://evil.example.net', 'access-control-request-method': 'POST' } });
     expect(preflight.statusCode).not.toBe(401);

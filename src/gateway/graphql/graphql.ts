@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { Readable } from 'node:stream';
 import type WebSocket from 'ws';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { getOperationAST, GraphQLError, OperationTypeNode, parse, type DocumentNode } from 'graphql';
@@ -9,8 +10,9 @@ import { AppError } from '../../platform/errors.ts';
 import { loadPackage } from '../../platform/load-package.ts';
 import { IDEMPOTENCY_KEY_MAX } from '../../platform/http/idempotency.ts';
 import { ROLES } from '../../platform/http/roles.ts';
-import { sendProblem } from '../../platform/http/problem.ts';
+import { capEchoes, sendProblem } from '../../platform/http/problem.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
+import { utf8BodyText } from '../../platform/http/validation.ts';
 import { topicsOf, toProgress } from './progress.ts';
 import { requestSizeLimit } from './limits.ts';
 import { loaders, resolvers, type GraphqlContext } from './resolvers.ts';
@@ -128,7 +130,9 @@ export async function registerGraphql(app: HttpApp, options: GraphqlOptions): Pr
       // the caller's mistake like any document that does not validate: 400 VALIDATION_FAILED, every error coded.
       errorFormatter: (execution, context) => {
         const formatted = mercurius.defaultErrorFormatter(execution, context);
-        const errors = formatted.response.errors ?? [];
+        // A value sent is not echoed whole (a 100 KB id or name): as REST's details (problem.ts).
+        const errors = (formatted.response.errors ?? []).map((e) => ({ ...e, message: capEchoes(e.message) }));
+        formatted.response = { ...formatted.response, errors };
         const requestError = (execution.data === null || execution.data === undefined)
           && errors.length > 0 && errors.every((e) => e.path === undefined && e.extensions?.code === undefined);
         if (!requestError) return formatted;
@@ -153,7 +157,7 @@ export async function registerGraphql(app: HttpApp, options: GraphqlOptions): Pr
         // A fault of mercurius's own (5xx) stays a fault, coded INTERNAL, not dressed as the caller's mistake.
         const status = statusCode >= 400 ? statusCode : 400;
         const code = status >= 500 ? 'INTERNAL' : 'VALIDATION_FAILED';
-        const errors = (response.errors ?? []).map((e) => ({ ...e, extensions: { ...e.extensions, code, status } }));
+        const errors = (response.errors ?? []).map((e) => ({ ...e, message: capEchoes(e.message), extensions: { ...e.extensions, code, status } }));
         await reply.code(status).send({ ...response, errors });
       },
       additionalRouteOptions: {
@@ -196,6 +200,26 @@ export async function registerGraphql(app: HttpApp, options: GraphqlOptions): Pr
         },
       },
     };
+    // A document sent as `application/graphql` goes through mercurius's own text parser, which reads any bytes as UTF-8
+    // (U+FFFD for those that are none) and ignores the charset: checked here first, as every other body is (utf8BodyText).
+    scope.addHook('preParsing', async (request, _reply, payload) => {
+      if (!/^\s*application\/graphql\s*(;|$)/i.test(request.headers['content-type'] ?? '')) return payload;
+      const limit = request.routeOptions.bodyLimit ?? Number.POSITIVE_INFINITY;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of payload as AsyncIterable<Buffer | string>) {
+        const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+        size += bytes.length;
+        if (size > limit) throw new AppError('PAYLOAD_TOO_LARGE', `The request body is larger than ${limit} bytes`);
+        chunks.push(bytes);
+      }
+      const body = Buffer.concat(chunks);
+      utf8BodyText(request.headers['content-type'], body);
+      const checked = Readable.from([body]) as Readable & { receivedEncodedLength?: number };
+      checked.receivedEncodedLength = size;
+      return checked;
+    });
+
     // mercurius is typed for fastify's default type provider; the app uses TypeBox's.
     await (scope as unknown as FastifyInstance).register(mercurius, gql);
 

@@ -62,11 +62,31 @@ function fieldErrors(validation: readonly AjvError[], context: string | undefine
 
 /** Codes of the client errors fastify and node raise themselves, by status; any other 4xx is VALIDATION_FAILED. */
 const CLIENT_ERROR_CODES: Readonly<Partial<Record<number, keyof typeof PLATFORM_ERRORS>>> = {
-  404: 'NOT_FOUND', 408: 'REQUEST_TIMEOUT', 413: 'PAYLOAD_TOO_LARGE', 414: 'URI_TOO_LONG', 415: 'UNSUPPORTED_MEDIA_TYPE',
+  404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 408: 'REQUEST_TIMEOUT', 413: 'PAYLOAD_TOO_LARGE', 414: 'URI_TOO_LONG', 415: 'UNSUPPORTED_MEDIA_TYPE',
   417: 'EXPECTATION_FAILED', 431: 'HEADERS_TOO_LARGE',
 };
 
+/** The longest run of non-space characters a detail or field echoes whole; a longer one (an id, a URL, a key sent) is cut. */
+export const ECHO_MAX = 64;
+
+const LONG_RUN = new RegExp(`\\S{${ECHO_MAX + 1},}`, 'gu');
+
+/**
+ * `text` with every run of more than {@link ECHO_MAX} non-space characters cut to its first {@link ECHO_MAX} and "…": a
+ * 100 KB id sent is not sent back whole in the error about it (REST's detail, GraphQL's message).
+ */
+export function capEchoes(text: string): string {
+  return text.replace(LONG_RUN, (run) => `${[...run.slice(0, 2 * ECHO_MAX)].slice(0, ECHO_MAX).join('')}…`);
+}
+
 export function toProblem(error: unknown, traceId: string): Problem {
+  const problem = problemOf(error, traceId);
+  problem.detail = capEchoes(problem.detail);
+  if (problem.errors !== undefined) problem.errors = problem.errors.map((e) => ({ ...e, field: capEchoes(e.field), message: capEchoes(e.message) }));
+  return problem;
+}
+
+function problemOf(error: unknown, traceId: string): Problem {
   if (error instanceof AppError) {
     const p: Problem = {
       type: `https://paklog.dev/problems/${error.code.toLowerCase().replaceAll('_', '-')}`,

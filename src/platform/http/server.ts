@@ -240,7 +240,9 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
     }),
   });
   const documented = shareDocument(app, options.transformOpenApi === undefined);
+  const paths = new RoutePaths();
   app.addHook('onRoute', (route) => {
+    paths.add(route.url, route.method);
     // The UI's own routes (/docs, /docs/json, assets) are open, and so are CORS preflights (a browser sends no key).
     if (route.url === '/docs' || route.url.startsWith('/docs/') || route.method === 'OPTIONS') route.config = { ...(route.config ?? {}), public: true };
     // The class travels in the OpenAPI document, so the gateway limits a service's heavy routes as heavy too.
@@ -272,6 +274,18 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
   });
   const origins = options.corsOrigins ?? [];
   if (origins.length > 0) {
+    // With CORS on, OPTIONS is a browser's preflight only (its route is public). One without Origin and
+    // Access-Control-Request-Method was @fastify/cors's bare 400 text/plain "Invalid Preflight Request": coded as every refusal.
+    // Sent from here: the preflight route is registered before the app's error handler is set, so a throw would get fastify's.
+    app.addHook('onRequest', async (request, reply) => {
+      if (request.method !== 'OPTIONS') return undefined;
+      const missing = ['origin', 'access-control-request-method'].filter((h) => request.headers[h] === undefined);
+      if (missing.length === 0) return undefined;
+      await sendProblem(new AppError('VALIDATION_FAILED', `OPTIONS is a CORS preflight here: it needs the ${missing.join(' and ')} header${missing.length > 1 ? 's' : ''}`, {
+        errors: missing.map((h) => ({ field: `/headers/${h}`, message: 'is required for a CORS preflight' })),
+      }), request, reply);
+      return reply;
+    });
     // Keys travel in headers, never cookies: no credentials, so `*` is safe to offer.
     await app.register(cors, {
       origin: origins.includes('*') ? '*' : [...origins], credentials: false, methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
@@ -331,10 +345,58 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
       });
     });
   }
-  app.setNotFoundHandler({}, async (request, reply) =>
-    sendProblem(new AppError('NOT_FOUND', `No route ${request.method} ${request.url}`), request, reply),
-  );
+  // A path that exists with other methods is 405 naming them (Allow); a path no route has is 404. Either way only to
+  // a caller who said who they are (the auth hook ran before: 401 otherwise), so neither tells a stranger what exists.
+  app.setNotFoundHandler({}, async (request, reply) => {
+    const allowed = paths.methodsOf(request.url);
+    if (allowed.length === 0) return sendProblem(new AppError('NOT_FOUND', `No route ${request.method} ${request.url}`), request, reply);
+    void reply.header('allow', allowed.join(', '));
+    return sendProblem(new AppError('METHOD_NOT_ALLOWED', `${request.url.split('?')[0] ?? ''} takes ${allowed.join(', ')}, not ${request.method}`, {
+      errors: [{ field: '/method', message: `must be one of: ${allowed.join(', ')}` }],
+    }), request, reply);
+  });
   return app;
+}
+
+/**
+ * The methods each route path takes, to tell a path with other methods (405) from a path no route has (404). Paths are
+ * matched as the router matches them: a `:param` segment takes any one segment, a trailing `*` the rest. The
+ * catch-all `*` (CORS preflights, when configured) names no path.
+ */
+export class RoutePaths {
+  private readonly routes: { segments: readonly string[]; methods: Set<string> }[] = [];
+
+  add(url: string, method: string | readonly string[]): void {
+    if (url === '*' || url === '/*') return;
+    const segments = url.split('/');
+    let entry = this.routes.find((r) => r.segments.join('/') === segments.join('/'));
+    if (entry === undefined) this.routes.push(entry = { segments, methods: new Set() });
+    for (const m of typeof method === 'string' ? [method] : method) entry.methods.add(m.toUpperCase());
+  }
+
+  /** The methods the path of `url` (its query aside) takes, in a fixed order; none when no route has the path. */
+  methodsOf(url: string): string[] {
+    const path = (url.split('?')[0] ?? '').split('/');
+    const methods = new Set<string>();
+    for (const route of this.routes) {
+      if (matches(route.segments, path)) for (const m of route.methods) methods.add(m);
+    }
+    return [...methods].sort((a, b) => METHOD_ORDER.indexOf(a) - METHOD_ORDER.indexOf(b) || a.localeCompare(b));
+  }
+}
+
+const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+function matches(route: readonly string[], path: readonly string[]): boolean {
+  for (let i = 0; i < route.length; i++) {
+    const part = route[i] ?? '';
+    if (part === '*' && i === route.length - 1) return true;
+    const given = path[i];
+    if (given === undefined) return false;
+    // A parameter takes an empty segment too, as the router does (`/sites/` is `/sites/:id` with an empty id).
+    if (!part.startsWith(':') && part !== given) return false;
+  }
+  return route.length === path.length;
 }
 
 /**

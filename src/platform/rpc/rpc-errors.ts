@@ -32,6 +32,7 @@ export function grpcStatusOf(httpStatus: number, code: string): status {
     case 401: return status.UNAUTHENTICATED;
     case 403: return status.PERMISSION_DENIED;
     case 404: return status.NOT_FOUND;
+    case 405: return status.UNIMPLEMENTED;
     case 408: return status.DEADLINE_EXCEEDED;
     case 409: return RETRY_MAY_PASS.has(code) ? status.ABORTED : status.FAILED_PRECONDITION;
     case 412: return status.FAILED_PRECONDITION;

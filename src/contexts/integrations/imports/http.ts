@@ -44,6 +44,17 @@ export function importRoutes(deps: PlatformDeps, imports: ImportService): (app: 
     });
     app.post('/imports/:kind', {
       config: { roles: CAN.masterData, idempotent: true },
+      // The body is a CSV file: another media type (JSON, which would parse and fail the schema as "/ must be string")
+      // is refused for what it is, before anything reads it.
+      preParsing: async (req, _reply, payload) => {
+        const type = req.headers['content-type'];
+        if (type !== undefined && !/^\s*text\/csv\s*(;|$)/i.test(type)) {
+          throw new AppError('UNSUPPORTED_MEDIA_TYPE', `POST /imports/{kind} takes a CSV file as text/csv (UTF-8), not ${type.split(';')[0]?.trim() ?? type}`, {
+            errors: [{ field: '/headers/content-type', message: 'must be text/csv' }],
+          });
+        }
+        return payload;
+      },
       schema: {
         operationId: 'importCsv', tags, summary: 'Import a CSV file (products, locations, stock, orders)',
         description: `The body is the file (text/csv, a header line naming the columns; see docs/integrations/csv.md). Every row is checked before anything `
