@@ -58,6 +58,13 @@ describe.runIf(browserTestsRun)('the web console: shipping', () => {
     await page.getByRole('button', { name: 'Book shipment of SHIP-UI-1' }).click();
     await page.getByRole('status').filter({ hasText: 'SHIP-UI-1 booked' }).waitFor();
     await row.getByText('LABELLED').waitFor();
+    // WCAG 2.5.3 label in name: each button's accessible name holds the words it shows ("Label (PDF)" was named
+    // "Label of SHIP-UI-1 (PDF)", out of reach of a speech user saying what they see).
+    await row.getByRole('button', { name: 'Label (PDF) of SHIP-UI-1' }).waitFor();
+    const words = (s: string): string => ` ${s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `;
+    const named = await row.getByRole('button').evaluateAll((buttons) => buttons.map((b) => ({ shown: b.textContent ?? '', name: b.getAttribute('aria-label') ?? b.textContent ?? '' })));
+    expect(named.length).toBeGreaterThanOrEqual(4);
+    expect(named.filter((b) => !words(b.name).includes(words(b.shown)))).toEqual([]);
 
     // Void asks first; Keep backs out with nothing sent.
     await page.getByRole('button', { name: 'Void label of SHIP-UI-1…' }).click();

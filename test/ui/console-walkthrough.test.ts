@@ -65,10 +65,10 @@ describe.runIf(browserTestsRun)('the web console: a manager\'s day', () => {
     const shipment = (await t.get(`/api/v1/shipments?orderIds=${orderId}`)).body.items[0] as { id: string; packageIds: string[] };
     expect(shipment.packageIds).toHaveLength(1);
 
-    const [label] = await Promise.all([page.waitForEvent('download'), row.getByRole('button', { name: 'Label of WALK-UI-1 (PDF)' }).click()]);
+    const [label] = await Promise.all([page.waitForEvent('download'), row.getByRole('button', { name: 'Label (PDF) of WALK-UI-1' }).click()]);
     expect(label.suggestedFilename()).toBe(`label-${shipment.packageIds[0]}.pdf`);
     expect(readFileSync((await label.path())).subarray(0, 5).toString('latin1')).toBe('%PDF-');
-    const [slip] = await Promise.all([page.waitForEvent('download'), row.getByRole('button', { name: 'Packing slip of WALK-UI-1 (PDF)' }).click()]);
+    const [slip] = await Promise.all([page.waitForEvent('download'), row.getByRole('button', { name: 'Packing slip (PDF) of WALK-UI-1' }).click()]);
     expect(slip.suggestedFilename()).toBe(`packing-slip-${shipment.id}.pdf`);
     expect(readFileSync((await slip.path())).subarray(0, 5).toString('latin1')).toBe('%PDF-');
     await screenshot(page, 'console-shipping-documents');
@@ -79,7 +79,7 @@ describe.runIf(browserTestsRun)('the web console: a manager\'s day', () => {
     await page.getByRole('button', { name: 'Yes, dispatch WALK-UI-1' }).click();
     await until('shipped', async () => (await t.get(`/api/v1/orders/${orderId}`)).body.status as string, (s) => s === 'SHIPPED');
     await page.getByLabel('Orders').selectOption('SHIPPED');
-    await page.locator('tbody tr', { hasText: 'WALK-UI-1' }).getByRole('button', { name: 'Packing slip of WALK-UI-1 (PDF)' }).waitFor();
+    await page.locator('tbody tr', { hasText: 'WALK-UI-1' }).getByRole('button', { name: 'Packing slip (PDF) of WALK-UI-1' }).waitFor();
   });
 
   it('a label PakLog refuses is said in words on the screen, not a download of its problem', async () => {
@@ -100,7 +100,7 @@ describe.runIf(browserTestsRun)('the web console: a manager\'s day', () => {
     }));
     let downloads = 0;
     other.on('download', () => { downloads += 1; });
-    await row.getByRole('button', { name: 'Label of WALK-UI-2 (PDF)' }).click();
+    await row.getByRole('button', { name: 'Label (PDF) of WALK-UI-2' }).click();
     await other.getByRole('alert').filter({ hasText: 'has no label: book its order' }).waitFor();
     expect(await other.getByRole('alert').textContent()).toContain('PACKAGE_NOT_BOOKED');
     expect(downloads).toBe(0);
