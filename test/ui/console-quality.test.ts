@@ -125,8 +125,14 @@ describe.runIf(browserTestsRun)('the web console: quality holds', () => {
 
     await page.getByLabel('Hold').selectOption('');
     await page.getByLabel('Inspection').selectOption('OPEN');
+    // An OPEN inspection holds nothing yet: its Holds cell said "1000 × <sku>", as if the lot were held.
+    const holdsCell = page.locator('tr', { hasText: open.id }).locator('td').nth(2);
+    await expect.poll(() => holdsCell.textContent()).toBe(`Nothing yet (inspects 1000 × ${at.sku})`);
+    // The previous inspection's "FAILED: it is held" stayed on the screen above this one's form, as if said of it.
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('FAILED: it is held');
     await page.getByRole('button', { name: `Record results of ${open.id}…` }).click();
     const form = page.getByRole('form', { name: `Results of ${open.id}` });
+    expect(await page.getByRole('alert').count()).toBe(0);
     await form.getByText('Sample: 80 units; it passes with at most 2 defects in all').waitFor();
     await form.getByLabel('Label readable').selectOption('fail');
     // Without this field a failed item counted one defect: the lot PASSED, nothing held, however many labels failed.

@@ -36,6 +36,13 @@ const what = (i: Inspection): string => (i.target.kind === 'PACKAGE'
   : `${i.target.quantity} × ${i.target.sku ?? i.target.skus.join(', ')}${i.target.lot === null ? '' : ` lot ${i.target.lot}`}`);
 
 /**
+ * What the Holds column says: the target only while it is HELD. An OPEN inspection holds nothing yet (its units stay
+ * available until it fails), and a passed or disposed one nothing any more; the target is said beside, as inspected.
+ */
+const holds = (i: Inspection): string => (i.holdStatus === 'HELD' ? what(i)
+  : i.status === 'OPEN' ? `Nothing yet (inspects ${what(i)})` : `Nothing (inspected ${what(i)})`);
+
+/**
  * Quality holds: what a failed inspection holds (stock out of ATP, a package that cannot ship) until a manager disposes
  * of it. Without this screen the hold had no way out in the console.
  */
@@ -131,7 +138,7 @@ export function Quality({ ctx }: { ctx: Ctx }) {
     // An OPEN inspection waits for its checklist: recorded here (else it had no way forward in the console).
     if (ctx.can.plan && i.status === 'OPEN') {
       return recording === i.id ? results(i) : (
-        <button type="button" onClick={() => { setRecording(i.id); setAnswers({}); setFailing({}); }} aria-label={`Record results of ${i.id}…`}>Record results…</button>
+        <button type="button" onClick={() => { setRecording(i.id); setAnswers({}); setFailing({}); setMessage(undefined); }} aria-label={`Record results of ${i.id}…`}>Record results…</button>
       );
     }
     if (!ctx.can.plan || i.holdStatus !== 'HELD') return i.disposition === null ? null : <span className="muted">{i.disposition}{i.dispositionNote === null ? '' : `: ${i.dispositionNote}`}</span>;
@@ -149,7 +156,7 @@ export function Quality({ ctx }: { ctx: Ctx }) {
     return (
       <span className="actions">
         {DISPOSITIONS.map(([code, label]) => (
-          <button key={code} type="button" onClick={() => { setEditing({ id: i.id, disposition: code }); setNote(''); }} aria-label={`${label} ${i.id}…`}>{label}…</button>
+          <button key={code} type="button" onClick={() => { setEditing({ id: i.id, disposition: code }); setNote(''); setMessage(undefined); }} aria-label={`${label} ${i.id}…`}>{label}…</button>
         ))}
       </span>
     );
@@ -182,7 +189,7 @@ export function Quality({ ctx }: { ctx: Ctx }) {
         <tbody>
           {(list.items ?? []).map((i) => (
             <tr key={i.id}>
-              <td className="mono">{i.id}</td><td>{i.stage}</td><td>{what(i)}</td>
+              <td className="mono">{i.id}</td><td>{i.stage}</td><td>{holds(i)}</td>
               <td><Status value={i.status} />{i.defects === null ? null : <span className="muted"> {i.defects} defect{i.defects === 1 ? '' : 's'} in {i.sampleSize}</span>}</td>
               <td><Status value={i.holdStatus} /></td><td>{when(i.completedAt)}</td><td>{actions(i)}</td>
             </tr>
