@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../lib/api.ts';
+import { followLive } from '../lib/live.ts';
 import { goodScanFeedback } from './feedback.ts';
 import { ScanInput } from './ScanInput.tsx';
 
@@ -74,6 +75,35 @@ export function PackFlow(props: {
     }
     props.fail(describe(e));
   };
+
+  /**
+   * The order cancelled while its pack screen is open (told by the live stream, as the pick screen is): the packer
+   * learns it now, not at their next scan, with what to do with the tote. Not while a command is out: its answer
+   * (ORDER_CANCELLED) says it.
+   */
+  const recheck = async (): Promise<void> => {
+    if (props.busy) return;
+    const order = await api<{ status: string }>('GET', `/orders/${orderId}`).catch(() => undefined);
+    if (order?.status !== 'CANCELLED') return;
+    const aside = tote?.toteId ?? (totes.length === 0 ? undefined : totes.join(', '));
+    props.abandon(`Order ${label} was cancelled: stop packing it. Put ${aside === undefined ? 'its tote' : `tote ${aside}`} aside for returns; the pack task is withdrawn with the order`);
+  };
+  const latestRecheck = useRef(recheck);
+  latestRecheck.current = recheck;
+  useEffect(() => {
+    let timer: number | undefined;
+    const stop = followLive((events) => {
+      if (timer !== undefined || !events.some((e) => e.type.startsWith('orders.order.cancelled') || e.type.startsWith('tasks.task.cancelled'))) return;
+      timer = window.setTimeout(() => {
+        timer = undefined;
+        void latestRecheck.current();
+      }, 250);
+    });
+    return () => {
+      stop();
+      if (timer !== undefined) window.clearTimeout(timer);
+    };
+  }, [orderId]);
 
   /** Reads the tote again: what is left decides the next step (another carton, or the order is packed). */
   const readTote = async (toteId: string): Promise<Tote | undefined> => {
