@@ -131,6 +131,13 @@ export function siteLookups(
         return undefined;
       }
     },
+    siteCode: async (id) => {
+      try {
+        return (await locations()?.getSite(id))?.code;
+      } catch {
+        return undefined;
+      }
+    },
     siteOfResource: async (id) => byPrefix.get(id.slice(0, id.indexOf('_')))?.(id),
     workerHolding: async (id) => {
       for (const find of holding) {

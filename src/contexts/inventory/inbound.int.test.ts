@@ -94,6 +94,8 @@ describe('inbound: ASN → receive → putaway', () => {
     ].map((r) => [r.status, r.body.code]);
     expect(codes).toEqual([[422, 'UNKNOWN_LOCATION'], [409, 'LOCATION_NOT_ACTIVE'], [422, 'PUTAWAY_TARGET_NOT_ALLOWED'], [422, 'UNPROCESSABLE'],
       [422, 'QUANTITY_EXCEEDS_OPEN'], [409, 'LOCATION_UNDER_COUNT']]);
+    // The site by its code, as the handheld's user knows it: it said "No location NO-SUCH-PLACE at site sit_01…".
+    expect((await confirm({ locationCode: 'NO-SUCH-PLACE' })).body.detail).toBe(`No location NO-SUCH-PLACE at site ${site.code}`);
     const damagedToStorage = await t.post(`/api/v1/inventory/putaways/${damagedPutaway}/confirm`, { locationId: near.id }, 'operator');
     expect([damagedToStorage.status, damagedToStorage.body.code]).toEqual([422, 'PUTAWAY_TARGET_NOT_ALLOWED']);
     expect(await movementCount(t)).toBe(before);

@@ -245,7 +245,7 @@ describe('cycle counts', () => {
 
   it('refuses a request that names nothing or an unknown location, and counts nothing twice', async () => {
     expect((await requestCounts({})).body.code).toBe('VALIDATION_FAILED');
-    expect((await requestCounts({ locationIds: ['loc_nope'] })).body.code).toBe('UNKNOWN_LOCATION');
+    expect((await requestCounts({ locationIds: ['loc_nope'] })).body).toMatchObject({ code: 'UNKNOWN_LOCATION', detail: `No location loc_nope at site ${site.code}` });
     const empty = await newLocation(t, site);
     expect((await requestCounts({ locationIds: [empty.id] })).body.code).toBe('UNPROCESSABLE');
   });

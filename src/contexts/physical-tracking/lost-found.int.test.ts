@@ -86,7 +86,7 @@ describe('a lost LPN', () => {
     const closeCmd = await t.post(`/api/v1/lpns/${pallet.id}/close`, {}, 'operator');
     expect([closeCmd.status, closeCmd.body.code]).toEqual([409, 'LPN_LOST']);
     const nowhere = await t.post(`/api/v1/lpns/${pallet.id}/found`, { location: 'NO-SUCH-PLACE' }, 'operator');
-    expect([nowhere.status, nowhere.body.code]).toEqual([422, 'UNKNOWN_LOCATION']);
+    expect([nowhere.status, nowhere.body.code, nowhere.body.detail]).toEqual([422, 'UNKNOWN_LOCATION', 'No location NO-SUCH-PLACE at site LF']);
     expect(await fingerprint()).toEqual(before);
     await ledgerMatches();
   });

@@ -372,6 +372,8 @@ export interface SiteLookups {
    * ignoring letter case, as it was given; undefined when none is.
    */
   readonly workerNamed?: ((typed: string) => Promise<string | undefined>) | undefined;
+  /** The code of the site with this id (`DEMO` for `sit_…`); undefined when none has it or location-master is out of reach. */
+  readonly siteCode?: ((id: string) => Promise<string | undefined>) | undefined;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { toProblem } from './problem.ts';
+import { AppError } from '../errors.ts';
+import { toProblem, withSiteCodes } from './problem.ts';
 
 describe('toProblem', () => {
   it('answers 503 UNAVAILABLE for a dependency unreachable for now (a lost database connection), not 500', () => {
@@ -36,5 +37,24 @@ describe('toProblem', () => {
       validation: [{ instancePath: '/action', keyword: 'enum', message: 'must be equal to one of the allowed values', params: { allowedValues: ['requeue', 'acknowledge'] } }],
     });
     expect(toProblem(typo, 't8')).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', errors: [{ field: '/params/action', message: 'must be one of: requeue, acknowledge' }] });
+  });
+});
+
+describe('withSiteCodes', () => {
+  const codes: Record<string, string> = { sit_0190aa: 'DEMO', sit_0190bb: 'NORTH' };
+  const siteCode = async (id: string): Promise<string | undefined> => codes[id];
+
+  it('names a site of a refusal by its code, as people know it, not by its internal id', async () => {
+    const refused = toProblem(new AppError('UNKNOWN_LOCATION', 'No location NOPE-LOC at site sit_0190aa'), 't1');
+    expect((await withSiteCodes(refused, siteCode)).detail).toBe('No location NOPE-LOC at site DEMO');
+    const two = toProblem(new AppError('FORBIDDEN_AT_SITE', 'w1 is registered at site sit_0190bb, not at sit_0190aa; Site sit_0190bb says so'), 't2');
+    expect((await withSiteCodes(two, siteCode)).detail).toBe('w1 is registered at site NORTH, not at sit_0190aa; Site NORTH says so');
+  });
+
+  it('keeps an id no site has, a detail naming none, and a problem without a lookup as they are', async () => {
+    const unknown = toProblem(new AppError('UNKNOWN_LOCATION', 'No location X at site sit_0190cc'), 't3');
+    expect((await withSiteCodes(unknown, siteCode)).detail).toBe('No location X at site sit_0190cc');
+    const refused = toProblem(new AppError('UNKNOWN_LOCATION', 'No location X at site sit_0190aa'), 't4');
+    expect(await withSiteCodes(refused, undefined)).toBe(refused);
   });
 });

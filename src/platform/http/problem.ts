@@ -146,8 +146,30 @@ function problemOf(error: unknown, traceId: string): Problem {
   return { type: 'https://paklog.dev/problems/internal', title: 'Internal error', status: 500, detail: 'An unexpected error occurred; it has been logged', code: 'INTERNAL', traceId };
 }
 
-export async function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  const problem = toProblem(error, request.id);
+/** A site named by its id in a refusal's detail (`No location X at site sit_01…`). */
+const SITE_ID = /\b([Ss]ite) (sit_[0-9A-Za-z]+)\b/g;
+
+/**
+ * A refusal's detail names a site by its code (`DEMO`), as people know it, not by its internal id: the contexts word
+ * their refusals with the id they hold (inside their transaction, where no other context is asked). Looked up here,
+ * after the command is over (location-master caches a site); an id it does not know stays as it is.
+ */
+export async function withSiteCodes(problem: Problem, siteCode: ((id: string) => Promise<string | undefined>) | undefined): Promise<Problem> {
+  if (siteCode === undefined || problem.status >= 500) return problem;
+  const ids = [...new Set([...problem.detail.matchAll(SITE_ID)].map((m) => m[2]!))];
+  if (ids.length === 0) return problem;
+  const codes = new Map<string, string>();
+  for (const id of ids) {
+    const code = await siteCode(id);
+    if (code !== undefined) codes.set(id, code);
+  }
+  return codes.size === 0 ? problem : { ...problem, detail: problem.detail.replace(SITE_ID, (all, word: string, id: string) => (codes.has(id) ? `${word} ${codes.get(id)!}` : all)) };
+}
+
+export async function sendProblem(
+  error: unknown, request: FastifyRequest, reply: FastifyReply, siteCode?: (id: string) => Promise<string | undefined>,
+): Promise<void> {
+  const problem = await withSiteCodes(toProblem(error, request.id), siteCode);
   if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
   else if (problem.code === 'CONFLICT' && !(error instanceof AppError)) {
     const { constraint, table } = error as { constraint?: unknown; table?: unknown };

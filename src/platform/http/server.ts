@@ -329,7 +329,7 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
     const route = request.routeOptions.url ?? 'unmatched';
     options.metrics.httpDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
-  app.setErrorHandler(async (error, request, reply) => sendProblem(error, request, reply));
+  app.setErrorHandler(async (error, request, reply) => sendProblem(error, request, reply, options.siteLookups?.siteCode));
   const metricsPort = options.metricsEndpoint?.port;
   if (metricsPort !== undefined) {
     let metricsServer: Server | undefined;
