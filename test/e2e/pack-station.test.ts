@@ -259,6 +259,17 @@ describe('units missing or damaged at the pack station', () => {
     // A shipComplete order never ships partial: none of its units is shorted at packing.
     expect(await short({ orderId: complete, lineId: await lineOf(complete, b.sku), quantity: 1, reason: 'DAMAGED' }))
       .toMatchObject({ status: 409, body: { code: 'ORDER_SHIPS_COMPLETE' } });
+    // Each line counts its units shorted at packing, apart from picking's shorts; every ordered unit is accounted for.
+    const lines = (await t.get(`/api/v1/orders/${two}`)).body.lines as Record<string, number | string>[];
+    const counts = (l: Record<string, number | string>) => ({ sku: l['sku'], ordered: l['ordered'], picked: l['picked'], shorted: l['shorted'],
+      shortAtPack: l['shortAtPack'], packed: l['packed'], shipped: l['shipped'], cancelled: l['cancelled'] });
+    expect(lines.map(counts)).toEqual([
+      { sku: a.sku, ordered: 3, picked: 3, shorted: 0, shortAtPack: 1, packed: 2, shipped: 2, cancelled: 0 },
+      { sku: b.sku, ordered: 1, picked: 1, shorted: 0, shortAtPack: 1, packed: 0, shipped: 0, cancelled: 0 },
+    ]);
+    for (const l of lines) expect(Number(l['shipped']) + Number(l['cancelled']) + Number(l['shorted']) + Number(l['shortAtPack']), String(l['sku'])).toBe(l['ordered']);
+    const listed = (await t.get(`/api/v1/orders?siteId=${site.siteId}&include=lines`)).body.items as { id: string; lines: { shortAtPack: number }[] }[];
+    expect(listed.find((o) => o.id === two)?.lines.map((l) => l.shortAtPack)).toEqual([1, 1]);
     // Nothing would be left of the other order to ship: cancel it instead.
     expect(await short({ orderId: one, lineId: await lineOf(one, c.sku), quantity: 1, reason: 'MISSING' })).toMatchObject({ status: 409, body: { code: 'SHORT_EMPTIES_ORDER' } });
     // The tote is lost with that order's picked unit: the exception queue says so about the order at once, with its way out.

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import type { Page } from 'playwright-core';
-import { createOrder, injectClient, orderStatus, planAndRelease, until, workTasks } from '../support/flow-driver.ts';
+import { createOrder, injectClient, orderStatus, planAndRelease, planAndReleasePooled, until, workTasks } from '../support/flow-driver.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { browserTestsRun, consolePage, screenshot, seriousA11yViolations, startDemoUi, type FileBrowser } from '../support/ui-browser.ts';
 
@@ -82,7 +82,7 @@ describe.runIf(browserTestsRun)('the web console: an order\'s screen', () => {
 
     const line = row(page, 'Units per line', o.sku);
     await line.waitFor();
-    expect(await line.locator('td').allTextContents()).toEqual(['1', o.sku, '1', '1', '1', '0', '1', '1', '0']);
+    expect(await line.locator('td').allTextContents()).toEqual(['1', o.sku, '1', '1', '1', '0', '0', '1', '1', '0']);
     const tracking = booked.body.trackingNumber as string;
     expect(tracking).toBeTruthy();
     const shipment = row(page, 'Shipments and tracking', booked.body.id as string);
@@ -122,7 +122,7 @@ describe.runIf(browserTestsRun)('the web console: an order\'s screen', () => {
     await page.getByRole('link', { name: 'ORD-UI-2', exact: true }).first().click();
     await page.getByRole('heading', { level: 1, name: /^Order ORD-UI-2/ }).waitFor();
     // Before a wave a manager may also cancel units of a line: the line's own command.
-    expect(await row(page, 'Units per line', o.sku).locator('td').allTextContents()).toEqual(['1', o.sku, '2', '2', '0', '0', '0', '0', '0', 'Cancel units…']);
+    expect(await row(page, 'Units per line', o.sku).locator('td').allTextContents()).toEqual(['1', o.sku, '2', '2', '0', '0', '0', '0', '0', '0', 'Cancel units…']);
 
     await page.getByRole('button', { name: 'Hold…' }).click();
     await page.getByRole('heading', { name: 'Put order ORD-UI-2 on hold?' }).waitFor();
@@ -333,7 +333,7 @@ describe.runIf(browserTestsRun)('the web console: an order\'s screen', () => {
     // Re-read: the line counts the unit cancelled and, allocated again, its three open units.
     await until('allocated again', () => orderStatus(call(), o.id), (s) => s === 'ALLOCATED');
     expect(await lineOf()).toMatchObject({ ordered: 4, cancelled: 1, allocated: 3 });
-    await expect.poll(async () => line.locator('td').allTextContents()).toEqual(['1', o.sku, '4', '3', '0', '0', '0', '0', '1', 'Cancel units…']);
+    await expect.poll(async () => line.locator('td').allTextContents()).toEqual(['1', o.sku, '4', '3', '0', '0', '0', '0', '0', '1', 'Cancel units…']);
     expect((await t.get(`/api/v1/orders/${o.id}`)).body.statusHistory.at(-2)).toMatchObject({ to: 'RECEIVED', cause: `line 1 (${o.sku}): 1 cancelled: customer removed one` });
 
     // Two units cancelled elsewhere meanwhile (the API): the three asked for are refused, in the API's words, nothing changed.
@@ -346,8 +346,56 @@ describe.runIf(browserTestsRun)('the web console: an order\'s screen', () => {
     expect(await alert.textContent()).toContain('has 1 open unit(s); 3 cannot be cancelled (UNPROCESSABLE)');
     await until('allocated again', () => orderStatus(call(), o.id), (s) => s === 'ALLOCATED');
     expect(await lineOf()).toMatchObject({ cancelled: 3, allocated: 1 });
-    await expect.poll(async () => line.locator('td').nth(8).textContent()).toBe('3');
+    await expect.poll(async () => line.locator('td').nth(9).textContent()).toBe('3');
     // The units cancelled are available again: the order holds its one open unit.
+    expect((await t.post(`/api/v1/orders/${o.id}/cancel`, { reason: 'test done' })).status).toBe(200);
+    await t.settle();
+    await page.close();
+  });
+
+  it('a manager shorts picked units missing or damaged at packing from the order\'s screen, confirmed first: the line counts them apart; a refusal is said in words', async () => {
+    const o = await allocated('ORD-UI-8', 2);
+    expect((await planAndReleasePooled(call(), siteId, [o.id], 1)).orderIds).toEqual([o.id]);
+    await t.settle();
+    await workTasks(call(), siteId, ['worker-8'], { expectedTasks: 1 });
+    await until('picked', () => orderStatus(call(), o.id), (s) => s === 'PICKED');
+    await t.settle();
+    const lineOf = async (): Promise<{ picked: number; shorted: number; shortAtPack: number }> => (await t.get(`/api/v1/orders/${o.id}`)).body.lines[0];
+
+    const page = await signIn(t.keys.manager, ['401', '409']);
+    await page.goto(`${base}/#/orders/${o.id}`);
+    await page.getByRole('heading', { level: 1, name: /^Order ORD-UI-8/ }).waitFor();
+    const line = row(page, 'Units per line', o.sku);
+    const button = line.getByRole('button', { name: `Short at packing… line 1 (${o.sku})` });
+    // Asked first, one unit by default; backing out sends nothing.
+    await button.click();
+    await page.getByRole('heading', { name: `Short units of line 1 (${o.sku}) of order ORD-UI-8 at packing?` }).waitFor();
+    const quantity = page.getByLabel('Units to short (1 to 2)');
+    expect(await quantity.inputValue()).toBe('1');
+    await page.getByRole('button', { name: 'Keep the units' }).click();
+    expect((await lineOf()).shortAtPack).toBe(0);
+
+    await button.click();
+    await page.getByLabel('Reason').selectOption('DAMAGED');
+    await page.getByLabel('Note (optional)').fill('crushed corner');
+    expect(await seriousA11yViolations(page), 'axe on the short at packing confirmation').toEqual([]);
+    await screenshot(page, 'console-order-short-at-pack');
+    await page.getByRole('button', { name: 'Yes, short 1 unit' }).click();
+    await page.getByRole('status').filter({ hasText: `Order ORD-UI-8: 1 unit of line 1 (${o.sku}) shorted at packing (DAMAGED); the order ships without them` }).waitFor();
+    await t.settle();
+    expect(await lineOf()).toMatchObject({ picked: 2, shorted: 0, shortAtPack: 1 });
+    // The line counts it under Short at packing, apart from picking's shorts.
+    await expect.poll(async () => line.locator('td').nth(6).textContent()).toBe('1');
+    expect(await line.locator('td').nth(5).textContent()).toBe('0');
+
+    // The last unit would leave nothing to ship: refused in the API's words, nothing changed.
+    await button.click();
+    await page.getByLabel('Units to short (1 to 1)').waitFor();
+    await page.getByRole('button', { name: 'Yes, short 1 unit' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: `Could not short 1 unit of line 1 (${o.sku}) of order ORD-UI-8 at packing: ` });
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('(SHORT_EMPTIES_ORDER)');
+    expect((await lineOf()).shortAtPack).toBe(1);
     expect((await t.post(`/api/v1/orders/${o.id}/cancel`, { reason: 'test done' })).status).toBe(200);
     await t.settle();
     await page.close();

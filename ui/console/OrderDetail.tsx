@@ -13,7 +13,7 @@ export const HOLDABLE = ['RECEIVED', 'ALLOCATED', 'BACKORDERED'];
  */
 export const LINES_CANCELLABLE = ['RECEIVED', 'ALLOCATED', 'BACKORDERED'];
 
-interface Line { id: string; lineNo: number; sku: string; ordered: number; allocated: number; picked: number; shorted: number; packed: number; shipped: number; cancelled: number }
+interface Line { id: string; lineNo: number; sku: string; ordered: number; allocated: number; picked: number; shorted: number; packed: number; shipped: number; cancelled: number; shortAtPack: number }
 interface Order {
   id: string; externalId: string; siteId: string; ownerId: string; carrier: string; priority: number; shipBy: string | null; status: string;
   waveId: string | null; cancelReason: string | null; shipComplete: boolean; backorderReason: string | null; createdAt: string; updatedAt: string;
@@ -32,10 +32,21 @@ interface EventEnvelope { id: string; type: string; time: string; actorid?: stri
 
 /** What each command does, said before it is sent (the confirmation) and after (the outcome). */
 type Command = { kind: 'hold' } | { kind: 'cancel' } | { kind: 'release' } | { kind: 'reprioritise' } | { kind: 'exception'; exception: ExceptionRow; action: string }
-  | { kind: 'cancel-line'; line: Line };
+  | { kind: 'cancel-line'; line: Line } | { kind: 'short-at-pack'; line: Line };
 
 /** A line's open units: ordered and neither shipped nor cancelled (what a line cancel may take). */
-const openUnits = (l: Line): number => l.ordered - l.shipped - l.cancelled;
+const openUnits = (l: Line): number => l.ordered - l.shipped - l.cancelled - l.shortAtPack;
+/**
+ * The most units of a line a short at packing may name (POST /pack-station/shorts): picked, neither packed in a sealed
+ * package nor shorted at packing already. Units scanned into an open carton are among them here; the API refuses them
+ * (SHORT_EXCEEDS_OPEN_UNITS) and the refusal is said in words.
+ */
+const unpackedUnits = (l: Line): number => Math.max(0, l.picked - l.packed - l.shortAtPack);
+/** Why units are shorted at packing, as the packer saw them. */
+const SHORT_REASONS = [
+  { value: 'MISSING', words: 'Missing: not in the tote' },
+  { value: 'DAMAGED', words: 'Damaged: there, not fit to ship' },
+] as const;
 
 /** The priorities an order may be given: 1 is the most urgent, 9 the least. */
 const PRIORITIES = [1, 2, 3, 4, 5, 6, 7, 8, 9];
@@ -53,7 +64,8 @@ const eventWords = (type: string): string => {
 };
 
 /**
- * An order's screen (`#/orders/{id}`): its lines (ordered, allocated, picked, packed, shipped), its shipments and
+ * An order's screen (`#/orders/{id}`): its lines (ordered, allocated, picked, shorted at picking and at packing, packed,
+ * shipped), its shipments and
  * tracking, the exceptions open about it, its status history and its events, and the commands a role may give it
  * (hold, release, change its priority, cancel, an exception's retry), each confirmed first, a refusal said in words.
  */
@@ -65,6 +77,8 @@ export function OrderDetail({ ctx, id }: { ctx: Ctx; id: string }) {
   const [priority, setPriority] = useState(1);
   // The units a line cancel asks for, as typed (a number input's text): every open unit of the line until changed.
   const [lineUnits, setLineUnits] = useState('');
+  // A short at packing's reason (MISSING or DAMAGED).
+  const [shortReason, setShortReason] = useState<'MISSING' | 'DAMAGED'>('MISSING');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>(undefined);
   // One command at a time: a double click would send a second one that can only be refused.
   const [busy, setBusy] = useState(false);
@@ -142,6 +156,19 @@ export function OrderDetail({ ctx, id }: { ctx: Ctx; id: string }) {
           }));
         return;
       }
+      case 'short-at-pack': {
+        const l = c.line;
+        const quantity = Number(lineUnits);
+        const units = `${quantity} unit${quantity === 1 ? '' : 's'}`;
+        void run(`short ${units} of line ${l.lineNo} (${l.sku}) of order ${name} at packing`, (after: { orderPacked: boolean }) => (after.orderPacked
+          ? `Order ${name}: ${units} of line ${l.lineNo} (${l.sku}) shorted at packing (${shortReason}); the rest is packed: the order can be booked`
+          : `Order ${name}: ${units} of line ${l.lineNo} (${l.sku}) shorted at packing (${shortReason}); the order ships without them`), () =>
+          api<{ orderPacked: boolean }>('POST', '/pack-station/shorts', {
+            idempotencyKey: newKey(),
+            body: { orderId: id, lineId: l.id, quantity, reason: shortReason, ...(reason.trim() === '' ? {} : { note: reason.trim() }) },
+          }));
+        return;
+      }
     }
   };
   const ask = (c: Command): void => {
@@ -149,6 +176,7 @@ export function OrderDetail({ ctx, id }: { ctx: Ctx; id: string }) {
     setReason('');
     if (c.kind === 'reprioritise' && o !== undefined) setPriority(o.priority === 1 ? 2 : 1);
     if (c.kind === 'cancel-line') setLineUnits(String(openUnits(c.line)));
+    if (c.kind === 'short-at-pack') { setLineUnits('1'); setShortReason('MISSING'); }
     setMessage(undefined);
   };
 
@@ -178,8 +206,12 @@ export function OrderDetail({ ctx, id }: { ctx: Ctx; id: string }) {
     ctx.can.plan && !FINAL.includes(o.status) ? <button key="cancel" type="button" disabled={busy} onClick={() => ask({ kind: 'cancel' })}>Cancel order…</button> : null,
   ].filter((b) => b !== null);
   const linesCancellable = ctx.can.plan && LINES_CANCELLABLE.includes(o.status) && o.backorderReason === null;
+  // Picked units missing from the tote or damaged, found at packing: shorted so the order ships without them (a
+  // shipComplete order never ships partial: find the units or cancel it).
+  const linesShortable = ctx.can.plan && o.status === 'PICKED' && !o.shipComplete;
+  const lineCommands = linesCancellable || linesShortable;
   // A line cancel is asked under the lines (where its button is); every other command under the summary.
-  const confirmation = command === undefined || command.kind === 'cancel-line' ? null : (
+  const confirmation = command === undefined || command.kind === 'cancel-line' || command.kind === 'short-at-pack' ? null : (
     <form className="panel confirm" aria-labelledby="confirm-h" onSubmit={(e) => { e.preventDefault(); send(command); }}>
       <h2 id="confirm-h">{command.kind === 'hold' ? `Put order ${name} on hold?` : command.kind === 'release' ? `Release the hold on order ${name}?`
         : command.kind === 'cancel' ? `Cancel order ${name}?` : command.kind === 'reprioritise' ? `Change the priority of order ${name}?`
@@ -239,7 +271,37 @@ export function OrderDetail({ ctx, id }: { ctx: Ctx; id: string }) {
       </p>
     </form>
   );
-  const units = (f: keyof Pick<Line, 'ordered' | 'allocated' | 'picked' | 'shorted' | 'packed' | 'shipped' | 'cancelled'>): number => o.lines.reduce((n, l) => n + l[f], 0);
+  const shorting = command?.kind === 'short-at-pack' ? command.line : undefined;
+  const shortUnitsValid = shorting !== undefined && /^\d+$/.test(lineUnits) && Number(lineUnits) >= 1 && Number(lineUnits) <= unpackedUnits(shorting);
+  const shortConfirmation = shorting === undefined ? null : (
+    <form className="panel confirm" aria-labelledby="confirm-short-h" onSubmit={(e) => { e.preventDefault(); if (command !== undefined) send(command); }}>
+      <h2 id="confirm-short-h">Short units of line {shorting.lineNo} ({shorting.sku}) of order {name} at packing?</h2>
+      <p>
+        Picked units the packer could not find in the tote, or found damaged. They are never packed nor shipped: the order
+        ships without them, packed once the rest is, and they are written off the order&apos;s in-process stock. It cannot be undone.
+        Units scanned into an open carton are in it: repack it first.
+      </p>
+      <label className="field">Units to short (1 to {unpackedUnits(shorting)})
+        <input type="number" inputMode="numeric" min={1} max={unpackedUnits(shorting)} step={1} required value={lineUnits}
+          onChange={(e) => setLineUnits(e.target.value)} autoFocus />
+      </label>
+      <label className="field">Reason
+        <select value={shortReason} onChange={(e) => setShortReason(e.target.value === 'DAMAGED' ? 'DAMAGED' : 'MISSING')}>
+          {SHORT_REASONS.map((r) => <option key={r.value} value={r.value}>{r.words}</option>)}
+        </select>
+      </label>
+      <label className="field">Note (optional)
+        <input value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} placeholder="crushed corner…" />
+      </label>
+      <p className="actions">
+        <button type="submit" className="primary" disabled={busy || !shortUnitsValid}>
+          {shortUnitsValid ? `Yes, short ${lineUnits} unit${lineUnits === '1' ? '' : 's'}` : 'Yes, short the units'}
+        </button>
+        <button type="button" onClick={() => setCommand(undefined)}>Keep the units</button>
+      </p>
+    </form>
+  );
+  const units = (f: keyof Pick<Line, 'ordered' | 'allocated' | 'picked' | 'shorted' | 'packed' | 'shipped' | 'cancelled' | 'shortAtPack'>): number => o.lines.reduce((n, l) => n + l[f], 0);
   const addr = o.shipTo;
   return (
     <>
@@ -281,20 +343,26 @@ export function OrderDetail({ ctx, id }: { ctx: Ctx; id: string }) {
           <thead>
             <tr>
               <th scope="col">#</th><th scope="col">SKU</th><th scope="col" className="num">Ordered</th><th scope="col" className="num">Allocated</th>
-              <th scope="col" className="num">Picked</th><th scope="col" className="num">Short</th><th scope="col" className="num">Packed</th>
-              <th scope="col" className="num">Shipped</th><th scope="col" className="num">Cancelled</th>
-              {linesCancellable ? <th scope="col">Commands</th> : null}
+              <th scope="col" className="num">Picked</th><th scope="col" className="num">Short at picking</th><th scope="col" className="num">Short at packing</th>
+              <th scope="col" className="num">Packed</th><th scope="col" className="num">Shipped</th><th scope="col" className="num">Cancelled</th>
+              {lineCommands ? <th scope="col">Commands</th> : null}
             </tr>
           </thead>
           <tbody>
             {o.lines.map((l) => (
               <tr key={l.id}>
                 <td>{l.lineNo}</td><td>{l.sku}</td><td className="num">{l.ordered}</td><td className="num">{l.allocated}</td><td className="num">{l.picked}</td>
-                <td className="num">{l.shorted}</td><td className="num">{l.packed}</td><td className="num">{l.shipped}</td><td className="num">{l.cancelled}</td>
+                <td className="num">{l.shorted}</td><td className="num">{l.shortAtPack}</td><td className="num">{l.packed}</td><td className="num">{l.shipped}</td>
+                <td className="num">{l.cancelled}</td>
                 {linesCancellable ? (
                   <td className="actions">{openUnits(l) === 0 ? '—' : (
                     <button type="button" disabled={busy} aria-label={`Cancel units of line ${l.lineNo} (${l.sku})…`}
                       onClick={() => ask({ kind: 'cancel-line', line: l })}>Cancel units…</button>
+                  )}</td>
+                ) : linesShortable ? (
+                  <td className="actions">{unpackedUnits(l) === 0 ? '—' : (
+                    <button type="button" disabled={busy} aria-label={`Short at packing… line ${l.lineNo} (${l.sku})`}
+                      onClick={() => ask({ kind: 'short-at-pack', line: l })}>Short at packing…</button>
                   )}</td>
                 ) : null}
               </tr>
@@ -303,8 +371,9 @@ export function OrderDetail({ ctx, id }: { ctx: Ctx; id: string }) {
           <tfoot>
             <tr>
               <th scope="row" colSpan={2}>All lines</th><td className="num">{units('ordered')}</td><td className="num">{units('allocated')}</td><td className="num">{units('picked')}</td>
-              <td className="num">{units('shorted')}</td><td className="num">{units('packed')}</td><td className="num">{units('shipped')}</td><td className="num">{units('cancelled')}</td>
-              {linesCancellable ? <td /> : null}
+              <td className="num">{units('shorted')}</td><td className="num">{units('shortAtPack')}</td><td className="num">{units('packed')}</td><td className="num">{units('shipped')}</td>
+              <td className="num">{units('cancelled')}</td>
+              {lineCommands ? <td /> : null}
             </tr>
           </tfoot>
         </table>
@@ -313,6 +382,7 @@ export function OrderDetail({ ctx, id }: { ctx: Ctx; id: string }) {
             : 'A wave has the order: its lines can no longer be cancelled one by one. Cancel the whole order, or short the line at picking.'}</p>
         ) : null}
         {lineConfirmation}
+        {shortConfirmation}
       </section>
       <section className="panel" aria-labelledby="shipments-h">
         <h2 id="shipments-h">Shipments</h2>

@@ -39,6 +39,7 @@ export interface OrdersOrderLines {
   packed: Generated<number>;
   picked: Generated<number>;
   shipped: Generated<number>;
+  short_at_pack: Generated<number>;
   shorted: Generated<number>;
   sku: string;
 }

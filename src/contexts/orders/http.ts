@@ -59,7 +59,8 @@ const SummaryFields = {
 };
 const OrderLineSchema = Type.Object({
   id: Type.String(), lineNo: Type.Integer(), sku: Type.String(), ordered: Type.Integer(), allocated: Type.Integer(),
-  picked: Type.Integer(), shorted: Type.Integer(), packed: Type.Integer(), shipped: Type.Integer(), cancelled: Type.Integer(),
+  picked: Type.Integer(), shorted: Type.Integer({ description: 'Units shorted at picking' }), packed: Type.Integer(), shipped: Type.Integer(), cancelled: Type.Integer(),
+  shortAtPack: Type.Integer({ description: 'Units picked but found missing or damaged at the pack station (POST /pack-station/shorts): never packed nor shipped' }),
 });
 const OrderSummarySchema = Type.Object({ ...SummaryFields, lines: Type.Optional(Type.Array(OrderLineSchema, { description: 'With `include=lines` only' })) });
 const OrderSchema = Type.Object({

@@ -24,7 +24,7 @@ import { recordPicksHandler } from './use-cases/record-picks/handler.ts';
 import { decideCancelLine, openLineData, openUnits } from './use-cases/cancel-line/decide.ts';
 import { isPartialShipment, orderDifferences, unknownSkuErrors, validateNewOrder, type NewOrder } from './domain/order.ts';
 import {
-  cancelLineUnits, cancelLines, countOrdersByStatus, insertHistory, setLineAllocated, insertOrder, linesOfOrders, listOrders, orderById, orderIdByExternalId, orderLines,
+  addShortAtPack, cancelLineUnits, cancelLines, countOrdersByStatus, insertHistory, setLineAllocated, insertOrder, linesOfOrders, listOrders, orderById, orderIdByExternalId, orderLines,
   lockOrders, orderSummary, packRounds, putOnHold, releaseHoldOf, replaceLines, savePendingChange, savePendingHold, setPriority, setResumeStatus, setShipTo,
   ordersWithShorts, takePendingChange, takePendingHold, unshortLine, updateStatus, writeOrder, writeOrders, type HoldableStatus, type LineCancel, type LineQuantity, type Order, type OrderLine, type OrderRunWrite, type OrderSummary, type OrderWrite,
 } from './store.ts';
@@ -956,6 +956,19 @@ export function orderService(
     await deps.bus.append(tx, 'orders', [{ type: OrderEvents.unwaved, subject: orderId, siteId: o.siteId, data }], cause.meta);
   }
 
+  /**
+   * Units of a line found missing or damaged at the pack station (`pack-ship.units.short-at-pack`): counted on the line
+   * as shorted at packing (`shortAtPack`), apart from the units shorted at picking. The status does not move here: the
+   * order is packed (pack-ship.order.packed) once the rest is. A redelivery is the inbox's no-op.
+   */
+  async function shortAtPack(tx: Tx, d: { readonly orderId: string; readonly lineId: string; readonly quantity: number }, cause: Cause): Promise<void> {
+    const o = await lockForEvent(tx, d.orderId, cause);
+    if (o === undefined) return;
+    if (!await addShortAtPack(tx, d.orderId, d.lineId, d.quantity, deps.clock.now())) {
+      deps.log.warn({ orderId: d.orderId, lineId: d.lineId, type: cause.type }, 'short at packing for an unknown line ignored');
+    }
+  }
+
   async function lockForEvent(tx: Tx, orderId: string, cause: Cause): Promise<OrderSummary | undefined> {
     const o = await orderSummary(tx, orderId, true);
     if (o === undefined) deps.log.warn({ orderId, type: cause.type }, 'event for an unknown order ignored');
@@ -1053,7 +1066,7 @@ export function orderService(
 
   return {
     receive, check, update, get, list, counts, cancel, cancelLine, reprioritise, hold, releaseHold, applyPendingHold, shippingStopped, pickingDone, delivered, backorderedAtRelease, applyAllocation, progress, progressRun, unwave,
-    shortResolved,
+    shortResolved, shortAtPack,
     applyPendingChange, orderHeld,
     /** Picking's reports on a run of lines: `progress(order, 'PICKING', quantities)` for each in turn, each order written once. */
     recordPicks: recordPicksHandler(deps),

@@ -16,6 +16,8 @@ export interface OrderLine {
   readonly packed: number;
   readonly shipped: number;
   readonly cancelled: number;
+  /** Units found missing or damaged at the pack station: never packed nor shipped (apart from `shorted`, at picking). */
+  readonly shortAtPack: number;
 }
 
 export interface StatusChange {
@@ -67,10 +69,10 @@ export interface Order extends OrderSummary {
 const COLUMNS = `id, external_id AS "externalId", site_id AS "siteId", owner_id AS "ownerId", carrier, priority, ship_by AS "shipBy", ship_to AS "shipTo",
   status, wave_id AS "waveId", cancel_reason AS "cancelReason", ship_complete AS "shipComplete", backorder_reason AS "backorderReason",
   hold_id AS "holdId", hold_reason AS "holdReason", held_from AS "heldFrom", resume_status AS "resumeStatus", version, created_at AS "createdAt", updated_at AS "updatedAt"`;
-const LINE_COLUMNS = `id, line_no AS "lineNo", sku, ordered, allocated, picked, shorted, packed, shipped, cancelled`;
+const LINE_COLUMNS = `id, line_no AS "lineNo", sku, ordered, allocated, picked, shorted, packed, shipped, cancelled, short_at_pack AS "shortAtPack"`;
 /** The columns of orders.orders and orders.order_lines unaliased: what a data-modifying CTE returns for the statement's outer SELECT. */
 const ORDER_RAW = 'id, external_id, site_id, owner_id, carrier, priority, ship_by, ship_to, status, wave_id, cancel_reason, ship_complete, backorder_reason, hold_id, hold_reason, held_from, resume_status, version, created_at, updated_at';
-const LINE_RAW = 'id, order_id, line_no, sku, ordered, allocated, picked, shorted, packed, shipped, cancelled';
+const LINE_RAW = 'id, order_id, line_no, sku, ordered, allocated, picked, shorted, packed, shipped, cancelled, short_at_pack';
 
 /** An order as COLUMNS reads it: the table's row under camelCase aliases, status and ship-to narrowed. */
 type OrderRow = Narrowed<Camelized<Selectable<OrdersOrders>>, {
@@ -88,7 +90,7 @@ const toSummary = ({ holdId, holdReason, heldFrom, resumeStatus, ...r }: OrderRo
 
 /** A line as JSON with the names of OrderLine (for reads that answer an order's lines inside another row). */
 const LINE_JSON = `json_build_object('id', id, 'lineNo', line_no, 'sku', sku, 'ordered', ordered, 'allocated', allocated, 'picked', picked,
-  'shorted', shorted, 'packed', packed, 'shipped', shipped, 'cancelled', cancelled)`;
+  'shorted', shorted, 'packed', packed, 'shipped', shipped, 'cancelled', cancelled, 'shortAtPack', short_at_pack)`;
 const HISTORY_JSON = `json_build_object('from', from_status, 'to', to_status, 'at', at, 'cause', cause)`;
 /** A history row as HISTORY_JSON answers it: the time as JSON text. */
 type HistoryJson = Omit<HistoryRow, 'at'> & { at: string };
@@ -242,7 +244,7 @@ export interface OrderWrite {
  * lines the quantities matched; `lines` (when asked) are every line after the change.
  */
 export async function writeOrder(tx: Executor, w: OrderWrite, now: Date): Promise<{ written: boolean; changedLines: number; lines: OrderLine[] | undefined }> {
-  const raw = 'id, line_no, sku, ordered, allocated, picked, shorted, packed, shipped, cancelled';
+  const raw = 'id, line_no, sku, ordered, allocated, picked, shorted, packed, shipped, cancelled, short_at_pack';
   const q = w.quantities === undefined
     ? `SELECT ${raw} FROM orders.order_lines WHERE false AND $11::jsonb IS NULL`
     : `UPDATE orders.order_lines l SET ${w.quantities.column} = ${w.quantities.column === 'allocated' ? 'GREATEST(l.allocated, c.q)' : `l.${w.quantities.column} + c.q`}
@@ -444,7 +446,7 @@ export async function setLineAllocated(tx: Executor, orderId: string, lines: rea
  */
 export async function cancelLineUnits(tx: Executor, orderId: string, lineId: string, quantity: number): Promise<boolean> {
   const rows = await tx.query<{ id: string }>(
-    `UPDATE orders.order_lines SET cancelled = cancelled + $3 WHERE order_id = $1 AND id = $2 AND ordered - shipped - cancelled >= $3 RETURNING id`,
+    `UPDATE orders.order_lines SET cancelled = cancelled + $3 WHERE order_id = $1 AND id = $2 AND ordered - shipped - cancelled - short_at_pack >= $3 RETURNING id`,
     [orderId, lineId, quantity],
   );
   if (rows.length === 0) return false;
@@ -452,9 +454,23 @@ export async function cancelLineUnits(tx: Executor, orderId: string, lineId: str
   return true;
 }
 
-/** Cancels every open unit: what was not shipped. */
+/** Cancels every open unit: what was neither shipped nor shorted at packing (those are gone already). */
 export async function cancelLines(tx: Executor, orderId: string): Promise<void> {
-  await tx.query(`UPDATE orders.order_lines SET cancelled = ordered - shipped WHERE order_id = $1`, [orderId]);
+  await tx.query(`UPDATE orders.order_lines SET cancelled = ordered - shipped - short_at_pack WHERE order_id = $1`, [orderId]);
+}
+
+/**
+ * `quantity` units of the line found missing or damaged at packing (pack-ship.units.short-at-pack): counted shorted at
+ * packing (`picked` stays picking's count; they will not be packed nor shipped). False when the line is unknown.
+ */
+export async function addShortAtPack(tx: Executor, orderId: string, lineId: string, quantity: number, now: Date): Promise<boolean> {
+  const rows = await tx.query<{ id: string }>(
+    `WITH l AS (UPDATE orders.order_lines SET short_at_pack = short_at_pack + $3 WHERE order_id = $1 AND id = $2 RETURNING id),
+       o AS (UPDATE orders.orders SET version = version + 1, updated_at = $4 WHERE id = $1 AND EXISTS (SELECT 1 FROM l) RETURNING id)
+     SELECT id FROM l`,
+    [orderId, lineId, quantity, now],
+  );
+  return rows.length > 0;
 }
 
 export interface OrderFilter {
@@ -583,7 +599,7 @@ export async function writeOrders(
   moves: readonly { readonly orderId: string; readonly from: OrderStatus; readonly to: OrderStatus; readonly cause: string | null }[],
   now: Date,
 ): Promise<{ written: number; changed: Set<string>; lines: Map<string, OrderLine[]> }> {
-  const raw = 'id, order_id, line_no, sku, ordered, allocated, picked, shorted, packed, shipped, cancelled';
+  const raw = 'id, order_id, line_no, sku, ordered, allocated, picked, shorted, packed, shipped, cancelled, short_at_pack';
   const written = orders.filter((o) => o.bump > 0);
   const read = orders.filter((o) => o.readLines).map((o) => o.id);
   const sum = (c: string): string => `sum(CASE WHEN x->>'column' = '${c}' THEN (x->>'quantity')::int4 ELSE 0 END)`;

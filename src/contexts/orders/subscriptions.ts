@@ -28,6 +28,10 @@ export function orderSubscriptions(orders: OrderService): Subscription[] {
     }),
     // A line change (ADR 0046) or a hold (ADR 0052) waves held the order for: applied here if the request's own
     // transaction did not commit; one that will never be applied has its pool hold released (`orders.order.change-dropped`).
+    // Units found missing or damaged at packing: counted on their line (shortAtPack), never packed nor shipped.
+    on(PackShipEvents.unitsShortAtPack, async (d, event, tx) => {
+      await orders.shortAtPack(tx, d, cause(event));
+    }),
     on(WaveEvents.orderHeld, async (d, event, tx) => {
       await orders.orderHeld(tx, d, cause(event));
     }),

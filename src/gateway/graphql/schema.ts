@@ -117,6 +117,8 @@ type OrderLine {
   packed: Int!
   shipped: Int!
   cancelled: Int!
+  """Units picked but found missing or damaged at the pack station: never packed nor shipped."""
+  shortAtPack: Int!
   product: Product
 }
 type Product {

@@ -6,7 +6,7 @@ import { decideCancelLine, openUnits, type CancelLineState } from './decide.ts';
 
 const spec = deciderSpec(decideCancelLine);
 const line = (id: string, lineNo: number, ordered: number, over: Partial<OrderLine> = {}): OrderLine => ({
-  id, lineNo, sku: `SKU-${lineNo}`, ordered, allocated: ordered, picked: 0, shorted: 0, packed: 0, shipped: 0, cancelled: 0, ...over,
+  id, lineNo, sku: `SKU-${lineNo}`, ordered, allocated: ordered, picked: 0, shorted: 0, packed: 0, shipped: 0, cancelled: 0, shortAtPack: 0, ...over,
 });
 const given = (status: OrderStatus, lines: readonly OrderLine[], over: Partial<CancelLineState['order']> = {}): CancelLineState => ({
   order: { id: 'ord_1', externalId: 'SHOP-1', status, backorderReason: null, waveId: null, hold: null, ...over }, lines,
@@ -77,7 +77,8 @@ describe('cancelling units of one order line', () => {
       .when({ lineId: 'oln_a' }).thenRejects('ORDER_ON_HOLD', { message: /Credit check.*release-hold/ });
   });
 
-  it('reads open units as ordered less shipped and cancelled', () => {
-    expect(openUnits({ ordered: 5, shipped: 1, cancelled: 2 })).toBe(2);
+  it('reads open units as ordered less shipped, cancelled and shorted at packing', () => {
+    expect(openUnits({ ordered: 5, shipped: 1, cancelled: 2, shortAtPack: 0 })).toBe(2);
+    expect(openUnits({ ordered: 5, shipped: 1, cancelled: 2, shortAtPack: 1 })).toBe(1);
   });
 });

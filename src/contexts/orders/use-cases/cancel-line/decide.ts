@@ -32,8 +32,8 @@ export type CancelLineDecision =
 
 export type CancelLineCode = 'NOT_FOUND' | 'ORDER_CANCELLED' | 'ORDER_SHIPPED' | 'ORDER_ON_HOLD' | 'ORDER_IN_FULFILMENT' | 'UNPROCESSABLE';
 
-/** A line's open units: ordered and neither shipped nor cancelled. */
-export const openUnits = (l: Pick<OrderLine, 'ordered' | 'shipped' | 'cancelled'>): number => l.ordered - l.shipped - l.cancelled;
+/** A line's open units: ordered and neither shipped, cancelled nor shorted at packing. */
+export const openUnits = (l: Pick<OrderLine, 'ordered' | 'shipped' | 'cancelled' | 'shortAtPack'>): number => l.ordered - l.shipped - l.cancelled - l.shortAtPack;
 
 /** The lines with open units, each with its open units as `quantity`: what inventory allocates for the order. */
 export const openLineData = (lines: readonly OrderLine[]): OrderLineData[] =>
