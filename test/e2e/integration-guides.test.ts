@@ -183,6 +183,9 @@ describe('integration guides', () => {
     expect(json(await run(block('edi-x12.md', 'sh', 'edi/partners')))).toMatchObject({ isaId: 'ACMEFOODS' });
     const received = json(await run(block('edi-x12.md', 'sh', 'cat > order.x12')));
     expect(received).toMatchObject({ status: 'ACCEPTED', transactionSets: [{ status: 'ACCEPTED', depositorOrderNumber: 'ACME-PO-1001', errors: [] }] });
+    // The 943 example names the demo's SKUs: it makes an ASN (its answer as sent, without the block's jq filter).
+    const transfer = json(await run(block('edi-x12.md', 'sh', 'cat > transfer.x12').replace(/ \\\n\s*\| jq .*$/m, '')));
+    expect(transfer).toMatchObject({ status: 'ACCEPTED', transactionSets: [{ status: 'ACCEPTED', asnId: expect.stringMatching(/^asn_/), errors: [] }] });
   });
 
   it('csv.md: the export block runs as written, `npx paklog` lines included, in the README\'s shell on a port other than 8080', async () => {
