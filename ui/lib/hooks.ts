@@ -134,3 +134,28 @@ export function createLiveHub(onState: (connected: boolean) => void): { subscrib
     stop,
   };
 }
+
+/**
+ * Calls `recheck` (its latest version) a quarter of a second after the live stream tells of an event whose type starts
+ * with one of `prefixes`, once per burst, while `key` is defined: the handheld's screens re-read what a cancel or a
+ * withdrawal elsewhere may have changed under them.
+ */
+export function useRecheckOnLive(prefixes: readonly string[], recheck: () => Promise<void>, key: string | undefined): void {
+  const latest = useRef(recheck);
+  latest.current = recheck;
+  useEffect(() => {
+    if (key === undefined) return undefined;
+    let timer: number | undefined;
+    const stop = followLive((events) => {
+      if (timer !== undefined || !events.some((e) => prefixes.some((p) => e.type.startsWith(p)))) return;
+      timer = window.setTimeout(() => {
+        timer = undefined;
+        void latest.current();
+      }, 250);
+    });
+    return () => {
+      stop();
+      if (timer !== undefined) window.clearTimeout(timer);
+    };
+  }, [key]);
+}

@@ -2,10 +2,10 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError, isNetworkError, newKey, signOut, whenSignedOut, whoAmI } from '../lib/api.ts';
 import type { Me } from '../lib/session.ts';
 import { SignIn } from '../lib/SignIn.tsx';
+import { useRecheckOnLive } from '../lib/hooks.ts';
 import { goodScanFeedback, wrongScanFeedback } from './feedback.ts';
 import { CountFlow, PutawayFlow, ReplenishFlow, ReturnFlow, type FloorProps } from './FloorWork.tsx';
 import { PackFlow } from './Pack.tsx';
-import { followLive } from '../lib/live.ts';
 import { enqueue, ownerOf, pending, replay, type QueuedCall } from './queue.ts';
 import { ScanInput } from './ScanInput.tsx';
 
@@ -234,24 +234,7 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
     }
     fail(says);
   };
-  const latestRecheck = useRef(recheck);
-  latestRecheck.current = recheck;
-  const listId = list?.id;
-  useEffect(() => {
-    if (listId === undefined) return undefined;
-    let timer: number | undefined;
-    const stop = followLive((events) => {
-      if (timer !== undefined || !events.some((e) => MAY_WITHDRAW.some((p) => e.type.startsWith(p)))) return;
-      timer = window.setTimeout(() => {
-        timer = undefined;
-        void latestRecheck.current();
-      }, 250);
-    });
-    return () => {
-      stop();
-      if (timer !== undefined) window.clearTimeout(timer);
-    };
-  }, [listId]);
+  useRecheckOnLive(MAY_WITHDRAW, recheck, list?.id);
   useEffect(() => {
     if (line !== undefined) setQty(line.quantity - line.picked);
   }, [line?.id, line?.picked]);

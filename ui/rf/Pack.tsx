@@ -1,8 +1,11 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api, ApiError } from '../lib/api.ts';
-import { followLive } from '../lib/live.ts';
+import { useRecheckOnLive } from '../lib/hooks.ts';
 import { goodScanFeedback } from './feedback.ts';
 import { ScanInput } from './ScanInput.tsx';
+
+/** What may stop a pack under way: its order cancelled, its task withdrawn. */
+const PACK_MAY_STOP = ['orders.order.cancelled', 'tasks.task.cancelled'];
 
 /** A PACK task's order (its reference) as the handheld needs it. */
 export interface PackTask { id: string; type: string; reference: string; status: string }
@@ -88,22 +91,7 @@ export function PackFlow(props: {
     const aside = tote?.toteId ?? (totes.length === 0 ? undefined : totes.join(', '));
     props.abandon(`Order ${label} was cancelled: stop packing it. Put ${aside === undefined ? 'its tote' : `tote ${aside}`} aside for returns; the pack task is withdrawn with the order`);
   };
-  const latestRecheck = useRef(recheck);
-  latestRecheck.current = recheck;
-  useEffect(() => {
-    let timer: number | undefined;
-    const stop = followLive((events) => {
-      if (timer !== undefined || !events.some((e) => e.type.startsWith('orders.order.cancelled') || e.type.startsWith('tasks.task.cancelled'))) return;
-      timer = window.setTimeout(() => {
-        timer = undefined;
-        void latestRecheck.current();
-      }, 250);
-    });
-    return () => {
-      stop();
-      if (timer !== undefined) window.clearTimeout(timer);
-    };
-  }, [orderId]);
+  useRecheckOnLive(PACK_MAY_STOP, recheck, orderId);
 
   /** Reads the tote again: what is left decides the next step (another carton, or the order is packed). */
   const readTote = async (toteId: string): Promise<Tote | undefined> => {
