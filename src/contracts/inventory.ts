@@ -226,10 +226,10 @@ export const InventoryEventSchemas = {
     returnId: Type.String(), orderId: Type.String(), siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), lot: Lot,
     fromLocationId: Type.String({ description: "The order's in-process location (`IN_PROCESS:<orderId>`) the units were written off." }),
     returned: Type.Integer({ description: 'Units of the return put back by scan before it was cancelled.' }),
-    writtenOff: Type.Integer({ description: 'Units still open, written off the tote (an ADJUST movement, reason LOST, reference = the return).' }),
-    movementId: Type.String({ description: 'The ADJUST movement out of the tote.' }),
+    writtenOff: Type.Integer({ description: 'Units still open, written off the tote (an ADJUST movement, reason LOST, reference = the return). 0 when a short at packing took them (`pack-ship.units.short-at-pack`: its own ADJUST, reference = the order, wrote them off).' }),
+    movementId: Type.String({ description: 'The ADJUST movement out of the tote (for a short at packing, its write-off of the lot).' }),
     reason: Type.String(),
-  }, { description: 'A return to stock was withdrawn with units still open (`POST /inventory/returns/{id}/cancel`): its units were no longer in the tote, so they are written off it (`inventory.stock.adjusted`, reason LOST, comes with it); tasks withdraws its MOVE task.' }),
+  }, { description: 'A return to stock was withdrawn with units still open (`POST /inventory/returns/{id}/cancel`): its units were no longer in the tote, so they are written off it (`inventory.stock.adjusted`, reason LOST, comes with it); tasks withdraws its MOVE task. Also when the units a return waited for were shorted at packing (the short accepted before the order\'s cancel, heard by inventory after it): `writtenOff` 0, reason `Units shorted at packing`.' }),
   [InventoryEvents.moved]: Type.Object({
     siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), lot: Lot, status: Type.Enum(STOCK_STATUSES), quantity: Type.Integer(),
     fromLocationId: Type.String(), toLocationId: Type.String(),

@@ -8,7 +8,7 @@ import { isValidSscc } from '../../src/contexts/pack-ship/domain/gs1.ts';
 import { rateTableQuotes, type RateTable } from '../../src/contexts/pack-ship/domain/rate-table.ts';
 import { decodeCode128 } from '../support/barcodes.ts';
 import { startFakeCarrier } from '../support/fake-carrier.ts';
-import { expectLedgerConserved } from '../support/conservation.ts';
+import { conservationDifferences, expectLedgerConserved } from '../support/conservation.ts';
 import { injectClient, orderStatus, planAndReleasePooled, planAndRelease, receiveStock, setupWarehouse, until, workTasks, type Warehouse } from '../support/flow-driver.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -283,5 +283,44 @@ describe('units missing or damaged at the pack station', () => {
     expect(cancelled.body).toMatchObject({ status: 'RESOLVED', resolution: 'cancel' });
     expect(await orderStatus(call, one)).toBe('CANCELLED');
     await expectLedgerConserved(t, site.siteId);
+  }, 60_000);
+});
+
+describe('a short at packing inventory hears after the order\'s cancel', () => {
+  it('writes the units off the tote and off the return to stock that waited for them: the return never asks for units gone', async () => {
+    const call = injectClient(t.app, t.keys.manager);
+    const floor = injectClient(t.app, t.keys.operator);
+    const site = await setupWarehouse(call, { siteCode: 'PKSHCN', aisles: 1, bays: 4, levels: 1, skus: 1 });
+    await receiveStock(call, site, 10, 1);
+    const a = site.products[0]!;
+    const orderId = (await t.post('/api/v1/orders', { externalId: 'PKSHCN-1', siteId: site.siteId, carrier: 'OWN_FLEET', shipTo: SHIP_TO, lines: [{ sku: a.sku, quantity: 3 }] },
+      'integration')).body.id as string;
+    await until('allocated', () => orderStatus(call, orderId), (s) => s === 'ALLOCATED');
+    await planAndReleasePooled(call, site.siteId, [orderId], 5);
+    await t.settle();
+    await workTasks(floor, site.siteId, ['cancel-packer'], { expectedTasks: 1 });
+    await until('picked', () => orderStatus(call, orderId), (s) => s === 'PICKED');
+    await t.settle();
+    const lineId = ((await t.get(`/api/v1/orders/${orderId}`)).body.lines as { id: string }[])[0]!.id;
+    // Pack & ship accepted the short (under its order lock, before the cancel stopped shipping), but its stream reached
+    // inventory after orders' cancel did (two streams, no order between them): inventory asked already to put the
+    // tote's three units back.
+    expect((await t.post(`/api/v1/orders/${orderId}/cancel`, { reason: 'customer' }, 'manager')).status).toBe(200);
+    await t.settle();
+    expect((await t.get(`/api/v1/inventory/returns?siteId=${site.siteId}&orderId=${orderId}`)).body.items).toEqual([expect.objectContaining({ quantity: 3, status: 'OPEN' })]);
+    await t.app.db.tx((tx) => t.app.bus.append(tx, 'pack-ship', [{ type: 'pack-ship.units.short-at-pack.v1', subject: orderId, siteId: site.siteId,
+      data: { orderId, siteId: site.siteId, lineId, sku: a.sku, quantity: 1, reason: 'MISSING', toteId: 'TOTE-cancel-packer', note: null } }]));
+    await t.settle();
+    // The missing unit left the books once: the return waits for the two units still in the tote, and puts them back.
+    const returns = (await t.get(`/api/v1/inventory/returns?siteId=${site.siteId}&orderId=${orderId}`)).body.items as { id: string; quantity: number; returned: number; status: string; suggestedLocationId: string }[];
+    expect(returns.map((r) => r.quantity - r.returned)).toEqual([2]);
+    expect(await conservationDifferences(t.databaseUrl, { siteId: site.siteId })).toEqual([]);
+    const confirmed = await t.post(`/api/v1/inventory/returns/${returns[0]!.id}/confirm`, { locationId: returns[0]!.suggestedLocationId, workerId: 'w1' }, 'operator');
+    expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+    await t.settle();
+    expect(await conservationDifferences(t.databaseUrl, { siteId: site.siteId })).toEqual([]);
+    await expectLedgerConserved(t, site.siteId);
+    const [dead] = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.dead_letters`);
+    expect(dead).toEqual({ n: 0 });
   }, 60_000);
 });

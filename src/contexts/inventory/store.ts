@@ -923,6 +923,29 @@ export async function openReturnUnits(db: Executor, orderId: string): Promise<{ 
   );
 }
 
+/** An order's OPEN returns of a SKU, locked in id order (a short at packing takes the units they wait for). */
+export async function lockOpenReturnsOfOrderSku(db: Executor, orderId: string, sku: string): Promise<ReturnRow[]> {
+  return db.query<ReturnRow>(
+    `SELECT ${RETURN_COLUMNS} FROM inventory.returns WHERE order_id = $1 AND sku = $2 AND status = 'OPEN' ORDER BY id FOR UPDATE`,
+    [orderId, sku],
+  );
+}
+
+/**
+ * Returns a short at packing took units from: fewer to put back (`quantity`), or CANCELLED with `reason` when none is
+ * left (what they returned stays as it was).
+ */
+export async function shrinkReturns(db: Executor, changes: readonly { id: string; quantity: number; status: 'OPEN' | 'CANCELLED' }[], reason: string): Promise<void> {
+  if (changes.length === 0) return;
+  await db.query(
+    `UPDATE inventory.returns r SET quantity = c.quantity, status = c.status,
+            cancel_reason = CASE WHEN c.status = 'CANCELLED' THEN $4 ELSE r.cancel_reason END, updated_at = now()
+     FROM unnest($1::text[], $2::int[], $3::text[]) AS c(id, quantity, status)
+     WHERE r.id = c.id AND r.status = 'OPEN'`,
+    [changes.map((c) => c.id), changes.map((c) => c.quantity), changes.map((c) => c.status), reason],
+  );
+}
+
 export async function updateReturn(db: Executor, id: string, c: {
   returned: number; status: ReturnStatus; locationId: string; confirmedBy: string | null; at: Date;
 }): Promise<ReturnRow> {

@@ -7,7 +7,7 @@ import { decideWriteOffAtPack, type WriteOffAtPackState } from './decide.ts';
 
 const spec = deciderSpec(decideWriteOffAtPack);
 const key = (lot: string) => ({ siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'IN_PROCESS:ord_1', lot, status: 'AVAILABLE' as const });
-const picked: WriteOffAtPackState = { allocations: [allocation({ requested: 3, allocated: 3 })], tote: [{ key: key('L1'), free: 1 }, { key: key('L2'), free: 2 }] };
+const picked: WriteOffAtPackState = { allocations: [allocation({ requested: 3, allocated: 3 })], tote: [{ key: key('L1'), free: 1 }, { key: key('L2'), free: 2 }], openReturns: [] };
 const short = (quantity: number, reason: 'MISSING' | 'DAMAGED' = 'MISSING'): UnitsShortAtPack & { movementIds: string[] } => ({
   orderId: 'ord_1', siteId: SITE, lineId: 'l1', sku: 'SKU-A', quantity, reason, toteId: null, note: null, movementIds: ['mov_1', 'mov_2'],
 });
@@ -36,5 +36,28 @@ describe('units shorted at packing', () => {
 
   it('units the tote does not hold yet (picks not heard) wait: EventNotReady', () => {
     expect(() => decideWriteOffAtPack(picked, short(4), new Date())).toThrow(EventNotReady);
+  });
+
+  it('heard after the order\'s cancel: units no return waits for go first, then the returns waiting for the rest shrink or end CANCELLED', () => {
+    const ret = (id: string, lot: string, quantity: number, returned = 0) => ({ id, owner_id: 'own_default', lot, quantity, returned, from_location_id: 'IN_PROCESS:ord_1' });
+    const cancelled = { ...picked, allocations: [allocation({ requested: 3, allocated: 0, status: 'CANCELLED' })], openReturns: [ret('rtn_1', 'L1', 1), ret('rtn_2', 'L2', 3, 2)] };
+    spec.given(cancelled).when(short(2)).then((d) => {
+      // L2 holds 2, its return waits for 1 of them: the free one goes first, then L1's unit off its return.
+      expect(d.takes).toEqual([{ key: key('L1'), quantity: 1 }, { key: key('L2'), quantity: 1 }]);
+      expect(d.returnShrinks).toEqual([{ id: 'rtn_1', quantity: 1, status: 'CANCELLED' }]);
+      expect(d.unpickable).toBe(1);
+      expect(d.released).toBe(0);
+      expect(d.events.map((e) => [e.type, e.data])).toContainEqual(['inventory.stock.return-cancelled.v1',
+        expect.objectContaining({ returnId: 'rtn_1', writtenOff: 0, returned: 0, movementId: 'mov_1', reason: 'Units shorted at packing' })]);
+    });
+    spec.given(cancelled).when(short(3)).then((d) => {
+      expect(d.returnShrinks).toEqual([{ id: 'rtn_1', quantity: 1, status: 'CANCELLED' }, { id: 'rtn_2', quantity: 3, status: 'CANCELLED' }]);
+      expect(d.unpickable).toBe(2);
+    });
+    spec.given({ ...cancelled, openReturns: [ret('rtn_2', 'L2', 2)] }).when(short(2)).then((d) => {
+      expect(d.returnShrinks).toEqual([{ id: 'rtn_2', quantity: 1, status: 'OPEN' }]);
+      expect(d.unpickable).toBe(1);
+      expect(d.events.filter((e) => e.type !== 'inventory.stock.adjusted.v1')).toEqual([]);
+    });
   });
 });
