@@ -315,6 +315,9 @@ describe('a short at packing inventory hears after the order\'s cancel', () => {
     const returns = (await t.get(`/api/v1/inventory/returns?siteId=${site.siteId}&orderId=${orderId}`)).body.items as { id: string; quantity: number; returned: number; status: string; suggestedLocationId: string }[];
     expect(returns.map((r) => r.quantity - r.returned)).toEqual([2]);
     expect(await conservationDifferences(t.databaseUrl, { siteId: site.siteId })).toEqual([]);
+    // The order's line counts the unit shorted at packing, no longer among its cancelled ones: 3 = 0 + 2 + 0 + 1.
+    const [line] = (await t.get(`/api/v1/orders/${orderId}`)).body.lines as { ordered: number; shipped: number; cancelled: number; shorted: number; shortAtPack: number }[];
+    expect(line).toMatchObject({ ordered: 3, shipped: 0, cancelled: 2, shorted: 0, shortAtPack: 1 });
     const confirmed = await t.post(`/api/v1/inventory/returns/${returns[0]!.id}/confirm`, { locationId: returns[0]!.suggestedLocationId, workerId: 'w1' }, 'operator');
     expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
     await t.settle();

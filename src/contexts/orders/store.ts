@@ -465,7 +465,11 @@ export async function cancelLines(tx: Executor, orderId: string): Promise<void> 
  */
 export async function addShortAtPack(tx: Executor, orderId: string, lineId: string, quantity: number, now: Date): Promise<boolean> {
   const rows = await tx.query<{ id: string }>(
-    `WITH l AS (UPDATE orders.order_lines SET short_at_pack = short_at_pack + $3 WHERE order_id = $1 AND id = $2 RETURNING id),
+    // On an order cancelled meanwhile (pack & ship took the short before the cancel stopped it; orders heard the cancel
+    // first), the cancel counted these units cancelled: they are shorted at packing instead, never both.
+    `WITH l AS (UPDATE orders.order_lines l SET short_at_pack = l.short_at_pack + $3,
+                  cancelled = CASE WHEN ord.status = 'CANCELLED' THEN GREATEST(0, l.cancelled - $3) ELSE l.cancelled END
+                FROM orders.orders ord WHERE ord.id = l.order_id AND l.order_id = $1 AND l.id = $2 RETURNING l.id),
        o AS (UPDATE orders.orders SET version = version + 1, updated_at = $4 WHERE id = $1 AND EXISTS (SELECT 1 FROM l) RETURNING id)
      SELECT id FROM l`,
     [orderId, lineId, quantity, now],
