@@ -323,6 +323,9 @@ describe('a short at packing inventory hears after the order\'s cancel', () => {
     await t.settle();
     expect(await conservationDifferences(t.databaseUrl, { siteId: site.siteId })).toEqual([]);
     await expectLedgerConserved(t, site.siteId);
+    // The tote's LPN agrees with the books: nothing of the order left in it on either side.
+    const differences = (await t.get(`/api/v1/physical-tracking/reconciliation?siteId=${site.siteId}`)).body.differences as { locationId: string }[];
+    expect(differences.filter((d) => d.locationId === `IN_PROCESS:${orderId}`)).toEqual([]);
     const [dead] = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.dead_letters`);
     expect(dead).toEqual({ n: 0 });
   }, 60_000);
