@@ -4,7 +4,7 @@ import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { createOrder, injectClient, receiveStock, setupWarehouse, type Warehouse } from '../support/flow-driver.ts';
 import { gqlClient, must, subscribe } from '../support/graphql-client.ts';
 import { SUBSCRIPTION_RECHECK_MS } from '../../src/gateway/graphql/resolvers.ts';
-import { MAX_FIELDS, MAX_ROOT_FIELDS } from '../../src/gateway/graphql/limits.ts';
+import { MAX_DEPTH, MAX_FIELDS, MAX_ROOT_FIELDS } from '../../src/gateway/graphql/limits.ts';
 
 /** The GraphQL edge: who may call it, what it answers when refused, GraphiQL, and the REST batch reads its loaders use. */
 let t: TestApp;
@@ -141,6 +141,37 @@ describe('GraphQL authentication', () => {
     expect((await post({ query: aliases(100) }, { 'x-api-key': t.keys.viewer })).json<{ errors: { message: string }[] }>().errors[0]!.message).toContain('this one asks for 100:');
     const mutations = `mutation { ${Array.from({ length: 30 }, (_, i) => `m${i}: cancelOrder(id: "ord_nope${i}") { __typename }`).join(' ')} }`;
     expect((await post({ query: mutations }, { 'x-api-key': t.keys.manager })).statusCode).toBe(400);
+  });
+
+  it('refuses a document nested deeper than MAX_DEPTH fields, before anything runs or is compiled (found by the edges hunt: 998 nested fields in 10 KB, within the field limit, held the event loop for seconds while graphql-jit compiled them)', async () => {
+    // Order.wave.orders.wave…: `levels` fields deep under order(id).
+    const nested = (levels: number): string => {
+      const pairs = Math.floor((levels - 2) / 2);
+      const last = levels - 1 - 2 * pairs === 2 ? 'wave { id }' : 'id';
+      return `{ order(id: "${orderIds[0]}") { ${'wave { orders { '.repeat(pairs)}${last}${' } }'.repeat(pairs)} } }`;
+    };
+    // The standard introspection query (GraphiQL's) is 15 deep: well inside.
+    expect(MAX_DEPTH).toBeGreaterThanOrEqual(20);
+    for (let i = 0; i < 2; i++) {
+      const ok = await post({ query: nested(MAX_DEPTH) }, { 'x-api-key': t.keys.viewer });
+      expect([ok.statusCode, ok.json<{ errors?: unknown }>().errors], ok.body.slice(0, 300)).toEqual([200, undefined]);
+    }
+    for (const levels of [MAX_DEPTH + 1, 400, 998]) {
+      // Twice: the second sending of a document is the one graphql-jit compiles.
+      for (let i = 0; i < 2; i++) {
+        const started = performance.now();
+        const res = await post({ query: nested(levels) }, { 'x-api-key': t.keys.viewer });
+        const body = res.json<{ data: unknown; errors: { message: string; extensions?: { code?: string } }[] }>();
+        expect([res.statusCode, body.data, body.errors[0]?.extensions?.code], `${levels} #${i}: ${res.body.slice(0, 300)}`).toEqual([400, null, 'VALIDATION_FAILED']);
+        expect(body.errors[0]!.message).toMatch(new RegExp(`at most ${MAX_DEPTH} fields deep`));
+        expect(performance.now() - started, `${levels} #${i}`).toBeLessThan(1_500);
+      }
+    }
+    // Too deep for the parser itself (its stack): the same clear words, not "Maximum call stack size exceeded".
+    const res = await post({ query: `{ ${'products { nodes { '.repeat(4000)} sku ${'} } '.repeat(4000)} }` }, { 'x-api-key': t.keys.viewer });
+    const body = res.json<{ data: unknown; errors: { message: string; extensions?: { code?: string } }[] }>();
+    expect([res.statusCode, body.data, body.errors[0]?.extensions?.code]).toEqual([400, null, 'VALIDATION_FAILED']);
+    expect(body.errors[0]!.message).toMatch(new RegExp(`at most ${MAX_DEPTH} fields deep`));
   });
 
   it('serves GET /graphql only as the subscriptions websocket', async () => {

@@ -327,6 +327,26 @@ describe('a method a path does not take (found by the bad-input hunt: it was 404
   });
 });
 
+describe('the API documentation\'s routes answer refusals as every route does (found by the edges hunt)', () => {
+  it('a file /docs/static/ does not have is 404 NOT_FOUND (was 405 "takes GET, HEAD, not GET"); a bad query on /docs/json is problem+json (was fastify\'s own JSON)', async () => {
+    for (const url of ['/docs/static/nope.js', '/docs/static/no/such/file.css']) {
+      const res = await t.app.http.inject({ method: 'GET', url });
+      expect([url, res.statusCode, res.json<{ code: string }>().code], res.body).toEqual([url, 404, 'NOT_FOUND']);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.headers.allow).toBeUndefined();
+    }
+    // Another method on such a path is still 405 naming the path's methods.
+    const put = await t.app.http.inject({ method: 'PUT', url: '/docs/static/nope.js', headers: { 'x-api-key': t.keys.admin } });
+    expect([put.statusCode, put.json<{ code: string }>().code, put.headers.allow]).toEqual([405, 'METHOD_NOT_ALLOWED', 'GET, HEAD']);
+    for (const url of ['/docs/json?x=%ZZ', '/docs/yaml?x=%FF', '/docs/static/swagger-initializer.js?x=%ZZ']) {
+      const res = await t.app.http.inject({ method: 'GET', url });
+      expect([url, res.statusCode, res.json<{ code: string }>().code], res.body).toEqual([url, 400, 'VALIDATION_FAILED']);
+      expect(res.headers['content-type'], url).toContain('application/problem+json');
+      expect(res.json<{ type?: string; traceId?: string }>(), url).toMatchObject({ type: expect.stringContaining('validation-failed'), traceId: expect.any(String) });
+    }
+  });
+});
+
 describe('values echoed in errors are capped (found by the bad-input hunt: a 100 KB id came back whole)', () => {
   it('a 100 KB id: REST\'s detail and GraphQL\'s message carry its first 64 characters and "…"', async () => {
     const id = 'x'.repeat(100_000);

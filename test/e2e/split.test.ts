@@ -254,6 +254,30 @@ for (const bus of ['kafka', 'nats'] as const satisfies readonly SplitBus[]) {
       expect([again.status, ((await again.json()) as { code: string }).code]).toEqual([409, 'API_KEY_ALREADY_CREATED']);
     }, 300_000);
 
+    it('the gateway answers a method a routed path does not take 405 METHOD_NOT_ALLOWED naming its methods (Allow); an unknown path 404', async (ctx) => {
+      if (!reachable) return ctx.skip();
+      const c = cluster!;
+      const call = (method: string, path: string, key: string | null = c.adminKey) =>
+        fetch(`${c.gatewayUrl}${path}`, { method, headers: key === null ? {} : { 'x-api-key': key }, signal: AbortSignal.timeout(10_000) });
+      // Routed paths of three services (orders, picking, location-master), the gateway's own (api keys) and GraphQL.
+      for (const [method, path, allow] of [
+        ['DELETE', '/api/v1/orders', ['GET', 'POST']], ['PUT', '/api/v1/orders/ord_x/cancel', ['POST']],
+        ['PATCH', '/api/v1/pick-lists', ['GET']], ['DELETE', '/api/v1/sites', ['GET', 'POST']],
+        ['PUT', '/api/v1/api-keys', ['GET', 'POST']], ['PUT', '/graphql', ['GET', 'POST']],
+      ] as const) {
+        const res = await call(method, path);
+        const body = (await res.json()) as { code?: string; detail?: string };
+        expect([method, path, res.status, body.code], JSON.stringify(body)).toEqual([method, path, 405, 'METHOD_NOT_ALLOWED']);
+        expect(res.headers.get('content-type')).toContain('application/problem+json');
+        expect((res.headers.get('allow') ?? '').split(', '), path).toEqual(expect.arrayContaining([...allow]));
+      }
+      const unknown = await call('DELETE', '/api/v1/no-such-list');
+      expect([unknown.status, ((await unknown.json()) as { code: string }).code]).toEqual([404, 'NOT_FOUND']);
+      // As in one process: who asks must say who they are first.
+      const anonymous = await call('DELETE', '/api/v1/orders', null);
+      expect([anonymous.status, ((await anonymous.json()) as { code: string }).code]).toEqual([401, 'UNAUTHENTICATED']);
+    }, 60_000);
+
     it('runs the supervisors\' exception actions of orchestration (flow) in inventory (stock) and tasks (floor), over gRPC', async (ctx) => {
       if (!reachable) return ctx.skip();
       const c = cluster!;

@@ -14,7 +14,7 @@ import { capEchoes, sendProblem } from '../../platform/http/problem.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import { utf8BodyText } from '../../platform/http/validation.ts';
 import { topicsOf, toProgress } from './progress.ts';
-import { requestSizeLimit } from './limits.ts';
+import { requestSizeLimit, TOO_DEEP } from './limits.ts';
 import { loaders, resolvers, type GraphqlContext } from './resolvers.ts';
 import { forwardedHeaders, hasCredential, restClient } from './rest.ts';
 import { schema } from './schema.ts';
@@ -70,6 +70,9 @@ export interface GraphqlOptions {
   /** GraphiQL at `/graphiql` (development only: it loads React and GraphiQL from a CDN). */
   readonly graphiql: boolean;
 }
+
+/** A RangeError's message when a recursion (graphql-js's parser) outgrows the stack. */
+const STACK_OVERFLOW = 'Maximum call stack size exceeded';
 
 /** GraphiQL's page loads its scripts and styles from unpkg and calls `/graphql` here; it is never framed either. */
 const GRAPHIQL_CSP = "default-src 'self'; script-src 'self' https://unpkg.com; style-src 'self' 'unsafe-inline' https://unpkg.com; "
@@ -157,7 +160,11 @@ export async function registerGraphql(app: HttpApp, options: GraphqlOptions): Pr
         // A fault of mercurius's own (5xx) stays a fault, coded INTERNAL, not dressed as the caller's mistake.
         const status = statusCode >= 400 ? statusCode : 400;
         const code = status >= 500 ? 'INTERNAL' : 'VALIDATION_FAILED';
-        const errors = (response.errors ?? []).map((e) => ({ ...e, message: capEchoes(e.message), extensions: { ...e.extensions, code, status } }));
+        // A document nested thousands deep overflows graphql-js's recursive parser before the depth limit can count it:
+        // said in the words of that limit, not as the RangeError's "Maximum call stack size exceeded".
+        const errors = (response.errors ?? []).map((e) => ({
+          ...e, message: e.message === STACK_OVERFLOW && status < 500 ? TOO_DEEP : capEchoes(e.message), extensions: { ...e.extensions, code, status },
+        }));
         await reply.code(status).send({ ...response, errors });
       },
       additionalRouteOptions: {

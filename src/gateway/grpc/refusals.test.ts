@@ -62,3 +62,12 @@ it('a refusal echoing huge input reaches the client with bounded details and fie
   const next = await call(encode('pkl_1'));
   expect(grpc.status[next.code]).toBe('NOT_FOUND');
 });
+
+it('a message over the 4 MiB receive limit is INVALID_ARGUMENT PAYLOAD_TOO_LARGE, as REST\'s 413 (found by the edges hunt: RESOURCE_EXHAUSTED without a code, the status this API gives rate limits)', async () => {
+  const error = await call(encode('x'.repeat(4 * 1024 * 1024 + 10)));
+  expect([grpc.status[error.code], error.metadata.get('paklog-error-code')[0]]).toEqual(['INVALID_ARGUMENT', 'PAYLOAD_TOO_LARGE']);
+  expect(error.metadata.get('paklog-error-retryable')).toEqual([]);
+  expect(error.details).toMatch(/larger than/);
+  const next = await call(encode('pkl_1'));
+  expect(grpc.status[next.code]).toBe('NOT_FOUND');
+});

@@ -221,6 +221,9 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
     }
   });
 
+  // Set before any route: a route keeps the error handler of when it was added, and the documentation's (/docs/json,
+  // /docs/static/…) answered fastify's own JSON, not problem+json, for a refusal (a query that is no UTF-8).
+  app.setErrorHandler(async (error, request, reply) => sendProblem(error, request, reply, options.siteLookups?.siteCode));
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -276,7 +279,7 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
   if (origins.length > 0) {
     // With CORS on, OPTIONS is a browser's preflight only (its route is public). One without Origin and
     // Access-Control-Request-Method was @fastify/cors's bare 400 text/plain "Invalid Preflight Request": coded as every refusal.
-    // Sent from here: the preflight route is registered before the app's error handler is set, so a throw would get fastify's.
+    // Sent from here, before @fastify/cors's preflight handler would answer its own 400.
     app.addHook('onRequest', async (request, reply) => {
       if (request.method !== 'OPTIONS') return undefined;
       const missing = ['origin', 'access-control-request-method'].filter((h) => request.headers[h] === undefined);
@@ -329,7 +332,6 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
     const route = request.routeOptions.url ?? 'unmatched';
     options.metrics.httpDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
-  app.setErrorHandler(async (error, request, reply) => sendProblem(error, request, reply, options.siteLookups?.siteCode));
   const metricsPort = options.metricsEndpoint?.port;
   if (metricsPort !== undefined) {
     let metricsServer: Server | undefined;
@@ -349,7 +351,9 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
   // a caller who said who they are (the auth hook ran before: 401 otherwise), so neither tells a stranger what exists.
   app.setNotFoundHandler({}, async (request, reply) => {
     const allowed = paths.methodsOf(request.url);
-    if (allowed.length === 0) return sendProblem(new AppError('NOT_FOUND', `No route ${request.method} ${request.url}`), request, reply);
+    // A route that takes this method but found nothing (a file /docs/static/ does not have: @fastify/static calls the
+    // not-found handler) is 404 too, not "takes GET, not GET".
+    if (allowed.length === 0 || allowed.includes(request.method)) return sendProblem(new AppError('NOT_FOUND', `No route ${request.method} ${request.url}`), request, reply);
     void reply.header('allow', allowed.join(', '));
     return sendProblem(new AppError('METHOD_NOT_ALLOWED', `${request.url.split('?')[0] ?? ''} takes ${allowed.join(', ')}, not ${request.method}`, {
       errors: [{ field: '/method', message: `must be one of: ${allowed.join(', ')}` }],

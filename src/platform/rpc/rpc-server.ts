@@ -1,10 +1,10 @@
-import { Server, ServerCredentials, status, type handleUnaryCall, type MethodDefinition, type sendUnaryData, type ServerUnaryCall, type ServiceDefinition, type ServiceError, type UntypedHandleCall, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { Server, ServerCredentials, status, type handleUnaryCall, ServerInterceptingCall, type ServerInterceptor, type MethodDefinition, type sendUnaryData, type ServerUnaryCall, type ServiceDefinition, type ServiceError, type UntypedHandleCall, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, type ServingStatusMap } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.ts';
-import { toGrpcStatus } from './rpc-errors.ts';
+import { ERROR_CODE_KEY, toGrpcStatus } from './rpc-errors.ts';
 import { warmCodecs } from './warm-codecs.ts';
 
 /** One gRPC service: its full name (`paklog.catalog.v1.CatalogService`), definition and handlers. */
@@ -122,6 +122,31 @@ export function refusingUndecodable(definition: ServiceDefinition, implementatio
   return { definition: def, implementation: impl };
 }
 
+/** grpc-js's own refusal of a request message over its receive limit (as sent, or once decompressed). */
+const TOO_LARGE = /^Received message (larger than max|that decompresses to a size larger than)/;
+
+/**
+ * A request message over grpc-js's receive limit (4 MiB) is refused by grpc-js before any handler runs, as
+ * RESOURCE_EXHAUSTED without a code: the status this API gives a rate limit, which a client may retry. It is REST's
+ * 413 instead: INVALID_ARGUMENT with code PAYLOAD_TOO_LARGE, not retryable (a message of 2 to 4 MiB reaches REST and is
+ * refused so already). grpc-js sends that status from the call's innermost object, which the first interceptor is
+ * handed: its `sendStatus` is wrapped there; every other status passes unchanged.
+ */
+export const codedTooLarge: ServerInterceptor = (_method, call) => {
+  const send = call.sendStatus.bind(call);
+  call.sendStatus = (answer) => {
+    const uncoded = answer.metadata === undefined || answer.metadata === null || answer.metadata.get(ERROR_CODE_KEY).length === 0;
+    if (answer.code !== status.RESOURCE_EXHAUSTED || !uncoded || !TOO_LARGE.test(answer.details ?? '')) {
+      send(answer);
+      return;
+    }
+    const coded = toGrpcStatus(new AppError('PAYLOAD_TOO_LARGE', `The request message is too large: ${answer.details ?? ''}`));
+    send({ ...coded, details: coded.details ?? '' });
+  };
+  // Everything else passes through (an intercepting call without a responder forwards each call as it is).
+  return new ServerInterceptingCall(call);
+};
+
 /**
  * Starts a gRPC server (plaintext h2c: inside the cluster the mesh encrypts) with the given services, server
  * reflection listing them (so grpcurl and friends need no `.proto` files) and the standard health service.
@@ -129,7 +154,7 @@ export function refusingUndecodable(definition: ServiceDefinition, implementatio
 export async function startRpcServer(o: { host: string; port: number; services: readonly RpcService[]; protos: PackageDefinition; log: Logger }): Promise<RpcServer> {
   // Channelz (grpc-js's per-call statistics for its debug service) is on by default and nothing here serves it: off,
   // it costs nothing per call (docs/performance.md).
-  const server = new Server({ 'grpc.enable_channelz': 0 });
+  const server = new Server({ 'grpc.enable_channelz': 0, interceptors: [codedTooLarge] });
   for (const s of o.services) {
     const tolerant = refusingUndecodable(s.definition, s.implementation);
     server.addService(tolerant.definition, tolerant.implementation);
