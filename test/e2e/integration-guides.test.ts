@@ -9,7 +9,7 @@ import { signPakLog } from '../../src/contracts/integrations.ts';
 import { EXAMPLE_ASNS, EXAMPLE_ITEMS } from '../../src/contexts/integrations/ports/http.ts';
 import { seedDemo } from '../../src/seed/demo.ts';
 import { FakePartner } from '../support/fake-partner.ts';
-import { createOrder, injectClient, receiveStock, setupWarehouse, shipOneOrder } from '../support/flow-driver.ts';
+import { createOrder, injectClient, orderStatus, packAndShip, planAndReleasePooled, receiveStock, setupWarehouse, shipOneOrder, until, workTasks } from '../support/flow-driver.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 /**
@@ -186,6 +186,35 @@ describe('integration guides', () => {
     // The 943 example names the demo's SKUs: it makes an ASN (its answer as sent, without the block's jq filter).
     const transfer = json(await run(block('edi-x12.md', 'sh', 'cat > transfer.x12').replace(/ \\\n\s*\| jq .*$/m, '')));
     expect(transfer).toMatchObject({ status: 'ACCEPTED', transactionSets: [{ status: 'ACCEPTED', asnId: expect.stringMatching(/^asn_/), errors: [] }] });
+
+    // Section 4: the 940's order ships (with every order the demo's pool holds), then its 945 and 856 are fetched as written.
+    const orderId = received.transactionSets[0].orderId as string;
+    const call = injectClient(t.app, t.keys.manager);
+    const demo = (await t.get('/api/v1/sites/DEMO')).body.id as string;
+    await until('allocated', () => orderStatus(call, orderId), (s) => s === 'ALLOCATED');
+    await t.settle();
+    const wave = await planAndReleasePooled(call, demo, [orderId], 1000);
+    expect(wave.orderIds).toContain(orderId);
+    await t.settle();
+    await workTasks(injectClient(t.app, t.keys.operator), demo, ['worker-1'], { expectedTasks: wave.orderIds.length });
+    await until('picked', () => orderStatus(call, orderId), (s) => s === 'PICKED');
+    const shipment = await packAndShip(call, orderId);
+    await until('shipped', () => orderStatus(call, orderId), (s) => s === 'SHIPPED');
+    await t.settle();
+    const written = await until('945 and 856 written', async () => (await t.get(`/api/v1/edi/documents?orderId=${orderId}&direction=OUT`, 'integration')).body.items as { id: string; docType: string }[],
+      (docs) => ['945', '856'].every((type) => docs.some((d) => d.docType === type)));
+    const ship856 = written.find((d) => d.docType === '856')!.id;
+    const [byReference, by856] = jsons(await run(block('edi-x12.md', 'sh', 'reference=ACME-PO-1001&direction=OUT').replaceAll('ord_…', orderId).replaceAll('edi_…', ship856)));
+    expect(byReference!.items.map((d: { docType: string }) => d.docType)).toEqual(expect.arrayContaining(['997', '945', '856']));
+    expect(by856!.items).toEqual([expect.objectContaining({ id: ship856, docType: '856', orderIds: [orderId] })]);
+    const x856 = readFileSync(join(work, '856.x12'), 'utf8');
+    expect(x856).toMatch(/^ISA\*/);
+    expect(x856).toContain(`BSN*00*${shipment.trackingNumber}*`);
+    expect(x856).toContain('PRF*PO-778899~');
+    const x945 = (await t.get(`/api/v1/edi/documents/${written.find((d) => d.docType === '945')!.id}`, 'integration')).body.body as string;
+    expect(x945).toMatch(new RegExp(`W06\\*F\\*ACME-PO-1001\\*\\d{8}\\*${shipment.trackingNumber}\\*\\*PO-778899~`));
+    // The webhook for documents as they are written: the block runs in the README's shell (PAKLOG without /api/v1).
+    expect(json(await run(block('edi-x12.md', 'sh', 'edi-document.recorded'), 'integration', { PAKLOG: base }))).toMatchObject({ eventTypes: ['integrations.edi-document.recorded.v1'] });
   });
 
   it('csv.md: the export block runs as written, `npx paklog` lines included, in the README\'s shell on a port other than 8080', async () => {
