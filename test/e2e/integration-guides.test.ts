@@ -9,7 +9,7 @@ import { signPakLog } from '../../src/contracts/integrations.ts';
 import { EXAMPLE_ASNS, EXAMPLE_ITEMS } from '../../src/contexts/integrations/ports/http.ts';
 import { seedDemo } from '../../src/seed/demo.ts';
 import { FakePartner } from '../support/fake-partner.ts';
-import { createOrder, injectClient, receiveStock, setupWarehouse, shipOneOrder } from '../support/flow-driver.ts';
+import { createOrder, injectClient, orderStatus, packAndShip, planAndReleasePooled, receiveStock, setupWarehouse, shipOneOrder, until, workTasks } from '../support/flow-driver.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 /**
@@ -32,6 +32,8 @@ const tms = new FakePartner('guide-tms-token', 100234);
 const work = mkdtempSync(join(tmpdir(), 'paklog-guides-'));
 let t: TestApp;
 let base = '';
+/** The order edi-x12.md's 940 made (csv.md and edi-x12.md's test), which its section 4 ships. */
+let ediOrderId = '';
 
 /** This checkout's `paklog` command, as `npx paklog` runs it in an installation. */
 const paklogBin = resolve(import.meta.dirname, '../../bin/paklog.js');
@@ -53,6 +55,24 @@ function run(script: string, role: 'integration' | 'manager' = 'integration', va
 const json = (out: string): Record<string, any> => JSON.parse(out) as Record<string, any>;
 /** The answers of a block of several curl calls (each one JSON object, printed back to back). */
 const jsons = (out: string): Record<string, any>[] => out.trim().replace(/\}\s*\{/g, '}\n{').split('\n').map(json);
+
+/**
+ * The answers a block shows in `# → <status> { … }` comments name the fields the API answers: each documented field is
+ * in the answer, and an answer shown whole (no `…` standing for more fields) has no field the guide leaves out.
+ */
+function expectAsDocumented(script: string, answers: readonly (Record<string, unknown> | undefined)[]): void {
+  const shown = [...script.matchAll(/# → \d{3} (\{.*\})/g)].map((m) => {
+    const text = m[1]!.slice(0, m[1]!.lastIndexOf('}') + 1);
+    const more = /[{,]\s*…\s*[,}]/.test(text);
+    return { more, fields: Object.keys(JSON.parse(text.replace(/,\s*…\s*(?=[,}])/g, '').replace(/\{\s*…\s*,/g, '{')) as object) };
+  });
+  expect(shown, script).toHaveLength(answers.length);
+  shown.forEach(({ more, fields }, i) => {
+    const actual = Object.keys(answers[i]!);
+    expect(fields.filter((f) => !actual.includes(f)), `${script}\nanswer ${i + 1}: documented, not answered`).toEqual([]);
+    if (!more) expect(actual.filter((f) => !fields.includes(f)), `${script}\nanswer ${i + 1}: answered, not documented`).toEqual([]);
+  });
+}
 
 beforeAll(async () => {
   await erp.start();
@@ -76,12 +96,17 @@ afterAll(async () => {
 
 describe('integration guides', () => {
   it('storefront.md: connect a shop, send a signed order; the receiver snippet verifies PakLog signatures', async () => {
-    expect(json(await run(block('storefront.md', 'sh', 'storefront-channels')))).toMatchObject({ shopDomain: 'guide-shop.myshopify.com', secret: 'shpss_guide_shared_secret_0001' });
+    const channel = json(await run(block('storefront.md', 'sh', 'storefront-channels')));
+    expect(channel).toMatchObject({ shopDomain: 'guide-shop.myshopify.com', secret: 'shpss_guide_shared_secret_0001' });
+    expectAsDocumented(block('storefront.md', 'sh', 'storefront-channels'), [channel]);
     const order = json(await run(block('storefront.md', 'sh', 'openssl', 'storefront/orders')));
+    expectAsDocumented(block('storefront.md', 'sh', 'openssl', 'storefront/orders'), [order]);
     expect(order).toMatchObject({ externalId: 'GUIDE-SHOP-5550001001', duplicate: false });
     expect((await t.get(`/api/v1/orders/${order.orderId}`)).body.shipTo).toMatchObject({ name: 'Ada Lovelace', state: 'Greater London', country: 'GB' });
     expect(json(await run(block('storefront.md', 'sh', 'storefront/orders')))).toMatchObject({ orderId: order.orderId, duplicate: true });
-    expect(json(await run(block('storefront.md', 'sh', 'webhook-subscriptions')))).toMatchObject({ status: 'ACTIVE', secret: expect.stringMatching(/^whsec_/) });
+    const subscribed = json(await run(block('storefront.md', 'sh', 'webhook-subscriptions')));
+    expect(subscribed).toMatchObject({ status: 'ACTIVE', secret: expect.stringMatching(/^whsec_/) });
+    expectAsDocumented(block('storefront.md', 'sh', 'webhook-subscriptions'), [subscribed]);
 
     const code = block('storefront.md', 'js', 'function verify');
     const source = code.slice(code.indexOf('function verify'), code.indexOf('\n}\n', code.indexOf('function verify')) + 2);
@@ -137,6 +162,9 @@ describe('integration guides', () => {
     // when the update arrives first (a loaded CI machine, 2026-12-04).
     expect(updated).toMatchObject({ orderId: created!.orderId, topic: 'orders/updated', status: expect.stringMatching(/^(ALLOCATED|RECEIVED)$/) });
     expect(cancelled).toMatchObject({ orderId: created!.orderId, topic: 'orders/cancelled', status: 'CANCELLED' });
+    expectAsDocumented(guide('SUBSCRIPTION=$('), [subscription]);
+    expectAsDocumented(guide('X-Shopify-Webhook-Id: test-1'), [created]);
+    expectAsDocumented(guide('orders/cancelled'), [updated, cancelled]);
     expect((await t.get(`/api/v1/orders/${created!.orderId}`)).body.shipTo).toMatchObject({ city: 'Cambridge', postalCode: 'CB1 1AA' });
     // The order's events are offered to the subscription a moment later; then the log has them.
     const { until } = await import('../support/flow-driver.ts');
@@ -186,7 +214,40 @@ describe('integration guides', () => {
     // The 943 example names the demo's SKUs: it makes an ASN (its answer as sent, without the block's jq filter).
     const transfer = json(await run(block('edi-x12.md', 'sh', 'cat > transfer.x12').replace(/ \\\n\s*\| jq .*$/m, '')));
     expect(transfer).toMatchObject({ status: 'ACCEPTED', transactionSets: [{ status: 'ACCEPTED', asnId: expect.stringMatching(/^asn_/), errors: [] }] });
+    ediOrderId = received.transactionSets[0].orderId as string;
   });
+
+  it('edi-x12.md section 4: the 940\'s order ships, its 945 and 856 are fetched as written; the document webhook block runs in the README\'s shell', async () => {
+    const orderId = ediOrderId;
+    const call = injectClient(t.app, t.keys.manager);
+    const demo = (await t.get('/api/v1/sites/DEMO')).body.id as string;
+    await until('allocated', () => orderStatus(call, orderId), (s) => s === 'ALLOCATED');
+    // Expedited, it heads the pool (the demo's orders are priority 5): a wave of it alone.
+    expect((await t.post(`/api/v1/orders/${orderId}/reprioritise`, { priority: 1 }, 'manager')).status).toBe(200);
+    await t.settle();
+    const wave = await planAndReleasePooled(call, demo, [orderId], 1);
+    expect(wave.orderIds).toEqual([orderId]);
+    await t.settle();
+    await workTasks(injectClient(t.app, t.keys.operator), demo, ['worker-1'], { expectedTasks: 1 });
+    await until('picked', () => orderStatus(call, orderId), (s) => s === 'PICKED');
+    const shipment = await packAndShip(call, orderId);
+    await until('shipped', () => orderStatus(call, orderId), (s) => s === 'SHIPPED');
+    await t.settle();
+    const written = await until('945 and 856 written', async () => (await t.get(`/api/v1/edi/documents?orderId=${orderId}&direction=OUT`, 'integration')).body.items as { id: string; docType: string }[],
+      (docs) => ['945', '856'].every((type) => docs.some((d) => d.docType === type)), 60_000);
+    const ship856 = written.find((d) => d.docType === '856')!.id;
+    const [byReference, by856] = jsons(await run(block('edi-x12.md', 'sh', 'reference=ACME-PO-1001&direction=OUT').replaceAll('ord_…', orderId).replaceAll('edi_…', ship856)));
+    expect(byReference!.items.map((d: { docType: string }) => d.docType)).toEqual(expect.arrayContaining(['997', '945', '856']));
+    expect(by856!.items).toEqual([expect.objectContaining({ id: ship856, docType: '856', orderIds: [orderId] })]);
+    const x856 = readFileSync(join(work, '856.x12'), 'utf8');
+    expect(x856).toMatch(/^ISA\*/);
+    expect(x856).toContain(`BSN*00*${shipment.trackingNumber}*`);
+    expect(x856).toContain('PRF*PO-778899~');
+    const x945 = (await t.get(`/api/v1/edi/documents/${written.find((d) => d.docType === '945')!.id}`, 'integration')).body.body as string;
+    expect(x945).toMatch(new RegExp(`W06\\*F\\*ACME-PO-1001\\*\\d{8}\\*${shipment.trackingNumber}\\*\\*PO-778899~`));
+    // The webhook for documents as they are written: the block runs in the README's shell (PAKLOG without /api/v1).
+    expect(json(await run(block('edi-x12.md', 'sh', 'edi-document.recorded'), 'integration', { PAKLOG: base }))).toMatchObject({ eventTypes: ['integrations.edi-document.recorded.v1'] });
+  }, 120_000);
 
   it('csv.md: the export block runs as written, `npx paklog` lines included, in the README\'s shell on a port other than 8080', async () => {
     // The README's walkthrough shell: PAKLOG as `npm start` prints it (the server's root URL, here not on 8080) and KEY.

@@ -1,11 +1,13 @@
 /**
  * The REST bridge on its own: what metadata becomes headers, the client address, and a call that arrives after its
- * deadline runs nothing. The whole API over a socket is test/e2e/grpc-floor.test.ts.
+ * deadline runs nothing; the public Integration API's Order carries every field of REST's order. The whole API over a
+ * socket is test/e2e/grpc-floor.test.ts.
  */
 import { Metadata, status, type ServerUnaryCall, type ServiceError } from '@grpc/grpc-js';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
+import { publicProtos, publicServices } from '../../rpc/protos.ts';
 import { peerAddress, restHandler, restHeaders } from './rest-bridge.ts';
 
 let t: TestApp;
@@ -81,5 +83,19 @@ describe('the REST bridge', () => {
     expect(answer.error?.metadata.get('paklog-error-code')).toEqual(['REQUEST_TIMEOUT']);
     const sites = await t.get('/api/v1/sites');
     expect(sites.body.items.map((s: { code: string }) => s.code)).not.toContain('LATE');
+  });
+
+  it('the Integration API\'s Order and OrderLine carry every field REST\'s GET /orders/{id} answers (shortAtPack was dropped)', () => {
+    type Schema = { properties: Record<string, Schema>; items?: Schema };
+    const doc = t.app.http.swagger() as unknown as { paths: Record<string, { get: { responses: Record<string, { content: Record<string, { schema: Schema }> }> } }> };
+    const rest = doc.paths['/api/v1/orders/{id}']!.get.responses['200']!.content['application/json']!.schema;
+    const protoFields = (message: string): string[] => ((publicProtos()[`paklog.integration.v1.${message}`] as unknown as { type: { field: { name: string }[] } }).type.field.map((f) => f.name)).sort();
+    expect(protoFields('OrderLine')).toEqual(Object.keys(rest.properties['lines']!.items!.properties).sort());
+    expect(protoFields('Order')).toEqual(Object.keys(rest.properties).sort());
+    // What REST answers reaches a gRPC client: a line's shortAtPack survives the wire.
+    const method = publicServices().integration.CancelOrderLine;
+    const line = { id: 'oln_1', lineNo: 1, sku: 'A', ordered: 3, allocated: 0, picked: 3, shorted: 0, packed: 2, shipped: 2, cancelled: 0, shortAtPack: 1 };
+    const wire = method.responseDeserialize(method.responseSerialize({ id: 'ord_1', lines: [line] }));
+    expect(wire.lines[0]).toMatchObject(line);
   });
 });

@@ -21,6 +21,7 @@ export interface ProtoGrpcType {
         GetAtpResponse: MessageTypeDefinition
         Integration: SubtypeConstructor<typeof grpc.Client, _paklog_integration_v1_IntegrationClient> & { service: _paklog_integration_v1_IntegrationDefinition }
         Order: MessageTypeDefinition
+        OrderHold: MessageTypeDefinition
         OrderLine: MessageTypeDefinition
         OrderLineRequest: MessageTypeDefinition
         ShipTo: MessageTypeDefinition

@@ -3,6 +3,7 @@
 import type { ShipTo as _paklog_integration_v1_ShipTo, ShipTo__Output as _paklog_integration_v1_ShipTo__Output } from '../../../paklog/integration/v1/ShipTo.ts';
 import type { OrderLine as _paklog_integration_v1_OrderLine, OrderLine__Output as _paklog_integration_v1_OrderLine__Output } from '../../../paklog/integration/v1/OrderLine.ts';
 import type { StatusChange as _paklog_integration_v1_StatusChange, StatusChange__Output as _paklog_integration_v1_StatusChange__Output } from '../../../paklog/integration/v1/StatusChange.ts';
+import type { OrderHold as _paklog_integration_v1_OrderHold, OrderHold__Output as _paklog_integration_v1_OrderHold__Output } from '../../../paklog/integration/v1/OrderHold.ts';
 
 /**
  * An order (GET /orders/{id}).
@@ -35,10 +36,15 @@ export interface Order {
    * SHORT_PICK while a ship_complete order waits for stock after a short pick; unset otherwise.
    */
   'backorderReason'?: (string);
+  /**
+   * While ON_HOLD (ADR 0052): the hold; unset otherwise.
+   */
+  'hold'?: (_paklog_integration_v1_OrderHold | null);
   '_shipBy'?: "shipBy";
   '_waveId'?: "waveId";
   '_cancelReason'?: "cancelReason";
   '_backorderReason'?: "backorderReason";
+  '_hold'?: "hold";
 }
 
 /**
@@ -72,8 +78,13 @@ export interface Order__Output {
    * SHORT_PICK while a ship_complete order waits for stock after a short pick; unset otherwise.
    */
   'backorderReason'?: (string);
+  /**
+   * While ON_HOLD (ADR 0052): the hold; unset otherwise.
+   */
+  'hold'?: (_paklog_integration_v1_OrderHold__Output | null);
   '_shipBy'?: "shipBy";
   '_waveId'?: "waveId";
   '_cancelReason'?: "cancelReason";
   '_backorderReason'?: "backorderReason";
+  '_hold'?: "hold";
 }

@@ -12,6 +12,11 @@ export interface OrderLine {
   'packed'?: (number);
   'shipped'?: (number);
   'cancelled'?: (number);
+  /**
+   * Units picked but found missing or damaged at the pack station (REST's POST /pack-station/shorts): never packed
+   * nor shipped. A finished line adds up: ordered = shipped + cancelled + shorted + short_at_pack.
+   */
+  'shortAtPack'?: (number);
 }
 
 export interface OrderLine__Output {
@@ -25,4 +30,9 @@ export interface OrderLine__Output {
   'packed': (number);
   'shipped': (number);
   'cancelled': (number);
+  /**
+   * Units picked but found missing or damaged at the pack station (REST's POST /pack-station/shorts): never packed
+   * nor shipped. A finished line adds up: ordered = shipped + cancelled + shorted + short_at_pack.
+   */
+  'shortAtPack': (number);
 }
