@@ -52,7 +52,18 @@ export interface EmbeddedOptions {
    * `refuse` throws {@link DataDirInUseError} (a second start). Never is that server stopped.
    */
   readonly ifInUse?: 'attach' | 'refuse';
+  /**
+   * The server this process runs stopped without being asked (killed, crashed): it is started again at once, on the same
+   * port and socket, so the connections PakLog makes next reach it (`restarting`, then `restarted`); `lost` when it could
+   * not be started again within {@link RESTART_WINDOW_MS} (the message says why, in one line).
+   */
+  readonly onUnexpectedExit?: (event: { readonly kind: 'restarting' | 'restarted' | 'lost'; readonly message: string }) => void;
+  /** How long a server that died is tried again ({@link RESTART_WINDOW_MS} by default; shorter in tests). */
+  readonly restartWindowMs?: number;
 }
+
+/** How long a server that died under its owner is tried again before it is given up (`lost`). */
+export const RESTART_WINDOW_MS = 60_000;
 
 /** What a running PakLog process records in `owner.json` next to its cluster. */
 export interface Owner {
@@ -477,6 +488,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   }
 
   let child: ChildProcess | undefined;
+  // Set once this process stops its server (or gives up starting it): its exit is then no crash to recover from.
+  let stopRequested = false;
+  let restarting: Promise<void> | undefined;
   const release = (): void => {
     ownedHere.delete(ownerFile);
     if (readOwner(ownerFile)?.pid === process.pid) rmSync(ownerFile, { force: true });
@@ -525,6 +539,43 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     const flags = ['-D', dataDir, '-p', String(port), ...[...embeddedSettings(options.fast === true, socketDir), ...(options.extraSettings ?? [])].flatMap((s) => ['-c', s])];
     process.once('exit', onExit);
     child = await startPostgres(bins.postgres, flags, ids, log);
+    const tell = options.onUnexpectedExit ?? (() => undefined);
+    // A server that dies under its running owner (a kill, the out-of-memory killer, a crash) is started again at once on
+    // the same port and socket: the pool's next connections reach it, and PostgreSQL's crash recovery replays what was
+    // committed. Until then PakLog answers 503 (`/health/ready`: database unreachable), as for any database outage.
+    const supervise = (proc: ChildProcess): void => {
+      proc.once('exit', (code, signal) => {
+        if (stopRequested) return;
+        const how = signal === null ? `exit code ${code}` : signal;
+        restarting = (async () => {
+          tell({ kind: 'restarting', message: `the embedded PostgreSQL in ${dataDir} stopped unexpectedly (${how}): starting it again on port ${port}` });
+          const window = options.restartWindowMs ?? RESTART_WINDOW_MS;
+          const until = Date.now() + window;
+          let last = '';
+          while (!stopRequested) {
+            try {
+              // Server processes the dead one left behind hold its shared memory for a moment: it refuses to start until they exit.
+              const next = await startPostgres(bins.postgres, flags, ids, log);
+              child = next;
+              if (stopRequested) return;
+              supervise(next);
+              tell({ kind: 'restarted', message: `the embedded PostgreSQL in ${dataDir} is running again on port ${port}` });
+              return;
+            } catch (e) {
+              // PostgreSQL's own reason (its last FATAL line, without the log prefix), else the end of what it said.
+              const reason = [...(e as Error).message.matchAll(/(FATAL|PANIC|ERROR):\s+(.*)/g)].pop();
+              last = reason === undefined ? (e as Error).message.slice(-300) : `${reason[1]}: ${reason[2]!.trim()}`;
+            }
+            if (Date.now() > until) {
+              tell({ kind: 'lost', message: `the embedded PostgreSQL in ${dataDir} stopped (${how}) and could not be started again within ${window / 1000} s: ${last}` });
+              return;
+            }
+            await sleep(500);
+          }
+        })();
+      });
+    };
+    supervise(child);
     const urlFor = urlsFor(password, port);
     const localUrlFor = localUrlsFor(urlFor, socketDir);
     // The `postgres` maintenance database always exists; PakLog uses its own.
@@ -535,7 +586,6 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     await client.end();
     let current: Owner = { ...me, state: 'running', pgPort: port, ...(socketDir === undefined ? {} : { pgSocketDir: socketDir }) };
     writeOwner(ownerFile, current);
-    const running = child;
     let stopping: Promise<void> | undefined;
     return {
       url: urlFor('paklog'),
@@ -553,6 +603,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       },
       stop: () => {
         stopping ??= (async () => {
+          stopRequested = true;
+          await restarting;
+          const running = child!;
           if (running.exitCode === null && running.signalCode === null) {
             const exited = new Promise((r) => running.once('exit', r));
             running.kill('SIGINT');
@@ -565,6 +618,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       },
     };
   } catch (e) {
+    stopRequested = true;
     if (child !== undefined && child.exitCode === null) {
       const exited = new Promise((r) => child!.once('exit', r));
       child.kill('SIGINT');
