@@ -34,7 +34,7 @@ export async function openDatabase(
   config: Config, ifInUse: 'attach' | 'refuse' = 'attach', onUnexpectedExit?: EmbeddedOptions['onUnexpectedExit'],
 ): Promise<{ url: string; embedded: EmbeddedServer | undefined }> {
   if (config.databaseUrl !== undefined) return { url: config.databaseUrl, embedded: undefined };
-  // A server that dies under this process is started again (ADR 0050 addendum): said on stderr unless the caller says it.
+  // A server that dies under this process is started again (docs/operations/runbooks.md): said on stderr unless the caller says it.
   const told = onUnexpectedExit ?? ((event) => console.error(`paklog: ${event.message}`));
   const embedded = await startEmbeddedPostgres({ dir: join(config.dataDir, 'pg'), ifInUse, onUnexpectedExit: told });
   // PakLog's own pool goes through the server's Unix-domain socket when it has one (ADR 0051).

@@ -99,6 +99,28 @@ describe('embedded PostgreSQL', () => {
     }
   }, 120_000);
 
+  it("a stale postmaster.pid naming another process called postgres (its pid reused, after a reboot) does not get that process killed", async () => {
+    const stale = withPreparedCluster(mkdtempSync(join(tmpdir(), 'paklog-embedded-stale-')));
+    // Another PostgreSQL's process, as far as its command line tells: not this cluster's server.
+    const other = spawn('sleep', ['120'], { argv0: 'postgres', stdio: 'ignore' });
+    try {
+      await new Promise((r) => other.once('spawn', r));
+      writeFileSync(join(stale, 'cluster', 'postmaster.pid'), `${other.pid}\n${join(stale, 'cluster')}\n1700000000\n5432\n\n\n`);
+      const server = await startEmbeddedPostgres({ dir: stale, fast: true });
+      try {
+        expect(other.exitCode).toBeNull();
+        expect(other.signalCode).toBeNull();
+        expect(() => process.kill(other.pid!, 0)).not.toThrow();
+        expect(await via(server.localUrl)).toBe('socket');
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      other.kill('SIGKILL');
+      rmSync(stale, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it('a server killed under its running owner is started again on the same port and socket, its data there; one that cannot start again is given up (`lost`)', async () => {
     const killed = withPreparedCluster(mkdtempSync(join(tmpdir(), 'paklog-embedded-killed-')));
     const events: { kind: string; message: string }[] = [];

@@ -1,7 +1,7 @@
 import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import {
-  chmodSync, chownSync, closeSync, cpSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync,
+  chmodSync, chownSync, closeSync, cpSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync,
   writeFileSync, writeSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -160,20 +160,35 @@ function writeOwner(file: string, owner: Owner): void {
   renameSync(tmp, file);
 }
 
+/**
+ * Whether process `pid` is the server of `dataDir`: its working folder is that folder (where a PostgreSQL server works),
+ * or its command line names it (`-D <dataDir>`, as PakLog starts it). A pid file outlives its server (a reboot, a kill):
+ * its pid may now be anyone's, another PostgreSQL's server or backend too, and that process must not be stopped.
+ */
+function serverOf(pid: number, dataDir: string): boolean {
+  try {
+    const cwd = readlinkSync(`/proc/${pid}/cwd`);
+    if (cwd === dataDir || cwd === realpathSync(dataDir)) return true;
+  } catch {
+    // No /proc (macOS), or its working folder is not ours to read: its command line says.
+  }
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(dataDir);
+  } catch {
+    try {
+      return execFileSync('ps', ['-p', String(pid), '-o', 'command='], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).includes(dataDir);
+    } catch {
+      return false;
+    }
+  }
+}
+
 /** Stops a PostgreSQL left behind by a PakLog process that died (its owner is gone) and removes its pid file. */
 async function stopOrphan(dataDir: string): Promise<void> {
   const pidFile = join(dataDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  const isPostgres = (() => {
-    if (!Number.isInteger(pid) || pid <= 0) return false;
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres');
-    } catch {
-      return processAlive(pid);
-    }
-  })();
-  if (isPostgres && processAlive(pid)) {
+  if (Number.isInteger(pid) && pid > 0 && processAlive(pid) && serverOf(pid, dataDir)) {
     process.kill(pid, 'SIGINT');
     for (let i = 0; i < 200 && processAlive(pid); i++) await sleep(50);
     if (processAlive(pid)) process.kill(pid, 'SIGKILL');
