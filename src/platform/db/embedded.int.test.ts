@@ -159,6 +159,35 @@ describe('embedded PostgreSQL', () => {
     }
   }, 120_000);
 
+  it('a first start killed during its initdb: the next start stops the initdb it left running, leaves no password file behind, and serves', async () => {
+    const first = mkdtempSync(join(tmpdir(), 'paklog-embedded-initdb-'));
+    chmodSync(first, 0o755);
+    const initdbOf = (): number[] => execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).split('\n')
+      .filter((l) => l.includes(`--pgdata=${join(first, 'cluster')}`) && l.includes('initdb')).map((l) => Number(l.trim().split(/\s+/)[0]));
+    const script = `import { startEmbeddedPostgres } from ${JSON.stringify(resolve(import.meta.dirname, 'embedded.ts'))};
+      await startEmbeddedPostgres({ dir: ${JSON.stringify(first)}, fast: true });`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: 'ignore' });
+    try {
+      for (let i = 0; i < 1200 && initdbOf().length === 0 && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 25));
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+      const orphans = initdbOf();
+      expect(orphans).toHaveLength(1); // the killed start's initdb runs on
+      const server = await startEmbeddedPostgres({ dir: first, fast: true });
+      try {
+        expect(orphans.filter((pid) => { try { process.kill(pid, 0); return true; } catch { return false; } })).toEqual([]);
+        expect(readdirSync(first).filter((f) => f.startsWith('pwfile.') || f === 'initdb.pid')).toEqual([]);
+        expect(await via(server.localUrl)).toBe('socket');
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      for (const pid of initdbOf()) process.kill(pid, 'SIGKILL');
+      rmSync(first, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it('an initdb interrupted half-way is redone; a lost password file stops with a clear message', async () => {
     const half = mkdtempSync(join(tmpdir(), 'paklog-embedded-half-'));
     try {

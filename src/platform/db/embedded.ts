@@ -1,7 +1,7 @@
 import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import {
-  chmodSync, chownSync, closeSync, cpSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync,
+  chmodSync, chownSync, closeSync, cpSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync,
   writeFileSync, writeSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -172,13 +172,30 @@ function serverOf(pid: number, dataDir: string): boolean {
   } catch {
     // No /proc (macOS), or its working folder is not ours to read: its command line says.
   }
+  return commandLineOf(pid).includes(dataDir);
+}
+
+/** Stops the initdb of `dataDir` that a start killed during it left running (`<root>/initdb.pid`), and removes that file. */
+async function stopOrphanInitdb(root: string, dataDir: string): Promise<void> {
+  const pidFile = join(root, 'initdb.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  if (Number.isInteger(pid) && pid > 0 && processAlive(pid) && commandLineOf(pid).includes(`--pgdata=${dataDir}`)) {
+    process.kill(pid, 'SIGKILL');
+    for (let i = 0; i < 100 && processAlive(pid); i++) await sleep(50);
+  }
+  rmSync(pidFile, { force: true });
+}
+
+/** The arguments of process `pid` (empty when it cannot be read). */
+function commandLineOf(pid: number): string[] {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(dataDir);
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
   } catch {
     try {
-      return execFileSync('ps', ['-p', String(pid), '-o', 'command='], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).includes(dataDir);
+      return execFileSync('ps', ['-p', String(pid), '-o', 'command='], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split(/\s+/);
     } catch {
-      return false;
+      return [];
     }
   }
 }
@@ -361,9 +378,10 @@ function makeRoot(root: string, asRoot: boolean): void {
 
 // ---- starting PostgreSQL ----
 
-function run(command: string, args: readonly string[], ids: Ids | undefined, log: (line: string) => void): Promise<void> {
+function run(command: string, args: readonly string[], ids: Ids | undefined, log: (line: string) => void, onSpawn?: (pid: number) => void): Promise<void> {
   return new Promise((ok, fail) => {
     const child = spawn(command, args, { ...(ids ?? {}), env: { ...process.env, LC_MESSAGES: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (child.pid !== undefined) onSpawn?.(child.pid);
     let err = '';
     child.stdout.on('data', (b: Buffer) => log(b.toString()));
     child.stderr.on('data', (b: Buffer) => {
@@ -519,6 +537,10 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     const marker = join(root, 'initialised');
     const fresh = !existsSync(marker);
     if (fresh) {
+      // A first start killed during its initdb leaves it running (and its password file): stopped and removed before
+      // the folder is made again, or the two would write the same files.
+      await stopOrphanInitdb(root, dataDir);
+      for (const f of readdirSync(root)) if (/^pwfile\.\d+$/.test(f)) rmSync(join(root, f), { force: true });
       await stopOrphan(dataDir);
       rmSync(dataDir, { recursive: true, force: true });
       writeFileSync(secretFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
@@ -536,9 +558,11 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       writeFileSync(pwFile, `${password}\n`, { mode: 0o600 });
       if (ids !== undefined) chownSync(pwFile, ids.uid, ids.gid);
       try {
-        await run(bins.initdb, [`--pgdata=${dataDir}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${pwFile}`, '--encoding=UTF8', '--locale=C'], ids, log);
+        await run(bins.initdb, [`--pgdata=${dataDir}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${pwFile}`, '--encoding=UTF8', '--locale=C'], ids, log,
+          (pid) => writeFileSync(join(root, 'initdb.pid'), `${pid}\n`));
       } finally {
         rmSync(pwFile, { force: true });
+        rmSync(join(root, 'initdb.pid'), { force: true });
       }
       writeFileSync(marker, `${new Date().toISOString()}\n`);
     } else {
