@@ -72,6 +72,9 @@ const PROCESSES = [
   // `paklog start` SIGKILLed once in the middle of a SHIP scan (its claim made, its transaction held at a lock), after a
   // live scan held 8 s at the same lock: the cancel answered within seconds of the restart (some 40 s in all).
   'test/e2e/crash-dock-claim.test.ts',
+  // `paklog start` SIGKILLed once while a webhook receiver holds its POSTs unanswered: every delivery sent again and
+  // DELIVERED once, in order per order (some 30 s, mostly the restart).
+  'test/e2e/crash-webhook-delivery.test.ts',
   // Eleven one-shot `paklog` commands against broken setups (no server, a killed connection, an edited migration).
   'test/e2e/cli-errors.test.ts',
 ];

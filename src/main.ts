@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { buildApp, type BuildOptions, type PakLogApp } from './app.ts';
 import type { Config } from './platform/config/config.ts';
-import { startEmbeddedPostgres, type EmbeddedServer } from './platform/db/embedded.ts';
+import { startEmbeddedPostgres, type EmbeddedOptions, type EmbeddedServer } from './platform/db/embedded.ts';
 import { warmInject, type HttpApp } from './platform/http/server.ts';
 import type { RpcServer } from './platform/rpc/rpc-server.ts';
 import { createLogger } from './platform/telemetry/logger.ts';
@@ -30,9 +30,13 @@ export class PortInUseError extends Error {
  * database (`attach`) connects to the server of a running PakLog rather than starting its own; a second start
  * (`refuse`) stops with a clear message. Neither ever stops the running one.
  */
-export async function openDatabase(config: Config, ifInUse: 'attach' | 'refuse' = 'attach'): Promise<{ url: string; embedded: EmbeddedServer | undefined }> {
+export async function openDatabase(
+  config: Config, ifInUse: 'attach' | 'refuse' = 'attach', onUnexpectedExit?: EmbeddedOptions['onUnexpectedExit'],
+): Promise<{ url: string; embedded: EmbeddedServer | undefined }> {
   if (config.databaseUrl !== undefined) return { url: config.databaseUrl, embedded: undefined };
-  const embedded = await startEmbeddedPostgres({ dir: join(config.dataDir, 'pg'), ifInUse });
+  // A server that dies under this process is started again (docs/operations/runbooks.md): said on stderr unless the caller says it.
+  const told = onUnexpectedExit ?? ((event) => console.error(`paklog: ${event.message}`));
+  const embedded = await startEmbeddedPostgres({ dir: join(config.dataDir, 'pg'), ifInUse, onUnexpectedExit: told });
   // PakLog's own pool goes through the server's Unix-domain socket when it has one (ADR 0051).
   return { url: embedded.localUrl, embedded };
 }
@@ -53,7 +57,22 @@ export async function startServer(config: Config, onReady?: (app: PakLogApp) => 
   // Split-mode services leave the public gRPC API to the gateway, which routes its calls to them.
   const grpcPort = config.contexts === 'all' ? config.grpcPort : undefined;
   await checkPortFree(config.host, grpcPort, 'PAKLOG_GRPC_PORT');
-  const { url: dbUrl, embedded } = await openDatabase(config, 'refuse');
+  // The embedded server killed under the running system is started again; one that cannot be (within a minute) stops
+  // PakLog with a clear message rather than leaving it up answering 503 for good: a supervisor, or the user, starts it
+  // again, and that start recovers the data (docs/operations/runbooks.md, embedded PostgreSQL).
+  const log = createLogger(config.logLevel, config.logFormat, process.stdout, config.serviceName);
+  let giveUp = (): void => process.exit(1);
+  const { url: dbUrl, embedded } = await openDatabase(config, 'refuse', (event) => {
+    if (event.kind === 'restarted') {
+      log.warn(event.message);
+      return;
+    }
+    log.error(event.message);
+    if (event.kind === 'lost') {
+      console.error(`paklog: ${event.message}; PakLog stops (its data is kept): start it again`);
+      giveUp();
+    }
+  });
   let app: PakLogApp;
   try {
     app = await buildApp(config, dbUrl, options);
@@ -91,6 +110,11 @@ export async function startServer(config: Config, onReady?: (app: PakLogApp) => 
       void stop().then(() => process.exit(0));
     });
   }
+  giveUp = () => {
+    // A close that waits on the missing database must not keep the process up.
+    setTimeout(() => process.exit(1), 10_000).unref();
+    void stop().finally(() => process.exit(1));
+  };
   return { app, url, embedded, grpc: grpc === undefined ? undefined : `${config.host}:${grpc.port}`, stop };
 }
 

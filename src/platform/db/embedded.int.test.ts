@@ -99,6 +99,95 @@ describe('embedded PostgreSQL', () => {
     }
   }, 120_000);
 
+  it("a stale postmaster.pid naming another process called postgres (its pid reused, after a reboot) does not get that process killed", async () => {
+    const stale = withPreparedCluster(mkdtempSync(join(tmpdir(), 'paklog-embedded-stale-')));
+    // Another PostgreSQL's process, as far as its command line tells: not this cluster's server.
+    const other = spawn('sleep', ['120'], { argv0: 'postgres', stdio: 'ignore' });
+    try {
+      await new Promise((r) => other.once('spawn', r));
+      writeFileSync(join(stale, 'cluster', 'postmaster.pid'), `${other.pid}\n${join(stale, 'cluster')}\n1700000000\n5432\n\n\n`);
+      const server = await startEmbeddedPostgres({ dir: stale, fast: true });
+      try {
+        expect(other.exitCode).toBeNull();
+        expect(other.signalCode).toBeNull();
+        expect(() => process.kill(other.pid!, 0)).not.toThrow();
+        expect(await via(server.localUrl)).toBe('socket');
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      other.kill('SIGKILL');
+      rmSync(stale, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('a server killed under its running owner is started again on the same port and socket, its data there; one that cannot start again is given up (`lost`)', async () => {
+    const killed = withPreparedCluster(mkdtempSync(join(tmpdir(), 'paklog-embedded-killed-')));
+    const events: { kind: string; message: string }[] = [];
+    // Durable, as `npm start` runs it: a fast server (no synchronous commit) may lose its last commits to the kill.
+    const server = await startEmbeddedPostgres({ dir: killed, restartWindowMs: 3_000, onUnexpectedExit: (e) => events.push(e) });
+    const pool = new pg.Pool({ connectionString: server.localUrl, max: 2 });
+    pool.on('error', () => undefined);
+    const postmaster = (): number => Number(readFileSync(join(server.location, 'cluster', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const until = async (what: () => boolean): Promise<void> => {
+      for (let i = 0; i < 600 && !what(); i++) await new Promise((r) => setTimeout(r, 100));
+    };
+    try {
+      await pool.query('CREATE TABLE kept (n int)');
+      await pool.query('INSERT INTO kept VALUES (42)');
+      const first = postmaster();
+      process.kill(first, 'SIGKILL');
+      await until(() => events.some((e) => e.kind === 'restarted'));
+      expect(events.map((e) => e.kind)).toEqual(['restarting', 'restarted']);
+      expect(events[0]!.message).toMatch(/stopped unexpectedly \(SIGKILL\): starting it again/);
+      expect(postmaster()).not.toBe(first);
+      // The pool's connections to the dead server fail once; the next ones reach the new server through the same socket.
+      let rows: { n: number }[] = [];
+      for (let i = 0; i < 20 && rows.length === 0; i++) rows = (await pool.query<{ n: number }>('SELECT n FROM kept').catch(() => ({ rows: [] }))).rows;
+      expect(rows).toEqual([{ n: 42 }]);
+      expect(await via(server.localUrl)).toBe('socket');
+      // A server that cannot start again (here its configuration is broken) is given up after the window, said in one line.
+      writeFileSync(join(server.location, 'cluster', 'postgresql.auto.conf'), 'this is not a setting\n');
+      process.kill(postmaster(), 'SIGKILL');
+      await until(() => events.some((e) => e.kind === 'lost'));
+      expect(events.map((e) => e.kind)).toEqual(['restarting', 'restarted', 'restarting', 'lost']);
+      expect(events[3]!.message).toMatch(/stopped \(SIGKILL\) and could not be started again within 3 s: FATAL: configuration file "postgresql.auto.conf" contains errors$/);
+    } finally {
+      await pool.end();
+      await server.stop();
+      rmSync(killed, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('a first start killed during its initdb: the next start stops the initdb it left running, leaves no password file behind, and serves', async () => {
+    const first = mkdtempSync(join(tmpdir(), 'paklog-embedded-initdb-'));
+    chmodSync(first, 0o755);
+    const initdbOf = (): number[] => execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).split('\n')
+      .filter((l) => l.includes(`--pgdata=${join(first, 'cluster')}`) && l.includes('initdb')).map((l) => Number(l.trim().split(/\s+/)[0]));
+    const script = `import { startEmbeddedPostgres } from ${JSON.stringify(resolve(import.meta.dirname, 'embedded.ts'))};
+      await startEmbeddedPostgres({ dir: ${JSON.stringify(first)}, fast: true });`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: 'ignore' });
+    try {
+      for (let i = 0; i < 1200 && initdbOf().length === 0 && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 25));
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+      const orphans = initdbOf();
+      expect(orphans).toHaveLength(1); // the killed start's initdb runs on
+      const server = await startEmbeddedPostgres({ dir: first, fast: true });
+      try {
+        expect(orphans.filter((pid) => { try { process.kill(pid, 0); return true; } catch { return false; } })).toEqual([]);
+        expect(readdirSync(first).filter((f) => f.startsWith('pwfile.') || f === 'initdb.pid')).toEqual([]);
+        expect(await via(server.localUrl)).toBe('socket');
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      for (const pid of initdbOf()) process.kill(pid, 'SIGKILL');
+      rmSync(first, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it('an initdb interrupted half-way is redone; a lost password file stops with a clear message', async () => {
     const half = mkdtempSync(join(tmpdir(), 'paklog-embedded-half-'));
     try {

@@ -1,7 +1,7 @@
 import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import {
-  chmodSync, chownSync, closeSync, cpSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync,
+  chmodSync, chownSync, closeSync, cpSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync,
   writeFileSync, writeSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -52,7 +52,18 @@ export interface EmbeddedOptions {
    * `refuse` throws {@link DataDirInUseError} (a second start). Never is that server stopped.
    */
   readonly ifInUse?: 'attach' | 'refuse';
+  /**
+   * The server this process runs stopped without being asked (killed, crashed): it is started again at once, on the same
+   * port and socket, so the connections PakLog makes next reach it (`restarting`, then `restarted`); `lost` when it could
+   * not be started again within {@link RESTART_WINDOW_MS} (the message says why, in one line).
+   */
+  readonly onUnexpectedExit?: (event: { readonly kind: 'restarting' | 'restarted' | 'lost'; readonly message: string }) => void;
+  /** How long a server that died is tried again ({@link RESTART_WINDOW_MS} by default; shorter in tests). */
+  readonly restartWindowMs?: number;
 }
+
+/** How long a server that died under its owner is tried again before it is given up (`lost`). */
+export const RESTART_WINDOW_MS = 60_000;
 
 /** What a running PakLog process records in `owner.json` next to its cluster. */
 export interface Owner {
@@ -149,20 +160,52 @@ function writeOwner(file: string, owner: Owner): void {
   renameSync(tmp, file);
 }
 
+/**
+ * Whether process `pid` is the server of `dataDir`: its working folder is that folder (where a PostgreSQL server works),
+ * or its command line names it (`-D <dataDir>`, as PakLog starts it). A pid file outlives its server (a reboot, a kill):
+ * its pid may now be anyone's, another PostgreSQL's server or backend too, and that process must not be stopped.
+ */
+function serverOf(pid: number, dataDir: string): boolean {
+  try {
+    const cwd = readlinkSync(`/proc/${pid}/cwd`);
+    if (cwd === dataDir || cwd === realpathSync(dataDir)) return true;
+  } catch {
+    // No /proc (macOS), or its working folder is not ours to read: its command line says.
+  }
+  return commandLineOf(pid).includes(dataDir);
+}
+
+/** Stops the initdb of `dataDir` that a start killed during it left running (`<root>/initdb.pid`), and removes that file. */
+async function stopOrphanInitdb(root: string, dataDir: string): Promise<void> {
+  const pidFile = join(root, 'initdb.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  if (Number.isInteger(pid) && pid > 0 && processAlive(pid) && commandLineOf(pid).includes(`--pgdata=${dataDir}`)) {
+    process.kill(pid, 'SIGKILL');
+    for (let i = 0; i < 100 && processAlive(pid); i++) await sleep(50);
+  }
+  rmSync(pidFile, { force: true });
+}
+
+/** The arguments of process `pid` (empty when it cannot be read). */
+function commandLineOf(pid: number): string[] {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  } catch {
+    try {
+      return execFileSync('ps', ['-p', String(pid), '-o', 'command='], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split(/\s+/);
+    } catch {
+      return [];
+    }
+  }
+}
+
 /** Stops a PostgreSQL left behind by a PakLog process that died (its owner is gone) and removes its pid file. */
 async function stopOrphan(dataDir: string): Promise<void> {
   const pidFile = join(dataDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  const isPostgres = (() => {
-    if (!Number.isInteger(pid) || pid <= 0) return false;
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres');
-    } catch {
-      return processAlive(pid);
-    }
-  })();
-  if (isPostgres && processAlive(pid)) {
+  if (Number.isInteger(pid) && pid > 0 && processAlive(pid) && serverOf(pid, dataDir)) {
     process.kill(pid, 'SIGINT');
     for (let i = 0; i < 200 && processAlive(pid); i++) await sleep(50);
     if (processAlive(pid)) process.kill(pid, 'SIGKILL');
@@ -335,9 +378,10 @@ function makeRoot(root: string, asRoot: boolean): void {
 
 // ---- starting PostgreSQL ----
 
-function run(command: string, args: readonly string[], ids: Ids | undefined, log: (line: string) => void): Promise<void> {
+function run(command: string, args: readonly string[], ids: Ids | undefined, log: (line: string) => void, onSpawn?: (pid: number) => void): Promise<void> {
   return new Promise((ok, fail) => {
     const child = spawn(command, args, { ...(ids ?? {}), env: { ...process.env, LC_MESSAGES: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (child.pid !== undefined) onSpawn?.(child.pid);
     let err = '';
     child.stdout.on('data', (b: Buffer) => log(b.toString()));
     child.stderr.on('data', (b: Buffer) => {
@@ -477,6 +521,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   }
 
   let child: ChildProcess | undefined;
+  // Set once this process stops its server (or gives up starting it): its exit is then no crash to recover from.
+  let stopRequested = false;
+  let restarting: Promise<void> | undefined;
   const release = (): void => {
     ownedHere.delete(ownerFile);
     if (readOwner(ownerFile)?.pid === process.pid) rmSync(ownerFile, { force: true });
@@ -490,6 +537,10 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     const marker = join(root, 'initialised');
     const fresh = !existsSync(marker);
     if (fresh) {
+      // A first start killed during its initdb leaves it running (and its password file): stopped and removed before
+      // the folder is made again, or the two would write the same files.
+      await stopOrphanInitdb(root, dataDir);
+      for (const f of readdirSync(root)) if (/^pwfile\.\d+$/.test(f)) rmSync(join(root, f), { force: true });
       await stopOrphan(dataDir);
       rmSync(dataDir, { recursive: true, force: true });
       writeFileSync(secretFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
@@ -507,9 +558,11 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       writeFileSync(pwFile, `${password}\n`, { mode: 0o600 });
       if (ids !== undefined) chownSync(pwFile, ids.uid, ids.gid);
       try {
-        await run(bins.initdb, [`--pgdata=${dataDir}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${pwFile}`, '--encoding=UTF8', '--locale=C'], ids, log);
+        await run(bins.initdb, [`--pgdata=${dataDir}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${pwFile}`, '--encoding=UTF8', '--locale=C'], ids, log,
+          (pid) => writeFileSync(join(root, 'initdb.pid'), `${pid}\n`));
       } finally {
         rmSync(pwFile, { force: true });
+        rmSync(join(root, 'initdb.pid'), { force: true });
       }
       writeFileSync(marker, `${new Date().toISOString()}\n`);
     } else {
@@ -525,6 +578,43 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     const flags = ['-D', dataDir, '-p', String(port), ...[...embeddedSettings(options.fast === true, socketDir), ...(options.extraSettings ?? [])].flatMap((s) => ['-c', s])];
     process.once('exit', onExit);
     child = await startPostgres(bins.postgres, flags, ids, log);
+    const tell = options.onUnexpectedExit ?? (() => undefined);
+    // A server that dies under its running owner (a kill, the out-of-memory killer, a crash) is started again at once on
+    // the same port and socket: the pool's next connections reach it, and PostgreSQL's crash recovery replays what was
+    // committed. Until then PakLog answers 503 (`/health/ready`: database unreachable), as for any database outage.
+    const supervise = (proc: ChildProcess): void => {
+      proc.once('exit', (code, signal) => {
+        if (stopRequested) return;
+        const how = signal === null ? `exit code ${code}` : signal;
+        restarting = (async () => {
+          tell({ kind: 'restarting', message: `the embedded PostgreSQL in ${dataDir} stopped unexpectedly (${how}): starting it again on port ${port}` });
+          const window = options.restartWindowMs ?? RESTART_WINDOW_MS;
+          const until = Date.now() + window;
+          let last = '';
+          while (!stopRequested) {
+            try {
+              // Server processes the dead one left behind hold its shared memory for a moment: it refuses to start until they exit.
+              const next = await startPostgres(bins.postgres, flags, ids, log);
+              child = next;
+              if (stopRequested) return;
+              supervise(next);
+              tell({ kind: 'restarted', message: `the embedded PostgreSQL in ${dataDir} is running again on port ${port}` });
+              return;
+            } catch (e) {
+              // PostgreSQL's own reason (its last FATAL line, without the log prefix), else the end of what it said.
+              const reason = [...(e as Error).message.matchAll(/(FATAL|PANIC|ERROR):\s+(.*)/g)].pop();
+              last = reason === undefined ? (e as Error).message.slice(-300) : `${reason[1]}: ${reason[2]!.trim()}`;
+            }
+            if (Date.now() > until) {
+              tell({ kind: 'lost', message: `the embedded PostgreSQL in ${dataDir} stopped (${how}) and could not be started again within ${window / 1000} s: ${last}` });
+              return;
+            }
+            await sleep(500);
+          }
+        })();
+      });
+    };
+    supervise(child);
     const urlFor = urlsFor(password, port);
     const localUrlFor = localUrlsFor(urlFor, socketDir);
     // The `postgres` maintenance database always exists; PakLog uses its own.
@@ -535,7 +625,6 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     await client.end();
     let current: Owner = { ...me, state: 'running', pgPort: port, ...(socketDir === undefined ? {} : { pgSocketDir: socketDir }) };
     writeOwner(ownerFile, current);
-    const running = child;
     let stopping: Promise<void> | undefined;
     return {
       url: urlFor('paklog'),
@@ -553,6 +642,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       },
       stop: () => {
         stopping ??= (async () => {
+          stopRequested = true;
+          await restarting;
+          const running = child!;
           if (running.exitCode === null && running.signalCode === null) {
             const exited = new Promise((r) => running.once('exit', r));
             running.kill('SIGINT');
@@ -565,6 +657,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       },
     };
   } catch (e) {
+    stopRequested = true;
     if (child !== undefined && child.exitCode === null) {
       const exited = new Promise((r) => child!.once('exit', r));
       child.kill('SIGINT');
