@@ -144,12 +144,18 @@ describe('exceptions and their actions', () => {
     expect((await t.post('/api/v1/packages', { orderId: order.id })).status).toBe(201);
     await until('order packed', () => orderStatus(call, order.id), (s) => s === 'PACKED');
     await t.settle();
-    // The truck leaves: its ship-by is now behind it (the saga's record, as the clock would make it).
-    await t.app.db.query(
-      `UPDATE orchestration.sagas SET data = jsonb_set(data, '{shipBy}', to_jsonb(to_char((now() - interval '1 minute') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))), next_run_at = now() WHERE type = 'order-fulfilment' AND key = $1`,
+    // The truck leaves: its ship-by is now behind it (the saga's record, as the clock would make it). Its version moves
+    // on, so a runner pass in flight with the old record cannot write it back; set again until the saga has seen it.
+    const truckLeft = () => t.app.db.query(
+      `UPDATE orchestration.sagas SET data = jsonb_set(data, '{shipBy}', to_jsonb(to_char((now() - interval '1 minute') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))),
+              version = version + 1, next_run_at = now()
+        WHERE type = 'order-fulfilment' AND key = $1 AND status = 'RUNNING' AND (data->>'shipBy')::timestamptz > now()`,
       [order.id],
     );
-    const x = await openException('CUTOFF_MISSED', order.id);
+    const x = await until('CUTOFF_MISSED', async () => {
+      await truckLeft();
+      return (await exceptions('&status=OPEN')).find((e) => e.kind === 'CUTOFF_MISSED' && e.subject === order.id);
+    }, (e) => e !== undefined, 15_000).then((e) => e!);
     expect(x.actions).toEqual(['cancel', 'acknowledge']);
     expect(x.reason).toMatch(/PACKED and was not dispatched by its ship-by/);
     expect(x.details).toMatchObject({ orderId: order.id, status: 'PACKED', carrier: 'OWN_FLEET' });
