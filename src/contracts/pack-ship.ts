@@ -271,11 +271,18 @@ export interface PackShipApi {
   /**
    * The dispatch dock is the single decision point of an order's cancellation: this either stops every future pack,
    * label and dispatch of the order (and voids what is not dispatched) or says it has already been dispatched.
-   * Idempotent; it commits its own transaction and announces `pack-ship.order.shipping-stopped.v1`, so a caller that
-   * crashes after it still sees the cancel through. A SHIP scan at the dock that claimed the order (`claimDockShip`)
+   * Idempotent; it commits its own transaction and announces `pack-ship.order.shipping-stopped.v1` (with `announce:
+   * false`, owes it: `announceStop`), so a caller that crashes after it still sees the cancel through. A SHIP scan at the dock that claimed the order (`claimDockShip`)
    * and is in flight or shipped it keeps it from being stopped too (ShippingAtDock).
    */
-  stopShipping(input: { readonly orderId: string; readonly siteId: string; readonly reason: string | null }, meta: EventMeta): Promise<{ readonly stopped: true } | AlreadyDispatched | ShippingAtDock>;
+  stopShipping(input: { readonly orderId: string; readonly siteId: string; readonly reason: string | null; readonly announce?: boolean | undefined }, meta: EventMeta): Promise<{ readonly stopped: true } | AlreadyDispatched | ShippingAtDock>;
+  /**
+   * Announces a cancel `stopShipping` decided with `announce: false` (orders' cancel request, which stops the order's
+   * picking in between: ADR 0011 addendum 2026-12-06 quater): `pack-ship.order.shipping-stopped.v1`, once. Nothing when
+   * none is owed. Idempotent; a stop left owed is announced by the `pack-ship.cancel-stops` job a few seconds later, or
+   * when pack & ship hears `orders.order.cancelled`.
+   */
+  announceStop(orderId: string, meta: EventMeta): Promise<void>;
   /**
    * The packing still open for an order: picked units not yet packed into a sealed package (units scanned into an open
    * carton count as not packed until it is sealed). undefined when nothing is left to pack (the order is packed, or

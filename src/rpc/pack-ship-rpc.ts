@@ -15,9 +15,13 @@ export function packShipService(api: PackShipApi, log: Logger): RpcService {
   const implementation: PackShipServiceHandlers = {
     BookableCarriers: unaryHandler(log, async () => ({ carriers: [...await api.bookableCarriers()] })),
     StopShipping: unaryHandler(log, async (req) => {
-      const outcome = await api.stopShipping({ orderId: req.orderId, siteId: req.siteId, reason: req.reason ?? null }, eventMeta(req.meta));
+      const outcome = await api.stopShipping({ orderId: req.orderId, siteId: req.siteId, reason: req.reason ?? null, announce: !req.deferAnnounce }, eventMeta(req.meta));
       if (outcome.stopped) return { stopped: {} };
       return 'shipmentId' in outcome ? { alreadyDispatched: { shipmentId: outcome.shipmentId } } : { shippingAtDock: { state: outcome.dockShip } };
+    }),
+    AnnounceStop: unaryHandler(log, async (req) => {
+      await api.announceStop(req.orderId, eventMeta(req.meta));
+      return {};
     }),
     OpenPackWork: unaryHandler(log, async (req) => {
       const work = await api.openPackWork(req.orderId);
@@ -39,7 +43,7 @@ export function packShipService(api: PackShipApi, log: Logger): RpcService {
   return { name: 'paklog.pack_ship.v1.PackShipService', definition: paklogServices().packShip, implementation };
 }
 
-/** PackShipApi over gRPC; `stopShipping`, `claimDockShip` and `settleDockShip` are idempotent, so the channel may retry them. */
+/** PackShipApi over gRPC; `stopShipping`, `announceStop`, `claimDockShip` and `settleDockShip` are idempotent, so the channel may retry them. */
 export function packShipClient(channel: RpcChannel, service: PackShipServiceDefinition = paklogServices().packShip): PackShipApi {
   return {
     async bookableCarriers() {
@@ -48,6 +52,7 @@ export function packShipClient(channel: RpcChannel, service: PackShipServiceDefi
     async stopShipping(input, meta) {
       const res = await channel.call(service.StopShipping, {
         orderId: input.orderId, siteId: input.siteId, ...(input.reason === null ? {} : { reason: input.reason }), meta: metaMessage(meta),
+        deferAnnounce: input.announce === false,
       });
       switch (res.result) {
         case 'stopped': return { stopped: true };
@@ -63,6 +68,9 @@ export function packShipClient(channel: RpcChannel, service: PackShipServiceDefi
         default: return assertNever(res.result, 'StopShipping result');
       }
       throw new AppError('INTERNAL', 'StopShipping answered neither stopped nor alreadyDispatched');
+    },
+    async announceStop(orderId, meta) {
+      await channel.call(service.AnnounceStop, { orderId, meta: metaMessage(meta) });
     },
     async openPackWork(orderId) {
       const res = await channel.call(service.OpenPackWork, { orderId });

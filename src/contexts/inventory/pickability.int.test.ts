@@ -105,6 +105,8 @@ describe('stock at non-pickable locations', () => {
       fromPickable: false, toPickable: true, movementId: moved.body.movementId, purpose: 'MOVE',
       // A move off a receiving dock says how many AVAILABLE units no putaway covers are left there (UNITS_LEFT_AT_DOCK).
       uncoveredAtDock: 1,
+      // What stays at the source, every status (physical tracking takes the rest out of the LPNs there).
+      sourceOnHand: 1,
     });
     const ledger = await t.get(`/api/v1/inventory/ledger?siteId=${site.id}&sku=${sku}&type=MOVE`);
     expect(ledger.body.items.map((m: { locationId: string; deltaOnHand: number }) => [m.locationId, m.deltaOnHand])).toEqual([[dock.id, -4], [slot.id, 4]]);

@@ -177,6 +177,15 @@ export async function getBalance(db: Executor, key: BalanceKey): Promise<Balance
   return rows[0];
 }
 
+/** On hand of an owner's SKU and lot at a location, every status together (what LPNs there can hold of it). */
+export async function onHandAllStatuses(db: Executor, key: Omit<BalanceKey, 'status'>): Promise<number> {
+  const rows = await db.query<{ n: number }>(
+    `SELECT coalesce(sum(on_hand), 0)::int AS n FROM inventory.balances WHERE site_id = $1 AND owner_id = $5 AND sku = $2 AND location_id = $3 AND lot = $4`,
+    [key.siteId, key.sku, key.locationId, key.lot, key.ownerId],
+  );
+  return rows[0]?.n ?? 0;
+}
+
 /** Locks the existing balances among `keys`, in location order, before a change touches several of them (moves). */
 export async function lockBalances(db: Executor, keys: readonly BalanceKey[]): Promise<void> {
   if (keys.length === 0) return;

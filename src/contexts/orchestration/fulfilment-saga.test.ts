@@ -40,7 +40,7 @@ describe('the fulfilment saga', () => {
     // The next run reads the shipment's signal: the saga ends and clears the order's exceptions (the late alarm).
     const shipped = await pack().run(ctx(stalled.data, [signal(1, { status: 'SHIPPED', at: '2026-12-05T00:00:04.000Z' })], new Date('2026-12-05T00:00:06.000Z')));
     expect(shipped).toMatchObject({ kind: 'finish', data: { outcome: 'SHIPPED' } });
-    expect(recorder.cleared).toEqual([{ kinds: ['CUTOFF_AT_RISK', 'ORDER_NOT_MOVING', 'RESERVATION_SHORTAGE', 'PICKED_UNITS_LOST'], subject: 'ord_1', why: 'order shipped' }]);
+    expect(recorder.cleared).toEqual([{ kinds: ['CUTOFF_AT_RISK', 'CUTOFF_MISSED', 'ORDER_NOT_MOVING', 'RESERVATION_SHORTAGE', 'PICKED_UNITS_LOST'], subject: 'ord_1', why: 'order shipped' }]);
   });
 
   it('does no exception work at its end when it raised nothing', async () => {

@@ -116,6 +116,22 @@ export function fulfilmentSaga(exceptions: ExceptionService, o: FulfilmentOption
         next = next === null ? riskAt : Math.min(next, riskAt);
       }
     }
+    // Packed (or booked) and still here at its ship-by: the truck left without it. CUTOFF_AT_RISK is for orders not
+    // packed yet; this one was, so nothing else said so until ORDER_NOT_MOVING an hour on.
+    if (d.shipBy !== null && d.status === 'PACKED') {
+      const shipBy = new Date(d.shipBy).getTime();
+      if (now.getTime() >= shipBy) {
+        raised = true;
+        await exceptions.raiseNow({
+          kind: 'CUTOFF_MISSED', caseKey: `${d.orderId}:${d.shipBy}`, subject: d.orderId, siteId: d.siteId,
+          reason: `Order ${d.orderId} (${d.carrier}) is PACKED and was not dispatched by its ship-by ${d.shipBy}: it missed the cut-off. `
+            + `Book it (POST /shipments, another carrier if its own refuses) and dispatch it on the next truck, or cancel it`,
+          details: { orderId: d.orderId, status: d.status, carrier: d.carrier, shipBy: d.shipBy },
+        });
+      } else {
+        next = next === null ? shipBy : Math.min(next, shipBy);
+      }
+    }
     return { raised, next: next === null ? null : new Date(next) };
   }
 

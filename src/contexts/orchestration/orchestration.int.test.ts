@@ -127,6 +127,44 @@ describe('exceptions and their actions', () => {
     await t.request('PUT', `/api/v1/sites/${w.siteId}/carrier-cutoffs`, { body: { cutoffs: [] }, role: 'manager' });
   });
 
+  // A PACKED (or booked) order past its ship-by raised nothing of its own: CUTOFF_AT_RISK is for orders not packed, so
+  // a truck that left without a packed order was seen only as ORDER_NOT_MOVING an hour on (failed before: no such kind).
+  it('CUTOFF_MISSED: a packed order still here at its ship-by is raised at once; cancel resolves it', async () => {
+    await t.request('PUT', `/api/v1/sites/${w.siteId}/carrier-cutoffs`, { body: { cutoffs: [{ carrier: 'OWN_FLEET', cutoff: '16:00' }] }, role: 'manager' });
+    const sku = w.products[0]!.sku;
+    expect((await receive(sku, w.storage[0]!.id, 1)).status).toBe(201);
+    const order = await createOrder(call, w.siteId, { externalId: 'ORC-MISSED', lines: [{ sku, quantity: 1 }] });
+    await until('order allocated', () => orderStatus(call, order.id), (s) => s === 'ALLOCATED');
+    await t.settle();
+    await planAndRelease(call, w.siteId, 1);
+    await t.settle();
+    await workTasks(injectClient(t.app, t.keys.operator), w.siteId, ['orc-missed'], { expectedTasks: 1 });
+    await until('order picked', () => orderStatus(call, order.id), (s) => s === 'PICKED');
+    await t.settle();
+    expect((await t.post('/api/v1/packages', { orderId: order.id })).status).toBe(201);
+    await until('order packed', () => orderStatus(call, order.id), (s) => s === 'PACKED');
+    await t.settle();
+    // The truck leaves: its ship-by is now behind it (the saga's record, as the clock would make it). Its version moves
+    // on, so a runner pass in flight with the old record cannot write it back; set again until the saga has seen it.
+    const truckLeft = () => t.app.db.query(
+      `UPDATE orchestration.sagas SET data = jsonb_set(data, '{shipBy}', to_jsonb(to_char((now() - interval '1 minute') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))),
+              version = version + 1, next_run_at = now()
+        WHERE type = 'order-fulfilment' AND key = $1 AND status = 'RUNNING' AND (data->>'shipBy')::timestamptz > now()`,
+      [order.id],
+    );
+    const x = await until('CUTOFF_MISSED', async () => {
+      await truckLeft();
+      return (await exceptions('&status=OPEN')).find((e) => e.kind === 'CUTOFF_MISSED' && e.subject === order.id);
+    }, (e) => e !== undefined, 15_000).then((e) => e!);
+    expect(x.actions).toEqual(['cancel', 'acknowledge']);
+    expect(x.reason).toMatch(/PACKED and was not dispatched by its ship-by/);
+    expect(x.details).toMatchObject({ orderId: order.id, status: 'PACKED', carrier: 'OWN_FLEET' });
+    const cancel = await act(x.id, 'cancel');
+    expect(cancel).toMatchObject({ status: 200, body: { status: 'RESOLVED' } });
+    expect(await orderStatus(call, order.id)).toBe('CANCELLED');
+    await t.request('PUT', `/api/v1/sites/${w.siteId}/carrier-cutoffs`, { body: { cutoffs: [] }, role: 'manager' });
+  });
+
   it('ORDER_NOT_MOVING: a backordered order that sits past the stall limit; retry answers why not, cancel resolves it', async () => {
     const order = await createOrder(call, w.siteId, { externalId: 'ORC-STALL', lines: [{ sku: w.products[2]!.sku, quantity: 2 }] });
     await until('order backordered', () => orderStatus(call, order.id), (s) => s === 'BACKORDERED');

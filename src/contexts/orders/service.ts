@@ -212,12 +212,12 @@ export function orderService(
   }
 
   /**
-   * A cancel stops picking first (ADR 0011, addendum 2026-12-06 ter): the order's open pick lines are cancelled under
-   * their row locks, so a confirm and the cancel are decided one after the other — the confirm committed first is a
-   * pick the order's return sends back, one after is refused ORDER_CANCELLED. First, before pack & ship decides: once
-   * it has, orders may record the cancel on `shipping-stopped` before this request goes on, and a confirm committed
-   * then would be a pick of an order already CANCELLED. A cancel pack & ship then refuses is of an order picked already
-   * (dispatched, or its carton at the dock): nothing is left to pick. Picking not in this process nor its peers, or
+   * A decided cancel stops picking before it is announced (ADR 0011, addenda 2026-12-06 ter and quater): the order's
+   * open pick lines are cancelled under their row locks, so a confirm and the cancel are decided one after the other —
+   * the confirm committed first is a pick the order's return sends back, one after is refused ORDER_CANCELLED. After
+   * pack & ship decided (a cancel it refuses stops nothing: the order's picking goes on), before the decision is
+   * announced (`shipping-stopped`, on which orders may record the cancel before this request goes on: a confirm
+   * committed then would be a pick of an order already CANCELLED). Picking not in this process nor its peers, or
    * unreachable, leaves it to `orders.order.cancelled`.
    */
   async function stopPicking(id: string, meta: EventMeta): Promise<void> {
@@ -247,14 +247,21 @@ export function orderService(
     const decision = cancelDecision(seen.status);
     if (decision === 'ORDER_SHIPPED') return reject('ORDER_SHIPPED', `Order ${id} has shipped; it can no longer be cancelled`);
     if (decision === 'ALREADY_CANCELLED') return cancelledOrder(id);
-    await stopPicking(id, meta);
-    const gate = await packShip.stopShipping({ orderId: id, siteId: seen.siteId, reason }, meta);
+    // Pack & ship decides first, its announcement owed: a cancel it refuses has changed nothing anywhere.
+    const gate = await packShip.stopShipping({ orderId: id, siteId: seen.siteId, reason, announce: false }, meta);
     if (!gate.stopped) {
       if ('shipmentId' in gate) return reject('ORDER_SHIPPED', `Order ${id} has been dispatched (shipment ${gate.shipmentId}); it can no longer be cancelled`);
       // A SHIP scan at the dock claimed the order first: it shipped, or is deciding whether it ships (ask again).
       return gate.dockShip === 'SHIPPED'
         ? reject('ORDER_SHIPPED', `Order ${id} was shipped by a SHIP scan at the dock; it can no longer be cancelled`)
         : reject('ORDER_SHIPPING', `A SHIP scan of order ${id}'s units is under way at the dock: ask again in a moment (the answer is then final)`);
+    }
+    await stopPicking(id, meta);
+    try {
+      await packShip.announceStop(id, meta);
+    } catch (e) {
+      // Decided all the same: the cancel-stops job announces it, and pack & ship hears orders.order.cancelled below.
+      deps.log.warn({ orderId: id, err: (e as Error).message }, 'orders: could not announce a decided cancel at pack & ship; it is announced later');
     }
     await deps.db.tx(async (tx) => {
       const o = await orderSummary(tx, id, true);

@@ -105,6 +105,7 @@ export interface PackShipOrders {
   ship_complete: Generated<boolean>;
   ship_to: Json | null;
   site_id: string;
+  stop_owed: Json | null;
 }
 
 export interface PackShipPackageInspections {

@@ -54,6 +54,8 @@ export function packShipContext(deps: PlatformDeps, apis: PackShipContextOptions
       // Orders picked before ADR 0049 and never announced ready to pack (after an upgrade): announced once.
       { name: 'pack-ship.ready-to-pack', everyMs: 60_000, run: async () => { await packShip.announceUnannounced(); } },
       // Cancelled orders' labels whose void never got the carrier's answer (the process stopped): asked again.
+      // Cancels decided here whose request stopped before announcing them (ADR 0011 addendum 2026-12-06 quater): announced.
+      { name: 'pack-ship.cancel-stops', everyMs: 5_000, run: async () => { await packShip.announceOwedStops(); } },
       { name: 'pack-ship.label-voids', everyMs: 60_000, run: async () => { await packShip.voidOwedLabels(); } },
       // Bookings with remote carriers whose answer was never recorded (the process stopped, the commit failed, no answer): asked again (ADR 0056).
       { name: 'pack-ship.carrier-calls', everyMs: 60_000, run: async () => { await packShip.settleOwedCarrierCalls(); } },
@@ -61,6 +63,7 @@ export function packShipContext(deps: PlatformDeps, apis: PackShipContextOptions
     api: {
       bookableCarriers: async () => packShip.bookableCarriers(),
       stopShipping: packShip.stopShipping,
+      announceStop: packShip.announceStop,
       openPackWork: (orderId) => packShip.openPackWork(orderId),
       packWorkState: (orderId) => packStore.packWorkState(deps.db, orderId),
       stoppedOrders: (orderIds) => packStore.stoppedOrders(deps.db, orderIds),

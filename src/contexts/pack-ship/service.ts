@@ -335,19 +335,25 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
 
   /**
    * Stops shipping for a cancelled order under its row lock — the same lock every pack, booking and dispatch takes
-   * first, so a dispatch and a cancellation never both succeed. Voids what has not left; announces it once.
+   * first, so a dispatch and a cancellation never both succeed. Voids what has not left; announces it once — at once,
+   * or (`announce` false: a cancel request that stops picking next, ADR 0011 addendum 2026-12-06 quater) owed until
+   * `announceStop`, the cancel-stops job or the order's `orders.order.cancelled` announces it.
    */
-  async function stopShippingIn(tx: Tx, input: { orderId: string; siteId: string; reason: string | null }, meta: EventMeta): Promise<{ stopped: true } | AlreadyDispatched | ShippingAtDock> {
+  async function stopShippingIn(tx: Tx, input: { orderId: string; siteId: string; reason: string | null; announce?: boolean | undefined }, meta: EventMeta): Promise<{ stopped: true } | AlreadyDispatched | ShippingAtDock> {
     const order = await packStore.lockOrCreateOrder(tx, input.orderId, input.siteId);
     const dispatched = await packStore.dispatchedShipmentOf(tx, input.orderId);
     if (dispatched !== undefined) return { stopped: false, shipmentId: dispatched };
-    if (order.cancelledAt !== null) return { stopped: true };
+    if (order.cancelledAt !== null) {
+      if (input.announce !== false) await announceOwedIn(tx, input.orderId, meta);
+      return { stopped: true };
+    }
     // A SHIP scan at the dock claimed the order under this lock before we came: in flight or done, it is not stopped.
     const atDock = await packStore.dockShipOf(tx, input.orderId);
     if (atDock !== undefined) return { stopped: false, dockShip: atDock };
     const voided = await packStore.cancelOrder(tx, input.orderId, input.reason, deps.clock.now(), { packages: VOIDABLE_PACKAGE_STATUSES, shipments: VOIDABLE_SHIPMENT_STATUSES });
     const data: ShippingStopped = { orderId: input.orderId, siteId: order.siteId, reason: input.reason, voidedPackageIds: voided.packageIds, voidedShipmentIds: voided.shipmentIds };
-    await emit(tx, [{ type: PackShipEvents.shippingStopped, subject: input.orderId, siteId: order.siteId, data }], meta);
+    if (input.announce === false) await packStore.oweStop(tx, input.orderId, data);
+    else await emit(tx, [{ type: PackShipEvents.shippingStopped, subject: input.orderId, siteId: order.siteId, data }], meta);
     // Booked labels of a remote carrier are voided with it too, once the cancel is committed (the decision stands
     // whatever the carrier answers, and the shipment is never manifested; one on a manifest closed already is listed
     // there as withdrawn, not handed over: GET /manifests/{id}, its document). The void is owed from this commit
@@ -365,6 +371,12 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
       });
     }
     return { stopped: true };
+  }
+
+  /** Announces the order's decided, owed stop (its row locked by the caller), once. */
+  async function announceOwedIn(tx: Tx, orderId: string, meta: EventMeta): Promise<void> {
+    const owed = await packStore.takeOwedStop(tx, orderId);
+    if (owed !== undefined) await emit(tx, [{ type: PackShipEvents.shippingStopped, subject: orderId, siteId: owed.siteId, data: owed }], meta);
   }
 
   /**
@@ -922,7 +934,27 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
 
   return {
     /** The cancellation's decision point (PackShipApi.stopShipping): stopped, or already dispatched. */
-    stopShipping: (input: { orderId: string; siteId: string; reason: string | null }, meta: EventMeta) => deps.db.tx((tx) => stopShippingIn(tx, input, meta)),
+    stopShipping: (input: { orderId: string; siteId: string; reason: string | null; announce?: boolean | undefined }, meta: EventMeta) => deps.db.tx((tx) => stopShippingIn(tx, input, meta)),
+
+    /** Announces a decided cancel's owed stop (PackShipApi.announceStop); nothing when none is owed. */
+    announceStop: (orderId: string, meta: EventMeta): Promise<void> => deps.db.tx(async (tx) => {
+      if (await packStore.lockOrder(tx, orderId) !== undefined) await announceOwedIn(tx, orderId, meta);
+    }),
+
+    /**
+     * The cancel-stops job: announces the stops decided more than `graceMs` ago and still owed (the cancel request
+     * stopped between pack & ship's decision and its announcement). The number announced.
+     */
+    async announceOwedStops(graceMs = 10_000, limit = 100): Promise<number> {
+      const owed = await packStore.ordersOwedStops(deps.db, new Date(deps.clock.now().getTime() - graceMs), limit);
+      for (const orderId of owed) {
+        await deps.db.tx(async (tx) => {
+          await packStore.lockOrder(tx, orderId);
+          await announceOwedIn(tx, orderId, {});
+        });
+      }
+      return owed.length;
+    },
 
     /**
      * A SHIP scan's claim on the orders it would ship (PackShipApi.claimDockShip), decided under their row locks in id

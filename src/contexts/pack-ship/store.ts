@@ -2,7 +2,7 @@ import { eventCtes } from '../../platform/bus/event-bus.ts';
 import type { EventEnvelope } from '../../platform/bus/envelope.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { columnList, type Camelized, type Narrowed, type Selectable } from '../../platform/db/row-types.ts';
-import type { PackageStatus, PackWorkState, ShipmentStatus } from '../../contracts/pack-ship.ts';
+import type { PackageStatus, PackWorkState, ShipmentStatus, ShippingStopped } from '../../contracts/pack-ship.ts';
 import type { Address, Parcel } from './domain/carrier.ts';
 import type { Carton } from './domain/carton-chooser.ts';
 import type {
@@ -431,6 +431,28 @@ export const packStore = {
     const order = await packStore.lockOrder(db, orderId);
     if (order === undefined) throw new Error(`pack-ship order ${orderId} vanished`);
     return order;
+  },
+
+  /** Records the shipping-stopped announcement owed for a cancel decided but not announced yet (the order's row locked). */
+  async oweStop(db: Executor, orderId: string, data: ShippingStopped): Promise<void> {
+    await db.query(`UPDATE pack_ship.orders SET stop_owed = $2 WHERE order_id = $1`, [orderId, JSON.stringify(data)]);
+  },
+
+  /** Takes the announcement owed for the order, if any (its row locked by the caller): it is no longer owed. */
+  async takeOwedStop(db: Executor, orderId: string): Promise<ShippingStopped | undefined> {
+    const rows = await db.query<{ stop_owed: ShippingStopped }>(
+      `UPDATE pack_ship.orders o SET stop_owed = NULL FROM pack_ship.orders old
+        WHERE o.order_id = $1 AND old.order_id = o.order_id AND old.stop_owed IS NOT NULL RETURNING old.stop_owed`, [orderId],
+    );
+    return rows[0]?.stop_owed ?? undefined;
+  },
+
+  /** Orders whose cancel was decided before `before` and is still owed its announcement (the cancel-stops job). */
+  async ordersOwedStops(db: Executor, before: Date, limit: number): Promise<string[]> {
+    const rows = await db.query<{ order_id: string }>(
+      `SELECT order_id FROM pack_ship.orders WHERE stop_owed IS NOT NULL AND cancelled_at < $1 ORDER BY cancelled_at, order_id LIMIT $2`, [before, limit],
+    );
+    return rows.map((r) => r.order_id);
   },
 
   /** A shipment of the order that has left (dispatched or later), if any. */

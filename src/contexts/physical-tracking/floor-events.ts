@@ -289,9 +289,17 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
       // from a reserve pallet of 20 left the pallet holding 20, counted there and at the face. A plain move stays a
       // move of loose units unless it carries an LPN whole (the reconciliation shows a unit taken out without a scan).
       let related: string | null = null;
-      if (d.purpose === 'REPLENISH' && (whole === undefined || floor.childIds(whole.id).length > 0)) {
+      const carriedWhole = whole !== undefined && floor.childIds(whole.id).length === 0;
+      // A plain move of part of an LPN's units (2026-12-06 quater): the units the books no longer hold at the source
+      // (`sourceOnHand`, after the move) come out of its LPNs, oldest first; units loose there beside them go first.
+      // Before, they all stayed in the pallet: 12 in it at the source for 5 on the books, and 7 loose at the target.
+      const fromLpns = d.purpose === 'REPLENISH' ? d.quantity
+        : d.sourceOnHand === undefined ? 0
+          : Math.min(d.quantity, Math.max(0, floor.liveAt(d.siteId, d.fromLocationId)
+            .reduce((n, l) => n + unitsMatching(l.contents, { sku: d.sku, lot: d.lot, owner: d.ownerId ?? null, orderId: null }), 0) - d.sourceOnHand));
+      if (fromLpns > 0 && !carriedWhole) {
         const take = { sku: d.sku, lot: d.lot, owner: d.ownerId ?? null, orderId: null };
-        let left = d.quantity;
+        let left = fromLpns;
         for (const l of floor.liveAt(d.siteId, d.fromLocationId)) {
           if (left === 0) break;
           const n = Math.min(left, unitsMatching(l.contents, take));
@@ -303,7 +311,7 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
           left -= n;
         }
       }
-      const carried = whole !== undefined && floor.childIds(whole.id).length === 0 ? whole.id : null;
+      const carried = carriedWhole ? whole.id : null;
       floor.record({
         siteId: d.siteId, at, workerId: null, deviceId: null, locationId: d.toLocationId, fromLocationId: d.fromLocationId, lpnId: carried,
         relatedLpnId: related, barcode: d.toLocationId, meaning: 'MOVE', sku: d.sku, quantity: d.quantity, sourceEventId: e.id,

@@ -18,6 +18,8 @@ export interface ProtoGrpcType {
     pack_ship: {
       v1: {
         AlreadyDispatched: MessageTypeDefinition
+        AnnounceStopRequest: MessageTypeDefinition
+        AnnounceStopResponse: MessageTypeDefinition
         BookableCarriersRequest: MessageTypeDefinition
         BookableCarriersResponse: MessageTypeDefinition
         ClaimDockShipRequest: MessageTypeDefinition

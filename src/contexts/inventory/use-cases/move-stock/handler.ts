@@ -110,9 +110,14 @@ export function moveStockHandler(deps: PlatformDeps, apis: StockApis) {
       if (!decision.ok) return decision;
       const d = decision.value;
       // AVAILABLE units moved off a dock: how many are left there with no putaway (the source's balance is locked).
-      const events = d.fromKey.status === 'AVAILABLE' && d.from.type === 'RECEIVING'
+      const docked = d.fromKey.status === 'AVAILABLE' && d.from.type === 'RECEIVING'
         ? withUncoveredAtDock(d.events, InventoryEvents.moved, Math.max(0, (await uncoveredAtDock(tx, d.from, d.fromKey) ?? 0) - d.quantity))
         : d.events;
+      // What stays of the owner's SKU and lot at the source, every status (its balance locked): physical tracking takes
+      // the units the source no longer holds out of the LPNs there, the loose ones first.
+      const { status: _status, ...sourceKey } = d.fromKey;
+      const sourceOnHand = Math.max(0, await store.onHandAllStatuses(tx, sourceKey) - d.quantity);
+      const events = docked.map((e) => (e.type === InventoryEvents.moved ? { ...e, data: { ...e.data, sourceOnHand } } : e));
       const { sourceAfter, target } = await writeMove(tx, deps, d, learned, events, meta);
       const { siteId, sku, lot, status } = d.fromKey;
       return ok({

@@ -2,6 +2,8 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AnnounceStopRequest as _paklog_pack_ship_v1_AnnounceStopRequest, AnnounceStopRequest__Output as _paklog_pack_ship_v1_AnnounceStopRequest__Output } from '../../../paklog/pack_ship/v1/AnnounceStopRequest.ts';
+import type { AnnounceStopResponse as _paklog_pack_ship_v1_AnnounceStopResponse, AnnounceStopResponse__Output as _paklog_pack_ship_v1_AnnounceStopResponse__Output } from '../../../paklog/pack_ship/v1/AnnounceStopResponse.ts';
 import type { BookableCarriersRequest as _paklog_pack_ship_v1_BookableCarriersRequest, BookableCarriersRequest__Output as _paklog_pack_ship_v1_BookableCarriersRequest__Output } from '../../../paklog/pack_ship/v1/BookableCarriersRequest.ts';
 import type { BookableCarriersResponse as _paklog_pack_ship_v1_BookableCarriersResponse, BookableCarriersResponse__Output as _paklog_pack_ship_v1_BookableCarriersResponse__Output } from '../../../paklog/pack_ship/v1/BookableCarriersResponse.ts';
 import type { ClaimDockShipRequest as _paklog_pack_ship_v1_ClaimDockShipRequest, ClaimDockShipRequest__Output as _paklog_pack_ship_v1_ClaimDockShipRequest__Output } from '../../../paklog/pack_ship/v1/ClaimDockShipRequest.ts';
@@ -20,6 +22,23 @@ import type { StoppedOrdersRequest as _paklog_pack_ship_v1_StoppedOrdersRequest,
 import type { StoppedOrdersResponse as _paklog_pack_ship_v1_StoppedOrdersResponse, StoppedOrdersResponse__Output as _paklog_pack_ship_v1_StoppedOrdersResponse__Output } from '../../../paklog/pack_ship/v1/StoppedOrdersResponse.ts';
 
 export interface PackShipServiceClient extends grpc.Client {
+  /**
+   * Announces a cancel StopShipping decided with defer_announce (shipping-stopped, once); nothing when none is owed.
+   * Idempotent.
+   */
+  AnnounceStop(argument: _paklog_pack_ship_v1_AnnounceStopRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_AnnounceStopResponse__Output>): grpc.ClientUnaryCall;
+  AnnounceStop(argument: _paklog_pack_ship_v1_AnnounceStopRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_pack_ship_v1_AnnounceStopResponse__Output>): grpc.ClientUnaryCall;
+  AnnounceStop(argument: _paklog_pack_ship_v1_AnnounceStopRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_AnnounceStopResponse__Output>): grpc.ClientUnaryCall;
+  AnnounceStop(argument: _paklog_pack_ship_v1_AnnounceStopRequest, callback: grpc.requestCallback<_paklog_pack_ship_v1_AnnounceStopResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Announces a cancel StopShipping decided with defer_announce (shipping-stopped, once); nothing when none is owed.
+   * Idempotent.
+   */
+  announceStop(argument: _paklog_pack_ship_v1_AnnounceStopRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_AnnounceStopResponse__Output>): grpc.ClientUnaryCall;
+  announceStop(argument: _paklog_pack_ship_v1_AnnounceStopRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_pack_ship_v1_AnnounceStopResponse__Output>): grpc.ClientUnaryCall;
+  announceStop(argument: _paklog_pack_ship_v1_AnnounceStopRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_AnnounceStopResponse__Output>): grpc.ClientUnaryCall;
+  announceStop(argument: _paklog_pack_ship_v1_AnnounceStopRequest, callback: grpc.requestCallback<_paklog_pack_ship_v1_AnnounceStopResponse__Output>): grpc.ClientUnaryCall;
+  
   /**
    * Codes of the carriers a shipment can be booked with.
    */
@@ -156,6 +175,12 @@ export interface PackShipServiceClient extends grpc.Client {
 
 export interface PackShipServiceHandlers extends grpc.UntypedServiceImplementation {
   /**
+   * Announces a cancel StopShipping decided with defer_announce (shipping-stopped, once); nothing when none is owed.
+   * Idempotent.
+   */
+  AnnounceStop: grpc.handleUnaryCall<_paklog_pack_ship_v1_AnnounceStopRequest__Output, _paklog_pack_ship_v1_AnnounceStopResponse>;
+  
+  /**
    * Codes of the carriers a shipment can be booked with.
    */
   BookableCarriers: grpc.handleUnaryCall<_paklog_pack_ship_v1_BookableCarriersRequest__Output, _paklog_pack_ship_v1_BookableCarriersResponse>;
@@ -204,6 +229,7 @@ export interface PackShipServiceHandlers extends grpc.UntypedServiceImplementati
 }
 
 export interface PackShipServiceDefinition extends grpc.ServiceDefinition {
+  AnnounceStop: MethodDefinition<_paklog_pack_ship_v1_AnnounceStopRequest, _paklog_pack_ship_v1_AnnounceStopResponse, _paklog_pack_ship_v1_AnnounceStopRequest__Output, _paklog_pack_ship_v1_AnnounceStopResponse__Output>
   BookableCarriers: MethodDefinition<_paklog_pack_ship_v1_BookableCarriersRequest, _paklog_pack_ship_v1_BookableCarriersResponse, _paklog_pack_ship_v1_BookableCarriersRequest__Output, _paklog_pack_ship_v1_BookableCarriersResponse__Output>
   ClaimDockShip: MethodDefinition<_paklog_pack_ship_v1_ClaimDockShipRequest, _paklog_pack_ship_v1_ClaimDockShipResponse, _paklog_pack_ship_v1_ClaimDockShipRequest__Output, _paklog_pack_ship_v1_ClaimDockShipResponse__Output>
   OpenPackWork: MethodDefinition<_paklog_pack_ship_v1_OpenPackWorkRequest, _paklog_pack_ship_v1_OpenPackWorkResponse, _paklog_pack_ship_v1_OpenPackWorkRequest__Output, _paklog_pack_ship_v1_OpenPackWorkResponse__Output>

@@ -10,6 +10,11 @@ export interface StopShippingRequest {
    */
   'reason'?: (string);
   'meta'?: (_paklog_common_v1_EventMeta | null);
+  /**
+   * The cancel's announcement (shipping-stopped) is owed until AnnounceStop: orders' cancel stops the order's picking
+   * in between. False (absent): announced at once.
+   */
+  'deferAnnounce'?: (boolean);
   '_reason'?: "reason";
 }
 
@@ -21,5 +26,10 @@ export interface StopShippingRequest__Output {
    */
   'reason'?: (string);
   'meta': (_paklog_common_v1_EventMeta__Output | null);
+  /**
+   * The cancel's announcement (shipping-stopped) is owed until AnnounceStop: orders' cancel stops the order's picking
+   * in between. False (absent): announced at once.
+   */
+  'deferAnnounce': (boolean);
   '_reason'?: "reason";
 }

@@ -1,0 +1,163 @@
+/**
+ * A cancel pack & ship refuses changes nothing (ADR 0011, addendum 2026-12-06 quater). Before, a cancel stopped picking
+ * first (the order's open pick lines cancelled, their list and PICK task withdrawn) and only then asked pack & ship: a
+ * refusal (409 ORDER_SHIPPING while a SHIP scan of the order's tote was in flight at the dock, 409 ORDER_SHIPPED once it
+ * had shipped) left the order PICKING with no line to pick, no task on any handheld and a cancel refused — for good when
+ * the tote had left. Pack & ship now decides first (its stop recorded, not yet announced), picking is stopped only once
+ * the cancel is decided, and the stop is announced after it.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { mulberry32 } from '../../src/optimize/random.ts';
+import type { PackShipApi } from '../../src/contracts/pack-ship.ts';
+import { createOrder, injectClient, orderStatus, planAndReleasePooled, receiveStock, setupWarehouse, until, type Call, type Warehouse } from '../support/flow-driver.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+let t: TestApp;
+let call: Call;
+let w: Warehouse;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  call = injectClient(t.app, t.keys.admin);
+  w = await setupWarehouse(call, { siteCode: 'CRFSD', aisles: 2, bays: 3, levels: 1, skus: 3 });
+  await receiveStock(call, w, 100, 2);
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+interface Line { id: string; sku: string; status: string; locationId: string; locationCode?: string | null; expectedBarcode?: string | null }
+interface List { id: string; status: string; lines: Line[] }
+
+/** Orders of one line of 2 units, released; of each, 1 unit picked into a tote of its own (its line still open). */
+async function partlyPicked(n: number, prefix: string): Promise<{ orderId: string; list: List; tote: string }[]> {
+  const orderIds: string[] = [];
+  for (let i = 0; i < n; i++) {
+    orderIds.push((await createOrder(call, w.siteId, { externalId: `${prefix}-${i}`, lines: [{ sku: w.products[i % 3]!.sku, quantity: 2 }] })).id);
+  }
+  for (const id of orderIds) await until('allocated', () => orderStatus(call, id), (s) => s === 'ALLOCATED');
+  await t.settle();
+  await planAndReleasePooled(call, w.siteId, orderIds, n);
+  await t.settle();
+  const out: { orderId: string; list: List; tote: string }[] = [];
+  for (const orderId of orderIds) {
+    const list = (await t.get(`/api/v1/pick-lists?orderId=${orderId}`)).body.items[0] as List;
+    const line = list.lines[0]!;
+    const tote = `TOTE-${prefix}-${list.id}`;
+    const confirmed = await t.post(`/api/v1/pick-lists/${list.id}/lines/${line.id}/confirm`, {
+      locationCode: line.locationCode ?? line.locationId, barcode: line.expectedBarcode ?? line.sku, quantity: 1, toteId: tote,
+    }, 'operator');
+    expect(confirmed.status).toBe(200);
+    out.push({ orderId, list, tote });
+  }
+  await t.settle();
+  return out;
+}
+
+/** What a refused cancel must have left alone: the line open, its list and task live, no picking or orders event. */
+async function floorOf(orderId: string, listId: string): Promise<{ line: string; list: string; task: string; events: string[] }> {
+  const res = await t.get(`/api/v1/pick-lists?orderId=${orderId}`);
+  const list = (res.body.items as List[]).find((l) => l.id === listId);
+  if (list === undefined) throw new Error(`no pick list ${listId} for ${orderId}: ${JSON.stringify(res.body)}`);
+  const tasks = ((await t.get(`/api/v1/tasks?siteId=${w.siteId}&limit=500`)).body.items as { reference: string; status: string }[]).filter((x) => x.reference === listId);
+  const events = await t.app.db.query<{ type: string }>(
+    `SELECT type FROM platform.events WHERE type = ANY($1::text[]) AND (subject = $2 OR envelope->'data'->>'orderId' = $2 OR envelope->'data'->>'pickListId' = $3) ORDER BY seq`,
+    [['picking.line.cancelled.v1', 'picking.list.cancelled.v1', 'orders.order.cancelled.v1', 'pack-ship.order.shipping-stopped.v1'], orderId, listId],
+  );
+  return { line: list.lines[0]!.status, list: list.status, task: tasks[0]?.status ?? 'none', events: events.map((e) => e.type) };
+}
+
+it('a cancel refused because the order\'s tote left by a SHIP scan leaves its picking alone: the rest is picked, the order moves on', async () => {
+  const { orderId, list, tote } = (await partlyPicked(1, 'CRS'))[0]!;
+  const before = await floorOf(orderId, list.id);
+  expect(before.line).toBe('PENDING');
+  expect((await t.post('/api/v1/scans', { siteId: w.siteId, barcode: tote, meaning: 'SHIP' }, 'operator')).status).toBe(201);
+
+  const cancel = await t.post(`/api/v1/orders/${orderId}/cancel`, { reason: 'customer' });
+  expect([cancel.status, cancel.body.code]).toEqual([409, 'ORDER_SHIPPED']);
+  await t.settle();
+  // Nothing changed: the line is still open, its list and PICK task live, no cancel announced anywhere.
+  expect(await floorOf(orderId, list.id)).toEqual(before);
+  expect(await orderStatus(call, orderId)).not.toBe('CANCELLED');
+  // And the order has a way on: its last unit is picked (before, the line was CANCELLED and the confirm refused).
+  const line = list.lines[0]!;
+  const rest = await t.post(`/api/v1/pick-lists/${list.id}/lines/${line.id}/confirm`, {
+    locationCode: line.locationCode ?? line.locationId, barcode: line.expectedBarcode ?? line.sku, quantity: 1, toteId: `${tote}-2`,
+  }, 'operator');
+  expect(rest.status).toBe(200);
+  await t.settle();
+  expect(await orderStatus(call, orderId)).toBe('PICKED');
+}, 60_000);
+
+it('a cancel refused while a SHIP scan of its tote is in flight (ORDER_SHIPPING) changes nothing; asked again once the scan is over, it cancels', async () => {
+  const { orderId, list } = (await partlyPicked(1, 'CRI'))[0]!;
+  const before = await floorOf(orderId, list.id);
+  // A SHIP scan's claim on the order, its transaction not over yet.
+  await t.app.db.query(`INSERT INTO pack_ship.dock_ship_claims (claim_id, order_id, claimed_at) VALUES ('dsc_inflight', $1, now())`, [orderId]);
+  const refused = await t.post(`/api/v1/orders/${orderId}/cancel`, { reason: 'customer' });
+  expect([refused.status, refused.body.code]).toEqual([409, 'ORDER_SHIPPING']);
+  await t.settle();
+  expect(await floorOf(orderId, list.id)).toEqual(before);
+  expect((await t.app.db.query(`SELECT order_id FROM pack_ship.orders WHERE order_id = $1 AND cancelled_at IS NOT NULL`, [orderId]))).toEqual([]);
+
+  // The scan was refused: its claim dropped. The cancel asked again is decided and the floor stops.
+  await t.app.db.query(`DELETE FROM pack_ship.dock_ship_claims WHERE claim_id = 'dsc_inflight'`);
+  const cancelled = await t.post(`/api/v1/orders/${orderId}/cancel`, { reason: 'customer' });
+  expect([cancelled.status, cancelled.body.status]).toEqual([200, 'CANCELLED']);
+  await t.settle();
+  const after = await floorOf(orderId, list.id);
+  expect([after.line, after.list, after.task]).toEqual(['CANCELLED', 'CANCELLED', 'CANCELLED']);
+  expect(after.events.filter((e) => e === 'pack-ship.order.shipping-stopped.v1' || e === 'orders.order.cancelled.v1')).toHaveLength(2);
+}, 60_000);
+
+it('a cancel decided at pack & ship whose request stopped before picking was stopped and the stop announced: the pack-ship.cancel-stops job announces it, the order ends CANCELLED', async () => {
+  const { orderId, list } = (await partlyPicked(1, 'CRJ'))[0]!;
+  const packShip = t.app.modules.find((m) => m.name === 'pack-ship')?.api as PackShipApi;
+  // The request's first step alone: decided, its announcement owed.
+  expect(await packShip.stopShipping({ orderId, siteId: w.siteId, reason: 'customer', announce: false }, { correlationId: 'test' })).toEqual({ stopped: true });
+  await t.settle();
+  expect(await orderStatus(call, orderId)).not.toBe('CANCELLED');
+  // A confirm now is refused (pack & ship answers the order stopped): nothing is picked for a decided cancel.
+  const line = list.lines[0]!;
+  const confirm = await t.post(`/api/v1/pick-lists/${list.id}/lines/${line.id}/confirm`, {
+    locationCode: line.locationCode ?? line.locationId, barcode: line.expectedBarcode ?? line.sku, quantity: 1, toteId: 'TOTE-CRJ-2',
+  }, 'operator');
+  expect([confirm.status, confirm.body.code]).toEqual([409, 'ORDER_CANCELLED']);
+  const job = t.app.modules.find((m) => m.name === 'pack-ship')?.jobs?.find((j) => j.name === 'pack-ship.cancel-stops');
+  expect(job).toBeDefined();
+  await t.app.db.query(`UPDATE pack_ship.orders SET cancelled_at = cancelled_at - interval '1 minute' WHERE order_id = $1`, [orderId]);
+  await job!.run(new AbortController().signal);
+  await t.settle();
+  expect(await orderStatus(call, orderId)).toBe('CANCELLED');
+  const after = await floorOf(orderId, list.id);
+  expect([after.line, after.list, after.task]).toEqual(['CANCELLED', 'CANCELLED', 'CANCELLED']);
+}, 60_000);
+
+const ROUNDS = 16;
+it(`a cancel and the SHIP scan of the order's tote at the same moment (${ROUNDS} rounds): a refused cancel stopped nothing, a cancel answered 200 stopped the tote`, async () => {
+  const orders = await partlyPicked(ROUNDS, 'CRR');
+  const random = mulberry32(Number(process.env.PAKLOG_RACE_SEED ?? 20261208));
+  const rounds: { orderId: string; listId: string; cancel: string; scan: string }[] = [];
+  for (const { orderId, list, tote } of orders) {
+    const [cancelDelay, scanDelay] = [Math.floor(random() * 6), Math.floor(random() * 6)];
+    const [cancelled, scanned] = await Promise.all([
+      sleep(cancelDelay).then(() => t.post(`/api/v1/orders/${orderId}/cancel`, { reason: 'customer' })),
+      sleep(scanDelay).then(() => t.post('/api/v1/scans', { siteId: w.siteId, barcode: tote, meaning: 'SHIP' }, 'operator')),
+    ]);
+    rounds.push({ orderId, listId: list.id, cancel: `${cancelled.status} ${cancelled.body.code ?? cancelled.body.status}`, scan: `${scanned.status} ${scanned.body.code ?? 'SHIPPED'}` });
+  }
+  await t.settle();
+  const broken: unknown[] = [];
+  for (const r of rounds) {
+    const floor = await floorOf(r.orderId, r.listId);
+    const status = await orderStatus(call, r.orderId);
+    const ok = r.cancel === '200 CANCELLED'
+      ? r.scan === '409 LPN_HOLDS_CANCELLED_ORDER' && status === 'CANCELLED' && floor.line === 'CANCELLED' && floor.task === 'CANCELLED'
+      : /^409 ORDER_SHIPP(ED|ING)$/.test(r.cancel) && r.scan === '201 SHIPPED' && status !== 'CANCELLED' && floor.line === 'PENDING' && floor.task !== 'CANCELLED' && floor.events.length === 0;
+    if (!ok) broken.push({ ...r, status, floor });
+  }
+  console.log(`cancel/tote SHIP race: ${rounds.filter((r) => r.cancel === '200 CANCELLED').length} cancelled, ${rounds.filter((r) => r.cancel !== '200 CANCELLED').length} refused`);
+  expect(broken, `${broken.length} of ${ROUNDS} rounds left the order incoherent`).toEqual([]);
+}, 180_000);
