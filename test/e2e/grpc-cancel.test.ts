@@ -3,7 +3,8 @@
  * created it over gRPC would: the REST operation's outcome, codes and events. Before dispatch the order is CANCELLED
  * (again: the same answer, one `orders.order.cancelled.v1`); a picked order's units go back under a return; a stale
  * `if-match` is FAILED_PRECONDITION VERSION_MISMATCH, an unknown order NOT_FOUND, an operator PERMISSION_DENIED, and
- * after dispatch FAILED_PRECONDITION ORDER_SHIPPED with the order still SHIPPED.
+ * after dispatch FAILED_PRECONDITION ORDER_SHIPPED with the order still SHIPPED. CreateOrder takes and answers REST's whole
+ * ship-to (company, line3, state, phone and email were dropped), refused as REST refuses it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrder, injectClient, orderStatus, receiveStock, setupWarehouse, shipOneOrder, until, type Call, type Warehouse } from '../support/flow-driver.ts';
@@ -84,5 +85,38 @@ describe('gRPC CancelOrder', () => {
     expect((await g.t.get(`/api/v1/orders/${o.id}`)).body.status).toBe('SHIPPED');
     await g.t.settle();
     expect(await cancelledEvents(o.id)).toBe(0);
+  }, 30_000);
+});
+
+describe('gRPC CreateOrder ship-to', () => {
+  it('takes and answers every field of REST\'s shipTo (company, line3, state, phone, email were dropped); one REST refuses is INVALID_ARGUMENT VALIDATION_FAILED and writes nothing', async () => {
+    const shipTo = {
+      name: 'Ada Lovelace', company: 'Analytical Engines Ltd', line1: '12 Analytical Row', line2: 'Floor 2', line3: 'Door B', city: 'London',
+      state: 'Greater London', postalCode: 'N1 7AA', country: 'GB', phone: '+44 20 7946 0000', email: 'ada@example.com',
+    };
+    const externalId = `GRPCX-${++seq}`;
+    const created = await g.rpc.createOrder({ externalId, siteId: w.siteId, shipTo, lines: [{ sku: w.products[0]!.sku, quantity: 1 }] }, manager());
+    expect(created.created).toBe(true);
+    expect(created.order!.shipTo).toMatchObject(shipTo);
+    expect((await g.t.get(`/api/v1/orders/${created.order!.id}`)).body.shipTo).toEqual(shipTo);
+    // The same order again is REST's 200 (the whole ship-to takes part in the comparison).
+    expect((await g.rpc.createOrder({ externalId, siteId: w.siteId, shipTo, lines: [{ sku: w.products[0]!.sku, quantity: 1 }] }, manager())).created).toBe(false);
+    // Unset optional fields are REST's absent ones.
+    const plain = await g.rpc.createOrder({
+      externalId: `GRPCX-${++seq}`, siteId: w.siteId, shipTo: { name: 'N', line1: 'L', city: 'C', postalCode: '1', country: 'DE' }, lines: [{ sku: w.products[0]!.sku, quantity: 1 }],
+    }, manager());
+    expect((await g.t.get(`/api/v1/orders/${plain.order!.id}`)).body.shipTo).toEqual({ name: 'N', line1: 'L', city: 'C', postalCode: '1', country: 'DE' });
+
+    const refusedId = `GRPCX-${++seq}`;
+    const refused = await grpcRefusal(g.rpc.createOrder({
+      externalId: refusedId, siteId: w.siteId, shipTo: { ...shipTo, phone: '9'.repeat(41) }, lines: [{ sku: w.products[0]!.sku, quantity: 1 }],
+    }, manager()));
+    const rest = await g.t.post('/api/v1/orders', {
+      externalId: refusedId, siteId: w.siteId, shipTo: { ...shipTo, phone: '9'.repeat(41) }, lines: [{ sku: w.products[0]!.sku, quantity: 1 }],
+    });
+    expect(rest.status).toBe(400);
+    expect(rest.body.errors.map((e: { field: string }) => e.field)).toEqual([expect.stringContaining('shipTo/phone')]);
+    expect(refused).toMatchObject({ status: 'INVALID_ARGUMENT', code: rest.body.code, fields: rest.body.errors.map((e: { field: string }) => e.field) });
+    expect((await g.t.get(`/api/v1/orders?externalId=${refusedId}`)).body.items).toEqual([]);
   }, 30_000);
 });

@@ -91,7 +91,8 @@ function integrationService(http: HttpApp, log: Logger): RpcService {
       body: defined({
         externalId: r.externalId, siteId: r.siteId, ownerId: r.ownerId, shipComplete: r.shipComplete, carrier: r.carrier, priority: r.priority, shipBy: r.shipBy,
         shipTo: r.shipTo === null ? undefined : defined({
-          name: r.shipTo.name, line1: r.shipTo.line1, line2: r.shipTo.line2, city: r.shipTo.city, postalCode: r.shipTo.postalCode, country: r.shipTo.country,
+          name: r.shipTo.name, company: r.shipTo.company, line1: r.shipTo.line1, line2: r.shipTo.line2, line3: r.shipTo.line3, city: r.shipTo.city,
+          state: r.shipTo.state, postalCode: r.shipTo.postalCode, country: r.shipTo.country, phone: r.shipTo.phone, email: r.shipTo.email,
         }),
         lines: r.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
       }),

@@ -85,17 +85,39 @@ describe('the REST bridge', () => {
     expect(sites.body.items.map((s: { code: string }) => s.code)).not.toContain('LATE');
   });
 
-  it('the Integration API\'s Order and OrderLine carry every field REST\'s GET /orders/{id} answers (shortAtPack was dropped)', () => {
+  it('the Integration API\'s Order and OrderLine carry every field REST\'s GET /orders/{id} answers (shortAtPack was dropped), nested messages too (ShipTo lacked company, line3, state, phone and email)', () => {
     type Schema = { properties: Record<string, Schema>; items?: Schema };
-    const doc = t.app.http.swagger() as unknown as { paths: Record<string, { get: { responses: Record<string, { content: Record<string, { schema: Schema }> }> } }> };
+    type Doc = {
+      paths: Record<string, {
+        get: { responses: Record<string, { content: Record<string, { schema: Schema }> }> };
+        post: { requestBody: { content: Record<string, { schema: Schema }> } };
+      }>;
+    };
+    const doc = t.app.http.swagger() as unknown as Doc;
     const rest = doc.paths['/api/v1/orders/{id}']!.get.responses['200']!.content['application/json']!.schema;
+    const create = doc.paths['/api/v1/orders']!.post.requestBody.content['application/json']!.schema;
     const protoFields = (message: string): string[] => ((publicProtos()[`paklog.integration.v1.${message}`] as unknown as { type: { field: { name: string }[] } }).type.field.map((f) => f.name)).sort();
-    expect(protoFields('OrderLine')).toEqual(Object.keys(rest.properties['lines']!.items!.properties).sort());
-    expect(protoFields('Order')).toEqual(Object.keys(rest.properties).sort());
-    // What REST answers reaches a gRPC client: a line's shortAtPack survives the wire.
+    const restFields = (schema: Schema): string[] => Object.keys(schema.properties).sort();
+    expect(protoFields('OrderLine')).toEqual(restFields(rest.properties['lines']!.items!));
+    expect(protoFields('Order')).toEqual(restFields(rest));
+    // The nested messages, in answers and in CreateOrder's request, as REST's schemas have them.
+    expect(protoFields('ShipTo')).toEqual(restFields(rest.properties['shipTo']!));
+    expect(protoFields('ShipTo')).toEqual(restFields(create.properties['shipTo']!));
+    expect(protoFields('OrderHold')).toEqual(restFields(rest.properties['hold']!));
+    expect(protoFields('StatusChange')).toEqual(restFields(rest.properties['statusHistory']!.items!));
+    expect(protoFields('CreateOrderRequest')).toEqual(restFields(create));
+    expect(protoFields('OrderLineRequest')).toEqual(restFields(create.properties['lines']!.items!));
+    // What REST answers reaches a gRPC client: a line's shortAtPack and the whole ship-to survive the wire.
     const method = publicServices().integration.CancelOrderLine;
     const line = { id: 'oln_1', lineNo: 1, sku: 'A', ordered: 3, allocated: 0, picked: 3, shorted: 0, packed: 2, shipped: 2, cancelled: 0, shortAtPack: 1 };
-    const wire = method.responseDeserialize(method.responseSerialize({ id: 'ord_1', lines: [line] }));
+    const shipTo = {
+      name: 'Ada', company: 'Engines Ltd', line1: '12 Row', line2: 'Floor 2', line3: 'Door B', city: 'London', state: 'Greater London', postalCode: 'N1 7AA',
+      country: 'GB', phone: '+44 20 7946 0000', email: 'ada@example.com',
+    };
+    const wire = method.responseDeserialize(method.responseSerialize({ id: 'ord_1', lines: [line], shipTo }));
     expect(wire.lines[0]).toMatchObject(line);
+    expect(wire.shipTo).toMatchObject(shipTo);
+    const request = publicServices().integration.CreateOrder;
+    expect(request.requestDeserialize(request.requestSerialize({ externalId: 'X', shipTo })).shipTo).toMatchObject(shipTo);
   });
 });

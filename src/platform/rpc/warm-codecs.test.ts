@@ -7,7 +7,7 @@ describe('warmCodecs', () => {
     const messages = messageDescriptors(publicProtos());
     expect(sampleMessage(messages, 'paklog.floor.v1.NextTaskResponse')).toEqual({ task: {} });
     expect(sampleMessage(messages, 'paklog.floor.v1.PickList')).toEqual({ lines: [{}] });
-    expect(sampleMessage(messages, 'paklog.integration.v1.CreateOrderResponse')).toEqual({ order: { shipTo: {}, lines: [{}], statusHistory: [{}] } });
+    expect(sampleMessage(messages, 'paklog.integration.v1.CreateOrderResponse')).toEqual({ order: { shipTo: {}, lines: [{}], statusHistory: [{}], hold: {} } });
   });
 
   it('encodes and decodes a sample of every public method, and the codecs still answer as before', async () => {
