@@ -330,13 +330,16 @@ describe('a short at packing inventory hears after the order\'s cancel', () => {
     expect(dead).toEqual({ n: 0 });
   }, 60_000);
 
-  it('heard after the whole return was confirmed (the worker put back a unit that was not there): writes it off where the return put it, nothing dead-lettered', async () => {
+  for (const promised of [false, true]) it(promised
+    ? 'heard after the whole return was confirmed and every unit promised again: a count of the SKU is opened where the return put them, nothing dead-lettered'
+    : 'heard after the whole return was confirmed (the worker put back a unit that was not there): writes it off where the return put it, nothing dead-lettered', async () => {
+    const code = promised ? 'PKSHRTNP' : 'PKSHRTN';
     const call = injectClient(t.app, t.keys.manager);
     const floor = injectClient(t.app, t.keys.operator);
-    const site = await setupWarehouse(call, { siteCode: 'PKSHRTN', aisles: 1, bays: 4, levels: 1, skus: 1 });
+    const site = await setupWarehouse(call, { siteCode: code, aisles: 1, bays: 4, levels: 1, skus: 1 });
     await receiveStock(call, site, 10, 1);
     const a = site.products[0]!;
-    const orderId = (await t.post('/api/v1/orders', { externalId: 'PKSHRTN-1', siteId: site.siteId, carrier: 'OWN_FLEET', shipTo: SHIP_TO, lines: [{ sku: a.sku, quantity: 3 }] },
+    const orderId = (await t.post('/api/v1/orders', { externalId: `${code}-1`, siteId: site.siteId, carrier: 'OWN_FLEET', shipTo: SHIP_TO, lines: [{ sku: a.sku, quantity: 3 }] },
       'integration')).body.id as string;
     await until('allocated', () => orderStatus(call, orderId), (s) => s === 'ALLOCATED');
     await planAndReleasePooled(call, site.siteId, [orderId], 5);
@@ -356,13 +359,27 @@ describe('a short at packing inventory hears after the order\'s cancel', () => {
     const onHandThere = async (): Promise<number> => ((await t.get(`/api/v1/inventory/balances?siteId=${site.siteId}&locationId=${ret!.suggestedLocationId}`)).body.items as { sku: string; onHand: number }[])
       .filter((b) => b.sku === a.sku).reduce((n, b) => n + b.onHand, 0);
     const before = await onHandThere();
+    // Variant: every unit of the SKU promised again meanwhile (another order): the shelf cannot give the unit up, so a
+    // count of the SKU is opened there instead, which finds it missing.
+    if (promised) {
+      const other = (await t.post('/api/v1/orders', { externalId: `${code}-2`, siteId: site.siteId, carrier: 'OWN_FLEET', shipTo: SHIP_TO, lines: [{ sku: a.sku, quantity: 10 }] },
+        'integration')).body.id as string;
+      await until('allocated', () => orderStatus(call, other), (s) => s === 'ALLOCATED');
+      await t.settle();
+    }
     await t.app.db.tx((tx) => t.app.bus.append(tx, 'pack-ship', [{ type: 'pack-ship.units.short-at-pack.v1', subject: orderId, siteId: site.siteId,
       data: { orderId, siteId: site.siteId, lineId, sku: a.sku, quantity: 1, reason: 'MISSING', toteId: 'TOTE-late-packer', note: null } }]));
     await t.settle();
-    // The unit never reached the shelf: it leaves the books there (ADJUST, reason LOST, reference the order), once.
-    expect(await onHandThere()).toBe(before - 1);
+    if (promised) {
+      expect(await onHandThere()).toBe(before);
+      const counts = await t.app.db.query<{ location_id: string; sku: string; status: string }>(`SELECT location_id, sku, status FROM inventory.counts WHERE site_id = $1`, [site.siteId]);
+      expect(counts).toEqual([{ location_id: ret!.suggestedLocationId, sku: a.sku, status: 'OPEN' }]);
+    } else {
+      // The unit never reached the shelf: it leaves the books there (ADJUST, reason LOST, reference the order), once.
+      expect(await onHandThere()).toBe(before - 1);
+    }
     const ledger = (await t.get(`/api/v1/inventory/ledger?siteId=${site.siteId}&sku=${a.sku}`)).body.items as { type: string; locationId: string; deltaOnHand: number; reason: string | null; reference: string | null }[];
-    expect(ledger.filter((m) => m.type === 'ADJUST' && m.reference === orderId)).toEqual([
+    expect(ledger.filter((m) => m.type === 'ADJUST' && m.reference === orderId)).toEqual(promised ? [] : [
       expect.objectContaining({ locationId: ret!.suggestedLocationId, deltaOnHand: -1, reason: 'LOST' }),
     ]);
     expect(await conservationDifferences(t.databaseUrl, { siteId: site.siteId })).toEqual([]);
