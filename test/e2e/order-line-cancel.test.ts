@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WavesApi } from '../../src/contracts/waves.ts';
 import { mulberry32 } from '../../src/optimize/random.ts';
 import { assertStockConserved } from '../support/conservation.ts';
-import { createOrder, injectClient, orderStatus, planAndReleasePooled, setupWarehouse, until, untilPooled, type Call, type Warehouse } from '../support/flow-driver.ts';
+import { createOrder, injectClient, orderStatus, packAndShip, planAndReleasePooled, setupWarehouse, until, untilPooled, workTasks, type Call, type Warehouse } from '../support/flow-driver.ts';
 import { gqlClient } from '../support/graphql-client.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -330,4 +330,72 @@ describe('racing line cancels', () => {
     await t.settle();
     await conserved('after a line cancel whose gate answered late');
   }, 60_000);
+});
+
+describe('line cancels racing a wave plan and release', () => {
+  it('a cancel answered 200 never has its units picked nor shipped; a refused one leaves the line whole; every line adds up', async () => {
+    const site = await setupWarehouse(call, { siteCode: 'LNCWAVE', aisles: 1, bays: 3, levels: 1, skus: 2 });
+    for (const [i, p] of site.products.entries()) {
+      expect((await call('receive', 'POST', '/api/v1/inventory/receipts', { siteId: site.siteId, sku: p.sku, locationId: site.storage[i]!.id, quantity: 80 })).status).toBe(201);
+    }
+    await t.settle();
+    const [a, b] = [site.products[0]!.sku, site.products[1]!.sku];
+    const rng = mulberry32(Number(process.env.PAKLOG_RACE_SEED ?? 20261206));
+    const ROUNDS = 12;
+    const results: { id: string; status: number; code: string | undefined; waved: boolean }[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      const created = await createOrder(call, site.siteId, { externalId: `LNCWAVE-${r}`, lines: [{ sku: a, quantity: 3 }, { sku: b, quantity: 2 }] });
+      await until('allocated', () => orderStatus(call, created.id), (s) => s === 'ALLOCATED');
+      await t.settle();
+      await untilPooled(call, site.siteId, [created.id]);
+      const o = await order(created.id);
+      const lineA = o.lines.find((l) => l.sku === a)!;
+      const lag = Math.floor(rng() * 40);
+      const cancelFirst = rng() < 0.5;
+      const cancel = () => cancelLine(o.id, lineA.id, { quantity: 1, reason: `race ${r}` });
+      const plan = async () => {
+        const planned = await call<{ id: string; orderIds: string[] }>('plan', 'POST', '/api/v1/waves', { siteId: site.siteId, maxOrders: 1 });
+        if (planned.status !== 201) return false;
+        expect((await call('release', 'POST', `/api/v1/waves/${planned.body.id}/release`)).status).toBe(200);
+        return planned.body.orderIds.includes(o.id);
+      };
+      const later = <T>(f: () => Promise<T>) => new Promise<T>((resolve, fail) => { setTimeout(() => { f().then(resolve, fail); }, lag); });
+      const [res, waved] = cancelFirst ? await Promise.all([cancel(), later(plan)]) : await Promise.all([later(cancel), plan()]).then(([x, y]) => [x, y] as const);
+      results.push({ id: o.id, status: res.status, code: res.body.code, waved });
+      if (res.status !== 200) expect(res.body.code, JSON.stringify(res.body)).toBe('ORDER_IN_FULFILMENT');
+      await t.settle();
+      // An order the racing plan did not take is planned now (before the next round's order joins the pool).
+      if (!waved) {
+        await until('allocated again', () => orderStatus(call, o.id), (s) => s === 'ALLOCATED');
+        await t.settle();
+        expect((await planAndReleasePooled(call, site.siteId, [o.id], 1)).orderIds).toEqual([o.id]);
+        await t.settle();
+      }
+    }
+    const released = (await t.get(`/api/v1/events?type=waves.wave.released.v1&limit=200`)).body.items as { data: { orders: { orderId: string; lines: { sku: string; quantity: number }[] }[] } }[];
+    for (const x of results) {
+      const inWaves = released.flatMap((e) => e.data.orders).filter((e) => e.orderId === x.id);
+      expect(inWaves, `${x.id} in exactly one released wave`).toHaveLength(1);
+      const qa = inWaves[0]!.lines.filter((l) => l.sku === a).reduce((n, l) => n + l.quantity, 0);
+      expect(qa, `${x.id}: the released wave carries ${x.status === 200 ? 2 : 3} of A (cancel ${x.status})`).toBe(x.status === 200 ? 2 : 3);
+    }
+    await workTasks(call, site.siteId, ['lncw-1', 'lncw-2'], { expectedTasks: ROUNDS });
+    for (const x of results) {
+      await until('picked', () => orderStatus(call, x.id), (s) => s === 'PICKED');
+      await packAndShip(call, x.id);
+    }
+    await t.settle();
+    for (const x of results) {
+      const now = (await call<{ status: string; lines: { sku: string; ordered: number; shipped: number; cancelled: number; shorted: number; shortAtPack: number }[] }>('get', 'GET', `/api/v1/orders/${x.id}`)).body;
+      expect(now.status).toBe('SHIPPED');
+      for (const l of now.lines) {
+        expect(l.ordered, `${x.id} ${l.sku} adds up`).toBe(l.shipped + l.cancelled + l.shorted + l.shortAtPack);
+        if (l.sku === a) expect(l.cancelled, `${x.id}: cancel ${x.status}`).toBe(x.status === 200 ? 1 : 0);
+      }
+    }
+    console.log(`line cancels racing a plan: ${results.filter((x) => x.status === 200).length} of ${ROUNDS} accepted, ${results.filter((x) => x.waved).length} waved by the racing plan`);
+    await assertStockConserved(t.databaseUrl, { siteId: site.siteId, when: 'after line cancels raced a wave' });
+    expect(await t.app.db.query('SELECT allocated FROM inventory.sku_stock WHERE site_id = $1 AND allocated <> 0', [site.siteId])).toEqual([]);
+    expect(await t.app.db.query('SELECT order_id FROM waves.order_pool WHERE held_for IS NOT NULL')).toEqual([]);
+  }, 240_000);
 });

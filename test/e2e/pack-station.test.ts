@@ -329,4 +329,62 @@ describe('a short at packing inventory hears after the order\'s cancel', () => {
     const [dead] = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.dead_letters`);
     expect(dead).toEqual({ n: 0 });
   }, 60_000);
+
+  for (const promised of [false, true]) it(promised
+    ? 'heard after the whole return was confirmed and every unit promised again: a count of the SKU is opened where the return put them, nothing dead-lettered'
+    : 'heard after the whole return was confirmed (the worker put back a unit that was not there): writes it off where the return put it, nothing dead-lettered', async () => {
+    const code = promised ? 'PKSHRTNP' : 'PKSHRTN';
+    const call = injectClient(t.app, t.keys.manager);
+    const floor = injectClient(t.app, t.keys.operator);
+    const site = await setupWarehouse(call, { siteCode: code, aisles: 1, bays: 4, levels: 1, skus: 1 });
+    await receiveStock(call, site, 10, 1);
+    const a = site.products[0]!;
+    const orderId = (await t.post('/api/v1/orders', { externalId: `${code}-1`, siteId: site.siteId, carrier: 'OWN_FLEET', shipTo: SHIP_TO, lines: [{ sku: a.sku, quantity: 3 }] },
+      'integration')).body.id as string;
+    await until('allocated', () => orderStatus(call, orderId), (s) => s === 'ALLOCATED');
+    await planAndReleasePooled(call, site.siteId, [orderId], 5);
+    await t.settle();
+    await workTasks(floor, site.siteId, ['late-packer'], { expectedTasks: 1 });
+    await until('picked', () => orderStatus(call, orderId), (s) => s === 'PICKED');
+    await t.settle();
+    const lineId = ((await t.get(`/api/v1/orders/${orderId}`)).body.lines as { id: string }[])[0]!.id;
+    expect((await t.post(`/api/v1/orders/${orderId}/cancel`, { reason: 'customer' }, 'manager')).status).toBe(200);
+    await t.settle();
+    const [ret] = (await t.get(`/api/v1/inventory/returns?siteId=${site.siteId}&orderId=${orderId}`)).body.items as { id: string; quantity: number; suggestedLocationId: string }[];
+    expect(ret).toMatchObject({ quantity: 3 });
+    // The worker confirms all three back (the books say three wait in the tote) before inventory hears the short.
+    const confirmed = await t.post(`/api/v1/inventory/returns/${ret!.id}/confirm`, { locationId: ret!.suggestedLocationId, workerId: 'w1' }, 'operator');
+    expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+    await t.settle();
+    const onHandThere = async (): Promise<number> => ((await t.get(`/api/v1/inventory/balances?siteId=${site.siteId}&locationId=${ret!.suggestedLocationId}`)).body.items as { sku: string; onHand: number }[])
+      .filter((b) => b.sku === a.sku).reduce((n, b) => n + b.onHand, 0);
+    const before = await onHandThere();
+    // Variant: every unit of the SKU promised again meanwhile (another order): the shelf cannot give the unit up, so a
+    // count of the SKU is opened there instead, which finds it missing.
+    if (promised) {
+      const other = (await t.post('/api/v1/orders', { externalId: `${code}-2`, siteId: site.siteId, carrier: 'OWN_FLEET', shipTo: SHIP_TO, lines: [{ sku: a.sku, quantity: 10 }] },
+        'integration')).body.id as string;
+      await until('allocated', () => orderStatus(call, other), (s) => s === 'ALLOCATED');
+      await t.settle();
+    }
+    await t.app.db.tx((tx) => t.app.bus.append(tx, 'pack-ship', [{ type: 'pack-ship.units.short-at-pack.v1', subject: orderId, siteId: site.siteId,
+      data: { orderId, siteId: site.siteId, lineId, sku: a.sku, quantity: 1, reason: 'MISSING', toteId: 'TOTE-late-packer', note: null } }]));
+    await t.settle();
+    if (promised) {
+      expect(await onHandThere()).toBe(before);
+      const counts = await t.app.db.query<{ location_id: string; sku: string; status: string }>(`SELECT location_id, sku, status FROM inventory.counts WHERE site_id = $1`, [site.siteId]);
+      expect(counts).toEqual([{ location_id: ret!.suggestedLocationId, sku: a.sku, status: 'OPEN' }]);
+    } else {
+      // The unit never reached the shelf: it leaves the books there (ADJUST, reason LOST, reference the order), once.
+      expect(await onHandThere()).toBe(before - 1);
+    }
+    const ledger = (await t.get(`/api/v1/inventory/ledger?siteId=${site.siteId}&sku=${a.sku}`)).body.items as { type: string; locationId: string; deltaOnHand: number; reason: string | null; reference: string | null }[];
+    expect(ledger.filter((m) => m.type === 'ADJUST' && m.reference === orderId)).toEqual(promised ? [] : [
+      expect.objectContaining({ locationId: ret!.suggestedLocationId, deltaOnHand: -1, reason: 'LOST' }),
+    ]);
+    expect(await conservationDifferences(t.databaseUrl, { siteId: site.siteId })).toEqual([]);
+    await expectLedgerConserved(t, site.siteId);
+    const [dead] = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.dead_letters`);
+    expect(dead).toEqual({ n: 0 });
+  }, 60_000);
 });

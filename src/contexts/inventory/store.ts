@@ -1005,6 +1005,27 @@ export async function confirmationByScan(db: Executor, returnId: string, scanId:
   ))[0];
 }
 
+/**
+ * Where the order's returns of a SKU put units back: each confirmation's location, units, and its return's owner and
+ * lot, newest first (a short at packing heard after the return was confirmed writes the units off there).
+ */
+export async function putBackOfOrderSku(db: Executor, orderId: string, sku: string): Promise<{ location_id: string; quantity: number; owner_id: string; lot: string }[]> {
+  return db.query<{ location_id: string; quantity: number; owner_id: string; lot: string }>(
+    `SELECT c.location_id, c.quantity, r.owner_id, r.lot FROM inventory.return_confirmations c JOIN inventory.returns r ON r.id = c.return_id
+     WHERE r.order_id = $1 AND r.sku = $2 ORDER BY c.confirmed_at DESC, c.id DESC`,
+    [orderId, sku],
+  );
+}
+
+/** True while a reservation of the order's SKU is OPEN with units neither picked nor shorted (a pick may still be heard). */
+export async function picksPendingOfOrderSku(db: Executor, orderId: string, sku: string): Promise<boolean> {
+  const rows = await db.query<{ pending: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM inventory.reservations WHERE order_id = $1 AND sku = $2 AND status = 'OPEN' AND quantity > picked + shorted) AS pending`,
+    [orderId, sku],
+  );
+  return rows[0]?.pending === true;
+}
+
 export async function confirmationsOf(db: Executor, returnIds: readonly string[]): Promise<ReturnConfirmationRow[]> {
   if (returnIds.length === 0) return [];
   return db.query<ReturnConfirmationRow>(

@@ -7,7 +7,8 @@ import { decideWriteOffAtPack, type WriteOffAtPackState } from './decide.ts';
 
 const spec = deciderSpec(decideWriteOffAtPack);
 const key = (lot: string) => ({ siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'IN_PROCESS:ord_1', lot, status: 'AVAILABLE' as const });
-const picked: WriteOffAtPackState = { allocations: [allocation({ requested: 3, allocated: 3 })], tote: [{ key: key('L1'), free: 1 }, { key: key('L2'), free: 2 }], openReturns: [] };
+const picked: WriteOffAtPackState = { allocations: [allocation({ requested: 3, allocated: 3 })], tote: [{ key: key('L1'), free: 1 }, { key: key('L2'), free: 2 }], openReturns: [],
+  putBack: [], picksPending: false };
 const short = (quantity: number, reason: 'MISSING' | 'DAMAGED' = 'MISSING'): UnitsShortAtPack & { movementIds: string[] } => ({
   orderId: 'ord_1', siteId: SITE, lineId: 'l1', sku: 'SKU-A', quantity, reason, toteId: null, note: null, movementIds: ['mov_1', 'mov_2'],
 });
@@ -59,5 +60,35 @@ describe('units shorted at packing', () => {
       expect(d.unpickable).toBe(1);
       expect(d.events.filter((e) => e.type !== 'inventory.stock.adjusted.v1')).toEqual([]);
     });
+  });
+
+  it('heard after a return put every unit back: the units missing come off where the return put them (ADJUST there), the rest is recounted', () => {
+    const shelf = (locationId: string) => ({ siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId, lot: '', status: 'AVAILABLE' as const });
+    const put = (locationId: string, quantity: number, onHand: number, reserved = 0, pickable = true) => ({ key: shelf(locationId), quantity, balance: { on_hand: onHand, reserved }, at: { pickable, paused: false } });
+    const emptied: WriteOffAtPackState = {
+      allocations: [allocation({ requested: 3, allocated: 0, status: 'CANCELLED' })], tote: [{ key: key(''), free: 0 }], openReturns: [],
+      putBack: [put('LOC-B', 1, 5), put('LOC-A', 2, 8)], picksPending: false, skuStock: { on_hand_available: 13, unpickable: 0, allocated: 0 },
+    };
+    const late = { ...short(2), putBackMovementIds: ['mov_b', 'mov_a'] };
+    spec.given(emptied).when(late).then((d) => {
+      expect(d.takes).toEqual([]);
+      expect(d.putBackTakes).toEqual([{ key: shelf('LOC-B'), quantity: 1, unpickable: 0 }, { key: shelf('LOC-A'), quantity: 1, unpickable: 0 }]);
+      expect(d.movements.map((m) => [m.id, m.type, m.locationId, m.deltaOnHand, m.reason, m.reference])).toEqual([
+        ['mov_b', 'ADJUST', 'LOC-B', -1, 'LOST', 'ord_1'], ['mov_a', 'ADJUST', 'LOC-A', -1, 'LOST', 'ord_1'],
+      ]);
+      expect(d.recount).toBeNull();
+    });
+    // Units at a staging area leave its unpickable count with them.
+    spec.given({ ...emptied, putBack: [put('STAGE', 3, 3, 0, false)], skuStock: { on_hand_available: 13, unpickable: 3, allocated: 10 } }).when(late).then((d) => {
+      expect(d.putBackTakes).toEqual([{ key: shelf('STAGE'), quantity: 2, unpickable: -2 }]);
+    });
+    // Promised since (every unit allocated): nothing written off, a count of the SKU there is opened.
+    spec.given({ ...emptied, skuStock: { on_hand_available: 13, unpickable: 0, allocated: 13 } }).when(late).then((d) => {
+      expect(d.putBackTakes).toEqual([]);
+      expect(d.recount).toEqual({ locationId: 'LOC-B', units: 2 });
+    });
+    // More units than the returns put back, or a pick of the order still to come: the picks are waited for.
+    expect(() => decideWriteOffAtPack(emptied, { ...short(4), putBackMovementIds: ['mov_b', 'mov_a'] }, new Date())).toThrow(EventNotReady);
+    expect(() => decideWriteOffAtPack({ ...emptied, picksPending: true }, late, new Date())).toThrow(EventNotReady);
   });
 });
