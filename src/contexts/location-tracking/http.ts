@@ -245,7 +245,8 @@ export async function trackingRoutes(app: HttpApp, deps: PlatformDeps, tracking:
       description: 'Raised by the alert scan (every PAKLOG_RTLS_ALERT_SCAN_MS): LPN_STAGED_TOO_LONG when an LPN stays at a STAGING or '
         + 'SHIPPING_DOCK location longer than PAKLOG_RTLS_STAGED_MAX_MIN, WORKER_IDLE when a worker in a zone does not move beyond '
         + 'PAKLOG_RTLS_IDLE_RADIUS_M for PAKLOG_RTLS_IDLE_MAX_MIN; cleared when the condition ends, or closed by a supervisor '
-        + '(POST /tracking-alerts/{id}/close). Oldest first.',
+        + '(POST /tracking-alerts/{id}/close). Oldest first. A person signed in as an operator at a site reads no colleague\'s WORKER_IDLE '
+        + '(a page may then hold fewer items than the limit; follow nextCursor).',
       querystring: Type.Object({
         siteId: Type.Optional(SiteRef), status: Type.Optional(Enum(['OPEN', 'CLEARED'] as const)), limit: Limit(500, 100), cursor: Cursor,
       }, { additionalProperties: false }),
@@ -257,7 +258,8 @@ export async function trackingRoutes(app: HttpApp, deps: PlatformDeps, tracking:
     const site = q.siteId === undefined ? undefined : await siteId(q.siteId, '/querystring/siteId');
     const items = await tracking.listAlerts({ siteId: site, status: q.status, after, limit: q.limit });
     const next = nextKey(items, q.limit, (a) => a.id);
-    return { items, nextCursor: next === null ? null : encodeCursor(next) };
+    // A colleague's WORKER_IDLE is a supervisor's to read, not an operator's (the page goes on past it all the same).
+    return { items: items.filter((a) => a.kind !== 'worker' || seesWorker(req, a.siteId, a.trackedId)), nextCursor: next === null ? null : encodeCursor(next) };
   });
 
   app.post('/tracking-alerts/:id/close', {

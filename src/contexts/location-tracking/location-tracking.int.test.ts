@@ -301,6 +301,16 @@ describe('location tracking over the API', () => {
     clock.advance(8 * 3600_000);
     await tracking.scanAlerts();
     expect(await mine('OPEN')).toHaveLength(1);
+    // Idle time is a supervisor's to read: an operator signed in sees no colleague's alert, the worker sees their own (roles hunt).
+    const personal = async (username: string): Promise<string[]> => {
+      const user = await t.post('/api/v1/users', { username, password: 'a long enough password for an operator', grants: [{ siteId: site.id, role: 'operator' }] });
+      expect(user.status).toBe(201);
+      const headers = { authorization: `Bearer ${(await signAccessToken(t.app.identity.jwtSecret, user.body.id as string, 600)).token}` };
+      const res = await t.request('GET', '/api/v1/tracking-alerts?siteId=LT1&status=OPEN&limit=500', { role: null, headers });
+      return res.body.items.filter((a: { type: string }) => a.type === 'WORKER_IDLE').map((a: { trackedId: string }) => a.trackedId);
+    };
+    expect(await personal('ida')).not.toContain('silent');
+    expect(await personal('silent')).toContain('silent');
     const close = (id: string, body: object, role?: 'operator' | 'manager') => t.request('POST', `/api/v1/tracking-alerts/${id}/close`, { body, ...(role === undefined ? {} : { role }) });
     expect((await close(open.id, { reason: 'tag on the charger' }, 'operator')).status).toBe(403);
     const noReason = await close(open.id, {}, 'manager');
