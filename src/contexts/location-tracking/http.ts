@@ -1,10 +1,11 @@
 import { Type } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { AppError, unwrap } from '../../platform/errors.ts';
-import { authorizeSite } from '../../platform/http/auth.ts';
+import { actingWorkerOf, authorizeSite } from '../../platform/http/auth.ts';
 import { CURSOR_SHAPES, cursorKey, encodeCursor, nextKey } from '../../platform/http/paging.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
-import { CAN } from '../../platform/http/roles.ts';
+import { CAN, roleAt } from '../../platform/http/roles.ts';
 import { Cursor, DateTime, Enum, EXAMPLES, Id, IdParam, Identifier, Limit, LocationFilter, Nullable, Page, SiteRef, Text } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
@@ -49,6 +50,16 @@ const AlertSchema = Type.Object({
 
 /** A report time of the example a minute before the app started: a fixed date would be refused (POSITION_TOO_OLD) a day later. */
 const recentExample = (): string => new Date(Math.floor((Date.now() - 60_000) / 1000) * 1000).toISOString();
+
+/**
+ * Whether `request`'s caller may see where worker `id` is, at `siteId`: a person signed in as an operator there sees
+ * their own position, not a colleague's (whereabouts are for supervisors, as a worker's profile is: ADR 0019).
+ */
+function seesWorker(request: FastifyRequest, siteId: string, id: string): boolean {
+  const acting = actingWorkerOf(request);
+  if (acting === undefined || request.principal === undefined || roleAt(request.principal, siteId) !== 'operator') return true;
+  return id.toLowerCase() === acting.toLowerCase();
+}
 
 export async function trackingRoutes(app: HttpApp, deps: PlatformDeps, tracking: TrackingService): Promise<void> {
   const siteId = async (ref: string, field = '/siteId'): Promise<string> => {
@@ -142,15 +153,24 @@ export async function trackingRoutes(app: HttpApp, deps: PlatformDeps, tracking:
     schema: {
       operationId: 'whereIs', tags, summary: 'Where a worker, piece of equipment or LPN is now',
       description: 'Its last position (newest report or scan): site, x/y, zone, the location it is at, and since when. 404 when none is known; '
-        + '403 FORBIDDEN_AT_SITE when it was last seen at a site the caller may not read.',
+        + '403 FORBIDDEN_AT_SITE when it was last seen at a site the caller may not read. A person signed in as an operator asks where '
+        + 'they are, not where a colleague is (403 ACTING_AS_ANOTHER_WORKER).',
       params: TrackedParams,
-      response: { 200: PositionSchema, ...problems('NOT_FOUND') },
+      response: { 200: PositionSchema, ...problems('NOT_FOUND', 'ACTING_AS_ANOTHER_WORKER') },
     },
   }, async (req) => {
+    const acting = actingWorkerOf(req);
+    const another = (): AppError => new AppError('ACTING_AS_ANOTHER_WORKER', `Operators ask where they are (${acting ?? ''}), not where ${req.params.id} is`, {
+      errors: [{ field: '/id', message: `must be ${acting ?? ''}` }],
+    });
+    // Asked before the lookup, as a profile is: an operator learns nothing of a colleague, not even whether they were seen.
+    if (req.params.kind === 'worker' && req.principal?.role === 'operator' && acting !== undefined
+      && req.params.id.toLowerCase() !== acting.toLowerCase()) throw another();
     const p = await tracking.whereIs(req.params.kind, req.params.id);
     if (p === undefined) throw new AppError('NOT_FOUND', `No position of ${req.params.kind} ${req.params.id}`);
     // Workers and equipment are named by ids that carry no site: where it was last seen decides.
     if (req.principal !== undefined) authorizeSite(req.principal, p.siteId, CAN.read);
+    if (p.kind === 'worker' && !seesWorker(req, p.siteId, p.id)) throw another();
     return view(p);
   });
 
@@ -159,7 +179,8 @@ export async function trackingRoutes(app: HttpApp, deps: PlatformDeps, tracking:
     schema: {
       operationId: 'listPositions', tags, summary: 'Live positions at a site',
       description: 'Every tracked thing\'s current position at the site, optionally in one zone, of one kind or at one location (occupancy of a location), by kind then id. '
-        + '`locationId` is a location\'s id or its code at the site (422 UNKNOWN_LOCATION otherwise).',
+        + '`locationId` is a location\'s id or its code at the site (422 UNKNOWN_LOCATION otherwise). A person signed in as an operator '
+        + 'at the site sees their own position among the workers, not their colleagues\'.',
       querystring: Type.Object({
         siteId: SiteRef, zone: Type.Optional(Identifier(50, { examples: ['A'] })), kind: Type.Optional(Kind),
         locationId: Type.Optional(LocationFilter), limit: Limit(1000, 100), cursor: Cursor,
@@ -183,6 +204,7 @@ export async function trackingRoutes(app: HttpApp, deps: PlatformDeps, tracking:
     }
     const all = (await tracking.positions.list(site, q.zone))
       .filter((p) => (q.kind === undefined || p.kind === q.kind) && (locationId === undefined || p.locationId === locationId)
+        && (p.kind !== 'worker' || seesWorker(req, site, p.id))
         && (after === null || `${p.kind}:${p.id}` > after));
     const items = all.slice(0, q.limit);
     const next = nextKey(items, q.limit, (p) => `${p.kind}:${p.id}`);
@@ -194,7 +216,8 @@ export async function trackingRoutes(app: HttpApp, deps: PlatformDeps, tracking:
     schema: {
       operationId: 'getZoneOccupancy', tags, summary: 'Who and what is in a zone now, and how long they stay',
       description: 'The tracked things in the zone now (by kind and by location, each with its dwell so far), and the zone\'s finished visits '
-        + 'of the last 24 hours with their mean dwell.',
+        + 'of the last 24 hours with their mean dwell. A person signed in as an operator at the site finds among the occupants themselves, '
+        + 'not their colleagues (the counts are the zone\'s).',
       params: Type.Object({ zone: Identifier(50, { examples: ['A'] }) }, { additionalProperties: false }),
       querystring: Type.Object({ siteId: SiteRef }, { additionalProperties: false }),
       response: {
@@ -208,7 +231,12 @@ export async function trackingRoutes(app: HttpApp, deps: PlatformDeps, tracking:
         ...problems('UNKNOWN_SITE'),
       },
     },
-  }, async (req) => tracking.occupancy(await siteId(req.query.siteId, '/querystring/siteId'), req.params.zone));
+  }, async (req) => {
+    const site = await siteId(req.query.siteId, '/querystring/siteId');
+    const occupancy = await tracking.occupancy(site, req.params.zone);
+    // The counts are the zone's; which colleague is there is not an operator's to read (their own entry stays).
+    return { ...occupancy, occupants: occupancy.occupants.filter((o) => o.kind !== 'worker' || seesWorker(req, site, o.id)) };
+  });
 
   app.get('/tracking-alerts', {
     config: { roles: CAN.read },
@@ -217,7 +245,8 @@ export async function trackingRoutes(app: HttpApp, deps: PlatformDeps, tracking:
       description: 'Raised by the alert scan (every PAKLOG_RTLS_ALERT_SCAN_MS): LPN_STAGED_TOO_LONG when an LPN stays at a STAGING or '
         + 'SHIPPING_DOCK location longer than PAKLOG_RTLS_STAGED_MAX_MIN, WORKER_IDLE when a worker in a zone does not move beyond '
         + 'PAKLOG_RTLS_IDLE_RADIUS_M for PAKLOG_RTLS_IDLE_MAX_MIN; cleared when the condition ends, or closed by a supervisor '
-        + '(POST /tracking-alerts/{id}/close). Oldest first.',
+        + '(POST /tracking-alerts/{id}/close). Oldest first. A person signed in as an operator at a site reads no colleague\'s WORKER_IDLE '
+        + '(a page may then hold fewer items than the limit; follow nextCursor).',
       querystring: Type.Object({
         siteId: Type.Optional(SiteRef), status: Type.Optional(Enum(['OPEN', 'CLEARED'] as const)), limit: Limit(500, 100), cursor: Cursor,
       }, { additionalProperties: false }),
@@ -229,7 +258,8 @@ export async function trackingRoutes(app: HttpApp, deps: PlatformDeps, tracking:
     const site = q.siteId === undefined ? undefined : await siteId(q.siteId, '/querystring/siteId');
     const items = await tracking.listAlerts({ siteId: site, status: q.status, after, limit: q.limit });
     const next = nextKey(items, q.limit, (a) => a.id);
-    return { items, nextCursor: next === null ? null : encodeCursor(next) };
+    // A colleague's WORKER_IDLE is a supervisor's to read, not an operator's (the page goes on past it all the same).
+    return { items: items.filter((a) => a.kind !== 'worker' || seesWorker(req, a.siteId, a.trackedId)), nextCursor: next === null ? null : encodeCursor(next) };
   });
 
   app.post('/tracking-alerts/:id/close', {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../../platform/clock.ts';
+import { signAccessToken } from '../../platform/identity/tokens.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import type { LocationTrackingModule } from './index.ts';
 
@@ -166,6 +167,36 @@ describe('location tracking over the API', () => {
     expect([zoneA.visitsLast24h, zoneA.meanDwellS]).toEqual([1, 90]);
   });
 
+  it('a person signed in as an operator finds where they are, not where a colleague is; a supervisor finds both (found by the roles hunt)', async () => {
+    const password = 'a long enough password for an operator';
+    const token = async (username: string, role: 'operator' | 'manager'): Promise<Record<string, string>> => {
+      const user = await t.post('/api/v1/users', { username, password, grants: [{ siteId: site.id, role }] });
+      expect(user.status, JSON.stringify(user.body)).toBe(201);
+      // Signed with the real time: the app's clock is manual (in the past), the token's check is not.
+      return { authorization: `Bearer ${(await signAccessToken(t.app.identity.jwtSecret, user.body.id as string, 600)).token}` };
+    };
+    for (const id of ['fay', 'gus']) {
+      expect((await t.request('PUT', `/api/v1/tracked/worker/${id}`, { body: { siteId: 'LT1' }, role: 'manager' })).status).toBe(200);
+      expect((await t.post('/api/v1/positions', { siteId: 'LT1', kind: 'worker', id, x: staging.x, y: staging.y, timestamp: later(300) }, 'integration')).status).toBe(200);
+    }
+    const fay = await token('fay', 'operator');
+    const boss = await token('lt-boss', 'manager');
+    const as = async (headers: Record<string, string>, url: string) => t.request('GET', url, { role: null, headers });
+    expect((await as(fay, '/api/v1/where-is/worker/fay')).body).toMatchObject({ kind: 'worker', id: 'fay', locationId: staging.id });
+    const gus = await as(fay, '/api/v1/where-is/worker/gus');
+    expect([gus.status, gus.body.code]).toEqual([403, 'ACTING_AS_ANOTHER_WORKER']);
+    expect((await as(fay, '/api/v1/where-is/worker/nobody-seen')).body.code).toBe('ACTING_AS_ANOTHER_WORKER');
+    expect((await as(boss, '/api/v1/where-is/worker/gus')).body).toMatchObject({ id: 'gus', locationId: staging.id });
+    const workers = async (headers: Record<string, string>) =>
+      (await as(headers, '/api/v1/positions?siteId=LT1&kind=worker&zone=DOCK')).body.items.map((p: { id: string }) => p.id);
+    expect([await workers(fay), await workers(boss)]).toEqual([['fay'], ['fay', 'gus']]);
+    const dock = async (headers: Record<string, string>) => (await as(headers, '/api/v1/zones/DOCK/occupancy?siteId=LT1')).body;
+    const [seenByFay, seenByBoss] = [await dock(fay), await dock(boss)];
+    expect(seenByFay.occupants.filter((o: { kind: string }) => o.kind === 'worker').map((o: { id: string }) => o.id)).toEqual(['fay']);
+    expect(seenByBoss.occupants.filter((o: { kind: string }) => o.kind === 'worker').map((o: { id: string }) => o.id).sort()).toEqual(['fay', 'gus']);
+    expect(seenByFay.byKind).toEqual(seenByBoss.byKind);
+  });
+
   it('a thing that moves to another site leaves the zone of the site it left: the exit and the visit are that site\'s (found by the black-box hunt)', async () => {
     const far = (await t.post('/api/v1/sites', { code: 'LT3', name: 'Another tracking site' })).body;
     // The same zone name at the other site: a zone is a site's own, whatever it is called.
@@ -270,6 +301,16 @@ describe('location tracking over the API', () => {
     clock.advance(8 * 3600_000);
     await tracking.scanAlerts();
     expect(await mine('OPEN')).toHaveLength(1);
+    // Idle time is a supervisor's to read: an operator signed in sees no colleague's alert, the worker sees their own (roles hunt).
+    const personal = async (username: string): Promise<string[]> => {
+      const user = await t.post('/api/v1/users', { username, password: 'a long enough password for an operator', grants: [{ siteId: site.id, role: 'operator' }] });
+      expect(user.status).toBe(201);
+      const headers = { authorization: `Bearer ${(await signAccessToken(t.app.identity.jwtSecret, user.body.id as string, 600)).token}` };
+      const res = await t.request('GET', '/api/v1/tracking-alerts?siteId=LT1&status=OPEN&limit=500', { role: null, headers });
+      return res.body.items.filter((a: { type: string }) => a.type === 'WORKER_IDLE').map((a: { trackedId: string }) => a.trackedId);
+    };
+    expect(await personal('ida')).not.toContain('silent');
+    expect(await personal('silent')).toContain('silent');
     const close = (id: string, body: object, role?: 'operator' | 'manager') => t.request('POST', `/api/v1/tracking-alerts/${id}/close`, { body, ...(role === undefined ? {} : { role }) });
     expect((await close(open.id, { reason: 'tag on the charger' }, 'operator')).status).toBe(403);
     const noReason = await close(open.id, {}, 'manager');

@@ -5,7 +5,8 @@ import { unwrap } from '../../platform/errors.ts';
 import { IF_MATCH_DOC, parseIfMatch } from '../../platform/http/if-match.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { CURSOR_SHAPES, cursorKey, nextCursor } from '../../platform/http/paging.ts';
-import { CAN } from '../../platform/http/roles.ts';
+import { actingWorkerOf } from '../../platform/http/auth.ts';
+import { CAN, roleAt } from '../../platform/http/roles.ts';
 import { Cursor, DateTime, Enum, EXAMPLES, Identifier, Limit, List, Nullable, Page, SiteRef, WorkerId } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { WorkloadService } from './service.ts';
@@ -130,7 +131,8 @@ export async function workloadRoutes(app: HttpApp, service: WorkloadService, loc
         + 'Picking accuracy: of the lines of the pick lists of those tasks, the lines confirmed by scan and never shorted (`linesPicked`) '
         + 'and the lines closed short (`linesShorted`, `picking.line.shorted`); `accuracy` = linesPicked ÷ (linesPicked + linesShorted), '
         + 'null when the worker closed no pick line (only other task types). A wrong location or product scanned is refused '
-        + 'before anything is written, so it is not counted.',
+        + 'before anything is written, so it is not counted. A person signed in as an operator at the site reads only their own figures '
+        + '(a page with their row alone, or none): colleagues\' labour figures are for supervisors.',
       querystring: Type.Object({ siteId: SiteRef, from: Type.Optional(DateTime), to: Type.Optional(DateTime), limit: Limit(500, 100), cursor: Cursor }, { additionalProperties: false }),
       response: {
         200: Page(Type.Object({
@@ -150,7 +152,10 @@ export async function workloadRoutes(app: HttpApp, service: WorkloadService, loc
     const q = req.query;
     const site = await siteId(q.siteId, '/querystring/siteId');
     const after = unwrap(cursorKey(q.cursor, CURSOR_SHAPES.text));
-    const items = unwrap(await service.performance(site, q.from === undefined ? null : new Date(q.from), q.to === undefined ? null : new Date(q.to), q.limit, after));
+    // An operator's labour figures are their own: a person signed in as an operator at the site reads no colleague's.
+    const acting = actingWorkerOf(req);
+    const only = acting !== undefined && req.principal !== undefined && roleAt(req.principal, site) === 'operator' ? acting : null;
+    const items = unwrap(await service.performance(site, q.from === undefined ? null : new Date(q.from), q.to === undefined ? null : new Date(q.to), q.limit, after, only));
     return { items, nextCursor: nextCursor(items, q.limit, (w) => w.workerId) };
   });
 

@@ -71,11 +71,13 @@ export function workloadService(deps: PlatformDeps, zonesOf: SiteZones = async (
   const observedStandardS = (std: LaborStandard, o: ObservedWork): number =>
     standardSeconds(std, { tasks: o.tasks, lines: o.lines, units: o.units, travelM: o.routeM + o.linesWithoutRoute * std.travelPerLineM });
 
-  async function performance(siteId: string, fromAt: Date | null, toAt: Date | null, limit: number, afterWorker: string | null): Promise<Outcome<WorkerPerformance[]>> {
+  /** `onlyWorker`: that worker's figures alone (an operator reads its own, not its colleagues'). */
+  async function performance(siteId: string, fromAt: Date | null, toAt: Date | null, limit: number, afterWorker: string | null,
+    onlyWorker: string | null = null): Promise<Outcome<WorkerPerformance[]>> {
     const window = decidePerformanceWindow(null, { from: fromAt, to: toAt }, deps.clock.now());
     if (!window.ok) return window;
     const { from, to } = window.value;
-    const [stds, rows] = await Promise.all([standards(siteId), store.observedWork(deps.db, siteId, from, to, afterWorker, limit)]);
+    const [stds, rows] = await Promise.all([standards(siteId), store.observedWork(deps.db, siteId, from, to, afterWorker, limit, onlyWorker)]);
     const byWorker = new Map<string, ObservedWork[]>();
     for (const r of rows) byWorker.set(r.workerId, [...(byWorker.get(r.workerId) ?? []), r]);
     const picking = new Map((await store.pickAccuracy(deps.db, siteId, from, to, [...byWorker.keys()])).map((a) => [a.workerId, a]));

@@ -131,7 +131,8 @@ export const workloadStore = {
         GROUP BY 1, 2, 3`, [siteId, from, to]);
   },
 
-  async observedWork(db: Executor, siteId: string, from: Date, to: Date, afterWorker: string | null, workers: number | null): Promise<ObservedWork[]> {
+  async observedWork(db: Executor, siteId: string, from: Date, to: Date, afterWorker: string | null, workers: number | null,
+    onlyWorker: string | null = null): Promise<ObservedWork[]> {
     return db.query<ObservedWork>(
       `WITH picked AS (
          SELECT o.task_id, o.worker_id, o.task_type, o.started_at, o.completed_at, o.assigned_at,
@@ -141,11 +142,11 @@ export const workloadStore = {
            FROM workload.task_observations o
            LEFT JOIN workload.pick_lists p ON p.pick_list_id = o.reference
           WHERE o.site_id = $1 AND o.completed_at >= $2 AND o.completed_at < $3 AND o.started_at IS NOT NULL AND o.worker_id IS NOT NULL
-            AND ($4::text IS NULL OR o.worker_id > $4)
+            AND ($4::text IS NULL OR o.worker_id > $4) AND ($6::text IS NULL OR o.worker_id = $6)
             AND ($5::int IS NULL OR o.worker_id IN (
               SELECT DISTINCT w.worker_id FROM workload.task_observations w
                WHERE w.site_id = $1 AND w.completed_at >= $2 AND w.completed_at < $3 AND w.started_at IS NOT NULL AND w.worker_id IS NOT NULL
-                 AND ($4::text IS NULL OR w.worker_id > $4)
+                 AND ($4::text IS NULL OR w.worker_id > $4) AND ($6::text IS NULL OR w.worker_id = $6)
                ORDER BY w.worker_id LIMIT $5)))
        SELECT worker_id AS "workerId", task_type AS "taskType", count(*)::int AS tasks,
               coalesce(sum(extract(epoch FROM completed_at - started_at)), 0)::float8 AS "busyS",
@@ -153,7 +154,7 @@ export const workloadStore = {
               sum(CASE WHEN route_m IS NULL THEN lines ELSE 0 END)::int AS "linesWithoutRoute",
               min(coalesce(assigned_at, started_at)) AS "firstAt", max(completed_at) AS "lastAt"
          FROM picked GROUP BY worker_id, task_type ORDER BY worker_id, task_type`,
-      [siteId, from, to, afterWorker, workers]);
+      [siteId, from, to, afterWorker, workers, onlyWorker]);
   },
 
   /**

@@ -248,6 +248,21 @@ describe('picking accuracy per worker', () => {
     };
     await expected();
 
+    // A person signed in as an operator reads their own labour figures only, not their colleagues' (found by the
+    // roles hunt: every operator read every worker's rate, idle time and accuracy); a manager of the site reads all.
+    const password = 'a long enough password for kim';
+    const signIn = async (username: string, role: 'operator' | 'manager'): Promise<Record<string, string>> => {
+      expect((await t.post('/api/v1/users', { username, password, grants: [{ siteId: a.siteId, role }] })).status).toBe(201);
+      const session = await t.request('POST', '/api/v1/auth/login', { role: null, body: { username, password } });
+      expect(session.status).toBe(200);
+      return { authorization: `Bearer ${session.body.accessToken as string}` };
+    };
+    const asKim = await t.request('GET', `/api/v1/workload/performance?siteId=${a.siteId}`, { role: null, headers: await signIn('kim', 'operator') });
+    expect([asKim.status, asKim.body.items.map((p: Perf) => p.workerId)]).toEqual([200, ['kim']]);
+    expect(asKim.body.items[0]).toMatchObject({ lines: 4, accuracy: 0.75 });
+    const asBoss = await t.request('GET', `/api/v1/workload/performance?siteId=${a.siteId}`, { role: null, headers: await signIn('accu-boss', 'manager') });
+    expect(asBoss.body.items.map((p: Perf) => p.workerId).sort()).toEqual(['kim', 'lee', 'max']);
+
     // The short delivered again: the inbox knows it; and handled again as a replay would (its inbox row gone), the
     // projection still holds it once.
     const [shorted] = await t.app.db.query<{ envelope: any }>(
