@@ -304,11 +304,13 @@ export interface PackShipApi {
   stoppedOrders(orderIds: readonly string[]): Promise<readonly string[]>;
   /**
    * A SHIP scan at the dock asks, before its transaction, to ship LPNs holding these orders' units: under the orders'
-   * row locks — the lock `stopShipping` takes — it answers the stopped ones (nothing claimed: the scan is refused) or
-   * claims them all for `claimId`, so that a cancel until the claim is settled answers that the order is shipping.
+   * row locks — the lock `stopShipping` takes — it answers the stopped ones, and those not packed yet (`unready`: not
+   * ready to ship, their units still picked in a tote or the order's packing not done; ADR 0011 addendum 2026-12-06
+   * quinquies), with nothing claimed (the scan is refused), or claims them all for `claimId`, so that a cancel until
+   * the claim is settled answers that the order is shipping.
    * Idempotent for one claimId. The scan settles the claim (`settleDockShip`) once its transaction is over.
    */
-  claimDockShip(input: { readonly claimId: string; readonly siteId: string; readonly orderIds: readonly string[] }): Promise<{ readonly stopped: readonly string[] }>;
+  claimDockShip(input: { readonly claimId: string; readonly siteId: string; readonly orderIds: readonly string[] }): Promise<{ readonly stopped: readonly string[]; readonly unready: readonly string[] }>;
   /** Settles a claim of `claimDockShip`: shipped (a cancel is refused for good) or not (the claim is dropped). Idempotent. */
   settleDockShip(input: { readonly claimId: string; readonly shipped: boolean }): Promise<void>;
   /**

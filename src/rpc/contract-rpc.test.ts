@@ -62,7 +62,7 @@ describe('errors across gRPC', () => {
         packWorkState: async () => undefined,
         openPackWork: async () => undefined,
         stoppedOrders: async () => [],
-        claimDockShip: async () => ({ stopped: [] }),
+        claimDockShip: async () => ({ stopped: [], unready: [] }),
         settleDockShip: async () => undefined,
         packageSsccs: async () => [],
       },
@@ -143,7 +143,7 @@ describe('deadlines and retries', () => {
       },
       async claimDockShip(input) {
         seen.push({ claim: input });
-        return { stopped: input.orderIds.filter((o) => o === 'ord_cancelled') };
+        return { stopped: input.orderIds.filter((o) => o === 'ord_cancelled'), unready: input.orderIds.filter((o) => o === 'ord_picked') };
       },
       async settleDockShip(input) {
         seen.push({ settle: input });
@@ -167,8 +167,9 @@ describe('deadlines and retries', () => {
     expect(await c.packShip.stopShipping({ orderId: 'ord_docked', siteId: 'sit_1', reason: null }, {})).toEqual({ stopped: false, dockShip: 'IN_FLIGHT' });
     expect(await c.packShip.stopShipping({ orderId: 'ord_2', siteId: 'sit_1', reason: null, announce: false }, {})).toEqual({ stopped: true });
     await c.packShip.announceStop('ord_2', { correlationId: 'req-2' });
-    expect(await c.packShip.claimDockShip({ claimId: 'dsc_1', siteId: 'sit_1', orderIds: ['ord_open', 'ord_cancelled'] })).toEqual({ stopped: ['ord_cancelled'] });
+    expect(await c.packShip.claimDockShip({ claimId: 'dsc_1', siteId: 'sit_1', orderIds: ['ord_open', 'ord_cancelled'] })).toEqual({ stopped: ['ord_cancelled'], unready: [] });
     await c.packShip.settleDockShip({ claimId: 'dsc_1', shipped: true });
+    expect(await c.packShip.claimDockShip({ claimId: 'dsc_2', siteId: 'sit_1', orderIds: ['ord_picked'] })).toEqual({ stopped: [], unready: ['ord_picked'] });
     expect(seen).toEqual([
       { input: { orderId: 'ord_1', siteId: 'sit_1', reason: null, announce: true }, meta: { correlationId: 'req-1', causationId: 'evt-1', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } },
       { input: { orderId: 'ord_gone', siteId: 'sit_1', reason: 'customer', announce: true }, meta: {} },
@@ -177,6 +178,7 @@ describe('deadlines and retries', () => {
       { announce: 'ord_2', meta: { correlationId: 'req-2' } },
       { claim: { claimId: 'dsc_1', siteId: 'sit_1', orderIds: ['ord_open', 'ord_cancelled'] } },
       { settle: { claimId: 'dsc_1', shipped: true } },
+      { claim: { claimId: 'dsc_2', siteId: 'sit_1', orderIds: ['ord_picked'] } },
     ]);
   });
 });
@@ -263,7 +265,7 @@ describe('picking across gRPC', () => {
 
 describe('discovery', () => {
   it('server reflection lists the services this server runs', async () => {
-    const server = await serve({ catalog: catalog(async () => new Map()), packShip: { bookableCarriers: async () => [], stopShipping: async () => ({ stopped: true }), announceStop: async () => undefined, openPackWork: async () => undefined, packWorkState: async () => undefined, stoppedOrders: async () => [], claimDockShip: async () => ({ stopped: [] }), settleDockShip: async () => undefined, packageSsccs: async () => [] } });
+    const server = await serve({ catalog: catalog(async () => new Map()), packShip: { bookableCarriers: async () => [], stopShipping: async () => ({ stopped: true }), announceStop: async () => undefined, openPackWork: async () => undefined, packWorkState: async () => undefined, stoppedOrders: async () => [], claimDockShip: async () => ({ stopped: [], unready: [] }), settleDockShip: async () => undefined, packageSsccs: async () => [] } });
     const reflectionProto = createRequire(import.meta.url).resolve('@grpc/reflection/build/proto/grpc/reflection/v1/reflection.proto');
     const pkg: any = grpc.loadPackageDefinition(loadSync(reflectionProto, { keepCase: true }));
     const client = new pkg.grpc.reflection.v1.ServerReflection(`127.0.0.1:${server.port}`, grpc.credentials.createInsecure());

@@ -33,7 +33,10 @@ export function packShipService(api: PackShipApi, log: Logger): RpcService {
       return state === undefined ? { found: false } : { found: true, state };
     }),
     StoppedOrders: unaryHandler(log, async (req) => ({ orderIds: [...await api.stoppedOrders(req.orderIds)] })),
-    ClaimDockShip: unaryHandler(log, async (req) => ({ stopped: [...(await api.claimDockShip({ claimId: req.claimId, siteId: req.siteId, orderIds: req.orderIds })).stopped] })),
+    ClaimDockShip: unaryHandler(log, async (req) => {
+      const claim = await api.claimDockShip({ claimId: req.claimId, siteId: req.siteId, orderIds: req.orderIds });
+      return { stopped: [...claim.stopped], unready: [...claim.unready] };
+    }),
     SettleDockShip: unaryHandler(log, async (req) => {
       await api.settleDockShip({ claimId: req.claimId, shipped: req.shipped });
       return {};
@@ -89,7 +92,8 @@ export function packShipClient(channel: RpcChannel, service: PackShipServiceDefi
       return (await channel.call(service.StoppedOrders, { orderIds: [...orderIds] })).orderIds;
     },
     async claimDockShip(input) {
-      return { stopped: (await channel.call(service.ClaimDockShip, { claimId: input.claimId, siteId: input.siteId, orderIds: [...input.orderIds] })).stopped };
+      const res = await channel.call(service.ClaimDockShip, { claimId: input.claimId, siteId: input.siteId, orderIds: [...input.orderIds] });
+      return { stopped: res.stopped, unready: res.unready };
     },
     async settleDockShip(input) {
       await channel.call(service.SettleDockShip, { claimId: input.claimId, shipped: input.shipped });

@@ -5,6 +5,11 @@
  * had shipped) left the order PICKING with no line to pick, no task on any handheld and a cancel refused — for good when
  * the tote had left. Pack & ship now decides first (its stop recorded, not yet announced), picking is stopped only once
  * the cancel is decided, and the stop is announced after it.
+ *
+ * A SHIP scan of a tote holding units of an order not packed yet is refused 409 UNITS_NOT_PACKED, nothing changed (ADR
+ * 0011, addendum 2026-12-06 quinquies): before, it shipped the tote in physical tracking alone, the order went on being
+ * picked and packed without its units, and its cancel was refused ORDER_SHIPPED for good. The refused cancels here are
+ * therefore those of an order whose packed carton a SHIP scan claimed (in flight, or shipped).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/optimize/random.ts';
@@ -56,6 +61,41 @@ async function partlyPicked(n: number, prefix: string): Promise<{ orderId: strin
   return out;
 }
 
+/** The rest of each order picked into its tote (orders says PICKED), then packed into one sealed package: its carton's id. */
+async function packed(orders: { orderId: string; list: List; tote: string }[]): Promise<{ orderId: string; list: List; tote: string; packageId: string }[]> {
+  for (const { list, tote } of orders) {
+    const line = list.lines[0]!;
+    const rest = await t.post(`/api/v1/pick-lists/${list.id}/lines/${line.id}/confirm`, {
+      locationCode: line.locationCode ?? line.locationId, barcode: line.expectedBarcode ?? line.sku, quantity: 1, toteId: tote,
+    }, 'operator');
+    expect(rest.status).toBe(200);
+  }
+  const out: { orderId: string; list: List; tote: string; packageId: string }[] = [];
+  for (const o of orders) {
+    await until('picked', () => orderStatus(call, o.orderId), (s) => s === 'PICKED');
+    await t.settle();
+    const pkg = await t.post('/api/v1/packages', { orderId: o.orderId });
+    expect(pkg.status).toBe(201);
+    out.push({ ...o, packageId: pkg.body.id as string });
+  }
+  await t.settle();
+  return out;
+}
+
+/** An LPN as physical tracking keeps it, by its label (a package's carton by its package id). */
+async function lpnRow(code: string): Promise<{ id: string; status: string; contents: unknown; location_id: string | null; updated_at: Date } | undefined> {
+  return (await t.app.db.query<{ id: string; status: string; contents: unknown; location_id: string | null; updated_at: Date }>(
+    `SELECT id, status, contents, location_id, updated_at FROM physical_tracking.lpns WHERE site_id = $1 AND code = $2`, [w.siteId, code]))[0];
+}
+
+/** What a refused cancel must have left alone at pack & ship: the order not stopped, nothing owed, its packages and shipments as they were. */
+async function packShipOf(orderId: string): Promise<unknown> {
+  const order = await t.app.db.query(`SELECT cancelled_at, stop_owed FROM pack_ship.orders WHERE order_id = $1`, [orderId]);
+  const packages = await t.app.db.query(`SELECT id, status FROM pack_ship.packages WHERE order_id = $1 ORDER BY id`, [orderId]);
+  const shipments = await t.app.db.query(`SELECT id, status FROM pack_ship.shipments WHERE order_id = $1 ORDER BY id`, [orderId]);
+  return { order, packages, shipments };
+}
+
 /** What a refused cancel must have left alone: the line open, its list and task live, no picking or orders event. */
 async function floorOf(orderId: string, listId: string): Promise<{ line: string; list: string; task: string; events: string[] }> {
   const res = await t.get(`/api/v1/pick-lists?orderId=${orderId}`);
@@ -69,32 +109,53 @@ async function floorOf(orderId: string, listId: string): Promise<{ line: string;
   return { line: list.lines[0]!.status, list: list.status, task: tasks[0]?.status ?? 'none', events: events.map((e) => e.type) };
 }
 
-it('a cancel refused because the order\'s tote left by a SHIP scan leaves its picking alone: the rest is picked, the order moves on', async () => {
-  const { orderId, list, tote } = (await partlyPicked(1, 'CRS'))[0]!;
+it('a SHIP scan of the tote of an order not packed yet is refused UNITS_NOT_PACKED, nothing changed; once packed its carton ships and the cancel refused ORDER_SHIPPED changes nothing', async () => {
+  const picked = (await partlyPicked(1, 'CRS'))[0]!;
+  const { orderId, list, tote } = picked;
   const before = await floorOf(orderId, list.id);
   expect(before.line).toBe('PENDING');
-  expect((await t.post('/api/v1/scans', { siteId: w.siteId, barcode: tote, meaning: 'SHIP' }, 'operator')).status).toBe(201);
+  const toteBefore = await lpnRow(tote);
+  expect(toteBefore?.status).toBe('OPEN');
+  // The tote's scans and events, the order's events and pack & ship's claims on it.
+  const count = async (): Promise<unknown> => (await t.app.db.query(
+    `SELECT (SELECT count(*) FROM platform.events WHERE subject = ANY($2::text[]) OR envelope->'data'->>'orderId' = $1 OR envelope->'data'->>'lpnId' = $3)::int AS events,
+            (SELECT count(*) FROM physical_tracking.scans WHERE lpn_id = $3)::int AS scans,
+            (SELECT count(*) FROM pack_ship.dock_ship_claims WHERE order_id = $1)::int AS claims`, [orderId, [orderId, toteBefore!.id], toteBefore!.id]))[0];
+  await t.settle();
+  const counted = await count();
 
+  // Before, the tote shipped (201) in physical tracking alone and the order went on without its units.
+  const scan = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: tote, meaning: 'SHIP' }, 'operator');
+  expect([scan.status, scan.body.code]).toEqual([409, 'UNITS_NOT_PACKED']);
+  expect(scan.body.detail).toContain(orderId);
+  await t.settle();
+  expect(await count()).toEqual(counted);
+  expect(await lpnRow(tote)).toEqual(toteBefore);
+  expect(await floorOf(orderId, list.id)).toEqual(before);
+
+  // The order moves on: the rest is picked into the tote and packed; the sealed carton ships.
+  const { packageId } = (await packed([picked]))[0]!;
+  const shipped = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: packageId, meaning: 'SHIP' }, 'operator');
+  expect(shipped.status).toBe(201);
+  await t.settle();
+
+  // A cancel now is refused for good, and changes nothing anywhere.
+  const floor = await floorOf(orderId, list.id);
+  const packShip = await packShipOf(orderId);
   const cancel = await t.post(`/api/v1/orders/${orderId}/cancel`, { reason: 'customer' });
   expect([cancel.status, cancel.body.code]).toEqual([409, 'ORDER_SHIPPED']);
   await t.settle();
-  // Nothing changed: the line is still open, its list and PICK task live, no cancel announced anywhere.
-  expect(await floorOf(orderId, list.id)).toEqual(before);
-  expect(await orderStatus(call, orderId)).not.toBe('CANCELLED');
-  // And the order has a way on: its last unit is picked (before, the line was CANCELLED and the confirm refused).
-  const line = list.lines[0]!;
-  const rest = await t.post(`/api/v1/pick-lists/${list.id}/lines/${line.id}/confirm`, {
-    locationCode: line.locationCode ?? line.locationId, barcode: line.expectedBarcode ?? line.sku, quantity: 1, toteId: `${tote}-2`,
-  }, 'operator');
-  expect(rest.status).toBe(200);
-  await t.settle();
-  expect(await orderStatus(call, orderId)).toBe('PICKED');
+  expect(await floorOf(orderId, list.id)).toEqual(floor);
+  expect(floor.events).toEqual([]);
+  expect(await packShipOf(orderId)).toEqual(packShip);
+  expect(await orderStatus(call, orderId)).toBe('PACKED');
 }, 60_000);
 
 it('a cancel refused while a SHIP scan of its tote is in flight (ORDER_SHIPPING) changes nothing; asked again once the scan is over, it cancels', async () => {
   const { orderId, list } = (await partlyPicked(1, 'CRI'))[0]!;
   const before = await floorOf(orderId, list.id);
-  // A SHIP scan's claim on the order, its transaction not over yet.
+  // A claim on the order as a SHIP scan's in flight would hold it (pack & ship grants none to an order not packed yet:
+  // this stands for any refusal of the cancel at pack & ship, which must leave the open line, list and task alone).
   await t.app.db.query(`INSERT INTO pack_ship.dock_ship_claims (claim_id, order_id, claimed_at) VALUES ('dsc_inflight', $1, now())`, [orderId]);
   const refused = await t.post(`/api/v1/orders/${orderId}/cancel`, { reason: 'customer' });
   expect([refused.status, refused.body.code]).toEqual([409, 'ORDER_SHIPPING']);
@@ -136,28 +197,38 @@ it('a cancel decided at pack & ship whose request stopped before picking was sto
 }, 60_000);
 
 const ROUNDS = 16;
-it(`a cancel and the SHIP scan of the order's tote at the same moment (${ROUNDS} rounds): a refused cancel stopped nothing, a cancel answered 200 stopped the tote`, async () => {
-  const orders = await partlyPicked(ROUNDS, 'CRR');
+it(`a cancel and the SHIP scan of the order's packed carton at the same moment (${ROUNDS} rounds): a refused cancel changed nothing, a cancel answered 200 stopped the carton`, async () => {
+  // The order's tote cannot ship before it is packed (UNITS_NOT_PACKED): the SHIP scan racing the cancel is its carton's.
+  const orders = await packed(await partlyPicked(ROUNDS, 'CRR'));
   const random = mulberry32(Number(process.env.PAKLOG_RACE_SEED ?? 20261208));
-  const rounds: { orderId: string; listId: string; cancel: string; scan: string }[] = [];
-  for (const { orderId, list, tote } of orders) {
+  const rounds: { orderId: string; listId: string; packageId: string; cancel: string; scan: string; floor: Awaited<ReturnType<typeof floorOf>>; packShip: unknown }[] = [];
+  for (const { orderId, list, packageId } of orders) {
+    const floor = await floorOf(orderId, list.id);
+    const packShip = await packShipOf(orderId);
     const [cancelDelay, scanDelay] = [Math.floor(random() * 6), Math.floor(random() * 6)];
     const [cancelled, scanned] = await Promise.all([
       sleep(cancelDelay).then(() => t.post(`/api/v1/orders/${orderId}/cancel`, { reason: 'customer' })),
-      sleep(scanDelay).then(() => t.post('/api/v1/scans', { siteId: w.siteId, barcode: tote, meaning: 'SHIP' }, 'operator')),
+      sleep(scanDelay).then(() => t.post('/api/v1/scans', { siteId: w.siteId, barcode: packageId, meaning: 'SHIP' }, 'operator')),
     ]);
-    rounds.push({ orderId, listId: list.id, cancel: `${cancelled.status} ${cancelled.body.code ?? cancelled.body.status}`, scan: `${scanned.status} ${scanned.body.code ?? 'SHIPPED'}` });
+    rounds.push({ orderId, listId: list.id, packageId, floor, packShip,
+      cancel: `${cancelled.status} ${cancelled.body.code ?? cancelled.body.status}`, scan: `${scanned.status} ${scanned.body.code ?? 'SHIPPED'}` });
   }
   await t.settle();
   const broken: unknown[] = [];
   for (const r of rounds) {
     const floor = await floorOf(r.orderId, r.listId);
+    const packShip = await packShipOf(r.orderId);
     const status = await orderStatus(call, r.orderId);
+    const carton = (await lpnRow(r.packageId))?.status;
     const ok = r.cancel === '200 CANCELLED'
-      ? r.scan === '409 LPN_HOLDS_CANCELLED_ORDER' && status === 'CANCELLED' && floor.line === 'CANCELLED' && floor.task === 'CANCELLED'
-      : /^409 ORDER_SHIPP(ED|ING)$/.test(r.cancel) && r.scan === '201 SHIPPED' && status !== 'CANCELLED' && floor.line === 'PENDING' && floor.task !== 'CANCELLED' && floor.events.length === 0;
-    if (!ok) broken.push({ ...r, status, floor });
+      ? r.scan === '409 LPN_HOLDS_CANCELLED_ORDER' && status === 'CANCELLED' && carton !== 'SHIPPED'
+        && floor.events.includes('pack-ship.order.shipping-stopped.v1') && floor.events.includes('orders.order.cancelled.v1')
+        && JSON.stringify(packShip).includes('"CANCELLED"')
+      // Refused: nothing changed anywhere (the pick line, list and task, pack & ship's order, packages and shipments; no cancel event).
+      : /^409 ORDER_SHIPP(ED|ING)$/.test(r.cancel) && r.scan === '201 SHIPPED' && carton === 'SHIPPED' && status !== 'CANCELLED'
+        && JSON.stringify(floor) === JSON.stringify(r.floor) && floor.events.length === 0 && JSON.stringify(packShip) === JSON.stringify(r.packShip);
+    if (!ok) broken.push({ ...r, status, carton, after: { floor, packShip } });
   }
-  console.log(`cancel/tote SHIP race: ${rounds.filter((r) => r.cancel === '200 CANCELLED').length} cancelled, ${rounds.filter((r) => r.cancel !== '200 CANCELLED').length} refused`);
+  console.log(`cancel/carton SHIP race: ${rounds.filter((r) => r.cancel === '200 CANCELLED').length} cancelled, ${rounds.filter((r) => r.cancel !== '200 CANCELLED').length} refused`);
   expect(broken, `${broken.length} of ${ROUNDS} rounds left the order incoherent`).toEqual([]);
 }, 180_000);

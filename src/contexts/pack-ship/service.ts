@@ -958,14 +958,20 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
 
     /**
      * A SHIP scan's claim on the orders it would ship (PackShipApi.claimDockShip), decided under their row locks in id
-     * order — the lock stopShipping takes — so the scan and a cancel never both win: the stopped ones, or all claimed.
+     * order — the lock stopShipping, every pack and every booking take — so the scan and a cancel never both win: the
+     * stopped ones, or those not packed yet (`unready`: units still in a tote, packing not done or reopened by a repack;
+     * an LPN holding them is not ready to ship, ADR 0011 addendum 2026-12-06 quinquies), or all claimed.
      */
-    claimDockShip: (input: { claimId: string; siteId: string; orderIds: readonly string[] }): Promise<{ stopped: string[] }> => deps.db.tx(async (tx) => {
+    claimDockShip: (input: { claimId: string; siteId: string; orderIds: readonly string[] }): Promise<{ stopped: string[]; unready: string[] }> => deps.db.tx(async (tx) => {
       const orderIds = [...new Set(input.orderIds)].sort();
       const stopped: string[] = [];
-      for (const id of orderIds) if ((await packStore.lockOrCreateOrder(tx, id, input.siteId)).cancelledAt !== null) stopped.push(id);
-      if (stopped.length === 0) await packStore.claimDockShip(tx, input.claimId, orderIds, deps.clock.now());
-      return { stopped };
+      const unready: string[] = [];
+      for (const id of orderIds) {
+        if ((await packStore.lockOrCreateOrder(tx, id, input.siteId)).cancelledAt !== null) stopped.push(id);
+        else if (await packStore.packWorkState(tx, id) !== 'DONE') unready.push(id);
+      }
+      if (stopped.length === 0 && unready.length === 0) await packStore.claimDockShip(tx, input.claimId, orderIds, deps.clock.now());
+      return { stopped, unready };
     }),
 
     /** Settles a SHIP scan's claim (PackShipApi.settleDockShip), under its orders' row locks. */

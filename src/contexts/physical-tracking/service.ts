@@ -76,9 +76,12 @@ export function scanView(r: ScanRow): ScanView {
 
 const EXPLAINING_SCANS = 10;
 
-/** A SHIP scan's claim at pack & ship: the orders it may ship (all of the tree's), or the stopped ones it may not. */
+/**
+ * A SHIP scan's claim at pack & ship: the orders it may ship (all of the tree's), or the stopped ones and those not
+ * packed yet (`unready`) it may not.
+ */
 interface DockClaim {
-  readonly claimId: string; readonly claimed: ReadonlySet<string>; readonly stopped: ReadonlySet<string>;
+  readonly claimId: string; readonly claimed: ReadonlySet<string>; readonly stopped: ReadonlySet<string>; readonly unready: ReadonlySet<string>;
   /** Stops renewing the claim's lease (once the scan's transaction is over). */
   readonly release: () => void;
 }
@@ -194,17 +197,18 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     const root = ref.startsWith('lpn_') ? await store.lpn(deps.db, ref) : await store.liveByCode(deps.db, siteId, c.kind === 'INVALID' ? ref : c.code);
     const inTree = root === undefined || root.site_id !== siteId ? [] : await ordersInTree(deps.db, root.id);
     const all = [...new Set([...inTree, ...orderIds])].sort();
-    if (all.length === 0) return { claimId, claimed: new Set(), stopped: new Set(), release: () => undefined };
+    if (all.length === 0) return { claimId, claimed: new Set(), stopped: new Set(), unready: new Set(), release: () => undefined };
     // Recorded before pack & ship is asked: a process that stops from here on leaves a claim the dock-claims job ends.
     await store.insertDockClaim(deps.db, claimId, deps.clock.now());
     const release = keepClaimAlive(claimId);
     try {
-      const { stopped } = await apis.packShip.claimDockShip({ claimId, siteId, orderIds: all });
-      if (stopped.length > 0) {
+      const { stopped, unready } = await apis.packShip.claimDockShip({ claimId, siteId, orderIds: all });
+      const refused = stopped.length > 0 || unready.length > 0;
+      if (refused) {
         release();
         if (await store.moveDockClaim(deps.db, claimId, 'RELEASED')) await store.dockClaimSettled(deps.db, claimId, deps.clock.now());
       }
-      return { claimId, claimed: new Set(stopped.length === 0 ? all : []), stopped: new Set(stopped), release };
+      return { claimId, claimed: new Set(refused ? [] : all), stopped: new Set(stopped), unready: new Set(unready), release };
     } catch (e) {
       release();
       throw e;
@@ -715,6 +719,26 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
   }
 
   /**
+   * An LPN holding units of an order pack & ship has not packed yet (a pick tote, the order's packing not done, or
+   * reopened by a repack) is not ready to ship: shipped, its units would leave physical tracking while the order goes on
+   * being packed and booked without them, and its cancel would be refused ORDER_SHIPPED for good. Refused 409
+   * UNITS_NOT_PACKED naming the orders and the LPNs holding their units (ADR 0011 addendum 2026-12-06 quinquies);
+   * pack & ship decided it under the orders' locks (claimDockShip `unready`), nothing was claimed.
+   */
+  async function unreadyInside(tx: Tx, root: LpnRow, unready: ReadonlySet<string>): Promise<Outcome<never> | undefined> {
+    if (unready.size === 0) return undefined;
+    const tree = (await store.subtree(tx, root.id)).filter((r) => isLive(r.status));
+    const holding = tree.filter((r) => r.contents.some((c) => c.orderId !== null && unready.has(c.orderId)));
+    if (holding.length === 0) return undefined;
+    const orders = [...new Set(holding.flatMap((r) => r.contents.flatMap((c) => (c.orderId !== null && unready.has(c.orderId) ? [c.orderId] : []))))].sort();
+    const names = holding.map((r) => r.code).sort().join(', ');
+    const one = orders.length === 1;
+    return reject('UNITS_NOT_PACKED', `LPN ${root.code} holds units of order${one ? '' : 's'} ${orders.join(', ')}${holding.some((r) => r.id === root.id) ? '' : ` (in ${names})`}, `
+      + `which ${one ? 'is' : 'are'} not packed yet: ${one ? 'it does' : 'they do'} not ship from the dock until packed (POST /api/v1/packages; its sealed carton ships); nothing shipped`,
+    [{ field: '/barcode', message: `holds units of order${one ? '' : 's'} not packed yet: ${orders.join(', ')}` }]);
+  }
+
+  /**
    * A carton whose package a failed quality inspection holds does not leave by a SHIP scan either (ADR 0031 addendum
    * 2026-12-04): pack & ship refuses to book or dispatch it, and the scan, which runs ahead of the dispatch, must not
    * ship it (nor free its label) behind quality's back. `held_packages` is this context's record of quality's holds.
@@ -880,6 +904,8 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
             if (cancelled !== undefined) return cancelled;
             const onHold = await heldInside(tx, r.value);
             if (onHold !== undefined) return onHold;
+            const unready = await unreadyInside(tx, r.value, claim?.unready ?? new Set());
+            if (unready !== undefined) return unready;
             // Only orders claimed at pack & ship leave: units of another loaded since the claim are claimed first.
             const unclaimed = (await ordersInTree(tx, r.value.id)).filter((o) => claim?.claimed.has(o) !== true);
             if (unclaimed.length > 0) {

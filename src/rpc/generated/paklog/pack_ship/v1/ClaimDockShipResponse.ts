@@ -6,6 +6,10 @@ export interface ClaimDockShipResponse {
    * The orders whose shipping was stopped; empty when all were claimed.
    */
   'stopped'?: (string)[];
+  /**
+   * The orders not stopped but not packed yet (not ready to ship: the scan is refused); empty when all were claimed.
+   */
+  'unready'?: (string)[];
 }
 
 export interface ClaimDockShipResponse__Output {
@@ -13,4 +17,8 @@ export interface ClaimDockShipResponse__Output {
    * The orders whose shipping was stopped; empty when all were claimed.
    */
   'stopped': (string)[];
+  /**
+   * The orders not stopped but not packed yet (not ready to ship: the scan is refused); empty when all were claimed.
+   */
+  'unready': (string)[];
 }

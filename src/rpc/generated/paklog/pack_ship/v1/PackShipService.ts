@@ -56,7 +56,8 @@ export interface PackShipServiceClient extends grpc.Client {
   
   /**
    * A SHIP scan's claim on the orders it would ship, decided under their row locks (the lock StopShipping takes): the
-   * stopped ones (nothing claimed), or all claimed, a cancel then answering that they are shipping. Idempotent per claim.
+   * stopped ones or those not packed yet (nothing claimed), or all claimed, a cancel then answering that they are
+   * shipping. Idempotent per claim.
    */
   ClaimDockShip(argument: _paklog_pack_ship_v1_ClaimDockShipRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_ClaimDockShipResponse__Output>): grpc.ClientUnaryCall;
   ClaimDockShip(argument: _paklog_pack_ship_v1_ClaimDockShipRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_pack_ship_v1_ClaimDockShipResponse__Output>): grpc.ClientUnaryCall;
@@ -64,7 +65,8 @@ export interface PackShipServiceClient extends grpc.Client {
   ClaimDockShip(argument: _paklog_pack_ship_v1_ClaimDockShipRequest, callback: grpc.requestCallback<_paklog_pack_ship_v1_ClaimDockShipResponse__Output>): grpc.ClientUnaryCall;
   /**
    * A SHIP scan's claim on the orders it would ship, decided under their row locks (the lock StopShipping takes): the
-   * stopped ones (nothing claimed), or all claimed, a cancel then answering that they are shipping. Idempotent per claim.
+   * stopped ones or those not packed yet (nothing claimed), or all claimed, a cancel then answering that they are
+   * shipping. Idempotent per claim.
    */
   claimDockShip(argument: _paklog_pack_ship_v1_ClaimDockShipRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_pack_ship_v1_ClaimDockShipResponse__Output>): grpc.ClientUnaryCall;
   claimDockShip(argument: _paklog_pack_ship_v1_ClaimDockShipRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_pack_ship_v1_ClaimDockShipResponse__Output>): grpc.ClientUnaryCall;
@@ -187,7 +189,8 @@ export interface PackShipServiceHandlers extends grpc.UntypedServiceImplementati
   
   /**
    * A SHIP scan's claim on the orders it would ship, decided under their row locks (the lock StopShipping takes): the
-   * stopped ones (nothing claimed), or all claimed, a cancel then answering that they are shipping. Idempotent per claim.
+   * stopped ones or those not packed yet (nothing claimed), or all claimed, a cancel then answering that they are
+   * shipping. Idempotent per claim.
    */
   ClaimDockShip: grpc.handleUnaryCall<_paklog_pack_ship_v1_ClaimDockShipRequest__Output, _paklog_pack_ship_v1_ClaimDockShipResponse>;
   
