@@ -6,7 +6,7 @@ import { gqlClient, must, subscribe } from '../support/graphql-client.ts';
 import { SUBSCRIPTION_RECHECK_MS } from '../../src/gateway/graphql/resolvers.ts';
 import { MAX_DEPTH, MAX_FIELDS, MAX_ROOT_FIELDS } from '../../src/gateway/graphql/limits.ts';
 import { schema as gqlSchema } from '../../src/gateway/graphql/schema.ts';
-import { buildSchema, type GraphQLInputObjectType, type GraphQLObjectType } from 'graphql';
+import { buildSchema, isNonNullType, type GraphQLInputObjectType, type GraphQLObjectType } from 'graphql';
 
 /** The GraphQL edge: who may call it, what it answers when refused, GraphiQL, and the REST batch reads its loaders use. */
 let t: TestApp;
@@ -388,7 +388,7 @@ describe('REST batch reads for the loaders', () => {
 });
 
 describe('GraphQL schema parity with REST', () => {
-  it('every field REST\'s OpenAPI schemas answer (and take in POST /orders) is in the GraphQL type or input of the same name, unless listed as left out (ShipTo lacked company, line3, state, phone and email)', async () => {
+  it('every field REST\'s OpenAPI schemas answer (and take in POST /orders) is in the GraphQL type or input of the same name, unless listed as left out, and nullable where REST may answer null (ShipTo lacked company, line3, state, phone and email; Movement.locationId was non-null)', async () => {
     type Schema = { $ref?: string; properties?: Record<string, Schema>; items?: Schema; allOf?: Schema[]; oneOf?: Schema[]; anyOf?: Schema[] };
     type Op = { responses?: Record<string, { content?: Record<string, { schema: Schema }> }>; requestBody?: { content: Record<string, { schema: Schema }> } };
     const doc = t.app.http.swagger() as unknown as { paths: Record<string, Record<string, Op>>; components?: { schemas?: Record<string, Schema> } };
@@ -461,6 +461,23 @@ describe('GraphQL schema parity with REST', () => {
       for (const f of Object.keys(leftOut)) expect(restNames, `${type}.${f} is listed as left out but REST has no such field`).toContain(f);
     }
     expect(missing).toEqual([]);
+    /** GraphQL fields non-null where REST may answer null or leave the field out. */
+    const loose: string[] = [];
+    for (const [type, rest] of pairs) {
+      if (type.endsWith('Input')) continue;
+      const d = deref(rest) as Schema & { required?: string[] };
+      const required = new Set([d, ...(d.allOf ?? [])].flatMap((x) => (deref(x) as { required?: string[] }).required ?? []));
+      const fields = (gql.getType(type) as GraphQLObjectType).getFields();
+      for (const [name, r] of Object.entries(props(rest))) {
+        const g = fields[type === 'Event' ? (camel[name] ?? name) : name];
+        if (!g || !isNonNullType(g.type)) continue;
+        const rr = deref(r) as { nullable?: boolean; type?: string | string[]; anyOf?: { type?: string }[] };
+        const nullable = rr.nullable === true || (Array.isArray(rr.type) && rr.type.includes('null')) || (rr.anyOf ?? []).some((x) => x.type === 'null');
+        if (nullable || !required.has(name)) loose.push(`${type}.${name}${nullable ? ' nullable' : ' optional'}`);
+      }
+    }
+    // A field REST may answer null or leave out is nullable in GraphQL: non-null, one such answer nulls its whole parent (Movement.locationId was ID!).
+    expect(loose).toEqual([]);
     // And they arrive: an order created with the whole ship-to reads it back whole, over GraphQL as over REST.
     const shipTo = {
       name: 'Ada', company: 'Engines Ltd', line1: '12 Row', line2: 'Floor 2', line3: 'Door B', city: 'London', state: 'Greater London', postalCode: 'N1 7AA',

@@ -302,7 +302,8 @@ type Movement {
   siteId: ID!
   ownerId: ID!
   sku: String!
-  locationId: ID!
+  """Null for a movement of no location (REST answers null)."""
+  locationId: ID
   lot: String
   status: String
   deltaOnHand: Int!
