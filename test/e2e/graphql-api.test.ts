@@ -5,6 +5,8 @@ import { createOrder, injectClient, receiveStock, setupWarehouse, type Warehouse
 import { gqlClient, must, subscribe } from '../support/graphql-client.ts';
 import { SUBSCRIPTION_RECHECK_MS } from '../../src/gateway/graphql/resolvers.ts';
 import { MAX_DEPTH, MAX_FIELDS, MAX_ROOT_FIELDS } from '../../src/gateway/graphql/limits.ts';
+import { schema as gqlSchema } from '../../src/gateway/graphql/schema.ts';
+import { buildSchema, isNonNullType, type GraphQLInputObjectType, type GraphQLObjectType } from 'graphql';
 
 /** The GraphQL edge: who may call it, what it answers when refused, GraphiQL, and the REST batch reads its loaders use. */
 let t: TestApp;
@@ -382,5 +384,113 @@ describe('REST batch reads for the loaders', () => {
       expect(res.status, url).toBe(400);
       expect(res.body.code, url).toBe('VALIDATION_FAILED');
     }
+  });
+});
+
+describe('GraphQL schema parity with REST', () => {
+  it('every field REST\'s OpenAPI schemas answer (and take in POST /orders) is in the GraphQL type or input of the same name, unless listed as left out, and nullable where REST may answer null (ShipTo lacked company, line3, state, phone and email; Movement.locationId was non-null)', async () => {
+    type Schema = { $ref?: string; properties?: Record<string, Schema>; items?: Schema; allOf?: Schema[]; oneOf?: Schema[]; anyOf?: Schema[] };
+    type Op = { responses?: Record<string, { content?: Record<string, { schema: Schema }> }>; requestBody?: { content: Record<string, { schema: Schema }> } };
+    const doc = t.app.http.swagger() as unknown as { paths: Record<string, Record<string, Op>>; components?: { schemas?: Record<string, Schema> } };
+    const deref = (s: Schema): Schema => (s.$ref ? deref(doc.components!.schemas![s.$ref.split('/').pop()!]!) : s);
+    /** Every property name of a schema, its allOf/oneOf/anyOf members' too. */
+    const props = (s: Schema): Record<string, Schema> => {
+      const d = deref(s);
+      return Object.assign({}, ...[...(d.allOf ?? []), ...(d.oneOf ?? []), ...(d.anyOf ?? [])].map(props), d.properties ?? {});
+    };
+    const op = (path: string, method = 'get'): Op => {
+      const o = doc.paths[`/api/v1${path}`]?.[method];
+      if (!o) throw new Error(`no ${method} ${path} in the OpenAPI document`);
+      return o;
+    };
+    const answer = (path: string, method = 'get'): Schema => {
+      const res = op(path, method).responses!;
+      const ok = res['200'] ?? res['201'];
+      return deref(ok!.content!['application/json']!.schema);
+    };
+    const body = (path: string): Schema => deref(op(path, 'post').requestBody!.content['application/json']!.schema);
+    const item = (s: Schema): Schema => deref(props(s)['items']!.items!);
+    const prop = (s: Schema, name: string): Schema => {
+      const p = deref(props(s)[name]!);
+      return p.items ? deref(p.items) : p;
+    };
+    const gql = buildSchema(gqlSchema);
+    const gqlFields = (name: string): string[] => {
+      const type = gql.getType(name) as GraphQLObjectType | GraphQLInputObjectType | undefined;
+      if (!type) throw new Error(`no GraphQL type ${name}`);
+      return Object.keys(type.getFields());
+    };
+    const order = answer('/orders/{id}');
+    const create = body('/orders');
+    const pickList = answer('/pick-lists/{id}');
+    const held = item(answer('/inventory/holds'));
+    /** GraphQL type → REST schema, and the REST fields it leaves out on purpose (with why). */
+    const pairs: [string, Schema, Record<string, string>][] = [
+      ['Order', order, {}],
+      ['OrderLine', prop(order, 'lines'), {}],
+      ['ShipTo', prop(order, 'shipTo'), {}],
+      ['OrderHold', prop(order, 'hold'), {}],
+      ['StatusChange', prop(order, 'statusHistory'), {}],
+      ['CreateOrderInput', create, {}],
+      ['ShipToInput', prop(create, 'shipTo'), {}],
+      ['OrderLineInput', prop(create, 'lines'), {}],
+      ['Wave', answer('/waves/{id}'), {}],
+      ['Task', answer('/tasks/{id}'), {}],
+      ['PickList', pickList, {}],
+      ['PickLine', prop(pickList, 'lines'), {}],
+      ['Shipment', answer('/shipments/{id}'), {}],
+      ['Package', item(answer('/packages')), {}],
+      ['PackageLine', prop(item(answer('/packages')), 'lines'), {}],
+      ['Balance', item(answer('/inventory/balances')), {}],
+      ['HeldStock', held, {}],
+      ['HoldMovement', prop(held, 'holds'), {}],
+      ['Movement', item(answer('/inventory/ledger')), {}],
+      ['Product', answer('/products/{sku}'), {}],
+      ['Location', item(answer('/sites/{siteId}/locations')), {}],
+      ['Event', item(answer('/events')), {}],
+    ];
+    /** The CloudEvents envelope's attributes are lower-case on REST, camelCase in GraphQL. */
+    const camel: Record<string, string> = { siteid: 'siteId', correlationid: 'correlationId', causationid: 'causationId', actorid: 'actorId', actorkind: 'actorKind', actorrole: 'actorRole' };
+    const missing: string[] = [];
+    for (const [type, rest, leftOut] of pairs) {
+      const have = new Set(gqlFields(type).map((f) => (type === 'Event' ? Object.entries(camel).find(([, c]) => c === f)?.[0] ?? f : f)));
+      const restNames = Object.keys(props(rest));
+      expect(restNames.length, `${type}: REST schema has no properties`).toBeGreaterThan(0);
+      for (const f of restNames) if (!have.has(f) && !(f in leftOut)) missing.push(`${type}.${f}`);
+      // A field left out must still be one REST answers (the list stays true).
+      for (const f of Object.keys(leftOut)) expect(restNames, `${type}.${f} is listed as left out but REST has no such field`).toContain(f);
+    }
+    expect(missing).toEqual([]);
+    /** GraphQL fields non-null where REST may answer null or leave the field out. */
+    const loose: string[] = [];
+    for (const [type, rest] of pairs) {
+      if (type.endsWith('Input')) continue;
+      const d = deref(rest) as Schema & { required?: string[] };
+      const required = new Set([d, ...(d.allOf ?? [])].flatMap((x) => (deref(x) as { required?: string[] }).required ?? []));
+      const fields = (gql.getType(type) as GraphQLObjectType).getFields();
+      for (const [name, r] of Object.entries(props(rest))) {
+        const g = fields[type === 'Event' ? (camel[name] ?? name) : name];
+        if (!g || !isNonNullType(g.type)) continue;
+        const rr = deref(r) as { nullable?: boolean; type?: string | string[]; anyOf?: { type?: string }[] };
+        const nullable = rr.nullable === true || (Array.isArray(rr.type) && rr.type.includes('null')) || (rr.anyOf ?? []).some((x) => x.type === 'null');
+        if (nullable || !required.has(name)) loose.push(`${type}.${name}${nullable ? ' nullable' : ' optional'}`);
+      }
+    }
+    // A field REST may answer null or leave out is nullable in GraphQL: non-null, one such answer nulls its whole parent (Movement.locationId was ID!).
+    expect(loose).toEqual([]);
+    // And they arrive: an order created with the whole ship-to reads it back whole, over GraphQL as over REST.
+    const shipTo = {
+      name: 'Ada', company: 'Engines Ltd', line1: '12 Row', line2: 'Floor 2', line3: 'Door B', city: 'London', state: 'Greater London', postalCode: 'N1 7AA',
+      country: 'GB', phone: '+44 20 7946 0000', email: 'ada@example.com',
+    };
+    const manager = gqlClient(t.app, t.keys.manager);
+    const fields = Object.keys(shipTo).join(' ');
+    const created = await must(manager, `mutation($i: CreateOrderInput!) { createOrder(input: $i) { __typename ... on Order { id shipTo { ${fields} } } ... on BusinessError { code fieldErrors { field message } } } }`, {
+      i: { externalId: 'GQA-SHIPTO', siteId: w.siteId, shipTo, lines: [{ sku: w.products[0]!.sku, quantity: 1 }] },
+    });
+    expect(created.createOrder).toMatchObject({ __typename: 'Order', shipTo });
+    expect((await t.get(`/api/v1/orders/${created.createOrder.id}`, 'viewer')).body.shipTo).toEqual(shipTo);
+    const read = await must(manager, `query($id: ID!) { order(id: $id) { shipTo { ${fields} } } }`, { id: created.createOrder.id });
+    expect(read.order.shipTo).toEqual(shipTo);
   });
 });

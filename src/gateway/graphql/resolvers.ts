@@ -246,6 +246,10 @@ export const resolvers: IResolvers<unknown, GraphqlContext> = {
   Event: {
     siteId: (e: Obj) => e.siteid ?? null,
     correlationId: (e: Obj) => e.correlationid ?? null,
+    causationId: (e: Obj) => e.causationid ?? null,
+    actorId: (e: Obj) => e.actorid ?? null,
+    actorKind: (e: Obj) => e.actorkind ?? null,
+    actorRole: (e: Obj) => e.actorrole ?? null,
   },
   Query: {
     orders: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/orders${qs(defined(a, 'siteId', 'owner', 'status', 'externalId', 'waveId', 'first', 'after'))}`),
@@ -277,7 +281,7 @@ export const resolvers: IResolvers<unknown, GraphqlContext> = {
   Mutation: {
     createOrder: mutation('Order', () => '/orders', (a) => {
       const input = a.input as Args;
-      return { ...defined(input, 'externalId', 'siteId', 'ownerId', 'carrier', 'priority', 'shipBy', 'shipComplete'), shipTo: defined(input.shipTo as Args, 'name', 'line1', 'line2', 'city', 'postalCode', 'country'), lines: input.lines };
+      return { ...defined(input, 'externalId', 'siteId', 'ownerId', 'carrier', 'priority', 'shipBy', 'shipComplete'), shipTo: defined(input.shipTo as Args, 'name', 'company', 'line1', 'line2', 'line3', 'city', 'state', 'postalCode', 'country', 'phone', 'email'), lines: input.lines };
     }),
     cancelOrder: async (_root: unknown, args: Args, ctx: GraphqlContext, info: GraphQLResolveInfo) => command(
       ctx.rest, `/orders/${enc(args.id as string)}/cancel`, defined(args, 'reason'), 'Order',

@@ -56,13 +56,20 @@ type InsufficientStock implements BusinessError { code: String! message: String!
 """403: the caller's role may not run this command (OWNER_NOT_ALLOWED names the field in fieldErrors)."""
 type Forbidden implements BusinessError { code: String! message: String! httpStatus: Int! traceId: String fieldErrors: [FieldError!]! }
 
+"""Where the order ships (REST's shipTo, every field of it)."""
 type ShipTo {
   name: String!
+  company: String
   line1: String!
   line2: String
+  line3: String
   city: String!
+  """State, province or region, e.g. CA or Ontario."""
+  state: String
   postalCode: String!
   country: String!
+  phone: String
+  email: String
 }
 type StatusChange {
   from: String
@@ -133,6 +140,8 @@ type Product {
   weightG: Int!
   lotControlled: Boolean!
   expiryControlled: Boolean!
+  """False once deactivated: new orders, ASNs and receipts naming it are refused (PRODUCT_INACTIVE)."""
+  active: Boolean!
   createdAt: String!
 }
 type Wave {
@@ -204,6 +213,8 @@ type PickLine {
   seq: Int!
   orderId: ID!
   orderLineId: ID!
+  """The inventory reservation the line picks from."""
+  reservationId: ID!
   siteId: ID!
   sku: String!
   expectedBarcode: String
@@ -237,6 +248,13 @@ type Package {
   shipmentId: ID
   createdAt: String!
   packedAt: String
+  """SSCC-18 of the package (GS1 AI 00), given when it is sealed or packed."""
+  sscc: String
+  """Items + carton tare from the catalog, when weighed at the pack station (0: a product has no weight)."""
+  expectedWeightG: Int
+  """The pack station scale's reading."""
+  weighedG: Int
+  toteId: String
   lines: [PackageLine!]!
 }
 type Shipment {
@@ -249,6 +267,16 @@ type Shipment {
   createdAt: String!
   labelledAt: String
   dispatchedAt: String
+  """The carrier's service booked."""
+  service: String!
+  """What the carrier quoted, surcharges included (null: the carrier does not quote)."""
+  price: Float
+  currency: String
+  manifestId: ID
+  voidedAt: String
+  deliveredAt: String
+  """The GS1-128 labels in ZPL II, one ^XA…^XZ per package (then the carrier's own label, if it sends one)."""
+  labelZpl: String
   packageIds: [ID!]!
   order: Order
 }
@@ -274,7 +302,8 @@ type Movement {
   siteId: ID!
   ownerId: ID!
   sku: String!
-  locationId: ID!
+  """Null for a movement of no location (REST answers null)."""
+  locationId: ID
   lot: String
   status: String
   deltaOnHand: Int!
@@ -282,6 +311,8 @@ type Movement {
   deltaAllocated: Int!
   reason: String
   reference: String
+  """Who caused it (null on movements written before actors were recorded)."""
+  actor: Actor
   createdAt: String!
 }
 type Atp {
@@ -340,15 +371,24 @@ type HeldStock {
   holds: [HoldMovement!]!
   product: Product
 }
-"""An event of the event store (a CloudEvents envelope)."""
+"""An event of the event store (a CloudEvents envelope; its lower-case attributes in camelCase: siteid is siteId, …)."""
 type Event {
   id: ID!
+  specversion: String!
   type: String!
   source: String!
   subject: String!
   time: String!
+  datacontenttype: String!
   siteId: String
   correlationId: String
+  causationId: String
+  traceparent: String
+  """Who caused it: a user id, an API key id or the internal caller."""
+  actorId: String
+  """user, key or internal."""
+  actorKind: String
+  actorRole: String
   data: JSON!
 }
 ${['Order', 'Wave', 'Task', 'PickList', 'Balance', 'HeldStock', 'Movement', 'Location', 'Product', 'Shipment', 'Package', 'Event'].map(connection).join('\n')}
@@ -407,11 +447,18 @@ type StatusCount {
 
 input ShipToInput {
   name: String!
+  company: String
   line1: String!
   line2: String
+  line3: String
   city: String!
+  """State, province or region, e.g. CA or Ontario."""
+  state: String
   postalCode: String!
+  """ISO 3166-1 alpha-2, e.g. DE."""
   country: String!
+  phone: String
+  email: String
 }
 input OrderLineInput {
   sku: String!
