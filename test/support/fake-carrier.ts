@@ -12,7 +12,7 @@ export interface CarrierCall {
 /**
  * A carrier speaking PakLog's generic carrier REST API (docs/dev/carriers.md) on a loopback port: prices by weight,
  * numbers shipments, forgets voided ones, and reports tracking events the test sets. `failNext` makes the next
- * request answer 503; `malformNext` makes it answer JSON of the wrong shape; `delayNext` carries the next request out
+ * request answer 503; `refuseNext` refuses the next request of a path (a 4xx with a reason); `malformNext` makes it answer JSON of the wrong shape; `delayNext` carries the next request out
  * but answers it late; `holdNext` keeps the next request of a path waiting, not carried out, until released.
  */
 export async function startFakeCarrier(options: { apiKey?: string; prefix?: string } = {}) {
@@ -24,6 +24,8 @@ export async function startFakeCarrier(options: { apiKey?: string; prefix?: stri
   let failNext = false;
   let failPath: string | undefined;
   let malformNext = false;
+  /** The next request of this path is refused with this status and body, not carried out. */
+  let refuse: { path: string; status: number; payload: unknown } | undefined;
   /** The next request is carried out, but its answer comes this many ms late (a timeout that lost the answer). */
   let delayNext = 0;
   let delayPath: string | undefined;
@@ -63,6 +65,11 @@ export async function startFakeCarrier(options: { apiKey?: string; prefix?: stri
       if (failNext && (failPath === undefined || url.pathname.startsWith(failPath))) {
         failNext = false;
         return send(503, { error: 'down' });
+      }
+      if (refuse !== undefined && url.pathname.startsWith(refuse.path)) {
+        const r = refuse;
+        refuse = undefined;
+        return send(r.status, r.payload);
       }
       if (malformNext) {
         malformNext = false;
@@ -112,6 +119,8 @@ export async function startFakeCarrier(options: { apiKey?: string; prefix?: stri
       failPath = path;
     },
     malformNext: () => { malformNext = true; },
+    /** The next request of a path starting so is refused (`status`, a 4xx, with `payload` as its body), not carried out. */
+    refuseNext: (path: string, status = 422, payload: unknown = { message: 'refused' }) => { refuse = { path, status, payload }; },
     /** The next request takes effect, but its answer is sent `ms` late (after the adapter's timeout: the answer is lost); with `path`, the next request of a path starting so. */
     delayNext: (ms: number, path?: string) => {
       delayNext = ms;

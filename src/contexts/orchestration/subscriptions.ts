@@ -184,6 +184,16 @@ export function orchestrationSubscriptions(sagas: SagaRuntime, exceptions: Excep
       case PackShipEvents.labelBookingUnsettled: {
         const d = event.data;
         await clearCases(tx, run);
+        // The carrier answered and refused it (a 4xx, asked by the carrier-calls job): its reason, and the way out.
+        if (d.refusal !== undefined) {
+          await exceptions.raise(tx, {
+            kind: 'LABEL_BOOKING_UNSETTLED', caseKey: d.shipmentId, subject: d.shipmentId, siteId: d.siteId,
+            reason: `${d.carrier} refused the booking of order ${d.orderId} (${d.service}): "${d.refusal}". Nothing was booked and asking again `
+              + 'will be refused again: correct the order\'s ship-to address, or book its packages with another carrier or service, or cancel the order; then acknowledge',
+            details: { shipmentId: d.shipmentId, orderId: d.orderId, carrier: d.carrier, service: d.service, bookingKey: d.bookingKey, attempts: d.attempts, error: d.error, refusal: d.refusal },
+          }, causedBy(event));
+          return;
+        }
         await exceptions.raise(tx, {
           kind: 'LABEL_BOOKING_UNSETTLED', caseKey: d.shipmentId, subject: d.shipmentId, siteId: d.siteId,
           reason: `${d.carrier} never answered the booking of order ${d.orderId} (${d.service}, key ${d.bookingKey}) after ${d.attempts} attempts: ${d.error}. `

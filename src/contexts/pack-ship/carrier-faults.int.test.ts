@@ -412,6 +412,65 @@ describe('a booking the carrier made that PakLog never recorded (the process sto
     expect([again.status, again.body.status]).toEqual([201, 'LABELLED']);
   });
 
+  it('a carrier that refuses a booking (4xx, its reason): 422 CARRIER_REFUSED_BOOKING quoting the reason, asked once, nothing recorded (no call owed, no event), never asked again', async () => {
+    await packedOrder('ord_cf_refused', 'RESTCO');
+    const eventsOf = async (): Promise<number> => (await t.app.db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM platform.events WHERE subject = 'ord_cf_refused' OR envelope->'data'->>'orderId' = 'ord_cf_refused'`)).map((r) => Number(r.n))[0]!;
+    const events = await eventsOf();
+    const asked = bookingsAtCarrier();
+    fake.refuseNext('/shipments', 422, { message: `Postal code SW1Y 4JH is not served by SAVER; ${'x'.repeat(600)}` });
+    const refused = await t.post('/api/v1/shipments', { orderId: 'ord_cf_refused', service: 'SAVER' }, 'operator');
+    expect([refused.status, refused.body.code]).toEqual([422, 'CARRIER_REFUSED_BOOKING']);
+    expect(refused.body.detail).toContain('Postal code SW1Y 4JH is not served by SAVER');
+    expect(refused.body.detail).toMatch(/ship-to address.*another carrier or service.*cancel/);
+    expect(refused.body.detail).not.toMatch(/never answered|stays owed/);
+    expect((refused.body.detail as string).length).toBeLessThan(700);
+    expect(bookingsAtCarrier() - asked).toBe(1);
+    expect(await callsOf('ord_cf_refused')).toEqual([]);
+    expect(await shipmentsOf('ord_cf_refused')).toEqual([]);
+    expect(await eventsOf()).toBe(events);
+    // Nothing owed: the carrier-calls job does not ask it again.
+    await attemptGone('ord_cf_refused');
+    await carrierCallsJob()!.run();
+    expect(bookingsAtCarrier() - asked).toBe(1);
+    // The way out: booked with another service, it goes through.
+    const other = await t.post('/api/v1/shipments', { orderId: 'ord_cf_refused', service: 'NEXTDAY' }, 'operator');
+    expect([other.status, other.body.status]).toEqual([201, 'LABELLED']);
+  });
+
+  it('a booking owed to the carrier-calls job that the carrier refuses: not retried, LABEL_BOOKING_UNSETTLED at once with the carrier\'s reason and the way out', async () => {
+    await packedOrder('ord_cf_refused_job', 'RESTCO');
+    fake.failNext('/shipments');
+    expect((await t.post('/api/v1/shipments', { orderId: 'ord_cf_refused_job', service: 'SAVER' }, 'operator')).status).toBe(503);
+    await attemptGone('ord_cf_refused_job');
+    fake.refuseNext('/shipments', 400, { error: 'Weight 0.3 kg over the limit of the destination' });
+    await carrierCallsJob()!.run();
+    const [call] = await callsOf('ord_cf_refused_job');
+    expect([call!.state, call!.attempts]).toEqual(['FAILED', 2]);
+    const asked = bookingsAtCarrier();
+    await attemptGone('ord_cf_refused_job');
+    await carrierCallsJob()!.run();
+    expect(bookingsAtCarrier()).toBe(asked);
+    type Case = { id: string; reason: string; details: Record<string, unknown> };
+    let raised: Case[] = [];
+    for (let i = 0; i < 50 && raised.length === 0; i++) {
+      await t.settle();
+      raised = ((await t.get('/api/v1/exceptions?kind=LABEL_BOOKING_UNSETTLED&status=OPEN', 'manager')).body.items as Case[])
+        .filter((c) => c.details.orderId === 'ord_cf_refused_job');
+      if (raised.length === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(raised).toHaveLength(1);
+    expect(raised[0]!.reason).toContain('refused the booking');
+    expect(raised[0]!.reason).toContain('Weight 0.3 kg over the limit of the destination');
+    expect(raised[0]!.reason).toMatch(/ship-to address.*another carrier or service.*cancel/);
+    expect(raised[0]!.reason).not.toMatch(/never answered/);
+    expect(raised[0]!.details.refusal).toBe('Weight 0.3 kg over the limit of the destination');
+    // The way out: booked with another service, it goes through; the case is acknowledged.
+    const other = await t.post('/api/v1/shipments', { orderId: 'ord_cf_refused_job', service: 'NEXTDAY' }, 'operator');
+    expect([other.status, other.body.status]).toEqual([201, 'LABELLED']);
+    expect((await t.post(`/api/v1/exceptions/${raised[0]!.id}/actions/acknowledge`, undefined, 'manager')).status).toBe(200);
+  });
+
   type Unsettled = { id: string; subject: string; status: string; resolution: string | null; details: Record<string, unknown>; actions: string[] };
   /** The order's booking given up after every attempt (the carrier never answered), and its open LABEL_BOOKING_UNSETTLED. */
   async function givenUp(orderId: string): Promise<Unsettled> {

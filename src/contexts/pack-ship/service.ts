@@ -11,7 +11,7 @@ import {
   PackShipEvents, type AlreadyDispatched, type ShippingAtDock, type CartonActiveChanged, type CartonUpdated, type LabelBookingUnsettled, type LabelVoidFailed, type ManifestClosed, type OrderPacked, type PackagePacked, type PackageRepacked, type ShipmentCreated,
   type OpenPackWork, type ReadyToPack, type ShipmentDispatched, type ShipmentTracked, type OrderDeliveredByCarrier, type ShipmentVoided, type ShippingStopped, type UnitsShortAtPack,
 } from '../../contracts/pack-ship.ts';
-import { CarrierUnavailable, LabelUnknownToCarrier, REST_CARRIER_TIMEOUT_MS, restCarrier } from './carriers/rest-carrier.ts';
+import { CarrierRefused, CarrierUnavailable, LabelUnknownToCarrier, REST_CARRIER_TIMEOUT_MS, restCarrier } from './carriers/rest-carrier.ts';
 import { ConfigError } from '../../platform/config/config.ts';
 import { rateTableCarrier } from './carriers/rate-table-carrier.ts';
 import type { CarrierConfig } from './carriers/config.ts';
@@ -785,7 +785,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
    * call refused) gives the lease back: the booking stays owed, asked again by a retry with the same key or by the
    * carrier-calls job.
    */
-  async function askCarrier(call: OwedBooking): Promise<Outcome<CarrierBooking>> {
+  async function askCarrier(call: OwedBooking, by: 'request' | 'job', meta: EventMeta = {}): Promise<Outcome<CarrierBooking>> {
     const carrier = carrierOf(call.carrier, deps.db);
     try {
       if (carrier === undefined) throw new CarrierUnavailable(call.carrier, 'no longer configured here');
@@ -795,6 +795,14 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
       }));
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);
+      // The carrier answered and refused (a 4xx and its reason): nothing was booked, and asking again is refused again.
+      // A request's refusal is only answered (its own call forgotten: a 4xx leaves nothing behind); the job's is given
+      // to a person at once with the carrier's reason (LABEL_BOOKING_UNSETTLED with `refusal`).
+      if (e instanceof CarrierRefused) {
+        if (by === 'request') await packStore.forgetCall(deps.db, call.shipmentId);
+        else await refuseBooking(call, e, meta);
+        return reject('CARRIER_REFUSED_BOOKING', refusalMessage(call, e.reason));
+      }
       await packStore.releaseCall(deps.db, call.shipmentId, error);
       if (e instanceof CarrierUnavailable) {
         return reject('CARRIER_UNAVAILABLE', `${e.message}; the booking stays owed: the same request again gets it (the carrier is asked with the same key), `
@@ -909,7 +917,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         continue;
       }
       if (!('call' in p)) throw new Error('a remote booking was planned as local');
-      const booking = await askCarrier(p.call);
+      const booking = await askCarrier(p.call, 'request');
       return booking.ok ? ok({ call: p.call, booking: booking.value }) : booking;
     }
   }
@@ -919,6 +927,23 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
    * with its label void owed (`recordIn` 'void'). Settled by another attempt already: nothing to do.
    */
   const settleAnswered = (asked: AskedBooking, meta: EventMeta): Promise<Outcome<Shipment>> => deps.db.tx((tx) => recordIn(tx, asked.call, asked.booking, meta, 'void'));
+
+  /** What the carrier refused, quoting its reason, and the way out (a refused booking asked again is refused again). */
+  const refusalMessage = (call: OwedBooking, reason: string): string => `${call.carrier} refused the booking of order ${call.orderId} (${call.service}): "${reason}". `
+    + 'Nothing was booked; the same booking would be refused again: correct the order\'s ship-to address, or book with another carrier or service '
+    + '(`carrier`, `service` of POST /shipments), or cancel the order';
+
+  /** An owed booking the carrier-calls job asked and the carrier refused: given to a person at once, with its reason. */
+  async function refuseBooking(call: OwedBooking, e: CarrierRefused, meta: EventMeta): Promise<void> {
+    await deps.db.tx(async (tx) => {
+      if (!await packStore.settleCall(tx, call.shipmentId, 'FAILED', deps.clock.now(), null, e.message)) return;
+      const data: LabelBookingUnsettled = {
+        shipmentId: call.shipmentId, orderId: call.orderId, siteId: call.siteId, carrier: call.carrier, service: call.service, bookingKey: call.callKey,
+        attempts: call.attempts, error: e.message, refusal: e.reason,
+      };
+      await emit(tx, [{ type: PackShipEvents.labelBookingUnsettled, subject: call.shipmentId, siteId: call.siteId, data }], meta);
+    });
+  }
 
   /** An owed booking the carrier never answered after every attempt: given to a person (LABEL_BOOKING_UNSETTLED). */
   async function giveUpBooking(call: OwedBooking, error: string, meta: EventMeta): Promise<void> {
@@ -1098,11 +1123,13 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
       for (const call of due) {
         let error: string;
         try {
-          const booking = await askCarrier(call);
+          const booking = await askCarrier(call, 'job');
           if (booking.ok) {
             await settleAnswered({ call, booking: booking.value }, {});
             continue;
           }
+          // Refused: given to a person already, with the carrier's reason; not asked again.
+          if (booking.code === 'CARRIER_REFUSED_BOOKING') continue;
           error = booking.message;
         } catch (e) {
           error = e instanceof Error ? e.message : String(e);
@@ -1158,6 +1185,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         const error = e instanceof Error ? e.message : String(e);
         // FAILED again, at once (not handed to the carrier-calls job): it holds nothing, the exception stays open.
         await packStore.settleCall(deps.db, shipmentId, 'FAILED', deps.clock.now(), null, error);
+        if (e instanceof CarrierRefused) return reject('CARRIER_UNAVAILABLE', `${refusalMessage(reopened, e.reason)}, then acknowledge this exception`);
         return reject('CARRIER_UNAVAILABLE', `${reopened.carrier} still does not answer the booking (key ${reopened.callKey}): ${error}`);
       }
       const settled = await settleAnswered({ call: reopened, booking }, {});

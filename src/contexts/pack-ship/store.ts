@@ -596,6 +596,14 @@ export const packStore = {
     return rows.length > 0;
   },
 
+  /**
+   * A request's own owed call the carrier refused (CARRIER_REFUSED_BOOKING): nothing was booked under its key, and a
+   * request answered 4xx leaves nothing behind, so the call is forgotten (while still OWED).
+   */
+  async forgetCall(db: Executor, shipmentId: string): Promise<void> {
+    await db.query(`DELETE FROM pack_ship.carrier_calls WHERE shipment_id = $1 AND state = 'OWED' AND kind = 'BOOK'`, [shipmentId]);
+  },
+
   /** The attempt that held the call ended without an answer: its lease is given back, with what the carrier said. */
   async releaseCall(db: Executor, shipmentId: string, error: string): Promise<void> {
     await db.query(`UPDATE pack_ship.carrier_calls SET leased_until = NULL, last_error = $2 WHERE shipment_id = $1 AND state = 'OWED'`, [shipmentId, error]);

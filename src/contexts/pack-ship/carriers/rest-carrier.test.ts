@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeCarrier } from '../../../../test/support/fake-carrier.ts';
 import type { CarrierShipment } from '../domain/carrier.ts';
-import { CarrierUnavailable, LabelUnknownToCarrier, restCarrier } from './rest-carrier.ts';
+import { CarrierRefused, CarrierUnavailable, LabelUnknownToCarrier, restCarrier } from './rest-carrier.ts';
 
 const shipment: CarrierShipment = {
   shipmentId: 'shp_1', orderId: 'ord_1', siteId: 'sit_1', service: 'SAVER',
@@ -83,5 +83,25 @@ describe('generic REST carrier adapter against a local fake carrier', () => {
     await expect(wrongKey.book(shipment)).rejects.toThrow(/answered 401/);
     const down = restCarrier({ code: 'RESTCO', baseUrl: 'http://127.0.0.1:9', services: [], timeoutMs: 500 });
     await expect(down.book(shipment)).rejects.toBeInstanceOf(CarrierUnavailable);
+    await expect(down.book(shipment)).rejects.not.toBeInstanceOf(CarrierRefused);
+  });
+
+  it('tells a refused booking (a 4xx with its reason, capped) from a carrier that did not answer (5xx, 401, 429: asked again)', async () => {
+    fake.refuseNext('/shipments', 422, { message: 'Service SAVER is not offered to GB' });
+    const refused = await carrier.book(shipment).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(CarrierRefused);
+    expect([(refused as CarrierRefused).status, (refused as CarrierRefused).reason]).toEqual([422, 'Service SAVER is not offered to GB']);
+    fake.refuseNext('/shipments', 400, `bad ${'address '.repeat(100)}`);
+    const long = await carrier.book(shipment).catch((e: unknown) => e) as CarrierRefused;
+    expect(long.reason.length).toBeLessThanOrEqual(300);
+    expect(long.reason).toMatch(/^"?bad address/);
+    for (const status of [429, 409, 503]) {
+      fake.refuseNext('/shipments', status, { message: 'later' });
+      const e = await carrier.book(shipment).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(CarrierUnavailable);
+      expect(e).not.toBeInstanceOf(CarrierRefused);
+    }
+    const wrongKey = restCarrier({ code: 'RESTCO', baseUrl: fake.url, apiKey: 'nope', services: [] });
+    await expect(wrongKey.book(shipment)).rejects.not.toBeInstanceOf(CarrierRefused);
   });
 });

@@ -29,6 +29,44 @@ export class CarrierUnavailable extends Error {
  */
 export class LabelUnknownToCarrier extends CarrierUnavailable {}
 
+/** The longest carrier reason PakLog quotes (in an answer's detail, an event, an exception). */
+export const CARRIER_REASON_MAX = 300;
+
+/**
+ * The carrier answered and refused the booking (a 4xx other than 408 and 429: a bad address, a service it does not
+ * offer there, a weight over its limit…), with its reason: nothing was booked, and asking again with the same request
+ * is refused again. A CarrierUnavailable for callers that only need "not booked" (rates, voids); a booking is not
+ * retried on it (docs/dev/carriers.md).
+ */
+export class CarrierRefused extends CarrierUnavailable {
+  constructor(carrier: string, readonly status: number, readonly reason: string) {
+    super(carrier, `refused the booking (${status}): ${reason}`);
+  }
+}
+
+/** The carrier's reason from a refusal's body: its `message`, `error`, `detail` or `title`, else the text; capped. */
+function refusalReason(status: number, text: string): string {
+  let reason = text.trim();
+  try {
+    const body: unknown = JSON.parse(text);
+    if (isRecord(body)) {
+      const said = [body.message, body.error, body.detail, body.title, body.reason].find((v) => typeof v === 'string' && v.trim() !== '');
+      if (typeof said === 'string') reason = said.trim();
+    }
+  } catch { /* not JSON: its text */ }
+  reason = reason.replace(/\s+/g, ' ');
+  if (reason === '') reason = `HTTP ${status}, no reason given`;
+  return reason.length > CARRIER_REASON_MAX ? `${reason.slice(0, CARRIER_REASON_MAX - 1)}…` : reason;
+}
+
+/**
+ * A 4xx that is the carrier's word on the booking — not PakLog's credentials or address for it (401, 403, 404: fixed
+ * in the configuration, the booking then goes through), a timeout (408), a key still being processed (409, 425) or a
+ * rate limit (429), which stay CarrierUnavailable (owed, asked again).
+ */
+const NOT_A_REFUSAL = new Set([401, 403, 404, 408, 409, 425, 429]);
+const isRefusal = (status: number): boolean => status >= 400 && status < 500 && !NOT_A_REFUSAL.has(status);
+
 const parcelBody = (p: Parcel) => ({ reference: p.packageId, sscc: p.sscc, weightG: p.weightG, lengthMm: p.lengthMm, widthMm: p.widthMm, heightMm: p.heightMm });
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -42,7 +80,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  */
 export function restCarrier(config: RestCarrierConfig): Carrier {
   const base = config.baseUrl.replace(/\/+$/, '');
-  async function call(method: string, path: string, body?: unknown, unknown?: (status: number) => boolean, idempotencyKey?: string): Promise<unknown> {
+  async function call(method: string, path: string, body?: unknown, unknown?: (status: number) => boolean, idempotencyKey?: string, refusable = false): Promise<unknown> {
     let res: Response;
     try {
       res = await fetch(`${base}${path}`, {
@@ -56,6 +94,10 @@ export function restCarrier(config: RestCarrierConfig): Carrier {
       throw new CarrierUnavailable(config.code, `${method} ${path} failed: ${(e as Error).message}`);
     }
     if (!res.ok && unknown?.(res.status) === true) throw new LabelUnknownToCarrier(config.code, `${method} ${path} answered ${res.status}: the carrier holds no such label`);
+    if (!res.ok && refusable && isRefusal(res.status)) {
+      const text = await res.text().catch(() => '');
+      throw new CarrierRefused(config.code, res.status, refusalReason(res.status, text));
+    }
     if (!res.ok) throw new CarrierUnavailable(config.code, `${method} ${path} answered ${res.status}`);
     if (res.status === 204) return undefined;
     try {
@@ -86,7 +128,7 @@ export function restCarrier(config: RestCarrierConfig): Carrier {
       const answer = await call('POST', '/shipments', {
         reference: shipment.shipmentId, orderId: shipment.orderId, service: shipment.service,
         shipFrom: shipment.shipFrom, shipTo: shipment.shipTo, parcels: shipment.packages.map(parcelBody),
-      }, undefined, shipment.bookingKey);
+      }, undefined, shipment.bookingKey, true);
       if (!isRecord(answer) || typeof answer.trackingNumber !== 'string' || answer.trackingNumber === '') {
         throw new CarrierUnavailable(config.code, 'POST /shipments answered no trackingNumber');
       }
