@@ -265,7 +265,7 @@ export const taskStore = {
   /** The task of the work's latest round (up to `upToRound` when given), locked. */
   async byReference(db: Executor, type: TaskType, reference: string, upToRound?: number): Promise<Task | undefined> {
     const rows = await db.query<TaskRow>(
-      `SELECT ${COLUMNS} FROM tasks.tasks WHERE type = $1 AND reference = $2 AND ($3::int IS NULL OR round <= $3::int)
+      `SELECT ${COLUMNS} FROM tasks.tasks WHERE type = $1 AND reference = $2 AND (round <= $3::int OR $3::int IS NULL)
         ORDER BY round DESC LIMIT 1 FOR UPDATE`, [type, reference, upToRound ?? null]);
     return rows[0] === undefined ? undefined : toTask(rows[0]);
   },
@@ -280,7 +280,7 @@ export const taskStore = {
   ): Promise<{ task: Task; before: TaskStatus; moved: boolean } | undefined> {
     const rows = await db.query<TaskRow & { moved: boolean; before: TaskStatus }>(
       `WITH cur AS (
-         SELECT ${COLUMNS} FROM tasks.tasks WHERE type = $1 AND reference = $2 AND ($3::int IS NULL OR round <= $3::int)
+         SELECT ${COLUMNS} FROM tasks.tasks WHERE type = $1 AND reference = $2 AND (round <= $3::int OR $3::int IS NULL)
           ORDER BY round DESC LIMIT 1 FOR UPDATE),
        moved AS (
          UPDATE tasks.tasks t

@@ -262,6 +262,19 @@ describe('tasks', () => {
     expect(prepared.map((p) => p.statement)).toEqual(expect.arrayContaining([PEEK_SQL, expect.stringMatching(/^SELECT EXISTS \(SELECT 1 FROM tasks\.tasks WHERE site_id = \$1 AND status = 'QUEUED'/)]));
   });
 
+  it('a work event\'s locked read and move of its task (by reference, optional round) are prepared statements, not planned on every call', async () => {
+    const prepared = await t.app.db.tx(async (tx) => {
+      await taskStore.byReference(tx, 'PICK', 'pkl_prepared_none');
+      await taskStore.moveByReference(tx, 'PICK', 'pkl_prepared_none', 2, { QUEUED: 'CANCELLED' }, new Date());
+      return tx.query<{ statement: string }>(`SELECT statement FROM pg_prepared_statements WHERE statement LIKE '%tasks.tasks%'`);
+    });
+    const statements = prepared.map((p) => p.statement.replace(/\s+/g, ' ').trim());
+    expect(statements).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^SELECT .* FROM tasks\.tasks WHERE type = \$1 AND reference = \$2 AND \(round <= \$3::int OR \$3::int IS NULL\) ORDER BY round DESC LIMIT 1 FOR UPDATE$/),
+      expect.stringMatching(/^WITH cur AS \( SELECT .* FROM tasks\.tasks WHERE type = \$1 AND reference = \$2/),
+    ]));
+  });
+
   it('starts and completes in one statement with its event (no BEGIN); inside an Idempotency-Key it joins the key\'s transaction', async () => {
     await listCreated(S.sit_moves!);
     const claimed = await t.post('/api/v1/tasks/next', { workerId: 'wrk_m', siteId: S.sit_moves! }, 'operator');
