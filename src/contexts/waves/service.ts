@@ -252,8 +252,10 @@ export function waveService(deps: PlatformDeps, apis: WaveApis) {
     }
     if (!isOpenForChanges(w.status)) {
       // On the floor: picking withdraws the order's open lines (its pick list may never complete for it), so it leaves
-      // the wave, which completes once the rest is picked. A finished wave keeps its history.
+      // the wave, which completes once the rest is picked. A finished wave keeps its history. A wave cancelled between
+      // the look and the lock let go of its orders: their rows wait in the pool again, and this one must not.
       if (isOnTheFloor(w.status)) await leaveReleasedWave(tx, w, d.orderId, meta);
+      else await removeFromPool(tx, [d.orderId]);
       return;
     }
     await removeFromPool(tx, [d.orderId]);

@@ -1,0 +1,87 @@
+/**
+ * Waves and their orders changed at the same moment (the defect hunt of 2026-12-06): a PLANNED wave cancelled while
+ * one of its orders is cancelled, re-planned afterwards. Each interleaving is forced with a session holding a row lock
+ * until both sides wait, so it fails the same way every run. After each case: a cancelled order is in no pool and no
+ * wave, nothing is allocated or reserved for it, its lines are never on the floor, and stock is conserved.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectLedgerConserved } from '../support/conservation.ts';
+import { createOrder, injectClient, receiveStock, setupWarehouse, until, untilPooled, type Call, type Warehouse } from '../support/flow-driver.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+let t: TestApp;
+let call: Call;
+let w: Warehouse;
+let seq = 0;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  call = injectClient(t.app, t.keys.admin);
+  w = await setupWarehouse(call, { siteCode: 'WVRACE', aisles: 1, bays: 2, levels: 1, skus: 2 });
+  await receiveStock(call, w, 40, 1);
+}, 60_000);
+afterAll(async () => t.close());
+
+const status = async (id: string): Promise<string> => (await t.get(`/api/v1/orders/${id}`)).body.status as string;
+
+async function allocatedOrder(quantity: number): Promise<string> {
+  const o = await createOrder(call, w.siteId, { externalId: `WVR-${++seq}`, lines: [{ sku: w.products[0]!.sku, quantity }] });
+  await until('allocated', () => status(o.id), (s) => s === 'ALLOCATED');
+  return o.id;
+}
+
+/** How many sessions wait, directly or through another waiter, for the blocker `pid`. */
+const waitersOf = async (pid: number): Promise<number> => Number((await t.app.db.query<{ n: string }>(
+  `SELECT count(*) AS n FROM pg_stat_activity a WHERE $1 = ANY(pg_blocking_pids(a.pid)) OR EXISTS (
+     SELECT 1 FROM pg_stat_activity b WHERE $1 = ANY(pg_blocking_pids(b.pid)) AND b.pid = ANY(pg_blocking_pids(a.pid)))`, [pid]))[0]!.n);
+
+describe('a planned wave cancelled while one of its orders is cancelled', () => {
+  it('the cancelled order does not go back to the pool with the wave\'s others: the next plan takes only them', async () => {
+    const a = await allocatedOrder(2);
+    const b = await allocatedOrder(3);
+    await t.settle();
+    await untilPooled(call, w.siteId, [a, b]);
+    const plan = await t.post('/api/v1/waves', { siteId: w.siteId, maxOrders: 10 });
+    expect(plan.status).toBe(201);
+    expect([...plan.body.orderIds].sort()).toEqual([a, b].sort());
+    const waveId = plan.body.id as string;
+    await t.settle();
+
+    // A session holds A's pool row: the wave's cancel waits for it with the wave's row locked (its orders let go).
+    const blocker = new pg.Client({ connectionString: t.databaseUrl });
+    await blocker.connect();
+    let waveCancel: Promise<{ status: number; body: { status: string } }>;
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT order_id FROM waves.order_pool WHERE order_id = $1 FOR UPDATE', [a]);
+      const [pid] = (await blocker.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows.map((r) => r.pid);
+      waveCancel = t.post(`/api/v1/waves/${waveId}/cancel`);
+      await until('the wave cancel waits', () => waitersOf(pid!), (n) => n >= 1, 10_000);
+      // A is cancelled meanwhile: waves hears it while A is still in the (locked) wave.
+      const cancelled = await t.post(`/api/v1/orders/${a}/cancel`, { reason: 'customer' });
+      expect(cancelled.body.status).toBe('CANCELLED');
+      await until('waves\' handler of the cancel waits for the wave', () => waitersOf(pid!), (n) => n >= 2, 10_000);
+      await blocker.query('COMMIT');
+    } finally {
+      await blocker.end();
+    }
+    expect((await waveCancel).body.status).toBe('CANCELLED');
+    await t.settle();
+
+    expect(await t.app.db.query('SELECT order_id FROM waves.order_pool WHERE order_id = $1', [a])).toEqual([]);
+    const pool = (await t.get(`/api/v1/waves/pool?siteId=${w.siteId}`)).body.items as { orderId: string }[];
+    expect(pool.map((p) => p.orderId)).not.toContain(a);
+    await until('B allocated again', () => status(b), (s) => s === 'ALLOCATED');
+    await untilPooled(call, w.siteId, [b]);
+    const again = await t.post('/api/v1/waves', { siteId: w.siteId, maxOrders: 10 });
+    expect(again.status).toBe(201);
+    expect(again.body.orderIds).toEqual([b]);
+    expect((await t.post(`/api/v1/waves/${again.body.id}/release`)).status).toBe(200);
+    await t.settle();
+    expect((await t.get(`/api/v1/pick-lists?orderId=${a}`)).body.items).toEqual([]);
+    expect(await status(a)).toBe('CANCELLED');
+    const summary = await expectLedgerConserved(t, w.siteId);
+    expect(summary.get(w.products[0]!.sku)).toMatchObject({ onHand: 40, reserved: 3 });
+  }, 60_000);
+});
