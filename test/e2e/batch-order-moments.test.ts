@@ -163,4 +163,58 @@ describe('one order of a batch list cancelled or shorted', () => {
     expect(await returnAll(s.b)).toBe(0);
     await settled(s);
   }, 60_000);
+
+  it('its short re-reserved elsewhere (a list of its own), then cancelled: that list and its task are withdrawn, the other ships', async () => {
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: w.siteId, sku, locationId: w.storage[1]!.id, quantity: 10 })).status).toBe(201);
+    const s = await batch(true);
+    const [aLine] = await linesOf(s.list, s.a);
+    expect((await short(s.list, aLine!, 'OTHER')).status).toBe(200);
+    for (const l of await linesOf(s.list, s.b)) expect((await confirm(s.list, l, l.quantity)).status).toBe(200);
+    await t.settle();
+    const done = await op('s', 'POST', `/api/v1/tasks/${s.taskId}/complete`, { workerId: 'w1' });
+    expect([200, 409], JSON.stringify(done.body)).toContain(done.status);
+    const lists = await until('a list of its own', async () => (await t.get(`/api/v1/pick-lists?orderId=${s.a}`)).body.items as List[], (ls) => ls.length === 2);
+    const own = lists.find((l) => l.id !== s.list.id)!;
+    expect(own.orderIds).toEqual([s.a]);
+    expect(await status(s.a)).toBe('PICKING');
+    expect((await t.post(`/api/v1/orders/${s.a}/cancel`, { reason: 'test' })).body.status).toBe('CANCELLED');
+    await t.settle();
+    expect(((await t.get(`/api/v1/pick-lists/${own.id}`)).body as List).status).toBe('CANCELLED');
+    await until('B picked', () => status(s.b), (x) => x === 'PICKED');
+    await packAndShip(call, s.b);
+    await until('B shipped', () => status(s.b), (x) => x === 'SHIPPED');
+    await neverShips(s.a);
+    expect(await returnAll(s.a)).toBe(0);
+    await settled(s);
+  }, 60_000);
+
+  it('its short (re-reservable elsewhere) racing its cancel: no list or task is left open for it, nothing stays reserved', async () => {
+    for (let round = 0; round < 6; round++) {
+      const s = await batch(true);
+      const [aLine] = await linesOf(s.list, s.a);
+      const lag = round % 3;
+      const [shorted, cancelled] = await Promise.all([
+        short(s.list, aLine!, 'OTHER'),
+        new Promise<{ status: number; body: { status: string } }>((resolve, fail) => {
+          setTimeout(() => { t.post(`/api/v1/orders/${s.a}/cancel`, { reason: 'race' }).then(resolve, fail); }, lag);
+        }),
+      ]);
+      expect([200, 409], JSON.stringify(shorted.body)).toContain(shorted.status);
+      expect(cancelled.body.status).toBe('CANCELLED');
+      for (const l of await linesOf(s.list, s.b)) expect((await confirm(s.list, l, l.quantity)).status).toBe(200);
+      await t.settle();
+      const done = await op('s', 'POST', `/api/v1/tasks/${s.taskId}/complete`, { workerId: 'w1' });
+      expect([200, 409], JSON.stringify(done.body)).toContain(done.status);
+      await t.settle();
+      for (const l of (await t.get(`/api/v1/pick-lists?orderId=${s.a}`)).body.items as List[]) {
+        expect(['COMPLETED', 'PARTIAL', 'CANCELLED'], `round ${round}: ${JSON.stringify(l)}`).toContain(l.status);
+      }
+      await until('B picked', () => status(s.b), (x) => x === 'PICKED');
+      await packAndShip(call, s.b);
+      await until('B shipped', () => status(s.b), (x) => x === 'SHIPPED');
+      await neverShips(s.a);
+      expect(await returnAll(s.a)).toBe(0);
+      await settled(s);
+    }
+  }, 120_000);
 });
