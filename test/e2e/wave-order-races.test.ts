@@ -84,4 +84,44 @@ describe('a planned wave cancelled while one of its orders is cancelled', () => 
     const summary = await expectLedgerConserved(t, w.siteId);
     expect(summary.get(w.products[0]!.sku)).toMatchObject({ onHand: 40, reserved: 3 });
   }, 60_000);
+
+  it('random: a planned wave cancelled while some of its orders are cancelled; none of those is pooled again, the others are', async () => {
+    let seed = Number(process.env.PAKLOG_RACE_SEED ?? 20261206);
+    const rng = (): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed / 2_147_483_648;
+    };
+    const later = <T>(ms: number, f: () => Promise<T>): Promise<T> => new Promise((resolve, fail) => { setTimeout(() => { f().then(resolve, fail); }, ms); });
+    const before = (await expectLedgerConserved(t, w.siteId)).get(w.products[0]!.sku);
+    for (let round = 0; round < 8; round++) {
+      const ids: string[] = [];
+      for (let i = 0; i < 4; i++) ids.push(await allocatedOrder(1));
+      await t.settle();
+      await untilPooled(call, w.siteId, ids);
+      const plan = await t.post('/api/v1/waves', { siteId: w.siteId, maxOrders: 10 });
+      expect([...plan.body.orderIds].sort()).toEqual([...ids].sort());
+      const doomed = ids.filter(() => rng() < 0.5);
+      const [waveCancel] = await Promise.all([
+        later(Math.floor(rng() * 4), () => t.post(`/api/v1/waves/${plan.body.id}/cancel`)),
+        ...doomed.map((id) => later(Math.floor(rng() * 4), async () => expect((await t.post(`/api/v1/orders/${id}/cancel`, { reason: 'race' })).body.status).toBe('CANCELLED'))),
+      ]);
+      // A wave whose every order was cancelled first is cancelled by itself: the planner's cancel then finds it so.
+      expect([200, 409], JSON.stringify(waveCancel.body)).toContain(waveCancel.status);
+      await t.settle();
+      const what = `round ${round}, cancelled ${doomed.length} of 4`;
+      expect((await t.get(`/api/v1/waves/${plan.body.id}`)).body.status, what).toBe('CANCELLED');
+      const kept = ids.filter((id) => !doomed.includes(id));
+      for (const id of kept) await until(`${what}: ${id} back in the pool`, () => status(id), (s) => s === 'ALLOCATED');
+      for (const id of doomed) expect(await status(id), what).toBe('CANCELLED');
+      const pool = (await t.get(`/api/v1/waves/pool?siteId=${w.siteId}&limit=1000`)).body.items as { orderId: string }[];
+      expect(pool.map((p) => p.orderId).sort(), what).toEqual([...kept].sort());
+      expect(await t.app.db.query('SELECT order_id FROM waves.order_pool WHERE order_id = ANY($1::text[])', [doomed]), what).toEqual([]);
+      // Clean for the next round: the kept orders cancelled too.
+      for (const id of kept) expect((await t.post(`/api/v1/orders/${id}/cancel`, { reason: 'done' })).body.status).toBe('CANCELLED');
+      await t.settle();
+    }
+    // Every order of the rounds ended cancelled: nothing more allocated or reserved than before them.
+    const after = (await expectLedgerConserved(t, w.siteId)).get(w.products[0]!.sku);
+    expect({ allocated: after?.allocated, reserved: after?.reserved }).toEqual({ allocated: before?.allocated, reserved: before?.reserved });
+  }, 120_000);
 });
