@@ -7,7 +7,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectLedgerConserved } from '../support/conservation.ts';
-import { createOrder, injectClient, receiveStock, setupWarehouse, until, untilPooled, type Call, type Warehouse } from '../support/flow-driver.ts';
+import { createOrder, injectClient, packAndShip, receiveStock, setupWarehouse, until, untilPooled, type Call, type Warehouse } from '../support/flow-driver.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 let t: TestApp;
@@ -124,4 +124,60 @@ describe('a planned wave cancelled while one of its orders is cancelled', () => 
     const after = (await expectLedgerConserved(t, w.siteId)).get(w.products[0]!.sku);
     expect({ allocated: after?.allocated, reserved: after?.reserved }).toEqual({ allocated: before?.allocated, reserved: before?.reserved });
   }, 120_000);
+});
+
+describe('an order its release could not reserve (BACKORDERED, RESERVATION_SHORTAGE)', () => {
+  it('is out of every wave, waiting for allocation: it can be held, released, and have a line cancelled, then ships the rest', async () => {
+    const [a, b] = [w.products[0]!.sku, w.products[1]!.sku];
+    const balances = (await t.get(`/api/v1/inventory/balances?siteId=${w.siteId}&sku=${b}`)).body.items as { locationId: string; available: number }[];
+    const shelf = balances.find((x) => !x.locationId.startsWith('IN_PROCESS:') && x.available > 0)!;
+    const o = await createOrder(call, w.siteId, { externalId: `WVR-${++seq}`, lines: [{ sku: a, quantity: 1 }, { sku: b, quantity: 2 }] });
+    await until('allocated', () => status(o.id), (s) => s === 'ALLOCATED');
+    await t.settle();
+    await untilPooled(call, w.siteId, [o.id]);
+    const plan = await t.post('/api/v1/waves', { siteId: w.siteId, maxOrders: 10 });
+    expect(plan.body.orderIds).toEqual([o.id]);
+    expect((await t.post(`/api/v1/locations/${shelf.locationId}/block`, { reason: 'rack damaged' })).status).toBe(200);
+    expect((await t.post(`/api/v1/waves/${plan.body.id}/release`)).status).toBe(200);
+    await t.settle();
+    const back = (await t.get(`/api/v1/orders/${o.id}`)).body as { status: string; lines: { id: string; sku: string }[] };
+    expect(back.status).toBe('BACKORDERED');
+    const [sentBack] = await t.app.db.query<{ reason: string }>(
+      `SELECT envelope->'data'->>'reason' AS reason FROM platform.events WHERE type = 'orders.order.backordered.v1' AND subject = $1 ORDER BY seq DESC LIMIT 1`, [o.id]);
+    expect(sentBack!.reason).toBe('RESERVATION_SHORTAGE');
+    expect((await t.get(`/api/v1/waves/${plan.body.id}`)).body.status).toBe('COMPLETED');
+
+    // A credit check holds it while it waits; released, it waits for allocation again.
+    const held = await t.post(`/api/v1/orders/${o.id}/hold`, { reason: 'credit check' }, 'manager');
+    expect(held.status, JSON.stringify(held.body)).toBe(200);
+    expect(held.body.status).toBe('ON_HOLD');
+    await t.settle();
+    const released = await t.post(`/api/v1/orders/${o.id}/release-hold`, {}, 'manager');
+    expect(released.status, JSON.stringify(released.body)).toBe(200);
+    expect(released.body.status).toBe('BACKORDERED');
+    await t.settle();
+    // The customer drops the line the blocked rack holds: the rest is allocated, planned, picked and shipped.
+    const lineB = back.lines.find((l) => l.sku === b)!;
+    const cancelled = await t.post(`/api/v1/orders/${o.id}/lines/${lineB.id}/cancel`, { reason: 'customer' }, 'manager');
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+    await until('allocated without the line', () => status(o.id), (s) => s === 'ALLOCATED');
+    await t.settle();
+    await untilPooled(call, w.siteId, [o.id]);
+    const again = await t.post('/api/v1/waves', { siteId: w.siteId, maxOrders: 10 });
+    expect(again.body.orderIds).toEqual([o.id]);
+    expect((await t.post(`/api/v1/waves/${again.body.id}/release`)).status).toBe(200);
+    await t.settle();
+    const [list] = (await t.get(`/api/v1/pick-lists?orderId=${o.id}`)).body.items as { id: string; lines: { id: string; sku: string; locationCode: string | null; locationId: string; expectedBarcode: string | null; quantity: number }[] }[];
+    expect(list!.lines.map((l) => [l.sku, l.quantity])).toEqual([[a, 1]]);
+    const l = list!.lines[0]!;
+    expect((await t.post(`/api/v1/pick-lists/${list!.id}/lines/${l.id}/confirm`, {
+      locationCode: l.locationCode ?? l.locationId, barcode: l.expectedBarcode ?? l.sku, quantity: 1, toteId: `TOTE-${list!.id}`,
+    }, 'operator')).status).toBe(200);
+    await until('picked', () => status(o.id), (s) => s === 'PICKED');
+    await packAndShip(call, o.id);
+    await until('shipped', () => status(o.id), (s) => s === 'SHIPPED');
+    expect((await t.post(`/api/v1/locations/${shelf.locationId}/unblock`)).status).toBe(200);
+    const summary = await expectLedgerConserved(t, w.siteId);
+    expect(summary.get(b)).toMatchObject({ allocated: 0, reserved: 0 });
+  }, 60_000);
 });
