@@ -181,3 +181,40 @@ describe('an order its release could not reserve (BACKORDERED, RESERVATION_SHORT
     expect(summary.get(b)).toMatchObject({ allocated: 0, reserved: 0 });
   }, 60_000);
 });
+
+describe('news of a wave heard after the order left it and its lines changed', () => {
+  it('a wave planned and cancelled before a line cancel, heard by orders only after it: the order is allocated anew and pooled, never ALLOCATED with nothing', async () => {
+    const [a, b] = [w.products[0]!.sku, w.products[1]!.sku];
+    const o = await createOrder(call, w.siteId, { externalId: `WVR-${++seq}`, lines: [{ sku: a, quantity: 1 }, { sku: b, quantity: 2 }] });
+    await until('allocated', () => status(o.id), (s) => s === 'ALLOCATED');
+    await t.settle();
+    await untilPooled(call, w.siteId, [o.id]);
+    const lines = (await t.get(`/api/v1/orders/${o.id}`)).body.lines as { id: string; sku: string }[];
+    // Orders' consumers wait (a session locks their inbox) while waves plans the order and cancels the wave, and the
+    // customer cancels a line: the request decides on the order as orders last heard it (ALLOCATED) at waves' gate.
+    const blocker = new pg.Client({ connectionString: t.databaseUrl });
+    await blocker.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE orders.inbox IN EXCLUSIVE MODE');
+      const plan = await t.post('/api/v1/waves', { siteId: w.siteId, maxOrders: 10 });
+      expect(plan.body.orderIds).toEqual([o.id]);
+      expect((await t.post(`/api/v1/waves/${plan.body.id}/cancel`)).status).toBe(200);
+      const cancelled = await t.post(`/api/v1/orders/${o.id}/lines/${lines.find((l) => l.sku === b)!.id}/cancel`, { quantity: 1, reason: 'customer' }, 'manager');
+      expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+      await blocker.query('COMMIT');
+    } finally {
+      await blocker.end();
+    }
+    await t.settle();
+    const now = await until('allocated anew', () => t.get(`/api/v1/orders/${o.id}`).then((r) => r.body as { status: string; lines: { sku: string; ordered: number; cancelled: number; allocated: number }[] }),
+      (x) => x.status === 'ALLOCATED' && x.lines.every((l) => l.allocated === l.ordered - l.cancelled), 10_000);
+    expect(now.lines.map((l) => [l.sku, l.allocated])).toEqual([[a, 1], [b, 1]]);
+    await untilPooled(call, w.siteId, [o.id], 10_000);
+    const again = await t.post('/api/v1/waves', { siteId: w.siteId, maxOrders: 10 });
+    expect(again.body.orderIds).toEqual([o.id]);
+    expect((await t.post(`/api/v1/waves/${again.body.id}/cancel`)).status).toBe(200);
+    expect((await t.post(`/api/v1/orders/${o.id}/cancel`, { reason: 'done' })).body.status).toBe('CANCELLED');
+    await expectLedgerConserved(t, w.siteId);
+  }, 60_000);
+});
