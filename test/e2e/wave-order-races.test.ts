@@ -218,3 +218,41 @@ describe('news of a wave heard after the order left it and its lines changed', (
     await expectLedgerConserved(t, w.siteId);
   }, 60_000);
 });
+
+describe('a cancel waves hears late', () => {
+  it('an order cancelled, then planned and released with another before waves heard the cancel: nothing of it is picked, the wave completes', async () => {
+    const gone = await allocatedOrder(1);
+    const kept = await allocatedOrder(2);
+    await t.settle();
+    await untilPooled(call, w.siteId, [gone, kept]);
+    const blocker = new pg.Client({ connectionString: t.databaseUrl });
+    await blocker.connect();
+    let waveId: string;
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE waves.inbox IN EXCLUSIVE MODE');
+      expect((await t.post(`/api/v1/orders/${gone}/cancel`, { reason: 'customer' })).body.status).toBe('CANCELLED');
+      const plan = await t.post('/api/v1/waves', { siteId: w.siteId, maxOrders: 10 });
+      expect([...plan.body.orderIds].sort()).toEqual([gone, kept].sort());
+      waveId = plan.body.id as string;
+      expect((await t.post(`/api/v1/waves/${waveId}/release`)).status).toBe(200);
+      await blocker.query('COMMIT');
+    } finally {
+      await blocker.end();
+    }
+    await t.settle();
+    for (const l of (await t.get(`/api/v1/pick-lists?orderId=${gone}`)).body.items as { status: string }[]) expect(l.status).toBe('CANCELLED');
+    const [list] = (await t.get(`/api/v1/pick-lists?orderId=${kept}`)).body.items as { id: string; lines: { id: string; sku: string; locationCode: string | null; locationId: string; expectedBarcode: string | null; quantity: number; orderId: string }[] }[];
+    for (const l of list!.lines.filter((x) => x.orderId === kept)) {
+      expect((await t.post(`/api/v1/pick-lists/${list!.id}/lines/${l.id}/confirm`, {
+        locationCode: l.locationCode ?? l.locationId, barcode: l.expectedBarcode ?? l.sku, quantity: l.quantity, toteId: `TOTE-${list!.id}`,
+      }, 'operator')).status).toBe(200);
+    }
+    await until('kept picked', () => status(kept), (s) => s === 'PICKED');
+    await until('wave completed', async () => (await t.get(`/api/v1/waves/${waveId}`)).body.status as string, (s) => s === 'COMPLETED');
+    expect(await status(gone)).toBe('CANCELLED');
+    await packAndShip(call, kept);
+    await until('kept shipped', () => status(kept), (s) => s === 'SHIPPED');
+    await expectLedgerConserved(t, w.siteId);
+  }, 60_000);
+});
