@@ -236,18 +236,31 @@ export function waveService(deps: PlatformDeps, apis: WaveApis) {
     if (!added) deps.log.info({ orderId: d.orderId }, 'allocated order already pooled or waved; ignored');
   }
 
+  /**
+   * The order's active wave, locked. Looked up again once locked (a new statement sees what committed during the
+   * wait): a wave cancelled meanwhile let go of its orders, so the order now waits in the pool, or is in the next wave
+   * planned from it. Each turn of the loop needs another transaction to have moved the order; a few are plenty.
+   */
+  async function lockedWaveOf(tx: Tx, orderId: string): Promise<WaveSummary | undefined> {
+    for (let turn = 0; turn < 5; turn++) {
+      const waveId = await activeWaveOf(tx, orderId);
+      if (waveId === undefined) return undefined;
+      const w = await waveSummary(tx, waveId, true);
+      if (w !== undefined && (await activeWaveOf(tx, orderId)) === waveId) return w;
+    }
+    throw new Error(`order ${orderId} kept moving between waves while its cancel was handled; retried`);
+  }
+
   /** A cancelled order leaves the pool, and a PLANNED wave; a wave left empty is cancelled. */
   async function orderCancelled(tx: Tx, d: OrderCancelled, meta: EventMeta): Promise<void> {
-    const waveId = await activeWaveOf(tx, d.orderId);
     // The wave is locked before the pool row, as release does: one lock order, no deadlock.
-    let w = waveId === undefined ? undefined : await waveSummary(tx, waveId, true);
+    let w = await lockedWaveOf(tx, d.orderId);
     if (w === undefined) {
       await removeFromPool(tx, [d.orderId]);
       // A plan holding the pool row made the delete wait; once it committed, the order is in its wave. Look again (a
       // new statement sees that commit). Locking the wave after the pool row can deadlock with its release: PostgreSQL
       // breaks that and the transaction is retried, when the wave is either still PLANNED or released.
-      const late = await activeWaveOf(tx, d.orderId);
-      w = late === undefined ? undefined : await waveSummary(tx, late, true);
+      w = await lockedWaveOf(tx, d.orderId);
       if (w === undefined) return;
     }
     if (!isOpenForChanges(w.status)) {

@@ -66,6 +66,13 @@ describe('order lifecycle', () => {
     for (const targets of Object.values(ORDER_TRANSITIONS)) for (const t of targets) expect(ORDER_STATUSES).toContain(t);
   });
 
+  it('moves a RECEIVED order only by its allocation: news of a wave or of picking is about a wave that let it go before its lines changed', () => {
+    expect(forwardPath('RECEIVED', 'ALLOCATED')).toEqual(['ALLOCATED']);
+    expect(forwardPath('RECEIVED', 'WAVED')).toEqual([]);
+    expect(forwardPath('RECEIVED', 'RELEASED')).toEqual([]);
+    expect(forwardPath('RECEIVED', 'PICKED')).toEqual([]);
+  });
+
   it('moves forward through legal steps only, never backwards and never out of CANCELLED', () => {
     for (const from of ORDER_STATUSES) {
       for (const to of ORDER_STATUSES) {

@@ -81,6 +81,10 @@ export function forwardPath(from: OrderStatus, to: OrderStatus, heldAtPicking = 
   // Only allocation moves a backordered order: news of a wave or of picking is about a wave it has left since
   // (its release could not reserve it), never about one it is in.
   if (from === 'BACKORDERED') return b === a ? ['ALLOCATED'] : [];
+  // Nor a received one: a wave takes only an order orders announced allocated, so news of a wave (or of picking) heard
+  // while it is RECEIVED is about a wave that let it go before its lines changed or a line was cancelled (waves' gate
+  // proved it was in none). Walked through ALLOCATED, it read ALLOCATED with its new lines unallocated, out of the pool.
+  if (from === 'RECEIVED') return b === rank('ALLOCATED') ? ['ALLOCATED'] : [];
   return MAIN_LINE.slice(a + 1, b + 1);
 }
 
