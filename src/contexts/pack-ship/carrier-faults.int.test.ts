@@ -1,11 +1,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeCarrier } from '../../../test/support/fake-carrier.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { OrderEvents, type OrderCancelled, type OrderReceived } from '../../contracts/orders.ts';
+import type { PackShipCommands } from '../../contracts/pack-ship.ts';
 import { PickingEvents, type LinePicked, type PickListCompleted } from '../../contracts/picking.ts';
+import { AppError } from '../../platform/errors.ts';
+import { rpcClients, serveRpc } from '../../rpc/contract-rpc.ts';
 
 /** A REST carrier that fails, answers late or loses its answer: what the packer sees, and that a retry gets out. */
 let t: TestApp;
@@ -469,6 +473,38 @@ describe('a booking the carrier made that PakLog never recorded (the process sto
     const other = await t.post('/api/v1/shipments', { orderId: 'ord_cf_refused_job', service: 'NEXTDAY' }, 'operator');
     expect([other.status, other.body.status]).toEqual([201, 'LABELLED']);
     expect((await t.post(`/api/v1/exceptions/${raised[0]!.id}/actions/acknowledge`, undefined, 'manager')).status).toBe(200);
+  });
+
+  it('a refused booking retried (LABEL_BOOKING_UNSETTLED\'s retry) answers 422 CARRIER_REFUSED_BOOKING quoting the carrier, in-process and over gRPC alike (CARRIER_UNAVAILABLE before; over gRPC a thrown 503); a silent carrier the same CARRIER_UNAVAILABLE refusal over both', async () => {
+    await packedOrder('ord_cf_refused_rpc', 'RESTCO');
+    fake.failNext('/shipments');
+    expect((await t.post('/api/v1/shipments', { orderId: 'ord_cf_refused_rpc', service: 'SAVER' }, 'operator')).status).toBe(503);
+    await attemptGone('ord_cf_refused_rpc');
+    fake.refuseNext('/shipments', 422, { message: 'Postal code SW1Y 4JH is not served by SAVER' });
+    await carrierCallsJob()!.run();
+    const [row] = await t.app.db.query<{ shipment_id: string; state: string }>(`SELECT shipment_id, state FROM pack_ship.carrier_calls WHERE order_id = 'ord_cf_refused_rpc'`);
+    expect(row!.state).toBe('FAILED');
+    const local = (t.app.modules.find((m) => m.name === 'pack-ship') as unknown as { commands: PackShipCommands }).commands;
+    const server = await serveRpc({ host: '127.0.0.1', port: 0, apis: { packShipCommands: local }, log: pino({ level: 'silent' }) });
+    const remote = rpcClients(`127.0.0.1:${server.port}`, { deadlineMs: 10_000 });
+    try {
+      const answers: Record<string, unknown>[] = [];
+      for (const commands of [local, remote.packShipCommands]) {
+        fake.refuseNext('/shipments', 422, { message: 'Postal code SW1Y 4JH is not served by SAVER' });
+        const refused = await commands.retryBooking(row!.shipment_id).catch((e: unknown) => ({ thrown: e instanceof AppError ? e.code : String(e) }));
+        expect(refused).toMatchObject({ ok: false, code: 'CARRIER_REFUSED_BOOKING', message: expect.stringContaining('Postal code SW1Y 4JH is not served by SAVER') });
+        answers.push(refused);
+        fake.failNext('/shipments');
+        const silent = await commands.retryBooking(row!.shipment_id).catch((e: unknown) => ({ thrown: e instanceof AppError ? e.code : String(e) }));
+        expect(silent).toMatchObject({ ok: false, code: 'CARRIER_UNAVAILABLE', message: expect.stringMatching(/still does not answer/) });
+      }
+      expect(answers[1]).toEqual(answers[0]);
+      // FAILED again each time: it holds nothing; the exception stays open (the REST action: 409 ACTION_FAILED quoting the carrier).
+      expect((await t.app.db.query<{ state: string }>(`SELECT state FROM pack_ship.carrier_calls WHERE order_id = 'ord_cf_refused_rpc'`)).map((c) => c.state)).toEqual(['FAILED']);
+    } finally {
+      remote.close();
+      await server.close();
+    }
   });
 
   type Unsettled = { id: string; subject: string; status: string; resolution: string | null; details: Record<string, unknown>; actions: string[] };

@@ -1145,8 +1145,8 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
      * LABEL_BOOKING_UNSETTLED's retry (a person's way out of a booking the carrier never answered, ADR 0056 addendum):
      * the FAILED call is asked once more now, with the same key, so the carrier answers the booking it made (or makes
      * it). Answered, it is recorded (LABELLED) when it still can be, else kept voided with its label void owed (the
-     * order was cancelled, its packages were booked otherwise or changed); unanswered, the call is FAILED again (409
-     * CARRIER_UNAVAILABLE, nothing held). A booking the order made again since with the same key settles it: that
+     * order was cancelled, its packages were booked otherwise or changed); unanswered, the call is FAILED again
+     * (CARRIER_UNAVAILABLE, nothing held); refused by the carrier (a 4xx), FAILED again, CARRIER_REFUSED_BOOKING quoting it. A booking the order made again since with the same key settles it: that
      * label is the one the carrier answers, recorded there (SETTLED).
      */
     async retryBooking(shipmentId: string): Promise<Outcome<{ shipmentId: string; outcome: 'LABELLED' | 'VOIDED' | 'SETTLED'; trackingNumber: string | null }>> {
@@ -1185,7 +1185,8 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         const error = e instanceof Error ? e.message : String(e);
         // FAILED again, at once (not handed to the carrier-calls job): it holds nothing, the exception stays open.
         await packStore.settleCall(deps.db, shipmentId, 'FAILED', deps.clock.now(), null, error);
-        if (e instanceof CarrierRefused) return reject('CARRIER_UNAVAILABLE', `${refusalMessage(reopened, e.reason)}, then acknowledge this exception`);
+        // The carrier answered and refused it (a 4xx, its reason): POST /shipments' own refusal code, not "unavailable".
+        if (e instanceof CarrierRefused) return reject('CARRIER_REFUSED_BOOKING', `${refusalMessage(reopened, e.reason)}, then acknowledge this exception`);
         return reject('CARRIER_UNAVAILABLE', `${reopened.carrier} still does not answer the booking (key ${reopened.callKey}): ${error}`);
       }
       const settled = await settleAnswered({ call: reopened, booking }, {});
