@@ -1,32 +1,9 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
-import type * as FsPromises from 'node:fs/promises';
+import { open, rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
-import { fileDropErp, outboxFileName, STALE_TEMP_MS } from './file-drop.ts';
-
-/** Every file the adapter opens and fsyncs, in order: `open <path>`, `sync <path>`, `rename <to>`. */
-const fsLog: string[] = [];
-vi.mock('node:fs/promises', async (importOriginal) => {
-  const fs = await importOriginal<typeof FsPromises>();
-  return {
-    ...fs,
-    open: async (path: string, flags: string) => {
-      const fh = await fs.open(path, flags);
-      fsLog.push(`open ${path}`);
-      const sync = fh.sync.bind(fh);
-      fh.sync = async () => {
-        await sync();
-        fsLog.push(`sync ${path}`);
-      };
-      return fh;
-    },
-    rename: async (from: string, to: string) => {
-      await fs.rename(from, to);
-      fsLog.push(`rename ${to}`);
-    },
-  };
-});
+import { describe, expect, it } from 'vitest';
+import { fileDropErp, outboxFileName, STALE_TEMP_MS, writeAtomically, type WriteIo } from './file-drop.ts';
 
 describe('outboxFileName', () => {
   it('is the idempotency key with what a file name cannot hold as `_`, as erp.md shows a snapshot\'s', () => {
@@ -48,11 +25,33 @@ describe('the file-drop outbox', () => {
   it('writes durably: the temp file fsynced, renamed into place, then the outbox folder fsynced (a power cut after the send keeps the file)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'paklog-file-drop-'));
     const outbox = join(dir, 'outbox');
-    await fileDropErp(dir).send(message('shipment-confirmation.shp_durable'));
+    mkdirSync(outbox);
+    // Every file opened and fsynced, and every rename, in order.
+    const log: string[] = [];
+    const io: WriteIo = {
+      open: (async (path: string, flags: string) => {
+        const fh = await open(path, flags);
+        log.push(`open ${path}`);
+        const sync = fh.sync.bind(fh);
+        fh.sync = async () => {
+          await sync();
+          log.push(`sync ${path}`);
+        };
+        return fh;
+      }) as WriteIo['open'],
+      rename: async (from, to) => {
+        await rename(from, to);
+        log.push(`rename ${String(to)}`);
+      },
+    };
+    await writeAtomically(outbox, 'shipment-confirmation.shp_durable.json', '{}\n', io);
     const file = join(outbox, 'shipment-confirmation.shp_durable.json');
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ idempotencyKey: 'shipment-confirmation.shp_durable' });
-    const steps = fsLog.filter((l) => l.includes(outbox)).map((l) => l.replace(/\/\.shipment-confirmation\.shp_durable\.json\.\d+\.\d+\.tmp$/, '/<tmp>'));
+    expect(readFileSync(file, 'utf8')).toBe('{}\n');
+    const steps = log.map((l) => l.replace(/\/\.shipment-confirmation\.shp_durable\.json\.\d+\.\d+\.tmp$/, '/<tmp>'));
     expect(steps).toEqual([`open ${outbox}/<tmp>`, `sync ${outbox}/<tmp>`, `rename ${file}`, `open ${outbox}`, `sync ${outbox}`]);
+    // The send writes so.
+    await fileDropErp(dir).send(message('shipment-confirmation.shp_sent'));
+    expect(JSON.parse(readFileSync(join(outbox, 'shipment-confirmation.shp_sent.json'), 'utf8'))).toMatchObject({ idempotencyKey: 'shipment-confirmation.shp_sent' });
   });
 
   it('removes, at its first use after a start, the temp files a process killed mid-write left in outbox/ and error/ (none of a live write); the message is written whole again', async () => {

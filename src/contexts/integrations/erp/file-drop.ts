@@ -41,9 +41,16 @@ const TEMP = /^\..+\.tmp$/;
  */
 export const STALE_TEMP_MS = 60_000;
 
+/** The file operations a durable write makes (node:fs/promises'; a test watches them). */
+export interface WriteIo {
+  readonly open: typeof open;
+  readonly rename: typeof rename;
+}
+const FS_IO: WriteIo = { open, rename };
+
 /** Flushes a folder's entries (a rename into it, an unlink) to disk: without it a power cut may undo the rename. */
-async function syncFolder(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
+async function syncFolder(dir: string, io: WriteIo = FS_IO): Promise<void> {
+  const fh = await io.open(dir, 'r');
   try {
     await fh.sync();
   } finally {
@@ -55,22 +62,22 @@ async function syncFolder(dir: string): Promise<void> {
  * Writes a file whole or not at all, and durably: a temp file (dot-named, so readers skip it) written and fsynced, renamed
  * into place, then the folder fsynced, so the file is there after a power cut once this returns.
  */
-async function writeAtomically(dir: string, name: string, text: string): Promise<void> {
+export async function writeAtomically(dir: string, name: string, text: string, io: WriteIo = FS_IO): Promise<void> {
   const tmp = join(dir, `.${name}.${process.pid}.${Date.now()}.tmp`);
   try {
-    const fh = await open(tmp, 'w');
+    const fh = await io.open(tmp, 'w');
     try {
       await fh.writeFile(text, 'utf8');
       await fh.sync();
     } finally {
       await fh.close();
     }
-    await rename(tmp, join(dir, name));
+    await io.rename(tmp, join(dir, name));
   } catch (e) {
     await unlink(tmp).catch(() => undefined);
     throw e;
   }
-  await syncFolder(dir);
+  await syncFolder(dir, io);
 }
 
 /**
