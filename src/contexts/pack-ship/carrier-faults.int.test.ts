@@ -442,13 +442,18 @@ describe('a booking the carrier made that PakLog never recorded (the process sto
     expect([other.status, other.body.status]).toEqual([201, 'LABELLED']);
   });
 
-  it('a booking owed to the carrier-calls job that the carrier refuses: not retried, LABEL_BOOKING_UNSETTLED at once with the carrier\'s reason and the way out', async () => {
-    await packedOrder('ord_cf_refused_job', 'RESTCO');
+  /** The order packed, its booking left owed (the carrier down), then refused by the carrier when the carrier-calls job asks it. */
+  async function refusedByJob(orderId: string, status: number, payload: unknown): Promise<void> {
+    await packedOrder(orderId, 'RESTCO');
     fake.failNext('/shipments');
-    expect((await t.post('/api/v1/shipments', { orderId: 'ord_cf_refused_job', service: 'SAVER' }, 'operator')).status).toBe(503);
-    await attemptGone('ord_cf_refused_job');
-    fake.refuseNext('/shipments', 400, { error: 'Weight 0.3 kg over the limit of the destination' });
+    expect((await t.post('/api/v1/shipments', { orderId, service: 'SAVER' }, 'operator')).status).toBe(503);
+    await attemptGone(orderId);
+    fake.refuseNext('/shipments', status, payload);
     await carrierCallsJob()!.run();
+  }
+
+  it('a booking owed to the carrier-calls job that the carrier refuses: not retried, LABEL_BOOKING_UNSETTLED at once with the carrier\'s reason and the way out', async () => {
+    await refusedByJob('ord_cf_refused_job', 400, { error: 'Weight 0.3 kg over the limit of the destination' });
     const [call] = await callsOf('ord_cf_refused_job');
     expect([call!.state, call!.attempts]).toEqual(['FAILED', 2]);
     const asked = bookingsAtCarrier();
@@ -476,12 +481,7 @@ describe('a booking the carrier made that PakLog never recorded (the process sto
   });
 
   it('a refused booking retried (LABEL_BOOKING_UNSETTLED\'s retry) answers 422 CARRIER_REFUSED_BOOKING quoting the carrier, in-process and over gRPC alike (CARRIER_UNAVAILABLE before; over gRPC a thrown 503); a silent carrier the same CARRIER_UNAVAILABLE refusal over both', async () => {
-    await packedOrder('ord_cf_refused_rpc', 'RESTCO');
-    fake.failNext('/shipments');
-    expect((await t.post('/api/v1/shipments', { orderId: 'ord_cf_refused_rpc', service: 'SAVER' }, 'operator')).status).toBe(503);
-    await attemptGone('ord_cf_refused_rpc');
-    fake.refuseNext('/shipments', 422, { message: 'Postal code SW1Y 4JH is not served by SAVER' });
-    await carrierCallsJob()!.run();
+    await refusedByJob('ord_cf_refused_rpc', 422, { message: 'Postal code SW1Y 4JH is not served by SAVER' });
     const [row] = await t.app.db.query<{ shipment_id: string; state: string }>(`SELECT shipment_id, state FROM pack_ship.carrier_calls WHERE order_id = 'ord_cf_refused_rpc'`);
     expect(row!.state).toBe('FAILED');
     const local = (t.app.modules.find((m) => m.name === 'pack-ship') as unknown as { commands: PackShipCommands }).commands;
