@@ -507,6 +507,40 @@ describe('a booking the carrier made that PakLog never recorded (the process sto
     }
   });
 
+  it('a booking the carrier refuses after it took the place of one left owed: the refused request changes nothing — the older booking is owed and wanted again, recorded by the job (not booked and voided); booked again with its service, it is taken over (one label, no fault)', async () => {
+    const calls = async (orderId: string): Promise<unknown[]> => (await t.app.db.query<{ service: string; state: string; wanted: boolean; last_error: string | null }>(
+      `SELECT service, state, wanted, last_error FROM pack_ship.carrier_calls WHERE order_id = $1 ORDER BY created_at`, [orderId])).map((c) => [c.service, c.state, c.wanted]);
+    // SAVER left owed (the carrier down), then NEXTDAY refused by the carrier: nothing changed, SAVER still owed and wanted.
+    await packedOrder('ord_cf_sup', 'RESTCO');
+    fake.failNext('/shipments');
+    expect((await t.post('/api/v1/shipments', { orderId: 'ord_cf_sup', service: 'SAVER' }, 'operator')).status).toBe(503);
+    const before = await calls('ord_cf_sup');
+    fake.refuseNext('/shipments', 422, { message: 'NEXTDAY is not offered there' });
+    const refused = await t.post('/api/v1/shipments', { orderId: 'ord_cf_sup', service: 'NEXTDAY' }, 'operator');
+    expect([refused.status, refused.body.code]).toEqual([422, 'CARRIER_REFUSED_BOOKING']);
+    expect(await calls('ord_cf_sup')).toEqual(before);
+    expect(before).toEqual([['SAVER', 'OWED', true]]);
+    // The job books it and records it: one label, LABELLED (before: booked, then voided as superseded).
+    await attemptGone('ord_cf_sup');
+    await carrierCallsJob()!.run();
+    const [shipment] = await shipmentsOf('ord_cf_sup');
+    expect([shipment?.status, fake.booked.has(shipment!.trackingNumber)]).toEqual(['LABELLED', true]);
+
+    // The same, then SAVER asked again by the packer before the job: it takes over the owed booking (one call, one label);
+    // before, a second call with the same key recorded the label and the superseded one, asked by the job, failed on it every minute.
+    await packedOrder('ord_cf_sup2', 'RESTCO');
+    fake.failNext('/shipments');
+    expect((await t.post('/api/v1/shipments', { orderId: 'ord_cf_sup2', service: 'SAVER' }, 'operator')).status).toBe(503);
+    await t.app.db.query(`UPDATE pack_ship.carrier_calls SET wanted = false WHERE order_id = 'ord_cf_sup2'`);
+    const again = await t.post('/api/v1/shipments', { orderId: 'ord_cf_sup2', service: 'SAVER' }, 'operator');
+    expect([again.status, again.body.status]).toEqual([201, 'LABELLED']);
+    expect(await calls('ord_cf_sup2')).toEqual([['SAVER', 'DONE', true]]);
+    await attemptGone('ord_cf_sup2');
+    await carrierCallsJob()!.run();
+    expect((await shipmentsOf('ord_cf_sup2')).map((x) => [x.status, x.trackingNumber])).toEqual([['LABELLED', again.body.trackingNumber]]);
+    expect(fake.booked.has(again.body.trackingNumber)).toBe(true);
+  });
+
   type Unsettled = { id: string; subject: string; status: string; resolution: string | null; details: Record<string, unknown>; actions: string[] };
   /** The order's booking given up after every attempt (the carrier never answered), and its open LABEL_BOOKING_UNSETTLED. */
   async function givenUp(orderId: string): Promise<Unsettled> {
