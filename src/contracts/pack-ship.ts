@@ -258,7 +258,8 @@ export interface PackShipCommands {
    * Asks the carrier once more, with the same key, for a remote booking it never answered (after
    * pack-ship.label.booking-unsettled.v1, ADR 0056): LABELLED when recorded, VOIDED when it can no longer be recorded
    * (the order was cancelled or booked otherwise: the label is voided), SETTLED when a later booking with the same key
-   * recorded it. CARRIER_UNAVAILABLE when the carrier still does not answer (the booking stays FAILED, holding nothing).
+   * recorded it. CARRIER_UNAVAILABLE when the carrier still does not answer, CARRIER_REFUSED_BOOKING (its reason quoted)
+   * when it answers with a refusal (either way the booking stays FAILED, holding nothing).
    */
   retryBooking(shipmentId: string): Promise<Outcome<{ readonly shipmentId: string; readonly outcome: 'LABELLED' | 'VOIDED' | 'SETTLED'; readonly trackingNumber: string | null }>>;
 }

@@ -125,8 +125,17 @@ export function packShipCommandService(commands: Pick<PackShipCommands, 'retryLa
 }
 
 /**
- * The same commands over gRPC. A refusal the remote answered (NOT_FOUND, ILLEGAL_TRANSITION, CARRIER_UNAVAILABLE)
- * comes back as the same refusal; an unreachable remote stays an error (503 UNAVAILABLE for the caller).
+ * A refusal the remote answered, as the in-process command returns it: a 4xx, or CARRIER_UNAVAILABLE (a 503 the
+ * command answers as its outcome: the carrier, not the remote, did not answer). Undefined for anything else.
+ */
+function remoteRefusal(error: unknown): Outcome<never> | undefined {
+  if (!(error instanceof AppError) || (errorSpec(error.code).status >= 500 && error.code !== 'CARRIER_UNAVAILABLE')) return undefined;
+  return reject(error.code, error.message, error.errors.length === 0 ? undefined : error.errors);
+}
+
+/**
+ * The same commands over gRPC. A refusal the remote answered (NOT_FOUND, ILLEGAL_TRANSITION, CARRIER_REFUSED_BOOKING,
+ * CARRIER_UNAVAILABLE) comes back as the same refusal; an unreachable remote stays an error (503 UNAVAILABLE for the caller).
  */
 export function packShipCommandClient(
   channel: RpcChannel, service: PackShipCommandServiceDefinition = paklogServices().packShipCommands,
@@ -138,8 +147,9 @@ export function packShipCommandClient(
         if (res.outcome !== 'LABELLED' && res.outcome !== 'VOIDED' && res.outcome !== 'SETTLED') throw new AppError('INTERNAL', `RetryBooking answered an unknown outcome ${res.outcome}`);
         return { ok: true, value: { shipmentId: res.shipmentId, outcome: res.outcome, trackingNumber: res.trackingNumber ?? null } };
       } catch (error) {
-        if (error instanceof AppError && errorSpec(error.code).status < 500) return reject(error.code, error.message, error.errors.length === 0 ? undefined : error.errors);
-        throw error;
+        const refused = remoteRefusal(error);
+        if (refused === undefined) throw error;
+        return refused;
       }
     },
     async retryLabelVoid(shipmentId): Promise<Outcome<{ shipmentId: string; trackingNumber: string }>> {
@@ -147,8 +157,9 @@ export function packShipCommandClient(
         const res = await channel.call(service.RetryLabelVoid, { shipmentId });
         return { ok: true, value: { shipmentId: res.shipmentId, trackingNumber: res.trackingNumber } };
       } catch (error) {
-        if (error instanceof AppError && errorSpec(error.code).status < 500) return reject(error.code, error.message, error.errors.length === 0 ? undefined : error.errors);
-        throw error;
+        const refused = remoteRefusal(error);
+        if (refused === undefined) throw error;
+        return refused;
       }
     },
   };

@@ -151,6 +151,46 @@ it('a SHIP scan of the tote of an order not packed yet is refused UNITS_NOT_PACK
   expect(await orderStatus(call, orderId)).toBe('PACKED');
 }, 60_000);
 
+it('a SHIP scan of the pick tote of an order packed but whose units are not moved into its carton yet is refused UNITS_NOT_PACKED, nothing changed; once moved, the carton ships', async () => {
+  const picked = (await partlyPicked(1, 'CRW'))[0]!;
+  const { orderId, tote } = picked;
+  // Physical tracking has not moved the units into the carton yet (its handler of pack-ship.package.packed held back:
+  // failing here, as a lagging or faulty consumer would leave it), while pack & ship has the order packed.
+  await t.app.db.query(`CREATE FUNCTION physical_tracking.test_hold_pack() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'physical tracking is behind'; END $$`);
+  await t.app.db.query(`CREATE TRIGGER test_hold_pack BEFORE INSERT ON physical_tracking.scans FOR EACH ROW WHEN (NEW.meaning = 'PACK_INTO_CARTON') EXECUTE FUNCTION physical_tracking.test_hold_pack()`);
+  let packageId: string;
+  try {
+    packageId = (await packed([picked]))[0]!.packageId;
+  } finally {
+    await t.app.db.query(`DROP TRIGGER test_hold_pack ON physical_tracking.scans`);
+    await t.app.db.query(`DROP FUNCTION physical_tracking.test_hold_pack()`);
+  }
+  expect(await orderStatus(call, orderId)).toBe('PACKED');
+  const toteBefore = await lpnRow(tote);
+  expect(toteBefore?.status).toBe('OPEN');
+  expect(await lpnRow(packageId)).toBeUndefined();
+  const scans = async (): Promise<number> => (await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM physical_tracking.scans WHERE lpn_id = $1`, [toteBefore!.id]))[0]!.n;
+  const scanned = await scans();
+
+  // Before, the tote shipped (201) with the order's units, and the carton then took them in all the same: twice.
+  const scan = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: tote, meaning: 'SHIP' }, 'operator');
+  expect([scan.status, scan.body.code]).toEqual([409, 'UNITS_NOT_PACKED']);
+  expect(scan.body.detail).toContain(orderId);
+  await t.settle();
+  expect(await lpnRow(tote)).toEqual(toteBefore);
+  expect(await scans()).toBe(scanned);
+
+  // Physical tracking catches up (its dead letter replayed): the units move into the carton, the tote is consumed, the carton ships.
+  const [letter] = await t.app.db.query<{ id: string }>(`SELECT id FROM platform.dead_letters WHERE type = 'pack-ship.package.packed.v1' AND envelope->'data'->>'orderId' = $1`, [orderId]);
+  expect((await t.post(`/api/v1/dead-letters/${letter!.id}/replay`, undefined, 'admin')).status).toBeLessThan(300);
+  await t.settle();
+  expect((await lpnRow(tote))?.status).toBe('CONSUMED');
+  expect(((await lpnRow(packageId))?.contents as { quantity: number }[]).reduce((n, c) => n + c.quantity, 0)).toBe(2);
+  const shipped = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: packageId, meaning: 'SHIP' }, 'operator');
+  expect(shipped.status).toBe(201);
+}, 60_000);
+
 it('a cancel refused while a SHIP scan of its tote is in flight (ORDER_SHIPPING) changes nothing; asked again once the scan is over, it cancels', async () => {
   const { orderId, list } = (await partlyPicked(1, 'CRI'))[0]!;
   const before = await floorOf(orderId, list.id);

@@ -1,11 +1,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeCarrier } from '../../../test/support/fake-carrier.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { OrderEvents, type OrderCancelled, type OrderReceived } from '../../contracts/orders.ts';
+import type { PackShipCommands } from '../../contracts/pack-ship.ts';
 import { PickingEvents, type LinePicked, type PickListCompleted } from '../../contracts/picking.ts';
+import { AppError } from '../../platform/errors.ts';
+import { rpcClients, serveRpc } from '../../rpc/contract-rpc.ts';
 
 /** A REST carrier that fails, answers late or loses its answer: what the packer sees, and that a retry gets out. */
 let t: TestApp;
@@ -438,13 +442,18 @@ describe('a booking the carrier made that PakLog never recorded (the process sto
     expect([other.status, other.body.status]).toEqual([201, 'LABELLED']);
   });
 
-  it('a booking owed to the carrier-calls job that the carrier refuses: not retried, LABEL_BOOKING_UNSETTLED at once with the carrier\'s reason and the way out', async () => {
-    await packedOrder('ord_cf_refused_job', 'RESTCO');
+  /** The order packed, its booking left owed (the carrier down), then refused by the carrier when the carrier-calls job asks it. */
+  async function refusedByJob(orderId: string, status: number, payload: unknown): Promise<void> {
+    await packedOrder(orderId, 'RESTCO');
     fake.failNext('/shipments');
-    expect((await t.post('/api/v1/shipments', { orderId: 'ord_cf_refused_job', service: 'SAVER' }, 'operator')).status).toBe(503);
-    await attemptGone('ord_cf_refused_job');
-    fake.refuseNext('/shipments', 400, { error: 'Weight 0.3 kg over the limit of the destination' });
+    expect((await t.post('/api/v1/shipments', { orderId, service: 'SAVER' }, 'operator')).status).toBe(503);
+    await attemptGone(orderId);
+    fake.refuseNext('/shipments', status, payload);
     await carrierCallsJob()!.run();
+  }
+
+  it('a booking owed to the carrier-calls job that the carrier refuses: not retried, LABEL_BOOKING_UNSETTLED at once with the carrier\'s reason and the way out', async () => {
+    await refusedByJob('ord_cf_refused_job', 400, { error: 'Weight 0.3 kg over the limit of the destination' });
     const [call] = await callsOf('ord_cf_refused_job');
     expect([call!.state, call!.attempts]).toEqual(['FAILED', 2]);
     const asked = bookingsAtCarrier();
@@ -469,6 +478,67 @@ describe('a booking the carrier made that PakLog never recorded (the process sto
     const other = await t.post('/api/v1/shipments', { orderId: 'ord_cf_refused_job', service: 'NEXTDAY' }, 'operator');
     expect([other.status, other.body.status]).toEqual([201, 'LABELLED']);
     expect((await t.post(`/api/v1/exceptions/${raised[0]!.id}/actions/acknowledge`, undefined, 'manager')).status).toBe(200);
+  });
+
+  it('a refused booking retried (LABEL_BOOKING_UNSETTLED\'s retry) answers 422 CARRIER_REFUSED_BOOKING quoting the carrier, in-process and over gRPC alike (CARRIER_UNAVAILABLE before; over gRPC a thrown 503); a silent carrier the same CARRIER_UNAVAILABLE refusal over both', async () => {
+    await refusedByJob('ord_cf_refused_rpc', 422, { message: 'Postal code SW1Y 4JH is not served by SAVER' });
+    const [row] = await t.app.db.query<{ shipment_id: string; state: string }>(`SELECT shipment_id, state FROM pack_ship.carrier_calls WHERE order_id = 'ord_cf_refused_rpc'`);
+    expect(row!.state).toBe('FAILED');
+    const local = (t.app.modules.find((m) => m.name === 'pack-ship') as unknown as { commands: PackShipCommands }).commands;
+    const server = await serveRpc({ host: '127.0.0.1', port: 0, apis: { packShipCommands: local }, log: pino({ level: 'silent' }) });
+    const remote = rpcClients(`127.0.0.1:${server.port}`, { deadlineMs: 10_000 });
+    try {
+      const answers: Record<string, unknown>[] = [];
+      for (const commands of [local, remote.packShipCommands]) {
+        fake.refuseNext('/shipments', 422, { message: 'Postal code SW1Y 4JH is not served by SAVER' });
+        const refused = await commands.retryBooking(row!.shipment_id).catch((e: unknown) => ({ thrown: e instanceof AppError ? e.code : String(e) }));
+        expect(refused).toMatchObject({ ok: false, code: 'CARRIER_REFUSED_BOOKING', message: expect.stringContaining('Postal code SW1Y 4JH is not served by SAVER') });
+        answers.push(refused);
+        fake.failNext('/shipments');
+        const silent = await commands.retryBooking(row!.shipment_id).catch((e: unknown) => ({ thrown: e instanceof AppError ? e.code : String(e) }));
+        expect(silent).toMatchObject({ ok: false, code: 'CARRIER_UNAVAILABLE', message: expect.stringMatching(/still does not answer/) });
+      }
+      expect(answers[1]).toEqual(answers[0]);
+      // FAILED again each time: it holds nothing; the exception stays open (the REST action: 409 ACTION_FAILED quoting the carrier).
+      expect((await t.app.db.query<{ state: string }>(`SELECT state FROM pack_ship.carrier_calls WHERE order_id = 'ord_cf_refused_rpc'`)).map((c) => c.state)).toEqual(['FAILED']);
+    } finally {
+      remote.close();
+      await server.close();
+    }
+  });
+
+  it('a booking the carrier refuses after it took the place of one left owed: the refused request changes nothing — the older booking is owed and wanted again, recorded by the job (not booked and voided); booked again with its service, it is taken over (one label, no fault)', async () => {
+    const calls = async (orderId: string): Promise<unknown[]> => (await t.app.db.query<{ service: string; state: string; wanted: boolean; last_error: string | null }>(
+      `SELECT service, state, wanted, last_error FROM pack_ship.carrier_calls WHERE order_id = $1 ORDER BY created_at`, [orderId])).map((c) => [c.service, c.state, c.wanted]);
+    // SAVER left owed (the carrier down), then NEXTDAY refused by the carrier: nothing changed, SAVER still owed and wanted.
+    await packedOrder('ord_cf_sup', 'RESTCO');
+    fake.failNext('/shipments');
+    expect((await t.post('/api/v1/shipments', { orderId: 'ord_cf_sup', service: 'SAVER' }, 'operator')).status).toBe(503);
+    const before = await calls('ord_cf_sup');
+    fake.refuseNext('/shipments', 422, { message: 'NEXTDAY is not offered there' });
+    const refused = await t.post('/api/v1/shipments', { orderId: 'ord_cf_sup', service: 'NEXTDAY' }, 'operator');
+    expect([refused.status, refused.body.code]).toEqual([422, 'CARRIER_REFUSED_BOOKING']);
+    expect(await calls('ord_cf_sup')).toEqual(before);
+    expect(before).toEqual([['SAVER', 'OWED', true]]);
+    // The job books it and records it: one label, LABELLED (before: booked, then voided as superseded).
+    await attemptGone('ord_cf_sup');
+    await carrierCallsJob()!.run();
+    const [shipment] = await shipmentsOf('ord_cf_sup');
+    expect([shipment?.status, fake.booked.has(shipment!.trackingNumber)]).toEqual(['LABELLED', true]);
+
+    // The same, then SAVER asked again by the packer before the job: it takes over the owed booking (one call, one label);
+    // before, a second call with the same key recorded the label and the superseded one, asked by the job, failed on it every minute.
+    await packedOrder('ord_cf_sup2', 'RESTCO');
+    fake.failNext('/shipments');
+    expect((await t.post('/api/v1/shipments', { orderId: 'ord_cf_sup2', service: 'SAVER' }, 'operator')).status).toBe(503);
+    await t.app.db.query(`UPDATE pack_ship.carrier_calls SET wanted = false WHERE order_id = 'ord_cf_sup2'`);
+    const again = await t.post('/api/v1/shipments', { orderId: 'ord_cf_sup2', service: 'SAVER' }, 'operator');
+    expect([again.status, again.body.status]).toEqual([201, 'LABELLED']);
+    expect(await calls('ord_cf_sup2')).toEqual([['SAVER', 'DONE', true]]);
+    await attemptGone('ord_cf_sup2');
+    await carrierCallsJob()!.run();
+    expect((await shipmentsOf('ord_cf_sup2')).map((x) => [x.status, x.trackingNumber])).toEqual([['LABELLED', again.body.trackingNumber]]);
+    expect(fake.booked.has(again.body.trackingNumber)).toBe(true);
   });
 
   type Unsettled = { id: string; subject: string; status: string; resolution: string | null; details: Record<string, unknown>; actions: string[] };

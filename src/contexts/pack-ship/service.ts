@@ -110,7 +110,8 @@ export interface AskedBooking {
 }
 
 /** A booking planned under the order's lock: recorded (local carrier), its remote carrier chosen, its call owed to the caller, or another attempt's to wait for. */
-type Planned = { readonly shipment: Shipment } | { readonly remote: BookingChoice } | { readonly call: OwedBooking } | { readonly wait: string };
+/** `superseded`: the owed booking of the order this one took the place of (wanted again when the carrier refuses this one). */
+type Planned = { readonly shipment: Shipment } | { readonly remote: BookingChoice } | { readonly call: OwedBooking; readonly superseded?: string } | { readonly wait: string };
 
 /** The pack station's view of a scanned tote: its order, what is left to pack, the packer's cartons, the open packages. */
 export interface ToteView {
@@ -751,13 +752,22 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         if (owed.leasedUntil !== null && owed.leasedUntil > now) return ok({ wait: owed.shipmentId });
         await packStore.supersedeCall(tx, owed.shipmentId);
       }
+      // One superseded before under this very key is taken over (wanted again), not asked beside a second call: the carrier
+      // answers both with one label, which the superseded one, voided as unwanted, would void under the recorded shipment.
+      const earlier = await packStore.supersededWithKey(tx, orderId, key);
+      if (earlier !== undefined) {
+        if (earlier.leasedUntil !== null && earlier.leasedUntil > now) return ok({ wait: earlier.shipmentId });
+        if (!await packStore.rewantCall(tx, earlier.shipmentId)) throw new Error(`owed booking ${earlier.shipmentId} could not be wanted again`);
+        return ok(await packStore.leaseCall(tx, earlier.shipmentId, now, leaseEnd(now))
+          ? { call: { ...earlier, wanted: true }, ...(owed === undefined ? {} : { superseded: owed.shipmentId }) } : { wait: earlier.shipmentId });
+      }
       const call: OwedBooking = {
         shipmentId: deps.ids.next('shp'), orderId, siteId: order.siteId, carrier: chosen.carrier.code, service: chosen.service, callKey: key,
         request: { shipFrom, shipTo: order.shipTo, parcels: parcelsOf(packed), packageIds: packed.map((p) => p.id), price: chosen.quote?.price ?? null, currency: chosen.quote?.currency ?? null },
         state: 'OWED', wanted: true, leasedUntil: leaseEnd(now), attempts: 1, createdAt: now.toISOString(),
       };
       await packStore.oweBooking(tx, call, now);
-      return ok({ call });
+      return ok({ call, ...(owed === undefined ? {} : { superseded: owed.shipmentId }) });
     }
 
     // A local carrier numbers from a sequence in this transaction: nothing is asked outside it.
@@ -785,7 +795,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
    * call refused) gives the lease back: the booking stays owed, asked again by a retry with the same key or by the
    * carrier-calls job.
    */
-  async function askCarrier(call: OwedBooking, by: 'request' | 'job', meta: EventMeta = {}): Promise<Outcome<CarrierBooking>> {
+  async function askCarrier(call: OwedBooking, by: 'request' | 'job', meta: EventMeta = {}, superseded?: string): Promise<Outcome<CarrierBooking>> {
     const carrier = carrierOf(call.carrier, deps.db);
     try {
       if (carrier === undefined) throw new CarrierUnavailable(call.carrier, 'no longer configured here');
@@ -799,7 +809,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
       // A request's refusal is only answered (its own call forgotten: a 4xx leaves nothing behind); the job's is given
       // to a person at once with the carrier's reason (LABEL_BOOKING_UNSETTLED with `refusal`).
       if (e instanceof CarrierRefused) {
-        if (by === 'request') await packStore.forgetCall(deps.db, call.shipmentId);
+        if (by === 'request') await forgetRefused(call, superseded);
         else await refuseBooking(call, e, meta);
         return reject('CARRIER_REFUSED_BOOKING', refusalMessage(call, e.reason));
       }
@@ -917,7 +927,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         continue;
       }
       if (!('call' in p)) throw new Error('a remote booking was planned as local');
-      const booking = await askCarrier(p.call, 'request');
+      const booking = await askCarrier(p.call, 'request', {}, p.superseded);
       return booking.ok ? ok({ call: p.call, booking: booking.value }) : booking;
     }
   }
@@ -932,6 +942,19 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
   const refusalMessage = (call: OwedBooking, reason: string): string => `${call.carrier} refused the booking of order ${call.orderId} (${call.service}): "${reason}". `
     + 'Nothing was booked; the same booking would be refused again: correct the order\'s ship-to address, or book with another carrier or service '
     + '(`carrier`, `service` of POST /shipments), or cancel the order';
+
+  /**
+   * A request's own booking the carrier refused: a 4xx changes nothing, so its call is forgotten (while still OWED) and
+   * the owed booking it took the place of, if any, is wanted again — as it was before the request — under the order's
+   * lock: recorded by a retry or the carrier-calls job, not booked and voided as superseded by a booking that never was.
+   */
+  async function forgetRefused(call: OwedBooking, superseded: string | undefined): Promise<void> {
+    await deps.db.tx(async (tx) => {
+      await packStore.lockOrder(tx, call.orderId);
+      await packStore.forgetCall(tx, call.shipmentId);
+      if (superseded !== undefined) await packStore.rewantCall(tx, superseded);
+    });
+  }
 
   /** An owed booking the carrier-calls job asked and the carrier refused: given to a person at once, with its reason. */
   async function refuseBooking(call: OwedBooking, e: CarrierRefused, meta: EventMeta): Promise<void> {
@@ -1145,8 +1168,8 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
      * LABEL_BOOKING_UNSETTLED's retry (a person's way out of a booking the carrier never answered, ADR 0056 addendum):
      * the FAILED call is asked once more now, with the same key, so the carrier answers the booking it made (or makes
      * it). Answered, it is recorded (LABELLED) when it still can be, else kept voided with its label void owed (the
-     * order was cancelled, its packages were booked otherwise or changed); unanswered, the call is FAILED again (409
-     * CARRIER_UNAVAILABLE, nothing held). A booking the order made again since with the same key settles it: that
+     * order was cancelled, its packages were booked otherwise or changed); unanswered, the call is FAILED again
+     * (CARRIER_UNAVAILABLE, nothing held); refused by the carrier (a 4xx), FAILED again, CARRIER_REFUSED_BOOKING quoting it. A booking the order made again since with the same key settles it: that
      * label is the one the carrier answers, recorded there (SETTLED).
      */
     async retryBooking(shipmentId: string): Promise<Outcome<{ shipmentId: string; outcome: 'LABELLED' | 'VOIDED' | 'SETTLED'; trackingNumber: string | null }>> {
@@ -1185,7 +1208,8 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         const error = e instanceof Error ? e.message : String(e);
         // FAILED again, at once (not handed to the carrier-calls job): it holds nothing, the exception stays open.
         await packStore.settleCall(deps.db, shipmentId, 'FAILED', deps.clock.now(), null, error);
-        if (e instanceof CarrierRefused) return reject('CARRIER_UNAVAILABLE', `${refusalMessage(reopened, e.reason)}, then acknowledge this exception`);
+        // The carrier answered and refused it (a 4xx, its reason): POST /shipments' own refusal code, not "unavailable".
+        if (e instanceof CarrierRefused) return reject('CARRIER_REFUSED_BOOKING', `${refusalMessage(reopened, e.reason)}, then acknowledge this exception`);
         return reject('CARRIER_UNAVAILABLE', `${reopened.carrier} still does not answer the booking (key ${reopened.callKey}): ${error}`);
       }
       const settled = await settleAnswered({ call: reopened, booking }, {});

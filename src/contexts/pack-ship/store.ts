@@ -573,6 +573,26 @@ export const packStore = {
     return rows[0] === undefined ? undefined : toOwedBooking(rows[0]);
   },
 
+  /** The order's owed booking under `callKey` that a newer one superseded (`wanted` false), if any: the newest. */
+  async supersededWithKey(db: Executor, orderId: string, callKey: string): Promise<OwedBooking | undefined> {
+    const rows = await db.query<CarrierCallRow>(
+      `SELECT ${CARRIER_CALL_COLUMNS} FROM pack_ship.carrier_calls
+        WHERE order_id = $1 AND state = 'OWED' AND kind = 'BOOK' AND NOT wanted AND call_key = $2 ORDER BY created_at DESC LIMIT 1`, [orderId, callKey],
+    );
+    return rows[0] === undefined ? undefined : toOwedBooking(rows[0]);
+  },
+
+  /** A superseded owed booking wanted again, unless another booking of its order is owed and wanted: true when it is. */
+  async rewantCall(db: Executor, shipmentId: string): Promise<boolean> {
+    const rows = await db.query<{ shipment_id: string }>(
+      `UPDATE pack_ship.carrier_calls c SET wanted = true
+        WHERE c.shipment_id = $1 AND c.state = 'OWED' AND c.kind = 'BOOK' AND NOT c.wanted
+          AND NOT EXISTS (SELECT 1 FROM pack_ship.carrier_calls o WHERE o.order_id = c.order_id AND o.kind = 'BOOK' AND o.state = 'OWED' AND o.wanted)
+        RETURNING c.shipment_id`, [shipmentId],
+    );
+    return rows.length > 0;
+  },
+
   /** A carrier call, its row locked when `lock` (the order's row is locked first). */
   async carrierCall(db: Executor, shipmentId: string, lock = false): Promise<OwedBooking | undefined> {
     const rows = await db.query<CarrierCallRow>(

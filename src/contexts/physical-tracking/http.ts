@@ -252,7 +252,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
         + 'ACTIVE location: 422 UNKNOWN_LOCATION, 409 LOCATION_NOT_ACTIVE), any other scan of it is refused 409 LPN_LOST; a SHIP scan of an LPN that holds (itself or inside it) units of an order cancelled before '
         + 'dispatch (a voided carton on a pallet) is refused 409 LPN_HOLDS_CANCELLED_ORDER, naming the LPNs to take off (POST /lpns/{id}/move); a SHIP scan of the carton of a package a failed quality inspection holds (or scrapped), or of an LPN carrying one, '
         + 'is refused 409 LPN_ON_QUALITY_HOLD naming the cartons and their inspections, until a disposition releases them; a SHIP scan of an LPN holding units of an order '
-        + 'not packed yet (a pick tote) is refused 409 UNITS_NOT_PACKED naming the order: its sealed carton ships, once packed (an LPN of loose stock, no order\'s, ships as before); PICK_INTO_TOTE, PACK_INTO_CARTON, BUILD, CONSOLIDATE and SPLIT are recorded as '
+        + 'not packed yet (a pick tote), or of a packed order not moved into its carton yet (any LPN but a carton), is refused 409 UNITS_NOT_PACKED naming the order: its sealed carton ships, once packed (an LPN of loose stock, no order\'s, ships as before); PICK_INTO_TOTE, PACK_INTO_CARTON, BUILD, CONSOLIDATE and SPLIT are recorded as '
         + 'they are (picks and packs reach LPNs through the picking and pack & ship events). A `locationId` given is a location of the site, by id or '
         + 'code (422 UNKNOWN_LOCATION otherwise), and is recorded as its id. Every scan is published as '
         + '`physical-tracking.scan.recorded.v1`. The example stages the pallet the POST /lpns example built.',

@@ -739,6 +739,25 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
   }
 
   /**
+   * An order's units ship in the cartons of its packages, never in the LPN they were picked into (a tote, or any LPN but
+   * a carton): between pack & ship marking the order packed and this context moving its units into the carton
+   * (PACK_INTO_CARTON, on pack-ship.package.packed) the tote still holds them, and shipped then, they left twice — in the
+   * tote, and in the carton that took them in all the same. Refused 409 UNITS_NOT_PACKED naming the orders and the
+   * LPNs holding their units; the carton ships once it holds them.
+   */
+  async function pickedUnitsInside(tx: Tx, root: LpnRow): Promise<Outcome<never> | undefined> {
+    const tree = (await store.subtree(tx, root.id)).filter((r) => isLive(r.status));
+    const holding = tree.filter((r) => r.type !== 'CARTON' && r.contents.some((c) => c.orderId !== null));
+    if (holding.length === 0) return undefined;
+    const orders = [...new Set(holding.flatMap((r) => r.contents.flatMap((c) => (c.orderId === null ? [] : [c.orderId]))))].sort();
+    const names = holding.map((r) => r.code).sort().join(', ');
+    const one = orders.length === 1;
+    return reject('UNITS_NOT_PACKED', `LPN ${root.code} holds picked units of order${one ? '' : 's'} ${orders.join(', ')}${holding.some((r) => r.id === root.id) ? '' : ` (in ${names})`} `
+      + `not moved into ${one ? 'its' : 'their'} carton${one ? '' : 's'} yet: an order's units ship in the cartons of its packages (scan the carton once packed); nothing shipped`,
+    [{ field: '/barcode', message: `holds picked units of order${one ? '' : 's'} ${orders.join(', ')} outside a carton` }]);
+  }
+
+  /**
    * A carton whose package a failed quality inspection holds does not leave by a SHIP scan either (ADR 0031 addendum
    * 2026-12-04): pack & ship refuses to book or dispatch it, and the scan, which runs ahead of the dispatch, must not
    * ship it (nor free its label) behind quality's back. `held_packages` is this context's record of quality's holds.
@@ -906,6 +925,8 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
             if (onHold !== undefined) return onHold;
             const unready = await unreadyInside(tx, r.value, claim?.unready ?? new Set());
             if (unready !== undefined) return unready;
+            const loose = await pickedUnitsInside(tx, r.value);
+            if (loose !== undefined) return loose;
             // Only orders claimed at pack & ship leave: units of another loaded since the claim are claimed first.
             const unclaimed = (await ordersInTree(tx, r.value.id)).filter((o) => claim?.claimed.has(o) !== true);
             if (unclaimed.length > 0) {

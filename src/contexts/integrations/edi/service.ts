@@ -16,7 +16,7 @@ import { ediStore as store, type DocumentFilter, type EdiDocument, type EdiOrder
 import { readShippingOrder, type SegmentError, type ShippingOrder } from './x940.ts';
 import { readTransferShipment, type TransferShipment } from './x943.ts';
 import {
-  parseInterchange, writeInterchange, writeTa1, type EnvelopeParties, type Interchange, type InterchangeError, type IsaHeader,
+  parseInterchange, writeInterchange, writeTa1, type Delimiters, type EnvelopeParties, type Interchange, type InterchangeError, type IsaHeader,
 } from './x12.ts';
 
 export interface PartnerInput {
@@ -53,6 +53,9 @@ export interface ReceiveOutcome {
 
 /** The externalId an EDI order gets: the partner's ISA id and the 940's depositor order number (W05-02). */
 export const ediExternalId = (partner: Pick<Partner, 'isaId'>, depositorOrderNumber: string): string => `EDI-${partner.isaId}-${depositorOrderNumber}`;
+
+/** The delimiters of the interchanges PakLog writes (`*`, `>`, `~`). */
+const OUTBOUND_DELIMITERS: Delimiters = { element: '*', component: '>', segment: '~' };
 
 const parties = (p: Partner): EnvelopeParties => ({ senderQualifier: p.ourQualifier, senderId: p.ourId, receiverQualifier: p.isaQualifier, receiverId: p.isaId });
 
@@ -385,16 +388,33 @@ export function ediService(
         return { sku: l.sku, qualifier: l.qualifier, upc: l.upc, lot: l.lot, expected: l.quantity, received: first?.received ?? l.quantity, damaged: first?.damaged ?? 0 };
       }),
     };
-    const control = await store.nextControlNumber(tx);
-    const text = writeInterchange({ parties: parties(partner), functionalId: 'RE', interchangeControl: control, groupControl: control, at, sets: [{ type: '944', controlNumber: '0001', body: warehouseReceiptAdvice(doc, { element: '*', component: '>', segment: '~' }) }] });
-    const problems = validateOutbound(text).problems;
-    if (problems.length > 0) throw new Error(`generated 944 breaks the segment rules: ${problems.join('; ')}`);
-    const d = await store.insertDocument(tx, {
-      id: deps.ids.next('edi'), partnerId: partner.id, direction: 'OUT', docType: '944', interchangeControl: String(control).padStart(9, '0'), status: 'GENERATED',
-      orderIds: [], references: [t.depositorOrderNumber, t.shipmentId, t.asnId, ...(t.purchaseOrderNumber === null ? [] : [t.purchaseOrderNumber])], replyTo: null, body: text, now: at,
+    const d = await writeOutbound(tx, partner, {
+      type: '944', functionalId: 'RE', body: (dl) => warehouseReceiptAdvice(doc, dl), at,
+      orderIds: [], references: [t.depositorOrderNumber, t.shipmentId, t.asnId, ...(t.purchaseOrderNumber === null ? [] : [t.purchaseOrderNumber])],
     });
     await store.transferAdvised(tx, t.asnId, at);
     if (d !== undefined) await announce(tx, [d], meta);
+  }
+
+  /**
+   * One outbound interchange (a 944, 945 or 856: one transaction set) written to the partner, checked against the
+   * segment rules (a document PakLog wrote that breaks them is a fault, not sent) and recorded GENERATED under the next
+   * control number. The document recorded (undefined when such a row was there already: ON CONFLICT DO NOTHING).
+   */
+  async function writeOutbound(tx: Tx, partner: Partner, o: {
+    type: '944' | '945' | '856'; functionalId: 'RE' | 'SW' | 'SH'; body: (d: Delimiters) => string[]; at: Date; orderIds: string[]; references: string[];
+  }): Promise<EdiDocument | undefined> {
+    const control = await store.nextControlNumber(tx);
+    const text = writeInterchange({
+      parties: parties(partner), functionalId: o.functionalId, interchangeControl: control, groupControl: control, at: o.at,
+      sets: [{ type: o.type, controlNumber: '0001', body: o.body(OUTBOUND_DELIMITERS) }],
+    });
+    const problems = validateOutbound(text).problems;
+    if (problems.length > 0) throw new Error(`generated ${o.type} breaks the segment rules: ${problems.join('; ')}`);
+    return store.insertDocument(tx, {
+      id: deps.ids.next('edi'), partnerId: partner.id, direction: 'OUT', docType: o.type, interchangeControl: String(control).padStart(9, '0'), status: 'GENERATED',
+      orderIds: o.orderIds, references: o.references, replyTo: null, body: text, now: o.at,
+    });
   }
 
   async function announce(tx: Tx, docs: readonly EdiDocument[], meta: EventMeta): Promise<void> {
@@ -433,14 +453,9 @@ export function ediService(
     };
     const written: EdiDocument[] = [];
     for (const [type, functionalId, body] of [['945', 'SW', warehouseShippingAdvice], ['856', 'SH', shipNotice]] as const) {
-      const control = await store.nextControlNumber(tx);
-      const text = writeInterchange({ parties: parties(partner), functionalId, interchangeControl: control, groupControl: control, at, sets: [{ type, controlNumber: '0001', body: body(doc, { element: '*', component: '>', segment: '~' }) }] });
-      const problems = validateOutbound(text).problems;
-      if (problems.length > 0) throw new Error(`generated ${type} breaks the segment rules: ${problems.join('; ')}`);
-      const d = await store.insertDocument(tx, {
-        id: deps.ids.next('edi'), partnerId: partner.id, direction: 'OUT', docType: type, interchangeControl: String(control).padStart(9, '0'), status: 'GENERATED',
+      const d = await writeOutbound(tx, partner, {
+        type, functionalId, body: (dl) => body(doc, dl), at,
         orderIds: [o.orderId], references: [o.depositorOrderNumber, ...(o.purchaseOrderNumber === null ? [] : [o.purchaseOrderNumber]), ...o.shipments.map((s) => s.shipmentId)],
-        replyTo: null, body: text, now: at,
       });
       if (d !== undefined) written.push(d);
     }
@@ -476,14 +491,9 @@ export function ediService(
       shipFromName: site?.name ?? o.siteId, shippedAt: at, shipments: [], packages: [],
       ...advisedLines(o, { orderId: o.orderId, siteId: o.siteId, partial: !shorted, lines }),
     };
-    const control = await store.nextControlNumber(tx);
-    const text = writeInterchange({ parties: parties(partner), functionalId: 'SW', interchangeControl: control, groupControl: control, at, sets: [{ type: '945', controlNumber: '0001', body: warehouseShippingAdvice(doc, { element: '*', component: '>', segment: '~' }) }] });
-    const problems = validateOutbound(text).problems;
-    if (problems.length > 0) throw new Error(`generated 945 breaks the segment rules: ${problems.join('; ')}`);
-    const d = await store.insertDocument(tx, {
-      id: deps.ids.next('edi'), partnerId: partner.id, direction: 'OUT', docType: '945', interchangeControl: String(control).padStart(9, '0'), status: 'GENERATED',
+    const d = await writeOutbound(tx, partner, {
+      type: '945', functionalId: 'SW', body: (dl) => warehouseShippingAdvice(doc, dl), at,
       orderIds: [o.orderId], references: [o.depositorOrderNumber, ...(o.purchaseOrderNumber === null ? [] : [o.purchaseOrderNumber])],
-      replyTo: null, body: text, now: at,
     });
     await store.advised(tx, o.orderId, at);
     await announce(tx, d === undefined ? [] : [d], meta);
