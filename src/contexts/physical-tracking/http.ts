@@ -5,7 +5,7 @@ import { requestMeta } from '../../platform/bus/envelope.ts';
 import { AppError, unwrap } from '../../platform/errors.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { CURSOR_SHAPES, cursorKey, cursorSeq, nextCursor } from '../../platform/http/paging.ts';
-import { CAN } from '../../platform/http/roles.ts';
+import { CAN, roleAt, type Role } from '../../platform/http/roles.ts';
 import { Cursor, DateTime, Enum, EXAMPLES, Identifier, IdParam, Limit, List, Nullable, Page, SiteRef, Sku, Text } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
@@ -60,6 +60,12 @@ const IdParams = Type.Object({ id: IdParam('lpn', 'POST /lpns') }, { additionalP
 const commandProblems = ['NOT_FOUND', 'ILLEGAL_TRANSITION', 'LPN_LOST', 'LPN_SHIPPED', 'LPN_CONSUMED'] as const;
 /** What a handheld may send as a scan's meaning: LOST and FOUND are recorded by the LPN commands. */
 const SCANNED_MEANINGS = SCAN_MEANINGS.filter((m) => m !== 'LOST' && m !== 'FOUND');
+
+const onTheFloor = (role: Role): boolean => (CAN.floor as readonly Role[]).includes(role);
+function floorScanRefused(meaning: string, role: Role): never {
+  throw new AppError('FORBIDDEN', `Role ${role} records RECEIVE_LPN scans only: a ${meaning} scan is floor work (${CAN.floor.join(', ')})`,
+    { errors: [{ field: '/meaning', message: `RECEIVE_LPN only for role ${role}` }] });
+}
 
 export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, service: PhysicalTrackingService, locations: Pick<LocationMasterApi, 'getSite'>): Promise<void> {
   const siteId = async (idOrCode: string, field: string): Promise<string> => unwrap(await resolveSiteId(locations, idOrCode, field));
@@ -255,7 +261,8 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
         + 'not packed yet (a pick tote) is refused 409 UNITS_NOT_PACKED naming the order: its sealed carton ships, once packed (an LPN of loose stock, no order\'s, ships as before); PICK_INTO_TOTE, PACK_INTO_CARTON, BUILD, CONSOLIDATE and SPLIT are recorded as '
         + 'they are (picks and packs reach LPNs through the picking and pack & ship events). A `locationId` given is a location of the site, by id or '
         + 'code (422 UNKNOWN_LOCATION otherwise), and is recorded as its id. Every scan is published as '
-        + '`physical-tracking.scan.recorded.v1`. The example stages the pallet the POST /lpns example built.',
+        + '`physical-tracking.scan.recorded.v1`. An integration key records RECEIVE_LPN scans only (403 FORBIDDEN naming /meaning for any other: '
+        + 'floor work, for admin, manager and operator). The example stages the pallet the POST /lpns example built.',
       body: Type.Object({
         siteId: SiteRef, barcode: Type.String({ minLength: 1, maxLength: 200, description: 'What was scanned, as read' }), meaning: Enum(SCANNED_MEANINGS),
         locationId: Type.Optional(Ref('Where: the location scanned or stood at')),
@@ -271,7 +278,15 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
       },
     },
   }, async (req, reply) => {
+    // The route is open to the roles that receive (an integration's ASN-driven receipts); every other meaning moves,
+    // nests, stages, closes or ships an LPN, or records floor work: the floor's, as POST /lpns/{id}/move|consolidate|close
+    // are. Before anything is read or kept (the Idempotency-Key included): a caller with no floor role anywhere before
+    // the site is looked up (as a role the route refuses is), one with a role by site at the site named.
+    const floorOnly = req.body.meaning !== 'RECEIVE_LPN' ? req.principal : undefined;
+    if (floorOnly !== undefined && !Object.values(floorOnly.sites).some(onTheFloor)) floorScanRefused(req.body.meaning, floorOnly.role);
     const site = await siteId(req.body.siteId, '/siteId');
+    const role = floorOnly === undefined ? undefined : roleAt(floorOnly, site);
+    if (role !== undefined && !onTheFloor(role)) floorScanRefused(req.body.meaning, role);
     return deps.idempotency.run(req, reply, 201, async () => unwrap(await service.scan({ ...req.body, siteId: site }, requestMeta(req))));
   });
 
