@@ -142,3 +142,27 @@ describe('packing an order whose PACK task another person holds', () => {
     expect(scanned.status, JSON.stringify(scanned.body)).toBe(200);
   });
 });
+
+// The labour figures of GET /workload/performance were made an operator's own (found by an earlier roles hunt); a
+// worker's scans (`GET /scans?worker=`: where they were, what they touched, minute by minute) were still any
+// operator's to read, colleague by colleague (found by the input-and-roles hunt).
+describe('a worker\'s scans', () => {
+  it('a person signed in as an operator reads their own (any letter case), another\'s is 403 ACTING_AS_ANOTHER_WORKER naming /querystring/worker; a manager and a key read any', async () => {
+    const pallet = await yan('POST', '/api/v1/lpns', { siteId: w.siteId, type: 'PALLET', locationId: w.storage[0]!.id });
+    expect(pallet.status).toBe(201);
+    expect((await yan('POST', '/api/v1/scans', { siteId: w.siteId, barcode: pallet.body.code, meaning: 'MOVE', locationId: w.storage[1]!.id })).status).toBe(201);
+
+    const refused = await xia('GET', `/api/v1/scans?siteId=${w.siteId}&worker=yan`);
+    expect([refused.status, refused.body.code, refused.body.errors?.[0]?.field]).toEqual([403, 'ACTING_AS_ANOTHER_WORKER', '/querystring/worker']);
+    const ids = (res: { body: { items: { id: string; lpnId: string | null }[] } }): string[] => res.body.items.map((s) => s.id);
+    const asManager = await t.get(`/api/v1/scans?siteId=${w.siteId}&worker=yan`, 'manager');
+    expect(asManager.body.items.some((s: { lpnId: string | null; meaning: string }) => s.lpnId === pallet.body.id && s.meaning === 'MOVE')).toBe(true);
+    for (const worker of ['yan', 'YAN']) {
+      const own = await yan('GET', `/api/v1/scans?siteId=${w.siteId}&worker=${worker}`);
+      expect([own.status, ids(own)]).toEqual([200, ids(asManager)]);
+    }
+    // The floor's other views are the floor's: an LPN's scans, whoever made them; and a key names any worker.
+    expect((await xia('GET', `/api/v1/scans?siteId=${w.siteId}&lpn=${pallet.body.id}`)).body.items.map((s: { workerId: string }) => s.workerId)).toContain('yan');
+    expect(ids(await t.get(`/api/v1/scans?siteId=${w.siteId}&worker=yan`, 'operator'))).toEqual(ids(asManager));
+  });
+});

@@ -3,6 +3,7 @@ import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-
 import { LPN_STATUSES, LPN_TYPES, SCAN_MEANINGS } from '../../contracts/physical-tracking.ts';
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { AppError, unwrap } from '../../platform/errors.ts';
+import { actingWorkerOf } from '../../platform/http/auth.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { CURSOR_SHAPES, cursorKey, cursorSeq, nextCursor } from '../../platform/http/paging.ts';
 import { CAN, roleAt, type Role } from '../../platform/http/roles.ts';
@@ -296,17 +297,31 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
       operationId: 'listScans', tags, summary: 'Scans of a site in time order: per location, per worker, per LPN',
       description: '`location` (an id or a code of the site\'s, 422 UNKNOWN_LOCATION otherwise) matches scans at it or moving things from it; '
         + '`lpn` (an id, or the label of a live or lost LPN: 404 NOT_FOUND when none carries it) scans of it or naming it as the other LPN. '
-        + 'Paged by `limit` and `cursor`.',
+        + '`worker`: a person signed in as an operator at the site names themselves (403 ACTING_AS_ANOTHER_WORKER for a colleague: '
+        + 'their scans are for supervisors). Paged by `limit` and `cursor`.',
       querystring: Type.Object({
         siteId: SiteRef, location: Type.Optional(Ref('A location id or code')), worker: Type.Optional(Ref('A worker id', ['alice'])),
         lpn: Type.Optional(Ref('An LPN id or label')), limit: Limit(500, 100), cursor: Cursor,
       }, { additionalProperties: false }),
-      response: { 200: Page(ScanSchema), ...problems('UNKNOWN_SITE', 'UNKNOWN_LOCATION', 'NOT_FOUND') },
+      response: { 200: Page(ScanSchema), ...problems('UNKNOWN_SITE', 'UNKNOWN_LOCATION', 'NOT_FOUND', 'ACTING_AS_ANOTHER_WORKER') },
     },
   }, async (req) => {
     const q = req.query;
+    const site = await siteId(q.siteId, '/querystring/siteId');
+    // A worker's scans are where they were and what they touched, minute by minute: a person signed in as an operator at
+    // the site reads their own (typed in any letter case), as their labour figures (GET /workload/performance); a
+    // colleague's are for supervisors. An LPN's or a location's scans stay the floor's, whoever made them.
+    const acting = actingWorkerOf(req);
+    let workerId = q.worker;
+    if (workerId !== undefined && acting !== undefined && req.principal !== undefined && roleAt(req.principal, site) === 'operator') {
+      if (workerId.toLowerCase() !== acting.toLowerCase()) {
+        throw new AppError('ACTING_AS_ANOTHER_WORKER', `Operators read their own scans (${acting}), not ${workerId}'s`,
+          { errors: [{ field: '/querystring/worker', message: `must be ${acting}` }] });
+      }
+      workerId = acting;
+    }
     const { rows } = unwrap(await service.scans({
-      siteId: await siteId(q.siteId, '/querystring/siteId'), locationId: q.location, workerId: q.worker, lpnId: q.lpn, after: unwrap(cursorSeq(q.cursor)), limit: q.limit,
+      siteId: site, locationId: q.location, workerId, lpnId: q.lpn, after: unwrap(cursorSeq(q.cursor)), limit: q.limit,
     }));
     return { items: rows.map(scanView), nextCursor: nextCursor(rows, q.limit, (r) => r.seq) };
   });
