@@ -1,4 +1,5 @@
 import { Type } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
 import { LPN_STATUSES, LPN_TYPES, SCAN_MEANINGS } from '../../contracts/physical-tracking.ts';
 import { requestMeta } from '../../platform/bus/envelope.ts';
@@ -61,6 +62,8 @@ const IdParams = Type.Object({ id: IdParam('lpn', 'POST /lpns') }, { additionalP
 const commandProblems = ['NOT_FOUND', 'ILLEGAL_TRANSITION', 'LPN_LOST', 'LPN_SHIPPED', 'LPN_CONSUMED'] as const;
 /** What a handheld may send as a scan's meaning: LOST and FOUND are recorded by the LPN commands. */
 const SCANNED_MEANINGS = SCAN_MEANINGS.filter((m) => m !== 'LOST' && m !== 'FOUND');
+/** The scans that move, nest or change an LPN the barcode names (the others receive one, or only record). */
+const LPN_SCANS: ReadonlySet<string> = new Set(['MOVE', 'PUTAWAY_TARGET', 'LOAD_ONTO_PALLET', 'CLOSE', 'REOPEN', 'STAGE', 'SHIP']);
 
 const onTheFloor = (role: Role): boolean => (CAN.floor as readonly Role[]).includes(role);
 function floorScanRefused(meaning: string, role: Role): never {
@@ -70,6 +73,21 @@ function floorScanRefused(meaning: string, role: Role): never {
 
 export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, service: PhysicalTrackingService, locations: Pick<LocationMasterApi, 'getSite'>): Promise<void> {
   const siteId = async (idOrCode: string, field: string): Promise<string> => unwrap(await resolveSiteId(locations, idOrCode, field));
+  // The work an LPN command touches: the orders whose units the LPN (and the one it goes into) holds. A person may act
+  // on it only when no other worker holds the live task of one of them (heldTaskGuard: an order's PACK task).
+  const lpnWork = async (req: FastifyRequest): Promise<string[]> => {
+    const id = (req.params as { id?: unknown }).id;
+    const into = (req.body as { into?: unknown } | null | undefined)?.into;
+    const held = typeof id === 'string' ? await service.ordersHeld(id) : [];
+    const site = typeof into === 'string' && !into.startsWith('lpn_') && typeof id === 'string' ? (await service.get(id))?.siteId : undefined;
+    return typeof into === 'string' ? [...held, ...await service.ordersHeld(into, site)] : held;
+  };
+  const scanWork = async (req: FastifyRequest): Promise<string[]> => {
+    const b = req.body as { siteId?: unknown; barcode?: unknown; meaning?: unknown; into?: unknown } | null | undefined;
+    if (typeof b?.siteId !== 'string' || typeof b.barcode !== 'string' || !LPN_SCANS.has(String(b.meaning))) return [];
+    const site = await siteId(b.siteId, '/siteId');
+    return [...await service.ordersHeld(b.barcode, site), ...typeof b.into === 'string' ? await service.ordersHeld(b.into, site) : []];
+  };
 
   app.post('/lpns', {
     config: { roles: CAN.floor, idempotent: true },
@@ -122,7 +140,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
   });
 
   app.post('/lpns/:id/move', {
-    config: { roles: CAN.floor, idempotent: true },
+    config: { roles: CAN.floor, idempotent: true, heldWork: lpnWork },
     schema: {
       operationId: 'moveLpn', tags, summary: 'Move an LPN as one unit, with everything inside it',
       description: 'The LPN and its children go to the location (a location of its site, by id or code: 422 UNKNOWN_LOCATION otherwise; kept as its id; '
@@ -136,7 +154,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await service.move(req.params.id, req.body, requestMeta(req)))));
 
   app.post('/lpns/:id/split', {
-    config: { roles: CAN.floor, idempotent: true },
+    config: { roles: CAN.floor, idempotent: true, heldWork: lpnWork },
     schema: {
       operationId: 'splitLpn', tags, summary: 'Split units out of an LPN into a new or an existing one',
       description: 'Takes the lines (by SKU, optionally lot and owner) out of the LPN into `into` (an OPEN LPN) or a new LPN at the same place; 409 '
@@ -161,7 +179,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.split(req.params.id, req.body, requestMeta(req)))));
 
   app.post('/lpns/:id/consolidate', {
-    config: { roles: CAN.floor, idempotent: true },
+    config: { roles: CAN.floor, idempotent: true, heldWork: lpnWork },
     schema: {
       operationId: 'consolidateLpn', tags, summary: 'Consolidate an LPN into another: all its contents (and the LPNs inside it) move over',
       description: 'The target must be OPEN (`into`: its id or label); the emptied LPN is CONSUMED (its label is free again). Recorded as a CONSOLIDATE scan. '
@@ -173,7 +191,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await service.consolidate(req.params.id, req.body, requestMeta(req)))));
 
   app.post('/lpns/:id/close', {
-    config: { roles: CAN.floor, idempotent: true },
+    config: { roles: CAN.floor, idempotent: true, heldWork: lpnWork },
     schema: {
       operationId: 'closeLpn', tags, summary: 'Close an LPN (sealed: it takes nothing more in)',
       description: 'OPEN → CLOSED (409 ILLEGAL_TRANSITION otherwise; 409 LPN_LOST for a LOST LPN: find it first); recorded as a CLOSE scan.',
@@ -184,7 +202,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await service.close(req.params.id, req.body, requestMeta(req)))));
 
   app.post('/lpns/:id/reopen', {
-    config: { roles: CAN.floor, idempotent: true },
+    config: { roles: CAN.floor, idempotent: true, heldWork: lpnWork },
     schema: {
       operationId: 'reopenLpn', tags, summary: 'Reopen a closed LPN (it takes units and LPNs in again)',
       description: 'CLOSED → OPEN (409 ILLEGAL_TRANSITION otherwise; 409 LPN_LOST for a LOST LPN: find it first); recorded as a REOPEN scan.',
@@ -213,7 +231,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await service.lost(req.params.id, req.body, requestMeta(req)))));
 
   app.post('/lpns/:id/found', {
-    config: { roles: CAN.floor, idempotent: true },
+    config: { roles: CAN.floor, idempotent: true, heldWork: lpnWork },
     schema: {
       operationId: 'reportLpnFound', tags, summary: 'Report a lost LPN found at a location: its stock moves there and is promised again',
       description: 'A LOST LPN (409 ILLEGAL_TRANSITION otherwise), with the LPNs lost inside it, is found at `location` (a location id or code of its '
@@ -248,7 +266,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
   });
 
   app.post('/scans', {
-    config: { roles: CAN.receive, idempotent: true },
+    config: { roles: CAN.receive, idempotent: true, heldWork: scanWork },
     schema: {
       operationId: 'recordScan', tags, summary: 'Record a scan from a handheld or fixed reader, with what it meant',
       description: 'RECEIVE_LPN receives the whole LPN an ASN announces (the barcode is its expected LPN/SSCC; 404 UNKNOWN_ASN_LPN, also once the ASN '

@@ -186,6 +186,17 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
   }
 
   /**
+   * The orders whose units the LPN `ref` names holds, itself or inside it (no lock: the held-work guard's read, ADR 0019):
+   * an id, or a label of a live LPN of `siteId`. None for an LPN unknown here (the command answers that).
+   */
+  async function ordersHeld(ref: string, siteId?: string): Promise<string[]> {
+    const c = classifyLpnBarcode(ref);
+    const row = ref.startsWith('lpn_') ? await store.lpn(deps.db, ref)
+      : siteId === undefined ? undefined : await store.liveByCode(deps.db, siteId, c.kind === 'INVALID' ? ref : c.code);
+    return row === undefined ? [] : ordersInTree(deps.db, row.id);
+  }
+
+  /**
    * A SHIP scan's claim on the orders of the live tree it names (PackShipApi.claimDockShip), asked before its
    * transaction (no call inside it, as ADR 0031 addendum keeps it). Pack & ship decides it under the orders' row locks,
    * the lock a cancel's stopShipping takes: it answers the stopped ones (nothing claimed), or claims them all, and a
@@ -1094,7 +1105,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
   }
 
   return {
-    build, close, reopen, settleDockClaims, backfillCartonSsccs, move, consolidate, split, lost, found, scan, get, list, timeline, scans, reconcile,
+    build, close, reopen, settleDockClaims, backfillCartonSsccs, move, consolidate, split, lost, found, scan, get, list, timeline, scans, reconcile, ordersHeld,
     onAsnCreated, onAsnEnded, onShippingStopped, onQualityHoldPlaced, onQualityHoldDisposed, onFloorEvents,
   };
 }
