@@ -227,3 +227,41 @@ describe('an LPN holding the units of an order whose PACK task another person ho
     expect([moved.status, moved.body.locationId]).toEqual([200, w.storage[1]!.id]);
   });
 });
+
+describe('a tote a pick list another person holds is filling', () => {
+  it('moving, closing or scanning it by another person is 403 ACTING_AS_ANOTHER_WORKER, nothing changes; the picker moves it', async () => {
+    const uma = await person('uma');
+    const call = injectClient(t.app, t.keys.manager);
+    for (const [i, p] of w.products.entries()) {
+      expect((await t.post('/api/v1/inventory/receipts', { siteId: w.siteId, sku: p.sku, locationId: w.storage[i]!.id, quantity: 1 })).status).toBe(201);
+    }
+    const order = await createOrder(call, w.siteId, { externalId: 'HFW-TOTE', lines: w.products.map((p) => ({ sku: p.sku, quantity: 1 })) });
+    await until('allocated', () => orderStatus(call, order.id), (s) => s === 'ALLOCATED');
+    await t.settle();
+    const wave = await planAndRelease(call, w.siteId, 1);
+    expect(wave.orderIds).toEqual([order.id]);
+    await t.settle();
+    const next = await until('its PICK task', () => uma('POST', '/api/v1/tasks/next', { siteId: w.siteId, types: ['PICK'] }), (r) => r.status === 200);
+    expect((await uma('POST', `/api/v1/tasks/${next.body.id}/start`, {})).status).toBe(200);
+    const list = (await t.get(`/api/v1/pick-lists/${next.body.reference}`)).body;
+    expect(list.orderIds).toEqual([order.id]);
+    const line = list.lines[0];
+    const picked = await uma('POST', `/api/v1/pick-lists/${list.id}/lines/${line.id}/confirm`,
+      { locationCode: line.locationCode ?? line.locationId, barcode: line.expectedBarcode ?? line.sku, quantity: line.quantity, toteId: 'HFW-TOTE-3' });
+    expect(picked.status, JSON.stringify(picked.body)).toBe(200);
+    await t.settle();
+    const tote = (await t.getAll<{ id: string; code: string }>(`/api/v1/lpns?siteId=${w.siteId}`)).find((l) => l.code === 'HFW-TOTE-3')!;
+    const untouched = (await t.get(`/api/v1/lpns/${tote.id}`)).body;
+    for (const [what, url, body] of [
+      ['move', `/api/v1/lpns/${tote.id}/move`, { locationId: w.storage[1]!.id }],
+      ['close', `/api/v1/lpns/${tote.id}/close`, {}],
+      ['scan MOVE', '/api/v1/scans', { siteId: w.siteId, barcode: 'HFW-TOTE-3', meaning: 'MOVE', locationId: w.storage[1]!.id }],
+    ] as const) {
+      const refused = await xia('POST', url, body);
+      expect({ what, status: refused.status, code: refused.body.code }).toEqual({ what, status: 403, code: 'ACTING_AS_ANOTHER_WORKER' });
+    }
+    expect((await t.get(`/api/v1/lpns/${tote.id}`)).body).toEqual(untouched);
+    const moved = await uma('POST', `/api/v1/lpns/${tote.id}/move`, { locationId: w.storage[1]!.id });
+    expect([moved.status, moved.body.locationId]).toEqual([200, w.storage[1]!.id]);
+  });
+});

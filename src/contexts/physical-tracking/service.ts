@@ -186,14 +186,17 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
   }
 
   /**
-   * The orders whose units the LPN `ref` names holds, itself or inside it (no lock: the held-work guard's read, ADR 0019):
-   * an id, or a label of a live LPN of `siteId`. None for an LPN unknown here (the command answers that).
+   * The work the LPN `ref` names holds (no lock: the held-work guard's read, ADR 0019): the orders whose units it holds,
+   * itself or inside it (an order's PACK task), and `tote:<order>:<label>` for each (the pick list filling that tote).
+   * `ref` is an id, or a label of a live LPN of `siteId`; none for an LPN unknown here (the command answers that).
    */
   async function ordersHeld(ref: string, siteId?: string): Promise<string[]> {
     const c = classifyLpnBarcode(ref);
     const row = ref.startsWith('lpn_') ? await store.lpn(deps.db, ref)
       : siteId === undefined ? undefined : await store.liveByCode(deps.db, siteId, c.kind === 'INVALID' ? ref : c.code);
-    return row === undefined ? [] : ordersInTree(deps.db, row.id);
+    if (row === undefined) return [];
+    const orders = await ordersInTree(deps.db, row.id);
+    return [...orders, ...orders.map((o) => `tote:${o}:${row.code}`)];
   }
 
   /**
