@@ -44,6 +44,7 @@ export const PLATFORM_ERRORS = {
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   URI_TOO_LONG: { status: 414, title: 'The request URL is too long' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The body media type or encoding is not supported' },
+  RANGE_NOT_SATISFIABLE: { status: 416, title: 'The requested range is not in the file' },
   EXPECTATION_FAILED: { status: 417, title: 'The Expect header cannot be met' },
   HEADERS_TOO_LARGE: { status: 431, title: 'The request headers are too large' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },

@@ -21,7 +21,7 @@ import { signAccessToken } from '../../src/platform/identity/tokens.ts';
 import type { RpcServer } from '../../src/platform/rpc/rpc-server.ts';
 import { publicServices } from '../../src/rpc/protos.ts';
 import { seedDemo } from '../../src/seed/demo.ts';
-import { props, requestOf, type RouteRow } from '../support/route-matrix.ts';
+import { mayCall, props, requestOf, type RouteRow } from '../support/route-matrix.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 
@@ -179,7 +179,7 @@ describe('REST: every route × every caller', () => {
         // A person reads their own worker profile (an operator may read no other: its own test, engine.int.test.ts).
         const own = caller.worker === undefined ? url : url.replace('/workers/x_none_id/', `/workers/${caller.worker}/`);
         const res = await send(caller, r.method, own, ownWorker(body, caller));
-        const expected = caller.role === undefined ? '401' : allowed(r, caller.role) ? 'not 401/403' : '403';
+        const expected = caller.role === undefined ? '401' : mayCall(r, caller.role, body) ? 'not 401/403' : '403';
         const ok = expected === 'not 401/403' ? res.status !== 401 && res.status !== 403 : String(res.status) === expected;
         if (!ok) wrong.push(`${label(r)} as ${caller.name}: ${res.status} ${res.code ?? ''}, expected ${expected}`);
       }

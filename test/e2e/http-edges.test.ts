@@ -347,6 +347,22 @@ describe('the API documentation\'s routes answer refusals as every route does (f
   });
 });
 
+describe('the documentation\'s file server refuses as every route does (found by the input-and-roles hunt)', () => {
+  it('a path it will not open (a NUL byte, a name too long) is 404 NOT_FOUND, not 403 coded VALIDATION_FAILED; a range past the file is 416 RANGE_NOT_SATISFIABLE', async () => {
+    for (const url of ['/docs/static/%00', '/docs/static/index.html%00.js', `/docs/static/${'a'.repeat(3000)}`]) {
+      const res = await t.app.http.inject({ method: 'GET', url });
+      expect([url.slice(0, 40), res.statusCode, res.json<{ code: string }>().code], res.body).toEqual([url.slice(0, 40), 404, 'NOT_FOUND']);
+      expect(res.json<{ type: string; detail: string }>()).toMatchObject({ type: expect.stringContaining('not-found'), detail: expect.any(String) });
+    }
+    for (const range of ['bytes=999999999-', 'bytes=5-2']) {
+      const res = await t.app.http.inject({ method: 'GET', url: '/docs/static/swagger-ui.css', headers: { range } });
+      expect([range, res.statusCode, res.json<{ code: string }>().code], res.body).toEqual([range, 416, 'RANGE_NOT_SATISFIABLE']);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.json<{ type: string; detail: string }>()).toMatchObject({ type: expect.stringContaining('range-not-satisfiable'), detail: expect.stringContaining('Range') });
+    }
+  });
+});
+
 describe('values echoed in errors are capped (found by the bad-input hunt: a 100 KB id came back whole)', () => {
   it('a 100 KB id: REST\'s detail and GraphQL\'s message carry its first 64 characters and "…"', async () => {
     const id = 'x'.repeat(100_000);

@@ -268,3 +268,37 @@ describe('nesting by two clients at once', () => {
     }
   });
 });
+
+describe('an integration key at the scanner (found by the input-and-roles hunt)', () => {
+  it('receives an ASN\'s LPN, but may not move, nest, stage, close, ship or record floor scans: 403 FORBIDDEN naming /meaning, nothing recorded', async () => {
+    // Before, POST /scans took every meaning from any role that may receive (CAN.receive): an integration key, refused
+    // POST /lpns/{id}/move, /consolidate and /close (floor work), moved, nested, staged and shipped LPNs by scanning them.
+    const sku = w.products[0]!.sku;
+    const sscc = makeSscc(1, '0614141', '000007777');
+    expect((await t.post('/api/v1/inventory/asns', { siteId: w.siteId, supplier: 'S', lines: [{ sku, quantity: 3, expectedLpn: sscc }] })).status).toBe(201);
+    await t.settle();
+    const received = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: sscc, meaning: 'RECEIVE_LPN', locationId: dock.id }, 'integration');
+    expect([received.status, received.body.lpn?.units]).toEqual([201, 3]);
+    const pallet = await build({ type: 'PALLET', locationId: dock.id });
+    await t.settle();
+    const before = await fingerprint('physical_tracking', 'inventory');
+    const floorScans = [
+      { meaning: 'MOVE', locationId: w.storage[0]!.id }, { meaning: 'PUTAWAY_TARGET', locationId: w.storage[0]!.id },
+      { meaning: 'LOAD_ONTO_PALLET', into: pallet.id }, { meaning: 'STAGE' }, { meaning: 'CLOSE' }, { meaning: 'REOPEN' }, { meaning: 'SHIP' },
+      { meaning: 'PICK_INTO_TOTE' }, { meaning: 'PACK_INTO_CARTON' }, { meaning: 'BUILD' }, { meaning: 'CONSOLIDATE' }, { meaning: 'SPLIT' },
+    ];
+    for (const scan of floorScans) {
+      const res = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: sscc, ...scan }, 'integration');
+      expect({ meaning: scan.meaning, status: res.status, code: res.body.code, fields: res.body.errors?.map((e: { field: string }) => e.field) })
+        .toEqual({ meaning: scan.meaning, status: 403, code: 'FORBIDDEN', fields: ['/meaning'] });
+    }
+    // As the LPN routes refuse it.
+    expect((await t.post(`/api/v1/lpns/${received.body.lpn.id}/move`, { locationId: w.storage[0]!.id }, 'integration')).status).toBe(403);
+    await t.settle();
+    expect(await fingerprint('physical_tracking', 'inventory')).toEqual(before);
+    expect(await lpn(received.body.lpn.id)).toMatchObject({ status: 'OPEN', locationId: dock.id, parentId: null });
+    // The floor's roles scan as before.
+    const moved = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: sscc, meaning: 'MOVE', locationId: w.storage[0]!.id }, 'operator');
+    expect([moved.status, moved.body.lpn?.locationId]).toEqual([201, w.storage[0]!.id]);
+  });
+});

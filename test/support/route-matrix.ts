@@ -12,6 +12,17 @@ export interface RouteRow {
   readonly schema: { querystring?: unknown; body?: unknown; params?: unknown };
 }
 
+/**
+ * Whether `role` may send `body` to the route: its `roles`, narrowed where the body decides. POST /scans is open to the
+ * roles that receive, but an integration key records RECEIVE_LPN scans only (every other meaning is floor work).
+ */
+export function mayCall(r: RouteRow, role: Role, body?: unknown): boolean {
+  if (!r.roles.includes(role)) return false;
+  const meaning = (body as { meaning?: unknown } | undefined)?.meaning;
+  if (r.method === 'POST' && r.url.endsWith('/scans') && role === 'integration') return meaning === 'RECEIVE_LPN';
+  return true;
+}
+
 /** A JSON schema's properties (empty when it has none). */
 export const props = (schema: unknown): Record<string, { examples?: unknown[] }> =>
   ((schema as { properties?: Record<string, { examples?: unknown[] }> } | undefined)?.properties ?? {});

@@ -1,11 +1,13 @@
 import { Type } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
 import { LPN_STATUSES, LPN_TYPES, SCAN_MEANINGS } from '../../contracts/physical-tracking.ts';
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { AppError, unwrap } from '../../platform/errors.ts';
+import { actingWorkerOf } from '../../platform/http/auth.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { CURSOR_SHAPES, cursorKey, cursorSeq, nextCursor } from '../../platform/http/paging.ts';
-import { CAN } from '../../platform/http/roles.ts';
+import { CAN, roleAt, type Role } from '../../platform/http/roles.ts';
 import { Cursor, DateTime, Enum, EXAMPLES, Identifier, IdParam, Limit, List, Nullable, Page, SiteRef, Sku, Text } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
@@ -60,9 +62,32 @@ const IdParams = Type.Object({ id: IdParam('lpn', 'POST /lpns') }, { additionalP
 const commandProblems = ['NOT_FOUND', 'ILLEGAL_TRANSITION', 'LPN_LOST', 'LPN_SHIPPED', 'LPN_CONSUMED'] as const;
 /** What a handheld may send as a scan's meaning: LOST and FOUND are recorded by the LPN commands. */
 const SCANNED_MEANINGS = SCAN_MEANINGS.filter((m) => m !== 'LOST' && m !== 'FOUND');
+/** The scans that move, nest or change an LPN the barcode names (the others receive one, or only record). */
+const LPN_SCANS: ReadonlySet<string> = new Set(['MOVE', 'PUTAWAY_TARGET', 'LOAD_ONTO_PALLET', 'CLOSE', 'REOPEN', 'STAGE', 'SHIP']);
+
+const onTheFloor = (role: Role): boolean => (CAN.floor as readonly Role[]).includes(role);
+function floorScanRefused(meaning: string, role: Role): never {
+  throw new AppError('FORBIDDEN', `Role ${role} records RECEIVE_LPN scans only: a ${meaning} scan is floor work (${CAN.floor.join(', ')})`,
+    { errors: [{ field: '/meaning', message: `RECEIVE_LPN only for role ${role}` }] });
+}
 
 export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, service: PhysicalTrackingService, locations: Pick<LocationMasterApi, 'getSite'>): Promise<void> {
   const siteId = async (idOrCode: string, field: string): Promise<string> => unwrap(await resolveSiteId(locations, idOrCode, field));
+  // The work an LPN command touches: the orders whose units the LPN (and the one it goes into) holds. A person may act
+  // on it only when no other worker holds the live task of one of them (heldTaskGuard: an order's PACK task).
+  const lpnWork = async (req: FastifyRequest): Promise<string[]> => {
+    const id = (req.params as { id?: unknown }).id;
+    const into = (req.body as { into?: unknown } | null | undefined)?.into;
+    const held = typeof id === 'string' ? await service.ordersHeld(id) : [];
+    const site = typeof into === 'string' && !into.startsWith('lpn_') && typeof id === 'string' ? (await service.get(id))?.siteId : undefined;
+    return typeof into === 'string' ? [...held, ...await service.ordersHeld(into, site)] : held;
+  };
+  const scanWork = async (req: FastifyRequest): Promise<string[]> => {
+    const b = req.body as { siteId?: unknown; barcode?: unknown; meaning?: unknown; into?: unknown } | null | undefined;
+    if (typeof b?.siteId !== 'string' || typeof b.barcode !== 'string' || !LPN_SCANS.has(String(b.meaning))) return [];
+    const site = await siteId(b.siteId, '/siteId');
+    return [...await service.ordersHeld(b.barcode, site), ...typeof b.into === 'string' ? await service.ordersHeld(b.into, site) : []];
+  };
 
   app.post('/lpns', {
     config: { roles: CAN.floor, idempotent: true },
@@ -115,7 +140,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
   });
 
   app.post('/lpns/:id/move', {
-    config: { roles: CAN.floor, idempotent: true },
+    config: { roles: CAN.floor, idempotent: true, heldWork: lpnWork },
     schema: {
       operationId: 'moveLpn', tags, summary: 'Move an LPN as one unit, with everything inside it',
       description: 'The LPN and its children go to the location (a location of its site, by id or code: 422 UNKNOWN_LOCATION otherwise; kept as its id; '
@@ -129,7 +154,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await service.move(req.params.id, req.body, requestMeta(req)))));
 
   app.post('/lpns/:id/split', {
-    config: { roles: CAN.floor, idempotent: true },
+    config: { roles: CAN.floor, idempotent: true, heldWork: lpnWork },
     schema: {
       operationId: 'splitLpn', tags, summary: 'Split units out of an LPN into a new or an existing one',
       description: 'Takes the lines (by SKU, optionally lot and owner) out of the LPN into `into` (an OPEN LPN) or a new LPN at the same place; 409 '
@@ -154,7 +179,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.split(req.params.id, req.body, requestMeta(req)))));
 
   app.post('/lpns/:id/consolidate', {
-    config: { roles: CAN.floor, idempotent: true },
+    config: { roles: CAN.floor, idempotent: true, heldWork: lpnWork },
     schema: {
       operationId: 'consolidateLpn', tags, summary: 'Consolidate an LPN into another: all its contents (and the LPNs inside it) move over',
       description: 'The target must be OPEN (`into`: its id or label); the emptied LPN is CONSUMED (its label is free again). Recorded as a CONSOLIDATE scan. '
@@ -166,7 +191,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await service.consolidate(req.params.id, req.body, requestMeta(req)))));
 
   app.post('/lpns/:id/close', {
-    config: { roles: CAN.floor, idempotent: true },
+    config: { roles: CAN.floor, idempotent: true, heldWork: lpnWork },
     schema: {
       operationId: 'closeLpn', tags, summary: 'Close an LPN (sealed: it takes nothing more in)',
       description: 'OPEN → CLOSED (409 ILLEGAL_TRANSITION otherwise; 409 LPN_LOST for a LOST LPN: find it first); recorded as a CLOSE scan.',
@@ -177,7 +202,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await service.close(req.params.id, req.body, requestMeta(req)))));
 
   app.post('/lpns/:id/reopen', {
-    config: { roles: CAN.floor, idempotent: true },
+    config: { roles: CAN.floor, idempotent: true, heldWork: lpnWork },
     schema: {
       operationId: 'reopenLpn', tags, summary: 'Reopen a closed LPN (it takes units and LPNs in again)',
       description: 'CLOSED → OPEN (409 ILLEGAL_TRANSITION otherwise; 409 LPN_LOST for a LOST LPN: find it first); recorded as a REOPEN scan.',
@@ -206,7 +231,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await service.lost(req.params.id, req.body, requestMeta(req)))));
 
   app.post('/lpns/:id/found', {
-    config: { roles: CAN.floor, idempotent: true },
+    config: { roles: CAN.floor, idempotent: true, heldWork: lpnWork },
     schema: {
       operationId: 'reportLpnFound', tags, summary: 'Report a lost LPN found at a location: its stock moves there and is promised again',
       description: 'A LOST LPN (409 ILLEGAL_TRANSITION otherwise), with the LPNs lost inside it, is found at `location` (a location id or code of its '
@@ -241,7 +266,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
   });
 
   app.post('/scans', {
-    config: { roles: CAN.receive, idempotent: true },
+    config: { roles: CAN.receive, idempotent: true, heldWork: scanWork },
     schema: {
       operationId: 'recordScan', tags, summary: 'Record a scan from a handheld or fixed reader, with what it meant',
       description: 'RECEIVE_LPN receives the whole LPN an ASN announces (the barcode is its expected LPN/SSCC; 404 UNKNOWN_ASN_LPN, also once the ASN '
@@ -255,7 +280,8 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
         + 'not packed yet (a pick tote), or of a packed order not moved into its carton yet (any LPN but a carton), is refused 409 UNITS_NOT_PACKED naming the order: its sealed carton ships, once packed (an LPN of loose stock, no order\'s, ships as before); PICK_INTO_TOTE, PACK_INTO_CARTON, BUILD, CONSOLIDATE and SPLIT are recorded as '
         + 'they are (picks and packs reach LPNs through the picking and pack & ship events). A `locationId` given is a location of the site, by id or '
         + 'code (422 UNKNOWN_LOCATION otherwise), and is recorded as its id. Every scan is published as '
-        + '`physical-tracking.scan.recorded.v1`. The example stages the pallet the POST /lpns example built.',
+        + '`physical-tracking.scan.recorded.v1`. An integration key records RECEIVE_LPN scans only (403 FORBIDDEN naming /meaning for any other: '
+        + 'floor work, for admin, manager and operator). The example stages the pallet the POST /lpns example built.',
       body: Type.Object({
         siteId: SiteRef, barcode: Type.String({ minLength: 1, maxLength: 200, description: 'What was scanned, as read' }), meaning: Enum(SCANNED_MEANINGS),
         locationId: Type.Optional(Ref('Where: the location scanned or stood at')),
@@ -271,7 +297,15 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
       },
     },
   }, async (req, reply) => {
+    // The route is open to the roles that receive (an integration's ASN-driven receipts); every other meaning moves,
+    // nests, stages, closes or ships an LPN, or records floor work: the floor's, as POST /lpns/{id}/move|consolidate|close
+    // are. Before anything is read or kept (the Idempotency-Key included): a caller with no floor role anywhere before
+    // the site is looked up (as a role the route refuses is), one with a role by site at the site named.
+    const floorOnly = req.body.meaning !== 'RECEIVE_LPN' ? req.principal : undefined;
+    if (floorOnly !== undefined && !Object.values(floorOnly.sites).some(onTheFloor)) floorScanRefused(req.body.meaning, floorOnly.role);
     const site = await siteId(req.body.siteId, '/siteId');
+    const role = floorOnly === undefined ? undefined : roleAt(floorOnly, site);
+    if (role !== undefined && !onTheFloor(role)) floorScanRefused(req.body.meaning, role);
     return deps.idempotency.run(req, reply, 201, async () => unwrap(await service.scan({ ...req.body, siteId: site }, requestMeta(req))));
   });
 
@@ -281,17 +315,31 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
       operationId: 'listScans', tags, summary: 'Scans of a site in time order: per location, per worker, per LPN',
       description: '`location` (an id or a code of the site\'s, 422 UNKNOWN_LOCATION otherwise) matches scans at it or moving things from it; '
         + '`lpn` (an id, or the label of a live or lost LPN: 404 NOT_FOUND when none carries it) scans of it or naming it as the other LPN. '
-        + 'Paged by `limit` and `cursor`.',
+        + '`worker`: a person signed in as an operator at the site names themselves (403 ACTING_AS_ANOTHER_WORKER for a colleague: '
+        + 'their scans are for supervisors). Paged by `limit` and `cursor`.',
       querystring: Type.Object({
         siteId: SiteRef, location: Type.Optional(Ref('A location id or code')), worker: Type.Optional(Ref('A worker id', ['alice'])),
         lpn: Type.Optional(Ref('An LPN id or label')), limit: Limit(500, 100), cursor: Cursor,
       }, { additionalProperties: false }),
-      response: { 200: Page(ScanSchema), ...problems('UNKNOWN_SITE', 'UNKNOWN_LOCATION', 'NOT_FOUND') },
+      response: { 200: Page(ScanSchema), ...problems('UNKNOWN_SITE', 'UNKNOWN_LOCATION', 'NOT_FOUND', 'ACTING_AS_ANOTHER_WORKER') },
     },
   }, async (req) => {
     const q = req.query;
+    const site = await siteId(q.siteId, '/querystring/siteId');
+    // A worker's scans are where they were and what they touched, minute by minute: a person signed in as an operator at
+    // the site reads their own (typed in any letter case), as their labour figures (GET /workload/performance); a
+    // colleague's are for supervisors. An LPN's or a location's scans stay the floor's, whoever made them.
+    const acting = actingWorkerOf(req);
+    let workerId = q.worker;
+    if (workerId !== undefined && acting !== undefined && req.principal !== undefined && roleAt(req.principal, site) === 'operator') {
+      if (workerId.toLowerCase() !== acting.toLowerCase()) {
+        throw new AppError('ACTING_AS_ANOTHER_WORKER', `Operators read their own scans (${acting}), not ${workerId}'s`,
+          { errors: [{ field: '/querystring/worker', message: `must be ${acting}` }] });
+      }
+      workerId = acting;
+    }
     const { rows } = unwrap(await service.scans({
-      siteId: await siteId(q.siteId, '/querystring/siteId'), locationId: q.location, workerId: q.worker, lpnId: q.lpn, after: unwrap(cursorSeq(q.cursor)), limit: q.limit,
+      siteId: site, locationId: q.location, workerId, lpnId: q.lpn, after: unwrap(cursorSeq(q.cursor)), limit: q.limit,
     }));
     return { items: rows.map(scanView), nextCursor: nextCursor(rows, q.limit, (r) => r.seq) };
   });

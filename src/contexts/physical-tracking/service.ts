@@ -186,6 +186,20 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
   }
 
   /**
+   * The work the LPN `ref` names holds (no lock: the held-work guard's read, ADR 0019): the orders whose units it holds,
+   * itself or inside it (an order's PACK task), and `tote:<order>:<label>` for each (the pick list filling that tote).
+   * `ref` is an id, or a label of a live LPN of `siteId`; none for an LPN unknown here (the command answers that).
+   */
+  async function ordersHeld(ref: string, siteId?: string): Promise<string[]> {
+    const c = classifyLpnBarcode(ref);
+    const row = ref.startsWith('lpn_') ? await store.lpn(deps.db, ref)
+      : siteId === undefined ? undefined : await store.liveByCode(deps.db, siteId, c.kind === 'INVALID' ? ref : c.code);
+    if (row === undefined) return [];
+    const orders = await ordersInTree(deps.db, row.id);
+    return [...orders, ...orders.map((o) => `tote:${o}:${row.code}`)];
+  }
+
+  /**
    * A SHIP scan's claim on the orders of the live tree it names (PackShipApi.claimDockShip), asked before its
    * transaction (no call inside it, as ADR 0031 addendum keeps it). Pack & ship decides it under the orders' row locks,
    * the lock a cancel's stopShipping takes: it answers the stopped ones (nothing claimed), or claims them all, and a
@@ -1115,7 +1129,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
   }
 
   return {
-    build, close, reopen, settleDockClaims, backfillCartonSsccs, move, consolidate, split, lost, found, scan, get, list, timeline, scans, reconcile,
+    build, close, reopen, settleDockClaims, backfillCartonSsccs, move, consolidate, split, lost, found, scan, get, list, timeline, scans, reconcile, ordersHeld,
     onAsnCreated, onAsnEnded, onShippingStopped, onQualityHoldPlaced, onQualityHoldDisposed, onFloorEvents,
   };
 }

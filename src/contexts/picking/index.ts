@@ -3,6 +3,7 @@ import type { PickingApi } from '../../contracts/picking.ts';
 import { defineContext, siteOfRow, type ContextWithApi, type PlatformDeps } from '../../platform/module.ts';
 import { pickingRoutes } from './http.ts';
 import { pickingService } from './service.ts';
+import { pickStore } from './store.ts';
 import { pickingProjections, pickingSubscriptions } from './subscriptions.ts';
 
 /**
@@ -24,6 +25,12 @@ export function pickingContext(deps: PlatformDeps, apis: { packShip?: Pick<PackS
     migrations: new URL('./migrations/', import.meta.url),
     routes: (app) => pickingRoutes(app, deps, picking),
     sitesOf: { pkl: siteOfRow(deps.db, 'picking.pick_lists') },
+    // `tote:<orderId>:<label>` (an LPN holding an order's units, heldTaskGuard): the worker whose live pick list of the
+    // order is filling that tote.
+    workerHolding: async (reference) => {
+      const m = /^tote:([^:]+):(.+)$/s.exec(reference);
+      return m === null ? undefined : pickStore.toteFiller(deps.db, m[1]!, m[2]!);
+    },
     subscriptions: pickingSubscriptions(picking),
     // Rebuildable with `paklog replay picking` (docs/operations/distributed.md, Rebuilding projections).
     projections: pickingProjections(picking),

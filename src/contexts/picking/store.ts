@@ -104,6 +104,21 @@ export const pickStore = {
     );
   },
 
+  /**
+   * The worker whose live pick list (CREATED, IN_PROGRESS) of `orderId` has put units into the tote labelled `label`
+   * (its lines' `tote_id`), when one holds it; undefined otherwise. Indexed: the order's lists (GIN on order_ids), their
+   * lines (pick_list_id, seq).
+   */
+  async toteFiller(db: Executor, orderId: string, label: string): Promise<string | undefined> {
+    const rows = await db.query<{ worker_id: string }>(
+      `SELECT lw.worker_id FROM picking.pick_lists pl JOIN picking.list_workers lw ON lw.pick_list_id = pl.id
+        WHERE pl.order_ids @> ARRAY[$1]::text[] AND pl.status IN ('CREATED', 'IN_PROGRESS') AND lw.worker_id IS NOT NULL
+          AND EXISTS (SELECT 1 FROM picking.pick_lines l WHERE l.pick_list_id = pl.id AND l.tote_id = $2)
+        ORDER BY pl.id LIMIT 1`, [orderId, label],
+    );
+    return rows[0]?.worker_id;
+  },
+
   async learnProduct(db: Executor, product: { sku: string; gtin: string | null }): Promise<void> {
     await db.query(`INSERT INTO picking.products (sku, gtin) VALUES ($1, $2) ON CONFLICT (sku) DO NOTHING`, [product.sku, product.gtin]);
   },

@@ -536,11 +536,12 @@ export function heldTaskGuard(lookups: SiteLookups) {
     if (worker === undefined || lookups.workerHolding === undefined || request.method === 'GET') return;
     const heldWork = request.routeOptions.config.heldWork;
     if (heldWork === undefined && !Object.hasOwn(fieldsOf(fieldsOf(request.routeOptions.schema?.body).properties), 'workerId')) return;
-    const id = heldWork === undefined ? text(fieldsOf(request.params).id) : await heldWork(request);
-    if (id === undefined) return;
-    const holder = await lookups.workerHolding(id);
-    if (holder !== undefined && holder !== worker) {
-      throw new AppError('ACTING_AS_ANOTHER_WORKER', `The task of ${id} is held by worker ${holder}, not ${worker}`);
+    const named = heldWork === undefined ? text(fieldsOf(request.params).id) : await heldWork(request);
+    for (const id of named === undefined ? [] : typeof named === 'string' ? [named] : named) {
+      const holder = await lookups.workerHolding(id);
+      if (holder !== undefined && holder !== worker) {
+        throw new AppError('ACTING_AS_ANOTHER_WORKER', `The task of ${id} is held by worker ${holder}, not ${worker}`);
+      }
     }
   };
 }

@@ -63,7 +63,7 @@ function fieldErrors(validation: readonly AjvError[], context: string | undefine
 /** Codes of the client errors fastify and node raise themselves, by status; any other 4xx is VALIDATION_FAILED. */
 const CLIENT_ERROR_CODES: Readonly<Partial<Record<number, keyof typeof PLATFORM_ERRORS>>> = {
   404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 408: 'REQUEST_TIMEOUT', 413: 'PAYLOAD_TOO_LARGE', 414: 'URI_TOO_LONG', 415: 'UNSUPPORTED_MEDIA_TYPE',
-  417: 'EXPECTATION_FAILED', 431: 'HEADERS_TOO_LARGE',
+  416: 'RANGE_NOT_SATISFIABLE', 417: 'EXPECTATION_FAILED', 431: 'HEADERS_TOO_LARGE',
 };
 
 /** The longest run of non-space characters a detail or field echoes whole; a longer one (an id, a URL, a key sent) is cut. */
@@ -129,11 +129,19 @@ function problemOf(error: unknown, traceId: string): Problem {
     };
   }
   const status = typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500 ? fe.statusCode : 500;
+  // A 403 that is no AppError is the documentation's file server refusing a path (a NUL byte, a name too long for the
+  // file system, a dot file): there is no such file to serve, to anyone, so it is 404 like any file it does not have
+  // (was 403 "Forbidden" coded VALIDATION_FAILED: a status and a code that disagreed, and a detail that said nothing).
+  if (status === 403) {
+    return { type: 'https://paklog.dev/problems/not-found', title: PLATFORM_ERRORS.NOT_FOUND.title, status: 404, detail: 'No such file', code: 'NOT_FOUND', traceId };
+  }
   if (status < 500) {
     // Malformed JSON or URL, wrong content type, body too large, a parser error: the client's fault, described by
     // fastify or node; the code says which kind, the detail says what.
     const code = CLIENT_ERROR_CODES[status] ?? 'VALIDATION_FAILED';
-    return { type: `https://paklog.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`, title: PLATFORM_ERRORS[code].title, status, detail: fe.message, code, traceId };
+    // The file server's 416 says "Range Not Satisfiable" alone; the detail says what to do.
+    const detail = status === 416 ? 'The Range header asks for bytes the file does not have: ask for a range within it, or leave Range out' : fe.message;
+    return { type: `https://paklog.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`, title: PLATFORM_ERRORS[code].title, status, detail, code, traceId };
   }
   if (isTransientFault(error)) {
     // The database or another service unreachable for now (a restart, a failover): nothing was committed, and the

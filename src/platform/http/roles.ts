@@ -84,9 +84,10 @@ declare module 'fastify' {
      * The resource (its id: a live task's reference) whose task a signed-in person must hold, or no one, to call the
      * route (auth.ts heldTaskGuard; 403 ACTING_AS_ANOTHER_WORKER). Absent: the path's `id` on routes whose body names
      * the worker. For routes that name the work otherwise, such as the pack station's (a PACK task's reference is its
-     * order, the route names the order or one of its packages).
+     * order, the route names the order or one of its packages), or an LPN's (the orders whose units it holds: each is
+     * checked).
      */
-    heldWork?: (request: FastifyRequest) => Promise<string | undefined>;
+    heldWork?: (request: FastifyRequest) => Promise<string | readonly string[] | undefined>;
   }
   interface FastifyRequest {
     principal?: Principal;
