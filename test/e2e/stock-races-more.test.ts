@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/optimize/random.ts';
 import { assertStockConserved } from '../support/conservation.ts';
-import { injectClient, setupWarehouse, type Call, type Warehouse } from '../support/flow-driver.ts';
+import { createOrder, injectClient, setupWarehouse, until, type Call, type Warehouse } from '../support/flow-driver.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 let t: TestApp;
@@ -318,6 +318,102 @@ it(`a received LPN's putaway confirmed while the LPN is split, scanned at its ta
     }
   }
   problems.push(...await eventsMatchLedger(skus));
+  expect(problems).toEqual([]);
+  await assertStockConserved(t.databaseUrl, { siteId: w.siteId });
+});
+
+it(`moves, receipts, adjustments, holds and replenishments at a shelf holding a pallet, at once: the pallet holds what the books hold there (seed ${SEED})`, async () => {
+  const problems: string[] = [];
+  const skus: string[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const sku = await newSku();
+    skus.push(sku);
+    const code = label();
+    const shelf = reserves[round % reserves.length]!;
+    const other = reserves[(round + 1) % reserves.length]!;
+    const face = w.storage[round % w.storage.length]!;
+    const asn = await call('asn', 'POST', '/api/v1/inventory/asns', { siteId: w.siteId, supplier: 'Race Ltd', lines: [{ sku, quantity: 12, expectedLpn: code }] });
+    expect(asn.status).toBe(201);
+    await t.settle();
+    expect((await scan(code, 'RECEIVE_LPN')).status).toBe(201);
+    const booked = await call('receipt', 'POST', `/api/v1/inventory/asns/${asn.body.id}/receipts`, { sku, quantity: 12, locationId: dock.id });
+    expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+    const put = await call('confirm', 'POST', `/api/v1/inventory/putaways/${booked.body.putaway.id}/confirm`, { locationId: shelf.id });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    await t.settle();
+    const ops: (() => Promise<Answer>)[] = [
+      () => call('move', 'POST', '/api/v1/inventory/moves', { siteId: w.siteId, sku, quantity: 2, fromLocationId: shelf.id, toLocationId: other.id }),
+      () => call('move', 'POST', '/api/v1/inventory/moves', { siteId: w.siteId, sku, quantity: 3, fromLocationId: shelf.id, toLocationId: face.id }),
+      () => call('move', 'POST', '/api/v1/inventory/moves', { siteId: w.siteId, sku, quantity: 1, fromLocationId: shelf.id, toLocationId: other.id }),
+      () => call('hold', 'POST', '/api/v1/inventory/holds', { siteId: w.siteId, sku, locationId: shelf.id, quantity: 2, status: 'HOLD', reason: 'race' }),
+      async () => {
+        const r = await call('replenish', 'POST', '/api/v1/replenishments', { siteId: w.siteId, sku, locationId: face.id, quantity: 2 });
+        return r.status !== 201 ? r : call('confirm', 'POST', `/api/v1/replenishments/${r.body.id}/confirm`, { locationId: face.id });
+      },
+    ];
+    const answers = await Promise.all(ops.map(async (op) => { await pause(); return op(); }));
+    problems.push(...badAnswers(`round ${round}`, answers));
+    await t.settle();
+    const rec = (await t.get(`/api/v1/physical-tracking/reconciliation?siteId=${w.siteId}`)).body;
+    // Loose units moved onto a location some LPN visited before are a difference by design (physical tracking knows LPNs
+    // only): the shelf the pallet stands on is the question.
+    const diffs = rec.differences.filter((d: { sku: string; locationId: string }) => d.sku === sku && d.locationId === shelf.id);
+    if (diffs.length > 0) {
+      const balances = await t.getAll<{ locationId: string; onHand: number; status: string }>(`/api/v1/inventory/balances?siteId=${w.siteId}&sku=${sku}`);
+      problems.push(`round ${round}: ${answers.map((x) => `${x.status}${x.body.code === undefined ? '' : ` ${x.body.code}`}`).join(', ')}; books ${balances.filter((b) => b.onHand > 0).map((b) => `${b.locationId === shelf.id ? 'shelf' : b.locationId}:${b.status}:${b.onHand}`).join(' ')}; `
+        + `differences ${JSON.stringify(diffs.map((d: any) => ({ at: d.locationId === shelf.id ? 'shelf' : d.locationId, physical: d.physical, logical: d.logical })))}`);
+    }
+  }
+  problems.push(...await eventsMatchLedger(skus));
+  expect(problems).toEqual([]);
+  await assertStockConserved(t.databaseUrl, { siteId: w.siteId });
+});
+
+// Failed in 6 of 8 rounds before sourcePicked (physical 9 at the face for 7 on the books): inventory books a pick when
+// it hears `picking.line.picked`; a move out of the face committed in between carried a `sourceOnHand` still counting
+// the picked units, which physical tracking had already taken out of the pallet, so it took none of the moved units out.
+it(`a pick from a pallet at its face racing a move of other units out of the face: the pallet and the tote hold what the books hold (seed ${SEED})`, async () => {
+  const problems: string[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const sku = await newSku();
+    const code = label();
+    const face = w.storage[round % w.storage.length]!;
+    const other = reserves[round % reserves.length]!;
+    const asn = await call('asn', 'POST', '/api/v1/inventory/asns', { siteId: w.siteId, supplier: 'Race Ltd', lines: [{ sku, quantity: 12, expectedLpn: code }] });
+    expect(asn.status).toBe(201);
+    await t.settle();
+    expect((await scan(code, 'RECEIVE_LPN')).status).toBe(201);
+    const booked = await call('receipt', 'POST', `/api/v1/inventory/asns/${asn.body.id}/receipts`, { sku, quantity: 12, locationId: dock.id });
+    expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+    const put = await call('confirm', 'POST', `/api/v1/inventory/putaways/${booked.body.putaway.id}/confirm`, { locationId: face.id });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    const order = await createOrder(call, w.siteId, { externalId: `SRM-PICK-${round}`, lines: [{ sku, quantity: 3 }] });
+    await until('allocated', async () => (await t.get(`/api/v1/orders/${order.id}`)).body.status as string, (s) => s === 'ALLOCATED');
+    await t.settle();
+    const wave = await t.post('/api/v1/waves', { siteId: w.siteId, maxOrders: 100 });
+    expect(wave.status, JSON.stringify(wave.body)).toBe(201);
+    expect((await t.post(`/api/v1/waves/${wave.body.id}/release`)).status).toBe(200);
+    await t.settle();
+    const list = (await t.get(`/api/v1/pick-lists?orderId=${order.id}`)).body.items[0] as { id: string; lines: { id: string; locationId: string; locationCode: string | null; expectedBarcode: string | null; sku: string }[] };
+    const line = list.lines[0]!;
+    expect(line.locationId).toBe(face.id);
+    const ops: (() => Promise<Answer>)[] = [
+      () => call('pick', 'POST', `/api/v1/pick-lists/${list.id}/lines/${line.id}/confirm`, {
+        locationCode: line.locationCode ?? line.locationId, barcode: line.expectedBarcode ?? line.sku, quantity: 3, toteId: `TOTE-SRM-${round}`,
+      }),
+      () => call('move', 'POST', '/api/v1/inventory/moves', { siteId: w.siteId, sku, quantity: 2 + (round % 3), fromLocationId: face.id, toLocationId: other.id }),
+    ];
+    const answers = await Promise.all(ops.map(async (op, k) => { if (k === round % 2) await pause(); return op(); }));
+    problems.push(...badAnswers(`round ${round}`, answers));
+    await t.settle();
+    const rec = (await t.get(`/api/v1/physical-tracking/reconciliation?siteId=${w.siteId}`)).body;
+    // The face the pallet stands on and the order's tote (loose units moved to a location an LPN visited before differ by design).
+    const diffs = rec.differences.filter((d: { sku: string; locationId: string }) => d.sku === sku && [face.id, `IN_PROCESS:${order.id}`].includes(d.locationId));
+    if (diffs.length > 0) {
+      problems.push(`round ${round}: ${answers.map((x) => `${x.status}${x.body.code === undefined ? '' : ` ${x.body.code}`}`).join(', ')}; `
+        + `differences ${JSON.stringify(diffs.map((d: any) => ({ at: d.locationId === face.id ? 'face' : d.locationId, physical: d.physical, logical: d.logical })))}`);
+    }
+  }
   expect(problems).toEqual([]);
   await assertStockConserved(t.databaseUrl, { siteId: w.siteId });
 });
