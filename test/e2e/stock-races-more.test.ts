@@ -6,6 +6,7 @@
  * is a success or a coded 4xx, the objects say what the accepted requests did (no more), the stock rules hold, and the
  * events published add up to the ledger (no event for a refused change). PAKLOG_RACE_SEED=<seed> replays the delays.
  */
+import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/optimize/random.ts';
 import { assertStockConserved } from '../support/conservation.ts';
@@ -416,4 +417,120 @@ it(`a pick from a pallet at its face racing a move of other units out of the fac
   }
   expect(problems).toEqual([]);
   await assertStockConserved(t.databaseUrl, { siteId: w.siteId });
+});
+
+it(`an RMA cancelled or closed while its units are received and inspected: a cancelled RMA received nothing, every unit received is in stock once (seed ${SEED})`, async () => {
+  const problems: string[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const sku = await newSku();
+    const rma = await call('rma', 'POST', '/api/v1/rmas', { siteId: w.siteId, customerRef: 'CUST-C', lines: [{ sku, quantity: 4, reason: 'race' }] });
+    expect(rma.status).toBe(201);
+    const id = rma.body.id as string;
+    const lineId = rma.body.lines[0].lineId as string;
+    if (round % 2 === 1) {
+      expect((await call('receive', 'POST', `/api/v1/rmas/${id}/receive`, { locationId: dock.id, lines: [{ lineId, quantity: 2 }] })).status).toBe(200);
+    }
+    const ops: (() => Promise<Answer>)[] = [
+      () => call('receive', 'POST', `/api/v1/rmas/${id}/receive`, { locationId: dock.id, lines: [{ lineId, quantity: 2 }] }),
+      () => call('cancel', 'POST', `/api/v1/rmas/${id}/cancel`, { reason: 'race' }),
+      () => call('inspect', 'POST', `/api/v1/rmas/${id}/lines/${lineId}/inspect`, { disposition: 'SCRAP', quantity: 2 }),
+      () => call('close', 'POST', `/api/v1/rmas/${id}/close`),
+    ];
+    const answers = await Promise.all(ops.map(async (op) => { await pause(); return op(); }));
+    problems.push(...badAnswers(`round ${round}`, answers));
+    await t.settle();
+    const view = (await call('rma', 'GET', `/api/v1/rmas/${id}`)).body;
+    const received = (view.lines as { received: number }[]).reduce((s, l) => s + l.received, 0);
+    const expected = (round % 2) * 2 + (answers[0]!.status === 200 ? 2 : 0);
+    if (received !== expected) problems.push(`${id}: ${received} received, ${expected} accepted`);
+    if (answers[1]!.status === 200 && (received !== 0 || view.status !== 'CANCELLED')) problems.push(`${id}: cancel 200, ${view.status} with ${received} received`);
+    const balances = await t.getAll<{ onHand: number }>(`/api/v1/inventory/balances?siteId=${w.siteId}&sku=${sku}`);
+    const onHand = balances.reduce((s, b) => s + b.onHand, 0);
+    const scrapped = answers[2]!.status === 200 ? 2 : 0;
+    if (onHand !== received - scrapped) problems.push(`${id}: ${onHand} on hand, ${received} received − ${scrapped} scrapped (${answers.map((x) => `${x.status} ${x.body.code ?? x.body.status}`).join(', ')})`);
+  }
+  expect(problems).toEqual([]);
+  await assertStockConserved(t.databaseUrl, { siteId: w.siteId });
+});
+
+it(`a pallet reported lost while its units are moved, held and adjusted, then found elsewhere: nothing held twice, nothing negative (seed ${SEED})`, async () => {
+  const problems: string[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const sku = await newSku();
+    const code = label();
+    const shelf = reserves[round % reserves.length]!;
+    const other = reserves[(round + 2) % reserves.length]!;
+    const foundAt = w.storage[(round + 4) % w.storage.length]!;
+    const asn = await call('asn', 'POST', '/api/v1/inventory/asns', { siteId: w.siteId, supplier: 'Race Ltd', lines: [{ sku, quantity: 10, expectedLpn: code }] });
+    expect(asn.status).toBe(201);
+    await t.settle();
+    const received = await scan(code, 'RECEIVE_LPN');
+    expect(received.status).toBe(201);
+    const booked = await call('receipt', 'POST', `/api/v1/inventory/asns/${asn.body.id}/receipts`, { sku, quantity: 10, locationId: dock.id });
+    expect((await call('confirm', 'POST', `/api/v1/inventory/putaways/${booked.body.putaway.id}/confirm`, { locationId: shelf.id })).status).toBe(200);
+    await t.settle();
+    const lpnId = received.body.lpn.id as string;
+    const ops: (() => Promise<Answer>)[] = [
+      () => call('lost', 'POST', `/api/v1/lpns/${lpnId}/lost`, { reason: 'race' }),
+      () => call('move', 'POST', '/api/v1/inventory/moves', { siteId: w.siteId, sku, quantity: 4, fromLocationId: shelf.id, toLocationId: other.id }),
+      () => call('hold', 'POST', '/api/v1/inventory/holds', { siteId: w.siteId, sku, locationId: shelf.id, quantity: 3, status: 'QUARANTINE', reason: 'race' }),
+      () => call('adjust', 'POST', '/api/v1/inventory/adjustments', { siteId: w.siteId, sku, locationId: shelf.id, delta: -1, reason: 'DAMAGED' }),
+    ];
+    const answers = await Promise.all(ops.map(async (op) => { await pause(); return op(); }));
+    problems.push(...badAnswers(`round ${round}`, answers));
+    await t.settle();
+    await assertStockConserved(t.databaseUrl, { siteId: w.siteId, when: `after round ${round}'s race` });
+    if (answers[0]!.status === 200) {
+      const found = await call('found', 'POST', `/api/v1/lpns/${lpnId}/found`, { location: foundAt.id });
+      problems.push(...badAnswers(`found ${round}`, [found]));
+      await t.settle();
+      const balances = await t.getAll<{ locationId: string; onHand: number; status: string }>(`/api/v1/inventory/balances?siteId=${w.siteId}&sku=${sku}`);
+      const held = balances.filter((b) => b.status === 'HOLD').reduce((s, b) => s + b.onHand, 0);
+      const tag = (l: string) => (l === shelf.id ? 'shelf' : l === other.id ? 'other' : l === foundAt.id ? 'foundAt' : l);
+      if (held !== 0) {
+        problems.push(`round ${round}: ${held} still on HOLD after the find ${found.status} ${found.body.code ?? ''}; race ${answers.map((x) => `${x.status} ${x.body.code ?? ''}`).join(', ')}; `
+          + `books ${balances.filter((b) => b.onHand > 0).map((b) => `${tag(b.locationId)}:${b.status}:${b.onHand}`).join(' ')}; `
+          + `holds ${JSON.stringify((await t.getAll<any>(`/api/v1/inventory/holds?siteId=${w.siteId}&sku=${sku}`)).map((h) => ({ kind: h.kind ?? h.source, status: h.status, held: h.held ?? h.quantity, at: tag(h.locationId) })))}`);
+      }
+      const total = balances.reduce((s, b) => s + b.onHand, 0);
+      if (total !== 10 - (answers[3]!.status === 201 ? 1 : 0)) problems.push(`round ${round}: ${total} on hand`);
+    }
+  }
+  expect(problems).toEqual([]);
+  await assertStockConserved(t.databaseUrl, { siteId: w.siteId });
+});
+
+it("a putaway's floor run that waits for a pallet at the dock sees the case brought there meanwhile, and carries it too", async () => {
+  const sku = await newSku();
+  const target = w.storage[2]!;
+  const build = async (locationId: string, quantity: number) => {
+    const res = await call('build', 'POST', '/api/v1/lpns', { siteId: w.siteId, type: 'PALLET', locationId, contents: [{ sku, quantity }] });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return res.body.id as string;
+  };
+  const pallet = await build(dock.id, 4);
+  const kase = await build(reserves[0]!.id, 2);
+  const rec = await call('receipt', 'POST', '/api/v1/inventory/inbound-receipts', { siteId: w.siteId, sku, quantity: 6, locationId: dock.id });
+  expect(rec.status, JSON.stringify(rec.body)).toBe(201);
+  await t.settle();
+  // Another transaction holds the pallet (a floor command at the dock) while the putaway's floor run starts, and brings
+  // the case to the dock before it commits: the run waited for the pallet, then must see the case too.
+  const other = new pg.Client({ connectionString: t.databaseUrl });
+  await other.connect();
+  try {
+    await other.query('BEGIN');
+    await other.query('SELECT id FROM physical_tracking.lpns WHERE id = $1 FOR UPDATE', [pallet]);
+    const confirming = call('confirm', 'POST', `/api/v1/inventory/putaways/${rec.body.putaway.id}/confirm`, { locationId: target.id });
+    await new Promise((r) => setTimeout(r, 400));
+    await other.query('UPDATE physical_tracking.lpns SET location_id = $2, version = version + 1, updated_at = now() WHERE id = $1', [kase, dock.id]);
+    await other.query('COMMIT');
+    expect((await confirming).status).toBe(200);
+  } finally {
+    await other.end();
+  }
+  await t.settle();
+  const where = async (id: string) => (await t.get(`/api/v1/lpns/${id}`)).body as Lpn;
+  expect([(await where(pallet)).locationId, (await where(kase)).locationId]).toEqual([target.id, target.id]);
+  const rec2 = (await t.get(`/api/v1/physical-tracking/reconciliation?siteId=${w.siteId}`)).body;
+  expect(rec2.differences.filter((d: { sku: string }) => d.sku === sku)).toEqual([]);
 });

@@ -73,7 +73,8 @@ export function keysOf(events: readonly FloorEvent[]): store.FloorKeys {
  *    from, by the order whose units they hold) with the whole nesting tree each sits in, locked `ORDER BY id`. Every
  *    run, and every LPN command that locks more than one LPN (`lockLpns`), takes its rows in that one global order, so
  *    two runs touching the same LPNs in opposite event orders wait for each other instead of deadlocking (they locked
- *    row by row in event order before: a run of picks took tote A then B while a run of packs took B then A).
+ *    row by row in event order before: a run of picks took tote A then B while a run of packs took B then A). Read
+ *    again until nothing new turns up: a lock that waited saw the other rows as they were before (2026-12-06).
  * 2. **The decisions in memory**, event by event in the run's order, on the locked rows as the earlier events left
  *    them: the same rules and the same choices (oldest LPN first) as the one-event handlers had, against the same
  *    rows — a row an event can reach is either named by the run (and locked) or made by an earlier event of the run.

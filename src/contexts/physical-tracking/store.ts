@@ -460,6 +460,23 @@ export async function picksHeard(db: Executor, keys: readonly { siteId: string; 
  * as the other transaction committed it.
  */
 export async function lockFloor(db: Executor, keys: FloorKeys): Promise<LpnRow[]> {
+  // A statement that waited for a row's lock sees the other rows as they were when it started (READ COMMITTED): an LPN
+  // the transaction it waited for made there or brought there (a pallet split at the dock while a putaway's run waited
+  // for that pallet: the new case) was missed, and the run decided without it (the case stayed at the dock, its units
+  // on the books at the target). Read again, locking what is new, until a read finds nothing new: the rows already
+  // held do not wait, so the last read sees every LPN committed before it, each locked and as committed.
+  let rows = await lockFloorOnce(db, keys);
+  for (let i = 0; i < 5; i++) {
+    const again = await lockFloorOnce(db, keys);
+    const held = new Set(rows.map((r) => r.id));
+    const grew = again.some((r) => !held.has(r.id));
+    rows = again;
+    if (!grew) break;
+  }
+  return rows;
+}
+
+async function lockFloorOnce(db: Executor, keys: FloorKeys): Promise<LpnRow[]> {
   const [codeSites, codes] = pairs(keys.codes);
   const [locationSites, locations] = pairs(keys.locations);
   const [orderSites, orders] = pairs(keys.orders);
