@@ -186,6 +186,19 @@ export async function onHandAllStatuses(db: Executor, key: Omit<BalanceKey, 'sta
   return rows[0]?.n ?? 0;
 }
 
+/**
+ * Units of a SKU ever picked out of a location, every owner and lot (Σ of its PICK movements there): with physical
+ * tracking's count of the picks it heard there, what tells it which picks the books had not booked yet.
+ */
+export async function pickedAt(db: Executor, siteId: string, sku: string, locationId: string): Promise<number> {
+  const rows = await db.query<{ n: number }>(
+    `SELECT coalesce(-sum(delta_on_hand), 0)::int AS n FROM inventory.movements
+      WHERE site_id = $1 AND sku = $2 AND location_id = $3 AND type = 'PICK' AND delta_on_hand < 0`,
+    [siteId, sku, locationId],
+  );
+  return rows[0]?.n ?? 0;
+}
+
 /** Locks the existing balances among `keys`, in location order, before a change touches several of them (moves). */
 export async function lockBalances(db: Executor, keys: readonly BalanceKey[]): Promise<void> {
   if (keys.length === 0) return;

@@ -73,7 +73,8 @@ export function keysOf(events: readonly FloorEvent[]): store.FloorKeys {
  *    from, by the order whose units they hold) with the whole nesting tree each sits in, locked `ORDER BY id`. Every
  *    run, and every LPN command that locks more than one LPN (`lockLpns`), takes its rows in that one global order, so
  *    two runs touching the same LPNs in opposite event orders wait for each other instead of deadlocking (they locked
- *    row by row in event order before: a run of picks took tote A then B while a run of packs took B then A).
+ *    row by row in event order before: a run of picks took tote A then B while a run of packs took B then A). Read
+ *    again until nothing new turns up: a lock that waited saw the other rows as they were before (2026-12-06).
  * 2. **The decisions in memory**, event by event in the run's order, on the locked rows as the earlier events left
  *    them: the same rules and the same choices (oldest LPN first) as the one-event handlers had, against the same
  *    rows — a row an event can reach is either named by the run (and locked) or made by an earlier event of the run.
@@ -87,7 +88,11 @@ export function floorEventsHandler(deps: Pick<PlatformDeps, 'ids' | 'bus'>) {
   return async function handleFloorEvents(tx: Tx, events: readonly FloorEvent[]): Promise<void> {
     const keys = keysOf(events);
     const locked = keys.codes.length + keys.locations.length + keys.orders.length === 0 ? [] : await store.lockFloor(tx, keys);
-    const floor = workingSet(locked, deps);
+    // The picks heard at the sources of the run's plain moves, read with those sources' LPNs locked: a run recording
+    // picks there holds the same locks, so what it recorded is committed and counted here.
+    const moves = events.flatMap((e) => (e.type === InventoryEvents.moved && e.data.sourcePicked !== undefined
+      ? [{ siteId: e.data.siteId, locationId: e.data.fromLocationId, sku: e.data.sku }] : []));
+    const floor = workingSet(locked, deps, await store.picksHeard(tx, moves));
     for (const e of events) applyEvent(floor, e);
     const written = floor.written();
     if (written.lpns.length + written.scans.length + written.links.length > 0) await store.writeFloor(tx, written);
@@ -100,7 +105,7 @@ type WorkingSet = ReturnType<typeof workingSet>;
 type RunEvents = { events: { type: string; subject: string; siteId: string; data: ScanRecorded }[]; meta: EventMeta }[];
 
 /** The locked LPNs as the run changes them, with what the run records; mirrors the store's one-row statements. */
-function workingSet(locked: readonly LpnRow[], deps: Pick<PlatformDeps, 'ids'>) {
+function workingSet(locked: readonly LpnRow[], deps: Pick<PlatformDeps, 'ids'>, heard: ReadonlyMap<string, number> = new Map()) {
   const rows = new Map<string, LpnRow>(locked.map((r) => [r.id, r]));
   const baseVersion = new Map<string, number>(locked.map((r) => [r.id, r.version]));
   const made: string[] = [];
@@ -178,6 +183,10 @@ function workingSet(locked: readonly LpnRow[], deps: Pick<PlatformDeps, 'ids'>) 
       const key = `${from}\u0000${to}`;
       if (!links.has(key)) links.set(key, { fromLpnId: from, toLpnId: to, at });
     },
+    /** Units of a SKU picked out of a location as heard so far: those written before the run (`heard`), then the run's. */
+    picksHeardAt: (siteId: string, locationId: string, sku: string): number => (heard.get(store.pickKey(siteId, locationId, sku)) ?? 0)
+      + scans.filter((x) => x.meaning === 'PICK_INTO_TOTE' && x.sourceEventId !== null && x.siteId === siteId && x.fromLocationId === locationId && x.sku === sku)
+        .reduce((n, x) => n + (x.quantity ?? 0), 0),
     /** A scan and its `physical-tracking.scan.recorded.v1` event. */
     record(s: Omit<NewScan, 'id'>, meta: EventMeta): void {
       const scan: NewScan = { ...s, id: deps.ids.next('scn') };
@@ -293,10 +302,13 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
       // A plain move of part of an LPN's units (2026-12-06 quater): the units the books no longer hold at the source
       // (`sourceOnHand`, after the move) come out of its LPNs, oldest first; units loose there beside them go first.
       // Before, they all stayed in the pallet: 12 in it at the source for 5 on the books, and 7 loose at the target.
+      // Picks there heard before this move but booked by inventory after it (`sourcePicked`, 2026-12-06 quinquies): their
+      // units left the LPNs already, yet `sourceOnHand` still counts them; else the move took that many too few out.
+      const unbooked = d.sourcePicked === undefined ? 0 : Math.max(0, floor.picksHeardAt(d.siteId, d.fromLocationId, d.sku) - d.sourcePicked);
       const fromLpns = d.purpose === 'REPLENISH' ? d.quantity
         : d.sourceOnHand === undefined ? 0
           : Math.min(d.quantity, Math.max(0, floor.liveAt(d.siteId, d.fromLocationId)
-            .reduce((n, l) => n + unitsMatching(l.contents, { sku: d.sku, lot: d.lot, owner: d.ownerId ?? null, orderId: null }), 0) - d.sourceOnHand));
+            .reduce((n, l) => n + unitsMatching(l.contents, { sku: d.sku, lot: d.lot, owner: d.ownerId ?? null, orderId: null }), 0) - (d.sourceOnHand - unbooked)));
       if (fromLpns > 0 && !carriedWhole) {
         const take = { sku: d.sku, lot: d.lot, owner: d.ownerId ?? null, orderId: null };
         let left = fromLpns;

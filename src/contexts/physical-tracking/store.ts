@@ -429,6 +429,30 @@ export interface FloorKeys {
 
 const pairs = (xs: readonly (readonly [string, string])[]): [string[], string[]] => [xs.map((x) => x[0]), xs.map((x) => x[1])];
 
+/** The key of `picksHeard`: a site, a location and a SKU. */
+export const pickKey = (siteId: string, locationId: string, sku: string): string => `${siteId}\u0000${locationId}\u0000${sku}`;
+
+/**
+ * Units of each SKU picked out of each location as physical tracking heard the picks (`picking.line.picked`, recorded
+ * as PICK_INTO_TOTE scans from the location), every owner and lot: set against a move's `sourcePicked`, the picks
+ * heard there that inventory had not booked when the move committed.
+ */
+export async function picksHeard(db: Executor, keys: readonly { siteId: string; locationId: string; sku: string }[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (keys.length === 0) return out;
+  const rows = await db.query<{ site_id: string; from_location_id: string; sku: string; n: number }>(
+    `SELECT s.site_id, s.from_location_id, s.sku, coalesce(sum(s.quantity), 0)::int AS n
+       FROM physical_tracking.scans s
+       JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(site_id, location_id, sku)
+         ON s.site_id = k.site_id AND s.from_location_id = k.location_id AND s.sku = k.sku
+      WHERE s.meaning = 'PICK_INTO_TOTE' AND s.source_event_id IS NOT NULL
+      GROUP BY 1, 2, 3`,
+    [keys.map((k) => k.siteId), keys.map((k) => k.locationId), keys.map((k) => k.sku)],
+  );
+  for (const r of rows) out.set(pickKey(r.site_id, r.from_location_id, r.sku), r.n);
+  return out;
+}
+
 /**
  * Locks, in one statement and in id order (the fixed key order of this context), every live LPN a run of floor events
  * names — by label, resting at a location, holding units of an order — with the whole nesting tree each sits in (up to
@@ -436,6 +460,23 @@ const pairs = (xs: readonly (readonly [string, string])[]): [string[], string[]]
  * as the other transaction committed it.
  */
 export async function lockFloor(db: Executor, keys: FloorKeys): Promise<LpnRow[]> {
+  // A statement that waited for a row's lock sees the other rows as they were when it started (READ COMMITTED): an LPN
+  // the transaction it waited for made there or brought there (a pallet split at the dock while a putaway's run waited
+  // for that pallet: the new case) was missed, and the run decided without it (the case stayed at the dock, its units
+  // on the books at the target). Read again, locking what is new, until a read finds nothing new: the rows already
+  // held do not wait, so the last read sees every LPN committed before it, each locked and as committed.
+  let rows = await lockFloorOnce(db, keys);
+  for (let i = 0; i < 5; i++) {
+    const again = await lockFloorOnce(db, keys);
+    const held = new Set(rows.map((r) => r.id));
+    const grew = again.some((r) => !held.has(r.id));
+    rows = again;
+    if (!grew) break;
+  }
+  return rows;
+}
+
+async function lockFloorOnce(db: Executor, keys: FloorKeys): Promise<LpnRow[]> {
   const [codeSites, codes] = pairs(keys.codes);
   const [locationSites, locations] = pairs(keys.locations);
   const [orderSites, orders] = pairs(keys.orders);

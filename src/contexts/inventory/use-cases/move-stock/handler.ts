@@ -117,7 +117,10 @@ export function moveStockHandler(deps: PlatformDeps, apis: StockApis) {
       // the units the source no longer holds out of the LPNs there, the loose ones first.
       const { status: _status, ...sourceKey } = d.fromKey;
       const sourceOnHand = Math.max(0, await store.onHandAllStatuses(tx, sourceKey) - d.quantity);
-      const events = docked.map((e) => (e.type === InventoryEvents.moved ? { ...e, data: { ...e.data, sourceOnHand } } : e));
+      // The picks at the source the books hold so far: physical tracking may have heard picks there that inventory books
+      // after this move (both hear `picking.line.picked`), whose units sourceOnHand still counts but its LPNs gave already.
+      const sourcePicked = await store.pickedAt(tx, sourceKey.siteId, sourceKey.sku, sourceKey.locationId);
+      const events = docked.map((e) => (e.type === InventoryEvents.moved ? { ...e, data: { ...e.data, sourceOnHand, sourcePicked } } : e));
       const { sourceAfter, target } = await writeMove(tx, deps, d, learned, events, meta);
       const { siteId, sku, lot, status } = d.fromKey;
       return ok({
