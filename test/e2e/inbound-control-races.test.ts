@@ -172,7 +172,7 @@ it(`a count approval racing a hold, an adjustment and a receipt at its location:
       await pause();
       switch (i % 4) {
         case 0: return call('hold', 'POST', '/api/v1/inventory/holds', { siteId: w.siteId, sku, locationId: location.id, quantity: 3, status: 'QUARANTINE', reason: 'race' });
-        case 1: return call('adjust', 'POST', '/api/v1/inventory/adjustments', { siteId: w.siteId, sku, locationId: location.id, quantity: -3, reason: 'race' });
+        case 1: return call('adjust', 'POST', '/api/v1/inventory/adjustments', { siteId: w.siteId, sku, locationId: location.id, delta: -3, reason: 'DAMAGED' });
         case 2: return call('receipt', 'POST', '/api/v1/inventory/receipts', { siteId: w.siteId, sku, locationId: location.id, quantity: 2 });
         default: return call('block', 'POST', `/api/v1/locations/${location.id}/deactivate`, { reason: 'race' });
       }
