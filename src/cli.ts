@@ -225,6 +225,9 @@ program.command('start').description('Start all contexts (embedded PostgreSQL un
     lines.push(keyLine(generated), '  Lost it? Restart once with PAKLOG_ADMIN_API_KEY set to a key of your own (README, Security).');
   } else if (cfg.adminApiKey === undefined) {
     lines.push('  Admin key: printed on the first start; lost it? restart once with PAKLOG_ADMIN_API_KEY set (README, Security)');
+  } else {
+    // Not printed (a secret of the environment's), but said: a first start with a key set showed no key at all.
+    lines.push('  Admin key: the value of PAKLOG_ADMIN_API_KEY');
   }
   // The README's walkthrough starts from this line, so its examples call this server, whatever the port.
   lines.push(`  Shell:   export PAKLOG=${running.url}${generated === undefined ? '' : ` KEY=${generated}`}`, '');
