@@ -275,6 +275,15 @@ describe('a route that does not exist', () => {
       const r = await t.app.http.inject({ method: 'GET', url: '/api/v1/no-such-list?siteId=X', headers: { 'x-api-key': key } });
       expect([r.statusCode, r.json().code]).toEqual([404, 'NOT_FOUND']);
     }
+    // The two misses of a newcomer say where the API is: the banner's API URL itself, and a route without its /api/v1.
+    for (const path of ['/api/v1', '/api/v1/', '/api']) {
+      const r = await t.request('GET', path);
+      expect([path, r.status, r.body.detail]).toEqual([path, 404, `No route GET ${path}: the API's operations are under /api/v1/ (e.g. GET /api/v1/orders?siteId=DEMO), each listed at /docs`]);
+    }
+    const withoutPrefix = await t.request('GET', '/orders?siteId=DEMO');
+    expect([withoutPrefix.status, withoutPrefix.body.detail]).toEqual([404, 'No route GET /orders?siteId=DEMO: the API is under /api/v1 (GET /api/v1/orders?siteId=DEMO)']);
+    const noSuch = await t.request('GET', '/no-such-thing');
+    expect([noSuch.status, noSuch.body.detail]).toEqual([404, 'No route GET /no-such-thing']);
     // Who calls it still has to say who they are.
     const anonymous = await t.request('GET', '/api/v1/no-such-list', { role: null });
     expect([anonymous.status, anonymous.body.code]).toEqual([401, 'UNAUTHENTICATED']);
