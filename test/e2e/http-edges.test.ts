@@ -263,6 +263,16 @@ describe('every error is problem+json with a code and a request id (item 18)', (
   });
 });
 
+describe('a key sent the wrong way', () => {
+  it('as X-Api-Key: Bearer <key> is 401 saying to send the key alone (it was "not valid or has been revoked")', async () => {
+    const mixed = await t.app.http.inject({ method: 'GET', url: '/api/v1/sites', headers: { 'x-api-key': `Bearer ${t.keys.admin}` } });
+    expect([mixed.statusCode, mixed.json().code, mixed.json().detail]).toEqual([401, 'UNAUTHENTICATED',
+      'X-Api-Key holds the key alone, without "Bearer ": send X-Api-Key: <key>, or Authorization: Bearer <key>']);
+    const right = await t.app.http.inject({ method: 'GET', url: '/api/v1/sites', headers: { 'x-api-key': t.keys.admin } });
+    expect(right.statusCode).toBe(200);
+  });
+});
+
 describe('a route that does not exist', () => {
   it('is 404 NOT_FOUND for every authenticated caller, not a 403 that sends a reader of a guide to look for a missing role', async () => {
     const site = await t.post('/api/v1/sites', { code: 'EDGES', name: 'Edges' });
