@@ -171,7 +171,18 @@ const program = new Command('paklog').description('PakLog warehouse management a
     process.exit(e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : EXIT.usage);
   });
 
-program.command('start').description('Start all contexts (embedded PostgreSQL unless DATABASE_URL is set)').action(async () => {
+/** `paklog start --help`: its settings are the environment's, not options (`npm start -- --port 9090` was a bare "unknown option"). */
+const START_SETTINGS = `
+Settings are environment variables, not options (README, Configuration), e.g.:
+  PORT=9090 npm start                     serve HTTP on another port (default 8080, on HOST 127.0.0.1)
+  PAKLOG_DATA_DIR=/srv/paklog npm start   where the embedded PostgreSQL keeps its files (default ./data)
+  DATABASE_URL=postgres://… npm start     use that PostgreSQL instead of the embedded one
+  PAKLOG_GRPC_PORT=off npm start          no gRPC API (default port 50051)`;
+
+program.command('start').description('Start all contexts (embedded PostgreSQL unless DATABASE_URL is set)')
+  .addHelpText('after', START_SETTINGS)
+  .showHelpAfterError('(its settings are environment variables, e.g. PORT=9090 npm start: paklog start --help lists the usual ones)')
+  .action(async () => {
   const started = Date.now();
   const { startServer } = await import('./main.ts');
   const { seedDemo, hasDemoData } = await import('./seed/demo.ts');
