@@ -171,7 +171,18 @@ const program = new Command('paklog').description('PakLog warehouse management a
     process.exit(e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : EXIT.usage);
   });
 
-program.command('start').description('Start all contexts (embedded PostgreSQL unless DATABASE_URL is set)').action(async () => {
+/** `paklog start --help`: its settings are the environment's, not options (`npm start -- --port 9090` was a bare "unknown option"). */
+const START_SETTINGS = `
+Settings are environment variables, not options (README, Configuration), e.g.:
+  PORT=9090 npm start                     serve HTTP on another port (default 8080, on HOST 127.0.0.1)
+  PAKLOG_DATA_DIR=/srv/paklog npm start   where the embedded PostgreSQL keeps its files (default ./data)
+  DATABASE_URL=postgres://… npm start     use that PostgreSQL instead of the embedded one
+  PAKLOG_GRPC_PORT=off npm start          no gRPC API (default port 50051)`;
+
+program.command('start').description('Start all contexts (embedded PostgreSQL unless DATABASE_URL is set)')
+  .addHelpText('after', START_SETTINGS)
+  .showHelpAfterError('(its settings are environment variables, e.g. PORT=9090 npm start: paklog start --help lists the usual ones)')
+  .action(async () => {
   const started = Date.now();
   const { startServer } = await import('./main.ts');
   const { seedDemo, hasDemoData } = await import('./seed/demo.ts');
@@ -225,6 +236,9 @@ program.command('start').description('Start all contexts (embedded PostgreSQL un
     lines.push(keyLine(generated), '  Lost it? Restart once with PAKLOG_ADMIN_API_KEY set to a key of your own (README, Security).');
   } else if (cfg.adminApiKey === undefined) {
     lines.push('  Admin key: printed on the first start; lost it? restart once with PAKLOG_ADMIN_API_KEY set (README, Security)');
+  } else {
+    // Not printed (a secret of the environment's), but said: a first start with a key set showed no key at all.
+    lines.push('  Admin key: the value of PAKLOG_ADMIN_API_KEY');
   }
   // The README's walkthrough starts from this line, so its examples call this server, whatever the port.
   lines.push(`  Shell:   export PAKLOG=${running.url}${generated === undefined ? '' : ` KEY=${generated}`}`, '');

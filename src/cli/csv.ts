@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import type { ImportReport } from '../contexts/integrations/imports/service.ts';
+import { apiBase } from '../platform/http/api-base.ts';
 
 /** A progress bar on stderr (a TTY redraws one line; a pipe or a log gets a line per phase). */
 export function progressBar(stream: NodeJS.WriteStream = process.stderr): (phase: string, done: number, total: number) => void {
@@ -88,7 +89,7 @@ export async function exportCsv(kind: string, o: { url: string; apiKey: string; 
   const spec = EXPORTS[kind];
   if (spec === undefined) throw new ExportUsageError(`unknown export ${kind} (one of ${Object.keys(EXPORTS).join(', ')})`);
   if (spec.needsSite === true && o.site === undefined) throw new ExportUsageError(`export ${kind} needs --site`);
-  const base = o.url.replace(/\/$/, '');
+  const base = apiBase(o.url);
   if (!URL.canParse(base) || !/^https?:$/.test(new URL(base).protocol)) throw new ExportUsageError(`--url (PAKLOG_URL) ${o.url} is not an http(s) URL`);
   const get = async (path: string): Promise<{ items: Item[]; nextCursor: string | null }> => {
     const res = await fetch(`${base}${path}`, { headers: { 'x-api-key': o.apiKey, accept: 'application/json' } }).catch((e: unknown) => {

@@ -3,6 +3,7 @@
  * (`GET /api/v1/dead-letters`, `POST /api/v1/dead-letters/{id}/replay`, an admin key). Behind the gateway of a split
  * deployment that is every service's; the local database holds only the dead letters of the process it belongs to.
  */
+import { apiBase } from '../platform/http/api-base.ts';
 
 /** A dead letter as `paklog dead-letters list` prints it, whether read from the database or through the API. */
 export interface DeadLetterRow {
@@ -35,7 +36,7 @@ interface Remote {
 const OUTCOMES: readonly string[] = ['handled', 'duplicate', 'dead-lettered', 'published'];
 
 async function call(o: Remote, method: 'GET' | 'POST', path: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  const base = o.url.replace(/\/$/, '');
+  const base = apiBase(o.url);
   if (!URL.canParse(base) || !/^https?:$/.test(new URL(base).protocol)) throw new DeadLettersUsageError(`--url (PAKLOG_URL) ${o.url} is not an http(s) URL`);
   const res = await fetch(`${base}${path}`, { method, headers: { 'x-api-key': o.apiKey, accept: 'application/json' }, signal: AbortSignal.timeout(60_000) })
     .catch((e: unknown) => {

@@ -47,7 +47,9 @@ export function inProcessClient(app: InjectableApp, apiKey: string, clock: { set
 
 /** A running PakLog over HTTP (keep-alive fetch). Its events are handled in the background: `settle` gives them a moment. */
 export function httpClient(baseUrl: string, apiKey: string, settleMs = 30): PakLogClient {
-  const base = baseUrl.replace(/\/$/, '');
+  // The server's address or the banner's API: URL (…/api/v1): the calls add /api/v1 (as platform/http/api-base.ts,
+  // which the simulator may not import: it drives PakLog from outside).
+  const base = baseUrl.trim().replace(/\/+$/, '').replace(/\/api\/v1$/, '');
   return {
     simulatedClock: false,
     async request<T>(method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown) {

@@ -157,6 +157,8 @@ describe('the paklog command on a bad database or a bad argument: one line on st
       [['nope'], /^error: unknown command 'nope'$/m, nowhere],
       [['import'], /^error: missing required argument 'kind'$/m, nowhere],
       [['migrate', '--bogus'], /^error: unknown option '--bogus'$/m, nowhere],
+      // `npm start -- --port 9090`: the settings are the environment's, and the error says so (it said the option alone).
+      [['start', '--port', '9090'], /^error: unknown option '--port'\n\(its settings are environment variables, e\.g\. PORT=9090 npm start: paklog start --help lists the usual ones\)$/m, nowhere],
       [['replay', 'no-such-context'], /^paklog replay: context no-such-context does not run in this process/m, nowhere],
       [['replay', 'picking', '--projection', 'nope'], /^paklog replay: context picking has no projection nope \(it has /m, env],
       [['export', 'pallets', '--api-key', 'pk_any'], /^paklog export: unknown export pallets \(one of products, /m, nowhere],
@@ -172,7 +174,7 @@ describe('the paklog command on a bad database or a bad argument: one line on st
     writeFileSync(join(dir, 'stock.csv'), 'sku,location,quantity\nMUG-CERAMIC,DEMO-A-01-01-1,5\n');
     // Independent processes: all at once (the file's wall time), each judged on its own.
     const nobody = `http://127.0.0.1:${await freePort()}`;
-    const asks = [['--help'], ['import', '--help'], ['--version']];
+    const asks = [['--help'], ['import', '--help'], ['--version'], ['start', '--help']];
     const [usageRuns, failed, askedRuns] = await Promise.all([
       Promise.all(usage.map(([args, , e]) => paklog(args, e))),
       paklog(['export', 'products', '--api-key', 'pk_any', '--url', nobody], env),
@@ -190,5 +192,6 @@ describe('the paklog command on a bad database or a bad argument: one line on st
     const help = askedRuns[0]!;
     expect(help.stdout).toContain('Exit codes:\n  0  done\n  1  the command ran and failed');
     expect(help.stdout).toContain('  2  usage: the command line or the environment is wrong');
+    expect(askedRuns[3]!.stdout).toContain('Settings are environment variables, not options (README, Configuration), e.g.:\n  PORT=9090 npm start ');
   }, 240_000);
 });

@@ -233,6 +233,11 @@ describe('every error is problem+json with a code and a request id (item 18)', (
 
   it('an unsupported content type → 415 UNSUPPORTED_MEDIA_TYPE; a body too large → 413 PAYLOAD_TOO_LARGE', async () => {
     expectProblem(await t.app.http.inject({ method: 'POST', url: '/api/v1/sites', payload: '<a/>', headers: { 'x-api-key': t.keys.admin, 'content-type': 'application/xml' } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    // The newcomer's `curl -d '{…}'` without a content type: the detail says what to send (it was "Unsupported Media Type").
+    const form = await t.app.http.inject({ method: 'POST', url: '/api/v1/sites', payload: '{"code":"FORM","name":"Form"}', headers: { 'x-api-key': t.keys.admin, 'content-type': 'application/x-www-form-urlencoded' } });
+    expectProblem(form, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expect(form.json().detail).toBe('A body sent as application/x-www-form-urlencoded is not read: send JSON with the header Content-Type: application/json '
+      + '(curl -d sends application/x-www-form-urlencoded unless told: -H \'content-type: application/json\'); an X12 interchange is text/plain, a CSV import text/csv');
     expectProblem(await t.app.http.inject({
       method: 'POST', url: '/api/v1/sites', payload: JSON.stringify({ code: 'X', name: 'x'.repeat(3 * 1024 * 1024) }),
       headers: { 'x-api-key': t.keys.admin, 'content-type': 'application/json' },
@@ -258,6 +263,16 @@ describe('every error is problem+json with a code and a request id (item 18)', (
   });
 });
 
+describe('a key sent the wrong way', () => {
+  it('as X-Api-Key: Bearer <key> is 401 saying to send the key alone (it was "not valid or has been revoked")', async () => {
+    const mixed = await t.app.http.inject({ method: 'GET', url: '/api/v1/sites', headers: { 'x-api-key': `Bearer ${t.keys.admin}` } });
+    expect([mixed.statusCode, mixed.json().code, mixed.json().detail]).toEqual([401, 'UNAUTHENTICATED',
+      'X-Api-Key holds the key alone, without "Bearer ": send X-Api-Key: <key>, or Authorization: Bearer <key>']);
+    const right = await t.app.http.inject({ method: 'GET', url: '/api/v1/sites', headers: { 'x-api-key': t.keys.admin } });
+    expect(right.statusCode).toBe(200);
+  });
+});
+
 describe('a route that does not exist', () => {
   it('is 404 NOT_FOUND for every authenticated caller, not a 403 that sends a reader of a guide to look for a missing role', async () => {
     const site = await t.post('/api/v1/sites', { code: 'EDGES', name: 'Edges' });
@@ -275,6 +290,15 @@ describe('a route that does not exist', () => {
       const r = await t.app.http.inject({ method: 'GET', url: '/api/v1/no-such-list?siteId=X', headers: { 'x-api-key': key } });
       expect([r.statusCode, r.json().code]).toEqual([404, 'NOT_FOUND']);
     }
+    // The two misses of a newcomer say where the API is: the banner's API URL itself, and a route without its /api/v1.
+    for (const path of ['/api/v1', '/api/v1/', '/api']) {
+      const r = await t.request('GET', path);
+      expect([path, r.status, r.body.detail]).toEqual([path, 404, `No route GET ${path}: the API's operations are under /api/v1/ (e.g. GET /api/v1/orders?siteId=DEMO), each listed at /docs`]);
+    }
+    const withoutPrefix = await t.request('GET', '/orders?siteId=DEMO');
+    expect([withoutPrefix.status, withoutPrefix.body.detail]).toEqual([404, 'No route GET /orders?siteId=DEMO: the API is under /api/v1 (GET /api/v1/orders?siteId=DEMO)']);
+    const noSuch = await t.request('GET', '/no-such-thing');
+    expect([noSuch.status, noSuch.body.detail]).toEqual([404, 'No route GET /no-such-thing']);
     // Who calls it still has to say who they are.
     const anonymous = await t.request('GET', '/api/v1/no-such-list', { role: null });
     expect([anonymous.status, anonymous.body.code]).toEqual([401, 'UNAUTHENTICATED']);

@@ -99,6 +99,9 @@ describe.each([
     expect(out).toContain(`http://localhost:${port}/docs`);
     expect(out).toContain('demo warehouse');
     expect(out).toContain(`Shell:   export PAKLOG=http://localhost:${port}`);
+    // A key that was set is not printed, but the banner says which it is (it said nothing: a first start showed no key).
+    if (configuredKey) expect(out).toContain('  Admin key: the value of PAKLOG_ADMIN_API_KEY\n');
+    if (configuredKey) expect(out).not.toContain(configured);
   });
 
   it.runIf(configuredKey)('every bash block of the README runs and ends with the order SHIPPED', async () => {

@@ -1,5 +1,6 @@
 import type { Executor } from '../db/database.ts';
 import type { EventEnvelope } from './envelope.ts';
+import { apiBase } from '../http/api-base.ts';
 
 /** What `GET /api/v1/events`, `GET /api/v1/audit` and a replay ask of the event store (`platform.events`). */
 export interface EventStoreQuery {
@@ -100,7 +101,7 @@ export class EventStoreUnreadable extends Error {
  * service's `platform.events` holds only its own events. Pages follow the API's cursor.
  */
 export function remoteEventStore(o: RemoteEventStoreOptions): EventSource {
-  const base = o.url.replace(/\/+$/, '');
+  const base = apiBase(o.url);
   return {
     description: `the event store at ${base}`,
     async *pages(types) {

@@ -1,11 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { availableParallelism } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, defaultDbPoolSize, loadConfig } from './config.ts';
 
 describe('config', () => {
   it('has working defaults for the all-in-one quick start', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({ port: 8080, databaseUrl: undefined, contexts: 'all', seedDemo: true, logLevel: 'info' });
+  });
+
+  it('keeps the embedded data in the project\'s folder whichever subfolder a command runs in (it made a new, empty database there)', () => {
+    const project = mkdtempSync(join(tmpdir(), 'paklog-project-'));
+    try {
+      writeFileSync(join(project, 'package.json'), '{}');
+      mkdirSync(join(project, 'docs', 'operations'), { recursive: true });
+      for (const cwd of [project, join(project, 'docs'), join(project, 'docs', 'operations')]) {
+        expect(loadConfig({}, false, cwd).dataDir, cwd).toBe(join(project, 'data'));
+      }
+      // PAKLOG_DATA_DIR still decides.
+      expect(loadConfig({ PAKLOG_DATA_DIR: '/srv/paklog' }, false, join(project, 'docs')).dataDir).toBe('/srv/paklog');
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
   });
 
   it('sizes the database pool by the cores: 3 per core, 6 to 20, unless PAKLOG_DB_POOL_SIZE says', () => {

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { readPartnerPorts, type PartnerPortsConfig } from './ports.ts';
 
 /** Process configuration: read from the environment once, at boot, validated with a clear message per bad value. */
@@ -179,7 +181,20 @@ export function defaultDbPoolSize(cores: number): number {
 }
 
 /** `stdoutIsTerminal` decides the default log format: people read a terminal, machines read the rest. */
-export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env, stdoutIsTerminal = process.stdout.isTTY === true): Config {
+/**
+ * The folder `data` defaults to: the project's (the nearest folder at or above `cwd` with a package.json, where
+ * `npm start` runs), else `cwd`. It was `cwd` itself, so a command run from a subfolder of the project (`npx paklog
+ * inventory reconcile` in docs/) made a new, empty embedded PostgreSQL there, printed a new admin key and reported on
+ * that empty database as if it were the warehouse's.
+ */
+export function projectFolder(cwd: string): string {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return resolve(cwd);
+  }
+}
+
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env, stdoutIsTerminal = process.stdout.isTTY === true, cwd = process.cwd()): Config {
   const problems: string[] = [];
   const str = (name: string): string | undefined => {
     const v = env[name]?.trim();
@@ -305,7 +320,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     port: mainPort,
     host: str('HOST') ?? '127.0.0.1',
     databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
-    dataDir: str('PAKLOG_DATA_DIR') ?? 'data',
+    dataDir: str('PAKLOG_DATA_DIR') ?? join(projectFolder(cwd), 'data'),
     logLevel: logLevel ?? 'info',
     logFormat,
     serviceName: str('OTEL_SERVICE_NAME') ?? 'paklog',

@@ -202,6 +202,10 @@ export class Authenticator {
   /** The principal of one secret: a JWT (only as a bearer credential) or an API key. */
   private async fromSecret(secret: string, asBearer: boolean): Promise<Principal> {
     if (asBearer && looksLikeJwt(secret)) return this.fromJwt(secret);
+    // `X-Api-Key: Bearer pk_…` (the two ways of sending a key mixed up) was "not valid or revoked": a key that works.
+    if (!asBearer && /^bearer\s/i.test(secret)) {
+      throw new AppError('UNAUTHENTICATED', 'X-Api-Key holds the key alone, without "Bearer ": send X-Api-Key: <key>, or Authorization: Bearer <key>');
+    }
     const principal = await this.apiKeys.verify(secret);
     if (principal === undefined) {
       throw new AppError('UNAUTHENTICATED', asBearer ? 'The bearer credential (Authorization) is not a valid token or API key' : 'The API key is not valid or has been revoked');

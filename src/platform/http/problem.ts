@@ -174,10 +174,22 @@ export async function withSiteCodes(problem: Problem, siteCode: ((id: string) =>
   return codes.size === 0 ? problem : { ...problem, detail: problem.detail.replace(SITE_ID, (all, word: string, id: string) => (codes.has(id) ? `${word} ${codes.get(id)!}` : all)) };
 }
 
+/**
+ * The 415 of a body whose Content-Type no route reads, in words: fastify said "Unsupported Media Type" alone, and the
+ * usual cause is `curl -d '{…}'` without a content type, which sends application/x-www-form-urlencoded.
+ */
+function unreadBody(contentType: string | undefined): string {
+  const type = contentType?.split(';')[0]?.trim() ?? '';
+  return `A body sent as ${type === '' ? 'no Content-Type' : type} is not read: send JSON with the header Content-Type: application/json `
+    + '(curl -d sends application/x-www-form-urlencoded unless told: -H \'content-type: application/json\'); '
+    + 'an X12 interchange is text/plain, a CSV import text/csv';
+}
+
 export async function sendProblem(
   error: unknown, request: FastifyRequest, reply: FastifyReply, siteCode?: (id: string) => Promise<string | undefined>,
 ): Promise<void> {
   const problem = await withSiteCodes(toProblem(error, request.id), siteCode);
+  if ((error as { code?: unknown }).code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') problem.detail = capEchoes(unreadBody(request.headers['content-type']));
   if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
   else if (problem.code === 'CONFLICT' && !(error instanceof AppError)) {
     const { constraint, table } = error as { constraint?: unknown; table?: unknown };

@@ -353,7 +353,9 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
     const allowed = paths.methodsOf(request.url);
     // A route that takes this method but found nothing (a file /docs/static/ does not have: @fastify/static calls the
     // not-found handler) is 404 too, not "takes GET, not GET".
-    if (allowed.length === 0 || allowed.includes(request.method)) return sendProblem(new AppError('NOT_FOUND', `No route ${request.method} ${request.url}`), request, reply);
+    if (allowed.length === 0 || allowed.includes(request.method)) {
+      return sendProblem(new AppError('NOT_FOUND', `No route ${request.method} ${request.url}${whereTheApiIs(request.method, request.url, paths)}`), request, reply);
+    }
     void reply.header('allow', allowed.join(', '));
     return sendProblem(new AppError('METHOD_NOT_ALLOWED', `${request.url.split('?')[0] ?? ''} takes ${allowed.join(', ')}, not ${request.method}`, {
       errors: [{ field: '/method', message: `must be one of: ${allowed.join(', ')}` }],
@@ -390,6 +392,17 @@ export class RoutePaths {
 }
 
 const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+/**
+ * What a 404 adds for the two misses of a newcomer: the banner's `API:` URL itself (`/api/v1`, opened in a browser),
+ * and a route called without its `/api/v1` (`GET /orders`): where the operations are, and the call that exists.
+ */
+function whereTheApiIs(method: string, url: string, paths: { methodsOf(url: string): string[] }): string {
+  const path = url.split('?')[0] ?? '';
+  if (/^\/api(\/v1)?\/?$/.test(path)) return ': the API\'s operations are under /api/v1/ (e.g. GET /api/v1/orders?siteId=DEMO), each listed at /docs';
+  if (!path.startsWith('/api/') && paths.methodsOf(`/api/v1${url}`).includes(method)) return `: the API is under /api/v1 (${method} /api/v1${url})`;
+  return '';
+}
 
 function matches(route: readonly string[], path: readonly string[]): boolean {
   for (let i = 0; i < route.length; i++) {
