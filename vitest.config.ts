@@ -78,8 +78,9 @@ const PROCESSES = [
   // `paklog start` SIGKILLed seven times: a CSV order import and a stock import part-way through their file, a wave release
   // between its transactions, a replenishment asked for and confirmed, a hold and its release: each retried with its key.
   'test/e2e/crash-imports-release.test.ts',
-  // `paklog start` SIGKILLed five times: a 940 batch and a 943 mid-interchange (re-sent), a 940 line change part-way, an
-  // order hold and a line cancel part-way (retried with their keys): each once, nothing left held or pending.
+  // `paklog start` SIGKILLed six times: a 940 batch and a 943 mid-interchange (re-sent), a 940 line change part-way, an
+  // order hold and a line cancel part-way (retried with their keys), then a sixth with every event put back in the
+  // outbox: each once, nothing left held or pending, every copy dropped.
   'test/e2e/crash-order-changes.test.ts',
   // Eleven one-shot `paklog` commands against broken setups (no server, a killed connection, an edited migration).
   'test/e2e/cli-errors.test.ts',

@@ -4,8 +4,10 @@
  * identity), a 940 change of an order's lines (ADR 0046) killed part-way and re-sent, an order hold (ADR 0052) and a
  * line cancel killed part-way and retried with their Idempotency-Key. After each restart: every order and ASN once,
  * one 997 per interchange, the change applied once, nothing left held or pending, the order still goes on (pooled
- * for a wave), and the ledger conserved.
+ * for a wave), and the ledger conserved. Last, killed once more with every event of these flows put back in the outbox
+ * (a relay killed between its publish and its delete): every consumer drops every copy and nothing changes.
  */
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertStockConserved } from '../support/conservation.ts';
@@ -17,6 +19,7 @@ let probe: pg.Client;
 let call: Call;
 let w: Warehouse;
 let kills = 0;
+const metricsKey = randomBytes(24).toString('hex');
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const n = async (sql: string, params: unknown[] = []): Promise<number> => Number((await probe.query<{ n: string }>(sql, params)).rows[0]!.n);
@@ -77,7 +80,7 @@ async function x12KilledDuring(raw: string, moment: () => Promise<boolean>): Pro
 }
 
 beforeAll(async () => {
-  s = await crashServer();
+  s = await crashServer({ env: { PAKLOG_METRICS_KEY: metricsKey } });
   probe = new pg.Client({ connectionString: s.db.url });
   await probe.connect();
   call = s.call;
@@ -181,5 +184,52 @@ describe('paklog start killed during EDI batches and order changes', () => {
     expect(await n(`SELECT coalesce(sum(allocated), 0) AS n FROM inventory.allocations WHERE status = 'ALLOCATED'`)).toBe(open);
     await assertStockConserved(s.db.url, { when: 'after the kills during EDI batches and order changes' });
     console.log(`crash-order-changes: ${kills} kills`);
+  }, 60_000);
+
+  it('every event of these flows published again after a kill: every consumer drops every copy, nothing changes', async () => {
+    const delivered = async (): Promise<Record<string, number>> => {
+      const res = await fetch(`${s.base}/metrics`, { headers: { authorization: `Bearer ${metricsKey}` } });
+      expect(res.status).toBe(200);
+      const out: Record<string, number> = {};
+      for (const line of (await res.text()).split('\n')) {
+        const m = /^paklog_events_delivered_total\{.*outcome="([a-z-]+)".*\} (\d+)$/.exec(line);
+        if (m !== null) out[m[1]!] = (out[m[1]!] ?? 0) + Number(m[2]);
+      }
+      return out;
+    };
+    const rows = async (sql: string): Promise<unknown[]> => (await probe.query(sql)).rows;
+    const state = async (): Promise<string> => JSON.stringify({
+      balances: await rows(`SELECT location_id, sku, status, on_hand, reserved FROM inventory.balances ORDER BY location_id, sku, status`),
+      movements: await rows(`SELECT type, count(*) AS n, sum(delta_on_hand) AS units FROM inventory.movements GROUP BY type ORDER BY type`),
+      allocations: await rows(`SELECT order_id, line_id, status, allocated FROM inventory.allocations ORDER BY order_id, line_id`),
+      orders: await rows(`SELECT id, status FROM orders.orders ORDER BY id`),
+      pool: await rows(`SELECT order_id, held_for, wave_id FROM waves.order_pool ORDER BY order_id`),
+      asns: await rows(`SELECT count(*) AS n FROM inventory.asns`),
+      events: await rows(`SELECT type, count(*) AS n FROM platform.events GROUP BY type ORDER BY type`),
+    });
+    await until('outbox drained', () => n(`SELECT count(*) AS n FROM platform.outbox WHERE dispatched_at IS NULL`), (x) => x === 0, 30_000);
+    let previous = '';
+    let stable = 0;
+    const before = await until('consumers settled', async () => {
+      const now = await state();
+      stable = now === previous ? stable + 1 : 0;
+      previous = now;
+      return stable >= 10 ? now : undefined;
+    }, (x) => x !== undefined, 30_000);
+    await s.crash();
+    kills++;
+    // The restarted process's counters (its own deliveries since the start: none handled yet, the outbox was drained).
+    const handledBefore = (await delivered()).handled ?? 0;
+    const requeued = await probe.query(
+      `INSERT INTO platform.outbox (event_id, source, type, subject, envelope)
+       SELECT event_id, source, type, subject, envelope FROM platform.events ORDER BY seq ON CONFLICT (event_id) DO NOTHING`);
+    expect(requeued.rowCount).toBeGreaterThan(50);
+    await until('outbox drained again', () => n(`SELECT count(*) AS n FROM platform.outbox WHERE dispatched_at IS NULL`), (x) => x === 0, 40_000);
+    const after = await until('every copy delivered', delivered, (d) => (d.duplicate ?? 0) > 0 && ((d.handled ?? 0) > handledBefore || (d['dead-lettered'] ?? 0) > 0
+      || (d.duplicate ?? 0) >= requeued.rowCount! - 5), 40_000);
+    expect(after['dead-lettered'] ?? 0).toBe(0);
+    expect(after.handled ?? 0, JSON.stringify(after)).toBe(handledBefore);
+    expect(await state()).toEqual(before);
+    console.log(`crash-order-changes: ${requeued.rowCount} events published again, ${JSON.stringify(after)}; ${kills} kills`);
   }, 60_000);
 });
