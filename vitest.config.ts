@@ -75,8 +75,8 @@ const PROCESSES = [
   // `paklog start` SIGKILLed once while a webhook receiver holds its POSTs unanswered: every delivery sent again and
   // DELIVERED once, in order per order (some 30 s, mostly the restart).
   'test/e2e/crash-webhook-delivery.test.ts',
-  // `paklog start` SIGKILLed seven times: a CSV order import and a stock import part-way through their file, a wave release
-  // between its transactions, a replenishment asked for and confirmed, a hold and its release: each retried with its key.
+  // `paklog start` SIGKILLed eight times: a CSV order import and a stock import part-way through their file, a wave release
+  // between its transactions, a replenishment asked for and confirmed, a hold and its release, an RMA receipt: each retried.
   'test/e2e/crash-imports-release.test.ts',
   // `paklog start` SIGKILLed six times: a 940 batch and a 943 mid-interchange (re-sent), a 940 line change part-way, an
   // order hold and a line cancel part-way (retried with their keys), then a sixth with every event put back in the

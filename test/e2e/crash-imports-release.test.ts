@@ -150,7 +150,7 @@ describe('paklog start killed during a CSV import and a wave release', () => {
     console.log(`crash-imports-release: ${kills} kills`);
   }, 60_000);
 
-  it('a replenishment asked for and confirmed, stock held and released, each killed: one movement each, the task done once', async () => {
+  it('a replenishment asked for and confirmed, stock held and released, a return received, each killed: each once, the task done once', async () => {
     const sku = w.products[2]!.sku;
     const reserve = (await call<{ items: { id: string; code: string }[] }>('reserve', 'GET', `/api/v1/sites/${w.siteId}/locations?type=RESERVE`)).body.items[0]!;
     const face = w.storage[5]!;
@@ -187,6 +187,21 @@ describe('paklog start killed during a CSV import and a wave release', () => {
     expect(await n(`SELECT count(*) AS n FROM platform.events WHERE type = 'inventory.stock.hold-released.v1'`)).toBe(1);
     expect(await n(`SELECT count(DISTINCT status) AS n FROM inventory.movements WHERE type = 'HOLD'`)).toBe(2);
     expect(await n(`SELECT coalesce(sum(on_hand), 0) AS n FROM inventory.balances WHERE location_id = $1 AND sku = $2 AND status = 'AVAILABLE'`, [reserve.id, sku])).toBe(18);
+    // A customer return received (killed before its commit) and restocked: received once, restocked once.
+    const dock = (await call<{ items: { id: string }[] }>('docks', 'GET', `/api/v1/sites/${w.siteId}/locations?type=RECEIVING`)).body.items[0]!;
+    const rma = await call<{ id: string; lines: { lineId: string }[] }>('rma', 'POST', '/api/v1/rmas', { siteId: w.siteId, customerRef: 'CRASH-RMA', lines: [{ sku, quantity: 3, reason: 'crash' }] });
+    expect(rma.status, JSON.stringify(rma.body)).toBe(201);
+    const lineId = rma.body.lines[0]!.lineId;
+    const received = await s.killedDuring(`/api/v1/rmas/${rma.body.id}/receive`, { locationId: dock.id, lines: [{ lineId, quantity: 3 }] }, 10);
+    kills++;
+    expect(received.status, JSON.stringify(received.body)).toBe(200);
+    expect(await n(`SELECT coalesce(sum(on_hand), 0) AS n FROM inventory.balances WHERE location_id = $1`, [dock.id])).toBe(3);
+    const inspected = await call('inspect', 'POST', `/api/v1/rmas/${rma.body.id}/lines/${lineId}/inspect`, { disposition: 'RESTOCK', quantity: 3, condition: 'as new', locationId: face.id });
+    expect(inspected.status, JSON.stringify(inspected.body)).toBe(200);
+    expect((await call('close', 'POST', `/api/v1/rmas/${rma.body.id}/close`)).status).toBe(200);
+    expect(await n(`SELECT coalesce(sum(on_hand), 0) AS n FROM inventory.balances WHERE location_id = $1`, [dock.id])).toBe(0);
+    expect(await n(`SELECT count(*) AS n FROM platform.events WHERE type = 'inventory.rma.received.v1'`)).toBe(1);
+
     await until('outbox drained', () => n(`SELECT count(*) AS n FROM platform.outbox WHERE dispatched_at IS NULL`), (x) => x === 0, 30_000);
     expect(await n(`SELECT count(*) - count(DISTINCT event_id) AS n FROM platform.events`)).toBe(0);
     const doubled = await probe.query(`SELECT type, subject, count(*) AS n FROM platform.events WHERE type LIKE 'inventory.replenishment%' OR type LIKE 'tasks.task.%' GROUP BY type, subject HAVING count(*) > 1`);

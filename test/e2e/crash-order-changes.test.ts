@@ -163,6 +163,18 @@ describe('paklog start killed during EDI batches and order changes', () => {
     expect(releaseHold.status, JSON.stringify(releaseHold.body)).toBe(200);
     await untilPooled(call, w.siteId, [held.id]);
 
+    // A client without keys (a handheld, a script): killed once waves holds the order, before or after orders applied
+    // the hold; its plain retry answers ON_HOLD, the hold made once (completed from `waves.order.held` if the request died).
+    const bare = await orderOf('EDI-CRASHCO-CR-3');
+    const bareHold = await s.killedDuring(`/api/v1/orders/${bare.id}/hold`, { reason: 'crash, no key' },
+      async () => await n(`SELECT count(*) AS n FROM waves.order_pool WHERE order_id = $1 AND held_for IS NOT NULL`, [bare.id]) > 0, { keyless: true });
+    kills++;
+    expect(bareHold.status, JSON.stringify(bareHold.body)).toBe(200);
+    expect(bareHold.body).toMatchObject({ status: 'ON_HOLD' });
+    expect(await n(`SELECT count(*) AS n FROM platform.events WHERE type = 'orders.order.held.v1' AND subject = $1`, [bare.id])).toBe(1);
+    expect((await call('release', 'POST', `/api/v1/orders/${bare.id}/release-hold`, {})).status).toBe(200);
+    await untilPooled(call, w.siteId, [bare.id]);
+
     const cut = await orderOf('EDI-CRASHCO-CR-2');
     const line = cut.lines.find((l) => l.ordered === 2)!;
     const cancelled = await s.killedDuring(`/api/v1/orders/${cut.id}/lines/${line.id}/cancel`, { quantity: 1, reason: 'crash' },
