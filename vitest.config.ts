@@ -75,6 +75,13 @@ const PROCESSES = [
   // `paklog start` SIGKILLed once while a webhook receiver holds its POSTs unanswered: every delivery sent again and
   // DELIVERED once, in order per order (some 30 s, mostly the restart).
   'test/e2e/crash-webhook-delivery.test.ts',
+  // `paklog start` SIGKILLed eight times: a CSV order import and a stock import part-way through their file, a wave release
+  // between its transactions, a replenishment asked for and confirmed, a hold and its release, an RMA receipt: each retried.
+  'test/e2e/crash-imports-release.test.ts',
+  // `paklog start` SIGKILLed six times: a 940 batch and a 943 mid-interchange (re-sent), a 940 line change part-way, an
+  // order hold and a line cancel part-way (retried with their keys), then a sixth with every event put back in the
+  // outbox: each once, nothing left held or pending, every copy dropped.
+  'test/e2e/crash-order-changes.test.ts',
   // Eleven one-shot `paklog` commands against broken setups (no server, a killed connection, an edited migration).
   'test/e2e/cli-errors.test.ts',
 ];
