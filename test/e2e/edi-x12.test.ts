@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateOutbound } from '../../src/contexts/integrations/edi/documents.ts';
 import { OrderEvents, type OrderShipped } from '../../src/contracts/orders.ts';
+import { PackShipEvents } from '../../src/contracts/pack-ship.ts';
 import type { EventEnvelope } from '../../src/platform/bus/envelope.ts';
 import { EventNotReady } from '../../src/platform/bus/not-ready.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
@@ -178,6 +179,57 @@ describe('EDI X12', () => {
     expect((await t.post(`/api/v1/orders/${orderId}/cancel`, { reason: 'customer' })).status).toBe(200);
     await t.settle();
     expect((await t.getAll<{ docType: string }>(`/api/v1/edi/documents?orderId=${orderId}`, 'integration')).filter((d) => d.docType === '945')).toHaveLength(1);
+  }, 60_000);
+
+  // Issue 8: no handler calls another context inside its transaction. The shipped and cancelled handlers read the
+  // ship-from site's name from location-master (`getSite`) inside the subscription's transaction: with its 5 s cache cold
+  // (here: dropped by a rename), the strict nesting check refused the second connection and the event dead-lettered
+  // (seen before the fix, as the flaky "cancelled whole" above). The name now comes from integrations' own projection of
+  // the sites, fed by location-master's site events: the renamed site's new name is the 856's ship-from (N1*SF).
+  it('the shipped and cancelled handlers read the ship-from site from their own projection, not location-master inside the transaction', async () => {
+    const sku = w.products[0]!.sku;
+    const orderOf = async (control: string, number: string, group: string): Promise<string> => {
+      const received = await postX12(interchange(control, [[
+        `W05*N*${number}*PO-${number}~`, 'N1*ST*Ada Lovelace~', 'N3*2 Engine Road~', 'N4*London**N1 1AA*GB~',
+        'LX*1~', `W01*1*EA**VN*${sku}~`, 'W76*1~',
+      ]], { groupControl: group }));
+      expect(received.body.transactionSets?.[0]?.status, JSON.stringify(received.body)).toBe('ACCEPTED');
+      return received.body.transactionSets[0].orderId as string;
+    };
+    const shippedId = await orderOf('000000611', 'RC-ORD-9111', '11');
+    const cancelledId = await orderOf('000000612', 'RC-ORD-9112', '12');
+    await t.settle();
+    const sub = t.app.modules.find((m) => m.name === 'integrations')?.subscriptions?.find((s) => s.types.includes(OrderEvents.shipped));
+    const envelope = <T>(type: string, subject: string, data: T): EventEnvelope<T> => ({
+      specversion: '1.0', id: `evt_edi_site_${type}_${subject}`, type, source: 'test', subject, time: new Date().toISOString(), datacontenttype: 'application/json', data,
+    });
+    const line = { lineId: 'ol_x', sku, quantity: 1 };
+    // A rename drops location-master's cached site: a read of it now needs a connection of its own.
+    expect((await t.request('PATCH', `/api/v1/sites/${w.siteId}`, { body: { name: 'Edison Works DC' }, role: 'manager' })).status).toBe(200);
+    await t.settle();
+    await t.app.db.tx(async (tx) => {
+      await sub!.handle(envelope(PackShipEvents.packagePacked, shippedId, {
+        packageId: `pkg_${shippedId}`, orderId: shippedId, siteId: w.siteId, cartonCode: 'BOX-S', weightG: 500, lines: [line], orderComplete: true,
+      }), tx);
+      await sub!.handle(envelope(PackShipEvents.shipmentDispatched, shippedId, {
+        shipmentId: `shp_${shippedId}`, orderId: shippedId, siteId: w.siteId, carrier: 'OWN_FLEET', trackingNumber: 'TRK-9111', packageIds: [`pkg_${shippedId}`], lines: [line],
+      }), tx);
+    });
+    await t.app.db.tx((tx) => sub!.handle(envelope(OrderEvents.shipped, shippedId, {
+      orderId: shippedId, siteId: w.siteId, partial: false, lines: [{ lineId: 'ol_x', sku, ordered: 1, shipped: 1 }],
+    }), tx));
+    await t.app.db.tx((tx) => sub!.handle(envelope(OrderEvents.cancelled, cancelledId, {
+      orderId: cancelledId, siteId: w.siteId, previousStatus: 'ALLOCATED', lines: [{ lineId: 'ol_y', lineNo: 1, sku, quantity: 1 }], reason: 'customer',
+    }), tx));
+    for (const [orderId, types] of [[shippedId, ['856', '945']], [cancelledId, ['945']]] as const) {
+      const docs = (await t.getAll<{ id: string; docType: string; direction: string }>(`/api/v1/edi/documents?orderId=${orderId}`, 'integration')).filter((d) => d.direction === 'OUT' && d.docType !== '997');
+      expect(docs.map((d) => d.docType).sort()).toEqual(types);
+      for (const d of docs) {
+        const body = (await t.get(`/api/v1/edi/documents/${d.id}`, 'integration')).body.body as string;
+        expect(validateOutbound(body).problems).toEqual([]);
+        if (d.docType === '856') expect(segmentsOf(body, 'N1').find((n) => n[0] === 'SF')?.[1]).toBe('Edison Works DC');
+      }
+    }
   }, 60_000);
 
   // Split deployment: orders.order.shipped (orders' topic) may reach integrations before the pack-ship.shipment.dispatched

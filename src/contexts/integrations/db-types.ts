@@ -168,6 +168,12 @@ export interface IntegrationsPartnerMessages {
   subject: string;
 }
 
+export interface IntegrationsSites {
+  code: string;
+  id: string;
+  name: string;
+}
+
 export interface IntegrationsStorefrontChannels {
   carrier: string;
   created_at: Date;
@@ -228,6 +234,7 @@ export interface DB {
   "integrations.inbox": IntegrationsInbox;
   "integrations.partner_message_attempts": IntegrationsPartnerMessageAttempts;
   "integrations.partner_messages": IntegrationsPartnerMessages;
+  "integrations.sites": IntegrationsSites;
   "integrations.storefront_channels": IntegrationsStorefrontChannels;
   "integrations.subscriptions": IntegrationsSubscriptions;
   "integrations.tms_loads": IntegrationsTmsLoads;

@@ -9,7 +9,7 @@ import { ediService, type EdiService } from './edi/service.ts';
 import { integrationsRoutes } from './http.ts';
 import { importService, type ImportService } from './imports/service.ts';
 import { integrationsService, type IntegrationsService, type WebhookSettings } from './service.ts';
-import { integrationsSubscriptions } from './subscriptions.ts';
+import { integrationsProjections, integrationsSubscriptions } from './subscriptions.ts';
 import { portsRoutes } from './ports/http.ts';
 import type { ErpPort, TmsPort } from './ports/port.ts';
 import { portsFromConfig, portsService, type PortsService } from './ports/service.ts';
@@ -66,6 +66,8 @@ export function integrationsContext(deps: PlatformDeps, options: IntegrationsOpt
       if (ports !== undefined) portsRoutes(deps, ports)(app);
     },
     subscriptions: [...integrationsSubscriptions(service, edi), ...(ports === undefined ? [] : portsSubscriptions(ports))],
+    // Rebuildable with `paklog replay integrations` (docs/operations/distributed.md, Rebuilding projections).
+    projections: integrationsProjections(edi),
     jobs: [
       { name: 'integrations.webhook-delivery', everyMs: options.tickMs, run: async () => { await service.deliverDue(); } },
       ...(ports === undefined ? [] : portsJobs(ports, p!.config)),

@@ -1,11 +1,13 @@
 import { WEBHOOK_EVENT_TYPES } from '../../contracts/integrations.ts';
 import { on } from '../../contracts/events.ts';
 import { InventoryEvents } from '../../contracts/inventory.ts';
+import { LocationMasterEvents } from '../../contracts/location-master.ts';
 import { OrderEvents } from '../../contracts/orders.ts';
 import { PackShipEvents } from '../../contracts/pack-ship.ts';
 import { causedBy, type EventEnvelope } from '../../platform/bus/envelope.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import type { Subscription } from '../../platform/bus/event-bus.ts';
+import type { Projection } from '../../platform/module.ts';
 import type { EdiService } from './edi/service.ts';
 import type { IntegrationsService } from './service.ts';
 
@@ -54,5 +56,18 @@ export function integrationsSubscriptions(service: IntegrationsService, edi: Edi
     types: [...new Set([...WEBHOOK_EVENT_TYPES, ...ediOf.keys()])],
     handle: (event, tx) => handleMany([event], tx),
     handleMany,
+  }];
+}
+
+/**
+ * Integrations' projection of location-master's sites: the ship-from name of the 945 and 856 (issue 8: the shipped and
+ * cancelled handlers read it here, not from location-master inside their transaction). Rebuildable with
+ * `paklog replay integrations` (an installation that had sites before this projection fills it that way).
+ */
+export function integrationsProjections(edi: EdiService): Projection[] {
+  return [{
+    name: 'sites',
+    tables: ['sites'],
+    subscriptions: [on([LocationMasterEvents.siteCreated, LocationMasterEvents.siteUpdated], (d, _e, tx) => edi.learnSite(tx, d))],
   }];
 }

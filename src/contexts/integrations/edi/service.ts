@@ -436,6 +436,20 @@ export function ediService(
     await store.addShipment(tx, s.orderId, { shipmentId: s.shipmentId, carrier: s.carrier, trackingNumber: s.trackingNumber });
   }
 
+  /**
+   * The ship-from name (N1*SF) of a site's documents: its name in integrations' projection of the sites, read in the
+   * handler's transaction (issue 8: no handler calls location-master inside it). A site not heard of yet (an
+   * installation that predates the projection and has not replayed it) is named by its id.
+   */
+  async function shipFromNameOf(tx: Tx, siteId: string): Promise<string> {
+    return (await store.siteName(tx, siteId)) ?? siteId;
+  }
+
+  /** A site created or renamed in location-master: integrations' projection of the sites (`paklog replay integrations`). */
+  async function learnSite(tx: Tx, site: { id: string; code: string; name: string }): Promise<void> {
+    await store.learnSite(tx, site);
+  }
+
   /** An EDI order shipped: its 945 and 856, written once (the row is locked; `advised_at` marks it done). */
   async function orderShipped(tx: Tx, shipped: OrderShipped, meta: EventMeta): Promise<void> {
     const o = await store.order(tx, shipped.orderId, true);
@@ -445,11 +459,11 @@ export function ediService(
     if (o.shipments.length === 0) throw new EventNotReady(`EDI order ${o.orderId} shipped, but its dispatched shipment has not been heard of yet`);
     const partner = await store.partner(tx, o.partnerId);
     if (partner === undefined) return;
-    const site = await apis.locations.getSite(o.siteId);
+    const shipFromName = await shipFromNameOf(tx, o.siteId);
     const at = now();
     const doc: ShippedOrder = {
       orderId: o.orderId, depositorOrderNumber: o.depositorOrderNumber, purchaseOrderNumber: o.purchaseOrderNumber, shipTo: o.shipTo,
-      shipFromName: site?.name ?? o.siteId, shippedAt: at, shipments: o.shipments, packages: o.packages, ...advisedLines(o, shipped),
+      shipFromName, shippedAt: at, shipments: o.shipments, packages: o.packages, ...advisedLines(o, shipped),
     };
     const written: EdiDocument[] = [];
     for (const [type, functionalId, body] of [['945', 'SW', warehouseShippingAdvice], ['856', 'SH', shipNotice]] as const) {
@@ -474,7 +488,7 @@ export function ediService(
     if (o === undefined || o.advisedAt !== null) return;
     const partner = await store.partner(tx, o.partnerId);
     if (partner === undefined) return;
-    const site = await apis.locations.getSite(o.siteId);
+    const shipFromName = await shipFromNameOf(tx, o.siteId);
     const at = now();
     // Units still ordered when cancelled, by SKU: what a SHORTED cancel reports short; the rest were cancelled by line.
     const stillOrdered = new Map<string, number>();
@@ -488,7 +502,7 @@ export function ediService(
     });
     const doc: ShippedOrder = {
       orderId: o.orderId, depositorOrderNumber: o.depositorOrderNumber, purchaseOrderNumber: o.purchaseOrderNumber, shipTo: o.shipTo,
-      shipFromName: site?.name ?? o.siteId, shippedAt: at, shipments: [], packages: [],
+      shipFromName, shippedAt: at, shipments: [], packages: [],
       ...advisedLines(o, { orderId: o.orderId, siteId: o.siteId, partial: !shorted, lines }),
     };
     const d = await writeOutbound(tx, partner, {
@@ -512,7 +526,7 @@ export function ediService(
     siteOfPartner: async (partnerId: string): Promise<string | undefined> => (await store.partner(deps.db, partnerId))?.siteId,
     /** The id of the site a reference (id or code) names, or UNKNOWN_SITE naming `field`. */
     resolveSite: (ref: string, field: string) => resolveSiteId(apis.locations, ref, field),
-    packagePacked, packageRepacked, shipmentDispatched, orderShipped, orderCancelled, asnClosed,
+    packagePacked, packageRepacked, shipmentDispatched, orderShipped, orderCancelled, asnClosed, learnSite,
     /** Which of these orders came by EDI: the order events of the others change nothing here. */
     ediOrderIds: (tx: Tx, orderIds: readonly string[]) => store.ediOrderIds(tx, orderIds),
   };

@@ -97,6 +97,17 @@ export const ediStore = {
   async partner(db: Executor, id: string): Promise<Partner | undefined> {
     return (await db.query<Partner>(`SELECT ${PARTNER} FROM integrations.edi_partners WHERE id = $1`, [id]))[0];
   },
+  /** A site as location-master announced it last (site.created, site.updated): integrations' own projection. */
+  async learnSite(db: Executor, site: { id: string; code: string; name: string }): Promise<void> {
+    await db.query(
+      'INSERT INTO integrations.sites (id, code, name) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET code = EXCLUDED.code, name = EXCLUDED.name',
+      [site.id, site.code, site.name],
+    );
+  },
+  /** The name of a site, from the projection (undefined: not heard of). */
+  async siteName(db: Executor, id: string): Promise<string | undefined> {
+    return (await db.query<{ name: string }>('SELECT name FROM integrations.sites WHERE id = $1', [id]))[0]?.name;
+  },
   async nextControlNumber(db: Executor): Promise<number> {
     const rows = await db.query<{ n: string }>(`SELECT nextval('integrations.edi_control_numbers')::text AS n`);
     return Number(rows[0]?.n);
