@@ -62,6 +62,14 @@ export interface WavesApi {
    * completes the change if its own transaction does not commit.
    */
   holdForChange(input: { readonly orderId: string; readonly siteId: string; readonly carrier: string; readonly priority: number; readonly changeId: string }, meta: EventMeta): Promise<{ readonly held: true } | AlreadyWaved>;
+  /**
+   * Whether wave `waveId` was cancelled with the order in it: its cancel let go of the order, which waits in the pool
+   * again (or is in a later wave). False for a wave not cancelled, for an order never in it, and for one that left it
+   * otherwise (cancelled itself, or sent back by the wave's release for want of stock, RESERVATION_SHORTAGE). Reads
+   * only. Orders asks it when a request finds an order WAVED in a wave whose cancel it has not heard yet, to take the
+   * cancel's step itself (ADR 0052 addendum 2026-12-06).
+   */
+  cancelledWith(input: { readonly waveId: string; readonly orderId: string }): Promise<boolean>;
 }
 
 /** Coded errors of waves. */

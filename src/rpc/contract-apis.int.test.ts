@@ -246,6 +246,26 @@ describe.each(transports)('the contract APIs, %s', (transport, apis) => {
     expect(pool).toHaveLength(1);
   });
 
+  it('WavesApi.cancelledWith: true only for a cancelled wave the order was in when it was cancelled', async () => {
+    const waveId = (await t.app.db.query<{ waveId: string }>(
+      `SELECT wave_id AS "waveId" FROM waves.wave_orders WHERE order_id = $1`, [dispatched.orderId]))[0]!.waveId;
+    expect(await apis().waves.cancelledWith({ waveId, orderId: dispatched.orderId })).toBe(false);
+    expect(await apis().waves.cancelledWith({ waveId: 'wav_nope', orderId: dispatched.orderId })).toBe(false);
+    expect(await apis().waves.cancelledWith({ waveId, orderId: 'ord_nope' })).toBe(false);
+    expect(await local.waves.cancelledWith({ waveId, orderId: dispatched.orderId })).toBe(false);
+    const o = await createOrder(call, w.siteId, { externalId: `RPC-WC-${transport.replace(/\W/g, '')}`, lines: [{ sku: w.products[1]!.sku, quantity: 1 }] });
+    await until('allocated', () => orderStatus(call, o.id), (s) => s === 'ALLOCATED');
+    await t.settle();
+    const plan = await call<{ id: string; orderIds: string[] }>('plan', 'POST', '/api/v1/waves', { siteId: w.siteId, maxOrders: 10 });
+    expect(plan.body.orderIds).toContain(o.id);
+    expect(await apis().waves.cancelledWith({ waveId: plan.body.id, orderId: o.id })).toBe(false);
+    expect((await call('cancel wave', 'POST', `/api/v1/waves/${plan.body.id}/cancel`)).status).toBe(200);
+    expect(await apis().waves.cancelledWith({ waveId: plan.body.id, orderId: o.id })).toBe(true);
+    await t.settle();
+    expect((await call('cancel order', 'POST', `/api/v1/orders/${o.id}/cancel`, { reason: 'done' })).status).toBe(200);
+    await t.settle();
+  });
+
   it('PickingApi.pickListProgress: the list\'s status and open lines, undefined for a list picking does not know', async () => {
     const lists = await call<{ items: { id: string }[] }>('pick lists', 'GET', `/api/v1/pick-lists?siteId=${w.siteId}&orderId=${dispatched.orderId}`);
     const id = lists.body.items[0]!.id;

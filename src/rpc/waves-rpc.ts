@@ -16,11 +16,12 @@ export function wavesService(api: WavesApi, log: Logger): RpcService {
       );
       return outcome.held ? { held: {} } : { alreadyWaved: { waveId: outcome.waveId } };
     }),
+    CancelledWith: unaryHandler(log, async (req) => ({ cancelled: await api.cancelledWith({ waveId: req.waveId, orderId: req.orderId }) })),
   };
   return { name: 'paklog.waves.v1.WavesService', definition: paklogServices().waves, implementation };
 }
 
-/** WavesApi over gRPC; `holdForChange` is idempotent, so the channel may retry it. */
+/** WavesApi over gRPC; `holdForChange` is idempotent and `cancelledWith` reads only, so the channel may retry them. */
 export function wavesClient(channel: RpcChannel, service: WavesServiceDefinition = paklogServices().waves): WavesApi {
   return {
     async holdForChange(input, meta) {
@@ -34,6 +35,9 @@ export function wavesClient(channel: RpcChannel, service: WavesServiceDefinition
         default: return assertNever(res.result, 'HoldForChange result');
       }
       throw new AppError('INTERNAL', 'HoldForChange answered neither held nor alreadyWaved');
+    },
+    async cancelledWith(input) {
+      return (await channel.call(service.CancelledWith, { waveId: input.waveId, orderId: input.orderId })).cancelled;
     },
   };
 }

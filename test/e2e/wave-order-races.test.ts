@@ -5,10 +5,12 @@
  * wave, nothing is allocated or reserved for it, its lines are never on the floor, and stock is conserved.
  */
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectLedgerConserved } from '../support/conservation.ts';
 import { createOrder, injectClient, packAndShip, receiveStock, setupWarehouse, until, untilPooled, type Call, type Warehouse } from '../support/flow-driver.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import type { OrderCommands } from '../../src/contracts/orders.ts';
+import type { WavesApi } from '../../src/contracts/waves.ts';
 
 let t: TestApp;
 let call: Call;
@@ -146,6 +148,9 @@ describe('an order its release could not reserve (BACKORDERED, RESERVATION_SHORT
       `SELECT envelope->'data'->>'reason' AS reason FROM platform.events WHERE type = 'orders.order.backordered.v1' AND subject = $1 ORDER BY seq DESC LIMIT 1`, [o.id]);
     expect(sentBack!.reason).toBe('RESERVATION_SHORTAGE');
     expect((await t.get(`/api/v1/waves/${plan.body.id}`)).body.status).toBe('COMPLETED');
+    // Out of its wave, but not let go by a wave's cancel: orders never unwaves it on waves' word (ADR 0052 addendum 2026-12-06).
+    const wavesApi = t.app.modules.find((m) => m.name === 'waves')?.api as WavesApi;
+    expect(await wavesApi.cancelledWith({ waveId: plan.body.id as string, orderId: o.id })).toBe(false);
 
     // A credit check holds it while it waits; released, it waits for allocation again.
     const held = await t.post(`/api/v1/orders/${o.id}/hold`, { reason: 'credit check' }, 'manager');
@@ -253,6 +258,103 @@ describe('a cancel waves hears late', () => {
     expect(await status(gone)).toBe('CANCELLED');
     await packAndShip(call, kept);
     await until('kept shipped', () => status(kept), (s) => s === 'SHIPPED');
+    await expectLedgerConserved(t, w.siteId);
+  }, 60_000);
+});
+
+describe('a hold, a line change or a line cancel sent right after its wave was cancelled, before orders heard the cancel', () => {
+  interface OrderView { status: string; waveId: string | null; lines: { id: string; sku: string; ordered: number; cancelled: number; allocated: number }[] }
+  const view = async (id: string): Promise<OrderView> => (await t.get(`/api/v1/orders/${id}`)).body as OrderView;
+  const SHIP_TO = { name: 'A Customer', line1: '1 Main Street', city: 'Springfield', postalCode: '12345', country: 'US' };
+  // A case that fails leaves its order behind: cancelled after each, so the next case plans its own order alone.
+  const made: string[] = [];
+  afterEach(async () => {
+    await t.settle();
+    for (const id of made.splice(0)) await t.post(`/api/v1/orders/${id}/cancel`, { reason: 'clean-up' });
+    await t.settle();
+  });
+
+  /**
+   * An order (a×1, b×2) WAVED as orders heard it; then, orders' consumers held back (a session locks their inbox), its
+   * wave is cancelled and `act` runs at once: orders still reads the order WAVED. The consumers go on after it.
+   */
+  async function rightAfterWaveCancel<T>(externalId: string, act: (o: OrderView & { id: string }) => Promise<T>): Promise<{ id: string; waveId: string; result: T }> {
+    const [a, b] = [w.products[0]!.sku, w.products[1]!.sku];
+    const o = await createOrder(call, w.siteId, { externalId, lines: [{ sku: a, quantity: 1 }, { sku: b, quantity: 2 }] });
+    made.push(o.id);
+    await until('allocated', () => status(o.id), (s) => s === 'ALLOCATED');
+    await t.settle();
+    await untilPooled(call, w.siteId, [o.id]);
+    const plan = await t.post('/api/v1/waves', { siteId: w.siteId, maxOrders: 10 });
+    expect(plan.body.orderIds).toEqual([o.id]);
+    const waved = await until('waved', () => view(o.id), (x) => x.status === 'WAVED');
+    const blocker = new pg.Client({ connectionString: t.databaseUrl });
+    await blocker.connect();
+    let result: T;
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE orders.inbox IN EXCLUSIVE MODE');
+      expect((await t.post(`/api/v1/waves/${plan.body.id}/cancel`)).status).toBe(200);
+      expect((await view(o.id)).status).toBe('WAVED');
+      result = await act({ ...waved, id: o.id });
+      await blocker.query('COMMIT');
+    } finally {
+      await blocker.end();
+    }
+    await t.settle();
+    return { id: o.id, waveId: plan.body.id as string, result };
+  }
+
+  /** The order waits in the pool, allocated as its open units say, in no wave; then it is cancelled (clean-up). */
+  async function expectPooledAllocated(id: string, allocated: readonly [string, number][]): Promise<void> {
+    const now = await until('allocated anew', () => view(id),
+      (x) => x.status === 'ALLOCATED' && x.lines.every((l) => l.allocated === l.ordered - l.cancelled), 10_000);
+    expect(now.waveId).toBeNull();
+    expect(now.lines.map((l) => [l.sku, l.allocated])).toEqual(allocated);
+    await untilPooled(call, w.siteId, [id], 10_000);
+    const row = await t.app.db.query<{ held_for: string | null; wave_id: string | null }>('SELECT held_for, wave_id FROM waves.order_pool WHERE order_id = $1', [id]);
+    expect(row).toEqual([{ held_for: null, wave_id: null }]);
+    expect((await t.post(`/api/v1/orders/${id}/cancel`, { reason: 'done' })).body.status).toBe('CANCELLED');
+  }
+
+  it('a hold: 200 ON_HOLD at once; once the events are heard it stays held out of planning, and released it is planned again', async () => {
+    const [a, b] = [w.products[0]!.sku, w.products[1]!.sku];
+    const { id, waveId, result: held } = await rightAfterWaveCancel(`WVR-${++seq}`, async (o) => t.post(`/api/v1/orders/${o.id}/hold`, { reason: 'credit check' }, 'manager'));
+    expect(await (t.app.modules.find((m) => m.name === 'waves')?.api as WavesApi).cancelledWith({ waveId, orderId: id })).toBe(true);
+    expect(held.status, JSON.stringify(held.body)).toBe(200);
+    expect(held.body.status).toBe('ON_HOLD');
+    const after = await view(id);
+    expect([after.status, after.waveId]).toEqual(['ON_HOLD', null]);
+    expect(after.lines.map((l) => [l.sku, l.allocated])).toEqual([[a, 1], [b, 2]]);
+    expect((await t.app.db.query('SELECT 1 FROM waves.order_pool WHERE order_id = $1 AND held_for IS NOT NULL AND wave_id IS NULL', [id]))).toHaveLength(1);
+    // Exactly one WAVED → ALLOCATED step, whoever took it first (the request or the wave's cancel event).
+    const unwaved = await t.app.db.query(`SELECT 1 FROM platform.events WHERE type = 'orders.order.unwaved.v1' AND subject = $1`, [id]);
+    expect(unwaved).toHaveLength(1);
+    const released = await t.post(`/api/v1/orders/${id}/release-hold`, {}, 'manager');
+    expect(released.status, JSON.stringify(released.body)).toBe(200);
+    expect(released.body.status).toBe('ALLOCATED');
+    await t.settle();
+    await expectPooledAllocated(id, [[a, 1], [b, 2]]);
+    await expectLedgerConserved(t, w.siteId);
+  }, 60_000);
+
+  it('a line cancel: 200 at once; once the events are heard the order is allocated for what is left and pooled', async () => {
+    const [a, b] = [w.products[0]!.sku, w.products[1]!.sku];
+    const { id, result: cancelled } = await rightAfterWaveCancel(`WVR-${++seq}`, async (o) =>
+      t.post(`/api/v1/orders/${o.id}/lines/${o.lines.find((l) => l.sku === b)!.id}/cancel`, { quantity: 1, reason: 'customer' }, 'manager'));
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+    await expectPooledAllocated(id, [[a, 1], [b, 1]]);
+    await expectLedgerConserved(t, w.siteId);
+  }, 60_000);
+
+  it('a line change (the order sent again with other lines): applied at once; once the events are heard the new lines are allocated and pooled', async () => {
+    const [a, b] = [w.products[0]!.sku, w.products[1]!.sku];
+    const orders = (t.app.modules.find((m) => m.name === 'orders') as unknown as { commands: OrderCommands }).commands;
+    const externalId = `WVR-${++seq}`;
+    const { id, result: changed } = await rightAfterWaveCancel(externalId, async () =>
+      orders.update({ externalId, siteId: w.siteId, carrier: 'OWN_FLEET', shipTo: SHIP_TO, lines: [{ sku: a, quantity: 2 }, { sku: b, quantity: 1 }] }, {}));
+    expect(changed).toMatchObject({ ok: true, value: { changed: true } });
+    await expectPooledAllocated(id, [[a, 2], [b, 1]]);
     await expectLedgerConserved(t, w.siteId);
   }, 60_000);
 });

@@ -11,7 +11,7 @@ import {
   type OrderReprioritised, type OrderStatus, type OrderStatusChanged, type OrderUpdated, type OrderLinesChanged, type OrderChangeDropped, type ShipTo,
   type OrderHeld, type OrderHoldReleased, PACKING_REOPENED, ORDER_STATUSES,
 } from '../../contracts/orders.ts';
-import type { WavesApi } from '../../contracts/waves.ts';
+import { WaveEvents, type WavesApi } from '../../contracts/waves.ts';
 import type { EventMeta } from '../../platform/bus/envelope.ts';
 import { EventNotReady } from '../../platform/bus/not-ready.ts';
 import type { PublishedEvent } from '../../contracts/events.ts';
@@ -300,6 +300,7 @@ export function orderService(
   async function update(request: NewOrder, meta: EventMeta): Promise<Outcome<{ order: Order; changed: boolean }>> {
     const id = await orderIdByExternalId(deps.db, request.externalId);
     if (id === undefined) return reject('NOT_FOUND', `No order ${request.externalId}`, [{ field: '/externalId', message: 'no order was received with this externalId' }]);
+    await catchUpWaveCancel(id, meta);
     const site = await locations.getSite(request.siteId);
     const products = await catalog.getBySkus(request.lines.map((l) => l.sku));
     const changeId = deps.ids.next('chg');
@@ -363,6 +364,7 @@ export function orderService(
   ): Promise<Outcome<Order>> {
     const changeId = deps.ids.next('chg');
     const command = async (): Promise<Outcome<Order>> => {
+      await catchUpWaveCancel(id, meta);
       const decided = await deps.db.tx(async (tx): Promise<Outcome<'unchanged' | 'cancel-order' | 'pending'>> => {
         const o = await orderSummary(tx, id, true);
         if (o === undefined) return reject('NOT_FOUND', `No order ${id}`);
@@ -409,6 +411,7 @@ export function orderService(
    * 200 again, unchanged.
    */
   async function hold(id: string, reason: string, meta: EventMeta): Promise<Outcome<Order>> {
+    await catchUpWaveCancel(id, meta);
     const decided = await deps.db.tx(async (tx): Promise<Outcome<{ holdId: string } | null>> => {
       const o = await orderSummary(tx, id, true);
       if (o === undefined) return reject('NOT_FOUND', `No order ${id}`);
@@ -431,6 +434,28 @@ export function orderService(
       if (!applied.ok) return applied;
     }
     return cancelledOrder(id);
+  }
+
+  /**
+   * A hold, a line change or a line cancel may come right after `POST /waves/{id}/cancel` answered, before orders has
+   * heard `waves.wave.cancelled` (ADR 0052 addendum 2026-12-06): the order still reads WAVED. Waves is asked whether
+   * that wave was cancelled with the order in it (`WavesApi.cancelledWith`); if so the cancel's step is taken here
+   * (`unwave`: WAVED → ALLOCATED, `orders.order.unwaved`), and the event finds it taken and does nothing. Only that
+   * answer unwaves: an order its release sent back for want of stock also left its wave, but is not ALLOCATED, and
+   * stays WAVED until `inventory.stock.reserved` says so. Waves unreachable: the order is decided as orders last heard it.
+   */
+  async function catchUpWaveCancel(id: string, meta: EventMeta): Promise<void> {
+    const o = await orderSummary(deps.db, id);
+    if (o?.status !== 'WAVED' || o.waveId === null) return;
+    const waveId = o.waveId;
+    let cancelled: boolean;
+    try {
+      cancelled = await waves.cancelledWith({ waveId, orderId: id });
+    } catch (e) {
+      deps.log.warn({ orderId: id, waveId, err: (e as Error).message }, 'orders: could not ask waves whether the order\'s wave was cancelled');
+      return;
+    }
+    if (cancelled) await deps.db.tx((tx) => unwave(tx, id, waveId, { type: WaveEvents.cancelled, meta }));
   }
 
   /** Why the order cannot be held, if it cannot: final, or in a wave or on the floor. A held order can (idempotent). */

@@ -12,7 +12,7 @@ import { waveSubscriptions } from './subscriptions.ts';
  */
 export function wavesContext(deps: PlatformDeps, apis: { locations: LocationMasterApi; inventory: InventoryApi }): ContextWithApi<WavesApi> {
   const service = waveService(deps, apis);
-  const api: WavesApi = { holdForChange: service.holdForChange };
+  const api: WavesApi = { holdForChange: service.holdForChange, cancelledWith: service.cancelledWith };
   return defineContext({
     api,
     name: 'waves',

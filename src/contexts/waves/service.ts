@@ -17,7 +17,7 @@ import {
 import { DEFAULT_CART_CAPACITY, MAX_CART_CAPACITY, planBatchesTask, type BatchableOrder } from './domain/batching.ts';
 import { isOnTheFloor, isOpenForChanges, pickProgressPath, waveLifecycle } from './domain/wave-lifecycle.ts';
 import {
-  activeWaveOf, addToPool, claimWaiting, countWavesByStatus, dropWaitingOrder, firstWaitingCarrier, holdInPool, insertWave, listWaves, markPicked, poolOrders, releaseHold, endChangeHold,
+  activeWaveOf, addToPool, cancelledWithOrder, claimWaiting, countWavesByStatus, dropWaitingOrder, firstWaitingCarrier, holdInPool, insertWave, listWaves, markPicked, poolOrders, releaseHold, endChangeHold,
   releasePoolHold,
   releaseMembership, removeFromPool, setPoolPriority, removeOrderFromWave, setWaveStatus, unpickedCount, waveById, waveOrders, waveSummary,
   type PoolOrder, type Wave, type WaveSummary,
@@ -360,6 +360,9 @@ export function waveService(deps: PlatformDeps, apis: WaveApis) {
     return { held: true };
   });
 
+  /** WavesApi.cancelledWith: the wave's cancel let go of the order (not its own cancel, nor its release's shortage). */
+  const cancelledWith: WavesApi['cancelledWith'] = async (input) => cancelledWithOrder(deps.db, input.waveId, input.orderId);
+
   /**
    * `orders.order.lines-changed`: the row held for this change (or waiting) goes; the allocation of the new lines pools
    * the order again. A hold for a newer change stays (ADR 0046 addendum).
@@ -383,7 +386,7 @@ export function waveService(deps: PlatformDeps, apis: WaveApis) {
 
   return {
     plan, release, cancel, get, list, counts, pool, orderAllocated, orderCancelled, orderReprioritised: setPoolPriority, ordersBackordered, pickListCompleted,
-    siteLayoutChanged, holdForChange, orderLinesChanged, orderChangeDropped, orderHoldReleased,
+    siteLayoutChanged, holdForChange, cancelledWith, orderLinesChanged, orderChangeDropped, orderHoldReleased,
   };
 }
 

@@ -231,6 +231,15 @@ export async function releaseMembership(tx: Executor, waveId: string): Promise<v
   await tx.query(`UPDATE waves.order_pool SET wave_id = NULL WHERE wave_id = $1`, [waveId]);
 }
 
+/** Whether the wave is CANCELLED and the order was in it when it was (its row never removed on its own). */
+export async function cancelledWithOrder(db: Executor, waveId: string, orderId: string): Promise<boolean> {
+  const rows = await db.query<{ yes: boolean }>(
+    `SELECT w.status = 'CANCELLED' AND o.removed_at IS NULL AS yes
+     FROM waves.waves w JOIN waves.wave_orders o ON o.wave_id = w.id WHERE w.id = $1 AND o.order_id = $2`,
+    [waveId, orderId]);
+  return rows[0]?.yes === true;
+}
+
 /** The active wave an order belongs to, if any. */
 export async function activeWaveOf(db: Executor, orderId: string): Promise<string | undefined> {
   const rows = await db.query<Camelized<Pick<Selectable<WavesWaveOrders>, 'wave_id'>>>(`SELECT wave_id AS "waveId" FROM waves.wave_orders WHERE order_id = $1 AND active`, [orderId]);

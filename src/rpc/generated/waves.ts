@@ -17,6 +17,8 @@ export interface ProtoGrpcType {
     waves: {
       v1: {
         AlreadyWaved: MessageTypeDefinition
+        CancelledWithRequest: MessageTypeDefinition
+        CancelledWithResponse: MessageTypeDefinition
         Held: MessageTypeDefinition
         HoldForChangeRequest: MessageTypeDefinition
         HoldForChangeResponse: MessageTypeDefinition
