@@ -17,6 +17,11 @@ export const UNTYPED_CLAIM_TYPES: readonly TaskType[] = TASK_TYPES.filter((t) =>
 /** Why a worker could not do a task (`POST /tasks/{id}/fail`). */
 export const TASK_FAILURE_REASONS = ['EQUIPMENT', 'LOCATION_INACCESSIBLE', 'DAMAGED_GOODS', 'OTHER'] as const;
 export type TaskFailureReason = (typeof TASK_FAILURE_REASONS)[number];
+/**
+ * What a PUTAWAY task also holds (tasks' `about`, heldTaskGuard, ADR 0019): the units of a SKU and lot waiting at a
+ * receiving location, which physical tracking's LPNs there name too (a received pallet the putaway will carry).
+ */
+export const heldStockKey = (locationId: string, sku: string, lot: string | null): string => `stock:${locationId}:${sku}:${lot ?? ''}`;
 
 export const TaskEvents = {
   created: 'tasks.task.created.v1',

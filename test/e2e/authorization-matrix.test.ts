@@ -228,6 +228,12 @@ describe('REST: every route × every caller', () => {
     const res = await send(operatorPerson, 'POST', '/api/v1/tasks/next', { siteId: siteA, workerId: 'someone-else' });
     expect(res).toMatchObject({ status: 403, code: 'ACTING_AS_ANOTHER_WORKER' });
   });
+
+  it("an operator may not read another worker's tasks or scans by worker", async () => {
+    for (const url of [`/api/v1/tasks?siteId=${siteA}&workerId=someone-else`, `/api/v1/scans?siteId=${siteA}&worker=someone-else`]) {
+      expect({ url, ...await send(operatorPerson, 'GET', url) }).toMatchObject({ url, status: 403, code: 'ACTING_AS_ANOTHER_WORKER' });
+    }
+  });
 });
 
 interface TypeRef { kind: string; name: string | null; ofType: TypeRef | null }
@@ -317,6 +323,11 @@ describe('GraphQL: every query and mutation × every role', () => {
   it('a worker may not act as another', async () => {
     const res = await graphql(operatorPerson, `mutation { nextTask(siteId: "${siteA}", workerId: "someone-else") { __typename ... on BusinessError { code } } }`);
     expect(res.json.data?.nextTask ?? res.json).toMatchObject({ __typename: 'Forbidden', code: 'ACTING_AS_ANOTHER_WORKER' });
+  });
+
+  it("an operator may not read another worker's tasks", async () => {
+    const res = await graphql(operatorPerson, `{ tasks(siteId: "${siteA}", workerId: "someone-else") { nodes { id } } }`);
+    expect(JSON.stringify(res.json)).toContain('ACTING_AS_ANOTHER_WORKER');
   });
 });
 

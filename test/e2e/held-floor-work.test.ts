@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrder, injectClient, orderStatus, planAndRelease, setupWarehouse, until, type Warehouse } from '../support/flow-driver.ts';
+import { makeSscc } from '../../src/contexts/physical-tracking/domain/sscc.ts';
 import { tableFingerprint } from '../support/fingerprint.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -263,5 +264,115 @@ describe('a tote a pick list another person holds is filling', () => {
     expect((await t.get(`/api/v1/lpns/${tote.id}`)).body).toEqual(untouched);
     const moved = await uma('POST', `/api/v1/lpns/${tote.id}/move`, { locationId: w.storage[1]!.id });
     expect([moved.status, moved.body.locationId]).toEqual([200, w.storage[1]!.id]);
+  });
+});
+
+// A cancelled order's tote walked back to stock under a return's MOVE task, and a received pallet at the dock under
+// a PUTAWAY task, were another person's to move, close or scan away while someone held the task (found by the roles
+// hunt's leftovers): neither task named the LPN. Now a return's task is about its order (the tote holding its units), a
+// putaway's about its units at the dock (the pallet there holding them): the LPN's held work names both.
+describe('an LPN under a return or a putaway another person holds', () => {
+  const lpnAttempts = (lpn: { id: string; code: string }, to: string): [string, string, unknown][] => [
+    ['move', `/api/v1/lpns/${lpn.id}/move`, { locationId: to }],
+    ['close', `/api/v1/lpns/${lpn.id}/close`, {}],
+    ['split', `/api/v1/lpns/${lpn.id}/split`, { lines: [{ sku: w.products[0]!.sku, quantity: 1 }], newLpn: { type: 'TOTE' } }],
+    ['scan MOVE', '/api/v1/scans', { siteId: w.siteId, barcode: lpn.code, meaning: 'MOVE', locationId: to }],
+  ];
+  const refusedAll = async (lpn: { id: string; code: string }, to: string): Promise<void> => {
+    const before = await tableFingerprint(t.app.db);
+    const untouched = (await t.get(`/api/v1/lpns/${lpn.id}`)).body;
+    for (const [what, url, body] of lpnAttempts(lpn, to)) {
+      const refused = await xia('POST', url, body);
+      expect({ what, status: refused.status, code: refused.body.code }).toEqual({ what, status: 403, code: 'ACTING_AS_ANOTHER_WORKER' });
+    }
+    await t.settle();
+    expect((await t.get(`/api/v1/lpns/${lpn.id}`)).body).toEqual(untouched);
+    const pt = (f: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(f).filter(([k]) => k.startsWith('physical_tracking.')));
+    expect(pt(await tableFingerprint(t.app.db))).toEqual(pt(before));
+  };
+
+  it("a cancelled order's tote under a return's MOVE task: another person's move, close, split or scan is 403 ACTING_AS_ANOTHER_WORKER, nothing changes; its holder and a manager's key move it", async () => {
+    const vic = await person('vic');
+    const product = w.products[0]!;
+    const call = injectClient(t.app, t.keys.manager);
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: w.siteId, sku: product.sku, locationId: w.storage[0]!.id, quantity: 2 })).status).toBe(201);
+    const order = await createOrder(call, w.siteId, { externalId: 'HFW-RET', lines: [{ sku: product.sku, quantity: 2 }] });
+    await until('allocated', () => orderStatus(call, order.id), (s) => s === 'ALLOCATED');
+    await t.settle();
+    const wave = await planAndRelease(call, w.siteId, 1);
+    expect(wave.orderIds).toEqual([order.id]);
+    await t.settle();
+    const lists = await until('a pick list', async () => (await t.get(`/api/v1/pick-lists?waveId=${wave.waveId}`)).body.items as { id: string }[], (l) => l.length === 1);
+    const list = (await t.get(`/api/v1/pick-lists/${lists[0]!.id}`)).body;
+    for (const line of list.lines) {
+      const picked = await t.post(`/api/v1/pick-lists/${list.id}/lines/${line.id}/confirm`,
+        { locationCode: line.locationCode ?? line.locationId, barcode: line.expectedBarcode ?? line.sku, quantity: line.quantity, toteId: 'HFW-TOTE-5' }, 'operator');
+      expect(picked.status, JSON.stringify(picked.body)).toBe(200);
+    }
+    await until('picked', () => orderStatus(call, order.id), (s) => s === 'PICKED');
+    expect((await t.post(`/api/v1/orders/${order.id}/cancel`, { reason: 'customer' }, 'manager')).status).toBe(200);
+    await t.settle();
+    const next = await until('its return MOVE task', () => vic('POST', '/api/v1/tasks/next', { siteId: w.siteId, types: ['MOVE'] }), (r) => r.status === 200);
+    expect((await t.get(`/api/v1/inventory/returns/${next.body.reference}`)).body.orderId).toBe(order.id);
+    expect((await vic('POST', `/api/v1/tasks/${next.body.id}/start`, {})).status).toBe(200);
+    const tote = (await t.getAll<{ id: string; code: string }>(`/api/v1/lpns?siteId=${w.siteId}`)).find((l) => l.code === 'HFW-TOTE-5')!;
+
+    await refusedAll(tote, w.storage[1]!.id);
+    const moved = await vic('POST', `/api/v1/lpns/${tote.id}/move`, { locationId: w.storage[1]!.id });
+    expect([moved.status, moved.body.locationId]).toEqual([200, w.storage[1]!.id]);
+    const byKey = await t.post(`/api/v1/lpns/${tote.id}/move`, { locationId: w.storage[2]!.id }, 'manager');
+    expect([byKey.status, byKey.body.locationId]).toEqual([200, w.storage[2]!.id]);
+  });
+
+  it("a received pallet at the dock under a PUTAWAY task: another person's move, close, split or scan is 403 ACTING_AS_ANOTHER_WORKER, nothing changes; its holder and a manager's key move it", async () => {
+    const wes = await person('wes');
+    const dock = (await t.get(`/api/v1/sites/${w.siteId}/locations?type=RECEIVING`)).body.items[0] as { id: string; code: string };
+    const sscc = makeSscc(1, '0614141', '000009901');
+    const asn = await t.post('/api/v1/inventory/asns', { siteId: w.siteId, supplier: 'S', lines: [{ sku: w.products[0]!.sku, quantity: 3, expectedLpn: sscc }] });
+    expect(asn.status).toBe(201);
+    await t.settle();
+    const received = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: sscc, meaning: 'RECEIVE_LPN', locationId: dock.id }, 'operator');
+    expect(received.status, JSON.stringify(received.body)).toBe(201);
+    const booked = await t.post(`/api/v1/inventory/asns/${asn.body.id}/receipts`, { sku: w.products[0]!.sku, quantity: 3, locationCode: dock.code }, 'operator');
+    expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+    await t.settle();
+    const next = await until('its PUTAWAY task', () => wes('POST', '/api/v1/tasks/next', { siteId: w.siteId, types: ['PUTAWAY'] }), (r) => r.status === 200);
+    expect((await wes('POST', `/api/v1/tasks/${next.body.id}/start`, {})).status).toBe(200);
+    const pallet = { id: received.body.lpn.id as string, code: sscc };
+
+    await refusedAll(pallet, w.storage[1]!.id);
+    const moved = await wes('POST', `/api/v1/lpns/${pallet.id}/move`, { locationId: dock.id });
+    expect([moved.status, moved.body.locationId]).toEqual([200, dock.id]);
+    const byKey = await t.post(`/api/v1/lpns/${pallet.id}/move`, { locationId: dock.id }, 'manager');
+    expect(byKey.status).toBe(200);
+  });
+});
+
+// GET /tasks?workerId= was any operator's to read, colleague by colleague, after their scans were made their own (found
+// by the roles hunt's leftovers). The handheld asks for its own PAUSED tasks this way (ui/rf).
+describe("a worker's tasks", () => {
+  it('a person signed in as an operator lists their own by worker (any letter case), another\'s is 403 ACTING_AS_ANOTHER_WORKER naming /querystring/workerId; a manager and a key list any', async () => {
+    const ola = await person('ola');
+    const sku = w.products[1]!.sku;
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: w.siteId, sku, locationId: w.storage[0]!.id, quantity: 1 })).status).toBe(201);
+    expect((await t.post('/api/v1/inventory/counts', { siteId: w.siteId, sku, locationIds: [w.storage[0]!.id] }, 'manager')).status).toBe(201);
+    await t.settle();
+    const held = await until('a COUNT task', () => ola('POST', '/api/v1/tasks/next', { siteId: w.siteId, types: ['COUNT'] }), (r) => r.status === 200);
+
+    for (const url of [`/api/v1/tasks?siteId=${w.siteId}&workerId=ola`, '/api/v1/tasks?workerId=ola']) {
+      const refused = await xia('GET', url);
+      expect([url, refused.status, refused.body.code, refused.body.errors?.[0]?.field]).toEqual([url, 403, 'ACTING_AS_ANOTHER_WORKER', '/querystring/workerId']);
+    }
+    const ids = (res: { body: { items: { id: string }[] } }): string[] => res.body.items.map((x) => x.id);
+    const asManager = await t.get(`/api/v1/tasks?siteId=${w.siteId}&workerId=ola`, 'manager');
+    expect(ids(asManager)).toContain(held.body.id);
+    for (const worker of ['ola', 'OLA']) {
+      const own = await ola('GET', `/api/v1/tasks?siteId=${w.siteId}&workerId=${worker}`);
+      expect([own.status, ids(own)]).toEqual([200, ids(asManager)]);
+    }
+    // The handheld's own call (its PAUSED tasks), the floor's list by site, and a key naming any worker stay open.
+    expect((await ola('GET', `/api/v1/tasks?siteId=${w.siteId}&workerId=ola&status=PAUSED&limit=50`)).status).toBe(200);
+    expect(ids(await xia('GET', `/api/v1/tasks?siteId=${w.siteId}&limit=500`))).toContain(held.body.id);
+    expect(ids(await t.get(`/api/v1/tasks?siteId=${w.siteId}&workerId=ola`, 'operator'))).toEqual(ids(asManager));
   });
 });

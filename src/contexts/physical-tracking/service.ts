@@ -3,6 +3,7 @@ import { DEFAULT_OWNER_ID, type InventoryApi, type AsnCreated } from '../../cont
 import type { PackShipApi, ShippingStopped } from '../../contracts/pack-ship.ts';
 import type { HoldDisposed, HoldPlaced } from '../../contracts/quality.ts';
 import type { Location, LocationMasterApi } from '../../contracts/location-master.ts';
+import { heldStockKey } from '../../contracts/tasks.ts';
 import {
   PhysicalTrackingEvents, type LpnStatus, type LpnType, type ScanMeaning, type ScanRecorded,
 } from '../../contracts/physical-tracking.ts';
@@ -187,7 +188,8 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
 
   /**
    * The work the LPN `ref` names holds (no lock: the held-work guard's read, ADR 0019): the orders whose units it holds,
-   * itself or inside it (an order's PACK task), and `tote:<order>:<label>` for each (the pick list filling that tote).
+   * itself or inside it (an order's PACK task, or a return MOVE task of its units), and `tote:<order>:<label>` for each
+   * (the pick list filling that tote); its units of no order where they rest (`heldStockKey`: a PUTAWAY task of them).
    * `ref` is an id, or a label of a live LPN of `siteId`; none for an LPN unknown here (the command answers that).
    */
   async function ordersHeld(ref: string, siteId?: string): Promise<string[]> {
@@ -195,8 +197,14 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     const row = ref.startsWith('lpn_') ? await store.lpn(deps.db, ref)
       : siteId === undefined ? undefined : await store.liveByCode(deps.db, siteId, c.kind === 'INVALID' ? ref : c.code);
     if (row === undefined) return [];
-    const orders = await ordersInTree(deps.db, row.id);
-    return [...orders, ...orders.map((o) => `tote:${o}:${row.code}`)];
+    const tree = (await store.subtree(deps.db, row.id)).filter((r) => isLive(r.status));
+    const orders = [...new Set(tree.flatMap((r) => r.contents.flatMap((x) => (x.orderId === null ? [] : [x.orderId]))))].sort();
+    // Units of no order at a location (a received pallet at the dock): a PUTAWAY task of them there holds them.
+    const stock = [...new Set(tree.flatMap((r) => {
+      const at = r.location_id ?? row.location_id;
+      return at === null ? [] : r.contents.flatMap((x) => (x.orderId === null ? [heldStockKey(at, x.sku, x.lot)] : []));
+    }))].sort();
+    return [...orders, ...orders.map((o) => `tote:${o}:${row.code}`), ...stock];
   }
 
   /**

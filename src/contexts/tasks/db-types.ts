@@ -25,6 +25,7 @@ export interface TasksOrderPriorities {
 }
 
 export interface TasksTasks {
+  about: Generated<string[]>;
   assigned_at: Date | null;
   completed_at: Date | null;
   created_at: Date;

@@ -4,7 +4,7 @@ import { noContent, problems, type Tag } from '../../platform/http/openapi.ts';
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
 import { AppError, unwrap } from '../../platform/errors.ts';
-import { CAN, roleAt } from '../../platform/http/roles.ts';
+import { CAN, overallRole, roleAt } from '../../platform/http/roles.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { TASK_FAILURE_REASONS, TASK_STATUSES, TASK_TYPES } from '../../contracts/tasks.ts';
@@ -317,7 +317,9 @@ export async function taskRoutes(app: HttpApp, deps: PlatformDeps, tasks: TaskSe
     config: { roles: CAN.read },
     schema: {
       operationId: 'listTasks', tags, summary: 'Tasks by site, status, worker and type (oldest first)',
-      description: 'Paged by `limit` and `cursor` (here the last id of the previous page).',
+      description: 'Paged by `limit` and `cursor` (here the last id of the previous page). `workerId`: a person signed in as an operator '
+        + '(at the site named, else their role where no site is in question) names themselves, in any letter case (403 '
+        + 'ACTING_AS_ANOTHER_WORKER naming /querystring/workerId for a colleague: whose work is whose is for supervisors).',
       querystring: Type.Object({
         siteId: Type.Optional(SiteRef),
         status: Type.Optional(Type.Union(TASK_STATUSES.map((s) => Type.Literal(s)))),
@@ -326,16 +328,29 @@ export async function taskRoutes(app: HttpApp, deps: PlatformDeps, tasks: TaskSe
         limit: Limit(500, 100),
         cursor: Cursor,
       }, { additionalProperties: false }),
-      response: { 200: Page(TaskSchema), ...problems('UNKNOWN_SITE') },
+      response: { 200: Page(TaskSchema), ...problems('UNKNOWN_SITE', 'ACTING_AS_ANOTHER_WORKER') },
     },
   }, async (req) => {
     const q = req.query;
     const cursor = unwrap(clearCursorKey(q.cursor, CURSOR_SHAPES.idOf('tsk')));
+    const site = q.siteId === undefined ? undefined : await siteId(q.siteId, '/querystring/siteId');
+    // A worker's tasks by worker are their work, minute by minute: a person signed in as an operator reads their own (as
+    // their scans, GET /scans?worker=, and their profile); a colleague's are for supervisors. Keys name any worker.
+    const acting = actingWorkerOf(req);
+    let workerId = q.workerId;
+    if (workerId !== undefined && acting !== undefined && req.principal !== undefined
+      && (site === undefined ? overallRole(req.principal.sites) : roleAt(req.principal, site)) === 'operator') {
+      if (workerId.toLowerCase() !== acting.toLowerCase()) {
+        throw new AppError('ACTING_AS_ANOTHER_WORKER', `Operators read their own tasks (${acting}), not ${workerId}'s`,
+          { errors: [{ field: '/querystring/workerId', message: `must be ${acting}` }] });
+      }
+      workerId = acting;
+    }
     const items = await tasks.list({
       limit: q.limit,
-      ...(q.siteId === undefined ? {} : { siteId: await siteId(q.siteId, '/querystring/siteId') }),
+      ...(site === undefined ? {} : { siteId: site }),
       ...(q.status === undefined ? {} : { status: q.status }),
-      ...(q.workerId === undefined ? {} : { workerId: q.workerId }),
+      ...(workerId === undefined ? {} : { workerId }),
       ...(q.type === undefined ? {} : { type: q.type }),
       ...(cursor === null ? {} : { cursor }),
     });

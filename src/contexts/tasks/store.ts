@@ -103,6 +103,12 @@ export interface TaskPlacement {
   readonly excludedWorkerId?: string | null | undefined;
   /** Which round of its work (1 unless the work comes back once finished: an order repacked after packing). */
   readonly round?: number | undefined;
+  /**
+   * What else the task's holder holds besides its `reference` (heldTaskGuard, ADR 0019): a return's order (its tote),
+   * a putaway's units waiting at the dock (`heldStockKey`: a received pallet there). Another person's LPN command on them
+   * is 403 ACTING_AS_ANOTHER_WORKER while the task is held.
+   */
+  readonly about?: readonly string[] | undefined;
 }
 
 export interface TaskFilter {
@@ -212,22 +218,22 @@ export const taskStore = {
    */
   async insert(db: Executor, t: NewTask): Promise<Task | undefined> {
     const params = [t.id, t.siteId, t.type, t.reference, t.waveId, t.priority, t.status, t.now, t.rankAt, t.locationId ?? null, t.endLocationId ?? null,
-      t.dueAt ?? null, t.zone ?? null, t.requiredSkills ?? [], t.requiredEquipment ?? [], t.excludedWorkerId ?? null, t.round ?? 1];
+      t.dueAt ?? null, t.zone ?? null, t.requiredSkills ?? [], t.requiredEquipment ?? [], t.excludedWorkerId ?? null, t.round ?? 1, t.about ?? []];
     const rows = t.priorityOfOrder === undefined
       ? await db.query<TaskRow>(
         `INSERT INTO tasks.tasks (id, site_id, type, reference, wave_id, priority, status, created_at, updated_at, rank_at,
-                                 location_id, end_location_id, due_at, zone, required_skills, required_equipment, excluded_worker_id, round)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+                                 location_id, end_location_id, due_at, zone, required_skills, required_equipment, excluded_worker_id, round, about)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
          ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`, params)
       // The remembered priority, when the order has one, and the queue key of domain/ranking.ts `rankAt` with it (as
       // setPriority moves it).
       : await db.query<TaskRow>(
         `INSERT INTO tasks.tasks (id, site_id, type, reference, wave_id, priority, status, created_at, updated_at, rank_at,
-                                 location_id, end_location_id, due_at, zone, required_skills, required_equipment, excluded_worker_id, round)
+                                 location_id, end_location_id, due_at, zone, required_skills, required_equipment, excluded_worker_id, round, about)
          SELECT $1, $2, $3, $4, $5, COALESCE(op.priority, $6::int), $7, $8, $8,
-                CASE WHEN op.priority IS NULL THEN $9::timestamptz ELSE $8::timestamptz + op.priority * make_interval(mins => $19::int) END,
-                $10, $11, $12, $13, $14, $15, $16, $17
-           FROM (SELECT (SELECT priority FROM tasks.order_priorities WHERE order_id = $18::text) AS priority) op
+                CASE WHEN op.priority IS NULL THEN $9::timestamptz ELSE $8::timestamptz + op.priority * make_interval(mins => $20::int) END,
+                $10, $11, $12, $13, $14, $15, $16, $17, $18
+           FROM (SELECT (SELECT priority FROM tasks.order_priorities WHERE order_id = $19::text) AS priority) op
          ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`, [...params, t.priorityOfOrder, AGEING_STEP_MIN]);
     return rows[0] === undefined ? undefined : toTask(rows[0]);
   },
@@ -300,11 +306,12 @@ export const taskStore = {
 
   /**
    * The worker holding (ASSIGNED, IN_PROGRESS, PAUSED) the live task about a resource: its reference is the id, or the
-   * id and a suffix (`cnt_…:recount`). Undefined when no one holds one.
+   * id and a suffix (`cnt_…:recount`), or the task is `about` it (a return's order, a putaway's units at the dock).
+   * Undefined when no one holds one.
    */
   async holderOf(db: Executor, reference: string): Promise<string | undefined> {
     const rows = await db.query<Pick<TaskRow, 'worker_id'>>(
-      `SELECT worker_id FROM tasks.tasks WHERE type = ANY($2::text[]) AND (reference = $1 OR left(reference, length($1) + 1) = $1 || ':')
+      `SELECT worker_id FROM tasks.tasks WHERE type = ANY($2::text[]) AND (reference = $1 OR left(reference, length($1) + 1) = $1 || ':' OR $1 = ANY(about))
          AND status IN ('ASSIGNED', 'IN_PROGRESS', 'PAUSED') AND worker_id IS NOT NULL ORDER BY assigned_at DESC LIMIT 1`, [reference, [...TASK_TYPES]],
     );
     return rows[0]?.worker_id ?? undefined;

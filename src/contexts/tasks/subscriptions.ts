@@ -3,6 +3,7 @@ import { InventoryEvents } from '../../contracts/inventory.ts';
 import { ORDER_PRIORITY, OrderEvents } from '../../contracts/orders.ts';
 import { PackShipEvents } from '../../contracts/pack-ship.ts';
 import { PickingEvents } from '../../contracts/picking.ts';
+import { heldStockKey } from '../../contracts/tasks.ts';
 import { causedBy } from '../../platform/bus/envelope.ts';
 import type { Subscription } from '../../platform/bus/event-bus.ts';
 import type { TaskService } from './service.ts';
@@ -68,7 +69,8 @@ export function taskSubscriptions(tasks: TaskService): Subscription[] {
       await tasks.workReprioritised(tx, 'PICK', d.pickListId, d.to, causedBy(event));
     }),
     on(InventoryEvents.returnRequested, async (d, event, tx) => {
-      await tasks.queue(tx, { siteId: d.siteId, type: 'MOVE', reference: d.returnId, waveId: null, priority: RETURN_TASK_PRIORITY }, causedBy(event));
+      await tasks.queue(tx, { siteId: d.siteId, type: 'MOVE', reference: d.returnId, waveId: null, priority: RETURN_TASK_PRIORITY,
+        about: [d.orderId] }, causedBy(event));
     }),
     on(InventoryEvents.returnConfirmed, async (d, event, tx) => {
       if (d.status === 'COMPLETED') await tasks.finishWork(tx, 'MOVE', d.returnId, causedBy(event));
@@ -81,7 +83,7 @@ export function taskSubscriptions(tasks: TaskService): Subscription[] {
     // suggested location, finished when the putaway is confirmed in full by scan (issue 11).
     on(InventoryEvents.putawayRequested, async (d, event, tx) => {
       await tasks.queue(tx, { siteId: d.siteId, type: 'PUTAWAY', reference: d.putawayId, waveId: null, priority: PUTAWAY_TASK_PRIORITY,
-        locationId: d.fromLocationId, endLocationId: d.suggestedLocationId }, causedBy(event));
+        locationId: d.fromLocationId, endLocationId: d.suggestedLocationId, about: [heldStockKey(d.fromLocationId, d.sku, d.lot)] }, causedBy(event));
     }),
     on(InventoryEvents.putawayConfirmed, async (d, event, tx) => {
       if (d.putawayStatus === 'COMPLETED') await tasks.finishWork(tx, 'PUTAWAY', d.putawayId, causedBy(event));
