@@ -139,12 +139,14 @@ export function siteLookups(
       }
     },
     siteOfResource: async (id) => byPrefix.get(id.slice(0, id.indexOf('_')))?.(id),
-    workerHolding: async (id) => {
+    workerHolding: async (id, caller) => {
+      let other: string | undefined;
       for (const find of holding) {
-        const worker = await find(id);
-        if (worker !== undefined) return worker;
+        const worker = await find(id, caller);
+        if (worker !== undefined && worker === caller) return worker;
+        other ??= worker;
       }
-      return undefined;
+      return other;
     },
     workerNamed: async (typed) => {
       // Floor commands of one worker come in a row (claim, start, confirm, complete): the id a case-folded worker id

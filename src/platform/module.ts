@@ -53,8 +53,12 @@ export interface ContextModule<Api = unknown> {
   readonly workerNamed?: WorkerNamed;
 }
 
-/** The worker holding the live task (ASSIGNED, IN_PROGRESS, PAUSED) about a resource id; undefined when none holds one. */
-export type WorkerHolding = (reference: string) => Promise<string | undefined>;
+/**
+ * The worker holding the live task (ASSIGNED, IN_PROGRESS, PAUSED) about a resource id; undefined when none holds one.
+ * Several tasks may be about one resource (two putaways of one SKU's units at a dock): `caller` when they hold one of
+ * them, another holder otherwise.
+ */
+export type WorkerHolding = (reference: string, caller?: string) => Promise<string | undefined>;
 
 /** The worker id, as it was given, that a typed worker id names ignoring letter case; undefined when none is known. */
 export type WorkerNamed = (typed: string) => Promise<string | undefined>;

@@ -346,6 +346,39 @@ describe('an LPN under a return or a putaway another person holds', () => {
     const byKey = await t.post(`/api/v1/lpns/${pallet.id}/move`, { locationId: dock.id }, 'manager');
     expect(byKey.status).toBe(200);
   });
+
+  it('two pallets of one SKU at the dock under two people\'s PUTAWAY tasks: each holder moves a pallet, only a third person is refused', async () => {
+    // The putaways share what they hold (the units of the SKU waiting at the dock): the guard asked for one holder of
+    // them, so the second holder's move of their own pallet was refused as another worker's.
+    const una = await person('una');
+    const tom = await person('tom');
+    const sku = w.products[1]!.sku;
+    const dock = (await t.get(`/api/v1/sites/${w.siteId}/locations?type=RECEIVING`)).body.items[0] as { id: string; code: string };
+    const ssccs = [makeSscc(1, '0614141', '000009911'), makeSscc(1, '0614141', '000009912')];
+    const asn = await t.post('/api/v1/inventory/asns', { siteId: w.siteId, supplier: 'S', lines: ssccs.map((expectedLpn) => ({ sku, quantity: 2, expectedLpn })) });
+    expect(asn.status, JSON.stringify(asn.body)).toBe(201);
+    await t.settle();
+    const pallets: { id: string; code: string }[] = [];
+    for (const sscc of ssccs) {
+      const received = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: sscc, meaning: 'RECEIVE_LPN', locationId: dock.id }, 'operator');
+      expect(received.status, JSON.stringify(received.body)).toBe(201);
+      pallets.push({ id: received.body.lpn.id as string, code: sscc });
+      const booked = await t.post(`/api/v1/inventory/asns/${asn.body.id}/receipts`, { sku, quantity: 2, locationCode: dock.code }, 'operator');
+      expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+    }
+    await t.settle();
+    for (const holder of [una, tom]) {
+      const next = await until('a PUTAWAY task', () => holder('POST', '/api/v1/tasks/next', { siteId: w.siteId, types: ['PUTAWAY'] }), (r) => r.status === 200);
+      expect((await holder('POST', `/api/v1/tasks/${next.body.id}/start`, {})).status).toBe(200);
+    }
+    for (const pallet of pallets) {
+      const third = await xia('POST', `/api/v1/lpns/${pallet.id}/move`, { locationId: dock.id });
+      expect([third.status, third.body.code]).toEqual([403, 'ACTING_AS_ANOTHER_WORKER']);
+    }
+    const byUna = await una('POST', `/api/v1/lpns/${pallets[0]!.id}/move`, { locationId: dock.id });
+    const byTom = await tom('POST', `/api/v1/lpns/${pallets[1]!.id}/move`, { locationId: dock.id });
+    expect([byUna.status, byTom.status], JSON.stringify([byUna.body, byTom.body])).toEqual([200, 200]);
+  });
 });
 
 // GET /tasks?workerId= was any operator's to read, colleague by colleague, after their scans were made their own (found

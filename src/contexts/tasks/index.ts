@@ -56,7 +56,7 @@ export function tasksContext(deps: PlatformDeps, options: TasksOptions): TasksMo
     requires: { locations: options.locations, picking: options.picking, inventory: options.inventory, packShip: options.packShip },
     routes: (app) => taskRoutes(app, deps, tasks, options.locations),
     sitesOf: { tsk: siteOfRow(deps.db, 'tasks.tasks') },
-    workerHolding: (reference) => taskStore.holderOf(deps.db, reference),
+    workerHolding: (reference, caller) => taskStore.holderOf(deps.db, reference, caller),
     workerNamed: (typed) => taskStore.workerNamed(deps.db, typed),
     subscriptions: taskSubscriptions(tasks),
     jobs: [{

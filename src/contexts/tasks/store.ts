@@ -307,12 +307,14 @@ export const taskStore = {
   /**
    * The worker holding (ASSIGNED, IN_PROGRESS, PAUSED) the live task about a resource: its reference is the id, or the
    * id and a suffix (`cnt_…:recount`), or the task is `about` it (a return's order, a putaway's units at the dock).
-   * Undefined when no one holds one.
+   * Undefined when no one holds one. Several live tasks may be about one resource (two putaways of one SKU's units at
+   * the dock, held by two people): `caller` when they hold one of them, else the latest holder.
    */
-  async holderOf(db: Executor, reference: string): Promise<string | undefined> {
+  async holderOf(db: Executor, reference: string, caller?: string): Promise<string | undefined> {
     const rows = await db.query<Pick<TaskRow, 'worker_id'>>(
       `SELECT worker_id FROM tasks.tasks WHERE type = ANY($2::text[]) AND (reference = $1 OR left(reference, length($1) + 1) = $1 || ':' OR $1 = ANY(about))
-         AND status IN ('ASSIGNED', 'IN_PROGRESS', 'PAUSED') AND worker_id IS NOT NULL ORDER BY assigned_at DESC LIMIT 1`, [reference, [...TASK_TYPES]],
+         AND status IN ('ASSIGNED', 'IN_PROGRESS', 'PAUSED') AND worker_id IS NOT NULL
+       ORDER BY (worker_id = $3::text) IS TRUE DESC, assigned_at DESC LIMIT 1`, [reference, [...TASK_TYPES], caller ?? null],
     );
     return rows[0]?.worker_id ?? undefined;
   },

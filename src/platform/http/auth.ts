@@ -370,7 +370,7 @@ export interface SiteLookups {
   /** The site of the resource an id names, when the id's kind is one the app knows (undefined otherwise). */
   readonly siteOfResource?: ((id: string) => Promise<string | undefined>) | undefined;
   /** The worker holding the live task about the resource an id names (undefined: none, or tasks does not run here). */
-  readonly workerHolding?: ((id: string) => Promise<string | undefined>) | undefined;
+  readonly workerHolding?: ((id: string, caller?: string) => Promise<string | undefined>) | undefined;
   /**
    * The worker id already known (a user's, a worker profile's, a live task's holder) that a typed worker id names
    * ignoring letter case, as it was given; undefined when none is.
@@ -542,7 +542,7 @@ export function heldTaskGuard(lookups: SiteLookups) {
     if (heldWork === undefined && !Object.hasOwn(fieldsOf(fieldsOf(request.routeOptions.schema?.body).properties), 'workerId')) return;
     const named = heldWork === undefined ? text(fieldsOf(request.params).id) : await heldWork(request);
     for (const id of named === undefined ? [] : typeof named === 'string' ? [named] : named) {
-      const holder = await lookups.workerHolding(id);
+      const holder = await lookups.workerHolding(id, worker);
       if (holder !== undefined && holder !== worker) {
         throw new AppError('ACTING_AS_ANOTHER_WORKER', `The task of ${id} is held by worker ${holder}, not ${worker}`);
       }
