@@ -112,7 +112,7 @@ export const PackShipEventSchemas = {
     ownerId: Type.Optional(Type.String({ description: "The order's owner (3PL client, ADR 0028). Absent: the default owner." })),
     status: Type.Enum(TRACKING_STATUSES), at: Type.String({ description: "When the carrier says it happened (ISO-8601)." }),
     detail: Type.Optional(Type.String({ description: "The carrier's own words, when it gave some (e.g. why an exception: `Recipient not at home`)." })),
-  }, { description: 'The carrier reported a dispatched shipment in transit, delivered or in exception (webhook `POST /carrier-events` or the tracking poll); the shipment moved to that status. An exception can be followed by IN_TRANSIT or DELIVERED when the carrier resumes; an older report arriving after a newer one is recorded, not applied.' }),
+  }, { description: 'The carrier reported a dispatched shipment in transit, delivered or in exception (webhook `POST /carrier-events` or the tracking poll); the shipment moved to that status. An exception can be followed by IN_TRANSIT or DELIVERED when the carrier resumes; an older report arriving after a newer one is recorded, not applied, except DELIVERED, which is final and applies whenever it comes.' }),
   [PackShipEvents.cartonUpdated]: Type.Object(CartonSchema.properties, { description: 'A carton was changed (`PATCH /cartons/{code}`, ADR 0045); the payload is the carton as it is now.' }),
   [PackShipEvents.cartonDeactivated]: Type.Object({ code: Type.String() }, {
     description: 'A carton was deactivated (`POST /cartons/{code}/deactivate`, ADR 0045): cartonization no longer suggests it and packing refuses it (CARTON_INACTIVE).',

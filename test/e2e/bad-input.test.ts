@@ -299,6 +299,14 @@ describe('bad input changes nothing', () => {
     }
     await refused('GET', `/api/v1/workload/performance?siteId=DATERANGE&from=0000-01-01T00:00:00Z`, '/querystring/from');
     await refused('GET', `/api/v1/inventory/as-of?siteId=DATERANGE&at=0000-01-01T00:00:00Z`, '/querystring/at');
+    // A leap second (none was inserted since 2016) passed the format, read there as :59, and reached the handlers as an
+    // Invalid Date: the performance and quality KPIs answered the database's "cannot be stored" naming no field, the
+    // as-of "at is not an instant", an order's shipBy a 422 (found by the time hunt).
+    const leap = encodeURIComponent('2026-12-05T23:59:60Z');
+    await refused('GET', `/api/v1/workload/performance?siteId=DATERANGE&from=${leap}`, '/querystring/from');
+    await refused('GET', `/api/v1/quality-kpis?siteId=DATERANGE&to=${leap}`, '/querystring/to');
+    await refused('GET', `/api/v1/inventory/as-of?siteId=DATERANGE&at=${leap}`, '/querystring/at');
+    await refused('GET', `/api/v1/events?from=${leap}`, '/querystring/from');
     // A manifest's day was a pattern of digits: 2026-02-30, 2026-13-01 and year 0 reached the database (its "cannot be
     // stored", naming no field).
     for (const day of ['0000-01-01', '2026-02-30', '2026-13-01']) await refused('GET', `/api/v1/manifests?siteId=DATERANGE&day=${day}`, '/querystring/day');

@@ -165,6 +165,19 @@ describe('CSV import of locations and stock', () => {
     expect((await t.get('/api/v1/orders?externalId=CSVL-NOWHERE-1')).body.items).toEqual([]);
   });
 
+  it('stock: an expiry that is no day of the calendar or outside 1970 to 9999 is a row error naming expiresOn, nothing written (found by the time hunt)', async () => {
+    // 2026-02-30 and 0000-01-01 passed the file's check (JavaScript reads them) and failed in the database: a 400 "cannot
+    // be stored" naming no row or column; 1900-01-01 was taken where the API refuses it.
+    expect((await t.post('/api/v1/products', { sku: 'CSVL-EXP', description: 'Expiring', lengthMm: 1, widthMm: 1, heightMm: 1, weightG: 1, lotControlled: true, expiryControlled: true })).status).toBe(201);
+    for (const day of ['2026-02-30', '0000-01-01', '1900-01-01', '2026-04-31']) {
+      const refused = await importCsv('stock', `sku,location,lot,expiresOn,quantity\nCSVL-EXP,${w.storage[0]!.code},L1,${day},3\n`, '?site=CSVL');
+      expect([refused.status, refused.body.code, refused.body.errors?.map((e: { field: string }) => e.field)], day).toEqual([422, 'IMPORT_ROWS_INVALID', ['/rows/2/expiresOn']]);
+    }
+    expect(await t.getAll('/api/v1/inventory/balances?siteId=CSVL&sku=CSVL-EXP')).toEqual([]);
+    const taken = await importCsv('stock', `sku,location,lot,expiresOn,quantity\nCSVL-EXP,${w.storage[0]!.code},L1,2028-02-29,3\n`, '?site=CSVL');
+    expect([taken.status, taken.body.created]).toEqual([200, 1]);
+  });
+
   // `paklog --help`: exit code 2 for "an argument naming nothing that exists" (reconcile --site NOWHERE says so); the
   // export's --site naming no site, and an --at that is no instant, failed as a command that ran (exit code 1) with the
   // API's answer to a GET it made up.

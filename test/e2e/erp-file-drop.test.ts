@@ -94,6 +94,19 @@ describe('file-drop ERP', () => {
     expect(rejected.map((f) => f.name).sort()).toEqual(['asns-0002.json', 'asns-0003.json', 'items-0003.csv']);
   });
 
+  it('an ASN whose expectedOn or expiresOn is no day of the calendar is a row error naming the field, nothing written (found by the time hunt)', async () => {
+    // 2026-02-30 passed the document's check (JavaScript reads it as March 2) and failed in the database: 400 "cannot be
+    // stored" naming no row or field.
+    for (const [day, field] of [['2026-02-30', '/asns/0/expectedOn'], ['1900-01-01', '/asns/0/expectedOn']] as const) {
+      const res = await t.post('/api/v1/integrations/erp/inbound/asns', { asns: [{ asnNumber: `PO-DAY-${day}`, siteId: 'FDR', supplier: 'Acme', expectedOn: day, lines: [{ sku: w.products[0]!.sku, quantity: 1 }] }] }, 'integration');
+      expect([res.status, res.body.code, res.body.errors?.map((e: { field: string }) => e.field)], day).toEqual([422, 'ERP_INBOUND_INVALID', [field]]);
+    }
+    const line = await t.post('/api/v1/integrations/erp/inbound/asns', { asns: [{ asnNumber: 'PO-DAY-L', siteId: 'FDR', supplier: 'Acme', lines: [{ sku: w.products[0]!.sku, quantity: 1, expiresOn: '2027-02-29' }] }] }, 'integration');
+    expect([line.status, line.body.code, line.body.errors?.map((e: { field: string }) => e.field)]).toEqual([422, 'ERP_INBOUND_INVALID', ['/asns/0/lines/0/expiresOn']]);
+    const references = (await t.getAll<{ reference: string }>(`/api/v1/inventory/asns?siteId=${w.siteId}`)).map((a) => a.reference);
+    expect(references.filter((r) => r.startsWith('PO-DAY'))).toEqual([]);
+  });
+
   it('a shipment confirmation is written to the outbox once, also after the outbox could not be written', async () => {
     rmSync(join(dir, 'outbox'), { recursive: true, force: true });
     writeFileSync(join(dir, 'outbox'), 'not a folder');

@@ -129,6 +129,23 @@ describe('orders delivered by the carrier', () => {
     await until('delivered', () => orderStatus(call, id), (s) => s === 'DELIVERED');
   });
 
+  it('a DELIVERED report dated before a report already recorded still delivers: the order is not left SHIPPED for good (found by the time hunt)', async () => {
+    const id = await pickedOrder('DLV-5', [{ sku: w.products[1]!.sku, quantity: 1 }]);
+    const { shipmentId, trackingNumber } = await packAndShip(call, id);
+    await until('shipped', () => orderStatus(call, id), (s) => s === 'SHIPPED');
+    // The hub's scanner runs two minutes ahead (within the skew allowed), the courier's handheld does not: the delivery
+    // scan is dated before the last IN_TRANSIT. It was "late" and changed nothing: the shipment stayed IN_TRANSIT and the
+    // order SHIPPED, with no report or command left to deliver them (failed before: IN_TRANSIT).
+    expect((await carrierEvent(trackingNumber, 'IN_TRANSIT', at(120))).body.status).toBe('IN_TRANSIT');
+    const deliveredAt = at(60);
+    expect((await carrierEvent(trackingNumber, 'DELIVERED', deliveredAt)).body.status).toBe('DELIVERED');
+    await until('delivered', () => orderStatus(call, id), (s) => s === 'DELIVERED');
+    expect((await events('orders.order.delivered.v1', id)).map((e) => e.data)).toEqual([{ orderId: id, siteId: w.siteId, deliveredAt, shipmentIds: [shipmentId] }]);
+    // Older reports other than a delivery are still late: nothing walks a delivered shipment back.
+    expect((await carrierEvent(trackingNumber, 'EXCEPTION', at(30))).body.status).toBe('DELIVERED');
+    expect((await carrierEvent(trackingNumber, 'IN_TRANSIT', at(90))).body.status).toBe('DELIVERED');
+  });
+
   it('a carrier event dated before the dispatch is refused: a parcel is not delivered before it left', async () => {
     const id = await pickedOrder('DLV-4', [{ sku: w.products[0]!.sku, quantity: 1 }]);
     const { shipmentId, trackingNumber } = await packAndShip(call, id);

@@ -2,7 +2,7 @@
  * SQL of stock history (issue 11): point-in-time stock rebuilt from the ledger, the snapshots that keep it fast, and the
  * reconciliation of the stock tables against the ledger. Read-only on the stock tables; writes only snapshots.
  *
- * "As of T" means: the sums of the movements whose `created_at` is at or before T. `created_at` is the start of the
+ * "As of T" means: the sums of the movements whose `created_at`, to the millisecond, is at or before T. `created_at` is the start of the
  * movement's transaction, so a command that committed before T counts and one that started after T does not. A
  * snapshot at instant C holds those sums per balance key for T = C; an as-of query for T ≥ C adds the movements created
  * in (C, T]. A snapshot is only ever taken for an instant `SNAPSHOT_LAG` in the past: a transaction that started before
@@ -45,7 +45,12 @@ async function snapshotBefore(db: Executor, at: Date): Promise<{ id: number; as_
   ))[0];
 }
 
-/** On-hand and reserved per SKU, location, lot, status and owner of a site as of `at`: the snapshot before it plus the tail. */
+/**
+ * On-hand and reserved per SKU, location, lot, status and owner of a site as of `at`: the snapshot before it plus the tail.
+ * `at` is to the millisecond, as the API shows a movement's `createdAt` (truncated from the column's microseconds): the
+ * tail takes every movement created before the next millisecond, so as of a movement's own `createdAt` counts it.
+ * A snapshot at C ≤ `at` holds `created_at <= C` exactly, and the tail starts after C: nothing is counted twice.
+ */
 export async function stockAsOf(db: Executor, q: AsOfQuery): Promise<AsOfAnswer> {
   const snap = await snapshotBefore(db, q.at);
   const after = q.after ?? null;
@@ -65,7 +70,8 @@ export async function stockAsOf(db: Executor, q: AsOfQuery): Promise<AsOfAnswer>
         WHERE snapshot_id = $3 AND site_id = $1${filters}
        UNION ALL
        SELECT sku, location_id, lot, status, owner_id, delta_on_hand, delta_reserved FROM inventory.movements
-        WHERE site_id = $1 AND created_at <= $2 AND ($4::timestamptz IS NULL OR created_at > $4) AND location_id IS NOT NULL${filters})
+        WHERE site_id = $1 AND created_at < $2::timestamptz + interval '1 millisecond' AND ($4::timestamptz IS NULL OR created_at > $4)
+          AND location_id IS NOT NULL${filters})
      SELECT sku, location_id, lot, status, owner_id, sum(on_hand)::int8 AS on_hand, sum(reserved)::int8 AS reserved
        FROM parts
       WHERE $5::text IS NULL OR (sku, location_id, lot, status, owner_id) > ($5, $6, $7, $8, $10)

@@ -129,6 +129,24 @@ describe('GET /inventory/as-of', () => {
     expect([unknown.status, unknown.body.code]).toEqual([422, 'UNKNOWN_SITE']);
     expect((await t.get(`/api/v1/inventory/as-of?siteId=${site.id}&at=${moments[3]!.at.toISOString()}`, null)).status).toBe(401);
   });
+
+  it('counts a movement as of the instant the ledger shows for it: `at` = its createdAt includes it (found by the time hunt)', async () => {
+    // createdAt is shown to the millisecond, the column keeps microseconds: as of 13:50:11.959Z left out the movement
+    // the ledger dates 13:50:11.959Z (written at .959512), though "as of T" is every movement created at or before T.
+    const own = await newSite(t);
+    const at = await newLocation(t, own);
+    const sku = await newProduct(t);
+    for (let i = 0; i < 4; i++) {
+      expect((await t.post('/api/v1/inventory/receipts', { siteId: own.id, sku, locationId: at.id, quantity: 1 + i })).status).toBe(201);
+    }
+    const ledger = await t.getAll<{ createdAt: string; deltaOnHand: number }>(`/api/v1/inventory/ledger?siteId=${own.id}`);
+    expect(ledger).toHaveLength(4);
+    for (const m of ledger) {
+      const expected = ledger.filter((x) => x.createdAt <= m.createdAt).reduce((n, x) => n + x.deltaOnHand, 0);
+      const res = await t.get(`/api/v1/inventory/as-of?siteId=${own.id}&at=${encodeURIComponent(m.createdAt)}`, 'viewer');
+      expect([res.status, (res.body.items as Key[]).map((k) => k.onHand)], m.createdAt).toEqual([200, [expected]]);
+    }
+  });
 });
 
 describe('reconcile', () => {

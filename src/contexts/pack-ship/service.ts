@@ -511,8 +511,11 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
           + `was dispatched (${shipment.dispatchedAt}); nothing was recorded`, [{ field: '/at', message: 'is before the dispatch' }]);
       }
       const fresh = await packStore.recordTracking(tx, { shipmentId: id, trackingNumber: update.trackingNumber, status: update.status, at: update.at, detail: update.detail ?? null });
-      const newest = fresh && (await packStore.isNewestTracking(tx, id, update.trackingNumber, update.at));
-      if (newest && shipment.status !== update.status && shipmentLifecycle.can(shipment.status, update.status)) {
+      // An older report is late and changes nothing, except a delivery: DELIVERED is final, and a report dated after it
+      // (a hub's clock ahead, within the skew taken) would otherwise leave the shipment short of it and its order SHIPPED
+      // for good. The lifecycle still walks nothing back: a delivered shipment takes no other status.
+      const applies = fresh && (update.status === 'DELIVERED' || (await packStore.isNewestTracking(tx, id, update.trackingNumber, update.at)));
+      if (applies && shipment.status !== update.status && shipmentLifecycle.can(shipment.status, update.status)) {
         await packStore.setTracked(tx, id, update.status, update.at);
         const data: ShipmentTracked = {
           shipmentId: id, orderId: shipment.orderId, siteId: shipment.siteId, ...owned(order), carrier: shipment.carrier, trackingNumber: update.trackingNumber,

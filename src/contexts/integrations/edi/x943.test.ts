@@ -31,6 +31,18 @@ describe('943 reader', () => {
   });
 });
 
+describe('943 shipment date', () => {
+  it('W06-03 must be a day of the calendar: 20260230 is an element error (code 8, invalid date), not a shipment (found by the time hunt)', () => {
+    // The pattern took any day 01-31 of any month: 20260230 became expectedOn 2026-02-30, which the database cannot store.
+    for (const date of ['20260230', '20270229', '20260431']) {
+      const read = readTransferShipment(set943([`W06*N*DO-1*${date}*SH-1~`, 'N1*SF*North DC~', 'W04*3*EA**SK*A-1~']));
+      expect(read.shipment, date).toBeUndefined();
+      expect(read.errors.map((e) => [e.segmentId, e.elements?.map((x) => [x.position, x.code])]), date).toEqual([['W06', [[3, 8]]]]);
+    }
+    expect(readTransferShipment(set943(['W06*N*DO-1*20280229*SH-1~', 'N1*SF*North DC~', 'W04*3*EA**SK*A-1~'])).shipment?.shippedOn).toBe('2028-02-29');
+  });
+});
+
 describe('944 writer', () => {
   it('writes W17, W07 with lots and W13 exceptions that validate', () => {
     const body = warehouseReceiptAdvice({

@@ -1,4 +1,5 @@
-import { check, el, setReader, type SegmentError } from './x940.ts';
+import { isDay } from '../../../platform/days.ts';
+import { check, el, setReader, type ElementError, type SegmentError } from './x940.ts';
 import { isSegmentId, type Segment, type TransactionSet } from './x12.ts';
 
 /** One expected line of a 943 (a W04), in the order sent: the ASN's line numbers follow it (1, 2, …). */
@@ -31,6 +32,13 @@ const REPORTING_CODES = ['F', 'N', 'P'] as const;
 const KNOWN = new Set(['ST', 'W06', 'N1', 'N2', 'N3', 'N4', 'PER', 'N9', 'G62', 'NTE', 'W27', 'W28', 'FOB', 'LX', 'W04', 'G69', 'W20', 'W03', 'SE']);
 
 const ccyymmdd = /^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$/;
+
+/** X12 element error 8 (invalid date) for a CCYYMMDD of the right shape that is no day of the calendar (20260230). */
+function calendarDay(s: Segment, n: number, what: string): ElementError | undefined {
+  const v = el(s, n);
+  if (v === '' || isDay(`${v.slice(0, 4)}-${v.slice(4, 6)}-${v.slice(6, 8)}`)) return undefined;
+  return { position: n, code: 8, value: v, message: `${s.id}${String(n).padStart(2, '0')} (${what}) is no day of the calendar` };
+}
 
 /**
  * The rules PakLog holds a 943 (4010, group AR) to (ADR 0040). Header: W06 first after ST, exactly once — W06-01
@@ -69,7 +77,7 @@ export function readTransferShipment(set: TransactionSet): { shipment?: Transfer
           elementErrors(s, [
             check(s, 1, { max: 1, required: true, codes: REPORTING_CODES, what: 'reporting code: F final, N new, P partial' }),
             check(s, 2, { max: 22, required: true, pattern: /^[\x21-\x7E][\x20-\x7E]*$/, what: 'depositor order number' }),
-            check(s, 3, { min: 8, max: 8, pattern: ccyymmdd, what: 'shipment date (CCYYMMDD)' }),
+            check(s, 3, { min: 8, max: 8, pattern: ccyymmdd, what: 'shipment date (CCYYMMDD)' }) ?? calendarDay(s, 3, 'shipment date (CCYYMMDD)'),
             check(s, 4, { max: 30, required: true, pattern: /^[\x21-\x7E][\x20-\x7E]*$/, what: 'shipment identification number' }),
             check(s, 6, { max: 22, what: 'purchase order number' }),
           ]);

@@ -2,6 +2,7 @@ import { IMPORT_COLUMNS } from '../imports/columns.ts';
 import { readCsv } from '../imports/csv.ts';
 import { jsonTooDeep, MAX_JSON_DEPTH } from '../../../platform/http/validation.ts';
 import type { RowError } from '../ports/port.ts';
+import { isDay } from '../../../platform/days.ts';
 import { isText, TEXT_MESSAGE } from '../../../platform/text.ts';
 
 /**
@@ -110,7 +111,8 @@ export interface AsnDraft {
 export const ASN_CSV_COLUMNS = { required: ['asnNumber', 'siteId', 'supplier', 'sku', 'quantity'], optional: ['ownerId', 'expectedOn', 'lot', 'expiresOn'] } as const;
 const HEADER_FIELDS = ['siteId', 'supplier', 'ownerId', 'expectedOn'] as const;
 const LINE_FIELDS = ['sku', 'quantity', 'lot', 'expiresOn'] as const;
-const isDate = (d: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(d));
+/** A day of the calendar in the years the API takes (2026-02-30 is none: JavaScript reads it as March 2). */
+const isDate = isDay;
 
 /** One ASN line to check: its values as text, its row, and how its fields are named in the file. */
 interface LineRecord { row: number; values: Record<string, string>; field: (c: string) => string }

@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { isDay } from '../../../platform/days.ts';
 import { isText, TEXT_MESSAGE } from '../../../platform/text.ts';
 
 /** A row error of an import, as the file shows it: its line number (the header is line 1), the column, why. */
@@ -118,7 +119,7 @@ export class RowReader {
   date(column: string): string | undefined {
     const v = this.rec.values[column] ?? '';
     if (v === '') return undefined;
-    return /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(v) && !Number.isNaN(Date.parse(v)) ? v : this.fail(column, `must be a date YYYY-MM-DD, not "${v}"`);
+    return isDay(v) ? v : this.fail(column, `must be a day YYYY-MM-DD of the years 1970 to 9999, not "${v}"`);
   }
 
   bool(column: string): boolean | undefined {

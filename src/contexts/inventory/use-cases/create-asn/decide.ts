@@ -2,6 +2,7 @@ import { inactiveSkuErrors, lotRule, type Product } from '../../../../contracts/
 import type { PublishedEvent } from '../../../../contracts/events.ts';
 import { InventoryEvents, type AsnCreated } from '../../../../contracts/inventory.ts';
 import { isLpnLabel } from '../../../../contracts/physical-tracking.ts';
+import { isDay } from '../../../../platform/days.ts';
 import type { Decide } from '../../../../platform/decider.ts';
 import { ok, reject, type FieldError } from '../../../../platform/errors.ts';
 import { IDENTIFIER_MESSAGE, isIdentifier, isText, TEXT_MESSAGE } from '../../../../platform/text.ts';
@@ -42,7 +43,8 @@ export interface CreateAsnDecision {
 
 export type CreateAsnRejection = 'VALIDATION_FAILED' | 'UNKNOWN_SKU' | 'PRODUCT_INACTIVE' | 'UNPROCESSABLE';
 
-const isDate = (d: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(d) && !d.startsWith('0000') && !Number.isNaN(Date.parse(d));
+/** A day of the calendar in the years the API takes: an EDI 943's W06-03 20260230 arrives here unchecked by a JSON schema. */
+const isDate = isDay;
 
 /**
  * An expected receipt from a supplier: lines of known SKUs with positive quantities, numbered from 1 in the order given.

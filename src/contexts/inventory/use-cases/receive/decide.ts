@@ -2,6 +2,7 @@ import type { PublishedEvent } from '../../../../contracts/events.ts';
 import { lotRule, type Product } from '../../../../contracts/catalog.ts';
 import { InventoryEvents, type StockReceived, type StockStatus } from '../../../../contracts/inventory.ts';
 import type { Location } from '../../../../contracts/location-master.ts';
+import { isDay } from '../../../../platform/days.ts';
 import type { Decide } from '../../../../platform/decider.ts';
 import { ok, reject, type FieldError } from '../../../../platform/errors.ts';
 import { knownProduct, located, refField, type LocationRefOf } from '../../domain/command-checks.ts';
@@ -59,8 +60,8 @@ export const locationRef = (input: { locationId?: string | undefined; locationCo
 export const decideReceive: Decide<ReceiveState, ReceiveCommand, ReceiveDecision, ReceiveRejection> = (state, input) => {
   const errors: FieldError[] = [];
   if (!Number.isInteger(input.quantity) || input.quantity <= 0) errors.push({ field: '/quantity', message: 'must be a positive integer' });
-  // Year 0000 passes the pattern but PostgreSQL has no year zero: refused here rather than failing the insert.
-  if (input.expiresOn !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(input.expiresOn) || input.expiresOn.startsWith('0000'))) {
+  // A day of the calendar in the API's years (no year 0000, no 2026-02-30): refused here rather than failing the insert.
+  if (input.expiresOn !== undefined && !isDay(input.expiresOn)) {
     errors.push({ field: '/expiresOn', message: 'must be a date (YYYY-MM-DD)' });
   }
   if (errors.length > 0) return reject('VALIDATION_FAILED', 'The receipt is not valid', errors);
