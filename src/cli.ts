@@ -5,6 +5,7 @@ import type { ImportService } from './contexts/integrations/imports/service.ts';
 import type { LocationMasterApi } from './contracts/location-master.ts';
 import type { Running } from './main.ts';
 import { ConfigError, loadConfig, type Config } from './platform/config/config.ts';
+import { isDay } from './platform/days.ts';
 
 /**
  * Exit codes, the same for every command (README, Commands): 0 done; 1 the command ran and failed or found a problem
@@ -571,8 +572,8 @@ program.command('simulate')
       return v;
     };
     const cutoff = /^([01][0-9]|2[0-3]):([0-5][0-9])$/.exec(o.cutoff ?? '');
-    if (cutoff === null || !/^\d{4}-\d{2}-\d{2}$/.test(o.day ?? '')) {
-      console.error('paklog simulate: --cutoff must be HH:MM and --day YYYY-MM-DD');
+    if (cutoff === null || !isDay(o.day ?? '')) {
+      console.error('paklog simulate: --cutoff must be HH:MM and --day YYYY-MM-DD, a day of the calendar');
       process.exit(EXIT.usage);
     }
     const shifts = defaultShifts(int('lines'), DEFAULT_OPERATOR_TIMES, 150).map((s) => {

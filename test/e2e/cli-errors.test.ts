@@ -169,6 +169,8 @@ describe('the paklog command on a bad database or a bad argument: one line on st
       // It said "row 2, column siteId: no site NOWHERE" of a file with no siteId column, and exited 1.
       [['import', 'stock', join(dir, 'stock.csv'), '--site', 'NOWHERE', '--dry-run'], /^paklog import: no site NOWHERE$/m, env],
       [['simulate', '--lines', 'many'], /^paklog simulate: --lines must be a whole number$/m, nowhere],
+      // 2026-02-30 passed the YYYY-MM-DD check and simulated March 2 (JavaScript's Date rolls it over).
+      [['simulate', '--day', '2026-02-30'], /^paklog simulate: --cutoff must be HH:MM and --day YYYY-MM-DD, a day of the calendar$/m, nowhere],
     ];
     writeFileSync(join(dir, 'products.csv'), 'sku,description\n');
     writeFileSync(join(dir, 'stock.csv'), 'sku,location,quantity\nMUG-CERAMIC,DEMO-A-01-01-1,5\n');
