@@ -483,7 +483,7 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
   // Split mode: the contract APIs of the contexts running here, served to the other processes.
   const rpc = config.rpcPort === undefined ? undefined : await serveRpc({ host: config.host, port: config.rpcPort, apis: localApis(selected), log });
   if (options.startRelay !== false) bus.start();
-  const jobs = jobRunner(log, selected.flatMap((m) => m.jobs ?? []), databaseJobSchedule(db));
+  const jobs = jobRunner(log, selected.flatMap((m) => m.jobs ?? []), databaseJobSchedule(db), metrics);
   if (options.startJobs !== false) jobs.start();
 
   return {
