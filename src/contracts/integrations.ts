@@ -24,6 +24,8 @@ export const IntegrationsEvents = {
   subscriptionDisabled: 'integrations.subscription.disabled.v1',
   subscriptionEnabled: 'integrations.subscription.enabled.v1',
   subscriptionDeleted: 'integrations.subscription.deleted.v1',
+  partnerMessageFailed: 'integrations.partner-message.failed.v1',
+  partnerMessageRecovered: 'integrations.partner-message.recovered.v1',
   ediDocumentRecorded: 'integrations.edi-document.recorded.v1',
 } as const;
 
@@ -62,6 +64,14 @@ export const IntegrationsEventSchemas = {
     subscriptionId: Type.String(), url: Type.String(),
     cancelledDeliveries: Type.Integer({ description: 'Its PENDING deliveries, ended CANCELLED with it' }),
   }, { description: 'A webhook subscription was deleted (DELETE /integrations/webhook-subscriptions/{id}): nothing is sent to it any more.' }),
+  [IntegrationsEvents.partnerMessageFailed]: Type.Object({
+    messageId: Type.String(), partner: Type.String({ description: 'ERP or TMS' }), kind: Type.String({ description: 'What the message is (SHIPMENT_CONFIRMATION, LOAD_BOOKING, …)' }),
+    subject: Type.String({ description: 'What it is about (a shipment id, …)' }), idempotencyKey: Type.String(),
+    attempts: Type.Integer(), error: Type.String({ description: 'The last attempt\'s error' }),
+  }, { description: 'A message to the ERP or TMS failed PAKLOG_PARTNER_MAX_ATTEMPTS attempts and is FAILED: nothing sends it until it is replayed (POST /integrations/partner-messages/{id}/replay).' }),
+  [IntegrationsEvents.partnerMessageRecovered]: Type.Object({
+    messageId: Type.String(), partner: Type.String(), kind: Type.String(), subject: Type.String(), attempts: Type.Integer(),
+  }, { description: 'A message to the ERP or TMS that had FAILED was delivered after its replay.' }),
   [IntegrationsEvents.ediDocumentRecorded]: Type.Object({
     documentId: Type.String(), partnerId: Type.String(),
     direction: Type.Enum(EDI_DIRECTIONS), docType: Type.String({ description: 'X12 transaction set: 940, 943 in; 997, 945, 856, 944 out; TA1 (interchange acknowledgement) out' }),

@@ -19,7 +19,7 @@ import { cutoffKey, orchestrationStore as store, type WorkingTaskChange } from '
 /** The reason orders gives an order sent back from its wave because its release could not reserve it. */
 export const RESERVATION_SHORTAGE = 'RESERVATION_SHORTAGE';
 
-/** Every event type orchestration hears: the orders events its sagas follow, the tasks events of the queue, and the events that raise an exception of their own (a carrier exception, a quality hold short of units, one that could not hold them all, units left at a dock and the moves, adjustments and holds that take them off it, a webhook subscription disabled, and enabled again or deleted). */
+/** Every event type orchestration hears: the orders events its sagas follow, the tasks events of the queue, and the events that raise an exception of their own (a carrier exception, a quality hold short of units, one that could not hold them all, units left at a dock and the moves, adjustments and holds that take them off it, a webhook subscription disabled, and enabled again or deleted; a message to the ERP or TMS that ran out of attempts, and delivered after its replay). */
 const ORCHESTRATION_EVENT_TYPES = [
   OrderEvents.received, OrderEvents.linesChanged, OrderEvents.allocated, OrderEvents.backordered, OrderEvents.waved,
   OrderEvents.released, OrderEvents.pickingStarted, OrderEvents.picked, OrderEvents.packed, OrderEvents.unwaved,
@@ -31,6 +31,7 @@ const ORCHESTRATION_EVENT_TYPES = [
   InventoryEvents.putawayCancelled, InventoryEvents.moved, InventoryEvents.adjusted, InventoryEvents.held,
   PhysicalTrackingEvents.lpnLost, PhysicalTrackingEvents.lpnFound,
   IntegrationsEvents.subscriptionDisabled, IntegrationsEvents.subscriptionEnabled, IntegrationsEvents.subscriptionDeleted,
+  IntegrationsEvents.partnerMessageFailed, IntegrationsEvents.partnerMessageRecovered,
 ] as const;
 
 /** The signal an orders event becomes for its order's fulfilment saga. */
@@ -285,6 +286,23 @@ export function orchestrationSubscriptions(sagas: SagaRuntime, exceptions: Excep
       case IntegrationsEvents.subscriptionEnabled:
       case IntegrationsEvents.subscriptionDeleted:
         clear(['WEBHOOK_DISABLED'], event.data.subscriptionId, `the subscription was ${event.type === IntegrationsEvents.subscriptionEnabled ? 'enabled again' : 'deleted'}`);
+        return;
+      // A message to the ERP or TMS ran out of attempts: the partner never got it (a shipment it does not know of, a load
+      // not booked), and only a replay sends it. Raised once per give-up; delivered after a replay, it clears.
+      case IntegrationsEvents.partnerMessageFailed: {
+        const d = event.data;
+        await clearCases(tx, run);
+        await exceptions.raise(tx, {
+          kind: 'PARTNER_MESSAGE_FAILED', caseKey: `${d.messageId}:${d.attempts}`, subject: d.messageId, siteId: event.siteid ?? null,
+          reason: `${d.kind} message ${d.messageId} to the ${d.partner} about ${d.subject} failed all its ${d.attempts} attempts, the last: `
+            + `${d.error.slice(0, 300)}. The ${d.partner} has not got it and nothing sends it again: once the ${d.partner} answers, replay it `
+            + `(POST /integrations/partner-messages/${d.messageId}/replay, with the same idempotency key), which clears this when it is delivered`,
+          details: { messageId: d.messageId, partner: d.partner, messageKind: d.kind, about: d.subject, idempotencyKey: d.idempotencyKey, attempts: d.attempts, lastError: d.error, failedAt: event.time },
+        }, causedBy(event));
+        return;
+      }
+      case IntegrationsEvents.partnerMessageRecovered:
+        clear(['PARTNER_MESSAGE_FAILED'], event.data.messageId, `the message was delivered to the ${event.data.partner} after its replay`);
         return;
       case PhysicalTrackingEvents.lpnFound: {
         const d = event.data;
