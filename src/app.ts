@@ -299,7 +299,7 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
         inventory: commands.inventory ?? (runs('inventory') ? undefined : peered('inventoryCommands')),
         tasks: commands.tasks ?? (runs('tasks') ? undefined : peered('taskCommands')),
         packShip: commands.packShip ?? (runs('pack-ship') ? undefined : peered('packShipCommands')),
-        deadLetters: { open: () => deps.bus.openDeadLetters(), replay: (id) => deps.bus.replayDeadLetter(id) },
+        deadLetters: { open: () => deps.bus.openDeadLetters(), replay: (id) => deps.bus.replayDeadLetter(id), discard: (id) => deps.bus.discardDeadLetter(id) },
       },
       orderStallS: config.orderStallS, taskStallS: config.taskStallS, taskWorkStallS: config.taskWorkStallS, cutoffMarginMin: config.cutoffMarginMin,
       scanEveryMs: config.exceptionScanMs, sagaTickMs: config.sagaTickMs, sagaBoundary: sagaCrashHook(config.sagaCrashAt),
