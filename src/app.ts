@@ -301,7 +301,7 @@ function composeContexts(config: Config, deps: PlatformDeps, options: BuildOptio
         inventory: commands.inventory ?? (runs('inventory') ? undefined : peered('inventoryCommands')),
         tasks: commands.tasks ?? (runs('tasks') ? undefined : peered('taskCommands')),
         packShip: commands.packShip ?? (runs('pack-ship') ? undefined : peered('packShipCommands')),
-        deadLetters: { open: () => deps.bus.openDeadLetters(), replay: (id) => deps.bus.replayDeadLetter(id) },
+        deadLetters: { open: () => deps.bus.openDeadLetters(), replay: (id) => deps.bus.replayDeadLetter(id), discard: (id) => deps.bus.discardDeadLetter(id) },
       },
       orderStallS: config.orderStallS, taskStallS: config.taskStallS, taskWorkStallS: config.taskWorkStallS, cutoffMarginMin: config.cutoffMarginMin,
       scanEveryMs: config.exceptionScanMs, sagaTickMs: config.sagaTickMs, sagaBoundary: sagaCrashHook(config.sagaCrashAt),
@@ -485,7 +485,7 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
   // Split mode: the contract APIs of the contexts running here, served to the other processes.
   const rpc = config.rpcPort === undefined ? undefined : await serveRpc({ host: config.host, port: config.rpcPort, apis: localApis(selected), log });
   if (options.startRelay !== false) bus.start();
-  const jobs = jobRunner(log, selected.flatMap((m) => m.jobs ?? []), databaseJobSchedule(db));
+  const jobs = jobRunner(log, selected.flatMap((m) => m.jobs ?? []), databaseJobSchedule(db), metrics);
   if (options.startJobs !== false) jobs.start();
 
   return {

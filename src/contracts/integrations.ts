@@ -22,6 +22,10 @@ export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
 
 export const IntegrationsEvents = {
   subscriptionDisabled: 'integrations.subscription.disabled.v1',
+  subscriptionEnabled: 'integrations.subscription.enabled.v1',
+  subscriptionDeleted: 'integrations.subscription.deleted.v1',
+  partnerMessageFailed: 'integrations.partner-message.failed.v1',
+  partnerMessageRecovered: 'integrations.partner-message.recovered.v1',
   ediDocumentRecorded: 'integrations.edi-document.recorded.v1',
 } as const;
 
@@ -53,6 +57,21 @@ export const IntegrationsEventSchemas = {
     consecutiveFailures: Type.Integer({ description: 'Failed attempts in a row when it was disabled (PAKLOG_WEBHOOK_MAX_FAILURES)' }),
     reason: Type.String({ description: 'The last failure: an HTTP status or a network error' }),
   }, { description: 'A webhook subscription failed PAKLOG_WEBHOOK_MAX_FAILURES deliveries in a row and was disabled; its deliveries wait until it is enabled again.' }),
+  [IntegrationsEvents.subscriptionEnabled]: Type.Object({
+    subscriptionId: Type.String(), url: Type.String(),
+  }, { description: 'A DISABLED webhook subscription was enabled again (POST /integrations/webhook-subscriptions/{id}/enable): its waiting deliveries are sent.' }),
+  [IntegrationsEvents.subscriptionDeleted]: Type.Object({
+    subscriptionId: Type.String(), url: Type.String(),
+    cancelledDeliveries: Type.Integer({ description: 'Its PENDING deliveries, ended CANCELLED with it' }),
+  }, { description: 'A webhook subscription was deleted (DELETE /integrations/webhook-subscriptions/{id}): nothing is sent to it any more.' }),
+  [IntegrationsEvents.partnerMessageFailed]: Type.Object({
+    messageId: Type.String(), partner: Type.String({ description: 'ERP or TMS' }), kind: Type.String({ description: 'What the message is (SHIPMENT_CONFIRMATION, LOAD_BOOKING, …)' }),
+    subject: Type.String({ description: 'What it is about (a shipment id, …)' }), idempotencyKey: Type.String(),
+    attempts: Type.Integer(), error: Type.String({ description: 'The last attempt\'s error' }),
+  }, { description: 'A message to the ERP or TMS failed PAKLOG_PARTNER_MAX_ATTEMPTS attempts and is FAILED: nothing sends it until it is replayed (POST /integrations/partner-messages/{id}/replay).' }),
+  [IntegrationsEvents.partnerMessageRecovered]: Type.Object({
+    messageId: Type.String(), partner: Type.String(), kind: Type.String(), subject: Type.String(), attempts: Type.Integer(),
+  }, { description: 'A message to the ERP or TMS that had FAILED was delivered after its replay.' }),
   [IntegrationsEvents.ediDocumentRecorded]: Type.Object({
     documentId: Type.String(), partnerId: Type.String(),
     direction: Type.Enum(EDI_DIRECTIONS), docType: Type.String({ description: 'X12 transaction set: 940, 943 in; 997, 945, 856, 944 out; TA1 (interchange acknowledgement) out' }),

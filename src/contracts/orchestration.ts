@@ -10,7 +10,7 @@ export const EXCEPTION_KINDS = [
   'CUTOFF_AT_RISK', 'ORDER_NOT_MOVING', 'RESERVATION_SHORTAGE', 'DEAD_LETTER', 'TASK_NOT_STARTED', 'TASK_NOT_FINISHED', 'TASK_FAILED', 'SAGA_FAILED',
   'SHIPMENT_EXCEPTION', 'QUALITY_HOLD_SHORTFALL', 'QUALITY_HOLD_INCOMPLETE', 'LPN_HOLD_INCOMPLETE',
   'LABEL_VOID_FAILED', 'NO_REPLENISHMENT_SOURCE', 'UNITS_LEFT_AT_DOCK', 'LABEL_BOOKING_UNSETTLED', 'PICKED_UNITS_LOST',
-  'CUTOFF_MISSED',
+  'CUTOFF_MISSED', 'WEBHOOK_DISABLED', 'PARTNER_MESSAGE_FAILED',
 ] as const;
 export type ExceptionKind = (typeof EXCEPTION_KINDS)[number];
 
@@ -48,6 +48,12 @@ export const ACTIONS_OF: Readonly<Record<ExceptionKind, readonly ExceptionAction
   LABEL_BOOKING_UNSETTLED: ['retry', 'acknowledge'],
   // A tote (or carton, pallet) holding an order's picked units was reported lost: find it, short the units at packing, or cancel the order.
   PICKED_UNITS_LOST: ['cancel', 'acknowledge'],
+  // A webhook subscription failed PAKLOG_WEBHOOK_MAX_FAILURES deliveries in a row and was disabled: its receiver gets nothing until
+  // someone fixes it and enables the subscription (which clears the case), or deletes the subscription.
+  WEBHOOK_DISABLED: ['acknowledge'],
+  // A message to the ERP or TMS (a shipment confirmation, a load booking…) ran out of attempts: the partner never got it
+  // until someone replays it (POST /integrations/partner-messages/{id}/replay), which clears the case once it is delivered.
+  PARTNER_MESSAGE_FAILED: ['acknowledge'],
 };
 
 export const EXCEPTION_STATUSES = ['OPEN', 'RESOLVED'] as const;

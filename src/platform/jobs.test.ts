@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Metrics } from './telemetry/metrics.ts';
 import { firstDelayMs, jobRunner, type JobSchedule } from './jobs.ts';
 
 afterEach(() => {
@@ -48,6 +49,27 @@ describe('the jobs runner', () => {
     expect(failing).toHaveBeenCalledTimes(2);
     await runner.stop();
     expect(once).toHaveBeenCalledTimes(1);
+  });
+
+  it('counts each job\'s runs by outcome and how many failed in a row (found by the exceptions hunt: a job failing for hours was only a log line)', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const metrics = new Metrics({ defaultMetrics: false });
+    let fail = true;
+    const flaky = vi.fn(async () => { if (fail) throw new Error('the ERP folder is not writable'); });
+    const runner = jobRunner({ error: vi.fn() }, [{ name: 'test.flaky', everyMs: 1_000, run: flaky }], undefined, metrics);
+    runner.start();
+    const value = async (name: string, labels: Record<string, string>): Promise<number | undefined> =>
+      (await metrics.registry.getSingleMetric(name)?.get())?.values.find((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x))?.value;
+    for (let i = 1; i <= 3; i++) {
+      vi.advanceTimersByTime(1_000);
+      await vi.waitFor(async () => expect(await value('paklog_job_runs_total', { job_name: 'test.flaky', outcome: 'failed' })).toBe(i));
+    }
+    expect(await value('paklog_job_failed_runs_in_a_row', { job_name: 'test.flaky' })).toBe(3);
+    fail = false;
+    vi.advanceTimersByTime(1_000);
+    await vi.waitFor(async () => expect(await value('paklog_job_runs_total', { job_name: 'test.flaky', outcome: 'ok' })).toBe(1));
+    expect(await value('paklog_job_failed_runs_in_a_row', { job_name: 'test.flaky' })).toBe(0);
+    await runner.stop();
   });
 
   it('aborts the signal of a long-running job on stop and waits for it to return', async () => {

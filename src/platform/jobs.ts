@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Executor } from './db/database.ts';
+import type { Metrics } from './telemetry/metrics.ts';
 
 /** Background work a context owns: periodic (a sweep, a timeout) or once at start (a backfill). */
 export interface Job {
@@ -79,8 +80,19 @@ export function databaseJobSchedule(db: Executor): JobSchedule {
  * and restarted more often than a job's period still runs it about once a period. Without one (or when the schedule
  * cannot be read), a full period after the start.
  */
-export function jobRunner(log: Pick<Logger, 'error'>, jobs: readonly Job[], schedule?: JobSchedule): JobRunner {
+export function jobRunner(log: Pick<Logger, 'error'>, jobs: readonly Job[], schedule?: JobSchedule, metrics?: Pick<Metrics, 'counter' | 'gauge'>): JobRunner {
   const running = new Map<string, Promise<void>>();
+  // A job that keeps failing is more than a log line: its runs by outcome, and its failed runs in a row (0 once one
+  // succeeds), for the PakLogJobFailing alert (docs/operations/runbooks.md).
+  const inARow = new Map<string, number>(jobs.map((j) => [j.name, 0]));
+  const runs = metrics?.counter('paklog_job_runs_total', 'Runs of the periodic jobs of this process, by job and outcome (ok, failed)', ['job_name', 'outcome']);
+  metrics?.gauge('paklog_job_failed_runs_in_a_row', 'How many runs of each job of this process have failed in a row (0: its last run succeeded)', ['job_name'], async (g) => {
+    for (const [name, n] of inARow) g.set({ job_name: name }, n);
+  });
+  const ended = (name: string, outcome: 'ok' | 'failed'): void => {
+    runs?.inc({ job_name: name, outcome });
+    inARow.set(name, outcome === 'ok' ? 0 : (inARow.get(name) ?? 0) + 1);
+  };
   const timers: NodeJS.Timeout[] = [];
   const closing = new AbortController();
   let started = false;
@@ -88,7 +100,10 @@ export function jobRunner(log: Pick<Logger, 'error'>, jobs: readonly Job[], sche
   const tick = (job: Job): void => {
     if (running.has(job.name) || closing.signal.aborted) return;
     const ran = job.run(closing.signal)
-      .then(() => undefined, (err: unknown) => log.error({ err, job: job.name }, `job ${job.name} failed`));
+      .then(() => ended(job.name, 'ok'), (err: unknown) => {
+        ended(job.name, 'failed');
+        log.error({ err, job: job.name }, `job ${job.name} failed`);
+      });
     // A scheduled job's run is recorded once it ends (done or failed): a run a kill cut short is due again at the start.
     const recorded = schedule === undefined || job.everyMs === undefined || job.everyMs < SCHEDULED_FROM_MS ? ran
       : ran.then(() => schedule.ran(job.name, new Date())).catch((err: unknown) => log.error({ err, job: job.name }, `job ${job.name}: its run could not be recorded`));

@@ -37,7 +37,7 @@ function metricNames(expr: string): string[] {
   const names = [...noMatchers.matchAll(/\b([a-zA-Z_:][a-zA-Z0-9_:]*)\b\s*(\{|\[|\)|$|\s|\/|>|<|=|,|\*|\+|-)/g)]
     .filter((m) => !/^\d/.test(m[1]!) && !/^\d+[smhdwy]$/.test(m[1]!))
     .map((m) => m[1]!)
-    .filter((n) => !FUNCTIONS.has(n) && !/^(le|job|route|consumer|status_code|type|state|kind|status|instance|outcome|stage)$/.test(n));
+    .filter((n) => !FUNCTIONS.has(n) && !/^(le|job|job_name|route|consumer|status_code|type|state|kind|status|instance|outcome|stage)$/.test(n));
   return [...new Set(names)];
 }
 

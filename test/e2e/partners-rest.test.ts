@@ -259,3 +259,51 @@ describe('ERP and TMS over REST', () => {
     expect(everything.filter((f) => f.kind === 'items').every((f) => f.siteIds.length === 0)).toBe(true);
   });
 });
+
+describe('a message the ERP never got, in the exception queue (found by the exceptions hunt)', () => {
+  const down = new FakePartner(ERP_TOKEN);
+  let u: TestApp;
+  beforeAll(async () => {
+    await down.start();
+    u = await startTestApp({
+      env: {
+        PAKLOG_ERP: 'rest', PAKLOG_ERP_URL: `${down.url}/paklog`, PAKLOG_ERP_TOKEN: ERP_TOKEN, PAKLOG_PARTNER_MAX_ATTEMPTS: '2',
+        PAKLOG_PARTNER_TICK_MS: '50', PAKLOG_PARTNER_RETRY_BASE_MS: '50', PAKLOG_PARTNER_RETRY_MAX_MS: '100', PAKLOG_PARTNER_TIMEOUT_MS: '2000',
+      },
+    });
+  });
+  afterAll(async () => {
+    await down.stop();
+    await u.close();
+  });
+
+  it('a shipment confirmation that ran out of attempts raises PARTNER_MESSAGE_FAILED (what, which shipment, why, since when); its replay, delivered, clears it', async () => {
+    const mgr = injectClient(u.app, u.keys.manager);
+    const site = await setupWarehouse(mgr, { siteCode: 'ERPFAIL', aisles: 1, bays: 2, levels: 1, skus: 1 });
+    await receiveStock(mgr, site, 10, 1);
+    down.down();
+    const order = await createOrder(mgr, site.siteId, { externalId: 'ERPFAIL-1', lines: [{ sku: site.products[0]!.sku, quantity: 1 }] });
+    const shipment = await shipOneOrder(mgr, injectClient(u.app, u.keys.operator), site.siteId, order.id, () => u.settle());
+    const failed = (await until('FAILED', () => u.getAll<Message>(`/api/v1/integrations/partner-messages?subject=${shipment.shipmentId}`, 'integration'),
+      (ms) => ms.length === 1 && ms[0]!.status === 'FAILED'))[0]!;
+    await u.settle();
+    // A manager cannot read the partners' delivery log (admin, integration): the exception queue is where they see it.
+    expect((await u.get('/api/v1/integrations/partner-messages', 'manager')).status).toBe(403);
+    const open = async () => (await u.get(`/api/v1/exceptions?siteId=ERPFAIL&status=OPEN&kind=PARTNER_MESSAGE_FAILED`, 'manager')).body.items as Record<string, any>[];
+    const [x] = await until('raised', open, (xs) => xs.length === 1);
+    expect(x).toMatchObject({ kind: 'PARTNER_MESSAGE_FAILED', subject: failed.id, siteId: site.siteId, actions: ['acknowledge'] });
+    expect(x!.reason).toContain(shipment.shipmentId);
+    expect(x!.reason).toContain(`/integrations/partner-messages/${failed.id}/replay`);
+    expect(x!.details).toMatchObject({ messageId: failed.id, partner: 'ERP', messageKind: 'SHIPMENT_CONFIRMATION', about: shipment.shipmentId, attempts: 2, lastError: expect.stringContaining('503') });
+    expect((await u.post(`/api/v1/exceptions/${x!.id}/actions/acknowledge`, undefined, 'viewer')).status).toBe(403);
+
+    // The ERP is back; the message replayed and delivered: the case clears by itself, and an action on it is 409.
+    down.up();
+    expect((await u.post(`/api/v1/integrations/partner-messages/${failed.id}/replay`, undefined, 'integration')).status).toBe(200);
+    const cleared = await until('cleared', async () => (await u.get(`/api/v1/exceptions/${x!.id}`)).body, (e) => e.status === 'RESOLVED');
+    expect(cleared).toMatchObject({ resolvedBy: null, resolution: 'auto: the message was delivered to the ERP after its replay' });
+    expect(down.of('/paklog/shipment-confirmations')).toHaveLength(1);
+    const late = await u.post(`/api/v1/exceptions/${x!.id}/actions/acknowledge`, undefined, 'manager');
+    expect([late.status, late.body.code]).toEqual([409, 'EXCEPTION_RESOLVED']);
+  });
+});

@@ -111,6 +111,61 @@ describe('webhook subscriptions', () => {
   }, 30_000);
 });
 
+describe('a disabled subscription in the exception queue (found by the exceptions hunt)', () => {
+  it('raises WEBHOOK_DISABLED naming the subscription, its URL and why; enabling it resolves it; each disable is a case of its own', async () => {
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const call = injectClient(t.app, t.keys.manager);
+    const w = await setupWarehouse(call, { siteCode: 'WHKDISABLE', aisles: 1, bays: 1, levels: 1, skus: 1 });
+    const url = `http://127.0.0.1:${port}/erp`;
+    const sub = (await t.post('/api/v1/integrations/webhook-subscriptions', { url, eventTypes: ['inventory.stock.*'], siteId: 'WHKDISABLE' }, 'integration')).body as { id: string };
+    await receiveStock(call, w, 5, 1);
+    await until('disabled', async () => (await t.get(`/api/v1/integrations/webhook-subscriptions/${sub.id}`)).body, (s) => s.status === 'DISABLED', 15_000);
+    await t.settle();
+    // The manager's work list for the site shows it: what (the subscription, its URL), why (the last failure), since when.
+    const open = async () => ((await t.get(`/api/v1/exceptions?siteId=WHKDISABLE&status=OPEN&kind=WEBHOOK_DISABLED`, 'viewer')).body.items as Record<string, any>[])
+      .filter((x) => x.subject === sub.id);
+    const raised = await until('raised', open, (xs) => xs.length === 1, 10_000);
+    const x = raised[0]!;
+    expect(x).toMatchObject({ kind: 'WEBHOOK_DISABLED', siteId: w.siteId, actions: ['acknowledge'], status: 'OPEN' });
+    expect(x.reason).toContain(url);
+    expect(x.reason).toContain(`/integrations/webhook-subscriptions/${sub.id}/enable`);
+    expect(x.details).toMatchObject({ subscriptionId: sub.id, url, consecutiveFailures: 3, lastError: expect.any(String) });
+    expect(x.raisedAt).toEqual(expect.any(String));
+    // A viewer may not act on it, nor an operator: nothing changes.
+    expect((await t.post(`/api/v1/exceptions/${x.id}/actions/acknowledge`, undefined, 'viewer')).status).toBe(403);
+    expect((await t.post(`/api/v1/exceptions/${x.id}/actions/acknowledge`, undefined, 'operator')).status).toBe(403);
+    expect((await t.get(`/api/v1/exceptions/${x.id}`)).body.status).toBe('OPEN');
+
+    // Enabled again (the receiver still down): the case clears by itself; acting on it now is 409 EXCEPTION_RESOLVED.
+    expect((await t.post(`/api/v1/integrations/webhook-subscriptions/${sub.id}/enable`, undefined, 'integration')).body.status).toBe('ACTIVE');
+    const cleared = await until('cleared', async () => (await t.get(`/api/v1/exceptions/${x.id}`)).body, (e) => e.status === 'RESOLVED', 10_000);
+    expect(cleared).toMatchObject({ resolvedBy: null, resolution: expect.stringMatching(/^auto: /) });
+    const late = await t.post(`/api/v1/exceptions/${x.id}/actions/acknowledge`, undefined, 'manager');
+    expect([late.status, late.body.code]).toEqual([409, 'EXCEPTION_RESOLVED']);
+
+    // It keeps failing: disabled again, a new case; acknowledged by a manager, it is resolved and stays so.
+    await until('disabled again', async () => (await t.get(`/api/v1/integrations/webhook-subscriptions/${sub.id}`)).body, (s) => s.status === 'DISABLED', 15_000);
+    await t.settle();
+    const again = (await until('raised again', open, (xs) => xs.length === 1, 10_000))[0]!;
+    expect(again.id).not.toBe(x.id);
+    const acked = await t.post(`/api/v1/exceptions/${again.id}/actions/acknowledge`, undefined, 'manager');
+    expect(acked.body).toMatchObject({ status: 'RESOLVED', resolution: 'acknowledge' });
+    expect((await open())).toEqual([]);
+
+    // Enabled, disabled a third time, then deleted: nothing will be sent to it any more, and its case clears.
+    await t.post(`/api/v1/integrations/webhook-subscriptions/${sub.id}/enable`, undefined, 'integration');
+    await until('disabled a third time', async () => (await t.get(`/api/v1/integrations/webhook-subscriptions/${sub.id}`)).body, (s) => s.status === 'DISABLED', 15_000);
+    await t.settle();
+    const third = (await until('raised a third time', open, (xs) => xs.length === 1, 10_000))[0]!;
+    expect((await t.request('DELETE', `/api/v1/integrations/webhook-subscriptions/${sub.id}`, { role: 'integration' })).status).toBe(200);
+    const gone = await until('cleared by the delete', async () => (await t.get(`/api/v1/exceptions/${third.id}`)).body, (e) => e.status === 'RESOLVED', 10_000);
+    expect(gone.resolution).toBe('auto: the subscription was deleted');
+  }, 60_000);
+});
+
 describe('a storefront channel\'s way out (found by the edge hunt)', () => {
   it('is disconnected (DELETE) and connected again to another site: the way out of a channel whose site was deactivated', async () => {
     const { createHmac } = await import('node:crypto');

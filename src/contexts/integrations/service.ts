@@ -150,8 +150,14 @@ export function integrationsService(
   async function deleteSubscription(id: string, by: string): Promise<Outcome<{ id: string; deleted: true; cancelledDeliveries: number }>> {
     return deps.db.tx(async (tx) => {
       const at = now();
-      if (!(await store.deleteSubscription(tx, id, at))) return reject('NOT_FOUND', `no webhook subscription ${id}`);
+      const deleted = await store.deleteSubscription(tx, id, at);
+      if (deleted === undefined) return reject('NOT_FOUND', `no webhook subscription ${id}`);
       const cancelledDeliveries = await store.cancelPending(tx, id, by, 'its webhook subscription was deleted', at);
+      // A WEBHOOK_DISABLED case about it clears (orchestration hears this): nothing is sent to it any more.
+      await deps.bus.append(tx, 'integrations', [{
+        type: IntegrationsEvents.subscriptionDeleted, subject: id, ...(deleted.siteId === null ? {} : { siteId: deleted.siteId }),
+        data: { subscriptionId: id, url: deleted.url, cancelledDeliveries },
+      }], {});
       return ok({ id, deleted: true as const, cancelledDeliveries });
     });
   }
@@ -166,6 +172,11 @@ export function integrationsService(
       if (!move.ok) return move;
       const enabled = await store.setStatus(tx, id, 'ACTIVE', null, now());
       await store.dueNow(tx, id, now());
+      // The supervisors' WEBHOOK_DISABLED case about it clears (orchestration hears this).
+      await deps.bus.append(tx, 'integrations', [{
+        type: IntegrationsEvents.subscriptionEnabled, subject: id, ...(enabled.siteId === null ? {} : { siteId: enabled.siteId }),
+        data: { subscriptionId: id, url: enabled.url },
+      }], {});
       return ok(enabled);
     });
   }
@@ -268,7 +279,7 @@ export function integrationsService(
           await store.setStatus(tx, d.subscriptionId, 'DISABLED', reason, at);
           deps.log.warn({ subscriptionId: d.subscriptionId, url: run.url, reason }, 'webhook subscription disabled');
           await deps.bus.append(tx, 'integrations', [{
-            type: IntegrationsEvents.subscriptionDisabled, subject: d.subscriptionId,
+            type: IntegrationsEvents.subscriptionDisabled, subject: d.subscriptionId, ...(run.siteId === null ? {} : { siteId: run.siteId }),
             data: { subscriptionId: d.subscriptionId, url: run.url, consecutiveFailures: run.consecutiveFailures, reason: answer.error },
           }], {});
         }

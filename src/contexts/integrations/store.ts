@@ -73,8 +73,10 @@ export const integrationsStore = {
       `UPDATE integrations.subscriptions SET url = $2, event_types = $3, site_id = $4, owner_id = $5, description = $6, updated_at = $7
        WHERE id = $1 AND deleted_at IS NULL RETURNING ${SUB_COLUMNS}`, [id, s.url, s.eventTypes, s.siteId, s.ownerId, s.description, s.now]))[0];
   },
-  async deleteSubscription(db: Executor, id: string, now: Date): Promise<boolean> {
-    return (await db.query(`UPDATE integrations.subscriptions SET deleted_at = $2, updated_at = $2 WHERE id = $1 AND deleted_at IS NULL RETURNING id`, [id, now])).length === 1;
+  /** Deletes it (soft): its URL and site, or undefined when there is no live subscription `id`. */
+  async deleteSubscription(db: Executor, id: string, now: Date): Promise<{ url: string; siteId: string | null } | undefined> {
+    return (await db.query<{ url: string; siteId: string | null }>(
+      `UPDATE integrations.subscriptions SET deleted_at = $2, updated_at = $2 WHERE id = $1 AND deleted_at IS NULL RETURNING url, site_id AS "siteId"`, [id, now]))[0];
   },
   /** A deleted subscription's PENDING deliveries end CANCELLED (nothing would send them); answers how many. */
   async cancelPending(db: Executor, subscriptionId: string, by: string, reason: string, now: Date): Promise<number> {
@@ -99,10 +101,10 @@ export const integrationsStore = {
        WHERE id = $1 RETURNING ${SUB_COLUMNS}`, [id, status, reason, now]))[0]!;
   },
   /** Adds a failure to the subscription's run; answers the run's length and the status. */
-  async failed(db: Executor, id: string): Promise<{ consecutiveFailures: number; status: WebhookSubscriptionStatus; url: string }> {
-    return (await db.query<{ consecutiveFailures: number; status: WebhookSubscriptionStatus; url: string }>(
+  async failed(db: Executor, id: string): Promise<{ consecutiveFailures: number; status: WebhookSubscriptionStatus; url: string; siteId: string | null }> {
+    return (await db.query<{ consecutiveFailures: number; status: WebhookSubscriptionStatus; url: string; siteId: string | null }>(
       `UPDATE integrations.subscriptions SET consecutive_failures = consecutive_failures + 1 WHERE id = $1
-       RETURNING consecutive_failures AS "consecutiveFailures", status, url`, [id]))[0]!;
+       RETURNING consecutive_failures AS "consecutiveFailures", status, url, site_id AS "siteId"`, [id]))[0]!;
   },
   async succeeded(db: Executor, id: string): Promise<void> {
     await db.query(`UPDATE integrations.subscriptions SET consecutive_failures = 0 WHERE id = $1 AND consecutive_failures > 0`, [id]);

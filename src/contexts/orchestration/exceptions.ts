@@ -39,6 +39,8 @@ export interface ExceptionPorts {
   readonly deadLetters?: {
     open(): Promise<readonly OpenDeadLetter[]>;
     replay(id: string): Promise<'handled' | 'duplicate' | 'dead-lettered' | 'published' | 'not-found' | 'not-subscribed'>;
+    /** Marks it discarded: listed for the record, no longer waiting (nor counted by paklog_dead_letters). */
+    discard(id: string): Promise<boolean>;
   } | undefined;
   /** The order's current facts, as the fulfilment saga follows them (for retry). */
   readonly orderFacts: (orderId: string) => Promise<{ siteId: string; status: string; skus: readonly string[]; backorderReason: string | null } | undefined>;
@@ -157,7 +159,9 @@ export function exceptionService(deps: PlatformDeps, ports: ExceptionPorts) {
       case 'acknowledge':
         return ok('acknowledge');
       case 'discard':
-        // The dead letter stays listed (GET /dead-letters) for the record; it is no longer anyone's open case.
+        // The dead letter stays listed (GET /dead-letters, with discardedAt) for the record; it is no longer anyone's open
+        // case, nor waiting (paklog_dead_letters, the PakLogDeadLetters alert). One replayed meanwhile is left as it is.
+        if (ports.deadLetters !== undefined) await ports.deadLetters.discard(x.subject);
         return ok('discard');
       case 'expedite': {
         // The most urgent priority: the wave pool, the order's open pick lists and their tasks not started yet follow.

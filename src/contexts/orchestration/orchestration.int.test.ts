@@ -460,6 +460,13 @@ describe('exceptions and their actions', () => {
     expect(x1.reason).toMatch(/orders\.order\.received\.v1.*inventory.*handler failed/);
     expect((await act(x1.id, 'replay')).body).toMatchObject({ status: 'RESOLVED', resolution: 'replay' });
     expect((await act(x2.id, 'discard')).body).toMatchObject({ status: 'RESOLVED', resolution: 'discard' });
+    // Discarded: still listed for the record (when, no replay), and no longer counted as waiting, so the PakLogDeadLetters
+    // alert (paklog_dead_letters > 0) stops; before, only a replay — what a discard is chosen to avoid — ever silenced it.
+    const letters = (await t.get('/api/v1/dead-letters')).body.items as { id: string; replayedAt: string | null; discardedAt: string | null }[];
+    expect(letters.find((l) => l.id === 'dlq_orc_2')).toMatchObject({ replayedAt: null, discardedAt: expect.any(String) });
+    expect(letters.find((l) => l.id === 'dlq_orc_1')).toMatchObject({ discardedAt: null });
+    const metrics = (await t.app.http.inject({ url: '/metrics' })).body;
+    expect(metrics).not.toMatch(/^paklog_dead_letters\{consumer="waves"\} [1-9]/m);
     // Raised once per dead letter: the scan does not raise the discarded one again.
     await new Promise((r) => setTimeout(r, 500));
     expect((await exceptions('&kind=DEAD_LETTER')).filter((e) => e.subject === 'dlq_orc_2')).toHaveLength(1);

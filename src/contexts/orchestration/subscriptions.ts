@@ -1,4 +1,5 @@
 import { on, onMany, type EnvelopeFor } from '../../contracts/events.ts';
+import { IntegrationsEvents } from '../../contracts/integrations.ts';
 import { DEFAULT_OWNER_ID, InventoryEvents } from '../../contracts/inventory.ts';
 import { OrderEvents, type OrderStatus } from '../../contracts/orders.ts';
 import { PackShipEvents } from '../../contracts/pack-ship.ts';
@@ -18,7 +19,7 @@ import { cutoffKey, orchestrationStore as store, type WorkingTaskChange } from '
 /** The reason orders gives an order sent back from its wave because its release could not reserve it. */
 export const RESERVATION_SHORTAGE = 'RESERVATION_SHORTAGE';
 
-/** Every event type orchestration hears: the orders events its sagas follow, the tasks events of the queue, and the events that raise an exception of their own (a carrier exception, a quality hold short of units, one that could not hold them all, units left at a dock and the moves, adjustments and holds that take them off it). */
+/** Every event type orchestration hears: the orders events its sagas follow, the tasks events of the queue, and the events that raise an exception of their own (a carrier exception, a quality hold short of units, one that could not hold them all, units left at a dock and the moves, adjustments and holds that take them off it, a webhook subscription disabled, and enabled again or deleted; a message to the ERP or TMS that ran out of attempts, and delivered after its replay). */
 const ORCHESTRATION_EVENT_TYPES = [
   OrderEvents.received, OrderEvents.linesChanged, OrderEvents.allocated, OrderEvents.backordered, OrderEvents.waved,
   OrderEvents.released, OrderEvents.pickingStarted, OrderEvents.picked, OrderEvents.packed, OrderEvents.unwaved,
@@ -29,6 +30,8 @@ const ORCHESTRATION_EVENT_TYPES = [
   PackShipEvents.labelVoidFailed, PackShipEvents.labelBookingUnsettled, InventoryEvents.replenishmentWaiting, InventoryEvents.replenishmentWaitEnded,
   InventoryEvents.putawayCancelled, InventoryEvents.moved, InventoryEvents.adjusted, InventoryEvents.held,
   PhysicalTrackingEvents.lpnLost, PhysicalTrackingEvents.lpnFound,
+  IntegrationsEvents.subscriptionDisabled, IntegrationsEvents.subscriptionEnabled, IntegrationsEvents.subscriptionDeleted,
+  IntegrationsEvents.partnerMessageFailed, IntegrationsEvents.partnerMessageRecovered,
 ] as const;
 
 /** The signal an orders event becomes for its order's fulfilment saga. */
@@ -265,6 +268,42 @@ export function orchestrationSubscriptions(sagas: SagaRuntime, exceptions: Excep
         }
         return;
       }
+      // A webhook subscription its receiver kept failing was disabled: the ERP (or whoever listens) gets nothing until a
+      // person fixes the receiver and enables it. Each disable is a case of its own; enabling it clears it.
+      case IntegrationsEvents.subscriptionDisabled: {
+        const d = event.data;
+        await clearCases(tx, run);
+        await exceptions.raise(tx, {
+          kind: 'WEBHOOK_DISABLED', caseKey: `${d.subscriptionId}:${event.id}`, subject: d.subscriptionId, siteId: event.siteid ?? null,
+          reason: `Webhook subscription ${d.subscriptionId} (${d.url}) was disabled after ${d.consecutiveFailures} failed deliveries in a row, the last: `
+            + `${d.reason.slice(0, 300)}. Its receiver gets no events meanwhile (they wait, in order): fix the receiver (its delivery log: `
+            + `GET /integrations/webhook-deliveries?subscriptionId=${d.subscriptionId}), then enable it (POST /integrations/webhook-subscriptions/`
+            + `${d.subscriptionId}/enable), which clears this, as deleting the subscription does`,
+          details: { subscriptionId: d.subscriptionId, url: d.url, consecutiveFailures: d.consecutiveFailures, lastError: d.reason, disabledAt: event.time },
+        }, causedBy(event));
+        return;
+      }
+      case IntegrationsEvents.subscriptionEnabled:
+      case IntegrationsEvents.subscriptionDeleted:
+        clear(['WEBHOOK_DISABLED'], event.data.subscriptionId, `the subscription was ${event.type === IntegrationsEvents.subscriptionEnabled ? 'enabled again' : 'deleted'}`);
+        return;
+      // A message to the ERP or TMS ran out of attempts: the partner never got it (a shipment it does not know of, a load
+      // not booked), and only a replay sends it. Raised once per give-up; delivered after a replay, it clears.
+      case IntegrationsEvents.partnerMessageFailed: {
+        const d = event.data;
+        await clearCases(tx, run);
+        await exceptions.raise(tx, {
+          kind: 'PARTNER_MESSAGE_FAILED', caseKey: `${d.messageId}:${d.attempts}`, subject: d.messageId, siteId: event.siteid ?? null,
+          reason: `${d.kind} message ${d.messageId} to the ${d.partner} about ${d.subject} failed all its ${d.attempts} attempts, the last: `
+            + `${d.error.slice(0, 300)}. The ${d.partner} has not got it and nothing sends it again: once the ${d.partner} answers, replay it `
+            + `(POST /integrations/partner-messages/${d.messageId}/replay, with the same idempotency key), which clears this when it is delivered`,
+          details: { messageId: d.messageId, partner: d.partner, messageKind: d.kind, about: d.subject, idempotencyKey: d.idempotencyKey, attempts: d.attempts, lastError: d.error, failedAt: event.time },
+        }, causedBy(event));
+        return;
+      }
+      case IntegrationsEvents.partnerMessageRecovered:
+        clear(['PARTNER_MESSAGE_FAILED'], event.data.messageId, `the message was delivered to the ${event.data.partner} after its replay`);
+        return;
       case PhysicalTrackingEvents.lpnFound: {
         const d = event.data;
         for (const x of await store.openPickedUnitsLost(tx, d.lpns.map((l) => l.lpnId))) {

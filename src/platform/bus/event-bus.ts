@@ -438,7 +438,7 @@ export class EventBus {
       `INSERT INTO platform.dead_letters (id, consumer, event_id, type, envelope, attempts, last_error)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (consumer, event_id) DO UPDATE SET attempts = dead_letters.attempts + EXCLUDED.attempts,
-         last_error = EXCLUDED.last_error, replayed_at = NULL`,
+         last_error = EXCLUDED.last_error, replayed_at = NULL, discarded_at = NULL`,
       [this.o.ids.next('dlq'), consumer, event.id, event.type, JSON.stringify(event), attempts, error],
     );
   }
@@ -514,8 +514,17 @@ export class EventBus {
                 'orderIds', CASE WHEN jsonb_typeof(envelope->'data'->'orderIds') = 'array' THEN envelope->'data'->'orderIds' END,
                 'reference', envelope->'data'->>'reference', 'pickListId', envelope->'data'->>'pickListId', 'taskId', envelope->'data'->>'taskId'
               )) AS about
-         FROM platform.dead_letters WHERE replayed_at IS NULL ORDER BY created_at, id LIMIT $1`, [limit],
+         FROM platform.dead_letters WHERE replayed_at IS NULL AND discarded_at IS NULL ORDER BY created_at, id LIMIT $1`, [limit],
     );
+  }
+
+  /**
+   * A supervisor chose not to apply a dead letter (the DEAD_LETTER exception's `discard`): it stays listed, no longer
+   * waiting (nor counted in paklog_dead_letters). True when it was waiting; a replay afterwards still delivers it.
+   */
+  async discardDeadLetter(id: string): Promise<boolean> {
+    return (await this.o.db.query(
+      `UPDATE platform.dead_letters SET discarded_at = now() WHERE id = $1 AND replayed_at IS NULL AND discarded_at IS NULL RETURNING 1`, [id])).length === 1;
   }
 
   /**

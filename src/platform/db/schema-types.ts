@@ -39,6 +39,7 @@ export interface PlatformDeadLetters {
   attempts: number;
   consumer: string;
   created_at: Generated<Date>;
+  discarded_at: Date | null;
   envelope: Json;
   event_id: string;
   id: string;

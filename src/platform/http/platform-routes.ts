@@ -61,7 +61,9 @@ const Envelope = Type.Object({
 
 const DeadLetter = Type.Object({
   id: Type.String(), consumer: Type.String(), eventId: Type.String(), type: Type.String(), attempts: Type.Integer(),
-  lastError: Nullable(Type.String()), createdAt: DateTime, replayedAt: Nullable(DateTime), envelope: Envelope,
+  lastError: Nullable(Type.String()), createdAt: DateTime, replayedAt: Nullable(DateTime),
+  discardedAt: Type.Optional(Nullable({ ...DateTime, description: 'When a supervisor discarded it (DEAD_LETTER\'s discard): kept for the record, not applied, not waiting' })),
+  envelope: Envelope,
 }, { additionalProperties: true });
 
 const SiteIds = Nullable(List(Type.String(), { description: 'The sites the key may act at; null: every site' }));
@@ -217,7 +219,8 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
     },
   }, async (req) => {
     const rows = await deps.db.query(
-      `SELECT id, consumer, event_id AS "eventId", type, attempts, last_error AS "lastError", created_at AS "createdAt", replayed_at AS "replayedAt", envelope
+      `SELECT id, consumer, event_id AS "eventId", type, attempts, last_error AS "lastError", created_at AS "createdAt", replayed_at AS "replayedAt",
+              discarded_at AS "discardedAt", envelope
        FROM platform.dead_letters ORDER BY created_at DESC LIMIT 500`,
     );
     return { items: deps.deadLetters === undefined ? rows : [...rows, ...(await deps.deadLetters.list(req))] };

@@ -41,9 +41,9 @@ export function registerPlatformGauges(metrics: Metrics, db: Database): void {
       `SELECT extract(epoch FROM now() - min(created_at))::float8 AS age FROM platform.outbox WHERE dispatched_at IS NULL`);
     if (rows !== undefined) g.set(rows[0]?.age ?? 0);
   });
-  metrics.gauge('paklog_dead_letters', 'Dead letters not replayed, by consumer', ['consumer'], async (g) => {
+  metrics.gauge('paklog_dead_letters', 'Dead letters neither replayed nor discarded, by consumer', ['consumer'], async (g) => {
     const rows = await read<{ consumer: string; n: string }>(
-      `SELECT consumer, count(*) AS n FROM platform.dead_letters WHERE replayed_at IS NULL GROUP BY consumer`);
+      `SELECT consumer, count(*) AS n FROM platform.dead_letters WHERE replayed_at IS NULL AND discarded_at IS NULL GROUP BY consumer`);
     if (rows === undefined) return;
     g.reset();
     for (const r of rows) g.set({ consumer: r.consumer }, Number(r.n));

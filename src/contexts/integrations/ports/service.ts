@@ -1,4 +1,5 @@
 import type { CatalogApi } from '../../../contracts/catalog.ts';
+import { IntegrationsEvents } from '../../../contracts/integrations.ts';
 import type { InventoryCommands, StockAdjusted } from '../../../contracts/inventory.ts';
 import { resolveSiteId, type LocationMasterApi } from '../../../contracts/location-master.ts';
 import type { PackShipCommands, ShipmentDispatched, TrackingReport } from '../../../contracts/pack-ship.ts';
@@ -147,11 +148,25 @@ export function portsService(deps: PlatformDeps, apis: PortsApis, config: Partne
         if (answer.error === null) {
           await store.markDelivered(tx, m.id, attempt, answer.result, at);
           if (m.kind === 'LOAD_BOOKING' && answer.result !== null) await store.booked(tx, m.id, String(answer.result.loadId), (answer.result.status as string | null) ?? null, at);
+          // One that had run out of attempts (FAILED, then replayed): its PARTNER_MESSAGE_FAILED case clears.
+          if (m.attempts >= d.maxAttempts) {
+            await deps.bus.append(tx, 'integrations', [{
+              type: IntegrationsEvents.partnerMessageRecovered, subject: m.id, ...(m.siteId === null ? {} : { siteId: m.siteId }),
+              data: { messageId: m.id, partner: m.partner, kind: m.kind, subject: m.subject, attempts: attempt },
+            }], {});
+          }
           return;
         }
         const giveUp = attempt >= d.maxAttempts;
         await store.markFailed(tx, m.id, attempt, answer.error, new Date(at.getTime() + retryDelayMs({ baseMs: d.retryBaseMs, maxMs: d.retryMaxMs }, attempt, Math.random())), giveUp);
-        if (giveUp) deps.log.error({ messageId: m.id, partner: m.partner, kind: m.kind, attempts: attempt, error: answer.error }, 'partner message FAILED: replay it once the partner is back');
+        if (giveUp) {
+          deps.log.error({ messageId: m.id, partner: m.partner, kind: m.kind, attempts: attempt, error: answer.error }, 'partner message FAILED: replay it once the partner is back');
+          // The partner never got it: a PARTNER_MESSAGE_FAILED exception in the supervisors' queue says so.
+          await deps.bus.append(tx, 'integrations', [{
+            type: IntegrationsEvents.partnerMessageFailed, subject: m.id, ...(m.siteId === null ? {} : { siteId: m.siteId }),
+            data: { messageId: m.id, partner: m.partner, kind: m.kind, subject: m.subject, idempotencyKey: m.idempotencyKey, attempts: attempt, error: answer.error },
+          }], {});
+        }
         else if (attempt === 1 || attempt % 10 === 0) deps.log.warn({ messageId: m.id, partner: m.partner, attempts: attempt, error: answer.error }, 'partner message not delivered yet');
       });
     }));
