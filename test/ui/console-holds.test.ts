@@ -86,6 +86,38 @@ describe.runIf(browserTestsRun)('the web console: stock holds', () => {
     await page.close();
   });
 
+  it('a release whose answer was lost, pressed again, releases the units once (the retry goes with the first key)', async () => {
+    await hold(6, 'HOLD', 'answer lost test');
+    const before = await available();
+    const page = await open(t.keys.manager);
+    await page.getByLabel('SKU').fill(at.sku);
+    const row = page.locator('tbody tr', { hasText: 'answer lost test' });
+    await row.waitFor();
+    await page.getByRole('button', { name: `Release ${label('HOLD')}…` }).click();
+    await page.getByLabel(`Units of ${label('HOLD')} to release`).fill('2');
+    await page.getByLabel(`Why release ${label('HOLD')}`).fill('recounted');
+    // The release reaches PakLog and is applied; its answer is lost on the way back (the Wi-Fi dropped).
+    let lost = 0;
+    await page.route('**/api/v1/inventory/hold-releases', async (route) => {
+      if (lost++ > 0) return route.continue();
+      await route.fetch();
+      return route.abort('failed');
+    });
+    const logged = pageErrors.length;
+    await page.getByRole('button', { name: `Release 2 × ${at.sku}` }).click();
+    await page.getByRole('alert').filter({ hasText: 'No connection to PakLog' }).waitFor();
+    // The manager presses it again, as anyone would: PakLog answers from its record, nothing is released twice.
+    await page.getByRole('button', { name: `Release 2 × ${at.sku}` }).click();
+    await page.getByRole('status').filter({ hasText: `Released 2 × ${at.sku} at ${at.code} from HOLD: back to AVAILABLE` }).waitFor();
+    expect(lost).toBe(2);
+    expect(await available()).toBe(before + 2);
+    await expect.poll(() => row.locator('td').nth(3).textContent()).toBe('4');
+    expect(pageErrors.splice(logged).every((e) => e.includes('net::ERR_FAILED'))).toBe(true);
+    await page.unroute('**/api/v1/inventory/hold-releases');
+    expect((await t.post('/api/v1/inventory/hold-releases', { siteId, sku: at.sku, locationId: at.locationId, quantity: 4, fromStatus: 'HOLD', reason: 'tidy up' }, 'manager')).status).toBe(201);
+    await page.close();
+  });
+
   it('a viewer sees the holds, filtered by location and status, with no Release button', async () => {
     await hold(3, 'HOLD', 'label unreadable');
     const page = await open(t.keys.viewer);

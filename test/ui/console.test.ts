@@ -199,6 +199,25 @@ describe.runIf(browserTestsRun)('the web console', () => {
     await a11y('waves (completed)');
   });
 
+  it('a wave planned before a dozen newer waves is still shown with its buttons, not buried with its orders out of the pool', async () => {
+    const old = await t.post('/api/v1/waves', { siteId, maxOrders: 1 });
+    expect(old.status, JSON.stringify(old.body)).toBe(201);
+    // A busy day: twelve waves planned since (here cancelled again, their orders back in the pool).
+    for (let i = 0; i < 12; i++) {
+      const w = await t.post('/api/v1/waves', { siteId, maxOrders: 1 });
+      expect(w.status, JSON.stringify(w.body)).toBe(201);
+      expect((await t.post(`/api/v1/waves/${w.body.id}/cancel`, {})).status).toBe(200);
+    }
+    await nav('Dashboard').click();
+    await nav('Waves').click();
+    const section = page.getByRole('region', { name: `Planned wave ${old.body.id}` });
+    await section.waitFor();
+    await section.getByRole('button', { name: 'Cancel wave' }).click();
+    await page.getByRole('status').filter({ hasText: `Wave ${old.body.id} cancelled` }).waitFor();
+    expect((await t.get(`/api/v1/waves/${old.body.id}`)).body.status).toBe('CANCELLED');
+    await expect.poll(() => section.count()).toBe(0);
+  });
+
   it('sends a task its worker left (paused, gone home) back to the queue from the Tasks screen', async () => {
     const wave = await t.post('/api/v1/waves', { siteId, maxOrders: 1 });
     expect(wave.status).toBe(201);
@@ -248,6 +267,18 @@ describe.runIf(browserTestsRun)('the web console', () => {
     await expect.poll(() => page.locator('tbody tr').first().locator('td').nth(1).textContent()).toMatch(/^DEMO-/);
     await screenshot(page, 'console-inventory');
     await a11y('inventory');
+    // What is in a location (the code on its label): a manager looks one up here, not through the API.
+    const code = (await page.locator('tbody tr').first().locator('td').nth(1).textContent())!;
+    await page.getByLabel('Location').fill(code);
+    await page.getByLabel('Location').press('Enter');
+    await expect.poll(async () => (await page.locator('tbody tr').allTextContents()).every((r) => r.startsWith('MUG-CERAMIC') && r.includes(code))).toBe(true);
+    expect(await page.locator('tbody tr').count()).toBeGreaterThan(0);
+    await page.getByLabel('Location').fill('NO-SUCH-BIN');
+    await page.getByLabel('Location').press('Enter');
+    await page.getByText('No location NO-SUCH-BIN at this site.').waitFor();
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(0);
+    await page.getByLabel('Location').fill('');
+    await page.getByLabel('Location').press('Enter');
 
     // A SKU typed letter by letter is read once the user stops typing: "MUG-CER" on its way to MUG-CERAMIC is not
     // refused as an unknown SKU (it was, on every key: 422 per letter, "Unknown SKU MUG-CER" over the old rows).

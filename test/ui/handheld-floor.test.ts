@@ -142,10 +142,24 @@ describe.runIf(browserTestsRun)('the handheld: putaway, count, replenish and ret
     const expected = await onHandAt(sku, balance.locationId, count.lot);
 
     const { context, page } = await phone();
+    // A handheld as narrow as they come: nothing on it is wider than the screen (a task id in a message neither).
+    await page.setViewportSize({ width: 360, height: 740 });
     await signIn(page, 'op-count');
     await page.getByRole('radio', { name: 'Count' }).check();
+    // The connection drops as the task's count is read: a blip, not a task that "cannot be worked here" (whose only
+    // way out before the first scan, "Not me", would hand a workable task away). Said so, and read again once PakLog
+    // answers, without the operator doing anything.
+    let offline = true;
+    await page.route('**/api/v1/inventory/counts/*', (route) => (offline && route.request().method() === 'GET' ? route.abort('internetdisconnected') : route.continue()));
     await page.getByRole('button', { name: 'Next task' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain(`No connection to PakLog: task ${task.id} is read again as soon as PakLog answers`);
+    expect(await page.getByRole('alert').textContent()).not.toContain('cannot be worked here');
+    // (A phone's layout viewport grows to what overflows it: the page is measured against the screen's 360 px.)
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth'), 'page wider than a 360 px handheld').toBeLessThanOrEqual(360);
+    offline = false;
     await page.getByRole('heading', { name: `Go to ${code} and scan it` }).waitFor();
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await page.unroute('**/api/v1/inventory/counts/*');
     const card = page.locator('.rf-card');
     expect(await card.textContent()).toContain(sku);
     // The owner as the floor knows it (its name and code), not its id (own_…).

@@ -243,23 +243,37 @@ interface Balance { sku: string; locationId: string; lot: string | null; status:
 
 export function Inventory({ ctx }: { ctx: Ctx }) {
   const [sku, setSku] = useState('');
+  const [location, setLocation] = useState('');
   const version = useLiveVersion(ctx.live, ['inventory.']);
   const codes = useData(async () => {
     // Every location of the site (a big site has more than a page); without them the table shows location ids.
     const locations = await apiAll<{ id: string; code: string }>(`/sites/${ctx.siteId}/locations`, 1000).catch(() => []);
-    return new Map(locations.map((l) => [l.id, l.code]));
+    return { codes: new Map(locations.map((l) => [l.id, l.code])), ids: new Map(locations.map((l) => [l.code.toLowerCase(), l.id])) };
   }, [ctx.siteId]);
   // Read once the user stops typing (or presses Enter): a partial SKU is no unknown SKU yet.
   const [skuTerm, applySku] = useSettled(sku.trim());
-  const list = usePaged((cursor) => api<Page<Balance>>('GET', `/inventory/balances${qs({ siteId: ctx.siteId, sku: skuTerm, limit: 500, cursor })}`), [ctx.siteId, skuTerm], [version]);
-  const error = sku.trim() === skuTerm ? list.error : undefined;
+  // What is in a location: its code as on the label (or its id, loc_…), as on the Stock holds screen.
+  const [term, applyLocation] = useSettled(location.trim());
+  const locationId = term === '' ? undefined : /^loc_/.test(term) ? term : codes.data?.ids.get(term.toLowerCase());
+  const unknownLocation = term !== '' && locationId === undefined && codes.data !== undefined;
+  const codesPending = term !== '' && locationId === undefined && codes.data === undefined;
+  const list = usePaged(async (cursor) => (unknownLocation || codesPending
+    ? { items: [], nextCursor: null }
+    : api<Page<Balance>>('GET', `/inventory/balances${qs({ siteId: ctx.siteId, sku: skuTerm, locationId, limit: 500, cursor })}`)),
+  [ctx.siteId, skuTerm, locationId, unknownLocation, codesPending], [version]);
+  const typing = sku.trim() !== skuTerm || location.trim() !== term;
+  const error = typing ? undefined : list.error;
   return (
     <>
       <div className="filters" role="search">
         <label className="field inline">SKU
           <input type="search" value={sku} onChange={(e) => setSku(e.target.value)} onKeyDown={(e) => { if (e.key === 'Enter') applySku(); }} placeholder="e.g. MUG-CERAMIC" />
         </label>
+        <label className="field inline">Location
+          <input type="search" value={location} onChange={(e) => setLocation(e.target.value)} onKeyDown={(e) => { if (e.key === 'Enter') applyLocation(); }} placeholder="code" />
+        </label>
       </div>
+      {unknownLocation && !typing ? <p className="muted">No location {term} at this site.</p> : null}
       {error === undefined ? null : <p role="alert" className="error">{error}</p>}
       <table>
         <caption>{shown(list, 'balances')}</caption>
@@ -267,7 +281,7 @@ export function Inventory({ ctx }: { ctx: Ctx }) {
         <tbody>
           {(list.items ?? []).map((b) => (
             <tr key={`${b.sku}|${b.locationId}|${b.lot ?? ''}|${b.status}`}>
-              <td>{b.sku}</td><td className="mono">{codes.data?.get(b.locationId) ?? b.locationId}</td><td>{b.lot ?? '—'}</td><td>{b.status}</td>
+              <td>{b.sku}</td><td className="mono">{codes.data?.codes.get(b.locationId) ?? b.locationId}</td><td>{b.lot ?? '—'}</td><td>{b.status}</td>
               <td className="num">{b.onHand}</td><td className="num">{b.reserved}</td><td className="num">{b.available}</td><td>{b.expiresOn ?? '—'}</td>
             </tr>
           ))}

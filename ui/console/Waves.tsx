@@ -48,8 +48,12 @@ export function Waves({ ctx }: { ctx: Ctx }) {
     // Waves are listed oldest first: the newest (the one just planned) are on the last page, so every page is read.
     const all = await apiAll<WaveSummary>(`/waves${qs({ siteId: ctx.siteId })}`, 500);
     const recent = all.slice(-12).reverse();
-    // The waves still open, with their orders: what is planned (to release) and how far the released ones are.
-    const open = await Promise.all(recent.filter((w) => ACTIVE.includes(w.status) || w.status === 'COMPLETED').slice(0, 8).map((w) => api<Wave>('GET', `/waves/${w.id}`)));
+    // The waves still open, with their orders: what is planned (to release) and how far the released ones are. Every
+    // PLANNED wave, however old: one planned before a dozen newer waves was shown nowhere, with no Release or Cancel,
+    // and its orders held out of the pool.
+    const shown = recent.filter((w) => ACTIVE.includes(w.status) || w.status === 'COMPLETED').slice(0, 8);
+    const buried = all.filter((w) => w.status === 'PLANNED' && !shown.some((x) => x.id === w.id));
+    const open = await Promise.all([...shown, ...buried].map((w) => api<Wave>('GET', `/waves/${w.id}`)));
     return { recent, details: new Map(open.map((w) => [w.id, w])) };
   }, [ctx.siteId, version]);
   // The client's order ids (DEMO-1001) of the orders listed: a manager knows those, not PakLog's ord_… ids. Asked with

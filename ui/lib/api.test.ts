@@ -35,3 +35,25 @@ it('a call refused with an access token another call has renewed meanwhile retri
   expect(refreshes).toEqual([]);
   expect(JSON.parse(store.get('paklog.credential')!)).toEqual({ kind: 'user', accessToken: 'fresh', refreshToken: 'r2' });
 });
+
+it('a command sent again after no answer goes with the key of its first attempt (applied once), a new one after an answer', async () => {
+  Object.assign(globalThis, { sessionStorage: { getItem: () => JSON.stringify({ kind: 'key', key: 'k' }), setItem: () => undefined, removeItem: () => undefined } });
+  const keys: string[] = [];
+  let drop = true;
+  globalThis.fetch = (async (_url: string, init: RequestInit = {}) => {
+    keys.push(new Headers(init.headers).get('idempotency-key') ?? '');
+    // The first attempt reaches PakLog, its answer is lost on the way back.
+    if (drop) throw new TypeError('Failed to fetch');
+    return Response.json({ id: 'rel_1' });
+  }) as typeof fetch;
+  const release = { sku: 'MUG', quantity: 2, reason: 'checked' };
+
+  await expect(api('POST', '/inventory/hold-releases', { body: release, idempotencyKey: 'first' })).rejects.toMatchObject({ code: 'NETWORK' });
+  drop = false;
+  // The person presses the button again: the screen makes a fresh key, the same command goes with the first one.
+  expect(await api('POST', '/inventory/hold-releases', { body: release, idempotencyKey: 'second' })).toEqual({ id: 'rel_1' });
+  // Answered: the same release asked again later is a new command, with its own key; another command never took the key.
+  await api('POST', '/inventory/hold-releases', { body: release, idempotencyKey: 'third' });
+  await api('POST', '/inventory/hold-releases', { body: { ...release, quantity: 1 }, idempotencyKey: 'fourth' });
+  expect(keys).toEqual(['first', 'first', 'third', 'fourth']);
+});

@@ -68,14 +68,39 @@ export async function renewSession(sent: Credential | undefined): Promise<Creden
   return renewing.renewed;
 }
 
+/**
+ * Commands sent with an Idempotency-Key that got no answer (the connection dropped: they may or may not have reached
+ * PakLog), by what they ask (method, path, body), with the key they went with. The same command sent again — the
+ * person presses the button once more after "No connection to PakLog" — goes with that key, so PakLog applies it once
+ * and answers the retry from its record; with a fresh key a first attempt that did arrive was applied twice (a second
+ * ASN, a hold released twice). Forgotten once PakLog answers it, so doing the same thing again later is a new command.
+ */
+const unanswered = new Map<string, string>();
+
+/** What a command asks, to know it again (undefined: no Idempotency-Key, or a file body that cannot be compared). */
+const commandOf = (method: string, path: string, o: RequestOptions): string | undefined => {
+  if (o.idempotencyKey === undefined || (o.csv !== undefined && typeof o.csv !== 'string')) return undefined;
+  return `${method} ${path} ${o.csv ?? JSON.stringify(o.body ?? null)}`;
+};
+
 /** Calls the API with this tab's credential; answers the JSON body (undefined for 204) or throws an {@link ApiError}. */
-export async function api<T>(method: string, path: string, o: RequestOptions = {}): Promise<T> {
+export async function api<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const command = commandOf(method, path, options);
+  const firstKey = command === undefined ? undefined : unanswered.get(command);
+  const o: RequestOptions = firstKey === undefined ? options : { ...options, idempotencyKey: firstKey };
   const credential = loadCredential();
-  let res = await send(method, `/api/v1${path}`, o, credential);
-  if (res.status === 401 && credential?.kind === 'user') {
-    const renewed = await renewSession(credential);
-    if (renewed !== undefined) res = await send(method, `/api/v1${path}`, o, renewed);
+  let res: Response;
+  try {
+    res = await send(method, `/api/v1${path}`, o, credential);
+    if (res.status === 401 && credential?.kind === 'user') {
+      const renewed = await renewSession(credential);
+      if (renewed !== undefined) res = await send(method, `/api/v1${path}`, o, renewed);
+    }
+  } catch (e) {
+    if (command !== undefined && o.idempotencyKey !== undefined && isNetworkError(e)) unanswered.set(command, o.idempotencyKey);
+    throw e;
   }
+  if (command !== undefined) unanswered.delete(command);
   if (res.status === 204) return undefined as T;
   const text = await res.text();
   const body: unknown = text === '' ? undefined : JSON.parse(text);

@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'react';
-import { api, ApiError } from '../lib/api.ts';
+import { useEffect, useRef, useState } from 'react';
+import { api, ApiError, isNetworkError } from '../lib/api.ts';
 import { goodScanFeedback } from './feedback.ts';
 import { ScanInput } from './ScanInput.tsx';
 
@@ -82,20 +82,47 @@ function Reading(props: FloorProps & { error: string | undefined }) {
   );
 }
 
-/** Reads the task's work once; a read PakLog refuses is said on the screen, with the ways out. */
+/** How long the handheld waits before reading a task's work again after the connection dropped. */
+const READ_AGAIN_MS = 3_000;
+
+/**
+ * Reads the task's work once; a read PakLog refuses is said on the screen, with the ways out. A read that got no answer
+ * (the connection dropped) is no task that cannot be worked: it is said so once, and read again every few seconds
+ * until PakLog answers (the screen says "Reading task …" meanwhile, with the ways out).
+ */
 function useWork<T>(path: string, props: FloorProps): [T | undefined, (t: T) => void, string | undefined] {
   const [work, setWork] = useState<T | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
+  const [attempt, setAttempt] = useState(0);
+  const offlineSaid = useRef(false);
   useEffect(() => {
+    let current = true;
+    let timer: number | undefined;
     void (async () => {
       try {
-        setWork(await api<T>('GET', path));
+        const read = await api<T>('GET', path);
+        if (!current) return;
+        setWork(read);
+        // The "no connection" said while it was read again is over.
+        if (offlineSaid.current) props.inform(undefined);
+        offlineSaid.current = false;
       } catch (e) {
+        if (!current) return;
+        if (isNetworkError(e)) {
+          if (!offlineSaid.current) props.fail(`No connection to PakLog: task ${props.task.id} is read again as soon as PakLog answers`);
+          offlineSaid.current = true;
+          timer = window.setTimeout(() => setAttempt((n) => n + 1), READ_AGAIN_MS);
+          return;
+        }
         setError(describe(e));
         props.fail(`${describe(e)}. Task ${props.task.id} cannot be worked here: hand it back or ask your supervisor`);
       }
     })();
-  }, [path]);
+    return () => {
+      current = false;
+      if (timer !== undefined) window.clearTimeout(timer);
+    };
+  }, [path, attempt]);
   return [work, setWork, error];
 }
 

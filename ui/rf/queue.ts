@@ -64,8 +64,8 @@ export function enqueue(call: QueuedCall): void {
 let running: Promise<ReplayOutcome> | undefined;
 
 /**
- * Sends `owner`'s queued calls one by one, oldest first; stops at the first network failure. One replay at a time.
- * Other sign-ins' scans stay queued.
+ * Sends `owner`'s queued calls one by one, oldest first; stops at the first network failure (or 5xx, 429, or 401: the
+ * sign-in is over). One replay at a time. Other sign-ins' scans stay queued.
  */
 export function replay(owner: string): Promise<ReplayOutcome> {
   running ??= (async () => {
@@ -80,8 +80,10 @@ export function replay(owner: string): Promise<ReplayOutcome> {
           sent++;
         } catch (e) {
           if (isNetworkError(e) || !(e instanceof ApiError)) break;
-          // 5xx and 429 are worth another try later; a 4xx is the API's final word on this scan.
-          if (e.status >= 500 || e.status === 429) break;
+          // 5xx and 429 are worth another try later; a 4xx is the API's final word on this scan. But a 401 is about the
+          // sign-in (the session was revoked, the key rotated), not the scan: it stays queued, sent when that person
+          // signs in again (the app shows its sign-in), never dropped with the units it picked already in the tote.
+          if (e.status >= 500 || e.status === 429 || e.status === 401) break;
           refused.push({ call: next, error: e });
         }
         // Only the call just answered leaves the queue (a scan queued meanwhile stays behind it).

@@ -1,0 +1,48 @@
+/**
+ * The handheld's offline queue (ui/rf/queue.ts) replayed when the connection returns, in Node with the browser's
+ * globals stood in for (fetch, sessionStorage, localStorage). A scan refused because the sign-in is over (401: the
+ * session was revoked meanwhile, the key rotated) is no refusal of the scan: it stays queued, to be sent when that
+ * person signs in again. It was dropped as "refused", and the units it picked were in the tote but in no record.
+ */
+import { afterEach, expect, it } from 'vitest';
+import { whenSignedOut } from './api.ts';
+import { enqueue, pending, replay } from '../rf/queue.ts';
+
+const saved = {
+  fetch: globalThis.fetch,
+  sessionStorage: (globalThis as { sessionStorage?: unknown }).sessionStorage,
+  localStorage: (globalThis as { localStorage?: unknown }).localStorage,
+};
+afterEach(() => {
+  globalThis.fetch = saved.fetch;
+  Object.assign(globalThis, { sessionStorage: saved.sessionStorage, localStorage: saved.localStorage });
+});
+
+const storage = (store: Map<string, string>) => ({
+  getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => store.set(k, v), removeItem: (k: string) => store.delete(k),
+});
+
+it('a queued scan answered 401 (the sign-in is over) stays queued for that person, is not dropped as refused', async () => {
+  const session = new Map<string, string>([['paklog.credential', JSON.stringify({ kind: 'user', accessToken: 'revoked', refreshToken: 'r1' })]]);
+  const local = new Map<string, string>();
+  Object.assign(globalThis, { sessionStorage: storage(session), localStorage: storage(local) });
+  const sent: string[] = [];
+  globalThis.fetch = (async (url: string) => {
+    sent.push(url);
+    const problem = url === '/api/v1/auth/refresh'
+      ? { status: 401, code: 'INVALID_REFRESH_TOKEN', detail: 'The session has ended' }
+      : { status: 401, code: 'UNAUTHENTICATED', detail: 'The access token has expired' };
+    return Response.json(problem, { status: 401 });
+  }) as typeof fetch;
+  let signedOut = 0;
+  whenSignedOut(() => signedOut++);
+  const owner = 'user:usr_1/ana';
+  const call = { key: 'k1', method: 'POST' as const, path: '/pick-lists/pl_1/lines/pll_1/confirm', label: '2 × MUG', body: { quantity: 2 }, owner };
+  enqueue(call);
+
+  const outcome = await replay(owner);
+  expect(outcome).toEqual({ sent: 0, refused: [], left: 1 });
+  expect(pending(owner)).toEqual([call]);
+  expect(signedOut).toBe(1);
+  expect(sent).toEqual(['/api/v1/pick-lists/pl_1/lines/pll_1/confirm', '/api/v1/auth/refresh']);
+});
