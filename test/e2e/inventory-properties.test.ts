@@ -574,14 +574,15 @@ const OPERATIONS: readonly Operation<unknown>[] = [
     async run(w, p) {
       // The inspector disposes of received units: restocked AVAILABLE at a location scanned (a pick face, reserve, the
       // dock), left in quarantine, scrapped or sent back to the vendor. The held units may have been released by hand
-      // meanwhile (409 INSUFFICIENT_STOCK).
+      // meanwhile (409 INSUFFICIENT_STOCK); a restock into a location a count has frozen waits for it (409
+      // LOCATION_UNDER_COUNT, as every other put into a location is).
       const rma = pickOne(await rmaViews(w, 'RECEIVED'), p.pick);
       const line = rma === undefined ? undefined : pickOne(rma.lines.filter((l) => l.awaitingInspection > 0), p.line);
       if (rma === undefined || line === undefined) return 'skip';
       return (await send('operator', 'POST', `/api/v1/rmas/${rma.id}/lines/${line.lineId}/inspect`, {
         disposition: p.disposition, quantity: p.all ? line.awaitingInspection : 1, condition: 'property test',
         ...(p.disposition === 'RESTOCK' ? { locationId: pickOne(w.locations, p.location)!.id } : {}),
-      }, [200], [[409, 'INSUFFICIENT_STOCK'], [409, 'ILLEGAL_TRANSITION'], [422, 'QUANTITY_EXCEEDS_OPEN'], [409, 'QUANTITY_EXCEEDS_OPEN']])).outcome;
+      }, [200], [[409, 'INSUFFICIENT_STOCK'], [409, 'ILLEGAL_TRANSITION'], [422, 'QUANTITY_EXCEEDS_OPEN'], [409, 'QUANTITY_EXCEEDS_OPEN'], [409, 'LOCATION_UNDER_COUNT']])).outcome;
     },
   }),
   op({
@@ -904,11 +905,16 @@ async function shortAtPackingInDrain(orderId: string, cancel: boolean): Promise<
  * when its source no longer has the units). What the drain does for a kind of command counts for its liveness.
  */
 async function drain(w: World): Promise<void> {
-  // Every lost LPN turns up where it was last seen (at the first storage slot, one lost while carried): its held units are released.
-  for (const lpn of await lpnsIn(w, 'LOST')) {
-    const location = lpn.locationId ?? w.locations.find((l) => l.type !== 'RECEIVING')!.id;
-    count('(drain) mark an LPN lost or found', (await send('operator', 'POST', `/api/v1/lpns/${lpn.id}/found`, { location }, [200], [])).outcome);
-  }
+  // Every lost LPN turns up where it was last seen (at the first storage slot, one lost while carried): its held units
+  // are released. One whose label a live LPN took meanwhile (a tote label picked into again: 409 LPN_CODE_TAKEN) is
+  // found once the day's totes are emptied, at the end of the drain.
+  const findLost = async (refusals: readonly Refusal[]): Promise<void> => {
+    for (const lpn of await lpnsIn(w, 'LOST')) {
+      const location = lpn.locationId ?? w.locations.find((l) => l.type !== 'RECEIVING')!.id;
+      count('(drain) mark an LPN lost or found', (await send('operator', 'POST', `/api/v1/lpns/${lpn.id}/found`, { location }, [200], refusals)).outcome);
+    }
+  };
+  await findLost([[409, 'LPN_CODE_TAKEN']]);
   for (const i of await inspectionsOf(w, 'holdStatus=HELD')) {
     count('(drain) dispose of an inspection', (await send('manager', 'POST', `/api/v1/inspections/${i.id}/disposition`, { disposition: 'RELEASE' }, [200], [])).outcome);
   }
@@ -952,6 +958,8 @@ async function drain(w: World): Promise<void> {
     count('(drain) confirm a replenishment', confirmed.outcome);
     if (confirmed.outcome !== 'ok') await send('manager', 'POST', `/api/v1/replenishments/${r.id}/cancel`, { reason: 'end of the property run' }, [200], []);
   }
+  await t.settle();
+  await findLost([]);
   await t.settle();
 }
 
