@@ -23,7 +23,8 @@ const storage = (store: Map<string, string>) => ({
 });
 
 it('a queued scan answered 401 (the sign-in is over) stays queued for that person, is not dropped as refused', async () => {
-  const session = new Map<string, string>([['paklog.credential', JSON.stringify({ kind: 'user', accessToken: 'revoked', refreshToken: 'r1' })]]);
+  // A refresh token of its own: api.ts shares one renewal per refresh token, and the suite's files share workers.
+  const session = new Map<string, string>([['paklog.credential', JSON.stringify({ kind: 'user', accessToken: 'revoked', refreshToken: 'r-queue-401' })]]);
   const local = new Map<string, string>();
   Object.assign(globalThis, { sessionStorage: storage(session), localStorage: storage(local) });
   const sent: string[] = [];
