@@ -31,6 +31,27 @@ async function yanTakes(type: string): Promise<{ id: string; reference: string }
   return next.body;
 }
 
+/** An order of `quantity` units of `sku` from storage[`from`], allocated, waved, picked whole into the tote `tote` by a key's operator. */
+async function pickedIntoTote(externalId: string, sku: string, from: number, tote: string): Promise<{ id: string }> {
+  const call = injectClient(t.app, t.keys.manager);
+  expect((await t.post('/api/v1/inventory/receipts', { siteId: w.siteId, sku, locationId: w.storage[from]!.id, quantity: 2 })).status).toBe(201);
+  const order = await createOrder(call, w.siteId, { externalId, lines: [{ sku, quantity: 2 }] });
+  await until('allocated', () => orderStatus(call, order.id), (s) => s === 'ALLOCATED');
+  await t.settle();
+  const wave = await planAndRelease(call, w.siteId, 1);
+  expect(wave.orderIds).toEqual([order.id]);
+  await t.settle();
+  const lists = await until('a pick list', async () => (await t.get(`/api/v1/pick-lists?waveId=${wave.waveId}`)).body.items as { id: string }[], (l) => l.length === 1);
+  const list = (await t.get(`/api/v1/pick-lists/${lists[0]!.id}`)).body;
+  for (const line of list.lines) {
+    const picked = await t.post(`/api/v1/pick-lists/${list.id}/lines/${line.id}/confirm`,
+      { locationCode: line.locationCode ?? line.locationId, barcode: line.expectedBarcode ?? line.sku, quantity: line.quantity, toteId: tote }, 'operator');
+    expect(picked.status, JSON.stringify(picked.body)).toBe(200);
+  }
+  await until('picked', () => orderStatus(call, order.id), (s) => s === 'PICKED');
+  return order;
+}
+
 beforeAll(async () => {
   t = await startTestApp();
   w = await setupWarehouse(injectClient(t.app, t.keys.manager), { siteCode: 'HFW', aisles: 1, bays: 3, levels: 1, skus: 2 });
@@ -107,22 +128,7 @@ describe('an inspection\'s inspector', () => {
 describe('packing an order whose PACK task another person holds', () => {
   it('opening, packing, scanning, weighing, sealing or repacking by another person is 403 ACTING_AS_ANOTHER_WORKER, nothing changes; its holder packs', async () => {
     const product = w.products[1]!;
-    const call = injectClient(t.app, t.keys.manager);
-    expect((await t.post('/api/v1/inventory/receipts', { siteId: w.siteId, sku: product.sku, locationId: w.storage[0]!.id, quantity: 2 })).status).toBe(201);
-    const order = await createOrder(call, w.siteId, { externalId: 'HFW-PACK', lines: [{ sku: product.sku, quantity: 2 }] });
-    await until('allocated', () => orderStatus(call, order.id), (s) => s === 'ALLOCATED');
-    await t.settle();
-    const wave = await planAndRelease(call, w.siteId, 1);
-    expect(wave.orderIds).toEqual([order.id]);
-    await t.settle();
-    const lists = await until('a pick list', async () => (await t.get(`/api/v1/pick-lists?waveId=${wave.waveId}`)).body.items as { id: string }[], (l) => l.length === 1);
-    const list = (await t.get(`/api/v1/pick-lists/${lists[0]!.id}`)).body;
-    for (const line of list.lines) {
-      const picked = await t.post(`/api/v1/pick-lists/${list.id}/lines/${line.id}/confirm`,
-        { locationCode: line.locationCode ?? line.locationId, barcode: line.expectedBarcode ?? line.sku, quantity: line.quantity, toteId: 'HFW-TOTE' }, 'operator');
-      expect(picked.status, JSON.stringify(picked.body)).toBe(200);
-    }
-    await until('picked', () => orderStatus(call, order.id), (s) => s === 'PICKED');
+    const order = await pickedIntoTote('HFW-PACK', product.sku, 0, 'HFW-TOTE');
     await t.settle();
     const task = await yanTakes('PACK');
     expect(task.reference).toBe(order.id);
@@ -176,22 +182,7 @@ describe('an LPN holding the units of an order whose PACK task another person ho
   it('moving, splitting, closing, nesting or scanning it by another person is 403 ACTING_AS_ANOTHER_WORKER, nothing changes; its holder moves it', async () => {
     const zoe = await person('zoe');
     const product = w.products[0]!;
-    const call = injectClient(t.app, t.keys.manager);
-    expect((await t.post('/api/v1/inventory/receipts', { siteId: w.siteId, sku: product.sku, locationId: w.storage[2]!.id, quantity: 2 })).status).toBe(201);
-    const order = await createOrder(call, w.siteId, { externalId: 'HFW-LPN', lines: [{ sku: product.sku, quantity: 2 }] });
-    await until('allocated', () => orderStatus(call, order.id), (s) => s === 'ALLOCATED');
-    await t.settle();
-    const wave = await planAndRelease(call, w.siteId, 1);
-    expect(wave.orderIds).toEqual([order.id]);
-    await t.settle();
-    const lists = await until('a pick list', async () => (await t.get(`/api/v1/pick-lists?waveId=${wave.waveId}`)).body.items as { id: string }[], (l) => l.length === 1);
-    const list = (await t.get(`/api/v1/pick-lists/${lists[0]!.id}`)).body;
-    for (const line of list.lines) {
-      const picked = await t.post(`/api/v1/pick-lists/${list.id}/lines/${line.id}/confirm`,
-        { locationCode: line.locationCode ?? line.locationId, barcode: line.expectedBarcode ?? line.sku, quantity: line.quantity, toteId: 'HFW-TOTE-2' }, 'operator');
-      expect(picked.status, JSON.stringify(picked.body)).toBe(200);
-    }
-    await until('picked', () => orderStatus(call, order.id), (s) => s === 'PICKED');
+    const order = await pickedIntoTote('HFW-LPN', product.sku, 2, 'HFW-TOTE-2');
     await t.settle();
     const next = await until('its PACK task', () => zoe('POST', '/api/v1/tasks/next', { siteId: w.siteId, types: ['PACK'] }), (r) => r.status === 200);
     expect(next.body.reference).toBe(order.id);
@@ -294,22 +285,7 @@ describe('an LPN under a return or a putaway another person holds', () => {
   it("a cancelled order's tote under a return's MOVE task: another person's move, close, split or scan is 403 ACTING_AS_ANOTHER_WORKER, nothing changes; its holder and a manager's key move it", async () => {
     const vic = await person('vic');
     const product = w.products[0]!;
-    const call = injectClient(t.app, t.keys.manager);
-    expect((await t.post('/api/v1/inventory/receipts', { siteId: w.siteId, sku: product.sku, locationId: w.storage[0]!.id, quantity: 2 })).status).toBe(201);
-    const order = await createOrder(call, w.siteId, { externalId: 'HFW-RET', lines: [{ sku: product.sku, quantity: 2 }] });
-    await until('allocated', () => orderStatus(call, order.id), (s) => s === 'ALLOCATED');
-    await t.settle();
-    const wave = await planAndRelease(call, w.siteId, 1);
-    expect(wave.orderIds).toEqual([order.id]);
-    await t.settle();
-    const lists = await until('a pick list', async () => (await t.get(`/api/v1/pick-lists?waveId=${wave.waveId}`)).body.items as { id: string }[], (l) => l.length === 1);
-    const list = (await t.get(`/api/v1/pick-lists/${lists[0]!.id}`)).body;
-    for (const line of list.lines) {
-      const picked = await t.post(`/api/v1/pick-lists/${list.id}/lines/${line.id}/confirm`,
-        { locationCode: line.locationCode ?? line.locationId, barcode: line.expectedBarcode ?? line.sku, quantity: line.quantity, toteId: 'HFW-TOTE-5' }, 'operator');
-      expect(picked.status, JSON.stringify(picked.body)).toBe(200);
-    }
-    await until('picked', () => orderStatus(call, order.id), (s) => s === 'PICKED');
+    const order = await pickedIntoTote('HFW-RET', product.sku, 0, 'HFW-TOTE-5');
     expect((await t.post(`/api/v1/orders/${order.id}/cancel`, { reason: 'customer' }, 'manager')).status).toBe(200);
     await t.settle();
     const next = await until('its return MOVE task', () => vic('POST', '/api/v1/tasks/next', { siteId: w.siteId, types: ['MOVE'] }), (r) => r.status === 200);
