@@ -680,3 +680,28 @@ describe('returns and holds', () => {
     await expectLedgerConserved(t, w.siteId);
   });
 });
+
+describe('units returned to stock at the receiving dock', () => {
+  it('are not left there unpickable with no task: the return gets them a putaway and its PUTAWAY task, then they are promised again', async () => {
+    const dock = (await t.getAll<{ id: string; code: string }>(`/api/v1/sites/${w.siteId}/locations?type=RECEIVING`))[0]!;
+    const sku = w.products[5]!.sku;
+    const { orderId } = await pickedOrder(sku);
+    await cancel(orderId);
+    const before = await atp(w.siteId, sku);
+    const [ret] = (await t.get(`/api/v1/inventory/returns?siteId=${w.siteId}&orderId=${orderId}`)).body.items as { id: string }[];
+    const res = await t.post(`/api/v1/inventory/returns/${ret!.id}/confirm`, { locationCode: dock.code, quantity: 1 }, 'operator');
+    expect(res.body).toMatchObject({ status: 'OPEN', returned: 1 });
+    expect((await t.post(`/api/v1/inventory/returns/${ret!.id}/confirm`, { locationCode: dock.code }, 'operator')).body).toMatchObject({ status: 'COMPLETED', returned: QTY });
+    await t.settle();
+    const open = (await t.getAll<{ id: string; sku: string; fromLocationId: string; open: number; stockStatus: string }>(`/api/v1/inventory/putaways?siteId=${w.siteId}&status=OPEN`))
+      .filter((p) => p.sku === sku && p.fromLocationId === dock.id);
+    expect(open.map((p) => [p.stockStatus, p.open]).sort()).toEqual([['AVAILABLE', 1], ['AVAILABLE', QTY - 1]]);
+    for (const p of open) {
+      expect((await tasksOf(w.siteId, 'PUTAWAY', p.id)).map((x) => x.status)).toEqual(['QUEUED']);
+      expect((await t.post(`/api/v1/inventory/putaways/${p.id}/confirm`, { locationCode: shelfOf(5).code }, 'operator')).body.status).toBe('COMPLETED');
+    }
+    await t.settle();
+    expect(await atp(w.siteId, sku)).toBe(before + QTY);
+    await expectLedgerConserved(t, w.siteId);
+  });
+});
