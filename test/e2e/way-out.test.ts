@@ -624,6 +624,34 @@ describe('returns and holds', () => {
     await expectLedgerConserved(t, w.siteId);
   });
 
+  it('an RMA line restocked in place at the receiving dock gets a putaway and a PUTAWAY task, as units released there by hand do (they waited unpickable, unseen)', async () => {
+    const sku = w.products[13]!.sku;
+    const dock = (await t.getAll<{ id: string; code: string }>(`/api/v1/sites/${w.siteId}/locations?type=RECEIVING`))[0]!;
+    const before = await atp(w.siteId, sku);
+    const rma = await t.post('/api/v1/rmas', { siteId: w.siteId, customerRef: 'C-3', lines: [{ sku, quantity: 3, reason: 'unwanted' }] }, 'manager');
+    expect((await t.post(`/api/v1/rmas/${rma.body.id}/receive`, { locationCode: dock.code, lines: [{ lineId: '1', quantity: 3 }] }, 'operator')).body.status).toBe('RECEIVED');
+    const restocked = await t.post(`/api/v1/rmas/${rma.body.id}/lines/1/inspect`, { disposition: 'RESTOCK', locationCode: dock.code, quantity: 2, condition: 'as new' }, 'operator');
+    expect(restocked.body.status, JSON.stringify(restocked.body)).toBe('RECEIVED');
+    await t.settle();
+    const open = (await t.getAll<{ id: string; sku: string; fromLocationId: string; open: number; stockStatus: string }>(`/api/v1/inventory/putaways?siteId=${w.siteId}&status=OPEN`))
+      .filter((p) => p.sku === sku && p.fromLocationId === dock.id);
+    expect(open.map((p) => [p.stockStatus, p.open])).toEqual([['AVAILABLE', 2]]);
+    expect((await tasksOf(w.siteId, 'PUTAWAY', open[0]!.id)).map((x) => x.status)).toEqual(['QUEUED']);
+    // The last unit restocked there too: a putaway of its own (the first still covers its two).
+    expect((await t.post(`/api/v1/rmas/${rma.body.id}/lines/1/inspect`, { disposition: 'RESTOCK', locationCode: dock.code }, 'operator')).body.status).toBe('INSPECTED');
+    await t.settle();
+    const all = (await t.getAll<{ id: string; sku: string; fromLocationId: string; open: number }>(`/api/v1/inventory/putaways?siteId=${w.siteId}&status=OPEN`))
+      .filter((p) => p.sku === sku && p.fromLocationId === dock.id);
+    expect(all.map((p) => p.open).sort()).toEqual([1, 2]);
+    for (const p of all) {
+      expect((await t.post(`/api/v1/inventory/putaways/${p.id}/confirm`, { locationCode: shelfOf(13).code }, 'operator')).body.status).toBe('COMPLETED');
+    }
+    await t.settle();
+    expect(await atp(w.siteId, sku)).toBe(before + 3);
+    expect((await t.post(`/api/v1/rmas/${rma.body.id}/close`, undefined, 'manager')).body.status).toBe('CLOSED');
+    await expectLedgerConserved(t, w.siteId);
+  });
+
   it('HOLD, QUARANTINE and DAMAGED units are each released back to AVAILABLE', async () => {
     const sku = w.products[11]!.sku;
     const shelf = shelfOf(11);
@@ -649,6 +677,31 @@ describe('returns and holds', () => {
     expect([scan.status, scan.body.scan.meaning, scan.body.lpn.status, scan.body.lpn.locationId]).toEqual([201, 'FOUND', 'OPEN', shelfOf(12).id]);
     await t.settle();
     expect(await atp(w.siteId, sku)).toBe(before);
+    await expectLedgerConserved(t, w.siteId);
+  });
+});
+
+describe('units returned to stock at the receiving dock', () => {
+  it('are not left there unpickable with no task: the return gets them a putaway and its PUTAWAY task, then they are promised again', async () => {
+    const dock = (await t.getAll<{ id: string; code: string }>(`/api/v1/sites/${w.siteId}/locations?type=RECEIVING`))[0]!;
+    const sku = w.products[5]!.sku;
+    const { orderId } = await pickedOrder(sku);
+    await cancel(orderId);
+    const before = await atp(w.siteId, sku);
+    const [ret] = (await t.get(`/api/v1/inventory/returns?siteId=${w.siteId}&orderId=${orderId}`)).body.items as { id: string }[];
+    const res = await t.post(`/api/v1/inventory/returns/${ret!.id}/confirm`, { locationCode: dock.code, quantity: 1 }, 'operator');
+    expect(res.body).toMatchObject({ status: 'OPEN', returned: 1 });
+    expect((await t.post(`/api/v1/inventory/returns/${ret!.id}/confirm`, { locationCode: dock.code }, 'operator')).body).toMatchObject({ status: 'COMPLETED', returned: QTY });
+    await t.settle();
+    const open = (await t.getAll<{ id: string; sku: string; fromLocationId: string; open: number; stockStatus: string }>(`/api/v1/inventory/putaways?siteId=${w.siteId}&status=OPEN`))
+      .filter((p) => p.sku === sku && p.fromLocationId === dock.id);
+    expect(open.map((p) => [p.stockStatus, p.open]).sort()).toEqual([['AVAILABLE', 1], ['AVAILABLE', QTY - 1]]);
+    for (const p of open) {
+      expect((await tasksOf(w.siteId, 'PUTAWAY', p.id)).map((x) => x.status)).toEqual(['QUEUED']);
+      expect((await t.post(`/api/v1/inventory/putaways/${p.id}/confirm`, { locationCode: shelfOf(5).code }, 'operator')).body.status).toBe('COMPLETED');
+    }
+    await t.settle();
+    expect(await atp(w.siteId, sku)).toBe(before + QTY);
     await expectLedgerConserved(t, w.siteId);
   });
 });

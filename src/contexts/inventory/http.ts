@@ -202,7 +202,8 @@ export async function inventoryRoutes(
       summary: 'Confirm by scan that units of a return were put back into stock, at the location scanned',
       description: 'Give exactly one of locationId and locationCode: the location scanned, which may differ from the suggested one — the units '
         + 'go where the scan says (MOVE movements out of the tote, reason RETURN_TO_STOCK). `quantity` defaults to every unit still open; a '
-        + 'partial confirm leaves the rest OPEN. Refused, with nothing changed: an unknown location or another site\'s (422 UNKNOWN_LOCATION), '
+        + 'partial confirm leaves the rest OPEN. Units scanned back to a RECEIVING location are not pickable there: they get a putaway and its PUTAWAY '
+        + 'task, as units released at the dock do. Refused, with nothing changed: an unknown location or another site\'s (422 UNKNOWN_LOCATION), '
         + 'a BLOCKED or INACTIVE one (409 LOCATION_NOT_ACTIVE), one under count (409 LOCATION_UNDER_COUNT), an in-process location (422 '
         + 'UNPROCESSABLE), more than is open (422 QUANTITY_EXCEEDS_OPEN), a COMPLETED return (409 ILLEGAL_TRANSITION). A retry must not count twice: send an Idempotency-Key, or a '
         + 'scanId. A signed-in person acts as their own worker (`workerId` filled in; another is 403 ACTING_AS_ANOTHER_WORKER). The example '

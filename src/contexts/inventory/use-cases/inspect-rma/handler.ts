@@ -1,3 +1,4 @@
+import type { PublishedEvent } from '../../../../contracts/events.ts';
 import type { EventMeta } from '../../../../platform/bus/envelope.ts';
 import { decideInTx } from '../../../../platform/decider.ts';
 import { ok, type Outcome } from '../../../../platform/errors.ts';
@@ -11,19 +12,28 @@ import { rmaView, type RmaView } from '../../views-rma.ts';
 import { changeBalanceOrFail, changeSkuOnHandOrFail, findLocation, record, type StockApis } from '../ledger-writes.ts';
 import { rmaLocationRef } from '../receive-rma/decide.ts';
 import { decideInspectRma, type InspectRmaInput, type InspectRmaRejection } from './decide.ts';
+import { closestFreePolicy, type PutawayPolicy } from '../../domain/putaway-policy.ts';
+import { putawayReleased, reputFacts } from '../reput-released/handler.ts';
 
 /**
  * POST /rmas/{id}/lines/{lineId}/inspect. The RMA's site is read first (a RESTOCK's scanned location is looked up
  * there); then under lock: the RMA row, the two locations' projection rows in id order (FOR SHARE), the two balances
  * in location order (the held QUARANTINE one and the AVAILABLE target), then the SKU row when units join AVAILABLE.
+ * Units restocked at a RECEIVING location (in place at the dock they were received at, say) are not pickable there:
+ * like units released there by hand, they get a putaway and a PUTAWAY task for what no OPEN putaway covers
+ * (`reput-released`); they waited at the dock before, seen only as `unpickable`, with no task and no exception.
  */
-export function inspectRmaHandler(deps: PlatformDeps, apis: StockApis) {
+export function inspectRmaHandler(deps: PlatformDeps, apis: StockApis, policy: PutawayPolicy = closestFreePolicy) {
   return async (input: InspectRmaInput, meta: EventMeta): Promise<Outcome<RmaView, InspectRmaRejection>> => {
     const known = await rmas.getRma(deps.db, input.rmaId);
     const ref = rmaLocationRef(input);
     const scanned = input.locationId ?? input.locationCode ?? '';
     const target = known === undefined || !namesOne(ref) || isInProcess(scanned) ? undefined : await findLocation(apis.locations, known.site_id, ref);
     const movementId = deps.ids.next('mov');
+    // Restocked at the dock: the units get a putaway, suggested as a receipt's is (read before the transaction).
+    const restockSku = known === undefined || input.disposition !== 'RESTOCK' || target?.type !== 'RECEIVING'
+      ? undefined : (await rmas.linesOf(deps.db, known.id)).find((l) => l.line_id === input.lineId)?.sku;
+    const dock = restockSku === undefined || known === undefined ? undefined : await reputFacts(deps.db, apis, known.site_id, restockSku, target);
     return decideInTx(deps.db, async (tx) => {
       const rma = await rmas.lockRma(tx, input.rmaId);
       const lines = rma === undefined ? [] : await rmas.linesOf(tx, rma.id);
@@ -51,14 +61,21 @@ export function inspectRmaHandler(deps: PlatformDeps, apis: StockApis) {
       if (!d.ok) return d;
       const v = d.value;
       if (v.out !== undefined) await changeBalanceOrFail(tx, v.out.key, -v.out.quantity, 0, `RMA ${input.rmaId}: held units vanished under lock`);
+      const reput: PublishedEvent[] = [];
       if (v.restock !== undefined) {
         const r = v.restock;
         await store.addMovedOnHand(tx, r.key, r.quantity, r.expiresOn, r.firstReceivedAt);
         await changeSkuOnHandOrFail(tx, r.key.siteId, r.key.ownerId, r.key.sku, r.quantity, r.unpickable, `RMA ${input.rmaId}: SKU stock refused a restock`);
+        if (dock !== undefined && dock.dock.id === r.key.locationId && r.key.sku === restockSku) {
+          const now = await store.getBalance(tx, r.key);
+          reput.push(...await putawayReleased(tx, deps, policy, dock, (now?.on_hand ?? 0) - (now?.reserved ?? 0), {
+            siteId: r.key.siteId, ownerId: r.key.ownerId, sku: r.key.sku, lot: r.key.lot, released: r.quantity, releaseMovementId: movementId,
+          }));
+        }
       }
       await rmas.saveLineInspection(tx, rma!.id, v.line.line_id, v.line);
       if (v.status !== rma!.status) await rmas.setRmaStatus(tx, rma!.id, v.status);
-      await record(tx, deps, v.movements, [...learned.events, ...v.events], meta);
+      await record(tx, deps, v.movements, [...learned.events, ...v.events, ...reput], meta);
       return ok(rmaView((await rmas.getRma(tx, rma!.id))!, await rmas.linesOf(tx, rma!.id)));
     });
   };
