@@ -55,6 +55,9 @@ describe.runIf(browserTestsRun)('the web console: inbound', () => {
 
     await page.getByRole('heading', { level: 1, name: new RegExp(`^ASN ${id}`) }).waitFor();
     const line = (sku: string) => page.locator('tbody tr', { hasText: sku });
+    // A viewer receives nothing: no Receive form that could only answer 403.
+    await line('MUG-CERAMIC').waitFor();
+    expect(await page.getByRole('heading', { name: 'Receive' }).count()).toBe(0);
     // The heading shows before the ASN's lines have been read (a loaded CI machine read an empty table, 2026-12-05): polled.
     await expect.poll(() => line('MUG-CERAMIC').locator('td').allTextContents()).toEqual(['1', 'MUG-CERAMIC', '—', '10', '12', '0', '0', '2 over']);
     await expect.poll(() => line('BOTTLE-STEEL').locator('td').allTextContents()).toEqual(['2', 'BOTTLE-STEEL', '—', '5', '3', '1', '2', '2 short, 1 damaged']);
@@ -69,6 +72,51 @@ describe.runIf(browserTestsRun)('the web console: inbound', () => {
     await screenshot(page, 'console-inbound-asn');
     await page.getByRole('link', { name: '← Inbound' }).click();
     await page.getByRole('heading', { level: 1, name: 'Inbound' }).waitFor();
+    await page.close();
+  });
+
+  it('an operator receives against an ASN on its screen: the line counts the units, an over-receipt is refused with PakLog\'s words until taken as over', async () => {
+    const asn = await t.post('/api/v1/inventory/asns', {
+      siteId, supplier: 'Glassworks', reference: 'DN-UI-RCV', lines: [{ sku: 'MUG-CERAMIC', quantity: 6 }, { sku: 'BOTTLE-STEEL', quantity: 4 }],
+    }, 'manager');
+    expect(asn.status, JSON.stringify(asn.body)).toBe(201);
+    const id = asn.body.id as string;
+    const received = async (): Promise<number[]> => ((await t.get(`/api/v1/inventory/asns/${id}`)).body.lines as { received: number }[]).map((l) => l.received);
+
+    const page = await consolePage(browser, pageErrors, ['409']);
+    await page.goto(`${base}/#/inbound/${id}`);
+    await page.getByLabel('API key', { exact: true }).fill(t.keys.operator);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: new RegExp(`^ASN ${id}`) }).waitFor();
+    await page.getByRole('heading', { name: 'Receive' }).waitFor();
+    const line = (sku: string) => page.locator('tbody tr', { hasText: sku });
+    expect(await page.locator('#asn-receive-line').inputValue()).toBe('1');
+    await page.getByLabel('Units received').fill('4');
+    await page.getByRole('button', { name: 'Receive', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: /^Received 4 × MUG-CERAMIC \(AVAILABLE\) at .+: putaway put_\w+ queued$/ }).waitFor();
+    await expect.poll(() => line('MUG-CERAMIC').locator('td').allTextContents()).toEqual(['1', 'MUG-CERAMIC', '—', '6', '4', '0', '2', '2 short']);
+    expect(await received()).toEqual([4, 0]);
+    expect(await seriousA11yViolations(page), 'axe on the Receive form').toEqual([]);
+    await screenshot(page, 'console-inbound-receive');
+
+    // More than the line still expects: PakLog's refusal is said, nothing received.
+    await page.getByLabel('Units received').fill('5');
+    await page.getByRole('button', { name: 'Receive', exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: 'OVER_RECEIPT: ' }).waitFor();
+    expect(await received()).toEqual([4, 0]);
+    // Taken as over, it is received and shows as over on the line.
+    await page.getByLabel('Take more than expected (recorded as over)').check();
+    await page.getByRole('button', { name: 'Receive', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Received 5 × MUG-CERAMIC' }).waitFor();
+    await expect.poll(() => line('MUG-CERAMIC').locator('td').allTextContents()).toEqual(['1', 'MUG-CERAMIC', '—', '6', '9', '0', '0', '3 over']);
+    // The second line, damaged.
+    await page.locator('#asn-receive-line').selectOption('2');
+    await page.getByLabel('Units received').fill('1');
+    await page.getByLabel('Condition').selectOption('DAMAGED');
+    await page.getByRole('button', { name: 'Receive', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Received 1 × BOTTLE-STEEL (DAMAGED)' }).waitFor();
+    await expect.poll(() => line('BOTTLE-STEEL').locator('td').allTextContents()).toEqual(['2', 'BOTTLE-STEEL', '—', '4', '1', '1', '3', '3 short, 1 damaged']);
+    expect(await received()).toEqual([9, 1]);
     await page.close();
   });
 });
