@@ -119,4 +119,43 @@ describe.runIf(browserTestsRun)('the web console: inbound', () => {
     expect(await received()).toEqual([9, 1]);
     await page.close();
   });
+
+  it('a viewer looks up an LPN by its label: what it is, where, what it holds, what it sits in (opened from there), its timeline; an unknown label is said', async () => {
+    const locations: { id: string; code: string }[] = await t.getAll(`/api/v1/sites/${siteId}/locations`);
+    const place = locations[0]!;
+    const pallet = await t.post('/api/v1/lpns', { siteId, type: 'PALLET', code: 'PAL-UI-LOOKUP', locationId: place.id, workerId: 'alice' }, 'manager');
+    expect(pallet.status, JSON.stringify(pallet.body)).toBe(201);
+    const box = await t.post('/api/v1/lpns', {
+      siteId, type: 'CASE', code: 'CASE-UI-LOOKUP', locationId: place.id, parentId: pallet.body.id, contents: [{ sku: 'MUG-CERAMIC', quantity: 2 }], workerId: 'alice',
+    }, 'manager');
+    expect(box.status, JSON.stringify(box.body)).toBe(201);
+
+    const page = await consolePage(browser, pageErrors, ['404']);
+    await page.goto(`${base}/`);
+    await page.getByLabel('API key', { exact: true }).fill(t.keys.viewer);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'LPNs', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'LPNs' }).waitFor();
+    await page.getByLabel('LPN label or id').fill('CASE-UI-LOOKUP');
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await page.getByRole('heading', { level: 2, name: /^CASE CASE-UI-LOOKUP/ }).waitFor();
+    const contents = page.locator('table', { has: page.locator('caption', { hasText: 'Units directly in CASE-UI-LOOKUP' }) });
+    expect(await contents.locator('tbody tr td').allTextContents()).toEqual(['MUG-CERAMIC', '—', '—', '—', '—', '2']);
+    expect(await page.locator('dd', { hasText: place.code }).count()).toBeGreaterThan(0);
+    const timeline = page.locator('table', { has: page.locator('caption', { hasText: /^Scans of CASE-UI-LOOKUP/ }) });
+    await expect.poll(() => timeline.locator('tbody tr').first().locator('td').nth(1).textContent()).toBe('BUILD');
+    expect(await seriousA11yViolations(page), 'axe on an LPN').toEqual([]);
+    await screenshot(page, 'console-lpn');
+    // What it sits in opens from there, and holds it.
+    await page.getByRole('button', { name: pallet.body.id as string }).click();
+    await page.getByRole('heading', { level: 2, name: /^PALLET PAL-UI-LOOKUP/ }).waitFor();
+    await page.getByRole('button', { name: box.body.id as string }).waitFor();
+    await page.getByText('Nothing directly in it (its units are in the LPNs it holds).').waitFor();
+
+    await page.getByLabel('LPN label or id').fill('NO-SUCH-LPN');
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/^NOT_FOUND: .*NO-SUCH-LPN/);
+    expect(await page.getByRole('heading', { level: 2, name: /PALLET/ }).count()).toBe(0);
+    await page.close();
+  });
 });
