@@ -610,7 +610,7 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
                     starting.current = startTask(packTask);
                     return starting.current;
                   }}
-                  send={(call) => send(call)}
+                  send={(call) => send(call)} drained={drained}
                   fail={fail} inform={(m) => { setError(undefined); setInfo(m); }}
                   abandon={(m) => { leaveTask(); fail(m); }}
                   finish={finish}
