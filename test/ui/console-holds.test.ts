@@ -128,6 +128,7 @@ describe.runIf(browserTestsRun)('the web console: stock holds', () => {
     await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
     expect(await row.locator('td').nth(3).textContent()).toBe('3');
     expect(await page.getByRole('button', { name: /^Release/ }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Place a hold…' }).count()).toBe(0);
     await page.getByLabel('Status').selectOption('DAMAGED');
     await expect.poll(() => page.locator('tbody tr').count()).toBe(0);
     await page.getByLabel('Location').fill('NO-SUCH-BIN');
@@ -151,6 +152,42 @@ describe.runIf(browserTestsRun)('the web console: stock holds', () => {
     expect(await page.locator('tbody tr').count()).toBe(0);
     // The browser logs that one refusal (422) itself; it is the one asked for.
     expect(pageErrors.splice(logged)).toEqual([expect.stringContaining('422')]);
+    await page.close();
+  });
+
+  it('a manager places a hold from the console: the units leave AVAILABLE and the hold is listed with its reason; a refusal is said, nothing held', async () => {
+    const before = await available();
+    const page = await open(t.keys.manager);
+    await page.getByRole('button', { name: 'Place a hold…' }).click();
+    await page.getByRole('heading', { name: 'Place a hold' }).waitFor();
+    await page.getByLabel('SKU to hold').fill(at.sku);
+    await page.getByLabel('At location (code)').fill(at.code);
+    await page.getByLabel('Units to hold').fill('3');
+    await page.locator('#place-hold-status').selectOption('QUARANTINE');
+    await page.getByLabel('Why hold').fill('placed from the console');
+    expect(await seriousA11yViolations(page), 'axe on the Place a hold form').toEqual([]);
+    await screenshot(page, 'console-holds-place');
+    await page.getByRole('button', { name: 'Hold units' }).click();
+    await page.getByRole('status').filter({ hasText: `Held 3 × ${at.sku} at ${at.code} as QUARANTINE: out of ATP until released` }).waitFor();
+    const row = page.locator('tbody tr', { hasText: 'placed from the console' });
+    await row.waitFor();
+    expect(await row.locator('td').allTextContents()).toEqual([
+      // Earlier holds of this balance (released since) are listed under the latest one's reason.
+      at.sku, '—', at.code, '3', 'QUARANTINE', expect.stringMatching(/^placed from the console/), expect.stringContaining('manager (key_'), expect.any(String), 'Release…',
+    ]);
+    expect(await available()).toBe(before - 3);
+
+    // More than is available there: PakLog's refusal on the form, which keeps what was typed; nothing held.
+    await page.getByRole('button', { name: 'Place a hold…' }).click();
+    await page.getByLabel('SKU to hold').fill(at.sku);
+    await page.getByLabel('At location (code)').fill(at.code);
+    await page.getByLabel('Units to hold').fill('999999');
+    await page.getByLabel('Why hold').fill('too many');
+    await page.getByRole('button', { name: 'Hold units' }).click();
+    await page.getByRole('alert').filter({ hasText: /^(INSUFFICIENT_STOCK|STOCK_ALLOCATED|STOCK_RESERVED): / }).waitFor();
+    expect(await page.getByLabel('Why hold').inputValue()).toBe('too many');
+    expect(await available()).toBe(before - 3);
+    expect((await t.post('/api/v1/inventory/hold-releases', { siteId, sku: at.sku, locationId: at.locationId, quantity: 3, fromStatus: 'QUARANTINE', reason: 'tidy up' }, 'manager')).status).toBe(201);
     await page.close();
   });
 });

@@ -55,6 +55,9 @@ describe.runIf(browserTestsRun)('the web console: inbound', () => {
 
     await page.getByRole('heading', { level: 1, name: new RegExp(`^ASN ${id}`) }).waitFor();
     const line = (sku: string) => page.locator('tbody tr', { hasText: sku });
+    // A viewer receives nothing: no Receive form that could only answer 403.
+    await line('MUG-CERAMIC').waitFor();
+    expect(await page.getByRole('heading', { name: 'Receive' }).count()).toBe(0);
     // The heading shows before the ASN's lines have been read (a loaded CI machine read an empty table, 2026-12-05): polled.
     await expect.poll(() => line('MUG-CERAMIC').locator('td').allTextContents()).toEqual(['1', 'MUG-CERAMIC', '—', '10', '12', '0', '0', '2 over']);
     await expect.poll(() => line('BOTTLE-STEEL').locator('td').allTextContents()).toEqual(['2', 'BOTTLE-STEEL', '—', '5', '3', '1', '2', '2 short, 1 damaged']);
@@ -69,6 +72,90 @@ describe.runIf(browserTestsRun)('the web console: inbound', () => {
     await screenshot(page, 'console-inbound-asn');
     await page.getByRole('link', { name: '← Inbound' }).click();
     await page.getByRole('heading', { level: 1, name: 'Inbound' }).waitFor();
+    await page.close();
+  });
+
+  it('an operator receives against an ASN on its screen: the line counts the units, an over-receipt is refused with PakLog\'s words until taken as over', async () => {
+    const asn = await t.post('/api/v1/inventory/asns', {
+      siteId, supplier: 'Glassworks', reference: 'DN-UI-RCV', lines: [{ sku: 'MUG-CERAMIC', quantity: 6 }, { sku: 'BOTTLE-STEEL', quantity: 4 }],
+    }, 'manager');
+    expect(asn.status, JSON.stringify(asn.body)).toBe(201);
+    const id = asn.body.id as string;
+    const received = async (): Promise<number[]> => ((await t.get(`/api/v1/inventory/asns/${id}`)).body.lines as { received: number }[]).map((l) => l.received);
+
+    const page = await consolePage(browser, pageErrors, ['409']);
+    await page.goto(`${base}/#/inbound/${id}`);
+    await page.getByLabel('API key', { exact: true }).fill(t.keys.operator);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: new RegExp(`^ASN ${id}`) }).waitFor();
+    await page.getByRole('heading', { name: 'Receive' }).waitFor();
+    const line = (sku: string) => page.locator('tbody tr', { hasText: sku });
+    expect(await page.locator('#asn-receive-line').inputValue()).toBe('1');
+    await page.getByLabel('Units received').fill('4');
+    await page.getByRole('button', { name: 'Receive', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: /^Received 4 × MUG-CERAMIC \(AVAILABLE\) at .+: putaway put_\w+ queued$/ }).waitFor();
+    await expect.poll(() => line('MUG-CERAMIC').locator('td').allTextContents()).toEqual(['1', 'MUG-CERAMIC', '—', '6', '4', '0', '2', '2 short']);
+    expect(await received()).toEqual([4, 0]);
+    expect(await seriousA11yViolations(page), 'axe on the Receive form').toEqual([]);
+    await screenshot(page, 'console-inbound-receive');
+
+    // More than the line still expects: PakLog's refusal is said, nothing received.
+    await page.getByLabel('Units received').fill('5');
+    await page.getByRole('button', { name: 'Receive', exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: 'OVER_RECEIPT: ' }).waitFor();
+    expect(await received()).toEqual([4, 0]);
+    // Taken as over, it is received and shows as over on the line.
+    await page.getByLabel('Take more than expected (recorded as over)').check();
+    await page.getByRole('button', { name: 'Receive', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Received 5 × MUG-CERAMIC' }).waitFor();
+    await expect.poll(() => line('MUG-CERAMIC').locator('td').allTextContents()).toEqual(['1', 'MUG-CERAMIC', '—', '6', '9', '0', '0', '3 over']);
+    // The second line, damaged.
+    await page.locator('#asn-receive-line').selectOption('2');
+    await page.getByLabel('Units received').fill('1');
+    await page.getByLabel('Condition').selectOption('DAMAGED');
+    await page.getByRole('button', { name: 'Receive', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Received 1 × BOTTLE-STEEL (DAMAGED)' }).waitFor();
+    await expect.poll(() => line('BOTTLE-STEEL').locator('td').allTextContents()).toEqual(['2', 'BOTTLE-STEEL', '—', '4', '1', '1', '3', '3 short, 1 damaged']);
+    expect(await received()).toEqual([9, 1]);
+    await page.close();
+  });
+
+  it('a viewer looks up an LPN by its label: what it is, where, what it holds, what it sits in (opened from there), its timeline; an unknown label is said', async () => {
+    const locations: { id: string; code: string }[] = await t.getAll(`/api/v1/sites/${siteId}/locations`);
+    const place = locations[0]!;
+    const pallet = await t.post('/api/v1/lpns', { siteId, type: 'PALLET', code: 'PAL-UI-LOOKUP', locationId: place.id, workerId: 'alice' }, 'manager');
+    expect(pallet.status, JSON.stringify(pallet.body)).toBe(201);
+    const box = await t.post('/api/v1/lpns', {
+      siteId, type: 'CASE', code: 'CASE-UI-LOOKUP', locationId: place.id, parentId: pallet.body.id, contents: [{ sku: 'MUG-CERAMIC', quantity: 2 }], workerId: 'alice',
+    }, 'manager');
+    expect(box.status, JSON.stringify(box.body)).toBe(201);
+
+    const page = await consolePage(browser, pageErrors, ['404']);
+    await page.goto(`${base}/`);
+    await page.getByLabel('API key', { exact: true }).fill(t.keys.viewer);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'LPNs', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'LPNs' }).waitFor();
+    await page.getByLabel('LPN label or id').fill('CASE-UI-LOOKUP');
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await page.getByRole('heading', { level: 2, name: /^CASE CASE-UI-LOOKUP/ }).waitFor();
+    const contents = page.locator('table', { has: page.locator('caption', { hasText: 'Units directly in CASE-UI-LOOKUP' }) });
+    expect(await contents.locator('tbody tr td').allTextContents()).toEqual(['MUG-CERAMIC', '—', '—', '—', '—', '2']);
+    expect(await page.locator('dd', { hasText: place.code }).count()).toBeGreaterThan(0);
+    const timeline = page.locator('table', { has: page.locator('caption', { hasText: /^Scans of CASE-UI-LOOKUP/ }) });
+    await expect.poll(() => timeline.locator('tbody tr').first().locator('td').nth(1).textContent()).toBe('BUILD');
+    expect(await seriousA11yViolations(page), 'axe on an LPN').toEqual([]);
+    await screenshot(page, 'console-lpn');
+    // What it sits in opens from there, and holds it.
+    await page.getByRole('button', { name: pallet.body.id as string }).click();
+    await page.getByRole('heading', { level: 2, name: /^PALLET PAL-UI-LOOKUP/ }).waitFor();
+    await page.getByRole('button', { name: box.body.id as string }).waitFor();
+    await page.getByText('Nothing directly in it (its units are in the LPNs it holds).').waitFor();
+
+    await page.getByLabel('LPN label or id').fill('NO-SUCH-LPN');
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/^NOT_FOUND: .*NO-SUCH-LPN/);
+    expect(await page.getByRole('heading', { level: 2, name: /PALLET/ }).count()).toBe(0);
     await page.close();
   });
 });

@@ -135,6 +135,51 @@ describe.runIf(browserTestsRun)('the handheld: pack tasks, and the way back to o
     await context.close();
   });
 
+  it('"Empty the carton" pressed while offline item scans are still being sent goes out after them, never before: the carton is emptied of them all', async () => {
+    const { orderId } = await pickedOrder('UI-PACK-ORDER', [2, 1], 'TOTE-PKQ');
+    const { context, page } = await phone();
+    await signIn(page, 'op-pack-q');
+    await page.getByRole('radio', { name: 'Pack' }).check();
+    await page.getByRole('button', { name: 'Next task' }).click();
+    await page.getByRole('heading', { name: 'Scan the tote to pack' }).waitFor();
+    await scan(page, 'TOTE-PKQ');
+    await page.getByRole('button', { name: 'Open carton' }).click();
+    await page.getByRole('heading', { name: 'Scan each item into the carton' }).waitFor();
+    await context.setOffline(true);
+    await expect.poll(() => page.locator('.net').textContent()).toContain('Offline');
+    for (const sku of [skus[0]!, skus[1]!]) {
+      await scan(page, sku);
+      await page.getByRole('status').filter({ hasText: `Packed 1 × ${sku} (saved offline` }).waitFor();
+    }
+    await expect.poll(() => page.locator('.net').textContent()).toBe('Offline · 2 queued');
+
+    // The network returns; the first queued scan is slow to arrive, and the packer empties the carton meanwhile.
+    const posts: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().includes('/api/v1/packages/')) posts.push(new URL(r.url()).pathname.split('/').at(-1)!);
+    });
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => { open = resolve; });
+    await page.route('**/api/v1/packages/*/scans', async (route) => {
+      await gate;
+      await route.continue();
+    });
+    await context.setOffline(false);
+    await expect.poll(() => posts).toContain('scans');
+    await page.getByRole('button', { name: 'Empty the carton (repack)' }).click();
+    open();
+    await page.getByRole('status').filter({ hasText: /emptied: its items go back to pack/ }).waitFor();
+    expect(posts).toEqual(['scans', 'scans', 'repack']);
+    await expect.poll(() => page.getByRole('alert').count()).toBe(0);
+    await expect.poll(() => page.evaluate("localStorage.getItem('paklog.rf.queue')")).toBe('[]');
+    // Both scans were in the carton when it was emptied: every unit is to pack again, none stuck in a voided carton.
+    const [emptied] = await packagesOf(orderId);
+    expect(emptied!.status).not.toBe('OPEN');
+    await page.getByRole('heading', { name: /^Take carton / }).waitFor();
+    await cancel(orderId);
+    await context.close();
+  });
+
   it('a unit missing from the tote: the packer says so on the phone, the carton takes the rest, the order is packed without it', async () => {
     const { orderId, task } = await pickedOrder('UI-PACK-SHORT', [2, 1], 'TOTE-PKS');
     const { context, page } = await phone();

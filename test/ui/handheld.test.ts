@@ -183,6 +183,47 @@ describe.runIf(browserTestsRun)('the handheld UI', () => {
     await context.close();
   });
 
+  it('Pause pressed while offline scans are still queued goes out after them, never before: the picks count on the task, then it pauses', async () => {
+    const list = await pickListFor('UI-PAUSE-Q', [2, 1, 1]);
+    const [l1] = list.lines.sort((a, b) => a.seq - b.seq);
+    const { context, page } = await phone();
+    await signIn(page, 'op-pause-q');
+    await scan(page, 'TOTE-PQ');
+    await until('task started', () => pickTaskOf(list.id), (x) => x.status === 'IN_PROGRESS');
+    await context.setOffline(true);
+    await expect.poll(() => page.locator('.net').textContent()).toContain('Offline');
+    await pick(page, l1!, 1, 'saved offline');
+    await pick(page, l1!, 1, 'saved offline');
+    await expect.poll(() => page.locator('.net').textContent()).toBe('Offline · 2 queued');
+
+    // The network returns; the first queued scan is slow to arrive, and the operator presses Pause meanwhile.
+    const posts: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().includes('/api/v1/')) posts.push(new URL(r.url()).pathname.replace(/^.*\/(confirm|pause)$/, '$1'));
+    });
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => { open = resolve; });
+    await page.route('**/lines/*/confirm', async (route) => {
+      await gate;
+      await route.continue();
+    });
+    await context.setOffline(false);
+    await expect.poll(() => posts).toContain('confirm');
+    await page.getByRole('button', { name: 'Pause task' }).click();
+    await page.getByRole('status').filter({ hasText: 'Task paused' }).waitFor();
+    open();
+    await until('picks then pause applied', () => pickTaskOf(list.id), (x) => x.status === 'PAUSED');
+    expect(posts).toEqual(['confirm', 'confirm', 'pause']);
+    expect(await confirmations(list.id)).toEqual([1, 1]);
+    expect((await listNow(list.id)).lines.find((l) => l.id === l1!.id)).toMatchObject({ picked: 2, status: 'PICKED' });
+    await expect.poll(() => page.evaluate("localStorage.getItem('paklog.rf.queue')")).toBe('[]');
+    await expect.poll(() => page.getByRole('alert').count()).toBe(0);
+    // Once sent, the task is offered on Ready to resume.
+    await page.getByRole('button', { name: /^Resume pick tsk_/ }).waitFor();
+    expect((await t.post(`/api/v1/orders/${list.orderIds[0]}/cancel`, { reason: 'end of the handheld test' })).status).toBe(200);
+    await context.close();
+  });
+
   it('guided pick on a phone: a wrong location and a wrong product are refused on the spot (nothing sent), a short pick with a reason', async () => {
     const list = await pickListFor('UI-GUIDED-1', [1, 2, 1]);
     const [l1, l2, l3] = list.lines.sort((a, b) => a.seq - b.seq);

@@ -13,11 +13,12 @@ import { Shipping } from './Shipping.tsx';
 import { Waves } from './Waves.tsx';
 import { asnOf, orderOf } from './links.tsx';
 import { Inbound } from './Inbound.tsx';
+import { Lpns } from './Lpns.tsx';
 import { OrderDetail } from './OrderDetail.tsx';
 import { canAt, type Ctx } from './ctx.ts';
 
 const SCREENS = [
-  ['dashboard', 'Dashboard'], ['orders', 'Orders'], ['waves', 'Waves'], ['tasks', 'Tasks'], ['inventory', 'Inventory'], ['inbound', 'Inbound'], ['holds', 'Stock holds'], ['counts', 'Counts'], ['quality', 'Quality holds'], ['shipping', 'Shipping'],
+  ['dashboard', 'Dashboard'], ['orders', 'Orders'], ['waves', 'Waves'], ['tasks', 'Tasks'], ['inventory', 'Inventory'], ['lpns', 'LPNs'], ['inbound', 'Inbound'], ['holds', 'Stock holds'], ['counts', 'Counts'], ['quality', 'Quality holds'], ['shipping', 'Shipping'],
   ['exceptions', 'Exceptions'],
 ] as const;
 type Screen = (typeof SCREENS)[number][0];
@@ -127,6 +128,7 @@ function ScreenView({ screen, ctx }: { screen: Screen; ctx: Ctx }) {
     case 'waves': return <Waves ctx={ctx} />;
     case 'tasks': return <Tasks ctx={ctx} />;
     case 'inventory': return <Inventory ctx={ctx} />;
+    case 'lpns': return <Lpns ctx={ctx} />;
     case 'inbound': return <Inbound ctx={ctx} asnId={undefined} />;
     case 'holds': return <Holds ctx={ctx} />;
     case 'counts': return <Counts ctx={ctx} />;

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api, apiAll, ApiError, newKey, qs, type Page } from '../lib/api.ts';
 import { useData, useLiveVersion, usePaged, useSettled } from '../lib/hooks.ts';
 import { when, type Ctx } from './ctx.ts';
@@ -25,8 +25,8 @@ function Who({ actor }: { actor: Actor | null | undefined }) {
 
 /**
  * Stock holds: the units held at the site (HOLD, QUARANTINE, DAMAGED) with who put them there, when and why
- * (GET /inventory/holds), and, for a manager, their release back to AVAILABLE with a reason (POST /inventory/hold-releases).
- * Without this screen a hold placed by hand could be seen and released through the API only.
+ * (GET /inventory/holds), and, for a manager, a new hold on AVAILABLE units (POST /inventory/holds) and their release
+ * back to AVAILABLE with a reason (POST /inventory/hold-releases).
  */
 export function Holds({ ctx }: { ctx: Ctx }) {
   const [sku, setSku] = useState('');
@@ -72,6 +72,13 @@ export function Holds({ ctx }: { ctx: Ctx }) {
       list.reload();
     }
   };
+  /** The "Place a hold" form is open. */
+  const [placing, setPlacing] = useState(false);
+  const placed = (text: string): void => {
+    setPlacing(false);
+    setMessage({ ok: true, text });
+    list.reload();
+  };
   const actions = (h: Held) => {
     // Releasing is a manager's (the API's CAN.plan): a viewer sees no button that could only answer 403.
     if (!ctx.can.plan) return null;
@@ -98,6 +105,10 @@ export function Holds({ ctx }: { ctx: Ctx }) {
   };
   return (
     <>
+      {/* Placing a hold is a manager's (POST /inventory/holds: CAN.plan), as releasing is. */}
+      {!ctx.can.plan ? null : placing ? <PlaceHold ctx={ctx} onPlaced={placed} onClose={() => setPlacing(false)} /> : (
+        <p><button type="button" className="primary" onClick={() => { setPlacing(true); setMessage(undefined); }}>Place a hold…</button></p>
+      )}
       <div className="filters" role="search">
         <label className="field inline">SKU
           <input type="search" value={sku} onChange={(e) => setSku(e.target.value)} onKeyDown={(e) => { if (e.key === 'Enter') applySku(); }} placeholder="e.g. MUG-CERAMIC" />
@@ -147,5 +158,90 @@ export function Holds({ ctx }: { ctx: Ctx }) {
       </table>
       <LoadMore list={list} noun="held balances" />
     </>
+  );
+}
+
+interface Owner { id: string; code: string; name: string }
+
+/**
+ * "Place a hold": AVAILABLE units of a SKU at a location put on HOLD, QUARANTINE or DAMAGED with a reason
+ * (POST /inventory/holds, an Idempotency-Key per hold): they stay where they are and leave ATP at once. PakLog's
+ * refusal (units reserved or promised to orders, more than are available there) is said on the form with its code and
+ * words, the form keeping what was typed.
+ */
+function PlaceHold({ ctx, onPlaced, onClose }: { ctx: Ctx; onPlaced: (said: string) => void; onClose: () => void }) {
+  const [sku, setSku] = useState('');
+  const [location, setLocation] = useState('');
+  const [lot, setLot] = useState('');
+  const [quantity, setQuantity] = useState('1');
+  const [status, setStatus] = useState<string>('HOLD');
+  const [reason, setReason] = useState('');
+  const [ownerId, setOwnerId] = useState('');
+  const [error, setError] = useState<string | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  // The owner is asked only when there is a choice; else the default owner's units, as the API decides.
+  const owners = useData(() => apiAll<Owner>('/owners', 500), []);
+  const submit = async (e: FormEvent): Promise<void> => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    const units = Number(quantity);
+    try {
+      await api('POST', '/inventory/holds', {
+        idempotencyKey: newKey(),
+        body: {
+          siteId: ctx.siteId, sku: sku.trim(), locationCode: location.trim(), quantity: units, status, reason: reason.trim(),
+          ...(lot.trim() === '' ? {} : { lot: lot.trim() }), ...(ownerId === '' ? {} : { ownerId }),
+        },
+      });
+      onPlaced(`Held ${units} × ${sku.trim()} at ${location.trim()} as ${status}: out of ATP until released`);
+    } catch (err) {
+      setError(err instanceof ApiError ? `${err.code}: ${err.message}` : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="panel" aria-labelledby="place-hold-h">
+      <h2 id="place-hold-h">Place a hold</h2>
+      <p className="muted">Available units stay where they are and are neither allocated nor picked until released.</p>
+      <form onSubmit={(e) => void submit(e)} aria-describedby={error === undefined ? undefined : 'place-hold-error'}>
+        <div className="filters">
+          <label className="field inline">SKU to hold
+            <input required maxLength={64} value={sku} onChange={(e) => setSku(e.target.value)} autoFocus />
+          </label>
+          <label className="field inline">At location (code)
+            <input required maxLength={64} value={location} onChange={(e) => setLocation(e.target.value)} />
+          </label>
+          <label className="field inline">Lot (if any)
+            <input maxLength={100} value={lot} onChange={(e) => setLot(e.target.value)} />
+          </label>
+          <label className="field inline">Units to hold
+            <input type="number" required min={1} max={1_000_000} step={1} value={quantity} onChange={(e) => setQuantity(e.target.value)} className="qty" />
+          </label>
+          <label className="field inline" htmlFor="place-hold-status">Hold as
+            <select id="place-hold-status" value={status} onChange={(e) => setStatus(e.target.value)}>
+              {HELD_STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
+            </select>
+          </label>
+          {(owners.data ?? []).length > 1 ? (
+            <label className="field inline">Owner
+              <select value={ownerId} onChange={(e) => setOwnerId(e.target.value)}>
+                <option value="">Default owner</option>
+                {(owners.data ?? []).map((o) => <option key={o.id} value={o.id}>{o.code} — {o.name}</option>)}
+              </select>
+            </label>
+          ) : null}
+          <label className="field inline">Why hold
+            <input required maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} placeholder="e.g. carton crushed, awaiting QA" />
+          </label>
+        </div>
+        {error === undefined ? null : <p id="place-hold-error" role="alert" className="error">{error}</p>}
+        <p className="actions">
+          <button type="submit" className="primary" disabled={busy}>{busy ? 'Holding…' : 'Hold units'}</button>
+          <button type="button" onClick={onClose}>Close</button>
+        </p>
+      </form>
+    </section>
   );
 }

@@ -1,5 +1,5 @@
-import { useEffect, useRef, useState } from 'react';
-import { api, qs, type Page } from '../lib/api.ts';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { api, apiAll, ApiError, newKey, qs, type Page } from '../lib/api.ts';
 import { useData, useLiveVersion, usePaged } from '../lib/hooks.ts';
 import { when, type Ctx } from './ctx.ts';
 import { LoadMore, shown, Status } from './Lists.tsx';
@@ -31,8 +31,9 @@ export function difference(l: Pick<AsnLine, 'expected' | 'received' | 'damaged'>
 const differs = (a: Asn): number => (a.status === 'CLOSED' ? a.discrepancies.length : a.lines.filter((l) => l.received > 0 && difference(l) !== '').length);
 
 /**
- * Inbound: the site's ASNs (what suppliers announced) with their status and how much arrived, read-only; an ASN's own
- * screen (`#/inbound/{id}`) shows each line's expected, received, damaged and open units and the discrepancies.
+ * Inbound: the site's ASNs (what suppliers announced) with their status and how much arrived; an ASN's own screen
+ * (`#/inbound/{id}`) shows each line's expected, received, damaged and open units and the discrepancies, and, for the
+ * roles that receive, a form to receive units against it.
  */
 export function Inbound({ ctx, asnId }: { ctx: Ctx; asnId: string | undefined }) {
   return asnId === undefined ? <AsnList ctx={ctx} /> : <AsnDetail ctx={ctx} id={asnId} />;
@@ -55,7 +56,7 @@ function AsnList({ ctx }: { ctx: Ctx }) {
     <>
       <p className="muted">
         What suppliers announced (ASNs) and what the dock received against it. A manager announces a delivery with New ASN
-        (<code>POST /api/v1/inventory/asns</code>); receipts against it come from the dock (<code>…/receipts</code>; see <a href="/docs">/docs</a>).
+        (<code>POST /api/v1/inventory/asns</code>); the dock receives against it on the ASN's screen (Receive) or through <code>…/receipts</code> (see <a href="/docs">/docs</a>).
       </p>
       {creating ? <NewAsn ctx={ctx} onCreated={created} onClose={() => setCreating(false)} /> : ctx.can.intake ? (
         <p><button type="button" className="primary" onClick={() => { setCreating(true); setMessage(undefined); }}>New ASN…</button></p>
@@ -100,7 +101,9 @@ function AsnList({ ctx }: { ctx: Ctx }) {
 function AsnDetail({ ctx, id }: { ctx: Ctx; id: string }) {
   const heading = useRef<HTMLHeadingElement>(null);
   const version = useLiveVersion(ctx.live, ['inventory.']);
-  const asn = useData(() => api<Asn>('GET', `/inventory/asns/${encodeURIComponent(id)}`), [id, version]);
+  /** Receipts made on this screen: the ASN is read again after each (the live stream may be late or off). */
+  const [receipts, setReceipts] = useState(0);
+  const asn = useData(() => api<Asn>('GET', `/inventory/asns/${encodeURIComponent(id)}`), [id, version, receipts]);
   useEffect(() => heading.current?.focus(), [id]);
   const a = asn.data?.id === id ? asn.data : undefined;
   const back = <p><a href="#/inbound">← Inbound</a></p>;
@@ -150,6 +153,7 @@ function AsnDetail({ ctx, id }: { ctx: Ctx; id: string }) {
           </tbody>
         </table>
       </section>
+      {ctx.can.receive && (a.status === 'OPEN' || a.status === 'RECEIVING') ? <Receive ctx={ctx} asn={a} onReceived={() => setReceipts((n) => n + 1)} /> : null}
       <section className="panel" aria-labelledby="asn-disc-h">
         <h2 id="asn-disc-h">Discrepancies</h2>
         {a.status !== 'CLOSED' ? <p className="muted">Recorded when the ASN is closed; the Difference column shows them so far.</p>
@@ -168,5 +172,103 @@ function AsnDetail({ ctx, id }: { ctx: Ctx; id: string }) {
           )}
       </section>
     </>
+  );
+}
+
+/** What a receipt may be received as (the API's RECEIPT_STATUSES), as the dock says it. */
+const CONDITIONS = [['AVAILABLE', 'Good (available)'], ['DAMAGED', 'Damaged'], ['QUARANTINE', 'Quarantine (held at once)']] as const;
+
+/**
+ * "Receive": units of an ASN line that arrived at the dock (POST /inventory/asns/{id}/receipts), for the roles that
+ * receive (admin, manager, operator, integration). They land at the receiving location typed (or the site's first
+ * active one) and a putaway is queued. More than the line still expects is refused (409 OVER_RECEIPT) unless "take more
+ * than expected" is ticked; every refusal is said with PakLog's code and words, nothing changed.
+ */
+function Receive({ ctx, asn, onReceived }: { ctx: Ctx; asn: Asn; onReceived: () => void }) {
+  const first = asn.lines.find((l) => l.open > 0) ?? asn.lines[0];
+  const [lineNo, setLineNo] = useState(String(first?.lineNo ?? ''));
+  const line = asn.lines.find((l) => String(l.lineNo) === lineNo);
+  const [quantity, setQuantity] = useState(String(Math.max(1, first?.open ?? 1)));
+  const [condition, setCondition] = useState<string>('AVAILABLE');
+  const [location, setLocation] = useState('');
+  const [lot, setLot] = useState('');
+  const [expiresOn, setExpiresOn] = useState('');
+  const [acceptOver, setAcceptOver] = useState(false);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  const locations = useData(async () => new Map((await apiAll<{ id: string; code: string }>(`/sites/${ctx.siteId}/locations`, 1000)).map((l) => [l.id, l.code])), [ctx.siteId]);
+  const submit = async (e: FormEvent): Promise<void> => {
+    e.preventDefault();
+    if (line === undefined) return;
+    setBusy(true);
+    setMessage(undefined);
+    const units = Number(quantity);
+    const lotSent = line.lot ?? (lot.trim() === '' ? undefined : lot.trim());
+    try {
+      const r = await api<{ quantity: number; sku: string; status: string; locationId: string; putaway: { id: string } }>('POST', `/inventory/asns/${asn.id}/receipts`, {
+        idempotencyKey: newKey(),
+        body: {
+          sku: line.sku, lineNo: line.lineNo, quantity: units, status: condition,
+          ...(lotSent === undefined ? {} : { lot: lotSent }),
+          ...(expiresOn === '' ? {} : { expiresOn }),
+          ...(location.trim() === '' ? {} : { locationCode: location.trim() }),
+          ...(acceptOver ? { acceptOver: true } : {}),
+        },
+      });
+      const where = locations.data?.get(r.locationId) ?? r.locationId;
+      setMessage({ ok: true, text: `Received ${r.quantity} × ${r.sku} (${r.status}) at ${where}: putaway ${r.putaway.id} queued` });
+      setAcceptOver(false);
+      onReceived();
+    } catch (err) {
+      setMessage({ ok: false, text: err instanceof ApiError ? `${err.code}: ${err.message}` : String(err) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="panel" aria-labelledby="asn-receive-h">
+      <h2 id="asn-receive-h">Receive</h2>
+      <p className="muted">Units of a line that arrived at the dock. They land at the receiving location (the site&apos;s first one when none is typed) and a putaway is queued.</p>
+      <form onSubmit={(e) => void submit(e)} aria-describedby={message === undefined ? undefined : 'asn-receive-said'}>
+        <div className="filters">
+          {/* Named by its label alone (a wrapping label would add the chosen option's words to its name). */}
+          <label className="field inline" htmlFor="asn-receive-line">Line
+            <select id="asn-receive-line" value={lineNo} onChange={(e) => {
+              setLineNo(e.target.value);
+              const l = asn.lines.find((x) => String(x.lineNo) === e.target.value);
+              if (l !== undefined) setQuantity(String(Math.max(1, l.open)));
+            }}>
+              {asn.lines.map((l) => <option key={l.lineNo} value={l.lineNo}>{l.lineNo}: {l.sku}{l.lot === null ? '' : ` lot ${l.lot}`} ({l.open} still expected)</option>)}
+            </select>
+          </label>
+          <label className="field inline">Units received
+            <input type="number" required min={1} max={1_000_000} step={1} value={quantity} onChange={(e) => setQuantity(e.target.value)} className="qty" />
+          </label>
+          <label className="field inline" htmlFor="asn-receive-condition">Condition
+            <select id="asn-receive-condition" value={condition} onChange={(e) => setCondition(e.target.value)}>
+              {CONDITIONS.map(([c, label]) => <option key={c} value={c}>{label}</option>)}
+            </select>
+          </label>
+          <label className="field inline">Receiving location
+            <input maxLength={64} value={location} onChange={(e) => setLocation(e.target.value)} placeholder="code (optional)" />
+          </label>
+          {line?.lot === null ? (
+            <label className="field inline">Lot
+              <input maxLength={100} value={lot} onChange={(e) => setLot(e.target.value)} placeholder="if the product has lots" />
+            </label>
+          ) : null}
+          <label className="field inline">Expires on
+            <input type="date" value={expiresOn} onChange={(e) => setExpiresOn(e.target.value)} />
+          </label>
+          <label className="field inline check">
+            <input type="checkbox" checked={acceptOver} onChange={(e) => setAcceptOver(e.target.checked)} /> Take more than expected (recorded as over)
+          </label>
+        </div>
+        {message === undefined ? null : <p id="asn-receive-said" role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok' : 'error'}>{message.text}</p>}
+        <p className="actions">
+          <button type="submit" className="primary" disabled={busy || line === undefined}>{busy ? 'Receiving…' : 'Receive'}</button>
+        </p>
+      </form>
+    </section>
   );
 }

@@ -16,6 +16,8 @@ export interface Can {
   readonly plan: boolean;
   /** Order intake and holds (admin, manager, integration). */
   readonly intake: boolean;
+  /** Receiving at the dock against an ASN (admin, manager, operator, integration). */
+  readonly receive: boolean;
   /** The exception queue (admin, manager, viewer). */
   readonly exceptions: boolean;
   /** The event store, GET /events (admin, manager, viewer, integration). */
@@ -26,7 +28,8 @@ export interface Can {
 export function canAt(me: Me, siteId: string): Can {
   const role = me.sites[siteId] ?? me.sites['*'] ?? (Object.keys(me.sites).length === 0 ? me.role : undefined);
   const any = (roles: readonly string[]): boolean => role !== undefined && roles.includes(role);
-  return { plan: any(['admin', 'manager']), intake: any(['admin', 'manager', 'integration']), exceptions: any(['admin', 'manager', 'viewer']),
+  return { plan: any(['admin', 'manager']), intake: any(['admin', 'manager', 'integration']),
+    receive: any(['admin', 'manager', 'operator', 'integration']), exceptions: any(['admin', 'manager', 'viewer']),
     events: any(['admin', 'manager', 'viewer', 'integration']) };
 }
 

@@ -170,6 +170,8 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
     setQueued(pending(owner));
     if (outcome.refused.length > 0) setError(outcome.refused.map((r) => `${r.call.label}: ${r.error.message}`).join('; '));
     if (outcome.sent > 0) setInfo(`${outcome.sent} queued scan${outcome.sent === 1 ? '' : 's'} sent`);
+    // A pause that went out from the queue: the task is now among the paused ones offered on Ready.
+    if (outcome.sent > 0) void loadPaused();
     // A "task done" sent from the queue that PakLog refused because lines are still open (a queued scan of it was
     // refused): the operator is taken back to those lines, not left on Ready with a task nobody works.
     const reopened = outcome.refused.find((r) => r.error.code === 'PICK_LINES_OPEN' && /^\/tasks\/[^/]+\/complete$/.test(r.call.path));
@@ -179,12 +181,14 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
     }
     if (outcome.left === 0 && list !== undefined) {
       try {
-        setList(await api<PickList>('GET', `/pick-lists/${list.id}`));
+        const fresh = await api<PickList>('GET', `/pick-lists/${list.id}`);
+        // Only onto the same list still on the screen: the operator may have left it meanwhile (a queued pause).
+        setList((current) => (current?.id === fresh.id ? fresh : current));
       } catch {
         // The local copy stays until the next answer.
       }
     }
-  }, [list]);
+  }, [list, loadPaused]);
   useEffect(() => {
     const up = (): void => {
       setOnline(true);
@@ -269,11 +273,25 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
     wrongScanFeedback();
   };
 
+  /**
+   * Commands that are not queued (take the next task, resume a paused one) go out only once the queue is empty: a
+   * queued pause or task done still on its way would otherwise be overtaken by them. Answers whether it is empty; when
+   * not (no connection yet), says so.
+   */
+  const drained = async (): Promise<boolean> => {
+    if (pending(owner).length > 0) await flush();
+    const left = pending(owner).length;
+    if (left === 0) return true;
+    setError(`${left} queued scan${left === 1 ? ' is' : 's are'} not sent yet (no connection to PakLog): ${left === 1 ? 'it goes' : 'they go'} first, then try again`);
+    return false;
+  };
+
   const nextTask = async (): Promise<void> => {
     setBusy(true);
     setError(undefined);
     setInfo(undefined);
     try {
+      if (!await drained()) return;
       const t = await api<Task | undefined>('POST', '/tasks/next', { body: { workerId: shift.workerId, siteId: shift.site, types: [work] }, idempotencyKey: newKey() });
       if (t === undefined) {
         // Said for the work chosen: other work (packing after the picks) may be waiting under another choice.
@@ -367,14 +385,18 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
   /** Waits for the start that went out with the first scan: false when it was refused (nothing more is sent). */
   const startedOk = async (): Promise<boolean> => (starting.current === undefined ? true : await starting.current);
 
-  /** A floor command on the task itself (pause, fail, reject): back to the Ready screen with what happened. */
+  /**
+   * A floor command on the task itself (pause, fail, reject): back to the Ready screen with what happened. It goes
+   * through the offline queue like the scans, behind those still queued: sent straight away it overtook them (the
+   * task paused or handed back before its picks arrived, which PakLog then refused or counted to no one's task).
+   */
   const taskCommand = async (t: Task, action: 'pause' | 'fail' | 'reject', body: Record<string, unknown>, done: string): Promise<void> => {
     setBusy(true);
     setError(undefined);
     try {
-      await api('POST', `/tasks/${t.id}/${action}`, { body: { workerId: shift.workerId, ...body }, idempotencyKey: newKey() });
+      const answer = await send<unknown>({ key: newKey(), method: 'POST', path: `/tasks/${t.id}/${action}`, label: `${action} ${t.id}`, body: { workerId: shift.workerId, ...body } });
       leaveTask();
-      setInfo(done);
+      setInfo(answer === 'queued' ? `${done} (saved offline, will be sent after the scans before it)` : done);
     } catch (e) {
       const message = e instanceof ApiError ? `${e.code}: ${e.message}` : String(e);
       // 404/409: the task is not this operator's to act on any more (cancelled with its order, timed out, taken over):
@@ -395,6 +417,7 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
     setError(undefined);
     setInfo(undefined);
     try {
+      if (!await drained()) return;
       await take(t);
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
@@ -587,7 +610,7 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
                     starting.current = startTask(packTask);
                     return starting.current;
                   }}
-                  send={(call) => send(call)}
+                  send={(call) => send(call)} drained={drained}
                   fail={fail} inform={(m) => { setError(undefined); setInfo(m); }}
                   abandon={(m) => { leaveTask(); fail(m); }}
                   finish={finish}

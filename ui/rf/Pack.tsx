@@ -31,6 +31,11 @@ export function PackFlow(props: {
   /** Starts the claimed task with the first scan; false when PakLog refused it (the handheld is back on Ready then). */
   start: () => Promise<boolean>;
   send: <T>(call: { key: string; method: 'POST'; path: string; label: string; body: unknown }) => Promise<T | 'queued'>;
+  /**
+   * Sends the offline queue first; false (said to the operator) while it cannot be. The commands that are not queued
+   * (open a carton, repack, a unit missing) wait for it: sent before queued scans or a queued seal, they overtook them.
+   */
+  drained: () => Promise<boolean>;
   newKey: () => string;
   setBusy: (b: boolean) => void;
   fail: (message: string) => void;
@@ -168,7 +173,7 @@ export function PackFlow(props: {
   });
 
   const openCarton = (): Promise<void> => run(async () => {
-    if (tote === undefined) return;
+    if (tote === undefined || !await props.drained()) return;
     const opened = await api<Pkg>('POST', '/pack-station/packages', { body: { orderId, toteId: tote.toteId }, idempotencyKey: props.newKey() });
     setPkg(opened);
     setStep('items');
@@ -247,7 +252,7 @@ export function PackFlow(props: {
   });
 
   const repack = (): Promise<void> => run(async () => {
-    if (pkg === undefined || tote === undefined) return;
+    if (pkg === undefined || tote === undefined || !await props.drained()) return;
     await api<Pkg>('POST', `/packages/${pkg.id}/repack`, { idempotencyKey: props.newKey() });
     setPkg(undefined);
     setWeight('');
@@ -261,7 +266,7 @@ export function PackFlow(props: {
    * is left decides the step: the carton's weight, another carton, or the order packed already.
    */
   const shortUnit = (unit: ToteUnit, reason: 'MISSING' | 'DAMAGED'): Promise<void> => run(async () => {
-    if (tote === undefined) return;
+    if (tote === undefined || !await props.drained()) return;
     const answer = await api<{ orderPacked: boolean }>('POST', '/pack-station/shorts', {
       body: { orderId, lineId: unit.lineId, quantity: 1, reason, toteId: tote.toteId }, idempotencyKey: props.newKey(),
     });
