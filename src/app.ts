@@ -31,7 +31,7 @@ import type { Logger } from 'pino';
 import { createLogger } from './platform/telemetry/logger.ts';
 import { Metrics } from './platform/telemetry/metrics.ts';
 import { contextErrors } from './contracts/errors.ts';
-import { rpcClients, serveRpc, type ContractApis } from './rpc/contract-rpc.ts';
+import type { ContractApis } from './rpc/contract-rpc.ts';
 import { PublishedEvents } from './contracts/events.ts';
 import { ALL_CONTEXTS, type ContextName } from './context-names.ts';
 import { catalogContext } from './contexts/catalog/index.ts';
@@ -367,10 +367,14 @@ function localApis(modules: readonly ContextModule[]): Partial<ContractApis> {
   return out as Partial<ContractApis>;
 }
 
-/** gRPC clients to the processes named in PAKLOG_RPC_PEERS, one channel per address, made when first needed. */
-function remotePeers(config: Config, log: Logger): { option: Pick<BuildOptions, 'remoteApis'>; close(): void } {
-  const channels = new Map<string, ReturnType<typeof rpcClients>>();
+/**
+ * gRPC clients to the processes named in PAKLOG_RPC_PEERS, one channel per address, made when first needed. The gRPC
+ * modules (grpc-js, protobufjs, the protos) load only in a split process: an all-in-one start does not pay for them.
+ */
+async function remotePeers(config: Config, log: Logger): Promise<{ option: Pick<BuildOptions, 'remoteApis'>; close(): void }> {
   if (Object.keys(config.rpcPeers).length === 0) return { option: {}, close: () => undefined };
+  const { rpcClients } = await import('./rpc/contract-rpc.ts');
+  const channels = new Map<string, ReturnType<typeof rpcClients>>();
   const remoteApis: RemoteApis = (api, owner) => {
     const target = config.rpcPeers[owner];
     if (target === undefined) {
@@ -421,7 +425,7 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
     : new RedisCache({ url: config.redisUrl, namespace: installationNamespace(config, databaseUrl), metrics, log });
   const deps: PlatformDeps = { db, bus, clock, ids, metrics, log, idempotency: new IdempotencyKeys(db), workers, cache };
 
-  const peers = remotePeers(config, log);
+  const peers = await remotePeers(config, log);
   const selected = composeContexts(config, deps, options.remoteApis === undefined ? { ...options, ...peers.option } : options, databaseUrl);
   await migrate(db, [
     { schema: 'platform', migrations: loadMigrations(new URL('./platform/migrations/', import.meta.url)) },
@@ -483,7 +487,7 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
   await registerGraphql(http, { events: (listener) => bus.observe(listener), graphiql: config.graphiql });
   await http.ready();
   // Split mode: the contract APIs of the contexts running here, served to the other processes.
-  const rpc = config.rpcPort === undefined ? undefined : await serveRpc({ host: config.host, port: config.rpcPort, apis: localApis(selected), log });
+  const rpc = config.rpcPort === undefined ? undefined : await (await import('./rpc/contract-rpc.ts')).serveRpc({ host: config.host, port: config.rpcPort, apis: localApis(selected), log });
   if (options.startRelay !== false) bus.start();
   const jobs = jobRunner(log, selected.flatMap((m) => m.jobs ?? []), databaseJobSchedule(db), metrics);
   if (options.startJobs !== false) jobs.start();

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../src/platform/db/embedded.ts';
+import { distIsFresh, freshToken, root } from '../bin/dist-fresh.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -30,6 +33,9 @@ type WithShared = typeof globalThis & { [SHARED]?: SharedServer };
  * server), otherwise an embedded server started here. With CI=true an unreachable server fails the run.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // The `paklog` processes the tests start decide between dist/ and the sources as bin/paklog.js does; the walk of
+  // src/ that decides it is done once here, for the run, not in each of them (bin/dist-fresh.js, PAKLOG_DIST_FRESH).
+  if (distIsFresh()) process.env.PAKLOG_DIST_FRESH = freshToken(statSync(join(root, 'dist', '.built')).mtimeMs);
   const holder = globalThis as WithShared;
   let shared = holder[SHARED];
   if (shared === undefined) {

@@ -371,12 +371,17 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
  */
 export class RoutePaths {
   private readonly routes: { segments: readonly string[]; methods: Set<string> }[] = [];
+  /** The same entries by URL: an app registers some thousand routes, and a search of the list for each was quadratic. */
+  private readonly byUrl = new Map<string, { segments: readonly string[]; methods: Set<string> }>();
 
   add(url: string, method: string | readonly string[]): void {
     if (url === '*' || url === '/*') return;
-    const segments = url.split('/');
-    let entry = this.routes.find((r) => r.segments.join('/') === segments.join('/'));
-    if (entry === undefined) this.routes.push(entry = { segments, methods: new Set() });
+    let entry = this.byUrl.get(url);
+    if (entry === undefined) {
+      entry = { segments: url.split('/'), methods: new Set() };
+      this.routes.push(entry);
+      this.byUrl.set(url, entry);
+    }
     for (const m of typeof method === 'string' ? [method] : method) entry.methods.add(m.toUpperCase());
   }
 
