@@ -154,7 +154,7 @@ describe.runIf(browserTestsRun)('the web console: inbound', () => {
 
     await page.getByLabel('LPN label or id').fill('NO-SUCH-LPN');
     await page.getByRole('button', { name: 'Look up' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/^NOT_FOUND: .*NO-SUCH-LPN/);
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/^No LPN with the label NO-SUCH-LPN at /);
     expect(await page.getByRole('heading', { level: 2, name: /PALLET/ }).count()).toBe(0);
     await page.close();
   });

@@ -18,24 +18,15 @@ interface Scan {
 /** The scans of an LPN's timeline read with it (the newest further ones through the API's cursor). */
 const TIMELINE = 100;
 
-/** An SSCC label as a reader may hand it over — `(00)` + 18 digits, `00` + 18 digits or the 18 digits — as its 18 digits. */
-const ssccOf = (label: string): string | undefined => /^(?:\(00\)|00)?(\d{18})$/.exec(label.replace(/\s/g, ''))?.[1];
 
 /**
- * The LPN a label names. The API reads an LPN by id only (GET /lpns/{id}); a label (its code, or a carton's shipping
- * SSCC) is resolved through the scans that name it (GET /scans?lpn=, which answers 404 with PakLog's words when no
- * live or lost LPN carries it): of the LPNs those scans name, the one whose code or SSCC is the label.
+ * The LPN a label names (its code, or a carton's shipping SSCC, as GET /lpns?code= matches them): the live or lost one
+ * carrying it, else the newest that carried it (a shipped tote frees its label for the next).
  */
 async function lookUp(siteId: string, term: string): Promise<Lpn | undefined> {
   if (/^lpn_/.test(term)) return api<Lpn>('GET', `/lpns/${encodeURIComponent(term)}`);
-  const scans = await api<Page<Scan>>('GET', `/scans${qs({ siteId, lpn: term, limit: 50 })}`);
-  const ids = [...new Set(scans.items.flatMap((s) => [s.lpnId, s.relatedLpnId]).filter((x): x is string => x !== null))];
-  const sscc = ssccOf(term);
-  for (const id of ids) {
-    const lpn = await api<Lpn>('GET', `/lpns/${encodeURIComponent(id)}`);
-    if (lpn.code.toUpperCase() === term.toUpperCase() || (sscc !== undefined && (lpn.code === sscc || lpn.sscc === sscc))) return lpn;
-  }
-  return undefined;
+  const carried = await apiAll<Lpn>(`/lpns${qs({ siteId, code: term })}`, 500);
+  return carried.find((l) => !['SHIPPED', 'CONSUMED'].includes(l.status)) ?? carried.at(-1);
 }
 
 /**

@@ -113,16 +113,17 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
     config: { roles: CAN.read },
     schema: {
       operationId: 'listLpns', tags, summary: 'LPNs of a site',
-      description: 'Filter by location and status; in id order (creation order), paged by `limit` and `cursor`.',
+      description: 'Filter by location, status and label (`code`: the code on it or a carton\'s shipping SSCC, with or without its `(00)`; every LPN that carried it, live or not, since a shipped tote frees its label); in id order (creation order), paged by `limit` and `cursor`.',
       querystring: Type.Object({
         siteId: SiteRef, locationId: Type.Optional(Ref('Where they rest')), status: Type.Optional(Enum(LPN_STATUSES)),
+        code: Type.Optional(Ref('The label: an LPN code or a carton\'s SSCC')),
         limit: Limit(500, 100), cursor: Cursor,
       }, { additionalProperties: false }),
       response: { 200: Page(LpnSchema), ...problems('UNKNOWN_SITE') },
     },
   }, async (req) => {
     const q = req.query;
-    const items = await service.list({ siteId: await siteId(q.siteId, '/querystring/siteId'), locationId: q.locationId, status: q.status, after: unwrap(cursorKey(q.cursor, CURSOR_SHAPES.idOf('lpn'))), limit: q.limit });
+    const items = await service.list({ siteId: await siteId(q.siteId, '/querystring/siteId'), locationId: q.locationId, status: q.status, code: q.code, after: unwrap(cursorKey(q.cursor, CURSOR_SHAPES.idOf('lpn'))), limit: q.limit });
     return { items, nextCursor: nextCursor(items, q.limit, (l) => l.id) };
   });
 

@@ -53,6 +53,12 @@ describe('LPN commands', () => {
     // The CASE-1 label is free again.
     const inner = (await build({ type: 'CASE', code: 'CASE-1', parentId: pallet.id, contents: [{ sku, quantity: 1 }] })).body;
     expect(inner).toMatchObject({ parentId: pallet.id, locationId: w.storage[0]!.id });
+    // By its label: every LPN that carried it (the consumed case, then the new one); an SSCC as a reader hands it over.
+    const byLabel = async (label: string): Promise<[string, string][]> =>
+      (await t.getAll<{ id: string; status: string }>(`/api/v1/lpns?siteId=PT&code=${encodeURIComponent(label)}`)).map((l) => [l.id, l.status]);
+    expect(await byLabel('CASE-1')).toEqual([[split.body.target.id, 'CONSUMED'], [inner.id, 'OPEN']]);
+    expect(await byLabel(`(00)${pallet.code}`)).toEqual([[pallet.id, 'OPEN']]);
+    expect(await byLabel('CASE-9')).toEqual([]);
     const moved = await t.post(`/api/v1/lpns/${pallet.id}/move`, { locationId: w.storage[1]!.id, workerId: 'alice' }, 'operator');
     expect(moved.body.locationId).toBe(w.storage[1]!.id);
     expect((await t.get(`/api/v1/lpns/${inner.id}`)).body.locationId).toBe(w.storage[1]!.id);

@@ -1059,8 +1059,10 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     return r === undefined ? undefined : view(deps.db, r);
   }
 
-  async function list(q: { siteId: string; locationId?: string | undefined; status?: LpnStatus | undefined; after: string | null; limit: number }): Promise<LpnView[]> {
-    const rows = await store.lpns(deps.db, q);
+  /** LPNs of a site; `code`: those whose label is it (their code or a carton's SSCC; an SSCC as any reader hands it over). */
+  async function list(q: { siteId: string; locationId?: string | undefined; status?: LpnStatus | undefined; code?: string | undefined; after: string | null; limit: number }): Promise<LpnView[]> {
+    const label = q.code === undefined ? undefined : classifyLpnBarcode(q.code);
+    const rows = await store.lpns(deps.db, { ...q, code: label === undefined ? undefined : label.kind === 'INVALID' ? q.code : label.code });
     const children = await store.childIds(deps.db, rows.map((r) => r.id));
     return rows.map((r) => ({
       id: r.id, siteId: r.site_id, code: r.code, codeKind: r.code_kind, type: r.type, status: r.status, parentId: r.parent_id,

@@ -260,13 +260,14 @@ export async function scanExists(db: Executor, seq: number): Promise<boolean> {
 }
 
 export async function lpns(
-  db: Executor, q: { siteId: string; locationId?: string | undefined; status?: LpnStatus | undefined; after: string | null; limit: number },
+  db: Executor, q: { siteId: string; locationId?: string | undefined; status?: LpnStatus | undefined; code?: string | undefined; after: string | null; limit: number },
 ): Promise<LpnRow[]> {
   return db.query<LpnRow>(
     `SELECT ${LPNS_L} FROM physical_tracking.lpns l
      WHERE l.site_id = $1 AND ($2::text IS NULL OR l.location_id = $2) AND ($3::text IS NULL OR l.status = $3) AND ($4::text IS NULL OR l.id > $4)
+       AND ($6::text IS NULL OR l.code = $6 OR l.sscc = $6)
      ORDER BY l.id LIMIT $5`,
-    [q.siteId, q.locationId ?? null, q.status ?? null, q.after, q.limit],
+    [q.siteId, q.locationId ?? null, q.status ?? null, q.after, q.limit, q.code ?? null],
   );
 }
 
