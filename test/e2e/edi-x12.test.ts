@@ -256,6 +256,32 @@ describe('EDI X12', () => {
     expect(docs.map((d) => `${d.direction} ${d.docType}`).sort()).toEqual(['IN 940', 'OUT 997']);
   });
 
+  it('an interchange sent again answers what the first made, per set, with or without an Idempotency-Key (found by the gap hunt)', async () => {
+    const sku = w.products[0]!.sku;
+    const good = ['W05*N*RC-RESEND-1~', 'N1*ST*Resend Ok~', 'N3*1 Way~', 'N4*Arlington*VA*22201~', 'LX*1~', `W01*1*EA**SK*${sku}~`];
+    const bad = ['W05*N*RC-RESEND-2~', 'N1*ST*Resend Bad~', 'N3*1 Way~', 'N4*Arlington*VA*22201~', 'LX*1~', 'W01*1*EA**SK*NO-SUCH-SKU~'];
+    // The partner of the first test (registered here too when this test runs alone).
+    expect([201, 409]).toContain((await t.post('/api/v1/edi/partners', { name: 'Retail Co', isaQualifier: 'ZZ', isaId: 'RETAILCO', siteId: 'EDI' }, 'integration')).status);
+    const raw = interchange('000000504', [good, bad]);
+    const first = await postX12(raw);
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ status: 'PARTLY_ACCEPTED', duplicate: false });
+    expect(first.body.transactionSets.map((s: { status: string }) => s.status)).toEqual(['ACCEPTED', 'REJECTED']);
+    const sameAnswer = (body: Record<string, unknown>): void => {
+      expect(body).toMatchObject({ duplicate: true, documentId: first.body.documentId, status: 'PARTLY_ACCEPTED', acknowledgement: first.body.acknowledgement });
+      expect(body.transactionSets).toEqual(first.body.transactionSets);
+    };
+    // Without a key: the partner's resend of the same ISA13 is told what each set became (the order made, the errors).
+    sameAnswer((await postX12(raw)).body);
+    // With a key never used: the same account.
+    const keyed = await t.request('POST', '/api/v1/edi/x12', { body: raw, role: 'integration', headers: { 'content-type': 'text/plain', 'idempotency-key': 'edi-resend-504' } });
+    sameAnswer(keyed.body);
+    // That key again: its answer replayed as it was.
+    const replayed = await t.request('POST', '/api/v1/edi/x12', { body: raw, role: 'integration', headers: { 'content-type': 'text/plain', 'idempotency-key': 'edi-resend-504' } });
+    expect(replayed.body).toEqual(keyed.body);
+    expect((await t.get('/api/v1/orders?externalId=EDI-RETAILCO-RC-RESEND-1')).body.items).toHaveLength(1);
+  });
+
   it('a malformed 940 gets a 997 naming each segment and element in error, and makes no order', async () => {
     const sku = w.products[0]!.sku;
     const raw = interchange('000000502', [

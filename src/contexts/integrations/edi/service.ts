@@ -107,13 +107,17 @@ export function ediService(
     }));
   }
 
-  async function answerOf(doc: EdiDocument): Promise<ReceiveOutcome> {
+  /**
+   * The answer to an interchange received before: its first 997 (or TA1) and what each of its sets became then, as the
+   * first answer said (kept with the interchange; none for one received before they were kept, or rejected whole by a TA1).
+   */
+  async function answerOf(doc: EdiDocument & { setOutcomes: unknown[] | null }): Promise<ReceiveOutcome> {
     const ack = await store.replyOf(deps.db, doc.id);
     const status = doc.status === 'GENERATED' ? 'ACCEPTED' : doc.status;
     return {
       documentId: doc.id, interchangeControl: doc.interchangeControl, status, duplicate: true,
       acknowledgement: { documentId: ack?.id ?? '', interchangeControl: ack?.interchangeControl ?? '', body: ack?.body ?? '' },
-      transactionSets: [],
+      transactionSets: (doc.setOutcomes ?? []) as SetOutcome[],
     };
   }
 
@@ -235,7 +239,7 @@ export function ediService(
         id: deps.ids.next('edi'), partnerId: partner.id, direction: 'IN', docType: x.groups[0]?.sets[0]?.type ?? '940', interchangeControl: x.controlNumber,
         status, orderIds: accepted.map((a) => a.orderId),
         references: [...outcomes.flatMap((o) => (o.depositorOrderNumber === null ? [] : [o.depositorOrderNumber])), ...transfers.map((t) => t.asnId)],
-        replyTo: null, body: raw, now: at,
+        replyTo: null, body: raw, now: at, setOutcomes: outcomes,
       });
       // Two requests with one interchange raced: the first one's answer stands (the orders were idempotent on externalId).
       if (inDoc === undefined) {
@@ -293,7 +297,7 @@ export function ediService(
       const at = now();
       const inDoc = await store.insertDocument(tx, {
         id: deps.ids.next('edi'), partnerId: partner.id, direction: 'IN', docType: /ST\W(\d{3})\W/.exec(raw)?.[1] ?? '940', interchangeControl: header.controlNumber,
-        status: 'REJECTED', orderIds: [], references: [], replyTo: null, body: raw, now: at,
+        status: 'REJECTED', orderIds: [], references: [], replyTo: null, body: raw, now: at, setOutcomes: [],
       });
       if (inDoc === undefined) {
         const first = await store.received(tx, partner.id, header.controlNumber);

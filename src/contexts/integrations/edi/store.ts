@@ -112,16 +112,21 @@ export const ediStore = {
     const rows = await db.query<{ n: string }>(`SELECT nextval('integrations.edi_control_numbers')::text AS n`);
     return Number(rows[0]?.n);
   },
-  /** Inserts a document; undefined when the partner's interchange was received already (IN only). */
-  async insertDocument(db: Executor, d: Omit<EdiDocument, 'createdAt'> & { body: string; now: Date }): Promise<EdiDocument | undefined> {
+  /**
+   * Inserts a document; undefined when the partner's interchange was received already (IN only). `setOutcomes`: what
+   * each transaction set of a received interchange became, answered again to its resend.
+   */
+  async insertDocument(db: Executor, d: Omit<EdiDocument, 'createdAt'> & { body: string; now: Date; setOutcomes?: readonly unknown[] }): Promise<EdiDocument | undefined> {
     return (await db.query<EdiDocument>(
-      `INSERT INTO integrations.edi_documents (id, partner_id, direction, doc_type, interchange_control, status, order_ids, references_, reply_to, body, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING RETURNING ${DOC}`,
-      [d.id, d.partnerId, d.direction, d.docType, d.interchangeControl, d.status, d.orderIds, d.references, d.replyTo, d.body, d.now]))[0];
+      `INSERT INTO integrations.edi_documents (id, partner_id, direction, doc_type, interchange_control, status, order_ids, references_, reply_to, body, created_at, set_outcomes)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING RETURNING ${DOC}`,
+      [d.id, d.partnerId, d.direction, d.docType, d.interchangeControl, d.status, d.orderIds, d.references, d.replyTo, d.body, d.now,
+        d.setOutcomes === undefined ? null : JSON.stringify(d.setOutcomes)]))[0];
   },
-  async received(db: Executor, partnerId: string, control: string): Promise<EdiDocument | undefined> {
-    return (await db.query<EdiDocument>(
-      `SELECT ${DOC} FROM integrations.edi_documents WHERE partner_id = $1 AND interchange_control = $2 AND direction = 'IN'`, [partnerId, control]))[0];
+  async received(db: Executor, partnerId: string, control: string): Promise<(EdiDocument & { setOutcomes: unknown[] | null }) | undefined> {
+    return (await db.query<EdiDocument & { setOutcomes: unknown[] | null }>(
+      `SELECT ${DOC}, set_outcomes AS "setOutcomes" FROM integrations.edi_documents WHERE partner_id = $1 AND interchange_control = $2 AND direction = 'IN'`,
+      [partnerId, control]))[0];
   },
   async replyOf(db: Executor, documentId: string): Promise<(EdiDocument & { body: string }) | undefined> {
     return (await db.query<EdiDocument & { body: string }>(`SELECT ${DOC}, body FROM integrations.edi_documents WHERE reply_to = $1 ORDER BY id LIMIT 1`, [documentId]))[0];
