@@ -272,8 +272,10 @@ export function integrationsService(
           return;
         }
         await store.markFailed(tx, d.id, attempt, answer.status, answer.error, new Date(at.getTime() + retryDelayMs(settings, attempt, Math.random())));
+        // A subscription deleted while this attempt was under way: nothing is sent to it any more, so it is not disabled
+        // (a WEBHOOK_DISABLED case raised now would name a subscription no enable or delete can clear).
         const run = await store.failed(tx, d.subscriptionId);
-        if (run.status === 'ACTIVE' && run.consecutiveFailures >= settings.maxFailures) {
+        if (run !== undefined && run.status === 'ACTIVE' && run.consecutiveFailures >= settings.maxFailures) {
           const reason = `${run.consecutiveFailures} failed deliveries in a row, the last: ${answer.error}`;
           subscriptionLifecycle.assertCan('ACTIVE', 'DISABLED');
           await store.setStatus(tx, d.subscriptionId, 'DISABLED', reason, at);

@@ -100,11 +100,14 @@ export const integrationsStore = {
          consecutive_failures = CASE WHEN $2 = 'ACTIVE' THEN 0 ELSE consecutive_failures END, updated_at = $4
        WHERE id = $1 RETURNING ${SUB_COLUMNS}`, [id, status, reason, now]))[0]!;
   },
-  /** Adds a failure to the subscription's run; answers the run's length and the status. */
-  async failed(db: Executor, id: string): Promise<{ consecutiveFailures: number; status: WebhookSubscriptionStatus; url: string; siteId: string | null }> {
+  /**
+   * Adds a failure to the live subscription's run; answers the run's length and the status (undefined for a deleted
+   * one: an attempt under way when it was deleted neither counts nor disables it).
+   */
+  async failed(db: Executor, id: string): Promise<{ consecutiveFailures: number; status: WebhookSubscriptionStatus; url: string; siteId: string | null } | undefined> {
     return (await db.query<{ consecutiveFailures: number; status: WebhookSubscriptionStatus; url: string; siteId: string | null }>(
-      `UPDATE integrations.subscriptions SET consecutive_failures = consecutive_failures + 1 WHERE id = $1
-       RETURNING consecutive_failures AS "consecutiveFailures", status, url, site_id AS "siteId"`, [id]))[0]!;
+      `UPDATE integrations.subscriptions SET consecutive_failures = consecutive_failures + 1 WHERE id = $1 AND deleted_at IS NULL
+       RETURNING consecutive_failures AS "consecutiveFailures", status, url, site_id AS "siteId"`, [id]))[0];
   },
   async succeeded(db: Executor, id: string): Promise<void> {
     await db.query(`UPDATE integrations.subscriptions SET consecutive_failures = 0 WHERE id = $1 AND consecutive_failures > 0`, [id]);
