@@ -259,8 +259,9 @@ export function ediService(
       });
       if (ack === undefined) throw new Error('a generated 997 could not be stored');
       for (const a of accepted) {
-        // A change's new ship-to goes on the 945 and 856; a cancellation leaves the order as it was received.
-        if (a.order.purpose === 'CHANGE') await store.changeShipTo(tx, a.orderId, a.order.shipTo);
+        // A change's new ship-to and lines (the order intake applied both) go on the 945 and 856; a cancellation leaves
+        // the order as it was last received or changed.
+        if (a.order.purpose === 'CHANGE') await store.changeOrder(tx, a.orderId, a.order.shipTo, a.order.lines);
         if (a.order.purpose !== 'ORIGINAL') continue;
         await store.insertOrder(tx, {
           orderId: a.orderId, partnerId: partner.id, documentId: inDoc.id, siteId: partner.siteId, depositorOrderNumber: a.order.depositorOrderNumber,

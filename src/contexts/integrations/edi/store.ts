@@ -150,8 +150,9 @@ export const ediStore = {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (order_id) DO NOTHING`,
       [o.orderId, o.partnerId, o.documentId, o.siteId, o.depositorOrderNumber, o.purchaseOrderNumber, JSON.stringify(o.shipTo), JSON.stringify(o.lines), o.now]);
   },
-  async changeShipTo(db: Executor, orderId: string, shipTo: EdiOrder['shipTo']): Promise<void> {
-    await db.query(`UPDATE integrations.edi_orders SET ship_to = $2 WHERE order_id = $1`, [orderId, JSON.stringify(shipTo)]);
+  /** A 940 change applied to the order: its ship-to and lines are what the 945 and 856 report from now on. */
+  async changeOrder(db: Executor, orderId: string, shipTo: EdiOrder['shipTo'], lines: readonly ShippingOrderLine[]): Promise<void> {
+    await db.query(`UPDATE integrations.edi_orders SET ship_to = $2, lines = $3 WHERE order_id = $1`, [orderId, JSON.stringify(shipTo), JSON.stringify(lines)]);
   },
   /** Which of `orderIds` came by EDI (have an EDI order row). */
   async ediOrderIds(db: Executor, orderIds: readonly string[]): Promise<Set<string>> {
