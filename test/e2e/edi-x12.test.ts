@@ -282,6 +282,21 @@ describe('EDI X12', () => {
     expect((await t.get('/api/v1/orders?externalId=EDI-RETAILCO-RC-RESEND-1')).body.items).toHaveLength(1);
   });
 
+  it('a shop and a trading partner whose order ids would be alike are not both connected (found by the gap hunt)', async () => {
+    expect([201, 409]).toContain((await t.post('/api/v1/edi/partners', { name: 'Retail Co', isaQualifier: 'ZZ', isaId: 'RETAILCO', siteId: 'EDI' }, 'integration')).status);
+    // The shop edi-retailco names its orders EDI-RETAILCO-<id>, as Retail Co's 940s name theirs: a partner's F 940 would
+    // cancel the shop's order, and the shop's order would take the partner's number (ORDER_CONFLICT).
+    const shop = await t.post('/api/v1/integrations/storefront-channels', { shopDomain: 'edi-retailco.myshopify.com', siteId: 'EDI', secret: 'shpss_collide_0000000001' }, 'integration');
+    expect([shop.status, shop.body.code, shop.body.errors?.[0]?.field]).toEqual([409, 'CHANNEL_PREFIX_TAKEN', '/shopDomain']);
+    expect((await t.getAll<{ shopDomain: string }>('/api/v1/integrations/storefront-channels', 'integration')).map((c) => c.shopDomain)).not.toContain('edi-retailco.myshopify.com');
+    // The other way round: a shop connected first keeps its prefix.
+    expect((await t.post('/api/v1/integrations/storefront-channels', { shopDomain: 'edi-shopx.myshopify.com', siteId: 'EDI', secret: 'shpss_collide_0000000002' }, 'integration')).status).toBe(201);
+    const partner = await t.post('/api/v1/edi/partners', { name: 'Shop X', isaQualifier: 'ZZ', isaId: 'SHOPX', siteId: 'EDI' }, 'integration');
+    expect([partner.status, partner.body.code, partner.body.errors?.[0]?.field]).toEqual([409, 'EDI_PARTNER_ID_TAKEN', '/isaId']);
+    // Ids that cannot meet are fine.
+    expect((await t.post('/api/v1/edi/partners', { name: 'Shop Y', isaQualifier: 'ZZ', isaId: 'SHOPY', siteId: 'EDI' }, 'integration')).status).toBe(201);
+  });
+
   it('a malformed 940 gets a 997 naming each segment and element in error, and makes no order', async () => {
     const sku = w.products[0]!.sku;
     const raw = interchange('000000502', [

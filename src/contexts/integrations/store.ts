@@ -206,6 +206,11 @@ export const integrationsStore = {
       `SELECT shop_domain AS "shopDomain" FROM integrations.storefront_channels WHERE upper(split_part(shop_domain, '.', 1)) || '-' = $1 ORDER BY id LIMIT 1`, [prefix]);
     return rows[0]?.shopDomain;
   },
+  /** The ISA id of a trading partner whose order ids (`EDI-<ISA id>-<number>`) may be a shop's of this prefix, if any. */
+  async partnerIsaIdUnder(db: Executor, prefix: string): Promise<string | undefined> {
+    return (await db.query<{ isaId: string }>(
+      `SELECT isa_id AS "isaId" FROM integrations.edi_partners WHERE starts_with($1, 'EDI-' || isa_id || '-') ORDER BY id LIMIT 1`, [prefix]))[0]?.isaId;
+  },
   async channelByDomain(db: Executor, shopDomain: string): Promise<ChannelWithSecret | undefined> {
     return (await db.query<ChannelWithSecret>(`SELECT ${CH_COLUMNS}, secret FROM integrations.storefront_channels WHERE shop_domain = $1`, [shopDomain]))[0];
   },

@@ -68,7 +68,7 @@ export function ediRoutes(deps: PlatformDeps, edi: EdiService): (app: HttpApp) =
         operationId: 'createEdiPartner', tags, summary: 'Register an EDI trading partner',
         description: 'Interchanges whose ISA05/ISA06 name this partner are received into the site; PakLog sends as ourQualifier/ourId (default ZZ/PAKLOG). '
           + '409 EDI_PARTNER_EXISTS, 409 EDI_PARTNER_ID_TAKEN (the ISA id is another partner\'s under another qualifier: its order ids, '
-          + '`EDI-<ISA id>-<order number>`, would be this partner\'s), 422 UNKNOWN_SITE. See docs/integrations/edi-x12.md.',
+          + '`EDI-<ISA id>-<order number>`, would be this partner\'s; or a connected shop labelled `edi-<ISA id>…` names its orders alike), 422 UNKNOWN_SITE. See docs/integrations/edi-x12.md.',
         body: Type.Object({
           name: Text(100),
           isaQualifier: Type.String({ pattern: '^[0-9A-Z]{2}$', description: 'ISA05 of their interchanges (ZZ, 01, 12…)' }),

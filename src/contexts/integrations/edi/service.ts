@@ -80,6 +80,14 @@ export function ediService(
       // A partner's orders are known by `EDI-<ISA id>-<order number>`: two partners of one ISA id under different
       // qualifiers would send one another's order ids (the second's orders refused, its cancels the first's).
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('integrations.edi-isa-id'))`);
+      // …nor a connected shop labelled edi-<ISA id>… (its orders are EDI-<ISA id>-<id>): the lock it takes too.
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('integrations.storefront-prefix'))`);
+      const shop = await store.shopDomainUnder(tx, isaId);
+      if (shop !== undefined) {
+        return reject('EDI_PARTNER_ID_TAKEN', `the storefront channel of ${shop} names its orders ${shop.split('.')[0]?.toUpperCase() ?? ''}-…, as this partner's would be (EDI-${isaId}-…)`, [
+          { field: '/isaId', message: 'names orders as a connected shop\'s' },
+        ]);
+      }
       const same = await store.partnersWithIsaId(tx, isaId);
       if (same.length > 0 && !same.some((q) => q === input.isaQualifier)) {
         return reject('EDI_PARTNER_ID_TAKEN', `a trading partner with ISA id ${same[0] ?? ''}/${isaId} exists: its orders are EDI-${isaId}-…, as this one's would be`, [

@@ -80,6 +80,12 @@ export const ediStore = {
   async partnersWithIsaId(db: Executor, isaId: string): Promise<string[]> {
     return (await db.query<{ q: string }>(`SELECT isa_qualifier AS q FROM integrations.edi_partners WHERE isa_id = $1 ORDER BY id`, [isaId])).map((r) => r.q);
   },
+  /** A connected shop whose order ids (`<FIRST LABEL>-<id>`) may be this ISA id's (`EDI-<ISA id>-<number>`), if any. */
+  async shopDomainUnder(db: Executor, isaId: string): Promise<string | undefined> {
+    return (await db.query<{ shopDomain: string }>(
+      `SELECT shop_domain AS "shopDomain" FROM integrations.storefront_channels
+       WHERE starts_with(upper(split_part(shop_domain, '.', 1)) || '-', 'EDI-' || $1 || '-') ORDER BY id LIMIT 1`, [isaId]))[0]?.shopDomain;
+  },
   async insertPartner(db: Executor, p: Omit<Partner, 'createdAt'> & { now: Date }): Promise<Partner | undefined> {
     return (await db.query<Partner>(
       `INSERT INTO integrations.edi_partners (id, name, isa_qualifier, isa_id, our_qualifier, our_id, site_id, carrier, created_at)
