@@ -222,4 +222,13 @@ describe('file-drop ERP', () => {
     expect((await t.post(`/api/v1/exceptions/${y!.id}/actions/acknowledge`, undefined, 'manager')).status).toBe(200);
     expect((await t.get(`/api/v1/exceptions/${y!.id}`)).body.status).toBe('RESOLVED');
   });
+
+  it('the same ASN document sent several times at once makes one ASN, and each sender is answered created or unchanged (found by the gap hunt)', async () => {
+    const doc = { asns: [{ asnNumber: 'PO-RACE-1', siteId: 'FDR', supplier: 'Acme', lines: [{ sku: w.products[0]!.sku, quantity: 3 }] }] };
+    const answers = await Promise.all(Array.from({ length: 6 }, () => t.post('/api/v1/integrations/erp/inbound/asns', doc, 'integration')));
+    expect(answers.map((a) => a.status), JSON.stringify(answers.map((a) => a.body))).toEqual(answers.map(() => 200));
+    expect(answers.map((a) => a.body.summary.created).sort()).toEqual([0, 0, 0, 0, 0, 1]);
+    const references = (await t.getAll<{ reference: string }>(`/api/v1/inventory/asns?siteId=${w.siteId}`)).map((a) => a.reference);
+    expect(references.filter((r) => r === 'PO-RACE-1')).toHaveLength(1);
+  });
 });

@@ -236,6 +236,10 @@ export function portsService(deps: PlatformDeps, apis: PortsApis, config: Partne
     let unchanged = 0;
     try {
       await deps.db.unitOfWork(async (tx) => {
+        // The same ASN sent by two requests (or files) at once: the second waits for the first and finds its number
+        // (`unchanged`), instead of failing on the number's key. Locked in one order, so two documents do not deadlock.
+        const keys = [...new Set(read.drafts.map((d) => `${sites.get(d.siteRef)!} ${d.asnNumber}`))].sort();
+        for (const key of keys) await tx.query(`SELECT pg_advisory_xact_lock(hashtext('integrations.erp-asn'), hashtext($1))`, [key]);
         for (const d of read.drafts) {
           const siteId = sites.get(d.siteRef)!;
           if ((await store.erpAsns(tx, siteId, [d.asnNumber])).size > 0) {
