@@ -27,6 +27,8 @@ export const IntegrationsEvents = {
   partnerMessageFailed: 'integrations.partner-message.failed.v1',
   partnerMessageRecovered: 'integrations.partner-message.recovered.v1',
   ediDocumentRecorded: 'integrations.edi-document.recorded.v1',
+  erpFileRejected: 'integrations.erp-inbound-file.rejected.v1',
+  erpFileImported: 'integrations.erp-inbound-file.imported.v1',
 } as const;
 
 /**
@@ -78,6 +80,18 @@ export const IntegrationsEventSchemas = {
     status: Type.Enum(EDI_DOCUMENT_STATUSES, { description: 'For a 940 or 943: ACCEPTED, PARTLY_ACCEPTED or REJECTED (its 997 says why); GENERATED for what PakLog wrote' }),
     orderIds: List(Type.String()), references: List(Type.String({ description: "The partner's order numbers (W05-02, W05-03) and PakLog's shipment ids" })),
   }, { description: 'An EDI document was received (POST /edi/x12) or generated (a 997 for each interchange, a 945 and an 856 when an EDI order ships); fetch it with GET /edi/documents/{id}.' }),
+  [IntegrationsEvents.erpFileRejected]: Type.Object({
+    fileId: Type.String({ description: 'The file in GET /integrations/erp/inbound-files' }),
+    name: Type.String({ description: 'The dropped file\'s name: it is in error/ (a suffix .1, .2… when that name was there), beside <name>.errors.json' }),
+    kind: Type.String({ description: 'items, asns or unknown (a name PakLog does not take)' }), rows: Type.Integer(),
+    errorCount: Type.Integer(),
+    errors: List(Type.Object({ row: Type.Integer(), field: Type.String(), message: Type.String() }), { description: 'The first 10 row errors' }),
+    siteIds: List(Type.String(), { description: 'The sites its ASNs named (none for an item master)' }),
+  }, { description: 'A file dropped into the file-drop ERP\'s inbox/ had rows in error and was moved to error/, nothing of it imported (an ERP_FILE_REJECTED exception).' }),
+  [IntegrationsEvents.erpFileImported]: Type.Object({
+    fileId: Type.String(), name: Type.String(), kind: Type.String({ description: 'items or asns' }), rows: Type.Integer(),
+    siteIds: List(Type.String(), { description: 'The sites its ASNs named (none for an item master)' }),
+  }, { description: 'A file dropped into the file-drop ERP\'s inbox/ was imported and moved to processed/ (an ERP_FILE_REJECTED case of the same file name clears).' }),
 } as const;
 
 export type SubscriptionDisabled = Static<(typeof IntegrationsEventSchemas)[typeof IntegrationsEvents.subscriptionDisabled]>;

@@ -10,7 +10,7 @@ export const EXCEPTION_KINDS = [
   'CUTOFF_AT_RISK', 'ORDER_NOT_MOVING', 'RESERVATION_SHORTAGE', 'DEAD_LETTER', 'TASK_NOT_STARTED', 'TASK_NOT_FINISHED', 'TASK_FAILED', 'SAGA_FAILED',
   'SHIPMENT_EXCEPTION', 'QUALITY_HOLD_SHORTFALL', 'QUALITY_HOLD_INCOMPLETE', 'LPN_HOLD_INCOMPLETE',
   'LABEL_VOID_FAILED', 'NO_REPLENISHMENT_SOURCE', 'UNITS_LEFT_AT_DOCK', 'LABEL_BOOKING_UNSETTLED', 'PICKED_UNITS_LOST',
-  'CUTOFF_MISSED', 'WEBHOOK_DISABLED', 'PARTNER_MESSAGE_FAILED',
+  'CUTOFF_MISSED', 'WEBHOOK_DISABLED', 'PARTNER_MESSAGE_FAILED', 'ERP_FILE_REJECTED',
 ] as const;
 export type ExceptionKind = (typeof EXCEPTION_KINDS)[number];
 
@@ -54,6 +54,9 @@ export const ACTIONS_OF: Readonly<Record<ExceptionKind, readonly ExceptionAction
   // A message to the ERP or TMS (a shipment confirmation, a load booking…) ran out of attempts: the partner never got it
   // until someone replays it (POST /integrations/partner-messages/{id}/replay), which clears the case once it is delivered.
   PARTNER_MESSAGE_FAILED: ['acknowledge'],
+  // A file the ERP dropped had rows in error and went to error/, nothing of it imported: someone fixes it (or what it
+  // needs, an item master) and drops it again under its name, which clears the case once imported; or acknowledges it.
+  ERP_FILE_REJECTED: ['acknowledge'],
 };
 
 export const EXCEPTION_STATUSES = ['OPEN', 'RESOLVED'] as const;

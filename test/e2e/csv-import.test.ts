@@ -103,6 +103,21 @@ describe('CSV import', () => {
     ]);
   });
 
+  it('the same file imported by several requests at once: one effect, each answered 200 (found by the gap hunt)', async () => {
+    const w = await setupWarehouse(injectClient(t.app, t.keys.manager), { siteCode: 'CSVRAC', aisles: 1, bays: 1, levels: 1, skus: 1 });
+    const products = [HEADER, ...Array.from({ length: 5 }, (_, i) => productRow(70_000 + i))].join('\n');
+    const p = await Promise.all(Array.from({ length: 4 }, () => importCsv('products', products)));
+    expect(p.map((r) => r.status), JSON.stringify(p.map((r) => r.body))).toEqual([200, 200, 200, 200]);
+    expect(await count('CSV-700')).toBe(5);
+    const header = 'externalId,sku,quantity,shipToName,shipToLine1,shipToCity,shipToPostalCode,shipToCountry';
+    const orders = [header, ...Array.from({ length: 3 }, (_, i) => `CSV-RACE-${i},${w.products[0]!.sku},1,Ada,1 Row,Leeds,LS1 1AA,GB`)].join('\n');
+    const o = await Promise.all(Array.from({ length: 4 }, () => importCsv('orders', orders, '?site=CSVRAC')));
+    expect(o.map((r) => r.status), JSON.stringify(o.map((r) => r.body))).toEqual([200, 200, 200, 200]);
+    expect(o.reduce((a, r) => a + (r.body.created as number), 0)).toBe(3);
+    for (let i = 0; i < 3; i++) expect((await t.get(`/api/v1/orders?externalId=CSV-RACE-${i}`)).body.items).toHaveLength(1);
+    await t.settle();
+  }, 60_000);
+
   it('orders: rows grouped by externalId, all or nothing, through the order intake', async () => {
     const w = await setupWarehouse(injectClient(t.app, t.keys.manager), { siteCode: 'CSVS', aisles: 1, bays: 1, levels: 1, skus: 2 });
     const [a, b] = [w.products[0]!.sku, w.products[1]!.sku];

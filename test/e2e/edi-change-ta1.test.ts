@@ -69,6 +69,22 @@ describe('EDI 940 change and cancel', () => {
     await t.settle();
   }, 60_000);
 
+  it('the 945 that answers a changed 940 reports its lines as changed, not as first sent (found by the gap hunt)', async () => {
+    const created = await post(interchange('000000901', order940('N', 'SC-CHG', 'London', 2)));
+    const orderId = created.transactionSets[0]!.orderId!;
+    expect((await post(interchange('000000902', order940('R', 'SC-CHG', 'Cambridge', 5)))).status).toBe('ACCEPTED');
+    expect((await t.get(`/api/v1/orders/${orderId}`)).body.lines.map((l: { ordered: number }) => l.ordered)).toEqual([5]);
+    expect((await post(interchange('000000903', ['W05*F*SC-CHG*PO-SC-CHG~']))).status).toBe('ACCEPTED');
+    await t.settle();
+    const docs = (await t.get(`/api/v1/edi/documents?orderId=${orderId}&docType=945`, 'integration')).body.items as { id: string }[];
+    expect(docs).toHaveLength(1);
+    const advice = (await t.get(`/api/v1/edi/documents/${docs[0]!.id}`, 'integration')).body.body as string;
+    // The order had 5 units when it was cancelled: each of them deleted (ID), none shipped.
+    expect(segmentsOf(advice, 'W12').map((w12) => w12.slice(0, 4))).toEqual([['ID', '5', '0', '5']]);
+    expect(segmentsOf(advice, 'N1')[0]).toEqual(['ST', 'Ada Lovelace']);
+    expect(segmentsOf(advice, 'N4')[0]![0]).toBe('Cambridge');
+  }, 60_000);
+
   it('ISA14 = 1 gets a TA1 accepting the envelope ahead of the 997; a malformed envelope gets a TA1 rejecting it and makes nothing', async () => {
     const asked = await post(interchange('000000801', order940('N', 'SC-TA1', 'London'), '1'));
     expect(asked.status).toBe('ACCEPTED');

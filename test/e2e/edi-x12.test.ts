@@ -256,6 +256,47 @@ describe('EDI X12', () => {
     expect(docs.map((d) => `${d.direction} ${d.docType}`).sort()).toEqual(['IN 940', 'OUT 997']);
   });
 
+  it('an interchange sent again answers what the first made, per set, with or without an Idempotency-Key (found by the gap hunt)', async () => {
+    const sku = w.products[0]!.sku;
+    const good = ['W05*N*RC-RESEND-1~', 'N1*ST*Resend Ok~', 'N3*1 Way~', 'N4*Arlington*VA*22201~', 'LX*1~', `W01*1*EA**SK*${sku}~`];
+    const bad = ['W05*N*RC-RESEND-2~', 'N1*ST*Resend Bad~', 'N3*1 Way~', 'N4*Arlington*VA*22201~', 'LX*1~', 'W01*1*EA**SK*NO-SUCH-SKU~'];
+    // The partner of the first test (registered here too when this test runs alone).
+    expect([201, 409]).toContain((await t.post('/api/v1/edi/partners', { name: 'Retail Co', isaQualifier: 'ZZ', isaId: 'RETAILCO', siteId: 'EDI' }, 'integration')).status);
+    const raw = interchange('000000504', [good, bad]);
+    const first = await postX12(raw);
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ status: 'PARTLY_ACCEPTED', duplicate: false });
+    expect(first.body.transactionSets.map((s: { status: string }) => s.status)).toEqual(['ACCEPTED', 'REJECTED']);
+    const sameAnswer = (body: Record<string, unknown>): void => {
+      expect(body).toMatchObject({ duplicate: true, documentId: first.body.documentId, status: 'PARTLY_ACCEPTED', acknowledgement: first.body.acknowledgement });
+      expect(body.transactionSets).toEqual(first.body.transactionSets);
+    };
+    // Without a key: the partner's resend of the same ISA13 is told what each set became (the order made, the errors).
+    sameAnswer((await postX12(raw)).body);
+    // With a key never used: the same account.
+    const keyed = await t.request('POST', '/api/v1/edi/x12', { body: raw, role: 'integration', headers: { 'content-type': 'text/plain', 'idempotency-key': 'edi-resend-504' } });
+    sameAnswer(keyed.body);
+    // That key again: its answer replayed as it was.
+    const replayed = await t.request('POST', '/api/v1/edi/x12', { body: raw, role: 'integration', headers: { 'content-type': 'text/plain', 'idempotency-key': 'edi-resend-504' } });
+    expect(replayed.body).toEqual(keyed.body);
+    expect((await t.get('/api/v1/orders?externalId=EDI-RETAILCO-RC-RESEND-1')).body.items).toHaveLength(1);
+  });
+
+  it('a shop and a trading partner whose order ids would be alike are not both connected (found by the gap hunt)', async () => {
+    expect([201, 409]).toContain((await t.post('/api/v1/edi/partners', { name: 'Retail Co', isaQualifier: 'ZZ', isaId: 'RETAILCO', siteId: 'EDI' }, 'integration')).status);
+    // The shop edi-retailco names its orders EDI-RETAILCO-<id>, as Retail Co's 940s name theirs: a partner's F 940 would
+    // cancel the shop's order, and the shop's order would take the partner's number (ORDER_CONFLICT).
+    const shop = await t.post('/api/v1/integrations/storefront-channels', { shopDomain: 'edi-retailco.myshopify.com', siteId: 'EDI', secret: 'shpss_collide_0000000001' }, 'integration');
+    expect([shop.status, shop.body.code, shop.body.errors?.[0]?.field]).toEqual([409, 'CHANNEL_PREFIX_TAKEN', '/shopDomain']);
+    expect((await t.getAll<{ shopDomain: string }>('/api/v1/integrations/storefront-channels', 'integration')).map((c) => c.shopDomain)).not.toContain('edi-retailco.myshopify.com');
+    // The other way round: a shop connected first keeps its prefix.
+    expect((await t.post('/api/v1/integrations/storefront-channels', { shopDomain: 'edi-shopx.myshopify.com', siteId: 'EDI', secret: 'shpss_collide_0000000002' }, 'integration')).status).toBe(201);
+    const partner = await t.post('/api/v1/edi/partners', { name: 'Shop X', isaQualifier: 'ZZ', isaId: 'SHOPX', siteId: 'EDI' }, 'integration');
+    expect([partner.status, partner.body.code, partner.body.errors?.[0]?.field]).toEqual([409, 'EDI_PARTNER_ID_TAKEN', '/isaId']);
+    // Ids that cannot meet are fine.
+    expect((await t.post('/api/v1/edi/partners', { name: 'Shop Y', isaQualifier: 'ZZ', isaId: 'SHOPY', siteId: 'EDI' }, 'integration')).status).toBe(201);
+  });
+
   it('a malformed 940 gets a 997 naming each segment and element in error, and makes no order', async () => {
     const sku = w.products[0]!.sku;
     const raw = interchange('000000502', [

@@ -189,4 +189,46 @@ describe('file-drop ERP', () => {
     const created = (await t.get('/api/v1/events?type=catalog.product.created.v1&limit=500')).body.items as { data: { sku: string } }[];
     expect(created.filter((e) => e.data.sku === 'FD-KILL-1')).toHaveLength(1);
   });
+
+  it('a file rejected into error/ raises ERP_FILE_REJECTED (which file, why, where the report is); the fixed file dropped again clears it (found by the gap hunt)', async () => {
+    const sku = w.products[0]!.sku;
+    // An ASN file naming a SKU the ERP has not sent yet: rejected whole, nothing said anywhere a supervisor looks.
+    drop('asns-0301.json', JSON.stringify({ asns: [{ asnNumber: 'PO-301', siteId: 'FDR', supplier: 'Acme', lines: [{ sku: 'FD-LATE-1', quantity: 2 }] }] }));
+    await until('rejected', async () => ls('error'), (names) => names.includes('asns-0301.json'));
+    await t.settle();
+    const open = async (subject: string) => ((await t.get(`/api/v1/exceptions?status=OPEN&kind=ERP_FILE_REJECTED&siteId=FDR`, 'manager')).body.items as Record<string, any>[])
+      .filter((x) => x.subject === subject);
+    const [x] = await until('raised', () => open('asns-0301.json'), (xs) => xs.length === 1);
+    expect(x).toMatchObject({ kind: 'ERP_FILE_REJECTED', subject: 'asns-0301.json', siteId: w.siteId, actions: ['acknowledge'] });
+    expect(x!.reason).toContain('error/asns-0301.json.errors.json');
+    expect(x!.reason).toContain('no product with SKU FD-LATE-1');
+    expect(x!.details).toMatchObject({ name: 'asns-0301.json', kind: 'asns', errorCount: 1, siteIds: [w.siteId], errors: [{ row: 1, field: '/asns/0/lines/0/sku' }] });
+    const file = (await t.getAll<{ id: string; name: string }>('/api/v1/integrations/erp/inbound-files?status=REJECTED', 'integration')).find((f) => f.name === 'asns-0301.json');
+    expect(x!.details.fileId).toBe(file!.id);
+
+    // The item master comes, the ASN file is dropped again (the same name): imported, and the case clears by itself.
+    drop('items-0301.csv', 'sku,description,lengthMm,widthMm,heightMm,weightG\nFD-LATE-1,Late,10,10,10,10\n');
+    await until('items', async () => ls('processed'), (names) => names.includes('items-0301.csv'));
+    drop('asns-0301.json', JSON.stringify({ asns: [{ asnNumber: 'PO-301', siteId: 'FDR', supplier: 'Acme', lines: [{ sku: 'FD-LATE-1', quantity: 2 }] }] }));
+    await until('processed', async () => ls('processed'), (names) => names.includes('asns-0301.json'));
+    const cleared = await until('cleared', async () => (await t.get(`/api/v1/exceptions/${x!.id}`)).body, (e) => e.status === 'RESOLVED');
+    expect(cleared).toMatchObject({ resolvedBy: null, resolution: expect.stringContaining('auto: a file asns-0301.json was imported') });
+
+    // A bad item master (no site) is listed for every site; a supervisor may acknowledge it.
+    drop('items-0302.csv', `sku,description,lengthMm,widthMm,heightMm,weightG\n${sku}-X,Bad,1,1,x,1\n`);
+    const all = async () => ((await t.get('/api/v1/exceptions?status=OPEN&kind=ERP_FILE_REJECTED', 'manager')).body.items as Record<string, any>[]).filter((e) => e.subject === 'items-0302.csv');
+    const [y] = await until('items raised', all, (xs) => xs.length === 1);
+    expect(y).toMatchObject({ siteId: null, details: { kind: 'items', errorCount: 1 } });
+    expect((await t.post(`/api/v1/exceptions/${y!.id}/actions/acknowledge`, undefined, 'manager')).status).toBe(200);
+    expect((await t.get(`/api/v1/exceptions/${y!.id}`)).body.status).toBe('RESOLVED');
+  });
+
+  it('the same ASN document sent several times at once makes one ASN, and each sender is answered created or unchanged (found by the gap hunt)', async () => {
+    const doc = { asns: [{ asnNumber: 'PO-RACE-1', siteId: 'FDR', supplier: 'Acme', lines: [{ sku: w.products[0]!.sku, quantity: 3 }] }] };
+    const answers = await Promise.all(Array.from({ length: 6 }, () => t.post('/api/v1/integrations/erp/inbound/asns', doc, 'integration')));
+    expect(answers.map((a) => a.status), JSON.stringify(answers.map((a) => a.body))).toEqual(answers.map(() => 200));
+    expect(answers.map((a) => a.body.summary.created).sort()).toEqual([0, 0, 0, 0, 0, 1]);
+    const references = (await t.getAll<{ reference: string }>(`/api/v1/inventory/asns?siteId=${w.siteId}`)).map((a) => a.reference);
+    expect(references.filter((r) => r === 'PO-RACE-1')).toHaveLength(1);
+  });
 });

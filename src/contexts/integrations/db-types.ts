@@ -64,6 +64,7 @@ export interface IntegrationsEdiDocuments {
   partner_id: string;
   references_: Generated<string[]>;
   reply_to: string | null;
+  set_outcomes: Json | null;
   status: string;
 }
 

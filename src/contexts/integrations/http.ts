@@ -294,7 +294,8 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
         operationId: 'createStorefrontChannel', tags, summary: 'Connect a storefront (shop) to a site',
         description: 'Orders its webhooks send (POST /integrations/storefront/orders, X-Shopify-Shop-Domain = shopDomain) go to this site and carrier. '
           + 'The `secret` (given, e.g. the shop\'s webhook signing secret, or generated) is answered this once. 409 CHANNEL_EXISTS, 422 UNKNOWN_SITE, 422 SITE_INACTIVE (a deactivated site takes no orders), 422 UNKNOWN_CARRIER (a carrier pack & ship cannot book), '
-          + '409 CHANNEL_PREFIX_TAKEN (another connected shop\'s domain starts with the same label: its order ids, `<LABEL>-<id>`, would be this shop\'s).',
+          + '409 CHANNEL_PREFIX_TAKEN (another connected shop\'s domain starts with the same label, or the label is `edi-<ISA id>…` of an EDI '
+          + 'trading partner: its order ids, `<LABEL>-<id>` or `EDI-<ISA id>-<number>`, would be this shop\'s).',
         body: Type.Object({
           shopDomain: Identifier(255, { description: 'e.g. my-shop.myshopify.com' }),
           siteId: Identifier(64, { description: 'Site id or code' }),

@@ -166,6 +166,48 @@ describe('a disabled subscription in the exception queue (found by the exception
   }, 60_000);
 });
 
+describe('a subscription deleted while a delivery to it is under way (found by the gap hunt)', () => {
+  it('the attempt that fails after the delete disables nothing and raises no WEBHOOK_DISABLED (nothing would clear it)', async () => {
+    let seen = 0;
+    let release: (() => void) | undefined;
+    const held = new Promise<void>((r) => { release = r; });
+    let arrived: (() => void) | undefined;
+    const third = new Promise<void>((r) => { arrived = r; });
+    const receiver = createServer((req, res) => {
+      req.resume();
+      seen += 1;
+      if (seen < 3) { res.writeHead(500).end(); return; }
+      // The attempt that would disable it (PAKLOG_WEBHOOK_MAX_FAILURES=3): held until the subscription is deleted.
+      arrived?.();
+      void held.then(() => res.writeHead(500).end());
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+    try {
+      const call = injectClient(t.app, t.keys.manager);
+      const w = await setupWarehouse(call, { siteCode: 'WHKDELRACE1', aisles: 1, bays: 1, levels: 1, skus: 1 });
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/erp`;
+      const sub = (await t.post('/api/v1/integrations/webhook-subscriptions', { url, eventTypes: ['inventory.stock.received.v1'], siteId: 'WHKDELRACE1' }, 'integration')).body as { id: string };
+      await receiveStock(call, w, 5, 1);
+      await third;
+      expect((await t.request('DELETE', `/api/v1/integrations/webhook-subscriptions/${sub.id}`, { role: 'integration' })).status).toBe(200);
+      release?.();
+      // The held attempt answered and recorded (its delivery keeps the CANCELLED the delete gave it).
+      await until('attempt recorded', async () => (await t.get(`/api/v1/integrations/webhook-deliveries?subscriptionId=${sub.id}`, 'integration')).body.items as { attempts: number }[],
+        (ds) => ds.some((d) => d.attempts >= 3), 15_000);
+      await t.settle();
+      const disabled = ((await t.get(`/api/v1/events?type=${encodeURIComponent('integrations.subscription.disabled.v1')}&limit=500`)).body.items as { subject: string }[])
+        .filter((e) => e.subject === sub.id);
+      expect(disabled).toEqual([]);
+      const open = ((await t.get('/api/v1/exceptions?siteId=WHKDELRACE1&status=OPEN&kind=WEBHOOK_DISABLED', 'manager')).body.items as { subject: string }[]).filter((x) => x.subject === sub.id);
+      expect(open).toEqual([]);
+    } finally {
+      release?.();
+      receiver.closeAllConnections();
+      await new Promise<void>((r) => receiver.close(() => r()));
+    }
+  }, 60_000);
+});
+
 describe('a storefront channel\'s way out (found by the edge hunt)', () => {
   it('is disconnected (DELETE) and connected again to another site: the way out of a channel whose site was deactivated', async () => {
     const { createHmac } = await import('node:crypto');

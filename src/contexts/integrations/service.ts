@@ -272,8 +272,10 @@ export function integrationsService(
           return;
         }
         await store.markFailed(tx, d.id, attempt, answer.status, answer.error, new Date(at.getTime() + retryDelayMs(settings, attempt, Math.random())));
+        // A subscription deleted while this attempt was under way: nothing is sent to it any more, so it is not disabled
+        // (a WEBHOOK_DISABLED case raised now would name a subscription no enable or delete can clear).
         const run = await store.failed(tx, d.subscriptionId);
-        if (run.status === 'ACTIVE' && run.consecutiveFailures >= settings.maxFailures) {
+        if (run !== undefined && run.status === 'ACTIVE' && run.consecutiveFailures >= settings.maxFailures) {
           const reason = `${run.consecutiveFailures} failed deliveries in a row, the last: ${answer.error}`;
           subscriptionLifecycle.assertCan('ACTIVE', 'DISABLED');
           await store.setStatus(tx, d.subscriptionId, 'DISABLED', reason, at);
@@ -343,12 +345,21 @@ export function integrationsService(
     return deps.db.tx(async (tx) => {
       // A shop's orders are known by `<PREFIX>-<id>` (the domain's first label): two shops of one prefix would send one
       // another's order ids, so the second could never bring an order of its own in, and could cancel the first's.
+      // A trading partner's orders are `EDI-<ISA id>-<number>`: a shop labelled edi-<ISA id>… would name its orders alike
+      // (the partner's 940 cancel would cancel the shop's order). Both locks, in the order createPartner takes them.
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('integrations.edi-isa-id'))`);
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('integrations.storefront-prefix'))`);
       const prefix = channelPrefix(shopDomain);
       const taken = await store.channelDomainWithPrefix(tx, prefix);
       if (taken !== undefined && taken !== shopDomain) {
         return reject('CHANNEL_PREFIX_TAKEN', `the channel of ${taken} names its orders ${prefix}…: a channel for ${shopDomain} would name its own alike`, [
           { field: '/shopDomain', message: `its first label (${prefix.slice(0, -1).toLowerCase()}) is another connected shop's` },
+        ]);
+      }
+      const partnerId = await store.partnerIsaIdUnder(tx, prefix);
+      if (partnerId !== undefined) {
+        return reject('CHANNEL_PREFIX_TAKEN', `the EDI trading partner ${partnerId} names its orders EDI-${partnerId}-…: a channel for ${shopDomain} would name its own ${prefix}…`, [
+          { field: '/shopDomain', message: `its first label (${prefix.slice(0, -1).toLowerCase()}) names orders as a trading partner's (EDI-${partnerId}-…)` },
         ]);
       }
       const ch = await store.insertChannel(tx, { id: deps.ids.next('sfc'), shopDomain, siteId: site.value, carrier, secret, now: now() });

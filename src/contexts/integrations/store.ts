@@ -100,11 +100,14 @@ export const integrationsStore = {
          consecutive_failures = CASE WHEN $2 = 'ACTIVE' THEN 0 ELSE consecutive_failures END, updated_at = $4
        WHERE id = $1 RETURNING ${SUB_COLUMNS}`, [id, status, reason, now]))[0]!;
   },
-  /** Adds a failure to the subscription's run; answers the run's length and the status. */
-  async failed(db: Executor, id: string): Promise<{ consecutiveFailures: number; status: WebhookSubscriptionStatus; url: string; siteId: string | null }> {
+  /**
+   * Adds a failure to the live subscription's run; answers the run's length and the status (undefined for a deleted
+   * one: an attempt under way when it was deleted neither counts nor disables it).
+   */
+  async failed(db: Executor, id: string): Promise<{ consecutiveFailures: number; status: WebhookSubscriptionStatus; url: string; siteId: string | null } | undefined> {
     return (await db.query<{ consecutiveFailures: number; status: WebhookSubscriptionStatus; url: string; siteId: string | null }>(
-      `UPDATE integrations.subscriptions SET consecutive_failures = consecutive_failures + 1 WHERE id = $1
-       RETURNING consecutive_failures AS "consecutiveFailures", status, url, site_id AS "siteId"`, [id]))[0]!;
+      `UPDATE integrations.subscriptions SET consecutive_failures = consecutive_failures + 1 WHERE id = $1 AND deleted_at IS NULL
+       RETURNING consecutive_failures AS "consecutiveFailures", status, url, site_id AS "siteId"`, [id]))[0];
   },
   async succeeded(db: Executor, id: string): Promise<void> {
     await db.query(`UPDATE integrations.subscriptions SET consecutive_failures = 0 WHERE id = $1 AND consecutive_failures > 0`, [id]);
@@ -202,6 +205,11 @@ export const integrationsStore = {
     const rows = await db.query<{ shopDomain: string }>(
       `SELECT shop_domain AS "shopDomain" FROM integrations.storefront_channels WHERE upper(split_part(shop_domain, '.', 1)) || '-' = $1 ORDER BY id LIMIT 1`, [prefix]);
     return rows[0]?.shopDomain;
+  },
+  /** The ISA id of a trading partner whose order ids (`EDI-<ISA id>-<number>`) may be a shop's of this prefix, if any. */
+  async partnerIsaIdUnder(db: Executor, prefix: string): Promise<string | undefined> {
+    return (await db.query<{ isaId: string }>(
+      `SELECT isa_id AS "isaId" FROM integrations.edi_partners WHERE starts_with($1, 'EDI-' || isa_id || '-') ORDER BY id LIMIT 1`, [prefix]))[0]?.isaId;
   },
   async channelByDomain(db: Executor, shopDomain: string): Promise<ChannelWithSecret | undefined> {
     return (await db.query<ChannelWithSecret>(`SELECT ${CH_COLUMNS}, secret FROM integrations.storefront_channels WHERE shop_domain = $1`, [shopDomain]))[0];

@@ -19,7 +19,7 @@ import { cutoffKey, orchestrationStore as store, type WorkingTaskChange } from '
 /** The reason orders gives an order sent back from its wave because its release could not reserve it. */
 export const RESERVATION_SHORTAGE = 'RESERVATION_SHORTAGE';
 
-/** Every event type orchestration hears: the orders events its sagas follow, the tasks events of the queue, and the events that raise an exception of their own (a carrier exception, a quality hold short of units, one that could not hold them all, units left at a dock and the moves, adjustments and holds that take them off it, a webhook subscription disabled, and enabled again or deleted; a message to the ERP or TMS that ran out of attempts, and delivered after its replay). */
+/** Every event type orchestration hears: the orders events its sagas follow, the tasks events of the queue, and the events that raise an exception of their own (a carrier exception, a quality hold short of units, one that could not hold them all, units left at a dock and the moves, adjustments and holds that take them off it, a webhook subscription disabled, and enabled again or deleted; a message to the ERP or TMS that ran out of attempts, and delivered after its replay; a file the ERP dropped rejected into error/, and one of its name imported). */
 const ORCHESTRATION_EVENT_TYPES = [
   OrderEvents.received, OrderEvents.linesChanged, OrderEvents.allocated, OrderEvents.backordered, OrderEvents.waved,
   OrderEvents.released, OrderEvents.pickingStarted, OrderEvents.picked, OrderEvents.packed, OrderEvents.unwaved,
@@ -32,6 +32,7 @@ const ORCHESTRATION_EVENT_TYPES = [
   PhysicalTrackingEvents.lpnLost, PhysicalTrackingEvents.lpnFound,
   IntegrationsEvents.subscriptionDisabled, IntegrationsEvents.subscriptionEnabled, IntegrationsEvents.subscriptionDeleted,
   IntegrationsEvents.partnerMessageFailed, IntegrationsEvents.partnerMessageRecovered,
+  IntegrationsEvents.erpFileRejected, IntegrationsEvents.erpFileImported,
 ] as const;
 
 /** The signal an orders event becomes for its order's fulfilment saga. */
@@ -301,6 +302,25 @@ export function orchestrationSubscriptions(sagas: SagaRuntime, exceptions: Excep
         }, causedBy(event));
         return;
       }
+      // A file the ERP dropped went to error/ whole (rows in error): what it held (ASNs, items) is not in PakLog, and only
+      // its error report in the exchange folder says so. Raised once per file; a file of that name imported clears it.
+      case IntegrationsEvents.erpFileRejected: {
+        const d = event.data;
+        await clearCases(tx, run);
+        const shown = d.errors.slice(0, 3).map((e) => `row ${e.row}${e.field === '' ? '' : ` ${e.field}`}: ${e.message}`).join('; ');
+        await exceptions.raise(tx, {
+          kind: 'ERP_FILE_REJECTED', caseKey: d.fileId, subject: d.name, siteId: d.siteIds.length === 1 ? d.siteIds[0]! : null,
+          reason: `The ERP file ${d.name} (${d.kind}, ${d.rows} rows) was rejected whole: ${d.errorCount} row error(s), ${shown.slice(0, 400)}. `
+            + `Nothing of it was imported; it is in error/ beside its report, error/${d.name}.errors.json (a .1, .2… suffix when that name was there; GET /integrations/erp/inbound-files?status=REJECTED). `
+            + `Fix the file (or send first what it needs, such as the item master naming its SKUs) and drop it into inbox/ again as ${d.name}: `
+            + 'imported, it clears this',
+          details: { fileId: d.fileId, name: d.name, kind: d.kind, rows: d.rows, errorCount: d.errorCount, errors: d.errors, siteIds: d.siteIds, rejectedAt: event.time },
+        }, causedBy(event));
+        return;
+      }
+      case IntegrationsEvents.erpFileImported:
+        clear(['ERP_FILE_REJECTED'], event.data.name, `a file ${event.data.name} was imported (${event.data.fileId})`);
+        return;
       case IntegrationsEvents.partnerMessageRecovered:
         clear(['PARTNER_MESSAGE_FAILED'], event.data.messageId, `the message was delivered to the ${event.data.partner} after its replay`);
         return;

@@ -47,7 +47,7 @@ const SegmentErrorSchema = Type.Object({
 });
 const ReceiveSchema = Type.Object({
   documentId: Type.String(), interchangeControl: Type.String(), status: Enum(['ACCEPTED', 'PARTLY_ACCEPTED', 'REJECTED'] as const),
-  duplicate: Type.Boolean({ description: 'True: this interchange (ISA13) was received before; its first 997 is answered again and nothing is made' }),
+  duplicate: Type.Boolean({ description: 'True: this interchange (ISA13) was received before; its first 997 and what each set became then (transactionSets) are answered again and nothing is made' }),
   acknowledgement: Type.Object({ documentId: Type.String(), interchangeControl: Type.String(), body: Type.String({ description: 'The 997 interchange' }) }),
   transactionSets: Type.Array(Type.Object({
     type: Type.String(), controlNumber: Type.String(), status: Enum(['ACCEPTED', 'REJECTED'] as const),
@@ -68,7 +68,7 @@ export function ediRoutes(deps: PlatformDeps, edi: EdiService): (app: HttpApp) =
         operationId: 'createEdiPartner', tags, summary: 'Register an EDI trading partner',
         description: 'Interchanges whose ISA05/ISA06 name this partner are received into the site; PakLog sends as ourQualifier/ourId (default ZZ/PAKLOG). '
           + '409 EDI_PARTNER_EXISTS, 409 EDI_PARTNER_ID_TAKEN (the ISA id is another partner\'s under another qualifier: its order ids, '
-          + '`EDI-<ISA id>-<order number>`, would be this partner\'s), 422 UNKNOWN_SITE. See docs/integrations/edi-x12.md.',
+          + '`EDI-<ISA id>-<order number>`, would be this partner\'s; or a connected shop labelled `edi-<ISA id>…` names its orders alike), 422 UNKNOWN_SITE. See docs/integrations/edi-x12.md.',
         body: Type.Object({
           name: Text(100),
           isaQualifier: Type.String({ pattern: '^[0-9A-Z]{2}$', description: 'ISA05 of their interchanges (ZZ, 01, 12…)' }),
@@ -104,7 +104,7 @@ export function ediRoutes(deps: PlatformDeps, edi: EdiService): (app: HttpApp) =
         description: 'The body is the interchange as text (text/plain; delimiters from its ISA). Each 940 is checked (envelopes ISA/GS/ST…SE/GE/IEA, '
           + 'W05, the N1*ST loop, LX/W01 lines, known SKUs) and, when it holds, received as the order `EDI-<ISA06>-<W05-02>`; a set in error makes no order. '
           + 'A 943 (group AR) is checked (W06, N1*SF, W04 lines, known SKUs) and becomes an ASN (one per W06-02); closing it writes the 944. '
-          + 'The answer (200) carries the 997 (AK1/AK2/AK3/AK4/AK5/AK9) and what became of each set. The same ISA13 again is answered with the first 997. '
+          + 'The answer (200) carries the 997 (AK1/AK2/AK3/AK4/AK5/AK9) and what became of each set. The same ISA13 again is answered with the first 997 and the first account of its sets (duplicate: true). '
           + '422 EDI_INTERCHANGE_INVALID (no envelope to acknowledge), EDI_PARTNER_UNKNOWN; 503 INVENTORY_UNAVAILABLE; 403 FORBIDDEN_AT_SITE when the '
           + 'partner (ISA05/ISA06) is registered at a site the caller may not act at (nothing is received, no answer of an earlier one is given).',
         consumes: ['text/plain'],

@@ -80,6 +80,14 @@ export function ediService(
       // A partner's orders are known by `EDI-<ISA id>-<order number>`: two partners of one ISA id under different
       // qualifiers would send one another's order ids (the second's orders refused, its cancels the first's).
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('integrations.edi-isa-id'))`);
+      // …nor a connected shop labelled edi-<ISA id>… (its orders are EDI-<ISA id>-<id>): the lock it takes too.
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('integrations.storefront-prefix'))`);
+      const shop = await store.shopDomainUnder(tx, isaId);
+      if (shop !== undefined) {
+        return reject('EDI_PARTNER_ID_TAKEN', `the storefront channel of ${shop} names its orders ${shop.split('.')[0]?.toUpperCase() ?? ''}-…, as this partner's would be (EDI-${isaId}-…)`, [
+          { field: '/isaId', message: 'names orders as a connected shop\'s' },
+        ]);
+      }
       const same = await store.partnersWithIsaId(tx, isaId);
       if (same.length > 0 && !same.some((q) => q === input.isaQualifier)) {
         return reject('EDI_PARTNER_ID_TAKEN', `a trading partner with ISA id ${same[0] ?? ''}/${isaId} exists: its orders are EDI-${isaId}-…, as this one's would be`, [
@@ -107,13 +115,17 @@ export function ediService(
     }));
   }
 
-  async function answerOf(doc: EdiDocument): Promise<ReceiveOutcome> {
+  /**
+   * The answer to an interchange received before: its first 997 (or TA1) and what each of its sets became then, as the
+   * first answer said (kept with the interchange; none for one received before they were kept, or rejected whole by a TA1).
+   */
+  async function answerOf(doc: EdiDocument & { setOutcomes: unknown[] | null }): Promise<ReceiveOutcome> {
     const ack = await store.replyOf(deps.db, doc.id);
     const status = doc.status === 'GENERATED' ? 'ACCEPTED' : doc.status;
     return {
       documentId: doc.id, interchangeControl: doc.interchangeControl, status, duplicate: true,
       acknowledgement: { documentId: ack?.id ?? '', interchangeControl: ack?.interchangeControl ?? '', body: ack?.body ?? '' },
-      transactionSets: [],
+      transactionSets: (doc.setOutcomes ?? []) as SetOutcome[],
     };
   }
 
@@ -235,7 +247,7 @@ export function ediService(
         id: deps.ids.next('edi'), partnerId: partner.id, direction: 'IN', docType: x.groups[0]?.sets[0]?.type ?? '940', interchangeControl: x.controlNumber,
         status, orderIds: accepted.map((a) => a.orderId),
         references: [...outcomes.flatMap((o) => (o.depositorOrderNumber === null ? [] : [o.depositorOrderNumber])), ...transfers.map((t) => t.asnId)],
-        replyTo: null, body: raw, now: at,
+        replyTo: null, body: raw, now: at, setOutcomes: outcomes,
       });
       // Two requests with one interchange raced: the first one's answer stands (the orders were idempotent on externalId).
       if (inDoc === undefined) {
@@ -255,8 +267,9 @@ export function ediService(
       });
       if (ack === undefined) throw new Error('a generated 997 could not be stored');
       for (const a of accepted) {
-        // A change's new ship-to goes on the 945 and 856; a cancellation leaves the order as it was received.
-        if (a.order.purpose === 'CHANGE') await store.changeShipTo(tx, a.orderId, a.order.shipTo);
+        // A change's new ship-to and lines (the order intake applied both) go on the 945 and 856; a cancellation leaves
+        // the order as it was last received or changed.
+        if (a.order.purpose === 'CHANGE') await store.changeOrder(tx, a.orderId, a.order.shipTo, a.order.lines);
         if (a.order.purpose !== 'ORIGINAL') continue;
         await store.insertOrder(tx, {
           orderId: a.orderId, partnerId: partner.id, documentId: inDoc.id, siteId: partner.siteId, depositorOrderNumber: a.order.depositorOrderNumber,
@@ -293,7 +306,7 @@ export function ediService(
       const at = now();
       const inDoc = await store.insertDocument(tx, {
         id: deps.ids.next('edi'), partnerId: partner.id, direction: 'IN', docType: /ST\W(\d{3})\W/.exec(raw)?.[1] ?? '940', interchangeControl: header.controlNumber,
-        status: 'REJECTED', orderIds: [], references: [], replyTo: null, body: raw, now: at,
+        status: 'REJECTED', orderIds: [], references: [], replyTo: null, body: raw, now: at, setOutcomes: [],
       });
       if (inDoc === undefined) {
         const first = await store.received(tx, partner.id, header.controlNumber);

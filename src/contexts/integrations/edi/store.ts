@@ -80,6 +80,12 @@ export const ediStore = {
   async partnersWithIsaId(db: Executor, isaId: string): Promise<string[]> {
     return (await db.query<{ q: string }>(`SELECT isa_qualifier AS q FROM integrations.edi_partners WHERE isa_id = $1 ORDER BY id`, [isaId])).map((r) => r.q);
   },
+  /** A connected shop whose order ids (`<FIRST LABEL>-<id>`) may be this ISA id's (`EDI-<ISA id>-<number>`), if any. */
+  async shopDomainUnder(db: Executor, isaId: string): Promise<string | undefined> {
+    return (await db.query<{ shopDomain: string }>(
+      `SELECT shop_domain AS "shopDomain" FROM integrations.storefront_channels
+       WHERE starts_with(upper(split_part(shop_domain, '.', 1)) || '-', 'EDI-' || $1 || '-') ORDER BY id LIMIT 1`, [isaId]))[0]?.shopDomain;
+  },
   async insertPartner(db: Executor, p: Omit<Partner, 'createdAt'> & { now: Date }): Promise<Partner | undefined> {
     return (await db.query<Partner>(
       `INSERT INTO integrations.edi_partners (id, name, isa_qualifier, isa_id, our_qualifier, our_id, site_id, carrier, created_at)
@@ -112,16 +118,21 @@ export const ediStore = {
     const rows = await db.query<{ n: string }>(`SELECT nextval('integrations.edi_control_numbers')::text AS n`);
     return Number(rows[0]?.n);
   },
-  /** Inserts a document; undefined when the partner's interchange was received already (IN only). */
-  async insertDocument(db: Executor, d: Omit<EdiDocument, 'createdAt'> & { body: string; now: Date }): Promise<EdiDocument | undefined> {
+  /**
+   * Inserts a document; undefined when the partner's interchange was received already (IN only). `setOutcomes`: what
+   * each transaction set of a received interchange became, answered again to its resend.
+   */
+  async insertDocument(db: Executor, d: Omit<EdiDocument, 'createdAt'> & { body: string; now: Date; setOutcomes?: readonly unknown[] }): Promise<EdiDocument | undefined> {
     return (await db.query<EdiDocument>(
-      `INSERT INTO integrations.edi_documents (id, partner_id, direction, doc_type, interchange_control, status, order_ids, references_, reply_to, body, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING RETURNING ${DOC}`,
-      [d.id, d.partnerId, d.direction, d.docType, d.interchangeControl, d.status, d.orderIds, d.references, d.replyTo, d.body, d.now]))[0];
+      `INSERT INTO integrations.edi_documents (id, partner_id, direction, doc_type, interchange_control, status, order_ids, references_, reply_to, body, created_at, set_outcomes)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING RETURNING ${DOC}`,
+      [d.id, d.partnerId, d.direction, d.docType, d.interchangeControl, d.status, d.orderIds, d.references, d.replyTo, d.body, d.now,
+        d.setOutcomes === undefined ? null : JSON.stringify(d.setOutcomes)]))[0];
   },
-  async received(db: Executor, partnerId: string, control: string): Promise<EdiDocument | undefined> {
-    return (await db.query<EdiDocument>(
-      `SELECT ${DOC} FROM integrations.edi_documents WHERE partner_id = $1 AND interchange_control = $2 AND direction = 'IN'`, [partnerId, control]))[0];
+  async received(db: Executor, partnerId: string, control: string): Promise<(EdiDocument & { setOutcomes: unknown[] | null }) | undefined> {
+    return (await db.query<EdiDocument & { setOutcomes: unknown[] | null }>(
+      `SELECT ${DOC}, set_outcomes AS "setOutcomes" FROM integrations.edi_documents WHERE partner_id = $1 AND interchange_control = $2 AND direction = 'IN'`,
+      [partnerId, control]))[0];
   },
   async replyOf(db: Executor, documentId: string): Promise<(EdiDocument & { body: string }) | undefined> {
     return (await db.query<EdiDocument & { body: string }>(`SELECT ${DOC}, body FROM integrations.edi_documents WHERE reply_to = $1 ORDER BY id LIMIT 1`, [documentId]))[0];
@@ -145,8 +156,9 @@ export const ediStore = {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (order_id) DO NOTHING`,
       [o.orderId, o.partnerId, o.documentId, o.siteId, o.depositorOrderNumber, o.purchaseOrderNumber, JSON.stringify(o.shipTo), JSON.stringify(o.lines), o.now]);
   },
-  async changeShipTo(db: Executor, orderId: string, shipTo: EdiOrder['shipTo']): Promise<void> {
-    await db.query(`UPDATE integrations.edi_orders SET ship_to = $2 WHERE order_id = $1`, [orderId, JSON.stringify(shipTo)]);
+  /** A 940 change applied to the order: its ship-to and lines are what the 945 and 856 report from now on. */
+  async changeOrder(db: Executor, orderId: string, shipTo: EdiOrder['shipTo'], lines: readonly ShippingOrderLine[]): Promise<void> {
+    await db.query(`UPDATE integrations.edi_orders SET ship_to = $2, lines = $3 WHERE order_id = $1`, [orderId, JSON.stringify(shipTo), JSON.stringify(lines)]);
   },
   /** Which of `orderIds` came by EDI (have an EDI order row). */
   async ediOrderIds(db: Executor, orderIds: readonly string[]): Promise<Set<string>> {

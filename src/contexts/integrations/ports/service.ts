@@ -236,6 +236,10 @@ export function portsService(deps: PlatformDeps, apis: PortsApis, config: Partne
     let unchanged = 0;
     try {
       await deps.db.unitOfWork(async (tx) => {
+        // The same ASN sent by two requests (or files) at once: the second waits for the first and finds its number
+        // (`unchanged`), instead of failing on the number's key. Locked in one order, so two documents do not deadlock.
+        const keys = [...new Set(read.drafts.map((d) => `${sites.get(d.siteRef)!} ${d.asnNumber}`))].sort();
+        for (const key of keys) await tx.query(`SELECT pg_advisory_xact_lock(hashtext('integrations.erp-asn'), hashtext($1))`, [key]);
         for (const d of read.drafts) {
           const siteId = sites.get(d.siteRef)!;
           if ((await store.erpAsns(tx, siteId, [d.asnNumber])).size > 0) {
@@ -288,10 +292,24 @@ export function portsService(deps: PlatformDeps, apis: PortsApis, config: Partne
       : kind === 'items' ? await importItems(text, format, meta, o.mayActAt) : await importAsns(text, format, meta, o.mayActAt);
     if (!result.accepted && !o.logRejected) return { ...result, fileId: null };
     const fileId = deps.ids.next('erf');
-    const logged = await store.insertFile(deps.db, {
-      id: fileId, name, kind: result.kind, status: result.accepted ? 'PROCESSED' : 'REJECTED', rows: result.rows, summary: result.summary,
-      errors: [...result.errors], siteIds, receivedAt: now(),
-    }, o.fingerprint ?? null);
+    const logged = await deps.db.tx(async (tx) => {
+      const fresh = await store.insertFile(tx, {
+        id: fileId, name, kind: result.kind, status: result.accepted ? 'PROCESSED' : 'REJECTED', rows: result.rows, summary: result.summary,
+        errors: [...result.errors], siteIds, receivedAt: now(),
+      }, o.fingerprint ?? null);
+      // A dropped file (a POSTed one is answered instead): one rejected into error/ is an ERP_FILE_REJECTED exception
+      // (nothing else tells anyone), one imported clears such a case of its name (the fixed file dropped again).
+      if (fresh && o.fingerprint !== undefined) {
+        const site = siteIds.length === 1 ? { siteId: siteIds[0]! } : {};
+        await deps.bus.append(tx, 'integrations', [result.accepted
+          ? { type: IntegrationsEvents.erpFileImported, subject: fileId, ...site, data: { fileId, name, kind: result.kind, rows: result.rows, siteIds } }
+          : {
+            type: IntegrationsEvents.erpFileRejected, subject: fileId, ...site,
+            data: { fileId, name, kind: result.kind, rows: result.rows, errorCount: result.errors.length, errors: result.errors.slice(0, 10).map((e) => ({ row: e.row, field: e.field, message: e.message })), siteIds },
+          }], meta);
+      }
+      return fresh;
+    });
     if (!result.accepted) deps.log.warn({ file: name, kind: result.kind, errors: result.errors.length }, 'erp: inbound file rejected');
     // Another process logged the same dropped file first: its record stands.
     const first = logged || o.fingerprint === undefined ? undefined : await store.fileByFingerprint(deps.db, o.fingerprint);
