@@ -26,7 +26,7 @@ afterAll(async () => t.close());
 describe('a dated lot returned by a customer', () => {
   // Failed before: the returned units were restocked undated (expiresOn null), so they never expired: promised in ATP
   // and reserved (last, as undated stock) long after the lot's expiry.
-  it('is restocked with the expiry the lot was received with, and leaves ATP when that day has passed', async () => {
+  it('is restocked with the expiry the lot was received with (as units of it found elsewhere), and leaves ATP when that day has passed', async () => {
     expect((await call('receive', 'POST', '/api/v1/inventory/receipts', {
       siteId: w.siteId, sku: SKU, locationId: w.storage[0]!.id, lot: 'L-OLD', expiresOn: '2030-01-02', quantity: 1,
     })).status).toBe(201);
@@ -44,8 +44,12 @@ describe('a dated lot returned by a customer', () => {
       [w.storage[0]!.id, 'L-OLD', 'AVAILABLE', 1, '2030-01-02'],
       [w.storage[2]!.id, 'L-OLD', 'AVAILABLE', 2, '2030-01-02'],
     ].sort());
+    // Units of the lot found where it has no balance (a positive adjustment) carry its expiry too (failed before: null).
+    const found = await call('found', 'POST', '/api/v1/inventory/adjustments', { siteId: w.siteId, sku: SKU, locationId: w.storage[3]!.id, lot: 'L-OLD', delta: 1, reason: 'FOUND' });
+    expect(found.status).toBe(201);
+    expect((found.body as { balance: Balance }).balance).toMatchObject({ lot: 'L-OLD', onHand: 1, expiresOn: '2030-01-02' });
     clock.set(new Date('2030-01-03T08:00:00Z'));
     const atp = await t.get(`/api/v1/inventory/atp?siteId=${w.siteId}&sku=${SKU}`, 'viewer');
-    expect(atp.body.items[0]).toMatchObject({ sku: SKU, onHandAvailable: 3, expired: 3, atp: 0 });
+    expect(atp.body.items[0]).toMatchObject({ sku: SKU, onHandAvailable: 4, expired: 4, atp: 0 });
   });
 });
