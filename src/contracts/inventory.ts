@@ -161,6 +161,7 @@ export const ReservationSchema = Type.Object({
   locationId: Type.String(),
   lot: Lot,
   quantity: Type.Integer(),
+  expiresOn: Type.Optional(Type.String({ description: "The expiry (YYYY-MM-DD) of the reserved balance's lot: picking refuses a confirm after it (409 LOT_EXPIRED). Absent for undated stock, and in older events (added in place 2026-12-06)." })),
 });
 export type Reservation = Static<typeof ReservationSchema>;
 

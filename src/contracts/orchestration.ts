@@ -10,7 +10,7 @@ export const EXCEPTION_KINDS = [
   'CUTOFF_AT_RISK', 'ORDER_NOT_MOVING', 'RESERVATION_SHORTAGE', 'DEAD_LETTER', 'TASK_NOT_STARTED', 'TASK_NOT_FINISHED', 'TASK_FAILED', 'SAGA_FAILED',
   'SHIPMENT_EXCEPTION', 'QUALITY_HOLD_SHORTFALL', 'QUALITY_HOLD_INCOMPLETE', 'LPN_HOLD_INCOMPLETE',
   'LABEL_VOID_FAILED', 'NO_REPLENISHMENT_SOURCE', 'UNITS_LEFT_AT_DOCK', 'LABEL_BOOKING_UNSETTLED', 'PICKED_UNITS_LOST',
-  'CUTOFF_MISSED', 'WEBHOOK_DISABLED', 'PARTNER_MESSAGE_FAILED', 'ERP_FILE_REJECTED',
+  'CUTOFF_MISSED', 'WEBHOOK_DISABLED', 'PARTNER_MESSAGE_FAILED', 'ERP_FILE_REJECTED', 'SHIP_BY_MISSED',
 ] as const;
 export type ExceptionKind = (typeof EXCEPTION_KINDS)[number];
 
@@ -23,6 +23,8 @@ export const ACTIONS_OF: Readonly<Record<ExceptionKind, readonly ExceptionAction
   CUTOFF_AT_RISK: ['expedite', 'acknowledge'],
   // A packed (or booked) order was not dispatched by its ship-by: ship it on the next truck (acknowledge) or cancel it.
   CUTOFF_MISSED: ['cancel', 'acknowledge'],
+  // The order's own ship-by (given at intake) passed and it has not shipped: hurry it (expedite), cancel it, or accept it late.
+  SHIP_BY_MISSED: ['expedite', 'cancel', 'acknowledge'],
   ORDER_NOT_MOVING: ['retry', 'cancel', 'acknowledge'],
   RESERVATION_SHORTAGE: ['retry', 'cancel', 'acknowledge'],
   DEAD_LETTER: ['replay', 'discard'],

@@ -94,6 +94,7 @@ export const OrderEventSchemas = {
       name: Type.String(), line1: Type.String(), line2: Type.Optional(Type.String()), city: Type.String(), postalCode: Type.String(), country: Type.String(),
     }, { description: 'Where the order goes (labels, carriers). Absent in older events.' })),
     ownerId: Type.Optional(Type.String({ description: "The order's owner (3PL client, ADR 0028): it is fulfilled from that owner's stock only. Absent: the default owner `own_default`." })),
+    shipBy: Type.Optional(Type.String({ description: "The order's own ship-by (ISO instant, UTC), as given at intake: orchestration raises SHIP_BY_MISSED when the order has not shipped by then. Absent: none given (and in older events; added in place 2026-12-06)." })),
   }, { description: 'An order was accepted (`POST /orders`); emitted once per order, not for an idempotent repeat.' }),
   [OrderEvents.allocated]: Type.Object({
     orderId: Type.String(), siteId: Type.String(), carrier: Type.String(), priority: Type.Integer(), lines: List(OrderLineDataSchema),

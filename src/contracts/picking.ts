@@ -9,7 +9,12 @@ export const PICK_LINE_STATUSES = ['PENDING', 'PICKED', 'SHORT', 'SKIPPED', 'CAN
 export type PickLineStatus = (typeof PICK_LINE_STATUSES)[number];
 export const PICK_LIST_STATUSES = ['CREATED', 'IN_PROGRESS', 'COMPLETED', 'PARTIAL', 'CANCELLED'] as const;
 export type PickListStatus = (typeof PICK_LIST_STATUSES)[number];
-export const SHORT_REASONS = ['NOT_FOUND', 'DAMAGED', 'OTHER'] as const;
+/**
+ * Why a line was shorted. NOT_FOUND and DAMAGED take the units off the books (SHORT_PICK adjustment); OTHER and
+ * EXPIRED leave them on hand: EXPIRED is the way out of a confirm refused LOT_EXPIRED (the lot expired after its
+ * reservation), its units stay where they are, out of ATP as expired stock is (ADR 0024 addendum 2026-12-06).
+ */
+export const SHORT_REASONS = ['NOT_FOUND', 'DAMAGED', 'OTHER', 'EXPIRED'] as const;
 export type ShortReason = (typeof SHORT_REASONS)[number];
 
 export const PickingEvents = {
@@ -115,4 +120,5 @@ export const PickingErrors = {
   WRONG_PRODUCT: { status: 422, title: 'Scanned product is not the one to pick' },
   QUANTITY_EXCEEDS_OPEN: { status: 422, title: 'Quantity exceeds what is still open' },
   SCAN_ID_REUSED: { status: 422, title: 'scanId reused for a different scan' },
+  LOT_EXPIRED: { status: 409, title: "The line's lot is past its expiry: short the line (reason EXPIRED), do not pick it" },
 } as const satisfies ErrorSpecs;

@@ -25,7 +25,7 @@ type Work = typeof WORKS[number][0];
 const isWork = (w: string | null): w is Work => WORKS.some(([code]) => code === w);
 /** Task types worked by a flow of their own beside the pick list (PackFlow, FloorWork.tsx). */
 const FLOWS = ['PACK', 'PUTAWAY', 'REPLENISH', 'MOVE', 'COUNT'];
-const REASONS = [['NOT_FOUND', 'Not found'], ['DAMAGED', 'Damaged'], ['OTHER', 'Other']] as const;
+const REASONS = [['NOT_FOUND', 'Not found'], ['DAMAGED', 'Damaged'], ['EXPIRED', 'Expired'], ['OTHER', 'Other']] as const;
 /** Why a whole task cannot be done (POST /tasks/{id}/fail): it goes back to the queue for someone else, or to a supervisor. */
 const TASK_FAILURES = [['EQUIPMENT', 'Equipment broken'], ['LOCATION_INACCESSIBLE', 'Location blocked'], ['DAMAGED_GOODS', 'Damaged goods'], ['OTHER', 'Other']] as const;
 /**

@@ -6,7 +6,7 @@ import { columnList, type Narrowed, type Selectable } from '../../platform/db/ro
 import type { MovementType, OpenTaskWork, StockStatus, TaskWorkState, TaskWorkType } from '../../contracts/inventory.ts';
 import type { LocationStatus, LocationType } from '../../contracts/location-master.ts';
 import type { BalanceKey, PlannedMovement } from './domain/ledger.ts';
-import type { AllocationStatus, ReservationStatus } from './domain/stock.ts';
+import { NO_LOT, type AllocationStatus, type ReservationStatus } from './domain/stock.ts';
 import type { NewReturn } from './domain/returns.ts';
 import { countAttemptState, moveWorkState, type MoveWorkStatus } from './domain/task-work.ts';
 import type { AbcClass, CountOrigin, CountStatus, ReturnStatus } from '../../contracts/inventory.ts';
@@ -76,6 +76,19 @@ function insertMovementsSql(param: string, where?: string): string {
      FROM jsonb_array_elements(${param}::jsonb) WITH ORDINALITY AS e(v, n)${where === undefined ? '' : `
      WHERE ${where}`}
      ORDER BY n`;
+}
+
+/**
+ * The earliest expiry the books know for an owner's lot of a SKU (any site, any status, balances emptied since
+ * included), or null: what units of the lot that come back without a date (a customer return) carry.
+ */
+export async function knownLotExpiry(db: Executor, ownerId: string, sku: string, lot: string): Promise<string | null> {
+  if (lot === NO_LOT) return null;
+  const rows = await db.query<{ expires_on: string | null }>(
+    `SELECT to_char(min(expires_on), 'YYYY-MM-DD') AS expires_on FROM inventory.balances WHERE owner_id = $1 AND sku = $2 AND lot = $3`,
+    [ownerId, sku, lot],
+  );
+  return rows[0]?.expires_on ?? null;
 }
 
 /** Adds units to a balance, creating it; a lot keeps its earliest known expiry. */

@@ -58,7 +58,9 @@ export interface RaiseException {
 }
 
 /** The kinds that are about an order (resolved when the order ships or is cancelled). */
-export const ORDER_KINDS: readonly ExceptionKind[] = ['CUTOFF_AT_RISK', 'CUTOFF_MISSED', 'ORDER_NOT_MOVING', 'RESERVATION_SHORTAGE', 'PICKED_UNITS_LOST'];
+export const ORDER_KINDS: readonly ExceptionKind[] = [
+  'CUTOFF_AT_RISK', 'CUTOFF_MISSED', 'ORDER_NOT_MOVING', 'RESERVATION_SHORTAGE', 'PICKED_UNITS_LOST', 'SHIP_BY_MISSED',
+];
 
 /** What moves an order on from a status no retry re-drives: said by a refused ORDER_NOT_MOVING retry. */
 function wayOn(orderId: string, status: string): string {

@@ -40,7 +40,20 @@ describe('the fulfilment saga', () => {
     // The next run reads the shipment's signal: the saga ends and clears the order's exceptions (the late alarm).
     const shipped = await pack().run(ctx(stalled.data, [signal(1, { status: 'SHIPPED', at: '2026-12-05T00:00:04.000Z' })], new Date('2026-12-05T00:00:06.000Z')));
     expect(shipped).toMatchObject({ kind: 'finish', data: { outcome: 'SHIPPED' } });
-    expect(recorder.cleared).toEqual([{ kinds: ['CUTOFF_AT_RISK', 'CUTOFF_MISSED', 'ORDER_NOT_MOVING', 'RESERVATION_SHORTAGE', 'PICKED_UNITS_LOST'], subject: 'ord_1', why: 'order shipped' }]);
+    expect(recorder.cleared).toEqual([{ kinds: ['CUTOFF_AT_RISK', 'CUTOFF_MISSED', 'ORDER_NOT_MOVING', 'RESERVATION_SHORTAGE', 'PICKED_UNITS_LOST', 'SHIP_BY_MISSED'], subject: 'ord_1', why: 'order shipped' }]);
+  });
+
+  // The order's own shipBy was stored and drove nothing (failed before: nothing raised, the wait ran to the stall limit).
+  it("raises SHIP_BY_MISSED at the order's own ship-by when it has not shipped, and waits until then before it", async () => {
+    recorder = recordingExceptions();
+    const late = data({ status: 'ALLOCATED', lastMoveAt: '2026-12-05T00:00:00.000Z', orderShipBy: '2026-12-05T00:00:00.500Z' });
+    const step = fulfilmentSaga(recorder.service, { stallMs: 60_000, cutoffMarginMs: 0 }).steps.find((s) => s.name === 'release')!;
+    const before = await step.run(ctx(late, [], new Date('2026-12-05T00:00:00.200Z')));
+    expect(recorder.raised).toEqual([]);
+    expect(before).toMatchObject({ kind: 'wait', until: new Date('2026-12-05T00:00:00.500Z') });
+    const after = await step.run(ctx(late, [], new Date('2026-12-05T00:00:00.500Z')));
+    expect(recorder.raised).toEqual(['SHIP_BY_MISSED']);
+    expect(after).toMatchObject({ kind: 'wait', data: { alerted: true } });
   });
 
   it('does no exception work at its end when it raised nothing', async () => {

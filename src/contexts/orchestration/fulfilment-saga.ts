@@ -22,6 +22,8 @@ export interface FulfilmentData {
   readonly lastMoveAt: string;
   /** The carrier's next cut-off after intake (ISO), null when the site has none for the carrier. */
   readonly shipBy: string | null;
+  /** The order's own ship-by as given at intake (ISO); absent when it gave none (SHIP_BY_MISSED watches it). */
+  readonly orderShipBy?: string;
   /** How it ended: SHIPPED or CANCELLED. */
   readonly outcome: 'SHIPPED' | 'CANCELLED' | null;
   /** An alarm was raised: the exceptions to clear when the order moves (none to look for otherwise). */
@@ -130,6 +132,23 @@ export function fulfilmentSaga(exceptions: ExceptionService, o: FulfilmentOption
         });
       } else {
         next = next === null ? shipBy : Math.min(next, shipBy);
+      }
+    }
+    // The order's own ship-by (given at intake) passed before it shipped: whatever its status, it is late for its
+    // customer. Raised once per order and ship-by; the carrier cut-off cases above are about the truck, this one is
+    // about the promise the order came with.
+    if (d.orderShipBy !== undefined) {
+      const due = new Date(d.orderShipBy).getTime();
+      if (now.getTime() >= due) {
+        raised = true;
+        await exceptions.raiseNow({
+          kind: 'SHIP_BY_MISSED', caseKey: `${d.orderId}:${d.orderShipBy}`, subject: d.orderId, siteId: d.siteId,
+          reason: `Order ${d.orderId} is ${d.status} and was not shipped by its ship-by ${d.orderShipBy}: expedite it (priority 1), `
+            + 'cancel it, or acknowledge that it ships late',
+          details: { orderId: d.orderId, status: d.status, carrier: d.carrier, shipBy: d.orderShipBy },
+        });
+      } else {
+        next = next === null ? due : Math.min(next, due);
       }
     }
     return { raised, next: next === null ? null : new Date(next) };

@@ -84,7 +84,7 @@ const CreateOrderBody = Type.Object({
   })),
   carrier: Identifier(64, { default: DEFAULT_CARRIER, description: 'A carrier PakLog can book (today OWN_FLEET); 422 UNKNOWN_CARRIER otherwise' }),
   priority: Type.Integer({ minimum: 1, maximum: 9, default: DEFAULT_PRIORITY, description: '1 is the most urgent' }),
-  shipBy: Type.Optional(Type.String({ format: 'date-time' })),
+  shipBy: Type.Optional(Type.String({ format: 'date-time', description: 'When the order must have shipped (the customer\'s or the ERP\'s promise): not shipped by then, it is SHIP_BY_MISSED in GET /exceptions' })),
   shipTo: ShipToSchema,
   shipComplete: Type.Optional(Type.Boolean({
     default: false,

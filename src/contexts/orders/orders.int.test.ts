@@ -88,7 +88,7 @@ describe('order intake', () => {
     expect(event?.envelope.data).toEqual({
       orderId: res.body.id, externalId: 'HAPPY-1', siteId: S.sit_A!, carrier: 'OWN_FLEET', priority: 5,
       lines: res.body.lines.map((l: Line) => ({ lineId: l.id, lineNo: l.lineNo, sku: l.sku, quantity: l.ordered })),
-      shipTo: res.body.shipTo,
+      shipTo: res.body.shipTo, shipBy: '2030-01-02T10:00:00.000Z',
     });
     const got = await t.get(`/api/v1/orders/${res.body.id}`, 'viewer');
     expect(got.status).toBe(200);

@@ -149,6 +149,8 @@ export function orderService(
       // Optional too (issue 13): pack & ship prints the address on labels and quotes carriers with it.
       shipTo: shipToData(input.shipTo),
       ...(input.ownerId === DEFAULT_OWNER_ID ? {} : { ownerId: input.ownerId }),
+      // Only when set: orchestration raises SHIP_BY_MISSED when the order has not shipped by then.
+      ...(input.shipBy === null ? {} : { shipBy: new Date(input.shipBy).toISOString() }),
     };
     const events = deps.bus.envelopes('orders', [{ type: OrderEvents.received, subject: orderId, siteId: input.siteId, data }], meta);
     // The order, its lines, history and RECEIVED event in ONE statement (autocommitted alone, or in the caller's unit

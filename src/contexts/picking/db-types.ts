@@ -71,6 +71,7 @@ export interface PickingOrdersPicked {
 
 export interface PickingPickLines {
   expected_barcode: string | null;
+  expires_on: Date | null;
   id: string;
   location_code: string | null;
   location_id: string;

@@ -3,7 +3,7 @@ import { Cursor, DateTime, Enum, EXAMPLES, Identifier, IdParam, Limit, List, Nul
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
-import { AppError, unwrap } from '../../platform/errors.ts';
+import { AppError, unwrap, type ErrorCode } from '../../platform/errors.ts';
 import { actingWorkerOf } from '../../platform/http/auth.ts';
 import { CAN } from '../../platform/http/roles.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
@@ -22,6 +22,7 @@ const PickLineSchema = Type.Object({
   ownerId: Type.Optional(Nullable(Type.String({ description: "Whose units the line takes: its reservation's owner (ADR 0028); null: the default owner's (and on lines made before lines named one)." }))),
   expectedBarcode: Nullable(Type.String({ description: 'The GTIN to scan (the SKU when the product has none)' })),
   locationId: Type.String(), locationCode: NullableString, pickSequence: Nullable(Type.Integer()), lot: NullableString,
+  expiresOn: Type.Optional(Nullable(Type.String({ description: 'The expiry (YYYY-MM-DD) of the lot reserved: a confirm after that day is 409 LOT_EXPIRED. Null: undated stock, or a line made before lines knew it.' }))),
   quantity: Type.Integer(), picked: Type.Integer(), shortQuantity: Type.Integer(), shortReason: NullableEnum(SHORT_REASONS),
   toteId: NullableString, status: Enum(PICK_LINE_STATUSES), updatedAt: DateTime,
 });
@@ -31,9 +32,9 @@ const PickListSchema = Type.Object({
   createdAt: DateTime, updatedAt: DateTime, completedAt: Nullable(DateTime), lines: List(PickLineSchema),
 });
 // ACTING_AS_ANOTHER_WORKER: a signed-in person scanning on a pick list another worker's task holds.
-const scanProblems = () => problems(
+const scanProblems = (...more: ErrorCode[]) => problems(
   'NOT_FOUND', 'ILLEGAL_TRANSITION', 'ORDER_CANCELLED', 'WRONG_LOCATION', 'WRONG_PRODUCT', 'QUANTITY_EXCEEDS_OPEN', 'SCAN_ID_REUSED',
-  'ACTING_AS_ANOTHER_WORKER',
+  'ACTING_AS_ANOTHER_WORKER', ...more,
 );
 const ScanId = Type.Optional(Identifier(100, {
   description: 'The handheld\'s id for this scan, unique per pick list: a retry with the same scanId and content answers the list '
@@ -92,6 +93,8 @@ export async function pickingRoutes(app: HttpApp, deps: PlatformDeps, picking: P
       operationId: 'confirmPick', tags,
       summary: 'Confirm a pick by scan: location, product barcode (GTIN or SKU), quantity, tote',
       description: '422 WRONG_LOCATION, WRONG_PRODUCT or QUANTITY_EXCEEDS_OPEN, 409 ILLEGAL_TRANSITION on a closed line; nothing is written then. '
+        + '409 LOT_EXPIRED when the lot of the line (its `expiresOn`) expired before today: nothing of it is picked; short the line with '
+        + 'reason EXPIRED and the order\'s units are re-reserved from a good lot (or the order ships short or waits, by its policy). '
         + 'Partial confirms add up; the line is PICKED when complete. Answers the pick list. A retry must not count twice: send '
         + 'an Idempotency-Key, or a scanId. The example scans the line of the POST /orders example\'s order, whose stock the inventory '
         + 'examples put at DEMO-A-03-05-1.',
@@ -103,7 +106,7 @@ export async function pickingRoutes(app: HttpApp, deps: PlatformDeps, picking: P
         toteId: Identifier(100),
         scanId: ScanId,
       }, { additionalProperties: false, examples: [{ locationCode: EXAMPLES.pickFace, barcode: EXAMPLES.newGtin, quantity: 1, toteId: 'TOTE-7' }] }),
-      response: { 200: { ...PickListSchema, description: 'The pick list after the scan' }, ...scanProblems() },
+      response: { 200: { ...PickListSchema, description: 'The pick list after the scan' }, ...scanProblems('LOT_EXPIRED') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () =>
     unwrap(await picking.confirm(req.params.id, req.params.lineId, { ...req.body, actingWorker: actingWorkerOf(req) }, requestMeta(req)))));
@@ -112,7 +115,8 @@ export async function pickingRoutes(app: HttpApp, deps: PlatformDeps, picking: P
     config: { roles: CAN.floor, idempotent: true },
     schema: {
       operationId: 'shortPick', tags, summary: 'Close a line short for what is still open on it',
-      description: 'The open quantity is shorted (inventory takes the reserved units out of stock at the location); 409 ILLEGAL_TRANSITION on a '
+      description: 'The open quantity is shorted (inventory takes the reserved units out of stock at the location for NOT_FOUND and DAMAGED; '
+        + 'OTHER and EXPIRED leave them on hand, EXPIRED being the way out of a confirm refused LOT_EXPIRED); 409 ILLEGAL_TRANSITION on a '
         + 'closed line. An order whose every unit was shorted ends CANCELLED.',
       params: LineParams,
       body: Type.Object({ reason: Type.Union(SHORT_REASONS.map((r) => Type.Literal(r))), scanId: ScanId }, {

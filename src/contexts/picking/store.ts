@@ -18,10 +18,12 @@ const LIST_COLUMN_NAMES = ['id', 'site_id', 'wave_id', 'order_ids', 'status', 'p
 const LINE_COLUMN_NAMES = [
   'id', 'pick_list_id', 'seq', 'order_id', 'order_line_id', 'reservation_id', 'site_id', 'sku', 'expected_barcode', 'location_id',
   'location_code', 'pick_sequence', 'lot', 'quantity', 'picked', 'short_quantity', 'short_reason', 'tote_id', 'status', 'updated_at', 'owner_id',
+  'expires_on',
 ] as const;
 const LIST_COLUMNS = columnList(LIST_COLUMN_NAMES);
 const COUNTED_LIST_COLUMN_NAMES = [...LIST_COLUMN_NAMES, 'open_lines', 'short_lines'] as const;
-const LINE_COLUMNS = columnList(LINE_COLUMN_NAMES);
+// The expiry as a day (YYYY-MM-DD), not a Date at the server's midnight.
+const LINE_COLUMNS = columnList(LINE_COLUMN_NAMES).replace(/\bexpires_on\b/, `to_char(expires_on, 'YYYY-MM-DD') AS expires_on`);
 
 /** A list or line as read here: the table's row with statuses narrowed by the CHECKs, stamps as Date or to_jsonb text. */
 type ListRow = Narrowed<Pick<Selectable<PickingPickLists>, (typeof LIST_COLUMN_NAMES)[number]>, {
@@ -29,7 +31,7 @@ type ListRow = Narrowed<Pick<Selectable<PickingPickLists>, (typeof LIST_COLUMN_N
 }>;
 type CountedListRow = ListRow & Pick<Selectable<PickingPickLists>, 'open_lines' | 'short_lines'>;
 type LineRow = Narrowed<Pick<Selectable<PickingPickLines>, (typeof LINE_COLUMN_NAMES)[number]>, {
-  status: PickLineStatus; short_reason: ShortReason | null; updated_at: Stamp;
+  status: PickLineStatus; short_reason: ShortReason | null; updated_at: Stamp; expires_on: string | null;
 }>;
 
 const toHeader = (r: ListRow): PickListHeader => ({
@@ -43,6 +45,7 @@ const toLine = (r: LineRow): PickLine => ({
   siteId: r.site_id, sku: r.sku, expectedBarcode: r.expected_barcode, locationId: r.location_id, locationCode: r.location_code,
   pickSequence: r.pick_sequence, lot: r.lot, quantity: r.quantity, picked: r.picked, shortQuantity: r.short_quantity,
   shortReason: r.short_reason, toteId: r.tote_id, status: r.status, updatedAt: iso(r.updated_at), ownerId: r.owner_id,
+  expiresOn: r.expires_on,
 });
 
 export interface PickListFilter {
@@ -220,16 +223,17 @@ export const pickStore = {
     if (lines.length === 0) return;
     await db.query(
       `INSERT INTO picking.pick_lines (id, pick_list_id, seq, order_id, order_line_id, reservation_id, site_id, sku, expected_barcode,
-         location_id, location_code, pick_sequence, lot, quantity, status, updated_at, owner_id)
+         location_id, location_code, pick_sequence, lot, quantity, status, updated_at, owner_id, expires_on)
        SELECT x.id, x.pick_list_id, x.seq, x.order_id, x.order_line_id, x.reservation_id, x.site_id, x.sku, x.expected_barcode,
-              x.location_id, x.location_code, x.pick_sequence, x.lot, x.quantity, 'PENDING', x.updated_at, x.owner_id
+              x.location_id, x.location_code, x.pick_sequence, x.lot, x.quantity, 'PENDING', x.updated_at, x.owner_id, x.expires_on
          FROM jsonb_to_recordset($1::jsonb) AS x(id text, pick_list_id text, seq integer, order_id text, order_line_id text,
                 reservation_id text, site_id text, sku text, expected_barcode text, location_id text, location_code text,
-                pick_sequence integer, lot text, quantity integer, updated_at timestamptz, owner_id text)`,
+                pick_sequence integer, lot text, quantity integer, updated_at timestamptz, owner_id text, expires_on date)`,
       [JSON.stringify(lines.map((l) => ({
         id: l.id, pick_list_id: l.pickListId, seq: l.seq, order_id: l.orderId, order_line_id: l.orderLineId, reservation_id: l.reservationId,
         site_id: l.siteId, sku: l.sku, expected_barcode: l.expectedBarcode, location_id: l.locationId, location_code: l.locationCode,
         pick_sequence: l.pickSequence, lot: l.lot, quantity: l.quantity, updated_at: createdAt.get(l.pickListId), owner_id: l.ownerId ?? null,
+        expires_on: l.expiresOn ?? null,
       })))],
     );
   },

@@ -79,6 +79,16 @@ const sagas = [
   defineSaga({
     type: 'long-next', steps: [step('l1'), { ...step('l2'), timeoutMs: 60_000 }],
   }),
+  // A step whose timeout is a month (PAKLOG_ORDER_STALL_S may be 30 days): longer than a timer can count in one go.
+  defineSaga({
+    type: 'month-long', steps: [{
+      name: 'm1', timeoutMs: 30 * 86_400_000, retry: { attempts: 1, backoffMs: 0 },
+      run: async (ctx: StepContext<unknown>) => {
+        await db.query('SELECT pg_sleep(0.05)');
+        return advance(ctx.data);
+      },
+    }],
+  }),
 ] as unknown as SagaDefinition<never>[];
 
 let rt: SagaRuntime;
@@ -115,6 +125,15 @@ describe('saga runtime', () => {
     expect((await rt.get(id))!.saga).toMatchObject({ status: 'COMPLETED', data: { n: 1 }, currentStep: null });
     expect(await history(id)).toEqual(['RUN s1 1 SUCCEEDED', 'RUN s2 1 SUCCEEDED', 'RUN s3 1 SUCCEEDED']);
     expect(ended.filter((e) => e.saga.id === id)).toEqual([expect.objectContaining({ escalate: false })]);
+  });
+
+  // Failed before: a timeout above 2^31 − 1 ms overflowed Node's timer, which then fired after 1 ms: every run of the
+  // step "timed out" (the fulfilment saga's steps, whose timeout is PAKLOG_ORDER_STALL_S, above 24.8 days).
+  it('runs a step whose timeout is a month to its end (the timer never overflows into an immediate timeout)', async () => {
+    const { id } = await db.tx((tx) => rt.start(tx, 'month-long', 'order-month', {}));
+    await drain();
+    expect((await rt.get(id))!.saga).toMatchObject({ status: 'COMPLETED', lastError: null });
+    expect(await history(id)).toEqual(['RUN m1 1 SUCCEEDED']);
   });
 
   it('retries a failing step with exponential backoff (1 s, then 2 s) and goes on when it succeeds', async () => {

@@ -104,13 +104,20 @@ export interface SagaFilter {
 
 class StepTimeout extends Error {}
 
+/** The longest delay a Node timer takes: a longer one overflows and fires after 1 ms. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 /** Runs `fn`, failing with StepTimeout after `ms` (the action may still finish: its idempotency key keeps it single). */
 async function within<T>(ms: number, fn: () => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
       fn(),
-      new Promise<never>((_, rejectRun) => { timer = setTimeout(() => rejectRun(new StepTimeout(`timed out after ${ms} ms`)), ms); }),
+      // A step timeout may be a stall limit of up to 30 days (PAKLOG_ORDER_STALL_S): no run lasts 24.8 days, so the
+      // timer stops there rather than overflow into failing every run at once.
+      new Promise<never>((_, rejectRun) => {
+        timer = setTimeout(() => rejectRun(new StepTimeout(`timed out after ${ms} ms`)), Math.min(ms, MAX_TIMER_MS));
+      }),
     ]);
   } finally {
     if (timer !== undefined) clearTimeout(timer);

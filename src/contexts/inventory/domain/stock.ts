@@ -76,12 +76,14 @@ export function reservationStatusAfter(r: ReservationProgress): ReservationStatu
 }
 
 /** Short reasons that mean the units are not where the system thought: the balance is adjusted down. */
-export function shortRemovesStock(reason: 'NOT_FOUND' | 'DAMAGED' | 'OTHER'): boolean {
+export function shortRemovesStock(reason: 'NOT_FOUND' | 'DAMAGED' | 'OTHER' | 'EXPIRED'): boolean {
   switch (reason) {
     case 'NOT_FOUND':
     case 'DAMAGED':
       return true;
+    // EXPIRED: the units are there, past their date; they stay on hand, out of ATP as every expired unit is.
     case 'OTHER':
+    case 'EXPIRED':
       return false;
     default: {
       const never: never = reason;

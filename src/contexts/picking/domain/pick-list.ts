@@ -16,6 +16,8 @@ export interface PickLine {
   readonly locationCode: string | null;
   readonly pickSequence: number | null;
   readonly lot: string | null;
+  /** The expiry (YYYY-MM-DD) of the lot reserved; a confirm after it is refused LOT_EXPIRED. Null or absent: undated (or a line made before lines knew it). */
+  readonly expiresOn?: string | null;
   readonly quantity: number;
   readonly picked: number;
   readonly shortQuantity: number;

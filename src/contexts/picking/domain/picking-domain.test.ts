@@ -33,31 +33,42 @@ describe('pick line and list lifecycles', () => {
 });
 
 describe('confirming a pick', () => {
+  const TODAY = '2026-12-06';
   const line: LineToPick = {
-    status: 'PENDING', sku: 'SKU-1', expectedBarcode: '4006381333931', locationId: 'loc_1', locationCode: 'DC1-A-01-01-1', quantity: 5, picked: 2,
+    status: 'PENDING', sku: 'SKU-1', expectedBarcode: '4006381333931', locationId: 'loc_1', locationCode: 'DC1-A-01-01-1', lot: null, quantity: 5, picked: 2,
   };
   const scan = { locationCode: 'DC1-A-01-01-1', barcode: '4006381333931', quantity: 3 };
 
   it('accepts the right location, GTIN or SKU, and up to the open quantity', () => {
-    expect(decideConfirm(line, scan)).toEqual({ ok: true, value: { picked: 5, status: 'PICKED' } });
-    expect(decideConfirm(line, { ...scan, barcode: 'SKU-1', quantity: 1 })).toEqual({ ok: true, value: { picked: 3, status: 'PENDING' } });
+    expect(decideConfirm(line, scan, TODAY)).toEqual({ ok: true, value: { picked: 5, status: 'PICKED' } });
+    expect(decideConfirm(line, { ...scan, barcode: 'SKU-1', quantity: 1 }, TODAY)).toEqual({ ok: true, value: { picked: 3, status: 'PENDING' } });
   });
 
   it('rejects a wrong location, a wrong product and too many units, each with its code', () => {
-    expect(decideConfirm(line, { ...scan, locationCode: 'DC1-A-01-02-1' })).toMatchObject({ ok: false, code: 'WRONG_LOCATION' });
-    expect(decideConfirm(line, { ...scan, barcode: '0000000000000' })).toMatchObject({ ok: false, code: 'WRONG_PRODUCT' });
-    expect(decideConfirm(line, { ...scan, quantity: 4 })).toMatchObject({ ok: false, code: 'QUANTITY_EXCEEDS_OPEN' });
-    expect(decideConfirm(line, { ...scan, quantity: 0 })).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
+    expect(decideConfirm(line, { ...scan, locationCode: 'DC1-A-01-02-1' }, TODAY)).toMatchObject({ ok: false, code: 'WRONG_LOCATION' });
+    expect(decideConfirm(line, { ...scan, barcode: '0000000000000' }, TODAY)).toMatchObject({ ok: false, code: 'WRONG_PRODUCT' });
+    expect(decideConfirm(line, { ...scan, quantity: 4 }, TODAY)).toMatchObject({ ok: false, code: 'QUANTITY_EXCEEDS_OPEN' });
+    expect(decideConfirm(line, { ...scan, quantity: 0 }, TODAY)).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
+  });
+
+  // A lot reserved while good and past its expiry by the time of the pick was picked and shipped (failed before: ok).
+  it('refuses a lot past its expiry (LOT_EXPIRED, the way out is a short, reason EXPIRED); its expiry day is still good', () => {
+    const dated = { ...line, lot: 'L1', expiresOn: '2026-12-05' };
+    const refused = decideConfirm(dated, scan, TODAY);
+    expect(refused).toMatchObject({ ok: false, code: 'LOT_EXPIRED' });
+    expect(!refused.ok && refused.message).toMatch(/L1 of SKU-1 expired on 2026-12-05.*reason EXPIRED/);
+    expect(decideConfirm({ ...dated, expiresOn: TODAY }, scan, TODAY).ok).toBe(true);
+    expect(decideConfirm({ ...dated, expiresOn: null }, scan, TODAY).ok).toBe(true);
   });
 
   it('refuses a closed line', () => {
-    expect(decideConfirm({ ...line, status: 'PICKED', picked: 5 }, scan)).toMatchObject({ ok: false, code: 'ILLEGAL_TRANSITION' });
+    expect(decideConfirm({ ...line, status: 'PICKED', picked: 5 }, scan, TODAY)).toMatchObject({ ok: false, code: 'ILLEGAL_TRANSITION' });
   });
 
   it('matches the location id when the location master did not know the code', () => {
     const unknown = { ...line, locationCode: null };
-    expect(decideConfirm(unknown, { ...scan, locationCode: 'loc_1' }).ok).toBe(true);
-    expect(decideConfirm(unknown, scan)).toMatchObject({ ok: false, code: 'WRONG_LOCATION' });
+    expect(decideConfirm(unknown, { ...scan, locationCode: 'loc_1' }, TODAY).ok).toBe(true);
+    expect(decideConfirm(unknown, scan, TODAY)).toMatchObject({ ok: false, code: 'WRONG_LOCATION' });
   });
 });
 

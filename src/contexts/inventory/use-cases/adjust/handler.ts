@@ -29,7 +29,8 @@ export function adjustHandler(deps: PlatformDeps, apis: StockApis, counters: Inv
       if (!decision.ok) return decision;
       const d = decision.value;
       const after = d.delta > 0
-        ? await store.addOnHand(tx, d.key, d.delta, null)
+        // Units found of a dated lot where it has no balance yet carry the lot's known expiry (undated, they never expire).
+        ? await store.addOnHand(tx, d.key, d.delta, balance === undefined ? await store.knownLotExpiry(tx, d.key.ownerId, d.key.sku, d.key.lot) : null)
         : await changeBalanceOrFail(tx, d.key, d.delta, 0, `adjustment of ${d.delta} refused at ${d.key.locationId}`);
       await changeSkuOnHandOrFail(tx, d.key.siteId, d.key.ownerId, d.key.sku, d.delta, d.unpickable,
         `adjustment of ${d.delta} ${d.key.sku} went below allocated`);

@@ -27,7 +27,9 @@ export function receiveRmaHandler(deps: PlatformDeps, apis: StockApis) {
       const d = decideReceiveRma({ rma, lines, location, products }, { ...input, newMovementId: () => deps.ids.next('mov') }, deps.clock.now());
       if (!d.ok) return d;
       const learned = await learnLocation(tx, location!);
-      for (const r of d.value.receipts) await store.addOnHand(tx, r.key, r.quantity, null);
+      // Returned units come back without a date: a dated lot keeps the expiry it was received with, so it still
+      // expires (undated, it would be promised and shipped for ever).
+      for (const r of d.value.receipts) await store.addOnHand(tx, r.key, r.quantity, await store.knownLotExpiry(tx, r.key.ownerId, r.key.sku, r.key.lot));
       for (const l of d.value.lines) await rmas.saveLineReceipt(tx, rma!.id, l.lineId, l.received, l.lot, l.locationId);
       await rmas.setRmaStatus(tx, rma!.id, d.value.status);
       await record(tx, deps, d.value.movements, [...learned.events, ...d.value.events], meta);

@@ -120,8 +120,9 @@ export const decideRecovery: Decide<RecoveryState, RecoverCommand, RecoveryDecis
         location_id: t.locationId,
         lot: t.lot, quantity: t.quantity,
       });
+      const expiresOn = candidates.find((c) => c.locationId === t.locationId && c.lot === t.lot)?.expiresOn ?? null;
       published.push({ reservationId: id, orderId: cmd.orderId, lineId: cmd.lineId, ownerId: cmd.ownerId, sku: cmd.sku, locationId: t.locationId,
-        lot: fromLotKey(t.lot), quantity: t.quantity });
+        lot: fromLotKey(t.lot), quantity: t.quantity, ...(expiresOn === null ? {} : { expiresOn }) });
       movements.push({ type: 'RESERVE', siteId: cmd.siteId, ownerId: cmd.ownerId, sku: cmd.sku, locationId: t.locationId, lot: t.lot, deltaReserved: t.quantity,
         reason: 'SHORT_RECOVERY', reference: cmd.waveId });
     }

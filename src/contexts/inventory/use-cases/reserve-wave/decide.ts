@@ -116,6 +116,8 @@ export const decideReservation: Decide<ReserveState, ReserveCommand, ReserveDeci
     supply.set(key, { policy: candidates.some((c) => c.expiresOn !== null) ? 'FEFO' : 'FIFO', candidates });
   }
   const plan = planWaveReservations(lines, supply);
+  // Each take's expiry rides on its reservation, so picking can refuse a pick of it once it has passed (LOT_EXPIRED).
+  const expiryOf = new Map([...supply].flatMap(([key, s]) => s.candidates.map((c) => [`${key}\u0000${c.locationId}\u0000${c.lot}`, c.expiresOn] as const)));
 
   const reserve: ReserveDecision['reserve'][number][] = [];
   const reservations: NewReservation[] = [];
@@ -132,9 +134,10 @@ export const decideReservation: Decide<ReserveState, ReserveCommand, ReserveDeci
         id, wave_id: wave.waveId, order_id: line.orderId, line_id: line.lineId, site_id: wave.siteId, owner_id: ownerId, sku: line.sku,
         location_id: take.locationId, lot: take.lot, quantity: take.quantity,
       });
+      const expiresOn = expiryOf.get(`${planned.sku}\u0000${take.locationId}\u0000${take.lot}`) ?? null;
       published.push({
         reservationId: id, orderId: line.orderId, lineId: line.lineId, ownerId, sku: line.sku, locationId: take.locationId,
-        lot: fromLotKey(take.lot), quantity: take.quantity,
+        lot: fromLotKey(take.lot), quantity: take.quantity, ...(expiresOn === null ? {} : { expiresOn }),
       });
       movements.push({
         type: 'RESERVE', siteId: wave.siteId, ownerId, sku: line.sku, locationId: take.locationId, lot: take.lot, deltaReserved: take.quantity,

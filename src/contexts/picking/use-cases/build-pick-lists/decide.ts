@@ -106,6 +106,7 @@ export const decideBuildPickLists: Decide<ListingState, BuildPickLists, PickList
         reservationId: s.reservation.reservationId, siteId: reserved.siteId, sku: s.reservation.sku,
         expectedBarcode: state.products.get(s.reservation.sku)?.gtin ?? null, locationId: s.locationId, locationCode: s.locationCode,
         pickSequence: s.pickSequence, lot: s.reservation.lot, quantity: s.reservation.quantity, ownerId: s.reservation.ownerId ?? null,
+        ...(s.reservation.expiresOn === undefined ? {} : { expiresOn: s.reservation.expiresOn }),
         picked: 0, shortQuantity: 0, shortReason: null, toteId: null, status: 'PENDING' as const, updatedAt: stamp,
       })),
     });

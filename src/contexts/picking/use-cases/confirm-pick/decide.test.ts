@@ -71,6 +71,13 @@ describe('confirm a pick by scan', () => {
     spec.given(unknown).when(confirm()).thenRejects('WRONG_LOCATION', { fields: ['/locationCode'] });
   });
 
+  // A lot reserved while good whose expiry passed before its pick was picked and shipped (failed before: an act).
+  it('refuses a lot past its expiry, LOT_EXPIRED naming the way out (a short, reason EXPIRED); through its expiry day it is picked', () => {
+    const expired: FloorState = { ...open, line: newPickLine({ lot: 'L1', expiresOn: '2026-01-14' }) };
+    spec.given(expired).when(confirm()).thenRejects('LOT_EXPIRED', { message: /L1 of SKU-1 expired on 2026-01-14.*reason EXPIRED/ });
+    spec.given({ ...open, line: newPickLine({ lot: 'L1', expiresOn: '2026-01-15' }) }).when(confirm()).then((d) => expect(d.kind).toBe('act'));
+  });
+
   it('answers a retried scan (same scanId, same content) as a replay that writes nothing', () => {
     const scan = { pickLineId: 'pln_1', action: confirm().action };
     spec.given({ list, line: newPickLine({ picked: 3, status: 'PICKED' }), scan }).when(confirm({}, 'scan-1'))

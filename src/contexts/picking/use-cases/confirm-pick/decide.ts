@@ -11,6 +11,9 @@ export interface LineToPick {
   readonly expectedBarcode: string | null;
   readonly locationId: string;
   readonly locationCode: string | null;
+  readonly lot: string | null;
+  /** The expiry (YYYY-MM-DD) of the lot reserved; null or absent: undated. */
+  readonly expiresOn?: string | null;
   readonly quantity: number;
   readonly picked: number;
 }
@@ -21,7 +24,7 @@ export interface PickScan {
   readonly quantity: number;
 }
 
-export type ConfirmCode = 'ORDER_CANCELLED' | 'WRONG_LOCATION' | 'WRONG_PRODUCT' | 'VALIDATION_FAILED' | 'QUANTITY_EXCEEDS_OPEN';
+export type ConfirmCode = 'ORDER_CANCELLED' | 'LOT_EXPIRED' | 'WRONG_LOCATION' | 'WRONG_PRODUCT' | 'VALIDATION_FAILED' | 'QUANTITY_EXCEEDS_OPEN';
 
 /** The scanned location must be the line's: its code (or its id when the code is not known). */
 export function isLineLocation(line: LineToPick, scanned: string): boolean {
@@ -35,13 +38,20 @@ export function isLineProduct(line: LineToPick, scanned: string): boolean {
 
 /**
  * The confirm rule, and its only copy (the store writes what it decides, guarded by the values it decided from):
- * checks a scan confirmation against the line; on success, the line's picked count and status after it.
+ * checks a scan confirmation against the line on `today` (YYYY-MM-DD, the site's clock); on success, the line's picked
+ * count and status after it. A lot is good through its expiry day, as allocation and reservation count it; after that
+ * day nothing of it is picked (it expired after its reservation): the way out is to short the line, reason EXPIRED.
  */
 export function decideConfirm(
-  line: LineToPick, scan: PickScan,
+  line: LineToPick, scan: PickScan, today: string,
 ): Outcome<{ picked: number; status: PickLineStatus }, ConfirmCode | 'ILLEGAL_TRANSITION'> {
   if (line.status === 'CANCELLED') return reject('ORDER_CANCELLED', 'The order of this line was cancelled: do not pick it');
   if (line.status !== 'PENDING') return reject('ILLEGAL_TRANSITION', `The line is ${line.status}; nothing is left to pick`);
+  if (line.expiresOn != null && line.expiresOn < today) {
+    return reject('LOT_EXPIRED', `Lot ${line.lot ?? '(none)'} of ${line.sku} expired on ${line.expiresOn}: do not pick it. Short the line with reason `
+      + 'EXPIRED (POST /pick-lists/{id}/lines/{lineId}/short): the units stay where they are, out of stock to promise, and the order\'s '
+      + 'units are re-reserved from a good lot, or the order ships short or waits for stock by its policy');
+  }
   if (!isLineLocation(line, scan.locationCode)) {
     return reject('WRONG_LOCATION', 'This is not the location to pick from', [{ field: '/locationCode', message: 'is not the location of this line' }]);
   }
@@ -68,7 +78,7 @@ export type ConfirmPick = FloorCommand<Extract<LineAction, { kind: 'confirm' }>>
 export const decideConfirmPick: Decide<FloorState, ConfirmPick, FloorDecision, ConfirmCode | FloorCode> = (state, command, now) => {
   const scan = command.action;
   return decideFloorAction(state, command, now, (line) => {
-    const decided = decideConfirm(line, scan);
+    const decided = decideConfirm(line, scan, now.toISOString().slice(0, 10));
     if (!decided.ok) return decided;
     return ok({ ...decided.value, shortQuantity: line.shortQuantity, shortReason: line.shortReason, toteId: scan.toteId });
   }, (list, line) => {
