@@ -117,7 +117,7 @@ const WORKER_NAME_TTL_MS = 60_000;
 export function siteLookups(
   modules: readonly ContextModule[], locations: () => LocationMasterApi | undefined, users?: (typed: string) => Promise<string | undefined>,
 ): Required<SiteLookups> {
-  const byPrefix = new Map<string, (id: string) => Promise<string | undefined>>();
+  const byPrefix = new Map<string, (id: string) => Promise<string | null | undefined>>();
   for (const m of modules) for (const [prefix, find] of Object.entries(m.sitesOf ?? {})) if (find !== undefined) byPrefix.set(prefix, find);
   const holding = modules.flatMap((m) => (m.workerHolding === undefined ? [] : [m.workerHolding]));
   const named = new Map<string, { id: string; at: number }>();

@@ -18,10 +18,18 @@ export const UNTYPED_CLAIM_TYPES: readonly TaskType[] = TASK_TYPES.filter((t) =>
 export const TASK_FAILURE_REASONS = ['EQUIPMENT', 'LOCATION_INACCESSIBLE', 'DAMAGED_GOODS', 'OTHER'] as const;
 export type TaskFailureReason = (typeof TASK_FAILURE_REASONS)[number];
 /**
- * What a PUTAWAY task also holds (tasks' `about`, heldTaskGuard, ADR 0019): the units of a SKU and lot waiting at a
- * receiving location, which physical tracking's LPNs there name too (a received pallet the putaway will carry).
+ * What a PUTAWAY task also holds (tasks' `about`, heldTaskGuard, ADR 0019): one owner's units of a SKU and lot waiting
+ * at a receiving location, which physical tracking's LPNs there name too (a received pallet the putaway will carry).
+ * `ownerId` is the owner's id (`own_default` for the default owner's units): another owner's pallet of the SKU beside
+ * them is not the putaway's (ADR 0028).
  */
-export const heldStockKey = (locationId: string, sku: string, lot: string | null): string => `stock:${locationId}:${sku}:${lot ?? ''}`;
+export const heldStockKey = (locationId: string, sku: string, lot: string | null, ownerId: string): string =>
+  `stock:${locationId}:${sku}:${lot ?? ''}:${ownerId}`;
+/**
+ * The key PUTAWAY tasks queued before owners were part of it hold (every owner's units of the SKU and lot there): an
+ * LPN names it as well, so such a task still holds the pallets it held.
+ */
+export const ownerlessHeldStockKey = (locationId: string, sku: string, lot: string | null): string => `stock:${locationId}:${sku}:${lot ?? ''}`;
 
 export const TaskEvents = {
   created: 'tasks.task.created.v1',

@@ -64,11 +64,12 @@ export type WorkerHolding = (reference: string, caller?: string) => Promise<stri
 export type WorkerNamed = (typed: string) => Promise<string | undefined>;
 
 /** Id prefix → the site of the resource an id names (undefined when there is none). */
-export type SitesOf = Readonly<Partial<Record<IdPrefix, (id: string) => Promise<string | undefined>>>>;
+/** A resource's site; null: a resource of no site (the whole network's), undefined: no such resource. */
+export type SitesOf = Readonly<Partial<Record<IdPrefix, (id: string) => Promise<string | null | undefined>>>>;
 
-/** The site lookup of a context's table with `id` and `site_id` columns (the context names its own table). */
-export function siteOfRow(db: Executor, table: string): (id: string) => Promise<string | undefined> {
-  return async (id) => (await db.query<{ site_id: string }>(`SELECT site_id FROM ${table} WHERE id = $1`, [id]))[0]?.site_id;
+/** The site lookup of a context's table with `id` and `site_id` columns (the context names its own table); null: a row of no site. */
+export function siteOfRow(db: Executor, table: string): (id: string) => Promise<string | null | undefined> {
+  return async (id) => (await db.query<{ site_id: string | null }>(`SELECT site_id FROM ${table} WHERE id = $1`, [id]))[0]?.site_id;
 }
 
 /**

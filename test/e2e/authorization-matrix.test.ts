@@ -10,6 +10,7 @@
  *   needs are those of the REST operations it runs (recorded on an admin call), and every role is checked against them.
  * - gRPC: every method of the public services, the same way.
  * - A worker acting as another is refused on all three (on gRPC by every method naming the worker).
+ * - A resource of no site (an exception about none) is the whole network's: a caller of some sites only is refused it.
  */
 import * as grpc from '@grpc/grpc-js';
 import type { FastifyRequest } from 'fastify';
@@ -222,6 +223,23 @@ describe('REST: every route × every caller', () => {
       }
     }
     expect((await t.get(`/api/v1/orders/${orderB}`)).body.status).not.toBe('CANCELLED');
+  });
+
+  it('an exception about no site is the whole network\'s: a caller of one site only neither reads nor acts on it, nor lists it', async () => {
+    // GraphQL and gRPC reach exceptions only by a named site's counts (exceptionCounts, CountExceptions: above).
+    await t.app.db.query(`INSERT INTO orchestration.exceptions (id, site_id, kind, case_key, subject, reason, actions, details, status, raised_at)
+      VALUES ('exc_matrix_siteless', NULL, 'DEAD_LETTER', 'exc_matrix_siteless', 'exc_matrix_siteless', 'a case', '{acknowledge}', $1, 'OPEN', now())`,
+    [JSON.stringify({ event: { subject: orderB, orderId: orderB } })]);
+    for (const caller of siteScoped) {
+      for (const [method, url] of [['GET', '/api/v1/exceptions/exc_matrix_siteless'], ['POST', '/api/v1/exceptions/exc_matrix_siteless/actions/acknowledge']] as const) {
+        expect({ caller: caller.name, url, ...await send(caller, method, url) }).toMatchObject({ status: 403, code: 'FORBIDDEN_AT_SITE' });
+      }
+      const listed = await t.app.http.inject({ method: 'GET', url: `/api/v1/exceptions?siteId=${siteA}&limit=500`, headers: caller.headers });
+      expect((JSON.parse(listed.body) as { items: { id: string }[] }).items.map((x) => x.id)).not.toContain('exc_matrix_siteless');
+    }
+    expect((await t.get('/api/v1/exceptions/exc_matrix_siteless', 'viewer')).body.status).toBe('OPEN');
+    const byManager = await send(keyCallers.find((c) => c.role === 'manager')!, 'POST', '/api/v1/exceptions/exc_matrix_siteless/actions/acknowledge');
+    expect(byManager.status).toBe(200);
   });
 
   it('a worker may not act as another', async () => {

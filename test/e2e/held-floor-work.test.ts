@@ -18,7 +18,8 @@ let xia: As;
 
 async function person(username: string): Promise<As> {
   const password = `a long enough password for ${username}`;
-  expect((await t.post('/api/v1/users', { username, password, grants: [{ siteId: '*', role: 'operator' }] })).status).toBe(201);
+  const user = await t.post('/api/v1/users', { username, password, grants: [{ siteId: '*', role: 'operator' }] });
+  expect(user.status, JSON.stringify(user.body)).toBe(201);
   const session = await t.request('POST', '/api/v1/auth/login', { role: null, body: { username, password } });
   expect(session.status).toBe(200);
   return (method, url, body) => t.request(method, url, { role: null, headers: { authorization: `Bearer ${session.body.accessToken}` }, ...(body === undefined ? {} : { body }) });
@@ -354,6 +355,45 @@ describe('an LPN under a return or a putaway another person holds', () => {
     const byUna = await una('POST', `/api/v1/lpns/${pallets[0]!.id}/move`, { locationId: dock.id });
     const byTom = await tom('POST', `/api/v1/lpns/${pallets[1]!.id}/move`, { locationId: dock.id });
     expect([byUna.status, byTom.status], JSON.stringify([byUna.body, byTom.body])).toEqual([200, 200]);
+  });
+
+  it("two owners' pallets of one SKU at the dock: one owner's PUTAWAY task holds that owner's pallet only", async () => {
+    // A putaway's task was about the SKU's units at the dock, whoever owned them: a person's putaway of owner A's units
+    // held owner B's pallet beside them (another person's move refused), and a person holding B's putaway moved A's.
+    const pia = await person('pia');
+    const qiu = await person('qiu');
+    const sku = 'HFW-OWNERS';
+    expect((await t.post('/api/v1/products', { sku, description: 'Two owners', lengthMm: 100, widthMm: 80, heightMm: 50, weightG: 200 })).status).toBe(201);
+    const owner = await t.post('/api/v1/owners', { code: 'HFWB', name: 'Owner B' });
+    expect(owner.status, JSON.stringify(owner.body)).toBe(201);
+    const dock = (await t.get(`/api/v1/sites/${w.siteId}/locations?type=RECEIVING`)).body.items[0] as { id: string; code: string };
+    const receive = async (sscc: string, ownerId?: string): Promise<{ id: string; code: string }> => {
+      const asn = await t.post('/api/v1/inventory/asns', { siteId: w.siteId, supplier: 'S', ...(ownerId === undefined ? {} : { ownerId }), lines: [{ sku, quantity: 2, expectedLpn: sscc }] });
+      expect(asn.status, JSON.stringify(asn.body)).toBe(201);
+      await t.settle();
+      const received = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: sscc, meaning: 'RECEIVE_LPN', locationId: dock.id }, 'operator');
+      expect(received.status, JSON.stringify(received.body)).toBe(201);
+      const booked = await t.post(`/api/v1/inventory/asns/${asn.body.id}/receipts`, { sku, quantity: 2, locationCode: dock.code }, 'operator');
+      expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+      await t.settle();
+      return { id: received.body.lpn.id as string, code: sscc };
+    };
+    const takePutaway = async (who: As): Promise<void> => {
+      const next = await until('a PUTAWAY task', () => who('POST', '/api/v1/tasks/next', { siteId: w.siteId, types: ['PUTAWAY'] }), (r) => r.status === 200);
+      expect((await who('POST', `/api/v1/tasks/${next.body.id}/start`, {})).status).toBe(200);
+    };
+    const palletA = await receive(makeSscc(1, '0614141', '000009921'));
+    await takePutaway(pia);
+    const palletB = await receive(makeSscc(1, '0614141', '000009922'), owner.body.id as string);
+    // Nobody holds owner B's putaway yet: its pallet is anyone's to move.
+    const free = await qiu('POST', `/api/v1/lpns/${palletB.id}/move`, { locationId: dock.id });
+    expect(free.status, JSON.stringify(free.body)).toBe(200);
+    // Qiu holds owner B's putaway now: owner A's pallet stays Pia's.
+    await takePutaway(qiu);
+    const refused = await qiu('POST', `/api/v1/lpns/${palletA.id}/move`, { locationId: dock.id });
+    expect([refused.status, refused.body.code]).toEqual([403, 'ACTING_AS_ANOTHER_WORKER']);
+    expect([(await pia('POST', `/api/v1/lpns/${palletA.id}/move`, { locationId: dock.id })).status,
+      (await qiu('POST', `/api/v1/lpns/${palletB.id}/move`, { locationId: dock.id })).status]).toEqual([200, 200]);
   });
 });
 

@@ -108,7 +108,7 @@ describe('stock at non-pickable locations', () => {
       // What stays at the source, every status (physical tracking takes the rest out of the LPNs there).
       sourceOnHand: 1,
       // The units of the SKU the books had picked out of the source (physical tracking's picks heard beyond them were not booked yet).
-      sourcePicked: 0,
+      sourcePicked: 0, sourcePickedOwnerLot: 0,
     });
     const ledger = await t.get(`/api/v1/inventory/ledger?siteId=${site.id}&sku=${sku}&type=MOVE`);
     expect(ledger.body.items.map((m: { locationId: string; deltaOnHand: number }) => [m.locationId, m.deltaOnHand])).toEqual([[dock.id, -4], [slot.id, 4]]);

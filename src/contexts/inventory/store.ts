@@ -212,6 +212,16 @@ export async function pickedAt(db: Executor, siteId: string, sku: string, locati
   return rows[0]?.n ?? 0;
 }
 
+/** The units of one owner's SKU and lot picked out of a location so far (PICK movements), as `pickedAt` for every owner and lot. */
+export async function pickedAtOwnerLot(db: Executor, k: { siteId: string; ownerId: string; sku: string; locationId: string; lot: string }): Promise<number> {
+  const rows = await db.query<{ n: number }>(
+    `SELECT coalesce(-sum(delta_on_hand), 0)::int AS n FROM inventory.movements
+      WHERE site_id = $1 AND owner_id = $2 AND sku = $3 AND location_id = $4 AND lot = $5 AND type = 'PICK' AND delta_on_hand < 0`,
+    [k.siteId, k.ownerId, k.sku, k.locationId, k.lot],
+  );
+  return rows[0]?.n ?? 0;
+}
+
 /** Locks the existing balances among `keys`, in location order, before a change touches several of them (moves). */
 export async function lockBalances(db: Executor, keys: readonly BalanceKey[]): Promise<void> {
   if (keys.length === 0) return;

@@ -4,7 +4,8 @@ import { AppError, unwrap } from '../../platform/errors.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { CURSOR_SHAPES, cursorKey, nextCursor } from '../../platform/http/paging.ts';
 import type { Role } from '../../platform/http/roles.ts';
-import { CAN } from '../../platform/http/roles.ts';
+import { CAN, roleAt } from '../../platform/http/roles.ts';
+import { siteScopeOf } from '../../platform/http/auth.ts';
 import { CountsQuery, Cursor, DateTime, Enum, EXAMPLES, Identifier, IdParam, Limit, List, Nullable, Page, SiteRef, StatusCounts } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
@@ -110,7 +111,8 @@ export function orchestrationRoutes(
         operationId: 'listExceptions', tags, summary: 'The supervisors\' exception queue',
         description: 'Stuck cases with their reason and actions, oldest first; `status=OPEN` is the work list. Paged by `limit` and `cursor`. '
           + '`orderId=` keeps those about one order: the order itself, its shipments, its fulfilment saga, its PACK task, the tasks of its pick lists, '
-          + 'and the dead letters of events about it, its pick lists or their tasks.',
+          + 'and the dead letters of events about it, its pick lists or their tasks. A caller of some sites only lists those sites\' exceptions '
+          + '(one about no site is the whole network\'s: a caller with the role at every site reads it).',
         querystring: Type.Object({
           siteId: Type.Optional(SiteRef), status: Type.Optional(Enum(EXCEPTION_STATUSES)), kind: Type.Optional(Enum(EXCEPTION_KINDS)),
           orderId: Type.Optional(Type.String({
@@ -124,8 +126,17 @@ export function orchestrationRoutes(
     }, async (req) => {
       const q = req.query;
       const after = unwrap(cursorKey(q.cursor, CURSOR_SHAPES.idOf('exc')));
+      // A caller of some sites only lists those sites' exceptions: by `orderId=` (its own site's order, the site guard
+      // checked) the order's exceptions of no site were listed too, and those are the whole network's (exceptions.md).
+      const scope = siteScopeOf(req);
+      const principal = req.principal;
+      const readable = scope === null || principal === undefined ? undefined : scope.filter((s) => {
+        const role = roleAt(principal, s);
+        return role !== undefined && READ.includes(role);
+      });
       const items = await service.exceptions.list({
         limit: q.limit, ...(q.siteId === undefined ? {} : { siteId: await siteId(q.siteId, '/querystring/siteId') }),
+        ...(readable === undefined ? {} : { siteIds: readable }),
         ...(q.status === undefined ? {} : { status: q.status }), ...(q.kind === undefined ? {} : { kind: q.kind }),
         ...(q.orderId === undefined ? {} : { orderId: q.orderId }),
         ...(after === null ? {} : { after }),

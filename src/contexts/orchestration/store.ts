@@ -51,6 +51,8 @@ export interface NewException {
 
 export interface ExceptionFilter {
   readonly siteId?: string;
+  /** Only the exceptions of these sites (a caller of some sites only): none of no site. */
+  readonly siteIds?: readonly string[];
   readonly status?: ExceptionStatus;
   readonly kind?: ExceptionKind;
   /**
@@ -199,7 +201,7 @@ export const orchestrationStore = {
     const rows = await db.query<ExceptionRow>(
       `WITH lists AS (SELECT pick_list_id FROM orchestration.pick_list_orders WHERE $6::text IS NOT NULL AND order_id = $6)
        SELECT ${EXCEPTION_COLUMNS} FROM orchestration.exceptions
-        WHERE ($1::text IS NULL OR site_id = $1) AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR kind = $3) AND ($4::text IS NULL OR id > $4)
+        WHERE ($1::text IS NULL OR site_id = $1) AND ($7::text[] IS NULL OR site_id = ANY($7::text[])) AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR kind = $3) AND ($4::text IS NULL OR id > $4)
           AND ($6::text IS NULL OR subject = $6 OR details->>'orderId' = $6 OR (details ? 'sagaId' AND details->>'key' = $6)
                OR (details ? 'taskId' AND (details->>'reference' = $6 OR details->>'reference' IN (SELECT pick_list_id FROM lists)))
                OR (kind = 'DEAD_LETTER' AND details ? 'event' AND (
@@ -209,7 +211,7 @@ export const orchestrationStore = {
                     OR details->'event'->>'reference' IN (SELECT pick_list_id FROM lists)
                     OR details->'event'->>'pickListId' IN (SELECT pick_list_id FROM lists))))
         ORDER BY id LIMIT $5`,
-      [f.siteId ?? null, f.status ?? null, f.kind ?? null, f.after ?? null, f.limit, f.orderId ?? null],
+      [f.siteId ?? null, f.status ?? null, f.kind ?? null, f.after ?? null, f.limit, f.orderId ?? null, f.siteIds === undefined ? null : [...f.siteIds]],
     );
     return rows.map(toException);
   },

@@ -106,6 +106,8 @@ export interface PhysicalTrackingScans {
   location_id: string | null;
   lpn_id: string | null;
   meaning: string;
+  pick_lot: string | null;
+  pick_owner_id: string | null;
   quantity: number | null;
   related_lpn_id: string | null;
   seq: Generated<number>;

@@ -101,6 +101,18 @@ export function floorEventsHandler(deps: Pick<PlatformDeps, 'ids' | 'bus'>) {
 }
 
 type WorkingSet = ReturnType<typeof workingSet>;
+
+/**
+ * The picks of a move's owner, SKU and lot at its source that physical tracking heard (their units left the LPNs there)
+ * and inventory had not booked when the move committed: `sourceOnHand` still counts them.
+ */
+function unbookedPicks(floor: WorkingSet, d: EnvelopeFor<typeof InventoryEvents.moved>['data']): number {
+  const ownerLot = { ownerId: d.ownerId ?? DEFAULT_OWNER_ID, lot: d.lot ?? '' };
+  const own = floor.picksHeardAt(d.siteId, d.fromLocationId, d.sku, ownerLot);
+  if (d.sourcePickedOwnerLot !== undefined && floor.legacyPicksAt(d.siteId, d.fromLocationId, d.sku) === 0) return Math.max(0, own - d.sourcePickedOwnerLot);
+  if (d.sourcePicked === undefined) return 0;
+  return Math.min(own, Math.max(0, floor.picksHeardAt(d.siteId, d.fromLocationId, d.sku) - d.sourcePicked));
+}
 /** The scans' events of a run, each with the meta of the floor event it records. */
 type RunEvents = { events: { type: string; subject: string; siteId: string; data: ScanRecorded }[]; meta: EventMeta }[];
 
@@ -183,10 +195,17 @@ function workingSet(locked: readonly LpnRow[], deps: Pick<PlatformDeps, 'ids'>, 
       const key = `${from}\u0000${to}`;
       if (!links.has(key)) links.set(key, { fromLpnId: from, toLpnId: to, at });
     },
-    /** Units of a SKU picked out of a location as heard so far: those written before the run (`heard`), then the run's. */
-    picksHeardAt: (siteId: string, locationId: string, sku: string): number => (heard.get(store.pickKey(siteId, locationId, sku)) ?? 0)
-      + scans.filter((x) => x.meaning === 'PICK_INTO_TOTE' && x.sourceEventId !== null && x.siteId === siteId && x.fromLocationId === locationId && x.sku === sku)
+    /**
+     * Units of a SKU picked out of a location as heard so far, every owner and lot or those of one owner and lot: those
+     * written before the run (`heard`), then the run's.
+     */
+    picksHeardAt: (siteId: string, locationId: string, sku: string, ownerLot?: { ownerId: string; lot: string }): number =>
+      (heard.get(store.pickKey(siteId, locationId, sku, ownerLot)) ?? 0)
+      + scans.filter((x) => x.meaning === 'PICK_INTO_TOTE' && x.sourceEventId !== null && x.siteId === siteId && x.fromLocationId === locationId && x.sku === sku
+        && (ownerLot === undefined || (x.pick?.ownerId === ownerLot.ownerId && x.pick.lot === ownerLot.lot)))
         .reduce((n, x) => n + (x.quantity ?? 0), 0),
+    /** Units of a SKU heard picked out of a location before picks recorded their owner and lot (migration 013). */
+    legacyPicksAt: (siteId: string, locationId: string, sku: string): number => heard.get(store.legacyPickKey(siteId, locationId, sku)) ?? 0,
     /** A scan and its `physical-tracking.scan.recorded.v1` event. */
     record(s: Omit<NewScan, 'id'>, meta: EventMeta): void {
       const scan: NewScan = { ...s, id: deps.ids.next('scn') };
@@ -304,7 +323,11 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
       // Before, they all stayed in the pallet: 12 in it at the source for 5 on the books, and 7 loose at the target.
       // Picks there heard before this move but booked by inventory after it (`sourcePicked`, 2026-12-06 quinquies): their
       // units left the LPNs already, yet `sourceOnHand` still counts them; else the move took that many too few out.
-      const unbooked = d.sourcePicked === undefined ? 0 : Math.max(0, floor.picksHeardAt(d.siteId, d.fromLocationId, d.sku) - d.sourcePicked);
+      // Counted per owner and lot (2026-12-06 sexies): a pick of another lot or owner at the face, heard and not booked,
+      // took that many more of this one's units out of its LPNs. Where picks heard before their owner and lot were
+      // recorded (migration 013) stand beside them, the SKU's figure stays, bounded by the picks of this owner and lot
+      // heard since (the earlier ones were booked long ago).
+      const unbooked = unbookedPicks(floor, d);
       const fromLpns = d.purpose === 'REPLENISH' ? d.quantity
         : d.sourceOnHand === undefined ? 0
           : Math.min(d.quantity, Math.max(0, floor.liveAt(d.siteId, d.fromLocationId)
@@ -364,6 +387,7 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
       floor.record({
         siteId: d.siteId, at, workerId: null, deviceId: null, locationId: d.locationId, fromLocationId: d.locationId, lpnId: tote.id,
         relatedLpnId: source?.id ?? null, barcode: d.toteId, meaning: 'PICK_INTO_TOTE', sku: d.sku, quantity: d.quantity, sourceEventId: e.id,
+        pick: { ownerId: owner ?? DEFAULT_OWNER_ID, lot: d.lot ?? '' },
       }, meta);
       return;
     }

@@ -3,6 +3,7 @@ import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { tableFingerprint } from '../../../test/support/fingerprint.ts';
 import { injectClient, setupWarehouse, type Call, type Warehouse } from '../../../test/support/flow-driver.ts';
 import { PackShipEvents, type PackagePacked, type ShipmentDispatched } from '../../contracts/pack-ship.ts';
+import { InventoryEvents, type StockMoved } from '../../contracts/inventory.ts';
 import { PickingEvents, type LinePicked } from '../../contracts/picking.ts';
 import type { EventEnvelope } from '../../platform/bus/envelope.ts';
 import type { Tx } from '../../platform/db/database.ts';
@@ -461,6 +462,31 @@ describe('floor events of other contexts, handled per run (ADR 0043 addendum)', 
     expect([await left(older.id), await left(newer.id)]).toEqual([['CONSUMED', []], ['OPEN', [1]]]);
     const [tote] = await byCode('SPAN-T');
     expect(tote!.contents.map((c) => [c.orderId, c.sku, c.quantity])).toEqual([['o_span', sku, 5]]);
+  });
+
+  // A move's `sourcePicked` was the books' picks of the SKU at the source, every owner and lot, set against the picks
+  // physical tracking heard there, every owner and lot: a pick of lot L2 heard but not booked yet made a move of lot L1
+  // take that many more L1 units out of L1's pallet (loose L1 units moved, the pallet gave 2 it still holds). Owners the same.
+  it("a move racing another lot's pick at the face takes out of its own lot's pallet only what the books no longer hold there", async () => {
+    const n = Date.now() % 100_000;
+    const face = await t.post(`/api/v1/sites/${w.siteId}/locations`, { code: `PT-LOTS-${n}`, type: 'RESERVE', zone: 'A', x: 6, y: 2, z: 3 });
+    expect(face.status, JSON.stringify(face.body)).toBe(201);
+    const l1 = (await build({ type: 'PALLET', locationId: face.body.id, contents: [{ sku: lotted, quantity: 10, lot: 'L1' }] })).body as Lpn;
+    const l2 = (await build({ type: 'PALLET', locationId: face.body.id, contents: [{ sku: lotted, quantity: 10, lot: 'L2' }] })).body as Lpn;
+    // 4 of lot L2 picked into a tote, heard here; inventory books them after the move below commits (sourcePicked 0).
+    const pick = envelope(PickingEvents.linePicked, 'pkl_lots', {
+      pickListId: 'pkl_lots', pickLineId: 'pln_lots', orderId: 'o_lots', lineId: 'oln_lots', reservationId: 'rsv_lots',
+      siteId: w.siteId, sku: lotted, locationId: face.body.id, lot: 'L2', quantity: 4, toteId: 'LOTS-T',
+    } satisfies LinePicked);
+    // Lot L1: 10 on the pallet and 5 loose on the books; 3 moved leaves 12 on hand, so the loose units went, the pallet keeps 10.
+    const move = envelope(InventoryEvents.moved, `mov_lots_${n}`, {
+      siteId: w.siteId, sku: lotted, lot: 'L1', status: 'AVAILABLE', quantity: 3, fromLocationId: face.body.id, toLocationId: w.storage[1]!.id,
+      fromPickable: false, toPickable: true, movementId: `mov_lots_${n}`, sourceOnHand: 12, sourcePicked: 0, sourcePickedOwnerLot: 0,
+    } satisfies StockMoved);
+    await t.app.bus.deliverMany('physical_tracking', [pick]);
+    await t.app.bus.deliverMany('physical_tracking', [move]);
+    const units = async (id: string) => ((await t.get(`/api/v1/lpns/${id}`)).body as Lpn).contents.map((c) => c.quantity);
+    expect([await units(l1.id), await units(l2.id)]).toEqual([[10], [6]]);
   });
 
   it('a redelivered event has one effect, in a run and again later', async () => {

@@ -3,7 +3,7 @@ import { DEFAULT_OWNER_ID, type InventoryApi, type AsnCreated } from '../../cont
 import type { PackShipApi, ShippingStopped } from '../../contracts/pack-ship.ts';
 import type { HoldDisposed, HoldPlaced } from '../../contracts/quality.ts';
 import type { Location, LocationMasterApi } from '../../contracts/location-master.ts';
-import { heldStockKey } from '../../contracts/tasks.ts';
+import { heldStockKey, ownerlessHeldStockKey } from '../../contracts/tasks.ts';
 import {
   PhysicalTrackingEvents, type LpnStatus, type LpnType, type ScanMeaning, type ScanRecorded,
 } from '../../contracts/physical-tracking.ts';
@@ -202,7 +202,8 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     // Units of no order at a location (a received pallet at the dock): a PUTAWAY task of them there holds them.
     const stock = [...new Set(tree.flatMap((r) => {
       const at = r.location_id ?? row.location_id;
-      return at === null ? [] : r.contents.flatMap((x) => (x.orderId === null ? [heldStockKey(at, x.sku, x.lot)] : []));
+      return at === null ? [] : r.contents.flatMap((x) => (x.orderId === null
+        ? [heldStockKey(at, x.sku, x.lot, x.owner ?? DEFAULT_OWNER_ID), ownerlessHeldStockKey(at, x.sku, x.lot)] : []));
     }))].sort();
     return [...orders, ...orders.map((o) => `tote:${o}:${row.code}`), ...stock];
   }

@@ -193,6 +193,8 @@ export interface NewScan {
   readonly locationId: string | null; readonly fromLocationId: string | null; readonly lpnId: string | null; readonly relatedLpnId: string | null;
   readonly barcode: string; readonly meaning: ScanMeaning; readonly sku: string | null; readonly quantity: number | null;
   readonly sourceEventId: string | null;
+  /** A pick heard from a location (PICK_INTO_TOTE of `picking.line.picked`): whose units (own_default for the default owner) and which lot ('' none). */
+  readonly pick?: { readonly ownerId: string; readonly lot: string };
 }
 
 const INSERT_SCAN = `INSERT INTO physical_tracking.scans AS s (id, site_id, at, worker_id, device_id, location_id, from_location_id, lpn_id, related_lpn_id,
@@ -430,27 +432,38 @@ export interface FloorKeys {
 
 const pairs = (xs: readonly (readonly [string, string])[]): [string[], string[]] => [xs.map((x) => x[0]), xs.map((x) => x[1])];
 
-/** The key of `picksHeard`: a site, a location and a SKU. */
-export const pickKey = (siteId: string, locationId: string, sku: string): string => `${siteId}\u0000${locationId}\u0000${sku}`;
+/** The key of `picksHeard`: a site, a location and a SKU, and for the picks of one owner and lot, those too. */
+export const pickKey = (siteId: string, locationId: string, sku: string, ownerLot?: { ownerId: string; lot: string }): string =>
+  [siteId, locationId, sku, ...(ownerLot === undefined ? [] : [ownerLot.ownerId, ownerLot.lot])].join('\u0000');
+
+/** The key of a legacy count in `picksHeard`: the picks heard at a location whose owner and lot were not recorded. */
+export const legacyPickKey = (siteId: string, locationId: string, sku: string): string => `${pickKey(siteId, locationId, sku)}\u0000?`;
 
 /**
  * Units of each SKU picked out of each location as physical tracking heard the picks (`picking.line.picked`, recorded
- * as PICK_INTO_TOTE scans from the location), every owner and lot: set against a move's `sourcePicked`, the picks
- * heard there that inventory had not booked when the move committed.
+ * as PICK_INTO_TOTE scans from the location): every owner and lot (`pickKey(site, location, sku)`), of each owner and
+ * lot recorded (`pickKey(…, { ownerId, lot })`, migration 013) and of none recorded (`legacyPickKey`, the scans before
+ * it). Set against a move's `sourcePickedOwnerLot` (or `sourcePicked`): the picks heard there that inventory had not
+ * booked when the move committed.
  */
 export async function picksHeard(db: Executor, keys: readonly { siteId: string; locationId: string; sku: string }[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   if (keys.length === 0) return out;
-  const rows = await db.query<{ site_id: string; from_location_id: string; sku: string; n: number }>(
-    `SELECT s.site_id, s.from_location_id, s.sku, coalesce(sum(s.quantity), 0)::int AS n
+  const rows = await db.query<{ site_id: string; from_location_id: string; sku: string; pick_owner_id: string | null; pick_lot: string | null; n: number }>(
+    `SELECT s.site_id, s.from_location_id, s.sku, s.pick_owner_id, s.pick_lot, coalesce(sum(s.quantity), 0)::int AS n
        FROM physical_tracking.scans s
        JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(site_id, location_id, sku)
          ON s.site_id = k.site_id AND s.from_location_id = k.location_id AND s.sku = k.sku
       WHERE s.meaning = 'PICK_INTO_TOTE' AND s.source_event_id IS NOT NULL
-      GROUP BY 1, 2, 3`,
+      GROUP BY 1, 2, 3, 4, 5`,
     [keys.map((k) => k.siteId), keys.map((k) => k.locationId), keys.map((k) => k.sku)],
   );
-  for (const r of rows) out.set(pickKey(r.site_id, r.from_location_id, r.sku), r.n);
+  const add = (key: string, n: number): void => { out.set(key, (out.get(key) ?? 0) + n); };
+  for (const r of rows) {
+    add(pickKey(r.site_id, r.from_location_id, r.sku), r.n);
+    add(r.pick_owner_id === null ? legacyPickKey(r.site_id, r.from_location_id, r.sku)
+      : pickKey(r.site_id, r.from_location_id, r.sku, { ownerId: r.pick_owner_id, lot: r.pick_lot ?? '' }), r.n);
+  }
   return out;
 }
 
@@ -533,7 +546,7 @@ export async function writeFloor(db: Executor, w: FloorWrites): Promise<void> {
   const scanRows = w.scans.map((s, ord) => ({
     ord, id: s.id, site_id: s.siteId, at: s.at, worker_id: s.workerId, device_id: s.deviceId, location_id: s.locationId,
     from_location_id: s.fromLocationId, lpn_id: s.lpnId, related_lpn_id: s.relatedLpnId, barcode: s.barcode, meaning: s.meaning,
-    sku: s.sku, quantity: s.quantity, source_event_id: s.sourceEventId,
+    sku: s.sku, quantity: s.quantity, source_event_id: s.sourceEventId, pick_owner_id: s.pick?.ownerId ?? null, pick_lot: s.pick?.lot ?? null,
   }));
   const rows = await db.query<{ n: number }>(
     `WITH r AS (
@@ -550,10 +563,12 @@ export async function writeFloor(db: Executor, w: FloorWrites): Promise<void> {
        RETURNING l.id
      ), scanned AS (
        INSERT INTO physical_tracking.scans (id, site_id, at, worker_id, device_id, location_id, from_location_id, lpn_id, related_lpn_id,
-         barcode, meaning, sku, quantity, source_event_id)
-       SELECT id, site_id, at, worker_id, device_id, location_id, from_location_id, lpn_id, related_lpn_id, barcode, meaning, sku, quantity, source_event_id
+         barcode, meaning, sku, quantity, source_event_id, pick_owner_id, pick_lot)
+       SELECT id, site_id, at, worker_id, device_id, location_id, from_location_id, lpn_id, related_lpn_id, barcode, meaning, sku, quantity, source_event_id,
+         pick_owner_id, pick_lot
        FROM jsonb_to_recordset($2::jsonb) AS s(ord int, id text, site_id text, at timestamptz, worker_id text, device_id text, location_id text,
-         from_location_id text, lpn_id text, related_lpn_id text, barcode text, meaning text, sku text, quantity int, source_event_id text)
+         from_location_id text, lpn_id text, related_lpn_id text, barcode text, meaning text, sku text, quantity int, source_event_id text,
+         pick_owner_id text, pick_lot text)
        ORDER BY ord
      ), linked AS (
        INSERT INTO physical_tracking.lpn_links (from_lpn_id, to_lpn_id, at)

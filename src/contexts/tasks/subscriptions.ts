@@ -1,5 +1,5 @@
 import { on } from '../../contracts/events.ts';
-import { InventoryEvents } from '../../contracts/inventory.ts';
+import { DEFAULT_OWNER_ID, InventoryEvents } from '../../contracts/inventory.ts';
 import { ORDER_PRIORITY, OrderEvents } from '../../contracts/orders.ts';
 import { PackShipEvents } from '../../contracts/pack-ship.ts';
 import { PickingEvents } from '../../contracts/picking.ts';
@@ -83,7 +83,7 @@ export function taskSubscriptions(tasks: TaskService): Subscription[] {
     // suggested location, finished when the putaway is confirmed in full by scan (issue 11).
     on(InventoryEvents.putawayRequested, async (d, event, tx) => {
       await tasks.queue(tx, { siteId: d.siteId, type: 'PUTAWAY', reference: d.putawayId, waveId: null, priority: PUTAWAY_TASK_PRIORITY,
-        locationId: d.fromLocationId, endLocationId: d.suggestedLocationId, about: [heldStockKey(d.fromLocationId, d.sku, d.lot)] }, causedBy(event));
+        locationId: d.fromLocationId, endLocationId: d.suggestedLocationId, about: [heldStockKey(d.fromLocationId, d.sku, d.lot, d.ownerId ?? DEFAULT_OWNER_ID)] }, causedBy(event));
     }),
     on(InventoryEvents.putawayConfirmed, async (d, event, tx) => {
       if (d.putawayStatus === 'COMPLETED') await tasks.finishWork(tx, 'PUTAWAY', d.putawayId, causedBy(event));

@@ -368,7 +368,7 @@ export interface SiteLookups {
   /** The id of the site a reference (id or code) names; undefined when none does. */
   readonly resolveSite?: ((ref: string) => Promise<string | undefined>) | undefined;
   /** The site of the resource an id names, when the id's kind is one the app knows (undefined otherwise). */
-  readonly siteOfResource?: ((id: string) => Promise<string | undefined>) | undefined;
+  readonly siteOfResource?: ((id: string) => Promise<string | null | undefined>) | undefined;
   /** The worker holding the live task about the resource an id names (undefined: none, or tasks does not run here). */
   readonly workerHolding?: ((id: string, caller?: string) => Promise<string | undefined>) | undefined;
   /**
@@ -419,7 +419,9 @@ export function siteGuard(lookups: SiteLookups) {
       }
       return;
     }
-    for (const site of sites) authorizeSite(principal, site, allowed);
+    // A resource of no site (an exception or message about none, a webhook subscription to every site) is the whole
+    // network's: only a caller with the role at every site (`*`) reads or acts on it.
+    for (const site of sites) authorizeSiteOrAll(principal, site, allowed);
   };
 }
 
@@ -429,7 +431,7 @@ const administersEverySite = (roles: readonly Role[]): boolean => roles.every((r
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const fieldsOf = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v as Record<string, unknown> : {});
 
-async function sitesInQuestion(request: FastifyRequest, lookups: SiteLookups): Promise<Set<string>> {
+async function sitesInQuestion(request: FastifyRequest, lookups: SiteLookups): Promise<Set<string | null>> {
   const params = fieldsOf(request.params);
   const query = fieldsOf(request.query);
   const body = fieldsOf(request.body);
@@ -441,7 +443,7 @@ async function sitesInQuestion(request: FastifyRequest, lookups: SiteLookups): P
   const refs = [text(params.siteId), declares(schema?.querystring) ? text(query.siteId) : undefined,
     declares(schema?.body) ? text(body.siteId) : undefined, /\/sites\/:id(\/|$)/.test(url) ? text(params.id) : undefined]
     .filter((r): r is string => r !== undefined);
-  const sites = new Set<string>();
+  const sites = new Set<string | null>();
   for (const ref of refs) sites.add((await lookups.resolveSite?.(ref)) ?? ref);
   // The resources named count as well as a named site: an order, location or task of another site is acted on there.
   if (lookups.siteOfResource !== undefined) {

@@ -120,7 +120,9 @@ export function moveStockHandler(deps: PlatformDeps, apis: StockApis) {
       // The picks at the source the books hold so far: physical tracking may have heard picks there that inventory books
       // after this move (both hear `picking.line.picked`), whose units sourceOnHand still counts but its LPNs gave already.
       const sourcePicked = await store.pickedAt(tx, sourceKey.siteId, sourceKey.sku, sourceKey.locationId);
-      const events = docked.map((e) => (e.type === InventoryEvents.moved ? { ...e, data: { ...e.data, sourceOnHand, sourcePicked } } : e));
+      // …and those of the owner's SKU and lot: physical tracking sets its picks heard of the owner and lot against them.
+      const sourcePickedOwnerLot = await store.pickedAtOwnerLot(tx, sourceKey);
+      const events = docked.map((e) => (e.type === InventoryEvents.moved ? { ...e, data: { ...e.data, sourceOnHand, sourcePicked, sourcePickedOwnerLot } } : e));
       const { sourceAfter, target } = await writeMove(tx, deps, d, learned, events, meta);
       const { siteId, sku, lot, status } = d.fromKey;
       return ok({
