@@ -224,6 +224,8 @@ type PickLine {
   lot: String
   """Whose units the line takes: its reservation's owner (ADR 0028); null: the default owner's."""
   ownerId: ID
+  """The expiry (YYYY-MM-DD) of the lot reserved: a confirm after that day is LOT_EXPIRED (short the line, reason EXPIRED). Null: undated stock, or a line made before lines knew it."""
+  expiresOn: String
   quantity: Int!
   picked: Int!
   shortQuantity: Int!

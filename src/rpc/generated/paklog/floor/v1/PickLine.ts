@@ -32,6 +32,11 @@ export interface PickLine {
    * Whose units the line takes: its reservation's owner (ADR 0028); absent: the default owner's.
    */
   'ownerId'?: (string);
+  /**
+   * The expiry (YYYY-MM-DD) of the lot reserved: a confirm after that day is refused LOT_EXPIRED (short the line,
+   * reason EXPIRED). Absent: undated stock, or a line made before lines knew it.
+   */
+  'expiresOn'?: (string);
   '_expectedBarcode'?: "expectedBarcode";
   '_locationCode'?: "locationCode";
   '_pickSequence'?: "pickSequence";
@@ -39,6 +44,7 @@ export interface PickLine {
   '_shortReason'?: "shortReason";
   '_toteId'?: "toteId";
   '_ownerId'?: "ownerId";
+  '_expiresOn'?: "expiresOn";
 }
 
 export interface PickLine__Output {
@@ -72,6 +78,11 @@ export interface PickLine__Output {
    * Whose units the line takes: its reservation's owner (ADR 0028); absent: the default owner's.
    */
   'ownerId'?: (string);
+  /**
+   * The expiry (YYYY-MM-DD) of the lot reserved: a confirm after that day is refused LOT_EXPIRED (short the line,
+   * reason EXPIRED). Absent: undated stock, or a line made before lines knew it.
+   */
+  'expiresOn'?: (string);
   '_expectedBarcode'?: "expectedBarcode";
   '_locationCode'?: "locationCode";
   '_pickSequence'?: "pickSequence";
@@ -79,4 +90,5 @@ export interface PickLine__Output {
   '_shortReason'?: "shortReason";
   '_toteId'?: "toteId";
   '_ownerId'?: "ownerId";
+  '_expiresOn'?: "expiresOn";
 }
