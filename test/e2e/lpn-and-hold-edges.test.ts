@@ -242,6 +242,45 @@ describe("an ASN's LPN", () => {
     await t.settle();
     expect(await fingerprint('physical_tracking')).toEqual(before);
   });
+
+  // Failed before (2026-12-06): with the pallet scanned in and its receipt not booked yet, the cancel was accepted as if
+  // nothing arrived and the close reported the whole line UNDER; the pallet stayed at the dock with units on no books
+  // (PHYSICAL_ONLY in the reconciliation), no exception.
+  it('scanned in at the dock keeps its ASN from being cancelled, and from being closed with nothing of it booked unless the close says so', async () => {
+    const sku = w.products[1]!.sku;
+    const asnOf = async (i: number, quantity: number) => {
+      const sscc = makeSscc(1, '0614141', `00000600${i}`);
+      const asn = await t.post('/api/v1/inventory/asns', { siteId: w.siteId, supplier: 'S', lines: [{ sku, quantity, expectedLpn: sscc }] });
+      expect(asn.status).toBe(201);
+      return { id: asn.body.id as string, sscc };
+    };
+    const [cancelled, closed] = [await asnOf(0, 6), await asnOf(1, 5)];
+    await t.settle();
+    for (const a of [cancelled, closed]) {
+      const scan = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: `(00)${a.sscc}`, meaning: 'RECEIVE_LPN', locationId: dock.id }, 'operator');
+      expect(scan.status).toBe(201);
+    }
+    await t.settle();
+    const asnStatus = async (id: string) => (await t.get(`/api/v1/inventory/asns/${id}`)).body.status;
+
+    const cancel = await t.post(`/api/v1/inventory/asns/${cancelled.id}/cancel`, { reason: 'supplier cancelled' }, 'manager');
+    expect([cancel.status, cancel.body.code]).toEqual([409, 'ILLEGAL_TRANSITION']);
+    expect(cancel.body.detail).toContain(cancelled.sscc);
+    expect(await asnStatus(cancelled.id)).toBe('OPEN');
+    const close = await t.post(`/api/v1/inventory/asns/${closed.id}/close`, {}, 'manager');
+    expect([close.status, close.body.code]).toEqual([409, 'ILLEGAL_TRANSITION']);
+    expect(close.body.detail).toContain(closed.sscc);
+    expect(await asnStatus(closed.id)).toBe('OPEN');
+
+    // The way out: the pallet's receipt booked, the ASN closes with no discrepancy and the dock reconciles.
+    expect((await t.post(`/api/v1/inventory/asns/${closed.id}/receipts`, { sku, quantity: 5, locationId: dock.id }, 'operator')).status).toBe(201);
+    const done = await t.post(`/api/v1/inventory/asns/${closed.id}/close`, {}, 'manager');
+    expect([done.status, done.body.status, done.body.discrepancies]).toEqual([200, 'CLOSED', []]);
+    // Or, a pallet holding nothing of the ASN (scanned by mistake), closed on purpose: its line UNDER.
+    const onPurpose = await t.post(`/api/v1/inventory/asns/${cancelled.id}/close`, { acceptUnbooked: true }, 'manager');
+    expect(onPurpose.status).toBe(200);
+    expect(onPurpose.body.discrepancies.map((d: { kind: string; quantity: number }) => [d.kind, d.quantity])).toEqual([['UNDER', 6]]);
+  });
 });
 
 describe('nesting by two clients at once', () => {

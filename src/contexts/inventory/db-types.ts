@@ -51,6 +51,14 @@ export interface InventoryAsnLines {
   sku: string;
 }
 
+export interface InventoryAsnLpnArrivals {
+  arrived_at: Date;
+  asn_id: string;
+  code: string;
+  location_id: string | null;
+  lpn_id: string;
+}
+
 export interface InventoryAsns {
   closed_at: Date | null;
   created_at: Generated<Date>;
@@ -435,6 +443,7 @@ export interface DB {
   "inventory.allocations": InventoryAllocations;
   "inventory.asn_discrepancies": InventoryAsnDiscrepancies;
   "inventory.asn_lines": InventoryAsnLines;
+  "inventory.asn_lpn_arrivals": InventoryAsnLpnArrivals;
   "inventory.asns": InventoryAsns;
   "inventory.balances": InventoryBalances;
   "inventory.count_policies": InventoryCountPolicies;

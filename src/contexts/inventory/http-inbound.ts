@@ -143,7 +143,8 @@ export async function inboundRoutes(app: HttpApp, deps: PlatformDeps, service: I
     config: { roles: CAN.plan, idempotent: true },
     schema: {
       operationId: 'cancelAsn', tags, summary: 'Cancel an ASN that never arrived',
-      description: 'Only an OPEN ASN (nothing received against it) is cancelled; one goods arrived against is closed instead (409 ILLEGAL_TRANSITION).',
+      description: 'Only an OPEN ASN (nothing received against it, none of its LPNs scanned in at the dock by a RECEIVE_LPN scan) is cancelled; '
+        + 'one goods arrived against is closed instead (409 ILLEGAL_TRANSITION).',
       params: asnParams,
       body: Type.Object({ reason: Type.Optional(Text(200)) }, { additionalProperties: false, examples: [{ reason: 'Supplier cancelled the delivery' }] }),
       response: { 200: AsnSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION') },
@@ -156,12 +157,16 @@ export async function inboundRoutes(app: HttpApp, deps: PlatformDeps, service: I
     schema: {
       operationId: 'closeAsn', tags, summary: 'Close receiving against an ASN, recording its discrepancies',
       description: 'An OPEN or RECEIVING ASN becomes CLOSED: nothing more is received against it, and every line\'s over, under and damaged units '
-        + 'are recorded as discrepancies (in the answer, on GET, and in `inventory.asn.closed`). 409 ILLEGAL_TRANSITION when already closed or cancelled.',
+        + 'are recorded as discrepancies (in the answer, on GET, and in `inventory.asn.closed`). 409 ILLEGAL_TRANSITION when already closed or cancelled, '
+        + 'and when an LPN of it was scanned in at the dock (RECEIVE_LPN) with none of its units booked, unless `acceptUnbooked`.',
       params: asnParams,
-      body: Type.Object({}, { additionalProperties: false, examples: [{}] }),
+      body: Type.Object({
+        acceptUnbooked: Type.Optional(Type.Boolean({ description: 'Close although an LPN of the ASN scanned in at the dock has none of its units booked '
+          + '(it holds nothing of the ASN, or is not there): its units stay off the books, PHYSICAL_ONLY in GET /physical-tracking/reconciliation' })),
+      }, { additionalProperties: false, examples: [{}] }),
       response: { 200: AsnSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION') },
     },
-  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await service.closeAsn({ asnId: req.params.id }, requestMeta(req)))));
+  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await service.closeAsn({ asnId: req.params.id, acceptUnbooked: req.body.acceptUnbooked }, requestMeta(req)))));
 
   app.post('/inventory/asns/:id/receipts', {
     config: { roles: CAN.receive, idempotent: true },

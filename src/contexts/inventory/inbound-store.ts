@@ -239,3 +239,44 @@ export async function contentsAt(db: Executor, siteId: string, locationIds: read
     [siteId, [...locationIds]],
   );
 }
+
+// ---------------------------------------------------------------- ASN LPNs scanned in at the dock
+
+/** An ASN's LPN scanned in at the dock (`physical-tracking.scan.recorded` RECEIVE_LPN): its goods arrived. */
+export interface AsnLpnArrival {
+  readonly asn_id: string;
+  readonly lpn_id: string;
+  readonly code: string;
+  readonly location_id: string | null;
+}
+
+/**
+ * The site's OPEN and RECEIVING ASNs with lines expecting an LPN, and the labels they expect (as announced), less the
+ * ASNs an LPN of `code` arrived for already (a label is received once per ASN).
+ */
+export async function asnLabelsAt(db: Executor, siteId: string, code: string): Promise<{ asn_id: string; expected_lpn: string }[]> {
+  return db.query<{ asn_id: string; expected_lpn: string }>(
+    `SELECT DISTINCT l.asn_id, l.expected_lpn FROM inventory.asn_lines l JOIN inventory.asns a ON a.id = l.asn_id
+     WHERE a.site_id = $1 AND a.status IN ('OPEN', 'RECEIVING') AND l.expected_lpn IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM inventory.asn_lpn_arrivals x WHERE x.asn_id = l.asn_id AND x.code = $2)
+     ORDER BY l.asn_id, l.expected_lpn`,
+    [siteId, code],
+  );
+}
+
+/** Records an arrival once per ASN and LPN (a redelivered scan event adds none). */
+export async function recordAsnLpnArrival(db: Executor, a: AsnLpnArrival, at: Date): Promise<void> {
+  await db.query(
+    `INSERT INTO inventory.asn_lpn_arrivals (asn_id, lpn_id, code, location_id, arrived_at) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (asn_id, lpn_id) DO NOTHING`,
+    [a.asn_id, a.lpn_id, a.code, a.location_id, at],
+  );
+}
+
+/** The LPNs of an ASN scanned in at the dock, in arrival order. */
+export async function asnLpnArrivals(db: Executor, asnId: string): Promise<AsnLpnArrival[]> {
+  return db.query<AsnLpnArrival>(
+    `SELECT asn_id, lpn_id, code, location_id FROM inventory.asn_lpn_arrivals WHERE asn_id = $1 ORDER BY arrived_at, lpn_id`,
+    [asnId],
+  );
+}

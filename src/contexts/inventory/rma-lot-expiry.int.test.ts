@@ -52,4 +52,25 @@ describe('a dated lot returned by a customer', () => {
     const atp = await t.get(`/api/v1/inventory/atp?siteId=${w.siteId}&sku=${SKU}`, 'viewer');
     expect(atp.body.items[0]).toMatchObject({ sku: SKU, onHandAvailable: 4, expired: 4, atp: 0 });
   });
+
+  // Failed before (2026-12-06): a stock count imported for a lot at a location with no balance of it (COUNT movements,
+  // as a cycle count's) added the units undated, so they never expired.
+  it('counted in by a stock import where the lot has no balance carries the expiry the lot is known by', async () => {
+    const jam = 'RMAX-JAM';
+    expect((await call('product', 'POST', '/api/v1/products', {
+      sku: jam, description: 'Jam, lots dated at receipt', gtin: gtin13(999_002), uom: 'EA', lengthMm: 100, widthMm: 80, heightMm: 60, weightG: 120,
+      lotControlled: true, expiryControlled: false,
+    })).status).toBe(201);
+    expect((await call('receive', 'POST', '/api/v1/inventory/receipts', {
+      siteId: w.siteId, sku: jam, locationId: w.storage[0]!.id, lot: 'J1', expiresOn: '2030-02-01', quantity: 1,
+    })).status).toBe(201);
+    const csv = `sku,location,lot,quantity\n${jam},${w.storage[1]!.code},J1,3\n`;
+    const imported = await t.request('POST', `/api/v1/imports/stock?site=${w.siteId}`, { body: csv, headers: { 'content-type': 'text/csv' } });
+    expect(imported.status, JSON.stringify(imported.body)).toBe(200);
+    const balances = (await t.get(`/api/v1/inventory/balances?siteId=${w.siteId}&sku=${jam}`, 'viewer')).body.items as Balance[];
+    expect(balances.filter((b) => b.onHand > 0).map((b) => [b.locationId, b.lot, b.onHand, b.expiresOn]).sort()).toEqual([
+      [w.storage[0]!.id, 'J1', 1, '2030-02-01'],
+      [w.storage[1]!.id, 'J1', 3, '2030-02-01'],
+    ].sort());
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asnLifecycle, discrepancies, matchLine, putawayLifecycle, putawayTargetTypes, type AsnLineFacts } from './inbound.ts';
+import { asnLifecycle, discrepancies, lpnLabelCode, matchLine, putawayLifecycle, putawayTargetTypes, unbookedLpns, type AsnLineFacts } from './inbound.ts';
 
 const line = (o: Partial<AsnLineFacts> = {}): AsnLineFacts => ({ line_no: 1, sku: 'SKU-A', lot: '', quantity: 10, received: 0, damaged: 0, ...o });
 
@@ -55,5 +55,18 @@ describe('putaway targets', () => {
     expect(putawayTargetTypes('AVAILABLE')).toEqual(['STORAGE', 'PICK_FACE', 'RESERVE']);
     expect(putawayTargetTypes('DAMAGED')).toEqual(['QUARANTINE']);
     expect(putawayTargetTypes('QUARANTINE')).toEqual(['QUARANTINE']);
+  });
+});
+
+describe('pallets scanned in at the dock', () => {
+  it('compares labels as physical tracking reads them, and names those none of whose lines has a unit booked', () => {
+    expect(lpnLabelCode('(00)106141411234567897')).toBe('106141411234567897');
+    expect(lpnLabelCode(' PAL-7 ')).toBe('PAL-7');
+    const lines = [
+      { expected_lpn: '00106141411234567897', received: 0, damaged: 0 },
+      { expected_lpn: 'PAL-7', received: 0, damaged: 1 },
+      { expected_lpn: null, received: 0, damaged: 0 },
+    ];
+    expect(unbookedLpns([{ code: '106141411234567897' }, { code: 'PAL-7' }, { code: 'ELSEWHERE' }], lines)).toEqual(['106141411234567897']);
   });
 });

@@ -1,6 +1,7 @@
 /** Inbound rules: the ASN and putaway lifecycles, matching a scan to an ASN line, discrepancies at close. Pure. */
 import type { AsnDiscrepancy, AsnStatus, PutawayStatus, StockStatus } from '../../../contracts/inventory.ts';
 import type { LocationType } from '../../../contracts/location-master.ts';
+import { isValidSscc, normaliseSscc } from '../../../contracts/physical-tracking.ts';
 import { defineLifecycle } from '../../../platform/lifecycle.ts';
 import { fromLotKey } from './stock.ts';
 
@@ -76,4 +77,27 @@ export function discrepancies(lines: readonly AsnLineFacts[]): AsnDiscrepancy[] 
     if (l.damaged > 0) out.push({ ...base, kind: 'DAMAGED', quantity: l.damaged });
   }
   return out;
+}
+
+/**
+ * The code an LPN label names, as physical tracking reads it: a valid SSCC (behind `00`/`(00)` or not) as its 18
+ * digits, anything else as written (trimmed). An ASN's expected LPN and a RECEIVE_LPN scan's barcode compare by it.
+ */
+export function lpnLabelCode(label: string): string {
+  const sscc = normaliseSscc(label);
+  return sscc !== undefined && isValidSscc(sscc) ? sscc : label.trim();
+}
+
+/**
+ * The labels of an ASN's LPNs scanned in at the dock none of whose lines (those expecting that label) has a unit
+ * booked, received or damaged: a pallet on the dock that is not on the books.
+ */
+export function unbookedLpns(
+  arrivals: readonly { readonly code: string }[], lines: readonly (Pick<AsnLineFacts, 'received' | 'damaged'> & { readonly expected_lpn: string | null })[],
+): string[] {
+  const codes = [...new Set(arrivals.map((a) => a.code))];
+  return codes.filter((code) => {
+    const its = lines.filter((l) => l.expected_lpn !== null && lpnLabelCode(l.expected_lpn) === code);
+    return its.length > 0 && its.every((l) => l.received + l.damaged === 0);
+  });
 }

@@ -33,7 +33,12 @@ export async function countedProductLotControlled(db: Executor, catalog: Catalog
 /** Writes a count's COUNT movement's balance and SKU changes (decided on locked rows: a refusal is a fault). */
 export async function writeCountAdjustment(tx: Tx, a: CountAdjustment | null): Promise<void> {
   if (a === null) return;
-  if (a.delta > 0) await store.addOnHand(tx, a.key, a.delta, null);
+  // Units of a dated lot counted in where the lot has no balance carry the lot's known expiry (as an adjustment's, a
+  // customer return's): undated, they would never expire. A balance there keeps its own.
+  if (a.delta > 0) {
+    const missing = await store.getBalance(tx, a.key) === undefined;
+    await store.addOnHand(tx, a.key, a.delta, missing ? await store.knownLotExpiry(tx, a.key.ownerId, a.key.sku, a.key.lot) : null);
+  }
   else await changeBalanceOrFail(tx, a.key, a.delta, 0, `count adjustment of ${a.delta} refused at ${a.key.locationId}`);
   await changeSkuOnHandOrFail(tx, a.key.siteId, a.key.ownerId, a.key.sku, a.delta, a.unpickable, `count adjustment of ${a.delta} ${a.key.sku} went below allocated`);
 }

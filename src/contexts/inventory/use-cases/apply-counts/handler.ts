@@ -89,7 +89,8 @@ export function applyStockCountsHandler(deps: PlatformDeps, apis: StockApis, cou
             continue;
           }
           const d = decision.value;
-          if (d.delta > 0) await store.addOnHand(tx, d.key, d.delta, row.expiresOn);
+          // No expiry given where the lot has no balance: the lot's known one (undated, the units would never expire).
+          if (d.delta > 0) await store.addOnHand(tx, d.key, d.delta, row.expiresOn ?? (balance === undefined ? await store.knownLotExpiry(tx, d.key.ownerId, d.key.sku, d.key.lot) : null));
           else await changeBalanceOrFail(tx, d.key, d.delta, 0, `count of ${row.quantity} refused at ${location.code}`);
           await changeSkuOnHandOrFail(tx, d.key.siteId, d.key.ownerId, d.key.sku, d.delta, d.unpickable, `count of ${row.quantity} ${row.sku} went below allocated`);
           await record(tx, deps, d.movements, [...learned.events, ...d.events], meta);

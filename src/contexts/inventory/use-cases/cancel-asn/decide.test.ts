@@ -20,4 +20,9 @@ describe('cancelling an ASN', () => {
     spec.given(asn('CLOSED')).when({ asnId: 'asn_1' }).thenRejects('ILLEGAL_TRANSITION');
     spec.given(asn('CANCELLED')).when({ asnId: 'asn_1' }).thenRejects('ILLEGAL_TRANSITION');
   });
+
+  it('refuses an OPEN ASN an LPN of which was scanned in at the dock: goods arrived (close it instead)', () => {
+    spec.given({ ...asn('OPEN'), arrivedLpns: ['106141411234567897'] }).when({ asnId: 'asn_1' })
+      .thenRejects('ILLEGAL_TRANSITION', { message: /106141411234567897 was scanned in.*close it instead/ });
+  });
 });

@@ -10,7 +10,9 @@ import { decideCancelAsn, type CancelAsnCommand, type CancelAsnRejection } from 
 export function cancelAsnHandler(deps: PlatformDeps) {
   return async (input: CancelAsnCommand, meta: EventMeta): Promise<Outcome<AsnView, CancelAsnRejection>> => decideInTx(deps.db, async (tx) => {
     const asn = await inbound.getAsn(tx, input.asnId, true);
-    const decision = decideCancelAsn({ asn }, input, deps.clock.now());
+    // Read under the ASN's lock: an arrival recorded before it is seen (one recorded after finds the ASN CANCELLED).
+    const arrivedLpns = asn === undefined ? [] : (await inbound.asnLpnArrivals(tx, asn.id)).map((x) => x.code);
+    const decision = decideCancelAsn({ asn, arrivedLpns }, input, deps.clock.now());
     if (!decision.ok) return decision;
     await inbound.setAsnStatus(tx, input.asnId, 'CANCELLED', deps.clock.now(), decision.value.reason);
     await deps.bus.append(tx, 'inventory', decision.value.events, meta);

@@ -29,6 +29,14 @@ describe('closing an ASN', () => {
       .then((d) => expect(d.discrepancies.map((x) => [x.kind, x.quantity])).toEqual([['UNDER', 3]]));
   });
 
+  it('refuses to close with a scanned-in LPN nothing of which is booked, unless the close says so (its lines UNDER)', () => {
+    const lines = [{ line_no: 1, sku: 'SKU-A', lot: '', quantity: 6, received: 0, damaged: 0 }];
+    spec.given({ ...state('OPEN', lines), unbookedLpns: ['PAL-7'] }).when({ asnId: 'asn_1' })
+      .thenRejects('ILLEGAL_TRANSITION', { message: /PAL-7 was scanned in/ });
+    spec.given({ ...state('OPEN', lines), unbookedLpns: ['PAL-7'] }).when({ asnId: 'asn_1', acceptUnbooked: true })
+      .then((d) => expect(d.discrepancies.map((x) => [x.kind, x.quantity])).toEqual([['UNDER', 6]]));
+  });
+
   it('refuses an unknown ASN and one already closed or cancelled', () => {
     spec.given({ asn: undefined, lines: [] }).when({ asnId: 'asn_9' }).thenRejects('NOT_FOUND');
     spec.given(state('CLOSED')).when({ asnId: 'asn_1' }).thenRejects('ILLEGAL_TRANSITION');
