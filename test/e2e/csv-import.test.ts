@@ -118,6 +118,52 @@ describe('CSV import', () => {
     await t.settle();
   }, 60_000);
 
+  it('orders, all or nothing under a race: a POST /orders taking one of the file\'s externalIds while the import writes leaves all of the file\'s orders or none, and the answer says which (found by the integrations hunt)', async () => {
+    const w = await setupWarehouse(injectClient(t.app, t.keys.manager), { siteCode: 'CSVALLNONE', aisles: 1, bays: 1, levels: 1, skus: 1 });
+    const sku = w.products[0]!.sku;
+    const header = 'externalId,sku,quantity,shipToName,shipToLine1,shipToCity,shipToPostalCode,shipToCountry';
+    const N = 15;
+    const outcomes: string[] = [];
+    for (let round = 0; round < 6; round++) {
+      const ids = Array.from({ length: N }, (_, i) => `CSV-AON-${round}-${i}`);
+      const csv = [header, ...ids.map((id) => `${id},${sku},1,Ada,1 Row,Leeds,LS1 1AA,GB`)].join('\n');
+      const last = ids[N - 1]!;
+      let finished = false;
+      const importing = importCsv('orders', csv, '?site=CSVALLNONE').finally(() => { finished = true; });
+      // The forced interleaving (even rounds): the rival order lands once the import's first order is visible, i.e. while
+      // an order-by-order import writes the rest; odd rounds send it at once (it may win before the check, or lose).
+      if (round % 2 === 0) {
+        await until('the import writes or ends', async () => finished || (await t.get(`/api/v1/orders?externalId=${ids[0]!}`)).body.items.length > 0, (v) => v, 60_000);
+      }
+      const rival = await t.post('/api/v1/orders', { externalId: last, siteId: w.siteId, lines: [{ sku, quantity: 7 }], shipTo: { name: 'Rival', line1: '9 Row', city: 'Hull', postalCode: 'HU1 1AA', country: 'GB' } });
+      const imported = await importing;
+      const present = (await Promise.all(ids.slice(0, N - 1).map(async (id) => (await t.get(`/api/v1/orders?externalId=${id}`)).body.items.length))).reduce((a: number, n: number) => a + n, 0);
+      const lastOrder = (await t.get(`/api/v1/orders?externalId=${last}`)).body.items as { id: string }[];
+      const detail = JSON.stringify({ round, import: imported.status, body: imported.body, rival: rival.status, present });
+      if (imported.status === 200) {
+        // All of the file: every order, the last one the file's (the rival refused as a conflict).
+        expect(imported.body, detail).toMatchObject({ written: true, created: N, imported: N });
+        expect(present, detail).toBe(N - 1);
+        expect(rival.status, detail).toBe(409);
+        expect((await t.get(`/api/v1/orders/${lastOrder[0]!.id}`)).body.lines[0].ordered, detail).toBe(1);
+        outcomes.push('all');
+      } else {
+        // None of the file: the rival's order alone, and the answer names the row of the order it took.
+        expect(imported.status, detail).toBe(422);
+        expect(imported.body.code, detail).toBe('IMPORT_ROWS_INVALID');
+        const errs = imported.body.errors as { field: string; message: string }[];
+        expect(errs.length, detail).toBeGreaterThan(0);
+        for (const e of errs) expect([e.field.split('/')[2], e.message.split(':')[0]], detail).toEqual([String(N + 1), 'ORDER_CONFLICT']);
+        expect(present, detail).toBe(0);
+        expect(rival.status, detail).toBe(201);
+        outcomes.push('none');
+      }
+      expect(lastOrder, detail).toHaveLength(1);
+    }
+    expect(outcomes).toHaveLength(6);
+    await t.settle();
+  }, 180_000);
+
   it('orders: rows grouped by externalId, all or nothing, through the order intake', async () => {
     const w = await setupWarehouse(injectClient(t.app, t.keys.manager), { siteCode: 'CSVS', aisles: 1, bays: 1, levels: 1, skus: 2 });
     const [a, b] = [w.products[0]!.sku, w.products[1]!.sku];

@@ -139,4 +139,34 @@ describe('EDI 943 → ASN → 944', () => {
     }
     await t.settle();
   }, 60_000);
+  it('a 943 re-sent with the same W06-02 but other lines is rejected TRANSFER_CONFLICT in its 997, the ASN unchanged; an identical re-send is the same ASN (found by the integrations hunt)', async () => {
+    const [a, b] = [w.products[0]!.sku, w.products[1]!.sku];
+    const first = await post(interchange('000000931', ['W06*N*TR-DIFF*20261203*SHIP-DIFF~', 'N1*SF*Depot Co~', `W04*5*EA**SK*${a}~`]));
+    expect(first).toMatchObject({ status: 'ACCEPTED', transactionSets: [{ status: 'ACCEPTED' }] });
+    const asnId = first.transactionSets[0]!.asnId!;
+    const before = (await t.get(`/api/v1/inventory/asns/${asnId}`)).body;
+    const count = (await asnsAtSite()).length;
+
+    // Other lines (units of a line, a line added), in a new interchange and as a second set of one interchange.
+    const changed = await post(interchange('000000932', ['W06*N*TR-DIFF*20261203*SHIP-DIFF~', 'N1*SF*Depot Co~', `W04*7*EA**SK*${a}~`, `W04*2*EA**SK*${b}~`]));
+    expect(changed).toMatchObject({ status: 'REJECTED', transactionSets: [{ status: 'REJECTED', asnId: null }] });
+    expect((changed.transactionSets[0] as unknown as { intakeError: string }).intakeError).toMatch(/^TRANSFER_CONFLICT: .*W04 lines/);
+    expect(segmentsOf(changed.acknowledgement.body, 'AK3')).toEqual([['W06', '2', '', '8']]);
+    expect(segmentsOf(changed.acknowledgement.body, 'AK4')).toEqual([['2', '', '7', 'TR-DIFF']]);
+    expect(segmentsOf(changed.acknowledgement.body, 'AK5')[0]![0]).toBe('R');
+    const inOne = await post(interchange('000000933', ['W06*N*TR-ONE*20261203*SHIP-ONE~', 'N1*SF*Depot Co~', `W04*1*EA**SK*${a}~`])
+      .replace('SE*5*0001~', `SE*5*0001~\nST*943*0002~\nW06*N*TR-ONE*20261203*SHIP-ONE~\nN1*SF*Depot Co~\nW04*3*EA**SK*${a}~\nSE*5*0002~`).replace('GE*1*', 'GE*2*'));
+    expect(inOne.transactionSets.map((s) => s.status)).toEqual(['ACCEPTED', 'REJECTED']);
+    // Another ship-from or shipment id is other content too.
+    const shipFrom = await post(interchange('000000934', ['W06*N*TR-DIFF*20261203*SHIP-DIFF~', 'N1*SF*Other Depot~', `W04*5*EA**SK*${a}~`]));
+    expect(shipFrom.transactionSets[0]).toMatchObject({ status: 'REJECTED', asnId: null });
+
+    // Nothing changed: the ASN as it was, no new one.
+    expect((await t.get(`/api/v1/inventory/asns/${asnId}`)).body).toEqual(before);
+    expect((await asnsAtSite()).length).toBe(count + 1);
+    // The identical 943 again: an idempotent duplicate, the same ASN.
+    expect(await post(interchange('000000935', ['W06*N*TR-DIFF*20261203*SHIP-DIFF~', 'N1*SF*Depot Co~', `W04*5*EA**SK*${a}~`])))
+      .toMatchObject({ status: 'ACCEPTED', transactionSets: [{ status: 'ACCEPTED', asnId }] });
+    await t.settle();
+  }, 60_000);
 });

@@ -51,6 +51,7 @@ export function integrationsContext(deps: PlatformDeps, options: IntegrationsOpt
   const imports = importService({
     catalog: options.catalogCommands, catalogQueries: options.catalog, orders: options.orders, locations: options.locations,
     locationCommands: options.locationCommands ?? (() => undefined), inventory: options.inventoryCommands ?? (() => undefined),
+    db: deps.db,
   });
   const p = options.partners;
   const ports = p === undefined ? undefined : portsService(deps, {

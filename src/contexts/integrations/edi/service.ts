@@ -182,7 +182,7 @@ export function ediService(
     const accepted: { order: ShippingOrder; orderId: string }[] = [];
     const transfers: { shipment: TransferShipment; asnId: string }[] = [];
     // The ASNs this interchange made, by W06-02: a second 943 of one number in it is answered with the first's ASN.
-    const madeHere = new Map<string, string>();
+    const madeHere = new Map<string, { asnId: string; shipment: TransferShipment }>();
     for (const g of x.groups) {
       const groupErrors = [...g.envelopeErrors];
       // Group OW carries 940s, group AR 943s (ADR 0040); each set's ST01 must match its group.
@@ -352,11 +352,13 @@ export function ediService(
    * One 943 (ADR 0040): read under the rules of readTransferShipment, its SKUs checked, and — when it holds and its
    * group does — registered as an ASN through `InventoryCommands.createAsn` (supplier: the N1*SF name; reference: the
    * shipment id W06-04; expected: W06-03). A partner's depositor order number (W06-02) already linked to an ASN is
-   * answered with that ASN: a 943 sent again in a new interchange makes no second one.
+   * answered with that ASN when the 943 says the same (W06-04, PO, ship-from, lines): a 943 sent again in a new
+   * interchange makes no second one. With other content it is rejected, TRANSFER_CONFLICT on W06-02, changing nothing
+   * (as a 940 re-sent with other content is ORDER_CONFLICT): the ASN is not silently kept in place of what was sent.
    */
   async function receiveTransferSet(
     set: Interchange['groups'][number]['sets'][number], setErrors: readonly number[], groupFine: boolean, partner: Partner, meta: EventMeta,
-    madeHere: Map<string, string>,
+    madeHere: Map<string, { asnId: string; shipment: TransferShipment }>,
   ): Promise<Outcome<{ shipment?: TransferShipment; asnId: string | null; errors: SegmentError[]; intakeError: string | null }>> {
     if (setErrors.length > 0) return ok({ asnId: null, errors: [], intakeError: null });
     const read = readTransferShipment(set);
@@ -364,8 +366,18 @@ export function ediService(
     const unknown = await unknownSkus(read.shipment.lines, 'W04');
     if (unknown.length > 0 || !groupFine) return ok({ shipment: read.shipment, asnId: null, errors: unknown, intakeError: null });
     const shipment = read.shipment;
-    const linked = madeHere.get(shipment.depositorOrderNumber) ?? (await store.transferOf(deps.db, partner.id, shipment.depositorOrderNumber))?.asnId;
-    if (linked !== undefined) return ok({ shipment, asnId: linked, errors: [], intakeError: null });
+    const linked = madeHere.get(shipment.depositorOrderNumber) ?? await store.transferOf(deps.db, partner.id, shipment.depositorOrderNumber)
+      .then((t) => (t === undefined ? undefined : { asnId: t.asnId, shipment: t }));
+    if (linked !== undefined) {
+      const differs = transferDifferences(linked.shipment, shipment);
+      if (differs.length === 0) return ok({ shipment, asnId: linked.asnId, errors: [], intakeError: null });
+      const intakeError = `TRANSFER_CONFLICT: W06-02 ${shipment.depositorOrderNumber} was received with other content (${differs.join(', ')}) as ASN ${linked.asnId}; `
+        + 'send it with a new W06-02';
+      return ok({
+        asnId: null, intakeError,
+        errors: [{ segmentId: 'W06', position: 2, code: 8, message: intakeError, elements: [{ position: 2, code: 7, value: shipment.depositorOrderNumber, message: intakeError }] }],
+      });
+    }
     const inventory = apis.inventory();
     if (inventory === undefined) return reject('INVENTORY_UNAVAILABLE', 'run the inventory context in the process that runs integrations');
     const made = await inventory.createAsn({
@@ -373,7 +385,7 @@ export function ediService(
       lines: shipment.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, ...(l.lot === null ? {} : { lot: l.lot }) })),
     }, meta);
     if (made.ok) {
-      madeHere.set(shipment.depositorOrderNumber, made.value.asnId);
+      madeHere.set(shipment.depositorOrderNumber, { asnId: made.value.asnId, shipment });
       return ok({ shipment, asnId: made.value.asnId, errors: [], intakeError: null });
     }
     const intakeError = `${made.code}: ${made.message}`;
@@ -578,6 +590,19 @@ function advisedLines(o: EdiOrder, shipped: OrderShipped): Pick<ShippedOrder, 'l
 
 /** The transaction set each functional group carries: OW warehouse shipping orders, AR stock transfer shipment advice. */
 const SET_OF_GROUP: Readonly<Record<string, string>> = { OW: '940', AR: '943' };
+
+/** What PakLog keeps of a 943 (W06-04, W06-06, N1*SF, the lines' SKU, lot and units in W04 order) that differs between two of one W06-02. */
+export function transferDifferences(
+  kept: Pick<TransferShipment, 'shipmentId' | 'purchaseOrderNumber' | 'shipFrom' | 'lines'>, sent: Pick<TransferShipment, 'shipmentId' | 'purchaseOrderNumber' | 'shipFrom' | 'lines'>,
+): string[] {
+  const lines = (s: typeof kept): string => JSON.stringify(s.lines.map((l) => [l.sku, l.lot ?? null, l.quantity]));
+  return [
+    ...(kept.shipmentId === sent.shipmentId ? [] : ['W06-04 shipment id']),
+    ...((kept.purchaseOrderNumber ?? null) === (sent.purchaseOrderNumber ?? null) ? [] : ['W06-06 purchase order']),
+    ...(kept.shipFrom === sent.shipFrom ? [] : ['N1*SF ship-from']),
+    ...(lines(kept) === lines(sent) ? [] : ['W04 lines']),
+  ];
+}
 
 function depositorNumberOf(segments: readonly { id: string; elements: readonly string[] }[], header: 'W05' | 'W06'): string | null {
   const w05 = segments.find((s) => s.id === header);

@@ -6,6 +6,7 @@ import {
 } from '../../../contracts/location-master.ts';
 import type { OrderCommands, OrderIntake } from '../../../contracts/orders.ts';
 import type { EventMeta } from '../../../platform/bus/envelope.ts';
+import type { Database } from '../../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../../platform/errors.ts';
 import { IMPORT_COLUMNS, SUPPORTED_IMPORTS, type SupportedImportKind } from './columns.ts';
 import { readCsv, RowReader, type CsvRecord, type RowError } from './csv.ts';
@@ -51,6 +52,15 @@ export interface ImportApis {
   readonly locationCommands: () => LocationMasterCommands | undefined;
   /** Inventory's stock count command, when it runs in this process (CSV stock imports). */
   readonly inventory: () => Pick<InventoryCommands, 'applyStockCounts'> | undefined;
+  /** The process's database: an all-or-nothing orders import writes its orders in one transaction of it. */
+  readonly db: Pick<Database, 'openTx' | 'unitOfWork' | 'tx'>;
+}
+
+/** An all-or-nothing orders import rolled back: an order the intake refused at the write (a concurrent writer). */
+class ImportRolledBack extends Error {
+  constructor(readonly errors: RowError[]) {
+    super('import rolled back');
+  }
 }
 
 /** What a command of the owning context answers for a batch: counts, its errors by index in the batch, whether it wrote. */
@@ -100,7 +110,8 @@ function intakeErrors(g: OrderGroup, intake: OrderIntake, refusal: { code: strin
  * CSV imports (ADR 0037): a file read and every row checked before anything is written; any bad row → nothing written,
  * unless `partial`, which writes the good rows (a row is written whole or not at all). A dry run writes nothing and
  * reports what would happen. Products go to the catalog in one set-based transaction (upsert by SKU); orders through
- * the order intake, one order (its rows grouped by externalId) at a time, idempotent on externalId.
+ * the order intake (its rows grouped by externalId), idempotent on externalId: all of them in one transaction, or (partial)
+ * one order at a time.
  */
 export function importService(apis: ImportApis) {
   async function importProducts(records: readonly CsvRecord[], o: ImportOptions, meta: EventMeta): Promise<Outcome<ImportReport>> {
@@ -300,23 +311,39 @@ export function importService(apis: ImportApis) {
     if (o.dryRun || (errors.length > 0 && !o.partial) || writable.length === 0) {
       return ok({ ...base, imported: 0, created: o.dryRun ? created : 0, unchanged: o.dryRun ? unchanged : 0, written: false, errors: errors.sort(byRow) });
     }
-    created = 0;
-    unchanged = 0;
-    let imported = 0;
-    for (const [i, g] of writable.entries()) {
-      const intake = intakeOf(g);
-      const received = await orders.receive(intake, meta);
-      // Only a race refuses an order here (another writer took its externalId, or deactivated a product, since the check).
-      if (!received.ok) {
-        errors.push(...intakeErrors(g, intake, received));
-        continue;
+    // Each order written whole, with its RECEIVED event. All or nothing (not partial): every order of the file in ONE
+    // transaction, so an order another writer took since the check (its externalId with other content, a product
+    // deactivated) rolls back the orders written before it and the file answers "nothing imported" naming it.
+    const writeAll = async (): Promise<{ imported: number; created: number; unchanged: number; refused: RowError[] }> => {
+      const w = { imported: 0, created: 0, unchanged: 0, refused: [] as RowError[] };
+      for (const [i, g] of writable.entries()) {
+        const intake = intakeOf(g);
+        const received = await orders.receive(intake, meta);
+        // Only a race refuses an order here (another writer took its externalId, or deactivated a product, since the check).
+        if (!received.ok) {
+          const refused = intakeErrors(g, intake, received);
+          if (!o.partial) throw new ImportRolledBack(refused);
+          w.refused.push(...refused);
+          continue;
+        }
+        w.imported += g.rows.length;
+        if (received.value.created) w.created += 1;
+        else w.unchanged += 1;
+        if (i % 50 === 49) o.onProgress?.('writing', i + 1, writable.length);
       }
-      imported += g.rows.length;
-      if (received.value.created) created += 1;
-      else unchanged += 1;
-      if (i % 50 === 49) o.onProgress?.('writing', i + 1, writable.length);
+      return w;
+    };
+    try {
+      const w = o.partial ? await writeAll() : apis.db.openTx() === undefined ? await apis.db.unitOfWork(writeAll) : await apis.db.tx(writeAll);
+      errors.push(...w.refused);
+      return ok({ ...base, imported: w.imported, created: w.created, unchanged: w.unchanged, written: w.imported > 0, errors: errors.sort(byRow) });
+    } catch (e) {
+      if (!(e instanceof ImportRolledBack)) throw e;
+      errors.push(...e.errors);
+      const bad = new Set(errors.map((x) => x.row));
+      const rejectedRows = records.filter((r) => bad.has(r.row)).length;
+      return ok({ ...base, rejected: rejectedRows, imported: 0, created: 0, unchanged: 0, written: false, errors: errors.sort(byRow) });
     }
-    return ok({ ...base, imported, created, unchanged, written: imported > 0, errors: errors.sort(byRow) });
   }
 
   /** Imports a CSV file of `kind`. 422 IMPORT_ROWS_INVALID is the caller's to decide (the report lists the rows). */
