@@ -98,7 +98,7 @@ async function scanHeldAtItsLock(palletCode: string): Promise<{ scan: Promise<{ 
   // the cancel is answered at once (2.7 s after the kill in CI, 2026-12-06, with the claim here still PENDING until the
   // job abandons it). The scan's transaction waiting at the lock comes after pack & ship's claim.
   await until('the scan has claimed its order and waits at the lock', async () => (answered === undefined
-    ? [await pendingClaims(), await waitingAtTheLock()]
+    ? [await pendingClaims(), await waitingAtTheLock()] as const
     : Promise.reject(new Error(`the scan was answered: ${JSON.stringify(answered)}`))), ([claims, waiting]) => claims === 1 && waiting >= 1);
   return { scan };
 }
