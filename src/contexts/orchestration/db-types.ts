@@ -31,6 +31,7 @@ export interface OrchestrationCarrierCutoffs {
 }
 
 export interface OrchestrationExceptions {
+  acting: Json | null;
   actions: string[];
   case_key: string;
   details: Json;

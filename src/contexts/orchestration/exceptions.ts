@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { EventMeta } from '../../platform/bus/envelope.ts';
 import type { Executor, Tx } from '../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../platform/errors.ts';
@@ -119,9 +120,10 @@ export function exceptionService(deps: PlatformDeps, ports: ExceptionPorts) {
     if (done === undefined) return undefined;
     await deps.bus.append(tx, 'orchestration', [{
       type: OrchestrationEvents.exceptionResolved, subject: done.id, ...(done.siteId === null ? {} : { siteId: done.siteId }),
-      data: { exceptionId: done.id, siteId: done.siteId, kind: done.kind, subject: done.subject, resolution, resolvedBy },
+      data: { exceptionId: done.id, siteId: done.siteId, kind: done.kind, subject: done.subject, resolution: done.resolution ?? resolution, resolvedBy: done.resolvedBy },
     }], meta);
-    tx.afterCommit(() => resolvedTotal.inc({ kind: done.kind, resolution: resolution.startsWith('auto') ? 'auto' : resolution }));
+    const recorded = done.resolution ?? resolution;
+    tx.afterCommit(() => resolvedTotal.inc({ kind: done.kind, resolution: recorded.startsWith('auto') ? 'auto' : recorded }));
     return done;
   }
 
@@ -273,8 +275,17 @@ export function exceptionService(deps: PlatformDeps, ports: ExceptionPorts) {
       if (x === undefined) return reject('NOT_FOUND', `No exception ${id}`);
       if (x.status !== 'OPEN') return reject('EXCEPTION_RESOLVED', `Exception ${id} was resolved (${x.resolution ?? ''}) at ${x.resolvedAt ?? ''}`);
       if (!x.actions.includes(action)) return reject('ACTION_NOT_OFFERED', `Exception ${id} (${x.kind}) offers ${x.actions.join(', ')}, not ${action}`);
+      // Marked first: the action's own effect may clear the case before it is resolved here (a cancel's order.cancelled
+      // resolves the order's exceptions), and that clearing is then recorded as this action, by this person.
+      const token = randomUUID();
+      if (!await store.markActing(deps.db, id, { action, by, token }, deps.clock.now())) {
+        return reject('EXCEPTION_RESOLVED', `Exception ${id} was resolved meanwhile`);
+      }
       const done = await perform(x, action, by, meta);
-      if (!done.ok) return done;
+      if (!done.ok) {
+        await store.unmarkActing(deps.db, id, token);
+        return done;
+      }
       await deps.db.tx((tx) => resolveIn(tx, id, done.value, by, meta));
       const now = await store.exception(deps.db, id);
       return now === undefined ? reject('NOT_FOUND', `No exception ${id}`) : ok(now);

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../platform/db/database.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
-import { exceptionService } from './exceptions.ts';
+import { exceptionService, ORDER_KINDS } from './exceptions.ts';
+import { ok, reject } from '../../platform/errors.ts';
+import type { OrderCommands } from '../../contracts/orders.ts';
+import { OrchestrationEvents } from '../../contracts/orchestration.ts';
 import { fulfilmentSaga, type FulfilmentData } from './fulfilment-saga.ts';
 import type { SagaSignal, StepContext } from '../../platform/saga/saga.ts';
 import { stuckWorkScan } from './stuck-work.ts';
@@ -255,6 +258,38 @@ describe('exceptions and their actions', () => {
     expect(about.map((e) => e.status)).toEqual(['RESOLVED', 'OPEN']);
     expect(about[1]!.reason).toContain(`raised again: ${first.raised!.id}`);
     await t.app.db.query(`UPDATE orchestration.exceptions SET status = 'RESOLVED', resolution = 'test', resolved_at = now() WHERE subject = 'ord_conc' AND status = 'OPEN'`);
+  });
+
+  it('a cancel whose order.cancelled clears the case before the action resolves it: recorded as the person\'s cancel, not as automatic', async () => {
+    let n = 0;
+    const deps = {
+      db: t.app.db, bus: t.app.bus, clock: { now: () => new Date() }, ids: { next: (p: string) => `${p}_acting${String(++n).padStart(4, '0')}` },
+      metrics: { counter: () => ({ inc: () => undefined }) },
+    } as unknown as PlatformDeps;
+    let refuse = false;
+    // The order's cancel is heard by orchestration before the action gets to resolve its exception (as under load).
+    const orders = {
+      cancel: async (orderId: string) => {
+        if (refuse) return reject('ILLEGAL_TRANSITION', `Order ${orderId} is SHIPPED`);
+        await service.clearNow(ORDER_KINDS, orderId, 'order cancelled');
+        return ok({});
+      },
+    } as unknown as OrderCommands;
+    const service = exceptionService(deps, { orderFacts: async () => undefined, retrySaga: async () => undefined, orders });
+    const raise = (subject: string) => service.raiseNow({ kind: 'PICKED_UNITS_LOST', caseKey: `lost:${subject}`, subject, siteId: w.siteId, reason: 'tote lost' });
+    const first = (await raise('ord_acting_1'))!;
+    const done = await service.act(first.id, 'cancel', 'a supervisor', {});
+    expect(done).toMatchObject({ ok: true, value: { status: 'RESOLVED', resolution: 'cancel', resolvedBy: 'a supervisor' } });
+    await t.settle();
+    const [event] = await t.app.db.query<{ data: { resolution: string; resolvedBy: string } }>(
+      `SELECT envelope->'data' AS data FROM platform.events WHERE type = $2 AND subject = $1`, [first.id, OrchestrationEvents.exceptionResolved]);
+    expect(event?.data).toMatchObject({ resolution: 'cancel', resolvedBy: 'a supervisor' });
+    // A refused cancel leaves no mark: the case cleared later by itself is automatic.
+    refuse = true;
+    const second = (await raise('ord_acting_2'))!;
+    expect(await service.act(second.id, 'cancel', 'a supervisor', {})).toMatchObject({ ok: false, code: 'ACTION_FAILED' });
+    await service.clearNow(ORDER_KINDS, 'ord_acting_2', 'order shipped');
+    expect(await service.get(second.id)).toMatchObject({ status: 'RESOLVED', resolution: 'auto: order shipped', resolvedBy: null });
   });
 
   it('ORDER_NOT_MOVING of a saga pass run again from its record (a crash lost the record, not the raise): the case raised once, not cleared and raised again', async () => {

@@ -27,6 +27,10 @@ const EXCEPTION_COLUMN_NAMES = [
   'resolved_at', 'version',
 ] as const;
 const EXCEPTION_COLUMNS = columnList(EXCEPTION_COLUMN_NAMES);
+/** How long a person's action on an exception (`markActing`) takes its case's automatic clearing as its own. */
+export const ACTING_FOR_MS = 120_000;
+/** In `resolve` ($2 the resolution, $4 now, $5 ACTING_FOR): an automatic resolution while a person's action runs. */
+const ACTED = `($2 LIKE 'auto:%' AND acting IS NOT NULL AND (acting->>'at')::timestamptz > $4::timestamptz - $5::interval)`;
 type ExceptionRow = Narrowed<Pick<Selectable<OrchestrationExceptions>, (typeof EXCEPTION_COLUMN_NAMES)[number]>, {
   kind: ExceptionKind; status: ExceptionStatus; actions: ExceptionAction[]; details: Record<string, unknown>;
 }>;
@@ -174,12 +178,34 @@ export const orchestrationStore = {
     return rows.map(toException);
   },
 
-  /** OPEN → RESOLVED, if still open; the resolved exception or undefined. */
+  /** A person is running `action` on the open exception (`resolve` then records the case's clearing as theirs); false: not open. */
+  async markActing(db: Executor, id: string, acting: { action: string; by: string; token: string }, now: Date): Promise<boolean> {
+    const rows = await db.query<{ id: string }>(
+      `UPDATE orchestration.exceptions SET acting = jsonb_build_object('action', $2::text, 'by', $3::text, 'token', $4::text, 'at', $5::timestamptz)
+        WHERE id = $1 AND status = 'OPEN' RETURNING id`,
+      [id, acting.action, acting.by, acting.token, now],
+    );
+    return rows.length === 1;
+  },
+
+  /** The action marked with `token` was refused: the exception is no longer being acted on (unless another action marked it since). */
+  async unmarkActing(db: Executor, id: string, token: string): Promise<void> {
+    await db.query(`UPDATE orchestration.exceptions SET acting = NULL WHERE id = $1 AND acting->>'token' = $2`, [id, token]);
+  },
+
+  /**
+   * OPEN → RESOLVED, if still open; the resolved exception or undefined. An automatic resolution (`auto: …`) of an
+   * exception a person is acting on (`markActing`, less than `ACTING_FOR` ago) is their action's effect: it is recorded
+   * as their action, by them.
+   */
   async resolve(db: Executor, id: string, resolution: string, resolvedBy: string | null, now: Date): Promise<SupervisorException | undefined> {
     const rows = await db.query<ExceptionRow>(
-      `UPDATE orchestration.exceptions SET status = 'RESOLVED', resolution = $2, resolved_by = $3, resolved_at = $4, version = version + 1
+      `UPDATE orchestration.exceptions
+          SET status = 'RESOLVED', version = version + 1, resolved_at = $4, acting = NULL,
+              resolution = CASE WHEN ${ACTED} THEN acting->>'action' ELSE $2 END,
+              resolved_by = CASE WHEN ${ACTED} THEN acting->>'by' ELSE $3 END
         WHERE id = $1 AND status = 'OPEN' RETURNING ${EXCEPTION_COLUMNS}`,
-      [id, resolution, resolvedBy, now],
+      [id, resolution, resolvedBy, now, `${ACTING_FOR_MS} milliseconds`],
     );
     return rows[0] === undefined ? undefined : toException(rows[0]);
   },
