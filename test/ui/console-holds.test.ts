@@ -118,6 +118,48 @@ describe.runIf(browserTestsRun)('the web console: stock holds', () => {
     await page.close();
   });
 
+  // Failed before (2026-12-06): a gateway's timeout (504, its own HTML page) after PakLog placed the hold was said as a
+  // JSON SyntaxError and forgot the key, so the manager's second press placed the hold again with a fresh one.
+  it('a hold whose answer was lost to a gateway timeout, pressed again, is placed once (same key); the next hold after that is a new one (new key)', async () => {
+    const before = await available();
+    const page = await open(t.keys.manager);
+    const keys: string[] = [];
+    let timeouts = 1;
+    await page.route('**/api/v1/inventory/holds', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      keys.push(route.request().headers()['idempotency-key'] ?? '');
+      // PakLog placed the hold; the gateway in between gave up waiting and answered its own page.
+      const res = await route.fetch();
+      if (timeouts-- > 0) return route.fulfill({ status: 504, contentType: 'text/html', body: '<html><body><h1>504 Gateway Time-out</h1></body></html>' });
+      return route.fulfill({ response: res });
+    });
+    const logged = pageErrors.length;
+    await page.getByRole('button', { name: 'Place a hold…' }).click();
+    await page.getByLabel('SKU to hold').fill(at.sku);
+    await page.getByLabel('At location (code)').fill(at.code);
+    await page.getByLabel('Units to hold').fill('2');
+    await page.getByLabel('Why hold').fill('gateway timeout test');
+    await page.getByRole('button', { name: 'Hold units' }).click();
+    await page.getByRole('alert').filter({ hasText: 'HTTP_504: No answer from PakLog (HTTP 504)' }).waitFor();
+    await page.getByRole('button', { name: 'Hold units' }).click();
+    await page.getByRole('status').filter({ hasText: `Held 2 × ${at.sku} at ${at.code} as HOLD` }).waitFor();
+    expect(await available()).toBe(before - 2);
+    // A new hold, pressed after that one was answered: a new command with a key of its own, held too.
+    await page.getByRole('button', { name: 'Place a hold…' }).click();
+    await page.getByLabel('SKU to hold').fill(at.sku);
+    await page.getByLabel('At location (code)').fill(at.code);
+    await page.getByLabel('Units to hold').fill('2');
+    await page.getByLabel('Why hold').fill('gateway timeout test');
+    await page.getByRole('button', { name: 'Hold units' }).click();
+    await expect.poll(available).toBe(before - 4);
+    expect(keys).toHaveLength(3);
+    expect([keys[1] === keys[0], keys[2] === keys[0]]).toEqual([true, false]);
+    expect(pageErrors.splice(logged).every((e) => e.includes('504'))).toBe(true);
+    await page.unroute('**/api/v1/inventory/holds');
+    expect((await t.post('/api/v1/inventory/hold-releases', { siteId, sku: at.sku, locationId: at.locationId, quantity: 4, fromStatus: 'HOLD', reason: 'tidy up' }, 'manager')).status).toBe(201);
+    await page.close();
+  });
+
   it('a viewer sees the holds, filtered by location and status, with no Release button', async () => {
     await hold(3, 'HOLD', 'label unreadable');
     const page = await open(t.keys.viewer);

@@ -86,6 +86,40 @@ describe.runIf(browserTestsRun)('the web console: importing orders from CSV', ()
     expect(await ordersNamed('CSV-UI-1')).toHaveLength(1);
   });
 
+  // Failed before (2026-12-06): a file was sent with a fresh key on every press (only JSON commands were known again),
+  // so the press after a lost answer imported it again and said "0 new orders, 2 already there" of orders it had just made.
+  it('a file whose answer was lost, imported again, goes with its first key: PakLog answers from its record (2 new orders), nothing doubled', async () => {
+    const products: { sku: string }[] = await t.getAll('/api/v1/products?active=true');
+    const sku = products[0]!.sku;
+    await signInAs(t.keys.manager);
+    await page.getByRole('button', { name: 'Import orders (CSV)…' }).click();
+    const form = page.getByRole('region', { name: 'Import orders (CSV)' });
+    await form.getByLabel('CSV file').setInputFiles(csvFile([
+      'externalId,sku,quantity,shipToName,shipToLine1,shipToCity,shipToPostalCode,shipToCountry',
+      `CSV-LOST-1,${sku},1,Ada Lovelace,12 Analytical Row,Leeds,LS1 1AA,GB`,
+      `CSV-LOST-2,${sku},2,Grace Hopper,1 Compiler Way,Arlington,22201,US`,
+    ]));
+    const keys: string[] = [];
+    let lost = 1;
+    await page.route('**/api/v1/imports/orders?*', async (route) => {
+      keys.push(route.request().headers()['idempotency-key'] ?? '');
+      const res = await route.fetch();
+      return lost-- > 0 ? route.abort('failed') : route.fulfill({ response: res });
+    });
+    const logged = pageErrors.length;
+    await form.getByRole('button', { name: 'Import' }).click();
+    const alert = form.getByRole('alert');
+    await expect.poll(() => alert.textContent()).toContain('NETWORK: No connection to PakLog. The file may or may not have been imported');
+    expect(await ordersNamed('CSV-LOST-1')).toHaveLength(1);
+    await form.getByRole('button', { name: 'Import' }).click();
+    await expect.poll(() => form.getByRole('status').textContent()).toContain('2 new orders, 0 orders already there unchanged');
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBe(keys[0]);
+    expect(await ordersNamed('CSV-LOST-2')).toHaveLength(1);
+    expect(pageErrors.splice(logged).every((e) => e.includes('net::ERR_FAILED'))).toBe(true);
+    await page.unroute('**/api/v1/imports/orders?*');
+  });
+
   it('a viewer is offered no import button (it could only answer 403)', async () => {
     await signInAs(t.keys.viewer);
     await page.locator('caption').filter({ hasText: 'orders' }).waitFor();

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeSscc } from '../../src/contexts/physical-tracking/domain/sscc.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { browserTestsRun, consolePage, screenshot, seriousA11yViolations, startDemoUi, type FileBrowser } from '../support/ui-browser.ts';
 
@@ -117,6 +118,118 @@ describe.runIf(browserTestsRun)('the web console: inbound', () => {
     await page.getByRole('status').filter({ hasText: 'Received 1 × BOTTLE-STEEL (DAMAGED)' }).waitFor();
     await expect.poll(() => line('BOTTLE-STEEL').locator('td').allTextContents()).toEqual(['2', 'BOTTLE-STEEL', '—', '4', '1', '1', '3', '3 short, 1 damaged']);
     expect(await received()).toEqual([9, 1]);
+    await page.close();
+  });
+
+  // Failed before (2026-12-06): the ASN's screen had no close at all (API only), so a pallet scanned in and never booked
+  // could not be closed on purpose from the console.
+  it('a manager closes an ASN: a pallet scanned in and not booked keeps it open with PakLog\'s reason, until closed on purpose accepting it', async () => {
+    const sscc = makeSscc(1, '0614141', '000077001');
+    const asn = await t.post('/api/v1/inventory/asns', {
+      siteId, supplier: 'Pallet Co', reference: 'DN-UI-CLOSE', lines: [{ sku: 'MUG-CERAMIC', quantity: 6, expectedLpn: sscc }, { sku: 'BOTTLE-STEEL', quantity: 2 }],
+    }, 'manager');
+    expect(asn.status, JSON.stringify(asn.body)).toBe(201);
+    const id = asn.body.id as string;
+    await t.settle();
+    const locations: { id: string; code: string }[] = await t.getAll(`/api/v1/sites/${siteId}/locations`);
+    const scan = await t.post('/api/v1/scans', { siteId, barcode: `(00)${sscc}`, meaning: 'RECEIVE_LPN', locationId: locations[0]!.id }, 'operator');
+    expect(scan.status, JSON.stringify(scan.body)).toBe(201);
+    await t.settle();
+    const status = async (): Promise<string> => (await t.get(`/api/v1/inventory/asns/${id}`)).body.status as string;
+
+    const page = await consolePage(browser, pageErrors, ['401', '409']);
+    await page.goto(`${base}/#/inbound/${id}`);
+    await page.getByLabel('API key', { exact: true }).fill(t.keys.manager);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: new RegExp(`^ASN ${id}`) }).waitFor();
+    await page.getByRole('button', { name: 'Close ASN…' }).click();
+    // Asked once more: it cannot be undone. Kept open, nothing sent.
+    await page.getByRole('button', { name: 'Keep it open' }).click();
+    await page.getByRole('button', { name: 'Close ASN…' }).click();
+    await page.getByRole('button', { name: `Yes, close ASN ${id}` }).click();
+    // PakLog's refusal, with its words naming the pallet, and the way to close it on purpose.
+    const refusal = page.getByRole('alert').filter({ hasText: /^ILLEGAL_TRANSITION: / });
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain(sscc);
+    await page.getByText(`Not closed: LPN ${sscc} scanned in, nothing of it booked.`).waitFor();
+    expect(await status()).toBe('OPEN');
+    expect(await seriousA11yViolations(page), 'axe on the close refused for an unbooked pallet').toEqual([]);
+    await screenshot(page, 'console-inbound-close-unbooked');
+    await page.getByRole('button', { name: 'Close and accept the unbooked pallet (its units stay off the books)' }).click();
+    await page.getByRole('status').filter({ hasText: `ASN ${id} closed: 2 discrepancies recorded` }).waitFor();
+    expect(await status()).toBe('CLOSED');
+    const recorded = page.locator('table', { has: page.locator('caption', { hasText: 'Recorded when the ASN was closed' }) });
+    await expect.poll(() => recorded.locator('tbody tr td').allTextContents()).toEqual(['1', 'MUG-CERAMIC', '—', 'UNDER', '6', '2', 'BOTTLE-STEEL', '—', 'UNDER', '2']);
+    expect(await page.getByRole('button', { name: /^Close/ }).count()).toBe(0);
+    expect(await page.getByRole('heading', { name: 'Receive' }).count()).toBe(0);
+    await page.close();
+  });
+
+  it('an ASN closed without a pallet in the way closes at once; a viewer and an operator are offered no close', async () => {
+    const asn = await t.post('/api/v1/inventory/asns', { siteId, supplier: 'Plain Co', reference: 'DN-UI-CLOSE-2', lines: [{ sku: 'MUG-CERAMIC', quantity: 3 }] }, 'manager');
+    expect(asn.status, JSON.stringify(asn.body)).toBe(201);
+    const id = asn.body.id as string;
+    expect((await t.post(`/api/v1/inventory/asns/${id}/receipts`, { sku: 'MUG-CERAMIC', quantity: 3 }, 'operator')).status).toBe(201);
+    for (const key of [t.keys.viewer, t.keys.operator]) {
+      const page = await consolePage(browser, pageErrors);
+      await page.goto(`${base}/#/inbound/${id}`);
+      await page.getByLabel('API key', { exact: true }).fill(key);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.locator('tbody tr', { hasText: 'MUG-CERAMIC' }).waitFor();
+      expect(await page.getByRole('button', { name: 'Close ASN…' }).count()).toBe(0);
+      await page.close();
+    }
+    const page = await consolePage(browser, pageErrors);
+    await page.goto(`${base}/#/inbound/${id}`);
+    await page.getByLabel('API key', { exact: true }).fill(t.keys.manager);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Close ASN…' }).click();
+    await page.getByRole('button', { name: `Yes, close ASN ${id}` }).click();
+    await page.getByRole('status').filter({ hasText: `ASN ${id} closed: every line arrived as announced` }).waitFor();
+    expect(await page.getByRole('button', { name: /^Close and accept/ }).count()).toBe(0);
+    expect((await t.get(`/api/v1/inventory/asns/${id}`)).body.status).toBe('CLOSED');
+    await page.close();
+  });
+
+  // Failed before (2026-12-06): a gateway's 504 after PakLog booked the receipt was said as a JSON SyntaxError and forgot
+  // the key, so the operator's next press booked the units again with a fresh key.
+  it('a receipt whose answer was lost (the connection dropped, then a gateway timeout), pressed again, is booked once; the next receipt after it is a new one', async () => {
+    const asn = await t.post('/api/v1/inventory/asns', { siteId, supplier: 'Lossy Net', reference: 'DN-UI-LOST', lines: [{ sku: 'MUG-CERAMIC', quantity: 10 }] }, 'manager');
+    expect(asn.status, JSON.stringify(asn.body)).toBe(201);
+    const id = asn.body.id as string;
+    const received = async (): Promise<number> => ((await t.get(`/api/v1/inventory/asns/${id}`)).body.lines as { received: number }[])[0]!.received;
+    const page = await consolePage(browser, pageErrors, 'all');
+    await page.goto(`${base}/#/inbound/${id}`);
+    await page.getByLabel('API key', { exact: true }).fill(t.keys.operator);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Receive' }).waitFor();
+    const keys: string[] = [];
+    // The first press reaches PakLog, its answer is lost (the Wi-Fi dropped); the second press's answer is a gateway's timeout.
+    const lost: ('drop' | 'timeout')[] = ['drop', 'timeout'];
+    await page.route(`**/api/v1/inventory/asns/${id}/receipts`, async (route) => {
+      keys.push(route.request().headers()['idempotency-key'] ?? '');
+      const res = await route.fetch();
+      const how = lost.shift();
+      if (how === 'drop') return route.abort('failed');
+      if (how === 'timeout') return route.fulfill({ status: 504, contentType: 'text/html', body: '<html><body>504 Gateway Time-out</body></html>' });
+      return route.fulfill({ response: res });
+    });
+    await page.getByLabel('Units received').fill('4');
+    const receive = page.getByRole('button', { name: 'Receive', exact: true });
+    await receive.click();
+    await page.getByRole('alert').filter({ hasText: 'NETWORK: No connection to PakLog' }).waitFor();
+    await receive.click();
+    await page.getByRole('alert').filter({ hasText: 'HTTP_504: No answer from PakLog (HTTP 504)' }).waitFor();
+    await receive.click();
+    await page.getByRole('status').filter({ hasText: 'Received 4 × MUG-CERAMIC (AVAILABLE)' }).waitFor();
+    expect(await received()).toBe(4);
+    // Answered: the same units pressed again are another receipt (the next 4 off the truck), with a key of its own.
+    await page.getByLabel('Units received').fill('4');
+    await receive.click();
+    await expect.poll(received).toBe(8);
+    expect(keys).toHaveLength(4);
+    expect(new Set(keys.slice(0, 3)).size).toBe(1);
+    expect(keys[3]).not.toBe(keys[0]);
     await page.close();
   });
 

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { api, ApiError, newKey, qs } from '../lib/api.ts';
+import { api, ApiError, newKey, outcomeKnown, qs } from '../lib/api.ts';
 import { counted } from '../lib/words.ts';
 import type { Ctx } from './ctx.ts';
 
@@ -54,6 +54,9 @@ export function ImportOrders({ ctx, onImported, onClose }: { ctx: Ctx; onImporte
     } catch (err) {
       if (err instanceof ApiError && err.code === 'IMPORT_ROWS_INVALID') {
         setOutcome({ ok: false, text: `Nothing was imported (${err.code}): ${err.message}. Fix these lines, or tick "good orders only" to import the rest.`, rows: err.errors.map(rowOf) });
+      } else if (err instanceof ApiError && (err.code === 'NETWORK' || !outcomeKnown(err.status, err.code))) {
+        // No answer: the file may have been imported. Pressed again, it goes with the same Idempotency-Key: done once.
+        setOutcome({ ok: false, text: `${err.code}: ${err.message}. The file may or may not have been imported: press Import again to know (it is imported once).`, rows: [] });
       } else {
         setOutcome({ ok: false, text: err instanceof ApiError ? `Nothing was imported. ${err.code}: ${err.message}` : String(err), rows: err instanceof ApiError ? err.errors.map(rowOf) : [] });
       }

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { api, apiAll, ApiError, newKey, qs, type Page } from '../lib/api.ts';
+import { api, apiAll, ApiError, newKey, qs, refusedField, type Page } from '../lib/api.ts';
 import { useData, useLiveVersion, usePaged } from '../lib/hooks.ts';
 import { when, type Ctx } from './ctx.ts';
 import { LoadMore, shown, Status } from './Lists.tsx';
@@ -104,6 +104,8 @@ function AsnDetail({ ctx, id }: { ctx: Ctx; id: string }) {
   /** Receipts made on this screen: the ASN is read again after each (the live stream may be late or off). */
   const [receipts, setReceipts] = useState(0);
   const asn = useData(() => api<Asn>('GET', `/inventory/asns/${encodeURIComponent(id)}`), [id, version, receipts]);
+  /** The ASN closed on this screen (its close said once it is read again). */
+  const [closedHere, setClosedHere] = useState<string | undefined>(undefined);
   useEffect(() => heading.current?.focus(), [id]);
   const a = asn.data?.id === id ? asn.data : undefined;
   const back = <p><a href="#/inbound">← Inbound</a></p>;
@@ -154,6 +156,8 @@ function AsnDetail({ ctx, id }: { ctx: Ctx; id: string }) {
         </table>
       </section>
       {ctx.can.receive && (a.status === 'OPEN' || a.status === 'RECEIVING') ? <Receive ctx={ctx} asn={a} onReceived={() => setReceipts((n) => n + 1)} /> : null}
+      {ctx.can.plan && (a.status === 'OPEN' || a.status === 'RECEIVING') ? <CloseAsn asn={a} onClosed={() => { setClosedHere(a.id); setReceipts((n) => n + 1); }} /> : null}
+      {closedHere === a.id && a.status === 'CLOSED' ? <p role="status" className="ok">ASN {a.id} closed: {a.discrepancies.length === 0 ? 'every line arrived as announced' : `${a.discrepancies.length} discrepanc${a.discrepancies.length === 1 ? 'y' : 'ies'} recorded`}</p> : null}
       <section className="panel" aria-labelledby="asn-disc-h">
         <h2 id="asn-disc-h">Discrepancies</h2>
         {a.status !== 'CLOSED' ? <p className="muted">Recorded when the ASN is closed; the Difference column shows them so far.</p>
@@ -269,6 +273,62 @@ function Receive({ ctx, asn, onReceived }: { ctx: Ctx; asn: Asn; onReceived: () 
           <button type="submit" className="primary" disabled={busy || line === undefined}>{busy ? 'Receiving…' : 'Receive'}</button>
         </p>
       </form>
+    </section>
+  );
+}
+
+/**
+ * "Close": the dock is done with the ASN (POST /inventory/asns/{id}/close, admin and manager): nothing more is received
+ * against it and every line's differences are recorded as discrepancies. Asked once more before it is sent (it cannot
+ * be undone). A pallet of the ASN scanned in at the dock (RECEIVE_LPN) with none of its units booked keeps it open:
+ * PakLog's refusal (409 ILLEGAL_TRANSITION naming `/acceptUnbooked`) is said with its words, and the manager may close
+ * it anyway on purpose — the pallet holds nothing of the ASN or is not there — which sends the close again with
+ * `acceptUnbooked` (its lines UNDER, the pallet's units off the books). Any other refusal is said as it is.
+ */
+function CloseAsn({ asn, onClosed }: { asn: Asn; onClosed: () => void }) {
+  /** Asked: the confirmation shows. */
+  const [asking, setAsking] = useState(false);
+  /** PakLog refused the close for a pallet scanned in and not booked: what it said of the pallet. */
+  const [unbooked, setUnbooked] = useState<string | undefined>(undefined);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  const close = async (acceptUnbooked: boolean): Promise<void> => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api('POST', `/inventory/asns/${asn.id}/close`, { idempotencyKey: newKey(), body: acceptUnbooked ? { acceptUnbooked: true } : {} });
+      setAsking(false);
+      setUnbooked(undefined);
+      onClosed();
+    } catch (err) {
+      const pallet = acceptUnbooked ? undefined : refusedField(err, '/acceptUnbooked');
+      setUnbooked(pallet);
+      setError(err instanceof ApiError ? `${err.code}: ${err.message}` : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="panel" aria-labelledby="asn-close-h">
+      <h2 id="asn-close-h">Close</h2>
+      <p className="muted">When the delivery is done: nothing more is received against the ASN, and every line&apos;s over, short and damaged units are recorded as discrepancies.</p>
+      {error === undefined ? null : <p id="asn-close-said" role="alert" className="error">{error}</p>}
+      {unbooked !== undefined ? (
+        <div className="actions" role="group" aria-label="Close with an unbooked pallet">
+          <p>Not closed: {unbooked}. Book what is on the pallet with Receive, then close. If it holds nothing of the ASN (scanned by mistake, or not
+            there), close anyway: its lines are recorded short and the pallet&apos;s units stay off the books until the LPN is corrected.</p>
+          <button type="button" className="primary" disabled={busy} onClick={() => void close(true)}>Close and accept the unbooked pallet (its units stay off the books)</button>
+          <button type="button" disabled={busy} onClick={() => { setUnbooked(undefined); setError(undefined); setAsking(false); }}>Keep it open</button>
+        </div>
+      ) : asking ? (
+        <p className="actions">
+          <span className="muted">Close ASN {asn.id}? Nothing more can be received against it; it cannot be undone.</span>
+          <button type="button" className="primary" disabled={busy} onClick={() => void close(false)}>{busy ? 'Closing…' : `Yes, close ASN ${asn.id}`}</button>
+          <button type="button" disabled={busy} onClick={() => { setAsking(false); setError(undefined); }}>Keep it open</button>
+        </p>
+      ) : (
+        <p className="actions"><button type="button" onClick={() => { setAsking(true); setError(undefined); }}>Close ASN…</button></p>
+      )}
     </section>
   );
 }

@@ -5,7 +5,7 @@
  * renewed while others were still on their way, the session could rotate several times over or end.
  */
 import { afterEach, expect, it } from 'vitest';
-import { api } from './api.ts';
+import { api, ApiError, outcomeKnown, refusedField } from './api.ts';
 
 const saved = { fetch: globalThis.fetch, sessionStorage: (globalThis as { sessionStorage?: unknown }).sessionStorage };
 afterEach(() => {
@@ -56,4 +56,61 @@ it('a command sent again after no answer goes with the key of its first attempt 
   await api('POST', '/inventory/hold-releases', { body: release, idempotencyKey: 'third' });
   await api('POST', '/inventory/hold-releases', { body: { ...release, quantity: 1 }, idempotencyKey: 'fourth' });
   expect(keys).toEqual(['first', 'first', 'third', 'fourth']);
+});
+
+it('an answer that says nothing of the command (a gateway timeout, a dropped body, still running) keeps its key for the retry; PakLog\'s answer forgets it', async () => {
+  Object.assign(globalThis, { sessionStorage: { getItem: () => JSON.stringify({ kind: 'key', key: 'k' }), setItem: () => undefined, removeItem: () => undefined } });
+  const keys: string[] = [];
+  const answers: (() => Response)[] = [
+    // The hold is placed; the gateway's timeout answers instead, with its own page (no JSON).
+    () => new Response('<html><body>504 Gateway Time-out</body></html>', { status: 504, headers: { 'content-type': 'text/html' } }),
+    // PakLog's answer starts, the connection drops before its body arrives.
+    () => new Response(new ReadableStream({ start: (c) => c.error(new TypeError('network error')) }), { status: 201 }),
+    () => Response.json({ code: 'IDEMPOTENCY_IN_PROGRESS', detail: 'Retry the request' }, { status: 409 }),
+    () => Response.json({ id: 'hold_1' }, { status: 201 }),
+    () => Response.json({ code: 'INSUFFICIENT_STOCK', detail: 'Only 2 available' }, { status: 409 }),
+    () => Response.json({ id: 'hold_2' }, { status: 201 }),
+  ];
+  globalThis.fetch = (async (_url: string, init: RequestInit = {}) => {
+    keys.push(new Headers(init.headers).get('idempotency-key') ?? '');
+    return answers.shift()!();
+  }) as typeof fetch;
+  const hold = { sku: 'MUG', quantity: 3 };
+  const press = (key: string) => api('POST', '/inventory/holds', { body: hold, idempotencyKey: key });
+
+  await expect(press('k1')).rejects.toMatchObject({ status: 504, code: 'HTTP_504', message: 'No answer from PakLog (HTTP 504)' });
+  await expect(press('k2')).rejects.toMatchObject({ code: 'NETWORK' });
+  await expect(press('k3')).rejects.toMatchObject({ code: 'IDEMPOTENCY_IN_PROGRESS' });
+  expect(await press('k4')).toEqual({ id: 'hold_1' });
+  // Answered: the next press is a new command; a refusal is an answer too.
+  await expect(press('k5')).rejects.toMatchObject({ code: 'INSUFFICIENT_STOCK' });
+  expect(await press('k6')).toEqual({ id: 'hold_2' });
+  expect(keys).toEqual(['k1', 'k1', 'k1', 'k1', 'k5', 'k6']);
+});
+
+it('a file sent again after no answer (the same file, pressed again) goes with its first key; another file with its own', async () => {
+  Object.assign(globalThis, { sessionStorage: { getItem: () => JSON.stringify({ kind: 'key', key: 'k' }), setItem: () => undefined, removeItem: () => undefined } });
+  const keys: string[] = [];
+  let drop = true;
+  globalThis.fetch = (async (_url: string, init: RequestInit = {}) => {
+    keys.push(new Headers(init.headers).get('idempotency-key') ?? '');
+    if (drop) throw new TypeError('Failed to fetch');
+    return Response.json({ created: 2 });
+  }) as typeof fetch;
+  const file = new Blob(['externalId,sku\nA,MUG\n'], { type: 'text/csv' });
+  await expect(api('POST', '/imports/orders?site=s', { csv: file, idempotencyKey: 'first' })).rejects.toMatchObject({ code: 'NETWORK' });
+  drop = false;
+  await api('POST', '/imports/orders?site=s', { csv: file, idempotencyKey: 'second' });
+  await api('POST', '/imports/orders?site=s', { csv: new Blob(['externalId,sku\nA,MUG\n']), idempotencyKey: 'third' });
+  expect(keys).toEqual(['first', 'first', 'third']);
+});
+
+it('whether an answer says what became of a command, and what a refusal says of one field', () => {
+  expect([200, 201, 204, 400, 404, 409, 422].map((s) => outcomeKnown(s, undefined))).toEqual([true, true, true, true, true, true, true]);
+  expect([408, 500, 502, 503, 504].map((s) => outcomeKnown(s, undefined))).toEqual([false, false, false, false, false]);
+  expect(outcomeKnown(409, 'IDEMPOTENCY_IN_PROGRESS')).toBe(false);
+  const unbooked = new ApiError(409, 'ILLEGAL_TRANSITION', 'ASN asn_1: its LPN X was scanned in…', [{ field: '/acceptUnbooked', message: 'LPN X scanned in, nothing of it booked' }]);
+  expect(refusedField(unbooked, '/acceptUnbooked')).toBe('LPN X scanned in, nothing of it booked');
+  expect(refusedField(new ApiError(409, 'ILLEGAL_TRANSITION', 'ASN asn_1 is CLOSED: it cannot be closed'), '/acceptUnbooked')).toBeUndefined();
+  expect(refusedField(new Error('boom'), '/acceptUnbooked')).toBeUndefined();
 });

@@ -74,13 +74,49 @@ export async function renewSession(sent: Credential | undefined): Promise<Creden
  * person presses the button once more after "No connection to PakLog" — goes with that key, so PakLog applies it once
  * and answers the retry from its record; with a fresh key a first attempt that did arrive was applied twice (a second
  * ASN, a hold released twice). Forgotten once PakLog answers it, so doing the same thing again later is a new command.
+ * An answer that says nothing of the command is no answer either (see {@link outcomeKnown}): a gateway's 502/503/504
+ * (its timeout while PakLog went on), a 408, PakLog's own 5xx, or `IDEMPOTENCY_IN_PROGRESS` (the first attempt still runs).
  */
 const unanswered = new Map<string, string>();
 
-/** What a command asks, to know it again (undefined: no Idempotency-Key, or a file body that cannot be compared). */
+/**
+ * Whether an answer says what became of a command: a success or PakLog's refusal (4xx) does; a 5xx (a gateway that
+ * timed out or lost PakLog, or PakLog's own fault), a 408 (a proxy gave up waiting) or 409 `IDEMPOTENCY_IN_PROGRESS`
+ * (the first attempt still runs) does not — the command may have been done, or may yet be — so the same command sent
+ * again must go with the same Idempotency-Key. (PakLog keeps a key only with a command it did: a retry of a refused
+ * or failed one with that key simply runs it.)
+ */
+export function outcomeKnown(status: number, code: string | undefined): boolean {
+  return status < 500 && status !== 408 && code !== 'IDEMPOTENCY_IN_PROGRESS';
+}
+
+/** A file sent as it is is known again by the object the form holds (pressed again: the same File), not its bytes. */
+const files = new WeakMap<Blob, number>();
+let filesSeen = 0;
+const fileId = (b: Blob): number => {
+  let id = files.get(b);
+  if (id === undefined) {
+    id = ++filesSeen;
+    files.set(b, id);
+  }
+  return id;
+};
+
+/** What a command asks, to know it again (undefined: no Idempotency-Key). */
 const commandOf = (method: string, path: string, o: RequestOptions): string | undefined => {
-  if (o.idempotencyKey === undefined || (o.csv !== undefined && typeof o.csv !== 'string')) return undefined;
-  return `${method} ${path} ${o.csv ?? JSON.stringify(o.body ?? null)}`;
+  if (o.idempotencyKey === undefined) return undefined;
+  const body = o.csv === undefined ? JSON.stringify(o.body ?? null) : typeof o.csv === 'string' ? o.csv : `file#${fileId(o.csv)}`;
+  return `${method} ${path} ${body}`;
+};
+
+/** A problem's fields, from an answer's text that may not be PakLog's JSON (a gateway's HTML page, nothing). */
+const problemOf = (text: string): unknown => {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 };
 
 /** Calls the API with this tab's credential; answers the JSON body (undefined for 204) or throws an {@link ApiError}. */
@@ -100,16 +136,32 @@ export async function api<T>(method: string, path: string, options: RequestOptio
     if (command !== undefined && o.idempotencyKey !== undefined && isNetworkError(e)) unanswered.set(command, o.idempotencyKey);
     throw e;
   }
-  if (command !== undefined) unanswered.delete(command);
+  let text: string;
+  try {
+    text = res.status === 204 ? '' : await res.text();
+  } catch {
+    // The connection dropped while the answer was on its way: no answer either.
+    if (command !== undefined && o.idempotencyKey !== undefined) unanswered.set(command, o.idempotencyKey);
+    throw new ApiError(0, 'NETWORK', 'No connection to PakLog');
+  }
+  const body = problemOf(text);
+  const p = (res.ok ? {} : body ?? {}) as { code?: string; detail?: string; title?: string; errors?: FieldError[] };
+  if (command !== undefined && o.idempotencyKey !== undefined) {
+    if (outcomeKnown(res.status, p.code)) unanswered.delete(command);
+    else unanswered.set(command, o.idempotencyKey);
+  }
   if (res.status === 204) return undefined as T;
-  const text = await res.text();
-  const body: unknown = text === '' ? undefined : JSON.parse(text);
   if (!res.ok) {
-    const p = (body ?? {}) as { code?: string; detail?: string; title?: string; errors?: FieldError[] };
     if (res.status === 401) onSignedOut?.();
-    throw new ApiError(res.status, p.code ?? `HTTP_${res.status}`, p.detail ?? p.title ?? `HTTP ${res.status}`, Array.isArray(p.errors) ? p.errors : []);
+    const fallback = res.status >= 500 ? `No answer from PakLog (HTTP ${res.status})` : `HTTP ${res.status}`;
+    throw new ApiError(res.status, p.code ?? `HTTP_${res.status}`, p.detail ?? p.title ?? fallback, Array.isArray(p.errors) ? p.errors : []);
   }
   return body as T;
+}
+
+/** What a refusal says of one field of the request (its `errors` entry naming `field`, e.g. `/acceptUnbooked`), if it names it. */
+export function refusedField(e: unknown, field: string): string | undefined {
+  return e instanceof ApiError ? e.errors.find((x) => x.field === field)?.message : undefined;
 }
 
 /**
