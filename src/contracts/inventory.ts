@@ -93,6 +93,7 @@ export const InventoryEvents = {
   qualityHoldPlaced: 'inventory.quality-hold.placed.v1',
   lpnHoldPlaced: 'inventory.lpn-hold.placed.v1',
   qualityHoldDisposed: 'inventory.quality-hold.disposed.v1',
+  safetyStockSet: 'inventory.safety-stock.set.v1',
 } as const;
 
 /** Statuses stock can be held in (issue 11): never allocatable nor reservable until released back to AVAILABLE. */
@@ -417,6 +418,11 @@ export const InventoryEventSchemas = {
     shortfall: Type.Integer({ description: 'held − disposed: held units no longer there (moved, counted or adjusted away meanwhile); orchestration raises QUALITY_HOLD_SHORTFALL when above 0.' }),
     movementId: Type.Union([Type.String(), Type.Null()], { description: 'The RELEASE or ADJUST movement out of HOLD; null when nothing was left to dispose of.' }),
   }, { description: 'Inventory applied a stock inspection\'s disposition (`quality.hold.disposed`) to the units its hold put on HOLD.' }),
+  [InventoryEvents.safetyStockSet]: Type.Object({
+    siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(),
+    quantity: Type.Integer({ description: 'Units of the SKU (of this owner, at this site) no order is allocated from now on; 0: none (cleared).' }),
+    previousQuantity: Type.Integer({ description: 'The safety stock before (0: none).' }),
+  }, { description: 'A manager set, changed or cleared a SKU\'s safety stock at a site (`PUT` or `DELETE /inventory/safety-stock/{siteId}/{sku}`, ADR 0057); said only when it changed. ATP is net of it; lowered, the SKU\'s backordered lines (and short picks waiting for it) are retried.' }),
 } as const;
 
 type Payload<T extends keyof typeof InventoryEventSchemas> = Static<(typeof InventoryEventSchemas)[T]>;
@@ -425,6 +431,7 @@ export type StockAdjusted = Payload<typeof InventoryEvents.adjusted>;
 export type QualityHoldPlaced = Payload<typeof InventoryEvents.qualityHoldPlaced>;
 export type LpnHoldPlaced = Payload<typeof InventoryEvents.lpnHoldPlaced>;
 export type QualityHoldDisposed = Payload<typeof InventoryEvents.qualityHoldDisposed>;
+export type SafetyStockSet = Payload<typeof InventoryEvents.safetyStockSet>;
 export type StockAllocated = Payload<typeof InventoryEvents.allocated>;
 export type StockDeallocated = Payload<typeof InventoryEvents.deallocated>;
 export type StockReserved = Payload<typeof InventoryEvents.reserved>;

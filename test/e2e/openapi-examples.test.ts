@@ -471,6 +471,12 @@ describe('every request example of the document, sent as it is to the demo wareh
     use('replenishment', another.body.id);
     expect((await example('cancelReplenishment')).body.status).toBe('CANCELLED');
     await example('deleteReplenishmentSetting');
+    // Safety stock (ADR 0057): units of the demo mug kept back from orders, net of ATP, listed, then cleared.
+    expect((await example('putSafetyStock')).body).toMatchObject({ sku: EXAMPLES.sku, quantity: 5 });
+    expect((await example('getSafetyStock')).body.quantity).toBe(5);
+    expect((await example('listSafetyStocks')).body.items.map((x: { sku: string }) => x.sku)).toContain(EXAMPLES.sku);
+    expect((await t.get(`/api/v1/inventory/atp?siteId=${EXAMPLES.site}&sku=${EXAMPLES.sku}`)).body.items[0].safetyStock).toBe(5);
+    expect((await example('deleteSafetyStock')).body.quantity).toBe(0);
 
     // A customer return (RMA): authorised, received at the dock into QUARANTINE, a unit restocked at the pick face and
     // the other scrapped, closed; another one cancelled before anything arrived.

@@ -397,6 +397,8 @@ export interface InventorySkuStock {
   allocated: Generated<number>;
   on_hand_available: Generated<number>;
   owner_id: string;
+  safety_stock: Generated<number>;
+  safety_stock_updated_at: Date | null;
   site_id: string;
   sku: string;
   unpickable: Generated<number>;

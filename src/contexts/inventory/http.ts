@@ -13,6 +13,7 @@ import type { PlatformDeps } from '../../platform/module.ts';
 import type { InventoryService } from './service.ts';
 import { inventoryQueries } from './queries.ts';
 import { inventoryControlRoutes } from './http-control.ts';
+import { safetyStockRoutes } from './http-safety-stock.ts';
 import { OwnerFilter, OwnerRef, ownerFilterOf, ownerOfRequest, ownerRoutes } from './http-owners.ts';
 
 const tags: Tag[] = ['Inventory'];
@@ -75,7 +76,8 @@ const AtpItem = Type.Object({
   unpickable: Type.Integer({ description: 'Of those, units at locations nobody picks from: receiving, docks, pack stations, the depot, staging, quarantine, blocked or inactive locations. Move them to a storage location or pick face (POST /inventory/moves) to make them promisable; a blocked location leaves ATP at once and returns when unblocked' }),
   allocated: Type.Integer({ description: 'Units allocated to order lines' }),
   expired: Type.Integer({ description: 'Unreserved units of expired lots at pickable locations' }),
-  atp: Type.Integer({ description: 'onHandAvailable − unpickable − allocated − expired, never below 0' }),
+  safetyStock: Type.Integer({ description: 'Units kept back from orders (PUT /inventory/safety-stock/{siteId}/{sku}, ADR 0057): never allocated; 0 when none is set' }),
+  atp: Type.Integer({ description: 'onHandAvailable − unpickable − allocated − expired − safetyStock, never below 0 (per owner, then summed)' }),
 });
 
 export async function inventoryRoutes(
@@ -351,7 +353,7 @@ export async function inventoryRoutes(
   app.get('/inventory/atp', {
     config: { roles: CAN.read, owners: true },
     schema: {
-      operationId: 'getAtp', tags, summary: 'Available to promise per SKU: pickable on-hand AVAILABLE − allocated − unreserved expired units',
+      operationId: 'getAtp', tags, summary: 'Available to promise per SKU: pickable on-hand AVAILABLE − allocated − unreserved expired units − safety stock',
       description: 'Units at non-pickable locations (receiving, docks, pack stations, blocked…) are on hand but never promised (`unpickable`). '
         + 'A `sku` with no stock at the site answers one row of zeros; one the catalogue does not know is 422 UNKNOWN_SKU (a deactivated product is known).',
       querystring: Type.Object({ siteId: SiteRef, owner: OwnerFilter, sku: Type.Optional({ ...Sku, examples: [EXAMPLES.sku] }) }, { additionalProperties: false }),
@@ -363,7 +365,7 @@ export async function inventoryRoutes(
       (await ownerFilter(req, req.query.owner)) ?? null);
     if (sku !== undefined && rows.length === 0) {
       unwrap(await service.unknownSku(sku, true));
-      return { items: [{ sku, onHandAvailable: 0, unpickable: 0, allocated: 0, expired: 0, atp: 0 }] };
+      return { items: [{ sku, onHandAvailable: 0, unpickable: 0, allocated: 0, expired: 0, safetyStock: 0, atp: 0 }] };
     }
     return { items: rows };
   });
@@ -438,5 +440,6 @@ export async function inventoryRoutes(
   });
 
   await inventoryControlRoutes(app, deps, service, locations);
+  await safetyStockRoutes(app, deps, service, locations);
   await ownerRoutes(app, deps);
 }

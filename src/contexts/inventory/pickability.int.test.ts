@@ -78,7 +78,7 @@ describe('stock at non-pickable locations', () => {
   it('a receipt at RECEIVING is on hand but not promised: ATP 0, and an order for it is BACKORDERED', async () => {
     const sku = await newProduct(t);
     expect((await receive(sku, dock, 5)).status).toBe(201);
-    expect(await atpOf(sku)).toEqual({ sku, onHandAvailable: 5, unpickable: 5, allocated: 0, expired: 0, atp: 0 });
+    expect(await atpOf(sku)).toEqual({ sku, onHandAvailable: 5, unpickable: 5, allocated: 0, expired: 0, safetyStock: 0, atp: 0 });
     const order = await createOrder(sku, 2);
     await t.settle();
     expect(await orderStatus(order)).toBe('BACKORDERED');
@@ -120,7 +120,7 @@ describe('stock at non-pickable locations', () => {
     const slot = await newLocation(t, site);
     await receive(sku, slot, 5, { lot: 'FRESH', expiresOn: '2099-12-31' });
     await receive(sku, dock, 3, { lot: 'OLD', expiresOn: '2001-01-01' });
-    expect(await atpOf(sku)).toEqual({ sku, onHandAvailable: 8, unpickable: 3, allocated: 0, expired: 0, atp: 5 });
+    expect(await atpOf(sku)).toEqual({ sku, onHandAvailable: 8, unpickable: 3, allocated: 0, expired: 0, safetyStock: 0, atp: 5 });
     const order = await createOrder(sku, 5);
     await t.settle();
     expect(await orderStatus(order)).toBe('ALLOCATED');

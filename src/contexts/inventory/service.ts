@@ -31,6 +31,7 @@ import { releaseHoldHandler } from './use-cases/release-hold/handler.ts';
 import { scheduleCountsHandler } from './use-cases/schedule-counts/handler.ts';
 import { submitCountHandler } from './use-cases/submit-count/handler.ts';
 import { stockAsOfHandler } from './use-cases/stock-as-of/handler.ts';
+import { setSafetyStockHandler } from './use-cases/set-safety-stock/handler.ts';
 import { stockHistory } from './history.ts';
 
 /**
@@ -43,23 +44,24 @@ export function inventoryService(deps: PlatformDeps, apis: { catalog: CatalogApi
 
   /**
    * What can be promised: AVAILABLE on-hand that can be picked (not at receiving, docks, blocked…), unexpired,
-   * unallocated. Of one owner, or per SKU summed over the owners (each owner's ATP counted apart: one owner's free
+   * unallocated, above the safety stock (ADR 0057). Of one owner, or per SKU summed over the owners (each owner's ATP counted apart: one owner's free
    * units never make up for another's allocations, ADR 0028).
    */
   async function atp(siteId: string, skus: readonly string[] | null, ownerId: string | null = null): Promise<{
-    sku: string; onHandAvailable: number; unpickable: number; allocated: number; expired: number; atp: number;
+    sku: string; onHandAvailable: number; unpickable: number; allocated: number; expired: number; safetyStock: number; atp: number;
   }[]> {
     const rows = await store.skuStock(deps.db, siteId, ownerId, skus);
     // One query per owner for every SKU's expired units, not one per SKU (a site-wide ATP covers every SKU of the site).
     const expired = new Map<string, Map<string, number>>();
     for (const owner of [...new Set(rows.map((r) => r.owner_id))]) expired.set(owner, await store.expiredFreeBySku(deps.db, siteId, owner, skus, today()));
-    const bySku = new Map<string, { sku: string; onHandAvailable: number; unpickable: number; allocated: number; expired: number; atp: number }>();
+    const bySku = new Map<string, { sku: string; onHandAvailable: number; unpickable: number; allocated: number; expired: number; safetyStock: number; atp: number }>();
     for (const r of rows) {
       const e = expired.get(r.owner_id)?.get(r.sku) ?? 0;
-      const s = bySku.get(r.sku) ?? { sku: r.sku, onHandAvailable: 0, unpickable: 0, allocated: 0, expired: 0, atp: 0 };
+      const s = bySku.get(r.sku) ?? { sku: r.sku, onHandAvailable: 0, unpickable: 0, allocated: 0, expired: 0, safetyStock: 0, atp: 0 };
       bySku.set(r.sku, {
         sku: r.sku, onHandAvailable: s.onHandAvailable + r.on_hand_available, unpickable: s.unpickable + r.unpickable,
-        allocated: s.allocated + r.allocated, expired: s.expired + e, atp: s.atp + Math.max(0, r.on_hand_available - r.unpickable - r.allocated - e),
+        allocated: s.allocated + r.allocated, expired: s.expired + e, safetyStock: s.safetyStock + r.safety_stock,
+        atp: s.atp + Math.max(0, r.on_hand_available - r.unpickable - r.allocated - e - r.safety_stock),
       });
     }
     return [...bySku.values()];
@@ -140,6 +142,8 @@ export function inventoryService(deps: PlatformDeps, apis: { catalog: CatalogApi
     releaseHold: releaseHoldHandler(deps, apis),
     requestCounts: requestCountsHandler(deps, apis.locations),
     putCountPolicy: countPolicyHandler(deps, apis),
+    /** A SKU's safety stock at a site (ADR 0057): units allocation never promises. */
+    setSafetyStock: setSafetyStockHandler(deps, apis),
     submitCount: submitCountHandler(deps, apis.catalog),
     decideCount: decideCountHandler(deps, apis.catalog),
     /** A deactivation heard: counts still open there are abandoned (`abandonCountsAtDeactivatedHandler`). */

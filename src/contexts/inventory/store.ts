@@ -43,7 +43,7 @@ const RESERVATION_COLUMNS = columnList(RESERVATION_COLUMN_NAMES);
 export type ReservationRow = Narrowed<Pick<Selectable<InventoryReservations>, (typeof RESERVATION_COLUMN_NAMES)[number]>, { status: ReservationStatus }>;
 
 /** A SKU's stock; `unpickable` is AVAILABLE on-hand at non-pickable locations (receiving, docks, blocked…): on hand, never promised. */
-export type SkuStockRow = Pick<Selectable<InventorySkuStock>, 'site_id' | 'owner_id' | 'sku' | 'on_hand_available' | 'unpickable' | 'allocated'>;
+export type SkuStockRow = Pick<Selectable<InventorySkuStock>, 'site_id' | 'owner_id' | 'sku' | 'on_hand_available' | 'unpickable' | 'allocated' | 'safety_stock'>;
 
 const BALANCE_COLUMNS = `seq, site_id, owner_id, sku, location_id, lot, status, on_hand, reserved, to_char(expires_on, 'YYYY-MM-DD') AS expires_on, first_received_at`;
 
@@ -313,7 +313,7 @@ export async function changeSkuOnHand(db: Executor, siteId: string, ownerId: str
     const rows = await db.query<SkuStockRow>(
       `UPDATE inventory.sku_stock SET on_hand_available = on_hand_available + $3, unpickable = unpickable + $4
        WHERE site_id = $1 AND owner_id = $5 AND sku = $2 AND on_hand_available + $3 >= allocated
-       RETURNING site_id, owner_id, sku, on_hand_available, unpickable, allocated`,
+       RETURNING site_id, owner_id, sku, on_hand_available, unpickable, allocated, safety_stock`,
       [siteId, sku, delta, unpickableDelta, ownerId],
     );
     return rows[0];
@@ -322,7 +322,7 @@ export async function changeSkuOnHand(db: Executor, siteId: string, ownerId: str
     `INSERT INTO inventory.sku_stock AS s (site_id, sku, on_hand_available, unpickable, owner_id) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (site_id, owner_id, sku) DO UPDATE SET on_hand_available = s.on_hand_available + EXCLUDED.on_hand_available,
                                                         unpickable = s.unpickable + EXCLUDED.unpickable
-     RETURNING site_id, owner_id, sku, on_hand_available, unpickable, allocated`,
+     RETURNING site_id, owner_id, sku, on_hand_available, unpickable, allocated, safety_stock`,
     [siteId, sku, delta, unpickableDelta, ownerId],
   );
   return rows[0];
@@ -343,7 +343,7 @@ export async function changeUnpickable(db: Executor, siteId: string, ownerId: st
 export async function tryAllocate(db: Executor, siteId: string, ownerId: string, sku: string, quantity: number, expiredFree: number): Promise<boolean> {
   const rows = await db.query(
     `UPDATE inventory.sku_stock SET allocated = allocated + $3
-     WHERE site_id = $1 AND owner_id = $5 AND sku = $2 AND on_hand_available - unpickable - allocated - $4 >= $3 RETURNING 1`,
+     WHERE site_id = $1 AND owner_id = $5 AND sku = $2 AND on_hand_available - unpickable - allocated - safety_stock - $4 >= $3 RETURNING 1`,
     [siteId, sku, quantity, expiredFree, ownerId],
   );
   return rows.length === 1;
@@ -357,7 +357,7 @@ export async function tryAllocate(db: Executor, siteId: string, ownerId: string,
 export async function lockSkuStock(db: Executor, siteId: string, ownerId: string, sku: string): Promise<SkuStockRow> {
   await db.query(`INSERT INTO inventory.sku_stock (site_id, owner_id, sku) VALUES ($1, $3, $2) ON CONFLICT (site_id, owner_id, sku) DO NOTHING`, [siteId, sku, ownerId]);
   return (await db.query<SkuStockRow>(
-    `SELECT site_id, owner_id, sku, on_hand_available, unpickable, allocated FROM inventory.sku_stock WHERE site_id = $1 AND owner_id = $3 AND sku = $2 FOR UPDATE`,
+    `SELECT site_id, owner_id, sku, on_hand_available, unpickable, allocated, safety_stock FROM inventory.sku_stock WHERE site_id = $1 AND owner_id = $3 AND sku = $2 FOR UPDATE`,
     [siteId, sku, ownerId],
   ))[0]!;
 }
@@ -372,7 +372,7 @@ export async function lockSkuStocks(db: Executor, siteId: string, ownerId: strin
   const sorted = [...new Set(skus)].sort();
   if (sorted.length === 0) return [];
   const lock = () => db.query<SkuStockRow>(
-    `SELECT site_id, owner_id, sku, on_hand_available, unpickable, allocated FROM inventory.sku_stock
+    `SELECT site_id, owner_id, sku, on_hand_available, unpickable, allocated, safety_stock FROM inventory.sku_stock
      WHERE site_id = $1 AND owner_id = $3 AND sku = ANY($2::text[]) ORDER BY sku FOR UPDATE`,
     [siteId, sorted, ownerId],
   );
@@ -435,7 +435,7 @@ export async function writeAllocations(db: Executor, takes: readonly SkuTake[],
        UPDATE inventory.sku_stock s SET allocated = s.allocated + v.quantity
        FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[]) AS v(site_id, owner_id, sku, quantity, expired_free)
        WHERE s.site_id = v.site_id AND s.owner_id = v.owner_id AND s.sku = v.sku
-         AND s.on_hand_available - s.unpickable - s.allocated - v.expired_free >= v.quantity AND EXISTS (SELECT 1 FROM go)
+         AND s.on_hand_available - s.unpickable - s.allocated - s.safety_stock - v.expired_free >= v.quantity AND EXISTS (SELECT 1 FROM go)
        RETURNING s.site_id, s.owner_id, s.sku
      ), a AS (
        UPDATE inventory.allocations a SET allocated = v.allocated, shipped = v.shipped, status = v.status, updated_at = now()
@@ -457,7 +457,7 @@ export async function writeAllocations(db: Executor, takes: readonly SkuTake[],
 /** A SKU's stock row locked FOR UPDATE, without creating it (a removal decides from it; a missing row holds nothing). */
 export async function lockExistingSkuStock(db: Executor, siteId: string, ownerId: string, sku: string): Promise<SkuStockRow | undefined> {
   return (await db.query<SkuStockRow>(
-    `SELECT site_id, owner_id, sku, on_hand_available, unpickable, allocated FROM inventory.sku_stock
+    `SELECT site_id, owner_id, sku, on_hand_available, unpickable, allocated, safety_stock FROM inventory.sku_stock
      WHERE site_id = $1 AND owner_id = $3 AND sku = $2 FOR UPDATE`,
     [siteId, sku, ownerId],
   ))[0];
@@ -511,7 +511,7 @@ export async function expiredFreeBySku(db: Executor, siteId: string, ownerId: st
 /** SKU stock rows of one owner, or of every owner (one row per owner and SKU) when `ownerId` is null. */
 export async function skuStock(db: Executor, siteId: string, ownerId: string | null, skus: readonly string[] | null): Promise<SkuStockRow[]> {
   return db.query<SkuStockRow>(
-    `SELECT site_id, owner_id, sku, on_hand_available, unpickable, allocated FROM inventory.sku_stock
+    `SELECT site_id, owner_id, sku, on_hand_available, unpickable, allocated, safety_stock FROM inventory.sku_stock
      WHERE site_id = $1 AND ($3::text IS NULL OR owner_id = $3) AND ($2::text[] IS NULL OR sku = ANY($2::text[])) ORDER BY sku, owner_id`,
     [siteId, skus, ownerId],
   );
@@ -581,10 +581,10 @@ export async function claimLinesAndLockStock(db: Executor, rows: readonly Omit<A
        ON CONFLICT (order_id, line_id) DO NOTHING
        RETURNING ${ALLOCATION_COLUMNS}
      ), s AS (
-       SELECT l.site_id, l.owner_id, l.sku, l.on_hand_available, l.unpickable, l.allocated FROM (
+       SELECT l.site_id, l.owner_id, l.sku, l.on_hand_available, l.unpickable, l.allocated, l.safety_stock FROM (
          SELECT site_id, owner_id, sku FROM c WHERE requested > 0 GROUP BY site_id, owner_id, sku ORDER BY site_id COLLATE "C", owner_id COLLATE "C", sku
        ) k CROSS JOIN LATERAL (
-         SELECT s.site_id, s.owner_id, s.sku, s.on_hand_available, s.unpickable, s.allocated FROM inventory.sku_stock s
+         SELECT s.site_id, s.owner_id, s.sku, s.on_hand_available, s.unpickable, s.allocated, s.safety_stock FROM inventory.sku_stock s
          WHERE s.site_id = k.site_id AND s.owner_id = k.owner_id AND s.sku = k.sku FOR UPDATE
        ) l
      ), x AS (

@@ -48,6 +48,14 @@ export function inventorySubscriptions(
       await service.abandonCountsAtDeactivated(tx, change, causedBy(event), () => project(tx, event, onLocationStatusChanged(tx, change)));
       await deps.replenishment.withdrawAtDeactivated(tx, change, causedBy(event));
     }),
+    // A safety stock lowered or cleared (ADR 0057): the units above it may be promised now, as if they had been received;
+    // nothing arrived anywhere (`arrivedAt` empty, as for a deallocation).
+    on(InventoryEvents.safetyStockSet, async (set, event, tx) => {
+      if (set.quantity >= set.previousQuantity) return;
+      const freed = { siteId: set.siteId, skus: [set.sku], arrivedAt: [] };
+      await service.retryShortRecoveries(tx, freed, causedBy(event));
+      await service.retryBackorders(tx, freed, causedBy(event));
+    }),
     // Inventory's own events that free stock: short picks waiting for stock (ADR 0024), then backordered lines of those
     // SKUs, then faces waiting for a replenishment source are retried (in the event's own delivery, so a crash after the stock change commits loses no retry).
     on(

@@ -66,7 +66,7 @@ describe('GET /inventory/atp', () => {
     expect([nope.status, nope.body.code, nope.body.errors]).toEqual(refused);
     for (const sku of [empty, retired]) {
       const res = await t.get(`/api/v1/inventory/atp?siteId=USKU&sku=${sku}`, 'viewer');
-      expect([res.status, res.body.items], sku).toEqual([200, [{ sku, onHandAvailable: 0, unpickable: 0, allocated: 0, expired: 0, atp: 0 }]]);
+      expect([res.status, res.body.items], sku).toEqual([200, [{ sku, onHandAvailable: 0, unpickable: 0, allocated: 0, expired: 0, safetyStock: 0, atp: 0 }]]);
     }
     const some = await t.get(`/api/v1/inventory/atp?siteId=USKU&sku=${stocked}`, 'viewer');
     expect([some.status, some.body.items[0]?.onHandAvailable]).toEqual([200, 8]);

@@ -323,6 +323,8 @@ type Atp {
   unpickable: Int!
   allocated: Int!
   expired: Int!
+  """Units kept back from orders (safety stock, ADR 0057); 0 when none is set."""
+  safetyStock: Int!
   atp: Int!
 }
 type Location {

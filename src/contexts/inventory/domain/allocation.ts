@@ -6,10 +6,15 @@ export interface SkuStockFacts {
   readonly unpickable: number;
   readonly allocated: number;
   readonly expiredFree: number;
+  /** Units of the SKU (of this owner, at this site) no order is ever allocated (ADR 0057); 0 = none. */
+  readonly safetyStock: number;
 }
 
-/** What allocation may still promise (the same condition as store.tryAllocate, its last guard). */
-export const allocatable = (s: SkuStockFacts): number => s.onHandAvailable - s.unpickable - s.allocated - s.expiredFree;
+/**
+ * What allocation may still promise (the same condition as store.tryAllocate and store.writeAllocations, its last
+ * guards): pickable AVAILABLE on-hand, unexpired, unallocated, above the safety stock.
+ */
+export const allocatable = (s: SkuStockFacts): number => s.onHandAvailable - s.unpickable - s.allocated - s.expiredFree - s.safetyStock;
 
 /**
  * Takes lines in the order given, each whole or not at all, from `free` (units per SKU, updated as lines take them).

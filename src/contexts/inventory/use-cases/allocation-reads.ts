@@ -23,7 +23,7 @@ export async function stockFacts(tx: Tx, siteId: string, ownerId: string, rows: 
   if (rows.length === 0) return new Map();
   const expired = await store.expiredFreeBySku(tx, siteId, ownerId, rows.map((r) => r.sku), today);
   return new Map(rows.map((r) => [r.sku, {
-    onHandAvailable: r.on_hand_available, unpickable: r.unpickable, allocated: r.allocated, expiredFree: expired.get(r.sku) ?? 0,
+    onHandAvailable: r.on_hand_available, unpickable: r.unpickable, allocated: r.allocated, expiredFree: expired.get(r.sku) ?? 0, safetyStock: r.safety_stock,
   }]));
 }
 

@@ -11,8 +11,8 @@ const order: OrderReceived = {
 const claimed = [allocation({ line_id: 'l1', sku: 'SKU-B', requested: 3, allocated: 0, status: 'BACKORDERED' }),
   allocation({ line_id: 'l2', sku: 'SKU-A', requested: 2, allocated: 0, status: 'BACKORDERED' })];
 const stock = (a: number, b: number) => new Map([
-  ['SKU-A', { onHandAvailable: a, unpickable: 0, allocated: 0, expiredFree: 0 }],
-  ['SKU-B', { onHandAvailable: b, unpickable: 0, allocated: 0, expiredFree: 0 }],
+  ['SKU-A', { onHandAvailable: a, unpickable: 0, allocated: 0, expiredFree: 0, safetyStock: 0 }],
+  ['SKU-B', { onHandAvailable: b, unpickable: 0, allocated: 0, expiredFree: 0, safetyStock: 0 }],
 ]);
 
 describe('claiming the lines of a received order', () => {
@@ -55,8 +55,13 @@ describe('allocating an order', () => {
     });
   });
   it('does not promise unpickable, allocated or expired units', () => {
-    const tight = new Map([['SKU-A', { onHandAvailable: 9, unpickable: 3, allocated: 2, expiredFree: 3 }]]);
+    const tight = new Map([['SKU-A', { onHandAvailable: 9, unpickable: 3, allocated: 2, expiredFree: 3, safetyStock: 0 }]]);
     spec.given({ claimed: [claimed[1]!], stock: tight }).when(order).then((d) => expect(d.allocate).toEqual([]));
+  });
+  it('never promises the safety stock: a line fits only in what is above it', () => {
+    const withSafety = (safetyStock: number) => new Map([['SKU-A', { onHandAvailable: 5, unpickable: 0, allocated: 1, expiredFree: 0, safetyStock }]]);
+    spec.given({ claimed: [claimed[1]!], stock: withSafety(3) }).when(order).then((d) => expect(d.allocate).toEqual([]));
+    spec.given({ claimed: [claimed[1]!], stock: withSafety(2) }).when(order).then((d) => expect(d.allocate.map((a) => [a.lineId, a.allocated])).toEqual([['l2', 2]]));
   });
   it('announces nothing when this delivery claimed no line', () => {
     spec.given({ claimed: [], stock: stock(9, 9) }).when(order).then((d) => expect(d.events).toEqual([]));

@@ -86,6 +86,7 @@ export function allocateOrdersHandler(deps: PlatformDeps, counters: InventoryCou
       for (const [g, rows] of rowsOf) {
         g.facts = new Map(rows.map((r) => [r.sku, {
           onHandAvailable: r.on_hand_available, unpickable: r.unpickable, allocated: r.allocated, expiredFree: expired.get(expiredKey(g.siteId, g.ownerId, r.sku)) ?? 0,
+          safetyStock: r.safety_stock,
         }]));
       }
       const decided: { readonly group: StockGroup; readonly meta: EventMeta; readonly d: AllocateDecision }[] = [];

@@ -37,7 +37,8 @@ async function recover(
   const today = isoDate(deps.clock.now());
   const sku = await store.lockExistingSkuStock(tx, units.siteId, units.ownerId, units.sku);
   const expired = await store.expiredFreeQuantity(tx, units.siteId, units.ownerId, units.sku, today);
-  const allocatable = sku === undefined ? 0 : sku.on_hand_available - sku.unpickable - sku.allocated - expired;
+  // Above the safety stock too (ADR 0057): a re-reservation promises the units again, as allocation does.
+  const allocatable = sku === undefined ? 0 : sku.on_hand_available - sku.unpickable - sku.allocated - sku.safety_stock - expired;
   const shipComplete = await store.shipsComplete(tx, units.orderId);
   const reserveStock = mode === 'short' ? await store.reserveStorageStock(tx, units.siteId, units.ownerId, units.sku, units.shortedLocationId) : [];
   const command = { ...units, mode, arrivedAt, newReservationId: () => deps.ids.next('rsv') };

@@ -5,7 +5,7 @@ import { decideRetry } from './decide.ts';
 
 const spec = deciderSpec(decideRetry);
 const waiting = (orderId: string, requested: number) => allocation({ order_id: orderId, requested, allocated: 0, status: 'BACKORDERED' });
-const stock = (units: number) => new Map([['SKU-A', { onHandAvailable: units, unpickable: 0, allocated: 0, expiredFree: 0 }]]);
+const stock = (units: number) => new Map([['SKU-A', { onHandAvailable: units, unpickable: 0, allocated: 0, expiredFree: 0, safetyStock: 0 }]]);
 const freed = { siteId: SITE, skus: ['SKU-A'] };
 
 describe('retrying backorders', () => {
@@ -17,6 +17,11 @@ describe('retrying backorders', () => {
       expect(d.events.map((e) => e.data)).toEqual([{ orderId: 'ord_1', siteId: SITE, lines: [{ lineId: 'l1', sku: 'SKU-A', requested: 3,
         allocated: 3 }], complete: true }]);
     });
+  });
+  it('leaves the safety stock alone: an older order that does not fit above it waits, a younger one that fits is allocated', () => {
+    const orders = [{ orderId: 'ord_1', lines: [waiting('ord_1', 3)] }, { orderId: 'ord_2', lines: [waiting('ord_2', 2)] }];
+    const guarded = new Map([['SKU-A', { onHandAvailable: 6, unpickable: 0, allocated: 0, expiredFree: 0, safetyStock: 4 }]]);
+    spec.given({ orders, stock: guarded }).when(freed).then((d) => expect(d.allocate.map((a) => [a.orderId, a.allocated])).toEqual([['ord_2', 2]]));
   });
   it('never brings a cancelled order back', () => {
     const orders = [{ orderId: 'ord_1', lines: [waiting('ord_1', 1), allocation({ line_id: 'l2', status: 'CANCELLED' })] }];

@@ -7,7 +7,14 @@ export interface AtpItem {
   'unpickable'?: (number);
   'allocated'?: (number);
   'expired'?: (number);
+  /**
+   * Net of the safety stock.
+   */
   'atp'?: (number);
+  /**
+   * Units kept back from orders (safety stock, ADR 0057); 0 when none is set.
+   */
+  'safetyStock'?: (number);
 }
 
 export interface AtpItem__Output {
@@ -16,5 +23,12 @@ export interface AtpItem__Output {
   'unpickable': (number);
   'allocated': (number);
   'expired': (number);
+  /**
+   * Net of the safety stock.
+   */
   'atp': (number);
+  /**
+   * Units kept back from orders (safety stock, ADR 0057); 0 when none is set.
+   */
+  'safetyStock': (number);
 }
