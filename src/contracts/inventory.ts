@@ -621,6 +621,24 @@ export interface InventoryApi {
    * a held task as its work's event would: DONE → COMPLETED, WITHDRAWN → CANCELLED.
    */
   taskWorkState(taskType: TaskWorkType, reference: string): Promise<TaskWorkState | undefined>;
+  /**
+   * A RECEIVE_LPN scan about to receive the LPN `lpnId` (label `code`) for these ASNs, asked before it commits: each
+   * ASN of the site still OPEN or RECEIVING is locked and the LPN's arrival recorded against it (an ASN with a pallet
+   * scanned in is not cancelled, nor closed unbooked unless on purpose), committed before the answer; answers the ASNs
+   * that took it. The others (CLOSED, CANCELLED, unknown) take nothing: the scan receives nothing for them. Closes the
+   * instant in which a cancel or close passed before inventory heard the scan's event (ADR 0029, addendum of 2026-12-06).
+   */
+  admitAsnLpnArrival(arrival: AsnLpnArrivalAdmission): Promise<readonly string[]>;
+}
+
+/** What `InventoryApi.admitAsnLpnArrival` is asked. */
+export interface AsnLpnArrivalAdmission {
+  readonly siteId: string;
+  readonly asnIds: readonly string[];
+  /** The label as physical tracking reads it (`lpnLabelCode`). */
+  readonly code: string;
+  readonly lpnId: string;
+  readonly locationId: string | null;
 }
 
 /** Where a task's inventory work stands (`InventoryApi.taskWorkState`); DONE and WITHDRAWN are final. */

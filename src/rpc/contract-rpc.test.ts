@@ -187,7 +187,7 @@ describe('inventory across gRPC', () => {
   it('openCountsAt answers the open counts per location as the implementation does, none as an empty list', async () => {
     const asked: unknown[] = [];
     const inventory: InventoryApi = {
-      atp: async () => new Map(), candidateLocations: async () => new Map(), getOwner: async () => undefined, locationBalances: async () => [],
+      atp: async () => new Map(), candidateLocations: async () => new Map(), getOwner: async () => undefined, locationBalances: async () => [], admitAsnLpnArrival: async () => [],
       openTaskWork: async () => undefined, taskWorkState: async () => undefined,
       async openCountsAt(siteId, locationIds) {
         asked.push([siteId, locationIds]);
@@ -201,10 +201,29 @@ describe('inventory across gRPC', () => {
   });
 });
 
+describe('an ASN pallet\'s arrival across gRPC', () => {
+  it('admitAsnLpnArrival passes the scan\'s ASNs, label, LPN and location (none: null) and answers the ASNs that took it', async () => {
+    const asked: unknown[] = [];
+    const inventory: InventoryApi = {
+      atp: async () => new Map(), candidateLocations: async () => new Map(), getOwner: async () => undefined, locationBalances: async () => [],
+      openCountsAt: async () => [], openTaskWork: async () => undefined, taskWorkState: async () => undefined,
+      async admitAsnLpnArrival(a) {
+        asked.push(a);
+        return a.asnIds.filter((id) => id !== 'asn_closed');
+      },
+    };
+    const c = clients((await serve({ inventory })).port);
+    const base = { siteId: 'sit_1', code: '106141411234567897', lpnId: 'lpn_1' };
+    expect(await c.inventory.admitAsnLpnArrival({ ...base, asnIds: ['asn_a', 'asn_closed'], locationId: 'loc_dock' })).toEqual(['asn_a']);
+    expect(await c.inventory.admitAsnLpnArrival({ ...base, asnIds: ['asn_closed'], locationId: null })).toEqual([]);
+    expect(asked).toEqual([{ ...base, asnIds: ['asn_a', 'asn_closed'], locationId: 'loc_dock' }, { ...base, asnIds: ['asn_closed'], locationId: null }]);
+  });
+});
+
 describe('inventory work across gRPC', () => {
   it('openTaskWork answers the open work as the implementation does (no remaining for a count), undefined when none', async () => {
     const inventory: InventoryApi = {
-      atp: async () => new Map(), candidateLocations: async () => new Map(), getOwner: async () => undefined, locationBalances: async () => [],
+      atp: async () => new Map(), candidateLocations: async () => new Map(), getOwner: async () => undefined, locationBalances: async () => [], admitAsnLpnArrival: async () => [],
       openCountsAt: async () => [],
       async openTaskWork(type, reference) {
         if (type === 'PUTAWAY' && reference === 'put_1') return { kind: 'PUTAWAY', id: 'put_1', status: 'OPEN', remaining: 4 };
@@ -223,7 +242,7 @@ describe('inventory work across gRPC', () => {
     const asked: unknown[] = [];
     const states: Record<string, TaskWorkState> = { put_1: 'OPEN', rpl_1: 'DONE', 'cnt_1:recount': 'WITHDRAWN' };
     const inventory: InventoryApi = {
-      atp: async () => new Map(), candidateLocations: async () => new Map(), getOwner: async () => undefined, locationBalances: async () => [],
+      atp: async () => new Map(), candidateLocations: async () => new Map(), getOwner: async () => undefined, locationBalances: async () => [], admitAsnLpnArrival: async () => [],
       openCountsAt: async () => [], openTaskWork: async () => undefined,
       async taskWorkState(type, reference) {
         asked.push([type, reference]);

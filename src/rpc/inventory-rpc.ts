@@ -24,6 +24,9 @@ export function inventoryService(api: InventoryApi, log: Logger): RpcService {
       })),
     })),
     OpenCountsAt: unaryHandler(log, async (req) => ({ counts: [...await api.openCountsAt(req.siteId, req.locationIds)] })),
+    AdmitAsnLpnArrival: unaryHandler(log, async (req) => ({
+      asnIds: [...await api.admitAsnLpnArrival({ siteId: req.siteId, asnIds: req.asnIds, code: req.code, lpnId: req.lpnId, locationId: req.locationId ?? null })],
+    })),
     OpenTaskWork: unaryHandler(log, async (req) => {
       if (!isTaskWorkType(req.taskType)) throw new AppError('VALIDATION_FAILED', `OpenTaskWork: task_type ${req.taskType} is none of ${TASK_WORK_TYPES.join(', ')}`);
       const work = await api.openTaskWork(req.taskType, req.reference);
@@ -61,6 +64,12 @@ export function inventoryClient(channel: RpcChannel, service: InventoryServiceDe
     async openCountsAt(siteId, locationIds) {
       const res = await channel.call(service.OpenCountsAt, { siteId, locationIds: [...locationIds] });
       return res.counts.map((c) => ({ locationId: c.locationId, countId: c.countId }));
+    },
+    async admitAsnLpnArrival(a) {
+      const res = await channel.call(service.AdmitAsnLpnArrival, {
+        siteId: a.siteId, asnIds: [...a.asnIds], code: a.code, lpnId: a.lpnId, ...(a.locationId === null ? {} : { locationId: a.locationId }),
+      });
+      return res.asnIds;
     },
     async openTaskWork(taskType, reference) {
       const res = await channel.call(service.OpenTaskWork, { taskType, reference });

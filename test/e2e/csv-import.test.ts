@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportCsv } from '../../src/cli/csv.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
@@ -117,6 +118,65 @@ describe('CSV import', () => {
     for (let i = 0; i < 3; i++) expect((await t.get(`/api/v1/orders?externalId=CSV-RACE-${i}`)).body.items).toHaveLength(1);
     await t.settle();
   }, 60_000);
+
+  it('products: a GTIN another writer takes while the import writes is answered as the taken GTIN it is (DUPLICATE, naming it), not the store\'s bare 409 CONFLICT; a PATCH likewise (found by the gap hunt)', async () => {
+    // Deterministic: a session holds the outbox, so a POST /products with the GTIN has inserted its product and waits to
+    // announce it, uncommitted; the import (and the PATCH) check past it, then their writes wait on the GTIN's unique key.
+    // A session waiting for a lock in a statement naming `sql`, having written catalog.products in its transaction.
+    const blocked = async (sql: string): Promise<boolean> => Number((await t.app.db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM pg_stat_activity a WHERE a.datname = current_database() AND a.wait_event_type = 'Lock' AND a.query LIKE $1
+         AND EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.granted AND l.relation = 'catalog.products'::regclass AND l.mode = 'RowExclusiveLock')`,
+      [`%${sql}%`]))[0]!.n) > 0;
+    const race = async <T,>(gtin: string, rivalSku: string, write: () => Promise<T>, writeSql: string): Promise<{ rival: { status: number }; answer: T }> => {
+      const blocker = new pg.Client({ connectionString: t.databaseUrl });
+      await blocker.connect();
+      try {
+        await blocker.query('BEGIN');
+        await blocker.query('LOCK TABLE platform.outbox IN EXCLUSIVE MODE');
+        const rival = t.post('/api/v1/products', { sku: rivalSku, description: 'Rival', gtin, lengthMm: 1, widthMm: 1, heightMm: 1, weightG: 1 });
+        await until('the rival waits to announce its product', () => blocked('platform.outbox'), (v) => v, 20_000);
+        const answer = write();
+        await until('the write waits on the GTIN', () => blocked(writeSql), (v) => v, 20_000);
+        await blocker.query('COMMIT');
+        return { rival: await rival, answer: await answer };
+      } finally {
+        await blocker.end();
+      }
+    };
+    const g1 = gtin13(880_001);
+    const file = [HEADER, `CSV-GTRACE-1,Raced,${g1},EA,1,1,1,1,false,false`, `CSV-GTRACE-2,Bystander,${gtin13(880_002)},EA,1,1,1,1,false,false`].join('\n');
+    const imported = await race(g1, 'CSV-GTRIVAL-1', () => importCsv('products', file), 'INSERT INTO catalog.products AS p');
+    expect(imported.rival.status).toBe(201);
+    const body = imported.answer.body as { code: string; errors: { field: string; message: string }[] };
+    expect([imported.answer.status, body.code, body.errors.map((e) => e.field)], JSON.stringify(body)).toEqual([422, 'IMPORT_ROWS_INVALID', ['/rows/2/gtin']]);
+    expect(body.errors[0]!.message).toMatch(new RegExp(`^DUPLICATE: GTIN ${g1} belongs to product CSV-GTRIVAL-1`));
+    // Nothing of the file was written; the rival holds the GTIN.
+    expect((await t.get('/api/v1/products/CSV-GTRACE-1')).status).toBe(404);
+    expect((await t.get('/api/v1/products/CSV-GTRACE-2')).status).toBe(404);
+    expect((await t.get('/api/v1/products/CSV-GTRIVAL-1')).body.gtin).toBe(g1);
+
+    const g3 = gtin13(880_003);
+    expect((await t.post('/api/v1/products', { sku: 'CSV-GTPATCH', description: 'Patched', lengthMm: 1, widthMm: 1, heightMm: 1, weightG: 1 })).status).toBe(201);
+    const patched = await race(g3, 'CSV-GTRIVAL-3', () => t.request('PATCH', '/api/v1/products/CSV-GTPATCH', { body: { gtin: g3 } }), 'UPDATE catalog.products');
+    expect(patched.rival.status).toBe(201);
+    expect([patched.answer.status, patched.answer.body.code, patched.answer.body.detail], JSON.stringify(patched.answer.body))
+      .toEqual([409, 'DUPLICATE', `GTIN ${g3} belongs to product CSV-GTRIVAL-3`]);
+    expect((await t.get('/api/v1/products/CSV-GTPATCH')).body.gtin).toBeNull();
+
+    // Concurrent requests, unforced: whichever wins, the other is told the GTIN is taken; never CONFLICT.
+    for (let round = 0; round < 8; round++) {
+      const gtin = gtin13(880_100 + round);
+      const [imp, post] = await Promise.all([
+        importCsv('products', [HEADER, `CSV-GTLOOP-${round},Loop,${gtin},EA,1,1,1,1,false,false`].join('\n')),
+        t.post('/api/v1/products', { sku: `CSV-GTLOOPR-${round}`, description: 'Rival', gtin, lengthMm: 1, widthMm: 1, heightMm: 1, weightG: 1 }),
+      ]);
+      const detail = JSON.stringify({ round, imp: imp.body, post: post.body });
+      expect([[200, 409], [422, 201]], detail).toContainEqual([imp.status, post.status]);
+      if (imp.status === 200) expect(post.body.code, detail).toBe('DUPLICATE');
+      else expect([imp.body.code, imp.body.errors[0].message], detail).toEqual(['IMPORT_ROWS_INVALID', expect.stringContaining(`GTIN ${gtin} belongs to product CSV-GTLOOPR-${round}`)]);
+    }
+    await t.settle();
+  }, 120_000);
 
   it('orders, all or nothing under a race: a POST /orders taking one of the file\'s externalIds while the import writes leaves all of the file\'s orders or none, and the answer says which (found by the integrations hunt)', async () => {
     const w = await setupWarehouse(injectClient(t.app, t.keys.manager), { siteCode: 'CSVALLNONE', aisles: 1, bays: 1, levels: 1, skus: 1 });

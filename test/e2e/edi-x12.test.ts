@@ -282,6 +282,25 @@ describe('EDI X12', () => {
     expect((await t.get('/api/v1/orders?externalId=EDI-RETAILCO-RC-RESEND-1')).body.items).toHaveLength(1);
   });
 
+  it('an interchange sent as application/edi-x12 (the IANA type), with or without charset=utf-8, is received as text/plain is; another charset is 415 (found by the gap hunt)', async () => {
+    expect([201, 409]).toContain((await t.post('/api/v1/edi/partners', { name: 'Retail Co', isaQualifier: 'ZZ', isaId: 'RETAILCO', siteId: 'EDI' }, 'integration')).status);
+    const sku = w.products[0]!.sku;
+    const order = (n: string): string[] => [`W05*N*RC-IANA-${n}~`, 'N1*ST*Iana Type~', 'N3*1 Way~', 'N4*Arlington*VA*22201~', 'LX*1~', `W01*1*EA**SK*${sku}~`];
+    const send = (raw: string, type: string) => t.request('POST', '/api/v1/edi/x12', { body: raw, role: 'integration', headers: { 'content-type': type } });
+    for (const [n, type] of [['1', 'application/edi-x12'], ['2', 'application/edi-x12; charset=utf-8'], ['3', 'Application/EDI-X12;charset="UTF-8"']] as const) {
+      const res = await send(interchange(`00000051${n}`, [order(n)]), type);
+      expect([res.status, res.body.status, res.body.code], `${type}: ${JSON.stringify(res.body)}`).toEqual([200, 'ACCEPTED', undefined]);
+      expect((await t.get(`/api/v1/orders?externalId=EDI-RETAILCO-RC-IANA-${n}`)).body.items, type).toHaveLength(1);
+    }
+    // Another charset is refused as for text/plain: nothing received.
+    const latin1 = await send(interchange('000000514', [order('4')]), 'application/edi-x12; charset=iso-8859-1');
+    expect([latin1.status, latin1.body.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
+    expect((await t.get('/api/v1/orders?externalId=EDI-RETAILCO-RC-IANA-4')).body.items).toHaveLength(0);
+    // The API document says so.
+    const op = (await t.get('/docs/json', null)).body.paths['/api/v1/edi/x12'].post;
+    expect(Object.keys(op.requestBody.content).sort()).toEqual(['application/edi-x12', 'text/plain']);
+  });
+
   it('a shop and a trading partner whose order ids would be alike are not both connected (found by the gap hunt)', async () => {
     expect([201, 409]).toContain((await t.post('/api/v1/edi/partners', { name: 'Retail Co', isaQualifier: 'ZZ', isaId: 'RETAILCO', siteId: 'EDI' }, 'integration')).status);
     // The shop edi-retailco names its orders EDI-RETAILCO-<id>, as Retail Co's 940s name theirs: a partner's F 940 would

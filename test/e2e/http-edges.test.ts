@@ -237,7 +237,7 @@ describe('every error is problem+json with a code and a request id (item 18)', (
     const form = await t.app.http.inject({ method: 'POST', url: '/api/v1/sites', payload: '{"code":"FORM","name":"Form"}', headers: { 'x-api-key': t.keys.admin, 'content-type': 'application/x-www-form-urlencoded' } });
     expectProblem(form, 415, 'UNSUPPORTED_MEDIA_TYPE');
     expect(form.json().detail).toBe('A body sent as application/x-www-form-urlencoded is not read: send JSON with the header Content-Type: application/json '
-      + '(curl -d sends application/x-www-form-urlencoded unless told: -H \'content-type: application/json\'); an X12 interchange is text/plain, a CSV import text/csv');
+      + '(curl -d sends application/x-www-form-urlencoded unless told: -H \'content-type: application/json\'); an X12 interchange is text/plain (or application/edi-x12), a CSV import text/csv');
     expectProblem(await t.app.http.inject({
       method: 'POST', url: '/api/v1/sites', payload: JSON.stringify({ code: 'X', name: 'x'.repeat(3 * 1024 * 1024) }),
       headers: { 'x-api-key': t.keys.admin, 'content-type': 'application/json' },

@@ -5,7 +5,7 @@ import { ok, reject, type FieldError, type Outcome } from '../../platform/errors
 import type { PlatformDeps } from '../../platform/module.ts';
 import { validateNewProduct, type NewProduct } from './domain/product.ts';
 import {
-  gtinOwner, insertProduct, listProducts, productBySku, productsBySkus, setProductActive, takenKeys, updateProduct, type ProductFields,
+  gtinOwner, insertProduct, isGtinTaken, listProducts, productBySku, productsBySkus, setProductActive, takenKeys, updateProduct, type ProductFields,
 } from './store.ts';
 
 /** Cache key of a product by SKU: every receipt, move, order and pack reads its products so. */
@@ -26,6 +26,27 @@ export interface ProductPage {
 /** Commands and queries of the item master. */
 export function catalogService(deps: PlatformDeps) {
   const created = deps.metrics.counter('paklog_products_created_total', 'Products created in the catalog');
+
+  async function updateInTx(sku: string, patch: Partial<ProductFields>, meta: EventMeta): Promise<Outcome<Product>> {
+    return deps.db.tx(async (tx): Promise<Outcome<Product>> => {
+      const current = await productBySku(tx, sku, { lock: true });
+      if (current === undefined) return reject('NOT_FOUND', `No product with SKU ${sku}`);
+      const { id: _id, sku: _sku, createdAt: _createdAt, active: _active, ...was } = current;
+      const next: ProductFields = { ...was, ...patch };
+      const errors = validateNewProduct({ ...next, sku, uom: next.uom as NewProduct['uom'] });
+      if (errors.length > 0) return reject('UNPROCESSABLE', 'The product is not valid', errors);
+      if (next.gtin !== null && next.gtin !== was.gtin) {
+        const owner = await gtinOwner(tx, next.gtin, sku);
+        if (owner !== undefined) return reject('DUPLICATE', `GTIN ${next.gtin} belongs to product ${owner}`, [{ field: '/gtin', message: `belongs to product ${owner}` }]);
+      }
+      if ((Object.keys(next) as (keyof ProductFields)[]).every((k) => next[k] === was[k])) return ok(current);
+      const product = await updateProduct(tx, sku, next);
+      const data: ProductUpdated = product;
+      await deps.bus.append(tx, 'catalog', [{ type: CatalogEvents.productUpdated, subject: product.id, data }], meta);
+      tx.afterCommit(() => void deps.cache.delete(productKey(sku)));
+      return ok(product);
+    });
+  }
 
   return {
     /** Validates, inserts and announces a product in one transaction; a taken SKU or GTIN is DUPLICATE. */
@@ -58,24 +79,17 @@ export function catalogService(deps: PlatformDeps) {
      * (the whole product, so projections such as picking's GTINs follow). A patch that changes nothing writes no event.
      */
     async updateProduct(sku: string, patch: Partial<ProductFields>, meta: EventMeta): Promise<Outcome<Product>> {
-      return deps.db.tx(async (tx): Promise<Outcome<Product>> => {
-        const current = await productBySku(tx, sku, { lock: true });
-        if (current === undefined) return reject('NOT_FOUND', `No product with SKU ${sku}`);
-        const { id: _id, sku: _sku, createdAt: _createdAt, active: _active, ...was } = current;
-        const next: ProductFields = { ...was, ...patch };
-        const errors = validateNewProduct({ ...next, sku, uom: next.uom as NewProduct['uom'] });
-        if (errors.length > 0) return reject('UNPROCESSABLE', 'The product is not valid', errors);
-        if (next.gtin !== null && next.gtin !== was.gtin) {
-          const owner = await gtinOwner(tx, next.gtin, sku);
-          if (owner !== undefined) return reject('DUPLICATE', `GTIN ${next.gtin} belongs to product ${owner}`, [{ field: '/gtin', message: `belongs to product ${owner}` }]);
-        }
-        if ((Object.keys(next) as (keyof ProductFields)[]).every((k) => next[k] === was[k])) return ok(current);
-        const product = await updateProduct(tx, sku, next);
-        const data: ProductUpdated = product;
-        await deps.bus.append(tx, 'catalog', [{ type: CatalogEvents.productUpdated, subject: product.id, data }], meta);
-        tx.afterCommit(() => void deps.cache.delete(productKey(sku)));
-        return ok(product);
-      });
+      try {
+        return await updateInTx(sku, patch, meta);
+      } catch (e) {
+        // The GTIN taken by another writer (a create, an import) after the check: DUPLICATE naming it, as the check
+        // answers, not the store's bare CONFLICT.
+        const gtin = patch.gtin;
+        if (!isGtinTaken(e) || gtin === undefined || gtin === null) throw e;
+        const owner = await gtinOwner(deps.db, gtin, sku);
+        if (owner === undefined) throw e;
+        return reject('DUPLICATE', `GTIN ${gtin} belongs to product ${owner}`, [{ field: '/gtin', message: `belongs to product ${owner}` }]);
+      }
     },
 
     /**

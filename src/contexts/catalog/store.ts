@@ -94,3 +94,10 @@ export async function listProducts(
   );
   return rows.map(toProduct);
 }
+
+/** The unique key on catalog.products.gtin refused a write (a concurrent writer committed the same GTIN first). */
+export function isGtinTaken(e: unknown): boolean {
+  if (typeof e !== 'object' || e === null) return false;
+  const { code, constraint } = e as { code?: unknown; constraint?: unknown };
+  return code === '23505' && constraint === 'products_gtin_key';
+}

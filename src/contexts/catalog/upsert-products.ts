@@ -3,6 +3,7 @@ import type { EventMeta } from '../../platform/bus/envelope.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { validateNewProduct, type NewProduct } from './domain/product.ts';
 import { productKey } from './service.ts';
+import { isGtinTaken } from './store.ts';
 
 /** Rows per INSERT … SELECT FROM jsonb_to_recordset statement (all in one transaction). */
 const CHUNK = 2_500;
@@ -25,7 +26,7 @@ const same = (a: Row, b: ProductImportRow): boolean =>
  * written in one transaction by set-based statements, with one created or updated event per product that changed.
  */
 export function productUpserter(deps: PlatformDeps) {
-  return async function upsertProducts(rows: readonly ProductImportRow[], options: { dryRun: boolean }, meta: EventMeta): Promise<UpsertResult> {
+  async function upsertProducts(rows: readonly ProductImportRow[], options: { dryRun: boolean }, meta: EventMeta): Promise<UpsertResult> {
     const errors: ImportRowError[] = [];
     const firstSku = new Map<string, number>();
     const firstGtin = new Map<string, number>();
@@ -60,6 +61,34 @@ export function productUpserter(deps: PlatformDeps) {
 
     const now = deps.clock.now();
     const changed = rows.filter((r) => { const had = existing.get(r.sku); return had === undefined || !same(had, r); });
+    try {
+      await write(changed, now, meta);
+    } catch (e) {
+      // Another writer (POST /products, a PATCH, another import) took one of the file's GTINs after the check above: the
+      // unique key refused the write, which rolled back whole. Answered as the check would answer it now, the code a
+      // single create answers for a taken GTIN (DUPLICATE) first: each row whose GTIN went, not the store's bare CONFLICT.
+      if (!isGtinTaken(e)) throw e;
+      const raced = await takenGtins(rows);
+      if (raced.length === 0) throw e;
+      return { created, updated, unchanged, errors: raced, written: false };
+    }
+    return { created, updated, unchanged, errors: [], written: true };
+  }
+
+  /** The rows whose GTIN belongs to another product now (read once the rival write committed). */
+  async function takenGtins(rows: readonly ProductImportRow[]): Promise<ImportRowError[]> {
+    const gtins = [...new Set(rows.flatMap((r) => (r.gtin === null ? [] : [r.gtin])))];
+    const owners = new Map((await deps.db.query<{ sku: string; gtin: string }>(
+      `SELECT sku, gtin FROM catalog.products WHERE gtin = ANY($1::text[])`, [gtins])).map((p) => [p.gtin, p.sku]));
+    return rows.flatMap((r, index) => {
+      const owner = r.gtin === null ? undefined : owners.get(r.gtin);
+      return owner === undefined || owner === r.sku ? [] : [{
+        index, field: '/gtin', message: `DUPLICATE: GTIN ${r.gtin ?? ''} belongs to product ${owner}, which took it while this import was being written`,
+      }];
+    });
+  }
+
+  async function write(changed: readonly ProductImportRow[], now: Date, meta: EventMeta): Promise<void> {
     await deps.db.tx(async (tx) => {
       const written: (Row & { inserted: boolean })[] = [];
       for (let i = 0; i < changed.length; i += CHUNK) {
@@ -89,6 +118,6 @@ export function productUpserter(deps: PlatformDeps) {
       const keys = written.map((p) => productKey(p.sku));
       tx.afterCommit(() => void deps.cache.delete(...keys));
     });
-    return { created, updated, unchanged, errors: [], written: true };
-  };
+  }
+  return upsertProducts;
 }

@@ -264,6 +264,14 @@ export async function asnLabelsAt(db: Executor, siteId: string, code: string): P
   );
 }
 
+/** The ASNs of a site among `ids`, locked FOR UPDATE in id order (unknown ones and another site's left out). */
+export async function lockAsnsOfSite(db: Executor, siteId: string, ids: readonly string[]): Promise<Pick<AsnRow, 'id' | 'status'>[]> {
+  if (ids.length === 0) return [];
+  return db.query<Pick<AsnRow, 'id' | 'status'>>(
+    `SELECT id, status FROM inventory.asns WHERE id = ANY($1::text[]) AND site_id = $2 ORDER BY id FOR UPDATE`, [[...new Set(ids)], siteId],
+  );
+}
+
 /** Records an arrival once per ASN and LPN (a redelivered scan event adds none). */
 export async function recordAsnLpnArrival(db: Executor, a: AsnLpnArrival, at: Date): Promise<void> {
   await db.query(

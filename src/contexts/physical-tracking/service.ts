@@ -8,7 +8,7 @@ import {
   PhysicalTrackingEvents, type LpnStatus, type LpnType, type ScanMeaning, type ScanRecorded,
 } from '../../contracts/physical-tracking.ts';
 import type { EventMeta } from '../../platform/bus/envelope.ts';
-import type { Tx } from '../../platform/db/database.ts';
+import type { Executor, Tx } from '../../platform/db/database.ts';
 import { decideInTx } from '../../platform/decider.ts';
 import { assertNever, ok, reject, type ErrorCode, type Outcome } from '../../platform/errors.ts';
 import { keepRenewing } from '../../platform/lease.ts';
@@ -23,7 +23,7 @@ import { scanMove } from './domain/scan-place.ts';
 import { floorEventsHandler } from './floor-events.ts';
 import { classifyLpnBarcode, normaliseSscc, isValidSscc } from './domain/sscc.ts';
 import * as store from './store.ts';
-import type { LpnRow, ScanRow } from './store.ts';
+import type { AsnLpnRow, LpnRow, ScanRow } from './store.ts';
 
 /** Who scanned, with what, where (all optional: a floor event of another context knows only some of it). */
 export interface ScanActor {
@@ -97,9 +97,19 @@ const DOCK_CLAIM_ATTEMPTS = 3;
 /** How often a SHIP scan renews its claim's lease (the dock-claims job abandons one not renewed for DOCK_CLAIM_ABANDON_MS). */
 const DOCK_CLAIM_RENEW_MS = 1_000;
 
+/**
+ * What inventory admitted before a RECEIVE_LPN scan's transaction (`InventoryApi.admitAsnLpnArrival`): the LPN's id the
+ * arrival was recorded under, the ASNs asked about, and those that took it (still OPEN or RECEIVING).
+ */
+interface ArrivalAdmission {
+  readonly lpnId: string;
+  readonly asked: ReadonlySet<string>;
+  readonly admitted: ReadonlySet<string>;
+}
+
 /** Physical tracking: LPN commands, scans (direct and from other contexts' floor events), timelines and the reconciliation. */
 export function physicalTrackingService(deps: PlatformDeps, apis: {
-  inventory: Pick<InventoryApi, 'locationBalances' | 'openCountsAt' | 'getOwner'>; locations: Pick<LocationMasterApi, 'getLocations' | 'getLocationByCode'>;
+  inventory: Pick<InventoryApi, 'locationBalances' | 'openCountsAt' | 'getOwner' | 'admitAsnLpnArrival'>; locations: Pick<LocationMasterApi, 'getLocations' | 'getLocationByCode'>;
   /** What an LPN's declared contents name must be a product of the catalogue. */
   catalog: Pick<CatalogApi, 'getBySkus'>;
   /** Whether the orders a SHIP scan would take out had their shipping stopped, read where the cancel is decided. */
@@ -828,26 +838,64 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     return out;
   }
 
-  async function receiveAsnLpn(tx: Tx, cmd: { siteId: string; barcode: string; locationId: string; type?: LpnType | undefined } & ScanActor, meta: EventMeta): Promise<Outcome<LpnRow>> {
-    const label = codeOf(cmd.barcode, '/barcode');
+  /**
+   * The ASN lines a RECEIVE_LPN scan of `barcode` would receive (its label read, the ASNs the `asn-lpns` projection says
+   * expect it, less those an LPN of the label was received for already), or the refusal.
+   */
+  async function asnLinesFor(db: Executor, siteId: string, barcode: string): Promise<Outcome<{ code: string; kind: 'SSCC' | 'INTERNAL'; lines: AsnLpnRow[] }>> {
+    const label = codeOf(barcode, '/barcode');
     if (!label.ok) return label;
-    const announced = await store.asnLpnLines(tx, cmd.siteId, [label.value.code]);
-    if (announced.length === 0) return reject('UNKNOWN_ASN_LPN', `No ASN of the site expects an LPN ${cmd.barcode}`, [{ field: '/barcode', message: 'not on an ASN' }]);
-    await store.lockCode(tx, cmd.siteId, label.value.code);
-    if (await store.liveByCode(tx, cmd.siteId, label.value.code) !== undefined) {
+    const announced = await store.asnLpnLines(db, siteId, [label.value.code]);
+    if (announced.length === 0) return reject('UNKNOWN_ASN_LPN', `No ASN of the site expects an LPN ${barcode}`, [{ field: '/barcode', message: 'not on an ASN' }]);
+    if (await store.liveByCode(db, siteId, label.value.code) !== undefined) {
       return reject('LPN_CODE_TAKEN', `LPN ${label.value.code} was received already`, [{ field: '/barcode', message: 'already received' }]);
     }
     // Once per ASN, even after the received LPN left the floor and freed its label.
-    const received = await store.receivedAsnLpns(tx, cmd.siteId, label.value.code, [...new Set(announced.map((l) => l.asn_id))]);
+    const received = await store.receivedAsnLpns(db, siteId, label.value.code, [...new Set(announced.map((l) => l.asn_id))]);
     const toReceive = asnLinesToReceive(label.value.code, announced, received);
-    if (!toReceive.ok) return toReceive;
-    const lines = toReceive.value;
+    return toReceive.ok ? ok({ code: label.value.code, kind: label.value.kind, lines: toReceive.value }) : toReceive;
+  }
+
+  /**
+   * Before a RECEIVE_LPN scan's transaction: inventory admits the pallet's arrival against the ASNs it would be received
+   * for (`InventoryApi.admitAsnLpnArrival`: each locked, those still OPEN or RECEIVING record it, committed). A cancel or
+   * close of the ASN then either ended it first (it admits nothing, and the scan receives nothing for it) or comes after
+   * and finds the arrival, though inventory has not heard the scan's event yet. Asked outside the transaction (no
+   * connection held while inventory waits for the ASN's lock), after the checks the transaction makes again, so a scan
+   * refused there (a label received already) asks nothing; undefined when it will be refused anyway.
+   */
+  async function admitArrival(cmd: { siteId: string; barcode: string; locationId: string }): Promise<ArrivalAdmission | undefined> {
+    const found = await asnLinesFor(deps.db, cmd.siteId, cmd.barcode);
+    if (!found.ok) return undefined;
+    const lpnId = deps.ids.next('lpn');
+    const asnIds = [...new Set(found.value.lines.map((l) => l.asn_id))];
+    const admitted = await apis.inventory.admitAsnLpnArrival({ siteId: cmd.siteId, asnIds, code: found.value.code, lpnId, locationId: cmd.locationId });
+    return { lpnId, asked: new Set(asnIds), admitted: new Set(admitted) };
+  }
+
+  async function receiveAsnLpn(
+    tx: Tx, cmd: { siteId: string; barcode: string; locationId: string; type?: LpnType | undefined } & ScanActor, admission: ArrivalAdmission | undefined, meta: EventMeta,
+  ): Promise<Outcome<LpnRow>> {
+    const label = codeOf(cmd.barcode, '/barcode');
+    if (!label.ok) return label;
+    await store.lockCode(tx, cmd.siteId, label.value.code);
+    const found = await asnLinesFor(tx, cmd.siteId, cmd.barcode);
+    if (!found.ok) return found;
+    // Only what inventory admitted (an ASN it was not asked about, named by the projection since, is asked now).
+    let admitted = admission;
+    if (admitted === undefined || found.value.lines.some((l) => !admitted!.asked.has(l.asn_id))) admitted = await admitArrival(cmd);
+    const ended = found.value.lines.filter((l) => admitted?.admitted.has(l.asn_id) !== true).map((l) => l.asn_id);
+    const lines = found.value.lines.filter((l) => admitted?.admitted.has(l.asn_id) === true);
+    if (lines.length === 0 || admitted === undefined) {
+      return reject('UNKNOWN_ASN_LPN', `No ASN of the site expects an LPN ${cmd.barcode} any more: ASN ${[...new Set(ended)].join(', ')} was cancelled or closed `
+        + '(build the pallet as an LPN, POST /lpns, beside a blind receipt)', [{ field: '/barcode', message: 'its ASN takes no more goods' }]);
+    }
     const contents = addLines([], lines.flatMap((l): ContentLine[] => (l.serials.length === l.quantity
       ? l.serials.map((serial: string) => ({ sku: l.sku, lot: l.lot, serial, owner: l.owner_id, orderId: null, quantity: 1 }))
       : [{ sku: l.sku, lot: l.lot, serial: null, owner: l.owner_id, orderId: null, quantity: l.quantity }])));
     const now = deps.clock.now();
     const row = await store.insertLpn(tx, {
-      id: deps.ids.next('lpn'), siteId: cmd.siteId, code: label.value.code, codeKind: label.value.kind, type: cmd.type ?? 'PALLET', status: 'OPEN',
+      id: admitted.lpnId, siteId: cmd.siteId, code: label.value.code, codeKind: label.value.kind, type: cmd.type ?? 'PALLET', status: 'OPEN',
       parentId: null, locationId: cmd.locationId, contents, asnId: lines[0]!.asn_id, at: now,
     });
     if (row === undefined) return reject('LPN_CODE_TAKEN', `LPN ${label.value.code} was received already`, [{ field: '/barcode', message: 'already received' }]);
@@ -880,6 +928,10 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
         place = p.value;
       }
     }
+    if (cmd.meaning === 'RECEIVE_LPN' && cmd.locationId !== undefined) {
+      const arrival = await admitArrival({ siteId: cmd.siteId, barcode: cmd.barcode, locationId: cmd.locationId });
+      return scanInTx(cmd, place, undefined, meta, arrival);
+    }
     if (cmd.meaning !== 'SHIP') return scanInTx(cmd, place, undefined, meta);
     // A SHIP scan claims the orders it would ship first; its transaction ships only what was claimed, and the claim is
     // settled once it is over (shipped: a cancel is refused for good; not: dropped).
@@ -899,7 +951,9 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
   }
 
   /** The scan's transaction; a SHIP scan's `ship` says what it may ship and records what it did. */
-  async function scanInTx(cmd: ScanCommand, place: Location | undefined, ship: ShipAttempt | undefined, meta: EventMeta): Promise<Outcome<{ scan: ScanView; lpn: LpnView | null }>> {
+  async function scanInTx(
+    cmd: ScanCommand, place: Location | undefined, ship: ShipAttempt | undefined, meta: EventMeta, arrival?: ArrivalAdmission,
+  ): Promise<Outcome<{ scan: ScanView; lpn: LpnView | null }>> {
     const needLocation = (): Outcome<string> => (cmd.locationId === undefined
       ? reject('UNPROCESSABLE', `A ${cmd.meaning} scan needs the location`, [{ field: '/locationId', message: 'required for this meaning' }])
       : ok(cmd.locationId));
@@ -908,7 +962,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
       switch (cmd.meaning) {
         case 'RECEIVE_LPN': {
           const at = needLocation();
-          lpn = at.ok ? await receiveAsnLpn(tx, { ...cmd, locationId: at.value }, meta) : at;
+          lpn = at.ok ? await receiveAsnLpn(tx, { ...cmd, locationId: at.value }, arrival, meta) : at;
           break;
         }
         case 'MOVE':

@@ -182,7 +182,7 @@ function unreadBody(contentType: string | undefined): string {
   const type = contentType?.split(';')[0]?.trim() ?? '';
   return `A body sent as ${type === '' ? 'no Content-Type' : type} is not read: send JSON with the header Content-Type: application/json `
     + '(curl -d sends application/x-www-form-urlencoded unless told: -H \'content-type: application/json\'); '
-    + 'an X12 interchange is text/plain, a CSV import text/csv';
+    + 'an X12 interchange is text/plain (or application/edi-x12), a CSV import text/csv';
 }
 
 export async function sendProblem(

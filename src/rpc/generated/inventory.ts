@@ -17,6 +17,8 @@ export interface ProtoGrpcType {
     }
     inventory: {
       v1: {
+        AdmitAsnLpnArrivalRequest: MessageTypeDefinition
+        AdmitAsnLpnArrivalResponse: MessageTypeDefinition
         AtpRequest: MessageTypeDefinition
         AtpResponse: MessageTypeDefinition
         CandidateLocationsRequest: MessageTypeDefinition

@@ -2,6 +2,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import { EDI_DIRECTIONS, EDI_DOCUMENT_STATUSES, EDI_DOCUMENT_TYPES } from '../../../contracts/integrations.ts';
 import { requestMeta } from '../../../platform/bus/envelope.ts';
 import { unwrap } from '../../../platform/errors.ts';
+import { utf8BodyText } from '../../../platform/http/validation.ts';
 import { authorizeSite } from '../../../platform/http/auth.ts';
 import { problems, type Tag } from '../../../platform/http/openapi.ts';
 import { CURSOR_SHAPES, cursorKey, nextCursor } from '../../../platform/http/paging.ts';
@@ -62,6 +63,14 @@ const view = <T extends Dated>(x: T) => ({ ...x, createdAt: x.createdAt.toISOStr
 /** EDI X12 routes (ADR 0037). */
 export function ediRoutes(deps: PlatformDeps, edi: EdiService): (app: HttpApp) => void {
   return (app) => {
+    // X12's own media type (RFC 1767, IANA application/edi-x12) is read as text/plain is: UTF-8, no other charset.
+    app.addContentTypeParser('application/edi-x12', { parseAs: 'buffer' }, (req, body, done) => {
+      try {
+        done(null, utf8BodyText(req.headers['content-type'], body));
+      } catch (e) {
+        done(e as Error, undefined);
+      }
+    });
     app.post('/edi/partners', {
       config: { roles: CAN.integrations, idempotent: true },
       schema: {
@@ -101,13 +110,13 @@ export function ediRoutes(deps: PlatformDeps, edi: EdiService): (app: HttpApp) =
       config: { roles: CAN.integrations, idempotent: true },
       schema: {
         operationId: 'receiveEdiInterchange', tags, summary: 'Receive an X12 interchange (940 warehouse shipping orders, 943 stock transfer shipment advice)',
-        description: 'The body is the interchange as text (text/plain; delimiters from its ISA). Each 940 is checked (envelopes ISA/GS/ST…SE/GE/IEA, '
+        description: 'The body is the interchange as text (text/plain, or application/edi-x12; UTF-8; delimiters from its ISA). Each 940 is checked (envelopes ISA/GS/ST…SE/GE/IEA, '
           + 'W05, the N1*ST loop, LX/W01 lines, known SKUs) and, when it holds, received as the order `EDI-<ISA06>-<W05-02>`; a set in error makes no order. '
           + 'A 943 (group AR) is checked (W06, N1*SF, W04 lines, known SKUs) and becomes an ASN (one per W06-02); closing it writes the 944. '
           + 'The answer (200) carries the 997 (AK1/AK2/AK3/AK4/AK5/AK9) and what became of each set. The same ISA13 again is answered with the first 997 and the first account of its sets (duplicate: true). '
           + '422 EDI_INTERCHANGE_INVALID (no envelope to acknowledge), EDI_PARTNER_UNKNOWN; 503 INVENTORY_UNAVAILABLE; 403 FORBIDDEN_AT_SITE when the '
           + 'partner (ISA05/ISA06) is registered at a site the caller may not act at (nothing is received, no answer of an earlier one is given).',
-        consumes: ['text/plain'],
+        consumes: ['text/plain', 'application/edi-x12'],
         body: Type.String({ minLength: 106, maxLength: 5_000_000, examples: [EXAMPLE_940] }),
         response: { 200: ReceiveSchema, ...problems('EDI_INTERCHANGE_INVALID', 'EDI_PARTNER_UNKNOWN', 'ORDER_INTAKE_UNAVAILABLE', 'INVENTORY_UNAVAILABLE', 'CONFLICT') },
       },

@@ -2,6 +2,8 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AdmitAsnLpnArrivalRequest as _paklog_inventory_v1_AdmitAsnLpnArrivalRequest, AdmitAsnLpnArrivalRequest__Output as _paklog_inventory_v1_AdmitAsnLpnArrivalRequest__Output } from '../../../paklog/inventory/v1/AdmitAsnLpnArrivalRequest.ts';
+import type { AdmitAsnLpnArrivalResponse as _paklog_inventory_v1_AdmitAsnLpnArrivalResponse, AdmitAsnLpnArrivalResponse__Output as _paklog_inventory_v1_AdmitAsnLpnArrivalResponse__Output } from '../../../paklog/inventory/v1/AdmitAsnLpnArrivalResponse.ts';
 import type { AtpRequest as _paklog_inventory_v1_AtpRequest, AtpRequest__Output as _paklog_inventory_v1_AtpRequest__Output } from '../../../paklog/inventory/v1/AtpRequest.ts';
 import type { AtpResponse as _paklog_inventory_v1_AtpResponse, AtpResponse__Output as _paklog_inventory_v1_AtpResponse__Output } from '../../../paklog/inventory/v1/AtpResponse.ts';
 import type { CandidateLocationsRequest as _paklog_inventory_v1_CandidateLocationsRequest, CandidateLocationsRequest__Output as _paklog_inventory_v1_CandidateLocationsRequest__Output } from '../../../paklog/inventory/v1/CandidateLocationsRequest.ts';
@@ -18,6 +20,23 @@ import type { TaskWorkStateRequest as _paklog_inventory_v1_TaskWorkStateRequest,
 import type { TaskWorkStateResponse as _paklog_inventory_v1_TaskWorkStateResponse, TaskWorkStateResponse__Output as _paklog_inventory_v1_TaskWorkStateResponse__Output } from '../../../paklog/inventory/v1/TaskWorkStateResponse.ts';
 
 export interface InventoryServiceClient extends grpc.Client {
+  /**
+   * A RECEIVE_LPN scan about to receive an LPN for these ASNs, before it commits: each ASN of the site still OPEN or
+   * RECEIVING is locked and the arrival recorded against it; answers the ASNs that took it (ADR 0029).
+   */
+  AdmitAsnLpnArrival(argument: _paklog_inventory_v1_AdmitAsnLpnArrivalRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_AdmitAsnLpnArrivalResponse__Output>): grpc.ClientUnaryCall;
+  AdmitAsnLpnArrival(argument: _paklog_inventory_v1_AdmitAsnLpnArrivalRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_inventory_v1_AdmitAsnLpnArrivalResponse__Output>): grpc.ClientUnaryCall;
+  AdmitAsnLpnArrival(argument: _paklog_inventory_v1_AdmitAsnLpnArrivalRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_AdmitAsnLpnArrivalResponse__Output>): grpc.ClientUnaryCall;
+  AdmitAsnLpnArrival(argument: _paklog_inventory_v1_AdmitAsnLpnArrivalRequest, callback: grpc.requestCallback<_paklog_inventory_v1_AdmitAsnLpnArrivalResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * A RECEIVE_LPN scan about to receive an LPN for these ASNs, before it commits: each ASN of the site still OPEN or
+   * RECEIVING is locked and the arrival recorded against it; answers the ASNs that took it (ADR 0029).
+   */
+  admitAsnLpnArrival(argument: _paklog_inventory_v1_AdmitAsnLpnArrivalRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_AdmitAsnLpnArrivalResponse__Output>): grpc.ClientUnaryCall;
+  admitAsnLpnArrival(argument: _paklog_inventory_v1_AdmitAsnLpnArrivalRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_inventory_v1_AdmitAsnLpnArrivalResponse__Output>): grpc.ClientUnaryCall;
+  admitAsnLpnArrival(argument: _paklog_inventory_v1_AdmitAsnLpnArrivalRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_AdmitAsnLpnArrivalResponse__Output>): grpc.ClientUnaryCall;
+  admitAsnLpnArrival(argument: _paklog_inventory_v1_AdmitAsnLpnArrivalRequest, callback: grpc.requestCallback<_paklog_inventory_v1_AdmitAsnLpnArrivalResponse__Output>): grpc.ClientUnaryCall;
+  
   /**
    * Available-to-promise per SKU at a site (every SKU asked for is in the map, 0 when nothing can be promised).
    */
@@ -131,6 +150,12 @@ export interface InventoryServiceClient extends grpc.Client {
 
 export interface InventoryServiceHandlers extends grpc.UntypedServiceImplementation {
   /**
+   * A RECEIVE_LPN scan about to receive an LPN for these ASNs, before it commits: each ASN of the site still OPEN or
+   * RECEIVING is locked and the arrival recorded against it; answers the ASNs that took it (ADR 0029).
+   */
+  AdmitAsnLpnArrival: grpc.handleUnaryCall<_paklog_inventory_v1_AdmitAsnLpnArrivalRequest__Output, _paklog_inventory_v1_AdmitAsnLpnArrivalResponse>;
+  
+  /**
    * Available-to-promise per SKU at a site (every SKU asked for is in the map, 0 when nothing can be promised).
    */
   Atp: grpc.handleUnaryCall<_paklog_inventory_v1_AtpRequest__Output, _paklog_inventory_v1_AtpResponse>;
@@ -170,6 +195,7 @@ export interface InventoryServiceHandlers extends grpc.UntypedServiceImplementat
 }
 
 export interface InventoryServiceDefinition extends grpc.ServiceDefinition {
+  AdmitAsnLpnArrival: MethodDefinition<_paklog_inventory_v1_AdmitAsnLpnArrivalRequest, _paklog_inventory_v1_AdmitAsnLpnArrivalResponse, _paklog_inventory_v1_AdmitAsnLpnArrivalRequest__Output, _paklog_inventory_v1_AdmitAsnLpnArrivalResponse__Output>
   Atp: MethodDefinition<_paklog_inventory_v1_AtpRequest, _paklog_inventory_v1_AtpResponse, _paklog_inventory_v1_AtpRequest__Output, _paklog_inventory_v1_AtpResponse__Output>
   CandidateLocations: MethodDefinition<_paklog_inventory_v1_CandidateLocationsRequest, _paklog_inventory_v1_CandidateLocationsResponse, _paklog_inventory_v1_CandidateLocationsRequest__Output, _paklog_inventory_v1_CandidateLocationsResponse__Output>
   GetOwner: MethodDefinition<_paklog_inventory_v1_GetOwnerRequest, _paklog_inventory_v1_GetOwnerResponse, _paklog_inventory_v1_GetOwnerRequest__Output, _paklog_inventory_v1_GetOwnerResponse__Output>
