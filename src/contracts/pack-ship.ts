@@ -313,7 +313,11 @@ export interface PackShipApi {
    * the claim is settled answers that the order is shipping.
    * Idempotent for one claimId. The scan settles the claim (`settleDockShip`) once its transaction is over.
    */
-  claimDockShip(input: { readonly claimId: string; readonly siteId: string; readonly orderIds: readonly string[] }): Promise<{ readonly stopped: readonly string[]; readonly unready: readonly string[] }>;
+  claimDockShip(input: {
+    readonly claimId: string; readonly siteId: string; readonly orderIds: readonly string[];
+    /** The packages whose cartons the scan takes out (the cartons of the scanned tree, by their package ids): once shipped, not repacked. */
+    readonly packageIds?: readonly string[] | undefined;
+  }): Promise<{ readonly stopped: readonly string[]; readonly unready: readonly string[] }>;
   /** Settles a claim of `claimDockShip`: shipped (a cancel is refused for good) or not (the claim is dropped). Idempotent. */
   settleDockShip(input: { readonly claimId: string; readonly shipped: boolean }): Promise<void>;
   /**

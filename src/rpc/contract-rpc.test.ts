@@ -167,7 +167,7 @@ describe('deadlines and retries', () => {
     expect(await c.packShip.stopShipping({ orderId: 'ord_docked', siteId: 'sit_1', reason: null }, {})).toEqual({ stopped: false, dockShip: 'IN_FLIGHT' });
     expect(await c.packShip.stopShipping({ orderId: 'ord_2', siteId: 'sit_1', reason: null, announce: false }, {})).toEqual({ stopped: true });
     await c.packShip.announceStop('ord_2', { correlationId: 'req-2' });
-    expect(await c.packShip.claimDockShip({ claimId: 'dsc_1', siteId: 'sit_1', orderIds: ['ord_open', 'ord_cancelled'] })).toEqual({ stopped: ['ord_cancelled'], unready: [] });
+    expect(await c.packShip.claimDockShip({ claimId: 'dsc_1', siteId: 'sit_1', orderIds: ['ord_open', 'ord_cancelled'], packageIds: ['pkg_1'] })).toEqual({ stopped: ['ord_cancelled'], unready: [] });
     await c.packShip.settleDockShip({ claimId: 'dsc_1', shipped: true });
     expect(await c.packShip.claimDockShip({ claimId: 'dsc_2', siteId: 'sit_1', orderIds: ['ord_picked'] })).toEqual({ stopped: [], unready: ['ord_picked'] });
     expect(seen).toEqual([
@@ -176,9 +176,10 @@ describe('deadlines and retries', () => {
       { input: { orderId: 'ord_docked', siteId: 'sit_1', reason: null, announce: true }, meta: {} },
       { input: { orderId: 'ord_2', siteId: 'sit_1', reason: null, announce: false }, meta: {} },
       { announce: 'ord_2', meta: { correlationId: 'req-2' } },
-      { claim: { claimId: 'dsc_1', siteId: 'sit_1', orderIds: ['ord_open', 'ord_cancelled'] } },
+      // The cartons the scan takes out go across (none from a caller that names none).
+      { claim: { claimId: 'dsc_1', siteId: 'sit_1', orderIds: ['ord_open', 'ord_cancelled'], packageIds: ['pkg_1'] } },
       { settle: { claimId: 'dsc_1', shipped: true } },
-      { claim: { claimId: 'dsc_2', siteId: 'sit_1', orderIds: ['ord_picked'] } },
+      { claim: { claimId: 'dsc_2', siteId: 'sit_1', orderIds: ['ord_picked'], packageIds: [] } },
     ]);
   });
 });

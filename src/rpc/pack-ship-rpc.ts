@@ -34,7 +34,7 @@ export function packShipService(api: PackShipApi, log: Logger): RpcService {
     }),
     StoppedOrders: unaryHandler(log, async (req) => ({ orderIds: [...await api.stoppedOrders(req.orderIds)] })),
     ClaimDockShip: unaryHandler(log, async (req) => {
-      const claim = await api.claimDockShip({ claimId: req.claimId, siteId: req.siteId, orderIds: req.orderIds });
+      const claim = await api.claimDockShip({ claimId: req.claimId, siteId: req.siteId, orderIds: req.orderIds, packageIds: req.packageIds });
       return { stopped: [...claim.stopped], unready: [...claim.unready] };
     }),
     SettleDockShip: unaryHandler(log, async (req) => {
@@ -92,7 +92,7 @@ export function packShipClient(channel: RpcChannel, service: PackShipServiceDefi
       return (await channel.call(service.StoppedOrders, { orderIds: [...orderIds] })).orderIds;
     },
     async claimDockShip(input) {
-      const res = await channel.call(service.ClaimDockShip, { claimId: input.claimId, siteId: input.siteId, orderIds: [...input.orderIds] });
+      const res = await channel.call(service.ClaimDockShip, { claimId: input.claimId, siteId: input.siteId, orderIds: [...input.orderIds], packageIds: [...input.packageIds ?? []] });
       return { stopped: res.stopped, unready: res.unready };
     },
     async settleDockShip(input) {

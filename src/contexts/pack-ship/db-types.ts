@@ -59,6 +59,7 @@ export interface PackShipDockShipClaims {
   claim_id: string;
   claimed_at: Date;
   order_id: string;
+  package_ids: Generated<string[]>;
   shipped_at: Date | null;
 }
 

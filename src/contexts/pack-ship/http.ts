@@ -435,7 +435,8 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
         + 'unpacked and packed again into new packages. A package a failed quality inspection holds is not repacked until a manager gives '
         + 'the inspection\'s disposition (409 PACKAGE_ON_QUALITY_HOLD naming it): RELEASE or REWORK lets it ship (or be repacked), SCRAP has the order repacked. '
         + 'Nor is a package whose packing inspection is still OPEN (409 PACKAGE_UNDER_INSPECTION naming it): the inspector records its results first '
-        + '(POST /inspections/{id}/results); PASSED lets the repack through, FAILED holds the package as above.',
+        + '(POST /inspections/{id}/results); PASSED lets the repack through, FAILED holds the package as above. A package whose carton left by a SHIP '
+        + 'scan at the dock (of its label, or of the pallet it was loaded onto) is not repacked either (409 ILLEGAL_TRANSITION): its units are on the truck.',
       params: PackageParams,
       response: { 200: PackageSchema, ...problems('ACTING_AS_ANOTHER_WORKER', 'NOT_FOUND', 'ILLEGAL_TRANSITION', 'ORDER_CANCELLED', 'PACKAGE_ON_QUALITY_HOLD', 'PACKAGE_UNDER_INSPECTION') },
     },

@@ -1013,7 +1013,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
      * stopped ones, or those not packed yet (`unready`: units still in a tote, packing not done or reopened by a repack;
      * an LPN holding them is not ready to ship, ADR 0011 addendum 2026-12-06 quinquies), or all claimed.
      */
-    claimDockShip: (input: { claimId: string; siteId: string; orderIds: readonly string[] }): Promise<{ stopped: string[]; unready: string[] }> => deps.db.tx(async (tx) => {
+    claimDockShip: (input: { claimId: string; siteId: string; orderIds: readonly string[]; packageIds?: readonly string[] | undefined }): Promise<{ stopped: string[]; unready: string[] }> => deps.db.tx(async (tx) => {
       const orderIds = [...new Set(input.orderIds)].sort();
       const stopped: string[] = [];
       const unready: string[] = [];
@@ -1021,7 +1021,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         if ((await packStore.lockOrCreateOrder(tx, id, input.siteId)).cancelledAt !== null) stopped.push(id);
         else if (await packStore.packWorkState(tx, id) !== 'DONE') unready.push(id);
       }
-      if (stopped.length === 0 && unready.length === 0) await packStore.claimDockShip(tx, input.claimId, orderIds, deps.clock.now());
+      if (stopped.length === 0 && unready.length === 0) await packStore.claimDockShip(tx, input.claimId, orderIds, [...new Set(input.packageIds ?? [])].sort(), deps.clock.now());
       return { stopped, unready };
     }),
 
@@ -1637,6 +1637,15 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         if (pkg === undefined) return reject('NOT_FOUND', `No package ${packageId}`);
         const legal = packageLifecycle.check(pkg.status, 'REPACKED', `Package ${pkg.id} is ${pkg.status}; void its label first (POST /shipments/{id}/void) to repack it`);
         if (!legal.ok) return legal;
+        // Its carton left by a SHIP scan at the dock (claimDockShip named it; the order's cancel is refused for it): its
+        // units are on the truck, not on the bench. Reopened, the order read PICKED again and was packed and shipped a
+        // second time from units that had left. Under the order's lock, which the scan's claim takes too.
+        const atDock = await packStore.dockShipOfPackage(tx, pkg.orderId, pkg.id);
+        if (atDock !== undefined) {
+          return reject('ILLEGAL_TRANSITION', atDock === 'SHIPPED'
+            ? `Package ${pkg.id}'s carton was shipped at the dock (a SHIP scan of it, or of the LPN it was loaded onto): it left and cannot be repacked`
+            : `Package ${pkg.id}'s carton is being shipped at the dock (a SHIP scan in flight): it cannot be repacked; try again in a moment`);
+        }
         // Under the order's lock, which quality's hold and inspection handlers take too: a hold placed (or an inspection
         // opened) meanwhile is seen here.
         const held = repackRefusal(pkg.id, await qualityHoldStore.ofPackage(tx, pkg.id), await qualityHoldStore.openInspectionsOf(tx, pkg.id));

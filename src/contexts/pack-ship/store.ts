@@ -467,10 +467,10 @@ export const packStore = {
    * Claims the orders for a SHIP scan at the dock (PackShipApi.claimDockShip), their rows locked by the caller. A repeat
    * of the same claim changes nothing.
    */
-  async claimDockShip(db: Executor, claimId: string, orderIds: readonly string[], now: Date): Promise<void> {
+  async claimDockShip(db: Executor, claimId: string, orderIds: readonly string[], packageIds: readonly string[], now: Date): Promise<void> {
     await db.query(
-      `INSERT INTO pack_ship.dock_ship_claims (claim_id, order_id, claimed_at) SELECT $1, o, $3 FROM unnest($2::text[]) AS o
-        ON CONFLICT (claim_id, order_id) DO NOTHING`, [claimId, [...orderIds], now],
+      `INSERT INTO pack_ship.dock_ship_claims (claim_id, order_id, claimed_at, package_ids) SELECT $1, o, $3, $4::text[] FROM unnest($2::text[]) AS o
+        ON CONFLICT (claim_id, order_id) DO NOTHING`, [claimId, [...orderIds], now, [...packageIds]],
     );
   },
 
@@ -490,6 +490,16 @@ export const packStore = {
   async dockShipOf(db: Executor, orderId: string): Promise<'SHIPPED' | 'IN_FLIGHT' | undefined> {
     const rows = await db.query<{ shipped: boolean }>(
       `SELECT bool_or(shipped_at IS NOT NULL) AS shipped FROM pack_ship.dock_ship_claims WHERE order_id = $1 HAVING count(*) > 0`, [orderId],
+    );
+    const r = rows[0];
+    return r === undefined ? undefined : r.shipped ? 'SHIPPED' : 'IN_FLIGHT';
+  },
+
+  /** Where the SHIP scans at the dock that took the package's carton out stand: one shipped it, one is in flight, or none. */
+  async dockShipOfPackage(db: Executor, orderId: string, packageId: string): Promise<'SHIPPED' | 'IN_FLIGHT' | undefined> {
+    const rows = await db.query<{ shipped: boolean }>(
+      `SELECT bool_or(shipped_at IS NOT NULL) AS shipped FROM pack_ship.dock_ship_claims WHERE order_id = $1 AND $2 = ANY(package_ids) HAVING count(*) > 0`,
+      [orderId, packageId],
     );
     const r = rows[0];
     return r === undefined ? undefined : r.shipped ? 'SHIPPED' : 'IN_FLIGHT';

@@ -137,7 +137,11 @@ function workingSet(locked: readonly LpnRow[], deps: Pick<PlatformDeps, 'ids'>, 
     liveHoldingOrder: (siteId: string, orderId: string): LpnRow[] =>
       all().filter((l) => l.site_id === siteId && isLive(l.status) && l.contents.some((c) => c.orderId === orderId)).sort(oldestFirst),
     liveByCode: (siteId: string, code: string): LpnRow | undefined => all().find((l) => l.site_id === siteId && l.code === code && isLive(l.status)),
-    childIds: (id: string): string[] => all().filter((l) => l.parent_id === id).map((l) => l.id).sort(),
+    /** The live LPNs inside a live one (`store.childIds`: one that shipped or was emptied off it is no longer in it). */
+    childIds: (id: string): string[] => {
+      const parentLive = rows.get(id) === undefined || isLive(rows.get(id)!.status);
+      return all().filter((l) => l.parent_id === id && (!parentLive || isLive(l.status))).map((l) => l.id).sort();
+    },
     /** An LPN and every LPN inside it, the root first, then level by level (each in id order), as `store.subtree`. */
     subtree(id: string): LpnRow[] {
       const root = rows.get(id);

@@ -144,7 +144,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
     config: { roles: CAN.floor, idempotent: true, heldWork: lpnWork },
     schema: {
       operationId: 'moveLpn', tags, summary: 'Move an LPN as one unit, with everything inside it',
-      description: 'The LPN and its children go to the location (a location of its site, by id or code: 422 UNKNOWN_LOCATION otherwise; kept as its id; '
+      description: 'The LPN and its children (not an LPN that shipped or was emptied off it) go to the location (a location of its site, by id or code: 422 UNKNOWN_LOCATION otherwise; kept as its id; '
         + 'taken out of the LPN it sat in, if any); recorded as a MOVE scan. '
         + 'Only the physical record moves: the inventory move is its own command (POST /inventory/moves). A LOST LPN moved is found there (as POST '
         + '/lpns/{id}/found: the location must be a known, ACTIVE location of its site, by id or code, and neither it nor where the LPN was lost under count). The example moves the pallet to the location the POST /sites/{id}/locations example made.',
@@ -159,7 +159,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
     schema: {
       operationId: 'splitLpn', tags, summary: 'Split units out of an LPN into a new or an existing one',
       description: 'Takes the lines (by SKU, optionally lot and owner) out of the LPN into `into` (an OPEN LPN) or a new LPN at the same place; 409 '
-        + 'INSUFFICIENT_CONTENTS when it holds fewer. A line of a SKU the LPN holds for more than one owner names whose units it takes (`owner`: '
+        + 'INSUFFICIENT_CONTENTS when it holds fewer; 400 VALIDATION_FAILED when `into` would hold more than 2,147,483,647 units. A line of a SKU the LPN holds for more than one owner names whose units it takes (`owner`: '
         + 'an owner id; the default owner\'s by its id): 422 UNPROCESSABLE naming /lines/<i>/owner otherwise, nothing changed. Recorded as a SPLIT scan. '
         + 'The example splits one mug into a new case.',
       params: IdParams,
@@ -184,6 +184,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
     schema: {
       operationId: 'consolidateLpn', tags, summary: 'Consolidate an LPN into another: all its contents (and the LPNs inside it) move over',
       description: 'The target must be OPEN (`into`: its id or label); the emptied LPN is CONSUMED (its label is free again). Recorded as a CONSOLIDATE scan. '
+        + 'A target that would hold more than 2,147,483,647 units is 400 VALIDATION_FAILED, nothing changed. '
         + 'The example puts the case the split example made back onto the pallet.',
       params: IdParams,
       body: Type.Object({ into: Ref('The LPN that takes the contents: id or label'), ...Who }, { additionalProperties: false, examples: [{ into: EXAMPLE_SSCC, workerId: 'alice' }] }),

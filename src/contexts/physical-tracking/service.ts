@@ -13,7 +13,7 @@ import { decideInTx } from '../../platform/decider.ts';
 import { assertNever, ok, reject, type ErrorCode, type Outcome } from '../../platform/errors.ts';
 import { keepRenewing } from '../../platform/lease.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
-import { addLines, ownerOfLine, takeUnits, unitCount, type ContentLine } from './domain/contents.ts';
+import { addLines, MAX_LPN_UNITS, ownerOfLine, takeUnits, unitCount, type ContentLine } from './domain/contents.ts';
 import { LIVE_STATUSES, lpnLifecycle, shipPath } from './domain/lpn-lifecycle.ts';
 import { decideFound, decideLost } from './domain/lost-found.ts';
 import { asnLinesToReceive } from './domain/asn-receipt.ts';
@@ -83,6 +83,8 @@ const EXPLAINING_SCANS = 10;
  */
 interface DockClaim {
   readonly claimId: string; readonly claimed: ReadonlySet<string>; readonly stopped: ReadonlySet<string>; readonly unready: ReadonlySet<string>;
+  /** The packages whose cartons the claim named (pack & ship refuses to repack them once shipped). */
+  readonly packages: ReadonlySet<string>;
   /** Stops renewing the claim's lease (once the scan's transaction is over). */
   readonly release: () => void;
 }
@@ -197,6 +199,15 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
   }
 
   /**
+   * The cartons of packed packages in the live tree of `root` (a carton's code is its package id), with the orders whose
+   * units each holds: a SHIP scan names them to pack & ship, which then repacks none of them.
+   */
+  async function cartonsInTree(db: Tx | PlatformDeps['db'], rootId: string): Promise<{ packageId: string; orderIds: string[] }[]> {
+    return (await store.subtree(db, rootId)).filter((r) => isLive(r.status) && r.type === 'CARTON' && r.code.startsWith('pkg_'))
+      .map((r) => ({ packageId: r.code, orderIds: [...new Set(r.contents.flatMap((x) => (x.orderId === null ? [] : [x.orderId])))] }));
+  }
+
+  /**
    * The work the LPN `ref` names holds (no lock: the held-work guard's read, ADR 0019): the orders whose units it holds,
    * itself or inside it (an order's PACK task, or a return MOVE task of its units), and `tote:<order>:<label>` for each
    * (the pick list filling that tote); its units of no order where they rest (`heldStockKey`: a PUTAWAY task of them).
@@ -229,19 +240,20 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     const c = classifyLpnBarcode(ref);
     const root = ref.startsWith('lpn_') ? await store.lpn(deps.db, ref) : await store.liveByCode(deps.db, siteId, c.kind === 'INVALID' ? ref : c.code);
     const inTree = root === undefined || root.site_id !== siteId ? [] : await ordersInTree(deps.db, root.id);
+    const packageIds = root === undefined || root.site_id !== siteId ? [] : (await cartonsInTree(deps.db, root.id)).map((c) => c.packageId).sort();
     const all = [...new Set([...inTree, ...orderIds])].sort();
-    if (all.length === 0) return { claimId, claimed: new Set(), stopped: new Set(), unready: new Set(), release: () => undefined };
+    if (all.length === 0) return { claimId, claimed: new Set(), stopped: new Set(), unready: new Set(), packages: new Set(), release: () => undefined };
     // Recorded before pack & ship is asked: a process that stops from here on leaves a claim the dock-claims job ends.
     await store.insertDockClaim(deps.db, claimId, deps.clock.now());
     const release = keepClaimAlive(claimId);
     try {
-      const { stopped, unready } = await apis.packShip.claimDockShip({ claimId, siteId, orderIds: all });
+      const { stopped, unready } = await apis.packShip.claimDockShip({ claimId, siteId, orderIds: all, packageIds });
       const refused = stopped.length > 0 || unready.length > 0;
       if (refused) {
         release();
         if (await store.moveDockClaim(deps.db, claimId, 'RELEASED')) await store.dockClaimSettled(deps.db, claimId, deps.clock.now());
       }
-      return { claimId, claimed: new Set(refused ? [] : all), stopped: new Set(stopped), unready: new Set(unready), release };
+      return { claimId, claimed: new Set(refused ? [] : all), stopped: new Set(stopped), unready: new Set(unready), packages: new Set(refused ? [] : packageIds), release };
     } catch (e) {
       release();
       throw e;
@@ -405,9 +417,12 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     return ok(out);
   }
 
-  /** Moves an LPN and everything inside it to a location (or carried: null), detaching it from its container. */
+  /**
+   * Moves an LPN and everything inside it to a location (or carried: null), detaching it from its container. An LPN
+   * that shipped or was emptied off it is no longer inside it: it stays where it is (nowhere), never given a place again.
+   */
   async function moveTree(tx: Tx, root: LpnRow, locationId: string | null, at: Date): Promise<LpnRow> {
-    const tree = await store.subtree(tx, root.id);
+    const tree = (await store.subtree(tx, root.id)).filter((r) => r.id === root.id || isLive(r.status));
     let out = root;
     for (const r of tree) {
       const updated = await store.updateLpn(tx, r.id, at, { locationId, ...(r.id === root.id ? { parentId: null } : {}) });
@@ -424,6 +439,14 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
       status = next;
     }
     return store.updateLpn(tx, r.id, at, { status, ...extra });
+  }
+
+  /** An LPN taking `more` units in past MAX_LPN_UNITS: 400 VALIDATION_FAILED naming `field`, nothing changed. */
+  function tooFull(into: Pick<LpnRow, 'code' | 'contents'>, more: number, field: string): Outcome<never> | undefined {
+    const total = unitCount(into.contents) + more;
+    if (total <= MAX_LPN_UNITS) return undefined;
+    return reject('VALIDATION_FAILED', `LPN ${into.code} holds ${unitCount(into.contents)} units; ${more} more would make ${total}, past the `
+      + `${MAX_LPN_UNITS.toLocaleString('en')} one LPN holds: nothing was changed`, [{ field, message: `would hold more than ${MAX_LPN_UNITS} units` }]);
   }
 
   /** Can `child` go inside `parent`? Same site, parent live and open, three levels at most, no cycle. */
@@ -639,6 +662,8 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
       if (target.status !== 'OPEN') return reject('ILLEGAL_TRANSITION', `LPN ${target.code} is ${target.status}: only an OPEN LPN takes something in`);
       const consumed = lpnLifecycle.check(source.status, 'CONSUMED');
       if (!consumed.ok) return consumed;
+      const full = tooFull(target, unitCount(source.contents), '/into');
+      if (full !== undefined) return full;
       const now = deps.clock.now();
       // What was inside the source goes inside the target (same nesting rules).
       const children = (await store.childIds(tx, [source.id])).get(source.id) ?? [];
@@ -701,6 +726,8 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
         if (into.id === source.id) return reject('NESTING_CYCLE', 'An LPN cannot be split into itself', [{ field: '/into', message: 'the same LPN' }]);
         if (into.site_id !== source.site_id) return reject('SITE_MISMATCH', 'The LPNs are of different sites', [{ field: '/into', message: 'another site' }]);
         if (into.status !== 'OPEN') return reject('ILLEGAL_TRANSITION', `LPN ${into.code} is ${into.status}: only an OPEN LPN takes something in`);
+        const full = tooFull(into, unitCount(taken), '/into');
+        if (full !== undefined) return full;
         target = await store.updateLpn(tx, into.id, now, { contents: addLines(into.contents, taken) });
       } else {
         await store.lockCode(tx, source.site_id, label.value.code);
@@ -1004,8 +1031,10 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
             if (unready !== undefined) return unready;
             const loose = await pickedUnitsInside(tx, r.value);
             if (loose !== undefined) return loose;
-            // Only orders claimed at pack & ship leave: units of another loaded since the claim are claimed first.
-            const unclaimed = (await ordersInTree(tx, r.value.id)).filter((o) => claim?.claimed.has(o) !== true);
+            // Only orders claimed at pack & ship leave: units of another loaded since the claim are claimed first, and so
+            // is a carton loaded since (its package named to pack & ship, which then does not repack it).
+            const unnamed = (await cartonsInTree(tx, r.value.id)).filter((x) => claim?.packages.has(x.packageId) !== true).flatMap((x) => x.orderIds);
+            const unclaimed = [...new Set([...(await ordersInTree(tx, r.value.id)).filter((o) => claim?.claimed.has(o) !== true), ...unnamed])].sort();
             if (unclaimed.length > 0) {
               if (ship !== undefined) ship.unclaimed = unclaimed;
               return reject('CONFLICT', `LPN ${r.value.code} took in units of order ${unclaimed.join(', ')} while it was being shipped: scan it again`,

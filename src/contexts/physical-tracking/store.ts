@@ -105,8 +105,11 @@ export async function cartonsSsccBackfilled(db: Executor, done: readonly string[
 }
 
 export async function childIds(db: Executor, ids: readonly string[]): Promise<Map<string, string[]>> {
+  // A live LPN holds its live children only: one that shipped (or was emptied) off it keeps its parent_id for the
+  // record, as the LPNs of a shipped pallet keep theirs, but is no longer in it (it was listed, moved and counted with it).
   const rows = await db.query<Pick<LpnRow, 'id' | 'parent_id'>>(
-    `SELECT id, parent_id FROM physical_tracking.lpns WHERE parent_id = ANY($1::text[]) ORDER BY id`, [[...ids]],
+    `SELECT c.id, c.parent_id FROM physical_tracking.lpns c JOIN physical_tracking.lpns p ON p.id = c.parent_id
+     WHERE c.parent_id = ANY($1::text[]) AND (c.status IN ${LIVE} OR p.status NOT IN ${LIVE}) ORDER BY c.id`, [[...ids]],
   );
   const out = new Map<string, string[]>();
   for (const r of rows) if (r.parent_id !== null) out.set(r.parent_id, [...(out.get(r.parent_id) ?? []), r.id]);
@@ -137,13 +140,13 @@ export async function chainUp(db: Executor, id: string): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
-/** Levels of an LPN's subtree: 1 with no children. */
+/** Levels of an LPN's subtree (its live LPNs: one that shipped off it is no longer in it): 1 with no children. */
 export async function height(db: Executor, id: string): Promise<number> {
   const rows = await db.query<{ h: number }>(
     `WITH RECURSIVE t(id, depth) AS (
        SELECT id, 1 FROM physical_tracking.lpns WHERE id = $1
        UNION ALL
-       SELECT c.id, t.depth + 1 FROM physical_tracking.lpns c JOIN t ON c.parent_id = t.id WHERE t.depth < 10
+       SELECT c.id, t.depth + 1 FROM physical_tracking.lpns c JOIN t ON c.parent_id = t.id WHERE t.depth < 10 AND c.status IN ${LIVE}
      ) SELECT max(depth)::int8 AS h FROM t`, [id],
   );
   return rows[0]?.h ?? 1;

@@ -85,3 +85,10 @@ export function takeUnits(
 
 /** Units an LPN holds in all. */
 export const unitCount = (contents: readonly ContentLine[]): number => contents.reduce((s, l) => s + l.quantity, 0);
+
+/**
+ * The most units one LPN holds: quantities are 32-bit in the store (a scan's quantity, the reconciliation's lines), so
+ * an LPN past it could be neither moved nor lost, and the site's reconciliation failed for it. A consolidate or a split
+ * into an LPN that would take it past is refused as bad input (400 VALIDATION_FAILED), as a receipt past it is.
+ */
+export const MAX_LPN_UNITS = 2_147_483_647;
