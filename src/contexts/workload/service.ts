@@ -61,7 +61,11 @@ export interface ForecastHour { readonly hour: number; readonly taskType: string
 /** The zones of a site's locations (location-master's), asked before a roster is replaced; null: not known here. */
 export type SiteZones = (siteId: string) => Promise<ReadonlySet<string> | null>;
 
+/** How long the zones in use of a site are kept for the plan's split of forecast work. */
+const ZONES_TTL_MS = 30_000;
+
 export function workloadService(deps: PlatformDeps, zonesOf: SiteZones = async () => null) {
+  const inUseCache = new Map<string, { zones: Promise<ReadonlySet<string> | null>; at: number }>();
   async function standards(siteId: string): Promise<(LaborStandard & { isDefault: boolean })[]> {
     const set = await store.standards(deps.db, siteId);
     return standardsWithDefaults(set).map((s) => ({ ...s, isDefault: !set.some((x) => x.taskType === s.taskType) }));
@@ -71,7 +75,15 @@ export function workloadService(deps: PlatformDeps, zonesOf: SiteZones = async (
    * The zones of the site's locations in use, for where forecast work may go; null when location-master cannot say (out
    * of reach in a split deployment): the plan is then made as before, over every zone work was placed in.
    */
-  const zonesInUse = (siteId: string): Promise<ReadonlySet<string> | null> => zonesOf(siteId).catch(() => null);
+  const zonesInUse = (siteId: string): Promise<ReadonlySet<string> | null> => {
+    // Kept for ZONES_TTL_MS: a plan is read often and the site's locations are many; a zone retired a moment ago is
+    // left out of the split at the next read after that.
+    const hit = inUseCache.get(siteId);
+    if (hit !== undefined && Date.now() - hit.at < ZONES_TTL_MS) return hit.zones;
+    const zones = zonesOf(siteId).catch(() => null);
+    inUseCache.set(siteId, { zones, at: Date.now() });
+    return zones;
+  };
 
   /** Standard seconds of observed work (its own routes where it had one). */
   const observedStandardS = (std: LaborStandard, o: ObservedWork): number =>
