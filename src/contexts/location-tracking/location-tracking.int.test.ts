@@ -167,6 +167,29 @@ describe('location tracking over the API', () => {
     expect([zoneA.visitsLast24h, zoneA.meanDwellS]).toEqual([1, 90]);
   });
 
+  it('a worker id ignores letter case (ADR 0019): a report, a registration or a where-is of ELLA is worker ella\'s, one worker with one position (found by the black-box hunt)', async () => {
+    expect((await t.request('PUT', '/api/v1/workers/ella/profile', { body: { siteId: site.id }, role: 'manager' })).status).toBe(200);
+    await t.settle();
+    // Before: the RTLS engine's ELLA was refused as not tracked (422 UNKNOWN_TRACKED); registered as ELLA, she became a
+    // second worker beside ella, with a position of her own.
+    const report = await t.post('/api/v1/positions', { siteId: site.id, kind: 'worker', id: 'ELLA', x: face.x, y: face.y, timestamp: later(200) }, 'integration');
+    expect([report.status, report.body.outcome, report.body.position?.id, report.body.code]).toEqual([200, 'applied', 'ella', undefined]);
+    const again = await t.request('PUT', '/api/v1/tracked/worker/Ella', { body: { siteId: 'LT1', label: 'Ella' }, role: 'manager' });
+    expect([again.status, again.body.id, again.body.label]).toEqual([200, 'ella', 'Ella']);
+    expect((await t.post('/api/v1/positions', { siteId: site.id, kind: 'worker', id: 'Ella', x: face.x + 0.5, y: face.y, timestamp: later(210) }, 'integration')).body.outcome)
+      .toBe('applied');
+    for (const id of ['ella', 'ELLA']) {
+      const where = await t.get(`/api/v1/where-is/worker/${id}`, 'viewer');
+      expect([where.status, where.body.id, where.body.x], id).toEqual([200, 'ella', face.x + 0.5]);
+    }
+    const workers = (await t.get('/api/v1/positions?siteId=LT1&kind=worker', 'viewer')).body.items.map((p: { id: string }) => p.id);
+    expect(workers.filter((id: string) => id.toLowerCase() === 'ella')).toEqual(['ella']);
+    expect((await t.app.db.query<{ id: string }>(`SELECT id FROM location_tracking.tracked WHERE kind = 'worker' AND lower(id) = 'ella'`)).map((r) => r.id)).toEqual(['ella']);
+    // Equipment and LPN ids stay exact: FLT-01 is not flt-01.
+    const other = await t.post('/api/v1/positions', { siteId: site.id, kind: 'equipment', id: 'flt-01', x: face.x, y: face.y, timestamp: later(220) }, 'integration');
+    expect([other.status, other.body.code]).toEqual([422, 'UNKNOWN_TRACKED']);
+  });
+
   it('a person signed in as an operator finds where they are, not where a colleague is; a supervisor finds both (found by the roles hunt)', async () => {
     const password = 'a long enough password for an operator';
     const token = async (username: string, role: 'operator' | 'manager'): Promise<Record<string, string>> => {

@@ -73,7 +73,7 @@ export function trackingService(deps: PlatformDeps, positions: PositionStore, se
   const geometries = new Map<string, { geo: Promise<SiteGeometry>; at: number }>();
   const sites = new Map<string, { id: string | undefined; at: number }>();
   /** Per tracked thing, its home site as last read (undefined: not tracked) and when: re-read after NEGATIVE_TTL_MS. */
-  const homes = new Map<string, { home: string | undefined; at: number }>();
+  const homes = new Map<string, { home: string | undefined; id: string; at: number }>();
   /** Per tracked thing, the tail of its observations being applied in this process. */
   const chains = new Map<string, Promise<void>>();
   /** The positions this process wrote last (bounded, oldest out first): the expected value of the next compare-and-set. */
@@ -97,18 +97,27 @@ export function trackingService(deps: PlatformDeps, positions: PositionStore, se
   };
 
   /**
-   * The site `kind`/`id` is registered at, undefined when it is not tracked. Cached for a few seconds: a thing re-homed by
-   * another process reports at its new home after at most NEGATIVE_TTL_MS (this process's own re-homing is seen at once).
+   * What `kind`/`id` names among the tracked: its id as registered (a worker id ignores letter case, ADR 0019: `ELLA` is
+   * worker `ella`) and the site it is registered at; undefined when it is not tracked. Cached for a few seconds: a thing
+   * re-homed by another process reports at its new home after at most NEGATIVE_TTL_MS (this process's own re-homing is
+   * seen at once).
    */
-  const homeSite = async (kind: TrackedKind, id: string): Promise<string | undefined> => {
+  const trackedAs = async (kind: TrackedKind, id: string): Promise<{ home: string; id: string } | undefined> => {
     const key = `${kind}:${id}`;
     const hit = homes.get(key);
-    if (hit !== undefined && Date.now() - hit.at < NEGATIVE_TTL_MS) return hit.home;
-    const home = (await trackingStore.findTracked(deps.db, kind, id))?.siteId;
-    homes.set(key, { home, at: Date.now() });
-    return home;
+    if (hit !== undefined && Date.now() - hit.at < NEGATIVE_TTL_MS) return hit.home === undefined ? undefined : { home: hit.home, id: hit.id };
+    const found = await trackingStore.findTracked(deps.db, kind, id);
+    homes.set(key, { home: found?.siteId, id: found?.id ?? id, at: Date.now() });
+    return found === undefined ? undefined : { home: found.siteId, id: found.id };
   };
-  const isTracked = async (kind: TrackedKind, id: string): Promise<boolean> => (await homeSite(kind, id)) !== undefined;
+  /** This process's own (re-)registration or removal of a thing, seen at once under every letter case of a worker's id. */
+  const remembered = (kind: TrackedKind, id: string, home: string | undefined): void => {
+    if (kind === 'worker') {
+      const folded = `${kind}:${id}`.toLowerCase();
+      for (const key of [...homes.keys()]) if (key.toLowerCase() === folded) homes.delete(key);
+    }
+    homes.set(`${kind}:${id}`, { home, id, at: Date.now() });
+  };
 
   /**
    * A zone change's events. The exit is the exited zone's site's (a thing that moved to another site left a zone of the
@@ -226,17 +235,19 @@ export function trackingService(deps: PlatformDeps, positions: PositionStore, se
      * With `atHomeOnly` (the MQTT feed, which has no caller whose sites could be checked), a thing registered at another
      * site is refused too (`wrong_site`): a feed on site A's topic may not place site B's forklift or LPN at A.
      */
-    async report(siteRef: string, kind: TrackedKind, id: string, r: PositionReport, meta: EventMeta = {}, o: { atHomeOnly?: boolean } = {}): Promise<Outcome<Applied> & { reason?: RejectReason }> {
+    async report(siteRef: string, kind: TrackedKind, typedId: string, r: PositionReport, meta: EventMeta = {}, o: { atHomeOnly?: boolean } = {}): Promise<Outcome<Applied> & { reason?: RejectReason }> {
       const siteId = await resolveSite(siteRef);
       if (siteId === undefined) {
         rejected.inc({ reason: 'unknown_site' });
         return { ...reject('UNKNOWN_SITE', `No site ${siteRef}`, [{ field: '/siteId', message: 'is not the id or code of a site' }]), reason: 'unknown_site' };
       }
-      const home = await homeSite(kind, id);
-      if (home === undefined) {
+      const tracked = await trackedAs(kind, typedId);
+      if (tracked === undefined) {
         rejected.inc({ reason: 'unknown_id' });
-        return { ...reject('UNKNOWN_TRACKED', `No ${kind} ${id} is tracked (register it with PUT /tracked/${kind}/${id})`, [{ field: '/id', message: 'is not tracked' }]), reason: 'unknown_id' };
+        return { ...reject('UNKNOWN_TRACKED', `No ${kind} ${typedId} is tracked (register it with PUT /tracked/${kind}/${typedId})`, [{ field: '/id', message: 'is not tracked' }]), reason: 'unknown_id' };
       }
+      // The id as registered: a worker's report in another letter case is that worker's, one position.
+      const { home, id } = tracked;
       if (o.atHomeOnly === true && home !== siteId) {
         rejected.inc({ reason: 'wrong_site' });
         return {
@@ -295,10 +306,12 @@ export function trackingService(deps: PlatformDeps, positions: PositionStore, se
       if (scan.lpnId !== undefined && scan.lpnId !== null) subjects.push({ kind: 'lpn', id: scan.lpnId });
       if (scan.workerId !== undefined && scan.workerId !== null) subjects.push({ kind: 'worker', id: scan.workerId });
       const placed: { kind: TrackedKind; id: string; outcome: Applied['outcome'] }[] = [];
-      for (const s of subjects) {
-        if (!(await isTracked(s.kind, s.id))) {
+      for (const named of subjects) {
+        const tracked = await trackedAs(named.kind, named.id);
+        const s = { kind: named.kind, id: tracked?.id ?? named.id };
+        if (tracked === undefined) {
           await trackingStore.track(deps.db, { ...s, siteId: scan.siteId, label: null, at: deps.clock.now() });
-          homes.set(`${s.kind}:${s.id}`, { home: scan.siteId, at: Date.now() });
+          remembered(s.kind, s.id, scan.siteId);
         }
         const applied = await apply({
           siteId: scan.siteId, kind: s.kind, id: s.id, x: location.x, y: location.y, zone: location.zone, locationId: location.id,
@@ -310,9 +323,11 @@ export function trackingService(deps: PlatformDeps, positions: PositionStore, se
     },
 
     /** Registers (or re-homes) something that may report positions. */
-    async track(siteRef: string, kind: TrackedKind, id: string, label: string | null): Promise<Outcome<{ kind: TrackedKind; id: string; siteId: string; label: string | null; registeredAt: string }>> {
+    async track(siteRef: string, kind: TrackedKind, typedId: string, label: string | null): Promise<Outcome<{ kind: TrackedKind; id: string; siteId: string; label: string | null; registeredAt: string }>> {
       const siteId = await resolveSite(siteRef);
       if (siteId === undefined) return reject('UNKNOWN_SITE', `No site ${siteRef}`, [{ field: '/siteId', message: 'is not the id or code of a site' }]);
+      // A worker registered already in another letter case is re-homed, not registered a second time (ADR 0019).
+      const id = (await trackingStore.findTracked(deps.db, kind, typedId))?.id ?? typedId;
       if (kind === 'lpn') {
         // Asked before anything is written (and outside any transaction): physical tracking owns the LPNs.
         const lpn = await lpns.getLpn(id);
@@ -323,9 +338,9 @@ export function trackingService(deps: PlatformDeps, positions: PositionStore, se
         }
       }
       await trackingStore.track(deps.db, { kind, id, siteId, label, at: deps.clock.now() });
-      homes.set(`${kind}:${id}`, { home: siteId, at: Date.now() });
+      remembered(kind, id, siteId);
       const saved = await trackingStore.findTracked(deps.db, kind, id);
-      return ok({ kind, id, siteId: saved!.siteId, label: saved!.label, registeredAt: saved!.registeredAt });
+      return ok({ kind, id: saved!.id, siteId: saved!.siteId, label: saved!.label, registeredAt: saved!.registeredAt });
     },
 
     /**
@@ -334,9 +349,10 @@ export function trackingService(deps: PlatformDeps, positions: PositionStore, se
      * tracked (another process within its few seconds of cache may still place it once: unregister it again). A worker
      * or LPN named by a later scan, or a worker given a task profile, is registered again by itself.
      */
-    async untrack(kind: TrackedKind, id: string, meta: EventMeta = {}): Promise<Outcome<{ kind: TrackedKind; id: string; siteId: string }>> {
-      const home = await trackingStore.findTracked(deps.db, kind, id);
-      if (home === undefined) return reject('NOT_FOUND', `No ${kind} ${id} is tracked`);
+    async untrack(kind: TrackedKind, typedId: string, meta: EventMeta = {}): Promise<Outcome<{ kind: TrackedKind; id: string; siteId: string }>> {
+      const home = await trackingStore.findTracked(deps.db, kind, typedId);
+      if (home === undefined) return reject('NOT_FOUND', `No ${kind} ${typedId} is tracked`);
+      const id = home.id;
       const removed = await deps.db.tx(async (tx) => {
         if (!(await trackingStore.untrack(tx, kind, id))) return false;
         const open = (await trackingStore.openAlerts(tx, home.siteId)).filter((a) => a.kind === kind && a.trackedId === id);
@@ -349,15 +365,18 @@ export function trackingService(deps: PlatformDeps, positions: PositionStore, se
         return true;
       });
       if (!removed) return reject('NOT_FOUND', `No ${kind} ${id} is tracked`);
-      homes.set(`${kind}:${id}`, { home: undefined, at: Date.now() });
+      remembered(kind, id, undefined);
       await positions.remove(kind, id);
       return ok({ kind, id, siteId: home.siteId });
     },
 
     /** A worker with a task profile may report positions (tasks.worker.profile-changed). */
     async learnWorker(tx: Executor, workerId: string, siteId: string): Promise<void> {
-      await trackingStore.track(tx, { kind: 'worker', id: workerId, siteId, label: null, at: deps.clock.now() });
-      homes.delete(`worker:${workerId}`);
+      // Registered already in another letter case (PUT /tracked/worker/ELLA before ella's profile): that one is re-homed.
+      const id = (await trackingStore.findTracked(tx, 'worker', workerId))?.id ?? workerId;
+      await trackingStore.track(tx, { kind: 'worker', id, siteId, label: null, at: deps.clock.now() });
+      const folded = `worker:${id}`.toLowerCase();
+      for (const key of [...homes.keys()]) if (key.toLowerCase() === folded) homes.delete(key);
     },
 
     async learnSite(tx: Tx, site: { id: string; code: string }): Promise<void> {
@@ -392,8 +411,9 @@ export function trackingService(deps: PlatformDeps, positions: PositionStore, se
       return (await trackingStore.findTracked(deps.db, kind, id))?.siteId;
     },
 
-    whereIs(kind: TrackedKind, id: string): Promise<Position | undefined> {
-      return positions.get(kind, id);
+    /** Where `kind`/`id` is now; a worker named in another letter case is found under the id they are tracked as. */
+    async whereIs(kind: TrackedKind, id: string): Promise<Position | undefined> {
+      return positions.get(kind, (await trackedAs(kind, id))?.id ?? id);
     },
 
     /** Who is in a zone now, by location and kind, with their dwell so far; and the zone's finished visits of the last 24 h. */

@@ -86,10 +86,16 @@ export const trackingStore = {
     return (await db.query<{ id: string }>('DELETE FROM location_tracking.tracked WHERE kind = $1 AND id = $2 RETURNING id', [kind, id])).length > 0;
   },
 
-  async findTracked(db: Executor, kind: TrackedKind, id: string): Promise<{ siteId: string; label: string | null; registeredAt: string } | undefined> {
-    const r = (await db.query<{ site_id: string; label: string | null; registered_at: Date }>(
-      'SELECT site_id, label, registered_at FROM location_tracking.tracked WHERE kind = $1 AND id = $2', [kind, id]))[0];
-    return r === undefined ? undefined : { siteId: r.site_id, label: r.label, registeredAt: r.registered_at.toISOString() };
+  /**
+   * The tracked thing `id` names: its id as registered, home site, label. A worker id ignores letter case (ADR 0019):
+   * `ELLA` finds worker `ella` (the exact id first, then the oldest registration); equipment and LPN ids are exact.
+   */
+  async findTracked(db: Executor, kind: TrackedKind, id: string): Promise<{ id: string; siteId: string; label: string | null; registeredAt: string } | undefined> {
+    const r = (await db.query<{ id: string; site_id: string; label: string | null; registered_at: Date }>(
+      `SELECT id, site_id, label, registered_at FROM location_tracking.tracked
+        WHERE kind = $1 AND lower(id) = lower($2) AND (id = $2 OR kind = 'worker')
+        ORDER BY id = $2 DESC, registered_at, id LIMIT 1`, [kind, id]))[0];
+    return r === undefined ? undefined : { id: r.id, siteId: r.site_id, label: r.label, registeredAt: r.registered_at.toISOString() };
   },
 
   async recordVisit(db: Executor, v: { siteId: string; zone: string; kind: TrackedKind; id: string; enteredAt: string; exitedAt: string; dwellS: number }): Promise<void> {

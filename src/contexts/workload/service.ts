@@ -61,11 +61,29 @@ export interface ForecastHour { readonly hour: number; readonly taskType: string
 /** The zones of a site's locations (location-master's), asked before a roster is replaced; null: not known here. */
 export type SiteZones = (siteId: string) => Promise<ReadonlySet<string> | null>;
 
+/** How long the zones in use of a site are kept for the plan's split of forecast work. */
+const ZONES_TTL_MS = 30_000;
+
 export function workloadService(deps: PlatformDeps, zonesOf: SiteZones = async () => null) {
+  const inUseCache = new Map<string, { zones: Promise<ReadonlySet<string> | null>; at: number }>();
   async function standards(siteId: string): Promise<(LaborStandard & { isDefault: boolean })[]> {
     const set = await store.standards(deps.db, siteId);
     return standardsWithDefaults(set).map((s) => ({ ...s, isDefault: !set.some((x) => x.taskType === s.taskType) }));
   }
+
+  /**
+   * The zones of the site's locations in use, for where forecast work may go; null when location-master cannot say (out
+   * of reach in a split deployment): the plan is then made as before, over every zone work was placed in.
+   */
+  const zonesInUse = (siteId: string): Promise<ReadonlySet<string> | null> => {
+    // Kept for ZONES_TTL_MS: a plan is read often and the site's locations are many; a zone retired a moment ago is
+    // left out of the split at the next read after that.
+    const hit = inUseCache.get(siteId);
+    if (hit !== undefined && Date.now() - hit.at < ZONES_TTL_MS) return hit.zones;
+    const zones = zonesOf(siteId).catch(() => null);
+    inUseCache.set(siteId, { zones, at: Date.now() });
+    return zones;
+  };
 
   /** Standard seconds of observed work (its own routes where it had one). */
   const observedStandardS = (std: LaborStandard, o: ObservedWork): number =>
@@ -162,12 +180,18 @@ export function workloadService(deps: PlatformDeps, zonesOf: SiteZones = async (
 
   /**
    * Where work of no known zone goes: the zones of the site's placed PICK work (open and in the history), in proportion
-   * to their lines; one pool `ALL` when none is placed. PACK work is always at the pack stations.
+   * to their lines; one pool `ALL` when none is placed. PACK work is always at the pack stations. Only zones still in
+   * use (`inUse`, location-master's; null: not known here) share it: a zone whose locations were all deactivated gets
+   * no new work, since no roster or what-if may name it (its history would otherwise send it work for 28 days that no
+   * one could ever be rostered for). Open work placed there already stays where it is.
    */
-  function zoneMix(open: readonly OpenWork[], arrivals: readonly ArrivalHour[]): { zoned: boolean; spread(taskType: string, zone: string | null): [string, number][] } {
+  function zoneMix(open: readonly OpenWork[], arrivals: readonly ArrivalHour[], inUse: ReadonlySet<string> | null): {
+    zoned: boolean; spread(taskType: string, zone: string | null): [string, number][];
+  } {
     const zoneLines = new Map<string, number>();
-    for (const o of open) if (o.zone !== null && o.stage === 'PICK') zoneLines.set(o.zone, (zoneLines.get(o.zone) ?? 0) + o.lines);
-    for (const a of arrivals) if (a.zone !== null && a.taskType === 'PICK') zoneLines.set(a.zone, (zoneLines.get(a.zone) ?? 0) + a.lines);
+    const counts = (zone: string | null): zone is string => zone !== null && (inUse === null || inUse.has(zone));
+    for (const o of open) if (counts(o.zone) && o.stage === 'PICK') zoneLines.set(o.zone, (zoneLines.get(o.zone) ?? 0) + o.lines);
+    for (const a of arrivals) if (counts(a.zone) && a.taskType === 'PICK') zoneLines.set(a.zone, (zoneLines.get(a.zone) ?? 0) + a.lines);
     const total = [...zoneLines.values()].reduce((x, v) => x + v, 0);
     const mix: [string, number][] = total > 0 ? [...zoneLines].sort(([a], [b]) => a.localeCompare(b)).map(([z, v]) => [z, v / total]) : [[ALL_ZONES, 1]];
     return {
@@ -184,10 +208,12 @@ export function workloadService(deps: PlatformDeps, zonesOf: SiteZones = async (
     if (!w.ok) return w;
     const hist = historyWindow(w.value, now);
     const hours = Math.round((hist.to.getTime() - hist.from.getTime()) / HOUR_MS);
-    const [arrivals, { work: open }] = await Promise.all([store.arrivalsByHour(deps.db, siteId, hist.from, hist.to), store.openWork(deps.db, siteId)]);
+    const [arrivals, { work: open }, inUse] = await Promise.all([
+      store.arrivalsByHour(deps.db, siteId, hist.from, hist.to), store.openWork(deps.db, siteId), zonesInUse(siteId),
+    ]);
     const series = seriesOf(arrivals, hours);
     const day = forecastDay(series, hist.to, w.value);
-    const mix = zoneMix(open, arrivals);
+    const mix = zoneMix(open, arrivals, inUse);
     const byType = new Map<string, number[]>();
     for (const s of series) {
       const total = byType.get(s.taskType) ?? new Array<number>(hours).fill(0);
@@ -214,7 +240,7 @@ export function workloadService(deps: PlatformDeps, zonesOf: SiteZones = async (
   }
 
   /** Open work and the forecast of the rest of the day as planned work (corrected standard seconds per zone), and the roster's heads. */
-  async function dayModel(siteId: string, date: string | undefined): Promise<Outcome<DayModel>> {
+  async function dayModel(siteId: string, date: string | undefined, known?: ReadonlySet<string> | null): Promise<Outcome<DayModel>> {
     const now = deps.clock.now();
     const decided = decidePlanDay(null, { date }, now);
     if (!decided.ok) return decided;
@@ -222,14 +248,14 @@ export function workloadService(deps: PlatformDeps, zonesOf: SiteZones = async (
     const hist = historyWindow(w, now);
     const historyHours = Math.round((hist.to.getTime() - hist.from.getTime()) / HOUR_MS);
     const stds = await standards(siteId);
-    const [cutoffs, { work: open, heldOrders }, shifts, arrivals, corr] = await Promise.all([
+    const [cutoffs, { work: open, heldOrders }, shifts, arrivals, corr, inUse] = await Promise.all([
       store.cutoffs(deps.db, siteId), store.openWork(deps.db, siteId), store.roster(deps.db, siteId, w.day),
-      store.arrivalsByHour(deps.db, siteId, hist.from, hist.to), corrections(siteId, stds, now),
+      store.arrivalsByHour(deps.db, siteId, hist.from, hist.to), corrections(siteId, stds, now), known === undefined ? zonesInUse(siteId) : known,
     ]);
     const std = (t: string): LaborStandard => stds.find((s) => s.taskType === t) ?? stds[0]!;
     const factor = (t: string): number => corr.get(t as TaskType) ?? 1;
 
-    const mix = zoneMix(open, arrivals);
+    const mix = zoneMix(open, arrivals, inUse);
 
     // Per task type, from history: orders per line and units per line (PICK and PACK work arrives as orders).
     const ratio = (t: string, f: (a: ArrivalHour) => number, fallback: number): number => {
@@ -309,7 +335,7 @@ export function workloadService(deps: PlatformDeps, zonesOf: SiteZones = async (
     const zones = await zonesOf(siteId);
     const known = decideWhatIfZone({ zones }, { zone }, deps.clock.now());
     if (!known.ok) return known;
-    const m = await dayModel(siteId, date);
+    const m = await dayModel(siteId, date, zones);
     if (!m.ok) return m;
     const { window: w, work, heads, zoned } = m.value;
     // Once work is placed in zones the plan has no pool ALL: heads added there would change nothing.

@@ -16,6 +16,13 @@ describe('a roster', () => {
     spec.given(null).when({ day: '2026-06-01', shifts: [{ workerId: 'ana', zone: 'A', from: '06:00', to: '14:00' }, { workerId: 'bo', zone: 'A', from: '06:00', to: '14:00' },
       { workerId: 'ana', zone: 'B', from: '13:00', to: '18:00' }] }).thenRejects('ROSTER_OVERLAP', { fields: ['/shifts/2/from'] });
   });
+  it("refuses a worker's overlapping shifts named in another letter case: a worker id ignores case (ADR 0019), ANA is ana", () => {
+    // Before: ana 06–14 in A and ANA 10–18 in B were taken as two people, and the plan counted the one worker twice.
+    spec.given(null).when({ day: '2026-06-01', shifts: [{ workerId: 'ana', zone: 'A', from: '06:00', to: '14:00' }, { workerId: 'ANA', zone: 'B', from: '10:00', to: '18:00' }] })
+      .thenRejects('ROSTER_OVERLAP', { message: /ANA is in shifts 0 and 1/, fields: ['/shifts/1/from'] });
+    spec.given(null).when({ day: '2026-06-01', shifts: [{ workerId: 'ana', zone: 'A', from: '06:00', to: '14:00' }, { workerId: 'ANA', zone: 'B', from: '14:00', to: '18:00' }] })
+      .then((s) => expect(s).toHaveLength(2));
+  });
   it('refuses a past day (today is allowed) and a zone the site has none of, naming each shift; PACK is always a zone, ALL where the site has none', () => {
     const site = { zones: new Set(['A']), today: '2026-06-02' };
     const shift = { workerId: 'ana', zone: 'A', from: '06:00', to: '14:00' };

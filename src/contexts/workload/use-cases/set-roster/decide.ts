@@ -55,7 +55,7 @@ const addDays = (day: string, days: number): string => new Date(Date.parse(`${da
  * A day's roster replaces the last one (the one an If-Match names, when it names one: VERSION_MISMATCH otherwise): it is
  * for today or a later day up to {@link ROSTER_DAYS_AHEAD} days ahead (a past day's plan is history), every shift is in a
  * zone of the site, ends after it starts, and a worker is never in two shifts at once (two zones at the same minute would
- * count them twice).
+ * count them twice), whatever the letter case of their id.
  */
 export const decideRoster: Decide<RosterState | null, RosterCommand, Shift[], 'SHIFT_EMPTY' | 'ROSTER_OVERLAP' | 'UNKNOWN_ZONE' | 'ROSTER_DAY_PAST' | 'VALIDATION_FAILED' | 'VERSION_MISMATCH'> = (state, command) => {
   const version = state?.version ?? 0;
@@ -87,7 +87,8 @@ export const decideRoster: Decide<RosterState | null, RosterCommand, Shift[], 'S
     for (let j = 0; j < i; j += 1) {
       const a = shifts[i]!;
       const b = shifts[j]!;
-      if (a.workerId === b.workerId && a.fromMin < b.toMin && b.fromMin < a.toMin) {
+      // A worker id ignores letter case (ADR 0019): ANA's shift is ana's, not a second person's.
+      if (a.workerId.toLowerCase() === b.workerId.toLowerCase() && a.fromMin < b.toMin && b.fromMin < a.toMin) {
         return reject('ROSTER_OVERLAP', `${a.workerId} is in shifts ${j} and ${i} at once`, [{ field: `/shifts/${i}/from`, message: `overlaps shift ${j}` }]);
       }
     }
