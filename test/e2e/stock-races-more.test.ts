@@ -32,9 +32,11 @@ const random = mulberry32(SEED);
 const pause = () => new Promise((r) => setTimeout(r, Math.floor(random() * 6)));
 const ROUNDS = 8;
 
-async function newSku(): Promise<string> {
+/** A new product (its SKU added to `skus`, if given). */
+async function newSku(skus?: string[]): Promise<string> {
   const sku = `SRM-${++seq}`;
   expect((await t.post('/api/v1/products', { sku, description: sku, uom: 'EA', lengthMm: 100, widthMm: 80, heightMm: 50, weightG: 200 })).status).toBe(201);
+  skus?.push(sku);
   return sku;
 }
 
@@ -70,8 +72,7 @@ it(`an ASN closed while two handhelds receive against it: what the ASN says rece
   const problems: string[] = [];
   const skus: string[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const sku = await newSku();
-    skus.push(sku);
+    const sku = await newSku(skus);
     const asn = await call('asn', 'POST', '/api/v1/inventory/asns', { siteId: w.siteId, supplier: 'Race Ltd', lines: [{ sku, quantity: 6 }] });
     expect(asn.status, JSON.stringify(asn.body)).toBe(201);
     const id = asn.body.id as string;
@@ -102,8 +103,7 @@ it(`a putaway confirmed while the same dock units are moved, held or adjusted aw
   const problems: string[] = [];
   const skus: string[] = [];
   for (let round = 0; round < ROUNDS * 2; round++) {
-    const sku = await newSku();
-    skus.push(sku);
+    const sku = await newSku(skus);
     const target = w.storage[round % w.storage.length]!;
     const elsewhere = w.storage[(round + 5) % w.storage.length]!;
     const rec = await call('receipt', 'POST', '/api/v1/inventory/inbound-receipts', { siteId: w.siteId, sku, quantity: 4, locationId: dock.id });
@@ -146,8 +146,7 @@ it(`a replenishment confirmed while its source is moved, held, adjusted, or it i
   const problems: string[] = [];
   const skus: string[] = [];
   for (let round = 0; round < ROUNDS * 2; round++) {
-    const sku = await newSku();
-    skus.push(sku);
+    const sku = await newSku(skus);
     const face = w.storage[round % w.storage.length]!;
     const reserve = reserves[round % reserves.length]!;
     const elsewhere = reserves[(round + 1) % reserves.length]!;
@@ -247,8 +246,7 @@ it(`an ASN's LPN scanned by two handhelds at once while the ASN is closed or can
   const problems: string[] = [];
   const skus: string[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const sku = await newSku();
-    skus.push(sku);
+    const sku = await newSku(skus);
     const [a, b, late] = [label(), label(), label()];
     const asn = await call('asn', 'POST', '/api/v1/inventory/asns', {
       siteId: w.siteId, supplier: 'Race Ltd', lines: [{ sku, quantity: 6, expectedLpn: a }, { sku, quantity: 4, expectedLpn: b }, { sku, quantity: 2, expectedLpn: late }],
@@ -288,8 +286,7 @@ it(`a received LPN's putaway confirmed while the LPN is split, scanned at its ta
   const problems: string[] = [];
   const skus: string[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const sku = await newSku();
-    skus.push(sku);
+    const sku = await newSku(skus);
     const code = label();
     const target = w.storage[round % w.storage.length]!;
     const elsewhere = w.storage[(round + 3) % w.storage.length]!;
@@ -326,8 +323,7 @@ it(`moves, receipts, adjustments, holds and replenishments at a shelf holding a 
   const problems: string[] = [];
   const skus: string[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const sku = await newSku();
-    skus.push(sku);
+    const sku = await newSku(skus);
     const code = label();
     const shelf = reserves[round % reserves.length]!;
     const other = reserves[(round + 1) % reserves.length]!;
