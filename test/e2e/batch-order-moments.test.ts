@@ -63,6 +63,36 @@ const short = (list: List, l: Line, reason = 'OTHER') => op('s', 'POST', `/api/v
 const linesOf = async (list: List, orderId: string): Promise<Line[]> =>
   ((await t.get(`/api/v1/pick-lists/${list.id}`)).body as List).lines.filter((l) => l.orderId === orderId);
 
+/** Every line of the order in the list confirmed in full into the shared tote. */
+async function pickAll(list: List, orderId: string): Promise<void> {
+  for (const l of await linesOf(list, orderId)) expect((await confirm(list, l, l.quantity)).status).toBe(200);
+}
+
+/** Every line of the order in the list shorted. */
+async function shortAll(list: List, orderId: string): Promise<void> {
+  for (const l of await linesOf(list, orderId)) expect((await short(list, l)).status).toBe(200);
+}
+
+/** The order cancelled by a person, then the app settled. */
+async function cancel(id: string): Promise<void> {
+  expect((await t.post(`/api/v1/orders/${id}/cancel`, { reason: 'test' })).body.status).toBe('CANCELLED');
+  await t.settle();
+}
+
+/** The app settled, then the shared task completed by `w1` (or already completed by its last line: 409). */
+async function completeTask(taskId: string): Promise<void> {
+  await t.settle();
+  const done = await op('s', 'POST', `/api/v1/tasks/${taskId}/complete`, { workerId: 'w1' });
+  expect([200, 409], JSON.stringify(done.body)).toContain(done.status);
+}
+
+/** The order picked, then packed and shipped. */
+async function ships(id: string): Promise<void> {
+  await until('B picked', () => status(id), (x) => x === 'PICKED');
+  await packAndShip(call, id);
+  await until('B shipped', () => status(id), (x) => x === 'SHIPPED');
+}
+
 /** Every return of the order confirmed at its suggested location: how many units went back. */
 async function returnAll(orderId: string): Promise<number> {
   const returns = (await t.get(`/api/v1/inventory/returns?siteId=${w.siteId}&orderId=${orderId}`)).body.items as { id: string; quantity: number; suggestedLocationId: string }[];
@@ -94,17 +124,12 @@ async function settled(s: { taskId: string; waveId: string }): Promise<void> {
 describe('one order of a batch list cancelled or shorted', () => {
   it('cancelled before its task is started: the other order is picked alone and ships', async () => {
     const s = await batch(false);
-    expect((await t.post(`/api/v1/orders/${s.a}/cancel`, { reason: 'test' })).body.status).toBe('CANCELLED');
-    await t.settle();
+    await cancel(s.a);
     expect((await op('s', 'POST', `/api/v1/tasks/${s.taskId}/start`, { workerId: 'w1' })).status).toBe(200);
     for (const l of await linesOf(s.list, s.a)) expect(l.status).not.toBe('PENDING');
-    for (const l of await linesOf(s.list, s.b)) expect((await confirm(s.list, l, l.quantity)).status).toBe(200);
-    await t.settle();
-    const done = await op('s', 'POST', `/api/v1/tasks/${s.taskId}/complete`, { workerId: 'w1' });
-    expect([200, 409], JSON.stringify(done.body)).toContain(done.status);
-    await until('B picked', () => status(s.b), (x) => x === 'PICKED');
-    await packAndShip(call, s.b);
-    await until('B shipped', () => status(s.b), (x) => x === 'SHIPPED');
+    await pickAll(s.list, s.b);
+    await completeTask(s.taskId);
+    await ships(s.b);
     await neverShips(s.a);
     expect(await returnAll(s.a)).toBe(0);
     await settled(s);
@@ -112,14 +137,11 @@ describe('one order of a batch list cancelled or shorted', () => {
 
   it('cancelled once its own units are all in the shared tote: they go back, the other order ships its own only', async () => {
     const s = await batch(true);
-    for (const l of await linesOf(s.list, s.a)) expect((await confirm(s.list, l, l.quantity)).status).toBe(200);
+    await pickAll(s.list, s.a);
     await t.settle();
-    expect((await t.post(`/api/v1/orders/${s.a}/cancel`, { reason: 'test' })).body.status).toBe('CANCELLED');
-    await t.settle();
-    for (const l of await linesOf(s.list, s.b)) expect((await confirm(s.list, l, l.quantity)).status).toBe(200);
-    await t.settle();
-    const done = await op('s', 'POST', `/api/v1/tasks/${s.taskId}/complete`, { workerId: 'w1' });
-    expect([200, 409], JSON.stringify(done.body)).toContain(done.status);
+    await cancel(s.a);
+    await pickAll(s.list, s.b);
+    await completeTask(s.taskId);
     await until('B picked', () => status(s.b), (x) => x === 'PICKED');
     await neverShips(s.a);
     await packAndShip(call, s.b);
@@ -130,14 +152,10 @@ describe('one order of a batch list cancelled or shorted', () => {
 
   it('every unit of one order shorted: it is cancelled SHORTED, the other ships, nothing stays reserved for it', async () => {
     const s = await batch(true);
-    for (const l of await linesOf(s.list, s.a)) expect((await short(s.list, l)).status).toBe(200);
-    for (const l of await linesOf(s.list, s.b)) expect((await confirm(s.list, l, l.quantity)).status).toBe(200);
-    await t.settle();
-    const done = await op('s', 'POST', `/api/v1/tasks/${s.taskId}/complete`, { workerId: 'w1' });
-    expect([200, 409], JSON.stringify(done.body)).toContain(done.status);
-    await until('B picked', () => status(s.b), (x) => x === 'PICKED');
-    await packAndShip(call, s.b);
-    await until('B shipped', () => status(s.b), (x) => x === 'SHIPPED');
+    await shortAll(s.list, s.a);
+    await pickAll(s.list, s.b);
+    await completeTask(s.taskId);
+    await ships(s.b);
     const a = await until('A ends', () => order(s.a), (o) => o.status === 'CANCELLED' || o.status === 'PICKED');
     expect(a.status, JSON.stringify(a)).toBe('CANCELLED');
     await neverShips(s.a);
@@ -147,14 +165,11 @@ describe('one order of a batch list cancelled or shorted', () => {
 
   it('one order cancelled with its units in the tote, then the other shorted whole: both end CANCELLED, the tote empties back', async () => {
     const s = await batch(true);
-    for (const l of await linesOf(s.list, s.a)) expect((await confirm(s.list, l, l.quantity)).status).toBe(200);
+    await pickAll(s.list, s.a);
     await t.settle();
-    expect((await t.post(`/api/v1/orders/${s.a}/cancel`, { reason: 'test' })).body.status).toBe('CANCELLED');
-    await t.settle();
-    for (const l of await linesOf(s.list, s.b)) expect((await short(s.list, l)).status).toBe(200);
-    await t.settle();
-    const done = await op('s', 'POST', `/api/v1/tasks/${s.taskId}/complete`, { workerId: 'w1' });
-    expect([200, 409], JSON.stringify(done.body)).toContain(done.status);
+    await cancel(s.a);
+    await shortAll(s.list, s.b);
+    await completeTask(s.taskId);
     const b = await until('B ends', () => order(s.b), (o) => o.status === 'CANCELLED' || o.status === 'PICKED');
     expect(b.status, JSON.stringify(b)).toBe('CANCELLED');
     await neverShips(s.a);
@@ -169,20 +184,15 @@ describe('one order of a batch list cancelled or shorted', () => {
     const s = await batch(true);
     const [aLine] = await linesOf(s.list, s.a);
     expect((await short(s.list, aLine!, 'OTHER')).status).toBe(200);
-    for (const l of await linesOf(s.list, s.b)) expect((await confirm(s.list, l, l.quantity)).status).toBe(200);
-    await t.settle();
-    const done = await op('s', 'POST', `/api/v1/tasks/${s.taskId}/complete`, { workerId: 'w1' });
-    expect([200, 409], JSON.stringify(done.body)).toContain(done.status);
+    await pickAll(s.list, s.b);
+    await completeTask(s.taskId);
     const lists = await until('a list of its own', async () => (await t.get(`/api/v1/pick-lists?orderId=${s.a}`)).body.items as List[], (ls) => ls.length === 2);
     const own = lists.find((l) => l.id !== s.list.id)!;
     expect(own.orderIds).toEqual([s.a]);
     expect(await status(s.a)).toBe('PICKING');
-    expect((await t.post(`/api/v1/orders/${s.a}/cancel`, { reason: 'test' })).body.status).toBe('CANCELLED');
-    await t.settle();
+    await cancel(s.a);
     expect(((await t.get(`/api/v1/pick-lists/${own.id}`)).body as List).status).toBe('CANCELLED');
-    await until('B picked', () => status(s.b), (x) => x === 'PICKED');
-    await packAndShip(call, s.b);
-    await until('B shipped', () => status(s.b), (x) => x === 'SHIPPED');
+    await ships(s.b);
     await neverShips(s.a);
     expect(await returnAll(s.a)).toBe(0);
     await settled(s);
@@ -201,17 +211,13 @@ describe('one order of a batch list cancelled or shorted', () => {
       ]);
       expect([200, 409], JSON.stringify(shorted.body)).toContain(shorted.status);
       expect(cancelled.body.status).toBe('CANCELLED');
-      for (const l of await linesOf(s.list, s.b)) expect((await confirm(s.list, l, l.quantity)).status).toBe(200);
-      await t.settle();
-      const done = await op('s', 'POST', `/api/v1/tasks/${s.taskId}/complete`, { workerId: 'w1' });
-      expect([200, 409], JSON.stringify(done.body)).toContain(done.status);
+      await pickAll(s.list, s.b);
+      await completeTask(s.taskId);
       await t.settle();
       for (const l of (await t.get(`/api/v1/pick-lists?orderId=${s.a}`)).body.items as List[]) {
         expect(['COMPLETED', 'PARTIAL', 'CANCELLED'], `round ${round}: ${JSON.stringify(l)}`).toContain(l.status);
       }
-      await until('B picked', () => status(s.b), (x) => x === 'PICKED');
-      await packAndShip(call, s.b);
-      await until('B shipped', () => status(s.b), (x) => x === 'SHIPPED');
+      await ships(s.b);
       await neverShips(s.a);
       expect(await returnAll(s.a)).toBe(0);
       await settled(s);

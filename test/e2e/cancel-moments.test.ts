@@ -189,6 +189,15 @@ async function returnAll(orderIds: string[]): Promise<void> {
   for (const [, s] of summary) expect(s.onHand).toBeGreaterThanOrEqual(0);
 }
 
+/** One order of `quantity` units of `sku` released alone, its task claimed and started, its list picked: its id. */
+async function pickedAlone(sku: string, quantity = 2): Promise<string> {
+  const [orderId] = await newOrders(1, sku, quantity);
+  const lists = await release([orderId!]);
+  await claimTasks(lists);
+  await pickAll(lists.get(orderId!)!);
+  return orderId!;
+}
+
 async function packAll(orderId: string): Promise<void> {
   await until('picked', () => status(orderId), (s) => s === 'PICKED');
   await t.settle();
@@ -218,53 +227,44 @@ describe('a cancel at every moment the others leave out', () => {
 
   it('packing (a carton open at the pack station, units scanned in): the carton is voided, scans and seal refused, the units go back', async () => {
     const sku = w.products[2]!.sku;
-    const [orderId] = await newOrders(1, sku, 3);
-    const lists = await release([orderId!]);
-    await claimTasks(lists);
-    await pickAll(lists.get(orderId!)!);
-    await until('picked', () => status(orderId!), (s) => s === 'PICKED');
+    const orderId = await pickedAlone(sku, 3);
+    await until('picked', () => status(orderId), (s) => s === 'PICKED');
     await t.settle();
     const open = await t.post('/api/v1/pack-station/packages', { orderId }, 'operator');
     expect(open.status).toBe(201);
     const gtin = w.products[2]!.gtin;
     expect((await t.post(`/api/v1/packages/${open.body.id}/scans`, { barcode: gtin }, 'operator')).status).toBe(200);
-    expect(await cancel(orderId!)).toMatchObject({ status: 200, orderStatus: 'CANCELLED' });
+    expect(await cancel(orderId)).toMatchObject({ status: 200, orderStatus: 'CANCELLED' });
     expect((await t.post(`/api/v1/packages/${open.body.id}/scans`, { barcode: gtin }, 'operator')).body.code).toBe('ORDER_CANCELLED');
     expect((await t.post(`/api/v1/packages/${open.body.id}/seal`, undefined, 'operator')).body.code).toBe('ORDER_CANCELLED');
-    expect(await expectCancelled(orderId!)).toBe(3);
-    await returnAll([orderId!]);
+    expect(await expectCancelled(orderId)).toBe(3);
+    await returnAll([orderId]);
   });
 
   it('label booked with a remote carrier, then manifested: the label is voided at the carrier, the dispatch refused', async () => {
-    const [orderId] = await newOrders(1, w.products[3]!.sku);
-    const lists = await release([orderId!]);
-    await claimTasks(lists);
-    await pickAll(lists.get(orderId!)!);
-    await packAll(orderId!);
+    const orderId = await pickedAlone(w.products[3]!.sku);
+    await packAll(orderId);
     const shipment = await t.post('/api/v1/shipments', { orderId, carrier: 'RESTCO' }, 'operator');
     expect(shipment.status).toBe(201);
     expect(fake.booked.has(shipment.body.trackingNumber)).toBe(true);
     expect((await t.post('/api/v1/manifests', { siteId: w.siteId, carrier: 'RESTCO' }, 'operator')).status).toBe(201);
-    expect(await cancel(orderId!)).toMatchObject({ status: 200, orderStatus: 'CANCELLED' });
+    expect(await cancel(orderId)).toMatchObject({ status: 200, orderStatus: 'CANCELLED' });
     expect((await t.post(`/api/v1/shipments/${shipment.body.id}/dispatch`, undefined, 'operator')).body.code).toBe('ORDER_CANCELLED');
-    expect(await expectCancelled(orderId!)).toBe(2);
-    await returnAll([orderId!]);
+    expect(await expectCancelled(orderId)).toBe(2);
+    await returnAll([orderId]);
   });
 
   it('dispatched: REST and GraphQL both answer 409 ORDER_SHIPPED; the order reads SHIPPED', async () => {
-    const [orderId] = await newOrders(1, w.products[3]!.sku);
-    const lists = await release([orderId!]);
-    await claimTasks(lists);
-    await pickAll(lists.get(orderId!)!);
-    await packAll(orderId!);
+    const orderId = await pickedAlone(w.products[3]!.sku);
+    await packAll(orderId);
     const shipment = await t.post('/api/v1/shipments', { orderId, carrier: 'RESTCO' }, 'operator');
     expect((await t.post(`/api/v1/shipments/${shipment.body.id}/dispatch`, undefined, 'operator')).status).toBe(200);
     // The cancel right after the dispatch, before orders has heard of it.
-    expect(await cancel(orderId!)).toMatchObject({ status: 409, code: 'ORDER_SHIPPED' });
+    expect(await cancel(orderId)).toMatchObject({ status: 409, code: 'ORDER_SHIPPED' });
     const gql = gqlClient(t.app, t.keys.manager);
     const answer = await gql('mutation($id: ID!) { cancelOrder(id: $id, reason: "late") { __typename ... on BusinessError { code } } }', { id: orderId });
     expect(answer.data.cancelOrder).toEqual({ __typename: 'Conflict', code: 'ORDER_SHIPPED' });
-    await expectShipped(orderId!);
+    await expectShipped(orderId);
     expect(fake.booked.has(shipment.body.trackingNumber)).toBe(true);
   });
 });

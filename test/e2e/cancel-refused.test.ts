@@ -14,18 +14,16 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/optimize/random.ts';
 import type { PackShipApi } from '../../src/contracts/pack-ship.ts';
-import { createOrder, injectClient, orderStatus, planAndReleasePooled, receiveStock, setupWarehouse, until, type Call, type Warehouse } from '../support/flow-driver.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { createOrder, orderStatus, planAndReleasePooled, until, type Call, type Warehouse } from '../support/flow-driver.ts';
+import { startSiteApp } from '../support/site-app.ts';
+import type { TestApp } from '../support/test-app.ts';
 
 let t: TestApp;
 let call: Call;
 let w: Warehouse;
 
 beforeAll(async () => {
-  t = await startTestApp();
-  call = injectClient(t.app, t.keys.admin);
-  w = await setupWarehouse(call, { siteCode: 'CRFSD', aisles: 2, bays: 3, levels: 1, skus: 3 });
-  await receiveStock(call, w, 100, 2);
+  ({ t, call, w } = await startSiteApp({ siteCode: 'CRFSD', aisles: 2, bays: 3, levels: 1, skus: 3 }, { stock: { quantity: 100, locationsPerSku: 2 } }));
 });
 afterAll(async () => {
   await t.close();

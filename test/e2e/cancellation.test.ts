@@ -5,8 +5,9 @@
  * balances, nothing is left reserved or allocated for a dead order, and nothing was dead-lettered.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrder, injectClient, receiveStock, setupWarehouse, until, type Call, type Warehouse } from '../support/flow-driver.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { createOrder, until, type Call, type Warehouse } from '../support/flow-driver.ts';
+import { startSiteApp } from '../support/site-app.ts';
+import type { TestApp } from '../support/test-app.ts';
 
 let t: TestApp;
 let call: Call;
@@ -14,10 +15,7 @@ let w: Warehouse;
 let seq = 0;
 
 beforeAll(async () => {
-  t = await startTestApp();
-  call = injectClient(t.app, t.keys.admin);
-  w = await setupWarehouse(call, { siteCode: 'CX', aisles: 2, bays: 4, levels: 1, skus: 4 });
-  await receiveStock(call, w, 20, 1);
+  ({ t, call, w } = await startSiteApp({ siteCode: 'CX', aisles: 2, bays: 4, levels: 1, skus: 4 }, { stock: { quantity: 20, locationsPerSku: 1 } }));
 });
 afterAll(async () => {
   await t.close();

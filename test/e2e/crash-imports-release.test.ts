@@ -22,19 +22,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 const n = async (sql: string, params: unknown[] = []): Promise<number> => Number((await probe.query<{ n: string }>(sql, params)).rows[0]!.n);
 
 /** One POST of a CSV file; undefined when the server was killed or the answer was transient. */
-async function postCsv(url: string, csv: string, key: string): Promise<Answer | undefined> {
-  try {
-    const res = await fetch(`${s.base}${url}`, {
-      method: 'POST', headers: { 'x-api-key': s.adminKey, 'idempotency-key': key, 'content-type': 'text/csv' }, body: csv, signal: AbortSignal.timeout(30_000),
-    });
-    const text = await res.text();
-    const body: any = text === '' ? undefined : JSON.parse(text);
-    if (res.status >= 500 || (res.status === 409 && body?.code === 'IDEMPOTENCY_IN_PROGRESS')) return undefined;
-    return { status: res.status, body };
-  } catch {
-    return undefined;
-  }
-}
+const postCsv = (url: string, csv: string, key: string): Promise<Answer | undefined> => s.send(url, csv, { contentType: 'text/csv', key, timeoutMs: 30_000 });
 
 /** Sends the file, kills the server once `moment()` holds (or it answered), restarts it, sends the same file with the same key until answered, then once more. */
 async function csvKilledDuring(url: string, csv: string, moment: () => Promise<boolean>): Promise<{ first: Answer | undefined; answer: Answer }> {

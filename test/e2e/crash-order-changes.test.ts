@@ -12,7 +12,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertStockConserved } from '../support/conservation.ts';
 import { receiveStock, setupWarehouse, until, untilPooled, type Call, type Warehouse } from '../support/flow-driver.ts';
-import { crashServer, type Answer, type CrashServer } from '../support/crash-server.ts';
+import { crashServer, eventsDelivered, type Answer, type CrashServer } from '../support/crash-server.ts';
 
 let s: CrashServer;
 let probe: pg.Client;
@@ -45,19 +45,8 @@ const order940 = (kind: 'N' | 'R', po: string, lines: { sku: string; quantity: n
   `W76*${lines.reduce((a, l) => a + l.quantity, 0)}~`,
 ];
 
-async function postX12(raw: string): Promise<Answer | undefined> {
-  try {
-    const res = await fetch(`${s.base}/api/v1/edi/x12`, {
-      method: 'POST', headers: { 'x-api-key': s.adminKey, 'content-type': 'text/plain' }, body: raw, signal: AbortSignal.timeout(30_000),
-    });
-    const text = await res.text();
-    const body: any = text === '' ? undefined : JSON.parse(text);
-    if (res.status >= 500 || (res.status === 409 && body?.code === 'IDEMPOTENCY_IN_PROGRESS')) return undefined;
-    return { status: res.status, body };
-  } catch {
-    return undefined;
-  }
-}
+/** One POST of an interchange (no Idempotency-Key: its ISA13 is its identity); undefined when the server was killed or the answer was transient. */
+const postX12 = (raw: string): Promise<Answer | undefined> => s.send('/api/v1/edi/x12', raw, { contentType: 'text/plain', timeoutMs: 30_000 });
 
 /** Sends the interchange, kills the server once `moment()` holds (or it answered), restarts, and sends it again (a partner's resend) until answered. */
 async function x12KilledDuring(raw: string, moment: () => Promise<boolean>): Promise<{ first: Answer | undefined; answer: Answer }> {
@@ -199,16 +188,7 @@ describe('paklog start killed during EDI batches and order changes', () => {
   }, 60_000);
 
   it('every event of these flows published again after a kill: every consumer drops every copy, nothing changes', async () => {
-    const delivered = async (): Promise<Record<string, number>> => {
-      const res = await fetch(`${s.base}/metrics`, { headers: { authorization: `Bearer ${metricsKey}` } });
-      expect(res.status).toBe(200);
-      const out: Record<string, number> = {};
-      for (const line of (await res.text()).split('\n')) {
-        const m = /^paklog_events_delivered_total\{.*outcome="([a-z-]+)".*\} (\d+)$/.exec(line);
-        if (m !== null) out[m[1]!] = (out[m[1]!] ?? 0) + Number(m[2]);
-      }
-      return out;
-    };
+    const delivered = (): Promise<Record<string, number>> => eventsDelivered(s.base, metricsKey);
     const rows = async (sql: string): Promise<unknown[]> => (await probe.query(sql)).rows;
     const state = async (): Promise<string> => JSON.stringify({
       balances: await rows(`SELECT location_id, sku, status, on_hand, reserved FROM inventory.balances ORDER BY location_id, sku, status`),

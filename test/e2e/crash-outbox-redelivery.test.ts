@@ -15,9 +15,8 @@ import { describe, expect, it } from 'vitest';
 import { BROKERS, reachable } from '../support/brokers.ts';
 import { assertStockConserved } from '../support/conservation.ts';
 import { createOrder, orderStatus, packAndShip, planAndRelease, receiveStock, setupWarehouse, until, untilPooled, workTasks } from '../support/flow-driver.ts';
-import { cleanEnv, freePort, startPakLog } from '../support/paklog-process.ts';
-import { httpClient } from '../support/split-cluster.ts';
-import { createTestDatabase } from '../support/test-database.ts';
+import { crashServer, eventsDelivered } from '../support/crash-server.ts';
+import { startPakLog } from '../support/paklog-process.ts';
 
 const BUSES = [
   { bus: 'inline', address: undefined, env: {}, cleanUp: async (): Promise<void> => undefined },
@@ -42,18 +41,6 @@ async function state(probe: pg.Client): Promise<Record<string, unknown>> {
   };
 }
 
-/** The server's `paklog_events_delivered_total`, summed by outcome. */
-async function delivered(base: string, metricsKey: string): Promise<Record<string, number>> {
-  const res = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${metricsKey}` } });
-  expect(res.status).toBe(200);
-  const out: Record<string, number> = {};
-  for (const line of (await res.text()).split('\n')) {
-    const m = /^paklog_events_delivered_total\{.*outcome="([a-z-]+)".*\} (\d+)$/.exec(line);
-    if (m !== null) out[m[1]!] = (out[m[1]!] ?? 0) + Number(m[2]);
-  }
-  return out;
-}
-
 /** How many messages the namespace's JetStream stream holds. */
 async function streamMessages(ns: string): Promise<number> {
   const nc = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' });
@@ -71,21 +58,12 @@ describe.each(BUSES)('events published again after a kill, with PAKLOG_BUS=$bus'
       return ctx.skip();
     }
     const ns = `rd${randomBytes(4).toString('hex')}`;
-    const adminKey = `pk_${randomBytes(24).toString('base64url')}`;
     const metricsKey = randomBytes(24).toString('hex');
-    const db = await createTestDatabase({ migrated: true });
+    const paklog = await crashServer({ env: { PAKLOG_METRICS_KEY: metricsKey, PAKLOG_BUS: b.bus, PAKLOG_BUS_NAMESPACE: ns, ...b.env } });
+    const { base, call, db } = paklog;
     const probe = new pg.Client({ connectionString: db.url });
-    await probe.connect();
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    const env = cleanEnv({
-      DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', PAKLOG_ADMIN_API_KEY: adminKey, PAKLOG_SEED_DEMO: 'false',
-      PAKLOG_GRPC_PORT: 'off', LOG_LEVEL: 'error', PAKLOG_WORKER_THREADS: '0', PAKLOG_METRICS_KEY: metricsKey,
-      PAKLOG_BUS: b.bus, PAKLOG_BUS_NAMESPACE: ns, ...b.env,
-    });
-    let server = await startPakLog(env);
     try {
-      const call = httpClient(base, adminKey);
+      await probe.connect();
       const w = await setupWarehouse(call, { siteCode: `RD${b.bus.slice(0, 2).toUpperCase()}`, aisles: 1, bays: 4, levels: 1, skus: 2 });
       await receiveStock(call, w, 10, 1);
       const order = await createOrder(call, w.siteId, { externalId: `RD-${ns}`, lines: [{ sku: w.products[0]!.sku, quantity: 2 }, { sku: w.products[1]!.sku, quantity: 1 }] });
@@ -112,19 +90,19 @@ describe.each(BUSES)('events published again after a kill, with PAKLOG_BUS=$bus'
         return stable >= 10 ? s : undefined;
       }, (s) => s !== undefined, 60_000);
       const t0 = Date.now();
-      const handledBefore = (await delivered(base, metricsKey)).handled ?? 0;
+      const handledBefore = (await eventsDelivered(base, metricsKey)).handled ?? 0;
       const storedBefore = b.bus === 'nats' ? await streamMessages(ns) : 0;
       expect(handledBefore).toBeGreaterThan(0);
 
-      // The crash between the publish and the delete: killed, and every event pending again.
-      const exited = new Promise((r) => server.child.once('exit', r));
-      server.child.kill('SIGKILL');
+      // The crash between the publish and the delete: killed, and every event pending again before it starts (cold).
+      const exited = new Promise((r) => paklog.server.process.child.once('exit', r));
+      paklog.server.process.child.kill('SIGKILL');
       await exited;
       const requeued = await probe.query(
         `INSERT INTO platform.outbox (event_id, source, type, subject, envelope)
          SELECT event_id, source, type, subject, envelope FROM platform.events ORDER BY seq ON CONFLICT (event_id) DO NOTHING`);
       expect(requeued.rowCount).toBeGreaterThan(20);
-      server = await startPakLog(env);
+      paklog.server.process = await startPakLog(paklog.server.env);
 
       await until('outbox drained again', () => n(`SELECT count(*) AS n FROM platform.outbox WHERE dispatched_at IS NULL`), (x) => x === 0, 60_000);
       if (b.bus === 'nats') {
@@ -134,7 +112,7 @@ describe.each(BUSES)('events published again after a kill, with PAKLOG_BUS=$bus'
       } else {
         // Each delivery the first process handled comes again, and is dropped as a duplicate.
         // (A copy handled or dead-lettered ends the wait at once: the checks below then fail.)
-        const after = await until('every copy delivered', () => delivered(base, metricsKey),
+        const after = await until('every copy delivered', () => eventsDelivered(base, metricsKey),
           (d) => (d.duplicate ?? 0) >= handledBefore || (d.handled ?? 0) > 0 || (d['dead-lettered'] ?? 0) > 0, 120_000);
         expect(after['dead-lettered'] ?? 0).toBe(0);
         expect(after.handled ?? 0).toBe(0);
@@ -146,9 +124,8 @@ describe.each(BUSES)('events published again after a kill, with PAKLOG_BUS=$bus'
       expect(await orderStatus(call, order.id)).toBe('SHIPPED');
       await assertStockConserved(db.url, { when: `after every event was published again (${b.bus})` });
     } finally {
-      await server.stop();
       await probe.end();
-      await db.drop();
+      await paklog.close();
       await b.cleanUp(ns).catch(() => undefined);
     }
   }, 300_000);

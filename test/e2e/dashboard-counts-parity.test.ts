@@ -5,9 +5,10 @@
  * figures, and the same refusals (a caller of another site, an unknown site, a site that is no site reference).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrder, injectClient, orderStatus, setupWarehouse, until, type Warehouse } from '../support/flow-driver.ts';
+import { createOrder, injectClient, orderStatus, until, type Warehouse } from '../support/flow-driver.ts';
 import { gqlClient } from '../support/graphql-client.ts';
 import { credentialsMetadata, grpcRefusal, startGrpcTestApp, type GrpcTestApp } from '../support/grpc-floor.ts';
+import { scopedSites } from '../support/site-app.ts';
 
 let g: GrpcTestApp;
 let a: Warehouse;
@@ -23,12 +24,10 @@ const RESOURCES = [
 beforeAll(async () => {
   g = await startGrpcTestApp();
   const { t } = g;
-  const admin = injectClient(t.app, t.keys.admin);
-  a = await setupWarehouse(admin, { siteCode: 'DCPA', aisles: 1, bays: 2, levels: 1, skus: 1 });
-  b = await setupWarehouse(admin, { siteCode: 'DCPBBB', aisles: 1, bays: 2, levels: 1, skus: 1 });
-  const key = await t.post('/api/v1/api-keys', { name: 'viewer of A', role: 'viewer', siteIds: [a.siteId] });
-  expect(key.status).toBe(201);
-  scopedViewer = key.body.key;
+  ({ a, b, key: scopedViewer } = await scopedSites(t, {
+    a: { siteCode: 'DCPA', aisles: 1, bays: 2, levels: 1, skus: 1 },
+    b: { siteCode: 'DCPBBB', aisles: 1, bays: 2, levels: 1, skus: 1 },
+  }, { name: 'viewer of A', role: 'viewer' }));
   // One order allocated and one backordered at A: figures that are not all zero.
   const sku = a.products[0]!.sku;
   expect((await t.post('/api/v1/inventory/receipts', { siteId: a.siteId, sku, locationId: a.storage[0]!.id, quantity: 1 })).status).toBe(201);

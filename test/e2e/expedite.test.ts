@@ -4,18 +4,16 @@
  * task under way keeps its place; a final order refuses, bad input changes nothing.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createOrder, injectClient, packAndShip, planAndRelease, receiveStock, setupWarehouse, until, type Call, type Warehouse } from '../support/flow-driver.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { createOrder, packAndShip, planAndRelease, until, type Call, type Warehouse } from '../support/flow-driver.ts';
+import { startSiteApp } from '../support/site-app.ts';
+import type { TestApp } from '../support/test-app.ts';
 
 let t: TestApp;
 let call: Call;
 let w: Warehouse;
 
 beforeAll(async () => {
-  t = await startTestApp();
-  call = injectClient(t.app, t.keys.admin);
-  w = await setupWarehouse(call, { siteCode: 'EXP', aisles: 2, bays: 4, levels: 1, skus: 4 });
-  await receiveStock(call, w, 50, 1);
+  ({ t, call, w } = await startSiteApp({ siteCode: 'EXP', aisles: 2, bays: 4, levels: 1, skus: 4 }, { stock: { quantity: 50, locationsPerSku: 1 } }));
 });
 afterAll(async () => {
   await t.close();

@@ -11,31 +11,22 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/optimize/random.ts';
 import { assertStockConserved } from '../support/conservation.ts';
-import { createOrder, injectClient, setupWarehouse, type Call, type Warehouse } from '../support/flow-driver.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { createOrder, type Call, type Warehouse } from '../support/flow-driver.ts';
+import { badAnswers, startRaceSite, type Answer } from '../support/races.ts';
+import type { TestApp } from '../support/test-app.ts';
 
 let t: TestApp;
 let call: Call;
 let w: Warehouse;
 let dock: { id: string; code: string };
 beforeAll(async () => {
-  t = await startTestApp();
-  call = injectClient(t.app, t.keys.admin);
-  w = await setupWarehouse(call, { siteCode: 'ICR', aisles: 2, bays: 10, levels: 2, skus: 3 });
-  dock = (await call<{ items: { id: string; code: string }[] }>('docks', 'GET', `/api/v1/sites/${w.siteId}/locations?type=RECEIVING`)).body.items[0]!;
+  ({ t, call, w, dock } = await startRaceSite({ siteCode: 'ICR', aisles: 2, bays: 10, levels: 2, skus: 3 }));
 }, 60_000);
 afterAll(async () => t.close());
 
 const SEED = Number(process.env.PAKLOG_RACE_SEED ?? 8049);
 const random = mulberry32(SEED);
 const pause = () => new Promise((r) => setTimeout(r, Math.floor(random() * 4)));
-
-type Answer = { status: number; body: any };
-/** Every answer is a success or a coded 4xx. */
-function badAnswers(what: string, answers: readonly Answer[]): string[] {
-  return answers.filter((a) => a.status >= 500 || (a.status >= 400 && typeof a.body?.code !== 'string'))
-    .map((a) => `${what}: ${a.status} ${JSON.stringify(a.body)}`);
-}
 
 it(`an ASN cancel racing receipts against it: CANCELLED with nothing received, or RECEIVING with the cancel refused (seed ${SEED})`, async () => {
   const sku = w.products[0]!.sku;

@@ -72,6 +72,19 @@ const confirm = (list: PickList, line: PickLine, quantity: number) => t.post(`/a
 const short = (list: PickList, line: PickLine, reason = 'OTHER') => t.post(`/api/v1/pick-lists/${list.id}/lines/${line.id}/short`, { reason });
 const lineOf = (list: PickList, sku: string): PickLine => list.lines.find((l) => l.sku === sku)!;
 
+/** Once the order is allocated, a wave of it alone planned and released: its pick list. */
+async function releasedAlone(id: string): Promise<PickList> {
+  await until('allocated', () => status(id), (s) => s === 'ALLOCATED');
+  return (await release([id])).get(id)!;
+}
+
+/** Every line of the order's list confirmed in full, the order PICKED, the app settled. */
+async function pickAll(id: string, list: PickList): Promise<void> {
+  for (const l of list.lines) expect((await confirm(list, l, l.quantity)).status).toBe(200);
+  await until('picked', () => status(id), (s) => s === 'PICKED');
+  await t.settle();
+}
+
 /**
  * A shipComplete order of 1 × `a` and 2 × `b` (2 units of `b` received at storage `at` first), released; `a` picked,
  * `b` shorted (reason OTHER): the order waits for stock (BACKORDERED, SHORT_PICK).
@@ -79,8 +92,7 @@ const lineOf = (list: PickList, sku: string): PickLine => list.lines.find((l) =>
 async function waitingForStock(a: string, b: string, at: number): Promise<string> {
   await receive(b, 2, at);
   const id = await newOrder([{ sku: a, quantity: 1 }, { sku: b, quantity: 2 }], { shipComplete: true });
-  await until('allocated', () => status(id), (s) => s === 'ALLOCATED');
-  const list = (await release([id])).get(id)!;
+  const list = await releasedAlone(id);
   expect((await confirm(list, lineOf(list, a), 1)).status).toBe(200);
   expect((await short(list, lineOf(list, b))).status).toBe(200);
   await until('waiting for stock', () => order(id), (o) => o.status === 'BACKORDERED' && o.backorderReason === 'SHORT_PICK');
@@ -182,8 +194,7 @@ describe('orders whose lines end in different states', () => {
     const [a, b, c] = [w.products[0]!.sku, w.products[4]!.sku, w.products[1]!.sku];
     await receive(b, 2, 4);
     const id = await newOrder([{ sku: a, quantity: 2 }, { sku: b, quantity: 2 }, { sku: c, quantity: 1 }]);
-    await until('allocated', () => status(id), (s) => s === 'ALLOCATED');
-    const list = (await release([id])).get(id)!;
+    const list = await releasedAlone(id);
     expect((await confirm(list, lineOf(list, a), 2)).status).toBe(200);
     expect((await short(list, lineOf(list, b))).status).toBe(200);
     expect((await confirm(list, lineOf(list, c), 1)).status).toBe(200);
@@ -228,8 +239,7 @@ describe('orders whose lines end in different states', () => {
 describe('tasks off the happy path, then the order cancelled', () => {
   it('a PICK task FAILED at the limit: the cancel withdraws it and its TASK_FAILED case resolves', async () => {
     const id = await newOrder([{ sku: w.products[2]!.sku, quantity: 1 }]);
-    await until('allocated', () => status(id), (s) => s === 'ALLOCATED');
-    const list = (await release([id])).get(id)!;
+    const list = await releasedAlone(id);
     const task = (await t.post('/api/v1/tasks/next', { workerId: 'edges-w1', siteId: w.siteId, types: ['PICK'] })).body as { id: string; reference: string };
     expect(task.reference).toBe(list.id);
     expect((await t.post(`/api/v1/tasks/${task.id}/start`, { workerId: 'edges-w1' })).status).toBe(200);
@@ -255,8 +265,7 @@ describe('an expedited order at the pack bench', () => {
 
   it('an order given priority 1 once picked: its PACK task not started yet becomes the most urgent', async () => {
     const id = await newOrder([{ sku: w.products[0]!.sku, quantity: 1 }]);
-    await until('allocated', () => status(id), (s) => s === 'ALLOCATED');
-    const list = (await release([id])).get(id)!;
+    const list = await releasedAlone(id);
     expect((await confirm(list, list.lines[0]!, 1)).status).toBe(200);
     await until('picked', () => status(id), (s) => s === 'PICKED');
     const [queued] = await until('PACK task', () => packTask(id), (l) => l.length === 1);
@@ -299,8 +308,7 @@ describe('more moments off the happy path', () => {
   it('a pick task failed half-way, re-queued by a supervisor and finished by another picker; cancelled once packed: every unit returns once', async () => {
     const sku = w.products[3]!.sku;
     const id = await newOrder([{ sku, quantity: 4 }]);
-    await until('allocated', () => status(id), (s) => s === 'ALLOCATED');
-    const list = (await release([id])).get(id)!;
+    const list = await releasedAlone(id);
     const first = (await t.post('/api/v1/tasks/next', { workerId: 'edges-a', siteId: w.siteId, types: ['PICK'] })).body as { id: string; reference: string };
     expect((await t.post(`/api/v1/tasks/${first.id}/start`, { workerId: 'edges-a' })).status).toBe(200);
     const line = list.lines[0]!;
@@ -329,8 +337,7 @@ describe('more moments off the happy path', () => {
   it('cancelled in its second packing round (a sealed package repacked): the round\'s PACK task is withdrawn, every unit returns once', async () => {
     const sku = w.products[0]!.sku;
     const id = await newOrder([{ sku, quantity: 2 }]);
-    await until('allocated', () => status(id), (s) => s === 'ALLOCATED');
-    const list = (await release([id])).get(id)!;
+    const list = await releasedAlone(id);
     expect((await confirm(list, list.lines[0]!, 2)).status).toBe(200);
     await until('picked', () => status(id), (s) => s === 'PICKED');
     await t.settle();
@@ -350,8 +357,7 @@ describe('more moments off the happy path', () => {
   it('delivered: cancel, hold and a changed ship-to are refused as shipped; the same content again is a no-op', async () => {
     const created = await storefront('orders/create', 7201, [[1, 1]], { address1: '5 Main Street', city: 'Arlington' }, 'edges-c-5');
     const id = created.body.orderId;
-    await until('allocated', () => status(id), (s) => s === 'ALLOCATED');
-    const list = (await release([id])).get(id)!;
+    const list = await releasedAlone(id);
     expect((await confirm(list, list.lines[0]!, 1)).status).toBe(200);
     await until('picked', () => status(id), (s) => s === 'PICKED');
     await t.settle();
@@ -403,11 +409,8 @@ describe('several packages', () => {
   it('a shipment of two packages voided, one package repacked, booked again and dispatched: each unit ships once', async () => {
     const [a, c] = [w.products[3]!.sku, w.products[0]!.sku];
     const id = await newOrder([{ sku: a, quantity: 3 }, { sku: c, quantity: 1 }]);
-    await until('allocated', () => status(id), (s) => s === 'ALLOCATED');
-    const list = (await release([id])).get(id)!;
-    for (const l of list.lines) expect((await confirm(list, l, l.quantity)).status).toBe(200);
-    await until('picked', () => status(id), (s) => s === 'PICKED');
-    await t.settle();
+    const list = await releasedAlone(id);
+    await pickAll(id, list);
     const lines = (await order(id)).lines;
     const p1 = await t.post('/api/v1/packages', { orderId: id, units: [{ lineId: lines.find((l) => l.sku === a)!.id, quantity: 3 }] }, 'operator');
     const p2 = await t.post('/api/v1/packages', { orderId: id, units: [{ lineId: lines.find((l) => l.sku === c)!.id, quantity: 1 }] }, 'operator');
@@ -436,11 +439,8 @@ describe('several packages', () => {
   it('cancelled after a two-package shipment was booked: both packages voided, every unit under a return once', async () => {
     const [a, c] = [w.products[2]!.sku, w.products[1]!.sku];
     const id = await newOrder([{ sku: a, quantity: 2 }, { sku: c, quantity: 2 }]);
-    await until('allocated', () => status(id), (s) => s === 'ALLOCATED');
-    const list = (await release([id])).get(id)!;
-    for (const l of list.lines) expect((await confirm(list, l, l.quantity)).status).toBe(200);
-    await until('picked', () => status(id), (s) => s === 'PICKED');
-    await t.settle();
+    const list = await releasedAlone(id);
+    await pickAll(id, list);
     const lines = (await order(id)).lines;
     for (const l of lines) expect((await t.post('/api/v1/packages', { orderId: id, units: [{ lineId: l.id, quantity: 2 }] }, 'operator')).status).toBe(201);
     const s1 = await t.post('/api/v1/shipments', { orderId: id }, 'operator');

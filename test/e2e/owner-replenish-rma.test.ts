@@ -7,37 +7,25 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/optimize/random.ts';
 import { assertStockConserved } from '../support/conservation.ts';
-import { injectClient, setupWarehouse, type Call, type Warehouse } from '../support/flow-driver.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import type { Call, Warehouse } from '../support/flow-driver.ts';
+import { badAnswers, createOwners, startRaceSite, type Answer } from '../support/races.ts';
+import type { TestApp } from '../support/test-app.ts';
 
 let t: TestApp;
 let call: Call;
 let w: Warehouse;
 let dock: { id: string; code: string };
 let reserves: { id: string; code: string }[] = [];
-const owners: string[] = [];
+let owners: string[] = [];
 let seq = 0;
 const SEED = Number(process.env.PAKLOG_RACE_SEED ?? 20261207);
 const random = mulberry32(SEED);
 const pause = () => new Promise((r) => setTimeout(r, Math.floor(random() * 6)));
-type Answer = { status: number; body: any };
-function badAnswers(what: string, answers: readonly Answer[]): string[] {
-  return answers.filter((a) => a.status >= 500 || (a.status >= 400 && typeof a.body?.code !== 'string'))
-    .map((a) => `${what}: ${a.status} ${JSON.stringify(a.body)}`);
-}
-
 beforeAll(async () => {
-  t = await startTestApp();
-  call = injectClient(t.app, t.keys.admin);
-  w = await setupWarehouse(call, { siteCode: 'OWNRPL', aisles: 2, bays: 4, levels: 2, skus: 0 });
-  dock = (await call<{ items: { id: string; code: string }[] }>('docks', 'GET', `/api/v1/sites/${w.siteId}/locations?type=RECEIVING`)).body.items[0]!;
+  ({ t, call, w, dock } = await startRaceSite({ siteCode: 'OWNRPL', aisles: 2, bays: 4, levels: 2, skus: 0 }));
   reserves = (await t.get(`/api/v1/sites/${w.siteId}/locations?type=RESERVE&limit=500`)).body.items;
   expect(reserves.length).toBeGreaterThanOrEqual(3);
-  for (const code of ['ORPA', 'ORPB']) {
-    const res = await t.post('/api/v1/owners', { code, name: `Owner ${code}` });
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-    owners.push(res.body.id as string);
-  }
+  owners = await createOwners(t, ['ORPA', 'ORPB']);
 }, 60_000);
 afterAll(async () => t.close());
 

@@ -10,11 +10,11 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/optimize/random.ts';
 import { assertStockConserved } from '../support/conservation.ts';
-import { injectClient, setupWarehouse, type Call, type Warehouse } from '../support/flow-driver.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import type { Warehouse } from '../support/flow-driver.ts';
+import { badAnswers, createOwners, startRaceSite } from '../support/races.ts';
+import type { TestApp } from '../support/test-app.ts';
 
 let t: TestApp;
-let call: Call;
 let w: Warehouse;
 let dock: { id: string; code: string };
 let owners: string[];
@@ -24,23 +24,9 @@ const random = mulberry32(SEED);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
 const pause = () => new Promise((r) => setTimeout(r, Math.floor(random() * 4)));
 
-type Answer = { status: number; body: any };
-function badAnswers(what: string, answers: readonly Answer[]): string[] {
-  return answers.filter((a) => a.status >= 500 || (a.status >= 400 && typeof a.body?.code !== 'string'))
-    .map((a) => `${what}: ${a.status} ${JSON.stringify(a.body)}`);
-}
-
 beforeAll(async () => {
-  t = await startTestApp();
-  call = injectClient(t.app, t.keys.admin);
-  w = await setupWarehouse(call, { siteCode: 'OWNRACE', aisles: 1, bays: 6, levels: 1, skus: 3 });
-  dock = (await call<{ items: { id: string; code: string }[] }>('docks', 'GET', `/api/v1/sites/${w.siteId}/locations?type=RECEIVING`)).body.items[0]!;
-  owners = [];
-  for (const code of ['ORA', 'ORB']) {
-    const res = await t.post('/api/v1/owners', { code, name: `Owner ${code}` });
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-    owners.push(res.body.id as string);
-  }
+  ({ t, w, dock } = await startRaceSite({ siteCode: 'OWNRACE', aisles: 1, bays: 6, levels: 1, skus: 3 }));
+  owners = await createOwners(t, ['ORA', 'ORB']);
   expect((await t.request('PUT', '/api/v1/inventory/count-settings', { body: { siteId: w.siteId, toleranceUnits: 100, tolerancePercent: null }, role: 'manager' })).status).toBe(200);
 }, 60_000);
 afterAll(async () => t.close());

@@ -15,12 +15,13 @@
  *   events, which REST refused them at once. It now makes the subscription's own read again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrder, injectClient, orderStatus, packAndShip, planAndReleasePooled, setupWarehouse, until, workTasks, type Warehouse } from '../support/flow-driver.ts';
+import { createOrder, injectClient, orderStatus, packAndShip, planAndReleasePooled, until, workTasks, type Warehouse } from '../support/flow-driver.ts';
 import { gqlClient, subscribe } from '../support/graphql-client.ts';
 import { SUBSCRIPTION_RECHECK_MS } from '../../src/gateway/graphql/resolvers.ts';
 import { IDENTIFIER_MESSAGE } from '../../src/platform/http/schemas.ts';
 import { TEXT_MESSAGE } from '../../src/platform/text.ts';
 import { credentialsMetadata, grpcRefusal, startGrpcTestApp, type GrpcTestApp } from '../support/grpc-floor.ts';
+import { scopedSites } from '../support/site-app.ts';
 
 let g: GrpcTestApp;
 let a: Warehouse;
@@ -31,12 +32,10 @@ const at: Record<'a' | 'b', { orderId: string; waveId: string }> = { a: { orderI
 beforeAll(async () => {
   g = await startGrpcTestApp();
   const { t } = g;
-  const admin = injectClient(t.app, t.keys.admin);
-  a = await setupWarehouse(admin, { siteCode: 'PPA', aisles: 1, bays: 2, levels: 1, skus: 1 });
-  b = await setupWarehouse(admin, { siteCode: 'PPBB', aisles: 1, bays: 3, levels: 1, skus: 1 });
-  const key = await t.post('/api/v1/api-keys', { name: 'manager of A', role: 'manager', siteIds: [a.siteId] });
-  expect(key.status).toBe(201);
-  scopedKey = key.body.key;
+  ({ a, b, key: scopedKey } = await scopedSites(t, {
+    a: { siteCode: 'PPA', aisles: 1, bays: 2, levels: 1, skus: 1 },
+    b: { siteCode: 'PPBB', aisles: 1, bays: 3, levels: 1, skus: 1 },
+  }, { name: 'manager of A', role: 'manager' }));
   const manager = injectClient(t.app, t.keys.manager);
   for (const [name, w] of [['a', a], ['b', b]] as const) {
     const sku = w.products[0]!.sku;

@@ -6,18 +6,16 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { assertStockConserved } from '../support/conservation.ts';
-import { injectClient, setupWarehouse, type Call, type Warehouse } from '../support/flow-driver.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import type { Call, Warehouse } from '../support/flow-driver.ts';
+import { startRaceSite } from '../support/races.ts';
+import type { TestApp } from '../support/test-app.ts';
 
 let t: TestApp;
 let call: Call;
 let w: Warehouse;
 let dock: { id: string; code: string };
 beforeAll(async () => {
-  t = await startTestApp();
-  call = injectClient(t.app, t.keys.admin);
-  w = await setupWarehouse(call, { siteCode: 'RMR', aisles: 1, bays: 3, levels: 1, skus: 2 });
-  dock = (await call<{ items: { id: string; code: string }[] }>('docks', 'GET', `/api/v1/sites/${w.siteId}/locations?type=RECEIVING`)).body.items[0]!;
+  ({ t, call, w, dock } = await startRaceSite({ siteCode: 'RMR', aisles: 1, bays: 3, levels: 1, skus: 2 }));
 }, 60_000);
 afterAll(async () => t.close());
 

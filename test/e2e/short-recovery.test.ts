@@ -6,22 +6,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectSkusConserved } from '../support/conservation.ts';
-import { injectClient, orderStatus, packAndShip, setupWarehouse, until, untilPooled, type Call, type PickListView, type Warehouse } from '../support/flow-driver.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { orderStatus, packAndShip, setupWarehouse, until, untilPooled, type Call, type PickListView, type Warehouse } from '../support/flow-driver.ts';
+import { startWithClients } from '../support/site-app.ts';
+import type { TestApp } from '../support/test-app.ts';
 import type { EventEnvelope } from '../../src/platform/bus/envelope.ts';
 
 let t: TestApp;
 let call: Call;
 let floor: Call;
 
-beforeAll(async () => {
-  t = await startTestApp();
-  call = injectClient(t.app, t.keys.manager);
-  floor = injectClient(t.app, t.keys.operator);
-});
-afterAll(async () => {
-  await t.close();
-});
+beforeAll(async () => { ({ t, manager: call, operator: floor } = await startWithClients('manager', 'operator')); });
+afterAll(async () => t.close());
 
 interface OrderView {
   status: string; backorderReason: string | null; shipComplete: boolean;

@@ -6,8 +6,9 @@
  * sites (403 SITE_REQUIRED), as for the other contexts (site-scope-resources.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrder, injectClient, setupWarehouse, type Call, type Warehouse } from '../support/flow-driver.ts';
+import { createOrder, injectClient, type Call, type Warehouse } from '../support/flow-driver.ts';
 import { tableFingerprint } from '../support/fingerprint.ts';
+import { scopedSites } from '../support/site-app.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import type { LocationTrackingModule } from '../../src/contexts/location-tracking/index.ts';
 
@@ -19,13 +20,10 @@ let scoped: Call;
 
 beforeAll(async () => {
   t = await startTestApp();
-  const admin = injectClient(t.app, t.keys.admin);
-  a = await setupWarehouse(admin, { siteCode: 'SMA', aisles: 1, bays: 2, levels: 1, skus: 1 });
-  b = await setupWarehouse(admin, { siteCode: 'SMBB', aisles: 1, bays: 2, levels: 1, skus: 1 });
-  const key = await t.post('/api/v1/api-keys', { name: 'integration of A', role: 'integration', siteIds: [a.siteId] });
-  expect(key.status).toBe(201);
-  scopedKey = key.body.key;
-  scoped = injectClient(t.app, scopedKey);
+  ({ a, b, key: scopedKey, scoped } = await scopedSites(t, {
+    a: { siteCode: 'SMA', aisles: 1, bays: 2, levels: 1, skus: 1 },
+    b: { siteCode: 'SMBB', aisles: 1, bays: 2, levels: 1, skus: 1 },
+  }, { name: 'integration of A', role: 'integration' }));
 }, 60_000);
 afterAll(async () => {
   await t.close();

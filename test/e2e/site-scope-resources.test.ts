@@ -7,8 +7,9 @@
  * location could be blocked, its pick lists and shipments listed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrder, injectClient, orderStatus, planAndRelease, setupWarehouse, until, workTasks, type Call, type Warehouse } from '../support/flow-driver.ts';
+import { createOrder, injectClient, orderStatus, planAndRelease, until, workTasks, type Call, type Warehouse } from '../support/flow-driver.ts';
 import { gqlClient } from '../support/graphql-client.ts';
+import { scopedSites } from '../support/site-app.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 let t: TestApp;
@@ -19,13 +20,10 @@ let scopedKey: string;
 
 beforeAll(async () => {
   t = await startTestApp();
-  const admin = injectClient(t.app, t.keys.admin);
-  a = await setupWarehouse(admin, { siteCode: 'SSA', aisles: 1, bays: 2, levels: 1, skus: 1 });
-  b = await setupWarehouse(admin, { siteCode: 'SSBB', aisles: 1, bays: 3, levels: 1, skus: 1 });
-  const key = await t.post('/api/v1/api-keys', { name: 'manager of A', role: 'manager', siteIds: [a.siteId] });
-  expect(key.status).toBe(201);
-  scopedKey = key.body.key;
-  scoped = injectClient(t.app, scopedKey);
+  ({ a, b, key: scopedKey, scoped } = await scopedSites(t, {
+    a: { siteCode: 'SSA', aisles: 1, bays: 2, levels: 1, skus: 1 },
+    b: { siteCode: 'SSBB', aisles: 1, bays: 3, levels: 1, skus: 1 },
+  }, { name: 'manager of A', role: 'manager' }));
 }, 60_000);
 afterAll(async () => {
   await t.close();

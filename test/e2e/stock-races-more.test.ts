@@ -10,8 +10,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/optimize/random.ts';
 import { assertStockConserved } from '../support/conservation.ts';
-import { createOrder, injectClient, setupWarehouse, until, type Call, type Warehouse } from '../support/flow-driver.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { createOrder, until, type Call, type Warehouse } from '../support/flow-driver.ts';
+import { badAnswers, startRaceSite, type Answer } from '../support/races.ts';
+import type { TestApp } from '../support/test-app.ts';
 
 let t: TestApp;
 let call: Call;
@@ -20,10 +21,7 @@ let dock: { id: string; code: string };
 let reserves: { id: string; code: string }[] = [];
 let seq = 0;
 beforeAll(async () => {
-  t = await startTestApp();
-  call = injectClient(t.app, t.keys.admin);
-  w = await setupWarehouse(call, { siteCode: 'SRM', aisles: 2, bays: 5, levels: 2, skus: 0 });
-  dock = (await call<{ items: { id: string; code: string }[] }>('docks', 'GET', `/api/v1/sites/${w.siteId}/locations?type=RECEIVING`)).body.items[0]!;
+  ({ t, call, w, dock } = await startRaceSite({ siteCode: 'SRM', aisles: 2, bays: 5, levels: 2, skus: 0 }));
   reserves = (await t.get(`/api/v1/sites/${w.siteId}/locations?type=RESERVE&limit=500`)).body.items;
   expect(reserves.length).toBeGreaterThanOrEqual(4);
 }, 60_000);
@@ -34,14 +32,11 @@ const random = mulberry32(SEED);
 const pause = () => new Promise((r) => setTimeout(r, Math.floor(random() * 6)));
 const ROUNDS = 8;
 
-type Answer = { status: number; body: any };
-function badAnswers(what: string, answers: readonly Answer[]): string[] {
-  return answers.filter((a) => a.status >= 500 || (a.status >= 400 && typeof a.body?.code !== 'string'))
-    .map((a) => `${what}: ${a.status} ${JSON.stringify(a.body)}`);
-}
-async function newSku(): Promise<string> {
+/** A new product (its SKU added to `skus`, if given). */
+async function newSku(skus?: string[]): Promise<string> {
   const sku = `SRM-${++seq}`;
   expect((await t.post('/api/v1/products', { sku, description: sku, uom: 'EA', lengthMm: 100, widthMm: 80, heightMm: 50, weightG: 200 })).status).toBe(201);
+  skus?.push(sku);
   return sku;
 }
 
@@ -66,12 +61,18 @@ async function eventsMatchLedger(skus: readonly string[]): Promise<string[]> {
   return problems;
 }
 
+/** No problem found, the events of these SKUs add up to the ledger, and the site's stock is conserved. */
+async function expectClean(problems: string[], skus: readonly string[]): Promise<void> {
+  problems.push(...await eventsMatchLedger(skus));
+  expect(problems).toEqual([]);
+  await assertStockConserved(t.databaseUrl, { siteId: w.siteId });
+}
+
 it(`an ASN closed while two handhelds receive against it: what the ASN says received is what was accepted, nothing after the close (seed ${SEED})`, async () => {
   const problems: string[] = [];
   const skus: string[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const sku = await newSku();
-    skus.push(sku);
+    const sku = await newSku(skus);
     const asn = await call('asn', 'POST', '/api/v1/inventory/asns', { siteId: w.siteId, supplier: 'Race Ltd', lines: [{ sku, quantity: 6 }] });
     expect(asn.status, JSON.stringify(asn.body)).toBe(201);
     const id = asn.body.id as string;
@@ -95,17 +96,14 @@ it(`an ASN closed while two handhelds receive against it: what the ASN says rece
     const toPut = putaways.filter((p) => p.status === 'OPEN').reduce((s, p) => s + p.quantity, 0);
     if (toPut !== accepted) problems.push(`${id}: ${toPut} units in open putaways, ${accepted} received (${JSON.stringify(putaways)})`);
   }
-  problems.push(...await eventsMatchLedger(skus));
-  expect(problems).toEqual([]);
-  await assertStockConserved(t.databaseUrl, { siteId: w.siteId });
+  await expectClean(problems, skus);
 });
 
 it(`a putaway confirmed while the same dock units are moved, held or adjusted away: the units move once (seed ${SEED})`, async () => {
   const problems: string[] = [];
   const skus: string[] = [];
   for (let round = 0; round < ROUNDS * 2; round++) {
-    const sku = await newSku();
-    skus.push(sku);
+    const sku = await newSku(skus);
     const target = w.storage[round % w.storage.length]!;
     const elsewhere = w.storage[(round + 5) % w.storage.length]!;
     const rec = await call('receipt', 'POST', '/api/v1/inventory/inbound-receipts', { siteId: w.siteId, sku, quantity: 4, locationId: dock.id });
@@ -141,17 +139,14 @@ it(`a putaway confirmed while the same dock units are moved, held or adjusted aw
       if (view.quantity > atDock && round % 4 === 3) problems.push(`${putawayId}: OPEN for ${view.quantity}, ${atDock} AVAILABLE at the dock`);
     }
   }
-  problems.push(...await eventsMatchLedger(skus));
-  expect(problems).toEqual([]);
-  await assertStockConserved(t.databaseUrl, { siteId: w.siteId });
+  await expectClean(problems, skus);
 });
 
 it(`a replenishment confirmed while its source is moved, held, adjusted, or it is cancelled: units move once (seed ${SEED})`, async () => {
   const problems: string[] = [];
   const skus: string[] = [];
   for (let round = 0; round < ROUNDS * 2; round++) {
-    const sku = await newSku();
-    skus.push(sku);
+    const sku = await newSku(skus);
     const face = w.storage[round % w.storage.length]!;
     const reserve = reserves[round % reserves.length]!;
     const elsewhere = reserves[(round + 1) % reserves.length]!;
@@ -188,9 +183,7 @@ it(`a replenishment confirmed while its source is moved, held, adjusted, or it i
     // A task nobody claimed whose work was done by a scan without it is CANCELLED (task-lifecycle finishPath): by design.
     if (task !== undefined && view.status === 'CANCELLED' && task.status !== 'CANCELLED') problems.push(`${id}: CANCELLED, its task ${task.status}`);
   }
-  problems.push(...await eventsMatchLedger(skus));
-  expect(problems).toEqual([]);
-  await assertStockConserved(t.databaseUrl, { siteId: w.siteId });
+  await expectClean(problems, skus);
 });
 
 it(`an RMA line received and inspected by two handhelds at once: never more than authorised, each unit dispositioned once (seed ${SEED})`, async () => {
@@ -231,12 +224,29 @@ const label = () => `SRM-LPN-${SEED}-${++labels}`;
 const scan = (barcode: string, meaning: string, extra: Record<string, unknown> = {}) =>
   call('scan', 'POST', '/api/v1/scans', { siteId: w.siteId, barcode, meaning, locationId: dock.id, ...extra });
 
+/** An ASN of `quantity` units of the SKU expected on LPN `code`, settled; the LPN scanned in at the dock and its receipt booked. */
+async function receiveLpn(sku: string, code: string, quantity: number): Promise<{ lpnId: string; putawayId: string }> {
+  const asn = await call('asn', 'POST', '/api/v1/inventory/asns', { siteId: w.siteId, supplier: 'Race Ltd', lines: [{ sku, quantity, expectedLpn: code }] });
+  expect(asn.status, JSON.stringify(asn.body)).toBe(201);
+  await t.settle();
+  const received = await scan(code, 'RECEIVE_LPN');
+  expect(received.status, JSON.stringify(received.body)).toBe(201);
+  const booked = await call('receipt', 'POST', `/api/v1/inventory/asns/${asn.body.id}/receipts`, { sku, quantity, locationId: dock.id });
+  expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+  return { lpnId: received.body.lpn.id as string, putawayId: booked.body.putaway.id as string };
+}
+
+/** The putaway confirmed at the location. */
+async function putAway(putawayId: string, locationId: string): Promise<void> {
+  const put = await call('confirm', 'POST', `/api/v1/inventory/putaways/${putawayId}/confirm`, { locationId });
+  expect(put.status, JSON.stringify(put.body)).toBe(200);
+}
+
 it(`an ASN's LPN scanned by two handhelds at once while the ASN is closed or cancelled: received once or not at all (seed ${SEED})`, async () => {
   const problems: string[] = [];
   const skus: string[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const sku = await newSku();
-    skus.push(sku);
+    const sku = await newSku(skus);
     const [a, b, late] = [label(), label(), label()];
     const asn = await call('asn', 'POST', '/api/v1/inventory/asns', {
       siteId: w.siteId, supplier: 'Race Ltd', lines: [{ sku, quantity: 6, expectedLpn: a }, { sku, quantity: 4, expectedLpn: b }, { sku, quantity: 2, expectedLpn: late }],
@@ -269,32 +279,20 @@ it(`an ASN's LPN scanned by two handhelds at once while the ASN is closed or can
     const afterwards = await scan(late, 'RECEIVE_LPN');
     if (answers[4]!.status === 200 && afterwards.status !== 404) problems.push(`${id}: LPN ${b} received after the ASN was ${round % 2 === 0 ? 'closed' : 'cancelled'}`);
   }
-  problems.push(...await eventsMatchLedger(skus));
-  expect(problems).toEqual([]);
-  await assertStockConserved(t.databaseUrl, { siteId: w.siteId });
+  await expectClean(problems, skus);
 });
 
 it(`a received LPN's putaway confirmed while the LPN is split, scanned at its target or its units moved by hand: physical and logical agree (seed ${SEED})`, async () => {
   const problems: string[] = [];
   const skus: string[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const sku = await newSku();
-    skus.push(sku);
+    const sku = await newSku(skus);
     const code = label();
     const target = w.storage[round % w.storage.length]!;
     const elsewhere = w.storage[(round + 3) % w.storage.length]!;
-    const asn = await call('asn', 'POST', '/api/v1/inventory/asns', { siteId: w.siteId, supplier: 'Race Ltd', lines: [{ sku, quantity: 6, expectedLpn: code }] });
-    expect(asn.status).toBe(201);
-    const asnId = asn.body.id as string;
+    const { lpnId, putawayId } = await receiveLpn(sku, code, 6);
     await t.settle();
-    const received = await scan(code, 'RECEIVE_LPN');
-    expect(received.status, JSON.stringify(received.body)).toBe(201);
-    const booked = await call('receipt', 'POST', `/api/v1/inventory/asns/${asnId}/receipts`, { sku, quantity: 6, locationId: dock.id });
-    expect(booked.status, JSON.stringify(booked.body)).toBe(201);
-    await t.settle();
-    const putaway = booked.body.putaway as { id: string };
-    const lpnId = received.body.lpn.id as string;
-    const confirm = async () => { await pause(); return call('confirm', 'POST', `/api/v1/inventory/putaways/${putaway.id}/confirm`, { locationId: target.id }); };
+    const confirm = async () => { await pause(); return call('confirm', 'POST', `/api/v1/inventory/putaways/${putawayId}/confirm`, { locationId: target.id }); };
     const other = async (): Promise<Answer> => {
       await pause();
       switch (round % 3) {
@@ -318,29 +316,19 @@ it(`a received LPN's putaway confirmed while the LPN is split, scanned at its ta
         + `differences ${JSON.stringify(diffs.map((d: any) => ({ locationId: d.locationId, physical: d.physical, logical: d.logical })))}`);
     }
   }
-  problems.push(...await eventsMatchLedger(skus));
-  expect(problems).toEqual([]);
-  await assertStockConserved(t.databaseUrl, { siteId: w.siteId });
+  await expectClean(problems, skus);
 });
 
 it(`moves, receipts, adjustments, holds and replenishments at a shelf holding a pallet, at once: the pallet holds what the books hold there (seed ${SEED})`, async () => {
   const problems: string[] = [];
   const skus: string[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const sku = await newSku();
-    skus.push(sku);
+    const sku = await newSku(skus);
     const code = label();
     const shelf = reserves[round % reserves.length]!;
     const other = reserves[(round + 1) % reserves.length]!;
     const face = w.storage[round % w.storage.length]!;
-    const asn = await call('asn', 'POST', '/api/v1/inventory/asns', { siteId: w.siteId, supplier: 'Race Ltd', lines: [{ sku, quantity: 12, expectedLpn: code }] });
-    expect(asn.status).toBe(201);
-    await t.settle();
-    expect((await scan(code, 'RECEIVE_LPN')).status).toBe(201);
-    const booked = await call('receipt', 'POST', `/api/v1/inventory/asns/${asn.body.id}/receipts`, { sku, quantity: 12, locationId: dock.id });
-    expect(booked.status, JSON.stringify(booked.body)).toBe(201);
-    const put = await call('confirm', 'POST', `/api/v1/inventory/putaways/${booked.body.putaway.id}/confirm`, { locationId: shelf.id });
-    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    await putAway((await receiveLpn(sku, code, 12)).putawayId, shelf.id);
     await t.settle();
     const ops: (() => Promise<Answer>)[] = [
       () => call('move', 'POST', '/api/v1/inventory/moves', { siteId: w.siteId, sku, quantity: 2, fromLocationId: shelf.id, toLocationId: other.id }),
@@ -365,9 +353,7 @@ it(`moves, receipts, adjustments, holds and replenishments at a shelf holding a 
         + `differences ${JSON.stringify(diffs.map((d: any) => ({ at: d.locationId === shelf.id ? 'shelf' : d.locationId, physical: d.physical, logical: d.logical })))}`);
     }
   }
-  problems.push(...await eventsMatchLedger(skus));
-  expect(problems).toEqual([]);
-  await assertStockConserved(t.databaseUrl, { siteId: w.siteId });
+  await expectClean(problems, skus);
 });
 
 // Failed in 6 of 8 rounds before sourcePicked (physical 9 at the face for 7 on the books): inventory books a pick when
@@ -380,14 +366,7 @@ it(`a pick from a pallet at its face racing a move of other units out of the fac
     const code = label();
     const face = w.storage[round % w.storage.length]!;
     const other = reserves[round % reserves.length]!;
-    const asn = await call('asn', 'POST', '/api/v1/inventory/asns', { siteId: w.siteId, supplier: 'Race Ltd', lines: [{ sku, quantity: 12, expectedLpn: code }] });
-    expect(asn.status).toBe(201);
-    await t.settle();
-    expect((await scan(code, 'RECEIVE_LPN')).status).toBe(201);
-    const booked = await call('receipt', 'POST', `/api/v1/inventory/asns/${asn.body.id}/receipts`, { sku, quantity: 12, locationId: dock.id });
-    expect(booked.status, JSON.stringify(booked.body)).toBe(201);
-    const put = await call('confirm', 'POST', `/api/v1/inventory/putaways/${booked.body.putaway.id}/confirm`, { locationId: face.id });
-    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    await putAway((await receiveLpn(sku, code, 12)).putawayId, face.id);
     const order = await createOrder(call, w.siteId, { externalId: `SRM-PICK-${round}`, lines: [{ sku, quantity: 3 }] });
     await until('allocated', async () => (await t.get(`/api/v1/orders/${order.id}`)).body.status as string, (s) => s === 'ALLOCATED');
     await t.settle();
@@ -461,15 +440,9 @@ it(`a pallet reported lost while its units are moved, held and adjusted, then fo
     const shelf = reserves[round % reserves.length]!;
     const other = reserves[(round + 2) % reserves.length]!;
     const foundAt = w.storage[(round + 4) % w.storage.length]!;
-    const asn = await call('asn', 'POST', '/api/v1/inventory/asns', { siteId: w.siteId, supplier: 'Race Ltd', lines: [{ sku, quantity: 10, expectedLpn: code }] });
-    expect(asn.status).toBe(201);
+    const { lpnId, putawayId } = await receiveLpn(sku, code, 10);
+    await putAway(putawayId, shelf.id);
     await t.settle();
-    const received = await scan(code, 'RECEIVE_LPN');
-    expect(received.status).toBe(201);
-    const booked = await call('receipt', 'POST', `/api/v1/inventory/asns/${asn.body.id}/receipts`, { sku, quantity: 10, locationId: dock.id });
-    expect((await call('confirm', 'POST', `/api/v1/inventory/putaways/${booked.body.putaway.id}/confirm`, { locationId: shelf.id })).status).toBe(200);
-    await t.settle();
-    const lpnId = received.body.lpn.id as string;
     const ops: (() => Promise<Answer>)[] = [
       () => call('lost', 'POST', `/api/v1/lpns/${lpnId}/lost`, { reason: 'race' }),
       () => call('move', 'POST', '/api/v1/inventory/moves', { siteId: w.siteId, sku, quantity: 4, fromLocationId: shelf.id, toLocationId: other.id }),

@@ -7,8 +7,9 @@
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectLedgerConserved } from '../support/conservation.ts';
-import { createOrder, injectClient, packAndShip, receiveStock, setupWarehouse, until, untilPooled, type Call, type Warehouse } from '../support/flow-driver.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { createOrder, packAndShip, until, untilPooled, type Call, type Warehouse } from '../support/flow-driver.ts';
+import { startSiteApp } from '../support/site-app.ts';
+import type { TestApp } from '../support/test-app.ts';
 import type { OrderCommands } from '../../src/contracts/orders.ts';
 import type { WavesApi } from '../../src/contracts/waves.ts';
 
@@ -18,10 +19,7 @@ let w: Warehouse;
 let seq = 0;
 
 beforeAll(async () => {
-  t = await startTestApp();
-  call = injectClient(t.app, t.keys.admin);
-  w = await setupWarehouse(call, { siteCode: 'WVRACE', aisles: 1, bays: 2, levels: 1, skus: 2 });
-  await receiveStock(call, w, 40, 1);
+  ({ t, call, w } = await startSiteApp({ siteCode: 'WVRACE', aisles: 1, bays: 2, levels: 1, skus: 2 }, { stock: { quantity: 40, locationsPerSku: 1 } }));
 }, 60_000);
 afterAll(async () => t.close());
 

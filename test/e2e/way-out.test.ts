@@ -7,9 +7,10 @@
  * ends in a final state, leaves nothing held, and the ledger equals the balances.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrder, injectClient, receiveStock, setupWarehouse, until, type Call, type Warehouse } from '../support/flow-driver.ts';
+import { createOrder, setupWarehouse, until, type Call, type Warehouse } from '../support/flow-driver.ts';
 import { expectLedgerConserved } from '../support/conservation.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { startSiteApp } from '../support/site-app.ts';
+import type { TestApp } from '../support/test-app.ts';
 
 let t: TestApp;
 let call: Call;
@@ -17,10 +18,7 @@ let w: Warehouse;
 let seq = 0;
 
 beforeAll(async () => {
-  t = await startTestApp();
-  call = injectClient(t.app, t.keys.admin);
-  w = await setupWarehouse(call, { siteCode: 'WO', aisles: 2, bays: 4, levels: 1, skus: 15 });
-  await receiveStock(call, w, 20, 1);
+  ({ t, call, w } = await startSiteApp({ siteCode: 'WO', aisles: 2, bays: 4, levels: 1, skus: 15 }, { stock: { quantity: 20, locationsPerSku: 1 } }));
 });
 afterAll(async () => {
   await t.close();

@@ -32,6 +32,11 @@ export interface CrashServer {
    */
   attempt(url: string, body: unknown, key: string | undefined): Promise<Answer | undefined>;
   /**
+   * One POST of a raw body (a CSV file, an X12 interchange) as the admin, with this Idempotency-Key if any; undefined
+   * as for `attempt`.
+   */
+  send(url: string, body: string, o: { contentType: string; key?: string; timeoutMs: number }): Promise<Answer | undefined>;
+  /**
    * Sends the command and kills the server while it runs: `when` ms after sending it, or once `when(key)` says its
    * moment came (its transaction open, its work committed: a command answered before a poll saw it is killed at once
    * after its answer, `landed: 'answered'`). Restarts it and sends the same request (same Idempotency-Key, or none
@@ -45,6 +50,18 @@ export interface CrashServer {
 export interface Answer { status: number; body: any }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** The server's `paklog_events_delivered_total` (GET /metrics with its metrics key), summed by outcome. */
+export async function eventsDelivered(base: string, metricsKey: string): Promise<Record<string, number>> {
+  const res = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${metricsKey}` } });
+  expect(res.status).toBe(200);
+  const out: Record<string, number> = {};
+  for (const line of (await res.text()).split('\n')) {
+    const m = /^paklog_events_delivered_total\{.*outcome="([a-z-]+)".*\} (\d+)$/.exec(line);
+    if (m !== null) out[m[1]!] = (out[m[1]!] ?? 0) + Number(m[2]);
+  }
+  return out;
+}
 
 /**
  * Starts the server: every context, no demo data, no gRPC, no worker threads, errors-only logs, `env` on top (a key of
@@ -64,11 +81,11 @@ export async function crashServer(o: { env?: Record<string, string>; name?: stri
     const env = cleanEnv(Object.fromEntries(Object.entries(wanted).filter(([, v]) => v !== '')));
     const server: Restartable = { env, process: await startPakLog(env) };
     const crash = (): Promise<void> => crashAndRestart(server, name);
-    const attempt = async (url: string, body: unknown, key: string | undefined): Promise<Answer | undefined> => {
+    const send = async (url: string, body: string, so: { contentType: string; key?: string; timeoutMs: number }): Promise<Answer | undefined> => {
       try {
         const res = await fetch(`${base}${url}`, {
-          method: 'POST', headers: { 'x-api-key': adminKey, ...(key === undefined ? {} : { 'idempotency-key': key }), 'content-type': 'application/json' },
-          body: JSON.stringify(body), signal: AbortSignal.timeout(20_000),
+          method: 'POST', headers: { 'x-api-key': adminKey, ...(so.key === undefined ? {} : { 'idempotency-key': so.key }), 'content-type': so.contentType },
+          body, signal: AbortSignal.timeout(so.timeoutMs),
         });
         const text = await res.text();
         const parsed: any = text === '' ? undefined : JSON.parse(text);
@@ -78,10 +95,12 @@ export async function crashServer(o: { env?: Record<string, string>; name?: stri
         return undefined;
       }
     };
+    const attempt = (url: string, body: unknown, key: string | undefined): Promise<Answer | undefined> =>
+      send(url, JSON.stringify(body), { contentType: 'application/json', ...(key === undefined ? {} : { key }), timeoutMs: 20_000 });
     return {
       db, base, adminKey, server,
       call: httpClient(base, adminKey),
-      crash, attempt,
+      crash, attempt, send,
       async killedDuring(url, body, when, o = {}) {
         const key = o.keyless === true ? undefined : randomUUID();
         let answered = false;
