@@ -108,16 +108,20 @@ describe('integration guides', () => {
     expect(subscribed).toMatchObject({ status: 'ACTIVE', secret: expect.stringMatching(/^whsec_/) });
     expectAsDocumented(block('storefront.md', 'sh', 'webhook-subscriptions'), [subscribed]);
 
-    const code = block('storefront.md', 'js', 'function verify');
-    const source = code.slice(code.indexOf('function verify'), code.indexOf('\n}\n', code.indexOf('function verify')) + 2);
-    // The guide's function as a module of its own (the rest of the block starts a server).
-    const file = join(work, 'verify.mjs');
-    writeFileSync(file, `import { createHmac, timingSafeEqual } from 'node:crypto';\nexport ${source}`);
-    const { verify } = await import(pathToFileURL(file).href) as { verify: (s: string, h: string, b: string) => boolean };
-    const body = '{"type":"pack-ship.shipment.dispatched.v1"}';
-    expect(verify('whsec_x', signPakLog('whsec_x', body, Math.floor(Date.now() / 1000)), body)).toBe(true);
-    expect(verify('whsec_x', signPakLog('whsec_y', body, Math.floor(Date.now() / 1000)), body)).toBe(false);
-    expect(verify('whsec_x', signPakLog('whsec_x', body, Math.floor(Date.now() / 1000) - 3600), body)).toBe(false);
+    // storefront.md's receiver, and webhooks.md's check (it imported PakLog's sources, which no receiver has: the
+    // package is not published).
+    expect(blocksOf('../operations/webhooks.md', 'ts').join('\n')).not.toMatch(/from 'paklog/);
+    for (const [n, code] of [block('storefront.md', 'js', 'function verify'), block('../operations/webhooks.md', 'js', 'function verify')].entries()) {
+      const source = code.slice(code.indexOf('function verify'), code.indexOf('\n}\n', code.indexOf('function verify')) + 2);
+      // The guide's function as a module of its own (the rest of the block starts a server).
+      const file = join(work, `verify-${n}.mjs`);
+      writeFileSync(file, `import { createHmac, timingSafeEqual } from 'node:crypto';\nexport ${source}`);
+      const { verify } = await import(pathToFileURL(file).href) as { verify: (s: string, h: string, b: string) => boolean };
+      const body = '{"type":"pack-ship.shipment.dispatched.v1"}';
+      expect(verify('whsec_x', signPakLog('whsec_x', body, Math.floor(Date.now() / 1000)), body)).toBe(true);
+      expect(verify('whsec_x', signPakLog('whsec_y', body, Math.floor(Date.now() / 1000)), body)).toBe(false);
+      expect(verify('whsec_x', signPakLog('whsec_x', body, Math.floor(Date.now() / 1000) - 3600), body)).toBe(false);
+    }
   });
 
   it('the receivers of storefront.md and erp.md, run as written, read a body whose chunks split a character (a "Zoë" or "Café" in a delivery)', async () => {
