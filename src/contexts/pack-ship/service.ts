@@ -625,6 +625,19 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
    * nothing written; with `fixed` (that choice again) its call is written, owed and leased to the caller, or another
    * attempt asking it now is named (`wait`).
    */
+  /** NOTHING_TO_SHIP's detail: what the order's packages wait for, so the packer knows what to do (seal, pack, or nothing). */
+  async function nothingToShip(tx: Tx, orderId: string): Promise<string> {
+    const { open, booked, unpacked } = await packStore.unshippable(tx, orderId);
+    const first = `Order ${orderId} has no packed packages to ship`;
+    if (open.length > 0) {
+      const named = open.length === 1 ? `package ${open[0]} is still OPEN` : `packages ${open.join(', ')} are still OPEN`;
+      return `${first}: ${named}; weigh and seal ${open.length === 1 ? 'it' : 'them'} (POST /api/v1/packages/{id}/weight, then /seal), then book`;
+    }
+    if (unpacked > 0) return `${first}: ${unpacked} picked unit(s) are in no carton yet; pack them (POST /api/v1/pack-station/packages or POST /api/v1/packages), then book`;
+    if (booked > 0) return `${first}: every package of it is booked already (GET /api/v1/shipments?orderIds=${orderId})`;
+    return first;
+  }
+
   async function bookIn(tx: Tx, request: ShipmentRequest, meta: EventMeta, fixed?: BookingChoice): Promise<Outcome<Planned>> {
     const orderId = request.orderId;
     const carrierOverride = request.carrier;
@@ -643,7 +656,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
     const shippable = await packStore.shippable(tx, orderId, order.siteId, numbering);
     const drawn = { serial: shippable.trackingSerial };
     const packages = shippable.packages;
-    if (packages.length === 0) return reject('NOTHING_TO_SHIP', `Order ${orderId} has no packed packages to ship`);
+    if (packages.length === 0) return reject('NOTHING_TO_SHIP', await nothingToShip(tx, orderId));
     const held = holdRefusal(packages.flatMap((p) => (p.hold === null ? [] : [{ package_id: p.id, status: p.hold }])));
     if (held !== undefined) return held;
     // An order ships whole: a picked unit left out would stay allocated in its tote under an order that is SHIPPED (final).

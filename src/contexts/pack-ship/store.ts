@@ -882,6 +882,20 @@ export const packStore = {
   },
 
   /**
+   * Why an order has no package to book (`POST /shipments` refused NOTHING_TO_SHIP), for the refusal to say what to do:
+   * its cartons still OPEN (seal them), its packages booked already, and its picked units in no carton (pack them).
+   */
+  async unshippable(db: Executor, orderId: string): Promise<{ open: string[]; booked: number; unpacked: number }> {
+    const rows = await db.query<{ open: string[]; booked: number; unpacked: number }>(
+      `SELECT COALESCE((SELECT array_agg(p.id ORDER BY p.id) FROM pack_ship.packages p WHERE p.order_id = $1 AND p.status = 'OPEN'), '{}') AS open,
+              (SELECT count(*)::int4 FROM pack_ship.packages p WHERE p.order_id = $1 AND p.shipment_id IS NOT NULL AND p.status <> 'REPACKED') AS booked,
+              (SELECT COALESCE(sum(GREATEST(0, ol.picked - ol.packed)), 0)::int4 FROM pack_ship.order_lines ol WHERE ol.order_id = $1) AS unpacked`,
+      [orderId],
+    );
+    return rows[0] ?? { open: [], booked: 0, unpacked: 0 };
+  },
+
+  /**
    * A shipment to dispatch, locked, with its packages (their status, lines and the status of a quality hold that keeps
    * each from shipping), in one statement read under the order's row lock (which every change of a shipment's packages
    * takes first but the manifest's LABELLED → MANIFESTED, which changes nothing dispatching decides).
