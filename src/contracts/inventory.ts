@@ -400,7 +400,8 @@ export const InventoryEventSchemas = {
     requested: Type.Integer({ description: 'Units the failed inspection asked to hold there (its target\'s quantity).' }),
     held: Type.Integer({ description: 'Units put on HOLD there: no more than were AVAILABLE, not reserved for picking nor promised to orders.' }),
     shortfall: Type.Integer({ description: 'requested − held: inspected units the hold could not take (put away, moved, reserved or promised meanwhile), still AVAILABLE somewhere; orchestration raises QUALITY_HOLD_INCOMPLETE when above 0.' }),
-    movementId: Type.Union([Type.String(), Type.Null()], { description: 'The HOLD movement; null when nothing could be held.' }),
+    movementId: Type.Union([Type.String(), Type.Null()], { description: 'The HOLD movement; null when nothing could be held (or the units were on HOLD already, `sharedWith`).' }),
+    sharedWith: Type.Optional(Type.String({ description: 'Another failed inspection of the same receipt holds these units already: this hold joined it (no HOLD movement; `held` = the units they now hold together). They stay on HOLD until both are disposed of.' })),
   }, { description: 'Inventory applied a failed stock inspection\'s hold (`quality.hold.placed`) to the units where they were received.' }),
   [InventoryEvents.lpnHoldPlaced]: Type.Object({
     lpnId: Type.String(), lossEventId: Type.String({ description: 'The `physical-tracking.lpn.lost` event this hold answers.' }),
@@ -417,6 +418,8 @@ export const InventoryEventSchemas = {
     disposed: Type.Integer({ description: 'Units released (RELEASE, REWORK) or taken out of stock (SCRAP, RETURN_TO_VENDOR): those still on HOLD there.' }),
     shortfall: Type.Integer({ description: 'held − disposed: held units no longer there (moved, counted or adjusted away meanwhile); orchestration raises QUALITY_HOLD_SHORTFALL when above 0.' }),
     movementId: Type.Union([Type.String(), Type.Null()], { description: 'The RELEASE or ADJUST movement out of HOLD; null when nothing was left to dispose of.' }),
+    stillHeldBy: Type.Optional(Type.String({ description: 'RELEASE / REWORK of units another failed inspection of the same receipt still holds: they stay on HOLD for it (`disposed` 0, no shortfall) until its disposition.' })),
+    disposedBy: Type.Optional(Type.String({ description: 'The units this hold shared were already scrapped or returned by that inspection\'s disposition: nothing left to dispose of (`held` 0, no shortfall).' })),
   }, { description: 'Inventory applied a stock inspection\'s disposition (`quality.hold.disposed`) to the units its hold put on HOLD.' }),
   [InventoryEvents.safetyStockSet]: Type.Object({
     siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(),

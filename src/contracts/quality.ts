@@ -62,6 +62,7 @@ export const QualityEventSchemas = {
   }, { description: 'An inspection\'s results were recorded (`POST /inspections/{id}/results`).' }),
   [QualityEvents.holdPlaced]: Type.Object({
     inspectionId: Type.String(), siteId: Type.String(), target: InspectionTargetSchema, reason: Type.String(),
+    receiptRef: Type.Optional(Type.String({ description: 'STOCK received: the receipt (its RECEIPT movement) the inspected units came in with. The inspections of one receipt (the general plan\'s and the supplier\'s audit) hold the same units: inventory holds them once, for both, until both are disposed of (ADR 0031 addendum of 2026-12-06).' })),
   }, { description: 'A failed inspection holds its target: inventory puts the units on HOLD (they leave ATP); pack & ship refuses to book, dispatch or repack the package; physical tracking refuses a SHIP scan of its carton.' }),
   [QualityEvents.holdDisposed]: Type.Object({
     inspectionId: Type.String(), siteId: Type.String(), target: InspectionTargetSchema, disposition: Type.Enum(DISPOSITIONS),

@@ -245,7 +245,9 @@ export interface InventoryQualityHolds {
   lot: string;
   owner_id: string;
   placed_at: Date;
+  receipt_ref: string | null;
   requested: number;
+  shared_with: string | null;
   site_id: string;
   sku: string;
   status: string;

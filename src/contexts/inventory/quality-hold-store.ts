@@ -3,7 +3,10 @@ import type { Executor } from '../../platform/db/database.ts';
 import type { Selectable } from '../../platform/db/row-types.ts';
 import type { InventoryQualityHolds } from './db-types.ts';
 
-export type QualityHoldRow = Pick<Selectable<InventoryQualityHolds>, 'inspection_id' | 'site_id' | 'owner_id' | 'sku' | 'location_id' | 'lot' | 'held' | 'taken' | 'status'>;
+export type QualityHoldRow = Pick<Selectable<InventoryQualityHolds>,
+  'inspection_id' | 'site_id' | 'owner_id' | 'sku' | 'location_id' | 'lot' | 'held' | 'taken' | 'status' | 'receipt_ref' | 'shared_with'>;
+
+const COLUMNS = 'inspection_id, site_id, owner_id, sku, location_id, lot, held, taken, status, receipt_ref, shared_with';
 
 type HoldKey = { siteId: string; ownerId: string; sku: string; locationId: string; lot: string };
 
@@ -14,23 +17,56 @@ export async function knowsQualityHold(db: Executor, inspectionId: string): Prom
 /** The hold's row, unlocked: where its balance is, to lock that first (`lockQualityHold` after it). */
 export async function getQualityHold(db: Executor, inspectionId: string): Promise<QualityHoldRow | undefined> {
   const [row] = await db.query<QualityHoldRow>(
-    `SELECT inspection_id, site_id, owner_id, sku, location_id, lot, held, taken, status FROM inventory.quality_holds WHERE inspection_id = $1`, [inspectionId]);
+    `SELECT ${COLUMNS} FROM inventory.quality_holds WHERE inspection_id = $1`, [inspectionId]);
   return row;
 }
 
 /** The hold's row, locked: taken after its HOLD balance, the order every writer of `taken` and `status` locks in. */
 export async function lockQualityHold(db: Executor, inspectionId: string): Promise<QualityHoldRow | undefined> {
   const [row] = await db.query<QualityHoldRow>(
-    `SELECT inspection_id, site_id, owner_id, sku, location_id, lot, held, taken, status FROM inventory.quality_holds WHERE inspection_id = $1 FOR UPDATE`, [inspectionId]);
+    `SELECT ${COLUMNS} FROM inventory.quality_holds WHERE inspection_id = $1 FOR UPDATE`, [inspectionId]);
   return row;
 }
 
 export async function insertQualityHold(db: Executor, h: {
   inspectionId: string; siteId: string; ownerId: string; sku: string; locationId: string; lot: string; requested: number; held: number; now: Date;
+  receiptRef: string | null; sharedWith: string | null;
 }): Promise<void> {
   await db.query(
-    `INSERT INTO inventory.quality_holds (inspection_id, site_id, owner_id, sku, location_id, lot, requested, held, status, placed_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'HELD', $9)`, [h.inspectionId, h.siteId, h.ownerId, h.sku, h.locationId, h.lot, h.requested, h.held, h.now]);
+    `INSERT INTO inventory.quality_holds (inspection_id, site_id, owner_id, sku, location_id, lot, requested, held, status, placed_at, receipt_ref, shared_with)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'HELD', $9, $10, $11)`,
+    [h.inspectionId, h.siteId, h.ownerId, h.sku, h.locationId, h.lot, h.requested, h.held, h.now, h.receiptRef, h.sharedWith]);
+}
+
+/**
+ * The hold carrying the units of this receipt at these units, locked (after their balance): another failed inspection of
+ * the same receipt whose HOLD units are still its own (HELD, owning some). A hold of the receipt joins it.
+ */
+export async function lockReceiptCarrier(db: Executor, receiptRef: string, key: HoldKey): Promise<QualityHoldRow | undefined> {
+  const [row] = await db.query<QualityHoldRow>(
+    `SELECT ${COLUMNS} FROM inventory.quality_holds
+     WHERE receipt_ref = $1 AND site_id = $2 AND owner_id = $3 AND sku = $4 AND location_id = $5 AND lot = $6
+       AND shared_with IS NULL AND status = 'HELD' AND held > taken
+     ORDER BY inspection_id LIMIT 1 FOR UPDATE`,
+    [receiptRef, key.siteId, key.ownerId, key.sku, key.locationId, key.lot]);
+  return row;
+}
+
+/** The holds still HELD that share `carrierId`'s units, locked in inspection order (after the balance and the carrier). */
+export async function lockSharers(db: Executor, carrierId: string): Promise<QualityHoldRow[]> {
+  return db.query<QualityHoldRow>(
+    `SELECT ${COLUMNS} FROM inventory.quality_holds WHERE shared_with = $1 AND status = 'HELD' ORDER BY inspection_id FOR UPDATE`, [carrierId]);
+}
+
+/**
+ * `to` carries the units `from` carried (its `held` and `taken`: the units it owns there), and every other hold sharing
+ * them shares them with `to`; `from` shares them with `to` (held 0). With all three locked.
+ */
+export async function handOverCarrying(db: Executor, from: QualityHoldRow, to: string): Promise<void> {
+  await db.query(`UPDATE inventory.quality_holds SET shared_with = $2 WHERE shared_with = $1 AND inspection_id <> $2`, [from.inspection_id, to]);
+  await db.query(`UPDATE inventory.quality_holds SET shared_with = NULL, held = $2, taken = $3, requested = GREATEST(requested, $2) WHERE inspection_id = $1`,
+    [to, from.held, from.taken]);
+  await db.query(`UPDATE inventory.quality_holds SET shared_with = $2, taken = 0, held = 0 WHERE inspection_id = $1`, [from.inspection_id, to]);
 }
 
 export async function setQualityHoldStatus(db: Executor, inspectionId: string, status: string, now: Date): Promise<void> {

@@ -21,6 +21,7 @@ export function qualitySubscriptions(deps: Pick<PlatformDeps, 'ids' | 'bus' | 'c
       if (t.kind !== 'STOCK' || t.sku === null || t.locationId === null) return;
       await place(tx, {
         inspectionId: hold.inspectionId, siteId: hold.siteId, ownerId: t.ownerId ?? DEFAULT_OWNER_ID, sku: t.sku, locationId: t.locationId, lot: t.lot, quantity: t.quantity, reason: hold.reason,
+        receiptRef: hold.receiptRef ?? null,
       }, causedBy(event));
     }),
     on(QualityEvents.holdDisposed, async (d, event, tx) => {

@@ -32,6 +32,19 @@ export interface Kpi extends KpiRow {
   readonly dpmo: number | null;
 }
 
+/**
+ * The receipt a RECEIVING inspection of stock inspects (its RECEIPT movement): the general plans' inspection is sourced
+ * by it, the supplier audit's by it with `:supplier` (`subscriptions.ts`). Inventory holds the units of one receipt once
+ * for all its failed inspections (ADR 0031 addendum of 2026-12-06).
+ */
+export function receiptOf(i: Pick<Inspection, 'stage' | 'sourceRef' | 'target'>): string | null {
+  if (i.stage !== 'RECEIVING' || i.target.kind !== 'STOCK') return null;
+  return i.sourceRef.endsWith(SUPPLIER_AUDIT_SUFFIX) ? i.sourceRef.slice(0, -SUPPLIER_AUDIT_SUFFIX.length) : i.sourceRef;
+}
+
+/** The suffix of a supplier audit's `sourceRef`: the receipt's movement id and this. */
+export const SUPPLIER_AUDIT_SUFFIX = ':supplier';
+
 /** quality's commands and queries: plans, the sampling of triggers, results, dispositions, non-conformances, KPIs. */
 export function qualityService(deps: PlatformDeps, apis: { catalog: CatalogApi; inventory: Pick<InventoryApi, 'getOwner'> }) {
   const emit = (tx: Tx, events: PublishedEvent[], meta: EventMeta) => deps.bus.append(tx, 'quality', events, meta);
@@ -112,7 +125,9 @@ export function qualityService(deps: PlatformDeps, apis: { catalog: CatalogApi; 
         if (v.nonConformance !== null) {
           const nc = v.nonConformance;
           await store.insertNonConformance(tx, { id: nc.id, inspectionId: id, siteId: i.siteId, stage: i.stage, sku: i.sku, cause: nc.cause, owner: nc.owner, now });
-          const hold: HoldPlaced = { inspectionId: id, siteId: i.siteId, target: i.target, reason: `Quality inspection ${id} failed: ${nc.cause}` };
+          const receiptRef = receiptOf(i);
+          const hold: HoldPlaced = { inspectionId: id, siteId: i.siteId, target: i.target, reason: `Quality inspection ${id} failed: ${nc.cause}`,
+            ...(receiptRef === null ? {} : { receiptRef }) };
           const ncData: NonConformanceOpened = { nonConformanceId: nc.id, inspectionId: id, siteId: i.siteId, stage: i.stage, sku: i.sku, cause: nc.cause, owner: nc.owner };
           events.push({ type: QualityEvents.holdPlaced, subject: id, siteId: i.siteId, data: hold },
             { type: QualityEvents.nonConformanceOpened, subject: nc.id, siteId: i.siteId, data: ncData });

@@ -3,7 +3,7 @@ import { InventoryEvents } from '../../contracts/inventory.ts';
 import { PackShipEvents } from '../../contracts/pack-ship.ts';
 import { causedBy } from '../../platform/bus/envelope.ts';
 import type { Subscription } from '../../platform/bus/event-bus.ts';
-import type { QualityService } from './service.ts';
+import { SUPPLIER_AUDIT_SUFFIX, type QualityService } from './service.ts';
 
 /**
  * The triggers of inspection plans. RECEIVING: every receipt of AVAILABLE units (`inventory.stock.received`) for the plans with no
@@ -31,7 +31,7 @@ export function qualitySubscriptions(quality: QualityService): Subscription[] {
       const supplier = await quality.supplierOfAsn(tx, p.asnId);
       if (supplier === null) return;
       await quality.sample(tx, {
-        siteId: p.siteId, stage: 'RECEIVING', sourceRef: `${p.receiptMovementId}:supplier`, supplierId: supplier, ownerId: p.ownerId ?? null,
+        siteId: p.siteId, stage: 'RECEIVING', sourceRef: `${p.receiptMovementId}${SUPPLIER_AUDIT_SUFFIX}`, supplierId: supplier, ownerId: p.ownerId ?? null,
         target: { kind: 'STOCK', sku: p.sku, skus: [p.sku], locationId: p.fromLocationId, lot: p.lot, ...(p.ownerId === undefined ? {} : { ownerId: p.ownerId }),
           quantity: p.quantity, packageId: null, orderId: null },
       }, causedBy(event));

@@ -27,6 +27,8 @@ export interface QualityHoldCommand {
   readonly quantity: number;
   readonly reason: string;
   readonly movementId: string;
+  /** The receipt the units came in with (quality's `receiptRef`): failed inspections of one receipt share one hold; null: none said. */
+  readonly receiptRef?: string | null | undefined;
 }
 
 /**

@@ -1,0 +1,157 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectLedgerConserved } from '../support/conservation.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { injectClient, setupWarehouse, type Warehouse } from '../support/flow-driver.ts';
+
+/**
+ * Two inspections of one ASN receipt (ADR 0031 addendum of 2026-12-06), on real PostgreSQL through HTTP only: a site
+ * with a general RECEIVING plan and a plan of the ASN's supplier (an extra audit) opens two inspections on the same
+ * units. Failed by both, the units are held once and owned by both holds: they stay on HOLD until both are disposed of
+ * (released only when no failing inspection still holds them), a SCRAP / RETURN_TO_VENDOR by either takes them, and
+ * the second hold raises no QUALITY_HOLD_INCOMPLETE for units that are in fact held.
+ */
+let t: TestApp;
+let w: Warehouse;
+let dock: { id: string };
+
+const CHECKLIST = [{ code: 'WEIGHT', label: 'Unit weight', kind: 'MEASURE', unit: 'g', min: 300, max: 340 }];
+const SUPPLIER = 'Double Audit Ltd';
+const plans = { general: '', supplier: '' };
+
+beforeAll(async () => {
+  t = await startTestApp();
+  w = await setupWarehouse(injectClient(t.app, t.keys.manager), { siteCode: 'QDOUBLE2', aisles: 1, bays: 2, levels: 1, skus: 14 });
+  dock = (await t.get(`/api/v1/sites/${w.siteId}/locations?type=RECEIVING`)).body.items[0];
+  for (const [kind, scope] of [['general', {}], ['supplier', { supplierId: SUPPLIER }]] as const) {
+    const plan = await t.post('/api/v1/inspection-plans', { siteId: w.siteId, name: kind, stage: 'RECEIVING', ...scope, sampling: { kind: 'EVERY_NTH', n: 1 }, checklist: CHECKLIST }, 'manager');
+    expect(plan.status, JSON.stringify(plan.body)).toBe(201);
+    plans[kind] = plan.body.id as string;
+  }
+}, 60_000);
+afterAll(async () => t.close());
+
+interface Balance { locationId: string; status: string; onHand: number }
+const at = async (sku: string, status: string): Promise<number> => ((await t.get(`/api/v1/inventory/balances?siteId=${w.siteId}&sku=${sku}`)).body.items as Balance[])
+  .filter((b) => b.locationId === dock.id && b.status === status).reduce((n, b) => n + b.onHand, 0);
+const events = async (type: string, inspectionId: string) => ((await t.get(`/api/v1/events?type=${type}&limit=200`)).body.items as { data: Record<string, unknown> }[])
+  .filter((e) => e.data['inspectionId'] === inspectionId).map((e) => e.data);
+const exceptionsFor = async (kind: string, subjects: string[]) => ((await t.get(`/api/v1/exceptions?kind=${kind}`, 'manager')).body.items as { subject: string }[])
+  .filter((e) => subjects.includes(e.subject));
+
+/** 10 units of `sku` received at the dock against an ASN of the audited supplier, both inspections failed: [first to fail (carrier), second (sharer)]. */
+async function failedTwice(sku: string, supplierFirst: boolean): Promise<[string, string]> {
+  const asn = await t.post('/api/v1/inventory/asns', { siteId: w.siteId, supplier: SUPPLIER, lines: [{ sku, quantity: 10 }] });
+  expect(asn.status, JSON.stringify(asn.body)).toBe(201);
+  await t.settle();
+  const receipt = await t.post(`/api/v1/inventory/asns/${asn.body.id}/receipts`, { sku, quantity: 10, locationId: dock.id }, 'operator');
+  expect(receipt.status, JSON.stringify(receipt.body)).toBe(201);
+  await t.settle();
+  const open = ((await t.get(`/api/v1/inspections?siteId=${w.siteId}&status=OPEN`)).body.items as { id: string; planId: string; target: { sku: string } }[])
+    .filter((i) => i.target.sku === sku);
+  expect(open).toHaveLength(2);
+  // The general plan's inspection fails first unless `supplierFirst`: the first to fail carries the units, the other shares them.
+  const general = open.find((i) => i.planId === plans.general)!;
+  const supplier = open.find((i) => i.planId === plans.supplier)!;
+  const order = supplierFirst ? [supplier, general] : [general, supplier];
+  for (const i of order) {
+    expect((await t.post(`/api/v1/inspections/${i.id}/results`, { inspector: 'ines', items: [{ code: 'WEIGHT', value: 360 }] }, 'operator')).status).toBe(200);
+    await t.settle();
+  }
+  const ids = order.map((i) => i.id);
+  expect(await at(sku, 'HOLD')).toBe(10);
+  expect(await at(sku, 'AVAILABLE')).toBe(0);
+  // The second hold joined the first's units: nothing is missing, so no exception.
+  expect(await exceptionsFor('QUALITY_HOLD_INCOMPLETE', ids)).toEqual([]);
+  const placed = [...await events('inventory.quality-hold.placed.v1', ids[0]!), ...await events('inventory.quality-hold.placed.v1', ids[1]!)];
+  expect(placed.map((p) => p['shortfall'])).toEqual([0, 0]);
+  return [ids[0]!, ids[1]!];
+}
+
+const dispose = async (inspectionId: string, disposition: string) => {
+  const res = await t.post(`/api/v1/inspections/${inspectionId}/disposition`, { disposition }, 'manager');
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  await t.settle();
+};
+
+describe.each([[false, 0], [true, 7]] as const)('an ASN receipt failed by the general and the supplier inspection (supplier first: %s)', (supplierFirst, n) => {
+  it('release one: the units stay on HOLD; release the other: they are AVAILABLE, released once', async () => {
+    const sku = w.products[n + 0]!.sku;
+    const [a, b] = await failedTwice(sku, supplierFirst);
+    await dispose(a, 'RELEASE');
+    expect(await at(sku, 'HOLD')).toBe(10);
+    expect(await at(sku, 'AVAILABLE')).toBe(0);
+    expect(await events('inventory.quality-hold.disposed.v1', a)).toEqual([expect.objectContaining({ held: 10, disposed: 0, shortfall: 0, stillHeldBy: b })]);
+    await dispose(b, 'RELEASE');
+    expect(await events('inventory.quality-hold.disposed.v1', b)).toEqual([expect.objectContaining({ held: 10, disposed: 10, shortfall: 0 })]);
+    expect(await at(sku, 'HOLD')).toBe(0);
+    expect(await at(sku, 'AVAILABLE')).toBe(10);
+    expect(await exceptionsFor('QUALITY_HOLD_SHORTFALL', [a, b])).toEqual([]);
+    await expectLedgerConserved(t, w.siteId);
+  });
+
+  it('release one, then scrap the other: the scrap takes all 10', async () => {
+    const sku = w.products[n + 1]!.sku;
+    const [a, b] = await failedTwice(sku, supplierFirst);
+    await dispose(b, 'RELEASE');
+    expect(await at(sku, 'HOLD')).toBe(10);
+    await dispose(a, 'SCRAP');
+    expect([await at(sku, 'HOLD'), await at(sku, 'AVAILABLE')]).toEqual([0, 0]);
+    expect(await exceptionsFor('QUALITY_HOLD_SHORTFALL', [a, b])).toEqual([]);
+    await expectLedgerConserved(t, w.siteId);
+  });
+
+  it('scrap one: the units are taken; the other\'s release then releases nothing and reports no shortfall', async () => {
+    const sku = w.products[n + 2]!.sku;
+    const [a, b] = await failedTwice(sku, supplierFirst);
+    await dispose(b, 'SCRAP');
+    expect([await at(sku, 'HOLD'), await at(sku, 'AVAILABLE')]).toEqual([0, 0]);
+    await dispose(a, 'RELEASE');
+    expect([await at(sku, 'HOLD'), await at(sku, 'AVAILABLE')]).toEqual([0, 0]);
+    expect(await events('inventory.quality-hold.disposed.v1', a)).toEqual([expect.objectContaining({ held: 0, disposed: 0, shortfall: 0, disposedBy: b })]);
+    expect(await exceptionsFor('QUALITY_HOLD_SHORTFALL', [a, b])).toEqual([]);
+    const held = ((await t.get(`/api/v1/inspections?siteId=${w.siteId}&holdStatus=HELD`)).body.items as { id: string }[]).filter((i) => i.id === a || i.id === b);
+    expect(held).toEqual([]);
+    await expectLedgerConserved(t, w.siteId);
+  });
+
+  it('release the second, then the first: HOLD until the last, then AVAILABLE; scrap-first variant takes them', async () => {
+    const sku = w.products[n + 5]!.sku;
+    const [a, b] = await failedTwice(sku, supplierFirst);
+    await dispose(b, 'RELEASE');
+    expect([await at(sku, 'HOLD'), await at(sku, 'AVAILABLE')]).toEqual([10, 0]);
+    expect(await events('inventory.quality-hold.disposed.v1', b)).toEqual([expect.objectContaining({ held: 10, disposed: 0, shortfall: 0, stillHeldBy: a })]);
+    await dispose(a, 'RELEASE');
+    expect([await at(sku, 'HOLD'), await at(sku, 'AVAILABLE')]).toEqual([0, 10]);
+    // And the carrier scrapped first: the other's release finds them gone.
+    const other = w.products[n + 6]!.sku;
+    const [c, d] = await failedTwice(other, !supplierFirst);
+    await dispose(c, 'SCRAP');
+    await dispose(d, 'REWORK');
+    expect([await at(other, 'HOLD'), await at(other, 'AVAILABLE')]).toEqual([0, 0]);
+    expect(await events('inventory.quality-hold.disposed.v1', d)).toEqual([expect.objectContaining({ held: 0, disposed: 0, shortfall: 0, disposedBy: c })]);
+    expect(await exceptionsFor('QUALITY_HOLD_SHORTFALL', [a, b, c, d])).toEqual([]);
+    await expectLedgerConserved(t, w.siteId);
+  });
+
+  it('both released at once: the 10 come back to AVAILABLE exactly once', async () => {
+    const sku = w.products[n + 3]!.sku;
+    const [a, b] = await failedTwice(sku, supplierFirst);
+    const res = await Promise.all([a, b].map((id) => t.post(`/api/v1/inspections/${id}/disposition`, { disposition: 'RELEASE' }, 'manager')));
+    expect(res.map((r) => r.status)).toEqual([200, 200]);
+    await t.settle();
+    expect([await at(sku, 'HOLD'), await at(sku, 'AVAILABLE')]).toEqual([0, 10]);
+    await expectLedgerConserved(t, w.siteId);
+  });
+
+  it('a release and a scrap at once: the scrap takes the 10 whichever comes first', async () => {
+    const sku = w.products[n + 4]!.sku;
+    const [a, b] = await failedTwice(sku, supplierFirst);
+    const res = await Promise.all([t.post(`/api/v1/inspections/${a}/disposition`, { disposition: 'RELEASE' }, 'manager'),
+      t.post(`/api/v1/inspections/${b}/disposition`, { disposition: 'SCRAP' }, 'manager')]);
+    expect(res.map((r) => r.status)).toEqual([200, 200]);
+    await t.settle();
+    expect([await at(sku, 'HOLD'), await at(sku, 'AVAILABLE')]).toEqual([0, 0]);
+    expect(await exceptionsFor('QUALITY_HOLD_SHORTFALL', [a, b])).toEqual([]);
+    await expectLedgerConserved(t, w.siteId);
+  });
+});
