@@ -220,7 +220,7 @@ describe('short-pick recovery', () => {
   });
 
   it('(v) the other location holds only the safety stock (ADR 0057): the short is not re-reserved from it, the order waits; cleared, it is re-reserved there once (a second event of the same clear takes nothing more) and ships complete', async () => {
-    const { w, sku, a, b, orderId } = await releasedOrder('SAFESHORT12', 'SR-5', { atB: 3 });
+    const { w, sku, a, b, orderId } = await releasedOrder('SAFESHORTPICK1', 'SR-SAFETY', { atB: 3 });
     // Set after the order took its 2 units (5 on hand): the 3 at b are kept back from orders from now on.
     const safety = `/api/v1/inventory/safety-stock/${w.siteId}/${sku}`;
     expect((await t.request('PUT', safety, { body: { quantity: 3 }, role: 'manager' })).status).toBe(200);
