@@ -214,6 +214,40 @@ describe('short-pick recovery', () => {
     await expectSkusConserved(t, w.siteId, [{ sku, received: 5, shipped: 2, adjusted: -2 }]);
   });
 
+  it('(v) the other location holds only the safety stock (ADR 0057): the short is not re-reserved from it, the order waits; cleared, it is re-reserved there once (a second event of the same clear takes nothing more) and ships complete', async () => {
+    const { w, sku, a, b, orderId } = await releasedOrder('SAFESHORTPICK1', 'SR-SAFETY', { atB: 3 });
+    // Set after the order took its 2 units (5 on hand): the 3 at b are kept back from orders from now on.
+    const safety = `/api/v1/inventory/safety-stock/${w.siteId}/${sku}`;
+    expect((await t.request('PUT', safety, { body: { quantity: 3 }, role: 'manager' })).status).toBe(200);
+    await t.settle();
+
+    const first = await workNextPick(w.siteId, 1);
+    expect(first.lines[0]!.locationId).toBe(a.id);
+    // Without the safety stock the unit at b would be re-reserved (iv): it is kept back, so the order waits for stock.
+    expect(await resolvedOutcomes(orderId)).toEqual([{ outcome: 'AWAITING_STOCK', task: { type: 'COUNT', locationId: a.id, reference: expect.any(String) } }]);
+    await until('order held', () => getOrder(orderId), (o) => o.status === 'BACKORDERED');
+    await expectSkusConserved(t, w.siteId, [{ sku, received: 5, shipped: 0, adjusted: -1, allocated: 1 }]);
+    const atp = (await call<{ items: { safetyStock: number; atp: number }[] }>('atp', 'GET', `/api/v1/inventory/atp?siteId=${w.siteId}&sku=${sku}`)).body.items[0];
+    expect(atp).toMatchObject({ safetyStock: 3, atp: 0 });
+
+    expect((await t.request('DELETE', safety, { role: 'manager' })).status).toBe(200);
+    await t.settle();
+    await until('order picking again', () => getOrder(orderId), (o) => o.status === 'PICKING');
+    expect((await resolvedOutcomes(orderId)).map((r) => r.outcome)).toEqual(['AWAITING_STOCK', 'RE_RESERVED']);
+    // The same clear heard again (a replayed or redelivered copy of its event, under another id): nothing more is taken.
+    const [cleared] = (await t.getAll<{ subject: string; data: { quantity: number } }>('/api/v1/events?type=inventory.safety-stock.set.v1'))
+      .filter((e) => e.subject === sku && e.data.quantity === 0);
+    await t.app.db.tx((tx) => t.app.bus.append(tx, 'inventory', [{ type: 'inventory.safety-stock.set.v1', subject: sku, siteId: w.siteId, data: cleared!.data }]));
+    await t.settle();
+    expect((await resolvedOutcomes(orderId)).map((r) => r.outcome)).toEqual(['AWAITING_STOCK', 'RE_RESERVED']);
+    await expectSkusConserved(t, w.siteId, [{ sku, received: 5, shipped: 0, adjusted: -1, allocated: 2, reserved: 1 }]);
+
+    const rest = await workNextPick(w.siteId, 0);
+    expect(rest.lines[0]).toMatchObject({ locationId: b.id, quantity: 1 });
+    await shipAndExpect(orderId, false);
+    await expectSkusConserved(t, w.siteId, [{ sku, received: 5, shipped: 2, adjusted: -1 }]);
+  });
+
   it('shipComplete, two lines: held BACKORDERED while one short awaits stock, whatever its other lines do (picked, shorted and re-reserved, picked again)', async () => {
     const w = await setupWarehouse(call, { siteCode: 'S666666', aisles: 1, bays: 4, levels: 1, skus: 2 });
     const [s1, s2] = [w.products[0]!.sku, w.products[1]!.sku];

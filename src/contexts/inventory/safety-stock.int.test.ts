@@ -224,4 +224,30 @@ describe('safety stock', () => {
     expect((await scoped('PUT', url(sku, site.id), { quantity: 1 })).status).toBe(200);
     expect((await t.get(url(sku))).body.quantity).toBe(1);
   });
+
+  it('an owner-scoped key (ADR 0028) reads its own owner\'s safety stock only, and sets none', async () => {
+    const sku = await newProduct(t);
+    expect((await put(sku, { quantity: 3 })).status).toBe(200);
+    const owner = await t.post('/api/v1/owners', { code: unique('SSO').slice(0, 20), name: 'Safety owner' });
+    expect(owner.status).toBe(201);
+    const key = (await t.post('/api/v1/api-keys', { name: 'owner key', role: 'integration', ownerId: owner.body.id })).body.key as string;
+    const asOwner = async (method: 'GET' | 'PUT' | 'DELETE', path: string, body?: unknown) => {
+      const r = await t.app.http.inject({ method, url: path, headers: { 'x-api-key': key }, ...(body === undefined ? {} : { payload: body as Record<string, unknown> }) });
+      return { status: r.statusCode, body: r.json() };
+    };
+    const before = await tableFingerprint(t.app.db);
+    // Another owner's figure: refused, by name or through the list.
+    expect((await asOwner('GET', `${url(sku)}?owner=own_default`)).body.code).toBe('OWNER_NOT_ALLOWED');
+    expect((await asOwner('GET', `/api/v1/inventory/safety-stock?siteId=${site.id}&owner=own_default`)).status).toBe(403);
+    // Its own (none set): 0; the list holds none of the default owner's.
+    expect((await asOwner('GET', url(sku))).body).toMatchObject({ ownerId: owner.body.id, quantity: 0 });
+    expect((await asOwner('GET', `/api/v1/inventory/safety-stock?siteId=${site.id}&sku=${sku}`)).body.items).toEqual([]);
+    // Setting or clearing is a planner's: not for an integration key, of any owner.
+    for (const [method, body] of [['PUT', { quantity: 0 }], ['PUT', { quantity: 9, ownerId: 'own_default' }], ['DELETE', undefined]] as const) {
+      expect((await asOwner(method, url(sku), body)).status).toBe(403);
+    }
+    await t.settle();
+    expect(await tableFingerprint(t.app.db)).toEqual(before);
+    expect((await t.get(url(sku))).body.quantity).toBe(3);
+  });
 });

@@ -281,7 +281,14 @@ export function exceptionService(deps: PlatformDeps, ports: ExceptionPorts) {
       if (!await store.markActing(deps.db, id, { action, by, token }, deps.clock.now())) {
         return reject('EXCEPTION_RESOLVED', `Exception ${id} was resolved meanwhile`);
       }
-      const done = await perform(x, action, by, meta);
+      // Refused, or thrown (a context down, a timeout): the mark goes, or a clearing later would be taken as this action.
+      let done: Awaited<ReturnType<typeof perform>>;
+      try {
+        done = await perform(x, action, by, meta);
+      } catch (e) {
+        await store.unmarkActing(deps.db, id, token);
+        throw e;
+      }
       if (!done.ok) {
         await store.unmarkActing(deps.db, id, token);
         return done;

@@ -292,6 +292,49 @@ describe('exceptions and their actions', () => {
     expect(await service.get(second.id)).toMatchObject({ status: 'RESOLVED', resolution: 'auto: order shipped', resolvedBy: null });
   });
 
+  it('an action whose command throws (its context down, a timeout) leaves no mark either: the case cleared later by itself is automatic, not the person\'s', async () => {
+    const deps = {
+      db: t.app.db, bus: t.app.bus, clock: { now: () => new Date() }, ids: { next: (p: string) => `${p}_thrown${Math.random().toString(36).slice(2, 10)}` },
+      metrics: { counter: () => ({ inc: () => undefined }) },
+    } as unknown as PlatformDeps;
+    const orders = { cancel: async () => { throw new Error('orders: deadline exceeded'); } } as unknown as OrderCommands;
+    const service = exceptionService(deps, { orderFacts: async () => undefined, retrySaga: async () => undefined, orders });
+    const x = (await service.raiseNow({ kind: 'PICKED_UNITS_LOST', caseKey: 'lost:ord_thrown_1', subject: 'ord_thrown_1', siteId: w.siteId, reason: 'tote lost' }))!;
+    await expect(service.act(x.id, 'cancel', 'a supervisor', {})).rejects.toThrow('deadline exceeded');
+    const [row] = await t.app.db.query<{ acting: unknown }>('SELECT acting FROM orchestration.exceptions WHERE id = $1', [x.id]);
+    expect(row?.acting).toBeNull();
+    await service.clearNow(ORDER_KINDS, 'ord_thrown_1', 'order shipped');
+    expect(await service.get(x.id)).toMatchObject({ status: 'RESOLVED', resolution: 'auto: order shipped', resolvedBy: null });
+  });
+
+  it('two supervisors at once: a second person\'s refused action does not take away the first one\'s mark (the first one\'s cancel, heard first, is still recorded as theirs)', async () => {
+    const deps = {
+      db: t.app.db, bus: t.app.bus, clock: { now: () => new Date() }, ids: { next: (p: string) => `${p}_two${Math.random().toString(36).slice(2, 10)}` },
+      metrics: { counter: () => ({ inc: () => undefined }) },
+    } as unknown as PlatformDeps;
+    let go!: () => void;
+    const gate = new Promise<void>((resolve) => { go = resolve; });
+    let entered!: () => void;
+    const inCancel = new Promise<void>((resolve) => { entered = resolve; });
+    const orders = {
+      cancel: async (orderId: string) => {
+        entered();
+        await gate;
+        await service.clearNow(ORDER_KINDS, orderId, 'order cancelled');
+        return ok({});
+      },
+    } as unknown as OrderCommands;
+    // The second person's retry is refused: orchestration does not follow the order.
+    const service = exceptionService(deps, { orderFacts: async () => undefined, retrySaga: async () => undefined, orders });
+    const x = (await service.raiseNow({ kind: 'ORDER_NOT_MOVING', caseKey: 'stall:ord_two_1', subject: 'ord_two_1', siteId: w.siteId, reason: 'stalled' }))!;
+    expect(x.actions).toEqual(expect.arrayContaining(['cancel', 'retry']));
+    const first = service.act(x.id, 'cancel', 'supervisor one', {});
+    await inCancel;
+    expect(await service.act(x.id, 'retry', 'supervisor two', {})).toMatchObject({ ok: false, code: 'ACTION_FAILED' });
+    go();
+    expect(await first).toMatchObject({ ok: true, value: { status: 'RESOLVED', resolution: 'cancel', resolvedBy: 'supervisor one' } });
+  });
+
   it('ORDER_NOT_MOVING of a saga pass run again from its record (a crash lost the record, not the raise): the case raised once, not cleared and raised again', async () => {
     let n = 0;
     let now = new Date('2026-12-06T00:00:10.000Z');

@@ -29,8 +29,13 @@ const EXCEPTION_COLUMN_NAMES = [
 const EXCEPTION_COLUMNS = columnList(EXCEPTION_COLUMN_NAMES);
 /** How long a person's action on an exception (`markActing`) takes its case's automatic clearing as its own. */
 export const ACTING_FOR_MS = 120_000;
-/** In `resolve` ($2 the resolution, $4 now, $5 ACTING_FOR): an automatic resolution while a person's action runs. */
-const ACTED = `($2 LIKE 'auto:%' AND acting IS NOT NULL AND (acting->>'at')::timestamptz > $4::timestamptz - $5::interval)`;
+/**
+ * The marks of the actions running on an exception: a JSON array, one mark per action, the latest last (two people may
+ * act at once; each action takes back only its own mark). A single object (a mark made before marks were a list) reads as none.
+ */
+const MARKS = `(CASE WHEN jsonb_typeof(acting) = 'array' THEN acting ELSE '[]'::jsonb END)`;
+/** In `resolve` ($2 the resolution, $4 now, $5 ACTING_FOR): an automatic resolution while a person's action runs (the latest). */
+const ACTED = `($2 LIKE 'auto:%' AND jsonb_typeof(acting) = 'array' AND (acting->-1->>'at')::timestamptz > $4::timestamptz - $5::interval)`;
 type ExceptionRow = Narrowed<Pick<Selectable<OrchestrationExceptions>, (typeof EXCEPTION_COLUMN_NAMES)[number]>, {
   kind: ExceptionKind; status: ExceptionStatus; actions: ExceptionAction[]; details: Record<string, unknown>;
 }>;
@@ -181,16 +186,22 @@ export const orchestrationStore = {
   /** A person is running `action` on the open exception (`resolve` then records the case's clearing as theirs); false: not open. */
   async markActing(db: Executor, id: string, acting: { action: string; by: string; token: string }, now: Date): Promise<boolean> {
     const rows = await db.query<{ id: string }>(
-      `UPDATE orchestration.exceptions SET acting = jsonb_build_object('action', $2::text, 'by', $3::text, 'token', $4::text, 'at', $5::timestamptz)
+      `UPDATE orchestration.exceptions
+          SET acting = ${MARKS} || jsonb_build_array(jsonb_build_object('action', $2::text, 'by', $3::text, 'token', $4::text, 'at', $5::timestamptz))
         WHERE id = $1 AND status = 'OPEN' RETURNING id`,
       [id, acting.action, acting.by, acting.token, now],
     );
     return rows.length === 1;
   },
 
-  /** The action marked with `token` was refused: the exception is no longer being acted on (unless another action marked it since). */
+  /** The action marked with `token` was refused (or failed): its mark goes; another person's action running meanwhile keeps theirs. */
   async unmarkActing(db: Executor, id: string, token: string): Promise<void> {
-    await db.query(`UPDATE orchestration.exceptions SET acting = NULL WHERE id = $1 AND acting->>'token' = $2`, [id, token]);
+    await db.query(
+      `UPDATE orchestration.exceptions
+          SET acting = (SELECT jsonb_agg(m ORDER BY n) FROM jsonb_array_elements(${MARKS}) WITH ORDINALITY AS e(m, n) WHERE m->>'token' <> $2)
+        WHERE id = $1 AND acting IS NOT NULL`,
+      [id, token],
+    );
   },
 
   /**
@@ -202,8 +213,8 @@ export const orchestrationStore = {
     const rows = await db.query<ExceptionRow>(
       `UPDATE orchestration.exceptions
           SET status = 'RESOLVED', version = version + 1, resolved_at = $4, acting = NULL,
-              resolution = CASE WHEN ${ACTED} THEN acting->>'action' ELSE $2 END,
-              resolved_by = CASE WHEN ${ACTED} THEN acting->>'by' ELSE $3 END
+              resolution = CASE WHEN ${ACTED} THEN acting->-1->>'action' ELSE $2 END,
+              resolved_by = CASE WHEN ${ACTED} THEN acting->-1->>'by' ELSE $3 END
         WHERE id = $1 AND status = 'OPEN' RETURNING ${EXCEPTION_COLUMNS}`,
       [id, resolution, resolvedBy, now, `${ACTING_FOR_MS} milliseconds`],
     );
