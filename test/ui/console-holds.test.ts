@@ -8,6 +8,16 @@ import { browserTestsRun, consolePage, screenshot, seriousA11yViolations, startD
  * holds, so a manager could not see what is held, why and by whom, nor release it there. The Stock holds screen lists
  * them with filters and releases them (a manager; a viewer looks), a refusal said on the screen.
  */
+/** Opens the console's Place a hold form and holds `units` of `at`'s SKU there as HOLD (the default), for `why`. */
+async function placeHold(page: Page, at: { sku: string; code: string }, units: string, why: string): Promise<void> {
+  await page.getByRole('button', { name: 'Place a hold…' }).click();
+  await page.getByLabel('SKU to hold').fill(at.sku);
+  await page.getByLabel('At location (code)').fill(at.code);
+  await page.getByLabel('Units to hold').fill(units);
+  await page.getByLabel('Why hold').fill(why);
+  await page.getByRole('button', { name: 'Hold units' }).click();
+}
+
 describe.runIf(browserTestsRun)('the web console: stock holds', () => {
   let t: TestApp;
   let browser: FileBrowser;
@@ -134,23 +144,13 @@ describe.runIf(browserTestsRun)('the web console: stock holds', () => {
       return route.fulfill({ response: res });
     });
     const logged = pageErrors.length;
-    await page.getByRole('button', { name: 'Place a hold…' }).click();
-    await page.getByLabel('SKU to hold').fill(at.sku);
-    await page.getByLabel('At location (code)').fill(at.code);
-    await page.getByLabel('Units to hold').fill('2');
-    await page.getByLabel('Why hold').fill('gateway timeout test');
-    await page.getByRole('button', { name: 'Hold units' }).click();
+    await placeHold(page, at, '2', 'gateway timeout test');
     await page.getByRole('alert').filter({ hasText: 'HTTP_504: No answer from PakLog (HTTP 504)' }).waitFor();
     await page.getByRole('button', { name: 'Hold units' }).click();
     await page.getByRole('status').filter({ hasText: `Held 2 × ${at.sku} at ${at.code} as HOLD` }).waitFor();
     expect(await available()).toBe(before - 2);
     // A new hold, pressed after that one was answered: a new command with a key of its own, held too.
-    await page.getByRole('button', { name: 'Place a hold…' }).click();
-    await page.getByLabel('SKU to hold').fill(at.sku);
-    await page.getByLabel('At location (code)').fill(at.code);
-    await page.getByLabel('Units to hold').fill('2');
-    await page.getByLabel('Why hold').fill('gateway timeout test');
-    await page.getByRole('button', { name: 'Hold units' }).click();
+    await placeHold(page, at, '2', 'gateway timeout test');
     await expect.poll(available).toBe(before - 4);
     expect(keys).toHaveLength(3);
     expect([keys[1] === keys[0], keys[2] === keys[0]]).toEqual([true, false]);
@@ -220,12 +220,7 @@ describe.runIf(browserTestsRun)('the web console: stock holds', () => {
     expect(await available()).toBe(before - 3);
 
     // More than is available there: PakLog's refusal on the form, which keeps what was typed; nothing held.
-    await page.getByRole('button', { name: 'Place a hold…' }).click();
-    await page.getByLabel('SKU to hold').fill(at.sku);
-    await page.getByLabel('At location (code)').fill(at.code);
-    await page.getByLabel('Units to hold').fill('999999');
-    await page.getByLabel('Why hold').fill('too many');
-    await page.getByRole('button', { name: 'Hold units' }).click();
+    await placeHold(page, at, '999999', 'too many');
     await page.getByRole('alert').filter({ hasText: /^(INSUFFICIENT_STOCK|STOCK_ALLOCATED|STOCK_RESERVED): / }).waitFor();
     expect(await page.getByLabel('Why hold').inputValue()).toBe('too many');
     expect(await available()).toBe(before - 3);
