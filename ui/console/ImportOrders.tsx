@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { api, ApiError, newKey, outcomeKnown, qs } from '../lib/api.ts';
+import { api, ApiError, isNetworkError, newKey, outcomeKnown, qs } from '../lib/api.ts';
 import { counted } from '../lib/words.ts';
 import type { Ctx } from './ctx.ts';
 
@@ -47,14 +47,15 @@ export function ImportOrders({ ctx, onImported, onClose }: { ctx: Ctx; onImporte
     try {
       // The file's bytes as they are: PakLog itself says when a file is not UTF-8 text, naming its line.
       const r = await api<Report>('POST', `/imports/orders${qs({ site: ctx.siteId, dryRun: dryRun ? 'true' : undefined, partial: partial ? 'true' : undefined })}`,
-        { csv: file, idempotencyKey: newKey() });
+        // A file of many orders takes longer than a click's answer: 2 minutes before it says TIMEOUT.
+        { csv: file, idempotencyKey: newKey(), timeoutMs: 120_000 });
       const rows = r.errors.map((x) => ({ line: String(x.row), column: x.column, message: x.message }));
       setOutcome({ ok: r.rejected === 0 && r.errors.length === 0, text: said(r), rows });
       if (r.written) onImported();
     } catch (err) {
       if (err instanceof ApiError && err.code === 'IMPORT_ROWS_INVALID') {
         setOutcome({ ok: false, text: `Nothing was imported (${err.code}): ${err.message}. Fix these lines, or tick "good orders only" to import the rest.`, rows: err.errors.map(rowOf) });
-      } else if (err instanceof ApiError && (err.code === 'NETWORK' || !outcomeKnown(err.status, err.code))) {
+      } else if (err instanceof ApiError && (isNetworkError(err) || !outcomeKnown(err.status, err.code))) {
         // No answer: the file may have been imported. Pressed again, it goes with the same Idempotency-Key: done once.
         setOutcome({ ok: false, text: `${err.code}: ${err.message}. The file may or may not have been imported: press Import again to know (it is imported once).`, rows: [] });
       } else {

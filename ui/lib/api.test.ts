@@ -5,10 +5,11 @@
  * renewed while others were still on their way, the session could rotate several times over or end.
  */
 import { afterEach, expect, it } from 'vitest';
-import { api, ApiError, outcomeKnown, refusedField } from './api.ts';
+import { api, ApiError, isNetworkError, outcomeKnown, refusedField, REQUEST_TIMEOUT_MS, setRequestTimeout } from './api.ts';
 
 const saved = { fetch: globalThis.fetch, sessionStorage: (globalThis as { sessionStorage?: unknown }).sessionStorage };
 afterEach(() => {
+  setRequestTimeout(REQUEST_TIMEOUT_MS);
   globalThis.fetch = saved.fetch;
   Object.assign(globalThis, { sessionStorage: saved.sessionStorage });
 });
@@ -113,4 +114,55 @@ it('whether an answer says what became of a command, and what a refusal says of 
   expect(refusedField(unbooked, '/acceptUnbooked')).toBe('LPN X scanned in, nothing of it booked');
   expect(refusedField(new ApiError(409, 'ILLEGAL_TRANSITION', 'ASN asn_1 is CLOSED: it cannot be closed'), '/acceptUnbooked')).toBeUndefined();
   expect(refusedField(new Error('boom'), '/acceptUnbooked')).toBeUndefined();
+});
+
+/** A fetch that never answers (a hung server or proxy): it settles only when its signal aborts, as the browser's does. */
+const hung = (init: RequestInit = {}): Promise<Response> => new Promise((_resolve, reject) => {
+  init.signal?.addEventListener('abort', () => reject(new DOMException('The operation was aborted.', 'AbortError')));
+});
+
+it('a server that never answers ends the call with TIMEOUT, saying what to do; the command pressed again goes with its first key', async () => {
+  Object.assign(globalThis, { sessionStorage: { getItem: () => JSON.stringify({ kind: 'key', key: 'k' }), setItem: () => undefined, removeItem: () => undefined } });
+  expect(REQUEST_TIMEOUT_MS).toBe(30_000);
+  setRequestTimeout(50);
+  const keys: string[] = [];
+  const answers: ((init: RequestInit) => Promise<Response>)[] = [
+    // No answer at all: before, the call (and the screen's busy button) waited for ever.
+    hung,
+    // The answer's head arrives, its body never does.
+    async (init) => new Response(new ReadableStream({
+      start: (c) => init.signal?.addEventListener('abort', () => c.error(new DOMException('The operation was aborted.', 'AbortError'))),
+    }), { status: 201 }),
+    async () => Response.json({ id: 'hold_1' }, { status: 201 }),
+    async () => Response.json({ id: 'hold_2' }, { status: 201 }),
+  ];
+  globalThis.fetch = (async (_url: string, init: RequestInit = {}) => {
+    keys.push(new Headers(init.headers).get('idempotency-key') ?? '');
+    return answers.shift()!(init);
+  }) as typeof fetch;
+  const hold = { sku: 'MUG', quantity: 3 };
+  const press = (key: string) => api('POST', '/inventory/holds', { body: hold, idempotencyKey: key });
+
+  const started = Date.now();
+  const first = await press('k1').catch((e: unknown) => e);
+  expect(Date.now() - started).toBeLessThan(5_000);
+  expect(first).toBeInstanceOf(ApiError);
+  expect(first).toMatchObject({ status: 0, code: 'TIMEOUT', message: 'PakLog did not answer within 50 ms. Check the connection and try again: a command sent again is done once' });
+  // "No answer" to the screens that queue or retry (the handheld's scans): a timeout is one.
+  expect(isNetworkError(first)).toBe(true);
+  await expect(press('k2')).rejects.toMatchObject({ code: 'TIMEOUT' });
+  expect(await press('k3')).toEqual({ id: 'hold_1' });
+  // Answered: the next press is a new command.
+  expect(await press('k4')).toEqual({ id: 'hold_2' });
+  expect(keys).toEqual(['k1', 'k1', 'k1', 'k4']);
+});
+
+it('a call\'s own timeoutMs is kept, and a caller\'s abort stays an abort, not a TIMEOUT', async () => {
+  Object.assign(globalThis, { sessionStorage: { getItem: () => JSON.stringify({ kind: 'key', key: 'k' }), setItem: () => undefined, removeItem: () => undefined } });
+  globalThis.fetch = ((_url: string, init: RequestInit = {}) => hung(init)) as typeof fetch;
+  await expect(api('GET', '/orders', { timeoutMs: 20 })).rejects.toMatchObject({ code: 'TIMEOUT', message: expect.stringContaining('within 20 ms') as unknown });
+  const controller = new AbortController();
+  const call = api('GET', '/orders', { signal: controller.signal, timeoutMs: 60_000 });
+  controller.abort();
+  await expect(call).rejects.toMatchObject({ name: 'AbortError' });
 });

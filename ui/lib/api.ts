@@ -1,6 +1,6 @@
 import { authHeaders, loadCredential, saveCredential, type Credential, type Me } from './session.ts';
 
-/** An RFC 9457 problem the API answered (or `NETWORK` when no answer came). */
+/** An RFC 9457 problem the API answered (or, status 0, `NETWORK` when no answer came, `TIMEOUT` when none came in time). */
 export class ApiError extends Error {
   /** The problem's `errors`: each field (or CSV row, `/rows/<line>/<column>`) it names, and why. */
   constructor(readonly status: number, readonly code: string, message: string, readonly errors: readonly FieldError[] = []) {
@@ -11,7 +11,25 @@ export class ApiError extends Error {
 
 export interface FieldError { readonly field: string; readonly message: string }
 
-export const isNetworkError = (e: unknown): boolean => e instanceof ApiError && e.code === 'NETWORK';
+/**
+ * Whether no answer came: the connection failed (`NETWORK`) or PakLog did not answer in time (`TIMEOUT`). Either way the
+ * request may or may not have reached PakLog: a command is sent again with the same Idempotency-Key (done once).
+ */
+export const isNetworkError = (e: unknown): boolean => e instanceof ApiError && (e.code === 'NETWORK' || e.code === 'TIMEOUT');
+
+/**
+ * How long a call waits for PakLog's whole answer before it gives up with `TIMEOUT` (a hung server or proxy left the
+ * screen waiting for ever before). Commands answer in well under a second; a CSV import of many rows takes longer and
+ * passes its own {@link RequestOptions.timeoutMs}.
+ */
+export const REQUEST_TIMEOUT_MS = 30_000;
+let requestTimeoutMs = REQUEST_TIMEOUT_MS;
+/** Sets the timeout of every later call (tests); answers the one it replaces. */
+export function setRequestTimeout(ms: number): number {
+  const before = requestTimeoutMs;
+  requestTimeoutMs = ms;
+  return before;
+}
 
 export interface RequestOptions {
   readonly body?: unknown;
@@ -19,12 +37,48 @@ export interface RequestOptions {
   readonly csv?: Blob | string;
   readonly idempotencyKey?: string;
   readonly signal?: AbortSignal;
+  /** How long to wait for the whole answer (default {@link REQUEST_TIMEOUT_MS}). */
+  readonly timeoutMs?: number;
 }
+
+/** One call's time limit: its signal aborts the fetch and the reading of the answer when the time is up (or the caller aborts). */
+interface Deadline {
+  readonly signal: AbortSignal;
+  readonly expired: () => boolean;
+  readonly clear: () => void;
+  readonly ms: number;
+}
+
+function deadline(o: RequestOptions): Deadline {
+  const ms = o.timeoutMs ?? requestTimeoutMs;
+  const controller = new AbortController();
+  let expired = false;
+  const timer = setTimeout(() => {
+    expired = true;
+    controller.abort();
+  }, ms);
+  const onAbort = (): void => controller.abort();
+  if (o.signal?.aborted === true) controller.abort();
+  o.signal?.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal, expired: () => expired, ms,
+    clear: () => {
+      clearTimeout(timer);
+      o.signal?.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+const seconds = (ms: number): string => (ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`);
+
+/** No answer in time: what to do about it, and that pressing again is safe (a command goes with the same key). */
+const timedOut = (d: Deadline): ApiError => new ApiError(0, 'TIMEOUT',
+  `PakLog did not answer within ${seconds(d.ms)}. Check the connection and try again: a command sent again is done once`);
 
 /** A fresh id for an Idempotency-Key or a scan id. */
 export const newKey = (): string => crypto.randomUUID();
 
-async function send(method: string, path: string, o: RequestOptions, credential: Credential | undefined): Promise<Response> {
+async function send(method: string, path: string, o: RequestOptions, credential: Credential | undefined, d: Deadline): Promise<Response> {
   const headers: Record<string, string> = { ...authHeaders(credential) };
   if (o.body !== undefined) headers['Content-Type'] = 'application/json';
   if (o.csv !== undefined) headers['Content-Type'] = 'text/csv';
@@ -32,9 +86,10 @@ async function send(method: string, path: string, o: RequestOptions, credential:
   const body: Blob | string | undefined = o.csv ?? (o.body === undefined ? undefined : JSON.stringify(o.body));
   try {
     return await fetch(path, {
-      method, headers, ...(body === undefined ? {} : { body }), ...(o.signal === undefined ? {} : { signal: o.signal }),
+      method, headers, ...(body === undefined ? {} : { body }), signal: d.signal,
     });
   } catch (e) {
+    if (d.expired()) throw timedOut(d);
     if (e instanceof DOMException && e.name === 'AbortError') throw e;
     throw new ApiError(0, 'NETWORK', 'No connection to PakLog');
   }
@@ -42,9 +97,16 @@ async function send(method: string, path: string, o: RequestOptions, credential:
 
 /** A person's access token expired: trade the refresh token (good once) for a new pair. */
 async function refresh(c: Extract<Credential, { kind: 'user' }>): Promise<Credential | undefined> {
-  const res = await send('POST', '/api/v1/auth/refresh', { body: { refreshToken: c.refreshToken } }, undefined);
-  if (!res.ok) return undefined;
-  const s = await res.json() as { accessToken: string; refreshToken: string };
+  const o: RequestOptions = { body: { refreshToken: c.refreshToken } };
+  const d = deadline(o);
+  let s: { accessToken: string; refreshToken: string };
+  try {
+    const res = await send('POST', '/api/v1/auth/refresh', o, undefined, d);
+    if (!res.ok) return undefined;
+    s = await res.json() as { accessToken: string; refreshToken: string };
+  } finally {
+    d.clear();
+  }
   const next: Credential = { kind: 'user', accessToken: s.accessToken, refreshToken: s.refreshToken };
   saveCredential(next);
   return next;
@@ -125,24 +187,31 @@ export async function api<T>(method: string, path: string, options: RequestOptio
   const firstKey = command === undefined ? undefined : unanswered.get(command);
   const o: RequestOptions = firstKey === undefined ? options : { ...options, idempotencyKey: firstKey };
   const credential = loadCredential();
+  // One time limit for the whole call: the request, a renewed session's retry and the reading of the answer.
+  const d = deadline(o);
   let res: Response;
-  try {
-    res = await send(method, `/api/v1${path}`, o, credential);
-    if (res.status === 401 && credential?.kind === 'user') {
-      const renewed = await renewSession(credential);
-      if (renewed !== undefined) res = await send(method, `/api/v1${path}`, o, renewed);
-    }
-  } catch (e) {
-    if (command !== undefined && o.idempotencyKey !== undefined && isNetworkError(e)) unanswered.set(command, o.idempotencyKey);
-    throw e;
-  }
   let text: string;
   try {
-    text = res.status === 204 ? '' : await res.text();
-  } catch {
-    // The connection dropped while the answer was on its way: no answer either.
-    if (command !== undefined && o.idempotencyKey !== undefined) unanswered.set(command, o.idempotencyKey);
-    throw new ApiError(0, 'NETWORK', 'No connection to PakLog');
+    try {
+      res = await send(method, `/api/v1${path}`, o, credential, d);
+      if (res.status === 401 && credential?.kind === 'user') {
+        const renewed = await renewSession(credential);
+        if (renewed !== undefined) res = await send(method, `/api/v1${path}`, o, renewed, d);
+      }
+    } catch (e) {
+      // No answer (no connection, or none in time): the retry is the same command, with the same key.
+      if (command !== undefined && o.idempotencyKey !== undefined && isNetworkError(e)) unanswered.set(command, o.idempotencyKey);
+      throw e;
+    }
+    try {
+      text = res.status === 204 ? '' : await res.text();
+    } catch {
+      // The connection dropped (or the time ran out) while the answer was on its way: no answer either.
+      if (command !== undefined && o.idempotencyKey !== undefined) unanswered.set(command, o.idempotencyKey);
+      throw d.expired() ? timedOut(d) : new ApiError(0, 'NETWORK', 'No connection to PakLog');
+    }
+  } finally {
+    d.clear();
   }
   const body = problemOf(text);
   const p = (res.ok ? {} : body ?? {}) as { code?: string; detail?: string; title?: string; errors?: FieldError[] };
@@ -170,17 +239,26 @@ export function refusedField(e: unknown, field: string): string | undefined {
  */
 export async function downloadFile(path: string, filename: string): Promise<void> {
   const credential = loadCredential();
-  let res = await send('GET', `/api/v1${path}`, {}, credential);
-  if (res.status === 401 && credential?.kind === 'user') {
-    const renewed = await renewSession(credential);
-    if (renewed !== undefined) res = await send('GET', `/api/v1${path}`, {}, renewed);
+  const d = deadline({});
+  let blob: Blob;
+  try {
+    let res = await send('GET', `/api/v1${path}`, {}, credential, d);
+    if (res.status === 401 && credential?.kind === 'user') {
+      const renewed = await renewSession(credential);
+      if (renewed !== undefined) res = await send('GET', `/api/v1${path}`, {}, renewed, d);
+    }
+    if (!res.ok) {
+      const p = await res.json().catch(() => ({})) as { code?: string; detail?: string; title?: string };
+      if (res.status === 401) onSignedOut?.();
+      throw new ApiError(res.status, p.code ?? `HTTP_${res.status}`, p.detail ?? p.title ?? `HTTP ${res.status}`);
+    }
+    blob = await res.blob().catch(() => {
+      throw d.expired() ? timedOut(d) : new ApiError(0, 'NETWORK', 'No connection to PakLog');
+    });
+  } finally {
+    d.clear();
   }
-  if (!res.ok) {
-    const p = await res.json().catch(() => ({})) as { code?: string; detail?: string; title?: string };
-    if (res.status === 401) onSignedOut?.();
-    throw new ApiError(res.status, p.code ?? `HTTP_${res.status}`, p.detail ?? p.title ?? `HTTP ${res.status}`);
-  }
-  const url = URL.createObjectURL(await res.blob());
+  const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
   a.download = filename;
@@ -200,20 +278,28 @@ export function whenSignedOut(fn: () => void): void {
 /** Signs in with an API key or a username and password; checks the credential with GET /auth/me before keeping it. */
 export async function signIn(input: { key: string } | { username: string; password: string }): Promise<Me> {
   let credential: Credential;
-  if ('key' in input) {
-    credential = { kind: 'key', key: input.key.trim() };
-  } else {
-    const res = await send('POST', '/api/v1/auth/login', { body: input }, undefined);
-    const body = await res.json() as { accessToken: string; refreshToken: string; code?: string; detail?: string };
-    if (!res.ok) throw new ApiError(res.status, body.code ?? 'INVALID_CREDENTIALS', body.detail ?? 'Sign-in failed');
-    credential = { kind: 'user', accessToken: body.accessToken, refreshToken: body.refreshToken };
+  let me: Me;
+  const d = deadline({});
+  try {
+    if ('key' in input) {
+      credential = { kind: 'key', key: input.key.trim() };
+    } else {
+      const res = await send('POST', '/api/v1/auth/login', { body: input }, undefined, d);
+      const body = await res.json() as { accessToken: string; refreshToken: string; code?: string; detail?: string };
+      if (!res.ok) throw new ApiError(res.status, body.code ?? 'INVALID_CREDENTIALS', body.detail ?? 'Sign-in failed');
+      credential = { kind: 'user', accessToken: body.accessToken, refreshToken: body.refreshToken };
+    }
+    const res = await send('GET', '/api/v1/auth/me', {}, credential, d);
+    if (!res.ok) {
+      const p = await res.json() as { code?: string; detail?: string };
+      throw new ApiError(res.status, p.code ?? 'UNAUTHENTICATED', res.status === 401 ? 'PakLog does not know this key' : (p.detail ?? 'Sign-in failed'));
+    }
+    me = await res.json() as Me;
+  } catch (e) {
+    throw d.expired() && !(e instanceof ApiError) ? timedOut(d) : e;
+  } finally {
+    d.clear();
   }
-  const res = await send('GET', '/api/v1/auth/me', {}, credential);
-  if (!res.ok) {
-    const p = await res.json() as { code?: string; detail?: string };
-    throw new ApiError(res.status, p.code ?? 'UNAUTHENTICATED', res.status === 401 ? 'PakLog does not know this key' : (p.detail ?? 'Sign-in failed'));
-  }
-  const me = await res.json() as Me;
   // The screens are the whole site's (its sites, waves, tasks), which a key scoped to one owner may not read: refused
   // here, with why, instead of a console whose every screen says it could not read the sites.
   if (typeof me.ownerId === 'string') {
