@@ -191,6 +191,67 @@ describe.runIf(browserTestsRun)('the web console: inbound', () => {
     await page.close();
   });
 
+  // Failed before (2026-12-06): an ASN could be cancelled only over the API (the console had no Cancel).
+  it('a manager cancels an OPEN ASN after confirming, with a reason; a pallet scanned in makes PakLog refuse, said with its words, nothing changed', async () => {
+    const sscc = makeSscc(1, '0614141', '000077002');
+    const arrived = await t.post('/api/v1/inventory/asns', {
+      siteId, supplier: 'Pallet Co', reference: 'DN-UI-CANCEL-1', lines: [{ sku: 'MUG-CERAMIC', quantity: 4, expectedLpn: sscc }],
+    }, 'manager');
+    expect(arrived.status, JSON.stringify(arrived.body)).toBe(201);
+    const arrivedId = arrived.body.id as string;
+    const never = await t.post('/api/v1/inventory/asns', { siteId, supplier: 'Ghost Ltd', reference: 'DN-UI-CANCEL-2', lines: [{ sku: 'MUG-CERAMIC', quantity: 2 }] }, 'manager');
+    expect(never.status, JSON.stringify(never.body)).toBe(201);
+    const neverId = never.body.id as string;
+    await t.settle();
+    const locations: { id: string; code: string }[] = await t.getAll(`/api/v1/sites/${siteId}/locations`);
+    const scan = await t.post('/api/v1/scans', { siteId, barcode: `(00)${sscc}`, meaning: 'RECEIVE_LPN', locationId: locations[0]!.id }, 'operator');
+    expect(scan.status, JSON.stringify(scan.body)).toBe(201);
+    await t.settle();
+    const asnOf = async (id: string): Promise<{ status: string; reason: string | null }> => (await t.get(`/api/v1/inventory/asns/${id}`)).body as { status: string; reason: string | null };
+
+    // A viewer and an operator are offered no cancel.
+    for (const key of [t.keys.viewer, t.keys.operator]) {
+      const p = await consolePage(browser, pageErrors);
+      await p.goto(`${base}/#/inbound/${neverId}`);
+      await p.getByLabel('API key', { exact: true }).fill(key);
+      await p.getByRole('button', { name: 'Sign in' }).click();
+      await p.locator('tbody tr', { hasText: 'MUG-CERAMIC' }).waitFor();
+      expect(await p.getByRole('button', { name: 'Cancel ASN…' }).count()).toBe(0);
+      await p.close();
+    }
+
+    const page = await consolePage(browser, pageErrors, ['409']);
+    await page.goto(`${base}/#/inbound/${arrivedId}`);
+    await page.getByLabel('API key', { exact: true }).fill(t.keys.manager);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: new RegExp(`^ASN ${arrivedId}`) }).waitFor();
+    // Asked once more; kept, nothing sent.
+    await page.getByRole('button', { name: 'Cancel ASN…' }).click();
+    await page.getByRole('button', { name: 'Keep the ASN' }).click();
+    expect((await asnOf(arrivedId)).status).toBe('OPEN');
+    await page.getByRole('button', { name: 'Cancel ASN…' }).click();
+    expect(await seriousA11yViolations(page), 'axe on the cancel confirmation').toEqual([]);
+    await page.getByRole('button', { name: `Yes, cancel ASN ${arrivedId}` }).click();
+    // The pallet is on the dock: PakLog refuses, naming it; the ASN stays OPEN.
+    const refusal = page.getByRole('alert').filter({ hasText: /^Not cancelled\. ILLEGAL_TRANSITION: / });
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain(sscc);
+    expect(await asnOf(arrivedId)).toMatchObject({ status: 'OPEN', reason: null });
+    await screenshot(page, 'console-inbound-cancel-refused');
+
+    await page.goto(`${base}/#/inbound/${neverId}`);
+    await page.getByRole('heading', { level: 1, name: new RegExp(`^ASN ${neverId}`) }).waitFor();
+    await page.getByRole('button', { name: 'Cancel ASN…' }).click();
+    await page.getByLabel('Reason').fill('Supplier cancelled the delivery');
+    await page.getByRole('button', { name: `Yes, cancel ASN ${neverId}` }).click();
+    await page.getByRole('status').filter({ hasText: `ASN ${neverId} cancelled: Supplier cancelled the delivery. Nothing can be received against it.` }).waitFor();
+    expect(await asnOf(neverId)).toEqual(expect.objectContaining({ status: 'CANCELLED', reason: 'Supplier cancelled the delivery' }));
+    // Cancelled: nothing more to do with it here.
+    expect(await page.getByRole('button', { name: /^Cancel ASN|^Close ASN/ }).count()).toBe(0);
+    expect(await page.getByRole('heading', { name: 'Receive' }).count()).toBe(0);
+    await page.close();
+  });
+
   // Failed before (2026-12-06): a gateway's 504 after PakLog booked the receipt was said as a JSON SyntaxError and forgot
   // the key, so the operator's next press booked the units again with a fresh key.
   it('a receipt whose answer was lost (the connection dropped, then a gateway timeout), pressed again, is booked once; the next receipt after it is a new one', async () => {

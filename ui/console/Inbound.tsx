@@ -106,6 +106,8 @@ function AsnDetail({ ctx, id }: { ctx: Ctx; id: string }) {
   const asn = useData(() => api<Asn>('GET', `/inventory/asns/${encodeURIComponent(id)}`), [id, version, receipts]);
   /** The ASN closed on this screen (its close said once it is read again). */
   const [closedHere, setClosedHere] = useState<string | undefined>(undefined);
+  /** The ASN cancelled on this screen (said once it is read again). */
+  const [cancelledHere, setCancelledHere] = useState<string | undefined>(undefined);
   useEffect(() => heading.current?.focus(), [id]);
   const a = asn.data?.id === id ? asn.data : undefined;
   const back = <p><a href="#/inbound">← Inbound</a></p>;
@@ -157,6 +159,8 @@ function AsnDetail({ ctx, id }: { ctx: Ctx; id: string }) {
       </section>
       {ctx.can.receive && (a.status === 'OPEN' || a.status === 'RECEIVING') ? <Receive ctx={ctx} asn={a} onReceived={() => setReceipts((n) => n + 1)} /> : null}
       {ctx.can.plan && (a.status === 'OPEN' || a.status === 'RECEIVING') ? <CloseAsn asn={a} onClosed={() => { setClosedHere(a.id); setReceipts((n) => n + 1); }} /> : null}
+      {ctx.can.plan && a.status === 'OPEN' ? <CancelAsn asn={a} onCancelled={() => { setCancelledHere(a.id); setReceipts((n) => n + 1); }} /> : null}
+      {cancelledHere === a.id && a.status === 'CANCELLED' ? <p role="status" className="ok">ASN {a.id} cancelled{a.reason === null ? '' : `: ${a.reason}`}. Nothing can be received against it.</p> : null}
       {closedHere === a.id && a.status === 'CLOSED' ? <p role="status" className="ok">ASN {a.id} closed: {a.discrepancies.length === 0 ? 'every line arrived as announced' : `${a.discrepancies.length} discrepanc${a.discrepancies.length === 1 ? 'y' : 'ies'} recorded`}</p> : null}
       <section className="panel" aria-labelledby="asn-disc-h">
         <h2 id="asn-disc-h">Discrepancies</h2>
@@ -328,6 +332,51 @@ function CloseAsn({ asn, onClosed }: { asn: Asn; onClosed: () => void }) {
         </p>
       ) : (
         <p className="actions"><button type="button" onClick={() => { setAsking(true); setError(undefined); }}>Close ASN…</button></p>
+      )}
+    </section>
+  );
+}
+
+/**
+ * "Cancel": a delivery that will never come (POST /inventory/asns/{id}/cancel, admin and manager), offered while the ASN
+ * is OPEN. Asked once more, with an optional reason, before it is sent (it cannot be undone). PakLog cancels only an ASN
+ * nothing arrived against: once units were received, or a pallet of it was scanned in at the dock, it refuses (409
+ * ILLEGAL_TRANSITION, naming the pallet) and that refusal is said with its code and words, nothing changed: close it instead.
+ */
+function CancelAsn({ asn, onCancelled }: { asn: Asn; onCancelled: () => void }) {
+  const [asking, setAsking] = useState(false);
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  const cancel = async (): Promise<void> => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api('POST', `/inventory/asns/${asn.id}/cancel`, { idempotencyKey: newKey(), body: reason.trim() === '' ? {} : { reason: reason.trim() } });
+      setAsking(false);
+      onCancelled();
+    } catch (err) {
+      setError(err instanceof ApiError ? `${err.code}: ${err.message}` : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="panel" aria-labelledby="asn-cancel-h">
+      <h2 id="asn-cancel-h">Cancel</h2>
+      <p className="muted">When the delivery will never come. Only an ASN nothing arrived against is cancelled; one goods arrived against is closed instead.</p>
+      {error === undefined ? null : <p id="asn-cancel-said" role="alert" className="error">Not cancelled. {error}</p>}
+      {asking ? (
+        <div className="actions" role="group" aria-label={`Cancel ASN ${asn.id}`}>
+          <label className="field inline">Reason
+            <input maxLength={200} value={reason} onChange={(e) => setReason(e.target.value)} placeholder="optional, e.g. supplier cancelled" />
+          </label>
+          <span className="muted">Cancel ASN {asn.id}? Nothing can be received against it afterwards; it cannot be undone.</span>
+          <button type="button" className="primary" disabled={busy} onClick={() => void cancel()}>{busy ? 'Cancelling…' : `Yes, cancel ASN ${asn.id}`}</button>
+          <button type="button" disabled={busy} onClick={() => { setAsking(false); setError(undefined); }}>Keep the ASN</button>
+        </div>
+      ) : (
+        <p className="actions"><button type="button" onClick={() => { setAsking(true); setError(undefined); }}>Cancel ASN…</button></p>
       )}
     </section>
   );
