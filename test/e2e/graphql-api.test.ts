@@ -448,6 +448,7 @@ describe('GraphQL schema parity with REST', () => {
       ['Product', answer('/products/{sku}'), {}],
       ['Location', item(answer('/sites/{siteId}/locations')), {}],
       ['Event', item(answer('/events')), {}],
+      ['SafetyStock', answer('/inventory/safety-stock/{siteId}/{sku}'), {}],
     ];
     /** The CloudEvents envelope's attributes are lower-case on REST, camelCase in GraphQL. */
     const camel: Record<string, string> = { siteid: 'siteId', correlationid: 'correlationId', causationid: 'causationId', actorid: 'actorId', actorkind: 'actorKind', actorrole: 'actorRole' };

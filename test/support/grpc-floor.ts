@@ -20,6 +20,10 @@ import type { CancelOrderLineRequest } from '../../src/rpc/generated/paklog/inte
 import type { Order__Output } from '../../src/rpc/generated/paklog/integration/v1/Order.ts';
 import type { GetAtpRequest } from '../../src/rpc/generated/paklog/integration/v1/GetAtpRequest.ts';
 import type { GetAtpResponse__Output } from '../../src/rpc/generated/paklog/integration/v1/GetAtpResponse.ts';
+import type { SetSafetyStockRequest } from '../../src/rpc/generated/paklog/integration/v1/SetSafetyStockRequest.ts';
+import type { ClearSafetyStockRequest } from '../../src/rpc/generated/paklog/integration/v1/ClearSafetyStockRequest.ts';
+import type { GetSafetyStockRequest } from '../../src/rpc/generated/paklog/integration/v1/GetSafetyStockRequest.ts';
+import type { SafetyStock__Output } from '../../src/rpc/generated/paklog/integration/v1/SafetyStock.ts';
 import type { CountsRequest } from '../../src/rpc/generated/paklog/integration/v1/CountsRequest.ts';
 import type { StatusCounts__Output } from '../../src/rpc/generated/paklog/integration/v1/StatusCounts.ts';
 import type { StartTaskRequest } from '../../src/rpc/generated/paklog/floor/v1/StartTaskRequest.ts';
@@ -97,6 +101,9 @@ export function rpcMethods(c: PublicClients) {
     getAtp: typed<GetAtpRequest, GetAtpResponse__Output>(i, 'GetAtp'),
     cancelOrder: typed<CancelOrderRequest, Order__Output>(i, 'CancelOrder'),
     cancelOrderLine: typed<CancelOrderLineRequest, Order__Output>(i, 'CancelOrderLine'),
+    setSafetyStock: typed<SetSafetyStockRequest, SafetyStock__Output>(i, 'SetSafetyStock'),
+    clearSafetyStock: typed<ClearSafetyStockRequest, SafetyStock__Output>(i, 'ClearSafetyStock'),
+    getSafetyStock: typed<GetSafetyStockRequest, SafetyStock__Output>(i, 'GetSafetyStock'),
     countOrders: typed<CountsRequest, StatusCounts__Output>(i, 'CountOrders'),
     countWaves: typed<CountsRequest, StatusCounts__Output>(i, 'CountWaves'),
     countTasks: typed<CountsRequest, StatusCounts__Output>(i, 'CountTasks'),

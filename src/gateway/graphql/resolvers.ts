@@ -102,6 +102,9 @@ async function all(rest: Rest, url: string): Promise<Obj[]> {
 
 type Queries = { obj: Obj; params: Args }[];
 
+/** `/inventory/safety-stock/{siteId}/{sku}` of the arguments (the site's id or code). */
+const safetyStockPath = (a: Args): string => `/inventory/safety-stock/${enc(a.siteId as string)}/${enc(a.sku as string)}`;
+
 /** `GET /<resource>/counts?siteId=`: REST's answer, and its figures as a list too. */
 async function statusCounts(rest: Rest, resource: 'orders' | 'waves' | 'tasks' | 'exceptions', siteId: string): Promise<Obj> {
   const answer = await read<{ siteId: string; byStatus: Record<string, number> }>(rest, `/${resource}/counts${qs({ siteId })}`);
@@ -177,6 +180,7 @@ export const loaders: MercuriusLoaders<GraphqlContext> = {
   PickLine: { product: productLoader },
   Balance: { product: productLoader },
   HeldStock: { product: productLoader },
+  SafetyStock: { product: productLoader },
   PickList: {
     orders: async (queries: Queries, ctx) => {
       const orders = await ordersByIds(ctx.rest, queries.flatMap((q) => (q.obj.orderIds as string[]).map((id) => ({ id, siteId: q.obj.siteId }))));
@@ -264,6 +268,8 @@ export const resolvers: IResolvers<unknown, GraphqlContext> = {
     holds: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/inventory/holds${qs(defined(a, 'siteId', 'owner', 'sku', 'locationId', 'status', 'first', 'after'))}`),
     ledger: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/inventory/ledger${qs(defined(a, 'siteId', 'owner', 'sku', 'type', 'first', 'after'))}`),
     atp: async (_r, a: Args, ctx: GraphqlContext) => (await read<Page>(ctx.rest, `/inventory/atp${qs(defined(a, 'siteId', 'owner', 'sku'))}`))?.items ?? [],
+    safetyStock: (_r, a: Args, ctx: GraphqlContext) => read(ctx.rest, `${safetyStockPath(a)}${qs(defined(a, 'owner'))}`, true),
+    safetyStocks: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/inventory/safety-stock${qs(defined(a, 'siteId', 'owner', 'sku', 'first', 'after'))}`),
     locations: (_r, a: Args, ctx: GraphqlContext) =>
       list(ctx.rest, `/sites/${enc(a.siteId as string)}/locations${qs(defined(a, 'type', 'zone', 'status', 'first', 'after'))}`),
     products: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/products${qs(defined(a, 'search', 'skus', 'first', 'after'))}`),
@@ -311,6 +317,11 @@ export const resolvers: IResolvers<unknown, GraphqlContext> = {
     packOrder: mutation('Package', () => '/packages', (a) => defined(a, 'orderId', 'units', 'cartonCode', 'weightG')),
     createShipment: mutation('Shipment', () => '/shipments', (a) => defined(a, 'orderId', 'carrier')),
     dispatchShipment: mutation('Shipment', (a) => `/shipments/${enc(a.id as string)}/dispatch`),
+    // A setting, not a command with an Idempotency-Key: the same figure again changes nothing (REST keeps no key for it).
+    setSafetyStock: async (_root: unknown, args: Args, ctx: GraphqlContext) =>
+      command(ctx.rest, safetyStockPath(args), defined(args, 'quantity', 'ownerId'), 'SafetyStock', { method: 'PUT' }),
+    clearSafetyStock: async (_root: unknown, args: Args, ctx: GraphqlContext) =>
+      command(ctx.rest, `${safetyStockPath(args)}${qs(defined(args, 'ownerId'))}`, undefined, 'SafetyStock', { method: 'DELETE' }),
   },
   Subscription: {
     // Subscribing reads the subject through REST with the subscriber's credentials: the same authentication and roles,

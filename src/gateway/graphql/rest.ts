@@ -23,10 +23,12 @@ export interface RestOptions {
   readonly idempotencyKey?: string | undefined;
   /** More headers for this call (If-Match). */
   readonly headers?: Readonly<Record<string, string>>;
+  /** A command's method: POST unless it is a PUT or DELETE of a setting (safety stock). */
+  readonly method?: 'POST' | 'PUT' | 'DELETE';
 }
 
 /** One REST call made on the caller's behalf. */
-export type Rest = <T = unknown>(method: 'GET' | 'POST', url: string, body?: unknown, options?: RestOptions) => Promise<RestResponse<T>>;
+export type Rest = <T = unknown>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, options?: RestOptions) => Promise<RestResponse<T>>;
 
 /** The credential and trace headers of a request (or of a websocket's `connection_init` payload), lower-cased. */
 export function forwardedHeaders(headers: IncomingHttpHeaders | Readonly<Record<string, unknown>>): Record<string, string> {
@@ -50,11 +52,12 @@ export const hasCredential = (headers: Readonly<Record<string, string>>): boolea
  * client, not the loopback).
  */
 export function restClient(app: HttpApp, headers: Readonly<Record<string, string>>, o: { requestId?: string; remoteAddress?: string } = {}): Rest {
-  return async <T>(method: 'GET' | 'POST', url: string, body?: unknown, options: RestOptions = {}): Promise<RestResponse<T>> => {
+  return async <T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, options: RestOptions = {}): Promise<RestResponse<T>> => {
     const h: Record<string, string> = { ...headers, ...options.headers };
     if (o.requestId !== undefined) h['x-request-id'] = o.requestId;
     if (options.idempotencyKey !== undefined) h['idempotency-key'] = options.idempotencyKey;
-    if (method === 'GET') delete h['idempotency-key'];
+    // Only a POST command keeps a key; a read, or a setting PUT or DELETEd (the same figure again changes nothing), takes none.
+    if (method !== 'POST') delete h['idempotency-key'];
     // An id `.` or `..` in the path would be resolved away before routing (`/tasks/../start` is `/start`): no resource
     // has such an id, so the call is the caller's mistake and runs nothing. REST is asked with the segment empty
     // (`/tasks//start`, which its validation refuses) to check the caller first: a role or an owner-scoped key the
@@ -142,7 +145,7 @@ export function businessMember(p: Problem): string | undefined {
  * faults, unauthenticated and rate-limited calls stay in `errors[]`.
  */
 export async function command(rest: Rest, url: string, body: unknown, typename: string, options: RestOptions = {}): Promise<Record<string, unknown>> {
-  const res = await rest<Record<string, unknown> | undefined>('POST', url, body, options);
+  const res = await rest<Record<string, unknown> | undefined>(options.method ?? 'POST', url, body, options);
   if (res.status >= 200 && res.status < 300) return { __typename: typename, ...(res.body ?? {}) };
   const p = asProblem(res);
   const member = businessMember(p);

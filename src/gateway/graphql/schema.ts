@@ -395,7 +395,19 @@ type Event {
   actorRole: String
   data: JSON!
 }
-${['Order', 'Wave', 'Task', 'PickList', 'Balance', 'HeldStock', 'Movement', 'Location', 'Product', 'Shipment', 'Package', 'Event'].map(connection).join('\n')}
+"""A SKU's safety stock at a site, for one owner's units (ADR 0057): units allocation never promises to orders."""
+type SafetyStock {
+  siteId: ID!
+  """Whose units (ADR 0028)."""
+  ownerId: ID!
+  sku: String!
+  """Units never allocated to orders; 0: none set."""
+  quantity: Int!
+  """When it was last set or cleared (null: never)."""
+  updatedAt: String
+  product: Product
+}
+${['Order', 'Wave', 'Task', 'PickList', 'Balance', 'HeldStock', 'Movement', 'Location', 'Product', 'Shipment', 'Package', 'Event', 'SafetyStock'].map(connection).join('\n')}
 
 type Query {
   """Orders, optionally of one owner (a key scoped to an owner sees its own only)."""
@@ -416,6 +428,10 @@ type Query {
   ledger(siteId: String!, owner: ID, sku: String, type: String, first: Int = 100, after: String): MovementConnection!
   """Available to promise per SKU."""
   atp(siteId: String!, owner: ID, sku: String): [Atp!]!
+  """A SKU's safety stock at a site (GET /inventory/safety-stock/{siteId}/{sku}; siteId: id or code): quantity 0 when none was set; owner: the default owner's (or an owner-scoped key's) when absent."""
+  safetyStock(siteId: String!, sku: String!, owner: ID): SafetyStock
+  """The safety stocks set at a site (GET /inventory/safety-stock), by SKU and owner: only those above 0."""
+  safetyStocks(siteId: String!, owner: ID, sku: String, first: Int = 100, after: String): SafetyStockConnection!
   locations(siteId: String!, type: String, zone: String, status: String, first: Int = 100, after: String): LocationConnection!
   products(search: String, skus: [String!], first: Int = 50, after: String): ProductConnection!
   product(sku: String!): Product
@@ -497,6 +513,7 @@ ${result('NextTaskResult', 'Task | NoTask')}
 ${result('PickListResult', 'PickList')}
 ${result('PackageResult', 'Package')}
 ${result('ShipmentResult', 'Shipment')}
+${result('SafetyStockResult', 'SafetyStock')}
 
 """
 The order-to-ship commands, each the REST command of the same name. idempotencyKey: the command's Idempotency-Key; without
@@ -529,6 +546,10 @@ type Mutation {
   packOrder(orderId: ID!, units: [PackUnitInput!], cartonCode: String, weightG: Int, idempotencyKey: String): PackageResult!
   createShipment(orderId: ID!, carrier: String, idempotencyKey: String): ShipmentResult!
   dispatchShipment(id: ID!, idempotencyKey: String): ShipmentResult!
+  """PUT /inventory/safety-stock/{siteId}/{sku} (admin, manager; a manager of some sites at those): units of the SKU no order is ever allocated; 0 clears it. The same figure again changes nothing, so it takes no idempotencyKey."""
+  setSafetyStock(siteId: String!, sku: String!, quantity: Int!, ownerId: ID): SafetyStockResult!
+  """DELETE /inventory/safety-stock/{siteId}/{sku}: as setSafetyStock with quantity 0."""
+  clearSafetyStock(siteId: String!, sku: String!, ownerId: ID): SafetyStockResult!
 }
 
 """An event about the subscribed order, wave or site, delivered after it committed."""

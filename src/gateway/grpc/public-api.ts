@@ -16,6 +16,7 @@ import type { IntegrationHandlers } from '../../rpc/generated/paklog/integration
 import type { Order } from '../../rpc/generated/paklog/integration/v1/Order.ts';
 import type { CountsRequest__Output as CountsRequest } from '../../rpc/generated/paklog/integration/v1/CountsRequest.ts';
 import type { StatusCounts } from '../../rpc/generated/paklog/integration/v1/StatusCounts.ts';
+import type { SafetyStock } from '../../rpc/generated/paklog/integration/v1/SafetyStock.ts';
 import { publicProtos, publicServices } from '../../rpc/protos.ts';
 import { pathPart, restHandler, type RestAnswer } from './rest-bridge.ts';
 
@@ -84,6 +85,15 @@ const counts = (http: HttpApp, log: Logger, resource: 'orders' | 'waves' | 'task
   method: 'GET', url: `/${resource}/counts?${new URLSearchParams({ siteId: r.siteId }).toString()}`,
 }), as<StatusCounts>());
 
+/** `/inventory/safety-stock/{site}/{sku}`, each a path field (empty, `.` or `..`: INVALID_ARGUMENT once the caller is checked). */
+const safetyStockPath = (siteId: string, sku: string): string => `/inventory/safety-stock/${pathPart('site_id', siteId)}/${pathPart('sku', sku)}`;
+
+/** A query string of the set fields ('' when none). */
+const query = (fields: Record<string, string | null | undefined>): string => {
+  const q = new URLSearchParams(defined(fields) as Record<string, string>).toString();
+  return q === '' ? '' : `?${q}`;
+};
+
 function integrationService(http: HttpApp, log: Logger): RpcService {
   const implementation: IntegrationHandlers = {
     CreateOrder: restHandler(http, log, (r) => ({
@@ -106,6 +116,16 @@ function integrationService(http: HttpApp, log: Logger): RpcService {
     GetAtp: restHandler(http, log, (r) => ({
       method: 'GET', url: `/inventory/atp?${new URLSearchParams(defined({ siteId: r.siteId, owner: r.owner, sku: r.sku }) as Record<string, string>).toString()}`,
     }), as<GetAtpResponse>()),
+    // Safety stock (ADR 0057): REST's PUT, DELETE and GET of one SKU at a site, as they are.
+    SetSafetyStock: restHandler(http, log, (r) => ({
+      method: 'PUT', url: safetyStockPath(r.siteId, r.sku), body: defined({ quantity: r.quantity, ownerId: r.ownerId }),
+    }), as<SafetyStock>()),
+    ClearSafetyStock: restHandler(http, log, (r) => ({
+      method: 'DELETE', url: `${safetyStockPath(r.siteId, r.sku)}${query({ ownerId: r.ownerId })}`,
+    }), as<SafetyStock>()),
+    GetSafetyStock: restHandler(http, log, (r) => ({
+      method: 'GET', url: `${safetyStockPath(r.siteId, r.sku)}${query({ owner: r.owner })}`,
+    }), as<SafetyStock>()),
     CountOrders: counts(http, log, 'orders'),
     CountWaves: counts(http, log, 'waves'),
     CountTasks: counts(http, log, 'tasks'),

@@ -120,4 +120,19 @@ describe('the REST bridge', () => {
     const request = publicServices().integration.CreateOrder;
     expect(request.requestDeserialize(request.requestSerialize({ externalId: 'X', shipTo })).shipTo).toMatchObject(shipTo);
   });
+  it('the Integration API\'s SafetyStock messages carry every field REST\'s safety-stock operations answer and take', () => {
+    type Schema = { properties: Record<string, Schema> };
+    type Op = { parameters?: { in: string; name: string }[]; responses: Record<string, { content: Record<string, { schema: Schema }> }>; requestBody?: { content: Record<string, { schema: Schema }> } };
+    const doc = t.app.http.swagger() as unknown as { paths: Record<string, Record<string, Op>> };
+    const path = doc.paths['/api/v1/inventory/safety-stock/{siteId}/{sku}']!;
+    const protoFields = (message: string): string[] => ((publicProtos()[`paklog.integration.v1.${message}`] as unknown as { type: { field: { name: string }[] } }).type.field.map((f) => f.name)).sort();
+    const params = (op: Op, where: string): string[] => (op.parameters ?? []).filter((p) => p.in === where).map((p) => p.name);
+    for (const method of ['get', 'put', 'delete']) {
+      expect(protoFields('SafetyStock'), method).toEqual(Object.keys(path[method]!.responses['200']!.content['application/json']!.schema.properties).sort());
+    }
+    const put = path['put']!;
+    expect(protoFields('SetSafetyStockRequest')).toEqual([...params(put, 'path'), ...Object.keys(put.requestBody!.content['application/json']!.schema.properties)].sort());
+    expect(protoFields('ClearSafetyStockRequest')).toEqual([...params(path['delete']!, 'path'), ...params(path['delete']!, 'query')].sort());
+    expect(protoFields('GetSafetyStockRequest')).toEqual([...params(path['get']!, 'path'), ...params(path['get']!, 'query')].sort());
+  });
 });

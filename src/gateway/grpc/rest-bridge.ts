@@ -13,7 +13,7 @@ import { ON_UNDECODABLE, type UndecodableHandler } from '../../platform/rpc/rpc-
 
 /** The REST operation a gRPC call runs: `url` below `/api/v1`, and the JSON body of a POST. */
 export interface RestOperation {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   readonly url: string;
   readonly body?: Readonly<Record<string, unknown>>;
   /** A body sent as it is, as JSON (a request REST cannot parse: see {@link restHandler}'s undecodable requests). */
@@ -140,7 +140,7 @@ export function restHandler<Req, Res>(
   // nothing. Only such requests pay for it; a decoded one never reaches this.
   const undecodable: UndecodableHandler = (call, empty, refusal, callback) => {
     const op = whoMayAsk(toRest, empty as Req);
-    const probe: RestOperation = op.method === 'POST' ? { method: 'POST', url: op.url, rawBody: '{' } : op;
+    const probe: RestOperation = op.method === 'POST' || op.method === 'PUT' ? { method: op.method, url: op.url, rawBody: '{' } : op;
     runRest(http, log, call, probe, (answer) => {
       if (answer.status !== undefined && refusesTheCaller(answer.status)) {
         const status = answer.grpc();

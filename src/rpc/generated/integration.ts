@@ -14,16 +14,20 @@ export interface ProtoGrpcType {
         AtpItem: MessageTypeDefinition
         CancelOrderLineRequest: MessageTypeDefinition
         CancelOrderRequest: MessageTypeDefinition
+        ClearSafetyStockRequest: MessageTypeDefinition
         CountsRequest: MessageTypeDefinition
         CreateOrderRequest: MessageTypeDefinition
         CreateOrderResponse: MessageTypeDefinition
         GetAtpRequest: MessageTypeDefinition
         GetAtpResponse: MessageTypeDefinition
+        GetSafetyStockRequest: MessageTypeDefinition
         Integration: SubtypeConstructor<typeof grpc.Client, _paklog_integration_v1_IntegrationClient> & { service: _paklog_integration_v1_IntegrationDefinition }
         Order: MessageTypeDefinition
         OrderHold: MessageTypeDefinition
         OrderLine: MessageTypeDefinition
         OrderLineRequest: MessageTypeDefinition
+        SafetyStock: MessageTypeDefinition
+        SetSafetyStockRequest: MessageTypeDefinition
         ShipTo: MessageTypeDefinition
         StatusChange: MessageTypeDefinition
         StatusCounts: MessageTypeDefinition

@@ -1,0 +1,36 @@
+// Original file: paklog/integration/v1/integration.proto
+
+
+export interface SetSafetyStockRequest {
+  /**
+   * Site id or code.
+   */
+  'siteId'?: (string);
+  'sku'?: (string);
+  /**
+   * 0 to 1,000,000; 0 clears it.
+   */
+  'quantity'?: (number);
+  /**
+   * The owner whose units (`own_…`; REST's `ownerId`); unset: the default owner, or an owner-scoped key's own.
+   */
+  'ownerId'?: (string);
+  '_ownerId'?: "ownerId";
+}
+
+export interface SetSafetyStockRequest__Output {
+  /**
+   * Site id or code.
+   */
+  'siteId': (string);
+  'sku': (string);
+  /**
+   * 0 to 1,000,000; 0 clears it.
+   */
+  'quantity': (number);
+  /**
+   * The owner whose units (`own_…`; REST's `ownerId`); unset: the default owner, or an owner-scoped key's own.
+   */
+  'ownerId'?: (string);
+  '_ownerId'?: "ownerId";
+}

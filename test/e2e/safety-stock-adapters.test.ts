@@ -1,0 +1,159 @@
+/**
+ * Safety stock (ADR 0057) over GraphQL and gRPC: it had REST only (PUT, DELETE, GET of a SKU at a site and the list),
+ * though ATP showed it on all three. Each adapter runs REST's operation with the caller's own credentials, so the roles
+ * (admin and manager set and clear it, a manager of some sites at those; every role reads it), the owner scoping of
+ * ADR 0028 and the error codes are REST's; every refusal changes nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newProduct, newSite, unique } from '../../src/contexts/inventory/test-fixtures.ts';
+import { tableFingerprint } from '../support/fingerprint.ts';
+import { gqlClient, must, type Gql } from '../support/graphql-client.ts';
+import { credentialsMetadata, grpcRefusal, startGrpcTestApp, type GrpcTestApp } from '../support/grpc-floor.ts';
+
+let g: GrpcTestApp;
+let site: { id: string; code: string };
+let other: { id: string; code: string };
+let managerOfOther: string;
+let ownerKey: string;
+let ownerId: string;
+
+beforeAll(async () => {
+  g = await startGrpcTestApp();
+  site = await newSite(g.t);
+  other = await newSite(g.t);
+  managerOfOther = (await g.t.post('/api/v1/api-keys', { name: 'manager of another site', role: 'manager', siteIds: [other.id] })).body.key as string;
+  const owner = await g.t.post('/api/v1/owners', { code: unique('SSA').slice(0, 20), name: 'Adapter owner' });
+  expect(owner.status).toBe(201);
+  ownerId = owner.body.id as string;
+  ownerKey = (await g.t.post('/api/v1/api-keys', { name: 'owner key', role: 'integration', ownerId })).body.key as string;
+}, 60_000);
+afterAll(async () => {
+  await g.close();
+});
+
+const restOf = async (sku: string, owner?: string): Promise<number> =>
+  (await g.t.get(`/api/v1/inventory/safety-stock/${site.id}/${sku}${owner === undefined ? '' : `?owner=${owner}`}`)).body.quantity as number;
+const unchanged = async (run: () => Promise<void>): Promise<void> => {
+  await g.t.settle();
+  const before = await tableFingerprint(g.t.app.db);
+  await run();
+  await g.t.settle();
+  expect(await tableFingerprint(g.t.app.db)).toEqual(before);
+};
+
+const RESULT = '__typename ... on SafetyStock { siteId ownerId sku quantity updatedAt } ... on BusinessError { code httpStatus fieldErrors { field message } }';
+const SET = `mutation($s: String!, $k: String!, $q: Int!, $o: ID) { setSafetyStock(siteId: $s, sku: $k, quantity: $q, ownerId: $o) { ${RESULT} } }`;
+const CLEAR = `mutation($s: String!, $k: String!, $o: ID) { clearSafetyStock(siteId: $s, sku: $k, ownerId: $o) { ${RESULT} } }`;
+
+describe('safety stock over GraphQL', () => {
+  it('a manager sets it (site id or code), a viewer reads it and lists it with its product, a manager clears it: REST\'s answers', async () => {
+    const sku = await newProduct(g.t);
+    const manager = gqlClient(g.t.app, g.t.keys.manager);
+    const set = await must(manager, SET, { s: site.code, k: sku, q: 4 });
+    expect(set.setSafetyStock).toMatchObject({ __typename: 'SafetyStock', siteId: site.id, ownerId: 'own_default', sku, quantity: 4, updatedAt: expect.any(String) });
+    expect(await restOf(sku)).toBe(4);
+
+    const viewer = gqlClient(g.t.app, g.t.keys.viewer);
+    const one = await must(viewer, 'query($s: String!, $k: String!) { safetyStock(siteId: $s, sku: $k) { sku quantity ownerId } }', { s: site.id, k: sku });
+    expect(one.safetyStock).toEqual({ sku, quantity: 4, ownerId: 'own_default' });
+    const listed = await must(viewer, 'query($s: String!, $k: String) { safetyStocks(siteId: $s, sku: $k) { nodes { sku quantity product { sku } } pageInfo { hasNextPage } } }', { s: site.code, k: sku });
+    expect(listed.safetyStocks).toEqual({ nodes: [{ sku, quantity: 4, product: { sku } }], pageInfo: { hasNextPage: false } });
+
+    const cleared = await must(manager, CLEAR, { s: site.id, k: sku });
+    expect(cleared.clearSafetyStock).toMatchObject({ __typename: 'SafetyStock', quantity: 0 });
+    expect(await restOf(sku)).toBe(0);
+    // Never set: quantity 0, no time.
+    const never = await newProduct(g.t);
+    expect((await must(viewer, 'query($s: String!, $k: String!) { safetyStock(siteId: $s, sku: $k) { quantity updatedAt } }', { s: site.id, k: never })).safetyStock)
+      .toEqual({ quantity: 0, updatedAt: null });
+  });
+
+  it('refuses as REST does, changing nothing: a viewer and an operator (Forbidden), a manager of another site (FORBIDDEN_AT_SITE), a bad quantity, an unknown SKU, site or owner, and an owner-scoped key', async () => {
+    const sku = await newProduct(g.t);
+    expect((await must(gqlClient(g.t.app, g.t.keys.manager), SET, { s: site.id, k: sku, q: 3 })).setSafetyStock.quantity).toBe(3);
+    const as = (key: string): Gql => gqlClient(g.t.app, key);
+    await unchanged(async () => {
+      for (const key of [g.t.keys.viewer, g.t.keys.operator]) {
+        expect((await must(as(key), SET, { s: site.id, k: sku, q: 9 })).setSafetyStock).toMatchObject({ __typename: 'Forbidden', code: 'FORBIDDEN' });
+        expect((await must(as(key), CLEAR, { s: site.id, k: sku })).clearSafetyStock).toMatchObject({ __typename: 'Forbidden', code: 'FORBIDDEN' });
+      }
+      expect((await must(as(managerOfOther), SET, { s: site.id, k: sku, q: 9 })).setSafetyStock).toMatchObject({ __typename: 'Forbidden', code: 'FORBIDDEN_AT_SITE' });
+      expect((await must(as(managerOfOther), CLEAR, { s: site.id, k: sku })).clearSafetyStock).toMatchObject({ __typename: 'Forbidden', code: 'FORBIDDEN_AT_SITE' });
+      const manager = as(g.t.keys.manager);
+      for (const q of [-1, 1_000_001]) {
+        expect((await must(manager, SET, { s: site.id, k: sku, q })).setSafetyStock).toMatchObject({
+          __typename: 'ValidationFailed', code: 'VALIDATION_FAILED', fieldErrors: [expect.objectContaining({ field: '/quantity' })],
+        });
+      }
+      expect((await must(manager, SET, { s: site.id, k: 'NO-SUCH-SKU', q: 1 })).setSafetyStock).toMatchObject({ __typename: 'ValidationFailed', code: 'UNKNOWN_SKU' });
+      expect((await must(manager, SET, { s: 'NOWHERE', k: sku, q: 1 })).setSafetyStock).toMatchObject({ __typename: 'ValidationFailed', code: 'UNKNOWN_SITE' });
+      expect((await must(manager, SET, { s: site.id, k: sku, q: 1, o: 'own_nobody' })).setSafetyStock).toMatchObject({ __typename: 'ValidationFailed', code: 'UNKNOWN_OWNER' });
+      expect((await must(manager, CLEAR, { s: site.id, k: sku, o: 'own_nobody' })).clearSafetyStock).toMatchObject({ __typename: 'ValidationFailed', code: 'UNKNOWN_OWNER' });
+      // A dot segment would route to another operation: refused, nothing run.
+      expect((await must(manager, SET, { s: site.id, k: '..', q: 1 })).setSafetyStock).toMatchObject({ __typename: 'ValidationFailed', code: 'VALIDATION_FAILED' });
+      // An owner-scoped key sets and clears none, and reads its own owner's only.
+      const owner = as(ownerKey);
+      expect((await must(owner, SET, { s: site.id, k: sku, q: 0 })).setSafetyStock).toMatchObject({ __typename: 'Forbidden' });
+      expect((await must(owner, CLEAR, { s: site.id, k: sku })).clearSafetyStock).toMatchObject({ __typename: 'Forbidden' });
+      expect((await must(owner, 'query($s: String!, $k: String!) { safetyStock(siteId: $s, sku: $k) { ownerId quantity } }', { s: site.id, k: sku })).safetyStock)
+        .toEqual({ ownerId, quantity: 0 });
+      const other = await owner('query($s: String!, $k: String!) { safetyStock(siteId: $s, sku: $k, owner: "own_default") { quantity } }', { s: site.id, k: sku });
+      expect(other.errors?.[0]?.extensions?.code).toBe('OWNER_NOT_ALLOWED');
+      const unknown = await as(g.t.keys.viewer)('query($s: String!) { safetyStocks(siteId: $s, sku: "NO-SUCH-SKU") { nodes { sku } } }', { s: site.id });
+      expect(unknown.errors?.[0]?.extensions?.code).toBe('UNKNOWN_SKU');
+    });
+    expect(await restOf(sku)).toBe(3);
+  });
+});
+
+describe('safety stock over gRPC', () => {
+  const manager = () => credentialsMetadata({ apiKey: g.t.keys.manager });
+  const viewer = () => credentialsMetadata({ apiKey: g.t.keys.viewer });
+
+  it('SetSafetyStock, GetSafetyStock and ClearSafetyStock are REST\'s PUT, GET and DELETE', async () => {
+    const sku = await newProduct(g.t);
+    const set = await g.rpc.setSafetyStock({ siteId: site.code, sku, quantity: 6 }, manager());
+    expect(set).toMatchObject({ siteId: site.id, ownerId: 'own_default', sku, quantity: 6 });
+    expect(typeof set.updatedAt).toBe('string');
+    expect(await restOf(sku)).toBe(6);
+    expect(await g.rpc.getSafetyStock({ siteId: site.id, sku }, viewer())).toMatchObject({ sku, quantity: 6 });
+    // ATP over gRPC is net of it (it showed it before).
+    expect((await g.rpc.getAtp({ siteId: site.id, sku }, viewer())).items[0]).toMatchObject({ sku, safetyStock: 6 });
+    expect(await g.rpc.clearSafetyStock({ siteId: site.id, sku }, manager())).toMatchObject({ sku, quantity: 0 });
+    expect(await restOf(sku)).toBe(0);
+    const never = await g.rpc.getSafetyStock({ siteId: site.id, sku: await newProduct(g.t) }, viewer());
+    expect(never.quantity).toBe(0);
+    expect(never.updatedAt ?? null).toBeNull();
+  });
+
+  it('refuses as REST does, changing nothing: roles, another site, a bad quantity, unknown SKU/site/owner, an empty SKU, an owner-scoped key', async () => {
+    const sku = await newProduct(g.t);
+    await g.rpc.setSafetyStock({ siteId: site.id, sku, quantity: 2 }, manager());
+    await unchanged(async () => {
+      for (const key of [g.t.keys.viewer, g.t.keys.operator]) {
+        const m = () => credentialsMetadata({ apiKey: key });
+        expect(await grpcRefusal(g.rpc.setSafetyStock({ siteId: site.id, sku, quantity: 9 }, m()))).toMatchObject({ status: 'PERMISSION_DENIED', code: 'FORBIDDEN' });
+        expect(await grpcRefusal(g.rpc.clearSafetyStock({ siteId: site.id, sku }, m()))).toMatchObject({ status: 'PERMISSION_DENIED', code: 'FORBIDDEN' });
+      }
+      const elsewhere = credentialsMetadata({ apiKey: managerOfOther });
+      expect(await grpcRefusal(g.rpc.setSafetyStock({ siteId: site.id, sku, quantity: 9 }, elsewhere))).toMatchObject({ status: 'PERMISSION_DENIED', code: 'FORBIDDEN_AT_SITE' });
+      expect(await grpcRefusal(g.rpc.clearSafetyStock({ siteId: site.id, sku }, credentialsMetadata({ apiKey: managerOfOther })))).toMatchObject({ status: 'PERMISSION_DENIED', code: 'FORBIDDEN_AT_SITE' });
+      for (const quantity of [-1, 1_000_001]) {
+        expect(await grpcRefusal(g.rpc.setSafetyStock({ siteId: site.id, sku, quantity }, manager()))).toMatchObject({ status: 'INVALID_ARGUMENT', code: 'VALIDATION_FAILED', fields: ['/quantity'] });
+      }
+      expect(await grpcRefusal(g.rpc.setSafetyStock({ siteId: site.id, sku: 'NO-SUCH-SKU', quantity: 1 }, manager()))).toMatchObject({ status: 'INVALID_ARGUMENT', code: 'UNKNOWN_SKU' });
+      expect(await grpcRefusal(g.rpc.setSafetyStock({ siteId: 'NOWHERE', sku, quantity: 1 }, manager()))).toMatchObject({ status: 'INVALID_ARGUMENT', code: 'UNKNOWN_SITE' });
+      expect(await grpcRefusal(g.rpc.setSafetyStock({ siteId: site.id, sku, quantity: 1, ownerId: 'own_nobody' }, manager()))).toMatchObject({ status: 'INVALID_ARGUMENT', code: 'UNKNOWN_OWNER' });
+      expect(await grpcRefusal(g.rpc.clearSafetyStock({ siteId: site.id, sku, ownerId: 'own_nobody' }, manager()))).toMatchObject({ status: 'INVALID_ARGUMENT', code: 'UNKNOWN_OWNER' });
+      expect(await grpcRefusal(g.rpc.setSafetyStock({ siteId: site.id, sku: '', quantity: 1 }, manager()))).toMatchObject({ status: 'INVALID_ARGUMENT', code: 'VALIDATION_FAILED', fields: ['/sku'] });
+      // The caller is checked first: an operator's empty SKU is PERMISSION_DENIED, as over REST.
+      expect(await grpcRefusal(g.rpc.clearSafetyStock({ siteId: site.id, sku: '..' }, g.operator()))).toMatchObject({ status: 'PERMISSION_DENIED' });
+      const owner = () => credentialsMetadata({ apiKey: ownerKey });
+      expect(await grpcRefusal(g.rpc.setSafetyStock({ siteId: site.id, sku, quantity: 0 }, owner()))).toMatchObject({ status: 'PERMISSION_DENIED' });
+      expect(await grpcRefusal(g.rpc.clearSafetyStock({ siteId: site.id, sku }, owner()))).toMatchObject({ status: 'PERMISSION_DENIED' });
+      expect(await g.rpc.getSafetyStock({ siteId: site.id, sku }, owner())).toMatchObject({ ownerId, quantity: 0 });
+      expect(await grpcRefusal(g.rpc.getSafetyStock({ siteId: site.id, sku, owner: 'own_default' }, owner()))).toMatchObject({ status: 'PERMISSION_DENIED', code: 'OWNER_NOT_ALLOWED' });
+    });
+    expect(await restOf(sku)).toBe(2);
+  });
+});
