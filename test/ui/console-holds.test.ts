@@ -227,4 +227,60 @@ describe.runIf(browserTestsRun)('the web console: stock holds', () => {
     expect((await t.post('/api/v1/inventory/hold-releases', { siteId, sku: at.sku, locationId: at.locationId, quantity: 3, fromStatus: 'QUARANTINE', reason: 'tidy up' }, 'manager')).status).toBe(201);
     await page.close();
   });
+  // Failed before (2026-12-06): safety stock (ADR 0057) was API-only; the console had no screen for it.
+  it('a manager sets a SKU\'s safety stock on the Safety stock screen, sees it listed and in ATP, clears it after confirming; a refusal is said, nothing set; a viewer only looks', async () => {
+    const figure = async (sku = at.sku): Promise<number> => (await t.get(`/api/v1/inventory/safety-stock/${siteId}/${sku}`)).body.quantity as number;
+    const listed = async (): Promise<number> => ((await t.get(`/api/v1/inventory/safety-stock?siteId=${siteId}`)).body.items as unknown[]).length;
+    const page = await consolePage(browser, pageErrors, ['422']);
+    await page.goto(`${base}/`);
+    await page.getByLabel('API key', { exact: true }).fill(t.keys.manager);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Safety stock', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Safety stock' }).waitFor();
+    await page.getByText('No SKU has a safety stock at this site.').waitFor();
+
+    await page.getByLabel('SKU to keep back').fill(at.sku);
+    await page.getByLabel('Units kept back').fill('4');
+    expect(await seriousA11yViolations(page), 'axe on the Safety stock screen').toEqual([]);
+    await page.getByRole('button', { name: 'Set safety stock' }).click();
+    await page.getByRole('status').filter({ hasText: `Safety stock of ${at.sku} set to 4: those units are never promised to orders` }).waitFor();
+    const row = page.locator('tbody tr', { hasText: at.sku });
+    await row.waitFor();
+    expect(await row.locator('td').allTextContents()).toEqual([at.sku, 'own_default', '4', expect.any(String), 'Clear…']);
+    expect(await figure()).toBe(4);
+    expect((await t.get(`/api/v1/inventory/atp?siteId=${siteId}&sku=${at.sku}`)).body.items[0].safetyStock).toBe(4);
+    await screenshot(page, 'console-safety-stock');
+
+    // A SKU the catalogue does not know: PakLog's refusal said, nothing set.
+    await page.getByLabel('SKU to keep back').fill('NO-SUCH-SKU');
+    await page.getByLabel('Units kept back').fill('2');
+    await page.getByRole('button', { name: 'Set safety stock' }).click();
+    await page.getByRole('alert').filter({ hasText: /^Not set\. UNKNOWN_SKU: / }).waitFor();
+    expect(await listed()).toBe(1);
+
+    // Cleared only once asked again.
+    await page.getByRole('button', { name: `Clear the safety stock of ${at.sku}…` }).click();
+    await page.getByRole('button', { name: 'Keep it' }).click();
+    expect(await figure()).toBe(4);
+    await page.getByRole('button', { name: `Clear the safety stock of ${at.sku}…` }).click();
+    await page.getByRole('button', { name: `Yes, clear the safety stock of ${at.sku}` }).click();
+    await page.getByRole('status').filter({ hasText: `Safety stock of ${at.sku} cleared` }).waitFor();
+    await expect.poll(() => row.count()).toBe(0);
+    expect(await figure()).toBe(0);
+    await page.close();
+
+    // A viewer reads the list; no form or button that could only answer 403.
+    expect((await t.request('PUT', `/api/v1/inventory/safety-stock/${siteId}/${at.sku}`, { body: { quantity: 2 }, role: 'manager' })).status).toBe(200);
+    const viewer = await consolePage(browser, pageErrors);
+    await viewer.goto(`${base}/#/safety-stock`);
+    await viewer.getByLabel('API key', { exact: true }).fill(t.keys.viewer);
+    await viewer.getByRole('button', { name: 'Sign in' }).click();
+    const seen = viewer.locator('tbody tr', { hasText: at.sku });
+    await seen.waitFor();
+    expect((await seen.locator('td').allTextContents()).slice(0, 3)).toEqual([at.sku, 'own_default', '2']);
+    expect(await viewer.getByRole('button', { name: /^Clear|^Set safety stock/ }).count()).toBe(0);
+    expect(await viewer.getByLabel('SKU to keep back').count()).toBe(0);
+    await viewer.close();
+    expect((await t.request('DELETE', `/api/v1/inventory/safety-stock/${siteId}/${at.sku}`, { role: 'manager' })).status).toBe(200);
+  });
 });

@@ -7,6 +7,7 @@ import { SignIn } from '../lib/SignIn.tsx';
 import { Counts } from './Counts.tsx';
 import { Dashboard } from './Dashboard.tsx';
 import { Holds } from './Holds.tsx';
+import { SafetyStocks } from './SafetyStock.tsx';
 import { Exceptions, Inventory, Orders, Tasks } from './Lists.tsx';
 import { Quality } from './Quality.tsx';
 import { Shipping } from './Shipping.tsx';
@@ -18,7 +19,7 @@ import { OrderDetail } from './OrderDetail.tsx';
 import { canAt, type Ctx } from './ctx.ts';
 
 const SCREENS = [
-  ['dashboard', 'Dashboard'], ['orders', 'Orders'], ['waves', 'Waves'], ['tasks', 'Tasks'], ['inventory', 'Inventory'], ['lpns', 'LPNs'], ['inbound', 'Inbound'], ['holds', 'Stock holds'], ['counts', 'Counts'], ['quality', 'Quality holds'], ['shipping', 'Shipping'],
+  ['dashboard', 'Dashboard'], ['orders', 'Orders'], ['waves', 'Waves'], ['tasks', 'Tasks'], ['inventory', 'Inventory'], ['lpns', 'LPNs'], ['inbound', 'Inbound'], ['holds', 'Stock holds'], ['safety-stock', 'Safety stock'], ['counts', 'Counts'], ['quality', 'Quality holds'], ['shipping', 'Shipping'],
   ['exceptions', 'Exceptions'],
 ] as const;
 type Screen = (typeof SCREENS)[number][0];
@@ -131,6 +132,7 @@ function ScreenView({ screen, ctx }: { screen: Screen; ctx: Ctx }) {
     case 'lpns': return <Lpns ctx={ctx} />;
     case 'inbound': return <Inbound ctx={ctx} asnId={undefined} />;
     case 'holds': return <Holds ctx={ctx} />;
+    case 'safety-stock': return <SafetyStocks ctx={ctx} />;
     case 'counts': return <Counts ctx={ctx} />;
     case 'quality': return <Quality ctx={ctx} />;
     case 'shipping': return <Shipping ctx={ctx} />;
