@@ -1,8 +1,8 @@
 /**
  * Customer returns under concurrent floor commands (ADR 0026 addendum of 2026-12-04): the QUARANTINE units an RMA
- * awaits inspection for are its inspection's. A hand release of QUARANTINE units there (POST /inventory/hold-releases)
- * or a move of them (POST /inventory/moves), sent before or while the RMA is received and inspected, never reaches into
- * them (409 HELD_BY_INSPECTION naming the RMA), so every RMA can still be inspected and closed, and the stock stays conserved. RACE seed 8031.
+ * awaits inspection for are its inspection's. A hand release of QUARANTINE units there (POST /inventory/hold-releases),
+ * a move of them (POST /inventory/moves) or a putaway of quarantined units from there (POST /inventory/putaways/{id}/confirm),
+ * sent before or while the RMA is received and inspected, never reaches into them (409 HELD_BY_INSPECTION naming the RMA), so every RMA can still be inspected and closed, and the stock stays conserved. RACE seed 8031.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { assertStockConserved } from '../support/conservation.ts';
@@ -94,6 +94,36 @@ it('RMA receipts, inspections and hand releases of the same dock at once: every 
     expect((await call<RmaView>('close', 'POST', `/api/v1/rmas/${r.id}/close`)).status).toBe(200);
     expect((await rmaOf(r.id)).status).toBe('CLOSED');
   }
+  await t.settle();
+  await assertStockConserved(t.databaseUrl, { siteId: w.siteId });
+});
+
+it('a putaway of QUARANTINE units never takes the units an RMA awaits inspection for at the dock: the RMA is inspected and closed', async () => {
+  const sku = w.products[0]!.sku;
+  const made = await call<{ id: string }>('quarantine area', 'POST', `/api/v1/sites/${w.siteId}/locations`, { code: 'RMR-QA-1', type: 'QUARANTINE', x: 1, y: 2 });
+  expect(made.status, JSON.stringify(made.body)).toBe(201);
+  const qa = made.body.id;
+  // Three good units received into QUARANTINE at the dock: a putaway to a quarantine area asked for.
+  const blind = await call<{ putaway: { id: string } }>('blind receipt', 'POST', '/api/v1/inventory/inbound-receipts', {
+    siteId: w.siteId, sku, quantity: 3, status: 'QUARANTINE', locationId: dock.id,
+  });
+  expect(blind.status, JSON.stringify(blind.body)).toBe(201);
+  const rma = await authorise(sku, 2);
+  const lineId = rma.lines[0]!.lineId;
+  expect((await call('receive', 'POST', `/api/v1/rmas/${rma.id}/receive`, { locationId: dock.id, lines: [{ lineId, quantity: 2 }] })).status).toBe(200);
+  // The receipt's three are carried off by hand (the RMA's two stay: allowed); the putaway's task is still there.
+  expect((await call('move', 'POST', '/api/v1/inventory/moves', { siteId: w.siteId, sku, status: 'QUARANTINE', quantity: 3, fromLocationId: dock.id, toLocationId: qa })).status)
+    .toBe(201);
+  const before = await t.get(`/api/v1/inventory/balances?siteId=${w.siteId}&sku=${sku}`);
+  const refused = await call<{ code?: string; detail?: string }>('putaway', 'POST', `/api/v1/inventory/putaways/${blind.body.putaway.id}/confirm`, { locationId: qa, quantity: 2 });
+  expect([refused.status, refused.body.code]).toEqual([409, 'HELD_BY_INSPECTION']);
+  expect(refused.body.detail).toContain(rma.id);
+  expect((await t.get(`/api/v1/inventory/balances?siteId=${w.siteId}&sku=${sku}`)).body).toEqual(before.body);
+  // The way out of the putaway whose units are gone: cancelled.
+  expect((await call('cancel putaway', 'POST', `/api/v1/inventory/putaways/${blind.body.putaway.id}/cancel`, { reason: 'moved by hand' })).status).toBe(200);
+  const inspected = await call<RmaView>('inspect', 'POST', `/api/v1/rmas/${rma.id}/lines/${lineId}/inspect`, { disposition: 'SCRAP', quantity: 2, condition: 'torn' });
+  expect([inspected.status, inspected.body.status], JSON.stringify(inspected.body)).toEqual([200, 'INSPECTED']);
+  expect((await call<RmaView>('close', 'POST', `/api/v1/rmas/${rma.id}/close`)).body.status).toBe('CLOSED');
   await t.settle();
   await assertStockConserved(t.databaseUrl, { siteId: w.siteId });
 });

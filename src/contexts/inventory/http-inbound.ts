@@ -240,7 +240,8 @@ export async function inboundRoutes(app: HttpApp, deps: PlatformDeps, service: I
         + 'retried. Good units go to storage, pick faces or reserve, damaged and quarantined ones to a QUARANTINE location (422 PUTAWAY_TARGET_NOT_ALLOWED). '
         + '`quantity` defaults to every unit still open. Refused, with nothing changed: an unknown location or another site\'s (422 UNKNOWN_LOCATION), a '
         + 'BLOCKED or INACTIVE one (409 LOCATION_NOT_ACTIVE), a location under count (409 LOCATION_UNDER_COUNT), the receiving location itself or a tote (422 UNPROCESSABLE), more than is open (422 '
-        + 'QUANTITY_EXCEEDS_OPEN), units no longer at the receiving location (409 INSUFFICIENT_STOCK), a COMPLETED putaway (409 ILLEGAL_TRANSITION). '
+        + 'QUANTITY_EXCEEDS_OPEN), units no longer at the receiving location (409 INSUFFICIENT_STOCK), quarantined units a customer return (RMA) received '
+        + 'there awaits inspection for (409 HELD_BY_INSPECTION naming the RMA: they stay for it), a COMPLETED putaway (409 ILLEGAL_TRANSITION). '
         + 'A retry must not count twice: send an Idempotency-Key, or a scanId. The example puts the received units away at the demo pick face.',
       params: putawayParams,
       body: Type.Object({
@@ -252,7 +253,8 @@ export async function inboundRoutes(app: HttpApp, deps: PlatformDeps, service: I
       response: {
         200: { ...PutawaySchema, description: 'The putaway after the confirm' },
         ...problems('VALIDATION_FAILED', 'NOT_FOUND', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION', 'UNPROCESSABLE', 'LOCATION_NOT_ACTIVE', 'LOCATION_UNDER_COUNT',
-          'ILLEGAL_TRANSITION', 'QUANTITY_EXCEEDS_OPEN', 'INSUFFICIENT_STOCK', 'SCAN_ID_REUSED', 'PUTAWAY_TARGET_NOT_ALLOWED', 'ACTING_AS_ANOTHER_WORKER'),
+          'ILLEGAL_TRANSITION', 'QUANTITY_EXCEEDS_OPEN', 'INSUFFICIENT_STOCK', 'SCAN_ID_REUSED', 'PUTAWAY_TARGET_NOT_ALLOWED', 'ACTING_AS_ANOTHER_WORKER',
+          'HELD_BY_INSPECTION'),
       },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => {

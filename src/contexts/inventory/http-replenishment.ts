@@ -162,7 +162,8 @@ export async function replenishmentRoutes(
       description: 'Give exactly one of locationId and locationCode: the location scanned, which must be the face (422 WRONG_LOCATION). '
         + '`quantity` defaults to the units asked for; fewer when fewer were found. Moves free units of the source into the face (MOVE, '
         + 'reason REPLENISH), completes the replenishment and its REPLENISH task, and retries short picks waiting for the SKU. Refused '
-        + 'with nothing changed: more than asked (422 QUANTITY_EXCEEDS_OPEN), more than free at the source (409 INSUFFICIENT_STOCK), a '
+        + 'with nothing changed: more than asked (422 QUANTITY_EXCEEDS_OPEN), more than free at the source or a source lot expired since the request (409 '
+        + 'INSUFFICIENT_STOCK: expired units are never put to a face), a '
         + 'replenishment not OPEN (409 ILLEGAL_TRANSITION), a face not ACTIVE (409 LOCATION_NOT_ACTIVE), a source or face under count (409 '
         + 'LOCATION_UNDER_COUNT: confirm once the count closes).',
       params: Params,

@@ -303,6 +303,29 @@ describe('a face that needs units with no source to bring them from', () => {
     expect(await exceptionsOf(sku, 'OPEN')).toEqual([]);
     expect(await exceptionsOf(sku, 'RESOLVED')).toEqual([expect.objectContaining({ id: raised[0]!.id, resolution: expect.stringMatching(/^auto:/) })]);
   });
+  it('units of a customer return restocked into reserve end the wait: the face asks for them by itself and the case resolves', async () => {
+    const sku = await newProduct(t);
+    const bay = await newLocation(t, site, { type: 'PICK_FACE', pickSequence: 12 });
+    const bin = await newLocation(t, site, { type: 'RESERVE', pickSequence: 13 });
+    const dock = await newLocation(t, site, { type: 'RECEIVING' });
+    await put({ siteId: site.id, sku, locationId: bay.id, min: 4, max: 10 });
+    await receive(sku, bay.id, 5);
+    // The face falls below min with no reserve units anywhere: it waits, one case raised.
+    expect((await t.post('/api/v1/inventory/adjustments', { siteId: site.id, sku, locationId: bay.id, delta: -3, reason: 'DAMAGED' }, 'manager')).status).toBe(201);
+    const raised = await exceptionsOf(sku, 'OPEN');
+    expect(raised).toHaveLength(1);
+    // A customer returns 6 units; inspected as new, they are restocked straight into the reserve bin.
+    const rma = await t.post<{ id: string; lines: { lineId: string }[] }>('/api/v1/rmas', { siteId: site.id, customerRef: 'C-WAIT', lines: [{ sku, quantity: 6, reason: 'unwanted' }] }, 'manager');
+    expect(rma.status, JSON.stringify(rma.body)).toBe(201);
+    const lineId = rma.body.lines[0]!.lineId;
+    expect((await t.post(`/api/v1/rmas/${rma.body.id}/receive`, { locationId: dock.id, lines: [{ lineId, quantity: 6 }] }, 'manager')).status).toBe(200);
+    const restocked = await t.post(`/api/v1/rmas/${rma.body.id}/lines/${lineId}/inspect`, { disposition: 'RESTOCK', quantity: 6, locationId: bin.id }, 'manager');
+    expect(restocked.status, JSON.stringify(restocked.body)).toBe(200);
+    await t.settle();
+    expect(await openOf(sku)).toEqual([expect.objectContaining({ fromLocationId: bin.id, toLocationId: bay.id, quantity: 6 })]);
+    expect(await exceptionsOf(sku, 'OPEN')).toEqual([]);
+    expect(await exceptionsOf(sku, 'RESOLVED')).toEqual([expect.objectContaining({ id: raised[0]!.id, resolution: expect.stringMatching(/^auto:/) })]);
+  });
 });
 
 describe('a replenishment to a location nobody picks from', () => {

@@ -10,7 +10,7 @@ import type { ReplenishmentService } from './service-replenishment.ts';
  * the face's level is read. Low stock: a pick (checked by the pick handler), a move out of a face or a negative adjustment there; wave demand: the
  * reservations of a released wave. Landed units: a completed replenishment retries the short picks waiting for the SKU
  * (the face it filled is where they may now be re-reserved), then its backorders; so do units of a customer return
- * restocked into a pickable location.
+ * restocked into a pickable location, and faces waiting for a replenishment source of the SKU ask again.
  */
 export function replenishmentSubscriptions(service: InventoryService, replenishment: ReplenishmentService): Subscription[] {
   return [
@@ -30,12 +30,17 @@ export function replenishmentSubscriptions(service: InventoryService, replenishm
       await service.retryShortRecoveries(tx, freed, causedBy(event));
       await service.retryBackorders(tx, freed, causedBy(event));
     }),
-    // Customer returns (RMA): units restocked into a pickable location joined ATP; short picks and backorders of the SKU retry.
+    // Customer returns (RMA): units restocked into a pickable location joined ATP; short picks and backorders of the SKU
+    // retry. Restocked anywhere, they may be the source a face waiting for one lacked (a reserve bin, say): the SKU's
+    // waiting faces ask again, as after a receipt or a released hold (stockTouched).
     on(InventoryEvents.rmaInspected, async (inspected, event, tx) => {
-      if (inspected.disposition !== 'RESTOCK' || !inspected.toPickable || inspected.quantity <= 0) return;
+      if (inspected.disposition !== 'RESTOCK' || inspected.quantity <= 0) return;
       const freed = { siteId: inspected.siteId, skus: [inspected.sku] };
-      await service.retryShortRecoveries(tx, freed, causedBy(event));
-      await service.retryBackorders(tx, freed, causedBy(event));
+      if (inspected.toPickable) {
+        await service.retryShortRecoveries(tx, freed, causedBy(event));
+        await service.retryBackorders(tx, freed, causedBy(event));
+      }
+      await replenishment.retryWaits(tx, freed, causedBy(event));
     }),
   ];
 }

@@ -49,6 +49,18 @@ describe('confirming a putaway by scan', () => {
       .then((d) => { if (!d.replay) expect(d.move.unpickable).toBe(0); });
   });
 
+  it('keeps back the quarantined units an RMA awaits inspection for at the dock (HELD_BY_INSPECTION naming it); units beyond them are put away', () => {
+    const qa = location({ id: 'loc_q', type: 'QUARANTINE' });
+    const returned: ConfirmPutawayState = {
+      putaway: putaway({ stock_status: 'QUARANTINE', quantity: 3 }), earlierScan: undefined,
+      move: { ...state.move, to: qa, toPickable: false, source: { on_hand: 2, reserved: 0, expires_on: null, first_received_at: at }, awaitingInspection: [{ rmaId: 'rma_1', units: 2 }] },
+    };
+    spec.given(returned).when(confirm({ locationId: 'loc_q', locationCode: undefined, quantity: 2 }))
+      .thenRejects('HELD_BY_INSPECTION', { fields: ['/quantity'], message: /rma_1/ });
+    spec.given({ ...returned, move: { ...returned.move, source: { on_hand: 5, reserved: 0, expires_on: null, first_received_at: at } } })
+      .when(confirm({ locationId: 'loc_q', locationCode: undefined })).then((d) => { if (!d.replay) expect(d.putAway).toBe(3); });
+  });
+
   it('refuses good units into a location that is not storage, a pick face or reserve', () => {
     spec.given({ ...state, move: { ...state.move, to: location({ id: 'loc_p', type: 'PACK_STATION' }) } }).when(confirm()).thenRejects('PUTAWAY_TARGET_NOT_ALLOWED');
   });

@@ -5,6 +5,7 @@ import type { PlatformDeps } from '../../../../platform/module.ts';
 import { namesOne } from '../../domain/command-checks.ts';
 import { isInProcess } from '../../domain/stock.ts';
 import * as inbound from '../../inbound-store.ts';
+import * as rmas from '../../rma-store.ts';
 import { putawayView, type PutawayView } from '../../inbound-views.ts';
 import { NOT_LEARNED } from '../../pickability.ts';
 import { findLocation, type StockApis } from '../ledger-writes.ts';
@@ -14,7 +15,8 @@ import { decideConfirmPutaway, scannedLocation, type ConfirmPutawayInput, type C
 /**
  * POST /inventory/putaways/{id}/confirm. The putaway's site, product and receiving location are read first, the
  * scanned location looked up at that site; then under lock: the putaway row, then the move's two ends as a move locks
- * them (locations, then balances, each in id order), and the move written the one way moves are (`writeMove`).
+ * them (locations, then balances, each in id order; for quarantined units, the units RMAs await inspection for at the
+ * dock), and the move written the one way moves are (`writeMove`).
  */
 export function confirmPutawayHandler(deps: PlatformDeps, apis: StockApis) {
   return async (input: ConfirmPutawayInput, meta: EventMeta): Promise<Outcome<PutawayView, ConfirmPutawayRejection>> => {
@@ -29,12 +31,20 @@ export function confirmPutawayHandler(deps: PlatformDeps, apis: StockApis) {
       const putaway = await inbound.getPutaway(tx, input.putawayId, true);
       const earlierScan = putaway === undefined || input.scanId === undefined ? undefined : await inbound.putawayConfirmationByScan(tx, putaway.id, input.scanId);
       let ends: MoveEnds = { learned: { from: NOT_LEARNED, to: NOT_LEARNED }, source: undefined };
+      let awaitingInspection: { rmaId: string; units: number }[] | undefined;
       if (putaway !== undefined && earlierScan === undefined && from !== undefined && to !== undefined && to.siteId === putaway.site_id && from.id !== to.id) {
-        ends = await lockMoveEnds(tx, { siteId: putaway.site_id, ownerId: putaway.owner_id, sku: putaway.sku, lot: putaway.lot, status: putaway.stock_status }, from, to);
+        const key = { siteId: putaway.site_id, ownerId: putaway.owner_id, sku: putaway.sku, lot: putaway.lot };
+        ends = await lockMoveEnds(tx, { ...key, status: putaway.stock_status }, from, to);
+        // As a move of QUARANTINE units (move-stock): the units an RMA received at the dock and awaits inspection for
+        // stay there for it, whatever putaway of quarantined units is confirmed (read with the source balance locked: an
+        // RMA receipt and its inspection change that balance under the same lock).
+        if (putaway.stock_status === 'QUARANTINE') {
+          awaitingInspection = (await rmas.awaitingInspectionOn(tx, { ...key, locationId: from.id })).map((r) => ({ rmaId: r.rma_id, units: r.awaiting }));
+        }
       }
       const move = {
         product, from, to, fromPickable: ends.learned.from.pickable, toPickable: ends.learned.to.pickable,
-        fromUnderCount: ends.learned.from.underCount, toUnderCount: ends.learned.to.underCount, source: ends.source,
+        fromUnderCount: ends.learned.from.underCount, toUnderCount: ends.learned.to.underCount, source: ends.source, awaitingInspection,
       };
       const decision = decideConfirmPutaway({ putaway, earlierScan, move }, { ...input, movementId }, deps.clock.now());
       if (!decision.ok) return decision;

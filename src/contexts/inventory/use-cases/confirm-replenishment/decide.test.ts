@@ -66,6 +66,12 @@ describe('confirming a replenishment by scanning the face', () => {
 
 describe('cancelling a replenishment', () => {
   const cancel = deciderSpec(decideCancelReplenishment);
+  it('never brings units of a source lot that has expired since the request (INSUFFICIENT_STOCK naming it); on its last day they move', () => {
+    const dated = { ...state, source: { ...state.source!, expires_on: '2027-01-01' } };
+    spec.given(dated).when(confirm(), new Date('2027-01-02T08:00:00Z')).thenRejects('INSUFFICIENT_STOCK', { fields: ['/quantity'], message: /expired on 2027-01-01/ });
+    spec.given(dated).when(confirm(), new Date('2027-01-01T08:00:00Z')).then((d) => expect(d.quantity).toBe(7));
+  });
+
   it('withdraws an open one (tasks withdraws its task); a finished one stays', () => {
     cancel.given({ replenishment: rpl() }).when({ replenishmentId: 'rpl_1', reason: 'face refilled' })
       .then((d) => expect(d.events.map((e) => e.type)).toEqual(['inventory.replenishment.cancelled.v1']));

@@ -4,9 +4,9 @@ import type { Location } from '../../../../contracts/location-master.ts';
 import type { Decide } from '../../../../platform/decider.ts';
 import { ok, reject } from '../../../../platform/errors.ts';
 import { located, refField, type LocationRefOf } from '../../domain/command-checks.ts';
-import type { BalanceKey, PlannedMovement, SourceBalance } from '../../domain/ledger.ts';
+import { isoDate, type BalanceKey, type PlannedMovement, type SourceBalance } from '../../domain/ledger.ts';
 import { REPLENISH, replenishmentLifecycle } from '../../domain/replenishment.ts';
-import { fromLotKey } from '../../domain/stock.ts';
+import { fromLotKey, isExpired } from '../../domain/stock.ts';
 import { leavesPickable } from '../move-stock/decide.ts';
 import type { ReplenishmentRow } from '../../replenishment-store.ts';
 
@@ -63,11 +63,12 @@ export const scannedFace = (input: ConfirmReplenishmentInput): LocationRefOf => 
 /**
  * A worker brought the units to the face and scanned it: an ordinary move (MOVE −q at the source, +q at the face,
  * reason REPLENISH, reference = the replenishment), lot, expiry and first receipt kept. The scan must be the face; only
- * free (unreserved) units at the source move; the replenishment is COMPLETED with what was moved (one trip).
+ * free (unreserved) units at the source move, and never units of a lot that has expired since the request; the
+ * replenishment is COMPLETED with what was moved (one trip).
  */
 export const decideConfirmReplenishment: Decide<
   ConfirmReplenishmentState, ConfirmReplenishmentCommand, ConfirmReplenishmentDecision, ConfirmReplenishmentRejection
-> = (state, input) => {
+> = (state, input, now) => {
   const r = state.replenishment;
   if (r === undefined) return reject('NOT_FOUND', `No replenishment ${input.replenishmentId}`);
   const ref = scannedFace(input);
@@ -107,6 +108,13 @@ export const decideConfirmReplenishment: Decide<
     const next = free === 0 ? 'nothing can be brought from it: a planner cancels the replenishment' : 'confirm what was found';
     return reject('INSUFFICIENT_STOCK', `The source holds ${free} free unit(s) of ${r.sku}, not ${quantity}: ${next}`, [{
       field: '/quantity', message: `more than the ${free} free at the source` }]);
+  }
+  // The request never takes an expired source (`chooseSource`); a lot that expired since is not brought either: expired
+  // units on a pick face fill it to its min with units nobody may pick (they are never allocated), and it asks no more.
+  if (isExpired(src.expires_on, isoDate(now))) {
+    return reject('INSUFFICIENT_STOCK', `The source's units of ${r.sku} (lot ${fromLotKey(r.lot) ?? 'none'}) expired on ${src.expires_on ?? ''}: nothing that `
+      + 'may be picked can be brought from it: a planner cancels the replenishment, and the face asks again from a fresh source', [{
+      field: '/quantity', message: 'the source lot has expired' }]);
   }
   // As a move's (move-stock): units leaving the pickable stock never leave fewer pickable units than are allocated.
   const s = state.skuStock;
