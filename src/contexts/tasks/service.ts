@@ -663,7 +663,9 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
         const cooled = (t: QueuedTask, w: string): boolean => {
           const r = rejectedBy.get(t.id);
           if (r === undefined) return false;
-          return r.excluded === w || (r.by === w && r.at !== null && r.at.getTime() > now.getTime() - REJECT_COOLDOWN_MS);
+          // A worker id ignores letter case (ADR 0019): X_Carl is the x_carl a recount excludes.
+          const same = (id: string | null): boolean => id !== null && id.toLowerCase() === w.toLowerCase();
+          return same(r.excluded) || (same(r.by) && r.at !== null && r.at.getTime() > now.getTime() - REJECT_COOLDOWN_MS);
         };
         const cost = idle.map((w) => {
           const e = eligibilityOf(profiles.get(w));
