@@ -630,7 +630,17 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
      * workers: the rows are locked, and each assignment is a compare-and-set on QUEUED.
      */
     async assignBatch(siteId: string, workerIds: readonly string[], meta: EventMeta): Promise<BatchAssignment[]> {
-      const workers = [...new Set(workerIds)];
+      // A worker id ignores letter case (ADR 0019): each typed id is the known worker it names (a profile's, a live
+      // task's holder's), and two ids of one worker (Eve, EVE) are one; else DORA, holding nothing under that spelling,
+      // was given a second task beside Dora's, and Eve and EVE a task each.
+      const workers: string[] = [];
+      const folded = new Set<string>();
+      for (const typed of workerIds) {
+        const known = (await taskStore.workerNamed(deps.db, typed)) ?? typed;
+        if (folded.has(known.toLowerCase())) continue;
+        folded.add(known.toLowerCase());
+        workers.push(known);
+      }
       const map = await travelFor(siteId);
       const out = await deps.db.tx(async (tx) => {
         await lockWorkers(tx, workers);
