@@ -150,3 +150,36 @@ describe('segregation of duties', () => {
     await expectSkusConserved(t, w.siteId, [{ sku, received: 20, shipped: 0, adjusted: -5 }]);
   });
 });
+
+describe('a worker id ignores letter case in counting (ADR 0019)', () => {
+  it('the first counter in another case (CARLA for carla) neither takes nor submits the recount; another counter does', async () => {
+    const site = await setupWarehouse(call, { siteCode: 'CYCASE', aisles: 1, bays: 1, levels: 1, skus: 1 });
+    const sku = site.products[0]!.sku;
+    const shelf = site.storage[0]!;
+    expect((await call('receive', 'POST', '/api/v1/inventory/receipts', { siteId: site.siteId, sku, locationId: shelf.id, quantity: 10 })).status).toBe(201);
+    expect((await t.request('PUT', '/api/v1/inventory/count-settings', { body: { siteId: site.siteId, toleranceUnits: 1, tolerancePercent: null }, role: 'manager' })).status).toBe(200);
+    const opened = await call<{ items: { id: string }[] }>('count', 'POST', '/api/v1/inventory/counts', { siteId: site.siteId, locationIds: [shelf.id], sku });
+    expect(opened.status).toBe(201);
+    const countId = opened.body.items[0]!.id;
+    await t.settle();
+    const next = (workerId: string) => floor<{ id?: string; reference?: string }>('next', 'POST', '/api/v1/tasks/next', { workerId, siteId: site.siteId, types: ['COUNT'] });
+    const task = await until('count task', async () => (await next('carla')).body, (x) => typeof x === 'object' && x?.id !== undefined);
+    expect(task.reference).toBe(countId);
+    expect((await floor('start', 'POST', `/api/v1/tasks/${task.id}/start`, { workerId: 'carla' })).status).toBe(200);
+    const first = await floor<{ status: string }>('submit', 'POST', `/api/v1/inventory/counts/${countId}/submit`, { attempt: 1, quantity: 5, workerId: 'carla' });
+    expect([first.status, first.body.status]).toEqual([200, 'RECOUNT']);
+    await t.settle();
+
+    // CARLA is carla: the recount task is not hers to take, and her recount is refused, changing nothing.
+    const claimed = await next('CARLA');
+    expect([claimed.status, claimed.body]).toEqual([204, undefined]);
+    const same = await floor<{ code: string }>('recount', 'POST', `/api/v1/inventory/counts/${countId}/submit`, { attempt: 2, quantity: 5, workerId: 'CARLA' });
+    expect([same.status, same.body.code]).toEqual([409, 'RECOUNT_BY_SAME_COUNTER']);
+    expect((await call<{ status: string }>('count', 'GET', `/api/v1/inventory/counts/${countId}`)).body.status).toBe('RECOUNT');
+
+    const other = await until('recount task', async () => (await next('dan')).body, (x) => typeof x === 'object' && x?.id !== undefined);
+    expect(other.reference).toBe(`${countId}:recount`);
+    const recount = await floor<{ status: string }>('recount', 'POST', `/api/v1/inventory/counts/${countId}/submit`, { attempt: 2, quantity: 5, workerId: 'dan' });
+    expect([recount.status, recount.body.status]).toEqual([200, 'AWAITING_APPROVAL']);
+  });
+});

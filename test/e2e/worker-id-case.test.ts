@@ -84,4 +84,18 @@ describe('a shared key\'s worker id ignores letter case on every floor command',
     const start = await t.post(`/api/v1/tasks/${task.id}/start`, { workerId: 'dora' }, 'operator');
     expect([start.status, start.body.workerId]).toEqual([200, 'Dora']);
   });
+
+  it('batch assignment takes a worker id in any case as the worker it names: DORA and cleo are busy (no second task), Eve and EVE one worker', async () => {
+    const { t } = g;
+    const queued = [await queue(), await queue()];
+    const batch = await t.post('/api/v1/tasks/assign-batch', { siteId, workerIds: ['DORA', 'cleo', 'Eve', 'EVE'] }, 'manager');
+    expect(batch.status, JSON.stringify(batch.body)).toBe(200);
+    const items = batch.body.items as { workerId: string; task: { id: string } | null; reason?: string }[];
+    expect(items.map((i) => [i.workerId, i.reason ?? null, i.task === null])).toEqual([['Dora', 'BUSY', true], ['Cleo', 'BUSY', true], ['Eve', null, false]]);
+    // No worker holds two tasks at once, whatever the case of their id.
+    const held = await t.app.db.query<{ worker: string; n: number }>(
+      `SELECT lower(worker_id) AS worker, count(*)::int AS n FROM tasks.tasks WHERE site_id = $1 AND status IN ('ASSIGNED', 'IN_PROGRESS') GROUP BY 1 ORDER BY 1`, [siteId]);
+    expect(held.every((h) => h.n === 1), JSON.stringify(held)).toBe(true);
+    expect(await workersOf(queued.map((q) => q.id))).toEqual(expect.arrayContaining(['Eve']));
+  });
 });

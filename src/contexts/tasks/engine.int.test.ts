@@ -196,13 +196,18 @@ describe('task engine', () => {
     expect((await t.post('/api/v1/tasks/assign-batch', { siteId: s.id, workerIds: ['b_1'] }, 'operator')).status).toBe(403);
   });
 
-  it('never offers a task to the worker it excludes (a recount, the first counter), by next or by batch; anyone else may take it', async () => {
+  it('never offers a task to the worker it excludes (a recount, the first counter) in any letter case, by next or by batch; anyone else may take it', async () => {
     const s = await site('EXCL');
     const recount = await queue(s.id, { type: 'COUNT', reference: 'cnt_excl:recount', locationId: s.at(2, 2), excludedWorkerId: 'x_carl' });
     const res = await next('x_carl', s.id);
     expect([res.status, res.body]).toEqual([204, '']);
     const batch = await t.post('/api/v1/tasks/assign-batch', { siteId: s.id, workerIds: ['x_carl'] }, 'manager');
     expect(batch.body.items).toEqual([{ workerId: 'x_carl', task: null, reason: 'NO_ELIGIBLE_TASK' }]);
+    // A worker id ignores letter case (ADR 0019): X_CARL, whom nothing knows yet (taken as typed), is x_carl all the same.
+    const typed = await next('X_CARL', s.id);
+    expect([typed.status, typed.body]).toEqual([204, '']);
+    const typedBatch = await t.post('/api/v1/tasks/assign-batch', { siteId: s.id, workerIds: ['X_Carl'] }, 'manager');
+    expect(typedBatch.body.items).toEqual([{ workerId: 'X_Carl', task: null, reason: 'NO_ELIGIBLE_TASK' }]);
     expect((await next('x_dora', s.id)).body).toMatchObject({ id: recount.id, status: 'ASSIGNED', workerId: 'x_dora' });
   });
 

@@ -207,7 +207,8 @@ export async function taskRoutes(app: HttpApp, deps: PlatformDeps, tasks: TaskSe
       description: 'For supervisors. Every listed worker who holds no ASSIGNED or IN_PROGRESS task gets one eligible QUEUED task of '
         + 'the site, in one transaction (no task to two workers): the most urgent tasks first, and among equally urgent ones the '
         + 'pairing with the least total walking from where each worker stands (Hungarian method). A busy worker answers BUSY, a '
-        + 'worker with nothing they may take NO_ELIGIBLE_TASK.',
+        + 'worker with nothing they may take NO_ELIGIBLE_TASK. A worker id ignores letter case: a listed id answers as the worker it '
+        + 'names (a profile\'s or a live task holder\'s id), and two spellings of one worker are one item.',
       body: Type.Object({
         siteId: SiteRef,
         workerIds: Type.Array(WorkerId, { minItems: 1, maxItems: 200, uniqueItems: true }),

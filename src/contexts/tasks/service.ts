@@ -630,7 +630,17 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
      * workers: the rows are locked, and each assignment is a compare-and-set on QUEUED.
      */
     async assignBatch(siteId: string, workerIds: readonly string[], meta: EventMeta): Promise<BatchAssignment[]> {
-      const workers = [...new Set(workerIds)];
+      // A worker id ignores letter case (ADR 0019): each typed id is the known worker it names (a profile's, a live
+      // task's holder's), and two ids of one worker (Eve, EVE) are one; else DORA, holding nothing under that spelling,
+      // was given a second task beside Dora's, and Eve and EVE a task each.
+      const workers: string[] = [];
+      const folded = new Set<string>();
+      for (const typed of workerIds) {
+        const known = (await taskStore.workerNamed(deps.db, typed)) ?? typed;
+        if (folded.has(known.toLowerCase())) continue;
+        folded.add(known.toLowerCase());
+        workers.push(known);
+      }
       const map = await travelFor(siteId);
       const out = await deps.db.tx(async (tx) => {
         await lockWorkers(tx, workers);
@@ -663,7 +673,9 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
         const cooled = (t: QueuedTask, w: string): boolean => {
           const r = rejectedBy.get(t.id);
           if (r === undefined) return false;
-          return r.excluded === w || (r.by === w && r.at !== null && r.at.getTime() > now.getTime() - REJECT_COOLDOWN_MS);
+          // A worker id ignores letter case (ADR 0019): X_Carl is the x_carl a recount excludes.
+          const same = (id: string | null): boolean => id !== null && id.toLowerCase() === w.toLowerCase();
+          return same(r.excluded) || (same(r.by) && r.at !== null && r.at.getTime() > now.getTime() - REJECT_COOLDOWN_MS);
         };
         const cost = idle.map((w) => {
           const e = eligibilityOf(profiles.get(w));

@@ -137,17 +137,17 @@ export interface CandidateQuery {
 
 /**
  * The filter every claim applies: the site's queue, the types asked for, the reject cool-down, eligibility, and the
- * worker a task excludes.
+ * worker a task excludes (the rejecter and the excluded worker in any letter case: a worker id ignores it, ADR 0019).
  * The optional filters (types, zones) are on columns no index of the claim drives (the queue indexes are by site and
  * rank or due time), so a generic plan is as good as a custom one: they are written `col = ANY($n) OR $n IS NULL`, not
  * as the catch-all `$n IS NULL OR …` that the db wrapper runs unnamed and plans on every call (ADR 0042 addendum), and
  * the plan test checks the generic plans.
  */
 const CANDIDATE_WHERE = `site_id = $1 AND status = 'QUEUED' AND (type = ANY($3::text[]) OR $3::text[] IS NULL)
-     AND (rejected_by IS DISTINCT FROM $2 OR rejected_at <= $4::timestamptz - make_interval(secs => $5::float8 / 1000))
+     AND (lower(rejected_by) IS DISTINCT FROM lower($2) OR rejected_at <= $4::timestamptz - make_interval(secs => $5::float8 / 1000))
      AND (zone IS NULL OR zone = ANY($6::text[]) OR $6::text[] IS NULL)
      AND required_skills <@ $7::text[] AND required_equipment <@ $8::text[]
-     AND excluded_worker_id IS DISTINCT FROM $2`;
+     AND lower(excluded_worker_id) IS DISTINCT FROM lower($2)`;
 
 /** Tasks due within the window, earliest due first (index tasks_due_idx). Exported for the plan test. */
 export const ESCALATED_SQL = `SELECT ${COLUMNS}, rank_at FROM tasks.tasks

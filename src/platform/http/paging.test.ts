@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CURSOR_MAX_LENGTH } from './schemas.ts';
 import { clearCursorKey, CURSOR_SHAPES, cursorKey, cursorSeq, decodeCursor, encodeCursor, nextCursor } from './paging.ts';
 
 describe('the cursor codec', () => {
@@ -28,9 +29,19 @@ describe('the cursor codec', () => {
     expect(cursorKey(encodeCursor('ord_0190a1b2c3d4'), CURSOR_SHAPES.idOf('wav'))).toMatchObject({ ok: false, errors: [{ field: '/querystring/cursor' }] });
     expect(cursorKey(encodeCursor('SKU\u0000'), CURSOR_SHAPES.text)).toMatchObject({ ok: false });
     expect(cursorKey(encodeCursor('S'.repeat(101)), CURSOR_SHAPES.text)).toMatchObject({ ok: false });
+    // Characters as the schemas count them: a worker id of 100 emoji (200 UTF-16 units) is a key its list returns.
+    expect(cursorKey(encodeCursor('😀'.repeat(100)), CURSOR_SHAPES.text)).toEqual({ ok: true, value: '😀'.repeat(100) });
+    expect(cursorKey(encodeCursor('😀'.repeat(101)), CURSOR_SHAPES.text)).toMatchObject({ ok: false });
     expect(clearCursorKey('tsk_000001', CURSOR_SHAPES.id)).toEqual({ ok: true, value: 'tsk_000001' });
     expect(clearCursorKey('\u0000', CURSOR_SHAPES.id)).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
     expect(clearCursorKey(undefined, CURSOR_SHAPES.id)).toEqual({ ok: true, value: null });
+  });
+
+  it('?cursor= takes the longest key a list returns, base64url-encoded (a 100-emoji worker id: 536 characters)', () => {
+    const longest = encodeCursor('😀'.repeat(100));
+    expect(longest.length).toBeGreaterThan(200);
+    expect(longest.length).toBeLessThanOrEqual(CURSOR_MAX_LENGTH);
+    expect(encodeCursor(JSON.stringify(['S'.repeat(64), `loc_${'x'.repeat(96)}`, '😀'.repeat(64), 'QUARANTINE', `own_${'x'.repeat(96)}`])).length).toBeLessThanOrEqual(CURSOR_MAX_LENGTH);
   });
 
   it('a next cursor only after a full page', () => {

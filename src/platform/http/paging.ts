@@ -26,6 +26,8 @@ const refused = (): Outcome<never, 'VALIDATION_FAILED'> =>
 export type CursorShape = (key: string) => boolean;
 
 const CONTROL = /\p{Cc}/u;
+/** A text's length in code points, as JSON Schema's maxLength counts it (not UTF-16 units). */
+const codePoints = (text: string): number => [...text].length;
 const TYPED_ID = new RegExp(`^(?:${ID_PREFIXES.join('|')})_[A-Za-z0-9_-]{1,96}$`);
 
 /** Shapes of the keys lists page by. */
@@ -37,8 +39,11 @@ export const CURSOR_SHAPES = {
    * handed to the orders list) is refused, not paged from, where any typed id would otherwise compare as a key.
    */
   idOf: (prefix: IdPrefix): CursorShape => (key: string): boolean => key.startsWith(`${prefix}_`) && TYPED_ID.test(key),
-  /** A SKU, a code or a worker id: 1 to 100 characters, none a control character. */
-  text: (key: string): boolean => key.length <= 100 && !CONTROL.test(key),
+  /**
+   * A SKU, a code or a worker id: 1 to 100 characters, none a control character. Characters as the schemas count them
+   * (code points): a worker id of 100 emoji is 200 UTF-16 units, and its list's next page was refused.
+   */
+  text: (key: string): boolean => codePoints(key) <= 100 && !CONTROL.test(key),
 } as const satisfies Record<string, CursorShape | ((prefix: IdPrefix) => CursorShape)>;
 
 /** `?cursor=` of a list keyed by text: null on the first page, a 400 rejection when it is no cursor of ours (or its key has not the list's shape). */

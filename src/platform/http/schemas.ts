@@ -43,8 +43,16 @@ export const WorkerId = (description?: string) => Identifier(100, description ==
 /** `?limit=`: page size of a list, 1 to `maximum`. */
 export const Limit = (maximum: number, defaultLimit: number) => Type.Integer({ minimum: 1, maximum, default: defaultLimit });
 
+/**
+ * The longest `?cursor=` a list takes: room for the longest key any list returns, base64url-encoded (4 characters for
+ * 3 bytes). The longest are a stock-as-of key (SKU, location, a 64-character lot of up to 4 UTF-8 bytes a character,
+ * status and owner, as JSON: about 560) and a position's (`equipment:` and a 100-character id: about 550); at 200 their
+ * own next page was refused (400 on /querystring/cursor).
+ */
+export const CURSOR_MAX_LENGTH = 1024;
+
 /** `?cursor=`: the `nextCursor` of the previous page (opaque; platform/http/paging.ts). */
-export const Cursor = Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'The nextCursor of the previous page' }));
+export const Cursor = Type.Optional(Type.String({ minLength: 1, maxLength: CURSOR_MAX_LENGTH, description: 'The nextCursor of the previous page' }));
 
 /** A page of a list: its items and the cursor of the next page (null on the last). */
 export const Page = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });

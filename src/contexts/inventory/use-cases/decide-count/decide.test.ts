@@ -51,6 +51,8 @@ describe('approve or reject a count', () => {
     const counted = { ...given, submittedBy: [{ workerId: 'alice', actorId: 'usr_alice' }, { workerId: 'bob', actorId: 'key_handheld' }] };
     spec.given(counted).when(cmd({ approver: { userId: 'usr_bob', workerId: 'bob' } })).thenRejects('OWN_COUNT_APPROVAL', { message: /bob submitted a count/ });
     spec.given(counted).when(cmd({ approver: { userId: 'usr_alice', workerId: 'alice-2' } })).thenRejects('OWN_COUNT_APPROVAL');
+    // A worker id ignores letter case (ADR 0019): the handheld's BOB is the manager bob.
+    spec.given(counted).when(cmd({ approver: { userId: 'usr_bob', workerId: 'BOB' } })).thenRejects('OWN_COUNT_APPROVAL');
     spec.given(counted).when(cmd({ approver: { userId: 'usr_carol', workerId: 'carol' } })).then((d) => expect(d.status).toBe('COMPLETED'));
     spec.given(counted).when(cmd({ approver: { userId: 'usr_bob', workerId: 'bob' }, approve: false, reason: 'recount again' })).then((d) => expect(d.status).toBe('REJECTED'));
   });

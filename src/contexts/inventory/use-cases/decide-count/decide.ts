@@ -58,7 +58,7 @@ export const decideCountApproval: Decide<CountApprovalState, CountApprovalComman
   // Rejecting applies nothing, so a counter may still abandon their own count.
   const approver = cmd.approver;
   if (cmd.approve && approver !== undefined && (state.submittedBy ?? []).some((s) =>
-    s.actorId === approver.userId || (approver.workerId !== null && s.workerId === approver.workerId))) {
+    s.actorId === approver.userId || (approver.workerId !== null && s.workerId?.toLowerCase() === approver.workerId.toLowerCase()))) {
     return reject('OWN_COUNT_APPROVAL', `${approver.workerId ?? approver.userId} submitted a count of ${count.id}: another manager approves its variance`);
   }
   // Abandoned before its count: nothing was submitted, so nothing differed.

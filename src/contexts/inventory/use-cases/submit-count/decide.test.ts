@@ -74,6 +74,9 @@ describe('submit a count', () => {
   it('refuses the first counter as the recounter', () => {
     spec.given({ ...given, count: { ...open, status: 'RECOUNT' }, first: { worker_id: 'alice' } }).when(submit({ attempt: 2 }))
       .thenRejects('RECOUNT_BY_SAME_COUNTER', { fields: ['/workerId'] });
+    // A worker id ignores letter case (ADR 0019): ALICE is alice, whichever case the first count named.
+    spec.given({ ...given, count: { ...open, status: 'RECOUNT' }, first: { worker_id: 'alice' } }).when(submit({ attempt: 2, workerId: 'ALICE' }))
+      .thenRejects('RECOUNT_BY_SAME_COUNTER', { fields: ['/workerId'] });
   });
 
   it('refuses another attempt than the one awaited, a closed or waiting count, an unknown one and a bad quantity', () => {

@@ -61,7 +61,8 @@ export const decideSubmitCount: Decide<SubmitCountState, SubmitCountCommand, Sub
     return reject('COUNT_ATTEMPT_MISMATCH', `Count ${count.id} waits for attempt ${awaited}, not ${cmd.attempt}`,
       [{ field: '/attempt', message: `must be ${awaited}` }]);
   }
-  if (awaited === 2 && cmd.workerId !== null && state.first?.worker_id === cmd.workerId) {
+  // A worker id ignores letter case (ADR 0019): ALICE recounting alice's count is alice again.
+  if (awaited === 2 && cmd.workerId !== null && state.first?.worker_id?.toLowerCase() === cmd.workerId.toLowerCase()) {
     return reject('RECOUNT_BY_SAME_COUNTER', `${cmd.workerId} did the first count of ${count.id}: another counter recounts`,
       [{ field: '/workerId', message: 'did the first count' }]);
   }
