@@ -4,9 +4,9 @@ import type { Selectable } from '../../platform/db/row-types.ts';
 import type { InventoryQualityHolds } from './db-types.ts';
 
 export type QualityHoldRow = Pick<Selectable<InventoryQualityHolds>,
-  'inspection_id' | 'site_id' | 'owner_id' | 'sku' | 'location_id' | 'lot' | 'held' | 'taken' | 'status' | 'receipt_ref' | 'shared_with'>;
+  'inspection_id' | 'site_id' | 'owner_id' | 'sku' | 'location_id' | 'lot' | 'held' | 'taken' | 'requested' | 'status' | 'receipt_ref' | 'shared_with'>;
 
-const COLUMNS = 'inspection_id, site_id, owner_id, sku, location_id, lot, held, taken, status, receipt_ref, shared_with';
+const COLUMNS = 'inspection_id, site_id, owner_id, sku, location_id, lot, held, taken, requested, status, receipt_ref, shared_with';
 
 type HoldKey = { siteId: string; ownerId: string; sku: string; locationId: string; lot: string };
 
@@ -52,6 +52,18 @@ export async function lockReceiptCarrier(db: Executor, receiptRef: string, key: 
   return row;
 }
 
+/**
+ * Of a receipt's units here, how many the receipt's other failed inspections answer for already (whatever became of
+ * their holds since): the most any of them asked to hold — held, or said short in its own `placed`. 0: none.
+ */
+export async function receiptAnswered(db: Executor, receiptRef: string, key: HoldKey, exceptInspectionId: string): Promise<number> {
+  const [row] = await db.query<{ answered: number }>(
+    `SELECT COALESCE(MAX(requested), 0)::int AS answered FROM inventory.quality_holds
+     WHERE receipt_ref = $1 AND site_id = $2 AND owner_id = $3 AND sku = $4 AND location_id = $5 AND lot = $6 AND inspection_id <> $7`,
+    [receiptRef, key.siteId, key.ownerId, key.sku, key.locationId, key.lot, exceptInspectionId]);
+  return row?.answered ?? 0;
+}
+
 /** The holds still HELD that share `carrierId`'s units, locked in inspection order (after the balance and the carrier). */
 export async function lockSharers(db: Executor, carrierId: string): Promise<QualityHoldRow[]> {
   return db.query<QualityHoldRow>(
@@ -75,12 +87,17 @@ export async function setQualityHoldStatus(db: Executor, inspectionId: string, s
 
 /**
  * The units open inspections still own on these units (status HELD): `held` here is what each hold placed less what
- * left it otherwise (`taken`), by inspection id. Read with the balance locked.
+ * left it otherwise (`taken`), by inspection id; `shared_by`: the other HELD inspections sharing them (one receipt's,
+ * held 0 themselves), in inspection order. Read with the balance locked.
  */
-export async function openQualityHoldsOn(db: Executor, key: HoldKey): Promise<Pick<QualityHoldRow, 'inspection_id' | 'held'>[]> {
-  return db.query<Pick<QualityHoldRow, 'inspection_id' | 'held'>>(
-    `SELECT inspection_id, held - taken AS held FROM inventory.quality_holds
-     WHERE site_id = $1 AND owner_id = $2 AND sku = $3 AND location_id = $4 AND lot = $5 AND status = 'HELD' AND held > taken ORDER BY inspection_id`,
+export async function openQualityHoldsOn(db: Executor, key: HoldKey): Promise<(Pick<QualityHoldRow, 'inspection_id' | 'held'> & { shared_by: string[] })[]> {
+  return db.query<Pick<QualityHoldRow, 'inspection_id' | 'held'> & { shared_by: string[] }>(
+    `SELECT h.inspection_id, h.held - h.taken AS held,
+            COALESCE((SELECT array_agg(s.inspection_id ORDER BY s.inspection_id) FROM inventory.quality_holds s
+                      WHERE s.shared_with = h.inspection_id AND s.status = 'HELD'), '{}') AS shared_by
+     FROM inventory.quality_holds h
+     WHERE h.site_id = $1 AND h.owner_id = $2 AND h.sku = $3 AND h.location_id = $4 AND h.lot = $5 AND h.status = 'HELD' AND h.held > h.taken
+     ORDER BY h.inspection_id`,
     [key.siteId, key.ownerId, key.sku, key.locationId, key.lot]);
 }
 
