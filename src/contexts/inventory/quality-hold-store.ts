@@ -31,11 +31,13 @@ export async function lockQualityHold(db: Executor, inspectionId: string): Promi
 export async function insertQualityHold(db: Executor, h: {
   inspectionId: string; siteId: string; ownerId: string; sku: string; locationId: string; lot: string; requested: number; held: number; now: Date;
   receiptRef: string | null; sharedWith: string | null;
+  /** What its placed event said short (QUALITY_HOLD_INCOMPLETE raised for them). */
+  shortfall: number;
 }): Promise<void> {
   await db.query(
-    `INSERT INTO inventory.quality_holds (inspection_id, site_id, owner_id, sku, location_id, lot, requested, held, status, placed_at, receipt_ref, shared_with)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'HELD', $9, $10, $11)`,
-    [h.inspectionId, h.siteId, h.ownerId, h.sku, h.locationId, h.lot, h.requested, h.held, h.now, h.receiptRef, h.sharedWith]);
+    `INSERT INTO inventory.quality_holds (inspection_id, site_id, owner_id, sku, location_id, lot, requested, held, status, placed_at, receipt_ref, shared_with, shortfall)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'HELD', $9, $10, $11, $12)`,
+    [h.inspectionId, h.siteId, h.ownerId, h.sku, h.locationId, h.lot, h.requested, h.held, h.now, h.receiptRef, h.sharedWith, h.shortfall]);
 }
 
 /**
@@ -53,12 +55,13 @@ export async function lockReceiptCarrier(db: Executor, receiptRef: string, key: 
 }
 
 /**
- * Of a receipt's units here, how many the receipt's other failed inspections answer for already (whatever became of
- * their holds since): the most any of them asked to hold — held, or said short in its own `placed`. 0: none.
+ * Of a receipt's units here, how many the receipt's other failed inspections answer for already: a hold still HELD, or
+ * whose SCRAP / RETURN_TO_VENDOR took its units, all it was asked to hold (held, gone, or said short in its `placed`); a
+ * RELEASED one only what it said short (the units it held are AVAILABLE again). The most of them; 0: none.
  */
 export async function receiptAnswered(db: Executor, receiptRef: string, key: HoldKey, exceptInspectionId: string): Promise<number> {
   const [row] = await db.query<{ answered: number }>(
-    `SELECT COALESCE(MAX(requested), 0)::int AS answered FROM inventory.quality_holds
+    `SELECT COALESCE(MAX(CASE WHEN status = 'RELEASED' THEN shortfall ELSE requested END), 0)::int AS answered FROM inventory.quality_holds
      WHERE receipt_ref = $1 AND site_id = $2 AND owner_id = $3 AND sku = $4 AND location_id = $5 AND lot = $6 AND inspection_id <> $7`,
     [receiptRef, key.siteId, key.ownerId, key.sku, key.locationId, key.lot, exceptInspectionId]);
   return row?.answered ?? 0;

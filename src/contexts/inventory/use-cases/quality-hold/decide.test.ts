@@ -158,7 +158,7 @@ describe('a receipt\'s shared hold (inventory side)', () => {
   };
 
   it('the second failed inspection joins the carrier\'s units: no movement, sharedWith, held together, no shortfall', () => {
-    expect(decideJoinedHold({ carrier, answered: 10 }, joining)).toEqual({ type: 'inventory.quality-hold.placed.v1', subject: 'qin_2', siteId: SITE, data: {
+    expect(decideJoinedHold({ carrier, answered: 10 }, joining).event).toEqual({ type: 'inventory.quality-hold.placed.v1', subject: 'qin_2', siteId: SITE, data: {
       inspectionId: 'qin_2', siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'loc_dock', lot: null, requested: 10, held: 10, shortfall: 0,
       movementId: null, sharedWith: 'qin_1' } });
   });

@@ -35,12 +35,13 @@ export interface QualityHoldCommand {
  * What the hold puts on HOLD: the decided status change, or nothing when no unit there may be held; and
  * `inventory.quality-hold.placed`, which says how many of the inspected units it could not hold.
  */
-export type QualityHoldDecision = ClampedHoldDecision & { readonly placed: PublishedEvent };
+export type QualityHoldDecision = ClampedHoldDecision & { readonly placed: PublishedEvent; readonly shortfall: number };
 
 /**
  * The hold rules' state, and `answered`: of the inspected units, how many another failed inspection of the same
- * receipt answers for already (the most its hold there was asked to hold, whatever became of it: held, or said short
- * in its own `placed`, so QUALITY_HOLD_INCOMPLETE is raised for them once). 0 when absent.
+ * receipt answers for already (its hold there still holds them, took them out of stock, or said them short in its own
+ * `placed`: QUALITY_HOLD_INCOMPLETE is raised for them once; units a released hold held are AVAILABLE again, not
+ * answered for). 0 when absent.
  */
 export type QualityHoldState = HoldState & { readonly answered?: number | undefined };
 
@@ -67,7 +68,7 @@ export const decideQualityHold: Decide<QualityHoldState, QualityHoldCommand, Qua
     inspectionId: cmd.inspectionId, siteId: cmd.siteId, ownerId: cmd.ownerId, sku: cmd.sku, locationId: cmd.locationId, lot: cmd.lot,
     requested: cmd.quantity, held, shortfall: unanswered(cmd.quantity, held, state.answered ?? 0), movementId: held === 0 ? null : cmd.movementId,
   };
-  return ok({ ...clamped.value, placed: { type: InventoryEvents.qualityHoldPlaced, subject: cmd.inspectionId, siteId: cmd.siteId, data } });
+  return ok({ ...clamped.value, shortfall: data.shortfall, placed: { type: InventoryEvents.qualityHoldPlaced, subject: cmd.inspectionId, siteId: cmd.siteId, data } });
 };
 
 /** A quality hold as the sharing rules of one receipt's failed inspections read it (ADR 0031 addendum of 2026-12-06). */
@@ -89,14 +90,15 @@ export interface ReceiptHold {
  * shortfall was said by the carrier, and units since moved away from the hold are said by the disposition
  * (QUALITY_HOLD_SHORTFALL), so one cause raises one exception.
  */
-export function decideJoinedHold(state: { readonly carrier: ReceiptHold; readonly answered: number }, cmd: Omit<QualityHoldCommand, 'movementId'>): PublishedEvent {
+export function decideJoinedHold(state: { readonly carrier: ReceiptHold; readonly answered: number }, cmd: Omit<QualityHoldCommand, 'movementId'>):
+{ readonly event: PublishedEvent; readonly data: QualityHoldPlaced } {
   const held = Math.min(state.carrier.held - state.carrier.taken, cmd.quantity);
   const data: QualityHoldPlaced = {
     inspectionId: cmd.inspectionId, siteId: cmd.siteId, ownerId: cmd.ownerId, sku: cmd.sku, locationId: cmd.locationId, lot: cmd.lot,
     requested: cmd.quantity, held, shortfall: unanswered(cmd.quantity, held, Math.max(state.answered, state.carrier.requested)), movementId: null,
     sharedWith: state.carrier.inspectionId,
   };
-  return { type: InventoryEvents.qualityHoldPlaced, subject: cmd.inspectionId, siteId: cmd.siteId, data };
+  return { event: { type: InventoryEvents.qualityHoldPlaced, subject: cmd.inspectionId, siteId: cmd.siteId, data }, data };
 }
 
 export interface SharedDispositionState {

@@ -35,20 +35,20 @@ export function placeQualityHold(deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clock
     const answered = receiptRef === null ? 0 : await holds.receiptAnswered(tx, receiptRef, from, cmd.inspectionId);
     if (carrier !== undefined) {
       const placed = decideJoinedHold({ carrier: receiptHold(carrier), answered }, cmd);
-      await record(tx, deps, [], [placed], meta);
+      await record(tx, deps, [], [placed.event], meta);
       await holds.insertQualityHold(tx, { inspectionId: cmd.inspectionId, siteId: cmd.siteId, ownerId: cmd.ownerId, sku: cmd.sku, locationId: cmd.locationId,
-        lot: toLotKey(cmd.lot), requested: cmd.quantity, held: 0, now: deps.clock.now(), receiptRef, sharedWith: carrier.inspection_id });
+        lot: toLotKey(cmd.lot), requested: cmd.quantity, held: 0, now: deps.clock.now(), receiptRef, sharedWith: carrier.inspection_id, shortfall: placed.data.shortfall });
       return;
     }
     const movementId = deps.ids.next('mov');
     const d = decideQualityHold({ product: { sku: cmd.sku }, location: at(cmd.siteId, cmd.locationId), ...where, balance, skuStock, answered },
       { ...cmd, movementId }, deps.clock.now());
     if (!d.ok) return;
-    const { held, change, placed } = d.value;
+    const { held, change, placed, shortfall } = d.value;
     if (change !== null) await writeStatusChange(tx, movementId, change);
     await record(tx, deps, change?.movements ?? [], [...change?.events ?? [], placed], meta);
     await holds.insertQualityHold(tx, { inspectionId: cmd.inspectionId, siteId: cmd.siteId, ownerId: cmd.ownerId, sku: cmd.sku, locationId: cmd.locationId, lot: toLotKey(cmd.lot),
-      requested: cmd.quantity, held, now: deps.clock.now(), receiptRef, sharedWith: null });
+      requested: cmd.quantity, held, now: deps.clock.now(), receiptRef, sharedWith: null, shortfall });
   };
 }
 
