@@ -20,7 +20,7 @@ const plans = { general: '', supplier: '' };
 
 beforeAll(async () => {
   t = await startTestApp();
-  w = await setupWarehouse(injectClient(t.app, t.keys.manager), { siteCode: 'QDOUBLE2', aisles: 1, bays: 2, levels: 1, skus: 24 });
+  w = await setupWarehouse(injectClient(t.app, t.keys.manager), { siteCode: 'QDOUBLE2', aisles: 1, bays: 2, levels: 1, skus: 25 });
   dock = (await t.get(`/api/v1/sites/${w.siteId}/locations?type=RECEIVING`)).body.items[0];
   for (const [kind, scope] of [['general', {}], ['supplier', { supplierId: SUPPLIER }]] as const) {
     const plan = await t.post('/api/v1/inspection-plans', { siteId: w.siteId, name: kind, stage: 'RECEIVING', ...scope, sampling: { kind: 'EVERY_NTH', n: 1 }, checklist: CHECKLIST }, 'manager');
@@ -286,6 +286,25 @@ describe('the second inspection fails after the first was disposed of (qualgaps)
     expect(await exceptionsFor('QUALITY_HOLD_INCOMPLETE', [a])).toEqual([]);
     expect(await exceptionsFor('QUALITY_HOLD_INCOMPLETE', [b])).toHaveLength(1);
     expect(await events('inventory.quality-hold.placed.v1', b)).toEqual([expect.objectContaining({ held: 0, shortfall: 10 })]);
+    await expectLedgerConserved(t, w.siteId);
+  });
+
+  it('held 6 of 10 (4 said short), released at the dock, then the second fails: it holds the 6 again and the 4 are said short once', async () => {
+    const sku = w.products[23]!.sku;
+    const asn = await t.post('/api/v1/inventory/asns', { siteId: w.siteId, supplier: SUPPLIER, lines: [{ sku, quantity: 10 }] });
+    await t.settle();
+    expect((await t.post(`/api/v1/inventory/asns/${asn.body.id}/receipts`, { sku, quantity: 10, locationId: dock.id }, 'operator')).status).toBe(201);
+    await t.settle();
+    expect((await t.post('/api/v1/inventory/moves', { siteId: w.siteId, sku, quantity: 4, fromLocationId: dock.id, toLocationId: w.storage[0]!.id }, 'operator')).status).toBe(201);
+    await t.settle();
+    const open = ((await t.get(`/api/v1/inspections?siteId=${w.siteId}&status=OPEN`)).body.items as { id: string; target: { sku: string } }[]).filter((i) => i.target.sku === sku);
+    const [a, b] = [open[0]!.id, open[1]!.id];
+    await failSecond(a);
+    await dispose(a, 'RELEASE');
+    await failSecond(b);
+    expect([await at(sku, 'HOLD'), await at(sku, 'AVAILABLE')]).toEqual([6, 0]);
+    expect(await exceptionsFor('QUALITY_HOLD_INCOMPLETE', [a])).toHaveLength(1);
+    expect(await exceptionsFor('QUALITY_HOLD_INCOMPLETE', [b])).toEqual([]);
     await expectLedgerConserved(t, w.siteId);
   });
 

@@ -55,16 +55,19 @@ export async function lockReceiptCarrier(db: Executor, receiptRef: string, key: 
 }
 
 /**
- * Of a receipt's units here, how many the receipt's other failed inspections answer for already: a hold still HELD, or
- * whose SCRAP / RETURN_TO_VENDOR took its units, all it was asked to hold (held, gone, or said short in its `placed`); a
- * RELEASED one only what it said short (the units it held are AVAILABLE again). The most of them; 0: none.
+ * Of a receipt's units here, what the receipt's other failed inspections answer for already. `all`: the most a hold
+ * still HELD, or whose SCRAP / RETURN_TO_VENDOR took its units, was asked to hold (held, gone, or said short in its
+ * `placed`); `saidShort`: the most a RELEASED one said short (the units it held are AVAILABLE again, not answered for).
+ * 0 and 0: none.
  */
-export async function receiptAnswered(db: Executor, receiptRef: string, key: HoldKey, exceptInspectionId: string): Promise<number> {
-  const [row] = await db.query<{ answered: number }>(
-    `SELECT COALESCE(MAX(CASE WHEN status = 'RELEASED' THEN shortfall ELSE requested END), 0)::int AS answered FROM inventory.quality_holds
+export async function receiptAnswered(db: Executor, receiptRef: string, key: HoldKey, exceptInspectionId: string): Promise<{ all: number; saidShort: number }> {
+  const [row] = await db.query<{ answered_all: number; said_short: number }>(
+    `SELECT COALESCE(MAX(requested) FILTER (WHERE status <> 'RELEASED'), 0)::int AS answered_all,
+            COALESCE(MAX(shortfall) FILTER (WHERE status = 'RELEASED'), 0)::int AS said_short
+     FROM inventory.quality_holds
      WHERE receipt_ref = $1 AND site_id = $2 AND owner_id = $3 AND sku = $4 AND location_id = $5 AND lot = $6 AND inspection_id <> $7`,
     [receiptRef, key.siteId, key.ownerId, key.sku, key.locationId, key.lot, exceptInspectionId]);
-  return row?.answered ?? 0;
+  return { all: row?.answered_all ?? 0, saidShort: row?.said_short ?? 0 };
 }
 
 /** The holds still HELD that share `carrierId`'s units, locked in inspection order (after the balance and the carrier). */

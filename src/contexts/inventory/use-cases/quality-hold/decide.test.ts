@@ -158,22 +158,27 @@ describe('a receipt\'s shared hold (inventory side)', () => {
   };
 
   it('the second failed inspection joins the carrier\'s units: no movement, sharedWith, held together, no shortfall', () => {
-    expect(decideJoinedHold({ carrier, answered: 10 }, joining).event).toEqual({ type: 'inventory.quality-hold.placed.v1', subject: 'qin_2', siteId: SITE, data: {
+    expect(decideJoinedHold({ carrier, answered: { all: 10, saidShort: 0 } }, joining).event).toEqual({ type: 'inventory.quality-hold.placed.v1', subject: 'qin_2', siteId: SITE, data: {
       inspectionId: 'qin_2', siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'loc_dock', lot: null, requested: 10, held: 10, shortfall: 0,
       movementId: null, sharedWith: 'qin_1' } });
   });
 
   it('one shortfall, one QUALITY_HOLD_INCOMPLETE: units the carrier could not hold (said in its own placed) are not short again for the second', () => {
     // The carrier held 6 of 10 (shortfall 4, said by it): the second joins the 6, short of nothing new.
-    expect(decideJoinedHold({ carrier: { ...carrier, held: 6 }, answered: 10 }, joining).data).toMatchObject({ held: 6, shortfall: 0 });
+    expect(decideJoinedHold({ carrier: { ...carrier, held: 6 }, answered: { all: 10, saidShort: 0 } }, joining).data).toMatchObject({ held: 6, shortfall: 0 });
     // 2 of the 6 moved away from the hold since: the disposition says them (QUALITY_HOLD_SHORTFALL), not a second INCOMPLETE.
-    expect(decideJoinedHold({ carrier: { ...carrier, held: 6, taken: 2 }, answered: 10 }, joining).data).toMatchObject({ held: 4, shortfall: 0 });
+    expect(decideJoinedHold({ carrier: { ...carrier, held: 6, taken: 2 }, answered: { all: 10, saidShort: 0 } }, joining).data).toMatchObject({ held: 4, shortfall: 0 });
     // The second inspected more than the carrier was asked to hold: only those are its own shortfall.
-    expect(decideJoinedHold({ carrier: { ...carrier, held: 6, requested: 8 }, answered: 8 }, { ...joining, quantity: 10 }).data).toMatchObject({ held: 6, shortfall: 2 });
+    expect(decideJoinedHold({ carrier: { ...carrier, held: 6, requested: 8 }, answered: { all: 8, saidShort: 0 } }, { ...joining, quantity: 10 }).data).toMatchObject({ held: 6, shortfall: 2 });
     // No carrier left (the first held none): the second holds what it finds, and is short only of what no other hold answers for.
     const gone = { ...given, balance: undefined };
-    deciderSpec(decideQualityHold).given({ ...gone, answered: 10 }).when(hold(10)).then((d) => expect(d.placed.data).toMatchObject({ held: 0, shortfall: 0 }));
-    deciderSpec(decideQualityHold).given({ ...gone, answered: 6 }).when(hold(10)).then((d) => expect(d.placed.data).toMatchObject({ held: 0, shortfall: 4 }));
-    deciderSpec(decideQualityHold).given({ ...given, answered: 10 }).when(hold(10)).then((d) => expect(d.placed.data).toMatchObject({ held: 7, shortfall: 0 }));
+    deciderSpec(decideQualityHold).given({ ...gone, answered: { all: 10, saidShort: 0 } }).when(hold(10)).then((d) => expect(d.placed.data).toMatchObject({ held: 0, shortfall: 0 }));
+    deciderSpec(decideQualityHold).given({ ...gone, answered: { all: 6, saidShort: 0 } }).when(hold(10)).then((d) => expect(d.placed.data).toMatchObject({ held: 0, shortfall: 4 }));
+    deciderSpec(decideQualityHold).given({ ...given, answered: { all: 10, saidShort: 0 } }).when(hold(10)).then((d) => expect(d.placed.data).toMatchObject({ held: 7, shortfall: 0 }));
+    // The other was released (it had held 6, said 4 short): this hold holds the 6 again; the 4 are not short again.
+    deciderSpec(decideQualityHold).given({ ...given, balance: { on_hand: 6, reserved: 0 }, answered: { all: 0, saidShort: 4 } }).when(hold(10))
+      .then((d) => expect(d.placed.data).toMatchObject({ held: 6, shortfall: 0 }));
+    // Released and put away: nothing here to hold again, and nothing answers for them: all short (they failed this one too).
+    deciderSpec(decideQualityHold).given({ ...gone, answered: { all: 0, saidShort: 0 } }).when(hold(10)).then((d) => expect(d.placed.data).toMatchObject({ shortfall: 10 }));
   });
 });

@@ -37,19 +37,25 @@ export interface QualityHoldCommand {
  */
 export type QualityHoldDecision = ClampedHoldDecision & { readonly placed: PublishedEvent; readonly shortfall: number };
 
-/**
- * The hold rules' state, and `answered`: of the inspected units, how many another failed inspection of the same
- * receipt answers for already (its hold there still holds them, took them out of stock, or said them short in its own
- * `placed`: QUALITY_HOLD_INCOMPLETE is raised for them once; units a released hold held are AVAILABLE again, not
- * answered for). 0 when absent.
- */
-export type QualityHoldState = HoldState & { readonly answered?: number | undefined };
+/** What a receipt's other failed inspections answer for already of the inspected units (`receiptAnswered`). */
+export interface Answered {
+  /** The most a hold of them still HELD, or whose SCRAP / RETURN_TO_VENDOR took its units, was asked to hold. */
+  readonly all: number;
+  /** The most a RELEASED one said short (QUALITY_HOLD_INCOMPLETE raised for them): the units it held are AVAILABLE again. */
+  readonly saidShort: number;
+}
+
+/** The hold rules' state, and what the receipt's other failed inspections answer for already (none when absent). */
+export type QualityHoldState = HoldState & { readonly answered?: Answered | undefined };
 
 /**
  * Units of one receipt failed by an inspection another failed inspection of that receipt already answers for are not
- * short again: the shortfall is the inspected units neither held now nor answered for (`answered`).
+ * short again (QUALITY_HOLD_INCOMPLETE is raised once for one cause): the shortfall is the inspected units neither held
+ * now (with those a released hold said short: other units) nor answered for by a hold that holds, scrapped or returned
+ * them.
  */
-const unanswered = (quantity: number, held: number, answered: number): number => Math.max(0, quantity - Math.max(held, answered));
+const unanswered = (quantity: number, held: number, answered: Answered | undefined): number =>
+  Math.max(0, quantity - Math.max(held + (answered?.saidShort ?? 0), answered?.all ?? 0));
 
 /**
  * Holds as many of the inspected units as the hold rules allow (`decideClampedHold`); zero when the units left. Units
@@ -66,7 +72,7 @@ export const decideQualityHold: Decide<QualityHoldState, QualityHoldCommand, Qua
   const { held } = clamped.value;
   const data: QualityHoldPlaced = {
     inspectionId: cmd.inspectionId, siteId: cmd.siteId, ownerId: cmd.ownerId, sku: cmd.sku, locationId: cmd.locationId, lot: cmd.lot,
-    requested: cmd.quantity, held, shortfall: unanswered(cmd.quantity, held, state.answered ?? 0), movementId: held === 0 ? null : cmd.movementId,
+    requested: cmd.quantity, held, shortfall: unanswered(cmd.quantity, held, state.answered), movementId: held === 0 ? null : cmd.movementId,
   };
   return ok({ ...clamped.value, shortfall: data.shortfall, placed: { type: InventoryEvents.qualityHoldPlaced, subject: cmd.inspectionId, siteId: cmd.siteId, data } });
 };
@@ -90,12 +96,12 @@ export interface ReceiptHold {
  * shortfall was said by the carrier, and units since moved away from the hold are said by the disposition
  * (QUALITY_HOLD_SHORTFALL), so one cause raises one exception.
  */
-export function decideJoinedHold(state: { readonly carrier: ReceiptHold; readonly answered: number }, cmd: Omit<QualityHoldCommand, 'movementId'>):
+export function decideJoinedHold(state: { readonly carrier: ReceiptHold; readonly answered: Answered }, cmd: Omit<QualityHoldCommand, 'movementId'>):
 { readonly event: PublishedEvent; readonly data: QualityHoldPlaced } {
   const held = Math.min(state.carrier.held - state.carrier.taken, cmd.quantity);
   const data: QualityHoldPlaced = {
     inspectionId: cmd.inspectionId, siteId: cmd.siteId, ownerId: cmd.ownerId, sku: cmd.sku, locationId: cmd.locationId, lot: cmd.lot,
-    requested: cmd.quantity, held, shortfall: unanswered(cmd.quantity, held, Math.max(state.answered, state.carrier.requested)), movementId: null,
+    requested: cmd.quantity, held, shortfall: unanswered(cmd.quantity, held, { ...state.answered, all: Math.max(state.answered.all, state.carrier.requested) }), movementId: null,
     sharedWith: state.carrier.inspectionId,
   };
   return { event: { type: InventoryEvents.qualityHoldPlaced, subject: cmd.inspectionId, siteId: cmd.siteId, data }, data };

@@ -32,7 +32,7 @@ export function placeQualityHold(deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clock
     // audit): this hold joins it rather than look for AVAILABLE units that are not there (ADR 0031 addendum of 2026-12-06).
     const receiptRef = cmd.receiptRef ?? null;
     const carrier = receiptRef === null ? undefined : await holds.lockReceiptCarrier(tx, receiptRef, from);
-    const answered = receiptRef === null ? 0 : await holds.receiptAnswered(tx, receiptRef, from, cmd.inspectionId);
+    const answered = receiptRef === null ? { all: 0, saidShort: 0 } : await holds.receiptAnswered(tx, receiptRef, from, cmd.inspectionId);
     if (carrier !== undefined) {
       const placed = decideJoinedHold({ carrier: receiptHold(carrier), answered }, cmd);
       await record(tx, deps, [], [placed.event], meta);
