@@ -399,7 +399,7 @@ export const InventoryEventSchemas = {
     inspectionId: Type.String(), siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), locationId: Type.String(), lot: Lot,
     requested: Type.Integer({ description: 'Units the failed inspection asked to hold there (its target\'s quantity).' }),
     held: Type.Integer({ description: 'Units put on HOLD there: no more than were AVAILABLE, not reserved for picking nor promised to orders.' }),
-    shortfall: Type.Integer({ description: 'requested − held: inspected units the hold could not take (put away, moved, reserved or promised meanwhile), still AVAILABLE somewhere; orchestration raises QUALITY_HOLD_INCOMPLETE when above 0.' }),
+    shortfall: Type.Integer({ description: 'requested − held: inspected units the hold could not take (put away, moved, reserved or promised meanwhile), still AVAILABLE somewhere; orchestration raises QUALITY_HOLD_INCOMPLETE when above 0. Units another failed inspection of the same receipt already answers for (its hold held them or said them short) are not counted again.' }),
     movementId: Type.Union([Type.String(), Type.Null()], { description: 'The HOLD movement; null when nothing could be held (or the units were on HOLD already, `sharedWith`).' }),
     sharedWith: Type.Optional(Type.String({ description: 'Another failed inspection of the same receipt holds these units already: this hold joined it (no HOLD movement; `held` = the units they now hold together). They stay on HOLD until both are disposed of.' })),
   }, { description: 'Inventory applied a failed stock inspection\'s hold (`quality.hold.placed`) to the units where they were received.' }),

@@ -248,6 +248,7 @@ export interface InventoryQualityHolds {
   receipt_ref: string | null;
   requested: number;
   shared_with: string | null;
+  shortfall: Generated<number>;
   site_id: string;
   sku: string;
   status: string;

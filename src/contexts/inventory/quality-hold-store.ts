@@ -4,9 +4,9 @@ import type { Selectable } from '../../platform/db/row-types.ts';
 import type { InventoryQualityHolds } from './db-types.ts';
 
 export type QualityHoldRow = Pick<Selectable<InventoryQualityHolds>,
-  'inspection_id' | 'site_id' | 'owner_id' | 'sku' | 'location_id' | 'lot' | 'held' | 'taken' | 'status' | 'receipt_ref' | 'shared_with'>;
+  'inspection_id' | 'site_id' | 'owner_id' | 'sku' | 'location_id' | 'lot' | 'held' | 'taken' | 'requested' | 'status' | 'receipt_ref' | 'shared_with'>;
 
-const COLUMNS = 'inspection_id, site_id, owner_id, sku, location_id, lot, held, taken, status, receipt_ref, shared_with';
+const COLUMNS = 'inspection_id, site_id, owner_id, sku, location_id, lot, held, taken, requested, status, receipt_ref, shared_with';
 
 type HoldKey = { siteId: string; ownerId: string; sku: string; locationId: string; lot: string };
 
@@ -31,11 +31,13 @@ export async function lockQualityHold(db: Executor, inspectionId: string): Promi
 export async function insertQualityHold(db: Executor, h: {
   inspectionId: string; siteId: string; ownerId: string; sku: string; locationId: string; lot: string; requested: number; held: number; now: Date;
   receiptRef: string | null; sharedWith: string | null;
+  /** What its placed event said short (QUALITY_HOLD_INCOMPLETE raised for them). */
+  shortfall: number;
 }): Promise<void> {
   await db.query(
-    `INSERT INTO inventory.quality_holds (inspection_id, site_id, owner_id, sku, location_id, lot, requested, held, status, placed_at, receipt_ref, shared_with)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'HELD', $9, $10, $11)`,
-    [h.inspectionId, h.siteId, h.ownerId, h.sku, h.locationId, h.lot, h.requested, h.held, h.now, h.receiptRef, h.sharedWith]);
+    `INSERT INTO inventory.quality_holds (inspection_id, site_id, owner_id, sku, location_id, lot, requested, held, status, placed_at, receipt_ref, shared_with, shortfall)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'HELD', $9, $10, $11, $12)`,
+    [h.inspectionId, h.siteId, h.ownerId, h.sku, h.locationId, h.lot, h.requested, h.held, h.now, h.receiptRef, h.sharedWith, h.shortfall]);
 }
 
 /**
@@ -50,6 +52,22 @@ export async function lockReceiptCarrier(db: Executor, receiptRef: string, key: 
      ORDER BY inspection_id LIMIT 1 FOR UPDATE`,
     [receiptRef, key.siteId, key.ownerId, key.sku, key.locationId, key.lot]);
   return row;
+}
+
+/**
+ * Of a receipt's units here, what the receipt's other failed inspections answer for already. `all`: the most a hold
+ * still HELD, or whose SCRAP / RETURN_TO_VENDOR took its units, was asked to hold (held, gone, or said short in its
+ * `placed`); `saidShort`: the most a RELEASED one said short (the units it held are AVAILABLE again, not answered for).
+ * 0 and 0: none.
+ */
+export async function receiptAnswered(db: Executor, receiptRef: string, key: HoldKey, exceptInspectionId: string): Promise<{ all: number; saidShort: number }> {
+  const [row] = await db.query<{ answered_all: number; said_short: number }>(
+    `SELECT COALESCE(MAX(requested) FILTER (WHERE status <> 'RELEASED'), 0)::int AS answered_all,
+            COALESCE(MAX(shortfall) FILTER (WHERE status = 'RELEASED'), 0)::int AS said_short
+     FROM inventory.quality_holds
+     WHERE receipt_ref = $1 AND site_id = $2 AND owner_id = $3 AND sku = $4 AND location_id = $5 AND lot = $6 AND inspection_id <> $7`,
+    [receiptRef, key.siteId, key.ownerId, key.sku, key.locationId, key.lot, exceptInspectionId]);
+  return { all: row?.answered_all ?? 0, saidShort: row?.said_short ?? 0 };
 }
 
 /** The holds still HELD that share `carrierId`'s units, locked in inspection order (after the balance and the carrier). */
@@ -75,12 +93,17 @@ export async function setQualityHoldStatus(db: Executor, inspectionId: string, s
 
 /**
  * The units open inspections still own on these units (status HELD): `held` here is what each hold placed less what
- * left it otherwise (`taken`), by inspection id. Read with the balance locked.
+ * left it otherwise (`taken`), by inspection id; `shared_by`: the other HELD inspections sharing them (one receipt's,
+ * held 0 themselves), in inspection order. Read with the balance locked.
  */
-export async function openQualityHoldsOn(db: Executor, key: HoldKey): Promise<Pick<QualityHoldRow, 'inspection_id' | 'held'>[]> {
-  return db.query<Pick<QualityHoldRow, 'inspection_id' | 'held'>>(
-    `SELECT inspection_id, held - taken AS held FROM inventory.quality_holds
-     WHERE site_id = $1 AND owner_id = $2 AND sku = $3 AND location_id = $4 AND lot = $5 AND status = 'HELD' AND held > taken ORDER BY inspection_id`,
+export async function openQualityHoldsOn(db: Executor, key: HoldKey): Promise<(Pick<QualityHoldRow, 'inspection_id' | 'held'> & { shared_by: string[] })[]> {
+  return db.query<Pick<QualityHoldRow, 'inspection_id' | 'held'> & { shared_by: string[] }>(
+    `SELECT h.inspection_id, h.held - h.taken AS held,
+            COALESCE((SELECT array_agg(s.inspection_id ORDER BY s.inspection_id) FROM inventory.quality_holds s
+                      WHERE s.shared_with = h.inspection_id AND s.status = 'HELD'), '{}') AS shared_by
+     FROM inventory.quality_holds h
+     WHERE h.site_id = $1 AND h.owner_id = $2 AND h.sku = $3 AND h.location_id = $4 AND h.lot = $5 AND h.status = 'HELD' AND h.held > h.taken
+     ORDER BY h.inspection_id`,
     [key.siteId, key.ownerId, key.sku, key.locationId, key.lot]);
 }
 

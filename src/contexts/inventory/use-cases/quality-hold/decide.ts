@@ -35,7 +35,27 @@ export interface QualityHoldCommand {
  * What the hold puts on HOLD: the decided status change, or nothing when no unit there may be held; and
  * `inventory.quality-hold.placed`, which says how many of the inspected units it could not hold.
  */
-export type QualityHoldDecision = ClampedHoldDecision & { readonly placed: PublishedEvent };
+export type QualityHoldDecision = ClampedHoldDecision & { readonly placed: PublishedEvent; readonly shortfall: number };
+
+/** What a receipt's other failed inspections answer for already of the inspected units (`receiptAnswered`). */
+export interface Answered {
+  /** The most a hold of them still HELD, or whose SCRAP / RETURN_TO_VENDOR took its units, was asked to hold. */
+  readonly all: number;
+  /** The most a RELEASED one said short (QUALITY_HOLD_INCOMPLETE raised for them): the units it held are AVAILABLE again. */
+  readonly saidShort: number;
+}
+
+/** The hold rules' state, and what the receipt's other failed inspections answer for already (none when absent). */
+export type QualityHoldState = HoldState & { readonly answered?: Answered | undefined };
+
+/**
+ * Units of one receipt failed by an inspection another failed inspection of that receipt already answers for are not
+ * short again (QUALITY_HOLD_INCOMPLETE is raised once for one cause): the shortfall is the inspected units neither held
+ * now (with those a released hold said short: other units) nor answered for by a hold that holds, scrapped or returned
+ * them.
+ */
+const unanswered = (quantity: number, held: number, answered: Answered | undefined): number =>
+  Math.max(0, quantity - Math.max(held + (answered?.saidShort ?? 0), answered?.all ?? 0));
 
 /**
  * Holds as many of the inspected units as the hold rules allow (`decideClampedHold`); zero when the units left. Units
@@ -43,7 +63,7 @@ export type QualityHoldDecision = ClampedHoldDecision & { readonly placed: Publi
  * their inspection and are still AVAILABLE: the shortfall is said in the event, so orchestration raises
  * QUALITY_HOLD_INCOMPLETE — never silent.
  */
-export const decideQualityHold: Decide<HoldState, QualityHoldCommand, QualityHoldDecision, never> = (state, cmd, now) => {
+export const decideQualityHold: Decide<QualityHoldState, QualityHoldCommand, QualityHoldDecision, never> = (state, cmd, now) => {
   const clamped = decideClampedHold(state, {
     siteId: cmd.siteId, ownerId: cmd.ownerId, sku: cmd.sku, locationId: cmd.locationId, lot: cmd.lot ?? undefined, quantity: cmd.quantity,
     status: QUALITY_HOLD_STATUS, reason: cmd.reason, movementId: cmd.movementId,
@@ -52,10 +72,90 @@ export const decideQualityHold: Decide<HoldState, QualityHoldCommand, QualityHol
   const { held } = clamped.value;
   const data: QualityHoldPlaced = {
     inspectionId: cmd.inspectionId, siteId: cmd.siteId, ownerId: cmd.ownerId, sku: cmd.sku, locationId: cmd.locationId, lot: cmd.lot,
-    requested: cmd.quantity, held, shortfall: cmd.quantity - held, movementId: held === 0 ? null : cmd.movementId,
+    requested: cmd.quantity, held, shortfall: unanswered(cmd.quantity, held, state.answered), movementId: held === 0 ? null : cmd.movementId,
   };
-  return ok({ ...clamped.value, placed: { type: InventoryEvents.qualityHoldPlaced, subject: cmd.inspectionId, siteId: cmd.siteId, data } });
+  return ok({ ...clamped.value, shortfall: data.shortfall, placed: { type: InventoryEvents.qualityHoldPlaced, subject: cmd.inspectionId, siteId: cmd.siteId, data } });
 };
+
+/** A quality hold as the sharing rules of one receipt's failed inspections read it (ADR 0031 addendum of 2026-12-06). */
+export interface ReceiptHold {
+  readonly inspectionId: string;
+  readonly status: string;
+  /** Units it placed on HOLD (0 for a hold sharing another's) and, of them, those that left otherwise (moved away). */
+  readonly held: number;
+  readonly taken: number;
+  readonly requested: number;
+  /** The hold whose HOLD units this one shares (null: it carries its own). */
+  readonly sharedWith: string | null;
+}
+
+/**
+ * A failed inspection of a receipt whose units another failed inspection of it still holds there (`carrier`): this
+ * hold joins it — no movement; `held` = the units they now hold together. Its shortfall is only what neither holds
+ * nor the receipt's other holds answer for (`answered`, at least the carrier's `requested`): the carrier's own
+ * shortfall was said by the carrier, and units since moved away from the hold are said by the disposition
+ * (QUALITY_HOLD_SHORTFALL), so one cause raises one exception.
+ */
+export function decideJoinedHold(state: { readonly carrier: ReceiptHold; readonly answered: Answered }, cmd: Omit<QualityHoldCommand, 'movementId'>):
+{ readonly event: PublishedEvent; readonly data: QualityHoldPlaced } {
+  const held = Math.min(state.carrier.held - state.carrier.taken, cmd.quantity);
+  const data: QualityHoldPlaced = {
+    inspectionId: cmd.inspectionId, siteId: cmd.siteId, ownerId: cmd.ownerId, sku: cmd.sku, locationId: cmd.locationId, lot: cmd.lot,
+    requested: cmd.quantity, held, shortfall: unanswered(cmd.quantity, held, { ...state.answered, all: Math.max(state.answered.all, state.carrier.requested) }), movementId: null,
+    sharedWith: state.carrier.inspectionId,
+  };
+  return { event: { type: InventoryEvents.qualityHoldPlaced, subject: cmd.inspectionId, siteId: cmd.siteId, data }, data };
+}
+
+export interface SharedDispositionState {
+  /** This inspection's hold, HELD. */
+  readonly hold: ReceiptHold;
+  readonly key: Omit<BalanceKey, 'status'>;
+  /** The hold carrying the units: `hold` itself when it carries them, else its `sharedWith`'s (undefined: not found). */
+  readonly carrier: ReceiptHold | undefined;
+  /** The HELD holds sharing the carrier's units (this one among them when it shares). */
+  readonly sharers: readonly ReceiptHold[];
+}
+
+export type SharedDispositionDecision =
+  /** Disposed of as a hold of its own (`decideQualityDisposition`), after taking over carrying the units from `takeOverFrom` when set. */
+  | { readonly kind: 'OWN'; readonly takeOverFrom: string | null }
+  /** Settled with nothing moved: `handOverTo` carries the units on when set; `disposed` says `stillHeldBy` or `disposedBy`. */
+  | { readonly kind: 'SETTLED'; readonly status: 'RELEASED' | 'SCRAPPED' | 'RETURNED'; readonly handOverTo: string | null; readonly disposed: PublishedEvent };
+
+const settledStatus = (d: Disposition): 'RELEASED' | 'SCRAPPED' | 'RETURNED' => (d === 'SCRAP' ? 'SCRAPPED' : d === 'RETURN_TO_VENDOR' ? 'RETURNED' : 'RELEASED');
+
+/**
+ * The disposition of a hold that shares its units with other failed inspections of the same receipt (ADR 0031
+ * addendum of 2026-12-06): the units leave HOLD only when no other of them still holds them.
+ * - Units already taken by another's SCRAP / RETURN_TO_VENDOR (its carrier is no longer HELD): settled, nothing left
+ *   (`held` 0, `disposedBy`, no shortfall).
+ * - Nobody else HELD shares them: disposed of as its own.
+ * - RELEASE / REWORK while another still holds them: settled, nothing moves (`stillHeldBy`, no shortfall); a carrier
+ *   hands the units over to the first other (`handOverTo`).
+ * - SCRAP / RETURN_TO_VENDOR: disposed of as its own, a sharer first taking over carrying them; the others then find
+ *   them gone.
+ */
+export function decideSharedDisposition(state: SharedDispositionState, cmd: { readonly inspectionId: string; readonly disposition: Disposition }): SharedDispositionDecision {
+  const { hold, carrier } = state;
+  const settled = (handOverTo: string | null, extra: Pick<QualityHoldDisposed, 'held'> & ({ stillHeldBy: string } | { disposedBy: string })): SharedDispositionDecision => {
+    const data: QualityHoldDisposed = {
+      inspectionId: cmd.inspectionId, siteId: state.key.siteId, ownerId: state.key.ownerId, sku: state.key.sku, locationId: state.key.locationId,
+      lot: fromLotKey(state.key.lot), disposition: cmd.disposition, disposed: 0, shortfall: 0, movementId: null, ...extra,
+    };
+    return { kind: 'SETTLED', status: settledStatus(cmd.disposition), handOverTo,
+      disposed: { type: InventoryEvents.qualityHoldDisposed, subject: cmd.inspectionId, siteId: state.key.siteId, data } };
+  };
+  if (hold.sharedWith !== null && (carrier === undefined || carrier.status !== 'HELD')) return settled(null, { held: 0, disposedBy: hold.sharedWith });
+  const carries = hold.sharedWith === null;
+  const others = [...(!carries && carrier !== undefined ? [carrier] : []), ...state.sharers.filter((h) => h.inspectionId !== hold.inspectionId && h.status === 'HELD')];
+  if (others.length === 0 || carrier === undefined) return { kind: 'OWN', takeOverFrom: null };
+  if (cmd.disposition === 'RELEASE' || cmd.disposition === 'REWORK') {
+    const next = others[0]!.inspectionId;
+    return settled(carries ? next : null, { held: carrier.held - carrier.taken, stillHeldBy: carries ? next : carrier.inspectionId });
+  }
+  return { kind: 'OWN', takeOverFrom: carries ? null : carrier.inspectionId };
+}
 
 export interface QualityDispositionState {
   /** The hold this inspection placed (undefined: never heard of, e.g. its event is not here yet). */

@@ -8,9 +8,8 @@ import * as holds from '../../quality-hold-store.ts';
 import * as lpnHolds from '../../lpn-hold-store.ts';
 import { changeBalanceOrFail, record } from '../ledger-writes.ts';
 import { lockStatusBalances, writeStatusChange } from '../status-writes.ts';
-import { decideQualityDisposition, decideQualityHold, QUALITY_HOLD_STATUS, type QualityHoldCommand } from './decide.ts';
-import { InventoryEvents, type QualityHoldDisposed, type QualityHoldPlaced } from '../../../../contracts/inventory.ts';
-import { fromLotKey, toLotKey } from '../../domain/stock.ts';
+import { decideJoinedHold, decideQualityDisposition, decideQualityHold, decideSharedDisposition, QUALITY_HOLD_STATUS, type QualityHoldCommand, type ReceiptHold } from './decide.ts';
+import { toLotKey } from '../../domain/stock.ts';
 import { closestFreePolicy, type PutawayPolicy } from '../../domain/putaway-policy.ts';
 import { putawayReleased, reputFactsInTx } from '../reput-released/handler.ts';
 
@@ -33,67 +32,52 @@ export function placeQualityHold(deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clock
     // audit): this hold joins it rather than look for AVAILABLE units that are not there (ADR 0031 addendum of 2026-12-06).
     const receiptRef = cmd.receiptRef ?? null;
     const carrier = receiptRef === null ? undefined : await holds.lockReceiptCarrier(tx, receiptRef, from);
+    const answered = receiptRef === null ? { all: 0, saidShort: 0 } : await holds.receiptAnswered(tx, receiptRef, from, cmd.inspectionId);
     if (carrier !== undefined) {
-      const shared = carrier.held - carrier.taken;
-      const data: QualityHoldPlaced = {
-        inspectionId: cmd.inspectionId, siteId: cmd.siteId, ownerId: cmd.ownerId, sku: cmd.sku, locationId: cmd.locationId, lot: cmd.lot,
-        requested: cmd.quantity, held: Math.min(shared, cmd.quantity), shortfall: Math.max(0, cmd.quantity - shared), movementId: null, sharedWith: carrier.inspection_id,
-      };
-      await record(tx, deps, [], [{ type: InventoryEvents.qualityHoldPlaced, subject: cmd.inspectionId, siteId: cmd.siteId, data }], meta);
+      const placed = decideJoinedHold({ carrier: receiptHold(carrier), answered }, cmd);
+      await record(tx, deps, [], [placed.event], meta);
       await holds.insertQualityHold(tx, { inspectionId: cmd.inspectionId, siteId: cmd.siteId, ownerId: cmd.ownerId, sku: cmd.sku, locationId: cmd.locationId,
-        lot: toLotKey(cmd.lot), requested: cmd.quantity, held: 0, now: deps.clock.now(), receiptRef, sharedWith: carrier.inspection_id });
+        lot: toLotKey(cmd.lot), requested: cmd.quantity, held: 0, now: deps.clock.now(), receiptRef, sharedWith: carrier.inspection_id, shortfall: placed.data.shortfall });
       return;
     }
     const movementId = deps.ids.next('mov');
-    const d = decideQualityHold({ product: { sku: cmd.sku }, location: at(cmd.siteId, cmd.locationId), ...where, balance, skuStock },
+    const d = decideQualityHold({ product: { sku: cmd.sku }, location: at(cmd.siteId, cmd.locationId), ...where, balance, skuStock, answered },
       { ...cmd, movementId }, deps.clock.now());
     if (!d.ok) return;
-    const { held, change, placed } = d.value;
+    const { held, change, placed, shortfall } = d.value;
     if (change !== null) await writeStatusChange(tx, movementId, change);
     await record(tx, deps, change?.movements ?? [], [...change?.events ?? [], placed], meta);
     await holds.insertQualityHold(tx, { inspectionId: cmd.inspectionId, siteId: cmd.siteId, ownerId: cmd.ownerId, sku: cmd.sku, locationId: cmd.locationId, lot: toLotKey(cmd.lot),
-      requested: cmd.quantity, held, now: deps.clock.now(), receiptRef, sharedWith: null });
+      requested: cmd.quantity, held, now: deps.clock.now(), receiptRef, sharedWith: null, shortfall });
   };
 }
 
+const receiptHold = (r: holds.QualityHoldRow): ReceiptHold => ({
+  inspectionId: r.inspection_id, status: r.status, held: r.held, taken: r.taken, requested: r.requested, sharedWith: r.shared_with,
+});
+
 /**
- * A disposition of a hold that shares its units with other failed inspections of the same receipt (ADR 0031 addendum
- * of 2026-12-06), with the balance and the hold locked: the units leave HOLD only when no other of them still holds
- * them. 'DONE' when it is settled here — a RELEASE / REWORK while another still holds them (it carries them on: nothing
- * moves), or units already scrapped or returned by another's disposition (nothing left) — else the row to dispose of
- * as usual: this hold's, now carrying the units (a SCRAP / RETURN_TO_VENDOR by a sharer takes them).
+ * A disposition of a hold that may share its units with other failed inspections of the same receipt (ADR 0031
+ * addendum of 2026-12-06), with the balance and the hold locked: the carrier, then the holds sharing its units, locked
+ * in that order, and the rules decided (`decideSharedDisposition`). 'DONE' when settled there, else the row to dispose
+ * of as usual: this hold's, now carrying the units when it took them over.
  */
 async function shareDisposition(tx: Tx, deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clock'>, row: holds.QualityHoldRow, cmd: { inspectionId: string; disposition: Disposition }, meta: EventMeta):
 Promise<holds.QualityHoldRow | 'DONE'> {
   const carrier = row.shared_with === null ? row : await holds.lockQualityHold(tx, row.shared_with);
-  const others = [...(carrier !== undefined && carrier !== row && carrier.status === 'HELD' ? [carrier] : []),
-    ...(carrier === undefined ? [] : await holds.lockSharers(tx, carrier.inspection_id)).filter((h) => h.inspection_id !== row.inspection_id)];
-  const settled = async (status: string, extra: Pick<QualityHoldDisposed, 'held'> & ({ stillHeldBy: string } | { disposedBy: string })): Promise<'DONE'> => {
-    const data: QualityHoldDisposed = {
-      inspectionId: cmd.inspectionId, siteId: row.site_id, ownerId: row.owner_id, sku: row.sku, locationId: row.location_id, lot: fromLotKey(row.lot),
-      disposition: cmd.disposition, disposed: 0, shortfall: 0, movementId: null, ...extra,
-    };
-    await record(tx, deps, [], [{ type: InventoryEvents.qualityHoldDisposed, subject: cmd.inspectionId, siteId: row.site_id, data }], meta);
-    await holds.setQualityHoldStatus(tx, cmd.inspectionId, status, deps.clock.now());
+  const sharers = carrier === undefined ? [] : await holds.lockSharers(tx, carrier.inspection_id);
+  const key = { siteId: row.site_id, ownerId: row.owner_id, sku: row.sku, locationId: row.location_id, lot: row.lot };
+  const d = decideSharedDisposition({ hold: receiptHold(row), key, carrier: carrier === undefined ? undefined : receiptHold(carrier), sharers: sharers.map(receiptHold) }, cmd);
+  if (d.kind === 'SETTLED') {
+    if (d.handOverTo !== null) await holds.handOverCarrying(tx, row, d.handOverTo);
+    await record(tx, deps, [], [d.disposed], meta);
+    await holds.setQualityHoldStatus(tx, cmd.inspectionId, d.status, deps.clock.now());
     return 'DONE';
-  };
-  if (row.shared_with !== null && (carrier === undefined || carrier.status !== 'HELD')) {
-    // The carrier's SCRAP / RETURN_TO_VENDOR took the units this hold shared.
-    return settled(dispositionStatus(cmd.disposition), { held: 0, disposedBy: row.shared_with });
   }
-  if (others.length === 0) return row;
-  const owned = carrier!.held - carrier!.taken;
-  if (cmd.disposition === 'RELEASE' || cmd.disposition === 'REWORK') {
-    const next = others[0]!;
-    if (row.shared_with === null) await holds.handOverCarrying(tx, row, next.inspection_id);
-    return settled('RELEASED', { held: owned, stillHeldBy: row.shared_with === null ? next.inspection_id : row.shared_with });
-  }
-  // SCRAP / RETURN_TO_VENDOR by a sharer: it carries the units, then takes them; the others find them gone.
-  if (row.shared_with !== null) await holds.handOverCarrying(tx, carrier!, row.inspection_id);
+  if (d.takeOverFrom === null) return row;
+  await holds.handOverCarrying(tx, carrier!, row.inspection_id);
   return (await holds.lockQualityHold(tx, row.inspection_id))!;
 }
-
-const dispositionStatus = (d: Disposition): string => (d === 'SCRAP' ? 'SCRAPPED' : d === 'RETURN_TO_VENDOR' ? 'RETURNED' : 'RELEASED');
 
 /**
  * `quality.hold.disposed` heard: the hold row (read), the location (FOR SHARE), the HOLD and AVAILABLE balances in

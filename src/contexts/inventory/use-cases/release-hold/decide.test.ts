@@ -38,6 +38,17 @@ describe('release a hold', () => {
     spec.given({ ...held, balance: { on_hand: 2 } }).when(release({ quantity: 1 })).thenRejects('HELD_BY_INSPECTION', { message: /0 may be released/ });
   });
 
+  it('names every inspection sharing the held units (one receipt\'s general and supplier inspections): each must be disposed of', () => {
+    const shared = { ...given, inspectionHolds: [{ inspectionId: 'qin_1', held: 3, sharedBy: ['qin_2'] }] };
+    spec.given(shared).when(release({ quantity: 3 })).thenRejects('HELD_BY_INSPECTION', { message: /inspections qin_1, qin_2: 2 may be released.*each inspection's disposition/ });
+    const d = decideRelease(shared, release({ quantity: 3 }), new Date());
+    expect(d.ok ? [] : d.errors).toEqual([
+      { field: '/quantity', message: 'inspection qin_1 holds 3 of these units with inspection qin_2 (the units stay held until each is disposed of)' },
+      { field: '/quantity', message: 'inspection qin_2 holds the same 3 of these units with inspection qin_1' },
+    ]);
+    spec.given(shared).when(release({ quantity: 2 })).then((r) => expect(r.movements.map((m) => m.deltaOnHand)).toEqual([-2, 2]));
+  });
+
   it('keeps back a lost LPN\'s HOLD units (not on the shelf; its find releases them): INSUFFICIENT_STOCK naming the LPN (found by the stock hunt)', () => {
     const lost = { ...given, lostLpnHolds: [{ lpnId: 'lpn_1', held: 3 }] };
     spec.given(lost).when(release({ quantity: 3 })).thenRejects('INSUFFICIENT_STOCK', { message: /lost LPN lpn_1.*at most 2 may be released/, fields: ['/quantity'] });

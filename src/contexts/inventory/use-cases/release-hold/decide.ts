@@ -22,7 +22,14 @@ export interface ReleaseState {
    * The held units open inspections keep there: a failed quality inspection's HOLD units (ADR 0031), an RMA's QUARANTINE
    * units awaiting its inspection (ADR 0026 addendum). Their disposition releases or scraps them, not this.
    */
-  readonly inspectionHolds?: readonly { readonly inspectionId: string; readonly held: number }[] | undefined;
+  readonly inspectionHolds?: readonly {
+    readonly inspectionId: string; readonly held: number;
+    /**
+     * The other failed inspections of the same receipt that hold these units with it (ADR 0031 addendum of 2026-12-06):
+     * the units leave HOLD only when all are disposed of, so the refusal names them too (absent: none).
+     */
+    readonly sharedBy?: readonly string[] | undefined;
+  }[] | undefined;
   /**
    * HOLD units there of LPNs reported lost (status HELD): on the books, not on the shelf. Released by hand they would
    * be AVAILABLE units nobody can pick; the LPN's find releases them where it is found (0 when absent).
@@ -68,11 +75,18 @@ export const decideRelease: Decide<ReleaseState, ReleaseCommand, ReleaseDecision
   const inspected = state.inspectionHolds ?? [];
   const kept = inspected.reduce((n, h) => n + h.held, 0);
   if (kept > 0 && onShelf - q < kept) {
-    const ids = inspected.map((h) => h.inspectionId);
+    // Every inspection whose disposition the units wait for: the carriers and those sharing their units (one receipt's).
+    const ids = inspected.flatMap((h) => [h.inspectionId, ...h.sharedBy ?? []]);
     const free = Math.max(0, onShelf - kept);
-    return reject('HELD_BY_INSPECTION', `${kept} of the ${state.balance.on_hand} ${fromStatus} units of ${sku} at ${location.code} are held by inspection `
-      + `${ids.join(', ')}: ${free} may be released here; give the inspection's disposition for the rest`,
-    ids.map((id) => ({ field: '/quantity', message: `inspection ${id} holds ${inspected.find((h) => h.inspectionId === id)?.held ?? 0} of these units` })));
+    const many = ids.length > 1;
+    return reject('HELD_BY_INSPECTION', `${kept} of the ${state.balance.on_hand} ${fromStatus} units of ${sku} at ${location.code} are held by inspection${many ? 's' : ''} `
+      + `${ids.join(', ')}: ${free} may be released here; give ${many ? 'each inspection\'s disposition' : 'the inspection\'s disposition'} for the rest`,
+    inspected.flatMap((h) => {
+      const sharers = h.sharedBy ?? [];
+      const shared = sharers.length === 0 ? '' : ` with inspection ${sharers.join(', ')} (the units stay held until each is disposed of)`;
+      return [{ field: '/quantity', message: `inspection ${h.inspectionId} holds ${h.held} of these units${shared}` },
+        ...sharers.map((id) => ({ field: '/quantity', message: `inspection ${id} holds the same ${h.held} of these units with inspection ${h.inspectionId}` }))];
+    }));
   }
   const lot = toLotKey(input.lot);
   const reason = input.reason.trim();

@@ -41,14 +41,14 @@ export function releaseHoldHandler(deps: PlatformDeps, apis: StockApis, policy: 
       });
       const learned = location === undefined ? NOT_LEARNED : await learnLocation(tx, location);
       let balance: store.BalanceRow | undefined;
-      let inspectionHolds: { inspectionId: string; held: number }[] = [];
+      let inspectionHolds: { inspectionId: string; held: number; sharedBy?: string[] }[] = [];
       let lostLpnHolds: { lpnId: string; held: number }[] = [];
       if (location !== undefined) {
         const from = { siteId: input.siteId, ownerId: input.ownerId, sku: input.sku, locationId: location.id, lot: toLotKey(input.lot), status: input.fromStatus };
         balance = await lockStatusBalances(tx, from, { ...from, status: 'AVAILABLE' });
         // Read with the balances locked: a quality hold placed there commits its row with the balance it changed.
         if (input.fromStatus === QUALITY_HOLD_STATUS) {
-          inspectionHolds = (await holds.openQualityHoldsOn(tx, from)).map((h) => ({ inspectionId: h.inspection_id, held: h.held }));
+          inspectionHolds = (await holds.openQualityHoldsOn(tx, from)).map((h) => ({ inspectionId: h.inspection_id, held: h.held, sharedBy: h.shared_by }));
           lostLpnHolds = await lpnHolds.lostHoldsOn(tx, from);
         }
         // Returned units waiting in QUARANTINE for their RMA's inspection are the inspection's to dispose of: released
