@@ -95,7 +95,7 @@ describe('a carton shipped at the dock', () => {
 });
 
 describe('a label voided after its carton was loaded on the truck (SHIP scan, not dispatched)', () => {
-  it('takes the carton back off the truck: STAGED where it was scanned out, off its pallet; the order is booked and loaded again and ships once', async () => {
+  it('takes the carton back off the truck: CLOSED where it was scanned out, off its pallet; the order is booked and loaded again and ships once', async () => {
     const { orderId } = await pickedOrder('LSE-V1', 2);
     const door = w.storage[3]!;
     const pkg = await t.post('/api/v1/packages', { orderId }, 'operator');
@@ -119,10 +119,10 @@ describe('a label voided after its carton was loaded on the truck (SHIP scan, no
     // order's cancel was refused ORDER_SHIPPED for good.
     const back = (await t.get(`/api/v1/lpns/${carton.id}`)).body;
     expect({ status: back.status, locationId: back.locationId, parentId: back.parentId, units: back.units })
-      .toEqual({ status: 'STAGED', locationId: door.id, parentId: null, units: 2 });
+      .toEqual({ status: 'CLOSED', locationId: door.id, parentId: null, units: 2 });
     expect((await t.get(`/api/v1/lpns/${pallet.id}`)).body.status).toBe('SHIPPED');
     const timeline = (await t.get(`/api/v1/lpns/${carton.id}/timeline?limit=50`)).body.items.map((x: { meaning: string }) => x.meaning);
-    expect(timeline.slice(-1)).toEqual(['STAGE']);
+    expect(timeline.slice(-1)).toEqual(['MOVE']);
     expect((await t.get(`/api/v1/packages/${pkg.body.id}`)).body.status).toBe('PACKED');
 
     // Booked again and loaded again (its carton by its SSCC), then dispatched: two units leave, once.
@@ -140,7 +140,7 @@ describe('a label voided after its carton was loaded on the truck (SHIP scan, no
     await expectLedgerConserved(t, w.siteId);
   });
 
-  it('lets the order be cancelled afterwards (its units go back by the return), its carton moved where it is put', async () => {
+  it('lets its package be repacked and the order cancelled afterwards (its units go back by the return), its carton moved where it is put', async () => {
     const { orderId } = await pickedOrder('LSE-V2', 1);
     const pkg = await t.post('/api/v1/packages', { orderId }, 'operator');
     await t.settle();
@@ -152,16 +152,20 @@ describe('a label voided after its carton was loaded on the truck (SHIP scan, no
     expect((await t.post(`/api/v1/orders/${orderId}/cancel`, { reason: 'customer' })).body.code).toBe('ORDER_SHIPPED');
     expect((await t.post(`/api/v1/shipments/${booked.body.id}/void`, {})).status).toBe(200);
     await t.settle();
-    // Scanned out straight from the bench (resting nowhere): staged again, nowhere until it is moved where it is put.
+    // Scanned out straight from the bench (resting nowhere): back, nowhere until it is moved where it is put.
     const carton = (await t.get(`/api/v1/lpns?siteId=${w.siteId}&code=${pkg.body.id}`)).body.items[0] as { id: string; status: string; locationId: string | null };
-    expect([carton.status, carton.locationId]).toEqual(['STAGED', null]);
+    expect([carton.status, carton.locationId]).toEqual(['CLOSED', null]);
     const door = w.storage[4]!;
     expect((await t.post(`/api/v1/lpns/${carton.id}/move`, { locationId: door.id }, 'operator')).body.locationId).toBe(door.id);
+    // Its package is repacked again, as at the bench (409 ILLEGAL_TRANSITION "shipped at the dock" before).
+    const repacked = await t.post(`/api/v1/packages/${pkg.body.id}/repack`, {}, 'operator');
+    expect([repacked.status, repacked.body.status], JSON.stringify(repacked.body)).toEqual([200, 'REPACKED']);
+    await t.settle();
     const cancelled = await t.post(`/api/v1/orders/${orderId}/cancel`, { reason: 'customer' });
     expect([cancelled.status, cancelled.body.status], JSON.stringify(cancelled.body)).toEqual([200, 'CANCELLED']);
     await t.settle();
     // Nothing left: the voided carton holds the order's units until its return is confirmed, as at the bench.
-    expect((await t.get(`/api/v1/packages/${pkg.body.id}`)).body.status).toBe('CANCELLED');
+    expect((await t.get(`/api/v1/packages/${pkg.body.id}`)).body.status).toBe('REPACKED');
     await expectLedgerConserved(t, w.siteId);
   });
 });

@@ -607,7 +607,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
       await packStore.voidShipment(tx, id, deps.clock.now());
       // Cartons a SHIP scan loaded onto the truck (not dispatched) come back off it with the void (ADR 0011 addendum
       // 2026-12-06 septies): the dock's claims name them no more, so the order's cancel and the packages' repack are
-      // decided as at the bench, and physical tracking stages the cartons again where they were scanned out when it
+      // decided as at the bench, and physical tracking puts the cartons back (CLOSED) where they were scanned out when it
       // hears pack-ship.shipment.voided. Before, the void left them "shipped": a dead label on the truck, a cancel
       // refused ORDER_SHIPPED for good and no repack.
       await packStore.unloadDockShip(tx, shipment.orderId, shipment.packageIds);

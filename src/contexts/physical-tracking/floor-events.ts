@@ -470,18 +470,19 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
       return;
     }
     // A label voided before dispatch (ADR 0011 addendum 2026-12-06 septies): the shipment's cartons that a SHIP scan took
-    // onto the truck come back off it, STAGED where they were scanned out (the location of that scan), out of the pallet
-    // they left on (which stays as it is), with their units, recorded as a STAGE scan. Pack & ship dropped the dock's
-    // claims on them in the void's transaction. A carton at the bench or at the dock is not touched.
+    // onto the truck come back off it, CLOSED (sealed, as a packed carton is: staged, shipped or emptied by a repack from
+    // there) where they were scanned out (the location of that scan), out of the pallet they left on (which stays as it
+    // is), with their units, recorded as a MOVE scan. Pack & ship dropped the dock's claims on them in the void's
+    // transaction. A carton at the bench or at the dock is not touched.
     case PackShipEvents.shipmentVoided: {
       const d = e.data;
       for (const packageId of d.packageIds) {
         const shipped = floor.shippedCarton(d.siteId, packageId);
         if (shipped === undefined || floor.liveByCode(d.siteId, packageId) !== undefined) continue;
-        const row = floor.update(shipped.row.id, at, { status: 'STAGED', locationId: shipped.from, parentId: null });
+        const row = floor.update(shipped.row.id, at, { status: 'CLOSED', locationId: shipped.from, parentId: null });
         floor.record({
           siteId: d.siteId, at, workerId: null, deviceId: null, locationId: shipped.from, fromLocationId: null, lpnId: row.id,
-          relatedLpnId: shipped.row.parent_id, barcode: packageId, meaning: 'STAGE', sku: null, quantity: unitCount(row.contents), sourceEventId: e.id,
+          relatedLpnId: shipped.row.parent_id, barcode: packageId, meaning: 'MOVE', sku: null, quantity: unitCount(row.contents), sourceEventId: e.id,
         }, meta);
       }
       return;
