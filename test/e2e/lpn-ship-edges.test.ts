@@ -170,6 +170,32 @@ describe('a label voided after its carton was loaded on the truck (SHIP scan, no
   });
 });
 
+describe('a label voided after its carton left on a pallet with another order\'s', () => {
+  it('takes back only its own carton: its order is cancelled, the other order stays shipped at the dock and is dispatched', async () => {
+    const a = await pickedOrder('LSE-M1', 1);
+    const b = await pickedOrder('LSE-M2', 1);
+    const [pa, pb] = [await t.post('/api/v1/packages', { orderId: a.orderId }, 'operator'), await t.post('/api/v1/packages', { orderId: b.orderId }, 'operator')];
+    await t.settle();
+    const [sa, sb] = [await t.post('/api/v1/shipments', { orderId: a.orderId }), await t.post('/api/v1/shipments', { orderId: b.orderId })];
+    expect([sa.status, sb.status]).toEqual([201, 201]);
+    const pallet = (await t.post('/api/v1/lpns', { siteId: w.siteId, type: 'PALLET', locationId: w.storage[5]!.id }, 'operator')).body;
+    for (const p of [pa, pb]) expect((await t.post('/api/v1/scans', { siteId: w.siteId, barcode: p.body.sscc, meaning: 'LOAD_ONTO_PALLET', into: pallet.id }, 'operator')).status).toBe(201);
+    expect((await t.post('/api/v1/scans', { siteId: w.siteId, barcode: pallet.id, meaning: 'SHIP' }, 'operator')).status).toBe(201);
+    await t.settle();
+    expect((await t.post(`/api/v1/shipments/${sa.body.id}/void`, {})).status).toBe(200);
+    await t.settle();
+    const lpnOf = async (packageId: string) => (await t.get(`/api/v1/lpns?siteId=${w.siteId}&code=${packageId}`)).body.items[0] as { status: string; locationId: string | null };
+    expect([(await lpnOf(pa.body.id)).status, (await lpnOf(pb.body.id)).status]).toEqual(['CLOSED', 'SHIPPED']);
+    expect((await t.post(`/api/v1/orders/${b.orderId}/cancel`, { reason: 'x' })).body.code).toBe('ORDER_SHIPPED');
+    expect((await t.post(`/api/v1/packages/${pb.body.id}/repack`, {}, 'operator')).status).toBe(409);
+    expect((await t.post(`/api/v1/orders/${a.orderId}/cancel`, { reason: 'x' })).status).toBe(200);
+    expect((await t.post(`/api/v1/shipments/${sb.body.id}/dispatch`, {})).status).toBe(200);
+    await until('shipped', () => orderStatus(call, b.orderId), (x) => x === 'SHIPPED');
+    await t.settle();
+    await expectLedgerConserved(t, w.siteId);
+  });
+});
+
 describe('an LPN that shipped off a pallet', () => {
   it('rests nowhere when the pallet it left moves, is lost or found, and is not listed among what the pallet holds', async () => {
     const sku = w.products[1]!.sku;
