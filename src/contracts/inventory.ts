@@ -632,6 +632,13 @@ export interface InventoryApi {
    * instant in which a cancel or close passed before inventory heard the scan's event (ADR 0029, addendum of 2026-12-06).
    */
   admitAsnLpnArrival(arrival: AsnLpnArrivalAdmission): Promise<readonly string[]>;
+  /**
+   * The RECEIVE_LPN scan that was admitted under `lpnId` did not commit (refused after the admission, or its transaction
+   * failed): the arrivals recorded under that LPN id at the site are dropped, so its ASNs are cancelled or closed as if
+   * it had never been scanned. Only the scan that asked calls it, once its transaction is over without the LPN: an LPN id
+   * is never used by another scan. Nothing to drop is no error (ADR 0029, addendum of 2026-12-06, "a refused scan").
+   */
+  withdrawAsnLpnArrival(withdrawal: { readonly siteId: string; readonly lpnId: string }): Promise<void>;
 }
 
 /** What `InventoryApi.admitAsnLpnArrival` is asked. */

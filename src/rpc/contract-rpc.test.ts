@@ -188,7 +188,7 @@ describe('inventory across gRPC', () => {
   it('openCountsAt answers the open counts per location as the implementation does, none as an empty list', async () => {
     const asked: unknown[] = [];
     const inventory: InventoryApi = {
-      atp: async () => new Map(), candidateLocations: async () => new Map(), getOwner: async () => undefined, locationBalances: async () => [], admitAsnLpnArrival: async () => [],
+      atp: async () => new Map(), candidateLocations: async () => new Map(), getOwner: async () => undefined, locationBalances: async () => [], admitAsnLpnArrival: async () => [], withdrawAsnLpnArrival: async () => undefined,
       openTaskWork: async () => undefined, taskWorkState: async () => undefined,
       async openCountsAt(siteId, locationIds) {
         asked.push([siteId, locationIds]);
@@ -212,6 +212,7 @@ describe('an ASN pallet\'s arrival across gRPC', () => {
         asked.push(a);
         return a.asnIds.filter((id) => id !== 'asn_closed');
       },
+      withdrawAsnLpnArrival: async () => undefined,
     };
     const c = clients((await serve({ inventory })).port);
     const base = { siteId: 'sit_1', code: '106141411234567897', lpnId: 'lpn_1' };
@@ -219,12 +220,26 @@ describe('an ASN pallet\'s arrival across gRPC', () => {
     expect(await c.inventory.admitAsnLpnArrival({ ...base, asnIds: ['asn_closed'], locationId: null })).toEqual([]);
     expect(asked).toEqual([{ ...base, asnIds: ['asn_a', 'asn_closed'], locationId: 'loc_dock' }, { ...base, asnIds: ['asn_closed'], locationId: null }]);
   });
+
+  it('withdrawAsnLpnArrival passes the site and the LPN id of a scan that did not commit', async () => {
+    const withdrawn: unknown[] = [];
+    const inventory: InventoryApi = {
+      atp: async () => new Map(), candidateLocations: async () => new Map(), getOwner: async () => undefined, locationBalances: async () => [],
+      openCountsAt: async () => [], openTaskWork: async () => undefined, taskWorkState: async () => undefined, admitAsnLpnArrival: async () => [],
+      async withdrawAsnLpnArrival(w) {
+        withdrawn.push(w);
+      },
+    };
+    const c = clients((await serve({ inventory })).port);
+    await c.inventory.withdrawAsnLpnArrival({ siteId: 'sit_1', lpnId: 'lpn_1' });
+    expect(withdrawn).toEqual([{ siteId: 'sit_1', lpnId: 'lpn_1' }]);
+  });
 });
 
 describe('inventory work across gRPC', () => {
   it('openTaskWork answers the open work as the implementation does (no remaining for a count), undefined when none', async () => {
     const inventory: InventoryApi = {
-      atp: async () => new Map(), candidateLocations: async () => new Map(), getOwner: async () => undefined, locationBalances: async () => [], admitAsnLpnArrival: async () => [],
+      atp: async () => new Map(), candidateLocations: async () => new Map(), getOwner: async () => undefined, locationBalances: async () => [], admitAsnLpnArrival: async () => [], withdrawAsnLpnArrival: async () => undefined,
       openCountsAt: async () => [],
       async openTaskWork(type, reference) {
         if (type === 'PUTAWAY' && reference === 'put_1') return { kind: 'PUTAWAY', id: 'put_1', status: 'OPEN', remaining: 4 };
@@ -243,7 +258,7 @@ describe('inventory work across gRPC', () => {
     const asked: unknown[] = [];
     const states: Record<string, TaskWorkState> = { put_1: 'OPEN', rpl_1: 'DONE', 'cnt_1:recount': 'WITHDRAWN' };
     const inventory: InventoryApi = {
-      atp: async () => new Map(), candidateLocations: async () => new Map(), getOwner: async () => undefined, locationBalances: async () => [], admitAsnLpnArrival: async () => [],
+      atp: async () => new Map(), candidateLocations: async () => new Map(), getOwner: async () => undefined, locationBalances: async () => [], admitAsnLpnArrival: async () => [], withdrawAsnLpnArrival: async () => undefined,
       openCountsAt: async () => [], openTaskWork: async () => undefined,
       async taskWorkState(type, reference) {
         asked.push([type, reference]);

@@ -27,6 +27,10 @@ export function inventoryService(api: InventoryApi, log: Logger): RpcService {
     AdmitAsnLpnArrival: unaryHandler(log, async (req) => ({
       asnIds: [...await api.admitAsnLpnArrival({ siteId: req.siteId, asnIds: req.asnIds, code: req.code, lpnId: req.lpnId, locationId: req.locationId ?? null })],
     })),
+    WithdrawAsnLpnArrival: unaryHandler(log, async (req) => {
+      await api.withdrawAsnLpnArrival({ siteId: req.siteId, lpnId: req.lpnId });
+      return {};
+    }),
     OpenTaskWork: unaryHandler(log, async (req) => {
       if (!isTaskWorkType(req.taskType)) throw new AppError('VALIDATION_FAILED', `OpenTaskWork: task_type ${req.taskType} is none of ${TASK_WORK_TYPES.join(', ')}`);
       const work = await api.openTaskWork(req.taskType, req.reference);
@@ -70,6 +74,9 @@ export function inventoryClient(channel: RpcChannel, service: InventoryServiceDe
         siteId: a.siteId, asnIds: [...a.asnIds], code: a.code, lpnId: a.lpnId, ...(a.locationId === null ? {} : { locationId: a.locationId }),
       });
       return res.asnIds;
+    },
+    async withdrawAsnLpnArrival(w) {
+      await channel.call(service.WithdrawAsnLpnArrival, { siteId: w.siteId, lpnId: w.lpnId });
     },
     async openTaskWork(taskType, reference) {
       const res = await channel.call(service.OpenTaskWork, { taskType, reference });

@@ -52,6 +52,66 @@ const waitsAtInbox = async (schema: string): Promise<boolean> => Number((await t
   `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE $1`,
   [`%"${schema}".inbox%`]))[0]!.n) > 0;
 
+/** Runs `body` while a session holds the lock a RECEIVE_LPN scan of the label takes in its transaction, after the admission. */
+async function labelHeld<T>(sscc: string, body: (holder: pg.Client) => Promise<T>): Promise<T> {
+  const holder = new pg.Client({ connectionString: t.databaseUrl });
+  await holder.connect();
+  try {
+    await holder.query('BEGIN');
+    await holder.query(`SELECT pg_advisory_xact_lock(hashtext('physical_tracking.lpn_code'), hashtext($1))`, [`${w.siteId} ${sscc}`]);
+    return await body(holder);
+  } finally {
+    await holder.query('COMMIT').catch(() => undefined);
+    await holder.end();
+  }
+}
+/** The backends waiting for a label's lock (a scan's transaction, past its admission). */
+const waitingForLabel = async (): Promise<number[]> => (await t.app.db.query<{ pid: number }>(
+  `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'
+     AND query LIKE '%pg_advisory_xact_lock%' AND pid <> pg_backend_pid()`)).map((r) => r.pid);
+
+describe('a scan inventory admitted that did not commit (ADR 0029 addendum 2026-12-06, a refused scan)', () => {
+  it('refused after the admission (another LPN took the label meanwhile): no arrival is left, the ASN is cancelled', async () => {
+    const a = await asnOf();
+    await t.settle();
+    const scan = await labelHeld(a.sscc, async (holder) => {
+      const answer = scanIn(a.sscc);
+      await until('the scan waits for the label, admitted', waitingForLabel, (p) => p.length === 1, 20_000);
+      // A pallet built by hand under that label commits first (as POST /lpns would, under the same lock).
+      await holder.query(
+        `INSERT INTO physical_tracking.lpns (id, site_id, code, code_kind, type, status, location_id, contents, created_at, updated_at)
+         VALUES ($1, $2, $3, 'SSCC', 'PALLET', 'OPEN', $4, '[]'::jsonb, now(), now())`, [`lpn_byhand${seq}`, w.siteId, a.sscc, dock.id]);
+      await holder.query('COMMIT');
+      return answer;
+    });
+    expect([scan.status, scan.body.code], JSON.stringify(scan.body)).toEqual([409, 'LPN_CODE_TAKEN']);
+    await t.settle();
+    // Before: 409 ILLEGAL_TRANSITION naming the label, a pallet scanned in that never was (close with acceptUnbooked only).
+    const cancel = await t.post(`/api/v1/inventory/asns/${a.id}/cancel`, { reason: 'supplier cancelled' }, 'manager');
+    expect([cancel.status, cancel.body.status], JSON.stringify(cancel.body)).toEqual([200, 'CANCELLED']);
+  }, 90_000);
+
+  it('its transaction failed after the admission (the connection dropped): no arrival is left, no pallet, the ASN is cancelled', async () => {
+    const a = await asnOf();
+    await t.settle();
+    const scan = await labelHeld(a.sscc, async () => {
+      const answer = scanIn(a.sscc);
+      const pids = await until('the scan waits for the label, admitted', waitingForLabel, (p) => p.length === 1, 20_000);
+      await t.app.db.query('SELECT pg_terminate_backend($1)', [pids[0]]);
+      return answer;
+    });
+    expect(scan.status, JSON.stringify(scan.body)).toBeGreaterThanOrEqual(500);
+    await t.settle();
+    expect(await lpnsLabelled(a.sscc)).toEqual([]);
+    const cancel = await t.post(`/api/v1/inventory/asns/${a.id}/cancel`, { reason: 'supplier cancelled' }, 'manager');
+    expect([cancel.status, cancel.body.status], JSON.stringify(cancel.body)).toEqual([200, 'CANCELLED']);
+    // The dock goes on scanning in (the pool lost one connection).
+    const b = await asnOf();
+    await t.settle();
+    expect((await scanIn(b.sscc)).status).toBe(201);
+  }, 90_000);
+});
+
 describe('an ASN and the scan of its pallet at the same moment', () => {
   it('a cancel or close after the scan committed, before inventory heard of it, is refused as after (409 naming the pallet)', async () => {
     const [cancelled, closed] = [await asnOf(), await asnOf()];

@@ -94,6 +94,108 @@ describe('a carton shipped at the dock', () => {
   });
 });
 
+describe('a label voided after its carton was loaded on the truck (SHIP scan, not dispatched)', () => {
+  it('takes the carton back off the truck: CLOSED where it was scanned out, off its pallet; the order is booked and loaded again and ships once', async () => {
+    const { orderId } = await pickedOrder('LSE-V1', 2);
+    const door = w.storage[3]!;
+    const pkg = await t.post('/api/v1/packages', { orderId }, 'operator');
+    expect(pkg.status, JSON.stringify(pkg.body)).toBe(201);
+    await t.settle();
+    const booked = await t.post('/api/v1/shipments', { orderId });
+    expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+    // Loaded onto a pallet at the door, the pallet scanned onto the truck: both SHIPPED, the order's cancel refused.
+    const pallet = (await t.post('/api/v1/lpns', { siteId: w.siteId, type: 'PALLET', locationId: door.id }, 'operator')).body;
+    expect((await t.post('/api/v1/scans', { siteId: w.siteId, barcode: pkg.body.sscc, meaning: 'LOAD_ONTO_PALLET', into: pallet.id, workerId: 'dock-1' }, 'operator')).status).toBe(201);
+    const loaded = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: pallet.id, meaning: 'SHIP', workerId: 'dock-1' }, 'operator');
+    expect([loaded.status, loaded.body.lpn?.status], JSON.stringify(loaded.body)).toEqual([201, 'SHIPPED']);
+    await t.settle();
+    const carton = (await t.get(`/api/v1/lpns?siteId=${w.siteId}&code=${pkg.body.id}`)).body.items[0] as { id: string };
+    expect((await t.get(`/api/v1/lpns/${carton.id}`)).body.status).toBe('SHIPPED');
+
+    const voided = await t.post(`/api/v1/shipments/${booked.body.id}/void`, {});
+    expect([voided.status, voided.body.status], JSON.stringify(voided.body)).toEqual([200, 'VOIDED']);
+    await t.settle();
+    // Before: the carton stayed SHIPPED (on the truck with a dead label), its package could not be repacked and the
+    // order's cancel was refused ORDER_SHIPPED for good.
+    const back = (await t.get(`/api/v1/lpns/${carton.id}`)).body;
+    expect({ status: back.status, locationId: back.locationId, parentId: back.parentId, units: back.units })
+      .toEqual({ status: 'CLOSED', locationId: door.id, parentId: null, units: 2 });
+    expect((await t.get(`/api/v1/lpns/${pallet.id}`)).body.status).toBe('SHIPPED');
+    const timeline = (await t.get(`/api/v1/lpns/${carton.id}/timeline?limit=50`)).body.items.map((x: { meaning: string }) => x.meaning);
+    expect(timeline.slice(-1)).toEqual(['MOVE']);
+    expect((await t.get(`/api/v1/packages/${pkg.body.id}`)).body.status).toBe('PACKED');
+
+    // Booked again and loaded again (its carton by its SSCC), then dispatched: two units leave, once.
+    const again = await t.post('/api/v1/shipments', { orderId });
+    expect(again.status, JSON.stringify(again.body)).toBe(201);
+    const reloaded = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: pkg.body.sscc, meaning: 'SHIP', workerId: 'dock-1' }, 'operator');
+    expect([reloaded.status, reloaded.body.lpn?.status], JSON.stringify(reloaded.body)).toEqual([201, 'SHIPPED']);
+    expect((await t.post(`/api/v1/shipments/${again.body.id}/dispatch`, {})).status).toBe(200);
+    await until('shipped', () => orderStatus(call, orderId), (x) => x === 'SHIPPED');
+    await t.settle();
+    const units = await t.app.db.query<{ n: string }>(
+      `SELECT coalesce(sum(-delta_on_hand), 0)::int8 AS n FROM inventory.movements WHERE site_id = $1 AND type = 'SHIP'
+         AND reference IN (SELECT id FROM pack_ship.shipments WHERE order_id = $2)`, [w.siteId, orderId]);
+    expect(Number(units[0]!.n)).toBe(2);
+    await expectLedgerConserved(t, w.siteId);
+  });
+
+  it('lets its package be repacked and the order cancelled afterwards (its units go back by the return), its carton moved where it is put', async () => {
+    const { orderId } = await pickedOrder('LSE-V2', 1);
+    const pkg = await t.post('/api/v1/packages', { orderId }, 'operator');
+    await t.settle();
+    const booked = await t.post('/api/v1/shipments', { orderId });
+    expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+    const loaded = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: pkg.body.sscc, meaning: 'SHIP', workerId: 'dock-1' }, 'operator');
+    expect(loaded.status, JSON.stringify(loaded.body)).toBe(201);
+    await t.settle();
+    expect((await t.post(`/api/v1/orders/${orderId}/cancel`, { reason: 'customer' })).body.code).toBe('ORDER_SHIPPED');
+    expect((await t.post(`/api/v1/shipments/${booked.body.id}/void`, {})).status).toBe(200);
+    await t.settle();
+    // Scanned out straight from the bench (resting nowhere): back, nowhere until it is moved where it is put.
+    const carton = (await t.get(`/api/v1/lpns?siteId=${w.siteId}&code=${pkg.body.id}`)).body.items[0] as { id: string; status: string; locationId: string | null };
+    expect([carton.status, carton.locationId]).toEqual(['CLOSED', null]);
+    const door = w.storage[4]!;
+    expect((await t.post(`/api/v1/lpns/${carton.id}/move`, { locationId: door.id }, 'operator')).body.locationId).toBe(door.id);
+    // Its package is repacked again, as at the bench (409 ILLEGAL_TRANSITION "shipped at the dock" before).
+    const repacked = await t.post(`/api/v1/packages/${pkg.body.id}/repack`, {}, 'operator');
+    expect([repacked.status, repacked.body.status], JSON.stringify(repacked.body)).toEqual([200, 'REPACKED']);
+    await t.settle();
+    const cancelled = await t.post(`/api/v1/orders/${orderId}/cancel`, { reason: 'customer' });
+    expect([cancelled.status, cancelled.body.status], JSON.stringify(cancelled.body)).toEqual([200, 'CANCELLED']);
+    await t.settle();
+    // Nothing left: the voided carton holds the order's units until its return is confirmed, as at the bench.
+    expect((await t.get(`/api/v1/packages/${pkg.body.id}`)).body.status).toBe('REPACKED');
+    await expectLedgerConserved(t, w.siteId);
+  });
+});
+
+describe('a label voided after its carton left on a pallet with another order\'s', () => {
+  it('takes back only its own carton: its order is cancelled, the other order stays shipped at the dock and is dispatched', async () => {
+    const a = await pickedOrder('LSE-M1', 1);
+    const b = await pickedOrder('LSE-M2', 1);
+    const [pa, pb] = [await t.post('/api/v1/packages', { orderId: a.orderId }, 'operator'), await t.post('/api/v1/packages', { orderId: b.orderId }, 'operator')];
+    await t.settle();
+    const [sa, sb] = [await t.post('/api/v1/shipments', { orderId: a.orderId }), await t.post('/api/v1/shipments', { orderId: b.orderId })];
+    expect([sa.status, sb.status]).toEqual([201, 201]);
+    const pallet = (await t.post('/api/v1/lpns', { siteId: w.siteId, type: 'PALLET', locationId: w.storage[5]!.id }, 'operator')).body;
+    for (const p of [pa, pb]) expect((await t.post('/api/v1/scans', { siteId: w.siteId, barcode: p.body.sscc, meaning: 'LOAD_ONTO_PALLET', into: pallet.id }, 'operator')).status).toBe(201);
+    expect((await t.post('/api/v1/scans', { siteId: w.siteId, barcode: pallet.id, meaning: 'SHIP' }, 'operator')).status).toBe(201);
+    await t.settle();
+    expect((await t.post(`/api/v1/shipments/${sa.body.id}/void`, {})).status).toBe(200);
+    await t.settle();
+    const lpnOf = async (packageId: string) => (await t.get(`/api/v1/lpns?siteId=${w.siteId}&code=${packageId}`)).body.items[0] as { status: string; locationId: string | null };
+    expect([(await lpnOf(pa.body.id)).status, (await lpnOf(pb.body.id)).status]).toEqual(['CLOSED', 'SHIPPED']);
+    expect((await t.post(`/api/v1/orders/${b.orderId}/cancel`, { reason: 'x' })).body.code).toBe('ORDER_SHIPPED');
+    expect((await t.post(`/api/v1/packages/${pb.body.id}/repack`, {}, 'operator')).status).toBe(409);
+    expect((await t.post(`/api/v1/orders/${a.orderId}/cancel`, { reason: 'x' })).status).toBe(200);
+    expect((await t.post(`/api/v1/shipments/${sb.body.id}/dispatch`, {})).status).toBe(200);
+    await until('shipped', () => orderStatus(call, b.orderId), (x) => x === 'SHIPPED');
+    await t.settle();
+    await expectLedgerConserved(t, w.siteId);
+  });
+});
+
 describe('an LPN that shipped off a pallet', () => {
   it('rests nowhere when the pallet it left moves, is lost or found, and is not listed among what the pallet holds', async () => {
     const sku = w.products[1]!.sku;

@@ -281,6 +281,14 @@ export async function recordAsnLpnArrival(db: Executor, a: AsnLpnArrival, at: Da
   );
 }
 
+/** Drops the arrivals recorded under an LPN id at a site (a RECEIVE_LPN scan admitted under it that did not commit). */
+export async function dropAsnLpnArrivals(db: Executor, siteId: string, lpnId: string): Promise<void> {
+  await db.query(
+    `DELETE FROM inventory.asn_lpn_arrivals x USING inventory.asns a WHERE x.lpn_id = $1 AND a.id = x.asn_id AND a.site_id = $2`,
+    [lpnId, siteId],
+  );
+}
+
 /** The LPNs of an ASN scanned in at the dock, in arrival order. */
 export async function asnLpnArrivals(db: Executor, asnId: string): Promise<AsnLpnArrival[]> {
   return db.query<AsnLpnArrival>(

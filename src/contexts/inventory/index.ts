@@ -23,7 +23,7 @@ import { qualitySubscriptions } from './subscriptions-quality.ts';
 import { lpnSubscriptions } from './subscriptions-lpns.ts';
 import { ownerLookup } from './http-owners.ts';
 import { openTaskWork, taskWorkState } from './store.ts';
-import { admitAsnLpnArrivalHandler } from './use-cases/admit-lpn-arrival/handler.ts';
+import { admitAsnLpnArrivalHandler, withdrawAsnLpnArrivalHandler } from './use-cases/admit-lpn-arrival/handler.ts';
 
 /** How often the count scheduler looks for SKUs whose ABC class calls for a count. */
 export const COUNT_SCHEDULER_EVERY_MS = 3_600_000;
@@ -114,6 +114,7 @@ export function inventoryContext(
       taskWorkState: (taskType, reference) => taskWorkState(deps.db, taskType, reference),
       getOwner: (id) => ownerLookup(deps).getOwner(id),
       admitAsnLpnArrival: admitAsnLpnArrivalHandler(deps),
+      withdrawAsnLpnArrival: withdrawAsnLpnArrivalHandler(deps),
     },
   });
   return { ...module, commands };

@@ -527,7 +527,9 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
       operationId: 'voidShipment', tags, summary: 'Void a shipment\'s label before it is handed over (LABELLED → VOIDED)',
       description: 'The carrier is told (503 CARRIER_UNAVAILABLE: the label stays valid; a void the carrier carried out that was not recorded is '
         + 'recorded by the label-voids job, the shipment neither manifested nor dispatched meanwhile); the packages are PACKED again and can be '
-        + 'booked anew or repacked. 409 ALREADY_MANIFESTED once on a manifest; 409 ILLEGAL_TRANSITION once dispatched.',
+        + 'booked anew or repacked. Cartons SHIP-scanned onto the truck and not dispatched come back off it: CLOSED where they were scanned out, '
+        + 'the order cancellable again (409 ILLEGAL_TRANSITION while a SHIP scan of them is in flight: try again in a moment). '
+        + '409 ALREADY_MANIFESTED once on a manifest; 409 ILLEGAL_TRANSITION once dispatched.',
       params: ShipmentParams,
       response: { 200: ShipmentSchema, ...problems('NOT_FOUND', 'ALREADY_MANIFESTED', 'ILLEGAL_TRANSITION', 'CARRIER_UNAVAILABLE') },
     },

@@ -550,6 +550,10 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
     }
     const legal = shipmentLifecycle.check(shipment.status, 'VOIDED', `Shipment ${id} is ${shipment.status}; only a labelled shipment not yet dispatched can be voided`);
     if (!legal.ok) return legal;
+    // A SHIP scan of its cartons in flight at the dock (claimed under this lock, not settled): decided once it is over.
+    if (await packStore.dockShipInFlight(tx, shipment.orderId, shipment.packageIds)) {
+      return reject('ILLEGAL_TRANSITION', `Shipment ${id}'s cartons are being shipped at the dock (a SHIP scan in flight): its label cannot be voided now; try again in a moment`);
+    }
     const carrier = carrierOf(shipment.carrier, tx);
     if (carrier?.void !== undefined && shipment.trackingNumber !== null && isRemote(shipment.carrier)) {
       if (phase === 'ask') await packStore.askLabelVoid(tx, id, deps.clock.now());
@@ -601,6 +605,12 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
     if (shipment === undefined) return reject('NOT_FOUND', `No shipment ${id}`);
     if (shipment.status === 'LABELLED') {
       await packStore.voidShipment(tx, id, deps.clock.now());
+      // Cartons a SHIP scan loaded onto the truck (not dispatched) come back off it with the void (ADR 0011 addendum
+      // 2026-12-06 septies): the dock's claims name them no more, so the order's cancel and the packages' repack are
+      // decided as at the bench, and physical tracking puts the cartons back (CLOSED) where they were scanned out when it
+      // hears pack-ship.shipment.voided. Before, the void left them "shipped": a dead label on the truck, a cancel
+      // refused ORDER_SHIPPED for good and no repack.
+      await packStore.unloadDockShip(tx, shipment.orderId, shipment.packageIds);
       const data: ShipmentVoided = {
         shipmentId: id, orderId: shipment.orderId, siteId: shipment.siteId, carrier: shipment.carrier, trackingNumber: shipment.trackingNumber ?? '', packageIds: [...shipment.packageIds],
       };

@@ -505,6 +505,34 @@ export const packStore = {
     return r === undefined ? undefined : r.shipped ? 'SHIPPED' : 'IN_FLIGHT';
   },
 
+  /** Whether a SHIP scan naming any of the packages is in flight at the dock (claimed, not settled). */
+  async dockShipInFlight(db: Executor, orderId: string, packageIds: readonly string[]): Promise<boolean> {
+    const rows = await db.query<{ n: number }>(
+      `SELECT 1 AS n FROM pack_ship.dock_ship_claims WHERE order_id = $1 AND shipped_at IS NULL AND package_ids && $2::text[] LIMIT 1`, [orderId, [...packageIds]],
+    );
+    return rows.length > 0;
+  },
+
+  /**
+   * The packages' cartons are taken back off the truck (their shipment's label voided before dispatch): the shipped
+   * claims naming them name them no more, and a claim that then names no package of its order is dropped (the order is
+   * no longer shipped at the dock: its cancel and repack are decided as at the bench). The order's row locked by the
+   * caller. Claims made before they named packages (migration 018) are left as they are.
+   */
+  async unloadDockShip(db: Executor, orderId: string, packageIds: readonly string[]): Promise<void> {
+    await db.query(
+      `DELETE FROM pack_ship.dock_ship_claims c
+        WHERE c.order_id = $1 AND c.shipped_at IS NOT NULL AND c.package_ids && $2::text[]
+          AND NOT EXISTS (SELECT 1 FROM pack_ship.packages p WHERE p.id = ANY (c.package_ids) AND p.id <> ALL ($2::text[]) AND p.order_id = $1)`,
+      [orderId, [...packageIds]],
+    );
+    await db.query(
+      `UPDATE pack_ship.dock_ship_claims c SET package_ids = ARRAY(SELECT x FROM unnest(c.package_ids) AS x WHERE x <> ALL ($1::text[]) ORDER BY x)
+        WHERE c.shipped_at IS NOT NULL AND c.package_ids && $1::text[]`,
+      [[...packageIds]],
+    );
+  },
+
   /** Marks the order cancelled and voids its packages and shipments in the given statuses; returns what was voided. */
   async cancelOrder(
     db: Executor, orderId: string, reason: string | null, now: Date, voidable: { packages: readonly PackageStatus[]; shipments: readonly ShipmentStatus[] },

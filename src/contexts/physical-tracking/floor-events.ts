@@ -17,6 +17,7 @@ import type { LpnRow, NewScan } from './store.ts';
 export const FLOOR_EVENT_TYPES = [
   InventoryEvents.putawayConfirmed, InventoryEvents.moved, PickingEvents.linePicked, PackShipEvents.packagePacked, PackShipEvents.shipmentDispatched,
   InventoryEvents.returnConfirmed, InventoryEvents.returnCancelled, PackShipEvents.packageRepacked, PackShipEvents.unitsShortAtPack,
+  PackShipEvents.shipmentVoided,
 ] as const;
 export type FloorEvent = EnvelopeFor<(typeof FLOOR_EVENT_TYPES)[number]>;
 
@@ -32,6 +33,7 @@ export function keysOf(events: readonly FloorEvent[]): store.FloorKeys {
   const codes: [string, string][] = [];
   const locations: [string, string][] = [];
   const orders: [string, string][] = [];
+  const shippedCartons: [string, string][] = [];
   for (const e of events) {
     switch (e.type) {
       case InventoryEvents.putawayConfirmed:
@@ -54,6 +56,9 @@ export function keysOf(events: readonly FloorEvent[]): store.FloorKeys {
       case PackShipEvents.packageRepacked:
         codes.push([e.data.siteId, codeOfLabel(e.data.packageId)]);
         break;
+      case PackShipEvents.shipmentVoided:
+        for (const p of e.data.packageIds) shippedCartons.push([e.data.siteId, p]);
+        break;
       case InventoryEvents.returnConfirmed:
       case InventoryEvents.returnCancelled:
       case PackShipEvents.unitsShortAtPack:
@@ -63,7 +68,7 @@ export function keysOf(events: readonly FloorEvent[]): store.FloorKeys {
         assertNever(e, 'floor event');
     }
   }
-  return { codes, locations, orders };
+  return { codes, locations, orders, shippedCartons };
 }
 
 /**
@@ -87,12 +92,15 @@ export function keysOf(events: readonly FloorEvent[]): store.FloorKeys {
 export function floorEventsHandler(deps: Pick<PlatformDeps, 'ids' | 'bus'>) {
   return async function handleFloorEvents(tx: Tx, events: readonly FloorEvent[]): Promise<void> {
     const keys = keysOf(events);
-    const locked = keys.codes.length + keys.locations.length + keys.orders.length === 0 ? [] : await store.lockFloor(tx, keys);
+    const locked = keys.codes.length + keys.locations.length + keys.orders.length + (keys.shippedCartons?.length ?? 0) === 0 ? [] : await store.lockFloor(tx, keys);
     // The picks heard at the sources of the run's plain moves, read with those sources' LPNs locked: a run recording
     // picks there holds the same locks, so what it recorded is committed and counted here.
     const moves = events.flatMap((e) => (e.type === InventoryEvents.moved && e.data.sourcePicked !== undefined
       ? [{ siteId: e.data.siteId, locationId: e.data.fromLocationId, sku: e.data.sku }] : []));
-    const floor = workingSet(locked, deps, await store.picksHeard(tx, moves));
+    // Where the SHIPPED cartons a voided label takes back off the truck were scanned out (read under their locks).
+    const unloading = events.some((e) => e.type === PackShipEvents.shipmentVoided)
+      ? await store.shippedFrom(tx, locked.filter((r) => r.status === 'SHIPPED' && r.type === 'CARTON').map((r) => r.id)) : new Map<string, string | null>();
+    const floor = workingSet(locked, deps, await store.picksHeard(tx, moves), unloading);
     for (const e of events) applyEvent(floor, e);
     const written = floor.written();
     if (written.lpns.length + written.scans.length + written.links.length > 0) await store.writeFloor(tx, written);
@@ -117,7 +125,8 @@ function unbookedPicks(floor: WorkingSet, d: EnvelopeFor<typeof InventoryEvents.
 type RunEvents = { events: { type: string; subject: string; siteId: string; data: ScanRecorded }[]; meta: EventMeta }[];
 
 /** The locked LPNs as the run changes them, with what the run records; mirrors the store's one-row statements. */
-function workingSet(locked: readonly LpnRow[], deps: Pick<PlatformDeps, 'ids'>, heard: ReadonlyMap<string, number> = new Map()) {
+function workingSet(locked: readonly LpnRow[], deps: Pick<PlatformDeps, 'ids'>, heard: ReadonlyMap<string, number> = new Map(),
+  shippedFrom: ReadonlyMap<string, string | null> = new Map()) {
   const rows = new Map<string, LpnRow>(locked.map((r) => [r.id, r]));
   const baseVersion = new Map<string, number>(locked.map((r) => [r.id, r.version]));
   const made: string[] = [];
@@ -137,6 +146,11 @@ function workingSet(locked: readonly LpnRow[], deps: Pick<PlatformDeps, 'ids'>, 
     liveHoldingOrder: (siteId: string, orderId: string): LpnRow[] =>
       all().filter((l) => l.site_id === siteId && isLive(l.status) && l.contents.some((c) => c.orderId === orderId)).sort(oldestFirst),
     liveByCode: (siteId: string, code: string): LpnRow | undefined => all().find((l) => l.site_id === siteId && l.code === code && isLive(l.status)),
+    /** The carton of a package that SHIPPED (by a scan at the dock), with where it was scanned out; undefined when none. */
+    shippedCarton: (siteId: string, packageId: string): { row: LpnRow; from: string | null } | undefined => {
+      const row = all().find((l) => l.site_id === siteId && l.code === packageId && l.type === 'CARTON' && l.status === 'SHIPPED');
+      return row === undefined ? undefined : { row, from: shippedFrom.get(row.id) ?? null };
+    },
     /** The live LPNs inside a live one (`store.childIds`: one that shipped or was emptied off it is no longer in it). */
     childIds: (id: string): string[] => {
       const parentLive = rows.get(id) === undefined || isLive(rows.get(id)!.status);
@@ -453,6 +467,24 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
     case PackShipEvents.packageRepacked: {
       const carton = floor.liveByCode(e.data.siteId, codeOfLabel(e.data.packageId));
       if (carton !== undefined && carton.sscc !== null) floor.update(carton.id, at, { sscc: null });
+      return;
+    }
+    // A label voided before dispatch (ADR 0011 addendum 2026-12-06 septies): the shipment's cartons that a SHIP scan took
+    // onto the truck come back off it, CLOSED (sealed, as a packed carton is: staged, shipped or emptied by a repack from
+    // there) where they were scanned out (the location of that scan), out of the pallet they left on (which stays as it
+    // is), with their units, recorded as a MOVE scan. Pack & ship dropped the dock's claims on them in the void's
+    // transaction. A carton at the bench or at the dock is not touched.
+    case PackShipEvents.shipmentVoided: {
+      const d = e.data;
+      for (const packageId of d.packageIds) {
+        const shipped = floor.shippedCarton(d.siteId, packageId);
+        if (shipped === undefined || floor.liveByCode(d.siteId, packageId) !== undefined) continue;
+        const row = floor.update(shipped.row.id, at, { status: 'CLOSED', locationId: shipped.from, parentId: null });
+        floor.record({
+          siteId: d.siteId, at, workerId: null, deviceId: null, locationId: shipped.from, fromLocationId: null, lpnId: row.id,
+          relatedLpnId: shipped.row.parent_id, barcode: packageId, meaning: 'MOVE', sku: null, quantity: unitCount(row.contents), sourceEventId: e.id,
+        }, meta);
+      }
       return;
     }
     // A cancelled order's units walked back to stock (its return confirmed by scan): they leave the order's tote or

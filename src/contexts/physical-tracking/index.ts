@@ -22,7 +22,7 @@ export interface PhysicalTrackingOptions {
   /** Resolves the site a request names (id or code). */
   readonly locations: Pick<LocationMasterApi, 'getSite' | 'getLocations' | 'getLocationByCode'>;
   /** The logical side of the reconciliation: on-hand per location. */
-  readonly inventory: Pick<InventoryApi, 'locationBalances' | 'openCountsAt' | 'getOwner' | 'admitAsnLpnArrival'>;
+  readonly inventory: Pick<InventoryApi, 'locationBalances' | 'openCountsAt' | 'getOwner' | 'admitAsnLpnArrival' | 'withdrawAsnLpnArrival'>;
   /** The products an LPN's declared contents name. */
   readonly catalog: Pick<CatalogApi, 'getBySkus'>;
   /** Whether the orders a SHIP scan would take out had their shipping stopped (a cancel decided at the dock). */

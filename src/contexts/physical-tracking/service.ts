@@ -111,7 +111,7 @@ interface ArrivalAdmission {
 
 /** Physical tracking: LPN commands, scans (direct and from other contexts' floor events), timelines and the reconciliation. */
 export function physicalTrackingService(deps: PlatformDeps, apis: {
-  inventory: Pick<InventoryApi, 'locationBalances' | 'openCountsAt' | 'getOwner' | 'admitAsnLpnArrival'>; locations: Pick<LocationMasterApi, 'getLocations' | 'getLocationByCode'>;
+  inventory: Pick<InventoryApi, 'locationBalances' | 'openCountsAt' | 'getOwner' | 'admitAsnLpnArrival' | 'withdrawAsnLpnArrival'>; locations: Pick<LocationMasterApi, 'getLocations' | 'getLocationByCode'>;
   /** What an LPN's declared contents name must be a product of the catalogue. */
   catalog: Pick<CatalogApi, 'getBySkus'>;
   /** Whether the orders a SHIP scan would take out had their shipping stopped, read where the cancel is decided. */
@@ -891,13 +891,27 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
    * connection held while inventory waits for the ASN's lock), after the checks the transaction makes again, so a scan
    * refused there (a label received already) asks nothing; undefined when it will be refused anyway.
    */
-  async function admitArrival(cmd: { siteId: string; barcode: string; locationId: string }): Promise<ArrivalAdmission | undefined> {
+  async function admitArrival(cmd: { siteId: string; barcode: string; locationId: string }, under?: string): Promise<ArrivalAdmission | undefined> {
     const found = await asnLinesFor(deps.db, cmd.siteId, cmd.barcode);
     if (!found.ok) return undefined;
-    const lpnId = deps.ids.next('lpn');
+    // Asked again inside the transaction (an ASN named since), under the same LPN id: one id to withdraw if it fails.
+    const lpnId = under ?? deps.ids.next('lpn');
     const asnIds = [...new Set(found.value.lines.map((l) => l.asn_id))];
     const admitted = await apis.inventory.admitAsnLpnArrival({ siteId: cmd.siteId, asnIds, code: found.value.code, lpnId, locationId: cmd.locationId });
     return { lpnId, asked: new Set(asnIds), admitted: new Set(admitted) };
+  }
+
+  /**
+   * Withdraws an admission whose scan did not commit. Inside a request's unit of work the withdrawal goes with it (in
+   * one process the unit's rollback drops the admission too); a withdrawal that fails is logged: the arrival then holds
+   * its ASN until it is closed with `acceptUnbooked`, as before.
+   */
+  async function withdrawArrival(siteId: string, lpnId: string): Promise<void> {
+    try {
+      await apis.inventory.withdrawAsnLpnArrival({ siteId, lpnId });
+    } catch (e) {
+      deps.log.warn({ siteId, lpnId, err: e instanceof Error ? e.message : String(e) }, 'physical-tracking: could not withdraw the arrival of a RECEIVE_LPN scan that did not commit');
+    }
   }
 
   async function receiveAsnLpn(
@@ -910,7 +924,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     if (!found.ok) return found;
     // Only what inventory admitted (an ASN it was not asked about, named by the projection since, is asked now).
     let admitted = admission;
-    if (admitted === undefined || found.value.lines.some((l) => !admitted!.asked.has(l.asn_id))) admitted = await admitArrival(cmd);
+    if (admitted === undefined || found.value.lines.some((l) => !admitted!.asked.has(l.asn_id))) admitted = await admitArrival(cmd, admitted?.lpnId);
     const ended = found.value.lines.filter((l) => admitted?.admitted.has(l.asn_id) !== true).map((l) => l.asn_id);
     const lines = found.value.lines.filter((l) => admitted?.admitted.has(l.asn_id) === true);
     if (lines.length === 0 || admitted === undefined) {
@@ -957,7 +971,16 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     }
     if (cmd.meaning === 'RECEIVE_LPN' && cmd.locationId !== undefined) {
       const arrival = await admitArrival({ siteId: cmd.siteId, barcode: cmd.barcode, locationId: cmd.locationId });
-      return scanInTx(cmd, place, undefined, meta, arrival);
+      // Admitted and then not received (refused after the admission: another LPN took the label meanwhile; or the
+      // transaction failed): the arrival recorded under its LPN id is withdrawn, else it held the ASN as a scanned
+      // pallet does, with no pallet (ADR 0029 addendum of 2026-12-06, "a refused scan").
+      let received: Outcome<{ scan: ScanView; lpn: LpnView | null }> | undefined;
+      try {
+        received = await scanInTx(cmd, place, undefined, meta, arrival);
+        return received;
+      } finally {
+        if (arrival !== undefined && received?.ok !== true) await withdrawArrival(cmd.siteId, arrival.lpnId);
+      }
     }
     if (cmd.meaning !== 'SHIP') return scanInTx(cmd, place, undefined, meta);
     // A SHIP scan claims the orders it would ship first; its transaction ships only what was claimed, and the claim is

@@ -431,6 +431,24 @@ export interface FloorKeys {
   readonly codes: readonly (readonly [string, string])[];
   readonly locations: readonly (readonly [string, string])[];
   readonly orders: readonly (readonly [string, string])[];
+  /** Cartons that SHIPPED by a scan at the dock, by their package id (a voided label takes them back off the truck). */
+  readonly shippedCartons?: readonly (readonly [string, string])[];
+}
+
+/**
+ * Where each SHIPPED LPN was scanned out: the location of the latest SHIP scan of it or of an LPN it sat in (a pallet
+ * shipped with its cartons records the pallet's scan), or null when that scan named none.
+ */
+export async function shippedFrom(db: Executor, lpnIds: readonly string[]): Promise<Map<string, string | null>> {
+  if (lpnIds.length === 0) return new Map();
+  const rows = await db.query<{ id: string; location_id: string | null }>(
+    `SELECT c.id, (SELECT s.location_id FROM physical_tracking.scans s
+                    WHERE s.meaning = 'SHIP' AND s.lpn_id IN (c.id, p.id, g.id) ORDER BY s.at DESC, s.seq DESC LIMIT 1) AS location_id
+       FROM physical_tracking.lpns c LEFT JOIN physical_tracking.lpns p ON p.id = c.parent_id LEFT JOIN physical_tracking.lpns g ON g.id = p.parent_id
+      WHERE c.id = ANY ($1::text[])`,
+    [[...lpnIds]],
+  );
+  return new Map(rows.map((r) => [r.id, r.location_id]));
 }
 
 const pairs = (xs: readonly (readonly [string, string])[]): [string[], string[]] => [xs.map((x) => x[0]), xs.map((x) => x[1])];
@@ -497,10 +515,14 @@ async function lockFloorOnce(db: Executor, keys: FloorKeys): Promise<LpnRow[]> {
   const [codeSites, codes] = pairs(keys.codes);
   const [locationSites, locations] = pairs(keys.locations);
   const [orderSites, orders] = pairs(keys.orders);
+  const [shippedSites, shipped] = pairs(keys.shippedCartons ?? []);
   return db.query<LpnRow>(
     `WITH RECURSIVE named AS (
        SELECT l.id, l.parent_id FROM unnest($1::text[], $2::text[]) k(site_id, code)
          JOIN physical_tracking.lpns l ON l.site_id = k.site_id AND l.code = k.code AND l.status IN ${LIVE}
+       UNION
+       SELECT l.id, l.parent_id FROM unnest($7::text[], $8::text[]) k(site_id, code)
+         JOIN physical_tracking.lpns l ON l.site_id = k.site_id AND l.code = k.code AND l.status = 'SHIPPED' AND l.type = 'CARTON'
        UNION
        SELECT l.id, l.parent_id FROM unnest($3::text[], $4::text[]) k(site_id, location_id)
          JOIN physical_tracking.lpns l ON l.site_id = k.site_id AND l.location_id = k.location_id AND l.status IN ${LIVE}
@@ -520,7 +542,7 @@ async function lockFloorOnce(db: Executor, keys: FloorKeys): Promise<LpnRow[]> {
      SELECT ${LPNS_L} FROM physical_tracking.lpns l
      WHERE l.id IN (SELECT id FROM up UNION SELECT id FROM down)
      ORDER BY l.id FOR UPDATE OF l`,
-    [codeSites, codes, locationSites, locations, orderSites, orders],
+    [codeSites, codes, locationSites, locations, orderSites, orders, shippedSites, shipped],
   );
 }
 

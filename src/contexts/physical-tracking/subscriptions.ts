@@ -21,6 +21,7 @@ export function physicalTrackingSubscriptions(service: PhysicalTrackingService):
   return [onMany([
     InventoryEvents.putawayConfirmed, InventoryEvents.moved, PickingEvents.linePicked, PackShipEvents.packagePacked, PackShipEvents.shipmentDispatched,
     InventoryEvents.returnConfirmed, InventoryEvents.returnCancelled, PackShipEvents.packageRepacked, PackShipEvents.unitsShortAtPack,
+    PackShipEvents.shipmentVoided,
   ], (items, tx) => service.onFloorEvents(tx, items.map(({ event }) => event)))];
 }
 

@@ -43,6 +43,8 @@ export interface ProtoGrpcType {
         RetryBackordersResponse: MessageTypeDefinition
         TaskWorkStateRequest: MessageTypeDefinition
         TaskWorkStateResponse: MessageTypeDefinition
+        WithdrawAsnLpnArrivalRequest: MessageTypeDefinition
+        WithdrawAsnLpnArrivalResponse: MessageTypeDefinition
       }
     }
   }

@@ -21,3 +21,14 @@ export function admitAsnLpnArrivalHandler(deps: Pick<PlatformDeps, 'db' | 'clock
     return admitted;
   });
 }
+
+/**
+ * `InventoryApi.withdrawAsnLpnArrival`: a RECEIVE_LPN scan admitted under `lpnId` ended without its LPN (refused after the
+ * admission, or its transaction rolled back): the arrivals it recorded are dropped. Left, they held the ASN as a scanned
+ * pallet does (no cancel; a close only with acceptUnbooked) with no pallet at the dock (ADR 0029, addendum of 2026-12-06).
+ */
+export function withdrawAsnLpnArrivalHandler(deps: Pick<PlatformDeps, 'db'>) {
+  return async (w: { readonly siteId: string; readonly lpnId: string }): Promise<void> => {
+    await inbound.dropAsnLpnArrivals(deps.db, w.siteId, w.lpnId);
+  };
+}

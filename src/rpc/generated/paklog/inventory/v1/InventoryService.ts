@@ -18,6 +18,8 @@ import type { OpenTaskWorkRequest as _paklog_inventory_v1_OpenTaskWorkRequest, O
 import type { OpenTaskWorkResponse as _paklog_inventory_v1_OpenTaskWorkResponse, OpenTaskWorkResponse__Output as _paklog_inventory_v1_OpenTaskWorkResponse__Output } from '../../../paklog/inventory/v1/OpenTaskWorkResponse.ts';
 import type { TaskWorkStateRequest as _paklog_inventory_v1_TaskWorkStateRequest, TaskWorkStateRequest__Output as _paklog_inventory_v1_TaskWorkStateRequest__Output } from '../../../paklog/inventory/v1/TaskWorkStateRequest.ts';
 import type { TaskWorkStateResponse as _paklog_inventory_v1_TaskWorkStateResponse, TaskWorkStateResponse__Output as _paklog_inventory_v1_TaskWorkStateResponse__Output } from '../../../paklog/inventory/v1/TaskWorkStateResponse.ts';
+import type { WithdrawAsnLpnArrivalRequest as _paklog_inventory_v1_WithdrawAsnLpnArrivalRequest, WithdrawAsnLpnArrivalRequest__Output as _paklog_inventory_v1_WithdrawAsnLpnArrivalRequest__Output } from '../../../paklog/inventory/v1/WithdrawAsnLpnArrivalRequest.ts';
+import type { WithdrawAsnLpnArrivalResponse as _paklog_inventory_v1_WithdrawAsnLpnArrivalResponse, WithdrawAsnLpnArrivalResponse__Output as _paklog_inventory_v1_WithdrawAsnLpnArrivalResponse__Output } from '../../../paklog/inventory/v1/WithdrawAsnLpnArrivalResponse.ts';
 
 export interface InventoryServiceClient extends grpc.Client {
   /**
@@ -146,6 +148,23 @@ export interface InventoryServiceClient extends grpc.Client {
   taskWorkState(argument: _paklog_inventory_v1_TaskWorkStateRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_TaskWorkStateResponse__Output>): grpc.ClientUnaryCall;
   taskWorkState(argument: _paklog_inventory_v1_TaskWorkStateRequest, callback: grpc.requestCallback<_paklog_inventory_v1_TaskWorkStateResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * The admitted scan ended without its LPN (refused after the admission, or its transaction failed): the arrivals
+   * recorded under that LPN id at the site are dropped (ADR 0029).
+   */
+  WithdrawAsnLpnArrival(argument: _paklog_inventory_v1_WithdrawAsnLpnArrivalRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_WithdrawAsnLpnArrivalResponse__Output>): grpc.ClientUnaryCall;
+  WithdrawAsnLpnArrival(argument: _paklog_inventory_v1_WithdrawAsnLpnArrivalRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_inventory_v1_WithdrawAsnLpnArrivalResponse__Output>): grpc.ClientUnaryCall;
+  WithdrawAsnLpnArrival(argument: _paklog_inventory_v1_WithdrawAsnLpnArrivalRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_WithdrawAsnLpnArrivalResponse__Output>): grpc.ClientUnaryCall;
+  WithdrawAsnLpnArrival(argument: _paklog_inventory_v1_WithdrawAsnLpnArrivalRequest, callback: grpc.requestCallback<_paklog_inventory_v1_WithdrawAsnLpnArrivalResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * The admitted scan ended without its LPN (refused after the admission, or its transaction failed): the arrivals
+   * recorded under that LPN id at the site are dropped (ADR 0029).
+   */
+  withdrawAsnLpnArrival(argument: _paklog_inventory_v1_WithdrawAsnLpnArrivalRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_WithdrawAsnLpnArrivalResponse__Output>): grpc.ClientUnaryCall;
+  withdrawAsnLpnArrival(argument: _paklog_inventory_v1_WithdrawAsnLpnArrivalRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_inventory_v1_WithdrawAsnLpnArrivalResponse__Output>): grpc.ClientUnaryCall;
+  withdrawAsnLpnArrival(argument: _paklog_inventory_v1_WithdrawAsnLpnArrivalRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_WithdrawAsnLpnArrivalResponse__Output>): grpc.ClientUnaryCall;
+  withdrawAsnLpnArrival(argument: _paklog_inventory_v1_WithdrawAsnLpnArrivalRequest, callback: grpc.requestCallback<_paklog_inventory_v1_WithdrawAsnLpnArrivalResponse__Output>): grpc.ClientUnaryCall;
+  
 }
 
 export interface InventoryServiceHandlers extends grpc.UntypedServiceImplementation {
@@ -192,6 +211,12 @@ export interface InventoryServiceHandlers extends grpc.UntypedServiceImplementat
    */
   TaskWorkState: grpc.handleUnaryCall<_paklog_inventory_v1_TaskWorkStateRequest__Output, _paklog_inventory_v1_TaskWorkStateResponse>;
   
+  /**
+   * The admitted scan ended without its LPN (refused after the admission, or its transaction failed): the arrivals
+   * recorded under that LPN id at the site are dropped (ADR 0029).
+   */
+  WithdrawAsnLpnArrival: grpc.handleUnaryCall<_paklog_inventory_v1_WithdrawAsnLpnArrivalRequest__Output, _paklog_inventory_v1_WithdrawAsnLpnArrivalResponse>;
+  
 }
 
 export interface InventoryServiceDefinition extends grpc.ServiceDefinition {
@@ -203,4 +228,5 @@ export interface InventoryServiceDefinition extends grpc.ServiceDefinition {
   OpenCountsAt: MethodDefinition<_paklog_inventory_v1_OpenCountsAtRequest, _paklog_inventory_v1_OpenCountsAtResponse, _paklog_inventory_v1_OpenCountsAtRequest__Output, _paklog_inventory_v1_OpenCountsAtResponse__Output>
   OpenTaskWork: MethodDefinition<_paklog_inventory_v1_OpenTaskWorkRequest, _paklog_inventory_v1_OpenTaskWorkResponse, _paklog_inventory_v1_OpenTaskWorkRequest__Output, _paklog_inventory_v1_OpenTaskWorkResponse__Output>
   TaskWorkState: MethodDefinition<_paklog_inventory_v1_TaskWorkStateRequest, _paklog_inventory_v1_TaskWorkStateResponse, _paklog_inventory_v1_TaskWorkStateRequest__Output, _paklog_inventory_v1_TaskWorkStateResponse__Output>
+  WithdrawAsnLpnArrival: MethodDefinition<_paklog_inventory_v1_WithdrawAsnLpnArrivalRequest, _paklog_inventory_v1_WithdrawAsnLpnArrivalResponse, _paklog_inventory_v1_WithdrawAsnLpnArrivalRequest__Output, _paklog_inventory_v1_WithdrawAsnLpnArrivalResponse__Output>
 }
