@@ -48,7 +48,11 @@ export function distIsStale(outDir: string): boolean {
  * The bundle's entry points, at the top of dist/bundle/: the CLI, and the modules the fault tests' warm standby loads
  * before it is activated (test/support/standby-start.js). Their dynamic imports of one another stay dynamic.
  */
-export const BUNDLE_ENTRIES = { cli: 'cli.js', main: 'main.js', 'seed-demo': 'seed/demo.js', 'ui-routes': 'platform/http/ui-routes.js' } as const;
+export const BUNDLE_ENTRIES = {
+  cli: 'cli.js', main: 'main.js', 'seed-demo': 'seed/demo.js', 'ui-routes': 'platform/http/ui-routes.js',
+  // GraphQL (mercurius, graphql): imported by the all-in-one app and the gateway only, never by a split service.
+  graphql: 'gateway/graphql/graphql.js',
+} as const;
 
 /**
  * Packages left out of the bundle and loaded from node_modules as usual: they read files beside their own code

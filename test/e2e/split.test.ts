@@ -278,6 +278,25 @@ for (const bus of ['kafka', 'nats'] as const satisfies readonly SplitBus[]) {
       expect([anonymous.status, ((await anonymous.json()) as { code: string }).code]).toEqual([401, 'UNAUTHENTICATED']);
     }, 60_000);
 
+    it('a service serves no GraphQL of its own (the gateway serves it over every service): /graphql is not a route there', async (ctx) => {
+      if (!reachable) return ctx.skip();
+      const c = cluster!;
+      for (const s of c.services) {
+        const res = await fetch(`${s.url}/graphql`, {
+          method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': c.adminKey }, body: JSON.stringify({ query: '{ __typename }' }),
+          signal: AbortSignal.timeout(10_000),
+        });
+        expect([s.name, res.status], await res.text()).toEqual([s.name, 404]);
+        // Its health still answers.
+        expect([s.name, (await fetch(`${s.url}/health/ready`, { signal: AbortSignal.timeout(10_000) })).status]).toEqual([s.name, 200]);
+      }
+      const gateway = await fetch(`${c.gatewayUrl}/graphql`, {
+        method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': c.adminKey }, body: JSON.stringify({ query: '{ __typename }' }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      expect(gateway.status).toBe(200);
+    }, 60_000);
+
     it('runs the supervisors\' exception actions of orchestration (flow) in inventory (stock) and tasks (floor), over gRPC', async (ctx) => {
       if (!reachable) return ctx.skip();
       const c = cluster!;

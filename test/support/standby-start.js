@@ -17,11 +17,14 @@ if (!fromDist) {
   register();
 }
 // The bundle's entry points for the compiled build (scripts/build.ts, BUNDLE_ENTRIES), the sources otherwise.
-const BUNDLED = { main: 'main', 'seed/demo': 'seed-demo', 'platform/http/ui-routes': 'ui-routes', cli: 'cli' };
+const BUNDLED = { main: 'main', 'seed/demo': 'seed-demo', 'platform/http/ui-routes': 'ui-routes', 'gateway/graphql/graphql': 'graphql', cli: 'cli' };
 const load = (module) => import(fromDist ? `../../dist/bundle/${BUNDLED[module]}.js` : `../../src/${module}.ts`);
 await load('main');
 await load('seed/demo');
 await load('platform/http/ui-routes');
+// GraphQL only for the all-in-one start that will use it: a split service (PAKLOG_CONTEXTS) never loads it (src/app.ts).
+const contexts = process.env.PAKLOG_CONTEXTS?.trim();
+if (contexts === undefined || contexts === '' || contexts === 'all') await load('gateway/graphql/graphql');
 // For a test that waits until the standby can take over (crash-idempotency.test.ts).
 console.log('LOADED');
 process.stdin.once('data', () => {

@@ -148,6 +148,40 @@ export const codedTooLarge: ServerInterceptor = (_method, call) => {
 };
 
 /**
+ * Server reflection (v1 and v1alpha) over `protos`, analysed at its first call rather than at the start: analysing
+ * every file descriptor twice (one per version) was ~120 ms of CPU in each process that serves gRPC (docs/performance.md,
+ * 2026-12-06 night), and few clients ever ask (grpcurl and friends). Its services are registered at once, from
+ * an analysis of no files; their first call builds the full one, whose own handlers then answer every call, through
+ * the package's public API only (`addToServer` takes anything with `addService`).
+ */
+function addReflection(server: Pick<Server, 'addService'>, protos: PackageDefinition, services: readonly string[]): void {
+  let handlers: Map<string, UntypedHandleCall> | undefined;
+  const handler = (path: string): UntypedHandleCall => {
+    if (handlers === undefined) {
+      const found = new Map<string, UntypedHandleCall>();
+      new ReflectionService(protos, { services: [...services] }).addToServer({
+        addService: (definition, implementation) => {
+          for (const [name, method] of Object.entries(definition)) found.set(method.path, implementation[name]!);
+        },
+      });
+      handlers = found;
+    }
+    const h = handlers.get(path);
+    if (h === undefined) throw new Error(`no reflection handler for ${path}`);
+    return h;
+  };
+  new ReflectionService({}, { services: [...services] }).addToServer({
+    addService: (definition) => {
+      const lazy: UntypedServiceImplementation = {};
+      for (const [name, method] of Object.entries(definition)) {
+        lazy[name] = ((...args: unknown[]) => (handler(method.path) as (...a: unknown[]) => unknown)(...args)) as UntypedHandleCall;
+      }
+      server.addService(definition, lazy);
+    },
+  });
+}
+
+/**
  * Starts a gRPC server (plaintext h2c: inside the cluster the mesh encrypts) with the given services, server
  * reflection listing them (so grpcurl and friends need no `.proto` files) and the standard health service.
  */
@@ -159,7 +193,7 @@ export async function startRpcServer(o: { host: string; port: number; services: 
     const tolerant = refusingUndecodable(s.definition, s.implementation);
     server.addService(tolerant.definition, tolerant.implementation);
   }
-  new ReflectionService(o.protos, { services: o.services.map((s) => s.name) }).addToServer(server);
+  addReflection(server, o.protos, o.services.map((s) => s.name));
   // '' is the whole server; each service answers for itself too, as grpc_health_probe -service expects.
   const health: ServingStatusMap = { '': 'SERVING' };
   for (const s of o.services) health[s.name] = 'SERVING';
