@@ -85,6 +85,26 @@ describe('a shared key\'s worker id ignores letter case on every floor command',
     expect([start.status, start.body.workerId]).toEqual([200, 'Dora']);
   });
 
+  it('a supervisor\'s or key\'s task list by worker takes the id in any case: GUS, gus and gUs list gus\'s tasks (REST, GraphQL)', async () => {
+    const { t } = g;
+    const held = await queue();
+    const claimed = await t.post('/api/v1/tasks/next', { workerId: 'gus', siteId }, 'operator');
+    expect([claimed.status, claimed.body.id, claimed.body.workerId]).toEqual([200, held.id, 'gus']);
+    expect((await t.post(`/api/v1/tasks/${held.id}/start`, { workerId: 'Gus' }, 'operator')).status).toBe(200);
+    const done = await g.rpc.completeTask({ taskId: held.id, workerId: 'GUS' }, credentialsMetadata({ apiKey: t.keys.operator }));
+    expect(done.status).toBe('COMPLETED');
+    const other = await queue();
+    expect((await t.post('/api/v1/tasks/next', { workerId: 'GUS', siteId }, 'operator')).body.id).toBe(other.id);
+    for (const [typed, role] of [['GUS', 'manager'], ['gUs', 'operator'], ['gus', 'manager']] as const) {
+      const list = await t.get(`/api/v1/tasks?siteId=${siteId}&workerId=${typed}`, role);
+      expect([list.status, list.body.items.map((i: { id: string }) => i.id).sort()], typed).toEqual([200, [held.id, other.id].sort()]);
+      expect((await t.get(`/api/v1/tasks?siteId=${siteId}&workerId=${typed}&status=COMPLETED`, role)).body.items.map((i: { id: string }) => i.id)).toEqual([held.id]);
+    }
+    const gql = gqlClient(t.app, t.keys.manager);
+    const listed = await gql(`{ tasks(siteId: "${siteId}", workerId: "GUS") { nodes { id workerId } } }`);
+    expect(listed.data.tasks.nodes).toEqual([{ id: held.id, workerId: 'gus' }, { id: other.id, workerId: 'gus' }].sort((a, b) => a.id.localeCompare(b.id)));
+  });
+
   it('batch assignment takes a worker id in any case as the worker it names: DORA and cleo are busy (no second task), Eve and EVE one worker', async () => {
     const { t } = g;
     const queued = [await queue(), await queue()];

@@ -111,6 +111,12 @@ export interface TaskPlacement {
   readonly about?: readonly string[] | undefined;
 }
 
+/** GET /tasks: a worker's tasks by their id in any letter case (ADR 0019; index tasks_worker_lower_idx), oldest id first. */
+export const LIST_SQL = `SELECT ${COLUMNS} FROM tasks.tasks
+        WHERE ($1::text IS NULL OR site_id = $1) AND ($2::text IS NULL OR status = $2)
+          AND ($3::text IS NULL OR lower(worker_id) = lower($3)) AND ($4::text IS NULL OR id > $4) AND ($6::text IS NULL OR type = $6)
+        ORDER BY id LIMIT $5`;
+
 export interface TaskFilter {
   readonly siteId?: string;
   readonly status?: TaskStatus;
@@ -599,12 +605,10 @@ export const taskStore = {
     return db.query<{ status: string; n: number }>(`SELECT status, count(*)::int4 AS n FROM tasks.tasks WHERE site_id = $1 GROUP BY status`, [siteId]);
   },
 
+  /** A worker id ignores letter case (ADR 0019): `ANNA` lists anna's tasks (index tasks_worker_lower_idx). */
   async list(db: Executor, f: TaskFilter): Promise<Task[]> {
     const rows = await db.query<TaskRow>(
-      `SELECT ${COLUMNS} FROM tasks.tasks
-        WHERE ($1::text IS NULL OR site_id = $1) AND ($2::text IS NULL OR status = $2)
-          AND ($3::text IS NULL OR worker_id = $3) AND ($4::text IS NULL OR id > $4) AND ($6::text IS NULL OR type = $6)
-        ORDER BY id LIMIT $5`,
+      LIST_SQL,
       [f.siteId ?? null, f.status ?? null, f.workerId ?? null, f.cursor ?? null, f.limit, f.type ?? null],
     );
     return rows.map(toTask);

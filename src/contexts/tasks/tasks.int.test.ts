@@ -5,7 +5,7 @@ import { PickingEvents, type PickListCompleted, type PickListCreated } from '../
 import { OrderEvents } from '../../contracts/orders.ts';
 import { PackShipEvents } from '../../contracts/pack-ship.ts';
 import type { EventEnvelope } from '../../platform/bus/envelope.ts';
-import { candidateParams, ESCALATED_SQL, PEEK_SQL, RANKED_SQL, taskStore } from './store.ts';
+import { candidateParams, ESCALATED_SQL, LIST_SQL, PEEK_SQL, RANKED_SQL, taskStore } from './store.ts';
 import { AGEING_STEP_MIN } from './domain/ranking.ts';
 
 let t: TestApp;
@@ -247,6 +247,14 @@ describe('tasks', () => {
         expect(escalated).not.toMatch(/Sort/);
       }
     }
+  });
+
+  it('a task list by worker (any letter case, ADR 0019) reads the case-folded worker index, not every task', async () => {
+    const plan = await t.app.db.tx(async (tx) => {
+      await tx.query(`SET LOCAL enable_seqscan = off`);
+      return (await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${LIST_SQL}`, [null, null, 'WRK_PLAN', null, 100, null])).map((r) => r['QUERY PLAN']).join('\n');
+    });
+    expect(plan).toContain('tasks_worker_lower_idx');
   });
 
   it('the claim\'s read of the queue and its "may have work" probe are prepared statements, not planned on every call', async () => {
