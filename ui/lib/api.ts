@@ -18,6 +18,17 @@ export interface FieldError { readonly field: string; readonly message: string }
 export const isNetworkError = (e: unknown): boolean => e instanceof ApiError && (e.code === 'NETWORK' || e.code === 'TIMEOUT');
 
 /**
+ * What a screen says when no answer came ({@link isNetworkError}): no connection (`NETWORK`) is not PakLog being slow
+ * (`TIMEOUT`: the handheld is online, PakLog did not answer in 30 s). Either way the work is read or sent again; undefined
+ * for an answer.
+ */
+export function noAnswerSays(e: unknown): string | undefined {
+  if (!(e instanceof ApiError)) return undefined;
+  if (e.code === 'TIMEOUT') return 'PakLog did not answer in time';
+  return e.code === 'NETWORK' ? 'No connection to PakLog' : undefined;
+}
+
+/**
  * How long a call waits for PakLog's whole answer before it gives up with `TIMEOUT` (a hung server or proxy left the
  * screen waiting for ever before). Commands answer in well under a second; a CSV import of many rows takes longer and
  * passes its own {@link RequestOptions.timeoutMs}.

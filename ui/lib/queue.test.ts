@@ -5,7 +5,7 @@
  * person signs in again. It was dropped as "refused", and the units it picked were in the tote but in no record.
  */
 import { afterEach, expect, it } from 'vitest';
-import { whenSignedOut } from './api.ts';
+import { ApiError, noAnswerSays, REQUEST_TIMEOUT_MS, setRequestTimeout, whenSignedOut } from './api.ts';
 import { enqueue, pending, replay } from '../rf/queue.ts';
 
 const saved = {
@@ -14,6 +14,7 @@ const saved = {
   localStorage: (globalThis as { localStorage?: unknown }).localStorage,
 };
 afterEach(() => {
+  setRequestTimeout(REQUEST_TIMEOUT_MS);
   globalThis.fetch = saved.fetch;
   Object.assign(globalThis, { sessionStorage: saved.sessionStorage, localStorage: saved.localStorage });
 });
@@ -46,4 +47,25 @@ it('a queued scan answered 401 (the sign-in is over) stays queued for that perso
   expect(pending(owner)).toEqual([call]);
   expect(signedOut).toBe(1);
   expect(sent).toEqual(['/api/v1/pick-lists/pl_1/lines/pll_1/confirm', '/api/v1/auth/refresh']);
+});
+
+it('a queued scan PakLog did not answer in time stays queued, and the handheld says so: not "no connection" (offline)', async () => {
+  Object.assign(globalThis, {
+    sessionStorage: storage(new Map([['paklog.credential', JSON.stringify({ kind: 'key', key: 'k' })]])), localStorage: storage(new Map()),
+  });
+  setRequestTimeout(30);
+  // Online, but PakLog never answers: the call ends with TIMEOUT after its time limit.
+  globalThis.fetch = ((_url: string, init: RequestInit = {}) => new Promise<Response>((_resolve, reject) => {
+    init.signal?.addEventListener('abort', () => reject(new DOMException('The operation was aborted.', 'AbortError')));
+  })) as typeof fetch;
+  const owner = 'key:key_1/ben';
+  const call = { key: 'k-timeout', method: 'POST' as const, path: '/pick-lists/pl_2/lines/pll_2/confirm', label: '1 × CUP', body: { quantity: 1 }, owner };
+  enqueue(call);
+
+  const outcome = await replay(owner);
+  expect(outcome).toMatchObject({ sent: 0, refused: [], left: 1, noAnswer: { code: 'TIMEOUT' } });
+  expect(pending(owner)).toEqual([call]);
+  expect(noAnswerSays(outcome.noAnswer)).toBe('PakLog did not answer in time');
+  expect(noAnswerSays(new ApiError(0, 'NETWORK', 'No connection to PakLog'))).toBe('No connection to PakLog');
+  expect(noAnswerSays(new ApiError(409, 'PICK_LINE_CLOSED', 'closed'))).toBeUndefined();
 });

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, ApiError, isNetworkError, newKey, signOut, whenSignedOut, whoAmI } from '../lib/api.ts';
+import { api, ApiError, isNetworkError, newKey, noAnswerSays, signOut, whenSignedOut, whoAmI } from '../lib/api.ts';
 import type { Me } from '../lib/session.ts';
 import { SignIn } from '../lib/SignIn.tsx';
 import { useRecheckOnLive } from '../lib/hooks.ts';
@@ -164,9 +164,12 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
     if (task === undefined) void loadPaused();
   }, [task, loadPaused]);
 
+  /** The last call that got no answer: whether the handheld is offline or PakLog did not answer in time (TIMEOUT). */
+  const lastNoAnswer = useRef<ApiError | undefined>(undefined);
   const flush = useCallback(async () => {
     if (pending(owner).length === 0) return;
     const outcome = await replay(owner);
+    lastNoAnswer.current = outcome.noAnswer;
     setQueued(pending(owner));
     if (outcome.refused.length > 0) setError(outcome.refused.map((r) => `${r.call.label}: ${r.error.message}`).join('; '));
     if (outcome.sent > 0) setInfo(`${outcome.sent} queued scan${outcome.sent === 1 ? '' : 's'} sent`);
@@ -259,6 +262,7 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
       return await api<T>(call.method, call.path, { body: call.body, idempotencyKey: call.key });
     } catch (e) {
       if (!isNetworkError(e)) throw e;
+      lastNoAnswer.current = e as ApiError;
       // No answer: the scan may or may not have reached PakLog. Sent again with the same key, it counts once either way.
       enqueue(call);
       setQueued(pending(owner));
@@ -282,7 +286,8 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
     if (pending(owner).length > 0) await flush();
     const left = pending(owner).length;
     if (left === 0) return true;
-    setError(`${left} queued scan${left === 1 ? ' is' : 's are'} not sent yet (no connection to PakLog): ${left === 1 ? 'it goes' : 'they go'} first, then try again`);
+    const why = lastNoAnswer.current?.code === 'TIMEOUT' ? noAnswerSays(lastNoAnswer.current) : 'no connection to PakLog';
+    setError(`${left} queued scan${left === 1 ? ' is' : 's are'} not sent yet (${why}): ${left === 1 ? 'it goes' : 'they go'} first, then try again`);
     return false;
   };
 

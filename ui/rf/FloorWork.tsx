@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { api, ApiError, isNetworkError } from '../lib/api.ts';
+import { api, ApiError, isNetworkError, noAnswerSays } from '../lib/api.ts';
 import { goodScanFeedback } from './feedback.ts';
 import { ScanInput } from './ScanInput.tsx';
 
@@ -109,7 +109,7 @@ function useWork<T>(path: string, props: FloorProps): [T | undefined, (t: T) => 
       } catch (e) {
         if (!current) return;
         if (isNetworkError(e)) {
-          if (!offlineSaid.current) props.fail(`No connection to PakLog: task ${props.task.id} is read again as soon as PakLog answers`);
+          if (!offlineSaid.current) props.fail(`${noAnswerSays(e) ?? 'No connection to PakLog'}: task ${props.task.id} is read again as soon as PakLog answers`);
           offlineSaid.current = true;
           timer = window.setTimeout(() => setAttempt((n) => n + 1), READ_AGAIN_MS);
           return;

@@ -35,6 +35,8 @@ export interface ReplayOutcome {
   readonly refused: { call: QueuedCall; error: ApiError }[];
   /** Still queued (the connection dropped again). */
   readonly left: number;
+  /** The no-answer that stopped the replay (`NETWORK`, or `TIMEOUT`: PakLog did not answer in time), if one did. */
+  readonly noAnswer?: ApiError;
 }
 
 const STORE = 'paklog.rf.queue';
@@ -70,6 +72,7 @@ let running: Promise<ReplayOutcome> | undefined;
 export function replay(owner: string): Promise<ReplayOutcome> {
   running ??= (async () => {
     let sent = 0;
+    let noAnswer: ApiError | undefined;
     const refused: { call: QueuedCall; error: ApiError }[] = [];
     try {
       for (;;) {
@@ -79,6 +82,7 @@ export function replay(owner: string): Promise<ReplayOutcome> {
           await api(next.method, next.path, { body: next.body, idempotencyKey: next.key });
           sent++;
         } catch (e) {
+          if (isNetworkError(e)) noAnswer = e as ApiError;
           if (isNetworkError(e) || !(e instanceof ApiError)) break;
           // 5xx and 429 are worth another try later; a 4xx is the API's final word on this scan. But a 401 is about the
           // sign-in (the session was revoked, the key rotated), not the scan: it stays queued, sent when that person
@@ -92,7 +96,7 @@ export function replay(owner: string): Promise<ReplayOutcome> {
     } finally {
       running = undefined;
     }
-    return { sent, refused, left: pending(owner).length };
+    return { sent, refused, left: pending(owner).length, ...(noAnswer === undefined ? {} : { noAnswer }) };
   })();
   return running;
 }
