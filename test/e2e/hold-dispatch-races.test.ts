@@ -11,6 +11,9 @@ import { badAnswers, startRaceSite, type Answer, type RaceSite } from '../suppor
  * ledger is conserved. Found sound, with one consequence left as ADR 0031 decided it (an OPEN inspection does not keep
  * a package from being dispatched, and pack & ship hears the hold one event delivery after the results): a dispatch
  * right after the FAILED results ships the package, and the hold then lands on a SHIPPED package.
+ * One defect, fixed: a carton SHIP-scanned with no shipment booked, whose inspection then failed and was scrapped, left
+ * its order stuck for good (booking refused: scrapped; repack: shipped at the dock; cancel: ORDER_SHIPPED; no label
+ * to void).
  */
 let s: RaceSite;
 
@@ -106,4 +109,48 @@ describe('a packing inspection failing while its carton is loaded and dispatched
     }
     expect(problems).toEqual([]);
   }, 300_000);
+});
+
+describe('a carton SHIP-scanned (no shipment booked) before its packing inspection failed, then scrapped', () => {
+  it('is not stuck: the SCRAP takes the package off the dock\'s shipped claim, so it is repacked and the order ships (or is cancelled)', async () => {
+    const { t, w } = s;
+    for (const way of ['repack', 'cancel'] as const) {
+      const x = await packed(`HDR-SCRAP-${way}`);
+      const scan = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: x.pkg.sscc, meaning: 'SHIP' }, 'operator');
+      expect([scan.status, scan.body.lpn?.status]).toEqual([201, 'SHIPPED']);
+      await t.settle();
+      expect((await t.post(`/api/v1/inspections/${x.inspectionId}/results`, { inspector: 'ines', items: [{ code: 'SEAL', passed: false }] }, 'operator')).body.status).toBe('FAILED');
+      await t.settle();
+      expect((await t.post(`/api/v1/inspections/${x.inspectionId}/disposition`, { disposition: 'SCRAP' }, 'manager')).status).toBe(200);
+      await t.settle();
+      // It never ships (scrapped): booking it is refused, as before.
+      expect((await t.post('/api/v1/shipments', { orderId: x.orderId })).body.code).toBe('PACKAGE_ON_QUALITY_HOLD');
+      // Before: the repack was 409 ILLEGAL_TRANSITION ("shipped at the dock") and the cancel 409 ORDER_SHIPPED, for good.
+      if (way === 'repack') {
+        const repacked = await t.post(`/api/v1/packages/${x.pkg.id}/repack`, {}, 'operator');
+        expect([repacked.status, repacked.body.status], JSON.stringify(repacked.body)).toEqual([200, 'REPACKED']);
+        await t.settle();
+        const again = await t.post('/api/v1/packages', { orderId: x.orderId }, 'operator');
+        expect(again.status, JSON.stringify(again.body)).toBe(201);
+        await t.settle();
+        const next = (await inspections()).find((i) => i.target.packageId === again.body.id)!;
+        expect((await t.post(`/api/v1/inspections/${next.id}/results`, { inspector: 'ines', items: [{ code: 'SEAL', passed: true }] }, 'operator')).body.status).toBe('PASSED');
+        await t.settle();
+        const booked = await t.post('/api/v1/shipments', { orderId: x.orderId });
+        expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+        expect((await t.post(`/api/v1/shipments/${booked.body.id}/dispatch`, {})).status).toBe(200);
+        await until('shipped', () => orderStatus(s.call, x.orderId), (o) => o === 'SHIPPED');
+        await t.settle();
+        expect(await shippedUnits(x.orderId)).toBe(1);
+      } else {
+        const cancelled = await t.post(`/api/v1/orders/${x.orderId}/cancel`, { reason: 'scrapped' });
+        expect([cancelled.status, cancelled.body.status], JSON.stringify(cancelled.body)).toEqual([200, 'CANCELLED']);
+        await t.settle();
+        expect(await shippedUnits(x.orderId)).toBe(0);
+      }
+      // Left (ADR 0031 addendum 2026-12-06): physical tracking keeps the scrapped carton SHIPPED, as the scan left it.
+      expect((await t.get(`/api/v1/lpns?siteId=${w.siteId}&code=${x.pkg.id}`)).body.items[0].status).toBe('SHIPPED');
+      await expectLedgerConserved(t, w.siteId);
+    }
+  }, 120_000);
 });
