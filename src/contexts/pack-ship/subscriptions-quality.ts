@@ -39,7 +39,13 @@ export function packShipQualitySubscriptions(clock: Clock): Subscription[] {
       const t = d.target;
       if (t.kind !== 'PACKAGE' || t.orderId === null) return;
       await packStore.lockOrder(tx, t.orderId);
-      await qualityHoldStore.dispose(tx, d.inspectionId, d.disposition === 'RELEASE' || d.disposition === 'REWORK' ? 'RELEASED' : 'SCRAPPED', clock.now());
+      const released = d.disposition === 'RELEASE' || d.disposition === 'REWORK';
+      await qualityHoldStore.dispose(tx, d.inspectionId, released ? 'RELEASED' : 'SCRAPPED', clock.now());
+      // A scrapped package never ships: a SHIP scan that loaded its carton before the inspection failed no longer
+      // claims it (ADR 0031 addendum 2026-12-06), so its repack and the order's cancel are decided as at the bench.
+      // Before, with no shipment to void, booking (scrapped), repack (shipped at the dock) and cancel (ORDER_SHIPPED)
+      // were all refused for good.
+      if (!released && t.packageId !== null) await packStore.unloadDockShip(tx, t.orderId, [t.packageId]);
     }),
   ];
 }
