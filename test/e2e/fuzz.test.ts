@@ -30,6 +30,13 @@ it(`${REQUESTS} generated requests over REST, GraphQL and gRPC: no 5xx, every re
   expect(report.surfaces.rest.requests + report.surfaces.graphql.requests + report.surfaces.grpc.requests).toBe(REQUESTS);
   for (const s of Object.values(report.surfaces)) expect(s.requests).toBeGreaterThan(REQUESTS / 10);
   expect(report.operations.rest).toBeGreaterThanOrEqual(50);
+  // The newest operations are fuzzed on every surface (safety stock, ADR 0057: REST's, GraphQL's and gRPC's own).
+  expect([...report.exercised.rest]).toEqual(expect.arrayContaining([
+    'PUT /api/v1/inventory/safety-stock/{siteId}/{sku}', 'DELETE /api/v1/inventory/safety-stock/{siteId}/{sku}',
+    'GET /api/v1/inventory/safety-stock/{siteId}/{sku}', 'GET /api/v1/inventory/safety-stock',
+  ]));
+  expect([...report.exercised.graphql]).toEqual(expect.arrayContaining(['safetyStock', 'safetyStocks', 'setSafetyStock', 'clearSafetyStock']));
+  expect([...report.exercised.grpc]).toEqual(expect.arrayContaining(['SetSafetyStock', 'ClearSafetyStock', 'GetSafetyStock']));
   expect(report.failures, describeFailures(report.failures)).toEqual([]);
   expect(report.serverErrors).toBe(0);
   expect(report.stateChangesOnRejection).toBe(0);

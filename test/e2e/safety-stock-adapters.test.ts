@@ -4,7 +4,9 @@
  * (admin and manager set and clear it, a manager of some sites at those; every role reads it), the owner scoping of
  * ADR 0028 and the error codes are REST's; every refusal changes nothing.
  */
+import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { paklogServices } from '../../src/rpc/protos.ts';
 import { newProduct, newSite, unique } from '../../src/contexts/inventory/test-fixtures.ts';
 import { tableFingerprint } from '../support/fingerprint.ts';
 import { gqlClient, must, type Gql } from '../support/graphql-client.ts';
@@ -155,5 +157,96 @@ describe('safety stock over gRPC', () => {
       expect(await grpcRefusal(g.rpc.getSafetyStock({ siteId: site.id, sku, owner: 'own_default' }, owner()))).toMatchObject({ status: 'PERMISSION_DENIED', code: 'OWNER_NOT_ALLOWED' });
     });
     expect(await restOf(sku)).toBe(2);
+  });
+});
+
+describe('safety stock: missing fields, odd input, and what the public gRPC port does not serve', () => {
+  const manager = () => credentialsMetadata({ apiKey: g.t.keys.manager });
+
+  it('SetSafetyStock without a quantity is INVALID_ARGUMENT VALIDATION_FAILED /quantity, as REST\'s PUT without one: it never clears the figure', async () => {
+    const sku = await newProduct(g.t);
+    await g.rpc.setSafetyStock({ siteId: site.id, sku, quantity: 5 }, manager());
+    await unchanged(async () => {
+      const put = await g.t.app.http.inject({ method: 'PUT', url: `/api/v1/inventory/safety-stock/${site.id}/${sku}`, headers: { 'x-api-key': g.t.keys.manager }, payload: {} });
+      expect({ status: put.statusCode, code: JSON.parse(put.body).code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
+      expect(await grpcRefusal(g.rpc.setSafetyStock({ siteId: site.id, sku }, manager())))
+        .toMatchObject({ status: 'INVALID_ARGUMENT', code: 'VALIDATION_FAILED', fields: ['/quantity'] });
+    });
+    expect(await restOf(sku)).toBe(5);
+    // An explicit 0 still clears it (as REST's PUT of 0).
+    expect(await g.rpc.setSafetyStock({ siteId: site.id, sku, quantity: 0 }, manager())).toMatchObject({ sku, quantity: 0 });
+    expect(await restOf(sku)).toBe(0);
+  });
+
+  it('odd SKUs and sizes are refused with a code on all three, nothing changed', async () => {
+    const sku = await newProduct(g.t);
+    const gql = gqlClient(g.t.app, g.t.keys.manager);
+    await unchanged(async () => {
+      for (const odd of ['Ω≠€😀', 'x'.repeat(500), 'a/b', ' ', '\u0000']) {
+        const r = await gql(SET, { s: site.id, k: odd, q: 1 });
+        const member = r.data?.setSafetyStock as { __typename?: string; code?: string } | undefined;
+        expect(member?.code ?? r.errors?.[0]?.extensions?.code, `GraphQL ${JSON.stringify(odd)}`).toMatch(/^[A-Z_]+$/);
+        const refusal = await grpcRefusal(g.rpc.setSafetyStock({ siteId: site.id, sku: odd, quantity: 1 }, manager()));
+        expect(refusal.code, `gRPC ${JSON.stringify(odd)}`).toMatch(/^[A-Z_]+$/);
+        const put = await g.t.app.http.inject({ method: 'PUT', url: `/api/v1/inventory/safety-stock/${site.id}/${encodeURIComponent(odd)}`, headers: { 'x-api-key': g.t.keys.manager }, payload: { quantity: 1 } });
+        expect(put.statusCode, `REST ${JSON.stringify(odd)}`).toBeGreaterThanOrEqual(400);
+        expect(put.statusCode).toBeLessThan(500);
+      }
+      const big = await gql(SET, { s: site.id, k: sku, q: 2 ** 31 });
+      expect(big.errors?.[0]?.extensions?.code).toMatch(/^[A-Z_]+$/);
+      const str = await gql(SET, { s: site.id, k: sku, q: '5' });
+      expect(str.errors?.[0]?.extensions?.code).toMatch(/^[A-Z_]+$/);
+      const page = await gql('query($s: String!) { safetyStocks(siteId: $s, first: 0) { nodes { sku } } }', { s: site.id });
+      expect(page.errors?.[0]?.extensions?.code).toMatch(/^[A-Z_]+$/);
+      const cursor = await gql('query($s: String!) { safetyStocks(siteId: $s, after: "not-a-cursor") { nodes { sku } } }', { s: site.id });
+      expect(cursor.errors?.[0]?.extensions?.code).toMatch(/^[A-Z_]+$/);
+    });
+  });
+
+  it('the public gRPC port serves no contract API: InventoryService/WithdrawAsnLpnArrival (and its admit) is UNIMPLEMENTED there, with or without a key', async () => {
+    const client = new grpc.Client(`127.0.0.1:${g.server.port}`, grpc.credentials.createInsecure());
+    const inventory = paklogServices().inventory;
+    try {
+      await unchanged(async () => {
+        for (const def of [inventory.WithdrawAsnLpnArrival, inventory.AdmitAsnLpnArrival]) {
+          for (const metadata of [new grpc.Metadata(), credentialsMetadata({ apiKey: g.t.keys.admin })]) {
+            const status = await new Promise<grpc.status | undefined>((resolve) => {
+              client.makeUnaryRequest(def.path, def.requestSerialize, def.responseDeserialize, { siteId: site.id, lpnId: 'lpn_x' } as never, metadata,
+                (err) => resolve(err?.code));
+            });
+            expect(status, def.path).toBe(grpc.status.UNIMPLEMENTED);
+          }
+        }
+      });
+    } finally {
+      client.close();
+    }
+  });
+});
+
+describe('safety stock: a caller of some sites only, naming the site by its code', () => {
+  it('a manager of another site neither sets, clears nor (as a viewer of it) reads it by the site\'s code: FORBIDDEN_AT_SITE on all three, nothing changed', async () => {
+    const sku = await newProduct(g.t);
+    await g.rpc.setSafetyStock({ siteId: site.id, sku, quantity: 7 }, credentialsMetadata({ apiKey: g.t.keys.manager }));
+    const viewerOfOther = (await g.t.post('/api/v1/api-keys', { name: 'viewer of another site', role: 'viewer', siteIds: [other.id] })).body.key as string;
+    await unchanged(async () => {
+      const rest = async (key: string, method: 'PUT' | 'DELETE' | 'GET', payload?: object) => {
+        const res = await g.t.app.http.inject({ method, url: `/api/v1/inventory/safety-stock/${site.code}/${sku}`, headers: { 'x-api-key': key }, ...(payload === undefined ? {} : { payload }) });
+        return { status: res.statusCode, code: (JSON.parse(res.body) as { code?: string }).code };
+      };
+      expect(await rest(managerOfOther, 'PUT', { quantity: 1 })).toEqual({ status: 403, code: 'FORBIDDEN_AT_SITE' });
+      expect(await rest(managerOfOther, 'DELETE')).toEqual({ status: 403, code: 'FORBIDDEN_AT_SITE' });
+      expect(await rest(viewerOfOther, 'GET')).toEqual({ status: 403, code: 'FORBIDDEN_AT_SITE' });
+      const list = await g.t.app.http.inject({ method: 'GET', url: `/api/v1/inventory/safety-stock?siteId=${site.code}`, headers: { 'x-api-key': viewerOfOther } });
+      expect({ status: list.statusCode, code: (JSON.parse(list.body) as { code?: string }).code }).toEqual({ status: 403, code: 'FORBIDDEN_AT_SITE' });
+      expect((await must(gqlClient(g.t.app, managerOfOther), SET, { s: site.code, k: sku, q: 1 })).setSafetyStock).toMatchObject({ __typename: 'Forbidden', code: 'FORBIDDEN_AT_SITE' });
+      expect((await must(gqlClient(g.t.app, managerOfOther), CLEAR, { s: site.code, k: sku })).clearSafetyStock).toMatchObject({ __typename: 'Forbidden', code: 'FORBIDDEN_AT_SITE' });
+      const read = await gqlClient(g.t.app, viewerOfOther)('query($s: String!, $k: String!) { safetyStock(siteId: $s, sku: $k) { quantity } }', { s: site.code, k: sku });
+      expect(read.errors?.[0]?.extensions?.code).toBe('FORBIDDEN_AT_SITE');
+      expect(await grpcRefusal(g.rpc.setSafetyStock({ siteId: site.code, sku, quantity: 1 }, credentialsMetadata({ apiKey: managerOfOther })))).toMatchObject({ status: 'PERMISSION_DENIED', code: 'FORBIDDEN_AT_SITE' });
+      expect(await grpcRefusal(g.rpc.clearSafetyStock({ siteId: site.code, sku }, credentialsMetadata({ apiKey: managerOfOther })))).toMatchObject({ status: 'PERMISSION_DENIED', code: 'FORBIDDEN_AT_SITE' });
+      expect(await grpcRefusal(g.rpc.getSafetyStock({ siteId: site.code, sku }, credentialsMetadata({ apiKey: viewerOfOther })))).toMatchObject({ status: 'PERMISSION_DENIED', code: 'FORBIDDEN_AT_SITE' });
+    });
+    expect(await restOf(sku)).toBe(7);
   });
 });

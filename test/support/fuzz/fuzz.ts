@@ -82,6 +82,8 @@ export interface FuzzReport {
   readonly requests: number;
   readonly surfaces: Record<Surface, SurfaceStats>;
   readonly operations: { rest: number; graphql: number; grpc: number };
+  /** The operations the run sent at least one request to: REST `METHOD /path`, GraphQL field, gRPC method name. */
+  readonly exercised: Readonly<Record<Surface, ReadonlySet<string>>>;
   readonly serverErrors: number;
   readonly stateChangesOnRejection: number;
   readonly failures: readonly Failure[];
@@ -199,6 +201,7 @@ export async function runFuzz(f: FuzzApp, o: FuzzOptions): Promise<FuzzReport> {
     return { 'x-api-key': f.keys[credential as Role] };
   };
 
+  const exercised: Record<Surface, Set<string>> = { rest: new Set(), graphql: new Set(), grpc: new Set() };
   try {
     for (let i = 0; i < o.requests; i++) {
       if (o.onProgress !== undefined && i > 0 && i % 5000 === 0) o.onProgress(i);
@@ -206,7 +209,9 @@ export async function runFuzz(f: FuzzApp, o: FuzzOptions): Promise<FuzzReport> {
       const surface: Surface = roll < shares.rest ? 'rest' : roll < shares.rest + shares.graphql ? 'graphql' : 'grpc';
 
       if (surface === 'rest') {
-        const req = restRequest(r.pick(ops), r, pools);
+        const op = r.pick(ops);
+        exercised.rest.add(`${op.method} ${op.path}`);
+        const req = restRequest(op, r, pools);
         const mutating = req.method !== 'GET';
         if (mutating) await ensureBefore();
         const res = await timed('rest', () => f.app.http.inject({
@@ -235,6 +240,7 @@ export async function runFuzz(f: FuzzApp, o: FuzzOptions): Promise<FuzzReport> {
         }
       } else if (surface === 'graphql') {
         const req = graphqlRequest(gql, r, pools);
+        exercised.graphql.add(req.field);
         const c = r.next();
         const credential = c < 0.85 ? 'admin' : c < 0.9 ? 'none' : c < 0.97 ? r.pick(['viewer', 'operator', 'integration']) : 'bogus-key';
         if (req.mutation) await ensureBefore();
@@ -266,6 +272,7 @@ export async function runFuzz(f: FuzzApp, o: FuzzOptions): Promise<FuzzReport> {
         if (accepted) harvest(pools, body.data, r);
       } else {
         const req = grpcRequest(rpc, r, pools);
+        exercised.grpc.add(req.method.name);
         const m = new grpc.Metadata();
         for (const [k, v] of Object.entries(headersFor(req.credential))) m.set(k, v);
         await ensureBefore();
@@ -290,7 +297,7 @@ export async function runFuzz(f: FuzzApp, o: FuzzOptions): Promise<FuzzReport> {
   return {
     seed: o.seed, requests: o.requests, surfaces,
     operations: { rest: ops.length, graphql: (gql.types.get(gql.query)?.fields?.length ?? 0) + (gql.mutation === undefined ? 0 : gql.types.get(gql.mutation)?.fields?.length ?? 0), grpc: rpc.methods.length },
-    serverErrors, stateChangesOnRejection: stateChanges, failures, durationMs: Math.round(performance.now() - started),
+    exercised, serverErrors, stateChangesOnRejection: stateChanges, failures, durationMs: Math.round(performance.now() - started),
     spentMs: Object.fromEntries(Object.entries(spent).map(([k, v]) => [k, Math.round(v)])),
   };
 }
