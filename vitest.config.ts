@@ -159,6 +159,10 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // expect.poll waits for what a test drives to show (a console list after Load more, a dashboard's count): vitest's
+    // 1 s default failed such waits in CI runs at load 6-20 (console-paging twice, 2026-12-06) though the screen got
+    // there. A poll ends as soon as it holds, so 10 s costs a passing test nothing; a call may still name its own.
+    expect: { poll: { timeout: 10_000 } },
     sequence: { sequencer: LongFirst },
     projects: [
       { extends: true, test: { name: 'parallel', include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'ui/lib/**/*.test.ts'], exclude: [...ALONE, ...PROCESSES], maxWorkers: 2, isolate: false, sequence: { groupOrder: PARALLEL_GROUP } } },
