@@ -8,7 +8,7 @@ export const SAGA_STATUS_VALUES = ['RUNNING', 'COMPENSATING', 'COMPLETED', 'COMP
 /** What a supervisor is asked to look at (docs/operations/exceptions.md). */
 export const EXCEPTION_KINDS = [
   'CUTOFF_AT_RISK', 'ORDER_NOT_MOVING', 'RESERVATION_SHORTAGE', 'DEAD_LETTER', 'TASK_NOT_STARTED', 'TASK_NOT_FINISHED', 'TASK_FAILED', 'SAGA_FAILED',
-  'SHIPMENT_EXCEPTION', 'QUALITY_HOLD_SHORTFALL', 'QUALITY_HOLD_INCOMPLETE', 'LPN_HOLD_INCOMPLETE',
+  'SHIPMENT_EXCEPTION', 'QUALITY_HOLD_SHORTFALL', 'QUALITY_HOLD_INCOMPLETE', 'QUALITY_HOLD_ON_SHIPPED_PACKAGE', 'LPN_HOLD_INCOMPLETE',
   'LABEL_VOID_FAILED', 'NO_REPLENISHMENT_SOURCE', 'UNITS_LEFT_AT_DOCK', 'LABEL_BOOKING_UNSETTLED', 'PICKED_UNITS_LOST',
   'CUTOFF_MISSED', 'WEBHOOK_DISABLED', 'PARTNER_MESSAGE_FAILED', 'ERP_FILE_REJECTED', 'SHIP_BY_MISSED',
 ] as const;
@@ -38,6 +38,8 @@ export const ACTIONS_OF: Readonly<Record<ExceptionKind, readonly ExceptionAction
   QUALITY_HOLD_SHORTFALL: ['acknowledge'],
   // Units failed their inspection but were no longer where received (put away, moved, reserved, promised): someone finds and holds them.
   QUALITY_HOLD_INCOMPLETE: ['acknowledge'],
+  // A failed packing inspection's hold reached a package already dispatched: someone calls the carrier (intercept, return) or the customer.
+  QUALITY_HOLD_ON_SHIPPED_PACKAGE: ['acknowledge'],
   // A lost LPN's units were not all where it was lost to hold (counted or moved away, reserved, promised): someone finds them.
   LPN_HOLD_INCOMPLETE: ['acknowledge'],
   // A cancelled order's label could not be voided with its carrier (it may stay billed): retry the void, or void it in the carrier's portal.

@@ -38,6 +38,8 @@ export const PackShipEvents = {
   readyToPack: 'pack-ship.order.ready-to-pack.v1',
   orderDelivered: 'pack-ship.order.delivered.v1',
   unitsShortAtPack: 'pack-ship.units.short-at-pack.v1',
+  heldAfterDispatch: 'pack-ship.package.held-after-dispatch.v1',
+  packageUnloaded: 'pack-ship.package.unloaded.v1',
 } as const;
 
 /** A carton of the catalogue packing chooses from (`GET /cartons`). */
@@ -157,6 +159,27 @@ export const PackShipEventSchemas = {
       + 'nor shipped; the order ships without them (packed once the rest is). Inventory writes them off the order\'s in-process stock '
       + '(ADJUST, reason LOST or DAMAGED) and releases their allocation.',
   }),
+  [PackShipEvents.heldAfterDispatch]: Type.Object({
+    packageId: Type.String(), orderId: Type.String(), siteId: Type.String(),
+    inspectionId: Type.String({ description: 'The failed packing inspection whose hold landed on the package.' }),
+    shipmentId: Type.String({ description: 'The dispatched shipment that carried it.' }),
+    carrier: Type.String(), trackingNumber: Type.Union([Type.String(), Type.Null()]),
+    dispatchedAt: Type.Union([Type.String(), Type.Null()], { description: 'When the shipment was dispatched (ISO-8601).' }),
+  }, {
+    description: 'A failed packing inspection\'s hold (`quality.hold.placed`) reached a package that had already been dispatched: an OPEN inspection '
+      + 'does not stop the truck, and a dispatch right after the FAILED results, before pack & ship heard the hold, ships it (ADR 0031 addendum '
+      + '2026-12-07). The package stays SHIPPED and no stock moves; orchestration raises QUALITY_HOLD_ON_SHIPPED_PACKAGE so a supervisor contacts '
+      + 'the carrier or the customer. Emitted once per hold.',
+  }),
+  [PackShipEvents.packageUnloaded]: Type.Object({
+    packageId: Type.String(), orderId: Type.String(), siteId: Type.String(),
+    inspectionId: Type.String(),
+    disposition: Type.Union([Type.Literal('SCRAP'), Type.Literal('RETURN_TO_VENDOR')]),
+  }, {
+    description: 'A package whose carton a SHIP scan loaded at the dock (no shipment dispatched) will not leave: its packing inspection\'s hold was '
+      + 'disposed SCRAP or RETURN_TO_VENDOR. Pack & ship dropped it from the dock\'s shipped claims in the same transaction; physical tracking '
+      + 'takes its carton back off the truck, CLOSED where it was scanned out (ADR 0031 addendum 2026-12-07).',
+  }),
 } as const;
 
 type Payload<T extends keyof typeof PackShipEventSchemas> = Static<(typeof PackShipEventSchemas)[T]>;
@@ -171,6 +194,8 @@ export type LabelVoidFailed = Payload<typeof PackShipEvents.labelVoidFailed>;
 export type LabelBookingUnsettled = Payload<typeof PackShipEvents.labelBookingUnsettled>;
 export type PackageRepacked = Payload<typeof PackShipEvents.packageRepacked>;
 export type ShipmentVoided = Payload<typeof PackShipEvents.shipmentVoided>;
+export type HeldAfterDispatch = Payload<typeof PackShipEvents.heldAfterDispatch>;
+export type PackageUnloaded = Payload<typeof PackShipEvents.packageUnloaded>;
 export type ManifestClosed = Payload<typeof PackShipEvents.manifestClosed>;
 export type ShipmentTracked = Payload<typeof PackShipEvents.shipmentTracked>;
 export type CartonUpdated = Payload<typeof PackShipEvents.cartonUpdated>;

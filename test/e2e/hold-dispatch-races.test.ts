@@ -8,12 +8,13 @@ import { badAnswers, startRaceSite, type Answer, type RaceSite } from '../suppor
  * as the carton's SHIP scan, the shipment's dispatch, its void and the order's cancel. Every answer is a success or a
  * coded 4xx; a SHIP scan that loses to the hold is 409 LPN_ON_QUALITY_HOLD; the order ships its unit once or not at
  * all; each held package has its way out (a manager's disposition, then the dispatch, or the repack after SCRAP); the
- * ledger is conserved. Found sound, with one consequence left as ADR 0031 decided it (an OPEN inspection does not keep
- * a package from being dispatched, and pack & ship hears the hold one event delivery after the results): a dispatch
- * right after the FAILED results ships the package, and the hold then lands on a SHIPPED package.
- * One defect, fixed: a carton SHIP-scanned with no shipment booked, whose inspection then failed and was scrapped, left
+ * ledger is conserved. Found sound, with one consequence of ADR 0031 (an OPEN inspection does not keep a package from
+ * being dispatched, and pack & ship hears the hold one event delivery after the results): a dispatch right after the
+ * FAILED results ships the package, and the hold then lands on a SHIPPED package — silently until 2026-12-07, now
+ * raising QUALITY_HOLD_ON_SHIPPED_PACKAGE (tested below by dispatching before the results, the same end state).
+ * Defects, fixed: a carton SHIP-scanned with no shipment booked, whose inspection then failed and was scrapped, left
  * its order stuck for good (booking refused: scrapped; repack: shipped at the dock; cancel: ORDER_SHIPPED; no label
- * to void).
+ * to void); then the carton stayed SHIPPED in physical tracking, though it never left (2026-12-07: CLOSED again).
  */
 let s: RaceSite;
 
@@ -148,9 +149,64 @@ describe('a carton SHIP-scanned (no shipment booked) before its packing inspecti
         await t.settle();
         expect(await shippedUnits(x.orderId)).toBe(0);
       }
-      // Left (ADR 0031 addendum 2026-12-06): physical tracking keeps the scrapped carton SHIPPED, as the scan left it.
-      expect((await t.get(`/api/v1/lpns?siteId=${w.siteId}&code=${x.pkg.id}`)).body.items[0].status).toBe('SHIPPED');
+      // The scrapped carton never left: physical tracking takes it back off the truck too, CLOSED where it was scanned
+      // out (straight from the bench here: nowhere), then emptied by the repack's new carton or the order's return.
+      // Before, it stayed SHIPPED, as the scan left it (ADR 0031 addendum 2026-12-06, second).
+      const carton = (await t.get(`/api/v1/lpns?siteId=${w.siteId}&code=${x.pkg.id}`)).body.items as { id: string; status: string }[];
+      expect(carton.map((c) => c.status), JSON.stringify(carton)).not.toContain('SHIPPED');
+      const timeline = (await t.get(`/api/v1/lpns/${carton[0]!.id}/timeline?limit=50`)).body.items.map((y: { meaning: string }) => y.meaning) as string[];
+      expect(timeline.indexOf('MOVE'), JSON.stringify(timeline)).toBeGreaterThan(timeline.indexOf('SHIP'));
       await expectLedgerConserved(t, w.siteId);
     }
+  }, 120_000);
+});
+
+describe('a package dispatched before its packing inspection failed (the hold lands on a SHIPPED package)', () => {
+  it('raises QUALITY_HOLD_ON_SHIPPED_PACKAGE naming the package, order, shipment, tracking and inspection; its disposition moves no stock and ships nothing back', async () => {
+    const { t, w } = s;
+    for (const round of [{ disposition: 'SCRAP', scanned: true }, { disposition: 'RELEASE', scanned: false }] as const) {
+      const x = await packed(`HDR-LEFT-${round.disposition}`);
+      const booked = await t.post('/api/v1/shipments', { orderId: x.orderId });
+      expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+      // An OPEN inspection does not stop the truck (ADR 0031): loaded (or not) and dispatched before the results.
+      if (round.scanned) expect((await t.post('/api/v1/scans', { siteId: w.siteId, barcode: x.pkg.sscc, meaning: 'SHIP' }, 'operator')).status).toBe(201);
+      expect((await t.post(`/api/v1/shipments/${booked.body.id}/dispatch`, {})).status).toBe(200);
+      await until('shipped', () => orderStatus(s.call, x.orderId), (o) => o === 'SHIPPED');
+      await t.settle();
+      expect((await t.post(`/api/v1/inspections/${x.inspectionId}/results`, { inspector: 'ines', items: [{ code: 'SEAL', passed: false }] }, 'operator')).body.status).toBe('FAILED');
+      await t.settle();
+      // Before: nothing said so (ADR 0031: "a recall is the supervisor's to notice").
+      const raised = await until('raised', async () => (await t.get('/api/v1/exceptions?kind=QUALITY_HOLD_ON_SHIPPED_PACKAGE&status=OPEN', 'manager')).body.items as
+        { id: string; subject: string; reason: string; actions: string[]; details: Record<string, unknown> }[], (xs) => xs.some((e) => e.subject === x.pkg.id));
+      const exc = raised.find((e) => e.subject === x.pkg.id)!;
+      expect(exc.actions).toEqual(['acknowledge']);
+      expect(exc.details).toMatchObject({ inspectionId: x.inspectionId, packageId: x.pkg.id, orderId: x.orderId, shipmentId: booked.body.id, trackingNumber: booked.body.trackingNumber });
+      for (const named of [x.pkg.id, x.orderId, booked.body.id, booked.body.trackingNumber, x.inspectionId]) expect(exc.reason).toContain(named);
+      // The order's screen lists it.
+      expect((await t.get(`/api/v1/exceptions?orderId=${x.orderId}&status=OPEN`, 'manager')).body.items.map((e: { id: string }) => e.id)).toContain(exc.id);
+
+      // The disposition is accepted and moves nothing: the units left with the dispatch.
+      const movements = async (): Promise<number> => Number((await t.app.db.query<{ n: string }>('SELECT count(*)::int8 AS n FROM inventory.movements WHERE site_id = $1', [w.siteId]))[0]!.n);
+      const before = await movements();
+      const disp = await t.post(`/api/v1/inspections/${x.inspectionId}/disposition`, { disposition: round.disposition }, 'manager');
+      expect(disp.status, JSON.stringify(disp.body)).toBe(200);
+      await t.settle();
+      expect(await movements()).toBe(before);
+      expect(await shippedUnits(x.orderId)).toBe(1);
+      expect((await t.get(`/api/v1/packages/${x.pkg.id}`)).body.status).toBe('SHIPPED');
+      expect(await orderStatus(s.call, x.orderId)).toBe('SHIPPED');
+      // The carton left on the truck: a SCRAP does not take a dispatched carton back off it.
+      expect((await t.get(`/api/v1/lpns?siteId=${w.siteId}&code=${x.pkg.id}`)).body.items.map((c: { status: string }) => c.status)).toEqual(['SHIPPED']);
+      // The way out: the supervisor calls the carrier or the customer, then acknowledges.
+      expect((await t.post(`/api/v1/exceptions/${exc.id}/actions/acknowledge`, {}, 'manager')).body.status).toBe('RESOLVED');
+      await expectLedgerConserved(t, w.siteId);
+    }
+    // A hold heard before the dispatch refuses it (as before), and raises nothing.
+    const y = await packed('HDR-LEFT-NOT');
+    const booked = await t.post('/api/v1/shipments', { orderId: y.orderId });
+    expect((await t.post(`/api/v1/inspections/${y.inspectionId}/results`, { inspector: 'ines', items: [{ code: 'SEAL', passed: false }] }, 'operator')).body.status).toBe('FAILED');
+    await t.settle();
+    expect((await t.post(`/api/v1/shipments/${booked.body.id}/dispatch`, {})).body.code).toBe('PACKAGE_ON_QUALITY_HOLD');
+    expect((await t.get('/api/v1/exceptions?kind=QUALITY_HOLD_ON_SHIPPED_PACKAGE', 'manager')).body.items.map((e: { subject: string }) => e.subject)).not.toContain(y.pkg.id);
   }, 120_000);
 });

@@ -95,7 +95,7 @@ describe('a carton shipped at the dock', () => {
 });
 
 describe('a label voided after its carton was loaded on the truck (SHIP scan, not dispatched)', () => {
-  it('takes the carton back off the truck: CLOSED where it was scanned out, off its pallet; the order is booked and loaded again and ships once', async () => {
+  it('takes the carton back off the truck with the pallet it left on: both CLOSED where they were scanned out; the order is booked and loaded again and ships once', async () => {
     const { orderId } = await pickedOrder('LSE-V1', 2);
     const door = w.storage[3]!;
     const pkg = await t.post('/api/v1/packages', { orderId }, 'operator');
@@ -116,11 +116,16 @@ describe('a label voided after its carton was loaded on the truck (SHIP scan, no
     expect([voided.status, voided.body.status], JSON.stringify(voided.body)).toEqual([200, 'VOIDED']);
     await t.settle();
     // Before: the carton stayed SHIPPED (on the truck with a dead label), its package could not be repacked and the
-    // order's cancel was refused ORDER_SHIPPED for good.
+    // order's cancel was refused ORDER_SHIPPED for good. Then (until 2026-12-07) the carton came back off its pallet and
+    // the pallet, holding nothing else, stayed SHIPPED: on a truck with nothing on it. The pallet comes back with it.
     const back = (await t.get(`/api/v1/lpns/${carton.id}`)).body;
     expect({ status: back.status, locationId: back.locationId, parentId: back.parentId, units: back.units })
-      .toEqual({ status: 'CLOSED', locationId: door.id, parentId: null, units: 2 });
-    expect((await t.get(`/api/v1/lpns/${pallet.id}`)).body.status).toBe('SHIPPED');
+      .toEqual({ status: 'CLOSED', locationId: door.id, parentId: pallet.id, units: 2 });
+    const palletBack = (await t.get(`/api/v1/lpns/${pallet.id}`)).body;
+    expect({ status: palletBack.status, locationId: palletBack.locationId, childIds: palletBack.childIds })
+      .toEqual({ status: 'CLOSED', locationId: door.id, childIds: [carton.id] });
+    expect((await t.get(`/api/v1/lpns?siteId=${w.siteId}&locationId=${door.id}`)).body.items.map((l: { id: string }) => l.id).sort())
+      .toEqual([carton.id, pallet.id].sort());
     const timeline = (await t.get(`/api/v1/lpns/${carton.id}/timeline?limit=50`)).body.items.map((x: { meaning: string }) => x.meaning);
     expect(timeline.slice(-1)).toEqual(['MOVE']);
     expect((await t.get(`/api/v1/packages/${pkg.body.id}`)).body.status).toBe('PACKED');
@@ -128,8 +133,9 @@ describe('a label voided after its carton was loaded on the truck (SHIP scan, no
     // Booked again and loaded again (its carton by its SSCC), then dispatched: two units leave, once.
     const again = await t.post('/api/v1/shipments', { orderId });
     expect(again.status, JSON.stringify(again.body)).toBe(201);
-    const reloaded = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: pkg.body.sscc, meaning: 'SHIP', workerId: 'dock-1' }, 'operator');
+    const reloaded = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: pallet.id, meaning: 'SHIP', workerId: 'dock-1' }, 'operator');
     expect([reloaded.status, reloaded.body.lpn?.status], JSON.stringify(reloaded.body)).toEqual([201, 'SHIPPED']);
+    expect((await t.get(`/api/v1/lpns/${carton.id}`)).body.status).toBe('SHIPPED');
     expect((await t.post(`/api/v1/shipments/${again.body.id}/dispatch`, {})).status).toBe(200);
     await until('shipped', () => orderStatus(call, orderId), (x) => x === 'SHIPPED');
     await t.settle();
@@ -186,11 +192,45 @@ describe('a label voided after its carton left on a pallet with another order\'s
     await t.settle();
     const lpnOf = async (packageId: string) => (await t.get(`/api/v1/lpns?siteId=${w.siteId}&code=${packageId}`)).body.items[0] as { status: string; locationId: string | null };
     expect([(await lpnOf(pa.body.id)).status, (await lpnOf(pb.body.id)).status]).toEqual(['CLOSED', 'SHIPPED']);
+    // The pallet is still on the truck with the other order's carton; the voided one came off it.
+    expect((await t.get(`/api/v1/lpns/${pallet.id}`)).body.status).toBe('SHIPPED');
+    expect((await t.get(`/api/v1/lpns?siteId=${w.siteId}&code=${pa.body.id}`)).body.items[0].parentId).toBeNull();
     expect((await t.post(`/api/v1/orders/${b.orderId}/cancel`, { reason: 'x' })).body.code).toBe('ORDER_SHIPPED');
     expect((await t.post(`/api/v1/packages/${pb.body.id}/repack`, {}, 'operator')).status).toBe(409);
     expect((await t.post(`/api/v1/orders/${a.orderId}/cancel`, { reason: 'x' })).status).toBe(200);
     expect((await t.post(`/api/v1/shipments/${sb.body.id}/dispatch`, {})).status).toBe(200);
     await until('shipped', () => orderStatus(call, b.orderId), (x) => x === 'SHIPPED');
+    await t.settle();
+    await expectLedgerConserved(t, w.siteId);
+  });
+});
+
+describe('two labels voided one after the other, their cartons on one pallet on the truck', () => {
+  it('the first carton comes off the pallet, which stays on the truck with the second; the second void brings the pallet back with it', async () => {
+    const a = await pickedOrder('LSE-P1', 1);
+    const b = await pickedOrder('LSE-P2', 1);
+    const [pa, pb] = [await t.post('/api/v1/packages', { orderId: a.orderId }, 'operator'), await t.post('/api/v1/packages', { orderId: b.orderId }, 'operator')];
+    await t.settle();
+    const [sa, sb] = [await t.post('/api/v1/shipments', { orderId: a.orderId }), await t.post('/api/v1/shipments', { orderId: b.orderId })];
+    expect([sa.status, sb.status]).toEqual([201, 201]);
+    const door = w.storage[2]!;
+    const pallet = (await t.post('/api/v1/lpns', { siteId: w.siteId, type: 'PALLET', locationId: door.id }, 'operator')).body;
+    for (const p of [pa, pb]) expect((await t.post('/api/v1/scans', { siteId: w.siteId, barcode: p.body.sscc, meaning: 'LOAD_ONTO_PALLET', into: pallet.id }, 'operator')).status).toBe(201);
+    expect((await t.post('/api/v1/scans', { siteId: w.siteId, barcode: pallet.id, meaning: 'SHIP' }, 'operator')).status).toBe(201);
+    await t.settle();
+    const lpnOf = async (packageId: string) => (await t.get(`/api/v1/lpns?siteId=${w.siteId}&code=${packageId}`)).body.items[0] as { id: string; status: string; locationId: string | null; parentId: string | null };
+    expect((await t.post(`/api/v1/shipments/${sa.body.id}/void`, {})).status).toBe(200);
+    await t.settle();
+    expect(await lpnOf(pa.body.id)).toMatchObject({ status: 'CLOSED', locationId: door.id, parentId: null });
+    expect((await t.get(`/api/v1/lpns/${pallet.id}`)).body.status).toBe('SHIPPED');
+    expect((await t.post(`/api/v1/shipments/${sb.body.id}/void`, {})).status).toBe(200);
+    await t.settle();
+    // Before: the pallet stayed SHIPPED, empty, on a truck.
+    const cb = await lpnOf(pb.body.id);
+    expect(cb).toMatchObject({ status: 'CLOSED', locationId: door.id, parentId: pallet.id });
+    expect((await t.get(`/api/v1/lpns/${pallet.id}`)).body).toMatchObject({ status: 'CLOSED', locationId: door.id, childIds: [cb.id] });
+    // Both orders are free again: cancelled (their units go back by their returns).
+    for (const o of [a, b]) expect((await t.post(`/api/v1/orders/${o.orderId}/cancel`, { reason: 'x' })).status).toBe(200);
     await t.settle();
     await expectLedgerConserved(t, w.siteId);
   });

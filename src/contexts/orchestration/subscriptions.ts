@@ -19,7 +19,7 @@ import { cutoffKey, orchestrationStore as store, type WorkingTaskChange } from '
 /** The reason orders gives an order sent back from its wave because its release could not reserve it. */
 export const RESERVATION_SHORTAGE = 'RESERVATION_SHORTAGE';
 
-/** Every event type orchestration hears: the orders events its sagas follow, the tasks events of the queue, and the events that raise an exception of their own (a carrier exception, a quality hold short of units, one that could not hold them all, units left at a dock and the moves, adjustments and holds that take them off it, a webhook subscription disabled, and enabled again or deleted; a message to the ERP or TMS that ran out of attempts, and delivered after its replay; a file the ERP dropped rejected into error/, and one of its name imported). */
+/** Every event type orchestration hears: the orders events its sagas follow, the tasks events of the queue, and the events that raise an exception of their own (a carrier exception, a quality hold short of units, a quality hold on a package already dispatched, one that could not hold them all, units left at a dock and the moves, adjustments and holds that take them off it, a webhook subscription disabled, and enabled again or deleted; a message to the ERP or TMS that ran out of attempts, and delivered after its replay; a file the ERP dropped rejected into error/, and one of its name imported). */
 const ORCHESTRATION_EVENT_TYPES = [
   OrderEvents.received, OrderEvents.linesChanged, OrderEvents.allocated, OrderEvents.backordered, OrderEvents.waved,
   OrderEvents.released, OrderEvents.pickingStarted, OrderEvents.picked, OrderEvents.packed, OrderEvents.unwaved,
@@ -27,7 +27,7 @@ const ORCHESTRATION_EVENT_TYPES = [
   TaskEvents.created, TaskEvents.rejected, TaskEvents.timedOut, TaskEvents.assigned, TaskEvents.started, TaskEvents.completed,
   TaskEvents.cancelled, TaskEvents.paused, TaskEvents.resumed, TaskEvents.failed, TaskEvents.requeued,
   PackShipEvents.shipmentTracked, InventoryEvents.qualityHoldPlaced, InventoryEvents.qualityHoldDisposed, InventoryEvents.lpnHoldPlaced,
-  PackShipEvents.labelVoidFailed, PackShipEvents.labelBookingUnsettled, InventoryEvents.replenishmentWaiting, InventoryEvents.replenishmentWaitEnded,
+  PackShipEvents.labelVoidFailed, PackShipEvents.labelBookingUnsettled, PackShipEvents.heldAfterDispatch, InventoryEvents.replenishmentWaiting, InventoryEvents.replenishmentWaitEnded,
   InventoryEvents.putawayCancelled, InventoryEvents.moved, InventoryEvents.adjusted, InventoryEvents.held,
   PhysicalTrackingEvents.lpnLost, PhysicalTrackingEvents.lpnFound,
   IntegrationsEvents.subscriptionDisabled, IntegrationsEvents.subscriptionEnabled, IntegrationsEvents.subscriptionDeleted,
@@ -170,6 +170,24 @@ export function orchestrationSubscriptions(sagas: SagaRuntime, exceptions: Excep
           reason: `${d.carrier} reported an exception for shipment ${d.shipmentId} of order ${d.orderId} (tracking ${d.trackingNumber}) at ${d.at}`
             + (d.detail === undefined ? '' : `: ${d.detail}`),
           details: { shipmentId: d.shipmentId, orderId: d.orderId, carrier: d.carrier, trackingNumber: d.trackingNumber, at: d.at, detail: d.detail ?? null },
+        }, causedBy(event));
+        return;
+      }
+      // A failed packing inspection's hold reached a package already dispatched: the failed carton is on its way to the
+      // customer, and only a person can stop or recall it (ADR 0031 addendum 2026-12-07).
+      case PackShipEvents.heldAfterDispatch: {
+        const d = event.data;
+        await clearCases(tx, run);
+        const tracking = d.trackingNumber === null ? '' : `, tracking ${d.trackingNumber}`;
+        await exceptions.raise(tx, {
+          kind: 'QUALITY_HOLD_ON_SHIPPED_PACKAGE', caseKey: d.inspectionId, subject: d.packageId, siteId: d.siteId,
+          reason: `Package ${d.packageId} of order ${d.orderId} failed packing inspection ${d.inspectionId}, but it had already been dispatched `
+            + `(shipment ${d.shipmentId}, ${d.carrier}${tracking}) before the hold reached it: the failed carton is on its way. Contact the carrier `
+            + '(intercept or return the parcel) or the customer; the inspection\'s disposition moves no stock for it. Then acknowledge',
+          details: {
+            inspectionId: d.inspectionId, packageId: d.packageId, orderId: d.orderId, shipmentId: d.shipmentId, carrier: d.carrier,
+            trackingNumber: d.trackingNumber, dispatchedAt: d.dispatchedAt,
+          },
         }, causedBy(event));
         return;
       }

@@ -48,7 +48,7 @@ export function packShipContext(deps: PlatformDeps, apis: PackShipContextOptions
     requires: { catalog: apis.catalog, locations: apis.locations },
     routes: (app) => packShipRoutes(app, deps, packShip, apis.locations),
     sitesOf: { shp: siteOfRow(deps.db, 'pack_ship.shipments'), pkg: siteOfRow(deps.db, 'pack_ship.packages'), mnf: siteOfRow(deps.db, 'pack_ship.manifests') },
-    subscriptions: [...packShipSubscriptions(packShip), ...packShipQualitySubscriptions(deps.clock)],
+    subscriptions: [...packShipSubscriptions(packShip), ...packShipQualitySubscriptions(deps.clock, deps.bus)],
     jobs: [
       { name: 'pack-ship.tracking-poll', everyMs: apis.trackingPollMs ?? 300_000, run: async () => { await packShip.pollTracking(); } },
       // Orders picked before ADR 0049 and never announced ready to pack (after an upgrade): announced once.

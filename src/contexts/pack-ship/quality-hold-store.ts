@@ -19,6 +19,19 @@ export const qualityHoldStore = {
     return rows[0];
   },
 
+  /**
+   * A package's status and the shipment that carries it (the caller holds its order's row lock, which dispatch takes):
+   * what a hold or a disposition is told about a package that left already.
+   */
+  async packageShipping(db: Executor, packageId: string): Promise<{
+    status: string; site_id: string; shipment_id: string | null; carrier: string | null; tracking_number: string | null; dispatched_at: Date | null;
+  } | undefined> {
+    const rows = await db.query<{ status: string; site_id: string; shipment_id: string | null; carrier: string | null; tracking_number: string | null; dispatched_at: Date | null }>(
+      `SELECT p.status, p.site_id, p.shipment_id, s.carrier, s.tracking_number, s.dispatched_at
+         FROM pack_ship.packages p LEFT JOIN pack_ship.shipments s ON s.id = p.shipment_id WHERE p.id = $1`, [packageId]);
+    return rows[0];
+  },
+
   /** quality.inspection.required of a package: OPEN (a redelivery, or one seen DONE already, changes nothing). */
   async inspectionOpened(db: Executor, i: { inspectionId: string; packageId: string; orderId: string; now: Date }): Promise<void> {
     await db.query(

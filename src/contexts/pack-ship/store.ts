@@ -517,9 +517,15 @@ export const packStore = {
    * The packages' cartons are taken back off the truck (their shipment's label voided before dispatch): the shipped
    * claims naming them name them no more, and a claim that then names no package of its order is dropped (the order is
    * no longer shipped at the dock: its cancel and repack are decided as at the bench). The order's row locked by the
-   * caller. Claims made before they named packages (migration 018) are left as they are.
+   * caller. Claims made before they named packages (migration 018) are left as they are. Returns the packages a shipped
+   * claim of the order named (those whose cartons a SHIP scan had loaded).
    */
-  async unloadDockShip(db: Executor, orderId: string, packageIds: readonly string[]): Promise<void> {
+  async unloadDockShip(db: Executor, orderId: string, packageIds: readonly string[]): Promise<string[]> {
+    const claimed = await db.query<{ id: string }>(
+      `SELECT DISTINCT x AS id FROM pack_ship.dock_ship_claims c, unnest(c.package_ids) AS x
+        WHERE c.order_id = $1 AND c.shipped_at IS NOT NULL AND x = ANY ($2::text[]) ORDER BY x`,
+      [orderId, [...packageIds]],
+    );
     await db.query(
       `DELETE FROM pack_ship.dock_ship_claims c
         WHERE c.order_id = $1 AND c.shipped_at IS NOT NULL AND c.package_ids && $2::text[]
@@ -531,6 +537,7 @@ export const packStore = {
         WHERE c.shipped_at IS NOT NULL AND c.package_ids && $1::text[]`,
       [[...packageIds]],
     );
+    return claimed.map((r) => r.id);
   },
 
   /** Marks the order cancelled and voids its packages and shipments in the given statuses; returns what was voided. */

@@ -17,7 +17,7 @@ import type { LpnRow, NewScan } from './store.ts';
 export const FLOOR_EVENT_TYPES = [
   InventoryEvents.putawayConfirmed, InventoryEvents.moved, PickingEvents.linePicked, PackShipEvents.packagePacked, PackShipEvents.shipmentDispatched,
   InventoryEvents.returnConfirmed, InventoryEvents.returnCancelled, PackShipEvents.packageRepacked, PackShipEvents.unitsShortAtPack,
-  PackShipEvents.shipmentVoided,
+  PackShipEvents.shipmentVoided, PackShipEvents.packageUnloaded,
 ] as const;
 export type FloorEvent = EnvelopeFor<(typeof FLOOR_EVENT_TYPES)[number]>;
 
@@ -59,6 +59,9 @@ export function keysOf(events: readonly FloorEvent[]): store.FloorKeys {
       case PackShipEvents.shipmentVoided:
         for (const p of e.data.packageIds) shippedCartons.push([e.data.siteId, p]);
         break;
+      case PackShipEvents.packageUnloaded:
+        shippedCartons.push([e.data.siteId, e.data.packageId]);
+        break;
       case InventoryEvents.returnConfirmed:
       case InventoryEvents.returnCancelled:
       case PackShipEvents.unitsShortAtPack:
@@ -97,9 +100,10 @@ export function floorEventsHandler(deps: Pick<PlatformDeps, 'ids' | 'bus'>) {
     // picks there holds the same locks, so what it recorded is committed and counted here.
     const moves = events.flatMap((e) => (e.type === InventoryEvents.moved && e.data.sourcePicked !== undefined
       ? [{ siteId: e.data.siteId, locationId: e.data.fromLocationId, sku: e.data.sku }] : []));
-    // Where the SHIPPED cartons a voided label takes back off the truck were scanned out (read under their locks).
-    const unloading = events.some((e) => e.type === PackShipEvents.shipmentVoided)
-      ? await store.shippedFrom(tx, locked.filter((r) => r.status === 'SHIPPED' && r.type === 'CARTON').map((r) => r.id)) : new Map<string, string | null>();
+    // Where the SHIPPED cartons a voided label (or a scrapped package) takes back off the truck, and the SHIPPED
+    // containers they sat in, were scanned out (read under their locks).
+    const unloading = events.some((e) => e.type === PackShipEvents.shipmentVoided || e.type === PackShipEvents.packageUnloaded)
+      ? await store.shippedFrom(tx, locked.filter((r) => r.status === 'SHIPPED').map((r) => r.id)) : new Map<string, string | null>();
     const floor = workingSet(locked, deps, await store.picksHeard(tx, moves), unloading);
     for (const e of events) applyEvent(floor, e);
     const written = floor.written();
@@ -146,11 +150,13 @@ function workingSet(locked: readonly LpnRow[], deps: Pick<PlatformDeps, 'ids'>, 
     liveHoldingOrder: (siteId: string, orderId: string): LpnRow[] =>
       all().filter((l) => l.site_id === siteId && isLive(l.status) && l.contents.some((c) => c.orderId === orderId)).sort(oldestFirst),
     liveByCode: (siteId: string, code: string): LpnRow | undefined => all().find((l) => l.site_id === siteId && l.code === code && isLive(l.status)),
-    /** The carton of a package that SHIPPED (by a scan at the dock), with where it was scanned out; undefined when none. */
-    shippedCarton: (siteId: string, packageId: string): { row: LpnRow; from: string | null } | undefined => {
-      const row = all().find((l) => l.site_id === siteId && l.code === packageId && l.type === 'CARTON' && l.status === 'SHIPPED');
-      return row === undefined ? undefined : { row, from: shippedFrom.get(row.id) ?? null };
-    },
+    /** The carton of a package that SHIPPED (by a scan at the dock); undefined when none. */
+    shippedCarton: (siteId: string, packageId: string): LpnRow | undefined =>
+      all().find((l) => l.site_id === siteId && l.code === packageId && l.type === 'CARTON' && l.status === 'SHIPPED'),
+    /** Where a SHIPPED LPN was scanned out (the latest SHIP scan of it or of an LPN it sat in); null when nowhere or unknown. */
+    shippedFrom: (id: string): string | null => shippedFrom.get(id) ?? null,
+    /** Every LPN whose container is this one, whatever its status (`parent_id`; a shipped pallet's cartons keep theirs). */
+    nested: (id: string): LpnRow[] => all().filter((l) => l.parent_id === id),
     /** The live LPNs inside a live one (`store.childIds`: one that shipped or was emptied off it is no longer in it). */
     childIds: (id: string): string[] => {
       const parentLive = rows.get(id) === undefined || isLive(rows.get(id)!.status);
@@ -475,16 +481,15 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
     // is), with their units, recorded as a MOVE scan. Pack & ship dropped the dock's claims on them in the void's
     // transaction. A carton at the bench or at the dock is not touched.
     case PackShipEvents.shipmentVoided: {
-      const d = e.data;
-      for (const packageId of d.packageIds) {
-        const shipped = floor.shippedCarton(d.siteId, packageId);
-        if (shipped === undefined || floor.liveByCode(d.siteId, packageId) !== undefined) continue;
-        const row = floor.update(shipped.row.id, at, { status: 'CLOSED', locationId: shipped.from, parentId: null });
-        floor.record({
-          siteId: d.siteId, at, workerId: null, deviceId: null, locationId: shipped.from, fromLocationId: null, lpnId: row.id,
-          relatedLpnId: shipped.row.parent_id, barcode: packageId, meaning: 'MOVE', sku: null, quantity: unitCount(row.contents), sourceEventId: e.id,
-        }, meta);
-      }
+      unloadCartons(floor, e.data.siteId, e.data.packageIds, at, meta, e.id);
+      return;
+    }
+    // A package whose carton a SHIP scan loaded (no shipment dispatched) was scrapped or returned to its vendor by its
+    // packing inspection's disposition (ADR 0031 addendum 2026-12-07): it never ships, so its carton comes back off the
+    // truck as a voided label's does. Pack & ship dropped the dock's claim on it in the disposition's transaction. It
+    // stayed SHIPPED before, though it never left: the repack's new carton then took its units from nowhere.
+    case PackShipEvents.packageUnloaded: {
+      unloadCartons(floor, e.data.siteId, [e.data.packageId], at, meta, e.id);
       return;
     }
     // A cancelled order's units walked back to stock (its return confirmed by scan): they leave the order's tote or
@@ -526,6 +531,52 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
     }
     default:
       assertNever(e, 'floor event');
+  }
+}
+
+/**
+ * Takes the SHIPPED cartons of these packages back off the truck (a voided label, a scrapped package): each CLOSED where
+ * it was scanned out, with its units, recorded as a MOVE scan. A SHIPPED container it sat in (a pallet, a case) comes
+ * back with it when nothing else is left on the truck in it — it holds no units of its own, and every LPN in it that is
+ * still SHIPPED comes back too — CLOSED where it was scanned out, with the cartons still in it (and its own MOVE scan);
+ * otherwise the carton comes off it, and the container stays SHIPPED with what is still on the truck (another order's
+ * carton). Before 2026-12-07 the container always stayed SHIPPED: a pallet on a truck with nothing on it. A container
+ * whose case shipped off it before the container did keeps that case (it keeps its `parent_id`, for the record), so it
+ * stays SHIPPED too: the record cannot tell such a case from one that left with it.
+ */
+function unloadCartons(floor: WorkingSet, siteId: string, packageIds: readonly string[], at: Date, meta: EventMeta, sourceEventId: string): void {
+  const back = new Map<string, LpnRow>();
+  for (const packageId of packageIds) {
+    const carton = floor.shippedCarton(siteId, packageId);
+    if (carton !== undefined && floor.liveByCode(siteId, packageId) === undefined) back.set(carton.id, carton);
+  }
+  if (back.size === 0) return;
+  // The containers that come back with them, innermost first, until none is left to add.
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const r of [...back.values()]) {
+      const parent = r.parent_id === null ? undefined : floor.get(r.parent_id);
+      if (parent === undefined || back.has(parent.id) || parent.status !== 'SHIPPED' || unitCount(parent.contents) !== 0) continue;
+      if (floor.nested(parent.id).every((c) => c.status !== 'SHIPPED' || back.has(c.id))) {
+        back.set(parent.id, parent);
+        grew = true;
+      }
+    }
+  }
+  // Each taken back at the place its outermost returning container was scanned out from, in id order.
+  const rootOf = (r: LpnRow): LpnRow => {
+    let cur = r;
+    while (cur.parent_id !== null && back.has(cur.parent_id)) cur = back.get(cur.parent_id)!;
+    return cur;
+  };
+  for (const r of [...back.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+    const root = rootOf(r);
+    const from = floor.shippedFrom(root.id);
+    const row = floor.update(r.id, at, { status: 'CLOSED', locationId: from, ...(root.id === r.id ? { parentId: null } : {}) });
+    floor.record({
+      siteId, at, workerId: null, deviceId: null, locationId: from, fromLocationId: null, lpnId: row.id,
+      relatedLpnId: r.parent_id, barcode: r.code, meaning: 'MOVE', sku: null, quantity: unitCount(row.contents), sourceEventId,
+    }, meta);
   }
 }
 

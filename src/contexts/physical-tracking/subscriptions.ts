@@ -11,7 +11,8 @@ import type { PhysicalTrackingService } from './service.ts';
  * The floor events of other contexts, recorded as scans (at the event's time) with their effect on LPNs: a putaway
  * or a move carries the LPN, a pick fills a tote, a package becomes a carton that empties the order's totes, a
  * dispatch ships the cartons (and the pallet they were loaded onto), a cancelled order's confirmed return takes its units
- * out of its tote or carton, a repacked package's carton no longer answers to its voided label's SSCC.
+ * out of its tote or carton, a repacked package's carton no longer answers to its voided label's SSCC, a voided label's or a scrapped package's
+ * carton loaded at the dock comes back off the truck (with the pallet it left on when nothing else is on it).
  *
  * One set-based subscription for those types (ADR 0043 addendum): a delivered run of them is locked, decided and
  * written together (`floorEventsHandler`), with the effect of handling each in turn.
@@ -21,7 +22,7 @@ export function physicalTrackingSubscriptions(service: PhysicalTrackingService):
   return [onMany([
     InventoryEvents.putawayConfirmed, InventoryEvents.moved, PickingEvents.linePicked, PackShipEvents.packagePacked, PackShipEvents.shipmentDispatched,
     InventoryEvents.returnConfirmed, InventoryEvents.returnCancelled, PackShipEvents.packageRepacked, PackShipEvents.unitsShortAtPack,
-    PackShipEvents.shipmentVoided,
+    PackShipEvents.shipmentVoided, PackShipEvents.packageUnloaded,
   ], (items, tx) => service.onFloorEvents(tx, items.map(({ event }) => event)))];
 }
 
