@@ -223,6 +223,11 @@ export interface OrderCommands {
    * none of another site's orders, even under an externalId its own naming gives too.
    */
   orderIdOf(externalId: string, siteId: string): Promise<string | undefined>;
+  /**
+   * The order's own ship-by as given at intake (ISO instant), null when it gave none, undefined for an unknown order:
+   * what orchestration's fulfilment saga reads for an order received before `orders.order.received` carried it.
+   */
+  shipByOf(orderId: string): Promise<string | null | undefined>;
 }
 
 /** Coded errors of orders. */

@@ -395,7 +395,7 @@ describe('gRPC: every method of the public services × every role', () => {
       const methods = Object.values(publicServices()).flatMap((service) => Object.entries(service as unknown as Record<string, MethodDefinition>));
       expect(methods.map(([name]) => name)).toEqual(expect.arrayContaining([
         'NextTask', 'StartTask', 'GetPickList', 'ConfirmPick', 'ShortPick', 'CompleteTask', 'RejectTask', 'PauseTask', 'ResumeTask', 'FailTask',
-        'CreateOrder', 'GetAtp', 'SetSafetyStock', 'ClearSafetyStock', 'GetSafetyStock',
+        'CreateOrder', 'GetAtp', 'SetSafetyStock', 'ClearSafetyStock', 'GetSafetyStock', 'ListSafetyStocks',
       ]));
       const wrong: string[] = [];
       for (const [name, def] of methods) {

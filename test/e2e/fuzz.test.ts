@@ -36,7 +36,7 @@ it(`${REQUESTS} generated requests over REST, GraphQL and gRPC: no 5xx, every re
     'GET /api/v1/inventory/safety-stock/{siteId}/{sku}', 'GET /api/v1/inventory/safety-stock',
   ]));
   expect([...report.exercised.graphql]).toEqual(expect.arrayContaining(['safetyStock', 'safetyStocks', 'setSafetyStock', 'clearSafetyStock']));
-  expect([...report.exercised.grpc]).toEqual(expect.arrayContaining(['SetSafetyStock', 'ClearSafetyStock', 'GetSafetyStock']));
+  expect([...report.exercised.grpc]).toEqual(expect.arrayContaining(['SetSafetyStock', 'ClearSafetyStock', 'GetSafetyStock', 'ListSafetyStocks']));
   expect(report.failures, describeFailures(report.failures)).toEqual([]);
   expect(report.serverErrors).toBe(0);
   expect(report.stateChangesOnRejection).toBe(0);

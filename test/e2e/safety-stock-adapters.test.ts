@@ -1,6 +1,6 @@
 /**
  * Safety stock (ADR 0057) over GraphQL and gRPC: it had REST only (PUT, DELETE, GET of a SKU at a site and the list),
- * though ATP showed it on all three. Each adapter runs REST's operation with the caller's own credentials, so the roles
+ * though ATP showed it on all three; gRPC then lacked the list (ListSafetyStocks). Each adapter runs REST's operation with the caller's own credentials, so the roles
  * (admin and manager set and clear it, a manager of some sites at those; every role reads it), the owner scoping of
  * ADR 0028 and the error codes are REST's; every refusal changes nothing.
  */
@@ -157,6 +157,81 @@ describe('safety stock over gRPC', () => {
       expect(await grpcRefusal(g.rpc.getSafetyStock({ siteId: site.id, sku, owner: 'own_default' }, owner()))).toMatchObject({ status: 'PERMISSION_DENIED', code: 'OWNER_NOT_ALLOWED' });
     });
     expect(await restOf(sku)).toBe(2);
+  });
+});
+
+describe('safety stock listed over gRPC (ListSafetyStocks: it had Set, Clear and Get only, though REST and GraphQL list them)', () => {
+  const viewer = () => credentialsMetadata({ apiKey: g.t.keys.viewer });
+  const restList = async (key: string, q: string): Promise<{ status: number; body: { items?: unknown[]; nextCursor?: string | null; code?: string } }> => {
+    const res = await g.t.app.http.inject({ method: 'GET', url: `/api/v1/inventory/safety-stock?${q}`, headers: { 'x-api-key': key } });
+    return { status: res.statusCode, body: JSON.parse(res.body) as { items?: unknown[]; nextCursor?: string | null; code?: string } };
+  };
+  /** A gRPC page as REST answers it (an unset optional field is REST's null; proto-loader's `_field` oneof names dropped). */
+  const asRest = (page: { items: { updatedAt?: string | null }[]; nextCursor?: string | null }) => ({
+    items: page.items.map((i) => ({ ...Object.fromEntries(Object.entries(i).filter(([k]) => !k.startsWith('_'))), updatedAt: i.updatedAt ?? null })),
+    nextCursor: page.nextCursor ?? null,
+  });
+
+  it('pages REST\'s list by limit and cursor with its filters (owner, SKU), site by id or code, any role; an owner-scoped key lists its own owner\'s only', async () => {
+    const listed = await newSite(g.t);
+    const manager = credentialsMetadata({ apiKey: g.t.keys.manager });
+    const skus = [await newProduct(g.t), await newProduct(g.t), await newProduct(g.t)];
+    for (const [n, sku] of skus.entries()) await g.rpc.setSafetyStock({ siteId: listed.id, sku, quantity: n + 1 }, manager);
+    await g.rpc.setSafetyStock({ siteId: listed.id, sku: skus[0]!, quantity: 8, ownerId }, credentialsMetadata({ apiKey: g.t.keys.manager }));
+    // Cleared: not listed.
+    const cleared = await newProduct(g.t);
+    await g.rpc.setSafetyStock({ siteId: listed.id, sku: cleared, quantity: 2 }, credentialsMetadata({ apiKey: g.t.keys.manager }));
+    await g.rpc.clearSafetyStock({ siteId: listed.id, sku: cleared }, credentialsMetadata({ apiKey: g.t.keys.manager }));
+
+    const all = await g.rpc.listSafetyStocks({ siteId: listed.code }, viewer());
+    expect(asRest(all)).toEqual((await restList(g.t.keys.viewer, `siteId=${listed.id}`)).body);
+    expect(all.items).toHaveLength(4);
+    expect(all.items.map((i) => i.sku)).not.toContain(cleared);
+    expect(all.nextCursor ?? null).toBeNull();
+
+    // Two by two, as REST pages: the same pages, the same cursors, every row once.
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await g.rpc.listSafetyStocks({ siteId: listed.id, limit: 2, ...(cursor === undefined ? {} : { cursor }) }, viewer());
+      expect(asRest(page)).toEqual((await restList(g.t.keys.viewer, `siteId=${listed.id}&limit=2${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`)).body);
+      seen.push(...page.items.map((i) => `${i.sku}/${i.ownerId}`));
+      cursor = page.nextCursor ?? undefined;
+      pages++;
+    } while (cursor !== undefined && pages < 10);
+    expect(seen).toEqual(all.items.map((i) => `${i.sku}/${i.ownerId}`));
+    expect(pages).toBeGreaterThan(1);
+
+    // Filters: one SKU (both owners), one owner.
+    expect((await g.rpc.listSafetyStocks({ siteId: listed.id, sku: skus[0]! }, viewer())).items.map((i) => [i.ownerId, i.quantity]).sort())
+      .toEqual([[ownerId, 8], ['own_default', 1]].sort());
+    expect((await g.rpc.listSafetyStocks({ siteId: listed.id, owner: ownerId }, g.operator())).items).toEqual([
+      expect.objectContaining({ siteId: listed.id, ownerId, sku: skus[0], quantity: 8 }),
+    ]);
+    // An owner-scoped key: its own owner's rows only.
+    const own = await g.rpc.listSafetyStocks({ siteId: listed.id }, credentialsMetadata({ apiKey: ownerKey }));
+    expect(own.items.map((i) => [i.ownerId, i.sku])).toEqual([[ownerId, skus[0]]]);
+  });
+
+  it('refuses as REST\'s list does, changing nothing: another site\'s caller, unknown site/SKU/owner, a bad limit or cursor, another owner for an owner-scoped key, no credential', async () => {
+    const viewerOfOther = (await g.t.post('/api/v1/api-keys', { name: 'list viewer of another site', role: 'viewer', siteIds: [other.id] })).body.key as string;
+    await unchanged(async () => {
+      const list = (request: Parameters<typeof g.rpc.listSafetyStocks>[0], key = g.t.keys.viewer) => grpcRefusal(g.rpc.listSafetyStocks(request, credentialsMetadata({ apiKey: key })));
+      expect(await list({ siteId: site.code }, viewerOfOther)).toMatchObject({ status: 'PERMISSION_DENIED', code: 'FORBIDDEN_AT_SITE' });
+      expect(await list({ siteId: site.id }, viewerOfOther)).toMatchObject({ status: 'PERMISSION_DENIED', code: 'FORBIDDEN_AT_SITE' });
+      expect(await list({ siteId: 'NOWHERE' })).toMatchObject({ status: 'INVALID_ARGUMENT', code: 'UNKNOWN_SITE' });
+      expect(await list({ siteId: site.id, sku: 'NO-SUCH-SKU' })).toMatchObject({ status: 'INVALID_ARGUMENT', code: 'UNKNOWN_SKU' });
+      expect(await list({ siteId: site.id, owner: 'own_nobody' })).toMatchObject({ status: 'INVALID_ARGUMENT', code: 'UNKNOWN_OWNER' });
+      for (const limit of [0, 1001]) {
+        expect(await list({ siteId: site.id, limit })).toMatchObject({ status: 'INVALID_ARGUMENT', code: 'VALIDATION_FAILED' });
+      }
+      const badCursor = await restList(g.t.keys.viewer, `siteId=${site.id}&cursor=not-a-cursor`);
+      expect(badCursor.status).toBe(400);
+      expect(await list({ siteId: site.id, cursor: 'not-a-cursor' })).toMatchObject({ status: 'INVALID_ARGUMENT', code: badCursor.body.code });
+      expect(await list({ siteId: site.id, owner: 'own_default' }, ownerKey)).toMatchObject({ status: 'PERMISSION_DENIED', code: 'OWNER_NOT_ALLOWED' });
+      expect(await grpcRefusal(g.rpc.listSafetyStocks({ siteId: site.id }, new grpc.Metadata()))).toMatchObject({ status: 'UNAUTHENTICATED' });
+    });
   });
 });
 

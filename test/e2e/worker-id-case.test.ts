@@ -105,6 +105,16 @@ describe('a shared key\'s worker id ignores letter case on every floor command',
     expect(listed.data.tasks.nodes).toEqual([{ id: held.id, workerId: 'gus' }, { id: other.id, workerId: 'gus' }].sort((a, b) => a.id.localeCompare(b.id)));
   });
 
+  it('the OpenAPI document says GET /tasks?workerId= matches the id in any letter case (it said nothing of it, tasks migration 011)', () => {
+    type Param = { in: string; name: string; description?: string };
+    const doc = g.t.app.http.swagger() as unknown as { paths: Record<string, { get: { description?: string; parameters: Param[] } }> };
+    const list = doc.paths['/api/v1/tasks']!.get;
+    const workerId = list.parameters.find((p) => p.in === 'query' && p.name === 'workerId');
+    expect(workerId?.description).toMatch(/any letter case/i);
+    expect(workerId?.description).toMatch(/ANNA.*anna/);
+    expect(list.description).toMatch(/workerId` matches .*any letter case/i);
+  });
+
   it('batch assignment takes a worker id in any case as the worker it names: DORA and cleo are busy (no second task), Eve and EVE one worker', async () => {
     const { t } = g;
     const queued = [await queue(), await queue()];

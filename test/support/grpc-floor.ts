@@ -24,6 +24,8 @@ import type { SetSafetyStockRequest } from '../../src/rpc/generated/paklog/integ
 import type { ClearSafetyStockRequest } from '../../src/rpc/generated/paklog/integration/v1/ClearSafetyStockRequest.ts';
 import type { GetSafetyStockRequest } from '../../src/rpc/generated/paklog/integration/v1/GetSafetyStockRequest.ts';
 import type { SafetyStock__Output } from '../../src/rpc/generated/paklog/integration/v1/SafetyStock.ts';
+import type { ListSafetyStocksRequest } from '../../src/rpc/generated/paklog/integration/v1/ListSafetyStocksRequest.ts';
+import type { ListSafetyStocksResponse__Output } from '../../src/rpc/generated/paklog/integration/v1/ListSafetyStocksResponse.ts';
 import type { CountsRequest } from '../../src/rpc/generated/paklog/integration/v1/CountsRequest.ts';
 import type { StatusCounts__Output } from '../../src/rpc/generated/paklog/integration/v1/StatusCounts.ts';
 import type { StartTaskRequest } from '../../src/rpc/generated/paklog/floor/v1/StartTaskRequest.ts';
@@ -104,6 +106,7 @@ export function rpcMethods(c: PublicClients) {
     setSafetyStock: typed<SetSafetyStockRequest, SafetyStock__Output>(i, 'SetSafetyStock'),
     clearSafetyStock: typed<ClearSafetyStockRequest, SafetyStock__Output>(i, 'ClearSafetyStock'),
     getSafetyStock: typed<GetSafetyStockRequest, SafetyStock__Output>(i, 'GetSafetyStock'),
+    listSafetyStocks: typed<ListSafetyStocksRequest, ListSafetyStocksResponse__Output>(i, 'ListSafetyStocks'),
     countOrders: typed<CountsRequest, StatusCounts__Output>(i, 'CountOrders'),
     countWaves: typed<CountsRequest, StatusCounts__Output>(i, 'CountWaves'),
     countTasks: typed<CountsRequest, StatusCounts__Output>(i, 'CountTasks'),

@@ -6,7 +6,7 @@
  */
 import { afterEach, expect, it } from 'vitest';
 import { ApiError, noAnswerSays, REQUEST_TIMEOUT_MS, setRequestTimeout, whenSignedOut } from './api.ts';
-import { enqueue, pending, replay } from '../rf/queue.ts';
+import { enqueue, pending, queuedSays, replay } from '../rf/queue.ts';
 
 const saved = {
   fetch: globalThis.fetch,
@@ -68,4 +68,34 @@ it('a queued scan PakLog did not answer in time stays queued, and the handheld s
   expect(noAnswerSays(outcome.noAnswer)).toBe('PakLog did not answer in time');
   expect(noAnswerSays(new ApiError(0, 'NETWORK', 'No connection to PakLog'))).toBe('No connection to PakLog');
   expect(noAnswerSays(new ApiError(409, 'PICK_LINE_CLOSED', 'closed'))).toBeUndefined();
+});
+
+it('a command queued because PakLog did not answer in time is said so, with the retry under the same key: not "saved offline" (the handheld was online)', async () => {
+  Object.assign(globalThis, {
+    sessionStorage: storage(new Map([['paklog.credential', JSON.stringify({ kind: 'key', key: 'k' })]])), localStorage: storage(new Map()),
+  });
+  setRequestTimeout(30);
+  globalThis.fetch = ((_url: string, init: RequestInit = {}) => new Promise<Response>((_resolve, reject) => {
+    init.signal?.addEventListener('abort', () => reject(new DOMException('The operation was aborted.', 'AbortError')));
+  })) as typeof fetch;
+  const owner = 'key:key_1/cy';
+  enqueue({ key: 'k-said', method: 'POST', path: '/packages/pkg_1/seal', label: 'seal pkg_1', body: undefined, owner });
+  const { noAnswer } = await replay(owner);
+  // Every screen's words for a queued command (pick confirm and short, pack scan, weight, seal, a putaway/count/return
+  // confirm, pause/fail/reject, task done): each said "saved offline" after a TIMEOUT.
+  for (const [what, offline] of [
+    ['Picked 2 × MUG', 'Picked 2 × MUG (saved offline, will be sent)'],
+    ['Packed 1 × MUG', 'Packed 1 × MUG (saved offline, will be sent)'],
+    ['Weight 500 g', 'Weight 500 g saved offline, will be sent'],
+    ['Seal of pkg_1', 'Seal saved offline, will be sent'],
+    ['putaway 3 × MUG', 'putaway 3 × MUG: saved offline, will be sent when the connection returns'],
+    ['Task paused', 'Task paused (saved offline, will be sent after the scans before it)'],
+  ]) {
+    const said = queuedSays(what!, offline!, noAnswer);
+    expect(said).toBe(`${what}: PakLog did not answer in time. It is sent again by itself with the same Idempotency-Key, so it is done once, never twice`);
+    expect(said).not.toMatch(/offline|connection/i);
+    // Offline (no answer recorded) or no connection (NETWORK): the screen's own offline words, as before.
+    expect(queuedSays(what!, offline!, undefined)).toBe(offline);
+    expect(queuedSays(what!, offline!, new ApiError(0, 'NETWORK', 'No connection to PakLog'))).toBe(offline);
+  }
 });

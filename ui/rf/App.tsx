@@ -6,7 +6,7 @@ import { useRecheckOnLive } from '../lib/hooks.ts';
 import { goodScanFeedback, wrongScanFeedback } from './feedback.ts';
 import { CountFlow, PutawayFlow, ReplenishFlow, ReturnFlow, type FloorProps } from './FloorWork.tsx';
 import { PackFlow } from './Pack.tsx';
-import { enqueue, ownerOf, pending, replay, type QueuedCall } from './queue.ts';
+import { enqueue, ownerOf, pending, queuedSays, replay, type QueuedCall } from './queue.ts';
 import { ScanInput } from './ScanInput.tsx';
 
 interface Line {
@@ -246,6 +246,11 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
     if (line !== undefined) setQty(line.quantity - line.picked);
   }, [line?.id, line?.picked]);
 
+  /** Why the last command `send` answered 'queued' went to the queue: the no-answer (NETWORK, TIMEOUT), or undefined offline. */
+  const queuedBy = useRef<ApiError | undefined>(undefined);
+  /** What the screen says of that command: `offline` when it was kept offline, else that PakLog did not answer in time. */
+  const saysQueued = (what: string, offline: string): string => queuedSays(what, offline, queuedBy.current);
+
   /**
    * Sends a floor command, or queues it when there is no connection (or older scans still wait: order is kept).
    * Answers the pick list from the API, or undefined when the call was queued (the caller updates its copy).
@@ -253,6 +258,8 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
   const send = async <T = PickList>(scan: Omit<QueuedCall, 'owner'>): Promise<T | 'queued'> => {
     const call: QueuedCall = { ...scan, owner };
     if (!navigator.onLine || pending(owner).length > 0) {
+      // Behind older scans while online: what holds those (no connection, or PakLog not answering in time) holds it.
+      queuedBy.current = navigator.onLine ? lastNoAnswer.current : undefined;
       enqueue(call);
       setQueued(pending(owner));
       if (navigator.onLine) void flush();
@@ -263,6 +270,7 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
     } catch (e) {
       if (!isNetworkError(e)) throw e;
       lastNoAnswer.current = e as ApiError;
+      queuedBy.current = e as ApiError;
       // No answer: the scan may or may not have reached PakLog. Sent again with the same key, it counts once either way.
       enqueue(call);
       setQueued(pending(owner));
@@ -401,7 +409,7 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
     try {
       const answer = await send<unknown>({ key: newKey(), method: 'POST', path: `/tasks/${t.id}/${action}`, label: `${action} ${t.id}`, body: { workerId: shift.workerId, ...body } });
       leaveTask();
-      setInfo(answer === 'queued' ? `${done} (saved offline, will be sent after the scans before it)` : done);
+      setInfo(answer === 'queued' ? saysQueued(done, `${done} (saved offline, will be sent after the scans before it)`) : done);
     } catch (e) {
       const message = e instanceof ApiError ? `${e.code}: ${e.message}` : String(e);
       // 404/409: the task is not this operator's to act on any more (cancelled with its order, timed out, taken over):
@@ -484,7 +492,7 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
   const advance = (answer: PickList | 'queued', local: (l: Line) => Line, done: string): void => {
     if (answer === 'queued') {
       setList((l) => (l === undefined ? l : { ...l, lines: l.lines.map((x) => (x.id === line?.id ? local(x) : x)) }));
-      setInfo(`${done} (saved offline, will be sent)`);
+      setInfo(saysQueued(done, `${done} (saved offline, will be sent)`));
     } else {
       setList(answer);
       setInfo(done);
@@ -532,8 +540,8 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
     const doneSays = task.type === 'PICK' ? 'Pick list done' : `${task.type.charAt(0)}${task.type.slice(1).toLowerCase()} task done`;
     setBusy(true);
     try {
-      await send({ key: newKey(), method: 'POST', path: `/tasks/${task.id}/complete`, label: 'task done', body: { workerId: shift.workerId } });
-      setInfo(doneSays);
+      const answer = await send<unknown>({ key: newKey(), method: 'POST', path: `/tasks/${task.id}/complete`, label: 'task done', body: { workerId: shift.workerId } });
+      setInfo(answer === 'queued' ? saysQueued(doneSays, doneSays) : doneSays);
       leaveTask();
     } catch (e) {
       if (e instanceof ApiError && e.code === 'PICK_LINES_OPEN') {
@@ -562,7 +570,7 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
       }
       return startedOk();
     },
-    send: (call) => send(call),
+    send: (call) => send(call), saysQueued,
     fail, inform: (m) => { setError(undefined); setInfo(m); },
     abandon: (m) => { leaveTask(); fail(m); },
     finish,
@@ -615,7 +623,7 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
                     starting.current = startTask(packTask);
                     return starting.current;
                   }}
-                  send={(call) => send(call)} drained={drained}
+                  send={(call) => send(call)} saysQueued={saysQueued} drained={drained}
                   fail={fail} inform={(m) => { setError(undefined); setInfo(m); }}
                   abandon={(m) => { leaveTask(); fail(m); }}
                   finish={finish}

@@ -37,6 +37,8 @@ export interface FloorProps {
   /** Starts the claimed task with the first scan; false when PakLog refused it (the handheld is back on Ready then). */
   start: () => Promise<boolean>;
   send: <T>(call: { key: string; method: 'POST'; path: string; label: string; body: unknown }) => Promise<T | 'queued'>;
+  /** What to say of the command `send` just answered 'queued' for: `offline` when kept offline, else PakLog's TIMEOUT. */
+  saysQueued: (what: string, offline: string) => string;
   newKey: () => string;
   setBusy: (b: boolean) => void;
   fail: (message: string) => void;
@@ -127,8 +129,9 @@ function useWork<T>(path: string, props: FloorProps): [T | undefined, (t: T) => 
 }
 
 /**
- * Sends the work's confirm (or submit) through the handheld's queue. Answers the API's record, 'queued' (offline: the
- * operator is told and sent back to Ready, the scan goes out when the connection returns), or undefined when refused
+ * Sends the work's confirm (or submit) through the handheld's queue. Answers the API's record, 'queued' (offline, or
+ * PakLog did not answer in time: the operator is told which and sent back to Ready, the scan goes out again with its
+ * key when PakLog answers), or undefined when refused
  * (said on the screen; a final refusal ends the task on this handheld).
  */
 async function confirmWork<T>(props: FloorProps, call: { path: string; label: string; body: Record<string, unknown> }): Promise<T | 'queued' | undefined> {
@@ -137,7 +140,7 @@ async function confirmWork<T>(props: FloorProps, call: { path: string; label: st
     if (!await props.start()) return undefined;
     const key = props.newKey();
     const answer = await props.send<T>({ key, method: 'POST', path: call.path, label: call.label, body: { ...call.body, workerId: props.workerId } });
-    if (answer === 'queued') props.abandon(`${call.label}: saved offline, will be sent when the connection returns`);
+    if (answer === 'queued') props.abandon(props.saysQueued(call.label, `${call.label}: saved offline, will be sent when the connection returns`));
     return answer;
   } catch (e) {
     if (e instanceof ApiError && FINAL.includes(e.code)) props.abandon(`${describe(e)}. Take the next task`);

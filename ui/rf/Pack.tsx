@@ -31,6 +31,8 @@ export function PackFlow(props: {
   /** Starts the claimed task with the first scan; false when PakLog refused it (the handheld is back on Ready then). */
   start: () => Promise<boolean>;
   send: <T>(call: { key: string; method: 'POST'; path: string; label: string; body: unknown }) => Promise<T | 'queued'>;
+  /** What to say of the command `send` just answered 'queued' for: `offline` when kept offline, else PakLog's TIMEOUT. */
+  saysQueued: (what: string, offline: string) => string;
   /**
    * Sends the offline queue first; false (said to the operator) while it cannot be. The commands that are not queued
    * (open a carton, repack, a unit missing) wait for it: sent before queued scans or a queued seal, they overtook them.
@@ -205,7 +207,7 @@ export function PackFlow(props: {
       : answer;
     setPkg(after);
     goodScanFeedback();
-    props.inform(`Packed 1 × ${unit.sku}${answer === 'queued' ? ' (saved offline, will be sent)' : ''}`);
+    props.inform(answer === 'queued' ? props.saysQueued(`Packed 1 × ${unit.sku}`, `Packed 1 × ${unit.sku} (saved offline, will be sent)`) : `Packed 1 × ${unit.sku}`);
     if (left(tote, after).length === 0) setStep('weight');
   });
 
@@ -221,7 +223,7 @@ export function PackFlow(props: {
     });
     if (answer === 'queued') {
       setStep('seal');
-      props.inform(`Weight ${grams} g saved offline, will be sent`);
+      props.inform(props.saysQueued(`Weight ${grams} g`, `Weight ${grams} g saved offline, will be sent`));
       return;
     }
     setPkg(answer.package);
@@ -247,7 +249,7 @@ export function PackFlow(props: {
       props.inform(`Package ${sealed?.sscc ?? pkg.id} sealed; ${more.units.reduce((n, u) => n + u.quantity, 0)} unit(s) left: open the next carton`);
     } else {
       setStep('done');
-      props.inform(answer === 'queued' ? 'Seal saved offline, will be sent' : `Package sealed, SSCC ${sealed?.sscc ?? ''}`);
+      props.inform(answer === 'queued' ? props.saysQueued(`Seal of ${pkg.id}`, 'Seal saved offline, will be sent') : `Package sealed, SSCC ${sealed?.sscc ?? ''}`);
     }
   });
 

@@ -59,6 +59,18 @@ function save(calls: readonly QueuedCall[]): void {
   localStorage.setItem(STORE, JSON.stringify(calls));
 }
 
+/**
+ * What the screen says of a command the handheld kept in the queue instead of getting its answer. `noAnswer` is what
+ * put it there (or held the scans before it there): PakLog not answering in time (`TIMEOUT`, the handheld online) is
+ * said as such, with what happens next (it goes again by itself with the same Idempotency-Key, so it is done once,
+ * whether or not the first attempt reached PakLog), not as "saved offline", which it was not. Otherwise (offline, no
+ * connection, `NETWORK`) the screen's own `offline` words.
+ */
+export function queuedSays(what: string, offline: string, noAnswer: ApiError | undefined): string {
+  if (noAnswer?.code !== 'TIMEOUT') return offline;
+  return `${what}: PakLog did not answer in time. It is sent again by itself with the same Idempotency-Key, so it is done once, never twice`;
+}
+
 export function enqueue(call: QueuedCall): void {
   save([...stored(), call]);
 }

@@ -56,6 +56,39 @@ describe('the fulfilment saga', () => {
     expect(after).toMatchObject({ kind: 'wait', data: { alerted: true } });
   });
 
+  // An order in flight across the deploy that began keeping orderShipBy: its saga's data has none, and its ship-by
+  // passed with nothing raised (failed before: no SHIP_BY_MISSED, the wait ran to the stall limit).
+  it("reads the order's own ship-by from orders when its data predates it (an order in flight across the deploy), once, and keeps it", async () => {
+    recorder = recordingExceptions();
+    const asked: string[] = [];
+    const shipBys: Record<string, string | null | undefined> = { ord_1: '2026-12-05T00:00:00.500Z', ord_none: null, ord_gone: undefined };
+    const saga = fulfilmentSaga(recorder.service, {
+      stallMs: 60_000, cutoffMarginMs: 0, orderShipByOf: async (id) => { asked.push(id); return shipBys[id]; },
+    });
+    const step = saga.steps.find((s) => s.name === 'release')!;
+    const legacy = data({ status: 'ALLOCATED', lastMoveAt: '2026-12-05T00:00:00.000Z' });
+    expect('orderShipBy' in legacy).toBe(false);
+    const before = await step.run(ctx(legacy, [], new Date('2026-12-05T00:00:00.200Z')));
+    expect(recorder.raised).toEqual([]);
+    expect(before).toMatchObject({ kind: 'wait', until: new Date('2026-12-05T00:00:00.500Z'), data: { orderShipBy: '2026-12-05T00:00:00.500Z' } });
+    const after = await step.run(ctx(before.data, [], new Date('2026-12-05T00:00:00.500Z')));
+    expect(recorder.raised).toEqual(['SHIP_BY_MISSED']);
+    expect(after).toMatchObject({ kind: 'wait', data: { alerted: true } });
+    expect(asked).toEqual(['ord_1']);
+
+    // An order that gave none: kept as null, never asked again, nothing raised. Orders not knowing it: asked next time.
+    const none = await step.run(ctx(data({ orderId: 'ord_none', status: 'ALLOCATED' }), [], new Date('2026-12-05T00:00:00.200Z')));
+    expect(none.data.orderShipBy).toBeNull();
+    await step.run(ctx(none.data, [], new Date('2026-12-05T00:00:00.300Z')));
+    const gone = await step.run(ctx(data({ orderId: 'ord_gone', status: 'ALLOCATED' }), [], new Date('2026-12-05T00:00:00.200Z')));
+    expect('orderShipBy' in gone.data).toBe(false);
+    expect(asked).toEqual(['ord_1', 'ord_none', 'ord_gone']);
+    expect(recorder.raised).toEqual(['SHIP_BY_MISSED']);
+    // A saga started now knows it (null when none): orders is not asked.
+    await step.run(ctx(data({ orderId: 'ord_new', status: 'ALLOCATED', orderShipBy: null }), [], new Date('2026-12-05T00:00:00.200Z')));
+    expect(asked).not.toContain('ord_new');
+  });
+
   it('does no exception work at its end when it raised nothing', async () => {
     recorder = recordingExceptions();
     const cancelled = await pack().run(ctx(data(), [signal(1, { status: 'CANCELLED', at: '2026-12-05T00:00:00.500Z' })], new Date('2026-12-05T00:00:00.600Z')));

@@ -22,8 +22,11 @@ export interface FulfilmentData {
   readonly lastMoveAt: string;
   /** The carrier's next cut-off after intake (ISO), null when the site has none for the carrier. */
   readonly shipBy: string | null;
-  /** The order's own ship-by as given at intake (ISO); absent when it gave none (SHIP_BY_MISSED watches it). */
-  readonly orderShipBy?: string;
+  /**
+   * The order's own ship-by as given at intake (ISO; SHIP_BY_MISSED watches it), null when it gave none. Absent in a
+   * saga started before it was kept here (2026-12-06): read from orders at the saga's next step (`orderShipByOf`), then kept.
+   */
+  readonly orderShipBy?: string | null;
   /** How it ended: SHIPPED or CANCELLED. */
   readonly outcome: 'SHIPPED' | 'CANCELLED' | null;
   /** An alarm was raised: the exceptions to clear when the order moves (none to look for otherwise). */
@@ -51,6 +54,11 @@ export interface FulfilmentOptions {
   readonly stallMs: number;
   /** PAKLOG_CUTOFF_MARGIN_MIN: an order not PACKED this long before its ship-by raises CUTOFF_AT_RISK. */
   readonly cutoffMarginMs: number;
+  /**
+   * The order's own ship-by from orders (null: none), for a saga whose data does not have it (started before it was
+   * kept); undefined when orders cannot say now (not run in this process, no such order): asked again at the next step.
+   */
+  readonly orderShipByOf?: ((orderId: string) => Promise<string | null | undefined>) | undefined;
 }
 
 /** An order's ship-by: the carrier's next cut-off (minutes after midnight UTC) strictly after intake. */
@@ -137,7 +145,7 @@ export function fulfilmentSaga(exceptions: ExceptionService, o: FulfilmentOption
     // The order's own ship-by (given at intake) passed before it shipped: whatever its status, it is late for its
     // customer. Raised once per order and ship-by; the carrier cut-off cases above are about the truck, this one is
     // about the promise the order came with.
-    if (d.orderShipBy !== undefined) {
+    if (typeof d.orderShipBy === 'string') {
       const due = new Date(d.orderShipBy).getTime();
       if (now.getTime() >= due) {
         raised = true;
@@ -152,6 +160,22 @@ export function fulfilmentSaga(exceptions: ExceptionService, o: FulfilmentOption
       }
     }
     return { raised, next: next === null ? null : new Date(next) };
+  }
+
+  /**
+   * The data with the order's own ship-by: a saga started before it was kept (an order in flight across that deploy)
+   * has none, and its order's SHIP_BY_MISSED was never raised; orders says it (once, then it is kept).
+   */
+  async function withOrderShipBy(d: FulfilmentData): Promise<FulfilmentData> {
+    if (d.orderShipBy !== undefined || o.orderShipByOf === undefined) return d;
+    let shipBy: string | null | undefined;
+    try {
+      shipBy = await o.orderShipByOf(d.orderId);
+    } catch {
+      // Orders cannot answer now: the timers run on what the saga knows, and the next step asks again.
+      return d;
+    }
+    return shipBy === undefined ? d : { ...d, orderShipBy: shipBy };
   }
 
   /** The step that waits for the order to reach `target` (or beyond), keeping the timers meanwhile. */
@@ -175,8 +199,9 @@ export function fulfilmentSaga(exceptions: ExceptionService, o: FulfilmentOption
       if (PROGRESS[d.status] >= PROGRESS.PACKED) await exceptions.clearNow(['CUTOFF_AT_RISK'], d.orderId, 'the order is packed');
     }
     if (PROGRESS[d.status] >= PROGRESS[target]) return advance(d);
-    const { raised, next } = await alarms(d, ctx.now);
-    return wait(raised ? { ...d, alerted: true } : d, next);
+    const known = await withOrderShipBy(d);
+    const { raised, next } = await alarms(known, ctx.now);
+    return wait(raised ? { ...known, alerted: true } : known, next);
   };
 
   const step = (name: string, target: OrderStatus) => ({

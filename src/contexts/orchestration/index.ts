@@ -67,7 +67,12 @@ export function orchestrationContext(deps: PlatformDeps, options: OrchestrationO
     },
     retrySaga: async (sagaId) => late.sagas?.retry(sagaId),
   });
-  const fulfilment = fulfilmentSaga(exceptions, { stallMs: options.orderStallS * 1000, cutoffMarginMs: options.cutoffMarginMin * 60_000 });
+  const orders = options.ports.orders;
+  const fulfilment = fulfilmentSaga(exceptions, {
+    stallMs: options.orderStallS * 1000, cutoffMarginMs: options.cutoffMarginMin * 60_000,
+    // An order in flight across the deploy that began keeping its own ship-by: orders says it (where orders runs here).
+    orderShipByOf: orders === undefined ? undefined : (orderId) => orders.shipByOf(orderId),
+  });
   const runtime = sagaRuntime({
     db: deps.db, clock: deps.clock, ids: deps.ids, log: deps.log, metrics: deps.metrics, schema: 'orchestration',
     sagas: [fulfilment as unknown as SagaDefinition<never>],

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../../platform/clock.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
@@ -82,5 +83,33 @@ describe("an order not shipped by its own ship-by", () => {
     expect(gone[0]!.resolution).toMatch(/^auto: order cancelled/);
     // Raised once per order and ship-by.
     expect(await shipByCases(waiting)).toHaveLength(1);
+  });
+
+  // An order received before the deploy that began keeping the ship-by in the saga (orders.order.received carried none
+  // then): its saga's data has no orderShipBy. Failed before: its ship-by passed and nothing was raised.
+  it('an order in flight across that deploy (its saga knows no ship-by) is SHIP_BY_MISSED too: the saga reads it from orders', async () => {
+    const missing = w.products[1]!.sku;
+    const inFlight = await order('SHIPBY-4', missing, '2030-01-03T12:00:00Z');
+    await until('backordered', () => orderStatus(call, inFlight), (s) => s === 'BACKORDERED');
+    await t.settle();
+    await until('its saga', async () => (await t.app.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM orchestration.sagas WHERE type = 'order-fulfilment' AND key = $1`, [inFlight]))[0]!.n, (n) => n === 1);
+    // The saga as one started before the deploy: no orderShipBy in its data, and its next run at its stall limit (a week).
+    await t.app.db.query(`UPDATE orchestration.sagas SET data = data - 'orderShipBy', next_run_at = '2030-01-10T00:00:00Z'
+      WHERE type = 'order-fulfilment' AND key = $1`, [inFlight]);
+    clock.set(new Date('2030-01-03T12:00:01Z'));
+    await t.settle();
+    expect(await shipByCases(inFlight)).toEqual([]);
+    // The deploy's migration wakes such sagas (orchestration 006): each reads its order's ship-by from orders now.
+    const wake = readFileSync(new URL('./migrations/006_fulfilment_ship_by_wake.sql', import.meta.url), 'utf8');
+    await t.app.db.tx(async (tx) => {
+      await tx.query('SET LOCAL search_path TO orchestration');
+      await tx.query(wake);
+    });
+    const [x] = await untilCase(inFlight, (xs) => xs.some((e) => e.status === 'OPEN'), 'SHIP_BY_MISSED for the order in flight across the deploy');
+    expect(x).toMatchObject({ details: { orderId: inFlight, status: 'BACKORDERED', shipBy: '2030-01-03T12:00:00.000Z' } });
+    const kept = await t.app.db.query<{ ship_by: string | null }>(
+      `SELECT data->>'orderShipBy' AS ship_by FROM orchestration.sagas WHERE type = 'order-fulfilment' AND key = $1`, [inFlight]);
+    expect(kept[0]!.ship_by).toBe('2030-01-03T12:00:00.000Z');
   });
 });

@@ -123,7 +123,8 @@ export function orchestrationSubscriptions(sagas: SagaRuntime, exceptions: Excep
         const data: FulfilmentData = {
           orderId: o.orderId, siteId: o.siteId, carrier: o.carrier, skus: [...new Set(o.lines.map((l) => l.sku))].sort(), status: 'RECEIVED',
           lastMoveAt: event.time, shipBy: shipBy?.toISOString() ?? null, outcome: null,
-          ...(o.shipBy === undefined ? {} : { orderShipBy: o.shipBy }),
+          // null: the order gave none (absent would be a saga started before it was kept, which reads it from orders).
+          orderShipBy: o.shipBy ?? null,
         };
         run.starts.push({ key: o.orderId, data, siteId: o.siteId });
         return;

@@ -9,7 +9,7 @@ import { defineContext, siteOfRow, type ContextModule, type PlatformDeps } from 
 import { DEFAULT_CARRIER, DEFAULT_PRIORITY, type NewOrder } from './domain/order.ts';
 import { orderRoutes } from './http.ts';
 import { orderService } from './service.ts';
-import { orderIdByExternalId } from './store.ts';
+import { orderIdByExternalId, orderShipBy } from './store.ts';
 import { orderSubscriptions } from './subscriptions.ts';
 
 /** orders: fulfilment orders, idempotent intake, and a lifecycle that follows the floor through events. */
@@ -43,6 +43,7 @@ export function ordersContext(
       return outcome.ok ? { ok: true, value: { orderId: outcome.value.order.id, status: outcome.value.order.status, changed: outcome.value.changed } } : outcome;
     },
     orderIdOf: (externalId, siteId) => orderIdByExternalId(deps.db, externalId, siteId),
+    shipByOf: (orderId) => orderShipBy(deps.db, orderId),
     async cancel(orderId, reason, meta) {
       const outcome = await service.cancel(orderId, reason, undefined, meta);
       return outcome.ok ? { ok: true, value: { orderId: outcome.value.id, status: outcome.value.status } } : outcome;

@@ -168,6 +168,13 @@ export async function orderIdByExternalId(db: Executor, externalId: string, site
   return rows[0]?.id;
 }
 
+/** An order's own ship-by (ISO), null when it has none, undefined for an unknown order. */
+export async function orderShipBy(db: Executor, id: string): Promise<string | null | undefined> {
+  const rows = await db.query<Pick<Selectable<OrdersOrders>, 'ship_by'>>('SELECT ship_by FROM orders.orders WHERE id = $1', [id]);
+  const row = rows[0];
+  return row === undefined ? undefined : row.ship_by === null ? null : new Date(row.ship_by).toISOString();
+}
+
 /** The order header; `lock` takes the row lock that serialises cancellation with event-driven changes. */
 export async function orderSummary(db: Executor, id: string, lock = false): Promise<OrderSummary | undefined> {
   const rows = await db.query<OrderRow>(`SELECT ${COLUMNS} FROM orders.orders WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);

@@ -318,13 +318,16 @@ export async function taskRoutes(app: HttpApp, deps: PlatformDeps, tasks: TaskSe
     config: { roles: CAN.read },
     schema: {
       operationId: 'listTasks', tags, summary: 'Tasks by site, status, worker and type (oldest first)',
-      description: 'Paged by `limit` and `cursor` (here the last id of the previous page). `workerId`: a person signed in as an operator '
+      description: 'Paged by `limit` and `cursor` (here the last id of the previous page). `workerId` matches the worker id in any letter '
+        + 'case (ADR 0019): `ANNA` lists anna\'s tasks, live and finished. A person signed in as an operator '
         + '(at the site named, else their role where no site is in question) names themselves, in any letter case (403 '
         + 'ACTING_AS_ANOTHER_WORKER naming /querystring/workerId for a colleague: whose work is whose is for supervisors).',
       querystring: Type.Object({
         siteId: Type.Optional(SiteRef),
         status: Type.Optional(Type.Union(TASK_STATUSES.map((s) => Type.Literal(s)))),
-        workerId: Type.Optional(Id),
+        workerId: Type.Optional({
+          ...Id, description: 'Only this worker\'s tasks, the id in any letter case (ANNA lists anna\'s; an operator names themselves)',
+        }),
         type: Type.Optional(Enum(TASK_TYPES)),
         limit: Limit(500, 100),
         cursor: Cursor,

@@ -415,6 +415,7 @@ type Query {
   order(id: ID!): Order
   waves(siteId: String, status: String, first: Int = 50, after: String): WaveConnection!
   wave(id: ID!): Wave
+  """GET /tasks: workerId matches the worker id in any letter case (ANNA lists anna's tasks, ADR 0019)."""
   tasks(siteId: String, status: String, workerId: String, type: String, first: Int = 100, after: String): TaskConnection!
   task(id: ID!): Task
   """Pick lists of a site (its id, sit_…), wave or order; a caller of some sites only names one of them (SITE_REQUIRED otherwise)."""

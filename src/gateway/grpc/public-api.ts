@@ -17,6 +17,7 @@ import type { Order } from '../../rpc/generated/paklog/integration/v1/Order.ts';
 import type { CountsRequest__Output as CountsRequest } from '../../rpc/generated/paklog/integration/v1/CountsRequest.ts';
 import type { StatusCounts } from '../../rpc/generated/paklog/integration/v1/StatusCounts.ts';
 import type { SafetyStock } from '../../rpc/generated/paklog/integration/v1/SafetyStock.ts';
+import type { ListSafetyStocksResponse } from '../../rpc/generated/paklog/integration/v1/ListSafetyStocksResponse.ts';
 import { publicProtos, publicServices } from '../../rpc/protos.ts';
 import { pathPart, restHandler, type RestAnswer } from './rest-bridge.ts';
 
@@ -116,7 +117,7 @@ function integrationService(http: HttpApp, log: Logger): RpcService {
     GetAtp: restHandler(http, log, (r) => ({
       method: 'GET', url: `/inventory/atp?${new URLSearchParams(defined({ siteId: r.siteId, owner: r.owner, sku: r.sku }) as Record<string, string>).toString()}`,
     }), as<GetAtpResponse>()),
-    // Safety stock (ADR 0057): REST's PUT, DELETE and GET of one SKU at a site, as they are.
+    // Safety stock (ADR 0057): REST's PUT, DELETE and GET of one SKU at a site, and its list, as they are.
     SetSafetyStock: restHandler(http, log, (r) => ({
       method: 'PUT', url: safetyStockPath(r.siteId, r.sku), body: defined({ quantity: r.quantity, ownerId: r.ownerId }),
     }), as<SafetyStock>()),
@@ -126,6 +127,14 @@ function integrationService(http: HttpApp, log: Logger): RpcService {
     GetSafetyStock: restHandler(http, log, (r) => ({
       method: 'GET', url: `${safetyStockPath(r.siteId, r.sku)}${query({ owner: r.owner })}`,
     }), as<SafetyStock>()),
+    // REST's list: the same filters, its `limit` and `cursor` (unset: REST's default page, the first page), its
+    // `nextCursor` (null, unset on the wire, on the last page).
+    ListSafetyStocks: restHandler(http, log, (r) => ({
+      method: 'GET',
+      url: `/inventory/safety-stock${query({
+        siteId: r.siteId, owner: r.owner, sku: r.sku, limit: r.limit === null || r.limit === undefined ? undefined : String(r.limit), cursor: r.cursor,
+      })}`,
+    }), as<ListSafetyStocksResponse>()),
     CountOrders: counts(http, log, 'orders'),
     CountWaves: counts(http, log, 'waves'),
     CountTasks: counts(http, log, 'tasks'),

@@ -120,7 +120,7 @@ describe('the REST bridge', () => {
     const request = publicServices().integration.CreateOrder;
     expect(request.requestDeserialize(request.requestSerialize({ externalId: 'X', shipTo })).shipTo).toMatchObject(shipTo);
   });
-  it('the Integration API\'s SafetyStock messages carry every field REST\'s safety-stock operations answer and take', () => {
+  it('the Integration API\'s SafetyStock messages carry every field REST\'s safety-stock operations answer and take, the list\'s too', () => {
     type Schema = { properties: Record<string, Schema> };
     type Op = { parameters?: { in: string; name: string }[]; responses: Record<string, { content: Record<string, { schema: Schema }> }>; requestBody?: { content: Record<string, { schema: Schema }> } };
     const doc = t.app.http.swagger() as unknown as { paths: Record<string, Record<string, Op>> };
@@ -134,5 +134,9 @@ describe('the REST bridge', () => {
     expect(protoFields('SetSafetyStockRequest')).toEqual([...params(put, 'path'), ...Object.keys(put.requestBody!.content['application/json']!.schema.properties)].sort());
     expect(protoFields('ClearSafetyStockRequest')).toEqual([...params(path['delete']!, 'path'), ...params(path['delete']!, 'query')].sort());
     expect(protoFields('GetSafetyStockRequest')).toEqual([...params(path['get']!, 'path'), ...params(path['get']!, 'query')].sort());
+    // The list (ListSafetyStocks was missing): REST's query, its page (items, nextCursor).
+    const list = doc.paths['/api/v1/inventory/safety-stock']!['get']!;
+    expect(protoFields('ListSafetyStocksRequest')).toEqual(params(list, 'query').sort());
+    expect(protoFields('ListSafetyStocksResponse')).toEqual(Object.keys(list.responses['200']!.content['application/json']!.schema.properties).sort());
   });
 });

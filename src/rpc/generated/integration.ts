@@ -22,6 +22,8 @@ export interface ProtoGrpcType {
         GetAtpResponse: MessageTypeDefinition
         GetSafetyStockRequest: MessageTypeDefinition
         Integration: SubtypeConstructor<typeof grpc.Client, _paklog_integration_v1_IntegrationClient> & { service: _paklog_integration_v1_IntegrationDefinition }
+        ListSafetyStocksRequest: MessageTypeDefinition
+        ListSafetyStocksResponse: MessageTypeDefinition
         Order: MessageTypeDefinition
         OrderHold: MessageTypeDefinition
         OrderLine: MessageTypeDefinition

@@ -11,6 +11,8 @@ import type { CreateOrderResponse as _paklog_integration_v1_CreateOrderResponse,
 import type { GetAtpRequest as _paklog_integration_v1_GetAtpRequest, GetAtpRequest__Output as _paklog_integration_v1_GetAtpRequest__Output } from '../../../paklog/integration/v1/GetAtpRequest.ts';
 import type { GetAtpResponse as _paklog_integration_v1_GetAtpResponse, GetAtpResponse__Output as _paklog_integration_v1_GetAtpResponse__Output } from '../../../paklog/integration/v1/GetAtpResponse.ts';
 import type { GetSafetyStockRequest as _paklog_integration_v1_GetSafetyStockRequest, GetSafetyStockRequest__Output as _paklog_integration_v1_GetSafetyStockRequest__Output } from '../../../paklog/integration/v1/GetSafetyStockRequest.ts';
+import type { ListSafetyStocksRequest as _paklog_integration_v1_ListSafetyStocksRequest, ListSafetyStocksRequest__Output as _paklog_integration_v1_ListSafetyStocksRequest__Output } from '../../../paklog/integration/v1/ListSafetyStocksRequest.ts';
+import type { ListSafetyStocksResponse as _paklog_integration_v1_ListSafetyStocksResponse, ListSafetyStocksResponse__Output as _paklog_integration_v1_ListSafetyStocksResponse__Output } from '../../../paklog/integration/v1/ListSafetyStocksResponse.ts';
 import type { Order as _paklog_integration_v1_Order, Order__Output as _paklog_integration_v1_Order__Output } from '../../../paklog/integration/v1/Order.ts';
 import type { SafetyStock as _paklog_integration_v1_SafetyStock, SafetyStock__Output as _paklog_integration_v1_SafetyStock__Output } from '../../../paklog/integration/v1/SafetyStock.ts';
 import type { SetSafetyStockRequest as _paklog_integration_v1_SetSafetyStockRequest, SetSafetyStockRequest__Output as _paklog_integration_v1_SetSafetyStockRequest__Output } from '../../../paklog/integration/v1/SetSafetyStockRequest.ts';
@@ -168,6 +170,27 @@ export interface IntegrationClient extends grpc.Client {
   getSafetyStock(argument: _paklog_integration_v1_GetSafetyStockRequest, callback: grpc.requestCallback<_paklog_integration_v1_SafetyStock__Output>): grpc.ClientUnaryCall;
   
   /**
+   * GET /inventory/safety-stock: the safety stocks set at a site (above 0 only), by SKU then owner, filtered by `owner`
+   * and `sku` as REST's; paged by `limit` and `cursor` (pass a page's `next_cursor` for the next; unset: the last page).
+   * Any role; a caller of other sites only PERMISSION_DENIED FORBIDDEN_AT_SITE; an unknown site, SKU or owner
+   * INVALID_ARGUMENT UNKNOWN_SITE / UNKNOWN_SKU / UNKNOWN_OWNER; a bad limit or cursor INVALID_ARGUMENT VALIDATION_FAILED.
+   */
+  ListSafetyStocks(argument: _paklog_integration_v1_ListSafetyStocksRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_ListSafetyStocksResponse__Output>): grpc.ClientUnaryCall;
+  ListSafetyStocks(argument: _paklog_integration_v1_ListSafetyStocksRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_integration_v1_ListSafetyStocksResponse__Output>): grpc.ClientUnaryCall;
+  ListSafetyStocks(argument: _paklog_integration_v1_ListSafetyStocksRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_ListSafetyStocksResponse__Output>): grpc.ClientUnaryCall;
+  ListSafetyStocks(argument: _paklog_integration_v1_ListSafetyStocksRequest, callback: grpc.requestCallback<_paklog_integration_v1_ListSafetyStocksResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * GET /inventory/safety-stock: the safety stocks set at a site (above 0 only), by SKU then owner, filtered by `owner`
+   * and `sku` as REST's; paged by `limit` and `cursor` (pass a page's `next_cursor` for the next; unset: the last page).
+   * Any role; a caller of other sites only PERMISSION_DENIED FORBIDDEN_AT_SITE; an unknown site, SKU or owner
+   * INVALID_ARGUMENT UNKNOWN_SITE / UNKNOWN_SKU / UNKNOWN_OWNER; a bad limit or cursor INVALID_ARGUMENT VALIDATION_FAILED.
+   */
+  listSafetyStocks(argument: _paklog_integration_v1_ListSafetyStocksRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_ListSafetyStocksResponse__Output>): grpc.ClientUnaryCall;
+  listSafetyStocks(argument: _paklog_integration_v1_ListSafetyStocksRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_integration_v1_ListSafetyStocksResponse__Output>): grpc.ClientUnaryCall;
+  listSafetyStocks(argument: _paklog_integration_v1_ListSafetyStocksRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_integration_v1_ListSafetyStocksResponse__Output>): grpc.ClientUnaryCall;
+  listSafetyStocks(argument: _paklog_integration_v1_ListSafetyStocksRequest, callback: grpc.requestCallback<_paklog_integration_v1_ListSafetyStocksResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * Safety stock (ADR 0057): units of a SKU at a site that allocation never promises to orders; ATP is net of it.
    * PUT /inventory/safety-stock/{site_id}/{sku}: set or change it (0 clears it); the same figure again changes nothing.
    * Roles as REST's (admin, manager; a manager of some sites at those, else PERMISSION_DENIED FORBIDDEN_AT_SITE). A
@@ -244,6 +267,14 @@ export interface IntegrationHandlers extends grpc.UntypedServiceImplementation {
   GetSafetyStock: grpc.handleUnaryCall<_paklog_integration_v1_GetSafetyStockRequest__Output, _paklog_integration_v1_SafetyStock>;
   
   /**
+   * GET /inventory/safety-stock: the safety stocks set at a site (above 0 only), by SKU then owner, filtered by `owner`
+   * and `sku` as REST's; paged by `limit` and `cursor` (pass a page's `next_cursor` for the next; unset: the last page).
+   * Any role; a caller of other sites only PERMISSION_DENIED FORBIDDEN_AT_SITE; an unknown site, SKU or owner
+   * INVALID_ARGUMENT UNKNOWN_SITE / UNKNOWN_SKU / UNKNOWN_OWNER; a bad limit or cursor INVALID_ARGUMENT VALIDATION_FAILED.
+   */
+  ListSafetyStocks: grpc.handleUnaryCall<_paklog_integration_v1_ListSafetyStocksRequest__Output, _paklog_integration_v1_ListSafetyStocksResponse>;
+  
+  /**
    * Safety stock (ADR 0057): units of a SKU at a site that allocation never promises to orders; ATP is net of it.
    * PUT /inventory/safety-stock/{site_id}/{sku}: set or change it (0 clears it); the same figure again changes nothing.
    * Roles as REST's (admin, manager; a manager of some sites at those, else PERMISSION_DENIED FORBIDDEN_AT_SITE). A
@@ -265,5 +296,6 @@ export interface IntegrationDefinition extends grpc.ServiceDefinition {
   CreateOrder: MethodDefinition<_paklog_integration_v1_CreateOrderRequest, _paklog_integration_v1_CreateOrderResponse, _paklog_integration_v1_CreateOrderRequest__Output, _paklog_integration_v1_CreateOrderResponse__Output>
   GetAtp: MethodDefinition<_paklog_integration_v1_GetAtpRequest, _paklog_integration_v1_GetAtpResponse, _paklog_integration_v1_GetAtpRequest__Output, _paklog_integration_v1_GetAtpResponse__Output>
   GetSafetyStock: MethodDefinition<_paklog_integration_v1_GetSafetyStockRequest, _paklog_integration_v1_SafetyStock, _paklog_integration_v1_GetSafetyStockRequest__Output, _paklog_integration_v1_SafetyStock__Output>
+  ListSafetyStocks: MethodDefinition<_paklog_integration_v1_ListSafetyStocksRequest, _paklog_integration_v1_ListSafetyStocksResponse, _paklog_integration_v1_ListSafetyStocksRequest__Output, _paklog_integration_v1_ListSafetyStocksResponse__Output>
   SetSafetyStock: MethodDefinition<_paklog_integration_v1_SetSafetyStockRequest, _paklog_integration_v1_SafetyStock, _paklog_integration_v1_SetSafetyStockRequest__Output, _paklog_integration_v1_SafetyStock__Output>
 }
