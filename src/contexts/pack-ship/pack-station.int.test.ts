@@ -160,6 +160,23 @@ describe('pack station', () => {
     expect(own.labelZpl).toContain('(address held by the carrier)');
   });
 
+  it('rate shopping with every carrier that could keep the promise down is 503 CARRIER_UNAVAILABLE naming them (try again), not 409 NO_SERVICE_MEETS_PROMISE; nothing written', async () => {
+    await pickedOrder('ord_rs', [{ sku: 'BOOK', quantity: 1 }]);
+    await t.post('/api/v1/packages', { orderId: 'ord_rs' }, 'operator');
+    // DOWNCO never answers and RESTCO fails this once: PARCELCO (3 days) quotes, but only their NEXTDAY (1 day) keeps the promise.
+    fake.failNext('/rates');
+    const down = await t.post('/api/v1/shipments', { orderId: 'ord_rs', rateShop: true, maxTransitDays: 1 }, 'operator');
+    expect([down.status, down.body.code]).toEqual([503, 'CARRIER_UNAVAILABLE']);
+    expect(down.body.detail).toContain('DOWNCO');
+    expect(down.body.detail).toContain('RESTCO');
+    expect((await t.get('/api/v1/shipments?orderIds=ord_rs')).body.items).toEqual([]);
+    // A promise no service of the carriers down could keep either is answered as before: no carrier can.
+    expect((await t.post('/api/v1/shipments', { orderId: 'ord_rs', rateShop: true, maxTransitDays: 0 }, 'operator')).body.code).toBe('NO_SERVICE_MEETS_PROMISE');
+    // RESTCO back: the same request books its NEXTDAY.
+    const shopped = await t.post('/api/v1/shipments', { orderId: 'ord_rs', rateShop: true, maxTransitDays: 1 }, 'operator');
+    expect([shopped.status, shopped.body.carrier, shopped.body.service]).toEqual([201, 'RESTCO', 'NEXTDAY']);
+  });
+
   it("voids a cancelled order's booked label with its carrier", async () => {
     await pickedOrder('ord_x', [{ sku: 'PEN', quantity: 1 }]);
     await t.post('/api/v1/packages', { orderId: 'ord_x' }, 'operator');

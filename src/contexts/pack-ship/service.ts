@@ -690,6 +690,8 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
     } else if (request.rateShop === true) {
       if (order.shipTo === null) return reject('SHIP_TO_MISSING', `Order ${orderId} has no ship-to address: carriers cannot quote it`);
       const quotes: RateQuote[] = [];
+      /** Carriers that did not answer, one of whose services could have kept the promise. */
+      const down: string[] = [];
       for (const code of bookable) {
         const c = carrierOf(code, tx);
         if (c?.rate === undefined) continue;
@@ -699,9 +701,17 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
           // One carrier down does not stop rate shopping among the others; it is logged.
           if (!(e instanceof CarrierUnavailable)) throw e;
           deps.log.warn({ carrier: code, err: e.message }, 'pack-ship: carrier could not quote');
+          const services = c.services ?? [];
+          if (services.length === 0 || services.some((s) => promise.maxTransitDays === null || s.transitDays <= promise.maxTransitDays)) down.push(code);
         }
       }
       const best = cheapestMeetingPromise(quotes, promise);
+      // No answering carrier keeps the promise, but one that did not answer might have: the way out is to try again
+      // (503), not a "no service" that reads as final (a client would relax the promise or give the order up).
+      if (best === undefined && down.length > 0) {
+        return reject('CARRIER_UNAVAILABLE', `No carrier that answered quotes a service for order ${orderId}${promise.maxTransitDays === null ? '' : ` within ${promise.maxTransitDays} working day(s)`}, `
+          + `and ${down.join(', ')}, which could, did not answer; nothing was booked: try again`);
+      }
       if (best === undefined) {
         return reject('NO_SERVICE_MEETS_PROMISE', `No carrier quotes a service for order ${orderId}${promise.maxTransitDays === null ? '' : ` within ${promise.maxTransitDays} working day(s)`} (${quotes.length} quote(s) considered)`);
       }
