@@ -177,6 +177,29 @@ describe('pack station', () => {
     expect([shopped.status, shopped.body.carrier, shopped.body.service]).toEqual([201, 'RESTCO', 'NEXTDAY']);
   });
 
+  it('the tracking poll refuses a carrier\'s event whose `at` is no instant, or whose detail is no text, as a malformed answer (logged, nothing recorded): the job no longer fails every run on it; a well-formed one after it moves the shipment', async () => {
+    await pickedOrder('ord_tp', [{ sku: 'PEN', quantity: 1 }]);
+    await t.post('/api/v1/packages', { orderId: 'ord_tp' }, 'operator');
+    const shipment = (await t.post('/api/v1/shipments', { orderId: 'ord_tp', carrier: 'RESTCO', service: 'SAVER' }, 'operator')).body;
+    expect((await t.post(`/api/v1/shipments/${shipment.id}/dispatch`, undefined, 'operator')).body.status).toBe('DISPATCHED');
+    const poll = t.app.modules.find((m) => m.name === 'pack-ship')?.jobs?.find((j) => j.name === 'pack-ship.tracking-poll');
+    if (poll === undefined) throw new Error('no tracking poll job');
+    const recorded = async (): Promise<number> => (await t.app.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM pack_ship.tracking_events WHERE shipment_id = $1', [shipment.id]))[0]?.n ?? -1;
+    for (const event of [
+      { trackingNumber: shipment.trackingNumber, status: 'IN_TRANSIT', at: 'soon' },
+      { trackingNumber: shipment.trackingNumber, status: 'IN_TRANSIT', at: new Date().toISOString(), detail: 'Hub\u0000Hamburg' },
+    ]) {
+      fake.refuseNext('/tracking', 200, { events: [event] });
+      await poll.run();
+      expect((await t.get(`/api/v1/shipments/${shipment.id}`)).body.status).toBe('DISPATCHED');
+      expect(await recorded()).toBe(0);
+    }
+    fake.addTracking(shipment.trackingNumber, 'IN_TRANSIT', new Date().toISOString());
+    await poll.run();
+    expect((await t.get(`/api/v1/shipments/${shipment.id}`)).body.status).toBe('IN_TRANSIT');
+  });
+
   it("voids a cancelled order's booked label with its carrier", async () => {
     await pickedOrder('ord_x', [{ sku: 'PEN', quantity: 1 }]);
     await t.post('/api/v1/packages', { orderId: 'ord_x' }, 'operator');
