@@ -200,6 +200,26 @@ describe('pack station', () => {
     expect((await t.get(`/api/v1/shipments/${shipment.id}`)).body.status).toBe('IN_TRANSIT');
   });
 
+  it('a quote priced past what a shipment records (or below nothing) is a malformed answer: 503 CARRIER_UNAVAILABLE with nothing written, not a booking the carrier made that PakLog cannot record', async () => {
+    await pickedOrder('ord_qp', [{ sku: 'PEN', quantity: 1 }]);
+    await t.post('/api/v1/packages', { orderId: 'ord_qp' }, 'operator');
+    const booked = fake.booked.size;
+    for (const price of [12_345_678_901.5, -4]) {
+      fake.refuseNext('/rates', 200, { quotes: [{ service: 'SAVER', price, currency: 'EUR', transitDays: 3 }] });
+      const res = await t.post('/api/v1/shipments', { orderId: 'ord_qp', carrier: 'RESTCO', service: 'SAVER' }, 'operator');
+      expect([res.status, res.body.code], String(price)).toEqual([503, 'CARRIER_UNAVAILABLE']);
+      expect(fake.booked.size).toBe(booked);
+      expect((await t.get('/api/v1/shipments?orderIds=ord_qp')).body.items).toEqual([]);
+    }
+    // Rate shopping skips the carrier whose answer holds such a quote (as one that is down): its -4 does not win.
+    fake.refuseNext('/rates', 200, { quotes: [{ service: 'SAVER', price: -4, currency: 'EUR', transitDays: 3 }] });
+    const shopped = await t.post('/api/v1/shipments', { orderId: 'ord_qp', rateShop: true }, 'operator');
+    expect([shopped.status, shopped.body.carrier, shopped.body.price]).toEqual([201, 'PARCELCO', 5]);
+    expect((await t.post(`/api/v1/shipments/${shopped.body.id}/void`, undefined, 'operator')).body.status).toBe('VOIDED');
+    const shipped = await t.post('/api/v1/shipments', { orderId: 'ord_qp', carrier: 'RESTCO', service: 'SAVER' }, 'operator');
+    expect([shipped.status, shipped.body.status]).toEqual([201, 'LABELLED']);
+  });
+
   it("voids a cancelled order's booked label with its carrier", async () => {
     await pickedOrder('ord_x', [{ sku: 'PEN', quantity: 1 }]);
     await t.post('/api/v1/packages', { orderId: 'ord_x' }, 'operator');
