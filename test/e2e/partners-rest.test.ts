@@ -110,6 +110,30 @@ describe('ERP and TMS over REST', () => {
     expect(load.body.tracking.map((e: { status: string }) => e.status)).toEqual(['IN_TRANSIT', 'DELIVERED']);
   });
 
+  it('a TMS answering a load id another shipment has (a consolidated load), or one no tracking report could name, is a refused answer: each attempt counted with why (then FAILED, in the exception queue), not a recording that failed unseen at every try', async () => {
+    const operator = injectClient(t.app, t.keys.operator);
+    const ship = async (externalId: string) => {
+      const order = await createOrder(call, w.siteId, { externalId, lines: [{ sku: w.products[1]!.sku, quantity: 1 }] });
+      return shipOneOrder(call, operator, w.siteId, order.id, () => t.settle());
+    };
+    const tmsMessage = async (shipmentId: string) => (await messages(`subject=${shipmentId}`)).find((m) => m.partner === 'TMS');
+    tms.answerLoadId('LD-SAME');
+    try {
+      const first = await ship('TMS-DUP-1');
+      await until('first booked', () => tmsMessage(first.shipmentId), (m) => m?.status === 'DELIVERED');
+      for (const [externalId, loadId] of [['TMS-DUP-2', 'LD-SAME'], ['TMS-DUP-3', 'LD\u0007BELL'], ['TMS-DUP-4', ' LD-1']] as const) {
+        tms.answerLoadId(loadId);
+        const shipment = await ship(externalId);
+        const refused = await until(`${externalId} refused`, () => tmsMessage(shipment.shipmentId), (m) => m !== undefined && m.attempts >= 2);
+        expect(refused).toMatchObject({ status: 'PENDING', lastError: expect.stringContaining('loadId') });
+        expect((await t.get(`/api/v1/integrations/tms/loads/${shipment.shipmentId}`, 'integration')).body.loadId).toBeNull();
+      }
+      expect((await t.get(`/api/v1/integrations/tms/loads/${first.shipmentId}`, 'integration')).body.loadId).toBe('LD-SAME');
+    } finally {
+      tms.answerLoadId(undefined);
+    }
+  });
+
   it('adjustments and snapshots go to the ERP', async () => {
     const loc = w.storage[0]!;
     const adj = await t.post('/api/v1/inventory/adjustments', { siteId: w.siteId, sku: w.products[0]!.sku, locationId: loc.id, delta: -1, reason: 'DAMAGED' });

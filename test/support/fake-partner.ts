@@ -22,6 +22,8 @@ export class FakePartner {
   readonly accepted = new Map<string, { path: string; body: Record<string, unknown> }>();
   private server: Server | undefined;
   private failing = false;
+  /** Answered as every load's id while set (a TMS that consolidates shipments onto one load, or answers ids of another shape). */
+  private fixedLoadId: string | undefined;
   port = 0;
 
   /** `firstLoad`: the number of the first load id it answers (LD-<n>). */
@@ -46,7 +48,7 @@ export class FakePartner {
         if (this.failing) return send(503, { error: 'down for maintenance' });
         if (req.method !== 'POST' || key === undefined) return send(400, { error: 'POST with an Idempotency-Key' });
         if (!this.accepted.has(key)) this.accepted.set(key, { path: req.url ?? '/', body: JSON.parse(text) as Record<string, unknown> });
-        if (req.url === '/loads') return send(201, { loadId: `LD-${[...this.accepted.keys()].indexOf(key) + this.firstLoad}`, status: 'TENDERED' });
+        if (req.url === '/loads') return send(201, { loadId: this.fixedLoadId ?? `LD-${[...this.accepted.keys()].indexOf(key) + this.firstLoad}`, status: 'TENDERED' });
         return send(202);
       });
     });
@@ -65,6 +67,9 @@ export class FakePartner {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
+
+  /** Every load booked from now on is answered with this id (undefined: one id per load again). */
+  answerLoadId(loadId: string | undefined): void { this.fixedLoadId = loadId; }
 
   down(): void { this.failing = true; }
   up(): void { this.failing = false; }

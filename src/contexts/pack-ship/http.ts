@@ -251,7 +251,8 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
         + "409 CARRIER_NOT_BOOKABLE when PakLog cannot book the order's carrier (name a bookable one in `carrier` to ship with it instead); "
         + '422 UNKNOWN_CARRIER when `carrier` is not bookable. A named `service` is booked as named or refused (422 UNKNOWN_SERVICE, '
         + '409 SERVICE_NOT_AVAILABLE); without one, the carrier\'s cheapest service that meets `maxTransitDays`. `rateShop` picks the cheapest '
-        + 'service of every quoting carrier instead (409 NO_SERVICE_MEETS_PROMISE). Each package gets a GS1-128 label (SSCC). '
+        + 'service of every quoting carrier instead (409 NO_SERVICE_MEETS_PROMISE; 503 CARRIER_UNAVAILABLE when a carrier that did not answer has a service '
+        + 'that could keep the promise: try again). Each package gets a GS1-128 label (SSCC). '
         + 'A remote carrier\'s booking is owed before it is asked (ADR 0056): after 503 CARRIER_UNAVAILABLE (no answer) the same request '
         + 'gets the label the carrier made, and without it PakLog books it by itself a minute later. A carrier that answers and refuses the '
         + 'booking (a 4xx: bad address, service not offered, over its weight limit) is 422 CARRIER_REFUSED_BOOKING quoting its reason, not retried, nothing recorded. '

@@ -160,6 +160,66 @@ describe('pack station', () => {
     expect(own.labelZpl).toContain('(address held by the carrier)');
   });
 
+  it('rate shopping with every carrier that could keep the promise down is 503 CARRIER_UNAVAILABLE naming them (try again), not 409 NO_SERVICE_MEETS_PROMISE; nothing written', async () => {
+    await pickedOrder('ord_rs', [{ sku: 'BOOK', quantity: 1 }]);
+    await t.post('/api/v1/packages', { orderId: 'ord_rs' }, 'operator');
+    // DOWNCO never answers and RESTCO fails this once: PARCELCO (3 days) quotes, but only their NEXTDAY (1 day) keeps the promise.
+    fake.failNext('/rates');
+    const down = await t.post('/api/v1/shipments', { orderId: 'ord_rs', rateShop: true, maxTransitDays: 1 }, 'operator');
+    expect([down.status, down.body.code]).toEqual([503, 'CARRIER_UNAVAILABLE']);
+    expect(down.body.detail).toContain('DOWNCO');
+    expect(down.body.detail).toContain('RESTCO');
+    expect((await t.get('/api/v1/shipments?orderIds=ord_rs')).body.items).toEqual([]);
+    // A promise no service of the carriers down could keep either is answered as before: no carrier can.
+    expect((await t.post('/api/v1/shipments', { orderId: 'ord_rs', rateShop: true, maxTransitDays: 0 }, 'operator')).body.code).toBe('NO_SERVICE_MEETS_PROMISE');
+    // RESTCO back: the same request books its NEXTDAY.
+    const shopped = await t.post('/api/v1/shipments', { orderId: 'ord_rs', rateShop: true, maxTransitDays: 1 }, 'operator');
+    expect([shopped.status, shopped.body.carrier, shopped.body.service]).toEqual([201, 'RESTCO', 'NEXTDAY']);
+  });
+
+  it('the tracking poll refuses a carrier\'s event whose `at` is no instant, or whose detail is no text, as a malformed answer (logged, nothing recorded): the job no longer fails every run on it; a well-formed one after it moves the shipment', async () => {
+    await pickedOrder('ord_tp', [{ sku: 'PEN', quantity: 1 }]);
+    await t.post('/api/v1/packages', { orderId: 'ord_tp' }, 'operator');
+    const shipment = (await t.post('/api/v1/shipments', { orderId: 'ord_tp', carrier: 'RESTCO', service: 'SAVER' }, 'operator')).body;
+    expect((await t.post(`/api/v1/shipments/${shipment.id}/dispatch`, undefined, 'operator')).body.status).toBe('DISPATCHED');
+    const poll = t.app.modules.find((m) => m.name === 'pack-ship')?.jobs?.find((j) => j.name === 'pack-ship.tracking-poll');
+    if (poll === undefined) throw new Error('no tracking poll job');
+    const recorded = async (): Promise<number> => (await t.app.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM pack_ship.tracking_events WHERE shipment_id = $1', [shipment.id]))[0]?.n ?? -1;
+    for (const event of [
+      { trackingNumber: shipment.trackingNumber, status: 'IN_TRANSIT', at: 'soon' },
+      { trackingNumber: shipment.trackingNumber, status: 'IN_TRANSIT', at: new Date().toISOString(), detail: 'Hub\u0000Hamburg' },
+    ]) {
+      fake.refuseNext('/tracking', 200, { events: [event] });
+      await poll.run();
+      expect((await t.get(`/api/v1/shipments/${shipment.id}`)).body.status).toBe('DISPATCHED');
+      expect(await recorded()).toBe(0);
+    }
+    fake.addTracking(shipment.trackingNumber, 'IN_TRANSIT', new Date().toISOString());
+    await poll.run();
+    expect((await t.get(`/api/v1/shipments/${shipment.id}`)).body.status).toBe('IN_TRANSIT');
+  });
+
+  it('a quote priced past what a shipment records (or below nothing) is a malformed answer: 503 CARRIER_UNAVAILABLE with nothing written, not a booking the carrier made that PakLog cannot record', async () => {
+    await pickedOrder('ord_qp', [{ sku: 'PEN', quantity: 1 }]);
+    await t.post('/api/v1/packages', { orderId: 'ord_qp' }, 'operator');
+    const booked = fake.booked.size;
+    for (const price of [12_345_678_901.5, -4]) {
+      fake.refuseNext('/rates', 200, { quotes: [{ service: 'SAVER', price, currency: 'EUR', transitDays: 3 }] });
+      const res = await t.post('/api/v1/shipments', { orderId: 'ord_qp', carrier: 'RESTCO', service: 'SAVER' }, 'operator');
+      expect([res.status, res.body.code], String(price)).toEqual([503, 'CARRIER_UNAVAILABLE']);
+      expect(fake.booked.size).toBe(booked);
+      expect((await t.get('/api/v1/shipments?orderIds=ord_qp')).body.items).toEqual([]);
+    }
+    // Rate shopping skips the carrier whose answer holds such a quote (as one that is down): its -4 does not win.
+    fake.refuseNext('/rates', 200, { quotes: [{ service: 'SAVER', price: -4, currency: 'EUR', transitDays: 3 }] });
+    const shopped = await t.post('/api/v1/shipments', { orderId: 'ord_qp', rateShop: true }, 'operator');
+    expect([shopped.status, shopped.body.carrier, shopped.body.price]).toEqual([201, 'PARCELCO', 5]);
+    expect((await t.post(`/api/v1/shipments/${shopped.body.id}/void`, undefined, 'operator')).body.status).toBe('VOIDED');
+    const shipped = await t.post('/api/v1/shipments', { orderId: 'ord_qp', carrier: 'RESTCO', service: 'SAVER' }, 'operator');
+    expect([shipped.status, shipped.body.status]).toEqual([201, 'LABELLED']);
+  });
+
   it("voids a cancelled order's booked label with its carrier", async () => {
     await pickedOrder('ord_x', [{ sku: 'PEN', quantity: 1 }]);
     await t.post('/api/v1/packages', { orderId: 'ord_x' }, 'operator');

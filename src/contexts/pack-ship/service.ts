@@ -20,7 +20,7 @@ import type { ShippingLabelData } from './documents/layout.ts';
 import { manifestPdf, packingSlipPdf } from './documents/sheets.ts';
 import { itemsWeight, packerChooser, suggestCartons, type Carton, type CartonChooser, type PackItem, type SuggestedPackage } from './domain/carton-chooser.ts';
 import {
-  OWN_FLEET, ownFleetCarrier, STANDARD_SERVICE, type Address, type Carrier, type CarrierBooking, type Parcel, type RateQuote, type TrackingUpdate,
+  malformedQuote, OWN_FLEET, ownFleetCarrier, STANDARD_SERVICE, type Address, type Carrier, type CarrierBooking, type Parcel, type RateQuote, type TrackingUpdate,
 } from './domain/carrier.ts';
 import { isValidGtin, sscc } from './domain/gs1.ts';
 import { packageLifecycle, shipmentLifecycle, VOIDABLE_PACKAGE_STATUSES, VOIDABLE_SHIPMENT_STATUSES } from './domain/lifecycles.ts';
@@ -648,6 +648,19 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
     return first;
   }
 
+  /**
+   * A carrier's quotes, every one of them one a shipment can record (`malformedQuote`): any other is the carrier's
+   * malformed answer (CarrierUnavailable: 503 for a named carrier, skipped by rate shopping), refused before it is booked.
+   */
+  async function quotesOf(c: Carrier, request: Parameters<NonNullable<Carrier['rate']>>[0]): Promise<readonly RateQuote[]> {
+    const quotes = await c.rate?.(request) ?? [];
+    for (const q of quotes) {
+      const why = malformedQuote(q);
+      if (why !== undefined) throw new CarrierUnavailable(c.code, `quoted ${q.service} with a ${why}`);
+    }
+    return quotes;
+  }
+
   async function bookIn(tx: Tx, request: ShipmentRequest, meta: EventMeta, fixed?: BookingChoice): Promise<Outcome<Planned>> {
     const orderId = request.orderId;
     const carrierOverride = request.carrier;
@@ -690,18 +703,28 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
     } else if (request.rateShop === true) {
       if (order.shipTo === null) return reject('SHIP_TO_MISSING', `Order ${orderId} has no ship-to address: carriers cannot quote it`);
       const quotes: RateQuote[] = [];
+      /** Carriers that did not answer, one of whose services could have kept the promise. */
+      const down: string[] = [];
       for (const code of bookable) {
         const c = carrierOf(code, tx);
         if (c?.rate === undefined) continue;
         try {
-          quotes.push(...await c.rate(rateRequest));
+          quotes.push(...await quotesOf(c, rateRequest));
         } catch (e) {
           // One carrier down does not stop rate shopping among the others; it is logged.
           if (!(e instanceof CarrierUnavailable)) throw e;
           deps.log.warn({ carrier: code, err: e.message }, 'pack-ship: carrier could not quote');
+          const services = c.services ?? [];
+          if (services.length === 0 || services.some((s) => promise.maxTransitDays === null || s.transitDays <= promise.maxTransitDays)) down.push(code);
         }
       }
       const best = cheapestMeetingPromise(quotes, promise);
+      // No answering carrier keeps the promise, but one that did not answer might have: the way out is to try again
+      // (503), not a "no service" that reads as final (a client would relax the promise or give the order up).
+      if (best === undefined && down.length > 0) {
+        return reject('CARRIER_UNAVAILABLE', `No carrier that answered quotes a service for order ${orderId}${promise.maxTransitDays === null ? '' : ` within ${promise.maxTransitDays} working day(s)`}, `
+          + `and ${down.join(', ')}, which could, did not answer; nothing was booked: try again`);
+      }
       if (best === undefined) {
         return reject('NO_SERVICE_MEETS_PROMISE', `No carrier quotes a service for order ${orderId}${promise.maxTransitDays === null ? '' : ` within ${promise.maxTransitDays} working day(s)`} (${quotes.length} quote(s) considered)`);
       }
@@ -729,7 +752,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         if (order.shipTo === null) return reject('SHIP_TO_MISSING', `Order ${orderId} has no ship-to address; ${c.code} needs one`);
         let quotes: readonly RateQuote[];
         try {
-          quotes = await c.rate(rateRequest);
+          quotes = await quotesOf(c, rateRequest);
         } catch (e) {
           if (e instanceof CarrierUnavailable) return reject('CARRIER_UNAVAILABLE', e.message);
           throw e;

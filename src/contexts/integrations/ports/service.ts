@@ -140,10 +140,18 @@ export function portsService(deps: PlatformDeps, apis: PortsApis, config: Partne
     const claimed = await store.claimDue(deps.db, partners, now(), d.timeoutMs + 10_000, batch);
     await Promise.all(claimed.map(async (m) => {
       const t0 = performance.now();
-      const answer = await sendOne(m);
+      let answer = await sendOne(m);
       const attempt = m.attempts + 1;
       const at = now();
       await deps.db.tx(async (tx) => {
+        // A load id the TMS gave another shipment's load already (it consolidated them, or reuses ids): refused as an answer
+        // PakLog cannot record, with why. Recorded, the load id's unique key failed the attempt's transaction at every try:
+        // the message stayed PENDING with no attempt counted, never FAILED, nowhere in the exception queue.
+        const taken = answer.error === null && m.kind === 'LOAD_BOOKING' && answer.result !== null
+          ? await store.load(tx, { loadId: String(answer.result.loadId) }) : undefined;
+        if (taken !== undefined && taken.messageId !== m.id) {
+          answer = { error: `the TMS answered loadId ${String(answer.result?.loadId)}, the load of shipment ${taken.shipmentId} already: one load per shipment (docs/integrations/tms.md)`, result: null };
+        }
         await store.recordAttempt(tx, { messageId: m.id, attempt, at, error: answer.error, durationMs: Math.round(performance.now() - t0) });
         if (answer.error === null) {
           await store.markDelivered(tx, m.id, attempt, answer.result, at);

@@ -42,6 +42,9 @@ describe('REST TMS adapter', () => {
     ['an error status', { status: 503, body: '{"error":"down"}' }, /answered 503/],
     ['no loadId', { status: 200, body: '{"ok":true}' }, /no loadId/],
     ['no JSON', { status: 200, body: '<html>' }, /not JSON/],
+    ['a loadId with a control character', { status: 201, body: '{"loadId":"LD\\u0000-1"}' }, /no identifier/],
+    ['a loadId with white space at an end', { status: 201, body: '{"loadId":"LD-1 "}' }, /no identifier/],
+    ['a loadId past 100 characters', { status: 201, body: `{"loadId":"${'L'.repeat(101)}"}` }, /no identifier/],
   ])('refuses %s as the TMS being unavailable', async (_what, a, why) => {
     answer = a;
     const err = await restTms({ url, token: undefined, timeoutMs: 2000 }).bookLoad(message).catch((e: unknown) => e);

@@ -1,3 +1,4 @@
+import { isIdentifier } from '../../../platform/text.ts';
 import { postMessage } from '../ports/http-call.ts';
 import { PartnerUnavailable, type TmsPort } from '../ports/port.ts';
 
@@ -13,7 +14,10 @@ export function restTms(o: { url: string; token: string | undefined; timeoutMs: 
     async bookLoad(message) {
       const answer = await postMessage('TMS', { url, token: o.token, timeoutMs: o.timeoutMs }, message);
       const a = (typeof answer === 'object' && answer !== null ? answer : {}) as Record<string, unknown>;
-      if (typeof a.loadId !== 'string' || a.loadId === '' || a.loadId.length > 100) throw new PartnerUnavailable('TMS', `POST ${url} answered no loadId`);
+      if (typeof a.loadId !== 'string' || a.loadId === '') throw new PartnerUnavailable('TMS', `POST ${url} answered no loadId`);
+      // As POST /integrations/tms/tracking names a load: an id it could not name (a control character, white space at an
+      // end, past 100 characters) would leave the load untrackable, or fail the recording (a NUL byte).
+      if (a.loadId.length > 100 || !isIdentifier(a.loadId)) throw new PartnerUnavailable('TMS', `POST ${url} answered loadId ${JSON.stringify(a.loadId.slice(0, 120))}, which is no identifier of at most 100 characters`);
       return { loadId: a.loadId, ...(typeof a.status === 'string' ? { status: a.status.slice(0, 100) } : {}) };
     },
   };

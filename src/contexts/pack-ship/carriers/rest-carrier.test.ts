@@ -72,6 +72,19 @@ describe('generic REST carrier adapter against a local fake carrier', () => {
     expect(fake.calls.at(-1)?.path).toBe('/tracking?numbers=RC00000042,RC99');
   });
 
+  it('refuses tracking events whose `at` is no RFC 3339 instant or whose detail is no text of at most 500 characters (as POST /carrier-events would)', async () => {
+    const event = { trackingNumber: 'RC00000042', status: 'IN_TRANSIT', at: '2026-12-02T08:00:00+01:00' };
+    for (const bad of [{ at: 'soon' }, { at: 'yesterday' }, { at: '2026-12-02 08:00' }, { at: '0000-01-01T00:00:00Z' }, { at: 42 },
+      { detail: 'Hub\u0000Hamburg' }, { detail: 'line\nbreak' }, { detail: 'x'.repeat(501) }, { detail: 7 }]) {
+      fake.refuseNext('/tracking', 200, { events: [{ ...event, ...bad }] });
+      await expect(carrier.track?.(['RC00000042']), JSON.stringify(bad)).rejects.toThrow(/malformed event/);
+    }
+    fake.refuseNext('/tracking', 200, { events: [{ ...event, detail: 'Arrived at hub Hamburg' }, { ...event, detail: '' }, { ...event, detail: null }] });
+    expect(await carrier.track?.(['RC00000042'])).toEqual([
+      { ...event, detail: 'Arrived at hub Hamburg' }, { ...event, detail: '' }, event,
+    ]);
+  });
+
   it('refuses an error answer, a malformed answer, a wrong key and an unreachable carrier', async () => {
     fake.failNext();
     await expect(carrier.book(shipment)).rejects.toThrow(/answered 503/);

@@ -1,3 +1,5 @@
+import { instantInRange } from '../../../platform/http/schemas.ts';
+import { isText } from '../../../platform/text.ts';
 import { TRACKING_STATUSES, type Carrier, type CarrierService, type Parcel, type RateQuote, type TrackingUpdate } from '../domain/carrier.ts';
 
 /** A REST carrier's request timeout when its configuration sets none. */
@@ -68,6 +70,13 @@ const NOT_A_REFUSAL = new Set([401, 403, 404, 408, 409, 425, 429]);
 const isRefusal = (status: number): boolean => status >= 400 && status < 500 && !NOT_A_REFUSAL.has(status);
 
 const parcelBody = (p: Parcel) => ({ reference: p.packageId, sscc: p.sscc, weightG: p.weightG, lengthMm: p.lengthMm, widthMm: p.widthMm, heightMm: p.heightMm });
+
+/** An RFC 3339 instant with its offset, of the years the API takes (as POST /carrier-events' `at`). */
+const RFC3339 = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$/i;
+const isInstant = (v: unknown): v is string => typeof v === 'string' && RFC3339.test(v) && instantInRange(v);
+/** A tracking event's detail as POST /carrier-events takes it: text (no control characters), at most 500 characters. */
+const TRACKING_DETAIL_MAX = 500;
+const isDetail = (v: unknown): v is string => typeof v === 'string' && v.length <= TRACKING_DETAIL_MAX && (v === '' || isText(v));
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -143,7 +152,10 @@ export function restCarrier(config: RestCarrierConfig): Carrier {
       if (!isRecord(answer) || !Array.isArray(answer.events)) throw new CarrierUnavailable(config.code, 'GET /tracking answered no events array');
       const out: TrackingUpdate[] = [];
       for (const e of answer.events as unknown[]) {
-        if (!isRecord(e) || typeof e.trackingNumber !== 'string' || typeof e.at !== 'string' || !(TRACKING_STATUSES as readonly unknown[]).includes(e.status)) {
+        // `at` an instant as POST /carrier-events takes it, `detail` text of at most 500 characters: an event of another
+        // shape ("soon", a NUL byte) reached the database's refusal, and failed the tracking poll at every run.
+        if (!isRecord(e) || typeof e.trackingNumber !== 'string' || !isInstant(e.at) || !(TRACKING_STATUSES as readonly unknown[]).includes(e.status)
+          || (e.detail !== undefined && e.detail !== null && !isDetail(e.detail))) {
           throw new CarrierUnavailable(config.code, `GET /tracking answered a malformed event: ${JSON.stringify(e)}`);
         }
         out.push({ trackingNumber: e.trackingNumber, status: e.status as TrackingUpdate['status'], at: e.at, ...(typeof e.detail === 'string' ? { detail: e.detail } : {}) });

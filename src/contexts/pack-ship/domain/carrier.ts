@@ -59,6 +59,22 @@ export interface RateQuote {
   readonly transitDays: number;
 }
 
+/** The highest price a shipment records (`pack_ship.shipments.price`, numeric(12, 2)). */
+export const MAX_QUOTE_PRICE = 9_999_999_999.99;
+
+/**
+ * Why a carrier's quote cannot be taken (undefined: it can): a price that is no amount a shipment records (negative, or
+ * past {@link MAX_QUOTE_PRICE}), a transit that is no whole number of days, a currency that
+ * is no ISO 4217 code. Such a quote once won rate shopping (a negative price) or was booked with the carrier and then
+ * could not be recorded (the label made, the request answered 400 "nothing was changed").
+ */
+export function malformedQuote(q: RateQuote): string | undefined {
+  if (!Number.isFinite(q.price) || q.price < 0 || q.price > MAX_QUOTE_PRICE) return `price ${q.price} is not an amount from 0 to ${MAX_QUOTE_PRICE}`;
+  if (!Number.isInteger(q.transitDays) || q.transitDays < 0) return `transitDays ${q.transitDays} is not a whole number of days`;
+  if (!/^[A-Z]{3}$/.test(q.currency)) return `currency ${JSON.stringify(q.currency)} is not an ISO 4217 code`;
+  return undefined;
+}
+
 export interface CarrierBooking {
   readonly trackingNumber: string;
   /** The carrier's own label in ZPL II when it sends one; PakLog prints its GS1 label otherwise. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PACKAGE_STATUSES, SHIPMENT_STATUSES } from '../../../contracts/pack-ship.ts';
 import { packerChooser, simplestFitChooser, suggestCartons, type Carton, type PackItem } from './carton-chooser.ts';
-import { ownFleetCarrier, ownFleetLabel, ownFleetTrackingNumber } from './carrier.ts';
+import { malformedQuote, MAX_QUOTE_PRICE, ownFleetCarrier, ownFleetLabel, ownFleetTrackingNumber } from './carrier.ts';
 import { PACKAGE_TRANSITIONS, SHIPMENT_TRANSITIONS, packageLifecycle, shipmentLifecycle } from './lifecycles.ts';
 
 const canMovePackage = packageLifecycle.can;
@@ -118,5 +118,18 @@ describe('packageLifecycle (platform/lifecycle.ts)', () => {
 describe('shipmentLifecycle (platform/lifecycle.ts)', () => {
   it('every state is reachable from the initial ones', () => {
     expect(shipmentLifecycle.unreachable()).toEqual([]);
+  });
+});
+
+describe('a carrier quote PakLog can take (malformedQuote)', () => {
+  const quote = { carrier: 'RESTCO', service: 'SAVER', price: 4.6, currency: 'EUR', transitDays: 3 };
+  it('takes an amount from 0 to what a shipment records, whole days and an ISO 4217 currency', () => {
+    for (const ok of [quote, { ...quote, price: 0 }, { ...quote, price: MAX_QUOTE_PRICE }, { ...quote, transitDays: 0 }]) expect(malformedQuote(ok)).toBeUndefined();
+  });
+  it('refuses a negative or unrecordable price, a fraction or negative of a day, a currency that is no code', () => {
+    for (const bad of [{ price: -4 }, { price: MAX_QUOTE_PRICE + 1 }, { price: Number.NaN }, { price: Number.POSITIVE_INFINITY },
+      { transitDays: 1.5 }, { transitDays: -1 }, { currency: 'eur' }, { currency: '' }, { currency: 'EURO' }]) {
+      expect(malformedQuote({ ...quote, ...bad }), JSON.stringify(bad)).toMatch(/price|transitDays|currency/);
+    }
   });
 });
