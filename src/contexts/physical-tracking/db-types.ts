@@ -86,6 +86,7 @@ export interface PhysicalTrackingLpns {
   code_kind: string;
   contents: Generated<Json>;
   created_at: Date;
+  dispatched_shipment_id: string | null;
   id: string;
   location_id: string | null;
   parent_id: string | null;

@@ -13,6 +13,7 @@ export type AsnLpnRow = Selectable<PhysicalTrackingAsnLpns>;
 
 const LPN_COLUMN_NAMES = [
   'id', 'site_id', 'code', 'code_kind', 'type', 'status', 'parent_id', 'location_id', 'contents', 'asn_id', 'created_at', 'updated_at', 'version', 'sscc',
+  'dispatched_shipment_id',
 ] as const;
 const LPNS = columnList(LPN_COLUMN_NAMES);
 const LPNS_L = columnList(LPN_COLUMN_NAMES, 'l');
@@ -566,7 +567,7 @@ export async function writeFloor(db: Executor, w: FloorWrites): Promise<void> {
   const lpnRows = w.lpns.map(({ row, baseVersion }, ord) => ({
     ord, id: row.id, site_id: row.site_id, code: row.code, code_kind: row.code_kind, type: row.type, status: row.status, parent_id: row.parent_id,
     location_id: row.location_id, contents: row.contents, asn_id: row.asn_id, created_at: row.created_at, updated_at: row.updated_at,
-    version: row.version, sscc: row.sscc, base_version: baseVersion,
+    version: row.version, sscc: row.sscc, dispatched_shipment_id: row.dispatched_shipment_id, base_version: baseVersion,
   }));
   const scanRows = w.scans.map((s, ord) => ({
     ord, id: s.id, site_id: s.siteId, at: s.at, worker_id: s.workerId, device_id: s.deviceId, location_id: s.locationId,
@@ -576,14 +577,17 @@ export async function writeFloor(db: Executor, w: FloorWrites): Promise<void> {
   const rows = await db.query<{ n: number }>(
     `WITH r AS (
        SELECT r.ord, r.id, r.site_id, r.code, r.code_kind, r.type, r.status, r.parent_id, r.location_id, r.contents, r.asn_id, r.created_at,
-         r.updated_at, r.version, r.sscc, r.base_version
+         r.updated_at, r.version, r.sscc, r.dispatched_shipment_id, r.base_version
        FROM jsonb_to_recordset($1::jsonb) AS r(ord int, id text, site_id text, code text, code_kind text, type text, status text,
-         parent_id text, location_id text, contents jsonb, asn_id text, created_at timestamptz, updated_at timestamptz, version int, sscc text, base_version int)
+         parent_id text, location_id text, contents jsonb, asn_id text, created_at timestamptz, updated_at timestamptz, version int, sscc text, dispatched_shipment_id text, base_version int)
      ), written AS (
-       INSERT INTO physical_tracking.lpns AS l (id, site_id, code, code_kind, type, status, parent_id, location_id, contents, asn_id, created_at, updated_at, version, sscc)
-       SELECT id, site_id, code, code_kind, type, status, parent_id, location_id, contents, asn_id, created_at, updated_at, version, sscc FROM r ORDER BY ord
+       INSERT INTO physical_tracking.lpns AS l (id, site_id, code, code_kind, type, status, parent_id, location_id, contents, asn_id, created_at, updated_at, version, sscc,
+         dispatched_shipment_id)
+       SELECT id, site_id, code, code_kind, type, status, parent_id, location_id, contents, asn_id, created_at, updated_at, version, sscc, dispatched_shipment_id
+       FROM r ORDER BY ord
        ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, parent_id = EXCLUDED.parent_id, location_id = EXCLUDED.location_id,
-         contents = EXCLUDED.contents, updated_at = EXCLUDED.updated_at, version = EXCLUDED.version, sscc = EXCLUDED.sscc
+         contents = EXCLUDED.contents, updated_at = EXCLUDED.updated_at, version = EXCLUDED.version, sscc = EXCLUDED.sscc,
+         dispatched_shipment_id = EXCLUDED.dispatched_shipment_id
        WHERE l.version = (SELECT r.base_version FROM r WHERE r.id = l.id)
        RETURNING l.id
      ), scanned AS (
