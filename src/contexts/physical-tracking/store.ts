@@ -326,6 +326,50 @@ export async function stoppedOrders(db: Executor, orderIds: readonly string[]): 
   return new Set(rows.map((r) => r.order_id));
 }
 
+/**
+ * A RECEIVE_LPN scan's lease on its admission at inventory, recorded PENDING before inventory is asked (so a process
+ * killed after the admission leaves a trace the arrival-admissions job follows, ADR 0029 addendum 2026-12-07).
+ */
+export async function insertArrivalAdmission(db: Executor, lpnId: string, siteId: string, at: Date): Promise<void> {
+  await db.query(`INSERT INTO physical_tracking.arrival_admissions (lpn_id, site_id, state, renewed_at) VALUES ($1, $2, 'PENDING', $3)`, [lpnId, siteId, at]);
+}
+
+/** Renews a PENDING admission's lease; false when it is not PENDING any more (received, withdrawn or abandoned). */
+export async function renewArrivalAdmission(db: Executor, lpnId: string, at: Date): Promise<boolean> {
+  const rows = await db.query<{ lpn_id: string }>(
+    `UPDATE physical_tracking.arrival_admissions SET renewed_at = $2 WHERE lpn_id = $1 AND state = 'PENDING' RETURNING lpn_id`, [lpnId, at],
+  );
+  return rows.length > 0;
+}
+
+/**
+ * The scan's transaction takes its admission (deletes it, PENDING, under its row lock): false when the job abandoned it
+ * first (its arrival withdrawn or about to be), which the transaction must not outlive.
+ */
+export async function takeArrivalAdmission(db: Executor, lpnId: string): Promise<boolean> {
+  return (await db.query<{ lpn_id: string }>(
+    `DELETE FROM physical_tracking.arrival_admissions WHERE lpn_id = $1 AND state = 'PENDING' RETURNING lpn_id`, [lpnId],
+  )).length > 0;
+}
+
+/** Drops an admission's lease once its arrival was withdrawn. */
+export async function dropArrivalAdmission(db: Executor, lpnId: string): Promise<void> {
+  await db.query('DELETE FROM physical_tracking.arrival_admissions WHERE lpn_id = $1', [lpnId]);
+}
+
+/** Admissions PENDING and not renewed since `before` (their scan's process is gone, or could not withdraw): ABANDONED. */
+export async function abandonArrivalAdmissions(db: Executor, before: Date): Promise<void> {
+  await db.query(`UPDATE physical_tracking.arrival_admissions SET state = 'ABANDONED' WHERE state = 'PENDING' AND renewed_at < $1`, [before]);
+}
+
+/** Abandoned admissions, oldest first: their arrivals are withdrawn. */
+export async function abandonedArrivalAdmissions(db: Executor, limit: number): Promise<{ lpnId: string; siteId: string }[]> {
+  const rows = await db.query<{ lpn_id: string; site_id: string }>(
+    `SELECT lpn_id, site_id FROM physical_tracking.arrival_admissions WHERE state = 'ABANDONED' ORDER BY renewed_at LIMIT $1`, [limit],
+  );
+  return rows.map((r) => ({ lpnId: r.lpn_id, siteId: r.site_id }));
+}
+
 /** A SHIP scan's claim at pack & ship, recorded PENDING before it is asked for (so a stopped process leaves a trace). */
 export async function insertDockClaim(db: Executor, claimId: string, at: Date): Promise<void> {
   await db.query(`INSERT INTO physical_tracking.dock_claims (claim_id, state, claimed_at) VALUES ($1, 'PENDING', $2)`, [claimId, at]);
