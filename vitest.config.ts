@@ -66,6 +66,9 @@ const PROCESSES = [
   // `paklog start` SIGKILLed eleven times during an LPN receipt scan, putaway scans retried by scanId, a count, quality
   // dispositions and a two-parcel shipment's packs, booking and dispatch, each retried: outcomes and the ledger checked.
   'test/e2e/crash-floor-scans.test.ts',
+  // `paklog start` SIGKILLed twice while a RECEIVE_LPN scan, admitted at inventory, waits for its label: the admissions'
+  // leases lapse and the job withdraws them (some 10 s of waiting), no timing.
+  'test/e2e/crash-asn-arrival.test.ts',
   // `paklog start` SIGKILLed five times around order cancellations (every stage at once after the answers, between pack &
   // ship's stop and orders' record, two returns to stock): outcomes and the ledger checked, no timing.
   'test/e2e/crash-cancel.test.ts',

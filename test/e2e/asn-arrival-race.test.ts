@@ -112,6 +112,38 @@ describe('a scan inventory admitted that did not commit (ADR 0029 addendum 2026-
   }, 90_000);
 });
 
+describe('a scan whose admission lapsed (ADR 0029 addendum 2026-12-07, the arrival-admissions job)', () => {
+  it('abandoned by the job while the scan waited for its label: the scan receives nothing (5xx), the arrival is withdrawn, the ASN is cancelled', async () => {
+    const a = await asnOf();
+    await t.settle();
+    const job = t.app.modules.find((m) => m.name === 'physical-tracking')!.jobs!.find((j) => j.name === 'physical-tracking.arrival-admissions')!;
+    const scan = await labelHeld(a.sscc, async (holder) => {
+      const answer = scanIn(a.sscc);
+      await until('the scan waits for the label, admitted', waitingForLabel, (p) => p.length === 1, 20_000);
+      // As the job finds a lease its process stopped renewing (here: it did not, so it is abandoned by hand), then runs.
+      const lapsed = await t.app.db.query<{ lpn_id: string }>(`UPDATE physical_tracking.arrival_admissions SET state = 'ABANDONED' RETURNING lpn_id`);
+      expect(lapsed).toHaveLength(1);
+      await job.run();
+      expect(Number((await t.app.db.query<{ n: string }>('SELECT count(*) AS n FROM inventory.asn_lpn_arrivals WHERE asn_id = $1', [a.id]))[0]!.n)).toBe(0);
+      await holder.query('COMMIT');
+      return answer;
+    });
+    // Its transaction found the admission gone: no pallet received against a withdrawn arrival.
+    expect(scan.status, JSON.stringify(scan.body)).toBeGreaterThanOrEqual(500);
+    expect(await lpnsLabelled(a.sscc)).toEqual([]);
+    const cancel = await t.post(`/api/v1/inventory/asns/${a.id}/cancel`, { reason: 'supplier cancelled' }, 'manager');
+    expect([cancel.status, cancel.body.status], JSON.stringify(cancel.body)).toEqual([200, 'CANCELLED']);
+    // A scan that commits takes its admission's lease with it; one refused drops it: none is left behind.
+    const b = await asnOf();
+    await t.settle();
+    expect((await scanIn(b.sscc)).status).toBe(201);
+    expect((await scanIn(b.sscc)).status).toBe(409);
+    await job.run();
+    expect(Number((await t.app.db.query<{ n: string }>('SELECT count(*) AS n FROM physical_tracking.arrival_admissions'))[0]!.n)).toBe(0);
+    expect(Number((await t.app.db.query<{ n: string }>('SELECT count(*) AS n FROM inventory.asn_lpn_arrivals WHERE asn_id = $1', [b.id]))[0]!.n)).toBe(1);
+  }, 90_000);
+});
+
 describe('an ASN and the scan of its pallet at the same moment', () => {
   it('a cancel or close after the scan committed, before inventory heard of it, is refused as after (409 naming the pallet)', async () => {
     const [cancelled, closed] = [await asnOf(), await asnOf()];

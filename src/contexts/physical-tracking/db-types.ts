@@ -23,6 +23,13 @@ export type JsonPrimitive = boolean | number | string | null;
 
 export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
+export interface PhysicalTrackingArrivalAdmissions {
+  lpn_id: string;
+  renewed_at: Date;
+  site_id: string;
+  state: string;
+}
+
 export interface PhysicalTrackingAsnLpns {
   asn_id: string;
   expected_lpn: string;
@@ -86,6 +93,7 @@ export interface PhysicalTrackingLpns {
   code_kind: string;
   contents: Generated<Json>;
   created_at: Date;
+  dispatched_shipment_id: string | null;
   id: string;
   location_id: string | null;
   parent_id: string | null;
@@ -124,6 +132,7 @@ export interface PhysicalTrackingStoppedOrders {
 }
 
 export interface DB {
+  "physical_tracking.arrival_admissions": PhysicalTrackingArrivalAdmissions;
   "physical_tracking.asn_lpns": PhysicalTrackingAsnLpns;
   "physical_tracking.carton_sscc_backfill": PhysicalTrackingCartonSsccBackfill;
   "physical_tracking.dock_claims": PhysicalTrackingDockClaims;

@@ -51,7 +51,11 @@ export function keysOf(events: readonly FloorEvent[]): store.FloorKeys {
         codes.push([e.data.siteId, codeOfLabel(e.data.packageId)]);
         break;
       case PackShipEvents.shipmentDispatched:
-        for (const p of e.data.packageIds) codes.push([e.data.siteId, p]);
+        // Live cartons ship; one a SHIP scan took onto the truck records the dispatch it left with.
+        for (const p of e.data.packageIds) {
+          codes.push([e.data.siteId, p]);
+          shippedCartons.push([e.data.siteId, p]);
+        }
         break;
       case PackShipEvents.packageRepacked:
         codes.push([e.data.siteId, codeOfLabel(e.data.packageId)]);
@@ -175,7 +179,9 @@ function workingSet(locked: readonly LpnRow[], deps: Pick<PlatformDeps, 'ids'>, 
       return out;
     },
     /** `store.updateLpn`: the fields given, the time, the version moved on by one. */
-    update(id: string, at: Date, change: { status?: LpnStatus; parentId?: string | null; locationId?: string | null; contents?: readonly ContentLine[]; sscc?: string | null }): LpnRow {
+    update(id: string, at: Date, change: {
+      status?: LpnStatus; parentId?: string | null; locationId?: string | null; contents?: readonly ContentLine[]; sscc?: string | null; dispatchedShipmentId?: string;
+    }): LpnRow {
       const r = rows.get(id)!;
       const next: LpnRow = {
         ...r,
@@ -184,6 +190,7 @@ function workingSet(locked: readonly LpnRow[], deps: Pick<PlatformDeps, 'ids'>, 
         ...(change.locationId === undefined ? {} : { location_id: change.locationId }),
         ...(change.contents === undefined ? {} : { contents: [...change.contents] }),
         ...(change.sscc === undefined ? {} : { sscc: change.sscc }),
+        ...(change.dispatchedShipmentId === undefined ? {} : { dispatched_shipment_id: change.dispatchedShipmentId }),
         updated_at: at, version: r.version + 1,
       };
       rows.set(id, next);
@@ -207,7 +214,7 @@ function workingSet(locked: readonly LpnRow[], deps: Pick<PlatformDeps, 'ids'>, 
       if (found !== undefined) return found;
       const row: LpnRow = {
         id: deps.ids.next('lpn'), site_id: siteId, code, code_kind: c.kind === 'SSCC' ? 'SSCC' : 'INTERNAL', type, status, parent_id: null,
-        location_id: null, contents: [], asn_id: null, created_at: at, updated_at: at, version: 1, sscc: null,
+        location_id: null, contents: [], asn_id: null, created_at: at, updated_at: at, version: 1, sscc: null, dispatched_shipment_id: null,
       };
       rows.set(row.id, row);
       made.push(row.id);
@@ -259,7 +266,7 @@ function moveTree(floor: WorkingSet, root: LpnRow, locationId: string | null, at
 }
 
 /** Ships an LPN and what is inside it; a container left holding nothing live ships with it (as the service's `shipTree`). */
-function shipTree(floor: WorkingSet, root: LpnRow, meta: EventMeta, at: Date, barcode: string, sourceEventId: string): void {
+function shipTree(floor: WorkingSet, root: LpnRow, meta: EventMeta, at: Date, barcode: string, sourceEventId: string, dispatchedShipmentId?: string): void {
   for (const r of floor.subtree(root.id)) {
     if (!isLive(r.status)) continue;
     let status = r.status;
@@ -267,7 +274,7 @@ function shipTree(floor: WorkingSet, root: LpnRow, meta: EventMeta, at: Date, ba
       lpnLifecycle.assertCan(status, next);
       status = next;
     }
-    floor.update(r.id, at, { status, locationId: null });
+    floor.update(r.id, at, { status, locationId: null, ...(r.id === root.id && dispatchedShipmentId !== undefined ? { dispatchedShipmentId } : {}) });
   }
   floor.record({
     siteId: root.site_id, at, workerId: null, deviceId: null, locationId: root.location_id, fromLocationId: null, lpnId: root.id,
@@ -459,12 +466,19 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
       }
       return;
     }
-    // A shipment left the dock: its cartons ship, and a pallet they were loaded onto ships with its last carton.
+    // A shipment left the dock: its cartons ship, and a pallet they were loaded onto ships with its last carton. A carton
+    // records the dispatch it left with, also one a SHIP scan took onto the truck already (once: a later dispatch naming
+    // it again changes nothing): a label void heard after it is stale (below).
     case PackShipEvents.shipmentDispatched: {
       const d = e.data;
       for (const packageId of d.packageIds) {
         const carton = floor.liveByCode(d.siteId, packageId);
-        if (carton !== undefined) shipTree(floor, carton, meta, at, packageId, e.id);
+        if (carton !== undefined) {
+          shipTree(floor, carton, meta, at, packageId, e.id, d.shipmentId);
+          continue;
+        }
+        const shipped = floor.shippedCarton(d.siteId, packageId);
+        if (shipped !== undefined && shipped.dispatched_shipment_id === null) floor.update(shipped.id, at, { dispatchedShipmentId: d.shipmentId });
       }
       return;
     }
@@ -477,9 +491,11 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
     }
     // A label voided before dispatch (ADR 0011 addendum 2026-12-06 septies): the shipment's cartons that a SHIP scan took
     // onto the truck come back off it, CLOSED (sealed, as a packed carton is: staged, shipped or emptied by a repack from
-    // there) where they were scanned out (the location of that scan), out of the pallet they left on (which stays as it
-    // is), with their units, recorded as a MOVE scan. Pack & ship dropped the dock's claims on them in the void's
-    // transaction. A carton at the bench or at the dock is not touched.
+    // there) where they were scanned out (the location of that scan), with their units, recorded as a MOVE scan; the
+    // pallet they left on comes back with them when nothing else of it is on the truck (`unloadCartons`). Pack & ship dropped the dock's claims on them in the void's
+    // transaction. A carton at the bench or at the dock is not touched, nor one a dispatch took away: a void comes before
+    // its own shipment's dispatch, so a dispatch heard first was a later booking's (on Kafka the two are on different
+    // partitions), and the carton left for good (2026-12-07: it came back CLOSED at the dock before).
     case PackShipEvents.shipmentVoided: {
       unloadCartons(floor, e.data.siteId, e.data.packageIds, at, meta, e.id);
       return;
@@ -548,7 +564,8 @@ function unloadCartons(floor: WorkingSet, siteId: string, packageIds: readonly s
   const back = new Map<string, LpnRow>();
   for (const packageId of packageIds) {
     const carton = floor.shippedCarton(siteId, packageId);
-    if (carton !== undefined && floor.liveByCode(siteId, packageId) === undefined) back.set(carton.id, carton);
+    // A carton a dispatch took away left for good: a void (or scrap) heard after that dispatch is stale (2026-12-07).
+    if (carton !== undefined && carton.dispatched_shipment_id === null && floor.liveByCode(siteId, packageId) === undefined) back.set(carton.id, carton);
   }
   if (back.size === 0) return;
   // The containers that come back with them, innermost first, until none is left to add.

@@ -17,6 +17,13 @@ import { physicalTrackingProjections, physicalTrackingSubscriptions } from './su
  */
 export const DOCK_CLAIM_ABANDON_MS = 5_000;
 export const DOCK_CLAIM_JOB_MS = 2_000;
+/**
+ * A RECEIVE_LPN scan's admission at inventory is a lease the same way (ADR 0029 addendum 2026-12-07): renewed every
+ * second while the scan runs, abandoned by the arrival-admissions job when not renewed for `ARRIVAL_ABANDON_MS`, and its
+ * arrival then withdrawn: a scan killed between the admission and its commit holds its ASN for some 7 s, not for good.
+ */
+export const ARRIVAL_ABANDON_MS = 5_000;
+export const ARRIVAL_JOB_MS = 2_000;
 
 export interface PhysicalTrackingOptions {
   /** Resolves the site a request names (id or code). */
@@ -57,6 +64,10 @@ export function physicalTrackingContext(deps: PlatformDeps, options: PhysicalTra
       // ended, so the orders' cancels are answered again (ADR 0011 addenda 2026-12-06 bis and ter). A short period: its
       // own timer (ADR 0055), a statement on the unsettled claims' index a run.
       { name: 'physical-tracking.dock-claims', everyMs: DOCK_CLAIM_JOB_MS, run: async () => { await service.settleDockClaims(DOCK_CLAIM_ABANDON_MS); } },
+      // RECEIVE_LPN scans' admissions at inventory whose scan's process stopped before its commit (no longer renewed) or
+      // whose withdrawal failed: withdrawn, so the ASN is cancelled or closed again as if nothing arrived (ADR 0029
+      // addendum 2026-12-07). A statement on the admissions' index a run.
+      { name: 'physical-tracking.arrival-admissions', everyMs: ARRIVAL_JOB_MS, run: async () => { await service.withdrawAbandonedArrivals(ARRIVAL_ABANDON_MS); } },
       // Cartons sealed before package.packed carried the SSCC (migration 011): given it, a few hundred a minute, until none are left.
       { name: 'physical-tracking.carton-ssccs', everyMs: 60_000, run: async () => { await service.backfillCartonSsccs(200); } },
     ],

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { tableFingerprint } from '../../../test/support/fingerprint.ts';
 import { injectClient, setupWarehouse, type Call, type Warehouse } from '../../../test/support/flow-driver.ts';
-import { PackShipEvents, type PackagePacked, type ShipmentDispatched } from '../../contracts/pack-ship.ts';
+import { PackShipEvents, type PackagePacked, type ShipmentDispatched, type ShipmentVoided } from '../../contracts/pack-ship.ts';
 import { InventoryEvents, type StockMoved } from '../../contracts/inventory.ts';
 import { PickingEvents, type LinePicked } from '../../contracts/picking.ts';
 import type { EventEnvelope } from '../../platform/bus/envelope.ts';
@@ -532,6 +532,46 @@ describe('floor events of other contexts, handled per run (ADR 0043 addendum)', 
     // BEGIN, inbox, the lock and its second read (nothing new: a lock that waited saw the other rows as they were before;
     // 2026-12-06), the write, the outbox, COMMIT: whatever the number of events.
     expect(statements.length, statements.join('\n')).toBe(7);
+  });
+
+  it('a label void heard after the re-booked shipment\'s dispatch of its carton does not take the carton back off the truck (ADR 0011 addendum septies, on Kafka)', async () => {
+    // Split mode on Kafka: the void (subject: the voided shipment) and the re-booked shipment's dispatch (subject: the
+    // new one) are on different partitions, so physical tracking may hear the dispatch first. The carton SHIPPED by a
+    // scan under the first label left for good with the dispatch; the late void put it back CLOSED at the dock before.
+    const voided = (orderId: string, shipmentId: string, packageIds: string[]): EventEnvelope => envelope(PackShipEvents.shipmentVoided, shipmentId, {
+      shipmentId, orderId, siteId: w.siteId, carrier: 'OWN_FLEET', trackingNumber: `TRK-${shipmentId}`, packageIds,
+    } satisfies ShipmentVoided);
+    const loadedCarton = async (tag: string): Promise<Lpn> => {
+      await t.app.bus.deliverMany('physical_tracking', [picked(`o_void${tag}`, `TV${tag}`, 1), packed(`o_void${tag}`, `PV${tag}`, 1)]);
+      // What a SHIP scan at the dock leaves (its orders are pack & ship's, which these made-up ones are not): the carton
+      // SHIPPED, the scan naming the dock.
+      const [packedCarton] = await byCode(`PV${tag}`);
+      await t.app.db.query(`UPDATE physical_tracking.lpns SET status = 'SHIPPED', location_id = NULL, version = version + 1 WHERE id = $1`, [packedCarton!.id]);
+      await t.app.db.query(
+        `INSERT INTO physical_tracking.scans (id, site_id, at, location_id, lpn_id, barcode, meaning, quantity) SELECT $1, $2, max(at) + interval '1 ms', $3, $4, $5, 'SHIP', 1 FROM physical_tracking.scans WHERE lpn_id = $4`,
+        [`scn_void${tag}`, w.siteId, dock.id, packedCarton!.id, `PV${tag}`]);
+      const [carton] = await byCode(`PV${tag}`);
+      expect(carton!.status).toBe('SHIPPED');
+      return carton!;
+    };
+    const meanings = async (lpnId: string): Promise<string[]> => (await t.getAll<{ meaning: string }>(`/api/v1/scans?siteId=PT&lpn=${lpnId}`)).map((s) => s.meaning);
+    // In order: the void takes the carton back off the truck; the new booking's dispatch ships it.
+    const a = await loadedCarton('-inorder');
+    await t.app.bus.deliverMany('physical_tracking', [voided('o_void-inorder', 'shp_first-inorder', ['PV-inorder'])]);
+    expect((await byCode('PV-inorder'))[0]!.status).toBe('CLOSED');
+    await t.app.bus.deliverMany('physical_tracking', [dispatched('o_void-inorder', ['PV-inorder'])]);
+    expect((await byCode('PV-inorder'))[0]!.status).toBe('SHIPPED');
+    expect(await meanings(a.id)).toEqual(['PACK_INTO_CARTON', 'SHIP', 'MOVE', 'SHIP']);
+    // Out of order, in one run and in two: the dispatch first, then the void of the first label.
+    for (const [tag, runs] of [['-late1', 1], ['-late2', 2]] as const) {
+      const c = await loadedCarton(tag);
+      const events = [dispatched(`o_void${tag}`, [`PV${tag}`]), voided(`o_void${tag}`, `shp_first${tag}`, [`PV${tag}`])];
+      if (runs === 1) await t.app.bus.deliverMany('physical_tracking', events);
+      else for (const e of events) await t.app.bus.deliverMany('physical_tracking', [e]);
+      const [after] = await byCode(`PV${tag}`);
+      expect([after!.id, after!.status], tag).toEqual([c.id, 'SHIPPED']);
+      expect(await meanings(c.id), tag).toEqual(['PACK_INTO_CARTON', 'SHIP']);
+    }
   });
 
   it("a carton's lines name the packed order's owner, also for units no tote held or a tote line naming none (they named none before)", async () => {

@@ -109,6 +109,19 @@ interface ArrivalAdmission {
   readonly admitted: ReadonlySet<string>;
 }
 
+/**
+ * A RECEIVE_LPN scan's admission and its lease (`physical_tracking.arrival_admissions`): the LPN id it was admitted
+ * under, once asked, and the renewal to stop when the scan is over. Set before the scan's transaction, or in it (an ASN
+ * named since).
+ */
+interface ArrivalAttempt {
+  admission: ArrivalAdmission | undefined;
+  lease: { readonly lpnId: string; readonly stop: () => void } | undefined;
+}
+
+/** How often a RECEIVE_LPN scan renews the lease on its admission (the arrival-admissions job abandons one not renewed for ARRIVAL_ABANDON_MS, index.ts). */
+const ARRIVAL_RENEW_MS = 1_000;
+
 /** Physical tracking: LPN commands, scans (direct and from other contexts' floor events), timelines and the reconciliation. */
 export function physicalTrackingService(deps: PlatformDeps, apis: {
   inventory: Pick<InventoryApi, 'locationBalances' | 'openCountsAt' | 'getOwner' | 'admitAsnLpnArrival' | 'withdrawAsnLpnArrival'>; locations: Pick<LocationMasterApi, 'getLocations' | 'getLocationByCode'>;
@@ -891,31 +904,62 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
    * connection held while inventory waits for the ASN's lock), after the checks the transaction makes again, so a scan
    * refused there (a label received already) asks nothing; undefined when it will be refused anyway.
    */
-  async function admitArrival(cmd: { siteId: string; barcode: string; locationId: string }, under?: string): Promise<ArrivalAdmission | undefined> {
+  async function admitArrival(cmd: { siteId: string; barcode: string; locationId: string }, attempt: ArrivalAttempt): Promise<ArrivalAdmission | undefined> {
     const found = await asnLinesFor(deps.db, cmd.siteId, cmd.barcode);
     if (!found.ok) return undefined;
     // Asked again inside the transaction (an ASN named since), under the same LPN id: one id to withdraw if it fails.
-    const lpnId = under ?? deps.ids.next('lpn');
+    let lease = attempt.lease;
+    if (lease === undefined) {
+      // The lease first, committed on its own (outside a request's unit of work too): a process killed from here on
+      // leaves it, not renewed, and the arrival-admissions job withdraws what inventory admitted under the id.
+      const lpnId = deps.ids.next('lpn');
+      await deps.db.detached(() => store.insertArrivalAdmission(deps.db, lpnId, cmd.siteId, deps.clock.now()));
+      const stop = keepRenewing(() => deps.db.detached(() => store.renewArrivalAdmission(deps.db, lpnId, deps.clock.now())), ARRIVAL_RENEW_MS,
+        (e) => deps.log.warn({ lpnId, err: (e as Error).message }, 'physical-tracking: could not renew a RECEIVE_LPN scan\'s admission'));
+      lease = { lpnId, stop };
+      attempt.lease = lease;
+    }
     const asnIds = [...new Set(found.value.lines.map((l) => l.asn_id))];
-    const admitted = await apis.inventory.admitAsnLpnArrival({ siteId: cmd.siteId, asnIds, code: found.value.code, lpnId, locationId: cmd.locationId });
-    return { lpnId, asked: new Set(asnIds), admitted: new Set(admitted) };
+    const admitted = await apis.inventory.admitAsnLpnArrival({ siteId: cmd.siteId, asnIds, code: found.value.code, lpnId: lease.lpnId, locationId: cmd.locationId });
+    const admission = { lpnId: lease.lpnId, asked: new Set(asnIds), admitted: new Set(admitted) };
+    attempt.admission = admission;
+    return admission;
   }
 
   /**
-   * Withdraws an admission whose scan did not commit. Inside a request's unit of work the withdrawal goes with it (in
-   * one process the unit's rollback drops the admission too); a withdrawal that fails is logged: the arrival then holds
-   * its ASN until it is closed with `acceptUnbooked`, as before.
+   * Withdraws an admission whose scan did not commit, then drops its lease. Inside a request's unit of work the
+   * withdrawal goes with it (in one process the unit's rollback drops the admission too). A withdrawal that fails is
+   * logged and its lease kept: no longer renewed, the arrival-admissions job withdraws it within seconds.
    */
   async function withdrawArrival(siteId: string, lpnId: string): Promise<void> {
     try {
       await apis.inventory.withdrawAsnLpnArrival({ siteId, lpnId });
+      await deps.db.detached(() => store.dropArrivalAdmission(deps.db, lpnId));
     } catch (e) {
-      deps.log.warn({ siteId, lpnId, err: e instanceof Error ? e.message : String(e) }, 'physical-tracking: could not withdraw the arrival of a RECEIVE_LPN scan that did not commit');
+      deps.log.warn({ siteId, lpnId, err: e instanceof Error ? e.message : String(e) },
+        'physical-tracking: could not withdraw the arrival of a RECEIVE_LPN scan that did not commit; the arrival-admissions job will');
     }
   }
 
+  /**
+   * The arrival-admissions job (ADR 0029 addendum 2026-12-07): an admission whose lease was not renewed for
+   * `abandonAfterMs` (its scan's process was killed between the admission and the commit, or its withdrawal failed) is
+   * ABANDONED — the scan's transaction receives only by taking it PENDING, under the same row lock, so the two never
+   * both happen — and every abandoned one's arrival is withdrawn at inventory and its lease dropped. Answers how many.
+   */
+  async function withdrawAbandonedArrivals(abandonAfterMs: number): Promise<number> {
+    await store.abandonArrivalAdmissions(deps.db, new Date(deps.clock.now().getTime() - abandonAfterMs));
+    let withdrawn = 0;
+    for (const a of await store.abandonedArrivalAdmissions(deps.db, 500)) {
+      await apis.inventory.withdrawAsnLpnArrival({ siteId: a.siteId, lpnId: a.lpnId });
+      await store.dropArrivalAdmission(deps.db, a.lpnId);
+      withdrawn++;
+    }
+    return withdrawn;
+  }
+
   async function receiveAsnLpn(
-    tx: Tx, cmd: { siteId: string; barcode: string; locationId: string; type?: LpnType | undefined } & ScanActor, admission: ArrivalAdmission | undefined, meta: EventMeta,
+    tx: Tx, cmd: { siteId: string; barcode: string; locationId: string; type?: LpnType | undefined } & ScanActor, attempt: ArrivalAttempt, meta: EventMeta,
   ): Promise<Outcome<LpnRow>> {
     const label = codeOf(cmd.barcode, '/barcode');
     if (!label.ok) return label;
@@ -923,8 +967,8 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     const found = await asnLinesFor(tx, cmd.siteId, cmd.barcode);
     if (!found.ok) return found;
     // Only what inventory admitted (an ASN it was not asked about, named by the projection since, is asked now).
-    let admitted = admission;
-    if (admitted === undefined || found.value.lines.some((l) => !admitted!.asked.has(l.asn_id))) admitted = await admitArrival(cmd, admitted?.lpnId);
+    let admitted = attempt.admission;
+    if (admitted === undefined || found.value.lines.some((l) => !admitted!.asked.has(l.asn_id))) admitted = await admitArrival(cmd, attempt);
     const ended = found.value.lines.filter((l) => admitted?.admitted.has(l.asn_id) !== true).map((l) => l.asn_id);
     const lines = found.value.lines.filter((l) => admitted?.admitted.has(l.asn_id) === true);
     if (lines.length === 0 || admitted === undefined) {
@@ -934,6 +978,11 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     const contents = addLines([], lines.flatMap((l): ContentLine[] => (l.serials.length === l.quantity
       ? l.serials.map((serial: string) => ({ sku: l.sku, lot: l.lot, serial, owner: l.owner_id, orderId: null, quantity: 1 }))
       : [{ sku: l.sku, lot: l.lot, serial: null, owner: l.owner_id, orderId: null, quantity: l.quantity }])));
+    // Received only with the admission's lease taken, PENDING: one the job abandoned (this process stopped renewing it
+    // for seconds) is withdrawn, and the pallet must not be received against it. A transient failure: scan again.
+    if (!await store.takeArrivalAdmission(tx, admitted.lpnId)) {
+      throw new Error(`physical-tracking: the admission of RECEIVE_LPN ${label.value.code} lapsed before its commit (not renewed); scan it again`);
+    }
     const now = deps.clock.now();
     const row = await store.insertLpn(tx, {
       id: admitted.lpnId, siteId: cmd.siteId, code: label.value.code, codeKind: label.value.kind, type: cmd.type ?? 'PALLET', status: 'OPEN',
@@ -970,16 +1019,19 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
       }
     }
     if (cmd.meaning === 'RECEIVE_LPN' && cmd.locationId !== undefined) {
-      const arrival = await admitArrival({ siteId: cmd.siteId, barcode: cmd.barcode, locationId: cmd.locationId });
       // Admitted and then not received (refused after the admission: another LPN took the label meanwhile; or the
       // transaction failed): the arrival recorded under its LPN id is withdrawn, else it held the ASN as a scanned
-      // pallet does, with no pallet (ADR 0029 addendum of 2026-12-06, "a refused scan").
+      // pallet does, with no pallet (ADR 0029 addendum of 2026-12-06, "a refused scan"). The process killed before
+      // that: its lease lapses and the arrival-admissions job withdraws it (addendum of 2026-12-07).
+      const attempt: ArrivalAttempt = { admission: undefined, lease: undefined };
       let received: Outcome<{ scan: ScanView; lpn: LpnView | null }> | undefined;
       try {
-        received = await scanInTx(cmd, place, undefined, meta, arrival);
+        await admitArrival({ siteId: cmd.siteId, barcode: cmd.barcode, locationId: cmd.locationId }, attempt);
+        received = await scanInTx(cmd, place, undefined, meta, attempt);
         return received;
       } finally {
-        if (arrival !== undefined && received?.ok !== true) await withdrawArrival(cmd.siteId, arrival.lpnId);
+        attempt.lease?.stop();
+        if (attempt.lease !== undefined && received?.ok !== true) await withdrawArrival(cmd.siteId, attempt.lease.lpnId);
       }
     }
     if (cmd.meaning !== 'SHIP') return scanInTx(cmd, place, undefined, meta);
@@ -1002,7 +1054,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
 
   /** The scan's transaction; a SHIP scan's `ship` says what it may ship and records what it did. */
   async function scanInTx(
-    cmd: ScanCommand, place: Location | undefined, ship: ShipAttempt | undefined, meta: EventMeta, arrival?: ArrivalAdmission,
+    cmd: ScanCommand, place: Location | undefined, ship: ShipAttempt | undefined, meta: EventMeta, arrival?: ArrivalAttempt,
   ): Promise<Outcome<{ scan: ScanView; lpn: LpnView | null }>> {
     const needLocation = (): Outcome<string> => (cmd.locationId === undefined
       ? reject('UNPROCESSABLE', `A ${cmd.meaning} scan needs the location`, [{ field: '/locationId', message: 'required for this meaning' }])
@@ -1012,7 +1064,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
       switch (cmd.meaning) {
         case 'RECEIVE_LPN': {
           const at = needLocation();
-          lpn = at.ok ? await receiveAsnLpn(tx, { ...cmd, locationId: at.value }, arrival, meta) : at;
+          lpn = at.ok ? await receiveAsnLpn(tx, { ...cmd, locationId: at.value }, arrival ?? { admission: undefined, lease: undefined }, meta) : at;
           break;
         }
         case 'MOVE':
@@ -1246,7 +1298,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
   }
 
   return {
-    build, close, reopen, settleDockClaims, backfillCartonSsccs, move, consolidate, split, lost, found, scan, get, list, timeline, scans, reconcile, ordersHeld,
+    build, close, reopen, settleDockClaims, withdrawAbandonedArrivals, backfillCartonSsccs, move, consolidate, split, lost, found, scan, get, list, timeline, scans, reconcile, ordersHeld,
     onAsnCreated, onAsnEnded, onShippingStopped, onQualityHoldPlaced, onQualityHoldDisposed, onFloorEvents,
   };
 }

@@ -13,6 +13,7 @@ export type AsnLpnRow = Selectable<PhysicalTrackingAsnLpns>;
 
 const LPN_COLUMN_NAMES = [
   'id', 'site_id', 'code', 'code_kind', 'type', 'status', 'parent_id', 'location_id', 'contents', 'asn_id', 'created_at', 'updated_at', 'version', 'sscc',
+  'dispatched_shipment_id',
 ] as const;
 const LPNS = columnList(LPN_COLUMN_NAMES);
 const LPNS_L = columnList(LPN_COLUMN_NAMES, 'l');
@@ -325,6 +326,50 @@ export async function stoppedOrders(db: Executor, orderIds: readonly string[]): 
   return new Set(rows.map((r) => r.order_id));
 }
 
+/**
+ * A RECEIVE_LPN scan's lease on its admission at inventory, recorded PENDING before inventory is asked (so a process
+ * killed after the admission leaves a trace the arrival-admissions job follows, ADR 0029 addendum 2026-12-07).
+ */
+export async function insertArrivalAdmission(db: Executor, lpnId: string, siteId: string, at: Date): Promise<void> {
+  await db.query(`INSERT INTO physical_tracking.arrival_admissions (lpn_id, site_id, state, renewed_at) VALUES ($1, $2, 'PENDING', $3)`, [lpnId, siteId, at]);
+}
+
+/** Renews a PENDING admission's lease; false when it is not PENDING any more (received, withdrawn or abandoned). */
+export async function renewArrivalAdmission(db: Executor, lpnId: string, at: Date): Promise<boolean> {
+  const rows = await db.query<{ lpn_id: string }>(
+    `UPDATE physical_tracking.arrival_admissions SET renewed_at = $2 WHERE lpn_id = $1 AND state = 'PENDING' RETURNING lpn_id`, [lpnId, at],
+  );
+  return rows.length > 0;
+}
+
+/**
+ * The scan's transaction takes its admission (deletes it, PENDING, under its row lock): false when the job abandoned it
+ * first (its arrival withdrawn or about to be), which the transaction must not outlive.
+ */
+export async function takeArrivalAdmission(db: Executor, lpnId: string): Promise<boolean> {
+  return (await db.query<{ lpn_id: string }>(
+    `DELETE FROM physical_tracking.arrival_admissions WHERE lpn_id = $1 AND state = 'PENDING' RETURNING lpn_id`, [lpnId],
+  )).length > 0;
+}
+
+/** Drops an admission's lease once its arrival was withdrawn. */
+export async function dropArrivalAdmission(db: Executor, lpnId: string): Promise<void> {
+  await db.query('DELETE FROM physical_tracking.arrival_admissions WHERE lpn_id = $1', [lpnId]);
+}
+
+/** Admissions PENDING and not renewed since `before` (their scan's process is gone, or could not withdraw): ABANDONED. */
+export async function abandonArrivalAdmissions(db: Executor, before: Date): Promise<void> {
+  await db.query(`UPDATE physical_tracking.arrival_admissions SET state = 'ABANDONED' WHERE state = 'PENDING' AND renewed_at < $1`, [before]);
+}
+
+/** Abandoned admissions, oldest first: their arrivals are withdrawn. */
+export async function abandonedArrivalAdmissions(db: Executor, limit: number): Promise<{ lpnId: string; siteId: string }[]> {
+  const rows = await db.query<{ lpn_id: string; site_id: string }>(
+    `SELECT lpn_id, site_id FROM physical_tracking.arrival_admissions WHERE state = 'ABANDONED' ORDER BY renewed_at LIMIT $1`, [limit],
+  );
+  return rows.map((r) => ({ lpnId: r.lpn_id, siteId: r.site_id }));
+}
+
 /** A SHIP scan's claim at pack & ship, recorded PENDING before it is asked for (so a stopped process leaves a trace). */
 export async function insertDockClaim(db: Executor, claimId: string, at: Date): Promise<void> {
   await db.query(`INSERT INTO physical_tracking.dock_claims (claim_id, state, claimed_at) VALUES ($1, 'PENDING', $2)`, [claimId, at]);
@@ -566,7 +611,7 @@ export async function writeFloor(db: Executor, w: FloorWrites): Promise<void> {
   const lpnRows = w.lpns.map(({ row, baseVersion }, ord) => ({
     ord, id: row.id, site_id: row.site_id, code: row.code, code_kind: row.code_kind, type: row.type, status: row.status, parent_id: row.parent_id,
     location_id: row.location_id, contents: row.contents, asn_id: row.asn_id, created_at: row.created_at, updated_at: row.updated_at,
-    version: row.version, sscc: row.sscc, base_version: baseVersion,
+    version: row.version, sscc: row.sscc, dispatched_shipment_id: row.dispatched_shipment_id, base_version: baseVersion,
   }));
   const scanRows = w.scans.map((s, ord) => ({
     ord, id: s.id, site_id: s.siteId, at: s.at, worker_id: s.workerId, device_id: s.deviceId, location_id: s.locationId,
@@ -576,14 +621,17 @@ export async function writeFloor(db: Executor, w: FloorWrites): Promise<void> {
   const rows = await db.query<{ n: number }>(
     `WITH r AS (
        SELECT r.ord, r.id, r.site_id, r.code, r.code_kind, r.type, r.status, r.parent_id, r.location_id, r.contents, r.asn_id, r.created_at,
-         r.updated_at, r.version, r.sscc, r.base_version
+         r.updated_at, r.version, r.sscc, r.dispatched_shipment_id, r.base_version
        FROM jsonb_to_recordset($1::jsonb) AS r(ord int, id text, site_id text, code text, code_kind text, type text, status text,
-         parent_id text, location_id text, contents jsonb, asn_id text, created_at timestamptz, updated_at timestamptz, version int, sscc text, base_version int)
+         parent_id text, location_id text, contents jsonb, asn_id text, created_at timestamptz, updated_at timestamptz, version int, sscc text, dispatched_shipment_id text, base_version int)
      ), written AS (
-       INSERT INTO physical_tracking.lpns AS l (id, site_id, code, code_kind, type, status, parent_id, location_id, contents, asn_id, created_at, updated_at, version, sscc)
-       SELECT id, site_id, code, code_kind, type, status, parent_id, location_id, contents, asn_id, created_at, updated_at, version, sscc FROM r ORDER BY ord
+       INSERT INTO physical_tracking.lpns AS l (id, site_id, code, code_kind, type, status, parent_id, location_id, contents, asn_id, created_at, updated_at, version, sscc,
+         dispatched_shipment_id)
+       SELECT id, site_id, code, code_kind, type, status, parent_id, location_id, contents, asn_id, created_at, updated_at, version, sscc, dispatched_shipment_id
+       FROM r ORDER BY ord
        ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, parent_id = EXCLUDED.parent_id, location_id = EXCLUDED.location_id,
-         contents = EXCLUDED.contents, updated_at = EXCLUDED.updated_at, version = EXCLUDED.version, sscc = EXCLUDED.sscc
+         contents = EXCLUDED.contents, updated_at = EXCLUDED.updated_at, version = EXCLUDED.version, sscc = EXCLUDED.sscc,
+         dispatched_shipment_id = EXCLUDED.dispatched_shipment_id
        WHERE l.version = (SELECT r.base_version FROM r WHERE r.id = l.id)
        RETURNING l.id
      ), scanned AS (

@@ -53,6 +53,18 @@ describe('Database.unitOfWork', () => {
     expect(ran).toEqual(['unit', 'kept']);
   });
 
+  it('detached() commits on its own connection: seen outside at once, kept when the unit rolls back (a lease, ADR 0029 addendum 2026-12-07)', async () => {
+    await db.query(`DELETE FROM uow`);
+    await expect(db.unitOfWork(async () => {
+      await db.query(`INSERT INTO uow VALUES ('in-unit')`);
+      await db.detached(() => db.query(`INSERT INTO uow VALUES ('lease')`));
+      expect(await values()).toEqual(['lease']);
+      await db.tx((tx) => db.detached(() => db.query(`INSERT INTO uow VALUES ('lease-in-tx')`)).then(() => tx.query('SELECT 1')));
+      throw new Error('fault');
+    })).rejects.toThrow('fault');
+    expect(await values()).toEqual(['lease', 'lease-in-tx']);
+  });
+
   it('a failure anywhere rolls back everything the unit did', async () => {
     await db.query(`DELETE FROM uow`);
     await expect(db.unitOfWork(async () => {

@@ -233,6 +233,16 @@ export class Database implements Executor {
     return this.holding.exit(fn);
   }
 
+  /**
+   * Runs `fn` outside this async context's unit of work and transaction: its statements autocommit on a connection of
+   * their own, whatever the unit later does. For a record that must outlive the unit's rollback or its process's death
+   * (a lease on work another context committed already: physical tracking's arrival admissions, ADR 0029). One bounded
+   * connection, briefly, as `handOff`.
+   */
+  detached<T>(fn: () => Promise<T>): Promise<T> {
+    return this.unit.exit(() => this.holding.exit(fn));
+  }
+
   private checkNesting(what: string): void {
     if (this.strict && this.holding.getStore()?.open === true) {
       throw new Error(`${what} asked for a second connection while this async context holds a transaction open: read before the transaction, or keep a local projection`);
