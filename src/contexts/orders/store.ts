@@ -454,9 +454,13 @@ export async function cancelLineUnits(tx: Executor, orderId: string, lineId: str
   return true;
 }
 
-/** Cancels every open unit: what was neither shipped nor shorted at packing (those are gone already). */
+/**
+ * Cancels every open unit: what was neither shipped nor shorted, at picking or at packing (those are accounted for
+ * already), so that a cancelled line still adds up to `ordered = shipped + cancelled + shorted + shortAtPack`. Picking's
+ * shorts heard after the cancel are ignored (record-picks), so `shorted` is final here.
+ */
 export async function cancelLines(tx: Executor, orderId: string): Promise<void> {
-  await tx.query(`UPDATE orders.order_lines SET cancelled = ordered - shipped - short_at_pack WHERE order_id = $1`, [orderId]);
+  await tx.query(`UPDATE orders.order_lines SET cancelled = GREATEST(0, ordered - shipped - short_at_pack - shorted) WHERE order_id = $1`, [orderId]);
 }
 
 /**
