@@ -125,7 +125,10 @@ export const OrderEventSchemas = {
     orderId: Type.String(), siteId: Type.String(),
     ownerId: Type.Optional(Type.String({ description: "The order's owner (ADR 0028). Absent: the default owner." })),
     previousStatus: Type.Enum(ORDER_STATUSES, { description: 'Status the order had when cancelled: tells consumers what to undo.' }),
-    lines: List(OrderLineDataSchema),
+    lines: List(Type.Object({
+      lineId: Type.String(), lineNo: Type.Integer(), sku: Type.String(), quantity: Type.Integer({ description: 'Units ordered (as received or last changed).' }),
+      cancelled: Type.Optional(Type.Integer({ minimum: 1, description: 'Units of the line cancelled by a line cancel before the order was cancelled whole (ADR 0046 addendum): not short. Absent: none.' })),
+    })),
     reason: Type.Union([Type.String(), Type.Null()], { description: "The user's reason, or `SHORTED` when every unit was shorted at picking." }),
   }, { description: 'The order was cancelled (`POST /orders/{id}/cancel` once pack & ship stopped shipping, or every unit shorted).' }),
   [OrderEvents.unwaved]: OrderStatusChangedSchema("WAVED → ALLOCATED: the order's wave was cancelled before release and it waits for a wave again."),

@@ -217,6 +217,40 @@ describe('every order reaches a final or actionable state', () => {
     await expectLedgerTrue();
   });
 
+  it('a cancelled order\'s lines add up: units shorted at picking count shorted, not cancelled too (all shorted, and shorted then cancelled)', async () => {
+    type Line = { sku: string; ordered: number; picked: number; shorted: number; shortAtPack: number; cancelled: number; shipped: number };
+    const lines = async (orderId: string) => ((await t.get(`/api/v1/orders/${orderId}`)).body.lines as Line[])
+      .map((l) => ({ sku: l.sku, ordered: l.ordered, picked: l.picked, shorted: l.shorted, shortAtPack: l.shortAtPack, cancelled: l.cancelled, shipped: l.shipped }));
+    // Every unit shorted: cancelled SHORTED by orders itself. Before, each line read shorted 1 and cancelled 1 of 1.
+    const [a, b] = [w.products[0]!.sku, w.products[1]!.sku];
+    const all = await newOrder([{ sku: a, quantity: 1 }, { sku: b, quantity: 1 }]);
+    expect((await t.post(`/api/v1/waves/${await planWave([all])}/release`)).status).toBe(200);
+    const allList = await pickListOf(all);
+    for (const line of allList.lines) expect((await t.post(`/api/v1/pick-lists/${allList.id}/lines/${line.id}/short`, { reason: 'OTHER' })).status).toBe(200);
+    await settled();
+    expect(await status(all)).toBe('CANCELLED');
+    expect(await lines(all)).toEqual([
+      { sku: a, ordered: 1, picked: 0, shorted: 1, shortAtPack: 0, cancelled: 0, shipped: 0 },
+      { sku: b, ordered: 1, picked: 0, shorted: 1, shortAtPack: 0, cancelled: 0, shipped: 0 },
+    ]);
+    // One of three picked, two shorted (no stock elsewhere: it would ship short), then cancelled at PICKED. Before, the
+    // line read shorted 2 and cancelled 3 of 3.
+    const c = w.products[2]!.sku;
+    const some = await newOrder([{ sku: c, quantity: 3 }]);
+    expect((await t.post(`/api/v1/waves/${await planWave([some])}/release`)).status).toBe(200);
+    const list = await pickListOf(some);
+    expect((await confirm(list, list.lines[0]!, 1)).status).toBe(200);
+    expect((await t.post(`/api/v1/pick-lists/${list.id}/lines/${list.lines[0]!.id}/short`, { reason: 'OTHER' })).status).toBe(200);
+    await until('picked', () => status(some), (x) => x === 'PICKED');
+    expect((await t.post(`/api/v1/orders/${some}/cancel`, { reason: 'customer' })).status).toBe(200);
+    await settled();
+    expect(await lines(some)).toEqual([{ sku: c, ordered: 3, picked: 1, shorted: 2, shortAtPack: 0, cancelled: 1, shipped: 0 }]);
+    const [ret] = (await t.get(`/api/v1/inventory/returns?siteId=${w.siteId}&orderId=${some}`)).body.items as { id: string; suggestedLocationId: string }[];
+    expect((await t.post(`/api/v1/inventory/returns/${ret!.id}/confirm`, { locationId: ret!.suggestedLocationId }, 'operator')).status).toBe(200);
+    await expectNothingHeldFor(some);
+    await expectLedgerTrue();
+  });
+
   it('an order its release cannot reserve (location blocked after allocation) goes back to BACKORDERED, the wave completes, and it ships once stock arrives', async () => {
     const sku = w.products[3]!.sku;
     const balances = (await t.get(`/api/v1/inventory/balances?siteId=${w.siteId}&sku=${sku}`)).body.items as { locationId: string; available: number }[];

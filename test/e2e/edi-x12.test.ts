@@ -147,6 +147,46 @@ describe('EDI X12', () => {
     expect(segmentsOf(advice, 'W03')[0]![0]).toBe('2');
   }, 60_000);
 
+  // A SHORTED cancel's 945 took every unit still ordered as short, reading them off orders.order.cancelled, whose lines
+  // carry what was ordered: a unit the depositor had cancelled by line before was reported short too. The event now
+  // says, per line, the units line cancels took before (`cancelled`), and the 945 leaves them out of the short.
+  it('a 940 every remaining unit of which was shorted after a line cancel: the 945 reports the line-cancelled unit cancelled, the rest short', async () => {
+    const a = w.products[0]!.sku;
+    const received = await postX12(interchange('000000603', [[
+      'W05*N*RC-ORD-9103*PO-5568~', 'N1*ST*Ada Lovelace~', 'N3*2 Engine Road~', 'N4*London**N1 1AA*GB~', 'G62*10*20261202~',
+      'LX*1~', `W01*3*EA*012345678905*SK*${a}~`, 'W76*3~',
+    ]], { groupControl: '10' }));
+    expect(received.status, JSON.stringify(received.body)).toBe(200);
+    const orderId = received.body.transactionSets[0].orderId as string;
+    await until('allocated', async () => (await t.get(`/api/v1/orders/${orderId}`)).body.status, (s) => s === 'ALLOCATED');
+    const lines = (await t.get(`/api/v1/orders/${orderId}`)).body.lines as { id: string; sku: string }[];
+    expect((await t.post(`/api/v1/orders/${orderId}/lines/${lines[0]!.id}/cancel`, { quantity: 1, reason: 'customer' })).status).toBe(200);
+    await t.settle();
+    await until('allocated', async () => (await t.get(`/api/v1/orders/${orderId}`)).body.status, (s) => s === 'ALLOCATED');
+    await t.settle();
+    const wave = (await t.post('/api/v1/waves', { siteId: w.siteId, maxOrders: 10 })).body;
+    expect(wave.orderIds).toEqual([orderId]);
+    expect((await t.post(`/api/v1/waves/${wave.id}/release`)).status).toBe(200);
+    await t.settle();
+    const list = (await until('list', () => t.get(`/api/v1/pick-lists?orderId=${orderId}`), (r) => r.body.items.length > 0)).body.items[0] as { id: string; lines: { id: string }[] };
+    for (const line of list.lines) expect((await t.post(`/api/v1/pick-lists/${list.id}/lines/${line.id}/short`, { reason: 'OTHER' })).status).toBe(200);
+    await t.settle();
+    await until('cancelled SHORTED', async () => (await t.get(`/api/v1/orders/${orderId}`)).body.cancelReason, (r) => r === 'SHORTED');
+    const docs = await until('945', () => t.getAll<{ id: string; docType: string }>(`/api/v1/edi/documents?orderId=${orderId}`, 'integration'),
+      (d) => d.some((x) => x.docType === '945'));
+    const advice = (await t.get(`/api/v1/edi/documents/${docs.find((d) => d.docType === '945')!.id}`, 'integration')).body.body as string;
+    expect(validateOutbound(advice).problems).toEqual([]);
+    // Reported against what was still ordered (2), both short; the unit the depositor cancelled is not short. Before:
+    // W12*CP*3*0*3 (the cancelled event carried the line as ordered, so the cancelled unit read short).
+    expect(segmentsOf(advice, 'W12')).toEqual([['CP', '2', '0', '2', 'EA', '012345678905', 'SK', a]]);
+    expect(segmentsOf(advice, 'W06')[0]![0]).toBe('P');
+    const [event] = await t.app.db.query<{ data: { lines: unknown[] } }>(
+      `SELECT envelope->'data' AS data FROM platform.events WHERE type = 'orders.order.cancelled.v1' AND subject = $1`, [orderId]);
+    expect(event!.data.lines).toEqual([{ lineId: lines[0]!.id, lineNo: 1, sku: a, quantity: 3, cancelled: 1 }]);
+    // The order's line adds up: 1 cancelled by the line cancel, 2 shorted (not counted cancelled too).
+    expect((await t.get(`/api/v1/orders/${orderId}`)).body.lines[0]).toMatchObject({ ordered: 3, shorted: 2, cancelled: 1, shipped: 0 });
+  }, 60_000);
+
   // A whole-order cancel sent the depositor nothing: a line cancel is reported on the 945 when the order ships, but an
   // order cancelled whole never ships, so its 940 went unanswered for good. It failed before (no 945 at all): the cancel
   // is now answered with a 945 that ships nothing, every line ID (item deleted), and no 856.

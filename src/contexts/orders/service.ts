@@ -655,11 +655,16 @@ export function orderService(
       throw new Error(`order ${o.id} shipped after its shipping was stopped`);
     }
     orderLifecycle.assertCan(o.status, 'CANCELLED');
-    await cancelLines(tx, o.id);
+    const cancelledBefore = await cancelLines(tx, o.id);
     const { lines } = await write(tx, o, {
       ...step(o.status, 'CANCELLED', reason === null ? 'cancelled' : `cancelled: ${reason}`), set: { cancelReason: reason }, readLines: true,
     });
-    const data: OrderCancelled = { orderId: o.id, siteId: o.siteId, ...owned(o), previousStatus: o.status, lines: lineData(lines ?? []), reason };
+    // Each line's units a line cancel took before: not short, whatever the order's reason (a SHORTED cancel's EDI 945).
+    const cancelledLines = lineData(lines ?? []).map((l) => {
+      const before = cancelledBefore.get(l.lineId) ?? 0;
+      return before > 0 ? { ...l, cancelled: before } : l;
+    });
+    const data: OrderCancelled = { orderId: o.id, siteId: o.siteId, ...owned(o), previousStatus: o.status, lines: cancelledLines, reason };
     await deps.bus.append(tx, 'orders', [{ type: OrderEvents.cancelled, subject: o.id, siteId: o.siteId, data }], meta);
     tx.afterCommit(() => cancelled.inc());
     return true;

@@ -461,9 +461,18 @@ export async function cancelLineUnits(tx: Executor, orderId: string, lineId: str
   return true;
 }
 
-/** Cancels every open unit: what was neither shipped nor shorted at packing (those are gone already). */
-export async function cancelLines(tx: Executor, orderId: string): Promise<void> {
-  await tx.query(`UPDATE orders.order_lines SET cancelled = ordered - shipped - short_at_pack WHERE order_id = $1`, [orderId]);
+/**
+ * Cancels every open unit: what was neither shipped nor shorted, at picking or at packing (those are accounted for
+ * already), so that a cancelled line still adds up to `ordered = shipped + cancelled + shorted + shortAtPack`. Picking's
+ * shorts heard after the cancel are ignored (record-picks), so `shorted` is final here. Answers the units each line had
+ * cancelled before (line cancels), which `orders.order.cancelled` carries.
+ */
+export async function cancelLines(tx: Executor, orderId: string): Promise<Map<string, number>> {
+  // Answers each line's units cancelled by line cancels before (the row as it was, read in the same statement).
+  const rows = await tx.query<{ id: string; before: number }>(
+    `UPDATE orders.order_lines l SET cancelled = GREATEST(0, l.ordered - l.shipped - l.short_at_pack - l.shorted)
+       FROM orders.order_lines b WHERE l.order_id = $1 AND b.order_id = l.order_id AND b.id = l.id RETURNING l.id, b.cancelled AS before`, [orderId]);
+  return new Map(rows.map((r) => [r.id, r.before]));
 }
 
 /**

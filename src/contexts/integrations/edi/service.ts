@@ -515,9 +515,10 @@ export function ediService(
     if (partner === undefined) return;
     const shipFromName = await shipFromNameOf(tx, o.siteId);
     const at = now();
-    // Units still ordered when cancelled, by SKU: what a SHORTED cancel reports short; the rest were cancelled by line.
+    // Units still ordered when cancelled, by SKU (ordered less what line cancels took before): what a SHORTED cancel
+    // reports short; the rest were cancelled by line.
     const stillOrdered = new Map<string, number>();
-    for (const l of cancelled.lines) stillOrdered.set(l.sku, (stillOrdered.get(l.sku) ?? 0) + l.quantity);
+    for (const l of cancelled.lines) stillOrdered.set(l.sku, (stillOrdered.get(l.sku) ?? 0) + l.quantity - (l.cancelled ?? 0));
     const ordered = new Map<string, number>();
     for (const l of o.lines) ordered.set(l.sku, (ordered.get(l.sku) ?? 0) + l.quantity);
     const shorted = cancelled.reason === 'SHORTED';
