@@ -49,9 +49,9 @@ let templateReady: Promise<string> | undefined;
 
 /**
  * The run's template database, made by whichever worker asks first (an advisory lock on the server orders them): an
- * all-in-one app is built once on a scratch database to learn the migration sets exactly as `buildApp` composes them,
- * then only those migrations run on the template, so that it holds the schemas and no rows a start would add (admin
- * key, JWT secret, jobs' work). A clone still goes through `buildApp`'s `migrate`, which applies whatever the template
+ * all-in-one `buildApp` tells the migration sets exactly as it composes them and is stopped before it touches the
+ * database, then only those migrations run on the template, so that it holds the schemas and no rows a start would add
+ * (admin key, JWT secret, jobs' work). A clone still goes through `buildApp`'s `migrate`, which applies whatever the template
  * lacks: a stale or partial template costs time, never correctness.
  */
 function migratedTemplate(serverUrl: string, name: string): Promise<string> {
@@ -76,28 +76,33 @@ function migratedTemplate(serverUrl: string, name: string): Promise<string> {
 
 async function buildTemplate(admin: pg.Client, serverUrl: string, name: string): Promise<void> {
   // Imported here: only files that build a test app pay for loading the app.
-  const [{ buildApp }, { loadConfig }, { Database }, { loadMigrations, migrate }] = await Promise.all([
+  const [{ buildApp }, { loadConfig }, { Database }, { migrate }] = await Promise.all([
     import('../../src/app.ts'), import('../../src/platform/config/config.ts'), import('../../src/platform/db/database.ts'),
     import('../../src/platform/db/migrations.ts'),
   ]);
   const building = `${name}_building`;
   const url = new URL(serverUrl);
   url.pathname = `/${building}`;
-  const scratch = async (): Promise<void> => {
-    await admin.query(`DROP DATABASE IF EXISTS ${building} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${building}`);
-  };
-  await scratch();
-  const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent' }), url.toString(), { startRelay: false });
-  const sets = [
-    { schema: 'platform', migrations: loadMigrations(new URL('../../src/platform/migrations/', import.meta.url)) },
-    ...app.modules.map((m) => ({ schema: m.schema, migrations: m.migrations, inbox: (m.subscriptions?.length ?? 0) > 0 })),
-  ];
-  await app.close();
-  await scratch();
+  await admin.query(`DROP DATABASE IF EXISTS ${building} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${building}`);
+  // The migration sets exactly as `buildApp` composes them, learnt before it touches the database: the build is stopped
+  // there, and the migrations run once, here. (Until 2026-12-07 a whole app was built on a scratch database to learn
+  // them, which ran every migration, then the scratch was made again and migrated a second time: 11–19 s per template
+  // at load 10, once per vitest process, so twice per `npm test`.)
+  const learnt = new Error('migration sets learnt');
+  let sets: Parameters<typeof migrate>[1] | undefined;
+  await buildApp(loadConfig({ LOG_LEVEL: 'silent' }), url.toString(), {
+    startRelay: false,
+    beforeMigrations: (s) => {
+      sets = s;
+      throw learnt;
+    },
+  }).then(() => Promise.reject(new Error('buildApp did not stop before its migrations')), (e: unknown) => {
+    if (e !== learnt) throw e;
+  });
   const db = new Database(url.toString(), { max: 1 });
   try {
-    await migrate(db, sets);
+    await migrate(db, sets!);
   } finally {
     await db.close();
   }
