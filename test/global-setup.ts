@@ -86,12 +86,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
 }
 
-/** Drops a run's template database and what is left of its build, if any. */
+/**
+ * Drops a run's template database and those named under it (`<template>_…`: its build, the templates of some contexts
+ * only and theirs; test/support/test-database.ts).
+ */
 export async function dropTemplate(serverUrl: string, template: string): Promise<void> {
   const c = new pg.Client({ connectionString: serverUrl });
   await c.connect();
   try {
-    for (const name of [template, `${template}_building`]) await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    const { rows } = await c.query<{ datname: string }>(
+      `SELECT datname FROM pg_database WHERE datname = $1 OR left(datname, length($1) + 1) = $1 || '_'`, [template]);
+    for (const { datname } of rows) await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(datname)} WITH (FORCE)`);
   } finally {
     await c.end();
   }
