@@ -8,16 +8,19 @@
  * The `alone` files spend much of their time waiting on restarts, kills and browsers: one after the other at the end of
  * the run they left a core idle for minutes (one file at a time, some 340 s of the 2026-12-05 run). In a lane of their
  * own they fill the moments the main lane leaves free. Both lanes use one PostgreSQL server: PAKLOG_TEST_DATABASE_URL,
- * or an embedded one this script starts (as test/global-setup.ts would), so two vitest processes never start two.
+ * or an embedded one this script starts (as test/global-setup.ts would), so two vitest processes never start two; and
+ * one template database (PAKLOG_TEST_TEMPLATE), so that the migrations it holds run once per run, not once per lane.
  *
  * Arguments go to vitest. With a file, folder or `--project` filter there is one vitest process, as `npx vitest run`
  * would be (the lanes are for the whole suite); so too with PAKLOG_TEST_LANES=off. An `--outputFile.json=<f>` of the
  * whole suite is written as two reports: `<f>` (main lane) and `<f>` with `.alone` before its extension.
  * The exit status is the first failing lane's, else 0.
  */
+import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../src/platform/db/embedded.ts';
+import { dropTemplate } from '../test/global-setup.ts';
 
 const VITEST = new URL('../node_modules/vitest/vitest.mjs', import.meta.url).pathname;
 const args = process.argv.slice(2);
@@ -65,6 +68,9 @@ async function main(): Promise<number> {
     server = await startEmbeddedPostgres({ dir: 'data/test-pg', fast: true });
     env.PAKLOG_TEST_DATABASE_URL = server.urlFor('postgres');
   }
+  // One template database (every context's migrations) for both lanes: whichever lane's file needs it first builds it
+  // (test/support/test-database.ts; an advisory lock on the server orders them), the other clones it.
+  env.PAKLOG_TEST_TEMPLATE = `paklog_template_${randomBytes(4).toString('hex')}`;
   try {
     const lanes = [
       run('alone', ['--project', 'alone', ...aloneArgs(args)], env),
@@ -79,7 +85,11 @@ async function main(): Promise<number> {
     if (failed >= 0) console.error(`npm test: the ${failed === 0 ? 'alone' : 'main'} lane failed (exit ${codes[failed]})`);
     return codes.find((c) => c !== 0) ?? 0;
   } finally {
-    await server?.stop();
+    try {
+      await dropTemplate(env.PAKLOG_TEST_DATABASE_URL, env.PAKLOG_TEST_TEMPLATE);
+    } finally {
+      await server?.stop();
+    }
   }
 }
 

@@ -5,7 +5,7 @@ import { systemClock, type Clock } from './platform/clock.ts';
 import { Database } from './platform/db/database.ts';
 import { registerErrors } from './platform/errors.ts';
 import { warnIfAutovacuumOff } from './platform/db/maintenance.ts';
-import { loadMigrations, migrate } from './platform/db/migrations.ts';
+import { loadMigrations, migrate, type MigrationSet } from './platform/db/migrations.ts';
 import { registerPlatformGauges } from './platform/telemetry/platform-gauges.ts';
 import { EventBus } from './platform/bus/event-bus.ts';
 import { InlineTransport, type Transport, type TransportLog } from './platform/bus/transport.ts';
@@ -83,6 +83,13 @@ export interface BuildOptions {
    * place (a signal there killed the process, and the key was never shown: start-output.test.ts, 2026-12-06).
    */
   readonly onAdminKey?: (generated: Promise<string | undefined>) => void;
+  /**
+   * Called with the migration sets this app is about to run (the platform's, then each selected context's), before
+   * anything touches the database. The tests' template database (test/support/test-database.ts) learns them here and
+   * throws to stop the build: it then runs exactly these migrations on an empty database, once, without the rows a
+   * start adds (admin key, JWT secret).
+   */
+  readonly beforeMigrations?: (sets: readonly MigrationSet[]) => void;
 }
 
 export interface PakLogApp {
@@ -426,10 +433,12 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
 
   const peers = await remotePeers(config, log);
   const selected = composeContexts(config, deps, options.remoteApis === undefined ? { ...options, ...peers.option } : options, databaseUrl);
-  await migrate(db, [
+  const migrationSets: MigrationSet[] = [
     { schema: 'platform', migrations: loadMigrations(new URL('./platform/migrations/', import.meta.url)) },
     ...selected.map((m) => ({ schema: m.schema, migrations: m.migrations, inbox: (m.subscriptions?.length ?? 0) > 0 })),
-  ]);
+  ];
+  options.beforeMigrations?.(migrationSets);
+  await migrate(db, migrationSets);
   await warnIfAutovacuumOff(db, log);
   const adminKey = apiKeys.ensureAdmin(config.adminApiKey);
   options.onAdminKey?.(adminKey);

@@ -55,19 +55,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
       server = await startEmbeddedPostgres({ dir: 'data/test-pg', fast: true });
       return server.urlFor('postgres');
     })();
-    const template = `paklog_template_${randomBytes(4).toString('hex')}`;
+    // `npm test`'s two lanes (scripts/test.ts) share one template: each vitest process built its own before (2026-12-07),
+    // the same migrations twice per run. The launcher names it and drops it once both lanes are over.
+    const given = process.env.PAKLOG_TEST_TEMPLATE;
+    if (given !== undefined && given !== '' && !/^[a-z][a-z0-9_]*$/.test(given)) throw new Error(`PAKLOG_TEST_TEMPLATE is not a database name: ${given}`);
+    const ours = given === undefined || given === '';
+    const template = ours ? `paklog_template_${randomBytes(4).toString('hex')}` : given;
     shared = {
       url, template, users: 0,
       stop: async () => {
         // The embedded server keeps its data folder between runs: the template goes either way.
         try {
-          const c = new pg.Client({ connectionString: await url });
-          await c.connect();
-          try {
-            for (const name of [template, `${template}_building`]) await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-          } finally {
-            await c.end();
-          }
+          if (ours) await dropTemplate(await url, template);
         } finally {
           await server?.stop();
         }
@@ -85,4 +84,20 @@ export default async function setup(project: TestProject): Promise<() => Promise
     delete holder[SHARED];
     await mine.stop();
   };
+}
+
+/**
+ * Drops a run's template database and those named under it (`<template>_…`: its build, the templates of some contexts
+ * only and theirs; test/support/test-database.ts).
+ */
+export async function dropTemplate(serverUrl: string, template: string): Promise<void> {
+  const c = new pg.Client({ connectionString: serverUrl });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ datname: string }>(
+      `SELECT datname FROM pg_database WHERE datname = $1 OR left(datname, length($1) + 1) = $1 || '_'`, [template]);
+    for (const { datname } of rows) await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(datname)} WITH (FORCE)`);
+  } finally {
+    await c.end();
+  }
 }

@@ -15,8 +15,10 @@ describe('the post-mortem of a chaos run', () => {
   let db: { url: string; drop: () => Promise<void> };
   let target: ChaosTarget | undefined;
   beforeAll(async () => {
-    db = await createTestDatabase();
-    target = await startAllInOne(db.url);
+    // Every context runs in the process: the run's migrated template (a clone), not the migrations at its start. Nothing
+    // is killed here, so no warm standby either.
+    db = await createTestDatabase({ migrated: true });
+    target = await startAllInOne(db.url, {}, { standby: false });
   }, 120_000);
   afterAll(async () => {
     await target?.close();

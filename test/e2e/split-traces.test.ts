@@ -3,8 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrder, orderStatus, planAndReleasePooled, receiveStock, setupWarehouse, until, workTasks } from '../support/flow-driver.ts';
 import { brokerReachable } from '../support/brokers.ts';
-import { httpClient, packAndShipWhenReady, startSplitCluster, type SplitCluster } from '../support/split-cluster.ts';
-import { createTestDatabase } from '../support/test-database.ts';
+import { httpClient, packAndShipWhenReady, splitTestDatabases, startSplitCluster, type SplitCluster } from '../support/split-cluster.ts';
 
 /**
  * Issue 17 (d): one order's trace across processes. A split deployment (gateway + three services over NATS) exports
@@ -42,7 +41,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   endpoint = `http://127.0.0.1:${(receiver.address() as { port: number }).port}`;
-  const dbs = await Promise.all([0, 1, 2, 3].map(() => createTestDatabase()));
+  const dbs = await splitTestDatabases();
   drops.push(...dbs.map((d) => d.drop));
   cluster = await startSplitCluster({ bus: 'nats', databases: { gateway: dbs[0]!.url, services: dbs.slice(1).map((d) => d.url) }, extraEnv: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint } });
 }, 180_000);

@@ -8,8 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrder, orderStatus, packAndShip, planAndRelease, receiveStock, setupWarehouse, until, workTasks, type Call } from '../support/flow-driver.ts';
 import { brokerReachable } from '../support/brokers.ts';
 import { credentialsMetadata, publicClients, rpcMethods } from '../support/grpc-floor.ts';
-import { startSplitCluster, type SplitBus, type SplitCluster } from '../support/split-cluster.ts';
-import { createTestDatabase } from '../support/test-database.ts';
+import { splitTestDatabases, startSplitCluster, type SplitBus, type SplitCluster } from '../support/split-cluster.ts';
 
 for (const bus of ['kafka', 'nats'] as const satisfies readonly SplitBus[]) {
   describe(`split deployment over ${bus}`, () => {
@@ -23,7 +22,7 @@ for (const bus of ['kafka', 'nats'] as const satisfies readonly SplitBus[]) {
         if (process.env.CI === 'true') throw new Error(`${bus} is not reachable; CI needs it (.ci/run starts it)`);
         return;
       }
-      const dbs = await Promise.all([0, 1, 2, 3].map(() => createTestDatabase()));
+      const dbs = await splitTestDatabases();
       drops.push(...dbs.map((d) => d.drop));
       cluster = await startSplitCluster({ bus, databases: { gateway: dbs[0]!.url, services: dbs.slice(1).map((d) => d.url) } });
     }, 180_000);

@@ -33,7 +33,7 @@ export interface ChaosTarget {
 }
 
 /** One `paklog start` process (every context, inline bus) on `databaseUrl`. */
-export async function startAllInOne(databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<ChaosTarget> {
+export async function startAllInOne(databaseUrl: string, extraEnv: Record<string, string> = {}, o: { standby?: boolean } = {}): Promise<ChaosTarget> {
   const adminKey = `pk_chaos_${randomBytes(16).toString('hex')}`;
   const port = await freePort();
   const env = cleanEnv({
@@ -41,8 +41,9 @@ export async function startAllInOne(databaseUrl: string, extraEnv: Record<string
     LOG_LEVEL: 'warn', PAKLOG_WORKER_THREADS: '0', ...extraEnv,
   });
   const slot: Restartable = { env, process: await startPakLog(env) };
-  // Standing by from the start: the first kill is as cheap as the others.
-  slot.standby = standbyPakLog(env);
+  // Standing by from the start: the first kill is as cheap as the others. (Not for a target nobody kills: a standby is
+  // a second process that loads every module, and a restart without one is a cold start.)
+  if (o.standby !== false) slot.standby = standbyPakLog(env);
   return {
     mode: 'all', gatewayUrl: `http://127.0.0.1:${port}`, adminKey, victims: ['paklog'],
     crashAndRestart: () => crashAndRestart(slot, 'paklog'),

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { until, type Call } from './flow-driver.ts';
 import { cleanEnv, cpuProfileEnv, crashAndRestart, freePort, standbyPakLog, startPakLog, type Restartable, type StartedPakLog } from './paklog-process.ts';
+import { createTestDatabase } from './test-database.ts';
 
 export type SplitBus = 'kafka' | 'nats';
 
@@ -56,6 +57,15 @@ export function brokerEnv(bus: SplitBus): Record<string, string> {
   return bus === 'kafka'
     ? { PAKLOG_BUS: 'kafka', KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092' }
     : { PAKLOG_BUS: 'nats', NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' };
+}
+
+/**
+ * The four databases of a split deployment, in `startSplitCluster`'s order: the gateway's (empty), then each service's, a
+ * clone of a template of its contexts' migrations (made once per run: test-database.ts), so that a cluster's start does
+ * not run them again. Each service still runs `migrate` at its start, which finds them applied.
+ */
+export function splitTestDatabases(): Promise<{ url: string; drop: () => Promise<void> }[]> {
+  return Promise.all([createTestDatabase(), ...SPLIT_SERVICES.map((s) => createTestDatabase({ migrated: s.contexts }))]);
 }
 
 export async function startSplitCluster(o: SplitOptions): Promise<SplitCluster> {

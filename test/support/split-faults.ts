@@ -5,8 +5,7 @@
 import { expect } from 'vitest';
 import { conservation, diagnose, splitTarget, type Harness } from './chaos.ts';
 import type { Warehouse } from './flow-driver.ts';
-import type { SplitCluster } from './split-cluster.ts';
-import { createTestDatabase } from './test-database.ts';
+import { splitTestDatabases, type SplitCluster } from './split-cluster.ts';
 
 /** Nothing lost or duplicated: orders, events, units (test/support/chaos.ts). */
 export async function expectConserved(h: Harness, w: Warehouse, receivedPerSku: number): Promise<void> {
@@ -29,7 +28,7 @@ export async function withPostMortem(cluster: SplitCluster, h: Harness, fn: () =
 }
 
 export async function databases(drops: (() => Promise<void>)[]): Promise<{ gateway: string; services: string[] }> {
-  const dbs = await Promise.all([0, 1, 2, 3].map(() => createTestDatabase()));
+  const dbs = await splitTestDatabases();
   // PAKLOG_KEEP_DATABASES=1 leaves them for a post-mortem (their URLs are printed).
   if (process.env.PAKLOG_KEEP_DATABASES === '1') console.log(`split databases: ${dbs.map((d) => d.url).join(' ')}`);
   else drops.push(...dbs.map((d) => d.drop));
