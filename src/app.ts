@@ -108,9 +108,12 @@ export interface PakLogApp {
   close(): Promise<void>;
 }
 
-/** The HTTP settings the all-in-one process and the gateway share: body size, CORS, HSTS, where `/metrics` is. */
-export function httpHygiene(config: Config): Pick<HttpOptions, 'bodyLimitBytes' | 'corsOrigins' | 'hstsMaxAgeS' | 'metricsEndpoint'> {
-  return { bodyLimitBytes: config.bodyLimitBytes, corsOrigins: config.corsOrigins, hstsMaxAgeS: config.hstsMaxAgeS, metricsEndpoint: config.metricsEndpoint };
+/** The HTTP settings the all-in-one process and the gateway share: body size, CORS, HSTS, where `/metrics` is, trusted proxies. */
+export function httpHygiene(config: Config): Pick<HttpOptions, 'bodyLimitBytes' | 'corsOrigins' | 'hstsMaxAgeS' | 'metricsEndpoint' | 'trustProxy'> {
+  return {
+    bodyLimitBytes: config.bodyLimitBytes, corsOrigins: config.corsOrigins, hstsMaxAgeS: config.hstsMaxAgeS, metricsEndpoint: config.metricsEndpoint,
+    trustProxy: config.trustProxy,
+  };
 }
 
 /** How long a worker id's case-folded look-up is kept (siteLookups' workerNamed). */

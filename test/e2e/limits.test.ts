@@ -107,6 +107,35 @@ describe('failed authentications per client address', () => {
   });
 });
 
+describe('failed authentications behind a reverse proxy (PAKLOG_TRUST_PROXY)', () => {
+  const PROXY = '10.0.0.1';
+  let behind: TestApp;
+  beforeAll(async () => {
+    behind = await startTestApp({ env: { PAKLOG_AUTH_FAILURES_PER_MIN: '3', PAKLOG_TRUST_PROXY: `${PROXY}, 10.1.0.0/16` } });
+  });
+  afterAll(async () => {
+    await behind.close();
+  });
+  const via = (ip: string, key: string, forwardedFor?: string) => behind.app.http.inject({
+    method: 'GET', url: '/api/v1/events', remoteAddress: ip,
+    headers: { 'x-api-key': key, ...(forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor }) },
+  });
+
+  it('one client\'s refused keys lock out that client, not everyone else behind the same proxy', async () => {
+    for (let i = 0; i < 3; i++) expect((await via(PROXY, `pk_wrong_${i}`, '203.0.113.7')).statusCode).toBe(401);
+    expect((await via(PROXY, behind.keys.admin, '203.0.113.7')).statusCode).toBe(429);
+    // Another person behind the same proxy (before: 429, every peer was the proxy).
+    expect((await via(PROXY, behind.keys.admin, '203.0.113.8')).statusCode).toBe(200);
+    expect((await via('10.1.4.2', behind.keys.viewer, '198.51.100.1, 203.0.113.9')).statusCode).toBe(200);
+  });
+
+  it('a caller that is not a trusted proxy cannot pick its address with X-Forwarded-For', async () => {
+    const ip = '10.9.1.1';
+    for (let i = 0; i < 3; i++) expect((await via(ip, `pk_wrong_${i}`, `198.51.100.${i}`)).statusCode).toBe(401);
+    expect((await via(ip, behind.keys.admin, '198.51.100.200')).statusCode).toBe(429);
+  });
+});
+
 describe('CORS', () => {
   it('a browser preflight from an allowed origin gets 204 with the CORS headers, not 401', async () => {
     const res = await inject({

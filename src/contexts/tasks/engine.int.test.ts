@@ -211,6 +211,20 @@ describe('task engine', () => {
     expect((await next('x_dora', s.id)).body).toMatchObject({ id: recount.id, status: 'ASSIGNED', workerId: 'x_dora' });
   });
 
+  it('a worker id ignores letter case between tasks: one who completed their task and holds nothing is still known as typed first (ADR 0019)', async () => {
+    const s = await site('DONECASE');
+    const task = await queue(s.id, { type: 'COUNT', locationId: s.at(1, 4) });
+    expect((await next('Lia_Done', s.id)).body).toMatchObject({ id: task.id, workerId: 'Lia_Done' });
+    expect((await act(task.id, 'start', 'Lia_Done')).status).toBe(200);
+    expect((await act(task.id, 'complete', 'Lia_Done')).status).toBe(200);
+    expect(await count(`SELECT count(*) AS n FROM tasks.tasks WHERE worker_id = 'Lia_Done' AND status = 'COMPLETED'`)).toBe(1);
+    // Nothing live, no profile, no user: the handheld's next claim typed LIA_DONE is Lia_Done (before: unknown, taken
+    // as typed, a second worker as soon as the process's one-minute memory of the id lapsed).
+    const tasks = t.app.modules.find((m) => m.name === 'tasks') as TasksModule;
+    expect(await tasks.workerNamed!('LIA_DONE')).toBe('Lia_Done');
+    expect(await tasks.workerNamed!('lia_nobody')).toBeUndefined();
+  });
+
   it('keeps worker profiles: managers write them, operators may not; unknown sites and locations are 422 and change nothing', async () => {
     const s = await site('PROF');
     const other = await site('PROF2');

@@ -327,13 +327,17 @@ export const taskStore = {
 
   /**
    * The worker id a typed one names ignoring letter case, as it was given: a worker profile's, else the holder of a
-   * live task (indexes `workers_lower_idx`, `tasks_held_lower_idx`, migration 009); undefined when neither is.
+   * live task (indexes `workers_lower_idx`, `tasks_held_lower_idx`, migration 009), else whoever held any task before
+   * (done, failed, rejected: a worker between tasks holds nothing live; `tasks_worker_lower_idx`, migration 011);
+   * undefined when none is.
    */
   async workerNamed(db: Executor, typed: string): Promise<string | undefined> {
     const rows = await db.query<Pick<TaskRow, 'worker_id'>>(
       `(SELECT worker_id FROM tasks.workers WHERE lower(worker_id) = lower($1) ORDER BY worker_id LIMIT 1)
        UNION ALL
        (SELECT worker_id FROM tasks.tasks WHERE lower(worker_id) = lower($1) AND status IN ('ASSIGNED', 'IN_PROGRESS', 'PAUSED') ORDER BY assigned_at LIMIT 1)
+       UNION ALL
+       (SELECT worker_id FROM tasks.tasks WHERE lower(worker_id) = lower($1) ORDER BY lower(worker_id), id LIMIT 1)
        LIMIT 1`, [typed],
     );
     return rows[0]?.worker_id ?? undefined;

@@ -63,6 +63,16 @@ describe('config', () => {
     }
   });
 
+  it('reads PAKLOG_TRUST_PROXY (ADR 0018): off by default, true, or proxy addresses and CIDRs (not hops); refuses anything else', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ PAKLOG_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ PAKLOG_TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ PAKLOG_TRUST_PROXY: '10.0.0.1, 10.1.0.0/16,fd00::/8' }).trustProxy).toEqual(['10.0.0.1', '10.1.0.0/16', 'fd00::/8']);
+    for (const bad of ['2', 'yes', '10.0.0.1/40', 'proxy.local']) {
+      expect(() => loadConfig({ PAKLOG_TRUST_PROXY: bad })).toThrow(/PAKLOG_TRUST_PROXY/);
+    }
+  });
+
   it('names every bad value at once', () => {
     try {
       loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', PAKLOG_ADMIN_API_KEY: 'short', PAKLOG_SEED_DEMO: 'maybe' });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isIP } from 'node:net';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -128,6 +129,11 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   /** `Strict-Transport-Security` max-age in seconds, only behind TLS (`PAKLOG_HSTS_MAX_AGE_S`); 0 = not sent. */
   readonly hstsMaxAgeS: number;
+  /**
+   * Which reverse proxies' `X-Forwarded-For` names the client (`PAKLOG_TRUST_PROXY`): their addresses or CIDRs, or `true`
+   * for any. `false` (unset): the client is the connection's peer.
+   */
+  readonly trustProxy: TrustProxy;
   /** GraphiQL at `/graphiql`: on unless `NODE_ENV=production` (it loads its scripts from a CDN). */
   readonly graphiql: boolean;
   /** Where `/metrics` is served: a separate loopback port, behind a bearer key, or (neither) open on the main port. */
@@ -293,6 +299,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   for (const o of corsOrigins) {
     if (o !== '*' && !/^https?:\/\/[^\s/]+$/.test(o)) problems.push(`PAKLOG_CORS_ORIGINS must be * or a comma-separated list of origins (https://host[:port]), got "${o}"`);
   }
+  const trustProxy = parseTrustProxy(str('PAKLOG_TRUST_PROXY'), problems);
   if (corsOrigins.includes('*') && corsOrigins.length > 1) problems.push('PAKLOG_CORS_ORIGINS is either * alone or a list of origins');
   const metricsPort = str('PAKLOG_METRICS_PORT') === undefined ? undefined : int('PAKLOG_METRICS_PORT', 0, 0, 65535);
   const metricsKey = str('PAKLOG_METRICS_KEY');
@@ -399,6 +406,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     },
     corsOrigins,
     hstsMaxAgeS: int('PAKLOG_HSTS_MAX_AGE_S', 0, 0, 100_000_000),
+    trustProxy,
     graphiql: env.NODE_ENV !== 'production',
     metricsEndpoint: { port: metricsPort, host: str('PAKLOG_METRICS_HOST') ?? '127.0.0.1', key: metricsKey },
     identity: {
@@ -421,4 +429,28 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
  */
 export function installationNamespace(config: Pick<Config, 'busNamespace'>, databaseUrl: string): string {
   return `${config.busNamespace}:${createHash('sha256').update(databaseUrl).digest('hex').slice(0, 12)}`;
+}
+
+/** Fastify's `trustProxy`: off, any proxy, or these proxy addresses/CIDRs. */
+export type TrustProxy = boolean | readonly string[];
+
+/**
+ * `PAKLOG_TRUST_PROXY` (ADR 0018): unset or `false` = off; `true` = trust any `X-Forwarded-For` (only when nothing but
+ * the proxy can reach PakLog); else a comma-separated list of the proxies' addresses or CIDRs (`10.0.0.0/8, 192.168.1.5`),
+ * the safest. A number of hops is refused: Fastify 5 trusts no peer for it (a direct caller could name any address).
+ */
+export function parseTrustProxy(raw: string | undefined, problems: string[]): TrustProxy {
+  if (raw === undefined || raw === 'false') return false;
+  if (raw === 'true') return true;
+  const entries = raw.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  for (const e of entries) {
+    const [address, bits, ...rest] = e.split('/');
+    const family = isIP(address ?? '');
+    const okBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if (family === 0 || !okBits || rest.length > 0) {
+      problems.push(`PAKLOG_TRUST_PROXY is true, false or a comma-separated list of proxy addresses or CIDRs; "${e}" is none of these`);
+      return false;
+    }
+  }
+  return entries.length === 0 ? false : entries;
 }

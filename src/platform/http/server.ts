@@ -18,6 +18,7 @@ import { cachedSerializers, deepFreeze, partValidators, nfcHook, refuseJsonBody,
 import { describeRoute, PROBLEM_COMPONENT, TAGS } from './openapi.ts';
 import { PRINCIPAL_HEADER } from './forwarded-principal.ts';
 import { RATE_CLASS_EXTENSION, type RateLimiter } from './rate-limit.ts';
+import type { TrustProxy } from '../config/config.ts';
 
 export type HttpApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -49,6 +50,8 @@ export interface HttpOptions {
   readonly corsOrigins?: readonly string[];
   /** Sends `Strict-Transport-Security` with this max-age when above 0 (only behind TLS). */
   readonly hstsMaxAgeS?: number;
+  /** Whose `X-Forwarded-For` names the client (`request.ip`, the per-address limits); absent: the connection's peer. */
+  readonly trustProxy?: TrustProxy;
   /** `/metrics` on its own listener (started and stopped with the main one) instead of the main port. */
   readonly metricsEndpoint?: MetricsEndpoint;
   /** A request this slow (ms) is logged at `warn` (SLOW_REQUEST_MS by default); quicker ones that succeed at `debug`. */
@@ -147,6 +150,11 @@ function traceIdOf(header: string | string[] | undefined): string | undefined {
 }
 
 /** The fastify app factory: validation, problem+json, request ids, auth, metrics, OpenAPI at /docs. No listen. */
+/** Fastify's form of `trustProxy`: a list of proxies as a mutable array; off when absent. */
+function trustProxyOption(t: TrustProxy | undefined): boolean | string[] {
+  return t === undefined ? false : typeof t === 'object' ? [...t] : t;
+}
+
 export async function createHttp(options: HttpOptions): Promise<HttpApp> {
   const limits = options.limits ?? DEFAULT_HTTP_LIMITS;
   const headersTimeoutMs = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
@@ -166,6 +174,8 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
     // Query strings and path parameters are coerced (they are text), JSON bodies are not: see validation.ts.
     schemaController: { compilersFactory: { buildValidator: partValidators(), buildSerializer: cachedSerializers() } },
     bodyLimit: options.bodyLimitBytes ?? 2 * 1024 * 1024,
+    // Behind a reverse proxy every peer is the proxy: without this, one client's refused keys locked out everyone.
+    trustProxy: trustProxyOption(options.trustProxy),
     requestTimeout: limits.requestTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     connectionTimeout: limits.idleTimeoutMs,
