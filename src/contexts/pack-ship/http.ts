@@ -256,6 +256,9 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
         + 'A remote carrier\'s booking is owed before it is asked (ADR 0056): after 503 CARRIER_UNAVAILABLE (no answer) the same request '
         + 'gets the label the carrier made, and without it PakLog books it by itself a minute later. A carrier that answers and refuses the '
         + 'booking (a 4xx: bad address, service not offered, over its weight limit) is 422 CARRIER_REFUSED_BOOKING quoting its reason, not retried, nothing recorded. '
+        + 'A carrier that books a label under a tracking number another shipment has is 502 CARRIER_ANSWER_UNRECORDABLE naming that shipment: '
+        + 'the label exists at the carrier, PakLog cannot record it and does not void it (that number\'s void would void the other label); it is given to a '
+        + 'person (LABEL_BOOKING_UNSETTLED) to void with the carrier by its key, and the packages stay bookable. '
         + 'The example ships the POST /orders example\'s order once packed.',
       body: Type.Object({
         orderId: OrderId,
@@ -267,7 +270,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
       response: {
         201: ShipmentSchema,
         ...problems('NOT_FOUND', 'NOTHING_TO_SHIP', 'UNITS_NOT_PACKED', 'CONFLICT', 'CARRIER_NOT_BOOKABLE', 'ORDER_CANCELLED', 'UNKNOWN_CARRIER',
-          'UNKNOWN_SERVICE', 'SERVICE_NOT_AVAILABLE', 'NO_SERVICE_MEETS_PROMISE', 'SHIP_TO_MISSING', 'CARRIER_UNAVAILABLE', 'CARRIER_REFUSED_BOOKING', 'UNPROCESSABLE', 'PACKAGE_ON_QUALITY_HOLD'),
+          'UNKNOWN_SERVICE', 'SERVICE_NOT_AVAILABLE', 'NO_SERVICE_MEETS_PROMISE', 'SHIP_TO_MISSING', 'CARRIER_UNAVAILABLE', 'CARRIER_REFUSED_BOOKING', 'CARRIER_ANSWER_UNRECORDABLE', 'UNPROCESSABLE', 'PACKAGE_ON_QUALITY_HOLD'),
       },
     },
   }, async (req, reply) => {

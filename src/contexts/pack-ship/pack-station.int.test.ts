@@ -220,6 +220,38 @@ describe('pack station', () => {
     expect([shipped.status, shipped.body.status]).toEqual([201, 'LABELLED']);
   });
 
+  it('a carrier answering a booking with a tracking number another shipment has: 502 CARRIER_ANSWER_UNRECORDABLE saying the label exists at the carrier and is not voided (a void by that number would void the other shipment\'s), given to a person at once (not 409 CONFLICT "nothing was changed", asked again until LABEL_BOOKING_UNSETTLED)', async () => {
+    await pickedOrder('ord_d1', [{ sku: 'PEN', quantity: 1 }]);
+    await t.post('/api/v1/packages', { orderId: 'ord_d1' }, 'operator');
+    const first = (await t.post('/api/v1/shipments', { orderId: 'ord_d1', carrier: 'RESTCO', service: 'SAVER' }, 'operator')).body;
+    expect(first.status).toBe('LABELLED');
+    await pickedOrder('ord_d2', [{ sku: 'PEN', quantity: 1 }]);
+    await t.post('/api/v1/packages', { orderId: 'ord_d2' }, 'operator');
+    fake.refuseNext('/shipments', 201, { trackingNumber: first.trackingNumber });
+    const dup = await t.post('/api/v1/shipments', { orderId: 'ord_d2', carrier: 'RESTCO', service: 'SAVER' }, 'operator');
+    expect([dup.status, dup.body.code]).toEqual([502, 'CARRIER_ANSWER_UNRECORDABLE']);
+    expect(dup.body.detail).toContain(first.trackingNumber);
+    expect(dup.body.detail).toContain(first.id);
+    expect(dup.body.detail).toMatch(/not voided/);
+    // The other shipment and its label are untouched; the call is settled at once (FAILED, given to a person), not owed.
+    expect((await t.get(`/api/v1/shipments/${first.id}`)).body).toMatchObject({ status: 'LABELLED', trackingNumber: first.trackingNumber });
+    expect(fake.booked.has(first.trackingNumber)).toBe(true);
+    const calls = await t.app.db.query<{ state: string; last_error: string | null }>('SELECT state, last_error FROM pack_ship.carrier_calls WHERE order_id = $1', ['ord_d2']);
+    expect(calls).toEqual([{ state: 'FAILED', last_error: expect.stringContaining(first.trackingNumber) }]);
+    let raised: { reason: string; details: { orderId: string; answered?: string } }[] = [];
+    for (let i = 0; i < 100 && raised.length === 0; i++) {
+      await t.settle();
+      raised = ((await t.get('/api/v1/exceptions?kind=LABEL_BOOKING_UNSETTLED&status=OPEN', 'manager')).body.items as typeof raised).filter((c) => c.details.orderId === 'ord_d2');
+    }
+    expect(raised).toHaveLength(1);
+    expect(raised[0]?.details.answered).toBe(first.trackingNumber);
+    expect(raised[0]?.reason).toContain(first.id);
+    expect((await t.get('/api/v1/shipments?orderIds=ord_d2')).body.items).toEqual([]);
+    // The order's packages are still bookable: the carrier answering a label of their own is recorded.
+    const again = await t.post('/api/v1/shipments', { orderId: 'ord_d2', carrier: 'RESTCO', service: 'NEXTDAY' }, 'operator');
+    expect([again.status, again.body.status]).toEqual([201, 'LABELLED']);
+  });
+
   it("voids a cancelled order's booked label with its carrier", async () => {
     await pickedOrder('ord_x', [{ sku: 'PEN', quantity: 1 }]);
     await t.post('/api/v1/packages', { orderId: 'ord_x' }, 'operator');

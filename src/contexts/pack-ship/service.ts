@@ -891,6 +891,27 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
       return reject('NOTHING_TO_SHIP', `Order ${call.orderId} has no packed packages to ship: its booking ${call.shipmentId} was settled by another attempt`);
     }
     const now = deps.clock.now();
+    // A tracking number another shipment has (the carrier reused a number, or answered another booking): the carrier holds
+    // a label PakLog cannot record (tracking numbers are unique). Recorded, it failed the unique key at every attempt: 409
+    // CONFLICT "nothing was changed", asked again until LABEL_BOOKING_UNSETTLED. Not voided either: a void by that number
+    // would void the other shipment's label. Given to a person at once, with the key to void it by at the carrier.
+    const holder = await packStore.shipmentIdWithTrackingNumber(tx, booking.trackingNumber);
+    if (holder !== undefined) {
+      const detail = `${call.carrier} booked a label for order ${call.orderId} (${call.service}, key ${call.callKey}) and answered tracking number `
+        + `${booking.trackingNumber}, which is shipment ${holder.id}'s (order ${holder.orderId}) already: PakLog cannot record it and has not voided it `
+        + `(a void by that number would void shipment ${holder.id}'s label). It is given to a person (LABEL_BOOKING_UNSETTLED): ask ${call.carrier} to `
+        + 'void the booking made under that key, then book the order\'s packages again (another service or carrier if the carrier answers the same number)';
+      if (unrecordable === 'refuse') return reject('CARRIER_ANSWER_UNRECORDABLE', detail);
+      if (await packStore.settleCall(tx, call.shipmentId, 'FAILED', now, null, detail)) {
+        const data: LabelBookingUnsettled = {
+          shipmentId: call.shipmentId, orderId: call.orderId, siteId: call.siteId, carrier: call.carrier, service: call.service, bookingKey: call.callKey,
+          attempts: current.attempts, error: detail, answered: booking.trackingNumber,
+        };
+        await emit(tx, [{ type: PackShipEvents.labelBookingUnsettled, subject: call.shipmentId, siteId: call.siteId, data }], meta);
+      }
+      deps.log.warn({ shipmentId: call.shipmentId, carrier: call.carrier, trackingNumber: booking.trackingNumber, holder: holder.id }, `pack-ship: ${detail}`);
+      return reject('CARRIER_ANSWER_UNRECORDABLE', detail);
+    }
     const waiting = order === undefined ? [] : (await packStore.packages(tx, { orderId: call.orderId, status: 'PACKED', unshipped: true }, true));
     const lines = await packStore.orderLines(tx, call.orderId);
     const same = waiting.length === call.request.packageIds.length && waiting.every((p) => call.request.packageIds.includes(p.id));
