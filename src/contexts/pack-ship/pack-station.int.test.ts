@@ -177,7 +177,7 @@ describe('pack station', () => {
     expect([shopped.status, shopped.body.carrier, shopped.body.service]).toEqual([201, 'RESTCO', 'NEXTDAY']);
   });
 
-  it('the tracking poll refuses a carrier\'s event whose `at` is no instant, or whose detail is no text, as a malformed answer (logged, nothing recorded): the job no longer fails every run on it; a well-formed one after it moves the shipment', async () => {
+  it('the tracking poll skips a carrier\'s event whose `at` is no instant, or whose detail is no text (logged with its shipment and why, counted in paklog_tracking_events_skipped_total, nothing recorded of it): the job no longer fails every run on it, and the good events of the same answer are applied', async () => {
     await pickedOrder('ord_tp', [{ sku: 'PEN', quantity: 1 }]);
     await t.post('/api/v1/packages', { orderId: 'ord_tp' }, 'operator');
     const shipment = (await t.post('/api/v1/shipments', { orderId: 'ord_tp', carrier: 'RESTCO', service: 'SAVER' }, 'operator')).body;
@@ -195,9 +195,18 @@ describe('pack station', () => {
       expect((await t.get(`/api/v1/shipments/${shipment.id}`)).body.status).toBe('DISPATCHED');
       expect(await recorded()).toBe(0);
     }
-    fake.addTracking(shipment.trackingNumber, 'IN_TRANSIT', new Date().toISOString());
+    const skipped = async (): Promise<number> => Number(/paklog_tracking_events_skipped_total\{carrier="RESTCO"\} (\d+)/
+      .exec((await t.app.http.inject({ url: '/metrics' })).body)?.[1] ?? 0);
+    expect(await skipped()).toBe(2);
+    // One bad event no longer holds back the good ones of the same answer (the whole answer was refused before).
+    fake.refuseNext('/tracking', 200, { events: [
+      { trackingNumber: shipment.trackingNumber, status: 'IN_TRANSIT', at: 'soon' },
+      { trackingNumber: shipment.trackingNumber, status: 'IN_TRANSIT', at: new Date().toISOString(), detail: 'Left the hub' },
+    ] });
     await poll.run();
     expect((await t.get(`/api/v1/shipments/${shipment.id}`)).body.status).toBe('IN_TRANSIT');
+    expect(await recorded()).toBe(1);
+    expect(await skipped()).toBe(3);
   });
 
   it('a quote priced past what a shipment records (or below nothing) is a malformed answer: 503 CARRIER_UNAVAILABLE with nothing written, not a booking the carrier made that PakLog cannot record', async () => {

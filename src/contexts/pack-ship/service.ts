@@ -20,7 +20,7 @@ import type { ShippingLabelData } from './documents/layout.ts';
 import { manifestPdf, packingSlipPdf } from './documents/sheets.ts';
 import { itemsWeight, packerChooser, suggestCartons, type Carton, type CartonChooser, type PackItem, type SuggestedPackage } from './domain/carton-chooser.ts';
 import {
-  malformedQuote, OWN_FLEET, ownFleetCarrier, STANDARD_SERVICE, type Address, type Carrier, type CarrierBooking, type Parcel, type RateQuote, type TrackingUpdate,
+  malformedQuote, OWN_FLEET, type MalformedTrackingEvent, ownFleetCarrier, STANDARD_SERVICE, type Address, type Carrier, type CarrierBooking, type Parcel, type RateQuote, type TrackingUpdate,
 } from './domain/carrier.ts';
 import { isValidGtin, sscc } from './domain/gs1.ts';
 import { packageLifecycle, shipmentLifecycle, VOIDABLE_PACKAGE_STATUSES, VOIDABLE_SHIPMENT_STATUSES } from './domain/lifecycles.ts';
@@ -300,6 +300,7 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
   const unitsPacked = deps.metrics.counter('paklog_units_packed_total', 'Units packed');
   const shipmentsDispatched = deps.metrics.counter('paklog_shipments_dispatched_total', 'Shipments dispatched');
   const unitsShipped = deps.metrics.counter('paklog_units_dispatched_total', 'Units dispatched');
+  const trackingSkipped = deps.metrics.counter('paklog_tracking_events_skipped_total', 'Tracking events a carrier\'s poll answer held that PakLog cannot take (skipped; the others applied)', ['carrier']);
 
   /**
    * The order is packed: announced once (the `packed_at` guard), by whichever comes last — the package that packs the
@@ -1407,7 +1408,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         if (carrier?.track === undefined) continue;
         const open = await packStore.inTransit(deps.db, code);
         if (open.length === 0) continue;
-        let updates: readonly TrackingUpdate[];
+        let updates: readonly (TrackingUpdate | MalformedTrackingEvent)[];
         try {
           updates = await carrier.track(open.map((o) => o.trackingNumber));
         } catch (e) {
@@ -1415,6 +1416,13 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
           continue;
         }
         for (const u of updates) {
+          // One event the carrier sent malformed is skipped — logged with its shipment and why, counted — not the answer's others.
+          if ('malformed' in u) {
+            trackingSkipped.inc({ carrier: code });
+            const shipmentId = open.find((o) => o.trackingNumber === u.trackingNumber)?.id ?? null;
+            deps.log.warn({ carrier: code, shipmentId, trackingNumber: u.trackingNumber, reason: u.malformed }, 'pack-ship: tracking poll skipped a malformed event');
+            continue;
+          }
           const r = await trackShipment({ ...u, carrier: code }, {});
           if (r.ok) moved++;
         }
