@@ -229,6 +229,7 @@ export const PackShipErrors = {
   UNKNOWN_SERVICE: { status: 422, title: 'The carrier offers no such service' },
   CARRIER_REFUSED_BOOKING: { status: 422, title: 'The carrier answered and refused the booking (its reason quoted); nothing was booked or recorded' },
   SERVICE_NOT_AVAILABLE: { status: 409, title: 'The requested carrier/service cannot carry this shipment; it is not replaced by another' },
+  QUOTES_IN_SEVERAL_CURRENCIES: { status: 409, title: 'The quotes that meet the promise are in several currencies; PakLog compares prices only within one: name the carrier (or service)' },
   NO_SERVICE_MEETS_PROMISE: { status: 409, title: "No bookable service meets the order's promise" },
   SHIP_TO_MISSING: { status: 409, title: 'The order has no ship-to address; this carrier needs one' },
   CARRIER_ANSWER_UNRECORDABLE: { status: 502, title: 'The carrier booked a label PakLog cannot record (its tracking number is another shipment\'s); given to a person, not voided, not asked again' },

@@ -261,6 +261,19 @@ describe('pack station', () => {
     expect([again.status, again.body.status]).toEqual([201, 'LABELLED']);
   });
 
+  it('rate shopping does not compare prices across currencies: RESTCO at 1 GBP and PARCELCO at 5 EUR is 409 QUOTES_IN_SEVERAL_CURRENCIES naming both, nothing written (1 GBP won before); a named carrier books as ever', async () => {
+    await pickedOrder('ord_fx', [{ sku: 'PEN', quantity: 1 }]);
+    await t.post('/api/v1/packages', { orderId: 'ord_fx' }, 'operator');
+    fake.refuseNext('/rates', 200, { quotes: [{ service: 'SAVER', price: 1, currency: 'GBP', transitDays: 3 }] });
+    const mixed = await t.post('/api/v1/shipments', { orderId: 'ord_fx', rateShop: true }, 'operator');
+    expect([mixed.status, mixed.body.code]).toEqual([409, 'QUOTES_IN_SEVERAL_CURRENCIES']);
+    expect(mixed.body.detail).toMatch(/EUR.*PARCELCO|PARCELCO.*EUR/);
+    expect(mixed.body.detail).toMatch(/GBP.*RESTCO|RESTCO.*GBP/);
+    expect((await t.get('/api/v1/shipments?orderIds=ord_fx')).body.items).toEqual([]);
+    const named = await t.post('/api/v1/shipments', { orderId: 'ord_fx', carrier: 'PARCELCO' }, 'operator');
+    expect([named.status, named.body.price, named.body.currency]).toEqual([201, 5, 'EUR']);
+  });
+
   it("voids a cancelled order's booked label with its carrier", async () => {
     await pickedOrder('ord_x', [{ sku: 'PEN', quantity: 1 }]);
     await t.post('/api/v1/packages', { orderId: 'ord_x' }, 'operator');

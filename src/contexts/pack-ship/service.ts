@@ -26,7 +26,7 @@ import { isValidGtin, sscc } from './domain/gs1.ts';
 import { packageLifecycle, shipmentLifecycle, VOIDABLE_PACKAGE_STATUSES, VOIDABLE_SHIPMENT_STATUSES } from './domain/lifecycles.ts';
 import { holdRefusal, repackRefusal } from './quality-holds.ts';
 import { qualityHoldStore } from './quality-hold-store.ts';
-import { cheapestMeetingPromise } from './domain/rate-shop.ts';
+import { cheapestMeetingPromise, cheapestPerCurrency } from './domain/rate-shop.ts';
 import { weightCheck, type WeightCheck } from './domain/weight.ts';
 import {
   packStore, type CartonFields, type CartonRecord, type Manifest, type OwedBooking, type Package, type PackageLine, type PackOrder, type Shipment, type SiteSettings, type TrackingSequence,
@@ -719,7 +719,14 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
           if (services.length === 0 || services.some((s) => promise.maxTransitDays === null || s.transitDays <= promise.maxTransitDays)) down.push(code);
         }
       }
-      const best = cheapestMeetingPromise(quotes, promise);
+      const { best, currencies } = cheapestMeetingPromise(quotes, promise);
+      // Quotes in several currencies keep the promise: PakLog has no exchange rates, so it does not pick (1 GBP was
+      // taken under 5 EUR as plain numbers). Refused with each currency's cheapest, nothing written: name the carrier.
+      if (currencies.length > 1) {
+        return reject('QUOTES_IN_SEVERAL_CURRENCIES', `Carriers quote order ${orderId}${promise.maxTransitDays === null ? '' : ` within ${promise.maxTransitDays} working day(s)`} in `
+          + `${currencies.join(' and ')} (${cheapestPerCurrency(quotes, promise)}); PakLog compares prices only within one currency and has no exchange rates: `
+          + 'name the carrier (and service) to book in `carrier`; nothing was booked');
+      }
       // No answering carrier keeps the promise, but one that did not answer might have: the way out is to try again
       // (503), not a "no service" that reads as final (a client would relax the promise or give the order up).
       if (best === undefined && down.length > 0) {
@@ -766,7 +773,11 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
           }
           chosen = { carrier: c, service: q.service, quote: q };
         } else {
-          const best = cheapestMeetingPromise(quotes, promise);
+          const { best, currencies } = cheapestMeetingPromise(quotes, promise);
+          if (currencies.length > 1) {
+            return reject('QUOTES_IN_SEVERAL_CURRENCIES', `${c.code} quotes order ${orderId} in ${currencies.join(' and ')} (${cheapestPerCurrency(quotes, promise)}); `
+              + 'PakLog compares prices only within one currency: name the service in `service`; nothing was booked');
+          }
           if (best === undefined) return reject('NO_SERVICE_MEETS_PROMISE', `No service of ${c.code} can carry order ${orderId}${promise.maxTransitDays === null ? '' : ` within ${promise.maxTransitDays} working day(s)`}`);
           chosen = { carrier: c, service: best.service, quote: best };
         }
