@@ -95,6 +95,7 @@ export const PackShipEventSchemas = {
     bookingKey: Type.String({ description: 'The idempotency key every attempt sent the carrier (the REST adapter\'s Idempotency-Key): what to look the booking up by in its portal.' }),
     attempts: Type.Integer({ minimum: 1 }),
     error: Type.String({ description: 'What the carrier (or the call to it) answered last.' }),
+    answered: Type.Optional(Type.String({ description: 'Set when the carrier answered the booking with a tracking number PakLog cannot record (another shipment has it already): that number. The carrier holds the label; PakLog does not void it (a void by that number would void the other shipment\'s label): void it with the carrier by the booking key.' })),
     refusal: Type.Optional(Type.String({ maxLength: 300, description: 'Set when the carrier answered and refused the booking (a 4xx: a bad address, a service it does not offer, a weight over its limit…): its reason, capped. Nothing was booked and asking again will not help; absent when it never answered.' })),
   }, { description: 'A booking with a remote carrier was asked for but the carrier never answered it, after every attempt of the request and of the carrier-calls job (ADR 0056): the carrier may hold a label PakLog does not know; or the carrier refused a booking the carrier-calls job asked (`refusal`: at once, not retried). Nothing is recorded; orchestration raises LABEL_BOOKING_UNSETTLED.' }),
   [PackShipEvents.packageRepacked]: Type.Object({
@@ -228,8 +229,10 @@ export const PackShipErrors = {
   UNKNOWN_SERVICE: { status: 422, title: 'The carrier offers no such service' },
   CARRIER_REFUSED_BOOKING: { status: 422, title: 'The carrier answered and refused the booking (its reason quoted); nothing was booked or recorded' },
   SERVICE_NOT_AVAILABLE: { status: 409, title: 'The requested carrier/service cannot carry this shipment; it is not replaced by another' },
+  QUOTES_IN_SEVERAL_CURRENCIES: { status: 409, title: 'The quotes that meet the promise are in several currencies; PakLog compares prices only within one: name the carrier (or service)' },
   NO_SERVICE_MEETS_PROMISE: { status: 409, title: "No bookable service meets the order's promise" },
   SHIP_TO_MISSING: { status: 409, title: 'The order has no ship-to address; this carrier needs one' },
+  CARRIER_ANSWER_UNRECORDABLE: { status: 502, title: 'The carrier booked a label PakLog cannot record (its tracking number is another shipment\'s); given to a person, not voided, not asked again' },
   CARRIER_UNAVAILABLE: { status: 503, title: 'The carrier could not be reached or did not answer (a timeout, 5xx, a malformed answer); nothing was booked' },
   ALREADY_MANIFESTED: { status: 409, title: 'The shipment was handed over on a manifest; its label cannot be voided' },
   NOTHING_TO_MANIFEST: { status: 409, title: 'No labelled shipment of this carrier waits for a manifest' },

@@ -126,10 +126,11 @@ export function packShipCommandService(commands: Pick<PackShipCommands, 'retryLa
 
 /**
  * A refusal the remote answered, as the in-process command returns it: a 4xx, or CARRIER_UNAVAILABLE (a 503 the
- * command answers as its outcome: the carrier, not the remote, did not answer). Undefined for anything else.
+ * command answers as its outcome: the carrier, not the remote, did not answer) or CARRIER_ANSWER_UNRECORDABLE (a 502: the
+ * carrier's answer, not the remote, could not be recorded). Undefined for anything else.
  */
 function remoteRefusal(error: unknown): Outcome<never> | undefined {
-  if (!(error instanceof AppError) || (errorSpec(error.code).status >= 500 && error.code !== 'CARRIER_UNAVAILABLE')) return undefined;
+  if (!(error instanceof AppError) || (errorSpec(error.code).status >= 500 && error.code !== 'CARRIER_UNAVAILABLE' && error.code !== 'CARRIER_ANSWER_UNRECORDABLE')) return undefined;
   return reject(error.code, error.message, error.errors.length === 0 ? undefined : error.errors);
 }
 

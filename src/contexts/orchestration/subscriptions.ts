@@ -208,6 +208,16 @@ export function orchestrationSubscriptions(sagas: SagaRuntime, exceptions: Excep
       case PackShipEvents.labelBookingUnsettled: {
         const d = event.data;
         await clearCases(tx, run);
+        // The carrier booked a label under a tracking number another shipment has: it exists at the carrier, PakLog could
+        // not record it and did not void it (that number's void would void the other shipment's label).
+        if (d.answered !== undefined) {
+          await exceptions.raise(tx, {
+            kind: 'LABEL_BOOKING_UNSETTLED', caseKey: d.shipmentId, subject: d.shipmentId, siteId: d.siteId,
+            reason: d.error,
+            details: { shipmentId: d.shipmentId, orderId: d.orderId, carrier: d.carrier, service: d.service, bookingKey: d.bookingKey, attempts: d.attempts, error: d.error, answered: d.answered },
+          }, causedBy(event));
+          return;
+        }
         // The carrier answered and refused it (a 4xx, asked by the carrier-calls job): its reason, and the way out.
         if (d.refusal !== undefined) {
           await exceptions.raise(tx, {

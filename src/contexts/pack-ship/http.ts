@@ -252,10 +252,14 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
         + '422 UNKNOWN_CARRIER when `carrier` is not bookable. A named `service` is booked as named or refused (422 UNKNOWN_SERVICE, '
         + '409 SERVICE_NOT_AVAILABLE); without one, the carrier\'s cheapest service that meets `maxTransitDays`. `rateShop` picks the cheapest '
         + 'service of every quoting carrier instead (409 NO_SERVICE_MEETS_PROMISE; 503 CARRIER_UNAVAILABLE when a carrier that did not answer has a service '
-        + 'that could keep the promise: try again). Each package gets a GS1-128 label (SSCC). '
+        + 'that could keep the promise: try again; 409 QUOTES_IN_SEVERAL_CURRENCIES when the quotes that keep it are in several currencies: prices are '
+        + 'compared only within one, PakLog has no exchange rates, so name the carrier). Each package gets a GS1-128 label (SSCC). '
         + 'A remote carrier\'s booking is owed before it is asked (ADR 0056): after 503 CARRIER_UNAVAILABLE (no answer) the same request '
         + 'gets the label the carrier made, and without it PakLog books it by itself a minute later. A carrier that answers and refuses the '
         + 'booking (a 4xx: bad address, service not offered, over its weight limit) is 422 CARRIER_REFUSED_BOOKING quoting its reason, not retried, nothing recorded. '
+        + 'A carrier that books a label under a tracking number another shipment has is 502 CARRIER_ANSWER_UNRECORDABLE naming that shipment: '
+        + 'the label exists at the carrier, PakLog cannot record it and does not void it (that number\'s void would void the other label); it is given to a '
+        + 'person (LABEL_BOOKING_UNSETTLED) to void with the carrier by its key, and the packages stay bookable. '
         + 'The example ships the POST /orders example\'s order once packed.',
       body: Type.Object({
         orderId: OrderId,
@@ -267,7 +271,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
       response: {
         201: ShipmentSchema,
         ...problems('NOT_FOUND', 'NOTHING_TO_SHIP', 'UNITS_NOT_PACKED', 'CONFLICT', 'CARRIER_NOT_BOOKABLE', 'ORDER_CANCELLED', 'UNKNOWN_CARRIER',
-          'UNKNOWN_SERVICE', 'SERVICE_NOT_AVAILABLE', 'NO_SERVICE_MEETS_PROMISE', 'SHIP_TO_MISSING', 'CARRIER_UNAVAILABLE', 'CARRIER_REFUSED_BOOKING', 'UNPROCESSABLE', 'PACKAGE_ON_QUALITY_HOLD'),
+          'UNKNOWN_SERVICE', 'SERVICE_NOT_AVAILABLE', 'NO_SERVICE_MEETS_PROMISE', 'SHIP_TO_MISSING', 'QUOTES_IN_SEVERAL_CURRENCIES', 'CARRIER_UNAVAILABLE', 'CARRIER_REFUSED_BOOKING', 'CARRIER_ANSWER_UNRECORDABLE', 'UNPROCESSABLE', 'PACKAGE_ON_QUALITY_HOLD'),
       },
     },
   }, async (req, reply) => {

@@ -177,7 +177,7 @@ describe('pack station', () => {
     expect([shopped.status, shopped.body.carrier, shopped.body.service]).toEqual([201, 'RESTCO', 'NEXTDAY']);
   });
 
-  it('the tracking poll refuses a carrier\'s event whose `at` is no instant, or whose detail is no text, as a malformed answer (logged, nothing recorded): the job no longer fails every run on it; a well-formed one after it moves the shipment', async () => {
+  it('the tracking poll skips a carrier\'s event whose `at` is no instant, or whose detail is no text (logged with its shipment and why, counted in paklog_tracking_events_skipped_total, nothing recorded of it): the job no longer fails every run on it, and the good events of the same answer are applied', async () => {
     await pickedOrder('ord_tp', [{ sku: 'PEN', quantity: 1 }]);
     await t.post('/api/v1/packages', { orderId: 'ord_tp' }, 'operator');
     const shipment = (await t.post('/api/v1/shipments', { orderId: 'ord_tp', carrier: 'RESTCO', service: 'SAVER' }, 'operator')).body;
@@ -195,9 +195,18 @@ describe('pack station', () => {
       expect((await t.get(`/api/v1/shipments/${shipment.id}`)).body.status).toBe('DISPATCHED');
       expect(await recorded()).toBe(0);
     }
-    fake.addTracking(shipment.trackingNumber, 'IN_TRANSIT', new Date().toISOString());
+    const skipped = async (): Promise<number> => Number(/paklog_tracking_events_skipped_total\{carrier="RESTCO"\} (\d+)/
+      .exec((await t.app.http.inject({ url: '/metrics' })).body)?.[1] ?? 0);
+    expect(await skipped()).toBe(2);
+    // One bad event no longer holds back the good ones of the same answer (the whole answer was refused before).
+    fake.refuseNext('/tracking', 200, { events: [
+      { trackingNumber: shipment.trackingNumber, status: 'IN_TRANSIT', at: 'soon' },
+      { trackingNumber: shipment.trackingNumber, status: 'IN_TRANSIT', at: new Date().toISOString(), detail: 'Left the hub' },
+    ] });
     await poll.run();
     expect((await t.get(`/api/v1/shipments/${shipment.id}`)).body.status).toBe('IN_TRANSIT');
+    expect(await recorded()).toBe(1);
+    expect(await skipped()).toBe(3);
   });
 
   it('a quote priced past what a shipment records (or below nothing) is a malformed answer: 503 CARRIER_UNAVAILABLE with nothing written, not a booking the carrier made that PakLog cannot record', async () => {
@@ -218,6 +227,51 @@ describe('pack station', () => {
     expect((await t.post(`/api/v1/shipments/${shopped.body.id}/void`, undefined, 'operator')).body.status).toBe('VOIDED');
     const shipped = await t.post('/api/v1/shipments', { orderId: 'ord_qp', carrier: 'RESTCO', service: 'SAVER' }, 'operator');
     expect([shipped.status, shipped.body.status]).toEqual([201, 'LABELLED']);
+  });
+
+  it('a carrier answering a booking with a tracking number another shipment has: 502 CARRIER_ANSWER_UNRECORDABLE saying the label exists at the carrier and is not voided (a void by that number would void the other shipment\'s), given to a person at once (not 409 CONFLICT "nothing was changed", asked again until LABEL_BOOKING_UNSETTLED)', async () => {
+    await pickedOrder('ord_d1', [{ sku: 'PEN', quantity: 1 }]);
+    await t.post('/api/v1/packages', { orderId: 'ord_d1' }, 'operator');
+    const first = (await t.post('/api/v1/shipments', { orderId: 'ord_d1', carrier: 'RESTCO', service: 'SAVER' }, 'operator')).body;
+    expect(first.status).toBe('LABELLED');
+    await pickedOrder('ord_d2', [{ sku: 'PEN', quantity: 1 }]);
+    await t.post('/api/v1/packages', { orderId: 'ord_d2' }, 'operator');
+    fake.refuseNext('/shipments', 201, { trackingNumber: first.trackingNumber });
+    const dup = await t.post('/api/v1/shipments', { orderId: 'ord_d2', carrier: 'RESTCO', service: 'SAVER' }, 'operator');
+    expect([dup.status, dup.body.code]).toEqual([502, 'CARRIER_ANSWER_UNRECORDABLE']);
+    expect(dup.body.detail).toContain(first.trackingNumber);
+    expect(dup.body.detail).toContain(first.id);
+    expect(dup.body.detail).toMatch(/not voided/);
+    // The other shipment and its label are untouched; the call is settled at once (FAILED, given to a person), not owed.
+    expect((await t.get(`/api/v1/shipments/${first.id}`)).body).toMatchObject({ status: 'LABELLED', trackingNumber: first.trackingNumber });
+    expect(fake.booked.has(first.trackingNumber)).toBe(true);
+    const calls = await t.app.db.query<{ state: string; last_error: string | null }>('SELECT state, last_error FROM pack_ship.carrier_calls WHERE order_id = $1', ['ord_d2']);
+    expect(calls).toEqual([{ state: 'FAILED', last_error: expect.stringContaining(first.trackingNumber) }]);
+    let raised: { reason: string; details: { orderId: string; answered?: string } }[] = [];
+    for (let i = 0; i < 100 && raised.length === 0; i++) {
+      await t.settle();
+      raised = ((await t.get('/api/v1/exceptions?kind=LABEL_BOOKING_UNSETTLED&status=OPEN', 'manager')).body.items as typeof raised).filter((c) => c.details.orderId === 'ord_d2');
+    }
+    expect(raised).toHaveLength(1);
+    expect(raised[0]?.details.answered).toBe(first.trackingNumber);
+    expect(raised[0]?.reason).toContain(first.id);
+    expect((await t.get('/api/v1/shipments?orderIds=ord_d2')).body.items).toEqual([]);
+    // The order's packages are still bookable: the carrier answering a label of their own is recorded.
+    const again = await t.post('/api/v1/shipments', { orderId: 'ord_d2', carrier: 'RESTCO', service: 'NEXTDAY' }, 'operator');
+    expect([again.status, again.body.status]).toEqual([201, 'LABELLED']);
+  });
+
+  it('rate shopping does not compare prices across currencies: RESTCO at 1 GBP and PARCELCO at 5 EUR is 409 QUOTES_IN_SEVERAL_CURRENCIES naming both, nothing written (1 GBP won before); a named carrier books as ever', async () => {
+    await pickedOrder('ord_fx', [{ sku: 'PEN', quantity: 1 }]);
+    await t.post('/api/v1/packages', { orderId: 'ord_fx' }, 'operator');
+    fake.refuseNext('/rates', 200, { quotes: [{ service: 'SAVER', price: 1, currency: 'GBP', transitDays: 3 }] });
+    const mixed = await t.post('/api/v1/shipments', { orderId: 'ord_fx', rateShop: true }, 'operator');
+    expect([mixed.status, mixed.body.code]).toEqual([409, 'QUOTES_IN_SEVERAL_CURRENCIES']);
+    expect(mixed.body.detail).toMatch(/EUR.*PARCELCO|PARCELCO.*EUR/);
+    expect(mixed.body.detail).toMatch(/GBP.*RESTCO|RESTCO.*GBP/);
+    expect((await t.get('/api/v1/shipments?orderIds=ord_fx')).body.items).toEqual([]);
+    const named = await t.post('/api/v1/shipments', { orderId: 'ord_fx', carrier: 'PARCELCO' }, 'operator');
+    expect([named.status, named.body.price, named.body.currency]).toEqual([201, 5, 'EUR']);
   });
 
   it("voids a cancelled order's booked label with its carrier", async () => {

@@ -20,13 +20,13 @@ import type { ShippingLabelData } from './documents/layout.ts';
 import { manifestPdf, packingSlipPdf } from './documents/sheets.ts';
 import { itemsWeight, packerChooser, suggestCartons, type Carton, type CartonChooser, type PackItem, type SuggestedPackage } from './domain/carton-chooser.ts';
 import {
-  malformedQuote, OWN_FLEET, ownFleetCarrier, STANDARD_SERVICE, type Address, type Carrier, type CarrierBooking, type Parcel, type RateQuote, type TrackingUpdate,
+  malformedQuote, OWN_FLEET, type MalformedTrackingEvent, ownFleetCarrier, STANDARD_SERVICE, type Address, type Carrier, type CarrierBooking, type Parcel, type RateQuote, type TrackingUpdate,
 } from './domain/carrier.ts';
 import { isValidGtin, sscc } from './domain/gs1.ts';
 import { packageLifecycle, shipmentLifecycle, VOIDABLE_PACKAGE_STATUSES, VOIDABLE_SHIPMENT_STATUSES } from './domain/lifecycles.ts';
 import { holdRefusal, repackRefusal } from './quality-holds.ts';
 import { qualityHoldStore } from './quality-hold-store.ts';
-import { cheapestMeetingPromise } from './domain/rate-shop.ts';
+import { cheapestMeetingPromise, cheapestPerCurrency } from './domain/rate-shop.ts';
 import { weightCheck, type WeightCheck } from './domain/weight.ts';
 import {
   packStore, type CartonFields, type CartonRecord, type Manifest, type OwedBooking, type Package, type PackageLine, type PackOrder, type Shipment, type SiteSettings, type TrackingSequence,
@@ -300,6 +300,7 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
   const unitsPacked = deps.metrics.counter('paklog_units_packed_total', 'Units packed');
   const shipmentsDispatched = deps.metrics.counter('paklog_shipments_dispatched_total', 'Shipments dispatched');
   const unitsShipped = deps.metrics.counter('paklog_units_dispatched_total', 'Units dispatched');
+  const trackingSkipped = deps.metrics.counter('paklog_tracking_events_skipped_total', 'Tracking events a carrier\'s poll answer held that PakLog cannot take (skipped; the others applied)', ['carrier']);
 
   /**
    * The order is packed: announced once (the `packed_at` guard), by whichever comes last — the package that packs the
@@ -718,7 +719,14 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
           if (services.length === 0 || services.some((s) => promise.maxTransitDays === null || s.transitDays <= promise.maxTransitDays)) down.push(code);
         }
       }
-      const best = cheapestMeetingPromise(quotes, promise);
+      const { best, currencies } = cheapestMeetingPromise(quotes, promise);
+      // Quotes in several currencies keep the promise: PakLog has no exchange rates, so it does not pick (1 GBP was
+      // taken under 5 EUR as plain numbers). Refused with each currency's cheapest, nothing written: name the carrier.
+      if (currencies.length > 1) {
+        return reject('QUOTES_IN_SEVERAL_CURRENCIES', `Carriers quote order ${orderId}${promise.maxTransitDays === null ? '' : ` within ${promise.maxTransitDays} working day(s)`} in `
+          + `${currencies.join(' and ')} (${cheapestPerCurrency(quotes, promise)}); PakLog compares prices only within one currency and has no exchange rates: `
+          + 'name the carrier (and service) to book in `carrier`; nothing was booked');
+      }
       // No answering carrier keeps the promise, but one that did not answer might have: the way out is to try again
       // (503), not a "no service" that reads as final (a client would relax the promise or give the order up).
       if (best === undefined && down.length > 0) {
@@ -765,7 +773,11 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
           }
           chosen = { carrier: c, service: q.service, quote: q };
         } else {
-          const best = cheapestMeetingPromise(quotes, promise);
+          const { best, currencies } = cheapestMeetingPromise(quotes, promise);
+          if (currencies.length > 1) {
+            return reject('QUOTES_IN_SEVERAL_CURRENCIES', `${c.code} quotes order ${orderId} in ${currencies.join(' and ')} (${cheapestPerCurrency(quotes, promise)}); `
+              + 'PakLog compares prices only within one currency: name the service in `service`; nothing was booked');
+          }
           if (best === undefined) return reject('NO_SERVICE_MEETS_PROMISE', `No service of ${c.code} can carry order ${orderId}${promise.maxTransitDays === null ? '' : ` within ${promise.maxTransitDays} working day(s)`}`);
           chosen = { carrier: c, service: best.service, quote: best };
         }
@@ -891,6 +903,27 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
       return reject('NOTHING_TO_SHIP', `Order ${call.orderId} has no packed packages to ship: its booking ${call.shipmentId} was settled by another attempt`);
     }
     const now = deps.clock.now();
+    // A tracking number another shipment has (the carrier reused a number, or answered another booking): the carrier holds
+    // a label PakLog cannot record (tracking numbers are unique). Recorded, it failed the unique key at every attempt: 409
+    // CONFLICT "nothing was changed", asked again until LABEL_BOOKING_UNSETTLED. Not voided either: a void by that number
+    // would void the other shipment's label. Given to a person at once, with the key to void it by at the carrier.
+    const holder = await packStore.shipmentIdWithTrackingNumber(tx, booking.trackingNumber);
+    if (holder !== undefined) {
+      const detail = `${call.carrier} booked a label for order ${call.orderId} (${call.service}, key ${call.callKey}) and answered tracking number `
+        + `${booking.trackingNumber}, which is shipment ${holder.id}'s (order ${holder.orderId}) already: PakLog cannot record it and has not voided it `
+        + `(a void by that number would void shipment ${holder.id}'s label). It is given to a person (LABEL_BOOKING_UNSETTLED): ask ${call.carrier} to `
+        + 'void the booking made under that key, then book the order\'s packages again (another service or carrier if the carrier answers the same number)';
+      if (unrecordable === 'refuse') return reject('CARRIER_ANSWER_UNRECORDABLE', detail);
+      if (await packStore.settleCall(tx, call.shipmentId, 'FAILED', now, null, detail)) {
+        const data: LabelBookingUnsettled = {
+          shipmentId: call.shipmentId, orderId: call.orderId, siteId: call.siteId, carrier: call.carrier, service: call.service, bookingKey: call.callKey,
+          attempts: current.attempts, error: detail, answered: booking.trackingNumber,
+        };
+        await emit(tx, [{ type: PackShipEvents.labelBookingUnsettled, subject: call.shipmentId, siteId: call.siteId, data }], meta);
+      }
+      deps.log.warn({ shipmentId: call.shipmentId, carrier: call.carrier, trackingNumber: booking.trackingNumber, holder: holder.id }, `pack-ship: ${detail}`);
+      return reject('CARRIER_ANSWER_UNRECORDABLE', detail);
+    }
     const waiting = order === undefined ? [] : (await packStore.packages(tx, { orderId: call.orderId, status: 'PACKED', unshipped: true }, true));
     const lines = await packStore.orderLines(tx, call.orderId);
     const same = waiting.length === call.request.packageIds.length && waiting.every((p) => call.request.packageIds.includes(p.id));
@@ -1386,7 +1419,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         if (carrier?.track === undefined) continue;
         const open = await packStore.inTransit(deps.db, code);
         if (open.length === 0) continue;
-        let updates: readonly TrackingUpdate[];
+        let updates: readonly (TrackingUpdate | MalformedTrackingEvent)[];
         try {
           updates = await carrier.track(open.map((o) => o.trackingNumber));
         } catch (e) {
@@ -1394,6 +1427,13 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
           continue;
         }
         for (const u of updates) {
+          // One event the carrier sent malformed is skipped — logged with its shipment and why, counted — not the answer's others.
+          if ('malformed' in u) {
+            trackingSkipped.inc({ carrier: code });
+            const shipmentId = open.find((o) => o.trackingNumber === u.trackingNumber)?.id ?? null;
+            deps.log.warn({ carrier: code, shipmentId, trackingNumber: u.trackingNumber, reason: u.malformed }, 'pack-ship: tracking poll skipped a malformed event');
+            continue;
+          }
           const r = await trackShipment({ ...u, carrier: code }, {});
           if (r.ok) moved++;
         }

@@ -1208,6 +1208,14 @@ export const packStore = {
   },
 
   /** Dispatched shipments still on their way with a carrier, for the tracking poll. */
+  /** The shipment that has this tracking number (unique over every shipment), if any. */
+  async shipmentIdWithTrackingNumber(db: Executor, trackingNumber: string): Promise<{ id: string; orderId: string } | undefined> {
+    const rows = await db.query<{ id: string; orderId: string }>(
+      'SELECT id, order_id AS "orderId" FROM pack_ship.shipments WHERE tracking_number = $1', [trackingNumber],
+    );
+    return rows[0];
+  },
+
   async inTransit(db: Executor, carrier: string): Promise<{ id: string; trackingNumber: string }[]> {
     return db.query(
       `SELECT id, tracking_number AS "trackingNumber" FROM pack_ship.shipments WHERE carrier = $1 AND status IN ('DISPATCHED', 'IN_TRANSIT') ORDER BY id LIMIT 500`, [carrier],

@@ -72,13 +72,24 @@ describe('generic REST carrier adapter against a local fake carrier', () => {
     expect(fake.calls.at(-1)?.path).toBe('/tracking?numbers=RC00000042,RC99');
   });
 
-  it('refuses tracking events whose `at` is no RFC 3339 instant or whose detail is no text of at most 500 characters (as POST /carrier-events would)', async () => {
+  it('skips (names, with why) only the tracking events whose `at` is no RFC 3339 instant or whose detail is no text of at most 500 characters (as POST /carrier-events would), and reads the others', async () => {
     const event = { trackingNumber: 'RC00000042', status: 'IN_TRANSIT', at: '2026-12-02T08:00:00+01:00' };
+    const good = { trackingNumber: 'RC00000043', status: 'DELIVERED', at: '2026-12-02T09:00:00Z' };
     for (const bad of [{ at: 'soon' }, { at: 'yesterday' }, { at: '2026-12-02 08:00' }, { at: '0000-01-01T00:00:00Z' }, { at: 42 },
-      { detail: 'Hub\u0000Hamburg' }, { detail: 'line\nbreak' }, { detail: 'x'.repeat(501) }, { detail: 7 }]) {
-      fake.refuseNext('/tracking', 200, { events: [{ ...event, ...bad }] });
-      await expect(carrier.track?.(['RC00000042']), JSON.stringify(bad)).rejects.toThrow(/malformed event/);
+      { detail: 'Hub\u0000Hamburg' }, { detail: 'line\nbreak' }, { detail: 'x'.repeat(501) }, { detail: 7 }, { status: 'LOST' }]) {
+      fake.refuseNext('/tracking', 200, { events: [{ ...event, ...bad }, good] });
+      expect(await carrier.track?.(['RC00000042', 'RC00000043']), JSON.stringify(bad)).toEqual([
+        { trackingNumber: 'RC00000042', malformed: expect.stringMatching(/^GET \/tracking answered a malformed event: .*(at|detail|status)/) }, good,
+      ]);
     }
+    // An event that names no tracking number is skipped too, named by nothing but its text.
+    fake.refuseNext('/tracking', 200, { events: [{ status: 'IN_TRANSIT', at: event.at }, 'junk', good] });
+    expect(await carrier.track?.(['RC00000043'])).toEqual([
+      { trackingNumber: null, malformed: expect.stringContaining('malformed event') }, { trackingNumber: null, malformed: expect.stringContaining('"junk"') }, good,
+    ]);
+    // An answer that is no events list at all is still the carrier's malformed answer.
+    fake.refuseNext('/tracking', 200, { events: 'none' });
+    await expect(carrier.track?.(['RC00000042'])).rejects.toThrow(/no events array/);
     fake.refuseNext('/tracking', 200, { events: [{ ...event, detail: 'Arrived at hub Hamburg' }, { ...event, detail: '' }, { ...event, detail: null }] });
     expect(await carrier.track?.(['RC00000042'])).toEqual([
       { ...event, detail: 'Arrived at hub Hamburg' }, { ...event, detail: '' }, event,

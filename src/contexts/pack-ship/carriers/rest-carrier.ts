@@ -1,6 +1,6 @@
 import { instantInRange } from '../../../platform/http/schemas.ts';
 import { isText } from '../../../platform/text.ts';
-import { TRACKING_STATUSES, type Carrier, type CarrierService, type Parcel, type RateQuote, type TrackingUpdate } from '../domain/carrier.ts';
+import { TRACKING_STATUSES, type Carrier, type CarrierService, type MalformedTrackingEvent, type Parcel, type RateQuote, type TrackingUpdate } from '../domain/carrier.ts';
 
 /** A REST carrier's request timeout when its configuration sets none. */
 export const REST_CARRIER_TIMEOUT_MS = 10_000;
@@ -150,13 +150,22 @@ export function restCarrier(config: RestCarrierConfig): Carrier {
       if (trackingNumbers.length === 0) return [];
       const answer = await call('GET', `/tracking?numbers=${trackingNumbers.map(encodeURIComponent).join(',')}`);
       if (!isRecord(answer) || !Array.isArray(answer.events)) throw new CarrierUnavailable(config.code, 'GET /tracking answered no events array');
-      const out: TrackingUpdate[] = [];
+      const out: (TrackingUpdate | MalformedTrackingEvent)[] = [];
       for (const e of answer.events as unknown[]) {
         // `at` an instant as POST /carrier-events takes it, `detail` text of at most 500 characters: an event of another
-        // shape ("soon", a NUL byte) reached the database's refusal, and failed the tracking poll at every run.
-        if (!isRecord(e) || typeof e.trackingNumber !== 'string' || !isInstant(e.at) || !(TRACKING_STATUSES as readonly unknown[]).includes(e.status)
-          || (e.detail !== undefined && e.detail !== null && !isDetail(e.detail))) {
-          throw new CarrierUnavailable(config.code, `GET /tracking answered a malformed event: ${JSON.stringify(e)}`);
+        // shape ("soon", a NUL byte) reached the database's refusal, and failed the tracking poll at every run. Such an
+        // event is returned as malformed (the poll skips it, logged and counted), not the whole answer refused: one bad
+        // event held back every shipment of the carrier until the carrier stopped sending it.
+        const why = !isRecord(e) ? 'no object' : typeof e.trackingNumber !== 'string' || e.trackingNumber === '' ? 'no trackingNumber'
+          : !isInstant(e.at) ? '`at` is no RFC 3339 instant' : !(TRACKING_STATUSES as readonly unknown[]).includes(e.status) ? `status is none of ${TRACKING_STATUSES.join(', ')}`
+            : e.detail !== undefined && e.detail !== null && !isDetail(e.detail) ? `detail is no text of at most ${TRACKING_DETAIL_MAX} characters` : undefined;
+        if (why !== undefined || !isRecord(e) || typeof e.trackingNumber !== 'string' || !isInstant(e.at)) {
+          const text = JSON.stringify(e) ?? String(e);
+          out.push({
+            trackingNumber: isRecord(e) && typeof e.trackingNumber === 'string' && e.trackingNumber !== '' ? e.trackingNumber.slice(0, 100) : null,
+            malformed: `GET /tracking answered a malformed event: ${text.length > 300 ? `${text.slice(0, 299)}…` : text} (${why ?? 'malformed'})`,
+          });
+          continue;
         }
         out.push({ trackingNumber: e.trackingNumber, status: e.status as TrackingUpdate['status'], at: e.at, ...(typeof e.detail === 'string' ? { detail: e.detail } : {}) });
       }

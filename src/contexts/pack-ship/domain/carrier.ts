@@ -92,6 +92,16 @@ export interface TrackingUpdate {
 }
 
 /**
+ * An event of a carrier's tracking answer that PakLog cannot take (an `at` that is no instant, a detail that is no text,
+ * an unknown status…), with why: skipped by the poll — logged with its shipment and counted — while the answer's other
+ * events are applied. `trackingNumber` when the event names one.
+ */
+export interface MalformedTrackingEvent {
+  readonly trackingNumber: string | null;
+  readonly malformed: string;
+}
+
+/**
  * The carrier port: a TMS or a parcel carrier's API plugs in here (docs/dev/carriers.md). `book` is required; a
  * carrier without `rate` is never picked by rate shopping (but can be requested by name), one without `void` has
  * labels voided on PakLog's side only, one without `track` is tracked by webhook only.
@@ -103,8 +113,8 @@ export interface Carrier {
   rate?(request: RateRequest): Promise<readonly RateQuote[]>;
   book(shipment: CarrierShipment): Promise<CarrierBooking>;
   void?(trackingNumber: string): Promise<void>;
-  /** Tracking events since the last poll, for the poll job. */
-  track?(trackingNumbers: readonly string[]): Promise<readonly TrackingUpdate[]>;
+  /** Tracking events since the last poll, for the poll job; one it cannot take is returned as such, the others applied. */
+  track?(trackingNumbers: readonly string[]): Promise<readonly (TrackingUpdate | MalformedTrackingEvent)[]>;
 }
 
 export const OWN_FLEET = 'OWN_FLEET';

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PACKAGE_STATUSES, SHIPMENT_STATUSES } from '../../../contracts/pack-ship.ts';
 import { packerChooser, simplestFitChooser, suggestCartons, type Carton, type PackItem } from './carton-chooser.ts';
 import { malformedQuote, MAX_QUOTE_PRICE, ownFleetCarrier, ownFleetLabel, ownFleetTrackingNumber } from './carrier.ts';
+import { cheapestMeetingPromise } from './rate-shop.ts';
 import { PACKAGE_TRANSITIONS, SHIPMENT_TRANSITIONS, packageLifecycle, shipmentLifecycle } from './lifecycles.ts';
 
 const canMovePackage = packageLifecycle.can;
@@ -131,5 +132,16 @@ describe('a carrier quote PakLog can take (malformedQuote)', () => {
       { transitDays: 1.5 }, { transitDays: -1 }, { currency: 'eur' }, { currency: '' }, { currency: 'EURO' }]) {
       expect(malformedQuote({ ...quote, ...bad }), JSON.stringify(bad)).toMatch(/price|transitDays|currency/);
     }
+  });
+});
+
+describe('rate shopping across currencies (ADR 0032 addendum 2026-12-07)', () => {
+  const q = (carrier: string, price: number, currency: string, transitDays = 3) => ({ carrier, service: 'S', price, currency, transitDays });
+  it('compares prices only within one currency: quotes that meet the promise in several currencies are no choice (each currency named), never 1 GBP under 5 EUR', () => {
+    expect(cheapestMeetingPromise([q('EURCO', 5, 'EUR'), q('GBPCO', 1, 'GBP')], { maxTransitDays: null })).toEqual({ best: undefined, currencies: ['EUR', 'GBP'] });
+    // One currency among those that keep the promise: the cheapest of it, the late ones in another currency do not matter.
+    expect(cheapestMeetingPromise([q('EURCO', 5, 'EUR', 1), q('GBPCO', 1, 'GBP', 5)], { maxTransitDays: 2 })).toEqual({ best: q('EURCO', 5, 'EUR', 1), currencies: ['EUR'] });
+    expect(cheapestMeetingPromise([q('A', 5, 'EUR'), q('B', 4, 'EUR')], { maxTransitDays: null })).toEqual({ best: q('B', 4, 'EUR'), currencies: ['EUR'] });
+    expect(cheapestMeetingPromise([], { maxTransitDays: null })).toEqual({ best: undefined, currencies: [] });
   });
 });

@@ -73,14 +73,14 @@ describe('rate shopping', () => {
   const quotes = [q('PARCELCO', 'ECONOMY', 4.4, 3), q('PARCELCO', 'EXPRESS', 8.8, 1), q('RESTCO', 'NEXTDAY', 7.9, 1), q('RESTCO', 'SAVER', 4.4, 2)];
 
   it('picks the cheapest service that meets the promise, the faster one on a price tie', () => {
-    expect(cheapestMeetingPromise(quotes, { maxTransitDays: null })).toMatchObject({ carrier: 'RESTCO', service: 'SAVER' });
-    expect(cheapestMeetingPromise(quotes, { maxTransitDays: 1 })).toMatchObject({ carrier: 'RESTCO', service: 'NEXTDAY' });
-    expect(cheapestMeetingPromise(quotes, { maxTransitDays: 3 })).toMatchObject({ carrier: 'RESTCO', service: 'SAVER' });
+    expect(cheapestMeetingPromise(quotes, { maxTransitDays: null }).best).toMatchObject({ carrier: 'RESTCO', service: 'SAVER' });
+    expect(cheapestMeetingPromise(quotes, { maxTransitDays: 1 }).best).toMatchObject({ carrier: 'RESTCO', service: 'NEXTDAY' });
+    expect(cheapestMeetingPromise(quotes, { maxTransitDays: 3 }).best).toMatchObject({ carrier: 'RESTCO', service: 'SAVER' });
   });
 
   it('finds nothing when no service meets the promise', () => {
-    expect(cheapestMeetingPromise(quotes, { maxTransitDays: 0 })).toBeUndefined();
-    expect(cheapestMeetingPromise([], { maxTransitDays: null })).toBeUndefined();
+    expect(cheapestMeetingPromise(quotes, { maxTransitDays: 0 }).best).toBeUndefined();
+    expect(cheapestMeetingPromise([], { maxTransitDays: null }).best).toBeUndefined();
   });
 
   it('counts working days', () => {
