@@ -29,6 +29,7 @@ export const IntegrationsEvents = {
   ediDocumentRecorded: 'integrations.edi-document.recorded.v1',
   erpFileRejected: 'integrations.erp-inbound-file.rejected.v1',
   erpFileImported: 'integrations.erp-inbound-file.imported.v1',
+  storefrontChangeRefused: 'integrations.storefront-change.refused.v1',
 } as const;
 
 /**
@@ -92,8 +93,16 @@ export const IntegrationsEventSchemas = {
     fileId: Type.String(), name: Type.String(), kind: Type.String({ description: 'items or asns' }), rows: Type.Integer(),
     siteIds: List(Type.String(), { description: 'The sites its ASNs named (none for an item master)' }),
   }, { description: 'A file dropped into the file-drop ERP\'s inbox/ was imported and moved to processed/ (an ERP_FILE_REJECTED case of the same file name clears).' }),
+  [IntegrationsEvents.storefrontChangeRefused]: Type.Object({
+    channelId: Type.String(), shopDomain: Type.String(), siteId: Type.String(),
+    orderId: Type.String(), externalId: Type.String({ description: 'The order\'s externalId (`<SHOP>-<id>`)' }),
+    topic: Type.String({ description: 'The webhook topic (orders/updated)' }),
+    webhookId: Type.Optional(Type.String({ description: 'X-Shopify-Webhook-Id of the delivery, when sent' })),
+    code: Type.String({ description: 'Why the order did not take the change: ORDER_CANCELLED or ORDER_SHIPPED' }), message: Type.String(),
+  }, { description: 'A storefront webhook changing an order that is cancelled or shipped was acknowledged (200, so the shop stops retrying) and not applied (a STOREFRONT_CHANGE_REFUSED exception).' }),
 } as const;
 
+export type StorefrontChangeRefused = Static<(typeof IntegrationsEventSchemas)[typeof IntegrationsEvents.storefrontChangeRefused]>;
 export type SubscriptionDisabled = Static<(typeof IntegrationsEventSchemas)[typeof IntegrationsEvents.subscriptionDisabled]>;
 
 /** Coded errors of integrations. */

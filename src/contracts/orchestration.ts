@@ -10,7 +10,7 @@ export const EXCEPTION_KINDS = [
   'CUTOFF_AT_RISK', 'ORDER_NOT_MOVING', 'RESERVATION_SHORTAGE', 'DEAD_LETTER', 'TASK_NOT_STARTED', 'TASK_NOT_FINISHED', 'TASK_FAILED', 'SAGA_FAILED',
   'SHIPMENT_EXCEPTION', 'QUALITY_HOLD_SHORTFALL', 'QUALITY_HOLD_INCOMPLETE', 'QUALITY_HOLD_ON_SHIPPED_PACKAGE', 'LPN_HOLD_INCOMPLETE',
   'LABEL_VOID_FAILED', 'NO_REPLENISHMENT_SOURCE', 'UNITS_LEFT_AT_DOCK', 'LABEL_BOOKING_UNSETTLED', 'PICKED_UNITS_LOST',
-  'CUTOFF_MISSED', 'WEBHOOK_DISABLED', 'PARTNER_MESSAGE_FAILED', 'ERP_FILE_REJECTED', 'SHIP_BY_MISSED',
+  'CUTOFF_MISSED', 'WEBHOOK_DISABLED', 'PARTNER_MESSAGE_FAILED', 'ERP_FILE_REJECTED', 'SHIP_BY_MISSED', 'STOREFRONT_CHANGE_REFUSED',
 ] as const;
 export type ExceptionKind = (typeof EXCEPTION_KINDS)[number];
 
@@ -61,6 +61,9 @@ export const ACTIONS_OF: Readonly<Record<ExceptionKind, readonly ExceptionAction
   // A file the ERP dropped had rows in error and went to error/, nothing of it imported: someone fixes it (or what it
   // needs, an item master) and drops it again under its name, which clears the case once imported; or acknowledges it.
   ERP_FILE_REJECTED: ['acknowledge'],
+  // A storefront's change of an order already cancelled or shipped was acknowledged to the shop and not applied: someone
+  // tells the shop's side (the customer may expect the change), then acknowledges it.
+  STOREFRONT_CHANGE_REFUSED: ['acknowledge'],
 };
 
 export const EXCEPTION_STATUSES = ['OPEN', 'RESOLVED'] as const;

@@ -251,6 +251,30 @@ describe('every order reaches a final or actionable state', () => {
     await expectLedgerTrue();
   });
 
+  it('a whole-order cancel leaves its lines allocated 0, as a line cancel does: inventory released the allocation', async () => {
+    type Line = { ordered: number; allocated: number; cancelled: number };
+    const lines = async (orderId: string) => ((await t.get(`/api/v1/orders/${orderId}`)).body.lines as Line[])
+      .map((l) => ({ ordered: l.ordered, allocated: l.allocated, cancelled: l.cancelled }));
+    const [a, b] = [w.products[0]!.sku, w.products[1]!.sku];
+    // ALLOCATED, cancelled whole. Before, the lines read allocated 2 and 1 while inventory held nothing for the order.
+    const allocated = await newOrder([{ sku: a, quantity: 2 }, { sku: b, quantity: 1 }]);
+    expect(await lines(allocated)).toEqual([{ ordered: 2, allocated: 2, cancelled: 0 }, { ordered: 1, allocated: 1, cancelled: 0 }]);
+    expect((await t.post(`/api/v1/orders/${allocated}/cancel`, { reason: 'customer' })).status).toBe(200);
+    expect(await lines(allocated)).toEqual([{ ordered: 2, allocated: 0, cancelled: 2 }, { ordered: 1, allocated: 0, cancelled: 1 }]);
+    await expectNothingHeldFor(allocated);
+    // Released and partly picked, cancelled whole: the picked unit waits for its return, allocated to nothing.
+    const released = await newOrder([{ sku: a, quantity: 2 }]);
+    expect((await t.post(`/api/v1/waves/${await planWave([released])}/release`)).status).toBe(200);
+    const list = await pickListOf(released);
+    expect((await confirm(list, list.lines[0]!, 1)).status).toBe(200);
+    expect((await t.post(`/api/v1/orders/${released}/cancel`, { reason: 'customer' })).status).toBe(200);
+    await settled();
+    expect(await lines(released)).toEqual([{ ordered: 2, allocated: 0, cancelled: 2 }]);
+    expect(await returnTote(released)).toBe(1);
+    await expectNothingHeldFor(released);
+    await expectLedgerTrue();
+  });
+
   it('an order its release cannot reserve (location blocked after allocation) goes back to BACKORDERED, the wave completes, and it ships once stock arrives', async () => {
     const sku = w.products[3]!.sku;
     const balances = (await t.get(`/api/v1/inventory/balances?siteId=${w.siteId}&sku=${sku}`)).body.items as { locationId: string; available: number }[];

@@ -189,6 +189,35 @@ describe('holds and changes', () => {
   });
 });
 
+describe('a storefront change after the cancel', () => {
+  it('orders/updated with changed lines after the order was cancelled: acknowledged 200 so the shop stops retrying, nothing changed, a STOREFRONT_CHANGE_REFUSED exception names why', async () => {
+    const created = await storefront('orders/create', 7301, [[0, 1]], { address1: '1 Main Street', city: 'Arlington' }, 'edges-c-7301');
+    expect(created.status).toBe(201);
+    const id = created.body.orderId;
+    await until('allocated', () => status(id), (x) => x === 'ALLOCATED');
+    expect((await t.post(`/api/v1/orders/${id}/cancel`, { reason: 'customer' }, 'manager')).status).toBe(200);
+    const before = await order(id);
+    // Before, 409 ORDER_CANCELLED: the shop retries a non-2xx answer for ever.
+    const late = await storefront('orders/updated', 7301, [[0, 3]], { address1: '1 Main Street', city: 'Arlington' }, 'edges-u-7301');
+    expect(late.status).toBe(200);
+    expect(late.body).toMatchObject({ orderId: id, status: 'CANCELLED', duplicate: false, topic: 'orders/updated', refused: { code: 'ORDER_CANCELLED' } });
+    const after = await order(id);
+    expect({ status: after.status, lines: after.lines, version: (after as unknown as { version: number }).version })
+      .toEqual({ status: before.status, lines: before.lines, version: (before as unknown as { version: number }).version });
+    // The shop's retry of the same delivery is a redelivery: answered again, refused once.
+    const again = await storefront('orders/updated', 7301, [[0, 3]], { address1: '1 Main Street', city: 'Arlington' }, 'edges-u-7301');
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ orderId: id, duplicate: true });
+    await t.settle();
+    const cases = ((await t.get(`/api/v1/exceptions?kind=STOREFRONT_CHANGE_REFUSED&status=OPEN`)).body.items as { subject: string; reason: string; siteId: string | null; actions: string[] }[])
+      .filter((x) => x.subject === `EDGES-7301`);
+    expect(cases).toHaveLength(1);
+    expect(cases[0]).toMatchObject({ siteId: w.siteId, actions: ['acknowledge'] });
+    expect(cases[0]!.reason).toContain('ORDER_CANCELLED');
+    await expectSettled(id);
+  });
+});
+
 describe('orders whose lines end in different states', () => {
   it('ship partial: one line picked, one shorted for good, one picked: two packages, shipped partial, the shorted line holds nothing', async () => {
     const [a, b, c] = [w.products[0]!.sku, w.products[4]!.sku, w.products[1]!.sku];
@@ -371,7 +400,8 @@ describe('more moments off the happy path', () => {
     const same = await storefront('orders/updated', 7201, [[1, 1]], { address1: '5 Main Street', city: 'Arlington' }, 'edges-u-5');
     expect({ status: same.status, code: same.body.code }).toEqual({ status: 200, code: undefined });
     const moved = await storefront('orders/updated', 7201, [[1, 1]], { address1: '6 Main Street', city: 'Arlington' }, 'edges-u-6');
-    expect({ status: moved.status, code: moved.body.code }).toEqual({ status: 409, code: 'ORDER_SHIPPED' });
+    // Acknowledged, not applied (no retry could apply it; ADR 0011 addendum 2026-12-07 bis): 409 before.
+    expect({ status: moved.status, refused: (moved.body as { refused?: { code: string } }).refused?.code }).toEqual({ status: 200, refused: 'ORDER_SHIPPED' });
     const cancelled = await storefront('orders/cancelled', 7201, [[1, 1]], { address1: '5 Main Street', city: 'Arlington' }, 'edges-x-5');
     expect({ status: cancelled.status, code: cancelled.body.code }).toEqual({ status: 409, code: 'ORDER_SHIPPED' });
     await expectSettled(id);

@@ -63,6 +63,10 @@ const DeliveryDetailSchema = Type.Object({
 const StorefrontAnswer = {
   orderId: Type.String(), externalId: Type.String(), duplicate: Type.Boolean({ description: 'Nothing changed: a redelivery, or the order as it was' }),
   topic: Type.String(), status: Nullable(Type.String({ description: "The order's status after it (null for a redelivery)" })),
+  refused: Type.Optional(Type.Object({ code: Type.String(), message: Type.String() }, {
+    description: 'An orders/updated of an order that is cancelled or shipped (ORDER_CANCELLED, ORDER_SHIPPED): acknowledged so the shop stops retrying, '
+      + 'not applied, and raised as a STOREFRONT_CHANGE_REFUSED exception for the supervisors',
+  })),
 };
 const ChannelSchema = Type.Object({ id: Type.String(), shopDomain: Type.String(), siteId: Type.String(), carrier: Type.String(), createdAt: DateTime });
 
@@ -352,7 +356,7 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
           + 'answers 200 with the same order, duplicate true) and on the order id (externalId `<SHOP>-<id>`). The payload is mapped to '
           + 'POST /orders: line_items (sku, quantity) and shipping_address (name, company, address1/2, city, province, zip, country_code, phone), '
           + 'email. 422 STOREFRONT_PAYLOAD_INVALID or the intake\'s codes. X-Shopify-Topic `orders/updated` replaces the ship-to and the lines of an '
-          + 'order not yet waved (changed lines are allocated anew; 409 ORDER_IN_FULFILMENT after; an unknown order is received); '
+          + 'order not yet waved (changed lines are allocated anew; 409 ORDER_IN_FULFILMENT after; an unknown order is received; a change of a cancelled or shipped order is answered 200 with `refused`, changes nothing and raises a STOREFRONT_CHANGE_REFUSED exception, since no retry could apply it); '
           + '`orders/cancelled` cancels it at any stage before dispatch (409 ORDER_SHIPPED after). Absent: `orders/create`. See ADRs 0040, 0046.',
         headers: Type.Object({
           'x-shopify-shop-domain': Type.String({ minLength: 1, maxLength: 255 }),
@@ -378,7 +382,7 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
         rawBody: (req as unknown as { rawBody?: string }).rawBody ?? '', body: req.body,
       }, requestMeta(req)));
       const created = answer.topic === 'orders/create' && !answer.duplicate;
-      return reply.status(created ? 201 : 200).send({ orderId: answer.orderId, externalId: answer.externalId, duplicate: answer.duplicate, topic: answer.topic, status: answer.status });
+      return reply.status(created ? 201 : 200).send({ orderId: answer.orderId, externalId: answer.externalId, duplicate: answer.duplicate, topic: answer.topic, status: answer.status, ...(answer.refused === undefined ? {} : { refused: answer.refused }) });
     });
   };
 }

@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { randomBytes } from 'node:crypto';
 import {
-  IntegrationsEvents, PAKLOG_SIGNATURE_HEADER, signPakLog, verifyShopifyHmac,
+  IntegrationsEvents, PAKLOG_SIGNATURE_HEADER, signPakLog, verifyShopifyHmac, type StorefrontChangeRefused,
 } from '../../contracts/integrations.ts';
 import { PublishedEvents } from '../../contracts/events.ts';
 import { resolveOwnerId, type InventoryApi } from '../../contracts/inventory.ts';
@@ -51,6 +51,9 @@ export interface StorefrontRequest {
 /** The event types whose payload declares an `ownerId` (absent there: the default owner). */
 const OWNER_AWARE_TYPES: ReadonlySet<string> = new Set(Object.entries(PublishedEvents.schemas)
   .filter(([, schema]) => Object.hasOwn((schema as { properties?: object }).properties ?? {}, 'ownerId')).map(([type]) => type));
+
+/** An order's refusals of a storefront change no retry can ever lift: the order is cancelled or has shipped. */
+const FINAL_ORDER_REFUSALS: ReadonlySet<string> = new Set(['ORDER_CANCELLED', 'ORDER_SHIPPED']);
 
 const newSecret = (prefix: string): string => `${prefix}_${randomBytes(24).toString('hex')}`;
 
@@ -383,8 +386,12 @@ export function integrationsService(
    * (idempotent on externalId: two deliveries racing still make one order); `orders/updated` changes the order's
    * ship-to before it is waved (ADR 0040; an order never received is received); `orders/cancelled` cancels it at any
    * stage before dispatch. A refusal (409 ORDER_IN_FULFILMENT…) is answered as such: the storefront sees the failure.
+   * Except a change of an order that is cancelled or shipped (ORDER_CANCELLED, ORDER_SHIPPED): no retry can ever apply
+   * it, and a shop retries a non-2xx delivery for ever, so it is acknowledged 200 with `refused` (code and message),
+   * changing nothing, and recorded as `integrations.storefront-change.refused.v1` — a STOREFRONT_CHANGE_REFUSED exception
+   * in the supervisors' queue — with the delivery's webhook id, in one transaction (ADR 0011 addendum 2026-12-07 bis).
    */
-  async function storefrontOrder(req: StorefrontRequest, meta: EventMeta): Promise<Outcome<{ orderId: string; externalId: string; status: OrderStatus | null; duplicate: boolean; topic: string }>> {
+  async function storefrontOrder(req: StorefrontRequest, meta: EventMeta): Promise<Outcome<{ orderId: string; externalId: string; status: OrderStatus | null; duplicate: boolean; topic: string; refused?: { code: string; message: string } }>> {
     const channel = req.shopDomain === undefined ? undefined : await store.channelByDomain(deps.db, req.shopDomain.toLowerCase());
     // An unknown shop and a bad signature get the same answer: a forger learns nothing about which shops exist.
     if (channel === undefined || !verifyShopifyHmac(channel.secret, req.hmac, req.rawBody)) {
@@ -404,6 +411,25 @@ export function integrationsService(
     const prefix = channelPrefix(channel.shopDomain);
     const answered = await storefrontTopic(orders, topic, body, { siteId: channel.siteId, carrier: channel.carrier, prefix }, meta);
     if (!answered.ok) return answered;
+    const refused = answered.value.refused;
+    if (refused !== undefined) {
+      const v = answered.value;
+      const data: StorefrontChangeRefused = {
+        channelId: channel.id, shopDomain: channel.shopDomain, siteId: channel.siteId, orderId: v.orderId, externalId: v.externalId, topic,
+        ...(req.webhookId === undefined ? {} : { webhookId: req.webhookId }), code: refused.code, message: refused.message,
+      };
+      deps.log.warn({ shop: channel.shopDomain, orderId: v.orderId, topic, code: refused.code }, 'storefront: a change of a final order was acknowledged and not applied');
+      await deps.db.tx(async (tx) => {
+        if (req.webhookId !== undefined) {
+          // A delivery answered already (two racing) is refused once: only the one that records its webhook id publishes.
+          const seen = await store.inbound(tx, channel.id, req.webhookId);
+          if (seen !== undefined) return;
+          await store.recordInbound(tx, { channelId: channel.id, webhookId: req.webhookId, orderId: v.orderId, externalId: v.externalId, now: now() });
+        }
+        await deps.bus.append(tx, 'integrations', [{ type: IntegrationsEvents.storefrontChangeRefused, subject: v.orderId, siteId: channel.siteId, data }], meta);
+      });
+      return ok({ ...v, topic });
+    }
     if (req.webhookId !== undefined) {
       await store.recordInbound(deps.db, { channelId: channel.id, webhookId: req.webhookId, orderId: answered.value.orderId, externalId: answered.value.externalId, now: now() });
     }
@@ -412,7 +438,7 @@ export function integrationsService(
 
   async function storefrontTopic(
     orders: OrderCommands, topic: string, body: StorefrontOrder, channel: { siteId: string; carrier: string; prefix: string }, meta: EventMeta,
-  ): Promise<Outcome<{ orderId: string; externalId: string; status: OrderStatus | null; duplicate: boolean }>> {
+  ): Promise<Outcome<{ orderId: string; externalId: string; status: OrderStatus | null; duplicate: boolean; refused?: { code: string; message: string } }>> {
     if (topic === STOREFRONT_TOPICS.cancelled) {
       const externalId = storefrontExternalId(body, channel.prefix);
       if (externalId === undefined) return reject('STOREFRONT_PAYLOAD_INVALID', 'the storefront order has no id', [{ field: '/id', message: 'is required' }]);
@@ -428,6 +454,13 @@ export function integrationsService(
     if (topic === STOREFRONT_TOPICS.updated) {
       const updated = await orders.update(mapped.intake, meta);
       if (updated.ok) return ok({ orderId: updated.value.orderId, externalId, status: updated.value.status, duplicate: !updated.value.changed });
+      if (FINAL_ORDER_REFUSALS.has(updated.code)) {
+        // The order is cancelled or shipped: the change can never apply. Acknowledged (refused), so the shop stops retrying.
+        const orderId = await orders.orderIdOf(externalId, channel.siteId);
+        if (orderId !== undefined) {
+          return ok({ orderId, externalId, status: updated.code === 'ORDER_CANCELLED' ? 'CANCELLED' : null, duplicate: false, refused: { code: updated.code, message: updated.message } });
+        }
+      }
       if (updated.code !== 'NOT_FOUND') return updated;
       // An update of an order never received (its create was lost or is late): the order as it is now is received.
     }

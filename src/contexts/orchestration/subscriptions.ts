@@ -32,7 +32,7 @@ const ORCHESTRATION_EVENT_TYPES = [
   PhysicalTrackingEvents.lpnLost, PhysicalTrackingEvents.lpnFound,
   IntegrationsEvents.subscriptionDisabled, IntegrationsEvents.subscriptionEnabled, IntegrationsEvents.subscriptionDeleted,
   IntegrationsEvents.partnerMessageFailed, IntegrationsEvents.partnerMessageRecovered,
-  IntegrationsEvents.erpFileRejected, IntegrationsEvents.erpFileImported,
+  IntegrationsEvents.erpFileRejected, IntegrationsEvents.erpFileImported, IntegrationsEvents.storefrontChangeRefused,
 ] as const;
 
 /** The signal an orders event becomes for its order's fulfilment saga. */
@@ -345,6 +345,19 @@ export function orchestrationSubscriptions(sagas: SagaRuntime, exceptions: Excep
             + `Fix the file (or send first what it needs, such as the item master naming its SKUs) and drop it into inbox/ again as ${d.name}: `
             + 'imported, it clears this',
           details: { fileId: d.fileId, name: d.name, kind: d.kind, rows: d.rows, errorCount: d.errorCount, errors: d.errors, siteIds: d.siteIds, rejectedAt: event.time },
+        }, causedBy(event));
+        return;
+      }
+      // A storefront changed an order already cancelled or shipped: the shop was answered 200 (or it would retry for ever)
+      // and the change was not applied, so only this says the shop and PakLog disagree. Raised once per delivery.
+      case IntegrationsEvents.storefrontChangeRefused: {
+        const d = event.data;
+        await clearCases(tx, run);
+        await exceptions.raise(tx, {
+          kind: 'STOREFRONT_CHANGE_REFUSED', caseKey: d.webhookId === undefined ? event.id : `${d.channelId}:${d.webhookId}`, subject: d.externalId, siteId: d.siteId,
+          reason: `The storefront ${d.shopDomain} sent ${d.topic} for order ${d.externalId} (${d.orderId}), which was not applied: ${d.code}: ${d.message.slice(0, 300)}. `
+            + 'The shop was answered 200 so that it stops sending it; tell the shop\'s side (the customer may expect the change), then acknowledge this',
+          details: { channelId: d.channelId, shopDomain: d.shopDomain, orderId: d.orderId, externalId: d.externalId, topic: d.topic, webhookId: d.webhookId ?? null, code: d.code, message: d.message, refusedAt: event.time },
         }, causedBy(event));
         return;
       }

@@ -58,7 +58,8 @@ const SummaryFields = {
   updatedAt: Type.String({ format: 'date-time' }),
 };
 const OrderLineSchema = Type.Object({
-  id: Type.String(), lineNo: Type.Integer(), sku: Type.String(), ordered: Type.Integer(), allocated: Type.Integer(),
+  id: Type.String(), lineNo: Type.Integer(), sku: Type.String(), ordered: Type.Integer(),
+  allocated: Type.Integer({ description: 'Units of the line promised to the order by SKU-level allocation and still held for it; 0 once a cancel (of the order or of a line) released them' }),
   picked: Type.Integer(), shorted: Type.Integer({ description: 'Units shorted at picking' }), packed: Type.Integer(), shipped: Type.Integer(), cancelled: Type.Integer(),
   shortAtPack: Type.Integer({ description: 'Units picked but found missing or damaged at the pack station (POST /pack-station/shorts): never packed nor shipped' }),
 });

@@ -238,7 +238,9 @@ export function orderService(
    * dispatch takes, so a dispatch and a cancellation never both succeed. Once it has stopped shipping the cancel is
    * decided: this transaction records it, and if it never commits (a crash) orders completes it when it hears
    * `pack-ship.order.shipping-stopped`. The floor compensates on `orders.order.cancelled` (open picks withdrawn,
-   * picked units back to stock, the order out of its wave). The optional If-Match is checked before deciding.
+   * picked units back to stock, the order out of its wave). The optional If-Match is checked on a read before pack & ship
+   * is asked, not under a lock at the decision: a change of the order between that read and the stop is not caught yet
+   * (ADR 0011 addendum 2026-12-07 bis, "If-Match").
    */
   async function cancel(id: string, reason: string | null, ifMatch: IfMatch | undefined, meta: EventMeta): Promise<Outcome<Order>> {
     const seen = await orderSummary(deps.db, id);

@@ -465,12 +465,14 @@ export async function cancelLineUnits(tx: Executor, orderId: string, lineId: str
  * Cancels every open unit: what was neither shipped nor shorted, at picking or at packing (those are accounted for
  * already), so that a cancelled line still adds up to `ordered = shipped + cancelled + shorted + shortAtPack`. Picking's
  * shorts heard after the cancel are ignored (record-picks), so `shorted` is final here. Answers the units each line had
- * cancelled before (line cancels), which `orders.order.cancelled` carries.
+ * cancelled before (line cancels), which `orders.order.cancelled` carries. `allocated` drops to what shipped (nothing: a
+ * shipped order is not cancelled), as a line cancel leaves it 0: inventory releases the order's whole allocation on
+ * `orders.order.cancelled`, so the line holds no promise any more (ADR 0011 addendum 2026-12-07 bis).
  */
 export async function cancelLines(tx: Executor, orderId: string): Promise<Map<string, number>> {
   // Answers each line's units cancelled by line cancels before (the row as it was, read in the same statement).
   const rows = await tx.query<{ id: string; before: number }>(
-    `UPDATE orders.order_lines l SET cancelled = GREATEST(0, l.ordered - l.shipped - l.short_at_pack - l.shorted)
+    `UPDATE orders.order_lines l SET cancelled = GREATEST(0, l.ordered - l.shipped - l.short_at_pack - l.shorted), allocated = LEAST(l.allocated, l.shipped)
        FROM orders.order_lines b WHERE l.order_id = $1 AND b.order_id = l.order_id AND b.id = l.id RETURNING l.id, b.cancelled AS before`, [orderId]);
   return new Map(rows.map((r) => [r.id, r.before]));
 }

@@ -118,6 +118,7 @@ type OrderLine {
   lineNo: Int!
   sku: String!
   ordered: Int!
+  """Units of the line promised to the order by SKU-level allocation and still held for it; 0 once a cancel (of the order or of a line) released them."""
   allocated: Int!
   picked: Int!
   shorted: Int!

@@ -6,6 +6,9 @@ export interface OrderLine {
   'lineNo'?: (number);
   'sku'?: (string);
   'ordered'?: (number);
+  /**
+   * Units of the line promised to the order by SKU-level allocation and still held for it; 0 once a cancel (of the order or of a line) released them.
+   */
   'allocated'?: (number);
   'picked'?: (number);
   'shorted'?: (number);
@@ -24,6 +27,9 @@ export interface OrderLine__Output {
   'lineNo': (number);
   'sku': (string);
   'ordered': (number);
+  /**
+   * Units of the line promised to the order by SKU-level allocation and still held for it; 0 once a cancel (of the order or of a line) released them.
+   */
   'allocated': (number);
   'picked': (number);
   'shorted': (number);
