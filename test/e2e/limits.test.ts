@@ -1,10 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { connect, createServer } from 'node:net';
+import type * as grpc from '@grpc/grpc-js';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type PakLogApp } from '../../src/app.ts';
 import { buildGateway, type Gateway } from '../../src/gateway/gateway.ts';
+import { serveGrpcApi } from '../../src/gateway/grpc/public-api.ts';
 import { loadConfig } from '../../src/platform/config/config.ts';
 import type { RedisRateLimitStore } from '../../src/platform/http/rate-limit.ts';
+import type { RpcServer } from '../../src/platform/rpc/rpc-server.ts';
+import { credentialsMetadata, grpcRefusal, publicClients, rpcMethods, startGrpcTestApp, type GrpcTestApp, type PublicClients } from '../support/grpc-floor.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 
@@ -133,6 +138,56 @@ describe('failed authentications behind a reverse proxy (PAKLOG_TRUST_PROXY)', (
     const ip = '10.9.1.1';
     for (let i = 0; i < 3; i++) expect((await via(ip, `pk_wrong_${i}`, `198.51.100.${i}`)).statusCode).toBe(401);
     expect((await via(ip, behind.keys.admin, '198.51.100.200')).statusCode).toBe(429);
+  });
+
+  describe('over gRPC (the public API behind Envoy or another gRPC proxy)', () => {
+    // The proxy is this test's gRPC client on loopback, sending the `x-forwarded-for` metadata a proxy sends.
+    let g: GrpcTestApp;
+    let untrusted: { server: RpcServer; clients: PublicClients };
+    beforeAll(async () => {
+      g = await startGrpcTestApp({ env: { PAKLOG_AUTH_FAILURES_PER_MIN: '3', PAKLOG_TRUST_PROXY: '127.0.0.1, ::1' } });
+      // `behind` trusts 10.0.0.1 and 10.1.0.0/16 only: a caller on loopback is no proxy of it.
+      const server = await serveGrpcApi({ http: behind.app.http, host: '127.0.0.1', port: 0, log: pino({ level: 'silent' }) });
+      untrusted = { server, clients: publicClients(`127.0.0.1:${server.port}`) };
+    });
+    afterAll(async () => {
+      untrusted?.clients.close();
+      await untrusted?.server.close();
+      await g?.close();
+    });
+    const NOPE = { siteId: 'NOPE' };
+    /** A key and the `x-forwarded-for` values the call carries (a proxy may add its entry as a value of its own). */
+    const asked = (key: string, ...forwardedFor: string[]): grpc.Metadata => {
+      const m = credentialsMetadata({ apiKey: key });
+      for (const f of forwardedFor) m.add('x-forwarded-for', f);
+      return m;
+    };
+    // A call that passed authentication is refused for the unknown site it asks about.
+    const PASSED = { status: 'INVALID_ARGUMENT', code: 'UNKNOWN_SITE' };
+    const LOCKED = { status: 'RESOURCE_EXHAUSTED', code: 'RATE_LIMITED' };
+
+    it('one client\'s refused keys lock out that client, not everyone else behind the same gRPC proxy', async () => {
+      const { rpc, t: app } = g;
+      for (let i = 0; i < 3; i++) {
+        expect(await grpcRefusal(rpc.getAtp(NOPE, asked(`pk_wrong_${i}`, '203.0.113.7')))).toMatchObject({ status: 'UNAUTHENTICATED' });
+      }
+      expect(await grpcRefusal(rpc.getAtp(NOPE, asked(app.keys.admin, '203.0.113.7')))).toMatchObject(LOCKED);
+      // Another client behind the same proxy (before: RESOURCE_EXHAUSTED, every call's address was the proxy's).
+      expect(await grpcRefusal(rpc.getAtp(NOPE, asked(app.keys.admin, '203.0.113.8')))).toMatchObject(PASSED);
+      expect(await grpcRefusal(rpc.getAtp(NOPE, asked(app.keys.operator, '198.51.100.1, 203.0.113.9')))).toMatchObject(PASSED);
+      // The locked-out client cannot escape by naming another address before the proxy's entry: the right-most untrusted
+      // address counts, whether the proxy appended it to the value or added it as a value of its own.
+      expect(await grpcRefusal(rpc.getAtp(NOPE, asked(app.keys.admin, '198.51.100.50, 203.0.113.7')))).toMatchObject(LOCKED);
+      expect(await grpcRefusal(rpc.getAtp(NOPE, asked(app.keys.admin, '198.51.100.50', '203.0.113.7')))).toMatchObject(LOCKED);
+    });
+
+    it('a gRPC caller that is not a trusted proxy cannot pick its address with x-forwarded-for', async () => {
+      const rpc = rpcMethods(untrusted.clients);
+      for (let i = 0; i < 3; i++) {
+        expect(await grpcRefusal(rpc.getAtp(NOPE, asked(`pk_wrong_${i}`, `198.51.100.${i}`)))).toMatchObject({ status: 'UNAUTHENTICATED' });
+      }
+      expect(await grpcRefusal(rpc.getAtp(NOPE, asked(behind.keys.admin, '198.51.100.200')))).toMatchObject(LOCKED);
+    });
   });
 });
 

@@ -42,6 +42,13 @@ describe('the REST bridge', () => {
     });
   });
 
+  it('forwards x-forwarded-for with every value, in order, as one header: REST trusts it only from a trusted proxy (PAKLOG_TRUST_PROXY)', () => {
+    const m = new Metadata();
+    m.add('x-forwarded-for', '198.51.100.50');
+    m.add('x-forwarded-for', '203.0.113.7, 10.0.0.2');
+    expect(restHeaders(m)).toEqual({ 'x-forwarded-for': '198.51.100.50, 203.0.113.7, 10.0.0.2' });
+  });
+
   it('reads the client address from the peer', () => {
     expect(peerAddress('127.0.0.1:5000')).toBe('127.0.0.1');
     expect(peerAddress('[::1]:5000')).toBe('::1');

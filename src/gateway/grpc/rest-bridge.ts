@@ -29,7 +29,8 @@ export interface RestAnswer {
 /**
  * The call metadata REST reads as headers: credentials, the idempotency key, the trace context, and `if-match`, which
  * REST refuses where the operation has no version to compare (PRECONDITION_NOT_SUPPORTED): a caller who sent it learns
- * so, as over REST, instead of having the call applied as if it had not.
+ * so, as over REST, instead of having the call applied as if it had not. (And `x-forwarded-for`, all its values: see
+ * {@link restHeaders}.)
  */
 const FORWARDED_METADATA = ['authorization', 'x-api-key', 'idempotency-key', 'if-match', 'traceparent', 'tracestate', 'x-request-id'] as const;
 
@@ -40,10 +41,20 @@ export function restHeaders(metadata: Metadata): Record<string, string> {
     const [value] = metadata.get(name);
     if (typeof value === 'string') headers[name] = value;
   }
+  // Behind a gRPC proxy (Envoy…) the peer is the proxy, and `x-forwarded-for` names the client: REST reads it as it reads
+  // an HTTP request's (ADR 0018), only when the peer (the call's `remoteAddress`) is a proxy PAKLOG_TRUST_PROXY trusts,
+  // and then the right-most address that is not one; from any other caller it is ignored. One trust decision, Fastify's
+  // `trustProxy`, for both protocols. Every value, in order, as one header, as Node joins a repeated one: a proxy may add
+  // its entry as a value of its own, after the caller's, and the first value alone would be the caller's own claim.
+  const forwardedFor = metadata.get('x-forwarded-for').filter((v): v is string => typeof v === 'string');
+  if (forwardedFor.length > 0) headers['x-forwarded-for'] = forwardedFor.join(', ');
   return headers;
 }
 
-/** The client's address from grpc-js's peer (`1.2.3.4:5678`, `[::1]:5678`): REST counts failed logins per address. */
+/**
+ * The connection's peer address from grpc-js's peer (`1.2.3.4:5678`, `[::1]:5678`): REST counts failed logins per
+ * client address, this one or, when it is a trusted proxy, the client its `x-forwarded-for` names ({@link restHeaders}).
+ */
 export function peerAddress(peer: string): string {
   const m = /^(?:ipv[46]:)?\[?([^\]]*?)\]?:\d+$/.exec(peer);
   return m?.[1] ?? '127.0.0.1';
