@@ -96,10 +96,10 @@ export const IntegrationsEventSchemas = {
   [IntegrationsEvents.storefrontChangeRefused]: Type.Object({
     channelId: Type.String(), shopDomain: Type.String(), siteId: Type.String(),
     orderId: Type.String(), externalId: Type.String({ description: 'The order\'s externalId (`<SHOP>-<id>`)' }),
-    topic: Type.String({ description: 'The webhook topic (orders/updated)' }),
+    topic: Type.String({ description: 'The webhook topic: orders/updated (a change of an order cancelled or shipped), orders/cancelled (a cancel of an order shipped)' }),
     webhookId: Type.Optional(Type.String({ description: 'X-Shopify-Webhook-Id of the delivery, when sent' })),
-    code: Type.String({ description: 'Why the order did not take the change: ORDER_CANCELLED or ORDER_SHIPPED' }), message: Type.String(),
-  }, { description: 'A storefront webhook changing an order that is cancelled or shipped was acknowledged (200, so the shop stops retrying) and not applied (a STOREFRONT_CHANGE_REFUSED exception).' }),
+    code: Type.String({ description: 'Why the order did not take the change: ORDER_CANCELLED or ORDER_SHIPPED (always ORDER_SHIPPED for orders/cancelled)' }), message: Type.String(),
+  }, { description: 'A storefront webhook changing an order that is cancelled or shipped, or cancelling one that shipped, was acknowledged (200, so the shop stops retrying) and not applied (a STOREFRONT_CHANGE_REFUSED exception).' }),
 } as const;
 
 export type StorefrontChangeRefused = Static<(typeof IntegrationsEventSchemas)[typeof IntegrationsEvents.storefrontChangeRefused]>;

@@ -216,6 +216,58 @@ describe('a storefront change after the cancel', () => {
     expect(cases[0]!.reason).toContain('ORDER_CANCELLED');
     await expectSettled(id);
   });
+
+  it('orders/cancelled of an order already shipped: acknowledged 200 with refused ORDER_SHIPPED so the shop stops retrying, nothing changed, a STOREFRONT_CHANGE_REFUSED exception; a cancel of a cancelled order stays a plain success', async () => {
+    const created = await storefront('orders/create', 7302, [[1, 1]], { address1: '2 Main Street', city: 'Arlington' }, 'edges-c-7302');
+    expect(created.status).toBe(201);
+    const id = created.body.orderId;
+    const list = await releasedAlone(id);
+    expect((await confirm(list, list.lines[0]!, 1)).status).toBe(200);
+    await until('picked', () => status(id), (s) => s === 'PICKED');
+    await t.settle();
+    expect((await t.post('/api/v1/packages', { orderId: id }, 'operator')).status).toBe(201);
+    const shipment = await t.post('/api/v1/shipments', { orderId: id }, 'operator');
+    expect((await t.post(`/api/v1/shipments/${shipment.body.id}/dispatch`, undefined, 'operator')).status).toBe(200);
+    await until('shipped', () => status(id), (s) => s === 'SHIPPED');
+    await t.settle();
+    const before = await order(id);
+    // Before, 409 ORDER_SHIPPED: the shop retries a non-2xx answer for ever, and no retry can cancel a shipped order.
+    const late = await storefront('orders/cancelled', 7302, [[1, 1]], { address1: '2 Main Street', city: 'Arlington' }, 'edges-x-7302');
+    expect({ status: late.status, code: late.body.code }).toEqual({ status: 200, code: undefined });
+    expect(late.body).toMatchObject({ orderId: id, status: null, duplicate: false, topic: 'orders/cancelled', refused: { code: 'ORDER_SHIPPED' } });
+    const after = await order(id);
+    expect({ status: after.status, lines: after.lines, version: (after as unknown as { version: number }).version })
+      .toEqual({ status: before.status, lines: before.lines, version: (before as unknown as { version: number }).version });
+    // The shop's retry of the same delivery is a redelivery: answered again, refused once.
+    const again = await storefront('orders/cancelled', 7302, [[1, 1]], { address1: '2 Main Street', city: 'Arlington' }, 'edges-x-7302');
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ orderId: id, duplicate: true });
+    await t.settle();
+    const refusals = ((await t.get(`/api/v1/events?type=integrations.storefront-change.refused.v1&subject=${id}`)).body.items as { data: { orderId: string; topic: string; code: string; webhookId?: string } }[])
+      .filter((e) => e.data.orderId === id);
+    expect(refusals.map((e) => e.data)).toMatchObject([{ topic: 'orders/cancelled', code: 'ORDER_SHIPPED', webhookId: 'edges-x-7302' }]);
+    const cases = ((await t.get(`/api/v1/exceptions?kind=STOREFRONT_CHANGE_REFUSED&status=OPEN`)).body.items as { subject: string; reason: string; siteId: string | null; actions: string[] }[])
+      .filter((x) => x.subject === 'EDGES-7302');
+    expect(cases).toHaveLength(1);
+    expect(cases[0]).toMatchObject({ siteId: w.siteId, actions: ['acknowledge'] });
+    expect(cases[0]!.reason).toContain('orders/cancelled');
+    expect(cases[0]!.reason).toContain('ORDER_SHIPPED');
+    await expectSettled(id);
+
+    // A cancel of an order PakLog cancelled already stays idempotent success: no refusal, no exception.
+    const other = await storefront('orders/create', 7303, [[1, 1]], { address1: '3 Main Street', city: 'Arlington' }, 'edges-c-7303');
+    expect(other.status).toBe(201);
+    const otherId = other.body.orderId;
+    await until('allocated', () => status(otherId), (x) => x === 'ALLOCATED');
+    expect((await t.post(`/api/v1/orders/${otherId}/cancel`, { reason: 'customer' }, 'manager')).status).toBe(200);
+    const cancelAgain = await storefront('orders/cancelled', 7303, [[1, 1]], { address1: '3 Main Street', city: 'Arlington' }, 'edges-x-7303');
+    expect(cancelAgain.status).toBe(200);
+    expect(cancelAgain.body).toMatchObject({ orderId: otherId, status: 'CANCELLED', duplicate: false, topic: 'orders/cancelled' });
+    expect((cancelAgain.body as { refused?: unknown }).refused).toBeUndefined();
+    await t.settle();
+    expect(((await t.get(`/api/v1/exceptions?kind=STOREFRONT_CHANGE_REFUSED`)).body.items as { subject: string }[]).filter((x) => x.subject === 'EDGES-7303')).toEqual([]);
+    await expectSettled(otherId);
+  });
 });
 
 describe('orders whose lines end in different states', () => {
@@ -403,7 +455,8 @@ describe('more moments off the happy path', () => {
     // Acknowledged, not applied (no retry could apply it; ADR 0011 addendum 2026-12-07 bis): 409 before.
     expect({ status: moved.status, refused: (moved.body as { refused?: { code: string } }).refused?.code }).toEqual({ status: 200, refused: 'ORDER_SHIPPED' });
     const cancelled = await storefront('orders/cancelled', 7201, [[1, 1]], { address1: '5 Main Street', city: 'Arlington' }, 'edges-x-5');
-    expect({ status: cancelled.status, code: cancelled.body.code }).toEqual({ status: 409, code: 'ORDER_SHIPPED' });
+    // Acknowledged, not applied, as the change above: 409 before.
+    expect({ status: cancelled.status, refused: (cancelled.body as { refused?: { code: string } }).refused?.code }).toEqual({ status: 200, refused: 'ORDER_SHIPPED' });
     await expectSettled(id);
   });
 

@@ -64,8 +64,8 @@ const StorefrontAnswer = {
   orderId: Type.String(), externalId: Type.String(), duplicate: Type.Boolean({ description: 'Nothing changed: a redelivery, or the order as it was' }),
   topic: Type.String(), status: Nullable(Type.String({ description: "The order's status after it (null for a redelivery)" })),
   refused: Type.Optional(Type.Object({ code: Type.String(), message: Type.String() }, {
-    description: 'An orders/updated of an order that is cancelled or shipped (ORDER_CANCELLED, ORDER_SHIPPED): acknowledged so the shop stops retrying, '
-      + 'not applied, and raised as a STOREFRONT_CHANGE_REFUSED exception for the supervisors',
+    description: 'An orders/updated of an order that is cancelled or shipped (ORDER_CANCELLED, ORDER_SHIPPED), or an orders/cancelled of an order that '
+      + 'shipped (ORDER_SHIPPED): acknowledged so the shop stops retrying, not applied, and raised as a STOREFRONT_CHANGE_REFUSED exception for the supervisors',
   })),
 };
 const ChannelSchema = Type.Object({ id: Type.String(), shopDomain: Type.String(), siteId: Type.String(), carrier: Type.String(), createdAt: DateTime });
@@ -357,7 +357,8 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
           + 'POST /orders: line_items (sku, quantity) and shipping_address (name, company, address1/2, city, province, zip, country_code, phone), '
           + 'email. 422 STOREFRONT_PAYLOAD_INVALID or the intake\'s codes. X-Shopify-Topic `orders/updated` replaces the ship-to and the lines of an '
           + 'order not yet waved (changed lines are allocated anew; 409 ORDER_IN_FULFILMENT after; an unknown order is received; a change of a cancelled or shipped order is answered 200 with `refused`, changes nothing and raises a STOREFRONT_CHANGE_REFUSED exception, since no retry could apply it); '
-          + '`orders/cancelled` cancels it at any stage before dispatch (409 ORDER_SHIPPED after). Absent: `orders/create`. See ADRs 0040, 0046.',
+          + '`orders/cancelled` cancels it at any stage before dispatch (a cancelled order: answered as it is; once shipped: 200 with `refused` ORDER_SHIPPED, '
+          + 'nothing changed, a STOREFRONT_CHANGE_REFUSED exception; 409 ORDER_SHIPPING while a SHIP scan decides at the dock). Absent: `orders/create`. See ADRs 0040, 0046.',
         headers: Type.Object({
           'x-shopify-shop-domain': Type.String({ minLength: 1, maxLength: 255 }),
           'x-shopify-hmac-sha256': Type.String({ minLength: 1, maxLength: 200 }),

@@ -385,9 +385,10 @@ export function integrationsService(
    * this webhook id was answered already — by topic: `orders/create` maps the payload and hands it to the order intake
    * (idempotent on externalId: two deliveries racing still make one order); `orders/updated` changes the order's
    * ship-to before it is waved (ADR 0040; an order never received is received); `orders/cancelled` cancels it at any
-   * stage before dispatch. A refusal (409 ORDER_IN_FULFILMENT…) is answered as such: the storefront sees the failure.
-   * Except a change of an order that is cancelled or shipped (ORDER_CANCELLED, ORDER_SHIPPED): no retry can ever apply
-   * it, and a shop retries a non-2xx delivery for ever, so it is acknowledged 200 with `refused` (code and message),
+   * stage before dispatch (a cancelled order's cancel again: answered as it is). A refusal (409 ORDER_IN_FULFILMENT,
+   * ORDER_SHIPPING…) is answered as such: the storefront sees the failure and retries. Except a change of an order that
+   * is cancelled or shipped (ORDER_CANCELLED, ORDER_SHIPPED), and a cancel of a shipped one (ORDER_SHIPPED): no retry can
+   * ever apply it, and a shop retries a non-2xx delivery for ever, so it is acknowledged 200 with `refused` (code and message),
    * changing nothing, and recorded as `integrations.storefront-change.refused.v1` — a STOREFRONT_CHANGE_REFUSED exception
    * in the supervisors' queue — with the delivery's webhook id, in one transaction (ADR 0011 addendum 2026-12-07 bis).
    */
@@ -446,7 +447,11 @@ export function integrationsService(
       if (orderId === undefined) return reject('NOT_FOUND', `no order ${externalId} was received from this shop`);
       const reason = typeof body.cancel_reason === 'string' && body.cancel_reason !== '' ? `storefront: ${body.cancel_reason}` : 'cancelled by the storefront';
       const cancelled = await orders.cancel(orderId, reason, meta);
-      return cancelled.ok ? ok({ orderId, externalId, status: cancelled.value.status, duplicate: false }) : cancelled;
+      if (cancelled.ok) return ok({ orderId, externalId, status: cancelled.value.status, duplicate: false });
+      // Shipped: the cancel can never apply, as a change of a final order cannot. Acknowledged (refused), so the shop stops
+      // retrying. ORDER_SHIPPING (a SHIP scan deciding at the dock) is answered 409: a retry gets the final answer.
+      if (cancelled.code === 'ORDER_SHIPPED') return ok({ orderId, externalId, status: null, duplicate: false, refused: { code: cancelled.code, message: cancelled.message } });
+      return cancelled;
     }
     const mapped = mapStorefrontOrder(body, channel);
     if (mapped.intake === undefined) return reject('STOREFRONT_PAYLOAD_INVALID', 'the storefront order cannot be mapped', mapped.errors);

@@ -348,15 +348,16 @@ export function orchestrationSubscriptions(sagas: SagaRuntime, exceptions: Excep
         }, causedBy(event));
         return;
       }
-      // A storefront changed an order already cancelled or shipped: the shop was answered 200 (or it would retry for ever)
-      // and the change was not applied, so only this says the shop and PakLog disagree. Raised once per delivery.
+      // A storefront changed an order already cancelled or shipped, or cancelled one already shipped: the shop was answered
+      // 200 (or it would retry for ever) and nothing was applied, so only this says the shop and PakLog disagree. Raised
+      // once per delivery.
       case IntegrationsEvents.storefrontChangeRefused: {
         const d = event.data;
         await clearCases(tx, run);
         await exceptions.raise(tx, {
           kind: 'STOREFRONT_CHANGE_REFUSED', caseKey: d.webhookId === undefined ? event.id : `${d.channelId}:${d.webhookId}`, subject: d.externalId, siteId: d.siteId,
           reason: `The storefront ${d.shopDomain} sent ${d.topic} for order ${d.externalId} (${d.orderId}), which was not applied: ${d.code}: ${d.message.slice(0, 300)}. `
-            + 'The shop was answered 200 so that it stops sending it; tell the shop\'s side (the customer may expect the change), then acknowledge this',
+            + 'The shop was answered 200 so that it stops sending it; tell the shop\'s side (the customer may expect the change, or a refund and a return for a cancel that came after the order left), then acknowledge this',
           details: { channelId: d.channelId, shopDomain: d.shopDomain, orderId: d.orderId, externalId: d.externalId, topic: d.topic, webhookId: d.webhookId ?? null, code: d.code, message: d.message, refusedAt: event.time },
         }, causedBy(event));
         return;
