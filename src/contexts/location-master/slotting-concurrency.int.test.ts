@@ -34,7 +34,7 @@ const skus = Array.from({ length: 200 }, (_, i) => ({ sku: `S${i}`, picks: 1 + (
 const orders = Array.from({ length: 2000 }, (_, o) => Array.from({ length: 100 }, (_, k) => `S${(o * 7 + k * 3) % 200}`).filter((s, k, all) => all.indexOf(s) === k));
 
 describe('heavy slotting requests (issue 6, item 16)', () => {
-  it('do not stall a concurrent cheap request: GET /health/live and the event loop wait under 300 ms (a quarter of their time when the machine is loaded) while three run', async () => {
+  it('do not stall a concurrent cheap request: GET /health/live and the event loop wait under 300 ms (half their time when the machine is loaded) while three run', async () => {
     const url = `/api/v1/sites/${siteId}/slotting-recommendations`;
     // Serialised once: a real client does that in its own process, not on the server's event loop.
     const body = JSON.stringify({ method: 'correlated', skus, orders });
@@ -61,10 +61,12 @@ describe('heavy slotting requests (issue 6, item 16)', () => {
     loop.disable();
     const heavyMs = performance.now() - started;
     // On the event loop the three runs blocked it back to back, so a probe waited about as long as all three took
-    // (5.7 s on the bench machine). Off it, a probe waits only for the requests' body parsing, validation and copying
-    // to the worker (tens of ms each). The bound is 300 ms, or a quarter of the heavy requests' time when other work
-    // on the machine (a full test run) slows everything down: the old code fails either way.
-    const bound = Math.max(300, heavyMs / 4);
+    // (5.7 s on the bench machine) and hardly any probe ran. Off it, a probe waits only for the requests' body parsing,
+    // validation and copying to the worker (tens of ms each). The bound is 300 ms, or half the heavy requests' time
+    // when other work on the machine (a full test run on two cores) slows everything down: a quarter was once missed
+    // by a single 1.4 s pause in CI (5.2 s of heavy requests). The old code fails either way: its longest wait is
+    // nearly all of the heavy requests' time, and it leaves too few probes for the count below.
+    const bound = Math.max(300, heavyMs / 2);
     expect(Math.max(...waits)).toBeLessThan(bound);
     expect(loop.max / 1e6).toBeLessThan(bound);
     expect(waits.length).toBeGreaterThan(10);
