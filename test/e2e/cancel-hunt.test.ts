@@ -23,7 +23,7 @@ beforeAll(async () => {
   for (const p of s.w.products.slice(0, 2)) {
     expect((await s.t.post('/api/v1/inventory/receipts', { siteId: s.w.siteId, sku: p.sku, locationId: s.w.storage[0]!.id, quantity: 500 })).status).toBe(201);
   }
-}, 60_000);
+});
 afterAll(async () => s.t.close());
 
 async function openOf(orderId: string): Promise<Record<string, number>> {
@@ -45,6 +45,36 @@ async function confirm(listId: string, l: PickLine, quantity: number, tote: stri
   }, 'operator');
 }
 
+interface Picking { wave: { id: string; orderIds: string[] }; task: { id: string; reference: string }; list: { id: string; lines: PickLine[] } }
+
+/**
+ * Orders just created, to a started pick task: each ALLOCATED and in the wave pool, a wave of exactly them planned and
+ * released (`release`: its body), the next task taken by `worker` (a PICK task, or any with `anyTask`) and started, its
+ * list read.
+ */
+async function startPicking(orderIds: readonly string[], worker: string, o: { release?: { pickStrategy: 'batch' }; anyTask?: boolean } = {}): Promise<Picking> {
+  const { t, call, w } = s;
+  for (const id of orderIds) await until('allocated', () => orderStatus(call, id), (x) => x === 'ALLOCATED');
+  await t.settle();
+  await untilPooled(call, w.siteId, orderIds);
+  const wave = (await t.post('/api/v1/waves', { siteId: w.siteId, maxOrders: 10 })).body;
+  expect([...wave.orderIds].sort()).toEqual([...orderIds].sort());
+  expect((await t.post(`/api/v1/waves/${wave.id}/release`, o.release ?? {})).status).toBe(200);
+  await t.settle();
+  const task = (await t.post('/api/v1/tasks/next', { workerId: worker, siteId: w.siteId, ...(o.anyTask === true ? {} : { types: ['PICK'] }) }, 'operator')).body;
+  expect((await t.post(`/api/v1/tasks/${task.id}/start`, { workerId: worker }, 'operator')).status).toBe(200);
+  const list = (await t.get(`/api/v1/pick-lists/${task.reference}`)).body as Picking['list'];
+  return { wave, task, list };
+}
+
+/** Every OPEN return to stock of the order confirmed at its suggested location (its units put back). */
+async function putBack(orderId: string): Promise<void> {
+  const { t, w } = s;
+  for (const r of (await t.get(`/api/v1/inventory/returns?siteId=${w.siteId}&orderId=${orderId}`)).body.items as { id: string; status: string; suggestedLocationId: string }[]) {
+    if (r.status === 'OPEN') expect((await t.post(`/api/v1/inventory/returns/${r.id}/confirm`, { locationId: r.suggestedLocationId }, 'operator')).status).toBe(200);
+  }
+}
+
 describe('a cancel raced with the pick that completes a batch list of two orders', () => {
   it('the other order is picked, the list, its task and the wave close; the cancelled one holds nothing but its return', async () => {
     const { t, call, w } = s;
@@ -53,16 +83,8 @@ describe('a cancel raced with the pick that completes a batch list of two orders
     for (let round = 0; round < 8; round++) {
       const a = await createOrder(call, w.siteId, { externalId: `CH-BA-${round}`, lines: [{ sku, quantity: 2 }] });
       const b = await createOrder(call, w.siteId, { externalId: `CH-BB-${round}`, lines: [{ sku, quantity: 2 }] });
-      for (const id of [a.id, b.id]) await until('allocated', () => orderStatus(call, id), (x) => x === 'ALLOCATED');
-      await t.settle();
-      await untilPooled(call, w.siteId, [a.id, b.id]);
-      const wave = (await t.post('/api/v1/waves', { siteId: w.siteId, maxOrders: 10 })).body;
-      expect((await t.post(`/api/v1/waves/${wave.id}/release`, { pickStrategy: 'batch' })).status).toBe(200);
-      await t.settle();
       const worker = `ch-${round}`;
-      const task = (await t.post('/api/v1/tasks/next', { workerId: worker, siteId: w.siteId }, 'operator')).body;
-      expect((await t.post(`/api/v1/tasks/${task.id}/start`, { workerId: worker }, 'operator')).status).toBe(200);
-      const list = (await t.get(`/api/v1/pick-lists/${task.reference}`)).body as { id: string; lines: PickLine[] };
+      const { wave, task, list } = await startPicking([a.id, b.id], worker, { release: { pickStrategy: 'batch' }, anyTask: true });
       const lineOf = (id: string) => list.lines.find((l) => l.orderId === id)!;
       // A is picked in part (round odd) or not at all; B's line is the last that would complete the list.
       if (round % 2 === 1) expect((await confirm(list.id, lineOf(a.id), 1, `T-${round}`)).status).toBe(200);
@@ -95,9 +117,7 @@ describe('a cancel raced with the pick that completes a batch list of two orders
         || open.allocated !== 0 || open.reservations !== 0 || open.open_lists !== 0 || open.in_tote !== open.open_returns || open.dead_letters !== 0) {
         problems.push(`round ${round}: ${await snap()}`);
       }
-      for (const r of (await t.get(`/api/v1/inventory/returns?siteId=${w.siteId}&orderId=${a.id}`)).body.items as { id: string; status: string; suggestedLocationId: string }[]) {
-        if (r.status === 'OPEN') expect((await t.post(`/api/v1/inventory/returns/${r.id}/confirm`, { locationId: r.suggestedLocationId }, 'operator')).status).toBe(200);
-      }
+      await putBack(a.id);
       await t.settle();
       await expectLedgerConserved(t, w.siteId);
     }
@@ -121,16 +141,8 @@ describe('a shipComplete order waiting for stock (BACKORDERED SHORT_PICK) cancel
       }, 'integration');
       expect(order.status).toBe(201);
       const id = order.body.id as string;
-      await until('allocated', () => orderStatus(s.call, id), (x) => x === 'ALLOCATED');
-      await t.settle();
-      await untilPooled(s.call, w.siteId, [id]);
-      const wave = (await t.post('/api/v1/waves', { siteId: w.siteId, maxOrders: 10 })).body;
-      expect((await t.post(`/api/v1/waves/${wave.id}/release`, {})).status).toBe(200);
-      await t.settle();
       const worker = `sc-${round}`;
-      const task = (await t.post('/api/v1/tasks/next', { workerId: worker, siteId: w.siteId, types: ['PICK'] }, 'operator')).body;
-      expect((await t.post(`/api/v1/tasks/${task.id}/start`, { workerId: worker }, 'operator')).status).toBe(200);
-      const list = (await t.get(`/api/v1/pick-lists/${task.reference}`)).body as { id: string; lines: PickLine[] };
+      const { task, list } = await startPicking([id], worker);
       expect((await confirm(list.id, list.lines[0]!, 1, `SC-${round}`)).status).toBe(200);
       expect((await t.post(`/api/v1/pick-lists/${list.id}/lines/${list.lines[0]!.id}/short`, { reason: 'NOT_FOUND' }, 'operator')).status).toBe(200);
       await t.post(`/api/v1/tasks/${task.id}/complete`, { workerId: worker }, 'operator');
@@ -162,9 +174,7 @@ describe('a shipComplete order waiting for stock (BACKORDERED SHORT_PICK) cancel
       const snap = JSON.stringify({ st, open, atp, openExc, tasks, answers: got.map((x) => `${x.status}${x.body?.code ?? ''}`) });
       if (st !== 'CANCELLED' || open.allocated !== 0 || open.reservations !== 0 || open.waiting_recoveries !== 0 || open.open_lists !== 0
         || open.in_tote !== open.open_returns || open.in_tote !== 1 || open.dead_letters !== 0 || openExc.length > 0 || tasks.length > 0) problems.push(`round ${round}: ${snap}`);
-      for (const r of (await t.get(`/api/v1/inventory/returns?siteId=${w.siteId}&orderId=${id}`)).body.items as { id: string; status: string; suggestedLocationId: string }[]) {
-        if (r.status === 'OPEN') expect((await t.post(`/api/v1/inventory/returns/${r.id}/confirm`, { locationId: r.suggestedLocationId }, 'operator')).status).toBe(200);
-      }
+      await putBack(id);
       await t.settle();
       await expectLedgerConserved(t, w.siteId);
       // Clear the SKU for the next round: whatever is free is adjusted away.
@@ -238,17 +248,8 @@ describe('a cancel raced with the pack station of a two-carton order', () => {
       round++;
       const tote = `PK-${round}`;
       const o = await createOrder(call, w.siteId, { externalId: `CH-PK-${round}`, lines: [{ sku: a.sku, quantity: 2 }, { sku: b.sku, quantity: 1 }] });
-      await until('allocated', () => orderStatus(call, o.id), (x) => x === 'ALLOCATED');
-      await t.settle();
-      await untilPooled(call, w.siteId, [o.id]);
-      const wave = (await t.post('/api/v1/waves', { siteId: w.siteId, maxOrders: 10 })).body;
-      expect(wave.orderIds).toEqual([o.id]);
-      expect((await t.post(`/api/v1/waves/${wave.id}/release`, {})).status).toBe(200);
-      await t.settle();
       const worker = `pk-${round}`;
-      const task = (await t.post('/api/v1/tasks/next', { workerId: worker, siteId: w.siteId, types: ['PICK'] }, 'operator')).body;
-      expect((await t.post(`/api/v1/tasks/${task.id}/start`, { workerId: worker }, 'operator')).status).toBe(200);
-      const list = (await t.get(`/api/v1/pick-lists/${task.reference}`)).body as { id: string; lines: PickLine[] };
+      const { task, list } = await startPicking([o.id], worker);
       for (const l of list.lines) expect((await confirm(list.id, l, l.quantity - l.picked, tote)).status).toBe(200);
       await t.post(`/api/v1/tasks/${task.id}/complete`, { workerId: worker }, 'operator');
       await until('picked', () => orderStatus(call, o.id), (x) => x === 'PICKED');
@@ -298,9 +299,7 @@ describe('a cancel raced with the pack station of a two-carton order', () => {
       const expectInTote = step === 'short at pack' && got[0].status === 200 ? 2 : 3;
       if (await orderStatus(call, o.id) !== 'CANCELLED' || open.allocated !== 0 || open.reservations !== 0 || open.packages !== 0 || open.in_tote !== open.open_returns
         || open.in_tote !== expectInTote || open.dead_letters !== 0 || diffs.length > 0 || exc.length > 0 || tasks.length > 0 || ships.length > 0) problems.push(`${step}#${k}: ${snap}`);
-      for (const r of (await t.get(`/api/v1/inventory/returns?siteId=${w.siteId}&orderId=${o.id}`)).body.items as { id: string; status: string; suggestedLocationId: string }[]) {
-        if (r.status === 'OPEN') expect((await t.post(`/api/v1/inventory/returns/${r.id}/confirm`, { locationId: r.suggestedLocationId }, 'operator')).status).toBe(200);
-      }
+      await putBack(o.id);
       await t.settle();
       const after = ((await t.get(`/api/v1/physical-tracking/reconciliation?siteId=${w.siteId}`)).body.differences as { locationId: string; sku: string; kind: string; physical: number; logical: number }[])
         .filter((d) => d.locationId.startsWith('IN_PROCESS:')).map((d) => ({ locationId: d.locationId, sku: d.sku, kind: d.kind, physical: d.physical, logical: d.logical }));
@@ -321,16 +320,7 @@ describe('the cancel an exception offers, raced with the order\'s own cancel', (
     for (let round = 0; round < 6; round++) {
       const tote = `LOST-${round}`;
       const o = await createOrder(call, w.siteId, { externalId: `CH-LOST-${round}`, lines: [{ sku: a.sku, quantity: 2 }] });
-      await until('allocated', () => orderStatus(call, o.id), (x) => x === 'ALLOCATED');
-      await t.settle();
-      await untilPooled(call, w.siteId, [o.id]);
-      const wave = (await t.post('/api/v1/waves', { siteId: w.siteId, maxOrders: 10 })).body;
-      expect((await t.post(`/api/v1/waves/${wave.id}/release`, {})).status).toBe(200);
-      await t.settle();
-      const worker = `lost-${round}`;
-      const task = (await t.post('/api/v1/tasks/next', { workerId: worker, siteId: w.siteId, types: ['PICK'] }, 'operator')).body;
-      expect((await t.post(`/api/v1/tasks/${task.id}/start`, { workerId: worker }, 'operator')).status).toBe(200);
-      const list = (await t.get(`/api/v1/pick-lists/${task.reference}`)).body as { id: string; lines: PickLine[] };
+      const { list } = await startPicking([o.id], `lost-${round}`);
       expect((await confirm(list.id, list.lines[0]!, 2, tote)).status).toBe(200);
       await until('picked', () => orderStatus(call, o.id), (x) => x === 'PICKED');
       await t.settle();
@@ -377,16 +367,7 @@ describe('a cancelled order\'s return to stock confirmed by scan while a manager
     for (let round = 0; round < 6; round++) {
       const tote = `RET-${round}`;
       const o = await createOrder(call, w.siteId, { externalId: `CH-RET-${round}`, lines: [{ sku: a.sku, quantity: 3 }] });
-      await until('allocated', () => orderStatus(call, o.id), (x) => x === 'ALLOCATED');
-      await t.settle();
-      await untilPooled(call, w.siteId, [o.id]);
-      const wave = (await t.post('/api/v1/waves', { siteId: w.siteId, maxOrders: 10 })).body;
-      expect((await t.post(`/api/v1/waves/${wave.id}/release`, {})).status).toBe(200);
-      await t.settle();
-      const worker = `ret-${round}`;
-      const task = (await t.post('/api/v1/tasks/next', { workerId: worker, siteId: w.siteId, types: ['PICK'] }, 'operator')).body;
-      expect((await t.post(`/api/v1/tasks/${task.id}/start`, { workerId: worker }, 'operator')).status).toBe(200);
-      const list = (await t.get(`/api/v1/pick-lists/${task.reference}`)).body as { id: string; lines: PickLine[] };
+      const { list } = await startPicking([o.id], `ret-${round}`);
       expect((await confirm(list.id, list.lines[0]!, 3, tote)).status).toBe(200);
       await t.settle();
       expect((await t.post(`/api/v1/orders/${o.id}/cancel`, { reason: 'r' })).status).toBe(200);

@@ -8,7 +8,7 @@ const S: Record<string, string> = {};
 beforeAll(async () => {
   // Only the contexts this file exercises: upstream events are appended by the test itself. Pack & ship decides
   // cancellations (its stopShipping API), so it runs too.
-  t = await startTestApp({ env: { PAKLOG_CONTEXTS: 'catalog,location-master,orders,waves,pack-ship' } });
+  t = await startTestApp({ env: { PAKLOG_CONTEXTS: 'catalog,location-master,orders,waves,pack-ship' }, contextsTemplate: true });
   for (const code of ['sit_A', 'sit_LIST']) {
     const site = await t.post('/api/v1/sites', { code, name: code });
     expect(site.status).toBe(201);

@@ -9,7 +9,7 @@ beforeAll(async () => {
   // Real orders feed the pool; allocation and picking events are appended by the test.
   // Orders takes only carriers pack-ship can book: plug fakes into the carrier port for planning by carrier.
   const fake = (code: string) => ({ code, book: async () => ({ trackingNumber: `${code}1`, labelZpl: '^XA^XZ' }) });
-  t = await startTestApp({ env: { PAKLOG_CONTEXTS: 'catalog,location-master,orders,waves,pack-ship' }, carriers: [fake('DHL'), fake('UPS')] });
+  t = await startTestApp({ env: { PAKLOG_CONTEXTS: 'catalog,location-master,orders,waves,pack-ship' }, contextsTemplate: true, carriers: [fake('DHL'), fake('UPS')] });
   for (const code of ['sit_C1', 'sit_K1', 'sit_K2', 'sit_P1', 'sit_P2', 'sit_P3', 'sit_R1', 'sit_RACE', 'sit_X1', 'sit_X2']) {
     const site = await t.post('/api/v1/sites', { code, name: code });
     expect(site.status).toBe(201);

@@ -8,7 +8,7 @@ import { startTestApp, type TestApp } from '../../../../../test/support/test-app
 let t: TestApp;
 let siteId: string;
 beforeAll(async () => {
-  t = await startTestApp({ env: { PAKLOG_CONTEXTS: 'catalog,location-master,orders,waves,pack-ship' } });
+  t = await startTestApp({ env: { PAKLOG_CONTEXTS: 'catalog,location-master,orders,waves,pack-ship' }, contextsTemplate: true });
   const site = await t.post('/api/v1/sites', { code: 'LCI', name: 'LCI' });
   expect(site.status).toBe(201);
   siteId = site.body.id;
