@@ -54,6 +54,9 @@ const PROCESSES = [
   // One order through a split deployment over NATS and its spans read back (60 s per wait, no kill); one process killed
   // once after it committed, then the outbox checked (no timing at all). They ran alone (2026-12-03).
   'test/e2e/split-traces.test.ts', 'test/e2e/crash-recovery.test.ts',
+  // A split deployment over Kafka (one cluster for the file): an order cancelled at each moment of its life, cancels racing
+  // the floor and each other, the storefront's cancel during a SHIP scan; every wait a poll of minutes, no kill.
+  'test/e2e/split-cancel-moments.test.ts',
   // `paklog start` killed twice while a count's variance is approved: either outcome is checked, no timing.
   'test/e2e/crash-count-approval.test.ts',
   // `paklog start` SIGKILLed 2.5 s after each start for three periods of a 6 s job (some 20–60 s, mostly restarts): it still runs.

@@ -20,7 +20,7 @@ import { OidcVerifier } from '../platform/identity/oidc.ts';
 import { PRINCIPAL_HEADER, principalSigner } from '../platform/http/forwarded-principal.ts';
 import { platformRoutes } from '../platform/http/platform-routes.ts';
 import { isRateClass, RATE_CLASS_EXTENSION, rateLimiterFor } from '../platform/http/rate-limit.ts';
-import { ROLES } from '../platform/http/roles.ts';
+import { ROLES, WORKER_FIELDS } from '../platform/http/roles.ts';
 import { createHttp, type HttpApp } from '../platform/http/server.ts';
 import { uiRoutes } from '../platform/http/ui-routes.ts';
 import { uuidv7Ids } from '../platform/ids.ts';
@@ -70,6 +70,65 @@ async function discover(url: string, waitMs: number): Promise<ServiceDoc> {
 }
 
 const isOwn = (path: string): boolean => OWN_PATHS.some((p) => path === p || path.startsWith(`${p}/`));
+
+/** How long the gateway keeps a case-folded worker id's answer (as a service keeps its own: app.ts, siteLookups). */
+const WORKER_NAME_TTL_MS = 60_000;
+
+/** The worker fields (`workerId`, `inspector`) a forwarded operation's JSON body takes, as its service documents it. */
+export function workerFieldsOf(operation: Readonly<Record<string, unknown>>, schemas: Readonly<Record<string, unknown>>): string[] {
+  const content = ((operation.requestBody as { content?: Record<string, { schema?: unknown }> } | undefined)?.content ?? {})['application/json'];
+  let schema = content?.schema as { $ref?: unknown; properties?: unknown } | undefined;
+  if (typeof schema?.$ref === 'string') schema = schemas[schema.$ref.replace('#/components/schemas/', '')] as typeof schema;
+  const properties = typeof schema?.properties === 'object' && schema.properties !== null ? schema.properties : {};
+  return WORKER_FIELDS.filter((f) => Object.hasOwn(properties, f));
+}
+
+/** The gateway's people's worker ids by a typed id ignoring case, each answer kept for a minute. */
+export function knownWorkerNames(named: (typed: string) => Promise<string | undefined>): (typed: string) => Promise<string | undefined> {
+  const cache = new Map<string, { id: string | undefined; at: number }>();
+  return async (typed) => {
+    const folded = typed.toLowerCase();
+    const cached = cache.get(folded);
+    if (cached !== undefined && Date.now() - cached.at < WORKER_NAME_TTL_MS) return cached.id;
+    const id = await named(typed);
+    if (cache.size >= 10_000) cache.clear();
+    cache.set(folded, { id, at: Date.now() });
+    return id;
+  };
+}
+
+/**
+ * A worker id ignores letter case (ADR 0019): a floor command from a key (a shared handheld's, an integration's) that
+ * types a person's worker id in another case (`ANNA` for the user acting as `anna`) is that person's. The people of a
+ * split deployment are the gateway's (its `platform.users`), which no service sees, so the gateway writes such a body's
+ * `workerId` (or `inspector`) as the person's id before forwarding it; the service then names profiles and task holders
+ * itself (its workerCaseHook), as one process does after the users. Anything else keeps its bytes as sent.
+ */
+export async function withKnownWorkers(
+  req: Pick<FastifyRequest, 'principal' | 'method' | 'headers'>, body: Buffer, fields: readonly string[], known: (typed: string) => Promise<string | undefined>,
+): Promise<Buffer> {
+  if (fields.length === 0 || body.length === 0 || req.principal === undefined || req.principal.kind === 'user' || req.method === 'GET') return body;
+  if (!/^application\/(.+\+)?json\b/i.test(req.headers['content-type'] ?? '')) return body;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return body;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return body;
+  const fieldsSent = parsed as Record<string, unknown>;
+  let changed = false;
+  for (const field of fields) {
+    const typed = fieldsSent[field];
+    if (typeof typed !== 'string' || typed === '' || typed.length > 200) continue;
+    const id = await known(typed);
+    if (id !== undefined && id !== typed && id.toLowerCase() === typed.toLowerCase()) {
+      fieldsSent[field] = id;
+      changed = true;
+    }
+  }
+  return changed ? Buffer.from(JSON.stringify(fieldsSent), 'utf8') : body;
+}
 
 /**
  * `paklog gateway`: the single entry point of a split deployment. It authenticates every call (it owns the API keys),
@@ -128,14 +187,17 @@ export async function buildGateway(config: Config, databaseUrl: string, options:
     if (principal === undefined) throw new AppError('UNAUTHENTICATED', 'Send an API key in the X-Api-Key header');
     return { [PRINCIPAL_HEADER]: signPrincipal(principal) };
   };
-  const forward = (service: string, open: boolean) => async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+  const knownWorker = knownWorkerNames((typed) => identity.workerNamed(typed));
+  const forward = (service: string, open: boolean, workerFields: readonly string[]) => async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     // A public route (a storefront's signed webhook) is called by no one the gateway knows: the service checks it alone.
     const extra = open ? {} : forwardHeaders(req);
     // The body as the caller sent it (the forwarded routes keep its bytes, below): a storefront signs those bytes, and a
     // body parsed and written again here could differ from them, or fail to be written (JSON nested too deep: a 500).
-    // An empty one is none (reply-from would write the empty Buffer as JSON).
-    const sent = !Buffer.isBuffer(req.body) ? {}
-      : req.body.length === 0 ? { body: null } : { body: req.body, contentType: req.headers['content-type'] ?? 'application/octet-stream' };
+    // An empty one is none (reply-from would write the empty Buffer as JSON). Only a floor command's worker id typed in
+    // another case than a person's here is written again (below).
+    const body = open || !Buffer.isBuffer(req.body) ? req.body : await withKnownWorkers(req, req.body, workerFields, knownWorker);
+    const sent = !Buffer.isBuffer(body) ? {}
+      : body.length === 0 ? { body: null } : { body, contentType: req.headers['content-type'] ?? 'application/octet-stream' };
     await reply.from(`${service}${req.url}`, {
       ...sent,
       rewriteRequestHeaders: (_req, headers) => {
@@ -177,7 +239,7 @@ export async function buildGateway(config: Config, databaseUrl: string, options:
           const rateClass = operation[RATE_CLASS_EXTENSION];
           const open = Array.isArray(operation.security) && operation.security.length === 0;
           scope.route({
-            method: method.toUpperCase(), url, schema: { hide: true }, handler: forward(doc.url, open),
+            method: method.toUpperCase(), url, schema: { hide: true }, handler: forward(doc.url, open, workerFieldsOf(operation, doc.schemas)),
             config: { roles: ROLES, forwarded: true, ...(open ? { public: true } : {}), ...(isRateClass(rateClass) ? { rateClass } : {}) },
           });
         }

@@ -13,7 +13,7 @@ import type { CatalogApi, Product } from '../contracts/catalog.ts';
 import type { InventoryApi, TaskWorkState } from '../contracts/inventory.ts';
 import type { PackShipApi } from '../contracts/pack-ship.ts';
 import type { PickingApi } from '../contracts/picking.ts';
-import { AppError } from '../platform/errors.ts';
+import { AppError, reject } from '../platform/errors.ts';
 import { rpcChannel } from '../platform/rpc/rpc-client.ts';
 import type { RpcServer } from '../platform/rpc/rpc-server.ts';
 import { rpcClients, serveRpc } from './contract-rpc.ts';
@@ -297,6 +297,39 @@ describe('picking across gRPC', () => {
     const meta = { correlationId: 'cor_1', actor: { kind: 'user' as const, id: 'usr_1', role: 'manager' } };
     await c.picking.stopPicking('ord_1', meta);
     expect(stopped).toEqual([{ orderId: 'ord_1', meta }]);
+  });
+});
+
+describe('pack & ship commands across gRPC', () => {
+  // A carrier's trouble is the command's answer, not the remote's fault: CARRIER_ANSWER_UNRECORDABLE (a 502: the label
+  // booked cannot be recorded) and CARRIER_UNAVAILABLE (a 503) come back as the same refusal the in-process command
+  // returns, so a supervisor's retry in the flow service reads the carrier's reason, not 500 INTERNAL or a retry storm.
+  it('retryBooking and retryLabelVoid: a carrier\'s 502 and 503 come back as the same refusals, each asked once', async () => {
+    const asked: string[] = [];
+    const packShipCommands = {
+      retryBooking: async (id: string) => {
+        asked.push(`book ${id}`);
+        return reject('CARRIER_ANSWER_UNRECORDABLE', `The carrier booked a label for ${id} whose tracking number is another shipment's`);
+      },
+      retryLabelVoid: async (id: string) => {
+        asked.push(`void ${id}`);
+        return reject('CARRIER_UNAVAILABLE', `The carrier did not answer the void of ${id}`);
+      },
+    };
+    const c = clients((await serve({ packShipCommands })).port);
+    expect(await c.packShipCommands.retryBooking('shp_1')).toEqual(await packShipCommands.retryBooking('shp_1'));
+    expect(await c.packShipCommands.retryLabelVoid('shp_2')).toEqual(await packShipCommands.retryLabelVoid('shp_2'));
+    expect(asked).toEqual(['book shp_1', 'book shp_1', 'void shp_2', 'void shp_2']);
+  });
+
+  it('any other 5xx of the remote stays an error (the caller answers it as a fault), not a refusal', async () => {
+    const packShipCommands = {
+      retryBooking: async (): Promise<never> => { throw new AppError('INTERNAL', 'boom'); },
+      retryLabelVoid: async (): Promise<never> => { throw new Error('not an AppError'); },
+    };
+    const c = clients((await serve({ packShipCommands })).port);
+    await expect(c.packShipCommands.retryBooking('shp_1')).rejects.toMatchObject({ code: 'INTERNAL' });
+    await expect(c.packShipCommands.retryLabelVoid('shp_1')).rejects.toMatchObject({ code: 'INTERNAL' });
   });
 });
 
