@@ -1,5 +1,5 @@
 /**
- * Codes that look alike are one code (ADR 0007, addendum 2026-12-07): a site code, a location code at a site and a live
+ * Codes that look alike are one code (ADR 0007, addendum 2026-12-07): a site code, a location code at a site, a carton code and a live
  * LPN's label that differ from one already there only in letter case (`dc1` beside `DC1`) or, for LPN labels, in width
  * (full-width `ＡＢＣ-1` beside `ABC-1`, Unicode NFKC) are refused as taken, as the same code is, and nothing is written.
  * They were a second site, a second location and a second pallet beside the first: what a person reads off a screen or
@@ -60,6 +60,15 @@ describe('codes that differ only in letter case or width', () => {
     expect(JSON.stringify(csv.body)).toContain(code);
     // The same code at another site is another location, as before.
     expect((await t.post('/api/v1/sites/LK3/locations', { code: code.toLowerCase(), type: 'STORAGE', zone: 'A', x: 1, y: 2 })).status).toBe(201);
+  });
+
+  it('a carton code taken in another letter case is 409 DUPLICATE, nothing written', async () => {
+    const codes = ((await t.get('/api/v1/cartons')).body.items as { code: string }[]).map((c) => c.code);
+    const taken = codes.find((c) => c !== c.toLowerCase())!;
+    const carton = { code: taken.toLowerCase(), description: 'Look-alike', innerLengthMm: 100, innerWidthMm: 100, innerHeightMm: 100, maxWeightG: 1000, tareG: 10, cost: 0.1 };
+    await refusedAll([['POST', '/api/v1/cartons', carton]], 409, 'DUPLICATE');
+    expect((await t.post('/api/v1/cartons', { ...carton, code: 'LK-NEW' })).status).toBe(201);
+    await refusedAll([['POST', '/api/v1/cartons', { ...carton, code: 'lk-new' }]], 409, 'DUPLICATE');
   });
 
   it('a live LPN\'s label in another letter case or width is 409 LPN_CODE_TAKEN (built or split off), nothing written', async () => {
