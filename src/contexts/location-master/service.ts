@@ -70,8 +70,12 @@ export function locationMasterService(
       const errors = validateNewSite(input);
       if (errors.length > 0) return reject('UNPROCESSABLE', 'The site is not valid', errors);
       return deps.db.tx(async (tx): Promise<Outcome<Site>> => {
-        const site = await store.insertSite(tx, { id: deps.ids.next('sit'), code: input.code, name: input.name.trim(), createdAt: deps.clock.now() });
-        if (site === undefined) return reject('DUPLICATE', `Site ${input.code} already exists`, [{ field: '/code', message: 'is taken by another site' }]);
+        const { site, taken } = await store.insertSite(tx, { id: deps.ids.next('sit'), code: input.code, name: input.name.trim(), createdAt: deps.clock.now() });
+        if (site === undefined) {
+          return taken === input.code
+            ? reject('DUPLICATE', `Site ${input.code} already exists`, [{ field: '/code', message: 'is taken by another site' }])
+            : reject('DUPLICATE', `Site ${taken} already exists: site codes ignore letter case`, [{ field: '/code', message: `is taken by site ${taken} (letter case aside)` }]);
+        }
         const data: SiteCreated = site;
         await deps.bus.append(tx, 'location-master', [{ type: LocationMasterEvents.siteCreated, subject: site.id, siteId: site.id, data }], meta);
         return ok(site);
@@ -138,7 +142,13 @@ export function locationMasterService(
         const siteId = activeSite(found, '/siteId');
         if (!siteId.ok) return siteId;
         const [location] = await store.insertLocations(tx, found.id, 'MANUAL', [{ id: deps.ids.next('loc'), ...input }], deps.clock.now());
-        if (location === undefined) return reject('DUPLICATE', `Location ${input.code} already exists in this site`, [{ field: '/code', message: 'is taken in this site' }]);
+        if (location === undefined) {
+          const other = (await store.codesInOtherCase(tx, found.id, [input.code])).get(input.code);
+          return other === undefined
+            ? reject('DUPLICATE', `Location ${input.code} already exists in this site`, [{ field: '/code', message: 'is taken in this site' }])
+            : reject('DUPLICATE', `Location ${other} already exists in this site: location codes ignore letter case`,
+              [{ field: '/code', message: `is taken in this site by ${other} (letter case aside)` }]);
+        }
         const data: LocationCreated = location;
         await deps.bus.append(tx, 'location-master', [{ type: LocationMasterEvents.locationCreated, subject: location.id, siteId: found.id, data }], meta);
         return ok(location);

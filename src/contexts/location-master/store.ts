@@ -18,13 +18,25 @@ const toSite = (r: SiteRow): Site => ({ ...r, createdAt: r.createdAt.toISOString
 /** A location row as inserted; ids and site come from the service. */
 export type LocationInsert = NewLocation & { readonly id: string };
 
-export async function insertSite(db: Executor, site: { id: string; code: string; name: string; createdAt: Date }): Promise<Site | undefined> {
+/**
+ * Inserts a site unless a site has its code in any letter case (`dc1` beside `DC1`: ADR 0007, addendum 2026-12-07);
+ * `taken` is then the code it has. Site creations take one lock in turn, so two creations of `dc1` and `DC1` cannot both
+ * pass the check (sites are few and made rarely). Sites made before the rule may differ in case only: they stay.
+ */
+export async function insertSite(
+  db: Executor, site: { id: string; code: string; name: string; createdAt: Date },
+): Promise<{ site: Site; taken?: never } | { site?: never; taken: string }> {
+  await db.query(`SELECT pg_advisory_xact_lock(hashtext('location_master.site_code'))`);
+  const clash = await db.query<{ code: string }>(
+    `SELECT code FROM location_master.sites WHERE upper(code) = upper($1) ORDER BY code = $1 DESC, code LIMIT 1`, [site.code],
+  );
+  if (clash[0] !== undefined) return { taken: clash[0].code };
   const rows = await db.query<SiteRow>(
     `INSERT INTO location_master.sites (id, code, name, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING ${SITE_COLUMNS}`,
     [site.id, site.code, site.name, site.createdAt],
   );
   const row = rows[0];
-  return row === undefined ? undefined : toSite(row);
+  return row === undefined ? { taken: site.code } : { site: toSite(row) };
 }
 
 /** A site by its id or its code (`DEMO`): every API that takes a site takes either. */
@@ -67,14 +79,26 @@ export async function updateSite(db: Executor, id: string, f: { name?: string; a
  */
 export async function insertLocations(db: Executor, siteId: string, origin: 'MANUAL' | 'LAYOUT', locations: readonly LocationInsert[], createdAt: Date): Promise<Location[]> {
   const inserted: Location[] = [];
+  // A code the site has in another letter case is taken too (ADR 0007, addendum 2026-12-07): the site's location
+  // creations take its lock in turn, so two of `a-1` and `A-1` cannot both pass the NOT EXISTS below, and of codes alike
+  // in one call the first alone is inserted.
+  await lockSiteCodes(db, siteId);
+  const seen = new Set<string>();
+  const unique = locations.filter((l) => {
+    const folded = l.code.toUpperCase();
+    if (seen.has(folded)) return false;
+    seen.add(folded);
+    return true;
+  });
   const CHUNK = 5000;
-  for (let i = 0; i < locations.length; i += CHUNK) {
-    const chunk = locations.slice(i, i + CHUNK);
+  for (let i = 0; i < unique.length; i += CHUNK) {
+    const chunk = unique.slice(i, i + CHUNK);
     const rows = await db.query<LocationRow>(
       `INSERT INTO location_master.locations (id, site_id, code, type, zone, aisle, bay, level, x, y, z, pick_sequence, status, origin, created_at)
        SELECT r.id, $2, r.code, r.type, r.zone, r.aisle, r.bay, r.level, r.x, r.y, r.z, r."pickSequence", r.status, $3, $4
        FROM jsonb_to_recordset($1::jsonb) AS r(id text, code text, type text, zone text, aisle int4, bay int4, level int4,
          x numeric, y numeric, z numeric, "pickSequence" int4, status text)
+       WHERE NOT EXISTS (SELECT 1 FROM location_master.locations l WHERE l.site_id = $2 AND upper(l.code) = upper(r.code))
        ON CONFLICT (site_id, code) DO NOTHING
        RETURNING ${LOCATION_COLUMNS}`,
       [JSON.stringify(chunk), siteId, origin, createdAt],
@@ -82,6 +106,25 @@ export async function insertLocations(db: Executor, siteId: string, origin: 'MAN
     inserted.push(...rows);
   }
   return inserted;
+}
+
+/** Serialises the location creations of a site until the transaction ends (insertLocations' letter-case check). */
+async function lockSiteCodes(db: Executor, siteId: string): Promise<void> {
+  await db.query(`SELECT pg_advisory_xact_lock(hashtext('location_master.location_code'), hashtext($1))`, [siteId]);
+}
+
+/**
+ * The site's locations whose code is one of `codes` in another letter case only (`a-1` for `A-1`), by the code asked:
+ * a CSV import names the one it would clash with.
+ */
+export async function codesInOtherCase(db: Executor, siteId: string, codes: readonly string[]): Promise<Map<string, string>> {
+  if (codes.length === 0) return new Map();
+  const rows = await db.query<{ asked: string; code: string }>(
+    `SELECT a.asked, l.code FROM unnest($2::text[]) AS a(asked)
+       JOIN location_master.locations l ON l.site_id = $1 AND upper(l.code) = upper(a.asked) AND l.code <> a.asked`,
+    [siteId, [...new Set(codes)]],
+  );
+  return new Map(rows.map((r) => [r.asked, r.code]));
 }
 
 /** Claims the site's one generated layout; false when it already has one. */

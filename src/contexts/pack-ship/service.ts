@@ -1508,9 +1508,18 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
 
     suggest: suggestFor,
 
+    /** A new carton; its code taken, in any letter case (`box-s` beside `BOX-S`: ADR 0007, addendum 2026-12-07), is DUPLICATE. */
     async createCarton(c: Carton): Promise<Outcome<CartonRecord>> {
-      const created = await packStore.insertCarton(deps.db, c);
-      return created === undefined ? reject('DUPLICATE', `Carton ${c.code} exists`, [{ field: '/code', message: 'is already used' }]) : ok(created);
+      return deps.db.tx(async (tx): Promise<Outcome<CartonRecord>> => {
+        // Carton creations in turn, so two of `box-s` and `BOX-S` at once do not both pass the check.
+        await tx.query(`SELECT pg_advisory_xact_lock(hashtext('pack_ship.carton_code'))`);
+        const alike = await packStore.cartonCodeAlike(tx, c.code);
+        if (alike !== undefined) {
+          return reject('DUPLICATE', `Carton ${alike} exists: carton codes ignore letter case`, [{ field: '/code', message: `is already used as ${alike} (letter case aside)` }]);
+        }
+        const created = await packStore.insertCarton(tx, c);
+        return created === undefined ? reject('DUPLICATE', `Carton ${c.code} exists`, [{ field: '/code', message: 'is already used' }]) : ok(created);
+      });
     },
 
     /**

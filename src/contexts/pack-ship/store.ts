@@ -840,6 +840,14 @@ export const packStore = {
     return toCarton(rows[0]);
   },
 
+  /**
+   * The code of a carton that is `code` in another letter case (`box-s` for `BOX-S`): a new carton may not take it (ADR
+   * 0007, addendum 2026-12-07). Cartons are few: read whole, under the caller's lock.
+   */
+  async cartonCodeAlike(db: Executor, code: string): Promise<string | undefined> {
+    return (await db.query<{ code: string }>(`SELECT code FROM pack_ship.cartons WHERE upper(code) = upper($1) AND code <> $1 ORDER BY code LIMIT 1`, [code]))[0]?.code;
+  },
+
   async insertCarton(db: Executor, c: Carton): Promise<CartonRecord | undefined> {
     const rows = await db.query<CartonRow>(
       `INSERT INTO pack_ship.cartons (code, description, inner_length_mm, inner_width_mm, inner_height_mm, max_weight_g, tare_g, cost)

@@ -188,6 +188,20 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     return ok({ code: c.code, kind: c.kind });
   }
 
+  /**
+   * Why a new LPN may not carry `code` at the site: a live LPN carries it, or a label that reads the same (letter case
+   * and width aside: `ABC-1` for `abc-1` or `ＡＢＣ-1`; ADR 0007, addendum 2026-12-07). Called under store.lockCode.
+   */
+  async function labelTaken(db: Executor, siteId: string, code: string, field: string): Promise<Outcome<never> | undefined> {
+    if (await store.liveByCode(db, siteId, code) !== undefined) {
+      return reject('LPN_CODE_TAKEN', `A live LPN of the site already carries ${code}`, [{ field, message: 'in use' }]);
+    }
+    const alike = await store.liveCodeAlike(db, siteId, code);
+    return alike === undefined ? undefined
+      : reject('LPN_CODE_TAKEN', `A live LPN of the site already carries ${alike}, which reads as ${code} (labels ignore letter case and width)`,
+        [{ field, message: `in use as ${alike}` }]);
+  }
+
   /** An LPN named by id or by the code on its label (live LPNs only, for codes). */
   async function resolve(tx: Tx, siteId: string, ref: string, field: string): Promise<Outcome<LpnRow>> {
     const byId = ref.startsWith('lpn_') ? await store.lpn(tx, ref, true) : undefined;
@@ -403,7 +417,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     const lost = tree.filter((r) => r.status === 'LOST');
     for (const r of lost) {
       await store.lockCode(tx, r.site_id, r.code);
-      const holder = await store.liveByCode(tx, r.site_id, r.code);
+      const holder = await store.liveByCode(tx, r.site_id, r.code) ?? await store.liveCodeAlike(tx, r.site_id, r.code).then((code) => (code === undefined ? undefined : { id: code }));
       if (holder !== undefined) {
         return reject('LPN_CODE_TAKEN', `LPN ${holder.id} took the label ${r.code} while ${r.id} was lost: relabel or consolidate it first`,
           [{ field: '/id', message: 'its label is in use' }]);
@@ -509,9 +523,8 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     return decideInTx(deps.db, async (tx) => {
       const now = deps.clock.now();
       await store.lockCode(tx, cmd.siteId, label.value.code);
-      if (await store.liveByCode(tx, cmd.siteId, label.value.code) !== undefined) {
-        return reject('LPN_CODE_TAKEN', `A live LPN of the site already carries ${label.value.code}`, [{ field: '/code', message: 'in use' }]);
-      }
+      const taken = await labelTaken(tx, cmd.siteId, label.value.code, '/code');
+      if (taken !== undefined) return taken;
       let locationId = place?.value.id ?? null;
       let parent: LpnRow | undefined;
       if (cmd.parentId !== undefined) {
@@ -744,9 +757,8 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
         target = await store.updateLpn(tx, into.id, now, { contents: addLines(into.contents, taken) });
       } else {
         await store.lockCode(tx, source.site_id, label.value.code);
-        if (await store.liveByCode(tx, source.site_id, label.value.code) !== undefined) {
-          return reject('LPN_CODE_TAKEN', `A live LPN of the site already carries ${label.value.code}`, [{ field: '/newLpn/code', message: 'in use' }]);
-        }
+        const inUse = await labelTaken(tx, source.site_id, label.value.code, '/newLpn/code');
+        if (inUse !== undefined) return inUse;
         const inserted = await store.insertLpn(tx, {
           id: newId, siteId: source.site_id, code: label.value.code, codeKind: label.value.kind, type: cmd.newLpn?.type ?? source.type,
           status: 'OPEN', parentId: null, locationId: source.location_id, contents: taken, asnId: null, at: now,
@@ -889,6 +901,11 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     if (announced.length === 0) return reject('UNKNOWN_ASN_LPN', `No ASN of the site expects an LPN ${barcode}`, [{ field: '/barcode', message: 'not on an ASN' }]);
     if (await store.liveByCode(db, siteId, label.value.code) !== undefined) {
       return reject('LPN_CODE_TAKEN', `LPN ${label.value.code} was received already`, [{ field: '/barcode', message: 'already received' }]);
+    }
+    const alike = await store.liveCodeAlike(db, siteId, label.value.code);
+    if (alike !== undefined) {
+      return reject('LPN_CODE_TAKEN', `A live LPN of the site already carries ${alike}, which reads as ${label.value.code} (labels ignore letter case and width)`,
+        [{ field: '/barcode', message: `in use as ${alike}` }]);
     }
     // Once per ASN, even after the received LPN left the floor and freed its label.
     const received = await store.receivedAsnLpns(db, siteId, label.value.code, [...new Set(announced.map((l) => l.asn_id))]);

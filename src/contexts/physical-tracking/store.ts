@@ -37,9 +37,28 @@ export async function lockLpns(db: Executor, ids: readonly string[]): Promise<Ma
 /**
  * Serialises the makers of one label at a site until the transaction ends: two scans of a new pallet label (or two
  * picks into a new tote) racing would otherwise both find no live LPN and the second would trip the unique index.
+ * Labels alike ({@link FOLDED_CODE}: `abc-1`, `ABC-1`, `ＡＢＣ-1`) take one lock, so no two of them are made at once.
  */
 export async function lockCode(db: Executor, siteId: string, code: string): Promise<void> {
-  await db.query(`SELECT pg_advisory_xact_lock(hashtext('physical_tracking.lpn_code'), hashtext($1))`, [`${siteId} ${code}`]);
+  await db.query(`SELECT pg_advisory_xact_lock(hashtext('physical_tracking.lpn_code'), hashtext($1 || ' ' || upper(normalize($2, NFKC))))`, [siteId, code]);
+}
+
+/**
+ * A label as a person reads it: letter case and width aside (Unicode NFKC, then upper case). Migration 016 indexes it
+ * for the live LPNs.
+ */
+const FOLDED_CODE = 'upper(normalize(code, NFKC))';
+
+/**
+ * The label of a live LPN of the site that reads as `code` but is not it (`ABC-1` for `abc-1` or full-width `ＡＢＣ-1`):
+ * a new LPN may not carry it (ADR 0007, addendum 2026-12-07). Called under {@link lockCode}.
+ */
+export async function liveCodeAlike(db: Executor, siteId: string, code: string): Promise<string | undefined> {
+  return (await db.query<{ code: string }>(
+    `SELECT code FROM physical_tracking.lpns WHERE site_id = $1 AND ${FOLDED_CODE} = upper(normalize($2, NFKC)) AND code <> $2 AND status IN ${LIVE}
+     ORDER BY code LIMIT 1`,
+    [siteId, code],
+  ))[0]?.code;
 }
 
 /**

@@ -31,11 +31,17 @@ export function importLocationsHandler(deps: PlatformDeps, forget: (siteId: stri
   return async (siteId: string, rows: readonly LocationImportRow[], o: { readonly dryRun: boolean }, meta: EventMeta): Promise<LocationImportResult> => {
     const errors: RowError[] = [];
     const firstRow = new Map<string, number>();
+    // Codes ignore letter case (ADR 0007, addendum 2026-12-07): `a-1` and `A-1` in one file are one location twice.
+    const firstFolded = new Map<string, number>();
     rows.forEach((r, index) => {
       errors.push(...validateNewLocation(r).map((e) => ({ index, ...e })));
-      const first = firstRow.get(r.code);
-      if (first === undefined) firstRow.set(r.code, index);
-      else errors.push({ index, field: '/code', message: `${r.code} is in the file twice` });
+      const first = firstFolded.get(r.code.toUpperCase());
+      if (first === undefined) {
+        firstFolded.set(r.code.toUpperCase(), index);
+        firstRow.set(r.code, index);
+      } else {
+        errors.push({ index, field: '/code', message: rows[first]!.code === r.code ? `${r.code} is in the file twice` : `${r.code} is in the file twice (as ${rows[first]!.code} on row ${first + 1}: codes ignore letter case)` });
+      }
     });
     // A location an open count holds is not deactivated (LOCATION_UNDER_COUNT, as POST /locations/{id}/deactivate).
     // Inventory is asked before the transaction, of every known code the file deactivates.
@@ -45,13 +51,16 @@ export function importLocationsHandler(deps: PlatformDeps, forget: (siteId: stri
     try {
       return await deps.db.tx(async (tx) => {
         const existing = new Map((await store.lockLocationsByCodes(tx, siteId, rows.map((r) => r.code))).map((l) => [l.code, l]));
+        const inOtherCase = await store.codesInOtherCase(tx, siteId, rows.filter((r) => !existing.has(r.code)).map((r) => r.code));
         const creates: LocationImportRow[] = [];
         const changes: { location: Location; to: LocationImportRow['status']; reason: string | null }[] = [];
         let unchanged = 0;
         rows.forEach((r, index) => {
           const current = existing.get(r.code);
           if (current === undefined) {
-            if (firstRow.get(r.code) === index) creates.push(r);
+            const other = inOtherCase.get(r.code);
+            if (other !== undefined) errors.push({ index, field: '/code', message: `location ${other} exists: location codes ignore letter case` });
+            else if (firstRow.get(r.code) === index) creates.push(r);
             return;
           }
           const differs = FIXED.filter((k) => !same(current[k], r[k]));

@@ -40,4 +40,11 @@ describe('creating an inspection plan', () => {
     ] })).thenRejects('VALIDATION_FAILED', { fields: ['/checklist/1/code', '/checklist/2', '/checklist/3/min'] });
     spec.given({ skuKnown: true }).when(cmd({ checklist: [] })).thenRejects('VALIDATION_FAILED', { fields: ['/checklist'] });
   });
+
+  it('rejects item codes that differ only in letter case or width: an inspector cannot tell `seal` from `SEAL` (ADR 0007, 2026-12-07)', () => {
+    spec.given({ skuKnown: true }).when(cmd({ checklist: [
+      { code: 'SEAL', label: 'Seal intact', kind: 'PASS_FAIL' }, { code: 'seal', label: 'Seal clean', kind: 'PASS_FAIL' },
+      { code: 'ＳＥＡＬ', label: 'Seal dry', kind: 'PASS_FAIL' },
+    ] })).thenRejects('VALIDATION_FAILED', { fields: ['/checklist/1/code', '/checklist/2/code'] });
+  });
 });

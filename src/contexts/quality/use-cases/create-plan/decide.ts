@@ -37,10 +37,13 @@ export const decideCreatePlan: Decide<CreatePlanState, CreatePlanCommand, Plan, 
   const s = cmd.sampling;
   if (s.kind === 'PERCENT' && !(s.percent > 0 && s.percent <= 100)) errors.push({ field: '/sampling/percent', message: 'must be in (0, 100]' });
   if (s.kind === 'EVERY_NTH' && !(Number.isInteger(s.n) && s.n >= 1)) errors.push({ field: '/sampling/n', message: 'must be an integer ≥ 1' });
-  const codes = new Set<string>();
+  // Codes that read alike are one code (ADR 0007, addendum 2026-12-07): `seal`, `SEAL` and full-width `ＳＥＡＬ` are one item.
+  const codes = new Map<string, string>();
   cmd.checklist.forEach((item, i) => {
-    if (codes.has(item.code)) errors.push({ field: `/checklist/${i}/code`, message: `${item.code} is listed twice` });
-    codes.add(item.code);
+    const folded = item.code.normalize('NFKC').toUpperCase();
+    const first = codes.get(folded);
+    if (first !== undefined) errors.push({ field: `/checklist/${i}/code`, message: first === item.code ? `${item.code} is listed twice` : `${item.code} is listed twice (as ${first}: codes ignore letter case and width)` });
+    else codes.set(folded, item.code);
     if (item.kind === 'MEASURE') {
       if (item.min === null && item.max === null) errors.push({ field: `/checklist/${i}`, message: 'a measured item needs min or max' });
       if (item.min !== null && item.max !== null && item.min > item.max) errors.push({ field: `/checklist/${i}/min`, message: 'must not exceed max' });
