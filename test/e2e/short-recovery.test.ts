@@ -593,31 +593,38 @@ describe('short-pick recovery', () => {
       expect((await t.get('/api/v1/dead-letters')).body.items).toEqual([]);
     });
 
-    it('cancelled while it waits: the units at the bench go back to stock, nothing is re-reserved for it later', async () => {
+    it('a second unit found missing while it waits is shorted too; cancelled then, the unit left at the bench goes back to stock, nothing is re-reserved for it later', async () => {
       const { w, sku, a, b, orderId } = await releasedOrder('P', 'SR-PACK-3', { atA: 3, quantity: 3 });
       await workNextPick(w.siteId, 0);
       await until('order picked', () => orderStatus(call, orderId), (s) => s === 'PICKED');
       await t.settle();
       expect((await shortAtPack(orderId, 1, 'MISSING')).status).toBe(200);
       await until('order held', () => orderStatus(call, orderId), (s) => s === 'BACKORDERED');
+      await t.settle();
+      // Its picking is open again, but the packer shorts the next unit found missing all the same (one at a time).
+      const second = await shortAtPack(orderId, 1, 'MISSING');
+      expect(second.status, JSON.stringify(second.body)).toBe(200);
+      await t.settle();
+      expect((await linesOf(orderId))[0]).toMatchObject({ ordered: 3, picked: 1, shorted: 2, shortAtPack: 0 });
+      await expectSkusConserved(t, w.siteId, [{ sku, received: 3, shipped: 0, adjusted: -2, allocated: 1 }]);
 
       const cancel = await call<{ status: string }>('cancel', 'POST', `/api/v1/orders/${orderId}/cancel`, { reason: 'customer gave up' });
       expect(cancel.body.status).toBe('CANCELLED');
       await t.settle();
       await receive(w, sku, b.id, 1);
       await t.settle();
-      expect((await resolvedOutcomes(orderId)).map((r) => r.outcome)).toEqual(['AWAITING_STOCK']);
+      expect((await resolvedOutcomes(orderId)).map((r) => r.outcome)).toEqual(['AWAITING_STOCK', 'AWAITING_STOCK']);
       const returns = (await t.get(`/api/v1/inventory/returns?siteId=${w.siteId}&orderId=${orderId}`)).body.items as { id: string; quantity: number }[];
-      expect(returns.reduce((n, r) => n + r.quantity, 0)).toBe(2);
+      expect(returns.reduce((n, r) => n + r.quantity, 0)).toBe(1);
       for (const r of returns) {
         const confirmed = await t.post(`/api/v1/inventory/returns/${r.id}/confirm`, { locationId: a.id, workerId: 'sr-worker' }, 'operator');
         expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
       }
       await t.settle();
-      // Both units left at the bench are back where they were picked; nothing of the order is allocated or reserved.
-      await expectSkusConserved(t, w.siteId, [{ sku, received: 4, shipped: 0, adjusted: -1 }]);
+      // The unit left at the bench is back where it was picked; nothing of the order is allocated or reserved.
+      await expectSkusConserved(t, w.siteId, [{ sku, received: 4, shipped: 0, adjusted: -2 }]);
       const atA = await t.get(`/api/v1/inventory/balances?siteId=${w.siteId}&locationId=${a.id}`);
-      expect(atA.body.items.map((x: { onHand: number }) => x.onHand)).toEqual([2]);
+      expect(atA.body.items.map((x: { onHand: number }) => x.onHand)).toEqual([1]);
       for (const l of await linesOf(orderId)) expect(l.shipped + l.shortAtPack + l.shorted + l.cancelled).toBe(l.ordered);
       expect((await t.get('/api/v1/dead-letters')).body.items).toEqual([]);
     });

@@ -456,7 +456,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
         + 'and inventory writes them off the order\'s in-process stock (ADJUST, reason LOST or DAMAGED; their allocation released). '
         + 'A shipComplete order never ships partial: its units are picked again instead (re-reserved from good stock, or the order waits '
         + 'BACKORDERED, reason SHORT_PICK, for stock), so it is neither packed nor bookable until they are picked, and is ready to pack again then '
-        + '(ADR 0024 addendum 2026-12-07); shorting every unit it has left is allowed. '
+        + '(ADR 0024 addendum 2026-12-07); shorting every unit it has left, or another unit while it waits, is allowed. '
         + 'Send an Idempotency-Key. 409 SHORT_EXCEEDS_OPEN_UNITS when fewer units of the line wait to be packed (units scanned into an open carton: '
         + 'repack it first), 409 SHORT_EMPTIES_ORDER when nothing of the order would be left to ship (cancel the order instead), 409 NOTHING_TO_PACK '
         + 'while the order is still being picked (short at the pick list), 409 ORDER_CANCELLED, 422 UNPROCESSABLE for a line not on the order.',

@@ -1774,11 +1774,12 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         if (order === undefined) return reject('NOT_FOUND', `No order ${input.orderId} known to pack & ship`);
         const cancelled = cancelledRefusal(order);
         if (cancelled !== undefined) return cancelled;
-        if (order.pickingStatus === null) {
+        // A shipComplete order never ships partial: its units are picked again (ADR 0024 addendum 2026-12-07). Its
+        // picking is open again after such a short, and another unit found missing then is shorted all the same.
+        const repick = await packStore.shipsComplete(tx, order.orderId);
+        if (order.pickingStatus === null && !(repick && await packStore.shortAtPackOf(tx, order.orderId) > 0)) {
           return reject('NOTHING_TO_PACK', `Order ${order.orderId} is still being picked: short its units at the pick list, not at packing`);
         }
-        // A shipComplete order never ships partial: its units are picked again (ADR 0024 addendum 2026-12-07).
-        const repick = await packStore.shipsComplete(tx, order.orderId);
         const lines = await packStore.orderLinesWithScanned(tx, order.orderId);
         const line = lines.find((l) => l.lineId === input.lineId);
         if (line === undefined) return reject('UNPROCESSABLE', `Order ${order.orderId} has no line ${input.lineId}`, [{ field: '/lineId', message: 'is not a line of the order' }]);
