@@ -254,7 +254,8 @@ export const InventoryEventSchemas = {
     orderId: Type.String(), lineId: Type.String(), siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(),
     waveId: Type.String({ description: 'The wave of the shorted reservation; a re-reservation belongs to it too.' }),
     pickListId: Type.String(), pickLineId: Type.String({ description: 'The shorted pick line this recovery is for.' }),
-    shortedLocationId: Type.String(),
+    shortedLocationId: Type.String({ description: 'The location the units were shorted at; for a short at packing (`origin` PACK), the location they were picked from.' }),
+    origin: Type.Optional(Type.Literal('PACK', { description: 'PACK: the units of a shipComplete order went missing or were damaged at the pack bench (`pack-ship.units.short-at-pack`) and are picked again; `pickListId` and `pickLineId` then name the short at packing (`pack:<event id>`), no pick list. Absent: a short pick.' })),
     quantity: Type.Integer({ description: 'Units the recovery is about: the units the short took from the order line.' }),
     outcome: Type.Enum(SHORT_OUTCOMES),
     reservations: List(ReservationSchema, { description: 'RE_RESERVED: where the units are reserved now (never the shorted location).' }),
@@ -263,7 +264,7 @@ export const InventoryEventSchemas = {
       locationId: Type.String({ description: 'COUNT: the shorted location; REPLENISH: the reserve/storage location holding the most units.' }),
       reference: Type.String({ description: 'COUNT: the work reference the task is queued under (one open task per location and SKU). REPLENISH: the replenishment asked for (its id; tasks queues the task on `inventory.replenishment.requested`), or the face, SKU and pick line when no source had free units.' }),
     }), Type.Null()], { description: 'When nothing could be re-reserved at once: the replenishment or count the short calls for.' }),
-  }, { description: 'The recovery of a short pick (on `picking.line.shorted`, or when stock arrives for a recovery that waits): re-reserved elsewhere, shipped short, or waiting for stock.' }),
+  }, { description: 'The recovery of a short pick (on `picking.line.shorted`, or of a shipComplete order\'s short at packing, `pack-ship.units.short-at-pack`, or when stock arrives for a recovery that waits): re-reserved elsewhere, shipped short, or waiting for stock.' }),
   [InventoryEvents.asnCreated]: Type.Object({
     asnId: Type.String(), siteId: Type.String(), ownerId: OwnerIdField, supplier: Type.String(), reference: NullableText,
     expectedOn: Type.Union([Type.String(), Type.Null()], { description: 'The expected arrival date (YYYY-MM-DD).' }),

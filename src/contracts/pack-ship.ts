@@ -241,6 +241,7 @@ export const PackShipErrors = {
   PACKAGE_REPACKED: { status: 409, title: 'The package was repacked: its units are in new packages, whose labels print instead' },
   SHORT_EXCEEDS_OPEN_UNITS: { status: 409, title: 'Fewer units of this line wait to be packed than the short names' },
   SHORT_EMPTIES_ORDER: { status: 409, title: 'Nothing of the order would be left to ship; cancel the order instead' },
+  /** Answered no more since ADR 0024's addendum of 2026-12-07 (a shipComplete order's units shorted at packing are picked again); kept for clients that know it. */
   ORDER_SHIPS_COMPLETE: { status: 409, title: 'The order ships complete, never partial: no unit of it is shorted at packing' },
   TRACKING_EVENT_IN_FUTURE: { status: 422, title: "The carrier event is timestamped in the future; send the time it happened" },
   TRACKING_EVENT_BEFORE_DISPATCH: { status: 422, title: 'The carrier event is timestamped before the shipment was dispatched; check the tracking number and the time' },

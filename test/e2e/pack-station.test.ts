@@ -256,9 +256,10 @@ describe('units missing or damaged at the pack station', () => {
     const toteLpn = (await t.getAll<{ id: string; code: string; status: string; contents: { sku: string; orderId: string | null; quantity: number }[] }>(
       `/api/v1/lpns?siteId=${site.siteId}`)).find((l) => l.code === 'TOTE-short-packer')!;
     expect(toteLpn.contents.filter((x) => x.orderId !== complete)).toEqual([expect.objectContaining({ sku: c.sku, orderId: one, quantity: 1 })]);
-    // A shipComplete order never ships partial: none of its units is shorted at packing.
+    // A shipComplete order never ships partial: its unit shorted at packing is picked again (ADR 0024 addendum
+    // 2026-12-07; test/e2e/short-recovery.test.ts follows such orders to shipping), so the order is not packed now.
     expect(await short({ orderId: complete, lineId: await lineOf(complete, b.sku), quantity: 1, reason: 'DAMAGED' }))
-      .toMatchObject({ status: 409, body: { code: 'ORDER_SHIPS_COMPLETE' } });
+      .toMatchObject({ status: 200, body: { shortAtPack: 1, orderPacked: false } });
     // Each line counts its units shorted at packing, apart from picking's shorts; every ordered unit is accounted for.
     const lines = (await t.get(`/api/v1/orders/${two}`)).body.lines as Record<string, number | string>[];
     const counts = (l: Record<string, number | string>) => ({ sku: l['sku'], ordered: l['ordered'], picked: l['picked'], shorted: l['shorted'],
@@ -382,6 +383,68 @@ describe('a short at packing inventory hears after the order\'s cancel', () => {
     expect(ledger.filter((m) => m.type === 'ADJUST' && m.reference === orderId)).toEqual(promised ? [] : [
       expect.objectContaining({ locationId: ret!.suggestedLocationId, deltaOnHand: -1, reason: 'LOST' }),
     ]);
+    expect(await conservationDifferences(t.databaseUrl, { siteId: site.siteId })).toEqual([]);
+    await expectLedgerConserved(t, site.siteId);
+    const [dead] = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.dead_letters`);
+    expect(dead).toEqual({ n: 0 });
+  }, 60_000);
+});
+
+describe('a shipComplete order cancelled while its unit lost at packing is picked again (ADR 0024 addendum 2026-12-07)', () => {
+  it('re-reserved, or re-picked: the cancel returns every unit — those at the bench, the re-picked ones — and releases the re-reservation', async () => {
+    const call = injectClient(t.app, t.keys.manager);
+    const floor = injectClient(t.app, t.keys.operator);
+    const site = await setupWarehouse(call, { siteCode: 'PKRPC', aisles: 1, bays: 4, levels: 1, skus: 1 });
+    await receiveStock(call, site, 10, 1);
+    const a = site.products[0]!;
+    const order = async (externalId: string): Promise<string> => (await t.post('/api/v1/orders',
+      { externalId, siteId: site.siteId, carrier: 'OWN_FLEET', shipTo: SHIP_TO, lines: [{ sku: a.sku, quantity: 2 }], shipComplete: true }, 'integration')).body.id as string;
+    const reReserved = await order('PKRPC-1');
+    const rePicked = await order('PKRPC-2');
+    for (const id of [reReserved, rePicked]) await until('allocated', () => orderStatus(call, id), (s) => s === 'ALLOCATED');
+    await planAndReleasePooled(call, site.siteId, [reReserved, rePicked], 5);
+    await t.settle();
+    await workTasks(floor, site.siteId, ['repick-packer'], { expectedTasks: 2 });
+    for (const id of [reReserved, rePicked]) await until('picked', () => orderStatus(call, id), (s) => s === 'PICKED');
+    await t.settle();
+    const short = async (orderId: string) => {
+      const lineId = ((await t.get(`/api/v1/orders/${orderId}`)).body.lines as { id: string }[])[0]!.id;
+      const res = await t.post('/api/v1/pack-station/shorts', { orderId, lineId, quantity: 1, reason: 'MISSING', toteId: 'TOTE-repick-packer' }, 'operator');
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      await t.settle();
+    };
+    const returnsOf = async (orderId: string) =>
+      (await t.get(`/api/v1/inventory/returns?siteId=${site.siteId}&orderId=${orderId}`)).body.items as { id: string; quantity: number; suggestedLocationId: string }[];
+
+    // Re-reserved, not picked again yet: the cancel releases the reservation and returns the unit left at the bench.
+    await short(reReserved);
+    expect((await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM inventory.reservations WHERE order_id = $1 AND status = 'OPEN'`, [reReserved]))[0]).toEqual({ n: 1 });
+    expect((await t.post(`/api/v1/orders/${reReserved}/cancel`, { reason: 'customer' }, 'manager')).status).toBe(200);
+    await t.settle();
+    expect((await returnsOf(reReserved)).reduce((n, r) => n + r.quantity, 0)).toBe(1);
+
+    // Picked again (ready to pack once more): the cancel returns both units in the tote, the re-picked one too.
+    await short(rePicked);
+    await workTasks(floor, site.siteId, ['repick-packer'], { expectedTasks: 1 });
+    await t.settle();
+    const [picked] = await t.app.db.query<{ picked: number }>(`SELECT COALESCE(sum(picked), 0)::int AS picked FROM picking.pick_lines WHERE order_id = $1`, [rePicked]);
+    expect(picked).toEqual({ picked: 3 });
+    expect((await t.post(`/api/v1/orders/${rePicked}/cancel`, { reason: 'customer' }, 'manager')).status).toBe(200);
+    await t.settle();
+    expect((await returnsOf(rePicked)).reduce((n, r) => n + r.quantity, 0)).toBe(2);
+
+    for (const r of [...await returnsOf(reReserved), ...await returnsOf(rePicked)]) {
+      const confirmed = await t.post(`/api/v1/inventory/returns/${r.id}/confirm`, { locationId: r.suggestedLocationId, workerId: 'w1' }, 'operator');
+      expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+    }
+    await t.settle();
+    // Every unit but the two lost is back on the shelf; nothing is allocated or reserved for either order.
+    const [summary] = (await t.get(`/api/v1/inventory/summary?siteId=${site.siteId}`)).body.items as { onHand: number; allocated: number; reserved: number; adjusted: number }[];
+    expect(summary).toMatchObject({ onHand: 8, allocated: 0, reserved: 0, adjusted: -2 });
+    for (const id of [reReserved, rePicked]) {
+      const [line] = (await t.get(`/api/v1/orders/${id}`)).body.lines as { ordered: number; shipped: number; cancelled: number; shorted: number; shortAtPack: number }[];
+      expect(line!.shipped + line!.cancelled + line!.shorted + line!.shortAtPack).toBe(line!.ordered);
+    }
     expect(await conservationDifferences(t.databaseUrl, { siteId: site.siteId })).toEqual([]);
     await expectLedgerConserved(t, site.siteId);
     const [dead] = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.dead_letters`);

@@ -519,4 +519,114 @@ describe('short-pick recovery', () => {
     expect([await onShelf(a.id), await onShelf(b.id)]).toEqual([1, 2]);
     await expectSkusConserved(t, w.siteId, [{ sku, received: 5, shipped: 0, adjusted: -1, allocated: 1 }]);
   });
+
+  describe('a shipComplete order\'s unit missing at the pack bench is picked again (addendum 2026-12-07)', () => {
+    interface LineCounts { id: string; ordered: number; picked: number; shorted: number; shortAtPack: number; shipped: number; cancelled: number }
+    const linesOf = async (orderId: string): Promise<LineCounts[]> => (await call<{ lines: LineCounts[] }>('get order', 'GET', `/api/v1/orders/${orderId}`)).body.lines;
+    const shortAtPack = async (orderId: string, quantity: number, reason: 'MISSING' | 'DAMAGED') => {
+      const [line] = await linesOf(orderId);
+      return floor<{ shortAtPack: number; orderPacked: boolean; code?: string }>('short at packing', 'POST', '/api/v1/pack-station/shorts',
+        { orderId, lineId: line!.id, quantity, reason, toteId: 'TOTE-1' });
+    };
+    /** Every ordered unit accounted for on the order's lines; pack & ship's picked and short at packing add up to picking's units picked. */
+    async function expectCountsAddUp(orderId: string, pickedByPicking: number): Promise<void> {
+      for (const l of await linesOf(orderId)) expect(l.shipped + l.shortAtPack + l.shorted + l.cancelled).toBe(l.ordered);
+      const [packShip] = await t.app.db.query<{ picked: number; short: number }>(
+        `SELECT sum(picked)::int AS picked, sum(short_at_pack)::int AS short FROM pack_ship.order_lines WHERE order_id = $1`, [orderId]);
+      const [picking] = await t.app.db.query<{ picked: number }>(`SELECT COALESCE(sum(picked), 0)::int AS picked FROM picking.pick_lines WHERE order_id = $1`, [orderId]);
+      expect(picking!.picked).toBe(pickedByPicking);
+      expect(packShip!.picked + packShip!.short).toBe(pickedByPicking);
+    }
+
+    it('stock left where it was picked: re-reserved there at once, picked again, ships complete; every count adds up and the ledger is conserved', async () => {
+      const { w, sku, a, orderId } = await releasedOrder('SPACKREPICK0015', 'SR-PACK-1', { atA: 3, quantity: 2 });
+      await workNextPick(w.siteId, 0);
+      await until('order picked', () => orderStatus(call, orderId), (s) => s === 'PICKED');
+      await t.settle();
+
+      const short = await shortAtPack(orderId, 1, 'MISSING');
+      expect(short.status, JSON.stringify(short.body)).toBe(200);
+      expect(short.body).toMatchObject({ shortAtPack: 1, orderPacked: false });
+      await t.settle();
+      expect(await resolvedOutcomes(orderId)).toEqual([{ outcome: 'RE_RESERVED', task: null }]);
+      // Not shippable until the missing unit is picked again: pack & ship's picking of it is open again.
+      expect((await call('create shipment', 'POST', '/api/v1/shipments', { orderId })).status).toBe(409);
+      expect((await linesOf(orderId))[0]).toMatchObject({ ordered: 2, picked: 1, shorted: 0, shortAtPack: 0 });
+      // The unit is written off the order's tote (LOST), allocated again and reserved where stock is left.
+      await expectSkusConserved(t, w.siteId, [{ sku, received: 3, shipped: 0, adjusted: -1, allocated: 2, reserved: 1 }]);
+
+      const again = await workNextPick(w.siteId, 0);
+      expect(again.lines[0]).toMatchObject({ locationId: a.id, quantity: 1 });
+      await shipAndExpect(orderId, false);
+      expect((await linesOf(orderId))[0]).toMatchObject({ ordered: 2, picked: 2, shorted: 0, shortAtPack: 0, shipped: 2, cancelled: 0 });
+      await expectCountsAddUp(orderId, 3);
+      expect((await getOrder(orderId)).statusHistory.map((h) => h.to)).toEqual(
+        ['RECEIVED', 'ALLOCATED', 'WAVED', 'RELEASED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED']);
+      await expectSkusConserved(t, w.siteId, [{ sku, received: 3, shipped: 2, adjusted: -1 }]);
+      expect((await t.get('/api/v1/dead-letters')).body.items).toEqual([]);
+    });
+
+    it('no stock anywhere: the order waits BACKORDERED (SHORT_PICK), not shippable; stock received elsewhere is picked and the order ships complete', async () => {
+      const { w, sku, b, orderId } = await releasedOrder('SPACKREPICKWAIT1', 'SR-PACK-2', { atA: 2, quantity: 2 });
+      await workNextPick(w.siteId, 0);
+      await until('order picked', () => orderStatus(call, orderId), (s) => s === 'PICKED');
+      await t.settle();
+
+      expect((await shortAtPack(orderId, 1, 'DAMAGED')).status).toBe(200);
+      await until('order held', () => getOrder(orderId), (o) => o.status === 'BACKORDERED');
+      await t.settle();
+      expect((await resolvedOutcomes(orderId)).map((r) => r.outcome)).toEqual(['AWAITING_STOCK']);
+      expect((await getOrder(orderId)).backorderReason).toBe('SHORT_PICK');
+      expect((await linesOf(orderId))[0]).toMatchObject({ ordered: 2, picked: 1, shorted: 1, shortAtPack: 0, shipped: 0 });
+      expect((await call('create shipment', 'POST', '/api/v1/shipments', { orderId })).status).toBe(409);
+      // The unit left in the tote stays allocated to the order; the damaged one is written off.
+      await expectSkusConserved(t, w.siteId, [{ sku, received: 2, shipped: 0, adjusted: -1, allocated: 1 }]);
+
+      await receive(w, sku, b.id, 1);
+      await t.settle();
+      await servedAt(w, orderId, b.id);
+      expect((await linesOf(orderId))[0]).toMatchObject({ ordered: 2, picked: 2, shorted: 0, shortAtPack: 0, shipped: 2, cancelled: 0 });
+      await expectCountsAddUp(orderId, 3);
+      expect((await getOrder(orderId)).statusHistory.map((h) => h.to)).toEqual(
+        ['RECEIVED', 'ALLOCATED', 'WAVED', 'RELEASED', 'PICKING', 'PICKED', 'BACKORDERED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED']);
+      await expectSkusConserved(t, w.siteId, [{ sku, received: 3, shipped: 2, adjusted: -1 }]);
+      expect((await t.get('/api/v1/dead-letters')).body.items).toEqual([]);
+    });
+
+    it('a second unit found missing while it waits is shorted too; cancelled then, the unit left at the bench goes back to stock, nothing is re-reserved for it later', async () => {
+      const { w, sku, a, b, orderId } = await releasedOrder('P', 'SR-PACK-3', { atA: 3, quantity: 3 });
+      await workNextPick(w.siteId, 0);
+      await until('order picked', () => orderStatus(call, orderId), (s) => s === 'PICKED');
+      await t.settle();
+      expect((await shortAtPack(orderId, 1, 'MISSING')).status).toBe(200);
+      await until('order held', () => orderStatus(call, orderId), (s) => s === 'BACKORDERED');
+      await t.settle();
+      // Its picking is open again, but the packer shorts the next unit found missing all the same (one at a time).
+      const second = await shortAtPack(orderId, 1, 'MISSING');
+      expect(second.status, JSON.stringify(second.body)).toBe(200);
+      await t.settle();
+      expect((await linesOf(orderId))[0]).toMatchObject({ ordered: 3, picked: 1, shorted: 2, shortAtPack: 0 });
+      await expectSkusConserved(t, w.siteId, [{ sku, received: 3, shipped: 0, adjusted: -2, allocated: 1 }]);
+
+      const cancel = await call<{ status: string }>('cancel', 'POST', `/api/v1/orders/${orderId}/cancel`, { reason: 'customer gave up' });
+      expect(cancel.body.status).toBe('CANCELLED');
+      await t.settle();
+      await receive(w, sku, b.id, 1);
+      await t.settle();
+      expect((await resolvedOutcomes(orderId)).map((r) => r.outcome)).toEqual(['AWAITING_STOCK', 'AWAITING_STOCK']);
+      const returns = (await t.get(`/api/v1/inventory/returns?siteId=${w.siteId}&orderId=${orderId}`)).body.items as { id: string; quantity: number }[];
+      expect(returns.reduce((n, r) => n + r.quantity, 0)).toBe(1);
+      for (const r of returns) {
+        const confirmed = await t.post(`/api/v1/inventory/returns/${r.id}/confirm`, { locationId: a.id, workerId: 'sr-worker' }, 'operator');
+        expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+      }
+      await t.settle();
+      // The unit left at the bench is back where it was picked; nothing of the order is allocated or reserved.
+      await expectSkusConserved(t, w.siteId, [{ sku, received: 4, shipped: 0, adjusted: -2 }]);
+      const atA = await t.get(`/api/v1/inventory/balances?siteId=${w.siteId}&locationId=${a.id}`);
+      expect(atA.body.items.map((x: { onHand: number }) => x.onHand)).toEqual([1]);
+      for (const l of await linesOf(orderId)) expect(l.shipped + l.shortAtPack + l.shorted + l.cancelled).toBe(l.ordered);
+      expect((await t.get('/api/v1/dead-letters')).body.items).toEqual([]);
+    });
+  });
 });

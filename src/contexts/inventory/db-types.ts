@@ -384,6 +384,7 @@ export interface InventoryShortRecoveries {
   created_at: Date;
   line_id: string;
   order_id: string;
+  origin: string | null;
   owner_id: string;
   pick_line_id: string;
   pick_list_id: string;

@@ -1104,14 +1104,16 @@ export interface ShortRecoveryRow {
   readonly shorted_location_id: string;
   readonly quantity: number;
   readonly status: 'WAITING' | 'RESERVED' | 'CANCELLED';
+  /** PACK: a shipComplete order's short at packing (inventory migration 030); null: a short pick. */
+  readonly origin: 'PACK' | null;
 }
-const RECOVERY_COLUMNS = 'pick_line_id, pick_list_id, order_id, line_id, site_id, sku, wave_id, shorted_location_id, quantity, status, owner_id';
+const RECOVERY_COLUMNS = 'pick_line_id, pick_list_id, order_id, line_id, site_id, sku, wave_id, shorted_location_id, quantity, status, owner_id, origin';
 
 export async function insertShortRecovery(db: Executor, r: Omit<ShortRecoveryRow, 'status'>, now: Date): Promise<void> {
   await db.query(
     `INSERT INTO inventory.short_recoveries (${RECOVERY_COLUMNS}, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'WAITING', $11, $10, $10) ON CONFLICT (pick_line_id) DO NOTHING`,
-    [r.pick_line_id, r.pick_list_id, r.order_id, r.line_id, r.site_id, r.sku, r.wave_id, r.shorted_location_id, r.quantity, now, r.owner_id],
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'WAITING', $11, $12, $10, $10) ON CONFLICT (pick_line_id) DO NOTHING`,
+    [r.pick_line_id, r.pick_list_id, r.order_id, r.line_id, r.site_id, r.sku, r.wave_id, r.shorted_location_id, r.quantity, now, r.owner_id, r.origin],
   );
 }
 
@@ -1137,6 +1139,17 @@ export async function lockWaitingRecoveries(db: Executor, orderIds: readonly str
 
 export async function setRecoveryStatus(db: Executor, pickLineId: string, status: ShortRecoveryRow['status'], now: Date): Promise<void> {
   await db.query(`UPDATE inventory.short_recoveries SET status = $2, updated_at = $3 WHERE pick_line_id = $1`, [pickLineId, status, now]);
+}
+
+/**
+ * Where a line's picked units came from, for a short at packing (ADR 0024 addendum 2026-12-07): the wave and location
+ * of the line's latest reservation with units picked (undefined when none: its picks are not heard yet).
+ */
+export async function pickedFromOfLine(db: Executor, orderId: string, lineId: string): Promise<{ wave_id: string; location_id: string } | undefined> {
+  const rows = await db.query<{ wave_id: string; location_id: string }>(
+    `SELECT wave_id, location_id FROM inventory.reservations WHERE order_id = $1 AND line_id = $2 AND picked > 0 ORDER BY id DESC LIMIT 1`, [orderId, lineId],
+  );
+  return rows[0];
 }
 
 /** A cancelled order's waiting recoveries end: nothing is re-reserved for it. */

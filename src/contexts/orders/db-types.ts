@@ -34,6 +34,7 @@ export interface OrdersOrderLines {
   cancelled: Generated<number>;
   id: string;
   line_no: number;
+  lost_at_pack: Generated<number>;
   order_id: string;
   ordered: number;
   packed: Generated<number>;

@@ -24,7 +24,7 @@ import { recordPicksHandler } from './use-cases/record-picks/handler.ts';
 import { decideCancelLine, openLineData, openUnits } from './use-cases/cancel-line/decide.ts';
 import { isPartialShipment, orderDifferences, unknownSkuErrors, validateNewOrder, type NewOrder } from './domain/order.ts';
 import {
-  addShortAtPack, cancelLineUnits, cancelLines, countOrdersByStatus, insertHistory, setLineAllocated, insertOrder, linesOfOrders, listOrders, orderById, orderIdByExternalId, orderLines,
+  addShortAtPack, lostAtPackOf, cancelLineUnits, cancelLines, countOrdersByStatus, insertHistory, setLineAllocated, insertOrder, linesOfOrders, listOrders, orderById, orderIdByExternalId, orderLines,
   lockOrders, orderSummary, packRounds, putOnHold, releaseHoldOf, replaceLines, savePendingChange, savePendingHold, setPriority, setResumeStatus, setShipTo,
   ordersWithShorts, takePendingChange, takePendingHold, unshortLine, updateStatus, writeOrder, writeOrders, type HoldableStatus, type LineCancel, type LineQuantity, type Order, type OrderLine, type OrderRunWrite, type OrderSummary, type OrderWrite,
 } from './store.ts';
@@ -706,7 +706,8 @@ export function orderService(
     const lines = await orderLines(tx, orderId);
     const toPicked = forwardPath(o.status, 'PICKED', o.backorderReason === BACKORDER_REASONS.shortPick).length > 0;
     if (toPicked) {
-      const heard = lines.reduce((n, l) => n + l.picked, 0);
+      // Units lost at the pack bench and picked again are picking's too (ADR 0024 addendum 2026-12-07).
+      const heard = lines.reduce((n, l) => n + l.picked, 0) + await lostAtPackOf(tx, orderId);
       if (heard < done.unitsPicked) {
         throw new EventNotReady(`pack & ship is ready to pack ${orderId} with ${done.unitsPicked} picked units, but orders has heard of ${heard} yet`);
       }
@@ -763,7 +764,8 @@ export function orderService(
   async function backorderedAtRelease(tx: Tx, orderId: string, waveId: string, lines: readonly AllocationLine[], cause: Cause): Promise<void> {
     const o = await lockForEvent(tx, orderId, cause);
     if (o === undefined) return;
-    if (!orderLifecycle.can(o.status, 'BACKORDERED') || (o.waveId !== null && o.waveId !== waveId) || o.status === 'RECEIVED' || o.status === 'ON_HOLD') {
+    if (!orderLifecycle.can(o.status, 'BACKORDERED') || (o.waveId !== null && o.waveId !== waveId) || o.status === 'RECEIVED' || o.status === 'ON_HOLD'
+      || o.status === 'PICKED') {
       deps.log.info({ orderId, waveId, status: o.status, type: cause.type }, 'reservation shortage does not concern this order now');
       return;
     }
@@ -803,6 +805,9 @@ export function orderService(
         return;
       }
       case 'AWAITING_STOCK': {
+        // A PICKED order waits only for its own units lost at packing (origin PACK, ADR 0024 addendum 2026-12-07): a
+        // short pick's outcome heard after pack & ship said the order ready to pack is older news.
+        if (o.status === 'PICKED' && r.origin !== 'PACK') return;
         if (o.status === 'BACKORDERED' || o.status === 'ON_HOLD' || !orderLifecycle.can(o.status, 'BACKORDERED')) return;
         await write(tx, o, { ...step(o.status, 'BACKORDERED', `${cause.type}: SHORT_PICK`), set: { backorderReason: BACKORDER_REASONS.shortPick } });
         const data: OrderStatusChanged = { orderId: o.id, siteId: o.siteId, ...owned(o), from: o.status, to: 'BACKORDERED', reason: BACKORDER_REASONS.shortPick };
@@ -1000,7 +1005,9 @@ export function orderService(
   /**
    * Units of a line found missing or damaged at the pack station (`pack-ship.units.short-at-pack`): counted on the line
    * as shorted at packing (`shortAtPack`), apart from the units shorted at picking. The status does not move here: the
-   * order is packed (pack-ship.order.packed) once the rest is. A redelivery is the inbox's no-op.
+   * order is packed (pack-ship.order.packed) once the rest is. A shipComplete order's units are picked again instead
+   * (ADR 0024 addendum 2026-12-07): they leave `picked` and count `shorted` until re-reserved (`inventory.short.resolved`,
+   * which also holds the order BACKORDERED while no stock is found). A redelivery is the inbox's no-op.
    */
   async function shortAtPack(tx: Tx, d: { readonly orderId: string; readonly lineId: string; readonly quantity: number }, cause: Cause): Promise<void> {
     const o = await lockForEvent(tx, d.orderId, cause);

@@ -485,7 +485,13 @@ export async function addShortAtPack(tx: Executor, orderId: string, lineId: stri
   const rows = await tx.query<{ id: string }>(
     // On an order cancelled meanwhile (pack & ship took the short before the cancel stopped it; orders heard the cancel
     // first), the cancel counted these units cancelled: they are shorted at packing instead, never both.
-    `WITH l AS (UPDATE orders.order_lines l SET short_at_pack = l.short_at_pack + $3,
+    // A shipComplete order's units are picked again (ADR 0024 addendum 2026-12-07): they leave `picked` and count
+    // shorted, as a short pick's waiting units do, until their re-reservation takes them off (`unshortLine`).
+    `WITH l AS (UPDATE orders.order_lines l
+                  SET short_at_pack = CASE WHEN ord.ship_complete AND ord.status <> 'CANCELLED' THEN l.short_at_pack ELSE l.short_at_pack + $3 END,
+                  shorted = CASE WHEN ord.ship_complete AND ord.status <> 'CANCELLED' THEN l.shorted + $3 ELSE l.shorted END,
+                  picked = CASE WHEN ord.ship_complete AND ord.status <> 'CANCELLED' THEN GREATEST(0, l.picked - $3) ELSE l.picked END,
+                  lost_at_pack = CASE WHEN ord.ship_complete AND ord.status <> 'CANCELLED' THEN l.lost_at_pack + $3 ELSE l.lost_at_pack END,
                   cancelled = CASE WHEN ord.status = 'CANCELLED' THEN GREATEST(0, l.cancelled - $3) ELSE l.cancelled END
                 FROM orders.orders ord WHERE ord.id = l.order_id AND l.order_id = $1 AND l.id = $2 RETURNING l.id),
        o AS (UPDATE orders.orders SET version = version + 1, updated_at = $4 WHERE id = $1 AND EXISTS (SELECT 1 FROM l) RETURNING id)
@@ -493,6 +499,15 @@ export async function addShortAtPack(tx: Executor, orderId: string, lineId: stri
     [orderId, lineId, quantity, now],
   );
   return rows.length > 0;
+}
+
+/**
+ * Units of the order's lines lost at the pack bench and picked again (a shipComplete order, migration 010): picked by
+ * picking, but no longer in the lines' `picked`.
+ */
+export async function lostAtPackOf(db: Executor, orderId: string): Promise<number> {
+  const rows = await db.query<{ n: number }>(`SELECT COALESCE(sum(lost_at_pack), 0)::int4 AS n FROM orders.order_lines WHERE order_id = $1`, [orderId]);
+  return rows[0]?.n ?? 0;
 }
 
 export interface OrderFilter {

@@ -454,9 +454,11 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
       description: 'The packer names the line, how many of its units waiting to be packed are not there (MISSING) or not fit to ship '
         + '(DAMAGED). They are never packed nor shipped: the order is packed once the rest is (at once when the rest is packed already), '
         + 'and inventory writes them off the order\'s in-process stock (ADJUST, reason LOST or DAMAGED; their allocation released). '
+        + 'A shipComplete order never ships partial: its units are picked again instead (re-reserved from good stock, or the order waits '
+        + 'BACKORDERED, reason SHORT_PICK, for stock), so it is neither packed nor bookable until they are picked, and is ready to pack again then '
+        + '(ADR 0024 addendum 2026-12-07); shorting every unit it has left, or another unit while it waits, is allowed. '
         + 'Send an Idempotency-Key. 409 SHORT_EXCEEDS_OPEN_UNITS when fewer units of the line wait to be packed (units scanned into an open carton: '
-        + 'repack it first), 409 SHORT_EMPTIES_ORDER when nothing of the order would be left to ship (cancel the order instead), 409 ORDER_SHIPS_COMPLETE for a '
-        + 'shipComplete order (it never ships partial: find the units or cancel it), 409 NOTHING_TO_PACK '
+        + 'repack it first), 409 SHORT_EMPTIES_ORDER when nothing of the order would be left to ship (cancel the order instead), 409 NOTHING_TO_PACK '
         + 'while the order is still being picked (short at the pick list), 409 ORDER_CANCELLED, 422 UNPROCESSABLE for a line not on the order.',
       body: Type.Object({
         orderId: OrderId,
@@ -473,7 +475,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
           unitsLeftToPack: List(Type.Object({ lineId: Id, sku: Type.String(), quantity: Type.Integer() }), { description: 'What is left to pack, per line' }),
           orderPacked: Type.Boolean({ description: 'True when this short completed the order\'s packing: it can be booked now' }),
         }),
-        ...problems('ACTING_AS_ANOTHER_WORKER', 'NOT_FOUND', 'NOTHING_TO_PACK', 'SHORT_EXCEEDS_OPEN_UNITS', 'SHORT_EMPTIES_ORDER', 'ORDER_SHIPS_COMPLETE', 'ORDER_CANCELLED', 'UNPROCESSABLE'),
+        ...problems('ACTING_AS_ANOTHER_WORKER', 'NOT_FOUND', 'NOTHING_TO_PACK', 'SHORT_EXCEEDS_OPEN_UNITS', 'SHORT_EMPTIES_ORDER', 'ORDER_CANCELLED', 'UNPROCESSABLE'),
       },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await packShip.shortAtPack(req.body, requestMeta(req)))));

@@ -1771,9 +1771,11 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
     /**
      * Picked units of an order found missing or damaged at the pack station (docs/operations/pack-station.md): they will
      * not be packed nor shipped, and the order ships without them. Only units still waiting to be packed can be shorted
-     * (409 SHORT_EXCEEDS_OPEN_UNITS), not of a shipComplete order (409 ORDER_SHIPS_COMPLETE), once picking is done (409 NOTHING_TO_PACK before: short at the pick list), and
+     * (409 SHORT_EXCEEDS_OPEN_UNITS), once picking is done (409 NOTHING_TO_PACK before: short at the pick list), and
      * never every unit the order has left (409 SHORT_EMPTIES_ORDER: cancel it). When the rest is packed already, the
      * order is packed now (`pack-ship.order.packed`). Inventory writes the units off the order's in-process stock.
+     * A shipComplete order never ships partial: the units are picked again (ADR 0024 addendum 2026-12-07), so its
+     * picking is open again here (not packed, not bookable) until picking says it is done.
      */
     async shortAtPack(input: ShortAtPackInput, meta: EventMeta): Promise<Outcome<ShortAtPackResult>> {
       return deps.db.tx(async (tx) => {
@@ -1781,11 +1783,11 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         if (order === undefined) return reject('NOT_FOUND', `No order ${input.orderId} known to pack & ship`);
         const cancelled = cancelledRefusal(order);
         if (cancelled !== undefined) return cancelled;
-        if (order.pickingStatus === null) {
+        // A shipComplete order never ships partial: its units are picked again (ADR 0024 addendum 2026-12-07). Its
+        // picking is open again after such a short, and another unit found missing then is shorted all the same.
+        const repick = await packStore.shipsComplete(tx, order.orderId);
+        if (order.pickingStatus === null && !(repick && await packStore.shortAtPackOf(tx, order.orderId) > 0)) {
           return reject('NOTHING_TO_PACK', `Order ${order.orderId} is still being picked: short its units at the pick list, not at packing`);
-        }
-        if (await packStore.shipsComplete(tx, order.orderId)) {
-          return reject('ORDER_SHIPS_COMPLETE', `Order ${order.externalId ?? order.orderId} ships complete, never partial: find the units, or cancel the order`);
         }
         const lines = await packStore.orderLinesWithScanned(tx, order.orderId);
         const line = lines.find((l) => l.lineId === input.lineId);
@@ -1795,7 +1797,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
           return reject('SHORT_EXCEEDS_OPEN_UNITS', `Only ${open} unit(s) of ${line.sku} on order ${order.externalId ?? order.orderId} wait to be packed`
             + ' (units scanned into an open carton are taken out of it first: repack it)', [{ field: '/quantity', message: `must be at most ${open}` }]);
         }
-        if (lines.reduce((n, l) => n + l.picked, 0) - input.quantity === 0) {
+        if (!repick && lines.reduce((n, l) => n + l.picked, 0) - input.quantity === 0) {
           return reject('SHORT_EMPTIES_ORDER', `Nothing of order ${order.orderId} would be left to ship: cancel the order (its picked units go back by a return to stock)`);
         }
         const shorted = await packStore.shortAtPack(tx, order.orderId, line.lineId, input.quantity);
@@ -1805,8 +1807,14 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
           reason: input.reason, toteId: input.toteId ?? null, note: input.note ?? null,
         };
         const events: PublishedEvent[] = [{ type: PackShipEvents.unitsShortAtPack, subject: order.orderId, siteId: order.siteId, data }];
-        const after = await packStore.orderLines(tx, order.orderId);
-        if (after.some((l) => l.packed > 0) && after.every((l) => l.picked <= l.packed)) events.push(...await announcePacked(tx, order.orderId, order.siteId));
+        if (repick) {
+          // Its picking is not done until the units are picked again: not packed nor bookable meanwhile, and ready to
+          // pack again when picking says it is done (with every unit picked for it, these included).
+          await packStore.pickingReopened(tx, order.orderId);
+        } else {
+          const after = await packStore.orderLines(tx, order.orderId);
+          if (after.some((l) => l.packed > 0) && after.every((l) => l.picked <= l.packed)) events.push(...await announcePacked(tx, order.orderId, order.siteId));
+        }
         await emit(tx, events, meta);
         return ok({
           orderId: order.orderId, lineId: line.lineId, sku: line.sku, quantity: input.quantity, reason: input.reason, shortAtPack: shorted.shortAtPack,

@@ -794,6 +794,14 @@ export const packStore = {
     return r === undefined ? undefined : { picked: r.picked, shortAtPack: r.short_at_pack };
   },
 
+  /**
+   * The order's picking is open again (a shipComplete order's units shorted at packing are picked again, ADR 0024
+   * addendum 2026-12-07): not bookable nor packed until picking says it is done, which announces it ready again.
+   */
+  async pickingReopened(db: Executor, orderId: string): Promise<void> {
+    await db.query(`UPDATE pack_ship.orders SET picking_status = NULL WHERE order_id = $1`, [orderId]);
+  },
+
   /** Whether the order never ships partial (its shipComplete policy, as orders.order.received said). */
   async shipsComplete(db: Executor, orderId: string): Promise<boolean> {
     const rows = await db.query<{ ship_complete: boolean }>(`SELECT ship_complete FROM pack_ship.orders WHERE order_id = $1`, [orderId]);

@@ -502,6 +502,21 @@ export const pickStore = {
     await db.query(`DELETE FROM picking.awaiting_recovery WHERE pick_line_id = $1`, [pickLineId]);
   },
 
+  /**
+   * The order's picking is not done any more (a shipComplete order's units lost at packing are picked again, ADR 0024
+   * addendum 2026-12-07): its mark is dropped, so the next settlement marks and announces it again; `awaiting`, the
+   * short at packing that waits for stock. An order picking knows cancelled is left alone.
+   */
+  async reopenOrderPicking(db: Executor, orderId: string, awaiting: string | undefined, now: Date): Promise<void> {
+    await db.query(
+      `WITH open AS (SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM picking.cancelled_orders WHERE order_id = $1)),
+       aw AS (INSERT INTO picking.awaiting_recovery (pick_line_id, order_id, since) SELECT $2, $1, $3 FROM open WHERE $2::text IS NOT NULL
+              ON CONFLICT (pick_line_id) DO NOTHING)
+       DELETE FROM picking.orders_picked WHERE order_id = $1 AND EXISTS (SELECT 1 FROM open)`,
+      [orderId, awaiting ?? null, now],
+    );
+  },
+
   async dropRecoveriesOfOrder(db: Executor, orderId: string): Promise<void> {
     await db.query(`DELETE FROM picking.awaiting_recovery WHERE order_id = $1`, [orderId]);
   },

@@ -48,6 +48,9 @@ describe('order lifecycle', () => {
     expect(forwardPath('BACKORDERED', 'PICKED', true)).toEqual(['PICKING', 'PICKED']);
     expect(forwardPath('BACKORDERED', 'SHIPPED', true)).toEqual(['PICKING', 'PICKED', 'PACKED', 'SHIPPED']);
     expect(forwardPath('BACKORDERED', 'RELEASED', true)).toEqual([]);
+    // A shipComplete order's units lost at the pack bench wait for stock to be picked again (ADR 0024 addendum 2026-12-07).
+    expect(canTransition('PICKED', 'BACKORDERED')).toBe(true);
+    expect(canTransition('PACKED', 'BACKORDERED')).toBe(false);
   });
 
   it('refuses skipping steps and leaving final states', () => {

@@ -21,7 +21,9 @@ export const ORDER_TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
   RELEASED: ['PICKING', 'BACKORDERED', 'CANCELLED'],
   // BACKORDERED (reason SHORT_PICK): a shipComplete order whose short found no stock anywhere waits for it (ADR 0024).
   PICKING: ['PICKED', 'BACKORDERED', 'CANCELLED'],
-  PICKED: ['PACKED', 'CANCELLED'],
+  // BACKORDERED (reason SHORT_PICK): a shipComplete order's units lost at the pack bench wait for stock to be picked
+  // again (ADR 0024 addendum 2026-12-07).
+  PICKED: ['PACKED', 'BACKORDERED', 'CANCELLED'],
   // Back to PICKED when pack & ship starts another packing round (a sealed package repacked: its units are packed no
   // more; `pack-ship.order.ready-to-pack` with a later round, ADR 0049 addendum 2026-12-04); PACKED again when it ends.
   PACKED: ['SHIPPED', 'PICKED', 'CANCELLED'],

@@ -29,6 +29,18 @@ describe('recovering a short pick', () => {
     });
   });
 
+  it('a short at packing (origin PACK, addendum 2026-12-07) may take the location the units were picked from, and says so', () => {
+    spec.given(state({ balances: [balance('loc_a', 5)] })).when(short({ origin: 'PACK', pickListId: 'pack:evt_1', pickLineId: 'pack:evt_1' })).then((d) => {
+      expect(d.outcome).toBe('RE_RESERVED');
+      expect(d.reservations).toEqual([expect.objectContaining({ location_id: 'loc_a', quantity: 2 })]);
+      expect(d.events[0]?.data).toMatchObject({ outcome: 'RE_RESERVED', origin: 'PACK', pickLineId: 'pack:evt_1' });
+    });
+    spec.given(state({ balances: [balance('loc_a', 5)] })).when(short()).then((d) => expect(d.events[0]?.data).not.toHaveProperty('origin'));
+    spec.given(state({ balances: [], shipComplete: true })).when(short({ origin: 'PACK' })).then((d) => {
+      expect(d.events[0]?.data).toMatchObject({ outcome: 'AWAITING_STOCK', origin: 'PACK', task: { type: 'COUNT', locationId: 'loc_a' } });
+    });
+  });
+
   it('takes all the units or none: a location too small for them is no recovery', () => {
     spec.given(state({ balances: [balance('loc_b', 1)] })).when(short()).then((d) => {
       expect(d.outcome).toBe('SHIPS_SHORT');

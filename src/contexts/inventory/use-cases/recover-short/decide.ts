@@ -21,6 +21,11 @@ export interface ShortedUnits {
   readonly shortedLocationId: string;
   /** Units the short took from the order line's allocation (0: nothing to recover, e.g. the order was cancelled). */
   readonly quantity: number;
+  /**
+   * PACK: a shipComplete order's units missing or damaged at the pack bench (ADR 0024 addendum 2026-12-07);
+   * `shortedLocationId` is then where they were picked from, which still holds good stock: a candidate like any other.
+   */
+  readonly origin?: 'PACK' | undefined;
 }
 
 export interface RecoveryState {
@@ -74,7 +79,8 @@ const NOTHING: RecoveryDecision = { outcome: undefined, reserve: [], reservation
  * does not send the picker back there (ADR 0024 addendum 2026-12-05, second).
  */
 function recoveryCandidates(units: ShortedUnits, cmd: RecoverCommand, state: RecoveryState, today: string): ReservationCandidate[] {
-  const shortedAllowed = cmd.mode === 'retry' && (cmd.arrivedAt === undefined || cmd.arrivedAt.includes(units.shortedLocationId));
+  // A short at packing said nothing against the location the units were picked from: they were lost after it.
+  const shortedAllowed = units.origin === 'PACK' || (cmd.mode === 'retry' && (cmd.arrivedAt === undefined || cmd.arrivedAt.includes(units.shortedLocationId)));
   const balances = shortedAllowed ? state.balances : state.balances.filter((b) => b.location_id !== units.shortedLocationId);
   return candidatesOf(units.siteId, balances, state.locations, today);
 }
@@ -92,7 +98,7 @@ export const decideRecovery: Decide<RecoveryState, RecoverCommand, RecoveryDecis
   const q = cmd.quantity;
   const base: Omit<ShortResolved, 'outcome' | 'reservations' | 'task'> = {
     orderId: cmd.orderId, lineId: cmd.lineId, siteId: cmd.siteId, ownerId: cmd.ownerId, sku: cmd.sku, waveId: cmd.waveId, pickListId: cmd.pickListId,
-    pickLineId: cmd.pickLineId, shortedLocationId: cmd.shortedLocationId, quantity: q,
+    pickLineId: cmd.pickLineId, shortedLocationId: cmd.shortedLocationId, quantity: q, ...(cmd.origin === 'PACK' ? { origin: 'PACK' as const } : {}),
   };
   const resolved = (data: ShortResolved): PublishedEvent => ({ type: InventoryEvents.shortResolved, subject: cmd.orderId, siteId: cmd.siteId, data });
   if (q <= 0) {

@@ -86,6 +86,7 @@ export async function recoverShort(
     await store.insertShortRecovery(tx, {
       pick_line_id: units.pickLineId, pick_list_id: units.pickListId, order_id: units.orderId, line_id: units.lineId, site_id: units.siteId,
       owner_id: units.ownerId, sku: units.sku, wave_id: units.waveId, shorted_location_id: units.shortedLocationId, quantity: units.quantity,
+      origin: units.origin ?? null,
     }, deps.clock.now());
   }
 }
@@ -117,7 +118,7 @@ export function retryShortRecoveriesHandler(deps: PlatformDeps, counters: Invent
         }
         const d = await recover(tx, deps, {
           orderId: w.order_id, lineId: w.line_id, siteId: w.site_id, ownerId: w.owner_id, sku: w.sku, waveId: w.wave_id, pickListId: w.pick_list_id,
-          pickLineId: w.pick_line_id, shortedLocationId: w.shorted_location_id, quantity: w.quantity,
+          pickLineId: w.pick_line_id, shortedLocationId: w.shorted_location_id, quantity: w.quantity, ...(w.origin === null ? {} : { origin: w.origin }),
         }, 'retry', supply, meta, freed.arrivedAt);
         if (d.outcome !== 'RE_RESERVED') continue;
         await store.setRecoveryStatus(tx, w.pick_line_id, 'RESERVED', now);

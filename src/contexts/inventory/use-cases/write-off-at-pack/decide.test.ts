@@ -35,6 +35,13 @@ describe('units shorted at packing', () => {
     });
   });
 
+  it('a shipComplete order\'s units, picked again (ADR 0024 addendum 2026-12-07): the line stays ALLOCATED with nothing left, for the recovery', () => {
+    spec.given(picked).when({ ...short(3, 'DAMAGED'), repick: true }).then((d) => {
+      expect(d.released).toBe(3);
+      expect(d.allocationChanges).toEqual([{ orderId: 'ord_1', lineId: 'l1', allocated: 0, shipped: 0, status: 'ALLOCATED' }]);
+    });
+  });
+
   it('units the tote does not hold yet (picks not heard) wait: EventNotReady', () => {
     expect(() => decideWriteOffAtPack(picked, short(4), new Date())).toThrow(EventNotReady);
   });

@@ -94,6 +94,11 @@ export const decideWriteOffAtPack: Decide<WriteOffAtPackState, UnitsShortAtPack 
   readonly movementIds: readonly string[];
   /** One per `putBack` entry. */
   readonly putBackMovementIds?: readonly string[];
+  /**
+   * The units are picked again (a shipComplete order, ADR 0024 addendum 2026-12-07): the line's allocation is released
+   * as a short pick releases it, staying ALLOCATED for the recovery that allocates them again.
+   */
+  readonly repick?: boolean;
 }, WriteOffAtPackDecision, never> = (state, short) => {
   const reason = short.reason === 'MISSING' ? 'LOST' : 'DAMAGED';
   // Units of each lot an open return waits for: taken last, and then off the return (a cancel heard first asked to put
@@ -198,7 +203,7 @@ export const decideWriteOffAtPack: Decide<WriteOffAtPackState, UnitsShortAtPack 
   if (alloc !== undefined && alloc.status === 'ALLOCATED') {
     released = Math.min(short.quantity, alloc.allocated);
     const remaining = alloc.allocated - released;
-    const status = remaining > 0 ? 'ALLOCATED' : alloc.shipped > 0 ? 'SHIPPED' : 'CANCELLED';
+    const status = remaining > 0 || short.repick === true ? 'ALLOCATED' : alloc.shipped > 0 ? 'SHIPPED' : 'CANCELLED';
     allocationLifecycle.assertCan(alloc.status, status);
     allocationChanges.push({ orderId: alloc.order_id, lineId: alloc.line_id, allocated: remaining, shipped: alloc.shipped, status });
     const first = movements[0];

@@ -1,5 +1,6 @@
 import type { UnitsShortAtPack } from '../../../../contracts/pack-ship.ts';
 import type { EventMeta } from '../../../../platform/bus/envelope.ts';
+import { EventNotReady } from '../../../../platform/bus/not-ready.ts';
 import type { Tx } from '../../../../platform/db/database.ts';
 import { unwrap } from '../../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
@@ -8,6 +9,7 @@ import { inProcessLocation } from '../../domain/stock.ts';
 import * as store from '../../store.ts';
 import { changeBalanceOrFail, changeSkuOnHandOrFail, record } from '../ledger-writes.ts';
 import { openCountsInTx } from '../open-counts/handler.ts';
+import { lockRecoverySupply, recoverShort } from '../recover-short/handler.ts';
 import { decideWriteOffAtPack, SHORT_AT_PACK_RETURN_REASON, type PutBack } from './decide.ts';
 
 /**
@@ -39,13 +41,20 @@ export function writeOffAtPackHandler(deps: PlatformDeps) {
         putBack.push({ key, quantity: c.quantity, balance: balances.get(store.balanceKeyOf(key)), at: row === undefined ? { pickable: true, paused: false } : whereabouts(row) });
       });
     }
+    // A shipComplete order's units are picked again (ADR 0024 addendum 2026-12-07): the recovery's supply is locked
+    // before the tote and the SKU row (free balances before the SKU row, as a wave and a short pick lock them).
+    const alloc = allocations.find((a) => a.line_id === short.lineId);
+    const repick = alloc?.status === 'ALLOCATED' && openReturns.length === 0 && await store.shipsComplete(tx, short.orderId);
+    const pickedFrom = repick ? await store.pickedFromOfLine(tx, short.orderId, short.lineId) : undefined;
+    if (repick && pickedFrom === undefined) throw new EventNotReady(`${short.sku} of ${short.orderId} shorted at packing before its pick was heard`);
+    const supply = repick ? await lockRecoverySupply(tx, short.siteId, alloc.owner_id, short.sku) : undefined;
     const tote = (await store.lockInProcessOfSkus(tx, short.siteId, [short.sku], inProcessLocation(short.orderId))).map((b) => ({
       key: { siteId: b.site_id, ownerId: b.owner_id, sku: b.sku, locationId: b.location_id, lot: b.lot, status: b.status }, free: b.on_hand - b.reserved,
     }));
     const picksPending = putBack.length > 0 && await store.picksPendingOfOrderSku(tx, short.orderId, short.sku);
     const skuStock = putBack.length > 0 ? await store.lockExistingSkuStock(tx, short.siteId, putBack[0]!.key.ownerId, short.sku) : undefined;
     const d = unwrap(decideWriteOffAtPack({ allocations, tote, openReturns, putBack, picksPending, skuStock },
-      { ...short, movementIds: tote.map(() => deps.ids.next('mov')), putBackMovementIds: putBack.map(() => deps.ids.next('mov')) }, deps.clock.now()));
+      { ...short, movementIds: tote.map(() => deps.ids.next('mov')), putBackMovementIds: putBack.map(() => deps.ids.next('mov')), repick }, deps.clock.now()));
     const units = d.takes.reduce((n, t) => n + t.quantity, 0);
     // Units a return waited for were not promisable (unpickable): they leave that count before they leave on-hand.
     await store.shrinkReturns(tx, d.returnShrinks, SHORT_AT_PACK_RETURN_REASON);
@@ -61,6 +70,15 @@ export function writeOffAtPackHandler(deps: PlatformDeps) {
         `writing ${p.quantity} ${p.key.sku} of ${short.orderId} off ${p.key.locationId} would take SKU stock below allocated`);
     }
     await record(tx, deps, d.movements, d.events, meta);
+    if (repick && pickedFrom !== undefined) {
+      // Allocated again and re-reserved from good stock (the location they were picked from included), else a task and
+      // the order waits BACKORDERED (SHORT_PICK): the short pick's chain, keyed by this short at packing.
+      const key = `pack:${meta.causationId ?? deps.ids.next('mov')}`;
+      await recoverShort(tx, deps, {
+        orderId: short.orderId, lineId: short.lineId, siteId: short.siteId, ownerId: d.ownerId, sku: short.sku, waveId: pickedFrom.wave_id,
+        pickListId: key, pickLineId: key, shortedLocationId: pickedFrom.location_id, quantity: d.released, origin: 'PACK',
+      }, supply, meta);
+    }
     // Units the shelf could not give up (reserved or promised since): a count there finds what is missing.
     if (d.recount !== null) {
       const settings = await store.countSettings(tx, short.siteId);

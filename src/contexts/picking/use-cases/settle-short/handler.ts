@@ -21,6 +21,12 @@ export function settleShortHandler(
     // The order's list lock before its progress lock, as a cancel takes them (building the new list takes it again).
     if (r.outcome === 'RE_RESERVED') await pickStore.lockOrdersForLists(tx, [r.orderId], 'shared');
     await pickStore.lockOrderProgress(tx, r.orderId);
+    if (r.origin === 'PACK' && r.outcome !== 'SHIPS_SHORT') {
+      // A shipComplete order's units lost at the pack bench are picked again (ADR 0024 addendum 2026-12-07): its
+      // picking, done already, is not any more — until the re-pick's list completes (or is settled) it is announced
+      // done again, with every unit picked for it. Waiting for stock, the short at packing is what it waits for.
+      await pickStore.reopenOrderPicking(tx, r.orderId, r.outcome === 'AWAITING_STOCK' ? r.pickLineId : undefined, now);
+    }
     if (r.outcome === 'AWAITING_STOCK') return;
     if (r.outcome === 'RE_RESERVED') {
       await createFromReservations(tx, { waveId: r.waveId, siteId: r.siteId, reservations: r.reservations, shortages: [], backordered: [] }, meta);
