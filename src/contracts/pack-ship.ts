@@ -210,6 +210,7 @@ export type UnitsShortAtPack = Payload<typeof PackShipEvents.unitsShortAtPack>;
 
 /** Coded errors of pack & ship. */
 export const PackShipErrors = {
+  ORDER_CANCELLING: { status: 409, title: "A cancel of the order is being decided (its If-Match checked): try again in a moment" },
   UNKNOWN_CARRIER: { status: 422, title: 'PakLog cannot book this carrier' },
   CARRIER_NOT_BOOKABLE: { status: 409, title: "The order's carrier cannot be booked; name a bookable carrier to override it" },
   NOTHING_TO_PACK: { status: 409, title: 'Nothing picked to pack' },
@@ -262,6 +263,11 @@ export interface ShippingAtDock {
   readonly dockShip: 'IN_FLIGHT' | 'SHIPPED';
 }
 
+/** A cancel's first phase recorded (`PackShipApi.reserveStop`): decide it with `stopShipping`, or `dropStop`. */
+export interface StopReserved {
+  readonly reserved: true;
+}
+
 /** A tracking event as a TMS or carrier reports it (`POST /carrier-events` takes the same). */
 export interface TrackingReport {
   readonly carrier: string;
@@ -309,6 +315,18 @@ export interface PackShipApi {
    */
   stopShipping(input: { readonly orderId: string; readonly siteId: string; readonly reason: string | null; readonly announce?: boolean | undefined }, meta: EventMeta): Promise<{ readonly stopped: true } | AlreadyDispatched | ShippingAtDock>;
   /**
+   * The first phase of a cancel that must check the order first (orders' cancel with If-Match; ADR 0011 addendum
+   * 2026-12-07 quater): under the order's row lock — the lock stopShipping, every pack, booking, dispatch and dock claim
+   * take — it answers what stopShipping would refuse (dispatched, a dock SHIP scan's claim) or that shipping was stopped
+   * already, changing nothing, or records the stop pending for `stopId`: until it is decided (`stopShipping`, which
+   * voids and owes as ever) or dropped (`dropStop`) packs, bookings, dispatches and dock SHIP scans of the order answer
+   * "try again" (409 ORDER_CANCELLING). A lease of a few seconds: a caller that stops in between holds nothing back for
+   * longer. Idempotent.
+   */
+  reserveStop(input: { readonly orderId: string; readonly siteId: string; readonly stopId: string }): Promise<StopReserved | { readonly stopped: true } | AlreadyDispatched | ShippingAtDock>;
+  /** Drops the pending stop `stopId` of `reserveStop` (the cancel was refused after all), changing nothing else. Idempotent. */
+  dropStop(input: { readonly orderId: string; readonly stopId: string }): Promise<void>;
+  /**
    * Announces a cancel `stopShipping` decided with `announce: false` (orders' cancel request, which stops the order's
    * picking in between: ADR 0011 addendum 2026-12-06 quater): `pack-ship.order.shipping-stopped.v1`, once. Nothing when
    * none is owed. Idempotent; a stop left owed is announced by the `pack-ship.cancel-stops` job a few seconds later, or
@@ -346,7 +364,11 @@ export interface PackShipApi {
     readonly claimId: string; readonly siteId: string; readonly orderIds: readonly string[];
     /** The packages whose cartons the scan takes out (the cartons of the scanned tree, by their package ids): once shipped, not repacked. */
     readonly packageIds?: readonly string[] | undefined;
-  }): Promise<{ readonly stopped: readonly string[]; readonly unready: readonly string[] }>;
+  }): Promise<{
+    readonly stopped: readonly string[]; readonly unready: readonly string[];
+    /** The orders a cancel's pending stop holds back (`reserveStop`): nothing claimed, the scan is tried again in a moment. */
+    readonly stopping: readonly string[];
+  }>;
   /** Settles a claim of `claimDockShip`: shipped (a cancel is refused for good) or not (the claim is dropped). Idempotent. */
   settleDockShip(input: { readonly claimId: string; readonly shipped: boolean }): Promise<void>;
   /**

@@ -30,6 +30,8 @@ export const ID_PREFIXES = [
   'rpw',
   // A SHIP scan's claim at pack & ship on the orders it would ship (ADR 0011, addendum 2026-12-06 bis).
   'dsc',
+  // A cancel's pending stop at pack & ship, between its two phases (ADR 0011, addendum 2026-12-07 quater).
+  'stp',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

@@ -58,11 +58,11 @@ describe('errors across gRPC', () => {
       packShip: {
         bookableCarriers: async () => { throw new AppError('BUSY', 'Too busy', { retryable: true }); },
         stopShipping: async () => ({ stopped: true }),
-        announceStop: async () => undefined,
+        announceStop: async () => undefined, reserveStop: async () => ({ reserved: true }), dropStop: async () => undefined,
         packWorkState: async () => undefined,
         openPackWork: async () => undefined,
         stoppedOrders: async () => [],
-        claimDockShip: async () => ({ stopped: [], unready: [] }),
+        claimDockShip: async () => ({ stopped: [], unready: [], stopping: [] }),
         settleDockShip: async () => undefined,
         packageSsccs: async () => [],
       },
@@ -145,7 +145,16 @@ describe('deadlines and retries', () => {
       },
       async claimDockShip(input) {
         seen.push({ claim: input });
-        return { stopped: input.orderIds.filter((o) => o === 'ord_cancelled'), unready: input.orderIds.filter((o) => o === 'ord_picked') };
+        return { stopped: input.orderIds.filter((o) => o === 'ord_cancelled'), unready: input.orderIds.filter((o) => o === 'ord_picked'), stopping: input.orderIds.filter((o) => o === 'ord_cancelling') };
+      },
+      async reserveStop(input) {
+        seen.push({ reserve: input });
+        if (input.orderId === 'ord_docked') return { stopped: false, dockShip: 'SHIPPED' };
+        if (input.orderId === 'ord_gone') return { stopped: false, shipmentId: 'shp_1' };
+        return input.orderId === 'ord_cancelled' ? { stopped: true } : { reserved: true };
+      },
+      async dropStop(input) {
+        seen.push({ drop: input });
       },
       async settleDockShip(input) {
         seen.push({ settle: input });
@@ -169,9 +178,15 @@ describe('deadlines and retries', () => {
     expect(await c.packShip.stopShipping({ orderId: 'ord_docked', siteId: 'sit_1', reason: null }, {})).toEqual({ stopped: false, dockShip: 'IN_FLIGHT' });
     expect(await c.packShip.stopShipping({ orderId: 'ord_2', siteId: 'sit_1', reason: null, announce: false }, {})).toEqual({ stopped: true });
     await c.packShip.announceStop('ord_2', { correlationId: 'req-2' });
-    expect(await c.packShip.claimDockShip({ claimId: 'dsc_1', siteId: 'sit_1', orderIds: ['ord_open', 'ord_cancelled'], packageIds: ['pkg_1'] })).toEqual({ stopped: ['ord_cancelled'], unready: [] });
+    expect(await c.packShip.claimDockShip({ claimId: 'dsc_1', siteId: 'sit_1', orderIds: ['ord_open', 'ord_cancelled'], packageIds: ['pkg_1'] })).toEqual({ stopped: ['ord_cancelled'], unready: [], stopping: [] });
     await c.packShip.settleDockShip({ claimId: 'dsc_1', shipped: true });
-    expect(await c.packShip.claimDockShip({ claimId: 'dsc_2', siteId: 'sit_1', orderIds: ['ord_picked'] })).toEqual({ stopped: [], unready: ['ord_picked'] });
+    expect(await c.packShip.claimDockShip({ claimId: 'dsc_2', siteId: 'sit_1', orderIds: ['ord_picked'] })).toEqual({ stopped: [], unready: ['ord_picked'], stopping: [] });
+    expect(await c.packShip.claimDockShip({ claimId: 'dsc_3', siteId: 'sit_1', orderIds: ['ord_cancelling'] })).toEqual({ stopped: [], unready: [], stopping: ['ord_cancelling'] });
+    // A cancel's two-phase stop (ADR 0011 addendum 2026-12-07 quater): every answer of the union, and the drop.
+    const reserved: unknown[] = [];
+    for (const orderId of ['ord_3', 'ord_cancelled', 'ord_gone', 'ord_docked']) reserved.push(await c.packShip.reserveStop({ orderId, siteId: 'sit_1', stopId: `stp_${orderId}` }));
+    expect(reserved).toEqual([{ reserved: true }, { stopped: true }, { stopped: false, shipmentId: 'shp_1' }, { stopped: false, dockShip: 'SHIPPED' }]);
+    await c.packShip.dropStop({ orderId: 'ord_3', stopId: 'stp_ord_3' });
     expect(seen).toEqual([
       { input: { orderId: 'ord_1', siteId: 'sit_1', reason: null, announce: true }, meta: { correlationId: 'req-1', causationId: 'evt-1', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } },
       { input: { orderId: 'ord_gone', siteId: 'sit_1', reason: 'customer', announce: true }, meta: {} },
@@ -182,6 +197,9 @@ describe('deadlines and retries', () => {
       { claim: { claimId: 'dsc_1', siteId: 'sit_1', orderIds: ['ord_open', 'ord_cancelled'], packageIds: ['pkg_1'] } },
       { settle: { claimId: 'dsc_1', shipped: true } },
       { claim: { claimId: 'dsc_2', siteId: 'sit_1', orderIds: ['ord_picked'], packageIds: [] } },
+      { claim: { claimId: 'dsc_3', siteId: 'sit_1', orderIds: ['ord_cancelling'], packageIds: [] } },
+      ...['ord_3', 'ord_cancelled', 'ord_gone', 'ord_docked'].map((orderId) => ({ reserve: { orderId, siteId: 'sit_1', stopId: `stp_${orderId}` } })),
+      { drop: { orderId: 'ord_3', stopId: 'stp_ord_3' } },
     ]);
   });
 });
@@ -335,7 +353,7 @@ describe('pack & ship commands across gRPC', () => {
 
 describe('discovery', () => {
   it('server reflection lists the services this server runs', async () => {
-    const server = await serve({ catalog: catalog(async () => new Map()), packShip: { bookableCarriers: async () => [], stopShipping: async () => ({ stopped: true }), announceStop: async () => undefined, openPackWork: async () => undefined, packWorkState: async () => undefined, stoppedOrders: async () => [], claimDockShip: async () => ({ stopped: [], unready: [] }), settleDockShip: async () => undefined, packageSsccs: async () => [] } });
+    const server = await serve({ catalog: catalog(async () => new Map()), packShip: { bookableCarriers: async () => [], stopShipping: async () => ({ stopped: true }), announceStop: async () => undefined, reserveStop: async () => ({ reserved: true }), dropStop: async () => undefined, openPackWork: async () => undefined, packWorkState: async () => undefined, stoppedOrders: async () => [], claimDockShip: async () => ({ stopped: [], unready: [], stopping: [] }), settleDockShip: async () => undefined, packageSsccs: async () => [] } });
     const reflectionProto = createRequire(import.meta.url).resolve('@grpc/reflection/build/proto/grpc/reflection/v1/reflection.proto');
     const pkg: any = grpc.loadPackageDefinition(loadSync(reflectionProto, { keepCase: true }));
     const client = new pkg.grpc.reflection.v1.ServerReflection(`127.0.0.1:${server.port}`, grpc.credentials.createInsecure());

@@ -19,6 +19,16 @@ export function packShipService(api: PackShipApi, log: Logger): RpcService {
       if (outcome.stopped) return { stopped: {} };
       return 'shipmentId' in outcome ? { alreadyDispatched: { shipmentId: outcome.shipmentId } } : { shippingAtDock: { state: outcome.dockShip } };
     }),
+    ReserveStop: unaryHandler(log, async (req) => {
+      const outcome = await api.reserveStop({ orderId: req.orderId, siteId: req.siteId, stopId: req.stopId });
+      if ('reserved' in outcome) return { reserved: {} };
+      if (outcome.stopped) return { stopped: {} };
+      return 'shipmentId' in outcome ? { alreadyDispatched: { shipmentId: outcome.shipmentId } } : { shippingAtDock: { state: outcome.dockShip } };
+    }),
+    DropStop: unaryHandler(log, async (req) => {
+      await api.dropStop({ orderId: req.orderId, stopId: req.stopId });
+      return {};
+    }),
     AnnounceStop: unaryHandler(log, async (req) => {
       await api.announceStop(req.orderId, eventMeta(req.meta));
       return {};
@@ -35,7 +45,7 @@ export function packShipService(api: PackShipApi, log: Logger): RpcService {
     StoppedOrders: unaryHandler(log, async (req) => ({ orderIds: [...await api.stoppedOrders(req.orderIds)] })),
     ClaimDockShip: unaryHandler(log, async (req) => {
       const claim = await api.claimDockShip({ claimId: req.claimId, siteId: req.siteId, orderIds: req.orderIds, packageIds: req.packageIds });
-      return { stopped: [...claim.stopped], unready: [...claim.unready] };
+      return { stopped: [...claim.stopped], unready: [...claim.unready], stopping: [...claim.stopping] };
     }),
     SettleDockShip: unaryHandler(log, async (req) => {
       await api.settleDockShip({ claimId: req.claimId, shipped: req.shipped });
@@ -46,7 +56,10 @@ export function packShipService(api: PackShipApi, log: Logger): RpcService {
   return { name: 'paklog.pack_ship.v1.PackShipService', definition: paklogServices().packShip, implementation };
 }
 
-/** PackShipApi over gRPC; `stopShipping`, `announceStop`, `claimDockShip` and `settleDockShip` are idempotent, so the channel may retry them. */
+/**
+ * PackShipApi over gRPC; `stopShipping`, `reserveStop`, `dropStop`, `announceStop`, `claimDockShip` and `settleDockShip`
+ * are idempotent, so the channel may retry them.
+ */
 export function packShipClient(channel: RpcChannel, service: PackShipServiceDefinition = paklogServices().packShip): PackShipApi {
   return {
     async bookableCarriers() {
@@ -72,6 +85,27 @@ export function packShipClient(channel: RpcChannel, service: PackShipServiceDefi
       }
       throw new AppError('INTERNAL', 'StopShipping answered neither stopped nor alreadyDispatched');
     },
+    async reserveStop(input) {
+      const res = await channel.call(service.ReserveStop, { orderId: input.orderId, siteId: input.siteId, stopId: input.stopId });
+      switch (res.result) {
+        case 'reserved': return { reserved: true };
+        case 'stopped': return { stopped: true };
+        case 'alreadyDispatched':
+          if (res.alreadyDispatched != null) return { stopped: false, shipmentId: res.alreadyDispatched.shipmentId };
+          break;
+        case 'shippingAtDock': {
+          const state = res.shippingAtDock?.state;
+          if (state === 'IN_FLIGHT' || state === 'SHIPPED') return { stopped: false, dockShip: state };
+          break;
+        }
+        case undefined: break;
+        default: return assertNever(res.result, 'ReserveStop result');
+      }
+      throw new AppError('INTERNAL', 'ReserveStop answered neither reserved, stopped, alreadyDispatched nor shippingAtDock');
+    },
+    async dropStop(input) {
+      await channel.call(service.DropStop, { orderId: input.orderId, stopId: input.stopId });
+    },
     async announceStop(orderId, meta) {
       await channel.call(service.AnnounceStop, { orderId, meta: metaMessage(meta) });
     },
@@ -93,7 +127,7 @@ export function packShipClient(channel: RpcChannel, service: PackShipServiceDefi
     },
     async claimDockShip(input) {
       const res = await channel.call(service.ClaimDockShip, { claimId: input.claimId, siteId: input.siteId, orderIds: [...input.orderIds], packageIds: [...input.packageIds ?? []] });
-      return { stopped: res.stopped, unready: res.unready };
+      return { stopped: res.stopped, unready: res.unready, stopping: res.stopping };
     },
     async settleDockShip(input) {
       await channel.call(service.SettleDockShip, { claimId: input.claimId, shipped: input.shipped });

@@ -233,14 +233,53 @@ export function orderService(
   }
 
   /**
+   * The stop of a cancel with If-Match, in two phases (ADR 0011 addendum 2026-12-07 quater): pack & ship records it
+   * pending under its order lock (packs, bookings, dispatches and dock scans of the order answer "try again" meanwhile),
+   * the order's version is checked again under its row lock, then pack & ship decides the stop (stopShipping) or drops
+   * the pending one, changing nothing (412 VERSION_MISMATCH). The floor's events that change the order come through pack
+   * & ship's refusals or come before the check; a request that stops between the phases leaves a lease of seconds.
+   */
+  async function stopIfUnchanged(
+    id: string, siteId: string, reason: string | null, ifMatch: IfMatch, meta: EventMeta,
+  ): Promise<Awaited<ReturnType<typeof packShip.stopShipping>> | Extract<Outcome<never>, { ok: false }>> {
+    const stopId = deps.ids.next('stp');
+    const reserved = await packShip.reserveStop({ orderId: id, siteId, stopId });
+    // Refused (dispatched, a dock scan) or stopped already (a cancel decided, its record here maybe lost): as stopShipping answers.
+    if (!('reserved' in reserved)) return reserved;
+    let version: number | undefined;
+    try {
+      version = await deps.db.tx(async (tx) => (await orderSummary(tx, id, true))?.version);
+    } catch (e) {
+      await dropStop(id, stopId);
+      throw e;
+    }
+    if (version === undefined || !ifMatchHolds(ifMatch, version)) {
+      await dropStop(id, stopId);
+      return { ok: false, ...(version === undefined
+        ? { code: 'NOT_FOUND', message: `No order ${id}` }
+        : { code: 'VERSION_MISMATCH', message: `The order is at version ${version} ("${version}"), which If-Match ${ifMatch.any ? '*' : ifMatch.header} does not match` }) };
+    }
+    return packShip.stopShipping({ orderId: id, siteId, reason, announce: false }, meta);
+  }
+
+  /** Drops a pending stop; not reachable, its lease ends it in seconds. */
+  async function dropStop(id: string, stopId: string): Promise<void> {
+    try {
+      await packShip.dropStop({ orderId: id, stopId });
+    } catch (e) {
+      deps.log.warn({ orderId: id, stopId, err: (e as Error).message }, 'orders: could not drop a refused cancel\'s pending stop at pack & ship; its lease ends it');
+    }
+  }
+
+  /**
    * Cancels an order in any state before it ships. Pack & ship decides first (PackShipApi.stopShipping): it stops
    * every future pack, label and dispatch of the order, or answers that the order has left, under the same lock its
    * dispatch takes, so a dispatch and a cancellation never both succeed. Once it has stopped shipping the cancel is
    * decided: this transaction records it, and if it never commits (a crash) orders completes it when it hears
    * `pack-ship.order.shipping-stopped`. The floor compensates on `orders.order.cancelled` (open picks withdrawn,
-   * picked units back to stock, the order out of its wave). The optional If-Match is checked on a read before pack & ship
-   * is asked, not under a lock at the decision: a change of the order between that read and the stop is not caught yet
-   * (ADR 0011 addendum 2026-12-07 bis, "If-Match").
+   * picked units back to stock, the order out of its wave). The optional If-Match is checked on a read first (a stale one
+   * asks pack & ship nothing), then again under the order's row lock between the two phases of the stop
+   * (`stopIfUnchanged`): a change of the order meanwhile answers 412 with nothing stopped.
    */
   async function cancel(id: string, reason: string | null, ifMatch: IfMatch | undefined, meta: EventMeta): Promise<Outcome<Order>> {
     const seen = await orderSummary(deps.db, id);
@@ -251,8 +290,12 @@ export function orderService(
     const decision = cancelDecision(seen.status);
     if (decision === 'ORDER_SHIPPED') return reject('ORDER_SHIPPED', `Order ${id} has shipped; it can no longer be cancelled`);
     if (decision === 'ALREADY_CANCELLED') return cancelledOrder(id);
-    // Pack & ship decides first, its announcement owed: a cancel it refuses has changed nothing anywhere.
-    const gate = await packShip.stopShipping({ orderId: id, siteId: seen.siteId, reason, announce: false }, meta);
+    // Pack & ship decides first, its announcement owed: a cancel it refuses has changed nothing anywhere. With If-Match
+    // in two phases, so that a change of the order since the read above is caught before anything is voided.
+    const gate = ifMatch === undefined
+      ? await packShip.stopShipping({ orderId: id, siteId: seen.siteId, reason, announce: false }, meta)
+      : await stopIfUnchanged(id, seen.siteId, reason, ifMatch, meta);
+    if ('code' in gate) return gate;
     if (!gate.stopped) {
       if ('shipmentId' in gate) return reject('ORDER_SHIPPED', `Order ${id} has been dispatched (shipment ${gate.shipmentId}); it can no longer be cancelled`);
       // A SHIP scan at the dock claimed the order first: it shipped, or is deciding whether it ships (ask again).

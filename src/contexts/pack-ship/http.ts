@@ -203,7 +203,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
         cartonCode: Type.Optional(Identifier(32)),
         weightG: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
       }, { additionalProperties: false, examples: [{ orderId: EXAMPLES.ids.order }] }),
-      response: { 201: PackageSchema, ...problems('ACTING_AS_ANOTHER_WORKER', 'NOT_FOUND', 'NOTHING_TO_PACK', 'ORDER_CANCELLED', 'CONFLICT', 'NO_CARTON_FITS', 'CARTON_INACTIVE', 'UNPROCESSABLE') },
+      response: { 201: PackageSchema, ...problems('ACTING_AS_ANOTHER_WORKER', 'NOT_FOUND', 'NOTHING_TO_PACK', 'ORDER_CANCELLED', 'ORDER_CANCELLING', 'CONFLICT', 'NO_CARTON_FITS', 'CARTON_INACTIVE', 'UNPROCESSABLE') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await packShip.pack(req.body, requestMeta(req)))));
 
@@ -270,7 +270,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
       }, { additionalProperties: false, examples: [{ orderId: EXAMPLES.ids.order }] }),
       response: {
         201: ShipmentSchema,
-        ...problems('NOT_FOUND', 'NOTHING_TO_SHIP', 'UNITS_NOT_PACKED', 'CONFLICT', 'CARRIER_NOT_BOOKABLE', 'ORDER_CANCELLED', 'UNKNOWN_CARRIER',
+        ...problems('NOT_FOUND', 'NOTHING_TO_SHIP', 'UNITS_NOT_PACKED', 'CONFLICT', 'CARRIER_NOT_BOOKABLE', 'ORDER_CANCELLED', 'ORDER_CANCELLING', 'UNKNOWN_CARRIER',
           'UNKNOWN_SERVICE', 'SERVICE_NOT_AVAILABLE', 'NO_SERVICE_MEETS_PROMISE', 'SHIP_TO_MISSING', 'QUOTES_IN_SEVERAL_CURRENCIES', 'CARRIER_UNAVAILABLE', 'CARRIER_REFUSED_BOOKING', 'CARRIER_ANSWER_UNRECORDABLE', 'UNPROCESSABLE', 'PACKAGE_ON_QUALITY_HOLD'),
       },
     },
@@ -318,7 +318,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
       operationId: 'dispatchShipment', tags, summary: 'Dispatch a labelled shipment (LABELLED → DISPATCHED)',
       description: 'The units leave the stock ledger (SHIP movements) and the order becomes SHIPPED. 404 NOT_FOUND; 409 ILLEGAL_TRANSITION '
         + 'when the shipment is not LABELLED.',
-      params: ShipmentParams, response: { 200: ShipmentSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION', 'ORDER_CANCELLED', 'PACKAGE_ON_QUALITY_HOLD') },
+      params: ShipmentParams, response: { 200: ShipmentSchema, ...problems('NOT_FOUND', 'ILLEGAL_TRANSITION', 'ORDER_CANCELLED', 'ORDER_CANCELLING', 'PACKAGE_ON_QUALITY_HOLD') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await packShip.dispatch(req.params.id, requestMeta(req)))));
 
@@ -392,7 +392,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
         cartonCode: Type.Optional(Identifier(32, { description: "Override the packer's suggestion" })),
         toteId: Type.Optional(Identifier(100)),
       }, { additionalProperties: false, examples: [{ orderId: EXAMPLES.ids.order, toteId: 'TOTE-7' }] }),
-      response: { 201: PackageSchema, ...problems('ACTING_AS_ANOTHER_WORKER', 'NOT_FOUND', 'NOTHING_TO_PACK', 'TOTE_EMPTY', 'ORDER_CANCELLED', 'NO_CARTON_FITS', 'CARTON_INACTIVE', 'UNPROCESSABLE') },
+      response: { 201: PackageSchema, ...problems('ACTING_AS_ANOTHER_WORKER', 'NOT_FOUND', 'NOTHING_TO_PACK', 'TOTE_EMPTY', 'ORDER_CANCELLED', 'ORDER_CANCELLING', 'NO_CARTON_FITS', 'CARTON_INACTIVE', 'UNPROCESSABLE') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await packShip.openCarton(req.body, requestMeta(req)))));
 
@@ -405,7 +405,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
         + '409 ILLEGAL_TRANSITION when the package is not OPEN. Send an Idempotency-Key per scan: a repeated scan is one unit.',
       params: PackageParams,
       body: Type.Object({ barcode: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false, examples: [{ barcode: EXAMPLES.newGtin }] }),
-      response: { 200: PackageSchema, ...problems('ACTING_AS_ANOTHER_WORKER', 'NOT_FOUND', 'WRONG_ITEM', 'BAD_BARCODE', 'ITEM_ALREADY_PACKED', 'ILLEGAL_TRANSITION', 'ORDER_CANCELLED') },
+      response: { 200: PackageSchema, ...problems('ACTING_AS_ANOTHER_WORKER', 'NOT_FOUND', 'WRONG_ITEM', 'BAD_BARCODE', 'ITEM_ALREADY_PACKED', 'ILLEGAL_TRANSITION', 'ORDER_CANCELLED', 'ORDER_CANCELLING') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await packShip.scanUnit(req.params.id, req.body.barcode))));
 
@@ -417,7 +417,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
         + 'PUT /pack-station/settings/{siteId}) decides. `check.status` OUT blocks sealing. 409 PACKAGE_EMPTY.',
       params: PackageParams,
       body: Type.Object({ weightG: Type.Integer({ minimum: 1, maximum: 1_000_000 }) }, { additionalProperties: false, examples: [{ weightG: 430 }] }),
-      response: { 200: Type.Object({ package: PackageSchema, check: WeightCheckSchema }), ...problems('ACTING_AS_ANOTHER_WORKER', 'NOT_FOUND', 'PACKAGE_EMPTY', 'ILLEGAL_TRANSITION', 'ORDER_CANCELLED') },
+      response: { 200: Type.Object({ package: PackageSchema, check: WeightCheckSchema }), ...problems('ACTING_AS_ANOTHER_WORKER', 'NOT_FOUND', 'PACKAGE_EMPTY', 'ILLEGAL_TRANSITION', 'ORDER_CANCELLED', 'ORDER_CANCELLING') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await packShip.weigh(req.params.id, req.body.weightG))));
 
@@ -428,7 +428,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
       description: '409 WEIGHT_NOT_CAPTURED before a weight, 409 WEIGHT_OUT_OF_TOLERANCE when the weight is off (check the contents, weigh '
         + 'again), 409 PACKAGE_EMPTY. Emits pack-ship.package.packed (and order.packed when it completes the order), as POST /packages.',
       params: PackageParams,
-      response: { 200: PackageSchema, ...problems('ACTING_AS_ANOTHER_WORKER', 'NOT_FOUND', 'WEIGHT_NOT_CAPTURED', 'WEIGHT_OUT_OF_TOLERANCE', 'PACKAGE_EMPTY', 'ILLEGAL_TRANSITION', 'ORDER_CANCELLED') },
+      response: { 200: PackageSchema, ...problems('ACTING_AS_ANOTHER_WORKER', 'NOT_FOUND', 'WEIGHT_NOT_CAPTURED', 'WEIGHT_OUT_OF_TOLERANCE', 'PACKAGE_EMPTY', 'ILLEGAL_TRANSITION', 'ORDER_CANCELLED', 'ORDER_CANCELLING') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await packShip.seal(req.params.id, requestMeta(req)))));
 
@@ -443,7 +443,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
         + '(POST /inspections/{id}/results); PASSED lets the repack through, FAILED holds the package as above. A package whose carton left by a SHIP '
         + 'scan at the dock (of its label, or of the pallet it was loaded onto) is not repacked either (409 ILLEGAL_TRANSITION): its units are on the truck.',
       params: PackageParams,
-      response: { 200: PackageSchema, ...problems('ACTING_AS_ANOTHER_WORKER', 'NOT_FOUND', 'ILLEGAL_TRANSITION', 'ORDER_CANCELLED', 'PACKAGE_ON_QUALITY_HOLD', 'PACKAGE_UNDER_INSPECTION') },
+      response: { 200: PackageSchema, ...problems('ACTING_AS_ANOTHER_WORKER', 'NOT_FOUND', 'ILLEGAL_TRANSITION', 'ORDER_CANCELLED', 'ORDER_CANCELLING', 'PACKAGE_ON_QUALITY_HOLD', 'PACKAGE_UNDER_INSPECTION') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await packShip.repack(req.params.id, requestMeta(req)))));
 
@@ -475,7 +475,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
           unitsLeftToPack: List(Type.Object({ lineId: Id, sku: Type.String(), quantity: Type.Integer() }), { description: 'What is left to pack, per line' }),
           orderPacked: Type.Boolean({ description: 'True when this short completed the order\'s packing: it can be booked now' }),
         }),
-        ...problems('ACTING_AS_ANOTHER_WORKER', 'NOT_FOUND', 'NOTHING_TO_PACK', 'SHORT_EXCEEDS_OPEN_UNITS', 'SHORT_EMPTIES_ORDER', 'ORDER_CANCELLED', 'UNPROCESSABLE'),
+        ...problems('ACTING_AS_ANOTHER_WORKER', 'NOT_FOUND', 'NOTHING_TO_PACK', 'SHORT_EXCEEDS_OPEN_UNITS', 'SHORT_EMPTIES_ORDER', 'ORDER_CANCELLED', 'ORDER_CANCELLING', 'UNPROCESSABLE'),
       },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await packShip.shortAtPack(req.body, requestMeta(req)))));

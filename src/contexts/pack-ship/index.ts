@@ -64,6 +64,8 @@ export function packShipContext(deps: PlatformDeps, apis: PackShipContextOptions
       bookableCarriers: async () => packShip.bookableCarriers(),
       stopShipping: packShip.stopShipping,
       announceStop: packShip.announceStop,
+      reserveStop: packShip.reserveStop,
+      dropStop: packShip.dropStop,
       openPackWork: (orderId) => packShip.openPackWork(orderId),
       packWorkState: (orderId) => packStore.packWorkState(deps.db, orderId),
       stoppedOrders: (orderIds) => packStore.stoppedOrders(deps.db, orderIds),

@@ -8,7 +8,7 @@ import type { PlatformDeps } from '../../platform/module.ts';
 import type { CatalogApi, Product } from '../../contracts/catalog.ts';
 import { DEFAULT_OWNER_ID } from '../../contracts/inventory.ts';
 import {
-  PackShipEvents, type AlreadyDispatched, type ShippingAtDock, type CartonActiveChanged, type CartonUpdated, type LabelBookingUnsettled, type LabelVoidFailed, type ManifestClosed, type OrderPacked, type PackagePacked, type PackageRepacked, type ShipmentCreated,
+  PackShipEvents, type AlreadyDispatched, type ShippingAtDock, type StopReserved, type CartonActiveChanged, type CartonUpdated, type LabelBookingUnsettled, type LabelVoidFailed, type ManifestClosed, type OrderPacked, type PackagePacked, type PackageRepacked, type ShipmentCreated,
   type OpenPackWork, type ReadyToPack, type ShipmentDispatched, type ShipmentTracked, type OrderDeliveredByCarrier, type ShipmentVoided, type ShippingStopped, type UnitsShortAtPack,
 } from '../../contracts/pack-ship.ts';
 import { CarrierRefused, CarrierUnavailable, LabelUnknownToCarrier, REST_CARRIER_TIMEOUT_MS, restCarrier } from './carriers/rest-carrier.ts';
@@ -216,9 +216,21 @@ export interface ShortAtPackResult {
   readonly orderPacked: boolean;
 }
 
-function cancelledRefusal(order: PackOrder): Outcome<never> | undefined {
-  return order.cancelledAt === null ? undefined : reject('ORDER_CANCELLED', `Order ${order.orderId} is cancelled: nothing more is packed, labelled or shipped for it`);
+function cancelledRefusal(order: PackOrder, now: Date): Outcome<never> | undefined {
+  if (order.cancelledAt !== null) return reject('ORDER_CANCELLED', `Order ${order.orderId} is cancelled: nothing more is packed, labelled or shipped for it`);
+  // A cancel's first phase (reserveStop) holds the order until it is decided or dropped, a lease (ADR 0011 addendum 2026-12-07 quater).
+  return stopPending(order, now)
+    ? reject('ORDER_CANCELLING', `A cancel of order ${order.orderId} is being decided: try again in a moment (nothing was changed)`)
+    : undefined;
 }
+
+/** A cancel's pending stop (PackShipApi.reserveStop) holds the order back now: recorded and its lease not over. */
+function stopPending(order: PackOrder, now: Date): boolean {
+  return order.stopPendingUntil !== null && Date.parse(order.stopPendingUntil) > now.getTime();
+}
+
+/** How long a cancel's pending stop holds the order back at most: its two phases take milliseconds; a caller that stops between them holds nothing longer. */
+export const STOP_PENDING_LEASE_MS = 5_000;
 
 /** Commands and queries of pack & ship. */
 /** A pack & ship event's `ownerId`: the order's owner, left out for the default owner (as the orders events do). */
@@ -437,7 +449,7 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
     if (seen === undefined) return reject('NOT_FOUND', `No package ${id}`);
     const order = await packStore.lockOrder(tx, seen.orderId);
     if (order === undefined) return reject('NOT_FOUND', `No order ${seen.orderId} known to pack & ship`);
-    const cancelled = cancelledRefusal(order);
+    const cancelled = cancelledRefusal(order, deps.clock.now());
     if (cancelled !== undefined) return cancelled;
     const pkg = (await packStore.packages(tx, { id }, true))[0];
     if (pkg === undefined) return reject('NOT_FOUND', `No package ${id}`);
@@ -668,7 +680,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
     const bookable = bookableCarriers();
     const order = await packStore.lockOrder(tx, orderId);
     if (order === undefined) return reject('NOT_FOUND', `No order ${orderId} known to pack & ship`);
-    const cancelled = cancelledRefusal(order);
+    const cancelled = cancelledRefusal(order, deps.clock.now());
     if (cancelled !== undefined) return cancelled;
     // Shipping while units are still being picked would walk the order to SHIPPED (final) under its pickers' feet.
     if (order.pickingStatus === null) return reject('CONFLICT', `Order ${orderId} is still being picked; ship it once its picking is done`);
@@ -896,7 +908,8 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
     const current = await packStore.carrierCall(tx, call.shipmentId, true);
     if (current === undefined) throw new Error(`carrier call ${call.shipmentId} vanished`);
     if (current.state !== 'OWED') {
-      const stopped = order === undefined ? undefined : cancelledRefusal(order);
+      // Settled already: only a decided cancel refuses it (a pending stop holds back new work, not an answer recorded).
+      const stopped = order === undefined || order.cancelledAt === null ? undefined : cancelledRefusal(order, deps.clock.now());
       if (stopped !== undefined) return stopped;
       const recorded = await packStore.shipment(tx, call.shipmentId);
       if (recorded?.status === 'LABELLED' && recorded.trackingNumber === booking.trackingNumber) return ok(recorded);
@@ -1066,6 +1079,27 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
     /** The cancellation's decision point (PackShipApi.stopShipping): stopped, or already dispatched. */
     stopShipping: (input: { orderId: string; siteId: string; reason: string | null; announce?: boolean | undefined }, meta: EventMeta) => deps.db.tx((tx) => stopShippingIn(tx, input, meta)),
 
+    /**
+     * A cancel's first phase (PackShipApi.reserveStop), under the order's row lock: what stopShipping would refuse
+     * (dispatched, a dock claim) or an order stopped already, changing nothing; else the stop recorded pending for a
+     * lease of STOP_PENDING_LEASE_MS (a later reserve replaces it), which stopShipping decides or dropStop drops.
+     */
+    reserveStop: (input: { orderId: string; siteId: string; stopId: string }): Promise<StopReserved | { stopped: true } | AlreadyDispatched | ShippingAtDock> => deps.db.tx(async (tx) => {
+      const order = await packStore.lockOrCreateOrder(tx, input.orderId, input.siteId);
+      const dispatched = await packStore.dispatchedShipmentOf(tx, input.orderId);
+      if (dispatched !== undefined) return { stopped: false, shipmentId: dispatched };
+      if (order.cancelledAt !== null) return { stopped: true };
+      const atDock = await packStore.dockShipOf(tx, input.orderId);
+      if (atDock !== undefined) return { stopped: false, dockShip: atDock };
+      await packStore.pendStop(tx, input.orderId, input.stopId, new Date(deps.clock.now().getTime() + STOP_PENDING_LEASE_MS));
+      return { reserved: true };
+    }),
+
+    /** Drops a cancel's pending stop (PackShipApi.dropStop): the order's packs, bookings, dispatches and scans go on. */
+    dropStop: (input: { orderId: string; stopId: string }): Promise<void> => deps.db.tx(async (tx) => {
+      if (await packStore.lockOrder(tx, input.orderId) !== undefined) await packStore.dropPendingStop(tx, input.orderId, input.stopId);
+    }),
+
     /** Announces a decided cancel's owed stop (PackShipApi.announceStop); nothing when none is owed. */
     announceStop: (orderId: string, meta: EventMeta): Promise<void> => deps.db.tx(async (tx) => {
       if (await packStore.lockOrder(tx, orderId) !== undefined) await announceOwedIn(tx, orderId, meta);
@@ -1092,16 +1126,22 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
      * stopped ones, or those not packed yet (`unready`: units still in a tote, packing not done or reopened by a repack;
      * an LPN holding them is not ready to ship, ADR 0011 addendum 2026-12-06 quinquies), or all claimed.
      */
-    claimDockShip: (input: { claimId: string; siteId: string; orderIds: readonly string[]; packageIds?: readonly string[] | undefined }): Promise<{ stopped: string[]; unready: string[] }> => deps.db.tx(async (tx) => {
+    claimDockShip: (input: { claimId: string; siteId: string; orderIds: readonly string[]; packageIds?: readonly string[] | undefined }): Promise<{ stopped: string[]; unready: string[]; stopping: string[] }> => deps.db.tx(async (tx) => {
       const orderIds = [...new Set(input.orderIds)].sort();
       const stopped: string[] = [];
       const unready: string[] = [];
+      const stopping: string[] = [];
+      const now = deps.clock.now();
       for (const id of orderIds) {
-        if ((await packStore.lockOrCreateOrder(tx, id, input.siteId)).cancelledAt !== null) stopped.push(id);
+        const order = await packStore.lockOrCreateOrder(tx, id, input.siteId);
+        if (order.cancelledAt !== null) stopped.push(id);
+        else if (stopPending(order, now)) stopping.push(id);
         else if (await packStore.packWorkState(tx, id) !== 'DONE') unready.push(id);
       }
-      if (stopped.length === 0 && unready.length === 0) await packStore.claimDockShip(tx, input.claimId, orderIds, [...new Set(input.packageIds ?? [])].sort(), deps.clock.now());
-      return { stopped, unready };
+      if (stopped.length === 0 && unready.length === 0 && stopping.length === 0) {
+        await packStore.claimDockShip(tx, input.claimId, orderIds, [...new Set(input.packageIds ?? [])].sort(), now);
+      }
+      return { stopped, unready, stopping };
     }),
 
     /** Settles a SHIP scan's claim (PackShipApi.settleDockShip), under its orders' row locks. */
@@ -1125,7 +1165,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
       return deps.db.tx(async (tx) => {
         const order = await packStore.lockOrder(tx, input.orderId);
         if (order === undefined) return reject('NOT_FOUND', `No order ${input.orderId} known to pack & ship`);
-        const cancelled = cancelledRefusal(order);
+        const cancelled = cancelledRefusal(order, deps.clock.now());
         if (cancelled !== undefined) return cancelled;
         // The open units, the cartons and the SSCC serial in one read, under the order's lock.
         const packable = await packStore.packable(tx, order.orderId);
@@ -1475,7 +1515,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         // The order's row first, as stopShipping takes it: a cancellation and this dispatch are serialised (the
         // shipment's order named by the shipment, in the same statement).
         const order = await packStore.lockOrderOfShipment(tx, id);
-        const cancelled = order === undefined ? undefined : cancelledRefusal(order);
+        const cancelled = order === undefined ? undefined : cancelledRefusal(order, deps.clock.now());
         if (cancelled !== undefined) return cancelled;
         const found = await packStore.shipmentToDispatch(tx, id);
         if (found === undefined) return reject('NOT_FOUND', `No shipment ${id}`);
@@ -1613,7 +1653,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
       return deps.db.tx(async (tx) => {
         const order = await packStore.lockOrder(tx, input.orderId);
         if (order === undefined) return reject('NOT_FOUND', `No order ${input.orderId} known to pack & ship`);
-        const cancelled = cancelledRefusal(order);
+        const cancelled = cancelledRefusal(order, deps.clock.now());
         if (cancelled !== undefined) return cancelled;
         if ((await openUnits(tx, order.orderId)).length === 0) return reject('NOTHING_TO_PACK', `Order ${order.orderId} has no picked units left to pack`);
         // The tote the packer names is where the units come from: one that holds nothing of the order is a misscan.
@@ -1726,7 +1766,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         const seen = (await packStore.packages(tx, { id: packageId }))[0];
         if (seen === undefined) return reject('NOT_FOUND', `No package ${packageId}`);
         const order = await packStore.lockOrder(tx, seen.orderId);
-        const cancelled = order === undefined ? undefined : cancelledRefusal(order);
+        const cancelled = order === undefined ? undefined : cancelledRefusal(order, deps.clock.now());
         if (cancelled !== undefined) return cancelled;
         const pkg = (await packStore.packages(tx, { id: packageId }, true))[0];
         if (pkg === undefined) return reject('NOT_FOUND', `No package ${packageId}`);
@@ -1781,7 +1821,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
       return deps.db.tx(async (tx) => {
         const order = await packStore.lockOrder(tx, input.orderId);
         if (order === undefined) return reject('NOT_FOUND', `No order ${input.orderId} known to pack & ship`);
-        const cancelled = cancelledRefusal(order);
+        const cancelled = cancelledRefusal(order, deps.clock.now());
         if (cancelled !== undefined) return cancelled;
         // A shipComplete order never ships partial: its units are picked again (ADR 0024 addendum 2026-12-07). Its
         // picking is open again after such a short, and another unit found missing then is shorted all the same.

@@ -22,6 +22,11 @@ export interface PackOrder {
   readonly externalId: string | null;
   /** The order's owner (3PL client) from orders.order.received; null for the default owner (or heard of before it was kept). */
   readonly ownerId: string | null;
+  /**
+   * Until when a cancel's pending stop (PackShipApi.reserveStop) holds the order's packs, bookings, dispatches and dock
+   * scans back ("try again"); null when none was recorded. Past it, it holds nothing (a lease).
+   */
+  readonly stopPendingUntil: string | null;
 }
 
 export interface PackOrderLine {
@@ -158,7 +163,7 @@ const toPackage = (r: PackageWithLinesRow): Package => ({
   shipmentId: r.shipment_id, createdAt: r.created_at.toISOString(), packedAt: iso(r.packed_at), lines: r.lines,
   sscc: r.sscc, expectedWeightG: r.expected_weight_g, weighedG: r.weighed_g, toteId: r.tote_id,
 });
-type OrderRow = Narrowed<Pick<Selectable<PackShipOrders>, 'order_id' | 'site_id' | 'carrier' | 'picking_status' | 'cancelled_at' | 'ship_to' | 'external_id' | 'owner_id'>, {
+type OrderRow = Narrowed<Pick<Selectable<PackShipOrders>, 'order_id' | 'site_id' | 'carrier' | 'picking_status' | 'cancelled_at' | 'ship_to' | 'external_id' | 'owner_id' | 'stop_pending_until'>, {
   picking_status: PackOrder['pickingStatus'];
   ship_to: Address | null;
 }>;
@@ -189,7 +194,7 @@ async function withdrawals(db: Executor, manifestIds: readonly string[]): Promis
 
 const toPackOrder = (r: OrderRow): PackOrder => ({
   orderId: r.order_id, siteId: r.site_id, carrier: r.carrier, pickingStatus: r.picking_status, cancelledAt: iso(r.cancelled_at),
-  shipTo: r.ship_to, externalId: r.external_id, ownerId: r.owner_id,
+  shipTo: r.ship_to, externalId: r.external_id, ownerId: r.owner_id, stopPendingUntil: iso(r.stop_pending_until),
 });
 
 /** What a booking with a remote carrier sends it and books, kept with the call to ask again as asked (ADR 0056). */
@@ -411,7 +416,7 @@ export const packStore = {
 
   async lockOrder(db: Executor, orderId: string, lock = true): Promise<PackOrder | undefined> {
     const rows = await db.query<OrderRow>(
-      `SELECT order_id, site_id, carrier, picking_status, cancelled_at, ship_to, external_id, owner_id FROM pack_ship.orders WHERE order_id = $1${lock ? ' FOR UPDATE' : ''}`, [orderId],
+      `SELECT order_id, site_id, carrier, picking_status, cancelled_at, ship_to, external_id, owner_id, stop_pending_until FROM pack_ship.orders WHERE order_id = $1${lock ? ' FOR UPDATE' : ''}`, [orderId],
     );
     return rows[0] === undefined ? undefined : toPackOrder(rows[0]);
   },
@@ -419,7 +424,7 @@ export const packStore = {
   /** The order of a shipment, its row locked (the shipment's order never changes); undefined with no such shipment or order. */
   async lockOrderOfShipment(db: Executor, shipmentId: string): Promise<PackOrder | undefined> {
     const rows = await db.query<OrderRow>(
-      `SELECT order_id, site_id, carrier, picking_status, cancelled_at, ship_to, external_id, owner_id FROM pack_ship.orders
+      `SELECT order_id, site_id, carrier, picking_status, cancelled_at, ship_to, external_id, owner_id, stop_pending_until FROM pack_ship.orders
         WHERE order_id = (SELECT s.order_id FROM pack_ship.shipments s WHERE s.id = $1) FOR UPDATE`, [shipmentId],
     );
     return rows[0] === undefined ? undefined : toPackOrder(rows[0]);
@@ -431,6 +436,16 @@ export const packStore = {
     const order = await packStore.lockOrder(db, orderId);
     if (order === undefined) throw new Error(`pack-ship order ${orderId} vanished`);
     return order;
+  },
+
+  /** Records a cancel's pending stop `stopId` until `until` (the order's row locked): a later one replaces it. */
+  async pendStop(db: Executor, orderId: string, stopId: string, until: Date): Promise<void> {
+    await db.query(`UPDATE pack_ship.orders SET stop_pending_id = $2, stop_pending_until = $3 WHERE order_id = $1`, [orderId, stopId, until]);
+  },
+
+  /** Drops the pending stop `stopId` (the order's row locked); another cancel's, recorded since, stays. */
+  async dropPendingStop(db: Executor, orderId: string, stopId: string): Promise<void> {
+    await db.query(`UPDATE pack_ship.orders SET stop_pending_id = NULL, stop_pending_until = NULL WHERE order_id = $1 AND stop_pending_id = $2`, [orderId, stopId]);
   },
 
   /** Records the shipping-stopped announcement owed for a cancel decided but not announced yet (the order's row locked). */
@@ -544,7 +559,11 @@ export const packStore = {
   async cancelOrder(
     db: Executor, orderId: string, reason: string | null, now: Date, voidable: { packages: readonly PackageStatus[]; shipments: readonly ShipmentStatus[] },
   ): Promise<{ packageIds: string[]; shipmentIds: string[] }> {
-    await db.query(`UPDATE pack_ship.orders SET cancelled_at = $2, cancel_reason = $3 WHERE order_id = $1 AND cancelled_at IS NULL`, [orderId, now, reason]);
+    // The stop decided: a pending one (a cancel's first phase) has nothing left to hold back.
+    await db.query(
+      `UPDATE pack_ship.orders SET cancelled_at = $2, cancel_reason = $3, stop_pending_id = NULL, stop_pending_until = NULL WHERE order_id = $1 AND cancelled_at IS NULL`,
+      [orderId, now, reason],
+    );
     const shipments = await db.query<Pick<Selectable<PackShipShipments>, 'id'>>(
       // Its label is void from now (and voided with a remote carrier after the commit): voidedAt says when.
       `UPDATE pack_ship.shipments SET status = 'CANCELLED', voided_at = COALESCE(voided_at, $3) WHERE order_id = $1 AND status = ANY($2::text[]) RETURNING id`,

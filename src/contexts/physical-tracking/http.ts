@@ -277,7 +277,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
         + 'NESTING_TOO_DEEP); CLOSE, STAGE and SHIP change its status (CLOSE and STAGE with a `locationId` where it does not rest move it there first, '
         + 'with what is inside it, out of its container); a MOVE or PUTAWAY_TARGET scan of a LOST LPN finds it at `locationId` (a known, '
         + 'ACTIVE location: 422 UNKNOWN_LOCATION, 409 LOCATION_NOT_ACTIVE), any other scan of it is refused 409 LPN_LOST; a SHIP scan of an LPN that holds (itself or inside it) units of an order cancelled before '
-        + 'dispatch (a voided carton on a pallet) is refused 409 LPN_HOLDS_CANCELLED_ORDER, naming the LPNs to take off (POST /lpns/{id}/move); a SHIP scan of the carton of a package a failed quality inspection holds (or scrapped), or of an LPN carrying one, '
+        + 'dispatch (a voided carton on a pallet) is refused 409 LPN_HOLDS_CANCELLED_ORDER, naming the LPNs to take off (POST /lpns/{id}/move), and while a cancel of such an order is being decided 409 ORDER_CANCELLING (scan again in a moment); a SHIP scan of the carton of a package a failed quality inspection holds (or scrapped), or of an LPN carrying one, '
         + 'is refused 409 LPN_ON_QUALITY_HOLD naming the cartons and their inspections, until a disposition releases them; a SHIP scan of an LPN holding units of an order '
         + 'not packed yet (a pick tote), or of a packed order not moved into its carton yet (any LPN but a carton), is refused 409 UNITS_NOT_PACKED naming the order: its sealed carton ships, once packed (an LPN of loose stock, no order\'s, ships as before); PICK_INTO_TOTE, PACK_INTO_CARTON, BUILD, CONSOLIDATE and SPLIT are recorded as '
         + 'they are (picks and packs reach LPNs through the picking and pack & ship events). A `locationId` given is a location of the site, by id or '
@@ -295,7 +295,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
         201: Type.Object({ scan: ScanSchema, lpn: Nullable(LpnSchema) }),
         ...problems('UNKNOWN_SITE', 'UNPROCESSABLE', 'NOT_FOUND', 'UNKNOWN_ASN_LPN', 'INVALID_SSCC', 'LPN_CODE_TAKEN', 'ILLEGAL_TRANSITION',
           'NESTING_TOO_DEEP', 'NESTING_CYCLE', 'SITE_MISMATCH', 'LPN_LOST', 'LPN_SHIPPED', 'LPN_CONSUMED', 'UNKNOWN_LOCATION', 'LOCATION_NOT_ACTIVE', 'LOCATION_UNDER_COUNT',
-          'LPN_HOLDS_CANCELLED_ORDER', 'LPN_ON_QUALITY_HOLD', 'UNITS_NOT_PACKED'),
+          'LPN_HOLDS_CANCELLED_ORDER', 'LPN_ON_QUALITY_HOLD', 'UNITS_NOT_PACKED', 'ORDER_CANCELLING'),
       },
     },
   }, async (req, reply) => {

@@ -83,6 +83,8 @@ const EXPLAINING_SCANS = 10;
  */
 interface DockClaim {
   readonly claimId: string; readonly claimed: ReadonlySet<string>; readonly stopped: ReadonlySet<string>; readonly unready: ReadonlySet<string>;
+  /** Orders a cancel's pending stop holds back at pack & ship (ADR 0011 addendum 2026-12-07 quater): scan again in a moment. */
+  readonly stopping: ReadonlySet<string>;
   /** The packages whose cartons the claim named (pack & ship refuses to repack them once shipped). */
   readonly packages: ReadonlySet<string>;
   /** Stops renewing the claim's lease (once the scan's transaction is over). */
@@ -269,18 +271,21 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     const inTree = root === undefined || root.site_id !== siteId ? [] : await ordersInTree(deps.db, root.id);
     const packageIds = root === undefined || root.site_id !== siteId ? [] : (await cartonsInTree(deps.db, root.id)).map((c) => c.packageId).sort();
     const all = [...new Set([...inTree, ...orderIds])].sort();
-    if (all.length === 0) return { claimId, claimed: new Set(), stopped: new Set(), unready: new Set(), packages: new Set(), release: () => undefined };
+    if (all.length === 0) return { claimId, claimed: new Set(), stopped: new Set(), unready: new Set(), stopping: new Set(), packages: new Set(), release: () => undefined };
     // Recorded before pack & ship is asked: a process that stops from here on leaves a claim the dock-claims job ends.
     await store.insertDockClaim(deps.db, claimId, deps.clock.now());
     const release = keepClaimAlive(claimId);
     try {
-      const { stopped, unready } = await apis.packShip.claimDockShip({ claimId, siteId, orderIds: all, packageIds });
-      const refused = stopped.length > 0 || unready.length > 0;
+      const { stopped, unready, stopping } = await apis.packShip.claimDockShip({ claimId, siteId, orderIds: all, packageIds });
+      const refused = stopped.length > 0 || unready.length > 0 || stopping.length > 0;
       if (refused) {
         release();
         if (await store.moveDockClaim(deps.db, claimId, 'RELEASED')) await store.dockClaimSettled(deps.db, claimId, deps.clock.now());
       }
-      return { claimId, claimed: new Set(refused ? [] : all), stopped: new Set(stopped), unready: new Set(unready), packages: new Set(refused ? [] : packageIds), release };
+      return {
+        claimId, claimed: new Set(refused ? [] : all), stopped: new Set(stopped), unready: new Set(unready), stopping: new Set(stopping),
+        packages: new Set(refused ? [] : packageIds), release,
+      };
     } catch (e) {
       release();
       throw e;
@@ -1117,6 +1122,9 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
             const claim = ship?.claim;
             const cancelled = await cancelledInside(tx, r.value, claim?.stopped ?? new Set());
             if (cancelled !== undefined) return cancelled;
+            if (claim !== undefined && claim.stopping.size > 0) {
+              return reject('ORDER_CANCELLING', `A cancel of order ${[...claim.stopping].sort().join(', ')} is being decided: nothing shipped, scan LPN ${r.value.code} again in a moment`);
+            }
             const onHold = await heldInside(tx, r.value);
             if (onHold !== undefined) return onHold;
             const unready = await unreadyInside(tx, r.value, claim?.unready ?? new Set());

@@ -24,6 +24,8 @@ export interface ProtoGrpcType {
         BookableCarriersResponse: MessageTypeDefinition
         ClaimDockShipRequest: MessageTypeDefinition
         ClaimDockShipResponse: MessageTypeDefinition
+        DropStopRequest: MessageTypeDefinition
+        DropStopResponse: MessageTypeDefinition
         OpenPackWorkRequest: MessageTypeDefinition
         OpenPackWorkResponse: MessageTypeDefinition
         /**
@@ -38,6 +40,8 @@ export interface ProtoGrpcType {
         PackageSscc: MessageTypeDefinition
         PackageSsccsRequest: MessageTypeDefinition
         PackageSsccsResponse: MessageTypeDefinition
+        ReserveStopRequest: MessageTypeDefinition
+        ReserveStopResponse: MessageTypeDefinition
         RetryBookingRequest: MessageTypeDefinition
         RetryBookingResponse: MessageTypeDefinition
         RetryLabelVoidRequest: MessageTypeDefinition
@@ -45,6 +49,7 @@ export interface ProtoGrpcType {
         SettleDockShipRequest: MessageTypeDefinition
         SettleDockShipResponse: MessageTypeDefinition
         ShippingAtDock: MessageTypeDefinition
+        StopReserved: MessageTypeDefinition
         StopShippingRequest: MessageTypeDefinition
         StopShippingResponse: MessageTypeDefinition
         Stopped: MessageTypeDefinition

@@ -10,6 +10,10 @@ export interface ClaimDockShipResponse {
    * The orders not stopped but not packed yet (not ready to ship: the scan is refused); empty when all were claimed.
    */
   'unready'?: (string)[];
+  /**
+   * The orders a cancel's pending stop holds back (ReserveStop): nothing claimed, the scan is tried again in a moment.
+   */
+  'stopping'?: (string)[];
 }
 
 export interface ClaimDockShipResponse__Output {
@@ -21,4 +25,8 @@ export interface ClaimDockShipResponse__Output {
    * The orders not stopped but not packed yet (not ready to ship: the scan is refused); empty when all were claimed.
    */
   'unready': (string)[];
+  /**
+   * The orders a cancel's pending stop holds back (ReserveStop): nothing claimed, the scan is tried again in a moment.
+   */
+  'stopping': (string)[];
 }
