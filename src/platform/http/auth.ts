@@ -73,9 +73,16 @@ export class ApiKeys {
     if (shows) {
       holder = new pg.Client({ connectionString: this.db.connectionString, application_name: 'paklog admin key' });
       holder.on('error', () => undefined);
-      await holder.connect();
-      holding = (await holder.query<{ got: boolean }>(`SELECT pg_try_advisory_lock(${UNSHOWN_KEY_LOCK}) AS got`)).rows[0]?.got === true;
+      try {
+        await holder.connect();
+        holding = (await holder.query<{ got: boolean }>(`SELECT pg_try_advisory_lock(${UNSHOWN_KEY_LOCK}) AS got`)).rows[0]?.got === true;
+      } catch {
+        // No connection to spare (max_connections): a key generated now counts as shown, as before this lock existed.
+        await holder.end().catch(() => undefined);
+        holder = undefined;
+      }
     }
+    const tracked = holder !== undefined && holding;
     let generated: { id: string; key: string } | undefined;
     try {
       generated = await this.db.tx(async (tx) => {
@@ -97,7 +104,7 @@ export class ApiKeys {
         if (existing.some((k) => !k.unshown)) return undefined;
         if (existing.length > 0) {
           // Only keys never shown: revoked when their generator is gone (the lock is free), else left to it.
-          const free = shows ? holding
+          const free = holder !== undefined ? holding
             : (await tx.query<{ got: boolean }>(`SELECT pg_try_advisory_xact_lock(${UNSHOWN_KEY_LOCK}) AS got`))[0]?.got === true;
           if (!free) return undefined;
           await tx.query(`UPDATE platform.api_keys SET revoked_at = now() WHERE bootstrap AND NOT shown AND revoked_at IS NULL`);
@@ -106,12 +113,12 @@ export class ApiKeys {
         const key = generateApiKey();
         await tx.query(
           `INSERT INTO platform.api_keys (id, name, role, key_hash, bootstrap, shown) VALUES ($1, 'bootstrap admin', 'admin', $2, true, $3)`,
-          [id, hashApiKey(key), !shows],
+          [id, hashApiKey(key), !tracked],
         );
         return { id, key };
       });
     } finally {
-      if (holder !== undefined && (generated === undefined || !holding)) {
+      if (holder !== undefined && (generated === undefined || !tracked)) {
         // Nothing to show, or no lock to say this process is alive: the connection is not kept.
         await holder.end().catch(() => undefined);
         holder = undefined;
@@ -122,13 +129,19 @@ export class ApiKeys {
     return generated?.key;
   }
 
-  /** The generated key was printed: it stays (the next start shows none). Idempotent. */
+  /**
+   * The generated key was printed: it stays (the next start shows none). Idempotent, and never fails: a database that
+   * did not take it (its server restarting) leaves the key for the next start to replace with one it shows, rather
+   * than stopping a server that is up.
+   */
   async adminKeyShown(): Promise<void> {
     const pending = this.unshown;
     if (pending === undefined) return;
     this.unshown = undefined;
     try {
       await pending.holder.query(`UPDATE platform.api_keys SET shown = true WHERE id = $1`, [pending.id]);
+    } catch {
+      // Said above: the next start replaces it.
     } finally {
       await pending.holder.end().catch(() => undefined);
     }
