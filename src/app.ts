@@ -82,7 +82,13 @@ export interface BuildOptions {
    * banner; called before the transaction, so that no moment is left where the key is stored and the handler not in
    * place (a signal there killed the process, and the key was never shown: start-output.test.ts, 2026-12-06).
    */
-  readonly onAdminKey?: (generated: Promise<string | undefined>) => void;
+  readonly onAdminKey?: (generated: Promise<string | undefined>, shown: () => Promise<void>) => void;
+  /**
+   * The caller prints a key this app generates, then calls `apiKeys.adminKeyShown()` (`paklog start`, the CLI's
+   * commands): until then the key counts as never shown, and a start after this process died before printing it
+   * replaces it with one it shows (ApiKeys.ensureAdmin).
+   */
+  readonly showsAdminKey?: boolean;
   /**
    * Called with the migration sets this app is about to run (the platform's, then each selected context's), before
    * anything touches the database. The tests' template database (test/support/test-database.ts) learns them here and
@@ -443,8 +449,8 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
   options.beforeMigrations?.(migrationSets);
   await migrate(db, migrationSets);
   await warnIfAutovacuumOff(db, log);
-  const adminKey = apiKeys.ensureAdmin(config.adminApiKey);
-  options.onAdminKey?.(adminKey);
+  const adminKey = apiKeys.ensureAdmin(config.adminApiKey, { shows: options.showsAdminKey === true });
+  options.onAdminKey?.(adminKey, () => apiKeys.adminKeyShown());
   const generatedAdminKey = await adminKey;
   const identity = new Identity(db, ids, clock, config.identity);
   await identity.ensureJwtSecret(config.identity.jwtSecret);
@@ -521,6 +527,7 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
       await bus.stop();
       await transport.close();
       peers.close();
+      await apiKeys.close();
       await db.close();
     },
   };

@@ -92,7 +92,7 @@ const keyLine = (key: string): string => `  Admin API key (shown once, keep it s
  * the key it stored, or, with none stored, stops the process as the signal would have. Answers the function that takes
  * the handlers off again: once the answer is that no key was generated, or once the start's own (main.ts) take over.
  */
-function keyOnInterrupt(generated: Promise<string | undefined>): () => void {
+function keyOnInterrupt(generated: Promise<string | undefined>, shown: () => Promise<void>): () => void {
   const off = (): void => {
     for (const { signal, handler } of handlers) process.off(signal, handler);
   };
@@ -105,7 +105,9 @@ function keyOnInterrupt(generated: Promise<string | undefined>): () => void {
           return;
         }
         console.log(`\nPakLog was stopped before it was ready; the next start finishes what it began.\n${keyLine(key)}\n`);
-        process.exit(EXIT.failed);
+        // Printed: it stays the admin key (a database that does not answer within a second leaves it for the next
+        // start to replace with one it shows).
+        void Promise.race([shown().catch(() => undefined), new Promise((done) => setTimeout(done, 1_000))]).then(() => process.exit(EXIT.failed));
       });
     };
     process.once(signal, handler);
@@ -130,13 +132,16 @@ async function withApp(fn: (app: PakLogApp) => Promise<void>, o: { leaveEvents?:
   const { url, embedded } = await openDatabase(cfg, 'attach').catch(failClearly);
   if (embedded?.owned === false) console.error('paklog: using the embedded PostgreSQL of the running PakLog');
   try {
-    const app = await buildApp({ ...cfg, logLevel: 'warn' }, url, { logTo: process.stderr, ...(o.leaveEvents === true ? { startRelay: false } : {}) }).catch(async (e: unknown) => {
+    const app = await buildApp({ ...cfg, logLevel: 'warn' }, url, { logTo: process.stderr, showsAdminKey: true, ...(o.leaveEvents === true ? { startRelay: false } : {}) }).catch(async (e: unknown) => {
       await embedded?.stop();
       return failClearly(e);
     });
     // Whichever command first meets a fresh database generates the admin key; no later start prints it again. On stderr,
     // with the other messages: a command's own output (`--json`, a CSV) stays what it says it is.
-    if (app.generatedAdminKey !== undefined) console.error(`\n${keyLine(app.generatedAdminKey)}\n`);
+    if (app.generatedAdminKey !== undefined) {
+      console.error(`\n${keyLine(app.generatedAdminKey)}\n`);
+      await app.apiKeys.adminKeyShown();
+    }
     try {
       await fn(app);
       if (o.leaveEvents !== true) await app.bus.idle();
@@ -192,6 +197,7 @@ program.command('start').description('Start all contexts (embedded PostgreSQL un
   let seeded = false;
   let generated: string | undefined;
   let keepKey = (): void => {};
+  let shownOnFailure = false;
   let running: Running;
   try {
     running = await startServer(cfg, async (app) => {
@@ -202,8 +208,15 @@ program.command('start').description('Start all contexts (embedded PostgreSQL un
         seeded = true;
       }
     }, {
-      onAdminKey: (key) => {
-        keepKey = keyOnInterrupt(key);
+      showsAdminKey: true,
+      onFailed: async (app) => {
+        if (generated === undefined) return;
+        console.log(keyLine(generated));
+        shownOnFailure = true;
+        await app.apiKeys.adminKeyShown();
+      },
+      onAdminKey: (key, shown) => {
+        keepKey = keyOnInterrupt(key, shown);
         void key.then((k) => {
           generated = k;
         }, () => undefined);
@@ -211,8 +224,9 @@ program.command('start').description('Start all contexts (embedded PostgreSQL un
     });
   } catch (e) {
     keepKey();
-    // The key is stored by now: a start that fails later must still show it, or nobody ever holds it.
-    if (generated !== undefined) console.log(keyLine(generated));
+    // The key is stored by now: a start that fails later must still show it, or nobody ever holds it (shown by
+    // onFailed while its app was open, so the next start keeps it).
+    if (generated !== undefined && !shownOnFailure) console.log(keyLine(generated));
     return failClearly(e);
   }
   // The banner below shows the key; a signal from now on is the running server's to handle (a clean stop).
@@ -244,6 +258,8 @@ program.command('start').description('Start all contexts (embedded PostgreSQL un
   // The README's walkthrough starts from this line, so its examples call this server, whatever the port.
   lines.push(`  Shell:   export PAKLOG=${running.url}${generated === undefined ? '' : ` KEY=${generated}`}`, '');
   console.log(lines.join('\n'));
+  // Printed, so it stays: killed before this line, the next start replaces the key nobody saw with one it shows.
+  if (generated !== undefined) await running.app.apiKeys.adminKeyShown();
 });
 
 program.command('gateway').description('Split mode: the single entry point routing /api/v1 to the service processes (PAKLOG_SERVICES)').action(async () => {

@@ -52,7 +52,13 @@ export async function checkPortFree(host: string, port: number | undefined, vari
 }
 
 /** Starts the whole system and listens; stops the embedded database cleanly on SIGINT/SIGTERM. */
-export async function startServer(config: Config, onReady?: (app: PakLogApp) => Promise<void>, options: Pick<BuildOptions, 'onAdminKey'> = {}): Promise<Running> {
+export async function startServer(
+  config: Config, onReady?: (app: PakLogApp) => Promise<void>,
+  options: Pick<BuildOptions, 'onAdminKey' | 'showsAdminKey'> & {
+    /** The app built, the start failed (a seed, a port taken): called before the app closes (`paklog start` shows its key). */
+    onFailed?: (app: PakLogApp) => Promise<void>;
+  } = {},
+): Promise<Running> {
   await checkPortFree(config.host, config.port);
   // Split-mode services leave the public gRPC API to the gateway, which routes its calls to them.
   const grpcPort = config.contexts === 'all' ? config.grpcPort : undefined;
@@ -75,7 +81,7 @@ export async function startServer(config: Config, onReady?: (app: PakLogApp) => 
   });
   let app: PakLogApp;
   try {
-    app = await buildApp(config, dbUrl, options);
+    app = await buildApp(config, dbUrl, { ...(options.onAdminKey === undefined ? {} : { onAdminKey: options.onAdminKey }), ...(options.showsAdminKey === undefined ? {} : { showsAdminKey: options.showsAdminKey }) });
   } catch (e) {
     await embedded?.stop();
     throw e;
@@ -89,6 +95,7 @@ export async function startServer(config: Config, onReady?: (app: PakLogApp) => 
     grpc = await startGrpcApi(app.http, config, grpcPort);
   } catch (e) {
     // A failed seed or a port in use must not leave the pool or the embedded server behind.
+    await options.onFailed?.(app).catch(() => undefined);
     await app.close();
     await embedded?.stop();
     if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(config.host, config.port);

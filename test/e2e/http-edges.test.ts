@@ -303,6 +303,42 @@ describe('a route that does not exist', () => {
     const anonymous = await t.request('GET', '/api/v1/no-such-list', { role: null });
     expect([anonymous.status, anonymous.body.code]).toEqual([401, 'UNAUTHENTICATED']);
   });
+
+  it('called with a trailing slash (found by the walkthrough hunt), it is 404 naming the call without the slash: a list was 400 "/params/id must NOT have fewer than 1 characters"', async () => {
+    const send = async (method: string, path: string, headers: Record<string, string> = { 'x-api-key': t.keys.admin }): Promise<{ status: number; body: { code?: string; detail?: string } }> => {
+      const res = await fetch(`http://127.0.0.1:${port}${path}`, { method, headers });
+      return { status: res.status, body: await res.json() as { code?: string; detail?: string } };
+    };
+    expect((await t.post('/api/v1/sites', { code: 'SLASH', name: 'Slash' })).status).toBe(201);
+    // A list whose path is also the prefix of a read by id (`/orders/{id}`), and one with no such read.
+    for (const [path, call] of [['/api/v1/orders/?siteId=SLASH', 'GET /api/v1/orders'], ['/api/v1/sites/', 'GET /api/v1/sites'], ['/api/v1/inventory/atp/', 'GET /api/v1/inventory/atp']] as const) {
+      const r = await send('GET', path);
+      expect([path, r.status, r.body.code, r.body.detail]).toEqual([path, 404, 'NOT_FOUND', `No route GET ${path.split('?')[0]}: drop the trailing slash (${call})`]);
+    }
+    const post = await send('POST', '/api/v1/sites/');
+    expect([post.status, post.body.detail]).toEqual([404, 'No route POST /api/v1/sites/: drop the trailing slash (POST /api/v1/sites)']);
+    // A stranger learns nothing; an id that is there reads as always.
+    expect((await send('GET', '/api/v1/orders/', {})).status).toBe(401);
+    expect((await send('GET', '/api/v1/sites/SLASH')).status).toBe(200);
+  });
+
+  it('a JSON body sent as text/plain is 415 saying to send JSON (found by the walkthrough hunt: it was 400 "/ must be object")', async () => {
+    const before = await fingerprint();
+    const res = await fetch(`http://127.0.0.1:${port}/api/v1/sites`, {
+      method: 'POST', headers: { 'x-api-key': t.keys.admin, 'content-type': 'text/plain' }, body: JSON.stringify({ code: 'PLAIN', name: 'Plain' }),
+    });
+    const body = await res.json() as { code?: string; detail?: string };
+    expect([res.status, body.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
+    expect(body.detail).toBe('A body sent as text/plain is not read here: send JSON with the header Content-Type: application/json');
+    expect(await fingerprint()).toEqual(before);
+  });
+});
+
+describe('a route that does not exist, by a caller', () => {
+  it('says who they are first', async () => {
+    const anonymous = await t.request('GET', '/api/v1/no-such-list', { role: null });
+    expect([anonymous.status, anonymous.body.code]).toEqual([401, 'UNAUTHENTICATED']);
+  });
 });
 
 describe('a key naming one site twice (by code and by id, or twice alike; found by the black-box hunt)', () => {

@@ -97,6 +97,9 @@ describe('a first start stopped before its banner', () => {
       expect(out).not.toContain('PakLog is ready');
       child.kill('SIGINT');
       expect(await exited).toBe(1);
+      // Printed, it stays the admin key: the next start does not replace it as one nobody saw.
+      const shown = await client.query<{ shown: boolean }>(`SELECT shown FROM platform.api_keys WHERE bootstrap AND revoked_at IS NULL`);
+      expect(shown.rows).toEqual([{ shown: true }]);
     } finally {
       await client.end();
       child.kill('SIGKILL');
@@ -105,4 +108,46 @@ describe('a first start stopped before its banner', () => {
     expect(out).not.toContain('PakLog is ready');
     expect(out).toMatch(/PakLog was stopped before it was ready; the next start finishes what it began\.\n {2}Admin API key \(shown once, keep it safe\): pk_\S+\n/);
   }, 120_000);
+
+  it('killed (SIGKILL, a power cut) after storing a key it never showed: the next start shows a working key, not "printed on the first start"', async () => {
+    const fresh = await createTestDatabase();
+    const child = spawn(process.execPath, [...startNodeFlags(), resolve(repoRoot, 'bin/paklog.js'), 'start'], {
+      cwd: repoRoot, env: cleanEnv({ DATABASE_URL: fresh.url, PORT: String(await freePort()) }), stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => { out += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => { out += c.toString(); });
+    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    const client = new pg.Client({ connectionString: fresh.url });
+    await client.connect();
+    let next: StartedPakLog | undefined;
+    try {
+      await expect.poll(async () => {
+        const rows = await client.query<{ n: string }>(`SELECT count(*) AS n FROM platform.api_keys WHERE bootstrap`).catch(() => ({ rows: [{ n: '0' }] }));
+        return Number(rows.rows[0]?.n ?? 0);
+      }, { timeout: 90_000, interval: 20 }).toBe(1);
+      child.kill('SIGKILL');
+      await exited;
+      expect(out).not.toContain('pk_');
+      const p = await freePort();
+      next = await startPakLog(cleanEnv({ DATABASE_URL: fresh.url, PORT: String(p) }));
+      const banner = next.output().slice(next.output().indexOf('PakLog is ready'));
+      expect(banner).not.toContain('printed on the first start');
+      const key = banner.match(/Admin API key \(shown once, keep it safe\): (pk_\S+)/)?.[1];
+      expect(key).toBeDefined();
+      expect((await fetch(`http://127.0.0.1:${p}/api/v1/sites`, { headers: { 'x-api-key': key! } })).status).toBe(200);
+      // The key nobody saw works no more; the one shown does, and a later start shows none.
+      const keys = await client.query<{ n: string }>(`SELECT count(*) AS n FROM platform.api_keys WHERE bootstrap AND revoked_at IS NULL`);
+      expect(Number(keys.rows[0]!.n)).toBe(1);
+      await next.stop();
+      next = await startPakLog(cleanEnv({ DATABASE_URL: fresh.url, PORT: String(p) }));
+      expect(next.output()).not.toContain('pk_');
+      expect(next.output()).toContain('Admin key: printed on the first start');
+    } finally {
+      await next?.stop();
+      await client.end();
+      child.kill('SIGKILL');
+      await fresh.drop();
+    }
+  }, 180_000);
 });

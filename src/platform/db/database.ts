@@ -146,7 +146,7 @@ export class Database implements Executor {
    * transaction (tests turn it on): a handler that calls another context's API inside its transaction holds one
    * connection and waits for another, and enough of them at once exhaust the pool for good. See docs/adr/0016.
    */
-  constructor(connectionString: string, options: { max?: number; applicationName?: string; strictNesting?: boolean; prepared?: boolean } = {}) {
+  constructor(readonly connectionString: string, options: { max?: number; applicationName?: string; strictNesting?: boolean; prepared?: boolean } = {}) {
     this.strict = options.strictNesting ?? false;
     this.prepared = options.prepared ?? true;
     this.pool = new pg.Pool({

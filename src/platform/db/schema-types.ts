@@ -32,6 +32,7 @@ export interface PlatformApiKeys {
   owner_id: string | null;
   revoked_at: Date | null;
   role: string;
+  shown: Generated<boolean>;
   site_ids: string[] | null;
 }
 

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import pg from 'pg';
 import type { Database } from '../db/database.ts';
 import type { Narrowed, Selectable } from '../db/row-types.ts';
 import type { PlatformApiKeys } from '../db/schema-types.ts';
@@ -32,9 +33,14 @@ function keyPrincipal(kind: 'key' | 'internal', id: string, name: string, role: 
   return { kind, id, name, role, sites, ...(ownerId === null ? {} : { ownerId }) };
 }
 
+/** The advisory lock a process holds while a bootstrap key it generated waits to be shown. */
+const UNSHOWN_KEY_LOCK = `hashtext('paklog.bootstrap-admin-unshown')`;
+
 export class ApiKeys {
   private readonly cache = new Map<string, { principal: Principal | undefined; at: number }>();
   private readonly internal = new Map<string, Principal>();
+  /** A generated key this process has not shown yet, and the connection whose session lock says it is alive. */
+  private unshown: { id: string; holder: pg.Client } | undefined;
   constructor(private readonly db: Database, private readonly ids: IdGenerator) {}
 
   /** A new key; `siteIds` limits it to those sites (absent or null: every site, as keys always did). */
@@ -52,32 +58,100 @@ export class ApiKeys {
    * Makes sure the bootstrap admin key exists; returns the key when one had to be generated. A configured key
    * (`PAKLOG_ADMIN_API_KEY`) replaces the previous bootstrap key, which is revoked: rotating it, or setting it to
    * recover a lost generated key, leaves exactly one bootstrap key working.
+   *
+   * `shows`: the caller prints a key it generates and then says so ({@link adminKeyShown}). Until then the key is
+   * stored as not shown and this process holds a session lock on a connection of its own (not the pool's). A start
+   * that finds the only admin key never shown and the lock free (its generator was killed before its banner: nobody
+   * holds that key) revokes it and generates another, which it shows; with the lock held (the generator is still on
+   * its way to its banner, e.g. seeding) it leaves it to that process. Without `shows` (tests, tools) a generated key
+   * counts as shown.
    */
-  async ensureAdmin(configured: string | undefined): Promise<string | undefined> {
-    const generated = await this.db.tx(async (tx) => {
-      // Processes starting together (the server and a CLI command) must not both generate a key.
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('paklog.bootstrap-admin'))`);
-      if (configured !== undefined) {
-        const hash = hashApiKey(configured);
-        await tx.query(
-          `INSERT INTO platform.api_keys (id, name, role, key_hash, bootstrap) VALUES ($1, 'bootstrap admin', 'admin', $2, true)
-           ON CONFLICT (key_hash) DO NOTHING`,
-          [this.ids.next('key'), hash],
-        );
-        await tx.query(`UPDATE platform.api_keys SET revoked_at = now() WHERE bootstrap AND revoked_at IS NULL AND key_hash <> $1`, [hash]);
-        return undefined;
+  async ensureAdmin(configured: string | undefined, options: { shows?: boolean } = {}): Promise<string | undefined> {
+    const shows = options.shows === true && configured === undefined;
+    let holder: pg.Client | undefined;
+    let holding = false;
+    if (shows) {
+      holder = new pg.Client({ connectionString: this.db.connectionString, application_name: 'paklog admin key' });
+      holder.on('error', () => undefined);
+      try {
+        await holder.connect();
+        holding = (await holder.query<{ got: boolean }>(`SELECT pg_try_advisory_lock(${UNSHOWN_KEY_LOCK}) AS got`)).rows[0]?.got === true;
+      } catch {
+        // No connection to spare (max_connections): a key generated now counts as shown, as before this lock existed.
+        await holder.end().catch(() => undefined);
+        holder = undefined;
       }
-      const existing = await tx.query(`SELECT 1 FROM platform.api_keys WHERE role = 'admin' AND revoked_at IS NULL LIMIT 1`);
-      if (existing.length > 0) return undefined;
-      const key = generateApiKey();
-      await tx.query(
-        `INSERT INTO platform.api_keys (id, name, role, key_hash, bootstrap) VALUES ($1, 'bootstrap admin', 'admin', $2, true)`,
-        [this.ids.next('key'), hashApiKey(key)],
-      );
-      return key;
-    });
+    }
+    const tracked = holder !== undefined && holding;
+    let generated: { id: string; key: string } | undefined;
+    try {
+      generated = await this.db.tx(async (tx) => {
+        // Processes starting together (the server and a CLI command) must not both generate a key.
+        await tx.query(`SELECT pg_advisory_xact_lock(hashtext('paklog.bootstrap-admin'))`);
+        if (configured !== undefined) {
+          const hash = hashApiKey(configured);
+          await tx.query(
+            `INSERT INTO platform.api_keys (id, name, role, key_hash, bootstrap) VALUES ($1, 'bootstrap admin', 'admin', $2, true)
+             ON CONFLICT (key_hash) DO NOTHING`,
+            [this.ids.next('key'), hash],
+          );
+          await tx.query(`UPDATE platform.api_keys SET revoked_at = now(), shown = true WHERE bootstrap AND revoked_at IS NULL AND key_hash <> $1`, [hash]);
+          return undefined;
+        }
+        const existing = await tx.query<{ unshown: boolean }>(
+          `SELECT bootstrap AND NOT shown AS unshown FROM platform.api_keys WHERE role = 'admin' AND revoked_at IS NULL`,
+        );
+        if (existing.some((k) => !k.unshown)) return undefined;
+        if (existing.length > 0) {
+          // Only keys never shown: revoked when their generator is gone (the lock is free), else left to it.
+          const free = holder !== undefined ? holding
+            : (await tx.query<{ got: boolean }>(`SELECT pg_try_advisory_xact_lock(${UNSHOWN_KEY_LOCK}) AS got`))[0]?.got === true;
+          if (!free) return undefined;
+          await tx.query(`UPDATE platform.api_keys SET revoked_at = now() WHERE bootstrap AND NOT shown AND revoked_at IS NULL`);
+        }
+        const id = this.ids.next('key');
+        const key = generateApiKey();
+        await tx.query(
+          `INSERT INTO platform.api_keys (id, name, role, key_hash, bootstrap, shown) VALUES ($1, 'bootstrap admin', 'admin', $2, true, $3)`,
+          [id, hashApiKey(key), !tracked],
+        );
+        return { id, key };
+      });
+    } finally {
+      if (holder !== undefined && (generated === undefined || !tracked)) {
+        // Nothing to show, or no lock to say this process is alive: the connection is not kept.
+        await holder.end().catch(() => undefined);
+        holder = undefined;
+      }
+    }
+    if (generated !== undefined && holder !== undefined) this.unshown = { id: generated.id, holder };
     this.cache.clear();
-    return generated;
+    return generated?.key;
+  }
+
+  /**
+   * The generated key was printed: it stays (the next start shows none). Idempotent, and never fails: a database that
+   * did not take it (its server restarting) leaves the key for the next start to replace with one it shows, rather
+   * than stopping a server that is up.
+   */
+  async adminKeyShown(): Promise<void> {
+    const pending = this.unshown;
+    if (pending === undefined) return;
+    this.unshown = undefined;
+    try {
+      await pending.holder.query(`UPDATE platform.api_keys SET shown = true WHERE id = $1`, [pending.id]);
+    } catch {
+      // Said above: the next start replaces it.
+    } finally {
+      await pending.holder.end().catch(() => undefined);
+    }
+  }
+
+  /** Lets go of the lock of a key not shown (the process stops without having printed it: the next start replaces it). */
+  async close(): Promise<void> {
+    const pending = this.unshown;
+    this.unshown = undefined;
+    await pending?.holder.end().catch(() => undefined);
   }
 
   /**

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, STATUS_CODES, type Server } from 'node:http';
+import { createServer, IncomingMessage, STATUS_CODES, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { LogController, type FastifyInstance, type RouteOptions, type FastifyBaseLogger, type RawServerDefault, type RawRequestDefaultExpression, type RawReplyDefaultExpression } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest, type RouteOptions, type FastifyBaseLogger, type RawServerDefault, type RawRequestDefaultExpression, type RawReplyDefaultExpression } from 'fastify';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { startSpan, tracingEnabled } from '../telemetry/tracing.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
@@ -307,6 +307,8 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
   }
   const limiter = options.rateLimiter;
   app.addHook('onRequest', authHook(options.authenticator ?? options.apiKeys, { gatewaySecret: options.gatewaySecret, failures: limiter }));
+  // Before the schemas: a newcomer's two slips said in words (newcomerSlipsHook).
+  app.addHook('preValidation', newcomerSlipsHook(paths));
   // Before the schemas: a string no UTF-8 can carry is refused, not stored as U+FFFD (the driver's replacement).
   app.addHook('preValidation', wellFormedUnicodeHook);
   // Then every text in one Unicode form (NFC): "é" composed and decomposed is one lot, one SKU, one worker.
@@ -363,7 +365,10 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
     const allowed = paths.methodsOf(request.url);
     // A route that takes this method but found nothing (a file /docs/static/ does not have: @fastify/static calls the
     // not-found handler) is 404 too, not "takes GET, not GET".
-    if (allowed.length === 0 || allowed.includes(request.method)) {
+    // A trailing slash the path without it takes the method (`POST /api/v1/sites/`): that call is named, not the methods
+    // of `/sites/{id}` with an empty id.
+    const slashless = withoutTrailingSlash(request.method, request.url.split('?')[0] ?? '', paths) !== undefined;
+    if (allowed.length === 0 || allowed.includes(request.method) || slashless) {
       return sendProblem(new AppError('NOT_FOUND', `No route ${request.method} ${request.url}${whereTheApiIs(request.method, request.url, paths)}`), request, reply);
     }
     void reply.header('allow', allowed.join(', '));
@@ -414,9 +419,47 @@ const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'
  */
 function whereTheApiIs(method: string, url: string, paths: { methodsOf(url: string): string[] }): string {
   const path = url.split('?')[0] ?? '';
+  const slashless = withoutTrailingSlash(method, path, paths);
+  if (slashless !== undefined) return `: drop the trailing slash (${method} ${slashless})`;
   if (/^\/api(\/v1)?\/?$/.test(path)) return ': the API\'s operations are under /api/v1/ (e.g. GET /api/v1/orders?siteId=DEMO), each listed at /docs';
   if (!path.startsWith('/api/') && paths.methodsOf(`/api/v1${url}`).includes(method)) return `: the API is under /api/v1 (${method} /api/v1${url})`;
   return '';
+}
+
+/** The path without its trailing slash when that path takes `method` (`/api/v1/inventory/atp/` → `/api/v1/inventory/atp`). */
+function withoutTrailingSlash(method: string, path: string, paths: { methodsOf(url: string): string[] }): string | undefined {
+  if (path.length < 2 || !path.endsWith('/')) return undefined;
+  const slashless = path.replace(/\/+$/, '');
+  return slashless !== '' && paths.methodsOf(slashless).includes(method) ? slashless : undefined;
+}
+
+/**
+ * Two slips of a newcomer with curl, refused in words before the schemas read the request (the caller is known: the
+ * auth hook ran). A list called with a trailing slash (`GET /api/v1/orders/`) reached the route of one order with an
+ * empty id: 400 "/params/id must NOT have fewer than 1 characters"; it is the 404 of any path no route has, naming the
+ * call without the slash. Only over a socket, from a client: GraphQL and gRPC run REST in-process with an empty id for a
+ * missing one and expect its validation's refusal. And a JSON body sent as `text/plain` (read as text for the X12 routes) was
+ * "/ must be object": it is the 415 of a body no route reads, saying to send JSON.
+ */
+function newcomerSlipsHook(paths: RoutePaths) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const route = request.routeOptions.url ?? '';
+    const param = /\/:([^/]+)$/.exec(route)?.[1];
+    // A split service's caller is the gateway, which forwards what its own hook let through (GraphQL's empty ids).
+    const overSocket = request.raw instanceof IncomingMessage && request.headers[PRINCIPAL_HEADER] === undefined;
+    if (param !== undefined && overSocket && (request.params as Record<string, unknown> | undefined)?.[param] === '') {
+      const path = request.url.split('?')[0] ?? '';
+      const slashless = withoutTrailingSlash(request.method, path, paths);
+      if (slashless !== undefined) throw new AppError('NOT_FOUND', `No route ${request.method} ${path}: drop the trailing slash (${request.method} ${slashless})`);
+    }
+    const body = request.routeOptions.schema?.body as { type?: unknown } | undefined;
+    if (typeof request.body === 'string' && body?.type === 'object') {
+      const type = request.headers['content-type']?.split(';')[0]?.trim() ?? '';
+      throw new AppError('UNSUPPORTED_MEDIA_TYPE', `A body sent as ${type} is not read here: send JSON with the header Content-Type: application/json`, {
+        errors: [{ field: '/headers/content-type', message: 'must be application/json' }],
+      });
+    }
+  };
 }
 
 function matches(route: readonly string[], path: readonly string[]): boolean {
