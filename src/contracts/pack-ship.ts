@@ -335,9 +335,10 @@ export interface PackShipApi {
   announceStop(orderId: string, meta: EventMeta): Promise<void>;
   /**
    * The packing still open for an order: picked units not yet packed into a sealed package (units scanned into an open
-   * carton count as not packed until it is sealed). undefined when nothing is left to pack (the order is packed, or
-   * nothing of it was picked), when its shipping was stopped, or when pack & ship knows no such order. Tasks asks it
-   * before a worker completes a PACK task by hand (409 TASK_WORK_OPEN while units are left).
+   * carton count as not packed until it is sealed), or units of a shipComplete order shorted at packing that are picked
+   * again and come to be packed (ADR 0024 addendum 2026-12-07). undefined when nothing is left to pack (the order is
+   * packed, or nothing of it was picked), when its shipping was stopped, or when pack & ship knows no such order. Tasks
+   * asks it before a worker completes a PACK task by hand (409 TASK_WORK_OPEN while units are left).
    */
   openPackWork(orderId: string): Promise<OpenPackWork | undefined>;
   /**
@@ -388,8 +389,13 @@ export interface OpenPackWork {
   readonly orderId: string;
   /** Units picked for the order that pack & ship has heard of. */
   readonly unitsPicked: number;
-  /** Of those, the units not yet in a sealed package (more than 0). */
+  /** Of those, the units not yet in a sealed package (more than 0 unless `unitsToPickAgain` is). */
   readonly unitsToPack: number;
+  /**
+   * Units of a shipComplete order shorted at packing and picked again (ADR 0024 addendum 2026-12-07), not picked yet:
+   * the order is packed once they come (0 otherwise). Its PACK task is not done meanwhile.
+   */
+  readonly unitsToPickAgain: number;
   /** The order's OPEN packages (a carton being filled at the pack station), oldest first. */
   readonly openPackageIds: readonly string[];
 }

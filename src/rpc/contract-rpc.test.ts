@@ -159,13 +159,13 @@ describe('deadlines and retries', () => {
       async settleDockShip(input) {
         seen.push({ settle: input });
       },
-      openPackWork: async (orderId) => (orderId === 'ord_open' ? { orderId, unitsPicked: 5, unitsToPack: 3, openPackageIds: ['pkg_1'] } : undefined),
+      openPackWork: async (orderId) => (orderId === 'ord_open' ? { orderId, unitsPicked: 5, unitsToPack: 3, unitsToPickAgain: 1, openPackageIds: ['pkg_1'] } : undefined),
       packWorkState: async (orderId) => ({ ord_open: 'OPEN', ord_packed: 'DONE', ord_cancelled: 'WITHDRAWN' } as const)[orderId as 'ord_open'],
       stoppedOrders: async (orderIds) => orderIds.filter((o) => o === 'ord_cancelled'),
       packageSsccs: async (packageIds) => packageIds.filter((p) => p === 'pkg_sealed').map((packageId) => ({ packageId, sscc: '006141411234567890' })),
     };
     const c = clients((await serve({ packShip })).port);
-    expect(await c.packShip.openPackWork('ord_open')).toEqual({ orderId: 'ord_open', unitsPicked: 5, unitsToPack: 3, openPackageIds: ['pkg_1'] });
+    expect(await c.packShip.openPackWork('ord_open')).toEqual({ orderId: 'ord_open', unitsPicked: 5, unitsToPack: 3, unitsToPickAgain: 1, openPackageIds: ['pkg_1'] });
     expect(await c.packShip.openPackWork('ord_packed')).toBeUndefined();
     expect(await Promise.all(['ord_open', 'ord_packed', 'ord_cancelled', 'ord_nope'].map((o) => c.packShip.packWorkState(o))))
       .toEqual(['OPEN', 'DONE', 'WITHDRAWN', undefined]);

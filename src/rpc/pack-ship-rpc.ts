@@ -36,7 +36,7 @@ export function packShipService(api: PackShipApi, log: Logger): RpcService {
     OpenPackWork: unaryHandler(log, async (req) => {
       const work = await api.openPackWork(req.orderId);
       return work === undefined ? { found: false }
-        : { found: true, orderId: work.orderId, unitsPicked: work.unitsPicked, unitsToPack: work.unitsToPack, openPackageIds: [...work.openPackageIds] };
+        : { found: true, orderId: work.orderId, unitsPicked: work.unitsPicked, unitsToPack: work.unitsToPack, unitsToPickAgain: work.unitsToPickAgain, openPackageIds: [...work.openPackageIds] };
     }),
     PackWorkState: unaryHandler(log, async (req) => {
       const state = await api.packWorkState(req.orderId);
@@ -112,7 +112,7 @@ export function packShipClient(channel: RpcChannel, service: PackShipServiceDefi
     async openPackWork(orderId) {
       const res = await channel.call(service.OpenPackWork, { orderId });
       return res.found
-        ? { orderId: res.orderId, unitsPicked: Number(res.unitsPicked), unitsToPack: Number(res.unitsToPack), openPackageIds: res.openPackageIds }
+        ? { orderId: res.orderId, unitsPicked: Number(res.unitsPicked), unitsToPack: Number(res.unitsToPack), unitsToPickAgain: Number(res.unitsToPickAgain), openPackageIds: res.openPackageIds }
         : undefined;
     },
     async packWorkState(orderId) {

@@ -441,6 +441,8 @@ describe('GraphQL schema parity with REST', () => {
       ['Shipment', answer('/shipments/{id}'), {}],
       ['Package', item(answer('/packages')), {}],
       ['PackageLine', prop(item(answer('/packages')), 'lines'), {}],
+      ['PackShort', answer('/pack-station/shorts', 'post'), {}],
+      ['PackageLine', prop(answer('/pack-station/shorts', 'post'), 'unitsLeftToPack'), {}],
       ['Balance', item(answer('/inventory/balances')), {}],
       ['HeldStock', held, {}],
       ['HoldMovement', prop(held, 'holds'), {}],

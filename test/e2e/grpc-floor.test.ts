@@ -121,6 +121,9 @@ describe('the public gRPC API', () => {
       .toMatchObject({ status: 'INVALID_ARGUMENT', code: 'VALIDATION_FAILED' });
     expect(await grpcRefusal(rpc.getPickList({ pickListId: 'pkl_nope' }, operator())))
       .toMatchObject({ status: 'NOT_FOUND', code: 'NOT_FOUND' });
+    // The pack bench's short (REST's POST /pack-station/shorts): an order still being picked is not shorted at packing.
+    expect(await grpcRefusal(rpc.shortAtPack({ orderId: orders[0]!.id, lineId: 'oln_nope', quantity: 1, reason: 'MISSING' }, operator({ 'idempotency-key': 'grpc-pack-short-1' }))))
+      .toMatchObject({ status: 'FAILED_PRECONDITION', code: 'NOTHING_TO_PACK' });
     const list = await rpc.getPickList({ pickListId: task.reference }, operator());
     const line = list.lines[0]!;
     const wrong = await grpcRefusal(rpc.confirmPick({

@@ -9,6 +9,7 @@ import { rateTableQuotes, type RateTable } from '../../src/contexts/pack-ship/do
 import { decodeCode128 } from '../support/barcodes.ts';
 import { startFakeCarrier } from '../support/fake-carrier.ts';
 import { conservationDifferences, expectLedgerConserved } from '../support/conservation.ts';
+import { gqlClient, must } from '../support/graphql-client.ts';
 import { injectClient, orderStatus, planAndReleasePooled, planAndRelease, receiveStock, setupWarehouse, until, workTasks, type Warehouse } from '../support/flow-driver.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -228,7 +229,7 @@ describe('units missing or damaged at the pack station', () => {
     expect(await short({ orderId: two, lineId: lineA, quantity: 2, reason: 'DAMAGED' })).toMatchObject({ status: 409, body: { code: 'SHORT_EXCEEDS_OPEN_UNITS' } });
     const damaged = await short({ orderId: two, lineId: lineA, quantity: 1, reason: 'DAMAGED', note: 'crushed corner' });
     expect(damaged.status, JSON.stringify(damaged.body)).toBe(200);
-    expect(damaged.body).toMatchObject({ shortAtPack: 1, orderPacked: false, unitsLeftToPack: [{ sku: b.sku, quantity: 1 }] });
+    expect(damaged.body).toMatchObject({ shortAtPack: 1, orderPacked: false, pickedAgain: false, unitsLeftToPack: [{ sku: b.sku, quantity: 1 }] });
     const products = new Map((await t.getAll<{ sku: string; weightG: number }>(`/api/v1/products`)).map((p) => [p.sku, p]));
     const tare = ((await t.get('/api/v1/cartons')).body.items as { code: string; tareG: number }[]).find((x) => x.code === pkg.body.cartonCode)!.tareG;
     await t.post(`/api/v1/packages/${pkg.body.id}/weight`, { weightG: 2 * products.get(a.sku)!.weightG + tare }, 'operator');
@@ -236,7 +237,7 @@ describe('units missing or damaged at the pack station', () => {
     expect(await orderStatus(call, two)).toBe('PICKED');
     // The last unit waiting to be packed is missing: the order is packed with what is in the carton.
     const missing = await short({ orderId: two, lineId: await lineOf(two, b.sku), quantity: 1, reason: 'MISSING' });
-    expect(missing.body).toMatchObject({ orderPacked: true, unitsLeftToPack: [] });
+    expect(missing.body).toMatchObject({ orderPacked: true, pickedAgain: false, unitsLeftToPack: [] });
     await until('packed', () => orderStatus(call, two), (s) => s === 'PACKED');
     const shipment = (await t.post('/api/v1/shipments', { orderId: two }, 'operator')).body;
     expect(shipment).toMatchObject({ status: 'LABELLED', packageIds: [pkg.body.id] });
@@ -259,7 +260,7 @@ describe('units missing or damaged at the pack station', () => {
     // A shipComplete order never ships partial: its unit shorted at packing is picked again (ADR 0024 addendum
     // 2026-12-07; test/e2e/short-recovery.test.ts follows such orders to shipping), so the order is not packed now.
     expect(await short({ orderId: complete, lineId: await lineOf(complete, b.sku), quantity: 1, reason: 'DAMAGED' }))
-      .toMatchObject({ status: 200, body: { shortAtPack: 1, orderPacked: false } });
+      .toMatchObject({ status: 200, body: { shortAtPack: 1, orderPacked: false, pickedAgain: true } });
     // Each line counts its units shorted at packing, apart from picking's shorts; every ordered unit is accounted for.
     const lines = (await t.get(`/api/v1/orders/${two}`)).body.lines as Record<string, number | string>[];
     const counts = (l: Record<string, number | string>) => ({ sku: l['sku'], ordered: l['ordered'], picked: l['picked'], shorted: l['shorted'],
@@ -446,6 +447,102 @@ describe('a shipComplete order cancelled while its unit lost at packing is picke
       expect(line!.shipped + line!.cancelled + line!.shorted + line!.shortAtPack).toBe(line!.ordered);
     }
     expect(await conservationDifferences(t.databaseUrl, { siteId: site.siteId })).toEqual([]);
+    await expectLedgerConserved(t, site.siteId);
+    const [dead] = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.dead_letters`);
+    expect(dead).toEqual({ n: 0 });
+  }, 60_000);
+});
+
+describe('the PACK task of a shipComplete order whose unit lost at packing is picked again (ADR 0024 addendum 2026-12-07)', () => {
+  interface TaskView { id: string; type: string; reference: string; status: string; round?: number }
+  for (const variant of ['paused', 'completed'] as const) it(variant === 'paused'
+    ? 'one PACK task for the order, never two: the packer pauses it while the unit is picked again, resumes it and packs the order complete'
+    : 'the packer cannot complete the PACK task while the unit is picked again (nothing would tell anyone to pack the order): it stays theirs and finishes with the order', async () => {
+    const code = variant === 'paused' ? 'PKRPTASKPAUSE' : 'PKRPTASKCOMPLETE';
+    const call = injectClient(t.app, t.keys.manager);
+    const floor = injectClient(t.app, t.keys.operator);
+    const site = await setupWarehouse(call, { siteCode: code, aisles: 1, bays: 4, levels: 1, skus: 1 });
+    await receiveStock(call, site, 10, 1);
+    const a = site.products[0]!;
+    const orderId = (await t.post('/api/v1/orders',
+      { externalId: `${code}-1`, siteId: site.siteId, carrier: 'OWN_FLEET', shipTo: SHIP_TO, lines: [{ sku: a.sku, quantity: 2 }], shipComplete: true }, 'integration')).body.id as string;
+    await until('allocated', () => orderStatus(call, orderId), (s) => s === 'ALLOCATED');
+    await planAndReleasePooled(call, site.siteId, [orderId], 5);
+    await t.settle();
+    await workTasks(floor, site.siteId, ['rp-picker'], { expectedTasks: 1 });
+    await until('picked', () => orderStatus(call, orderId), (s) => s === 'PICKED');
+    await t.settle();
+    const packTasks = async (): Promise<TaskView[]> => (await t.getAll<TaskView>(`/api/v1/tasks?siteId=${site.siteId}`)).filter((x) => x.type === 'PACK' && x.reference === orderId);
+    const readyToPack = async (): Promise<{ round: number }[]> => (await t.getAll<{ subject: string; data: { round: number } }>('/api/v1/events?type=pack-ship.order.ready-to-pack.v1'))
+      .filter((e) => e.subject === orderId).map((e) => ({ round: e.data.round }));
+    expect((await packTasks()).map((x) => x.status)).toEqual(['QUEUED']);
+    const unitWeight = async (): Promise<number> => (await t.getAll<{ sku: string; weightG: number }>('/api/v1/products')).find((x) => x.sku === a.sku)!.weightG;
+    const tareOf = async (carton: string): Promise<number> => ((await t.get('/api/v1/cartons')).body.items as { code: string; tareG: number }[]).find((x) => x.code === carton)!.tareG;
+
+    // The packer claims the PACK task, starts it, opens a carton and packs one unit; the other is not in the tote.
+    const next = await floor<TaskView>('next pack task', 'POST', '/api/v1/tasks/next', { workerId: 'rp-packer', siteId: site.siteId, types: ['PACK'] });
+    expect(next.body).toMatchObject({ type: 'PACK', reference: orderId });
+    const taskId = next.body.id;
+    expect((await floor('start', 'POST', `/api/v1/tasks/${taskId}/start`, { workerId: 'rp-packer' })).status).toBe(200);
+    const pkg = await t.post('/api/v1/pack-station/packages', { orderId, toteId: 'TOTE-rp-picker' }, 'operator');
+    expect(pkg.status, JSON.stringify(pkg.body)).toBe(201);
+    expect((await t.post(`/api/v1/packages/${pkg.body.id}/scans`, { barcode: a.gtin }, 'operator')).status).toBe(200);
+    const lineId = ((await t.get(`/api/v1/orders/${orderId}`)).body.lines as { id: string }[])[0]!.id;
+    // The answer says the unit is picked again (REST; GraphQL's shortAtPack alike).
+    if (variant === 'paused') {
+      const short = await t.post('/api/v1/pack-station/shorts', { orderId, lineId, quantity: 1, reason: 'MISSING', toteId: 'TOTE-rp-picker' }, 'operator');
+      expect(short.status, JSON.stringify(short.body)).toBe(200);
+      expect(short.body).toMatchObject({ orderPacked: false, pickedAgain: true, unitsLeftToPack: [] });
+    } else {
+      const short = await must(gqlClient(t.app, t.keys.operator), `mutation($o: ID!, $l: ID!) { shortAtPack(orderId: $o, lineId: $l, quantity: 1, reason: "MISSING", toteId: "TOTE-rp-picker") {
+        __typename ... on PackShort { shortAtPack orderPacked pickedAgain unitsLeftToPack { sku quantity } } ... on BusinessError { code message } } }`, { o: orderId, l: lineId });
+      expect(short.shortAtPack).toEqual({ __typename: 'PackShort', shortAtPack: 1, orderPacked: false, pickedAgain: true, unitsLeftToPack: [] });
+    }
+    await t.settle();
+
+    if (variant === 'paused') {
+      // What the handheld does now: the carton is set aside, the task paused; the packer takes the next order meanwhile.
+      expect((await floor('pause', 'POST', `/api/v1/tasks/${taskId}/pause`, { workerId: 'rp-packer' })).status).toBe(200);
+    } else {
+      // The handheld used to lead the packer on: weigh and seal the carton with the unit in it, then "Finish task".
+      // Nothing is left to pack now, but the order is not packed: the unit is picked again and comes to be packed, so
+      // the task is not done (completed, nothing would tell anyone to pack the re-picked unit: the order's ready to
+      // pack again is the same round, which queues no second task).
+      expect((await t.post(`/api/v1/packages/${pkg.body.id}/weight`, { weightG: await unitWeight() + await tareOf(pkg.body.cartonCode) }, 'operator')).status).toBe(200);
+      expect((await t.post(`/api/v1/packages/${pkg.body.id}/seal`, undefined, 'operator')).body.status).toBe('PACKED');
+      const complete = await floor<{ code: string; detail: string }>('complete', 'POST', `/api/v1/tasks/${taskId}/complete`, { workerId: 'rp-packer' });
+      expect(complete.status, JSON.stringify(complete.body)).toBe(409);
+      expect(complete.body.code).toBe('TASK_WORK_OPEN');
+      expect(complete.body.detail).toContain('picked again');
+      expect((await floor('pause', 'POST', `/api/v1/tasks/${taskId}/pause`, { workerId: 'rp-packer' })).status).toBe(200);
+    }
+
+    // The unit is picked again (re-reserved at once where stock is left) and the order is ready to pack once more,
+    // in the same round: the PACK task the packer holds is still the order's only one (no second task for another packer).
+    await workTasks(floor, site.siteId, ['rp-picker'], { expectedTasks: 1 });
+    await until('ready to pack again', readyToPack, (r) => r.length === 2);
+    await t.settle();
+    expect(await readyToPack()).toEqual([{ round: 1 }, { round: 1 }]);
+    expect((await packTasks()).map((x) => ({ id: x.id, status: x.status }))).toEqual([{ id: taskId, status: 'PAUSED' }]);
+    // Another packer asking for work is not handed the order.
+    expect((await floor('next for another', 'POST', '/api/v1/tasks/next', { workerId: 'rp-other', siteId: site.siteId, types: ['PACK'] })).status).toBe(204);
+
+    // The packer resumes the task and packs the re-picked unit (into the carton set aside, or the next carton): the
+    // order is packed, the task done.
+    expect((await floor('resume', 'POST', `/api/v1/tasks/${taskId}/resume`, { workerId: 'rp-packer' })).status).toBe(200);
+    if (variant === 'paused') {
+      expect((await t.post(`/api/v1/packages/${pkg.body.id}/scans`, { barcode: a.gtin }, 'operator')).status).toBe(200);
+      const weighed = await t.post(`/api/v1/packages/${pkg.body.id}/weight`, { weightG: 2 * await unitWeight() + await tareOf(pkg.body.cartonCode) }, 'operator');
+      expect(weighed.status, JSON.stringify(weighed.body)).toBe(200);
+      const sealed = await t.post(`/api/v1/packages/${pkg.body.id}/seal`, undefined, 'operator');
+      expect(sealed.status, JSON.stringify(sealed.body)).toBe(200);
+    } else {
+      const packed = await t.post('/api/v1/packages', { orderId }, 'operator');
+      expect(packed.status, JSON.stringify(packed.body)).toBe(201);
+    }
+    await until('packed', () => orderStatus(call, orderId), (s) => s === 'PACKED');
+    await t.settle();
+    expect((await packTasks()).map((x) => ({ id: x.id, status: x.status }))).toEqual([{ id: taskId, status: 'COMPLETED' }]);
     await expectLedgerConserved(t, site.siteId);
     const [dead] = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.dead_letters`);
     expect(dead).toEqual({ n: 0 });

@@ -32,6 +32,8 @@ import type { StartTaskRequest } from '../../src/rpc/generated/paklog/floor/v1/S
 import type { CompleteTaskRequest } from '../../src/rpc/generated/paklog/floor/v1/CompleteTaskRequest.ts';
 import type { ConfirmPickRequest } from '../../src/rpc/generated/paklog/floor/v1/ConfirmPickRequest.ts';
 import type { ShortPickRequest } from '../../src/rpc/generated/paklog/floor/v1/ShortPickRequest.ts';
+import type { ShortAtPackRequest } from '../../src/rpc/generated/paklog/floor/v1/ShortAtPackRequest.ts';
+import type { ShortAtPackResponse__Output } from '../../src/rpc/generated/paklog/floor/v1/ShortAtPackResponse.ts';
 import type { RejectTaskRequest } from '../../src/rpc/generated/paklog/floor/v1/RejectTaskRequest.ts';
 import type { PauseTaskRequest } from '../../src/rpc/generated/paklog/floor/v1/PauseTaskRequest.ts';
 import type { ResumeTaskRequest } from '../../src/rpc/generated/paklog/floor/v1/ResumeTaskRequest.ts';
@@ -99,6 +101,7 @@ export function rpcMethods(c: PublicClients) {
     getPickList: typed<GetPickListRequest, PickList__Output>(f, 'GetPickList'),
     confirmPick: typed<ConfirmPickRequest, PickList__Output>(f, 'ConfirmPick'),
     shortPick: typed<ShortPickRequest, PickList__Output>(f, 'ShortPick'),
+    shortAtPack: typed<ShortAtPackRequest, ShortAtPackResponse__Output>(f, 'ShortAtPack'),
     createOrder: typed<CreateOrderRequest, CreateOrderResponse__Output>(i, 'CreateOrder'),
     getAtp: typed<GetAtpRequest, GetAtpResponse__Output>(i, 'GetAtp'),
     cancelOrder: typed<CancelOrderRequest, Order__Output>(i, 'CancelOrder'),

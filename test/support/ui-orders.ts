@@ -12,12 +12,12 @@ export interface UiPickList { id: string; status: string; orderIds: string[]; li
  * first — orders ahead of it in the wave pool (the orchestrator may expedite a demo order nearing its cut-off) and orders
  * of PICK tasks already queued — is cancelled out of the way. Shared by the handheld's browser tests.
  */
-export async function orderAndPickList(t: TestApp, o: { siteId: string; skus: readonly string[]; externalId: string; quantities: readonly number[] }): Promise<{ orderId: string; list: UiPickList }> {
+export async function orderAndPickList(t: TestApp, o: { siteId: string; skus: readonly string[]; externalId: string; quantities: readonly number[]; shipComplete?: boolean }): Promise<{ orderId: string; list: UiPickList }> {
   const cancel = async (orderId: string): Promise<void> => {
     expect((await t.post(`/api/v1/orders/${orderId}/cancel`, { reason: 'out of the way of the handheld test' })).status).toBe(200);
   };
   const order = await t.post('/api/v1/orders', {
-    externalId: o.externalId, siteId: o.siteId, carrier: 'OWN_FLEET', priority: 1,
+    externalId: o.externalId, siteId: o.siteId, carrier: 'OWN_FLEET', priority: 1, ...(o.shipComplete === undefined ? {} : { shipComplete: o.shipComplete }),
     shipTo: { name: 'A Customer', line1: '1 Main Street', city: 'Springfield', postalCode: '12345', country: 'US' },
     lines: o.quantities.map((quantity, i) => ({ sku: o.skus[i], quantity })),
   });

@@ -41,12 +41,12 @@ describe.runIf(browserTestsRun)('the handheld: pack tasks, and the way back to o
   const tasksOf = (type: string) => t.getAll<Task>(`/api/v1/tasks?siteId=${siteId}&type=${type}`);
 
   /** An order of its own, waved alone and released: the order and its pick list (test/support/ui-orders.ts). */
-  const pickListFor = (externalId: string, quantities: number[]): Promise<{ orderId: string; list: List }> =>
-    orderAndPickList(t, { siteId, skus, externalId, quantities });
+  const pickListFor = (externalId: string, quantities: number[], shipComplete?: boolean): Promise<{ orderId: string; list: List }> =>
+    orderAndPickList(t, { siteId, skus, externalId, quantities, ...(shipComplete === undefined ? {} : { shipComplete }) });
 
   /** An order picked in full into `tote` through the API: ready to pack, with its PACK task queued. */
-  const pickedOrder = async (externalId: string, quantities: number[], tote: string): Promise<{ orderId: string; list: List; task: Task }> => {
-    const { orderId, list } = await pickListFor(externalId, quantities);
+  const pickedOrder = async (externalId: string, quantities: number[], tote: string, shipComplete?: boolean): Promise<{ orderId: string; list: List; task: Task }> => {
+    const { orderId, list } = await pickListFor(externalId, quantities, shipComplete);
     for (const line of list.lines) {
       const res = await t.post(`/api/v1/pick-lists/${list.id}/lines/${line.id}/confirm`,
         { locationCode: line.locationCode, barcode: line.expectedBarcode ?? line.sku, quantity: line.quantity, toteId: tote }, 'operator');
@@ -347,6 +347,39 @@ describe.runIf(browserTestsRun)('the handheld: pack tasks, and the way back to o
     await page.getByRole('status').filter({ hasText: 'Pick list done' }).waitFor();
     expect((await listNow(list.id)).lines.map((l) => [l.picked, l.status])).toEqual([[1, 'PICKED'], [2, 'PICKED']]);
     expect((await t.get(`/api/v1/tasks/${task.id}`)).body).toMatchObject({ status: 'COMPLETED', workerId: 'op-open' });
+    await context.close();
+  });
+  it('a unit of a shipComplete order missing from the tote: "it will be picked again; the order ships complete", the tote and carton set aside, the task paused (never led to weigh and seal)', async () => {
+    const { orderId, task } = await pickedOrder('UI-PACK-REPICK', [2, 1], 'TOTE-PKR', true);
+    const { context, page } = await phone();
+    await signIn(page, 'op-repick');
+    await page.getByRole('radio', { name: 'Pack' }).check();
+    await page.getByRole('button', { name: 'Next task' }).click();
+    await page.getByRole('heading', { name: 'Scan the tote to pack' }).waitFor();
+    await scan(page, 'TOTE-PKR');
+    await page.getByRole('button', { name: 'Open carton' }).click();
+    await page.getByRole('heading', { name: 'Scan each item into the carton' }).waitFor();
+    for (const sku of [skus[0]!, skus[0]!]) {
+      await scan(page, sku);
+      await page.getByRole('status').filter({ hasText: `Packed 1 × ${sku}` }).waitFor();
+    }
+    // The second SKU is not in the tote: it is picked again (the order never ships partial), so the carton waits.
+    await page.getByRole('button', { name: `1 × ${skus[1]} missing` }).click();
+    await page.getByRole('status').filter({ hasText: `1 × ${skus[1]} missing: it will be picked again; the order ships complete` }).waitFor();
+    await page.getByRole('heading', { name: 'Set the order aside' }).waitFor();
+    await expect.poll(() => page.locator('main').textContent()).toContain('Set tote TOTE-PKR and carton');
+    expect(await page.getByRole('heading', { name: 'Put the carton on the scale' }).count()).toBe(0);
+    expect(await seriousA11yViolations(page), 'axe on the set-aside step').toEqual([]);
+    await screenshot(page, 'rf-pack-short-picked-again');
+    await page.getByRole('button', { name: 'Set aside: next order' }).click();
+    await page.getByRole('status').filter({ hasText: 'Order UI-PACK-REPICK set aside' }).waitFor();
+    await page.getByRole('heading', { name: 'Ready' }).waitFor();
+    await page.getByRole('button', { name: `Resume pack ${task.id}` }).waitFor();
+    expect((await t.get(`/api/v1/tasks/${task.id}`)).body).toMatchObject({ status: 'PAUSED', workerId: 'op-repick' });
+    // The carton stays open with what it holds; the order is not packed.
+    expect((await packagesOf(orderId)).map((p) => [p.status, p.lines.map((l) => [l.sku, l.quantity])])).toEqual([['OPEN', [[skus[0], 2]]]]);
+    expect((await t.get(`/api/v1/orders/${orderId}`)).body.status).not.toBe('PACKED');
+    await cancel(orderId);
     await context.close();
   });
 });

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, apiAll, ApiError, newKey, qs } from '../lib/api.ts';
 import { useData, useLiveVersion } from '../lib/hooks.ts';
+import type { PackShortAnswer } from '../lib/pack-short.ts';
 import { ACTION_WORDS, FINAL_ORDER_STATUSES as FINAL, when, type Ctx } from './ctx.ts';
 import { Status } from './Lists.tsx';
 
@@ -160,10 +161,11 @@ export function OrderDetail({ ctx, id }: { ctx: Ctx; id: string }) {
         const l = c.line;
         const quantity = Number(lineUnits);
         const units = `${quantity} unit${quantity === 1 ? '' : 's'}`;
-        void run(`short ${units} of line ${l.lineNo} (${l.sku}) of order ${name} at packing`, (after: { orderPacked: boolean }) => (after.orderPacked
+        // The answer says which way the units go (pickedAgain: a shipComplete order's are picked again, ADR 0024 addendum 2026-12-07).
+        void run(`short ${units} of line ${l.lineNo} (${l.sku}) of order ${name} at packing`, (after: PackShortAnswer) => (after.orderPacked
           ? `Order ${name}: ${units} of line ${l.lineNo} (${l.sku}) shorted at packing (${shortReason}); the rest is packed: the order can be booked`
-          : `Order ${name}: ${units} of line ${l.lineNo} (${l.sku}) shorted at packing (${shortReason}); the order ships without them`), () =>
-          api<{ orderPacked: boolean }>('POST', '/pack-station/shorts', {
+          : `Order ${name}: ${units} of line ${l.lineNo} (${l.sku}) shorted at packing (${shortReason}); ${after.pickedAgain === true ? 'they will be picked again; the order ships complete' : 'the order ships without them'}`), () =>
+          api<PackShortAnswer>('POST', '/pack-station/shorts', {
             idempotencyKey: newKey(),
             body: { orderId: id, lineId: l.id, quantity, reason: shortReason, ...(reason.trim() === '' ? {} : { note: reason.trim() }) },
           }));
@@ -206,9 +208,9 @@ export function OrderDetail({ ctx, id }: { ctx: Ctx; id: string }) {
     ctx.can.plan && !FINAL.includes(o.status) ? <button key="cancel" type="button" disabled={busy} onClick={() => ask({ kind: 'cancel' })}>Cancel order…</button> : null,
   ].filter((b) => b !== null);
   const linesCancellable = ctx.can.plan && LINES_CANCELLABLE.includes(o.status) && o.backorderReason === null;
-  // Picked units missing from the tote or damaged, found at packing: shorted so the order ships without them (a
-  // shipComplete order never ships partial: find the units or cancel it).
-  const linesShortable = ctx.can.plan && o.status === 'PICKED' && !o.shipComplete;
+  // Picked units missing from the tote or damaged, found at packing: shorted so the order ships without them, or, a
+  // shipComplete order (never partial), so they are picked again and the order ships complete (ADR 0024 addendum 2026-12-07).
+  const linesShortable = ctx.can.plan && o.status === 'PICKED';
   const lineCommands = linesCancellable || linesShortable;
   // A line cancel is asked under the lines (where its button is); every other command under the summary.
   const confirmation = command === undefined || command.kind === 'cancel-line' || command.kind === 'short-at-pack' ? null : (
@@ -275,12 +277,21 @@ export function OrderDetail({ ctx, id }: { ctx: Ctx; id: string }) {
   const shortUnitsValid = shorting !== undefined && /^\d+$/.test(lineUnits) && Number(lineUnits) >= 1 && Number(lineUnits) <= unpackedUnits(shorting);
   const shortConfirmation = shorting === undefined ? null : (
     <form className="panel confirm" aria-labelledby="confirm-short-h" onSubmit={(e) => { e.preventDefault(); if (command !== undefined) send(command); }}>
-      <h2 id="confirm-short-h">Short units of line {shorting.lineNo} ({shorting.sku}) of order {name} at packing?</h2>
-      <p>
-        Picked units the packer could not find in the tote, or found damaged. They are never packed nor shipped: the order
-        ships without them, packed once the rest is, and they are written off the order&apos;s in-process stock. It cannot be undone.
-        Units scanned into an open carton are in it: repack it first.
-      </p>
+      <h2 id="confirm-short-h">Short units of line {shorting.lineNo} ({shorting.sku}) of order {name} at packing{o.shipComplete ? ' and pick them again' : ''}?</h2>
+      {o.shipComplete ? (
+        <p>
+          Picked units the packer could not find in the tote, or found damaged. They are written off the order&apos;s in-process
+          stock and <strong>will be picked again</strong>: the order ships complete (never partial). They are re-reserved from good
+          stock, or the order waits backordered until stock arrives; it is not packed nor booked until they are picked, so the
+          tote and any open carton wait at the bench. It cannot be undone. Units scanned into an open carton are in it: repack it first.
+        </p>
+      ) : (
+        <p>
+          Picked units the packer could not find in the tote, or found damaged. They are never packed nor shipped: the order
+          ships without them, packed once the rest is, and they are written off the order&apos;s in-process stock. It cannot be undone.
+          Units scanned into an open carton are in it: repack it first.
+        </p>
+      )}
       <label className="field">Units to short (1 to {unpackedUnits(shorting)})
         <input type="number" inputMode="numeric" min={1} max={unpackedUnits(shorting)} step={1} required value={lineUnits}
           onChange={(e) => setLineUnits(e.target.value)} autoFocus />
@@ -361,8 +372,10 @@ export function OrderDetail({ ctx, id }: { ctx: Ctx; id: string }) {
                   )}</td>
                 ) : linesShortable ? (
                   <td className="actions">{unpackedUnits(l) === 0 ? '—' : (
-                    <button type="button" disabled={busy} aria-label={`Short at packing… line ${l.lineNo} (${l.sku})`}
-                      onClick={() => ask({ kind: 'short-at-pack', line: l })}>Short at packing…</button>
+                    <button type="button" disabled={busy}
+                      aria-label={o.shipComplete ? `Short at packing, picked again… line ${l.lineNo} (${l.sku})` : `Short at packing… line ${l.lineNo} (${l.sku})`}
+                      title={o.shipComplete ? 'The order ships complete: units shorted at packing are picked again' : undefined}
+                      onClick={() => ask({ kind: 'short-at-pack', line: l })}>{o.shipComplete ? 'Short at packing (picked again)…' : 'Short at packing…'}</button>
                   )}</td>
                 ) : null}
               </tr>

@@ -629,6 +629,7 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
                   finish={finish}
                   onReject={() => setPackAside('reject')}
                   onPause={() => void taskCommand(packTask, 'pause', {}, 'Task paused: resume it from this screen')}
+                  setAside={(m) => void taskCommand(packTask, 'pause', {}, m)}
                   onCannot={() => setPackAside('cannot')} />
               ) : <FloorFlow key={packTask.id} {...floorProps(packTask)} />}
             </div>

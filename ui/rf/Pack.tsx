@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError } from '../lib/api.ts';
 import { useRecheckOnLive } from '../lib/hooks.ts';
+import { shortFate, stepAfterShort, type PackShortAnswer, type PackStep } from '../lib/pack-short.ts';
 import { goodScanFeedback } from './feedback.ts';
 import { ScanInput } from './ScanInput.tsx';
 
@@ -14,8 +15,6 @@ interface Tote { toteId: string; orderId: string; units: ToteUnit[]; suggestion:
 interface PackageLine { lineId: string; sku: string; quantity: number }
 interface Pkg { id: string; orderId: string; cartonCode: string; status: string; lines: PackageLine[]; sscc: string | null; weighedG: number | null }
 interface WeightCheck { status: 'WITHIN' | 'OUT' | 'UNCHECKED'; weighedG: number; expectedG: number | null; tolerancePct: number; deviationPct: number | null }
-
-type PackStep = 'tote' | 'carton' | 'items' | 'weight' | 'seal' | 'done';
 
 const same = (a: string, b: string): boolean => a.trim().toUpperCase() === b.trim().toUpperCase();
 const describe = (e: unknown): string => (e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
@@ -47,6 +46,11 @@ export function PackFlow(props: {
   finish: () => Promise<void>;
   onReject: () => void;
   onPause: () => void;
+  /**
+   * The order waits for units shorted at packing to be picked again (a shipComplete order): its task is paused, back
+   * to Ready with `message`; resumed from there once they are picked. Without it, `onPause`.
+   */
+  setAside?: (message: string) => void;
   onCannot: () => void;
 }) {
   const { task } = props;
@@ -264,24 +268,35 @@ export function PackFlow(props: {
   });
 
   /**
-   * One unit of a line is not in the tote, or is damaged (POST /pack-station/shorts): the order ships without it. What
-   * is left decides the step: the carton's weight, another carton, or the order packed already.
+   * One unit of a line is not in the tote, or is damaged (POST /pack-station/shorts): the order ships without it, or,
+   * a shipComplete order, it is picked again and the order ships complete (the answer's `pickedAgain`, ADR 0024
+   * addendum 2026-12-07). What is left decides the step: the carton's weight, another carton, or the order packed
+   * already; an order whose unit is picked again is not packed until it comes, so the packer sets the tote and any
+   * open carton aside and takes the next order (never led to weigh and seal).
    */
   const shortUnit = (unit: ToteUnit, reason: 'MISSING' | 'DAMAGED'): Promise<void> => run(async () => {
     if (tote === undefined || !await props.drained()) return;
-    const answer = await api<{ orderPacked: boolean }>('POST', '/pack-station/shorts', {
+    const answer = await api<PackShortAnswer>('POST', '/pack-station/shorts', {
       body: { orderId, lineId: unit.lineId, quantity: 1, reason, toteId: tote.toteId }, idempotencyKey: props.newKey(),
     });
     const after: Tote = { ...tote, units: tote.units.map((u) => (u.lineId === unit.lineId ? { ...u, quantity: u.quantity - 1 } : u)).filter((u) => u.quantity > 0) };
     setTote(after);
-    props.inform(`1 × ${unit.sku} ${reason === 'MISSING' ? 'missing' : 'damaged (put it aside)'}: the order ships without it`);
-    if (answer.orderPacked) {
-      setPkg(undefined);
-      setStep('done');
-    } else if (left(after, pkg).length === 0) {
-      setStep(pkg !== undefined && pkg.lines.length > 0 ? 'weight' : 'carton');
-    }
+    const next = stepAfterShort(answer, { unitsLeft: left(after, pkg).length, cartonHasUnits: pkg !== undefined && pkg.lines.length > 0 });
+    props.inform(`1 × ${unit.sku} ${reason === 'MISSING' ? 'missing' : 'damaged (put it aside)'}: ${shortFate(answer, 1)}${next === 'aside' ? `. ${asideWhat(after)}` : ''}`);
+    if (next === 'done') setPkg(undefined);
+    if (next !== undefined) setStep(next);
   });
+  /** What to set aside while the order's units are picked again: its tote, and the open carton with what it holds. */
+  const asideWhat = (t: Tote | undefined): string => {
+    const carton = pkg === undefined ? '' : ` and carton ${pkg.cartonCode}${pkg.lines.length === 0 ? '' : ` (${pkg.lines.reduce((n, l) => n + l.quantity, 0)} unit(s) in it)`}`;
+    return `Set tote ${t?.toteId ?? ''}${carton} aside for order ${label}: it is packed when the unit comes`;
+  };
+  const setAside = (): void => {
+    const message = `Order ${label} set aside (tote ${tote?.toteId ?? ''}${pkg === undefined ? '' : `, carton ${pkg.cartonCode}`}): it waits for units picked again. `
+      + 'Its pack task is paused: resume it from this screen once they are picked';
+    if (props.setAside !== undefined) props.setAside(message);
+    else props.onPause();
+  };
   const shortButtons = (
     <div className="stack" aria-label="Missing or damaged">
       {remaining.flatMap((u) => [
@@ -299,7 +314,7 @@ export function PackFlow(props: {
         : <div className="rf-qty">Tote {tote.toteId}{pkg === undefined ? '' : ` · carton ${pkg.cartonCode}`}</div>}
     </div>
   );
-  const taskButtons = step === 'done' ? null : !props.started ? (
+  const taskButtons = step === 'done' || step === 'aside' ? null : !props.started ? (
     <div className="stack">
       <button type="button" className="big secondary" disabled={props.busy} onClick={props.onReject}>Not me: reject task</button>
     </div>
@@ -361,6 +376,19 @@ export function PackFlow(props: {
               <button type="button" className="big primary" autoFocus disabled={props.busy} onClick={() => void seal()}>Seal package</button>
               <button type="button" className="big secondary" disabled={props.busy} onClick={() => setStep('weight')}>Weigh again</button>
             </div>
+          </>
+        ) : step === 'aside' ? (
+          <>
+            <h1 id="pack-h">Set the order aside</h1>
+            <p>
+              The order ships complete: the unit will be picked again, and the order is packed when it comes. {asideWhat(tote)}.
+              Do not weigh or seal{pkg === undefined ? '' : ' the carton'} now; take the next order.
+            </p>
+            {remaining.length === 0 ? null : <ul aria-label="Left in the tote">{remaining.map((u) => <li key={u.lineId}>{u.quantity} × {u.sku}</li>)}</ul>}
+            <div className="stack">
+              <button type="button" className="big primary" autoFocus disabled={props.busy} onClick={setAside}>Set aside: next order</button>
+            </div>
+            {remaining.length === 0 ? null : shortButtons}
           </>
         ) : (
           <>

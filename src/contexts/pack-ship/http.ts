@@ -450,13 +450,13 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
   app.post('/pack-station/shorts', {
     config: { roles: CAN.floor, idempotent: true, heldWork: orderOfBody },
     schema: {
-      operationId: 'shortAtPack', tags, summary: 'Units of a picked order are missing from the tote or damaged: ship the order without them',
+      operationId: 'shortAtPack', tags, summary: 'Units of a picked order are missing from the tote or damaged: ship the order without them, or pick them again',
       description: 'The packer names the line, how many of its units waiting to be packed are not there (MISSING) or not fit to ship '
         + '(DAMAGED). They are never packed nor shipped: the order is packed once the rest is (at once when the rest is packed already), '
         + 'and inventory writes them off the order\'s in-process stock (ADJUST, reason LOST or DAMAGED; their allocation released). '
         + 'A shipComplete order never ships partial: its units are picked again instead (re-reserved from good stock, or the order waits '
         + 'BACKORDERED, reason SHORT_PICK, for stock), so it is neither packed nor bookable until they are picked, and is ready to pack again then '
-        + '(ADR 0024 addendum 2026-12-07); shorting every unit it has left, or another unit while it waits, is allowed. '
+        + '(ADR 0024 addendum 2026-12-07; the answer says `pickedAgain`); shorting every unit it has left, or another unit while it waits, is allowed. '
         + 'Send an Idempotency-Key. 409 SHORT_EXCEEDS_OPEN_UNITS when fewer units of the line wait to be packed (units scanned into an open carton: '
         + 'repack it first), 409 SHORT_EMPTIES_ORDER when nothing of the order would be left to ship (cancel the order instead), 409 NOTHING_TO_PACK '
         + 'while the order is still being picked (short at the pick list), 409 ORDER_CANCELLED, 422 UNPROCESSABLE for a line not on the order.',
@@ -474,6 +474,10 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
           shortAtPack: Type.Integer({ description: 'Units of the line shorted at packing so far' }),
           unitsLeftToPack: List(Type.Object({ lineId: Id, sku: Type.String(), quantity: Type.Integer() }), { description: 'What is left to pack, per line' }),
           orderPacked: Type.Boolean({ description: 'True when this short completed the order\'s packing: it can be booked now' }),
+          pickedAgain: Type.Boolean({
+            description: 'True for a shipComplete order: the units are picked again (re-reserved, or the order waits BACKORDERED for stock) and the order '
+              + 'ships complete, so it is not packed nor bookable until they are picked (set its tote and open carton aside meanwhile); false: the order ships without them',
+          }),
         }),
         ...problems('ACTING_AS_ANOTHER_WORKER', 'NOT_FOUND', 'NOTHING_TO_PACK', 'SHORT_EXCEEDS_OPEN_UNITS', 'SHORT_EMPTIES_ORDER', 'ORDER_CANCELLED', 'ORDER_CANCELLING', 'UNPROCESSABLE'),
       },

@@ -214,6 +214,11 @@ export interface ShortAtPackResult {
   readonly unitsLeftToPack: PackageLine[];
   /** Whether this short completed the order's packing (announced `pack-ship.order.packed`). */
   readonly orderPacked: boolean;
+  /**
+   * Whether the units are picked again rather than shipped without: a shipComplete order (ADR 0024 addendum
+   * 2026-12-07), which is neither packed nor bookable until they are picked and ready to pack again.
+   */
+  readonly pickedAgain: boolean;
 }
 
 function cancelledRefusal(order: PackOrder, now: Date): Outcome<never> | undefined {
@@ -1492,9 +1497,15 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
       const lines = await packStore.orderLines(deps.db, orderId);
       const unitsPicked = lines.reduce((n, l) => n + l.picked, 0);
       const unitsToPack = lines.reduce((n, l) => n + Math.max(0, l.picked - l.packed), 0);
-      if (unitsToPack === 0) return undefined;
+      // A shipComplete order whose units shorted at packing are picked again (its picking open again, ADR 0024
+      // addendum 2026-12-07) is not packed when what is in the tote is: the re-picked units come to be packed, in the
+      // same round (no second PACK task), so its PACK task is not done.
+      const repick = order.pickingStatus === null && await packStore.shipsComplete(deps.db, orderId)
+        && await packStore.shortAtPackOf(deps.db, orderId) > 0;
+      const unitsToPickAgain = repick ? Math.max(1, lines.reduce((n, l) => n + Math.max(0, l.ordered - l.picked), 0)) : 0;
+      if (unitsToPack === 0 && unitsToPickAgain === 0) return undefined;
       const open = await packStore.packages(deps.db, { orderId, status: 'OPEN' });
-      return { orderId, unitsPicked, unitsToPack, openPackageIds: open.map((p) => p.id) };
+      return { orderId, unitsPicked, unitsToPack, unitsToPickAgain, openPackageIds: open.map((p) => p.id) };
     },
 
     async announceUnannounced(): Promise<number> {
@@ -1858,7 +1869,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         await emit(tx, events, meta);
         return ok({
           orderId: order.orderId, lineId: line.lineId, sku: line.sku, quantity: input.quantity, reason: input.reason, shortAtPack: shorted.shortAtPack,
-          unitsLeftToPack: await openUnits(tx, order.orderId), orderPacked: events.some((e) => e.type === PackShipEvents.orderPacked),
+          unitsLeftToPack: await openUnits(tx, order.orderId), orderPacked: events.some((e) => e.type === PackShipEvents.orderPacked), pickedAgain: repick,
         });
       });
     },

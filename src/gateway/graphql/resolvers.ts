@@ -315,6 +315,7 @@ export const resolvers: IResolvers<unknown, GraphqlContext> = {
     shortPick: mutation('PickList', (a) => `/pick-lists/${enc(a.pickListId as string)}/lines/${enc(a.lineId as string)}/short`,
       (a) => defined(a, 'reason', 'scanId')),
     packOrder: mutation('Package', () => '/packages', (a) => defined(a, 'orderId', 'units', 'cartonCode', 'weightG')),
+    shortAtPack: mutation('PackShort', () => '/pack-station/shorts', (a) => defined(a, 'orderId', 'lineId', 'quantity', 'reason', 'toteId', 'note')),
     createShipment: mutation('Shipment', () => '/shipments', (a) => defined(a, 'orderId', 'carrier')),
     dispatchShipment: mutation('Shipment', (a) => `/shipments/${enc(a.id as string)}/dispatch`),
     // A setting, not a command with an Idempotency-Key: the same figure again changes nothing (REST keeps no key for it).

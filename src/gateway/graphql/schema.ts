@@ -241,6 +241,23 @@ type PackageLine {
   sku: String!
   quantity: Int!
 }
+"""POST /pack-station/shorts answered: units of a picked order missing from the tote or damaged, never packed nor shipped as they are."""
+type PackShort {
+  orderId: ID!
+  lineId: ID!
+  sku: String!
+  quantity: Int!
+  """MISSING (not in the tote) or DAMAGED (there but not fit to ship)."""
+  reason: String!
+  """Units of the line shorted at packing so far."""
+  shortAtPack: Int!
+  """What is left to pack, per line."""
+  unitsLeftToPack: [PackageLine!]!
+  """True when this short completed the order's packing: it can be booked now."""
+  orderPacked: Boolean!
+  """True for a shipComplete order: the units are picked again and the order ships complete, not packed nor bookable until they are picked (ADR 0024 addendum 2026-12-07); false: the order ships without them."""
+  pickedAgain: Boolean!
+}
 type Package {
   id: ID!
   orderId: ID!
@@ -514,6 +531,7 @@ ${result('TaskResult', 'Task')}
 ${result('NextTaskResult', 'Task | NoTask')}
 ${result('PickListResult', 'PickList')}
 ${result('PackageResult', 'Package')}
+${result('PackShortResult', 'PackShort')}
 ${result('ShipmentResult', 'Shipment')}
 ${result('SafetyStockResult', 'SafetyStock')}
 
@@ -546,6 +564,8 @@ type Mutation {
   confirmPick(pickListId: ID!, lineId: ID!, locationCode: String!, barcode: String!, quantity: Int!, toteId: String!, scanId: String, idempotencyKey: String): PickListResult!
   shortPick(pickListId: ID!, lineId: ID!, reason: String!, scanId: String, idempotencyKey: String): PickListResult!
   packOrder(orderId: ID!, units: [PackUnitInput!], cartonCode: String, weightG: Int, idempotencyKey: String): PackageResult!
+  """POST /pack-station/shorts: quantity units of a line waiting to be packed are MISSING or DAMAGED; pickedAgain says whether the order ships without them or they are picked again (a shipComplete order)."""
+  shortAtPack(orderId: ID!, lineId: ID!, quantity: Int!, reason: String!, toteId: String, note: String, idempotencyKey: String): PackShortResult!
   createShipment(orderId: ID!, carrier: String, idempotencyKey: String): ShipmentResult!
   dispatchShipment(id: ID!, idempotencyKey: String): ShipmentResult!
   """PUT /inventory/safety-stock/{siteId}/{sku} (admin, manager; a manager of some sites at those): units of the SKU no order is ever allocated; 0 clears it. The same figure again changes nothing, so it takes no idempotencyKey."""

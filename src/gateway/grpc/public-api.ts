@@ -9,6 +9,7 @@ import { startRpcServer, type RpcServer, type RpcService } from '../../platform/
 import type { FloorHandlers } from '../../rpc/generated/paklog/floor/v1/Floor.ts';
 import type { NextTaskResponse } from '../../rpc/generated/paklog/floor/v1/NextTaskResponse.ts';
 import type { PickList } from '../../rpc/generated/paklog/floor/v1/PickList.ts';
+import type { ShortAtPackResponse } from '../../rpc/generated/paklog/floor/v1/ShortAtPackResponse.ts';
 import type { Task } from '../../rpc/generated/paklog/floor/v1/Task.ts';
 import type { CreateOrderResponse } from '../../rpc/generated/paklog/integration/v1/CreateOrderResponse.ts';
 import type { GetAtpResponse } from '../../rpc/generated/paklog/integration/v1/GetAtpResponse.ts';
@@ -77,6 +78,11 @@ function floorService(http: HttpApp, log: Logger): RpcService {
       url: `/pick-lists/${pathPart('pick_list_id', r.pickListId)}/lines/${pathPart('line_id', r.lineId)}/short`,
       body: defined({ reason: r.reason, scanId: r.scanId }),
     }), as<PickList>()),
+    // The short at the pack bench (ADR 0024 addenda 2026-12-06 and 2026-12-07): REST's answer as it is, pickedAgain included.
+    ShortAtPack: restHandler(http, log, (r) => ({
+      method: 'POST', url: '/pack-station/shorts',
+      body: defined({ orderId: r.orderId, lineId: r.lineId, quantity: r.quantity, reason: r.reason, toteId: r.toteId, note: r.note }),
+    }), as<ShortAtPackResponse>()),
   };
   return { name: FLOOR_SERVICE, definition: publicServices().floor, implementation };
 }

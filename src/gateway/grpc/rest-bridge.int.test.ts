@@ -127,6 +127,19 @@ describe('the REST bridge', () => {
     const request = publicServices().integration.CreateOrder;
     expect(request.requestDeserialize(request.requestSerialize({ externalId: 'X', shipTo })).shipTo).toMatchObject(shipTo);
   });
+  it('the Floor API\'s ShortAtPack carries every field REST\'s POST /pack-station/shorts takes and answers, pickedAgain included (ADR 0024 addendum 2026-12-07)', () => {
+    type Schema = { properties: Record<string, Schema>; items?: Schema };
+    type Op = { responses: Record<string, { content: Record<string, { schema: Schema }> }>; requestBody: { content: Record<string, { schema: Schema }> } };
+    const op = (t.app.http.swagger() as unknown as { paths: Record<string, Record<string, Op>> }).paths['/api/v1/pack-station/shorts']!['post']!;
+    const answer = op.responses['200']!.content['application/json']!.schema;
+    const protoFields = (message: string): string[] => ((publicProtos()[`paklog.floor.v1.${message}`] as unknown as { type: { field: { name: string }[] } }).type.field.map((f) => f.name)).sort();
+    expect(protoFields('ShortAtPackRequest')).toEqual(Object.keys(op.requestBody.content['application/json']!.schema.properties).sort());
+    expect(protoFields('ShortAtPackResponse')).toEqual(Object.keys(answer.properties).sort());
+    expect(protoFields('PackLine')).toEqual(Object.keys(answer.properties['unitsLeftToPack']!.items!.properties).sort());
+    const method = publicServices().floor.ShortAtPack;
+    const rest = { orderId: 'ord_1', lineId: 'oln_1', sku: 'A', quantity: 1, reason: 'MISSING', shortAtPack: 1, unitsLeftToPack: [{ lineId: 'oln_1', sku: 'A', quantity: 1 }], orderPacked: false, pickedAgain: true };
+    expect(method.responseDeserialize(method.responseSerialize(rest))).toMatchObject(rest);
+  });
   it('the Integration API\'s SafetyStock messages carry every field REST\'s safety-stock operations answer and take, the list\'s too', () => {
     type Schema = { properties: Record<string, Schema> };
     type Op = { parameters?: { in: string; name: string }[]; responses: Record<string, { content: Record<string, { schema: Schema }> }>; requestBody?: { content: Record<string, { schema: Schema }> } };

@@ -22,11 +22,14 @@ export interface ProtoGrpcType {
         GetPickListRequest: MessageTypeDefinition
         NextTaskRequest: MessageTypeDefinition
         NextTaskResponse: MessageTypeDefinition
+        PackLine: MessageTypeDefinition
         PauseTaskRequest: MessageTypeDefinition
         PickLine: MessageTypeDefinition
         PickList: MessageTypeDefinition
         RejectTaskRequest: MessageTypeDefinition
         ResumeTaskRequest: MessageTypeDefinition
+        ShortAtPackRequest: MessageTypeDefinition
+        ShortAtPackResponse: MessageTypeDefinition
         ShortPickRequest: MessageTypeDefinition
         StartTaskRequest: MessageTypeDefinition
         Task: MessageTypeDefinition

@@ -61,8 +61,13 @@ describe('completing a task by hand', () => {
   });
 
   it('refuses a PACK task whose order still has picked units to pack, naming them and how to pack them', () => {
-    spec.given({ task: task('PACK'), openPack: { orderId: 'ord_1', unitsPicked: 5, unitsToPack: 3, openPackageIds: ['pkg_1'] } }).when(undefined)
+    spec.given({ task: task('PACK'), openPack: { orderId: 'ord_1', unitsPicked: 5, unitsToPack: 3, unitsToPickAgain: 0, openPackageIds: ['pkg_1'] } }).when(undefined)
       .thenRejects('TASK_WORK_OPEN', { message: /order ord_1 still has 3 of 5 picked unit\(s\) to pack \(open carton pkg_1\).*\/seal/ });
+  });
+
+  it('refuses a PACK task whose shipComplete order waits for units shorted at packing to be picked again, nothing left in the tote (ADR 0024 addendum 2026-12-07)', () => {
+    spec.given({ task: task('PACK'), openPack: { orderId: 'ord_1', unitsPicked: 1, unitsToPack: 0, unitsToPickAgain: 1, openPackageIds: [] } }).when(undefined)
+      .thenRejects('TASK_WORK_OPEN', { message: /order ord_1 ships complete: 1 unit\(s\) shorted at packing are picked again.*pause the task/ });
   });
 
   it('completes a task whose work is done or unknown (a COUNT a short\'s resolution named), and PACK (order packed) and LOAD tasks', () => {

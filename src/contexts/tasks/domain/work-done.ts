@@ -106,6 +106,12 @@ export function decideHandCompletion(state: HandCompletionState): Outcome<'compl
       `Task ${task.id} cannot be completed: its pick list ${pickList.pickListId} still has ${pickList.openLines} of ${pickList.lines} line(s) open. `
       + 'Confirm or short each of them (POST /pick-lists/{id}/lines/{lineId}/confirm or /short): the task completes with the list\'s last line.');
   }
+  if (task.type === 'PACK' && openPack !== undefined && openPack.unitsToPack === 0) {
+    return reject('TASK_WORK_OPEN',
+      `Task ${task.id} cannot be completed: order ${openPack.orderId} ships complete: ${openPack.unitsToPickAgain} unit(s) shorted at packing are picked again `
+      + 'and come to be packed (ADR 0024 addendum 2026-12-07). Set its tote and any open carton aside and pause the task (POST /tasks/{id}/pause): '
+      + 'resume it once they are picked; the task completes when the order is packed (or is withdrawn if the order is cancelled).');
+  }
   if (task.type === 'PACK' && openPack !== undefined) {
     const open = openPack.openPackageIds.length === 0 ? '' : ` (open carton${openPack.openPackageIds.length > 1 ? 's' : ''} ${openPack.openPackageIds.join(', ')})`;
     return reject('TASK_WORK_OPEN',

@@ -12,6 +12,8 @@ import type { PauseTaskRequest as _paklog_floor_v1_PauseTaskRequest, PauseTaskRe
 import type { PickList as _paklog_floor_v1_PickList, PickList__Output as _paklog_floor_v1_PickList__Output } from '../../../paklog/floor/v1/PickList.ts';
 import type { RejectTaskRequest as _paklog_floor_v1_RejectTaskRequest, RejectTaskRequest__Output as _paklog_floor_v1_RejectTaskRequest__Output } from '../../../paklog/floor/v1/RejectTaskRequest.ts';
 import type { ResumeTaskRequest as _paklog_floor_v1_ResumeTaskRequest, ResumeTaskRequest__Output as _paklog_floor_v1_ResumeTaskRequest__Output } from '../../../paklog/floor/v1/ResumeTaskRequest.ts';
+import type { ShortAtPackRequest as _paklog_floor_v1_ShortAtPackRequest, ShortAtPackRequest__Output as _paklog_floor_v1_ShortAtPackRequest__Output } from '../../../paklog/floor/v1/ShortAtPackRequest.ts';
+import type { ShortAtPackResponse as _paklog_floor_v1_ShortAtPackResponse, ShortAtPackResponse__Output as _paklog_floor_v1_ShortAtPackResponse__Output } from '../../../paklog/floor/v1/ShortAtPackResponse.ts';
 import type { ShortPickRequest as _paklog_floor_v1_ShortPickRequest, ShortPickRequest__Output as _paklog_floor_v1_ShortPickRequest__Output } from '../../../paklog/floor/v1/ShortPickRequest.ts';
 import type { StartTaskRequest as _paklog_floor_v1_StartTaskRequest, StartTaskRequest__Output as _paklog_floor_v1_StartTaskRequest__Output } from '../../../paklog/floor/v1/StartTaskRequest.ts';
 import type { Task as _paklog_floor_v1_Task, Task__Output as _paklog_floor_v1_Task__Output } from '../../../paklog/floor/v1/Task.ts';
@@ -146,6 +148,25 @@ export interface FloorClient extends grpc.Client {
   resumeTask(argument: _paklog_floor_v1_ResumeTaskRequest, callback: grpc.requestCallback<_paklog_floor_v1_Task__Output>): grpc.ClientUnaryCall;
   
   /**
+   * POST /pack-station/shorts: units of a line waiting to be packed are MISSING or DAMAGED at the pack bench. The
+   * answer's picked_again says whether the order ships without them (false) or they are picked again and the order
+   * ships complete (true: a shipComplete order, not packed until they are picked; ADR 0024 addendum 2026-12-07).
+   */
+  ShortAtPack(argument: _paklog_floor_v1_ShortAtPackRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_floor_v1_ShortAtPackResponse__Output>): grpc.ClientUnaryCall;
+  ShortAtPack(argument: _paklog_floor_v1_ShortAtPackRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_floor_v1_ShortAtPackResponse__Output>): grpc.ClientUnaryCall;
+  ShortAtPack(argument: _paklog_floor_v1_ShortAtPackRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_floor_v1_ShortAtPackResponse__Output>): grpc.ClientUnaryCall;
+  ShortAtPack(argument: _paklog_floor_v1_ShortAtPackRequest, callback: grpc.requestCallback<_paklog_floor_v1_ShortAtPackResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * POST /pack-station/shorts: units of a line waiting to be packed are MISSING or DAMAGED at the pack bench. The
+   * answer's picked_again says whether the order ships without them (false) or they are picked again and the order
+   * ships complete (true: a shipComplete order, not packed until they are picked; ADR 0024 addendum 2026-12-07).
+   */
+  shortAtPack(argument: _paklog_floor_v1_ShortAtPackRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_floor_v1_ShortAtPackResponse__Output>): grpc.ClientUnaryCall;
+  shortAtPack(argument: _paklog_floor_v1_ShortAtPackRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_floor_v1_ShortAtPackResponse__Output>): grpc.ClientUnaryCall;
+  shortAtPack(argument: _paklog_floor_v1_ShortAtPackRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_floor_v1_ShortAtPackResponse__Output>): grpc.ClientUnaryCall;
+  shortAtPack(argument: _paklog_floor_v1_ShortAtPackRequest, callback: grpc.requestCallback<_paklog_floor_v1_ShortAtPackResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * POST /pick-lists/{id}/lines/{lineId}/short: closes a line short; answers the pick list.
    */
   ShortPick(argument: _paklog_floor_v1_ShortPickRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_floor_v1_PickList__Output>): grpc.ClientUnaryCall;
@@ -225,6 +246,13 @@ export interface FloorHandlers extends grpc.UntypedServiceImplementation {
   ResumeTask: grpc.handleUnaryCall<_paklog_floor_v1_ResumeTaskRequest__Output, _paklog_floor_v1_Task>;
   
   /**
+   * POST /pack-station/shorts: units of a line waiting to be packed are MISSING or DAMAGED at the pack bench. The
+   * answer's picked_again says whether the order ships without them (false) or they are picked again and the order
+   * ships complete (true: a shipComplete order, not packed until they are picked; ADR 0024 addendum 2026-12-07).
+   */
+  ShortAtPack: grpc.handleUnaryCall<_paklog_floor_v1_ShortAtPackRequest__Output, _paklog_floor_v1_ShortAtPackResponse>;
+  
+  /**
    * POST /pick-lists/{id}/lines/{lineId}/short: closes a line short; answers the pick list.
    */
   ShortPick: grpc.handleUnaryCall<_paklog_floor_v1_ShortPickRequest__Output, _paklog_floor_v1_PickList>;
@@ -245,6 +273,7 @@ export interface FloorDefinition extends grpc.ServiceDefinition {
   PauseTask: MethodDefinition<_paklog_floor_v1_PauseTaskRequest, _paklog_floor_v1_Task, _paklog_floor_v1_PauseTaskRequest__Output, _paklog_floor_v1_Task__Output>
   RejectTask: MethodDefinition<_paklog_floor_v1_RejectTaskRequest, _paklog_floor_v1_Task, _paklog_floor_v1_RejectTaskRequest__Output, _paklog_floor_v1_Task__Output>
   ResumeTask: MethodDefinition<_paklog_floor_v1_ResumeTaskRequest, _paklog_floor_v1_Task, _paklog_floor_v1_ResumeTaskRequest__Output, _paklog_floor_v1_Task__Output>
+  ShortAtPack: MethodDefinition<_paklog_floor_v1_ShortAtPackRequest, _paklog_floor_v1_ShortAtPackResponse, _paklog_floor_v1_ShortAtPackRequest__Output, _paklog_floor_v1_ShortAtPackResponse__Output>
   ShortPick: MethodDefinition<_paklog_floor_v1_ShortPickRequest, _paklog_floor_v1_PickList, _paklog_floor_v1_ShortPickRequest__Output, _paklog_floor_v1_PickList__Output>
   StartTask: MethodDefinition<_paklog_floor_v1_StartTaskRequest, _paklog_floor_v1_Task, _paklog_floor_v1_StartTaskRequest__Output, _paklog_floor_v1_Task__Output>
 }

@@ -11,6 +11,10 @@ export interface OpenPackWorkResponse {
    * The order's OPEN packages, oldest first.
    */
   'openPackageIds'?: (string)[];
+  /**
+   * Units of a shipComplete order shorted at packing and picked again, not picked yet (ADR 0024 addendum 2026-12-07).
+   */
+  'unitsToPickAgain'?: (number | string | Long);
 }
 
 export interface OpenPackWorkResponse__Output {
@@ -22,4 +26,8 @@ export interface OpenPackWorkResponse__Output {
    * The order's OPEN packages, oldest first.
    */
   'openPackageIds': (string)[];
+  /**
+   * Units of a shipComplete order shorted at packing and picked again, not picked yet (ADR 0024 addendum 2026-12-07).
+   */
+  'unitsToPickAgain': (number);
 }
