@@ -553,6 +553,66 @@ describe('a shipComplete order cancelled while its unit lost at packing is picke
     expect(dead).toEqual({ n: 0 });
   }, 60_000);
 
+  it('waiting for stock after a short at the bench: a stale If-Match cancel is 412 and changes nothing (the order still waits, then ships); a current one cancels it and every unit goes back', async () => {
+    const call = injectClient(t.app, t.keys.manager);
+    const floor = injectClient(t.app, t.keys.operator);
+    const site = await setupWarehouse(call, { siteCode: 'PKRPIFMATCH13', aisles: 1, bays: 4, levels: 1, skus: 1 });
+    const a = site.products[0]!;
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: site.siteId, sku: a.sku, locationId: site.storage[0]!.id, quantity: 4 })).status).toBe(201);
+    const order = async (externalId: string): Promise<string> => (await t.post('/api/v1/orders',
+      { externalId, siteId: site.siteId, carrier: 'OWN_FLEET', shipTo: SHIP_TO, lines: [{ sku: a.sku, quantity: 2 }], shipComplete: true }, 'integration')).body.id as string;
+    const ids = [await order('PKRPIFM-1'), await order('PKRPIFM-2')];
+    for (const id of ids) await until('allocated', () => orderStatus(call, id), (s) => s === 'ALLOCATED');
+    await planAndReleasePooled(call, site.siteId, ids, 5);
+    await t.settle();
+    await workTasks(floor, site.siteId, ['repick-ifm'], { expectedTasks: 2 });
+    for (const id of ids) await until('picked', () => orderStatus(call, id), (s) => s === 'PICKED');
+    await t.settle();
+    for (const id of ids) {
+      const lineId = ((await t.get(`/api/v1/orders/${id}`)).body.lines as { id: string }[])[0]!.id;
+      const short = await t.post('/api/v1/pack-station/shorts', { orderId: id, lineId, quantity: 1, reason: 'DAMAGED', toteId: 'TOTE-repick-ifm' }, 'operator');
+      expect(short.status, JSON.stringify(short.body)).toBe(200);
+      await t.settle();
+      await until('held for stock', () => orderStatus(call, id), (s) => s === 'BACKORDERED');
+    }
+    const [kept, cancelled] = ids as [string, string];
+    const stale = (await t.get(`/api/v1/orders/${kept}`)).body.version as number - 1;
+    const refused = await t.request('POST', `/api/v1/orders/${kept}/cancel`, { body: { reason: 'stale' }, headers: { 'if-match': `"${stale}"` } });
+    expect(refused.status, JSON.stringify(refused.body)).toBe(412);
+    const current = (await t.get(`/api/v1/orders/${cancelled}`)).body.version as number;
+    const done = await t.request('POST', `/api/v1/orders/${cancelled}/cancel`, { body: { reason: 'customer' }, headers: { 'if-match': `"${current}"` } });
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    expect(done.body.status).toBe('CANCELLED');
+    await t.settle();
+    const pending = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pack_ship.orders WHERE order_id = ANY($1::text[]) AND stop_pending_ids IS NOT NULL`, [ids]);
+    expect(pending[0]).toEqual({ n: 0 });
+    // Stock for the kept order: it is picked again and ships complete; the cancelled one's unit at the bench goes back.
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: site.siteId, sku: a.sku, locationId: site.storage[1]!.id, quantity: 1 })).status).toBe(201);
+    await t.settle();
+    await until('picking again', () => orderStatus(call, kept), (s) => s === 'PICKING');
+    await workTasks(floor, site.siteId, ['repick-ifm'], { expectedTasks: 1 });
+    await until('picked', () => orderStatus(call, kept), (s) => s === 'PICKED');
+    await t.settle();
+    expect((await t.post('/api/v1/packages', { orderId: kept })).status).toBe(201);
+    const shipment = await t.post('/api/v1/shipments', { orderId: kept });
+    expect(shipment.status, JSON.stringify(shipment.body)).toBe(201);
+    expect((await t.post(`/api/v1/shipments/${shipment.body.id as string}/dispatch`, {})).status).toBe(200);
+    await until('shipped', () => orderStatus(call, kept), (s) => s === 'SHIPPED');
+    const returns = (await t.get(`/api/v1/inventory/returns?siteId=${site.siteId}&orderId=${cancelled}`)).body.items as { id: string; quantity: number; suggestedLocationId: string }[];
+    expect(returns.reduce((n, r) => n + r.quantity, 0)).toBe(1);
+    for (const r of returns) expect((await t.post(`/api/v1/inventory/returns/${r.id}/confirm`, { locationId: r.suggestedLocationId, workerId: 'w1' }, 'operator')).status).toBe(200);
+    await t.settle();
+    for (const id of ids) {
+      for (const l of (await t.get(`/api/v1/orders/${id}`)).body.lines as { ordered: number; shipped: number; cancelled: number; shorted: number; shortAtPack: number }[]) {
+        expect(l.shipped + l.shortAtPack + l.shorted + l.cancelled).toBe(l.ordered);
+      }
+    }
+    expect(await conservationDifferences(t.databaseUrl, { siteId: site.siteId })).toEqual([]);
+    await expectLedgerConserved(t, site.siteId);
+    const [dead] = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.dead_letters`);
+    expect(dead).toEqual({ n: 0 });
+  }, 60_000);
+
   it('a packer who shorts every unit left and completes the PACK task: the re-picked order is offered as PACK work again, and that task completes with the pack', async () => {
     const call = injectClient(t.app, t.keys.manager);
     const floor = injectClient(t.app, t.keys.operator);
