@@ -613,14 +613,16 @@ describe('a shipComplete order cancelled while its unit lost at packing is picke
     expect(dead).toEqual({ n: 0 });
   }, 60_000);
 
-  it('a packer who shorts every unit left and completes the PACK task: the re-picked order is offered as PACK work again, and that task completes with the pack', async () => {
+  for (const completes of [true, false]) it(completes
+    ? 'a packer who shorts every unit left and completes the PACK task: the re-picked order is offered as PACK work again, and that task completes with the pack'
+    : 'a packer who shorts every unit left and keeps the PACK task: no second task is queued, and the one held completes with the pack', async () => {
     const call = injectClient(t.app, t.keys.manager);
     const floor = injectClient(t.app, t.keys.operator);
-    const site = await setupWarehouse(call, { siteCode: 'PKRPPACKTK', aisles: 1, bays: 4, levels: 1, skus: 1 });
+    const site = await setupWarehouse(call, { siteCode: completes ? 'PKRPPACKTK' : 'PKRPPACKTKEEP1', aisles: 1, bays: 4, levels: 1, skus: 1 });
     await receiveStock(call, site, 4, 1);
     const a = site.products[0]!;
     const orderId = (await t.post('/api/v1/orders',
-      { externalId: 'PKRPPACKTK-1', siteId: site.siteId, carrier: 'OWN_FLEET', shipTo: SHIP_TO, lines: [{ sku: a.sku, quantity: 2 }], shipComplete: true }, 'integration')).body.id as string;
+      { externalId: completes ? 'PKRPPACKTK-1' : 'PKRPPACKTK-2', siteId: site.siteId, carrier: 'OWN_FLEET', shipTo: SHIP_TO, lines: [{ sku: a.sku, quantity: 2 }], shipComplete: true }, 'integration')).body.id as string;
     await until('allocated', () => orderStatus(call, orderId), (s) => s === 'ALLOCATED');
     await planAndReleasePooled(call, site.siteId, [orderId], 5);
     await t.settle();
@@ -638,13 +640,15 @@ describe('a shipComplete order cancelled while its unit lost at packing is picke
     const short = await t.post('/api/v1/pack-station/shorts', { orderId, lineId, quantity: 2, reason: 'MISSING', toteId: 'TOTE-repick-pack' }, 'operator');
     expect(short.status, JSON.stringify(short.body)).toBe(200);
     await t.settle();
-    await floor('complete', 'POST', `/api/v1/tasks/${next.body.id}/complete`, { workerId: 'packer-1' });
+    if (completes) expect((await floor('complete', 'POST', `/api/v1/tasks/${next.body.id}/complete`, { workerId: 'packer-1' })).status).toBe(200);
     await t.settle();
     await workTasks(floor, site.siteId, ['repick-pack'], { expectedTasks: 1 });
     await until('picked again', () => orderStatus(call, orderId), (s) => s === 'PICKED');
     await t.settle();
     // The re-picked units wait at the bench: a PACK task offers them (whether the first one or a new round's).
-    expect((await packTasks()).filter((x) => x.status !== 'COMPLETED' && x.status !== 'CANCELLED')).toHaveLength(1);
+    const open = (await packTasks()).filter((x) => x.status !== 'COMPLETED' && x.status !== 'CANCELLED');
+    expect(open).toHaveLength(1);
+    if (!completes) expect(open[0]!.id).toBe(next.body.id);
     expect((await t.post('/api/v1/packages', { orderId })).status).toBe(201);
     await t.settle();
     expect((await packTasks()).filter((x) => x.status !== 'COMPLETED' && x.status !== 'CANCELLED')).toEqual([]);
