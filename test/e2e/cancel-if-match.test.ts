@@ -55,9 +55,9 @@ async function packedOrder(externalId: string, sku: string): Promise<{ orderId: 
 }
 
 /** Pack & ship's record of the order: stopped or not, and its pending stop. */
-async function packShipOrder(orderId: string): Promise<{ cancelled: boolean; pending: string | null }> {
-  const rows = await t.app.db.query<{ cancelled: boolean; pending: string | null }>(
-    'SELECT cancelled_at IS NOT NULL AS cancelled, stop_pending_id AS pending FROM pack_ship.orders WHERE order_id = $1', [orderId],
+async function packShipOrder(orderId: string): Promise<{ cancelled: boolean; pending: string[] | null }> {
+  const rows = await t.app.db.query<{ cancelled: boolean; pending: string[] | null }>(
+    'SELECT cancelled_at IS NOT NULL AS cancelled, stop_pending_ids AS pending FROM pack_ship.orders WHERE order_id = $1', [orderId],
   );
   return rows[0]!;
 }
@@ -133,4 +133,35 @@ it('a pending stop left between the phases holds the order back for its lease on
   expect(await packShipOrder(second.orderId)).toEqual({ cancelled: true, pending: null });
   const repeated = await t.request('POST', `/api/v1/orders/${second.orderId}/cancel`, { body: {}, headers: { 'if-match': `"${cancelled.body.version as number}"` } });
   expect(repeated.status, JSON.stringify(repeated.body)).toBe(200);
+});
+
+it('two cancels with the same current If-Match at once: the order is cancelled once, each answer 200 CANCELLED or 412, nothing left pending', async () => {
+  const { orderId, packageId } = await packedOrder('CIFM-TWICE', w.products[0]!.sku);
+  const v = (await order(orderId)).version;
+  const send = () => t.request('POST', `/api/v1/orders/${orderId}/cancel`, { body: { reason: 'twice' }, headers: { 'if-match': `"${v}"` } });
+  const answers = await Promise.all([send(), send()]);
+  for (const a of answers) {
+    expect([200, 412], JSON.stringify(a.body)).toContain(a.status);
+    if (a.status === 200) expect(a.body.status).toBe('CANCELLED');
+  }
+  expect(answers.some((a) => a.status === 200)).toBe(true);
+  await t.settle();
+  expect(await packShipOrder(orderId)).toEqual({ cancelled: true, pending: null });
+  expect((await t.get(`/api/v1/packages/${packageId}`)).body.status).toBe('CANCELLED');
+  expect(Number((await t.app.db.query<{ n: string }>(`SELECT count(*) AS n FROM platform.events WHERE type = 'orders.order.cancelled.v1' AND subject = $1`, [orderId]))[0]!.n)).toBe(1);
+});
+
+it('a stale cancel\'s dropped stop never lifts another cancel\'s pending stop: the order stays held back until that one is decided or its lease ends', async () => {
+  const { orderId } = await packedOrder('CIFM-TWOSTOPS', w.products[1]!.sku);
+  const packShip = t.app.modules.find((m) => m.name === 'pack-ship')?.api as PackShipApi;
+  // Cancel A is between its phases (its version check passed); cancel B, stale, reserves after it and drops its own.
+  expect(await packShip.reserveStop({ orderId, siteId: w.siteId, stopId: 'stp_a' })).toEqual({ reserved: true });
+  expect(await packShip.reserveStop({ orderId, siteId: w.siteId, stopId: 'stp_b' })).toEqual({ reserved: true });
+  await packShip.dropStop({ orderId, stopId: 'stp_b' });
+  const held = await t.post('/api/v1/shipments', { orderId });
+  expect(held.status, JSON.stringify(held.body)).toBe(409);
+  expect(held.body.code).toBe('ORDER_CANCELLING');
+  await packShip.dropStop({ orderId, stopId: 'stp_a' });
+  expect(await packShipOrder(orderId)).toEqual({ cancelled: false, pending: null });
+  expect((await t.post('/api/v1/shipments', { orderId })).status).toBe(201);
 });

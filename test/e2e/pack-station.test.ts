@@ -451,6 +451,211 @@ describe('a shipComplete order cancelled while its unit lost at packing is picke
     const [dead] = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.dead_letters`);
     expect(dead).toEqual({ n: 0 });
   }, 60_000);
+
+  it('re-reserved at once, the re-pick itself shorted (nothing left there): the order waits BACKORDERED (SHORT_PICK), not PICKED; stock received, it is picked and ships complete, every count adding up', async () => {
+    const call = injectClient(t.app, t.keys.manager);
+    const floor = injectClient(t.app, t.keys.operator);
+    const site = await setupWarehouse(call, { siteCode: 'PKRPSHORT', aisles: 1, bays: 4, levels: 1, skus: 1 });
+    await receiveStock(call, site, 3, 1);
+    const a = site.products[0]!;
+    const orderId = (await t.post('/api/v1/orders',
+      { externalId: 'PKRPSHORT-1', siteId: site.siteId, carrier: 'OWN_FLEET', shipTo: SHIP_TO, lines: [{ sku: a.sku, quantity: 2 }], shipComplete: true }, 'integration')).body.id as string;
+    await until('allocated', () => orderStatus(call, orderId), (s) => s === 'ALLOCATED');
+    await planAndReleasePooled(call, site.siteId, [orderId], 5);
+    await t.settle();
+    await workTasks(floor, site.siteId, ['repick-short'], { expectedTasks: 1 });
+    await until('picked', () => orderStatus(call, orderId), (s) => s === 'PICKED');
+    await t.settle();
+    const lineId = ((await t.get(`/api/v1/orders/${orderId}`)).body.lines as { id: string }[])[0]!.id;
+    const short = await t.post('/api/v1/pack-station/shorts', { orderId, lineId, quantity: 1, reason: 'MISSING', toteId: 'TOTE-repick-short' }, 'operator');
+    expect(short.status, JSON.stringify(short.body)).toBe(200);
+    await t.settle();
+    expect(await orderStatus(call, orderId)).toBe('PICKED');
+
+    // The re-pick finds nothing where the unit was re-reserved: shorted at the pick list, and no stock anywhere.
+    await workTasks(floor, site.siteId, ['repick-short'], { expectedTasks: 1, shortOne: true });
+    await t.settle();
+    await until('held for stock', () => orderStatus(call, orderId), (s) => s === 'BACKORDERED');
+    expect((await t.get(`/api/v1/orders/${orderId}`)).body).toMatchObject({ backorderReason: 'SHORT_PICK', lines: [{ ordered: 2, picked: 1, shorted: 1, shortAtPack: 0, shipped: 0 }] });
+    expect((await t.post('/api/v1/shipments', { orderId })).status).toBe(409);
+
+    const elsewhere = site.storage.find((l) => l.id !== site.storage[0]!.id)!;
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: site.siteId, sku: a.sku, locationId: elsewhere.id, quantity: 1 })).status).toBe(201);
+    await t.settle();
+    await until('picking again', () => orderStatus(call, orderId), (s) => s === 'PICKING');
+    await workTasks(floor, site.siteId, ['repick-short'], { expectedTasks: 1 });
+    await until('picked', () => orderStatus(call, orderId), (s) => s === 'PICKED');
+    await t.settle();
+    expect((await t.post('/api/v1/packages', { orderId })).status).toBe(201);
+    const shipment = await t.post('/api/v1/shipments', { orderId });
+    expect(shipment.status, JSON.stringify(shipment.body)).toBe(201);
+    expect((await t.post(`/api/v1/shipments/${shipment.body.id as string}/dispatch`, {})).status).toBe(200);
+    await until('shipped', () => orderStatus(call, orderId), (s) => s === 'SHIPPED');
+    await t.settle();
+    const [line] = (await t.get(`/api/v1/orders/${orderId}`)).body.lines as { ordered: number; shipped: number; cancelled: number; shorted: number; shortAtPack: number }[];
+    expect(line).toMatchObject({ ordered: 2, shipped: 2, shorted: 0, shortAtPack: 0, cancelled: 0 });
+    expect(await conservationDifferences(t.databaseUrl, { siteId: site.siteId })).toEqual([]);
+    await expectLedgerConserved(t, site.siteId);
+    const [dead] = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.dead_letters`);
+    expect(dead).toEqual({ n: 0 });
+  }, 60_000);
+
+  for (const bFirst of [false, true]) it(`two lines short at the bench (${bFirst ? 'the one with no stock first' : 'the one re-reserved at once first'}): held BACKORDERED until both are picked again, then ships complete, every count adding up`, async () => {
+    const call = injectClient(t.app, t.keys.manager);
+    const floor = injectClient(t.app, t.keys.operator);
+    const code = bFirst ? 'PKRPTWOLINEB' : 'PKRPTWOLINE';
+    const site = await setupWarehouse(call, { siteCode: code, aisles: 1, bays: 4, levels: 1, skus: 2 });
+    const [a, b] = [site.products[0]!, site.products[1]!];
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: site.siteId, sku: a.sku, locationId: site.storage[0]!.id, quantity: 3 })).status).toBe(201);
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: site.siteId, sku: b.sku, locationId: site.storage[1]!.id, quantity: 2 })).status).toBe(201);
+    const orderId = (await t.post('/api/v1/orders', { externalId: `${code}-1`, siteId: site.siteId, carrier: 'OWN_FLEET', shipTo: SHIP_TO,
+      lines: [{ sku: a.sku, quantity: 2 }, { sku: b.sku, quantity: 2 }], shipComplete: true }, 'integration')).body.id as string;
+    await until('allocated', () => orderStatus(call, orderId), (s) => s === 'ALLOCATED');
+    await planAndReleasePooled(call, site.siteId, [orderId], 5);
+    await t.settle();
+    await workTasks(floor, site.siteId, ['repick-two'], { expectedTasks: 1 });
+    await until('picked', () => orderStatus(call, orderId), (s) => s === 'PICKED');
+    await t.settle();
+    const lines = (await t.get(`/api/v1/orders/${orderId}`)).body.lines as { id: string; sku: string }[];
+    const lineOf = (sku: string) => lines.find((l) => l.sku === sku)!.id;
+    for (const sku of bFirst ? [b.sku, a.sku] : [a.sku, b.sku]) {
+      const short = await t.post('/api/v1/pack-station/shorts', { orderId, lineId: lineOf(sku), quantity: 1, reason: 'MISSING', toteId: 'TOTE-repick-two' }, 'operator');
+      expect(short.status, JSON.stringify(short.body)).toBe(200);
+      await t.settle();
+    }
+    await until('held for stock', () => orderStatus(call, orderId), (s) => s === 'BACKORDERED');
+    // A's unit is picked again at once; the order still waits for B's.
+    await workTasks(floor, site.siteId, ['repick-two'], { expectedTasks: 1 });
+    await t.settle();
+    expect(await orderStatus(call, orderId)).toBe('BACKORDERED');
+    expect((await t.post('/api/v1/shipments', { orderId })).status).toBe(409);
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: site.siteId, sku: b.sku, locationId: site.storage[2]!.id, quantity: 1 })).status).toBe(201);
+    await t.settle();
+    await until('picking again', () => orderStatus(call, orderId), (s) => s === 'PICKING');
+    await workTasks(floor, site.siteId, ['repick-two'], { expectedTasks: 1 });
+    await until('picked', () => orderStatus(call, orderId), (s) => s === 'PICKED');
+    await t.settle();
+    expect((await t.post('/api/v1/packages', { orderId })).status).toBe(201);
+    const shipment = await t.post('/api/v1/shipments', { orderId });
+    expect(shipment.status, JSON.stringify(shipment.body)).toBe(201);
+    expect((await t.post(`/api/v1/shipments/${shipment.body.id as string}/dispatch`, {})).status).toBe(200);
+    await until('shipped', () => orderStatus(call, orderId), (s) => s === 'SHIPPED');
+    await t.settle();
+    for (const l of (await t.get(`/api/v1/orders/${orderId}`)).body.lines as { ordered: number; shipped: number; cancelled: number; shorted: number; shortAtPack: number }[]) {
+      expect(l).toMatchObject({ ordered: 2, shipped: 2, shorted: 0, shortAtPack: 0, cancelled: 0 });
+    }
+    // No PICK or PACK task left open (the recovery's COUNT of B's empty location is the counter's, as for a short pick).
+    const tasks = (await t.getAll<{ type: string; reference: string; status: string }>(`/api/v1/tasks?siteId=${site.siteId}`))
+      .filter((x) => x.status !== 'COMPLETED' && x.status !== 'CANCELLED');
+    expect(tasks.map((x) => x.type)).toEqual(['COUNT']);
+    expect(await conservationDifferences(t.databaseUrl, { siteId: site.siteId })).toEqual([]);
+    await expectLedgerConserved(t, site.siteId);
+    const [dead] = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.dead_letters`);
+    expect(dead).toEqual({ n: 0 });
+  }, 60_000);
+
+  it('waiting for stock after a short at the bench: a stale If-Match cancel is 412 and changes nothing (the order still waits, then ships); a current one cancels it and every unit goes back', async () => {
+    const call = injectClient(t.app, t.keys.manager);
+    const floor = injectClient(t.app, t.keys.operator);
+    const site = await setupWarehouse(call, { siteCode: 'PKRPIFMATCH13', aisles: 1, bays: 4, levels: 1, skus: 1 });
+    const a = site.products[0]!;
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: site.siteId, sku: a.sku, locationId: site.storage[0]!.id, quantity: 4 })).status).toBe(201);
+    const order = async (externalId: string): Promise<string> => (await t.post('/api/v1/orders',
+      { externalId, siteId: site.siteId, carrier: 'OWN_FLEET', shipTo: SHIP_TO, lines: [{ sku: a.sku, quantity: 2 }], shipComplete: true }, 'integration')).body.id as string;
+    const ids = [await order('PKRPIFM-1'), await order('PKRPIFM-2')];
+    for (const id of ids) await until('allocated', () => orderStatus(call, id), (s) => s === 'ALLOCATED');
+    await planAndReleasePooled(call, site.siteId, ids, 5);
+    await t.settle();
+    await workTasks(floor, site.siteId, ['repick-ifm'], { expectedTasks: 2 });
+    for (const id of ids) await until('picked', () => orderStatus(call, id), (s) => s === 'PICKED');
+    await t.settle();
+    for (const id of ids) {
+      const lineId = ((await t.get(`/api/v1/orders/${id}`)).body.lines as { id: string }[])[0]!.id;
+      const short = await t.post('/api/v1/pack-station/shorts', { orderId: id, lineId, quantity: 1, reason: 'DAMAGED', toteId: 'TOTE-repick-ifm' }, 'operator');
+      expect(short.status, JSON.stringify(short.body)).toBe(200);
+      await t.settle();
+      await until('held for stock', () => orderStatus(call, id), (s) => s === 'BACKORDERED');
+    }
+    const [kept, cancelled] = ids as [string, string];
+    const stale = (await t.get(`/api/v1/orders/${kept}`)).body.version as number - 1;
+    const refused = await t.request('POST', `/api/v1/orders/${kept}/cancel`, { body: { reason: 'stale' }, headers: { 'if-match': `"${stale}"` } });
+    expect(refused.status, JSON.stringify(refused.body)).toBe(412);
+    const current = (await t.get(`/api/v1/orders/${cancelled}`)).body.version as number;
+    const done = await t.request('POST', `/api/v1/orders/${cancelled}/cancel`, { body: { reason: 'customer' }, headers: { 'if-match': `"${current}"` } });
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    expect(done.body.status).toBe('CANCELLED');
+    await t.settle();
+    const pending = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pack_ship.orders WHERE order_id = ANY($1::text[]) AND stop_pending_ids IS NOT NULL`, [ids]);
+    expect(pending[0]).toEqual({ n: 0 });
+    // Stock for the kept order: it is picked again and ships complete; the cancelled one's unit at the bench goes back.
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: site.siteId, sku: a.sku, locationId: site.storage[1]!.id, quantity: 1 })).status).toBe(201);
+    await t.settle();
+    await until('picking again', () => orderStatus(call, kept), (s) => s === 'PICKING');
+    await workTasks(floor, site.siteId, ['repick-ifm'], { expectedTasks: 1 });
+    await until('picked', () => orderStatus(call, kept), (s) => s === 'PICKED');
+    await t.settle();
+    expect((await t.post('/api/v1/packages', { orderId: kept })).status).toBe(201);
+    const shipment = await t.post('/api/v1/shipments', { orderId: kept });
+    expect(shipment.status, JSON.stringify(shipment.body)).toBe(201);
+    expect((await t.post(`/api/v1/shipments/${shipment.body.id as string}/dispatch`, {})).status).toBe(200);
+    await until('shipped', () => orderStatus(call, kept), (s) => s === 'SHIPPED');
+    const returns = (await t.get(`/api/v1/inventory/returns?siteId=${site.siteId}&orderId=${cancelled}`)).body.items as { id: string; quantity: number; suggestedLocationId: string }[];
+    expect(returns.reduce((n, r) => n + r.quantity, 0)).toBe(1);
+    for (const r of returns) expect((await t.post(`/api/v1/inventory/returns/${r.id}/confirm`, { locationId: r.suggestedLocationId, workerId: 'w1' }, 'operator')).status).toBe(200);
+    await t.settle();
+    for (const id of ids) {
+      for (const l of (await t.get(`/api/v1/orders/${id}`)).body.lines as { ordered: number; shipped: number; cancelled: number; shorted: number; shortAtPack: number }[]) {
+        expect(l.shipped + l.shortAtPack + l.shorted + l.cancelled).toBe(l.ordered);
+      }
+    }
+    expect(await conservationDifferences(t.databaseUrl, { siteId: site.siteId })).toEqual([]);
+    await expectLedgerConserved(t, site.siteId);
+    const [dead] = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.dead_letters`);
+    expect(dead).toEqual({ n: 0 });
+  }, 60_000);
+
+  for (const completes of [true, false]) it(completes
+    ? 'a packer who shorts every unit left and completes the PACK task: the re-picked order is offered as PACK work again, and that task completes with the pack'
+    : 'a packer who shorts every unit left and keeps the PACK task: no second task is queued, and the one held completes with the pack', async () => {
+    const call = injectClient(t.app, t.keys.manager);
+    const floor = injectClient(t.app, t.keys.operator);
+    const site = await setupWarehouse(call, { siteCode: completes ? 'PKRPPACKTK' : 'PKRPPACKTKEEP1', aisles: 1, bays: 4, levels: 1, skus: 1 });
+    await receiveStock(call, site, 4, 1);
+    const a = site.products[0]!;
+    const orderId = (await t.post('/api/v1/orders',
+      { externalId: completes ? 'PKRPPACKTK-1' : 'PKRPPACKTK-2', siteId: site.siteId, carrier: 'OWN_FLEET', shipTo: SHIP_TO, lines: [{ sku: a.sku, quantity: 2 }], shipComplete: true }, 'integration')).body.id as string;
+    await until('allocated', () => orderStatus(call, orderId), (s) => s === 'ALLOCATED');
+    await planAndReleasePooled(call, site.siteId, [orderId], 5);
+    await t.settle();
+    await workTasks(floor, site.siteId, ['repick-pack'], { expectedTasks: 1 });
+    await until('picked', () => orderStatus(call, orderId), (s) => s === 'PICKED');
+    await t.settle();
+    const packTasks = async () => (await t.getAll<{ id: string; type: string; reference: string; status: string }>(`/api/v1/tasks?siteId=${site.siteId}`))
+      .filter((x) => x.type === 'PACK' && x.reference === orderId);
+    const next = await floor<{ id: string; reference: string }>('next', 'POST', '/api/v1/tasks/next', { workerId: 'packer-1', siteId: site.siteId, types: ['PACK'] });
+    expect(next.status, JSON.stringify(next.body)).toBe(200);
+    expect(next.body.reference).toBe(orderId);
+    expect((await floor('start', 'POST', `/api/v1/tasks/${next.body.id}/start`, { workerId: 'packer-1' })).status).toBe(200);
+    const lineId = ((await t.get(`/api/v1/orders/${orderId}`)).body.lines as { id: string }[])[0]!.id;
+    // Both units missing from the tote: shorted (a shipComplete order's units are picked again), the bench left empty.
+    const short = await t.post('/api/v1/pack-station/shorts', { orderId, lineId, quantity: 2, reason: 'MISSING', toteId: 'TOTE-repick-pack' }, 'operator');
+    expect(short.status, JSON.stringify(short.body)).toBe(200);
+    await t.settle();
+    if (completes) expect((await floor('complete', 'POST', `/api/v1/tasks/${next.body.id}/complete`, { workerId: 'packer-1' })).status).toBe(200);
+    await t.settle();
+    await workTasks(floor, site.siteId, ['repick-pack'], { expectedTasks: 1 });
+    await until('picked again', () => orderStatus(call, orderId), (s) => s === 'PICKED');
+    await t.settle();
+    // The re-picked units wait at the bench: a PACK task offers them (whether the first one or a new round's).
+    const open = (await packTasks()).filter((x) => x.status !== 'COMPLETED' && x.status !== 'CANCELLED');
+    expect(open).toHaveLength(1);
+    if (!completes) expect(open[0]!.id).toBe(next.body.id);
+    expect((await t.post('/api/v1/packages', { orderId })).status).toBe(201);
+    await t.settle();
+    expect((await packTasks()).filter((x) => x.status !== 'COMPLETED' && x.status !== 'CANCELLED')).toEqual([]);
+    const [dead] = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.dead_letters`);
+    expect(dead).toEqual({ n: 0 });
+  }, 60_000);
 });
 
 describe('the PACK task of a shipComplete order whose unit lost at packing is picked again (ADR 0024 addendum 2026-12-07)', () => {

@@ -848,9 +848,10 @@ export function orderService(
         return;
       }
       case 'AWAITING_STOCK': {
-        // A PICKED order waits only for its own units lost at packing (origin PACK, ADR 0024 addendum 2026-12-07): a
-        // short pick's outcome heard after pack & ship said the order ready to pack is older news.
-        if (o.status === 'PICKED' && r.origin !== 'PACK') return;
+        // A PICKED order waits only for its own units lost at packing (origin PACK, ADR 0024 addendum 2026-12-07) — or
+        // for their re-pick, shorted at the pick list when re-reserved at once (the order stayed PICKED meanwhile): a
+        // short pick's outcome heard after pack & ship said the order ready to pack is older news otherwise.
+        if (o.status === 'PICKED' && r.origin !== 'PACK' && await lostAtPackOf(tx, o.id) === 0) return;
         if (o.status === 'BACKORDERED' || o.status === 'ON_HOLD' || !orderLifecycle.can(o.status, 'BACKORDERED')) return;
         await write(tx, o, { ...step(o.status, 'BACKORDERED', `${cause.type}: SHORT_PICK`), set: { backorderReason: BACKORDER_REASONS.shortPick } });
         const data: OrderStatusChanged = { orderId: o.id, siteId: o.siteId, ...owned(o), from: o.status, to: 'BACKORDERED', reason: BACKORDER_REASONS.shortPick };

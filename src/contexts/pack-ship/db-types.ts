@@ -107,7 +107,7 @@ export interface PackShipOrders {
   ship_to: Json | null;
   site_id: string;
   stop_owed: Json | null;
-  stop_pending_id: string | null;
+  stop_pending_ids: string[] | null;
   stop_pending_until: Date | null;
 }
 

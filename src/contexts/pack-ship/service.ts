@@ -1087,7 +1087,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
     /**
      * A cancel's first phase (PackShipApi.reserveStop), under the order's row lock: what stopShipping would refuse
      * (dispatched, a dock claim) or an order stopped already, changing nothing; else the stop recorded pending for a
-     * lease of STOP_PENDING_LEASE_MS (a later reserve replaces it), which stopShipping decides or dropStop drops.
+     * lease of STOP_PENDING_LEASE_MS (beside another cancel's still pending), which stopShipping decides or dropStop drops.
      */
     reserveStop: (input: { orderId: string; siteId: string; stopId: string }): Promise<StopReserved | { stopped: true } | AlreadyDispatched | ShippingAtDock> => deps.db.tx(async (tx) => {
       const order = await packStore.lockOrCreateOrder(tx, input.orderId, input.siteId);
@@ -1096,7 +1096,8 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
       if (order.cancelledAt !== null) return { stopped: true };
       const atDock = await packStore.dockShipOf(tx, input.orderId);
       if (atDock !== undefined) return { stopped: false, dockShip: atDock };
-      await packStore.pendStop(tx, input.orderId, input.stopId, new Date(deps.clock.now().getTime() + STOP_PENDING_LEASE_MS));
+      const now = deps.clock.now();
+      await packStore.pendStop(tx, input.orderId, input.stopId, new Date(now.getTime() + STOP_PENDING_LEASE_MS), now);
       return { reserved: true };
     }),
 

@@ -438,14 +438,29 @@ export const packStore = {
     return order;
   },
 
-  /** Records a cancel's pending stop `stopId` until `until` (the order's row locked): a later one replaces it. */
-  async pendStop(db: Executor, orderId: string, stopId: string, until: Date): Promise<void> {
-    await db.query(`UPDATE pack_ship.orders SET stop_pending_id = $2, stop_pending_until = $3 WHERE order_id = $1`, [orderId, stopId, until]);
+  /**
+   * Records a cancel's pending stop `stopId` until `until` (the order's row locked), beside any other cancel's still in
+   * its lease at `now` (pack-ship migration 020): the lease is the latest of them.
+   */
+  async pendStop(db: Executor, orderId: string, stopId: string, until: Date, now: Date): Promise<void> {
+    await db.query(
+      `UPDATE pack_ship.orders SET
+         stop_pending_ids = array_append(CASE WHEN stop_pending_until > $4 THEN coalesce(stop_pending_ids, '{}') ELSE '{}' END, $2),
+         stop_pending_until = CASE WHEN stop_pending_until > $3 THEN stop_pending_until ELSE $3 END
+        WHERE order_id = $1`,
+      [orderId, stopId, until, now],
+    );
   },
 
-  /** Drops the pending stop `stopId` (the order's row locked); another cancel's, recorded since, stays. */
+  /** Drops the pending stop `stopId` (the order's row locked); another cancel's, still pending, stays with its lease. */
   async dropPendingStop(db: Executor, orderId: string, stopId: string): Promise<void> {
-    await db.query(`UPDATE pack_ship.orders SET stop_pending_id = NULL, stop_pending_until = NULL WHERE order_id = $1 AND stop_pending_id = $2`, [orderId, stopId]);
+    await db.query(
+      `UPDATE pack_ship.orders SET
+         stop_pending_ids = NULLIF(array_remove(stop_pending_ids, $2), '{}'),
+         stop_pending_until = CASE WHEN cardinality(array_remove(stop_pending_ids, $2)) = 0 THEN NULL ELSE stop_pending_until END
+        WHERE order_id = $1 AND $2 = ANY(stop_pending_ids)`,
+      [orderId, stopId],
+    );
   },
 
   /** Records the shipping-stopped announcement owed for a cancel decided but not announced yet (the order's row locked). */
@@ -561,7 +576,7 @@ export const packStore = {
   ): Promise<{ packageIds: string[]; shipmentIds: string[] }> {
     // The stop decided: a pending one (a cancel's first phase) has nothing left to hold back.
     await db.query(
-      `UPDATE pack_ship.orders SET cancelled_at = $2, cancel_reason = $3, stop_pending_id = NULL, stop_pending_until = NULL WHERE order_id = $1 AND cancelled_at IS NULL`,
+      `UPDATE pack_ship.orders SET cancelled_at = $2, cancel_reason = $3, stop_pending_ids = NULL, stop_pending_until = NULL WHERE order_id = $1 AND cancelled_at IS NULL`,
       [orderId, now, reason],
     );
     const shipments = await db.query<Pick<Selectable<PackShipShipments>, 'id'>>(
@@ -815,10 +830,16 @@ export const packStore = {
 
   /**
    * The order's picking is open again (a shipComplete order's units shorted at packing are picked again, ADR 0024
-   * addendum 2026-12-07): not bookable nor packed until picking says it is done, which announces it ready again.
+   * addendum 2026-12-07): not bookable nor packed until picking says it is done, which announces it ready again — with
+   * the next packing round, so that the re-picked units are PACK work of their own even when the packer completed the
+   * round's PACK task at the emptied bench (one task per round; a round's task still held finishes with the pack). A
+   * second short while it is open again stays in that round.
    */
   async pickingReopened(db: Executor, orderId: string): Promise<void> {
-    await db.query(`UPDATE pack_ship.orders SET picking_status = NULL WHERE order_id = $1`, [orderId]);
+    await db.query(
+      `UPDATE pack_ship.orders SET picking_status = NULL, pack_round = pack_round + CASE WHEN picking_status IS NULL THEN 0 ELSE 1 END WHERE order_id = $1`,
+      [orderId],
+    );
   },
 
   /** Whether the order never ships partial (its shipComplete policy, as orders.order.received said). */
