@@ -557,7 +557,7 @@ describe('a shipComplete order cancelled while its unit lost at packing is picke
   it('waiting for stock after a short at the bench: a stale If-Match cancel is 412 and changes nothing (the order still waits, then ships); a current one cancels it and every unit goes back', async () => {
     const call = injectClient(t.app, t.keys.manager);
     const floor = injectClient(t.app, t.keys.operator);
-    const site = await setupWarehouse(call, { siteCode: 'PKRPIFMATCH13', aisles: 1, bays: 4, levels: 1, skus: 1 });
+    const site = await setupWarehouse(call, { siteCode: 'PKRPIFMATCH1515', aisles: 1, bays: 4, levels: 1, skus: 1 });
     const a = site.products[0]!;
     expect((await t.post('/api/v1/inventory/receipts', { siteId: site.siteId, sku: a.sku, locationId: site.storage[0]!.id, quantity: 4 })).status).toBe(201);
     const order = async (externalId: string): Promise<string> => (await t.post('/api/v1/orders',
@@ -615,7 +615,7 @@ describe('a shipComplete order cancelled while its unit lost at packing is picke
   }, 60_000);
 
   for (const completes of [true, false]) it(completes
-    ? 'a packer who shorts every unit left and completes the PACK task: the re-picked order is offered as PACK work again, and that task completes with the pack'
+    ? 'a packer who shorts every unit left and tries to complete the PACK task: 409 TASK_WORK_OPEN, the re-picked units come back to that task, which completes with the pack'
     : 'a packer who shorts every unit left and keeps the PACK task: no second task is queued, and the one held completes with the pack', async () => {
     const call = injectClient(t.app, t.keys.manager);
     const floor = injectClient(t.app, t.keys.operator);
@@ -641,15 +641,21 @@ describe('a shipComplete order cancelled while its unit lost at packing is picke
     const short = await t.post('/api/v1/pack-station/shorts', { orderId, lineId, quantity: 2, reason: 'MISSING', toteId: 'TOTE-repick-pack' }, 'operator');
     expect(short.status, JSON.stringify(short.body)).toBe(200);
     await t.settle();
-    if (completes) expect((await floor('complete', 'POST', `/api/v1/tasks/${next.body.id}/complete`, { workerId: 'packer-1' })).status).toBe(200);
+    if (completes) {
+      // Nothing left at the bench, but the order is not packed: the task stays the packer's (pause it), or the
+      // re-picked units would be offered by no task.
+      const refused = await floor<{ code: string }>('complete', 'POST', `/api/v1/tasks/${next.body.id}/complete`, { workerId: 'packer-1' });
+      expect(refused.status).toBe(409);
+      expect(refused.body.code).toBe('TASK_WORK_OPEN');
+    }
     await t.settle();
     await workTasks(floor, site.siteId, ['repick-pack'], { expectedTasks: 1 });
     await until('picked again', () => orderStatus(call, orderId), (s) => s === 'PICKED');
     await t.settle();
-    // The re-picked units wait at the bench: a PACK task offers them (whether the first one or a new round's).
+    // The re-picked units wait at the bench: the packer's PACK task offers them, no second one.
     const open = (await packTasks()).filter((x) => x.status !== 'COMPLETED' && x.status !== 'CANCELLED');
     expect(open).toHaveLength(1);
-    if (!completes) expect(open[0]!.id).toBe(next.body.id);
+    expect(open[0]!.id).toBe(next.body.id);
     expect((await t.post('/api/v1/packages', { orderId })).status).toBe(201);
     await t.settle();
     expect((await packTasks()).filter((x) => x.status !== 'COMPLETED' && x.status !== 'CANCELLED')).toEqual([]);

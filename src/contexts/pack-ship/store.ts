@@ -830,16 +830,12 @@ export const packStore = {
 
   /**
    * The order's picking is open again (a shipComplete order's units shorted at packing are picked again, ADR 0024
-   * addendum 2026-12-07): not bookable nor packed until picking says it is done, which announces it ready again — with
-   * the next packing round, so that the re-picked units are PACK work of their own even when the packer completed the
-   * round's PACK task at the emptied bench (one task per round; a round's task still held finishes with the pack). A
-   * second short while it is open again stays in that round.
+   * addendum 2026-12-07): not bookable nor packed until picking says it is done, which announces it ready again, in
+   * the same packing round: the round's PACK task stays the packer's (completing it while units are picked again is
+   * 409 TASK_WORK_OPEN), so the re-picked units come back to it.
    */
   async pickingReopened(db: Executor, orderId: string): Promise<void> {
-    await db.query(
-      `UPDATE pack_ship.orders SET picking_status = NULL, pack_round = pack_round + CASE WHEN picking_status IS NULL THEN 0 ELSE 1 END WHERE order_id = $1`,
-      [orderId],
-    );
+    await db.query(`UPDATE pack_ship.orders SET picking_status = NULL WHERE order_id = $1`, [orderId]);
   },
 
   /** Whether the order never ships partial (its shipComplete policy, as orders.order.received said). */
