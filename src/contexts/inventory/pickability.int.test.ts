@@ -245,6 +245,41 @@ describe('blocked locations', () => {
   });
 });
 
+describe('blocked locations cover what was allocated before the block', () => {
+  it('a move of their units where nobody picks, a hold or a removal that would leave those orders uncovered once unblocked is refused and changes nothing', async () => {
+    const sku = await newProduct(t);
+    const slot = await newLocation(t, site);
+    const other = await newLocation(t, site);
+    await receive(sku, slot, 2);
+    await receive(sku, dock, 2);
+    const orders = [await createOrder(sku, 1), await createOrder(sku, 1)];
+    await t.settle();
+    for (const id of orders) expect(await orderStatus(id)).toBe('ALLOCATED');
+    expect((await block(slot)).status).toBe(200);
+    await t.settle();
+    expect(await atpOf(sku)).toMatchObject({ onHandAvailable: 4, unpickable: 4, allocated: 2, atp: 0 });
+    const before = await summaryOf(t, site.id, sku);
+
+    const toDock = await move({ sku, quantity: 1, fromLocationId: slot.id, toLocationId: dock.id });
+    expect(toDock).toMatchObject({ status: 409, body: { code: 'INSUFFICIENT_STOCK' } });
+    expect(toDock.body.detail).toContain('unblocked');
+    const removal = await t.post('/api/v1/inventory/adjustments', { siteId: site.id, sku, locationId: slot.id, delta: -1, reason: 'DAMAGED' }, 'manager');
+    expect(removal).toMatchObject({ status: 409, body: { code: 'INSUFFICIENT_STOCK' } });
+    const hold = await t.post('/api/v1/inventory/holds', { siteId: site.id, sku, locationId: slot.id, quantity: 1, status: 'HOLD', reason: 'rack' }, 'manager');
+    expect(hold).toMatchObject({ status: 409, body: { code: 'STOCK_ALLOCATED' } });
+    expect(await summaryOf(t, site.id, sku)).toEqual(before);
+
+    // Emptying the blocked slot into one that is picked from keeps the cover: allowed, as is the dock's units' move.
+    expect((await move({ sku, quantity: 2, fromLocationId: slot.id, toLocationId: other.id })).status).toBe(201);
+    expect((await unblock(slot)).status).toBe(200);
+    await t.settle();
+    const atp = await atpOf(sku);
+    expect(atp).toMatchObject({ onHandAvailable: 4, unpickable: 2, allocated: 2, atp: 0 });
+    expect(atp.allocated).toBeLessThanOrEqual(atp.onHandAvailable - atp.unpickable);
+    await expectConsistent(sku);
+  });
+});
+
 describe('locations inventory has not learned yet', () => {
   it('rows backfilled by migration 003 (type unknown, counted pickable) are learned from location-master; a dock\'s units then leave ATP', async () => {
     const sku = await newProduct(t);

@@ -13,9 +13,12 @@ export function isPickable(location: { readonly type: LocationType; readonly sta
 
 /**
  * Where AVAILABLE units leave from, as a SKU's allocations see it. `pickable`: the units there cover allocations.
- * `paused`: a location of a pickable type and status that an open cycle count holds: its units sit in `unpickable`
- * for the count's minutes, yet still cover what orders were promised before it opened, and cover it again once it
- * closes (the rule `allocated ≤ on_hand_available − unpickable + units paused by a count`).
+ * `paused`: a location of a pickable type out for a while, an open cycle count holding it (ACTIVE) or a block: its
+ * units sit in `unpickable` meanwhile, yet still cover what orders were promised before, and cover it again once the
+ * count closes or the block lifts (the rule `allocated ≤ on_hand_available − unpickable + units paused`). A block
+ * after allocation leaves the allocation unbacked for its time; taking the blocked units away where nobody picks
+ * (a move to the dock, a hold, a removal) would leave it unbacked for good, so those keep the same rule as at a
+ * pickable location.
  */
 export interface Whereabouts {
   readonly pickable: boolean;
@@ -26,14 +29,15 @@ export interface Whereabouts {
 export function whereabouts(row: { readonly pickable: boolean; readonly count_locks: number; readonly type: LocationType | null;
   readonly status: LocationStatus | null }): Whereabouts {
   const byFacts = row.type === null || row.status === null || isPickable({ type: row.type, status: row.status });
-  return { pickable: row.pickable, paused: !row.pickable && row.count_locks > 0 && byFacts };
+  const blocked = row.status === 'BLOCKED' && row.type !== null && PICKABLE_TYPES.includes(row.type);
+  return { pickable: row.pickable, paused: !row.pickable && ((row.count_locks > 0 && byFacts) || blocked) };
 }
 
 /**
  * Units of a SKU that may leave AVAILABLE at a location without leaving its allocations uncovered (issue 11: nothing is
  * allocated beyond the pickable AVAILABLE on-hand). At a pickable location its units are part of the cover; at a
- * paused one `here` (the AVAILABLE units of the balance concerned, counted in `unpickable`) are too; elsewhere (the
- * dock, a blocked location) units cover nothing, and only the on-hand rule applies.
+ * paused one (under count, blocked) `here` (the AVAILABLE units of the balance concerned, counted in `unpickable`) are
+ * too; elsewhere (the dock, a pack station) units cover nothing, and only the on-hand rule applies.
  */
 export function unpromisedAt(s: { readonly on_hand_available: number; readonly unpickable: number; readonly allocated: number },
   at: Whereabouts, here: number): number {

@@ -73,6 +73,18 @@ describe('move stock', () => {
       { fields: ['/toLocationId'], message: /^The units are at DOCK-1 already: name the location they go to, not DOCK-1$/ });
   });
 
+  it('keeps what a blocked shelf covers: its units go back to the cover when it is unblocked, so the dock may not take them from orders', () => {
+    // 10 AVAILABLE on hand: 4 at the blocked shelf (source, 5 on hand there counting the reserved one), 6 at the dock; 3
+    // allocated. Pickable now: 0; once unblocked: 5 — 2 may go to the dock, not 3; all of them to another shelf.
+    const blocked: MoveState = { ...atDock, from: location({ id: 'loc_shelf', code: 'A-01', status: 'BLOCKED' }), to: dock, fromPickable: false,
+      fromPaused: true, toPickable: false, skuStock: { on_hand_available: 10, unpickable: 10, allocated: 3 } };
+    const toDock = { fromLocationId: 'loc_shelf', toLocationId: 'loc_dock' };
+    spec.given(blocked).when(move({ ...toDock, quantity: 3 })).thenRejects('INSUFFICIENT_STOCK', { fields: ['/quantity'], message: /once it is unblocked/ });
+    spec.given(blocked).when(move({ ...toDock, quantity: 2 })).then((d) => expect(d.unpickable).toBe(0));
+    spec.given({ ...blocked, to: location({ id: 'loc_b', code: 'B-01' }), toPickable: true })
+      .when(move({ fromLocationId: 'loc_shelf', toLocationId: 'loc_b', quantity: 4 })).then((d) => expect(d.unpickable).toBe(-4));
+  });
+
   it('refuses a target that is not ACTIVE, but empties a blocked source', () => {
     spec.given({ ...atDock, to: location({ id: 'loc_shelf', status: 'BLOCKED' }) }).when(move()).thenRejects('LOCATION_NOT_ACTIVE');
     spec.given({ ...atDock, from: location({ id: 'loc_dock', status: 'BLOCKED' }) }).when(move()).then((d) => expect(d.quantity).toBe(4));

@@ -6,6 +6,7 @@ import type { Decide } from '../../../../platform/decider.ts';
 import { ok, reject } from '../../../../platform/errors.ts';
 import { knownProduct, located, refField, type LocationRefOf } from '../../domain/command-checks.ts';
 import type { BalanceKey, PlannedMovement, SourceBalance } from '../../domain/ledger.ts';
+import { unpromisedAt } from '../../domain/pickability.ts';
 import { fromLotKey, toLotKey } from '../../domain/stock.ts';
 
 export interface MoveInput {
@@ -30,6 +31,8 @@ export interface MoveState {
   readonly from: Location | undefined;
   readonly to: Location | undefined;
   readonly fromPickable: boolean;
+  /** The source is out for a while (blocked; `Whereabouts.paused`): its units cover allocations again when it reopens. */
+  readonly fromPaused?: boolean | undefined;
   readonly toPickable: boolean;
   /** An open cycle count holds the end (issue 11): nothing moves from or to it until counted. */
   readonly fromUnderCount: boolean;
@@ -37,8 +40,8 @@ export interface MoveState {
   /** The source balance, locked with the target's in location order (undefined: none). */
   readonly source: SourceBalance | undefined;
   /**
-   * The SKU's stock row, locked, when the move takes AVAILABLE units from a pickable location to one nobody picks from
-   * (undefined otherwise, and when the SKU has no row: nothing is allocated).
+   * The SKU's stock row, locked, when the move takes AVAILABLE units from a location that covers allocations (pickable,
+   * or blocked) to one nobody picks from (undefined otherwise, and when the SKU has no row: nothing is allocated).
    */
   readonly skuStock?: { readonly on_hand_available: number; readonly unpickable: number; readonly allocated: number } | undefined;
   /**
@@ -53,9 +56,13 @@ export interface MoveState {
   readonly lostLpnHolds?: readonly { readonly lpnId: string; readonly held: number }[] | undefined;
 }
 
-/** Whether a move of this status between locations of this pickability takes units out of the pickable on-hand. */
-export const leavesPickable = (status: StockStatus, fromPickable: boolean, toPickable: boolean): boolean =>
-  status === 'AVAILABLE' && fromPickable && !toPickable;
+/**
+ * Whether a move of this status between locations of this pickability takes units out of what covers allocations: the
+ * pickable on-hand, and the units of a location out for a while (`fromPaused`: blocked), which cover them again once it
+ * reopens.
+ */
+export const leavesPickable = (status: StockStatus, fromPickable: boolean, toPickable: boolean, fromPaused = false): boolean =>
+  status === 'AVAILABLE' && (fromPickable || fromPaused) && !toPickable;
 
 export type MoveCommand = MoveInput & { readonly movementId: string };
 
@@ -86,7 +93,8 @@ export const endRef = (input: MoveInput, end: 'from' | 'to'): LocationRefOf => (
  * the target, same lot and status). How stock received at a dock becomes pickable before full putaway exists. The
  * target must be ACTIVE; the source may be blocked (emptying it is how a blocked slot is fixed). A move to a location
  * nobody picks from (a dock, a pack station) never takes the SKU's pickable on-hand below what is allocated to orders
- * (issue 11: allocated never exceeds ATP).
+ * (issue 11: allocated never exceeds ATP), nor, from a blocked location, the units that cover allocations again once it
+ * is unblocked (`unpromisedAt`).
  */
 export const decideMove: Decide<MoveState, MoveCommand, MoveDecision, MoveRejection> = (state, input) => {
   if (!Number.isInteger(input.quantity) || input.quantity <= 0) {
@@ -138,9 +146,15 @@ export const decideMove: Decide<MoveState, MoveCommand, MoveDecision, MoveReject
     awaited.map((a) => ({ field: '/quantity', message: `RMA ${a.rmaId} awaits inspection of ${a.units} of these units here` })));
   }
   const { fromPickable, toPickable } = state;
+  const fromPaused = state.fromPaused ?? false;
   const s = state.skuStock;
-  if (leavesPickable(status, fromPickable, toPickable) && s !== undefined && s.on_hand_available - s.unpickable - q < s.allocated) {
-    const message = `Moving ${q} ${sku} to ${to.code}, where nobody picks, would leave fewer pickable units than are allocated to orders`;
+  if (leavesPickable(status, fromPickable, toPickable, fromPaused) && s !== undefined
+    && unpromisedAt(s, { pickable: fromPickable, paused: fromPaused }, source.on_hand) - q < 0) {
+    const message = fromPickable
+      ? `Moving ${q} ${sku} to ${to.code}, where nobody picks, would leave fewer pickable units than are allocated to orders`
+      : `${from.code} is blocked, but its units still cover what was allocated to orders before the block: moving ${q} ${sku} to `
+        + `${to.code}, where nobody picks, would leave fewer pickable units than are allocated once it is unblocked. Move them to a `
+        + 'location that is picked from';
     return reject('INSUFFICIENT_STOCK', message, [{ field: '/quantity', message: 'more than the pickable units not allocated to orders' }]);
   }
   const fromKey: BalanceKey = { siteId, ownerId, sku, locationId: from.id, lot, status };

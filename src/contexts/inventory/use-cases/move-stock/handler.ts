@@ -90,7 +90,7 @@ export function moveStockHandler(deps: PlatformDeps, apis: StockApis) {
         : { learned: { from: NOT_LEARNED, to: NOT_LEARNED }, source: undefined };
       // A move of AVAILABLE units out of the pickable stock must leave what is allocated covered: the SKU row, locked
       // after the balances (as adjust does), says how much is.
-      const skuStock = from !== undefined && to !== undefined && leavesPickable(input.status ?? 'AVAILABLE', learned.from.pickable, learned.to.pickable)
+      const skuStock = from !== undefined && to !== undefined && leavesPickable(input.status ?? 'AVAILABLE', learned.from.pickable, learned.to.pickable, learned.from.paused)
         ? await store.lockExistingSkuStock(tx, input.siteId, input.ownerId, input.sku)
         : undefined;
       // Read with the source balance locked: an RMA receipt and its inspection change that balance under the same lock.
@@ -103,7 +103,7 @@ export function moveStockHandler(deps: PlatformDeps, apis: StockApis) {
         ? await lpnHolds.lostHoldsOn(tx, { siteId: input.siteId, ownerId: input.ownerId, sku: input.sku, locationId: from.id, lot: toLotKey(input.lot) })
         : undefined;
       const state = {
-        product, from, to, lostLpnHolds, fromPickable: learned.from.pickable, toPickable: learned.to.pickable,
+        product, from, to, lostLpnHolds, fromPickable: learned.from.pickable, fromPaused: learned.from.paused, toPickable: learned.to.pickable,
         fromUnderCount: learned.from.underCount, toUnderCount: learned.to.underCount, source, skuStock, awaitingInspection,
       };
       const decision = decideMove(state, { ...input, movementId }, deps.clock.now());

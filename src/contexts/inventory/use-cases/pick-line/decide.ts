@@ -21,7 +21,7 @@ export interface PickState {
   /**
    * Units that may leave the source's AVAILABLE on-hand without leaving the SKU's allocations uncovered (`unpromisedAt`,
    * less what earlier picks of the run kept): what a pick for a cancelled reservation may keep in the tote. Read only
-   * for a cancelled reservation; `Infinity` where the source covers no allocation (a dock, a blocked location).
+   * for a cancelled reservation; `Infinity` where the source covers no allocation (a dock, a pack station).
    */
   readonly sourceUnpromised: number;
 }
