@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { PACK_WORK_STATES, type PackShipApi, type PackShipCommands, type PackWorkState } from '../contracts/pack-ship.ts';
+import { PACK_WORK_STATES, type AlreadyDispatched, type PackShipApi, type PackShipCommands, type PackWorkState, type ShippingAtDock } from '../contracts/pack-ship.ts';
 import { AppError, assertNever, errorSpec, reject, type Outcome } from '../platform/errors.ts';
 import type { RpcChannel } from '../platform/rpc/rpc-client.ts';
 import { unaryHandler, type RpcService } from '../platform/rpc/rpc-server.ts';
@@ -57,6 +57,29 @@ export function packShipService(api: PackShipApi, log: Logger): RpcService {
 }
 
 /**
+ * A stop's answer (StopShipping's, or ReserveStop's past `reserved`): stopped, or the order ships anyway (dispatched,
+ * claimed by a dock SHIP scan). An answer with none of them is the remote's fault.
+ */
+function stopAnswer(call: string, result: 'stopped' | 'alreadyDispatched' | 'shippingAtDock' | undefined, res: {
+  readonly alreadyDispatched?: { readonly shipmentId: string } | null | undefined; readonly shippingAtDock?: { readonly state: string } | null | undefined;
+}): { readonly stopped: true } | AlreadyDispatched | ShippingAtDock {
+  switch (result) {
+    case 'stopped': return { stopped: true };
+    case 'alreadyDispatched':
+      if (res.alreadyDispatched != null) return { stopped: false, shipmentId: res.alreadyDispatched.shipmentId };
+      break;
+    case 'shippingAtDock': {
+      const state = res.shippingAtDock?.state;
+      if (state === 'IN_FLIGHT' || state === 'SHIPPED') return { stopped: false, dockShip: state };
+      break;
+    }
+    case undefined: break;
+    default: return assertNever(result, `${call} result`);
+  }
+  throw new AppError('INTERNAL', `${call} answered neither stopped, alreadyDispatched nor shippingAtDock`);
+}
+
+/**
  * PackShipApi over gRPC; `stopShipping`, `reserveStop`, `dropStop`, `announceStop`, `claimDockShip` and `settleDockShip`
  * are idempotent, so the channel may retry them.
  */
@@ -70,38 +93,11 @@ export function packShipClient(channel: RpcChannel, service: PackShipServiceDefi
         orderId: input.orderId, siteId: input.siteId, ...(input.reason === null ? {} : { reason: input.reason }), meta: metaMessage(meta),
         deferAnnounce: input.announce === false,
       });
-      switch (res.result) {
-        case 'stopped': return { stopped: true };
-        case 'alreadyDispatched':
-          if (res.alreadyDispatched != null) return { stopped: false, shipmentId: res.alreadyDispatched.shipmentId };
-          break;
-        case 'shippingAtDock': {
-          const state = res.shippingAtDock?.state;
-          if (state === 'IN_FLIGHT' || state === 'SHIPPED') return { stopped: false, dockShip: state };
-          break;
-        }
-        case undefined: break;
-        default: return assertNever(res.result, 'StopShipping result');
-      }
-      throw new AppError('INTERNAL', 'StopShipping answered neither stopped nor alreadyDispatched');
+      return stopAnswer('StopShipping', res.result, res);
     },
     async reserveStop(input) {
       const res = await channel.call(service.ReserveStop, { orderId: input.orderId, siteId: input.siteId, stopId: input.stopId });
-      switch (res.result) {
-        case 'reserved': return { reserved: true };
-        case 'stopped': return { stopped: true };
-        case 'alreadyDispatched':
-          if (res.alreadyDispatched != null) return { stopped: false, shipmentId: res.alreadyDispatched.shipmentId };
-          break;
-        case 'shippingAtDock': {
-          const state = res.shippingAtDock?.state;
-          if (state === 'IN_FLIGHT' || state === 'SHIPPED') return { stopped: false, dockShip: state };
-          break;
-        }
-        case undefined: break;
-        default: return assertNever(res.result, 'ReserveStop result');
-      }
-      throw new AppError('INTERNAL', 'ReserveStop answered neither reserved, stopped, alreadyDispatched nor shippingAtDock');
+      return res.result === 'reserved' ? { reserved: true } : stopAnswer('ReserveStop', res.result, res);
     },
     async dropStop(input) {
       await channel.call(service.DropStop, { orderId: input.orderId, stopId: input.stopId });

@@ -36,6 +36,21 @@ async function raw(path: string, key: string): Promise<{ status: number; type: s
   const res = await t.app.http.inject({ method: 'GET', url: path, headers: { 'x-api-key': key } });
   return { status: res.statusCode, type: String(res.headers['content-type'] ?? ''), body: res.rawPayload };
 }
+/** Packs the order in one go, books its shipment and dispatches it: the order ends SHIPPED. */
+async function packAndShip(call: ReturnType<typeof injectClient>, orderId: string): Promise<void> {
+  expect((await t.post('/api/v1/packages', { orderId })).status).toBe(201);
+  const shipment = await t.post('/api/v1/shipments', { orderId });
+  expect(shipment.status, JSON.stringify(shipment.body)).toBe(201);
+  expect((await t.post(`/api/v1/shipments/${shipment.body.id as string}/dispatch`, {})).status).toBe(200);
+  await until('shipped', () => orderStatus(call, orderId), (s) => s === 'SHIPPED');
+}
+/** Nothing leaked at the site: stock conserved, the ledger agrees with the balances, no event dead-lettered. */
+async function expectSiteClean(siteId: string): Promise<void> {
+  expect(await conservationDifferences(t.databaseUrl, { siteId })).toEqual([]);
+  await expectLedgerConserved(t, siteId);
+  const [dead] = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.dead_letters`);
+  expect(dead).toEqual({ n: 0 });
+}
 async function pdfText(pdf: Buffer): Promise<string> {
   const parser = new PDFParse({ data: new Uint8Array(pdf) });
   try {
@@ -384,10 +399,7 @@ describe('a short at packing inventory hears after the order\'s cancel', () => {
     expect(ledger.filter((m) => m.type === 'ADJUST' && m.reference === orderId)).toEqual(promised ? [] : [
       expect.objectContaining({ locationId: ret!.suggestedLocationId, deltaOnHand: -1, reason: 'LOST' }),
     ]);
-    expect(await conservationDifferences(t.databaseUrl, { siteId: site.siteId })).toEqual([]);
-    await expectLedgerConserved(t, site.siteId);
-    const [dead] = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.dead_letters`);
-    expect(dead).toEqual({ n: 0 });
+    await expectSiteClean(site.siteId);
   }, 60_000);
 });
 
@@ -446,10 +458,7 @@ describe('a shipComplete order cancelled while its unit lost at packing is picke
       const [line] = (await t.get(`/api/v1/orders/${id}`)).body.lines as { ordered: number; shipped: number; cancelled: number; shorted: number; shortAtPack: number }[];
       expect(line!.shipped + line!.cancelled + line!.shorted + line!.shortAtPack).toBe(line!.ordered);
     }
-    expect(await conservationDifferences(t.databaseUrl, { siteId: site.siteId })).toEqual([]);
-    await expectLedgerConserved(t, site.siteId);
-    const [dead] = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.dead_letters`);
-    expect(dead).toEqual({ n: 0 });
+    await expectSiteClean(site.siteId);
   }, 60_000);
 
   it('re-reserved at once, the re-pick itself shorted (nothing left there): the order waits BACKORDERED (SHORT_PICK), not PICKED; stock received, it is picked and ships complete, every count adding up', async () => {
@@ -486,18 +495,11 @@ describe('a shipComplete order cancelled while its unit lost at packing is picke
     await workTasks(floor, site.siteId, ['repick-short'], { expectedTasks: 1 });
     await until('picked', () => orderStatus(call, orderId), (s) => s === 'PICKED');
     await t.settle();
-    expect((await t.post('/api/v1/packages', { orderId })).status).toBe(201);
-    const shipment = await t.post('/api/v1/shipments', { orderId });
-    expect(shipment.status, JSON.stringify(shipment.body)).toBe(201);
-    expect((await t.post(`/api/v1/shipments/${shipment.body.id as string}/dispatch`, {})).status).toBe(200);
-    await until('shipped', () => orderStatus(call, orderId), (s) => s === 'SHIPPED');
+    await packAndShip(call, orderId);
     await t.settle();
     const [line] = (await t.get(`/api/v1/orders/${orderId}`)).body.lines as { ordered: number; shipped: number; cancelled: number; shorted: number; shortAtPack: number }[];
     expect(line).toMatchObject({ ordered: 2, shipped: 2, shorted: 0, shortAtPack: 0, cancelled: 0 });
-    expect(await conservationDifferences(t.databaseUrl, { siteId: site.siteId })).toEqual([]);
-    await expectLedgerConserved(t, site.siteId);
-    const [dead] = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.dead_letters`);
-    expect(dead).toEqual({ n: 0 });
+    await expectSiteClean(site.siteId);
   }, 60_000);
 
   for (const bFirst of [false, true]) it(`two lines short at the bench (${bFirst ? 'the one with no stock first' : 'the one re-reserved at once first'}): held BACKORDERED until both are picked again, then ships complete, every count adding up`, async () => {
@@ -535,11 +537,7 @@ describe('a shipComplete order cancelled while its unit lost at packing is picke
     await workTasks(floor, site.siteId, ['repick-two'], { expectedTasks: 1 });
     await until('picked', () => orderStatus(call, orderId), (s) => s === 'PICKED');
     await t.settle();
-    expect((await t.post('/api/v1/packages', { orderId })).status).toBe(201);
-    const shipment = await t.post('/api/v1/shipments', { orderId });
-    expect(shipment.status, JSON.stringify(shipment.body)).toBe(201);
-    expect((await t.post(`/api/v1/shipments/${shipment.body.id as string}/dispatch`, {})).status).toBe(200);
-    await until('shipped', () => orderStatus(call, orderId), (s) => s === 'SHIPPED');
+    await packAndShip(call, orderId);
     await t.settle();
     for (const l of (await t.get(`/api/v1/orders/${orderId}`)).body.lines as { ordered: number; shipped: number; cancelled: number; shorted: number; shortAtPack: number }[]) {
       expect(l).toMatchObject({ ordered: 2, shipped: 2, shorted: 0, shortAtPack: 0, cancelled: 0 });
@@ -548,10 +546,7 @@ describe('a shipComplete order cancelled while its unit lost at packing is picke
     const tasks = (await t.getAll<{ type: string; reference: string; status: string }>(`/api/v1/tasks?siteId=${site.siteId}`))
       .filter((x) => x.status !== 'COMPLETED' && x.status !== 'CANCELLED');
     expect(tasks.map((x) => x.type)).toEqual(['COUNT']);
-    expect(await conservationDifferences(t.databaseUrl, { siteId: site.siteId })).toEqual([]);
-    await expectLedgerConserved(t, site.siteId);
-    const [dead] = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.dead_letters`);
-    expect(dead).toEqual({ n: 0 });
+    await expectSiteClean(site.siteId);
   }, 60_000);
 
   it('waiting for stock after a short at the bench: a stale If-Match cancel is 412 and changes nothing (the order still waits, then ships); a current one cancels it and every unit goes back', async () => {
@@ -594,11 +589,7 @@ describe('a shipComplete order cancelled while its unit lost at packing is picke
     await workTasks(floor, site.siteId, ['repick-ifm'], { expectedTasks: 1 });
     await until('picked', () => orderStatus(call, kept), (s) => s === 'PICKED');
     await t.settle();
-    expect((await t.post('/api/v1/packages', { orderId: kept })).status).toBe(201);
-    const shipment = await t.post('/api/v1/shipments', { orderId: kept });
-    expect(shipment.status, JSON.stringify(shipment.body)).toBe(201);
-    expect((await t.post(`/api/v1/shipments/${shipment.body.id as string}/dispatch`, {})).status).toBe(200);
-    await until('shipped', () => orderStatus(call, kept), (s) => s === 'SHIPPED');
+    await packAndShip(call, kept);
     const returns = (await t.get(`/api/v1/inventory/returns?siteId=${site.siteId}&orderId=${cancelled}`)).body.items as { id: string; quantity: number; suggestedLocationId: string }[];
     expect(returns.reduce((n, r) => n + r.quantity, 0)).toBe(1);
     for (const r of returns) expect((await t.post(`/api/v1/inventory/returns/${r.id}/confirm`, { locationId: r.suggestedLocationId, workerId: 'w1' }, 'operator')).status).toBe(200);
@@ -608,10 +599,7 @@ describe('a shipComplete order cancelled while its unit lost at packing is picke
         expect(l.shipped + l.shortAtPack + l.shorted + l.cancelled).toBe(l.ordered);
       }
     }
-    expect(await conservationDifferences(t.databaseUrl, { siteId: site.siteId })).toEqual([]);
-    await expectLedgerConserved(t, site.siteId);
-    const [dead] = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.dead_letters`);
-    expect(dead).toEqual({ n: 0 });
+    await expectSiteClean(site.siteId);
   }, 60_000);
 
   for (const completes of [true, false]) it(completes

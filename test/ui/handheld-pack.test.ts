@@ -61,6 +61,23 @@ describe.runIf(browserTestsRun)('the handheld: pack tasks, and the way back to o
 
   const phone = (): Promise<{ context: BrowserContext; page: Page }> => handheldPhone(browser, pageErrors);
   const signIn = (page: Page, worker: string): Promise<void> => signInHandheld(page, { base, key: t.keys.operator, worker });
+  /** A phone signed in as `worker` that took the next PACK task: at "Scan the tote to pack". */
+  const packerAtTote = async (worker: string): Promise<{ context: BrowserContext; page: Page }> => {
+    const { context, page } = await phone();
+    await signIn(page, worker);
+    await page.getByRole('radio', { name: 'Pack' }).check();
+    await page.getByRole('button', { name: 'Next task' }).click();
+    await page.getByRole('heading', { name: 'Scan the tote to pack' }).waitFor();
+    return { context, page };
+  };
+  /** `packerAtTote`, then `tote` scanned and a carton opened: at "Scan each item into the carton". */
+  const packerAtCarton = async (worker: string, tote: string): Promise<{ context: BrowserContext; page: Page }> => {
+    const { context, page } = await packerAtTote(worker);
+    await scan(page, tote);
+    await page.getByRole('button', { name: 'Open carton' }).click();
+    await page.getByRole('heading', { name: 'Scan each item into the carton' }).waitFor();
+    return { context, page };
+  };
   const packagesOf = async (orderId: string): Promise<Pkg[]> => (await t.get(`/api/v1/packages?orderId=${orderId}`)).body.items;
 
   it('a packer packs an order on the phone: Pack work, the PACK task, tote, carton, a wrong item refused, each item, weight, seal, task done', async () => {
@@ -71,11 +88,7 @@ describe.runIf(browserTestsRun)('the handheld: pack tasks, and the way back to o
     expect(untyped.status === 204 || untyped.body.type !== 'PACK').toBe(true);
     if (untyped.status === 200) expect((await t.post(`/api/v1/tasks/${untyped.body.id}/reject`, { workerId: 'op-untyped', reason: 'test' }, 'operator')).status).toBe(200);
 
-    const { context, page } = await phone();
-    await signIn(page, 'op-pack');
-    await page.getByRole('radio', { name: 'Pack' }).check();
-    await page.getByRole('button', { name: 'Next task' }).click();
-    await page.getByRole('heading', { name: 'Scan the tote to pack' }).waitFor();
+    const { context, page } = await packerAtTote('op-pack');
     await expect.poll(() => page.locator('.rf-card').textContent()).toContain('Order UI-PACK-1');
     await expect.poll(() => page.locator('.rf-card').textContent()).toContain('TOTE-PK1');
     expect((await t.get(`/api/v1/tasks/${task.id}`)).body).toMatchObject({ status: 'ASSIGNED', workerId: 'op-pack' });
@@ -137,14 +150,7 @@ describe.runIf(browserTestsRun)('the handheld: pack tasks, and the way back to o
 
   it('"Empty the carton" pressed while offline item scans are still being sent goes out after them, never before: the carton is emptied of them all', async () => {
     const { orderId } = await pickedOrder('UI-PACK-ORDER', [2, 1], 'TOTE-PKQ');
-    const { context, page } = await phone();
-    await signIn(page, 'op-pack-q');
-    await page.getByRole('radio', { name: 'Pack' }).check();
-    await page.getByRole('button', { name: 'Next task' }).click();
-    await page.getByRole('heading', { name: 'Scan the tote to pack' }).waitFor();
-    await scan(page, 'TOTE-PKQ');
-    await page.getByRole('button', { name: 'Open carton' }).click();
-    await page.getByRole('heading', { name: 'Scan each item into the carton' }).waitFor();
+    const { context, page } = await packerAtCarton('op-pack-q', 'TOTE-PKQ');
     await context.setOffline(true);
     await expect.poll(() => page.locator('.net').textContent()).toContain('Offline');
     for (const sku of [skus[0]!, skus[1]!]) {
@@ -182,14 +188,7 @@ describe.runIf(browserTestsRun)('the handheld: pack tasks, and the way back to o
 
   it('a unit missing from the tote: the packer says so on the phone, the carton takes the rest, the order is packed without it', async () => {
     const { orderId, task } = await pickedOrder('UI-PACK-SHORT', [2, 1], 'TOTE-PKS');
-    const { context, page } = await phone();
-    await signIn(page, 'op-short');
-    await page.getByRole('radio', { name: 'Pack' }).check();
-    await page.getByRole('button', { name: 'Next task' }).click();
-    await page.getByRole('heading', { name: 'Scan the tote to pack' }).waitFor();
-    await scan(page, 'TOTE-PKS');
-    await page.getByRole('button', { name: 'Open carton' }).click();
-    await page.getByRole('heading', { name: 'Scan each item into the carton' }).waitFor();
+    const { context, page } = await packerAtCarton('op-short', 'TOTE-PKS');
     for (const sku of [skus[0]!, skus[0]!]) {
       await scan(page, sku);
       await page.getByRole('status').filter({ hasText: `Packed 1 × ${sku}` }).waitFor();
@@ -275,14 +274,7 @@ describe.runIf(browserTestsRun)('the handheld: pack tasks, and the way back to o
 
   it('an order cancelled while it is packed: the handheld says so at once (the live stream), tote aside, back to Ready, the pack task withdrawn', async () => {
     const { orderId, task } = await pickedOrder('UI-PACK-GONE', [1, 1], 'TOTE-PK2');
-    const { context, page } = await phone();
-    await signIn(page, 'op-pack-gone');
-    await page.getByRole('radio', { name: 'Pack' }).check();
-    await page.getByRole('button', { name: 'Next task' }).click();
-    await page.getByRole('heading', { name: 'Scan the tote to pack' }).waitFor();
-    await scan(page, 'TOTE-PK2');
-    await page.getByRole('button', { name: 'Open carton' }).click();
-    await page.getByRole('heading', { name: 'Scan each item into the carton' }).waitFor();
+    const { context, page } = await packerAtCarton('op-pack-gone', 'TOTE-PK2');
     // No scan: the pick screen learns of a cancellation from the live stream, and so does Pack now (it stayed on "Scan
     // each item" until the next scan was refused).
     await cancel(orderId);
@@ -351,14 +343,7 @@ describe.runIf(browserTestsRun)('the handheld: pack tasks, and the way back to o
   });
   it('a unit of a shipComplete order missing from the tote: "it will be picked again; the order ships complete", the tote and carton set aside, the task paused (never led to weigh and seal)', async () => {
     const { orderId, task } = await pickedOrder('UI-PACK-REPICK', [2, 1], 'TOTE-PKR', true);
-    const { context, page } = await phone();
-    await signIn(page, 'op-repick');
-    await page.getByRole('radio', { name: 'Pack' }).check();
-    await page.getByRole('button', { name: 'Next task' }).click();
-    await page.getByRole('heading', { name: 'Scan the tote to pack' }).waitFor();
-    await scan(page, 'TOTE-PKR');
-    await page.getByRole('button', { name: 'Open carton' }).click();
-    await page.getByRole('heading', { name: 'Scan each item into the carton' }).waitFor();
+    const { context, page } = await packerAtCarton('op-repick', 'TOTE-PKR');
     for (const sku of [skus[0]!, skus[0]!]) {
       await scan(page, sku);
       await page.getByRole('status').filter({ hasText: `Packed 1 × ${sku}` }).waitFor();
