@@ -62,7 +62,10 @@ const PROCESSES = [
   // `paklog start` SIGKILLed 2.5 s after each start for three periods of a 6 s job (some 20–60 s, mostly restarts): it still runs.
   'test/e2e/crash-job-cadence.test.ts',
   // `paklog start` SIGKILLed once while a carrier holds the answer to a booking it made: the label recorded after the restart.
-  'test/e2e/crash-carrier-booking.test.ts', 'test/e2e/crash-partner-void.test.ts', 'test/e2e/crash-lpn-lost-found.test.ts',
+  'test/e2e/crash-carrier-booking.test.ts',
+  // `paklog start` SIGKILLed while a carrier holds its answer to a void it made (three kills) and to a booking the job then
+  // records; while the TMS holds a load's answer; five times during LPN build, split, lost, found and consolidate.
+  'test/e2e/crash-partner-void.test.ts', 'test/e2e/crash-tms-load.test.ts', 'test/e2e/crash-lpn-lost-found.test.ts',
   // `paklog start` SIGKILLed five times during an ASN receipt, a putaway confirm, a count submission and an RMA restock,
   // each retried with its Idempotency-Key: outcomes and the ledger checked, no timing.
   'test/e2e/crash-inbound-control.test.ts',

@@ -1,26 +1,22 @@
 /**
- * `paklog start` SIGKILLed while a partner holds its answer to a call it carried out (ADR 0056, ADR 0039):
- * - a remote carrier's label void (the carrier voided the label, PakLog had not recorded it): the client's retry with
- *   the same Idempotency-Key answers the void, and with no retry the label-voids job records it; the packages are
- *   booked anew and ship;
- * - a TMS load booking (the TMS booked the load, PakLog had not recorded its id): after the restart the delivery job
- *   sends it again under the same key, one load at the TMS, recorded once; the ERP's confirmation once.
+ * `paklog start` SIGKILLed while a remote carrier holds its answer to a call it carried out (ADR 0056):
+ * - a label void (the carrier voided the label, PakLog had not recorded it): the client's retry with the same
+ *   Idempotency-Key answers the void; with no retry the label-voids job records it, and the client's retry after that
+ *   answers the voided shipment too (it was 409 ILLEGAL_TRANSITION); the packages are booked anew and ship;
+ * - a booking the carrier-calls job recorded after the restart: the client's retry with the same key answers that
+ *   shipment (it was 409 NOTHING_TO_SHIP), another key is refused, one label at the carrier.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeCarrier } from '../support/fake-carrier.ts';
-import { FakePartner } from '../support/fake-partner.ts';
 import { createOrder, orderStatus, planAndReleasePooled, receiveStock, setupWarehouse, until, workTasks, type Call, type Warehouse } from '../support/flow-driver.ts';
 import { crashServer, type CrashServer } from '../support/crash-server.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'paklog-crash-void-'));
-const TMS_TOKEN = 'tms-token-crash';
-const ERP_TOKEN = 'erp-token-crash';
-const tms = new FakePartner(TMS_TOKEN);
-const erp = new FakePartner(ERP_TOKEN);
 let s: CrashServer;
 let fake: Awaited<ReturnType<typeof startFakeCarrier>>;
 let probe: pg.Client;
@@ -32,16 +28,11 @@ interface Shipment { id: string; status: string; trackingNumber: string; carrier
 
 beforeAll(async () => {
   fake = await startFakeCarrier({ prefix: 'KV' });
-  await tms.start();
-  await erp.start();
   const file = join(dir, 'carriers.json');
   writeFileSync(file, JSON.stringify({ carriers: [{ kind: 'rest', code: 'RESTCO', baseUrl: fake.url, timeoutMs: 60_000, services: [{ code: 'SAVER', name: 'Saver', transitDays: 3 }] }] }));
   s = await crashServer({
     env: {
       PAKLOG_CARRIERS_FILE: file, PAKLOG_CARRIER_CALL_LEASE_S: '90',
-      PAKLOG_TMS: 'rest', PAKLOG_TMS_URL: tms.url, PAKLOG_TMS_TOKEN: TMS_TOKEN, PAKLOG_TMS_CARRIERS: 'OWN_FLEET',
-      PAKLOG_ERP: 'rest', PAKLOG_ERP_URL: erp.url, PAKLOG_ERP_TOKEN: ERP_TOKEN,
-      PAKLOG_PARTNER_TICK_MS: '100', PAKLOG_PARTNER_RETRY_BASE_MS: '100', PAKLOG_PARTNER_RETRY_MAX_MS: '500', PAKLOG_PARTNER_TIMEOUT_MS: '2000',
     },
   });
   probe = new pg.Client({ connectionString: s.db.url });
@@ -54,8 +45,6 @@ afterAll(async () => {
   await probe?.end();
   await s?.close();
   await fake?.close();
-  await tms.stop();
-  await erp.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -86,7 +75,7 @@ async function rebookAndShip(orderId: string): Promise<Shipment> {
 const shipmentsOf = async (orderId: string): Promise<Shipment[]> =>
   (await call<{ items: Shipment[] }>('shipments', 'GET', `/api/v1/shipments?orderIds=${orderId}`)).body.items;
 
-describe('paklog start killed while a partner holds its answer to a call it carried out', () => {
+describe('paklog start killed while a remote carrier holds its answer to a call it carried out', () => {
   it('a label void the carrier carried out: the retry with the same key answers it VOIDED; the packages ship under a new label', async () => {
     const { orderId, shipment } = await labelled('crash-void-1');
     // The carrier voids at once and answers 30 s late: the server is killed before it hears.
@@ -102,7 +91,8 @@ describe('paklog start killed while a partner holds its answer to a call it carr
   it('a label void the carrier carried out, never retried: the label-voids job records it after the restart; the packages ship under a new label', async () => {
     const { orderId, shipment } = await labelled('crash-void-2');
     fake.delayNext(30_000, '/shipments/');
-    const asked = call('void', 'POST', `/api/v1/shipments/${shipment.id}/void`).catch((e: unknown) => e);
+    const key = randomUUID();
+    const asked = s.attempt(`/api/v1/shipments/${shipment.id}/void`, {}, key);
     await until('voided at the carrier', async () => fake.booked.has(shipment.trackingNumber), (b) => !b);
     // A minute later, as far as the owed void and the job's last run are concerned.
     await probe.query(`UPDATE pack_ship.shipments SET void_asked_at = void_asked_at - interval '5 minutes' WHERE id = $1`, [shipment.id]);
@@ -111,35 +101,41 @@ describe('paklog start killed while a partner holds its answer to a call it carr
     await asked;
     const after = await until('recorded after the restart', () => shipmentsOf(orderId), (xs) => xs.some((x) => x.id === shipment.id && x.status === 'VOIDED'), 30_000);
     expect(after.map((x) => x.status)).toEqual(['VOIDED']);
+    // The client comes back later with the same key: answered with the void the first request asked for, not refused.
+    const retried = await s.attempt(`/api/v1/shipments/${shipment.id}/void`, {}, key);
+    expect(retried?.status, JSON.stringify(retried?.body)).toBe(200);
+    expect(retried?.body).toMatchObject({ id: shipment.id, status: 'VOIDED' });
+    expect(await s.attempt(`/api/v1/shipments/${shipment.id}/void`, {}, key)).toEqual(retried);
     await rebookAndShip(orderId);
     const open = (await call<{ items: { kind: string; subject: string }[] }>('exceptions', 'GET', `/api/v1/exceptions?siteId=${w.siteId}&status=OPEN`)).body.items;
     expect(open.filter((x) => x.subject === shipment.id || x.subject === orderId)).toEqual([]);
   }, 60_000);
 
-  it('a TMS load the TMS booked before PakLog recorded it: sent again under the same key after the restart, one load, recorded once', async () => {
-    const release = tms.holdNext('/loads');
-    const order = await createOrder(call, w.siteId, { externalId: 'crash-tms-1', lines: [{ sku: w.products[0]!.sku, quantity: 1 }] });
+  it('a booking the carrier-calls job recorded after the restart: the client\'s retry with the same key, a minute later, answers that shipment', async () => {
+    const order = await createOrder(call, w.siteId, { externalId: 'crash-book-late', lines: [{ sku: w.products[0]!.sku, quantity: 1 }] });
     await until('allocated', () => orderStatus(call, order.id), (x) => x === 'ALLOCATED');
     await planAndReleasePooled(call, w.siteId, [order.id], 10);
     await workTasks(call, w.siteId, ['worker-1'], { expectedTasks: 1 });
     await until('picked', () => orderStatus(call, order.id), (x) => x === 'PICKED');
     expect((await call('pack', 'POST', '/api/v1/packages', { orderId: order.id })).status).toBe(201);
-    const shipped = await rebookAndShip(order.id);
-    await until('taken by the TMS', async () => tms.of('/loads').filter((m) => m.key === `load.${shipped.id}`).length, (n) => n === 1);
+    const before = fake.booked.size;
+    fake.delayNext(30_000, '/shipments');
+    const key = randomUUID();
+    const body = { orderId: order.id, carrier: 'RESTCO' };
+    const booking = s.attempt('/api/v1/shipments', body, key);
+    await until('booked at the carrier', async () => fake.booked.size, (x) => x === before + 1);
+    await probe.query(`UPDATE pack_ship.carrier_calls SET created_at = created_at - interval '5 minutes', leased_until = now() - interval '1 second' WHERE order_id = $1`, [order.id]);
+    await probe.query(`UPDATE platform.job_runs SET last_run_at = now() - interval '1 hour' WHERE name = 'pack-ship.carrier-calls'`);
     await s.crash();
-    release();
-    interface Message { id: string; partner: string; status: string; result: Record<string, unknown> | null }
-    const delivered = await until('delivered after the restart', async () =>
-      (await call<{ items: Message[] }>('messages', 'GET', `/api/v1/integrations/partner-messages?subject=${shipped.id}`)).body.items,
-    (ms) => ms.length === 2 && ms.every((m) => m.status === 'DELIVERED'), 40_000);
-    const load = delivered.find((m) => m.partner === 'TMS')!;
-    const key = `load.${shipped.id}`;
-    expect(tms.of('/loads').filter((m) => m.key === key)).toHaveLength(1);
-    const loadId = `LD-${[...tms.accepted.keys()].indexOf(key) + 100001}`;
-    expect(load.result).toEqual({ loadId, status: 'TENDERED' });
-    expect((await call<{ loadId: string }>('load', 'GET', `/api/v1/integrations/tms/loads/${shipped.id}`)).body.loadId).toBe(loadId);
-    const unbooked = (await call<{ items: { shipmentId: string }[] }>('unbooked', 'GET', '/api/v1/integrations/tms/loads?booked=false')).body.items;
-    expect(unbooked.filter((l) => l.shipmentId === shipped.id)).toEqual([]);
-    expect(erp.of('/shipment-confirmations').filter((m) => (m.body.data as { shipmentId: string }).shipmentId === shipped.id)).toHaveLength(1);
+    expect(await booking).toBeUndefined();
+    const recorded = await until('recorded by the job', () => shipmentsOf(order.id), (xs) => xs.length === 1 && xs[0]!.status === 'LABELLED', 30_000);
+    const retried = await s.attempt('/api/v1/shipments', body, key);
+    expect(retried?.status, JSON.stringify(retried?.body)).toBe(201);
+    expect(retried?.body).toMatchObject({ id: recorded[0]!.id, status: 'LABELLED', trackingNumber: recorded[0]!.trackingNumber });
+    expect(await s.attempt('/api/v1/shipments', body, key)).toEqual(retried);
+    // Another key is another request: nothing left to ship.
+    const other = await s.attempt('/api/v1/shipments', body, randomUUID());
+    expect([other?.status, other?.body?.code]).toEqual([409, 'NOTHING_TO_SHIP']);
+    expect(fake.booked.size).toBe(before + 1);
   }, 90_000);
 });
