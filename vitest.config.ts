@@ -63,6 +63,11 @@ const PROCESSES = [
   'test/e2e/crash-job-cadence.test.ts',
   // `paklog start` SIGKILLed once while a carrier holds the answer to a booking it made: the label recorded after the restart.
   'test/e2e/crash-carrier-booking.test.ts',
+  // `paklog start` SIGKILLed while a carrier holds its answer to a void it made (three kills) and to a booking the job then
+  // records; while the TMS holds a load's answer; five times during LPN build, split, lost, found and consolidate.
+  'test/e2e/crash-partner-void.test.ts', 'test/e2e/crash-tms-load.test.ts', 'test/e2e/crash-lpn-lost-found.test.ts',
+  // `paklog start` SIGKILLed inside a cancel with If-Match between pack & ship's stop and orders' record: the retry is 200.
+  'test/e2e/crash-cancel-if-match.test.ts',
   // `paklog start` SIGKILLed five times during an ASN receipt, a putaway confirm, a count submission and an RMA restock,
   // each retried with its Idempotency-Key: outcomes and the ledger checked, no timing.
   'test/e2e/crash-inbound-control.test.ts',

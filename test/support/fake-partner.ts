@@ -24,6 +24,8 @@ export class FakePartner {
   private failing = false;
   /** Answered as every load's id while set (a TMS that consolidates shipments onto one load, or answers ids of another shape). */
   private fixedLoadId: string | undefined;
+  /** The next request of this path is taken (kept by its key) and its answer withheld until `released`. */
+  private hold: { path: string; released: Promise<void> } | undefined;
   port = 0;
 
   /** `firstLoad`: the number of the first load id it answers (LD-<n>). */
@@ -48,8 +50,13 @@ export class FakePartner {
         if (this.failing) return send(503, { error: 'down for maintenance' });
         if (req.method !== 'POST' || key === undefined) return send(400, { error: 'POST with an Idempotency-Key' });
         if (!this.accepted.has(key)) this.accepted.set(key, { path: req.url ?? '/', body: JSON.parse(text) as Record<string, unknown> });
-        if (req.url === '/loads') return send(201, { loadId: this.fixedLoadId ?? `LD-${[...this.accepted.keys()].indexOf(key) + this.firstLoad}`, status: 'TENDERED' });
-        return send(202);
+        const held = this.hold !== undefined && this.hold.path === req.url ? this.hold : undefined;
+        if (held !== undefined) {
+          this.hold = undefined;
+          void held.released.then(() => this.answer(req.url, key, send));
+          return undefined;
+        }
+        return this.answer(req.url, key, send);
       });
     });
     await new Promise<void>((resolve, reject) => {
@@ -70,6 +77,21 @@ export class FakePartner {
 
   /** Every load booked from now on is answered with this id (undefined: one id per load again). */
   answerLoadId(loadId: string | undefined): void { this.fixedLoadId = loadId; }
+
+  /**
+   * The next request of `path` is taken (kept by its key, as any) but its answer is withheld until the returned
+   * function is called: a partner that booked and had not answered yet when PakLog stopped.
+   */
+  holdNext(path: string): () => void {
+    let release = (): void => undefined;
+    this.hold = { path, released: new Promise<void>((resolve) => { release = resolve; }) };
+    return () => release();
+  }
+
+  private answer(url: string | undefined, key: string, send: (status: number, payload?: unknown) => void): void {
+    if (url === '/loads') return send(201, { loadId: this.fixedLoadId ?? `LD-${[...this.accepted.keys()].indexOf(key) + this.firstLoad}`, status: 'TENDERED' });
+    return send(202);
+  }
 
   down(): void { this.failing = true; }
   up(): void { this.failing = false; }

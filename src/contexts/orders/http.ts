@@ -285,7 +285,7 @@ export function orderRoutes(
       config: { roles: CAN.plan, idempotent: true, owners: true },
       schema: {
         operationId: 'cancelOrder', tags, summary: 'Cancel an order at any moment before it ships',
-        description: '409 ORDER_SHIPPED once dispatched (or shipped by a SHIP scan at the dock), 409 ORDER_SHIPPING while such a scan is under way (ask again: the answer is then final); a cancelled order answers 200 again. The floor withdraws open picks, returns '
+        description: '409 ORDER_SHIPPED once dispatched (or shipped by a SHIP scan at the dock), 409 ORDER_SHIPPING while such a scan is under way (ask again: the answer is then final); a cancelled order answers 200 again (whatever its If-Match: the change asked for is made already). The floor withdraws open picks, returns '
           + 'picked units to stock and voids packages. The ETag of GET /orders/{id} is the order\'s version; ' + IF_MATCH_DOC + ' With If-Match the version is '
           + 'checked again under the order\'s lock while pack & ship holds the stop pending (its packing and shipping answer 409 ORDER_CANCELLING meanwhile): '
           + 'a change of the order since the first read is 412 too, with nothing stopped or voided. The example cancels one of the demo\'s open orders (ids from GET /orders?siteId=DEMO).',

@@ -284,12 +284,16 @@ export function orderService(
   async function cancel(id: string, reason: string | null, ifMatch: IfMatch | undefined, meta: EventMeta): Promise<Outcome<Order>> {
     const seen = await orderSummary(deps.db, id);
     if (seen === undefined) return reject('NOT_FOUND', `No order ${id}`);
+    const decision = cancelDecision(seen.status);
+    // Cancelled already: the change asked for is the order's state, whatever version the caller saw (RFC 9110 §13.1.1
+    // lets a precondition that fails answer 2xx then). Above all a retry of this very cancel, whose first attempt's
+    // process stopped after pack & ship decided it: orders completed it since, at a new version, and the retry's
+    // If-Match (the version the client saw) was answered 412 as if another change had won.
+    if (decision === 'ALREADY_CANCELLED') return cancelledOrder(id);
     if (ifMatch !== undefined && !ifMatchHolds(ifMatch, seen.version)) {
       return reject('VERSION_MISMATCH', `The order is at version ${seen.version} ("${seen.version}"), which If-Match ${ifMatch.any ? '*' : ifMatch.header} does not match`);
     }
-    const decision = cancelDecision(seen.status);
     if (decision === 'ORDER_SHIPPED') return reject('ORDER_SHIPPED', `Order ${id} has shipped; it can no longer be cancelled`);
-    if (decision === 'ALREADY_CANCELLED') return cancelledOrder(id);
     // Pack & ship decides first, its announcement owed: a cancel it refuses has changed nothing anywhere. With If-Match
     // in two phases, so that a change of the order since the read above is caught before anything is voided.
     const gate = ifMatch === undefined

@@ -33,6 +33,7 @@ export interface PackShipCarrierCalls {
   leased_until: Date | null;
   order_id: string;
   request: Json;
+  request_id: string | null;
   service: string;
   settled_at: Date | null;
   shipment_id: string;
@@ -173,6 +174,7 @@ export interface PackShipShipments {
   status: string;
   tracking_number: string | null;
   void_asked_at: Date | null;
+  void_request_id: string | null;
   voided_at: Date | null;
 }
 

@@ -7,6 +7,7 @@ import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-
 import { PACKAGE_STATUSES, SHIPMENT_STATUSES, TRACKING_STATUSES } from '../../contracts/pack-ship.ts';
 import { AppError, unwrap } from '../../platform/errors.ts';
 import { authorizeSite } from '../../platform/http/auth.ts';
+import { requestIdentity } from '../../platform/http/idempotency.ts';
 import { CAN } from '../../platform/http/roles.ts';
 import type { FastifyRequest } from 'fastify';
 import type { HttpApp } from '../../platform/http/server.ts';
@@ -255,7 +256,8 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
         + 'that could keep the promise: try again; 409 QUOTES_IN_SEVERAL_CURRENCIES when the quotes that keep it are in several currencies: prices are '
         + 'compared only within one, PakLog has no exchange rates, so name the carrier). Each package gets a GS1-128 label (SSCC). '
         + 'A remote carrier\'s booking is owed before it is asked (ADR 0056): after 503 CARRIER_UNAVAILABLE (no answer) the same request '
-        + 'gets the label the carrier made, and without it PakLog books it by itself a minute later. A carrier that answers and refuses the '
+        + 'gets the label the carrier made, and without it PakLog books it by itself a minute later; the same request sent again with its '
+        + 'Idempotency-Key after that is answered with the shipment booked for it. A carrier that answers and refuses the '
         + 'booking (a 4xx: bad address, service not offered, over its weight limit) is 422 CARRIER_REFUSED_BOOKING quoting its reason, not retried, nothing recorded. '
         + 'A carrier that books a label under a tracking number another shipment has is 502 CARRIER_ANSWER_UNRECORDABLE naming that shipment: '
         + 'the label exists at the carrier, PakLog cannot record it and does not void it (that number\'s void would void the other label); it is given to a '
@@ -281,6 +283,15 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
     // owed from its own commit and asked outside the unit, and its answer recorded in a second unit with the key's
     // answer (ADR 0056). A process stopping in between leaves the call owed: the carrier-calls job settles it.
     const plan: { remote?: BookingChoice } = {};
+    // This request's identity (its caller, Idempotency-Key and body), kept with its remote call: a process stopped after
+    // the call's commit leaves the key without its answer, and when the carrier-calls job has recorded the booking by
+    // the time the same request comes again, that retry is answered with the shipment recorded, not NOTHING_TO_SHIP.
+    const requestId = requestIdentity(req);
+    const bookedBefore = async (e: unknown): Promise<Awaited<ReturnType<PackShipService['bookedFor']>>> => {
+      if (requestId === undefined || !(e instanceof AppError) || e.code !== 'NOTHING_TO_SHIP') return undefined;
+      const booked = await packShip.bookedFor(req.body.orderId, requestId);
+      return booked === undefined ? undefined : deps.idempotency.run(req, reply, 201, async () => booked);
+    };
     try {
       return await deps.idempotency.run(req, reply, 201, async () => {
         const planned = unwrap(await packShip.planShipment(req.body, meta));
@@ -289,11 +300,23 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
         throw new RemoteBookingAhead();
       });
     } catch (e) {
-      if (!(e instanceof RemoteBookingAhead) || plan.remote === undefined) throw e;
+      if (!(e instanceof RemoteBookingAhead) || plan.remote === undefined) {
+        const answered = await bookedBefore(e);
+        if (answered !== undefined) return answered;
+        throw e;
+      }
     }
-    const asked = await packShip.askRemote(req.body, meta, plan.remote);
+    const asked = await packShip.askRemote(req.body, meta, plan.remote, requestId);
     // A refusal (or the carrier down: the call stays owed) is answered as such, unless the key has its answer already.
-    if (!asked.ok) return deps.idempotency.run(req, reply, 201, async () => unwrap(asked));
+    if (!asked.ok) {
+      try {
+        return await deps.idempotency.run(req, reply, 201, async () => unwrap(asked));
+      } catch (e) {
+        const answered = await bookedBefore(e);
+        if (answered !== undefined) return answered;
+        throw e;
+      }
+    }
     const answer: { settled: 'replayed' | 'ran' | 'recorded' } = { settled: 'replayed' };
     try {
       return await deps.idempotency.run(req, reply, 201, async () => {
@@ -537,7 +560,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
     schema: {
       operationId: 'voidShipment', tags, summary: 'Void a shipment\'s label before it is handed over (LABELLED → VOIDED)',
       description: 'The carrier is told (503 CARRIER_UNAVAILABLE: the label stays valid; a void the carrier carried out that was not recorded is '
-        + 'recorded by the label-voids job, the shipment neither manifested nor dispatched meanwhile); the packages are PACKED again and can be '
+        + 'recorded by the label-voids job, the shipment neither manifested nor dispatched meanwhile, and the same request sent again with its Idempotency-Key is answered with the voided shipment); the packages are PACKED again and can be '
         + 'booked anew or repacked. Cartons SHIP-scanned onto the truck and not dispatched come back off it: CLOSED where they were scanned out, '
         + 'the order cancellable again (409 ILLEGAL_TRANSITION while a SHIP scan of them is in flight: try again in a moment). '
         + '409 ALREADY_MANIFESTED once on a manifest; 409 ILLEGAL_TRANSITION once dispatched.',
@@ -547,7 +570,9 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
   }, async (req, reply) => {
     const meta = requestMeta(req);
     // As a booking (ADR 0056): a remote carrier's void is owed from its own commit and asked outside the request's
-    // unit of work, and its answer recorded in a second unit with the Idempotency-Key's answer.
+    // unit of work, and its answer recorded in a second unit with the Idempotency-Key's answer. The request's identity is
+    // kept with the owed void: its retry after the label-voids job recorded it is answered with the voided shipment.
+    const requestId = requestIdentity(req);
     try {
       return await deps.idempotency.run(req, reply, 200, async () => {
         const planned = unwrap(await packShip.planVoid(req.params.id, meta));
@@ -555,9 +580,13 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
         throw new RemoteBookingAhead();
       });
     } catch (e) {
-      if (!(e instanceof RemoteBookingAhead)) throw e;
+      if (!(e instanceof RemoteBookingAhead)) {
+        const voided = requestId !== undefined && e instanceof AppError && e.code === 'ILLEGAL_TRANSITION' ? await packShip.voidedFor(req.params.id, requestId) : undefined;
+        if (voided !== undefined) return deps.idempotency.run(req, reply, 200, async () => voided);
+        throw e;
+      }
     }
-    const asked = await packShip.askVoid(req.params.id, meta);
+    const asked = await packShip.askVoid(req.params.id, meta, requestId);
     return deps.idempotency.run(req, reply, 200, async () => {
       const done = unwrap(asked);
       return 'shipment' in done ? done.shipment : unwrap(await packShip.recordVoid(req.params.id, meta));

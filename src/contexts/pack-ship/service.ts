@@ -557,7 +557,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
    * own fleet, a rate table, no `void`, no tracking number) voids and records here. A remote one is answered `ask` with
    * nothing written ('plan'), or with its void owed from this commit ('ask': label_void OWED since void_asked_at).
    */
-  async function voidIn(tx: Tx, id: string, meta: EventMeta, phase: 'plan' | 'ask'): Promise<Outcome<{ shipment: Shipment } | { ask: true }>> {
+  async function voidIn(tx: Tx, id: string, meta: EventMeta, phase: 'plan' | 'ask', requestId?: string): Promise<Outcome<{ shipment: Shipment } | { ask: true }>> {
     const seen = await packStore.shipment(tx, id);
     if (seen === undefined) return reject('NOT_FOUND', `No shipment ${id}`);
     await packStore.lockOrder(tx, seen.orderId);
@@ -574,7 +574,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
     }
     const carrier = carrierOf(shipment.carrier, tx);
     if (carrier?.void !== undefined && shipment.trackingNumber !== null && isRemote(shipment.carrier)) {
-      if (phase === 'ask') await packStore.askLabelVoid(tx, id, deps.clock.now());
+      if (phase === 'ask') await packStore.askLabelVoid(tx, id, deps.clock.now(), requestId ?? null);
       return ok({ ask: true });
     }
     // Nothing outside the database to tell (a rate table's void is a no-op): voided and recorded in this transaction.
@@ -588,9 +588,9 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
    * the carrier no longer knows (voided by an earlier attempt whose answer was lost) counts as voided; a refusal drops
    * what was owed: the label stays valid (503).
    */
-  async function askVoid(id: string, meta: EventMeta): Promise<Outcome<{ ask: true } | { shipment: Shipment }>> {
+  async function askVoid(id: string, meta: EventMeta, requestId?: string): Promise<Outcome<{ ask: true } | { shipment: Shipment }>> {
     if (deps.db.openTx() !== undefined) throw new Error('a remote carrier\'s void cannot be asked inside a unit of work: it must be owed first (ADR 0056)');
-    const planned = await deps.db.tx((tx) => voidIn(tx, id, meta, 'ask'));
+    const planned = await deps.db.tx((tx) => voidIn(tx, id, meta, 'ask', requestId));
     if (!planned.ok || 'shipment' in planned.value) return planned;
     const shipment = await packStore.shipment(deps.db, id);
     if (shipment === undefined || shipment.trackingNumber === null) return reject('NOT_FOUND', `No shipment ${id}`);
@@ -679,7 +679,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
     return quotes;
   }
 
-  async function bookIn(tx: Tx, request: ShipmentRequest, meta: EventMeta, fixed?: BookingChoice): Promise<Outcome<Planned>> {
+  async function bookIn(tx: Tx, request: ShipmentRequest, meta: EventMeta, fixed?: BookingChoice, requestId?: string): Promise<Outcome<Planned>> {
     const orderId = request.orderId;
     const carrierOverride = request.carrier;
     const bookable = bookableCarriers();
@@ -844,7 +844,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         request: { shipFrom, shipTo: order.shipTo, parcels: parcelsOf(packed), packageIds: packed.map((p) => p.id), price: chosen.quote?.price ?? null, currency: chosen.quote?.currency ?? null },
         state: 'OWED', wanted: true, leasedUntil: leaseEnd(now), attempts: 1, createdAt: now.toISOString(),
       };
-      await packStore.oweBooking(tx, call, now);
+      await packStore.oweBooking(tx, call, now, requestId ?? null);
       return ok({ call, ...(owed === undefined ? {} : { superseded: owed.shipmentId }) });
     }
 
@@ -1016,10 +1016,10 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
    * call must be committed before the carrier is asked). Another attempt asking the carrier for the order now is
    * waited for, then the booking is planned again (its packages labelled by then: NOTHING_TO_SHIP).
    */
-  async function askRemote(request: ShipmentRequest, meta: EventMeta, choice: BookingChoice): Promise<Outcome<AskedBooking>> {
+  async function askRemote(request: ShipmentRequest, meta: EventMeta, choice: BookingChoice, requestId?: string): Promise<Outcome<AskedBooking>> {
     if (deps.db.openTx() !== undefined) throw new Error('a remote carrier\'s booking cannot be asked inside a unit of work: its call must commit first (ADR 0056)');
     for (;;) {
-      const planned = await deps.db.tx((tx) => bookIn(tx, request, meta, choice));
+      const planned = await deps.db.tx((tx) => bookIn(tx, request, meta, choice, requestId));
       if (!planned.ok) return planned;
       const p = planned.value;
       if ('wait' in p) {
@@ -1247,6 +1247,21 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
     },
 
     askRemote,
+
+    /**
+     * The shipment recorded for a remote booking that this request (`requestId`: its caller, Idempotency-Key and body)
+     * asked and whose answer it never recorded (its process stopped): the carrier-calls job recorded it since. A retry of
+     * that request is answered with it, not refused NOTHING_TO_SHIP (ADR 0056 addendum 2026-12-07).
+     */
+    async bookedFor(orderId: string, requestId: string): Promise<Shipment | undefined> {
+      const id = await packStore.bookedForRequest(deps.db, orderId, requestId);
+      return id === undefined ? undefined : packStore.shipment(deps.db, id);
+    },
+
+    /** The shipment whose label void this request asked, recorded VOIDED since (by the label-voids job): as {@link bookedFor}. */
+    async voidedFor(id: string, requestId: string): Promise<Shipment | undefined> {
+      return await packStore.voidedForRequest(deps.db, id, requestId) ? packStore.shipment(deps.db, id) : undefined;
+    },
 
     /** A remote booking's answer recorded in the caller's unit of work; refused with nothing written when it can no longer be (the caller settles it after). */
     recordAnswered: (asked: AskedBooking, meta: EventMeta): Promise<Outcome<Shipment>> => deps.db.tx((tx) => recordIn(tx, asked.call, asked.booking, meta, 'refuse')),

@@ -625,23 +625,35 @@ export const packStore = {
   },
 
   /** A LABELLED shipment's label void asked of its carrier, owed from this commit (ADR 0056). */
-  async askLabelVoid(db: Executor, id: string, now: Date): Promise<void> {
-    await db.query(`UPDATE pack_ship.shipments SET label_void = 'OWED', void_asked_at = $2 WHERE id = $1 AND status = 'LABELLED'`, [id, now]);
+  async askLabelVoid(db: Executor, id: string, now: Date, requestId: string | null = null): Promise<void> {
+    await db.query(`UPDATE pack_ship.shipments SET label_void = 'OWED', void_asked_at = $2, void_request_id = $3 WHERE id = $1 AND status = 'LABELLED'`, [id, now, requestId]);
   },
 
   /** The carrier refused a LABELLED shipment's label void: nothing is owed, the label stays valid. */
   async dropLabelVoid(db: Executor, id: string): Promise<void> {
-    await db.query(`UPDATE pack_ship.shipments SET label_void = NULL, void_asked_at = NULL WHERE id = $1 AND status = 'LABELLED' AND label_void = 'OWED'`, [id]);
+    await db.query(`UPDATE pack_ship.shipments SET label_void = NULL, void_asked_at = NULL, void_request_id = NULL WHERE id = $1 AND status = 'LABELLED' AND label_void = 'OWED'`, [id]);
   },
 
   // --- carrier calls owed (ADR 0056) ------------------------------------------------------------------------
   /** A booking with a remote carrier, owed from this commit, leased to the attempt that writes it until `leasedUntil`. */
-  async oweBooking(db: Executor, c: Omit<OwedBooking, 'state' | 'wanted' | 'attempts'>, now: Date): Promise<void> {
+  async oweBooking(db: Executor, c: Omit<OwedBooking, 'state' | 'wanted' | 'attempts'>, now: Date, requestId: string | null = null): Promise<void> {
     await db.query(
-      `INSERT INTO pack_ship.carrier_calls (shipment_id, kind, order_id, site_id, carrier, service, call_key, request, state, leased_until, attempts, created_at)
-       VALUES ($1, 'BOOK', $2, $3, $4, $5, $6, $7, 'OWED', $8, 1, $9)`,
-      [c.shipmentId, c.orderId, c.siteId, c.carrier, c.service, c.callKey, JSON.stringify(c.request), c.leasedUntil, now],
+      `INSERT INTO pack_ship.carrier_calls (shipment_id, kind, order_id, site_id, carrier, service, call_key, request, state, leased_until, attempts, created_at, request_id)
+       VALUES ($1, 'BOOK', $2, $3, $4, $5, $6, $7, 'OWED', $8, 1, $9, $10)`,
+      [c.shipmentId, c.orderId, c.siteId, c.carrier, c.service, c.callKey, JSON.stringify(c.request), c.leasedUntil, now, requestId],
     );
+  },
+
+  /** The shipment a request's own booking of the order recorded (its call DONE), asked by that request (`requestId`). */
+  async bookedForRequest(db: Executor, orderId: string, requestId: string): Promise<string | undefined> {
+    const rows = await db.query<{ shipmentId: string }>(
+      `SELECT shipment_id AS "shipmentId" FROM pack_ship.carrier_calls WHERE order_id = $1 AND request_id = $2 AND kind = 'BOOK' AND state = 'DONE'`, [orderId, requestId]);
+    return rows[0]?.shipmentId;
+  },
+
+  /** Whether the shipment's label void that `requestId` asked was recorded (VOIDED). */
+  async voidedForRequest(db: Executor, id: string, requestId: string): Promise<boolean> {
+    return (await db.query(`SELECT 1 FROM pack_ship.shipments WHERE id = $1 AND void_request_id = $2 AND status = 'VOIDED'`, [id, requestId])).length > 0;
   },
 
   /** The order's owed, wanted booking, if any (one at most: carrier_calls_one_owed_booking_idx). */

@@ -73,6 +73,20 @@ export class IdempotencyKeys {
 }
 
 /**
+ * The identity of a request sent with an Idempotency-Key: a digest of its caller, its key, its method and URL and its
+ * body (as `run` fingerprints it); the same request sent again with the same key has the same identity. Undefined
+ * without a key. A command whose work commits apart from its key's answer (a remote carrier's booking or void, ADR 0056)
+ * keeps it with that work, so that a retry finding the work done by someone else (a recovery job) answers with it.
+ */
+export function requestIdentity(request: FastifyRequest): string | undefined {
+  const header = request.headers['idempotency-key'];
+  const key = Array.isArray(header) ? header[0] : header;
+  if (key === undefined || key.trim() === '' || key.length > IDEMPOTENCY_KEY_MAX) return undefined;
+  return createHash('sha256').update(request.principal?.id ?? 'anonymous').update('\n').update(key).update('\n')
+    .update(`${request.method} ${request.url}`).update(canonicalJson(request.body ?? null)).digest('hex');
+}
+
+/**
  * For a command whose request or answer holds a secret: what of the body identifies the request (`fingerprint`:
  * the body without the secret), what of the answer is kept (`stored`), and what a replay answers from it (`replay`,
  * which may throw a coded error instead). A secret is then never stored, not even as a fast hash of the request.
