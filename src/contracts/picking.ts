@@ -48,6 +48,11 @@ export const PickingEventSchemas = {
       description: "Whose units were picked: the reservation's owner (ADR 0028; added in place: optional). Absent in older events and on lines "
         + "made before it: the default owner's. Physical tracking takes the units out of that owner's LPN at the location only.",
     })),
+    workerId: Type.Optional(Type.String({
+      description: 'Who picked (added in place: optional): the signed-in person who scanned, else the worker whose PICK task holds the '
+        + 'list. Absent when neither is known (a key scanning a list no task holds) and in older events. Physical tracking records '
+        + 'the tote scan (PICK_INTO_TOTE) with it.',
+    })),
   }, { description: 'Units of a pick line were confirmed by scan (`POST /pick-lists/{id}/lines/{lineId}/confirm`).' }),
   [PickingEvents.lineShorted]: Type.Object({
     ...PickLineRefProperties,

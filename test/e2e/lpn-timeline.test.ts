@@ -110,6 +110,8 @@ describe("an LPN's timeline from ASN receipt to shipment", () => {
     ]);
     expect(timeline.map((s) => s.at)).toEqual([...timeline.map((s) => s.at)].sort());
     expect(timeline[0]).toMatchObject({ lpnId, barcode: SSCC, workerId: 'receiver-1', locationId: dock.id });
+    // The pick into the tote names its picker, the worker whose task held the list (a key names none; it said nobody).
+    expect(timeline[2]).toMatchObject({ meaning: 'PICK_INTO_TOTE', workerId: 'picker-1' });
     expect(timeline[1]).toMatchObject({ lpnId, workerId: 'stocker-1', locationId: storage.id });
     expect(timeline[2]).toMatchObject({ lpnId: tote.id, relatedLpnId: lpnId, barcode: 'TOTE-picker-1', locationId: storage.id });
     expect(new Set(timeline.slice(3, 5).map((s) => s.lpnId)).size).toBe(2);

@@ -142,13 +142,16 @@ describe.runIf(browserTestsRun)('the web console: an order\'s screen', () => {
     // Cancel asks first and says it cannot be undone; backing out sends nothing.
     await page.getByRole('button', { name: 'Cancel order…' }).click();
     await page.getByText('It cannot be undone.').waitFor();
+    // What becomes of units already picked, said as it happens (walk11: "picked units go back to stock" read as at once,
+    // while they wait in the tote for a Return to stock task: docs/operations/way-out.md).
+    await page.getByText('units already picked or packed stay in its tote until a Return to stock task puts them back on a shelf').waitFor({ timeout: 3000 });
     await page.getByRole('button', { name: 'Keep the order' }).click();
     expect(await orderStatus(call(), o.id)).toBe('ALLOCATED');
     await page.getByRole('button', { name: 'Cancel order…' }).click();
     await page.getByLabel('Why (optional)').fill('customer changed their mind');
     await screenshot(page, 'console-order-cancel');
     await page.getByRole('button', { name: 'Yes, cancel order ORD-UI-2' }).click();
-    await page.getByRole('status').filter({ hasText: 'Order ORD-UI-2 cancelled' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Order ORD-UI-2 cancelled: its open picks are withdrawn; units already picked go back to a shelf by a Return to stock task' }).waitFor();
     expect(await orderStatus(call(), o.id)).toBe('CANCELLED');
     await expect.poll(async () => row(page, 'Units per line', o.sku).locator('td').last().textContent()).toBe('2');
     await row(page, 'What happened to the order', 'order cancelled (orders)').waitFor();

@@ -104,6 +104,8 @@ describe.runIf(browserTestsRun)('the web console: quality holds', () => {
     await form.getByLabel('Unit weight (g), 300 to 340').press('Enter');
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('FAILED: it is held');
     expect((await t.get(`/api/v1/inspections/${open.id}`)).body).toMatchObject({ status: 'FAILED', holdStatus: 'HELD' });
+    // The screen shows it held, with its dispositions (walk11: it stayed on the open inspections, "0 inspections").
+    await page.getByRole('button', { name: `Release ${open.id}…` }).waitFor({ timeout: 5000 });
     await page.getByLabel('Hold').selectOption('HELD');
     await page.getByLabel('Inspection').selectOption('');
     await page.getByRole('button', { name: `Release ${open.id}…` }).waitFor();

@@ -261,6 +261,8 @@ describe.runIf(browserTestsRun)('the handheld UI', () => {
 
     await pick(page, l3!, 1);
     await page.getByRole('heading', { name: 'Pick list complete' }).waitFor();
+    // Units, as the pick list counts them (walk11: it said "2 picked, 1 short", lines, beside 2 units short).
+    await page.getByText('2 units picked, 2 short (3 lines)').waitFor();
     await screenshot(page, 'rf-complete');
     await page.getByRole('button', { name: 'Finish task' }).click();
     await page.getByRole('status').filter({ hasText: 'Pick list done' }).waitFor();
@@ -343,6 +345,45 @@ describe.runIf(browserTestsRun)('the handheld UI', () => {
     await page.getByRole('status').filter({ hasText: 'Task reported (DAMAGED_GOODS)' }).waitFor();
     await page.getByRole('heading', { name: 'Ready' }).waitFor();
     expect(await taskOf()).toMatchObject({ status: 'QUEUED', workerId: null });
+    await context.close();
+  });
+
+  it('a pick of a lot-controlled product names the lot its line reserved: the picker takes that lot, not another on the shelf', async () => {
+    // walk11: putaway, replenish, return and count screens named the lot, the pick screen did not (FEFO chose one).
+    const { list } = await orderAndPickList(t, { siteId, skus: ['VITAMIN-C-60'], externalId: 'UI-LOT-1', quantities: [1] });
+    const line = list.lines[0]!;
+    expect(line.lot).toMatch(/^L\d+$/);
+    const { context, page } = await phone();
+    await signIn(page, 'op-lot');
+    await page.getByText(`VITAMIN-C-60 · lot ${line.lot}`).waitFor();
+    await scan(page, 'TOTE-LOT');
+    await page.getByRole('heading', { name: `Go to ${line.locationCode} and scan the location` }).waitFor();
+    expect(await page.getByText(`VITAMIN-C-60 · lot ${line.lot}`).count()).toBe(1);
+    expect((await t.post(`/api/v1/orders/${list.orderIds[0]}/cancel`, { reason: 'end of the handheld test' })).status).toBe(200);
+    await context.close();
+  });
+
+  it('a task reported impossible for the last time it may be (PAKLOG_TASK_MAX_FAILURES) is said to wait for a supervisor, not to go to someone else', async () => {
+    const list = await pickListFor('UI-FAIL-LIMIT-1', [1, 1, 1]);
+    // Two workers before failed it (the limit is 3): the third report makes it FAILED, out of the queue.
+    for (const worker of ['op-fail-1', 'op-fail-2']) {
+      // Tasks queues the list's PICK task a moment after the release.
+      const claimed = await until('claimed', async () => (await t.post('/api/v1/tasks/next', { workerId: worker, siteId, types: ['PICK'] }, 'operator')).body as { id: string; reference: string } | '',
+        (x) => x !== '' && x !== null && x.reference === list.id) as { id: string; reference: string };
+      expect((await t.post(`/api/v1/tasks/${claimed.id}/start`, { workerId: worker }, 'operator')).status).toBe(200);
+      expect((await t.post(`/api/v1/tasks/${claimed.id}/fail`, { workerId: worker, reason: 'OTHER' }, 'operator')).body).toMatchObject({ status: 'QUEUED' });
+    }
+    const { context, page } = await phone();
+    await signIn(page, 'op-fail-3');
+    await scan(page, 'TOTE-FAIL');
+    await page.getByRole('button', { name: 'Cannot do this task' }).click();
+    await page.getByRole('button', { name: 'Location blocked' }).click();
+    await page.getByRole('heading', { name: 'Ready' }).waitFor();
+    const says = await page.getByRole('status').filter({ hasText: 'Task reported (LOCATION_INACCESSIBLE)' }).textContent();
+    expect(says).toContain('failed 3 times, the limit: it waits for a supervisor');
+    expect(says).not.toContain('goes to someone else');
+    expect(await pickTaskOf(list.id)).toMatchObject({ status: 'FAILED', workerId: null });
+    expect((await t.post(`/api/v1/orders/${list.orderIds[0]}/cancel`, { reason: 'end of the handheld test' })).status).toBe(200);
     await context.close();
   });
 

@@ -94,7 +94,7 @@ export function Orders({ ctx }: { ctx: Ctx }) {
       api('POST', `/orders/${o.id}/hold`, { idempotencyKey: newKey(), body: { reason: reason.trim() } }));
   };
   const cancel = (o: Order): void => {
-    void run(`Order ${o.externalId} cancelled: the floor withdraws its picks and puts picked units back`, () =>
+    void run(`Order ${o.externalId} cancelled: its open picks are withdrawn; units already picked go back to a shelf by a Return to stock task`, () =>
       api('POST', `/orders/${o.id}/cancel`, { idempotencyKey: newKey(), body: { reason: reason.trim() } }));
   };
   const release = (o: Order): void => {
@@ -294,7 +294,7 @@ export function Inventory({ ctx }: { ctx: Ctx }) {
 
 /** Exception actions that cannot be undone: the screen says what they do and asks again before sending them. */
 const IRREVERSIBLE: Readonly<Record<string, string>> = {
-  cancel: 'cancels the order: its picks are withdrawn and picked units put back. It cannot be undone',
+  cancel: 'cancels the order: its open picks are withdrawn; units already picked go back to a shelf by a Return to stock task. It cannot be undone',
   discard: 'drops the event for good: its consumer never applies it. It cannot be undone',
 };
 

@@ -134,7 +134,7 @@ export function OrderDetail({ ctx, id }: { ctx: Ctx; id: string }) {
           api('POST', `${path}/release-hold`, { idempotencyKey: newKey() }));
         return;
       case 'cancel':
-        void run(`cancel order ${name}`, `Order ${name} cancelled: the floor withdraws its picks and puts picked units back`, () =>
+        void run(`cancel order ${name}`, `Order ${name} cancelled: its open picks are withdrawn; units already picked go back to a shelf by a Return to stock task`, () =>
           api('POST', `${path}/cancel`, { idempotencyKey: newKey(), body: reason.trim() === '' ? {} : { reason: reason.trim() } }));
         return;
       case 'reprioritise':
@@ -221,7 +221,7 @@ export function OrderDetail({ ctx, id }: { ctx: Ctx; id: string }) {
       <p>
         {command.kind === 'hold' ? 'No wave takes it until the hold is released; it keeps what is allocated to it.'
           : command.kind === 'release' ? `It goes back to ${o.hold?.resumeTo ?? 'the pool'}: the next wave can take it.`
-            : command.kind === 'cancel' ? 'Its picks are withdrawn, picked units go back to stock and its packages are voided. It cannot be undone.'
+            : command.kind === 'cancel' ? 'Its open picks are withdrawn and its packages voided; units already picked or packed stay in its tote until a Return to stock task puts them back on a shelf (not at once). It cannot be undone.'
               : command.kind === 'reprioritise' ? `It has priority ${o.priority} now. The wave pool orders by priority; its pick and pack tasks not started yet take a more urgent one.`
               : (ACTION_WORDS[command.action] ?? command.action)}
       </p>

@@ -87,7 +87,13 @@ export function Quality({ ctx }: { ctx: Ctx }) {
       const after = await api<Inspection>('POST', `/inspections/${i.id}/results`, { idempotencyKey: newKey(), body: { inspector: inspector.trim(), items } });
       setMessage(after.status === 'PASSED'
         ? { ok: true, text: `Inspection of ${what(i)} PASSED: nothing is held` }
-        : { ok: false, text: `Inspection of ${what(i)} FAILED: it is held until disposed of (Hold: HELD)` });
+        : { ok: false, text: `Inspection of ${what(i)} FAILED: it is held until disposed of (Hold: HELD, listed below with its dispositions)` });
+      // A failed one leaves the list of open inspections the manager was on ("0 inspections"): the held ones show it,
+      // with the release, rework, scrap and return buttons it now needs.
+      if (after.status !== 'PASSED') {
+        setHold('HELD');
+        setStatus('');
+      }
       setRecording(undefined);
       setAnswers({});
       setFailing({});

@@ -44,7 +44,7 @@ export const when = (iso: string | null | undefined): string => (iso === null ||
  */
 export const ACTION_WORDS: Readonly<Record<string, string>> = {
   retry: 'Retry: PakLog tries the stuck step again (allocation, the fulfilment saga)',
-  cancel: 'Cancel the order: its picks are withdrawn and picked units put back. It cannot be undone',
+  cancel: 'Cancel the order: its open picks are withdrawn; units already picked go back to a shelf by a Return to stock task. It cannot be undone',
   expedite: 'Expedite: the order goes to the front of the pool (priority 1)',
   acknowledge: 'Acknowledge: the exception is closed; nothing else changes',
   reprioritise: 'Reprioritise: the task goes first in the queue',

@@ -11,6 +11,8 @@ import { ScanInput } from './ScanInput.tsx';
 
 interface Line {
   id: string; seq: number; orderId?: string; sku: string; expectedBarcode: string | null; locationId: string; locationCode: string | null;
+  /** The lot the line's reservation took (FEFO): the one to pick. */
+  lot?: string | null;
   quantity: number; picked: number; shortQuantity: number; toteId?: string | null; status: string;
 }
 interface PickList { id: string; status: string; lines: Line[] }
@@ -63,6 +65,17 @@ function withdrawnSays(before: PickList, fresh: PickList): string | undefined {
 }
 
 const same = (a: string, b: string): boolean => a.trim().toUpperCase() === b.trim().toUpperCase();
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+/**
+ * A finished list in units, as its lines and the order count them: "2 units picked, 2 short (3 lines)". It said
+ * "2 picked, 1 short", counting lines, beside the units every other figure is in (a line partly picked and shorted is
+ * both).
+ */
+const pickedSummary = (list: PickList): string => {
+  const picked = list.lines.reduce((n, l) => n + l.picked, 0);
+  const short = list.lines.reduce((n, l) => n + l.shortQuantity, 0);
+  return `${plural(picked, 'unit')} picked, ${short} short (${plural(list.lines.length, 'line')})`;
+};
 /** The roles that may do floor work (claim and work tasks); the others are refused on the sign-in form. */
 const FLOOR_ROLES = ['admin', 'manager', 'operator'];
 
@@ -403,12 +416,13 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
    * through the offline queue like the scans, behind those still queued: sent straight away it overtook them (the
    * task paused or handed back before its picks arrived, which PakLog then refused or counted to no one's task).
    */
-  const taskCommand = async (t: Task, action: 'pause' | 'fail' | 'reject', body: Record<string, unknown>, done: string): Promise<void> => {
+  const taskCommand = async (t: Task, action: 'pause' | 'fail' | 'reject', body: Record<string, unknown>, says: Says): Promise<void> => {
     setBusy(true);
     setError(undefined);
     try {
       const answer = await send<unknown>({ key: newKey(), method: 'POST', path: `/tasks/${t.id}/${action}`, label: `${action} ${t.id}`, body: { workerId: shift.workerId, ...body } });
       leaveTask();
+      const done = typeof says === 'string' ? says : says(answer === 'queued' ? undefined : answer);
       setInfo(answer === 'queued' ? saysQueued(done, `${done} (saved offline, will be sent after the scans before it)`) : done);
     } catch (e) {
       const message = e instanceof ApiError ? `${e.code}: ${e.message}` : String(e);
@@ -661,7 +675,7 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
         ) : done ? (
           <>
             <h1>Pick list complete</h1>
-            <p>{list.lines.filter((l) => l.status === 'PICKED').length} picked, {list.lines.filter((l) => l.status === 'SHORT').length} short.</p>
+            <p>{pickedSummary(list)}</p>
             <button type="button" className="big primary" autoFocus disabled={busy} onClick={() => void finish()}>Finish task</button>
           </>
         ) : line === undefined || task === undefined ? null : step === 'cannot' || step === 'reject' ? (
@@ -705,13 +719,27 @@ function FloorFlow(props: FloorProps) {
   }
 }
 
+/** What the handheld says once a task command is done: words, or words made from PakLog's answer (undefined: sent offline). */
+type Says = string | ((answer: unknown) => string);
+
+/**
+ * What a reported failure did: below PAKLOG_TASK_MAX_FAILURES the task is QUEUED for someone else; at the limit it is
+ * FAILED and waits for a supervisor (exception TASK_FAILED), which "it goes to someone else" hid from the operator.
+ */
+const failureSays = (code: string) => (answer: unknown): string => {
+  const task = answer as { status?: unknown; failures?: unknown } | undefined;
+  return task?.status === 'FAILED'
+    ? `Task reported (${code}): it failed ${typeof task.failures === 'number' ? task.failures : 'too many'} times, the limit: it waits for a supervisor, who puts it back in the queue once the cause is fixed. Take the next task`
+    : `Task reported (${code}): it goes to someone else`;
+};
+
 /**
  * Why an operator gives a task up: "cannot do it" (fail, after it started; back to the queue or a supervisor) or
  * "not me" (reject, before; back to the queue, not offered to them for 5 minutes).
  */
 function TaskAside({ task, kind, busy, onBack, onCommand }: {
   task: Task; kind: 'cannot' | 'reject'; busy: boolean; onBack: () => void;
-  onCommand: (action: 'fail' | 'reject', reason: string, done: string) => void;
+  onCommand: (action: 'fail' | 'reject', reason: string, says: Says) => void;
 }) {
   if (kind === 'cannot') {
     return (
@@ -721,7 +749,7 @@ function TaskAside({ task, kind, busy, onBack, onCommand }: {
         <div className="stack">
           {TASK_FAILURES.map(([code, label], i) => (
             <button key={code} type="button" className="big" autoFocus={i === 0} disabled={busy}
-              onClick={() => onCommand('fail', code, `Task reported (${code}): it goes to someone else`)}>{label}</button>
+              onClick={() => onCommand('fail', code, failureSays(code))}>{label}</button>
           ))}
           <button type="button" className="big secondary" onClick={onBack}>Back</button>
         </div>
@@ -768,7 +796,7 @@ function PickStep(props: {
       <p className="rf-pos">Line {props.position}{props.tote === '' ? '' : ` · tote ${props.tote}`}</p>
       <div className="rf-card">
         <div className="rf-loc">{where}</div>
-        <div className="rf-sku">{line.sku}</div>
+        <div className="rf-sku">{line.sku}{line.lot === null || line.lot === undefined ? '' : ` · lot ${line.lot}`}</div>
         <div className="rf-qty">{open} to pick</div>
       </div>
       <h1 id="step-h">{prompt}</h1>

@@ -416,7 +416,7 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
       for (const u of used) floor.link(u.id, tote.id, at);
       floor.update(tote.id, at, { contents: addLines(tote.contents, moved.map((m) => ({ ...m, orderId: d.orderId }))) });
       floor.record({
-        siteId: d.siteId, at, workerId: null, deviceId: null, locationId: d.locationId, fromLocationId: d.locationId, lpnId: tote.id,
+        siteId: d.siteId, at, workerId: d.workerId ?? null, deviceId: null, locationId: d.locationId, fromLocationId: d.locationId, lpnId: tote.id,
         relatedLpnId: source?.id ?? null, barcode: d.toteId, meaning: 'PICK_INTO_TOTE', sku: d.sku, quantity: d.quantity, sourceEventId: e.id,
         pick: { ownerId: owner ?? DEFAULT_OWNER_ID, lot: d.lot ?? '' },
       }, meta);

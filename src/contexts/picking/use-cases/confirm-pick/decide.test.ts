@@ -47,6 +47,22 @@ describe('confirm a pick by scan', () => {
     });
   });
 
+  it('names who picked: the signed-in person, else the worker whose task holds the list (a handheld on a key); nobody when none holds it', () => {
+    // walk11: every PICK_INTO_TOTE scan of an LPN's timeline said "Who: —", the handheld's worker known to the task.
+    spec.given({ ...open, worker: 'walker' }).when(confirm()).then((d) => {
+      expect(d.kind === 'act' && d.events[0]!.data).toMatchObject({ workerId: 'walker', quantity: 3 });
+    });
+    spec.given({ ...open, worker: 'ana' }).when({ ...confirm(), actingWorker: 'ana' }).then((d) => {
+      expect(d.kind === 'act' && d.events[0]!.data).toMatchObject({ workerId: 'ana' });
+    });
+    spec.given({ ...open, worker: null }).when({ ...confirm(), actingWorker: 'ana' }).then((d) => {
+      expect(d.kind === 'act' && d.events[0]!.data).toMatchObject({ workerId: 'ana' });
+    });
+    spec.given({ ...open, worker: null }).when(confirm()).then((d) => {
+      expect(d.kind === 'act' && 'workerId' in d.events[0]!.data).toBe(false);
+    });
+  });
+
   it('adds up partial picks: the line stays PENDING, the list goes IN_PROGRESS, nothing completes', () => {
     const first = spec.given(open).when(confirm({ quantity: 1, barcode: 'SKU-1' })).then((d) => {
       expect(d.kind === 'act' && [d.line.after.picked, d.line.after.status, d.list.after.status, d.events.length])

@@ -82,10 +82,14 @@ export const decideConfirmPick: Decide<FloorState, ConfirmPick, FloorDecision, C
     if (!decided.ok) return decided;
     return ok({ ...decided.value, shortQuantity: line.shortQuantity, shortReason: line.shortReason, toteId: scan.toteId });
   }, (list, line) => {
+    // Who picked: the signed-in person, else the worker whose task holds the list (a handheld signed in with a key names
+    // none of its own); physical tracking records the tote scan with it.
+    const worker = command.actingWorker ?? state.worker ?? null;
     const data: LinePicked = {
       pickListId: list.id, pickLineId: line.id, orderId: line.orderId, lineId: line.orderLineId, reservationId: line.reservationId,
       siteId: line.siteId, sku: line.sku, locationId: line.locationId, lot: line.lot, quantity: scan.quantity, toteId: scan.toteId,
       ...(line.ownerId == null ? {} : { ownerId: line.ownerId }),
+      ...(worker === null ? {} : { workerId: worker }),
     };
     return { type: PickingEvents.linePicked, subject: list.id, siteId: list.siteId, data };
   });
