@@ -133,7 +133,19 @@ export function siteLookups(
   modules: readonly ContextModule[], locations: () => LocationMasterApi | undefined, users?: (typed: string) => Promise<string | undefined>,
 ): Required<SiteLookups> {
   const byPrefix = new Map<string, (id: string) => Promise<string | null | undefined>>();
+  // Another context's copy of a resource's site first (split mode: its owner runs elsewhere), the owner's own over it.
+  for (const m of modules) for (const [prefix, find] of Object.entries(m.projectedSitesOf ?? {})) if (find !== undefined && !byPrefix.has(prefix)) byPrefix.set(prefix, find);
   for (const m of modules) for (const [prefix, find] of Object.entries(m.sitesOf ?? {})) if (find !== undefined) byPrefix.set(prefix, find);
+  // A location whose context runs elsewhere: asked of location-master's API (the one that resolves site codes).
+  if (!byPrefix.has('loc')) {
+    byPrefix.set('loc', async (id) => {
+      try {
+        return (await locations()?.getLocations([id]))?.get(id)?.siteId;
+      } catch {
+        return undefined;
+      }
+    });
+  }
   const holding = modules.flatMap((m) => (m.workerHolding === undefined ? [] : [m.workerHolding]));
   const named = new Map<string, { id: string; at: number }>();
   // Who a typed worker id is: a user's worker id first (people), then what the contexts here know (profiles, holders).

@@ -47,6 +47,12 @@ export interface ContextModule<Api = unknown> {
   readonly api?: Api;
   /** The site of a resource of this context, by its id's prefix (`wav` → its wave's site): per-site roles (ADR 0019). */
   readonly sitesOf?: SitesOf;
+  /**
+   * The site of another context's resource as this context's projections know it (`ord` → the site pack-ship copied
+   * with the order): asked only where the owning context does not run in this process (split mode), so a service still
+   * refuses a caller of one site naming another site's order.
+   */
+  readonly projectedSitesOf?: SitesOf;
   /** The worker holding the live task about a resource (its `reference`): a person acts on it only as that worker. */
   readonly workerHolding?: WorkerHolding;
   /** The worker id this context knows that a typed one names ignoring letter case (undefined: none). */
@@ -105,6 +111,7 @@ export interface ContextDefinition<Api> {
   readonly jobs?: readonly Job[];
   readonly api?: Api;
   readonly sitesOf?: SitesOf;
+  readonly projectedSitesOf?: SitesOf;
   readonly workerHolding?: WorkerHolding;
   readonly workerNamed?: WorkerNamed;
 }

@@ -9,6 +9,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrder, injectClient, orderStatus, planAndRelease, until, workTasks, type Call, type Warehouse } from '../support/flow-driver.ts';
 import { gqlClient } from '../support/graphql-client.ts';
+import { siteLookups } from '../../src/app.ts';
+import type { LocationMasterApi } from '../../src/contracts/location-master.ts';
+import { tableFingerprint } from '../support/fingerprint.ts';
 import { scopedSites } from '../support/site-app.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -216,5 +219,63 @@ describe('a site-scoped caller and another site\'s resources named by id', () =>
     // A's tote test picked one order at A: its pick list, and only A's.
     expect(atA.data.pickLists.nodes.length).toBeGreaterThan(0);
     expect(atA.data.pickLists.nodes.filter((l) => l.siteId !== a.siteId)).toEqual([]);
+  });
+  it('in split mode a service learns the site of an order, a wave or a location whose context runs elsewhere (its projections, location-master\'s API), so the guard there refuses another site\'s', async () => {
+    // siteLookups asked only the contexts of its own process: a pack-ship service took POST /packages { orderId } of
+    // another site's order from a caller of one site, and an inventory service listed its reservations, the caller's
+    // overall role deciding. The same lookups, built for one context as a service of it would build them:
+    const sku = b.products[0]!.sku;
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: b.siteId, sku, locationId: b.storage[2]!.id, quantity: 2 })).status).toBe(201);
+    const order = await createOrder(injectClient(t.app, t.keys.integration), b.siteId, { externalId: 'SSB-SPLIT-1', lines: [{ sku, quantity: 1 }] });
+    const manager = injectClient(t.app, t.keys.manager);
+    await until('allocated', () => orderStatus(manager, order.id), (st) => st === 'ALLOCATED');
+    await t.settle();
+    const { waveId } = await planAndRelease(manager, b.siteId, 1);
+    await t.settle();
+    const locations = t.app.modules.find((m) => m.name === 'location-master')!.api as LocationMasterApi;
+    const siteOf = (name: string, id: string, api?: LocationMasterApi) => siteLookups(t.app.modules.filter((m) => m.name === name), () => api).siteOfResource!(id);
+    expect({
+      packShipOrder: await siteOf('pack-ship', order.id),
+      inventoryOrder: await siteOf('inventory', order.id),
+      inventoryWave: await siteOf('inventory', waveId),
+      physicalTrackingLocation: await siteOf('physical-tracking', b.storage[0]!.id, locations),
+      unknownOrder: await siteOf('pack-ship', 'ord_nothing'),
+    }).toEqual({ packShipOrder: b.siteId, inventoryOrder: b.siteId, inventoryWave: b.siteId, physicalTrackingLocation: b.siteId, unknownOrder: undefined });
+    // The owner's own answer stands where it runs.
+    expect(await siteOf('orders', order.id)).toBe(b.siteId);
+  });
+  it('may not nest, split, consolidate or load its LPNs into another site\'s LPN, nor scan one, named by its id: 403 FORBIDDEN_AT_SITE, nothing written', async () => {
+    // The LPN fields of a body (`parentId`, `into`, a scan's `barcode`) were not read by the site guard: the handler
+    // found the LPN of B and answered 409 SITE_MISMATCH, telling a caller of A that B has that LPN.
+    const admin = injectClient(t.app, t.keys.admin);
+    const sku = a.products[0]!.sku;
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: a.siteId, sku, locationId: a.storage[0]!.id, quantity: 2 })).status).toBe(201);
+    const build = async (w: Warehouse, code: string, contents?: unknown) => {
+      const res = await admin<{ id: string }>(`build ${code}`, 'POST', '/api/v1/lpns', {
+        siteId: w.siteId, type: 'PALLET', code, locationId: w.storage[0]!.id, workerId: 'builder', ...(contents === undefined ? {} : { contents }),
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body.id;
+    };
+    const mine = await build(a, 'SSA-LPN-1', [{ sku, quantity: 2 }]);
+    const theirs = await build(b, 'SSBB-LPN-1');
+    const before = await tableFingerprint(t.app.db);
+    const refused: [string, string, unknown][] = [
+      ['POST', '/api/v1/lpns', { siteId: a.siteId, type: 'CASE', parentId: theirs, locationId: a.storage[0]!.id, workerId: 'w1' }],
+      ['POST', `/api/v1/lpns/${mine}/split`, { lines: [{ sku, quantity: 1 }], into: theirs, workerId: 'w1' }],
+      ['POST', `/api/v1/lpns/${mine}/consolidate`, { into: theirs, workerId: 'w1' }],
+      ['POST', '/api/v1/scans', { siteId: a.siteId, barcode: 'SSA-LPN-1', meaning: 'LOAD_ONTO_PALLET', into: theirs, workerId: 'w1' }],
+      ['POST', '/api/v1/scans', { siteId: a.siteId, barcode: theirs, meaning: 'MOVE', locationId: a.storage[1]!.id, workerId: 'w1' }],
+      ['GET', `/api/v1/scans?siteId=${a.siteId}&lpn=${theirs}`, undefined],
+      ['GET', `/api/v1/scans?siteId=${a.siteId}&location=${b.storage[0]!.id}`, undefined],
+    ];
+    for (const [method, url, body] of refused) {
+      const res = await scoped<{ code: string }>(url, method as 'POST', url, body);
+      expect({ url, body, status: res.status, code: res.body.code }).toEqual({ url, body, status: 403, code: 'FORBIDDEN_AT_SITE' });
+    }
+    expect(await tableFingerprint(t.app.db)).toEqual(before);
+    // Its own LPNs it nests and consolidates as before.
+    const own = await build(a, 'SSA-LPN-2');
+    expect((await scoped('own consolidate', 'POST', `/api/v1/lpns/${mine}/consolidate`, { into: own, workerId: 'w1' })).status).toBe(200);
   });
 });

@@ -76,6 +76,14 @@ export function inventoryContext(
       rma: siteOfRow(deps.db, 'inventory.rmas'),
       mov: siteOfRow(deps.db, 'inventory.movements'),
     },
+    // An order's and a wave's site as their allocations and reservations here say (split mode: GET
+    // /inventory/reservations?orderId= of another site's order is refused here).
+    projectedSitesOf: {
+      ord: async (id) => (await deps.db.query<{ site_id: string }>(
+        `(SELECT site_id FROM inventory.allocations WHERE order_id = $1 LIMIT 1) UNION ALL (SELECT site_id FROM inventory.reservations WHERE order_id = $1 LIMIT 1) LIMIT 1`, [id],
+      ))[0]?.site_id,
+      wav: async (id) => (await deps.db.query<{ site_id: string }>(`SELECT site_id FROM inventory.reservations WHERE wave_id = $1 LIMIT 1`, [id]))[0]?.site_id,
+    },
     jobs: [{
       // Cycle counts by ABC class (issue 11): opens the counts that are due, hourly.
       name: 'inventory.count-scheduler', everyMs: COUNT_SCHEDULER_EVERY_MS,

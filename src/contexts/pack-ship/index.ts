@@ -48,6 +48,8 @@ export function packShipContext(deps: PlatformDeps, apis: PackShipContextOptions
     requires: { catalog: apis.catalog, locations: apis.locations },
     routes: (app) => packShipRoutes(app, deps, packShip, apis.locations),
     sitesOf: { shp: siteOfRow(deps.db, 'pack_ship.shipments'), pkg: siteOfRow(deps.db, 'pack_ship.packages'), mnf: siteOfRow(deps.db, 'pack_ship.manifests') },
+    // An order's site as pack-ship copied it (split mode: POST /packages { orderId } of another site's order is refused here).
+    projectedSitesOf: { ord: async (id) => (await deps.db.query<{ site_id: string }>(`SELECT site_id FROM pack_ship.orders WHERE order_id = $1`, [id]))[0]?.site_id },
     subscriptions: [...packShipSubscriptions(packShip), ...packShipQualitySubscriptions(deps.clock, deps.bus)],
     jobs: [
       { name: 'pack-ship.tracking-poll', everyMs: apis.trackingPollMs ?? 300_000, run: async () => { await packShip.pollTracking(); } },

@@ -457,10 +457,12 @@ export interface SiteLookups {
 /**
  * Body or query fields that name another resource whose site counts (`POST /packages { orderId }`,
  * `GET /pick-lists?waveId=`, `POST /lpns/{id}/move { locationId }`); `orderIds` is a comma-separated list
- * (`GET /shipments?orderIds=`).
+ * (`GET /shipments?orderIds=`). The LPN fields (`parentId`, `into`, a scan's `barcode`, `location`, `lpn`) take an id
+ * or a label or code: an id counts (a label or code names nothing here; the handler reads it at the request's site).
  */
 const RESOURCE_FIELDS = [
   'orderId', 'waveId', 'taskId', 'pickListId', 'shipmentId', 'orderIds', 'locationId', 'fromLocationId', 'toLocationId',
+  'asnId', 'parentId', 'into', 'barcode', 'location', 'lpn',
 ] as const;
 
 /**

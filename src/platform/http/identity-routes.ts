@@ -118,7 +118,13 @@ export async function identityRoutes(app: HttpApp, deps: IdentityRouteDeps): Pro
         ? new AppError('USER_DISABLED', 'The user is disabled')
         : new AppError('FORBIDDEN', 'The user has no role at any site yet; an admin grants one'));
     }
-    return { ...(await identity.startSession(checked.principal.id)), userId: checked.principal.id };
+    // The hash checked: a password changed while it was being checked makes this sign-in's password wrong (401).
+    try {
+      return { ...(await identity.startSession(checked.principal.id, checked.passwordHash)), userId: checked.principal.id };
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'INVALID_CREDENTIALS') return failed(req, e);
+      throw e;
+    }
   });
 
   app.post('/api/v1/auth/refresh', {

@@ -2,10 +2,12 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { uuidv7Ids } from '../ids.ts';
 import { Identity } from './identity.ts';
+import { hashToken } from './tokens.ts';
 
 /** A local identity provider: a discovery document and a JWKS with one RSA key, served on a loopback port. */
 let idp: Server;
@@ -173,6 +175,59 @@ describe('signing in with a password', () => {
     const rows = await t.app.db.query<{ value: string }>(`SELECT value FROM platform.settings WHERE name = 'jwt_secret'`);
     expect(rows[0]?.value).toBe(t.app.identity.jwtSecret);
     expect(t.app.identity.jwtSecret.length).toBeGreaterThanOrEqual(32);
+  });
+});
+
+describe('a password reset racing a sign-in or a refresh (found by the roles hunt)', () => {
+  const reset = (id: string, pw: string) => t.post(`/api/v1/users/${id}/password`, { password: pw });
+  /** Sessions waiting on a lock in this test's database. */
+  const waiting = async (): Promise<number> => Number((await t.app.db.query<{ n: string }>(
+    `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+  ))[0]?.n ?? 0);
+  const untilWaiting = async (n: number): Promise<void> => {
+    const deadline = Date.now() + 15_000;
+    while (await waiting() < n) {
+      if (Date.now() > deadline) throw new Error(`fewer than ${n} sessions wait on a lock`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+
+  it('a sign-in that checked the old password while it was reset gets no session (401 INVALID_CREDENTIALS)', async () => {
+    const user = await newUser();
+    // The sign-in's two steps, with the reset between them: the old password was right when it was checked.
+    const checked = await t.app.identity.checkPassword(user.username, password);
+    expect(checked?.ok).toBe(true);
+    expect((await reset(user.id, 'a brand new passphrase, reset')).status).toBe(200);
+    await expect(t.app.identity.startSession(user.id, checked?.passwordHash)).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    // The new password signs in.
+    expect((await login(user.username, 'a brand new passphrase, reset')).status).toBe(200);
+  });
+
+  it('a refresh in flight when the password is reset issues a session the reset ends: neither its access nor its refresh token works after', async () => {
+    const user = await newUser();
+    const session = (await login(user.username, password)).body as { refreshToken: string };
+    // Another connection holds the refresh token's row, so the refresh and the reset both wait, the refresh first.
+    const holder = new pg.Client({ connectionString: t.app.db.connectionString });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM platform.refresh_tokens WHERE token_hash = $1 FOR UPDATE', [hashToken(session.refreshToken)]);
+      // Through Identity, not HTTP: the refusals below would count against the address that later tests sign in from.
+      const refreshed = t.app.identity.refresh(session.refreshToken);
+      await untilWaiting(1);
+      const resetting = reset(user.id, 'a brand new passphrase, in flight');
+      await untilWaiting(2);
+      await holder.query('ROLLBACK');
+      const [r, done] = await Promise.all([refreshed, resetting]);
+      expect(done.status).toBe(200);
+      if (r.ok) {
+        // Issued before the reset took effect: the reset ended it.
+        await expect(t.app.authenticator.authenticate({ bearer: r.session.accessToken })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+        expect(await t.app.identity.refresh(r.session.refreshToken)).toEqual({ ok: false, reason: 'invalid' });
+      }
+    } finally {
+      await holder.end();
+    }
   });
 });
 

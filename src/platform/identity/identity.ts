@@ -258,19 +258,46 @@ export class Identity {
    * Checks a username and password: the user's principal, or undefined for any mismatch (unknown user, wrong password,
    * no password) so a caller cannot tell which. A disabled user or one without a role is told why.
    */
-  async checkPassword(username: string, password: string): Promise<UserLookup | undefined> {
+  async checkPassword(username: string, password: string): Promise<(UserLookup & { passwordHash?: string }) | undefined> {
     const row = (await this.db.query<UserRow>(`${USER_SELECT} WHERE u.username = $1`, [username]))[0];
     if (row?.password_hash === undefined || row.password_hash === null) return verifyAgainstDecoy(password).then(() => undefined);
     if (!(await verifyPassword(row.password_hash, password))) return undefined;
-    if (needsRehash(row.password_hash)) {
-      await this.db.query(`UPDATE platform.users SET password_hash = $2 WHERE id = $1`, [row.id, await hashPassword(password)]);
+    let passwordHash = row.password_hash;
+    if (needsRehash(passwordHash)) {
+      // Over the hash that was checked only: a password changed meanwhile is not put back by a sign-in with the old one.
+      const rehashed = await hashPassword(password);
+      const stored = await this.db.query(`UPDATE platform.users SET password_hash = $2 WHERE id = $1 AND password_hash = $3 RETURNING 1`, [row.id, rehashed, passwordHash]);
+      if (stored.length > 0) passwordHash = rehashed;
     }
-    return lookup(row);
+    return { ...lookup(row), passwordHash };
   }
 
-  /** A new session for a user: an access token and the first refresh token of a new family. */
-  async startSession(userId: string): Promise<Session> {
-    return this.issue(this.db, userId, this.ids.next('rft'));
+  /**
+   * A new session for a user: an access token and the first refresh token of a new family. `verifiedHash`: the password
+   * hash a sign-in checked; a password changed or reset since (while the sign-in verified the old one) leaves it wrong,
+   * 401 INVALID_CREDENTIALS, so no session of the old password outlives the change (a change waits for the session's
+   * issue, then ends it; one issued after it would not have been).
+   */
+  async startSession(userId: string, verifiedHash?: string): Promise<Session> {
+    return this.db.tx(async (tx) => {
+      const user = await this.lockUser(tx, userId);
+      if (verifiedHash !== undefined && user?.password_hash !== verifiedHash) {
+        throw new AppError('INVALID_CREDENTIALS', 'The username or the password is wrong');
+      }
+      return this.issue(tx, userId, this.ids.next('rft'));
+    });
+  }
+
+  /**
+   * Locks the user's row against a password change or reset until the transaction ends (FOR SHARE: sessions of one user
+   * are still issued side by side). Session issues take it before any refresh token row, and changes take it (FOR UPDATE)
+   * before revoking the refresh tokens, so a change either waits for an issue and then ends its session, or comes first
+   * and the issue sees it: a session issued with a change in flight never outlives it.
+   */
+  private async lockUser(tx: Executor, userId: string): Promise<{ password_hash: string | null; disabled_at: Date | null } | undefined> {
+    return (await tx.query<{ password_hash: string | null; disabled_at: Date | null }>(
+      `SELECT password_hash, disabled_at FROM platform.users WHERE id = $1 FOR SHARE`, [userId],
+    ))[0];
   }
 
   /**
@@ -284,6 +311,11 @@ export class Identity {
   async refresh(token: string): Promise<RefreshOutcome> {
     const now = this.clock.now();
     const outcome = await this.db.tx(async (tx): Promise<RefreshOutcome> => {
+      // The user's row first (lockUser), then the token's: a password change or reset in flight either ends the session
+      // this refresh issues, or revoked the token before it is read here.
+      const owner = (await tx.query<{ user_id: string }>(`SELECT user_id FROM platform.refresh_tokens WHERE token_hash = $1`, [hashToken(token)]))[0];
+      if (owner === undefined) return { ok: false, reason: 'invalid' };
+      const user = await this.lockUser(tx, owner.user_id);
       const rows = await tx.query<{ id: string; family_id: string; user_id: string; expires_at: Date; used_at: Date | null; revoked_at: Date | null }>(
         `SELECT id, family_id, user_id, expires_at, used_at, revoked_at FROM platform.refresh_tokens WHERE token_hash = $1 FOR UPDATE`,
         [hashToken(token)],
@@ -296,8 +328,7 @@ export class Identity {
         return { ok: false, reason: t.used_at !== null ? 'reused' : 'invalid' };
       }
       if (t.expires_at.getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
-      const user = await tx.query<{ disabled_at: Date | null }>(`SELECT disabled_at FROM platform.users WHERE id = $1`, [t.user_id]);
-      if (user[0]?.disabled_at !== null) return { ok: false, reason: 'disabled' };
+      if (user === undefined || user.disabled_at !== null) return { ok: false, reason: 'disabled' };
       if (retried) {
         await tx.query(`UPDATE platform.refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND used_at IS NULL AND revoked_at IS NULL`, [t.family_id]);
       }
@@ -347,6 +378,9 @@ export class Identity {
    * tokens are revoked and access tokens issued before this instant are refused (`sessions_valid_from`, to the millisecond).
    */
   private async replacePassword(tx: Executor, userId: string, hash: string, expected: string | undefined): Promise<boolean> {
+    // The row locked before the instant is read: a session issued meanwhile (it holds the row, lockUser) is issued before
+    // this instant and its refresh token is revoked below; one issued after waits for this change and sees it.
+    await tx.query(`SELECT 1 FROM platform.users WHERE id = $1 FOR UPDATE`, [userId]);
     const rows = await tx.query(
       `UPDATE platform.users SET password_hash = $2, sessions_valid_from = $3 WHERE id = $1 AND ($4::text IS NULL OR password_hash = $4) RETURNING 1`,
       [userId, hash, this.clock.now(), expected ?? null],
