@@ -429,3 +429,29 @@ async function booksAt(sku: string, locationId: string): Promise<number> {
   return (await t.getAll<{ locationId: string; onHand: number }>(`/api/v1/inventory/balances?siteId=${w.siteId}&sku=${sku}`))
     .filter((b) => b.locationId === locationId).reduce((s, b) => s + b.onHand, 0);
 }
+
+it(`a backordered order cancelled as the stock it waits for arrives: the units go to the next order waiting, never to the cancelled one (seed ${SEED})`, async () => {
+  const problems: string[] = [];
+  for (let round = 0; round < ROUNDS * 2; round++) {
+    const sku = await newSku();
+    const slot = w.storage[(seq * 7) % w.storage.length]!;
+    const first = await ok(order(sku, 2));
+    const second = await ok(order(sku, 2));
+    await t.settle();
+    const answers = await Promise.all([
+      (async () => { await new Promise((r) => setTimeout(r, round % 2 === 0 ? Math.floor(random() * 4) : round * 3)); return cancel(first.id); })(),
+      (async () => { await new Promise((r) => setTimeout(r, round % 2 === 1 ? Math.floor(random() * 4) : round * 3)); return receive(sku, slot, 2); })(),
+    ]);
+    problems.push(...badAnswers(`round ${round}`, answers));
+    await t.settle();
+    const [a, b] = [first.id, second.id].map(async (id: string) => (await call<{ status: string; lines: { allocated: number }[] }>('order', 'GET', `/api/v1/orders/${id}`)).body);
+    const [fa, fb] = [await a, await b];
+    const atp = await atpOf(sku);
+    const fine = answers[0].status === 200
+      ? fa.status === 'CANCELLED' && fa.lines[0]!.allocated === 0 && fb.status === 'ALLOCATED' && atp.allocated === 2
+      : fa.status === 'ALLOCATED' && fb.status === 'BACKORDERED';
+    if (!fine) problems.push(`round ${round}: cancel ${answers[0].status} ${answers[0].body.code ?? ''}; first ${fa.status} ${JSON.stringify(fa.lines)}, second ${fb.status}; ATP ${JSON.stringify(atp)}`);
+  }
+  expect(problems).toEqual([]);
+  await assertStockConserved(t.databaseUrl, { siteId: w.siteId, strictAtp: true });
+});
