@@ -51,13 +51,13 @@ export interface CoverFacts {
  * paused one (under count, blocked) `here` (the AVAILABLE units of the balance concerned, counted in `unpickable`) are
  * too; elsewhere (the dock, a pack station) units cover nothing, and only the on-hand rule applies. Units of expired
  * lots cover nothing either (since 2026-12-07: before, a hold, removal or move to the dock of the only good units was
- * accepted while an expired lot "covered" the orders, which then shorted EXPIRED at the face): the SKU's `expired_free`
- * units are not cover, and a balance that is itself expired (`hereExpired`) may go as at the dock — the cover stays
- * what it was.
+ * accepted while an expired lot "covered" the orders, which then shorted EXPIRED at the face): good units leave only
+ * while the pickable on-hand less the SKU's `expired_free` units still covers what is allocated. A balance that is
+ * itself expired (`hereExpired`) keeps the rule as it was (pickable on-hand, expired units included, covers what is
+ * allocated): its units are no cover to lose, and the rule `allocated ≤ on_hand_available − unpickable` still holds.
  */
 export function unpromisedAt(s: CoverFacts, at: Whereabouts, here: number, hereExpired = false): number {
-  const expired = s.expired_free ?? 0;
-  if (hereExpired) return s.on_hand_available - s.allocated;
+  const expired = hereExpired ? 0 : s.expired_free ?? 0;
   if (at.pickable) return s.on_hand_available - s.unpickable - s.allocated - expired;
   if (at.paused) return s.on_hand_available - s.unpickable + here - s.allocated - expired;
   return s.on_hand_available - s.allocated;

@@ -50,6 +50,9 @@ describe('hold stock', () => {
     spec.given(expiring).when(hold({ quantity: 1 })).thenRejects('STOCK_ALLOCATED', { message: /0 unpromised/ });
     spec.given({ ...expiring, skuStock: { ...expiring.skuStock!, allocated: 5 } }).when(hold({ quantity: 1 })).then((d) => expect(d.quantity).toBe(1));
     spec.given({ ...expiring, balance: { on_hand: 4, reserved: 0 }, hereExpired: true }).when(hold({ quantity: 4 })).then((d) => expect(d.quantity).toBe(4));
+    // Expired units leave under the rule as it was: the pickable on-hand (theirs included) still covers what is allocated.
+    spec.given({ ...expiring, balance: { on_hand: 4, reserved: 0 }, hereExpired: true, skuStock: { ...expiring.skuStock!, allocated: 8 } })
+      .when(hold({ quantity: 4 })).thenRejects('STOCK_ALLOCATED', { message: /2 unpromised/ });
   });
 
   it('refuses more than the AVAILABLE on-hand, an unknown SKU or location, a bad quantity and a blank reason', () => {
