@@ -280,6 +280,38 @@ describe('blocked locations cover what was allocated before the block', () => {
   });
 });
 
+
+describe('expired units cover no allocation', () => {
+  it('a hold, a removal or a move to the dock of the good units that would leave orders covered only by an expired lot is refused and changes nothing; the expired lot itself may go', async () => {
+    const sku = await newProduct(t, { lotControlled: true, expiryControlled: true });
+    const slot = await newLocation(t, site);
+    await receive(sku, slot, 3, { lot: 'GOOD', expiresOn: '2099-12-31' });
+    await receive(sku, slot, 3, { lot: 'GONE', expiresOn: '2001-01-01' });
+    const order = await createOrder(sku, 3);
+    await t.settle();
+    expect(await orderStatus(order)).toBe('ALLOCATED');
+    expect(await atpOf(sku)).toMatchObject({ onHandAvailable: 6, unpickable: 0, allocated: 3, expired: 3, atp: 0 });
+    const before = await summaryOf(t, site.id, sku);
+
+    // The 3 GOOD units are all that can be picked for the order (a pick of GONE is 409 LOT_EXPIRED, ADR 0024).
+    const hold = await t.post('/api/v1/inventory/holds', { siteId: site.id, sku, lot: 'GOOD', locationId: slot.id, quantity: 1, status: 'QUARANTINE', reason: 'dented' }, 'manager');
+    expect(hold).toMatchObject({ status: 409, body: { code: 'STOCK_ALLOCATED' } });
+    const removal = await t.post('/api/v1/inventory/adjustments', { siteId: site.id, sku, lot: 'GOOD', locationId: slot.id, delta: -1, reason: 'DAMAGED' }, 'manager');
+    expect(removal).toMatchObject({ status: 409, body: { code: 'INSUFFICIENT_STOCK' } });
+    const toDock = await move({ sku, lot: 'GOOD', quantity: 1, fromLocationId: slot.id, toLocationId: dock.id });
+    expect(toDock).toMatchObject({ status: 409, body: { code: 'INSUFFICIENT_STOCK' } });
+    expect(await summaryOf(t, site.id, sku)).toEqual(before);
+    expect(await atpOf(sku)).toMatchObject({ onHandAvailable: 6, allocated: 3, expired: 3 });
+
+    // The expired lot covers nothing: it may be quarantined, written off or taken to the dock.
+    expect((await t.post('/api/v1/inventory/holds', { siteId: site.id, sku, lot: 'GONE', locationId: slot.id, quantity: 1, status: 'QUARANTINE', reason: 'expired' }, 'manager')).status).toBe(201);
+    expect((await t.post('/api/v1/inventory/adjustments', { siteId: site.id, sku, lot: 'GONE', locationId: slot.id, delta: -1, reason: 'EXPIRED' }, 'manager')).status).toBe(201);
+    expect((await move({ sku, lot: 'GONE', quantity: 1, fromLocationId: slot.id, toLocationId: dock.id })).status).toBe(201);
+    await t.settle();
+    expect(await atpOf(sku)).toMatchObject({ onHandAvailable: 4, unpickable: 1, allocated: 3, expired: 0, atp: 0 });
+    await expectConsistent(sku);
+  });
+});
 describe('locations inventory has not learned yet', () => {
   it('rows backfilled by migration 003 (type unknown, counted pickable) are learned from location-master; a dock\'s units then leave ATP', async () => {
     const sku = await newProduct(t);

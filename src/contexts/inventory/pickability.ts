@@ -3,7 +3,8 @@ import type { Location, LocationCreated, LocationMasterApi, LocationStatus, Loca
 import type { PublishedEvent } from '../../contracts/events.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
-import { isPickable, whereabouts, type Whereabouts } from './domain/pickability.ts';
+import { isoDate } from './domain/ledger.ts';
+import { isPickable, whereabouts, type CoverFacts, type Whereabouts } from './domain/pickability.ts';
 import * as store from './store.ts';
 
 /**
@@ -168,3 +169,18 @@ export async function learnBackfilledLocations(deps: Pick<PlatformDeps, 'db' | '
     }
   }
 }
+
+/**
+ * The SKU row the cover rules decide from (`unpromisedAt`), with the unreserved units of its expired lots at pickable
+ * locations (`expired_free`), read under the caller's lock of that row (every change of an AVAILABLE on-hand takes it).
+ */
+export async function withExpiredCover<S extends CoverFacts>(tx: Tx, key: { readonly siteId: string; readonly ownerId: string; readonly sku: string },
+  s: S | undefined, now: Date): Promise<(S & { readonly expired_free: number }) | undefined> {
+  if (s === undefined) return undefined;
+  const expired = await store.expiredFreeBySku(tx, key.siteId, key.ownerId, [key.sku], isoDate(now));
+  return { ...s, expired_free: expired.get(key.sku) ?? 0 };
+}
+
+/** Whether a balance's lot is expired today (good through its expiry day, as allocation counts it). */
+export const expiredToday = (b: { readonly expires_on: string | null } | undefined, now: Date): boolean =>
+  b?.expires_on !== undefined && b.expires_on !== null && b.expires_on < isoDate(now);

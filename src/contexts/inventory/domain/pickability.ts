@@ -34,14 +34,31 @@ export function whereabouts(row: { readonly pickable: boolean; readonly count_lo
 }
 
 /**
+ * A SKU's stock row as the cover rules read it; `expired_free`: the unreserved AVAILABLE units of expired lots at
+ * pickable locations (allocation never counts them, and a pick of them is 409 LOT_EXPIRED, ADR 0024), absent when the
+ * caller did not read them (then 0).
+ */
+export interface CoverFacts {
+  readonly on_hand_available: number;
+  readonly unpickable: number;
+  readonly allocated: number;
+  readonly expired_free?: number | undefined;
+}
+
+/**
  * Units of a SKU that may leave AVAILABLE at a location without leaving its allocations uncovered (issue 11: nothing is
  * allocated beyond the pickable AVAILABLE on-hand). At a pickable location its units are part of the cover; at a
  * paused one (under count, blocked) `here` (the AVAILABLE units of the balance concerned, counted in `unpickable`) are
- * too; elsewhere (the dock, a pack station) units cover nothing, and only the on-hand rule applies.
+ * too; elsewhere (the dock, a pack station) units cover nothing, and only the on-hand rule applies. Units of expired
+ * lots cover nothing either (since 2026-12-07: before, a hold, removal or move to the dock of the only good units was
+ * accepted while an expired lot "covered" the orders, which then shorted EXPIRED at the face): good units leave only
+ * while the pickable on-hand less the SKU's `expired_free` units still covers what is allocated. A balance that is
+ * itself expired (`hereExpired`) keeps the rule as it was (pickable on-hand, expired units included, covers what is
+ * allocated): its units are no cover to lose, and the rule `allocated ≤ on_hand_available − unpickable` still holds.
  */
-export function unpromisedAt(s: { readonly on_hand_available: number; readonly unpickable: number; readonly allocated: number },
-  at: Whereabouts, here: number): number {
-  if (at.pickable) return s.on_hand_available - s.unpickable - s.allocated;
-  if (at.paused) return s.on_hand_available - s.unpickable + here - s.allocated;
+export function unpromisedAt(s: CoverFacts, at: Whereabouts, here: number, hereExpired = false): number {
+  const expired = hereExpired ? 0 : s.expired_free ?? 0;
+  if (at.pickable) return s.on_hand_available - s.unpickable - s.allocated - expired;
+  if (at.paused) return s.on_hand_available - s.unpickable + here - s.allocated - expired;
   return s.on_hand_available - s.allocated;
 }

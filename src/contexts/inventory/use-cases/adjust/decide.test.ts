@@ -66,6 +66,12 @@ describe('adjust', () => {
     spec.given({ ...paused, paused: false }).when(adjustment({ delta: -2 })).then((d) => expect(d.unpickable).toBe(-2));
   });
 
+  it('units of expired lots cover no allocation: a removal of good units they would leave uncovered is refused, of expired ones allowed', () => {
+    const expiring: AdjustState = { ...stocked, balance: { on_hand: 6, reserved: 0 }, skuStock: { on_hand_available: 10, unpickable: 0, allocated: 6, expired_free: 4 } };
+    spec.given(expiring).when(adjustment({ delta: -1 })).thenRejects('INSUFFICIENT_STOCK', { message: /allocated/ });
+    spec.given({ ...expiring, balance: { on_hand: 4, reserved: 0 }, hereExpired: true }).when(adjustment({ delta: -4 })).then((d) => expect(d.delta).toBe(-4));
+  });
+
   it('refuses units added under a lot for a product that is not lot-controlled, where no units of that lot are on hand', () => {
     const plain = { sku: 'SKU-A', lotControlled: false };
     spec.given({ ...stocked, product: plain, balance: undefined }).when(adjustment({ delta: 3, reason: 'FOUND', lot: 'L1' }))

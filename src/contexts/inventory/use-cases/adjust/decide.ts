@@ -6,7 +6,7 @@ import type { Decide } from '../../../../platform/decider.ts';
 import { ok, reject } from '../../../../platform/errors.ts';
 import { knownProduct, located } from '../../domain/command-checks.ts';
 import type { BalanceKey, PlannedMovement } from '../../domain/ledger.ts';
-import { unpromisedAt } from '../../domain/pickability.ts';
+import { unpromisedAt, type CoverFacts } from '../../domain/pickability.ts';
 import { fromLotKey, toLotKey } from '../../domain/stock.ts';
 import { locationRef } from '../receive/decide.ts';
 
@@ -30,7 +30,9 @@ export interface AdjustState {
   readonly paused: boolean;
   /** The AVAILABLE balance adjusted and the SKU's stock row, both locked (undefined: none yet). */
   readonly balance: { readonly on_hand: number; readonly reserved: number } | undefined;
-  readonly skuStock: { readonly on_hand_available: number; readonly unpickable: number; readonly allocated: number } | undefined;
+  readonly skuStock: CoverFacts | undefined;
+  /** The balance's lot is expired: its units cover no allocation (`unpromisedAt`). */
+  readonly hereExpired?: boolean | undefined;
 }
 
 export type AdjustCommand = AdjustmentInput & { readonly movementId: string };
@@ -82,7 +84,7 @@ export const decideAdjust: Decide<AdjustState, AdjustCommand, AdjustDecision, Ad
     }
     const s = state.skuStock;
     // Removing units at a location nobody picks from leaves the pickable on-hand as it was.
-    if (s === undefined || unpromisedAt(s, state, b.on_hand) + delta < 0) {
+    if (s === undefined || unpromisedAt(s, state, b.on_hand, state.hereExpired) + delta < 0) {
       const message = `Removing ${-delta} would take ${sku} below what is allocated to orders`;
       return reject('INSUFFICIENT_STOCK', message, [{ field: '/delta', message: 'more than the unallocated on-hand' }]);
     }

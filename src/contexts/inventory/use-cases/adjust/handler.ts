@@ -3,7 +3,7 @@ import { decideInTx } from '../../../../platform/decider.ts';
 import { ok, type Outcome } from '../../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
 import { fromLotKey, toLotKey } from '../../domain/stock.ts';
-import { learnLocation, NOT_LEARNED } from '../../pickability.ts';
+import { expiredToday, learnLocation, NOT_LEARNED, withExpiredCover } from '../../pickability.ts';
 import * as store from '../../store.ts';
 import { balanceView, type StockChangeResult } from '../../views.ts';
 import { changeBalanceOrFail, changeSkuOnHandOrFail, lookUp, record, type StockApis } from '../ledger-writes.ts';
@@ -23,9 +23,10 @@ export function adjustHandler(deps: PlatformDeps, apis: StockApis, counters: Inv
       const key = { siteId: input.siteId, ownerId: input.ownerId, sku: input.sku, locationId: location?.id ?? '', lot: toLotKey(input.lot),
         status: 'AVAILABLE' as const };
       const balance = location === undefined ? undefined : await store.lockBalance(tx, key);
-      const skuStock = location === undefined ? undefined : await store.lockExistingSkuStock(tx, input.siteId, input.ownerId, input.sku);
-      const decision = decideAdjust({ product, location, pickable: learned.pickable, paused: learned.paused, balance, skuStock }, { ...input, movementId },
-        deps.clock.now());
+      const skuStock = location === undefined ? undefined
+        : await withExpiredCover(tx, input, await store.lockExistingSkuStock(tx, input.siteId, input.ownerId, input.sku), deps.clock.now());
+      const decision = decideAdjust({ product, location, pickable: learned.pickable, paused: learned.paused, balance, skuStock, hereExpired: expiredToday(balance, deps.clock.now()) },
+        { ...input, movementId }, deps.clock.now());
       if (!decision.ok) return decision;
       const d = decision.value;
       const after = d.delta > 0

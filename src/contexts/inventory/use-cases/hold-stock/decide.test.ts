@@ -44,6 +44,17 @@ describe('hold stock', () => {
       .then((d) => expect(d.quantity).toBe(3));
   });
 
+  it('units of expired lots cover no allocation: good units they would leave uncovered are refused, the expired ones may be held', () => {
+    // 10 pickable, 4 of them of an expired lot; 6 allocated: the 6 good units all cover orders.
+    const expiring: HoldState = { ...given, balance: { on_hand: 6, reserved: 0 }, skuStock: { on_hand_available: 10, unpickable: 0, allocated: 6, expired_free: 4 } };
+    spec.given(expiring).when(hold({ quantity: 1 })).thenRejects('STOCK_ALLOCATED', { message: /0 unpromised/ });
+    spec.given({ ...expiring, skuStock: { ...expiring.skuStock!, allocated: 5 } }).when(hold({ quantity: 1 })).then((d) => expect(d.quantity).toBe(1));
+    spec.given({ ...expiring, balance: { on_hand: 4, reserved: 0 }, hereExpired: true }).when(hold({ quantity: 4 })).then((d) => expect(d.quantity).toBe(4));
+    // Expired units leave under the rule as it was: the pickable on-hand (theirs included) still covers what is allocated.
+    spec.given({ ...expiring, balance: { on_hand: 4, reserved: 0 }, hereExpired: true, skuStock: { ...expiring.skuStock!, allocated: 8 } })
+      .when(hold({ quantity: 4 })).thenRejects('STOCK_ALLOCATED', { message: /2 unpromised/ });
+  });
+
   it('refuses more than the AVAILABLE on-hand, an unknown SKU or location, a bad quantity and a blank reason', () => {
     spec.given(given).when(hold({ quantity: 11 })).thenRejects('INSUFFICIENT_STOCK');
     spec.given({ ...given, balance: undefined }).when(hold()).thenRejects('INSUFFICIENT_STOCK');

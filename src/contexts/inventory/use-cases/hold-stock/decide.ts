@@ -6,7 +6,7 @@ import type { Decide } from '../../../../platform/decider.ts';
 import { ok, reject, type Outcome } from '../../../../platform/errors.ts';
 import { knownProduct, located } from '../../domain/command-checks.ts';
 import { statusChange, type StatusChange, type StatusChangeInput } from '../../domain/holds.ts';
-import { unpromisedAt } from '../../domain/pickability.ts';
+import { unpromisedAt, type CoverFacts } from '../../domain/pickability.ts';
 import { fromLotKey, toLotKey } from '../../domain/stock.ts';
 import { locationRef } from '../receive/decide.ts';
 
@@ -21,7 +21,9 @@ export interface HoldState {
   readonly paused: boolean;
   /** The AVAILABLE balance the units leave and the SKU's stock row, both locked (undefined: none). */
   readonly balance: { readonly on_hand: number; readonly reserved: number } | undefined;
-  readonly skuStock: { readonly on_hand_available: number; readonly unpickable: number; readonly allocated: number } | undefined;
+  readonly skuStock: CoverFacts | undefined;
+  /** The balance's lot is expired: its units cover no allocation (`unpromisedAt`). */
+  readonly hereExpired?: boolean | undefined;
 }
 
 export type HoldDecision = StatusChange & { readonly events: readonly PublishedEvent[] };
@@ -56,7 +58,7 @@ export const decideHold: Decide<HoldState, HoldCommand, HoldDecision, HoldReject
   }
   const s = state.skuStock;
   // At a pickable (or paused) location the units are part of what covers allocations; elsewhere only the on-hand rule applies.
-  const free = s === undefined ? 0 : unpromisedAt(s, state, b.on_hand);
+  const free = s === undefined ? 0 : unpromisedAt(s, state, b.on_hand, state.hereExpired);
   if (free < q) {
     return reject('STOCK_ALLOCATED', `Holding ${q} would leave ${sku}'s allocations to orders uncovered (${Math.max(0, free)} unpromised)`,
       [{ field: '/quantity', message: 'more than the unallocated stock of the SKU' }]);
@@ -84,7 +86,7 @@ export interface ClampedHoldDecision {
 export function decideClampedHold(state: HoldState, cmd: HoldCommand, now: Date, what: string): Outcome<ClampedHoldDecision, never> {
   const b = state.balance;
   const s = state.skuStock;
-  const free = s === undefined ? 0 : unpromisedAt(s, state, b?.on_hand ?? 0);
+  const free = s === undefined ? 0 : unpromisedAt(s, state, b?.on_hand ?? 0, state.hereExpired);
   const held = Math.max(0, Math.min(cmd.quantity, b === undefined ? 0 : b.on_hand - b.reserved, free));
   if (held === 0) return ok({ held: 0, change: null });
   const hold = decideHold(state, { ...cmd, quantity: held }, now);

@@ -3,7 +3,7 @@ import { decideInTx } from '../../../../platform/decider.ts';
 import { ok, type Outcome } from '../../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
 import { toLotKey } from '../../domain/stock.ts';
-import { learnLocation, NOT_LEARNED } from '../../pickability.ts';
+import { expiredToday, learnLocation, NOT_LEARNED, withExpiredCover } from '../../pickability.ts';
 import * as store from '../../store.ts';
 import { lookUp, record, type StockApis } from '../ledger-writes.ts';
 import { locationRef } from '../receive/decide.ts';
@@ -20,14 +20,14 @@ export function holdStockHandler(deps: PlatformDeps, apis: StockApis) {
     return decideInTx(deps.db, async (tx) => {
       const learned = location === undefined ? NOT_LEARNED : await learnLocation(tx, location);
       let balance: store.BalanceRow | undefined;
-      let skuStock: store.SkuStockRow | undefined;
+      let skuStock: (store.SkuStockRow & { expired_free: number }) | undefined;
       if (location !== undefined) {
         const from = { siteId: input.siteId, ownerId: input.ownerId, sku: input.sku, locationId: location.id, lot: toLotKey(input.lot), status: 'AVAILABLE' as const };
         balance = await lockStatusBalances(tx, from, { ...from, status: input.status });
-        skuStock = await store.lockExistingSkuStock(tx, input.siteId, input.ownerId, input.sku);
+        skuStock = await withExpiredCover(tx, input, await store.lockExistingSkuStock(tx, input.siteId, input.ownerId, input.sku), deps.clock.now());
       }
-      const decision = decideHold({ product, location, pickable: learned.pickable, paused: learned.paused, balance, skuStock }, { ...input, movementId },
-        deps.clock.now());
+      const decision = decideHold({ product, location, pickable: learned.pickable, paused: learned.paused, balance, skuStock, hereExpired: expiredToday(balance, deps.clock.now()) },
+        { ...input, movementId }, deps.clock.now());
       if (!decision.ok) return decision;
       const result = await writeStatusChange(tx, movementId, decision.value);
       // Held at a dock: the AVAILABLE units left there with no putaway, read after the write (the balance is locked).

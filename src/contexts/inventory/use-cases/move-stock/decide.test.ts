@@ -85,6 +85,14 @@ describe('move stock', () => {
       .when(move({ fromLocationId: 'loc_shelf', toLocationId: 'loc_b', quantity: 4 })).then((d) => expect(d.unpickable).toBe(-4));
   });
 
+  it('units of expired lots cover no allocation: good units they would leave uncovered stay off the dock, expired ones may go', () => {
+    const shelf: MoveState = { ...atDock, from: location({ id: 'loc_shelf', code: 'A-01' }), to: dock, fromPickable: true, toPickable: false,
+      skuStock: { on_hand_available: 10, unpickable: 0, allocated: 6, expired_free: 4 } };
+    const toDock = { fromLocationId: 'loc_shelf', toLocationId: 'loc_dock', quantity: 1 };
+    spec.given(shelf).when(move(toDock)).thenRejects('INSUFFICIENT_STOCK', { fields: ['/quantity'] });
+    spec.given({ ...shelf, sourceExpired: true }).when(move(toDock)).then((d) => expect(d.unpickable).toBe(1));
+  });
+
   it('refuses a target that is not ACTIVE, but empties a blocked source', () => {
     spec.given({ ...atDock, to: location({ id: 'loc_shelf', status: 'BLOCKED' }) }).when(move()).thenRejects('LOCATION_NOT_ACTIVE');
     spec.given({ ...atDock, from: location({ id: 'loc_dock', status: 'BLOCKED' }) }).when(move()).then((d) => expect(d.quantity).toBe(4));

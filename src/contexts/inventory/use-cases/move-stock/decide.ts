@@ -6,7 +6,7 @@ import type { Decide } from '../../../../platform/decider.ts';
 import { ok, reject } from '../../../../platform/errors.ts';
 import { knownProduct, located, refField, type LocationRefOf } from '../../domain/command-checks.ts';
 import type { BalanceKey, PlannedMovement, SourceBalance } from '../../domain/ledger.ts';
-import { unpromisedAt } from '../../domain/pickability.ts';
+import { unpromisedAt, type CoverFacts } from '../../domain/pickability.ts';
 import { fromLotKey, toLotKey } from '../../domain/stock.ts';
 
 export interface MoveInput {
@@ -43,7 +43,9 @@ export interface MoveState {
    * The SKU's stock row, locked, when the move takes AVAILABLE units from a location that covers allocations (pickable,
    * or blocked) to one nobody picks from (undefined otherwise, and when the SKU has no row: nothing is allocated).
    */
-  readonly skuStock?: { readonly on_hand_available: number; readonly unpickable: number; readonly allocated: number } | undefined;
+  readonly skuStock?: CoverFacts | undefined;
+  /** The source balance's lot is expired: its units cover no allocation (`unpromisedAt`). */
+  readonly sourceExpired?: boolean | undefined;
   /**
    * QUARANTINE units at the source that RMAs await inspection for (ADR 0026 addendum of 2026-12-04), per RMA: their
    * inspection takes them from there, so a move keeps them back (absent: none).
@@ -149,7 +151,7 @@ export const decideMove: Decide<MoveState, MoveCommand, MoveDecision, MoveReject
   const fromPaused = state.fromPaused ?? false;
   const s = state.skuStock;
   if (leavesPickable(status, fromPickable, toPickable, fromPaused) && s !== undefined
-    && unpromisedAt(s, { pickable: fromPickable, paused: fromPaused }, source.on_hand) - q < 0) {
+    && unpromisedAt(s, { pickable: fromPickable, paused: fromPaused }, source.on_hand, state.sourceExpired) - q < 0) {
     const message = fromPickable
       ? `Moving ${q} ${sku} to ${to.code}, where nobody picks, would leave fewer pickable units than are allocated to orders`
       : `${from.code} is blocked, but its units still cover what was allocated to orders before the block: moving ${q} ${sku} to `

@@ -3,7 +3,7 @@ import { decideInTx } from '../../../../platform/decider.ts';
 import { ok, type Outcome } from '../../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
 import { fromLotKey, toLotKey } from '../../domain/stock.ts';
-import { learnLocation, NOT_LEARNED, type Learned } from '../../pickability.ts';
+import { expiredToday, learnLocation, NOT_LEARNED, withExpiredCover, type Learned } from '../../pickability.ts';
 import type { PublishedEvent } from '../../../../contracts/events.ts';
 import type { Location } from '../../../../contracts/location-master.ts';
 import type { Tx } from '../../../../platform/db/database.ts';
@@ -91,7 +91,7 @@ export function moveStockHandler(deps: PlatformDeps, apis: StockApis) {
       // A move of AVAILABLE units out of the pickable stock must leave what is allocated covered: the SKU row, locked
       // after the balances (as adjust does), says how much is.
       const skuStock = from !== undefined && to !== undefined && leavesPickable(input.status ?? 'AVAILABLE', learned.from.pickable, learned.to.pickable, learned.from.paused)
-        ? await store.lockExistingSkuStock(tx, input.siteId, input.ownerId, input.sku)
+        ? await withExpiredCover(tx, input, await store.lockExistingSkuStock(tx, input.siteId, input.ownerId, input.sku), deps.clock.now())
         : undefined;
       // Read with the source balance locked: an RMA receipt and its inspection change that balance under the same lock.
       const awaitingInspection = from !== undefined && input.status === 'QUARANTINE'
@@ -105,6 +105,7 @@ export function moveStockHandler(deps: PlatformDeps, apis: StockApis) {
       const state = {
         product, from, to, lostLpnHolds, fromPickable: learned.from.pickable, fromPaused: learned.from.paused, toPickable: learned.to.pickable,
         fromUnderCount: learned.from.underCount, toUnderCount: learned.to.underCount, source, skuStock, awaitingInspection,
+        sourceExpired: expiredToday(source, deps.clock.now()),
       };
       const decision = decideMove(state, { ...input, movementId }, deps.clock.now());
       if (!decision.ok) return decision;
