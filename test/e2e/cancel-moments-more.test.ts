@@ -2,9 +2,15 @@
  * Cancels at moments the other cancel suites leave out (hunt of 2026-12-07): a pick tote closed and carried away
  * before the cancel, a tote put into a cart before the cancel, an order delivered, an order packed after a unit was
  * shorted at the pack bench, and an order its release could not reserve. After each: the order holds nothing, its
- * units come back by the returns, the ledger is the balances and the LPNs agree with inventory.
+ * units come back by the returns, the ledger is the balances and the LPNs agree with inventory. Then cancels racing the
+ * claim of the PICK task, a hold's release, the wave's cancel, the manifest close and the tote close; and a cancel
+ * landing between a hold's (or a storefront line change's) gate at waves and its apply: the hold or change must be
+ * answered as it went (applied, or refused ORDER_CANCELLED), never 200 for one dropped (ADR 0052, 0046 addenda 2026-12-07).
  */
+import { createHmac } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WavesApi } from '../../src/contracts/waves.ts';
 import { createOrder, receiveStock, setupWarehouse, until, type Call, type Warehouse, injectClient } from '../support/flow-driver.ts';
 import { expectLedgerConserved } from '../support/conservation.ts';
 import { gqlClient } from '../support/graphql-client.ts';
@@ -14,12 +20,15 @@ let t: TestApp;
 let call: Call;
 let w: Warehouse;
 let seq = 0;
+const SHOP = 'cancel-moments.myshopify.com';
+const SECRET = 'cancel-moments-secret';
 
 beforeAll(async () => {
   t = await startTestApp();
   call = injectClient(t.app, t.keys.admin);
   w = await setupWarehouse(call, { siteCode: 'CMMX', aisles: 2, bays: 4, levels: 2, skus: 6 });
   await receiveStock(call, w, 100, 1);
+  expect((await t.post('/api/v1/integrations/storefront-channels', { shopDomain: SHOP, siteId: 'CMMX', secret: SECRET }, 'integration')).status).toBe(201);
 }, 60_000);
 afterAll(async () => {
   await t.close();
@@ -322,5 +331,113 @@ describe('a cancel racing the steps the other race suites leave out', () => {
       expect((await lpnByCode(code))!.contents.reduce((n, c) => n + c.quantity, 0)).toBe(0);
     }
   });
+});
+
+describe('a hold whose order is cancelled while waves holds it out of planning', () => {
+  // The hold was recorded pending, then the order was cancelled, and orders heard waves.order.held before the request
+  // applied its hold: the handler dropped the hold (the order is cancelled), and the request, finding no pending hold,
+  // answered 200 for a hold that never was (no orders.order.held, the order CANCELLED). It failed before: 200.
+  it('is answered 200 ON_HOLD only for a hold made (then cancelled), else 409 ORDER_CANCELLED', async () => {
+    const orderId = await newOrder([{ sku: w.products[5]!.sku, quantity: 1 }]);
+    await until('pooled', async () => ((await t.get(`/api/v1/waves/pool?siteId=${w.siteId}&limit=1000`)).body.items as { orderId: string }[]).map((p) => p.orderId),
+      (ids) => ids.includes(orderId));
+    const wavesApi = t.app.modules.find((m) => m.name === 'waves')?.api as WavesApi;
+    const real = { ...wavesApi };
+    const outside = new pg.Client({ connectionString: t.databaseUrl });
+    await outside.connect();
+    let cancelling: Promise<{ status: number; code?: string; orderStatus?: string }> | undefined;
+    wavesApi.holdForChange = async (input, meta) => {
+      // The cancel comes between the hold's decision and its gate (it may have to wait for the hold: then 1.5 s).
+      cancelling = cancel(orderId);
+      await until('cancelled', () => outside.query('SELECT status FROM orders.orders WHERE id = $1', [orderId]).then((r) => r.rows[0]?.status as string),
+        (s) => s === 'CANCELLED', 1_500).catch(() => undefined);
+      const answer = await real.holdForChange(input, meta);
+      // Until nobody else could see the order's pending hold, or the handler of waves.order.held took it (5 s at most).
+      await until('the pending hold taken or invisible', async () => (await outside.query('SELECT 1 FROM orders.pending_holds WHERE order_id = $1', [orderId])).rowCount,
+        (n) => n === 0, 5_000);
+      return answer;
+    };
+    let hold: { status: number; body: { status?: string; code?: string } };
+    try {
+      hold = await t.post(`/api/v1/orders/${orderId}/hold`, { reason: 'address check' }, 'manager');
+    } finally {
+      Object.assign(wavesApi, real);
+      await outside.end();
+    }
+    expect(await cancelling).toEqual({ status: 200, orderStatus: 'CANCELLED' });
+    await t.settle();
+    const [held] = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.events WHERE type = 'orders.order.held.v1' AND subject = $1`, [orderId]);
+    if (hold.status === 200) {
+      expect({ status: hold.body.status, held: held!.n }).toEqual({ status: 'ON_HOLD', held: 1 });
+    } else {
+      expect({ status: hold.status, code: hold.body.code, held: held!.n }).toEqual({ status: 409, code: 'ORDER_CANCELLED', held: 0 });
+    }
+    await holdsNothing(orderId);
+    const pool = (await t.get(`/api/v1/waves/pool?siteId=${w.siteId}&limit=1000`)).body.items as { orderId: string }[];
+    expect(pool.map((p) => p.orderId)).not.toContain(orderId);
+  }, 60_000);
+});
+
+async function storefront(topic: string, id: number, quantity: number, webhookId: string) {
+  const raw = JSON.stringify({
+    id, name: `#${id}`, email: 'grace@example.com',
+    line_items: [{ sku: w.products[5]!.sku, quantity, requires_shipping: true }],
+    shipping_address: { name: 'Grace Hopper', address1: '1 Main Street', city: 'Arlington', zip: '22201', country_code: 'US' },
+  });
+  const res = await t.app.http.inject({
+    method: 'POST', url: '/api/v1/integrations/storefront/orders', payload: raw,
+    headers: {
+      'content-type': 'application/json', 'x-shopify-shop-domain': SHOP, 'x-shopify-topic': topic, 'x-shopify-webhook-id': webhookId,
+      'x-shopify-hmac-sha256': createHmac('sha256', SECRET).update(raw).digest('base64'),
+    },
+  });
+  return { status: res.statusCode, body: JSON.parse(res.body) as { orderId: string; code?: string; status?: string; refused?: { code: string } } };
+}
+
+describe('a line change whose order is cancelled while waves holds it out of planning', () => {
+  // The storefront's orders/updated (new lines) was recorded pending, then the order was cancelled, and orders heard
+  // waves.order.held before the request applied the change: the handler dropped it, and the request, finding no
+  // pending change, answered the shop 200 as changed (no `refused`, no STOREFRONT_CHANGE_REFUSED): a change that never
+  // was. It failed before: no `refused`.
+  it('is acknowledged refused ORDER_CANCELLED, or applied before the cancel: never 200 as changed for a change dropped', async () => {
+    const created = await storefront('orders/create', 9101, 1, 'cmm-c-9101');
+    expect(created.status).toBe(201);
+    const orderId = created.body.orderId;
+    await until('allocated', () => status(orderId), (s) => s === 'ALLOCATED');
+    await until('pooled', async () => ((await t.get(`/api/v1/waves/pool?siteId=${w.siteId}&limit=1000`)).body.items as { orderId: string }[]).map((p) => p.orderId),
+      (ids) => ids.includes(orderId));
+    const wavesApi = t.app.modules.find((m) => m.name === 'waves')?.api as WavesApi;
+    const real = { ...wavesApi };
+    const outside = new pg.Client({ connectionString: t.databaseUrl });
+    await outside.connect();
+    let cancelling: Promise<{ status: number; code?: string; orderStatus?: string }> | undefined;
+    wavesApi.holdForChange = async (input, meta) => {
+      cancelling = cancel(orderId);
+      await until('cancelled', () => outside.query('SELECT status FROM orders.orders WHERE id = $1', [orderId]).then((r) => r.rows[0]?.status as string),
+        (s) => s === 'CANCELLED', 1_500).catch(() => undefined);
+      const answer = await real.holdForChange(input, meta);
+      await until('the pending change taken or invisible', async () => (await outside.query('SELECT 1 FROM orders.pending_changes WHERE order_id = $1', [orderId])).rowCount,
+        (n) => n === 0, 5_000);
+      return answer;
+    };
+    let updated: Awaited<ReturnType<typeof storefront>>;
+    try {
+      updated = await storefront('orders/updated', 9101, 3, 'cmm-u-9101');
+    } finally {
+      Object.assign(wavesApi, real);
+      await outside.end();
+    }
+    expect(await cancelling).toEqual({ status: 200, orderStatus: 'CANCELLED' });
+    await t.settle();
+    expect(updated.status).toBe(200);
+    const [changed] = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.events WHERE type = 'orders.order.lines-changed.v1' AND subject = $1`, [orderId]);
+    if (updated.body.refused === undefined) {
+      // Applied, then cancelled: the order's lines are the new ones.
+      expect({ changed: changed!.n, ordered: (await t.get(`/api/v1/orders/${orderId}`)).body.lines[0].ordered }).toEqual({ changed: 1, ordered: 3 });
+    } else {
+      expect({ refused: updated.body.refused.code, changed: changed!.n }).toEqual({ refused: 'ORDER_CANCELLED', changed: 0 });
+    }
+    await holdsNothing(orderId);
+  }, 60_000);
 });
 
