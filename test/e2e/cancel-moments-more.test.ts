@@ -441,3 +441,34 @@ describe('a line change whose order is cancelled while waves holds it out of pla
   }, 60_000);
 });
 
+describe('holds and storefront line changes racing a cancel (no hook)', () => {
+  it(`${ROUNDS * 2} rounds: a 200 hold or change was made (its event is there), a refusal says ORDER_CANCELLED and made nothing`, async () => {
+    for (let k = 0; k < ROUNDS * 2; k++) {
+      const byHold = k % 2 === 0;
+      const created = await storefront('orders/create', 9200 + k, 1, `cmm-c-${9200 + k}`);
+      expect(created.status).toBe(201);
+      const orderId = created.body.orderId;
+      await until('allocated', () => status(orderId), (s) => s === 'ALLOCATED');
+      await t.settle();
+      const [step, cancelled] = await Promise.all([
+        jitter(k).then(async () => {
+          if (byHold) {
+            const res = await t.post(`/api/v1/orders/${orderId}/hold`, { reason: 'race' }, 'manager');
+            return { made: res.status === 200, code: res.status === 200 ? undefined : res.body.code as string };
+          }
+          const res = await storefront('orders/updated', 9200 + k, 2, `cmm-u-${9200 + k}`);
+          expect(res.status).toBe(200);
+          return { made: res.body.refused === undefined, code: res.body.refused?.code };
+        }),
+        jitter(k + 1).then(() => cancel(orderId)),
+      ]);
+      expect(cancelled).toEqual({ status: 200, orderStatus: 'CANCELLED' });
+      await t.settle();
+      const type = byHold ? 'orders.order.held.v1' : 'orders.order.lines-changed.v1';
+      const [events] = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.events WHERE type = $2 AND subject = $1`, [orderId, type]);
+      expect({ k, byHold, ...step, events: events!.n }).toEqual({ k, byHold, made: step.made, code: step.made ? undefined : 'ORDER_CANCELLED', events: step.made ? 1 : 0 });
+      await holdsNothing(orderId);
+    }
+  }, 120_000);
+});
+
