@@ -10,6 +10,7 @@
 import { createHmac } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PackShipApi } from '../../src/contracts/pack-ship.ts';
 import type { WavesApi } from '../../src/contracts/waves.ts';
 import { createOrder, receiveStock, setupWarehouse, until, type Call, type Warehouse, injectClient } from '../support/flow-driver.ts';
 import { expectLedgerConserved } from '../support/conservation.ts';
@@ -470,5 +471,61 @@ describe('holds and storefront line changes racing a cancel (no hook)', () => {
       await holdsNothing(orderId);
     }
   }, 120_000);
+});
+
+describe('a cancel with If-Match (no Idempotency-Key) and a line change between its version check and its stop', () => {
+  // The cancel checked the order's version under its row lock, let the lock go, then asked pack & ship to stop shipping:
+  // a storefront line change committed in between, and the cancel still went through — 200 for a version the client
+  // had not seen (with an Idempotency-Key the unit of work kept the lock, and the change waited). It failed before: 200.
+  it('is 412 VERSION_MISMATCH when the change came first, else the change waits for the decided cancel', async () => {
+    const created = await storefront('orders/create', 9301, 1, 'cmm-c-9301');
+    expect(created.status).toBe(201);
+    const orderId = created.body.orderId;
+    await until('allocated', () => status(orderId), (s) => s === 'ALLOCATED');
+    await until('pooled', async () => ((await t.get(`/api/v1/waves/pool?siteId=${w.siteId}&limit=1000`)).body.items as { orderId: string }[]).map((p) => p.orderId),
+      (ids) => ids.includes(orderId));
+    await t.settle();
+    const seen = await t.get(`/api/v1/orders/${orderId}`);
+    const packShipApi = t.app.modules.find((m) => m.name === 'pack-ship')?.api as PackShipApi;
+    const real = { ...packShipApi };
+    // The change is a request of its own, sent by a timer of the test's (not in the cancel's async context and its
+    // transaction), once the stop is asked.
+    let asked = false;
+    // Wrapped: a promise resolved with a promise would wait for it (the change, which may wait for the cancel).
+    let resolveChanging = (_: { p: Promise<Awaited<ReturnType<typeof storefront>>> }): void => undefined;
+    const changingSent = new Promise<{ p: Promise<Awaited<ReturnType<typeof storefront>>> }>((r) => { resolveChanging = r; });
+    const timer = setInterval(() => {
+      if (!asked) return;
+      clearInterval(timer);
+      resolveChanging({ p: storefront('orders/updated', 9301, 2, 'cmm-u-9301') });
+    }, 2);
+    let changedBeforeStop = false;
+    packShipApi.stopShipping = async (input, meta) => {
+      asked = true;
+      const changing = (await changingSent).p;
+      // The change runs now, unless it has to wait for the cancel (1.5 s at most).
+      changedBeforeStop = await Promise.race([changing.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 1_500))]);
+      return real.stopShipping(input, meta);
+    };
+    let res: { status: number; body: { status?: string; code?: string } };
+    try {
+      res = await t.post(`/api/v1/orders/${orderId}/cancel`, { reason: 'if-match' }, 'manager', { 'if-match': seen.headers.etag as string });
+    } finally {
+      Object.assign(packShipApi, real);
+      clearInterval(timer);
+    }
+    const changed = await (await changingSent).p;
+    expect(changed.status).toBe(200);
+    await t.settle();
+    const now = (await t.get(`/api/v1/orders/${orderId}`)).body as { status: string; lines: { ordered: number }[] };
+    if (changedBeforeStop) {
+      expect({ cancel: [res.status, res.body.code], status: now.status, ordered: now.lines[0]!.ordered, refused: changed.body.refused })
+        .toEqual({ cancel: [412, 'VERSION_MISMATCH'], status: 'ALLOCATED', ordered: 2, refused: undefined });
+      expect((await cancel(orderId)).status).toBe(200);
+    } else {
+      expect([res.status, res.body.status]).toEqual([200, 'CANCELLED']);
+    }
+    await holdsNothing(orderId);
+  }, 60_000);
 });
 

@@ -236,7 +236,8 @@ export function orderService(
    * The stop of a cancel with If-Match, in two phases (ADR 0011 addendum 2026-12-07 quater): pack & ship records it
    * pending under its order lock (packs, bookings, dispatches and dock scans of the order answer "try again" meanwhile),
    * the order's version is checked again under its row lock, then pack & ship decides the stop (stopShipping) or drops
-   * the pending one, changing nothing (412 VERSION_MISMATCH). The floor's events that change the order come through pack
+   * the pending one, changing nothing (412 VERSION_MISMATCH); the check and the decision in one unit of work, the row
+   * lock held between them (addendum 2026-12-07 quinquies). The floor's events that change the order come through pack
    * & ship's refusals or come before the check; a request that stops between the phases leaves a lease of seconds.
    */
   async function stopIfUnchanged(
@@ -246,20 +247,33 @@ export function orderService(
     const reserved = await packShip.reserveStop({ orderId: id, siteId, stopId });
     // Refused (dispatched, a dock scan) or stopped already (a cancel decided, its record here maybe lost): as stopShipping answers.
     if (!('reserved' in reserved)) return reserved;
+    // The version checked and the stop decided under the order's row lock, held between the two: a change of the order
+    // (a line change, a hold, a reprioritise) either committed before the check (412) or waits for the decided stop.
+    // Before, the lock went with the check's own transaction, and a change committed between it and the stop was
+    // cancelled under an If-Match it no longer matched (200; with an Idempotency-Key the request's unit kept the lock).
     let version: number | undefined;
-    try {
+    let asked = false;
+    let decided: Awaited<ReturnType<typeof packShip.stopShipping>> | undefined;
+    const checkAndStop = async (): Promise<typeof decided> => {
       version = await deps.db.tx(async (tx) => (await orderSummary(tx, id, true))?.version);
+      if (version === undefined || !ifMatchHolds(ifMatch, version)) return undefined;
+      asked = true;
+      return packShip.stopShipping({ orderId: id, siteId, reason, announce: false }, meta);
+    };
+    try {
+      // ONE unit of work (the request's, under an Idempotency-Key): pack & ship in this process joins it; a remote one
+      // decides in its own while the row lock waits here.
+      decided = deps.db.openTx() === undefined ? await deps.db.unitOfWork(checkAndStop) : await checkAndStop();
     } catch (e) {
-      await dropStop(id, stopId);
+      // Not asked: the pending stop goes. Asked: pack & ship may have decided it; its lease, or the owed stop, settles it.
+      if (!asked) await dropStop(id, stopId);
       throw e;
     }
-    if (version === undefined || !ifMatchHolds(ifMatch, version)) {
-      await dropStop(id, stopId);
-      return { ok: false, ...(version === undefined
-        ? { code: 'NOT_FOUND', message: `No order ${id}` }
-        : { code: 'VERSION_MISMATCH', message: `The order is at version ${version} ("${version}"), which If-Match ${ifMatch.any ? '*' : ifMatch.header} does not match` }) };
-    }
-    return packShip.stopShipping({ orderId: id, siteId, reason, announce: false }, meta);
+    if (decided !== undefined) return decided;
+    await dropStop(id, stopId);
+    return { ok: false, ...(version === undefined
+      ? { code: 'NOT_FOUND', message: `No order ${id}` }
+      : { code: 'VERSION_MISMATCH', message: `The order is at version ${version} ("${version}"), which If-Match ${ifMatch.any ? '*' : ifMatch.header} does not match` }) };
   }
 
   /** Drops a pending stop; not reachable, its lease ends it in seconds. */
