@@ -236,7 +236,8 @@ export function orderService(
    * The stop of a cancel with If-Match, in two phases (ADR 0011 addendum 2026-12-07 quater): pack & ship records it
    * pending under its order lock (packs, bookings, dispatches and dock scans of the order answer "try again" meanwhile),
    * the order's version is checked again under its row lock, then pack & ship decides the stop (stopShipping) or drops
-   * the pending one, changing nothing (412 VERSION_MISMATCH). The floor's events that change the order come through pack
+   * the pending one, changing nothing (412 VERSION_MISMATCH); the check and the decision in one unit of work, the row
+   * lock held between them (addendum 2026-12-07 sexies). The floor's events that change the order come through pack
    * & ship's refusals or come before the check; a request that stops between the phases leaves a lease of seconds.
    */
   async function stopIfUnchanged(
@@ -246,20 +247,33 @@ export function orderService(
     const reserved = await packShip.reserveStop({ orderId: id, siteId, stopId });
     // Refused (dispatched, a dock scan) or stopped already (a cancel decided, its record here maybe lost): as stopShipping answers.
     if (!('reserved' in reserved)) return reserved;
+    // The version checked and the stop decided under the order's row lock, held between the two: a change of the order
+    // (a line change, a hold, a reprioritise) either committed before the check (412) or waits for the decided stop.
+    // Before, the lock went with the check's own transaction, and a change committed between it and the stop was
+    // cancelled under an If-Match it no longer matched (200; with an Idempotency-Key the request's unit kept the lock).
     let version: number | undefined;
-    try {
+    let asked = false;
+    let decided: Awaited<ReturnType<typeof packShip.stopShipping>> | undefined;
+    const checkAndStop = async (): Promise<typeof decided> => {
       version = await deps.db.tx(async (tx) => (await orderSummary(tx, id, true))?.version);
+      if (version === undefined || !ifMatchHolds(ifMatch, version)) return undefined;
+      asked = true;
+      return packShip.stopShipping({ orderId: id, siteId, reason, announce: false }, meta);
+    };
+    try {
+      // ONE unit of work (the request's, under an Idempotency-Key): pack & ship in this process joins it; a remote one
+      // decides in its own while the row lock waits here.
+      decided = deps.db.openTx() === undefined ? await deps.db.unitOfWork(checkAndStop) : await checkAndStop();
     } catch (e) {
-      await dropStop(id, stopId);
+      // Not asked: the pending stop goes. Asked: pack & ship may have decided it; its lease, or the owed stop, settles it.
+      if (!asked) await dropStop(id, stopId);
       throw e;
     }
-    if (version === undefined || !ifMatchHolds(ifMatch, version)) {
-      await dropStop(id, stopId);
-      return { ok: false, ...(version === undefined
-        ? { code: 'NOT_FOUND', message: `No order ${id}` }
-        : { code: 'VERSION_MISMATCH', message: `The order is at version ${version} ("${version}"), which If-Match ${ifMatch.any ? '*' : ifMatch.header} does not match` }) };
-    }
-    return packShip.stopShipping({ orderId: id, siteId, reason, announce: false }, meta);
+    if (decided !== undefined) return decided;
+    await dropStop(id, stopId);
+    return { ok: false, ...(version === undefined
+      ? { code: 'NOT_FOUND', message: `No order ${id}` }
+      : { code: 'VERSION_MISMATCH', message: `The order is at version ${version} ("${version}"), which If-Match ${ifMatch.any ? '*' : ifMatch.header} does not match` }) };
   }
 
   /** Drops a pending stop; not reachable, its lease ends it in seconds. */
@@ -351,54 +365,61 @@ export function orderService(
   async function update(request: NewOrder, meta: EventMeta): Promise<Outcome<{ order: Order; changed: boolean }>> {
     const id = await orderIdByExternalId(deps.db, request.externalId);
     if (id === undefined) return reject('NOT_FOUND', `No order ${request.externalId}`, [{ field: '/externalId', message: 'no order was received with this externalId' }]);
-    await catchUpWaveCancel(id, meta);
     const site = await locations.getSite(request.siteId);
     const products = await catalog.getBySkus(request.lines.map((l) => l.sku));
     const changeId = deps.ids.next('chg');
-    const decided = await deps.db.tx(async (tx): Promise<Outcome<'unchanged' | 'ship-to' | 'lines'>> => {
-      const o = await orderSummary(tx, id, true);
-      if (o === undefined) return reject('NOT_FOUND', `No order ${request.externalId}`);
-      const input: NewOrder = { ...request, siteId: site?.id ?? request.siteId, ownerId: o.ownerId, priority: o.priority, shipBy: o.shipBy, shipComplete: o.shipComplete };
-      const errors = validateNewOrder(input);
-      if (errors.length > 0) return reject('UNPROCESSABLE', 'The order is not valid', errors);
-      const differs = orderDifferences({ ...o, lines: await orderLines(tx, id) }, input);
-      const unsupported = differs.filter((d) => d.field !== '/shipTo' && d.field !== '/lines');
-      if (unsupported.length > 0) {
-        return reject('ORDER_CHANGE_NOT_SUPPORTED', `Order ${o.externalId}: ${unsupported.map((d) => d.field.slice(1)).join(', ')} cannot change; cancel it and send a new order`, unsupported);
+    const command = async (): Promise<Outcome<{ order: Order; changed: boolean }>> => {
+      await catchUpWaveCancel(id, meta);
+      const decided = await deps.db.tx(async (tx): Promise<Outcome<'unchanged' | 'ship-to' | 'lines'>> => {
+        const o = await orderSummary(tx, id, true);
+        if (o === undefined) return reject('NOT_FOUND', `No order ${request.externalId}`);
+        const input: NewOrder = { ...request, siteId: site?.id ?? request.siteId, ownerId: o.ownerId, priority: o.priority, shipBy: o.shipBy, shipComplete: o.shipComplete };
+        const errors = validateNewOrder(input);
+        if (errors.length > 0) return reject('UNPROCESSABLE', 'The order is not valid', errors);
+        const differs = orderDifferences({ ...o, lines: await orderLines(tx, id) }, input);
+        const unsupported = differs.filter((d) => d.field !== '/shipTo' && d.field !== '/lines');
+        if (unsupported.length > 0) {
+          return reject('ORDER_CHANGE_NOT_SUPPORTED', `Order ${o.externalId}: ${unsupported.map((d) => d.field.slice(1)).join(', ')} cannot change; cancel it and send a new order`, unsupported);
+        }
+        if (differs.length === 0) return ok('unchanged');
+        const shipToOnly = !differs.some((d) => d.field === '/lines');
+        const refused = changeRefusal(o, shipToOnly);
+        if (refused !== undefined) return refused;
+        if (shipToOnly) {
+          const now = deps.clock.now();
+          await setShipTo(tx, id, input.shipTo, now);
+          await insertHistory(tx, id, o.status, o.status, now, 'ship-to changed');
+          const data: OrderUpdated = { orderId: id, siteId: o.siteId, ...owned(o), externalId: o.externalId, shipTo: shipToData(input.shipTo) };
+          await deps.bus.append(tx, 'orders', [{ type: OrderEvents.updated, subject: id, siteId: o.siteId, data }], meta);
+          return ok('ship-to');
+        }
+        const unknown = unknownSkuErrors(input.lines, new Set(products.keys()));
+        if (unknown.length > 0) return reject('UNKNOWN_SKU', unknown.map((e) => e.message).join('; '), unknown);
+        const inactive = inactiveSkuErrors(input.lines, products, (i) => `/lines/${i}/sku`);
+        if (inactive.length > 0) return reject('PRODUCT_INACTIVE', inactive.map((e) => e.message).join('; '), inactive);
+        await savePendingChange(tx, id, { changeId, lines: input.lines, shipTo: input.shipTo }, deps.clock.now());
+        return ok('lines');
+      });
+      if (!decided.ok) return decided;
+      if (decided.value === 'lines') {
+        const o = await orderSummary(deps.db, id);
+        if (o === undefined) return reject('NOT_FOUND', `No order ${request.externalId}`);
+        const gate = await waves.holdForChange({ orderId: id, siteId: o.siteId, carrier: o.carrier, priority: o.priority, changeId }, meta);
+        if (!gate.held) {
+          await deps.db.tx((tx) => takePendingChange(tx, id, changeId));
+          return reject('ORDER_IN_FULFILMENT', `Order ${o.externalId} is in wave ${gate.waveId}: once waved an order can be cancelled, not changed`);
+        }
+        const applied = await deps.db.tx((tx) => applyPendingChange(tx, id, changeId, { type: 'update', meta }));
+        if (!applied.ok) return applied;
       }
-      if (differs.length === 0) return ok('unchanged');
-      const shipToOnly = !differs.some((d) => d.field === '/lines');
-      const refused = changeRefusal(o, shipToOnly);
-      if (refused !== undefined) return refused;
-      if (shipToOnly) {
-        const now = deps.clock.now();
-        await setShipTo(tx, id, input.shipTo, now);
-        await insertHistory(tx, id, o.status, o.status, now, 'ship-to changed');
-        const data: OrderUpdated = { orderId: id, siteId: o.siteId, ...owned(o), externalId: o.externalId, shipTo: shipToData(input.shipTo) };
-        await deps.bus.append(tx, 'orders', [{ type: OrderEvents.updated, subject: id, siteId: o.siteId, data }], meta);
-        return ok('ship-to');
-      }
-      const unknown = unknownSkuErrors(input.lines, new Set(products.keys()));
-      if (unknown.length > 0) return reject('UNKNOWN_SKU', unknown.map((e) => e.message).join('; '), unknown);
-      const inactive = inactiveSkuErrors(input.lines, products, (i) => `/lines/${i}/sku`);
-      if (inactive.length > 0) return reject('PRODUCT_INACTIVE', inactive.map((e) => e.message).join('; '), inactive);
-      await savePendingChange(tx, id, { changeId, lines: input.lines, shipTo: input.shipTo }, deps.clock.now());
-      return ok('lines');
-    });
-    if (!decided.ok) return decided;
-    if (decided.value === 'lines') {
-      const o = await orderSummary(deps.db, id);
-      if (o === undefined) return reject('NOT_FOUND', `No order ${request.externalId}`);
-      const gate = await waves.holdForChange({ orderId: id, siteId: o.siteId, carrier: o.carrier, priority: o.priority, changeId }, meta);
-      if (!gate.held) {
-        await deps.db.tx((tx) => takePendingChange(tx, id, changeId));
-        return reject('ORDER_IN_FULFILMENT', `Order ${o.externalId} is in wave ${gate.waveId}: once waved an order can be cancelled, not changed`);
-      }
-      const applied = await deps.db.tx((tx) => applyPendingChange(tx, id, changeId, { type: 'update', meta }));
-      if (!applied.ok) return applied;
-    }
-    const order = await orderById(deps.db, id);
-    return order === undefined ? reject('NOT_FOUND', `No order ${id}`) : ok({ order, changed: decided.value !== 'unchanged' });
+      const order = await orderById(deps.db, id);
+      return order === undefined ? reject('NOT_FOUND', `No order ${id}`) : ok({ order, changed: decided.value !== 'unchanged' });
+    };
+    // ONE transaction (joining the caller's unit of work), as a line cancel's and a hold's: the order's row lock taken by
+    // the decision is held through the gate and the apply. In separate transactions a cancel could commit between them
+    // and orders hear `waves.order.held` first: the handler dropped the change (the order is cancelled), and the request,
+    // finding no pending change, answered it made (a storefront's 200 with no `refused`). Now the cancel waits for it.
+    return deps.db.openTx() === undefined ? deps.db.unitOfWork(command) : command();
   }
 
   /**
@@ -462,29 +483,36 @@ export function orderService(
    * 200 again, unchanged.
    */
   async function hold(id: string, reason: string, meta: EventMeta): Promise<Outcome<Order>> {
-    await catchUpWaveCancel(id, meta);
-    const decided = await deps.db.tx(async (tx): Promise<Outcome<{ holdId: string } | null>> => {
-      const o = await orderSummary(tx, id, true);
-      if (o === undefined) return reject('NOT_FOUND', `No order ${id}`);
-      const refused = holdRefusal(o);
-      if (refused !== undefined) return refused;
-      if (o.status === 'ON_HOLD') return ok(null);
-      return ok(await savePendingHold(tx, id, { holdId: deps.ids.next('hld'), reason }, deps.clock.now()));
-    });
-    if (!decided.ok) return decided;
-    if (decided.value !== null) {
-      const { holdId } = decided.value;
-      const o = await orderSummary(deps.db, id);
-      if (o === undefined) return reject('NOT_FOUND', `No order ${id}`);
-      const gate = await waves.holdForChange({ orderId: id, siteId: o.siteId, carrier: o.carrier, priority: o.priority, changeId: holdId }, meta);
-      if (!gate.held) {
-        await deps.db.tx((tx) => takePendingHold(tx, id, holdId));
-        return reject('ORDER_IN_FULFILMENT', `Order ${o.externalId} is in wave ${gate.waveId}: cancel the wave (its orders go back to the pool) to hold it, or cancel the order`);
+    const command = async (): Promise<Outcome<Order>> => {
+      await catchUpWaveCancel(id, meta);
+      const decided = await deps.db.tx(async (tx): Promise<Outcome<{ holdId: string } | null>> => {
+        const o = await orderSummary(tx, id, true);
+        if (o === undefined) return reject('NOT_FOUND', `No order ${id}`);
+        const refused = holdRefusal(o);
+        if (refused !== undefined) return refused;
+        if (o.status === 'ON_HOLD') return ok(null);
+        return ok(await savePendingHold(tx, id, { holdId: deps.ids.next('hld'), reason }, deps.clock.now()));
+      });
+      if (!decided.ok) return decided;
+      if (decided.value !== null) {
+        const { holdId } = decided.value;
+        const o = await orderSummary(deps.db, id);
+        if (o === undefined) return reject('NOT_FOUND', `No order ${id}`);
+        const gate = await waves.holdForChange({ orderId: id, siteId: o.siteId, carrier: o.carrier, priority: o.priority, changeId: holdId }, meta);
+        if (!gate.held) {
+          await deps.db.tx((tx) => takePendingHold(tx, id, holdId));
+          return reject('ORDER_IN_FULFILMENT', `Order ${o.externalId} is in wave ${gate.waveId}: cancel the wave (its orders go back to the pool) to hold it, or cancel the order`);
+        }
+        const applied = await deps.db.tx((tx) => applyPendingHold(tx, id, holdId, { type: 'hold', meta }));
+        if (!applied.ok) return applied;
       }
-      const applied = await deps.db.tx((tx) => applyPendingHold(tx, id, holdId, { type: 'hold', meta }));
-      if (!applied.ok) return applied;
-    }
-    return cancelledOrder(id);
+      return cancelledOrder(id);
+    };
+    // ONE transaction (joining the request's unit of work under an Idempotency-Key), as a line cancel's: the order's row
+    // lock taken by the decision is held through the gate and the apply. In separate transactions a cancel could commit
+    // between them and orders hear `waves.order.held` first: the handler dropped the hold (the order is cancelled), and
+    // the request, finding no pending hold, answered 200 for a hold that never was. Now the cancel waits for the hold.
+    return deps.db.openTx() === undefined ? deps.db.unitOfWork(command) : command();
   }
 
   /**
