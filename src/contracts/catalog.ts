@@ -119,6 +119,20 @@ export function lotRule(
   return undefined;
 }
 
+/**
+ * The expiry rule for units entering stock with a date (received, announced, counted in): a product that is neither
+ * expiry- nor lot-controlled takes no expiry. Its units have no lot to carry one, so a date given with a receipt would
+ * become the date of every lot-less unit already at the location (a balance keeps its earliest expiry): one stray
+ * `expiresOn` of a past day took 40 T-shirts out of ATP as expired. A lot-controlled product may date its lots
+ * (optional), an expiry-controlled one must. The field message when broken, undefined when the expiry fits.
+ */
+export function expiryRule(
+  product: { readonly lotControlled: boolean; readonly expiryControlled: boolean }, expiresOn: string | null | undefined,
+): string | undefined {
+  const given = expiresOn !== undefined && expiresOn !== null && expiresOn !== '';
+  return given && !product.lotControlled && !product.expiryControlled ? 'not expiry- or lot-controlled: give no expiresOn' : undefined;
+}
+
 /** Queries other contexts make of the catalog. */
 export interface CatalogApi {
   /** Products by SKU; unknown SKUs are absent from the map. */
