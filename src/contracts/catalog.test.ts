@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expiryRule, lotRule } from './catalog.ts';
+import { expiryRule, gtin14, lotRule, sameGtin } from './catalog.ts';
 
 const lotControlled = { lotControlled: true };
 const plain = { lotControlled: false };
@@ -35,5 +35,19 @@ describe('the expiry rule for units entering stock with a date (found by the bad
     for (const product of [{ lotControlled: true, expiryControlled: false }, { lotControlled: false, expiryControlled: true }, { lotControlled: true, expiryControlled: true }]) {
       expect(expiryRule(product, '2030-01-01')).toBeUndefined();
     }
+  });
+});
+
+describe('one GTIN in its GS1 lengths (found by the bad-input hunt)', () => {
+  it('pads a GTIN-8, -12 or -13 to its GTIN-14; other strings are no GTIN', () => {
+    expect(['96385074', '012345678905', '0012345678905', '00012345678905'].map(gtin14)).toEqual(['00000096385074', '00012345678905', '00012345678905', '00012345678905']);
+    for (const code of ['12345678905', 'SKU-1', '', '0123456789012345']) expect(gtin14(code)).toBeUndefined();
+  });
+
+  it('matches a scan to a GTIN written in another length, and nothing to no GTIN', () => {
+    expect(sameGtin('0012345678905', '012345678905')).toBe(true);
+    expect(sameGtin('4006381333931', '04006381333931')).toBe(true);
+    expect(sameGtin('4006381333932', '4006381333931')).toBe(false);
+    expect(sameGtin('SKU-1', null)).toBe(false);
   });
 });
