@@ -243,6 +243,36 @@ describe('storefront order ids past 2^53 (found by the bad-input hunt)', () => {
   });
 });
 
+describe('storefront refusals name the payload (found by the bad-input hunt)', () => {
+  it('the order intake\'s field errors point into the shop\'s payload: a SKU\'s items added past an order line\'s 100,000 on its last item, a ship-to field as the shop names it; nothing received', async () => {
+    // Before: 422 errors [{ field: '/lines/0/quantity', message: 'must be an integer from 1 to 100000' }], a field the
+    // shop's payload does not have, for items of 60000 and 40001.
+    const { createHmac } = await import('node:crypto');
+    const w = await setupWarehouse(injectClient(t.app, t.keys.admin), { siteCode: 'SFFIELDERRORS', aisles: 1, bays: 1, levels: 1, skus: 2 });
+    const ch = await t.post('/api/v1/integrations/storefront-channels', { shopDomain: 'fields.myshopify.com', siteId: 'SFFIELDERRORS' }, 'integration');
+    const [a, b] = [w.products[0]!.sku, w.products[1]!.sku];
+    const send = async (body: unknown) => {
+      const raw = JSON.stringify(body);
+      const res = await t.app.http.inject({
+        method: 'POST', url: '/api/v1/integrations/storefront/orders', payload: raw,
+        headers: {
+          'content-type': 'application/json', 'x-shopify-shop-domain': 'fields.myshopify.com',
+          'x-shopify-hmac-sha256': createHmac('sha256', ch.body.secret as string).update(raw).digest('base64'),
+        },
+      });
+      return { status: res.statusCode, body: JSON.parse(res.body) as { code?: string; errors?: unknown } };
+    };
+    const address = { name: 'Ada', address1: '1 Row', city: 'London', zip: 'N1', country_code: 'GB' };
+    const summed = await send({ id: 1, line_items: [{ sku: a, quantity: 60000 }, { sku: b, quantity: 1 }, { sku: a, quantity: 40001 }], shipping_address: address });
+    expect([summed.status, summed.body.code, summed.body.errors]).toEqual([422, 'UNPROCESSABLE', [
+      { field: '/line_items/2/quantity', message: `must be an integer from 1 to 100000 (${a} on line items 0, 2 adds up to 100001)` },
+    ]]);
+    const zip = await send({ id: 2, line_items: [{ sku: a, quantity: 1 }], shipping_address: { ...address, zip: 'x'.repeat(300) } });
+    expect([zip.status, (zip.body.errors as { field: string }[] | undefined)?.map((e) => e.field)]).toEqual([422, ['/shipping_address/zip']]);
+    expect((await t.get('/api/v1/orders?siteId=SFFIELDERRORS')).body.items).toEqual([]);
+  });
+});
+
 describe('a storefront channel\'s way out (found by the edge hunt)', () => {
   it('is disconnected (DELETE) and connected again to another site: the way out of a channel whose site was deactivated', async () => {
     const { createHmac } = await import('node:crypto');

@@ -13,7 +13,7 @@ import type { EventEnvelope, EventMeta } from '../../platform/bus/envelope.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
-import { mapStorefrontOrder, orderIdError, STOREFRONT_TOPICS, storefrontExternalId, withExactOrderId, type StorefrontOrder } from './domain/storefront.ts';
+import { mapStorefrontOrder, orderIdError, payloadFieldErrors, STOREFRONT_TOPICS, storefrontExternalId, withExactOrderId, type StorefrontOrder } from './domain/storefront.ts';
 import { DestinationRefused, guardedLookup, urlProblem, type DestinationPolicy } from './domain/destination.ts';
 import { eventOwner, matchesType, retryDelayMs, subscriptionLifecycle, unknownPatterns, type RetryPolicy } from './domain/webhooks.ts';
 import { integrationsStore as store, type Channel, type Delivery, type DeliveryFilter, type Subscription } from './store.ts';
@@ -469,11 +469,11 @@ export function integrationsService(
           return ok({ orderId, externalId, status: updated.code === 'ORDER_CANCELLED' ? 'CANCELLED' : null, duplicate: false, refused: { code: updated.code, message: updated.message } });
         }
       }
-      if (updated.code !== 'NOT_FOUND') return updated;
+      if (updated.code !== 'NOT_FOUND') return updated.errors === undefined ? updated : { ...updated, errors: payloadFieldErrors(body, mapped.intake, updated.errors) };
       // An update of an order never received (its create was lost or is late): the order as it is now is received.
     }
     const received = await orders.receive(mapped.intake, meta);
-    if (!received.ok) return received;
+    if (!received.ok) return received.errors === undefined ? received : { ...received, errors: payloadFieldErrors(body, mapped.intake, received.errors) };
     return ok({ orderId: received.value.orderId, externalId, status: received.value.status, duplicate: !received.value.created });
   }
 

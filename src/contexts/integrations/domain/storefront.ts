@@ -116,3 +116,38 @@ export function mapStorefrontOrder(o: StorefrontOrder, channel: { siteId: string
   };
   return { intake, errors };
 }
+
+/** The payload's member each intake ship-to field is read from (`mapStorefrontOrder`). */
+const SHIP_TO_MEMBERS: Readonly<Record<string, string>> = {
+  name: '/shipping_address/name', company: '/shipping_address/company', line1: '/shipping_address/address1', line2: '/shipping_address/address2',
+  city: '/shipping_address/city', state: '/shipping_address/province_code', postalCode: '/shipping_address/zip', country: '/shipping_address/country_code',
+  phone: '/shipping_address/phone', email: '/email',
+};
+
+/**
+ * The order intake's field errors as pointers into the shop's payload, the fields its sender knows: `/lines/0/quantity`
+ * is the SKU's last line item that ships (`/line_items/1/quantity`; several items of one SKU are one line of their sum,
+ * said in the message), `/shipTo/postalCode` is `/shipping_address/zip`. Others are left as they are.
+ */
+export function payloadFieldErrors(o: StorefrontOrder, intake: OrderIntake, errors: readonly FieldError[]): FieldError[] {
+  const items = Array.isArray(o.line_items) ? o.line_items as unknown[] : [];
+  return errors.map((e) => {
+    const line = /^\/lines\/([0-9]+)\/(quantity|sku)$/.exec(e.field);
+    if (line !== null) {
+      const sku = intake.lines[Number(line[1])]?.sku;
+      const of = items.flatMap((raw, i) => {
+        const item = (typeof raw === 'object' && raw !== null ? raw : {}) as { sku?: unknown; quantity?: unknown; requires_shipping?: unknown };
+        return item.requires_shipping !== false && str(item.sku) === sku ? [{ i, quantity: typeof item.quantity === 'number' ? item.quantity : 0 }] : [];
+      });
+      const last = of.at(-1);
+      if (last === undefined) return e;
+      const sum = of.length > 1 && line[2] === 'quantity'
+        ? ` (${sku ?? ''} on line items ${of.map((x) => x.i).join(', ')} adds up to ${of.reduce((a, x) => a + x.quantity, 0)})` : '';
+      return { field: `/line_items/${last.i}/${line[2]}`, message: `${e.message}${sum}` };
+    }
+    const shipTo = /^\/shipTo\/([A-Za-z0-9]+)$/.exec(e.field);
+    const member = shipTo === null ? undefined : SHIP_TO_MEMBERS[shipTo[1]!];
+    return member === undefined ? e : { field: member, message: e.message };
+  });
+}
+
