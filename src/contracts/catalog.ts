@@ -101,6 +101,23 @@ export function inactiveSkuErrors(
   return lines.flatMap((l, i) => (products.get(l.sku)?.active === false ? [{ field: field(i), message: `product ${l.sku} is deactivated` }] : []));
 }
 
+/**
+ * A GTIN in its 14-digit form (GS1 General Specifications 2.1.2: a GTIN-8, -12 or -13 is the GTIN-14 with leading
+ * zeros), or undefined when `code` is no GTIN-shaped string (8, 12, 13 or 14 digits). A UPC-A label 012345678905 is
+ * read by many scanners as the EAN-13 0012345678905, and an ERP may keep every GTIN as 14 digits: one product.
+ */
+export function gtin14(code: string): string | undefined {
+  return /^(?:[0-9]{8}|[0-9]{12,14})$/.test(code) ? code.padStart(14, '0') : undefined;
+}
+
+/** Whether a scanned code is the product's GTIN, in any of its GS1 lengths. */
+export function sameGtin(scanned: string, gtin: string | null): boolean {
+  if (gtin === null) return false;
+  if (scanned === gtin) return true;
+  const a = gtin14(scanned);
+  return a !== undefined && a === gtin14(gtin);
+}
+
 /** How a lot breaks the lot rule: missing for a lot-controlled product, given for one that is not. */
 export type LotRuleBreach = 'LOT_REQUIRED' | 'LOT_NOT_ALLOWED';
 
@@ -117,6 +134,20 @@ export function lotRule(
   if (product.lotControlled && !named) return { breach: 'LOT_REQUIRED', message: 'required: the product is lot-controlled' };
   if (!product.lotControlled && named) return { breach: 'LOT_NOT_ALLOWED', message: 'not lot-controlled: give no lot' };
   return undefined;
+}
+
+/**
+ * The expiry rule for units entering stock with a date (received, announced, counted in): a product that is neither
+ * expiry- nor lot-controlled takes no expiry. Its units have no lot to carry one, so a date given with a receipt would
+ * become the date of every lot-less unit already at the location (a balance keeps its earliest expiry): one stray
+ * `expiresOn` of a past day took 40 T-shirts out of ATP as expired. A lot-controlled product may date its lots
+ * (optional), an expiry-controlled one must. The field message when broken, undefined when the expiry fits.
+ */
+export function expiryRule(
+  product: { readonly lotControlled: boolean; readonly expiryControlled: boolean }, expiresOn: string | null | undefined,
+): string | undefined {
+  const given = expiresOn !== undefined && expiresOn !== null && expiresOn !== '';
+  return given && !product.lotControlled && !product.expiryControlled ? 'not expiry- or lot-controlled: give no expiresOn' : undefined;
 }
 
 /** Queries other contexts make of the catalog. */

@@ -424,6 +424,46 @@ describe('bad input changes nothing', () => {
     expect([decomposedWorker.status, decomposedWorker.body.workerId]).toEqual([200, 'Jos\u00e9']);
   });
 
+  it('an expiry for a product neither lot- nor expiry-controlled is refused wherever stock enters, and a counted-in unit does not re-date its balance: nothing written, nothing made expired (found by the bad-input hunt)', async () => {
+    // Before: a receipt of 1 T-shirt with expiresOn 2020-01-01 dated the 40 lot-less ones already at the face (a balance
+    // keeps its earliest expiry): ATP fell by 41, all "expired"; a CSV count of one more unit of a lot, dated yesterday,
+    // did the same to the lot's balance, though the CSV guide says the date is for units where there is no balance yet.
+    const site = await t.post('/api/v1/sites', { code: 'EXPDATE', name: 'Stray expiry dates' });
+    expect(site.status).toBe(201);
+    const siteId = site.body.id as string;
+    expect((await t.post(`/api/v1/sites/${siteId}/layout`, { aisles: 1, bays: 1, levels: 1, packStations: 1 })).status).toBe(201);
+    const face = (await t.get(`/api/v1/sites/${siteId}/locations?type=PICK_FACE&limit=1`)).body.items[0] as { id: string; code: string };
+    const [plain, dated] = ['EXPD-PLAIN', 'EXPD-LOT'];
+    const dims = { lengthMm: 1, widthMm: 1, heightMm: 1, weightG: 1 };
+    expect((await t.post('/api/v1/products', { sku: plain, description: 'T-shirt', ...dims })).status).toBe(201);
+    expect((await t.post('/api/v1/products', { sku: dated, description: 'Tea', ...dims, lotControlled: true, expiryControlled: true })).status).toBe(201);
+    expect((await t.post('/api/v1/inventory/receipts', { siteId, sku: plain, locationId: face.id, quantity: 40 })).status).toBe(201);
+    expect((await t.post('/api/v1/inventory/receipts', { siteId, sku: dated, locationId: face.id, quantity: 5, lot: 'L1', expiresOn: '2099-01-01' })).status).toBe(201);
+    const atp = async (sku: string) => (await t.get(`/api/v1/inventory/atp?siteId=${siteId}&sku=${sku}`)).body.items[0] as { expired: number; atp: number };
+    const before = await fingerprint();
+    const undated = 'not expiry- or lot-controlled: give no expiresOn';
+    for (const [url, body, field] of [
+      ['/api/v1/inventory/receipts', { siteId, sku: plain, locationId: face.id, quantity: 1, expiresOn: '2020-01-01' }, '/expiresOn'],
+      ['/api/v1/inventory/inbound-receipts', { siteId, sku: plain, quantity: 1, expiresOn: '2020-01-01' }, '/expiresOn'],
+      ['/api/v1/inventory/asns', { siteId, supplier: 'Acme', lines: [{ sku: dated, quantity: 1 }, { sku: plain, quantity: 1, expiresOn: '2020-01-01' }] }, '/lines/1/expiresOn'],
+    ] as const) {
+      const res = await t.post(url, body);
+      expect([res.status, res.body.code, res.body.errors], `${url} ${JSON.stringify(res.body)}`).toEqual([422, 'UNPROCESSABLE', [{ field, message: undated }]]);
+    }
+    const csv = (rows: string) => t.request('POST', '/api/v1/imports/stock?site=EXPDATE', { body: `sku,location,lot,expiresOn,quantity\n${rows}\n`, headers: { 'content-type': 'text/csv' } });
+    const counted = await csv(`${plain},${face.code},,2020-01-01,41`);
+    expect([counted.status, counted.body.code, counted.body.errors], JSON.stringify(counted.body)).toEqual([422, 'IMPORT_ROWS_INVALID', [
+      expect.objectContaining({ field: '/rows/2/expiresOn', message: expect.stringContaining(`${plain} is ${undated}`) }),
+    ]]);
+    expect(await fingerprint()).toEqual(before);
+    expect(await atp(plain)).toMatchObject({ expired: 0, atp: 40 });
+    // A lot's balance counted one unit up keeps its date; the row's expiry is for a key with no balance yet.
+    expect((await csv(`${dated},${face.code},L1,2020-01-01,6`)).body).toMatchObject({ updated: 1, written: true });
+    const lot = (await t.get(`/api/v1/inventory/balances?siteId=${siteId}&sku=${dated}`)).body.items as { onHand: number; expiresOn: string }[];
+    expect(lot.map((b) => [b.onHand, b.expiresOn])).toEqual([[6, '2099-01-01']]);
+    expect(await atp(dated)).toMatchObject({ expired: 0, atp: 6 });
+  });
+
   it('field errors name the fields', async () => {
     const res = await t.post('/api/v1/orders', { externalId: '', lines: [{ sku: 'X', quantity: 0 }] });
     expect(res.status).toBe(400);

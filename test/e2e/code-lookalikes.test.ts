@@ -87,4 +87,22 @@ describe('codes that differ only in letter case or width', () => {
     expect((await t.post(`/api/v1/lpns/${first.body.id}/consolidate`, { into: other.body.id })).status).toBe(200);
     expect((await t.post('/api/v1/lpns', { siteId: w.siteId, type: 'PALLET', code: 'plt-ab-1', locationId: at })).status).toBe(201);
   });
+  it('a GTIN taken in another GS1 length (the UPC-A 012345678905 is the EAN-13 0012345678905 and the GTIN-14 00012345678905) is 409 DUPLICATE by POST or PATCH, a row error in a CSV import, nothing written (found by the bad-input hunt)', async () => {
+    // Before: three products with one GTIN; a scanner reading the UPC-A label as 13 digits named the wrong one or none.
+    const dims = { lengthMm: 1, widthMm: 1, heightMm: 1, weightG: 1 };
+    expect((await t.post('/api/v1/products', { sku: 'LK-UPC', description: 'UPC-A', gtin: '012345678905', ...dims })).status).toBe(201);
+    expect((await t.post('/api/v1/products', { sku: 'LK-OTHER', description: 'Other', ...dims })).status).toBe(201);
+    await refusedAll([
+      ['POST', '/api/v1/products', { sku: 'LK-EAN', description: 'EAN-13', gtin: '0012345678905', ...dims }],
+      ['POST', '/api/v1/products', { sku: 'LK-G14', description: 'GTIN-14', gtin: '00012345678905', ...dims }],
+      ['PATCH', '/api/v1/products/LK-OTHER', { gtin: '0012345678905' }],
+    ], 409, 'DUPLICATE');
+    const header = 'sku,description,uom,lengthMm,widthMm,heightMm,weightG,gtin';
+    await refusedAll([
+      ['POST', '/api/v1/imports/products', `${header}\nLK-CSV,CSV,EA,1,1,1,1,00012345678905\n`, { 'content-type': 'text/csv' }],
+      ['POST', '/api/v1/imports/products', `${header}\nLK-CSV1,One,EA,1,1,1,1,4006381333931\nLK-CSV2,Two,EA,1,1,1,1,04006381333931\n`, { 'content-type': 'text/csv' }],
+    ], 422, 'IMPORT_ROWS_INVALID');
+    // A product's own GTIN written in another length is still its own.
+    expect((await t.request('PATCH', '/api/v1/products/LK-UPC', { body: { gtin: '0012345678905' } })).status).toBe(200);
+  });
 });

@@ -244,6 +244,12 @@ describe('CSV import', () => {
     // The whole file again, fixed: CSV-O-1 exists as it is (unchanged), CSV-O-2 is created.
     expect((await importCsv('orders', csv, '?site=CSVS')).body).toMatchObject({ created: 1, unchanged: 1, imported: 3 });
     await t.settle();
+    // A SKU on several rows is one line of their sum: past an order line's 100,000 it is refused on the row that went
+    // past, saying so; before, the first row's 60000 was named "must be an integer from 1 to 100000" (the bad-input hunt).
+    const summed = [header, `CSV-O-9,${a},60000,Ada,1 Row,Leeds,LS1 1AA,GB,`, `CSV-O-9,${a},40001,Ada,1 Row,Leeds,LS1 1AA,GB,`].join('\n');
+    expect((await importCsv('orders', summed, '?site=CSVS&dryRun=true')).body.errors).toEqual([
+      { row: 3, column: 'quantity', message: `UNPROCESSABLE: must be an integer from 1 to 100000 (${a} on rows 2, 3 adds up to 100001)` },
+    ]);
   }, 30_000);
 
   it('orders: what only the intake knows (a deactivated product or site, an unbookable carrier, an externalId taken with other content) stops the file before any order is written; the dry run says so', async () => {

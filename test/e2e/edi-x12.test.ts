@@ -356,6 +356,26 @@ describe('EDI X12', () => {
     expect((await t.post('/api/v1/edi/partners', { name: 'Shop Y', isaQualifier: 'ZZ', isaId: 'SHOPY', siteId: 'EDI' }, 'integration')).status).toBe(201);
   });
 
+  it('a 940 line the order intake refuses (more units than an order line takes, alone or added up over W01s of one SKU) is named by the 997 on its W01 quantity and in words, not as the order number; no order (found by the bad-input hunt)', async () => {
+    // Before: AK3*W05*2 / AK4*2**7*<order number> and intakeError 'UNPROCESSABLE: The order is not valid', naming no line.
+    const sku = w.products[0]!.sku;
+    const shipTo = ['N1*ST*Big Order~', 'N3*1 Way~', 'N4*Arlington*VA*22201*US~'];
+    const raw = interchange('000000777', [
+      ['W05*N*RC-HUGE-1~', ...shipTo, 'LX*1~', `W01*100001*EA**SK*${sku}~`],
+      ['W05*N*RC-HUGE-2~', ...shipTo, 'LX*1~', `W01*60000*EA**SK*${sku}~`, 'LX*2~', `W01*40001*EA**SK*${sku}~`],
+    ]);
+    const res = await postX12(raw);
+    expect([res.status, res.body.status], JSON.stringify(res.body)).toEqual([200, 'REJECTED']);
+    const ack = res.body.acknowledgement.body as string;
+    expect(validateOutbound(ack).problems).toEqual([]);
+    expect(segmentsOf(ack, 'AK3')).toEqual([['W01', '7', '', '8'], ['W01', '9', '', '8']]);
+    expect(segmentsOf(ack, 'AK4')).toEqual([['1', '', '7', '100001'], ['1', '', '7', '40001']]);
+    for (const set of res.body.transactionSets as { orderId: string | null; intakeError: string }[]) {
+      expect([set.orderId, set.intakeError]).toEqual([null, 'UNPROCESSABLE: The order is not valid (/lines/0/quantity must be an integer from 1 to 100000)']);
+    }
+    for (const n of ['RC-HUGE-1', 'RC-HUGE-2']) expect((await t.get(`/api/v1/orders?externalId=EDI-RETAILCO-${n}`)).body.items).toHaveLength(0);
+  });
+
   it('a malformed 940 gets a 997 naming each segment and element in error, and makes no order', async () => {
     const sku = w.products[0]!.sku;
     const raw = interchange('000000502', [

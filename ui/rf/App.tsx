@@ -76,6 +76,11 @@ const pickedSummary = (list: PickList): string => {
   const short = list.lines.reduce((n, l) => n + l.shortQuantity, 0);
   return `${plural(picked, 'unit')} picked, ${short} short (${plural(list.lines.length, 'line')})`;
 };
+/** A GTIN in its 14-digit form (a GTIN-8/12/13 with leading zeros), as PakLog compares a product scan (contracts/catalog.ts gtin14). */
+const gtin14 = (code: string): string | undefined => (/^(?:[0-9]{8}|[0-9]{12,14})$/.test(code.trim()) ? code.trim().padStart(14, '0') : undefined);
+/** Whether a scan names the product: its SKU, or its GTIN in any GS1 length (a UPC-A read as the EAN-13 with a leading 0). */
+const sameProduct = (value: string, sku: string, gtin: string | null): boolean =>
+  same(value, sku) || (gtin !== null && (same(value, gtin) || (gtin14(value) !== undefined && gtin14(value) === gtin14(gtin))));
 /** The roles that may do floor work (claim and work tasks); the others are refused on the sign-in form. */
 const FLOOR_ROLES = ['admin', 'manager', 'operator'];
 
@@ -496,7 +501,7 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
       setStep('product');
       goodScanFeedback();
     } else if (step === 'product') {
-      if (!same(value, line.expectedBarcode ?? line.sku) && !same(value, line.sku)) return fail(`Wrong product ${value.trim()}: pick ${line.sku}`);
+      if (!sameProduct(value, line.sku, line.expectedBarcode)) return fail(`Wrong product ${value.trim()}: pick ${line.sku}`);
       setStep('quantity');
       goodScanFeedback();
     }

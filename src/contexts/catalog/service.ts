@@ -54,7 +54,9 @@ export function catalogService(deps: PlatformDeps) {
       const errors = validateNewProduct(input);
       if (errors.length > 0) return reject('UNPROCESSABLE', 'The product is not valid', errors);
       const outcome = await deps.db.tx(async (tx): Promise<Outcome<Product>> => {
-        const product = await insertProduct(tx, deps.ids.next('prd'), input, deps.clock.now());
+        // The GTIN in another GS1 length (a GTIN-12 beside its GTIN-13 with a leading 0) is the same GTIN: taken too.
+        const twin = input.gtin === null ? undefined : await gtinOwner(tx, input.gtin, input.sku);
+        const product = twin === undefined ? await insertProduct(tx, deps.ids.next('prd'), input, deps.clock.now()) : undefined;
         if (product === undefined) {
           const taken = await takenKeys(tx, input.sku, input.gtin);
           const fields: FieldError[] = [];

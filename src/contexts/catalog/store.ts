@@ -30,7 +30,7 @@ export async function insertProduct(db: Executor, id: string, p: NewProduct, cre
 export async function takenKeys(db: Executor, sku: string, gtin: string | null): Promise<{ sku: boolean; gtin: boolean }> {
   const rows = await db.query<{ sku: boolean; gtin: boolean }>(
     `SELECT EXISTS (SELECT 1 FROM catalog.products WHERE sku = $1) AS sku,
-            EXISTS (SELECT 1 FROM catalog.products WHERE $2::text IS NOT NULL AND gtin = $2) AS gtin`,
+            EXISTS (SELECT 1 FROM catalog.products WHERE $2::text IS NOT NULL AND lpad(gtin, 14, '0') = lpad($2, 14, '0')) AS gtin`,
     [sku, gtin],
   );
   return rows[0] ?? { sku: false, gtin: false };
@@ -71,9 +71,12 @@ export async function setProductActive(db: Executor, sku: string, active: boolea
   return toProduct(row);
 }
 
-/** Whether another product than `sku` has this GTIN. */
+/**
+ * Which other product than `sku` has this GTIN, in any of its GS1 lengths (`gtin14`: 012345678905 is 0012345678905),
+ * or undefined.
+ */
 export async function gtinOwner(db: Executor, gtin: string, sku: string): Promise<string | undefined> {
-  const rows = await db.query<{ sku: string }>(`SELECT sku FROM catalog.products WHERE gtin = $1 AND sku <> $2`, [gtin, sku]);
+  const rows = await db.query<{ sku: string }>(`SELECT sku FROM catalog.products WHERE lpad(gtin, 14, '0') = lpad($1, 14, '0') AND sku <> $2`, [gtin, sku]);
   return rows[0]?.sku;
 }
 

@@ -1,4 +1,4 @@
-import { CatalogEvents, type ImportRowError, type Product, type ProductImportRow, type UpsertResult } from '../../contracts/catalog.ts';
+import { CatalogEvents, gtin14, type ImportRowError, type Product, type ProductImportRow, type UpsertResult } from '../../contracts/catalog.ts';
 import type { EventMeta } from '../../platform/bus/envelope.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import { validateNewProduct, type NewProduct } from './domain/product.ts';
@@ -35,20 +35,21 @@ export function productUpserter(deps: PlatformDeps) {
       const seen = firstSku.get(r.sku);
       if (seen !== undefined) errors.push({ index, field: '/sku', message: `SKU ${r.sku} is also on row index ${seen} of this batch` });
       else firstSku.set(r.sku, index);
+      // One GTIN in any of its GS1 lengths (`gtin14`): 012345678905 and 0012345678905 are one.
       if (r.gtin !== null) {
-        const g = firstGtin.get(r.gtin);
+        const key = gtin14(r.gtin) ?? r.gtin;
+        const g = firstGtin.get(key);
         if (g !== undefined) errors.push({ index, field: '/gtin', message: `GTIN ${r.gtin} is also on row index ${g} of this batch` });
-        else firstGtin.set(r.gtin, index);
+        else firstGtin.set(key, index);
       }
     });
     const existing = new Map((await deps.db.query<Row>(`SELECT ${COLUMNS} FROM catalog.products WHERE sku = ANY($1::text[])`, [[...firstSku.keys()]])).map((p) => [p.sku, p]));
-    const gtinOwners = new Map((await deps.db.query<{ sku: string; gtin: string }>(
-      `SELECT sku, gtin FROM catalog.products WHERE gtin = ANY($1::text[])`, [[...firstGtin.keys()]])).map((p) => [p.gtin, p.sku]));
+    const gtinOwners = await ownersOf([...firstGtin.keys()]);
     let created = 0;
     let updated = 0;
     let unchanged = 0;
     rows.forEach((r, index) => {
-      const owner = r.gtin === null ? undefined : gtinOwners.get(r.gtin);
+      const owner = r.gtin === null ? undefined : gtinOwners.get(gtin14(r.gtin) ?? r.gtin);
       if (owner !== undefined && owner !== r.sku) errors.push({ index, field: '/gtin', message: `GTIN ${r.gtin ?? ''} belongs to product ${owner}` });
       if (firstSku.get(r.sku) !== index) return;
       const had = existing.get(r.sku);
@@ -75,13 +76,18 @@ export function productUpserter(deps: PlatformDeps) {
     return { created, updated, unchanged, errors: [], written: true };
   }
 
+  /** The SKU holding each GTIN (14-digit forms, `gtin14`) in any of its GS1 lengths. */
+  async function ownersOf(gtins: readonly string[]): Promise<Map<string, string>> {
+    const rows = await deps.db.query<{ sku: string; gtin14: string }>(
+      `SELECT sku, lpad(gtin, 14, '0') AS gtin14 FROM catalog.products WHERE lpad(gtin, 14, '0') = ANY($1::text[])`, [gtins]);
+    return new Map(rows.map((p) => [p.gtin14, p.sku]));
+  }
+
   /** The rows whose GTIN belongs to another product now (read once the rival write committed). */
   async function takenGtins(rows: readonly ProductImportRow[]): Promise<ImportRowError[]> {
-    const gtins = [...new Set(rows.flatMap((r) => (r.gtin === null ? [] : [r.gtin])))];
-    const owners = new Map((await deps.db.query<{ sku: string; gtin: string }>(
-      `SELECT sku, gtin FROM catalog.products WHERE gtin = ANY($1::text[])`, [gtins])).map((p) => [p.gtin, p.sku]));
+    const owners = await ownersOf([...new Set(rows.flatMap((r) => (r.gtin === null ? [] : [gtin14(r.gtin) ?? r.gtin])))]);
     return rows.flatMap((r, index) => {
-      const owner = r.gtin === null ? undefined : owners.get(r.gtin);
+      const owner = r.gtin === null ? undefined : owners.get(gtin14(r.gtin) ?? r.gtin);
       return owner === undefined || owner === r.sku ? [] : [{
         index, field: '/gtin', message: `DUPLICATE: GTIN ${r.gtin ?? ''} belongs to product ${owner}, which took it while this import was being written`,
       }];

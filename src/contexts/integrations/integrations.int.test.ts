@@ -208,6 +208,71 @@ describe('a subscription deleted while a delivery to it is under way (found by t
   }, 60_000);
 });
 
+describe('storefront order ids past 2^53 (found by the bad-input hunt)', () => {
+  it('are read as the digits the shop sent: two orders whose ids differ only past the 16th digit are two orders, and a cancel names the right one; a fraction or a negative id is 422 naming /id', async () => {
+    // Before: JSON.parse read Shopify's own test order 820982911946154508 as 820982911946154500, and 820982911946154555
+    // too: the second shop order was answered 200 duplicate of the first, and never received.
+    const { createHmac } = await import('node:crypto');
+    const call = injectClient(t.app, t.keys.admin);
+    const w = await setupWarehouse(call, { siteCode: 'SFBIGORDERID', aisles: 1, bays: 1, levels: 1, skus: 1 });
+    const ch = await t.post('/api/v1/integrations/storefront-channels', { shopDomain: 'bigids.myshopify.com', siteId: 'SFBIGORDERID' }, 'integration');
+    expect(ch.status).toBe(201);
+    const send = async (id: string, webhookId: string, topic = 'orders/create') => {
+      const raw = `{"id":${id},"line_items":[{"sku":"${w.products[0]!.sku}","quantity":1,"id":1}],"shipping_address":{"name":"Ada","address1":"1 Row","city":"London","zip":"N1","country_code":"GB"}}`;
+      const res = await t.app.http.inject({
+        method: 'POST', url: '/api/v1/integrations/storefront/orders', payload: raw,
+        headers: {
+          'content-type': 'application/json', 'x-shopify-shop-domain': 'bigids.myshopify.com', 'x-shopify-webhook-id': webhookId, 'x-shopify-topic': topic,
+          'x-shopify-hmac-sha256': createHmac('sha256', ch.body.secret as string).update(raw).digest('base64'),
+        },
+      });
+      return { status: res.statusCode, body: JSON.parse(res.body) as { orderId?: string; externalId?: string; duplicate?: boolean; status?: string; code?: string; errors?: unknown } };
+    };
+    const first = await send('820982911946154508', 'big-1');
+    const second = await send('820982911946154555', 'big-2');
+    expect([first.status, first.body.externalId, first.body.duplicate]).toEqual([201, 'BIGIDS-820982911946154508', false]);
+    expect([second.status, second.body.externalId, second.body.duplicate]).toEqual([201, 'BIGIDS-820982911946154555', false]);
+    expect(second.body.orderId).not.toBe(first.body.orderId);
+    const cancelled = await send('820982911946154555', 'big-3', 'orders/cancelled');
+    expect([cancelled.status, cancelled.body.orderId, cancelled.body.status]).toEqual([200, second.body.orderId, 'CANCELLED']);
+    expect((await t.get(`/api/v1/orders/${first.body.orderId}`)).body.status).not.toBe('CANCELLED');
+    for (const id of ['1.5', '-3', '1e21']) {
+      const refused = await send(id, `big-bad-${id}`);
+      expect([refused.status, refused.body.code, refused.body.errors], id).toEqual([422, 'STOREFRONT_PAYLOAD_INVALID', [{ field: '/id', message: 'must be a whole number ≥ 0 or a string' }]]);
+    }
+  });
+});
+
+describe('storefront refusals name the payload (found by the bad-input hunt)', () => {
+  it('the order intake\'s field errors point into the shop\'s payload: a SKU\'s items added past an order line\'s 100,000 on its last item, a ship-to field as the shop names it; nothing received', async () => {
+    // Before: 422 errors [{ field: '/lines/0/quantity', message: 'must be an integer from 1 to 100000' }], a field the
+    // shop's payload does not have, for items of 60000 and 40001.
+    const { createHmac } = await import('node:crypto');
+    const w = await setupWarehouse(injectClient(t.app, t.keys.admin), { siteCode: 'SFFIELDERRORS', aisles: 1, bays: 1, levels: 1, skus: 2 });
+    const ch = await t.post('/api/v1/integrations/storefront-channels', { shopDomain: 'fields.myshopify.com', siteId: 'SFFIELDERRORS' }, 'integration');
+    const [a, b] = [w.products[0]!.sku, w.products[1]!.sku];
+    const send = async (body: unknown) => {
+      const raw = JSON.stringify(body);
+      const res = await t.app.http.inject({
+        method: 'POST', url: '/api/v1/integrations/storefront/orders', payload: raw,
+        headers: {
+          'content-type': 'application/json', 'x-shopify-shop-domain': 'fields.myshopify.com',
+          'x-shopify-hmac-sha256': createHmac('sha256', ch.body.secret as string).update(raw).digest('base64'),
+        },
+      });
+      return { status: res.statusCode, body: JSON.parse(res.body) as { code?: string; errors?: unknown } };
+    };
+    const address = { name: 'Ada', address1: '1 Row', city: 'London', zip: 'N1', country_code: 'GB' };
+    const summed = await send({ id: 1, line_items: [{ sku: a, quantity: 60000 }, { sku: b, quantity: 1 }, { sku: a, quantity: 40001 }], shipping_address: address });
+    expect([summed.status, summed.body.code, summed.body.errors]).toEqual([422, 'UNPROCESSABLE', [
+      { field: '/line_items/2/quantity', message: `must be an integer from 1 to 100000 (${a} on line items 0, 2 adds up to 100001)` },
+    ]]);
+    const zip = await send({ id: 2, line_items: [{ sku: a, quantity: 1 }], shipping_address: { ...address, zip: 'x'.repeat(300) } });
+    expect([zip.status, (zip.body.errors as { field: string }[] | undefined)?.map((e) => e.field)]).toEqual([422, ['/shipping_address/zip']]);
+    expect((await t.get('/api/v1/orders?siteId=SFFIELDERRORS')).body.items).toEqual([]);
+  });
+});
+
 describe('a storefront channel\'s way out (found by the edge hunt)', () => {
   it('is disconnected (DELETE) and connected again to another site: the way out of a channel whose site was deactivated', async () => {
     const { createHmac } = await import('node:crypto');

@@ -13,7 +13,7 @@ import type { EventEnvelope, EventMeta } from '../../platform/bus/envelope.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
-import { mapStorefrontOrder, STOREFRONT_TOPICS, storefrontExternalId, type StorefrontOrder } from './domain/storefront.ts';
+import { mapStorefrontOrder, orderIdError, payloadFieldErrors, STOREFRONT_TOPICS, storefrontExternalId, withExactOrderId, type StorefrontOrder } from './domain/storefront.ts';
 import { DestinationRefused, guardedLookup, urlProblem, type DestinationPolicy } from './domain/destination.ts';
 import { eventOwner, matchesType, retryDelayMs, subscriptionLifecycle, unknownPatterns, type RetryPolicy } from './domain/webhooks.ts';
 import { integrationsStore as store, type Channel, type Delivery, type DeliveryFilter, type Subscription } from './store.ts';
@@ -408,7 +408,7 @@ export function integrationsService(
     }
     const orders = apis.orders();
     if (orders === undefined) return reject('ORDER_INTAKE_UNAVAILABLE', 'run the orders context in the process that runs integrations');
-    const body = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as StorefrontOrder;
+    const body = withExactOrderId((typeof req.body === 'object' && req.body !== null ? req.body : {}), req.rawBody);
     const prefix = channelPrefix(channel.shopDomain);
     const answered = await storefrontTopic(orders, topic, body, { siteId: channel.siteId, carrier: channel.carrier, prefix }, meta);
     if (!answered.ok) return answered;
@@ -442,7 +442,10 @@ export function integrationsService(
   ): Promise<Outcome<{ orderId: string; externalId: string; status: OrderStatus | null; duplicate: boolean; refused?: { code: string; message: string } }>> {
     if (topic === STOREFRONT_TOPICS.cancelled) {
       const externalId = storefrontExternalId(body, channel.prefix);
-      if (externalId === undefined) return reject('STOREFRONT_PAYLOAD_INVALID', 'the storefront order has no id', [{ field: '/id', message: 'is required' }]);
+      if (externalId === undefined) {
+        const error = orderIdError(body) ?? { field: '/id', message: 'is required' };
+        return reject('STOREFRONT_PAYLOAD_INVALID', `the storefront order's id ${error.message}`, [error]);
+      }
       const orderId = await orders.orderIdOf(externalId, channel.siteId);
       if (orderId === undefined) return reject('NOT_FOUND', `no order ${externalId} was received from this shop`);
       const reason = typeof body.cancel_reason === 'string' && body.cancel_reason !== '' ? `storefront: ${body.cancel_reason}` : 'cancelled by the storefront';
@@ -466,11 +469,11 @@ export function integrationsService(
           return ok({ orderId, externalId, status: updated.code === 'ORDER_CANCELLED' ? 'CANCELLED' : null, duplicate: false, refused: { code: updated.code, message: updated.message } });
         }
       }
-      if (updated.code !== 'NOT_FOUND') return updated;
+      if (updated.code !== 'NOT_FOUND') return updated.errors === undefined ? updated : { ...updated, errors: payloadFieldErrors(body, mapped.intake, updated.errors) };
       // An update of an order never received (its create was lost or is late): the order as it is now is received.
     }
     const received = await orders.receive(mapped.intake, meta);
-    if (!received.ok) return received;
+    if (!received.ok) return received.errors === undefined ? received : { ...received, errors: payloadFieldErrors(body, mapped.intake, received.errors) };
     return ok({ orderId: received.value.orderId, externalId, status: received.value.status, duplicate: !received.value.created });
   }
 

@@ -5,7 +5,7 @@ import type { PublishedEvent } from '../../contracts/events.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
-import type { CatalogApi, Product } from '../../contracts/catalog.ts';
+import { sameGtin, type CatalogApi, type Product } from '../../contracts/catalog.ts';
 import { DEFAULT_OWNER_ID } from '../../contracts/inventory.ts';
 import {
   PackShipEvents, type AlreadyDispatched, type ShippingAtDock, type StopReserved, type CartonActiveChanged, type CartonUpdated, type LabelBookingUnsettled, type LabelVoidFailed, type ManifestClosed, type OrderPacked, type PackagePacked, type PackageRepacked, type ShipmentCreated,
@@ -1717,7 +1717,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         if (!found.ok) return found;
         const { order, pkg } = found.value;
         const lines = await packStore.orderLines(tx, order.orderId);
-        const matches = lines.filter((l) => l.sku === barcode || (products.get(l.sku)?.gtin ?? null) === barcode);
+        const matches = lines.filter((l) => l.sku === barcode || sameGtin(barcode, products.get(l.sku)?.gtin ?? null));
         if (matches.length === 0) {
           if (/^[0-9]{8}$|^[0-9]{12,14}$/.test(barcode) && !isValidGtin(barcode)) {
             return reject('BAD_BARCODE', `${barcode} is not a valid GTIN (check digit): a misread; scan again`, [{ field: '/barcode', message: 'fails the GS1 check digit' }]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapStorefrontOrder } from './storefront.ts';
+import { mapStorefrontOrder, withExactOrderId } from './storefront.ts';
 
 const channel = { siteId: 'sit_1', carrier: 'OWN_FLEET', prefix: 'SHOP-' };
 const address = { first_name: 'Ada', last_name: 'Lovelace', address1: '1 Row', city: 'Paris', province: 'Île-de-France', zip: '75001', country_code: 'fr' };
@@ -23,5 +23,13 @@ describe('storefront order mapping', () => {
     expect(mapStorefrontOrder({ line_items: [] }, channel).errors.map((e) => e.field)).toEqual(['/id', '/line_items', '/shipping_address']);
     expect(mapStorefrontOrder({ id: 1, line_items: [{ sku: 'A', quantity: 1.5 }], shipping_address: { ...address, city: ' ' } }, channel).errors.map((e) => e.field))
       .toEqual(['/line_items/0/quantity', '/shipping_address/city']);
+  });
+
+  it('reads a top-level id past 2^53 as the digits sent, not a nested one nor a key inside a string; a safe id and a string id stay as parsed (found by the bad-input hunt)', () => {
+    const raw = '{"note":"\\"id\\":1","line_items":[{"id":111111111111111111111}],"id":820982911946154508,"email":"a@b.c"}';
+    expect(withExactOrderId(JSON.parse(raw) as { id: unknown }, raw).id).toBe('820982911946154508');
+    expect(withExactOrderId({ id: 42 }, '{"id":42}').id).toBe(42);
+    expect(withExactOrderId({ id: '820982911946154508' }, '{"id":"820982911946154508"}').id).toBe('820982911946154508');
+    expect(mapStorefrontOrder({ id: 1.5, line_items: [{ sku: 'A', quantity: 1 }], shipping_address: address }, channel).errors).toEqual([{ field: '/id', message: 'must be a whole number ≥ 0 or a string' }]);
   });
 });

@@ -225,9 +225,11 @@ export function ediService(
             orderId = received.value.orderId;
             accepted.push({ order, orderId });
           } else {
-            intakeError = `${received.code}: ${received.message}`;
-            // The 997 has no words for a business refusal: it names the order number (W05-02) as the element in error.
-            segmentErrors = [{ segmentId: 'W05', position: 2, code: 8, message: intakeError, elements: [{ position: 2, code: 7, value: order.depositorOrderNumber, message: intakeError }] }];
+            intakeError = intakeRefusal(received);
+            // The 997 has no words for a business refusal: it names the W01 of a line the intake refused (its quantity or
+            // SKU), else the order number (W05-02), as the element in error.
+            segmentErrors = [refusedLine(order, received.errors ?? [], intakeError)
+              ?? { segmentId: 'W05', position: 2, code: 8, message: intakeError, elements: [{ position: 2, code: 7, value: order.depositorOrderNumber, message: intakeError }] }];
           }
         }
         acks.push({ type: set.type, controlNumber: set.controlNumber, setErrors, segmentErrors });
@@ -559,6 +561,33 @@ export function ediService(
 }
 
 export type EdiService = ReturnType<typeof ediService>;
+
+/**
+ * The order intake's refusal in words, its field errors named (`UNPROCESSABLE: The order is not valid (/lines/0/quantity
+ * must be an integer from 1 to 1000000)`): the code and message alone did not say which line or why.
+ */
+function intakeRefusal(refused: { readonly code: string; readonly message: string; readonly errors?: readonly { field: string; message: string }[] }): string {
+  const fields = (refused.errors ?? []).filter((e) => !refused.message.includes(e.message)).map((e) => `${e.field} ${e.message}`);
+  return `${refused.code}: ${refused.message}${fields.length === 0 ? '' : ` (${fields.join('; ')})`}`;
+}
+
+/**
+ * The W01 of the first intake line the refusal names (`/lines/<i>/quantity` or `/sku`), as a 997 segment error on its
+ * quantity (W01-01) or product id (W01-05): lines of a SKU are merged (`mergeLines`), so a line is its SKU's last W01,
+ * where the sum went past what an order line takes. Undefined when no line is named.
+ */
+function refusedLine(order: ShippingOrder, errors: readonly { field: string }[], message: string): SegmentError | undefined {
+  const merged = mergeLines(order);
+  for (const e of errors) {
+    const m = /^\/lines\/(\d+)\/(quantity|sku)$/.exec(e.field);
+    const sku = m === null ? undefined : merged[Number(m[1])]?.sku;
+    const w01 = order.lines.filter((l) => l.sku === sku).at(-1);
+    if (m === null || w01 === undefined) continue;
+    const [position, value] = m[2] === 'quantity' ? [1, String(w01.quantity)] : [5, w01.sku];
+    return { segmentId: 'W01', position: w01.position, code: 8, message, elements: [{ position, code: 7, value, message }] };
+  }
+  return undefined;
+}
 
 /** One intake line per SKU (quantities of a SKU on several W01 lines added up, as the order intake takes them). */
 function mergeLines(order: ShippingOrder): { sku: string; quantity: number }[] {

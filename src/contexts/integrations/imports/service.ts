@@ -99,7 +99,14 @@ function intakeErrors(g: OrderGroup, intake: OrderIntake, refusal: { code: strin
     const message = `${refusal.code}: ${f.message}`;
     if (head === 'lines') {
       const sku = index !== undefined && /^[0-9]+$/.test(index) ? intake.lines[Number(index)]?.sku : undefined;
-      return { row: g.lines.find((l) => l.sku === sku)?.row ?? first, column: leaf === 'quantity' ? 'quantity' : 'sku', message };
+      const rows = g.lines.filter((l) => l.sku === sku);
+      // A SKU on several rows is one line of their sum: its quantity is refused on the last of them, saying so (the first
+      // row's 60000 was named "must be an integer from 1 to 100000" when 60000 and 40001 were added up).
+      if (leaf === 'quantity' && rows.length > 1) {
+        const total = rows.reduce((a, l) => a + l.quantity, 0);
+        return { row: rows.at(-1)!.row, column: 'quantity', message: `${message} (${sku ?? ''} on rows ${rows.map((l) => l.row).join(', ')} adds up to ${total})` };
+      }
+      return { row: rows[0]?.row ?? first, column: leaf === 'quantity' ? 'quantity' : 'sku', message };
     }
     if (head === 'shipTo' && index !== undefined) return { row: first, column: `shipTo${index.charAt(0).toUpperCase()}${index.slice(1)}`, message };
     return { row: first, column: ORDER_COLUMNS[head] ?? 'externalId', message };

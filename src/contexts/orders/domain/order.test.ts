@@ -13,6 +13,17 @@ describe('new order rules', () => {
     expect(validateNewOrder(order())).toEqual([]);
   });
 
+  it('refuses ship-to fields longer than the REST schema takes, for orders that do not pass it (storefront, EDI, CSV; found by the bad-input hunt)', () => {
+    const shipTo = { name: 'A'.repeat(201), line1: 'Main St 1', city: 'Berlin', postalCode: 'x'.repeat(21), country: 'DE', email: `${'e'.repeat(250)}@x.de` };
+    expect(validateNewOrder(order({ shipTo }))).toEqual([
+      { field: '/shipTo/name', message: 'must be at most 200 characters' },
+      { field: '/shipTo/postalCode', message: 'must be at most 20 characters' },
+      { field: '/shipTo/email', message: 'must be at most 254 characters' },
+    ]);
+    // Characters, not UTF-16 units: 20 emoji are a postal code of 20.
+    expect(validateNewOrder(order({ shipTo: { ...order().shipTo, postalCode: '\u{1F4E6}'.repeat(20) } }))).toEqual([]);
+  });
+
   it('names every bad field', () => {
     const errors = validateNewOrder(order({
       priority: 0, shipTo: { name: ' ', line1: 'x', city: 'y', postalCode: 'z', country: 'XX' },

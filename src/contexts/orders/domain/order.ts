@@ -45,6 +45,11 @@ export interface NewOrder {
 
 const blank = (s: string | undefined): boolean => s === undefined || s.trim() === '';
 
+/** The longest each ship-to field may be, in characters (the REST schema's maxLength of POST /orders' shipTo). */
+export const SHIP_TO_MAX_LENGTHS: readonly (readonly ['name' | 'company' | 'line1' | 'line2' | 'line3' | 'city' | 'state' | 'postalCode' | 'phone' | 'email', number])[] = [
+  ['name', 200], ['company', 200], ['line1', 200], ['line2', 200], ['line3', 200], ['city', 100], ['state', 100], ['postalCode', 20], ['phone', 40], ['email', 254],
+];
+
 /** Rules an order must meet before it is received (SKUs exist, address complete, quantities positive). */
 export function validateNewOrder(o: NewOrder): FieldError[] {
   const errors: FieldError[] = [];
@@ -65,6 +70,11 @@ export function validateNewOrder(o: NewOrder): FieldError[] {
     const v = o.shipTo[f];
     const required = f === 'name' || f === 'line1' || f === 'city' || f === 'postalCode';
     if (v !== undefined && v !== '' && !(required && blank(v)) && !isText(v)) errors.push({ field: `/shipTo/${f}`, message: TEXT_MESSAGE });
+  }
+  // The REST schema's lengths, for the orders that do not pass it (a storefront payload's 300-character zip was received).
+  for (const [f, max] of SHIP_TO_MAX_LENGTHS) {
+    const v = o.shipTo[f];
+    if (v !== undefined && [...v].length > max) errors.push({ field: `/shipTo/${f}`, message: `must be at most ${max} characters` });
   }
   if (!isCountryCode(o.shipTo.country)) errors.push({ field: '/shipTo/country', message: 'must be an ISO 3166-1 alpha-2 country code' });
   if (o.lines.length === 0 || o.lines.length > MAX_LINES) errors.push({ field: '/lines', message: `must have 1 to ${MAX_LINES} lines` });

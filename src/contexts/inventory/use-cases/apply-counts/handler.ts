@@ -1,3 +1,4 @@
+import { expiryRule } from '../../../../contracts/catalog.ts';
 import type { Location } from '../../../../contracts/location-master.ts';
 import type { StockCountResult, StockCountRow } from '../../../../contracts/inventory.ts';
 import type { EventMeta } from '../../../../platform/bus/envelope.ts';
@@ -67,6 +68,14 @@ export function applyStockCountsHandler(deps: PlatformDeps, apis: StockApis, cou
           }
           const key = { siteId: row.siteId, ownerId: row.ownerId, sku: row.sku, locationId: location.id, lot: toLotKey(row.lot), status: 'AVAILABLE' as const };
           const balance = await store.lockBalance(tx, key);
+          // A product that is neither lot- nor expiry-controlled is dated by no expiry (`expiryRule`; its lot-less units
+          // would all take it), save the one its balance already has (an export of such stock imports back).
+          const product = products.get(row.sku);
+          const undated = product === undefined ? undefined : expiryRule(product, row.expiresOn);
+          if (undated !== undefined && row.expiresOn !== (balance?.expires_on ?? null)) {
+            errors.push({ index, field: '/expiresOn', message: `${row.sku} is ${undated}` });
+            continue;
+          }
           const delta = row.quantity - (balance?.on_hand ?? 0);
           if (delta === 0) {
             unchanged += 1;
@@ -89,8 +98,12 @@ export function applyStockCountsHandler(deps: PlatformDeps, apis: StockApis, cou
             continue;
           }
           const d = decision.value;
-          // No expiry given where the lot has no balance: the lot's known one (undated, the units would never expire).
-          if (d.delta > 0) await store.addOnHand(tx, d.key, d.delta, row.expiresOn ?? (balance === undefined ? await store.knownLotExpiry(tx, d.key.ownerId, d.key.sku, d.key.lot) : null));
+          // The row's expiry dates units added where the key has no balance yet (docs/integrations/csv.md), and none given
+          // there the lot's known one (undated, the units would never expire). Units found where there is a balance are
+          // of it: an expiry given with them moved the whole balance's (a balance keeps its earliest), so a count of one
+          // more unit dated yesterday took every unit of the lot there out of ATP as expired.
+          const dated = balance === undefined ? row.expiresOn ?? await store.knownLotExpiry(tx, d.key.ownerId, d.key.sku, d.key.lot) : null;
+          if (d.delta > 0) await store.addOnHand(tx, d.key, d.delta, dated);
           else await changeBalanceOrFail(tx, d.key, d.delta, 0, `count of ${row.quantity} refused at ${location.code}`);
           await changeSkuOnHandOrFail(tx, d.key.siteId, d.key.ownerId, d.key.sku, d.delta, d.unpickable, `count of ${row.quantity} ${row.sku} went below allocated`);
           await record(tx, deps, d.movements, [...learned.events, ...d.events], meta);

@@ -69,4 +69,9 @@ describe('creating an ASN', () => {
     spec.given(known).when(asn({ lines: [{ sku: 'SKU-B', quantity: 1 }, { sku: 'SKU-A', quantity: 2, lot: 'L1' }] }))
       .thenRejects('UNPROCESSABLE', { message: /SKU-A is not lot-controlled/, fields: ['/lines/1/lot'] });
   });
+
+  it('refuses an expiry announced for a product neither lot- nor expiry-controlled, naming the line (found by the bad-input hunt)', () => {
+    spec.given(known).when(asn({ lines: [{ sku: 'SKU-B', quantity: 1, expiresOn: '2027-01-01' }, { sku: 'SKU-A', quantity: 2, lot: 'L1', expiresOn: '2027-01-01' }] }))
+      .thenRejects('UNPROCESSABLE', { message: /SKU-A is not expiry- or lot-controlled/, fields: ['/lines/1/lot', '/lines/1/expiresOn'] });
+  });
 });

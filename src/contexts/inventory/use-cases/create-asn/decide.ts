@@ -1,4 +1,4 @@
-import { inactiveSkuErrors, lotRule, type Product } from '../../../../contracts/catalog.ts';
+import { expiryRule, inactiveSkuErrors, lotRule, type Product } from '../../../../contracts/catalog.ts';
 import type { PublishedEvent } from '../../../../contracts/events.ts';
 import { InventoryEvents, type AsnCreated } from '../../../../contracts/inventory.ts';
 import { isLpnLabel } from '../../../../contracts/physical-tracking.ts';
@@ -50,7 +50,8 @@ const isDate = isDay;
  * An expected receipt from a supplier: lines of known SKUs with positive quantities, numbered from 1 in the order given.
  * Serial numbers, when announced, are one per unit and unique in the ASN. A lot- or expiry-controlled SKU may be
  * announced without them: the receipt scan must carry them (the receive rules check it). A product that is not
- * lot-controlled is announced without a lot (`lotRule`): its scan could give none, and its stock is not kept by lot.
+ * lot-controlled is announced without a lot (`lotRule`): its scan could give none, and its stock is not kept by lot; one
+ * neither lot- nor expiry-controlled without an expiry (`expiryRule`), for the same reason.
  */
 export const decideCreateAsn: Decide<CreateAsnState, CreateAsnCommand, CreateAsnDecision, CreateAsnRejection> = (state, input) => {
   const errors: FieldError[] = [];
@@ -87,14 +88,20 @@ export const decideCreateAsn: Decide<CreateAsnState, CreateAsnCommand, CreateAsn
   // A deactivated product is announced no more (ADR 0045).
   const inactive = inactiveSkuErrors(input.lines, state.products, (i) => `/lines/${i}/sku`);
   if (inactive.length > 0) return reject('PRODUCT_INACTIVE', inactive.map((e) => e.message).join('; '), inactive);
-  const lotless = input.lines.flatMap((l, i) => {
+  // A product that is not lot-controlled is announced without a lot, and one that is neither lot- nor expiry-controlled
+  // without an expiry (`expiryRule`): the dock's scan could give neither.
+  const unfit = input.lines.flatMap((l, i) => {
     const product = state.products.get(l.sku);
-    const broken = product === undefined ? undefined : lotRule(product, l.lot);
-    return broken?.breach === 'LOT_NOT_ALLOWED' ? [{ i, sku: l.sku, message: broken.message }] : [];
+    if (product === undefined) return [];
+    const broken = lotRule(product, l.lot);
+    const undated = expiryRule(product, l.expiresOn);
+    return [
+      ...(broken?.breach === 'LOT_NOT_ALLOWED' ? [{ i, field: 'lot', message: broken.message, detail: `${l.sku} is not lot-controlled: give no lot on line ${i + 1}` }] : []),
+      ...(undated === undefined ? [] : [{ i, field: 'expiresOn', message: undated, detail: `${l.sku} is not expiry- or lot-controlled: give no expiry on line ${i + 1}` }]),
+    ];
   });
-  if (lotless.length > 0) {
-    return reject('UNPROCESSABLE', lotless.map((e) => `${e.sku} is not lot-controlled: give no lot on line ${e.i + 1}`).join('; '),
-      lotless.map((e) => ({ field: `/lines/${e.i}/lot`, message: e.message })));
+  if (unfit.length > 0) {
+    return reject('UNPROCESSABLE', unfit.map((e) => e.detail).join('; '), unfit.map((e) => ({ field: `/lines/${e.i}/${e.field}`, message: e.message })));
   }
 
   const lines = input.lines.map((l, i) => ({

@@ -70,6 +70,12 @@ describe('receive', () => {
     spec.given(known).when(receipt({ lot: 'L1' })).thenRejects('UNPROCESSABLE', { message: /lot/, fields: ['/lot'] });
     spec.given(known).when(receipt({ lot: '' })).then((d) => expect(d.key.lot).toBe(''));
   });
+
+  it('refuses an expiry for a product neither lot- nor expiry-controlled: it would date every lot-less unit of the balance (found by the bad-input hunt)', () => {
+    spec.given(known).when(receipt({ expiresOn: '2020-01-01' })).thenRejects('UNPROCESSABLE', { message: /give no expiresOn/, fields: ['/expiresOn'] });
+    spec.given({ ...known, product: { lotControlled: false, expiryControlled: true } }).when(receipt({ expiresOn: '2020-01-01' }))
+      .then((d) => expect(d.expiresOn).toBe('2020-01-01'));
+  });
 });
 
 describe('a receipt of a deactivated product (ADR 0045)', () => {

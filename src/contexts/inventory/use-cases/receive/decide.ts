@@ -1,5 +1,5 @@
 import type { PublishedEvent } from '../../../../contracts/events.ts';
-import { lotRule, type Product } from '../../../../contracts/catalog.ts';
+import { expiryRule, lotRule, type Product } from '../../../../contracts/catalog.ts';
 import { InventoryEvents, type StockReceived, type StockStatus } from '../../../../contracts/inventory.ts';
 import type { Location } from '../../../../contracts/location-master.ts';
 import { isDay } from '../../../../platform/days.ts';
@@ -56,7 +56,7 @@ export const inactiveProduct = (product: { sku: string; active?: boolean } | und
 export const locationRef = (input: { locationId?: string | undefined; locationCode?: string | undefined }): LocationRefOf =>
   ({ name: 'location', id: input.locationId, code: input.locationCode });
 
-/** A receipt: one RECEIPT movement onto the AVAILABLE (or the given status's) balance of an ACTIVE location, lot (`lotRule`) and expiry as the product requires. */
+/** A receipt: one RECEIPT movement onto the AVAILABLE (or the given status's) balance of an ACTIVE location, lot (`lotRule`) and expiry (`expiryRule`) as the product requires. */
 export const decideReceive: Decide<ReceiveState, ReceiveCommand, ReceiveDecision, ReceiveRejection> = (state, input) => {
   const errors: FieldError[] = [];
   if (!Number.isInteger(input.quantity) || input.quantity <= 0) errors.push({ field: '/quantity', message: 'must be a positive integer' });
@@ -79,6 +79,8 @@ export const decideReceive: Decide<ReceiveState, ReceiveCommand, ReceiveDecision
   if (lotBroken !== undefined) errors.push({ field: '/lot', message: lotBroken.message });
   if (product.value.expiryControlled && input.expiresOn === undefined) errors.push({ field: '/expiresOn',
     message: 'required: the product is expiry-controlled' });
+  const undated = expiryRule(product.value, input.expiresOn);
+  if (undated !== undefined) errors.push({ field: '/expiresOn', message: undated });
   if (errors.length > 0) return reject('UNPROCESSABLE', `The receipt's lot or expiry data do not fit ${input.sku}: ${errors.map((e) => `${e.field.slice(1)} ${e.message}`).join('; ')}`, errors);
 
   const { siteId, ownerId, sku, quantity, movementId } = input;

@@ -133,6 +133,15 @@ describe('confirm a pick by scan', () => {
       .thenRejects('ILLEGAL_TRANSITION', { message: /pick list is COMPLETED/ });
   });
 
+  it('takes the product\'s GTIN in any GS1 length: a UPC-A read as its EAN-13 (a leading 0), an EAN-13 as its GTIN-14 (found by the bad-input hunt)', () => {
+    const upc = { ...open, line: newPickLine({ expectedBarcode: '012345678905' }) };
+    spec.given(upc).when(confirm({ barcode: '0012345678905' })).then((d) => expect(d.kind).toBe('act'));
+    spec.given(upc).when(confirm({ barcode: '00012345678905' })).then((d) => expect(d.kind).toBe('act'));
+    spec.given(open).when(confirm({ barcode: '04006381333931' })).then((d) => expect(d.kind).toBe('act'));
+    // Another number of the same digits is another product: 12345678905 (11 digits) is no GTIN.
+    spec.given(upc).when(confirm({ barcode: '12345678905' })).thenRejects('WRONG_PRODUCT', { fields: ['/barcode'] });
+  });
+
   it('refuses the wrong location, the wrong product, a quantity that is not a whole unit and more than is open', () => {
     spec.given(open).when(confirm({ locationCode: 'DC1-A-01-02-1' })).thenRejects('WRONG_LOCATION', { fields: ['/locationCode'] });
     spec.given(open).when(confirm({ barcode: '0000000000000' })).thenRejects('WRONG_PRODUCT', { fields: ['/barcode'] });

@@ -1,3 +1,4 @@
+import { sameGtin } from '../../../../contracts/catalog.ts';
 import { PickingEvents, type LinePicked, type PickLineStatus } from '../../../../contracts/picking.ts';
 import type { Decide } from '../../../../platform/decider.ts';
 import { ok, reject, type Outcome } from '../../../../platform/errors.ts';
@@ -31,9 +32,9 @@ export function isLineLocation(line: LineToPick, scanned: string): boolean {
   return line.locationCode === null ? scanned === line.locationId : scanned === line.locationCode;
 }
 
-/** The scanned barcode must name the line's product: its GTIN, or the SKU label where no GTIN is printed. */
+/** The scanned barcode must name the line's product: its GTIN in any GS1 length (`sameGtin`), or the SKU label where no GTIN is printed. */
 export function isLineProduct(line: LineToPick, scanned: string): boolean {
-  return scanned === line.sku || (line.expectedBarcode !== null && scanned === line.expectedBarcode);
+  return scanned === line.sku || sameGtin(scanned, line.expectedBarcode);
 }
 
 /**
