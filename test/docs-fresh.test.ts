@@ -9,7 +9,7 @@ describe('docs/events.md', () => {
 
   it('lists every published event with its producer and the contexts that subscribe to it', () => {
     const doc = renderEventsDoc();
-    expect(doc).toContain('| [`orders.order.cancelled.v1`](#ordersordercancelledv1) | orders | integrations, inventory, orchestration, pack-ship, picking, waves, workload |');
+    expect(doc).toContain('| [`orders.order.cancelled.v1`](#ordersordercancelledv1) | orders | integrations, inventory, orchestration, pack-ship, picking, quality, waves, workload |');
     expect(doc).toContain('### waves.wave.released.v1');
     expect(doc).toContain('| `orders[].lines[].sku` | string | yes |  |');
   });

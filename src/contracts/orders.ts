@@ -218,7 +218,8 @@ export interface OrderCommands {
    * (`orders.order.updated.v1`) and changed lines are replaced (`orders.order.lines-changed.v1`: the order is allocated
    * again); `changed` false when nothing differs. NOT_FOUND for an unknown externalId; 409 ORDER_IN_FULFILMENT once it
    * is waved or on the floor, ORDER_CANCELLED, ORDER_SHIPPED; 409 ORDER_CHANGE_NOT_SUPPORTED when the site or carrier
-   * differ; UNKNOWN_SKU / PRODUCT_INACTIVE for a new line's SKU.
+   * differ; UNKNOWN_SKU for a new line's SKU, PRODUCT_INACTIVE for more units of a deactivated product than the order
+   * holds (its own units of it, kept or fewer, go with the change: ADR 0045 addendum 2026-12-07).
    */
   update(order: OrderIntake, meta: EventMeta): Promise<Outcome<{ orderId: string; status: OrderStatus; changed: boolean }>>;
   /**

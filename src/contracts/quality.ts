@@ -10,7 +10,7 @@ export type InspectionStage = (typeof INSPECTION_STAGES)[number];
 export const SAMPLING_KINDS = ['PERCENT', 'EVERY_NTH', 'AQL'] as const;
 export type SamplingKind = (typeof SAMPLING_KINDS)[number];
 /** OPEN until its results are recorded; then PASSED or FAILED (a FAILED one holds its target until disposed of). */
-export const INSPECTION_STATUSES = ['OPEN', 'PASSED', 'FAILED'] as const;
+export const INSPECTION_STATUSES = ['OPEN', 'PASSED', 'FAILED', 'CANCELLED'] as const;
 export type InspectionStatus = (typeof INSPECTION_STATUSES)[number];
 /** What a failed inspection's hold becomes: released as is, released after rework, scrapped, or sent back to the supplier. */
 export const DISPOSITIONS = ['RELEASE', 'REWORK', 'SCRAP', 'RETURN_TO_VENDOR'] as const;
@@ -24,6 +24,7 @@ export type NonConformanceStatus = (typeof NONCONFORMANCE_STATUSES)[number];
 export const QualityEvents = {
   inspectionRequired: 'quality.inspection.required.v1',
   inspectionCompleted: 'quality.inspection.completed.v1',
+  inspectionCancelled: 'quality.inspection.cancelled.v1',
   holdPlaced: 'quality.hold.placed.v1',
   holdDisposed: 'quality.hold.disposed.v1',
   nonConformanceOpened: 'quality.nonconformance.opened.v1',
@@ -60,6 +61,10 @@ export const QualityEventSchemas = {
     target: InspectionTargetSchema, status: Type.Enum(['PASSED', 'FAILED'] as const),
     defects: Type.Integer(), opportunities: Type.Integer({ description: 'Sample size × checklist items.' }), inspector: Type.String(),
   }, { description: 'An inspection\'s results were recorded (`POST /inspections/{id}/results`).' }),
+  [QualityEvents.inspectionCancelled]: Type.Object({
+    inspectionId: Type.String(), planId: Type.String(), siteId: Type.String(), stage: Type.Enum(INSPECTION_STAGES),
+    target: InspectionTargetSchema, reason: Type.String(),
+  }, { description: 'An OPEN inspection was withdrawn because its target is gone: a package voided with its cancelled order (ADR 0031 addendum 2026-12-07). Nothing was inspected: it counts in no KPI.' }),
   [QualityEvents.holdPlaced]: Type.Object({
     inspectionId: Type.String(), siteId: Type.String(), target: InspectionTargetSchema, reason: Type.String(),
     receiptRef: Type.Optional(Type.String({ description: 'STOCK received: the receipt (its RECEIPT movement) the inspected units came in with. The inspections of one receipt (the general plan\'s and the supplier\'s audit) hold the same units: inventory holds them once, for both, until both are disposed of (ADR 0031 addendum of 2026-12-06).' })),
@@ -79,6 +84,7 @@ export const QualityEventSchemas = {
 
 export type InspectionRequired = Static<(typeof QualityEventSchemas)[typeof QualityEvents.inspectionRequired]>;
 export type InspectionCompleted = Static<(typeof QualityEventSchemas)[typeof QualityEvents.inspectionCompleted]>;
+export type InspectionCancelled = Static<(typeof QualityEventSchemas)[typeof QualityEvents.inspectionCancelled]>;
 export type HoldPlaced = Static<(typeof QualityEventSchemas)[typeof QualityEvents.holdPlaced]>;
 export type HoldDisposed = Static<(typeof QualityEventSchemas)[typeof QualityEvents.holdDisposed]>;
 export type NonConformanceOpened = Static<(typeof QualityEventSchemas)[typeof QualityEvents.nonConformanceOpened]>;

@@ -148,3 +148,41 @@ describe('order line changes racing wave planning', () => {
     await assertStockConserved(t.databaseUrl, { siteId: w.siteId, when: 'after a recovered line change' });
   }, 60_000);
 });
+
+describe('an order of a product deactivated since (ADR 0045: open work completes)', () => {
+  it('still takes a change keeping or lowering that product\'s units; only more of it is 422 PRODUCT_INACTIVE, the order unchanged', async () => {
+    const call = injectClient(t.app, t.keys.manager);
+    const retired = w.products[2]!.sku;
+    const created = await post(payload(970, [[0, 1], [2, 2]]), 'orders/create', 'retired-c');
+    expect(created.status).toBe(201);
+    const orderId = created.body.orderId;
+    await until('allocated', () => orderStatus(call, orderId), (s) => s === 'ALLOCATED');
+    await t.settle();
+    expect((await t.post(`/api/v1/products/${retired}/deactivate`, undefined, 'manager')).status).toBe(200);
+    try {
+      // The shop adds a unit of the active product; the retired one's line is sent as it was.
+      const kept = await post(payload(970, [[0, 2], [2, 2]]), 'orders/updated', 'retired-u1');
+      expect(kept.status, JSON.stringify(kept.body)).toBe(200);
+      await t.settle();
+      await until('changed', () => order(orderId), (o) => shape(o.lines).join() === [`${w.products[0]!.sku}×2`, `${retired}×2`].sort().join());
+      // Fewer units of the retired product: a way out of it, not new demand.
+      const fewer = await post(payload(970, [[0, 2], [2, 1]]), 'orders/updated', 'retired-u2');
+      expect(fewer.status, JSON.stringify(fewer.body)).toBe(200);
+      await t.settle();
+      await until('lowered', () => order(orderId), (o) => shape(o.lines).join() === [`${w.products[0]!.sku}×2`, `${retired}×1`].sort().join());
+      // More units of it are new demand for a retired product: refused, naming its line, nothing changed.
+      const more = await post(payload(970, [[0, 2], [2, 3]]), 'orders/updated', 'retired-u3');
+      expect(more.status).toBe(422);
+      expect(more.body.code).toBe('PRODUCT_INACTIVE');
+      expect((more.body as unknown as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual(['/lines/1/sku']);
+      await t.settle();
+      expect(shape((await order(orderId)).lines)).toEqual([`${w.products[0]!.sku}×2`, `${retired}×1`].sort());
+      expect(await t.app.db.query('SELECT order_id FROM orders.pending_changes WHERE order_id = $1', [orderId])).toEqual([]);
+    } finally {
+      expect((await t.post(`/api/v1/products/${retired}/reactivate`, undefined, 'manager')).status).toBe(200);
+    }
+    expect((await t.post(`/api/v1/orders/${orderId}/cancel`, { reason: 'test done' }, 'manager')).status).toBe(200);
+    await t.settle();
+    await assertStockConserved(t.databaseUrl, { siteId: w.siteId, when: 'after changes of an order of a retired product' });
+  }, 60_000);
+});

@@ -157,6 +157,40 @@ describe('orders: cancel at the moments cancel-every-stage does not cover', () =
     await expectLedgerConserved(t, w.siteId);
   });
 
+  it('PACKED with its packing inspection OPEN: the inspection is withdrawn (CANCELLED) with the voided package, not left in the inspector\'s queue', async () => {
+    const sku = w.products[14]!.sku;
+    const plan = await t.post('/api/v1/inspection-plans', {
+      siteId: w.siteId, name: 'Way-out pack audit', stage: 'PACKING', sku, sampling: { kind: 'EVERY_NTH', n: 1 }, checklist: [{ code: 'SEAL', label: 'Carton sealed', kind: 'PASS_FAIL' }],
+    }, 'manager');
+    expect(plan.status, JSON.stringify(plan.body)).toBe(201);
+    try {
+      const before = await atp(w.siteId, sku);
+      const { orderId } = await pickedOrder(sku);
+      const pkg = await t.post('/api/v1/packages', { orderId });
+      expect(pkg.status).toBe(201);
+      await t.settle();
+      const ofPackage = async () => ((await t.get(`/api/v1/inspections?siteId=${w.siteId}&stage=PACKING`)).body.items as { id: string; status: string; target: { packageId: string } }[])
+        .filter((i) => i.target.packageId === pkg.body.id);
+      const [open] = await ofPackage();
+      expect(open?.status).toBe('OPEN');
+      await cancel(orderId);
+      await t.settle();
+      expect((await ofPackage()).map((i) => i.status)).toEqual(['CANCELLED']);
+      expect(((await t.get(`/api/v1/inspections?siteId=${w.siteId}&status=OPEN`)).body.items as { id: string }[]).map((i) => i.id)).not.toContain(open!.id);
+      const late = await t.post(`/api/v1/inspections/${open!.id}/results`, { inspector: 'ines', items: [{ code: 'SEAL', passed: true }] }, 'operator');
+      expect(code(late)).toEqual([409, 'ILLEGAL_TRANSITION']);
+      expect((await t.get(`/api/v1/events?subject=${open!.id}`)).body.items.map((e: { type: string }) => e.type))
+        .toEqual(['quality.inspection.required.v1', 'quality.inspection.cancelled.v1']);
+      // Nothing was inspected: no KPI counts it.
+      expect((await t.get(`/api/v1/quality-kpis?siteId=${w.siteId}&stage=PACKING`)).body.items).toEqual([]);
+      await returnTote(orderId, QTY);
+      expect(await atp(w.siteId, sku)).toBe(before);
+    } finally {
+      expect((await t.post(`/api/v1/inspection-plans/${plan.body.id}/deactivate`, undefined, 'manager')).status).toBe(200);
+    }
+    await expectLedgerConserved(t, w.siteId);
+  });
+
   it('after its label was voided: the order is cancelled, the voided shipment stays VOIDED, the units go back', async () => {
     const sku = w.products[3]!.sku;
     const before = await atp(w.siteId, sku);
@@ -675,6 +709,19 @@ describe('returns and holds', () => {
     expect([scan.status, scan.body.scan.meaning, scan.body.lpn.status, scan.body.lpn.locationId]).toEqual([201, 'FOUND', 'OPEN', shelfOf(12).id]);
     await t.settle();
     expect(await atp(w.siteId, sku)).toBe(before);
+    await expectLedgerConserved(t, w.siteId);
+  });
+  it('a STAGED LPN that will not ship is not stuck at the dock: a CLOSE scan makes it CLOSED where scanned, to be staged again', async () => {
+    const sku = w.products[13]!.sku;
+    const pallet = await t.post('/api/v1/lpns', { siteId: w.siteId, type: 'PALLET', locationId: shelfOf(13).id, contents: [{ sku, quantity: 2 }] }, 'operator');
+    expect(pallet.status, JSON.stringify(pallet.body)).toBe(201);
+    expect((await t.post(`/api/v1/lpns/${pallet.body.id}/close`, {}, 'operator')).body.status).toBe('CLOSED');
+    const staged = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: pallet.body.code, meaning: 'STAGE', locationId: shelfOf(14).code }, 'operator');
+    expect([staged.status, staged.body.lpn?.status]).toEqual([201, 'STAGED']);
+    const back = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: pallet.body.code, meaning: 'CLOSE', locationId: shelfOf(13).code }, 'operator');
+    expect([back.status, back.body.lpn?.status, back.body.lpn?.locationId]).toEqual([201, 'CLOSED', shelfOf(13).id]);
+    expect((await t.post('/api/v1/scans', { siteId: w.siteId, barcode: pallet.body.code, meaning: 'STAGE', locationId: shelfOf(14).code }, 'operator')).body.lpn?.status).toBe('STAGED');
+    await t.settle();
     await expectLedgerConserved(t, w.siteId);
   });
 });

@@ -5,7 +5,7 @@ import { when, type Ctx } from './ctx.ts';
 import { LoadMore, shown, Status } from './Lists.tsx';
 
 const HOLD_STATUSES = ['HELD', 'NONE', 'RELEASED', 'SCRAPPED', 'RETURNED'];
-const INSPECTION_STATUSES = ['OPEN', 'PASSED', 'FAILED'];
+const INSPECTION_STATUSES = ['OPEN', 'PASSED', 'FAILED', 'CANCELLED'];
 /** What a held target can become (POST /inspections/{id}/disposition): back to stock, or out of it. */
 const DISPOSITIONS = [
   ['RELEASE', 'Release', 'the units go back to available stock (the package may ship)'],
@@ -40,7 +40,8 @@ const what = (i: Inspection): string => (i.target.kind === 'PACKAGE'
  * available until it fails), and a passed or disposed one nothing any more; the target is said beside, as inspected.
  */
 const holds = (i: Inspection): string => (i.holdStatus === 'HELD' ? what(i)
-  : i.status === 'OPEN' ? `Nothing yet (inspects ${what(i)})` : `Nothing (inspected ${what(i)})`);
+  : i.status === 'OPEN' ? `Nothing yet (inspects ${what(i)})`
+    : i.status === 'CANCELLED' ? `Nothing (withdrawn: ${what(i)} is gone)` : `Nothing (inspected ${what(i)})`);
 
 /**
  * Quality holds: what a failed inspection holds (stock out of ATP, a package that cannot ship) until a manager disposes

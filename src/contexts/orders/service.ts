@@ -22,7 +22,7 @@ import type { PlatformDeps } from '../../platform/module.ts';
 import { cancelDecision, forwardPath, hasShipped, holdDecision, isEarlierRound, orderLifecycle, readyToPackDecision } from './domain/order-lifecycle.ts';
 import { recordPicksHandler } from './use-cases/record-picks/handler.ts';
 import { decideCancelLine, openLineData, openUnits } from './use-cases/cancel-line/decide.ts';
-import { isPartialShipment, orderDifferences, unknownSkuErrors, validateNewOrder, type NewOrder } from './domain/order.ts';
+import { isPartialShipment, orderDifferences, skusWithMoreUnits, unknownSkuErrors, validateNewOrder, type NewOrder } from './domain/order.ts';
 import {
   addShortAtPack, lostAtPackOf, cancelLineUnits, cancelLines, countOrdersByStatus, insertHistory, setLineAllocated, insertOrder, linesOfOrders, listOrders, orderById, orderIdByExternalId, orderLines,
   lockOrders, orderSummary, packRounds, putOnHold, releaseHoldOf, replaceLines, savePendingChange, savePendingHold, setPriority, setResumeStatus, setShipTo,
@@ -376,7 +376,8 @@ export function orderService(
         const input: NewOrder = { ...request, siteId: site?.id ?? request.siteId, ownerId: o.ownerId, priority: o.priority, shipBy: o.shipBy, shipComplete: o.shipComplete };
         const errors = validateNewOrder(input);
         if (errors.length > 0) return reject('UNPROCESSABLE', 'The order is not valid', errors);
-        const differs = orderDifferences({ ...o, lines: await orderLines(tx, id) }, input);
+        const current = await orderLines(tx, id);
+        const differs = orderDifferences({ ...o, lines: current }, input);
         const unsupported = differs.filter((d) => d.field !== '/shipTo' && d.field !== '/lines');
         if (unsupported.length > 0) {
           return reject('ORDER_CHANGE_NOT_SUPPORTED', `Order ${o.externalId}: ${unsupported.map((d) => d.field.slice(1)).join(', ')} cannot change; cancel it and send a new order`, unsupported);
@@ -395,7 +396,10 @@ export function orderService(
         }
         const unknown = unknownSkuErrors(input.lines, new Set(products.keys()));
         if (unknown.length > 0) return reject('UNKNOWN_SKU', unknown.map((e) => e.message).join('; '), unknown);
-        const inactive = inactiveSkuErrors(input.lines, products, (i) => `/lines/${i}/sku`);
+        // A product deactivated since refuses new demand only: the order's own units of it (kept or fewer) still change
+        // with the rest of the order (ADR 0045: open work completes; before 2026-12-07 any line naming it was refused).
+        const more = skusWithMoreUnits(current, input.lines);
+        const inactive = inactiveSkuErrors(input.lines, new Map([...products].filter(([sku]) => more.has(sku))), (i) => `/lines/${i}/sku`);
         if (inactive.length > 0) return reject('PRODUCT_INACTIVE', inactive.map((e) => e.message).join('; '), inactive);
         await savePendingChange(tx, id, { changeId, lines: input.lines, shipTo: input.shipTo }, deps.clock.now());
         return ok('lines');

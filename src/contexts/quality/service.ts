@@ -7,7 +7,7 @@ import type { CatalogApi } from '../../contracts/catalog.ts';
 import type { InventoryApi } from '../../contracts/inventory.ts';
 import type { PublishedEvent } from '../../contracts/events.ts';
 import {
-  QualityEvents, type Disposition, type HoldDisposed, type HoldPlaced, type InspectionCompleted, type InspectionRequired, type InspectionStage,
+  QualityEvents, type Disposition, type HoldDisposed, type HoldPlaced, type InspectionCancelled, type InspectionCompleted, type InspectionRequired, type InspectionStage,
   type NonConformanceClosed, type NonConformanceOpened,
 } from '../../contracts/quality.ts';
 import type { Plan } from './domain/plan.ts';
@@ -99,6 +99,20 @@ export function qualityService(deps: PlatformDeps, apis: { catalog: CatalogApi; 
       };
       await emit(tx, [{ type: QualityEvents.inspectionRequired, subject: inspection.id, siteId: trigger.siteId, data }], meta);
       tx.afterCommit(() => opened.inc({ stage: trigger.stage }));
+    },
+
+    /**
+     * An order was cancelled (in the event's transaction): pack & ship voided its packages, so their OPEN inspections
+     * are withdrawn, uninspected (CANCELLED, `quality.inspection.cancelled`), not left in the inspector's queue for good
+     * (ADR 0031 addendum 2026-12-07). Recorded or held ones stay as they are: their holds and dispositions go on.
+     */
+    async cancelForOrder(tx: Tx, orderId: string, reason: string, meta: EventMeta): Promise<void> {
+      const withdrawn = await store.cancelOpenOfOrder(tx, orderId, deps.clock.now());
+      if (withdrawn.length === 0) return;
+      await emit(tx, withdrawn.map((i) => {
+        const data: InspectionCancelled = { inspectionId: i.id, planId: i.planId, siteId: i.siteId, stage: i.stage, target: i.target, reason };
+        return { type: QualityEvents.inspectionCancelled, subject: i.id, siteId: i.siteId, data };
+      }), meta);
     },
 
     getInspection: (id: string) => store.inspection(deps.db, id),

@@ -199,12 +199,24 @@ export const qualityStore = {
    * Completed inspections of a site in [from, to), by stage (in flow order) and SKU (a package of several SKUs counts under null):
    * how many, how many passed at the first inspection, defects and opportunities.
    */
+  /**
+   * Withdraws the OPEN inspections of an order's packages (CANCELLED, completed now): the rows withdrawn. A cancelled
+   * order's packages are voided; nothing of them is inspected any more (ADR 0031 addendum 2026-12-07).
+   */
+  async cancelOpenOfOrder(db: Executor, orderId: string, now: Date): Promise<Inspection[]> {
+    const rows = await db.query<InspectionRow>(
+      `UPDATE quality.inspections SET status = 'CANCELLED', completed_at = $2, version = version + 1
+        WHERE status = 'OPEN' AND target->>'kind' = 'PACKAGE' AND target->>'orderId' = $1
+        RETURNING ${INSPECTION_COLUMNS}`, [orderId, now]);
+    return rows.map(toInspection);
+  },
+
   async kpis(db: Executor, f: { siteId: string; from: Date; to: Date; stage?: InspectionStage | undefined; sku?: string | undefined }): Promise<KpiRow[]> {
     return db.query<KpiRow>(
       `SELECT stage, sku, count(*)::int AS inspected, count(*) FILTER (WHERE status = 'PASSED')::int AS passed,
               coalesce(sum(defects), 0)::int AS defects, coalesce(sum(opportunities), 0)::int AS opportunities
          FROM quality.inspections
-        WHERE site_id = $1 AND completed_at >= $2 AND completed_at < $3 AND ($4::text IS NULL OR stage = $4) AND ($5::text IS NULL OR sku = $5)
+        WHERE site_id = $1 AND completed_at >= $2 AND completed_at < $3 AND status <> 'CANCELLED' AND ($4::text IS NULL OR stage = $4) AND ($5::text IS NULL OR sku = $5)
         GROUP BY stage, sku ORDER BY array_position(ARRAY['RECEIVING', 'PICKING', 'PACKING'], stage), sku NULLS LAST`, [f.siteId, f.from, f.to, f.stage ?? null, f.sku ?? null]);
   },
 

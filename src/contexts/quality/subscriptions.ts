@@ -1,5 +1,6 @@
 import { on } from '../../contracts/events.ts';
 import { InventoryEvents } from '../../contracts/inventory.ts';
+import { OrderEvents } from '../../contracts/orders.ts';
 import { PackShipEvents } from '../../contracts/pack-ship.ts';
 import { causedBy } from '../../platform/bus/envelope.ts';
 import type { Subscription } from '../../platform/bus/event-bus.ts';
@@ -9,6 +10,7 @@ import { SUPPLIER_AUDIT_SUFFIX, type QualityService } from './service.ts';
  * The triggers of inspection plans. RECEIVING: every receipt of AVAILABLE units (`inventory.stock.received`) for the plans with no
  * supplier scope; the putaway of a receipt against an ASN (`inventory.stock.putaway-requested` with its ASN) for the
  * plans of that ASN's supplier, which audit that supplier's deliveries on top of the others. PACKING: each package packed.
+ * An order cancelled withdraws its packages' OPEN inspections (pack & ship voided the packages).
  */
 export function qualitySubscriptions(quality: QualityService): Subscription[] {
   return [
@@ -43,6 +45,9 @@ export function qualitySubscriptions(quality: QualityService): Subscription[] {
         target: { kind: 'PACKAGE', sku: skus.length === 1 ? skus[0]! : null, skus, locationId: null, lot: null,
           quantity: pkg.lines.reduce((n, l) => n + l.quantity, 0), packageId: pkg.packageId, orderId: pkg.orderId },
       }, causedBy(event));
+    }),
+    on(OrderEvents.cancelled, async (o, event, tx) => {
+      await quality.cancelForOrder(tx, o.orderId, `order ${o.orderId} cancelled: its packages were voided`, causedBy(event));
     }),
   ];
 }

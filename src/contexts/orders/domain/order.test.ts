@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IDENTIFIER_MESSAGE, TEXT_MESSAGE } from '../../../platform/text.ts';
-import { isCountryCode, isPartialShipment, orderDifferences, unknownSkuErrors, validateNewOrder, type NewOrder } from './order.ts';
+import { isCountryCode, isPartialShipment, orderDifferences, skusWithMoreUnits, unknownSkuErrors, validateNewOrder, type NewOrder } from './order.ts';
 
 const order = (over: Partial<NewOrder> = {}): NewOrder => ({
   externalId: 'SHOP-1', siteId: 'sit_1', ownerId: 'own_default', carrier: 'OWN_FLEET', priority: 5, shipBy: null, shipComplete: false,
@@ -94,5 +94,15 @@ describe('a re-sent order is the same order only when its content is', () => {
     expect(fields(order({ ...again, siteId: 'sit_2', carrier: 'UPS', priority: 1, shipBy: null }))).toEqual(['/siteId', '/carrier', '/priority', '/shipBy']);
     expect(fields(order({ ...again, shipTo: { ...again.shipTo, line2: 'Flat 3' } }))).toEqual(['/shipTo']);
     expect(fields(order({ ...again, shipComplete: true }))).toEqual(['/shipComplete']);
+  });
+});
+
+describe('the new demand of a change of lines (a deactivated product refuses only that, ADR 0045)', () => {
+  it('is the SKUs asked for more units than the order holds now (ordered less cancelled), summed per SKU', () => {
+    const current = [{ sku: 'A', ordered: 2 }, { sku: 'B', ordered: 3, cancelled: 1 }];
+    expect([...skusWithMoreUnits(current, [{ sku: 'A', quantity: 2 }, { sku: 'B', quantity: 2 }])]).toEqual([]);
+    expect([...skusWithMoreUnits(current, [{ sku: 'A', quantity: 1 }])]).toEqual([]);
+    expect([...skusWithMoreUnits(current, [{ sku: 'A', quantity: 2 }, { sku: 'B', quantity: 3 }])]).toEqual(['B']);
+    expect([...skusWithMoreUnits(current, [{ sku: 'A', quantity: 3 }, { sku: 'C', quantity: 1 }])].sort()).toEqual(['A', 'C']);
   });
 });

@@ -120,6 +120,22 @@ const linesKey = (lines: readonly { readonly sku: string; readonly quantity: num
   JSON.stringify([...lines].sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0)).map((l) => [l.sku, l.quantity]));
 
 /**
+ * The SKUs a change of an order's lines asks more units of than the order holds now (its lines' ordered less cancelled
+ * units, per SKU): new demand. A SKU kept, lowered or dropped is not: a product deactivated since the order arrived
+ * refuses only new demand (PRODUCT_INACTIVE), so the order's own units of it never keep a change out (ADR 0045).
+ */
+export function skusWithMoreUnits(
+  current: readonly { readonly sku: string; readonly ordered: number; readonly cancelled?: number }[],
+  next: readonly { readonly sku: string; readonly quantity: number }[],
+): Set<string> {
+  const held = new Map<string, number>();
+  for (const l of current) held.set(l.sku, (held.get(l.sku) ?? 0) + l.ordered - (l.cancelled ?? 0));
+  const asked = new Map<string, number>();
+  for (const l of next) asked.set(l.sku, (asked.get(l.sku) ?? 0) + l.quantity);
+  return new Set([...asked].filter(([sku, q]) => q > (held.get(sku) ?? 0)).map(([sku]) => sku));
+}
+
+/**
  * Where a re-sent order (same external id) differs from the one received; empty when it is the same order. "The same"
  * is what the warehouse would do with it: the same site (by id, after resolving a code), carrier, priority, ship-by
  * instant (`…Z` and `+00:00` are one instant), ship-to (an absent `line2` equals an empty one) and the same quantity

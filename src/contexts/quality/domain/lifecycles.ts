@@ -1,9 +1,12 @@
 import type { InspectionStatus, NonConformanceStatus } from '../../../contracts/quality.ts';
 import { defineLifecycle } from '../../../platform/lifecycle.ts';
 
-/** An inspection is recorded once: OPEN → PASSED or FAILED. */
+/**
+ * An inspection is recorded once: OPEN → PASSED or FAILED; or CANCELLED, uninspected, when its target is gone (a package
+ * voided with its cancelled order: ADR 0031 addendum 2026-12-07).
+ */
 export const INSPECTION_TRANSITIONS: Record<InspectionStatus, readonly InspectionStatus[]> = {
-  OPEN: ['PASSED', 'FAILED'], PASSED: [], FAILED: [],
+  OPEN: ['PASSED', 'FAILED', 'CANCELLED'], PASSED: [], FAILED: [], CANCELLED: [],
 };
 export const inspectionLifecycle = defineLifecycle('inspection', INSPECTION_TRANSITIONS, ['OPEN']);
 

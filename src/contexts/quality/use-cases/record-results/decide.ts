@@ -58,7 +58,7 @@ const limits = (item: Extract<ChecklistItem, { kind: 'MEASURE' }>): string =>
 export const decideRecordResults: Decide<RecordResultsState, RecordResultsCommand, RecordResultsDecision,
   'ILLEGAL_TRANSITION' | 'CHECKLIST_MISMATCH'> = (state, cmd) => {
   if (state.status !== 'OPEN') {
-    const legal = inspectionLifecycle.check(state.status, 'PASSED', `Inspection ${cmd.inspectionId} is ${state.status}: its results are recorded`);
+    const legal = inspectionLifecycle.check(state.status, 'PASSED', `Inspection ${cmd.inspectionId} is ${state.status}: ${state.status === 'CANCELLED' ? 'it was withdrawn, its target gone' : 'its results are recorded'}`);
     if (!legal.ok) return legal;
   }
   const errors: FieldError[] = [];
