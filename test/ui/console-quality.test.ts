@@ -65,10 +65,16 @@ describe.runIf(browserTestsRun)('the web console: quality holds', () => {
     expect((await t.get(`/api/v1/inspections/${held.id}`)).body.holdStatus).toBe('HELD');
 
     await page.getByRole('button', { name: `Release ${held.id}…` }).click();
+    // A receiving inspection holds units, not a package: its words said "(the package may ship)" for a lot at the dock.
+    const releaseWords = (await row.locator('form .muted').textContent())!;
+    expect(releaseWords).toContain('the units go back to available stock');
+    expect(releaseWords).not.toContain('package');
     await page.getByLabel(`Note on release of ${held.id}`).fill('Relabelled');
     await screenshot(page, 'console-quality-release');
     await page.getByRole('button', { name: `Release 12 × ${held.sku}` }).click();
-    await page.getByRole('status').filter({ hasText: `Release: 12 × ${held.sku}` }).waitFor();
+    const released = page.getByRole('status').filter({ hasText: `Release: 12 × ${held.sku}` });
+    await released.waitFor();
+    expect(await released.textContent()).toContain('the units go back to available stock (units still at the receiving location get a putaway)');
     expect((await t.get(`/api/v1/inspections/${held.id}`)).body).toMatchObject({ holdStatus: 'RELEASED', disposition: 'RELEASE', dispositionNote: 'Relabelled' });
     await expect.poll(() => row.count()).toBe(0);
 
