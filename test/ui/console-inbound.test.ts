@@ -360,6 +360,10 @@ describe.runIf(browserTestsRun)('the web console: inbound', () => {
     await page.goto(`${base}/`);
     await page.getByLabel('API key', { exact: true }).fill(t.keys.manager);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    // The failed task on Tasks links its putaway too.
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Tasks', exact: true }).click();
+    await page.getByLabel('Status').selectOption('FAILED');
+    await page.locator('tbody tr', { hasText: taskId }).getByRole('link', { name: putawayId }).waitFor();
     // The exception names the putaway as a link (it named only the task: the console had no putaway anywhere).
     await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Exceptions', exact: true }).click();
     const exception = page.locator('tbody tr', { hasText: taskId }).filter({ hasText: 'TASK_FAILED' });
