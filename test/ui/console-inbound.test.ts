@@ -332,4 +332,60 @@ describe.runIf(browserTestsRun)('the web console: inbound', () => {
     expect(await page.getByRole('heading', { level: 2, name: /PALLET/ }).count()).toBe(0);
     await page.close();
   });
+
+  it('damaged units on a site with no QUARANTINE location: their failed putaway is found from the exception and cancelled by a manager, its task withdrawn', async () => {
+    // The dock is cleared first, so the PUTAWAY task the workers are handed below is this receipt's.
+    const waiting = await t.getAll<{ id: string }>(`/api/v1/inventory/putaways?siteId=${siteId}&status=OPEN`);
+    for (const p of waiting) expect((await t.post(`/api/v1/inventory/putaways/${p.id}/cancel`, { reason: 'dock cleared' }, 'manager')).status).toBe(200);
+    const received = await t.post('/api/v1/inventory/inbound-receipts', { siteId, sku: 'MUG-CERAMIC', quantity: 2, status: 'DAMAGED' }, 'operator');
+    expect(received.status, JSON.stringify(received.body)).toBe(201);
+    const putawayId = received.body.putaway.id as string;
+    expect(received.body.putaway.suggestedLocationId).toBeNull();
+    await t.settle();
+    // Every worker's scan is refused (no QUARANTINE location in the demo): three fail the task, FAILED, TASK_FAILED.
+    let taskId = '';
+    for (const worker of ['put-1', 'put-2', 'put-3']) {
+      const task = (await t.post('/api/v1/tasks/next', { workerId: worker, siteId, types: ['PUTAWAY'] }, 'operator')).body as { id: string; reference: string };
+      expect(task.reference).toBe(putawayId);
+      taskId = task.id;
+      expect((await t.post(`/api/v1/inventory/putaways/${putawayId}/confirm`, { locationCode: 'DEMO-A-03-05-1', workerId: worker }, 'operator')).body.code)
+        .toBe('PUTAWAY_TARGET_NOT_ALLOWED');
+      expect((await t.post(`/api/v1/tasks/${task.id}/start`, { workerId: worker }, 'operator')).status).toBe(200);
+      expect((await t.post(`/api/v1/tasks/${task.id}/fail`, { workerId: worker, reason: 'OTHER', note: 'no quarantine location' }, 'operator')).status).toBe(200);
+    }
+    expect((await t.get(`/api/v1/tasks/${taskId}`)).body.status).toBe('FAILED');
+    await t.settle();
+
+    const page = await consolePage(browser, pageErrors, ['422']);
+    await page.goto(`${base}/`);
+    await page.getByLabel('API key', { exact: true }).fill(t.keys.manager);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    // The failed task on Tasks links its putaway too.
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Tasks', exact: true }).click();
+    await page.getByLabel('Status').selectOption('FAILED');
+    await page.locator('tbody tr', { hasText: taskId }).getByRole('link', { name: putawayId }).waitFor();
+    // The exception names the putaway as a link (it named only the task: the console had no putaway anywhere).
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Exceptions', exact: true }).click();
+    const exception = page.locator('tbody tr', { hasText: taskId }).filter({ hasText: 'TASK_FAILED' });
+    await exception.getByRole('link', { name: putawayId }).click();
+    await page.getByRole('heading', { level: 1, name: new RegExp(`^Putaway ${putawayId}`) }).waitFor();
+    await page.getByText('none: DAMAGED units go to a QUARANTINE location only').waitFor();
+    expect(await seriousA11yViolations(page), 'axe on a putaway').toEqual([]);
+    await page.getByRole('button', { name: 'Cancel putaway…' }).click();
+    await page.getByRole('button', { name: 'Keep the putaway' }).click();
+    expect((await t.get(`/api/v1/inventory/putaways/${putawayId}`)).body.status).toBe('OPEN');
+    await page.getByRole('button', { name: 'Cancel putaway…' }).click();
+    await page.getByLabel('Reason').fill('damaged: no quarantine location');
+    await screenshot(page, 'console-putaway-cancel');
+    await page.getByRole('button', { name: `Yes, cancel putaway ${putawayId}` }).click();
+    await page.getByRole('status').filter({ hasText: `Putaway ${putawayId} cancelled` }).waitFor();
+    expect((await t.get(`/api/v1/inventory/putaways/${putawayId}`)).body.status).toBe('CANCELLED');
+    await expect.poll(async () => (await t.get(`/api/v1/tasks/${taskId}`)).body.status).toBe('CANCELLED');
+    await expect.poll(() => page.getByRole('button', { name: 'Cancel putaway…' }).count()).toBe(0);
+    // The Inbound screen lists the putaways still at the dock, each linked to its screen: this one no more.
+    await page.getByRole('link', { name: '← Inbound' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Putaways waiting at the dock' }).waitFor();
+    await expect.poll(() => page.locator('caption', { hasText: 'open putaways' }).textContent()).toMatch(/^0 open putaways$/);
+    await page.close();
+  });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { createOrder, injectClient, orderStatus, planAndRelease, until, workTasks } from '../support/flow-driver.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { browserTestsRun, consolePage, screenshot, seriousA11yViolations, startDemoUi, type FileBrowser } from '../support/ui-browser.ts';
 
@@ -65,10 +66,16 @@ describe.runIf(browserTestsRun)('the web console: quality holds', () => {
     expect((await t.get(`/api/v1/inspections/${held.id}`)).body.holdStatus).toBe('HELD');
 
     await page.getByRole('button', { name: `Release ${held.id}…` }).click();
+    // A receiving inspection holds units, not a package: its words said "(the package may ship)" for a lot at the dock.
+    const releaseWords = (await row.locator('form .muted').textContent())!;
+    expect(releaseWords).toContain('the units go back to available stock');
+    expect(releaseWords).not.toContain('package');
     await page.getByLabel(`Note on release of ${held.id}`).fill('Relabelled');
     await screenshot(page, 'console-quality-release');
     await page.getByRole('button', { name: `Release 12 × ${held.sku}` }).click();
-    await page.getByRole('status').filter({ hasText: `Release: 12 × ${held.sku}` }).waitFor();
+    const released = page.getByRole('status').filter({ hasText: `Release: 12 × ${held.sku}` });
+    await released.waitFor();
+    expect(await released.textContent()).toContain('the units go back to available stock (units still at the receiving location get a putaway)');
     expect((await t.get(`/api/v1/inspections/${held.id}`)).body).toMatchObject({ holdStatus: 'RELEASED', disposition: 'RELEASE', dispositionNote: 'Relabelled' });
     await expect.poll(() => row.count()).toBe(0);
 
@@ -143,5 +150,44 @@ describe.runIf(browserTestsRun)('the web console: quality holds', () => {
     await form.getByRole('button', { name: `Record results of ${open.id}` }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain(`Inspection of 1000 × ${at.sku} FAILED: it is held`);
     expect((await t.get(`/api/v1/inspections/${open.id}`)).body).toMatchObject({ status: 'FAILED', holdStatus: 'HELD', defects: 3 });
+  });
+
+  it('a held package is worded as a package: it may ship once released, and it is offered no return to vendor (422 for a package)', async () => {
+    const call = injectClient(t.app, t.keys.admin);
+    const plan = await t.post('/api/v1/inspection-plans', {
+      siteId: 'DEMO', name: 'Every package', stage: 'PACKING', sampling: { kind: 'EVERY_NTH', n: 1 },
+      checklist: [{ code: 'SEAL', label: 'Carton sealed', kind: 'PASS_FAIL' }],
+    });
+    expect(plan.status, JSON.stringify(plan.body)).toBe(201);
+    const balances: { sku: string; status: string; available: number }[] = await t.getAll(`/api/v1/inventory/balances?siteId=${siteId}`);
+    const sku = balances.find((b) => b.status === 'AVAILABLE' && b.available > 1)!.sku;
+    const order = await createOrder(call, siteId, { externalId: 'QA-PACK-1', lines: [{ sku, quantity: 1 }], priority: 1 });
+    await until('allocated', () => orderStatus(call, order.id), (s) => s === 'ALLOCATED');
+    await t.settle();
+    await planAndRelease(call, siteId, 1);
+    await t.settle();
+    await workTasks(call, siteId, ['worker-1'], { expectedTasks: 1 });
+    await until('picked', () => orderStatus(call, order.id), (s) => s === 'PICKED');
+    expect((await t.post('/api/v1/packages', { orderId: order.id })).status).toBe(201);
+    await t.settle();
+    expect((await t.post(`/api/v1/inspection-plans/${plan.body.id}/deactivate`, {})).status).toBe(200);
+    const open = ((await t.get(`/api/v1/inspections?siteId=${siteId}&status=OPEN&stage=PACKING`)).body.items as { id: string; target: { orderId: string | null } }[])
+      .find((i) => i.target.orderId === order.id)!;
+    const failed = await t.post(`/api/v1/inspections/${open.id}/results`, { inspector: 'ines', items: [{ code: 'SEAL', passed: false }] }, 'operator');
+    expect(failed.body).toMatchObject({ status: 'FAILED', holdStatus: 'HELD' });
+
+    await page.getByLabel('Hold').selectOption('HELD');
+    await page.getByLabel('Inspection').selectOption('');
+    const row = page.locator('tr', { hasText: open.id });
+    await row.getByRole('button', { name: `Release ${open.id}…` }).waitFor();
+    // A package cannot be returned to a vendor (422): the button was offered, as for stock.
+    expect(await row.getByRole('button', { name: `Return to vendor ${open.id}…` }).count()).toBe(0);
+    await row.getByRole('button', { name: `Scrap ${open.id}…` }).click();
+    expect(await row.locator('form .muted').textContent()).toContain('the carton never ships');
+    await page.getByRole('button', { name: 'Keep held' }).click();
+    await row.getByRole('button', { name: `Release ${open.id}…` }).click();
+    const words = (await row.locator('form .muted').textContent())!;
+    expect(words).toContain('the package may ship');
+    expect(words).not.toContain('units go back to available stock');
   });
 });

@@ -270,6 +270,16 @@ describe.runIf(browserTestsRun)('the web console', () => {
     };
     await expect.poll(() => onlyRowsOf((r) => r.startsWith('MUG-CERAMIC'))).toBe(true);
     await expect.poll(() => page.locator('tbody tr').first().locator('td').nth(1).textContent()).toMatch(/^DEMO-/);
+    // A DAMAGED row's units were shown under "Available" (the API's available is on hand − reserved whatever the
+    // status): the column says what the number is, and the status that no order may have them.
+    const mugs: { locationId: string; status: string; available: number }[] = await t.getAll(`/api/v1/inventory/balances?siteId=${siteId}&sku=MUG-CERAMIC`);
+    const good = mugs.find((b) => b.status === 'AVAILABLE' && b.available > 0)!;
+    const held = await t.post('/api/v1/inventory/holds', { siteId, sku: 'MUG-CERAMIC', locationId: good.locationId, quantity: 1, status: 'DAMAGED', reason: 'dropped' }, 'manager');
+    expect(held.status, JSON.stringify(held.body)).toBe(201);
+    await expect.poll(() => page.locator('tbody tr', { hasText: 'DAMAGED' }).first().textContent(), { timeout: 10_000 })
+      .toContain('DAMAGED (held: not stock to allocate until released)');
+    expect(await page.getByRole('columnheader', { name: 'Available', exact: true }).count()).toBe(0);
+    await page.getByRole('columnheader', { name: 'Unreserved', exact: true }).waitFor();
     await screenshot(page, 'console-inventory');
     await a11y('inventory');
     // What is in a location (the code on its label): a manager looks one up here, not through the API.

@@ -24,7 +24,7 @@ const SCREENS = [
 ] as const;
 type Screen = (typeof SCREENS)[number][0];
 
-/** The screen of an address: `#/orders/ord_…` (an order's own screen) is under Orders, `#/inbound/asn_…` under Inbound. */
+/** The screen of an address: `#/orders/ord_…` (an order's own screen) is under Orders, `#/inbound/asn_…` and `#/inbound/put_…` under Inbound. */
 const screenOf = (hash: string): Screen => (orderOf(hash) !== undefined ? 'orders' : asnOf(hash) !== undefined ? 'inbound'
   : SCREENS.find(([s]) => hash === `#/${s}`)?.[0] ?? 'dashboard');
 

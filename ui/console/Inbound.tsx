@@ -5,6 +5,7 @@ import { when, type Ctx } from './ctx.ts';
 import { LoadMore, shown, Status } from './Lists.tsx';
 import { asnHref } from './links.tsx';
 import { NewAsn } from './NewAsn.tsx';
+import { OpenPutaways, PutawayDetail } from './Putaways.tsx';
 
 const ASN_STATUSES = ['OPEN', 'RECEIVING', 'CLOSED', 'CANCELLED'];
 const PAGE = 200;
@@ -33,9 +34,11 @@ const differs = (a: Asn): number => (a.status === 'CLOSED' ? a.discrepancies.len
 /**
  * Inbound: the site's ASNs (what suppliers announced) with their status and how much arrived; an ASN's own screen
  * (`#/inbound/{id}`) shows each line's expected, received, damaged and open units and the discrepancies, and, for the
- * roles that receive, a form to receive units against it.
+ * roles that receive, a form to receive units against it. Below the ASNs, the putaways still waiting at the dock; a
+ * putaway's own screen (`#/inbound/put_…`) lets a manager cancel one nobody can finish.
  */
 export function Inbound({ ctx, asnId }: { ctx: Ctx; asnId: string | undefined }) {
+  if (asnId?.startsWith('put_') === true) return <PutawayDetail ctx={ctx} id={asnId} />;
   return asnId === undefined ? <AsnList ctx={ctx} /> : <AsnDetail ctx={ctx} id={asnId} />;
 }
 
@@ -94,6 +97,7 @@ function AsnList({ ctx }: { ctx: Ctx }) {
         </tbody>
       </table>
       <LoadMore list={list} noun="ASNs" />
+      <OpenPutaways ctx={ctx} />
     </>
   );
 }

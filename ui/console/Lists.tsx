@@ -5,7 +5,7 @@ import { counted } from '../lib/words.ts';
 import { ACTION_WORDS, FINAL_ORDER_STATUSES, when, type Ctx } from './ctx.ts';
 import { ImportOrders } from './ImportOrders.tsx';
 import { NewOrder } from './NewOrder.tsx';
-import { OrderLink } from './links.tsx';
+import { OrderLink, PutawayLink } from './links.tsx';
 
 const ORDER_STATUSES = ['RECEIVED', 'ALLOCATED', 'BACKORDERED', 'ON_HOLD', 'WAVED', 'RELEASED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED', 'DELIVERED', 'CANCELLED'];
 /** Where an order can be put on hold: before a wave takes it (ADR 0052). */
@@ -230,7 +230,8 @@ export function Tasks({ ctx }: { ctx: Ctx }) {
         <tbody>
           {(list.items ?? []).map((t) => (
             <tr key={t.id}><td className="mono">{t.id}</td><td>{t.type}</td><td><Status value={t.status} /></td><td>{t.priority}</td><td>{t.workerId ?? '—'}</td>
-              <td>{t.reference.startsWith('ord_') ? <OrderLink id={t.reference} reference={refs.data?.get(t.reference)} /> : <span className="mono">{t.reference}</span>}</td><td>{when(t.dueAt)}</td><td>{action(t)}</td></tr>
+              <td>{t.reference.startsWith('ord_') ? <OrderLink id={t.reference} reference={refs.data?.get(t.reference)} />
+                : t.reference.startsWith('put_') ? <PutawayLink id={t.reference} /> : <span className="mono">{t.reference}</span>}</td><td>{when(t.dueAt)}</td><td>{action(t)}</td></tr>
           ))}
         </tbody>
       </table>
@@ -240,6 +241,18 @@ export function Tasks({ ctx }: { ctx: Ctx }) {
 }
 
 interface Balance { sku: string; locationId: string; lot: string | null; status: string; onHand: number; reserved: number; available: number; expiresOn: string | null }
+
+/**
+ * A balance's status in words: the API's `available` is on hand − reserved whatever the status, so a DAMAGED row or an
+ * order's tote showed units "available" that no order can have. Only AVAILABLE units are stock to allocate; held ones
+ * wait for a release, in-process ones (picked, not shipped: IN_PROCESS:<order>) are the order's.
+ */
+function BalanceStatus({ status }: { status: string }) {
+  if (status === 'AVAILABLE') return <>AVAILABLE</>;
+  const order = /^IN_PROCESS:(.+)$/.exec(status)?.[1];
+  if (order !== undefined) return <>IN_PROCESS <span className="muted">(picked for order <OrderLink id={order} />: not stock to allocate)</span></>;
+  return <>{status} <span className="muted">(held: not stock to allocate until released)</span></>;
+}
 
 export function Inventory({ ctx }: { ctx: Ctx }) {
   const [sku, setSku] = useState('');
@@ -275,13 +288,17 @@ export function Inventory({ ctx }: { ctx: Ctx }) {
       </div>
       {unknownLocation && !typing ? <p className="muted">No location {term} at this site.</p> : null}
       {error === undefined ? null : <p role="alert" className="error">{error}</p>}
+      <p className="muted">
+        Unreserved is on hand − reserved (the API&apos;s <code>available</code>) in every row: only AVAILABLE rows are stock an order
+        may be given; held units (HOLD, QUARANTINE, DAMAGED) wait for a release, and IN_PROCESS ones are picked for their order.
+      </p>
       <table>
         <caption>{shown(list, 'balances')}</caption>
-        <thead><tr><th scope="col">SKU</th><th scope="col">Location</th><th scope="col">Lot</th><th scope="col">Status</th><th scope="col" className="num">On hand</th><th scope="col" className="num">Reserved</th><th scope="col" className="num">Available</th><th scope="col">Expires</th></tr></thead>
+        <thead><tr><th scope="col">SKU</th><th scope="col">Location</th><th scope="col">Lot</th><th scope="col">Status</th><th scope="col" className="num">On hand</th><th scope="col" className="num">Reserved</th><th scope="col" className="num" title="On hand − reserved (the API's available), whatever the status">Unreserved</th><th scope="col">Expires</th></tr></thead>
         <tbody>
           {(list.items ?? []).map((b) => (
             <tr key={`${b.sku}|${b.locationId}|${b.lot ?? ''}|${b.status}`}>
-              <td>{b.sku}</td><td className="mono">{codes.data?.codes.get(b.locationId) ?? b.locationId}</td><td>{b.lot ?? '—'}</td><td>{b.status}</td>
+              <td>{b.sku}</td><td className="mono">{codes.data?.codes.get(b.locationId) ?? b.locationId}</td><td>{b.lot ?? '—'}</td><td><BalanceStatus status={b.status} /></td>
               <td className="num">{b.onHand}</td><td className="num">{b.reserved}</td><td className="num">{b.available}</td><td>{b.expiresOn ?? '—'}</td>
             </tr>
           ))}
@@ -298,7 +315,15 @@ const IRREVERSIBLE: Readonly<Record<string, string>> = {
   discard: 'drops the event for good: its consumer never applies it. It cannot be undone',
 };
 
-interface ExceptionRow { id: string; kind: string; subject: string; reason: string; actions: string[]; status: string; raisedAt: string; resolution: string | null }
+interface ExceptionRow {
+  id: string; kind: string; subject: string; reason: string; actions: string[]; status: string; raisedAt: string; resolution: string | null;
+  details?: Record<string, unknown>;
+}
+/** The putaway a task's exception is about (its details' reference, put_…): linked, so a manager can cancel it there. */
+const putawayOf = (x: ExceptionRow): string | undefined => {
+  const ref = x.details?.['reference'];
+  return typeof ref === 'string' && ref.startsWith('put_') ? ref : undefined;
+};
 
 export function Exceptions({ ctx }: { ctx: Ctx }) {
   const [status, setStatus] = useState('OPEN');
@@ -334,7 +359,8 @@ export function Exceptions({ ctx }: { ctx: Ctx }) {
         <tbody>
           {(list.items ?? []).map((x) => (
             <tr key={x.id}>
-              <td>{x.kind}</td><td>{x.subject.startsWith('ord_') ? <OrderLink id={x.subject} /> : <span className="mono">{x.subject}</span>}</td><td>{x.reason}</td><td>{when(x.raisedAt)}</td><td><Status value={x.status} /></td>
+              <td>{x.kind}</td><td>{x.subject.startsWith('ord_') ? <OrderLink id={x.subject} /> : <span className="mono">{x.subject}</span>}
+                {putawayOf(x) === undefined ? null : <> (putaway <PutawayLink id={putawayOf(x)!} />)</>}</td><td>{x.reason}</td><td>{when(x.raisedAt)}</td><td><Status value={x.status} /></td>
               <td className="actions">{x.status === 'OPEN' ? (!ctx.can.plan ? '—' : confirming?.id === x.id ? (
                 <>
                   <span className="muted">{confirming.action} {IRREVERSIBLE[confirming.action]}.</span>

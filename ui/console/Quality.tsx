@@ -6,14 +6,35 @@ import { LoadMore, shown, Status } from './Lists.tsx';
 
 const HOLD_STATUSES = ['HELD', 'NONE', 'RELEASED', 'SCRAPPED', 'RETURNED'];
 const INSPECTION_STATUSES = ['OPEN', 'PASSED', 'FAILED', 'CANCELLED'];
-/** What a held target can become (POST /inspections/{id}/disposition): back to stock, or out of it. */
+/**
+ * What a held target can become (POST /inspections/{id}/disposition): back to stock, or out of it. The words are the
+ * inspection's: a receiving (or picking) inspection holds units of stock, a packing one a package (quality.md §4); a
+ * package is not returned to a vendor (422), so it is not offered.
+ */
 const DISPOSITIONS = [
-  ['RELEASE', 'Release', 'the units go back to available stock (the package may ship)'],
-  ['REWORK', 'Rework', 'reworked: the units go back to available stock (the package may ship)'],
-  ['SCRAP', 'Scrap', 'the units leave stock for good (a scrapped package cannot ship: repack the order)'],
-  ['RETURN_TO_VENDOR', 'Return to vendor', 'the units leave stock, back to the supplier'],
+  ['RELEASE', 'Release'], ['REWORK', 'Rework'], ['SCRAP', 'Scrap'], ['RETURN_TO_VENDOR', 'Return to vendor'],
 ] as const;
 type Disposition = (typeof DISPOSITIONS)[number][0];
+const isPackage = (i: Pick<Inspection, 'stage' | 'target'>): boolean => i.target.kind === 'PACKAGE' || i.stage === 'PACKING';
+/** What a disposition does to this inspection's target, as said before and after it is sent. */
+const effectOf = (i: Pick<Inspection, 'stage' | 'target'>, d: Disposition): string => {
+  if (isPackage(i)) {
+    switch (d) {
+      case 'RELEASE': return 'the package may ship';
+      case 'REWORK': return 'reworked (resealed, repacked in place): the package may ship';
+      case 'SCRAP': return 'the carton never ships: repack the order\'s units in a new package';
+      case 'RETURN_TO_VENDOR': return 'a package is not returned to a vendor';
+    }
+  }
+  const dock = i.stage === 'RECEIVING' ? ' (units still at the receiving location get a putaway)' : '';
+  switch (d) {
+    case 'RELEASE': return `the units go back to available stock${dock}`;
+    case 'REWORK': return `reworked: the units go back to available stock${dock}`;
+    case 'SCRAP': return 'the units leave stock for good';
+    case 'RETURN_TO_VENDOR': return 'the units leave stock, back to the supplier';
+  }
+};
+const dispositionsOf = (i: Inspection) => DISPOSITIONS.filter(([code]) => !(isPackage(i) && code === 'RETURN_TO_VENDOR'));
 type ChecklistItem = Inspection['checklist'][number];
 
 /** Whether the inspector's answer fails the item: "fail" chosen, or a measure outside its range. */
@@ -67,8 +88,8 @@ export function Quality({ ctx }: { ctx: Ctx }) {
     setBusy(true);
     try {
       await api('POST', `/inspections/${i.id}/disposition`, { idempotencyKey: newKey(), body: { disposition: d, ...(note.trim() === '' ? {} : { note: note.trim() }) } });
-      const [, label, effect] = DISPOSITIONS.find(([code]) => code === d)!;
-      setMessage({ ok: true, text: `${label}: ${what(i)} — ${effect}` });
+      const [, label] = DISPOSITIONS.find(([code]) => code === d)!;
+      setMessage({ ok: true, text: `${label}: ${what(i)} — ${effectOf(i, d)}` });
       setEditing(undefined);
       setNote('');
     } catch (e) {
@@ -150,7 +171,8 @@ export function Quality({ ctx }: { ctx: Ctx }) {
     }
     if (!ctx.can.plan || i.holdStatus !== 'HELD') return i.disposition === null ? null : <span className="muted">{i.disposition}{i.dispositionNote === null ? '' : `: ${i.dispositionNote}`}</span>;
     if (editing?.id === i.id) {
-      const [, label, effect] = DISPOSITIONS.find(([code]) => code === editing.disposition)!;
+      const [, label] = DISPOSITIONS.find(([code]) => code === editing.disposition)!;
+      const effect = effectOf(i, editing.disposition);
       return (
         <form className="inline" onSubmit={(e) => { e.preventDefault(); void dispose(i, editing.disposition); }}>
           <span className="muted">{effect}.</span>
@@ -162,7 +184,7 @@ export function Quality({ ctx }: { ctx: Ctx }) {
     }
     return (
       <span className="actions">
-        {DISPOSITIONS.map(([code, label]) => (
+        {dispositionsOf(i).map(([code, label]) => (
           <button key={code} type="button" onClick={() => { setEditing({ id: i.id, disposition: code }); setNote(''); setMessage(undefined); }} aria-label={`${label} ${i.id}…`}>{label}…</button>
         ))}
       </span>

@@ -23,3 +23,11 @@ export const asnOf = (hash: string): string | undefined => {
   const m = /^#\/inbound\/([^/?#]+)$/.exec(hash);
   return m === null ? undefined : decodeURIComponent(m[1]!);
 };
+
+/** The console's address of a putaway's screen (`#/inbound/put_…`, under Inbound: a PUTAWAY task's reference names one). */
+export const putawayHref = (id: string): string => `#/inbound/${encodeURIComponent(id)}`;
+
+/** A PUTAWAY task's work (its reference, put_…) as a link to the putaway's screen, where a manager may cancel it. */
+export function PutawayLink({ id }: { id: string }) {
+  return <a className="mono" href={putawayHref(id)}>{id}</a>;
+}
