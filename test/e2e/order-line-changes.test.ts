@@ -170,11 +170,11 @@ describe('an order of a product deactivated since (ADR 0045: open work completes
       expect(fewer.status, JSON.stringify(fewer.body)).toBe(200);
       await t.settle();
       await until('lowered', () => order(orderId), (o) => shape(o.lines).join() === [`${w.products[0]!.sku}×2`, `${retired}×1`].sort().join());
-      // More units of it are new demand for a retired product: refused, naming its line, nothing changed.
+      // More units of it are new demand for a retired product: refused, naming its line (the shop's field), nothing changed.
       const more = await post(payload(970, [[0, 2], [2, 3]]), 'orders/updated', 'retired-u3');
       expect(more.status).toBe(422);
       expect(more.body.code).toBe('PRODUCT_INACTIVE');
-      expect((more.body as unknown as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual(['/lines/1/sku']);
+      expect((more.body as unknown as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual(['/line_items/1/sku']);
       await t.settle();
       expect(shape((await order(orderId)).lines)).toEqual([`${w.products[0]!.sku}×2`, `${retired}×1`].sort());
       expect(await t.app.db.query('SELECT order_id FROM orders.pending_changes WHERE order_id = $1', [orderId])).toEqual([]);
