@@ -9,6 +9,7 @@ import type { IdGenerator } from '../ids.ts';
 import { PRINCIPAL_HEADER, principalVerifier } from './forwarded-principal.ts';
 import type { Identity, UserLookup } from '../identity/identity.ts';
 import type { OidcVerifier } from '../identity/oidc.ts';
+import { credentialsEnded } from '../identity/revocations.ts';
 import { looksLikeJwt, PAKLOG_ISSUER, unverifiedIssuer, verifyAccessToken } from '../identity/tokens.ts';
 import { actsEverywhereAlike, ALL_SITES, roleAt, ROLES, WORKER_FIELDS, type Principal, type Role } from './roles.ts';
 
@@ -179,6 +180,7 @@ export class ApiKeys {
   async revoke(id: string): Promise<boolean> {
     const rows = await this.db.query(`UPDATE platform.api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING 1`, [id]);
     for (const k of this.cache.keys()) this.cache.delete(k);
+    credentialsEnded();
     return rows.length > 0;
   }
 
@@ -296,12 +298,17 @@ export class Authenticator {
           ? new AppError('TOKEN_EXPIRED', 'The access token has expired; get a new one at POST /api/v1/auth/refresh')
           : new AppError('UNAUTHENTICATED', 'The access token is not valid');
       }
-      const found = await this.identity.byId(check.claims.sub);
+      // The user and, for a token that names it, its session (both cached): a signed-out session's tokens end at once.
+      const sid = check.claims.sid;
+      const [found, live] = await Promise.all([this.identity.byId(check.claims.sub), sid === undefined ? true : this.identity.sessionLive(sid)]);
       // A password change or reset ended the sessions before it, this token's included (ADR 0019 addendum).
       if (found.ok && found.sessionsValidFrom !== undefined && check.claims.issuedAtMs < found.sessionsValidFrom) {
         throw new AppError('UNAUTHENTICATED', 'The access token was issued before the password was changed; sign in again');
       }
-      return userPrincipal(found);
+      // A disabled user is told so (USER_DISABLED) before its ended session is.
+      const principal = userPrincipal(found);
+      if (!live) throw new AppError('UNAUTHENTICATED', 'The session of this access token has ended (signed out, or its refresh token was reused); sign in again');
+      return principal;
     }
     if (this.oidc !== undefined && this.identity !== undefined && issuer === this.oidc.issuer) {
       const check = await this.oidc.verify(token);

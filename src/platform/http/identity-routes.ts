@@ -160,8 +160,9 @@ export async function identityRoutes(app: HttpApp, deps: IdentityRouteDeps): Pro
   app.post('/api/v1/auth/logout', {
     config: { public: true },
     schema: {
-      tags, summary: 'End a session (revoke its refresh tokens)', operationId: 'logout', security: [],
-      description: 'Always 204, whether the token was known or not. Access tokens already issued stay valid until they expire (minutes).',
+      tags, summary: 'End a session (revoke its refresh and access tokens)', operationId: 'logout', security: [],
+      description: 'Always 204, whether the token was known or not. The session\'s access tokens end at once too (401 UNAUTHENTICATED on '
+        + 'REST, GraphQL and gRPC; its open GraphQL subscriptions and /live streams end at their next event); the person\'s other sessions go on.',
       body: RefreshBody,
       response: { 204: noContent('The session is over'), ...problems('INTERNAL') },
     },

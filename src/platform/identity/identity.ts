@@ -4,6 +4,7 @@ import { AppError } from '../errors.ts';
 import type { IdGenerator } from '../ids.ts';
 import { ALL_SITES, overallRole, type Principal, type Role } from '../http/roles.ts';
 import { hashPassword, needsRehash, passwordWeakness, verifyAgainstDecoy, verifyPassword } from './passwords.ts';
+import { credentialsEnded } from './revocations.ts';
 import { generateJwtSecret, generateRefreshToken, hashToken, signAccessToken } from './tokens.ts';
 
 /** A user as the API shows it (never the password hash). */
@@ -91,6 +92,8 @@ function lookup(u: UserRow | undefined): UserLookup {
  */
 export class Identity {
   private readonly cache = new Map<string, { found: UserLookup; at: number }>();
+  /** Sessions (refresh-token families) by id: live for a few seconds (re-read after), ended for good. */
+  private readonly sessions = new Map<string, { live: boolean; at: number }>();
   private secret: string | undefined;
 
   constructor(
@@ -190,7 +193,7 @@ export class Identity {
       await tx.query(`UPDATE platform.refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [id]);
       return rows.length > 0;
     });
-    this.cache.clear();
+    this.forgetSessions();
     return found ? this.get(id) : undefined;
   }
 
@@ -199,7 +202,7 @@ export class Identity {
     if ((await this.get(userId)) === undefined) return undefined;
     if (siteId === ALL_SITES && role !== 'admin') await this.keepingAnAdmin(userId, (tx) => this.upsertGrant(tx, userId, siteId, role));
     else await this.upsertGrant(this.db, userId, siteId, role);
-    this.cache.clear();
+    this.forgetSessions();
     return this.get(userId);
   }
 
@@ -208,7 +211,7 @@ export class Identity {
     const remove = async (db: Executor): Promise<boolean> =>
       (await db.query(`DELETE FROM platform.user_grants WHERE user_id = $1 AND site_id = $2 RETURNING 1`, [userId, siteId])).length > 0;
     const removed = siteId === ALL_SITES ? await this.keepingAnAdmin(userId, remove) : await remove(this.db);
-    this.cache.clear();
+    this.forgetSessions();
     return removed;
   }
 
@@ -229,7 +232,7 @@ export class Identity {
       if (!(await this.replacePassword(tx, userId, hash, stored))) return undefined;
       return this.issue(tx, userId, this.ids.next('rft'));
     });
-    this.cache.clear();
+    this.forgetSessions();
     return session === undefined ? { ok: false, reason: 'wrong-password' } : { ok: true, session };
   }
 
@@ -240,7 +243,7 @@ export class Identity {
     refuseWeak(password, '/password', { username: user.username });
     const hash = await hashPassword(password);
     const found = await this.db.tx((tx) => this.replacePassword(tx, userId, hash, undefined));
-    this.cache.clear();
+    this.forgetSessions();
     return found ? this.get(userId) : undefined;
   }
 
@@ -335,6 +338,8 @@ export class Identity {
       await tx.query(`UPDATE platform.refresh_tokens SET used_at = COALESCE(used_at, $2) WHERE id = $1`, [t.id, now]);
       return { ok: true, session: await this.issue(tx, t.user_id, t.family_id) };
     });
+    // A reuse revoked the whole family: its access tokens end now too.
+    if (!outcome.ok && outcome.reason === 'reused') this.forgetSessions();
     return outcome;
   }
 
@@ -351,14 +356,46 @@ export class Identity {
     return later.length === 1 && later[0]?.used_at === null;
   }
 
-  /** Ends the session a refresh token belongs to (its whole family); false when the token is unknown. */
+  /**
+   * Ends the session a refresh token belongs to (its whole family), its access tokens included: they name the session
+   * (`sid`), which {@link sessionLive} then finds ended (this process at once; others within seconds). False when the
+   * token is unknown.
+   */
   async logout(token: string): Promise<boolean> {
-    const rows = await this.db.query(
+    const rows = await this.db.query<{ family_id: string }>(
       `UPDATE platform.refresh_tokens SET revoked_at = now()
-       WHERE family_id = (SELECT family_id FROM platform.refresh_tokens WHERE token_hash = $1) AND revoked_at IS NULL RETURNING 1`,
+       WHERE family_id = (SELECT family_id FROM platform.refresh_tokens WHERE token_hash = $1) AND revoked_at IS NULL RETURNING family_id`,
       [hashToken(token)],
     );
+    const family = rows[0]?.family_id;
+    if (family !== undefined) this.sessions.set(family, { live: false, at: Date.now() });
+    credentialsEnded();
     return rows.length > 0;
+  }
+
+  /**
+   * Whether the session (refresh-token family) an access token names is still on: some token of it not revoked. A
+   * logout, a refresh token's reuse, disabling the user and a password change or reset revoke them all, and a session
+   * never comes back, so an ended one is remembered for good and a live one for {@link SESSION_RECHECK_MS} (like users
+   * and keys): this process forgets at once what it ended itself, another process within seconds.
+   */
+  async sessionLive(sid: string): Promise<boolean> {
+    const hit = this.sessions.get(sid);
+    if (hit !== undefined && (!hit.live || Date.now() - hit.at < SESSION_RECHECK_MS)) return hit.live;
+    const rows = await this.db.query<{ live: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM platform.refresh_tokens WHERE family_id = $1 AND revoked_at IS NULL) AS live`, [sid],
+    );
+    const live = rows[0]?.live === true;
+    if (this.sessions.size > 10_000) this.sessions.clear();
+    this.sessions.set(sid, { live, at: Date.now() });
+    return live;
+  }
+
+  /** Forgets the users and live sessions this process knows (a change ended or narrowed some), and says so to open streams. */
+  private forgetSessions(): void {
+    this.cache.clear();
+    for (const [sid, s] of this.sessions) if (s.live) this.sessions.delete(sid);
+    credentialsEnded();
   }
 
   private async issue(db: Executor, userId: string, familyId: string): Promise<Session> {
@@ -369,7 +406,7 @@ export class Identity {
       `INSERT INTO platform.refresh_tokens (id, family_id, user_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5)`,
       [this.ids.next('rft'), familyId, userId, hashToken(refreshToken), refreshExpiresAt],
     );
-    const access = await signAccessToken(this.jwtSecret, userId, this.options.accessTokenTtlS, now);
+    const access = await signAccessToken(this.jwtSecret, userId, this.options.accessTokenTtlS, now, familyId);
     return { tokenType: 'Bearer', accessToken: access.token, expiresIn: this.options.accessTokenTtlS, refreshToken, refreshExpiresAt: refreshExpiresAt.toISOString() };
   }
 
@@ -428,6 +465,9 @@ export class Identity {
     return found;
   }
 }
+
+/** How long a session found live is trusted before it is read again (as users and keys are cached). */
+export const SESSION_RECHECK_MS = 5_000;
 
 /** Refuses a weak new password (422 WEAK_PASSWORD naming the field and why). */
 function refuseWeak(password: string, field: string, context: { username?: string; current?: string }): void {
