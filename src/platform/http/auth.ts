@@ -7,7 +7,8 @@ import type { PlatformApiKeys } from '../db/schema-types.ts';
 import { AppError } from '../errors.ts';
 import type { IdGenerator } from '../ids.ts';
 import { PRINCIPAL_HEADER, principalVerifier } from './forwarded-principal.ts';
-import type { Identity, UserLookup } from '../identity/identity.ts';
+import type { AuditAppend, Identity, UserLookup } from '../identity/identity.ts';
+import { PlatformEvents } from '../../contracts/platform.ts';
 import type { OidcVerifier } from '../identity/oidc.ts';
 import { credentialsEnded } from '../identity/revocations.ts';
 import { looksLikeJwt, PAKLOG_ISSUER, unverifiedIssuer, verifyAccessToken } from '../identity/tokens.ts';
@@ -46,12 +47,16 @@ export class ApiKeys {
 
   /** A new key; `siteIds` limits it to those sites (absent or null: every site, as keys always did). */
   async create(name: string, role: Role, key: string = generateApiKey(), siteIds: readonly string[] | null = null,
-    ownerId: string | null = null): Promise<{ id: string; key: string }> {
+    ownerId: string | null = null, audit?: AuditAppend): Promise<{ id: string; key: string }> {
     const id = this.ids.next('key');
-    await this.db.query(
-      `INSERT INTO platform.api_keys (id, name, role, key_hash, site_ids, owner_id) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [id, name, role, hashApiKey(key), siteIds === null ? null : [...siteIds], ownerId],
-    );
+    await this.db.tx(async (tx) => {
+      await tx.query(
+        `INSERT INTO platform.api_keys (id, name, role, key_hash, site_ids, owner_id) VALUES ($1, $2, $3, $4, $5, $6)`,
+        [id, name, role, hashApiKey(key), siteIds === null ? null : [...siteIds], ownerId],
+      );
+      // The admin who made it, never the key (ADR 0019 addendum).
+      await audit?.(tx, [{ type: PlatformEvents.apiKeyCreated, subject: id, data: { keyId: id, name, role, siteIds: siteIds === null ? null : [...siteIds], ownerId } }]);
+    });
     return { id, key };
   }
 
@@ -177,8 +182,12 @@ export class ApiKeys {
     return this.internal.size > 0 && key !== undefined && this.internal.has(hashApiKey(key));
   }
 
-  async revoke(id: string): Promise<boolean> {
-    const rows = await this.db.query(`UPDATE platform.api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING 1`, [id]);
+  async revoke(id: string, audit?: AuditAppend): Promise<boolean> {
+    const rows = await this.db.tx(async (tx) => {
+      const revoked = await tx.query(`UPDATE platform.api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING 1`, [id]);
+      if (revoked.length > 0) await audit?.(tx, [{ type: PlatformEvents.apiKeyRevoked, subject: id, data: { keyId: id } }]);
+      return revoked;
+    });
     for (const k of this.cache.keys()) this.cache.delete(k);
     credentialsEnded();
     return rows.length > 0;
