@@ -216,6 +216,18 @@ describe('a signed-out session at the gateway', () => {
   });
 });
 
+describe('the audit trail at the gateway', () => {
+  it('shows the users and keys its admin made and revoked, the admin as actor (found by the roles hunt)', async () => {
+    const res = await gateway.http.inject({ method: 'GET', url: '/api/v1/audit?type=platform.user.created.v1,platform.api-key.created.v1,platform.api-key.revoked.v1&limit=500', headers: { 'x-api-key': adminKey } });
+    expect(res.statusCode, res.body).toBe(200);
+    const items = (JSON.parse(res.body) as { items: { type: string; data: { username?: string; name?: string }; actor: { kind: string; role: string } | null }[] }).items;
+    expect(items.find((e) => e.type === 'platform.user.created.v1')?.data.username).toBe('gw-manager');
+    expect(items.filter((e) => e.type === 'platform.api-key.created.v1').map((e) => e.data.name)).toContain('gw revoked');
+    expect(items.filter((e) => e.type === 'platform.api-key.revoked.v1')).toHaveLength(1);
+    for (const e of items) expect(e.actor).toMatchObject({ kind: 'key', role: 'admin' });
+  });
+});
+
 describe('the gateway with a service down', () => {
   it('answers 503 UNAVAILABLE for the dead letters it reads and replays there, not a 500', async () => {
     const closed = new Promise((r) => service.app.http.server.close(r));
