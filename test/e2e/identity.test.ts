@@ -1,3 +1,4 @@
+import { PublishedEvents } from '../../src/contracts/events.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PakLogApp } from '../../src/app.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
@@ -263,6 +264,7 @@ describe('audit', () => {
       ['platform.api-key.revoked.v1', key.body.id, null],
     ]);
     for (const e of trail) expect(e.actor).toEqual({ kind: 'key', id: adminKeyId, role: 'admin' });
+    for (const e of trail) expect(PublishedEvents.problems({ type: e.type, data: e.data }), e.type).toEqual([]);
     expect(trail[0]!.data).toEqual({ userId, username: 'audited.erin', workerId: 'audited.erin', grants: [{ siteId: siteA.siteId, role: 'viewer' }] });
     expect(trail.slice(1, 3).map((e) => e.data.role)).toEqual(['operator', null]);
     expect(trail[5]!.data).toEqual({ keyId: key.body.id, name: 'audited key', role: 'viewer', siteIds: [siteA.siteId], ownerId: null });
