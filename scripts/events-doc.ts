@@ -16,6 +16,7 @@ import { PackShipEvents } from '../src/contracts/pack-ship.ts';
 import { PhysicalTrackingEvents } from '../src/contracts/physical-tracking.ts';
 import { LocationTrackingEvents } from '../src/contracts/location-tracking.ts';
 import { PickingEvents } from '../src/contracts/picking.ts';
+import { PlatformEvents } from '../src/contracts/platform.ts';
 import { QualityEvents } from '../src/contracts/quality.ts';
 import { TaskEvents } from '../src/contracts/tasks.ts';
 import { WaveEvents } from '../src/contracts/waves.ts';
@@ -26,7 +27,7 @@ const CONTEXTS = new URL('../src/contexts/', import.meta.url);
 /** The name maps subscriptions refer to (`OrderEvents.received`), by the identifier they are imported as. */
 const NAME_MAPS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   CatalogEvents, IntegrationsEvents, InventoryEvents, LocationMasterEvents, LocationTrackingEvents, OrchestrationEvents, OrderEvents, PackShipEvents,
-  PhysicalTrackingEvents, PickingEvents, QualityEvents, TaskEvents, WaveEvents,
+  PhysicalTrackingEvents, PickingEvents, PlatformEvents, QualityEvents, TaskEvents, WaveEvents,
 };
 
 /**

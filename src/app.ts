@@ -8,6 +8,7 @@ import { warnIfAutovacuumOff } from './platform/db/maintenance.ts';
 import { loadMigrations, migrate, type MigrationSet } from './platform/db/migrations.ts';
 import { registerPlatformGauges } from './platform/telemetry/platform-gauges.ts';
 import { EventBus } from './platform/bus/event-bus.ts';
+import { requestMeta } from './platform/bus/envelope.ts';
 import { InlineTransport, type Transport, type TransportLog } from './platform/bus/transport.ts';
 import { KafkaTransport } from './platform/bus/kafka-transport.ts';
 import { assertNever } from './platform/errors.ts';
@@ -495,7 +496,11 @@ export async function buildApp(config: Config, databaseUrl: string, options: Bui
     db, bus, metrics, apiKeys, idempotency: deps.idempotency, metricsEndpoint: config.metricsEndpoint, resolveSite: lookups.resolveSite, ownerExists,
     ...(config.contexts === 'all' ? {} : { contexts: selected.map((m) => m.name) }),
   });
-  await identityRoutes(http, { identity, failures: rateLimiter, resolveSite: lookups.resolveSite, idempotency: deps.idempotency });
+  await identityRoutes(http, {
+    identity, failures: rateLimiter, resolveSite: lookups.resolveSite, idempotency: deps.idempotency,
+    // An admin's changes to people are recorded for GET /audit in their transaction (ADR 0019 addendum).
+    audit: (req) => (tx, events) => bus.append(tx, 'platform', events, requestMeta(req)),
+  });
   // The browser apps: the console at /, the handheld at /rf/, and the live event stream they follow (ADR 0035).
   await liveRoutes(http, {
     events: (listener) => bus.observe(listener),

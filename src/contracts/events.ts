@@ -13,6 +13,7 @@ import { OrderEventSchemas } from './orders.ts';
 import { PackShipEventSchemas } from './pack-ship.ts';
 import { PhysicalTrackingEventSchemas } from './physical-tracking.ts';
 import { PickingEventSchemas } from './picking.ts';
+import { PlatformEventSchemas } from './platform.ts';
 import { QualityEventSchemas } from './quality.ts';
 import { TaskEventSchemas } from './tasks.ts';
 import { WaveEventSchemas } from './waves.ts';
@@ -32,6 +33,7 @@ export const EVENT_SCHEMAS_BY_PRODUCER = {
   'physical-tracking': PhysicalTrackingEventSchemas,
   'location-tracking': LocationTrackingEventSchemas,
   integrations: IntegrationsEventSchemas,
+  platform: PlatformEventSchemas,
 } as const;
 
 export const PublishedEvents = publishedLanguage({
@@ -48,6 +50,7 @@ export const PublishedEvents = publishedLanguage({
   ...PhysicalTrackingEventSchemas,
   ...LocationTrackingEventSchemas,
   ...IntegrationsEventSchemas,
+  ...PlatformEventSchemas,
 });
 
 type Schemas = typeof PublishedEvents.schemas;

@@ -7,7 +7,7 @@ import type { Config } from '../platform/config/config.ts';
 import { Database, type Tx } from '../platform/db/database.ts';
 import { loadMigrations, migrate } from '../platform/db/migrations.ts';
 import { EventBus, type Subscription } from '../platform/bus/event-bus.ts';
-import type { EventEnvelope } from '../platform/bus/envelope.ts';
+import { requestMeta, type EventEnvelope } from '../platform/bus/envelope.ts';
 import { archiveEvents } from '../platform/bus/event-store.ts';
 import { contextErrors } from '../contracts/errors.ts';
 import { AppError, registerErrors } from '../platform/errors.ts';
@@ -291,7 +291,10 @@ export async function buildGateway(config: Config, databaseUrl: string, options:
       },
     },
   });
-  await identityRoutes(http, { identity, failures: rateLimiter, resolveSite, idempotency });
+  await identityRoutes(http, {
+    identity, failures: rateLimiter, resolveSite, idempotency,
+    audit: (req) => (tx, events) => bus.append(tx, 'platform', events, requestMeta(req)),
+  });
   // GraphQL over the routed REST operations; subscriptions hear the events the event store takes in (below).
   const observers = new Set<(events: readonly EventEnvelope[]) => void>();
   const events = (listener: (events: readonly EventEnvelope[]) => void): (() => void) => {

@@ -179,6 +179,55 @@ describe('gRPC at the gateway', () => {
   });
 });
 
+describe('a signed-out session at the gateway', () => {
+  it('answers 401 at once to its access token over REST, GraphQL and gRPC (found by the roles hunt)', async () => {
+    const login = await gateway.http.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'gw-manager', password: 'a long enough password here' } });
+    expect(login.statusCode, login.body).toBe(200);
+    const session = JSON.parse(login.body) as { accessToken: string; refreshToken: string };
+    const headers = { authorization: `Bearer ${session.accessToken}` };
+    const graphql = async (): Promise<number> => (await gateway.http.inject({
+      method: 'POST', url: '/graphql', headers: { ...headers, 'content-type': 'application/json' }, payload: { query: '{ __typename }' },
+    })).statusCode;
+    const server = await serveGrpcApi({ http: gateway.http, host: '127.0.0.1', port: 0, log: pino({ level: 'silent' }) });
+    const clients = publicClients(`127.0.0.1:${server.port}`);
+    const grpcStatus = async (): Promise<string> => {
+      try {
+        await rpcMethods(clients).nextTask({ workerId: 'gw-manager', siteId: siteB }, credentialsMetadata({ bearer: session.accessToken }));
+        return 'OK';
+      } catch (e) {
+        return grpc.status[(e as grpc.ServiceError).code];
+      }
+    };
+    try {
+      expect(await send(headers, 'GET', '/api/v1/auth/me')).toEqual({ status: 200 });
+      expect(await send(headers, 'GET', `/api/v1/orders?siteId=${siteB}`)).toMatchObject({ status: 403 });
+      expect(await graphql()).toBe(200);
+      expect(await grpcStatus()).toBe('PERMISSION_DENIED');
+      expect((await gateway.http.inject({ method: 'POST', url: '/api/v1/auth/logout', payload: { refreshToken: session.refreshToken } })).statusCode).toBe(204);
+      // Before: the token went on working until it expired (15 minutes).
+      expect(await send(headers, 'GET', '/api/v1/auth/me')).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
+      expect(await send(headers, 'GET', `/api/v1/orders?siteId=${siteB}`)).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
+      expect(await graphql()).toBe(401);
+      expect(await grpcStatus()).toBe('UNAUTHENTICATED');
+    } finally {
+      clients.close();
+      await server.close();
+    }
+  });
+});
+
+describe('the audit trail at the gateway', () => {
+  it('shows the users and keys its admin made and revoked, the admin as actor (found by the roles hunt)', async () => {
+    const res = await gateway.http.inject({ method: 'GET', url: '/api/v1/audit?type=platform.user.created.v1,platform.api-key.created.v1,platform.api-key.revoked.v1&limit=500', headers: { 'x-api-key': adminKey } });
+    expect(res.statusCode, res.body).toBe(200);
+    const items = (JSON.parse(res.body) as { items: { type: string; data: { username?: string; name?: string }; actor: { kind: string; role: string } | null }[] }).items;
+    expect(items.find((e) => e.type === 'platform.user.created.v1')?.data.username).toBe('gw-manager');
+    expect(items.filter((e) => e.type === 'platform.api-key.created.v1').map((e) => e.data.name)).toContain('gw revoked');
+    expect(items.filter((e) => e.type === 'platform.api-key.revoked.v1')).toHaveLength(1);
+    for (const e of items) expect(e.actor).toMatchObject({ kind: 'key', role: 'admin' });
+  });
+});
+
 describe('the gateway with a service down', () => {
   it('answers 503 UNAVAILABLE for the dead letters it reads and replays there, not a 500', async () => {
     const closed = new Promise((r) => service.app.http.server.close(r));

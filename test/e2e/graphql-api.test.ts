@@ -304,6 +304,30 @@ describe('GraphQL subscriptions and revoked credentials', () => {
   });
 });
 
+describe('GraphQL subscriptions and a signed-out session', () => {
+  it('ends the subscription of a person who signs out at its next event, without waiting for the periodic check (found by the roles hunt)', async () => {
+    const url = await wsUrl();
+    const query = 'subscription($id: ID!) { orderProgress(orderId: $id) { type } }';
+    const password = 'a long enough subscriber password';
+    expect((await t.post('/api/v1/users', { username: 'gql.subscriber', password, grants: [{ siteId: '*', role: 'viewer' }] }, 'admin')).status).toBe(201);
+    const session = (await t.request('POST', '/api/v1/auth/login', { role: null, body: { username: 'gql.subscriber', password } })).body;
+    const out = await subscribe(url, { headers: { authorization: `Bearer ${session.accessToken as string}` } }, query, { id: orderIds[1] });
+    const kept = await subscribe(url, { headers: { 'x-api-key': t.keys.viewer } }, query, { id: orderIds[1] });
+    expect(out.acked && kept.acked).toBe(true);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await t.request('POST', '/api/v1/auth/logout', { role: null, body: { refreshToken: session.refreshToken } })).status).toBe(204);
+    // At once: before, the subscription was trusted for SUBSCRIPTION_RECHECK_MS and heard this cancel.
+    expect((await t.post(`/api/v1/orders/${orderIds[1]}/cancel`, { reason: 'signed-out subscription test' }, 'manager')).status).toBe(200);
+    await expect.poll(() => kept.received.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => out.completed(), { timeout: 10_000 }).toBe(true);
+    expect(out.received).toEqual([]);
+    for (const s of [out, kept]) {
+      s.ws.close();
+      await s.closed;
+    }
+  });
+});
+
 describe('GraphQL mutations', () => {
   it('derives one Idempotency-Key per mutation from the header: the same document sent again replays every one', async () => {
     const doc = `mutation($a: CreateOrderInput!, $b: CreateOrderInput!) {

@@ -1,3 +1,4 @@
+import { PublishedEvents } from '../../src/contracts/events.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PakLogApp } from '../../src/app.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
@@ -231,6 +232,44 @@ describe('audit', () => {
     // Only admins and managers read the trail.
     expect((await t.get('/api/v1/audit', 'operator')).status).toBe(403);
     expect((await t.get('/api/v1/audit', 'viewer')).status).toBe(403);
+  });
+
+  it('shows who made, re-granted, reset and disabled a user and made and revoked a key (found by the roles hunt: admin actions left no trail)', async () => {
+    const from = new Date().toISOString();
+    const adminKeyId = (await t.get('/api/v1/api-keys')).body.items.find((k: { name: string }) => k.name === 'test admin').id as string;
+    const made = await t.post('/api/v1/users', { username: 'audited.erin', password, grants: [{ siteId: siteA.siteId, role: 'viewer' }] });
+    expect(made.status).toBe(201);
+    const userId = made.body.id as string;
+    expect((await t.post(`/api/v1/users/${userId}/grants`, { siteId: siteB.siteId, role: 'operator' })).status).toBe(200);
+    expect((await t.request('DELETE', `/api/v1/users/${userId}/grants/${siteB.siteId}`, {})).status).toBeLessThan(300);
+    expect((await t.post(`/api/v1/users/${userId}/password`, { password: 'another long password here' })).status).toBe(200);
+    expect((await t.post(`/api/v1/users/${userId}/disable`)).status).toBe(200);
+    const key = await t.post('/api/v1/api-keys', { name: 'audited key', role: 'viewer', siteIds: [siteA.siteId] });
+    expect(key.status).toBe(201);
+    expect((await t.post(`/api/v1/api-keys/${key.body.id as string}/revoke`)).status).toBe(200);
+    // Refused ones record nothing: an unknown user, a key revoked already.
+    expect((await t.post('/api/v1/users/usr_nobody/disable')).status).toBe(404);
+    expect((await t.post(`/api/v1/api-keys/${key.body.id as string}/revoke`)).status).toBe(404);
+    await t.settle();
+    const trail: { type: string; subject: string; siteId: string | null; actor: unknown; data: Record<string, unknown> }[] =
+      (await t.getAll(`/api/v1/audit?actor=${adminKeyId}&from=${encodeURIComponent(from)}`)).filter((e: { type: string }) => e.type.startsWith('platform.'));
+    // Before: none of these was recorded.
+    expect(trail.map((e) => [e.type, e.subject, e.siteId])).toEqual([
+      ['platform.user.created.v1', userId, null],
+      ['platform.user.grant-changed.v1', userId, siteB.siteId],
+      ['platform.user.grant-changed.v1', userId, siteB.siteId],
+      ['platform.user.password-reset.v1', userId, null],
+      ['platform.user.disabled.v1', userId, null],
+      ['platform.api-key.created.v1', key.body.id, null],
+      ['platform.api-key.revoked.v1', key.body.id, null],
+    ]);
+    for (const e of trail) expect(e.actor).toEqual({ kind: 'key', id: adminKeyId, role: 'admin' });
+    for (const e of trail) expect(PublishedEvents.problems({ type: e.type, data: e.data }), e.type).toEqual([]);
+    expect(trail[0]!.data).toEqual({ userId, username: 'audited.erin', workerId: 'audited.erin', grants: [{ siteId: siteA.siteId, role: 'viewer' }] });
+    expect(trail.slice(1, 3).map((e) => e.data.role)).toEqual(['operator', null]);
+    expect(trail[5]!.data).toEqual({ keyId: key.body.id, name: 'audited key', role: 'viewer', siteIds: [siteA.siteId], ownerId: null });
+    // No secret in the trail.
+    expect(JSON.stringify(trail)).not.toMatch(/long password|pk_|password_hash/);
   });
 
   it('an actor cannot be forged through the body: the key that called is the actor', async () => {

@@ -84,6 +84,30 @@ describe('the live event stream', () => {
     expect({ ended, heard: frames.slice(heard).map((f) => f.type) }).toEqual({ ended: 'ended', heard: [] });
   }, 20_000);
 
+  it('ends the stream of a person who signed out at its next event, without waiting for the 5-second check (found by the roles hunt)', async () => {
+    const password = 'a long enough live password';
+    expect((await t.post('/api/v1/users', { username: 'live.person', password, grants: [{ siteId: '*', role: 'viewer' }] })).status).toBe(201);
+    const session = (await t.request('POST', '/api/v1/auth/login', { role: null, body: { username: 'live.person', password } })).body;
+    const res = await fetch(`${base}/api/v1/live`, { headers: { authorization: `Bearer ${session.accessToken as string}` } });
+    expect(res.status).toBe(200);
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    const frames: Frame[] = [];
+    const first = readFrames(reader, frames, 'location-master.site.created.v1');
+    expect((await t.post('/api/v1/sites', { code: 'LIVEO1', name: 'Heard' })).status).toBe(201);
+    await first;
+    expect((await t.request('POST', '/api/v1/auth/logout', { role: null, body: { refreshToken: session.refreshToken } })).status).toBe(204);
+    // At once: before, the stream went on for up to 5 s (and the access token for 15 minutes).
+    const after = await t.post('/api/v1/products', { sku: `LIVE-OUT-${Date.now()}`, description: 'After logout', lengthMm: 10, widthMm: 10, heightMm: 10, weightG: 10 });
+    expect(after.status).toBe(201);
+    const heard = frames.length;
+    const ended = await Promise.race([
+      readFrames(reader, frames, 'catalog.product.created.v1').then(() => frames.length === heard ? 'ended' : 'heard'),
+      new Promise((r) => setTimeout(() => r('still open'), 3_000)),
+    ]);
+    await reader.cancel().catch(() => undefined);
+    expect({ ended, heard: frames.slice(heard).map((f) => f.type) }).toEqual({ ended: 'ended', heard: [] });
+  }, 20_000);
+
   it('streams each committed event as its id, type and time only (no data), and ends when the app closes', async () => {
     const res = await fetch(`${base}/api/v1/live`, { headers: { 'x-api-key': t.keys.viewer } });
     expect(res.status).toBe(200);

@@ -3,6 +3,7 @@ import { GraphQLScalarType, Kind, type GraphQLResolveInfo, type ValueNode } from
 import type { IResolvers, MercuriusContext, MercuriusLoaders } from 'mercurius';
 import { assertNever } from '../../platform/errors.ts';
 import { IDEMPOTENCY_KEY_MAX } from '../../platform/http/idempotency.ts';
+import { credentialsEndedCount } from '../../platform/identity/revocations.ts';
 import { orderTopic, siteTasksTopic, waveTopic, type Progress } from './progress.ts';
 import { command, read, type Rest, type RestOptions } from './rest.ts';
 
@@ -391,8 +392,11 @@ const readable = (rest: Rest, url: string) => async (): Promise<boolean> => (awa
  */
 export async function* whileAuthorized<T>(stillAllowed: () => Promise<boolean>, source: AsyncIterable<T>, recheckMs = SUBSCRIPTION_RECHECK_MS): AsyncGenerator<T> {
   let checkedAt = Date.now();
+  let endedSeen = credentialsEndedCount();
   for await (const item of source) {
-    if (Date.now() - checkedAt >= recheckMs) {
+    // Also at once after this process ended some credentials (a logout, a key revoked): they may be the subscriber's.
+    if (Date.now() - checkedAt >= recheckMs || credentialsEndedCount() !== endedSeen) {
+      endedSeen = credentialsEndedCount();
       if (!(await stillAllowed())) return;
       checkedAt = Date.now();
     }

@@ -7,8 +7,10 @@ import type { PlatformApiKeys } from '../db/schema-types.ts';
 import { AppError } from '../errors.ts';
 import type { IdGenerator } from '../ids.ts';
 import { PRINCIPAL_HEADER, principalVerifier } from './forwarded-principal.ts';
-import type { Identity, UserLookup } from '../identity/identity.ts';
+import type { AuditAppend, Identity, UserLookup } from '../identity/identity.ts';
+import { PlatformEvents } from '../../contracts/platform.ts';
 import type { OidcVerifier } from '../identity/oidc.ts';
+import { credentialsEnded } from '../identity/revocations.ts';
 import { looksLikeJwt, PAKLOG_ISSUER, unverifiedIssuer, verifyAccessToken } from '../identity/tokens.ts';
 import { actsEverywhereAlike, ALL_SITES, roleAt, ROLES, WORKER_FIELDS, type Principal, type Role } from './roles.ts';
 
@@ -45,12 +47,16 @@ export class ApiKeys {
 
   /** A new key; `siteIds` limits it to those sites (absent or null: every site, as keys always did). */
   async create(name: string, role: Role, key: string = generateApiKey(), siteIds: readonly string[] | null = null,
-    ownerId: string | null = null): Promise<{ id: string; key: string }> {
+    ownerId: string | null = null, audit?: AuditAppend): Promise<{ id: string; key: string }> {
     const id = this.ids.next('key');
-    await this.db.query(
-      `INSERT INTO platform.api_keys (id, name, role, key_hash, site_ids, owner_id) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [id, name, role, hashApiKey(key), siteIds === null ? null : [...siteIds], ownerId],
-    );
+    await this.db.tx(async (tx) => {
+      await tx.query(
+        `INSERT INTO platform.api_keys (id, name, role, key_hash, site_ids, owner_id) VALUES ($1, $2, $3, $4, $5, $6)`,
+        [id, name, role, hashApiKey(key), siteIds === null ? null : [...siteIds], ownerId],
+      );
+      // The admin who made it, never the key (ADR 0019 addendum).
+      await audit?.(tx, [{ type: PlatformEvents.apiKeyCreated, subject: id, data: { keyId: id, name, role, siteIds: siteIds === null ? null : [...siteIds], ownerId } }]);
+    });
     return { id, key };
   }
 
@@ -176,9 +182,14 @@ export class ApiKeys {
     return this.internal.size > 0 && key !== undefined && this.internal.has(hashApiKey(key));
   }
 
-  async revoke(id: string): Promise<boolean> {
-    const rows = await this.db.query(`UPDATE platform.api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING 1`, [id]);
+  async revoke(id: string, audit?: AuditAppend): Promise<boolean> {
+    const rows = await this.db.tx(async (tx) => {
+      const revoked = await tx.query(`UPDATE platform.api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING 1`, [id]);
+      if (revoked.length > 0) await audit?.(tx, [{ type: PlatformEvents.apiKeyRevoked, subject: id, data: { keyId: id } }]);
+      return revoked;
+    });
     for (const k of this.cache.keys()) this.cache.delete(k);
+    credentialsEnded();
     return rows.length > 0;
   }
 
@@ -296,12 +307,17 @@ export class Authenticator {
           ? new AppError('TOKEN_EXPIRED', 'The access token has expired; get a new one at POST /api/v1/auth/refresh')
           : new AppError('UNAUTHENTICATED', 'The access token is not valid');
       }
-      const found = await this.identity.byId(check.claims.sub);
+      // The user and, for a token that names it, its session (both cached): a signed-out session's tokens end at once.
+      const sid = check.claims.sid;
+      const [found, live] = await Promise.all([this.identity.byId(check.claims.sub), sid === undefined ? true : this.identity.sessionLive(sid)]);
       // A password change or reset ended the sessions before it, this token's included (ADR 0019 addendum).
       if (found.ok && found.sessionsValidFrom !== undefined && check.claims.issuedAtMs < found.sessionsValidFrom) {
         throw new AppError('UNAUTHENTICATED', 'The access token was issued before the password was changed; sign in again');
       }
-      return userPrincipal(found);
+      // A disabled user is told so (USER_DISABLED) before its ended session is.
+      const principal = userPrincipal(found);
+      if (!live) throw new AppError('UNAUTHENTICATED', 'The session of this access token has ended (signed out, or its refresh token was reused); sign in again');
+      return principal;
     }
     if (this.oidc !== undefined && this.identity !== undefined && issuer === this.oidc.issuer) {
       const check = await this.oidc.verify(token);

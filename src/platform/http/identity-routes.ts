@@ -1,7 +1,7 @@
 import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
-import type { Identity, UserView } from '../identity/identity.ts';
+import type { AuditAppend, Identity, UserView } from '../identity/identity.ts';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../identity/passwords.ts';
 import type { AuthFailureGuard } from './auth.ts';
 import type { IdempotencyKeys } from './idempotency.ts';
@@ -18,6 +18,8 @@ export interface IdentityRouteDeps {
   readonly resolveSite?: ((ref: string) => Promise<string | undefined>) | undefined;
   /** `Idempotency-Key` of POST /users (a retry must not make a second user) and of an admin's password reset. */
   readonly idempotency: IdempotencyKeys;
+  /** Records a request's admin action (users made, disabled, re-granted, passwords reset) for GET /audit, in its transaction. */
+  readonly audit?: ((request: FastifyRequest) => AuditAppend) | undefined;
 }
 
 const tags: Tag[] = ['Identity'];
@@ -160,8 +162,9 @@ export async function identityRoutes(app: HttpApp, deps: IdentityRouteDeps): Pro
   app.post('/api/v1/auth/logout', {
     config: { public: true },
     schema: {
-      tags, summary: 'End a session (revoke its refresh tokens)', operationId: 'logout', security: [],
-      description: 'Always 204, whether the token was known or not. Access tokens already issued stay valid until they expire (minutes).',
+      tags, summary: 'End a session (revoke its refresh and access tokens)', operationId: 'logout', security: [],
+      description: 'Always 204, whether the token was known or not. The session\'s access tokens end at once too (401 UNAUTHENTICATED on '
+        + 'REST, GraphQL and gRPC; its open GraphQL subscriptions and /live streams end at their next event); the person\'s other sessions go on.',
       body: RefreshBody,
       response: { 204: noContent('The session is over'), ...problems('INTERNAL') },
     },
@@ -249,7 +252,7 @@ export async function identityRoutes(app: HttpApp, deps: IdentityRouteDeps): Pro
     },
   }, async (req, reply) => {
     const b = req.body;
-    const user = await deps.idempotency.run(req, reply, 201, async () => identity.create({ ...b, grants: await grantsOf(b.grants) }), {
+    const user = await deps.idempotency.run(req, reply, 201, async () => identity.create({ ...b, grants: await grantsOf(b.grants) }, deps.audit?.(req)), {
       // A password is never kept, not even as a fast hash of the request a guesser could test candidates against.
       fingerprint: ({ password: _password, ...rest }) => rest,
     });
@@ -274,7 +277,7 @@ export async function identityRoutes(app: HttpApp, deps: IdentityRouteDeps): Pro
         + 'site (someone must still be able to administer PakLog: make another user an admin of every site first).',
       params: UserParams, response: { 200: User, ...problems('NOT_FOUND', 'LAST_ADMIN') },
     },
-  }, async (req) => found(await identity.disable(req.params.id), req.params.id));
+  }, async (req) => found(await identity.disable(req.params.id, deps.audit?.(req)), req.params.id));
 
   app.post('/api/v1/users/:id/password', {
     config: { roles: CAN.admin, idempotent: true },
@@ -289,7 +292,7 @@ export async function identityRoutes(app: HttpApp, deps: IdentityRouteDeps): Pro
       body: Type.Object({ password: NewPassword }, { additionalProperties: false, examples: [{ password: 'a new passphrase nobody guesses' }] }),
       response: { 200: User, ...problems('NOT_FOUND', 'WEAK_PASSWORD') },
     },
-  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => found(await identity.resetPassword(req.params.id, req.body.password), req.params.id), {
+  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => found(await identity.resetPassword(req.params.id, req.body.password, deps.audit?.(req)), req.params.id), {
     fingerprint: ({ password: _password, ...rest }) => rest,
   }));
 
@@ -304,7 +307,7 @@ export async function identityRoutes(app: HttpApp, deps: IdentityRouteDeps): Pro
       body: { ...Grant, examples: [{ siteId: EXAMPLES.newSite, role: 'manager' }] },
       response: { 200: User, ...problems('NOT_FOUND', 'LAST_ADMIN') },
     },
-  }, async (req) => found(await identity.grant(req.params.id, await siteIdOf(req.body.siteId, '/siteId'), req.body.role), req.params.id));
+  }, async (req) => found(await identity.grant(req.params.id, await siteIdOf(req.body.siteId, '/siteId'), req.body.role, deps.audit?.(req)), req.params.id));
 
   app.delete('/api/v1/users/:id/grants/:site', {
     config: { roles: CAN.admin },
@@ -316,7 +319,7 @@ export async function identityRoutes(app: HttpApp, deps: IdentityRouteDeps): Pro
       response: { 200: User, ...problems('NOT_FOUND', 'LAST_ADMIN') },
     },
   }, async (req) => {
-    if (!(await identity.revokeGrant(req.params.id, await siteIdOf(req.params.site, '/site')))) {
+    if (!(await identity.revokeGrant(req.params.id, await siteIdOf(req.params.site, '/site'), deps.audit?.(req)))) {
       throw new AppError('NOT_FOUND', `User ${req.params.id} has no role at ${req.params.site}`);
     }
     return found(await identity.get(req.params.id), req.params.id);

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import type { EventEnvelope } from '../bus/envelope.ts';
+import { credentialsEndedCount } from '../identity/revocations.ts';
 import { ALL_SITES, CAN, type Principal } from './roles.ts';
 import type { HttpApp } from './server.ts';
 
@@ -69,9 +70,13 @@ export async function liveRoutes(app: HttpApp, deps: LiveRouteDeps): Promise<voi
     // The caller is checked again before events are sent once the last check is old: a revoked key, a disabled user or
     // a grant taken away stops hearing within seconds, not when the stream happens to end. Batches are written in order.
     let checkedAt = Date.now();
+    let endedSeen = credentialsEndedCount();
     let queue: Promise<void> = Promise.resolve();
     const stillAllowed = async (): Promise<boolean> => {
-      if (deps.reauthenticate === undefined || Date.now() - checkedAt < (deps.recheckMs ?? LIVE_RECHECK_MS)) return true;
+      if (deps.reauthenticate === undefined) return true;
+      // Also at once after this process ended some credentials (a logout, a key revoked): they may be this caller's.
+      if (Date.now() - checkedAt < (deps.recheckMs ?? LIVE_RECHECK_MS) && credentialsEndedCount() === endedSeen) return true;
+      endedSeen = credentialsEndedCount();
       const now = await deps.reauthenticate(req).catch(() => undefined);
       if (now === undefined || !CAN.read.includes(now.role)) return false;
       sites = now.sites;

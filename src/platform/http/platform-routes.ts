@@ -6,7 +6,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Database } from '../db/database.ts';
 import type { EventBus } from '../bus/event-bus.ts';
 import { readEventStore } from '../bus/event-store.ts';
-import { actorOf } from '../bus/envelope.ts';
+import { actorOf, requestMeta } from '../bus/envelope.ts';
+import type { AuditAppend } from '../identity/identity.ts';
 import { timingSafeEqual } from 'node:crypto';
 import { AppError, unwrap } from '../errors.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
@@ -81,6 +82,8 @@ const AuditEntry = Type.Object({
 });
 
 export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Promise<void> {
+  // An admin's key made or revoked is recorded for GET /audit in the change's transaction (ADR 0019 addendum).
+  const auditOf = (req: FastifyRequest): AuditAppend => (tx, events) => deps.bus.append(tx, 'platform', events, requestMeta(req));
   // Probes come every few seconds from load balancers, Kubernetes and Prometheus: logged only when something is wrong.
   app.get('/health/live', {
     logLevel: 'warn', config: { public: true },
@@ -298,7 +301,7 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
       throw new AppError('VALIDATION_FAILED', `No owner ${ownerId}: name an owner by its id (own_…; GET /owners lists them), not its code`, { errors: [{ field: '/ownerId', message: 'is not the id of an owner' }] });
     }
     return deps.idempotency.run(req, reply, 201, async () => {
-      const created = await deps.apiKeys.create(req.body.name, req.body.role, undefined, siteIds, ownerId);
+      const created = await deps.apiKeys.create(req.body.name, req.body.role, undefined, siteIds, ownerId, auditOf(req));
       return { id: created.id, name: req.body.name, role: req.body.role, siteIds, ownerId, key: created.key };
     }, {
       // The key's metadata is kept with the Idempotency-Key, never its secret (only the key's hash is stored anywhere).
@@ -318,7 +321,7 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
       response: { 200: Type.Object({ id: Type.String(), revoked: Type.Boolean() }), ...problems('NOT_FOUND') },
     },
   }, async (req) => {
-    if (!(await deps.apiKeys.revoke(req.params.id))) throw new AppError('NOT_FOUND', `No active API key ${req.params.id}`);
+    if (!(await deps.apiKeys.revoke(req.params.id, auditOf(req)))) throw new AppError('NOT_FOUND', `No active API key ${req.params.id}`);
     return { id: req.params.id, revoked: true };
   });
 }

@@ -151,6 +151,38 @@ describe('signing in with a password', () => {
     expect(res.body.code).toBe('UNAUTHENTICATED');
   });
 
+  it('logout ends the session\'s access tokens at once, over REST and GraphQL; the person\'s other sessions go on (found by the roles hunt)', async () => {
+    const user = await newUser();
+    const s = (await login(user.username, password)).body;
+    const other = (await login(user.username, password)).body;
+    const refreshed = (await refresh(s.refreshToken)).body;
+    // From an address of their own: these refusals must not count against the other tests' (failed authentications are limited per address).
+    const from = async (url: string, token: string): Promise<{ status: number; code: string | undefined }> => {
+      const res = await t.app.http.inject({
+        method: url === '/graphql' ? 'POST' : 'GET', url, remoteAddress: '10.19.0.1', headers: { ...bearer(token), 'content-type': 'application/json' },
+        ...(url === '/graphql' ? { payload: JSON.stringify({ query: '{ __typename }' }) } : {}),
+      });
+      return { status: res.statusCode, code: (JSON.parse(res.body) as { code?: string }).code };
+    };
+    for (const token of [s.accessToken, refreshed.accessToken, other.accessToken]) {
+      expect((await from('/api/v1/auth/me', token)).status).toBe(200);
+      expect((await from('/graphql', token)).status).toBe(200);
+    }
+    expect((await t.request('POST', '/api/v1/auth/logout', { role: null, body: { refreshToken: refreshed.refreshToken } })).status).toBe(204);
+    // Before: both access tokens of the ended session went on working until they expired (15 minutes).
+    for (const token of [s.accessToken, refreshed.accessToken]) {
+      expect(await from('/api/v1/auth/me', token)).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
+      expect((await from('/graphql', token)).status).toBe(401);
+    }
+    expect((await from('/api/v1/auth/me', other.accessToken)).status).toBe(200);
+    // A reused refresh token ends its session whole, its access tokens too.
+    const next = (await refresh(other.refreshToken)).body;
+    await t.app.db.query(`UPDATE platform.refresh_tokens SET used_at = now() - interval '1 hour' WHERE token_hash = $1`, [hashToken(other.refreshToken)]);
+    const reused = await t.app.http.inject({ method: 'POST', url: '/api/v1/auth/refresh', remoteAddress: '10.19.0.1', payload: { refreshToken: other.refreshToken } });
+    expect((JSON.parse(reused.body) as { code: string }).code).toBe('REFRESH_TOKEN_REUSED');
+    for (const token of [other.accessToken, next.accessToken]) expect((await from('/api/v1/auth/me', token)).status).toBe(401);
+  });
+
   it('a disabled user can neither use its tokens, refresh, nor sign in', async () => {
     const user = await newUser();
     const s = (await login(user.username, password)).body;

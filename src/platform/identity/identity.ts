@@ -1,10 +1,19 @@
 import type { Clock } from '../clock.ts';
-import type { Database, Executor } from '../db/database.ts';
+import type { NewEvent } from '../bus/envelope.ts';
+import type { Database, Executor, Tx } from '../db/database.ts';
+import { PlatformEvents } from '../../contracts/platform.ts';
 import { AppError } from '../errors.ts';
 import type { IdGenerator } from '../ids.ts';
 import { ALL_SITES, overallRole, type Principal, type Role } from '../http/roles.ts';
 import { hashPassword, needsRehash, passwordWeakness, verifyAgainstDecoy, verifyPassword } from './passwords.ts';
+import { credentialsEnded } from './revocations.ts';
 import { generateJwtSecret, generateRefreshToken, hashToken, signAccessToken } from './tokens.ts';
+
+/**
+ * Records an admin action's events (contracts/platform.ts) in the transaction of its change: the route's bus and
+ * request meta, so the admin is their actor and GET /audit shows them (ADR 0019 addendum). Absent: nothing recorded.
+ */
+export type AuditAppend = (tx: Tx, events: readonly NewEvent[]) => Promise<unknown>;
 
 /** A user as the API shows it (never the password hash). */
 export interface UserView {
@@ -91,6 +100,8 @@ function lookup(u: UserRow | undefined): UserLookup {
  */
 export class Identity {
   private readonly cache = new Map<string, { found: UserLookup; at: number }>();
+  /** Sessions (refresh-token families) by id: live for a few seconds (re-read after), ended for good. */
+  private readonly sessions = new Map<string, { live: boolean; at: number }>();
   private secret: string | undefined;
 
   constructor(
@@ -119,7 +130,7 @@ export class Identity {
     return this.secret;
   }
 
-  async create(u: NewUser): Promise<UserView> {
+  async create(u: NewUser, audit?: AuditAppend): Promise<UserView> {
     const id = this.ids.next('usr');
     if (u.password !== undefined) refuseWeak(u.password, '/password', { username: u.username });
     const hash = u.password === undefined ? null : await hashPassword(u.password);
@@ -131,6 +142,9 @@ export class Identity {
       );
       if (inserted.length === 0) throw await this.whyTaken(tx, u);
       for (const g of u.grants ?? []) await this.upsertGrant(tx, id, g.siteId, g.role);
+      await audit?.(tx, [{ type: PlatformEvents.userCreated, subject: id, data: {
+        userId: id, username: u.username, workerId: u.workerId ?? u.username, grants: (u.grants ?? []).map((g) => ({ siteId: g.siteId, role: g.role })),
+      } }]);
     });
     return (await this.get(id))!;
   }
@@ -184,31 +198,45 @@ export class Identity {
    * Disables a user and revokes every refresh token it holds; its access tokens stop working within seconds. Refused
    * (409 LAST_ADMIN) for the last active user with the admin role at every site.
    */
-  async disable(id: string): Promise<UserView | undefined> {
+  async disable(id: string, audit?: AuditAppend): Promise<UserView | undefined> {
     const found = await this.keepingAnAdmin(id, async (tx) => {
+      // The user's row as it was: disabling a disabled user changes nothing and records nothing.
+      const before = (await tx.query<{ username: string; disabled_at: Date | null }>(`SELECT username, disabled_at FROM platform.users WHERE id = $1 FOR UPDATE`, [id]))[0];
       const rows = await tx.query(`UPDATE platform.users SET disabled_at = COALESCE(disabled_at, now()) WHERE id = $1 RETURNING 1`, [id]);
       await tx.query(`UPDATE platform.refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [id]);
+      if (before !== undefined && before.disabled_at === null) {
+        await audit?.(tx, [{ type: PlatformEvents.userDisabled, subject: id, data: { userId: id, username: before.username } }]);
+      }
       return rows.length > 0;
     });
-    this.cache.clear();
+    this.forgetSessions();
     return found ? this.get(id) : undefined;
   }
 
   /** Gives a role at a site (or `*`); a role other than admin at `*` for the last every-site admin is refused (LAST_ADMIN). */
-  async grant(userId: string, siteId: string, role: Role): Promise<UserView | undefined> {
+  async grant(userId: string, siteId: string, role: Role, audit?: AuditAppend): Promise<UserView | undefined> {
     if ((await this.get(userId)) === undefined) return undefined;
-    if (siteId === ALL_SITES && role !== 'admin') await this.keepingAnAdmin(userId, (tx) => this.upsertGrant(tx, userId, siteId, role));
-    else await this.upsertGrant(this.db, userId, siteId, role);
-    this.cache.clear();
+    const change = async (tx: Tx): Promise<void> => {
+      await this.upsertGrant(tx, userId, siteId, role);
+      await audit?.(tx, [{ type: PlatformEvents.grantChanged, subject: userId, data: { userId, siteId, role }, ...(siteId === ALL_SITES ? {} : { siteId }) }]);
+    };
+    if (siteId === ALL_SITES && role !== 'admin') await this.keepingAnAdmin(userId, change);
+    else await this.db.tx(change);
+    this.forgetSessions();
     return this.get(userId);
   }
 
   /** Removes the user's grant at `siteId` (`*`: its every-site grant); false when there was none. The last every-site admin's `*` grant stays (LAST_ADMIN). */
-  async revokeGrant(userId: string, siteId: string): Promise<boolean> {
-    const remove = async (db: Executor): Promise<boolean> =>
-      (await db.query(`DELETE FROM platform.user_grants WHERE user_id = $1 AND site_id = $2 RETURNING 1`, [userId, siteId])).length > 0;
-    const removed = siteId === ALL_SITES ? await this.keepingAnAdmin(userId, remove) : await remove(this.db);
-    this.cache.clear();
+  async revokeGrant(userId: string, siteId: string, audit?: AuditAppend): Promise<boolean> {
+    const remove = async (tx: Tx): Promise<boolean> => {
+      const removed = (await tx.query(`DELETE FROM platform.user_grants WHERE user_id = $1 AND site_id = $2 RETURNING 1`, [userId, siteId])).length > 0;
+      if (removed) {
+        await audit?.(tx, [{ type: PlatformEvents.grantChanged, subject: userId, data: { userId, siteId, role: null }, ...(siteId === ALL_SITES ? {} : { siteId }) }]);
+      }
+      return removed;
+    };
+    const removed = siteId === ALL_SITES ? await this.keepingAnAdmin(userId, remove) : await this.db.tx(remove);
+    this.forgetSessions();
     return removed;
   }
 
@@ -229,18 +257,22 @@ export class Identity {
       if (!(await this.replacePassword(tx, userId, hash, stored))) return undefined;
       return this.issue(tx, userId, this.ids.next('rft'));
     });
-    this.cache.clear();
+    this.forgetSessions();
     return session === undefined ? { ok: false, reason: 'wrong-password' } : { ok: true, session };
   }
 
   /** An admin sets another user's password (WEAK_PASSWORD when weak); every session of that user ends. Undefined: no such user. */
-  async resetPassword(userId: string, password: string): Promise<UserView | undefined> {
+  async resetPassword(userId: string, password: string, audit?: AuditAppend): Promise<UserView | undefined> {
     const user = await this.get(userId);
     if (user === undefined) return undefined;
     refuseWeak(password, '/password', { username: user.username });
     const hash = await hashPassword(password);
-    const found = await this.db.tx((tx) => this.replacePassword(tx, userId, hash, undefined));
-    this.cache.clear();
+    const found = await this.db.tx(async (tx) => {
+      const replaced = await this.replacePassword(tx, userId, hash, undefined);
+      if (replaced) await audit?.(tx, [{ type: PlatformEvents.passwordReset, subject: userId, data: { userId } }]);
+      return replaced;
+    });
+    this.forgetSessions();
     return found ? this.get(userId) : undefined;
   }
 
@@ -335,6 +367,8 @@ export class Identity {
       await tx.query(`UPDATE platform.refresh_tokens SET used_at = COALESCE(used_at, $2) WHERE id = $1`, [t.id, now]);
       return { ok: true, session: await this.issue(tx, t.user_id, t.family_id) };
     });
+    // A reuse revoked the whole family: its access tokens end now too.
+    if (!outcome.ok && outcome.reason === 'reused') this.forgetSessions();
     return outcome;
   }
 
@@ -351,14 +385,46 @@ export class Identity {
     return later.length === 1 && later[0]?.used_at === null;
   }
 
-  /** Ends the session a refresh token belongs to (its whole family); false when the token is unknown. */
+  /**
+   * Ends the session a refresh token belongs to (its whole family), its access tokens included: they name the session
+   * (`sid`), which {@link sessionLive} then finds ended (this process at once; others within seconds). False when the
+   * token is unknown.
+   */
   async logout(token: string): Promise<boolean> {
-    const rows = await this.db.query(
+    const rows = await this.db.query<{ family_id: string }>(
       `UPDATE platform.refresh_tokens SET revoked_at = now()
-       WHERE family_id = (SELECT family_id FROM platform.refresh_tokens WHERE token_hash = $1) AND revoked_at IS NULL RETURNING 1`,
+       WHERE family_id = (SELECT family_id FROM platform.refresh_tokens WHERE token_hash = $1) AND revoked_at IS NULL RETURNING family_id`,
       [hashToken(token)],
     );
+    const family = rows[0]?.family_id;
+    if (family !== undefined) this.sessions.set(family, { live: false, at: Date.now() });
+    credentialsEnded();
     return rows.length > 0;
+  }
+
+  /**
+   * Whether the session (refresh-token family) an access token names is still on: some token of it not revoked. A
+   * logout, a refresh token's reuse, disabling the user and a password change or reset revoke them all, and a session
+   * never comes back, so an ended one is remembered for good and a live one for {@link SESSION_RECHECK_MS} (like users
+   * and keys): this process forgets at once what it ended itself, another process within seconds.
+   */
+  async sessionLive(sid: string): Promise<boolean> {
+    const hit = this.sessions.get(sid);
+    if (hit !== undefined && (!hit.live || Date.now() - hit.at < SESSION_RECHECK_MS)) return hit.live;
+    const rows = await this.db.query<{ live: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM platform.refresh_tokens WHERE family_id = $1 AND revoked_at IS NULL) AS live`, [sid],
+    );
+    const live = rows[0]?.live === true;
+    if (this.sessions.size > 10_000) this.sessions.clear();
+    this.sessions.set(sid, { live, at: Date.now() });
+    return live;
+  }
+
+  /** Forgets the users and live sessions this process knows (a change ended or narrowed some), and says so to open streams. */
+  private forgetSessions(): void {
+    this.cache.clear();
+    for (const [sid, s] of this.sessions) if (s.live) this.sessions.delete(sid);
+    credentialsEnded();
   }
 
   private async issue(db: Executor, userId: string, familyId: string): Promise<Session> {
@@ -369,7 +435,7 @@ export class Identity {
       `INSERT INTO platform.refresh_tokens (id, family_id, user_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5)`,
       [this.ids.next('rft'), familyId, userId, hashToken(refreshToken), refreshExpiresAt],
     );
-    const access = await signAccessToken(this.jwtSecret, userId, this.options.accessTokenTtlS, now);
+    const access = await signAccessToken(this.jwtSecret, userId, this.options.accessTokenTtlS, now, familyId);
     return { tokenType: 'Bearer', accessToken: access.token, expiresIn: this.options.accessTokenTtlS, refreshToken, refreshExpiresAt: refreshExpiresAt.toISOString() };
   }
 
@@ -396,7 +462,7 @@ export class Identity {
    * active admin of every site and none is left after it. Keys do not count: a generated bootstrap key was shown once
    * and may be lost; the way back from a lock-out is PAKLOG_ADMIN_API_KEY on a restart (README).
    */
-  private async keepingAnAdmin<T>(userId: string, change: (tx: Executor) => Promise<T>): Promise<T> {
+  private async keepingAnAdmin<T>(userId: string, change: (tx: Tx) => Promise<T>): Promise<T> {
     return this.db.tx(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('paklog.every-site-admins'))`);
       const admins = `SELECT u.id FROM platform.users u JOIN platform.user_grants g ON g.user_id = u.id AND g.site_id = '*' AND g.role = 'admin'
@@ -428,6 +494,9 @@ export class Identity {
     return found;
   }
 }
+
+/** How long a session found live is trusted before it is read again (as users and keys are cached). */
+export const SESSION_RECHECK_MS = 5_000;
 
 /** Refuses a weak new password (422 WEAK_PASSWORD naming the field and why). */
 function refuseWeak(password: string, field: string, context: { username?: string; current?: string }): void {

@@ -19,17 +19,23 @@ export interface AccessClaims {
    * was one): a password change refuses the tokens issued before it, those of the same second too.
    */
   readonly issuedAtMs: number;
+  /**
+   * The session (refresh-token family) the token was issued for, its `sid` claim; undefined for a token signed before
+   * there was one. Logging out, a refresh token's reuse, disabling the user or a password change ends the session, and
+   * its access tokens with it (ADR 0019 addendum).
+   */
+  readonly sid?: string | undefined;
 }
 
 export type AccessTokenCheck = { ok: true; claims: AccessClaims } | { ok: false; reason: 'expired' | 'invalid' };
 
 const keyOf = (secret: string): Uint8Array => new TextEncoder().encode(secret);
 
-/** Signs an access token for `userId`, valid `ttlS` seconds from `now`. */
-export async function signAccessToken(secret: string, userId: string, ttlS: number, now: Date = new Date()): Promise<{ token: string; expiresAt: Date }> {
+/** Signs an access token for `userId` in session `sid` (its refresh-token family), valid `ttlS` seconds from `now`. */
+export async function signAccessToken(secret: string, userId: string, ttlS: number, now: Date = new Date(), sid?: string): Promise<{ token: string; expiresAt: Date }> {
   const iat = Math.floor(now.getTime() / 1000);
   // `iat` has whole seconds only: a token signed in the second of a password change, before it, would outlive it.
-  const token = await new SignJWT({ iat_ms: now.getTime() })
+  const token = await new SignJWT({ iat_ms: now.getTime(), ...(sid === undefined ? {} : { sid }) })
     .setProtectedHeader({ alg: ALG, typ: 'JWT' })
     .setIssuer(PAKLOG_ISSUER).setAudience(PAKLOG_ISSUER).setSubject(userId)
     .setIssuedAt(iat).setExpirationTime(iat + ttlS).setJti(randomBytes(9).toString('base64url'))
@@ -45,7 +51,8 @@ export async function verifyAccessToken(secret: string, token: string, now: Date
     });
     const iat = payload.iat ?? 0;
     const issuedAtMs = typeof payload.iat_ms === 'number' && Number.isSafeInteger(payload.iat_ms) ? payload.iat_ms : iat * 1000;
-    return { ok: true, claims: { sub: payload.sub ?? '', exp: payload.exp ?? 0, iat, issuedAtMs } };
+    const sid = typeof payload.sid === 'string' && payload.sid !== '' ? payload.sid : undefined;
+    return { ok: true, claims: { sub: payload.sub ?? '', exp: payload.exp ?? 0, iat, issuedAtMs, sid } };
   } catch (e) {
     return { ok: false, reason: e instanceof errors.JWTExpired ? 'expired' : 'invalid' };
   }
