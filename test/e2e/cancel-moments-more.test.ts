@@ -334,6 +334,37 @@ describe('a cancel racing the steps the other race suites leave out', () => {
   });
 });
 
+/**
+ * Runs `request` with its order cancelled between the request's decision and its waves gate: waves' holdForChange, when
+ * the request asks it, sends the cancel first (waiting for it 1.5 s at most: it may have to wait for the request), then
+ * answers, then waits until the request's pending row in `pending` is taken or invisible to others (5 s at most).
+ */
+async function cancelledAtTheGate<T>(orderId: string, pending: 'pending_holds' | 'pending_changes', request: () => Promise<T>): Promise<{
+  answer: T; cancelled: { status: number; code?: string; orderStatus?: string } | undefined;
+}> {
+  const wavesApi = t.app.modules.find((m) => m.name === 'waves')?.api as WavesApi;
+  const real = { ...wavesApi };
+  const outside = new pg.Client({ connectionString: t.databaseUrl });
+  await outside.connect();
+  let cancelling: Promise<{ status: number; code?: string; orderStatus?: string }> | undefined;
+  wavesApi.holdForChange = async (input, meta) => {
+    cancelling = cancel(orderId);
+    await until('cancelled', () => outside.query('SELECT status FROM orders.orders WHERE id = $1', [orderId]).then((r) => r.rows[0]?.status as string),
+      (s) => s === 'CANCELLED', 1_500).catch(() => undefined);
+    const answer = await real.holdForChange(input, meta);
+    await until(`the ${pending} row taken or invisible`, async () => (await outside.query(`SELECT 1 FROM orders.${pending} WHERE order_id = $1`, [orderId])).rowCount,
+      (n) => n === 0, 5_000);
+    return answer;
+  };
+  try {
+    const answer = await request();
+    return { answer, cancelled: await cancelling };
+  } finally {
+    Object.assign(wavesApi, real);
+    await outside.end();
+  }
+}
+
 describe('a hold whose order is cancelled while waves holds it out of planning', () => {
   // The hold was recorded pending, then the order was cancelled, and orders heard waves.order.held before the request
   // applied its hold: the handler dropped the hold (the order is cancelled), and the request, finding no pending hold,
@@ -342,30 +373,9 @@ describe('a hold whose order is cancelled while waves holds it out of planning',
     const orderId = await newOrder([{ sku: w.products[5]!.sku, quantity: 1 }]);
     await until('pooled', async () => ((await t.get(`/api/v1/waves/pool?siteId=${w.siteId}&limit=1000`)).body.items as { orderId: string }[]).map((p) => p.orderId),
       (ids) => ids.includes(orderId));
-    const wavesApi = t.app.modules.find((m) => m.name === 'waves')?.api as WavesApi;
-    const real = { ...wavesApi };
-    const outside = new pg.Client({ connectionString: t.databaseUrl });
-    await outside.connect();
-    let cancelling: Promise<{ status: number; code?: string; orderStatus?: string }> | undefined;
-    wavesApi.holdForChange = async (input, meta) => {
-      // The cancel comes between the hold's decision and its gate (it may have to wait for the hold: then 1.5 s).
-      cancelling = cancel(orderId);
-      await until('cancelled', () => outside.query('SELECT status FROM orders.orders WHERE id = $1', [orderId]).then((r) => r.rows[0]?.status as string),
-        (s) => s === 'CANCELLED', 1_500).catch(() => undefined);
-      const answer = await real.holdForChange(input, meta);
-      // Until nobody else could see the order's pending hold, or the handler of waves.order.held took it (5 s at most).
-      await until('the pending hold taken or invisible', async () => (await outside.query('SELECT 1 FROM orders.pending_holds WHERE order_id = $1', [orderId])).rowCount,
-        (n) => n === 0, 5_000);
-      return answer;
-    };
-    let hold: { status: number; body: { status?: string; code?: string } };
-    try {
-      hold = await t.post(`/api/v1/orders/${orderId}/hold`, { reason: 'address check' }, 'manager');
-    } finally {
-      Object.assign(wavesApi, real);
-      await outside.end();
-    }
-    expect(await cancelling).toEqual({ status: 200, orderStatus: 'CANCELLED' });
+    const { answer: hold, cancelled } = await cancelledAtTheGate(orderId, 'pending_holds',
+      () => t.post(`/api/v1/orders/${orderId}/hold`, { reason: 'address check' }, 'manager'));
+    expect(cancelled).toEqual({ status: 200, orderStatus: 'CANCELLED' });
     await t.settle();
     const [held] = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.events WHERE type = 'orders.order.held.v1' AND subject = $1`, [orderId]);
     if (hold.status === 200) {
@@ -407,28 +417,8 @@ describe('a line change whose order is cancelled while waves holds it out of pla
     await until('allocated', () => status(orderId), (s) => s === 'ALLOCATED');
     await until('pooled', async () => ((await t.get(`/api/v1/waves/pool?siteId=${w.siteId}&limit=1000`)).body.items as { orderId: string }[]).map((p) => p.orderId),
       (ids) => ids.includes(orderId));
-    const wavesApi = t.app.modules.find((m) => m.name === 'waves')?.api as WavesApi;
-    const real = { ...wavesApi };
-    const outside = new pg.Client({ connectionString: t.databaseUrl });
-    await outside.connect();
-    let cancelling: Promise<{ status: number; code?: string; orderStatus?: string }> | undefined;
-    wavesApi.holdForChange = async (input, meta) => {
-      cancelling = cancel(orderId);
-      await until('cancelled', () => outside.query('SELECT status FROM orders.orders WHERE id = $1', [orderId]).then((r) => r.rows[0]?.status as string),
-        (s) => s === 'CANCELLED', 1_500).catch(() => undefined);
-      const answer = await real.holdForChange(input, meta);
-      await until('the pending change taken or invisible', async () => (await outside.query('SELECT 1 FROM orders.pending_changes WHERE order_id = $1', [orderId])).rowCount,
-        (n) => n === 0, 5_000);
-      return answer;
-    };
-    let updated: Awaited<ReturnType<typeof storefront>>;
-    try {
-      updated = await storefront('orders/updated', 9101, 3, 'cmm-u-9101');
-    } finally {
-      Object.assign(wavesApi, real);
-      await outside.end();
-    }
-    expect(await cancelling).toEqual({ status: 200, orderStatus: 'CANCELLED' });
+    const { answer: updated, cancelled } = await cancelledAtTheGate(orderId, 'pending_changes', () => storefront('orders/updated', 9101, 3, 'cmm-u-9101'));
+    expect(cancelled).toEqual({ status: 200, orderStatus: 'CANCELLED' });
     await t.settle();
     expect(updated.status).toBe(200);
     const [changed] = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.events WHERE type = 'orders.order.lines-changed.v1' AND subject = $1`, [orderId]);
