@@ -16,7 +16,7 @@ import { PackShipEvents } from '../src/contracts/pack-ship.ts';
 import { PhysicalTrackingEvents } from '../src/contracts/physical-tracking.ts';
 import { LocationTrackingEvents } from '../src/contracts/location-tracking.ts';
 import { PickingEvents } from '../src/contracts/picking.ts';
-import { PlatformEvents } from '../src/contracts/platform.ts';
+import { PlatformEvents } from '../src/platform/identity/admin-events.ts';
 import { QualityEvents } from '../src/contracts/quality.ts';
 import { TaskEvents } from '../src/contracts/tasks.ts';
 import { WaveEvents } from '../src/contracts/waves.ts';

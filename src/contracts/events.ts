@@ -13,7 +13,7 @@ import { OrderEventSchemas } from './orders.ts';
 import { PackShipEventSchemas } from './pack-ship.ts';
 import { PhysicalTrackingEventSchemas } from './physical-tracking.ts';
 import { PickingEventSchemas } from './picking.ts';
-import { PlatformEventSchemas } from './platform.ts';
+import { PlatformEventSchemas } from '../platform/identity/admin-events.ts';
 import { QualityEventSchemas } from './quality.ts';
 import { TaskEventSchemas } from './tasks.ts';
 import { WaveEventSchemas } from './waves.ts';

@@ -8,7 +8,7 @@ import { AppError } from '../errors.ts';
 import type { IdGenerator } from '../ids.ts';
 import { PRINCIPAL_HEADER, principalVerifier } from './forwarded-principal.ts';
 import type { AuditAppend, Identity, UserLookup } from '../identity/identity.ts';
-import { PlatformEvents } from '../../contracts/platform.ts';
+import { PlatformEvents } from '../identity/admin-events.ts';
 import type { OidcVerifier } from '../identity/oidc.ts';
 import { credentialsEnded } from '../identity/revocations.ts';
 import { looksLikeJwt, PAKLOG_ISSUER, unverifiedIssuer, verifyAccessToken } from '../identity/tokens.ts';

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.ts';
 import type { NewEvent } from '../bus/envelope.ts';
 import type { Database, Executor, Tx } from '../db/database.ts';
-import { PlatformEvents } from '../../contracts/platform.ts';
+import { PlatformEvents } from './admin-events.ts';
 import { AppError } from '../errors.ts';
 import type { IdGenerator } from '../ids.ts';
 import { ALL_SITES, overallRole, type Principal, type Role } from '../http/roles.ts';
@@ -10,7 +10,7 @@ import { credentialsEnded } from './revocations.ts';
 import { generateJwtSecret, generateRefreshToken, hashToken, signAccessToken } from './tokens.ts';
 
 /**
- * Records an admin action's events (contracts/platform.ts) in the transaction of its change: the route's bus and
+ * Records an admin action's events (admin-events.ts) in the transaction of its change: the route's bus and
  * request meta, so the admin is their actor and GET /audit shows them (ADR 0019 addendum). Absent: nothing recorded.
  */
 export type AuditAppend = (tx: Tx, events: readonly NewEvent[]) => Promise<unknown>;

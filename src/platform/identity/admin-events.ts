@@ -4,7 +4,7 @@
  * reset a password, made or revoked an API key. Nothing subscribes to them: they are the audit trail. Never a secret.
  */
 import { Type } from 'typebox';
-import { List } from '../platform/bus/published-language.ts';
+import { List } from '../bus/published-language.ts';
 
 export const PlatformEvents = {
   userCreated: 'platform.user.created.v1',
