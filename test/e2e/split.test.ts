@@ -174,7 +174,9 @@ for (const bus of ['kafka', 'nats'] as const satisfies readonly SplitBus[]) {
       expect(new Set(all.map((e) => e.id)).size).toBe(all.length);
       expect(new Set(all.map((e) => (e as unknown as { source: string }).source))).toEqual(
         new Set(['catalog', 'location-master', 'inventory', 'orders', 'waves', 'tasks', 'picking', 'pack-ship', 'orchestration', 'physical-tracking',
-          'location-tracking', 'integrations'])); // integrations: the webhook subscription deleted above (a WEBHOOK_DISABLED case clears on it)
+          'location-tracking', 'integrations', 'platform']));
+      // integrations: the webhook subscription deleted above (a WEBHOOK_DISABLED case clears on it); platform: the keys and
+      // people the gateway's admin made (ADR 0019 addendum 2026-12-07: administration is audited).
       // GraphQL at the gateway: its fields run as REST calls routed to the services, nested fields batched across them.
       const gql = async (query: string, variables: Record<string, unknown>): Promise<any> => {
         const res = await fetch(`${c.gatewayUrl}/graphql`, {
