@@ -21,6 +21,18 @@ describe('the live event stream', () => {
   let t: TestApp;
   let base: string;
   let open: ReadableStreamDefaultReader<string> | undefined;
+  /** A product made now: the stream ends at that event, hearing nothing of it (3 s at most). */
+  const expectEndedAtNextEvent = async (reader: ReadableStreamDefaultReader<string>, frames: Frame[], skuPrefix: string, description: string): Promise<void> => {
+    const after = await t.post('/api/v1/products', { sku: `${skuPrefix}${Date.now()}`, description, lengthMm: 10, widthMm: 10, heightMm: 10, weightG: 10 });
+    expect(after.status).toBe(201);
+    const heard = frames.length;
+    const ended = await Promise.race([
+      readFrames(reader, frames, 'catalog.product.created.v1').then(() => frames.length === heard ? 'ended' : 'heard'),
+      new Promise((r) => setTimeout(() => r('still open'), 3_000)),
+    ]);
+    await reader.cancel().catch(() => undefined);
+    expect({ ended, heard: frames.slice(heard).map((f) => f.type) }).toEqual({ ended: 'ended', heard: [] });
+  };
   beforeAll(async () => {
     t = await startTestApp();
     base = await t.app.http.listen({ port: 0, host: '127.0.0.1' });
@@ -73,15 +85,7 @@ describe('the live event stream', () => {
     expect((await t.post(`/api/v1/api-keys/${key.body.id}/revoke`)).status).toBeLessThan(300);
     // The stream checks its caller again once the last check is 5 s old, before it sends the next events.
     await new Promise((r) => setTimeout(r, 5_200));
-    const after = await t.post<{ id: string }>('/api/v1/products', { sku: `LIVE-REVOKED-${Date.now()}`, description: 'After revocation', lengthMm: 10, widthMm: 10, heightMm: 10, weightG: 10 });
-    expect(after.status).toBe(201);
-    const heard = frames.length;
-    const ended = await Promise.race([
-      readFrames(reader, frames, 'catalog.product.created.v1').then(() => frames.length === heard ? 'ended' : 'heard'),
-      new Promise((r) => setTimeout(() => r('still open'), 3_000)),
-    ]);
-    await reader.cancel().catch(() => undefined);
-    expect({ ended, heard: frames.slice(heard).map((f) => f.type) }).toEqual({ ended: 'ended', heard: [] });
+    await expectEndedAtNextEvent(reader, frames, 'LIVE-REVOKED-', 'After revocation');
   }, 20_000);
 
   it('ends the stream of a person who signed out at its next event, without waiting for the 5-second check (found by the roles hunt)', async () => {
@@ -97,15 +101,7 @@ describe('the live event stream', () => {
     await first;
     expect((await t.request('POST', '/api/v1/auth/logout', { role: null, body: { refreshToken: session.refreshToken } })).status).toBe(204);
     // At once: before, the stream went on for up to 5 s (and the access token for 15 minutes).
-    const after = await t.post('/api/v1/products', { sku: `LIVE-OUT-${Date.now()}`, description: 'After logout', lengthMm: 10, widthMm: 10, heightMm: 10, weightG: 10 });
-    expect(after.status).toBe(201);
-    const heard = frames.length;
-    const ended = await Promise.race([
-      readFrames(reader, frames, 'catalog.product.created.v1').then(() => frames.length === heard ? 'ended' : 'heard'),
-      new Promise((r) => setTimeout(() => r('still open'), 3_000)),
-    ]);
-    await reader.cancel().catch(() => undefined);
-    expect({ ended, heard: frames.slice(heard).map((f) => f.type) }).toEqual({ ended: 'ended', heard: [] });
+    await expectEndedAtNextEvent(reader, frames, 'LIVE-OUT-', 'After logout');
   }, 20_000);
 
   it('streams each committed event as its id, type and time only (no data), and ends when the app closes', async () => {
