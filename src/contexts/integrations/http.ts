@@ -353,7 +353,8 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
         operationId: 'receiveStorefrontOrder', tags, summary: 'Inbound storefront order webhook (Shopify style)',
         description: 'Authenticated by the base64 HMAC-SHA256 of the raw body with the channel\'s secret (X-Shopify-Hmac-Sha256) for the shop '
           + 'named by X-Shopify-Shop-Domain: 401 WEBHOOK_SIGNATURE_INVALID otherwise. Idempotent on X-Shopify-Webhook-Id (a replayed delivery '
-          + 'answers 200 with the same order, duplicate true) and on the order id (externalId `<SHOP>-<id>`). The payload is mapped to '
+          + 'answers 200 with the same order, duplicate true) and on the order id (externalId `<SHOP>-<id>`: an orders/create of an order received '
+          + 'already is 200 duplicate true, also when an orders/updated or a reprioritise changed its lines, ship-to or priority since). The payload is mapped to '
           + 'POST /orders: line_items (sku, quantity) and shipping_address (name, company, address1/2, city, province, zip, country_code, phone), '
           + 'email. 422 STOREFRONT_PAYLOAD_INVALID or the intake\'s codes. X-Shopify-Topic `orders/updated` replaces the ship-to and the lines of an '
           + 'order not yet waved (changed lines are allocated anew; 409 ORDER_IN_FULFILMENT after; an unknown order is received; a change of a cancelled or shipped order is answered 200 with `refused`, changes nothing and raises a STOREFRONT_CHANGE_REFUSED exception, since no retry could apply it); '

@@ -52,6 +52,14 @@ export interface StorefrontRequest {
 const OWNER_AWARE_TYPES: ReadonlySet<string> = new Set(Object.entries(PublishedEvents.schemas)
   .filter(([, schema]) => Object.hasOwn((schema as { properties?: object }).properties ?? {}, 'ownerId')).map(([type]) => type));
 
+/**
+ * An ORDER_CONFLICT of a storefront order whose differences are only what changes an order after its intake — its lines
+ * and ship-to (an `orders/updated`, a line change), its priority (a supervisor's reprioritise): the shop's order is the
+ * one received. A site, owner or carrier of its own is another channel's order (409 as it was).
+ */
+const onlyChangedSinceIntake = (errors: readonly { field: string }[] | undefined): boolean =>
+  errors !== undefined && errors.length > 0 && errors.every((e) => e.field === '/lines' || e.field === '/shipTo' || e.field === '/priority');
+
 /** An order's refusals of a storefront change no retry can ever lift: the order is cancelled or has shipped. */
 const FINAL_ORDER_REFUSALS: ReadonlySet<string> = new Set(['ORDER_CANCELLED', 'ORDER_SHIPPED']);
 
@@ -439,6 +447,7 @@ export function integrationsService(
 
   async function storefrontTopic(
     orders: OrderCommands, topic: string, body: StorefrontOrder, channel: { siteId: string; carrier: string; prefix: string }, meta: EventMeta,
+    again = false,
   ): Promise<Outcome<{ orderId: string; externalId: string; status: OrderStatus | null; duplicate: boolean; refused?: { code: string; message: string } }>> {
     if (topic === STOREFRONT_TOPICS.cancelled) {
       const externalId = storefrontExternalId(body, channel.prefix);
@@ -473,6 +482,14 @@ export function integrationsService(
       // An update of an order never received (its create was lost or is late): the order as it is now is received.
     }
     const received = await orders.receive(mapped.intake, meta);
+    if (!received.ok && received.code === 'ORDER_CONFLICT' && onlyChangedSinceIntake(received.errors)) {
+      // The shop's order was received since with other lines or ship-to: by a create racing this update, or by an
+      // update that came before this (late) create. An update applies to it now; a create is the same order, acknowledged
+      // as a duplicate (its content is older than what an update brought). Before, 409 ORDER_CONFLICT for ever.
+      if (topic === STOREFRONT_TOPICS.updated && !again) return storefrontTopic(orders, topic, body, channel, meta, true);
+      const orderId = await orders.orderIdOf(externalId, channel.siteId);
+      if (orderId !== undefined) return ok({ orderId, externalId, status: null, duplicate: true });
+    }
     if (!received.ok) return received.errors === undefined ? received : { ...received, errors: payloadFieldErrors(body, mapped.intake, received.errors) };
     return ok({ orderId: received.value.orderId, externalId, status: received.value.status, duplicate: !received.value.created });
   }

@@ -105,3 +105,36 @@ describe('storefront orders/updated and orders/cancelled', () => {
     await t.settle();
   }, 30_000);
 });
+
+describe('storefront webhooks out of order', () => {
+  it('an orders/create that arrives after an orders/updated changed the order is the same order (200 duplicate), not 409 for ever', async () => {
+    // The shop's create failed (PakLog restarting) and its update came first: received as it is now, with 2 units.
+    const upd = await post(payload(901, { quantity: 2, city: 'Bath' }), 'orders/updated', 'o-1');
+    expect(upd.status).toBe(200);
+    const orderId = upd.body.orderId;
+    // The create's retry carries the order as it was created (1 unit, London).
+    const late = await post(payload(901), 'orders/create', 'o-0');
+    expect(late).toMatchObject({ status: 200, body: { orderId, duplicate: true } });
+    const order = (await t.get(`/api/v1/orders/${orderId}`)).body as { lines: { ordered: number }[]; shipTo: { city: string } };
+    expect(order.lines.map((l) => l.ordered)).toEqual([2]);
+    expect(order.shipTo.city).toBe('Bath');
+    await t.settle();
+  }, 30_000);
+});
+
+describe('storefront create and update racing', () => {
+  it('an orders/create and an orders/updated of a new shop order sent at once: both answered 2xx, the order as updated', async () => {
+    for (let i = 0; i < 6; i++) {
+      const id = 910 + i;
+      const [created, updated] = await Promise.all([
+        post(payload(id), 'orders/create', `r-${id}-c`),
+        post(payload(id, { city: 'Bath', quantity: 2 }), 'orders/updated', `r-${id}-u`),
+      ]);
+      expect([created.status, updated.status, created.body.code, updated.body.code]).toEqual([created.body.duplicate ? 200 : 201, 200, undefined, undefined]);
+      expect(updated.body.orderId).toBe(created.body.orderId);
+      const order = (await t.get(`/api/v1/orders/${created.body.orderId}`)).body as { lines: { ordered: number }[]; shipTo: { city: string } };
+      expect([order.lines.map((l) => l.ordered), order.shipTo.city]).toEqual([[2], 'Bath']);
+    }
+    await t.settle();
+  }, 60_000);
+});
