@@ -184,6 +184,12 @@ export interface IntegrationsStorefrontChannels {
   site_id: string;
 }
 
+export interface IntegrationsStorefrontOrderVersions {
+  external_id: string;
+  recorded_at: Date;
+  shop_updated_at: Date;
+}
+
 export interface IntegrationsSubscriptions {
   consecutive_failures: Generated<number>;
   created_at: Date;
@@ -237,6 +243,7 @@ export interface DB {
   "integrations.partner_messages": IntegrationsPartnerMessages;
   "integrations.sites": IntegrationsSites;
   "integrations.storefront_channels": IntegrationsStorefrontChannels;
+  "integrations.storefront_order_versions": IntegrationsStorefrontOrderVersions;
   "integrations.subscriptions": IntegrationsSubscriptions;
   "integrations.tms_loads": IntegrationsTmsLoads;
   "integrations.tms_tracking_events": IntegrationsTmsTrackingEvents;

@@ -357,7 +357,7 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
           + 'already is 200 duplicate true, also when an orders/updated or a reprioritise changed its lines, ship-to or priority since). The payload is mapped to '
           + 'POST /orders: line_items (sku, quantity) and shipping_address (name, company, address1/2, city, province, zip, country_code, phone), '
           + 'email. 422 STOREFRONT_PAYLOAD_INVALID or the intake\'s codes. X-Shopify-Topic `orders/updated` replaces the ship-to and the lines of an '
-          + 'order not yet waved (changed lines are allocated anew; 409 ORDER_IN_FULFILMENT after; an unknown order is received; a change of a cancelled or shipped order is answered 200 with `refused`, changes nothing and raises a STOREFRONT_CHANGE_REFUSED exception, since no retry could apply it); '
+          + 'order not yet waved (changed lines are allocated anew; 409 ORDER_IN_FULFILMENT after; an unknown order is received; one whose updated_at is older than the last applied update\'s is 200 duplicate true and changes nothing; a change of a cancelled or shipped order is answered 200 with `refused`, changes nothing and raises a STOREFRONT_CHANGE_REFUSED exception, since no retry could apply it); '
           + '`orders/cancelled` cancels it at any stage before dispatch (a cancelled order: answered as it is; once shipped: 200 with `refused` ORDER_SHIPPED, '
           + 'nothing changed, a STOREFRONT_CHANGE_REFUSED exception; 409 ORDER_SHIPPING while a SHIP scan decides at the dock). Absent: `orders/create`. See ADRs 0040, 0046.',
         headers: Type.Object({

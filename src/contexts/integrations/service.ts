@@ -13,7 +13,9 @@ import type { EventEnvelope, EventMeta } from '../../platform/bus/envelope.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../platform/errors.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
-import { mapStorefrontOrder, orderIdError, payloadFieldErrors, STOREFRONT_TOPICS, storefrontExternalId, withExactOrderId, type StorefrontOrder } from './domain/storefront.ts';
+import {
+  mapStorefrontOrder, orderIdError, payloadFieldErrors, shopUpdatedAt, STOREFRONT_TOPICS, storefrontExternalId, withExactOrderId, type StorefrontOrder,
+} from './domain/storefront.ts';
 import { DestinationRefused, guardedLookup, urlProblem, type DestinationPolicy } from './domain/destination.ts';
 import { eventOwner, matchesType, retryDelayMs, subscriptionLifecycle, unknownPatterns, type RetryPolicy } from './domain/webhooks.ts';
 import { integrationsStore as store, type Channel, type Delivery, type DeliveryFilter, type Subscription } from './store.ts';
@@ -418,7 +420,7 @@ export function integrationsService(
     if (orders === undefined) return reject('ORDER_INTAKE_UNAVAILABLE', 'run the orders context in the process that runs integrations');
     const body = withExactOrderId((typeof req.body === 'object' && req.body !== null ? req.body : {}), req.rawBody);
     const prefix = channelPrefix(channel.shopDomain);
-    const answered = await storefrontTopic(orders, topic, body, { siteId: channel.siteId, carrier: channel.carrier, prefix }, meta);
+    const answered = await inShopOrder(orders, topic, body, { siteId: channel.siteId, carrier: channel.carrier, prefix }, meta);
     if (!answered.ok) return answered;
     const refused = answered.value.refused;
     if (refused !== undefined) {
@@ -443,6 +445,36 @@ export function integrationsService(
       await store.recordInbound(deps.db, { channelId: channel.id, webhookId: req.webhookId, orderId: answered.value.orderId, externalId: answered.value.externalId, now: now() });
     }
     return ok({ ...answered.value, topic });
+  }
+
+  /**
+   * Shopify does not deliver a shop's webhooks in order, and retries a failed one for up to 48 hours: an `orders/updated`
+   * that carries the shop's `updated_at` is applied only when it is no older than the last change applied to the order
+   * (`storefront_order_versions`), decided and applied under a lock of the order's externalId in ONE unit of work (the
+   * order's change joins it); an older one is acknowledged as a duplicate and changes nothing — the shop's later edit
+   * stays. Before, the last to arrive won: a retried first edit put back the address or lines a second edit had changed.
+   */
+  async function inShopOrder(
+    orders: OrderCommands, topic: string, body: StorefrontOrder, channel: { siteId: string; carrier: string; prefix: string }, meta: EventMeta,
+  ): ReturnType<typeof storefrontTopic> {
+    const at = topic === STOREFRONT_TOPICS.updated ? shopUpdatedAt(body) : undefined;
+    const externalId = storefrontExternalId(body, channel.prefix);
+    if (at === undefined || externalId === undefined) return storefrontTopic(orders, topic, body, channel, meta);
+    const inOrder = async (): ReturnType<typeof storefrontTopic> => {
+      await deps.db.query(`SELECT pg_advisory_xact_lock(hashtext('integrations.storefront-order'), hashtext($1))`, [externalId]);
+      const last = await store.shopVersion(deps.db, externalId);
+      if (last !== undefined && last.getTime() > at.getTime()) {
+        const orderId = await orders.orderIdOf(externalId, channel.siteId);
+        if (orderId !== undefined) {
+          deps.log.info({ externalId, updatedAt: at.toISOString(), applied: last.toISOString() }, 'storefront: an update older than the one applied was acknowledged and not applied');
+          return ok({ orderId, externalId, status: null, duplicate: true });
+        }
+      }
+      const answered = await storefrontTopic(orders, topic, body, channel, meta);
+      if (answered.ok && answered.value.refused === undefined) await store.recordShopVersion(deps.db, externalId, at, now());
+      return answered;
+    };
+    return deps.db.openTx() === undefined ? deps.db.unitOfWork(inOrder) : inOrder();
   }
 
   async function storefrontTopic(

@@ -233,6 +233,18 @@ export const integrationsStore = {
       if ((e as { code?: string }).code !== '23503') throw e;
     }
   },
+  /** The shop's `updated_at` of the last change applied to the storefront order `externalId`, undefined when none. */
+  async shopVersion(db: Executor, externalId: string): Promise<Date | undefined> {
+    return (await db.query<{ at: Date }>(
+      `SELECT shop_updated_at AS "at" FROM integrations.storefront_order_versions WHERE external_id = $1`, [externalId]))[0]?.at;
+  },
+  /** Records the shop's `updated_at` of a change applied to the storefront order (a later one only moves it on). */
+  async recordShopVersion(db: Executor, externalId: string, at: Date, now: Date): Promise<void> {
+    await db.query(
+      `INSERT INTO integrations.storefront_order_versions (external_id, shop_updated_at, recorded_at) VALUES ($1, $2, $3)
+       ON CONFLICT (external_id) DO UPDATE SET shop_updated_at = GREATEST(storefront_order_versions.shop_updated_at, EXCLUDED.shop_updated_at), recorded_at = EXCLUDED.recorded_at`,
+      [externalId, at, now]);
+  },
   /** The site of a channel, undefined when there is none. */
   async siteOfChannel(db: Executor, id: string): Promise<{ siteId: string } | undefined> {
     return (await db.query<{ siteId: string }>(`SELECT site_id AS "siteId" FROM integrations.storefront_channels WHERE id = $1`, [id]))[0];

@@ -138,3 +138,37 @@ describe('storefront create and update racing', () => {
     await t.settle();
   }, 60_000);
 });
+
+describe('storefront updates out of order', () => {
+  const at = (id: number, city: string, quantity: number, updatedAt: string) => {
+    const o = JSON.parse(payload(id, { city, quantity })) as Record<string, unknown>;
+    return JSON.stringify({ ...o, updated_at: updatedAt });
+  };
+  it('an orders/updated older than one applied already (its updated_at) changes nothing: 200 duplicate, the newer ship-to and lines stay', async () => {
+    const created = await post(at(930, 'London', 1, '2026-12-07T10:00:00-05:00'), 'orders/create', 'v-0');
+    expect(created.status).toBe(201);
+    const orderId = created.body.orderId;
+    // The shop's second edit is delivered first; its first edit's delivery failed once and comes later.
+    expect(await post(at(930, 'Bath', 3, '2026-12-07T10:05:00-05:00'), 'orders/updated', 'v-2')).toMatchObject({ status: 200, body: { orderId, duplicate: false } });
+    const stale = await post(at(930, 'Oxford', 2, '2026-12-07T15:01:00Z'), 'orders/updated', 'v-1');
+    expect(stale).toMatchObject({ status: 200, body: { orderId, duplicate: true } });
+    const order = (await t.get(`/api/v1/orders/${orderId}`)).body as { lines: { ordered: number }[]; shipTo: { city: string } };
+    expect([order.lines.map((l) => l.ordered), order.shipTo.city]).toEqual([[3], 'Bath']);
+    // A later edit still applies, and one of the same instant as the last applied too (the shop's clock says seconds).
+    expect((await post(at(930, 'Cambridge', 3, '2026-12-07T15:06:00Z'), 'orders/updated', 'v-3')).body).toMatchObject({ orderId, duplicate: false });
+    expect((await post(at(930, 'Ely', 3, '2026-12-07T15:06:00Z'), 'orders/updated', 'v-4')).body).toMatchObject({ orderId, duplicate: false });
+    expect(await shipTo(orderId)).toMatchObject({ city: 'Ely' });
+    await t.settle();
+  }, 30_000);
+
+  it('orders/updated of one order sent at once in any order: the latest updated_at is what stays', async () => {
+    const created = await post(at(931, 'London', 1, '2026-12-07T10:00:00Z'), 'orders/create', 'w-0');
+    const orderId = created.body.orderId;
+    const cities = ['Bath', 'Oxford', 'Cambridge', 'Ely', 'York'];
+    // Sent in another order than the shop made them: York (the latest) third.
+    const answers = await Promise.all([3, 0, 4, 1, 2].map((i) => post(at(931, cities[i]!, 1, `2026-12-07T10:0${i + 1}:00Z`), 'orders/updated', `w-${i + 1}`)));
+    expect(answers.map((a) => a.status)).toEqual(cities.map(() => 200));
+    expect(await shipTo(orderId)).toMatchObject({ city: 'York' });
+    await t.settle();
+  }, 30_000);
+});

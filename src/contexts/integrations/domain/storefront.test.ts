@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapStorefrontOrder, withExactOrderId } from './storefront.ts';
+import { mapStorefrontOrder, shopUpdatedAt, withExactOrderId } from './storefront.ts';
 
 const channel = { siteId: 'sit_1', carrier: 'OWN_FLEET', prefix: 'SHOP-' };
 const address = { first_name: 'Ada', last_name: 'Lovelace', address1: '1 Row', city: 'Paris', province: 'Île-de-France', zip: '75001', country_code: 'fr' };
@@ -31,5 +31,15 @@ describe('storefront order mapping', () => {
     expect(withExactOrderId({ id: 42 }, '{"id":42}').id).toBe(42);
     expect(withExactOrderId({ id: '820982911946154508' }, '{"id":"820982911946154508"}').id).toBe('820982911946154508');
     expect(mapStorefrontOrder({ id: 1.5, line_items: [{ sku: 'A', quantity: 1 }], shipping_address: address }, channel).errors).toEqual([{ field: '/id', message: 'must be a whole number ≥ 0 or a string' }]);
+  });
+});
+
+describe('the shop\'s updated_at', () => {
+  it('reads an ISO 8601 instant with its offset; anything else is none (changes then apply as they arrive)', () => {
+    expect(shopUpdatedAt({ updated_at: '2026-12-07T10:05:00-05:00' })?.toISOString()).toBe('2026-12-07T15:05:00.000Z');
+    expect(shopUpdatedAt({ updated_at: '2026-12-07T15:05:00.250Z' })?.toISOString()).toBe('2026-12-07T15:05:00.250Z');
+    for (const v of [undefined, null, 1765119900, '', 'yesterday', '2026-12-07', '2026-12-07T15:05:00', '2026-13-07T15:05:00Z']) {
+      expect(shopUpdatedAt({ updated_at: v })).toBeUndefined();
+    }
   });
 });

@@ -9,6 +9,17 @@ export interface StorefrontOrder {
   readonly line_items?: unknown;
   readonly shipping_address?: unknown;
   readonly cancel_reason?: unknown;
+  readonly updated_at?: unknown;
+}
+
+/**
+ * The shop's `updated_at` of the order (an ISO 8601 instant with its offset, as Shopify writes it), undefined when the
+ * payload carries none that reads as one: then changes are applied in the order they arrive, as before.
+ */
+export function shopUpdatedAt(o: StorefrontOrder): Date | undefined {
+  if (typeof o.updated_at !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(o.updated_at)) return undefined;
+  const at = new Date(o.updated_at);
+  return Number.isNaN(at.getTime()) ? undefined : at;
 }
 
 /** The order webhook topics (X-Shopify-Topic) PakLog takes. */
