@@ -308,8 +308,10 @@ export class Authenticator {
           : new AppError('UNAUTHENTICATED', 'The access token is not valid');
       }
       // The user and, for a token that names it, its session (both cached): a signed-out session's tokens end at once.
+      // A token signed before sessions were named (no `sid`) ends when any session of its user ends after it was issued.
       const sid = check.claims.sid;
-      const [found, live] = await Promise.all([this.identity.byId(check.claims.sub), sid === undefined ? true : this.identity.sessionLive(sid)]);
+      const [found, live] = await Promise.all([this.identity.byId(check.claims.sub),
+        sid === undefined ? this.identity.unnamedSessionLive(check.claims.sub, check.claims.issuedAtMs) : this.identity.sessionLive(sid)]);
       // A password change or reset ended the sessions before it, this token's included (ADR 0019 addendum).
       if (found.ok && found.sessionsValidFrom !== undefined && check.claims.issuedAtMs < found.sessionsValidFrom) {
         throw new AppError('UNAUTHENTICATED', 'The access token was issued before the password was changed; sign in again');
