@@ -10,7 +10,8 @@
  *   needs are those of the REST operations it runs (recorded on an admin call), and every role is checked against them.
  * - gRPC: every method of the public services, the same way.
  * - A worker acting as another is refused on all three (on gRPC by every method naming the worker).
- * - A resource of no site (an exception about none) is the whole network's: a caller of some sites only is refused it.
+ * - A resource of no site (an exception about none) is the whole network's: a caller of some sites only is refused it,
+ *   and so is a change of data every site shares (products, cartons, a new site: `config.network`).
  */
 import * as grpc from '@grpc/grpc-js';
 import type { FastifyRequest } from 'fastify';
@@ -36,6 +37,8 @@ interface Caller {
 }
 
 const routes: RouteRow[] = [];
+/** The routes that change data every site shares (`config.network`): a caller of some sites only is refused them. */
+const networkRoutes = new Set<string>();
 /** The REST operations (`METHOD /url`) run while a probe records, GraphQL's and gRPC's inner requests included. */
 let recording: Set<string> | undefined;
 
@@ -111,6 +114,7 @@ beforeAll(async () => {
         for (const method of [route.method].flat()) {
           if (method === 'HEAD' || method === 'OPTIONS') continue;
           routes.push({ method, url: route.url, roles: route.config?.roles ?? ['admin'], schema: route.schema ?? {} });
+          if (route.config?.network !== undefined) networkRoutes.add(`${method} ${route.url}`);
         }
       });
       http.addHook('onResponse', async (request: FastifyRequest) => {
@@ -216,6 +220,30 @@ describe('REST: every route × every caller', () => {
     }
     expect(wrong).toEqual([]);
   }, 300_000);
+
+  it('data every site shares (products, cartons, a new site, an item master) is refused to a caller of one site only (FORBIDDEN), not to callers of every site', async () => {
+    expect([...networkRoutes].sort()).toEqual([
+      'PATCH /api/v1/cartons/:code', 'PATCH /api/v1/products/:sku', 'POST /api/v1/cartons', 'POST /api/v1/cartons/:code/deactivate',
+      'POST /api/v1/cartons/:code/reactivate', 'POST /api/v1/imports/:kind', 'POST /api/v1/integrations/erp/inbound/:kind', 'POST /api/v1/products',
+      'POST /api/v1/products/:sku/deactivate', 'POST /api/v1/products/:sku/reactivate', 'POST /api/v1/sites',
+    ]);
+    const wrong: string[] = [];
+    for (const r of routes.filter((x) => networkRoutes.has(label(x)))) {
+      // The example's kind: `products` and `items`, the network's (locations, stock, orders and ASNs are checked at their sites).
+      const { url, body } = requestOf(r);
+      // A CSV import's example is its file, sent as one.
+      const csv = (r.schema.body as { type?: string; examples?: unknown[] } | undefined)?.type === 'string'
+        ? String((r.schema.body as { examples: unknown[] }).examples[0]) : undefined;
+      for (const caller of siteScoped) {
+        const res = csv === undefined ? await send(caller, r.method, url, body) : await (async () => {
+          const sent = await t.app.http.inject({ method: 'POST', url, headers: { ...caller.headers, 'content-type': 'text/csv' }, payload: csv });
+          return { status: sent.statusCode, code: (JSON.parse(sent.body) as { code?: string }).code };
+        })();
+        if (res.status !== 403 || res.code !== 'FORBIDDEN') wrong.push(`${label(r)} as ${caller.name}: ${res.status} ${res.code ?? ''}, expected 403 FORBIDDEN`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
 
   it('a command on a resource of another site is refused at the resource\'s site', async () => {
     const lineB = ((await t.get(`/api/v1/orders/${orderB}`)).body as { lines: { id: string }[] }).lines[0]!.id;

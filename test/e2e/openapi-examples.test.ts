@@ -78,9 +78,10 @@ describe('the OpenAPI document', () => {
       // logout is harmless to repeat, and the other user commands (disable, grants) are the same when repeated. An admin's
       // password reset is not: repeated, it ends the sessions the user started since (ADR 0019, revised 2026-12-04).
       // The storefront order webhook is idempotent on the storefront's own webhook id and order id (X-Shopify-Webhook-Id).
-      const idempotent = method === 'post' && path.startsWith('/api/v1/')
+      // A day's roster (PUT with If-Match) honours it too: a retry of a lost answer would otherwise be 412 (ADR 0033 addendum).
+      const idempotent = (method === 'post' && path.startsWith('/api/v1/')
         && (!/\/(api-keys|dead-letters|auth|users)(\/|$)/.test(path) || ['/api/v1/users', '/api/v1/api-keys', '/api/v1/users/{id}/password'].includes(path))
-        && path !== '/api/v1/integrations/storefront/orders';
+        && path !== '/api/v1/integrations/storefront/orders') || (method === 'put' && path === '/api/v1/workload/roster');
       const header = (op.parameters ?? []).find((p) => p.in === 'header' && p.name === 'idempotency-key');
       expect(header !== undefined, `${name} declares Idempotency-Key`).toBe(idempotent);
       if (idempotent) expect(statuses, name).toEqual(expect.arrayContaining(['409', '422']));

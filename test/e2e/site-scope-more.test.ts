@@ -215,6 +215,44 @@ describe('a site-scoped caller and what integrations keep of another site', () =
     expect((await t.get(`/api/v1/lpns/${lpn.body.id}`)).body.status).toBe(lpn.body.status);
   });
 
+  it('data every site shares (products, cartons, sites) is changed by callers of every site only: 403 FORBIDDEN to a caller of some sites, nothing written (roles3)', async () => {
+    const sku = a.products[0]!.sku;
+    const key = await t.post('/api/v1/api-keys', { name: 'manager of A (network)', role: 'manager', siteIds: [a.siteId] });
+    const manager = injectClient(t.app, key.body.key);
+    expect((await t.post('/api/v1/cartons', { code: 'NET-BOX', innerLengthMm: 300, innerWidthMm: 200, innerHeightMm: 150, maxWeightG: 10000, tareG: 200, description: 'A box', cost: 1 }, 'manager')).status).toBe(201);
+    await t.settle();
+    const before = await counts('catalog', 'pack_ship', 'location_master', 'integrations');
+    const product = (await t.get(`/api/v1/products/${sku}`)).body;
+    const csv = 'sku,description,uom,lengthMm,widthMm,heightMm,weightG\nNET-CSV-1,Network mug,EA,10,10,10,100\n';
+    const refused: [Call, string, string, unknown][] = [
+      [scoped, 'POST', '/api/v1/products', { sku: 'NET-NEW-1', description: 'A product of every site', lengthMm: 10, widthMm: 10, heightMm: 10, weightG: 100 }],
+      [scoped, 'PATCH', `/api/v1/products/${sku}`, { description: 'Renamed for every site by a caller of A' }],
+      [manager, 'PATCH', `/api/v1/products/${sku}`, { weightG: 1 }],
+      [scoped, 'POST', `/api/v1/products/${sku}/deactivate`, undefined],
+      [manager, 'POST', `/api/v1/products/${sku}/reactivate`, undefined],
+      [scoped, 'POST', '/api/v1/integrations/erp/inbound/items', { items: [{ sku, description: 'Renamed by the ERP key of A', lengthMm: 1, widthMm: 1, heightMm: 1, weightG: 1 }] }],
+      [scoped, 'POST', '/api/v1/sites', { code: 'NETNEW', name: 'A site made by a caller of A' }],
+      [manager, 'POST', '/api/v1/cartons', { code: 'NET-BOX-2', innerLengthMm: 300, innerWidthMm: 200, innerHeightMm: 150, maxWeightG: 10000, tareG: 200, description: 'A box', cost: 1 }],
+      [manager, 'PATCH', '/api/v1/cartons/NET-BOX', { tareG: 5 }],
+      [manager, 'POST', '/api/v1/cartons/NET-BOX/deactivate', undefined],
+    ];
+    for (const [client, method, url, body] of refused) {
+      const res = await client<{ code: string }>(url, method as 'POST', url, body);
+      expect({ method, url, status: res.status, code: res.body.code }).toEqual({ method, url, status: 403, code: 'FORBIDDEN' });
+    }
+    const imported = await sendText('POST', '/api/v1/imports/products', csv, 'text/csv');
+    expect([imported.status, imported.body.code]).toEqual([403, 'FORBIDDEN']);
+    expect(await counts('catalog', 'pack_ship', 'location_master', 'integrations')).toEqual(before);
+    expect((await t.get(`/api/v1/products/${sku}`)).body).toEqual(product);
+    // Its own site's master data stays its to change (a location of A), and so do the imports of its site.
+    expect((await scoped('block a location of A', 'POST', `/api/v1/locations/${a.storage[1]!.id}/block`, { reason: 'spill' })).status).toBe(200);
+    expect((await sendText('POST', `/api/v1/imports/locations?site=${a.siteId}`, 'code,type,x,y\nA-NET-1,STORAGE,1,1\n', 'text/csv')).status).toBe(200);
+    // Callers of every site change it as before.
+    expect((await t.request('PATCH', `/api/v1/products/${sku}`, { body: { description: 'Renamed by the item master' }, role: 'integration' })).status).toBe(200);
+    expect((await t.request('POST', '/api/v1/imports/products', { body: csv, role: 'manager', headers: { 'content-type': 'text/csv' } })).status).toBe(200);
+    expect((await t.request('PATCH', '/api/v1/cartons/NET-BOX', { body: { tareG: 210 }, role: 'manager' })).status).toBe(200);
+  });
+
   it('position reports: another site\'s forklift is not reported at its own site (403 FORBIDDEN_AT_SITE, nothing written)', async () => {
     for (const [w, id] of [[a, 'FLT-SMA'], [b, 'FLT-SMB']] as const) {
       expect((await t.request('PUT', `/api/v1/tracked/equipment/${id}`, { body: { siteId: w.siteId } })).status).toBe(200);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 
@@ -167,5 +168,58 @@ describe('product maintenance (ADR 0045)', () => {
     expect(event?.envelope.data).toEqual({ productId: p.id, sku: 'RETIRE-ME' });
     expect((await t.post('/api/v1/products/NOPE/reactivate')).status).toBe(404);
     expect((await t.post('/api/v1/products/RETIRE-ME/deactivate', undefined, 'viewer')).status).toBe(403);
+  });
+});
+
+/** A valid GTIN-12 (UPC-A) from 11 digits: its GS1 check digit appended. */
+function upcA(body: string): string {
+  const sum = [...body].reverse().reduce((s, d, i) => s + Number(d) * (i % 2 === 0 ? 3 : 1), 0);
+  return `${body}${(10 - (sum % 10)) % 10}`;
+}
+
+describe('one GTIN in any of its GS1 lengths, under concurrent writers (found by the roles hunt)', () => {
+  it('two writers naming the same GTIN in two lengths at once make one product of it, never twins; the other is 409 DUPLICATE (or a row error)', async () => {
+    const dims = { lengthMm: 10, widthMm: 10, heightMm: 10, weightG: 100 };
+    const twins: string[] = [];
+    for (let round = 0; round < 20; round++) {
+      const g12 = upcA(`7${String(round).padStart(4, '0')}123456`);
+      const forms = [g12, `0${g12}`, `00${g12}`];
+      expect((await t.post('/api/v1/products', { sku: `RACE-P-${round}`, description: 'patched to the GTIN', ...dims })).status).toBe(201);
+      const csv = `sku,description,uom,lengthMm,widthMm,heightMm,weightG,gtin\nRACE-I-${round},imported,EA,10,10,10,100,${forms[2]}\n`;
+      const answers = await Promise.all([
+        t.post('/api/v1/products', { sku: `RACE-A-${round}`, description: 'the UPC-A', gtin: forms[0], ...dims }),
+        t.post('/api/v1/products', { sku: `RACE-B-${round}`, description: 'the EAN-13', gtin: forms[1], ...dims }),
+        t.request('PATCH', `/api/v1/products/RACE-P-${round}`, { body: { gtin: forms[2] } }),
+        t.request('POST', '/api/v1/imports/products', { body: csv, headers: { 'content-type': 'text/csv' } }),
+      ]);
+      const won = answers.filter((a) => a.status < 300);
+      expect(won.length, `round ${round}: ${answers.map((a) => a.status).join(',')}`).toBe(1);
+      for (const a of answers.filter((x) => x.status >= 300)) expect([409, 422], JSON.stringify(a.body)).toContain(a.status);
+      const holders = await t.app.db.query<{ sku: string }>(`SELECT sku FROM catalog.products WHERE lpad(gtin, 14, '0') = $1`, [forms[2]]);
+      if (holders.length !== 1) twins.push(`round ${round}: ${holders.map((h) => h.sku).join(', ')}`);
+    }
+    expect(twins).toEqual([]);
+  });
+});
+
+describe('catalog migration 004 over twins kept from before migration 003', () => {
+  it('does not fail: the oldest keeps the GTIN, the others are marked gtin_shared, and no new product takes it in any length', async () => {
+    const dir = new URL('./migrations/', import.meta.url);
+    const out = await t.app.db.tx(async (tx) => {
+      await tx.query(`CREATE SCHEMA cat004_check`);
+      await tx.query(`SET LOCAL search_path = cat004_check`);
+      await tx.query(`CREATE TABLE products (id text PRIMARY KEY, sku text NOT NULL UNIQUE, gtin text UNIQUE, created_at timestamptz NOT NULL)`);
+      await tx.query(`INSERT INTO products (id, sku, gtin, created_at) VALUES ('p1', 'UPC', '012345678905', '2026-01-01'),
+        ('p2', 'EAN', '0012345678905', '2026-01-02'), ('p3', 'G14', '00012345678905', '2026-01-03'), ('p4', 'NONE', NULL, '2026-01-01'),
+        ('p5', 'NONE2', NULL, '2026-01-02'), ('p6', 'OTHER', '4006381333931', '2026-01-01')`);
+      await tx.query(readFileSync(new URL('003_gtin14.sql', dir), 'utf8'));
+      await tx.query(readFileSync(new URL('004_gtin14_unique.sql', dir), 'utf8'));
+      const marked = await tx.query<{ id: string }>(`SELECT id FROM products WHERE gtin_shared ORDER BY id`);
+      const taken = await tx.query(`INSERT INTO products (id, sku, gtin, created_at) VALUES ('p7', 'NEW', '04006381333931', now()) ON CONFLICT DO NOTHING RETURNING 1`);
+      const free = await tx.query(`INSERT INTO products (id, sku, gtin, created_at) VALUES ('p8', 'NEW2', '5901234123457', now()) ON CONFLICT DO NOTHING RETURNING 1`);
+      await tx.query(`DROP SCHEMA cat004_check CASCADE`);
+      return { ids: marked.map((r) => r.id), taken: taken.length, free: free.length };
+    });
+    expect(out).toEqual({ ids: ['p2', 'p3'], taken: 0, free: 1 });
   });
 });

@@ -17,6 +17,7 @@ export interface CatalogProducts {
   description: string;
   expiry_controlled: Generated<boolean>;
   gtin: string | null;
+  gtin_shared: Generated<boolean>;
   height_mm: number;
   id: string;
   length_mm: number;

@@ -63,7 +63,7 @@ const SkuParams = Type.Object({ sku: { ...Sku, examples: [EXAMPLES.newSku] } }, 
 export function catalogRoutes(deps: PlatformDeps, service: CatalogService): (app: HttpApp) => Promise<void> {
   return async (app) => {
     app.post('/products', {
-      config: { roles: CAN.masterData, idempotent: true },
+      config: { roles: CAN.masterData, idempotent: true, network: true },
       schema: {
         operationId: 'createProduct', tags, summary: 'Create a product',
         description: 'A product (SKU) with its dimensions and weight, which packing and cartonization use. A GTIN must be 8, 12, 13 or 14 '
@@ -80,7 +80,7 @@ export function catalogRoutes(deps: PlatformDeps, service: CatalogService): (app
     });
 
     app.patch('/products/:sku', {
-      config: { roles: CAN.masterData },
+      config: { roles: CAN.masterData, network: true },
       schema: {
         operationId: 'updateProduct', tags, summary: 'Change a product',
         description: 'Changes the fields given (at least one; the SKU never changes) and announces the product with catalog.product.updated.v1 '
@@ -96,7 +96,7 @@ export function catalogRoutes(deps: PlatformDeps, service: CatalogService): (app
       { path: 'reactivate', operationId: 'reactivateProduct', active: true, summary: 'Reactivate a deactivated product' },
     ] as const) {
       app.post(`/products/:sku/${t.path}`, {
-        config: { roles: CAN.masterData, idempotent: true },
+        config: { roles: CAN.masterData, idempotent: true, network: true },
         schema: {
           operationId: t.operationId, tags, summary: t.summary,
           description: 'ADR 0045: a deactivated product is refused by new orders (every intake channel), ASNs and receipts with 422 '

@@ -55,7 +55,9 @@ export type ProductFields = Omit<Product, 'id' | 'sku' | 'createdAt' | 'active'>
 export async function updateProduct(db: Executor, sku: string, f: ProductFields): Promise<Product> {
   const rows = await db.query<ProductRow>(
     `UPDATE catalog.products SET description = $2, gtin = $3, uom = $4, length_mm = $5, width_mm = $6, height_mm = $7, weight_g = $8,
-       lot_controlled = $9, expiry_controlled = $10
+       lot_controlled = $9, expiry_controlled = $10,
+       -- A twin kept from before migration 004 whose GTIN changes is one no more: its new GTIN is unique like any other.
+       gtin_shared = gtin_shared AND gtin IS NOT DISTINCT FROM $3
      WHERE sku = $1 RETURNING ${COLUMNS}`,
     [sku, f.description, f.gtin, f.uom, f.lengthMm, f.widthMm, f.heightMm, f.weightG, f.lotControlled, f.expiryControlled],
   );
@@ -98,9 +100,12 @@ export async function listProducts(
   return rows.map(toProduct);
 }
 
-/** The unique key on catalog.products.gtin refused a write (a concurrent writer committed the same GTIN first). */
+/**
+ * A unique key on a product's GTIN refused a write (a concurrent writer committed the same GTIN first): the exact
+ * string's, or its 14-digit form's (migration 004: the GTIN in another GS1 length).
+ */
 export function isGtinTaken(e: unknown): boolean {
   if (typeof e !== 'object' || e === null) return false;
   const { code, constraint } = e as { code?: unknown; constraint?: unknown };
-  return code === '23505' && constraint === 'products_gtin_key';
+  return code === '23505' && (constraint === 'products_gtin_key' || constraint === 'products_gtin14_key');
 }

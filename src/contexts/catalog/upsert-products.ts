@@ -110,7 +110,7 @@ export function productUpserter(deps: PlatformDeps) {
                                                    weight_g int4, lot_controlled boolean, expiry_controlled boolean)
            ON CONFLICT (sku) DO UPDATE SET description = EXCLUDED.description, gtin = EXCLUDED.gtin, uom = EXCLUDED.uom, length_mm = EXCLUDED.length_mm,
              width_mm = EXCLUDED.width_mm, height_mm = EXCLUDED.height_mm, weight_g = EXCLUDED.weight_g, lot_controlled = EXCLUDED.lot_controlled,
-             expiry_controlled = EXCLUDED.expiry_controlled
+             expiry_controlled = EXCLUDED.expiry_controlled, gtin_shared = p.gtin_shared AND p.gtin IS NOT DISTINCT FROM EXCLUDED.gtin
            WHERE (p.description, p.gtin, p.uom, p.length_mm, p.width_mm, p.height_mm, p.weight_g, p.lot_controlled, p.expiry_controlled)
              IS DISTINCT FROM (EXCLUDED.description, EXCLUDED.gtin, EXCLUDED.uom, EXCLUDED.length_mm, EXCLUDED.width_mm, EXCLUDED.height_mm,
                                EXCLUDED.weight_g, EXCLUDED.lot_controlled, EXCLUDED.expiry_controlled)

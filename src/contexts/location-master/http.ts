@@ -104,7 +104,8 @@ const ReasonBody = (required: boolean) => {
 export function locationMasterRoutes(deps: PlatformDeps, service: LocationMasterService): (app: HttpApp) => Promise<void> {
   return async (app) => {
     app.post('/sites', {
-      config: { roles: CAN.masterData, idempotent: true },
+      // A new site is the network's: a caller of some sites only would make a site none of its grants reach.
+      config: { roles: CAN.masterData, idempotent: true, network: true },
       schema: {
         operationId: 'createSite', tags, summary: 'Create a site (warehouse)',
         description: 'A site with a unique code (409 DUPLICATE when taken). Give it locations one by one or generate a layout.',

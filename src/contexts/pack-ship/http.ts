@@ -128,7 +128,8 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
 
   const CartonParams = Type.Object({ code: Identifier(32, { description: 'The carton\'s code', examples: ['XL-BOX'] }) }, { additionalProperties: false });
   app.patch('/cartons/:code', {
-    config: { roles: CAN.plan },
+    // Cartons have no site: every site's cartonization chooses from them.
+    config: { roles: CAN.plan, network: true },
     schema: {
       operationId: 'updateCarton', tags, summary: 'Change a carton',
       description: 'Changes the fields given (at least one; the code never changes) and announces the carton with pack-ship.carton.updated.v1 '
@@ -152,7 +153,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
     { path: 'reactivate', operationId: 'reactivateCarton', active: true, summary: 'Reactivate a deactivated carton' },
   ] as const) {
     app.post(`/cartons/:code/${t.path}`, {
-      config: { roles: CAN.plan, idempotent: true },
+      config: { roles: CAN.plan, idempotent: true, network: true },
       schema: {
         operationId: t.operationId, tags, summary: t.summary,
         description: 'ADR 0045: cartonization never suggests a deactivated carton and packing refuses one named with 422 CARTON_INACTIVE; '
@@ -165,7 +166,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
   }
 
   app.post('/cartons', {
-    config: { roles: CAN.plan, idempotent: true },
+    config: { roles: CAN.plan, idempotent: true, network: true },
     schema: {
       operationId: 'createCarton', tags, summary: 'Add a carton to the catalogue',
       description: 'Inner dimensions in mm, the most it may carry and its own weight in g, its cost. 409 DUPLICATE when the code is taken.',

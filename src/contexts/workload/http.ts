@@ -8,6 +8,7 @@ import { CURSOR_SHAPES, cursorKey, nextCursor } from '../../platform/http/paging
 import { actingWorkerOf } from '../../platform/http/auth.ts';
 import { CAN, roleAt } from '../../platform/http/roles.ts';
 import { Cursor, DateTime, Enum, EXAMPLES, Identifier, Limit, List, Nullable, Page, SiteRef, WorkerId } from '../../platform/http/schemas.ts';
+import type { IdempotencyKeys } from '../../platform/http/idempotency.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { WorkloadService } from './service.ts';
 
@@ -43,7 +44,9 @@ const Accuracy = {
   accuracy: { ...Nullable(Type.Number({ minimum: 0, maximum: 1 })), description: 'linesPicked ÷ (linesPicked + linesShorted), 4 digits; null when no pick line was closed' },
 };
 
-export async function workloadRoutes(app: HttpApp, service: WorkloadService, locations: Pick<LocationMasterApi, 'getSite'>): Promise<void> {
+export async function workloadRoutes(
+  app: HttpApp, service: WorkloadService, locations: Pick<LocationMasterApi, 'getSite'>, idempotency: IdempotencyKeys,
+): Promise<void> {
   const siteId = async (idOrCode: string, field: string): Promise<string> => unwrap(await resolveSiteId(locations, idOrCode, field));
 
   app.get('/workload/standards', {
@@ -94,14 +97,14 @@ export async function workloadRoutes(app: HttpApp, service: WorkloadService, loc
   });
 
   app.put('/workload/roster', {
-    config: { roles: CAN.plan },
+    config: { roles: CAN.plan, idempotent: true },
     schema: {
       operationId: 'setRoster', tags, summary: "Replace a site's roster for a day",
       description: 'The shifts of the day (UTC), each a worker in a zone from a time to a time; a worker\'s shifts must not overlap. The day '
         + 'is today or later (UTC: sites carry no time zone yet; 422 ROSTER_DAY_PAST, field /day) and at most 366 days ahead (400 VALIDATION_FAILED, field /day); a zone is one of the site\'s locations\' in use '
         + '(not all deactivated), `PACK`, or `ALL` where the site has no zones (422 UNKNOWN_ZONE naming /shifts/{i}/zone). '
         + 'Each replacement moves the day to its next version, the ETag of GET /workload/roster and of this answer; without If-Match the last writer wins. '
-        + IF_MATCH_DOC,
+        + IF_MATCH_DOC + ' A retry with the same Idempotency-Key (its first answer lost) gets the first answer and its ETag, not 412.',
       headers: Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 1000, description: 'The roster version(s) of the day the replacement expects: `*`, `"<version>"` or a list of them' })) }),
       body: Type.Object({
         siteId: SiteRef, day: Type.Optional(Day),
@@ -116,7 +119,10 @@ export async function workloadRoutes(app: HttpApp, service: WorkloadService, loc
     },
   }, async (req, reply) => {
     const expected = parseIfMatch(req.headers['if-match']);
-    const { version, ...roster } = unwrap(await service.setRoster(await siteId(req.body.siteId, '/siteId'), req.body.day, req.body.shifts, expected));
+    const site = await siteId(req.body.siteId, '/siteId');
+    // The answer is kept with its version, so a retry of a lost answer replays the ETag too (the If-Match it carries
+    // names the version its first run replaced, and would be 412 if run again).
+    const { version, ...roster } = await idempotency.run(req, reply, 200, async () => unwrap(await service.setRoster(site, req.body.day, req.body.shifts, expected)));
     void reply.header('etag', `"${version}"`);
     return roster;
   });

@@ -25,7 +25,7 @@ export function workloadContext(deps: PlatformDeps, options: WorkloadOptions): W
     schema: 'workload',
     migrations: new URL('./migrations/', import.meta.url),
     requires: { locations: options.locations },
-    routes: (app) => workloadRoutes(app, service, options.locations),
+    routes: (app) => workloadRoutes(app, service, options.locations, deps.idempotency),
     projections: [{ name: 'floor', tables: WORKLOAD_PROJECTION_TABLES, subscriptions: workloadProjection() }],
   });
   return { ...module, planner: service };

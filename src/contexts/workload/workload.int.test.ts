@@ -118,6 +118,28 @@ describe('the roster\'s optimistic concurrency: ETag and If-Match (the roster wa
   });
 });
 
+describe('a roster PUT with If-Match retried after its answer was lost (found by the roles hunt)', () => {
+  it('answers the retry with the same Idempotency-Key with the first answer (was 412 VERSION_MISMATCH), replaces the day once', async () => {
+    const day = new Date(Date.now() + 21 * 86_400_000).toISOString().slice(0, 10);
+    const shifts = [{ workerId: 'ana', zone: 'A', from: '06:00', to: '14:00' }];
+    const put = (key: string, body: unknown = { siteId: 'WKL', day, shifts }) =>
+      t.request('PUT', '/api/v1/workload/roster', { body, role: 'manager', headers: { 'if-match': '"0"', 'idempotency-key': key } });
+    const first = await put('roster-retry-1');
+    expect([first.status, first.headers.etag]).toEqual([200, '"1"']);
+    const retry = await put('roster-retry-1');
+    expect([retry.status, retry.headers.etag, retry.headers['idempotent-replayed']]).toEqual([200, '"1"', 'true']);
+    expect(retry.body).toEqual(first.body);
+    const read = await t.get(`/api/v1/workload/roster?siteId=WKL&date=${day}`, 'viewer');
+    expect([read.body.shifts, read.headers.etag]).toEqual([shifts, '"1"']);
+    // The same key with another roster is another request: refused, and the day is unchanged.
+    const other = await put('roster-retry-1', { siteId: 'WKL', day, shifts: [{ workerId: 'bo', zone: 'A', from: '06:00', to: '14:00' }] });
+    expect([other.status, other.body.code]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
+    // A new key with the stale version is a stale write: 412 as before.
+    expect((await put('roster-retry-2')).status).toBe(412);
+    expect((await t.get(`/api/v1/workload/roster?siteId=WKL&date=${day}`, 'viewer')).headers.etag).toBe('"1"');
+  });
+});
+
 describe('a what-if before any work is placed in a zone (found by the black-box hunt)', () => {
   it('adds the heads of a zone of the site to the one pool the plan has (ALL), as the roster\'s shifts are: they finish the work sooner', async () => {
     const wz = await setupWarehouse(call, { siteCode: 'WKZONE', aisles: 1, bays: 2, levels: 1, skus: 1 });

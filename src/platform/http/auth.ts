@@ -308,8 +308,10 @@ export class Authenticator {
           : new AppError('UNAUTHENTICATED', 'The access token is not valid');
       }
       // The user and, for a token that names it, its session (both cached): a signed-out session's tokens end at once.
+      // A token signed before sessions were named (no `sid`) ends when any session of its user ends after it was issued.
       const sid = check.claims.sid;
-      const [found, live] = await Promise.all([this.identity.byId(check.claims.sub), sid === undefined ? true : this.identity.sessionLive(sid)]);
+      const [found, live] = await Promise.all([this.identity.byId(check.claims.sub),
+        sid === undefined ? this.identity.unnamedSessionLive(check.claims.sub, check.claims.issuedAtMs) : this.identity.sessionLive(sid)]);
       // A password change or reset ended the sessions before it, this token's included (ADR 0019 addendum).
       if (found.ok && found.sessionsValidFrom !== undefined && check.claims.issuedAtMs < found.sessionsValidFrom) {
         throw new AppError('UNAUTHENTICATED', 'The access token was issued before the password was changed; sign in again');
@@ -496,6 +498,12 @@ export function siteGuard(lookups: SiteLookups) {
     const config = request.routeOptions.config;
     if (principal === undefined || actsEverywhereAlike(principal) || config.public === true || config.forwarded === true || !routed(request)) return;
     const allowed = config.roles ?? ['admin'];
+    // Data every site shares (a product, a carton, a new site) is no single site's: a manager or key of some sites only
+    // changed what every other site picks, packs and receives by. It needs the role at every site.
+    if (changesNetworkData(request) && !mayActEverywhere(principal, allowed)) {
+      throw new AppError('FORBIDDEN', `${principal.name} acts at some sites only; ${request.method} ${request.routeOptions.url ?? request.url} `
+        + `changes data every site shares, so it needs the role (${allowed.join(', ')}) at every site (*)`);
+    }
     const sites = await sitesInQuestion(request, lookups);
     if (sites.size === 0) {
       if (takesSiteFilter(request)) throw new AppError('SITE_REQUIRED', 'Name the site (siteId): this caller may act only at some sites');
@@ -516,6 +524,12 @@ export function siteGuard(lookups: SiteLookups) {
     for (const site of sites) authorizeSiteOrAll(principal, site, allowed);
   };
 }
+
+/** Whether the request changes data every site shares (the route's `network`). */
+const changesNetworkData = (request: FastifyRequest): boolean => {
+  const network = request.routeOptions.config.network;
+  return typeof network === 'function' ? network(request) : network === true;
+};
 
 /** Whether a route's roles are admin alone: about no site, such a route administers the platform, every site. */
 const administersEverySite = (roles: readonly Role[]): boolean => roles.every((r) => r === 'admin');

@@ -139,6 +139,10 @@ export function describeRoute(route: RouteOptions): void {
   const schema: Schema = { ...(route.schema ?? {}) };
   if (schema.hide === true) return;
   const config = route.config ?? {};
+  // Data every site shares (auth.ts siteGuard): the document says who may change it.
+  if (config.network === true && typeof schema.description === 'string') {
+    schema.description = `${schema.description} Data every site shares: a caller with a role at some sites only (a site-scoped key or grant) is 403 FORBIDDEN.`;
+  }
   const response: Schema = { ...(isObject(schema.response) ? schema.response : {}) };
   const codes: ErrorCode[] = [];
   if (config.public === true) schema.security = [];

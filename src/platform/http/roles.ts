@@ -88,6 +88,12 @@ declare module 'fastify' {
      * checked).
      */
     heldWork?: (request: FastifyRequest) => Promise<string | readonly string[] | undefined>;
+    /**
+     * The route changes data every site shares (the catalog's products, cartons, the list of sites): a caller needs the
+     * route's role at every site (`*`), not at some sites only (auth.ts siteGuard; 403 FORBIDDEN). A function decides
+     * by the request where only some of a route's requests do (`POST /imports/products`, not `…/locations`).
+     */
+    network?: boolean | ((request: FastifyRequest) => boolean);
   }
   interface FastifyRequest {
     principal?: Principal;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { uuidv7Ids } from '../ids.ts';
 import { Identity } from './identity.ts';
-import { hashToken } from './tokens.ts';
+import { hashToken, signAccessToken } from './tokens.ts';
 
 /** A local identity provider: a discovery document and a JWKS with one RSA key, served on a loopback port. */
 let idp: Server;
@@ -181,6 +181,23 @@ describe('signing in with a password', () => {
     const reused = await t.app.http.inject({ method: 'POST', url: '/api/v1/auth/refresh', remoteAddress: '10.19.0.1', payload: { refreshToken: other.refreshToken } });
     expect((JSON.parse(reused.body) as { code: string }).code).toBe('REFRESH_TOKEN_REUSED');
     for (const token of [other.accessToken, next.accessToken]) expect((await from('/api/v1/auth/me', token)).status).toBe(401);
+  });
+
+  it('an access token signed before sessions were named (no sid) ends at the person\'s logout too (found by the roles hunt: it lived out its TTL)', async () => {
+    const user = await newUser();
+    const s = (await login(user.username, password)).body;
+    // A token as the release before `sid` signed it: the same secret, issuer and subject, no session.
+    const legacy = (await signAccessToken(t.app.identity.jwtSecret, user.id, 900, new Date(Date.now() - 1_000))).token;
+    const from = async (token: string): Promise<{ status: number; code: string | undefined }> => {
+      const res = await t.app.http.inject({ method: 'GET', url: '/api/v1/auth/me', remoteAddress: '10.19.0.2', headers: bearer(token) });
+      return { status: res.statusCode, code: (JSON.parse(res.body) as { code?: string }).code };
+    };
+    expect((await from(legacy)).status).toBe(200);
+    expect((await t.request('POST', '/api/v1/auth/logout', { role: null, body: { refreshToken: s.refreshToken } })).status).toBe(204);
+    expect(await from(legacy)).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
+    // Signing in again gives tokens that name their session; the new session is unaffected.
+    const again = (await login(user.username, password)).body;
+    expect((await from(again.accessToken)).status).toBe(200);
   });
 
   it('a disabled user can neither use its tokens, refresh, nor sign in', async () => {

@@ -102,6 +102,8 @@ export class Identity {
   private readonly cache = new Map<string, { found: UserLookup; at: number }>();
   /** Sessions (refresh-token families) by id: live for a few seconds (re-read after), ended for good. */
   private readonly sessions = new Map<string, { live: boolean; at: number }>();
+  /** Per user, when its last session ended (ms; null: none did), for access tokens that name no session (no `sid`). */
+  private readonly sessionsEnded = new Map<string, { endedAt: number | null; at: number }>();
   private secret: string | undefined;
 
   constructor(
@@ -391,13 +393,14 @@ export class Identity {
    * token is unknown.
    */
   async logout(token: string): Promise<boolean> {
-    const rows = await this.db.query<{ family_id: string }>(
+    const rows = await this.db.query<{ family_id: string; user_id: string }>(
       `UPDATE platform.refresh_tokens SET revoked_at = now()
-       WHERE family_id = (SELECT family_id FROM platform.refresh_tokens WHERE token_hash = $1) AND revoked_at IS NULL RETURNING family_id`,
+       WHERE family_id = (SELECT family_id FROM platform.refresh_tokens WHERE token_hash = $1) AND revoked_at IS NULL RETURNING family_id, user_id`,
       [hashToken(token)],
     );
     const family = rows[0]?.family_id;
     if (family !== undefined) this.sessions.set(family, { live: false, at: Date.now() });
+    if (rows[0] !== undefined) this.sessionsEnded.delete(rows[0].user_id);
     credentialsEnded();
     return rows.length > 0;
   }
@@ -420,9 +423,28 @@ export class Identity {
     return live;
   }
 
+  /**
+   * Whether an access token that names no session (signed before `sid` existed, ADR 0019 addendum of 2026-12-07) is
+   * still good: it was issued after the user's last session ended (a logout, a refresh token's reuse, the user disabled,
+   * a password changed: each revokes refresh tokens). Which session it was issued for is not known, so any of the
+   * user's session ends ends it; a client whose other session goes on refreshes and gets a token naming its session.
+   * Cached per user like live sessions; a logout in this process is seen at once.
+   */
+  async unnamedSessionLive(userId: string, issuedAtMs: number): Promise<boolean> {
+    let hit = this.sessionsEnded.get(userId);
+    if (hit === undefined || Date.now() - hit.at >= SESSION_RECHECK_MS) {
+      const rows = await this.db.query<{ ended: Date | null }>(`SELECT max(revoked_at) AS ended FROM platform.refresh_tokens WHERE user_id = $1`, [userId]);
+      hit = { endedAt: rows[0]?.ended?.getTime() ?? null, at: Date.now() };
+      if (this.sessionsEnded.size > 10_000) this.sessionsEnded.clear();
+      this.sessionsEnded.set(userId, hit);
+    }
+    return hit.endedAt === null || issuedAtMs > hit.endedAt;
+  }
+
   /** Forgets the users and live sessions this process knows (a change ended or narrowed some), and says so to open streams. */
   private forgetSessions(): void {
     this.cache.clear();
+    this.sessionsEnded.clear();
     for (const [sid, s] of this.sessions) if (s.live) this.sessions.delete(sid);
     credentialsEnded();
   }

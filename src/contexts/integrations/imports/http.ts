@@ -43,7 +43,8 @@ export function importRoutes(deps: PlatformDeps, imports: ImportService): (app: 
       }
     });
     app.post('/imports/:kind', {
-      config: { roles: CAN.masterData, idempotent: true },
+      // Products are the network's (every site's catalog); locations, stock and orders are checked at their sites.
+      config: { roles: CAN.masterData, idempotent: true, network: (req) => (req.params as { kind?: string }).kind === 'products' },
       // The body is a CSV file: another media type (JSON, which would parse and fail the schema as "/ must be string")
       // is refused for what it is, before anything reads it.
       preParsing: async (req, _reply, payload) => {
@@ -64,6 +65,7 @@ export function importRoutes(deps: PlatformDeps, imports: ImportService): (app: 
           + 'A file with any bad row imports nothing (422 IMPORT_ROWS_INVALID, each bad row in `errors`: /rows/<line>/<column>), unless `partial=true`, which '
           + 'imports the good rows (an order whole or not at all). `dryRun=true` writes nothing and answers what would happen, errors included (200). '
           + 'A caller of some sites only imports at its sites: a `site` or a row\'s siteId of another site is 403 FORBIDDEN_AT_SITE, nothing written. '
+          + 'Products are every site\'s: a caller of some sites only may not import them (403 FORBIDDEN). '
           + `Supported kinds: ${SUPPORTED_IMPORTS.join(', ')}.`,
         consumes: ['text/csv'],
         params: Type.Object({ kind: { ...Enum(IMPORT_KINDS), examples: ['products'] } }, { additionalProperties: false }),

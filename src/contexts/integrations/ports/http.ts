@@ -149,13 +149,15 @@ export function portsRoutes(deps: PlatformDeps, ports: PortsService): (app: Http
     }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => messageView(unwrap(await ports.snapshot(req.body.siteId)))));
 
     app.post('/integrations/erp/inbound/:kind', {
-      config: { roles: CAN.integrations, idempotent: true },
+      // An item master is the network's (every site's catalog); ASNs are checked at their sites.
+      config: { roles: CAN.integrations, idempotent: true, network: (req) => (req.params as { kind?: string }).kind === 'items' },
       schema: {
         operationId: 'receiveErpDocument', tags, summary: 'Receive an item master or ASNs from the ERP (JSON or CSV)',
         description: 'The same documents the file-drop inbox takes: `{"items": […]}` (upserted by SKU, the product import\'s rules) or '
           + '`{"asns": […]}` (created once per site and asnNumber), as application/json, or the CSV form as text/csv. Checked whole: any row in '
           + 'error and nothing is written (422 ERP_INBOUND_INVALID, each row in `errors`). Sending a document again is safe. 409 PARTNER_PORT_OFF '
-          + 'unless PAKLOG_ERP is set. A caller of some sites only sends ASNs of its sites: one of another site is 403 FORBIDDEN_AT_SITE, nothing written. '
+          + 'unless PAKLOG_ERP is set. A caller of some sites only sends ASNs of its sites: one of another site is 403 FORBIDDEN_AT_SITE, nothing written; '
+          + 'an item master is every site\'s, so such a caller may not send one (403 FORBIDDEN). '
           + 'See docs/integrations/erp.md.',
         consumes: ['application/json', 'text/csv'],
         params: Type.Object({ kind: Enum(['items', 'asns'] as const, { examples: ['items'] }) }, { additionalProperties: false }),
