@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { Type } from '@fastify/type-provider-typebox';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TAGS } from '../../src/platform/http/openapi.ts';
 import { EXAMPLES } from '../../src/platform/http/schemas.ts';
 import { seedDemo } from '../../src/seed/demo.ts';
@@ -91,6 +91,24 @@ describe('the OpenAPI document', () => {
       for (const p of (op.parameters ?? []).filter((x) => x.in === 'path')) expect(p.example ?? p.schema?.example, `${name} {${p.name}} example`).toBeDefined();
     }
     expect(doc.components.schemas).toHaveProperty('Problem');
+  });
+
+  it('is generated once per process for apps of the same routes: an app built seconds later describes them with the same document', async () => {
+    // Each test app of a worker (hundreds in a run) would otherwise generate it again (server.ts `shareDocument`): the
+    // position report's example was dated at each app's build, so no two apps' routes had the same schemas.
+    const later = await (async () => {
+      vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 5_000 });
+      try {
+        return await startTestApp();
+      } finally {
+        vi.useRealTimers();
+      }
+    })();
+    try {
+      expect(later.app.http.swagger()).toBe(doc);
+    } finally {
+      await later.close();
+    }
   });
 
   it('lists each route\'s business codes on its problem responses', () => {

@@ -48,8 +48,14 @@ const AlertSchema = Type.Object({
   closeReason: Nullable(Type.String({ description: 'Why it was closed by hand' })),
 });
 
-/** A report time of the example a minute before the app started: a fixed date would be refused (POSITION_TOO_OLD) a day later. */
-const recentExample = (): string => new Date(Math.floor((Date.now() - 60_000) / 1000) * 1000).toISOString();
+/**
+ * The example report's time: a minute before this process loaded the module (a fixed date would be refused,
+ * POSITION_TOO_OLD, a day later). Once per process, not per app: a server builds one app, and every app a process builds
+ * (the test workers build hundreds) then describes its routes with the same document, which the process generates once
+ * (server.ts `shareDocument`, keyed by the routes' schemas). Dated per app build, it made each app's key differ and its
+ * document be generated again: some 0.3 s of CPU per test app (docs/performance.md, 2026-12-07, branch `speed3`).
+ */
+const REPORT_EXAMPLE_TIME = new Date(Math.floor((Date.now() - 60_000) / 1000) * 1000).toISOString();
 
 /**
  * Whether `request`'s caller may see where worker `id` is, at `siteId`: a person signed in as an operator there sees
@@ -127,7 +133,7 @@ export async function trackingRoutes(app: HttpApp, deps: PlatformDeps, tracking:
         zone: Type.Optional(Identifier(50)),
         timestamp: DateTime,
         seq: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
-      }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, kind: 'equipment', id: 'FLT-01', x: 6, y: 8, zone: 'A', timestamp: recentExample() }] }),
+      }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, kind: 'equipment', id: 'FLT-01', x: 6, y: 8, zone: 'A', timestamp: REPORT_EXAMPLE_TIME }] }),
       response: {
         200: Type.Object({ outcome: Enum(['applied', 'stale'] as const), position: PositionSchema }),
         ...problems('UNKNOWN_SITE', 'UNKNOWN_TRACKED', 'POSITION_OUTSIDE_SITE', 'POSITION_IN_FUTURE', 'POSITION_TOO_OLD'),
