@@ -75,7 +75,8 @@ describe('carrier faults at booking and voiding', () => {
   });
 
   it('two clicks on "book" at the same moment: one shipment, one carrier booking, the other click 409 NOTHING_TO_SHIP', async () => {
-    await packedOrder('ord_cf_twice');
+    // PATIENTCO: the race is the point, not the timeout (RESTCO's 400 ms could pass under a loaded CI, a 503 for a slow answer).
+    await packedOrder('ord_cf_twice', 'PATIENTCO');
     const before = fake.calls.filter((c) => c.method === 'POST' && c.path === '/shipments').length;
     const [a, b] = await Promise.all([
       t.post('/api/v1/shipments', { orderId: 'ord_cf_twice', service: 'SAVER' }, 'operator', { 'idempotency-key': 'cf-twice-a' }),
