@@ -341,3 +341,62 @@ describe('an integration key at the scanner (found by the input-and-roles hunt)'
     expect([moved.status, moved.body.lpn?.locationId]).toEqual([201, w.storage[0]!.id]);
   });
 });
+
+describe('a received pallet lost at the dock with its putaway open, found on a shelf (inbound3 hunt)', () => {
+  it('its putaway gives up the units the find took off the dock: cancelled (its PUTAWAY task withdrawn) or reduced, never left OPEN for units no longer there', async () => {
+    const sku = w.products[1]!.sku;
+    const receive = async (code: string, quantity: number): Promise<{ lpnId: string; putawayId: string }> => {
+      const asn = await t.post('/api/v1/inventory/asns', { siteId: w.siteId, supplier: 'Stoneware Ltd', reference: `DN-${code}`, lines: [{ sku, quantity, expectedLpn: code }] });
+      expect(asn.status, JSON.stringify(asn.body)).toBe(201);
+      await t.settle();
+      const scan = await t.post('/api/v1/scans', { siteId: w.siteId, barcode: code, meaning: 'RECEIVE_LPN', locationId: dock.id, workerId: 'rcv' }, 'operator');
+      expect(scan.status, JSON.stringify(scan.body)).toBe(201);
+      const receipt = await t.post(`/api/v1/inventory/asns/${asn.body.id}/receipts`, { sku, quantity, locationId: dock.id }, 'operator');
+      expect(receipt.status, JSON.stringify(receipt.body)).toBe(201);
+      await t.settle();
+      return { lpnId: scan.body.lpn.id, putawayId: receipt.body.putaway.id };
+    };
+    const putaway = async (id: string) => (await t.get(`/api/v1/inventory/putaways/${id}`)).body;
+    const taskOf = async (putawayId: string) => (await t.getAll<{ reference: string; status: string }>(`/api/v1/tasks?siteId=${w.siteId}&type=PUTAWAY`))
+      .find((x) => x.reference === putawayId);
+
+    // What the dock holds of the SKU and what its OPEN putaways cover: equal whenever no LPN is lost there (the cases
+    // above left a scanned-in pallet of this SKU at the dock, with its putaway).
+    const onDock = async (): Promise<number> => (await t.getAll<{ onHand: number }>(`/api/v1/inventory/balances?siteId=${w.siteId}&sku=${sku}&locationId=${dock.id}`))
+      .reduce((n, x) => n + x.onHand, 0);
+    const covered = async (): Promise<number> => (await t.getAll<{ sku: string; fromLocationId: string; open: number }>(`/api/v1/inventory/putaways?siteId=${w.siteId}&status=OPEN`))
+      .filter((p) => p.sku === sku && p.fromLocationId === dock.id).reduce((n, p) => n + p.open, 0);
+    expect(await covered()).toBe(await onDock());
+    // 8 received on a pallet; 3 put away loose; the pallet with the other 5 goes missing at the dock and turns up on a shelf.
+    const first = await receive('HLE-PAL-F1', 8);
+    const part = await t.post(`/api/v1/inventory/putaways/${first.putawayId}/confirm`, { locationId: w.storage[1]!.id, quantity: 3, workerId: 'stocker' }, 'operator');
+    expect(part.body).toMatchObject({ status: 'OPEN', open: 5 });
+    await t.settle();
+    expect((await t.post(`/api/v1/lpns/${first.lpnId}/lost`, { reason: 'not at the dock' }, 'manager')).status).toBe(200);
+    await t.settle();
+    expect((await t.post(`/api/v1/lpns/${first.lpnId}/found`, { location: w.storage[2]!.code, workerId: 'stocker' }, 'operator')).status).toBe(200);
+    await t.settle();
+    // Its units are on the shelf, AVAILABLE; none is left at the dock for the putaway to move.
+    expect(await putaway(first.putawayId)).toMatchObject({ status: 'CANCELLED', putAway: 3 });
+    await until('putaway task withdrawn', async () => (await taskOf(first.putawayId))?.status, (s) => s === 'CANCELLED');
+    expect(await covered()).toBe(await onDock());
+
+    // Two pallets of one putaway's SKU at the dock: one found on a shelf, the other still there. The putaway covering both
+    // is reduced to what is left at the dock, and that can still be put away.
+    const a = await receive('HLE-PAL-F2', 4);
+    const b = await receive('HLE-PAL-F3', 6);
+    expect((await t.post(`/api/v1/lpns/${a.lpnId}/lost`, { reason: 'not at the dock' }, 'manager')).status).toBe(200);
+    await t.settle();
+    expect((await t.post(`/api/v1/lpns/${a.lpnId}/found`, { location: w.storage[2]!.code, workerId: 'stocker' }, 'operator')).status).toBe(200);
+    await t.settle();
+    expect(await covered()).toBe(await onDock());
+    const left = [await putaway(a.putawayId), await putaway(b.putawayId)];
+    expect(left.filter((p) => p.status === 'OPEN').reduce((n, p) => n + p.open, 0)).toBe(6);
+    for (const p of left.filter((x) => x.status === 'OPEN')) {
+      const done = await t.post(`/api/v1/inventory/putaways/${p.id}/confirm`, { locationId: w.storage[3]!.id, workerId: 'stocker' }, 'operator');
+      expect(done.status, JSON.stringify(done.body)).toBe(200);
+    }
+    await t.settle();
+    expect(await covered()).toBe(await onDock());
+  });
+});

@@ -100,7 +100,7 @@ describe.runIf(browserTestsRun)('the handheld: putaway, count, replenish and ret
     expect((await t.getAll<Movement>(`/api/v1/inventory/ledger?siteId=${siteId}&sku=${sku}&type=PUTAWAY`)).some((m) => m.locationId === blocked.id)).toBe(false);
   });
 
-  it('damaged units at the dock with no suggestion are taken to a QUARANTINE location, not "any storage location" (which PakLog refuses)', async () => {
+  it('damaged units at the dock with no suggestion are taken to a QUARANTINE location, not "any storage location" (which PakLog refuses); with none, a manager cancels the putaway on a handheld', async () => {
     const sku = skus[1]!;
     const receipt = await t.post('/api/v1/inventory/inbound-receipts', { siteId: 'DEMO', sku, quantity: 1, status: 'DAMAGED', locationCode: 'DEMO-RCV-01' });
     expect(receipt.status, JSON.stringify(receipt.body)).toBe(201);
@@ -124,7 +124,44 @@ describe.runIf(browserTestsRun)('the handheld: putaway, count, replenish and ret
     await scan(page, 'DEMO-QC-99');
     await page.getByLabel('Quantity').waitFor();
     expect(await page.getByText(/^Fewer than/).count()).toBe(0);
+    // Nobody can finish it (no QUARANTINE location): an operator cannot cancel a putaway (a manager's command), so
+    // none is offered; they report it, and it goes back to the queue.
+    expect(await page.getByRole('button', { name: 'Cancel putaway…' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Cannot do this task' }).click();
+    await page.getByRole('button', { name: 'Damaged goods' }).click();
+    await page.getByRole('status').filter({ hasText: 'Task reported (DAMAGED_GOODS): it goes to someone else' }).waitFor();
     await context.close();
+
+    // The dock lead (a manager) takes it on a handheld and, with no QUARANTINE location to go to, cancels it there, as the
+    // console's putaway screen does: its task is withdrawn, nothing moves.
+    const putawayId = receipt.body.putaway.id as string;
+    const task = (await tasksOf('PUTAWAY')).find((x) => x.reference === putawayId)!;
+    expect(task.status).toBe('QUEUED');
+    const from = receipt.body.putaway.fromLocationId as string;
+    const damagedAtDock = (await balancesAt(sku, from)).filter((b) => b.status === 'DAMAGED').reduce((n, b) => n + b.onHand, 0);
+    expect(damagedAtDock).toBeGreaterThanOrEqual(1);
+    const lead = await phone();
+    await signInHandheld(lead.page, { base, key: t.keys.manager, worker: 'lead-dock' });
+    await lead.page.getByRole('radio', { name: 'Putaway' }).check();
+    await lead.page.getByRole('button', { name: 'Next task' }).click();
+    await lead.page.getByRole('heading', { name: 'Take them to a QUARANTINE location and scan it' }).waitFor();
+    // Changed their mind once: Back keeps the putaway and its task.
+    await lead.page.getByRole('button', { name: 'Cancel putaway…' }).click();
+    await lead.page.getByRole('heading', { name: `Cancel putaway ${putawayId}?` }).waitFor();
+    expect(await seriousA11yViolations(lead.page), 'axe on the putaway cancel step').toEqual([]);
+    await lead.page.getByRole('button', { name: 'Back: keep the putaway' }).click();
+    await lead.page.getByRole('heading', { name: 'Take them to a QUARANTINE location and scan it' }).waitFor();
+    expect((await t.get(`/api/v1/inventory/putaways/${putawayId}`)).body.status).toBe('OPEN');
+    await lead.page.getByRole('button', { name: 'Cancel putaway…' }).click();
+    await lead.page.getByRole('button', { name: 'Damaged: no quarantine location to take them to' }).click();
+    await lead.page.getByRole('status').filter({ hasText: `Putaway ${putawayId} cancelled` }).waitFor();
+    expect(await lead.page.getByRole('status').filter({ hasText: 'the 1 unit stay at DEMO-RCV-01' }).count()).toBe(1);
+    await lead.page.getByRole('heading', { name: 'Ready' }).waitFor();
+    await lead.context.close();
+    expect((await t.get(`/api/v1/inventory/putaways/${putawayId}`)).body).toMatchObject({ status: 'CANCELLED', open: 1 });
+    await until('task withdrawn', async () => (await t.get(`/api/v1/tasks/${task.id}`)).body.status, (s) => s === 'CANCELLED');
+    // Nothing moved: the damaged unit is still at the receiving location.
+    expect((await balancesAt(sku, from)).filter((b) => b.status === 'DAMAGED').reduce((n, b) => n + b.onHand, 0)).toBe(damagedAtDock);
   });
 
   it('a counter counts blind: the location scanned (a wrong one refused on the spot), the units entered, the variance in the ledger', async () => {

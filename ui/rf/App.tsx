@@ -131,12 +131,21 @@ export function App() {
       )} />
     );
   }
-  return <Handheld shift={shift} owner={ownerOf(me, shift.workerId)} onSignOut={() => { signOut(); sessionStorage.removeItem(SHIFT); setShift(undefined); setMe(undefined); }} />;
+  return <Handheld shift={shift} me={me} owner={ownerOf(me, shift.workerId)} onSignOut={() => { signOut(); sessionStorage.removeItem(SHIFT); setShift(undefined); setMe(undefined); }} />;
 }
 
 type Step = 'tote' | 'location' | 'product' | 'quantity' | 'short' | 'cannot' | 'reject';
 
-function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; onSignOut: () => void }) {
+/**
+ * Whether the signed-in person may plan (admin, manager) at a site, as the API's CAN.plan decides: a dock lead's
+ * handheld offers the manager's ways out (cancel a putaway) that an operator's does not.
+ */
+const canPlanAt = (me: Me, siteId: string): boolean => {
+  const role = me.sites[siteId] ?? me.sites['*'] ?? (Object.keys(me.sites).length === 0 ? me.role : undefined);
+  return role === 'admin' || role === 'manager';
+};
+
+function Handheld({ shift, me, owner, onSignOut }: { shift: Shift; me: Me; owner: string; onSignOut: () => void }) {
   const [online, setOnline] = useState(navigator.onLine);
   const [queued, setQueued] = useState<QueuedCall[]>(pending(owner));
   /** Scans another sign-in left queued on this handheld: sent when that person signs in again, never under this one. */
@@ -592,6 +601,8 @@ function Handheld({ shift, owner, onSignOut }: { shift: Shift; owner: string; on
     send: (call) => send(call), saysQueued,
     fail, inform: (m) => { setError(undefined); setInfo(m); },
     abandon: (m) => { leaveTask(); fail(m); },
+    leave: (m) => { leaveTask(); setError(undefined); setInfo(m); },
+    canPlan: (siteId) => canPlanAt(me, siteId),
     finish,
     onReject: () => setPackAside('reject'),
     onPause: () => void taskCommand(t, 'pause', {}, 'Task paused: resume it from this screen'),

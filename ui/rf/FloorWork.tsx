@@ -5,7 +5,7 @@ import { ScanInput } from './ScanInput.tsx';
 
 /** A PUTAWAY, REPLENISH, MOVE or COUNT task: its reference names the inventory work (a putaway, replenishment, return or count id). */
 export interface FloorTask { id: string; type: string; reference: string; status: string }
-interface Putaway { id: string; sku: string; lot: string | null; stockStatus: string; quantity: number; open: number; status: string; fromLocationId: string; suggestedLocationId: string | null }
+interface Putaway { id: string; siteId: string; sku: string; lot: string | null; stockStatus: string; quantity: number; open: number; status: string; fromLocationId: string; suggestedLocationId: string | null }
 interface Replenishment { id: string; sku: string; lot: string | null; quantity: number; moved: number; status: string; fromLocationId: string; toLocationId: string }
 interface Return { id: string; orderId: string; sku: string; lot: string | null; quantity: number; returned: number; open: number; status: string; fromLocationId: string; suggestedLocationId: string }
 interface Count { id: string; sku: string; lot: string | null; ownerId: string; locationId: string; status: string; attempt: number | null }
@@ -45,6 +45,10 @@ export interface FloorProps {
   inform: (message: string | undefined) => void;
   /** The work is gone (cancelled, closed) or the task is no longer this operator's: back to Ready with the message. */
   abandon: (message: string) => void;
+  /** The task ended another way (its work withdrawn from this handheld): back to Ready, the message said as news. */
+  leave: (message: string) => void;
+  /** Whether the signed-in person may plan at the site (admin, manager): a dock lead's ways out (cancel a putaway). */
+  canPlan: (siteId: string) => boolean;
   finish: () => Promise<void>;
   onReject: () => void;
   onPause: () => void;
@@ -161,6 +165,8 @@ export function PutawayFlow(props: FloorProps) {
   const [codes, setCodes] = useState<{ from: string; suggested: string | null }>({ from: '', suggested: null });
   const [scanned, setScanned] = useState<string | undefined>(undefined);
   const [qty, setQty] = useState(0);
+  /** A dock lead asked to cancel the putaway: the reasons are offered (PutawayCancel). */
+  const [cancelling, setCancelling] = useState(false);
   useEffect(() => {
     if (p === undefined) return;
     setQty(p.open);
@@ -194,6 +200,7 @@ export function PutawayFlow(props: FloorProps) {
       props.inform(`Put away ${qty} × ${p.sku} at ${scanned}: ${answer.open} left to put away`);
     }
   };
+  if (cancelling) return <PutawayCancel {...props} putaway={p} from={codes.from} onBack={() => setCancelling(false)} />;
   // Held, quarantined or damaged units go to a QUARANTINE location only (inventory's putawayTargetTypes): with no
   // suggestion, "any storage location" sent the operator to shelves PakLog then refused one scan after another.
   const good = p.stockStatus === 'AVAILABLE';
@@ -221,7 +228,60 @@ export function PutawayFlow(props: FloorProps) {
         )}
       </section>
       <WaysOut {...props} />
+      {/* A putaway nobody can finish (damaged units, no QUARANTINE location; units gone from the dock): a dock lead
+          cancels it here, as on the console's putaway screen; an operator reports it (Cannot do this task). */}
+      {props.canPlan(p.siteId) ? (
+        <div className="stack">
+          <button type="button" className="big secondary" disabled={props.busy} onClick={() => { props.inform(undefined); setCancelling(true); }}>Cancel putaway…</button>
+        </div>
+      ) : null}
     </>
+  );
+}
+
+/** Why a dock lead cancels a putaway on the handheld: the reason PakLog records (`POST /inventory/putaways/{id}/cancel`). */
+const CANCEL_REASONS = [
+  'Damaged: no quarantine location to take them to', 'Moved off the dock by hand', 'Units not found at the dock',
+] as const;
+
+/**
+ * A dock lead cancels the putaway (the console's Cancel, with a reason): its PUTAWAY task is withdrawn, whoever holds
+ * it, and nothing moves: the units still open stay at the receiving location, not promised to orders, until moved or
+ * (held ones) released. Refused (done or cancelled meanwhile) ends the task here; offline, it is sent when PakLog answers.
+ */
+function PutawayCancel(props: FloorProps & { putaway: Putaway; from: string; onBack: () => void }) {
+  const p = props.putaway;
+  const where = props.from === '' ? 'the receiving location' : props.from;
+  const cancel = async (reason: string): Promise<void> => {
+    props.setBusy(true);
+    const label = `cancel putaway ${p.id}`;
+    try {
+      const answer = await props.send<Putaway>({ key: props.newKey(), method: 'POST', path: `/inventory/putaways/${p.id}/cancel`, label, body: { reason } });
+      if (answer === 'queued') {
+        props.leave(props.saysQueued(label, `${label}: saved offline, will be sent when the connection returns`));
+        return;
+      }
+      props.leave(`Putaway ${p.id} cancelled (${reason}): its task is withdrawn; the ${answer.open} unit${answer.open === 1 ? '' : 's'} stay at ${where}, `
+        + 'not promised to orders, until moved or released');
+    } catch (e) {
+      if (e instanceof ApiError && FINAL.includes(e.code)) props.abandon(`${describe(e)}. Take the next task`);
+      else props.fail(describe(e));
+    } finally {
+      props.setBusy(false);
+    }
+  };
+  return (
+    <section aria-labelledby="putaway-cancel-h">
+      <h1 id="putaway-cancel-h">Cancel putaway {p.id}?</h1>
+      <p>Its task is withdrawn. Nothing moves: the {p.open} {p.sku} unit{p.open === 1 ? '' : 's'} still open stay at {where}, not promised to orders,
+        until moved or released. Units already put away stay put away. Why?</p>
+      <div className="stack">
+        {CANCEL_REASONS.map((reason, i) => (
+          <button key={reason} type="button" className="big" autoFocus={i === 0} disabled={props.busy} onClick={() => void cancel(reason)}>{reason}</button>
+        ))}
+        <button type="button" className="big secondary" disabled={props.busy} onClick={props.onBack}>Back: keep the putaway</button>
+      </div>
+    </section>
   );
 }
 

@@ -12,7 +12,8 @@ import { changeBalanceOrFail, record } from '../ledger-writes.ts';
 import { lockStatusBalances, writeStatusChange } from '../status-writes.ts';
 import { decideLpnFound, decideLpnLostHold, LPN_LOST_STATUS } from './decide.ts';
 import { closestFreePolicy, type PutawayPolicy } from '../../domain/putaway-policy.ts';
-import { putawayReleased, reputFactsInTx } from '../reput-released/handler.ts';
+import { putawayReleased, reputFactsInTx, withdrawReleased } from '../reput-released/handler.ts';
+import * as inbound from '../../inbound-store.ts';
 
 /** The location as the hold and release deciders read it: inventory's own projection knows ids, not codes. */
 const at = (siteId: string, locationId: string) => ({ id: locationId, siteId, code: locationId });
@@ -84,12 +85,18 @@ export function releaseFoundLpn(deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clock'
     for (const row of rows) {
       const key = { siteId: row.site_id, ownerId: row.owner_id, sku: row.sku, locationId: row.location_id, lot: row.lot };
       const same = row.location_id === found.locationId;
+      // Lost at a RECEIVING location and found elsewhere: the OPEN putaways of its AVAILABLE units there give up what the
+      // find takes off the dock (below), else they waited for units no longer there, their tasks refused at every scan
+      // (409 INSUFFICIENT_STOCK). Locked first, before the locations and balances, the order a putaway confirm locks in.
+      const lostDock = same ? undefined : await reputFactsInTx(tx, row.site_id, row.location_id);
+      const stranded = lostDock === undefined ? [] : await inbound.lockOpenPutawaysAt(tx, { ...key, status: 'AVAILABLE' });
       const fromEnd = await lockMoveEnd(tx, row.location_id);
       const toEnd = same ? fromEnd : await lockMoveEnd(tx, found.locationId);
       const heldKey = { ...key, status: LPN_LOST_STATUS };
       const here = { ...heldKey, locationId: found.locationId };
+      const availableThere = { ...key, status: 'AVAILABLE' as const };
       const locked = await store.lockBalancesByKey(tx, same ? [heldKey, { ...here, status: 'AVAILABLE' as const }]
-        : [heldKey, here, { ...here, status: 'AVAILABLE' as const }]);
+        : [heldKey, ...(stranded.length === 0 ? [] : [availableThere]), here, { ...here, status: 'AVAILABLE' as const }]);
       const heldThere = locked.get(store.balanceKeyOf(heldKey));
       const heldHere = same ? undefined : locked.get(store.balanceKeyOf(here));
       // Read with the HOLD balance locked: an inspection's hold there is placed, taken from and disposed of under it.
@@ -104,7 +111,15 @@ export function releaseFoundLpn(deps: Pick<PlatformDeps, 'ids' | 'bus' | 'clock'
       if (move !== null && heldThere !== undefined) {
         await changeBalanceOrFail(tx, move.fromKey, -quantity, 0, `found LPN ${row.lpn_id}: held units vanished under lock`);
         await store.addMovedOnHand(tx, move.toKey, quantity, heldThere.expires_on, heldThere.first_received_at);
-        await record(tx, deps, move.movements, move.events, meta);
+        // What may still be put away from the dock: its AVAILABLE units, and units still held there (another lost LPN's,
+        // a hold by hand) that may come back to AVAILABLE there; the putaways give up only what is beyond them.
+        const available = locked.get(store.balanceKeyOf(availableThere));
+        const left = (available === undefined ? 0 : available.on_hand - available.reserved) + heldThere.on_hand - quantity;
+        const withdrawn = await withdrawReleased(tx, deps, stranded, left, {
+          ...availableThere, released: quantity, releaseMovementId: moveId,
+          why: `taken off the receiving location by lost LPN ${row.lpn_id} found at ${found.locationId} (move ${moveId}): nothing left there to put away`,
+        });
+        await record(tx, deps, move.movements, [...move.events, ...withdrawn], meta);
       }
       if (release !== null) {
         const result = await writeStatusChange(tx, releaseId, release);

@@ -47,4 +47,12 @@ describe('a putaway of the status released units leave', () => {
     expect(two.map((s) => [s.putawayId, s.quantity, s.kind])).toEqual([['put_2', 3, 'CANCEL'], ['put_1', 4, 'REDUCE']]);
     expect(decideWithdrawReleased({ putaways: [put('put_1', 3)], covered: 3, left: 5 }, cmd)).toEqual([]);
   });
+
+  it('says why the units left when told (a lost LPN found elsewhere took them off the dock)', () => {
+    const why = 'taken off the receiving location by lost LPN lpn_1 found at loc_shelf (move mov_r): nothing left there to put away';
+    const [cancelled] = decideWithdrawReleased({ putaways: [put('put_1', 4)], covered: 4, left: 0 }, { ...cmd, why });
+    expect(cancelled!.event.data).toMatchObject({ reason: why });
+    const [reduced] = decideWithdrawReleased({ putaways: [put('put_1', 10)], covered: 10, left: 6 }, { ...cmd, why });
+    expect(reduced!.event.data).toMatchObject({ reason: `4 units ${why}`, quantity: 6 });
+  });
 });

@@ -83,6 +83,11 @@ export interface WithdrawCommand {
   /** Units the release moved out of the status. */
   readonly released: number;
   readonly releaseMovementId: string;
+  /**
+   * Why the units left, in the events' reasons (default: released out of the putaways' status, an AVAILABLE putaway
+   * covering them). A lost LPN found elsewhere took them off the dock (`lpn-lost` handler).
+   */
+  readonly why?: string;
 }
 
 /**
@@ -114,7 +119,7 @@ export function decideWithdrawReleased(state: WithdrawState, cmd: WithdrawComman
       const data: PutawayCancelled = {
         putawayId: p.id, siteId: p.site_id, ownerId: p.owner_id, sku: p.sku, lot: fromLotKey(p.lot), status: p.stock_status,
         fromLocationId: p.from_location_id, putAway: p.put_away, remaining: open,
-        reason: `units released out of ${p.stock_status} at the receiving location (hold release ${cmd.releaseMovementId}): an AVAILABLE putaway covers them`,
+        reason: cmd.why ?? `units released out of ${p.stock_status} at the receiving location (hold release ${cmd.releaseMovementId}): an AVAILABLE putaway covers them`,
       };
       steps.push({ putawayId: p.id, kind: 'CANCEL', quantity: p.quantity, event: { type: InventoryEvents.putawayCancelled, subject: p.id, siteId: p.site_id, data } });
       excess -= open;
@@ -123,7 +128,7 @@ export function decideWithdrawReleased(state: WithdrawState, cmd: WithdrawComman
       const data: PutawayReduced = {
         putawayId: p.id, siteId: p.site_id, ownerId: p.owner_id, sku: p.sku, lot: fromLotKey(p.lot), status: p.stock_status,
         fromLocationId: p.from_location_id, previousQuantity: p.quantity, quantity, putAway: p.put_away, remaining: quantity - p.put_away,
-        reason: `${excess} units released out of ${p.stock_status} at the receiving location (hold release ${cmd.releaseMovementId}): an AVAILABLE putaway covers them`,
+        reason: `${excess} units ${cmd.why ?? `released out of ${p.stock_status} at the receiving location (hold release ${cmd.releaseMovementId}): an AVAILABLE putaway covers them`}`,
         movementId: cmd.releaseMovementId,
       };
       steps.push({ putawayId: p.id, kind: 'REDUCE', quantity, event: { type: InventoryEvents.putawayReduced, subject: p.id, siteId: p.site_id, data } });

@@ -66,7 +66,7 @@ export async function putawayReleased(
  */
 export async function withdrawReleased(
   tx: Tx, deps: Pick<PlatformDeps, 'clock'>, locked: readonly inbound.PutawayRow[], left: number,
-  cmd: { siteId: string; ownerId: string; sku: string; lot: string; locationId: string; status: StockStatus; released: number; releaseMovementId: string },
+  cmd: { siteId: string; ownerId: string; sku: string; lot: string; locationId: string; status: StockStatus; released: number; releaseMovementId: string; why?: string },
 ): Promise<readonly PublishedEvent[]> {
   if (locked.length === 0) return [];
   const covered = await inbound.openPutawayUnits(tx, cmd);
