@@ -559,13 +559,14 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
     config: { roles: CAN.floor, idempotent: true },
     schema: {
       operationId: 'voidShipment', tags, summary: 'Void a shipment\'s label before it is handed over (LABELLED → VOIDED)',
-      description: 'The carrier is told (503 CARRIER_UNAVAILABLE: the label stays valid; a void the carrier carried out that was not recorded is '
+      description: 'The carrier is told (503 CARRIER_UNAVAILABLE: the label stays valid, try again; 409 CARRIER_REFUSED_VOID: the carrier answered and '
+        + 'refused to void it (scanned at pickup, past its void window…), its reason quoted, nothing changed — the label stays valid and the shipment LABELLED; a void the carrier carried out that was not recorded is '
         + 'recorded by the label-voids job, the shipment neither manifested nor dispatched meanwhile, and the same request sent again with its Idempotency-Key is answered with the voided shipment); the packages are PACKED again and can be '
         + 'booked anew or repacked. Cartons SHIP-scanned onto the truck and not dispatched come back off it: CLOSED where they were scanned out, '
         + 'the order cancellable again (409 ILLEGAL_TRANSITION while a SHIP scan of them is in flight: try again in a moment). '
         + '409 ALREADY_MANIFESTED once on a manifest; 409 ILLEGAL_TRANSITION once dispatched.',
       params: ShipmentParams,
-      response: { 200: ShipmentSchema, ...problems('NOT_FOUND', 'ALREADY_MANIFESTED', 'ILLEGAL_TRANSITION', 'CARRIER_UNAVAILABLE') },
+      response: { 200: ShipmentSchema, ...problems('NOT_FOUND', 'ALREADY_MANIFESTED', 'ILLEGAL_TRANSITION', 'CARRIER_REFUSED_VOID', 'CARRIER_UNAVAILABLE') },
     },
   }, async (req, reply) => {
     const meta = requestMeta(req);

@@ -585,8 +585,9 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
 
   /**
    * Asks the carrier to void a LABELLED shipment's label, its void owed from a commit made first (ADR 0056). A label
-   * the carrier no longer knows (voided by an earlier attempt whose answer was lost) counts as voided; a refusal drops
-   * what was owed: the label stays valid (503).
+   * the carrier no longer knows (voided by an earlier attempt whose answer was lost) counts as voided; no answer drops
+   * what was owed: the label stays valid (503, try again); the carrier's refusal (a 4xx and its reason) drops it too
+   * and is answered 409 CARRIER_REFUSED_VOID quoting the reason — asking again would be refused again.
    */
   async function askVoid(id: string, meta: EventMeta, requestId?: string): Promise<Outcome<{ ask: true } | { shipment: Shipment }>> {
     if (deps.db.openTx() !== undefined) throw new Error('a remote carrier\'s void cannot be asked inside a unit of work: it must be owed first (ADR 0056)');
@@ -605,10 +606,17 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         return ok({ ask: true });
       }
       await packStore.dropLabelVoid(deps.db, id);
+      if (e instanceof CarrierRefused) return reject('CARRIER_REFUSED_VOID', voidRefusalMessage(shipment, e.reason));
       if (e instanceof CarrierUnavailable) return reject('CARRIER_UNAVAILABLE', `${e.message}; the label stays valid: try the void again`);
       throw e;
     }
     return ok({ ask: true });
+  }
+
+  /** CARRIER_REFUSED_VOID's detail: the carrier's reason, and that nothing changed in PakLog. */
+  function voidRefusalMessage(shipment: Pick<Shipment, 'id' | 'carrier' | 'trackingNumber'>, reason: string): string {
+    return `${shipment.carrier} refused to void label ${shipment.trackingNumber ?? ''} of shipment ${shipment.id}: ${reason}. Nothing was changed: `
+      + 'the label stays valid and the shipment LABELLED (asking again is refused again); it ships as booked, or settle the label with the carrier';
   }
 
   /**
@@ -1387,6 +1395,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         try {
           await carrier.void(shipment.trackingNumber);
         } catch (e) {
+          if (e instanceof CarrierRefused) return reject('CARRIER_REFUSED_VOID', `${shipment.carrier} refused to void label ${shipment.trackingNumber} of shipment ${id}: ${e.reason}; the label stays valid: settle it with the carrier, then acknowledge this exception`);
           if (e instanceof CarrierUnavailable && !(e instanceof LabelUnknownToCarrier)) return reject('CARRIER_UNAVAILABLE', `${e.message}; the label stays valid`);
           if (!(e instanceof LabelUnknownToCarrier)) throw e;
         }
