@@ -62,6 +62,11 @@ export const PackShipEventSchemas = {
       description: "The package's SSCC-18 (GS1 AI 00, 18 digits, no parentheses): what its shipping label's GS1-128 barcode carries. Physical tracking keeps it as the carton LPN's second code, so a scan of the printed label names the carton (ADR 0029 addendum 2026-12-06). Absent in older events.",
     })),
     lines: List(LineQuantity),
+    workerId: Type.Optional(Type.String({
+      description: 'Who packed (added in place: optional): the signed-in person who sealed the carton at the pack station (or packed it whole, '
+        + '`POST /packages`). Absent when a key packed (it names no one) and in older events. Physical tracking records the carton scan '
+        + '(PACK_INTO_CARTON) with it.',
+    })),
     orderComplete: Type.Boolean({
       description: 'True when this package completed the order (picking done, every picked unit now packed); `pack-ship.order.packed.v1` follows in the same transaction. Consumers should react to that event: it also covers the order whose picking completes after its last picked unit was packed, where no package carries `orderComplete: true`.',
     }),

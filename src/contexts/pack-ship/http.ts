@@ -6,7 +6,7 @@ import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
 import { PACKAGE_STATUSES, SHIPMENT_STATUSES, TRACKING_STATUSES } from '../../contracts/pack-ship.ts';
 import { AppError, unwrap } from '../../platform/errors.ts';
-import { authorizeSite } from '../../platform/http/auth.ts';
+import { actingWorkerOf, authorizeSite } from '../../platform/http/auth.ts';
 import { requestIdentity } from '../../platform/http/idempotency.ts';
 import { CAN } from '../../platform/http/roles.ts';
 import type { FastifyRequest } from 'fastify';
@@ -206,7 +206,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
       }, { additionalProperties: false, examples: [{ orderId: EXAMPLES.ids.order }] }),
       response: { 201: PackageSchema, ...problems('ACTING_AS_ANOTHER_WORKER', 'NOT_FOUND', 'NOTHING_TO_PACK', 'ORDER_CANCELLED', 'ORDER_CANCELLING', 'CONFLICT', 'NO_CARTON_FITS', 'CARTON_INACTIVE', 'UNPROCESSABLE') },
     },
-  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await packShip.pack(req.body, requestMeta(req)))));
+  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await packShip.pack(req.body, requestMeta(req), { workerId: actingWorkerOf(req) }))));
 
   app.get('/packages/suggestion', {
     config: { roles: CAN.read },
@@ -453,7 +453,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
       params: PackageParams,
       response: { 200: PackageSchema, ...problems('ACTING_AS_ANOTHER_WORKER', 'NOT_FOUND', 'WEIGHT_NOT_CAPTURED', 'WEIGHT_OUT_OF_TOLERANCE', 'PACKAGE_EMPTY', 'ILLEGAL_TRANSITION', 'ORDER_CANCELLED', 'ORDER_CANCELLING') },
     },
-  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await packShip.seal(req.params.id, requestMeta(req)))));
+  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await packShip.seal(req.params.id, requestMeta(req), { workerId: actingWorkerOf(req) }))));
 
   app.post('/packages/:id/repack', {
     config: { roles: CAN.floor, idempotent: true, heldWork: orderOfPackage },

@@ -335,12 +335,12 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
    * A package was packed: its units added to the order's packed, then its event, and the order's when it completed it
    * (marked once, as {@link announcePacked}); one statement for all of it.
    */
-  async function packedEvents(tx: Tx, order: PackOrder, pkg: Package): Promise<PublishedEvent[]> {
+  async function packedEvents(tx: Tx, order: PackOrder, pkg: Package, workerId?: string): Promise<PublishedEvent[]> {
     const recorded = await packStore.recordPacked(tx, order.orderId, pkg.lines, deps.clock.now(), order.pickingStatus !== null);
     const orderComplete = order.pickingStatus !== null && recorded.complete;
     const data: PackagePacked = {
       packageId: pkg.id, orderId: order.orderId, siteId: order.siteId, cartonCode: pkg.cartonCode, weightG: pkg.weightG, ...owned(order),
-      ...(pkg.sscc === null ? {} : { sscc: pkg.sscc }), lines: [...pkg.lines], orderComplete,
+      ...(pkg.sscc === null ? {} : { sscc: pkg.sscc }), lines: [...pkg.lines], ...(workerId === undefined ? {} : { workerId }), orderComplete,
     };
     const packed: OrderPacked = { orderId: order.orderId, siteId: order.siteId, packageIds: recorded.packageIds, round: recorded.round };
     const completion: PublishedEvent[] = recorded.marked ? [{ type: PackShipEvents.orderPacked, subject: order.orderId, siteId: order.siteId, data: packed }] : [];
@@ -1174,7 +1174,8 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
     },
 
     /** Packs every picked, unpacked unit of the order into one package. */
-    async pack(input: PackInput, meta: EventMeta): Promise<Outcome<Package>> {
+    /** `o.workerId`: who packed (the signed-in person), named on pack-ship.package.packed. */
+    async pack(input: PackInput, meta: EventMeta, o: { workerId?: string | undefined } = {}): Promise<Outcome<Package>> {
       const products = await productsOf(input.orderId);
       return deps.db.tx(async (tx) => {
         const order = await packStore.lockOrder(tx, input.orderId);
@@ -1214,7 +1215,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
           lines: toPack, sscc: await newSscc(tx, packable.ssccSerial), toteId: null,
         };
         await packStore.insertPackage(tx, pkg);
-        await emit(tx, await packedEvents(tx, order, { ...pkg, shipmentId: null, expectedWeightG: null, weighedG: null }), meta);
+        await emit(tx, await packedEvents(tx, order, { ...pkg, shipmentId: null, expectedWeightG: null, weighedG: null }, o.workerId), meta);
         return ok({ ...pkg, shipmentId: null, expectedWeightG: null, weighedG: null });
       });
     },
@@ -1770,7 +1771,8 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
      * Seals an OPEN package: weighed, within tolerance of what its contents should weigh now (a unit scanned after
      * weighing needs a new weight), an SSCC given, PACKED with the events of POST /packages.
      */
-    async seal(packageId: string, meta: EventMeta): Promise<Outcome<Package>> {
+    /** `o.workerId`: who sealed it (the signed-in person), named on pack-ship.package.packed. */
+    async seal(packageId: string, meta: EventMeta, o: { workerId?: string | undefined } = {}): Promise<Outcome<Package>> {
       const seen = (await packStore.packages(deps.db, { id: packageId }))[0];
       const products = seen === undefined ? new Map<string, Product>() : await productsOf(seen.orderId);
       return deps.db.tx(async (tx) => {
@@ -1791,7 +1793,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         await packStore.seal(tx, pkg.id, code, pkg.weighedG, now);
         const sealed = (await packStore.packages(tx, { id: pkg.id }))[0];
         if (sealed === undefined) throw new Error(`package ${pkg.id} vanished`);
-        await emit(tx, await packedEvents(tx, order, sealed), meta);
+        await emit(tx, await packedEvents(tx, order, sealed, o.workerId), meta);
         return ok(sealed);
       });
     },
