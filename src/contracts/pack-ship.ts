@@ -62,6 +62,11 @@ export const PackShipEventSchemas = {
       description: "The package's SSCC-18 (GS1 AI 00, 18 digits, no parentheses): what its shipping label's GS1-128 barcode carries. Physical tracking keeps it as the carton LPN's second code, so a scan of the printed label names the carton (ADR 0029 addendum 2026-12-06). Absent in older events.",
     })),
     lines: List(LineQuantity),
+    workerId: Type.Optional(Type.String({
+      description: 'Who packed (added in place: optional): the signed-in person who sealed the carton at the pack station (or packed it whole, '
+        + '`POST /packages`). Absent when a key packed (it names no one) and in older events. Physical tracking records the carton scan '
+        + '(PACK_INTO_CARTON) with it.',
+    })),
     orderComplete: Type.Boolean({
       description: 'True when this package completed the order (picking done, every picked unit now packed); `pack-ship.order.packed.v1` follows in the same transaction. Consumers should react to that event: it also covers the order whose picking completes after its last picked unit was packed, where no package carries `orderComplete: true`.',
     }),
@@ -229,6 +234,7 @@ export const PackShipErrors = {
   WEIGHT_OUT_OF_TOLERANCE: { status: 409, title: 'The weight is out of tolerance of the expected weight; check the contents' },
   UNKNOWN_SERVICE: { status: 422, title: 'The carrier offers no such service' },
   CARRIER_REFUSED_BOOKING: { status: 422, title: 'The carrier answered and refused the booking (its reason quoted); nothing was booked or recorded' },
+  CARRIER_REFUSED_VOID: { status: 409, title: 'The carrier answered and refused to void the label (its reason quoted, e.g. scanned at pickup); nothing was changed: the label stays valid' },
   SERVICE_NOT_AVAILABLE: { status: 409, title: 'The requested carrier/service cannot carry this shipment; it is not replaced by another' },
   QUOTES_IN_SEVERAL_CURRENCIES: { status: 409, title: 'The quotes that meet the promise are in several currencies; PakLog compares prices only within one: name the carrier (or service)' },
   NO_SERVICE_MEETS_PROMISE: { status: 409, title: "No bookable service meets the order's promise" },
@@ -286,7 +292,8 @@ export interface PackShipCommands {
   track(report: TrackingReport, meta: EventMeta): Promise<Outcome<{ readonly shipmentId: string; readonly status: ShipmentStatus }>>;
   /**
    * Asks the carrier again to void the label of a shipment cancelled with its order (after pack-ship.label.void-failed.v1).
-   * CARRIER_UNAVAILABLE when it still refuses; a label the carrier no longer knows counts as voided.
+   * CARRIER_UNAVAILABLE when it still does not answer, CARRIER_REFUSED_VOID (its reason quoted) when it answers with a
+   * refusal; a label the carrier no longer knows counts as voided.
    */
   retryLabelVoid(shipmentId: string): Promise<Outcome<{ readonly shipmentId: string; readonly trackingNumber: string }>>;
   /**

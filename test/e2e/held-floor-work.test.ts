@@ -425,3 +425,41 @@ describe("a worker's tasks", () => {
     expect(ids(await t.get(`/api/v1/tasks?siteId=${w.siteId}&workerId=ola`, 'operator'))).toEqual(ids(asManager));
   });
 });
+
+// pack3: the carton's PACK_INTO_CARTON scan named nobody (workerId null), whoever packed: an LPN's timeline said
+// "Who: —" at the bench, while the pick before it named its picker.
+describe('who packed a carton', () => {
+  it('the PACK_INTO_CARTON scan names who packed: the signed-in person, sealing at the pack station or packing whole (a key names no one)', async () => {
+    const product = w.products[0]!;
+    const scansOf = async (packageId: string): Promise<{ meaning: string; workerId: string | null }[]> => {
+      const carton = await until('the carton LPN', async () => (await t.get(`/api/v1/lpns?siteId=${w.siteId}&code=${packageId}`)).body.items as { id: string }[], (l) => l.length === 1);
+      return (await t.get(`/api/v1/scans?siteId=${w.siteId}&lpn=${carton[0]!.id}`, 'manager')).body.items;
+    };
+    // Sealed at the pack station by Yan (no task held: last in this file, it takes none from the tests above).
+    const sealedOrder = await pickedIntoTote('HFW-WHO-1', product.sku, 0, 'HFW-WHO-T1');
+    await t.settle();
+    const opened = await yan('POST', '/api/v1/pack-station/packages', { orderId: sealedOrder.id, toteId: 'HFW-WHO-T1' });
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+    for (let i = 0; i < 2; i++) expect((await yan('POST', `/api/v1/packages/${opened.body.id}/scans`, { barcode: product.gtin })).status).toBe(200);
+    const first = await yan('POST', `/api/v1/packages/${opened.body.id}/weight`, { weightG: 500 });
+    const weighed = await yan('POST', `/api/v1/packages/${opened.body.id}/weight`, { weightG: (first.body.check?.expectedG as number | null) ?? 500 });
+    expect(weighed.status, JSON.stringify(weighed.body)).toBe(200);
+    const sealed = await yan('POST', `/api/v1/packages/${opened.body.id}/seal`);
+    expect(sealed.status, JSON.stringify(sealed.body)).toBe(200);
+    await t.settle();
+    expect((await scansOf(opened.body.id)).filter((s) => s.meaning === 'PACK_INTO_CARTON').map((s) => s.workerId)).toEqual(['yan']);
+    // Packed whole (POST /packages) by Xia, signed in; and by a key, which names no one.
+    const wholeOrder = await pickedIntoTote('HFW-WHO-2', product.sku, 0, 'HFW-WHO-T2');
+    await t.settle();
+    const whole = await xia('POST', '/api/v1/packages', { orderId: wholeOrder.id });
+    expect(whole.status, JSON.stringify(whole.body)).toBe(201);
+    await t.settle();
+    expect((await scansOf(whole.body.id)).filter((s) => s.meaning === 'PACK_INTO_CARTON').map((s) => s.workerId)).toEqual(['xia']);
+    const keyOrder = await pickedIntoTote('HFW-WHO-3', product.sku, 0, 'HFW-WHO-T3');
+    await t.settle();
+    const byKey = await t.post('/api/v1/packages', { orderId: keyOrder.id }, 'operator');
+    expect(byKey.status, JSON.stringify(byKey.body)).toBe(201);
+    await t.settle();
+    expect((await scansOf(byKey.body.id)).filter((s) => s.meaning === 'PACK_INTO_CARTON').map((s) => s.workerId)).toEqual([null]);
+  });
+});

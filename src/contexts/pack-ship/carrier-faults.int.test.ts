@@ -135,6 +135,32 @@ describe('carrier faults at booking and voiding', () => {
     expect((await t.get(`/api/v1/shipments/${booked.body.id}`)).body.status).toBe('LABELLED');
     expect(fake.booked.has(booked.body.trackingNumber)).toBe(true);
   });
+
+  it('a void the carrier answers and refuses (a 4xx, its reason): 409 CARRIER_REFUSED_VOID quoting the reason, nothing changed (LABELLED, nothing owed, no event), asked once — not 503 "try again" (pack3)', async () => {
+    await packedOrder('ord_cf_void_refused');
+    const booked = await t.post('/api/v1/shipments', { orderId: 'ord_cf_void_refused', service: 'SAVER' }, 'operator');
+    expect(booked.status).toBe(201);
+    const asked = (): number => fake.calls.filter((c) => c.method === 'DELETE' && c.path === `/shipments/${booked.body.trackingNumber}`).length;
+    const events = async (): Promise<number> =>
+      (await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.events WHERE subject = $1`, [booked.body.id]))[0]!.n;
+    const eventsBefore = await events();
+    fake.refuseNext(`/shipments/${booked.body.trackingNumber}`, 422, { message: 'Label already scanned at pickup: it cannot be voided' });
+    const refused = await t.post(`/api/v1/shipments/${booked.body.id}/void`, undefined, 'operator', { 'idempotency-key': 'cf-void-refused-1' });
+    expect([refused.status, refused.body.code]).toEqual([409, 'CARRIER_REFUSED_VOID']);
+    expect(refused.body.detail).toContain('Label already scanned at pickup');
+    expect(refused.body.detail).toContain('RESTCO');
+    expect(asked()).toBe(1);
+    const after = await t.get(`/api/v1/shipments/${booked.body.id}`);
+    expect([after.body.status, after.body.voidedAt]).toEqual(['LABELLED', null]);
+    const owed = await t.app.db.query<{ v: string | null; at: Date | null }>(`SELECT label_void AS v, void_asked_at AS at FROM pack_ship.shipments WHERE id = $1`, [booked.body.id]);
+    expect(owed[0]).toEqual({ v: null, at: null });
+    expect(await events()).toBe(eventsBefore);
+    expect(fake.booked.has(booked.body.trackingNumber)).toBe(true);
+    // Nothing was left behind: a later void the carrier accepts goes through as ever.
+    const later = await t.post(`/api/v1/shipments/${booked.body.id}/void`, undefined, 'operator');
+    expect([later.status, later.body.status]).toEqual([200, 'VOIDED']);
+    expect(fake.booked.has(booked.body.trackingNumber)).toBe(false);
+  });
 });
 
 describe('a cancelled order\'s label the carrier does not void', () => {
@@ -179,6 +205,47 @@ describe('a cancelled order\'s label the carrier does not void', () => {
     expect([retried.status, retried.body.status]).toEqual([200, 'RESOLVED']);
     expect(fake.booked.has(booked.body.trackingNumber)).toBe(false);
     expect(await labelVoid()).toBe('DONE');
+  });
+
+  it('one the carrier answers and refuses (a 4xx, its reason): LABEL_VOID_FAILED quotes the reason, and a retry refused again is ACTION_FAILED quoting it (CARRIER_REFUSED_VOID), not "unavailable" (pack3)', async () => {
+    await packedOrder('ord_cf_cancel_refused');
+    const booked = await t.post('/api/v1/shipments', { orderId: 'ord_cf_cancel_refused', service: 'SAVER' }, 'operator');
+    expect(booked.status).toBe(201);
+    fake.refuseNext(`/shipments/${booked.body.trackingNumber}`, 422, { message: 'Parcel collected by the driver' });
+    const cancelled: OrderCancelled = {
+      orderId: 'ord_cf_cancel_refused', siteId, previousStatus: 'PACKED', reason: 'customer changed their mind',
+      lines: [{ lineId: 'oln_ord_cf_cancel_refused_1', lineNo: 1, sku: 'CF-BOOK', quantity: 1 }],
+    };
+    await publish('orders', OrderEvents.cancelled, 'ord_cf_cancel_refused', cancelled);
+    type Case = { id: string; subject: string; reason: string; details: Record<string, unknown> };
+    let raised: Case[] = [];
+    for (let i = 0; i < 50 && raised.length === 0; i++) {
+      await t.settle();
+      raised = ((await t.get('/api/v1/exceptions?kind=LABEL_VOID_FAILED&status=OPEN', 'manager')).body.items as Case[]).filter((c) => c.subject === booked.body.id);
+      if (raised.length === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(raised).toHaveLength(1);
+    expect(JSON.stringify(raised[0])).toContain('Parcel collected by the driver');
+    fake.refuseNext(`/shipments/${booked.body.trackingNumber}`, 422, { message: 'Parcel collected by the driver' });
+    const still = await t.post(`/api/v1/exceptions/${raised[0]!.id}/actions/retry`, {}, 'manager');
+    expect([still.status, still.body.code]).toEqual([409, 'ACTION_FAILED']);
+    expect(still.body.detail).toContain('refused to void');
+    expect(still.body.detail).toContain('Parcel collected by the driver');
+    // The command itself, in-process and over gRPC alike: the refusal with its code, the label still at the carrier.
+    const local = (t.app.modules.find((m) => m.name === 'pack-ship') as unknown as { commands: PackShipCommands }).commands;
+    const server = await serveRpc({ host: '127.0.0.1', port: 0, apis: { packShipCommands: local }, log: pino({ level: 'silent' }) });
+    const remote = rpcClients(`127.0.0.1:${server.port}`, { deadlineMs: 10_000 });
+    try {
+      for (const commands of [local, remote.packShipCommands]) {
+        fake.refuseNext(`/shipments/${booked.body.trackingNumber}`, 422, { message: 'Parcel collected by the driver' });
+        const refused = await commands.retryLabelVoid(booked.body.id).catch((e: unknown) => ({ thrown: e instanceof AppError ? e.code : String(e) }));
+        expect(refused).toMatchObject({ ok: false, code: 'CARRIER_REFUSED_VOID', message: expect.stringContaining('Parcel collected by the driver') });
+      }
+    } finally {
+      remote.close();
+      await server.close();
+    }
+    expect(fake.booked.has(booked.body.trackingNumber)).toBe(true);
   });
 });
 

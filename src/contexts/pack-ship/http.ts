@@ -6,7 +6,7 @@ import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
 import { PACKAGE_STATUSES, SHIPMENT_STATUSES, TRACKING_STATUSES } from '../../contracts/pack-ship.ts';
 import { AppError, unwrap } from '../../platform/errors.ts';
-import { authorizeSite } from '../../platform/http/auth.ts';
+import { actingWorkerOf, authorizeSite } from '../../platform/http/auth.ts';
 import { requestIdentity } from '../../platform/http/idempotency.ts';
 import { CAN } from '../../platform/http/roles.ts';
 import type { FastifyRequest } from 'fastify';
@@ -207,7 +207,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
       }, { additionalProperties: false, examples: [{ orderId: EXAMPLES.ids.order }] }),
       response: { 201: PackageSchema, ...problems('ACTING_AS_ANOTHER_WORKER', 'NOT_FOUND', 'NOTHING_TO_PACK', 'ORDER_CANCELLED', 'ORDER_CANCELLING', 'CONFLICT', 'NO_CARTON_FITS', 'CARTON_INACTIVE', 'UNPROCESSABLE') },
     },
-  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await packShip.pack(req.body, requestMeta(req)))));
+  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await packShip.pack(req.body, requestMeta(req), { workerId: actingWorkerOf(req) }))));
 
   app.get('/packages/suggestion', {
     config: { roles: CAN.read },
@@ -454,7 +454,7 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
       params: PackageParams,
       response: { 200: PackageSchema, ...problems('ACTING_AS_ANOTHER_WORKER', 'NOT_FOUND', 'WEIGHT_NOT_CAPTURED', 'WEIGHT_OUT_OF_TOLERANCE', 'PACKAGE_EMPTY', 'ILLEGAL_TRANSITION', 'ORDER_CANCELLED', 'ORDER_CANCELLING') },
     },
-  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await packShip.seal(req.params.id, requestMeta(req)))));
+  }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => unwrap(await packShip.seal(req.params.id, requestMeta(req), { workerId: actingWorkerOf(req) }))));
 
   app.post('/packages/:id/repack', {
     config: { roles: CAN.floor, idempotent: true, heldWork: orderOfPackage },
@@ -560,13 +560,14 @@ export async function packShipRoutes(app: HttpApp, deps: PlatformDeps, packShip:
     config: { roles: CAN.floor, idempotent: true },
     schema: {
       operationId: 'voidShipment', tags, summary: 'Void a shipment\'s label before it is handed over (LABELLED → VOIDED)',
-      description: 'The carrier is told (503 CARRIER_UNAVAILABLE: the label stays valid; a void the carrier carried out that was not recorded is '
+      description: 'The carrier is told (503 CARRIER_UNAVAILABLE: the label stays valid, try again; 409 CARRIER_REFUSED_VOID: the carrier answered and '
+        + 'refused to void it (scanned at pickup, past its void window…), its reason quoted, nothing changed — the label stays valid and the shipment LABELLED; a void the carrier carried out that was not recorded is '
         + 'recorded by the label-voids job, the shipment neither manifested nor dispatched meanwhile, and the same request sent again with its Idempotency-Key is answered with the voided shipment); the packages are PACKED again and can be '
         + 'booked anew or repacked. Cartons SHIP-scanned onto the truck and not dispatched come back off it: CLOSED where they were scanned out, '
         + 'the order cancellable again (409 ILLEGAL_TRANSITION while a SHIP scan of them is in flight: try again in a moment). '
         + '409 ALREADY_MANIFESTED once on a manifest; 409 ILLEGAL_TRANSITION once dispatched.',
       params: ShipmentParams,
-      response: { 200: ShipmentSchema, ...problems('NOT_FOUND', 'ALREADY_MANIFESTED', 'ILLEGAL_TRANSITION', 'CARRIER_UNAVAILABLE') },
+      response: { 200: ShipmentSchema, ...problems('NOT_FOUND', 'ALREADY_MANIFESTED', 'ILLEGAL_TRANSITION', 'CARRIER_REFUSED_VOID', 'CARRIER_UNAVAILABLE') },
     },
   }, async (req, reply) => {
     const meta = requestMeta(req);

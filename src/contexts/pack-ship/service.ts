@@ -335,12 +335,12 @@ export function packShipService(deps: PlatformDeps, options: PackShipOptions) {
    * A package was packed: its units added to the order's packed, then its event, and the order's when it completed it
    * (marked once, as {@link announcePacked}); one statement for all of it.
    */
-  async function packedEvents(tx: Tx, order: PackOrder, pkg: Package): Promise<PublishedEvent[]> {
+  async function packedEvents(tx: Tx, order: PackOrder, pkg: Package, workerId?: string): Promise<PublishedEvent[]> {
     const recorded = await packStore.recordPacked(tx, order.orderId, pkg.lines, deps.clock.now(), order.pickingStatus !== null);
     const orderComplete = order.pickingStatus !== null && recorded.complete;
     const data: PackagePacked = {
       packageId: pkg.id, orderId: order.orderId, siteId: order.siteId, cartonCode: pkg.cartonCode, weightG: pkg.weightG, ...owned(order),
-      ...(pkg.sscc === null ? {} : { sscc: pkg.sscc }), lines: [...pkg.lines], orderComplete,
+      ...(pkg.sscc === null ? {} : { sscc: pkg.sscc }), lines: [...pkg.lines], ...(workerId === undefined ? {} : { workerId }), orderComplete,
     };
     const packed: OrderPacked = { orderId: order.orderId, siteId: order.siteId, packageIds: recorded.packageIds, round: recorded.round };
     const completion: PublishedEvent[] = recorded.marked ? [{ type: PackShipEvents.orderPacked, subject: order.orderId, siteId: order.siteId, data: packed }] : [];
@@ -585,8 +585,9 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
 
   /**
    * Asks the carrier to void a LABELLED shipment's label, its void owed from a commit made first (ADR 0056). A label
-   * the carrier no longer knows (voided by an earlier attempt whose answer was lost) counts as voided; a refusal drops
-   * what was owed: the label stays valid (503).
+   * the carrier no longer knows (voided by an earlier attempt whose answer was lost) counts as voided; no answer drops
+   * what was owed: the label stays valid (503, try again); the carrier's refusal (a 4xx and its reason) drops it too
+   * and is answered 409 CARRIER_REFUSED_VOID quoting the reason — asking again would be refused again.
    */
   async function askVoid(id: string, meta: EventMeta, requestId?: string): Promise<Outcome<{ ask: true } | { shipment: Shipment }>> {
     if (deps.db.openTx() !== undefined) throw new Error('a remote carrier\'s void cannot be asked inside a unit of work: it must be owed first (ADR 0056)');
@@ -605,10 +606,17 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         return ok({ ask: true });
       }
       await packStore.dropLabelVoid(deps.db, id);
+      if (e instanceof CarrierRefused) return reject('CARRIER_REFUSED_VOID', voidRefusalMessage(shipment, e.reason));
       if (e instanceof CarrierUnavailable) return reject('CARRIER_UNAVAILABLE', `${e.message}; the label stays valid: try the void again`);
       throw e;
     }
     return ok({ ask: true });
+  }
+
+  /** CARRIER_REFUSED_VOID's detail: the carrier's reason, and that nothing changed in PakLog. */
+  function voidRefusalMessage(shipment: Pick<Shipment, 'id' | 'carrier' | 'trackingNumber'>, reason: string): string {
+    return `${shipment.carrier} refused to void label ${shipment.trackingNumber ?? ''} of shipment ${shipment.id}: ${reason}. Nothing was changed: `
+      + 'the label stays valid and the shipment LABELLED (asking again is refused again); it ships as booked, or settle the label with the carrier';
   }
 
   /**
@@ -1166,7 +1174,8 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
     },
 
     /** Packs every picked, unpacked unit of the order into one package. */
-    async pack(input: PackInput, meta: EventMeta): Promise<Outcome<Package>> {
+    /** `o.workerId`: who packed (the signed-in person), named on pack-ship.package.packed. */
+    async pack(input: PackInput, meta: EventMeta, o: { workerId?: string | undefined } = {}): Promise<Outcome<Package>> {
       const products = await productsOf(input.orderId);
       return deps.db.tx(async (tx) => {
         const order = await packStore.lockOrder(tx, input.orderId);
@@ -1206,7 +1215,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
           lines: toPack, sscc: await newSscc(tx, packable.ssccSerial), toteId: null,
         };
         await packStore.insertPackage(tx, pkg);
-        await emit(tx, await packedEvents(tx, order, { ...pkg, shipmentId: null, expectedWeightG: null, weighedG: null }), meta);
+        await emit(tx, await packedEvents(tx, order, { ...pkg, shipmentId: null, expectedWeightG: null, weighedG: null }, o.workerId), meta);
         return ok({ ...pkg, shipmentId: null, expectedWeightG: null, weighedG: null });
       });
     },
@@ -1387,6 +1396,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         try {
           await carrier.void(shipment.trackingNumber);
         } catch (e) {
+          if (e instanceof CarrierRefused) return reject('CARRIER_REFUSED_VOID', `${shipment.carrier} refused to void label ${shipment.trackingNumber} of shipment ${id}: ${e.reason}; the label stays valid: settle it with the carrier, then acknowledge this exception`);
           if (e instanceof CarrierUnavailable && !(e instanceof LabelUnknownToCarrier)) return reject('CARRIER_UNAVAILABLE', `${e.message}; the label stays valid`);
           if (!(e instanceof LabelUnknownToCarrier)) throw e;
         }
@@ -1761,7 +1771,8 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
      * Seals an OPEN package: weighed, within tolerance of what its contents should weigh now (a unit scanned after
      * weighing needs a new weight), an SSCC given, PACKED with the events of POST /packages.
      */
-    async seal(packageId: string, meta: EventMeta): Promise<Outcome<Package>> {
+    /** `o.workerId`: who sealed it (the signed-in person), named on pack-ship.package.packed. */
+    async seal(packageId: string, meta: EventMeta, o: { workerId?: string | undefined } = {}): Promise<Outcome<Package>> {
       const seen = (await packStore.packages(deps.db, { id: packageId }))[0];
       const products = seen === undefined ? new Map<string, Product>() : await productsOf(seen.orderId);
       return deps.db.tx(async (tx) => {
@@ -1782,7 +1793,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         await packStore.seal(tx, pkg.id, code, pkg.weighedG, now);
         const sealed = (await packStore.packages(tx, { id: pkg.id }))[0];
         if (sealed === undefined) throw new Error(`package ${pkg.id} vanished`);
-        await emit(tx, await packedEvents(tx, order, sealed), meta);
+        await emit(tx, await packedEvents(tx, order, sealed, o.workerId), meta);
         return ok(sealed);
       });
     },

@@ -460,7 +460,7 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
       const related = [...sources.keys()];
       for (const tote of related.length === 0 ? [null] : related) {
         floor.record({
-          siteId: d.siteId, at, workerId: null, deviceId: null, locationId: null, fromLocationId: null, lpnId: carton.id, relatedLpnId: tote,
+          siteId: d.siteId, at, workerId: d.workerId ?? null, deviceId: null, locationId: null, fromLocationId: null, lpnId: carton.id, relatedLpnId: tote,
           barcode: d.packageId, meaning: 'PACK_INTO_CARTON', sku: null, quantity: unitCount(contents), sourceEventId: e.id,
         }, meta);
       }

@@ -28,6 +28,11 @@ export interface QualityAsnSuppliers {
   supplier: string;
 }
 
+export interface QualityCancelledOrders {
+  cancelled_at: Date;
+  order_id: string;
+}
+
 export interface QualityInbox {
   event_id: string;
   event_type: string;
@@ -94,6 +99,7 @@ export interface QualityPlans {
 
 export interface DB {
   "quality.asn_suppliers": QualityAsnSuppliers;
+  "quality.cancelled_orders": QualityCancelledOrders;
   "quality.inbox": QualityInbox;
   "quality.inspections": QualityInspections;
   "quality.non_conformances": QualityNonConformances;

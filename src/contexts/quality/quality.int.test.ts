@@ -64,3 +64,36 @@ it('retiring a plan twice answers the plan unchanged: the second is no change, i
   expect(again.status).toBe(200);
   expect(again.body).toEqual(first.body);
 });
+
+it('a packing inspection of a package quality hears of after its order\'s cancel is not left OPEN: nothing is opened for the voided package (pack3)', async () => {
+  // Quality hears orders and pack & ship apart: the cancel of an order may come before the packed package it voided. The
+  // cancel withdrew the OPEN inspections it found (ADR 0031 addendum 2026-12-07); one opened after it stayed OPEN for good.
+  const site = (await t.post('/api/v1/sites', { code: 'QCANC', name: 'Quality cancel order' })).body.id as string;
+  expect((await t.post('/api/v1/inspection-plans', {
+    siteId: site, name: 'Every package', stage: 'PACKING', sampling: { kind: 'EVERY_NTH', n: 1 }, checklist: [{ code: 'SEAL', label: 'Sealed', kind: 'PASS_FAIL' }],
+  }, 'manager')).status).toBe(201);
+  const publish = async (source: string, type: string, subject: string, data: unknown): Promise<void> => {
+    await t.app.db.tx((tx) => t.app.bus.append(tx, source, [{ type, subject, siteId: site, data }]));
+    await t.settle();
+  };
+  const packed = (orderId: string, packageId: string) => ({
+    packageId, orderId, siteId: site, cartonCode: 'BOX-S', weightG: 400, lines: [{ lineId: `oln_${orderId}`, sku: 'QCANC-1', quantity: 1 }], orderComplete: true,
+  });
+  const cancelled = (orderId: string) => ({ orderId, siteId: site, previousStatus: 'PACKED', reason: 'customer', lines: [{ lineId: `oln_${orderId}`, lineNo: 1, sku: 'QCANC-1', quantity: 1 }] });
+  const ofPackage = async (packageId: string): Promise<string[]> =>
+    ((await t.get(`/api/v1/inspections?siteId=${site}&stage=PACKING`)).body.items as { status: string; target: { packageId: string } }[])
+      .filter((i) => i.target.packageId === packageId).map((i) => i.status);
+  // In order: opened, then withdrawn by the cancel.
+  await publish('pack-ship', 'pack-ship.package.packed.v1', 'pkg_qcanc_1', packed('ord_qcanc_1', 'pkg_qcanc_1'));
+  expect(await ofPackage('pkg_qcanc_1')).toEqual(['OPEN']);
+  await publish('orders', 'orders.order.cancelled.v1', 'ord_qcanc_1', cancelled('ord_qcanc_1'));
+  expect(await ofPackage('pkg_qcanc_1')).toEqual(['CANCELLED']);
+  // The cancel heard first: nothing is opened for the package it voided (it was left OPEN in the inspector's queue).
+  await publish('orders', 'orders.order.cancelled.v1', 'ord_qcanc_2', cancelled('ord_qcanc_2'));
+  await publish('pack-ship', 'pack-ship.package.packed.v1', 'pkg_qcanc_2', packed('ord_qcanc_2', 'pkg_qcanc_2'));
+  expect(await ofPackage('pkg_qcanc_2')).toEqual([]);
+  expect(((await t.get(`/api/v1/inspections?siteId=${site}&status=OPEN`)).body.items as unknown[])).toEqual([]);
+  // Another order's package is still sampled as ever.
+  await publish('pack-ship', 'pack-ship.package.packed.v1', 'pkg_qcanc_3', packed('ord_qcanc_3', 'pkg_qcanc_3'));
+  expect(await ofPackage('pkg_qcanc_3')).toEqual(['OPEN']);
+});

@@ -82,6 +82,9 @@ export function qualityService(deps: PlatformDeps, apis: { catalog: CatalogApi; 
       const plans = await store.lockActivePlans(tx, trigger.siteId, trigger.stage);
       if (plans.length === 0) return;
       if (await store.hasInspectionFor(tx, trigger.sourceRef)) return;
+      // A package of an order heard cancelled first (quality hears orders and pack & ship apart): the cancel voided it,
+      // and withdrew only the inspections open then; one opened now would stay OPEN for good. Nothing is sampled.
+      if (trigger.target.kind === 'PACKAGE' && trigger.target.orderId !== null && await store.orderCancelled(tx, trigger.target.orderId)) return;
       const decision = decideSampling({ plans }, { trigger, inspectionId: deps.ids.next('qin') }, deps.clock.now());
       if (!decision.ok || decision.value.plan === null) return;
       const { plan: counter, inspection } = decision.value;
@@ -104,9 +107,12 @@ export function qualityService(deps: PlatformDeps, apis: { catalog: CatalogApi; 
     /**
      * An order was cancelled (in the event's transaction): pack & ship voided its packages, so their OPEN inspections
      * are withdrawn, uninspected (CANCELLED, `quality.inspection.cancelled`), not left in the inspector's queue for good
-     * (ADR 0031 addendum 2026-12-07). Recorded or held ones stay as they are: their holds and dispositions go on.
+     * (ADR 0031 addendum 2026-12-07). Recorded or held ones stay as they are: their holds and dispositions go on. The
+     * order is remembered cancelled: a package of it heard afterwards opens none (addendum 2026-12-07, pack3).
      */
     async cancelForOrder(tx: Tx, orderId: string, reason: string, meta: EventMeta): Promise<void> {
+      // Remembered: a package of the order heard after this (packed before the cancel) opens no inspection (sample).
+      await store.rememberCancelledOrder(tx, orderId, deps.clock.now());
       const withdrawn = await store.cancelOpenOfOrder(tx, orderId, deps.clock.now());
       if (withdrawn.length === 0) return;
       await emit(tx, withdrawn.map((i) => {

@@ -203,6 +203,16 @@ export const qualityStore = {
    * Withdraws the OPEN inspections of an order's packages (CANCELLED, completed now): the rows withdrawn. A cancelled
    * order's packages are voided; nothing of them is inspected any more (ADR 0031 addendum 2026-12-07).
    */
+  /** Remembers an order heard cancelled (once: a cancel is final). */
+  async rememberCancelledOrder(db: Executor, orderId: string, now: Date): Promise<void> {
+    await db.query(`INSERT INTO quality.cancelled_orders (order_id, cancelled_at) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING`, [orderId, now]);
+  },
+
+  /** Whether the order was heard cancelled. */
+  async orderCancelled(db: Executor, orderId: string): Promise<boolean> {
+    return (await db.query(`SELECT 1 FROM quality.cancelled_orders WHERE order_id = $1`, [orderId])).length > 0;
+  },
+
   async cancelOpenOfOrder(db: Executor, orderId: string, now: Date): Promise<Inspection[]> {
     const rows = await db.query<InspectionRow>(
       `UPDATE quality.inspections SET status = 'CANCELLED', completed_at = $2, version = version + 1

@@ -37,12 +37,13 @@ export const CARRIER_REASON_MAX = 300;
 /**
  * The carrier answered and refused the booking (a 4xx other than 408 and 429: a bad address, a service it does not
  * offer there, a weight over its limit…), with its reason: nothing was booked, and asking again with the same request
- * is refused again. A CarrierUnavailable for callers that only need "not booked" (rates, voids); a booking is not
- * retried on it (docs/dev/carriers.md).
+ * is refused again. A CarrierUnavailable for callers that only need "not booked" (rates); a booking is not
+ * retried on it (docs/dev/carriers.md). `what` is `void` when it refused to void a label (already scanned at pickup,
+ * past its void window…): the label stays valid, and asking again is refused again (409 CARRIER_REFUSED_VOID).
  */
 export class CarrierRefused extends CarrierUnavailable {
-  constructor(carrier: string, readonly status: number, readonly reason: string) {
-    super(carrier, `refused the booking (${status}): ${reason}`);
+  constructor(carrier: string, readonly status: number, readonly reason: string, readonly what: 'booking' | 'void' = 'booking') {
+    super(carrier, `refused the ${what} (${status}): ${reason}`);
   }
 }
 
@@ -89,7 +90,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  */
 export function restCarrier(config: RestCarrierConfig): Carrier {
   const base = config.baseUrl.replace(/\/+$/, '');
-  async function call(method: string, path: string, body?: unknown, unknown?: (status: number) => boolean, idempotencyKey?: string, refusable = false): Promise<unknown> {
+  async function call(method: string, path: string, body?: unknown, unknown?: (status: number) => boolean, idempotencyKey?: string, refusable?: 'booking' | 'void'): Promise<unknown> {
     let res: Response;
     try {
       res = await fetch(`${base}${path}`, {
@@ -103,9 +104,9 @@ export function restCarrier(config: RestCarrierConfig): Carrier {
       throw new CarrierUnavailable(config.code, `${method} ${path} failed: ${(e as Error).message}`);
     }
     if (!res.ok && unknown?.(res.status) === true) throw new LabelUnknownToCarrier(config.code, `${method} ${path} answered ${res.status}: the carrier holds no such label`);
-    if (!res.ok && refusable && isRefusal(res.status)) {
+    if (!res.ok && refusable !== undefined && isRefusal(res.status)) {
       const text = await res.text().catch(() => '');
-      throw new CarrierRefused(config.code, res.status, refusalReason(res.status, text));
+      throw new CarrierRefused(config.code, res.status, refusalReason(res.status, text), refusable);
     }
     if (!res.ok) throw new CarrierUnavailable(config.code, `${method} ${path} answered ${res.status}`);
     if (res.status === 204) return undefined;
@@ -137,14 +138,16 @@ export function restCarrier(config: RestCarrierConfig): Carrier {
       const answer = await call('POST', '/shipments', {
         reference: shipment.shipmentId, orderId: shipment.orderId, service: shipment.service,
         shipFrom: shipment.shipFrom, shipTo: shipment.shipTo, parcels: shipment.packages.map(parcelBody),
-      }, undefined, shipment.bookingKey, true);
+      }, undefined, shipment.bookingKey, 'booking');
       if (!isRecord(answer) || typeof answer.trackingNumber !== 'string' || answer.trackingNumber === '') {
         throw new CarrierUnavailable(config.code, 'POST /shipments answered no trackingNumber');
       }
       return { trackingNumber: answer.trackingNumber, ...(typeof answer.labelZpl === 'string' ? { labelZpl: answer.labelZpl } : {}) };
     },
     async void(trackingNumber) {
-      await call('DELETE', `/shipments/${encodeURIComponent(trackingNumber)}`, undefined, (status) => status === 404 || status === 410);
+      // 404/410: the carrier holds no such label (voided already); another 4xx but 401, 403, 408, 409, 425, 429 is its
+      // refusal to void it (CarrierRefused, its reason), not "unavailable": asking again is refused again.
+      await call('DELETE', `/shipments/${encodeURIComponent(trackingNumber)}`, undefined, (status) => status === 404 || status === 410, undefined, 'void');
     },
     async track(trackingNumbers) {
       if (trackingNumbers.length === 0) return [];
