@@ -55,7 +55,8 @@ const PROCESSES = [
   // once after it committed, then the outbox checked (no timing at all). They ran alone (2026-12-03).
   'test/e2e/split-traces.test.ts', 'test/e2e/crash-recovery.test.ts',
   // A split deployment over Kafka (one cluster for the file): an order cancelled at each moment of its life, cancels racing
-  // the floor and each other, the storefront's cancel during a SHIP scan; every wait a poll of minutes, no kill.
+  // the floor and each other, the storefront's cancel during a SHIP scan, and last the stock service stopped (SIGTERM) for
+  // some 20 s and started again; every wait a poll of minutes, no kill.
   'test/e2e/split-cancel-moments.test.ts',
   // `paklog start` killed twice while a count's variance is approved: either outcome is checked, no timing.
   'test/e2e/crash-count-approval.test.ts',

@@ -128,7 +128,8 @@ const WORKER_NAME_TTL_MS = 60_000;
 
 /**
  * How per-site roles learn a request's site (ADR 0019): a site code through location-master (wherever it runs), a
- * resource id through the context owning its prefix, if it runs here. A lookup that fails leaves the reference as is.
+ * resource id through the context owning its prefix, if it runs here. A resource lookup that fails leaves the
+ * reference as is; a site's lookup that fails is the site guard's to judge (auth.ts, siteNamed).
  */
 export function siteLookups(
   modules: readonly ContextModule[], locations: () => LocationMasterApi | undefined, users?: (typed: string) => Promise<string | undefined>,
@@ -152,13 +153,9 @@ export function siteLookups(
   // Who a typed worker id is: a user's worker id first (people), then what the contexts here know (profiles, holders).
   const naming = [...(users === undefined ? [] : [users]), ...modules.flatMap((m) => (m.workerNamed === undefined ? [] : [m.workerNamed]))];
   return {
-    resolveSite: async (ref) => {
-      try {
-        return (await locations()?.getSite(ref))?.id;
-      } catch {
-        return undefined;
-      }
-    },
+    // Undefined when no site has this id or code; location-master out of reach is its error (503 UNAVAILABLE): the
+    // site guard lets a caller's own site id through without it, and refuses nothing else as another site's.
+    resolveSite: async (ref) => (await locations()?.getSite(ref))?.id,
     siteCode: async (id) => {
       try {
         return (await locations()?.getSite(id))?.code;

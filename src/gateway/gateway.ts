@@ -18,6 +18,7 @@ import { liveRoutes } from '../platform/http/live-routes.ts';
 import { Identity } from '../platform/identity/identity.ts';
 import { OidcVerifier } from '../platform/identity/oidc.ts';
 import { PRINCIPAL_HEADER, principalSigner } from '../platform/http/forwarded-principal.ts';
+import { sendProblem } from '../platform/http/problem.ts';
 import { platformRoutes } from '../platform/http/platform-routes.ts';
 import { isRateClass, RATE_CLASS_EXTENSION, rateLimiterFor } from '../platform/http/rate-limit.ts';
 import { ROLES, WORKER_FIELDS } from '../platform/http/roles.ts';
@@ -205,12 +206,14 @@ export async function buildGateway(config: Config, databaseUrl: string, options:
         const { 'x-api-key': _key, authorization: _auth, [PRINCIPAL_HEADER]: _principal, ...rest } = headers;
         return { ...rest, ...extra, 'x-request-id': req.id };
       },
-      onError: (r, { error }) => {
+      // The service's answer is the caller's, whatever it is: a GET the service answered 503 (a peer of its own down
+      // after its 5 s of gRPC retries, BUSY) was sent to it again up to ten times by reply-from's default, its
+      // Retry-After read as milliseconds: eleven times the load on a service that sheds it, and 55 s for one 503.
+      retryDelay: () => null,
+      onError: (_r, { error }) => {
         const message = error instanceof Error ? error.message : String(error);
-        void r.code(503).type('application/problem+json').send({
-          type: 'about:blank', title: 'A dependency is unavailable', status: 503, code: 'UNAVAILABLE',
-          detail: `The service behind this route (${service}) did not answer: ${message}`, traceId: req.id,
-        });
+        // The problem every 503 UNAVAILABLE of PakLog is (its type, title and Retry-After), as the service's own would be.
+        void sendProblem(new AppError('UNAVAILABLE', `The service behind this route (${service}) did not answer: ${message}`, { retryable: true }), req, reply);
       },
     });
   };
@@ -248,9 +251,20 @@ export async function buildGateway(config: Config, databaseUrl: string, options:
   });
 
   // A site named by its code (grants, audit filters) is kept by id: asked of location-master through the routes above.
+  // Undefined only when location-master says there is no such site (404): when it cannot be asked (its service down,
+  // 503) the request is 503 UNAVAILABLE too, not refused as naming no site (400/422) or a site the caller may not act at.
   const resolveSite = async (ref: string): Promise<string | undefined> => apiKeys.withInternalKey('site lookup', 'admin', async (key) => {
     const res = await http.inject({ method: 'GET', url: `/api/v1/sites/${encodeURIComponent(ref)}`, headers: { 'x-api-key': key } });
-    return res.statusCode === 200 ? (JSON.parse(res.body) as { id?: string }).id : undefined;
+    if (res.statusCode === 200) return (JSON.parse(res.body) as { id?: string }).id;
+    if (res.statusCode === 404) return undefined;
+    const detail = (() => {
+      try {
+        return (JSON.parse(res.body) as { detail?: string }).detail;
+      } catch {
+        return undefined;
+      }
+    })();
+    throw new AppError('UNAVAILABLE', `Site ${ref} could not be looked up (location-master answered ${res.statusCode}${detail === undefined ? '' : `: ${detail}`})`, { retryable: true });
   });
   // Whether an owner exists (owner-scoped keys), asked of inventory the same way; another answer: cannot be told.
   const ownerExists = async (id: string): Promise<boolean | undefined> => apiKeys.withInternalKey('owner lookup', 'admin', async (key) => {

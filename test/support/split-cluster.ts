@@ -41,6 +41,10 @@ export interface SplitCluster {
   client(key: string, timings?: Map<string, number[]>): Call;
   /** kill -9 a service and start it again on the same port and database; resolves once it is ready. */
   crashAndRestart(name: string): Promise<void>;
+  /** Stops a service (SIGTERM) and leaves it down until {@link SplitCluster.startService}: a peer out of reach for a while. */
+  stopService(name: string): Promise<void>;
+  /** Starts a stopped service again on its port and database; resolves once it is ready. */
+  startService(name: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -109,6 +113,11 @@ export async function startSplitCluster(o: SplitOptions): Promise<SplitCluster> 
     started.push(gateway);
     if (o.standby === true) for (const s of services) s.standby = standbyPakLog(s.env);
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+    const serviceNamed = (name: string): ServiceProcess => {
+      const s = services.find((x) => x.name === name);
+      if (s === undefined) throw new Error(`no service ${name}`);
+      return s;
+    };
     return {
       gatewayUrl, grpcTarget: `127.0.0.1:${grpcPort}`, adminKey, services, gateway,
       databases: [{ name: 'gateway', url: o.databases.gateway }, ...services.map((s) => ({ name: s.name, url: s.env.DATABASE_URL! }))],
@@ -118,6 +127,13 @@ export async function startSplitCluster(o: SplitOptions): Promise<SplitCluster> 
         const s = services.find((x) => x.name === name);
         if (s === undefined) throw new Error(`no service ${name}`);
         await crashAndRestart(s, `service ${name}`);
+      },
+      async stopService(name) {
+        await serviceNamed(name).process.stop();
+      },
+      async startService(name) {
+        const s = serviceNamed(name);
+        s.process = await startPakLog(s.env);
       },
       async close() {
         for (const s of services) s.standby?.dismiss();

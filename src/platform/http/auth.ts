@@ -550,7 +550,7 @@ async function sitesInQuestion(request: FastifyRequest, lookups: SiteLookups): P
     declares(schema?.body) ? text(body.siteId) : undefined, /\/sites\/:id(\/|$)/.test(url) ? text(params.id) : undefined]
     .filter((r): r is string => r !== undefined);
   const sites = new Set<string | null>();
-  for (const ref of refs) sites.add((await lookups.resolveSite?.(ref)) ?? ref);
+  for (const ref of refs) sites.add(await siteNamed(ref, request.principal, lookups));
   // The resources named count as well as a named site: an order, location or task of another site is acted on there.
   if (lookups.siteOfResource !== undefined) {
     const named = [...RESOURCE_FIELDS.map((f) => body[f]), ...RESOURCE_FIELDS.map((f) => query[f])].map(text).filter((v): v is string => v !== undefined);
@@ -561,6 +561,21 @@ async function sitesInQuestion(request: FastifyRequest, lookups: SiteLookups): P
     }
   }
   return sites;
+}
+
+/**
+ * The site a reference (id or code) names, by location-master; a reference it does not know stays as it is (no role
+ * there). When location-master cannot be asked (split mode: its process down, 503), a caller's own site named by its id
+ * needs no lookup and passes; any other reference (a code, maybe of the caller's own site) is that 503, not a
+ * FORBIDDEN_AT_SITE for a site the caller may well act at.
+ */
+async function siteNamed(ref: string, principal: Principal | undefined, lookups: SiteLookups): Promise<string> {
+  try {
+    return (await lookups.resolveSite?.(ref)) ?? ref;
+  } catch (e) {
+    if (principal !== undefined && Object.hasOwn(principal.sites, ref)) return ref;
+    throw e;
+  }
 }
 
 /** Whether the route's query string can filter by site (a list a site-scoped caller must narrow to one of its sites). */
