@@ -221,7 +221,11 @@ describe('a site-scoped caller and what integrations keep of another site', () =
     const manager = injectClient(t.app, key.body.key);
     expect((await t.post('/api/v1/cartons', { code: 'NET-BOX', innerLengthMm: 300, innerWidthMm: 200, innerHeightMm: 150, maxWeightG: 10000, tareG: 200, description: 'A box', cost: 1 }, 'manager')).status).toBe(201);
     await t.settle();
-    const before = await counts('catalog', 'pack_ship', 'location_master', 'integrations');
+    // The attempt logs are left out: the webhook subscriptions of the tests above keep retrying their deliveries in the
+    // background (a count that moved by itself failed this test in a loaded run).
+    const written = async (): Promise<Record<string, number>> => Object.fromEntries(
+      Object.entries(await counts('catalog', 'pack_ship', 'location_master', 'integrations')).filter(([table]) => !table.endsWith('_attempts')));
+    const before = await written();
     const product = (await t.get(`/api/v1/products/${sku}`)).body;
     const csv = 'sku,description,uom,lengthMm,widthMm,heightMm,weightG\nNET-CSV-1,Network mug,EA,10,10,10,100\n';
     const refused: [Call, string, string, unknown][] = [
@@ -242,7 +246,7 @@ describe('a site-scoped caller and what integrations keep of another site', () =
     }
     const imported = await sendText('POST', '/api/v1/imports/products', csv, 'text/csv');
     expect([imported.status, imported.body.code]).toEqual([403, 'FORBIDDEN']);
-    expect(await counts('catalog', 'pack_ship', 'location_master', 'integrations')).toEqual(before);
+    expect(await written()).toEqual(before);
     expect((await t.get(`/api/v1/products/${sku}`)).body).toEqual(product);
     // Its own site's master data stays its to change (a location of A), and so do the imports of its site.
     expect((await scoped('block a location of A', 'POST', `/api/v1/locations/${a.storage[1]!.id}/block`, { reason: 'spill' })).status).toBe(200);
