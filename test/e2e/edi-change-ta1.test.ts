@@ -85,6 +85,29 @@ describe('EDI 940 change and cancel', () => {
     expect(segmentsOf(advice, 'N4')[0]![0]).toBe('Cambridge');
   }, 60_000);
 
+  it('a 940 original re-sent after a 940 change and a supervisor\'s reprioritise is the order it made (997 accepts, nothing changed); one with other lines than it had is ORDER_CONFLICT (integ4)', async () => {
+    const created = await post(interchange('000000951', order940('N', 'SC-AGAIN', 'London', 2)));
+    expect(created.status).toBe('ACCEPTED');
+    const orderId = created.transactionSets[0]!.orderId!;
+    expect((await post(interchange('000000952', order940('R', 'SC-AGAIN', 'Cambridge', 5)))).status).toBe('ACCEPTED');
+    expect((await t.post(`/api/v1/orders/${orderId}/reprioritise`, { priority: 1 })).status).toBe(200);
+    await t.settle();
+    const before = (await t.get(`/api/v1/orders/${orderId}`)).body as { version: number };
+
+    // The partner re-sends its original 940 (a new interchange: its 997 was lost). Before: 997 rejected it, ORDER_CONFLICT.
+    const again = await post(interchange('000000953', order940('N', 'SC-AGAIN', 'London', 2)));
+    expect([again.status, again.transactionSets[0]!.orderId, again.transactionSets[0]!.intakeError]).toEqual(['ACCEPTED', orderId, null]);
+    const order = (await t.get(`/api/v1/orders/${orderId}`)).body as { version: number; priority: number; shipTo: { city: string }; lines: { ordered: number }[] };
+    expect([order.version, order.priority, order.shipTo.city, order.lines.map((l) => l.ordered)]).toEqual([before.version, 1, 'Cambridge', [5]]);
+
+    // An original with content it never had under that number is another order: rejected as before.
+    const other = await post(interchange('000000954', order940('N', 'SC-AGAIN', 'London', 3)));
+    expect(other.status).toBe('REJECTED');
+    expect(other.transactionSets[0]!.intakeError).toMatch(/^ORDER_CONFLICT/);
+    expect((await t.get(`/api/v1/orders/${orderId}`)).body.version).toBe(before.version);
+    await t.settle();
+  }, 60_000);
+
   it('ISA14 = 1 gets a TA1 accepting the envelope ahead of the 997; a malformed envelope gets a TA1 rejecting it and makes nothing', async () => {
     const asked = await post(interchange('000000801', order940('N', 'SC-TA1', 'London'), '1'));
     expect(asked.status).toBe('ACCEPTED');

@@ -97,6 +97,40 @@ describe('re-sent orders (item 7)', () => {
     expect((await t.get(`/api/v1/orders/${first.body.id}`)).body.lines.map((l: { ordered: number }) => l.ordered)).toEqual([2, 1]);
   });
 
+  it('a retry of the create after a supervisor reprioritised, held or cancelled a line of the order is the order it created (200, nothing changed); other content than the create\'s stays 409 (integ4)', async () => {
+    const create = newOrder({ externalId: 'RETRY-AFTER-CHANGE', priority: 5 });
+    const first = await t.post('/api/v1/orders', create);
+    expect(first.status).toBe(201);
+    const id = first.body.id as string;
+    expect((await t.post(`/api/v1/orders/${id}/reprioritise`, { priority: 1 })).status).toBe(200);
+    const tea = (first.body.lines as { id: string; sku: string }[]).find((l) => l.sku === 'TEA')!;
+    expect((await t.post(`/api/v1/orders/${id}/lines/${tea.id}/cancel`, { quantity: 1 })).status).toBe(200);
+    await t.settle();
+    expect((await t.post(`/api/v1/orders/${id}/hold`, { reason: 'Credit check' })).status).toBe(200);
+    const before = (await t.get(`/api/v1/orders/${id}`)).body as { version: number; priority: number; status: string };
+    expect([before.priority, before.status]).toEqual([1, 'ON_HOLD']);
+    const orders = await orderCount();
+
+    // The client's retry of its create (its first answer lost): the same order, as the supervisor left it. Before: 409 on /priority.
+    const retry = await t.post('/api/v1/orders', create);
+    expect([retry.status, retry.body.code, retry.body.errors]).toEqual([200, undefined, undefined]);
+    expect(retry.body).toMatchObject({ id, priority: 1, status: 'ON_HOLD', version: before.version });
+    const keyed = await t.post('/api/v1/orders', create, undefined, { 'idempotency-key': 'retry-after-change-2' });
+    expect([keyed.status, keyed.body.id]).toEqual([200, id]);
+    // The order as it is now is answered the same (as before).
+    expect((await t.post('/api/v1/orders', { ...create, priority: 1 })).status).toBe(200);
+
+    // Another create under that reference is still refused, naming what differs from the create that made the order.
+    const other = await t.post('/api/v1/orders', { ...create, lines: [{ sku: 'MUG', quantity: 3 }, { sku: 'TEA', quantity: 1 }] });
+    expect([other.status, other.body.code, other.body.errors.map((e: { field: string }) => e.field)]).toEqual([409, 'ORDER_CONFLICT', ['/lines']]);
+    const elsewhere = await t.post('/api/v1/orders', { ...create, priority: 3, shipTo: { ...shipTo, city: 'Bonn' } });
+    expect([elsewhere.status, elsewhere.body.errors.map((e: { field: string }) => e.field)]).toEqual([409, ['/priority', '/shipTo']]);
+    expect(await orderCount()).toBe(orders);
+    const after = (await t.get(`/api/v1/orders/${id}`)).body as { version: number; priority: number; status: string };
+    expect([after.version, after.priority, after.status]).toEqual([before.version, 1, 'ON_HOLD']);
+    await t.settle();
+  }, 30_000);
+
   it('concurrent duplicates: one 201, identical ones 200 with that order, different ones 409', async () => {
     const same = newOrder({ externalId: 'RACE-RESEND' });
     const differs = newOrder({ externalId: 'RACE-RESEND', lines: [{ sku: 'MUG', quantity: 9 }] });

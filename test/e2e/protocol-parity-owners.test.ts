@@ -132,6 +132,25 @@ describe('GraphQL createOrder as REST\'s POST /orders', () => {
   });
 });
 
+describe('a create sent again after a supervisor\'s change, on each protocol (integ4)', () => {
+  it('gRPC CreateOrder and GraphQL createOrder retried after a reprioritise answer the order made (created false, Order), not ORDER_CONFLICT on /priority; other lines stay a Conflict', async () => {
+    const md = credentialsMetadata({ apiKey: g.t.keys.integration });
+    const create = { externalId: 'POW-R1', siteId: 'POW', ownerId: ownerA, priority: 5, shipTo, lines: [{ sku, quantity: 1 }] };
+    const first = await g.rpc.createOrder(create, md);
+    expect(first.created).toBe(true);
+    expect((await g.t.post(`/api/v1/orders/${first.order!.id}/reprioritise`, { priority: 1 })).status).toBe(200);
+    const again = await g.rpc.createOrder(create, md);
+    expect([again.created, again.order?.id, again.order?.priority]).toEqual([false, first.order!.id, 1]);
+    const gql = gqlClient(g.t.app, g.t.keys.integration);
+    const query = `mutation($input: CreateOrderInput!) { createOrder(input: $input) {
+      __typename ... on Order { id priority } ... on BusinessError { code fieldErrors { field } } } }`;
+    expect((await gql(query, { input: create })).data.createOrder).toEqual({ __typename: 'Order', id: first.order!.id, priority: 1 });
+    expect((await gql(query, { input: { ...create, lines: [{ sku, quantity: 2 }] } })).data.createOrder)
+      .toEqual({ __typename: 'Conflict', code: 'ORDER_CONFLICT', fieldErrors: [{ field: '/lines' }] });
+    expect(await grpcRefusal(g.rpc.createOrder({ ...create, lines: [{ sku, quantity: 2 }] }, md))).toMatchObject({ code: 'ORDER_CONFLICT', fields: ['/lines'] });
+  });
+});
+
 describe("a pick list's lines name their owner over gRPC and GraphQL as over REST", () => {
   it("GetPickList and pickList give each line's ownerId as GET /pick-lists/{id} does (no owner on either before)", async () => {
     const order = await g.t.post('/api/v1/orders', { externalId: 'POW-PL1', siteId: 'POW', ownerId: ownerA, carrier: 'OWN_FLEET', shipTo, lines: [{ sku, quantity: 1 }] });

@@ -57,7 +57,10 @@ const OWNER_AWARE_TYPES: ReadonlySet<string> = new Set(Object.entries(PublishedE
 /**
  * An ORDER_CONFLICT of a storefront order whose differences are only what changes an order after its intake — its lines
  * and ship-to (an `orders/updated`, a line change), its priority (a supervisor's reprioritise): the shop's order is the
- * one received. A site, owner or carrier of its own is another channel's order (409 as it was).
+ * one received. A site, owner or carrier of its own is another channel's order (409 as it was). The intake compares a
+ * create with the create that made the order (ADR 0040 addendum integ4): what remains here is an order an
+ * `orders/updated` made (its late create differs in lines or ship-to), and `/priority` of an order from before orders
+ * migration 011.
  */
 const onlyChangedSinceIntake = (errors: readonly { field: string }[] | undefined): boolean =>
   errors !== undefined && errors.length > 0 && errors.every((e) => e.field === '/lines' || e.field === '/shipTo' || e.field === '/priority');

@@ -49,6 +49,7 @@ export interface OrdersOrders {
   backorder_reason: string | null;
   cancel_reason: string | null;
   carrier: string;
+  created_as: Json | null;
   created_at: Date;
   external_id: string;
   held_from: string | null;

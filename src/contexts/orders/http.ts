@@ -74,8 +74,9 @@ const OrderSchema = Type.Object({
 
 const CreateOrderBody = Type.Object({
   externalId: Identifier(100, {
-    description: "The client's order id; posting the same order again returns it (200), posting other content under it is 409 ORDER_CONFLICT "
-      + '(naming the site or owner alone when the order is of another site or owner)',
+    description: "The client's order id; posting the same order again returns it (200; the same as it was created, also after a reprioritise or "
+      + 'a change of it since, or as it is now), posting other content under it is 409 ORDER_CONFLICT naming what differs from the create '
+      + '(the site or owner alone when the order is of another site or owner)',
   }),
   siteId: Identifier(64, { description: 'Site id or code (e.g. DEMO); 422 UNKNOWN_SITE when there is no such site' }),
   ownerId: Type.Optional(Identifier(100, {
@@ -125,8 +126,9 @@ export function orderRoutes(
       config: { roles: CAN.intake, idempotent: true, owners: true },
       schema: {
         operationId: 'createOrder', tags, summary: 'Receive an order',
-        description: 'Idempotent on externalId and on Idempotency-Key: 201 with the new order; 200 with the order when the same order already '
-          + 'existed; 409 ORDER_CONFLICT when another order has that externalId. 422 UNKNOWN_SITE, SITE_INACTIVE, UNKNOWN_SKU or PRODUCT_INACTIVE '
+        description: 'Idempotent on externalId and on Idempotency-Key: 201 with the new order; 200 with the order, changing nothing, when the same order already '
+          + 'existed (the content of the create that made it, whatever a reprioritise, a hold or a change did since, or the order as it is now); '
+          + '409 ORDER_CONFLICT when another order has that externalId. 422 UNKNOWN_SITE, SITE_INACTIVE, UNKNOWN_SKU or PRODUCT_INACTIVE '
           + '(naming each bad line; ADR 0045) or UNKNOWN_CARRIER. Inventory allocates it within milliseconds (status ALLOCATED, or BACKORDERED until stock arrives). The example '
           + 'orders the product the POST /products example creates, received and moved to a pick face by the inventory examples.',
         body: CreateOrderBody,

@@ -24,7 +24,7 @@ import { recordPicksHandler } from './use-cases/record-picks/handler.ts';
 import { decideCancelLine, openLineData, openUnits } from './use-cases/cancel-line/decide.ts';
 import { isPartialShipment, orderDifferences, skusWithMoreUnits, unknownSkuErrors, validateNewOrder, type NewOrder } from './domain/order.ts';
 import {
-  addShortAtPack, lostAtPackOf, cancelLineUnits, cancelLines, countOrdersByStatus, insertHistory, setLineAllocated, insertOrder, linesOfOrders, listOrders, orderById, orderIdByExternalId, orderLines,
+  addShortAtPack, createdAsOf, lostAtPackOf, cancelLineUnits, cancelLines, countOrdersByStatus, insertHistory, setLineAllocated, insertOrder, linesOfOrders, listOrders, orderById, orderIdByExternalId, orderLines,
   lockOrders, orderSummary, packRounds, putOnHold, releaseHoldOf, replaceLines, savePendingChange, savePendingHold, setPriority, setResumeStatus, setShipTo,
   ordersWithShorts, takePendingChange, takePendingHold, unshortLine, updateStatus, writeOrder, writeOrders, type HoldableStatus, type LineCancel, type LineQuantity, type Order, type OrderLine, type OrderRunWrite, type OrderSummary, type OrderWrite,
 } from './store.ts';
@@ -169,20 +169,25 @@ export function orderService(
   }
 
   /**
-   * The order already received under this external id: the same order when the content is the same, else a conflict.
-   * An order of another site or owner is not the sender's to read (ADRs 0019, 0028): the conflict names the site or
-   * owner alone, so that a caller of some sites or owners cannot guess its content field by field.
+   * The order already received under this external id: the same order when the content is the content of the create
+   * that made it (ADR 0040 addendum integ4) — a retry of that create, whatever a supervisor, a 940 change or a
+   * storefront update changed since (its priority, lines, ship-to) — or the order as it is now; else a conflict naming
+   * what differs from that create. The answer changes nothing. An order of another site or owner is not the sender's to
+   * read (ADRs 0019, 0028): the conflict names the site or owner alone, so that a caller of some sites or owners cannot
+   * guess its content field by field.
    */
   async function foundAgain(id: string, input: NewOrder): Promise<Outcome<{ order: Order; created: boolean }>> {
     const order = await orderById(deps.db, id);
     if (order === undefined) throw new Error(`order ${id} vanished`);
-    const everything = orderDifferences(order, input);
+    const now = orderDifferences(order, input);
+    if (now.length === 0) return ok({ order, created: false });
+    const created = await createdAsOf(deps.db, id);
+    // An order received before its create was kept (migration 011) is compared with the order as it is, as before.
+    const everything = created === undefined || created === null ? now : orderDifferences({ ...created, siteId: order.siteId, ownerId: order.ownerId }, input);
+    if (everything.length === 0) return ok({ order, created: false });
     const elsewhere = everything.filter((d) => d.field === '/siteId' || d.field === '/ownerId');
     const differs = elsewhere.length > 0 ? elsewhere : everything;
-    if (differs.length > 0) {
-      return reject('ORDER_CONFLICT', `Order ${input.externalId} was received with other content (${differs.map((d) => d.field).join(', ')}); send it with a new externalId, or cancel the first`, differs);
-    }
-    return ok({ order, created: false });
+    return reject('ORDER_CONFLICT', `Order ${input.externalId} was received with other content (${differs.map((d) => d.field).join(', ')}); send it with a new externalId, or cancel the first`, differs);
   }
 
   async function get(id: string): Promise<Outcome<Order>> {

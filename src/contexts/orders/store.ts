@@ -74,8 +74,8 @@ const LINE_COLUMNS = `id, line_no AS "lineNo", sku, ordered, allocated, picked, 
 const ORDER_RAW = 'id, external_id, site_id, owner_id, carrier, priority, ship_by, ship_to, status, wave_id, cancel_reason, ship_complete, backorder_reason, hold_id, hold_reason, held_from, resume_status, version, created_at, updated_at';
 const LINE_RAW = 'id, order_id, line_no, sku, ordered, allocated, picked, shorted, packed, shipped, cancelled, short_at_pack';
 
-/** An order as COLUMNS reads it: the table's row under camelCase aliases, status and ship-to narrowed. */
-type OrderRow = Narrowed<Camelized<Selectable<OrdersOrders>>, {
+/** An order as COLUMNS reads it: the table's row under camelCase aliases, status and ship-to narrowed (without `created_as`: `createdAsOf`). */
+type OrderRow = Narrowed<Camelized<Omit<Selectable<OrdersOrders>, 'created_as'>>, {
   status: OrderStatus; shipTo: ShipTo; backorderReason: 'SHORT_PICK' | null; heldFrom: HoldableStatus | null; resumeStatus: HoldableStatus | null;
 }>;
 type LineRow = Camelized<Omit<Selectable<OrdersOrderLines>, 'order_id'>>;
@@ -121,8 +121,8 @@ export interface OrderInsert {
 export async function insertOrder(db: Executor, o: OrderInsert, now: Date, events: readonly EventEnvelope[]): Promise<Order | undefined> {
   const rows = await db.query<OrderRow & { lines: OrderLine[]; statusHistory: HistoryJson[] }>(
     `WITH o AS (
-       INSERT INTO orders.orders (id, external_id, site_id, owner_id, carrier, priority, ship_by, ship_to, ship_complete, status, created_at, updated_at)
-       VALUES ($1, $2, $3, $10, $4, $5, $6, $7, $9, 'RECEIVED', $8, $8)
+       INSERT INTO orders.orders (id, external_id, site_id, owner_id, carrier, priority, ship_by, ship_to, ship_complete, status, created_at, updated_at, created_as)
+       VALUES ($1, $2, $3, $10, $4, $5, $6, $7, $9, 'RECEIVED', $8, $8, $13::jsonb)
        ON CONFLICT (external_id) DO NOTHING RETURNING ${ORDER_RAW}
      ), l AS (
        INSERT INTO orders.order_lines (id, order_id, line_no, sku, ordered)
@@ -136,10 +136,35 @@ export async function insertOrder(db: Executor, o: OrderInsert, now: Date, event
        (SELECT COALESCE(json_agg(${LINE_JSON} ORDER BY line_no), '[]') FROM l) AS lines,
        (SELECT COALESCE(json_agg(${HISTORY_JSON} ORDER BY seq), '[]') FROM h) AS "statusHistory"
      FROM o`,
-    [o.id, o.externalId, o.siteId, o.carrier, o.priority, o.shipBy, JSON.stringify(o.shipTo), now, o.shipComplete, o.ownerId, JSON.stringify(o.lines), JSON.stringify(events)],
+    [o.id, o.externalId, o.siteId, o.carrier, o.priority, o.shipBy, JSON.stringify(o.shipTo), now, o.shipComplete, o.ownerId, JSON.stringify(o.lines), JSON.stringify(events),
+      JSON.stringify(createdAs(o))],
   );
   const row = rows[0];
   return row === undefined ? undefined : toOrder(row);
+}
+
+/**
+ * What the create that made an order sent, as `created_as` keeps it (ADR 0040 addendum integ4): what a create sent again
+ * is compared with. The site and owner are the order's own (they never change).
+ */
+export interface CreatedAs {
+  readonly carrier: string;
+  readonly priority: number;
+  readonly shipBy: string | null;
+  readonly shipTo: ShipTo;
+  readonly shipComplete: boolean;
+  readonly lines: readonly { readonly sku: string; readonly ordered: number }[];
+}
+
+const createdAs = (o: OrderInsert): CreatedAs => ({
+  carrier: o.carrier, priority: o.priority, shipBy: o.shipBy, shipTo: o.shipTo, shipComplete: o.shipComplete,
+  lines: o.lines.map((l) => ({ sku: l.sku, ordered: l.ordered })),
+});
+
+/** The content of the create that made the order; null for an order received before it was kept (migration 011), undefined for none. */
+export async function createdAsOf(db: Executor, id: string): Promise<CreatedAs | null | undefined> {
+  const rows = await db.query<{ createdAs: CreatedAs | null }>('SELECT created_as AS "createdAs" FROM orders.orders WHERE id = $1', [id]);
+  return rows[0]?.createdAs;
 }
 
 export async function insertHistory(tx: Executor, orderId: string, from: OrderStatus | null, to: OrderStatus, at: Date, cause: string | null): Promise<void> {
