@@ -157,6 +157,10 @@ function workingSet(locked: readonly LpnRow[], deps: Pick<PlatformDeps, 'ids'>, 
     /** The carton of a package that SHIPPED (by a scan at the dock); undefined when none. */
     shippedCarton: (siteId: string, packageId: string): LpnRow | undefined =>
       all().find((l) => l.site_id === siteId && l.code === packageId && l.type === 'CARTON' && l.status === 'SHIPPED'),
+    /** The LOST carton of a package (the latest lost first); undefined when none. */
+    lostCarton: (siteId: string, packageId: string): LpnRow | undefined =>
+      all().filter((l) => l.site_id === siteId && l.code === packageId && l.type === 'CARTON' && l.status === 'LOST')
+        .sort((a, b) => b.updated_at.getTime() - a.updated_at.getTime() || (a.id < b.id ? 1 : -1))[0],
     /** Where a SHIPPED LPN was scanned out (the latest SHIP scan of it or of an LPN it sat in); null when nowhere or unknown. */
     shippedFrom: (id: string): string | null => shippedFrom.get(id) ?? null,
     /** Every LPN whose container is this one, whatever its status (`parent_id`; a shipped pallet's cartons keep theirs). */
@@ -478,7 +482,25 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
           continue;
         }
         const shipped = floor.shippedCarton(d.siteId, packageId);
-        if (shipped !== undefined && shipped.dispatched_shipment_id === null) floor.update(shipped.id, at, { dispatchedShipmentId: d.shipmentId });
+        if (shipped !== undefined) {
+          if (shipped.dispatched_shipment_id === null) floor.update(shipped.id, at, { dispatchedShipmentId: d.shipmentId });
+          continue;
+        }
+        // A carton reported lost whose shipment the carrier took (lpn4, 2026-12-07): the package left, and with it the
+        // order's units on the books, so the carton (with anything lost inside it) is SHIPPED from where it was lost,
+        // recorded as a SHIP scan there. It stayed LOST before, holding units that shipped, and found later it came
+        // back CLOSED with them. Only the dispatch does this: a SHIP scan of a LOST LPN stays refused LPN_LOST.
+        const lost = floor.lostCarton(d.siteId, packageId);
+        if (lost !== undefined) {
+          for (const r of floor.subtree(lost.id)) {
+            if (r.status !== 'LOST') continue;
+            floor.update(r.id, at, { status: 'SHIPPED', locationId: null, ...(r.id === lost.id ? { dispatchedShipmentId: d.shipmentId } : {}) });
+          }
+          floor.record({
+            siteId: lost.site_id, at, workerId: null, deviceId: null, locationId: lost.location_id, fromLocationId: null, lpnId: lost.id,
+            relatedLpnId: null, barcode: packageId, meaning: 'SHIP', sku: null, quantity: unitCount(lost.contents), sourceEventId: e.id,
+          }, meta);
+        }
       }
       return;
     }

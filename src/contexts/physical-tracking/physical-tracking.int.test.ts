@@ -574,6 +574,22 @@ describe('floor events of other contexts, handled per run (ADR 0043 addendum)', 
     }
   });
 
+  it('a carton reported lost whose shipment is dispatched ships with it: SHIPPED, nowhere, not found again with units the books shipped (lpn4)', async () => {
+    // The carrier took the package: pack & ship shipped the order and inventory its units. The carton stayed LOST
+    // before, its units the order's still, and found later it came back CLOSED at a location with units that shipped.
+    await t.app.bus.deliverMany('physical_tracking', [picked('o_lostship', 'TLS', 2), packed('o_lostship', 'PLS', 2)]);
+    const [carton] = await byCode('PLS');
+    expect(carton!.status).toBe('CLOSED');
+    const lost = await t.post(`/api/v1/lpns/${carton!.id}/lost`, { reason: 'not at the dock' }, 'manager');
+    expect([lost.status, lost.body.status]).toEqual([200, 'LOST']);
+    await t.app.bus.deliverMany('physical_tracking', [dispatched('o_lostship', ['PLS'])]);
+    const after = (await t.get(`/api/v1/lpns/${carton!.id}`)).body as { status: string; locationId: string | null };
+    expect([after.status, after.locationId]).toEqual(['SHIPPED', null]);
+    const found = await t.post(`/api/v1/lpns/${carton!.id}/found`, { location: dock.id }, 'manager');
+    expect(found.status).toBe(409);
+    expect((await t.get(`/api/v1/lpns/${carton!.id}`)).body.status).toBe('SHIPPED');
+  });
+
   it("a carton's lines name the packed order's owner, also for units no tote held or a tote line naming none (they named none before)", async () => {
     const sku = w.products[0]!.sku;
     // o_own1: nothing of it in a tote (its picks not heard); o_own2: picked by an older event naming no owner;

@@ -586,7 +586,7 @@ async function lockFloorOnce(db: Executor, keys: FloorKeys): Promise<LpnRow[]> {
          JOIN physical_tracking.lpns l ON l.site_id = k.site_id AND l.code = k.code AND l.status IN ${LIVE}
        UNION
        SELECT l.id, l.parent_id FROM unnest($7::text[], $8::text[]) k(site_id, code)
-         JOIN physical_tracking.lpns l ON l.site_id = k.site_id AND l.code = k.code AND l.status = 'SHIPPED' AND l.type = 'CARTON'
+         JOIN physical_tracking.lpns l ON l.site_id = k.site_id AND l.code = k.code AND l.status IN ('SHIPPED', 'LOST') AND l.type = 'CARTON'
        UNION
        SELECT l.id, l.parent_id FROM unnest($3::text[], $4::text[]) k(site_id, location_id)
          JOIN physical_tracking.lpns l ON l.site_id = k.site_id AND l.location_id = k.location_id AND l.status IN ${LIVE}

@@ -7,7 +7,8 @@ import { defineLifecycle } from '../../../platform/lifecycle.ts';
  * STAGED waits at a dock, IN_TRANSIT is on a truck or conveyor between two points; SHIPPED left the site; CONSUMED was
  * emptied (a tote packed out, a pallet picked clean or consolidated into another) and its code is free again.
  * LOST (ADR 0029 addendum): nobody finds it where it should be; any LPN still on the floor can be lost, none that left.
- * Finding it is an event, not a resting state: a found LPN is back OPEN or CLOSED at once (`foundStatus`).
+ * Finding it is an event, not a resting state: a found LPN is back OPEN or CLOSED at once (`foundStatus`). The floor
+ * never ships a LOST LPN; only its shipment's dispatch ships a lost carton (floor-events.ts, ADR 0029 addendum lpn4).
  */
 export const LPN_TRANSITIONS: Record<LpnStatus, readonly LpnStatus[]> = {
   OPEN: ['CLOSED', 'CONSUMED', 'LOST'],
