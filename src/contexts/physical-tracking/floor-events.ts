@@ -82,7 +82,8 @@ export function keysOf(events: readonly FloorEvent[]): store.FloorKeys {
  * The floor events of a delivered run, set-based (ADR 0043 addendum): the effect of handling each in turn, in few statements.
  *
  * 1. **One lock** (`store.lockFloor`): every live LPN the run's events name (by label, by the location they take units
- *    from, by the order whose units they hold) with the whole nesting tree each sits in, locked `ORDER BY id`. Every
+ *    from, by the order whose units they hold — LOST ones too, which a packed order empties) with the whole nesting
+ *    tree each sits in, locked `ORDER BY id`. Every
  *    run, and every LPN command that locks more than one LPN (`lockLpns`), takes its rows in that one global order, so
  *    two runs touching the same LPNs in opposite event orders wait for each other instead of deadlocking (they locked
  *    row by row in event order before: a run of picks took tote A then B while a run of packs took B then A). Read
@@ -153,6 +154,9 @@ function workingSet(locked: readonly LpnRow[], deps: Pick<PlatformDeps, 'ids'>, 
     /** Live LPNs holding units picked for an order, oldest first. */
     liveHoldingOrder: (siteId: string, orderId: string): LpnRow[] =>
       all().filter((l) => l.site_id === siteId && isLive(l.status) && l.contents.some((c) => c.orderId === orderId)).sort(oldestFirst),
+    /** LOST LPNs holding units picked for an order, oldest first (a packed order empties them of those: tote5). */
+    lostHoldingOrder: (siteId: string, orderId: string): LpnRow[] =>
+      all().filter((l) => l.site_id === siteId && l.status === 'LOST' && l.contents.some((c) => c.orderId === orderId)).sort(oldestFirst),
     liveByCode: (siteId: string, code: string): LpnRow | undefined => all().find((l) => l.site_id === siteId && l.code === code && isLive(l.status)),
     /** The carton of a package that SHIPPED (by a scan at the dock); undefined when none. */
     shippedCarton: (siteId: string, packageId: string): LpnRow | undefined =>
@@ -431,11 +435,14 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
     // They are the order's owner's (the event's `ownerId`, ADR 0028), whatever a tote line says: a line picked by an
     // older event names none, and units no tote held (their picks not heard) had no owner to keep. An event naming no
     // owner (the default owner's, or older) keeps the tote lines' owners as they are.
+    // The live totes give first, then the LOST ones holding the order's units (tote5, 2026-12-07): the order's units are
+    // packed, so a lost tote no longer holds them (it stays LOST, emptied of them, and a later find brings it back without
+    // them). Before, it kept its copy, and found later it came back holding units the carton held too.
     case PackShipEvents.packagePacked: {
       const d = e.data;
       const owner = d.ownerId === undefined || d.ownerId === DEFAULT_OWNER_ID ? undefined : d.ownerId;
       const ownersOf = (lines: readonly ContentLine[]): ContentLine[] => (owner === undefined ? [...lines] : lines.map((l) => ({ ...l, owner })));
-      const totes = floor.liveHoldingOrder(d.siteId, d.orderId);
+      const totes = [...floor.liveHoldingOrder(d.siteId, d.orderId), ...floor.lostHoldingOrder(d.siteId, d.orderId)];
       const carton = floor.liveOrNew(d.siteId, d.packageId, 'CARTON', 'CLOSED', at);
       let contents = carton.contents;
       const sources = new Map<string, LpnRow>();

@@ -592,7 +592,7 @@ async function lockFloorOnce(db: Executor, keys: FloorKeys): Promise<LpnRow[]> {
          JOIN physical_tracking.lpns l ON l.site_id = k.site_id AND l.location_id = k.location_id AND l.status IN ${LIVE}
        UNION
        SELECT l.id, l.parent_id FROM unnest($5::text[], $6::text[]) k(site_id, order_id)
-         JOIN physical_tracking.lpns l ON l.site_id = k.site_id AND l.status IN ${LIVE}
+         JOIN physical_tracking.lpns l ON l.site_id = k.site_id AND (l.status IN ${LIVE} OR l.status = 'LOST')
            AND l.contents @> jsonb_build_array(jsonb_build_object('orderId', k.order_id))
      ), up(id, parent_id, n) AS (
        SELECT id, parent_id, 1 FROM named

@@ -25,7 +25,8 @@ export const lpnLifecycle = defineLifecycle('LPN', LPN_TRANSITIONS, ['OPEN', 'CL
 
 /**
  * An LPN that still exists on the floor: it has a location, holds units and keeps its code. A LOST LPN is not live:
- * floor events never take units from it, the reconciliation does not count it where it was, and its label is free.
+ * floor events never take units from it (but a packed order's: ADR 0029 addendum tote5), the reconciliation does not
+ * count it where it was, and its label is free.
  */
 export const LIVE_STATUSES: readonly LpnStatus[] = ['OPEN', 'CLOSED', 'STAGED', 'IN_TRANSIT'];
 
