@@ -1,8 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { createOrder, injectClient, orderStatus, receiveStock, setupWarehouse, until } from '../../../test/support/flow-driver.ts';
+import { integrationsStore } from './store.ts';
 
 /** A subscription whose receiver keeps failing is disabled after PAKLOG_WEBHOOK_MAX_FAILURES, with a notice; enabling it sends what waited. */
 let t: TestApp;
@@ -438,6 +440,16 @@ describe('a delivery replayed or abandoned while an attempt is under way (found 
       expect([replay.status, replay.body.status]).toEqual([200, 'PENDING']);
       const abandon = await t.post(`/api/v1/integrations/webhook-deliveries/${abandoned.id}/abandon`, { reason: 'keyed in by hand' }, 'integration');
       expect([abandon.status, abandon.body.status]).toEqual([200, 'ABANDONED']);
+      // Another process's delivery job finds nothing to claim: the attempt under way keeps its lease (before: the replay
+      // cleared it, and a second sender claimed the delivery at once, sending it twice side by side with one attempt number).
+      const other = new pg.Client({ connectionString: t.databaseUrl });
+      await other.connect();
+      try {
+        const claimed = await integrationsStore.claimDue({ query: async (sql, params) => (await other.query(sql, params as unknown[])).rows }, new Date(), 1, 100);
+        expect(claimed.map((d) => d.id)).not.toContain(replayed.id);
+      } finally {
+        await other.end();
+      }
       // Nothing is sent again while the attempt is under way (before: the replay was claimed and sent a second time at once).
       await new Promise((r) => setTimeout(r, 400));
       expect(got.filter((u) => u === '/replay')).toHaveLength(1);
