@@ -38,6 +38,7 @@ export interface IntegrationsDeliveries {
   last_status: number | null;
   lease_until: Date | null;
   next_attempt_at: Date;
+  replay_queued: Generated<boolean>;
   seq: Generated<number>;
   status: string;
   subject: string;

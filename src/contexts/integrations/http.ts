@@ -265,7 +265,8 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
         operationId: 'replayWebhookDelivery', tags, summary: 'Send a delivery again',
         description: 'Manual replay: the delivery is PENDING and due now (a delivered one is sent again with the same event id; receivers '
           + 'deduplicate on it). It still waits for older deliveries of its subscription and subject (and, while the subscription is DISABLED, for it '
-          + 'to be enabled). An ABANDONED one is PENDING again, its end cleared. 404 NOT_FOUND; 409 WEBHOOK_SUBSCRIPTION_DELETED for a delivery of '
+          + 'to be enabled). An ABANDONED one is PENDING again, its end cleared. One whose attempt is under way is answered alike and sent again '
+          + 'once that attempt has ended (never twice at once). 404 NOT_FOUND; 409 WEBHOOK_SUBSCRIPTION_DELETED for a delivery of '
           + 'a deleted subscription (CANCELLED: nothing would send it).',
         params: DeliveryParams, response: { 200: DeliverySchema, ...problems('NOT_FOUND', 'WEBHOOK_SUBSCRIPTION_DELETED') },
       },

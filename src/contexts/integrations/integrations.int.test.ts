@@ -1,8 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { createOrder, injectClient, orderStatus, receiveStock, setupWarehouse, until } from '../../../test/support/flow-driver.ts';
+import { integrationsStore } from './store.ts';
 
 /** A subscription whose receiver keeps failing is disabled after PAKLOG_WEBHOOK_MAX_FAILURES, with a notice; enabling it sends what waited. */
 let t: TestApp;
@@ -406,6 +408,76 @@ describe('replaying a delivery (found by the black-box hunt)', () => {
 type DeliveryRow = { id: string; subject: string; eventType: string; status: string; attempts: number; nextAttemptAt: string | null; endedAt: string | null; endedBy: string | null; endReason: string | null };
 const deliveriesOf = async (subscriptionId: string): Promise<DeliveryRow[]> =>
   (await t.get(`/api/v1/integrations/webhook-deliveries?subscriptionId=${subscriptionId}`)).body.items as DeliveryRow[];
+
+describe('a delivery replayed or abandoned while an attempt is under way (found by the hooks hunt)', () => {
+  it('a replay waits for the attempt (one request at a time, attempts numbered 1, 2 in the log); an abandoned delivery that then succeeds is DELIVERED with no end', async () => {
+    // A receiver that holds each request until released, and counts the requests in flight at once.
+    const held: (() => void)[] = [];
+    const got: string[] = [];
+    let inFlight = 0;
+    let most = 0;
+    const receiver = createServer((req, res) => {
+      req.resume();
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      got.push(req.url ?? '');
+      held.push(() => { inFlight -= 1; res.writeHead(200).end(); });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+    const releaseAll = (): void => { for (const r of held.splice(0)) r(); };
+    try {
+      const call = injectClient(t.app, t.keys.manager);
+      const w = await setupWarehouse(call, { siteCode: 'HOOKSFIVEINFLT', aisles: 1, bays: 1, levels: 1, skus: 1 });
+      const base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+      const subscribe = async (path: string): Promise<string> => (await t.post('/api/v1/integrations/webhook-subscriptions',
+        { url: `${base}${path}`, eventTypes: ['inventory.stock.received.v1'], siteId: 'HOOKSFIVEINFLT' }, 'integration')).body.id as string;
+      const [replaySub, abandonSub] = [await subscribe('/replay'), await subscribe('/abandon')];
+      await receiveStock(call, w, 5, 1);
+      // Both first attempts are under way, held by the receiver.
+      await until('both attempts under way', async () => got.length, (n) => n >= 2, 15_000);
+      const [replayed, abandoned] = [(await deliveriesOf(replaySub))[0]!, (await deliveriesOf(abandonSub))[0]!];
+      const replay = await t.post(`/api/v1/integrations/webhook-deliveries/${replayed.id}/replay`, undefined, 'integration');
+      expect([replay.status, replay.body.status]).toEqual([200, 'PENDING']);
+      const abandon = await t.post(`/api/v1/integrations/webhook-deliveries/${abandoned.id}/abandon`, { reason: 'keyed in by hand' }, 'integration');
+      expect([abandon.status, abandon.body.status]).toEqual([200, 'ABANDONED']);
+      // Another process's delivery job finds nothing to claim: the attempt under way keeps its lease (before: the replay
+      // cleared it, and a second sender claimed the delivery at once, sending it twice side by side with one attempt number).
+      const other = new pg.Client({ connectionString: t.databaseUrl });
+      await other.connect();
+      try {
+        const claimed = await integrationsStore.claimDue({ query: async (sql, params) => (await other.query(sql, params as unknown[])).rows }, new Date(), 1, 100);
+        expect(claimed.map((d) => d.id)).not.toContain(replayed.id);
+      } finally {
+        await other.end();
+      }
+      // Nothing is sent again while the attempt is under way (before: the replay was claimed and sent a second time at once).
+      await new Promise((r) => setTimeout(r, 400));
+      expect(got.filter((u) => u === '/replay')).toHaveLength(1);
+      expect(most).toBe(2);
+      releaseAll();
+      // The replay is sent once the attempt has ended: a second request, alone.
+      await until('the replay sent after the attempt', async () => got.filter((u) => u === '/replay').length, (n) => n >= 2, 15_000);
+      expect(inFlight).toBe(1);
+      releaseAll();
+      const detail = async (id: string) => (await t.get(`/api/v1/integrations/webhook-deliveries/${id}`, 'integration')).body as DeliveryRow & { attemptLog: { attempt: number }[] };
+      const sent = await until('replayed delivered', () => detail(replayed.id), (d) => d.status === 'DELIVERED' && d.attemptLog.length === 2, 15_000);
+      expect(sent.attemptLog.map((a) => a.attempt)).toEqual([1, 2]);
+      expect(sent.attempts).toBe(2);
+      // The abandoned delivery's attempt answered 2xx: it reached the receiver, so it is DELIVERED, and no longer says it was given up.
+      const late = await until('abandoned attempt recorded', () => detail(abandoned.id), (d) => d.attemptLog.length === 1, 15_000);
+      expect(late).toMatchObject({ status: 'DELIVERED', endedAt: null, endedBy: null, endReason: null, attempts: 1 });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(got.filter((u) => u === '/abandon')).toHaveLength(1);
+      expect(got.filter((u) => u === '/replay')).toHaveLength(2);
+      await t.request('DELETE', `/api/v1/integrations/webhook-subscriptions/${replaySub}`, { role: 'integration' });
+      await t.request('DELETE', `/api/v1/integrations/webhook-subscriptions/${abandonSub}`, { role: 'integration' });
+    } finally {
+      releaseAll();
+      receiver.closeAllConnections();
+      await new Promise<void>((r) => receiver.close(() => r()));
+    }
+  }, 60_000);
+});
 
 describe('a way out for one delivery (found by the defect hunt)', () => {
   it('abandoning a delivery its receiver refuses for good ends it ABANDONED (who, why, when) and lets its subject\'s later deliveries go', async () => {

@@ -81,17 +81,20 @@ export const integrationsStore = {
   /** A deleted subscription's PENDING deliveries end CANCELLED (nothing would send them); answers how many. */
   async cancelPending(db: Executor, subscriptionId: string, by: string, reason: string, now: Date): Promise<number> {
     return (await db.query(
-      `UPDATE integrations.deliveries SET status = 'CANCELLED', ended_at = $2, ended_by = $3, end_reason = $4, lease_until = NULL
+      `UPDATE integrations.deliveries SET status = 'CANCELLED', ended_at = $2, ended_by = $3, end_reason = $4, lease_until = NULL, replay_queued = false
        WHERE subscription_id = $1 AND status = 'PENDING' RETURNING id`, [subscriptionId, now, by, reason])).length;
   },
   /** The delivery, locked (undefined when there is none). */
   async lockDelivery(db: Executor, id: string): Promise<Delivery | undefined> {
     return (await db.query<Delivery>(`SELECT ${DEL_COLUMNS} FROM integrations.deliveries WHERE id = $1 FOR UPDATE`, [id]))[0];
   },
-  /** A PENDING delivery given up by a person: final, its subject's later deliveries go on. */
+  /**
+   * A PENDING delivery given up by a person: final, its subject's later deliveries go on. An attempt under way keeps its
+   * lease (a replay meanwhile waits for it) and a replay queued behind it is dropped.
+   */
   async abandon(db: Executor, id: string, by: string, reason: string, now: Date): Promise<Delivery> {
     return (await db.query<Delivery>(
-      `UPDATE integrations.deliveries SET status = 'ABANDONED', ended_at = $2, ended_by = $3, end_reason = $4, lease_until = NULL
+      `UPDATE integrations.deliveries SET status = 'ABANDONED', ended_at = $2, ended_by = $3, end_reason = $4, replay_queued = false
        WHERE id = $1 RETURNING ${DEL_COLUMNS}`, [id, now, by, reason]))[0]!;
   },
   async setStatus(db: Executor, id: string, status: WebhookSubscriptionStatus, reason: string | null, now: Date): Promise<Subscription> {
@@ -149,23 +152,34 @@ export const integrationsStore = {
       `INSERT INTO integrations.delivery_attempts (delivery_id, attempt, at, status_code, error, duration_ms) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT DO NOTHING`, [a.deliveryId, a.attempt, a.at, a.statusCode, a.error, a.durationMs]);
   },
+  /**
+   * The receiver took it: DELIVERED, with no end (one abandoned, or whose subscription was deleted, while the attempt was
+   * under way reached the receiver all the same). Replayed meanwhile: PENDING and due, sent again after this attempt.
+   */
   async markDelivered(db: Executor, id: string, attempts: number, statusCode: number, now: Date): Promise<void> {
     await db.query(
-      `UPDATE integrations.deliveries SET status = 'DELIVERED', attempts = $2, last_status = $3, last_error = NULL, lease_until = NULL, delivered_at = $4
+      `UPDATE integrations.deliveries SET status = CASE WHEN replay_queued AND status = 'PENDING' THEN 'PENDING' ELSE 'DELIVERED' END,
+         attempts = $2, last_status = $3, last_error = NULL, lease_until = NULL, delivered_at = $4, replay_queued = false,
+         ended_at = NULL, ended_by = NULL, end_reason = NULL
        WHERE id = $1`, [id, attempts, statusCode, now]);
   },
+  /** A failed attempt: the next one after the backoff, or when it was replayed meanwhile at the replay's time (now). */
   async markFailed(db: Executor, id: string, attempts: number, statusCode: number | null, error: string, nextAttemptAt: Date): Promise<void> {
     await db.query(
-      `UPDATE integrations.deliveries SET attempts = $2, last_status = $3, last_error = $4, lease_until = NULL, next_attempt_at = $5 WHERE id = $1`,
+      `UPDATE integrations.deliveries SET attempts = $2, last_status = $3, last_error = $4, lease_until = NULL,
+         next_attempt_at = CASE WHEN replay_queued THEN next_attempt_at ELSE $5 END, replay_queued = false WHERE id = $1`,
       [id, attempts, statusCode, error, nextAttemptAt]);
   },
   /**
    * Sends a delivery again (a DELIVERED or ABANDONED one too, live again: its end is cleared), or a waiting one now: one
-   * of a live subscription only (undefined otherwise; a CANCELLED one's subscription is deleted).
+   * of a live subscription only (undefined otherwise; a CANCELLED one's subscription is deleted). One whose attempt is
+   * under way (leased) keeps its lease, so no sender claims it meanwhile (before: sent twice at once, both attempts of
+   * one number): `replay_queued`, the attempt's end makes it due again (markDelivered, markFailed).
    */
   async requeue(db: Executor, id: string, now: Date): Promise<Delivery | undefined> {
     return (await db.query<Delivery>(
-      `UPDATE integrations.deliveries d SET status = 'PENDING', next_attempt_at = $2, lease_until = NULL, ended_at = NULL, ended_by = NULL, end_reason = NULL
+      `UPDATE integrations.deliveries d SET status = 'PENDING', next_attempt_at = $2, ended_at = NULL, ended_by = NULL, end_reason = NULL,
+         replay_queued = d.lease_until IS NOT NULL AND d.lease_until >= $2, lease_until = CASE WHEN d.lease_until >= $2 THEN d.lease_until END
          FROM integrations.subscriptions s WHERE d.id = $1 AND s.id = d.subscription_id AND s.deleted_at IS NULL
        RETURNING ${DEL_COLUMNS_D}`, [id, now]))[0];
   },
