@@ -402,7 +402,7 @@ describe('a received pallet lost at the dock with its putaway open, found on a s
 });
 
 describe('units taken off the dock by hand with their putaway open (dock5 hunt)', () => {
-  it('a move off the dock, an adjustment down and a count that finds fewer there cancel or reduce the OPEN putaways, never leave them for units no longer there', async () => {
+  it('a move off the dock, an adjustment down, a stock count import and a cycle count that find fewer there cancel or reduce the OPEN putaways, never leave them for units no longer there', async () => {
     const sku = w.products[0]!.sku;
     const putaways = async () => (await t.getAll<{ id: string; sku: string; fromLocationId: string; open: number; status: string }>(`/api/v1/inventory/putaways?siteId=${w.siteId}`))
       .filter((p) => p.sku === sku && p.fromLocationId === dock.id);
@@ -453,7 +453,14 @@ describe('units taken off the dock by hand with their putaway open (dock5 hunt)'
     expect((await t.get(`/api/v1/inventory/putaways/${newer}`)).body).toMatchObject({ status: 'CANCELLED' });
     expect([await onDock(), await covered()]).toEqual([4, 4]);
 
-    // A cycle count at the dock finds 1 of the 4: the putaway is reduced to 1, and that one can be put away.
+    // A stock count imported (CSV) finds 3 of the 4 there: the putaway is reduced to 3.
+    const imported = await t.request('POST', '/api/v1/imports/stock?site=HLE', { body: ['sku,location,lot,quantity', `${sku},${dock.code},,3`].join('\n'), headers: { 'content-type': 'text/csv' } });
+    expect(imported.body, JSON.stringify(imported.body)).toMatchObject({ updated: 1, written: true });
+    await t.settle();
+    expect((await t.get(`/api/v1/inventory/putaways/${older}`)).body).toMatchObject({ status: 'OPEN', open: 3 });
+    expect([await onDock(), await covered()]).toEqual([3, 3]);
+
+    // A cycle count at the dock finds 1 of the 3: the putaway is reduced to 1, and that one can be put away.
     expect((await t.request('PUT', '/api/v1/inventory/count-settings', { body: { siteId: w.siteId, toleranceUnits: 100, tolerancePercent: null }, role: 'manager' })).status).toBe(200);
     const opened = await t.post('/api/v1/inventory/counts', { siteId: w.siteId, sku, locationIds: [dock.id] }, 'manager');
     expect(opened.status, JSON.stringify(opened.body)).toBe(201);
