@@ -306,7 +306,7 @@ export const InventoryEventSchemas = {
     remaining: Type.Integer({ description: 'Units the request no longer covers: left where they are (nothing moves with the cancel).' }),
     reason: Type.String(),
     leftAtDock: Type.Optional(Type.Integer({ description: 'An AVAILABLE putaway cancelled by a person: of its remaining units, those still at the receiving location in that status that no other OPEN putaway covers (0: they left the dock another way). Orchestration raises UNITS_LEFT_AT_DOCK when above 0. Added in place: absent in older events and when a hold release withdrew the putaway.' })),
-  }, { description: 'A putaway was withdrawn with units still open (`POST /inventory/putaways/{id}/cancel`, or `POST /inventory/hold-releases` at the receiving location releasing every unit it still covered out of its status, or an LPN lost there found elsewhere taking every unit it still covered off the receiving location): nothing moves; tasks withdraws its PUTAWAY task.' }),
+  }, { description: 'A putaway was withdrawn with units still open (`POST /inventory/putaways/{id}/cancel`, or `POST /inventory/hold-releases` at the receiving location releasing every unit it still covered out of its status, or an LPN lost there found elsewhere, a move, an adjustment down, a cycle count or a stock count import taking every unit it still covered off the receiving location): nothing moves; tasks withdraws its PUTAWAY task.' }),
   [InventoryEvents.putawayReduced]: Type.Object({
     putawayId: Type.String(), siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), lot: Lot, status: Type.Enum(STOCK_STATUSES),
     fromLocationId: Type.String({ description: 'The receiving location the units wait at.' }),
@@ -315,8 +315,8 @@ export const InventoryEventSchemas = {
     putAway: Type.Integer({ description: 'Units of the request put away so far.' }),
     remaining: Type.Integer({ description: 'Units still to put away: quantity − putAway.' }),
     reason: Type.String(),
-    movementId: Type.String({ description: 'The movement that took the units out of the status the request was for (the RELEASE).' }),
-  }, { description: 'An OPEN putaway was reduced: some of the units it covered at the receiving location left its status there (`POST /inventory/hold-releases` releasing QUARANTINE or DAMAGED units it covered; they get an AVAILABLE putaway of their own), or left the receiving location (an LPN lost there found elsewhere took them). Nothing moves; it stays OPEN with its PUTAWAY task.' }),
+    movementId: Type.String({ description: 'The movement that took the units out of the status the request was for (the RELEASE) or off the receiving location (the move, adjustment or count).' }),
+  }, { description: 'An OPEN putaway was reduced: some of the units it covered at the receiving location left its status there (`POST /inventory/hold-releases` releasing QUARANTINE or DAMAGED units it covered; they get an AVAILABLE putaway of their own), or left the receiving location (an LPN lost there found elsewhere, a move, an adjustment down, a cycle count or a stock count import took them). Nothing moves; it stays OPEN with its PUTAWAY task.' }),
   [InventoryEvents.held]: Type.Object({
     siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), locationId: Type.String(), lot: Lot, status: Type.Enum(HELD_STATUSES), quantity: Type.Integer(),
     reason: Type.String(), movementId: Type.String({ description: 'The HOLD movement out of AVAILABLE; the one into the held status references it.' }),

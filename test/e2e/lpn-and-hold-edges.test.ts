@@ -400,3 +400,80 @@ describe('a received pallet lost at the dock with its putaway open, found on a s
     expect(await covered()).toBe(await onDock());
   });
 });
+
+describe('units taken off the dock by hand with their putaway open (dock5 hunt)', () => {
+  it('a move off the dock, an adjustment down, a stock count import and a cycle count that find fewer there cancel or reduce the OPEN putaways, never leave them for units no longer there', async () => {
+    const sku = w.products[0]!.sku;
+    const putaways = async () => (await t.getAll<{ id: string; sku: string; fromLocationId: string; open: number; status: string }>(`/api/v1/inventory/putaways?siteId=${w.siteId}`))
+      .filter((p) => p.sku === sku && p.fromLocationId === dock.id);
+    const onDock = async (): Promise<number> => (await t.getAll<{ onHand: number; status: string }>(`/api/v1/inventory/balances?siteId=${w.siteId}&sku=${sku}&locationId=${dock.id}`))
+      .filter((b) => b.status === 'AVAILABLE').reduce((n, x) => n + x.onHand, 0);
+    const covered = async (): Promise<number> => (await putaways()).filter((p) => p.status === 'OPEN').reduce((n, p) => n + p.open, 0);
+    const taskOf = async (putawayId: string) => (await t.getAll<{ reference: string; status: string }>(`/api/v1/tasks?siteId=${w.siteId}&type=PUTAWAY`))
+      .find((x) => x.reference === putawayId);
+    let asns = 0;
+    const receive = async (quantity: number): Promise<string> => {
+      const asn = await t.post('/api/v1/inventory/asns', { siteId: w.siteId, supplier: 'Stoneware Ltd', reference: `DN-DOCK5-${++asns}`, lines: [{ sku, quantity }] });
+      expect(asn.status, JSON.stringify(asn.body)).toBe(201);
+      const receipt = await t.post(`/api/v1/inventory/asns/${asn.body.id}/receipts`, { sku, quantity, locationId: dock.id }, 'operator');
+      expect(receipt.status, JSON.stringify(receipt.body)).toBe(201);
+      await t.settle();
+      return receipt.body.putaway.id;
+    };
+    // Whatever earlier cases left of this SKU at the dock is put away first: the dock starts empty of it, nothing open.
+    for (const p of (await putaways()).filter((x) => x.status === 'OPEN')) {
+      expect((await t.post(`/api/v1/inventory/putaways/${p.id}/cancel`, { reason: 'clean slate' }, 'manager')).status).toBe(200);
+    }
+    const rest = await onDock();
+    if (rest > 0) expect((await t.post('/api/v1/inventory/adjustments', { siteId: w.siteId, sku, locationId: dock.id, delta: -rest, reason: 'LOST' }, 'manager')).status).toBe(201);
+    await t.settle();
+    expect([await onDock(), await covered()]).toEqual([0, 0]);
+
+    // A move by hand of every unit off the dock: the putaway is cancelled, its PUTAWAY task withdrawn.
+    const moved = await receive(5);
+    const move = await t.post('/api/v1/inventory/moves', { siteId: w.siteId, sku, quantity: 5, fromLocationId: dock.id, toLocationId: w.storage[3]!.id }, 'operator');
+    expect(move.status, JSON.stringify(move.body)).toBe(201);
+    await t.settle();
+    expect((await t.get(`/api/v1/inventory/putaways/${moved}`)).body).toMatchObject({ status: 'CANCELLED' });
+    await until('putaway task withdrawn', async () => (await taskOf(moved))?.status, (s) => s === 'CANCELLED');
+    expect([await onDock(), await covered()]).toEqual([0, 0]);
+
+    // Two putaways at the dock (4 then 6), 3 moved off: the newest gives them up (reduced to 3), the other stays whole.
+    const older = await receive(4);
+    const newer = await receive(6);
+    expect((await t.post('/api/v1/inventory/moves', { siteId: w.siteId, sku, quantity: 3, fromLocationId: dock.id, toLocationId: w.storage[3]!.id }, 'operator')).status).toBe(201);
+    await t.settle();
+    expect((await t.get(`/api/v1/inventory/putaways/${newer}`)).body).toMatchObject({ status: 'OPEN', open: 3 });
+    expect((await t.get(`/api/v1/inventory/putaways/${older}`)).body).toMatchObject({ status: 'OPEN', open: 4 });
+    expect([await onDock(), await covered()]).toEqual([7, 7]);
+
+    // An adjustment down of 3 there: the newest putaway (3 open) is cancelled.
+    expect((await t.post('/api/v1/inventory/adjustments', { siteId: w.siteId, sku, locationId: dock.id, delta: -3, reason: 'DAMAGED' }, 'manager')).status).toBe(201);
+    await t.settle();
+    expect((await t.get(`/api/v1/inventory/putaways/${newer}`)).body).toMatchObject({ status: 'CANCELLED' });
+    expect([await onDock(), await covered()]).toEqual([4, 4]);
+
+    // A stock count imported (CSV) finds 3 of the 4 there: the putaway is reduced to 3.
+    const imported = await t.request('POST', '/api/v1/imports/stock?site=HLE', { body: ['sku,location,lot,quantity', `${sku},${dock.code},,3`].join('\n'), headers: { 'content-type': 'text/csv' } });
+    expect(imported.body, JSON.stringify(imported.body)).toMatchObject({ updated: 1, written: true });
+    await t.settle();
+    expect((await t.get(`/api/v1/inventory/putaways/${older}`)).body).toMatchObject({ status: 'OPEN', open: 3 });
+    expect([await onDock(), await covered()]).toEqual([3, 3]);
+
+    // A cycle count at the dock finds 1 of the 3: the putaway is reduced to 1, and that one can be put away.
+    expect((await t.request('PUT', '/api/v1/inventory/count-settings', { body: { siteId: w.siteId, toleranceUnits: 100, tolerancePercent: null }, role: 'manager' })).status).toBe(200);
+    const opened = await t.post('/api/v1/inventory/counts', { siteId: w.siteId, sku, locationIds: [dock.id] }, 'manager');
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+    const countId = (opened.body.items as { id: string }[])[0]!.id;
+    await t.settle();
+    const submitted = await t.post(`/api/v1/inventory/counts/${countId}/submit`, { attempt: 1, quantity: 1, workerId: 'counter' }, 'operator');
+    expect(submitted.status, JSON.stringify(submitted.body)).toBe(200);
+    await t.settle();
+    expect((await t.get(`/api/v1/inventory/putaways/${older}`)).body).toMatchObject({ status: 'OPEN', open: 1 });
+    expect([await onDock(), await covered()]).toEqual([1, 1]);
+    const done = await t.post(`/api/v1/inventory/putaways/${older}/confirm`, { locationId: w.storage[3]!.id, workerId: 'stocker' }, 'operator');
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    await t.settle();
+    expect([await onDock(), await covered()]).toEqual([0, 0]);
+  });
+});

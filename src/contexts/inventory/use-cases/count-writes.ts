@@ -7,6 +7,32 @@ import { whereabouts } from '../domain/pickability.ts';
 import { changeCountLock } from '../pickability.ts';
 import * as store from '../store.ts';
 import { changeBalanceOrFail, changeSkuOnHandOrFail } from './ledger-writes.ts';
+import type { PutawayRow } from '../inbound-store.ts';
+import type { PlatformDeps } from '../../../platform/module.ts';
+import { lockDockPutaways, withdrawTakenOffDock } from './reput-released/handler.ts';
+
+/**
+ * A count at a RECEIVING location: the OPEN AVAILABLE putaways of its stock there, locked after the count's row and
+ * before `lockCountedStock` (the order a putaway confirm locks in: its putaway, then locations and balances). [] elsewhere.
+ */
+export async function lockCountedDockPutaways(tx: Tx, count: Pick<store.CountRow, 'site_id' | 'owner_id' | 'location_id' | 'sku' | 'lot'> | undefined): Promise<PutawayRow[]> {
+  if (count === undefined) return [];
+  const location = await store.getLocation(tx, count.location_id);
+  return lockDockPutaways(tx, location === undefined || location.site_id !== count.site_id || location.type === null ? undefined : { id: location.location_id, type: location.type },
+    { siteId: count.site_id, ownerId: count.owner_id, sku: count.sku, lot: count.lot });
+}
+
+/**
+ * After `writeCountAdjustment`: a count at a dock that found fewer has its OPEN putaways there give up what the dock no
+ * longer has (`withdrawTakenOffDock`), else they waited for units the count wrote off. Their events, for the caller to record.
+ */
+export async function withdrawCountedOffDock(tx: Tx, deps: Pick<PlatformDeps, 'clock'>, locked: readonly PutawayRow[], countId: string, a: CountAdjustment | null): Promise<readonly PublishedEvent[]> {
+  if (a === null || a.delta >= 0) return [];
+  const { status: _status, ...key } = a.key;
+  const movementId = a.movement.id ?? countId;
+  return withdrawTakenOffDock(tx, deps, locked, key, -a.delta, movementId,
+    `counted off the receiving location (count ${countId}, movement ${movementId}): nothing left there to put away`);
+}
 
 /**
  * The stock a count is compared with, locked after the count's row: its location FOR UPDATE (a closing count changes

@@ -10,6 +10,8 @@ import * as store from '../../store.ts';
 import { decideAdjust } from '../adjust/decide.ts';
 import { changeBalanceOrFail, changeSkuOnHandOrFail, record, type StockApis } from '../ledger-writes.ts';
 import type { InventoryCounters } from '../metrics.ts';
+import type { PutawayRow } from '../../inbound-store.ts';
+import { lockDockPutaways, withdrawTakenOffDock } from '../reput-released/handler.ts';
 
 type RowError = StockCountResult['errors'][number];
 
@@ -60,6 +62,12 @@ export function applyStockCountsHandler(deps: PlatformDeps, apis: StockApis, cou
     });
     try {
       return await deps.db.tx(async (tx) => {
+        // The OPEN putaways of the rows at a dock, locked first (in the rows' order), before any location or balance: the
+        // order a putaway confirm locks in. A row counting fewer there has them give up what the dock no longer has.
+        const dockPutaways = new Map<number, PutawayRow[]>();
+        for (const { index, row, location } of planned) {
+          dockPutaways.set(index, await lockDockPutaways(tx, location, { siteId: row.siteId, ownerId: row.ownerId, sku: row.sku, lot: toLotKey(row.lot) }));
+        }
         for (const { index, row, location } of planned) {
           const learned = await learnLocation(tx, location);
           if (learned.underCount) {
@@ -106,7 +114,10 @@ export function applyStockCountsHandler(deps: PlatformDeps, apis: StockApis, cou
           if (d.delta > 0) await store.addOnHand(tx, d.key, d.delta, dated);
           else await changeBalanceOrFail(tx, d.key, d.delta, 0, `count of ${row.quantity} refused at ${location.code}`);
           await changeSkuOnHandOrFail(tx, d.key.siteId, d.key.ownerId, d.key.sku, d.delta, d.unpickable, `count of ${row.quantity} ${row.sku} went below allocated`);
-          await record(tx, deps, d.movements, [...learned.events, ...d.events], meta);
+          const { status: _status, ...dockKey } = d.key;
+          const withdrawn = d.delta >= 0 ? [] : await withdrawTakenOffDock(tx, deps, dockPutaways.get(index) ?? [], dockKey, -d.delta, movementId,
+            `counted off the receiving location (stock count import, movement ${movementId}): nothing left there to put away`);
+          await record(tx, deps, d.movements, [...learned.events, ...d.events, ...withdrawn], meta);
           if (balance === undefined || balance.on_hand === 0) created += 1;
           else updated += 1;
           if (delta > 0) added += delta;

@@ -7,7 +7,7 @@ import { ok, type Outcome } from '../../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
 import * as store from '../../store.ts';
 import { countView, type CountView } from '../../views.ts';
-import { countedProductLotControlled, lockCountedStock, releaseCountLock, writeCountAdjustment } from '../count-writes.ts';
+import { countedProductLotControlled, lockCountedDockPutaways, lockCountedStock, releaseCountLock, withdrawCountedOffDock, writeCountAdjustment } from '../count-writes.ts';
 import { record } from '../ledger-writes.ts';
 import { decideCountApproval, type CountApprovalInput, type CountApprovalRejection } from './decide.ts';
 
@@ -16,6 +16,8 @@ async function decideCountIn(
   tx: Tx, deps: PlatformDeps, input: CountApprovalInput & { readonly movementId: string; readonly lotControlled: boolean }, meta: EventMeta,
 ): Promise<Outcome<CountView, CountApprovalRejection>> {
   const count = await store.lockCount(tx, input.countId);
+  // A count at a dock finding fewer: its OPEN putaways there, locked before the location and balance.
+  const dockPutaways = await lockCountedDockPutaways(tx, count);
   const stock = count === undefined ? { balance: undefined, skuStock: undefined, pickable: true, paused: false }
     : { ...await lockCountedStock(tx, count), lotControlled: input.lotControlled };
   const submissions = count === undefined ? [] : await store.submissionsOf(tx, [count.id]);
@@ -26,12 +28,13 @@ async function decideCountIn(
   const d = decision.value;
   const c = count!;
   await writeCountAdjustment(tx, d.adjustment);
+  const withdrawn = await withdrawCountedOffDock(tx, deps, dockPutaways, c.id, d.adjustment);
   await store.updateCount(tx, c.id, {
     status: d.status, applied: d.adjustment?.delta ?? 0, movementId: d.adjustment?.movement.id ?? null, decidedBy: input.decidedBy,
     reason: input.reason?.trim() === '' ? null : (input.reason?.trim() ?? null), now, closed: true,
   });
   const released = await releaseCountLock(tx, c);
-  await record(tx, deps, d.adjustment === null ? [] : [d.adjustment.movement], [...d.events, ...released], meta);
+  await record(tx, deps, d.adjustment === null ? [] : [d.adjustment.movement], [...d.events, ...released, ...withdrawn], meta);
   return ok(countView((await store.getCount(tx, c.id))!, submissions, false));
 }
 

@@ -17,6 +17,7 @@ import * as store from '../../store.ts';
 import { balanceView, type BalanceView } from '../../views.ts';
 import { changeBalanceOrFail, findLocation, record, type StockApis } from '../ledger-writes.ts';
 import { uncoveredAtDock, withUncoveredAtDock } from '../dock-leftovers.ts';
+import { lockDockPutaways, withdrawTakenOffDock } from '../reput-released/handler.ts';
 import { decideMove, endRef, leavesPickable, type MoveDecision, type MoveInput, type MoveRejection } from './decide.ts';
 import { InventoryEvents, type StockStatus } from '../../../../contracts/inventory.ts';
 
@@ -85,6 +86,10 @@ export function moveStockHandler(deps: PlatformDeps, apis: StockApis) {
     const to = await findLocation(apis.locations, input.siteId, endRef(input, 'to'));
     const movementId = deps.ids.next('mov');
     return decideInTx(deps.db, async (tx) => {
+      // AVAILABLE units moved off a dock: the OPEN putaways there, locked first (the order a putaway confirm locks in),
+      // give up below what the dock no longer has.
+      const dockPutaways = to === undefined || (input.status ?? 'AVAILABLE') !== 'AVAILABLE' ? []
+        : await lockDockPutaways(tx, from, { siteId: input.siteId, ownerId: input.ownerId, sku: input.sku, lot: toLotKey(input.lot) });
       const { learned, source } = from !== undefined && to !== undefined
         ? await lockMoveEnds(tx, { siteId: input.siteId, ownerId: input.ownerId, sku: input.sku, lot: toLotKey(input.lot), status: input.status ?? 'AVAILABLE' }, from, to)
         : { learned: { from: NOT_LEARNED, to: NOT_LEARNED }, source: undefined };
@@ -124,7 +129,10 @@ export function moveStockHandler(deps: PlatformDeps, apis: StockApis) {
       // …and those of the owner's SKU and lot: physical tracking sets its picks heard of the owner and lot against them.
       const sourcePickedOwnerLot = await store.pickedAtOwnerLot(tx, sourceKey);
       const events = docked.map((e) => (e.type === InventoryEvents.moved ? { ...e, data: { ...e.data, sourceOnHand, sourcePicked, sourcePickedOwnerLot } } : e));
-      const { sourceAfter, target } = await writeMove(tx, deps, d, learned, events, meta);
+      const { status: _s, ...dockKey } = d.fromKey;
+      const withdrawn = await withdrawTakenOffDock(tx, deps, dockPutaways, dockKey, d.quantity, movementId,
+        `moved off the receiving location by hand to ${d.to.code} (move ${movementId}): nothing left there to put away`, false);
+      const { sourceAfter, target } = await writeMove(tx, deps, d, learned, [...events, ...withdrawn], meta);
       const { siteId, sku, lot, status } = d.fromKey;
       return ok({
         movementId, siteId, sku, lot: fromLotKey(lot), status, quantity: d.quantity, fromLocationId: d.from.id, toLocationId: d.to.id,

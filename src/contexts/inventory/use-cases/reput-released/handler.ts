@@ -78,3 +78,36 @@ export async function withdrawReleased(
   }
   return events;
 }
+
+/**
+ * The OPEN AVAILABLE putaways of these units waiting at `location` when it is a RECEIVING location ([] elsewhere),
+ * locked (`lockOpenPutawaysAt`) before the caller's location and balance locks, the order a putaway confirm locks in:
+ * what a move off the dock, an adjustment or a count there hands to `withdrawTakenOffDock` after its write.
+ */
+export async function lockDockPutaways(
+  tx: Tx, location: { readonly id: string; readonly type: string } | undefined, key: { siteId: string; ownerId: string; sku: string; lot: string },
+): Promise<inbound.PutawayRow[]> {
+  if (location?.type !== 'RECEIVING') return [];
+  return inbound.lockOpenPutawaysAt(tx, { ...key, locationId: location.id, status: 'AVAILABLE' });
+}
+
+/**
+ * After a write that took `taken` AVAILABLE units off a dock by hand (a move, an adjustment or a count there finding
+ * fewer), its balance locked and written: the putaways `lockDockPutaways` locked give up what the dock no longer has, as
+ * a lost LPN found elsewhere has them do (`decideWithdrawReleased`): covered − (AVAILABLE left there + units held there,
+ * which may come back), at most `taken`, newest first, cancelled (task withdrawn) or reduced with `why`. Else they
+ * waited for units no longer there, every confirm 409 INSUFFICIENT_STOCK. Returns their events for the caller to record.
+ * `written` false: called just before the write, with the balance locked (the units are read as already gone).
+ */
+export async function withdrawTakenOffDock(
+  tx: Tx, deps: Pick<PlatformDeps, 'clock'>, locked: readonly inbound.PutawayRow[],
+  key: { siteId: string; ownerId: string; sku: string; lot: string; locationId: string }, taken: number, movementId: string, why: string,
+  written = true,
+): Promise<readonly PublishedEvent[]> {
+  if (locked.length === 0 || taken <= 0) return [];
+  const available = await store.getBalance(tx, { ...key, status: 'AVAILABLE' });
+  const held = await store.getBalance(tx, { ...key, status: 'HOLD' });
+  // Called before the write (`written` false: a move records its events with its movements), the units are still there.
+  const left = (available === undefined ? 0 : available.on_hand - available.reserved) - (written ? 0 : taken) + (held?.on_hand ?? 0);
+  return withdrawReleased(tx, deps, locked, left, { ...key, status: 'AVAILABLE', released: taken, releaseMovementId: movementId, why });
+}

@@ -5,7 +5,7 @@ import { ok, type Outcome } from '../../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
 import * as store from '../../store.ts';
 import { countView, type CountView } from '../../views.ts';
-import { countedProductLotControlled, lockCountedStock, releaseCountLock, writeCountAdjustment } from '../count-writes.ts';
+import { countedProductLotControlled, lockCountedDockPutaways, lockCountedStock, releaseCountLock, withdrawCountedOffDock, writeCountAdjustment } from '../count-writes.ts';
 import { record } from '../ledger-writes.ts';
 import { decideSubmitCount, type SubmitCountInput, type SubmitCountRejection } from './decide.ts';
 
@@ -19,6 +19,8 @@ export function submitCountHandler(deps: PlatformDeps, catalog: CatalogApi) {
     const lotControlled = await countedProductLotControlled(deps.db, catalog, input.countId);
     return decideInTx(deps.db, async (tx) => {
       const count = await store.lockCount(tx, input.countId);
+      // A count at a dock finding fewer: its OPEN putaways there, locked before the location and balance.
+      const dockPutaways = await lockCountedDockPutaways(tx, count);
       const stock = count === undefined ? { balance: undefined, skuStock: undefined, pickable: true, paused: false } : { ...await lockCountedStock(tx, count), lotControlled };
       const first = count === undefined ? undefined : (await store.submissionsOf(tx, [count.id])).find((s) => s.attempt === 1);
       // Units of the counted stock picked, received, moved or adjusted there since this attempt was asked for, by ledger
@@ -38,12 +40,13 @@ export function submitCountHandler(deps: PlatformDeps, catalog: CatalogApi) {
         actor_id: meta.actor?.id ?? null, submitted_at: now,
       });
       await writeCountAdjustment(tx, d.adjustment);
+      const withdrawn = await withdrawCountedOffDock(tx, deps, dockPutaways, c.id, d.adjustment);
       await store.updateCount(tx, c.id, { status: d.status, applied: d.closed ? (d.adjustment?.delta ?? 0) : null,
         movementId: d.adjustment?.movement.id ?? null, now, closed: d.closed });
       // The recount is asked for now: picks from here on are the recount's picks meanwhile.
       if (d.status === 'RECOUNT') await store.watchCountFromNow(tx, c.id);
       const released = d.closed ? await releaseCountLock(tx, c) : [];
-      await record(tx, deps, d.adjustment === null ? [] : [d.adjustment.movement], [...d.events, ...released], meta);
+      await record(tx, deps, d.adjustment === null ? [] : [d.adjustment.movement], [...d.events, ...released, ...withdrawn], meta);
       return ok(countView((await store.getCount(tx, c.id))!, [], true));
     });
   };
