@@ -4,6 +4,7 @@ import { eventCtes } from '../../platform/bus/event-bus.ts';
 import type { EventEnvelope } from '../../platform/bus/envelope.ts';
 import type { Camelized, Narrowed, Selectable } from '../../platform/db/row-types.ts';
 import type { OrdersOrderLines, OrdersOrders, OrdersStatusHistory } from './db-types.ts';
+import type { ReceivedContent } from './domain/order.ts';
 
 export interface OrderLine {
   readonly id: string;
@@ -147,14 +148,7 @@ export async function insertOrder(db: Executor, o: OrderInsert, now: Date, event
  * What the create that made an order sent, as `created_as` keeps it (ADR 0040 addendum integ4): what a create sent again
  * is compared with. The site and owner are the order's own (they never change).
  */
-export interface CreatedAs {
-  readonly carrier: string;
-  readonly priority: number;
-  readonly shipBy: string | null;
-  readonly shipTo: ShipTo;
-  readonly shipComplete: boolean;
-  readonly lines: readonly { readonly sku: string; readonly ordered: number }[];
-}
+export type CreatedAs = Omit<ReceivedContent, 'siteId' | 'ownerId'>;
 
 const createdAs = (o: OrderInsert): CreatedAs => ({
   carrier: o.carrier, priority: o.priority, shipBy: o.shipBy, shipTo: o.shipTo, shipComplete: o.shipComplete,
