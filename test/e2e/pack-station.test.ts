@@ -44,6 +44,20 @@ async function packAndShip(call: ReturnType<typeof injectClient>, orderId: strin
   expect((await t.post(`/api/v1/shipments/${shipment.body.id as string}/dispatch`, {})).status).toBe(200);
   await until('shipped', () => orderStatus(call, orderId), (s) => s === 'SHIPPED');
 }
+/** Creates the order (as the integration), releases it alone and has `picker` pick it: answers its id once PICKED. */
+async function pickedOrder(order: { siteId: string } & Record<string, unknown>, picker: string): Promise<string> {
+  const call = injectClient(t.app, t.keys.manager);
+  const created = await t.post('/api/v1/orders', order, 'integration');
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  const orderId = created.body.id as string;
+  await until('allocated', () => orderStatus(call, orderId), (s) => s === 'ALLOCATED');
+  await planAndReleasePooled(call, order.siteId, [orderId], 5);
+  await t.settle();
+  await workTasks(injectClient(t.app, t.keys.operator), order.siteId, [picker], { expectedTasks: 1 });
+  await until('picked', () => orderStatus(call, orderId), (s) => s === 'PICKED');
+  await t.settle();
+  return orderId;
+}
 /** Nothing leaked at the site: stock conserved, the ledger agrees with the balances, no event dead-lettered. */
 async function expectSiteClean(siteId: string): Promise<void> {
   expect(await conservationDifferences(t.databaseUrl, { siteId })).toEqual([]);
@@ -306,18 +320,10 @@ describe('units missing or damaged at the pack station', () => {
 describe('a short at packing inventory hears after the order\'s cancel', () => {
   it('writes the units off the tote and off the return to stock that waited for them: the return never asks for units gone', async () => {
     const call = injectClient(t.app, t.keys.manager);
-    const floor = injectClient(t.app, t.keys.operator);
     const site = await setupWarehouse(call, { siteCode: 'PKSHCN', aisles: 1, bays: 4, levels: 1, skus: 1 });
     await receiveStock(call, site, 10, 1);
     const a = site.products[0]!;
-    const orderId = (await t.post('/api/v1/orders', { externalId: 'PKSHCN-1', siteId: site.siteId, carrier: 'OWN_FLEET', shipTo: SHIP_TO, lines: [{ sku: a.sku, quantity: 3 }] },
-      'integration')).body.id as string;
-    await until('allocated', () => orderStatus(call, orderId), (s) => s === 'ALLOCATED');
-    await planAndReleasePooled(call, site.siteId, [orderId], 5);
-    await t.settle();
-    await workTasks(floor, site.siteId, ['cancel-packer'], { expectedTasks: 1 });
-    await until('picked', () => orderStatus(call, orderId), (s) => s === 'PICKED');
-    await t.settle();
+    const orderId = await pickedOrder({ externalId: 'PKSHCN-1', siteId: site.siteId, carrier: 'OWN_FLEET', shipTo: SHIP_TO, lines: [{ sku: a.sku, quantity: 3 }] }, 'cancel-packer');
     const lineId = ((await t.get(`/api/v1/orders/${orderId}`)).body.lines as { id: string }[])[0]!.id;
     // Pack & ship accepted the short (under its order lock, before the cancel stopped shipping), but its stream reached
     // inventory after orders' cancel did (two streams, no order between them): inventory asked already to put the
@@ -352,18 +358,10 @@ describe('a short at packing inventory hears after the order\'s cancel', () => {
     : 'heard after the whole return was confirmed (the worker put back a unit that was not there): writes it off where the return put it, nothing dead-lettered', async () => {
     const code = promised ? 'PKSHRTNP' : 'PKSHRTN';
     const call = injectClient(t.app, t.keys.manager);
-    const floor = injectClient(t.app, t.keys.operator);
     const site = await setupWarehouse(call, { siteCode: code, aisles: 1, bays: 4, levels: 1, skus: 1 });
     await receiveStock(call, site, 10, 1);
     const a = site.products[0]!;
-    const orderId = (await t.post('/api/v1/orders', { externalId: `${code}-1`, siteId: site.siteId, carrier: 'OWN_FLEET', shipTo: SHIP_TO, lines: [{ sku: a.sku, quantity: 3 }] },
-      'integration')).body.id as string;
-    await until('allocated', () => orderStatus(call, orderId), (s) => s === 'ALLOCATED');
-    await planAndReleasePooled(call, site.siteId, [orderId], 5);
-    await t.settle();
-    await workTasks(floor, site.siteId, ['late-packer'], { expectedTasks: 1 });
-    await until('picked', () => orderStatus(call, orderId), (s) => s === 'PICKED');
-    await t.settle();
+    const orderId = await pickedOrder({ externalId: `${code}-1`, siteId: site.siteId, carrier: 'OWN_FLEET', shipTo: SHIP_TO, lines: [{ sku: a.sku, quantity: 3 }] }, 'late-packer');
     const lineId = ((await t.get(`/api/v1/orders/${orderId}`)).body.lines as { id: string }[])[0]!.id;
     expect((await t.post(`/api/v1/orders/${orderId}/cancel`, { reason: 'customer' }, 'manager')).status).toBe(200);
     await t.settle();
@@ -467,14 +465,7 @@ describe('a shipComplete order cancelled while its unit lost at packing is picke
     const site = await setupWarehouse(call, { siteCode: 'PKRPSHORT', aisles: 1, bays: 4, levels: 1, skus: 1 });
     await receiveStock(call, site, 3, 1);
     const a = site.products[0]!;
-    const orderId = (await t.post('/api/v1/orders',
-      { externalId: 'PKRPSHORT-1', siteId: site.siteId, carrier: 'OWN_FLEET', shipTo: SHIP_TO, lines: [{ sku: a.sku, quantity: 2 }], shipComplete: true }, 'integration')).body.id as string;
-    await until('allocated', () => orderStatus(call, orderId), (s) => s === 'ALLOCATED');
-    await planAndReleasePooled(call, site.siteId, [orderId], 5);
-    await t.settle();
-    await workTasks(floor, site.siteId, ['repick-short'], { expectedTasks: 1 });
-    await until('picked', () => orderStatus(call, orderId), (s) => s === 'PICKED');
-    await t.settle();
+    const orderId = await pickedOrder({ externalId: 'PKRPSHORT-1', siteId: site.siteId, carrier: 'OWN_FLEET', shipTo: SHIP_TO, lines: [{ sku: a.sku, quantity: 2 }], shipComplete: true }, 'repick-short');
     const lineId = ((await t.get(`/api/v1/orders/${orderId}`)).body.lines as { id: string }[])[0]!.id;
     const short = await t.post('/api/v1/pack-station/shorts', { orderId, lineId, quantity: 1, reason: 'MISSING', toteId: 'TOTE-repick-short' }, 'operator');
     expect(short.status, JSON.stringify(short.body)).toBe(200);
@@ -510,14 +501,8 @@ describe('a shipComplete order cancelled while its unit lost at packing is picke
     const [a, b] = [site.products[0]!, site.products[1]!];
     expect((await t.post('/api/v1/inventory/receipts', { siteId: site.siteId, sku: a.sku, locationId: site.storage[0]!.id, quantity: 3 })).status).toBe(201);
     expect((await t.post('/api/v1/inventory/receipts', { siteId: site.siteId, sku: b.sku, locationId: site.storage[1]!.id, quantity: 2 })).status).toBe(201);
-    const orderId = (await t.post('/api/v1/orders', { externalId: `${code}-1`, siteId: site.siteId, carrier: 'OWN_FLEET', shipTo: SHIP_TO,
-      lines: [{ sku: a.sku, quantity: 2 }, { sku: b.sku, quantity: 2 }], shipComplete: true }, 'integration')).body.id as string;
-    await until('allocated', () => orderStatus(call, orderId), (s) => s === 'ALLOCATED');
-    await planAndReleasePooled(call, site.siteId, [orderId], 5);
-    await t.settle();
-    await workTasks(floor, site.siteId, ['repick-two'], { expectedTasks: 1 });
-    await until('picked', () => orderStatus(call, orderId), (s) => s === 'PICKED');
-    await t.settle();
+    const orderId = await pickedOrder({ externalId: `${code}-1`, siteId: site.siteId, carrier: 'OWN_FLEET', shipTo: SHIP_TO,
+      lines: [{ sku: a.sku, quantity: 2 }, { sku: b.sku, quantity: 2 }], shipComplete: true }, 'repick-two');
     const lines = (await t.get(`/api/v1/orders/${orderId}`)).body.lines as { id: string; sku: string }[];
     const lineOf = (sku: string) => lines.find((l) => l.sku === sku)!.id;
     for (const sku of bFirst ? [b.sku, a.sku] : [a.sku, b.sku]) {
@@ -610,14 +595,7 @@ describe('a shipComplete order cancelled while its unit lost at packing is picke
     const site = await setupWarehouse(call, { siteCode: completes ? 'PKRPPACKTK' : 'PKRPPACKTKEEP1', aisles: 1, bays: 4, levels: 1, skus: 1 });
     await receiveStock(call, site, 4, 1);
     const a = site.products[0]!;
-    const orderId = (await t.post('/api/v1/orders',
-      { externalId: completes ? 'PKRPPACKTK-1' : 'PKRPPACKTK-2', siteId: site.siteId, carrier: 'OWN_FLEET', shipTo: SHIP_TO, lines: [{ sku: a.sku, quantity: 2 }], shipComplete: true }, 'integration')).body.id as string;
-    await until('allocated', () => orderStatus(call, orderId), (s) => s === 'ALLOCATED');
-    await planAndReleasePooled(call, site.siteId, [orderId], 5);
-    await t.settle();
-    await workTasks(floor, site.siteId, ['repick-pack'], { expectedTasks: 1 });
-    await until('picked', () => orderStatus(call, orderId), (s) => s === 'PICKED');
-    await t.settle();
+    const orderId = await pickedOrder({ externalId: completes ? 'PKRPPACKTK-1' : 'PKRPPACKTK-2', siteId: site.siteId, carrier: 'OWN_FLEET', shipTo: SHIP_TO, lines: [{ sku: a.sku, quantity: 2 }], shipComplete: true }, 'repick-pack');
     const packTasks = async () => (await t.getAll<{ id: string; type: string; reference: string; status: string }>(`/api/v1/tasks?siteId=${site.siteId}`))
       .filter((x) => x.type === 'PACK' && x.reference === orderId);
     const next = await floor<{ id: string; reference: string }>('next', 'POST', '/api/v1/tasks/next', { workerId: 'packer-1', siteId: site.siteId, types: ['PACK'] });
@@ -663,14 +641,7 @@ describe('the PACK task of a shipComplete order whose unit lost at packing is pi
     const site = await setupWarehouse(call, { siteCode: code, aisles: 1, bays: 4, levels: 1, skus: 1 });
     await receiveStock(call, site, 10, 1);
     const a = site.products[0]!;
-    const orderId = (await t.post('/api/v1/orders',
-      { externalId: `${code}-1`, siteId: site.siteId, carrier: 'OWN_FLEET', shipTo: SHIP_TO, lines: [{ sku: a.sku, quantity: 2 }], shipComplete: true }, 'integration')).body.id as string;
-    await until('allocated', () => orderStatus(call, orderId), (s) => s === 'ALLOCATED');
-    await planAndReleasePooled(call, site.siteId, [orderId], 5);
-    await t.settle();
-    await workTasks(floor, site.siteId, ['rp-picker'], { expectedTasks: 1 });
-    await until('picked', () => orderStatus(call, orderId), (s) => s === 'PICKED');
-    await t.settle();
+    const orderId = await pickedOrder({ externalId: `${code}-1`, siteId: site.siteId, carrier: 'OWN_FLEET', shipTo: SHIP_TO, lines: [{ sku: a.sku, quantity: 2 }], shipComplete: true }, 'rp-picker');
     const packTasks = async (): Promise<TaskView[]> => (await t.getAll<TaskView>(`/api/v1/tasks?siteId=${site.siteId}`)).filter((x) => x.type === 'PACK' && x.reference === orderId);
     const readyToPack = async (): Promise<{ round: number }[]> => (await t.getAll<{ subject: string; data: { round: number } }>('/api/v1/events?type=pack-ship.order.ready-to-pack.v1'))
       .filter((e) => e.subject === orderId).map((e) => ({ round: e.data.round }));
@@ -751,19 +722,11 @@ describe('the PACK task of a shipComplete order whose unit lost at packing is pi
 describe('a lost tote whose order is packed anyway (tote5)', () => {
   it('the carton takes the units out of the lost tote: found later it comes back empty, nothing counted twice', async () => {
     const call = injectClient(t.app, t.keys.manager);
-    const floor = injectClient(t.app, t.keys.operator);
     // A site code of a length no other test here uses: setupWarehouse derives GTINs from it.
     const site = await setupWarehouse(call, { siteCode: 'LT', aisles: 1, bays: 4, levels: 1, skus: 1 });
     await receiveStock(call, site, 10, 1);
     const a = site.products[0]!;
-    const orderId = (await t.post('/api/v1/orders', { externalId: 'PKLOSTTOTE-1', siteId: site.siteId, carrier: 'OWN_FLEET', shipTo: SHIP_TO, lines: [{ sku: a.sku, quantity: 2 }] },
-      'integration')).body.id as string;
-    await until('allocated', () => orderStatus(call, orderId), (s) => s === 'ALLOCATED');
-    await planAndReleasePooled(call, site.siteId, [orderId], 5);
-    await t.settle();
-    await workTasks(floor, site.siteId, ['lost-packer'], { expectedTasks: 1 });
-    await until('picked', () => orderStatus(call, orderId), (s) => s === 'PICKED');
-    await t.settle();
+    const orderId = await pickedOrder({ externalId: 'PKLOSTTOTE-1', siteId: site.siteId, carrier: 'OWN_FLEET', shipTo: SHIP_TO, lines: [{ sku: a.sku, quantity: 2 }] }, 'lost-packer');
     type Lpn = { id: string; code: string; type: string; status: string; contents: { sku: string; orderId: string | null; quantity: number }[] };
     const lpns = async () => t.getAll<Lpn>(`/api/v1/lpns?siteId=${site.siteId}`);
     const tote = (await lpns()).find((l) => l.code === 'TOTE-lost-packer')!;
