@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
+import { overOldRows } from '../../../test/support/migration-check.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -205,19 +205,15 @@ describe('one GTIN in any of its GS1 lengths, under concurrent writers (found by
 describe('catalog migration 004 over twins kept from before migration 003', () => {
   it('does not fail: the oldest keeps the GTIN, the others are marked gtin_shared, and no new product takes it in any length', async () => {
     const dir = new URL('./migrations/', import.meta.url);
-    const out = await t.app.db.tx(async (tx) => {
-      await tx.query(`CREATE SCHEMA cat004_check`);
-      await tx.query(`SET LOCAL search_path = cat004_check`);
-      await tx.query(`CREATE TABLE products (id text PRIMARY KEY, sku text NOT NULL UNIQUE, gtin text UNIQUE, created_at timestamptz NOT NULL)`);
-      await tx.query(`INSERT INTO products (id, sku, gtin, created_at) VALUES ('p1', 'UPC', '012345678905', '2026-01-01'),
+    const out = await overOldRows(t.app.db, 'cat004_check', [
+      `CREATE TABLE products (id text PRIMARY KEY, sku text NOT NULL UNIQUE, gtin text UNIQUE, created_at timestamptz NOT NULL)`,
+      `INSERT INTO products (id, sku, gtin, created_at) VALUES ('p1', 'UPC', '012345678905', '2026-01-01'),
         ('p2', 'EAN', '0012345678905', '2026-01-02'), ('p3', 'G14', '00012345678905', '2026-01-03'), ('p4', 'NONE', NULL, '2026-01-01'),
-        ('p5', 'NONE2', NULL, '2026-01-02'), ('p6', 'OTHER', '4006381333931', '2026-01-01')`);
-      await tx.query(readFileSync(new URL('003_gtin14.sql', dir), 'utf8'));
-      await tx.query(readFileSync(new URL('004_gtin14_unique.sql', dir), 'utf8'));
+        ('p5', 'NONE2', NULL, '2026-01-02'), ('p6', 'OTHER', '4006381333931', '2026-01-01')`,
+    ], [new URL('003_gtin14.sql', dir), new URL('004_gtin14_unique.sql', dir)], async (tx) => {
       const marked = await tx.query<{ id: string }>(`SELECT id FROM products WHERE gtin_shared ORDER BY id`);
       const taken = await tx.query(`INSERT INTO products (id, sku, gtin, created_at) VALUES ('p7', 'NEW', '04006381333931', now()) ON CONFLICT DO NOTHING RETURNING 1`);
       const free = await tx.query(`INSERT INTO products (id, sku, gtin, created_at) VALUES ('p8', 'NEW2', '5901234123457', now()) ON CONFLICT DO NOTHING RETURNING 1`);
-      await tx.query(`DROP SCHEMA cat004_check CASCADE`);
       return { ids: marked.map((r) => r.id), taken: taken.length, free: free.length };
     });
     expect(out).toEqual({ ids: ['p2', 'p3'], taken: 0, free: 1 });

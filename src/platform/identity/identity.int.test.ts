@@ -5,6 +5,7 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
+import { overOldRows } from '../../../test/support/migration-check.ts';
 import { uuidv7Ids } from '../ids.ts';
 import { Identity } from './identity.ts';
 import { hashToken, signAccessToken } from './tokens.ts';
@@ -371,18 +372,14 @@ describe('migration 008 (unique worker ids) over users who already share one', (
 describe('migration 009 (worker ids ignore letter case) over users whose worker ids differ only in case', () => {
   it('does not fail: the oldest keeps the worker id, the others are marked, and no new user can take it in any case', async () => {
     const dir = new URL('../migrations/', import.meta.url);
-    const marked = await t.app.db.tx(async (tx) => {
-      await tx.query(`CREATE SCHEMA mig009_check`);
-      await tx.query(`SET LOCAL search_path = mig009_check`);
-      await tx.query(`CREATE TABLE users (id text PRIMARY KEY, username text NOT NULL UNIQUE, worker_id text, created_at timestamptz NOT NULL)`);
-      await tx.query(`INSERT INTO users (id, username, worker_id, created_at) VALUES ('u1', 'alice', NULL, '2026-01-01'), ('u2', 'bob', 'ALICE', '2026-01-02'),
-        ('u3', 'carol', 'W1', '2026-01-03'), ('u4', 'dan', 'w1', '2026-01-04'), ('u5', 'eve', 'bob', '2026-01-01'), ('u6', 'frank', 'W2', '2026-01-01')`);
-      await tx.query(readFileSync(new URL('008_unique_worker_id.sql', dir), 'utf8'));
-      await tx.query(readFileSync(new URL('009_worker_id_ignores_case.sql', dir), 'utf8'));
+    const marked = await overOldRows(t.app.db, 'mig009_check', [
+      `CREATE TABLE users (id text PRIMARY KEY, username text NOT NULL UNIQUE, worker_id text, created_at timestamptz NOT NULL)`,
+      `INSERT INTO users (id, username, worker_id, created_at) VALUES ('u1', 'alice', NULL, '2026-01-01'), ('u2', 'bob', 'ALICE', '2026-01-02'),
+        ('u3', 'carol', 'W1', '2026-01-03'), ('u4', 'dan', 'w1', '2026-01-04'), ('u5', 'eve', 'bob', '2026-01-01'), ('u6', 'frank', 'W2', '2026-01-01')`,
+    ], [new URL('008_unique_worker_id.sql', dir), new URL('009_worker_id_ignores_case.sql', dir)], async (tx) => {
       const rows = await tx.query<{ id: string }>(`SELECT id FROM users WHERE shares_worker_id ORDER BY id`);
       const taken = await tx.query(`INSERT INTO users (id, username, worker_id, created_at) VALUES ('u7', 'gina', 'w2', now()) ON CONFLICT DO NOTHING RETURNING 1`);
       const free = await tx.query(`INSERT INTO users (id, username, worker_id, created_at) VALUES ('u8', 'hal', 'w3', now()) ON CONFLICT DO NOTHING RETURNING 1`);
-      await tx.query(`DROP SCHEMA mig009_check CASCADE`);
       return { ids: rows.map((r) => r.id), taken: taken.length, free: free.length };
     });
     expect(marked).toEqual({ ids: ['u2', 'u4'], taken: 0, free: 1 });
