@@ -84,8 +84,8 @@ const PROCESSES = [
   // `paklog start` SIGKILLed once in the middle of a SHIP scan (its claim made, its transaction held at a lock), after a
   // live scan held 8 s at the same lock: the cancel answered within seconds of the restart (some 40 s in all).
   'test/e2e/crash-dock-claim.test.ts',
-  // `paklog start` SIGKILLed once while a webhook receiver holds its POSTs unanswered: every delivery sent again and
-  // DELIVERED once, in order per order (some 30 s, mostly the restart).
+  // `paklog start` SIGKILLed once while a webhook receiver holds its POSTs unanswered (one of them replayed meanwhile):
+  // every delivery sent again and DELIVERED once, in order per order (some 30 s, mostly the restart).
   'test/e2e/crash-webhook-delivery.test.ts',
   // `paklog start` SIGKILLed eight times: a CSV order import and a stock import part-way through their file, a wave release
   // between its transactions, a replenishment asked for and confirmed, a hold and its release, an RMA receipt: each retried.

@@ -2,7 +2,9 @@
  * Webhook deliveries across a SIGKILL of `paklog start` while a receiver holds a POST unanswered (ADR 0034): the
  * delivery the dead process had leased is sent again after the restart, under the same delivery and event id (the
  * receiver deduplicates on `PakLog-Event-Id`), nothing is lost, no event gets a second delivery row, and the later
- * deliveries of the same order wait behind it (in order per subject).
+ * deliveries of the same order wait behind it (in order per subject). One of the held deliveries is replayed before the
+ * kill (its replay queued behind the attempt under way, ADR 0034 addendum hooks5): the send after the restart is that
+ * replay, and the receiver gets it once, not twice (crash6: the queued replay outlived the dead attempt and sent it again).
  */
 import { createServer, type Server } from 'node:http';
 import pg from 'pg';
@@ -61,6 +63,11 @@ describe('paklog start killed while a webhook receiver holds a delivery unanswer
       await until('deliveries written', pending, (n) => n >= 6, 30_000);
       await until('the receiver holds POSTs', async () => seen.length, (n) => n >= 1, 30_000);
       const held = seen.map((e) => e.deliveryId);
+      // A replay of a held delivery while its attempt is under way: queued behind that attempt (200 PENDING).
+      const replayed = await call<{ status: string }>('replay', 'POST', `/api/v1/integrations/webhook-deliveries/${held[0]!}/replay`);
+      expect(replayed.status, JSON.stringify(replayed.body)).toBe(200);
+      expect(replayed.body.status).toBe('PENDING');
+      expect((await probe.query(`SELECT 1 FROM integrations.deliveries WHERE id = $1 AND replay_queued`, [held[0]])).rowCount).toBe(1);
       await s.crash();
       // The dead process's lease (60 s + 10 s) is over, as far as the deliveries are concerned; the receiver answers now.
       holding = false;
@@ -74,7 +81,8 @@ describe('paklog start killed while a webhook receiver holds a delivery unanswer
       const events = await probe.query<{ id: string }>(
         `SELECT envelope->>'id' AS id FROM platform.events WHERE subject = ANY($1) AND type LIKE 'orders.order.%'`, [orders.map((o) => o.id)]);
       expect(rows.map((r) => r.event_id).sort()).toEqual(events.rows.map((e) => e.id).sort());
-      // The held ones came again with the same delivery id and event id; every delivery was answered once.
+      // The held ones came again with the same delivery id and event id; every delivery was answered once (the replayed
+      // one too: the send after the restart was its replay, as the dead attempt never ended).
       for (const id of held) expect(seen.filter((e) => e.deliveryId === id && e.answered)).toHaveLength(1);
       const answered = seen.filter((e) => e.answered);
       expect(answered.map((e) => e.deliveryId).sort()).toEqual(rows.map((r) => r.id).sort());

@@ -26,7 +26,8 @@ beforeAll(async () => {
     env: {
       PAKLOG_ERP: 'rest', PAKLOG_ERP_URL: `${erp.url}/paklog`, PAKLOG_ERP_TOKEN: ERP_TOKEN,
       PAKLOG_TMS: 'rest', PAKLOG_TMS_URL: tms.url, PAKLOG_TMS_TOKEN: TMS_TOKEN,
-      PAKLOG_PARTNER_TICK_MS: '50', PAKLOG_PARTNER_RETRY_BASE_MS: '50', PAKLOG_PARTNER_RETRY_MAX_MS: '300', PAKLOG_PARTNER_TIMEOUT_MS: '2000',
+      // 10 s: an answer the ERP holds (a replay while the attempt is under way) is answered, not timed out, under load.
+      PAKLOG_PARTNER_TICK_MS: '50', PAKLOG_PARTNER_RETRY_BASE_MS: '50', PAKLOG_PARTNER_RETRY_MAX_MS: '300', PAKLOG_PARTNER_TIMEOUT_MS: '10000',
     },
   });
   call = injectClient(t.app, t.keys.manager);
@@ -281,6 +282,28 @@ describe('ERP and TMS over REST', () => {
     expect(filesA.body.items.every((f) => f.kind === 'asns' && f.siteIds.includes(w.siteId))).toBe(true);
     const everything = await t.getAll<{ kind: string; siteIds: string[] }>('/api/v1/integrations/erp/inbound-files', 'integration');
     expect(everything.filter((f) => f.kind === 'items').every((f) => f.siteIds.length === 0)).toBe(true);
+  });
+
+  it('a replay while the partner holds its attempt waits for that attempt: never sent twice at once, sent again once it ended, attempts numbered 1, 2 (crash6)', async () => {
+    const release = erp.holdNext('/paklog/shipment-confirmations');
+    const order = await createOrder(call, w.siteId, { externalId: 'ERP-REPLAY-HELD', lines: [{ sku: w.products[1]!.sku, quantity: 1 }] });
+    const shipment = await shipOneOrder(call, injectClient(t.app, t.keys.operator), w.siteId, order.id, () => t.settle());
+    const key = `shipment-confirmation.${shipment.shipmentId}`;
+    await until('taken by the ERP, its answer held', async () => erp.accepted.has(key), (x) => x);
+    const id = (await messages(`subject=${shipment.shipmentId}`)).find((m) => m.partner === 'ERP')!.id;
+    const replayed = await t.post<Message>(`/api/v1/integrations/partner-messages/${id}/replay`, undefined, 'integration');
+    expect(replayed.status).toBe(200);
+    expect(replayed.body.status).toBe('PENDING');
+    // Some of the job's ticks while the attempt is under way: nothing sends the message a second time meanwhile (the
+    // replay cleared the lease: another process's job would have claimed and sent it at once, an attempt of the same number).
+    await new Promise((r) => setTimeout(r, 300));
+    expect(erp.calls.filter((c) => c.idempotencyKey === key)).toHaveLength(0);
+    // The attempt ends delivered: the replay is sent after it (before: DELIVERED by that attempt, the replay lost).
+    release();
+    const done = await until('sent again once the attempt ended', async () => (await t.get<Message & { attemptLog: { attempt: number; error: string | null }[] }>(`/api/v1/integrations/partner-messages/${id}`, 'integration')).body,
+      (m) => m.status === 'DELIVERED');
+    expect(done.attemptLog.map((a) => [a.attempt, a.error]), JSON.stringify(done.attemptLog)).toEqual([[1, null], [2, null]]);
+    expect(erp.calls.filter((c) => c.idempotencyKey === key).map((c) => c.status)).toEqual([202, 202]);
   });
 });
 

@@ -163,6 +163,7 @@ export interface IntegrationsPartnerMessages {
   lease_until: Date | null;
   next_attempt_at: Date;
   partner: string;
+  replay_queued: Generated<boolean>;
   result: Json | null;
   seq: Generated<number>;
   site_id: string | null;

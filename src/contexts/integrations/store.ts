@@ -131,7 +131,9 @@ export const integrationsStore = {
   },
   /**
    * Claims up to `limit` due deliveries for `leaseMs`: PENDING, due, not leased, of an ACTIVE subscription, and the
-   * oldest PENDING delivery of their subscription and subject (a later one waits for it: order per subject).
+   * oldest PENDING delivery of their subscription and subject (a later one waits for it: order per subject). A replay
+   * queued behind an attempt whose lease lapsed (its process died: the attempt never ended) is this send: the claim
+   * takes it (`replay_queued` cleared), else its end sent the delivery once more (crash6).
    */
   async claimDue(db: Executor, now: Date, leaseMs: number, limit: number): Promise<DueDelivery[]> {
     return db.query<DueDelivery>(
@@ -142,7 +144,7 @@ export const integrationsStore = {
            AND NOT EXISTS (SELECT 1 FROM integrations.deliveries e
                            WHERE e.subscription_id = d.subscription_id AND e.subject = d.subject AND e.status = 'PENDING' AND e.seq < d.seq)
          ORDER BY d.next_attempt_at, d.seq LIMIT $3 FOR UPDATE OF d SKIP LOCKED)
-       UPDATE integrations.deliveries d SET lease_until = $1::timestamptz + make_interval(secs => $2::float8 / 1000)
+       UPDATE integrations.deliveries d SET lease_until = $1::timestamptz + make_interval(secs => $2::float8 / 1000), replay_queued = false
        FROM due, integrations.subscriptions s WHERE d.id = due.id AND s.id = d.subscription_id
        RETURNING d.id, d.subscription_id AS "subscriptionId", d.event_id AS "eventId", d.event_type AS "eventType", d.body, d.attempts, s.url, s.secret`,
       [now, leaseMs, limit]);

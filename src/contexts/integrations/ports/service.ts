@@ -165,8 +165,8 @@ export function portsService(deps: PlatformDeps, apis: PortsApis, config: Partne
           }
           return;
         }
-        const giveUp = attempt >= d.maxAttempts;
-        await store.markFailed(tx, m.id, attempt, answer.error, new Date(at.getTime() + retryDelayMs({ baseMs: d.retryBaseMs, maxMs: d.retryMaxMs }, attempt, Math.random())), giveUp);
+        // Out of attempts: FAILED, unless it was replayed while this attempt was under way (it is sent again).
+        const giveUp = await store.markFailed(tx, m.id, attempt, answer.error, new Date(at.getTime() + retryDelayMs({ baseMs: d.retryBaseMs, maxMs: d.retryMaxMs }, attempt, Math.random())), attempt >= d.maxAttempts);
         if (giveUp) {
           deps.log.error({ messageId: m.id, partner: m.partner, kind: m.kind, attempts: attempt, error: answer.error }, 'partner message FAILED: replay it once the partner is back');
           // The partner never got it: a PARTNER_MESSAGE_FAILED exception in the supervisors' queue says so.

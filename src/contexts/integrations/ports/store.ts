@@ -47,7 +47,8 @@ export const portsStore = {
   },
   /**
    * Claims up to `limit` due messages of these partners for `leaseMs`: PENDING, due, not leased, and the oldest PENDING
-   * message of their partner and subject (a later one waits: in order per subject).
+   * message of their partner and subject (a later one waits: in order per subject). A replay queued behind an attempt
+   * whose lease lapsed (its process died) is this send: the claim takes it (`replay_queued` cleared).
    */
   async claimDue(db: Executor, partners: readonly Partner[], now: Date, leaseMs: number, limit: number): Promise<(PartnerMessage & { document: MessageDocument })[]> {
     return db.query<PartnerMessage & { document: MessageDocument }>(
@@ -57,7 +58,7 @@ export const portsStore = {
            AND NOT EXISTS (SELECT 1 FROM integrations.partner_messages e
                            WHERE e.partner = m.partner AND e.subject = m.subject AND e.status = 'PENDING' AND e.seq < m.seq)
          ORDER BY m.next_attempt_at, m.seq LIMIT $3 FOR UPDATE OF m SKIP LOCKED)
-       UPDATE integrations.partner_messages m SET lease_until = $1::timestamptz + make_interval(secs => $2::float8 / 1000)
+       UPDATE integrations.partner_messages m SET lease_until = $1::timestamptz + make_interval(secs => $2::float8 / 1000), replay_queued = false
        FROM due WHERE m.id = due.id
        RETURNING ${MSG.replace(/^id, /, 'm.id, ')}, m.body AS document`,
       [now, leaseMs, limit, partners]);
@@ -67,21 +68,37 @@ export const portsStore = {
       `INSERT INTO integrations.partner_message_attempts (message_id, attempt, at, error, duration_ms) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
       [a.messageId, a.attempt, a.at, a.error, a.durationMs]);
   },
+  /** The partner took it: DELIVERED; replayed meanwhile, PENDING and due (the replay's time): sent again after this attempt. */
   async markDelivered(db: Executor, id: string, attempts: number, result: Record<string, unknown> | null, now: Date): Promise<void> {
     await db.query(
-      `UPDATE integrations.partner_messages SET status = 'DELIVERED', attempts = $2, result = $3, last_error = NULL, lease_until = NULL, delivered_at = $4
+      `UPDATE integrations.partner_messages SET status = CASE WHEN replay_queued THEN 'PENDING' ELSE 'DELIVERED' END, attempts = $2, result = $3,
+         last_error = NULL, lease_until = NULL, delivered_at = $4, replay_queued = false
        WHERE id = $1`, [id, attempts, result === null ? null : JSON.stringify(result), now]);
   },
-  /** A failed attempt: due again at `nextAttemptAt`, or FAILED (kept, shown, replayable) when attempts ran out. */
-  async markFailed(db: Executor, id: string, attempts: number, error: string, nextAttemptAt: Date, giveUp: boolean): Promise<void> {
-    await db.query(
-      `UPDATE integrations.partner_messages SET attempts = $2, last_error = $3, lease_until = NULL, next_attempt_at = $4,
-         status = CASE WHEN $5 THEN 'FAILED' ELSE status END WHERE id = $1`, [id, attempts, error, nextAttemptAt, giveUp]);
+  /**
+   * A failed attempt: due again at `nextAttemptAt`, or FAILED (kept, shown, replayable) when attempts ran out; replayed
+   * meanwhile, due at the replay's time and never FAILED by this attempt (the replay asked for another). Answers whether
+   * it is FAILED now.
+   */
+  async markFailed(db: Executor, id: string, attempts: number, error: string, nextAttemptAt: Date, giveUp: boolean): Promise<boolean> {
+    const rows = await db.query<{ status: string }>(
+      `UPDATE integrations.partner_messages SET attempts = $2, last_error = $3, lease_until = NULL,
+         next_attempt_at = CASE WHEN replay_queued THEN next_attempt_at ELSE $4 END,
+         status = CASE WHEN $5 AND NOT replay_queued THEN 'FAILED' ELSE status END, replay_queued = false
+       WHERE id = $1 RETURNING status`, [id, attempts, error, nextAttemptAt, giveUp]);
+    return rows[0]?.status === 'FAILED';
   },
-  /** Replay: PENDING and due now (a DELIVERED or FAILED one too); the same idempotency key goes out again. */
+  /**
+   * Replay: PENDING and due now (a DELIVERED or FAILED one too); the same idempotency key goes out again. One whose
+   * attempt is under way (leased) keeps its lease, so no job claims it meanwhile (before: another process's job sent it
+   * at once, an attempt of the same number, and the attempt's end, DELIVERED, lost the replay): `replay_queued`, the
+   * attempt's end makes it due again (markDelivered, markFailed).
+   */
   async requeue(db: Executor, id: string, now: Date): Promise<PartnerMessage | undefined> {
     return (await db.query<PartnerMessage>(
-      `UPDATE integrations.partner_messages SET status = 'PENDING', next_attempt_at = $2, lease_until = NULL WHERE id = $1 RETURNING ${MSG}`, [id, now]))[0];
+      `UPDATE integrations.partner_messages SET status = 'PENDING', next_attempt_at = $2,
+         replay_queued = lease_until IS NOT NULL AND lease_until >= $2, lease_until = CASE WHEN lease_until >= $2 THEN lease_until END
+       WHERE id = $1 RETURNING ${MSG}`, [id, now]))[0];
   },
   async message(db: Executor, id: string): Promise<(PartnerMessage & { document: MessageDocument }) | undefined> {
     return (await db.query<PartnerMessage & { document: MessageDocument }>(`SELECT ${MSG}, body AS document FROM integrations.partner_messages WHERE id = $1`, [id]))[0];
