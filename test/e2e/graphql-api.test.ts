@@ -409,6 +409,23 @@ describe('REST batch reads for the loaders', () => {
       expect(res.body.code, url).toBe('VALIDATION_FAILED');
     }
   });
+
+  it('refuses a list argument element holding a comma (400 VALIDATION_FAILED naming it), not read as two elements (found by the edge6 hunt: products(skus: ["A,B"]) answered A and B)', async () => {
+    const viewer = gqlClient(t.app, t.keys.viewer);
+    const [a, b] = [w.products[0]!.sku, w.products[1]!.sku];
+    for (const [query, field] of [
+      [`{ products(skus: ["${a},${b}"]) { nodes { sku } } }`, '/skus/0'],
+      [`{ products(skus: ["${a}", "${b},${a}"]) { nodes { sku } } }`, '/skus/1'],
+      [`{ shipments(orderIds: ["${orderIds[0]!},${orderIds[1]!}"]) { nodes { id } } }`, '/orderIds/0'],
+    ] as const) {
+      const res = await viewer(query);
+      expect(res.data, query).toBeNull();
+      expect(res.errors?.[0]?.extensions, query).toMatchObject({ code: 'VALIDATION_FAILED', status: 400, fieldErrors: [{ field }] });
+    }
+    // One value per element is read as before.
+    const both = await must(viewer, `{ products(skus: ["${a}", "${b}"]) { nodes { sku } } }`);
+    expect(both.products.nodes.map((p: { sku: string }) => p.sku).sort()).toEqual([a, b].sort());
+  });
 });
 
 describe('GraphQL schema parity with REST', () => {
