@@ -111,6 +111,29 @@ describe('GraphQL authentication', () => {
     expect((await t.get(`/api/v1/orders/${orderIds[2]}`)).body.status).toBe(before);
   });
 
+  it('refuses an idempotencyKey argument no HTTP header could carry (a line break, a NUL, a tab, a character beyond ASCII) as REST does: ValidationFailed naming /headers/idempotency-key, nothing changed, no key kept (found by the edge6 hunt: "a\\nb" was kept as a key, a NUL reached the database)', async () => {
+    const manager = gqlClient(t.app, t.keys.manager);
+    const before = (await t.get(`/api/v1/orders/${orderIds[2]}`)).body.status as string;
+    const keys = async (): Promise<number> => Number((await t.app.db.query<{ n: string }>(`SELECT count(*) AS n FROM platform.idempotency_keys`))[0]!.n);
+    const kept = await keys();
+    for (const key of ['a\nb', 'a\r\nX-Api-Key: x', 'k\u0000', 'a\tb', 'clé', 'k😀']) {
+      const res = await manager(`mutation($k: String) { m: holdOrder(id: "${orderIds[2]}", reason: "odd key", idempotencyKey: $k) { __typename ... on BusinessError { code fieldErrors { field } } } }`, { k: key });
+      expect(res.data?.m, JSON.stringify(key)).toEqual({ __typename: 'ValidationFailed', code: 'VALIDATION_FAILED', fieldErrors: [{ field: '/headers/idempotency-key' }] });
+    }
+    expect((await t.get(`/api/v1/orders/${orderIds[2]}`)).body.status).toBe(before);
+    expect(await keys()).toBe(kept);
+    // Over REST the same: a tab or a byte beyond ASCII reaches the server in a header (a line break or NUL cannot).
+    for (const key of ['a\tb', 'cl\u00e9']) {
+      const res = await t.request('POST', `/api/v1/orders/${orderIds[2]}/hold`, { body: { reason: 'odd key' }, role: 'manager', headers: { 'idempotency-key': key } });
+      expect([res.status, res.body.code, res.body.errors], JSON.stringify(key)).toEqual([400, 'VALIDATION_FAILED', [{ field: '/headers/idempotency-key', message: 'must be printable ASCII' }]]);
+    }
+    expect((await t.get(`/api/v1/orders/${orderIds[2]}`)).body.status).toBe(before);
+    // A key of printable ASCII, spaces inside included, is taken as before.
+    const fine = await manager(`mutation { m: holdOrder(id: "${orderIds[2]}", reason: "fine key", idempotencyKey: "a key ~!@#") { __typename } }`);
+    expect(fine.data?.m).toEqual({ __typename: 'Order' });
+    expect((await t.request('POST', `/api/v1/orders/${orderIds[2]}/release-hold`, { role: 'manager' })).status).toBe(200);
+  });
+
   it('refuses variables of the wrong type with a code every time, the compiled (jit) document too (found by the black-box hunt)', async () => {
     // The first answer came from graphql's validation (400 VALIDATION_FAILED); the document, compiled after one use,
     // answered the same mistake 200 with an error that had no code.
@@ -408,6 +431,23 @@ describe('REST batch reads for the loaders', () => {
       expect(res.status, url).toBe(400);
       expect(res.body.code, url).toBe('VALIDATION_FAILED');
     }
+  });
+
+  it('refuses a list argument element holding a comma (400 VALIDATION_FAILED naming it), not read as two elements (found by the edge6 hunt: products(skus: ["A,B"]) answered A and B)', async () => {
+    const viewer = gqlClient(t.app, t.keys.viewer);
+    const [a, b] = [w.products[0]!.sku, w.products[1]!.sku];
+    for (const [query, field] of [
+      [`{ products(skus: ["${a},${b}"]) { nodes { sku } } }`, '/skus/0'],
+      [`{ products(skus: ["${a}", "${b},${a}"]) { nodes { sku } } }`, '/skus/1'],
+      [`{ shipments(orderIds: ["${orderIds[0]!},${orderIds[1]!}"]) { nodes { id } } }`, '/orderIds/0'],
+    ] as const) {
+      const res = await viewer(query);
+      expect(res.data, query).toBeNull();
+      expect(res.errors?.[0]?.extensions, query).toMatchObject({ code: 'VALIDATION_FAILED', status: 400, fieldErrors: [{ field }] });
+    }
+    // One value per element is read as before.
+    const both = await must(viewer, `{ products(skus: ["${a}", "${b}"]) { nodes { sku } } }`);
+    expect(both.products.nodes.map((p: { sku: string }) => p.sku).sort()).toEqual([a, b].sort());
   });
 });
 

@@ -5,7 +5,7 @@ import { assertNever } from '../../platform/errors.ts';
 import { IDEMPOTENCY_KEY_MAX } from '../../platform/http/idempotency.ts';
 import { credentialsEndedCount } from '../../platform/identity/revocations.ts';
 import { orderTopic, siteTasksTopic, waveTopic, type Progress } from './progress.ts';
-import { command, read, type Rest, type RestOptions } from './rest.ts';
+import { command, problemError, read, type Rest, type RestOptions } from './rest.ts';
 
 declare module 'mercurius' {
   /** What every resolver gets: the REST client of the caller, and the request's Idempotency-Key (mutations derive theirs). */
@@ -27,12 +27,23 @@ const BATCH = 100;
 
 const enc = encodeURIComponent;
 
-/** A query string of the defined arguments (GraphQL `first`/`after` → REST `limit`/`cursor`). */
+/**
+ * A query string of the defined arguments (GraphQL `first`/`after` → REST `limit`/`cursor`). A list argument is REST's
+ * comma-separated list: an element with a comma in it is no one SKU or id, and is refused (400 VALIDATION_FAILED naming
+ * it), not split into two (`products(skus: ["A,B"])` read A and B as if two elements had been sent).
+ */
 function qs(params: Readonly<Record<string, unknown>>): string {
   const parts: string[] = [];
   for (const [k, v] of Object.entries(params)) {
     if (v === undefined || v === null) continue;
     const name = k === 'first' ? 'limit' : k === 'after' ? 'cursor' : k;
+    const joined = Array.isArray(v) ? v.findIndex((x) => typeof x === 'string' && x.includes(',')) : -1;
+    if (joined >= 0) {
+      throw problemError({
+        status: 400, code: 'VALIDATION_FAILED', detail: `${k}[${joined}] holds a comma: each element of ${k} is one value`,
+        errors: [{ field: `/${k}/${joined}`, message: 'must not contain a comma (one value per element)' }],
+      });
+    }
     parts.push(`${name}=${enc(Array.isArray(v) ? v.join(',') : typeof v === 'string' ? v : JSON.stringify(v))}`);
   }
   return parts.length === 0 ? '' : `?${parts.join('&')}`;

@@ -11,6 +11,9 @@ export type StatusOf<T> = number | ((result: T) => number);
 /** The longest Idempotency-Key a command takes (characters). */
 export const IDEMPOTENCY_KEY_MAX = 200;
 
+/** What an Idempotency-Key is made of: printable ASCII, space included (an RFC 8941 string's characters). */
+const KEY_CHARACTERS = /^[\x20-\x7e]+$/;
+
 /**
  * `Idempotency-Key` for every command (POST). The key, the command's work and its stored response commit in ONE
  * transaction (`Database.unitOfWork`, docs/adr/0010): the first request inserts the key, runs the command (whose own
@@ -35,6 +38,14 @@ export class IdempotencyKeys {
     // White space alone (or nothing: an empty header) names nothing: every client that sends it would share one key, and
     // a command sent with an empty key ran unprotected while its client believed it could retry it.
     if (key.trim() === '') throw new AppError('VALIDATION_FAILED', 'Idempotency-Key must not be blank', { errors: [{ field: '/headers/idempotency-key', message: 'must not be blank' }] });
+    // An Idempotency-Key is a structured-field string (RFC 8941, draft-ietf-httpapi-idempotency-key-header): printable
+    // ASCII. A header cannot carry a line break or a NUL, but GraphQL's `idempotencyKey` argument could: "a\nb" was kept
+    // as a key no HTTP client can send again, and a NUL reached the database (a 400 naming no field).
+    if (!KEY_CHARACTERS.test(key)) {
+      throw new AppError('VALIDATION_FAILED', 'Idempotency-Key must be printable ASCII (no control characters, nothing beyond ASCII)', {
+        errors: [{ field: '/headers/idempotency-key', message: 'must be printable ASCII' }],
+      });
+    }
     const principal = request.principal?.id ?? 'anonymous';
     const route = `${request.method} ${request.routeOptions.url ?? request.url}`;
     // The concrete URL, not the route template: the same key and body sent to another resource is another request.
@@ -81,7 +92,7 @@ export class IdempotencyKeys {
 export function requestIdentity(request: FastifyRequest): string | undefined {
   const header = request.headers['idempotency-key'];
   const key = Array.isArray(header) ? header[0] : header;
-  if (key === undefined || key.trim() === '' || key.length > IDEMPOTENCY_KEY_MAX) return undefined;
+  if (key === undefined || key.trim() === '' || key.length > IDEMPOTENCY_KEY_MAX || !KEY_CHARACTERS.test(key)) return undefined;
   return createHash('sha256').update(request.principal?.id ?? 'anonymous').update('\n').update(key).update('\n')
     .update(`${request.method} ${request.url}`).update(canonicalJson(request.body ?? null)).digest('hex');
 }

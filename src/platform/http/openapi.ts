@@ -102,7 +102,7 @@ const IDEMPOTENCY_KEY = Type.Optional(Type.String({
   description: 'A key of your own, new for each command and the same on each retry of it (at most 200 characters). A retry gets the '
     + 'first answer again (header idempotent-replayed: true) and the command runs once; the same key with another request is 422 '
     + 'IDEMPOTENCY_KEY_REUSED (the same JSON with its fields in another order is the same request). A refused command (4xx) keeps no key; '
-    + 'a blank or empty key is 400 VALIDATION_FAILED.',
+    + 'a blank or empty key, or one with characters beyond printable ASCII, is 400 VALIDATION_FAILED.',
   examples: ['3f1c9a52-7d4e-4b8a-9e21-5c0d8f6b2a47'],
 }));
 
