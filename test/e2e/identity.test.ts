@@ -116,6 +116,14 @@ describe('worker profiles are their site\'s', () => {
     const asGil = { role: null, headers: { authorization: `Bearer ${tokens.get('gil')!}` } } as const;
     const taken = await t.request('PUT', '/api/v1/workers/wb-1/profile', { ...asGil, body: { siteId: siteA.siteId } });
     expect({ status: taken.status, code: taken.body.code }).toEqual({ status: 403, code: 'FORBIDDEN_AT_SITE' });
+    // In any letter case (ux6): WB-1 is wb-1, B's worker, read or moved (the PUT's 409 DUPLICATE would have named B's
+    // worker to a caller of A only).
+    for (const id of ['WB-1', 'Wb-1']) {
+      const readAs = await gil.call(`read B worker as ${id}`, 'GET', `/api/v1/workers/${id}/profile`);
+      expect({ status: readAs.status, code: readAs.body.code }).toEqual({ status: 403, code: 'FORBIDDEN_AT_SITE' });
+      const takenAs = await t.request('PUT', `/api/v1/workers/${id}/profile`, { ...asGil, body: { siteId: siteA.siteId } });
+      expect({ status: takenAs.status, code: takenAs.body.code }).toEqual({ status: 403, code: 'FORBIDDEN_AT_SITE' });
+    }
     expect((await t.get('/api/v1/workers/wb-1/profile')).body).toMatchObject({ siteId: siteB.siteId, skills: ['hazmat'] });
     // Its own site's workers, and new ones, as before.
     expect((await t.request('PUT', '/api/v1/workers/wa-1/profile', { ...asGil, body: { siteId: siteA.siteId } })).status).toBe(200);

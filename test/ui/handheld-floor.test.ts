@@ -211,6 +211,11 @@ describe.runIf(browserTestsRun)('the handheld: putaway, count, replenish and ret
     expect((await t.get(`/api/v1/tasks/${task.id}`)).body.status).toBe('ASSIGNED');
     await scan(page, code);
     await page.getByRole('heading', { name: new RegExp(`^Count every ${sku}`) }).waitFor();
+    // A way back to the location scan (ux6): nothing is sent, the location is scanned again.
+    await page.getByRole('button', { name: 'Back: scan the location again' }).click();
+    await page.getByRole('heading', { name: `Go to ${code} and scan it` }).waitFor();
+    await scan(page, code);
+    await page.getByRole('heading', { name: new RegExp(`^Count every ${sku}`) }).waitFor();
     await page.getByRole('button', { name: 'Pause task' }).waitFor();
     expect(await seriousA11yViolations(page), 'axe on the count step').toEqual([]);
     await page.getByLabel('Units counted').fill(String(expected + 1));
@@ -250,6 +255,26 @@ describe.runIf(browserTestsRun)('the handheld: putaway, count, replenish and ret
     await scan(page, 'DEMO-A-04-07-1');
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('Wrong location DEMO-A-04-07-1: take the units from DEMO-A-04-07-2');
     expect((await t.get(`/api/v1/tasks/${task.id}`)).body.status).toBe('ASSIGNED');
+    await scan(page, 'DEMO-A-04-07-2');
+    await page.getByRole('heading', { name: 'Take them to DEMO-A-03-05-1 and scan it' }).waitFor();
+    // A way back after the source scan (there was none: only pause or "cannot do"): the source step again, nothing
+    // sent, not even while offline (the task stays started, its replenishment untouched).
+    await until('task started by the source scan', async () => (await t.get(`/api/v1/tasks/${task.id}`)).body.status, (s) => s === 'IN_PROGRESS');
+    expect(await seriousA11yViolations(page), 'axe on the replenish face step').toEqual([]);
+    const sent: string[] = [];
+    const onRequest = (r: { method: () => string; url: () => string }): void => {
+      if (r.method() !== 'GET' && r.url().includes('/api/')) sent.push(`${r.method()} ${r.url()}`);
+    };
+    page.on('request', onRequest);
+    await page.context().setOffline(true);
+    await page.getByRole('button', { name: 'Back: scan the source again' }).click();
+    await page.getByRole('heading', { name: 'Go to DEMO-A-04-07-2 and scan it' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Pause task' }).isVisible()).toBe(true);
+    await page.context().setOffline(false);
+    page.off('request', onRequest);
+    expect(sent).toEqual([]);
+    expect((await t.get(`/api/v1/replenishments/${rpl.id}`)).body).toMatchObject({ moved: 0 });
+    expect((await t.get(`/api/v1/tasks/${task.id}`)).body.status).toBe('IN_PROGRESS');
     await scan(page, 'DEMO-A-04-07-2');
     await page.getByRole('heading', { name: 'Take them to DEMO-A-03-05-1 and scan it' }).waitFor();
     await scan(page, 'DEMO-A-04-07-1');
@@ -303,6 +328,11 @@ describe.runIf(browserTestsRun)('the handheld: putaway, count, replenish and ret
     await scan(page, 'TOTE-NOPE');
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('Wrong tote TOTE-NOPE: the units are in tote TOTE-RTN1');
     expect((await t.get(`/api/v1/tasks/${task.id}`)).body.status).toBe('ASSIGNED');
+    await scan(page, 'TOTE-RTN1');
+    await page.getByRole('heading', { name: `Scan ${sku} from the tote` }).waitFor();
+    // A way back to the tote scan (ux6): nothing is sent, the tote is scanned again.
+    await page.getByRole('button', { name: 'Back: scan the tote again' }).click();
+    await page.getByRole('heading', { name: 'Scan tote TOTE-RTN1' }).waitFor();
     await scan(page, 'TOTE-RTN1');
     await page.getByRole('heading', { name: `Scan ${sku} from the tote` }).waitFor();
     await until('task started by the tote scan', async () => (await t.get(`/api/v1/tasks/${task.id}`)).body.status, (s) => s === 'IN_PROGRESS');

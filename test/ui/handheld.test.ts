@@ -230,9 +230,15 @@ describe.runIf(browserTestsRun)('the handheld UI', () => {
     const { context, page } = await phone();
     await signIn(page, 'op-guided', 'rf-signin');
     await screenshot(page, 'rf-tote');
+    await scan(page, 'TOTE-8');
+    // A way back on every step (ux6; nothing sent): the tote grabbed by mistake is scanned again while nothing is picked.
+    await page.getByRole('heading', { name: `Go to ${l1!.locationCode} and scan the location` }).waitFor();
+    await page.getByRole('button', { name: 'Back: scan another tote' }).click();
+    await page.getByRole('heading', { name: 'Scan your tote' }).waitFor();
     await scan(page, 'TOTE-7');
 
     await page.getByRole('heading', { name: `Go to ${l1!.locationCode} and scan the location` }).waitFor();
+    await expect.poll(() => page.locator('.rf-pos').textContent()).toContain('tote TOTE-7');
     await screenshot(page, 'rf-location');
     expect(await seriousA11yViolations(page), 'axe on the pick step').toEqual([]);
     await scan(page, 'DEMO-Z-99-99-9');
@@ -247,11 +253,23 @@ describe.runIf(browserTestsRun)('the handheld UI', () => {
     expect(await confirmations(list.id)).toEqual([]);
     await scan(page, l1!.expectedBarcode ?? l1!.sku);
     await page.getByLabel('Quantity').waitFor();
+    // Back from the quantity to the product scan, and from there to the location scan; then forward again.
+    await page.getByRole('button', { name: 'Back: scan the product again' }).click();
+    await page.getByRole('heading', { name: `Scan ${l1!.sku}` }).waitFor();
+    await page.getByRole('button', { name: 'Back: scan the location again' }).click();
+    await page.getByRole('heading', { name: `Go to ${l1!.locationCode} and scan the location` }).waitFor();
+    expect(await confirmations(list.id)).toEqual([]);
+    await scan(page, l1!.locationCode!);
+    await scan(page, l1!.expectedBarcode ?? l1!.sku);
+    await page.getByLabel('Quantity').waitFor();
+    expect(await seriousA11yViolations(page), 'axe on the quantity step').toEqual([]);
     await screenshot(page, 'rf-quantity');
     await page.getByRole('button', { name: 'Confirm pick' }).click();
     await page.getByRole('status').filter({ hasText: `Picked 1 × ${l1!.sku}` }).waitFor();
 
     await page.getByRole('heading', { name: `Go to ${l2!.locationCode} and scan the location` }).waitFor();
+    // A unit is in TOTE-7 now: the list's picks go with it, so the tote is not scanned again.
+    expect(await page.getByRole('button', { name: 'Back: scan another tote' }).count()).toBe(0);
     await page.getByRole('button', { name: 'Short pick' }).click();
     await page.getByRole('heading', { name: `Short ${l2!.sku}` }).waitFor();
     await screenshot(page, 'rf-short');

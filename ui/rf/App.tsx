@@ -701,7 +701,8 @@ function Handheld({ shift, me, owner, onSignOut }: { shift: Shift; me: Me; owner
           <>
             <PickStep line={line} step={step} tote={tote} qty={qty} setQty={setQty} busy={busy} onScan={onScan}
               position={`${list.lines.filter((l) => l.status !== 'PENDING').length + 1} of ${list.lines.length}`}
-              onConfirm={() => void confirm()} onShort={() => setStep('short')} onReason={(r) => void short(r)} onBack={() => setStep('location')} />
+              onConfirm={() => void confirm()} onShort={() => setStep('short')} onReason={(r) => void short(r)} onBack={() => setStep('location')}
+              previous={previousPickStep(step, list)} onPrevious={(s) => { setError(undefined); setStep(s); }} />
             {step === 'short' ? null : !started ? (
               // Claimed, nothing scanned yet: the operator may still decline it (the first scan starts it).
               <div className="stack">
@@ -787,9 +788,25 @@ function TaskAside({ task, kind, busy, onBack, onCommand }: {
   );
 }
 
+/**
+ * The way back from a pick step (nothing is sent, offline neither): the quantity to the product scan, the product to
+ * the location scan, and the location to the tote scan while nothing of the list is picked yet (a tote grabbed by
+ * mistake; once units went into a tote, the list's picks go with it).
+ */
+function previousPickStep(step: Step, list: PickList): { step: Step; label: string } | undefined {
+  switch (step) {
+    case 'quantity': return { step: 'product', label: 'Back: scan the product again' };
+    case 'product': return { step: 'location', label: 'Back: scan the location again' };
+    case 'location': return list.lines.every((l) => l.picked === 0 && l.status === 'PENDING') ? { step: 'tote', label: 'Back: scan another tote' } : undefined;
+    case 'tote': case 'short': case 'cannot': case 'reject': return undefined;
+  }
+}
+
 function PickStep(props: {
   line: Line; step: Step; tote: string; qty: number; position: string; busy: boolean;
   setQty: (n: number) => void; onScan: (v: string) => void; onConfirm: () => void; onShort: () => void; onReason: (r: string) => void; onBack: () => void;
+  /** The step before this one, when it may be taken again (nothing is sent): undefined on the tote scan. */
+  previous: { step: Step; label: string } | undefined; onPrevious: (step: Step) => void;
 }) {
   const { line, step } = props;
   const open = line.quantity - line.picked;
@@ -829,6 +846,9 @@ function PickStep(props: {
         </form>
       ) : <ScanInput key={`${line.id}-${step}`} onScan={props.onScan} />}
       {step === 'tote' ? null : <button type="button" className="big secondary" disabled={props.busy} onClick={props.onShort}>Short pick</button>}
+      {props.previous === undefined ? null : (
+        <button type="button" className="big secondary" disabled={props.busy} onClick={() => props.onPrevious(props.previous!.step)}>{props.previous.label}</button>
+      )}
     </section>
   );
 }

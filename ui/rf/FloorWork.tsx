@@ -288,7 +288,8 @@ function PutawayCancel(props: FloorProps & { putaway: Putaway; from: string; onB
 /**
  * A REPLENISH task: units from a reserve location to a pick face. Scan the source (checked here: nothing is sent for a
  * wrong one), take the units, scan the face (PakLog checks it: 422 WRONG_LOCATION, a blocked face…) and confirm how
- * many were brought (fewer when fewer were found).
+ * many were brought (fewer when fewer were found). Every step has a way back: the face step to the source scan, the
+ * quantity to the face scan (nothing is sent by either), besides pause and "cannot do".
  */
 export function ReplenishFlow(props: FloorProps) {
   const [r, , readError] = useWork<Replenishment>(`/replenishments/${props.task.reference}`, props);
@@ -351,7 +352,14 @@ export function ReplenishFlow(props: FloorProps) {
             <button type="submit" className="big primary" disabled={props.busy}>Confirm replenishment</button>
             <button type="button" className="big secondary" disabled={props.busy} onClick={() => setStep('to')}>Scan another location</button>
           </form>
-        ) : <ScanInput key={step} onScan={onScan} />}
+        ) : (
+          <>
+            <ScanInput key={step} onScan={onScan} />
+            {/* The source scanned by mistake (another reserve slot of the same code, the units not there): back to the source
+                step. Nothing is sent: the task stays started (its start, queued offline or not, is not undone). */}
+            {step === 'to' ? <button type="button" className="big secondary" disabled={props.busy} onClick={() => { props.inform(undefined); setStep('from'); }}>Back: scan the source again</button> : null}
+          </>
+        )}
       </section>
       <WaysOut {...props} />
     </>
@@ -414,6 +422,7 @@ export function CountFlow(props: FloorProps) {
               <small>Held and damaged units on the shelf count too</small>
             </label>
             <button type="submit" className="big primary" disabled={props.busy}>Submit count</button>
+            <button type="button" className="big secondary" disabled={props.busy} onClick={() => { props.inform(undefined); setQty(''); setStep('location'); }}>Back: scan the location again</button>
           </form>
         )}
       </section>
@@ -540,6 +549,8 @@ export function ReturnFlow(props: FloorProps) {
           <>
             <ScanInput key={`${step}-${r.open}`} onScan={onScan} />
             {step === 'location' ? <button type="button" className="big secondary" disabled={props.busy} onClick={() => setStep('quantity')}>Change the quantity ({qty})</button> : null}
+            {/* The wrong tote scanned (the order picked into several): back to the tote step; nothing is sent. */}
+            {step === 'item' ? <button type="button" className="big secondary" disabled={props.busy} onClick={() => { props.inform(undefined); setStep('tote'); }}>Back: scan the tote again</button> : null}
           </>
         )}
       </section>

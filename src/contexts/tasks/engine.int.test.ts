@@ -254,6 +254,28 @@ describe('task engine', () => {
     expect(await count(`SELECT count(*) AS n FROM platform.events WHERE type = 'tasks.worker.profile-changed.v1' AND subject = 'pr_w'`)).toBe(1);
   });
 
+  it('a worker id ignores letter case on GET /workers/{id}/profile: ANNA reads anna\'s profile, and the signed-in anna reads her own as ANNA (was 403/404; ux6)', async () => {
+    const s = await site('PRGET');
+    expect((await profile('prg_w', { siteId: s.id, zones: ['A'], locationId: s.depot })).status).toBe(200);
+    const byManager = await t.get('/api/v1/workers/PRG_W/profile');
+    expect(byManager.status).toBe(200);
+    expect(byManager.body).toMatchObject({ workerId: 'prg_w', zones: ['A'], position: s.depot });
+    const password = 'a long enough password for the profile case test';
+    expect((await t.post('/api/v1/users', { username: 'prg_anna', password, grants: [{ siteId: '*', role: 'operator' }] })).status).toBe(201);
+    const session = await t.request('POST', '/api/v1/auth/login', { role: null, body: { username: 'prg_anna', password } });
+    const asAnna = { authorization: `Bearer ${session.body.accessToken}` };
+    await profile('prg_anna', { siteId: s.id, maxTasks: 2 });
+    for (const id of ['PRG_ANNA', 'Prg_Anna', 'prg_anna']) {
+      const own = await t.request('GET', `/api/v1/workers/${id}/profile`, { role: null, headers: asAnna });
+      expect(own.status, id).toBe(200);
+      expect(own.body).toMatchObject({ workerId: 'prg_anna', maxTasks: 2 });
+    }
+    // A colleague stays a colleague in any letter case.
+    const notOwn = await t.request('GET', '/api/v1/workers/PRG_W/profile', { role: null, headers: asAnna });
+    expect(notOwn.status).toBe(403);
+    expect(notOwn.body.code).toBe('ACTING_AS_ANOTHER_WORKER');
+  });
+
   it('a worker id ignores letter case: a profile for PR_W while pr_w has one is 409 DUPLICATE naming pr_w, not a second worker; nothing written (found by the black-box suite)', async () => {
     const s = await site('PRCASE');
     expect((await profile('pr_case', { siteId: s.id, zones: ['A'] })).status).toBe(200);

@@ -266,13 +266,16 @@ export async function taskRoutes(app: HttpApp, deps: PlatformDeps, tasks: TaskSe
     schema: {
       operationId: 'getWorkerProfile', tags, summary: "A worker's profile and where they stand",
       description: 'Managers read any profile of their sites (403 FORBIDDEN_AT_SITE at another site); a person signed in as an operator '
-        + 'reads only their own (403 ACTING_AS_ANOTHER_WORKER). '
+        + 'reads only their own (403 ACTING_AS_ANOTHER_WORKER). A worker id ignores letter case: `ANNA` reads the profile of `anna`, '
+        + 'named as it was made. '
         + '404 NOT_FOUND when the worker has no profile (they may then take only tasks without zone, skill or equipment).',
       params: WorkerParams, response: { 200: ProfileSchema, ...problems('NOT_FOUND', 'ACTING_AS_ANOTHER_WORKER') },
     },
   }, async (req) => {
     const acting = actingWorkerOf(req);
-    if (acting !== undefined && acting !== req.params.id && req.principal?.role === 'operator') {
+    // A worker id ignores letter case (ADR 0019): the signed-in anna asking for ANNA asks for her own profile.
+    const own = acting !== undefined && acting.toLowerCase() === req.params.id.toLowerCase();
+    if (acting !== undefined && !own && req.principal?.role === 'operator') {
       throw new AppError('ACTING_AS_ANOTHER_WORKER', `Operators read their own profile (${acting}), not ${req.params.id}`, { errors: [{ field: '/id', message: `must be ${acting}` }] });
     }
     const profile = await tasks.profile(req.params.id);
@@ -281,7 +284,7 @@ export async function taskRoutes(app: HttpApp, deps: PlatformDeps, tasks: TaskSe
     // An operator there reads only their own, whatever their role at other sites.
     if (req.principal !== undefined) {
       authorizeSite(req.principal, profile.siteId, CAN.floor);
-      if (acting !== undefined && acting !== req.params.id && roleAt(req.principal, profile.siteId) === 'operator') {
+      if (acting !== undefined && !own && roleAt(req.principal, profile.siteId) === 'operator') {
         throw new AppError('ACTING_AS_ANOTHER_WORKER', `Operators read their own profile (${acting}), not ${req.params.id}`, { errors: [{ field: '/id', message: `must be ${acting}` }] });
       }
     }

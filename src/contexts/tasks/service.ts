@@ -614,11 +614,14 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
       });
     },
 
-    /** A worker's profile with where they stand now (their last completed task's end, or the profile's location). */
+    /**
+     * A worker's profile with where they stand now (their last completed task's end, or the profile's location). A worker
+     * id ignores letter case: `ANNA` answers anna's profile, named as it was made.
+     */
     async profile(workerId: string): Promise<(WorkerProfile & { readonly position: string | null }) | undefined> {
       const p = await taskStore.profile(deps.db, workerId);
       if (p === undefined) return undefined;
-      return { ...p, position: (await taskStore.positionOf(deps.db, workerId)) ?? null };
+      return { ...p, position: (await taskStore.positionOf(deps.db, p.workerId)) ?? null };
     },
 
     /**

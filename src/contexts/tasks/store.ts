@@ -463,8 +463,14 @@ export const taskStore = {
     return new Map(rows.map((r) => [r.id, { by: r.rejected_by, at: r.rejected_at, excluded: r.excluded_worker_id }]));
   },
 
+  /**
+   * A worker's profile by their id in any letter case (ADR 0019; index workers_lower_idx): `ANNA` is anna's profile, as
+   * everywhere else a worker is named (PUT refuses a second spelling, so there is one at most).
+   */
   async profile(db: Executor, workerId: string): Promise<WorkerProfile | undefined> {
-    const rows = await db.query<WorkerRow>(`SELECT ${WORKER_COLUMNS} FROM tasks.workers WHERE worker_id = $1`, [workerId]);
+    const rows = await db.query<WorkerRow>(
+      `SELECT ${WORKER_COLUMNS} FROM tasks.workers WHERE lower(worker_id) = lower($1) ORDER BY worker_id LIMIT 1`, [workerId],
+    );
     return rows[0] === undefined ? undefined : toProfile(rows[0]);
   },
 
