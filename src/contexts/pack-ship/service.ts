@@ -1304,7 +1304,9 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
      */
     async settleOwedCarrierCalls(graceMs = callSettings.graceMs, limit = 20): Promise<number> {
       const now = deps.clock.now();
-      const holder = await deps.db.liveness.holder();
+      // A process with no remote carrier has no call to ask: it opens no liveness connection for the job (leases without
+      // a holder end by their time, and such a call is answered "no longer configured here" anyway).
+      const holder = bookableCarriers().some(isRemote) ? await deps.db.liveness.holder() : null;
       const due = await packStore.claimOwedCalls(deps.db, now, new Date(now.getTime() - graceMs), leaseEnd(now), limit, holder);
       for (const call of due) {
         let error: string;
