@@ -5,6 +5,7 @@
  * carrier, manifested, dispatched — then races a cancel against confirm pick, complete task, pack, book label, create
  * shipment and dispatch (orders of one wave each, with random delays on both sides), two cancels at once (REST and
  * GraphQL), one cancel sent twice under one Idempotency-Key, and a backordered order's cancel while its stock arrives.
+ * Also (cancel6) a cancel while its label booking, or its label void, is at the remote carrier (the carrier holds it).
  * After each, one check of every invariant: a cancelled order holds nothing (allocation, reservation, live package,
  * shipment, label at the carrier, open pick list or task), has no SHIP movement, every unit in its tote is under an
  * open return with a queued MOVE task; a shipped order never reads cancelled nor has a return; the ledger is the
@@ -250,6 +251,48 @@ describe('a cancel at every moment the others leave out', () => {
     expect((await t.post('/api/v1/manifests', { siteId: w.siteId, carrier: 'RESTCO' }, 'operator')).status).toBe(201);
     expect(await cancel(orderId)).toMatchObject({ status: 200, orderStatus: 'CANCELLED' });
     expect((await t.post(`/api/v1/shipments/${shipment.body.id}/dispatch`, undefined, 'operator')).body.code).toBe('ORDER_CANCELLED');
+    expect(await expectCancelled(orderId)).toBe(2);
+    await returnAll([orderId]);
+  });
+
+  it('its label booking at the remote carrier (the carrier holds the request): the cancel is 200, the booking refused, the label the carrier made voided; nothing ships (cancel6)', async () => {
+    const orderId = await pickedAlone(w.products[3]!.sku);
+    await packAll(orderId);
+    const asked = fake.calls.length;
+    const release = fake.holdNext('/shipments');
+    const booking = t.post('/api/v1/shipments', { orderId, carrier: 'RESTCO' }, 'operator', { 'idempotency-key': `cm-inflight-${orderId}` });
+    await until('asked at the carrier', async () => fake.calls.slice(asked).some((c) => c.method === 'POST' && c.path === '/shipments'), (x) => x);
+    expect(await cancel(orderId)).toMatchObject({ status: 200, orderStatus: 'CANCELLED' });
+    release();
+    const answered = await booking;
+    expect({ status: answered.status, code: answered.body.code }).toEqual({ status: 409, code: 'ORDER_CANCELLED' });
+    // The same request again answers the same, and books nothing.
+    const again = await t.post('/api/v1/shipments', { orderId, carrier: 'RESTCO' }, 'operator', { 'idempotency-key': `cm-inflight-${orderId}` });
+    expect({ status: again.status, code: again.body.code }).toEqual({ status: 409, code: 'ORDER_CANCELLED' });
+    expect(await expectCancelled(orderId)).toBe(2);
+    const [owed] = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pack_ship.carrier_calls WHERE order_id = $1 AND state = 'OWED'`, [orderId]);
+    expect(owed!.n).toBe(0);
+    await returnAll([orderId]);
+  });
+
+  it('its label void at the remote carrier (the carrier holds the request): the cancel is 200, the void ends, nothing ships (cancel6)', async () => {
+    const orderId = await pickedAlone(w.products[3]!.sku);
+    await packAll(orderId);
+    const shipment = await t.post('/api/v1/shipments', { orderId, carrier: 'RESTCO' }, 'operator');
+    expect(shipment.status).toBe(201);
+    const asked = fake.calls.length;
+    const release = fake.holdNext('/shipments/');
+    const voiding = t.post(`/api/v1/shipments/${shipment.body.id}/void`, undefined, 'operator');
+    await until('void asked at the carrier', async () => fake.calls.slice(asked).some((c) => c.path.startsWith('/shipments/')), (x) => x);
+    const cancelled = cancel(orderId);
+    await new Promise((r) => setTimeout(r, 300));
+    release();
+    const [c, v] = await Promise.all([cancelled, voiding]);
+    expect(c).toMatchObject({ status: 200, orderStatus: 'CANCELLED' });
+    // The void is carried out (the label is dead either way): answered with the shipment, CANCELLED with its order.
+    expect({ status: v.status, shipment: v.body.status }).toEqual({ status: 200, shipment: 'CANCELLED' });
+    expect(fake.booked.has(shipment.body.trackingNumber)).toBe(false);
+    expect((await t.post(`/api/v1/shipments/${shipment.body.id}/dispatch`, undefined, 'operator')).status).toBe(409);
     expect(await expectCancelled(orderId)).toBe(2);
     await returnAll([orderId]);
   });

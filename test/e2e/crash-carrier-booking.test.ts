@@ -79,4 +79,46 @@ describe('paklog start killed after the carrier booked a label and before PakLog
       await probe.end();
     }
   }, 120_000);
+  it('a retry with the same key right after the restart books at once: the killed process\'s lease (90 s) is not waited out, the carrier answers the label it made (cancel6)', async () => {
+    const probe = new pg.Client({ connectionString: s.db.url });
+    await probe.connect();
+    try {
+      const w = await setupWarehouse(call, { siteCode: 'CRCARRY', aisles: 1, bays: 2, levels: 1, skus: 1 });
+      await receiveStock(call, w, 5, 1);
+      const order = await createOrder(call, w.siteId, { externalId: 'crash-carrier-2', lines: [{ sku: w.products[0]!.sku, quantity: 1 }] });
+      await until('allocated', () => orderStatus(call, order.id), (s) => s === 'ALLOCATED');
+      await planAndReleasePooled(call, w.siteId, [order.id], 10);
+      await workTasks(call, w.siteId, ['worker-1'], { expectedTasks: 1 });
+      await until('picked', () => orderStatus(call, order.id), (s) => s === 'PICKED');
+      expect((await call('pack', 'POST', '/api/v1/packages', { orderId: order.id })).status).toBe(201);
+
+      const booked = fake.booked.size;
+      const asked = (): number => fake.calls.filter((c) => c.method === 'POST' && c.path === '/shipments').length;
+      const before = asked();
+      // The carrier books at once and answers 30 s late: the server is killed mid-call, its lease held for 90 s.
+      fake.delayNext(30_000, '/shipments');
+      const key = 'crash-carrier-retry-1';
+      const booking = s.attempt('/api/v1/shipments', { orderId: order.id, carrier: 'RESTCO' }, key);
+      await until('booked at the carrier', async () => fake.booked.size, (n) => n === booked + 1);
+      const label = [...fake.booked.keys()].at(-1)!;
+      const owed = await probe.query<{ state: string; call_key: string; leased: boolean }>(
+        `SELECT state, call_key, leased_until > now() + interval '60 seconds' AS leased FROM pack_ship.carrier_calls WHERE order_id = $1`, [order.id]);
+      expect(owed.rows.map((r) => [r.state, r.leased])).toEqual([['OWED', true]]);
+      await s.crash();
+      expect(await booking).toBeUndefined();
+
+      // The client sends the same request again at once: it books now, with the same key (the carrier's first label).
+      const t0 = Date.now();
+      const retry = await s.attempt('/api/v1/shipments', { orderId: order.id, carrier: 'RESTCO' }, key);
+      expect(Date.now() - t0).toBeLessThan(20_000);
+      expect([retry?.status, retry?.body.status, retry?.body.trackingNumber]).toEqual([201, 'LABELLED', label]);
+      expect(fake.booked.size).toBe(booked + 1);
+      expect(asked() - before).toBe(2);
+      const settled = await probe.query<{ state: string; call_key: string; tracking_number: string }>(
+        `SELECT state, call_key, tracking_number FROM pack_ship.carrier_calls WHERE order_id = $1`, [order.id]);
+      expect(settled.rows).toEqual([{ state: 'DONE', call_key: owed.rows[0]!.call_key, tracking_number: label }]);
+    } finally {
+      await probe.end();
+    }
+  }, 120_000);
 });

@@ -1,10 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeCarrier } from '../../../test/support/fake-carrier.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
+import { buildApp } from '../../app.ts';
+import { loadConfig } from '../../platform/config/config.ts';
+import { LIVE_PROCESS_LOCK_CLASS } from '../../platform/db/liveness.ts';
 import { OrderEvents, type OrderCancelled, type OrderReceived } from '../../contracts/orders.ts';
 import type { PackShipCommands } from '../../contracts/pack-ship.ts';
 import { PickingEvents, type LinePicked, type PickListCompleted } from '../../contracts/picking.ts';
@@ -14,6 +18,8 @@ import { rpcClients, serveRpc } from '../../rpc/contract-rpc.ts';
 /** A REST carrier that fails, answers late or loses its answer: what the packer sees, and that a retry gets out. */
 let t: TestApp;
 let fake: Awaited<ReturnType<typeof startFakeCarrier>>;
+/** The carriers file (PAKLOG_CARRIERS_FILE), for a second process of the same installation. */
+let carriersFile: string;
 const siteId = 'sit_cf1';
 const TIMEOUT_MS = 400;
 const SHIP_TO = { name: 'Ada Lovelace', line1: '12 St James Sq', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' };
@@ -22,6 +28,7 @@ beforeAll(async () => {
   fake = await startFakeCarrier({ prefix: 'CF' });
   const dir = mkdtempSync(join(tmpdir(), 'paklog-carrier-faults-'));
   const file = join(dir, 'carriers.json');
+  carriersFile = file;
   writeFileSync(file, JSON.stringify({
     carriers: [
       { kind: 'rest', code: 'RESTCO', baseUrl: fake.url, timeoutMs: TIMEOUT_MS, services: [{ code: 'NEXTDAY', name: 'Next day', transitDays: 1 }, { code: 'SAVER', name: 'Saver', transitDays: 3 }] },
@@ -452,6 +459,72 @@ describe('a booking the carrier made that PakLog never recorded (the process sto
     expect(bookingsAtCarrier() - asked).toBe(1);
     expect(fake.booked.size - before).toBe(1);
     expect(await shipmentsOf('ord_cf_race_two')).toHaveLength(1);
+  });
+
+  it('a lease held by a process that is gone is taken over at once by the retry (same key, one label); held by a live process, the retry waits and the job leaves it (cancel6)', async () => {
+    await packedOrder('ord_cf_holder', 'RESTCO');
+    const before = fake.booked.size;
+    fake.failNext('/shipments');
+    expect((await t.post('/api/v1/shipments', { orderId: 'ord_cf_holder', service: 'SAVER' }, 'operator', { 'idempotency-key': 'cf-holder-1' })).status).toBe(503);
+    const [owed] = await t.app.db.query<{ call_key: string }>(`SELECT call_key FROM pack_ship.carrier_calls WHERE order_id = $1`, ['ord_cf_holder']);
+    // Another process asks the carrier for it now: its liveness lock held on its own connection, the call leased to it
+    // for the whole 90 s lease, and older than the job's grace.
+    const other = new pg.Client({ connectionString: t.app.db.connectionString });
+    await other.connect();
+    try {
+      await other.query(`SELECT pg_advisory_lock($1, 4242)`, [LIVE_PROCESS_LOCK_CLASS]);
+      await t.app.db.query(
+        `UPDATE pack_ship.carrier_calls SET leased_by = 4242, leased_until = now() + interval '90 seconds', created_at = created_at - interval '5 minutes' WHERE order_id = $1`,
+        ['ord_cf_holder']);
+      const asked = bookingsAtCarrier();
+      // The job leaves it to that process, and a retry waits for it: the carrier is not asked while it lives.
+      await carrierCallsJob()!.run();
+      let answered = false;
+      const retry = t.post('/api/v1/shipments', { orderId: 'ord_cf_holder', service: 'SAVER' }, 'operator', { 'idempotency-key': 'cf-holder-1' })
+        .finally(() => { answered = true; });
+      await new Promise((r) => setTimeout(r, 600));
+      expect([answered, bookingsAtCarrier() - asked]).toEqual([false, 0]);
+      // That process dies (its lock freed with its connection): the waiting retry takes the call over at once — not
+      // after the 90 s lease — and asks with the same key.
+      const gone = Date.now();
+      await other.end();
+      const r = await retry;
+      expect(Date.now() - gone).toBeLessThan(10_000);
+      expect([r.status, r.body.status]).toEqual([201, 'LABELLED']);
+      expect(bookingsAtCarrier() - asked).toBe(1);
+      expect(fake.booked.size - before).toBe(1);
+      expect((await callsOf('ord_cf_holder')).map((c) => [c.state, c.call_key])).toEqual([['DONE', owed!.call_key]]);
+    } finally {
+      await other.end().catch(() => undefined);
+    }
+  });
+
+  it('two live processes booking one order at the same moment: one asks the carrier, the other waits for it — one call, one label (cancel6)', async () => {
+    await packedOrder('ord_cf_two_procs', 'PATIENTCO');
+    const second = await buildApp(loadConfig({ LOG_LEVEL: 'silent', PAKLOG_CARRIERS_FILE: carriersFile, PAKLOG_CARRIER_CALL_LEASE_S: '90' }), t.app.db.connectionString,
+      { startRelay: false, startJobs: false });
+    try {
+      const key = (await second.apiKeys.create('second process', 'operator')).key;
+      const before = fake.booked.size;
+      const asked = bookingsAtCarrier();
+      const release = fake.holdNext('/shipments');
+      const first = t.post('/api/v1/shipments', { orderId: 'ord_cf_two_procs', service: 'SAVER' }, 'operator', { 'idempotency-key': 'cf-two-procs-a' });
+      await until(() => bookingsAtCarrier() > asked);
+      let answered = false;
+      const other = second.http.inject({ method: 'POST', url: '/api/v1/shipments', headers: { 'x-api-key': key, 'idempotency-key': 'cf-two-procs-b' },
+        payload: { orderId: 'ord_cf_two_procs', service: 'SAVER' } }).then((res) => { answered = true; return res; });
+      // Both processes are alive: the second waits for the first's call, it does not ask the carrier beside it.
+      await new Promise((r) => setTimeout(r, 600));
+      expect([answered, bookingsAtCarrier() - asked]).toEqual([false, 1]);
+      release();
+      const [a, b] = await Promise.all([first, other]);
+      expect([a.status, a.body.status]).toEqual([201, 'LABELLED']);
+      expect([b.statusCode, (JSON.parse(b.body) as { code: string }).code]).toEqual([409, 'NOTHING_TO_SHIP']);
+      expect(bookingsAtCarrier() - asked).toBe(1);
+      expect(fake.booked.size - before).toBe(1);
+    } finally {
+      await second.close();
+    }
   });
 
   it('a carrier that never answers: after every attempt LABEL_BOOKING_UNSETTLED in the exception queue names the key, and the packages stay bookable', async () => {

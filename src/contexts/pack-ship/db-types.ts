@@ -30,6 +30,7 @@ export interface PackShipCarrierCalls {
   created_at: Date;
   kind: string;
   last_error: string | null;
+  leased_by: number | null;
   leased_until: Date | null;
   order_id: string;
   request: Json;

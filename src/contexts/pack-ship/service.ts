@@ -687,7 +687,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
     return quotes;
   }
 
-  async function bookIn(tx: Tx, request: ShipmentRequest, meta: EventMeta, fixed?: BookingChoice, requestId?: string): Promise<Outcome<Planned>> {
+  async function bookIn(tx: Tx, request: ShipmentRequest, meta: EventMeta, fixed?: BookingChoice, requestId?: string, holder: number | null = null): Promise<Outcome<Planned>> {
     const orderId = request.orderId;
     const carrierOverride = request.carrier;
     const bookable = bookableCarriers();
@@ -833,7 +833,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
       const owed = await packStore.owedBookingOf(tx, orderId);
       if (owed !== undefined) {
         if (owed.callKey === key) {
-          return ok(await packStore.leaseCall(tx, owed.shipmentId, now, leaseEnd(now)) ? { call: owed } : { wait: owed.shipmentId });
+          return ok(await packStore.leaseCall(tx, owed.shipmentId, now, leaseEnd(now), holder) ? { call: owed } : { wait: owed.shipmentId });
         }
         if (owed.leasedUntil !== null && owed.leasedUntil > now) return ok({ wait: owed.shipmentId });
         await packStore.supersedeCall(tx, owed.shipmentId);
@@ -844,7 +844,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
       if (earlier !== undefined) {
         if (earlier.leasedUntil !== null && earlier.leasedUntil > now) return ok({ wait: earlier.shipmentId });
         if (!await packStore.rewantCall(tx, earlier.shipmentId)) throw new Error(`owed booking ${earlier.shipmentId} could not be wanted again`);
-        return ok(await packStore.leaseCall(tx, earlier.shipmentId, now, leaseEnd(now))
+        return ok(await packStore.leaseCall(tx, earlier.shipmentId, now, leaseEnd(now), holder)
           ? { call: { ...earlier, wanted: true }, ...(owed === undefined ? {} : { superseded: owed.shipmentId }) } : { wait: earlier.shipmentId });
       }
       const call: OwedBooking = {
@@ -852,7 +852,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         request: { shipFrom, shipTo: order.shipTo, parcels: parcelsOf(packed), packageIds: packed.map((p) => p.id), price: chosen.quote?.price ?? null, currency: chosen.quote?.currency ?? null },
         state: 'OWED', wanted: true, leasedUntil: leaseEnd(now), attempts: 1, createdAt: now.toISOString(),
       };
-      await packStore.oweBooking(tx, call, now, requestId ?? null);
+      await packStore.oweBooking(tx, call, now, requestId ?? null, holder);
       return ok({ call, ...(owed === undefined ? {} : { superseded: owed.shipmentId }) });
     }
 
@@ -881,8 +881,15 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
    * call refused) gives the lease back: the booking stays owed, asked again by a retry with the same key or by the
    * carrier-calls job.
    */
-  async function askCarrier(call: OwedBooking, by: 'request' | 'job', meta: EventMeta = {}, superseded?: string): Promise<Outcome<CarrierBooking>> {
+  async function askCarrier(call: OwedBooking, by: 'request' | 'job', holder: number | null, meta: EventMeta = {}, superseded?: string): Promise<Outcome<CarrierBooking>> {
     const carrier = carrierOf(call.carrier, deps.db);
+    if (holder !== null && !deps.db.liveness.holds(holder)) {
+      // This process lost its liveness lock since it took the lease (its connection dropped): another attempt may take
+      // the call over now, so this one does not ask (two live attempts never ask the carrier for one call at once).
+      await packStore.releaseCall(deps.db, call.shipmentId, 'the attempt lost its liveness lock before asking', holder);
+      return reject('CARRIER_UNAVAILABLE', `${call.carrier} was not asked: this process lost its database connection meanwhile; the booking stays owed: `
+        + 'the same request again gets it (the carrier is asked with the same key), and PakLog asks again by itself within minutes');
+    }
     try {
       if (carrier === undefined) throw new CarrierUnavailable(call.carrier, 'no longer configured here');
       const r = call.request;
@@ -899,7 +906,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         else await refuseBooking(call, e, meta);
         return reject('CARRIER_REFUSED_BOOKING', refusalMessage(call, e.reason));
       }
-      await packStore.releaseCall(deps.db, call.shipmentId, error);
+      await packStore.releaseCall(deps.db, call.shipmentId, error, holder);
       if (e instanceof CarrierUnavailable) {
         return reject('CARRIER_UNAVAILABLE', `${e.message}; the booking stays owed: the same request again gets it (the carrier is asked with the same key), `
           + 'and PakLog asks again by itself within minutes');
@@ -1026,8 +1033,11 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
    */
   async function askRemote(request: ShipmentRequest, meta: EventMeta, choice: BookingChoice, requestId?: string): Promise<Outcome<AskedBooking>> {
     if (deps.db.openTx() !== undefined) throw new Error('a remote carrier\'s booking cannot be asked inside a unit of work: its call must commit first (ADR 0056)');
+    // The lease is taken under this process's liveness lock: if the process dies while the carrier is asked, a retry
+    // (after a restart, or on another replica) takes the call over at once instead of waiting out the lease.
+    const holder = await deps.db.liveness.holder();
     for (;;) {
-      const planned = await deps.db.tx((tx) => bookIn(tx, request, meta, choice, requestId));
+      const planned = await deps.db.tx((tx) => bookIn(tx, request, meta, choice, requestId, holder));
       if (!planned.ok) return planned;
       const p = planned.value;
       if ('wait' in p) {
@@ -1035,7 +1045,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         continue;
       }
       if (!('call' in p)) throw new Error('a remote booking was planned as local');
-      const booking = await askCarrier(p.call, 'request', {}, p.superseded);
+      const booking = await askCarrier(p.call, 'request', holder, {}, p.superseded);
       return booking.ok ? ok({ call: p.call, booking: booking.value }) : booking;
     }
   }
@@ -1294,11 +1304,14 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
      */
     async settleOwedCarrierCalls(graceMs = callSettings.graceMs, limit = 20): Promise<number> {
       const now = deps.clock.now();
-      const due = await packStore.claimOwedCalls(deps.db, now, new Date(now.getTime() - graceMs), leaseEnd(now), limit);
+      // A process with no remote carrier has no call to ask: it opens no liveness connection for the job (leases without
+      // a holder end by their time, and such a call is answered "no longer configured here" anyway).
+      const holder = bookableCarriers().some(isRemote) ? await deps.db.liveness.holder() : null;
+      const due = await packStore.claimOwedCalls(deps.db, now, new Date(now.getTime() - graceMs), leaseEnd(now), limit, holder);
       for (const call of due) {
         let error: string;
         try {
-          const booking = await askCarrier(call, 'job');
+          const booking = await askCarrier(call, 'job', holder);
           if (booking.ok) {
             await settleAnswered({ call, booking: booking.value }, {});
             continue;
@@ -1309,7 +1322,7 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         } catch (e) {
           error = e instanceof Error ? e.message : String(e);
           deps.log.error({ shipmentId: call.shipmentId, carrier: call.carrier, err: error }, 'pack-ship: an owed booking could not be settled');
-          await packStore.releaseCall(deps.db, call.shipmentId, error);
+          await packStore.releaseCall(deps.db, call.shipmentId, error, holder);
         }
         if (call.attempts >= BOOKING_ATTEMPTS) await giveUpBooking(call, error, {});
       }
@@ -1343,9 +1356,10 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
       if (later.some((c) => c.state === 'OWED')) {
         return reject('ILLEGAL_TRANSITION', `Order ${call.orderId} is being booked again with the same key (${later[0]!.shipmentId}): that booking settles this one; try again after`);
       }
+      const holder = await deps.db.liveness.holder();
       const reopened = await deps.db.tx(async (tx) => {
         await packStore.lockOrder(tx, call.orderId);
-        return packStore.reopenFailedCall(tx, shipmentId, leaseEnd(deps.clock.now()));
+        return packStore.reopenFailedCall(tx, shipmentId, leaseEnd(deps.clock.now()), holder);
       });
       if (reopened === undefined) return reject('ILLEGAL_TRANSITION', `The booking ${shipmentId} is being retried by someone else`);
       const carrier = carrierOf(reopened.carrier, deps.db);

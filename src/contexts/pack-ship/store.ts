@@ -1,6 +1,7 @@
 import { eventCtes } from '../../platform/bus/event-bus.ts';
 import type { EventEnvelope } from '../../platform/bus/envelope.ts';
 import type { Executor } from '../../platform/db/database.ts';
+import { holderAliveSql } from '../../platform/db/liveness.ts';
 import { columnList, type Camelized, type Narrowed, type Selectable } from '../../platform/db/row-types.ts';
 import type { PackageStatus, PackWorkState, ShipmentStatus, ShippingStopped } from '../../contracts/pack-ship.ts';
 import type { Address, Parcel } from './domain/carrier.ts';
@@ -226,7 +227,16 @@ export interface OwedBooking {
 const CARRIER_CALL_COLUMN_NAMES = [
   'shipment_id', 'order_id', 'site_id', 'carrier', 'service', 'call_key', 'request', 'state', 'wanted', 'leased_until', 'attempts', 'created_at',
 ] as const;
-const CARRIER_CALL_COLUMNS = columnList(CARRIER_CALL_COLUMN_NAMES);
+/**
+ * A lease is held while its time is not up and its holder (`leased_by`, a process's liveness lock) is alive (ADR 0056
+ * addendum cancel6): the lease of a process that died is free at once. `alias`: the table's alias with its dot.
+ */
+const leaseHeldByLiveSql = (alias = ''): string => `(${alias}leased_by IS NULL OR ${holderAliveSql(`${alias}leased_by`)})`;
+/** A lease that can be taken: none, its time up, or its holder dead. `$now` is the statement's parameter for now. */
+const leaseFreeSql = (now: string, alias = ''): string => `(${alias}leased_until IS NULL OR ${alias}leased_until <= ${now} OR NOT ${leaseHeldByLiveSql(alias)})`;
+/** The columns read: `leased_until` NULL when its holder is dead (nothing asks under it any more). */
+const CARRIER_CALL_COLUMNS = columnList(CARRIER_CALL_COLUMN_NAMES)
+  .replace('leased_until', `CASE WHEN ${leaseHeldByLiveSql()} THEN leased_until END AS leased_until`);
 type CarrierCallRow = Narrowed<Pick<Selectable<PackShipCarrierCalls>, (typeof CARRIER_CALL_COLUMN_NAMES)[number]>, { request: BookingRequest; state: OwedBooking['state'] }>;
 const toOwedBooking = (r: CarrierCallRow): OwedBooking => ({
   shipmentId: r.shipment_id, orderId: r.order_id, siteId: r.site_id, carrier: r.carrier, service: r.service, callKey: r.call_key, request: r.request,
@@ -636,11 +646,11 @@ export const packStore = {
 
   // --- carrier calls owed (ADR 0056) ------------------------------------------------------------------------
   /** A booking with a remote carrier, owed from this commit, leased to the attempt that writes it until `leasedUntil`. */
-  async oweBooking(db: Executor, c: Omit<OwedBooking, 'state' | 'wanted' | 'attempts'>, now: Date, requestId: string | null = null): Promise<void> {
+  async oweBooking(db: Executor, c: Omit<OwedBooking, 'state' | 'wanted' | 'attempts'>, now: Date, requestId: string | null = null, holder: number | null = null): Promise<void> {
     await db.query(
-      `INSERT INTO pack_ship.carrier_calls (shipment_id, kind, order_id, site_id, carrier, service, call_key, request, state, leased_until, attempts, created_at, request_id)
-       VALUES ($1, 'BOOK', $2, $3, $4, $5, $6, $7, 'OWED', $8, 1, $9, $10)`,
-      [c.shipmentId, c.orderId, c.siteId, c.carrier, c.service, c.callKey, JSON.stringify(c.request), c.leasedUntil, now, requestId],
+      `INSERT INTO pack_ship.carrier_calls (shipment_id, kind, order_id, site_id, carrier, service, call_key, request, state, leased_until, attempts, created_at, request_id, leased_by)
+       VALUES ($1, 'BOOK', $2, $3, $4, $5, $6, $7, 'OWED', $8, 1, $9, $10, $11)`,
+      [c.shipmentId, c.orderId, c.siteId, c.carrier, c.service, c.callKey, JSON.stringify(c.request), c.leasedUntil, now, requestId, holder],
     );
   },
 
@@ -697,12 +707,15 @@ export const packStore = {
     await db.query(`SELECT pg_sleep($1::float8)`, [ms / 1000]);
   },
 
-  /** Leases an owed call whose lease is over to the caller (one more attempt); false when another holds it or it is settled. */
-  async leaseCall(db: Executor, shipmentId: string, now: Date, until: Date): Promise<boolean> {
+  /**
+   * Leases an owed call whose lease is over (its time up, or its holder's process dead) to the caller, `holder` (its
+   * liveness lock's id, null when it has none), one more attempt; false when another live attempt holds it or it is settled.
+   */
+  async leaseCall(db: Executor, shipmentId: string, now: Date, until: Date, holder: number | null = null): Promise<boolean> {
     const rows = await db.query<{ shipment_id: string }>(
-      `UPDATE pack_ship.carrier_calls SET leased_until = $3, attempts = attempts + 1
-        WHERE shipment_id = $1 AND state = 'OWED' AND (leased_until IS NULL OR leased_until <= $2) RETURNING shipment_id`,
-      [shipmentId, now, until],
+      `UPDATE pack_ship.carrier_calls SET leased_until = $3, leased_by = $4, attempts = attempts + 1
+        WHERE shipment_id = $1 AND state = 'OWED' AND ${leaseFreeSql('$2')} RETURNING shipment_id`,
+      [shipmentId, now, until, holder],
     );
     return rows.length > 0;
   },
@@ -715,9 +728,14 @@ export const packStore = {
     await db.query(`DELETE FROM pack_ship.carrier_calls WHERE shipment_id = $1 AND state = 'OWED' AND kind = 'BOOK'`, [shipmentId]);
   },
 
-  /** The attempt that held the call ended without an answer: its lease is given back, with what the carrier said. */
-  async releaseCall(db: Executor, shipmentId: string, error: string): Promise<void> {
-    await db.query(`UPDATE pack_ship.carrier_calls SET leased_until = NULL, last_error = $2 WHERE shipment_id = $1 AND state = 'OWED'`, [shipmentId, error]);
+  /**
+   * The attempt that held the call (`holder`) ended without an answer: its lease is given back, with what the carrier
+   * said — unless another attempt took it over meanwhile (this one's process lost its liveness lock): that one's stays.
+   */
+  async releaseCall(db: Executor, shipmentId: string, error: string, holder: number | null = null): Promise<void> {
+    await db.query(
+      `UPDATE pack_ship.carrier_calls SET leased_until = NULL, leased_by = NULL, last_error = $2 WHERE shipment_id = $1 AND state = 'OWED' AND leased_by IS NOT DISTINCT FROM $3`,
+      [shipmentId, error, holder]);
   },
 
   /**
@@ -725,13 +743,13 @@ export const packStore = {
    * one more attempt; `wanted` only while no other booking of the order is owed or was made after it (whatever the
    * carrier booked for it is then voided, not recorded). Undefined when it is not FAILED (another retry took it).
    */
-  async reopenFailedCall(db: Executor, shipmentId: string, until: Date): Promise<OwedBooking | undefined> {
+  async reopenFailedCall(db: Executor, shipmentId: string, until: Date, holder: number | null = null): Promise<OwedBooking | undefined> {
     const rows = await db.query<CarrierCallRow>(
-      `UPDATE pack_ship.carrier_calls c SET state = 'OWED', settled_at = NULL, leased_until = $2, attempts = c.attempts + 1,
+      `UPDATE pack_ship.carrier_calls c SET state = 'OWED', settled_at = NULL, leased_until = $2, leased_by = $3, attempts = c.attempts + 1,
               wanted = NOT EXISTS (SELECT 1 FROM pack_ship.carrier_calls o WHERE o.order_id = c.order_id AND o.kind = 'BOOK' AND o.shipment_id <> c.shipment_id
                                      AND ((o.state = 'OWED' AND o.wanted) OR o.created_at > c.created_at))
         WHERE c.shipment_id = $1 AND c.state = 'FAILED' AND c.kind = 'BOOK' RETURNING ${columnList(CARRIER_CALL_COLUMN_NAMES, 'c')}`,
-      [shipmentId, until],
+      [shipmentId, until, holder],
     );
     return rows[0] === undefined ? undefined : toOwedBooking(rows[0]);
   },
@@ -754,7 +772,7 @@ export const packStore = {
   /** Settles an owed call: true when this call settled it (it was OWED). */
   async settleCall(db: Executor, shipmentId: string, to: 'DONE' | 'FAILED', now: Date, trackingNumber: string | null, error: string | null = null): Promise<boolean> {
     const rows = await db.query<{ shipment_id: string }>(
-      `UPDATE pack_ship.carrier_calls SET state = $2, settled_at = $3, tracking_number = COALESCE($4, tracking_number), last_error = COALESCE($5, last_error), leased_until = NULL
+      `UPDATE pack_ship.carrier_calls SET state = $2, settled_at = $3, tracking_number = COALESCE($4, tracking_number), last_error = COALESCE($5, last_error), leased_until = NULL, leased_by = NULL
         WHERE shipment_id = $1 AND state = 'OWED' RETURNING shipment_id`,
       [shipmentId, to, now, trackingNumber, error],
     );
@@ -762,18 +780,18 @@ export const packStore = {
   },
 
   /**
-   * Owed calls no attempt holds (a process stopped while asking, or the carrier did not answer), made before
-   * `madeBefore`, oldest first, leased
-   * to the caller until `until` (one more attempt each); replicas running the job side by side take different ones.
+   * Owed calls no live attempt holds (a process stopped while asking, or the carrier did not answer), made before
+   * `madeBefore`, oldest first, leased to the caller (`holder`) until `until` (one more attempt each); replicas running
+   * the job side by side take different ones.
    */
-  async claimOwedCalls(db: Executor, now: Date, madeBefore: Date, until: Date, limit: number): Promise<OwedBooking[]> {
+  async claimOwedCalls(db: Executor, now: Date, madeBefore: Date, until: Date, limit: number, holder: number | null = null): Promise<OwedBooking[]> {
     const rows = await db.query<CarrierCallRow>(
       `WITH due AS (
-         SELECT shipment_id FROM pack_ship.carrier_calls WHERE state = 'OWED' AND (leased_until IS NULL OR leased_until <= $1) AND created_at <= $2
+         SELECT shipment_id FROM pack_ship.carrier_calls WHERE state = 'OWED' AND ${leaseFreeSql('$1')} AND created_at <= $2
           ORDER BY created_at, shipment_id LIMIT $4 FOR UPDATE SKIP LOCKED)
-       UPDATE pack_ship.carrier_calls c SET leased_until = $3, attempts = c.attempts + 1 FROM due WHERE c.shipment_id = due.shipment_id
+       UPDATE pack_ship.carrier_calls c SET leased_until = $3, leased_by = $5, attempts = c.attempts + 1 FROM due WHERE c.shipment_id = due.shipment_id
        RETURNING ${columnList(CARRIER_CALL_COLUMN_NAMES, 'c')}`,
-      [now, madeBefore, until, limit],
+      [now, madeBefore, until, limit, holder],
     );
     return rows.map(toOwedBooking).sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
   },

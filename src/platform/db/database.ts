@@ -2,6 +2,7 @@ import { inSqlSpan } from '../telemetry/tracing.ts';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { ProcessLiveness } from './liveness.ts';
 
 // int8 (COUNT, SUM of int4, bigserial) arrives as text by default; our values stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -158,6 +159,16 @@ export class Database implements Executor {
     });
     // An idle client losing its server must not crash the process; the next query reports the fault.
     this.pool.on('error', () => undefined);
+  }
+
+  private live: ProcessLiveness | undefined;
+  /**
+   * This process's liveness lock (a session advisory lock on a connection of its own, taken when first asked for): a
+   * lease written under its holder id ends when the process dies, not only when its time is up (ADR 0056 addendum cancel6).
+   */
+  get liveness(): ProcessLiveness {
+    this.live ??= new ProcessLiveness(this.connectionString);
+    return this.live;
   }
 
   private readonly unit = new AsyncLocalStorage<UnitOfWork>();
@@ -420,6 +431,7 @@ export class Database implements Executor {
   }
 
   async close(): Promise<void> {
+    await this.live?.close();
     await this.pool.end();
   }
 }
