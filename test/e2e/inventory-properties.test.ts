@@ -20,7 +20,8 @@
  * Reproducible: the seed is printed and in the test name; PAKLOG_PROP_SEED=<seed> replays the same commands (the
  * interleaving itself is the scheduler's: a replay explores the same commands, not always the same race). The run is
  * not shrunk by default (shrinking a race re-runs it under another interleaving): PAKLOG_PROP_SHRINK=true shrinks.
- * PAKLOG_PROP_RUNS sets the number of runs.
+ * PAKLOG_PROP_RUNS sets the number of runs. PAKLOG_PROP_PATH=<n - 1> replays run n of the seed alone (fast-check's
+ * path: run 3 is `2`), its commands as they were drawn, to loop one failed run under load (no liveness check then).
  */
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
@@ -37,6 +38,7 @@ import { startTestApp, type TestApp, type TestResponse } from '../support/test-a
 const SEED = Number(process.env.PAKLOG_PROP_SEED ?? process.env.FC_SEED ?? (process.env.CI === 'true' ? 20261201 : Date.now() % 2_147_483_647));
 const RUNS = Number(process.env.PAKLOG_PROP_RUNS ?? 4);
 const SHRINK = process.env.PAKLOG_PROP_SHRINK === 'true';
+const PATH = process.env.PAKLOG_PROP_PATH;
 /** Runs added, one at a time, while some kind of command has not succeeded once (see the liveness check at the end). */
 const EXTRA_RUNS = 4;
 const CLIENTS = 8;
@@ -966,11 +968,75 @@ async function drain(w: World): Promise<void> {
 /** Packs what is left of a picked order and ships it whole (counted as the drain's ship); false when it cannot go. */
 async function shipWhole(orderId: string): Promise<boolean> {
   await send('operator', 'POST', '/api/v1/packages', { orderId }, [201], [[409, 'NOTHING_TO_PACK']]);
-  const shipment = await send('operator', 'POST', '/api/v1/shipments', { orderId }, [201], [[409, 'NOTHING_TO_SHIP']]);
+  // 409 CONFLICT: a shipComplete order whose unit missing at packing is picked again reads PICKED while its re-pick
+  // list is open (ADR 0024 addendum 2026-12-07): nobody picks in the drain, so it is cancelled.
+  const shipment = await send('operator', 'POST', '/api/v1/shipments', { orderId }, [201], [[409, 'NOTHING_TO_SHIP'], [409, 'CONFLICT']]);
   count('(drain) ship', shipment.outcome);
   if (shipment.outcome !== 'ok') return false;
   await send('operator', 'POST', `/api/v1/shipments/${(shipment.body as { id: string }).id}/dispatch`, undefined, [200], []);
   return true;
+}
+
+/**
+ * What is left open at the day's close, for one CI log to find the race (seed 20261201 run 3 once ended with a PICK
+ * task, a reservation and an allocation open for an order already final): the open PICK tasks and their pick lists,
+ * the open reservations and allocations, the orders they are for (status, history) and every event about those orders,
+ * lists, waves and tasks, in time order.
+ */
+async function whatIsStillOpen(siteId: string): Promise<string> {
+  const db = t.app.db;
+  const json = (r: unknown): string => `  ${JSON.stringify(r)}`;
+  const tasks = await db.query<{ id: string; reference: string; wave_id: string | null }>(
+    `SELECT t.id, t.status, t.reference, t.wave_id, t.worker_id, t.failures, to_char(t.created_at, 'HH24:MI:SS.US') AS created,
+            to_char(t.updated_at, 'HH24:MI:SS.US') AS updated, l.status AS list_status, l.order_ids, l.open_lines
+       FROM tasks.tasks t LEFT JOIN picking.pick_lists l ON l.id = t.reference
+      WHERE t.site_id = $1 AND t.type = 'PICK' AND t.status NOT IN ('COMPLETED', 'CANCELLED') ORDER BY t.created_at`, [siteId]);
+  const reservations = await db.query<{ order_id: string; wave_id: string }>(
+    `SELECT id, order_id, line_id, wave_id, location_id, sku, quantity, picked, shorted, status, to_char(created_at, 'HH24:MI:SS.US') AS created,
+            to_char(updated_at, 'HH24:MI:SS.US') AS updated
+       FROM inventory.reservations WHERE site_id = $1 AND status = 'OPEN' ORDER BY created_at`, [siteId]);
+  const allocations = await db.query<{ order_id: string }>(
+    `SELECT order_id, line_id, sku, requested, allocated, shipped, status, to_char(updated_at, 'HH24:MI:SS.US') AS updated
+       FROM inventory.allocations WHERE site_id = $1 AND allocated <> 0 ORDER BY order_id, line_id`, [siteId]);
+  const lines = await db.query<{ order_id: string; pick_list_id: string }>(
+    `SELECT pick_list_id, id, order_id, sku, quantity, picked, short_quantity, status, reservation_id, to_char(updated_at, 'HH24:MI:SS.US') AS updated
+       FROM picking.pick_lines WHERE site_id = $1 AND pick_list_id = ANY($2::text[]) ORDER BY pick_list_id, seq`, [siteId, tasks.map((x) => x.reference)]);
+  const orderIds = [...new Set([...tasks.flatMap((x) => (x as { order_ids?: string[] | null }).order_ids ?? []), ...reservations.map((r) => r.order_id),
+    ...allocations.map((a) => a.order_id), ...lines.map((l) => l.order_id)])];
+  const orders = await db.query(
+    `SELECT id, status, wave_id, priority, held_from, resume_status, cancel_reason, version, to_char(updated_at, 'HH24:MI:SS.US') AS updated
+       FROM orders.orders WHERE id = ANY($1::text[])`, [orderIds]);
+  const history = await db.query(
+    `SELECT order_id, to_char(at, 'HH24:MI:SS.US') AS at, from_status, to_status, cause FROM orders.status_history WHERE order_id = ANY($1::text[]) ORDER BY at, seq`,
+    [orderIds]);
+  const subjects = [...orderIds, ...tasks.map((x) => x.id), ...tasks.map((x) => x.reference), ...reservations.map((r) => r.wave_id),
+    ...tasks.flatMap((x) => (x.wave_id === null ? [] : [x.wave_id]))];
+  const events = await db.query<{ seq: string; at: string; type: string; subject: string; data: string }>(
+    `SELECT seq::text, to_char(time, 'HH24:MI:SS.US') AS at, type, subject, left((envelope->'data')::text, 400) AS data
+       FROM platform.events
+      WHERE site_id = $1 AND (subject = ANY($2::text[]) OR envelope->'data'->>'orderId' = ANY($3::text[])
+        OR (jsonb_typeof(envelope->'data'->'orderIds') = 'array' AND envelope->'data'->'orderIds' ?| $3::text[]))
+      ORDER BY seq LIMIT 400`, [siteId, subjects, orderIds]);
+  // Every order of the site that is not final, the run's or not (the day's close asks only about the run's).
+  const notFinal = await db.query(
+    `SELECT id, external_id, status, wave_id, to_char(updated_at, 'HH24:MI:SS.US') AS updated FROM orders.orders
+      WHERE site_id = $1 AND status NOT IN ('SHIPPED', 'CANCELLED') ORDER BY created_at`, [siteId]);
+  // An event a context gave up on (dead-lettered) leaves its work undone: the site's, whoever they are about.
+  const deadLetters = await db.query(
+    `SELECT consumer, type, envelope->>'subject' AS subject, attempts, left(last_error, 300) AS error, to_char(created_at, 'HH24:MI:SS.US') AS at
+       FROM platform.dead_letters WHERE envelope->>'siteid' = $1 ORDER BY created_at`, [siteId]);
+  return [
+    'still open at the close of the day:',
+    'events dead-lettered at the site:', ...deadLetters.map(json),
+    'orders of the site not SHIPPED or CANCELLED:', ...notFinal.map(json),
+    'open PICK tasks (with their pick list):', ...tasks.map(json),
+    'their pick lines:', ...lines.map(json),
+    'open reservations:', ...reservations.map(json),
+    'allocations held:', ...allocations.map(json),
+    'the orders:', ...orders.map(json),
+    'their status history:', ...history.map(json),
+    'events about them (orders, lists, waves, tasks), in order:', ...events.map((e) => `  #${e.seq} ${e.at} ${e.type} ${e.subject} ${e.data}`),
+  ].join('\n');
 }
 
 /** Once every order is final: nothing allocated, reserved or waiting in a tote at the site, and every order SHIPPED or CANCELLED. */
@@ -1003,7 +1069,11 @@ async function expectDayClosed(w: World): Promise<void> {
        FROM tasks.tasks t LEFT JOIN inventory.replenishments r ON r.id = t.reference
       WHERE t.site_id = $1 AND t.type = 'REPLENISH' AND t.reference LIKE 'rpl\\_%' AND t.status NOT IN ('COMPLETED', 'CANCELLED', 'FAILED')`, [w.siteId]);
   if (tasks.length > 0) console.log(`open REPLENISH tasks: ${JSON.stringify(tasks)}`);
-  expect(Object.fromEntries(rows.map((r) => [r.what, Number(r.n)]))).toEqual({
+  const counts = Object.fromEntries(rows.map((r) => [r.what, Number(r.n)]));
+  if (['allocated', 'reserved', 'open reservations', 'lines holding allocation', 'open PICK tasks', 'units in totes'].some((k) => counts[k] !== 0)) {
+    console.log(await whatIsStillOpen(w.siteId));
+  }
+  expect(counts).toEqual({
     allocated: 0, reserved: 0, 'units in totes': 0, 'open reservations': 0, 'open returns': 0, 'lines holding allocation': 0,
     'open replenishments': 0, 'open REPLENISH tasks': 0, 'open PICK tasks': 0, 'stock held for lost LPNs': 0, 'RMAs not closed': 0, 'stock held by quality': 0, 'orders held out of planning': 0,
     'pending line changes': 0, 'pending holds': 0,
@@ -1042,7 +1112,8 @@ async function runClients(perRound: readonly (readonly (readonly Command[])[])[]
 
 it(`${CLIENTS} clients (${ROUNDS} rounds) sending random stock, order and floor commands at once never break a stock rule (seed ${SEED}, ${RUNS} runs)`, async () => {
   console.log(`inventory properties: seed ${SEED}, ${RUNS} runs (replay: PAKLOG_PROP_SEED=${SEED})`);
-  await fc.assert(fc.asyncProperty(rounds, runClients), { seed: SEED, numRuns: RUNS, endOnFailure: !SHRINK });
+  await fc.assert(fc.asyncProperty(rounds, runClients), { seed: SEED, numRuns: PATH === undefined ? RUNS : 1, endOnFailure: !SHRINK, ...(PATH === undefined ? {} : { path: PATH }) });
+  if (PATH !== undefined) return;
   // Every kind of command must have done its work at least once, or the runs proved less than they claim. Random
   // draws meet a rare state (a pending line to short, a packed order to ship) only most of the time: while a kind has
   // not, up to EXTRA_RUNS more runs (seeds following SEED) explore further, under the same rules. A shipment is rarely

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectSkusConserved } from '../support/conservation.ts';
-import { orderStatus, packAndShip, setupWarehouse, until, untilPooled, type Call, type PickListView, type Warehouse } from '../support/flow-driver.ts';
+import { gtin13, orderStatus, packAndShip, setupWarehouse, until, untilPooled, type Call, type PickListView, type Warehouse } from '../support/flow-driver.ts';
 import { startWithClients } from '../support/site-app.ts';
 import type { TestApp } from '../support/test-app.ts';
 import type { EventEnvelope } from '../../src/platform/bus/envelope.ts';
@@ -590,6 +590,84 @@ describe('short-pick recovery', () => {
       expect((await getOrder(orderId)).statusHistory.map((h) => h.to)).toEqual(
         ['RECEIVED', 'ALLOCATED', 'WAVED', 'RELEASED', 'PICKING', 'PICKED', 'BACKORDERED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED']);
       await expectSkusConserved(t, w.siteId, [{ sku, received: 3, shipped: 2, adjusted: -1 }]);
+      expect((await t.get('/api/v1/dead-letters')).body.items).toEqual([]);
+    });
+
+    it('a second unit found missing while the first is picked again: the first re-pick\'s completion does not make the order shippable before the second is picked too (proprace)', async () => {
+      // The inventory-properties run of seed 20261201 (CI, loaded) once ended the day with an order SHIPPED and a PICK
+      // task, a reservation and an allocation of 1 unit still open for it. Pack & ship accepts a second short at packing
+      // while the first unit is picked again; picking hears of it only once inventory resolved it (pack & ship →
+      // inventory → picking), so the first re-pick list completing before that said the order done, pack & ship took
+      // it as ready, and the order shipped a unit short while the second unit's re-pick list was built after. Here
+      // picking's handling of the second short's re-reservation waits on the order's list lock while the first re-pick
+      // list is completed: before the fix the order was packed and shipped with 2 of its 3 units (201).
+      // Every site-code length of this file is taken (setupWarehouse's GTINs follow it): the product's GTIN is one of
+      // length 17's, which no site code reaches.
+      const w = await setupWarehouse(call, { siteCode: 'SPKRACE', aisles: 1, bays: 3, levels: 1, skus: 0 });
+      const sku = 'SPKRACE-SKU-0001';
+      expect((await call('create product', 'POST', '/api/v1/products', {
+        sku, description: 'Product 1', gtin: gtin13(1 + 17 * 100000), uom: 'EA', lengthMm: 100, widthMm: 80, heightMm: 50, weightG: 200,
+      })).status).toBe(201);
+      await receive(w, sku, w.storage[0]!.id, 5);
+      const orderId = await orderFor(w, 'SR-PACK-RACE', sku, 3, true);
+      await waveAndRelease(w, orderId);
+      await workNextPick(w.siteId, 0);
+      await until('order picked', () => orderStatus(call, orderId), (s) => s === 'PICKED');
+      await t.settle();
+      expect((await shortAtPack(orderId, 1, 'MISSING')).status).toBe(200);
+      await t.settle();
+      expect((await resolvedOutcomes(orderId)).map((r) => r.outcome)).toEqual(['RE_RESERVED']);
+
+      let release!: () => void;
+      const gate = new Promise<void>((r) => { release = r; });
+      let locked!: () => void;
+      const isLocked = new Promise<void>((r) => { locked = r; });
+      // Picking's building of lists for the order waits (its order-lists lock, which a floor confirm does not take): the
+      // second short's re-reservation reaches picking only after the first re-pick list completed.
+      const holder = t.app.db.tx(async (tx) => {
+        await tx.query(`SELECT pg_advisory_xact_lock(hashtext('picking.order-lists'), hashtext($1))`, [orderId]);
+        locked();
+        await gate;
+      });
+      try {
+        await isLocked;
+        // Its picking is open again: the packer shorts the next unit found missing.
+        expect((await shortAtPack(orderId, 1, 'MISSING')).status).toBe(200);
+        await until('second short resolved by inventory', async () => (await resolvedOutcomes(orderId)).length, (n) => n === 2);
+        // The first re-pick is worked meanwhile (no settle: picking's handling of the second short waits).
+        const next = await floor<{ id: string; reference: string }>('next task', 'POST', '/api/v1/tasks/next', { workerId: 'w1', siteId: w.siteId, types: ['PICK'] });
+        expect(next.status).toBe(200);
+        expect((await floor('start', 'POST', `/api/v1/tasks/${next.body.id}/start`, { workerId: 'w1' })).status).toBe(200);
+        const list = (await floor<PickListView>('pick list', 'GET', `/api/v1/pick-lists/${next.body.reference}`)).body;
+        const line = list.lines[0]!;
+        expect(line.quantity).toBe(1);
+        expect((await floor('confirm', 'POST', `/api/v1/pick-lists/${list.id}/lines/${line.id}/confirm`, {
+          locationCode: line.locationCode ?? line.locationId, barcode: line.expectedBarcode ?? line.sku, quantity: 1, toteId: 'TOTE-1',
+        })).status).toBe(200);
+        // Picking, which has not heard of the second short yet, says the order is done with that list.
+        const [done] = await t.app.db.query<{ orders_done: string[] }>(
+          `SELECT ARRAY(SELECT jsonb_array_elements_text(envelope->'data'->'ordersDone')) AS orders_done FROM platform.events
+            WHERE type = 'picking.list.completed.v1' AND subject = $1`, [list.id]);
+        expect(done?.orders_done).toEqual([orderId]);
+      } finally {
+        release();
+        await holder;
+      }
+      await t.settle();
+      // The second unit is re-reserved and listed; the order is not shippable until it is picked too.
+      expect((await resolvedOutcomes(orderId)).map((r) => r.outcome)).toEqual(['RE_RESERVED', 'RE_RESERVED']);
+      const open = (await tasksOf(w.siteId, 'PICK')).filter((x) => !['COMPLETED', 'CANCELLED'].includes(x.status));
+      expect(open).toHaveLength(1);
+      await call('pack', 'POST', '/api/v1/packages', { orderId });
+      expect((await call('create shipment', 'POST', '/api/v1/shipments', { orderId })).status).toBe(409);
+      expect((await workNextPick(w.siteId, 0)).lines[0]).toMatchObject({ quantity: 1 });
+      await until('order picked', () => orderStatus(call, orderId), (s) => s === 'PICKED');
+      await t.settle();
+      await packAndShip(call, orderId);
+      await until('order shipped', () => orderStatus(call, orderId), (s) => s === 'SHIPPED');
+      await t.settle();
+      expect((await linesOf(orderId))[0]).toMatchObject({ ordered: 3, shipped: 3, shorted: 0, shortAtPack: 0 });
+      await expectSkusConserved(t, w.siteId, [{ sku, received: 5, shipped: 3, adjusted: -2 }]);
       expect((await t.get('/api/v1/dead-letters')).body.items).toEqual([]);
     });
 

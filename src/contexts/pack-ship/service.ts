@@ -1992,15 +1992,23 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
     ): Promise<void> {
       // Sorted: two handlers locking several orders never wait on each other in a cycle.
       for (const { orderId, unitsPicked } of [...orders].sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0))) {
-        // The status first: its upsert locks the order's row, so a pack in flight has committed before the lines are
-        // read (or packs after, seeing picking done). Not ready rolls it back with the rest.
-        const done = await packStore.pickingDone(tx, orderId, siteId, status, deps.clock.now());
-        const lines = await packStore.orderLines(tx, orderId);
+        // The order's row first (a pack in flight has committed before the lines are read, or packs after, seeing
+        // picking done); not ready rolls back with the rest.
+        const known = await packStore.lockOrder(tx, orderId);
+        const before = await packStore.orderLines(tx, orderId);
         // Units shorted at packing left `picked` but were picked: picking counts them.
-        const heard = lines.reduce((n, l) => n + l.picked, 0) + await packStore.shortAtPackOf(tx, orderId);
+        const shortAtPack = await packStore.shortAtPackOf(tx, orderId);
+        const heard = before.reduce((n, l) => n + l.picked, 0) + shortAtPack;
         if (unitsPicked !== undefined && heard < unitsPicked) {
           throw new EventNotReady(`picking of ${orderId} is done with ${unitsPicked} units, but only ${heard} have been heard of yet`);
         }
+        // A shipComplete order whose units were shorted at packing is picked again: it is done only with every ordered
+        // unit in hand. Picking learns of a short at packing only through inventory's recovery of it, so a re-pick list
+        // completing before it heard of a later one says the order done too early (ADR 0024 addendum 2026-12-07,
+        // proprace): that word is not taken; the later re-pick's completion says it again.
+        if (known !== undefined && shortAtPack > 0 && before.some((l) => l.picked < l.ordered) && await packStore.shipsComplete(tx, orderId)) continue;
+        const done = await packStore.pickingDone(tx, orderId, siteId, status, deps.clock.now());
+        const lines = await packStore.orderLines(tx, orderId);
         const events: PublishedEvent[] = [];
         if (done.announce) {
           // Packed already with units picked since (picking's status changed after the order was packed: events older
