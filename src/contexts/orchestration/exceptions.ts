@@ -45,8 +45,11 @@ export interface ExceptionPorts {
   } | undefined;
   /** The order's current facts, as the fulfilment saga follows them (for retry). */
   readonly orderFacts: (orderId: string) => Promise<{ siteId: string; status: string; skus: readonly string[]; backorderReason: string | null } | undefined>;
-  /** A FAILED saga compensates again (SAGA_FAILED's retry): the saga after it, undefined when there is none. */
-  readonly retrySaga: (sagaId: string) => Promise<{ status: string } | undefined>;
+  /**
+   * A FAILED saga compensates again (SAGA_FAILED's retry), in `tx` (the exception's resolution commits with it): the saga
+   * after it, undefined when there is none.
+   */
+  readonly retrySaga: (sagaId: string, tx: Tx) => Promise<{ status: string } | undefined>;
 }
 
 export interface RaiseException {
@@ -197,10 +200,16 @@ export function exceptionService(deps: PlatformDeps, ports: ExceptionPorts) {
         }
         if (x.kind === 'SAGA_FAILED') {
           // The person fixed what made the compensation fail: it runs again; failing again escalates a new exception.
-          const saga = await ports.retrySaga(x.subject);
-          if (saga === undefined) return reject('ACTION_FAILED', `No saga ${x.subject}`);
-          if (saga.status !== 'COMPENSATING') return reject('ACTION_FAILED', `Saga ${x.subject} is ${saga.status}: only a FAILED saga is retried`);
-          return ok('retry');
+          // The saga is orchestration's own: its retry and this resolution commit together, so a process killed between
+          // them leaves neither (the saga FAILED, the exception open: retried again), not a saga retried behind an open
+          // exception whose next retry answers ACTION_FAILED (ADR 0054 addendum, crash7).
+          return deps.db.tx(async (tx): Promise<Outcome<string>> => {
+            const saga = await ports.retrySaga(x.subject, tx);
+            if (saga === undefined) return reject('ACTION_FAILED', `No saga ${x.subject}`);
+            if (saga.status !== 'COMPENSATING') return reject('ACTION_FAILED', `Saga ${x.subject} is ${saga.status}: only a FAILED saga is retried`);
+            await resolveIn(tx, x.id, 'retry', by, meta);
+            return ok('retry');
+          });
         }
         const order = await ports.orderFacts(x.subject);
         if (order === undefined) return reject('ACTION_FAILED', `Orchestration does not follow order ${x.subject}`);
@@ -293,6 +302,7 @@ export function exceptionService(deps: PlatformDeps, ports: ExceptionPorts) {
         await store.unmarkActing(deps.db, id, token);
         return done;
       }
+      // (Resolved already when the action's effect committed with its resolution: SAGA_FAILED's retry.)
       await deps.db.tx((tx) => resolveIn(tx, id, done.value, by, meta));
       const now = await store.exception(deps.db, id);
       return now === undefined ? reject('NOT_FOUND', `No exception ${id}`) : ok(now);

@@ -65,7 +65,7 @@ export function orchestrationContext(deps: PlatformDeps, options: OrchestrationO
       const d = applySignals(stored as FulfilmentData, await late.sagas.pendingSignals(deps.db, FULFILMENT, orderId));
       return { siteId: d.siteId, status: d.status, skus: d.skus, backorderReason: d.backorderReason ?? null };
     },
-    retrySaga: async (sagaId) => late.sagas?.retry(sagaId),
+    retrySaga: async (sagaId, tx) => late.sagas?.retry(sagaId, tx),
   });
   const orders = options.ports.orders;
   const fulfilment = fulfilmentSaga(exceptions, {

@@ -595,6 +595,51 @@ describe('exceptions and their actions', () => {
     expect((await t.get('/api/v1/exceptions/exc_saga_failed_2', 'viewer')).body.status).toBe('OPEN');
   });
 
+  it('SAGA_FAILED: a retry whose resolution is lost (the process dies between the saga\'s retry and the exception\'s resolution) leaves nothing half done: the next retry answers 200 resolved, the saga retried once (crash7)', async () => {
+    const sku = w.products[3]!.sku;
+    const order = await createOrder(call, w.siteId, { externalId: 'ORC-SAGA-CRASH', lines: [{ sku, quantity: 1 }] });
+    const saga = await until('saga started', () => sagaOf(order.id), (x) => x !== undefined);
+    const db = new Database(t.databaseUrl, { max: 1 });
+    try {
+      await db.query(`UPDATE orchestration.sagas SET status = 'FAILED', step = 0, current_step = 'allocate', attempts = 5, next_run_at = NULL,
+                             deadline = NULL, last_error = 'undo refused', finished_at = now(), version = version + 1 WHERE id = $1`, [saga!.id]);
+      await db.query(`INSERT INTO orchestration.exceptions (id, site_id, kind, case_key, subject, reason, actions, details, status, raised_at)
+                      VALUES ('exc_saga_crash_1', $2, 'SAGA_FAILED', $1, $1, 'a compensation failed', $3, '{}', 'OPEN', now())`,
+        [saga!.id, w.siteId, ['retry', 'acknowledge']]);
+    } finally {
+      await db.close();
+    }
+    // The fault point: the exception's resolution fails once after the action ran (as a process killed there would).
+    const bus = t.app.bus as unknown as { append: (...a: unknown[]) => Promise<unknown> };
+    const append = bus.append;
+    let faults = 0;
+    bus.append = async function (this: unknown, ...a: unknown[]) {
+      const events = a[2] as { type: string; subject?: string }[];
+      if (faults === 0 && events.some((e) => e.type === OrchestrationEvents.exceptionResolved && e.subject === 'exc_saga_crash_1')) {
+        faults += 1;
+        throw new Error('killed between the action and the resolution');
+      }
+      return append.apply(this, a);
+    };
+    try {
+      expect((await act('exc_saga_crash_1', 'retry')).status).toBe(500);
+    } finally {
+      bus.append = append;
+    }
+    expect(faults).toBe(1);
+    // Later (the process restarted): the saga ran whatever it was left to run.
+    await until('saga settled', () => t.get(`/api/v1/sagas/${saga!.id}`, 'viewer'), (r) => r.body.status !== 'COMPENSATING');
+    // What a person sees then: the exception open (or resolved as the retry), and a retry answers the resolution.
+    const again = await act('exc_saga_crash_1', 'retry');
+    expect([again.status, again.body.status, again.body.resolution]).toEqual([200, 'RESOLVED', 'retry']);
+    await until('saga compensated', () => t.get(`/api/v1/sagas/${saga!.id}`, 'viewer'), (r) => r.body.status === 'COMPENSATED');
+    await t.settle();
+    const events = (await t.get(`/api/v1/events?type=orchestration.saga.compensated.v1&subject=${saga!.id}`)).body.items as unknown[];
+    expect(events).toHaveLength(1);
+    const resolved = (await t.get(`/api/v1/events?type=${OrchestrationEvents.exceptionResolved}&subject=exc_saga_crash_1`)).body.items as unknown[];
+    expect(resolved).toHaveLength(1);
+  });
+
   it('SHIPMENT_EXCEPTION: a carrier exception is raised with its words; an older scan arriving late changes nothing; delivery clears it', async () => {
     const sku = w.products[0]!.sku;
     expect((await receive(sku, w.storage[0]!.id, 1)).status).toBe(201);

@@ -534,12 +534,13 @@ export function sagaRuntime(o: SagaRuntimeOptions) {
    * A FAILED saga compensates again from the compensation that failed (a person fixed the cause): COMPENSATING, due now,
    * for one more attempt (numbered on from the failed ones, so the history keeps every attempt): if it fails, the saga is
    * FAILED and escalated again at once; if it succeeds, the compensations before it run as usual. Undefined when there
-   * is no such saga; the saga unchanged when it is not FAILED (the caller says why).
+   * is no such saga; the saga unchanged when it is not FAILED (the caller says why). In `db` when given: the caller's
+   * transaction, so that what the retry is recorded as (a SAGA_FAILED exception's resolution) commits with it.
    */
-  async function retry(id: string): Promise<SagaView | undefined> {
+  async function retry(id: string, db: Executor = o.db): Promise<SagaView | undefined> {
     sagaLifecycle.assertCan('FAILED', 'COMPENSATING');
     const now = o.clock.now();
-    const rows = await o.db.query<SagaRow>(
+    const rows = await db.query<SagaRow>(
       `UPDATE ${t('sagas')} SET status = 'COMPENSATING', next_run_at = $2, deadline = NULL, finished_at = NULL,
               locked_until = NULL, updated_at = $2, version = version + 1
         WHERE id = $1 AND status = 'FAILED'
@@ -547,7 +548,8 @@ export function sagaRuntime(o: SagaRuntimeOptions) {
       [id, now],
     );
     if (rows[0] !== undefined) return view(rows[0]);
-    return (await get(id))?.saga;
+    const [unchanged] = await db.query<SagaRow>(`SELECT ${SAGA_COLUMNS} FROM ${t('sagas')} WHERE id = $1`, [id]);
+    return unchanged === undefined ? undefined : view(unchanged);
   }
 
   return { start, startMany, signal, signalMany, runDue, drain, get, byKey, pendingSignals, list, counts, retry, definitions: () => [...defs.values()] };
