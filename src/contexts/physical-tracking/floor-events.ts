@@ -113,6 +113,7 @@ export function floorEventsHandler(deps: Pick<PlatformDeps, 'ids' | 'bus'>) {
     for (const e of events) applyEvent(floor, e);
     const written = floor.written();
     if (written.lpns.length + written.scans.length + written.links.length > 0) await store.writeFloor(tx, written);
+    await store.endLossesShipped(tx, written.lossesShipped);
     if (written.events.length > 0) await deps.bus.appendMany(tx, 'physical-tracking', written.events);
   };
 }
@@ -142,6 +143,7 @@ function workingSet(locked: readonly LpnRow[], deps: Pick<PlatformDeps, 'ids'>, 
   const scans: NewScan[] = [];
   const links = new Map<string, store.NewLink>();
   const events: RunEvents = [];
+  const lossesShipped: { lpnId: string; at: Date; shipmentId: string | null }[] = [];
   const oldestFirst = (a: LpnRow, b: LpnRow): number =>
     a.created_at.getTime() - b.created_at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   const all = (): LpnRow[] => [...rows.values()];
@@ -258,13 +260,17 @@ function workingSet(locked: readonly LpnRow[], deps: Pick<PlatformDeps, 'ids'>, 
       };
       events.push({ events: [{ type: PhysicalTrackingEvents.scanRecorded, subject: scan.lpnId ?? scan.id, siteId: scan.siteId, data }], meta });
     },
-    /** What the run writes: changed LPNs (before new ones), scans and links in the run's order, the events. */
-    written(): store.FloorWrites & { readonly events: RunEvents } {
+    /** A LOST LPN a dispatch shipped: its loss ends, shipped (lpn6). */
+    endLossShipped(lpnId: string, at: Date, shipmentId: string | null): void {
+      lossesShipped.push({ lpnId, at, shipmentId });
+    },
+    /** What the run writes: changed LPNs (before new ones), scans and links in the run's order, the losses shipped, the events. */
+    written(): store.FloorWrites & { readonly events: RunEvents; readonly lossesShipped: typeof lossesShipped } {
       const changed = [...baseVersion].filter(([id, v]) => rows.get(id)!.version !== v).map(([id, v]) => ({ row: rows.get(id)!, baseVersion: v }));
       // New rows in label order: two runs making the same two labels wait on the unique index in one order, not in a cycle.
       const fresh = made.map((id) => ({ row: rows.get(id)!, baseVersion: null }))
         .sort((a, b) => (a.row.site_id === b.row.site_id ? (a.row.code < b.row.code ? -1 : a.row.code > b.row.code ? 1 : 0) : a.row.site_id < b.row.site_id ? -1 : 1));
-      return { lpns: [...changed.sort((a, b) => (a.row.id < b.row.id ? -1 : 1)), ...fresh], scans, links: [...links.values()], events };
+      return { lpns: [...changed.sort((a, b) => (a.row.id < b.row.id ? -1 : 1)), ...fresh], scans, links: [...links.values()], events, lossesShipped };
     },
   };
   return set;
@@ -499,11 +505,13 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
         // order's units on the books, so the carton (with anything lost inside it) is SHIPPED from where it was lost,
         // recorded as a SHIP scan there. It stayed LOST before, holding units that shipped, and found later it came
         // back CLOSED with them. Only the dispatch does this: a SHIP scan of a LOST LPN stays refused LPN_LOST.
+        // Each one's loss ends, shipped with this shipment (lpn6): it stayed open for good before.
         const lost = floor.lostCarton(d.siteId, packageId);
         if (lost !== undefined) {
           for (const r of floor.subtree(lost.id)) {
             if (r.status !== 'LOST') continue;
             floor.update(r.id, at, { status: 'SHIPPED', locationId: null, ...(r.id === lost.id ? { dispatchedShipmentId: d.shipmentId } : {}) });
+            floor.endLossShipped(r.id, at, d.shipmentId);
           }
           floor.record({
             siteId: lost.site_id, at, workerId: null, deviceId: null, locationId: lost.location_id, fromLocationId: null, lpnId: lost.id,
