@@ -794,13 +794,18 @@ describe('a lost tote whose order is packed anyway (tote5)', () => {
 });
 
 describe('a lost tote whose cancelled order\'s units are put back, written off or shorted (lpn6)', () => {
-  // Each variant's site code has a length no other test here uses: setupWarehouse derives GTINs from it.
-  for (const [how, code] of [['return confirmed', 'LTRETURN01'], ['return cancelled', 'LTRETCANCEL'], ['short at pack', 'LTSHORTPACK1']] as const) {
+  // One site for the three cases, its code of the one length no other test here uses (setupWarehouse derives GTINs from it).
+  let shared: Promise<Warehouse> | undefined;
+  const siteOnce = (call: ReturnType<typeof injectClient>): Promise<Warehouse> => (shared ??= (async () => {
+    const site = await setupWarehouse(call, { siteCode: 'L', aisles: 1, bays: 4, levels: 1, skus: 1 });
+    await receiveStock(call, site, 10, 1);
+    return site;
+  })());
+  for (const [how, code] of [['return confirmed', 'LTRETURN'], ['return cancelled', 'LTRETCANCEL'], ['short at pack', 'LTSHORTPACK']] as const) {
     it(`${how}: the lost tote gives the units up, found later it comes back without them, nothing counted twice`, async () => {
       const call = injectClient(t.app, t.keys.manager);
       const floor = injectClient(t.app, t.keys.operator);
-      const site = await setupWarehouse(call, { siteCode: code, aisles: 1, bays: 4, levels: 1, skus: 1 });
-      await receiveStock(call, site, 10, 1);
+      const site = await siteOnce(call);
       const a = site.products[0]!;
       const orderId = (await t.post('/api/v1/orders', { externalId: `${code}-1`, siteId: site.siteId, carrier: 'OWN_FLEET', shipTo: SHIP_TO, lines: [{ sku: a.sku, quantity: 2 }] },
         'integration')).body.id as string;
