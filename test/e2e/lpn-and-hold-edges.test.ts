@@ -476,4 +476,50 @@ describe('units taken off the dock by hand with their putaway open (dock5 hunt)'
     await t.settle();
     expect([await onDock(), await covered()]).toEqual([0, 0]);
   });
+
+  it('a count at the dock finding fewer beyond tolerance, recounted and approved by a manager, reduces the OPEN putaway there (lpn6)', async () => {
+    // Not the auto-applied count of the case above: this one goes count → RECOUNT → AWAITING_APPROVAL → approve.
+    const sku = w.products[1]!.sku;
+    const putaways = async () => (await t.getAll<{ id: string; sku: string; fromLocationId: string; open: number; status: string }>(`/api/v1/inventory/putaways?siteId=${w.siteId}`))
+      .filter((p) => p.sku === sku && p.fromLocationId === dock.id);
+    const onDock = async (): Promise<number> => (await t.getAll<{ onHand: number; status: string }>(`/api/v1/inventory/balances?siteId=${w.siteId}&sku=${sku}&locationId=${dock.id}`))
+      .filter((b) => b.status === 'AVAILABLE').reduce((n, x) => n + x.onHand, 0);
+    const covered = async (): Promise<number> => (await putaways()).filter((p) => p.status === 'OPEN').reduce((n, p) => n + p.open, 0);
+    for (const p of (await putaways()).filter((x) => x.status === 'OPEN')) {
+      expect((await t.post(`/api/v1/inventory/putaways/${p.id}/cancel`, { reason: 'clean slate' }, 'manager')).status).toBe(200);
+    }
+    const rest = await onDock();
+    if (rest > 0) expect((await t.post('/api/v1/inventory/adjustments', { siteId: w.siteId, sku, locationId: dock.id, delta: -rest, reason: 'LOST' }, 'manager')).status).toBe(201);
+    await t.settle();
+    const asn = await t.post('/api/v1/inventory/asns', { siteId: w.siteId, supplier: 'Stoneware Ltd', reference: 'DN-LPN6-APPROVE', lines: [{ sku, quantity: 6 }] });
+    expect(asn.status, JSON.stringify(asn.body)).toBe(201);
+    const receipt = await t.post(`/api/v1/inventory/asns/${asn.body.id}/receipts`, { sku, quantity: 6, locationId: dock.id }, 'operator');
+    expect(receipt.status, JSON.stringify(receipt.body)).toBe(201);
+    const putawayId = receipt.body.putaway.id as string;
+    await t.settle();
+    expect([await onDock(), await covered()]).toEqual([6, 6]);
+    // No tolerance: 2 counted of 6 is a recount, 2 again by another counter waits for a manager.
+    expect((await t.request('PUT', '/api/v1/inventory/count-settings', { body: { siteId: w.siteId, toleranceUnits: 0, tolerancePercent: null }, role: 'manager' })).status).toBe(200);
+    const opened = await t.post('/api/v1/inventory/counts', { siteId: w.siteId, sku, locationIds: [dock.id] }, 'manager');
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+    const countId = (opened.body.items as { id: string }[])[0]!.id;
+    await t.settle();
+    const first = await t.post(`/api/v1/inventory/counts/${countId}/submit`, { attempt: 1, quantity: 2, workerId: 'counter-a' }, 'operator');
+    expect([first.status, first.body.status], JSON.stringify(first.body)).toEqual([200, 'RECOUNT']);
+    await t.settle();
+    const second = await t.post(`/api/v1/inventory/counts/${countId}/submit`, { attempt: 2, quantity: 2, workerId: 'counter-b' }, 'operator');
+    expect([second.status, second.body.status], JSON.stringify(second.body)).toEqual([200, 'AWAITING_APPROVAL']);
+    await t.settle();
+    // Nothing applied yet: the putaway still covers the six on the books.
+    expect([await onDock(), await covered()]).toEqual([6, 6]);
+    const approved = await t.post(`/api/v1/inventory/counts/${countId}/approve`, { reason: 'four crushed in the trailer' }, 'manager');
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    await t.settle();
+    expect((await t.get(`/api/v1/inventory/putaways/${putawayId}`)).body).toMatchObject({ status: 'OPEN', open: 2 });
+    expect([await onDock(), await covered()]).toEqual([2, 2]);
+    const done = await t.post(`/api/v1/inventory/putaways/${putawayId}/confirm`, { locationId: w.storage[3]!.id, workerId: 'stocker' }, 'operator');
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    await t.settle();
+    expect([await onDock(), await covered()]).toEqual([0, 0]);
+  });
 });

@@ -755,3 +755,64 @@ describe('a lost tote whose order is packed anyway (tote5)', () => {
     await expectSiteClean(site.siteId);
   }, 60_000);
 });
+
+describe('a lost tote whose cancelled order\'s units are put back, written off or shorted (lpn6)', () => {
+  // One site for the three cases, its code of the one length no other test here uses (setupWarehouse derives GTINs from it).
+  let shared: Promise<Warehouse> | undefined;
+  const siteOnce = (call: ReturnType<typeof injectClient>): Promise<Warehouse> => (shared ??= (async () => {
+    const site = await setupWarehouse(call, { siteCode: 'L', aisles: 1, bays: 4, levels: 1, skus: 1 });
+    await receiveStock(call, site, 10, 1);
+    return site;
+  })());
+  for (const [how, code] of [['return confirmed', 'LTRETURN'], ['return cancelled', 'LTRETCANCEL'], ['short at pack', 'LTSHORTPACK']] as const) {
+    it(`${how}: the lost tote gives the units up, found later it comes back without them, nothing counted twice`, async () => {
+      const call = injectClient(t.app, t.keys.manager);
+      const floor = injectClient(t.app, t.keys.operator);
+      const site = await siteOnce(call);
+      const a = site.products[0]!;
+      const orderId = (await t.post('/api/v1/orders', { externalId: `${code}-1`, siteId: site.siteId, carrier: 'OWN_FLEET', shipTo: SHIP_TO, lines: [{ sku: a.sku, quantity: 2 }] },
+        'integration')).body.id as string;
+      await until('allocated', () => orderStatus(call, orderId), (s) => s === 'ALLOCATED');
+      await planAndReleasePooled(call, site.siteId, [orderId], 5);
+      await t.settle();
+      const picker = `lost-${code.toLowerCase()}`;
+      await workTasks(floor, site.siteId, [picker], { expectedTasks: 1 });
+      await until('picked', () => orderStatus(call, orderId), (s) => s === 'PICKED');
+      await t.settle();
+      type Lpn = { id: string; code: string; type: string; status: string; contents: { sku: string; orderId: string | null; quantity: number }[] };
+      const tote = (await t.getAll<Lpn>(`/api/v1/lpns?siteId=${site.siteId}`)).find((l) => l.code === `TOTE-${picker}`)!;
+      expect(tote.contents).toEqual([expect.objectContaining({ sku: a.sku, orderId, quantity: 2 })]);
+      expect((await t.post(`/api/v1/lpns/${tote.id}/lost`, { reason: 'not where it was left' }, 'manager')).status).toBe(200);
+      await t.settle();
+      if (how === 'short at pack') {
+        // One unit is not there (the packer shorts it), the other turned up at the bench and is packed.
+        const lineId = ((await t.get(`/api/v1/orders/${orderId}`)).body.lines as { id: string }[])[0]!.id;
+        const short = await t.post('/api/v1/pack-station/shorts', { orderId, lineId, quantity: 1, reason: 'MISSING', toteId: `TOTE-${picker}` }, 'operator');
+        expect(short.status, JSON.stringify(short.body)).toBe(200);
+        await t.settle();
+        expect((await t.post('/api/v1/packages', { orderId })).status).toBe(201);
+      } else {
+        expect((await t.post(`/api/v1/orders/${orderId}/cancel`, { reason: 'customer' }, 'manager')).status).toBe(200);
+        await t.settle();
+        const [ret] = (await t.get(`/api/v1/inventory/returns?siteId=${site.siteId}&orderId=${orderId}`)).body.items as { id: string; quantity: number; suggestedLocationId: string }[];
+        expect(ret).toMatchObject({ quantity: 2 });
+        // The units turned up and are put back on a shelf by scan, or the manager gives up on them.
+        const answer = how === 'return confirmed'
+          ? await t.post(`/api/v1/inventory/returns/${ret!.id}/confirm`, { locationId: ret!.suggestedLocationId, workerId: 'w1' }, 'operator')
+          : await t.post(`/api/v1/inventory/returns/${ret!.id}/cancel`, { reason: 'the tote is lost' }, 'manager');
+        expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      }
+      await t.settle();
+      // The lost tote no longer holds the order's units: the books have them elsewhere (a shelf, a carton) or nowhere.
+      const lost = (await t.get(`/api/v1/lpns/${tote.id}`)).body as Lpn;
+      expect([lost.status, lost.contents]).toEqual(['LOST', []]);
+      // Found later, it comes back an empty tote: the reconciliation shows no unit twice.
+      const found = await t.post(`/api/v1/lpns/${tote.id}/found`, { location: site.storage[1]!.id }, 'manager');
+      expect([found.status, found.body.status, found.body.contents]).toEqual([200, 'OPEN', []]);
+      await t.settle();
+      const diffs = (await t.get(`/api/v1/physical-tracking/reconciliation?siteId=${site.siteId}`)).body.differences as { kind: string; physical: number; logical: number }[];
+      expect(diffs.filter((x) => x.physical > x.logical)).toEqual([]);
+      await expectSiteClean(site.siteId);
+    }, 60_000);
+  }
+});

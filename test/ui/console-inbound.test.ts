@@ -388,4 +388,46 @@ describe.runIf(browserTestsRun)('the web console: inbound', () => {
     await expect.poll(() => page.locator('caption', { hasText: 'open putaways' }).textContent()).toMatch(/^0 open putaways$/);
     await page.close();
   });
+
+  it('"Still at the dock" shows the units on the shelf there: a received pallet lost at the dock is not (lpn6)', async () => {
+    const dock = (await t.get(`/api/v1/sites/${siteId}/locations?type=RECEIVING`)).body.items[0] as { id: string; code: string };
+    // The dock starts empty of the SKU (earlier cases left units there whose putaways were cancelled): the shelf is this pallet's.
+    const left = (await t.getAll<{ status: string; onHand: number }>(`/api/v1/inventory/balances?siteId=${siteId}&sku=MUG-CERAMIC&locationId=${dock.id}`))
+      .filter((b) => b.status === 'AVAILABLE').reduce((n, b) => n + b.onHand, 0);
+    if (left > 0) {
+      const cleared = await t.post('/api/v1/inventory/adjustments', { siteId, sku: 'MUG-CERAMIC', locationId: dock.id, delta: -left, reason: 'LOST' }, 'manager');
+      expect(cleared.status, JSON.stringify(cleared.body)).toBe(201);
+      await t.settle();
+    }
+    const asn = await t.post('/api/v1/inventory/asns', { siteId, supplier: 'Stoneware Ltd', reference: 'DN-UI-LOST', lines: [{ sku: 'MUG-CERAMIC', quantity: 3, expectedLpn: 'UI-PAL-LOST' }] }, 'manager');
+    expect(asn.status, JSON.stringify(asn.body)).toBe(201);
+    await t.settle();
+    const scan = await t.post('/api/v1/scans', { siteId, barcode: 'UI-PAL-LOST', meaning: 'RECEIVE_LPN', locationId: dock.id, workerId: 'rcv' }, 'operator');
+    expect(scan.status, JSON.stringify(scan.body)).toBe(201);
+    const receipt = await t.post(`/api/v1/inventory/asns/${asn.body.id}/receipts`, { sku: 'MUG-CERAMIC', quantity: 3, locationId: dock.id }, 'operator');
+    expect(receipt.status, JSON.stringify(receipt.body)).toBe(201);
+    const putawayId = receipt.body.putaway.id as string;
+    await t.settle();
+    const page = await consolePage(browser, pageErrors);
+    await page.goto(`${base}/`);
+    await page.getByLabel('API key', { exact: true }).fill(t.keys.manager);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Inbound', exact: true }).click();
+    const row = page.locator('tbody tr', { hasText: putawayId });
+    // What it received, then what of it is at the dock: all three.
+    await expect.poll(() => row.locator('td').nth(2).textContent()).toBe('3 AVAILABLE');
+    await expect.poll(() => row.locator('td').nth(3).textContent()).toBe('3');
+    // The pallet goes missing at the dock: its putaway stays OPEN (a find there brings them back to it), but the
+    // column said 3 still at the dock, units nobody would find there.
+    expect((await t.post(`/api/v1/lpns/${scan.body.lpn.id}/lost`, { reason: 'not at the dock' }, 'manager')).status).toBe(200);
+    await t.settle();
+    expect((await t.get(`/api/v1/inventory/putaways/${putawayId}`)).body).toMatchObject({ status: 'OPEN', open: 3 });
+    await expect.poll(() => row.locator('td').nth(3).textContent()).toBe('0 (3 of its 3 not there AVAILABLE: lost with an LPN, or held)');
+    // Found there again: the three are back on the shelf.
+    expect((await t.post(`/api/v1/lpns/${scan.body.lpn.id}/found`, { location: dock.id }, 'manager')).status).toBe(200);
+    await t.settle();
+    await expect.poll(() => row.locator('td').nth(3).textContent()).toBe('3');
+    expect(await seriousA11yViolations(page), 'axe on Inbound').toEqual([]);
+    await page.close();
+  });
 });

@@ -22,10 +22,33 @@ const suggestion = (p: Putaway, code: (id: string) => string): string => {
     : `none: ${p.stockStatus} units go to a QUARANTINE location only (the site may have none)`;
 };
 
+/** A balance or a putaway's units at a location: its SKU, lot and stock status there. */
+const stockKey = (locationId: string, sku: string, lot: string | null, status: string): string => [locationId, sku, lot ?? '', status].join('\u0000');
+
+/**
+ * Per OPEN putaway, the units of it on the shelf at its receiving location: what that location holds of its SKU, lot
+ * and stock status, given to the oldest putaways first (a dock losing units takes them from the newest, lpn6). Fewer
+ * than `open` while its units are lost with an LPN there (on HOLD, LPN_LOST) or held: the column said `open` alone,
+ * units nobody would find at the dock. Undefined until the balances are read.
+ */
+function unitsOnShelf(putaways: readonly Putaway[], stock: ReadonlyMap<string, number> | undefined): Map<string, number> | undefined {
+  if (stock === undefined) return undefined;
+  const left = new Map(stock);
+  const out = new Map<string, number>();
+  for (const p of [...putaways].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))) {
+    const k = stockKey(p.fromLocationId, p.sku, p.lot, p.stockStatus);
+    const take = Math.max(0, Math.min(p.open, left.get(k) ?? 0));
+    left.set(k, (left.get(k) ?? 0) - take);
+    out.set(p.id, take);
+  }
+  return out;
+}
+
 /**
  * The putaways still waiting at the dock (OPEN), on the Inbound screen: each opens its own screen, where a manager may
  * cancel it. A putaway nobody can finish (damaged units on a site with no QUARANTINE location: every scan refused, its
- * PUTAWAY task FAILED) had no way out in the console.
+ * PUTAWAY task FAILED) had no way out in the console. "Units" is what it received and in which status; "Still at the
+ * dock" what of its open units is on the shelf there (`unitsOnShelf`), with the rest named when some are not.
  */
 export function OpenPutaways({ ctx }: { ctx: Ctx }) {
   const version = useLiveVersion(ctx.live, ['inventory.']);
@@ -33,6 +56,24 @@ export function OpenPutaways({ ctx }: { ctx: Ctx }) {
     [ctx.siteId], [version]);
   const codes = useCodes(ctx.siteId);
   const code = (id: string): string => codes.data?.get(id) ?? id;
+  const docks = [...new Set((list.items ?? []).map((p) => p.fromLocationId))].sort();
+  const stock = useData(async () => {
+    const m = new Map<string, number>();
+    for (const locationId of docks) {
+      for (const b of await apiAll<{ sku: string; locationId: string; lot: string | null; status: string; onHand: number }>(
+        `/inventory/balances${qs({ siteId: ctx.siteId, locationId })}`, 1000)) {
+        const k = stockKey(b.locationId, b.sku, b.lot, b.status);
+        m.set(k, (m.get(k) ?? 0) + b.onHand);
+      }
+    }
+    return m;
+  }, [ctx.siteId, docks.join(','), version]);
+  const onShelf = unitsOnShelf(list.items ?? [], stock.data);
+  const stillThere = (p: Putaway): string => {
+    const n = onShelf?.get(p.id);
+    if (n === undefined || n >= p.open) return String(p.open);
+    return `${n} (${p.open - n} of its ${p.open} not there ${p.stockStatus}: lost with an LPN, or held)`;
+  };
   return (
     <section className="panel" aria-labelledby="putaways-h">
       <h2 id="putaways-h">Putaways waiting at the dock</h2>
@@ -49,8 +90,8 @@ export function OpenPutaways({ ctx }: { ctx: Ctx }) {
         <tbody>
           {(list.items ?? []).map((p) => (
             <tr key={p.id}>
-              <td><a className="mono" href={putawayHref(p.id)}>{p.id}</a></td><td>{p.sku}{p.lot === null ? '' : ` lot ${p.lot}`}</td><td>{p.stockStatus}</td>
-              <td className="num">{p.open}</td><td className="mono">{code(p.fromLocationId)}</td><td>{suggestion(p, code)}</td>
+              <td><a className="mono" href={putawayHref(p.id)}>{p.id}</a></td><td>{p.sku}{p.lot === null ? '' : ` lot ${p.lot}`}</td><td>{p.quantity} {p.stockStatus}</td>
+              <td className="num">{stillThere(p)}</td><td className="mono">{code(p.fromLocationId)}</td><td>{suggestion(p, code)}</td>
               <td>{p.asnId === null ? '—' : <a className="mono" href={asnHref(p.asnId)}>{p.asnId}</a>}</td><td>{when(p.createdAt)}</td>
             </tr>
           ))}

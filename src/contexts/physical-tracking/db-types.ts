@@ -83,6 +83,8 @@ export interface PhysicalTrackingLpnLosses {
   reason: string;
   reported_by: string | null;
   root_lpn_id: string;
+  shipment_id: string | null;
+  shipped_at: Date | null;
   site_id: string;
   status_before: string;
 }

@@ -113,6 +113,7 @@ export function floorEventsHandler(deps: Pick<PlatformDeps, 'ids' | 'bus'>) {
     for (const e of events) applyEvent(floor, e);
     const written = floor.written();
     if (written.lpns.length + written.scans.length + written.links.length > 0) await store.writeFloor(tx, written);
+    await store.endLossesShipped(tx, written.lossesShipped);
     if (written.events.length > 0) await deps.bus.appendMany(tx, 'physical-tracking', written.events);
   };
 }
@@ -142,6 +143,7 @@ function workingSet(locked: readonly LpnRow[], deps: Pick<PlatformDeps, 'ids'>, 
   const scans: NewScan[] = [];
   const links = new Map<string, store.NewLink>();
   const events: RunEvents = [];
+  const lossesShipped: { lpnId: string; at: Date; shipmentId: string | null }[] = [];
   const oldestFirst = (a: LpnRow, b: LpnRow): number =>
     a.created_at.getTime() - b.created_at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   const all = (): LpnRow[] => [...rows.values()];
@@ -157,6 +159,8 @@ function workingSet(locked: readonly LpnRow[], deps: Pick<PlatformDeps, 'ids'>, 
     /** LOST LPNs holding units picked for an order, oldest first (a packed order empties them of those: tote5). */
     lostHoldingOrder: (siteId: string, orderId: string): LpnRow[] =>
       all().filter((l) => l.site_id === siteId && l.status === 'LOST' && l.contents.some((c) => c.orderId === orderId)).sort(oldestFirst),
+    /** The LPNs holding units picked for an order: the live ones oldest first, then the LOST ones oldest first. */
+    holdingOrder: (siteId: string, orderId: string): LpnRow[] => [...set.liveHoldingOrder(siteId, orderId), ...set.lostHoldingOrder(siteId, orderId)],
     liveByCode: (siteId: string, code: string): LpnRow | undefined => all().find((l) => l.site_id === siteId && l.code === code && isLive(l.status)),
     /** The carton of a package that SHIPPED (by a scan at the dock); undefined when none. */
     shippedCarton: (siteId: string, packageId: string): LpnRow | undefined =>
@@ -256,13 +260,17 @@ function workingSet(locked: readonly LpnRow[], deps: Pick<PlatformDeps, 'ids'>, 
       };
       events.push({ events: [{ type: PhysicalTrackingEvents.scanRecorded, subject: scan.lpnId ?? scan.id, siteId: scan.siteId, data }], meta });
     },
-    /** What the run writes: changed LPNs (before new ones), scans and links in the run's order, the events. */
-    written(): store.FloorWrites & { readonly events: RunEvents } {
+    /** A LOST LPN a dispatch shipped: its loss ends, shipped (lpn6). */
+    endLossShipped(lpnId: string, at: Date, shipmentId: string | null): void {
+      lossesShipped.push({ lpnId, at, shipmentId });
+    },
+    /** What the run writes: changed LPNs (before new ones), scans and links in the run's order, the losses shipped, the events. */
+    written(): store.FloorWrites & { readonly events: RunEvents; readonly lossesShipped: typeof lossesShipped } {
       const changed = [...baseVersion].filter(([id, v]) => rows.get(id)!.version !== v).map(([id, v]) => ({ row: rows.get(id)!, baseVersion: v }));
       // New rows in label order: two runs making the same two labels wait on the unique index in one order, not in a cycle.
       const fresh = made.map((id) => ({ row: rows.get(id)!, baseVersion: null }))
         .sort((a, b) => (a.row.site_id === b.row.site_id ? (a.row.code < b.row.code ? -1 : a.row.code > b.row.code ? 1 : 0) : a.row.site_id < b.row.site_id ? -1 : 1));
-      return { lpns: [...changed.sort((a, b) => (a.row.id < b.row.id ? -1 : 1)), ...fresh], scans, links: [...links.values()], events };
+      return { lpns: [...changed.sort((a, b) => (a.row.id < b.row.id ? -1 : 1)), ...fresh], scans, links: [...links.values()], events, lossesShipped };
     },
   };
   return set;
@@ -442,7 +450,7 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
       const d = e.data;
       const owner = d.ownerId === undefined || d.ownerId === DEFAULT_OWNER_ID ? undefined : d.ownerId;
       const ownersOf = (lines: readonly ContentLine[]): ContentLine[] => (owner === undefined ? [...lines] : lines.map((l) => ({ ...l, owner })));
-      const totes = [...floor.liveHoldingOrder(d.siteId, d.orderId), ...floor.lostHoldingOrder(d.siteId, d.orderId)];
+      const totes = floor.holdingOrder(d.siteId, d.orderId);
       const carton = floor.liveOrNew(d.siteId, d.packageId, 'CARTON', 'CLOSED', at);
       let contents = carton.contents;
       const sources = new Map<string, LpnRow>();
@@ -497,11 +505,13 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
         // order's units on the books, so the carton (with anything lost inside it) is SHIPPED from where it was lost,
         // recorded as a SHIP scan there. It stayed LOST before, holding units that shipped, and found later it came
         // back CLOSED with them. Only the dispatch does this: a SHIP scan of a LOST LPN stays refused LPN_LOST.
+        // Each one's loss ends, shipped with this shipment (lpn6): it stayed open for good before.
         const lost = floor.lostCarton(d.siteId, packageId);
         if (lost !== undefined) {
           for (const r of floor.subtree(lost.id)) {
             if (r.status !== 'LOST') continue;
             floor.update(r.id, at, { status: 'SHIPPED', locationId: null, ...(r.id === lost.id ? { dispatchedShipmentId: d.shipmentId } : {}) });
+            floor.endLossShipped(r.id, at, d.shipmentId);
           }
           floor.record({
             siteId: lost.site_id, at, workerId: null, deviceId: null, locationId: lost.location_id, fromLocationId: null, lpnId: lost.id,
@@ -540,6 +550,8 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
     // A cancelled order's units walked back to stock (its return confirmed by scan): they leave the order's tote or
     // voided carton, oldest LPN first (an emptied one is CONSUMED), and rest loose where the scan says, as inventory
     // has them. They stayed in the tote for good before, and the reconciliation reported them at IN_PROCESS:<orderId>.
+    // A LOST tote gives them too, after the live ones (lpn6): it kept its copy before, and found later it brought them
+    // back a second time.
     case InventoryEvents.returnConfirmed: {
       const d = e.data;
       const sources = takeOutOfTotes(floor, d.siteId, { sku: d.sku, lot: d.lot, orderId: d.orderId }, d.quantity, at);
@@ -552,19 +564,21 @@ function applyEvent(floor: WorkingSet, e: FloorEvent): void {
       return;
     }
     // A return a manager cancelled (its units were no longer in the tote): inventory wrote them off the tote, so they
-    // leave the order's totes or voided cartons here too (an emptied one is CONSUMED); they are nowhere, so no scan is recorded.
+    // leave the order's totes or voided cartons here too (an emptied one is CONSUMED; a LOST one stays LOST, lpn6); they
+    // are nowhere, so no scan is recorded.
     case InventoryEvents.returnCancelled: {
       const d = e.data;
       takeOutOfTotes(floor, d.siteId, { sku: d.sku, lot: d.lot, orderId: d.orderId }, d.writtenOff, at);
       return;
     }
     // Picked units missing or damaged at the pack station: inventory writes them off the order's in-process stock, so
-    // they leave its totes here too, whatever their lot (an emptied tote is CONSUMED); no scan is recorded.
+    // they leave its totes here too (a LOST one after the live ones, lpn6), whatever their lot (an emptied tote is
+    // CONSUMED); no scan is recorded.
     case PackShipEvents.unitsShortAtPack: {
       const d = e.data;
-      const heldOf = (lot: string | null | undefined): number => floor.liveHoldingOrder(d.siteId, d.orderId).flatMap((l) => l.contents)
+      const heldOf = (lot: string | null | undefined): number => floor.holdingOrder(d.siteId, d.orderId).flatMap((l) => l.contents)
         .filter((c) => c.sku === d.sku && c.orderId === d.orderId && (lot === undefined || c.lot === lot)).reduce((n, c) => n + c.quantity, 0);
-      const lots = [...new Set(floor.liveHoldingOrder(d.siteId, d.orderId).flatMap((l) => l.contents)
+      const lots = [...new Set(floor.holdingOrder(d.siteId, d.orderId).flatMap((l) => l.contents)
         .filter((c) => c.sku === d.sku && c.orderId === d.orderId).map((c) => c.lot))].sort((a, b) => (a ?? '').localeCompare(b ?? ''));
       let left = d.quantity;
       for (const lot of lots) {
@@ -626,13 +640,17 @@ function unloadCartons(floor: WorkingSet, siteId: string, packageIds: readonly s
   }
 }
 
-/** Takes `quantity` units of an order's SKU and lot out of the LPNs holding them for it, oldest first; the LPNs taken from. */
+/**
+ * Takes `quantity` units of an order's SKU and lot out of the LPNs holding them for it, the live ones oldest first, then
+ * the LOST ones (lpn6, 2026-12-07: the books moved the units off the order's in-process stock, so a lost tote no longer
+ * holds them; it stays LOST, emptied of them, and a later find brings it back without them); the LPNs taken from.
+ */
 function takeOutOfTotes(floor: WorkingSet, siteId: string,
   want: { readonly sku: string; readonly lot: string | null; readonly orderId: string }, quantity: number, at: Date): string[] {
   let left = quantity;
   const sources: string[] = [];
   while (left > 0) {
-    const holder = floor.liveHoldingOrder(siteId, want.orderId).find((l) => takeUnits(l.contents, { ...want, quantity: 1 }).ok);
+    const holder = floor.holdingOrder(siteId, want.orderId).find((l) => takeUnits(l.contents, { ...want, quantity: 1 }).ok);
     if (holder === undefined) break;
     const held = holder.contents.filter((c) => c.sku === want.sku && c.lot === want.lot && c.orderId === want.orderId).reduce((n, c) => n + c.quantity, 0);
     const t = takeUnits(holder.contents, { ...want, quantity: Math.min(left, held) });

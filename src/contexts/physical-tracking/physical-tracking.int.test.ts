@@ -588,6 +588,11 @@ describe('floor events of other contexts, handled per run (ADR 0043 addendum)', 
     const found = await t.post(`/api/v1/lpns/${carton!.id}/found`, { location: dock.id }, 'manager');
     expect(found.status).toBe(409);
     expect((await t.get(`/api/v1/lpns/${carton!.id}`)).body.status).toBe('SHIPPED');
+    // Its loss ended there, shipped with the dispatch's shipment (lpn6): it stayed open for good before, a shipped
+    // carton on record as missing.
+    const losses = await t.app.db.query<{ found_at: Date | null; shipped_at: Date | null; shipment_id: string | null }>(
+      `SELECT found_at, shipped_at, shipment_id FROM physical_tracking.lpn_losses WHERE lpn_id = $1`, [carton!.id]);
+    expect(losses).toEqual([{ found_at: null, shipped_at: expect.any(Date), shipment_id: 'shp_o_lostship' }]);
   });
 
   it("a carton's lines name the packed order's owner, also for units no tote held or a tote line naming none (they named none before)", async () => {

@@ -696,7 +696,7 @@ export async function insertLosses(db: Executor, rows: readonly LossRow[]): Prom
 /** The open losses of these LPNs (their rows are locked by the caller), by LPN id. */
 export async function openLosses(db: Executor, lpnIds: readonly string[]): Promise<Map<string, LossRow>> {
   const rows = await db.query<LossRow>(
-    `SELECT ${LOSS_COLUMNS} FROM physical_tracking.lpn_losses WHERE lpn_id = ANY($1::text[]) AND found_at IS NULL ORDER BY lpn_id`, [[...lpnIds]],
+    `SELECT ${LOSS_COLUMNS} FROM physical_tracking.lpn_losses WHERE lpn_id = ANY($1::text[]) AND found_at IS NULL AND shipped_at IS NULL ORDER BY lpn_id`, [[...lpnIds]],
   );
   return new Map(rows.map((r) => [r.lpn_id, r]));
 }
@@ -704,8 +704,19 @@ export async function openLosses(db: Executor, lpnIds: readonly string[]): Promi
 /** Closes the open losses of these LPNs: found at `locationId`, at `at`. */
 export async function closeLosses(db: Executor, lpnIds: readonly string[], at: Date, locationId: string): Promise<void> {
   await db.query(
-    `UPDATE physical_tracking.lpn_losses SET found_at = $2, found_location_id = $3 WHERE lpn_id = ANY($1::text[]) AND found_at IS NULL`,
+    `UPDATE physical_tracking.lpn_losses SET found_at = $2, found_location_id = $3 WHERE lpn_id = ANY($1::text[]) AND found_at IS NULL AND shipped_at IS NULL`,
     [[...lpnIds], at, locationId],
+  );
+}
+
+/** Ends the open losses of LPNs a dispatch shipped while they were LOST (lpn6): shipped at `at`, with the shipment named. */
+export async function endLossesShipped(db: Executor, ended: readonly { readonly lpnId: string; readonly at: Date; readonly shipmentId: string | null }[]): Promise<void> {
+  if (ended.length === 0) return;
+  await db.query(
+    `UPDATE physical_tracking.lpn_losses ls SET shipped_at = e.at, shipment_id = e.shipment_id
+     FROM jsonb_to_recordset($1::jsonb) AS e(lpn_id text, at timestamptz, shipment_id text)
+     WHERE ls.lpn_id = e.lpn_id AND ls.found_at IS NULL AND ls.shipped_at IS NULL`,
+    [JSON.stringify(ended.map((e) => ({ lpn_id: e.lpnId, at: e.at, shipment_id: e.shipmentId })))],
   );
 }
 
