@@ -103,6 +103,17 @@ describe('EDI 943 → ASN → 944', () => {
     expect(await asnsAtSite()).toHaveLength(before);
     await t.settle();
   }, 60_000);
+  it('a 943 whose W04-01 is more units than an ASN line takes (1,000,000) is REJECTED, its 997 naming W04-01; no ASN (edge7)', async () => {
+    const before = (await asnsAtSite()).length;
+    const huge = await post(interchange('000000971', ['W06*N*TR-HUGE*20261203*SHIP-HUGE~', 'N1*SF*Depot Co~',
+      `W04*2*EA**SK*${w.products[1]!.sku}~`, `W04*999999999*EA**SK*${w.products[0]!.sku}~`]));
+    expect(huge).toMatchObject({ status: 'REJECTED', transactionSets: [{ status: 'REJECTED', asnId: null }] });
+    expect(segmentsOf(huge.acknowledgement.body, 'AK3')).toEqual([['W04', '5', '', '8']]);
+    expect(segmentsOf(huge.acknowledgement.body, 'AK4')).toEqual([['1', '', '7', '999999999']]);
+    expect(await asnsAtSite()).toHaveLength(before);
+    await t.settle();
+  }, 60_000);
+
   it('a 943 of one W06-02 makes one ASN: twice in one interchange, one interchange sent three times at once, or sent again after a failure part-way', async () => {
     const asnsOf = async (shipment: string): Promise<number> => (await t.getAll<{ reference: string }>('/api/v1/inventory/asns?siteId=ETR')).filter((a) => a.reference === shipment).length;
     // Two sets of one depositor order number: the second is answered with the first's ASN.

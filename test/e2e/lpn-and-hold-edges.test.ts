@@ -523,3 +523,24 @@ describe('units taken off the dock by hand with their putaway open (dock5 hunt)'
     expect([await onDock(), await covered()]).toEqual([0, 0]);
   });
 });
+
+describe('contents that repeat an element (edge7, 2026-12-07)', () => {
+  it('a serial names one unit: a serial line of 2 units, or one serial twice, is 400 VALIDATION_FAILED naming the line, nothing recorded; the same SKU twice adds up', async () => {
+    const sku = w.products[0]!.sku;
+    const before = await fingerprint('physical_tracking');
+    for (const [contents, field, message] of [
+      [[{ sku, quantity: 2, serial: 'SN-1' }], '/contents/0/quantity', 'a serial names one unit: quantity 1'],
+      [[{ sku, quantity: 1, serial: 'SN-1' }, { sku, quantity: 1, serial: 'SN-2' }, { sku, quantity: 1, serial: 'SN-1' }], '/contents/2/serial', `serial SN-1 of ${sku} is in the contents twice`],
+    ] as const) {
+      const res = await t.post('/api/v1/lpns', { siteId: w.siteId, type: 'CASE', contents }, 'operator');
+      expect([res.status, res.body.code], JSON.stringify(contents)).toEqual([400, 'VALIDATION_FAILED']);
+      expect(res.body.errors).toEqual([{ field, message }]);
+    }
+    await t.settle();
+    expect(await fingerprint('physical_tracking')).toEqual(before);
+    // Units of one SKU declared on two lines are those of both lines, once each; serials of one SKU are one unit each.
+    expect((await build({ type: 'CASE', contents: [{ sku, quantity: 2 }, { sku, quantity: 3 }] })).units).toBe(5);
+    const serialised = await build({ type: 'CASE', contents: [{ sku, quantity: 1, serial: 'SN-1' }, { sku, quantity: 1, serial: 'SN-2' }] });
+    expect(serialised.units).toBe(2);
+  });
+});

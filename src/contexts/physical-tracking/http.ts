@@ -94,7 +94,7 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
     schema: {
       operationId: 'buildLpn', tags, summary: 'Build an LPN (pallet, case, tote or carton)',
       description: 'A new OPEN LPN with an SSCC-18 label (18 digits, optionally behind the AI (00): the GS1 check digit must be valid, else 422 '
-        + 'INVALID_SSCC), an internal code, or none (its id is its code). Optional contents (products of the catalogue: 422 UNKNOWN_SKU otherwise; no lot for a product that is not lot-controlled: 422 UNPROCESSABLE; an `owner` is an owner id inventory knows: 422 UNKNOWN_OWNER naming /contents/<i>/owner otherwise; the default owner\'s units name none), location (of the site, by id or code: 422 '
+        + 'INVALID_SSCC), an internal code, or none (its id is its code). Optional contents (products of the catalogue: 422 UNKNOWN_SKU otherwise; no lot for a product that is not lot-controlled: 422 UNPROCESSABLE; a `serial` names one unit: a serial line of another quantity than 1, or one serial of a SKU on two lines, is 400 VALIDATION_FAILED naming it; an `owner` is an owner id inventory knows: 422 UNKNOWN_OWNER naming /contents/<i>/owner otherwise; the default owner\'s units name none), location (of the site, by id or code: 422 '
         + 'UNKNOWN_LOCATION otherwise), and the LPN it goes into (409 NESTING_TOO_DEEP '
         + 'beyond three levels). Recorded as a BUILD scan. The example builds a pallet of two demo mugs under the GS1 example SSCC.',
       body: Type.Object({

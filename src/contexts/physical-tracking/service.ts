@@ -67,6 +67,23 @@ const iso = (d: Date): string => d.toISOString();
 const line = (c: ContentInput): ContentLine =>
   ({ sku: c.sku, lot: c.lot ?? null, serial: c.serial ?? null, owner: c.owner === undefined || c.owner === DEFAULT_OWNER_ID ? null : c.owner, orderId: null, quantity: c.quantity });
 
+/**
+ * A serial names one unit of its SKU (as an ASN's serials, one per unit): a serial line of more than one unit, or one
+ * serial of a SKU on two lines, would count that unit more than once (merged into one line of 3 units of serial SN-1).
+ */
+export function serialErrors(contents: readonly ContentInput[]): { field: string; message: string }[] {
+  const errors: { field: string; message: string }[] = [];
+  const seen = new Set<string>();
+  for (const [i, c] of contents.entries()) {
+    if (c.serial === undefined) continue;
+    if (c.quantity !== 1) errors.push({ field: `/contents/${i}/quantity`, message: 'a serial names one unit: quantity 1' });
+    const key = JSON.stringify([c.sku, c.serial]);
+    if (seen.has(key)) errors.push({ field: `/contents/${i}/serial`, message: `serial ${c.serial} of ${c.sku} is in the contents twice` });
+    seen.add(key);
+  }
+  return errors;
+}
+
 export function scanView(r: ScanRow): ScanView {
   return {
     id: r.id, siteId: r.site_id, at: iso(r.at), workerId: r.worker_id, deviceId: r.device_id, locationId: r.location_id,
@@ -504,6 +521,8 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     if (place !== undefined && !place.ok) return place;
     // Contents name products of the catalogue, read before the transaction opens (another context, maybe remote).
     const contents = cmd.contents ?? [];
+    const serials = serialErrors(contents);
+    if (serials.length > 0) return reject('VALIDATION_FAILED', `Contents name serials wrongly: ${serials.map((e) => `${e.field} ${e.message}`).join('; ')}`, serials);
     if (contents.length > 0) {
       const known = await apis.catalog.getBySkus([...new Set(contents.map((c) => c.sku))]);
       const unknown = contents.flatMap((c, i) => (known.has(c.sku) ? [] : [{ field: `/contents/${i}/sku`, message: `${c.sku} is not a product of the catalogue` }]));

@@ -390,7 +390,10 @@ export function ediService(
       madeHere.set(shipment.depositorOrderNumber, { asnId: made.value.asnId, shipment });
       return ok({ shipment, asnId: made.value.asnId, errors: [], intakeError: null });
     }
-    const intakeError = `${made.code}: ${made.message}`;
+    const intakeError = intakeRefusal(made);
+    // A refusal naming a line (its quantity or SKU) names that W04's element, as a 940's names its W01 (`refusedLine`).
+    const line = refusedW04(shipment, made.errors ?? [], intakeError);
+    if (line !== undefined) return ok({ shipment, asnId: null, intakeError, errors: [line] });
     return ok({
       shipment, asnId: null, intakeError,
       errors: [{ segmentId: 'W06', position: 2, code: 8, message: intakeError, elements: [{ position: 2, code: 7, value: shipment.depositorOrderNumber, message: intakeError }] }],
@@ -585,6 +588,18 @@ function refusedLine(order: ShippingOrder, errors: readonly { field: string }[],
     if (m === null || w01 === undefined) continue;
     const [position, value] = m[2] === 'quantity' ? [1, String(w01.quantity)] : [5, w01.sku];
     return { segmentId: 'W01', position: w01.position, code: 8, message, elements: [{ position, code: 7, value, message }] };
+  }
+  return undefined;
+}
+
+/** The W04 of the first ASN line a refusal names (`/lines/<i>/quantity` or `/sku`): W04-01 or W04-05 (a 943's lines are the ASN's, in order). */
+function refusedW04(shipment: TransferShipment, errors: readonly { field: string }[], message: string): SegmentError | undefined {
+  for (const e of errors) {
+    const m = /^\/lines\/(\d+)\/(quantity|sku)$/.exec(e.field);
+    const w04 = m === null ? undefined : shipment.lines[Number(m[1])];
+    if (m === null || w04 === undefined) continue;
+    const [position, value] = m[2] === 'quantity' ? [1, String(w04.quantity)] : [5, w04.sku];
+    return { segmentId: 'W04', position: w04.position, code: 8, message, elements: [{ position, code: 7, value, message }] };
   }
   return undefined;
 }

@@ -38,6 +38,11 @@ describe('creating an ASN', () => {
     spec.given(known).when(asn({ supplier: ' Müller & Söhne GmbH ' })).then((d) => expect(d.asn.supplier).toBe('Müller & Söhne GmbH'));
   });
 
+  it('refuses a line of more units than the REST schema takes (1,000,000): an EDI 943 W04-01 of 999999999 made an ASN line of it (edge7)', () => {
+    spec.given(known).when(asn({ lines: [{ sku: 'SKU-A', quantity: 1_000_000 }, { sku: 'SKU-A', quantity: 999_999_999 }] }))
+      .thenRejects('VALIDATION_FAILED', { fields: ['/lines/1/quantity'] });
+  });
+
   it('refuses serials that are not one per unit, or announced twice', () => {
     spec.given(known).when(asn({ lines: [{ sku: 'SKU-A', quantity: 3, serials: ['S1'] }] })).thenRejects('VALIDATION_FAILED', { fields: ['/lines/0/serials'] });
     spec.given(known).when(asn({ lines: [{ sku: 'SKU-A', quantity: 1, serials: ['S1'] }, { sku: 'SKU-A', quantity: 1, serials: ['S1'] }] }))

@@ -41,6 +41,9 @@ export interface CreateAsnDecision {
   readonly events: readonly PublishedEvent[];
 }
 
+/** The most units one ASN line announces (the REST schema's `lines[].quantity` maximum). */
+export const MAX_ASN_LINE_UNITS = 1_000_000;
+
 export type CreateAsnRejection = 'VALIDATION_FAILED' | 'UNKNOWN_SKU' | 'PRODUCT_INACTIVE' | 'UNPROCESSABLE';
 
 /** A day of the calendar in the years the API takes: an EDI 943's W06-03 20260230 arrives here unchecked by a JSON schema. */
@@ -65,6 +68,9 @@ export const decideCreateAsn: Decide<CreateAsnState, CreateAsnCommand, CreateAsn
   const serialsSeen = new Set<string>();
   input.lines.forEach((l, i) => {
     if (!Number.isInteger(l.quantity) || l.quantity <= 0) errors.push({ field: `/lines/${i}/quantity`, message: 'must be a positive integer' });
+    // The REST schema's maximum, for the ASNs that do not pass it: an EDI 943's W04-01 takes 9 digits (999999999 was an
+    // ASN line of as many units, edge7).
+    else if (l.quantity > MAX_ASN_LINE_UNITS) errors.push({ field: `/lines/${i}/quantity`, message: `must be an integer from 1 to ${MAX_ASN_LINE_UNITS}` });
     if (l.expiresOn !== undefined && !isDate(l.expiresOn)) errors.push({ field: `/lines/${i}/expiresOn`, message: 'must be a date (YYYY-MM-DD)' });
     if (l.lot !== undefined && !isIdentifier(l.lot)) errors.push({ field: `/lines/${i}/lot`, message: IDENTIFIER_MESSAGE });
     if (l.expectedLpn !== undefined && !isIdentifier(l.expectedLpn)) errors.push({ field: `/lines/${i}/expectedLpn`, message: IDENTIFIER_MESSAGE });
