@@ -92,6 +92,19 @@ describe.runIf(browserTestsRun)('the web console when a read fails', () => {
     await page.getByLabel('Location').fill('');
   });
 
+  it('who is signed in cannot be checked (PakLog answers 500 to /auth/me): the console says so and tries again, not the sign-in form', async () => {
+    let fail = true;
+    await page.route('**/api/v1/auth/me', async (route) => (fail ? route.fulfill(broken) : route.continue()));
+    await page.goto(`${base}/`);
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Could not check your sign-in: INTERNAL: An unexpected error occurred');
+    expect(await page.getByLabel('API key', { exact: true }).count()).toBe(0);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    fail = false;
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.locator('.kpi', { hasText: 'Open orders' }).waitFor();
+    await page.unroute('**/api/v1/auth/me');
+  });
+
   it('an exception action that cannot be undone (discard, cancel) says what it does and asks again; Keep backs out with nothing sent', async () => {
     // A dead letter's exception, straight into this test's database: only its buttons are under test here.
     const db = new pg.Client({ connectionString: t.databaseUrl });
