@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import type { Page } from 'playwright-core';
 import type { TestApp } from '../support/test-app.ts';
-import { browserTestsRun, consolePage, startDemoUi, type FileBrowser } from '../support/ui-browser.ts';
+import { browserTestsRun, consolePage, seriousA11yViolations, startDemoUi, type FileBrowser } from '../support/ui-browser.ts';
 
 /**
  * A console read that fails is said on the screen, with a way on (try again), never a blank or a false "nothing here".
@@ -65,6 +65,44 @@ describe.runIf(browserTestsRun)('the web console when a read fails', () => {
     ]);
     await page.unroute('**/api/v1/waves/pool?*');
     await page.unroute('**/api/v1/waves?*');
+  });
+
+  it('the site\'s locations cannot be read: Inventory says so with a way to read them again, not "No location … at this site"', async () => {
+    const balances = (await t.get(`/api/v1/inventory/balances?siteId=${siteId}&limit=1`)).body as { items: { locationId: string }[] };
+    const locationId = balances.items[0]!.locationId;
+    const all = (await t.get(`/api/v1/sites/${siteId}/locations?limit=1000`)).body as { items: { id: string; code: string }[] };
+    const code = all.items.find((l) => l.id === locationId)!.code;
+    let fail = true;
+    await page.route('**/api/v1/sites/*/locations?*', async (route) => (fail ? route.fulfill(broken) : route.continue()));
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Inventory', exact: true }).click();
+    await expect.poll(() => page.getByRole('alert').allTextContents())
+      .toEqual([expect.stringContaining('Could not read the site\'s locations: An unexpected error occurred')]);
+    await page.getByLabel('Location').fill(code);
+    await page.getByLabel('Location').press('Enter');
+    // The code cannot be known without the locations: not said unknown (it is not), and the alert stays.
+    await page.waitForTimeout(300);
+    expect(await page.getByText(/^No location /).count()).toBe(0);
+    expect(await page.getByRole('alert').allTextContents()).toEqual([expect.stringContaining('Could not read the site\'s locations')]);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    fail = false;
+    await page.getByRole('button', { name: 'Read the locations again' }).click();
+    await expect.poll(() => page.getByRole('alert').count()).toBe(0);
+    await expect.poll(() => page.locator('tbody tr').first().textContent()).toContain(code);
+    await page.unroute('**/api/v1/sites/*/locations?*');
+    await page.getByLabel('Location').fill('');
+  });
+
+  it('who is signed in cannot be checked (PakLog answers 500 to /auth/me): the console says so and tries again, not the sign-in form', async () => {
+    let fail = true;
+    await page.route('**/api/v1/auth/me', async (route) => (fail ? route.fulfill(broken) : route.continue()));
+    await page.goto(`${base}/`);
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Could not check your sign-in: INTERNAL: An unexpected error occurred');
+    expect(await page.getByLabel('API key', { exact: true }).count()).toBe(0);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    fail = false;
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.locator('.kpi', { hasText: 'Open orders' }).waitFor();
+    await page.unroute('**/api/v1/auth/me');
   });
 
   it('an exception action that cannot be undone (discard, cancel) says what it does and asks again; Keep backs out with nothing sent', async () => {

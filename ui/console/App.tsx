@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { apiAll, signOut, whenSignedOut, whoAmI } from '../lib/api.ts';
+import { ApiError, apiAll, signOut, whenSignedOut, whoAmI } from '../lib/api.ts';
 import { createLiveHub } from '../lib/hooks.ts';
 import type { Me } from '../lib/session.ts';
 import { ChangePassword } from '../lib/ChangePassword.tsx';
@@ -30,10 +30,30 @@ const screenOf = (hash: string): Screen => (orderOf(hash) !== undefined ? 'order
 
 export function App() {
   const [me, setMe] = useState<Me | undefined | null>(null);
+  /** Who is signed in could not be known (no answer, or PakLog's 5xx): said, with a way to ask again, not "Loading…" for ever. */
+  const [meError, setMeError] = useState<string | undefined>(undefined);
+  const [meTry, setMeTry] = useState(0);
   useEffect(() => {
     whenSignedOut(() => setMe(undefined));
-    void whoAmI().then(setMe);
   }, []);
+  useEffect(() => {
+    whoAmI().then((who) => {
+      setMeError(undefined);
+      setMe(who);
+    }, (e: unknown) => setMeError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e)));
+  }, [meTry]);
+  if (me === null && meError !== undefined) {
+    return (
+      <main className="signin">
+        <h1>PakLog console</h1>
+        <p role="alert" className="error">
+          Could not check your sign-in: {meError}{' '}
+          <button type="button" onClick={() => { setMeError(undefined); setMeTry((n) => n + 1); }}>Try again</button>
+        </p>
+        <button type="button" onClick={() => { signOut(); setMe(undefined); }}>Sign out</button>
+      </main>
+    );
+  }
   if (me === null) return <p className="loading">Loading…</p>;
   if (me === undefined) return <SignIn title="PakLog console" onSignedIn={setMe} />;
   return <Console me={me} onSignOut={() => { signOut(); setMe(undefined); }} />;

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, apiAll, ApiError, newKey, qs, type Page } from '../lib/api.ts';
 import { useData, useLiveVersion, usePaged, useSettled } from '../lib/hooks.ts';
 import { when, type Ctx } from './ctx.ts';
-import { LoadMore, shown, Status } from './Lists.tsx';
+import { LoadMore, LocationsFailed, shown, Status } from './Lists.tsx';
 
 const COUNT_STATUSES = ['OPEN', 'RECOUNT', 'AWAITING_APPROVAL', 'COMPLETED', 'REJECTED'];
 /** A count still waiting for a counter: a manager may abandon it (reject), e.g. when nobody will count it. */
@@ -32,7 +32,7 @@ export function Counts({ ctx }: { ctx: Ctx }) {
   const [toCount, setToCount] = useState('');
   const version = useLiveVersion(ctx.live, ['inventory.']);
   const codes = useData(async () => {
-    const locations = await apiAll<{ id: string; code: string }>(`/sites/${ctx.siteId}/locations`, 1000).catch(() => []);
+    const locations = await apiAll<{ id: string; code: string }>(`/sites/${ctx.siteId}/locations`, 1000);
     return new Map(locations.map((l) => [l.id, l.code]));
   }, [ctx.siteId]);
   // Read once the user stops typing (or presses Enter): a partial SKU is no unknown SKU yet.
@@ -133,6 +133,7 @@ export function Counts({ ctx }: { ctx: Ctx }) {
         </label>
       </div>
       {listError === undefined ? null : <p role="alert" className="error">{listError}</p>}
+      <LocationsFailed codes={codes} />
       {message === undefined ? null : <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok' : 'error'}>{message.text}</p>}
       {status === 'AWAITING_APPROVAL' && list.items?.length === 0 ? <p className="muted">No count waits for a manager at this site.</p> : null}
       <table>

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, apiAll, ApiError, newKey, qs, type Page } from '../lib/api.ts';
 import { useData, useLiveVersion, usePaged, useSettled } from '../lib/hooks.ts';
 import { when, type Ctx } from './ctx.ts';
-import { LoadMore, shown, Status } from './Lists.tsx';
+import { LoadMore, LocationsFailed, shown, Status } from './Lists.tsx';
 
 /** The statuses held units are in (GET /inventory/holds?status=). */
 const HELD_STATUSES = ['HOLD', 'QUARANTINE', 'DAMAGED'];
@@ -51,10 +51,12 @@ export function Holds({ ctx }: { ctx: Ctx }) {
   const typing = sku.trim() !== skuTerm || location.trim() !== term;
   const locationId = term === '' ? undefined : /^loc_/.test(term) ? term : locations.data?.ids.get(term.toLowerCase());
   const unknownLocation = term !== '' && locationId === undefined && locations.data !== undefined;
-  const list = usePaged(async (cursor) => (unknownLocation
+  // A code typed while the locations are not read (yet, or they could not be): not applied, so not the whole site's holds.
+  const codesPending = term !== '' && locationId === undefined && locations.data === undefined;
+  const list = usePaged(async (cursor) => (unknownLocation || codesPending
     ? { items: [], nextCursor: null }
     : api<Page<Held>>('GET', `/inventory/holds${qs({ siteId: ctx.siteId, sku: skuTerm, locationId, status, limit: PAGE, cursor })}`)),
-  [ctx.siteId, skuTerm, locationId, unknownLocation, status], [version]);
+  [ctx.siteId, skuTerm, locationId, unknownLocation, codesPending, status], [version]);
   const listError = typing ? undefined : list.error;
   const release = async (h: Held, quantity: number, reason: string): Promise<void> => {
     setBusy(true);
@@ -124,6 +126,7 @@ export function Holds({ ctx }: { ctx: Ctx }) {
         </label>
       </div>
       {unknownLocation && !typing ? <p className="muted">No location {term} at this site.</p> : null}
+      <LocationsFailed codes={locations} />
       {listError === undefined ? null : <p role="alert" className="error">{listError}</p>}
       {message === undefined ? null : <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok' : 'error'}>{message.text}</p>}
       {list.items?.length === 0 && term === '' && skuTerm === '' && status === '' ? <p className="muted">Nothing is held at this site.</p> : null}

@@ -46,6 +46,20 @@ export function LoadMore({ list, noun }: { list: Paged<unknown>; noun: string })
   );
 }
 
+/**
+ * The site's locations (their codes) could not be read: said, with a way to read them again. The screen shows location
+ * ids meanwhile, and a location filter typed as a code is not applied (it cannot be known), nor said unknown.
+ */
+export function LocationsFailed({ codes }: { codes: { error: string | undefined; loading: boolean; reload: () => void } }) {
+  if (codes.error === undefined) return null;
+  return (
+    <p role="alert" className="error">
+      Could not read the site&apos;s locations: {codes.error}. Locations show as ids.{' '}
+      <button type="button" disabled={codes.loading} onClick={codes.reload}>{codes.loading ? 'Loading…' : 'Read the locations again'}</button>
+    </p>
+  );
+}
+
 export function Status({ value }: { value: string }) {
   return <span className={`status s-${value.toLowerCase().replace(/[^a-z_]/g, '')}`}>{value}</span>;
 }
@@ -260,7 +274,7 @@ export function Inventory({ ctx }: { ctx: Ctx }) {
   const version = useLiveVersion(ctx.live, ['inventory.']);
   const codes = useData(async () => {
     // Every location of the site (a big site has more than a page); without them the table shows location ids.
-    const locations = await apiAll<{ id: string; code: string }>(`/sites/${ctx.siteId}/locations`, 1000).catch(() => []);
+    const locations = await apiAll<{ id: string; code: string }>(`/sites/${ctx.siteId}/locations`, 1000);
     return { codes: new Map(locations.map((l) => [l.id, l.code])), ids: new Map(locations.map((l) => [l.code.toLowerCase(), l.id])) };
   }, [ctx.siteId]);
   // Read once the user stops typing (or presses Enter): a partial SKU is no unknown SKU yet.
@@ -287,6 +301,7 @@ export function Inventory({ ctx }: { ctx: Ctx }) {
         </label>
       </div>
       {unknownLocation && !typing ? <p className="muted">No location {term} at this site.</p> : null}
+      <LocationsFailed codes={codes} />
       {error === undefined ? null : <p role="alert" className="error">{error}</p>}
       <p className="muted">
         Unreserved is on hand − reserved (the API&apos;s <code>available</code>) in every row: only AVAILABLE rows are stock an order

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { api, apiAll, ApiError, newKey, qs, type Page } from '../lib/api.ts';
 import { useData, useLiveVersion, usePaged } from '../lib/hooks.ts';
 import { when, type Ctx } from './ctx.ts';
-import { LoadMore, shown, Status } from './Lists.tsx';
+import { LoadMore, LocationsFailed, shown, Status } from './Lists.tsx';
 import { asnHref, putawayHref } from './links.tsx';
 
 export interface Putaway {
@@ -12,8 +12,8 @@ export interface Putaway {
 }
 
 /** The site's location codes by id (a big site has more than a page): the screens show the code on the label. */
-const useCodes = (siteId: string) => useData(async () => new Map((await apiAll<{ id: string; code: string }>(`/sites/${siteId}/locations`, 1000)
-  .catch(() => [])).map((l) => [l.id, l.code])), [siteId]);
+const useCodes = (siteId: string) => useData(async () => new Map((await apiAll<{ id: string; code: string }>(`/sites/${siteId}/locations`, 1000))
+  .map((l) => [l.id, l.code])), [siteId]);
 
 /** Where the units of a putaway should go, in words: the suggestion, or why there is none. */
 const suggestion = (p: Putaway, code: (id: string) => string): string => {
@@ -79,6 +79,7 @@ export function OpenPutaways({ ctx }: { ctx: Ctx }) {
       <h2 id="putaways-h">Putaways waiting at the dock</h2>
       <p className="muted">Received units not yet put away (each has a PUTAWAY task). One nobody can finish is cancelled on its screen by a manager.</p>
       {list.error === undefined ? null : <p role="alert" className="error">{list.error}</p>}
+      <LocationsFailed codes={codes} />
       <table>
         <caption>{shown(list, 'open putaways')}</caption>
         <thead>
@@ -150,6 +151,7 @@ export function PutawayDetail({ ctx, id }: { ctx: Ctx; id: string }) {
       <h1 ref={heading} tabIndex={-1}>Putaway {p.id} <Status value={p.status} /></h1>
       <section className="panel" aria-labelledby="putaway-h">
         <h2 id="putaway-h">Summary</h2>
+        <LocationsFailed codes={codes} />
         <dl className="facts">
           <dt>SKU</dt><dd>{p.sku}{p.lot === null ? '' : ` lot ${p.lot}`}</dd>
           <dt>Units</dt><dd>{p.quantity} {p.stockStatus}; {p.putAway} put away, {p.open} still at the receiving location</dd>

@@ -338,8 +338,11 @@ export async function whoAmI(): Promise<Me | undefined> {
   if (loadCredential() === undefined) return undefined;
   try {
     return await api<Me>('GET', '/auth/me');
-  } catch {
-    return undefined;
+  } catch (e) {
+    // PakLog refused the credential (401: expired, revoked): signed out. No answer, or a 5xx, is no sign-out: thrown,
+    // for the app to say so and try again (it showed the sign-in form without a word, the credential still kept).
+    if (e instanceof ApiError && outcomeKnown(e.status, e.code) && e.status >= 400) return undefined;
+    throw e;
   }
 }
 

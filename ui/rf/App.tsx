@@ -92,10 +92,28 @@ export function App() {
   });
   const [workerId, setWorkerId] = useState('');
   const [site, setSite] = useState('DEMO');
+  /** Who is signed in could not be known (no answer, or PakLog's 5xx): said, with a way to ask again. */
+  const [meError, setMeError] = useState<string | undefined>(undefined);
+  const [meTry, setMeTry] = useState(0);
   useEffect(() => {
     whenSignedOut(() => setMe(undefined));
-    void whoAmI().then(setMe);
   }, []);
+  useEffect(() => {
+    whoAmI().then((who) => {
+      setMeError(undefined);
+      setMe(who);
+    }, (e: unknown) => setMeError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e)));
+  }, [meTry]);
+  if (me === null && meError !== undefined) {
+    return (
+      <main className="rf-signin">
+        <h1>PakLog handheld</h1>
+        <p role="alert" className="rf-msg">Could not check your sign-in: {meError}</p>
+        <button type="button" onClick={() => { setMeError(undefined); setMeTry((n) => n + 1); }}>Try again</button>
+        <button type="button" onClick={() => { signOut(); setMe(undefined); }}>Sign out</button>
+      </main>
+    );
+  }
   if (me === null) return <p className="rf-msg">Loading…</p>;
   if (me === undefined || shift === undefined) {
     return (
