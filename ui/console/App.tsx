@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
-import { ApiError, apiAll, signOut, whenSignedOut, whoAmI } from '../lib/api.ts';
-import { createLiveHub } from '../lib/hooks.ts';
+import { apiAll, signOut } from '../lib/api.ts';
+import { createLiveHub, useWhoAmI } from '../lib/hooks.ts';
 import type { Me } from '../lib/session.ts';
 import { ChangePassword } from '../lib/ChangePassword.tsx';
 import { SignIn } from '../lib/SignIn.tsx';
@@ -29,26 +29,14 @@ const screenOf = (hash: string): Screen => (orderOf(hash) !== undefined ? 'order
   : SCREENS.find(([s]) => hash === `#/${s}`)?.[0] ?? 'dashboard');
 
 export function App() {
-  const [me, setMe] = useState<Me | undefined | null>(null);
-  /** Who is signed in could not be known (no answer, or PakLog's 5xx): said, with a way to ask again, not "Loading…" for ever. */
-  const [meError, setMeError] = useState<string | undefined>(undefined);
-  const [meTry, setMeTry] = useState(0);
-  useEffect(() => {
-    whenSignedOut(() => setMe(undefined));
-  }, []);
-  useEffect(() => {
-    whoAmI().then((who) => {
-      setMeError(undefined);
-      setMe(who);
-    }, (e: unknown) => setMeError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e)));
-  }, [meTry]);
+  const { me, setMe, error: meError, retry } = useWhoAmI();
   if (me === null && meError !== undefined) {
     return (
       <main className="signin">
         <h1>PakLog console</h1>
         <p role="alert" className="error">
           Could not check your sign-in: {meError}{' '}
-          <button type="button" onClick={() => { setMeError(undefined); setMeTry((n) => n + 1); }}>Try again</button>
+          <button type="button" onClick={retry}>Try again</button>
         </p>
         <button type="button" onClick={() => { signOut(); setMe(undefined); }}>Sign out</button>
       </main>

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Page } from './api.ts';
+import { ApiError, whenSignedOut, whoAmI, type Page } from './api.ts';
 import { followLive, type LiveEvent } from './live.ts';
+import type { Me } from './session.ts';
 
 export interface Loaded<T> {
   readonly data: T | undefined;
@@ -158,4 +159,29 @@ export function useRecheckOnLive(prefixes: readonly string[], recheck: () => Pro
       if (timer !== undefined) window.clearTimeout(timer);
     };
   }, [key]);
+}
+
+/**
+ * Who is signed in: null while asked, undefined when signed out (the API refused the credential, or a sign-out), else
+ * the person or key. `error` says why it could not be known (no answer, PakLog's 5xx) and `retry` asks again: a screen
+ * says so with a way out, not the sign-in form nor "Loading…" for ever.
+ */
+export function useWhoAmI(): { me: Me | undefined | null; setMe: (me: Me | undefined) => void; error: string | undefined; retry: () => void } {
+  const [me, setMe] = useState<Me | undefined | null>(null);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    whenSignedOut(() => setMe(undefined));
+  }, []);
+  useEffect(() => {
+    whoAmI().then((who) => {
+      setError(undefined);
+      setMe(who);
+    }, (e: unknown) => setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e)));
+  }, [attempt]);
+  const retry = useCallback(() => {
+    setError(undefined);
+    setAttempt((n) => n + 1);
+  }, []);
+  return { me, setMe, error, retry };
 }

@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, ApiError, isNetworkError, newKey, noAnswerSays, signOut, whenSignedOut, whoAmI } from '../lib/api.ts';
+import { api, ApiError, isNetworkError, newKey, noAnswerSays, signOut } from '../lib/api.ts';
 import type { Me } from '../lib/session.ts';
 import { SignIn } from '../lib/SignIn.tsx';
-import { useRecheckOnLive } from '../lib/hooks.ts';
+import { useRecheckOnLive, useWhoAmI } from '../lib/hooks.ts';
 import { goodScanFeedback, wrongScanFeedback } from './feedback.ts';
 import { CountFlow, PutawayFlow, ReplenishFlow, ReturnFlow, type FloorProps } from './FloorWork.tsx';
 import { PackFlow } from './Pack.tsx';
@@ -85,31 +85,19 @@ const sameProduct = (value: string, sku: string, gtin: string | null): boolean =
 const FLOOR_ROLES = ['admin', 'manager', 'operator'];
 
 export function App() {
-  const [me, setMe] = useState<Me | undefined | null>(null);
+  const { me, setMe, error: meError, retry } = useWhoAmI();
   const [shift, setShift] = useState<Shift | undefined>(() => {
     const raw = sessionStorage.getItem(SHIFT);
     return raw === null ? undefined : JSON.parse(raw) as Shift;
   });
   const [workerId, setWorkerId] = useState('');
   const [site, setSite] = useState('DEMO');
-  /** Who is signed in could not be known (no answer, or PakLog's 5xx): said, with a way to ask again. */
-  const [meError, setMeError] = useState<string | undefined>(undefined);
-  const [meTry, setMeTry] = useState(0);
-  useEffect(() => {
-    whenSignedOut(() => setMe(undefined));
-  }, []);
-  useEffect(() => {
-    whoAmI().then((who) => {
-      setMeError(undefined);
-      setMe(who);
-    }, (e: unknown) => setMeError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e)));
-  }, [meTry]);
   if (me === null && meError !== undefined) {
     return (
       <main className="rf-signin">
         <h1>PakLog handheld</h1>
         <p role="alert" className="rf-msg">Could not check your sign-in: {meError}</p>
-        <button type="button" onClick={() => { setMeError(undefined); setMeTry((n) => n + 1); }}>Try again</button>
+        <button type="button" onClick={retry}>Try again</button>
         <button type="button" onClick={() => { signOut(); setMe(undefined); }}>Sign out</button>
       </main>
     );
