@@ -35,6 +35,26 @@ const sagaOf = async (orderId: string) => {
   return all.find((s) => s.key === orderId);
 };
 
+/**
+ * A fulfilment saga written as the runtime leaves one whose compensation failed after its attempts (the fulfilment saga
+ * has no compensation of its own), with the SAGA_FAILED exception (`exceptionId`) its escalation raises.
+ */
+async function failedSaga(externalId: string, exceptionId: string): Promise<{ id: string }> {
+  const order = await createOrder(call, w.siteId, { externalId, lines: [{ sku: w.products[3]!.sku, quantity: 1 }] });
+  const saga = (await until('saga started', () => sagaOf(order.id), (x) => x !== undefined))!;
+  const db = new Database(t.databaseUrl, { max: 1 });
+  try {
+    await db.query(`UPDATE orchestration.sagas SET status = 'FAILED', step = 0, current_step = 'allocate', attempts = 5, next_run_at = NULL,
+                           deadline = NULL, last_error = 'undo refused', finished_at = now(), version = version + 1 WHERE id = $1`, [saga.id]);
+    await db.query(`INSERT INTO orchestration.exceptions (id, site_id, kind, case_key, subject, reason, actions, details, status, raised_at)
+                    VALUES ($3, $2, 'SAGA_FAILED', $1, $1, 'a compensation failed', $4, '{}', 'OPEN', now())`,
+      [saga.id, w.siteId, exceptionId, ['retry', 'acknowledge']]);
+  } finally {
+    await db.close();
+  }
+  return saga;
+}
+
 beforeAll(async () => {
   t = await startTestApp({
     env: {
@@ -559,34 +579,20 @@ describe('exceptions and their actions', () => {
   });
 
   it('SAGA_FAILED: visible with a retry that compensates the saga again (FAILED → COMPENSATING → COMPENSATED); a retry of a saga no longer FAILED is 409 ACTION_FAILED', async () => {
-    // The fulfilment saga has no compensation of its own, so a failed one is written as the runtime leaves it (a
-    // compensation that failed after its attempts), with the exception its escalation raises.
-    const sku = w.products[3]!.sku;
-    const order = await createOrder(call, w.siteId, { externalId: 'ORC-SAGA-FAILED', lines: [{ sku, quantity: 1 }] });
-    const saga = await until('saga started', () => sagaOf(order.id), (x) => x !== undefined);
-    const db = new Database(t.databaseUrl, { max: 1 });
-    try {
-      await db.query(`UPDATE orchestration.sagas SET status = 'FAILED', step = 0, current_step = 'allocate', attempts = 5, next_run_at = NULL,
-                             deadline = NULL, last_error = 'undo refused', finished_at = now(), version = version + 1 WHERE id = $1`, [saga!.id]);
-      await db.query(`INSERT INTO orchestration.exceptions (id, site_id, kind, case_key, subject, reason, actions, details, status, raised_at)
-                      VALUES ('exc_saga_failed_1', $2, 'SAGA_FAILED', $1, $1, 'a compensation failed', $3, '{}', 'OPEN', now())`,
-        [saga!.id, w.siteId, ['retry', 'acknowledge']]);
-    } finally {
-      await db.close();
-    }
-    const x = await openException('SAGA_FAILED', saga!.id);
+    const saga = await failedSaga('ORC-SAGA-FAILED', 'exc_saga_failed_1');
+    const x = await openException('SAGA_FAILED', saga.id);
     expect(x.actions).toEqual(['retry', 'acknowledge']);
     expect((await act(x.id, 'retry', 'viewer')).status).toBe(403);
     expect((await act(x.id, 'retry')).body).toMatchObject({ status: 'RESOLVED', resolution: 'retry' });
-    await until('saga compensated', () => t.get(`/api/v1/sagas/${saga!.id}`, 'viewer'), (r) => r.body.status === 'COMPENSATED');
-    const events = (await t.get(`/api/v1/events?type=orchestration.saga.compensated.v1&subject=${saga!.id}`)).body.items as unknown[];
+    await until('saga compensated', () => t.get(`/api/v1/sagas/${saga.id}`, 'viewer'), (r) => r.body.status === 'COMPENSATED');
+    const events = (await t.get(`/api/v1/events?type=orchestration.saga.compensated.v1&subject=${saga.id}`)).body.items as unknown[];
     expect(events).toHaveLength(1);
     // A second exception about the same saga, now COMPENSATED: its retry says why not and leaves it open.
     const db2 = new Database(t.databaseUrl, { max: 1 });
     try {
       await db2.query(`INSERT INTO orchestration.exceptions (id, site_id, kind, case_key, subject, reason, actions, details, status, raised_at)
                        VALUES ('exc_saga_failed_2', $2, 'SAGA_FAILED', $1 || ':2', $1, 'a compensation failed', $3, '{}', 'OPEN', now())`,
-        [saga!.id, w.siteId, ['retry', 'acknowledge']]);
+        [saga.id, w.siteId, ['retry', 'acknowledge']]);
     } finally {
       await db2.close();
     }
@@ -596,19 +602,7 @@ describe('exceptions and their actions', () => {
   });
 
   it('SAGA_FAILED: a retry whose resolution is lost (the process dies between the saga\'s retry and the exception\'s resolution) leaves nothing half done: the next retry answers 200 resolved, the saga retried once (crash7)', async () => {
-    const sku = w.products[3]!.sku;
-    const order = await createOrder(call, w.siteId, { externalId: 'ORC-SAGA-CRASH', lines: [{ sku, quantity: 1 }] });
-    const saga = await until('saga started', () => sagaOf(order.id), (x) => x !== undefined);
-    const db = new Database(t.databaseUrl, { max: 1 });
-    try {
-      await db.query(`UPDATE orchestration.sagas SET status = 'FAILED', step = 0, current_step = 'allocate', attempts = 5, next_run_at = NULL,
-                             deadline = NULL, last_error = 'undo refused', finished_at = now(), version = version + 1 WHERE id = $1`, [saga!.id]);
-      await db.query(`INSERT INTO orchestration.exceptions (id, site_id, kind, case_key, subject, reason, actions, details, status, raised_at)
-                      VALUES ('exc_saga_crash_1', $2, 'SAGA_FAILED', $1, $1, 'a compensation failed', $3, '{}', 'OPEN', now())`,
-        [saga!.id, w.siteId, ['retry', 'acknowledge']]);
-    } finally {
-      await db.close();
-    }
+    const saga = await failedSaga('ORC-SAGA-CRASH', 'exc_saga_crash_1');
     // The fault point: the exception's resolution fails once after the action ran (as a process killed there would).
     const bus = t.app.bus as unknown as { append: (...a: unknown[]) => Promise<unknown> };
     const append = bus.append;
@@ -628,13 +622,13 @@ describe('exceptions and their actions', () => {
     }
     expect(faults).toBe(1);
     // Later (the process restarted): the saga ran whatever it was left to run.
-    await until('saga settled', () => t.get(`/api/v1/sagas/${saga!.id}`, 'viewer'), (r) => r.body.status !== 'COMPENSATING');
+    await until('saga settled', () => t.get(`/api/v1/sagas/${saga.id}`, 'viewer'), (r) => r.body.status !== 'COMPENSATING');
     // What a person sees then: the exception open (or resolved as the retry), and a retry answers the resolution.
     const again = await act('exc_saga_crash_1', 'retry');
     expect([again.status, again.body.status, again.body.resolution]).toEqual([200, 'RESOLVED', 'retry']);
-    await until('saga compensated', () => t.get(`/api/v1/sagas/${saga!.id}`, 'viewer'), (r) => r.body.status === 'COMPENSATED');
+    await until('saga compensated', () => t.get(`/api/v1/sagas/${saga.id}`, 'viewer'), (r) => r.body.status === 'COMPENSATED');
     await t.settle();
-    const events = (await t.get(`/api/v1/events?type=orchestration.saga.compensated.v1&subject=${saga!.id}`)).body.items as unknown[];
+    const events = (await t.get(`/api/v1/events?type=orchestration.saga.compensated.v1&subject=${saga.id}`)).body.items as unknown[];
     expect(events).toHaveLength(1);
     const resolved = (await t.get(`/api/v1/events?type=${OrchestrationEvents.exceptionResolved}&subject=exc_saga_crash_1`)).body.items as unknown[];
     expect(resolved).toHaveLength(1);
