@@ -107,6 +107,23 @@ describe('file-drop ERP', () => {
     expect(references.filter((r) => r.startsWith('PO-DAY'))).toEqual([]);
   });
 
+  it('a JSON file naming a member twice, or holding an array beside its kind\'s, goes to error/ naming it, nothing written (found by the bad-input hunt)', async () => {
+    // The last `quantity` won silently (an ASN line of 500 units where the first said 1), and an `asns` array in an
+    // items file was processed/ with the ASN never made; REST refuses the duplicate member 400 and both now 422.
+    const sku = w.products[0]!.sku;
+    const asn = (n: string): string => `{"asnNumber":"${n}","siteId":"FDR","supplier":"Acme","lines":[{"sku":"${sku}","quantity":1}]}`;
+    drop('asns-0201.json', `{"asns":[${asn('PO-201').replace('"quantity":1', '"quantity":1,"quantity":500')}]}`);
+    drop('items-0202.json', `{"items":[],"asns":[${asn('PO-202')}]}`);
+    await until('both rejected', async () => ls('error'), (names) => names.includes('asns-0201.json.errors.json') && names.includes('items-0202.json.errors.json'));
+    const report = (name: string): unknown => (JSON.parse(readFileSync(join(dir, 'error', `${name}.errors.json`), 'utf8')) as { errors: unknown }).errors;
+    expect(report('asns-0201.json')).toEqual([{ row: 1, field: '/asns/0/lines/0/quantity', message: expect.stringContaining('named twice') }]);
+    expect(report('items-0202.json')).toEqual([{ row: 0, field: '/asns', message: expect.stringContaining('unknown field') }]);
+    const posted = await t.request('POST', '/api/v1/integrations/erp/inbound/items', { body: { items: [], asns: [JSON.parse(asn('PO-203'))] }, role: 'integration' });
+    expect([posted.status, posted.body.code, posted.body.errors?.map((e: { field: string }) => e.field)]).toEqual([422, 'ERP_INBOUND_INVALID', ['/asns']]);
+    const references = (await t.getAll<{ reference: string }>(`/api/v1/inventory/asns?siteId=${w.siteId}`)).map((a) => a.reference);
+    expect(references.filter((r) => /^PO-20[1-3]$/.test(r))).toEqual([]);
+  });
+
   it('a shipment confirmation is written to the outbox once, also after the outbox could not be written', async () => {
     rmSync(join(dir, 'outbox'), { recursive: true, force: true });
     writeFileSync(join(dir, 'outbox'), 'not a folder');

@@ -31,6 +31,26 @@ describe('ERP inbound documents', () => {
     }
   });
 
+  it('refuses a JSON document naming a member twice, or holding members beside its array, naming them (found by the bad-input hunt)', () => {
+    // JSON.parse kept the last of two `quantity` members silently (a dropped file's ASN line of 500 units, not 1; REST
+    // refuses the same body 400), and a member beside the kind's array was ignored: an `asns` array in an items file,
+    // or an `itemz` typo, was "processed" with nothing of it imported.
+    const line = (q: string): string => `{"asns":[{"asnNumber":"PO-1","siteId":"DEMO","supplier":"Acme","lines":[{"sku":"A",${q}}]}]}`;
+    expect(readAsns(line('"quantity":1,"quantity":500'), 'json').errors).toEqual([
+      { row: 1, field: '/asns/0/lines/0/quantity', message: 'is named twice in its object: an object names each member once' },
+    ]);
+    expect(readAsns(line('"quantity":1'), 'json').errors).toEqual([]);
+    expect(itemsAsCsv('{"items":[],"items":[{"sku":"A"}]}', 'json').errors).toEqual([
+      { row: 0, field: '/items', message: 'is named twice in its object: an object names each member once' },
+    ]);
+    expect(itemsAsCsv('{"items":[],"asns":[{"asnNumber":"PO-1"}]}', 'json').errors).toEqual([
+      { row: 0, field: '/asns', message: 'unknown field: an items document holds only "items"' },
+    ]);
+    expect(readAsns('{"itemz":[],"asns":[]}', 'json').errors).toEqual([
+      { row: 0, field: '/itemz', message: 'unknown field: an asns document holds only "asns"' },
+    ]);
+  });
+
   it('reads ASNs from CSV rows grouped by number, and refuses rows that disagree or lack fields', () => {
     const csv = ['asnNumber,siteId,supplier,expectedOn,sku,quantity,lot', 'PO-1,DEMO,Acme,2026-12-24,A,10,', 'PO-1,DEMO,Acme,2026-12-24,B,5,L1', 'PO-2,DEMO,Beta,,A,0,', 'PO-1,DEMO,Other,2026-12-24,C,1,'].join('\n');
     const r = readAsns(csv, 'csv');

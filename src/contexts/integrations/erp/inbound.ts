@@ -1,6 +1,6 @@
 import { IMPORT_COLUMNS } from '../imports/columns.ts';
 import { readCsv } from '../imports/csv.ts';
-import { jsonTooDeep, MAX_JSON_DEPTH } from '../../../platform/http/validation.ts';
+import { duplicateKey, jsonTooDeep, MAX_JSON_DEPTH } from '../../../platform/http/validation.ts';
 import type { RowError } from '../ports/port.ts';
 import { isDay } from '../../../platform/days.ts';
 import { isText, TEXT_MESSAGE } from '../../../platform/text.ts';
@@ -57,11 +57,20 @@ function jsonArray(text: string, key: string): { items: unknown[] } | { error: R
   if (!isRecord(doc) || !Array.isArray(doc[key])) return { error: { row: 0, field: `/${key}`, message: `the document must be an object with an array "${key}"` } };
   // The checks below walk the document: one nested past any real document's depth is refused before they run.
   if (jsonTooDeep(doc) !== undefined) return { error: { row: 0, field: '', message: `nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels` } };
+  const rowAt = (pointer: string): number => {
+    const index = /^\/[^/]+\/([0-9]+)/.exec(pointer)?.[1];
+    return index === undefined ? 0 : Number(index) + 1;
+  };
   const nul = nulAt(doc, '');
-  if (nul !== undefined) {
-    const index = /^\/[^/]+\/([0-9]+)/.exec(nul)?.[1];
-    return { error: { row: index === undefined ? 0 : Number(index) + 1, field: nul, message: 'holds a NUL character (\\u0000), which cannot be stored' } };
-  }
+  if (nul !== undefined) return { error: { row: rowAt(nul), field: nul, message: 'holds a NUL character (\\u0000), which cannot be stored' } };
+  // JSON.parse keeps the last of two members of one name silently (`"quantity": 1, "quantity": 500` was 500), which
+  // REST refuses in a body (400): a dropped file is held to the same rule, naming the member.
+  const twice = duplicateKey(text);
+  if (twice !== undefined) return { error: { row: rowAt(twice), field: twice, message: 'is named twice in its object: an object names each member once' } };
+  // A member beside the kind's array would be dropped unread (an `asns` array in an items file, a typo): refused, as an
+  // unknown field of a row is.
+  const other = Object.keys(doc).find((k) => k !== key);
+  if (other !== undefined) return { error: { row: 0, field: `/${other.replaceAll('~', '~0').replaceAll('/', '~1')}`, message: `unknown field: an ${key} document holds only "${key}"` } };
   return { items: doc[key] as unknown[] };
 }
 
