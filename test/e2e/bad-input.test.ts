@@ -471,6 +471,26 @@ describe('bad input changes nothing', () => {
     expect(fields).toEqual(expect.arrayContaining(['/externalId', '/siteId', '/shipTo', '/lines/0/quantity']));
   });
 
+  it('a value outside a list of literals says the values taken, once per field, as an enum does, and a delta of 0 says it must not be 0; nothing written (found by the bad-input hunt)', async () => {
+    // A union of literals (a role, a short reason, task types) was refused with "must be equal to constant" once per
+    // literal and "must match a schema in anyOf": six errors for one field, none saying what it takes.
+    const before = await fingerprint();
+    const key = await t.post('/api/v1/api-keys', { name: 'typo', role: 'boss' });
+    expect([key.status, key.body.code, key.body.errors]).toEqual([400, 'VALIDATION_FAILED', [{ field: '/role', message: 'must be one of: admin, manager, operator, integration, viewer' }]]);
+    expect(key.body.detail).toBe('/role must be one of: admin, manager, operator, integration, viewer');
+    const next = await t.post('/api/v1/tasks/next', { siteId: 'NOPE', workerId: 'w1', types: ['PICK', 'NOPE'] });
+    expect([next.status, next.body.errors]).toEqual([400, [{ field: '/types/1', message: 'must be one of: PICK, PUTAWAY, REPLENISH, MOVE, COUNT, PACK, LOAD' }]]);
+    // Not a string at all: said once, not once per literal.
+    const typed = await t.post('/api/v1/api-keys', { name: 'typo', role: 7 });
+    expect([typed.status, typed.body.errors]).toEqual([400, [{ field: '/role', message: 'must be one of: admin, manager, operator, integration, viewer' }]]);
+    // An adjustment of 0 units said "/delta must NOT be valid" (the schema's `not`), which tells no one what to send.
+    for (const delta of [0, -0]) {
+      const zero = await t.post('/api/v1/inventory/adjustments', { siteId: 'NOPE', sku: 'NOPE', locationCode: 'NOPE', delta, reason: 'FOUND' });
+      expect([zero.status, zero.body.code, zero.body.errors], String(delta)).toEqual([400, 'VALIDATION_FAILED', [{ field: '/delta', message: 'must be a non-zero integer' }]]);
+    }
+    expect(await fingerprint()).toEqual(before);
+  });
+
   it('unknown ids → 404 on reads and commands', async () => {
     for (const url of ['/api/v1/orders/ord_nope', '/api/v1/waves/wav_nope', '/api/v1/tasks/tsk_nope', '/api/v1/pick-lists/pkl_nope', '/api/v1/locations/loc_nope', '/api/v1/products/NOPE']) {
       const res = await t.get(url);

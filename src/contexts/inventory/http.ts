@@ -127,14 +127,19 @@ export async function inventoryRoutes(
         siteId: SiteRef, ownerId: OwnerRef, sku: Sku,
         locationId: Type.Optional(Id), locationCode: Type.Optional(LocationCode),
         lot: Type.Optional(Lot),
-        delta: Type.Integer({ minimum: -1_000_000, maximum: 1_000_000, not: { const: 0 } }),
+        // 0 is refused by the handler, not by a `not` here: ajv says "must NOT be valid" of it, which tells no one what to send.
+        delta: Type.Integer({ minimum: -1_000_000, maximum: 1_000_000, description: 'Units added (> 0) or taken out (< 0); 0 is 400 VALIDATION_FAILED' }),
         reason: Type.Union(ADJUSTMENT_REASONS.map((r) => Type.Literal(r))),
       }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, sku: EXAMPLES.newSku, locationCode: EXAMPLES.pickFace, delta: 2, reason: 'FOUND' }] }),
       response: { 201: StockChangeSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'UNKNOWN_SKU', 'UNKNOWN_LOCATION', 'INSUFFICIENT_STOCK', 'UNPROCESSABLE') },
     },
-  }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.adjust({
-    ...req.body, siteId: await siteId(req.body.siteId), ownerId: await ownerOf(req, req.body.ownerId),
-  }, requestMeta(req)))));
+  }, async (req, reply) => {
+    // Before the site, SKU and location are looked up: the body is refused as the schema refuses it, whatever it names.
+    if (req.body.delta === 0) throw new AppError('VALIDATION_FAILED', '/delta must be a non-zero integer', { errors: [{ field: '/delta', message: 'must be a non-zero integer' }] });
+    return deps.idempotency.run(req, reply, 201, async () => unwrap(await service.adjust({
+      ...req.body, siteId: await siteId(req.body.siteId), ownerId: await ownerOf(req, req.body.ownerId),
+    }, requestMeta(req))));
+  });
 
   app.post('/inventory/moves', {
     // An owner-scoped key moves its own owner's units only (ownerOf: another owner is 403 OWNER_NOT_ALLOWED).

@@ -16,9 +16,10 @@ export interface Problem {
 
 interface AjvError {
   instancePath?: string;
+  schemaPath?: string;
   message?: string;
   keyword?: string;
-  params?: { missingProperty?: string; additionalProperty?: string; pattern?: string; format?: string; allowedValues?: unknown[] };
+  params?: { missingProperty?: string; additionalProperty?: string; pattern?: string; format?: string; allowedValues?: unknown[]; allowedValue?: unknown };
 }
 
 /** What a `date-time` or `date` the validators refuse must be (schemas.ts, DATE_RANGE). */
@@ -36,7 +37,47 @@ function enumMessage(v: AjvError): string | undefined {
   return `must be one of: ${allowed.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(', ')}`;
 }
 
-function fieldErrors(validation: readonly AjvError[], context: string | undefined): FieldError[] {
+/**
+ * A union that refused a value, said once: ajv reports one error per alternative and one for the `anyOf`, so a union of
+ * literals (a role, a short reason, a task type) answered "must be equal to constant" once per literal and "must match a
+ * schema in anyOf", six errors for one field saying nothing of what it takes. Alternatives that are all literals are
+ * said as an enum is (`must be one of: admin, manager, …`); alternatives refusing the value alike (`must be string` for
+ * each literal of a number sent) are said once. Any other union keeps its errors as they are.
+ */
+function unionsSaidOnce(validation: readonly AjvError[]): AjvError[] {
+  const out: AjvError[] = [];
+  for (const v of validation) {
+    if (v.keyword !== 'anyOf' || v.schemaPath === undefined) {
+      out.push(v);
+      continue;
+    }
+    const within = `${v.schemaPath}/`;
+    const inner = (e: AjvError): boolean => e.instancePath === v.instancePath && e.schemaPath?.startsWith(within) === true;
+    const alternatives = out.filter(inner);
+    if (alternatives.length === 0) {
+      out.push(v);
+      continue;
+    }
+    // A literal of the wrong type fails its `type` and its `const` both (ajv reports every error): the consts say the values.
+    const constants = alternatives.filter((e) => e.keyword === 'const' && e.params !== undefined && 'allowedValue' in e.params);
+    const literals = constants.length > 0 && alternatives.every((e) => e.keyword === 'type' || constants.includes(e));
+    const messages = new Set(alternatives.map((e) => e.message));
+    const said: AjvError | undefined = literals && constants.length <= ENUM_VALUES_SAID
+      ? { ...v, keyword: 'enum', params: { allowedValues: constants.map((e) => e.params?.allowedValue) } }
+      : messages.size === 1 && alternatives.every((e) => e.keyword === alternatives[0]!.keyword) ? alternatives[0] : undefined;
+    if (said === undefined) {
+      out.push(v);
+      continue;
+    }
+    const kept = out.filter((e) => !inner(e));
+    out.length = 0;
+    out.push(...kept, said);
+  }
+  return out;
+}
+
+function fieldErrors(all: readonly AjvError[], context: string | undefined): FieldError[] {
+  const validation = unionsSaidOnce(all);
   const prefix = context === undefined || context === 'body' ? '' : `/${context}`;
   const notBlank = (v: AjvError): boolean => v.keyword === 'pattern' && v.params?.pattern === NOT_BLANK;
   // An identifier's or free text's pattern (platform/text.ts), said in words rather than as the regular expression.
