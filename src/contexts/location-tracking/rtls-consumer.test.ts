@@ -29,6 +29,12 @@ describe('reading an RTLS message', () => {
     expect(reason('paklog/DEMO/positions/lpn/x', 'null')).toBe('malformed_payload');
   });
 
+  it('refuses a payload naming a member twice, as the HTTP API refuses such a body: not the last x taken silently (found by the bad-input hunt)', () => {
+    const p = parseMessage('paklog/DEMO/positions/lpn/x', '{"x":1,"y":2,"x":500,"timestamp":"2026-01-01T10:00:00Z"}');
+    expect(p).toEqual({ ok: false, reason: 'malformed_payload', detail: '/x is named twice: an object names each member once' });
+    expect(parseMessage('paklog/DEMO/positions/lpn/x', '{"x":1,"y":2,"timestamp":"2026-01-01T10:00:00Z"}').ok).toBe(true);
+  });
+
   it('refuses a seq beyond 2^53 − 1: kept as a double, it would come back as another number (found by the black-box hunt)', () => {
     // As the sender writes it: JSON text, read by JSON.parse.
     const withSeq = (seq: string) => { const p = parseMessage('paklog/DEMO/positions/lpn/x', `{"x":1,"y":2,"timestamp":"2026-01-01T10:00:00Z","seq":${seq}}`); return p.ok ? 'ok' : p.reason; };

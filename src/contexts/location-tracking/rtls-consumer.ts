@@ -2,6 +2,7 @@ import type * as Mqtt from 'mqtt';
 import type { Logger } from 'pino';
 import { Compile } from 'typebox/compile';
 import { loadPackage } from '../../platform/load-package.ts';
+import { duplicateKey } from '../../platform/http/validation.ts';
 import { PositionReportSchema, TRACKED_KINDS, type PositionReport, type TrackedKind } from '../../contracts/location-tracking.ts';
 import type { RejectReason, TrackingService } from './service.ts';
 
@@ -25,11 +26,15 @@ export function parseMessage(topic: string, payload: Buffer | string): Parsed {
   const [, site, , kind, id] = parts.map((p) => p.normalize('NFC')) as [string, string, string, string, string];
   if (!(TRACKED_KINDS as readonly string[]).includes(kind)) return { ok: false, reason: 'unknown_kind', detail: `kind ${kind} is not one of ${TRACKED_KINDS.join(', ')}` };
   let body: unknown;
+  const text = typeof payload === 'string' ? payload : payload.toString('utf8');
   try {
-    body = JSON.parse(typeof payload === 'string' ? payload : payload.toString('utf8'));
+    body = JSON.parse(text);
   } catch {
     return { ok: false, reason: 'malformed_payload', detail: 'not JSON' };
   }
+  // JSON.parse keeps the last of two members of one name (`"x":1, …, "x":500`): refused, as POST /positions refuses it.
+  const twice = duplicateKey(text);
+  if (twice !== undefined) return { ok: false, reason: 'malformed_payload', detail: `${twice} is named twice: an object names each member once` };
   if (!validReport.Check(body)) {
     const first = [...validReport.Errors(body)][0];
     return { ok: false, reason: 'malformed_payload', detail: `${first?.instancePath || '/'} ${first?.message ?? 'invalid'}` };
