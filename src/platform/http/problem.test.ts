@@ -40,21 +40,23 @@ describe('toProblem', () => {
   });
 });
 
+// A platform code (NOT_FOUND): a context's code such as UNKNOWN_LOCATION is registered only when another file of the
+// worker composed the app first, and unregistered it is a 500 that withSiteCodes leaves alone.
 describe('withSiteCodes', () => {
   const codes: Record<string, string> = { sit_0190aa: 'DEMO', sit_0190bb: 'NORTH' };
   const siteCode = async (id: string): Promise<string | undefined> => codes[id];
 
   it('names a site of a refusal by its code, as people know it, not by its internal id', async () => {
-    const refused = toProblem(new AppError('UNKNOWN_LOCATION', 'No location NOPE-LOC at site sit_0190aa'), 't1');
+    const refused = toProblem(new AppError('NOT_FOUND', 'No location NOPE-LOC at site sit_0190aa'), 't1');
     expect((await withSiteCodes(refused, siteCode)).detail).toBe('No location NOPE-LOC at site DEMO');
     const two = toProblem(new AppError('FORBIDDEN_AT_SITE', 'w1 is registered at site sit_0190bb, not at sit_0190aa; Site sit_0190bb says so'), 't2');
     expect((await withSiteCodes(two, siteCode)).detail).toBe('w1 is registered at site NORTH, not at sit_0190aa; Site NORTH says so');
   });
 
   it('keeps an id no site has, a detail naming none, and a problem without a lookup as they are', async () => {
-    const unknown = toProblem(new AppError('UNKNOWN_LOCATION', 'No location X at site sit_0190cc'), 't3');
+    const unknown = toProblem(new AppError('NOT_FOUND', 'No location X at site sit_0190cc'), 't3');
     expect((await withSiteCodes(unknown, siteCode)).detail).toBe('No location X at site sit_0190cc');
-    const refused = toProblem(new AppError('UNKNOWN_LOCATION', 'No location X at site sit_0190aa'), 't4');
+    const refused = toProblem(new AppError('NOT_FOUND', 'No location X at site sit_0190aa'), 't4');
     expect(await withSiteCodes(refused, undefined)).toBe(refused);
   });
 });
