@@ -114,6 +114,31 @@ describe.runIf(browserTestsRun)('the web console when a read fails', () => {
     await page.unroute(`**/api/v1/orders/${order.id}`);
   });
 
+  it('the owners cannot be read on New ASN or Place a hold: said, with Read the owners again, not a form silently for the default owner', async () => {
+    expect((await t.post('/api/v1/owners', { code: 'FAILCO', name: 'Fail Co' }, 'admin')).status).toBe(201);
+    let fail = true;
+    await page.route('**/api/v1/owners?*', async (route) => (fail ? route.fulfill(broken) : route.continue()));
+    await page.goto(`${base}/#/inbound`);
+    await page.getByRole('button', { name: 'New ASN…' }).click();
+    const form = page.getByRole('region', { name: 'New ASN' });
+    await expect.poll(() => form.getByRole('alert').allTextContents()).toEqual([expect.stringContaining('Could not read the owners: INTERNAL: An unexpected error occurred')]);
+    expect(await form.getByLabel('Owner').count()).toBe(0);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    fail = false;
+    await form.getByRole('button', { name: 'Read the owners again' }).click();
+    await form.getByLabel('Owner').waitFor();
+    expect(await form.getByRole('alert').count()).toBe(0);
+    fail = true;
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Stock holds', exact: true }).click();
+    await page.getByRole('button', { name: 'Place a hold…' }).click();
+    const hold = page.getByRole('region', { name: 'Place a hold' });
+    await expect.poll(() => hold.getByRole('alert').allTextContents()).toEqual([expect.stringContaining('Could not read the owners: INTERNAL: ')]);
+    fail = false;
+    await hold.getByRole('button', { name: 'Read the owners again' }).click();
+    await hold.getByLabel('Owner').waitFor();
+    await page.unroute('**/api/v1/owners?*');
+  });
+
   it('who is signed in cannot be checked (PakLog answers 500 to /auth/me): the console says so and tries again, not the sign-in form', async () => {
     let fail = true;
     await page.route('**/api/v1/auth/me', async (route) => (fail ? route.fulfill(broken) : route.continue()));
