@@ -34,7 +34,7 @@ describe.runIf(browserTestsRun)('the web console when a read fails', () => {
     await page.goto(`${base}/`);
     await page.getByLabel('API key', { exact: true }).fill(t.keys.manager);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Could not read the sites: An unexpected error occurred');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Could not read the sites: INTERNAL: An unexpected error occurred');
     expect(await page.getByText('No site yet.').count()).toBe(0);
     fail = false;
     await page.getByRole('button', { name: 'Try again' }).click();
@@ -61,7 +61,7 @@ describe.runIf(browserTestsRun)('the web console when a read fails', () => {
     await page.route('**/api/v1/waves?*', (route) => route.fulfill(broken));
     await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Waves', exact: true }).click();
     await expect.poll(() => page.getByRole('alert').allTextContents()).toEqual([
-      'Could not read the wave pool: An unexpected error occurred', 'Could not read the waves: An unexpected error occurred',
+      'Could not read the wave pool: INTERNAL: An unexpected error occurred', 'Could not read the waves: INTERNAL: An unexpected error occurred',
     ]);
     await page.unroute('**/api/v1/waves/pool?*');
     await page.unroute('**/api/v1/waves?*');
@@ -76,7 +76,7 @@ describe.runIf(browserTestsRun)('the web console when a read fails', () => {
     await page.route('**/api/v1/sites/*/locations?*', async (route) => (fail ? route.fulfill(broken) : route.continue()));
     await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Inventory', exact: true }).click();
     await expect.poll(() => page.getByRole('alert').allTextContents())
-      .toEqual([expect.stringContaining('Could not read the site\'s locations: An unexpected error occurred')]);
+      .toEqual([expect.stringContaining('Could not read the site\'s locations: INTERNAL: An unexpected error occurred')]);
     await page.getByLabel('Location').fill(code);
     await page.getByLabel('Location').press('Enter');
     // The code cannot be known without the locations: not said unknown (it is not), and the alert stays.
@@ -90,6 +90,53 @@ describe.runIf(browserTestsRun)('the web console when a read fails', () => {
     await expect.poll(() => page.locator('tbody tr').first().textContent()).toContain(code);
     await page.unroute('**/api/v1/sites/*/locations?*');
     await page.getByLabel('Location').fill('');
+  });
+
+  it('a read refused or failed says PakLog\'s code with its words (FORBIDDEN: …, NETWORK: …), for the user to report, not the words alone', async () => {
+    const forbidden = { status: 403, contentType: 'application/problem+json', body: JSON.stringify({ status: 403, code: 'FORBIDDEN', detail: 'This key may not read ASNs' }) };
+    let answer: 'forbidden' | 'none' | 'real' = 'forbidden';
+    // A paged list (usePaged): the ASNs of Inbound.
+    await page.route('**/api/v1/inventory/asns?*', async (route) => (answer === 'forbidden' ? route.fulfill(forbidden) : answer === 'none' ? route.abort() : route.continue()));
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Inbound', exact: true }).click();
+    await expect.poll(() => page.getByRole('alert').allTextContents()).toEqual(['FORBIDDEN: This key may not read ASNs']);
+    answer = 'none';
+    await page.getByLabel('Status').selectOption('OPEN');
+    await expect.poll(() => page.getByRole('alert').allTextContents()).toEqual(['NETWORK: No connection to PakLog']);
+    answer = 'real';
+    await page.getByLabel('Status').selectOption('');
+    await expect.poll(() => page.getByRole('alert').count()).toBe(0);
+    await page.unroute('**/api/v1/inventory/asns?*');
+    // One thing read (useData): an order's own screen.
+    const order = (await t.get(`/api/v1/orders?siteId=${siteId}&limit=1`)).body.items[0] as { id: string };
+    await page.route(`**/api/v1/orders/${order.id}`, (route) => route.fulfill(broken));
+    await page.goto(`${base}/#/orders/${order.id}`);
+    await expect.poll(() => page.getByRole('alert').allTextContents()).toEqual([`Could not read order ${order.id}: INTERNAL: An unexpected error occurred`]);
+    await page.unroute(`**/api/v1/orders/${order.id}`);
+  });
+
+  it('the owners cannot be read on New ASN or Place a hold: said, with Read the owners again, not a form silently for the default owner', async () => {
+    expect((await t.post('/api/v1/owners', { code: 'FAILCO', name: 'Fail Co' }, 'admin')).status).toBe(201);
+    let fail = true;
+    await page.route('**/api/v1/owners?*', async (route) => (fail ? route.fulfill(broken) : route.continue()));
+    await page.goto(`${base}/#/inbound`);
+    await page.getByRole('button', { name: 'New ASN…' }).click();
+    const form = page.getByRole('region', { name: 'New ASN' });
+    await expect.poll(() => form.getByRole('alert').allTextContents()).toEqual([expect.stringContaining('Could not read the owners: INTERNAL: An unexpected error occurred')]);
+    expect(await form.getByLabel('Owner').count()).toBe(0);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    fail = false;
+    await form.getByRole('button', { name: 'Read the owners again' }).click();
+    await form.getByLabel('Owner').waitFor();
+    expect(await form.getByRole('alert').count()).toBe(0);
+    fail = true;
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Stock holds', exact: true }).click();
+    await page.getByRole('button', { name: 'Place a hold…' }).click();
+    const hold = page.getByRole('region', { name: 'Place a hold' });
+    await expect.poll(() => hold.getByRole('alert').allTextContents()).toEqual([expect.stringContaining('Could not read the owners: INTERNAL: ')]);
+    fail = false;
+    await hold.getByRole('button', { name: 'Read the owners again' }).click();
+    await hold.getByLabel('Owner').waitFor();
+    await page.unroute('**/api/v1/owners?*');
   });
 
   it('who is signed in cannot be checked (PakLog answers 500 to /auth/me): the console says so and tries again, not the sign-in form', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import { makeSscc } from '../../src/contexts/physical-tracking/domain/sscc.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { browserTestsRun, consolePage, screenshot, seriousA11yViolations, startDemoUi, type FileBrowser } from '../support/ui-browser.ts';
@@ -330,6 +331,39 @@ describe.runIf(browserTestsRun)('the web console: inbound', () => {
     await page.getByRole('button', { name: 'Look up' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/^No LPN with the label NO-SUCH-LPN at /);
     expect(await page.getByRole('heading', { level: 2, name: /PALLET/ }).count()).toBe(0);
+    await page.close();
+  });
+
+  it('an LPN with more scans than a page (a tote reused for many orders): its timeline reads the rest with Load more, its latest scans not out of reach', async () => {
+    const locations: { id: string; code: string }[] = await t.getAll(`/api/v1/sites/${siteId}/locations`);
+    const tote = await t.post('/api/v1/lpns', { siteId, type: 'TOTE', code: 'TOTE-UI-BUSY', locationId: locations[0]!.id, workerId: 'alice' }, 'manager');
+    expect(tote.status, JSON.stringify(tote.body)).toBe(201);
+    // 130 more scans of it, straight into this test's database (only the timeline's paging is under test), the last a day on.
+    const db = new pg.Client({ connectionString: t.databaseUrl });
+    await db.connect();
+    try {
+      await db.query(
+        `INSERT INTO physical_tracking.scans (id, site_id, at, location_id, lpn_id, barcode, meaning, worker_id)
+         SELECT 'scn_busy' || lpad(i::text, 4, '0'), $1, now() + i * interval '1 minute', $2, $3, 'TOTE-UI-BUSY', 'MOVE', 'w-busy-' || i
+           FROM generate_series(1, 130) AS i`, [siteId, locations[0]!.id, tote.body.id]);
+    } finally {
+      await db.end();
+    }
+    const page = await consolePage(browser, pageErrors);
+    await page.goto(`${base}/`);
+    await page.getByLabel('API key', { exact: true }).fill(t.keys.viewer);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'LPNs', exact: true }).click();
+    await page.getByLabel('LPN label or id').fill('TOTE-UI-BUSY');
+    await page.getByRole('button', { name: 'Look up' }).click();
+    const timeline = page.locator('table', { has: page.locator('caption', { hasText: /^Scans of TOTE-UI-BUSY/ }) });
+    await expect.poll(() => timeline.locator('tbody tr').count()).toBe(100);
+    expect(await timeline.locator('caption').textContent()).toContain('(the first 100: Load more below)');
+    await page.getByRole('button', { name: 'Load more scans' }).click();
+    await expect.poll(() => timeline.locator('tbody tr').count()).toBe(131);
+    expect(await timeline.locator('tbody tr').last().locator('td').last().textContent()).toBe('w-busy-130');
+    expect(await timeline.locator('caption').textContent()).not.toContain('Load more');
+    expect(await page.getByRole('button', { name: 'Load more scans' }).count()).toBe(0);
     await page.close();
   });
 

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import type { Page } from 'playwright-core';
 import { injectClient, until, workTasks } from '../support/flow-driver.ts';
 import type { TestApp } from '../support/test-app.ts';
-import { browserTestsRun, consolePage, screenshot, seriousA11yViolations, startDemoUi, type FileBrowser } from '../support/ui-browser.ts';
+import { browserTestsRun, consolePage, screenshot, seriousA11yViolations, signInToConsole, startDemoUi, type FileBrowser } from '../support/ui-browser.ts';
 
 /**
  * Acceptance (a) and (e) of the console: a supervisor signs in with a key, plans and releases a wave, and watches it
@@ -471,5 +472,31 @@ describe.runIf(browserTestsRun)('the web console', () => {
     await operator.p.locator('.kpi', { hasText: 'Open orders' }).waitFor();
     expect(await operator.p.getByRole('alert').count()).toBe(0);
     await operator.close();
+  });
+
+  it('the chart of units picked per hour counts every pick of a busy floor, not the first 1,000 events of the 8 hours', async () => {
+    const title = (): Promise<string | null> => page.getByRole('img', { name: 'Units picked per hour (last 8 hours)' }).locator('title').textContent();
+    const total = async (): Promise<number> => [...((await title()) ?? '').matchAll(/\d\d:00: (\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
+    await signInToConsole(page, base, t.keys.manager, '#/dashboard', 'Dashboard');
+    await page.getByRole('heading', { name: 'Units picked per hour (last 8 hours)' }).waitFor();
+    await expect.poll(title).toMatch(/\d\d:00: \d+/);
+    const before = await total();
+    // 1,200 picks of one unit this hour, straight into this test's event store (only the chart's reading is under test).
+    const db = new pg.Client({ connectionString: t.databaseUrl });
+    await db.connect();
+    try {
+      await db.query(
+        `INSERT INTO platform.events (event_id, source, type, subject, time, site_id, envelope)
+         SELECT 'evt_busy' || i, 'paklog/picking', 'picking.line.picked.v1', 'pkl_busy', now(), $1,
+                jsonb_build_object('specversion', '1.0', 'id', 'evt_busy' || i, 'type', 'picking.line.picked.v1', 'source', 'paklog/picking',
+                  'subject', 'pkl_busy', 'time', to_jsonb(now()), 'datacontenttype', 'application/json', 'siteid', $1::text,
+                  'data', jsonb_build_object('quantity', 1))
+           FROM generate_series(1, 1200) AS i`, [siteId]);
+    } finally {
+      await db.end();
+    }
+    await page.reload();
+    await page.getByRole('heading', { name: 'Units picked per hour (last 8 hours)' }).waitFor();
+    await expect.poll(total).toBe(before + 1200);
   });
 });

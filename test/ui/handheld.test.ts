@@ -87,6 +87,39 @@ describe.runIf(browserTestsRun)('the handheld UI', () => {
     await context.close();
   });
 
+  it('who is signed in cannot be checked at a reload (PakLog answers 500 to /auth/me, or no answer): the handheld says so with Try again and Sign out, not the sign-in form', async () => {
+    const { context, page } = await phone();
+    await signInHandheld(page, { base, key: t.keys.operator, worker: 'w-me-check' });
+    let answer: 'broken' | 'none' | 'real' = 'broken';
+    const broken = { status: 500, contentType: 'application/problem+json', body: JSON.stringify({ status: 500, code: 'INTERNAL', detail: 'An unexpected error occurred' }) };
+    await page.route('**/api/v1/auth/me', async (route) => (answer === 'broken' ? route.fulfill(broken) : answer === 'none' ? route.abort() : route.continue()));
+    await page.reload();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('Could not check your sign-in: INTERNAL: An unexpected error occurred');
+    // Neither the sign-in form (the credential is kept: PakLog did not refuse it) nor "Loading…" for ever.
+    expect(await page.getByLabel('API key', { exact: true }).count()).toBe(0);
+    expect(await page.getByText('Loading…').count()).toBe(0);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    answer = 'none';
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('Could not check your sign-in: NETWORK: No connection to PakLog');
+    // PakLog answers again: the same operator goes on with the same shift, without signing in again.
+    answer = 'real';
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.getByRole('button', { name: 'Next task' }).waitFor();
+    expect(await page.getByText('w-me-check').count()).toBeGreaterThan(0);
+    // The other way out: Sign out forgets the credential, and the sign-in form is shown (also after PakLog answers again).
+    answer = 'broken';
+    await page.reload();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key', { exact: true }).waitFor();
+    answer = 'real';
+    await page.reload();
+    await page.getByLabel('API key', { exact: true }).waitFor();
+    expect(await page.getByRole('button', { name: 'Next task' }).count()).toBe(0);
+    await page.unroute('**/api/v1/auth/me');
+    await context.close();
+  });
+
   it('a viewer key is refused on the form, saying the handheld needs a floor role, not "may not call POST /api/v1/tasks/next" later', async () => {
     const { context, page } = await phone();
     await page.goto(`${base}/rf`);

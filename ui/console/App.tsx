@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { apiAll, signOut } from '../lib/api.ts';
+import { apiAll, errorSays, signOut } from '../lib/api.ts';
 import { createLiveHub, useWhoAmI } from '../lib/hooks.ts';
 import type { Me } from '../lib/session.ts';
 import { ChangePassword } from '../lib/ChangePassword.tsx';
@@ -77,7 +77,7 @@ function Console(props: { me: Me; onSignOut: () => void }) {
       setSites(items);
       setSitesError(undefined);
       setSiteId((current) => current || (items.find((s) => s.code === 'DEMO') ?? items[0])?.id || '');
-    }, (e: unknown) => setSitesError(e instanceof Error ? e.message : String(e)));
+    }, (e: unknown) => setSitesError(errorSays(e)));
   }, [sitesTry]);
   const site = sites?.find((s) => s.id === siteId);
   const can = canAt(props.me, siteId);

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, apiAll, ApiError, newKey, qs, type Page } from '../lib/api.ts';
 import { useData, useLiveVersion, usePaged, useSettled } from '../lib/hooks.ts';
 import { when, type Ctx } from './ctx.ts';
-import { LoadMore, LocationsFailed, shown, Status } from './Lists.tsx';
+import { LoadMore, LocationsFailed, OwnersFailed, shown, Status } from './Lists.tsx';
 
 /** The statuses held units are in (GET /inventory/holds?status=). */
 const HELD_STATUSES = ['HOLD', 'QUARANTINE', 'DAMAGED'];
@@ -239,6 +239,7 @@ function PlaceHold({ ctx, onPlaced, onClose }: { ctx: Ctx; onPlaced: (said: stri
             <input required maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} placeholder="e.g. carton crushed, awaiting QA" />
           </label>
         </div>
+        <OwnersFailed owners={owners} />
         {error === undefined ? null : <p id="place-hold-error" role="alert" className="error">{error}</p>}
         <p className="actions">
           <button type="submit" className="primary" disabled={busy}>{busy ? 'Holding…' : 'Hold units'}</button>

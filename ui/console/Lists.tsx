@@ -60,6 +60,20 @@ export function LocationsFailed({ codes }: { codes: { error: string | undefined;
   );
 }
 
+/**
+ * The owners (3PL clients) could not be read on a form that asks whose units they are: said, with a way to read them
+ * again. Without them the form offers no owner, and what it sends goes to the default owner — not to be done unknowingly.
+ */
+export function OwnersFailed({ owners }: { owners: { error: string | undefined; loading: boolean; reload: () => void } }) {
+  if (owners.error === undefined) return null;
+  return (
+    <p role="alert" className="error">
+      Could not read the owners: {owners.error}. Until they are read no owner can be chosen: this goes to the default owner.{' '}
+      <button type="button" disabled={owners.loading} onClick={owners.reload}>{owners.loading ? 'Loading…' : 'Read the owners again'}</button>
+    </p>
+  );
+}
+
 export function Status({ value }: { value: string }) {
   return <span className={`status s-${value.toLowerCase().replace(/[^a-z_]/g, '')}`}>{value}</span>;
 }

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, apiAll, ApiError, qs, type Page } from '../lib/api.ts';
-import { useData } from '../lib/hooks.ts';
+import { useData, usePaged } from '../lib/hooks.ts';
 import { when, type Ctx } from './ctx.ts';
-import { Status } from './Lists.tsx';
+import { LoadMore, Status } from './Lists.tsx';
 import { asnHref, OrderLink } from './links.tsx';
 
 interface ContentLine { sku: string; lot: string | null; serial: string | null; owner: string | null; orderId: string | null; quantity: number }
@@ -15,7 +15,10 @@ interface Scan {
   lpnId: string | null; relatedLpnId: string | null; barcode: string; meaning: string; sku: string | null; quantity: number | null;
 }
 
-/** The scans of an LPN's timeline read with it (the newest further ones through the API's cursor). */
+/**
+ * The scans of an LPN's timeline read at a time, oldest first: "Load more scans" reads the next ones (the API's cursor),
+ * so a tote reused for many orders shows its latest scans too, not only its first 100.
+ */
 const TIMELINE = 100;
 
 
@@ -83,7 +86,7 @@ export function Lpns({ ctx }: { ctx: Ctx }) {
 function LpnView({ ctx, lpn, codeOf, onOpen }: { ctx: Ctx; lpn: Lpn; codeOf: (id: string | null) => string; onOpen: (id: string) => void }) {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), [lpn.id]);
-  const timeline = useData(() => api<Page<Scan>>('GET', `/lpns/${encodeURIComponent(lpn.id)}/timeline${qs({ limit: TIMELINE })}`), [lpn.id, lpn.updatedAt]);
+  const timeline = usePaged((cursor) => api<Page<Scan>>('GET', `/lpns/${encodeURIComponent(lpn.id)}/timeline${qs({ limit: TIMELINE, cursor })}`), [lpn.id], [lpn.updatedAt]);
   return (
     <>
       <section className="panel" aria-labelledby="lpn-h">
@@ -123,10 +126,10 @@ function LpnView({ ctx, lpn, codeOf, onOpen }: { ctx: Ctx; lpn: Lpn; codeOf: (id
         <h2 id="lpn-timeline-h">Timeline</h2>
         {timeline.error === undefined ? null : <p role="alert" className="error">Could not read the timeline: {timeline.error}</p>}
         <table>
-          <caption>Scans of {lpn.code} and of what its units went into, oldest first{(timeline.data?.nextCursor ?? null) === null ? '' : ` (the first ${TIMELINE})`}</caption>
+          <caption>Scans of {lpn.code} and of what its units went into, oldest first{timeline.more ? ` (the first ${timeline.items?.length ?? 0}: Load more below)` : ''}</caption>
           <thead><tr><th scope="col">When</th><th scope="col">Scan</th><th scope="col">Barcode</th><th scope="col">Where</th><th scope="col">SKU</th><th scope="col" className="num">Units</th><th scope="col">Who</th></tr></thead>
           <tbody>
-            {(timeline.data?.items ?? []).map((s) => (
+            {(timeline.items ?? []).map((s) => (
               <tr key={s.id}>
                 <td>{when(s.at)}</td><td>{s.meaning}</td><td className="mono">{s.barcode}</td><td className="mono">{codeOf(s.locationId)}</td>
                 <td>{s.sku ?? '—'}</td><td className="num">{s.quantity ?? '—'}</td><td>{s.workerId ?? '—'}{s.deviceId === null ? '' : ` (${s.deviceId})`}</td>
@@ -134,6 +137,7 @@ function LpnView({ ctx, lpn, codeOf, onOpen }: { ctx: Ctx; lpn: Lpn; codeOf: (id
             ))}
           </tbody>
         </table>
+        <LoadMore list={timeline} noun="scans" />
       </section>
       {ctx.siteId === lpn.siteId ? null : <p className="muted">This LPN is at another site than the one chosen above.</p>}
     </>

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, apiAll, ApiError, newKey, qs, type Page } from '../lib/api.ts';
 import { useData } from '../lib/hooks.ts';
 import type { Ctx } from './ctx.ts';
+import { OwnersFailed } from './Lists.tsx';
 
 interface Line { sku: string; quantity: string }
 interface Owner { id: string; code: string; name: string }
@@ -71,6 +72,7 @@ export function NewAsn({ ctx, onCreated, onClose }: { ctx: Ctx; onCreated: (asn:
             </label>
           ) : null}
         </div>
+        <OwnersFailed owners={owners} />
         <fieldset>
           <legend>Lines</legend>
           {lines.map((l, i) => (

@@ -86,6 +86,12 @@ const seconds = (ms: number): string => (ms >= 1000 ? `${Math.round(ms / 1000)} 
 const timedOut = (d: Deadline): ApiError => new ApiError(0, 'TIMEOUT',
   `PakLog did not answer within ${seconds(d.ms)}. Check the connection and try again: a command sent again is done once`);
 
+/**
+ * What a screen says of a failure: PakLog's machine-readable code and its words (`FORBIDDEN: …`, `NETWORK: No connection
+ * to PakLog`), so a user can report it and support can look the code up; anything else thrown, as it is.
+ */
+export const errorSays = (e: unknown): string => (e instanceof ApiError ? `${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e));
+
 /** A fresh id for an Idempotency-Key or a scan id. */
 export const newKey = (): string => crypto.randomUUID();
 

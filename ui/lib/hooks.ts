@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, whenSignedOut, whoAmI, type Page } from './api.ts';
+import { errorSays, whenSignedOut, whoAmI, type Page } from './api.ts';
 import { followLive, type LiveEvent } from './live.ts';
 import type { Me } from './session.ts';
 
 export interface Loaded<T> {
   readonly data: T | undefined;
+  /** Why the last read failed: PakLog's code and words (`INTERNAL: An unexpected error occurred`), see {@link errorSays}. */
   readonly error: string | undefined;
   readonly loading: boolean;
   readonly reload: () => void;
@@ -27,7 +28,7 @@ export function useData<T>(fn: () => Promise<T>, deps: readonly unknown[]): Load
       setLoading(false);
     }, (e: unknown) => {
       if (run !== latest.current) return;
-      setError(e instanceof Error ? e.message : String(e));
+      setError(errorSays(e));
       setLoading(false);
     });
   }, [...deps, tick]);
@@ -177,7 +178,7 @@ export function useWhoAmI(): { me: Me | undefined | null; setMe: (me: Me | undef
     whoAmI().then((who) => {
       setError(undefined);
       setMe(who);
-    }, (e: unknown) => setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e)));
+    }, (e: unknown) => setError(errorSays(e)));
   }, [attempt]);
   const retry = useCallback(() => {
     setError(undefined);
