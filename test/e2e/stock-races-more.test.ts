@@ -99,6 +99,35 @@ it(`an ASN closed while two handhelds receive against it: what the ASN says rece
   await expectClean(problems, skus);
 });
 
+it(`receipts of one ASN line by several handhelds at once, none taking more than expected: never over-received (seed ${SEED})`, async () => {
+  const problems: string[] = [];
+  const skus: string[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const sku = await newSku(skus);
+    const other = await newSku(skus);
+    const asn = await call('asn', 'POST', '/api/v1/inventory/asns', { siteId: w.siteId, supplier: 'Race Ltd', lines: [{ sku, quantity: 5 }, { sku: other, quantity: 3 }] });
+    expect(asn.status, JSON.stringify(asn.body)).toBe(201);
+    const id = asn.body.id as string;
+    const r = await Promise.all(Array.from({ length: 6 }, async (_, i) => {
+      await pause();
+      return i % 3 === 2 ? call('receipt', 'POST', `/api/v1/inventory/asns/${id}/receipts`, { sku: other, quantity: 2, locationId: dock.id })
+        : call('receipt', 'POST', `/api/v1/inventory/asns/${id}/receipts`, { sku, quantity: 2, locationId: dock.id });
+    }));
+    problems.push(...badAnswers('receipt', r));
+    for (const a of r) if (a.status !== 201 && a.body?.code !== 'OVER_RECEIPT') problems.push(`${id}: ${a.status} ${JSON.stringify(a.body)}`);
+    const view = (await call('asn', 'GET', `/api/v1/inventory/asns/${id}`)).body;
+    for (const [k, s, expected] of [[0, sku, 5], [1, other, 3]] as const) {
+      const accepted = r.filter((x, i) => x.status === 201 && (i % 3 === 2) === (k === 1)).length * 2;
+      const line = (view.lines as { sku: string; received: number }[]).find((l) => l.sku === s)!;
+      if (line.received !== accepted) problems.push(`${id} ${s}: ${line.received} received, ${accepted} accepted`);
+      if (accepted > expected) problems.push(`${id} ${s}: ${accepted} accepted of ${expected} expected, none over`);
+      const ledger = (await t.getAll<Movement>(`/api/v1/inventory/ledger?siteId=${w.siteId}&sku=${s}`)).filter((m) => m.type === 'RECEIPT').reduce((n, m) => n + m.deltaOnHand, 0);
+      if (ledger !== accepted) problems.push(`${id} ${s}: ledger received ${ledger}, accepted ${accepted}`);
+    }
+  }
+  await expectClean(problems, skus);
+});
+
 it(`a putaway confirmed while the same dock units are moved, held or adjusted away: the units move once (seed ${SEED})`, async () => {
   const problems: string[] = [];
   const skus: string[] = [];
