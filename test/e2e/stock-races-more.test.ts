@@ -171,6 +171,43 @@ it(`a putaway confirmed while the same dock units are moved, held or adjusted aw
   await expectClean(problems, skus);
 });
 
+it(`a putaway confirmed into a shelf as a count opens there: the count finds what is there, and books no phantom variance (seed ${SEED})`, async () => {
+  const problems: string[] = [];
+  const skus: string[] = [];
+  for (let round = 0; round < ROUNDS * 2; round++) {
+    const sku = await newSku(skus);
+    const target = w.storage[(round + 3) % w.storage.length]!;
+    expect((await call('stock', 'POST', '/api/v1/inventory/adjustments', { siteId: w.siteId, sku, locationId: target.id, delta: 5, reason: 'FOUND' })).status).toBe(201);
+    const rec = await call('receipt', 'POST', '/api/v1/inventory/inbound-receipts', { siteId: w.siteId, sku, quantity: 4, locationId: dock.id });
+    expect(rec.status, JSON.stringify(rec.body)).toBe(201);
+    const putawayId = rec.body.putaway.id as string;
+    const [a, c] = await Promise.all([
+      (async () => { await pause(); return call('confirm', 'POST', `/api/v1/inventory/putaways/${putawayId}/confirm`, { locationId: target.id }); })(),
+      (async () => { await pause(); return call('count', 'POST', '/api/v1/inventory/counts', { siteId: w.siteId, sku, locationIds: [target.id] }); })(),
+    ]);
+    problems.push(...badAnswers('confirm', [a]), ...badAnswers('count', [c]));
+    await t.settle();
+    // The counter counts what is on the shelf: what the books say is there (putaway or not).
+    const onShelf = async () => (await t.getAll<{ locationId: string; onHand: number; status: string }>(`/api/v1/inventory/balances?siteId=${w.siteId}&sku=${sku}&locationId=${target.id}`))
+      .reduce((n, b) => n + b.onHand, 0);
+    const before = await onShelf();
+    if (before !== (a.status === 200 ? 9 : 5)) problems.push(`${putawayId}: ${before} on the shelf, putaway ${a.status}`);
+    if (c.status === 201) {
+      const count = (c.body.items as { id: string }[])[0]!;
+      const sub = await call('submit', 'POST', `/api/v1/inventory/counts/${count.id}/submit`, { attempt: 1, quantity: before, workerId: `pc${round}` });
+      problems.push(...badAnswers('submit', [sub]));
+      if (sub.status === 200 && sub.body.status !== 'COMPLETED') problems.push(`${count.id}: counted exactly what the books hold, yet ${sub.body.status} ${JSON.stringify(sub.body)}`);
+      await t.settle();
+      const after = await onShelf();
+      if (after !== before) problems.push(`${count.id}: counted ${before}, ${after} on the books after (putaway ${a.status})`);
+      const counted = (await t.getAll<Movement>(`/api/v1/inventory/ledger?siteId=${w.siteId}&sku=${sku}`)).filter((m) => m.type === 'COUNT').reduce((n, m) => n + m.deltaOnHand, 0);
+      if (counted !== 0) problems.push(`${count.id}: a variance of ${counted} booked for a count that found the books right (putaway ${a.status})`);
+    }
+    if (a.status !== 200) await call('cancel', 'POST', `/api/v1/inventory/putaways/${putawayId}/cancel`, { reason: 'race' });
+  }
+  await expectClean(problems, skus);
+});
+
 it(`a replenishment confirmed while its source is moved, held, adjusted, or it is cancelled: units move once (seed ${SEED})`, async () => {
   const problems: string[] = [];
   const skus: string[] = [];
