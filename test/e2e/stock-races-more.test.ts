@@ -99,6 +99,35 @@ it(`an ASN closed while two handhelds receive against it: what the ASN says rece
   await expectClean(problems, skus);
 });
 
+it(`receipts of one ASN line by several handhelds at once, none taking more than expected: never over-received (seed ${SEED})`, async () => {
+  const problems: string[] = [];
+  const skus: string[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const sku = await newSku(skus);
+    const other = await newSku(skus);
+    const asn = await call('asn', 'POST', '/api/v1/inventory/asns', { siteId: w.siteId, supplier: 'Race Ltd', lines: [{ sku, quantity: 5 }, { sku: other, quantity: 3 }] });
+    expect(asn.status, JSON.stringify(asn.body)).toBe(201);
+    const id = asn.body.id as string;
+    const r = await Promise.all(Array.from({ length: 6 }, async (_, i) => {
+      await pause();
+      return i % 3 === 2 ? call('receipt', 'POST', `/api/v1/inventory/asns/${id}/receipts`, { sku: other, quantity: 2, locationId: dock.id })
+        : call('receipt', 'POST', `/api/v1/inventory/asns/${id}/receipts`, { sku, quantity: 2, locationId: dock.id });
+    }));
+    problems.push(...badAnswers('receipt', r));
+    for (const a of r) if (a.status !== 201 && a.body?.code !== 'OVER_RECEIPT') problems.push(`${id}: ${a.status} ${JSON.stringify(a.body)}`);
+    const view = (await call('asn', 'GET', `/api/v1/inventory/asns/${id}`)).body;
+    for (const [k, s, expected] of [[0, sku, 5], [1, other, 3]] as const) {
+      const accepted = r.filter((x, i) => x.status === 201 && (i % 3 === 2) === (k === 1)).length * 2;
+      const line = (view.lines as { sku: string; received: number }[]).find((l) => l.sku === s)!;
+      if (line.received !== accepted) problems.push(`${id} ${s}: ${line.received} received, ${accepted} accepted`);
+      if (accepted > expected) problems.push(`${id} ${s}: ${accepted} accepted of ${expected} expected, none over`);
+      const ledger = (await t.getAll<Movement>(`/api/v1/inventory/ledger?siteId=${w.siteId}&sku=${s}`)).filter((m) => m.type === 'RECEIPT').reduce((n, m) => n + m.deltaOnHand, 0);
+      if (ledger !== accepted) problems.push(`${id} ${s}: ledger received ${ledger}, accepted ${accepted}`);
+    }
+  }
+  await expectClean(problems, skus);
+});
+
 it(`a putaway confirmed while the same dock units are moved, held or adjusted away: the units move once (seed ${SEED})`, async () => {
   const problems: string[] = [];
   const skus: string[] = [];
@@ -138,6 +167,43 @@ it(`a putaway confirmed while the same dock units are moved, held or adjusted aw
       // A move, hold or adjustment that took the units leaves the putaway for a manager to cancel (inbound.md, by design).
       if (view.quantity > atDock && round % 4 === 3) problems.push(`${putawayId}: OPEN for ${view.quantity}, ${atDock} AVAILABLE at the dock`);
     }
+  }
+  await expectClean(problems, skus);
+});
+
+it(`a putaway confirmed into a shelf as a count opens there: the count finds what is there, and books no phantom variance (seed ${SEED})`, async () => {
+  const problems: string[] = [];
+  const skus: string[] = [];
+  for (let round = 0; round < ROUNDS * 2; round++) {
+    const sku = await newSku(skus);
+    const target = w.storage[(round + 3) % w.storage.length]!;
+    expect((await call('stock', 'POST', '/api/v1/inventory/adjustments', { siteId: w.siteId, sku, locationId: target.id, delta: 5, reason: 'FOUND' })).status).toBe(201);
+    const rec = await call('receipt', 'POST', '/api/v1/inventory/inbound-receipts', { siteId: w.siteId, sku, quantity: 4, locationId: dock.id });
+    expect(rec.status, JSON.stringify(rec.body)).toBe(201);
+    const putawayId = rec.body.putaway.id as string;
+    const [a, c] = await Promise.all([
+      (async () => { await pause(); return call('confirm', 'POST', `/api/v1/inventory/putaways/${putawayId}/confirm`, { locationId: target.id }); })(),
+      (async () => { await pause(); return call('count', 'POST', '/api/v1/inventory/counts', { siteId: w.siteId, sku, locationIds: [target.id] }); })(),
+    ]);
+    problems.push(...badAnswers('confirm', [a]), ...badAnswers('count', [c]));
+    await t.settle();
+    // The counter counts what is on the shelf: what the books say is there (putaway or not).
+    const onShelf = async () => (await t.getAll<{ locationId: string; onHand: number; status: string }>(`/api/v1/inventory/balances?siteId=${w.siteId}&sku=${sku}&locationId=${target.id}`))
+      .reduce((n, b) => n + b.onHand, 0);
+    const before = await onShelf();
+    if (before !== (a.status === 200 ? 9 : 5)) problems.push(`${putawayId}: ${before} on the shelf, putaway ${a.status}`);
+    if (c.status === 201) {
+      const count = (c.body.items as { id: string }[])[0]!;
+      const sub = await call('submit', 'POST', `/api/v1/inventory/counts/${count.id}/submit`, { attempt: 1, quantity: before, workerId: `pc${round}` });
+      problems.push(...badAnswers('submit', [sub]));
+      if (sub.status === 200 && sub.body.status !== 'COMPLETED') problems.push(`${count.id}: counted exactly what the books hold, yet ${sub.body.status} ${JSON.stringify(sub.body)}`);
+      await t.settle();
+      const after = await onShelf();
+      if (after !== before) problems.push(`${count.id}: counted ${before}, ${after} on the books after (putaway ${a.status})`);
+      const counted = (await t.getAll<Movement>(`/api/v1/inventory/ledger?siteId=${w.siteId}&sku=${sku}`)).filter((m) => m.type === 'COUNT').reduce((n, m) => n + m.deltaOnHand, 0);
+      if (counted !== 0) problems.push(`${count.id}: a variance of ${counted} booked for a count that found the books right (putaway ${a.status})`);
+    }
+    if (a.status !== 200) await call('cancel', 'POST', `/api/v1/inventory/putaways/${putawayId}/cancel`, { reason: 'race' });
   }
   await expectClean(problems, skus);
 });

@@ -362,3 +362,20 @@ describe('location tracking over the API', () => {
     expect((await events('location-tracking.alert.cleared.v1')).filter((e) => e.subject === fresh.id)).toHaveLength(1);
   });
 });
+
+describe('registrations racing (race8)', () => {
+  it('PUTs and DELETEs of one thing at once: every answer is 200 or 404, each PUT answers the label it sent', async () => {
+    for (let round = 0; round < 20; round++) {
+      const url = `/api/v1/tracked/equipment/FLT-RACE-${round % 4}`;
+      const labels = ['Reach 1', 'Reach 2', 'Reach 3'].map((l) => `${l}.${round}`);
+      const answers = await Promise.all([
+        ...labels.map((label) => t.request('PUT', url, { body: { siteId: 'LT1', label }, role: 'manager' })),
+        t.request('DELETE', url, { role: 'manager' }), t.request('DELETE', url, { role: 'manager' }),
+      ]);
+      for (const [i, a] of answers.slice(0, 3).entries()) {
+        expect([a.status, a.body.label], `round ${round}, PUT ${i}: ${JSON.stringify(a.body)}`).toEqual([200, labels[i]]);
+      }
+      for (const a of answers.slice(3)) expect([200, 404], `round ${round}, DELETE: ${JSON.stringify(a.body)}`).toContain(a.status);
+    }
+  });
+});

@@ -337,10 +337,9 @@ export function trackingService(deps: PlatformDeps, positions: PositionStore, se
           ]);
         }
       }
-      await trackingStore.track(deps.db, { kind, id, siteId, label, at: deps.clock.now() });
+      const saved = await trackingStore.track(deps.db, { kind, id, siteId, label, at: deps.clock.now() });
       remembered(kind, id, siteId);
-      const saved = await trackingStore.findTracked(deps.db, kind, id);
-      return ok({ kind, id: saved!.id, siteId: saved!.siteId, label: saved!.label, registeredAt: saved!.registeredAt });
+      return ok({ kind, ...saved });
     },
 
     /**

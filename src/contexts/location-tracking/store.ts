@@ -73,12 +73,18 @@ export const trackingStore = {
     return db.query<TrackedLocation>('SELECT id, code, type, zone, x, y, status FROM location_tracking.locations WHERE site_id = $1', [siteId]);
   },
 
-  async track(db: Executor, t: { kind: TrackedKind; id: string; siteId: string; label: string | null; at: Date }): Promise<void> {
-    await db.query(
+  /**
+   * Registers (or re-homes) a thing and answers the row as this statement left it: read back afterwards, a concurrent
+   * PUT's label was answered for this one, or a DELETE in between left nothing to read and the PUT failed (race8).
+   */
+  async track(db: Executor, t: { kind: TrackedKind; id: string; siteId: string; label: string | null; at: Date }): Promise<{ id: string; siteId: string; label: string | null; registeredAt: string }> {
+    const [r] = await db.query<{ id: string; site_id: string; label: string | null; registered_at: Date }>(
       `INSERT INTO location_tracking.tracked (kind, id, site_id, label, registered_at) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (kind, id) DO UPDATE SET site_id = EXCLUDED.site_id, label = COALESCE(EXCLUDED.label, location_tracking.tracked.label)`,
+       ON CONFLICT (kind, id) DO UPDATE SET site_id = EXCLUDED.site_id, label = COALESCE(EXCLUDED.label, location_tracking.tracked.label)
+       RETURNING id, site_id, label, registered_at`,
       [t.kind, t.id, t.siteId, t.label, t.at],
     );
+    return { id: r!.id, siteId: r!.site_id, label: r!.label, registeredAt: r!.registered_at.toISOString() };
   },
 
   /** Unregisters a tracked thing; whether it was registered. */

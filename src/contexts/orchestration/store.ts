@@ -276,8 +276,13 @@ export const orchestrationStore = {
     return new Map(rows.map((r) => [cutoffKey(r.site_id, r.carrier), r.cutoff_min]));
   },
 
-  /** The site's table becomes exactly `cutoffs`. */
+  /**
+   * The site's table becomes exactly `cutoffs`. Two replacements of one site are taken one after the other (a lock on the
+   * site, held to the transaction's end): without it each deleted only the rows committed before it and both inserted,
+   * so the second failed on the primary key (409 to a sensible PUT) or the table held the union of both (race8).
+   */
   async replaceCutoffs(db: Executor, siteId: string, cutoffs: readonly { carrier: string; cutoffMin: number }[], now: Date): Promise<void> {
+    await db.query(`SELECT pg_advisory_xact_lock(hashtext('orchestration.carrier_cutoffs'), hashtext($1))`, [siteId]);
     await db.query(`DELETE FROM orchestration.carrier_cutoffs WHERE site_id = $1`, [siteId]);
     for (const c of cutoffs) {
       await db.query(`INSERT INTO orchestration.carrier_cutoffs (site_id, carrier, cutoff_min, updated_at) VALUES ($1, $2, $3, $4)`, [siteId, c.carrier, c.cutoffMin, now]);

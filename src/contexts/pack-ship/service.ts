@@ -1917,8 +1917,11 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
 
     getSettings: (siteId: string) => settingsOf(deps.db, siteId),
     async putSettings(input: SiteSettings): Promise<SiteSettings> {
-      await packStore.putSettings(deps.db, input, deps.clock.now());
-      return settingsOf(deps.db, input.siteId);
+      // Answered from the transaction that wrote them: read after the commit, they could be another manager's (race8).
+      return deps.db.tx(async (tx) => {
+        await packStore.putSettings(tx, input, deps.clock.now());
+        return settingsOf(tx, input.siteId);
+      });
     },
 
     // --- documents ---

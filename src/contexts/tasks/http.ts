@@ -255,10 +255,9 @@ export async function taskRoutes(app: HttpApp, deps: PlatformDeps, tasks: TaskSe
       throw new AppError('UNKNOWN_LOCATION', `No location ${locationId} at site ${b.siteId}`, { errors: [{ field: '/locationId', message: 'is not a location of the site' }] });
     }
     // A PUT is idempotent by itself: the same profile again is the same profile (one more event, one more version).
-    unwrap(await tasks.putProfile({
+    return unwrap(await tasks.putProfile({
       workerId: req.params.id, siteId: site, zones: b.zones ?? [], skills: b.skills ?? [], equipment: b.equipment ?? [], maxTasks: b.maxTasks ?? 1, locationId,
     }, requestMeta(req)));
-    return (await tasks.profile(req.params.id))!;
   });
 
   app.get('/workers/:id/profile', {

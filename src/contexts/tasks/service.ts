@@ -592,7 +592,11 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
      * ignores letter case (ADR 0019 addendum): "w1" while "W1" has a profile is DUPLICATE naming "W1", not a second
      * worker; under a lock per case-folded id, so two such PUTs at once cannot both make one.
      */
-    async putProfile(p: NewWorkerProfile, meta: EventMeta): Promise<Outcome<WorkerProfile, 'DUPLICATE'>> {
+    /**
+     * Creates or replaces a worker's profile: answers it as written, with where the worker stands, read in the same
+     * transaction (read after the commit, a concurrent PUT's profile could be answered for this one: race8).
+     */
+    async putProfile(p: NewWorkerProfile, meta: EventMeta): Promise<Outcome<WorkerProfile & { readonly position: string | null }, 'DUPLICATE'>> {
       return deps.db.tx(async (tx) => {
         await tx.query(`SELECT pg_advisory_xact_lock(hashtext('tasks.worker:' || lower($1)))`, [p.workerId]);
         const other = (await tx.query<{ worker_id: string }>(
@@ -610,7 +614,7 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
             maxTasks: saved.maxTasks, locationId: saved.locationId,
           },
         }], meta);
-        return ok(saved);
+        return ok({ ...saved, position: (await taskStore.positionOf(tx, saved.workerId)) ?? null });
       });
     },
 

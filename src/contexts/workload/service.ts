@@ -1,5 +1,6 @@
 import { PLAN_UTILISATION } from '../../contracts/workload.ts';
 import type { TaskType } from '../../contracts/tasks.ts';
+import type { Executor } from '../../platform/db/database.ts';
 import { decideInTx } from '../../platform/decider.ts';
 import { ok, type Outcome } from '../../platform/errors.ts';
 import type { IfMatch } from '../../platform/http/if-match.ts';
@@ -249,7 +250,7 @@ export function workloadService(deps: PlatformDeps, zonesOf: SiteZones = async (
     const historyHours = Math.round((hist.to.getTime() - hist.from.getTime()) / HOUR_MS);
     const stds = await standards(siteId);
     const [cutoffs, { work: open, heldOrders }, shifts, arrivals, corr, inUse] = await Promise.all([
-      store.cutoffs(deps.db, siteId), store.openWork(deps.db, siteId), store.roster(deps.db, siteId, w.day),
+      store.cutoffs(deps.db, siteId), store.openWork(deps.db, siteId), store.roster(deps.db, siteId, w.day).then((r) => r.shifts),
       store.arrivalsByHour(deps.db, siteId, hist.from, hist.to), corrections(siteId, stds, now), known === undefined ? zonesInUse(siteId) : known,
     ]);
     const std = (t: string): LaborStandard => stds.find((s) => s.taskType === t) ?? stds[0]!;
@@ -353,19 +354,20 @@ export function workloadService(deps: PlatformDeps, zonesOf: SiteZones = async (
   const today = (): string => deps.clock.now().toISOString().slice(0, 10);
 
   /** A day's roster and its version (the ETag): the version is read first, so it is never newer than the shifts beside it. */
-  async function roster(siteId: string, dayOrToday: string | undefined) {
+  /** A day's roster and its version, of one committed replacement (read by `db`: the replacing transaction reads its own). */
+  async function roster(siteId: string, dayOrToday: string | undefined, db: Executor = deps.db) {
     const day = dayOrToday ?? today();
-    const version = await store.rosterVersion(deps.db, siteId, day);
-    const shifts = (await store.roster(deps.db, siteId, day)).map((s) => ({ workerId: s.workerId, zone: s.zone, from: hhmm(s.fromMin), to: hhmm(s.toMin) }));
-    return { siteId, day, shifts, version };
+    const read = await store.roster(db, siteId, day);
+    const shifts = read.shifts.map((s) => ({ workerId: s.workerId, zone: s.zone, from: hhmm(s.fromMin), to: hhmm(s.toMin) }));
+    return { siteId, day, shifts, version: read.version };
   }
 
 
   return {
     standards,
     async setStandard(siteId: string, s: LaborStandard) {
-      await store.saveStandard(deps.db, siteId, s, deps.clock.now());
-      return (await standards(siteId)).find((x) => x.taskType === s.taskType)!;
+      // What this PUT wrote, not a read afterwards (a concurrent PUT of the task type may have replaced it meanwhile).
+      return { ...await store.saveStandard(deps.db, siteId, s, deps.clock.now()), isDefault: false };
     },
     roster,
     /** Replaces a day's roster; an If-Match naming no current version of the day is VERSION_MISMATCH and changes nothing. */
@@ -380,10 +382,11 @@ export function workloadService(deps: PlatformDeps, zonesOf: SiteZones = async (
         const decided = decideRoster({ ...state, version }, { day, shifts, ifMatch }, deps.clock.now());
         if (!decided.ok) return decided;
         await store.replaceRoster(tx, siteId, day, decided.value);
-        return ok(null);
+        // Answered from this transaction, under the day's lock: read after the commit, the answer could be the roster
+        // (or the version) of a replacement committed meanwhile (race8).
+        return ok(await roster(siteId, day, tx));
       });
-      if (!out.ok) return out;
-      return ok(await roster(siteId, day));
+      return out;
     },
     performance, forecast, plan, whatIf,
   };

@@ -55,19 +55,37 @@ export const workloadStore = {
          FROM workload.standards WHERE site_id = $1`, [siteId]);
   },
 
-  async saveStandard(db: Executor, siteId: string, s: LaborStandard, now: Date): Promise<void> {
-    await db.query(
+  /**
+   * Sets one task type's standard and returns the row as this statement wrote it: read back afterwards, a concurrent
+   * PUT of the same task type could have replaced it meanwhile and its value been answered for this one (race8).
+   */
+  async saveStandard(db: Executor, siteId: string, s: LaborStandard, now: Date): Promise<LaborStandard> {
+    const [row] = await db.query<LaborStandard>(
       `INSERT INTO workload.standards (site_id, task_type, fixed_s, per_line_s, per_unit_s, travel_per_line_m, walk_speed_mps, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (site_id, task_type) DO UPDATE SET fixed_s = $3, per_line_s = $4, per_unit_s = $5, travel_per_line_m = $6,
-         walk_speed_mps = $7, updated_at = $8`,
+         walk_speed_mps = $7, updated_at = $8
+       RETURNING task_type AS "taskType", fixed_s AS "fixedS", per_line_s AS "perLineS", per_unit_s AS "perUnitS",
+         travel_per_line_m AS "travelPerLineM", walk_speed_mps AS "walkSpeedMps"`,
       [siteId, s.taskType, s.fixedS, s.perLineS, s.perUnitS, s.travelPerLineM, s.walkSpeedMps, now]);
+    return row!;
   },
 
-  async roster(db: Executor, siteId: string, day: string): Promise<Shift[]> {
-    return db.query<Shift>(
-      `SELECT worker_id AS "workerId", zone, from_min AS "fromMin", to_min AS "toMin"
-         FROM workload.roster_shifts WHERE site_id = $1 AND day = $2::date ORDER BY worker_id, from_min`, [siteId, day]);
+  /**
+   * A day's shifts and its version (0: never set), read in one statement so both are of one committed replacement:
+   * read apart, a replacement committing between the two reads paired one roster's shifts with the other's version
+   * (race8), and an If-Match with that version replaced a roster its planner never saw.
+   */
+  async roster(db: Executor, siteId: string, day: string): Promise<{ version: number; shifts: Shift[] }> {
+    const rows = await db.query<{ version: number; workerId: string | null; zone: string | null; fromMin: number | null; toMin: number | null }>(
+      `SELECT COALESCE((SELECT version FROM workload.roster_versions WHERE site_id = $1 AND day = $2::date), 0) AS version,
+              s.worker_id AS "workerId", s.zone, s.from_min AS "fromMin", s.to_min AS "toMin"
+         FROM (SELECT 1) AS one
+         LEFT JOIN workload.roster_shifts s ON s.site_id = $1 AND s.day = $2::date
+        ORDER BY s.worker_id, s.from_min`, [siteId, day]);
+    const shifts = rows.filter((r) => r.workerId !== null)
+      .map((r) => ({ workerId: r.workerId!, zone: r.zone!, fromMin: r.fromMin!, toMin: r.toMin! }));
+    return { version: rows[0]?.version ?? 0, shifts };
   },
 
   /**

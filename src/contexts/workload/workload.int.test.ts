@@ -85,6 +85,41 @@ describe('two planners replacing one day\'s roster at once (found by the black-b
   });
 });
 
+describe('each of concurrent PUTs answers what it wrote (race8: the answer was read after the commit, maybe another writer\'s)', () => {
+  it('a roster PUT answers its own shifts with its own version: the versions are distinct, and the highest is what the day holds', async () => {
+    const rosters = [
+      [{ workerId: 'ana', zone: 'A', from: '06:00', to: '14:00' }],
+      [{ workerId: 'bo', zone: 'PACK', from: '08:00', to: '16:00' }],
+      [{ workerId: 'cy', zone: 'A', from: '10:00', to: '18:00' }],
+      [{ workerId: 'di', zone: 'PACK', from: '12:00', to: '20:00' }],
+    ];
+    for (let round = 30; round < 70; round++) {
+      const day = new Date(Date.now() + round * 86_400_000).toISOString().slice(0, 10);
+      const answers = await Promise.all(rosters.map((shifts) =>
+        t.request('PUT', '/api/v1/workload/roster', { body: { siteId: 'WKL', day, shifts }, role: 'manager' })));
+      for (const [i, a] of answers.entries()) {
+        expect(a.status, day).toBe(200);
+        expect(a.body.shifts, `${day}: answer ${i} of ${answers.map((x) => x.headers.etag).join(' ')}`).toEqual(rosters[i]);
+      }
+      const versions = answers.map((a) => Number(JSON.parse(a.headers.etag as string)));
+      expect(new Set(versions).size, day).toBe(rosters.length);
+      const read = await t.get(`/api/v1/workload/roster?siteId=WKL&date=${day}`, 'viewer');
+      const last = versions.indexOf(Math.max(...versions));
+      expect([read.body.shifts, read.headers.etag], day).toEqual([rosters[last], `"${versions[last]!}"`]);
+    }
+  });
+
+  it('a labour standard PUT answers the standard it set', async () => {
+    const base = { siteId: 'WKL', taskType: 'PUTAWAY', perLineS: 10, perUnitS: 2, travelPerLineM: 12, walkSpeedMps: 1.2 };
+    for (let round = 0; round < 12; round++) {
+      const fixed = [11, 22, 33, 44].map((f) => f + round * 100);
+      const answers = await Promise.all(fixed.map((fixedS) =>
+        t.request('PUT', '/api/v1/workload/standards', { body: { ...base, fixedS }, role: 'manager' })));
+      expect(answers.map((a) => [a.status, a.body.fixedS]), `round ${round}`).toEqual(fixed.map((f) => [200, f]));
+    }
+  });
+});
+
 describe('the roster\'s optimistic concurrency: ETag and If-Match (the roster was last-writer-wins)', () => {
   it('GET carries the day\'s version as ETag; a PUT whose If-Match names an older version is 412 VERSION_MISMATCH and changes nothing', async () => {
     const day = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
