@@ -227,7 +227,9 @@ export function exceptionService(deps: PlatformDeps, ports: ExceptionPorts) {
             + 'replenish or count them there); cancel it, or acknowledge');
         }
         if (ports.inventory === undefined) return unavailable('inventory');
-        const allocated = await ports.inventory.retryBackorders(order.siteId, order.skus, meta);
+        // Named: allocated already (an earlier retry whose resolution a restart lost, freed stock), not heard here yet,
+        // it is answered as allocated, not as "still not enough stock" until the events clear the case (exc8).
+        const allocated = await ports.inventory.retryBackorders(order.siteId, order.skus, meta, x.subject);
         if (!allocated.includes(x.subject)) {
           return reject('ACTION_FAILED', `Still not enough available stock to allocate order ${x.subject} (SKUs ${order.skus.join(', ')}); receive or move stock, or cancel`);
         }
