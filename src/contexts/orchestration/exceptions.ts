@@ -21,6 +21,8 @@ export interface OpenDeadLetter {
   readonly eventId: string;
   readonly siteId: string | null;
   readonly lastError: string;
+  /** Its failed deliveries in all: grows when it is dead-lettered again (a replay that failed). */
+  readonly attempts: number;
   /** What the event is about: its subject and the order, pick list and task ids its data names. */
   readonly about?: Readonly<Record<string, unknown>>;
 }

@@ -576,6 +576,23 @@ describe('exceptions and their actions', () => {
     expect(page.body.items).toHaveLength(1);
     expect((await t.get(`/api/v1/exceptions?cursor=${page.body.nextCursor}&kind=DEAD_LETTER&limit=1`, 'viewer')).body.items).toHaveLength(1);
     expect((await t.get('/api/v1/exceptions?cursor=nope', 'viewer')).status).toBe(400);
+    // The discarded one is replayed from /dead-letters and fails again (dead-lettered again: waiting, counted by
+    // paklog_dead_letters): its case is raised again, not left waiting with its only exception resolved (exc8).
+    const again = new Database(t.databaseUrl, { max: 1 });
+    try {
+      await again.query(`UPDATE platform.dead_letters SET attempts = attempts + 5, last_error = 'handler failed again', replayed_at = NULL, discarded_at = NULL WHERE id = 'dlq_orc_2'`);
+    } finally {
+      await again.close();
+    }
+    const raisedAgain = await until('raised again', () => exceptions('&kind=DEAD_LETTER&status=OPEN'), (xs) => xs.some((e) => e.subject === 'dlq_orc_2'))
+      .then((xs) => xs.find((e) => e.subject === 'dlq_orc_2')!);
+    expect(raisedAgain.id).not.toBe(x2.id);
+    expect(raisedAgain.reason).toContain('handler failed again');
+    expect(raisedAgain.reason).toContain(x2.id);
+    expect(raisedAgain.details).toMatchObject({ deadLetterId: 'dlq_orc_2', attempts: 10, previousExceptionId: x2.id });
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await exceptions('&kind=DEAD_LETTER')).filter((e) => e.subject === 'dlq_orc_2')).toHaveLength(2);
+    expect((await act(raisedAgain.id, 'discard')).body).toMatchObject({ status: 'RESOLVED', resolution: 'discard' });
   });
 
   it('SAGA_FAILED: visible with a retry that compensates the saga again (FAILED → COMPENSATING → COMPENSATED); a retry of a saga no longer FAILED is 409 ACTION_FAILED', async () => {
