@@ -523,9 +523,11 @@ export async function resolveOwnerId(
 export interface InventoryCommands {
   /**
    * Runs the backorder retry now for these SKUs (as freed stock does): backordered lines are allocated oldest order
-   * first, whole lines only. Returns the orders now completely allocated.
+   * first, whole lines only. Returns the orders now completely allocated: those this retry allocated, and `forOrder`
+   * (the order the caller retries for) when it is allocated already, none of its lines backordered (an earlier retry
+   * or freed stock allocated it, and the caller has not heard yet: a supervisor's retry after a restart).
    */
-  retryBackorders(siteId: string, skus: readonly string[], meta: EventMeta): Promise<readonly string[]>;
+  retryBackorders(siteId: string, skus: readonly string[], meta: EventMeta, forOrder?: string): Promise<readonly string[]>;
   /**
    * Sets AVAILABLE on-hand to counted quantities (CSV stock import, ADR 0040) in one transaction: per row the difference
    * to what is on hand is one ADJUST movement, reason COUNT (none when it is 0), under the rules of POST

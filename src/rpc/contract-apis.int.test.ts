@@ -289,7 +289,15 @@ describe.each(transports)('the contract APIs, %s', (transport, apis) => {
     const order = await createOrder(call, w.siteId, { externalId: `RPC-BO-${transport.replace(/\W/g, '')}`, lines: [{ sku: NO_GTIN_SKU, quantity: 1 }] });
     await until('backordered', () => orderStatus(call, order.id), (s) => s === 'BACKORDERED');
     expect(await apis().inventoryCommands.retryBackorders(w.siteId, [NO_GTIN_SKU], {})).toEqual([]);
+    expect(await apis().inventoryCommands.retryBackorders(w.siteId, [NO_GTIN_SKU], {}, order.id)).toEqual([]);
     expect(await orderStatus(call, order.id)).toBe('BACKORDERED');
+    // The order a supervisor retries for, allocated already (by an earlier retry, not heard yet): answered as allocated (exc8).
+    const sku = w.products[0]!.sku;
+    const allocated = await createOrder(call, w.siteId, { externalId: `RPC-AL-${transport.replace(/\W/g, '')}`, lines: [{ sku, quantity: 1 }] });
+    await until('allocated', () => orderStatus(call, allocated.id), (s) => s === 'ALLOCATED');
+    expect(await apis().inventoryCommands.retryBackorders(w.siteId, [sku], {}, allocated.id)).toEqual([allocated.id]);
+    expect(await apis().inventoryCommands.retryBackorders(w.siteId, [sku], {})).toEqual([]);
+    expect((await call('cancel', 'POST', `/api/v1/orders/${allocated.id}/cancel`, { reason: 'test done' })).status).toBe(200);
   });
 
   it('PackShipCommands.retryLabelVoid: a cancelled order\'s label voided again; a refusal comes back as the same refusal', async () => {

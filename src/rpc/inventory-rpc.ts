@@ -101,7 +101,7 @@ export function inventoryClient(channel: RpcChannel, service: InventoryServiceDe
 export function inventoryCommandService(commands: Pick<InventoryCommands, 'retryBackorders'>, log: Logger): RpcService {
   const implementation: InventoryCommandServiceHandlers = {
     RetryBackorders: unaryHandler(log, async (req) => ({
-      allocatedOrderIds: [...await commands.retryBackorders(req.siteId, req.skus, eventMeta(req.meta))],
+      allocatedOrderIds: [...await commands.retryBackorders(req.siteId, req.skus, eventMeta(req.meta), req.orderId === '' ? undefined : req.orderId)],
     })),
   };
   return { name: 'paklog.inventory.v1.InventoryCommandService', definition: paklogServices().inventoryCommands, implementation };
@@ -112,8 +112,8 @@ export function inventoryCommandClient(
   channel: RpcChannel, service: InventoryCommandServiceDefinition = paklogServices().inventoryCommands,
 ): Pick<InventoryCommands, 'retryBackorders'> {
   return {
-    async retryBackorders(siteId, skus, meta) {
-      return (await channel.call(service.RetryBackorders, { siteId, skus: [...skus], meta: metaMessage(meta) })).allocatedOrderIds;
+    async retryBackorders(siteId, skus, meta, forOrder) {
+      return (await channel.call(service.RetryBackorders, { siteId, skus: [...skus], meta: metaMessage(meta), orderId: forOrder ?? '' })).allocatedOrderIds;
     },
   };
 }

@@ -323,6 +323,12 @@ describe('a message the ERP never got, in the exception queue (found by the exce
     await down.stop();
     await u.close();
   });
+  /** A message's failed and recovered events, in the order the feed has them. */
+  const feed = async (messageId: string): Promise<string[]> => {
+    const of = async (type: string) => ((await u.get(`/api/v1/events?type=${type}&subject=${messageId}`)).body.items as { id: string }[]).map((e) => ({ id: e.id, type }));
+    const all = [...await of('integrations.partner-message.failed.v1'), ...await of('integrations.partner-message.recovered.v1')];
+    return all.sort((a, b) => a.id.localeCompare(b.id)).map((e) => (e.type.includes('failed') ? 'failed' : 'recovered'));
+  };
 
   it('a shipment confirmation that ran out of attempts raises PARTNER_MESSAGE_FAILED (what, which shipment, why, since when); its replay, delivered, clears it', async () => {
     const mgr = injectClient(u.app, u.keys.manager);
@@ -352,5 +358,38 @@ describe('a message the ERP never got, in the exception queue (found by the exce
     expect(down.of('/paklog/shipment-confirmations')).toHaveLength(1);
     const late = await u.post(`/api/v1/exceptions/${x!.id}/actions/acknowledge`, undefined, 'manager');
     expect([late.status, late.body.code]).toEqual([409, 'EXCEPTION_RESOLVED']);
+
+    // Replayed once more (the ERP asks for it again) and delivered: no second `recovered`, as nothing failed again
+    // (before: one per delivery after the attempts ran out). The feed reads failed, recovered: once each (exc8).
+    expect((await u.post(`/api/v1/integrations/partner-messages/${failed.id}/replay`, undefined, 'integration')).status).toBe(200);
+    await until('delivered again', () => u.get<Message>(`/api/v1/integrations/partner-messages/${failed.id}`, 'integration'),
+      (r) => r.body.status === 'DELIVERED' && r.body.attempts === 4);
+    await u.settle();
+    expect(await feed(failed.id)).toEqual(['failed', 'recovered']);
+  });
+
+  it('a replay asked while the last attempt is under way, that attempt failing: sent again and delivered, it says nothing recovered, as nothing was said failed (exc8)', async () => {
+    const mgr = injectClient(u.app, u.keys.manager);
+    const site = await setupWarehouse(mgr, { siteCode: 'ERPRPL', aisles: 1, bays: 2, levels: 1, skus: 1 });
+    await receiveStock(mgr, site, 10, 1);
+    const first = down.holdNext('/paklog/shipment-confirmations');
+    const order = await createOrder(mgr, site.siteId, { externalId: 'ERPRPL-1', lines: [{ sku: site.products[0]!.sku, quantity: 1 }] });
+    const shipment = await shipOneOrder(mgr, injectClient(u.app, u.keys.operator), site.siteId, order.id, () => u.settle());
+    const key = `shipment-confirmation.${shipment.shipmentId}`;
+    await until('attempt 1 taken, its answer held', async () => down.accepted.has(key), (x) => x);
+    // Attempt 2 (the last of PAKLOG_PARTNER_MAX_ATTEMPTS=2) is held too; the replay comes while it is under way.
+    const second = down.holdNext('/paklog/shipment-confirmations');
+    first(503);
+    await until('attempt 2 under way, its answer held', async () => down.holdArmed, (armed) => !armed);
+    const [m] = await u.getAll<Message>(`/api/v1/integrations/partner-messages?subject=${shipment.shipmentId}`, 'integration');
+    expect(m!.attempts).toBe(1);
+    expect((await u.post(`/api/v1/integrations/partner-messages/${m!.id}/replay`, undefined, 'integration')).status).toBe(200);
+    second(503);
+    await until('delivered after the replay', () => u.get<Message>(`/api/v1/integrations/partner-messages/${m!.id}`, 'integration'),
+      (r) => r.body.status === 'DELIVERED');
+    await u.settle();
+    expect(down.calls.filter((c) => c.idempotencyKey === key).map((c) => c.status)).toEqual([503, 503, 202]);
+    // Never FAILED (the replay asked for another attempt): no exception, and no `recovered` for one never raised.
+    expect(await feed(m!.id)).toEqual([]);
   });
 });

@@ -25,7 +25,7 @@ export class FakePartner {
   /** Answered as every load's id while set (a TMS that consolidates shipments onto one load, or answers ids of another shape). */
   private fixedLoadId: string | undefined;
   /** The next request of this path is taken (kept by its key) and its answer withheld until `released`. */
-  private hold: { path: string; released: Promise<void> } | undefined;
+  private hold: { path: string; released: Promise<number | undefined> } | undefined;
   port = 0;
 
   /** `firstLoad`: the number of the first load id it answers (LD-<n>). */
@@ -53,7 +53,7 @@ export class FakePartner {
         const held = this.hold !== undefined && this.hold.path === req.url ? this.hold : undefined;
         if (held !== undefined) {
           this.hold = undefined;
-          void held.released.then(() => this.answer(req.url, key, send));
+          void held.released.then((status) => status === undefined ? this.answer(req.url, key, send) : send(status, { error: 'answered late, with a failure' }));
           return undefined;
         }
         return this.answer(req.url, key, send);
@@ -80,13 +80,17 @@ export class FakePartner {
 
   /**
    * The next request of `path` is taken (kept by its key, as any) but its answer is withheld until the returned
-   * function is called: a partner that booked and had not answered yet when PakLog stopped.
+   * function is called: a partner that booked and had not answered yet when PakLog stopped. Called with a status, it
+   * answers that (a failure) instead of its usual answer.
    */
-  holdNext(path: string): () => void {
-    let release = (): void => undefined;
-    this.hold = { path, released: new Promise<void>((resolve) => { release = resolve; }) };
-    return () => release();
+  holdNext(path: string): (status?: number) => void {
+    let release = (_status: number | undefined): void => undefined;
+    this.hold = { path, released: new Promise<number | undefined>((resolve) => { release = resolve; }) };
+    return (status?: number) => release(status);
   }
+
+  /** True while the hold `holdNext` set waits for its request (false once a request took it). */
+  get holdArmed(): boolean { return this.hold !== undefined; }
 
   private answer(url: string | undefined, key: string, send: (status: number, payload?: unknown) => void): void {
     if (url === '/loads') return send(201, { loadId: this.fixedLoadId ?? `LD-${[...this.accepted.keys()].indexOf(key) + this.firstLoad}`, status: 'TENDERED' });

@@ -156,6 +156,7 @@ export interface IntegrationsPartnerMessages {
   body: Json;
   created_at: Date;
   delivered_at: Date | null;
+  failure_raised: Generated<boolean>;
   id: string;
   idempotency_key: string;
   kind: string;

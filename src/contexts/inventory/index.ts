@@ -22,7 +22,7 @@ import { inventorySubscriptions } from './subscriptions.ts';
 import { qualitySubscriptions } from './subscriptions-quality.ts';
 import { lpnSubscriptions } from './subscriptions-lpns.ts';
 import { ownerLookup } from './http-owners.ts';
-import { openTaskWork, taskWorkState } from './store.ts';
+import { allocatedWhole, openTaskWork, taskWorkState } from './store.ts';
 import { admitAsnLpnArrivalHandler, withdrawAsnLpnArrivalHandler } from './use-cases/admit-lpn-arrival/handler.ts';
 
 /** How often the count scheduler looks for SKUs whose ABC class calls for a count. */
@@ -37,7 +37,10 @@ export function inventoryContext(
   const inbound = inboundService(deps, apis);
   const replenishment = replenishmentService(deps, apis);
   const commands: InventoryCommands = {
-    retryBackorders: (siteId, skus, meta) => deps.db.tx((tx) => service.retryBackorders(tx, { siteId, skus: [...new Set(skus)].sort() }, meta)),
+    retryBackorders: (siteId, skus, meta, forOrder) => deps.db.tx(async (tx) => {
+      const allocated = await service.retryBackorders(tx, { siteId, skus: [...new Set(skus)].sort() }, meta);
+      return forOrder === undefined || allocated.includes(forOrder) || !await allocatedWhole(tx, forOrder) ? allocated : [...allocated, forOrder];
+    }),
     applyStockCounts: (rows, options, meta) => service.applyStockCounts(rows, options, meta),
     createAsn: async (input, meta) => {
       const owner = await resolveOwnerId(ownerLookup(deps), input.ownerId, null);

@@ -476,6 +476,17 @@ export async function backorderedOrders(db: Executor, siteId: string, skus: read
   return rows.map((r) => r.order_id);
 }
 
+/**
+ * The order is allocated whole: a line of it ALLOCATED and none BACKORDERED (nor it cancelled: its lines CANCELLED).
+ * A supervisor's retry asks it of an order it still sees backordered (InventoryCommands.retryBackorders' `forOrder`).
+ */
+export async function allocatedWhole(db: Executor, orderId: string): Promise<boolean> {
+  const rows = await db.query<{ whole: boolean | null }>(
+    `SELECT bool_or(status = 'ALLOCATED') AND NOT bool_or(status = 'BACKORDERED' AND requested > 0) AS whole
+       FROM inventory.allocations WHERE order_id = $1`, [orderId]);
+  return rows[0]?.whole === true;
+}
+
 export async function releaseAllocated(db: Executor, siteId: string, ownerId: string, sku: string, quantity: number): Promise<void> {
   await db.query(`UPDATE inventory.sku_stock SET allocated = allocated - $3 WHERE site_id = $1 AND owner_id = $4 AND sku = $2`, [siteId, sku, quantity, ownerId]);
 }

@@ -21,6 +21,8 @@ export interface OpenDeadLetter {
   readonly eventId: string;
   readonly siteId: string | null;
   readonly lastError: string;
+  /** Its failed deliveries in all: grows when it is dead-lettered again (a replay that failed). */
+  readonly attempts: number;
   /** What the event is about: its subject and the order, pick list and task ids its data names. */
   readonly about?: Readonly<Record<string, unknown>>;
 }
@@ -227,7 +229,9 @@ export function exceptionService(deps: PlatformDeps, ports: ExceptionPorts) {
             + 'replenish or count them there); cancel it, or acknowledge');
         }
         if (ports.inventory === undefined) return unavailable('inventory');
-        const allocated = await ports.inventory.retryBackorders(order.siteId, order.skus, meta);
+        // Named: allocated already (an earlier retry whose resolution a restart lost, freed stock), not heard here yet,
+        // it is answered as allocated, not as "still not enough stock" until the events clear the case (exc8).
+        const allocated = await ports.inventory.retryBackorders(order.siteId, order.skus, meta, x.subject);
         if (!allocated.includes(x.subject)) {
           return reject('ACTION_FAILED', `Still not enough available stock to allocate order ${x.subject} (SKUs ${order.skus.join(', ')}); receive or move stock, or cancel`);
         }

@@ -576,6 +576,23 @@ describe('exceptions and their actions', () => {
     expect(page.body.items).toHaveLength(1);
     expect((await t.get(`/api/v1/exceptions?cursor=${page.body.nextCursor}&kind=DEAD_LETTER&limit=1`, 'viewer')).body.items).toHaveLength(1);
     expect((await t.get('/api/v1/exceptions?cursor=nope', 'viewer')).status).toBe(400);
+    // The discarded one is replayed from /dead-letters and fails again (dead-lettered again: waiting, counted by
+    // paklog_dead_letters): its case is raised again, not left waiting with its only exception resolved (exc8).
+    const again = new Database(t.databaseUrl, { max: 1 });
+    try {
+      await again.query(`UPDATE platform.dead_letters SET attempts = attempts + 5, last_error = 'handler failed again', replayed_at = NULL, discarded_at = NULL WHERE id = 'dlq_orc_2'`);
+    } finally {
+      await again.close();
+    }
+    const raisedAgain = await until('raised again', () => exceptions('&kind=DEAD_LETTER&status=OPEN'), (xs) => xs.some((e) => e.subject === 'dlq_orc_2'))
+      .then((xs) => xs.find((e) => e.subject === 'dlq_orc_2')!);
+    expect(raisedAgain.id).not.toBe(x2.id);
+    expect(raisedAgain.reason).toContain('handler failed again');
+    expect(raisedAgain.reason).toContain(x2.id);
+    expect(raisedAgain.details).toMatchObject({ deadLetterId: 'dlq_orc_2', attempts: 10, previousExceptionId: x2.id });
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await exceptions('&kind=DEAD_LETTER')).filter((e) => e.subject === 'dlq_orc_2')).toHaveLength(2);
+    expect((await act(raisedAgain.id, 'discard')).body).toMatchObject({ status: 'RESOLVED', resolution: 'discard' });
   });
 
   it('SAGA_FAILED: visible with a retry that compensates the saga again (FAILED → COMPENSATING → COMPENSATED); a retry of a saga no longer FAILED is 409 ACTION_FAILED', async () => {
@@ -668,5 +685,46 @@ describe('exceptions and their actions', () => {
     const text = (await t.get('/metrics', null)).body as string;
     expect(text).toMatch(/paklog_sagas\{type="order-fulfilment",state="running"\} \d+/);
     expect(text).toMatch(/paklog_exceptions_open\{kind="[A-Z_]+"\} \d+/);
+  });
+
+  it('an order retry after the order was allocated and before orchestration heard it (a process restarted after a retry whose resolution was lost, or freed stock): 200 retry, not 409 "still not enough stock" (exc8)', async () => {
+    const sku = w.products[1]!.sku;
+    const order = await createOrder(call, w.siteId, { externalId: 'ORC-RETRY-LATE', lines: [{ sku, quantity: 400 }] });
+    await until('order backordered', () => orderStatus(call, order.id), (s) => s === 'BACKORDERED');
+    const x = await until('its BACKORDERED stall', () => exceptions('&status=OPEN'), (xs) => xs.some((e) => e.kind === 'ORDER_NOT_MOVING' && e.subject === order.id && e.details.status === 'BACKORDERED'))
+      .then((xs) => xs.find((e) => e.kind === 'ORDER_NOT_MOVING' && e.subject === order.id && e.details.status === 'BACKORDERED')!);
+    await t.settle();
+    // Inventory's allocation is not heard yet by orders and orchestration (their deliveries wait, as after a restart
+    // before the relay has sent what the last process committed).
+    const bus = t.app.bus as unknown as { deliverMany: (consumer: string, events: readonly { type: string; data: { orderId?: string } }[], o?: unknown) => Promise<unknown> };
+    const deliverMany = bus.deliverMany;
+    let open = (): void => undefined;
+    const gate = new Promise<void>((r) => { open = r; });
+    bus.deliverMany = async function (this: unknown, consumer, events, o) {
+      if ((consumer === 'orders' || consumer === 'orchestration') && events.some((e) => e.type === 'inventory.stock.allocated.v1' && e.data.orderId === order.id)) await gate;
+      return deliverMany.call(this, consumer, events, o);
+    };
+    try {
+      // One more than it needs: an older order of the SKU still waiting (ORC-CUT, 1 unit) is allocated first.
+      expect((await receive(sku, w.storage[1]!.id, 401)).status).toBe(201);
+      const allocated = async () => (await t.app.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM inventory.allocations WHERE order_id = $1 AND status = 'ALLOCATED'`, [order.id]))[0]!.n;
+      await until('allocated by inventory', allocated, (n) => n === 1);
+      expect(await orderStatus(call, order.id)).toBe('BACKORDERED');
+      const retry = await act(x.id, 'retry');
+      expect([retry.status, retry.body.status, retry.body.resolution, retry.body.detail]).toEqual([200, 'RESOLVED', 'retry', undefined]);
+    } finally {
+      bus.deliverMany = deliverMany;
+      open();
+    }
+    try {
+      await until('order allocated', () => orderStatus(call, order.id), (s) => s === 'ALLOCATED');
+      await t.settle();
+      expect((await t.get(`/api/v1/exceptions/${x.id}`, 'viewer')).body).toMatchObject({ status: 'RESOLVED', resolution: 'retry' });
+    } finally {
+      // Not left for a later test's wave.
+      expect((await call('cancel', 'POST', `/api/v1/orders/${order.id}/cancel`, { reason: 'test done' })).status).toBe(200);
+      await t.settle();
+    }
   });
 });

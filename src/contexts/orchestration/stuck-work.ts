@@ -13,8 +13,9 @@ export interface StuckWorkOptions {
  * The stuck-work scan (job `orchestration.stuck-work`): tasks nobody takes, tasks a worker holds and does not move,
  * and dead-lettered events. A task's wait (queued since, held since its last move) is raised once, and again each time
  * someone resolved it and the task still waits its stall limit later (`raiseRepeating`: the next generation of its
- * case key, one open at a time, concurrent scans insert it once); a dead letter is raised once (its case key), and one
- * replayed elsewhere (GET /dead-letters' replay) clears its exception.
+ * case key, one open at a time, concurrent scans insert it once); a dead letter is raised once (its case key), again
+ * when it waits again after its exception was resolved (dead-lettered again: more attempts), and one replayed elsewhere
+ * (GET /dead-letters' replay) clears its exception.
  * Reservation shortages are raised by their event, stalled orders by their fulfilment saga.
  */
 export function stuckWorkScan(deps: PlatformDeps, exceptions: ExceptionService, ports: Pick<ExceptionPorts, 'deadLetters'>, o: StuckWorkOptions) {
@@ -47,11 +48,25 @@ export function stuckWorkScan(deps: PlatformDeps, exceptions: ExceptionService, 
     if (dead !== undefined) {
       const open = await dead.open();
       for (const l of open) {
-        const x = await exceptions.raiseNow({
-          kind: 'DEAD_LETTER', caseKey: l.id, subject: l.id, siteId: l.siteId,
-          reason: `Event ${l.type} (${l.eventId}) failed every delivery to ${l.consumer}: ${l.lastError.slice(0, 300)}`,
-          details: { deadLetterId: l.id, consumer: l.consumer, type: l.type, eventId: l.eventId, ...(l.about === undefined ? {} : { event: l.about }) },
+        const raise = (caseKey: string, also: string, details: Record<string, unknown>) => exceptions.raiseNow({
+          kind: 'DEAD_LETTER', caseKey, subject: l.id, siteId: l.siteId,
+          reason: `Event ${l.type} (${l.eventId}) failed every delivery to ${l.consumer}: ${l.lastError.slice(0, 300)}${also}`,
+          details: { deadLetterId: l.id, consumer: l.consumer, type: l.type, eventId: l.eventId, attempts: l.attempts, ...(l.about === undefined ? {} : { event: l.about }), ...details },
         });
+        if (await raise(l.id, '', {}) !== undefined) {
+          raised++;
+          continue;
+        }
+        // Raised before: waiting again after its exception was resolved (discarded, then a replay from /dead-letters that
+        // failed: dead-lettered again, its attempts grown) is a new case, or it would wait unseen, counted by
+        // paklog_dead_letters and nowhere in the queue (exc8). One read before a replay or a discard resolved it (this
+        // scan's list is older) has the attempts its exception recorded: not raised again.
+        const latest = (await store.generationsOf(deps.db, 'DEAD_LETTER', l.id, l.id))[0];
+        const seen = latest?.exception.details.attempts;
+        if (latest === undefined || latest.exception.status === 'OPEN' || typeof seen !== 'number' || l.attempts <= seen) continue;
+        const last = latest.exception;
+        const x = await raise(`${l.id}#${latest.generation + 1}`, `; dead-lettered again after ${last.id} was resolved (${last.resolution ?? ''}${last.resolvedBy === null ? '' : ` by ${last.resolvedBy}`})`,
+          { previousExceptionId: last.id });
         if (x !== undefined) raised++;
       }
       const stillOpen = new Set(open.map((l) => l.id));

@@ -504,11 +504,11 @@ export class EventBus {
 
   /** The dead letters of this process's database not replayed yet, oldest first (orchestration's DEAD_LETTER exceptions). */
   async openDeadLetters(limit = 10_000): Promise<{
-    id: string; consumer: string; type: string; eventId: string; siteId: string | null; lastError: string; about: DeadLetterAbout;
+    id: string; consumer: string; type: string; eventId: string; siteId: string | null; lastError: string; attempts: number; about: DeadLetterAbout;
   }[]> {
     // What the event is about (its subject and the ids its data names), so an order's screen finds its dead letters.
     return this.o.db.query(
-      `SELECT id, consumer, type, event_id AS "eventId", envelope->>'siteid' AS "siteId", last_error AS "lastError",
+      `SELECT id, consumer, type, event_id AS "eventId", envelope->>'siteid' AS "siteId", last_error AS "lastError", attempts,
               jsonb_strip_nulls(jsonb_build_object(
                 'subject', envelope->>'subject', 'orderId', envelope->'data'->>'orderId',
                 'orderIds', CASE WHEN jsonb_typeof(envelope->'data'->'orderIds') = 'array' THEN envelope->'data'->'orderIds' END,

@@ -154,10 +154,11 @@ export function portsService(deps: PlatformDeps, apis: PortsApis, config: Partne
         }
         await store.recordAttempt(tx, { messageId: m.id, attempt, at, error: answer.error, durationMs: Math.round(performance.now() - t0) });
         if (answer.error === null) {
-          await store.markDelivered(tx, m.id, attempt, answer.result, at);
+          const recovered = await store.markDelivered(tx, m.id, attempt, answer.result, at);
           if (m.kind === 'LOAD_BOOKING' && answer.result !== null) await store.booked(tx, m.id, String(answer.result.loadId), (answer.result.status as string | null) ?? null, at);
-          // One that had run out of attempts (FAILED, then replayed): its PARTNER_MESSAGE_FAILED case clears.
-          if (m.attempts >= d.maxAttempts) {
+          // One whose failure was raised (FAILED, then replayed): its PARTNER_MESSAGE_FAILED case clears. Said once per
+          // failure: not again for a later replay, nor for one that ran out of attempts while a replay waited (never FAILED).
+          if (recovered) {
             await deps.bus.append(tx, 'integrations', [{
               type: IntegrationsEvents.partnerMessageRecovered, subject: m.id, ...(m.siteId === null ? {} : { siteId: m.siteId }),
               data: { messageId: m.id, partner: m.partner, kind: m.kind, subject: m.subject, attempts: attempt },

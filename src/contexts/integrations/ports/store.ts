@@ -68,23 +68,30 @@ export const portsStore = {
       `INSERT INTO integrations.partner_message_attempts (message_id, attempt, at, error, duration_ms) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
       [a.messageId, a.attempt, a.at, a.error, a.durationMs]);
   },
-  /** The partner took it: DELIVERED; replayed meanwhile, PENDING and due (the replay's time): sent again after this attempt. */
-  async markDelivered(db: Executor, id: string, attempts: number, result: Record<string, unknown> | null, now: Date): Promise<void> {
-    await db.query(
-      `UPDATE integrations.partner_messages SET status = CASE WHEN replay_queued THEN 'PENDING' ELSE 'DELIVERED' END, attempts = $2, result = $3,
-         last_error = NULL, lease_until = NULL, delivered_at = $4, replay_queued = false
-       WHERE id = $1`, [id, attempts, result === null ? null : JSON.stringify(result), now]);
+  /**
+   * The partner took it: DELIVERED; replayed meanwhile, PENDING and due (the replay's time): sent again after this attempt.
+   * Answers whether its failure had been raised (`integrations.partner-message.failed`, not answered yet): then it is
+   * recovered, and said so once (migration 015).
+   */
+  async markDelivered(db: Executor, id: string, attempts: number, result: Record<string, unknown> | null, now: Date): Promise<boolean> {
+    const rows = await db.query<{ recovered: boolean }>(
+      `UPDATE integrations.partner_messages m SET status = CASE WHEN m.replay_queued THEN 'PENDING' ELSE 'DELIVERED' END, attempts = $2, result = $3,
+         last_error = NULL, lease_until = NULL, delivered_at = $4, replay_queued = false, failure_raised = false
+       FROM (SELECT failure_raised FROM integrations.partner_messages WHERE id = $1 FOR UPDATE) before
+       WHERE m.id = $1 RETURNING before.failure_raised AS recovered`, [id, attempts, result === null ? null : JSON.stringify(result), now]);
+    return rows[0]?.recovered === true;
   },
   /**
    * A failed attempt: due again at `nextAttemptAt`, or FAILED (kept, shown, replayable) when attempts ran out; replayed
    * meanwhile, due at the replay's time and never FAILED by this attempt (the replay asked for another). Answers whether
-   * it is FAILED now.
+   * it is FAILED now (its failure raised: `failure_raised`, until a delivery recovers it).
    */
   async markFailed(db: Executor, id: string, attempts: number, error: string, nextAttemptAt: Date, giveUp: boolean): Promise<boolean> {
     const rows = await db.query<{ status: string }>(
       `UPDATE integrations.partner_messages SET attempts = $2, last_error = $3, lease_until = NULL,
          next_attempt_at = CASE WHEN replay_queued THEN next_attempt_at ELSE $4 END,
-         status = CASE WHEN $5 AND NOT replay_queued THEN 'FAILED' ELSE status END, replay_queued = false
+         status = CASE WHEN $5 AND NOT replay_queued THEN 'FAILED' ELSE status END,
+         failure_raised = failure_raised OR ($5 AND NOT replay_queued), replay_queued = false
        WHERE id = $1 RETURNING status`, [id, attempts, error, nextAttemptAt, giveUp]);
     return rows[0]?.status === 'FAILED';
   },

@@ -12,7 +12,7 @@ import type { RetryBackordersResponse as _paklog_inventory_v1_RetryBackordersRes
 export interface InventoryCommandServiceClient extends grpc.Client {
   /**
    * Tries again to allocate the backordered orders of a site that wait for any of these SKUs; the orders it
-   * allocated. Safe to run again (an allocated order is not backordered any more).
+   * allocated, and `order_id` when it is allocated already. Safe to run again (an allocated order is not backordered any more).
    */
   RetryBackorders(argument: _paklog_inventory_v1_RetryBackordersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_RetryBackordersResponse__Output>): grpc.ClientUnaryCall;
   RetryBackorders(argument: _paklog_inventory_v1_RetryBackordersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_inventory_v1_RetryBackordersResponse__Output>): grpc.ClientUnaryCall;
@@ -20,7 +20,7 @@ export interface InventoryCommandServiceClient extends grpc.Client {
   RetryBackorders(argument: _paklog_inventory_v1_RetryBackordersRequest, callback: grpc.requestCallback<_paklog_inventory_v1_RetryBackordersResponse__Output>): grpc.ClientUnaryCall;
   /**
    * Tries again to allocate the backordered orders of a site that wait for any of these SKUs; the orders it
-   * allocated. Safe to run again (an allocated order is not backordered any more).
+   * allocated, and `order_id` when it is allocated already. Safe to run again (an allocated order is not backordered any more).
    */
   retryBackorders(argument: _paklog_inventory_v1_RetryBackordersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_paklog_inventory_v1_RetryBackordersResponse__Output>): grpc.ClientUnaryCall;
   retryBackorders(argument: _paklog_inventory_v1_RetryBackordersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_paklog_inventory_v1_RetryBackordersResponse__Output>): grpc.ClientUnaryCall;
@@ -36,7 +36,7 @@ export interface InventoryCommandServiceClient extends grpc.Client {
 export interface InventoryCommandServiceHandlers extends grpc.UntypedServiceImplementation {
   /**
    * Tries again to allocate the backordered orders of a site that wait for any of these SKUs; the orders it
-   * allocated. Safe to run again (an allocated order is not backordered any more).
+   * allocated, and `order_id` when it is allocated already. Safe to run again (an allocated order is not backordered any more).
    */
   RetryBackorders: grpc.handleUnaryCall<_paklog_inventory_v1_RetryBackordersRequest__Output, _paklog_inventory_v1_RetryBackordersResponse>;
   
