@@ -543,4 +543,25 @@ describe('contents that repeat an element (edge7, 2026-12-07)', () => {
     const serialised = await build({ type: 'CASE', contents: [{ sku, quantity: 1, serial: 'SN-1' }, { sku, quantity: 1, serial: 'SN-2' }] });
     expect(serialised.units).toBe(2);
   });
+
+  it('a consolidate or a split into an LPN holding the same serial keeps each serial line one unit, every unit kept (lpn7)', async () => {
+    type Line = { sku: string; serial: string | null; quantity: number };
+    const sku = w.products[1]!.sku;
+    const into = await build({ type: 'CASE', contents: [{ sku, quantity: 1, serial: 'SN-7' }] });
+    // Two cases labelled alike (one unit mislabelled, or two ASNs announcing one serial): consolidated, both units are kept.
+    const other = await build({ type: 'CASE', contents: [{ sku, quantity: 1, serial: 'SN-7' }, { sku, quantity: 1, serial: 'SN-8' }] });
+    const merged = await t.post(`/api/v1/lpns/${other.id}/consolidate`, { into: into.id }, 'operator');
+    expect(merged.status, JSON.stringify(merged.body)).toBe(200);
+    const serials = (lines: Line[]) => lines.map((l) => [l.serial, l.quantity]).sort();
+    expect([merged.body.units, serials(merged.body.contents)]).toEqual([3, [['SN-7', 1], ['SN-7', 1], ['SN-8', 1]]]);
+    // A split of a serial unit into it likewise.
+    const third = await build({ type: 'CASE', contents: [{ sku, quantity: 1, serial: 'SN-8' }] });
+    const split = await t.post(`/api/v1/lpns/${third.id}/split`, { lines: [{ sku, quantity: 1 }], into: into.id }, 'operator');
+    expect(split.status, JSON.stringify(split.body)).toBe(201);
+    expect([split.body.target.units, serials(split.body.target.contents)]).toEqual([4, [['SN-7', 1], ['SN-7', 1], ['SN-8', 1], ['SN-8', 1]]]);
+    // Each unit can be taken out again by itself.
+    const back = await t.post(`/api/v1/lpns/${into.id}/split`, { lines: [{ sku, quantity: 1 }] }, 'operator');
+    expect([back.status, back.body.target.contents.map((l: Line) => [l.serial, l.quantity])]).toEqual([201, [['SN-7', 1]]]);
+    expect(back.body.source.units).toBe(3);
+  });
 });
