@@ -565,3 +565,38 @@ describe('contents that repeat an element (edge7, 2026-12-07)', () => {
     expect(back.body.source.units).toBe(3);
   });
 });
+
+describe('a lost LPN counted where it was lost (lpn7)', () => {
+  it('a cycle count that finds its units there takes them as the lost LPN\'s, on the books already: nothing added, and its find releases them once, never 20 for 10', async () => {
+    // A site of its own (a site code of a length no other test here uses: setupWarehouse derives GTINs from it).
+    const site = await setupWarehouse(manager, { siteCode: 'LPNCT', aisles: 1, bays: 2, levels: 1, skus: 1 });
+    const sku = site.products[0]!.sku;
+    const shelf = site.storage[0]!;
+    const balances = async () => Object.fromEntries(((await t.get(`/api/v1/inventory/balances?siteId=${site.siteId}&locationId=${shelf.id}`)).body.items as { sku: string; status: string; onHand: number }[])
+      .filter((b) => b.sku === sku).map((b) => [b.status, b.onHand]));
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: site.siteId, sku, locationId: shelf.id, quantity: 10 })).status).toBe(201);
+    const pallet = (await t.post('/api/v1/lpns', { siteId: site.siteId, type: 'PALLET', locationId: shelf.id, contents: [{ sku, quantity: 10 }] }, 'operator')).body as Lpn;
+    expect((await t.post(`/api/v1/lpns/${pallet.id}/lost`, { reason: 'not at its place at the morning walk' }, 'manager')).status).toBe(200);
+    await t.settle();
+    expect(await balances()).toEqual({ AVAILABLE: 0, HOLD: 10 });
+    // It was there after all, behind another pallet: the counter counts its 10 units.
+    const opened = await t.post('/api/v1/inventory/counts', { siteId: site.siteId, locationIds: [shelf.id], sku }, 'manager');
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+    const countId = opened.body.items[0].id as string;
+    await t.settle();
+    const task = await until('count task', async () => (await t.post('/api/v1/tasks/next', { workerId: 'counter-7', siteId: site.siteId, types: ['COUNT'] }, 'operator')).body as { id?: string } | undefined,
+      (x) => typeof x === 'object' && x?.id !== undefined);
+    expect((await t.post(`/api/v1/tasks/${task!.id}/start`, { workerId: 'counter-7' }, 'operator')).status).toBe(200);
+    expect((await t.post(`/api/v1/inventory/counts/${countId}/submit`, { attempt: 1, quantity: 10, workerId: 'counter-7' }, 'operator')).status).toBe(200);
+    await t.settle();
+    const count = (await t.get(`/api/v1/inventory/counts/${countId}`)).body;
+    expect([count.status, count.applied, count.submissions.map((s: { expected: number; variance: number }) => [s.expected, s.variance])]).toEqual(['COMPLETED', 0, [[10, 0]]]);
+    expect(await balances()).toEqual({ AVAILABLE: 0, HOLD: 10 });
+    // Reported found where it was: its 10 units are released, once.
+    expect((await t.post(`/api/v1/lpns/${pallet.id}/found`, { location: shelf.id }, 'manager')).status).toBe(200);
+    await t.settle();
+    expect(await balances()).toEqual({ AVAILABLE: 10, HOLD: 0 });
+    const diffs = (await t.get(`/api/v1/physical-tracking/reconciliation?siteId=${site.siteId}`)).body.differences as { locationId: string }[];
+    expect(diffs.filter((d) => d.locationId === shelf.id)).toEqual([]);
+  });
+});
