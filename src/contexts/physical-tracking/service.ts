@@ -502,7 +502,8 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
   async function nestable(tx: Tx, child: LpnRow, parent: LpnRow, field: string): Promise<Outcome<true>> {
     if (child.site_id !== parent.site_id) return reject('SITE_MISMATCH', `LPNs ${child.id} and ${parent.id} are of different sites`, [{ field, message: 'another site' }]);
     if (!isLive(child.status)) return offFloor(child);
-    if (parent.status === 'LOST') return offFloor(parent);
+    // Named by id, a container that left (or is lost) is said so, as by its label: LPN_SHIPPED, LPN_CONSUMED, LPN_LOST.
+    if (!isLive(parent.status)) return offFloor(parent);
     if (parent.status !== 'OPEN') return reject('ILLEGAL_TRANSITION', `LPN ${parent.code} is ${parent.status}: only an OPEN LPN takes something in`);
     const nested = checkNesting(child.id, await store.height(tx, child.id), await store.chainUp(tx, parent.id));
     return nested.ok ? ok(true) : nested;
@@ -708,7 +709,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
       if (source.id === target.id) return reject('NESTING_CYCLE', 'An LPN cannot be consolidated into itself', [{ field: '/into', message: 'the same LPN' }]);
       if (source.site_id !== target.site_id) return reject('SITE_MISMATCH', `LPNs ${id} and ${cmd.into} are of different sites`, [{ field: '/into', message: 'another site' }]);
       if (!isLive(source.status)) return offFloor(source);
-      if (target.status === 'LOST') return offFloor(target);
+      if (!isLive(target.status)) return offFloor(target);
       if (target.status !== 'OPEN') return reject('ILLEGAL_TRANSITION', `LPN ${target.code} is ${target.status}: only an OPEN LPN takes something in`);
       const consumed = lpnLifecycle.check(source.status, 'CONSUMED');
       if (!consumed.ok) return consumed;
@@ -775,6 +776,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
         if (into === undefined) return reject('NOT_FOUND', `No LPN ${cmd.into}`, [{ field: '/into', message: 'unknown LPN' }]);
         if (into.id === source.id) return reject('NESTING_CYCLE', 'An LPN cannot be split into itself', [{ field: '/into', message: 'the same LPN' }]);
         if (into.site_id !== source.site_id) return reject('SITE_MISMATCH', 'The LPNs are of different sites', [{ field: '/into', message: 'another site' }]);
+        if (!isLive(into.status)) return offFloor(into);
         if (into.status !== 'OPEN') return reject('ILLEGAL_TRANSITION', `LPN ${into.code} is ${into.status}: only an OPEN LPN takes something in`);
         const full = tooFull(into, unitCount(taken), '/into');
         if (full !== undefined) return full;
