@@ -600,3 +600,41 @@ describe('a lost LPN counted where it was lost (lpn7)', () => {
     expect(diffs.filter((d) => d.locationId === shelf.id)).toEqual([]);
   });
 });
+
+describe('a packed package\'s carton (lpn7)', () => {
+  it('is not consolidated nor split (409 ILLEGAL_TRANSITION, nothing changed): it ships whole; its units stayed in a tote behind the dispatch before', async () => {
+    const site = await setupWarehouse(manager, { siteCode: 'LPNCTN7', aisles: 1, bays: 2, levels: 1, skus: 1 });
+    const sku = site.products[0]!.sku;
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: site.siteId, sku, locationId: site.storage[0]!.id, quantity: 5 })).status).toBe(201);
+    const order = await createOrder(manager, site.siteId, { externalId: 'LPNCTN7-1', lines: [{ sku, quantity: 2 }] });
+    await until('allocated', () => orderStatus(manager, order.id), (s) => s === 'ALLOCATED');
+    await t.settle();
+    await planAndRelease(manager, site.siteId, 10);
+    await t.settle();
+    await workTasks(injectClient(t.app, t.keys.operator), site.siteId, ['carton-7'], { expectedTasks: 1 });
+    await until('picked', () => orderStatus(manager, order.id), (s) => s === 'PICKED');
+    await t.settle();
+    const pkg = (await t.post('/api/v1/packages', { orderId: order.id }, 'operator')).body as { id: string };
+    await t.settle();
+    const carton = (await t.getAll<Lpn>(`/api/v1/lpns?siteId=${site.siteId}`)).find((l) => l.code === pkg.id)!;
+    const tote = (await t.post('/api/v1/lpns', { siteId: site.siteId, type: 'TOTE', locationId: site.storage[1]!.id }, 'operator')).body as Lpn;
+    const before = await fingerprint('physical_tracking');
+    for (const res of [
+      await t.post(`/api/v1/lpns/${carton.id}/consolidate`, { into: tote.id }, 'operator'),
+      await t.post(`/api/v1/lpns/${carton.id}/split`, { lines: [{ sku, quantity: 1 }], into: tote.id }, 'operator'),
+      await t.post(`/api/v1/lpns/${carton.id}/split`, { lines: [{ sku, quantity: 1 }] }, 'operator'),
+    ]) {
+      expect([res.status, res.body.code]).toEqual([409, 'ILLEGAL_TRANSITION']);
+      expect(res.body.detail).toContain('repack');
+    }
+    await t.settle();
+    expect(await fingerprint('physical_tracking')).toEqual(before);
+    // Dispatched, the carton ships with its units: nothing is left in process.
+    const shipment = await t.post('/api/v1/shipments', { orderId: order.id }, 'operator');
+    expect((await t.post(`/api/v1/shipments/${shipment.body.id}/dispatch`, {}, 'operator')).status).toBe(200);
+    await t.settle();
+    expect((await lpn(carton.id)).status).toBe('SHIPPED');
+    const diffs = (await t.get(`/api/v1/physical-tracking/reconciliation?siteId=${site.siteId}`)).body.differences as { locationId: string }[];
+    expect(diffs.filter((d) => d.locationId.startsWith('IN_PROCESS:'))).toEqual([]);
+  });
+});

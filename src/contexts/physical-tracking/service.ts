@@ -509,6 +509,24 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
     return nested.ok ? ok(true) : nested;
   }
 
+  /**
+   * A packed package's carton (sealed, its shipping label's SSCC valid) is shipped whole, by its label: units taken out of
+   * it by a consolidate or a split stayed, in the LPN they went to, behind the dispatch that shipped the package — units
+   * of a shipped order nothing can ship or unpack (409 UNITS_NOT_PACKED for good), counted in process for ever (lpn7).
+   * Its units leave it by a repack (`POST /packages/{id}/repack` voids the label); a cancelled order's voided carton
+   * gives its units back as ever.
+   */
+  async function sealedCartonRefusal(tx: Tx, source: LpnRow): Promise<Outcome<never> | undefined> {
+    if (source.type !== 'CARTON' || source.sscc === null) return undefined;
+    const orders = [...new Set(source.contents.flatMap((c) => (c.orderId === null ? [] : [c.orderId])))];
+    if (orders.length === 0) return undefined;
+    const stopped = await store.stoppedOrders(tx, orders);
+    const live = orders.filter((o) => !stopped.has(o)).sort();
+    if (live.length === 0) return undefined;
+    return reject('ILLEGAL_TRANSITION', `LPN ${source.code} is the sealed carton of package ${source.code} (order ${live.join(', ')}): it ships whole by its label; `
+      + `its units leave it by a repack (POST /api/v1/packages/${source.code}/repack); nothing changed`);
+  }
+
   // ---- commands ----
 
   async function build(cmd: {
@@ -713,6 +731,8 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
       if (target.status !== 'OPEN') return reject('ILLEGAL_TRANSITION', `LPN ${target.code} is ${target.status}: only an OPEN LPN takes something in`);
       const consumed = lpnLifecycle.check(source.status, 'CONSUMED');
       if (!consumed.ok) return consumed;
+      const sealed = await sealedCartonRefusal(tx, source);
+      if (sealed !== undefined) return sealed;
       const full = tooFull(target, unitCount(source.contents), '/into');
       if (full !== undefined) return full;
       const now = deps.clock.now();
@@ -752,6 +772,8 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
       const source = locked.get(id);
       if (source === undefined) return reject('NOT_FOUND', `No LPN ${id}`);
       if (!isLive(source.status)) return offFloor(source);
+      const sealed = await sealedCartonRefusal(tx, source);
+      if (sealed !== undefined) return sealed;
       let remaining: ContentLine[] = [...source.contents];
       let taken: ContentLine[] = [];
       for (const [i, want] of cmd.lines.entries()) {
