@@ -543,4 +543,98 @@ describe('contents that repeat an element (edge7, 2026-12-07)', () => {
     const serialised = await build({ type: 'CASE', contents: [{ sku, quantity: 1, serial: 'SN-1' }, { sku, quantity: 1, serial: 'SN-2' }] });
     expect(serialised.units).toBe(2);
   });
+
+  it('a consolidate or a split into an LPN holding the same serial keeps each serial line one unit, every unit kept (lpn7)', async () => {
+    type Line = { sku: string; serial: string | null; quantity: number };
+    const sku = w.products[1]!.sku;
+    const into = await build({ type: 'CASE', contents: [{ sku, quantity: 1, serial: 'SN-7' }] });
+    // Two cases labelled alike (one unit mislabelled, or two ASNs announcing one serial): consolidated, both units are kept.
+    const other = await build({ type: 'CASE', contents: [{ sku, quantity: 1, serial: 'SN-7' }, { sku, quantity: 1, serial: 'SN-8' }] });
+    const merged = await t.post(`/api/v1/lpns/${other.id}/consolidate`, { into: into.id }, 'operator');
+    expect(merged.status, JSON.stringify(merged.body)).toBe(200);
+    const serials = (lines: Line[]) => lines.map((l) => [l.serial, l.quantity]).sort();
+    expect([merged.body.units, serials(merged.body.contents)]).toEqual([3, [['SN-7', 1], ['SN-7', 1], ['SN-8', 1]]]);
+    // A split of a serial unit into it likewise.
+    const third = await build({ type: 'CASE', contents: [{ sku, quantity: 1, serial: 'SN-8' }] });
+    const split = await t.post(`/api/v1/lpns/${third.id}/split`, { lines: [{ sku, quantity: 1 }], into: into.id }, 'operator');
+    expect(split.status, JSON.stringify(split.body)).toBe(201);
+    expect([split.body.target.units, serials(split.body.target.contents)]).toEqual([4, [['SN-7', 1], ['SN-7', 1], ['SN-8', 1], ['SN-8', 1]]]);
+    // Each unit can be taken out again by itself.
+    const back = await t.post(`/api/v1/lpns/${into.id}/split`, { lines: [{ sku, quantity: 1 }] }, 'operator');
+    expect([back.status, back.body.target.contents.map((l: Line) => [l.serial, l.quantity])]).toEqual([201, [['SN-7', 1]]]);
+    expect(back.body.source.units).toBe(3);
+  });
+});
+
+describe('a lost LPN counted where it was lost (lpn7)', () => {
+  it('a cycle count that finds its units there takes them as the lost LPN\'s, on the books already: nothing added, and its find releases them once, never 20 for 10', async () => {
+    // A site of its own (a site code of a length no other test here uses: setupWarehouse derives GTINs from it).
+    const site = await setupWarehouse(manager, { siteCode: 'LPNCT', aisles: 1, bays: 2, levels: 1, skus: 1 });
+    const sku = site.products[0]!.sku;
+    const shelf = site.storage[0]!;
+    const balances = async () => Object.fromEntries(((await t.get(`/api/v1/inventory/balances?siteId=${site.siteId}&locationId=${shelf.id}`)).body.items as { sku: string; status: string; onHand: number }[])
+      .filter((b) => b.sku === sku).map((b) => [b.status, b.onHand]));
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: site.siteId, sku, locationId: shelf.id, quantity: 10 })).status).toBe(201);
+    const pallet = (await t.post('/api/v1/lpns', { siteId: site.siteId, type: 'PALLET', locationId: shelf.id, contents: [{ sku, quantity: 10 }] }, 'operator')).body as Lpn;
+    expect((await t.post(`/api/v1/lpns/${pallet.id}/lost`, { reason: 'not at its place at the morning walk' }, 'manager')).status).toBe(200);
+    await t.settle();
+    expect(await balances()).toEqual({ AVAILABLE: 0, HOLD: 10 });
+    // It was there after all, behind another pallet: the counter counts its 10 units.
+    const opened = await t.post('/api/v1/inventory/counts', { siteId: site.siteId, locationIds: [shelf.id], sku }, 'manager');
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+    const countId = opened.body.items[0].id as string;
+    await t.settle();
+    const task = await until('count task', async () => (await t.post('/api/v1/tasks/next', { workerId: 'counter-7', siteId: site.siteId, types: ['COUNT'] }, 'operator')).body as { id?: string } | undefined,
+      (x) => typeof x === 'object' && x?.id !== undefined);
+    expect((await t.post(`/api/v1/tasks/${task!.id}/start`, { workerId: 'counter-7' }, 'operator')).status).toBe(200);
+    expect((await t.post(`/api/v1/inventory/counts/${countId}/submit`, { attempt: 1, quantity: 10, workerId: 'counter-7' }, 'operator')).status).toBe(200);
+    await t.settle();
+    const count = (await t.get(`/api/v1/inventory/counts/${countId}`)).body;
+    expect([count.status, count.applied, count.submissions.map((s: { expected: number; variance: number }) => [s.expected, s.variance])]).toEqual(['COMPLETED', 0, [[10, 0]]]);
+    expect(await balances()).toEqual({ AVAILABLE: 0, HOLD: 10 });
+    // Reported found where it was: its 10 units are released, once.
+    expect((await t.post(`/api/v1/lpns/${pallet.id}/found`, { location: shelf.id }, 'manager')).status).toBe(200);
+    await t.settle();
+    expect(await balances()).toEqual({ AVAILABLE: 10, HOLD: 0 });
+    const diffs = (await t.get(`/api/v1/physical-tracking/reconciliation?siteId=${site.siteId}`)).body.differences as { locationId: string }[];
+    expect(diffs.filter((d) => d.locationId === shelf.id)).toEqual([]);
+  });
+});
+
+describe('a packed package\'s carton (lpn7)', () => {
+  it('is not consolidated nor split (409 ILLEGAL_TRANSITION, nothing changed): it ships whole; its units stayed in a tote behind the dispatch before', async () => {
+    const site = await setupWarehouse(manager, { siteCode: 'LPNCTN7', aisles: 1, bays: 2, levels: 1, skus: 1 });
+    const sku = site.products[0]!.sku;
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: site.siteId, sku, locationId: site.storage[0]!.id, quantity: 5 })).status).toBe(201);
+    const order = await createOrder(manager, site.siteId, { externalId: 'LPNCTN7-1', lines: [{ sku, quantity: 2 }] });
+    await until('allocated', () => orderStatus(manager, order.id), (s) => s === 'ALLOCATED');
+    await t.settle();
+    await planAndRelease(manager, site.siteId, 10);
+    await t.settle();
+    await workTasks(injectClient(t.app, t.keys.operator), site.siteId, ['carton-7'], { expectedTasks: 1 });
+    await until('picked', () => orderStatus(manager, order.id), (s) => s === 'PICKED');
+    await t.settle();
+    const pkg = (await t.post('/api/v1/packages', { orderId: order.id }, 'operator')).body as { id: string };
+    await t.settle();
+    const carton = (await t.getAll<Lpn>(`/api/v1/lpns?siteId=${site.siteId}`)).find((l) => l.code === pkg.id)!;
+    const tote = (await t.post('/api/v1/lpns', { siteId: site.siteId, type: 'TOTE', locationId: site.storage[1]!.id }, 'operator')).body as Lpn;
+    const before = await fingerprint('physical_tracking');
+    for (const res of [
+      await t.post(`/api/v1/lpns/${carton.id}/consolidate`, { into: tote.id }, 'operator'),
+      await t.post(`/api/v1/lpns/${carton.id}/split`, { lines: [{ sku, quantity: 1 }], into: tote.id }, 'operator'),
+      await t.post(`/api/v1/lpns/${carton.id}/split`, { lines: [{ sku, quantity: 1 }] }, 'operator'),
+    ]) {
+      expect([res.status, res.body.code]).toEqual([409, 'ILLEGAL_TRANSITION']);
+      expect(res.body.detail).toContain('repack');
+    }
+    await t.settle();
+    expect(await fingerprint('physical_tracking')).toEqual(before);
+    // Dispatched, the carton ships with its units: nothing is left in process.
+    const shipment = await t.post('/api/v1/shipments', { orderId: order.id }, 'operator');
+    expect((await t.post(`/api/v1/shipments/${shipment.body.id}/dispatch`, {}, 'operator')).status).toBe(200);
+    await t.settle();
+    expect((await lpn(carton.id)).status).toBe('SHIPPED');
+    const diffs = (await t.get(`/api/v1/physical-tracking/reconciliation?siteId=${site.siteId}`)).body.differences as { locationId: string }[];
+    expect(diffs.filter((d) => d.locationId.startsWith('IN_PROCESS:'))).toEqual([]);
+  });
 });

@@ -136,9 +136,10 @@ export async function lockBalance(db: Executor, key: BalanceKey): Promise<Balanc
 /**
  * Units of one owner's SKU and lot at a location in a held status (HOLD, QUARANTINE, DAMAGED) that are on its shelf: a
  * counter finds them with the AVAILABLE ones. The HOLD units of an LPN lost there (`lpn_holds`, HELD) are not on the
- * shelf: they are left out (at most the HOLD on-hand).
+ * shelf: they are left out (at most the HOLD on-hand), and answered as `lost`: a counter who finds more than the shelf's
+ * units finds those first, if the LPN was there after all (`expectedOnShelf`).
  */
-export async function heldOnShelf(db: Executor, key: Omit<BalanceKey, 'status'>): Promise<number> {
+export async function heldOnShelf(db: Executor, key: Omit<BalanceKey, 'status'>): Promise<{ onShelf: number; lost: number }> {
   const rows = await db.query<{ held: number; hold: number; lost: number }>(
     `SELECT coalesce(sum(b.on_hand), 0)::int AS held, coalesce(sum(b.on_hand) FILTER (WHERE b.status = 'HOLD'), 0)::int AS hold,
        (SELECT coalesce(sum(h.held), 0)::int FROM inventory.lpn_holds h
@@ -148,7 +149,9 @@ export async function heldOnShelf(db: Executor, key: Omit<BalanceKey, 'status'>)
     [key.siteId, key.ownerId, key.sku, key.locationId, key.lot],
   );
   const r = rows[0];
-  return r === undefined ? 0 : r.held - Math.min(r.lost, r.hold);
+  if (r === undefined) return { onShelf: 0, lost: 0 };
+  const lost = Math.min(r.lost, r.hold);
+  return { onShelf: r.held - lost, lost };
 }
 
 /**

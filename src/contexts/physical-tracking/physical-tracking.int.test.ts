@@ -201,6 +201,32 @@ describe('scans of an LPN that left the floor', () => {
     await t.post('/api/v1/scans', { siteId: 'PT', barcode: 'STAGE-PALLET', meaning: 'SHIP' }, 'operator');
     await t.post('/api/v1/scans', { siteId: 'PT', barcode: other.code, meaning: 'SHIP' }, 'operator');
   });
+
+  it('an LPN named by id as the one taking units or LPNs in (consolidate, split, LOAD, build inside) that shipped, was emptied or is lost is 409 LPN_SHIPPED, LPN_CONSUMED or LPN_LOST, as by label; nothing written (lpn7)', async () => {
+    const sku = w.products[0]!.sku;
+    const shippedOne = (await build({ type: 'PALLET', code: 'GONE-PALLET', locationId: dock.id, contents: [{ sku, quantity: 1 }] })).body;
+    expect((await t.post('/api/v1/scans', { siteId: 'PT', barcode: 'GONE-PALLET', meaning: 'SHIP' }, 'operator')).status).toBe(201);
+    const emptied = (await build({ type: 'TOTE', code: 'GONE-TOTE', locationId: dock.id, contents: [{ sku, quantity: 1 }] })).body;
+    const keeper = (await build({ type: 'CASE', code: 'GONE-KEEPER', locationId: dock.id })).body;
+    expect((await t.post(`/api/v1/lpns/${emptied.id}/consolidate`, { into: keeper.id }, 'operator')).status).toBe(200);
+    const lostOne = (await build({ type: 'PALLET', code: 'GONE-LOST', locationId: dock.id })).body;
+    expect((await t.post(`/api/v1/lpns/${lostOne.id}/lost`, { reason: 'not at the dock' }, 'manager')).status).toBe(200);
+    const source = (await build({ type: 'CASE', code: 'GONE-SOURCE', locationId: dock.id, contents: [{ sku, quantity: 2 }] })).body;
+    await t.settle();
+    const before = await fingerprint();
+    for (const [target, code] of [[shippedOne.id, 'LPN_SHIPPED'], [emptied.id, 'LPN_CONSUMED'], [lostOne.id, 'LPN_LOST']] as const) {
+      const answers = {
+        consolidate: await t.post(`/api/v1/lpns/${source.id}/consolidate`, { into: target }, 'operator'),
+        split: await t.post(`/api/v1/lpns/${source.id}/split`, { lines: [{ sku, quantity: 1 }], into: target }, 'operator'),
+        load: await t.post('/api/v1/scans', { siteId: 'PT', barcode: source.code, meaning: 'LOAD_ONTO_PALLET', into: target }, 'operator'),
+        build: await build({ type: 'TOTE', parentId: target }),
+      };
+      for (const [what, res] of Object.entries(answers)) expect([target, what, res.status, res.body.code]).toEqual([target, what, 409, code]);
+    }
+    expect(await fingerprint()).toEqual(before);
+    // Off the floor again: the reconciliation below starts from a clean site.
+    for (const code of ['GONE-KEEPER', 'GONE-SOURCE']) expect((await t.post('/api/v1/scans', { siteId: 'PT', barcode: code, meaning: 'SHIP' }, 'operator')).status).toBe(201);
+  });
 });
 
 describe('concurrency', () => {

@@ -502,10 +502,29 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
   async function nestable(tx: Tx, child: LpnRow, parent: LpnRow, field: string): Promise<Outcome<true>> {
     if (child.site_id !== parent.site_id) return reject('SITE_MISMATCH', `LPNs ${child.id} and ${parent.id} are of different sites`, [{ field, message: 'another site' }]);
     if (!isLive(child.status)) return offFloor(child);
-    if (parent.status === 'LOST') return offFloor(parent);
+    // Named by id, a container that left (or is lost) is said so, as by its label: LPN_SHIPPED, LPN_CONSUMED, LPN_LOST.
+    if (!isLive(parent.status)) return offFloor(parent);
     if (parent.status !== 'OPEN') return reject('ILLEGAL_TRANSITION', `LPN ${parent.code} is ${parent.status}: only an OPEN LPN takes something in`);
     const nested = checkNesting(child.id, await store.height(tx, child.id), await store.chainUp(tx, parent.id));
     return nested.ok ? ok(true) : nested;
+  }
+
+  /**
+   * A packed package's carton (sealed, its shipping label's SSCC valid) is shipped whole, by its label: units taken out of
+   * it by a consolidate or a split stayed, in the LPN they went to, behind the dispatch that shipped the package — units
+   * of a shipped order nothing can ship or unpack (409 UNITS_NOT_PACKED for good), counted in process for ever (lpn7).
+   * Its units leave it by a repack (`POST /packages/{id}/repack` voids the label); a cancelled order's voided carton
+   * gives its units back as ever.
+   */
+  async function sealedCartonRefusal(tx: Tx, source: LpnRow): Promise<Outcome<never> | undefined> {
+    if (source.type !== 'CARTON' || source.sscc === null) return undefined;
+    const orders = [...new Set(source.contents.flatMap((c) => (c.orderId === null ? [] : [c.orderId])))];
+    if (orders.length === 0) return undefined;
+    const stopped = await store.stoppedOrders(tx, orders);
+    const live = orders.filter((o) => !stopped.has(o)).sort();
+    if (live.length === 0) return undefined;
+    return reject('ILLEGAL_TRANSITION', `LPN ${source.code} is the sealed carton of package ${source.code} (order ${live.join(', ')}): it ships whole by its label; `
+      + `its units leave it by a repack (POST /api/v1/packages/${source.code}/repack); nothing changed`);
   }
 
   // ---- commands ----
@@ -708,10 +727,12 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
       if (source.id === target.id) return reject('NESTING_CYCLE', 'An LPN cannot be consolidated into itself', [{ field: '/into', message: 'the same LPN' }]);
       if (source.site_id !== target.site_id) return reject('SITE_MISMATCH', `LPNs ${id} and ${cmd.into} are of different sites`, [{ field: '/into', message: 'another site' }]);
       if (!isLive(source.status)) return offFloor(source);
-      if (target.status === 'LOST') return offFloor(target);
+      if (!isLive(target.status)) return offFloor(target);
       if (target.status !== 'OPEN') return reject('ILLEGAL_TRANSITION', `LPN ${target.code} is ${target.status}: only an OPEN LPN takes something in`);
       const consumed = lpnLifecycle.check(source.status, 'CONSUMED');
       if (!consumed.ok) return consumed;
+      const sealed = await sealedCartonRefusal(tx, source);
+      if (sealed !== undefined) return sealed;
       const full = tooFull(target, unitCount(source.contents), '/into');
       if (full !== undefined) return full;
       const now = deps.clock.now();
@@ -751,6 +772,8 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
       const source = locked.get(id);
       if (source === undefined) return reject('NOT_FOUND', `No LPN ${id}`);
       if (!isLive(source.status)) return offFloor(source);
+      const sealed = await sealedCartonRefusal(tx, source);
+      if (sealed !== undefined) return sealed;
       let remaining: ContentLine[] = [...source.contents];
       let taken: ContentLine[] = [];
       for (const [i, want] of cmd.lines.entries()) {
@@ -775,6 +798,7 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
         if (into === undefined) return reject('NOT_FOUND', `No LPN ${cmd.into}`, [{ field: '/into', message: 'unknown LPN' }]);
         if (into.id === source.id) return reject('NESTING_CYCLE', 'An LPN cannot be split into itself', [{ field: '/into', message: 'the same LPN' }]);
         if (into.site_id !== source.site_id) return reject('SITE_MISMATCH', 'The LPNs are of different sites', [{ field: '/into', message: 'another site' }]);
+        if (!isLive(into.status)) return offFloor(into);
         if (into.status !== 'OPEN') return reject('ILLEGAL_TRANSITION', `LPN ${into.code} is ${into.status}: only an OPEN LPN takes something in`);
         const full = tooFull(into, unitCount(taken), '/into');
         if (full !== undefined) return full;

@@ -81,6 +81,11 @@ export interface CountedStock {
    * counted with the AVAILABLE ones (`expectedOnShelf`), never changed by the count (0 when absent).
    */
   readonly heldThere?: number | undefined;
+  /**
+   * HOLD units of LPNs reported lost there (`lpn_holds`, HELD): on the books, not expected on the shelf; a counter who
+   * finds more than the shelf's units found those first (`expectedOnShelf`; 0 when absent).
+   */
+  readonly lostThere?: number | undefined;
   readonly skuStock: { readonly on_hand_available: number; readonly unpickable: number; readonly allocated: number } | undefined;
   /** Pickability of the location (false while it is under count, so the units are in `unpickable`). */
   readonly pickable: boolean;
@@ -97,9 +102,15 @@ export interface CountedStock {
  * What the counter should find on the shelf: the AVAILABLE on-hand and the held units beside it. A counter cannot tell a
  * held unit from another on the shelf; comparing their count with the AVAILABLE units alone would add the held ones
  * to AVAILABLE as found (made-up stock) or take them as missing. The variance is applied to AVAILABLE only.
+ *
+ * The units of an LPN reported lost there are not expected (it is missing), but a counter who finds more than the shelf's
+ * units (`counted`) found those first: the LPN was there after all, and its units are on the books already, on HOLD until
+ * it is reported found (which releases them). Taken as found stock, the count added them to AVAILABLE and the find
+ * released them a second time: 20 on the books for 10 on the shelf (lpn7).
  */
-export function expectedOnShelf(stock: Pick<CountedStock, 'balance' | 'heldThere'>): number {
-  return (stock.balance?.on_hand ?? 0) + (stock.heldThere ?? 0);
+export function expectedOnShelf(stock: Pick<CountedStock, 'balance' | 'heldThere' | 'lostThere'>, counted?: number): number {
+  const onShelf = (stock.balance?.on_hand ?? 0) + (stock.heldThere ?? 0);
+  return counted === undefined || counted <= onShelf ? onShelf : onShelf + Math.min(counted - onShelf, stock.lostThere ?? 0);
 }
 
 /** A variance that would add lot-less units of a lot-controlled product: never within tolerance, never applied. */

@@ -42,9 +42,9 @@ export async function withdrawCountedOffDock(tx: Tx, deps: Pick<PlatformDeps, 'c
 export async function lockCountedStock(tx: Tx, count: Pick<store.CountRow, 'site_id' | 'owner_id' | 'location_id' | 'sku' | 'lot'>): Promise<CountedStock> {
   const location = await store.lockLocation(tx, count.location_id, count.site_id);
   const balance = await store.lockBalance(tx, { siteId: count.site_id, ownerId: count.owner_id, sku: count.sku, locationId: count.location_id, lot: count.lot, status: 'AVAILABLE' });
-  const heldThere = await store.heldOnShelf(tx, { siteId: count.site_id, ownerId: count.owner_id, sku: count.sku, locationId: count.location_id, lot: count.lot });
+  const held = await store.heldOnShelf(tx, { siteId: count.site_id, ownerId: count.owner_id, sku: count.sku, locationId: count.location_id, lot: count.lot });
   const skuStock = await store.lockExistingSkuStock(tx, count.site_id, count.owner_id, count.sku);
-  return { balance, skuStock, heldThere, ...whereabouts(location) };
+  return { balance, skuStock, heldThere: held.onShelf, lostThere: held.lost, ...whereabouts(location) };
 }
 
 /**

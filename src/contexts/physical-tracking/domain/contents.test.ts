@@ -9,6 +9,11 @@ describe('LPN contents', () => {
     expect(addLines([line('A', 2)], [line('A', 3), line('A', 1, { lot: 'L1' }), line('B', 0)])).toEqual([line('A', 5), line('A', 1, { lot: 'L1' })]);
   });
 
+  it('never merges two lines of a serial: a serial names one unit, so two units of one serial stay two lines (lpn7)', () => {
+    expect(addLines([line('A', 1, { serial: 'S1' })], [line('A', 1, { serial: 'S1' }), line('A', 1, { serial: 'S2' })]))
+      .toEqual([line('A', 1, { serial: 'S1' }), line('A', 1, { serial: 'S1' }), line('A', 1, { serial: 'S2' })]);
+  });
+
   it('takes units first lines first, keeping their lot', () => {
     const out = takeUnits([line('A', 2, { lot: 'L1' }), line('B', 1), line('A', 5, { lot: 'L2' })], { sku: 'A', quantity: 4 });
     expect(out).toEqual({ ok: true, value: { taken: [line('A', 2, { lot: 'L1' }), line('A', 2, { lot: 'L2' })], remaining: [line('B', 1), line('A', 3, { lot: 'L2' })] } });

@@ -44,12 +44,17 @@ const matches = (line: ContentLine, want: Want): boolean =>
 export const unitsMatching = (contents: readonly ContentLine[], want: Omit<Want, 'quantity'>): number =>
   contents.filter((l) => matches(l, { ...want, quantity: 0 })).reduce((s, l) => s + l.quantity, 0);
 
-/** Adds lines to contents, merging lines of the same SKU, lot, serial, owner and order. */
+/**
+ * Adds lines to contents, merging lines of the same SKU, lot, owner and order. A line of a serial is never merged: a
+ * serial names one unit, and two units carrying one serial (two cases labelled alike, consolidated or split into one)
+ * stay two lines of one unit each, every unit kept, the duplicate in sight; merged, they were one serial of 2 units
+ * (lpn7, as a declared serial line of 2 units is refused since edge7).
+ */
 export function addLines(contents: readonly ContentLine[], lines: readonly ContentLine[]): ContentLine[] {
   const out = contents.map((l) => ({ ...l }));
   for (const line of lines) {
     if (line.quantity <= 0) continue;
-    const i = out.findIndex((l) => sameKey(l, line));
+    const i = line.serial === null ? out.findIndex((l) => sameKey(l, line)) : -1;
     if (i >= 0) out[i] = { ...out[i]!, quantity: out[i]!.quantity + line.quantity };
     else out.push({ ...line });
   }

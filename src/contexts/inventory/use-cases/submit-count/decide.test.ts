@@ -117,4 +117,19 @@ describe('submit a count', () => {
     spec.given({ ...held, balance: { on_hand: 0, reserved: 0 }, skuStock: { on_hand_available: 0, unpickable: 0, allocated: 0 } })
       .when(submit({ quantity: 3 })).thenRejects('INSUFFICIENT_STOCK', { message: /held/ });
   });
+
+  it("takes units found over the shelf's as a lost LPN's there first: on the books already (HOLD), never added again (lpn7)", () => {
+    const lost = { ...given, lostThere: 6 };
+    // The LPN was there after all: its 6 units found with the 10 on the shelf, nothing to adjust.
+    spec.given(lost).when(submit({ quantity: 16 })).then((d) => {
+      expect(d.submission).toEqual({ attempt: 1, counted: 16, expected: 16, variance: 0, withinTolerance: true });
+      expect(d.adjustment).toBeNull();
+    });
+    // One more than the shelf and the lost LPN: that one is found stock.
+    spec.given(lost).when(submit({ quantity: 17 })).then((d) => expect([d.submission.expected, d.adjustment?.delta]).toEqual([16, 1]));
+    // Some of it there: expected as found, nothing added.
+    spec.given(lost).when(submit({ quantity: 12 })).then((d) => expect([d.submission.expected, d.adjustment]).toEqual([12, null]));
+    // Missing as reported: the shelf's units are expected, not the lost LPN's.
+    spec.given(lost).when(submit({ quantity: 9 })).then((d) => expect([d.submission.expected, d.adjustment?.delta]).toEqual([10, -1]));
+  });
 });

@@ -66,8 +66,9 @@ export const decideSubmitCount: Decide<SubmitCountState, SubmitCountCommand, Sub
     return reject('RECOUNT_BY_SAME_COUNTER', `${cmd.workerId} did the first count of ${count.id}: another counter recounts`,
       [{ field: '/workerId', message: 'did the first count' }]);
   }
-  // Held units on the shelf are found with the AVAILABLE ones; the variance is applied to AVAILABLE (`expectedOnShelf`).
-  const expected = expectedOnShelf(state);
+  // Held units on the shelf are found with the AVAILABLE ones, and a lost LPN's there when more are found; the variance
+  // is applied to AVAILABLE (`expectedOnShelf`).
+  const expected = expectedOnShelf(state, cmd.quantity);
   const variance = cmd.quantity - expected;
   // Units found over the books without a lot of a lot-controlled product are never applied by the count itself: a recount,
   // then a manager, who rejects the count and adds them under their lot (the counter stays blind either way).
