@@ -186,15 +186,36 @@ describe('paklog start killed during quality, roster, storefront intake and blin
     const webhookA = randomUUID();
     const a = await killedAround(storefrontOrder(7001, sku, webhookA), async () => await orderOf(7001) > 0);
     expect([200, 201]).toContain(a.status);
-    // The state such a kill leaves, for certain: the order made, its webhook id never recorded.
+    // Killed for certain in that window: the record of webhook ids held (locked) until the server was killed, so the
+    // order commits and the record waits.
     const deliverB = storefrontOrder(7002, sku, randomUUID());
-    const b = await deliverB();
-    expect(b?.status).toBe(201);
-    await probe.query(`DELETE FROM integrations.inbound_webhooks WHERE order_id = $1`, [b!.body.orderId]);
-    await s.crash();
-    kills++;
-    const b2 = await deliverB();
-    expect([b2?.status, b2?.body.orderId, b2?.body.duplicate]).toEqual([200, b!.body.orderId, true]);
+    const lock = new pg.Client({ connectionString: s.db.url });
+    await lock.connect();
+    try {
+      await lock.query('BEGIN');
+      await lock.query('LOCK TABLE integrations.inbound_webhooks IN EXCLUSIVE MODE');
+      const recording = async (): Promise<boolean> => await orderOf(7002) > 0 && await n(
+        `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%inbound_webhooks%'`) > 0;
+      const first = deliverB();
+      await until('the order made, its webhook id waiting', recording, (x) => x);
+      await s.crash();
+      kills++;
+      // The killed process's statement still waits on the lock in its backend: ended too, as if the kill had come just
+      // before it was sent; then the record of webhook ids is let go.
+      await lock.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%inbound_webhooks%'`);
+      await lock.query('ROLLBACK');
+      expect(await first).toBeUndefined();
+      expect(await n(`SELECT count(*) AS n FROM integrations.inbound_webhooks iw JOIN orders.orders o ON o.id = iw.order_id WHERE o.external_id LIKE '%-7002'`)).toBe(0);
+      let b: Answer | undefined;
+      for (let i = 0; b === undefined && i < 200; i++) {
+        b = await deliverB();
+        if (b === undefined) await sleep(50);
+      }
+      expect([b?.status, b?.body.duplicate]).toEqual([200, true]);
+      expect(await n(`SELECT count(*) AS n FROM integrations.inbound_webhooks iw JOIN orders.orders o ON o.id = iw.order_id WHERE o.external_id LIKE '%-7002'`)).toBe(1);
+    } finally {
+      await lock.end();
+    }
     for (const id of [7001, 7002]) expect(await orderOf(id)).toBe(1);
     await until('events out', () => n(`SELECT count(*) AS n FROM platform.outbox WHERE dispatched_at IS NULL`), (x) => x === 0);
     expect(await n(`SELECT count(*) AS n FROM platform.events WHERE type = 'orders.order.received.v1' AND subject IN (SELECT id FROM orders.orders WHERE external_id LIKE '%-700_')`)).toBe(2);
