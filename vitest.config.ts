@@ -94,6 +94,13 @@ const PROCESSES = [
   // order hold and a line cancel part-way (retried with their keys), then a sixth with every event put back in the
   // outbox: each once, nothing left held or pending, every copy dropped.
   'test/e2e/crash-order-changes.test.ts',
+  // `paklog start` SIGKILLed ten times or more: an inspection's results and its non-conformance's close (with a key and
+  // without), a day's roster PUT (key, If-Match, neither), a storefront order between its creation and its webhook id's
+  // record, a blind receipt: each once (crash8).
+  'test/e2e/crash-quality-roster-intake.test.ts',
+  // A split deployment over NATS (one cluster for the file) whose consuming service is SIGKILLed six times while it
+  // handles a quality hold, its release, a replenishment and a count (requested, then finished): each effect once (crash8).
+  'test/e2e/split-consumer-kills.test.ts',
   // Eleven one-shot `paklog` commands against broken setups (no server, a killed connection, an edited migration).
   'test/e2e/cli-errors.test.ts',
 ];

@@ -11,6 +11,14 @@ export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
   ? ColumnType<S, I | undefined, U>
   : ColumnType<T, T | undefined, T>;
 
+export interface TasksEndedWork {
+  ended: string;
+  ended_at: Date;
+  reference: string;
+  round: number | null;
+  type: string;
+}
+
 export interface TasksInbox {
   event_id: string;
   event_type: string;
@@ -82,6 +90,7 @@ export interface TasksWorkers {
 }
 
 export interface DB {
+  "tasks.ended_work": TasksEndedWork;
   "tasks.inbox": TasksInbox;
   "tasks.order_priorities": TasksOrderPriorities;
   "tasks.tasks": TasksTasks;

@@ -746,11 +746,20 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
      * round of the work that was done (an order's packing round), so an old round's event never finishes a later one.
      */
     async finishWork(tx: Tx, type: TaskType, reference: string, meta: EventMeta, round?: number): Promise<Task | undefined> {
-      return finishIn(tx, type, reference, meta, round);
+      const task = await finishIn(tx, type, reference, meta, round);
+      // No task yet: its request comes after its end (split mode, a consumer killed while it queued it: redelivered
+      // after what was published since). Remembered, so that request queues no task for work already done (crash8).
+      if (task === undefined) await taskStore.rememberEndedWork(tx, { type, reference, round: round ?? 1, ended: 'DONE', now: deps.clock.now() });
+      return task;
     },
 
     /** The task's work was withdrawn (its pick list was cancelled with its orders): CANCELLED, whoever holds it (its latest round). */
-    withdrawWork: (tx: Tx, type: TaskType, reference: string, meta: EventMeta) => walkWork(tx, type, reference, withdrawPath, meta),
+    async withdrawWork(tx: Tx, type: TaskType, reference: string, meta: EventMeta): Promise<Task | undefined> {
+      const task = await walkWork(tx, type, reference, withdrawPath, meta);
+      // As for finishWork: a request heard after the withdrawal queues nothing, in any round.
+      if (task === undefined) await taskStore.rememberEndedWork(tx, { type, reference, round: null, ended: 'WITHDRAWN', now: deps.clock.now() });
+      return task;
+    },
 
     /** A task not started yet (QUEUED or ASSIGNED) gets a new priority, announced (`tasks.task.reprioritised`). */
     reprioritise: (id: string, priority: number, meta: EventMeta): Promise<Outcome<Task>> => deps.db.tx(async (tx) => {

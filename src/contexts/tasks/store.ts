@@ -215,6 +215,9 @@ function toProfile(r: WorkerRow): WorkerProfile {
   };
 }
 
+/** `insert`'s guard: no end of this work (its type $3, reference $4, round $17) was heard before it (migration 012). */
+const NOT_ENDED = `NOT EXISTS (SELECT 1 FROM tasks.ended_work e WHERE e.type = $3::text AND e.reference = $4::text AND (e.round IS NULL OR e.round >= $17::int))`;
+
 /** SQL of the tasks schema. */
 export const taskStore = {
 
@@ -229,7 +232,8 @@ export const taskStore = {
       ? await db.query<TaskRow>(
         `INSERT INTO tasks.tasks (id, site_id, type, reference, wave_id, priority, status, created_at, updated_at, rank_at,
                                  location_id, end_location_id, due_at, zone, required_skills, required_equipment, excluded_worker_id, round, about)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18
+          WHERE ${NOT_ENDED}
          ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`, params)
       // The remembered priority, when the order has one, and the queue key of domain/ranking.ts `rankAt` with it (as
       // setPriority moves it).
@@ -240,8 +244,22 @@ export const taskStore = {
                 CASE WHEN op.priority IS NULL THEN $9::timestamptz ELSE $8::timestamptz + op.priority * make_interval(mins => $20::int) END,
                 $10, $11, $12, $13, $14, $15, $16, $17, $18
            FROM (SELECT (SELECT priority FROM tasks.order_priorities WHERE order_id = $19::text) AS priority) op
+          WHERE ${NOT_ENDED}
          ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`, [...params, t.priorityOfOrder, AGEING_STEP_MIN]);
     return rows[0] === undefined ? undefined : toTask(rows[0]);
+  },
+
+  /**
+   * The work's end heard while no task of it was there (migration 012): remembered, so a task queued for it later (its
+   * request delivered after its end) is not. `round`: the round ended (null: every round).
+   */
+  async rememberEndedWork(db: Executor, w: { type: TaskType; reference: string; round: number | null; ended: 'DONE' | 'WITHDRAWN'; now: Date }): Promise<void> {
+    await db.query(
+      `INSERT INTO tasks.ended_work (type, reference, round, ended, ended_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (type, reference) DO UPDATE
+         SET round = CASE WHEN ended_work.round IS NULL OR EXCLUDED.round IS NULL THEN NULL ELSE greatest(ended_work.round, EXCLUDED.round) END,
+             ended = EXCLUDED.ended, ended_at = EXCLUDED.ended_at`,
+      [w.type, w.reference, w.round, w.ended, w.now]);
   },
 
   /** A waiting or held task's new priority (1 is the most urgent); the version moves. */
