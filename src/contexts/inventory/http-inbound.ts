@@ -172,10 +172,11 @@ export async function inboundRoutes(app: HttpApp, deps: PlatformDeps, service: I
     config: { roles: CAN.receive, idempotent: true },
     schema: {
       operationId: 'receiveAgainstAsn', tags, summary: 'Receive a scan of units against an ASN at a receiving location',
-      description: 'The scan (SKU, quantity, lot and expiry as the product requires) is matched to the ASN line of that SKU and lot (or `lineNo`). '
+      description: 'The scan (SKU, quantity, lot and expiry as the product requires) is received against the line named by `lineNo`, else spread over the '
+        + 'ASN lines of that SKU and lot in line order (first fill line 1, then line 2 …); the response\'s `lineNo` is the first line it filled. '
         + 'The units land at the receiving location named, or the site\'s first ACTIVE RECEIVING location, where they are on hand but not promised; '
-        + 'a putaway request is made with a suggested target and tasks queues a PUTAWAY task. More than the line still expects is 409 OVER_RECEIPT '
-        + 'unless `acceptOver`; a SKU or lot the ASN does not expect is 422 NOT_ON_ASN (receive it blind); a CLOSED or CANCELLED ASN is 409 '
+        + 'a putaway request is made with a suggested target and tasks queues a PUTAWAY task. More than the line (or those lines between them) still expects is 409 '
+        + 'OVER_RECEIPT unless `acceptOver`; a SKU or lot the ASN does not expect is 422 NOT_ON_ASN (receive it blind); a CLOSED or CANCELLED ASN is 409 '
         + 'ILLEGAL_TRANSITION. The example receives 20 of the 24 units the POST /inventory/asns example announced.',
       params: asnParams,
       body: Type.Object({

@@ -170,6 +170,38 @@ describe('inbound under concurrency', () => {
     expect((await summaryOf(t, site.id, sku)).onHand).toBe(5);
   });
 
+  it('an ASN with two lines of one SKU (2 + 3): a scan without lineNo fills them in order, 4 then 1 completes both, closed with no discrepancy', async () => {
+    const sku = await newProduct(t);
+    const asn = await t.post('/api/v1/inventory/asns', { siteId: site.id, supplier: 'ACME', lines: [{ sku, quantity: 2 }, { sku, quantity: 3 }] }, 'manager');
+    const id = asn.body.id as string;
+    const before = await movementCount(t);
+    const over = await t.post(`/api/v1/inventory/asns/${id}/receipts`, { sku, quantity: 6 }, 'operator');
+    expect([over.status, over.body.code]).toEqual([409, 'OVER_RECEIPT']);
+    expect(await movementCount(t)).toBe(before);
+    const four = await t.post(`/api/v1/inventory/asns/${id}/receipts`, { sku, quantity: 4 }, 'operator');
+    expect([four.status, four.body.lineNo, four.body.quantity, four.body.putaway.quantity]).toEqual([201, 1, 4, 4]);
+    expect((await t.get(`/api/v1/inventory/asns/${id}`)).body.lines.map((l: { received: number; open: number }) => [l.received, l.open])).toEqual([[2, 0], [2, 1]]);
+    const one = await t.post(`/api/v1/inventory/asns/${id}/receipts`, { sku, quantity: 1 }, 'operator');
+    expect([one.status, one.body.lineNo]).toEqual([201, 2]);
+    // One receipt movement per scan: the ledger and the balance hold the 5 units once.
+    expect(await movementCount(t)).toBe(before + 2);
+    expect((await summaryOf(t, site.id, sku)).onHand).toBe(5);
+    const closed = await t.post(`/api/v1/inventory/asns/${id}/close`, {}, 'manager');
+    expect([closed.status, closed.body.discrepancies]).toEqual([200, []]);
+  });
+
+  it('parallel scans against two lines of one SKU never take more than they expect between them', async () => {
+    const sku = await newProduct(t);
+    const asn = await t.post('/api/v1/inventory/asns', { siteId: site.id, supplier: 'ACME', lines: [{ sku, quantity: 2 }, { sku, quantity: 3 }] }, 'manager');
+    const results = await Promise.all(Array.from({ length: 8 }, () =>
+      t.post(`/api/v1/inventory/asns/${asn.body.id}/receipts`, { sku, quantity: 2 }, 'operator')));
+    // 2 + 2 fit, then 1 unit is left: every later scan of 2 is refused.
+    expect(results.filter((r) => r.status === 201)).toHaveLength(2);
+    expect(results.filter((r) => r.status !== 201).map((r) => r.body.code)).toEqual(Array(6).fill('OVER_RECEIPT'));
+    expect((await t.get(`/api/v1/inventory/asns/${asn.body.id}`)).body.lines.map((l: { received: number }) => l.received)).toEqual([2, 2]);
+    expect((await summaryOf(t, site.id, sku)).onHand).toBe(4);
+  });
+
   it('two workers confirming one putaway at once move its units once', async () => {
     const sku = await newProduct(t);
     const receipt = await t.post('/api/v1/inventory/inbound-receipts', { siteId: site.id, sku, quantity: 4 }, 'operator');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asnLifecycle, discrepancies, lpnLabelCode, matchLine, putawayLifecycle, putawayTargetTypes, unbookedLpns, type AsnLineFacts } from './inbound.ts';
+import { asnLifecycle, discrepancies, lpnLabelCode, matchLine, putawayLifecycle, putawayTargetTypes, spreadOverLines, unbookedLpns, type AsnLineFacts } from './inbound.ts';
 
 const line = (o: Partial<AsnLineFacts> = {}): AsnLineFacts => ({ line_no: 1, sku: 'SKU-A', lot: '', quantity: 10, received: 0, damaged: 0, ...o });
 
@@ -35,6 +35,22 @@ describe('matching a scan to an ASN line', () => {
     expect(matchLine(lines, 'SKU-A', 'L9')).toBeUndefined();
     expect(matchLine(lines, 'SKU-A', 'L1', 3)).toBeUndefined();
     expect(matchLine(lines, 'SKU-A', 'L2', 4)?.line_no).toBe(4);
+  });
+
+  it('spreads a scan over the lines of its SKU and lot in line order, the last taking what is beyond them', () => {
+    const spread = (q: number, lineNo?: number): unknown[] => {
+      const s = spreadOverLines(lines, 'SKU-A', 'L1', q, lineNo);
+      return [s.parts.map((p) => [p.line.line_no, p.quantity]), s.open, s.matching];
+    };
+    // Line 1 is full: line 2 takes 7 of its 10.
+    expect(spread(7)).toEqual([[[2, 7]], 10, 2]);
+    expect(spread(12)).toEqual([[[2, 12]], 10, 2]);
+    const two = [line({ quantity: 2 }), line({ line_no: 2, lot: 'L1', quantity: 3 }), line({ line_no: 3, lot: 'L2', quantity: 9 })];
+    expect(spreadOverLines(two, 'SKU-A', 'L1', 4).parts.map((p) => [p.line.line_no, p.quantity])).toEqual([[1, 2], [2, 2]]);
+    expect(spreadOverLines(two, 'SKU-A', 'L2', 4).parts.map((p) => [p.line.line_no, p.quantity])).toEqual([[1, 2], [3, 2]]);
+    // A named line takes all the units alone.
+    expect(spread(30, 2)).toEqual([[[2, 30]], 10, 1]);
+    expect(spreadOverLines(lines, 'SKU-C', '', 1)).toEqual({ parts: [], open: 0, matching: 0 });
   });
 });
 

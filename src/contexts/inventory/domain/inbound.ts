@@ -67,6 +67,39 @@ export function matchLine<L extends AsnLineFacts>(lines: readonly L[], sku: stri
   return candidates.find((l) => l.received < l.quantity) ?? candidates[0];
 }
 
+/**
+ * The lines a scan of `sku` and `lot` is received against, and how many units each takes: the line named by `lineNo`
+ * alone (all the units), else every line of that SKU whose lot fits (as `matchLine`; `matching` counts them) in line order, each filled up to
+ * what it still expects, the last one taking what is left beyond them (an over-receipt, refused unless accepted). An
+ * ERP may announce one SKU and lot on two lines (two purchase order lines, a file with the row twice): a receipt of
+ * their sum completes both. Also `open`: what the lines still expect between them. Empty: not on the ASN.
+ */
+export function spreadOverLines<L extends AsnLineFacts>(
+  lines: readonly L[], sku: string, lot: string, quantity: number, lineNo?: number, anyLot = false,
+): { readonly parts: readonly { readonly line: L; readonly quantity: number }[]; readonly open: number; readonly matching: number } {
+  const openOf = (l: L) => Math.max(0, l.quantity - l.received);
+  if (lineNo !== undefined) {
+    const named = matchLine(lines, sku, lot, lineNo, anyLot);
+    return named === undefined ? { parts: [], open: 0, matching: 0 } : { parts: [{ line: named, quantity }], open: openOf(named), matching: 1 };
+  }
+  const fits = lines.filter((l) => l.sku === sku && (anyLot || l.lot === '' || l.lot === lot)).sort((a, b) => a.line_no - b.line_no);
+  if (fits.length === 0) return { parts: [], open: 0, matching: 0 };
+  const parts: { line: L; quantity: number }[] = [];
+  let left = quantity;
+  for (const l of fits) {
+    const take = Math.min(left, openOf(l));
+    if (take > 0) parts.push({ line: l, quantity: take });
+    left -= take;
+  }
+  if (left > 0) {
+    const last = fits[fits.length - 1]!;
+    const i = parts.findIndex((p) => p.line === last);
+    if (i >= 0) parts[i] = { line: last, quantity: parts[i]!.quantity + left };
+    else parts.push({ line: last, quantity: left });
+  }
+  return { parts, open: fits.reduce((n, l) => n + openOf(l), 0), matching: fits.length };
+}
+
 /** Per line: over (received beyond expected), under (received short of expected) and damaged units, in line order. */
 export function discrepancies(lines: readonly AsnLineFacts[]): AsnDiscrepancy[] {
   const out: AsnDiscrepancy[] = [];

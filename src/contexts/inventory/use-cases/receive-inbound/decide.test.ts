@@ -26,7 +26,7 @@ describe('receiving at the dock', () => {
       expect(d.receipt.key).toEqual({ siteId: SITE, ownerId: 'own_default', sku: 'SKU-A', locationId: 'loc_dock', lot: '', status: 'AVAILABLE' });
       // At a receiving location the units are on hand but not promisable.
       expect([d.receipt.available, d.receipt.unpickable]).toEqual([4, 4]);
-      expect(d.line).toEqual({ asnId: 'asn_1', lineNo: 1, received: 4, damaged: 0 });
+      expect(d.lines).toEqual([{ asnId: 'asn_1', lineNo: 1, received: 4, damaged: 0 }]);
       expect(d.asnStarts).toBe(true);
       expect(d.putaway).toMatchObject({ id: 'put_1', receipt_movement_id: 'mov_1', from_location_id: 'loc_dock', suggested_location_id: 'near', quantity: 4,
         stock_status: 'AVAILABLE', asn_id: 'asn_1', line_no: 1 });
@@ -39,7 +39,7 @@ describe('receiving at the dock', () => {
     spec.given({ ...state, asn: { id: 'asn_1', site_id: SITE, status: 'RECEIVING' } }).when(scan({ status: 'DAMAGED', quantity: 2 })).then((d) => {
       expect(d.receipt.key.status).toBe('DAMAGED');
       expect([d.receipt.available, d.receipt.unpickable]).toEqual([0, 0]);
-      expect(d.line).toMatchObject({ received: 2, damaged: 2 });
+      expect(d.lines).toMatchObject([{ received: 2, damaged: 2 }]);
       expect(d.asnStarts).toBe(false);
       expect(d.putaway.suggested_location_id).toBe('qua');
     });
@@ -48,13 +48,13 @@ describe('receiving at the dock', () => {
   it('receives good units straight into QUARANTINE, not counted damaged', () => {
     spec.given(state).when(scan({ status: 'QUARANTINE' })).then((d) => {
       expect(d.receipt.key.status).toBe('QUARANTINE');
-      expect(d.line).toMatchObject({ received: 4, damaged: 0 });
+      expect(d.lines).toMatchObject([{ received: 4, damaged: 0 }]);
     });
   });
 
   it('receives blind (no ASN): no line, a putaway all the same; no location fits → no suggestion', () => {
     spec.given({ ...state, asn: undefined, lines: [], candidates: [] }).when(scan({ asnId: undefined })).then((d) => {
-      expect(d.line).toBeUndefined();
+      expect(d.lines).toEqual([]);
       expect(d.putaway).toMatchObject({ asn_id: null, line_no: null, suggested_location_id: null });
     });
   });
@@ -62,7 +62,25 @@ describe('receiving at the dock', () => {
   it('refuses more than the line still expects unless acceptOver, then takes it all', () => {
     const partly = { ...state, lines: [line({ received: 8 })] };
     spec.given(partly).when(scan({ quantity: 3 })).thenRejects('OVER_RECEIPT', { message: /expects 2 more/, fields: ['/quantity'] });
-    spec.given(partly).when(scan({ quantity: 3, acceptOver: true })).then((d) => expect(d.line?.received).toBe(3));
+    spec.given(partly).when(scan({ quantity: 3, acceptOver: true })).then((d) => expect(d.lines.map((l) => l.received)).toEqual([3]));
+  });
+
+  it('spreads a scan without lineNo over the lines of that SKU and lot in line order (2 + 3: 4 then 1 fill both); refuses only beyond their sum', () => {
+    const twice = { ...state, lines: [line({ quantity: 2 }), line({ line_no: 2, quantity: 3 }), line({ line_no: 3, sku: 'SKU-B', quantity: 9 })] };
+    spec.given(twice).when(scan({ quantity: 4 })).then((d) => {
+      expect(d.lines).toEqual([{ asnId: 'asn_1', lineNo: 1, received: 2, damaged: 0 }, { asnId: 'asn_1', lineNo: 2, received: 2, damaged: 0 }]);
+      // One receipt, one movement, one putaway (named by the first line it filled).
+      expect(d.receipt.quantity).toBe(4);
+      expect(d.putaway).toMatchObject({ quantity: 4, line_no: 1 });
+    });
+    const after = { ...twice, lines: [line({ quantity: 2, received: 2 }), line({ line_no: 2, quantity: 3, received: 2 }), twice.lines[2]!] };
+    spec.given(after).when(scan({ quantity: 1 })).then((d) => expect(d.lines).toEqual([{ asnId: 'asn_1', lineNo: 2, received: 1, damaged: 0 }]));
+    spec.given(twice).when(scan({ quantity: 6 })).thenRejects('OVER_RECEIPT', { message: /expect 5 more/, fields: ['/quantity'] });
+    // With acceptOver the lines are filled in order and the last takes the rest (OVER at close); damaged units spread alike.
+    spec.given(twice).when(scan({ quantity: 6, acceptOver: true })).then((d) => expect(d.lines.map((l) => [l.lineNo, l.received])).toEqual([[1, 2], [2, 4]]));
+    spec.given(twice).when(scan({ quantity: 3, status: 'DAMAGED' })).then((d) => expect(d.lines.map((l) => [l.lineNo, l.received, l.damaged])).toEqual([[1, 2, 2], [2, 1, 1]]));
+    // A named line is received on that line alone, as before.
+    spec.given(twice).when(scan({ quantity: 3, lineNo: 1 })).thenRejects('OVER_RECEIPT', { message: /Line 1 .* expects 2 more/ });
   });
 
   it('refuses a SKU or lot the ASN does not expect, and a named line of another SKU', () => {
@@ -79,7 +97,7 @@ describe('receiving at the dock', () => {
   it('receives without a lot a line announced under one for a product that is not (or no longer) lot-controlled: the lot is stale, not the units', () => {
     spec.given({ ...state, lines: [line({ lot: 'L1' })] }).when(scan()).then((d) => {
       expect(d.receipt.key.lot).toBe('');
-      expect(d.line).toMatchObject({ lineNo: 1, received: 4 });
+      expect(d.lines).toMatchObject([{ lineNo: 1, received: 4 }]);
     });
   });
 

@@ -3,7 +3,7 @@ import { InventoryEvents, type PutawayRequested } from '../../../../contracts/in
 import type { Decide } from '../../../../platform/decider.ts';
 import { ok, reject } from '../../../../platform/errors.ts';
 import { refField } from '../../domain/command-checks.ts';
-import { asnLifecycle, matchLine, putawayTargetTypes, RECEIPT_STATUSES, type AsnLineFacts, type ReceiptStatus } from '../../domain/inbound.ts';
+import { asnLifecycle, putawayTargetTypes, spreadOverLines, RECEIPT_STATUSES, type AsnLineFacts, type ReceiptStatus } from '../../domain/inbound.ts';
 import type { PutawayCandidate, PutawayPolicy } from '../../domain/putaway-policy.ts';
 import { fromLotKey, toLotKey } from '../../domain/stock.ts';
 import type { AsnRow, NewPutaway } from '../../inbound-store.ts';
@@ -12,11 +12,11 @@ import { decideReceive, locationRef, type ReceiptInput, type ReceiveDecision, ty
 export interface InboundReceiptInput extends Omit<ReceiptInput, 'status'> {
   /** The ASN received against (absent: a blind receipt). */
   readonly asnId?: string | undefined;
-  /** The ASN line, when the scan should not be matched by SKU and lot. */
+  /** The ASN line, when the scan should not be matched by SKU and lot (absent: spread over the lines of that SKU and lot in order). */
   readonly lineNo?: number | undefined;
   /** AVAILABLE (default), DAMAGED (counted as damaged on the ASN line) or QUARANTINE (good, held at once). */
   readonly status?: ReceiptStatus | undefined;
-  /** Receive more than the line still expects (recorded as OVER when the ASN is closed). */
+  /** Receive more than the line(s) still expect (recorded as OVER when the ASN is closed). */
   readonly acceptOver?: boolean | undefined;
 }
 
@@ -37,8 +37,11 @@ export interface InboundReceiptState {
 
 export interface InboundReceiptDecision {
   readonly receipt: ReceiveDecision;
-  /** Units to add to the ASN line (undefined: blind receipt). */
-  readonly line: { readonly asnId: string; readonly lineNo: number; readonly received: number; readonly damaged: number } | undefined;
+  /**
+   * Units to add to the ASN lines, in line order (empty: blind receipt): one line, or the lines of the scanned SKU and
+   * lot a receipt without `lineNo` is spread over.
+   */
+  readonly lines: readonly { readonly asnId: string; readonly lineNo: number; readonly received: number; readonly damaged: number }[];
   /** The ASN's first receipt moves it OPEN → RECEIVING. */
   readonly asnStarts: boolean;
   readonly putaway: NewPutaway;
@@ -51,10 +54,10 @@ export type InboundReceiptRejection =
 
 /**
  * A scan at the dock: units received at a RECEIVING location (the receive rules: known SKU, ACTIVE location, lot and
- * expiry as the product requires), against an ASN line matched by SKU and lot (or named), or blind. Damaged units go
- * to the DAMAGED balance, quarantined ones to QUARANTINE; neither is promisable. More than the line still expects is
- * refused unless `acceptOver`. Every receipt leaves a putaway request with a target the strategy suggests among the
- * locations its status may go to.
+ * expiry as the product requires), against the ASN line named, or else spread over the lines of that SKU and lot in line
+ * order (`spreadOverLines`), or blind. Damaged units go to the DAMAGED balance, quarantined ones to QUARANTINE; neither
+ * is promisable. More than the line(s) still expect is refused unless `acceptOver`. Every receipt leaves a putaway
+ * request with a target the strategy suggests among the locations its status may go to.
  */
 export const decideInboundReceipt: Decide<InboundReceiptState, InboundReceiptCommand, InboundReceiptDecision, InboundReceiptRejection> = (
   state, input, now,
@@ -84,28 +87,31 @@ export const decideInboundReceipt: Decide<InboundReceiptState, InboundReceiptCom
   }
   const q = input.quantity;
   const lot = toLotKey(input.lot);
-  let line: InboundReceiptDecision['line'];
+  let lines: InboundReceiptDecision['lines'] = [];
   if (input.asnId !== undefined) {
+    const asnId = input.asnId;
     // A product that is not lot-controlled is received without a lot (decideReceive); a lot its ASN line still names
     // (announced before the lot rule, or before the product stopped being lot-controlled) does not keep its units out.
-    const matched = matchLine(state.lines, input.sku, lot, input.lineNo, state.receive.product?.lotControlled === false);
-    if (matched === undefined) {
+    const spread = spreadOverLines(state.lines, input.sku, lot, q, input.lineNo, state.receive.product?.lotControlled === false);
+    if (spread.parts.length === 0) {
       const what = `${input.sku}${input.lot === undefined ? '' : ` lot ${input.lot}`}`;
-      return reject('NOT_ON_ASN', `ASN ${input.asnId} expects no ${what}${input.lineNo === undefined ? '' : ` on line ${input.lineNo}`}: receive it blind`,
+      return reject('NOT_ON_ASN', `ASN ${asnId} expects no ${what}${input.lineNo === undefined ? '' : ` on line ${input.lineNo}`}: receive it blind`,
         [{ field: input.lineNo === undefined ? '/sku' : '/lineNo', message: 'not on the ASN' }]);
     }
-    const open = Math.max(0, matched.quantity - matched.received);
+    const { open } = spread;
     if (q > open && input.acceptOver !== true) {
-      return reject('OVER_RECEIPT', `Line ${matched.line_no} of ASN ${input.asnId} expects ${open} more unit(s), not ${q}: send acceptOver to take the rest`,
+      const which = spread.matching === 1 ? `Line ${spread.parts[0]!.line.line_no} of ASN ${asnId} expects`
+        : `The lines of ${input.sku} on ASN ${asnId} expect`;
+      return reject('OVER_RECEIPT', `${which} ${open} more unit(s), not ${q}: send acceptOver to take the rest`,
         [{ field: '/quantity', message: `more than the ${open} still expected` }]);
     }
-    line = { asnId: input.asnId, lineNo: matched.line_no, received: q, damaged: status === 'DAMAGED' ? q : 0 };
+    lines = spread.parts.map((p) => ({ asnId, lineNo: p.line.line_no, received: p.quantity, damaged: status === 'DAMAGED' ? p.quantity : 0 }));
   }
   const allowed = putawayTargetTypes(status);
   const candidates = state.candidates.filter((c) => allowed.includes(c.location.type));
   const suggested = state.policy({ sku: input.sku, status, quantity: q, unit: state.unit, from: dock }, candidates);
   const putaway: NewPutaway = {
-    id: input.putawayId, site_id: input.siteId, owner_id: input.ownerId, receipt_movement_id: input.movementId, asn_id: line?.asnId ?? null, line_no: line?.lineNo ?? null,
+    id: input.putawayId, site_id: input.siteId, owner_id: input.ownerId, receipt_movement_id: input.movementId, asn_id: input.asnId ?? null, line_no: lines[0]?.lineNo ?? null,
     sku: input.sku, lot, stock_status: status, quantity: q, from_location_id: dock.id, suggested_location_id: suggested?.id ?? null,
   };
   const data: PutawayRequested = {
@@ -113,7 +119,7 @@ export const decideInboundReceipt: Decide<InboundReceiptState, InboundReceiptCom
     fromLocationId: dock.id, suggestedLocationId: putaway.suggested_location_id, receiptMovementId: input.movementId,
   };
   return ok({
-    receipt, line, asnStarts: state.asn?.status === 'OPEN', putaway,
+    receipt, lines, asnStarts: state.asn?.status === 'OPEN', putaway,
     events: [...receipt.events, { type: InventoryEvents.putawayRequested, subject: putaway.id, siteId: input.siteId, data }],
   });
 };

@@ -78,12 +78,12 @@ export function inboundReceiptHandler(deps: PlatformDeps, apis: StockApis, count
       const d = decision.value;
       const now = deps.clock.now();
       const balance = await writeReceipt(tx, deps, d.receipt, [...learned.events, ...d.events], meta);
-      if (d.line !== undefined) await inbound.addLineReceipt(tx, d.line.asnId, d.line.lineNo, d.line.received, d.line.damaged);
+      for (const l of d.lines) await inbound.addLineReceipt(tx, l.asnId, l.lineNo, l.received, l.damaged);
       if (d.asnStarts && asn !== undefined) await inbound.setAsnStatus(tx, asn.id, 'RECEIVING', now);
       const putaway = await inbound.insertPutaway(tx, d.putaway, now);
       return ok({
         movementId, siteId, sku: input.sku, lot: fromLotKey(d.receipt.key.lot), status: d.receipt.key.status, quantity: d.receipt.quantity,
-        locationId: d.receipt.key.locationId, asnId: d.line?.asnId ?? null, lineNo: d.line?.lineNo ?? null, balance: balanceView(balance),
+        locationId: d.receipt.key.locationId, asnId: d.putaway.asn_id, lineNo: d.lines[0]?.lineNo ?? null, balance: balanceView(balance),
         putaway: putawayView(putaway, []),
       });
     });
