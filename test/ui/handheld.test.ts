@@ -120,6 +120,56 @@ describe.runIf(browserTestsRun)('the handheld UI', () => {
     await context.close();
   });
 
+  it('a sign-in or a Next task PakLog fails says PakLog\'s code with its words, as the console does', async () => {
+    const { context, page } = await phone();
+    const broken = { status: 500, contentType: 'application/problem+json', body: JSON.stringify({ status: 500, code: 'INTERNAL', detail: 'An unexpected error occurred' }) };
+    // The site read at sign-in too: it said "An unexpected error occurred".
+    await page.route('**/api/v1/sites/DEMO', (route) => route.fulfill(broken));
+    await signInHandheld(page, {
+      base, key: t.keys.operator, worker: 'w-says-code', beforeSubmit: async () => {
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await expect.poll(() => page.getByRole('alert').textContent()).toBe('INTERNAL: An unexpected error occurred');
+        await page.unroute('**/api/v1/sites/DEMO');
+      },
+    });
+    await page.route('**/api/v1/tasks/next', (route) => route.fulfill(broken));
+    await page.getByRole('button', { name: 'Next task' }).click();
+    // It said "An unexpected error occurred", without the code a user reports and support looks up.
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('INTERNAL: An unexpected error occurred');
+    await page.unroute('**/api/v1/tasks/next');
+    await context.close();
+  });
+
+  it('Sign out on the "could not check your sign-in" screen warns of scans still queued, as the Sign out of the work screens does', async () => {
+    const list = await pickListFor('UI-ME-QUEUED', [1, 1, 1]);
+    const [l1] = list.lines.sort((a, b) => a.seq - b.seq);
+    const { context, page } = await phone();
+    await signIn(page, 'op-me-queued');
+    await scan(page, 'TOTE-MQ');
+    await until('task started', () => pickTaskOf(list.id), (x) => x.status === 'IN_PROGRESS');
+    // The pick gets no answer (PakLog out of reach, the handheld still online): it is queued.
+    await page.route('**/lines/*/confirm', (route) => route.abort());
+    await pick(page, l1!, 1, 'saved offline');
+    await expect.poll(() => page.locator('.net').textContent()).toBe('Online · 1 queued');
+    const broken = { status: 500, contentType: 'application/problem+json', body: JSON.stringify({ status: 500, code: 'INTERNAL', detail: 'An unexpected error occurred' }) };
+    await page.route('**/api/v1/auth/me', (route) => route.fulfill(broken));
+    await page.reload();
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toBe('Could not check your sign-in: INTERNAL: An unexpected error occurred');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    // It signed out at once, the scan left behind unsaid.
+    await page.getByRole('alert').filter({ hasText: '1 scan is not sent yet' }).waitFor();
+    expect(await page.getByRole('alert').filter({ hasText: 'sent when you sign in here again (as op-me-queued), never under someone else\'s sign-in. Sign out anyway?' }).count()).toBe(1);
+    expect(await page.getByLabel('API key', { exact: true }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Sign out anyway' }).click();
+    await page.getByLabel('API key', { exact: true }).waitFor();
+    // The scan stays on the handheld for its owner.
+    expect(JSON.parse(await page.evaluate<string>("localStorage.getItem('paklog.rf.queue') ?? '[]'"))).toHaveLength(1);
+    await page.unroute('**/api/v1/auth/me');
+    await page.unroute('**/lines/*/confirm');
+    expect((await t.post(`/api/v1/orders/${list.orderIds[0]}/cancel`, { reason: 'end of the handheld test' })).status).toBe(200);
+    await context.close();
+  });
+
   it('a viewer key is refused on the form, saying the handheld needs a floor role, not "may not call POST /api/v1/tasks/next" later', async () => {
     const { context, page } = await phone();
     await page.goto(`${base}/rf`);

@@ -1,5 +1,5 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { ApiError, signIn } from './api.ts';
+import { ApiError, errorSays, isNetworkError, signIn } from './api.ts';
 import type { Me } from './session.ts';
 
 /**
@@ -21,7 +21,9 @@ export function SignIn(props: { title: string; onSignedIn: (me: Me) => void | Pr
       // The app may check more (the handheld: worker id and site) and refuse on the form by throwing an ApiError.
       await props.onSignedIn(await signIn(mode === 'key' ? { key } : { username, password }));
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : 'Sign-in failed');
+      // The form's own refusals (status 0: no worker id, an unknown site) are said as they are; PakLog's answers and no
+      // answer (NETWORK, TIMEOUT) with their code, as every other screen says them (errorSays).
+      setError(!(err instanceof ApiError) ? 'Sign-in failed' : err.status === 0 && !isNetworkError(err) ? err.message : errorSays(err));
     } finally {
       setBusy(false);
     }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, ApiError, isNetworkError, newKey, noAnswerSays, signOut } from '../lib/api.ts';
+import { api, ApiError, errorSays, isNetworkError, newKey, noAnswerSays, signOut } from '../lib/api.ts';
 import type { Me } from '../lib/session.ts';
 import { SignIn } from '../lib/SignIn.tsx';
 import { useRecheckOnLive, useWhoAmI } from '../lib/hooks.ts';
@@ -17,7 +17,8 @@ interface Line {
 }
 interface PickList { id: string; status: string; lines: Line[] }
 interface Task { id: string; type: string; reference: string; status: string }
-interface Shift { workerId: string; site: string }
+/** The shift signed in on this tab; `owner`: the sign-in its scans are queued under (ownerOf), kept for when PakLog cannot say who is signed in. */
+interface Shift { workerId: string; site: string; owner?: string }
 
 const SHIFT = 'paklog.rf.shift';
 /** The work the operator asked for on the Ready screen (kept for the tab): pick, pack, putaway, replenish, return-to-stock (MOVE) or count tasks. */
@@ -84,6 +85,20 @@ const sameProduct = (value: string, sku: string, gtin: string | null): boolean =
 /** The roles that may do floor work (claim and work tasks); the others are refused on the sign-in form. */
 const FLOOR_ROLES = ['admin', 'manager', 'operator'];
 
+/**
+ * What Sign out says while scans of this sign-in are still queued (undefined: none are): they stay on the handheld, sent
+ * when the same person signs in here again; the operator confirms with "Sign out anyway".
+ */
+const unsentSays = (n: number, workerId: string): string | undefined => (n === 0 ? undefined
+  : `${n} scan${n === 1 ? ' is' : 's are'} not sent yet: ${n === 1 ? 'it stays' : 'they stay'} on this handheld and ${n === 1 ? 'is' : 'are'} sent when you sign in here again (as ${workerId}), never under someone else's sign-in. Sign out anyway?`);
+/**
+ * The queued scans of a shift whose sign-in PakLog could not check (who it is is not known): those of its owner, or,
+ * for a shift kept before owners were, those made under its worker id.
+ */
+const shiftQueued = (shift: Shift | undefined): number => (shift === undefined ? 0
+  : shift.owner !== undefined ? pending(shift.owner).length
+    : pending().filter((c) => c.owner === undefined || c.owner.endsWith(`/${shift.workerId}`)).length);
+
 export function App() {
   const { me, setMe, error: meError, retry } = useWhoAmI();
   const [shift, setShift] = useState<Shift | undefined>(() => {
@@ -92,13 +107,31 @@ export function App() {
   });
   const [workerId, setWorkerId] = useState('');
   const [site, setSite] = useState('DEMO');
+  /** Sign out was asked on the could-not-check screen with scans of the shift still queued: said, and confirmed. */
+  const [leaving, setLeaving] = useState(false);
+  const endShift = (): void => {
+    signOut();
+    sessionStorage.removeItem(SHIFT);
+    setShift(undefined);
+    setMe(undefined);
+    setLeaving(false);
+  };
   if (me === null && meError !== undefined) {
+    // Sign out here drops the shift as the Sign out of the work screens does, and warns the same of scans still queued.
+    const unsent = unsentSays(shiftQueued(shift), shift?.workerId ?? '');
     return (
       <main className="rf-signin">
         <h1>PakLog handheld</h1>
         <p role="alert" className="rf-msg">Could not check your sign-in: {meError}</p>
-        <button type="button" onClick={retry}>Try again</button>
-        <button type="button" onClick={() => { signOut(); setMe(undefined); }}>Sign out</button>
+        {leaving && unsent !== undefined ? <p role="alert" className="rf-error">{unsent}</p> : null}
+        <button type="button" onClick={() => { setLeaving(false); retry(); }}>Try again</button>
+        <button type="button" onClick={() => {
+          if (unsent === undefined || leaving) endShift();
+          else {
+            setLeaving(true);
+            wrongScanFeedback();
+          }
+        }}>{leaving && unsent !== undefined ? 'Sign out anyway' : 'Sign out'}</button>
       </main>
     );
   }
@@ -120,8 +153,9 @@ export function App() {
         // A viewer's or an integration's credential would be signed in, and its first Next task refused with a route name.
         const role = who.sites[siteId] ?? who.role;
         if (!FLOOR_ROLES.includes(role)) throw new ApiError(0, 'NOT_FLOOR_ROLE', `A${/^[aeiou]/.test(role) ? 'n' : ''} ${role} cannot do floor work at ${s.site}: sign in as an operator (or a manager)`);
-        sessionStorage.setItem(SHIFT, JSON.stringify(s));
-        setShift(s);
+        const kept: Shift = { ...s, owner: ownerOf(who, s.workerId) };
+        sessionStorage.setItem(SHIFT, JSON.stringify(kept));
+        setShift(kept);
         setMe(who);
       }} extra={(
         <>
@@ -137,7 +171,7 @@ export function App() {
       )} />
     );
   }
-  return <Handheld shift={shift} me={me} owner={ownerOf(me, shift.workerId)} onSignOut={() => { signOut(); sessionStorage.removeItem(SHIFT); setShift(undefined); setMe(undefined); }} />;
+  return <Handheld shift={shift} me={me} owner={ownerOf(me, shift.workerId)} onSignOut={endShift} />;
 }
 
 type Step = 'tote' | 'location' | 'product' | 'quantity' | 'short' | 'cannot' | 'reject';
@@ -204,7 +238,7 @@ function Handheld({ shift, me, owner, onSignOut }: { shift: Shift; me: Me; owner
     const outcome = await replay(owner);
     lastNoAnswer.current = outcome.noAnswer;
     setQueued(pending(owner));
-    if (outcome.refused.length > 0) setError(outcome.refused.map((r) => `${r.call.label}: ${r.error.message}`).join('; '));
+    if (outcome.refused.length > 0) setError(outcome.refused.map((r) => `${r.call.label}: ${errorSays(r.error)}`).join('; '));
     if (outcome.sent > 0) setInfo(`${outcome.sent} queued scan${outcome.sent === 1 ? '' : 's'} sent`);
     // A pause that went out from the queue: the task is now among the paused ones offered on Ready.
     if (outcome.sent > 0) void loadPaused();
@@ -347,7 +381,7 @@ function Handheld({ shift, me, owner, onSignOut }: { shift: Shift; me: Me; owner
       }
       await take(t);
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
+      setError(errorSays(e));
     } finally {
       setBusy(false);
     }
@@ -424,7 +458,7 @@ function Handheld({ shift, me, owner, onSignOut }: { shift: Shift; me: Me; owner
       fail(`Task not finished: ${open} line${open === 1 ? '' : 's'} of the pick list ${open === 1 ? 'is' : 'are'} still open. Pick or short ${open === 1 ? 'it' : 'them'}, then finish (${e.code})`);
     } catch (again) {
       leaveTask();
-      fail(`${e.code}: ${e.message} (${again instanceof ApiError ? again.message : String(again)})`);
+      fail(`${errorSays(e)} (${errorSays(again)})`);
     }
   };
 
@@ -467,7 +501,7 @@ function Handheld({ shift, me, owner, onSignOut }: { shift: Shift; me: Me; owner
       if (!await drained()) return;
       await take(t);
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
+      setError(errorSays(e));
       void loadPaused();
     } finally {
       setBusy(false);
@@ -583,7 +617,7 @@ function Handheld({ shift, me, owner, onSignOut }: { shift: Shift; me: Me; owner
         return;
       }
       // The work's completion (the list's last line, the order's last package) may have closed the task already.
-      if (!(e instanceof ApiError && e.code === 'ILLEGAL_TRANSITION')) setError(e instanceof ApiError ? e.message : String(e));
+      if (!(e instanceof ApiError && e.code === 'ILLEGAL_TRANSITION')) setError(errorSays(e));
       else setInfo(doneSays);
       leaveTask();
     } finally {
@@ -628,7 +662,7 @@ function Handheld({ shift, me, owner, onSignOut }: { shift: Shift; me: Me; owner
             return;
           }
           setLeaving(true);
-          fail(`${queued.length} scan${queued.length === 1 ? ' is' : 's are'} not sent yet: ${queued.length === 1 ? 'it stays' : 'they stay'} on this handheld and ${queued.length === 1 ? 'is' : 'are'} sent when you sign in here again (as ${shift.workerId}), never under someone else's sign-in. Sign out anyway?`);
+          fail(unsentSays(queued.length, shift.workerId) ?? '');
         }}>{leaving ? 'Sign out anyway' : 'Sign out'}</button>
       </header>
       <main className="rf-main">
