@@ -19,7 +19,7 @@ import { cutoffKey, orchestrationStore as store, type WorkingTaskChange } from '
 /** The reason orders gives an order sent back from its wave because its release could not reserve it. */
 export const RESERVATION_SHORTAGE = 'RESERVATION_SHORTAGE';
 
-/** Every event type orchestration hears: the orders events its sagas follow, the tasks events of the queue, and the events that raise an exception of their own (a carrier exception, a quality hold short of units, a quality hold on a package already dispatched, one that could not hold them all, units left at a dock and the moves, adjustments and holds that take them off it, a webhook subscription disabled, and enabled again or deleted; a message to the ERP or TMS that ran out of attempts, and delivered after its replay; a file the ERP dropped rejected into error/, and one of its name imported). */
+/** Every event type orchestration hears: the orders events its sagas follow, the tasks events of the queue, and the events that raise an exception of their own (a carrier exception, a quality hold short of units, a quality hold on a package already dispatched, one that could not hold them all, units left at a dock and the moves, adjustments and holds that take them off it, a webhook subscription disabled, and enabled again or deleted; a message to the ERP or TMS that ran out of attempts, and delivered after its replay; a file the ERP dropped rejected into error/, and one of its name imported; a booking given up, and a shipment labelled under its id). */
 const ORCHESTRATION_EVENT_TYPES = [
   OrderEvents.received, OrderEvents.linesChanged, OrderEvents.allocated, OrderEvents.backordered, OrderEvents.waved,
   OrderEvents.released, OrderEvents.pickingStarted, OrderEvents.picked, OrderEvents.packed, OrderEvents.unwaved,
@@ -27,7 +27,7 @@ const ORCHESTRATION_EVENT_TYPES = [
   TaskEvents.created, TaskEvents.rejected, TaskEvents.timedOut, TaskEvents.assigned, TaskEvents.started, TaskEvents.completed,
   TaskEvents.cancelled, TaskEvents.paused, TaskEvents.resumed, TaskEvents.failed, TaskEvents.requeued,
   PackShipEvents.shipmentTracked, InventoryEvents.qualityHoldPlaced, InventoryEvents.qualityHoldDisposed, InventoryEvents.lpnHoldPlaced,
-  PackShipEvents.labelVoidFailed, PackShipEvents.labelBookingUnsettled, PackShipEvents.heldAfterDispatch, InventoryEvents.replenishmentWaiting, InventoryEvents.replenishmentWaitEnded,
+  PackShipEvents.labelVoidFailed, PackShipEvents.labelBookingUnsettled, PackShipEvents.shipmentCreated, PackShipEvents.heldAfterDispatch, InventoryEvents.replenishmentWaiting, InventoryEvents.replenishmentWaitEnded,
   InventoryEvents.putawayCancelled, InventoryEvents.moved, InventoryEvents.adjusted, InventoryEvents.held,
   PhysicalTrackingEvents.lpnLost, PhysicalTrackingEvents.lpnFound,
   IntegrationsEvents.subscriptionDisabled, IntegrationsEvents.subscriptionEnabled, IntegrationsEvents.subscriptionDeleted,
@@ -236,6 +236,11 @@ export function orchestrationSubscriptions(sagas: SagaRuntime, exceptions: Excep
         }, causedBy(event));
         return;
       }
+      // A shipment labelled: a booking given up under its id (LABEL_BOOKING_UNSETTLED) was settled, by a booking of the
+      // order made again with the same key (which takes the given-up one over, exc9) or by the carrier-calls job.
+      case PackShipEvents.shipmentCreated:
+        clear(['LABEL_BOOKING_UNSETTLED'], event.data.shipmentId, 'its label was recorded (a booking with the same key)');
+        return;
       // A failed inspection whose hold could not take every inspected unit: the rest failed and are still AVAILABLE somewhere.
       case InventoryEvents.qualityHoldPlaced: {
         const d = event.data;

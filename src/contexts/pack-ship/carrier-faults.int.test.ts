@@ -744,8 +744,19 @@ describe('a booking the carrier made that PakLog never recorded (the process sto
     const rebooked = await givenUp('ord_cf_retry_again');
     const again = await t.post('/api/v1/shipments', { orderId: 'ord_cf_retry_again', service: 'SAVER' }, 'operator');
     expect([again.status, again.body.status]).toEqual([201, 'LABELLED']);
+    // The booking made again with the same key took over the given-up one (the carrier answers one label for both):
+    // its label is recorded under that shipment, and the exception, whose cause is gone, clears by itself (exc9).
+    expect(again.body.id).toBe(rebooked.subject);
+    expect((await callsOf('ord_cf_retry_again')).map((c) => [c.state, c.tracking_number])).toEqual([['DONE', again.body.trackingNumber]]);
+    let cleared: Unsettled | undefined;
+    for (let i = 0; i < 50 && cleared?.status !== 'RESOLVED'; i++) {
+      await t.settle();
+      cleared = (await t.get(`/api/v1/exceptions/${rebooked.id}`, 'manager')).body as Unsettled;
+      if (cleared.status !== 'RESOLVED') await new Promise((r) => setTimeout(r, 100));
+    }
+    expect([cleared!.status, cleared!.resolution]).toEqual(['RESOLVED', 'auto: its label was recorded (a booking with the same key)']);
     const settled = await t.post(`/api/v1/exceptions/${rebooked.id}/actions/retry`, undefined, 'manager');
-    expect([settled.status, settled.body.resolution]).toEqual([200, 'retry']);
+    expect([settled.status, settled.body.code]).toEqual([409, 'EXCEPTION_RESOLVED']);
     expect((await shipmentsOf('ord_cf_retry_again')).map((s) => [s.id, s.status])).toEqual([[again.body.id, 'LABELLED']]);
     expect(fake.booked.has(again.body.trackingNumber)).toBe(true);
   });

@@ -847,10 +847,18 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         return ok(await packStore.leaseCall(tx, earlier.shipmentId, now, leaseEnd(now), holder)
           ? { call: { ...earlier, wanted: true }, ...(owed === undefined ? {} : { superseded: owed.shipmentId }) } : { wait: earlier.shipmentId });
       }
+      const request = { shipFrom, shipTo: order.shipTo, parcels: parcelsOf(packed), packageIds: packed.map((p) => p.id), price: chosen.quote?.price ?? null, currency: chosen.quote?.currency ?? null };
+      // One given up under this very key (FAILED: its LABEL_BOOKING_UNSETTLED) is taken over, not asked beside a new call:
+      // the carrier answers both with one label, recorded under the given-up one's shipment id, which clears its exception
+      // (exc9); a new call's label would leave the exception open with nothing to settle.
+      const failed = await packStore.failedWithKey(tx, orderId, key);
+      if (failed !== undefined) {
+        const taken = await packStore.takeOverFailedCall(tx, failed.shipmentId, { request, leasedUntil: leaseEnd(now) }, now, requestId ?? null, holder);
+        if (taken !== undefined) return ok({ call: taken, ...(owed === undefined ? {} : { superseded: owed.shipmentId }) });
+      }
       const call: OwedBooking = {
         shipmentId: deps.ids.next('shp'), orderId, siteId: order.siteId, carrier: chosen.carrier.code, service: chosen.service, callKey: key,
-        request: { shipFrom, shipTo: order.shipTo, parcels: parcelsOf(packed), packageIds: packed.map((p) => p.id), price: chosen.quote?.price ?? null, currency: chosen.quote?.currency ?? null },
-        state: 'OWED', wanted: true, leasedUntil: leaseEnd(now), attempts: 1, createdAt: now.toISOString(),
+        request, state: 'OWED', wanted: true, leasedUntil: leaseEnd(now), attempts: 1, createdAt: now.toISOString(),
       };
       await packStore.oweBooking(tx, call, now, requestId ?? null, holder);
       return ok({ call, ...(owed === undefined ? {} : { superseded: owed.shipmentId }) });

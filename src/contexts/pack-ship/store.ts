@@ -683,6 +683,35 @@ export const packStore = {
     return rows[0] === undefined ? undefined : toOwedBooking(rows[0]);
   },
 
+  /**
+   * The order's booking under `callKey` given up (FAILED: LABEL_BOOKING_UNSETTLED), if any: the newest. A booking asked
+   * again with its key takes it over (exc9).
+   */
+  async failedWithKey(db: Executor, orderId: string, callKey: string): Promise<OwedBooking | undefined> {
+    const rows = await db.query<CarrierCallRow>(
+      `SELECT ${CARRIER_CALL_COLUMNS} FROM pack_ship.carrier_calls
+        WHERE order_id = $1 AND state = 'FAILED' AND kind = 'BOOK' AND call_key = $2 ORDER BY created_at DESC LIMIT 1`, [orderId, callKey],
+    );
+    return rows[0] === undefined ? undefined : toOwedBooking(rows[0]);
+  },
+
+  /**
+   * A FAILED booking taken over by a request booking the order again with its key (the carrier answers one label for
+   * both): OWED and wanted again as if asked now (its request as this one's, its attempts anew), leased to the request
+   * (`holder`) until `until`, so its answer is recorded under its shipment id and its LABEL_BOOKING_UNSETTLED clears
+   * (exc9). Undefined when it is no longer FAILED (a retry took it).
+   */
+  async takeOverFailedCall(db: Executor, shipmentId: string, c: { request: OwedBooking['request']; leasedUntil: Date | null },
+    now: Date, requestId: string | null = null, holder: number | null = null): Promise<OwedBooking | undefined> {
+    const rows = await db.query<CarrierCallRow>(
+      `UPDATE pack_ship.carrier_calls c SET state = 'OWED', wanted = true, settled_at = NULL, request = $2, leased_until = $3, leased_by = $4,
+              attempts = 1, created_at = $5, request_id = $6
+        WHERE c.shipment_id = $1 AND c.state = 'FAILED' AND c.kind = 'BOOK' RETURNING ${columnList(CARRIER_CALL_COLUMN_NAMES, 'c')}`,
+      [shipmentId, JSON.stringify(c.request), c.leasedUntil, holder, now, requestId],
+    );
+    return rows[0] === undefined ? undefined : toOwedBooking(rows[0]);
+  },
+
   /** A superseded owed booking wanted again, unless another booking of its order is owed and wanted: true when it is. */
   async rewantCall(db: Executor, shipmentId: string): Promise<boolean> {
     const rows = await db.query<{ shipment_id: string }>(
