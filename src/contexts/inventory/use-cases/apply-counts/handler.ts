@@ -3,6 +3,7 @@ import type { Location } from '../../../../contracts/location-master.ts';
 import type { StockCountResult, StockCountRow } from '../../../../contracts/inventory.ts';
 import type { EventMeta } from '../../../../platform/bus/envelope.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
+import { expectedOnShelf } from '../../domain/counts.ts';
 import { toLotKey } from '../../domain/stock.ts';
 import { learnLocation } from '../../pickability.ts';
 import * as owners from '../../owners-store.ts';
@@ -84,7 +85,11 @@ export function applyStockCountsHandler(deps: PlatformDeps, apis: StockApis, cou
             errors.push({ index, field: '/expiresOn', message: `${row.sku} is ${undated}` });
             continue;
           }
-          const delta = row.quantity - (balance?.on_hand ?? 0);
+          // Units counted over the AVAILABLE ones are an LPN's reported lost there first, up to its HOLD units
+          // (`expectedOnShelf`, as a cycle count's): on the books already, released once by its find. Set absolutely,
+          // the import added them as found stock and the find released them too: 20 on the books for 10 (lpn8).
+          const { lost } = await store.heldOnShelf(tx, { siteId: key.siteId, ownerId: key.ownerId, sku: key.sku, locationId: key.locationId, lot: key.lot });
+          const delta = row.quantity - expectedOnShelf({ balance, lostThere: lost }, row.quantity);
           if (delta === 0) {
             unchanged += 1;
             continue;
