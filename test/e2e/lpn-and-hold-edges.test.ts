@@ -566,19 +566,35 @@ describe('contents that repeat an element (edge7, 2026-12-07)', () => {
   });
 });
 
+/**
+ * A site of its own (a site code of a length no other test here uses: setupWarehouse derives GTINs from it) whose shelf
+ * got `received` units, `lost` of them on a pallet then reported lost; `balances` reads the shelf's units by status.
+ */
+async function lostPalletOnShelf(siteCode: string, received: number, lost: number, storage = 0) {
+  const site = await setupWarehouse(manager, { siteCode, aisles: 1, bays: 2, levels: 1, skus: 1 });
+  const sku = site.products[0]!.sku;
+  const shelf = site.storage[storage]!;
+  const balances = async () => Object.fromEntries(((await t.get(`/api/v1/inventory/balances?siteId=${site.siteId}&locationId=${shelf.id}`)).body.items as { sku: string; status: string; onHand: number }[])
+    .filter((b) => b.sku === sku).map((b) => [b.status, b.onHand]));
+  expect((await t.post('/api/v1/inventory/receipts', { siteId: site.siteId, sku, locationId: shelf.id, quantity: received })).status).toBe(201);
+  const pallet = (await t.post('/api/v1/lpns', { siteId: site.siteId, type: 'PALLET', locationId: shelf.id, contents: [{ sku, quantity: lost }] }, 'operator')).body as Lpn;
+  expect((await t.post(`/api/v1/lpns/${pallet.id}/lost`, { reason: 'not at its place at the morning walk' }, 'manager')).status).toBe(200);
+  await t.settle();
+  expect(await balances()).toEqual({ AVAILABLE: received - lost, HOLD: lost });
+  return { site, sku, shelf, pallet, balances };
+}
+
+/** A stock count import of one row: `quantity` units of `sku` at `shelf`. */
+async function importCount(siteCode: string, sku: string, shelf: { code: string }, quantity: number, dryRun = false) {
+  const res = await t.request('POST', `/api/v1/imports/stock?site=${siteCode}${dryRun ? '&dryRun=true' : ''}`, { body: ['sku,location,lot,quantity', `${sku},${shelf.code},,${quantity}`].join('\n'), headers: { 'content-type': 'text/csv' } });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  await t.settle();
+  return res.body as { created: number; updated: number; unchanged: number; written: boolean };
+}
+
 describe('a lost LPN counted where it was lost (lpn7)', () => {
   it('a cycle count that finds its units there takes them as the lost LPN\'s, on the books already: nothing added, and its find releases them once, never 20 for 10', async () => {
-    // A site of its own (a site code of a length no other test here uses: setupWarehouse derives GTINs from it).
-    const site = await setupWarehouse(manager, { siteCode: 'LPNCT', aisles: 1, bays: 2, levels: 1, skus: 1 });
-    const sku = site.products[0]!.sku;
-    const shelf = site.storage[0]!;
-    const balances = async () => Object.fromEntries(((await t.get(`/api/v1/inventory/balances?siteId=${site.siteId}&locationId=${shelf.id}`)).body.items as { sku: string; status: string; onHand: number }[])
-      .filter((b) => b.sku === sku).map((b) => [b.status, b.onHand]));
-    expect((await t.post('/api/v1/inventory/receipts', { siteId: site.siteId, sku, locationId: shelf.id, quantity: 10 })).status).toBe(201);
-    const pallet = (await t.post('/api/v1/lpns', { siteId: site.siteId, type: 'PALLET', locationId: shelf.id, contents: [{ sku, quantity: 10 }] }, 'operator')).body as Lpn;
-    expect((await t.post(`/api/v1/lpns/${pallet.id}/lost`, { reason: 'not at its place at the morning walk' }, 'manager')).status).toBe(200);
-    await t.settle();
-    expect(await balances()).toEqual({ AVAILABLE: 0, HOLD: 10 });
+    const { site, sku, shelf, pallet, balances } = await lostPalletOnShelf('LPNCT', 10, 10);
     // It was there after all, behind another pallet: the counter counts its 10 units.
     const opened = await t.post('/api/v1/inventory/counts', { siteId: site.siteId, locationIds: [shelf.id], sku }, 'manager');
     expect(opened.status, JSON.stringify(opened.body)).toBe(201);
@@ -641,26 +657,10 @@ describe('a packed package\'s carton (lpn7)', () => {
 
 describe('a lost LPN counted where it was lost, by a stock count import (lpn8)', () => {
   it('an imported count that finds its units there takes them as the lost LPN\'s, on the books already: nothing added, and its find releases them once, never 20 for 10', async () => {
-    // A site of its own (a site code of a length no other test here uses: setupWarehouse derives GTINs from it).
-    const site = await setupWarehouse(manager, { siteCode: 'LPNIMP', aisles: 1, bays: 2, levels: 1, skus: 1 });
-    const sku = site.products[0]!.sku;
-    const shelf = site.storage[0]!;
-    const balances = async () => Object.fromEntries(((await t.get(`/api/v1/inventory/balances?siteId=${site.siteId}&locationId=${shelf.id}`)).body.items as { sku: string; status: string; onHand: number }[])
-      .filter((b) => b.sku === sku).map((b) => [b.status, b.onHand]));
-    const importCount = async (quantity: number, dryRun = false) => {
-      const res = await t.request('POST', `/api/v1/imports/stock?site=LPNIMP${dryRun ? '&dryRun=true' : ''}`, { body: ['sku,location,lot,quantity', `${sku},${shelf.code},,${quantity}`].join('\n'), headers: { 'content-type': 'text/csv' } });
-      expect(res.status, JSON.stringify(res.body)).toBe(200);
-      return res.body as { created: number; updated: number; unchanged: number; written: boolean };
-    };
-    expect((await t.post('/api/v1/inventory/receipts', { siteId: site.siteId, sku, locationId: shelf.id, quantity: 10 })).status).toBe(201);
-    const pallet = (await t.post('/api/v1/lpns', { siteId: site.siteId, type: 'PALLET', locationId: shelf.id, contents: [{ sku, quantity: 10 }] }, 'operator')).body as Lpn;
-    expect((await t.post(`/api/v1/lpns/${pallet.id}/lost`, { reason: 'not at its place at the morning walk' }, 'manager')).status).toBe(200);
-    await t.settle();
-    expect(await balances()).toEqual({ AVAILABLE: 0, HOLD: 10 });
+    const { site, sku, shelf, pallet, balances } = await lostPalletOnShelf('LPNIMP', 10, 10);
     // It was there after all: the wall-to-wall count file says 10 there. They are the lost LPN's, on the books already.
-    expect(await importCount(10, true)).toMatchObject({ created: 0, updated: 0, unchanged: 1, written: false });
-    expect(await importCount(10)).toMatchObject({ created: 0, updated: 0, unchanged: 1, written: true });
-    await t.settle();
+    expect(await importCount('LPNIMP', sku, shelf, 10, true)).toMatchObject({ created: 0, updated: 0, unchanged: 1, written: false });
+    expect(await importCount('LPNIMP', sku, shelf, 10)).toMatchObject({ created: 0, updated: 0, unchanged: 1, written: true });
     expect(await balances()).toEqual({ AVAILABLE: 0, HOLD: 10 });
     // Reported found where it was: its 10 units are released, once.
     expect((await t.post(`/api/v1/lpns/${pallet.id}/found`, { location: shelf.id }, 'manager')).status).toBe(200);
@@ -673,27 +673,12 @@ describe('a lost LPN counted where it was lost, by a stock count import (lpn8)',
   });
 
   it('units imported over the shelf\'s and the lost LPN\'s are found stock; fewer than the shelf\'s are a loss (the lost units are not expected there)', async () => {
-    const site = await setupWarehouse(manager, { siteCode: 'LPNIMPX8', aisles: 1, bays: 2, levels: 1, skus: 1 });
-    const sku = site.products[0]!.sku;
-    const shelf = site.storage[1]!;
-    const balances = async () => Object.fromEntries(((await t.get(`/api/v1/inventory/balances?siteId=${site.siteId}&locationId=${shelf.id}`)).body.items as { sku: string; status: string; onHand: number }[])
-      .filter((b) => b.sku === sku).map((b) => [b.status, b.onHand]));
-    const importCount = async (quantity: number) => {
-      const res = await t.request('POST', '/api/v1/imports/stock?site=LPNIMPX8', { body: ['sku,location,lot,quantity', `${sku},${shelf.code},,${quantity}`].join('\n'), headers: { 'content-type': 'text/csv' } });
-      expect(res.status, JSON.stringify(res.body)).toBe(200);
-      await t.settle();
-      return res.body as { created: number; updated: number; unchanged: number; written: boolean };
-    };
-    expect((await t.post('/api/v1/inventory/receipts', { siteId: site.siteId, sku, locationId: shelf.id, quantity: 10 })).status).toBe(201);
-    const pallet = (await t.post('/api/v1/lpns', { siteId: site.siteId, type: 'PALLET', locationId: shelf.id, contents: [{ sku, quantity: 6 }] }, 'operator')).body as Lpn;
-    expect((await t.post(`/api/v1/lpns/${pallet.id}/lost`, { reason: 'not at its place' }, 'manager')).status).toBe(200);
-    await t.settle();
-    expect(await balances()).toEqual({ AVAILABLE: 4, HOLD: 6 });
+    const { sku, shelf, balances } = await lostPalletOnShelf('LPNIMPX8', 10, 6, 1);
     // 11 counted: the 4 on the shelf, the lost LPN's 6, and one found.
-    expect(await importCount(11)).toMatchObject({ updated: 1, written: true });
+    expect(await importCount('LPNIMPX8', sku, shelf, 11)).toMatchObject({ updated: 1, written: true });
     expect(await balances()).toEqual({ AVAILABLE: 5, HOLD: 6 });
     // 3 counted: two of the shelf's 5 are missing (the lost LPN's are not expected).
-    expect(await importCount(3)).toMatchObject({ updated: 1, written: true });
+    expect(await importCount('LPNIMPX8', sku, shelf, 3)).toMatchObject({ updated: 1, written: true });
     expect(await balances()).toEqual({ AVAILABLE: 3, HOLD: 6 });
   });
 });
