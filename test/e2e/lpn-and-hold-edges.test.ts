@@ -47,14 +47,7 @@ describe('a repack and a quality hold', () => {
     expect((await t.post('/api/v1/inspection-plans', {
       siteId: w.siteId, name: 'Every package', stage: 'PACKING', sku, sampling: { kind: 'EVERY_NTH', n: 1 }, checklist: [{ code: 'SEAL', label: 'Carton sealed', kind: 'PASS_FAIL' }],
     }, 'manager')).status).toBe(201);
-    const order = await createOrder(manager, w.siteId, { externalId: 'HLE-1', lines: [{ sku, quantity: 2 }] });
-    await until('allocated', () => orderStatus(manager, order.id), (s) => s === 'ALLOCATED');
-    await t.settle();
-    await planAndRelease(manager, w.siteId, 10);
-    await t.settle();
-    await workTasks(injectClient(t.app, t.keys.operator), w.siteId, ['picker-1'], { expectedTasks: 1 });
-    await until('picked', () => orderStatus(manager, order.id), (s) => s === 'PICKED');
-    await t.settle();
+    const order = await pickedOrder(w, 'HLE-1', [{ sku, quantity: 2 }], 'picker-1');
 
     const pkg = (await t.post('/api/v1/packages', { orderId: order.id }, 'operator')).body;
     await t.settle();
@@ -98,14 +91,7 @@ describe('a package under an open inspection, and a held carton at the dock (202
   /** An order of one unit of the first SKU (the 'Every package' plan inspects each of its packages), packed. */
   const packedOrder = async (externalId: string): Promise<{ orderId: string; pkg: { id: string }; inspectionId: string }> => {
     expect((await t.post('/api/v1/inventory/receipts', { siteId: w.siteId, sku: sku(), locationId: w.storage[0]!.id, quantity: 1 })).status).toBe(201);
-    const order = await createOrder(manager, w.siteId, { externalId, lines: [{ sku: sku(), quantity: 1 }] });
-    await until('allocated', () => orderStatus(manager, order.id), (s) => s === 'ALLOCATED');
-    await t.settle();
-    await planAndRelease(manager, w.siteId, 10);
-    await t.settle();
-    await workTasks(injectClient(t.app, t.keys.operator), w.siteId, ['picker-1'], { expectedTasks: 1 });
-    await until('picked', () => orderStatus(manager, order.id), (s) => s === 'PICKED');
-    await t.settle();
+    const order = await pickedOrder(w, externalId, [{ sku: sku(), quantity: 1 }], 'picker-1');
     const pkg = (await t.post('/api/v1/packages', { orderId: order.id }, 'operator')).body;
     await t.settle();
     return { orderId: order.id, pkg, inspectionId: (await inspections()).find((i) => i.target.packageId === pkg.id)!.id };
@@ -566,6 +552,19 @@ describe('contents that repeat an element (edge7, 2026-12-07)', () => {
   });
 });
 
+/** An order of `lines` at `site`, allocated, released and picked by `worker` (one task), its events settled. */
+async function pickedOrder(site: { siteId: string }, externalId: string, lines: { sku: string; quantity: number }[], worker: string) {
+  const order = await createOrder(manager, site.siteId, { externalId, lines });
+  await until('allocated', () => orderStatus(manager, order.id), (s) => s === 'ALLOCATED');
+  await t.settle();
+  await planAndRelease(manager, site.siteId, 10);
+  await t.settle();
+  await workTasks(injectClient(t.app, t.keys.operator), site.siteId, [worker], { expectedTasks: 1 });
+  await until('picked', () => orderStatus(manager, order.id), (s) => s === 'PICKED');
+  await t.settle();
+  return order;
+}
+
 /**
  * A site of its own (a site code of a length no other test here uses: setupWarehouse derives GTINs from it) whose shelf
  * got `received` units, `lost` of them on a pallet then reported lost; `balances` reads the shelf's units by status.
@@ -622,14 +621,7 @@ describe('a packed package\'s carton (lpn7)', () => {
     const site = await setupWarehouse(manager, { siteCode: 'LPNCTN7', aisles: 1, bays: 2, levels: 1, skus: 1 });
     const sku = site.products[0]!.sku;
     expect((await t.post('/api/v1/inventory/receipts', { siteId: site.siteId, sku, locationId: site.storage[0]!.id, quantity: 5 })).status).toBe(201);
-    const order = await createOrder(manager, site.siteId, { externalId: 'LPNCTN7-1', lines: [{ sku, quantity: 2 }] });
-    await until('allocated', () => orderStatus(manager, order.id), (s) => s === 'ALLOCATED');
-    await t.settle();
-    await planAndRelease(manager, site.siteId, 10);
-    await t.settle();
-    await workTasks(injectClient(t.app, t.keys.operator), site.siteId, ['carton-7'], { expectedTasks: 1 });
-    await until('picked', () => orderStatus(manager, order.id), (s) => s === 'PICKED');
-    await t.settle();
+    const order = await pickedOrder(site, 'LPNCTN7-1', [{ sku, quantity: 2 }], 'carton-7');
     const pkg = (await t.post('/api/v1/packages', { orderId: order.id }, 'operator')).body as { id: string };
     await t.settle();
     const carton = (await t.getAll<Lpn>(`/api/v1/lpns?siteId=${site.siteId}`)).find((l) => l.code === pkg.id)!;
