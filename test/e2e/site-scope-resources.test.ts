@@ -278,4 +278,31 @@ describe('a site-scoped caller and another site\'s resources named by id', () =>
     const own = await build(a, 'SSA-LPN-2');
     expect((await scoped('own consolidate', 'POST', `/api/v1/lpns/${mine}/consolidate`, { into: own, workerId: 'w1' })).status).toBe(200);
   });
+
+  it('asking for a worker\'s next task at its own site does not answer the task that worker holds at another site: 403 FORBIDDEN_AT_SITE, nothing claimed or changed (REST and GraphQL)', async () => {
+    // A worker holds at most maxTasks tasks whatever their sites, and POST /tasks/next answers a task they hold first: a
+    // caller of A naming a worker who holds a task at B read that task whole (its order, locations, wave), by worker id.
+    const sku = b.products[0]!.sku;
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: b.siteId, sku, locationId: b.storage[2]!.id, quantity: 1 })).status).toBe(201);
+    const manager = injectClient(t.app, t.keys.manager);
+    const order = await createOrder(injectClient(t.app, t.keys.integration), b.siteId, { externalId: 'SSB-ROAM-1', lines: [{ sku, quantity: 1 }] });
+    await until('allocated', () => orderStatus(manager, order.id), (s) => s === 'ALLOCATED');
+    await t.settle();
+    await planAndRelease(manager, b.siteId, 1);
+    await t.settle();
+    const operator = injectClient(t.app, t.keys.operator);
+    const held = await operator<{ id: string; siteId: string; status: string }>('claim at B', 'POST', '/api/v1/tasks/next', { workerId: 'roamer', siteId: b.siteId });
+    expect([held.status, held.body.siteId, held.body.status]).toEqual([200, b.siteId, 'ASSIGNED']);
+    await t.settle();
+
+    const before = await tableFingerprint(t.app.db);
+    const asked = await scoped<{ code: string; id?: string }>('next at A', 'POST', '/api/v1/tasks/next', { workerId: 'roamer', siteId: a.siteId });
+    expect({ status: asked.status, code: asked.body.code, id: asked.body.id }).toEqual({ status: 403, code: 'FORBIDDEN_AT_SITE', id: undefined });
+    const gql = await gqlClient(t.app, scopedKey)('mutation($s: String!) { nextTask(workerId: "roamer", siteId: $s) { __typename ... on Task { id } ... on BusinessError { code } } }', { s: a.siteId });
+    expect(gql.data.nextTask).toEqual({ __typename: 'Forbidden', code: 'FORBIDDEN_AT_SITE' });
+    expect(await tableFingerprint(t.app.db)).toEqual(before);
+    // A caller who may act at B still gets the task the worker holds, wherever it asks.
+    const again = await operator<{ id: string }>('next at A, unscoped', 'POST', '/api/v1/tasks/next', { workerId: 'roamer', siteId: a.siteId });
+    expect([again.status, again.body.id]).toEqual([200, held.body.id]);
+  });
 });

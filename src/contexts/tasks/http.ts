@@ -64,7 +64,8 @@ export async function taskRoutes(app: HttpApp, deps: PlatformDeps, tasks: TaskSe
         + '(maxTasks, default 1), atomically claims the best QUEUED task of the site they are eligible for (zone, skills, equipment; '
         + 'optionally of the given types): a task due within 30 minutes first, else by priority improved one step per 15 minutes of '
         + 'waiting, and among the first 8 of equal effective priority the nearest to where the worker stands. At their limit, the '
-        + 'task they hold. 200 with the task; 204 with no body when there is no work.',
+        + 'task they hold. 200 with the task; 204 with no body when there is no work. A task the worker holds at another site is answered '
+        + 'only to a caller who may do floor work there (403 FORBIDDEN_AT_SITE otherwise, nothing claimed: it is finished, paused or handed back there first).',
       body: Type.Object({
         workerId: WorkerId,
         siteId: SiteRef,
@@ -79,7 +80,17 @@ export async function taskRoutes(app: HttpApp, deps: PlatformDeps, tasks: TaskSe
     const site = await siteId(req.body.siteId);
     // "No work" is an answer too: a replay of this key says 204 again (poll with a new key).
     const task = await deps.idempotency.run(req, reply, (t) => (t === null ? 204 : 200), async () =>
-      (await tasks.next(req.body.workerId, site, req.body.types ?? null, requestMeta(req))) ?? null);
+      (await tasks.next(req.body.workerId, site, req.body.types ?? null, requestMeta(req), {
+        // The task the worker holds at another site is that site's work: answered only to a caller who may act there.
+        // Refused without naming that site or the task: the caller may not read them.
+        heldAt: (other) => {
+          const role = req.principal === undefined ? undefined : roleAt(req.principal, other);
+          if (req.principal !== undefined && (role === undefined || !(CAN.floor as readonly string[]).includes(role))) {
+            throw new AppError('FORBIDDEN_AT_SITE', `Worker ${req.body.workerId} holds a task at another site, where ${req.principal.name} may not act: `
+              + 'it is finished, paused or handed back there first');
+          }
+        },
+      })) ?? null);
     if (task === null) return reply.send(null);
     return task;
   });

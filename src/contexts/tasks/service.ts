@@ -422,7 +422,13 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
      * they hold fewer than their profile's max tasks, the best eligible queued task of the site claimed atomically
      * (ranking and interleaving: domain/ranking.ts), else the oldest task they hold. `undefined` when there is none.
      */
-    async next(workerId: string, siteId: string, types: readonly TaskType[] | null, meta: EventMeta, opts: { readonly topK?: number } = {}): Promise<Task | undefined> {
+    /**
+     * `opts.heldAt`: asked before a task the worker holds at another site than `siteId` is answered (a worker holds at
+     * most maxTasks tasks whatever their sites); it throws when the caller may not see that site's work (the route's
+     * FORBIDDEN_AT_SITE), which rolls the claim's transaction back: nothing changes.
+     */
+    async next(workerId: string, siteId: string, types: readonly TaskType[] | null, meta: EventMeta,
+      opts: { readonly topK?: number; readonly heldAt?: (siteId: string) => void } = {}): Promise<Task | undefined> {
       const k = opts.topK ?? topK;
       // Most polls of a floor waiting for work find none: one plain read answers them, without a transaction or the
       // worker's lock. Nothing queued at the site and nothing held by the worker, in one snapshot, is what the claim
@@ -444,7 +450,11 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
         // withdrawPath of COMPLETED or CANCELLED).
         for (const e of ended) await endIn(tx, e.task, e.ended, meta);
         const state = await taskStore.claimState(tx, workerId);
-        const heldTask = async (id: string | undefined) => (id === undefined ? undefined : taskStore.get(tx, id));
+        const heldTask = async (id: string | undefined): Promise<Task | undefined> => {
+          const task = id === undefined ? undefined : await taskStore.get(tx, id);
+          if (task !== undefined && task.siteId !== siteId) opts.heldAt?.(task.siteId);
+          return task;
+        };
         if (state.waitingId !== undefined) return heldTask(state.waitingId);
         if (state.heldCount >= (state.profile?.maxTasks ?? DEFAULT_MAX_TASKS)) return heldTask(state.oldestHeldId);
         const claimed = await claimFor(tx, workerId, siteId, types ?? UNTYPED_CLAIM_TYPES, state.profile, state.position, k, map, meta);
