@@ -8,7 +8,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrder, injectClient, orderStatus, planAndRelease, until, workTasks, type Call, type Warehouse } from '../support/flow-driver.ts';
+import pino from 'pino';
+import { serveGrpcApi } from '../../src/gateway/grpc/public-api.ts';
 import { gqlClient } from '../support/graphql-client.ts';
+import { credentialsMetadata, grpcRefusal, publicClients, rpcMethods } from '../support/grpc-floor.ts';
 import { siteLookups } from '../../src/app.ts';
 import type { LocationMasterApi } from '../../src/contracts/location-master.ts';
 import { tableFingerprint } from '../support/fingerprint.ts';
@@ -279,7 +282,7 @@ describe('a site-scoped caller and another site\'s resources named by id', () =>
     expect((await scoped('own consolidate', 'POST', `/api/v1/lpns/${mine}/consolidate`, { into: own, workerId: 'w1' })).status).toBe(200);
   });
 
-  it('asking for a worker\'s next task at its own site does not answer the task that worker holds at another site: 403 FORBIDDEN_AT_SITE, nothing claimed or changed (REST and GraphQL)', async () => {
+  it('asking for a worker\'s next task at its own site does not answer the task that worker holds at another site: 403 FORBIDDEN_AT_SITE, nothing claimed or changed (REST, GraphQL and gRPC)', async () => {
     // A worker holds at most maxTasks tasks whatever their sites, and POST /tasks/next answers a task they hold first: a
     // caller of A naming a worker who holds a task at B read that task whole (its order, locations, wave), by worker id.
     const sku = b.products[0]!.sku;
@@ -300,6 +303,15 @@ describe('a site-scoped caller and another site\'s resources named by id', () =>
     expect({ status: asked.status, code: asked.body.code, id: asked.body.id }).toEqual({ status: 403, code: 'FORBIDDEN_AT_SITE', id: undefined });
     const gql = await gqlClient(t.app, scopedKey)('mutation($s: String!) { nextTask(workerId: "roamer", siteId: $s) { __typename ... on Task { id } ... on BusinessError { code } } }', { s: a.siteId });
     expect(gql.data.nextTask).toEqual({ __typename: 'Forbidden', code: 'FORBIDDEN_AT_SITE' });
+    const server = await serveGrpcApi({ http: t.app.http, host: '127.0.0.1', port: 0, log: pino({ level: 'silent' }) });
+    const clients = publicClients(`127.0.0.1:${server.port}`);
+    try {
+      const refused = await grpcRefusal(rpcMethods(clients).nextTask({ workerId: 'roamer', siteId: a.siteId }, credentialsMetadata({ apiKey: scopedKey })));
+      expect([refused.status, refused.code]).toEqual(['PERMISSION_DENIED', 'FORBIDDEN_AT_SITE']);
+    } finally {
+      clients.close();
+      await server.close();
+    }
     expect(await tableFingerprint(t.app.db)).toEqual(before);
     // A caller who may act at B still gets the task the worker holds, wherever it asks.
     const again = await operator<{ id: string }>('next at A, unscoped', 'POST', '/api/v1/tasks/next', { workerId: 'roamer', siteId: a.siteId });
