@@ -282,7 +282,7 @@ describe('a site-scoped caller and another site\'s resources named by id', () =>
     expect((await scoped('own consolidate', 'POST', `/api/v1/lpns/${mine}/consolidate`, { into: own, workerId: 'w1' })).status).toBe(200);
   });
 
-  it('asking for a worker\'s next task at its own site does not answer the task that worker holds at another site: 403 FORBIDDEN_AT_SITE, nothing claimed or changed (REST, GraphQL and gRPC)', async () => {
+  it('asking for a worker\'s next task at its own site does not answer the task that worker holds at another site: 403 FORBIDDEN_AT_SITE while it keeps them busy, 204 below their limit, nothing claimed or changed (REST, GraphQL and gRPC)', async () => {
     // A worker holds at most maxTasks tasks whatever their sites, and POST /tasks/next answers a task they hold first: a
     // caller of A naming a worker who holds a task at B read that task whole (its order, locations, wave), by worker id.
     const sku = b.products[0]!.sku;
@@ -316,5 +316,14 @@ describe('a site-scoped caller and another site\'s resources named by id', () =>
     // A caller who may act at B still gets the task the worker holds, wherever it asks.
     const again = await operator<{ id: string }>('next at A, unscoped', 'POST', '/api/v1/tasks/next', { workerId: 'roamer', siteId: a.siteId });
     expect([again.status, again.body.id]).toEqual([200, held.body.id]);
+
+    // Below their limit (two tasks, one in progress at B) with nothing queued at A: no work at A (204), not B's task.
+    expect((await t.request('PUT', '/api/v1/workers/roamer/profile', { body: { siteId: b.siteId, maxTasks: 2 } })).status).toBe(200);
+    expect((await operator('start at B', 'POST', `/api/v1/tasks/${held.body.id}/start`, { workerId: 'roamer' })).status).toBe(200);
+    await t.settle();
+    const idle = await t.app.http.inject({ method: 'POST', url: '/api/v1/tasks/next', headers: { 'x-api-key': scopedKey }, payload: { workerId: 'roamer', siteId: a.siteId } });
+    expect([idle.statusCode, idle.body]).toEqual([204, '']);
+    const unscoped = await operator<{ id: string }>('next at A below the limit, unscoped', 'POST', '/api/v1/tasks/next', { workerId: 'roamer', siteId: a.siteId });
+    expect([unscoped.status, unscoped.body.id]).toEqual([200, held.body.id]);
   });
 });

@@ -65,7 +65,8 @@ export async function taskRoutes(app: HttpApp, deps: PlatformDeps, tasks: TaskSe
         + 'optionally of the given types): a task due within 30 minutes first, else by priority improved one step per 15 minutes of '
         + 'waiting, and among the first 8 of equal effective priority the nearest to where the worker stands. At their limit, the '
         + 'task they hold. 200 with the task; 204 with no body when there is no work. A task the worker holds at another site is answered '
-        + 'only to a caller who may do floor work there (403 FORBIDDEN_AT_SITE otherwise, nothing claimed: it is finished, paused or handed back there first).',
+        + 'only to a caller who may do floor work there; to another, 403 FORBIDDEN_AT_SITE while it keeps the worker from new work (ASSIGNED, '
+        + 'or at their limit: it is finished, paused or handed back there first), else 204 when this site has none for them. Nothing is claimed then.',
       body: Type.Object({
         workerId: WorkerId,
         siteId: SiteRef,
@@ -82,13 +83,14 @@ export async function taskRoutes(app: HttpApp, deps: PlatformDeps, tasks: TaskSe
     const task = await deps.idempotency.run(req, reply, (t) => (t === null ? 204 : 200), async () =>
       (await tasks.next(req.body.workerId, site, req.body.types ?? null, requestMeta(req), {
         // The task the worker holds at another site is that site's work: answered only to a caller who may act there.
-        // Refused without naming that site or the task: the caller may not read them.
-        heldAt: (other) => {
+        // To another, a worker below their limit has no work here yet (204); a busy one is refused, naming neither that
+        // site nor the task (the caller may not read them).
+        heldAt: (other, busy) => {
           const role = req.principal === undefined ? undefined : roleAt(req.principal, other);
-          if (req.principal !== undefined && (role === undefined || !(CAN.floor as readonly string[]).includes(role))) {
-            throw new AppError('FORBIDDEN_AT_SITE', `Worker ${req.body.workerId} holds a task at another site, where ${req.principal.name} may not act: `
-              + 'it is finished, paused or handed back there first');
-          }
+          if (req.principal === undefined || (role !== undefined && (CAN.floor as readonly string[]).includes(role))) return true;
+          if (!busy) return false;
+          throw new AppError('FORBIDDEN_AT_SITE', `Worker ${req.body.workerId} holds a task at another site, where ${req.principal.name} may not act: `
+            + 'it is finished, paused or handed back there first');
         },
       })) ?? null);
     if (task === null) return reply.send(null);

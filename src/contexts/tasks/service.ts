@@ -424,11 +424,12 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
      */
     /**
      * `opts.heldAt`: asked before a task the worker holds at another site than `siteId` is answered (a worker holds at
-     * most maxTasks tasks whatever their sites); it throws when the caller may not see that site's work (the route's
-     * FORBIDDEN_AT_SITE), which rolls the claim's transaction back: nothing changes.
+     * most maxTasks tasks whatever their sites), with `busy` true when the worker may take no task now (one waits
+     * ASSIGNED, or they are at their limit). False: the task is not answered, and neither is any (no work here); it may
+     * throw instead (the route's FORBIDDEN_AT_SITE for a busy worker), which rolls the transaction back: nothing changes.
      */
     async next(workerId: string, siteId: string, types: readonly TaskType[] | null, meta: EventMeta,
-      opts: { readonly topK?: number; readonly heldAt?: (siteId: string) => void } = {}): Promise<Task | undefined> {
+      opts: { readonly topK?: number; readonly heldAt?: (siteId: string, busy: boolean) => boolean } = {}): Promise<Task | undefined> {
       const k = opts.topK ?? topK;
       // Most polls of a floor waiting for work find none: one plain read answers them, without a transaction or the
       // worker's lock. Nothing queued at the site and nothing held by the worker, in one snapshot, is what the claim
@@ -450,15 +451,14 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
         // withdrawPath of COMPLETED or CANCELLED).
         for (const e of ended) await endIn(tx, e.task, e.ended, meta);
         const state = await taskStore.claimState(tx, workerId);
-        const heldTask = async (id: string | undefined): Promise<Task | undefined> => {
+        const heldTask = async (id: string | undefined, busy: boolean): Promise<Task | undefined> => {
           const task = id === undefined ? undefined : await taskStore.get(tx, id);
-          if (task !== undefined && task.siteId !== siteId) opts.heldAt?.(task.siteId);
-          return task;
+          return task !== undefined && task.siteId !== siteId && opts.heldAt?.(task.siteId, busy) === false ? undefined : task;
         };
-        if (state.waitingId !== undefined) return heldTask(state.waitingId);
-        if (state.heldCount >= (state.profile?.maxTasks ?? DEFAULT_MAX_TASKS)) return heldTask(state.oldestHeldId);
+        if (state.waitingId !== undefined) return heldTask(state.waitingId, true);
+        if (state.heldCount >= (state.profile?.maxTasks ?? DEFAULT_MAX_TASKS)) return heldTask(state.oldestHeldId, true);
         const claimed = await claimFor(tx, workerId, siteId, types ?? UNTYPED_CLAIM_TYPES, state.profile, state.position, k, map, meta);
-        if (claimed === undefined) return heldTask(state.oldestHeldId);
+        if (claimed === undefined) return heldTask(state.oldestHeldId, false);
         if (!claimed.announced) await emit(tx, [changed(claimed.task, TaskEvents.assigned)], meta);
         tx.afterCommit(() => {
           assigned.inc();
