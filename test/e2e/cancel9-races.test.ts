@@ -5,7 +5,7 @@
  * its order was cancelled (units still in it under a return, the return confirmed during the next pick, the tote closed,
  * or the units already put back); a wave released while one of its orders is cancelled and another changed (lines sent
  * again, or a line cancelled); a client's pallet found or moved while the default owner's putaway at the same dock is
- * confirmed. Both requests are fired at once (Promise.all, random pauses; PAKLOG_RACE_SEED, PAKLOG_CANCEL9_ROUNDS).
+ * confirmed, or its pallet moved off the shelf that putaway is confirmed to. Both requests are fired at once (Promise.all, random pauses; PAKLOG_RACE_SEED, PAKLOG_CANCEL9_ROUNDS).
  * After each: a cancelled order never ships nor is handed over live on a manifest, holds nothing (allocation,
  * reservation, package, shipment, list, task, label at the carrier), its tote units are its open returns; physical
  * tracking agrees with the books for the orders' picked units; waves close; every answer is a success or a coded 4xx;
@@ -677,4 +677,41 @@ describe('an order cancelled while its carton, loaded onto a pallet with another
     await returnAll(cancelledIds);
     await expectReconciled('pallets shipped, cancelled units put back', cancelledIds);
   }, 240_000);
+});
+
+describe("a client's pallet on the shelf another owner's putaway points at, moved away as the putaway is confirmed there", () => {
+  it(`${ROUNDS} rounds: the pallet leaves with its owner's units only, the putaway's units stay loose on the shelf (seed ${SEED})`, async () => {
+    const sku = w.products[1]!.sku;
+    const dock = (await t.get(`/api/v1/sites/${w.siteId}/locations?type=RECEIVING`)).body.items[0] as { id: string; code: string };
+    const owner = await t.post('/api/v1/owners', { code: `C9S${SEED % 1000}`, name: 'Cancel9 shelf client' });
+    expect(owner.status, JSON.stringify(owner.body)).toBe(201);
+    const client = owner.body.id as string;
+    for (let round = 0; round < ROUNDS; round++) {
+      const [shelf, away] = [w.storage[(round * 2 + 3) % w.storage.length]!, w.storage[(round * 2 + 4) % w.storage.length]!];
+      // The client's 3 units on a pallet at the shelf.
+      expect((await t.post('/api/v1/inventory/receipts', { siteId: w.siteId, ownerId: client, sku, locationId: shelf.id, quantity: 3 })).status).toBe(201);
+      const pallet = await t.post('/api/v1/lpns', { siteId: w.siteId, type: 'PALLET', locationId: shelf.id, contents: [{ sku, quantity: 3, owner: client }] }, 'operator');
+      expect(pallet.status, JSON.stringify(pallet.body)).toBe(201);
+      // The default owner's 3 units received at the dock, their putaway confirmed to that shelf as the pallet is moved away.
+      const theirs = await t.post('/api/v1/inventory/inbound-receipts', { siteId: w.siteId, sku, quantity: 3, locationId: dock.id });
+      expect(theirs.status, JSON.stringify(theirs.body)).toBe(201);
+      await t.settle();
+      const before = (await t.get(`/api/v1/physical-tracking/reconciliation?siteId=${w.siteId}`)).body.differences as { locationId: string; sku: string; ownerId: string }[];
+      const answers = await Promise.all([
+        pause(40).then(async () => answer(await t.post(`/api/v1/inventory/putaways/${theirs.body.putaway.id}/confirm`, { locationCode: shelf.code, workerId: 'stocker-7' }, 'operator'))),
+        pause(40).then(async () => answer(await t.post('/api/v1/inventory/moves', { siteId: w.siteId, ownerId: client, sku, quantity: 3, fromLocationId: shelf.id, toLocationId: away.id }))),
+      ]);
+      expect(badAnswers(`round ${round}`, answers)).toEqual([]);
+      expect({ round, statuses: answers.map((a) => a.status) }).toEqual({ round, statuses: [200, 201] });
+      await t.settle();
+      const lpn = (await t.get(`/api/v1/lpns/${pallet.body.id}`)).body as { locationId: string; contents: { owner: string | null; quantity: number }[] };
+      expect({ round, at: lpn.locationId === away.id ? 'away' : lpn.locationId === shelf.id ? 'shelf' : lpn.locationId, contents: lpn.contents.map((c) => [c.owner === client ? 'client' : 'default', c.quantity]) })
+        .toEqual({ round, at: 'away', contents: [['client', 3]] });
+      const after = (await t.get(`/api/v1/physical-tracking/reconciliation?siteId=${w.siteId}`)).body.differences as { locationId: string; sku: string; ownerId: string; kind: string; physical: number; logical: number }[];
+      const known = new Set(before.map((d) => `${d.locationId} ${d.sku} ${d.ownerId}`));
+      expect({ round, newDifferences: after.filter((d) => d.sku === sku && d.ownerId === client && !known.has(`${d.locationId} ${d.sku} ${d.ownerId}`)) })
+        .toEqual({ round, newDifferences: [] });
+    }
+    await expectLedgerConserved(t, w.siteId);
+  }, 180_000);
 });
