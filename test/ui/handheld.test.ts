@@ -379,6 +379,54 @@ describe.runIf(browserTestsRun)('the handheld UI', () => {
     expect(tasks.find((x) => x.reference === list.id)).toMatchObject({ status: 'COMPLETED', workerId: 'op-guided' });
     await context.close();
   });
+  it('Back from "Short pick" or "Cannot do this task" returns to the step it was opened from; a list taken up again after a reload asks for the tote again, even after Back (ux10)', async () => {
+    const list = await pickListFor('UI-BACK-ASIDE', [1, 1]);
+    const [l1, l2] = list.lines.sort((a, b) => a.seq - b.seq);
+    const { context, page } = await phone();
+    await signIn(page, 'op-aside');
+    await scan(page, 'TOTE-AS');
+    await page.getByRole('heading', { name: `Go to ${l1!.locationCode} and scan the location` }).waitFor();
+    await scan(page, l1!.locationCode!);
+    await scan(page, l1!.expectedBarcode ?? l1!.sku);
+    await page.getByLabel('Quantity').waitFor();
+    // Short pressed at the quantity by mistake: Back keeps the location and product scans (it went to the location scan).
+    await page.getByRole('button', { name: 'Short pick' }).click();
+    await page.getByRole('heading', { name: `Short ${l1!.sku}` }).waitFor();
+    await page.getByRole('button', { name: 'Back', exact: true }).click();
+    await page.getByRole('heading', { name: 'How many did you pick?' }).waitFor();
+    // So does "Cannot do this task" and its Back.
+    await page.getByRole('button', { name: 'Cannot do this task' }).click();
+    await page.getByRole('heading', { name: 'Why can you not do this task?' }).waitFor();
+    await page.getByRole('button', { name: 'Back', exact: true }).click();
+    await page.getByRole('heading', { name: 'How many did you pick?' }).waitFor();
+    await page.getByRole('button', { name: 'Confirm pick' }).click();
+    await page.getByRole('status').filter({ hasText: `Picked 1 × ${l1!.sku}` }).waitFor();
+    // Short from the product scan, Back: the product scan again.
+    await scan(page, l2!.locationCode!);
+    await page.getByRole('heading', { name: `Scan ${l2!.sku}` }).waitFor();
+    await page.getByRole('button', { name: 'Short pick' }).click();
+    await page.getByRole('button', { name: 'Back', exact: true }).click();
+    await page.getByRole('heading', { name: `Scan ${l2!.sku}` }).waitFor();
+
+    // The phone is reloaded: Next task gives the task in progress back, at the tote scan (started: pause and cannot-do).
+    await page.reload();
+    await page.getByRole('button', { name: 'Next task' }).click();
+    await page.getByRole('heading', { name: 'Scan your tote' }).waitFor();
+    // Cannot do and Back there: the tote scan again. It went to the location scan with no tote, whose every pick PakLog
+    // refused (400 VALIDATION_FAILED, /toteId), with no way back to the tote once a unit of the list was picked.
+    await page.getByRole('button', { name: 'Cannot do this task' }).click();
+    await page.getByRole('heading', { name: 'Why can you not do this task?' }).waitFor();
+    await page.getByRole('button', { name: 'Back', exact: true }).click();
+    await page.getByRole('heading', { name: 'Scan your tote' }).waitFor();
+    await scan(page, 'TOTE-AS');
+    await pick(page, l2!, 1);
+    await page.getByRole('heading', { name: 'Pick list complete' }).waitFor();
+    await page.getByRole('button', { name: 'Finish task' }).click();
+    await page.getByRole('status').filter({ hasText: 'Pick list done' }).waitFor();
+    expect((await listNow(list.id)).lines.map((l) => [l.picked, l.toteId, l.status])).toEqual([[1, 'TOTE-AS', 'PICKED'], [1, 'TOTE-AS', 'PICKED']]);
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await context.close();
+  });
   it('an order cancelled while its list is picked: the handheld says so by itself, before any scan, with what to do with the units picked, and goes back to Ready', async () => {
     const list = await pickListFor('UI-CANCEL-1', [1, 2, 1]);
     const [l1, l2] = list.lines.sort((a, b) => a.seq - b.seq);

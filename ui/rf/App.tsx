@@ -197,6 +197,17 @@ function Handheld({ shift, me, owner, onSignOut }: { shift: Shift; me: Me; owner
   const [tote, setTote] = useState('');
   const [step, setStep] = useState<Step>('tote');
   /**
+   * The pick step the short, cannot-do or reject screen was opened from: its Back returns there. It went to the location
+   * scan, dropping the product and quantity scans, and from the tote scan of a list taken up again (resumed, after a
+   * reload) skipped the tote: every pick then went without one, refused (400 VALIDATION_FAILED, /toteId).
+   */
+  const [asideFrom, setAsideFrom] = useState<Step>('tote');
+  const aside = (kind: 'short' | 'cannot' | 'reject'): void => {
+    setAsideFrom(step);
+    setError(undefined);
+    setStep(kind);
+  };
+  /**
    * Whether the task is started (IN_PROGRESS). A claimed task stays ASSIGNED until the operator's first scan (the tote),
    * so that until then they can still decline it (reject: only an ASSIGNED task can be); the start goes out with that
    * scan, through the offline queue like the picks, and confirms wait for it (`starting`).
@@ -735,23 +746,23 @@ function Handheld({ shift, me, owner, onSignOut }: { shift: Shift; me: Me; owner
             <button type="button" className="big primary" autoFocus disabled={busy} onClick={() => void finish()}>Finish task</button>
           </>
         ) : line === undefined || task === undefined ? null : step === 'cannot' || step === 'reject' ? (
-          <TaskAside task={task} kind={step} busy={busy} onBack={() => setStep(step === 'cannot' ? 'location' : 'tote')}
+          <TaskAside task={task} kind={step} busy={busy} onBack={() => setStep(asideFrom)}
             onCommand={(action, reason, done) => void taskCommand(task, action, { reason }, done)} />
         ) : (
           <>
             <PickStep line={line} step={step} tote={tote} qty={qty} setQty={setQty} busy={busy} onScan={onScan}
               position={`${list.lines.filter((l) => l.status !== 'PENDING').length + 1} of ${list.lines.length}`}
-              onConfirm={() => void confirm()} onShort={() => setStep('short')} onReason={(r) => void short(r)} onBack={() => setStep('location')}
+              onConfirm={() => void confirm()} onShort={() => aside('short')} onReason={(r) => void short(r)} onBack={() => setStep(asideFrom)}
               previous={previousPickStep(step, list)} onPrevious={(s) => { setError(undefined); setStep(s); }} />
             {step === 'short' ? null : !started ? (
               // Claimed, nothing scanned yet: the operator may still decline it (the first scan starts it).
               <div className="stack">
-                <button type="button" className="big secondary" disabled={busy} onClick={() => setStep('reject')}>Not me: reject task</button>
+                <button type="button" className="big secondary" disabled={busy} onClick={() => aside('reject')}>Not me: reject task</button>
               </div>
             ) : (
               <div className="stack">
                 <button type="button" className="big secondary" disabled={busy} onClick={() => void taskCommand(task, 'pause', {}, 'Task paused: resume it from this screen')}>Pause task</button>
-                <button type="button" className="big secondary" disabled={busy} onClick={() => setStep('cannot')}>Cannot do this task</button>
+                <button type="button" className="big secondary" disabled={busy} onClick={() => aside('cannot')}>Cannot do this task</button>
               </div>
             )}
           </>
