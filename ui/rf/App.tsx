@@ -43,6 +43,8 @@ const CLOSED_LISTS = ['CANCELLED', 'COMPLETED', 'PARTIAL'];
  * cancels its open lines), a list closed, a task withdrawn.
  */
 const MAY_WITHDRAW = ['orders.order.cancelled', 'picking.list.', 'tasks.task.cancelled', 'tasks.task.completed'];
+/** The live stream's events after which the task on the screen may no longer be the operator's (takenOff). */
+const TASK_TAKEN_OFF = ['tasks.task.failed', 'tasks.task.requeued', 'tasks.task.timed-out', 'tasks.task.assigned'];
 
 /**
  * What the operator is told when lines they still had to pick were cancelled with their order (undefined: none were):
@@ -219,6 +221,12 @@ function Handheld({ shift, me, owner, onSignOut }: { shift: Shift; me: Me; owner
   const [busy, setBusy] = useState(false);
   const [qty, setQty] = useState(1);
   const [paused, setPaused] = useState<Task[]>([]);
+  /**
+   * The worker's tasks IN_PROGRESS while the handheld is on Ready: one started before the phone was reloaded (or on
+   * another handheld). Next task gives it back only while the worker may hold no other (maxTasks 1): with maxTasks 2 it
+   * claimed another, and the one in progress was offered nowhere on the handheld.
+   */
+  const [inProgress, setInProgress] = useState<Task[]>([]);
   /** A task this handheld cannot work (a LOAD…): the operator hands it back or leaves it to a supervisor. */
   const [other, setOther] = useState<Task | undefined>(undefined);
   /** The PACK, PUTAWAY, REPLENISH, MOVE or COUNT task being worked: its flow (PackFlow, FloorWork.tsx) holds its steps. */
@@ -231,11 +239,13 @@ function Handheld({ shift, me, owner, onSignOut }: { shift: Shift; me: Me; owner
   });
 
   const loadPaused = useCallback(async () => {
+    const mine = (status: string) => api<{ items: Task[] }>('GET', `/tasks?siteId=${encodeURIComponent(shift.site)}&workerId=${encodeURIComponent(shift.workerId)}&status=${status}&limit=50`);
     try {
-      const page = await api<{ items: Task[] }>('GET', `/tasks?siteId=${encodeURIComponent(shift.site)}&workerId=${encodeURIComponent(shift.workerId)}&status=PAUSED&limit=50`);
-      setPaused(page.items);
+      const [p, held] = await Promise.all([mine('PAUSED'), mine('IN_PROGRESS')]);
+      setPaused(p.items);
+      setInProgress(held.items);
     } catch {
-      // The list of paused tasks is a convenience: without it the Ready screen still offers the next task.
+      // The lists of paused tasks and tasks in progress are a convenience: without them Ready still offers the next task.
     }
   }, [shift]);
   useEffect(() => {
@@ -320,6 +330,39 @@ function Handheld({ shift, me, owner, onSignOut }: { shift: Shift; me: Me; owner
     fail(says);
   };
   useRecheckOnLive(MAY_WITHDRAW, recheck, list?.id);
+
+  /**
+   * The task on the screen taken off the operator meanwhile (told by the live stream): a supervisor sent it back to the
+   * queue (the console's "Back to the queue"), it failed for good, or it went to someone else. The operator learns it
+   * now and goes back to Ready: it said nothing, and they went on picking a list that was another worker's. Not while a
+   * command is out or scans wait in the queue (the operator's own pause or report among them); the work's own end
+   * (completed, withdrawn) is said by its screen.
+   */
+  const takenOff = async (): Promise<void> => {
+    const t = task;
+    if (t === undefined || busy || pending(owner).length > 0) return;
+    let now: Task & { workerId: string | null };
+    try {
+      now = await api<Task & { workerId: string | null }>('GET', `/tasks/${t.id}`);
+    } catch {
+      return;
+    }
+    const mine = now.workerId !== null && now.workerId.toLowerCase() === shift.workerId.toLowerCase();
+    if ((mine && ['ASSIGNED', 'IN_PROGRESS', 'PAUSED'].includes(now.status)) || now.status === 'COMPLETED' || now.status === 'CANCELLED') return;
+    const how = now.status === 'QUEUED' ? 'was sent back to the queue'
+      : now.status === 'FAILED' ? 'was reported failed: it waits for a supervisor' : `was given to ${now.workerId ?? 'someone else'}`;
+    let kept: string;
+    if (t.type === 'PICK' && list !== undefined) {
+      const units = list.lines.reduce((n, l) => n + l.picked, 0);
+      kept = units === 0 ? 'nothing of it was picked'
+        : `the ${plural(units, 'unit')} you picked ${units === 1 ? 'stays' : 'stay'} picked${tote === '' ? '' : ` in tote ${tote}`}: take ${units === 1 ? 'it' : 'them'} to packing`;
+    } else {
+      kept = DONE_STAYS[t.type] ?? 'what you did stays done';
+    }
+    leaveTask();
+    fail(`Task ${t.id} ${how}: it is no longer yours. Stop working it; ${kept}. Take the next task`);
+  };
+  useRecheckOnLive(TASK_TAKEN_OFF, takenOff, task?.id);
   useEffect(() => {
     if (line !== undefined) setQty(line.quantity - line.picked);
   }, [line?.id, line?.picked]);
@@ -510,7 +553,18 @@ function Handheld({ shift, me, owner, onSignOut }: { shift: Shift; me: Me; owner
     setInfo(undefined);
     try {
       if (!await drained()) return;
-      await take(t);
+      if (t.status === 'PAUSED') {
+        await take(t);
+        return;
+      }
+      // A task in progress as Ready last read it: the scans just sent may have finished its work, or a supervisor taken it back.
+      const now = await api<Task & { workerId: string | null }>('GET', `/tasks/${t.id}`);
+      if (now.status !== 'IN_PROGRESS' || now.workerId?.toLowerCase() !== shift.workerId.toLowerCase()) {
+        setInfo(`Task ${t.id} is ${now.status.toLowerCase()}${now.status === 'IN_PROGRESS' ? ` for ${now.workerId ?? 'someone else'}` : ''}: nothing to take up. Take the next task`);
+        void loadPaused();
+        return;
+      }
+      await take(now);
     } catch (e) {
       setError(errorSays(e));
       void loadPaused();
@@ -728,6 +782,17 @@ function Handheld({ shift, me, owner, onSignOut }: { shift: Shift; me: Me; owner
               ))}
             </fieldset>
             <button type="button" className="big primary" autoFocus disabled={busy} onClick={() => void nextTask()}>Next task</button>
+            {inProgress.length === 0 ? null : (
+              <section aria-labelledby="in-progress-h">
+                <h2 id="in-progress-h">Your tasks in progress</h2>
+                <p className="rf-hint">Started before this handheld was reloaded, or on another: take it up here.</p>
+                <div className="stack">
+                  {inProgress.map((p) => (
+                    <button key={p.id} type="button" className="big secondary" disabled={busy} onClick={() => void resume(p)}>Continue {p.type.toLowerCase()} {p.id}</button>
+                  ))}
+                </div>
+              </section>
+            )}
             {paused.length === 0 ? null : (
               <section aria-labelledby="paused-h">
                 <h2 id="paused-h">Paused tasks</h2>
