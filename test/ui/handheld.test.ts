@@ -481,6 +481,21 @@ describe.runIf(browserTestsRun)('the handheld UI', () => {
     expect(await pickTaskOf(list.id)).toMatchObject({ status: 'QUEUED', workerId: null });
     await context.close();
   });
+  it('Ready\'s paused tasks follow the live stream: one a supervisor sends back to the queue is no longer offered to resume (ux10)', async () => {
+    const list = await pickListFor('UI-PAUSED-GONE', [1]);
+    const { context, page } = await phone();
+    await signIn(page, 'op-paused-gone');
+    await scan(page, 'TOTE-PG');
+    await page.getByRole('heading', { name: /scan the location$/ }).waitFor();
+    await page.getByRole('button', { name: 'Pause task' }).click();
+    const task = await pickTaskOf(list.id);
+    const resume = page.getByRole('button', { name: `Resume pick ${task.id}` });
+    await resume.waitFor();
+    expect((await t.post(`/api/v1/tasks/${task.id}/fail`, { reason: 'OTHER', note: 'Sent back to the queue from the console' }, 'manager')).status).toBe(200);
+    // It stayed offered until pressed, then refused.
+    await expect.poll(() => resume.count(), { timeout: 10_000 }).toBe(0);
+    await context.close();
+  });
   it('an order cancelled while its list is picked: the handheld says so by itself, before any scan, with what to do with the units picked, and goes back to Ready', async () => {
     const list = await pickListFor('UI-CANCEL-1', [1, 2, 1]);
     const [l1, l2] = list.lines.sort((a, b) => a.seq - b.seq);

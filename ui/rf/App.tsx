@@ -251,6 +251,10 @@ function Handheld({ shift, me, owner, onSignOut }: { shift: Shift; me: Me; owner
   useEffect(() => {
     if (task === undefined) void loadPaused();
   }, [task, loadPaused]);
+  // On Ready, the paused tasks and those in progress follow the live stream: one a supervisor sent back to the queue
+  // (or gave to someone else) stayed offered until pressed, then refused.
+  // Only the events that take a task off its worker: a floor's every claim and completion would read them again.
+  useRecheckOnLive(['tasks.task.failed', 'tasks.task.requeued', 'tasks.task.timed-out', 'tasks.task.cancelled'], loadPaused, task === undefined ? shift.workerId : undefined);
 
   /** The last call that got no answer: whether the handheld is offline or PakLog did not answer in time (TIMEOUT). */
   const lastNoAnswer = useRef<ApiError | undefined>(undefined);
