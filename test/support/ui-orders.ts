@@ -3,7 +3,7 @@ import { until } from './flow-driver.ts';
 import type { TestApp } from './test-app.ts';
 
 /** A pick list line as the browser tests read it (`GET /pick-lists/{id}`). */
-export interface UiPickLine { id: string; seq: number; sku: string; expectedBarcode: string | null; locationCode: string | null; lot?: string | null; quantity: number; picked: number; status: string; shortReason: string | null }
+export interface UiPickLine { id: string; seq: number; sku: string; expectedBarcode: string | null; locationCode: string | null; lot?: string | null; quantity: number; picked: number; status: string; shortReason: string | null; toteId?: string | null }
 export interface UiPickList { id: string; status: string; orderIds: string[]; lines: UiPickLine[] }
 
 /**

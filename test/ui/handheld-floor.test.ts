@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page, Route } from 'playwright-core';
 import { until } from '../support/flow-driver.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { handheldPhone, scan, signInHandheld } from '../support/ui-handheld.ts';
@@ -64,8 +64,18 @@ describe.runIf(browserTestsRun)('the handheld: putaway, count, replenish and ret
     const { context, page } = await phone();
     await signIn(page, 'op-put');
     await page.getByRole('radio', { name: 'Putaway' }).check();
+    // The locations read slowly (ux10): until the suggestion is read the screen says so, not "any storage location"
+    // with "Put the units away and scan the location", which a quick operator acted on.
+    const slow = async (route: Route): Promise<void> => {
+      await new Promise((r) => setTimeout(r, 1_500));
+      await route.continue();
+    };
+    await page.route('**/api/v1/locations/*', slow);
     await page.getByRole('button', { name: 'Next task' }).click();
+    await page.getByText(/^Reading task /).waitFor();
+    expect(await page.getByText('any storage location').count()).toBe(0);
     await page.getByRole('heading', { name: /scan the location$/ }).waitFor();
+    await page.unroute('**/api/v1/locations/*', slow);
     await expect.poll(() => page.locator('.rf-card').textContent()).toContain(sku);
     await expect.poll(() => page.locator('.rf-card').textContent()).toContain('5 to put away from DEMO-RCV-01');
     if (suggestedId !== null) await expect.poll(() => page.locator('.rf-card').textContent()).toContain(target.code);

@@ -379,6 +379,123 @@ describe.runIf(browserTestsRun)('the handheld UI', () => {
     expect(tasks.find((x) => x.reference === list.id)).toMatchObject({ status: 'COMPLETED', workerId: 'op-guided' });
     await context.close();
   });
+  it('Back from "Short pick" or "Cannot do this task" returns to the step it was opened from; a list taken up again after a reload asks for the tote again, even after Back (ux10)', async () => {
+    const list = await pickListFor('UI-BACK-ASIDE', [1, 1]);
+    const [l1, l2] = list.lines.sort((a, b) => a.seq - b.seq);
+    const { context, page } = await phone();
+    await signIn(page, 'op-aside');
+    await scan(page, 'TOTE-AS');
+    await page.getByRole('heading', { name: `Go to ${l1!.locationCode} and scan the location` }).waitFor();
+    await scan(page, l1!.locationCode!);
+    await scan(page, l1!.expectedBarcode ?? l1!.sku);
+    await page.getByLabel('Quantity').waitFor();
+    // Short pressed at the quantity by mistake: Back keeps the location and product scans (it went to the location scan).
+    await page.getByRole('button', { name: 'Short pick' }).click();
+    await page.getByRole('heading', { name: `Short ${l1!.sku}` }).waitFor();
+    await page.getByRole('button', { name: 'Back', exact: true }).click();
+    await page.getByRole('heading', { name: 'How many did you pick?' }).waitFor();
+    // So does "Cannot do this task" and its Back.
+    await page.getByRole('button', { name: 'Cannot do this task' }).click();
+    await page.getByRole('heading', { name: 'Why can you not do this task?' }).waitFor();
+    await page.getByRole('button', { name: 'Back', exact: true }).click();
+    await page.getByRole('heading', { name: 'How many did you pick?' }).waitFor();
+    await page.getByRole('button', { name: 'Confirm pick' }).click();
+    await page.getByRole('status').filter({ hasText: `Picked 1 × ${l1!.sku}` }).waitFor();
+    // Short from the product scan, Back: the product scan again.
+    await scan(page, l2!.locationCode!);
+    await page.getByRole('heading', { name: `Scan ${l2!.sku}` }).waitFor();
+    await page.getByRole('button', { name: 'Short pick' }).click();
+    await page.getByRole('button', { name: 'Back', exact: true }).click();
+    await page.getByRole('heading', { name: `Scan ${l2!.sku}` }).waitFor();
+
+    // The phone is reloaded: Next task gives the task in progress back, at the tote scan (started: pause and cannot-do).
+    await page.reload();
+    await page.getByRole('button', { name: 'Next task' }).click();
+    await page.getByRole('heading', { name: 'Scan your tote' }).waitFor();
+    // Cannot do and Back there: the tote scan again. It went to the location scan with no tote, whose every pick PakLog
+    // refused (400 VALIDATION_FAILED, /toteId), with no way back to the tote once a unit of the list was picked.
+    await page.getByRole('button', { name: 'Cannot do this task' }).click();
+    await page.getByRole('heading', { name: 'Why can you not do this task?' }).waitFor();
+    await page.getByRole('button', { name: 'Back', exact: true }).click();
+    await page.getByRole('heading', { name: 'Scan your tote' }).waitFor();
+    await scan(page, 'TOTE-AS');
+    await pick(page, l2!, 1);
+    await page.getByRole('heading', { name: 'Pick list complete' }).waitFor();
+    await page.getByRole('button', { name: 'Finish task' }).click();
+    await page.getByRole('status').filter({ hasText: 'Pick list done' }).waitFor();
+    expect((await listNow(list.id)).lines.map((l) => [l.picked, l.toteId, l.status])).toEqual([[1, 'TOTE-AS', 'PICKED'], [1, 'TOTE-AS', 'PICKED']]);
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await context.close();
+  });
+  it('a task in progress when the phone is reloaded is offered on Ready ("Continue pick …"), also to a worker who may hold two (maxTasks 2: Next task claims another) (ux10)', async () => {
+    expect((await t.request('PUT', '/api/v1/workers/op-two/profile', { body: { siteId, maxTasks: 2 } })).status).toBe(200);
+    const first = await pickListFor('UI-HELD-1', [1, 1]);
+    const [f1, f2] = first.lines.sort((a, b) => a.seq - b.seq);
+    const { context, page } = await phone();
+    await signIn(page, 'op-two');
+    await scan(page, 'TOTE-H1');
+    await pick(page, f1!, 1);
+    const held = await pickTaskOf(first.id);
+    expect(held).toMatchObject({ status: 'IN_PROGRESS', workerId: 'op-two' });
+    // Another list is queued meanwhile; the phone is reloaded.
+    const second = await pickListFor('UI-HELD-2', [1]);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Ready' }).waitFor();
+    // The task in progress is on Ready: Next task would claim the other list (a second task; op-two may hold two), and
+    // the first, IN_PROGRESS, was offered nowhere on the handheld.
+    const resume = page.getByRole('button', { name: `Continue pick ${held.id}` });
+    await resume.waitFor();
+    expect(await seriousA11yViolations(page), 'axe on Ready with a task in progress').toEqual([]);
+    await resume.click();
+    await page.getByRole('heading', { name: 'Scan your tote' }).waitFor();
+    await scan(page, 'TOTE-H1');
+    await pick(page, f2!, 1);
+    await page.getByRole('button', { name: 'Finish task' }).click();
+    await page.getByRole('status').filter({ hasText: 'Pick list done' }).waitFor();
+    expect(await pickTaskOf(first.id)).toMatchObject({ status: 'COMPLETED', workerId: 'op-two' });
+    // Done: it is offered no more, and Next task takes the other list.
+    expect(await page.getByRole('button', { name: /^Continue pick/ }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Next task' }).click();
+    await page.getByRole('heading', { name: 'Scan your tote' }).waitFor();
+    expect(await pickTaskOf(second.id)).toMatchObject({ status: 'ASSIGNED', workerId: 'op-two' });
+    await page.getByRole('button', { name: 'Not me: reject task' }).click();
+    await page.getByRole('button', { name: 'Not my zone' }).click();
+    await page.getByRole('heading', { name: 'Ready' }).waitFor();
+    await context.close();
+  });
+  it('a task a supervisor sends back to the queue while it is worked: the handheld says so by itself and goes back to Ready, not on picking a list that is no longer the operator\'s (ux10)', async () => {
+    const list = await pickListFor('UI-TAKEN-OFF', [1, 1]);
+    const [l1] = list.lines.sort((a, b) => a.seq - b.seq);
+    const { context, page } = await phone();
+    await signIn(page, 'op-taken');
+    await scan(page, 'TOTE-TO');
+    await pick(page, l1!, 1);
+    const task = await pickTaskOf(list.id);
+    expect(task).toMatchObject({ status: 'IN_PROGRESS', workerId: 'op-taken' });
+    // The console's "Back to the queue" (the worker was thought gone home).
+    expect((await t.post(`/api/v1/tasks/${task.id}/fail`, { reason: 'OTHER', note: 'Sent back to the queue from the console' }, 'manager')).status).toBe(200);
+    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 10_000 })
+      .toBe(`Task ${task.id} was sent back to the queue: it is no longer yours. Stop working it; the 1 unit you picked stays picked in tote TOTE-TO: take it to packing. Take the next task`);
+    await page.getByRole('heading', { name: 'Ready' }).waitFor();
+    expect(await page.getByRole('button', { name: /^Continue pick/ }).count()).toBe(0);
+    expect(await pickTaskOf(list.id)).toMatchObject({ status: 'QUEUED', workerId: null });
+    await context.close();
+  });
+  it('Ready\'s paused tasks follow the live stream: one a supervisor sends back to the queue is no longer offered to resume (ux10)', async () => {
+    const list = await pickListFor('UI-PAUSED-GONE', [1]);
+    const { context, page } = await phone();
+    await signIn(page, 'op-paused-gone');
+    await scan(page, 'TOTE-PG');
+    await page.getByRole('heading', { name: /scan the location$/ }).waitFor();
+    await page.getByRole('button', { name: 'Pause task' }).click();
+    const task = await pickTaskOf(list.id);
+    const resume = page.getByRole('button', { name: `Resume pick ${task.id}` });
+    await resume.waitFor();
+    expect((await t.post(`/api/v1/tasks/${task.id}/fail`, { reason: 'OTHER', note: 'Sent back to the queue from the console' }, 'manager')).status).toBe(200);
+    // It stayed offered until pressed, then refused.
+    await expect.poll(() => resume.count(), { timeout: 10_000 }).toBe(0);
+    await context.close();
+  });
   it('an order cancelled while its list is picked: the handheld says so by itself, before any scan, with what to do with the units picked, and goes back to Ready', async () => {
     const list = await pickListFor('UI-CANCEL-1', [1, 2, 1]);
     const [l1, l2] = list.lines.sort((a, b) => a.seq - b.seq);

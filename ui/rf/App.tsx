@@ -43,6 +43,8 @@ const CLOSED_LISTS = ['CANCELLED', 'COMPLETED', 'PARTIAL'];
  * cancels its open lines), a list closed, a task withdrawn.
  */
 const MAY_WITHDRAW = ['orders.order.cancelled', 'picking.list.', 'tasks.task.cancelled', 'tasks.task.completed'];
+/** The live stream's events after which the task on the screen may no longer be the operator's (takenOff). */
+const TASK_TAKEN_OFF = ['tasks.task.failed', 'tasks.task.requeued', 'tasks.task.timed-out', 'tasks.task.assigned'];
 
 /**
  * What the operator is told when lines they still had to pick were cancelled with their order (undefined: none were):
@@ -197,6 +199,17 @@ function Handheld({ shift, me, owner, onSignOut }: { shift: Shift; me: Me; owner
   const [tote, setTote] = useState('');
   const [step, setStep] = useState<Step>('tote');
   /**
+   * The pick step the short, cannot-do or reject screen was opened from: its Back returns there. It went to the location
+   * scan, dropping the product and quantity scans, and from the tote scan of a list taken up again (resumed, after a
+   * reload) skipped the tote: every pick then went without one, refused (400 VALIDATION_FAILED, /toteId).
+   */
+  const [asideFrom, setAsideFrom] = useState<Step>('tote');
+  const aside = (kind: 'short' | 'cannot' | 'reject'): void => {
+    setAsideFrom(step);
+    setError(undefined);
+    setStep(kind);
+  };
+  /**
    * Whether the task is started (IN_PROGRESS). A claimed task stays ASSIGNED until the operator's first scan (the tote),
    * so that until then they can still decline it (reject: only an ASSIGNED task can be); the start goes out with that
    * scan, through the offline queue like the picks, and confirms wait for it (`starting`).
@@ -208,6 +221,12 @@ function Handheld({ shift, me, owner, onSignOut }: { shift: Shift; me: Me; owner
   const [busy, setBusy] = useState(false);
   const [qty, setQty] = useState(1);
   const [paused, setPaused] = useState<Task[]>([]);
+  /**
+   * The worker's tasks IN_PROGRESS while the handheld is on Ready: one started before the phone was reloaded (or on
+   * another handheld). Next task gives it back only while the worker may hold no other (maxTasks 1): with maxTasks 2 it
+   * claimed another, and the one in progress was offered nowhere on the handheld.
+   */
+  const [inProgress, setInProgress] = useState<Task[]>([]);
   /** A task this handheld cannot work (a LOAD…): the operator hands it back or leaves it to a supervisor. */
   const [other, setOther] = useState<Task | undefined>(undefined);
   /** The PACK, PUTAWAY, REPLENISH, MOVE or COUNT task being worked: its flow (PackFlow, FloorWork.tsx) holds its steps. */
@@ -220,16 +239,22 @@ function Handheld({ shift, me, owner, onSignOut }: { shift: Shift; me: Me; owner
   });
 
   const loadPaused = useCallback(async () => {
+    const mine = (status: string) => api<{ items: Task[] }>('GET', `/tasks?siteId=${encodeURIComponent(shift.site)}&workerId=${encodeURIComponent(shift.workerId)}&status=${status}&limit=50`);
     try {
-      const page = await api<{ items: Task[] }>('GET', `/tasks?siteId=${encodeURIComponent(shift.site)}&workerId=${encodeURIComponent(shift.workerId)}&status=PAUSED&limit=50`);
-      setPaused(page.items);
+      const [p, held] = await Promise.all([mine('PAUSED'), mine('IN_PROGRESS')]);
+      setPaused(p.items);
+      setInProgress(held.items);
     } catch {
-      // The list of paused tasks is a convenience: without it the Ready screen still offers the next task.
+      // The lists of paused tasks and tasks in progress are a convenience: without them Ready still offers the next task.
     }
   }, [shift]);
   useEffect(() => {
     if (task === undefined) void loadPaused();
   }, [task, loadPaused]);
+  // On Ready, the paused tasks and those in progress follow the live stream: one a supervisor sent back to the queue
+  // (or gave to someone else) stayed offered until pressed, then refused.
+  // Only the events that take a task off its worker: a floor's every claim and completion would read them again.
+  useRecheckOnLive(['tasks.task.failed', 'tasks.task.requeued', 'tasks.task.timed-out', 'tasks.task.cancelled'], loadPaused, task === undefined ? shift.workerId : undefined);
 
   /** The last call that got no answer: whether the handheld is offline or PakLog did not answer in time (TIMEOUT). */
   const lastNoAnswer = useRef<ApiError | undefined>(undefined);
@@ -309,6 +334,39 @@ function Handheld({ shift, me, owner, onSignOut }: { shift: Shift; me: Me; owner
     fail(says);
   };
   useRecheckOnLive(MAY_WITHDRAW, recheck, list?.id);
+
+  /**
+   * The task on the screen taken off the operator meanwhile (told by the live stream): a supervisor sent it back to the
+   * queue (the console's "Back to the queue"), it failed for good, or it went to someone else. The operator learns it
+   * now and goes back to Ready: it said nothing, and they went on picking a list that was another worker's. Not while a
+   * command is out or scans wait in the queue (the operator's own pause or report among them); the work's own end
+   * (completed, withdrawn) is said by its screen.
+   */
+  const takenOff = async (): Promise<void> => {
+    const t = task;
+    if (t === undefined || busy || pending(owner).length > 0) return;
+    let now: Task & { workerId: string | null };
+    try {
+      now = await api<Task & { workerId: string | null }>('GET', `/tasks/${t.id}`);
+    } catch {
+      return;
+    }
+    const mine = now.workerId !== null && now.workerId.toLowerCase() === shift.workerId.toLowerCase();
+    if ((mine && ['ASSIGNED', 'IN_PROGRESS', 'PAUSED'].includes(now.status)) || now.status === 'COMPLETED' || now.status === 'CANCELLED') return;
+    const how = now.status === 'QUEUED' ? 'was sent back to the queue'
+      : now.status === 'FAILED' ? 'was reported failed: it waits for a supervisor' : `was given to ${now.workerId ?? 'someone else'}`;
+    let kept: string;
+    if (t.type === 'PICK' && list !== undefined) {
+      const units = list.lines.reduce((n, l) => n + l.picked, 0);
+      kept = units === 0 ? 'nothing of it was picked'
+        : `the ${plural(units, 'unit')} you picked ${units === 1 ? 'stays' : 'stay'} picked${tote === '' ? '' : ` in tote ${tote}`}: take ${units === 1 ? 'it' : 'them'} to packing`;
+    } else {
+      kept = DONE_STAYS[t.type] ?? 'what you did stays done';
+    }
+    leaveTask();
+    fail(`Task ${t.id} ${how}: it is no longer yours. Stop working it; ${kept}. Take the next task`);
+  };
+  useRecheckOnLive(TASK_TAKEN_OFF, takenOff, task?.id);
   useEffect(() => {
     if (line !== undefined) setQty(line.quantity - line.picked);
   }, [line?.id, line?.picked]);
@@ -499,7 +557,18 @@ function Handheld({ shift, me, owner, onSignOut }: { shift: Shift; me: Me; owner
     setInfo(undefined);
     try {
       if (!await drained()) return;
-      await take(t);
+      if (t.status === 'PAUSED') {
+        await take(t);
+        return;
+      }
+      // A task in progress as Ready last read it: the scans just sent may have finished its work, or a supervisor taken it back.
+      const now = await api<Task & { workerId: string | null }>('GET', `/tasks/${t.id}`);
+      if (now.status !== 'IN_PROGRESS' || now.workerId?.toLowerCase() !== shift.workerId.toLowerCase()) {
+        setInfo(`Task ${t.id} is ${now.status.toLowerCase()}${now.status === 'IN_PROGRESS' ? ` for ${now.workerId ?? 'someone else'}` : ''}: nothing to take up. Take the next task`);
+        void loadPaused();
+        return;
+      }
+      await take(now);
     } catch (e) {
       setError(errorSays(e));
       void loadPaused();
@@ -717,6 +786,17 @@ function Handheld({ shift, me, owner, onSignOut }: { shift: Shift; me: Me; owner
               ))}
             </fieldset>
             <button type="button" className="big primary" autoFocus disabled={busy} onClick={() => void nextTask()}>Next task</button>
+            {inProgress.length === 0 ? null : (
+              <section aria-labelledby="in-progress-h">
+                <h2 id="in-progress-h">Your tasks in progress</h2>
+                <p className="rf-hint">Started before this handheld was reloaded, or on another: take it up here.</p>
+                <div className="stack">
+                  {inProgress.map((p) => (
+                    <button key={p.id} type="button" className="big secondary" disabled={busy} onClick={() => void resume(p)}>Continue {p.type.toLowerCase()} {p.id}</button>
+                  ))}
+                </div>
+              </section>
+            )}
             {paused.length === 0 ? null : (
               <section aria-labelledby="paused-h">
                 <h2 id="paused-h">Paused tasks</h2>
@@ -735,23 +815,23 @@ function Handheld({ shift, me, owner, onSignOut }: { shift: Shift; me: Me; owner
             <button type="button" className="big primary" autoFocus disabled={busy} onClick={() => void finish()}>Finish task</button>
           </>
         ) : line === undefined || task === undefined ? null : step === 'cannot' || step === 'reject' ? (
-          <TaskAside task={task} kind={step} busy={busy} onBack={() => setStep(step === 'cannot' ? 'location' : 'tote')}
+          <TaskAside task={task} kind={step} busy={busy} onBack={() => setStep(asideFrom)}
             onCommand={(action, reason, done) => void taskCommand(task, action, { reason }, done)} />
         ) : (
           <>
             <PickStep line={line} step={step} tote={tote} qty={qty} setQty={setQty} busy={busy} onScan={onScan}
               position={`${list.lines.filter((l) => l.status !== 'PENDING').length + 1} of ${list.lines.length}`}
-              onConfirm={() => void confirm()} onShort={() => setStep('short')} onReason={(r) => void short(r)} onBack={() => setStep('location')}
+              onConfirm={() => void confirm()} onShort={() => aside('short')} onReason={(r) => void short(r)} onBack={() => setStep(asideFrom)}
               previous={previousPickStep(step, list)} onPrevious={(s) => { setError(undefined); setStep(s); }} />
             {step === 'short' ? null : !started ? (
               // Claimed, nothing scanned yet: the operator may still decline it (the first scan starts it).
               <div className="stack">
-                <button type="button" className="big secondary" disabled={busy} onClick={() => setStep('reject')}>Not me: reject task</button>
+                <button type="button" className="big secondary" disabled={busy} onClick={() => aside('reject')}>Not me: reject task</button>
               </div>
             ) : (
               <div className="stack">
                 <button type="button" className="big secondary" disabled={busy} onClick={() => void taskCommand(task, 'pause', {}, 'Task paused: resume it from this screen')}>Pause task</button>
-                <button type="button" className="big secondary" disabled={busy} onClick={() => setStep('cannot')}>Cannot do this task</button>
+                <button type="button" className="big secondary" disabled={busy} onClick={() => aside('cannot')}>Cannot do this task</button>
               </div>
             )}
           </>

@@ -162,7 +162,11 @@ async function confirmWork<T>(props: FloorProps, call: { path: string; label: st
  */
 export function PutawayFlow(props: FloorProps) {
   const [p, setP, readError] = useWork<Putaway>(`/inventory/putaways/${props.task.reference}`, props);
-  const [codes, setCodes] = useState<{ from: string; suggested: string | null }>({ from: '', suggested: null });
+  /**
+   * The codes of the receiving and suggested locations; undefined until read (the screen says "Reading task …"): it
+   * said "any storage location", "Put the units away and scan the location" meanwhile, which a quick operator acted on.
+   */
+  const [codes, setCodes] = useState<{ from: string; suggested: string | null } | undefined>(undefined);
   const [scanned, setScanned] = useState<string | undefined>(undefined);
   const [qty, setQty] = useState(0);
   /** A dock lead asked to cancel the putaway: the reasons are offered (PutawayCancel). */
@@ -172,7 +176,7 @@ export function PutawayFlow(props: FloorProps) {
     setQty(p.open);
     void (async () => setCodes({ from: await codeOf(p.fromLocationId), suggested: p.suggestedLocationId === null ? null : await codeOf(p.suggestedLocationId) }))();
   }, [p?.id, p?.open]);
-  if (p === undefined) return <Reading {...props} error={readError} />;
+  if (p === undefined || codes === undefined) return <Reading {...props} error={readError} />;
 
   const onScan = (value: string): void => {
     if (value.trim() === '') return;
