@@ -102,6 +102,59 @@ describe('a putaway cancelled after its receipt', () => {
     await conserved('putaway of units moved by hand');
   });
 
+  it('beside an open one: a hand move of more than the cancelled one left reduces the open one to what is still there', async () => {
+    const sku = w.products[1]!.sku;
+    const face = w.storage[1]!;
+    const before = await total(sku);
+    const cancelled = await ok(t.post('/api/v1/inventory/inbound-receipts', { siteId: w.siteId, sku, quantity: 5, locationId: dock.id }, 'operator'), 201);
+    const open = await ok(t.post('/api/v1/inventory/inbound-receipts', { siteId: w.siteId, sku, quantity: 5, locationId: dock.id }, 'operator'), 201);
+    await ok(t.post(`/api/v1/inventory/putaways/${cancelled.putaway.id}/cancel`, { reason: 'leave them' }, 'manager'), 200);
+    await ok(t.post('/api/v1/inventory/moves', { siteId: w.siteId, sku, fromLocationId: dock.id, toLocationId: face.id, quantity: 7 }, 'operator'), 201);
+    await t.settle();
+    expect(await at(sku, dock.id)).toBe(3);
+    const view = (await t.get(`/api/v1/inventory/putaways/${open.putaway.id}`)).body;
+    expect(view.status).toBe('OPEN');
+    expect(view.quantity - view.putAway).toBe(3);
+    await ok(t.post(`/api/v1/inventory/putaways/${open.putaway.id}/confirm`, { locationId: face.id }, 'operator'), 200);
+    await t.settle();
+    expect(await at(sku, dock.id)).toBe(0);
+    expect(await total(sku)).toBe(before + 10);
+    await conserved('hand move beside an open putaway');
+  });
+
+  it('racing a hand move of the dock\'s units and the other putaway\'s confirm: no open putaway covers units the dock no longer holds', async () => {
+    const sku = w.products[0]!.sku;
+    const face = w.storage[0]!;
+    const problems: string[] = [];
+    for (let round = 0; round < 8; round++) {
+      const before = await total(sku);
+      const a = await ok(t.post('/api/v1/inventory/inbound-receipts', { siteId: w.siteId, sku, quantity: 4, locationId: dock.id }, 'operator'), 201);
+      const b = await ok(t.post('/api/v1/inventory/inbound-receipts', { siteId: w.siteId, sku, quantity: 4, locationId: dock.id }, 'operator'), 201);
+      const later = (k: number) => new Promise((r) => setTimeout(r, (round + k) % 3));
+      const answers = await Promise.all([
+        later(0).then(() => t.post(`/api/v1/inventory/putaways/${a.putaway.id}/cancel`, { reason: 'race' }, 'manager')),
+        later(1).then(() => t.post('/api/v1/inventory/moves', { siteId: w.siteId, sku, fromLocationId: dock.id, toLocationId: face.id, quantity: 6 }, 'operator')),
+        later(2).then(() => t.post(`/api/v1/inventory/putaways/${b.putaway.id}/confirm`, { locationId: face.id }, 'operator')),
+      ]);
+      for (const x of answers) if (x.status >= 500 || (x.status >= 400 && typeof x.body?.code !== 'string')) problems.push(`${x.status} ${JSON.stringify(x.body)}`);
+      await t.settle();
+      const openPutaways = (await t.getAll<{ sku: string; quantity: number; putAway: number }>(`/api/v1/inventory/putaways?siteId=${w.siteId}&status=OPEN`))
+        .filter((p) => p.sku === sku);
+      const covered = openPutaways.reduce((n, p) => n + p.quantity - p.putAway, 0);
+      const atDock = await at(sku, dock.id);
+      if (covered > atDock) problems.push(`round ${round}: open putaways cover ${covered}, the dock holds ${atDock}`);
+      if (await total(sku) !== before + 8) problems.push(`round ${round}: ${await total(sku) - before} of 8 units on the books`);
+      // Clear the dock for the next round.
+      for (const p of (await t.getAll<{ id: string; sku: string }>(`/api/v1/inventory/putaways?siteId=${w.siteId}&status=OPEN`)).filter((x) => x.sku === sku)) {
+        await ok(t.post(`/api/v1/inventory/putaways/${p.id}/confirm`, { locationId: face.id }, 'operator'), 200);
+      }
+      const left = await at(sku, dock.id);
+      if (left > 0) await ok(t.post('/api/v1/inventory/moves', { siteId: w.siteId, sku, fromLocationId: dock.id, toLocationId: face.id, quantity: left }, 'operator'), 201);
+    }
+    expect(problems).toEqual([]);
+    await conserved('putaway cancels racing hand moves');
+  });
+
   it('of QUARANTINE units: they stay held at the dock; released, they get a new putaway and are put away once', async () => {
     const sku = w.products[2]!.sku;
     const face = w.storage[2]!;

@@ -93,6 +93,11 @@ describe('ERP inbound documents', () => {
     const jsonErrors: RowError[] = [];
     expect(oneDraftPerAsn(readAsns(json, 'json').drafts, site, 'json', jsonErrors)).toHaveLength(1);
     expect(jsonErrors).toEqual([{ row: 2, field: '/asns/1/asnNumber', message: 'ASN N1 is in this document twice (first at 1, its site named S1 there)' }]);
+    const spaced = JSON.stringify({ asns: [
+      { asnNumber: 'N1', siteId: 'S1', supplier: 'Acme', lines: [{ sku: 'A', quantity: 3 }] },
+      { asnNumber: 'N1 ', siteId: ' S1', supplier: 'Acme', lines: [{ sku: 'B', quantity: 4 }] },
+    ] });
+    expect(readAsns(spaced, 'json').errors).toEqual([{ row: 2, field: '/asns/1/asnNumber', message: 'ASN N1 is in this document twice (first at 1)' }]);
     // Unknown sites stay apart (the caller names each).
     expect(oneDraftPerAsn(readAsns('asnNumber,siteId,supplier,sku,quantity\nN1,X,Acme,A,3\nN1,Y,Acme,B,4\n', 'csv').drafts, site, 'csv', [])).toHaveLength(2);
   });

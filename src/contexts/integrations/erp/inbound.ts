@@ -222,10 +222,11 @@ export function readAsns(text: string, format: InboundFormat): { drafts: AsnDraf
     // Two ASN objects with one number in one document: an error, not a merge.
     const seen = new Map<string, number>();
     for (const r of records) {
-      const key = `${r.values.siteId ?? ''}\u0000${r.values.asnNumber ?? ''}`;
+      // As the drafts are keyed: trimmed (" DEMO" and "DEMO" were one ASN, merged unseen; prop10).
+      const key = `${(r.values.siteId ?? '').trim()}\u0000${(r.values.asnNumber ?? '').trim()}`;
       const first = seen.get(key);
       if (first === undefined) seen.set(key, r.row);
-      else if (first !== r.row) errors.push({ row: r.row, field: r.field('asnNumber'), message: `ASN ${r.values.asnNumber ?? ''} is in this document twice (first at ${first})` });
+      else if (first !== r.row) errors.push({ row: r.row, field: r.field('asnNumber'), message: `ASN ${(r.values.asnNumber ?? '').trim()} is in this document twice (first at ${first})` });
     }
   }
   return { drafts: [...drafts.values()].map(({ header: _h, ...d }) => d), rows, errors: errors.sort((a, b) => a.row - b.row) };
