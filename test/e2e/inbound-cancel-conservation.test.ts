@@ -177,6 +177,35 @@ describe('a putaway cancelled after its receipt', () => {
   });
 });
 
+describe('a cancelled putaway\'s held units beside an RMA\'s at the dock', () => {
+  it('a hand release takes only the putaway\'s, never the units the RMA awaits inspection for', async () => {
+    const sku = w.products[2]!.sku;
+    const before = await total(sku);
+    const rec = await ok(t.post('/api/v1/inventory/inbound-receipts', { siteId: w.siteId, sku, quantity: 3, locationId: dock.id, status: 'QUARANTINE' }, 'operator'), 201);
+    await ok(t.post(`/api/v1/inventory/putaways/${rec.putaway.id}/cancel`, { reason: 'held at the dock' }, 'manager'), 200);
+    const rma = await ok(t.post('/api/v1/rmas', { siteId: w.siteId, customerRef: 'CUST-ICC', lines: [{ sku, quantity: 3, reason: 'unwanted' }] }, 'manager'), 201);
+    const lineId = rma.lines[0].lineId as string;
+    await ok(t.post(`/api/v1/rmas/${rma.id}/receive`, { locationId: dock.id, lines: [{ lineId, quantity: 3 }] }, 'operator'), 200);
+    await t.settle();
+    expect(await at(sku, dock.id, 'QUARANTINE')).toBe(6);
+    const release = (quantity: number) => t.post('/api/v1/inventory/hold-releases',
+      { siteId: w.siteId, sku, locationId: dock.id, quantity, fromStatus: 'QUARANTINE', reason: 'passed' }, 'manager');
+    expect((await release(6)).status).toBe(409);
+    await ok(release(3), 201);
+    await t.settle();
+    expect(await at(sku, dock.id, 'QUARANTINE')).toBe(3);
+    await ok(t.post(`/api/v1/rmas/${rma.id}/lines/${lineId}/inspect`, { disposition: 'RESTOCK', locationId: w.storage[2]!.id }, 'operator'), 200);
+    for (const p of (await t.getAll<{ id: string; sku: string }>(`/api/v1/inventory/putaways?siteId=${w.siteId}&status=OPEN`)).filter((x) => x.sku === sku)) {
+      await ok(t.post(`/api/v1/inventory/putaways/${p.id}/confirm`, { locationId: w.storage[2]!.id }, 'operator'), 200);
+    }
+    await t.settle();
+    expect(await at(sku, dock.id, 'QUARANTINE')).toBe(0);
+    expect(await at(sku, dock.id)).toBe(0);
+    expect(await total(sku)).toBe(before + 6);
+    await conserved('held units of a cancelled putaway beside an RMA');
+  });
+});
+
 describe('an RMA cancelled at each stage', () => {
   interface Rma { id: string; status: string; lines: { lineId: string; authorised: number; received: number; awaitingInspection: number }[] }
   const authorise = async (sku: string, quantity: number): Promise<Rma> =>
