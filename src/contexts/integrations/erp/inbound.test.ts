@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { itemsAsCsv, kindOfFile, readAsns } from './inbound.ts';
+import type { RowError } from '../ports/port.ts';
+import { itemsAsCsv, kindOfFile, oneDraftPerAsn, readAsns } from './inbound.ts';
 
 describe('ERP inbound documents', () => {
   it('knows a file by its name', () => {
@@ -74,5 +75,30 @@ describe('ERP inbound documents', () => {
       { row: 2, field: '/asns/1/lines', message: 'an ASN has at least one line' },
       { row: 3, field: '/asns/2/asnNumber', message: 'ASN PO-1 is in this document twice (first at 1)' },
     ]);
+  });
+  it('takes rows of one ASN naming its site by code and by id as one ASN: CSV lines in file order, a JSON ASN twice an error (prop10)', () => {
+    const site = (ref: string): string | undefined => ({ S1: 'site_1', site_1: 'site_1' } as Record<string, string>)[ref];
+    const csv = 'asnNumber,siteId,supplier,sku,quantity\nN1,S1,Acme,A,3\nN1,site_1,Acme,B,4\nN1,S1,Acme,C,5\n';
+    const errors: RowError[] = [];
+    const drafts = oneDraftPerAsn(readAsns(csv, 'csv').drafts, site, 'csv', errors);
+    expect(errors).toEqual([]);
+    expect(drafts.map((d) => d.lines.map((l) => [l.sku, l.quantity]))).toEqual([[['A', 3], ['B', 4], ['C', 5]]]);
+    const differ = 'asnNumber,siteId,supplier,sku,quantity\nN1,S1,Acme,A,3\nN1,site_1,Other,B,4\n';
+    oneDraftPerAsn(readAsns(differ, 'csv').drafts, site, 'csv', errors);
+    expect(errors).toEqual([{ row: 3, field: 'asnNumber', message: 'ASN N1: supplier, owner or expectedOn differ from its row 2' }]);
+    const json = JSON.stringify({ asns: [
+      { asnNumber: 'N1', siteId: 'S1', supplier: 'Acme', lines: [{ sku: 'A', quantity: 3 }] },
+      { asnNumber: 'N1', siteId: 'site_1', supplier: 'Acme', lines: [{ sku: 'B', quantity: 4 }] },
+    ] });
+    const jsonErrors: RowError[] = [];
+    expect(oneDraftPerAsn(readAsns(json, 'json').drafts, site, 'json', jsonErrors)).toHaveLength(1);
+    expect(jsonErrors).toEqual([{ row: 2, field: '/asns/1/asnNumber', message: 'ASN N1 is in this document twice (first at 1, its site named S1 there)' }]);
+    const spaced = JSON.stringify({ asns: [
+      { asnNumber: 'N1', siteId: 'S1', supplier: 'Acme', lines: [{ sku: 'A', quantity: 3 }] },
+      { asnNumber: 'N1 ', siteId: ' S1', supplier: 'Acme', lines: [{ sku: 'B', quantity: 4 }] },
+    ] });
+    expect(readAsns(spaced, 'json').errors).toEqual([{ row: 2, field: '/asns/1/asnNumber', message: 'ASN N1 is in this document twice (first at 1)' }]);
+    // Unknown sites stay apart (the caller names each).
+    expect(oneDraftPerAsn(readAsns('asnNumber,siteId,supplier,sku,quantity\nN1,X,Acme,A,3\nN1,Y,Acme,B,4\n', 'csv').drafts, site, 'csv', [])).toHaveLength(2);
   });
 });

@@ -222,11 +222,38 @@ export function readAsns(text: string, format: InboundFormat): { drafts: AsnDraf
     // Two ASN objects with one number in one document: an error, not a merge.
     const seen = new Map<string, number>();
     for (const r of records) {
-      const key = `${r.values.siteId ?? ''}\u0000${r.values.asnNumber ?? ''}`;
+      // As the drafts are keyed: trimmed (" DEMO" and "DEMO" were one ASN, merged unseen; prop10).
+      const key = `${(r.values.siteId ?? '').trim()}\u0000${(r.values.asnNumber ?? '').trim()}`;
       const first = seen.get(key);
       if (first === undefined) seen.set(key, r.row);
-      else if (first !== r.row) errors.push({ row: r.row, field: r.field('asnNumber'), message: `ASN ${r.values.asnNumber ?? ''} is in this document twice (first at ${first})` });
+      else if (first !== r.row) errors.push({ row: r.row, field: r.field('asnNumber'), message: `ASN ${(r.values.asnNumber ?? '').trim()} is in this document twice (first at ${first})` });
     }
   }
   return { drafts: [...drafts.values()].map(({ header: _h, ...d }) => d), rows, errors: errors.sort((a, b) => a.row - b.row) };
+}
+
+/**
+ * The ASNs of a document once their sites are known (`siteOf`: a site reference's id; undefined: unknown, left to the
+ * caller's error): rows of one ASN number naming its site two ways (its code on one row, its id on another) are one
+ * ASN. In a CSV file they are its lines, in file order (their supplier, owner and date agree, as for any rows of one
+ * ASN); in a JSON document it is the ASN twice, an error as when its site is named one way. Before, the second was
+ * found `unchanged` by the first's number and its lines dropped unread (prop10). Errors are added to `errors`.
+ */
+export function oneDraftPerAsn(drafts: readonly AsnDraft[], siteOf: (siteRef: string) => string | undefined, format: InboundFormat, errors: RowError[]): AsnDraft[] {
+  const byKey = new Map<string, AsnDraft & { lines: AsnDraft['lines'][number][] }>();
+  for (const d of drafts) {
+    const key = `${siteOf(d.siteRef) ?? `?${d.siteRef}`}\u0000${d.asnNumber}`;
+    const first = byKey.get(key);
+    if (first === undefined) byKey.set(key, { ...d, lines: [...d.lines] });
+    else if (format === 'json') {
+      errors.push({ row: d.row, field: d.lines[0]!.field('asnNumber'), message: `ASN ${d.asnNumber} is in this document twice (first at ${first.row}, its site named ${first.siteRef} there)` });
+    } else if (first.supplier !== d.supplier || first.ownerId !== d.ownerId || first.expectedOn !== d.expectedOn) {
+      errors.push({ row: d.row, field: d.lines[0]!.field('asnNumber'), message: `ASN ${d.asnNumber}: supplier, owner or expectedOn differ from its row ${first.row}` });
+    } else {
+      first.lines.push(...d.lines);
+      first.lines.sort((a, b) => a.row - b.row);
+    }
+  }
+  errors.sort((a, b) => a.row - b.row);
+  return [...byKey.values()];
 }

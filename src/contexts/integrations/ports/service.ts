@@ -10,7 +10,7 @@ import { ok, reject, type Outcome } from '../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../platform/module.ts';
 import { retryDelayMs } from '../domain/webhooks.ts';
 import { fileDropErp } from '../erp/file-drop.ts';
-import { itemsAsCsv, kindOfFile, readAsns, type InboundFormat, type InboundKind } from '../erp/inbound.ts';
+import { itemsAsCsv, kindOfFile, oneDraftPerAsn, readAsns, type InboundFormat, type InboundKind } from '../erp/inbound.ts';
 import { restErp } from '../erp/rest-erp.ts';
 import type { ImportService } from '../imports/service.ts';
 import { restTms } from '../tms/rest-tms.ts';
@@ -235,6 +235,7 @@ export function portsService(deps: PlatformDeps, apis: PortsApis, config: Partne
     // A caller of some sites only: every site the document names is checked before anything is written (it throws).
     const siteIds = [...new Set([...sites.values()].filter((s): s is string => s !== undefined))].sort();
     for (const site of siteIds) mayActAt?.(site);
+    const drafts = oneDraftPerAsn(read.drafts, (ref) => sites.get(ref), format, errors);
     const catalog = apis.catalog();
     if (catalog !== undefined) {
       const known = await catalog.getBySkus([...new Set(read.drafts.flatMap((d) => d.lines.map((l) => l.sku)))]);
@@ -247,9 +248,9 @@ export function portsService(deps: PlatformDeps, apis: PortsApis, config: Partne
       await deps.db.unitOfWork(async (tx) => {
         // The same ASN sent by two requests (or files) at once: the second waits for the first and finds its number
         // (`unchanged`), instead of failing on the number's key. Locked in one order, so two documents do not deadlock.
-        const keys = [...new Set(read.drafts.map((d) => `${sites.get(d.siteRef)!} ${d.asnNumber}`))].sort();
+        const keys = [...new Set(drafts.map((d) => `${sites.get(d.siteRef)!} ${d.asnNumber}`))].sort();
         for (const key of keys) await tx.query(`SELECT pg_advisory_xact_lock(hashtext('integrations.erp-asn'), hashtext($1))`, [key]);
-        for (const d of read.drafts) {
+        for (const d of drafts) {
           const siteId = sites.get(d.siteRef)!;
           if ((await store.erpAsns(tx, siteId, [d.asnNumber])).size > 0) {
             unchanged += 1;
