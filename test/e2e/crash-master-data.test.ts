@@ -5,11 +5,17 @@
  * started in its place read it back from there — a deactivated product still active, so a receipt naming it was
  * accepted (201) where it is refused (422 PRODUCT_INACTIVE). The moment is held open here by a Redis that stops
  * answering this process (a proxy in front of it), as a kill at that instant would leave it.
+ *
+ * Then kills no other crash file makes: an LPN move (a pallet with a case in it) and the inventory move of its units,
+ * and an RMA's SCRAP and RETURN_TO_VENDOR dispositions, each killed in flight or once committed and retried with its
+ * Idempotency-Key: each once, every event once, the LPNs reconciled with the books, the ledger conserved.
  */
 import net from 'node:net';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { crashServer, type CrashServer } from '../support/crash-server.ts';
+import { assertStockConserved } from '../support/conservation.ts';
+import { crashServer, type Answer, type CrashServer } from '../support/crash-server.ts';
 import { setupWarehouse, until, type Call, type Warehouse } from '../support/flow-driver.ts';
 import { cachePrefix, REDIS_URL, redisOrSkip } from '../support/redis.ts';
 
@@ -57,6 +63,7 @@ let w: Warehouse;
 let redis: Redis;
 let proxy: ReturnType<typeof redisProxy>;
 let redisDown = false;
+let probe: pg.Client;
 const call: Call = (step, method, url, body) => s.call(step, method, url, body);
 
 beforeAll(async () => {
@@ -66,10 +73,13 @@ beforeAll(async () => {
   const port = await proxy.listen();
   redis = new Redis(REDIS_URL);
   s = await crashServer({ env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
-  w = await setupWarehouse(call, { siteCode: 'CRMASTER', aisles: 1, bays: 2, levels: 1, skus: 2 });
+  w = await setupWarehouse(call, { siteCode: 'CRMASTER', aisles: 1, bays: 4, levels: 1, skus: 3 });
+  probe = new pg.Client({ connectionString: s.db.url });
+  await probe.connect();
 }, 120_000);
 
 afterAll(async () => {
+  await probe?.end();
   await s?.close();
   await proxy?.close();
   await redis?.quit();
@@ -111,4 +121,71 @@ describe('paklog start killed between a product change\'s commit and its cache e
     expect((await receive(edited)).status).toBe(201);
     expect(await redis.exists(key(edited))).toBe(1);
   });
+});
+
+const n = async (sql: string, params: unknown[] = []): Promise<number> => Number((await probe.query<{ n: string }>(sql, params)).rows[0]!.n);
+/** A transaction of the server is open and its last statement touched the Idempotency-Key: the command is in flight. */
+const inFlight = async (): Promise<boolean> => await n(
+  `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+      AND xact_start IS NOT NULL AND state IN ('active', 'idle in transaction') AND query ILIKE '%platform.idempotency_keys%'`) > 0;
+/** The request's key is stored: its work committed (the answer maybe unsent). */
+const committed = async (key: string): Promise<boolean> => await n(`SELECT count(*) AS n FROM platform.idempotency_keys WHERE key = $1 AND status_code IS NOT NULL`, [key]) > 0;
+const killed = (url: string, body: unknown, when: 'in flight' | 'committed'): Promise<Answer> =>
+  s.killedDuring(url, body, when === 'in flight' ? () => inFlight() : committed);
+
+describe('paklog start killed during an LPN move and an RMA\'s dispositions, each retried with its Idempotency-Key', () => {
+  it('moves the pallet and its case once, adjusts the scrapped and returned units out once', async (ctx) => {
+    if (redisDown) ctx.skip();
+    const sku = w.products[2]!.sku;
+    const [a, b, c] = [w.storage[1]!, w.storage[2]!, w.storage[3]!];
+    expect((await call('receive', 'POST', '/api/v1/inventory/receipts', { siteId: w.siteId, sku, locationId: a.id, quantity: 10 })).status).toBe(201);
+    const pallet = await call<{ id: string }>('pallet', 'POST', '/api/v1/lpns', { siteId: w.siteId, type: 'PALLET', code: 'CRMASTER-P1', locationId: a.id, contents: [{ sku, quantity: 6 }], workerId: 'w1' });
+    expect(pallet.status).toBe(201);
+    const box = await call<{ id: string }>('case', 'POST', '/api/v1/lpns', { siteId: w.siteId, type: 'CASE', code: 'CRMASTER-C1', parentId: pallet.body.id, contents: [{ sku, quantity: 4 }], workerId: 'w1' });
+    expect(box.status).toBe(201);
+
+    const moved = await killed(`/api/v1/lpns/${pallet.body.id}/move`, { locationId: b.id, workerId: 'w1' }, 'in flight');
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    expect(moved.body).toMatchObject({ status: 'OPEN', locationId: b.id });
+    const unitsMoved = await killed('/api/v1/inventory/moves', { siteId: w.siteId, sku, quantity: 10, fromLocationId: a.id, toLocationId: b.id }, 'committed');
+    expect(unitsMoved.status, JSON.stringify(unitsMoved.body)).toBe(201);
+    const movedBack = await killed(`/api/v1/lpns/${pallet.body.id}/move`, { locationId: c.id, workerId: 'w1' }, 'committed');
+    expect(movedBack.status, JSON.stringify(movedBack.body)).toBe(200);
+    expect((await call<{ locationId: string; parentId: string }>('case now', 'GET', `/api/v1/lpns/${box.body.id}`)).body).toMatchObject({ locationId: c.id, parentId: pallet.body.id });
+    expect((await call('units back', 'POST', '/api/v1/inventory/moves', { siteId: w.siteId, sku, quantity: 10, fromLocationId: b.id, toLocationId: c.id })).status).toBe(201);
+
+    const rma = await call<{ id: string; lines: { lineId: string }[] }>('rma', 'POST', '/api/v1/rmas', { siteId: w.siteId, customerRef: 'CRMASTER-RMA', lines: [{ sku, quantity: 5, reason: 'damaged' }] });
+    expect(rma.status).toBe(201);
+    const lineId = rma.body.lines[0]!.lineId;
+    expect((await call('rma receipt', 'POST', `/api/v1/rmas/${rma.body.id}/receive`, { locationId: a.id, lines: [{ lineId, quantity: 5 }] })).status).toBe(200);
+    const inspect = `/api/v1/rmas/${rma.body.id}/lines/${lineId}/inspect`;
+    const scrapped = await killed(inspect, { disposition: 'SCRAP', quantity: 2, condition: 'crushed' }, 'in flight');
+    expect(scrapped.status, JSON.stringify(scrapped.body)).toBe(200);
+    const returned = await killed(inspect, { disposition: 'RETURN_TO_VENDOR', quantity: 3 }, 'committed');
+    expect(returned.status, JSON.stringify(returned.body)).toBe(200);
+    expect(returned.body.status).toBe('INSPECTED');
+    expect((await call('rma close', 'POST', `/api/v1/rmas/${rma.body.id}/close`)).status).toBe(200);
+
+    await until('outbox drained', () => n(`SELECT count(*) AS n FROM platform.outbox WHERE dispatched_at IS NULL`), (x) => x === 0);
+    expect(await n(`SELECT count(*) - count(DISTINCT event_id) AS n FROM platform.events`)).toBe(0);
+    // The LPNs' scans, and one MOVE scan of each inventory move (recorded from its event, no LPN).
+    const scans = await probe.query<{ meaning: string; n: string }>(
+      `SELECT envelope->'data'->>'meaning' || CASE WHEN envelope->'data' ? 'lpnId' THEN '' ELSE ' (stock)' END AS meaning, count(*)::text AS n
+         FROM platform.events WHERE type = 'physical-tracking.scan.recorded.v1' GROUP BY 1 ORDER BY 1`);
+    expect(Object.fromEntries(scans.rows.map((r) => [r.meaning, Number(r.n)]))).toEqual({ BUILD: 2, MOVE: 2, 'MOVE (stock)': 2 });
+    expect(await n(`SELECT count(*) AS n FROM platform.events WHERE type = 'inventory.rma.inspected.v1' AND subject = $1`, [rma.body.id])).toBe(2);
+    const movements = await probe.query<{ type: string; reason: string | null; rows: string; delta: string }>(
+      `SELECT type, reason, count(*)::text AS rows, sum(delta_on_hand)::text AS delta FROM inventory.movements WHERE sku = $1 GROUP BY 1, 2 ORDER BY 1, 2`, [sku]);
+    // Two receipts (the stock, the RMA), the two moves (two rows each), the scrap and the return to vendor: once each.
+    expect(movements.rows.map((r) => `${r.type} ${r.type === 'MOVE' ? r.reason!.split(' ')[0] : r.reason ?? '-'} ${r.rows} ${r.delta}`)).toEqual([
+      'ADJUST RTV 1 -3', 'ADJUST SCRAP 1 -2', 'MOVE from 1 10', 'MOVE from 1 10', 'MOVE to 1 -10', 'MOVE to 1 -10', 'RECEIPT RMA 1 5', 'RECEIPT - 1 10',
+    ]);
+    const at = async (l: string): Promise<number> => n(`SELECT coalesce(sum(on_hand), 0) AS n FROM inventory.balances WHERE location_id = $1 AND sku = $2`, [l, sku]);
+    expect([await at(a.id), await at(b.id), await at(c.id)]).toEqual([0, 0, 10]);
+    const reconciled = (await call<{ differences: unknown[] }>('reconcile', 'GET', `/api/v1/physical-tracking/reconciliation?siteId=${w.siteId}`)).body;
+    expect(reconciled.differences).toEqual([]);
+    expect((await call<{ items: unknown[] }>('dead letters', 'GET', '/api/v1/dead-letters')).body.items).toEqual([]);
+    expect(await n(`SELECT count(*) AS n FROM platform.idempotency_keys WHERE status_code IS NULL`)).toBe(0);
+    await assertStockConserved(s.db.url, { when: 'after the kills during an LPN move and RMA dispositions' });
+  }, 180_000);
 });
