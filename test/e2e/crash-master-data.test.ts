@@ -4,7 +4,9 @@
  * after it committed: a process killed in between left the old product in Redis for its TTL (300 s), and the process
  * started in its place read it back from there — a deactivated product still active, so a receipt naming it was
  * accepted (201) where it is refused (422 PRODUCT_INACTIVE). The moment is held open here by a Redis that stops
- * answering this process (a proxy in front of it), as a kill at that instant would leave it.
+ * answering this process (a proxy in front of it), as a kill at that instant would leave it. The same in a split
+ * deployment over NATS: the stock service (catalog's owner) killed so, and an order naming the deactivated product
+ * then taken by the flow service (which reads products over gRPC from the stock service, hence from its cache).
  *
  * Then kills no other crash file makes: an LPN move (a pallet with a case in it) and the inventory move of its units,
  * and an RMA's SCRAP and RETURN_TO_VENDOR dispositions, each killed in flight or once committed and retried with its
@@ -14,8 +16,11 @@ import net from 'node:net';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { brokerReachable } from '../support/brokers.ts';
 import { assertStockConserved } from '../support/conservation.ts';
 import { crashServer, type Answer, type CrashServer } from '../support/crash-server.ts';
+import { resilientClient, startSplitCluster, type SplitCluster } from '../support/split-cluster.ts';
+import { databases } from '../support/split-faults.ts';
 import { setupWarehouse, until, type Call, type Warehouse } from '../support/flow-driver.ts';
 import { cachePrefix, REDIS_URL, redisOrSkip } from '../support/redis.ts';
 
@@ -187,5 +192,58 @@ describe('paklog start killed during an LPN move and an RMA\'s dispositions, eac
     expect((await call<{ items: unknown[] }>('dead letters', 'GET', '/api/v1/dead-letters')).body.items).toEqual([]);
     expect(await n(`SELECT count(*) AS n FROM platform.idempotency_keys WHERE status_code IS NULL`)).toBe(0);
     await assertStockConserved(s.db.url, { when: 'after the kills during an LPN move and RMA dispositions' });
+  }, 180_000);
+});
+
+describe('a split deployment whose stock service is killed between a product\'s deactivation and its cache entry\'s removal', () => {
+  let cluster: SplitCluster | undefined;
+  const drops: (() => Promise<void>)[] = [];
+  let splitProxy: ReturnType<typeof redisProxy> | undefined;
+  let up = true;
+
+  beforeAll(async () => {
+    up = !redisDown && await brokerReachable('nats');
+    if (!up) {
+      if (process.env.CI === 'true') throw new Error('NATS and Redis are needed under CI=true');
+      return;
+    }
+    splitProxy = redisProxy(new URL(REDIS_URL));
+    const port = await splitProxy.listen();
+    cluster = await startSplitCluster({ bus: 'nats', databases: await databases(drops), extraEnv: { REDIS_URL: `redis://127.0.0.1:${port}` } });
+  }, 180_000);
+
+  afterAll(async () => {
+    await cluster?.close();
+    await splitProxy?.close();
+    await Promise.all(drops.map((d) => d()));
+  }, 60_000);
+
+  it('an order naming the product, taken by another service after the restart, is refused PRODUCT_INACTIVE', async (ctx) => {
+    if (!up) return ctx.skip();
+    const gateway = resilientClient(cluster!.gatewayUrl, cluster!.adminKey);
+    const sw = await setupWarehouse(gateway, { siteCode: 'CRMASTERSPLIT', aisles: 1, bays: 2, levels: 1, skus: 1 });
+    const sku = sw.products[0]!.sku;
+    const order = (externalId: string) => gateway<{ code?: string }>('order', 'POST', '/api/v1/orders', {
+      externalId, siteId: sw.siteId, carrier: 'OWN_FLEET',
+      shipTo: { name: 'A Customer', line1: '1 Main Street', city: 'Springfield', postalCode: '12345', country: 'US' }, lines: [{ sku, quantity: 1 }],
+    });
+    // The flow service's order reads the product from the stock service, which caches it in Redis.
+    expect((await order('crmaster-split-1')).status).toBe(201);
+    const stock = cluster!.services.find((x) => x.name === 'stock')!;
+    const key = `${cachePrefix(stock.env.DATABASE_URL!, cluster!.broker.namespace)}catalog:product:${sku}`;
+    expect(await redis.exists(key)).toBe(1);
+
+    splitProxy!.hold();
+    expect((await gateway('deactivate', 'POST', `/api/v1/products/${sku}/deactivate`, {})).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await redis.exists(key)).toBe(1);
+    await cluster!.crashAndRestart('stock');
+    splitProxy!.pass();
+    await until('Redis answers the services', async () => splitProxy!.answered(), (x) => x > 0);
+    await new Promise((r) => setTimeout(r, 1_000));
+
+    const refused = await order('crmaster-split-2');
+    expect(refused.status, JSON.stringify(refused.body)).toBe(422);
+    expect(refused.body.code).toBe('PRODUCT_INACTIVE');
   }, 180_000);
 });
