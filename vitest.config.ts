@@ -98,6 +98,11 @@ const PROCESSES = [
   // without), a day's roster PUT (key, If-Match, neither), a storefront order between its creation and its webhook id's
   // record, a blind receipt: each once (crash8).
   'test/e2e/crash-quality-roster-intake.test.ts',
+  // `paklog start` SIGKILLed while its Redis cache does not answer, between a product's deactivation (and an edit) and
+  // the removal of their cache entries: the process started in its place reads the committed products; then four times
+  // during an LPN move (in flight, committed), an inventory move and an RMA's SCRAP and RTV dispositions; last a split
+  // deployment over NATS whose stock service is killed so: another service's order is refused (crash9).
+  'test/e2e/crash-master-data.test.ts',
   // A split deployment over NATS (one cluster for the file) whose consuming service is SIGKILLed six times while it
   // handles a quality hold, its release, a replenishment and a count (requested, then finished): each effect once (crash8).
   'test/e2e/split-consumer-kills.test.ts',

@@ -6,7 +6,7 @@ import type { PickingApi } from '../../contracts/picking.ts';
 import type { TaskCommands } from '../../contracts/tasks.ts';
 import { taskRoutes } from './http.ts';
 import { taskStore } from './store.ts';
-import { taskService, type TaskService } from './service.ts';
+import { ENDED_WORK_PRUNE_EVERY_MS, taskService, type TaskService } from './service.ts';
 import { taskSubscriptions } from './subscriptions.ts';
 
 export interface TasksOptions {
@@ -64,6 +64,11 @@ export function tasksContext(deps: PlatformDeps, options: TasksOptions): TasksMo
       // Often enough that a task waits at most about a quarter of the timeout beyond it, at most every 30 s.
       everyMs: Math.max(1_000, Math.min(30_000, Math.floor((assignTimeoutS * 1000) / 4))),
       run: () => tasks.requeueStale(),
+    }, {
+      // tasks.ended_work would grow for ever (crash9): its rows are kept ENDED_WORK_RETENTION_DAYS.
+      name: 'tasks.ended-work-prune',
+      everyMs: ENDED_WORK_PRUNE_EVERY_MS,
+      run: () => tasks.pruneEndedWork(),
     }],
   });
   const commands: TaskCommands = {

@@ -123,6 +123,17 @@ export type BatchAssignment =
 /** How long a site's travel map is reused (locations rarely move; a new layout is seen after this at the latest). */
 export const TRAVEL_MAP_TTL_MS = 60_000;
 
+/**
+ * How long the end of work heard before its task (tasks.ended_work, crash8) is remembered: far beyond any redelivery
+ * (NATS `ack_wait` 30 s, Kafka's rebalance, a service down for a weekend). A request of that work delivered later still
+ * (a dead letter replayed by hand after a month) queues its task again, as before crash8; a supervisor cancels it.
+ */
+export const ENDED_WORK_RETENTION_DAYS = 30;
+/** Rows one statement of the prune deletes at most, so that it never holds many locks for long. */
+export const ENDED_WORK_PRUNE_BATCH = 5_000;
+/** How often the prune runs (hourly: a day's ends at most are forgotten at once after an upgrade, in batches). */
+export const ENDED_WORK_PRUNE_EVERY_MS = 3_600_000;
+
 /** Batch assignment: a pair of a worse effective priority costs more than any walk, so priority wins, travel breaks ties. */
 const LEVEL_COST = 1e7;
 /** A pair the worker may not take: dropped after the solve. */
@@ -749,6 +760,20 @@ export function taskService(deps: PlatformDeps, options: TaskServiceOptions = { 
       });
       if (moved > 0) timedOut.inc(moved);
       return moved;
+    },
+
+    /**
+     * Forgets the ends of work heard more than ENDED_WORK_RETENTION_DAYS ago (migration 012 kept them for ever), in
+     * batches of ENDED_WORK_PRUNE_BATCH rows, each its own statement; returns how many.
+     */
+    async pruneEndedWork(): Promise<number> {
+      const before = new Date(deps.clock.now().getTime() - ENDED_WORK_RETENTION_DAYS * 86_400_000);
+      let pruned = 0;
+      for (;;) {
+        const n = await taskStore.pruneEndedWork(deps.db, before, ENDED_WORK_PRUNE_BATCH);
+        pruned += n;
+        if (n < ENDED_WORK_PRUNE_BATCH) return pruned;
+      }
     },
 
     /**

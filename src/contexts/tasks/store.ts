@@ -262,6 +262,19 @@ export const taskStore = {
       [w.type, w.reference, w.round, w.ended, w.now]);
   },
 
+  /**
+   * Forgets ended work heard before `before` (ENDED_WORK_RETENTION_DAYS), at most `limit` rows; returns how many. The
+   * oldest first, by the index of migration 013.
+   */
+  async pruneEndedWork(db: Executor, before: Date, limit: number): Promise<number> {
+    const rows = await db.query<{ n: number }>(
+      `WITH old AS (SELECT type, reference FROM tasks.ended_work WHERE ended_at < $1 ORDER BY ended_at LIMIT $2)
+       , gone AS (DELETE FROM tasks.ended_work e USING old WHERE e.type = old.type AND e.reference = old.reference AND e.ended_at < $1 RETURNING 1)
+       SELECT count(*)::int AS n FROM gone`,
+      [before, limit]);
+    return rows[0]?.n ?? 0;
+  },
+
   /** A waiting or held task's new priority (1 is the most urgent); the version moves. */
   async setPriority(tx: Executor, id: string, priority: number, now: Date): Promise<Task> {
     const rows = await tx.query<TaskRow>(

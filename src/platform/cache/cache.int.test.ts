@@ -79,6 +79,8 @@ describe('redis cache', () => {
     opened.push(a!, b!);
     expect(await a!.ready()).toBe(true);
     expect(await b!.ready()).toBe(true);
+    // Each process clears the prefix at its first use (a predecessor may have died before an invalidation: crash9).
+    for (const c of [a!, b!]) expect(await c.getOrLoad('warm', 60, async () => undefined)).toBeUndefined();
     const s = source('v1');
     expect(await a!.getOrLoad('loc:DEMO-A-01', 60, s.load)).toEqual({ name: 'v1' });
     s.db.value = 'v2';

@@ -83,6 +83,8 @@ export interface RedisCacheOptions {
  * timeout): with Redis gone a read costs one failed call and goes to the database, with a warning (at most one per
  * outage) and `paklog_cache_errors_total`. An invalidation that could not reach Redis is not forgotten: when Redis is
  * back, this process clears every key under its prefix before using it again, so nothing stale outlives the outage.
+ * A process does so too when it starts: an invalidation its predecessor was killed before sending (after the change
+ * committed) is lost with it, and the entry would otherwise be served until its TTL.
  */
 export class RedisCache implements Cache {
   readonly kind = 'redis';
@@ -93,7 +95,12 @@ export class RedisCache implements Cache {
   private healthy = true;
   /** Until the first connection is up, reads go to the database quietly: starting is not an outage. */
   private connected = false;
-  private flushNeeded = false;
+  /**
+   * Set from the start: a process of this installation may have died between a change's commit and the removal of its
+   * keys (crash9), and nothing else would tell this one. Its first use of Redis clears the prefix once (one SCAN of
+   * the keyspace per process start); the entries are loaded again from the database as they are read.
+   */
+  private flushNeeded = true;
   private flushing: Promise<void> | undefined;
 
   constructor(private readonly o: RedisCacheOptions) {
