@@ -579,10 +579,18 @@ program.command('simulate')
       process.exit(EXIT.failed);
     };
     const { DEFAULT_OPERATOR_TIMES, defaultShifts } = await import('./simulate/scenario.ts');
+    // Decimal digits within bounds: Number() read "1e308" as a whole number (a day of 1e308 lines never ends), "0x10" as
+    // 16 and "" as 0, and --wave-every 0 planned waves at one instant for ever (edge9).
+    const BOUNDS: Record<string, readonly [number, number]> = {
+      lines: [1, 1_000_000], seed: [0, 4_294_967_295], aisles: [1, 1_000], bays: [1, 1_000], skus: [1, 100_000],
+      pickers: [0, 10_000], packers: [0, 10_000], 'wave-every': [1, 1_440],
+    };
     const int = (name: string): number => {
-      const v = Number(o[name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())]);
-      if (!Number.isInteger(v) || v < 0) {
-        console.error(`paklog simulate: --${name} must be a whole number`);
+      const given = o[name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())] ?? '';
+      const [min, max] = BOUNDS[name] ?? [0, Number.MAX_SAFE_INTEGER];
+      const v = /^[0-9]{1,10}$/.test(given) ? Number(given) : NaN;
+      if (!(v >= min && v <= max)) {
+        console.error(`paklog simulate: --${name} must be a whole number from ${min} to ${max}`);
         process.exit(EXIT.usage);
       }
       return v;

@@ -168,7 +168,11 @@ describe('the paklog command on a bad database or a bad argument: one line on st
       [['inventory', 'reconcile', '--site', 'NOWHERE'], /^paklog inventory reconcile: no site NOWHERE$/m, env],
       // It said "row 2, column siteId: no site NOWHERE" of a file with no siteId column, and exited 1.
       [['import', 'stock', join(dir, 'stock.csv'), '--site', 'NOWHERE', '--dry-run'], /^paklog import: no site NOWHERE$/m, env],
-      [['simulate', '--lines', 'many'], /^paklog simulate: --lines must be a whole number$/m, nowhere],
+      [['simulate', '--lines', 'many'], /^paklog simulate: --lines must be a whole number from 1 to 1000000$/m, nowhere],
+      // Number() read these as whole numbers: a day of 1e308 lines, waves every 0 minutes (for ever), seed 16 (edge9).
+      [['simulate', '--lines', '1e308'], /^paklog simulate: --lines must be a whole number from 1 to 1000000$/m, nowhere],
+      [['simulate', '--wave-every', '0'], /^paklog simulate: --wave-every must be a whole number from 1 to 1440$/m, nowhere],
+      [['simulate', '--seed', '0x10'], /^paklog simulate: --seed must be a whole number from 0 to 4294967295$/m, nowhere],
       // 2026-02-30 passed the YYYY-MM-DD check and simulated March 2 (JavaScript's Date rolls it over).
       [['simulate', '--day', '2026-02-30'], /^paklog simulate: --cutoff must be HH:MM and --day YYYY-MM-DD, a day of the calendar$/m, nowhere],
     ];

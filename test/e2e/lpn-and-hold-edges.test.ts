@@ -550,6 +550,27 @@ describe('contents that repeat an element (edge7, 2026-12-07)', () => {
     expect([back.status, back.body.target.contents.map((l: Line) => [l.serial, l.quantity])]).toEqual([201, [['SN-7', 1]]]);
     expect(back.body.source.units).toBe(3);
   });
+
+  it('a split line names the serial it takes (found by edge9: `serial` was 400 unknown field, so a chosen unit could not be split out; the first line\'s went); a serial it does not hold is 409 INSUFFICIENT_CONTENTS, one of 2 units or named twice 400, nothing changed', async () => {
+    type Line = { sku: string; serial: string | null; quantity: number };
+    const sku = w.products[0]!.sku;
+    const box = await build({ type: 'CASE', contents: [{ sku, quantity: 1, serial: 'SN-21' }, { sku, quantity: 1, serial: 'SN-22' }, { sku, quantity: 1, serial: 'SN-23' }] });
+    const before = await fingerprint('physical_tracking');
+    for (const [lines, status, code, field] of [
+      [[{ sku, quantity: 1, serial: 'SN-99' }], 409, 'INSUFFICIENT_CONTENTS', '/lines/0/quantity'],
+      [[{ sku, quantity: 2, serial: 'SN-22' }], 400, 'VALIDATION_FAILED', '/lines/0/quantity'],
+      [[{ sku, quantity: 1, serial: 'SN-22' }, { sku, quantity: 1, serial: 'SN-22' }], 400, 'VALIDATION_FAILED', '/lines/1/serial'],
+    ] as const) {
+      const res = await t.post(`/api/v1/lpns/${box.id}/split`, { lines }, 'operator');
+      expect([res.status, res.body.code, res.body.errors?.[0]?.field], JSON.stringify(lines)).toEqual([status, code, field]);
+    }
+    await t.settle();
+    expect(await fingerprint('physical_tracking')).toEqual(before);
+    const split = await t.post(`/api/v1/lpns/${box.id}/split`, { lines: [{ sku, quantity: 1, serial: 'SN-22' }] }, 'operator');
+    expect(split.status, JSON.stringify(split.body)).toBe(201);
+    expect(split.body.target.contents.map((l: Line) => [l.serial, l.quantity])).toEqual([['SN-22', 1]]);
+    expect(split.body.source.contents.map((l: Line) => l.serial).sort()).toEqual(['SN-21', 'SN-23']);
+  });
 });
 
 /** An order of `lines` at `site`, allocated, released and picked by `worker` (one task), its events settled. */

@@ -158,14 +158,16 @@ export async function physicalTrackingRoutes(app: HttpApp, deps: PlatformDeps, s
     config: { roles: CAN.floor, idempotent: true, heldWork: lpnWork },
     schema: {
       operationId: 'splitLpn', tags, summary: 'Split units out of an LPN into a new or an existing one',
-      description: 'Takes the lines (by SKU, optionally lot and owner) out of the LPN into `into` (an OPEN LPN) or a new LPN at the same place; 409 '
-        + 'INSUFFICIENT_CONTENTS when it holds fewer; 400 VALIDATION_FAILED when `into` would hold more than 2,147,483,647 units. A line of a SKU the LPN holds for more than one owner names whose units it takes (`owner`: '
+      description: 'Takes the lines (by SKU, optionally lot, serial and owner) out of the LPN into `into` (an OPEN LPN) or a new LPN at the same place; 409 '
+        + 'INSUFFICIENT_CONTENTS when it holds fewer (a line without a serial takes the first units of the SKU, whatever their serials; a `serial` names one unit: '
+        + 'a serial line of another quantity than 1, or one serial of a SKU on two lines, is 400 VALIDATION_FAILED naming it); 400 VALIDATION_FAILED when `into` would hold more than 2,147,483,647 units. A line of a SKU the LPN holds for more than one owner names whose units it takes (`owner`: '
         + 'an owner id; the default owner\'s by its id): 422 UNPROCESSABLE naming /lines/<i>/owner otherwise, nothing changed. Recorded as a SPLIT scan. '
         + 'The example splits one mug into a new case.',
       params: IdParams,
       body: Type.Object({
         lines: Type.Array(Type.Object({
           sku: Sku, quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }), lot: Type.Optional(Ref('Lot')),
+          serial: Type.Optional(Ref('The serial of the unit it takes (quantity 1)')),
           owner: Type.Optional(Ref("Whose units (3PL owner id): needed when the LPN holds the SKU for several owners", ['own_default'])),
         }, { additionalProperties: false }), { minItems: 1, maxItems: 1000 }),
         into: Type.Optional(Ref('An OPEN LPN to put them in (id)')),

@@ -71,14 +71,16 @@ const line = (c: ContentInput): ContentLine =>
  * A serial names one unit of its SKU (as an ASN's serials, one per unit): a serial line of more than one unit, or one
  * serial of a SKU on two lines, would count that unit more than once (merged into one line of 3 units of serial SN-1).
  */
-export function serialErrors(contents: readonly ContentInput[]): { field: string; message: string }[] {
+export function serialErrors(
+  contents: readonly { sku: string; quantity: number; serial?: string | undefined }[], list: 'contents' | 'lines' = 'contents',
+): { field: string; message: string }[] {
   const errors: { field: string; message: string }[] = [];
   const seen = new Set<string>();
   for (const [i, c] of contents.entries()) {
     if (c.serial === undefined) continue;
-    if (c.quantity !== 1) errors.push({ field: `/contents/${i}/quantity`, message: 'a serial names one unit: quantity 1' });
+    if (c.quantity !== 1) errors.push({ field: `/${list}/${i}/quantity`, message: 'a serial names one unit: quantity 1' });
     const key = JSON.stringify([c.sku, c.serial]);
-    if (seen.has(key)) errors.push({ field: `/contents/${i}/serial`, message: `serial ${c.serial} of ${c.sku} is in the contents twice` });
+    if (seen.has(key)) errors.push({ field: `/${list}/${i}/serial`, message: `serial ${c.serial} of ${c.sku} is in the ${list} twice` });
     seen.add(key);
   }
   return errors;
@@ -761,9 +763,12 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
   }
 
   async function split(id: string, cmd: {
-    lines: readonly { sku: string; quantity: number; lot?: string | undefined; owner?: string | undefined }[]; into?: string | undefined;
+    lines: readonly { sku: string; quantity: number; lot?: string | undefined; serial?: string | undefined; owner?: string | undefined }[]; into?: string | undefined;
     newLpn?: { type: LpnType; code?: string | undefined } | undefined;
   } & ScanActor, meta: EventMeta): Promise<Outcome<{ source: LpnView; target: LpnView }>> {
+    // A line naming a serial takes that unit (as a declared serial line, it is one unit, named once).
+    const serials = serialErrors(cmd.lines, 'lines');
+    if (serials.length > 0) return reject('VALIDATION_FAILED', `Lines name serials wrongly: ${serials.map((e) => `${e.field} ${e.message}`).join('; ')}`, serials);
     const newId = deps.ids.next('lpn');
     const label = cmd.newLpn?.code === undefined ? ok({ code: newId, kind: 'INTERNAL' as const }) : codeOf(cmd.newLpn.code, '/newLpn/code');
     if (!label.ok) return label;
@@ -780,13 +785,14 @@ export function physicalTrackingService(deps: PlatformDeps, apis: {
         // Whose units (ADR 0028): a line naming no owner of a SKU the LPN holds for several owners would take the first
         // line's, whoever owns them; it names the owner instead.
         if (want.owner === undefined) {
-          const owners = new Set(source.contents.filter((c) => c.sku === want.sku && (want.lot === undefined || c.lot === want.lot)).map((c) => ownerOfLine(c.owner)));
+          const owners = new Set(source.contents.filter((c) => c.sku === want.sku && (want.lot === undefined || c.lot === want.lot)
+            && (want.serial === undefined || c.serial === want.serial)).map((c) => ownerOfLine(c.owner)));
           if (owners.size > 1) {
             return reject('UNPROCESSABLE', `LPN ${source.code} holds ${want.sku} for ${owners.size} owners (${[...owners].sort().join(', ')}): name whose units line ${i + 1} takes`,
               [{ field: `/lines/${i}/owner`, message: `one of ${[...owners].sort().join(', ')}` }]);
           }
         }
-        const t = takeUnits(remaining, { sku: want.sku, lot: want.lot, owner: want.owner, quantity: want.quantity });
+        const t = takeUnits(remaining, { sku: want.sku, lot: want.lot, serial: want.serial, owner: want.owner, quantity: want.quantity });
         if (!t.ok) return { ...t, errors: [{ field: `/lines/${i}/quantity`, message: t.message }] };
         remaining = t.value.remaining;
         taken = addLines(taken, t.value.taken);

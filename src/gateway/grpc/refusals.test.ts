@@ -3,6 +3,7 @@
  * INVALID_ARGUMENT/VALIDATION_FAILED (grpc-js alone answers INTERNAL), and a refusal echoing huge input still reaches
  * the client (its trailers bounded under grpc-js's 8 KiB), after which the connection still serves calls.
  */
+import { randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -15,6 +16,7 @@ import { FLOOR_SERVICE } from './public-api.ts';
 let server: RpcServer;
 let client: grpc.Client;
 const log = pino({ level: 'silent' });
+let handled = 0;
 
 beforeAll(async () => {
   server = await startRpcServer({
@@ -23,6 +25,7 @@ beforeAll(async () => {
       name: FLOOR_SERVICE, definition: publicServices().floor,
       implementation: {
         GetPickList: unaryHandler(log, async (request: { pickListId: string }) => {
+          handled++;
           if (request.pickListId === 'huge') {
             throw new AppError('VALIDATION_FAILED', `bad: ${'y'.repeat(50_000)} \ud800`, { errors: Array.from({ length: 600 }, (_, i) => ({ field: `/types/${i}`, message: 'z'.repeat(400) })) });
           }
@@ -38,8 +41,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-const call = (bytes: Buffer): Promise<grpc.ServiceError> => new Promise((resolve, reject) => {
-  client.makeUnaryRequest('/paklog.floor.v1.Floor/GetPickList', (b: Buffer) => b, (b: Buffer) => b, bytes, new grpc.Metadata(), { deadline: Date.now() + 5_000 },
+const call = (bytes: Buffer, metadata = new grpc.Metadata()): Promise<grpc.ServiceError> => new Promise((resolve, reject) => {
+  client.makeUnaryRequest('/paklog.floor.v1.Floor/GetPickList', (b: Buffer) => b, (b: Buffer) => b, bytes, metadata, { deadline: Date.now() + 5_000 },
     (error) => (error === null ? reject(new Error('the call succeeded')) : resolve(error)));
 });
 const encode = (pickListId: string): Buffer => publicServices().floor.GetPickList.requestSerialize({ pickListId });
@@ -70,4 +73,26 @@ it('a message over the 4 MiB receive limit is INVALID_ARGUMENT PAYLOAD_TOO_LARGE
   expect(error.details).toMatch(/larger than/);
   const next = await call(encode('pkl_1'));
   expect(grpc.status[next.code]).toBe('NOT_FOUND');
+});
+
+it('call metadata over REST\'s header limit (16 KiB) is INVALID_ARGUMENT HEADERS_TOO_LARGE, as REST\'s 431, and runs nothing (found by edge9: accepted up to ~64 KiB, and more than ~120 entries, even small ones REST takes, RESOURCE_EXHAUSTED without a code, the status of a rate limit)', async () => {
+  const big = new grpc.Metadata();
+  big.set('authorization', `Bearer ${randomBytes(30_000).toString('base64')}`);
+  const many = new grpc.Metadata();
+  for (let i = 0; i < 1_000; i++) many.set(`x-note-${i}`, 'n');
+  const several = new grpc.Metadata();
+  for (let i = 0; i < 10; i++) several.set(`x-part-${i}`, randomBytes(12_000).toString('base64'));
+  const before = handled;
+  for (const metadata of [big, many, several]) {
+    const error = await call(encode('pkl_1'), metadata);
+    expect([grpc.status[error.code], error.metadata.get('paklog-error-code')[0]]).toEqual(['INVALID_ARGUMENT', 'HEADERS_TOO_LARGE']);
+    expect(error.details).toMatch(/metadata/);
+  }
+  expect(handled).toBe(before);
+  const fits = new grpc.Metadata();
+  fits.set('authorization', `Bearer ${randomBytes(6_000).toString('base64')}`);
+  for (let i = 0; i < 150; i++) fits.set(`x-note-${i}`, 'n');
+  const next = await call(encode('pkl_1'), fits);
+  expect(grpc.status[next.code]).toBe('NOT_FOUND');
+  expect(handled).toBe(before + 1);
 });

@@ -1,4 +1,5 @@
-import { Server, ServerCredentials, status, type handleUnaryCall, ServerInterceptingCall, type ServerInterceptor, type MethodDefinition, type sendUnaryData, type ServerUnaryCall, type ServiceDefinition, type ServiceError, type UntypedHandleCall, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { ServerOptions } from 'node:http2';
+import { type Metadata, Server, ServerCredentials, status, type handleUnaryCall, ServerInterceptingCall, type ServerInterceptor, type MethodDefinition, type sendUnaryData, type ServerUnaryCall, type ServiceDefinition, type ServiceError, type UntypedHandleCall, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, type ServingStatusMap } from 'grpc-health-check';
@@ -148,6 +149,52 @@ export const codedTooLarge: ServerInterceptor = (_method, call) => {
 };
 
 /**
+ * REST's bound on a request's headers (Node's HTTP/1 parser: 16 KiB), applied to a call's metadata, each entry counted
+ * as HTTP/2 counts a header list (RFC 7540 §6.5.2: name and value octets plus 32; a `-bin` value as its base64).
+ */
+export const MAX_METADATA_BYTES = 16 * 1024;
+
+/**
+ * How many header fields Node's HTTP/2 layer takes in one call before it resets the stream itself (its default, 128,
+ * answered more than ~120 metadata entries RESOURCE_EXHAUSTED without a code, before any interceptor): well above what
+ * fits in MAX_METADATA_BYTES (at least 33 octets an entry), so that such calls reach {@link boundedMetadata}.
+ */
+const MAX_HEADER_PAIRS = 2_048;
+
+/** The size of a call's metadata as HTTP/2 counts a header list (see MAX_METADATA_BYTES). */
+export function metadataBytes(metadata: Metadata): number {
+  let bytes = 0;
+  for (const [key, values] of Object.entries(metadata.toJSON())) {
+    for (const value of values) {
+      const octets = typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : Math.ceil(value.length / 3) * 4;
+      bytes += key.length + octets + 32;
+    }
+  }
+  return bytes;
+}
+
+/**
+ * Call metadata over MAX_METADATA_BYTES is refused before any handler runs: INVALID_ARGUMENT with code
+ * HEADERS_TOO_LARGE, as REST answers 431 to such headers (it was accepted up to Node's HTTP/2 limits, found by
+ * edge9). The refused call's message and half-close are never handed on, so nothing runs. A single value whose HPACK
+ * encoding exceeds 64 KiB never reaches PakLog: nghttp2 cannot decode it and resets the stream (COMPRESSION_ERROR, which
+ * clients report as INTERNAL) before Node sees the call (docs/api.md).
+ */
+export const boundedMetadata: ServerInterceptor = (_method, call) => new ServerInterceptingCall(call, {
+  start: (next) => next({
+    onReceiveMetadata: (metadata, pass) => {
+      const bytes = metadataBytes(metadata);
+      if (bytes <= MAX_METADATA_BYTES) {
+        pass(metadata);
+        return;
+      }
+      const refusal = toGrpcStatus(new AppError('HEADERS_TOO_LARGE', `The call metadata is too large: ${bytes} bytes, at most ${MAX_METADATA_BYTES} (as REST's request headers); nothing was done`));
+      call.sendStatus({ ...refusal, details: refusal.details ?? '' });
+    },
+  }),
+});
+
+/**
  * Server reflection (v1 and v1alpha) over `protos`, analysed at its first call rather than at the start: analysing
  * every file descriptor twice (one per version) was ~120 ms of CPU in each process that serves gRPC (docs/performance.md,
  * 2026-12-06 night), and few clients ever ask (grpcurl and friends). Its services are registered at once, from
@@ -188,7 +235,12 @@ function addReflection(server: Pick<Server, 'addService'>, protos: PackageDefini
 export async function startRpcServer(o: { host: string; port: number; services: readonly RpcService[]; protos: PackageDefinition; log: Logger }): Promise<RpcServer> {
   // Channelz (grpc-js's per-call statistics for its debug service) is on by default and nothing here serves it: off,
   // it costs nothing per call (docs/performance.md).
-  const server = new Server({ 'grpc.enable_channelz': 0, interceptors: [codedTooLarge] });
+  const server = new Server({ 'grpc.enable_channelz': 0, interceptors: [codedTooLarge, boundedMetadata] });
+  // grpc-js passes no option for Node's header-field count: set on the HTTP/2 options it keeps for its listeners (read
+  // by bindAsync), checked so that a grpc-js that renames them fails here rather than silently.
+  const http2Options = (server as unknown as { commonServerOptions?: ServerOptions }).commonServerOptions;
+  if (http2Options === undefined) throw new Error('grpc-js keeps no commonServerOptions: MAX_HEADER_PAIRS cannot be set');
+  http2Options.maxHeaderListPairs = MAX_HEADER_PAIRS;
   for (const s of o.services) {
     const tolerant = refusingUndecodable(s.definition, s.implementation);
     server.addService(tolerant.definition, tolerant.implementation);

@@ -35,6 +35,23 @@ describe('X12 envelopes', () => {
     expect(parseInterchange('ISA*00*short~')).toMatchObject({ ok: false });
   });
 
+  it('a count that is no N0 number (digits only) is a wrong count, not read as the number JavaScript makes of it (found by edge9: SE01 "0x9", "9.0", "+9" or "9e0" passed as 9)', () => {
+    for (const count of ['0x9', '9.0', '9e0', '+9', '', '9 9']) {
+      const r = parseInterchange(SAMPLE.replace('SE|9|0042', `SE|${count}|0042`));
+      if (!r.ok) throw new Error('unreadable');
+      expect(r.interchange.groups[0]!.sets[0]!.envelopeErrors, count).toEqual([4]);
+    }
+    for (const count of ['1.0', '0x1', '']) {
+      const group = parseInterchange(SAMPLE.replace('GE|1|42', `GE|${count}|42`));
+      if (!group.ok) throw new Error('unreadable');
+      expect(group.interchange.groups[0]!.envelopeErrors, count).toEqual([5]);
+      expect(parseInterchange(SAMPLE.replace('IEA|1|', `IEA|${count}|`)), count).toMatchObject({ ok: false, errors: [{ ta1Code: '021' }] });
+    }
+    // Leading zeros are digits: a count written 009 is 9.
+    const padded = parseInterchange(SAMPLE.replace('SE|9|0042', 'SE|009|0042'));
+    expect(padded.ok && padded.interchange.groups[0]!.sets[0]!.envelopeErrors).toEqual([]);
+  });
+
   it('writes interchanges its own reader validates, and refuses values holding a delimiter', () => {
     const d = { element: '*', component: '>', segment: '~' };
     const body = functionalAck({ functionalId: 'OW', controlNumber: '42', envelopeErrors: [] }, [{ type: '940', controlNumber: '0042', setErrors: [], segmentErrors: [] }], d);

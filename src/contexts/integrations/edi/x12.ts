@@ -76,6 +76,15 @@ export interface IsaHeader {
 
 const SEGMENT_ID = /^[A-Z][A-Z0-9]{1,2}$/;
 
+/**
+ * Whether a count element (SE01, GE01, IEA01: X12 type N0, digits only; white space around it is tolerated) says `n`.
+ * `Number()` read "0x9", "9.0", "+9" or "9e0" as 9, so a malformed count passed as right (edge9).
+ */
+const countIs = (element: string | undefined, n: number): boolean => {
+  const v = (element ?? '').trim();
+  return /^[0-9]{1,10}$/.test(v) && Number(v) === n;
+};
+
 /** Splits a raw interchange into segments; the ISA header must be the fixed-length 106 characters X12 defines. */
 export function parseInterchange(raw: string): { ok: true; interchange: Interchange } | { ok: false; errors: InterchangeError[]; header?: IsaHeader } {
   const text = raw.replace(/^\uFEFF/, '').replace(/^\s+/, '');
@@ -106,7 +115,7 @@ export function parseInterchange(raw: string): { ok: true; interchange: Intercha
     if (se === undefined) envelopeErrors.push(2);
     else {
       if ((se[2] ?? '') !== (set.st[2] ?? '')) envelopeErrors.push(3);
-      if (Number(se[1]) !== set.segments.length) envelopeErrors.push(4);
+      if (!countIs(se[1], set.segments.length)) envelopeErrors.push(4);
     }
     group.sets.push({ type: set.st[1] ?? '', controlNumber: set.st[2] ?? '', segments: set.segments, envelopeErrors });
     set = undefined;
@@ -118,7 +127,7 @@ export function parseInterchange(raw: string): { ok: true; interchange: Intercha
     if (ge === undefined) envelopeErrors.push(3);
     else {
       if ((ge[2] ?? '') !== (group.gs[6] ?? '')) envelopeErrors.push(4);
-      if (Number(ge[1]) !== group.sets.length) envelopeErrors.push(5);
+      if (!countIs(ge[1], group.sets.length)) envelopeErrors.push(5);
     }
     groups.push({
       functionalId: group.gs[1] ?? '', sender: group.gs[2] ?? '', receiver: group.gs[3] ?? '', controlNumber: group.gs[6] ?? '',
@@ -162,7 +171,7 @@ export function parseInterchange(raw: string): { ok: true; interchange: Intercha
   if (iea === undefined) errors.push({ message: 'IEA trailer missing', ta1Code: '023' });
   else {
     if ((iea[2] ?? '').trim() !== controlNumber) errors.push({ message: `IEA02 ${iea[2] ?? ''} does not match ISA13 ${controlNumber}`, ta1Code: '001' });
-    if (Number(iea[1]) !== groups.length) errors.push({ message: `IEA01 says ${iea[1] ?? ''} functional groups, the interchange has ${groups.length}`, ta1Code: '021' });
+    if (!countIs(iea[1], groups.length)) errors.push({ message: `IEA01 says ${iea[1] ?? ''} functional groups, the interchange has ${groups.length}`, ta1Code: '021' });
   }
   if (!/^\d{9}$/.test(controlNumber)) errors.push({ message: 'ISA13 must be a 9-digit control number', ta1Code: '018' });
   if (groups.length === 0) errors.push({ message: 'the interchange has no functional group', ta1Code: '024' });

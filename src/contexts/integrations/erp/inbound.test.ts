@@ -18,7 +18,7 @@ describe('ERP inbound documents', () => {
     const bad = itemsAsCsv(JSON.stringify({ items: [{ sku: 'A', colour: 'red', weightG: { g: 1 } }, 7] }), 'json');
     expect(bad.errors).toEqual([
       { row: 1, field: '/items/0/colour', message: expect.stringContaining('unknown field') },
-      { row: 1, field: '/items/0/weightG', message: 'must be a string, number or boolean' },
+      { row: 1, field: '/items/0/weightG', message: 'must be a number, not an object' },
       { row: 2, field: '/items/1', message: 'must be an object' },
     ]);
     expect(itemsAsCsv('{"products": []}', 'json').errors).toEqual([{ row: 0, field: '/items', message: 'the document must be an object with an array "items"' }]);
@@ -64,14 +64,15 @@ describe('ERP inbound documents', () => {
 
   it('reads ASNs from JSON, naming fields by pointer', () => {
     const r = readAsns(JSON.stringify({ asns: [
-      { asnNumber: 'PO-1', siteId: 'DEMO', supplier: 'Acme', lines: [{ sku: 'A', quantity: 2 }, { sku: 'B', quantity: 'x', colour: 1 }] },
+      { asnNumber: 'PO-1', siteId: 'DEMO', supplier: 'Acme', lines: [{ sku: 'A', quantity: 2 }, { sku: 'B', quantity: 'x', colour: 1 }, { sku: 'D', quantity: 0.5 }] },
       { asnNumber: 'PO-2', siteId: 'DEMO', lines: [] },
       { asnNumber: 'PO-1', siteId: 'DEMO', supplier: 'Acme', lines: [{ sku: 'C', quantity: 1 }] },
     ] }), 'json');
     expect(r.rows).toBe(3);
     expect(r.errors).toEqual([
       { row: 1, field: '/asns/0/lines/1/colour', message: 'unknown field' },
-      { row: 1, field: '/asns/0/lines/1/quantity', message: 'must be a whole number from 1 to 1000000, not "x"' },
+      { row: 1, field: '/asns/0/lines/1/quantity', message: 'must be a number, not a string' },
+      { row: 1, field: '/asns/0/lines/2/quantity', message: 'must be a whole number from 1 to 1000000, not "0.5"' },
       { row: 2, field: '/asns/1/lines', message: 'an ASN has at least one line' },
       { row: 3, field: '/asns/2/asnNumber', message: 'ASN PO-1 is in this document twice (first at 1)' },
     ]);
@@ -100,5 +101,20 @@ describe('ERP inbound documents', () => {
     expect(readAsns(spaced, 'json').errors).toEqual([{ row: 2, field: '/asns/1/asnNumber', message: 'ASN N1 is in this document twice (first at 1)' }]);
     // Unknown sites stay apart (the caller names each).
     expect(oneDraftPerAsn(readAsns('asnNumber,siteId,supplier,sku,quantity\nN1,X,Acme,A,3\nN1,Y,Acme,B,4\n', 'csv').drafts, site, 'csv', [])).toHaveLength(2);
+  });
+
+  it('refuses a JSON value of the wrong type, naming the field, as REST refuses it in a body (found by edge9: "quantity": "5" was read as 5)', () => {
+    const asn = (line: string, header = '"asnNumber":"PO-1","siteId":"DEMO","supplier":"Acme"'): string => `{"asns":[{${header},"lines":[{"sku":"A",${line}}]}]}`;
+    expect(readAsns(asn('"quantity":"5"'), 'json').errors).toEqual([{ row: 1, field: '/asns/0/lines/0/quantity', message: 'must be a number, not a string' }]);
+    expect(readAsns(asn('"quantity":true'), 'json').errors).toEqual([{ row: 1, field: '/asns/0/lines/0/quantity', message: 'must be a number, not a boolean' }]);
+    expect(readAsns(asn('"quantity":5,"lot":7'), 'json').errors).toEqual([{ row: 1, field: '/asns/0/lines/0/lot', message: 'must be a string, not a number' }]);
+    expect(readAsns(asn('"quantity":5', '"asnNumber":4711,"siteId":"DEMO","supplier":"Acme"'), 'json').errors).toEqual([{ row: 1, field: '/asns/0/asnNumber', message: 'must be a string, not a number' }]);
+    const ok = readAsns(asn('"quantity":5,"lot":null'), 'json');
+    expect([ok.errors, ok.drafts[0]!.lines[0]!.quantity]).toEqual([[], 5]);
+    const item = (fields: string): RowError[] => itemsAsCsv(`{"items":[{"sku":"A","description":"Mug","lengthMm":1,"widthMm":2,"heightMm":3,${fields}}]}`, 'json').errors;
+    expect(item('"weightG":"250"')).toEqual([{ row: 1, field: '/items/0/weightG', message: 'must be a number, not a string' }]);
+    expect(item('"weightG":250,"lotControlled":"true"')).toEqual([{ row: 1, field: '/items/0/lotControlled', message: 'must be a boolean, not a string' }]);
+    expect(item('"weightG":250,"gtin":4006381333931')).toEqual([{ row: 1, field: '/items/0/gtin', message: 'must be a string, not a number' }]);
+    expect(item('"weightG":250,"gtin":null,"lotControlled":false')).toEqual([]);
   });
 });

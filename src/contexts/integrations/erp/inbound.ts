@@ -76,6 +76,24 @@ function jsonArray(text: string, key: string): { items: unknown[] } | { error: R
 
 /** A JSON scalar as text; undefined for an object or array. */
 const scalarText = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined);
+
+type JsonType = 'string' | 'number' | 'boolean';
+const kindOf = (v: unknown): string => (Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`);
+
+/**
+ * Why a JSON value is not of the type its field takes (absent and null are fine: the field is then empty), or
+ * undefined. A JSON document carries types, as a REST body does: `"quantity": "5"` or `"lotControlled": "true"` is
+ * refused naming the field, as REST refuses it (400), not read as 5 or true (found by edge9).
+ */
+function wrongType(v: unknown, want: JsonType): string | undefined {
+  if (v === undefined || v === null || typeof v === want) return undefined;
+  return `must be a ${want}, not ${kindOf(v)}`;
+}
+
+/** The JSON type of each item field, as `POST /products` takes it. */
+const ITEM_TYPES: Readonly<Record<string, JsonType>> = {
+  lengthMm: 'number', widthMm: 'number', heightMm: 'number', weightG: 'number', lotControlled: 'boolean', expiryControlled: 'boolean',
+};
 const csvValue = (v: string): string => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 /**
@@ -98,10 +116,10 @@ export function itemsAsCsv(text: string, format: InboundFormat): { csv: string; 
     for (const k of Object.keys(item)) if (!columns.includes(k)) errors.push({ row, field: `/items/${i}/${k}`, message: `unknown field (fields: ${columns.join(', ')})` });
     lines.push(columns.map((c) => {
       const v = item[c];
-      if (v === undefined || v === null) return '';
-      const scalar = scalarText(v);
-      if (scalar === undefined) errors.push({ row, field: `/items/${i}/${c}`, message: 'must be a string, number or boolean' });
-      return csvValue(scalar ?? '');
+      const wrong = wrongType(v, ITEM_TYPES[c] ?? 'string');
+      if (wrong !== undefined) errors.push({ row, field: `/items/${i}/${c}`, message: wrong });
+      if (v === undefined || v === null || wrong !== undefined) return '';
+      return csvValue(scalarText(v) ?? '');
     }).join(','));
   });
   return { csv: lines.join('\n'), rows: read.items.length, rowOf: (line) => line - 1, errors };
@@ -138,7 +156,12 @@ function lineRecords(text: string, format: InboundFormat): { records: LineRecord
   if ('error' in read) return { records: [], rows: 0, errors: [read.error] };
   const errors: RowError[] = [];
   const records: LineRecord[] = [];
-  const text1 = (v: unknown): string => (v === undefined || v === null ? '' : scalarText(v) ?? '\u0000');
+  // A value of another type than its field's is `\u0000` and why (no JSON value holds a NUL: refused above), reported
+  // by `readAsns` under the field's name.
+  const text1 = (v: unknown, want: JsonType = 'string'): string => {
+    const wrong = wrongType(v, want);
+    return wrong !== undefined ? `\u0000${wrong}` : v === undefined || v === null ? '' : scalarText(v) ?? '';
+  };
   read.items.forEach((asn, i) => {
     const row = i + 1;
     if (!isRecord(asn)) {
@@ -158,7 +181,7 @@ function lineRecords(text: string, format: InboundFormat): { records: LineRecord
       for (const k of Object.keys(line)) if (!(LINE_FIELDS as readonly string[]).includes(k)) errors.push({ row, field: `/asns/${i}/lines/${j}/${k}`, message: 'unknown field' });
       const values: Record<string, string> = { asnNumber: text1(asn.asnNumber) };
       for (const f of HEADER_FIELDS) values[f] = text1(asn[f]);
-      for (const f of LINE_FIELDS) values[f] = text1(line[f]);
+      for (const f of LINE_FIELDS) values[f] = text1(line[f], f === 'quantity' ? 'number' : 'string');
       records.push({ row, values, field: (c) => ((LINE_FIELDS as readonly string[]).includes(c) ? `/asns/${i}/lines/${j}/${c}` : `/asns/${i}/${c}`) });
     });
   });
@@ -176,8 +199,8 @@ export function readAsns(text: string, format: InboundFormat): { drafts: AsnDraf
   for (const r of records) {
     const v = (c: string): string | undefined => {
       const x = (r.values[c] ?? '').trim();
-      if (x === '\u0000') {
-        errors.push({ row: r.row, field: r.field(c), message: 'must be a string or number' });
+      if (x.startsWith('\u0000')) {
+        errors.push({ row: r.row, field: r.field(c), message: x.slice(1) });
         return undefined;
       }
       if (x !== '' && !isText(x)) {

@@ -40,4 +40,13 @@ describe('readCsv', () => {
       ['Plate', []],
     ]);
   });
+
+  it('a record\'s row is the line it starts on, past blank lines and across CRLF line breaks inside quotes (found by edge9: a row after two blank lines was named 2 lines early, and a CRLF inside quotes counted twice)', () => {
+    const rows = (text: string): number[] => readCsv(text, columns, columns).records.map((r) => r.row);
+    expect(rows('sku,description\nA,a\n\n\nB,b\n')).toEqual([2, 5]);
+    expect(rows('sku,description\r\nA,a\r\n\r\n  \r\nB,b\r\n')).toEqual([2, 5]);
+    expect(rows('sku,description\r\nA,"x\r\ny"\r\nB,b\r\nC,c')).toEqual([2, 4, 5]);
+    expect(rows('\n\nsku,description\nA,a\n')).toEqual([4]);
+    expect(rows('\uFEFFsku,description\rA,"x\ry"\r\rB,b\r')).toEqual([2, 5]);
+  });
 });

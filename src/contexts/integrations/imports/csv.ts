@@ -30,7 +30,7 @@ export function readCsv(text: string, required: readonly string[], known: readon
     const line = text.slice(0, bad).split('\n').length;
     return { records: [], errors: [{ row: line, column: '', message: 'not UTF-8 text (a binary file, or another encoding such as Windows-1252 or UTF-16): save it as CSV UTF-8' }] };
   }
-  let parsed: { record: Record<string, string>; info: { lines: number } }[];
+  let parsed: { record: Record<string, string>; raw: string }[];
   // A column named twice would be read as one, the other value lost: an error, as an unknown column is.
   const twice = new Set<string>();
   // The header as the file writes it: a first record with fewer fields (relaxed below) has no key for the columns it
@@ -42,7 +42,7 @@ export function readCsv(text: string, required: readonly string[], known: readon
     return names;
   };
   try {
-    parsed = parse<{ record: Record<string, string>; info: { lines: number } }>(text, { columns, bom: true, trim: true, skip_empty_lines: true, info: true, relax_column_count_less: true });
+    parsed = parse<{ record: Record<string, string>; raw: string }>(text, { columns, bom: true, trim: true, skip_empty_lines: true, raw: true, relax_column_count_less: true });
   } catch (e) {
     const line = (e as { lines?: number }).lines ?? 1;
     return { records: [], errors: [{ row: line, column: '', message: `not readable as CSV: ${(e as Error).message}` }] };
@@ -53,15 +53,25 @@ export function readCsv(text: string, required: readonly string[], known: readon
   for (const c of header) if (!known.includes(c)) errors.push({ row: 1, column: c, message: `unknown column (columns: ${known.join(', ')})` });
   for (const c of twice) errors.push({ row: 1, column: c, message: 'the header names this column more than once' });
   if (errors.length > 0) return { records: [], errors };
-  // info.lines is the line the record ended on; a quoted value may span lines, so the start is counted from the previous end.
-  let previousEnd = 1;
-  const records = parsed.map(({ record, info }) => {
-    const row = previousEnd + 1;
-    previousEnd = info.lines;
+  // Each record's raw text (the blank lines before it, the record, its line break) follows the previous one's: its row
+  // is counted here, past those blank lines. csv-parse's own count (info.lines) was read before: it counts a CRLF inside
+  // quotes as two lines, and the row after blank lines was named as if they were not there (edge9).
+  let previousEnd = headerLine(text);
+  const records = parsed.map(({ record, raw }) => {
+    const blank = BLANK_LINES.exec(raw)?.[0] ?? '';
+    const row = previousEnd + 1 + lineBreaks(blank);
+    const body = raw.slice(blank.length).replace(/(?:\r\n|\r|\n)$/, '');
+    previousEnd = row + lineBreaks(body);
     return { row, values: record };
   });
   return { records, errors };
 }
+
+/** Blank (or white-space-only) lines at the start of a text, which csv-parse skips. */
+const BLANK_LINES = /^(?:[ \t]*(?:\r\n|\r|\n))*/;
+const lineBreaks = (s: string): number => s.match(/\r\n|\r|\n/g)?.length ?? 0;
+/** The line of the header: the first that is not blank. */
+const headerLine = (text: string): number => 1 + lineBreaks(BLANK_LINES.exec(text.replace(/^\uFEFF/, ''))?.[0] ?? '');
 
 function headerOf(text: string): string[] {
   const first = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';

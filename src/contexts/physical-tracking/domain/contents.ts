@@ -70,7 +70,7 @@ export function takeUnits(
 ): Outcome<{ taken: ContentLine[]; remaining: ContentLine[] }, 'INSUFFICIENT_CONTENTS'> {
   const held = contents.filter((l) => matches(l, want)).reduce((s, l) => s + l.quantity, 0);
   if (held < want.quantity) {
-    return reject('INSUFFICIENT_CONTENTS', `The LPN holds ${held} unit${held === 1 ? '' : 's'} of ${want.sku}${want.lot == null ? '' : ` lot ${want.lot}`}, not ${want.quantity}`);
+    return reject('INSUFFICIENT_CONTENTS', `The LPN holds ${held} unit${held === 1 ? '' : 's'} of ${want.sku}${want.lot == null ? '' : ` lot ${want.lot}`}${want.serial == null ? '' : ` serial ${want.serial}`}, not ${want.quantity}`);
   }
   let left = want.quantity;
   const taken: ContentLine[] = [];
