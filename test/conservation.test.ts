@@ -60,3 +60,21 @@ it('names held stock that is reserved', async () => {
   await t.app.db.query(`UPDATE inventory.balances SET status = 'AVAILABLE', reserved = 0 WHERE site_id = $1 AND sku = $2`, [siteId, sku]);
   expect(await rulesBroken()).toEqual([]);
 });
+
+it('names an LPN tree that is not one tree: a CONSUMED LPN still in a pallet, a case away from its pallet, A in B in A (lpn9)', async () => {
+  const lpn = async (type: string, code: string): Promise<string> => {
+    const res = await t.post('/api/v1/lpns', { siteId, type, code, locationId });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return res.body.id as string;
+  };
+  const [a, b, c] = [await lpn('PALLET', 'CONS-P1'), await lpn('PALLET', 'CONS-P2'), await lpn('CASE', 'CONS-C1')];
+  expect(await rulesBroken()).toEqual([]);
+  await t.app.db.query(`UPDATE physical_tracking.lpns SET status = 'CONSUMED', location_id = NULL, parent_id = $2 WHERE id = $1`, [c, a]);
+  await t.app.db.query(`UPDATE physical_tracking.lpns SET parent_id = $2 WHERE id = $1`, [a, b]);
+  await t.app.db.query(`UPDATE physical_tracking.lpns SET parent_id = $2, location_id = NULL WHERE id = $1`, [b, a]);
+  expect(await rulesBroken()).toEqual(expect.arrayContaining([expect.stringMatching(/^LPN tree: a CONSUMED LPN is in nothing/),
+    expect.stringMatching(/^LPN tree: a live LPN inside a live one rests where it does/), expect.stringMatching(/^LPN tree: no LPN is inside itself/)]));
+  await t.app.db.query(`UPDATE physical_tracking.lpns SET parent_id = NULL, location_id = $2 WHERE id = ANY($1::text[])`, [[a, b], locationId]);
+  await t.app.db.query(`UPDATE physical_tracking.lpns SET parent_id = NULL WHERE id = $1`, [c]);
+  expect(await rulesBroken()).toEqual([]);
+});

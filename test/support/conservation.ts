@@ -258,6 +258,38 @@ export const STRICT_ATP_RULE = {
          WHERE s.allocated > s.on_hand_available - s.unpickable + COALESCE(p.units, 0) ORDER BY 1, 2, 3`,
 } as const;
 
+const LIVE_LPN = `('OPEN', 'CLOSED', 'STAGED', 'IN_TRANSIT')`;
+
+/**
+ * The LPN tree stays one tree (lpn9), read from physical tracking's schema when the database has it: a CONSUMED LPN
+ * (emptied, off the floor) is in nothing and holds no live LPN; a live LPN inside a live one rests where it does; no
+ * LPN is inside itself. Not a rule: an LPN that shipped off a live container keeps its parent_id for the record (ADR
+ * 0029 addendum 2026-12-06), and a LOST LPN's tree rests nowhere.
+ */
+export const LPN_TREE_RULES: readonly { rule: string; sql: string }[] = [
+  {
+    rule: 'LPN tree: a CONSUMED LPN is in nothing and holds no live LPN',
+    sql: `SELECT l.site_id, l.id, l.code, l.parent_id FROM physical_tracking.lpns l
+           WHERE l.status = 'CONSUMED' AND (l.parent_id IS NOT NULL
+              OR EXISTS (SELECT 1 FROM physical_tracking.lpns c WHERE c.parent_id = l.id AND c.status IN ${LIVE_LPN})) ORDER BY 1, 2`,
+  },
+  {
+    rule: 'LPN tree: a live LPN inside a live one rests where it does',
+    sql: `SELECT c.site_id, c.id, c.code, c.location_id, p.id AS parent_id, p.location_id AS parent_location_id
+            FROM physical_tracking.lpns c JOIN physical_tracking.lpns p ON p.id = c.parent_id
+           WHERE c.status IN ${LIVE_LPN} AND p.status IN ${LIVE_LPN} AND c.location_id IS DISTINCT FROM p.location_id ORDER BY 1, 2`,
+  },
+  {
+    rule: 'LPN tree: no LPN is inside itself (A in B in A)',
+    sql: `WITH RECURSIVE up(start, id, n) AS (
+            SELECT l.id, l.parent_id, 1 FROM physical_tracking.lpns l WHERE l.parent_id IS NOT NULL
+            UNION ALL
+            SELECT up.start, p.parent_id, up.n + 1 FROM up JOIN physical_tracking.lpns p ON p.id = up.id
+             WHERE p.parent_id IS NOT NULL AND up.id <> up.start AND up.n < 12)
+          SELECT DISTINCT l.site_id, l.id, l.code FROM up JOIN physical_tracking.lpns l ON l.id = up.start WHERE up.id = up.start ORDER BY 1, 2`,
+  },
+];
+
 export interface ConservationScope {
   /** Only this site's rows (default: every site). */
   readonly siteId?: string;
@@ -277,7 +309,9 @@ export async function conservationDifferences(databaseUrl: string, o: Conservati
     const schema = await client.query(`SELECT to_regclass('inventory.movements') IS NOT NULL AS present`);
     if (schema.rows[0]?.present !== true) return [];
     const differences: ConservationDifference[] = [];
-    for (const r of o.strictAtp === true ? [...RULES, STRICT_ATP_RULE] : RULES) {
+    const lpns = await client.query(`SELECT to_regclass('physical_tracking.lpns') IS NOT NULL AS present`);
+    const lpnRules = lpns.rows[0]?.present === true ? LPN_TREE_RULES : [];
+    for (const r of [...(o.strictAtp === true ? [...RULES, STRICT_ATP_RULE] : RULES), ...lpnRules]) {
       // Every rule's rows name their site.
       const res = await client.query<Record<string, unknown>>(
         `SELECT * FROM (${r.sql}) broken WHERE $1::text IS NULL OR broken.site_id = $1 LIMIT ${ROW_LIMIT + 1}`, [o.siteId ?? null]);

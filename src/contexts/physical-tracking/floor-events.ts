@@ -208,13 +208,17 @@ function workingSet(locked: readonly LpnRow[], deps: Pick<PlatformDeps, 'ids'>, 
       rows.set(id, next);
       return next;
     },
-    /** `store.takeOut`: new contents; consumed (one version more) when it may be and holds no LPN. */
+    /**
+     * `store.takeOut`: new contents; consumed (one version more) when it may be and holds no LPN. A consumed LPN rests
+     * nowhere and is in nothing (as a consolidated one): it leaves its container, which no longer lists it (lpn9).
+     */
     takeOut(r: LpnRow, remaining: readonly ContentLine[], at: Date): void {
       const mayConsume = unitCount(remaining) === 0 && lpnLifecycle.can(r.status, 'CONSUMED');
       const cur = rows.get(r.id)!;
       const consume = mayConsume && set.childIds(r.id).length === 0;
       rows.set(r.id, {
         ...cur, contents: [...remaining], status: consume ? 'CONSUMED' : cur.status, location_id: consume ? null : cur.location_id,
+        parent_id: consume ? null : cur.parent_id,
         updated_at: at, version: cur.version + (consume ? 2 : 1),
       });
     },

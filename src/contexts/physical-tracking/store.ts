@@ -125,8 +125,9 @@ export async function cartonsSsccBackfilled(db: Executor, done: readonly string[
 }
 
 export async function childIds(db: Executor, ids: readonly string[]): Promise<Map<string, string[]>> {
-  // A live LPN holds its live children only: one that shipped (or was emptied) off it keeps its parent_id for the
-  // record, as the LPNs of a shipped pallet keep theirs, but is no longer in it (it was listed, moved and counted with it).
+  // A live LPN holds its live children only: one that shipped off it keeps its parent_id for the record, as the LPNs
+  // of a shipped pallet keep theirs, but is no longer in it (it was listed, moved and counted with it). One emptied
+  // (CONSUMED) is in nothing: its parent_id is cleared (lpn9).
   const rows = await db.query<Pick<LpnRow, 'id' | 'parent_id'>>(
     `SELECT c.id, c.parent_id FROM physical_tracking.lpns c JOIN physical_tracking.lpns p ON p.id = c.parent_id
      WHERE c.parent_id = ANY($1::text[]) AND (c.status IN ${LIVE} OR p.status NOT IN ${LIVE}) ORDER BY c.id`, [[...ids]],
