@@ -473,6 +473,7 @@ export const InventoryErrors = {
   INSUFFICIENT_STOCK: { status: 409, title: 'Not enough stock' },
   NOT_ON_ASN: { status: 422, title: 'The ASN expects no such SKU and lot' },
   OVER_RECEIPT: { status: 409, title: 'More units than the ASN or RMA line still expects' },
+  LPN_ALREADY_EXPECTED: { status: 409, title: 'Another open ASN of the site already expects this pallet label' },
   NOT_A_RECEIVING_LOCATION: { status: 422, title: 'Goods are received at a RECEIVING location' },
   NO_RECEIVING_LOCATION: { status: 422, title: 'The site has no active RECEIVING location' },
   PUTAWAY_TARGET_NOT_ALLOWED: { status: 422, title: 'The scanned location cannot take these units' },

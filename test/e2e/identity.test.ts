@@ -125,6 +125,22 @@ describe('worker profiles are their site\'s', () => {
       expect({ status: takenAs.status, code: takenAs.body.code }).toEqual({ status: 403, code: 'FORBIDDEN_AT_SITE' });
     }
     expect((await t.get('/api/v1/workers/wb-1/profile')).body).toMatchObject({ siteId: siteB.siteId, skills: ['hazmat'] });
+    // Nor dispatches them to A's work (asn10): an assignment to A's task is taking B's worker over as the PUT would,
+    // refused whole before anything is assigned (to anyone of the list) — as the PUT.
+    // A's work: a blind receipt at A's dock queues a PUTAWAY task there.
+    const dockA = (await t.get(`/api/v1/sites/${siteA.siteId}/locations?type=RECEIVING`)).body.items[0];
+    const blind = await t.post('/api/v1/inventory/inbound-receipts', { siteId: siteA.siteId, sku: siteA.products[0]!.sku, quantity: 1, locationId: dockA.id });
+    expect(blind.status, JSON.stringify(blind.body)).toBe(201);
+    await until('a queued task at A', () => t.getAll(`/api/v1/tasks?siteId=${siteA.siteId}&status=QUEUED`), (q) => q.length > 0);
+    for (const workerIds of [['wb-1'], ['WB-1'], ['wa-2', 'wb-1']]) {
+      const batch = await t.request<{ code?: string }>('POST', '/api/v1/tasks/assign-batch', { ...asGil, body: { siteId: siteA.siteId, workerIds } });
+      expect({ workerIds, status: batch.status, code: batch.body.code }).toEqual({ workerIds, status: 403, code: 'FORBIDDEN_AT_SITE' });
+    }
+    for (const w of ['wb-1', 'wa-2']) expect(await t.getAll(`/api/v1/tasks?siteId=${siteA.siteId}&workerId=${w}`)).toEqual([]);
+    // The putaway withdrawn (its task with it): the tests below take A's pick work.
+    const putaways = await t.getAll<{ id: string }>(`/api/v1/inventory/putaways?siteId=${siteA.siteId}&status=OPEN`);
+    for (const p of putaways) expect((await t.post(`/api/v1/inventory/putaways/${p.id}/cancel`, { reason: 'test work only' })).status).toBe(200);
+    await until('no queued putaway at A', () => t.getAll<{ type: string }>(`/api/v1/tasks?siteId=${siteA.siteId}&status=QUEUED`), (q) => q.every((k) => k.type !== 'PUTAWAY'));
     // Its own site's workers, and new ones, as before.
     expect((await t.request('PUT', '/api/v1/workers/wa-1/profile', { ...asGil, body: { siteId: siteA.siteId } })).status).toBe(200);
     expect((await gil.call('read A worker', 'GET', '/api/v1/workers/wa-1/profile')).status).toBe(200);

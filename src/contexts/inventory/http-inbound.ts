@@ -87,7 +87,8 @@ export async function inboundRoutes(app: HttpApp, deps: PlatformDeps, service: I
     schema: {
       operationId: 'createAsn', tags, summary: 'Register an advance shipping notice (an expected receipt from a supplier)',
       description: 'Lines of known SKUs with quantities; lot, expiry, serial numbers (one per unit) and the expected LPN/SSCC are optional; '
-        + 'a lot for a product that is not lot-controlled is refused (422 UNPROCESSABLE, field /lines/{i}/lot). '
+        + 'a lot for a product that is not lot-controlled is refused (422 UNPROCESSABLE, field /lines/{i}/lot); an expected LPN another open ASN of the site '
+        + 'still expects (none of its pallets of that label scanned in) is refused (409 LPN_ALREADY_EXPECTED, field /lines/{i}/expectedLpn, naming nothing of that ASN). '
         + 'The ASN starts OPEN; the dock receives against it (POST /inventory/asns/{id}/receipts). The example announces 24 units of the product '
         + 'the POST /products example creates.',
       body: Type.Object({
@@ -102,7 +103,7 @@ export async function inboundRoutes(app: HttpApp, deps: PlatformDeps, service: I
         }, { additionalProperties: false }), { minItems: 1, maxItems: 1000 }),
       }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, supplier: 'Stoneware Ltd', reference: 'DN-2026-0042', expectedOn: '2026-12-02',
         lines: [{ sku: EXAMPLES.newSku, quantity: 24 }] }] }),
-      response: { 201: AsnSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED', 'UNKNOWN_SKU', 'PRODUCT_INACTIVE', 'UNPROCESSABLE') },
+      response: { 201: AsnSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED', 'UNKNOWN_SKU', 'PRODUCT_INACTIVE', 'UNPROCESSABLE', 'LPN_ALREADY_EXPECTED') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () =>
     unwrap(await service.createAsn({ ...req.body, siteId: await siteId(req.body.siteId), ownerId: await ownerOf(req, req.body.ownerId) }, requestMeta(req)))));

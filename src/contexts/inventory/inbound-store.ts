@@ -264,6 +264,30 @@ export async function asnLabelsAt(db: Executor, siteId: string, code: string): P
   );
 }
 
+/**
+ * The labels the site's OPEN and RECEIVING ASNs still expect (as announced), with the ASN: those an LPN of the label
+ * arrived for already (`asn_lpn_arrivals`, by the code the scan read) left out, as `asnLabelsAt` leaves them out.
+ */
+export async function labelsStillExpectedAt(db: Executor, siteId: string): Promise<{ asn_id: string; expected_lpn: string; arrived: string[] }[]> {
+  return db.query<{ asn_id: string; expected_lpn: string; arrived: string[] }>(
+    `SELECT DISTINCT l.asn_id, l.expected_lpn, ARRAY(SELECT x.code FROM inventory.asn_lpn_arrivals x WHERE x.asn_id = l.asn_id ORDER BY x.code) AS arrived
+     FROM inventory.asn_lines l JOIN inventory.asns a ON a.id = l.asn_id
+     WHERE a.site_id = $1 AND a.status IN ('OPEN', 'RECEIVING') AND l.expected_lpn IS NOT NULL
+     ORDER BY l.asn_id, l.expected_lpn`,
+    [siteId],
+  );
+}
+
+/**
+ * Serialises the creates of ASNs expecting the labels `codes` at a site (as `lpnLabelCode` reads them), in code order:
+ * two ASNs announcing one label at once are decided one after the other, and the second sees the first.
+ */
+export async function lockExpectedLabels(db: Executor, siteId: string, codes: readonly string[]): Promise<void> {
+  for (const code of [...new Set(codes)].sort()) {
+    await db.query(`SELECT pg_advisory_xact_lock(hashtext('inventory.asn-label'), hashtext($1))`, [`${siteId} ${code}`]);
+  }
+}
+
 /** The ASNs of a site among `ids`, locked FOR UPDATE in id order (unknown ones and another site's left out). */
 export async function lockAsnsOfSite(db: Executor, siteId: string, ids: readonly string[]): Promise<Pick<AsnRow, 'id' | 'status'>[]> {
   if (ids.length === 0) return [];

@@ -221,7 +221,8 @@ export async function taskRoutes(app: HttpApp, deps: PlatformDeps, tasks: TaskSe
         + 'the site, in one transaction (no task to two workers): the most urgent tasks first, and among equally urgent ones the '
         + 'pairing with the least total walking from where each worker stands (Hungarian method). A busy worker answers BUSY, a '
         + 'worker with nothing they may take NO_ELIGIBLE_TASK. A worker id ignores letter case: a listed id answers as the worker it '
-        + 'names (a profile\'s or a live task holder\'s id), and two spellings of one worker are one item.',
+        + 'names (a profile\'s or a live task holder\'s id), and two spellings of one worker are one item. A caller of some sites only may not '
+        + 'list a worker whose profile is at another site (403 FORBIDDEN_AT_SITE, nothing assigned), as PUT /workers/{id}/profile.',
       body: Type.Object({
         siteId: SiteRef,
         workerIds: Type.Array(WorkerId, { minItems: 1, maxItems: 200, uniqueItems: true }),
@@ -240,6 +241,15 @@ export async function taskRoutes(app: HttpApp, deps: PlatformDeps, tasks: TaskSe
     },
   }, async (req, reply) => {
     const site = await siteId(req.body.siteId);
+    // A worker whose profile is at another site is that site's worker (PUT /workers/{id}/profile): giving them this
+    // site's task is taking them over, so it is acting there too — refused whole to a caller who may not plan there,
+    // before anything is assigned (worker ids name no site for the guard).
+    if (req.principal !== undefined) {
+      for (const w of req.body.workerIds) {
+        const held = await tasks.profile(w);
+        if (held !== undefined && held.siteId !== site) authorizeSite(req.principal, held.siteId, CAN.plan);
+      }
+    }
     return deps.idempotency.run(req, reply, 200, async () => ({ items: await tasks.assignBatch(site, req.body.workerIds, requestMeta(req)) }));
   });
 

@@ -26,6 +26,15 @@ describe('creating an ASN', () => {
     spec.given(known).when(asn({ ownerId: 'own_client' })).then((d) => expect(d.events[0]!.data).toMatchObject({ ownerId: 'own_client' }));
   });
 
+  it('refuses a pallet label another open ASN of the site still expects, read as a scan reads it, naming the line and nothing of that ASN (asn10)', () => {
+    // 00340123450000000017 is the SSCC 340123450000000017 behind its AI.
+    const taken = { ...known, labelsExpected: new Set(['340123450000000017']) };
+    spec.given(taken).when(asn()).thenRejects('LPN_ALREADY_EXPECTED', { fields: ['/lines/1/expectedLpn'] });
+    spec.given(taken).when(asn({ lines: [{ sku: 'SKU-A', quantity: 1, expectedLpn: '(00)340123450000000017' }] })).thenRejects('LPN_ALREADY_EXPECTED', { fields: ['/lines/0/expectedLpn'] });
+    spec.given(taken).when(asn({ lines: [{ sku: 'SKU-A', quantity: 1, expectedLpn: 'PAL-OWN' }, { sku: 'SKU-A', quantity: 2, expectedLpn: 'PAL-OWN' }] }))
+      .then((d) => expect(d.asn.lines.map((l) => l.expectedLpn)).toEqual(['PAL-OWN', 'PAL-OWN']));
+  });
+
   it('refuses an ASN without lines, a blank supplier, bad quantities and dates, naming the fields', () => {
     spec.given(known).when(asn({ lines: [], supplier: ' ', expectedOn: '2026-13-45' })).thenRejects('VALIDATION_FAILED', { fields: ['/supplier', '/expectedOn', '/lines'] });
     spec.given(known).when(asn({ lines: [{ sku: 'SKU-A', quantity: 0, expiresOn: 'soon' }] })).thenRejects('VALIDATION_FAILED', { fields: ['/lines/0/quantity', '/lines/0/expiresOn'] });

@@ -6,6 +6,7 @@ import { isDay } from '../../../../platform/days.ts';
 import type { Decide } from '../../../../platform/decider.ts';
 import { ok, reject, type FieldError } from '../../../../platform/errors.ts';
 import { IDENTIFIER_MESSAGE, isIdentifier, isText, TEXT_MESSAGE } from '../../../../platform/text.ts';
+import { lpnLabelCode } from '../../domain/inbound.ts';
 import { fromLotKey, toLotKey } from '../../domain/stock.ts';
 import type { NewAsn } from '../../inbound-store.ts';
 
@@ -34,6 +35,11 @@ export type CreateAsnCommand = CreateAsnInput & { readonly asnId: string };
 export interface CreateAsnState {
   /** The products the lines name, as catalog answered (absent: unknown SKU). */
   readonly products: ReadonlyMap<string, Pick<Product, 'lotControlled' | 'expiryControlled'> & { readonly active?: boolean }>;
+  /**
+   * The pallet labels (as `lpnLabelCode` reads them) another OPEN or RECEIVING ASN of the site still expects: none of
+   * its LPNs of that label scanned in yet. Absent: none.
+   */
+  readonly labelsExpected?: ReadonlySet<string> | undefined;
 }
 
 export interface CreateAsnDecision {
@@ -44,7 +50,7 @@ export interface CreateAsnDecision {
 /** The most units one ASN line announces (the REST schema's `lines[].quantity` maximum). */
 export const MAX_ASN_LINE_UNITS = 1_000_000;
 
-export type CreateAsnRejection = 'VALIDATION_FAILED' | 'UNKNOWN_SKU' | 'PRODUCT_INACTIVE' | 'UNPROCESSABLE';
+export type CreateAsnRejection = 'VALIDATION_FAILED' | 'UNKNOWN_SKU' | 'PRODUCT_INACTIVE' | 'UNPROCESSABLE' | 'LPN_ALREADY_EXPECTED';
 
 /** A day of the calendar in the years the API takes: an EDI 943's W06-03 20260230 arrives here unchecked by a JSON schema. */
 const isDate = isDay;
@@ -108,6 +114,17 @@ export const decideCreateAsn: Decide<CreateAsnState, CreateAsnCommand, CreateAsn
   });
   if (unfit.length > 0) {
     return reject('UNPROCESSABLE', unfit.map((e) => e.detail).join('; '), unfit.map((e) => ({ field: `/lines/${e.i}/${e.field}`, message: e.message })));
+  }
+  // A pallet label is expected by one open ASN of a site at a time (ADR 0025 addendum asn10): its RECEIVE_LPN scan builds
+  // the pallet of every ASN expecting it, so a second ASN announcing it would have its lines received from a pallet that
+  // does not hold them (another owner's, too). Once that ASN's pallet was scanned in, or it ended, the label is free.
+  // The refusal names the label only: the other ASN may be another owner's.
+  const taken = input.lines.flatMap((l, i) => (l.expectedLpn !== undefined && state.labelsExpected?.has(lpnLabelCode(l.expectedLpn)) === true
+    ? [{ field: `/lines/${i}/expectedLpn`, message: 'another open ASN of the site already expects this label' }] : []));
+  if (taken.length > 0) {
+    const labels = [...new Set(input.lines.flatMap((l) => (l.expectedLpn !== undefined && state.labelsExpected?.has(lpnLabelCode(l.expectedLpn)) === true ? [l.expectedLpn.trim()] : [])))];
+    return reject('LPN_ALREADY_EXPECTED', `Another open ASN of the site already expects the pallet label ${labels.join(', ')}: a label is expected by one open ASN `
+      + 'at a time (announce the pallet under its own label, or once that ASN\'s pallet was scanned in or the ASN ended)', taken);
   }
 
   const lines = input.lines.map((l, i) => ({
