@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { createOwners } from '../support/races.ts';
-import { createOrder, injectClient, orderStatus, planAndReleasePooled, setupWarehouse, shipOneOrder, until, workTasks, type Call, type Warehouse } from '../support/flow-driver.ts';
+import { createOrder, injectClient, orderStatus, packAndShip, planAndReleasePooled, setupWarehouse, shipOneOrder, until, workTasks, type Call, type Warehouse } from '../support/flow-driver.ts';
 
 /**
  * Lot trace (lot10): where every unit of a lot went, read through the public API a recall uses — the ledger's movements
@@ -221,4 +221,40 @@ describe('lot trace', () => {
     const view = (await t.get(`/api/v1/inventory/asns/${id}`)).body as { lines: { lot: string; received: number }[] };
     expect(view.lines.map((l) => [l.lot, l.received])).toEqual([['A-1', 4], ['A-2', 2]]);
   });
+
+  it('a short pick of the second lot FEFO took, the order shipped short: every unit of each lot is on hand, shipped or adjusted', async () => {
+    const sku = 'LOTTR-SHORT';
+    expect((await t.post('/api/v1/products', { sku, description: 'lot traced', lengthMm: 100, widthMm: 100, heightMm: 100, weightG: 300,
+      lotControlled: true, expiryControlled: true }, 'manager')).status).toBe(201);
+    const [a, b] = [w.storage[2]!, w.storage[6]!];
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: w.siteId, sku, locationId: a.id, quantity: 3, lot: 'S-OLD', expiresOn: '2030-01-01' }, 'manager')).status).toBe(201);
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: w.siteId, sku, locationId: b.id, quantity: 5, lot: 'S-NEW', expiresOn: '2031-01-01' }, 'manager')).status).toBe(201);
+    const order = await createOrder(call, w.siteId, { externalId: 'LOTTR-SHORT', lines: [{ sku, quantity: 4 }] });
+    await until('allocated', () => orderStatus(call, order.id), (s) => s === 'ALLOCATED');
+    await t.settle();
+    await planAndReleasePooled(call, w.siteId, [order.id], 10);
+    await t.settle();
+    const worked = await workTasks(injectClient(t.app, t.keys.operator), w.siteId, ['worker-1'], { expectedTasks: 1, shortOne: true });
+    expect(worked.shorted).toHaveLength(1);
+    await until('picked', () => orderStatus(call, order.id), (s) => s === 'PICKED');
+    await t.settle();
+    const shipped = await packAndShip(call, order.id);
+    await until('shipped', () => orderStatus(call, order.id), (s) => s === 'SHIPPED');
+    await t.settle();
+    const moves = await ledger(sku);
+    const by = (lot: string, pred: (m: Movement) => boolean) => moves.filter((m) => m.lot === lot && pred(m)).reduce((s, m) => s + m.deltaOnHand, 0);
+    // FEFO took S-OLD at A (3) and S-NEW at B (1); the S-NEW unit was shorted NOT_FOUND (adjusted out at B, in its lot).
+    const bal = (await t.get(`/api/v1/inventory/balances?siteId=${w.siteId}&sku=${sku}`)).body.items as { lot: string; onHand: number }[];
+    for (const [lot, received, shippedUnits, adjusted] of [['S-OLD', 3, 3, 0], ['S-NEW', 5, 0, 1]] as const) {
+      const onHand = by(lot, () => true);
+      expect(by(lot, (m) => m.type === 'RECEIPT')).toBe(received);
+      expect(0 - by(lot, (m) => m.type === 'SHIP')).toBe(shippedUnits);
+      expect(0 - by(lot, (m) => m.type === 'ADJUST' || m.type === 'COUNT')).toBe(adjusted);
+      expect(onHand + shippedUnits + adjusted).toBe(received);
+      expect(by(lot, (m) => m.locationId?.startsWith('IN_PROCESS:') === true)).toBe(0);
+      expect(moves.filter((m) => m.lot === lot && m.type === 'SHIP').every((m) => m.reference === shipped.shipmentId)).toBe(true);
+      expect(bal.filter((x) => x.lot === lot).reduce((s, x) => s + x.onHand, 0)).toBe(onHand);
+    }
+  });
 });
+
