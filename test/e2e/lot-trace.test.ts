@@ -256,5 +256,27 @@ describe('lot trace', () => {
       expect(bal.filter((x) => x.lot === lot).reduce((s, x) => s + x.onHand, 0)).toBe(onHand);
     }
   });
+
+  it('a hold and release of a lot-controlled SKU held in two lots at one location: each movement names the lot it took', async () => {
+    const sku = 'LOTTR-HOLD';
+    expect((await t.post('/api/v1/products', { sku, description: 'lot traced', lengthMm: 100, widthMm: 100, heightMm: 100, weightG: 300,
+      lotControlled: true, expiryControlled: false }, 'manager')).status).toBe(201);
+    const loc = w.storage[7]!;
+    for (const [lot, q] of [['H-1', 3], ['H-2', 4]] as const) {
+      expect((await t.post('/api/v1/inventory/receipts', { siteId: w.siteId, sku, locationId: loc.id, quantity: q, lot }, 'manager')).status).toBe(201);
+      expect((await t.post('/api/v1/inventory/holds', { siteId: w.siteId, sku, locationId: loc.id, lot, quantity: 2, status: 'QUARANTINE', reason: 'recall' }, 'manager')).status).toBe(201);
+    }
+    // Naming no lot names the lot-less units (none here): refused, nothing released, never some lot's units picked at random.
+    const noLot = await t.post('/api/v1/inventory/hold-releases', { siteId: w.siteId, sku, locationId: loc.id, quantity: 1, fromStatus: 'QUARANTINE', reason: 'which lot?' }, 'manager');
+    const rel = await t.post('/api/v1/inventory/hold-releases', { siteId: w.siteId, sku, locationId: loc.id, lot: 'H-2', quantity: 2, fromStatus: 'QUARANTINE', reason: 'cleared' }, 'manager');
+    expect(rel.status, JSON.stringify(rel.body)).toBe(201);
+    await t.settle();
+    const moves = await ledger(sku);
+    expect(moves.every((m) => m.lot === 'H-1' || m.lot === 'H-2')).toBe(true);
+    const held = (lot: string) => moves.filter((m) => m.lot === lot && m.status === 'QUARANTINE').reduce((s, m) => s + m.deltaOnHand, 0);
+    const total = (lot: string) => moves.filter((m) => m.lot === lot).reduce((s, m) => s + m.deltaOnHand, 0);
+    expect([total('H-1'), total('H-2'), held('H-2')]).toEqual([3, 4, 0]);
+    expect([noLot.status, noLot.body.code, held('H-1')]).toEqual([409, 'INSUFFICIENT_STOCK', 2]);
+  });
 });
 
