@@ -421,6 +421,12 @@ describe.runIf(browserTestsRun)('the handheld: putaway, count, replenish and ret
     await page.getByRole('button', { name: 'Back' }).click();
     await page.getByLabel('Quantity').fill('3');
     await page.getByRole('button', { name: 'Next' }).click();
+    // Offline a move is not queued: the screen says so and nothing moves.
+    await context.setOffline(true);
+    await scan(page, target.code);
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/^No connection: a receipt or a move needs PakLog's answer/);
+    await context.setOffline(false);
+    expect(await onHandAt(sku, target.id)).toBe(atTarget);
     await scan(page, target.code);
     await expect.poll(() => page.locator('.rf-info').textContent()).toContain(`Moved 3 × ${sku} from DEMO-RCV-01 to ${target.code}`);
     expect(await onHandAt(sku, target.id)).toBe(atTarget + 3);

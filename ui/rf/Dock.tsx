@@ -26,7 +26,13 @@ interface Lpn { id: string; code: string; status: string; locationId: string | n
 export const OFFLINE_SAYS = 'No connection: a receipt or a move needs PakLog\'s answer, so it is not kept on this handheld. Try again when the connection is back';
 const same = (a: string, b: string): boolean => a.trim().toUpperCase() === b.trim().toUpperCase();
 const gtin14 = (code: string): string | undefined => (/^(?:[0-9]{8}|[0-9]{12,14})$/.test(code.trim()) ? code.trim().padStart(14, '0') : undefined);
-const says = (e: unknown): string => (isNetworkError(e) ? OFFLINE_SAYS : errorSays(e));
+/**
+ * A refusal with its code; no answer: offline, nothing kept; PakLog not answering in time (TIMEOUT), confirm again: the
+ * same Idempotency-Key goes again, so it is done once whether or not the first attempt reached PakLog.
+ */
+const says = (e: unknown): string => (e instanceof ApiError && e.code === 'TIMEOUT'
+  ? 'TIMEOUT: PakLog did not answer in time. Confirm again: it goes with the same Idempotency-Key, so it is done once, never twice'
+  : isNetworkError(e) ? OFFLINE_SAYS : errorSays(e));
 
 /** The product a scan names: its SKU, or its GTIN in any GS1 length. */
 async function findProduct(value: string): Promise<Product | undefined> {
