@@ -376,4 +376,94 @@ describe.runIf(browserTestsRun)('the handheld: putaway, count, replenish and ret
     expect(back.map((m) => m.deltaOnHand).slice(-2)).toEqual([2, 1]);
     await until('task completed', async () => (await t.get(`/api/v1/tasks/${task.id}`)).body.status, (s) => s === 'COMPLETED');
   });
+
+  it('the dock receives on the handheld (ux11): the ASN scanned, expected vs received shown, OVER_RECEIPT refused with its code, the rest received, its putaway queued; then a move of those units off the dock', async () => {
+    const sku = skus[1] ?? skus[0]!;
+    const created = await t.post('/api/v1/inventory/asns', { siteId: 'DEMO', supplier: 'Dock test', reference: 'UX11-DN-1', lines: [{ sku, quantity: 3 }] });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const asnId = created.body.id as string;
+    const { context, page } = await phone();
+    await signIn(page, 'op-dock');
+    await page.getByRole('button', { name: 'Receive' }).click();
+    await page.getByRole('heading', { name: 'Receive: scan the ASN' }).waitFor();
+    await scan(page, 'UX11-DN-1');
+    await page.getByRole('button', { name: 'The site\'s receiving location' }).click();
+    await page.getByRole('heading', { name: /scan the product$/ }).waitFor();
+    await expect.poll(() => page.getByRole('table').textContent()).toContain(sku);
+    await scan(page, sku);
+    await page.getByLabel('Quantity').fill('5');
+    await page.getByRole('button', { name: 'Confirm receipt' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/^OVER_RECEIPT: /);
+    expect((await t.get(`/api/v1/inventory/asns/${asnId}`)).body.lines[0].received).toBe(0);
+    await page.getByLabel('Quantity').fill('3');
+    await page.getByRole('button', { name: 'Confirm receipt' }).click();
+    await expect.poll(() => page.locator('.rf-info').textContent()).toMatch(/^Received 3 × .*putaway \S+ is queued/);
+    const asn = (await t.get(`/api/v1/inventory/asns/${asnId}`)).body as { status: string; lines: { received: number; open: number }[] };
+    expect(asn.lines[0]).toMatchObject({ received: 3, open: 0 });
+    await expect.poll(() => page.getByRole('table').textContent()).toContain(`1${sku}3300`);
+    await until('putaway task', () => tasksOf('PUTAWAY'), (ts) => ts.length > 0);
+    await page.getByRole('button', { name: 'Done' }).click();
+    await page.getByRole('heading', { name: 'Ready' }).waitFor();
+
+    // Move: 9 asked of the 3 at the dock is refused with its code; 3 move.
+    const dockLoc = (await t.getAll<Location>(`/api/v1/sites/${siteId}/locations?status=ACTIVE`)).find((l) => l.code === 'DEMO-RCV-01')!;
+    const target = (await t.getAll<Location>(`/api/v1/sites/${siteId}/locations?status=ACTIVE`)).find((l) => l.type === 'STORAGE' || l.type === 'RESERVE')!;
+    const atDock = await onHandAt(sku, dockLoc.id);
+    const atTarget = await onHandAt(sku, target.id);
+    await page.getByRole('button', { name: 'Move' }).click();
+    await scan(page, 'DEMO-RCV-01');
+    await scan(page, sku);
+    await page.getByLabel('Quantity').fill(String(atDock + 9));
+    await page.getByRole('button', { name: 'Next' }).click();
+    await scan(page, target.code);
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/^INSUFFICIENT_STOCK: /);
+    expect(await onHandAt(sku, target.id)).toBe(atTarget);
+    await page.getByRole('button', { name: 'Back' }).click();
+    await page.getByLabel('Quantity').fill('3');
+    await page.getByRole('button', { name: 'Next' }).click();
+    // Offline a move is not queued: the screen says so and nothing moves.
+    await context.setOffline(true);
+    await scan(page, target.code);
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/^No connection: a receipt or a move needs PakLog's answer/);
+    await context.setOffline(false);
+    expect(await onHandAt(sku, target.id)).toBe(atTarget);
+    await scan(page, target.code);
+    await expect.poll(() => page.locator('.rf-info').textContent()).toContain(`Moved 3 × ${sku} from DEMO-RCV-01 to ${target.code}`);
+    expect(await onHandAt(sku, target.id)).toBe(atTarget + 3);
+    expect(await onHandAt(sku, dockLoc.id)).toBe(atDock - 3);
+    await context.close();
+  });
+
+  it('a pallet label scanned on Receive finds its ASN, received on the handheld; Move of that LPN takes it whole, books and pallet together (ux11)', async () => {
+    const sku = skus[2] ?? skus[0]!;
+    const label = 'UX11-PAL-1';
+    const created = await t.post('/api/v1/inventory/asns', { siteId: 'DEMO', supplier: 'Dock test', lines: [{ sku, quantity: 4, expectedLpn: label }] });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const locations = await t.getAll<Location>(`/api/v1/sites/${siteId}/locations?status=ACTIVE`);
+    const dockLoc = locations.find((l) => l.code === 'DEMO-RCV-01')!;
+    await until('pallet scanned in', () => t.post('/api/v1/scans', { siteId: 'DEMO', barcode: label, meaning: 'RECEIVE_LPN', locationId: dockLoc.id }), (r) => r.status === 201);
+    const { context, page } = await phone();
+    await signIn(page, 'op-dock2');
+    await page.getByRole('button', { name: 'Receive' }).click();
+    await scan(page, label);
+    await page.getByRole('heading', { name: `ASN ${created.body.id as string}: scan the dock location` }).waitFor();
+    await scan(page, 'DEMO-RCV-01');
+    await scan(page, sku);
+    await page.getByLabel('Quantity').fill('4');
+    await page.getByRole('button', { name: 'Confirm receipt' }).click();
+    await expect.poll(() => page.locator('.rf-info').textContent()).toMatch(/^Received 4 × /);
+    await page.getByRole('button', { name: 'Done' }).click();
+
+    const target = locations.find((l) => l.type === 'RESERVE' || l.type === 'STORAGE')!;
+    const atTarget = await onHandAt(sku, target.id);
+    await page.getByRole('button', { name: 'Move' }).click();
+    await scan(page, label);
+    await page.getByRole('heading', { name: `Move LPN ${label} (4 units): scan the location to move to` }).waitFor();
+    await scan(page, target.code);
+    await expect.poll(() => page.locator('.rf-info').textContent()).toBe(`LPN ${label} moved to ${target.code}`);
+    expect(await onHandAt(sku, target.id)).toBe(atTarget + 4);
+    const lpn = (await t.getAll<{ code: string; locationId: string | null; units: number }>(`/api/v1/lpns?siteId=DEMO&code=${label}`)).at(-1)!;
+    expect(lpn).toMatchObject({ locationId: target.id, units: 4 });
+    await context.close();
+  });
 });

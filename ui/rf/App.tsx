@@ -5,6 +5,7 @@ import { SignIn } from '../lib/SignIn.tsx';
 import { useRecheckOnLive, useWhoAmI } from '../lib/hooks.ts';
 import { goodScanFeedback, wrongScanFeedback } from './feedback.ts';
 import { CountFlow, PutawayFlow, ReplenishFlow, ReturnFlow, type FloorProps } from './FloorWork.tsx';
+import { MoveFlow, ReceiveFlow } from './Dock.tsx';
 import { PackFlow } from './Pack.tsx';
 import { enqueue, ownerOf, pending, queuedSays, replay, type QueuedCall } from './queue.ts';
 import { ScanInput } from './ScanInput.tsx';
@@ -233,6 +234,8 @@ function Handheld({ shift, me, owner, onSignOut }: { shift: Shift; me: Me; owner
   const [packTask, setPackTask] = useState<Task | undefined>(undefined);
   /** That task's reject or cannot-do screen, shown over its flow (which stays mounted, its steps kept). */
   const [packAside, setPackAside] = useState<'reject' | 'cannot' | undefined>(undefined);
+  /** The dock screen open instead of Ready (Dock.tsx): receive, or move, worked without a task. */
+  const [dock, setDock] = useState<'receive' | 'move' | undefined>(undefined);
   const [work, setWork] = useState<Work>(() => {
     const kept = sessionStorage.getItem(WORK);
     return isWork(kept) ? kept : 'PICK';
@@ -773,6 +776,12 @@ function Handheld({ shift, me, owner, onSignOut }: { shift: Shift; me: Me; owner
               ) : <FloorFlow key={packTask.id} {...floorProps(packTask)} />}
             </div>
           </>
+        ) : dock !== undefined && list === undefined ? (
+          dock === 'receive'
+            ? <ReceiveFlow site={shift.site} workerId={shift.workerId} online={online} busy={busy} setBusy={setBusy} fail={fail}
+              inform={(m) => { setError(undefined); setInfo(m); }} done={(m) => { setDock(undefined); setError(undefined); setInfo(m); }} />
+            : <MoveFlow site={shift.site} workerId={shift.workerId} online={online} busy={busy} setBusy={setBusy} fail={fail}
+              inform={(m) => { setError(undefined); setInfo(m); }} done={(m) => { setDock(undefined); setError(undefined); setInfo(m); }} />
         ) : list === undefined ? (
           <>
             <h1>Ready</h1>
@@ -786,6 +795,10 @@ function Handheld({ shift, me, owner, onSignOut }: { shift: Shift; me: Me; owner
               ))}
             </fieldset>
             <button type="button" className="big primary" autoFocus disabled={busy} onClick={() => void nextTask()}>Next task</button>
+            <div className="stack">
+              <button type="button" className="big secondary" disabled={busy} onClick={() => { setError(undefined); setInfo(undefined); setDock('receive'); }}>Receive</button>
+              <button type="button" className="big secondary" disabled={busy} onClick={() => { setError(undefined); setInfo(undefined); setDock('move'); }}>Move</button>
+            </div>
             {inProgress.length === 0 ? null : (
               <section aria-labelledby="in-progress-h">
                 <h2 id="in-progress-h">Your tasks in progress</h2>
