@@ -96,6 +96,30 @@ describe.runIf(browserTestsRun)('the web console with more rows than a page', ()
     await expect.poll(() => rows().count()).toBe(await total(`/orders?siteId=${siteId}&status=CANCELLED`));
   });
 
+  it('orders: Load more stays clickable while the list is read again for a live event, and reads the next page', async () => {
+    const all = await total(`/orders?siteId=${siteId}`);
+    await page.getByLabel('Status').selectOption('');
+    await expect.poll(() => caption().textContent()).toBe('Showing the first 200 orders: there are more (Load more below)');
+    // The reads of the list are held back a while, so the read again for the hold's live event is under way at the click.
+    let reads = 0;
+    const ordersRead = (url: URL) => url.pathname === '/api/v1/orders';
+    await page.route(ordersRead, async (route) => {
+      reads++;
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await route.continue();
+    });
+    const demo = (await t.get(`/api/v1/orders?siteId=${siteId}&status=ALLOCATED&limit=1`)).body.items[0] as { id: string };
+    expect((await t.post(`/api/v1/orders/${demo.id}/hold`, { reason: 'paging test' })).status).toBe(200);
+    await expect.poll(() => reads).toBeGreaterThan(0);
+    // It was "Loading…" and disabled through any read: a click then (a user's, or a test's) was lost.
+    const more = page.getByRole('button', { name: 'Load more orders' });
+    expect(await more.isEnabled({ timeout: 1_000 })).toBe(true);
+    await more.click();
+    await expect.poll(() => rows().count()).toBe(all);
+    await page.unroute(ordersRead);
+    expect((await t.post(`/api/v1/orders/${demo.id}/release-hold`, {})).status).toBe(200);
+  });
+
   it('tasks and exceptions: cut at 200 with a way to the rest; the dashboard counts past 500 exactly', async () => {
     const tasks = await total(`/tasks?siteId=${siteId}`);
     await nav('Tasks').click();

@@ -41,7 +41,7 @@ export function LoadMore({ list, noun }: { list: Paged<unknown>; noun: string })
   return (
     <p className="more">
       {list.items.length} {noun} shown, more to come.{' '}
-      <button type="button" disabled={list.loading} onClick={list.loadMore}>{list.loading ? 'Loading…' : `Load more ${noun}`}</button>
+      <button type="button" disabled={list.loadingMore} onClick={list.loadMore}>{list.loadingMore ? 'Loading…' : `Load more ${noun}`}</button>
     </p>
   );
 }

@@ -59,6 +59,11 @@ export interface Paged<T> {
   readonly more: boolean;
   readonly error: string | undefined;
   readonly loading: boolean;
+  /**
+   * A `loadMore` not answered yet. Only this waits on the user: a read again for a live event (or a reload) does not,
+   * so "Load more" stays clickable through it (a click then reads one page more than the read under way).
+   */
+  readonly loadingMore: boolean;
   readonly reload: () => void;
   readonly loadMore: () => void;
 }
@@ -89,12 +94,13 @@ export function usePaged<T>(fetchPage: (cursor: string | undefined) => Promise<P
       if (next === null) break;
       cursor = next;
     }
-    return { key, items, more: next !== null };
+    return { key, pages: wanted, items, more: next !== null };
   }, [...filters, ...deps, wanted]);
   const loadMore = useCallback(() => setPages((n) => n + 1), []);
   // A read of new filters that failed (an unknown SKU) leaves the rows of the old ones: they do not answer these.
   const data = loaded.error !== undefined && loaded.data?.key !== key ? undefined : loaded.data;
-  return { items: data?.items, more: data?.more ?? false, error: loaded.error, loading: loaded.loading, reload: loaded.reload, loadMore };
+  const loadingMore = loaded.loading && data?.key === key && data.pages < wanted;
+  return { items: data?.items, more: data?.more ?? false, error: loaded.error, loading: loaded.loading, loadingMore, reload: loaded.reload, loadMore };
 }
 
 /**
