@@ -111,6 +111,23 @@ const confirm = (list: PickList, line: PickLine, quantity: number, toteId: strin
 const cancel = (orderId: string) => t.post(`/api/v1/orders/${orderId}/cancel`, { reason: 'cancel9' }, 'manager');
 
 /**
+ * Each order's `other` request and its cancel sent at once: the cancel always wins (200, CANCELLED) and `other` is 200
+ * or refused 409 ORDER_CANCELLED; every answer a success or a coded 4xx. Each order's answer to `other`.
+ */
+async function cancelledBeside(ids: readonly string[], other: (id: string) => Promise<{ status: number; body: any }>): Promise<{ id: string; other: Answer }[]> {
+  const results = await Promise.all(ids.map(async (id) => {
+    const [done, cancelled] = await Promise.all([pause(60).then(() => other(id)), pause(60).then(() => cancel(id))]);
+    return { id, other: answer(done), cancelled: answer(cancelled) };
+  }));
+  expect(results.flatMap((r) => badAnswers(r.id, [r.other, r.cancelled]))).toEqual([]);
+  for (const r of results) {
+    expect({ id: r.id, status: r.cancelled.status, order: r.cancelled.body.status }).toEqual({ id: r.id, status: 200, order: 'CANCELLED' });
+    if (r.other.status !== 200) expect({ id: r.id, status: r.other.status, code: r.other.body.code }).toEqual({ id: r.id, status: 409, code: 'ORDER_CANCELLED' });
+  }
+  return results.map((r) => ({ id: r.id, other: r.other }));
+}
+
+/**
  * Every invariant of a cancelled order once the bus is quiet: CANCELLED, never announced shipped, holding nothing (no
  * allocation, reservation, live package, live shipment, SHIP movement, open list or task), its tote units exactly its
  * open returns, each with a MOVE task; its labels are voided at the carrier. Returns the units in its tote.
@@ -211,18 +228,7 @@ describe('an order cancelled while its package is re-packed', () => {
       packages.set(id, pack.body.id as string);
     }
     await t.settle();
-    const results = await Promise.all(orderIds.map(async (id) => {
-      const [repack, cancelled] = await Promise.all([
-        pause(60).then(() => t.post(`/api/v1/packages/${packages.get(id)!}/repack`, undefined, 'operator')),
-        pause(60).then(() => cancel(id)),
-      ]);
-      return { id, repack: answer(repack), cancelled: answer(cancelled) };
-    }));
-    expect(results.flatMap((r) => badAnswers(r.id, [r.repack, r.cancelled]))).toEqual([]);
-    for (const r of results) {
-      expect({ id: r.id, status: r.cancelled.status, order: r.cancelled.body.status }).toEqual({ id: r.id, status: 200, order: 'CANCELLED' });
-      if (r.repack.status !== 200) expect({ id: r.id, status: r.repack.status, code: r.repack.body.code }).toEqual({ id: r.id, status: 409, code: 'ORDER_CANCELLED' });
-    }
+    const results = await cancelledBeside(orderIds, (id) => t.post(`/api/v1/packages/${packages.get(id)!}/repack`, undefined, 'operator'));
     await t.settle();
     for (const id of orderIds) {
       expect(await expectCancelled(id)).toBe(2);
@@ -235,7 +241,7 @@ describe('an order cancelled while its package is re-packed', () => {
       expect((await t.post('/api/v1/packages', { orderId: id }, 'operator')).body.code).toBe('ORDER_CANCELLED');
     }
     await expectReconciled('cancelled while re-packed', orderIds);
-    console.log(`cancel vs repack: the repack went through first ${results.filter((r) => r.repack.status === 200).length} of ${ROUNDS} times`);
+    console.log(`cancel vs repack: the repack went through first ${results.filter((r) => r.other.status === 200).length} of ${ROUNDS} times`);
     await returnAll(orderIds);
     await expectReconciled('cancelled while re-packed, put back', orderIds);
     await expectWavesClosed('cancelled while re-packed', orderIds);
@@ -568,18 +574,9 @@ describe('a shipComplete order cancelled while a unit of it is shorted at packin
     await pickAll(await release(ids), (id) => `C9-SC-${id}`);
     const lineOf = new Map<string, string>();
     for (const id of ids) lineOf.set(id, ((await t.get(`/api/v1/orders/${id}`)).body.lines as { id: string }[])[0]!.id);
-    const results = await Promise.all(ids.map(async (id) => {
-      const [shorted, cancelled] = await Promise.all([
-        pause(60).then(() => t.post('/api/v1/pack-station/shorts', { orderId: id, lineId: lineOf.get(id), quantity: 1, reason: 'DAMAGED', toteId: `C9-SC-${id}` }, 'operator')),
-        pause(60).then(() => cancel(id)),
-      ]);
-      return { id, shorted: answer(shorted), cancelled: answer(cancelled) };
-    }));
-    expect(results.flatMap((r) => badAnswers(r.id, [r.shorted, r.cancelled]))).toEqual([]);
-    for (const r of results) {
-      expect({ id: r.id, status: r.cancelled.status, order: r.cancelled.body.status }).toEqual({ id: r.id, status: 200, order: 'CANCELLED' });
-      if (r.shorted.status !== 200) expect({ id: r.id, status: r.shorted.status, code: r.shorted.body.code }).toEqual({ id: r.id, status: 409, code: 'ORDER_CANCELLED' });
-    }
+    const results = (await cancelledBeside(ids, (id) => t.post('/api/v1/pack-station/shorts',
+      { orderId: id, lineId: lineOf.get(id), quantity: 1, reason: 'DAMAGED', toteId: `C9-SC-${id}` }, 'operator')))
+      .map((r) => ({ id: r.id, shorted: r.other }));
     await t.settle();
     await new Promise((r) => setTimeout(r, 300));
     await t.settle();
