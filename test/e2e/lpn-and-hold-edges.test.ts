@@ -601,7 +601,15 @@ async function lostPalletOnShelf(siteCode: string, received: number, lost: numbe
   expect((await t.post(`/api/v1/lpns/${pallet.id}/lost`, { reason: 'not at its place at the morning walk' }, 'manager')).status).toBe(200);
   await t.settle();
   expect(await balances()).toEqual({ AVAILABLE: received - lost, HOLD: lost });
-  return { site, sku, shelf, pallet, balances };
+  /** Reported found where it was lost: its `lost` units are released, once, and books and floor agree at the shelf. */
+  const foundThereOnce = async () => {
+    expect((await t.post(`/api/v1/lpns/${pallet.id}/found`, { location: shelf.id }, 'manager')).status).toBe(200);
+    await t.settle();
+    expect(await balances()).toEqual({ AVAILABLE: received, HOLD: 0 });
+    const diffs = (await t.get(`/api/v1/physical-tracking/reconciliation?siteId=${site.siteId}`)).body.differences as { locationId: string }[];
+    expect(diffs.filter((d) => d.locationId === shelf.id)).toEqual([]);
+  };
+  return { site, sku, shelf, pallet, balances, foundThereOnce };
 }
 
 /** A stock count import of one row: `quantity` units of `sku` at `shelf`. */
@@ -614,7 +622,7 @@ async function importCount(siteCode: string, sku: string, shelf: { code: string 
 
 describe('a lost LPN counted where it was lost (lpn7)', () => {
   it('a cycle count that finds its units there takes them as the lost LPN\'s, on the books already: nothing added, and its find releases them once, never 20 for 10', async () => {
-    const { site, sku, shelf, pallet, balances } = await lostPalletOnShelf('LPNCT', 10, 10);
+    const { site, sku, shelf, balances, foundThereOnce } = await lostPalletOnShelf('LPNCT', 10, 10);
     // It was there after all, behind another pallet: the counter counts its 10 units.
     const opened = await t.post('/api/v1/inventory/counts', { siteId: site.siteId, locationIds: [shelf.id], sku }, 'manager');
     expect(opened.status, JSON.stringify(opened.body)).toBe(201);
@@ -629,11 +637,7 @@ describe('a lost LPN counted where it was lost (lpn7)', () => {
     expect([count.status, count.applied, count.submissions.map((s: { expected: number; variance: number }) => [s.expected, s.variance])]).toEqual(['COMPLETED', 0, [[10, 0]]]);
     expect(await balances()).toEqual({ AVAILABLE: 0, HOLD: 10 });
     // Reported found where it was: its 10 units are released, once.
-    expect((await t.post(`/api/v1/lpns/${pallet.id}/found`, { location: shelf.id }, 'manager')).status).toBe(200);
-    await t.settle();
-    expect(await balances()).toEqual({ AVAILABLE: 10, HOLD: 0 });
-    const diffs = (await t.get(`/api/v1/physical-tracking/reconciliation?siteId=${site.siteId}`)).body.differences as { locationId: string }[];
-    expect(diffs.filter((d) => d.locationId === shelf.id)).toEqual([]);
+    await foundThereOnce();
   });
 });
 
@@ -670,17 +674,13 @@ describe('a packed package\'s carton (lpn7)', () => {
 
 describe('a lost LPN counted where it was lost, by a stock count import (lpn8)', () => {
   it('an imported count that finds its units there takes them as the lost LPN\'s, on the books already: nothing added, and its find releases them once, never 20 for 10', async () => {
-    const { site, sku, shelf, pallet, balances } = await lostPalletOnShelf('LPNIMP', 10, 10);
+    const { site, sku, shelf, balances, foundThereOnce } = await lostPalletOnShelf('LPNIMP', 10, 10);
     // It was there after all: the wall-to-wall count file says 10 there. They are the lost LPN's, on the books already.
     expect(await importCount('LPNIMP', sku, shelf, 10, true)).toMatchObject({ created: 0, updated: 0, unchanged: 1, written: false });
     expect(await importCount('LPNIMP', sku, shelf, 10)).toMatchObject({ created: 0, updated: 0, unchanged: 1, written: true });
     expect(await balances()).toEqual({ AVAILABLE: 0, HOLD: 10 });
     // Reported found where it was: its 10 units are released, once.
-    expect((await t.post(`/api/v1/lpns/${pallet.id}/found`, { location: shelf.id }, 'manager')).status).toBe(200);
-    await t.settle();
-    expect(await balances()).toEqual({ AVAILABLE: 10, HOLD: 0 });
-    const diffs = (await t.get(`/api/v1/physical-tracking/reconciliation?siteId=${site.siteId}`)).body.differences as { locationId: string }[];
-    expect(diffs.filter((d) => d.locationId === shelf.id)).toEqual([]);
+    await foundThereOnce();
     const summary = ((await t.get(`/api/v1/inventory/summary?siteId=${site.siteId}&sku=${sku}`)).body.items as { onHand: number; ledgerOnHand: number }[])[0]!;
     expect([summary.onHand, summary.ledgerOnHand]).toEqual([10, 10]);
   });
