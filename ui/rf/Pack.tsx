@@ -232,7 +232,9 @@ export function PackFlow(props: {
     }
     setPkg(answer.package);
     if (answer.check.status === 'OUT') {
-      props.fail(`Weighs ${grams} g; it should weigh ${answer.check.expectedG ?? '?'} g (±${answer.check.tolerancePct} %). Check the contents, weigh again, or repack`);
+      // Right contents weighed again fail again when the catalogue is wrong (a product's weight, the carton's tare): said too.
+      props.fail(`Weighs ${grams} g; it should weigh ${answer.check.expectedG ?? '?'} g (±${answer.check.tolerancePct} %). Check the contents, weigh again, or repack. `
+        + `Contents right? Then the catalogue's weight of a product or of carton ${answer.package.cartonCode} is wrong: a manager corrects it, then weigh again`);
       return;
     }
     setStep('seal');

@@ -109,6 +109,23 @@ describe('pack station', () => {
     await t.request('PUT', '/api/v1/pack-station/settings/PS2', { body: { weightTolerancePct: 2, shipFrom: null }, role: 'manager' });
   });
 
+  it('contents right but a product\'s catalogue weight wrong (walk10): the refusal names the way out, a manager corrects the weight, the carton is weighed again and sealed', async () => {
+    await t.post('/api/v1/products', { sku: 'JUG', description: 'Jug', lengthMm: 150, widthMm: 100, heightMm: 100, weightG: 400 });
+    await pickedOrder('ord_jug', [{ sku: 'JUG', quantity: 1 }]);
+    const pkg = (await t.post('/api/v1/pack-station/packages', { orderId: 'ord_jug', cartonCode: 'S' }, 'operator')).body;
+    await t.post(`/api/v1/packages/${pkg.id}/scans`, { barcode: 'JUG' }, 'operator');
+    // The jug really weighs 650 g, not the 400 g the catalogue says: 650 + the S carton's 150 g tare on the scale.
+    expect((await t.post(`/api/v1/packages/${pkg.id}/weight`, { weightG: 800 }, 'operator')).body.check).toMatchObject({ status: 'OUT', expectedG: 550 });
+    const refused = await t.post(`/api/v1/packages/${pkg.id}/seal`, undefined, 'operator');
+    expect(refused.body.code).toBe('WEIGHT_OUT_OF_TOLERANCE');
+    // The packer who checked the contents is told what else it can be, and who corrects it.
+    expect(refused.body.detail).toContain('contents right, a manager corrects the weight of the product (PATCH /api/v1/products/{sku}) or of carton S (PATCH /api/v1/cartons/S), then weigh again');
+    expect((await t.request('PATCH', '/api/v1/products/JUG', { body: { weightG: 650 }, role: 'manager' })).status).toBe(200);
+    await t.settle();
+    expect((await t.post(`/api/v1/packages/${pkg.id}/weight`, { weightG: 800 }, 'operator')).body.check).toMatchObject({ status: 'WITHIN', expectedG: 800 });
+    expect((await t.post(`/api/v1/packages/${pkg.id}/seal`, undefined, 'operator')).body).toMatchObject({ status: 'PACKED', expectedWeightG: 800 });
+  });
+
   it('repacks a sealed package (its units packed again), not a labelled one; voids a label, not a dispatched one', async () => {
     await pickedOrder('ord_r', [{ sku: 'BOOK', quantity: 1 }]);
     const first = (await t.post('/api/v1/packages', { orderId: 'ord_r' }, 'operator')).body;

@@ -1806,8 +1806,11 @@ async function suggestFor(orderId: string): Promise<Outcome<PackingSuggestion>> 
         const carton = (await packStore.cartons(tx)).find((c) => c.code === pkg.cartonCode);
         const check = weightCheck(pkg.weighedG, expectedWeight(pkg, carton, products), (await settingsOf(tx, order.siteId)).weightTolerancePct);
         if (check.status === 'OUT') {
+          // The contents may be right and the catalogue wrong (a product's weight, a carton's tare): every weighing fails
+          // until a manager corrects it, so the refusal says so, not only "check the contents" (walk10).
           return reject('WEIGHT_OUT_OF_TOLERANCE', `Package ${pkg.id} weighs ${pkg.weighedG} g; its contents and carton should weigh ${check.expectedG ?? 0} g `
-            + `(±${check.tolerancePct} %, off by ${check.deviationPct ?? 0} %): check the contents, then weigh again`);
+            + `(±${check.tolerancePct} %, off by ${check.deviationPct ?? 0} %): check the contents, then weigh again; the contents right, a manager corrects `
+            + `the weight of the product (PATCH /api/v1/products/{sku}) or of carton ${pkg.cartonCode} (PATCH /api/v1/cartons/${pkg.cartonCode}), then weigh again`);
         }
         packageLifecycle.assertCan('OPEN', 'PACKED');
         const code = await newSscc(tx);
