@@ -356,6 +356,33 @@ describe.runIf(browserTestsRun)('the web console: an order\'s screen', () => {
     await page.close();
   });
 
+  it('a backordered order says which line waits for stock and the ways on (walk10: it said BACKORDERED and nothing more)', async () => {
+    const balances: { sku: string; status: string; available: number }[] = await t.getAll(`/api/v1/inventory/balances?siteId=${siteId}`);
+    const skus = [...new Set(balances.filter((b) => b.status === 'AVAILABLE' && b.available > 2).map((b) => b.sku))].slice(-2);
+    // Line 1 is allocated; line 2 asks for far more than the site holds (each line is allocated whole, or not at all).
+    const order = await createOrder(call(), siteId, { externalId: 'ORD-UI-BO', lines: [{ sku: skus[0]!, quantity: 1 }, { sku: skus[1]!, quantity: 100_000 }] });
+    await until('backordered', () => orderStatus(call(), order.id), (st) => st === 'BACKORDERED');
+    await t.settle();
+
+    const page = await signIn(t.keys.manager);
+    await page.goto(`${base}/#/orders/${order.id}`);
+    await page.getByRole('heading', { level: 1, name: /^Order ORD-UI-BO/ }).waitFor();
+    const status = page.locator('dt', { hasText: /^Status$/ }).locator('xpath=following-sibling::dd[1]');
+    await expect.poll(() => status.textContent()).toContain(
+      `waiting for stock: line 2 (${skus[1]}) has 0 of 100000 units allocated (a line is allocated whole or not at all). `
+      + 'It is allocated by itself as stock arrives (a receipt, a move, held units released); or cancel units of the line, or the order');
+    // Line 1, allocated, is not named.
+    expect(await status.textContent()).not.toContain(`line 1 (${skus[0]})`);
+
+    // The way on it names: the line cut to what the site holds, the order is allocated and the words go.
+    await row(page, 'Units per line', skus[1]!).getByRole('button', { name: `Cancel units of line 2 (${skus[1]})…` }).click();
+    await page.getByLabel('Units to cancel (1 to 100000)').fill('99999');
+    await page.getByRole('button', { name: 'Yes, cancel 99999 units' }).click();
+    await until('allocated', () => orderStatus(call(), order.id), (st) => st === 'ALLOCATED');
+    await expect.poll(() => status.textContent()).toBe('ALLOCATED');
+    await page.close();
+  });
+
   it('a manager shorts picked units missing or damaged at packing from the order\'s screen, confirmed first: the line counts them apart; a refusal is said in words', async () => {
     const o = await allocated('ORD-UI-8', 2);
     // Earlier tests' orders still in the pool (ORD-UI-4, ORD-UI-5) are older at the same priority: out of the way, so the

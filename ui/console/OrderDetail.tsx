@@ -38,6 +38,18 @@ type Command = { kind: 'hold' } | { kind: 'cancel' } | { kind: 'release' } | { k
 /** A line's open units: ordered and neither shipped nor cancelled (what a line cancel may take). */
 const openUnits = (l: Line): number => l.ordered - l.shipped - l.cancelled - l.shortAtPack;
 /**
+ * What a backordered order (not after a short pick) waits for, in words: the lines not allocated — each is allocated
+ * whole or not at all (ADR 0008) — and the ways on. It said BACKORDERED and nothing more (walk10).
+ */
+function backorderWords(lines: readonly Line[], canPlan: boolean): string {
+  const waiting = lines.filter((l) => l.allocated < openUnits(l));
+  if (waiting.length === 0) return 'waiting for stock';
+  const which = waiting.map((l) => `line ${l.lineNo} (${l.sku}) has ${l.allocated} of ${openUnits(l)} unit${openUnits(l) === 1 ? '' : 's'} allocated`).join('; ');
+  const them = waiting.length === 1 ? 'the line' : 'those lines';
+  return `waiting for stock: ${which} (a line is allocated whole or not at all). It is allocated by itself as stock arrives (a receipt, a move, held units released); `
+    + (canPlan ? `or cancel units of ${them}, or the order` : `or a manager cancels units of ${them}, or the order`);
+}
+/**
  * The most units of a line a short at packing may name (POST /pack-station/shorts): picked, neither packed in a sealed
  * package nor shorted at packing already. Units scanned into an open carton are among them here; the API refuses them
  * (SHORT_EXCEEDS_OPEN_UNITS) and the refusal is said in words.
@@ -329,6 +341,7 @@ export function OrderDetail({ ctx, id }: { ctx: Ctx; id: string }) {
             {o.hold === null ? null : <> on hold: {o.hold.reason} (held from {o.hold.from}, resumes to {o.hold.resumeTo})</>}
             {o.cancelReason === null ? null : <> {o.cancelReason}</>}
             {o.backorderReason === null ? null : <> waiting for stock after a short pick</>}
+            {o.status === 'BACKORDERED' && o.backorderReason === null ? <> {backorderWords(o.lines, ctx.can.plan)}</> : null}
           </dd>
           <dt>Priority</dt><dd>{o.priority} <span className="muted">(1 is the most urgent)</span></dd>
           <dt>Carrier</dt><dd>{o.carrier}</dd>
