@@ -466,4 +466,38 @@ describe.runIf(browserTestsRun)('the handheld: putaway, count, replenish and ret
     expect(lpn).toMatchObject({ locationId: target.id, units: 4 });
     await context.close();
   });
+
+  it('a counter whose count asked for a recount is told the recount waits for another counter, not "no count work" (walk10: alone on the floor, she asked again and again)', async () => {
+    const sku = skus[2]!;
+    const balance = (await t.getAll<Balance>(`/api/v1/inventory/balances?siteId=${siteId}&sku=${sku}`))
+      .find((b) => b.status === 'AVAILABLE' && b.available > 0 && !b.locationId.startsWith('IN_PROCESS'))!;
+    for (const ahead of (await tasksOf('COUNT')).filter((x) => x.status === 'QUEUED')) {
+      expect((await t.post(`/api/v1/inventory/counts/${ahead.reference.replace(/:recount$/, '')}/reject`, { reason: 'out of the way of the handheld test' }, 'manager')).status).toBe(200);
+    }
+    const opened = await t.post('/api/v1/inventory/counts', { siteId, locationIds: [balance.locationId], sku, toleranceUnits: 0 }, 'manager');
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+    const count = opened.body.items[0] as { id: string; lot: string | null };
+    await until('count task', () => tasksOf('COUNT'), (ts) => ts.some((x) => x.reference === count.id));
+    const code = (await t.get(`/api/v1/locations/${balance.locationId}`)).body.code as string;
+    const expected = await onHandAt(sku, balance.locationId, count.lot);
+
+    const { context, page } = await phone();
+    await signIn(page, 'op-alone');
+    await page.getByRole('radio', { name: 'Count' }).check();
+    await page.getByRole('button', { name: 'Next task' }).click();
+    await page.getByRole('heading', { name: `Go to ${code} and scan it` }).waitFor();
+    await scan(page, code);
+    await page.getByLabel('Units counted').fill(String(expected + 3));
+    await page.getByRole('button', { name: 'Submit count' }).click();
+    await page.getByRole('heading', { name: 'Ready' }).waitFor();
+    const recount = await until('recount queued', () => tasksOf('COUNT'), (ts) => ts.some((x) => x.reference === `${count.id}:recount` && x.status === 'QUEUED'));
+    expect(recount.filter((x) => x.status === 'QUEUED')).toHaveLength(1);
+
+    // The recount is never hers (counting.md): the handheld says there is count work, and who takes it.
+    await page.getByRole('button', { name: 'Next task' }).click();
+    await page.getByRole('status').filter({ hasText: 'No count work for you right now: 1 count task is queued but not offered to you' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'a recount never goes to whoever counted first' }).waitFor();
+    await context.close();
+    expect((await t.post(`/api/v1/inventory/counts/${count.id}/reject`, { reason: 'out of the way of the next tests' }, 'manager')).status).toBe(200);
+  });
 });

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, ApiError, errorSays, isNetworkError, newKey, noAnswerSays, signOut } from '../lib/api.ts';
+import { api, ApiError, errorSays, isNetworkError, newKey, noAnswerSays, qs, signOut } from '../lib/api.ts';
 import type { Me } from '../lib/session.ts';
 import { SignIn } from '../lib/SignIn.tsx';
 import { useRecheckOnLive, useWhoAmI } from '../lib/hooks.ts';
@@ -427,6 +427,27 @@ function Handheld({ shift, me, owner, onSignOut }: { shift: Shift; me: Me; owner
     return false;
   };
 
+  /**
+   * Work of the kind chosen may be queued and still not offered to this worker: a recount never goes to whoever counted
+   * first (counting.md), a task they turned down waits 5 minutes, their profile's zones or equipment do not fit it.
+   * "No work right now" then left a worker alone on the floor asking again and again (walk10): said, with who takes it.
+   * Undefined when nothing of that kind is queued, or the read fails (the plain words then).
+   */
+  const queuedNotOffered = async (chosen: string): Promise<string | undefined> => {
+    try {
+      const queued = await api<{ items: unknown[]; nextCursor: string | null }>('GET', `/tasks${qs({ siteId: shift.site, status: 'QUEUED', type: work, limit: 100 })}`);
+      const n = queued.items.length;
+      if (n === 0) return undefined;
+      const many = queued.nextCursor === null ? String(n) : `${n} or more`;
+      const why = [work === 'COUNT' ? 'a recount never goes to whoever counted first' : undefined, 'a task you turned down waits 5 minutes',
+        'or your profile\'s zones or equipment do not fit it'].filter((w) => w !== undefined).join('; ');
+      return `No ${chosen} work for you right now: ${many} ${chosen} task${n === 1 ? ' is' : 's are'} queued but not offered to you (${why}). `
+        + `Another worker takes ${n === 1 ? 'it' : 'them'}; or choose other work above, or ask again later`;
+    } catch {
+      return undefined;
+    }
+  };
+
   const nextTask = async (): Promise<void> => {
     setBusy(true);
     setError(undefined);
@@ -437,7 +458,7 @@ function Handheld({ shift, me, owner, onSignOut }: { shift: Shift; me: Me; owner
       if (t === undefined) {
         // Said for the work chosen: other work (packing after the picks) may be waiting under another choice.
         const chosen = WORKS.find(([w]) => w === work)?.[1].toLowerCase() ?? 'such';
-        setInfo(`No ${chosen} work right now: choose other work above, or ask again later`);
+        setInfo((await queuedNotOffered(chosen)) ?? `No ${chosen} work right now: choose other work above, or ask again later`);
         return;
       }
       await take(t);
