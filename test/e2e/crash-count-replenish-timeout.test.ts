@@ -125,7 +125,7 @@ describe('paklog start killed between a count\'s submission and its recount, rej
     const after = await call('next', 'POST', '/api/v1/tasks/next', { workerId: 'bob', siteId: w.siteId, types: ['COUNT'] });
     expect([200, 204]).toContain(after.status);
     expect((after.body as { reference?: string } | undefined)?.reference).not.toBe(countId);
-  }, 60_000);
+  }, 120_000);
 
   it('a first count killed before its commit, its recount and the approval killed once committed: the variance booked once, the lock let go once', async () => {
     const sku = w.products[0]!.sku;
@@ -155,7 +155,7 @@ describe('paklog start killed between a count\'s submission and its recount, rej
     expect(await n(`SELECT coalesce(sum(on_hand), 0) AS n FROM inventory.balances WHERE location_id = $1`, [shelf.id])).toBe(17);
     await until('both count tasks completed', async () => (await probe.query<{ status: string }>(`SELECT status FROM tasks.tasks WHERE reference IN ($1, $1 || ':recount') ORDER BY created_at, id`, [countId])).rows.map((r) => r.status),
       (x) => x.length === 2 && x.every((t) => t === 'COMPLETED'));
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('paklog start killed while a pick face falls below its min and while its replenishment confirms', () => {
@@ -201,7 +201,7 @@ describe('paklog start killed while a pick face falls below its min and while it
     expect(await n(`SELECT coalesce(sum(on_hand), 0) AS n FROM inventory.balances WHERE location_id = $1 AND sku = $2`, [face.id, sku])).toBe(2 + units);
     expect(await n(`SELECT coalesce(sum(on_hand), 0) AS n FROM inventory.balances WHERE location_id = $1 AND sku = $2`, [reserve.id, sku])).toBe(40 - units);
     expect(await n(`SELECT count(*) AS n FROM inventory.replenishment_waits WHERE location_id = $1`, [face.id])).toBe(0);
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('paklog start killed around the task-timeout job\'s runs', () => {
@@ -226,7 +226,7 @@ describe('paklog start killed around the task-timeout job\'s runs', () => {
       const row = (await probe.query<{ status: string; worker_id: string | null }>(`SELECT status, worker_id FROM tasks.tasks WHERE id = $1`, [id])).rows[0]!;
       expect(row, `idle${i}`).toEqual({ status: 'QUEUED', worker_id: null });
     }
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('after every kill', () => {
@@ -244,5 +244,5 @@ describe('after every kill', () => {
     expect(await n(`SELECT count(*) AS n FROM inventory.locations WHERE count_locks < 0`)).toBe(0);
     await assertStockConserved(s.db.url, { when: 'after the kills during counts, a replenishment and the task-timeout job' });
     console.log(`crash-count-replenish-timeout: ${kills} kills`);
-  }, 60_000);
+  }, 120_000);
 });
