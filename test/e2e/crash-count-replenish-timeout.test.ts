@@ -7,13 +7,14 @@
  * runs, with the process killed around them while tasks assigned and never started time out. After each restart: the
  * location's count lock is taken once and let go once (never below none, the location pickable again), a variance is
  * booked once, one recount task, one replenishment for the face (not a second one when the face stays low or is
- * filled), one move, every task ends once, each assignment times out once, every event once, nothing dead-lettered,
- * no key left claimed, and the ledger conserved.
+ * filled), one move, a customer return received and restocked once (a backordered order allocated from it once; the
+ * receipt killed once committed, the restock before its commit), every task ends once, each assignment times out
+ * once, every event once, nothing dead-lettered, no key left claimed, and the ledger conserved.
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertStockConserved } from '../support/conservation.ts';
-import { setupWarehouse, until, type Call, type Warehouse } from '../support/flow-driver.ts';
+import { createOrder, orderStatus, setupWarehouse, until, type Call, type Warehouse } from '../support/flow-driver.ts';
 import { crashServer, type Answer, type CrashServer } from '../support/crash-server.ts';
 
 let s: CrashServer;
@@ -64,7 +65,7 @@ beforeAll(async () => {
   probe = new pg.Client({ connectionString: s.db.url });
   await probe.connect();
   call = s.call;
-  w = await setupWarehouse(call, { siteCode: 'CRTEN', aisles: 1, bays: 6, levels: 2, skus: 2 });
+  w = await setupWarehouse(call, { siteCode: 'CRTEN', aisles: 1, bays: 6, levels: 2, skus: 3 });
   idle = await setupWarehouse(call, { siteCode: 'CTO', aisles: 1, bays: 3, levels: 1, skus: 1 });
   for (const site of [w.siteId, idle.siteId]) {
     const settings = await put('/inventory/count-settings', { siteId: site, toleranceUnits: 1, tolerancePercent: null });
@@ -201,6 +202,36 @@ describe('paklog start killed while a pick face falls below its min and while it
     expect(await n(`SELECT coalesce(sum(on_hand), 0) AS n FROM inventory.balances WHERE location_id = $1 AND sku = $2`, [face.id, sku])).toBe(2 + units);
     expect(await n(`SELECT coalesce(sum(on_hand), 0) AS n FROM inventory.balances WHERE location_id = $1 AND sku = $2`, [reserve.id, sku])).toBe(40 - units);
     expect(await n(`SELECT count(*) AS n FROM inventory.replenishment_waits WHERE location_id = $1`, [face.id])).toBe(0);
+  }, 120_000);
+});
+
+describe('paklog start killed while a customer return is received and restocked for a backordered order', () => {
+  it('received once (killed once committed), restocked once (killed before its commit): the backorder allocated once from it', async () => {
+    const sku = w.products[2]!.sku;
+    const shelf = w.storage[2]!;
+    const dock = (await call<{ items: { id: string }[] }>('docks', 'GET', `/api/v1/sites/${w.siteId}/locations?type=RECEIVING`)).body.items[0]!;
+    // Nothing of the SKU anywhere: the order waits, backordered.
+    const order = await createOrder(call, w.siteId, { externalId: 'CRTEN-BACKORDER', lines: [{ sku, quantity: 2 }] });
+    await until('backordered', () => orderStatus(call, order.id), (x) => x === 'BACKORDERED', 30_000);
+    const rma = await call<{ id: string; lines: { lineId: string }[] }>('rma', 'POST', '/api/v1/rmas', { siteId: w.siteId, customerRef: 'CRTEN-RMA', lines: [{ sku, quantity: 2, reason: 'crash10' }] });
+    expect(rma.status, JSON.stringify(rma.body)).toBe(201);
+    const lineId = rma.body.lines[0]!.lineId;
+    const received = await killedDuring(`/api/v1/rmas/${rma.body.id}/receive`, { locationId: dock.id, lines: [{ lineId, quantity: 2 }] }, 'committed');
+    expect(received.status, JSON.stringify(received.body)).toBe(200);
+    const restocked = await killedDuring(`/api/v1/rmas/${rma.body.id}/lines/${lineId}/inspect`, { disposition: 'RESTOCK', quantity: 2, condition: 'as new', locationId: shelf.id }, 5);
+    expect(restocked.status, JSON.stringify(restocked.body)).toBe(200);
+    await drained();
+    await until('allocated from the restocked units', () => orderStatus(call, order.id), (x) => x === 'ALLOCATED', 30_000);
+    await drained();
+    expect(await n(`SELECT coalesce(sum(on_hand), 0) AS n FROM inventory.balances WHERE location_id = $1`, [dock.id])).toBe(0);
+    expect(await n(`SELECT coalesce(sum(on_hand), 0) AS n FROM inventory.balances WHERE location_id = $1 AND sku = $2`, [shelf.id, sku])).toBe(2);
+    expect(await n(`SELECT coalesce(sum(allocated), 0) AS n FROM inventory.allocations WHERE order_id = $1`, [order.id])).toBe(2);
+    for (const type of ['inventory.rma.received.v1', 'inventory.rma.inspected.v1', 'orders.order.allocated.v1']) {
+      expect(await n(`SELECT count(*) AS n FROM platform.events WHERE type = $1 AND (subject = $2 OR subject = $3)`, [type, rma.body.id, order.id]), type).toBe(1);
+    }
+    // Inventory's allocations of the order: none at its intake (backordered), then all of it once.
+    expect((await probe.query(`SELECT envelope->'data'->>'complete' AS complete FROM platform.events WHERE type = 'inventory.stock.allocated.v1' AND subject = $1 ORDER BY seq`, [order.id])).rows)
+      .toEqual([{ complete: 'false' }, { complete: 'true' }]);
   }, 120_000);
 });
 
