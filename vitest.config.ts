@@ -72,6 +72,12 @@ const PROCESSES = [
   // `paklog start` SIGKILLed five times during an ASN receipt, a putaway confirm, a count submission and an RMA restock,
   // each retried with its Idempotency-Key: outcomes and the ledger checked, no timing.
   'test/e2e/crash-inbound-control.test.ts',
+  // `paklog start` SIGKILLed about eleven times around a count's recount, rejection and approval, a face falling below its
+  // min and its replenishment's confirm, a customer return's receipt and restock, and the task-timeout job's runs (10 s
+  // timeout): outcomes checked, no timing.
+  'test/e2e/crash-count-replenish-timeout.test.ts',
+  // `paklog start` on Kafka SIGKILLed mid-burst and once a wave's release committed: mostly the group's rebalances (10 s).
+  'test/e2e/crash-kafka-relay.test.ts',
   // `paklog start` SIGKILLed eleven times during an LPN receipt scan, putaway scans retried by scanId, a count, quality
   // dispositions and a two-parcel shipment's packs, booking and dispatch, each retried: outcomes and the ledger checked.
   'test/e2e/crash-floor-scans.test.ts',
