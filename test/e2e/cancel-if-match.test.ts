@@ -151,6 +151,26 @@ it('two cancels with the same current If-Match at once: the order is cancelled o
   expect(Number((await t.app.db.query<{ n: string }>(`SELECT count(*) AS n FROM platform.events WHERE type = 'orders.order.cancelled.v1' AND subject = $1`, [orderId]))[0]!.n)).toBe(1);
 });
 
+it('a console cancel (Idempotency-Key, no If-Match) and a cancel with the current If-Match at once: both 200 CANCELLED, one cancellation, no deadlock (cancel10)', async () => {
+  const deadlocksBefore = t.app.db.retried.deadlock;
+  const answers: string[] = [];
+  for (let round = 0; round < 10; round++) {
+    const orderId = (await createOrder(call, w.siteId, { externalId: `CIFM-KEYED-${round}`, lines: [{ sku: w.products[2]!.sku, quantity: 1 }] })).id;
+    await until('allocated', () => orderStatus(call, orderId), (s) => s === 'ALLOCATED');
+    await t.settle();
+    const v = (await order(orderId)).version;
+    // Before: the keyed unit locked pack & ship's row, then orders'; the If-Match unit orders', then pack & ship's.
+    const got = await Promise.all([
+      t.request('POST', `/api/v1/orders/${orderId}/cancel`, { body: { reason: 'console' }, headers: { 'idempotency-key': `cifm-keyed-${round}` } }),
+      t.request('POST', `/api/v1/orders/${orderId}/cancel`, { body: { reason: 'shop' }, headers: { 'if-match': `"${v}"` } }),
+    ]);
+    answers.push(got.map((a) => `${a.status} ${a.body.code ?? a.body.status}`).join(' | '));
+    await t.settle();
+    expect(Number((await t.app.db.query<{ n: string }>(`SELECT count(*) AS n FROM platform.events WHERE type = 'orders.order.cancelled.v1' AND subject = $1`, [orderId]))[0]!.n)).toBe(1);
+  }
+  expect({ answers: [...new Set(answers)], deadlocks: t.app.db.retried.deadlock - deadlocksBefore }).toEqual({ answers: ['200 CANCELLED | 200 CANCELLED'], deadlocks: 0 });
+}, 60_000);
+
 it('a stale cancel\'s dropped stop never lifts another cancel\'s pending stop: the order stays held back until that one is decided or its lease ends', async () => {
   const { orderId } = await packedOrder('CIFM-TWOSTOPS', w.products[1]!.sku);
   const packShip = t.app.modules.find((m) => m.name === 'pack-ship')?.api as PackShipApi;

@@ -108,6 +108,55 @@ describe('EDI 940 change and cancel', () => {
     await t.settle();
   }, 60_000);
 
+  it('an F cancel while a SHIP scan of the order decides at the dock: the interchange is answered 409 ORDER_SHIPPING and recorded nowhere, so the same interchange sent again gets the final answer (cancel10)', async () => {
+    const created = await post(interchange('000000961', order940('N', 'SC-DOCK', 'London', 1)));
+    const orderId = created.transactionSets[0]!.orderId!;
+    await t.settle();
+    const before = (await t.get(`/api/v1/orders/${orderId}`)).body as { status: string; version: number };
+    const documents = async () => (await t.get(`/api/v1/edi/documents?limit=500`, 'integration')).body.items.length as number;
+    const docsBefore = await documents();
+    // A SHIP scan's claim on the order at pack & ship, not settled yet (the scan's transaction in flight).
+    await t.app.db.query(`INSERT INTO pack_ship.dock_ship_claims (claim_id, order_id, claimed_at) VALUES ('dsc_edidock', $1, now())`, [orderId]);
+    const cancel = interchange('000000962', ['W05*F*SC-DOCK*PO-SC-DOCK~']);
+    // Before: a 997 rejecting the set (W05-02 in error, "ask again in a moment"), stored as this interchange's answer, so
+    // the partner's resend was answered with it again and the cancel was lost for good, whatever the scan then did.
+    const busy = await t.request('POST', '/api/v1/edi/x12', { body: cancel, role: 'integration', headers: { 'content-type': 'text/plain' } });
+    expect([busy.status, busy.body.code], JSON.stringify(busy.body)).toEqual([409, 'ORDER_SHIPPING']);
+    expect(await documents()).toBe(docsBefore);
+    expect((await t.get(`/api/v1/orders/${orderId}`)).body).toMatchObject({ status: before.status, version: before.version });
+    // The scan ended without shipping (its claim dropped): the same interchange again cancels the order.
+    await t.app.db.query(`DELETE FROM pack_ship.dock_ship_claims WHERE claim_id = 'dsc_edidock'`);
+    expect(await post(cancel)).toMatchObject({ status: 'ACCEPTED', transactionSets: [{ status: 'ACCEPTED', orderId }] });
+    expect((await t.get(`/api/v1/orders/${orderId}`)).body.status).toBe('CANCELLED');
+    await t.settle();
+  }, 60_000);
+
+  it('a 940 cancel and a REST cancel of the same order at once (with a current If-Match, or an Idempotency-Key): both 200 CANCELLED, one cancellation, no deadlock (cancel10)', async () => {
+    const deadlocksBefore = t.app.db.retried.deadlock;
+    const problems: string[] = [];
+    for (let round = 0; round < 12; round++) {
+      const created = await post(interchange(String(970000 + round * 2).padStart(9, '0'), order940('N', `SC-DL-${round}`, 'London', 1)));
+      const orderId = created.transactionSets[0]!.orderId!;
+      await t.settle();
+      const version = (await t.get(`/api/v1/orders/${orderId}`)).body.version as number;
+      const got = await Promise.all([
+        t.request('POST', '/api/v1/edi/x12', {
+          body: interchange(String(970001 + round * 2).padStart(9, '0'), [`W05*F*SC-DL-${round}*PO-SC-DL-${round}~`]), role: 'integration', headers: { 'content-type': 'text/plain' },
+        }),
+        t.request('POST', `/api/v1/orders/${orderId}/cancel`, { body: { reason: 'console' }, headers: round % 2 === 0 ? { 'if-match': `"${version}"` } : { 'idempotency-key': `c10-dl-${round}` } }),
+      ]);
+      const answers = `${got[0].status} ${got[0].body?.status} | ${got[1].status} ${got[1].body?.code ?? got[1].body?.status}`;
+      // Before: the two units of work locked the order's rows in opposite orders (the 940's: pack & ship's, then orders';
+      // the If-Match cancel's: orders', then pack & ship's), PostgreSQL killed one, and the If-Match cancel re-run found
+      // the order cancelled at a new version: 412 VERSION_MISMATCH for an order in the very state it asked for.
+      if (answers !== '200 ACCEPTED | 200 CANCELLED') problems.push(`round ${round}: ${answers}`);
+      await t.settle();
+      const events = await t.app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.events WHERE type = 'orders.order.cancelled.v1' AND subject = $1`, [orderId]);
+      if (events[0]!.n !== 1) problems.push(`round ${round}: ${events[0]!.n} cancelled events`);
+    }
+    expect({ problems, deadlocks: t.app.db.retried.deadlock - deadlocksBefore }).toEqual({ problems: [], deadlocks: 0 });
+  }, 120_000);
+
   it('ISA14 = 1 gets a TA1 accepting the envelope ahead of the 997; a malformed envelope gets a TA1 rejecting it and makes nothing', async () => {
     const asked = await post(interchange('000000801', order940('N', 'SC-TA1', 'London'), '1'));
     expect(asked.status).toBe('ACCEPTED');

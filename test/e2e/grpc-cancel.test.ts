@@ -86,6 +86,23 @@ describe('gRPC CancelOrder', () => {
     await g.t.settle();
     expect(await cancelledEvents(o.id)).toBe(0);
   }, 30_000);
+
+  it('while a SHIP scan of its units is under way at the dock: ABORTED ORDER_SHIPPING (a retry may pass), nothing changed; asked again once the scan is over, CANCELLED', async () => {
+    const id = await newOrder();
+    // A SHIP scan's claim on the order at pack & ship, not settled yet (the scan's transaction in flight).
+    await g.t.app.db.query(`INSERT INTO pack_ship.dock_ship_claims (claim_id, order_id, claimed_at) VALUES ('dsc_grpcx', $1, now())`, [id]);
+    const before = (await g.t.get(`/api/v1/orders/${id}`)).body as { status: string; version: number };
+    // REST says "ask again in a moment"; gRPC says the same with ABORTED, which clients retry, not FAILED_PRECONDITION
+    // (wait until someone changes the state), which it was.
+    expect((await g.t.post(`/api/v1/orders/${id}/cancel`, { reason: 'rest' })).body.code).toBe('ORDER_SHIPPING');
+    expect(await grpcRefusal(g.rpc.cancelOrder({ orderId: id, reason: 'customer' }, manager()))).toMatchObject({ status: 'ABORTED', code: 'ORDER_SHIPPING' });
+    expect((await g.t.get(`/api/v1/orders/${id}`)).body).toMatchObject({ status: before.status, version: before.version });
+    // The scan ended without shipping (its claim dropped): the same call now cancels.
+    await g.t.app.db.query(`DELETE FROM pack_ship.dock_ship_claims WHERE claim_id = 'dsc_grpcx'`);
+    expect((await g.rpc.cancelOrder({ orderId: id, reason: 'customer' }, manager())).status).toBe('CANCELLED');
+    await g.t.settle();
+    expect(await cancelledEvents(id)).toBe(1);
+  }, 30_000);
 });
 
 describe('gRPC CreateOrder ship-to', () => {

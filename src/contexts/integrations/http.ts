@@ -372,7 +372,7 @@ export function integrationsRoutes(deps: PlatformDeps, service: IntegrationsServ
         response: {
           200: Type.Object(StorefrontAnswer, { description: 'Answered before (same webhook id or order), or an update or cancellation applied' }),
           201: Type.Object(StorefrontAnswer, { description: 'The order was received' }),
-          ...problems('WEBHOOK_SIGNATURE_INVALID', 'NOT_FOUND', 'ORDER_IN_FULFILMENT', 'ORDER_ON_HOLD', 'ORDER_CHANGE_NOT_SUPPORTED', 'ORDER_CANCELLED', 'ORDER_SHIPPED', 'STOREFRONT_PAYLOAD_INVALID', 'ORDER_INTAKE_UNAVAILABLE', 'UNKNOWN_SITE', 'SITE_INACTIVE', 'UNKNOWN_SKU', 'PRODUCT_INACTIVE', 'UNKNOWN_CARRIER', 'ORDER_CONFLICT', 'UNPROCESSABLE'),
+          ...problems('WEBHOOK_SIGNATURE_INVALID', 'NOT_FOUND', 'ORDER_IN_FULFILMENT', 'ORDER_ON_HOLD', 'ORDER_CHANGE_NOT_SUPPORTED', 'ORDER_CANCELLED', 'ORDER_SHIPPED', 'ORDER_SHIPPING', 'STOREFRONT_PAYLOAD_INVALID', 'ORDER_INTAKE_UNAVAILABLE', 'UNKNOWN_SITE', 'SITE_INACTIVE', 'UNKNOWN_SKU', 'PRODUCT_INACTIVE', 'UNKNOWN_CARRIER', 'ORDER_CONFLICT', 'UNPROCESSABLE'),
         },
       },
     }, async (req, reply) => {

@@ -247,7 +247,7 @@ export function orderService(
    */
   async function stopIfUnchanged(
     id: string, siteId: string, reason: string | null, ifMatch: IfMatch, meta: EventMeta,
-  ): Promise<Awaited<ReturnType<typeof packShip.stopShipping>> | Extract<Outcome<never>, { ok: false }>> {
+  ): Promise<Awaited<ReturnType<typeof packShip.stopShipping>> | { stopped: true; alreadyCancelled: true } | Extract<Outcome<never>, { ok: false }>> {
     const stopId = deps.ids.next('stp');
     const reserved = await packShip.reserveStop({ orderId: id, siteId, stopId });
     // Refused (dispatched, a dock scan) or stopped already (a cancel decided, its record here maybe lost): as stopShipping answers.
@@ -257,10 +257,18 @@ export function orderService(
     // Before, the lock went with the check's own transaction, and a change committed between it and the stop was
     // cancelled under an If-Match it no longer matched (200; with an Idempotency-Key the request's unit kept the lock).
     let version: number | undefined;
+    let cancelledMeanwhile = false;
     let asked = false;
     let decided: Awaited<ReturnType<typeof packShip.stopShipping>> | undefined;
     const checkAndStop = async (): Promise<typeof decided> => {
-      version = await deps.db.tx(async (tx) => (await orderSummary(tx, id, true))?.version);
+      const o = await deps.db.tx((tx) => orderSummary(tx, id, true));
+      version = o?.version;
+      // Cancelled since the first read (another cancel decided first): the state asked for, whatever the version (as a
+      // cancelled order answers any If-Match, addendum quinquies); before, 412 VERSION_MISMATCH.
+      if (o !== undefined && cancelDecision(o.status) === 'ALREADY_CANCELLED') {
+        cancelledMeanwhile = true;
+        return undefined;
+      }
       if (version === undefined || !ifMatchHolds(ifMatch, version)) return undefined;
       asked = true;
       return packShip.stopShipping({ orderId: id, siteId, reason, announce: false }, meta);
@@ -276,6 +284,7 @@ export function orderService(
     }
     if (decided !== undefined) return decided;
     await dropStop(id, stopId);
+    if (cancelledMeanwhile) return { stopped: true, alreadyCancelled: true };
     return { ok: false, ...(version === undefined
       ? { code: 'NOT_FOUND', message: `No order ${id}` }
       : { code: 'VERSION_MISMATCH', message: `The order is at version ${version} ("${version}"), which If-Match ${ifMatch.any ? '*' : ifMatch.header} does not match` }) };
@@ -315,10 +324,15 @@ export function orderService(
     if (decision === 'ORDER_SHIPPED') return reject('ORDER_SHIPPED', `Order ${id} has shipped; it can no longer be cancelled`);
     // Pack & ship decides first, its announcement owed: a cancel it refuses has changed nothing anywhere. With If-Match
     // in two phases, so that a change of the order since the read above is caught before anything is voided.
+    // Inside a unit of work (an Idempotency-Key, a 940's interchange) the order's row is locked first and held to the
+    // end, as the If-Match path's check holds it: the lock order is orders', then pack & ship's, for every cancel. Before,
+    // such a unit took pack & ship's row first and orders' last, and deadlocked with an If-Match cancel of the order.
+    if (ifMatch === undefined && deps.db.openTx() !== undefined) await deps.db.tx((tx) => orderSummary(tx, id, true));
     const gate = ifMatch === undefined
       ? await packShip.stopShipping({ orderId: id, siteId: seen.siteId, reason, announce: false }, meta)
       : await stopIfUnchanged(id, seen.siteId, reason, ifMatch, meta);
     if ('code' in gate) return gate;
+    if ('alreadyCancelled' in gate) return cancelledOrder(id);
     if (!gate.stopped) {
       if ('shipmentId' in gate) return reject('ORDER_SHIPPED', `Order ${id} has been dispatched (shipment ${gate.shipmentId}); it can no longer be cancelled`);
       // A SHIP scan at the dock claimed the order first: it shipped, or is deciding whether it ships (ask again).

@@ -21,6 +21,8 @@ describe('PakLog errors as gRPC statuses', () => {
 
   it('a 409 is ABORTED when a retry may pass (a concurrent writer, a running first attempt), FAILED_PRECONDITION when the state forbids it', () => {
     expect(['CONFLICT', 'IDEMPOTENCY_IN_PROGRESS'].map((c) => status[grpcStatusOf(409, c)])).toEqual(['ABORTED', 'ABORTED']);
+    // A cancel and a SHIP scan of one order deciding at the dock: asked again a moment later, the answer is final.
+    expect(['ORDER_SHIPPING', 'ORDER_CANCELLING'].map((c) => status[grpcStatusOf(409, c)])).toEqual(['ABORTED', 'ABORTED']);
     expect(['ILLEGAL_TRANSITION', 'ORDER_SHIPPED', 'INSUFFICIENT_STOCK', 'TASK_NOT_ASSIGNED_TO_WORKER', 'IDEMPOTENCY_OUTCOME_UNKNOWN', 'DUPLICATE']
       .map((c) => status[grpcStatusOf(409, c)])).toEqual(Array(6).fill('FAILED_PRECONDITION'));
   });

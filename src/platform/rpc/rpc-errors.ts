@@ -16,11 +16,12 @@ export const REQUEST_ID_KEY = 'x-request-id';
 
 /**
  * 409s a retry of the same call may get past (another writer got there first, the first attempt of this idempotency
- * key is still running): ABORTED, which gRPC reserves for concurrency conflicts. Every other 409 says the aggregate's
- * state forbids the command (ILLEGAL_TRANSITION, ORDER_SHIPPED, INSUFFICIENT_STOCK, TASK_NOT_ASSIGNED_TO_WORKER…):
- * FAILED_PRECONDITION, which gRPC clients do not retry until the state changes.
+ * key is still running, a cancel and a SHIP scan of the order deciding at the dock: ORDER_SHIPPING, ORDER_CANCELLING,
+ * whose answer is final a moment later): ABORTED, which gRPC reserves for concurrency conflicts. Every other 409 says
+ * the aggregate's state forbids the command (ILLEGAL_TRANSITION, ORDER_SHIPPED, INSUFFICIENT_STOCK,
+ * TASK_NOT_ASSIGNED_TO_WORKER…): FAILED_PRECONDITION, which gRPC clients do not retry until the state changes.
  */
-const RETRY_MAY_PASS = new Set(['CONFLICT', 'IDEMPOTENCY_IN_PROGRESS']);
+const RETRY_MAY_PASS = new Set(['CONFLICT', 'IDEMPOTENCY_IN_PROGRESS', 'ORDER_SHIPPING', 'ORDER_CANCELLING']);
 
 /**
  * The gRPC status for a PakLog error, from its HTTP status and code: the one table translating both the contract APIs'

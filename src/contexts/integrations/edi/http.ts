@@ -114,11 +114,12 @@ export function ediRoutes(deps: PlatformDeps, edi: EdiService): (app: HttpApp) =
           + 'W05, the N1*ST loop, LX/W01 lines, known SKUs) and, when it holds, received as the order `EDI-<ISA06>-<W05-02>`; a set in error makes no order. '
           + 'A 943 (group AR) is checked (W06, N1*SF, W04 lines, known SKUs) and becomes an ASN (one per W06-02); closing it writes the 944. '
           + 'The answer (200) carries the 997 (AK1/AK2/AK3/AK4/AK5/AK9) and what became of each set. The same ISA13 again is answered with the first 997 and the first account of its sets (duplicate: true). '
-          + '422 EDI_INTERCHANGE_INVALID (no envelope to acknowledge), EDI_PARTNER_UNKNOWN; 503 INVENTORY_UNAVAILABLE; 403 FORBIDDEN_AT_SITE when the '
+          + '422 EDI_INTERCHANGE_INVALID (no envelope to acknowledge), EDI_PARTNER_UNKNOWN; 503 INVENTORY_UNAVAILABLE; 409 ORDER_SHIPPING when a 940 cancel names an order '
+          + 'a SHIP scan is deciding at the dock (nothing of the interchange is received or answered: send it again in a moment); 403 FORBIDDEN_AT_SITE when the '
           + 'partner (ISA05/ISA06) is registered at a site the caller may not act at (nothing is received, no answer of an earlier one is given).',
         consumes: ['text/plain', 'application/edi-x12'],
         body: Type.String({ minLength: 106, maxLength: 5_000_000, examples: [EXAMPLE_940] }),
-        response: { 200: ReceiveSchema, ...problems('EDI_INTERCHANGE_INVALID', 'EDI_PARTNER_UNKNOWN', 'ORDER_INTAKE_UNAVAILABLE', 'INVENTORY_UNAVAILABLE', 'CONFLICT') },
+        response: { 200: ReceiveSchema, ...problems('EDI_INTERCHANGE_INVALID', 'EDI_PARTNER_UNKNOWN', 'ORDER_INTAKE_UNAVAILABLE', 'INVENTORY_UNAVAILABLE', 'ORDER_SHIPPING', 'CONFLICT') },
       },
     }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () => {
       // The interchange names its partner, not a site: the partner's site decides, before anything is written.

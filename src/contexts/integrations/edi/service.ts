@@ -57,6 +57,9 @@ export const ediExternalId = (partner: Pick<Partner, 'isaId'>, depositorOrderNum
 /** The delimiters of the interchanges PakLog writes (`*`, `>`, `~`). */
 const OUTBOUND_DELIMITERS: Delimiters = { element: '*', component: '>', segment: '~' };
 
+/** The orders context's refusals of a 940 whose answer is final a moment later: the interchange is refused whole, for a resend. */
+const ANSWERED_IN_A_MOMENT: ReadonlySet<string> = new Set(['ORDER_SHIPPING']);
+
 const parties = (p: Partner): EnvelopeParties => ({ senderQualifier: p.ourQualifier, senderId: p.ourId, receiverQualifier: p.isaQualifier, receiverId: p.isaId });
 
 /**
@@ -221,6 +224,10 @@ export function ediService(
           const orders = apis.orders();
           if (orders === undefined) return reject('ORDER_INTAKE_UNAVAILABLE', 'run the orders context in the process that runs integrations');
           const received = await applyShippingOrder(orders, partner, order, meta);
+          // A refusal whose answer is final a moment later (a cancel while a SHIP scan of the order decides at the dock)
+          // refuses the interchange, recording nothing: a 997 rejecting the set would be its answer for good (the same
+          // ISA13 is answered with it again), and the partner's cancel lost whatever the scan then did.
+          if (!received.ok && ANSWERED_IN_A_MOMENT.has(received.code)) return received;
           if (received.ok) {
             orderId = received.value.orderId;
             accepted.push({ order, orderId });
