@@ -345,6 +345,10 @@ describe('an LPN under a return or a putaway another person holds', () => {
     const next = await until('its PUTAWAY task', () => wes('POST', '/api/v1/tasks/next', { siteId: w.siteId, types: ['PUTAWAY'] }), (r) => r.status === 200);
     expect((await wes('POST', `/api/v1/tasks/${next.body.id}/start`, {})).status).toBe(200);
     const pallet = { id: received.body.lpn.id as string, code: sscc };
+    // The handheld's Move screen moves an LPN of one product by the inventory move of its units (which carries it):
+    // that move of the units the putaway holds is another person's to make no more than the LPN's.
+    const stockMove = await xia('POST', '/api/v1/inventory/moves', { siteId: w.siteId, sku: w.products[0]!.sku, quantity: 3, fromLocationId: dock.id, toLocationId: w.storage[1]!.id });
+    expect([stockMove.status, stockMove.body.code]).toEqual([403, 'ACTING_AS_ANOTHER_WORKER']);
 
     await refusedAll(pallet, w.storage[1]!.id);
     const moved = await wes('POST', `/api/v1/lpns/${pallet.id}/move`, { locationId: dock.id });
