@@ -50,8 +50,9 @@ export const PickingEventSchemas = {
     })),
     workerId: Type.Optional(Type.String({
       description: 'Who picked (added in place: optional): the signed-in person who scanned, else the worker whose PICK task holds the '
-        + 'list. Absent when neither is known (a key scanning a list no task holds) and in older events. Physical tracking records '
-        + 'the tote scan (PICK_INTO_TOTE) with it.',
+        + 'list (asked of tasks at the scan where it runs in the same process, else as picking heard of the claim). Absent when '
+        + 'neither is known (a key scanning a list no task holds) and in older events. Physical tracking records the tote scan '
+        + '(PICK_INTO_TOTE) with it.',
     })),
   }, { description: 'Units of a pick line were confirmed by scan (`POST /pick-lists/{id}/lines/{lineId}/confirm`).' }),
   [PickingEvents.lineShorted]: Type.Object({

@@ -9,12 +9,41 @@ import { createOrder, injectClient, orderStatus, planAndRelease, setupWarehouse,
 import { makeSscc } from '../../src/contexts/physical-tracking/domain/sscc.ts';
 import { tableFingerprint } from '../support/fingerprint.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { InlineTransport, type Delivery, type Transport } from '../../src/platform/bus/transport.ts';
 
 let t: TestApp;
 let w: Warehouse;
 type As = (method: string, url: string, body?: unknown) => Promise<{ status: number; body: any }>;
 let yan: As;
 let xia: As;
+
+/**
+ * The in-process transport, whose deliveries to picking can be held (`holdPicking`) until released: picking then has
+ * not heard of a task's claim (its `list-workers` projection), as on a busy bus, without waiting on timing.
+ */
+class PickingGate implements Transport {
+  readonly name = 'inline';
+  private readonly inner = new InlineTransport(4);
+  private held: { promise: Promise<void>; release: () => void } | undefined;
+  publish = async (events: Parameters<Transport['publish']>[0]): Promise<void> => this.inner.publish(events);
+  subscribe = async (consumer: string, types: readonly string[], deliver: Delivery): Promise<void> =>
+    this.inner.subscribe(consumer, types, async (events, o) => {
+      while (consumer === 'picking' && this.held !== undefined) await this.held.promise;
+      return deliver(events, o);
+    });
+  close = async (): Promise<void> => this.inner.close();
+  holdPicking(): void {
+    let release = (): void => undefined;
+    const promise = new Promise<void>((r) => { release = r; });
+    this.held = { promise, release };
+  }
+  releasePicking(): void {
+    const held = this.held;
+    this.held = undefined;
+    held?.release();
+  }
+}
+const gate = new PickingGate();
 
 async function person(username: string): Promise<As> {
   const password = `a long enough password for ${username}`;
@@ -54,7 +83,7 @@ async function pickedIntoTote(externalId: string, sku: string, from: number, tot
 }
 
 beforeAll(async () => {
-  t = await startTestApp();
+  t = await startTestApp({ transport: gate });
   w = await setupWarehouse(injectClient(t.app, t.keys.manager), { siteCode: 'HFW', aisles: 1, bays: 3, levels: 1, skus: 2 });
   yan = await person('yan');
   xia = await person('xia');
@@ -316,6 +345,10 @@ describe('an LPN under a return or a putaway another person holds', () => {
     const next = await until('its PUTAWAY task', () => wes('POST', '/api/v1/tasks/next', { siteId: w.siteId, types: ['PUTAWAY'] }), (r) => r.status === 200);
     expect((await wes('POST', `/api/v1/tasks/${next.body.id}/start`, {})).status).toBe(200);
     const pallet = { id: received.body.lpn.id as string, code: sscc };
+    // The handheld's Move screen moves an LPN of one product by the inventory move of its units (which carries it):
+    // that move of the units the putaway holds is another person's to make no more than the LPN's.
+    const stockMove = await xia('POST', '/api/v1/inventory/moves', { siteId: w.siteId, sku: w.products[0]!.sku, quantity: 3, fromLocationId: dock.id, toLocationId: w.storage[1]!.id });
+    expect([stockMove.status, stockMove.body.code]).toEqual([403, 'ACTING_AS_ANOTHER_WORKER']);
 
     await refusedAll(pallet, w.storage[1]!.id);
     const moved = await wes('POST', `/api/v1/lpns/${pallet.id}/move`, { locationId: dock.id });
@@ -461,5 +494,88 @@ describe('who packed a carton', () => {
     expect(byKey.status, JSON.stringify(byKey.body)).toBe(201);
     await t.settle();
     expect((await scansOf(byKey.body.id)).filter((s) => s.meaning === 'PACK_INTO_CARTON').map((s) => s.workerId)).toEqual([null]);
+  });
+});
+
+// Picking learns which worker's task holds a list from the task's events (its `list-workers` projection): right after a
+// claim, before picking heard it, another person's scan on the list was taken (no holder known yet), and the holder's
+// own refused when picking still believed the worker who held the task before her. The task's holder is now asked of
+// tasks before the scan (heldTaskGuard, as for a putaway's confirm), and picking decides on what tasks answered.
+describe('a pick list whose PICK task was claimed a moment ago, before picking heard it', () => {
+  /** A released one-order list of `quantity` units of the second product, its PICK task queued (picking heard of nobody). */
+  async function pickList(externalId: string, quantity: number): Promise<{ listId: string; lines: any[] }> {
+    const call = injectClient(t.app, t.keys.manager);
+    const sku = w.products[1]!.sku;
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: w.siteId, sku, locationId: w.storage[1]!.id, quantity })).status).toBe(201);
+    const order = await createOrder(call, w.siteId, { externalId, lines: [{ sku, quantity }] });
+    await until('allocated', () => orderStatus(call, order.id), (s) => s === 'ALLOCATED');
+    await t.settle();
+    const wave = await planAndRelease(call, w.siteId, 1);
+    await t.settle();
+    const lists = (await t.get(`/api/v1/pick-lists?waveId=${wave.waveId}`)).body.items as { id: string }[];
+    expect(lists).toHaveLength(1);
+    return { listId: lists[0]!.id, lines: (await t.get(`/api/v1/pick-lists/${lists[0]!.id}`)).body.lines };
+  }
+  const scan = (line: any, quantity: number, toteId: string) => ({ locationCode: line.locationCode ?? line.locationId, barcode: line.expectedBarcode ?? line.sku, quantity, toteId });
+  async function claims(who: As, listId: string): Promise<string> {
+    const next = await who('POST', '/api/v1/tasks/next', { siteId: w.siteId, types: ['PICK'] });
+    expect([next.status, next.body.reference]).toEqual([200, listId]);
+    return next.body.id;
+  }
+
+  it("another person's confirm or short is 403 ACTING_AS_ANOTHER_WORKER, nothing picked; the holder's confirm is taken", async () => {
+    const ada = await person('ada');
+    const { listId, lines } = await pickList('HFW-RACE-1', 2);
+    gate.holdPicking();
+    try {
+      const task = await claims(ada, listId);
+      expect((await ada('POST', `/api/v1/tasks/${task}/start`, {})).status).toBe(200);
+      const before = (await t.get(`/api/v1/pick-lists/${listId}`)).body;
+      const confirm = await xia('POST', `/api/v1/pick-lists/${listId}/lines/${lines[0].id}/confirm`, scan(lines[0], 1, 'HFW-RACE-X'));
+      expect([confirm.status, confirm.body.code]).toEqual([403, 'ACTING_AS_ANOTHER_WORKER']);
+      const short = await xia('POST', `/api/v1/pick-lists/${listId}/lines/${lines[0].id}/short`, { reason: 'NOT_FOUND' });
+      expect([short.status, short.body.code]).toEqual([403, 'ACTING_AS_ANOTHER_WORKER']);
+      expect((await t.get(`/api/v1/pick-lists/${listId}`)).body).toEqual(before);
+      const own = await ada('POST', `/api/v1/pick-lists/${listId}/lines/${lines[0].id}/confirm`, scan(lines[0], 2, 'HFW-RACE-A'));
+      expect([own.status, own.body.status], JSON.stringify(own.body)).toEqual([200, 'COMPLETED']);
+    } finally {
+      gate.releasePicking();
+    }
+    await t.settle();
+  });
+
+  it("a key's confirm (a handheld signed in with a key) records the task's holder as who picked", async () => {
+    const dee = await person('dee');
+    const { listId, lines } = await pickList('HFW-RACE-3', 1);
+    gate.holdPicking();
+    try {
+      await claims(dee, listId);
+      const byKey = await t.post(`/api/v1/pick-lists/${listId}/lines/${lines[0].id}/confirm`, scan(lines[0], 1, 'HFW-RACE-K'), 'operator');
+      expect([byKey.status, byKey.body.status], JSON.stringify(byKey.body)).toEqual([200, 'COMPLETED']);
+    } finally {
+      gate.releasePicking();
+    }
+    await t.settle();
+    const tote = await until('the tote LPN', async () => (await t.get(`/api/v1/lpns?siteId=${w.siteId}&code=HFW-RACE-K`)).body.items as { id: string }[], (l) => l.length === 1);
+    const scans = (await t.get(`/api/v1/scans?siteId=${w.siteId}&lpn=${tote[0]!.id}`, 'manager')).body.items as { meaning: string; workerId: string | null }[];
+    expect(scans.filter((s) => s.meaning === 'PICK_INTO_TOTE').map((s) => s.workerId)).toEqual(['dee']);
+  });
+
+  it("the holder's confirm is taken while picking still believes the worker who turned the task down", async () => {
+    const bea = await person('bea');
+    const cy = await person('cy');
+    const { listId, lines } = await pickList('HFW-RACE-2', 1);
+    const first = await claims(cy, listId);
+    await t.settle();
+    gate.holdPicking();
+    try {
+      expect((await cy('POST', `/api/v1/tasks/${first}/reject`, { reason: 'busy' })).status).toBe(200);
+      await claims(bea, listId);
+      const own = await bea('POST', `/api/v1/pick-lists/${listId}/lines/${lines[0].id}/confirm`, scan(lines[0], 1, 'HFW-RACE-B'));
+      expect([own.status, own.body.code ?? own.body.status], JSON.stringify(own.body)).toEqual([200, 'COMPLETED']);
+    } finally {
+      gate.releasePicking();
+    }
+    await t.settle();
   });
 });

@@ -5,6 +5,8 @@ import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
 import { ADJUSTMENT_REASONS, HELD_STATUSES, MOVEMENT_TYPES, RETURN_STATUSES, STOCK_STATUSES } from '../../contracts/inventory.ts';
 import { resolveSiteId, type LocationMasterApi } from '../../contracts/location-master.ts';
+import { heldStockKey, ownerlessHeldStockKey } from '../../contracts/tasks.ts';
+import type { FastifyRequest } from 'fastify';
 import { AppError, unwrap } from '../../platform/errors.ts';
 import { actingWorkerOf } from '../../platform/http/auth.ts';
 import { CAN } from '../../platform/http/roles.ts';
@@ -81,13 +83,32 @@ const AtpItem = Type.Object({
 });
 
 export async function inventoryRoutes(
-  app: HttpApp, deps: PlatformDeps, service: InventoryService, locations: Pick<LocationMasterApi, 'getSite'>,
+  app: HttpApp, deps: PlatformDeps, service: InventoryService, locations: Pick<LocationMasterApi, 'getSite' | 'getLocationByCode'>,
 ): Promise<void> {
   /** The id of the site a request names by id or code (422 UNKNOWN_SITE naming `field` otherwise). */
   const siteId = async (idOrCode: string, field = '/siteId'): Promise<string> => unwrap(await resolveSiteId(locations, idOrCode, field));
   const queries = inventoryQueries(deps.db);
   const ownerOf = ownerOfRequest(deps);
   const ownerFilter = ownerFilterOf(deps);
+  /**
+   * What a hand move takes from a PUTAWAY task's hold (heldTaskGuard, ADR 0019): the units of its SKU, lot and owner at
+   * its source, which a putaway waiting there holds (`heldStockKey`, and the owner-less key of tasks queued before
+   * owners). A person moves them only while no other person holds that putaway's task, as for the pallet's LPN (the
+   * handheld's Move screen moves an LPN of one product by this move). A reference the handler refuses names nothing here.
+   */
+  const movedStock = async (req: FastifyRequest): Promise<readonly string[] | undefined> => {
+    const b = req.body as { siteId: string; ownerId?: string; sku: string; lot?: string; fromLocationId?: string; fromLocationCode?: string };
+    try {
+      const from = b.fromLocationId ?? (b.fromLocationCode === undefined ? undefined
+        : (await locations.getLocationByCode(await siteId(b.siteId), b.fromLocationCode))?.id);
+      if (from === undefined) return undefined;
+      const lot = b.lot ?? null;
+      return [heldStockKey(from, b.sku, lot, await ownerOf(req, b.ownerId)), ownerlessHeldStockKey(from, b.sku, lot)];
+    } catch (e) {
+      if (e instanceof AppError) return undefined;
+      throw e;
+    }
+  };
   /** A page a `sku` filter narrowed, as is, unless it is an empty first page and the catalogue does not know the SKU (422 UNKNOWN_SKU). */
   const ofKnownSku = async <P extends { readonly items: readonly unknown[] }>(sku: string | undefined, firstPage: boolean, page: P): Promise<P> => {
     unwrap(await service.unknownSku(sku, firstPage && page.items.length === 0));
@@ -143,7 +164,7 @@ export async function inventoryRoutes(
 
   app.post('/inventory/moves', {
     // An owner-scoped key moves its own owner's units only (ownerOf: another owner is 403 OWNER_NOT_ALLOWED).
-    config: { roles: CAN.floor, idempotent: true, owners: true },
+    config: { roles: CAN.floor, idempotent: true, owners: true, heldWork: movedStock },
     schema: {
       operationId: 'moveStock', tags, summary: 'Move unreserved stock from one location to another (MOVE movements)',
       description: 'Give exactly one of fromLocationId and fromLocationCode, and of toLocationId and toLocationCode. '
@@ -151,7 +172,8 @@ export async function inventoryRoutes(
         + 'moving it there makes it allocatable and retries backordered lines. Only unreserved units move, and AVAILABLE units leave '
         + 'the pickable locations for one nobody picks from only while the pickable units left still cover what is allocated (409 INSUFFICIENT_STOCK); '
         + 'the target must be ACTIVE (409 LOCATION_NOT_ACTIVE); nothing moves from or to a location under count (409 LOCATION_UNDER_COUNT); QUARANTINE units an RMA received at the source '
-        + 'and still awaits inspection for stay there for it (409 HELD_BY_INSPECTION naming the RMA); the HOLD units of an LPN reported lost at the source are '
+        + 'and still awaits inspection for stay there for it (409 HELD_BY_INSPECTION naming the RMA); units a PUTAWAY task waiting at the source holds are '
+        + 'another signed-in person\'s to move only while no one else holds that task (403 ACTING_AS_ANOTHER_WORKER; keys are not checked); the HOLD units of an LPN reported lost at the source are '
         + 'not on the shelf and stay there for its find (a move reaching into them is 409 INSUFFICIENT_STOCK naming the LPN); lot, status, expiry and first-receipt date are kept. The example moves '
         + 'the units the POST /inventory/receipts example received to a pick face.',
       body: Type.Object({

@@ -15,6 +15,15 @@ const tags: Tag[] = ['Picking'];
 const ListId = IdParam('pickList', 'POST /tasks/next (a PICK task\'s reference)');
 const LineParams = Type.Object({ id: ListId, lineId: IdParam('pickLine', 'GET /pick-lists/{id} (lines[].id)') }, { additionalProperties: false });
 const NullableString = Nullable(Type.String());
+/**
+ * A scan's list, whose PICK task's holder tasks is asked for before the scan (heldTaskGuard): another person's scan is
+ * refused there, and picking decides on the holder tasks answered rather than on its projection of it, which may not
+ * have heard of the latest claim yet (and a key's scan records the holder as who picked).
+ */
+const listOf = async (req: { params: unknown }): Promise<string | undefined> => {
+  const id = (req.params as { id?: unknown }).id;
+  return typeof id === 'string' ? id : undefined;
+};
 
 const PickLineSchema = Type.Object({
   id: Type.String(), pickListId: Type.String(), seq: Type.Integer({ description: 'Position in walking order' }), orderId: Type.String(),
@@ -88,7 +97,7 @@ export async function pickingRoutes(app: HttpApp, deps: PlatformDeps, picking: P
   });
 
   app.post('/pick-lists/:id/lines/:lineId/confirm', {
-    config: { roles: CAN.floor, idempotent: true },
+    config: { roles: CAN.floor, idempotent: true, heldWork: listOf, namesHolder: true },
     schema: {
       operationId: 'confirmPick', tags,
       summary: 'Confirm a pick by scan: location, product barcode (GTIN or SKU), quantity, tote',
@@ -109,10 +118,10 @@ export async function pickingRoutes(app: HttpApp, deps: PlatformDeps, picking: P
       response: { 200: { ...PickListSchema, description: 'The pick list after the scan' }, ...scanProblems('LOT_EXPIRED') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () =>
-    unwrap(await picking.confirm(req.params.id, req.params.lineId, { ...req.body, actingWorker: actingWorkerOf(req) }, requestMeta(req)))));
+    unwrap(await picking.confirm(req.params.id, req.params.lineId, { ...req.body, actingWorker: actingWorkerOf(req), heldBy: req.workHolder }, requestMeta(req)))));
 
   app.post('/pick-lists/:id/lines/:lineId/short', {
-    config: { roles: CAN.floor, idempotent: true },
+    config: { roles: CAN.floor, idempotent: true, heldWork: listOf, namesHolder: true },
     schema: {
       operationId: 'shortPick', tags, summary: 'Close a line short for what is still open on it',
       description: 'The open quantity is shorted (inventory takes the reserved units out of stock at the location for NOT_FOUND and DAMAGED; '
@@ -125,5 +134,5 @@ export async function pickingRoutes(app: HttpApp, deps: PlatformDeps, picking: P
       response: { 200: { ...PickListSchema, description: 'The pick list after the short' }, ...scanProblems() },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () =>
-    unwrap(await picking.short(req.params.id, req.params.lineId, req.body.reason, requestMeta(req), req.body.scanId, actingWorkerOf(req)))));
+    unwrap(await picking.short(req.params.id, req.params.lineId, req.body.reason, requestMeta(req), req.body.scanId, actingWorkerOf(req), req.workHolder))));
 }

@@ -81,6 +81,24 @@ describe('the REST bridge', () => {
     expect(sites.body.items.map((s: { code: string }) => s.code)).not.toContain('IFMG');
   });
 
+  it('idempotency-key, authorization or x-api-key metadata given twice is INVALID_ARGUMENT VALIDATION_FAILED, as over REST, and runs nothing (the first alone was used)', async () => {
+    const handler = restHandler(t.app.http, pino({ level: 'silent' }), () => ({ method: 'POST', url: '/sites', body: { code: 'TWICE', name: 'Twice' } }), (a) => a);
+    for (const [name, values] of [
+      ['idempotency-key', ['k-a', 'k-b']],
+      ['authorization', [`Bearer ${t.keys.manager}`, `Bearer ${t.keys.viewer}`]],
+      ['x-api-key', [t.keys.manager, t.keys.viewer]],
+    ] as const) {
+      const m = new Metadata();
+      if (name !== 'x-api-key' && name !== 'authorization') m.set('x-api-key', t.keys.manager);
+      for (const v of values) m.add(name, v);
+      expect(restHeaders(m)[name]).toEqual(values);
+      const answer = await run(handler, {}, { metadata: m });
+      expect({ name, code: answer.error?.code, paklog: answer.error?.metadata.get('paklog-error-code') }).toEqual({ name, code: status.INVALID_ARGUMENT, paklog: ['VALIDATION_FAILED'] });
+    }
+    const sites = await t.get('/api/v1/sites');
+    expect(sites.body.items.map((s: { code: string }) => s.code)).not.toContain('TWICE');
+  });
+
   it('a call past its deadline is answered DEADLINE_EXCEEDED and runs nothing', async () => {
     const handler = restHandler(t.app.http, pino({ level: 'silent' }), () => ({ method: 'POST', url: '/sites', body: { code: 'LATE', name: 'Late' } }), (a) => a);
     const m = new Metadata();

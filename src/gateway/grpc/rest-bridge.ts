@@ -34,12 +34,20 @@ export interface RestAnswer {
  */
 const FORWARDED_METADATA = ['authorization', 'x-api-key', 'idempotency-key', 'if-match', 'traceparent', 'tracestate', 'x-request-id'] as const;
 
-/** REST headers from gRPC metadata (ASCII values only; a binary `-bin` key is never one of these). */
-export function restHeaders(metadata: Metadata): Record<string, string> {
-  const headers: Record<string, string> = {};
+/** Metadata that names one thing (a credential, the idempotency key): every value is forwarded, so REST refuses a repeated one. */
+const SINGLE_METADATA: ReadonlySet<string> = new Set(['authorization', 'x-api-key', 'idempotency-key']);
+
+/**
+ * REST headers from gRPC metadata (ASCII values only; a binary `-bin` key is never one of these). A credential or an
+ * idempotency key given more than once is forwarded with all its values, which REST refuses (400 VALIDATION_FAILED
+ * naming the header, INVALID_ARGUMENT here): the first alone was used, the others unchecked.
+ */
+export function restHeaders(metadata: Metadata): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = {};
   for (const name of FORWARDED_METADATA) {
-    const [value] = metadata.get(name);
-    if (typeof value === 'string') headers[name] = value;
+    const values = metadata.get(name).filter((v): v is string => typeof v === 'string');
+    if (values.length > 1 && SINGLE_METADATA.has(name)) headers[name] = values;
+    else if (values[0] !== undefined) headers[name] = values[0];
   }
   // Behind a gRPC proxy (Envoy…) the peer is the proxy, and `x-forwarded-for` names the client: REST reads it as it reads
   // an HTTP request's (ADR 0018), only when the peer (the call's `remoteAddress`) is a proxy PAKLOG_TRUST_PROXY trusts,

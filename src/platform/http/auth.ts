@@ -654,14 +654,24 @@ export function workerCaseHook(lookups: SiteLookups) {
  * preHandler hook: a signed-in person confirms floor work (`POST /inventory/putaways/{id}/confirm`, a return's, a
  * replenishment's, a count's submission: routes whose body names the worker; the pack station's, which name the order
  * or its package: the route's `heldWork`) only on a resource whose live task they hold, or that no one holds: on
- * another worker's it is 403 ACTING_AS_ANOTHER_WORKER, as a scan on another worker's pick list is (picking checks that
- * itself). Keys name the worker in the body and are not checked here.
+ * another worker's it is 403 ACTING_AS_ANOTHER_WORKER, as a scan on another worker's pick list is (its `heldWork`, the
+ * list: asked of tasks here, since picking's own record of the holder is a projection that may not have heard of the
+ * latest claim yet). Keys name the worker in the body and are not checked here.
  */
 export function heldTaskGuard(lookups: SiteLookups) {
   return async (request: FastifyRequest): Promise<void> => {
     const worker = actingWorkerOf(request);
-    if (worker === undefined || lookups.workerHolding === undefined || request.method === 'GET') return;
-    const heldWork = request.routeOptions.config.heldWork;
+    if (lookups.workerHolding === undefined || request.method === 'GET') return;
+    const { heldWork, namesHolder } = request.routeOptions.config;
+    if (worker === undefined) {
+      // A key: not checked; a route that records who did the work learns the holder (a pick list's scan, ADR 0019 addendum).
+      const named = namesHolder === true && heldWork !== undefined ? await heldWork(request) : undefined;
+      if (typeof named === 'string') {
+        const holder = await lookups.workerHolding(named);
+        if (holder !== undefined) request.workHolder = holder;
+      }
+      return;
+    }
     if (heldWork === undefined && !Object.hasOwn(fieldsOf(fieldsOf(request.routeOptions.schema?.body).properties), 'workerId')) return;
     const named = heldWork === undefined ? text(fieldsOf(request.params).id) : await heldWork(request);
     for (const id of named === undefined ? [] : typeof named === 'string' ? [named] : named) {
@@ -669,6 +679,7 @@ export function heldTaskGuard(lookups: SiteLookups) {
       if (holder !== undefined && holder !== worker) {
         throw new AppError('ACTING_AS_ANOTHER_WORKER', `The task of ${id} is held by worker ${holder}, not ${worker}`);
       }
+      if (holder !== undefined && typeof named === 'string') request.workHolder = holder;
     }
   };
 }

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { Database } from '../db/database.ts';
@@ -66,6 +67,40 @@ describe('Idempotency-Key', () => {
     const empty = await t.post(`/api/v1/sites/${site.body.id}/locations`, { code: 'ORD-3', type: 'PICK_FACE', x: 1, y: 4 }, 'admin', { 'idempotency-key': '' });
     expect([empty.status, empty.body.code, empty.body.errors]).toEqual([400, 'VALIDATION_FAILED', [{ field: '/headers/idempotency-key', message: 'must not be blank' }]]);
     expect(await locations()).toBe(count);
+  });
+
+  it('a repeated Idempotency-Key, Authorization or X-Api-Key is 400 VALIDATION_FAILED naming the header, nothing done (as Node hands them over a socket)', async () => {
+    const site = await t.post('/api/v1/sites', { code: 'IDR', name: 'Repeated' });
+    await t.app.http.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = t.app.http.server.address() as { port: number };
+    /** A POST over a socket with these header lines, as a client sends them (inject would not join or drop repeats as Node does). */
+    const send = (headers: readonly (readonly [string, string])[], body: unknown): Promise<{ status: number; body: any }> => new Promise((resolve, reject) => {
+      const data = JSON.stringify(body);
+      const lines = [`POST /api/v1/sites/${site.body.id as string}/locations HTTP/1.1`, 'host: 127.0.0.1', 'connection: close',
+        'content-type: application/json', `content-length: ${Buffer.byteLength(data)}`, ...headers.map(([k, v]) => `${k}: ${v}`)];
+      const socket = connect(port, '127.0.0.1', () => socket.write(`${lines.join('\r\n')}\r\n\r\n${data}`));
+      let answer = '';
+      socket.on('data', (c: Buffer) => { answer += c.toString(); });
+      socket.on('end', () => resolve({ status: Number(answer.slice(9, 12)), body: JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) }));
+      socket.on('error', reject);
+    });
+    const admin = ['x-api-key', t.keys.admin] as const;
+    const location = (n: number) => ({ code: `REP-${n}`, type: 'PICK_FACE', x: 1, y: n });
+    const keys = await send([admin, ['idempotency-key', 'a'], ['idempotency-key', 'b']], location(1));
+    expect([keys.status, keys.body.code, keys.body.errors]).toEqual([400, 'VALIDATION_FAILED', [{ field: '/headers/idempotency-key', message: 'was sent more than once' }]]);
+    for (const [n, credentials] of [
+      [2, [['authorization', `Bearer ${t.keys.viewer}`], ['authorization', `Bearer ${t.keys.admin}`]]],
+      [3, [['authorization', `Bearer ${t.keys.admin}`], ['authorization', `Bearer ${t.keys.viewer}`]]],
+    ] as const) {
+      const two = await send(credentials, location(n));
+      expect([two.status, two.body.code, two.body.errors]).toEqual([400, 'VALIDATION_FAILED', [{ field: '/headers/authorization', message: 'was sent more than once' }]]);
+    }
+    const apiKeys = await send([admin, ['x-api-key', t.keys.admin]], location(4));
+    expect([apiKeys.status, apiKeys.body.code, apiKeys.body.errors]).toEqual([400, 'VALIDATION_FAILED', [{ field: '/headers/x-api-key', message: 'was sent more than once' }]]);
+    expect((await t.get(`/api/v1/sites/${site.body.id}/locations`)).body.items).toEqual([]);
+    // Sent once each, the same key is taken.
+    const once = await send([admin, ['idempotency-key', 'a, b']], location(5));
+    expect([once.status, once.body.code]).toEqual([201, 'REP-5']);
   });
 
   it('a request whose process dies mid-command leaves no claim: the retry does the work once and its answer is replayed', async () => {

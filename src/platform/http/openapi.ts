@@ -154,8 +154,8 @@ export function describeRoute(route: RouteOptions): void {
       'RATE_LIMITED', 'INTERNAL', 'UNAVAILABLE');
     // A caller with roles at some sites only must name one in a list that filters by site (siteGuard).
     if (hasProperty(schema.querystring, 'siteId')) codes.push('SITE_REQUIRED');
-    // A signed-in person acts on the floor as its own worker (actingWorkerHook).
-    if (WORKER_FIELDS.some((f) => hasProperty(schema.body, f))) codes.push('ACTING_AS_ANOTHER_WORKER');
+    // A signed-in person acts on the floor as its own worker (actingWorkerHook), on work no other person holds (heldTaskGuard).
+    if (WORKER_FIELDS.some((f) => hasProperty(schema.body, f)) || config.heldWork !== undefined) codes.push('ACTING_AS_ANOTHER_WORKER');
     // A key scoped to an owner reaches only the routes that keep owners apart (ADR 0028).
     if (config.owners !== true) codes.push('OWNER_SCOPED_KEY');
   }

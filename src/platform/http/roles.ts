@@ -89,6 +89,11 @@ declare module 'fastify' {
      */
     heldWork?: (request: FastifyRequest) => Promise<string | readonly string[] | undefined>;
     /**
+     * The route records who did its work (a pick list's scan): heldTaskGuard asks for the holder of its `heldWork` on a
+     * key's call too (a key names no one), and leaves what tasks answered in `request.workHolder` for the handler.
+     */
+    namesHolder?: boolean;
+    /**
      * The route changes data every site shares (the catalog's products, cartons, the list of sites): a caller needs the
      * route's role at every site (`*`), not at some sites only (auth.ts siteGuard; 403 FORBIDDEN). A function decides
      * by the request where only some of a route's requests do (`POST /imports/products`, not `…/locations`).
@@ -97,5 +102,11 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     principal?: Principal;
+    /**
+     * The worker whose live task holds the route's one `heldWork`, as tasks answered it before the handler (heldTaskGuard):
+     * the caller itself for a person, the holder for a key on a `namesHolder` route. Undefined when no one holds it, or
+     * tasks does not run in this process.
+     */
+    workHolder?: string;
   }
 }

@@ -306,6 +306,8 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
     });
   }
   const limiter = options.rateLimiter;
+  // Before the credentials are read: a header that names one thing, sent twice, is refused (repeatedHeaderHook).
+  app.addHook('onRequest', repeatedHeaderHook);
   app.addHook('onRequest', authHook(options.authenticator ?? options.apiKeys, { gatewaySecret: options.gatewaySecret, failures: limiter }));
   // Before the schemas: a newcomer's two slips said in words (newcomerSlipsHook).
   app.addHook('preValidation', newcomerSlipsHook(paths));
@@ -441,6 +443,31 @@ function withoutTrailingSlash(method: string, path: string, paths: { methodsOf(u
  * missing one and expect its validation's refusal. And a JSON body sent as `text/plain` (read as text for the X12 routes) was
  * "/ must be object": it is the 415 of a body no route reads, saying to send JSON.
  */
+/** Headers that name one thing: a credential, a command's idempotency key. */
+const SINGLE_HEADERS = ['authorization', 'x-api-key', 'idempotency-key'] as const;
+
+/**
+ * onRequest hook: `Authorization`, `X-Api-Key` or `Idempotency-Key` sent more than once is 400 VALIDATION_FAILED naming
+ * the header, before anything is read or done. Node keeps the first `Authorization` and drops the others (a second
+ * credential was never checked: a manager's token after a viewer's acted as the viewer, before it as the manager) and
+ * joins repeated other headers with ", " (two idempotency keys "a" and "b" became the one key "a, b", which a single
+ * header "a, b" then replayed; two API keys were one invalid key, 401). The raw headers say what was sent.
+ */
+async function repeatedHeaderHook(request: FastifyRequest): Promise<void> {
+  const raw = request.raw.rawHeaders;
+  const seen = new Set<string>();
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (!(SINGLE_HEADERS as readonly string[]).includes(name)) continue;
+    if (seen.has(name)) {
+      throw new AppError('VALIDATION_FAILED', `The ${raw[i]!} header was sent more than once: send it once`, {
+        errors: [{ field: `/headers/${name}`, message: 'was sent more than once' }],
+      });
+    }
+    seen.add(name);
+  }
+}
+
 function newcomerSlipsHook(paths: RoutePaths) {
   return async (request: FastifyRequest): Promise<void> => {
     const route = request.routeOptions.url ?? '';

@@ -24,6 +24,12 @@ export interface FloorCommand<A extends LineAction> {
   readonly scanId?: string | undefined;
   /** The signed-in person who scans (ADR 0019); undefined for a key, which names no one. */
   readonly actingWorker?: string | undefined;
+  /**
+   * The worker whose live task holds the list as tasks answered just before the action (the route's heldTaskGuard),
+   * when tasks runs in this process and someone holds it: it stands over the state's `worker`, picking's projection
+   * of the holder, which may not have heard of the latest claim yet.
+   */
+  readonly heldBy?: string | undefined;
 }
 
 /** What an action does to the line's own fields (its rule decides; the list follows from it). */

@@ -54,7 +54,7 @@ export function floorActions(deps: Pick<PlatformDeps, 'db' | 'clock' | 'bus' | '
     const now = deps.clock.now();
     const { scanId, action } = command;
     const { list, line, lines, worker, scan } = read;
-    const decided = decide({ list, line, scan, worker }, command, now);
+    const decided = decide({ list, line, scan, worker: command.heldBy ?? worker }, command, now);
     if (!decided.ok) return decided;
     const d = decided.value;
     if (d.kind === 'replay') return ok({ ...headerOf(d.list), lines });
@@ -91,7 +91,8 @@ export function floorActions(deps: Pick<PlatformDeps, 'db' | 'clock' | 'bus' | '
       const { listId, lineId, scanId, action } = command;
       const scan = scanId === undefined ? undefined : await pickStore.recordScan(tx, listId, scanId, lineId, action, now);
       const { list, line, lines, worker } = await pickStore.lockLine(tx, listId, lineId);
-      const decided = decide({ list, line, scan, worker }, command, now);
+      // The holder tasks answered before the action, else picking's projection of it.
+      const decided = decide({ list, line, scan, worker: command.heldBy ?? worker }, command, now);
       if (!decided.ok) return decided;
       const d = decided.value;
       if (d.kind === 'replay') return ok({ ...headerOf(d.list), lines });

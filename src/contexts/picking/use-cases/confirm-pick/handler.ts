@@ -6,7 +6,11 @@ import type { FloorActions } from '../floor-action.ts';
 import { decideConfirmPick, type PickScan } from './decide.ts';
 
 /** A scan confirmation as the handheld sends it: the tote is per confirm (batch picking: one tote per order on the cart). */
-export type Confirm = PickScan & { readonly toteId: string; readonly scanId?: string | undefined; readonly actingWorker?: string | undefined };
+export type Confirm = PickScan & {
+  readonly toteId: string; readonly scanId?: string | undefined; readonly actingWorker?: string | undefined;
+  /** The holder of the list's PICK task as tasks answered before the scan (FloorCommand.heldBy). */
+  readonly heldBy?: string | undefined;
+};
 
 /** `POST /pick-lists/{id}/lines/{lineId}/confirm`. */
 export function confirmPickHandler(deps: Pick<PlatformDeps, 'metrics'>, act: FloorActions) {
@@ -15,7 +19,7 @@ export function confirmPickHandler(deps: Pick<PlatformDeps, 'metrics'>, act: Flo
   return async (listId: string, lineId: string, scan: Confirm, meta: EventMeta): Promise<Outcome<PickList>> => {
     const { quantity, toteId, locationCode, barcode } = scan;
     const action = { kind: 'confirm', quantity, toteId, locationCode, barcode } as const;
-    const result = await act({ listId, lineId, action, scanId: scan.scanId, actingWorker: scan.actingWorker }, decideConfirmPick, meta);
+    const result = await act({ listId, lineId, action, scanId: scan.scanId, actingWorker: scan.actingWorker, heldBy: scan.heldBy }, decideConfirmPick, meta);
     if (result.ok) {
       unitsPicked.inc(scan.quantity);
       confirms.inc();

@@ -9,8 +9,8 @@ import { decideShortPick } from './decide.ts';
 /** `POST /pick-lists/{id}/lines/{lineId}/short`. */
 export function shortPickHandler(deps: Pick<PlatformDeps, 'metrics'>, act: FloorActions) {
   const unitsShorted = deps.metrics.counter('paklog_units_short_picked_total', 'Units closed short at picking');
-  return async (listId: string, lineId: string, reason: ShortReason, meta: EventMeta, scanId?: string, actingWorker?: string): Promise<Outcome<PickList>> => {
-    const result = await act({ listId, lineId, action: { kind: 'short', reason }, scanId, actingWorker }, decideShortPick, meta);
+  return async (listId: string, lineId: string, reason: ShortReason, meta: EventMeta, scanId?: string, actingWorker?: string, heldBy?: string): Promise<Outcome<PickList>> => {
+    const result = await act({ listId, lineId, action: { kind: 'short', reason }, scanId, actingWorker, heldBy }, decideShortPick, meta);
     if (result.ok) unitsShorted.inc(result.value.lines.find((l) => l.id === lineId)?.shortQuantity ?? 0);
     return result;
   };
