@@ -435,14 +435,6 @@ function withoutTrailingSlash(method: string, path: string, paths: { methodsOf(u
   return slashless !== '' && paths.methodsOf(slashless).includes(method) ? slashless : undefined;
 }
 
-/**
- * Two slips of a newcomer with curl, refused in words before the schemas read the request (the caller is known: the
- * auth hook ran). A list called with a trailing slash (`GET /api/v1/orders/`) reached the route of one order with an
- * empty id: 400 "/params/id must NOT have fewer than 1 characters"; it is the 404 of any path no route has, naming the
- * call without the slash. Only over a socket, from a client: GraphQL and gRPC run REST in-process with an empty id for a
- * missing one and expect its validation's refusal. And a JSON body sent as `text/plain` (read as text for the X12 routes) was
- * "/ must be object": it is the 415 of a body no route reads, saying to send JSON.
- */
 /** Headers that name one thing: a credential, a command's idempotency key. */
 const SINGLE_HEADERS = ['authorization', 'x-api-key', 'idempotency-key'] as const;
 
@@ -468,6 +460,14 @@ async function repeatedHeaderHook(request: FastifyRequest): Promise<void> {
   }
 }
 
+/**
+ * Two slips of a newcomer with curl, refused in words before the schemas read the request (the caller is known: the
+ * auth hook ran). A list called with a trailing slash (`GET /api/v1/orders/`) reached the route of one order with an
+ * empty id: 400 "/params/id must NOT have fewer than 1 characters"; it is the 404 of any path no route has, naming the
+ * call without the slash. Only over a socket, from a client: GraphQL and gRPC run REST in-process with an empty id for a
+ * missing one and expect its validation's refusal. And a JSON body sent as `text/plain` (read as text for the X12 routes) was
+ * "/ must be object": it is the 415 of a body no route reads, saying to send JSON.
+ */
 function newcomerSlipsHook(paths: RoutePaths) {
   return async (request: FastifyRequest): Promise<void> => {
     const route = request.routeOptions.url ?? '';
