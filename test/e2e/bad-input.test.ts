@@ -53,6 +53,27 @@ describe('bad input changes nothing', () => {
     expect(await fingerprint()).toEqual(before);
   });
 
+  it('a NUL character where no schema rule refuses it (a search, an event subject or type, an order\'s externalId filter) or a webhook URL is a 400 naming the field, not the database\'s unnamed "cannot be stored"; nothing written (found by the input10 hunt)', async () => {
+    const before = await fingerprint();
+    for (const [method, url, body, field] of [
+      ['GET', '/api/v1/events?subject=ord_1%00', undefined, '/querystring/subject'],
+      ['GET', '/api/v1/events?type=orders.order.shipped.v1,%00', undefined, '/querystring/type'],
+      ['GET', '/api/v1/audit?type=%00', undefined, '/querystring/type'],
+      ['GET', '/api/v1/products?search=MUG%00', undefined, '/querystring/search'],
+      ['GET', '/api/v1/orders?externalId=A%00B', undefined, '/querystring/externalId'],
+    ] as const) {
+      const res = await t.request(method, url, body === undefined ? { role: 'admin' } : { role: 'admin', body });
+      expect([res.status, res.body.code, res.body.errors], `${method} ${url}`).toEqual([400, 'VALIDATION_FAILED', [{ field, message: 'must not hold a NUL character (U+0000)' }]]);
+    }
+    // A webhook URL is held to the identifiers' rule: a NUL, a bidi override (stored, then shown to the next admin) or a
+    // zero-width space is refused naming /url, over PUT too.
+    for (const url of ['https://example.com/hook\u0000', 'https://example.com/\u202Egnp.exe', 'https://exa\u200Bmple.com/hook', ' https://example.com/hook']) {
+      const res = await t.post('/api/v1/integrations/webhook-subscriptions', { url, eventTypes: ['orders.order.shipped.v1'] }, 'admin');
+      expect([res.status, res.body.code, res.body.errors], JSON.stringify(url)).toEqual([400, 'VALIDATION_FAILED', [{ field: '/url', message: IDENTIFIER_MESSAGE }]]);
+    }
+    expect(await fingerprint()).toEqual(before);
+  });
+
   it('strings that are no Unicode (a lone surrogate, \\ud800 in JSON) are a 400 naming the field, not stored as U+FFFD (found by the black-box hunt)', async () => {
     // JSON may escape a lone surrogate; UTF-8 cannot carry it, so the driver wrote U+FFFD: a 201/200 whose stored value
     // was not the one sent (a worker's zone "\ud800" read back as "\ufffd").

@@ -71,6 +71,15 @@ describe('GraphQL authentication', () => {
     }
   });
 
+  it('a query\'s argument that is no well-formed Unicode (a lone surrogate in a variable) is VALIDATION_FAILED naming it, as REST refuses it (found by the input10 hunt: "URI malformed" with no code)', async () => {
+    const gql = gqlClient(t.app, t.keys.viewer);
+    const list = await gql('query($s: String!, $sku: String) { ledger(siteId: $s, sku: $sku) { nodes { id } } }', { s: w.siteId, sku: 'A\ud800' });
+    expect([list.data?.ledger ?? null, list.errors?.map((e) => [e.extensions?.code, (e.extensions as { fieldErrors?: unknown } | undefined)?.fieldErrors])])
+      .toEqual([null, [['VALIDATION_FAILED', [{ field: '/sku', message: 'must be well-formed Unicode (no lone surrogate)' }]]]]);
+    const one = await gql('query($id: ID!) { order(id: $id) { id } }', { id: 'ord_\udc00' });
+    expect([one.data?.order ?? null, one.errors?.map((e) => [e.extensions?.code, e.extensions?.status])]).toEqual([null, [['VALIDATION_FAILED', 400]]]);
+  });
+
   it('refuses a query that is JSON (a syntax tree mercurius would take as it is) with 400 VALIDATION_FAILED, never running it (found by the black-box hunt)', async () => {
     // mercurius reads a query that does not parse as GraphQL as a JSON syntax tree: a tree the parser never makes (an
     // operation without a selection set) broke validation with a TypeError, answered 500, and a well-formed one ran.

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { createOwners } from '../support/races.ts';
+import { gqlClient, must } from '../support/graphql-client.ts';
 import { createOrder, injectClient, orderStatus, packAndShip, planAndReleasePooled, setupWarehouse, shipOneOrder, until, workTasks, type Call, type Warehouse } from '../support/flow-driver.ts';
 
 /**
@@ -278,5 +279,67 @@ describe('lot trace', () => {
     expect([total('H-1'), total('H-2'), held('H-2')]).toEqual([3, 4, 0]);
     expect([noLot.status, noLot.body.code, held('H-1')]).toEqual([409, 'INSUFFICIENT_STOCK', 2]);
   });
-});
 
+  it('a recall reads one lot\'s movements (ledger lot=, with or without sku): every SKU of the lot, paged, per owner, over GraphQL too; a malformed lot is 400 naming it', async () => {
+    const [s1, s2] = ['LOTTR-RCL1', 'LOTTR-RCL2'];
+    for (const sku of [s1, s2]) {
+      expect((await t.post('/api/v1/products', { sku, description: 'recalled', lengthMm: 100, widthMm: 100, heightMm: 100, weightG: 300,
+        lotControlled: true, expiryControlled: false }, 'manager')).status).toBe(201);
+    }
+    const [a, b] = await createOwners(t, ['LRA', 'LRB']) as [string, string];
+    const [l1, l2] = [w.storage[0]!, w.storage[1]!];
+    const receive = async (ownerId: string, sku: string, lot: string, quantity: number) =>
+      expect((await t.post('/api/v1/inventory/receipts', { siteId: w.siteId, ownerId, sku, locationId: l1.id, quantity, lot }, 'manager')).status).toBe(201);
+    await receive(a, s1, 'RECALL-9', 3);
+    await receive(a, s1, 'RECALL-8', 4);
+    await receive(b, s2, 'RECALL-9', 2);
+    expect((await t.post('/api/v1/inventory/moves', { siteId: w.siteId, ownerId: a, sku: s1, lot: 'RECALL-9', quantity: 1, fromLocationId: l1.id, toLocationId: l2.id }, 'manager')).status).toBe(201);
+    expect((await t.post('/api/v1/inventory/holds', { siteId: w.siteId, ownerId: b, sku: s2, locationId: l1.id, lot: 'RECALL-9', quantity: 2, status: 'HOLD', reason: 'recall' }, 'manager')).status).toBe(201);
+    await t.settle();
+    const whole = [...await ledger(s1), ...await ledger(s2)] as (Movement & { id: string; ownerId: string })[];
+    const of = (pred: (m: Movement & { ownerId: string }) => boolean) => whole.filter((m) => m.lot === 'RECALL-9' && pred(m)).map((m) => m.id);
+    const ids = async (query: string, key?: string) => {
+      const out: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const url = `/api/v1/inventory/ledger?siteId=${w.siteId}&${query}${cursor === null ? '' : `&cursor=${cursor}`}`;
+        const r = key === undefined ? await t.get(url) : await t.request('GET', url, { role: null, headers: { 'x-api-key': key } });
+        expect(r.status, JSON.stringify(r.body)).toBe(200);
+        out.push(...(r.body.items as { id: string }[]).map((m) => m.id));
+        expect((r.body.items as { lot: string }[]).every((m) => m.lot === 'RECALL-9')).toBe(true);
+        cursor = r.body.nextCursor as string | null;
+      } while (cursor !== null);
+      return out;
+    };
+    // One SKU's part of the lot, then every SKU's (in ledger order), paged one by one, of one type, of one owner.
+    expect(await ids(`sku=${s1}&lot=RECALL-9`)).toEqual(of((m) => m.sku === s1));
+    const all = await ids('lot=RECALL-9');
+    expect([...all].sort()).toEqual(of(() => true).sort());
+    expect(of((m) => m.sku === s2).length).toBeGreaterThan(1);
+    expect(await ids('lot=RECALL-9&limit=1')).toEqual(all);
+    expect(await ids('lot=RECALL-9&type=RECEIPT')).toEqual(all.filter((id) => of((m) => m.type === 'RECEIPT').includes(id)));
+    expect(await ids(`lot=RECALL-9&owner=${b}`)).toEqual(all.filter((id) => of((m) => m.ownerId === b).includes(id)));
+    const key = await t.post('/api/v1/api-keys', { name: 'client LRA', role: 'viewer', ownerId: a });
+    expect(key.status).toBe(201);
+    expect(await ids('lot=RECALL-9', key.body.key as string)).toEqual(all.filter((id) => of((m) => m.ownerId === a).includes(id)));
+    // A lot is looked up as written; one nothing was booked under answers no rows; a SKU the catalogue does not know is still 422.
+    expect(await ids('lot=recall-9')).toEqual([]);
+    expect(await ids(`sku=${s2}&lot=RECALL-8`)).toEqual([]);
+    const unknown = await t.get(`/api/v1/inventory/ledger?siteId=${w.siteId}&sku=LOTTR-NOPE&lot=RECALL-9`);
+    expect([unknown.status, unknown.body.code]).toEqual([422, 'UNKNOWN_SKU']);
+    // A malformed lot is refused naming it, never read as "no filter" nor as another lot.
+    for (const bad of ['', 'x'.repeat(65), 'RECALL%E2%80%8B-9', '%20RECALL-9', 'RECALL-9&lot=RECALL-8']) {
+      const r = await t.get(`/api/v1/inventory/ledger?siteId=${w.siteId}&lot=${bad}`);
+      expect([r.status, r.body.code, (r.body.errors as { field: string }[] | undefined)?.[0]?.field], bad).toEqual([400, 'VALIDATION_FAILED', '/querystring/lot']);
+    }
+    // GraphQL runs the same read.
+    const gql = gqlClient(t.app, t.keys.viewer);
+    const q = 'query($s: String!, $lot: String, $sku: String) { ledger(siteId: $s, lot: $lot, sku: $sku, first: 2) { nodes { id lot sku } pageInfo { hasNextPage } } }';
+    const page = await must(gql, q, { s: w.siteId, lot: 'RECALL-9' });
+    expect([page.ledger.nodes.map((n: { id: string }) => n.id), page.ledger.pageInfo.hasNextPage]).toEqual([all.slice(0, 2), true]);
+    const ofS2 = await must(gql, q.replace('first: 2', 'first: 100'), { s: w.siteId, lot: 'RECALL-9', sku: s2 });
+    expect(ofS2.ledger.nodes.map((n: { id: string }) => n.id)).toEqual(of((m) => m.sku === s2));
+    const refused = await gql(q, { s: w.siteId, lot: 'RECALL\u200b-9' });
+    expect([refused.data?.ledger ?? null, refused.errors?.[0]?.extensions?.code, refused.errors?.[0]?.message]).toEqual([null, 'VALIDATION_FAILED', expect.stringContaining('lot')]);
+  });
+});

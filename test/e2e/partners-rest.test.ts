@@ -135,6 +135,13 @@ describe('ERP and TMS over REST', () => {
     }
   });
 
+  it('the partner ports of a site that does not exist: 422 UNKNOWN_SITE naming /querystring/siteId, as the document says (found by the input10 hunt: 422 was not described)', async () => {
+    for (const site of ['NOPE', '\uff11\uff12']) {
+      const r = await t.get(`/api/v1/integrations/partners?siteId=${encodeURIComponent(site)}`, 'integration');
+      expect([r.status, r.body.code, r.body.errors], site).toEqual([422, 'UNKNOWN_SITE', [{ field: '/querystring/siteId', message: expect.any(String) }]]);
+    }
+  });
+
   it('adjustments and snapshots go to the ERP', async () => {
     const loc = w.storage[0]!;
     const adj = await t.post('/api/v1/inventory/adjustments', { siteId: w.siteId, sku: w.products[0]!.sku, locationId: loc.id, delta: -1, reason: 'DAMAGED' });

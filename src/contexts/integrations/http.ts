@@ -24,7 +24,9 @@ const EventTypes = Type.Array(Identifier(100), {
   description: `Event types, or families ending in \`*\` (e.g. \`orders.order.*\`). Offered: ${WEBHOOK_EVENT_TYPES.join(', ')}`,
 });
 const SubscriptionBody = Type.Object({
-  url: Type.String({ minLength: 8, maxLength: 2000, description: 'Where deliveries are POSTed (http or https)' }),
+  // As an identifier: no white space at either end, no control nor invisible format character (a NUL failed as the
+  // database's unnamed refusal; a bidi override was stored and shown to the next admin reading the list).
+  url: Identifier(2000, { description: 'Where deliveries are POSTed (http or https)' }),
   eventTypes: EventTypes,
   siteId: Type.Optional(Identifier(64, { description: 'Only events of this site (id or code)' })),
   ownerId: Type.Optional(Identifier(64, { description: 'Only events of this owner (one of GET /owners; 422 UNKNOWN_OWNER otherwise)' })),

@@ -401,9 +401,13 @@ export async function inventoryRoutes(
     config: { roles: CAN.read, owners: true },
     schema: {
       operationId: 'listMovements', tags, summary: 'Stock movements of a site, oldest first',
-      description: 'The append-only stock ledger, filtered by SKU (422 UNKNOWN_SKU for one the catalogue does not know) and movement type; paged by `limit` and `cursor`.',
+      description: 'The append-only stock ledger, filtered by SKU (422 UNKNOWN_SKU for one the catalogue does not know), lot and movement type; paged by `limit` and `cursor`. '
+        + '`lot` (with or without `sku`: a recall\'s lot trace) lists the movements of units of that lot, of every SKU unless `sku` narrows it; '
+        + 'SKU-level movements (ALLOCATE, DEALLOCATE) and lot-less units carry no lot and are not listed under one, and a lot nothing was '
+        + 'ever booked under answers no rows.',
       querystring: Type.Object({
         siteId: SiteRef, owner: OwnerFilter, sku: Type.Optional({ ...Sku, examples: [EXAMPLES.sku] }),
+        lot: Type.Optional({ ...Lot, description: 'Only movements of units of this lot (exactly as received: case matters)' }),
         type: Type.Optional(Type.Union(MOVEMENT_TYPES.map((t) => Type.Literal(t)))), limit: Limit(1000, 100), cursor: Cursor,
       }, { additionalProperties: false }),
       response: { 200: Page(MovementSchema), ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED', 'UNKNOWN_SKU') },
@@ -412,7 +416,7 @@ export async function inventoryRoutes(
     const q = req.query;
     const after = unwrap(cursorSeq(q.cursor));
     return ofKnownSku(q.sku, q.cursor === undefined,
-      await queries.movements({ siteId: await siteId(q.siteId, '/querystring/siteId'), ownerId: await ownerFilter(req, q.owner), sku: q.sku, type: q.type, limit: q.limit, after }));
+      await queries.movements({ siteId: await siteId(q.siteId, '/querystring/siteId'), ownerId: await ownerFilter(req, q.owner), sku: q.sku, lot: q.lot, type: q.type, limit: q.limit, after }));
   });
 
   app.get('/inventory/movements/:id', {

@@ -58,8 +58,8 @@ export function inventoryQueries(db: Executor) {
       };
     },
 
-    async movements(q: { siteId: string; ownerId?: string | undefined; sku?: string | undefined; type?: string | undefined; limit: number; after: number }) {
-      const rows = await store.listMovements(db, { siteId: q.siteId, ownerId: q.ownerId, sku: q.sku, type: q.type, limit: q.limit, cursor: q.after });
+    async movements(q: { siteId: string; ownerId?: string | undefined; sku?: string | undefined; lot?: string | undefined; type?: string | undefined; limit: number; after: number }) {
+      const rows = await store.listMovements(db, { siteId: q.siteId, ownerId: q.ownerId, sku: q.sku, lot: q.lot, type: q.type, limit: q.limit, cursor: q.after });
       return { items: rows.map(movementView), nextCursor: nextCursor(rows, q.limit, (l) => l.seq) };
     },
 

@@ -690,14 +690,15 @@ export async function listBalances(db: Executor, q: {
 const MOVEMENT_COLUMNS = columnList(MOVEMENT_COLUMN_NAMES);
 
 export async function listMovements(db: Executor, q: {
-  siteId: string; ownerId?: string | undefined; sku?: string | undefined; type?: string | undefined; limit: number; cursor: number;
+  siteId: string; ownerId?: string | undefined; sku?: string | undefined; lot?: string | undefined; type?: string | undefined; limit: number; cursor: number;
 }): Promise<MovementRow[]> {
+  // A lot (never '': lot-less movements are not looked up by lot) reads movements_site_lot (migration 031).
   return db.query<MovementRow>(
     `SELECT ${MOVEMENT_COLUMNS} FROM inventory.movements
      WHERE site_id = $1 AND ($2::text IS NULL OR sku = $2) AND ($3::text IS NULL OR type = $3) AND seq > $4
-       AND ($6::text IS NULL OR owner_id = $6)
+       AND ($6::text IS NULL OR owner_id = $6) AND ($7::text IS NULL OR lot = $7)
      ORDER BY seq LIMIT $5`,
-    [q.siteId, q.sku ?? null, q.type ?? null, q.cursor, q.limit, q.ownerId ?? null],
+    [q.siteId, q.sku ?? null, q.type ?? null, q.cursor, q.limit, q.ownerId ?? null, q.lot ?? null],
   );
 }
 

@@ -25,7 +25,21 @@ interface Page<T = Obj> { items: T[]; nextCursor: string | null }
 /** Ids per REST batch call: 100 ids of ~30 characters keep the URL well below the 16 KiB header limit of a real socket. */
 const BATCH = 100;
 
-const enc = encodeURIComponent;
+/**
+ * An argument as a URL component. A string that is no well-formed Unicode (a lone surrogate, JSON's "\ud800" in a
+ * variable) has no UTF-8 form: encodeURIComponent threw "URI malformed", an error with no code. Refused as REST refuses
+ * such a string (400 VALIDATION_FAILED, wellFormedUnicodeHook), naming the argument where it is known.
+ */
+const LONE_SURROGATE = /\p{Cs}/u;
+const enc = (value: string, field?: string): string => {
+  if (LONE_SURROGATE.test(value)) {
+    throw problemError({
+      status: 400, code: 'VALIDATION_FAILED', detail: `${field ?? 'An argument'} is not well-formed Unicode (a lone surrogate)`,
+      ...(field === undefined ? {} : { errors: [{ field, message: 'must be well-formed Unicode (no lone surrogate)' }] }),
+    });
+  }
+  return encodeURIComponent(value);
+};
 
 /**
  * A query string of the defined arguments (GraphQL `first`/`after` → REST `limit`/`cursor`). A list argument is REST's
@@ -44,7 +58,7 @@ function qs(params: Readonly<Record<string, unknown>>): string {
         errors: [{ field: `/${k}/${joined}`, message: 'must not contain a comma (one value per element)' }],
       });
     }
-    parts.push(`${name}=${enc(Array.isArray(v) ? v.join(',') : typeof v === 'string' ? v : JSON.stringify(v))}`);
+    parts.push(`${name}=${enc(Array.isArray(v) ? v.join(',') : typeof v === 'string' ? v : JSON.stringify(v), `/${k}`)}`);
   }
   return parts.length === 0 ? '' : `?${parts.join('&')}`;
 }
@@ -278,7 +292,7 @@ export const resolvers: IResolvers<unknown, GraphqlContext> = {
     pickList: (_r, a: Args, ctx: GraphqlContext) => read(ctx.rest, `/pick-lists/${enc(a.id as string)}`, true),
     inventoryBalances: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/inventory/balances${qs(defined(a, 'siteId', 'owner', 'sku', 'locationId', 'first', 'after'))}`),
     holds: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/inventory/holds${qs(defined(a, 'siteId', 'owner', 'sku', 'locationId', 'status', 'first', 'after'))}`),
-    ledger: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/inventory/ledger${qs(defined(a, 'siteId', 'owner', 'sku', 'type', 'first', 'after'))}`),
+    ledger: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/inventory/ledger${qs(defined(a, 'siteId', 'owner', 'sku', 'lot', 'type', 'first', 'after'))}`),
     atp: async (_r, a: Args, ctx: GraphqlContext) => (await read<Page>(ctx.rest, `/inventory/atp${qs(defined(a, 'siteId', 'owner', 'sku'))}`))?.items ?? [],
     safetyStock: (_r, a: Args, ctx: GraphqlContext) => read(ctx.rest, `${safetyStockPath(a)}${qs(defined(a, 'owner'))}`, true),
     safetyStocks: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/inventory/safety-stock${qs(defined(a, 'siteId', 'owner', 'sku', 'first', 'after'))}`),

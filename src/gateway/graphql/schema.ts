@@ -443,8 +443,8 @@ type Query {
   inventoryBalances(siteId: String!, owner: ID, sku: String, locationId: ID, first: Int = 100, after: String): BalanceConnection!
   """Stock still held at a site (HOLD, QUARANTINE, DAMAGED) with who put it on hold, when and why (GET /inventory/holds); status: one of them."""
   holds(siteId: String!, owner: ID, sku: String, locationId: ID, status: String, first: Int = 100, after: String): HeldStockConnection!
-  """The stock ledger's movements (GET /inventory/ledger)."""
-  ledger(siteId: String!, owner: ID, sku: String, type: String, first: Int = 100, after: String): MovementConnection!
+  """The stock ledger's movements (GET /inventory/ledger); lot: only movements of units of that lot (a recall's lot trace), with or without sku."""
+  ledger(siteId: String!, owner: ID, sku: String, lot: String, type: String, first: Int = 100, after: String): MovementConnection!
   """Available to promise per SKU."""
   atp(siteId: String!, owner: ID, sku: String): [Atp!]!
   """A SKU's safety stock at a site (GET /inventory/safety-stock/{siteId}/{sku}; siteId: id or code): quantity 0 when none was set; owner: the default owner's (or an owner-scoped key's) when absent."""

@@ -14,7 +14,7 @@ import { actingWorkerHook, authHook, heldTaskGuard, siteGuard, workerCaseHook, t
 import { AppError } from '../errors.ts';
 import { ifMatchPolicyHook } from './if-match.ts';
 import { sendProblem, toProblem } from './problem.ts';
-import { cachedSerializers, deepFreeze, partValidators, nfcHook, refuseJsonBody, stableJson, utf8BodyText, wellFormedUnicodeHook } from './validation.ts';
+import { cachedSerializers, deepFreeze, partValidators, nfcHook, nulCharacterHook, refuseJsonBody, stableJson, utf8BodyText, wellFormedUnicodeHook } from './validation.ts';
 import { describeRoute, PROBLEM_COMPONENT, TAGS } from './openapi.ts';
 import { PRINCIPAL_HEADER } from './forwarded-principal.ts';
 import { RATE_CLASS_EXTENSION, type RateLimiter } from './rate-limit.ts';
@@ -315,6 +315,8 @@ export async function createHttp(options: HttpOptions): Promise<HttpApp> {
   app.addHook('preValidation', wellFormedUnicodeHook);
   // Then every text in one Unicode form (NFC): "é" composed and decomposed is one lot, one SKU, one worker.
   app.addHook('preValidation', nfcHook);
+  // After the schemas: a NUL character a schema let through is refused naming its field (the database cannot hold one).
+  app.addHook('preHandler', nulCharacterHook);
   // If-Match where the route has no version to compare: refused, not ignored (if-match.ts).
   app.addHook('preValidation', ifMatchPolicyHook);
   // After parsing: a signed-in worker acts as itself; after validation: the role at the site the request is about.

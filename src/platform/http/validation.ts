@@ -407,6 +407,36 @@ export async function wellFormedUnicodeHook(request: FastifyRequest): Promise<vo
   });
 }
 
+/** The first string in `value` (a parsed query or params) holding a NUL character (U+0000): its JSON pointer. */
+function nulString(value: unknown, pointer: string, depth = 0): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? pointer : undefined;
+  if (depth > MAX_JSON_DEPTH || typeof value !== 'object' || value === null || value instanceof Uint8Array) return undefined;
+  for (const [key, member] of Object.entries(value)) {
+    const at = `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+    if (key.includes('\u0000')) return at;
+    const found = nulString(member, at, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/**
+ * After the schemas: refuses a NUL character (U+0000) in a query or path parameter the route's schema let through, 400
+ * VALIDATION_FAILED naming it. PostgreSQL cannot hold one in text, so it failed as the database's unnamed "cannot be
+ * stored" (a product search, an event subject or type, an order's externalId filter). Identifiers are refused by their
+ * own rule first (a control character). Bodies are not looked into: their fields have their rules, and a document a
+ * route reads whole (an ERP file, a storefront's payload) reports a NUL as its reader's row error.
+ */
+export async function nulCharacterHook(request: FastifyRequest): Promise<void> {
+  // The API's routes only: GraphQL's fields run them (and refuse there); the documentation's file server answers 404.
+  if (request.routeOptions.url?.startsWith('/api/') !== true) return;
+  const field = nulString(request.query, '/querystring') ?? nulString(request.params, '/params');
+  if (field === undefined) return;
+  throw new AppError('VALIDATION_FAILED', `${field} holds a NUL character (U+0000), which no text can hold`, {
+    errors: [{ field, message: 'must not hold a NUL character (U+0000)' }],
+  });
+}
+
 /**
  * The JSON pointer (`/querystring/<name>`) of the first query parameter of `url` whose name or value holds a %-escape
  * that decodes to no UTF-8 (`?sku=Caf%E9`, `?externalId=%FF`, `?a=%`), or undefined. The query parser keeps such a

@@ -77,13 +77,14 @@ export function portsRoutes(deps: PlatformDeps, ports: PortsService): (app: Http
         operationId: 'getPartnerPorts', tags, summary: 'ERP and TMS ports: configured, and messages per status',
         description: 'Which adapters run (PAKLOG_ERP, PAKLOG_TMS) and, per partner and status, how many messages and the oldest one. '
           + 'PENDING with attempts and FAILED ones are listed by GET /integrations/partner-messages?status=…. `siteId` (id or code): the '
-          + 'messages of one site; a caller of some sites only names one of them (403 SITE_REQUIRED otherwise).',
+          + 'messages of one site (no such site is 422 UNKNOWN_SITE); a caller of some sites only names one of them (403 SITE_REQUIRED otherwise).',
         querystring: Type.Object({ siteId: Type.Optional(SiteRef) }, { additionalProperties: false }),
         response: {
           200: Type.Object({
             erp: Type.String(), tms: Type.String(),
             messages: Type.Array(Type.Object({ partner: Type.String(), status: Type.String(), count: Type.Integer(), oldest: Nullable(DateTime) })),
           }),
+          ...problems('UNKNOWN_SITE', 'SITE_REQUIRED'),
         },
       },
     }, async (req) => ports.status(req.query.siteId === undefined ? undefined : unwrap(await ports.resolveSite(req.query.siteId, '/querystring/siteId'))));
