@@ -86,6 +86,18 @@ describe('serial-controlled products', () => {
     } });
   });
 
+  it('two receipts of one serial at once: one registers it, the other is 409 SERIAL_IN_STOCK and changes nothing', async () => {
+    const sku = 'SER-RACE';
+    expect((await product(sku, true)).status).toBe(201);
+    const loc = w.storage[2]!;
+    const answers = await Promise.all([['R-1', 'R-2'], ['R-3', 'R-2']].map((serials) =>
+      t.post('/api/v1/inventory/receipts', { siteId: w.siteId, sku, locationId: loc.id, quantity: 2, serials }, 'manager')));
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
+    expect(answers.find((a) => a.status === 409)!.body.code).toBe('SERIAL_IN_STOCK');
+    expect(await onHand(w.siteId, sku)).toBe(2);
+    expect((await registry(w.siteId, sku)).filter((s) => s.serial === 'R-2')).toHaveLength(1);
+  });
+
   it('a product without the flag takes no serials and is received as ever', async () => {
     const sku = 'SER-NONE';
     expect((await product(sku, false)).status).toBe(201);
