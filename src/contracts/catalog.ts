@@ -19,6 +19,7 @@ export const ProductSchema = Type.Object({
   weightG: Type.Number({ description: 'Grams.' }),
   lotControlled: Type.Boolean(),
   expiryControlled: Type.Boolean(),
+  serialControlled: Type.Boolean({ description: 'Every unit is received and picked with its own serial number (ADR 0058).' }),
   createdAt: Type.String({ description: 'ISO-8601 time.' }),
   active: Type.Boolean({ description: 'False once deactivated (ADR 0045): no new order, ASN or receipt may name it; open work still completes.' }),
 });
@@ -28,6 +29,7 @@ export type Product = Static<typeof ProductSchema>;
 const ProductPayload = {
   ...ProductSchema.properties,
   active: Type.Optional(Type.Boolean({ description: 'False once deactivated (ADR 0045); absent in events older than it: true.' })),
+  serialControlled: Type.Optional(Type.Boolean({ description: 'Every unit is received and picked with its own serial (ADR 0058); absent in events older than it: false.' })),
 };
 
 export const CatalogEvents = {
@@ -134,6 +136,28 @@ export function lotRule(
   if (product.lotControlled && !named) return { breach: 'LOT_REQUIRED', message: 'required: the product is lot-controlled' };
   if (!product.lotControlled && named) return { breach: 'LOT_NOT_ALLOWED', message: 'not lot-controlled: give no lot' };
   return undefined;
+}
+
+/**
+ * The serial rule (ADR 0058) for units entering stock, or picked: a serial-controlled product's units carry one serial
+ * each — exactly `quantity` distinct serials — and another product's units carry none. Field errors under `field`
+ * (`/serials`, one `/serials/<i>` per serial named twice); empty when the serials fit.
+ */
+export function serialRule(
+  product: { readonly serialControlled?: boolean | undefined }, quantity: number, serials: readonly string[] | undefined, field = '/serials',
+): { field: string; message: string }[] {
+  const given = serials ?? [];
+  if (product.serialControlled !== true) return given.length === 0 ? [] : [{ field, message: 'not serial-controlled: give no serials' }];
+  if (given.length === 0) return [{ field, message: `required: the product is serial-controlled (one serial per unit, ${quantity} expected)` }];
+  const errors: { field: string; message: string }[] = [];
+  if (given.length !== quantity) errors.push({ field, message: `one serial per unit: ${quantity} expected, ${given.length} given` });
+  const seen = new Set<string>();
+  given.forEach((s, i) => {
+    if (s.trim() === '') errors.push({ field: `${field}/${i}`, message: 'must not be blank' });
+    else if (seen.has(s)) errors.push({ field: `${field}/${i}`, message: `serial ${s} is given twice` });
+    seen.add(s);
+  });
+  return errors;
 }
 
 /**

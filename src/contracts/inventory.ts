@@ -179,6 +179,7 @@ export const InventoryEventSchemas = {
     siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), locationId: Type.String(), lot: Lot, expiresOn: Type.Union([Type.String(), Type.Null()]),
     quantity: Type.Integer(), movementId: Type.String(),
     status: Type.Optional(Type.Enum(STOCK_STATUSES, { description: 'The status the units were received in when not AVAILABLE (an inbound receipt of DAMAGED or QUARANTINE units: held already, not inspected at receiving); absent: AVAILABLE. Added in place (2026-12-04).' })),
+    serials: Type.Optional(List(Type.String(), { description: 'The units\' serial numbers, one per unit, registered IN_STOCK (a serial-controlled product, ADR 0058). Added in place: optional, absent for other products and in older events.' })),
   }, { description: 'Units were received at a location (`POST /inventory/receipts`): one RECEIPT movement. Frees stock for backorders.' }),
   [InventoryEvents.adjusted]: Type.Object({
     siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), locationId: Type.String(), lot: Lot, delta: Type.Integer(),
@@ -489,6 +490,7 @@ export const InventoryErrors = {
   UNKNOWN_OWNER: { status: 422, title: 'Unknown owner' },
   OWNER_NOT_ALLOWED: { status: 403, title: 'This caller acts for another owner' },
   OWNER_CODE_TAKEN: { status: 409, title: 'An owner with this code exists' },
+  SERIAL_IN_STOCK: { status: 409, title: 'A unit with this serial of the SKU is already in stock (or picked) at the site' },
 } as const satisfies ErrorSpecs;
 
 /** The owner every request that names none acts for (ADR 0028): the site's own stock before it had clients. */

@@ -32,6 +32,8 @@ export const ID_PREFIXES = [
   'dsc',
   // A cancel's pending stop at pack & ship, between its two phases (ADR 0011, addendum 2026-12-07 quater).
   'stp',
+  // A life of a serial-controlled unit in inventory's serial registry (ADR 0058).
+  'ser',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

@@ -16,6 +16,7 @@ function product(m: ProductOutput): Product {
     id: m.id, sku: m.sku, description: m.description, gtin: m.gtin ?? null, uom: m.uom,
     lengthMm: m.lengthMm, widthMm: m.widthMm, heightMm: m.heightMm, weightG: m.weightG,
     lotControlled: m.lotControlled, expiryControlled: m.expiryControlled, createdAt: m.createdAt, active: m.active ?? true,
+    serialControlled: m.serialControlled ?? false,
   };
 }
 

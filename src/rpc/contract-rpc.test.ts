@@ -38,7 +38,7 @@ function clients(port: number, deadlineMs?: number): ReturnType<typeof rpcClient
 
 const product: Product = {
   id: 'prd_1', sku: 'SKU-1', description: 'Tea — 50 g', gtin: null, uom: 'EA', lengthMm: 100.5, widthMm: 80, heightMm: 50, weightG: 250,
-  lotControlled: false, expiryControlled: true, createdAt: '2026-01-02T03:04:05.000Z', active: false,
+  lotControlled: false, expiryControlled: true, serialControlled: true, createdAt: '2026-01-02T03:04:05.000Z', active: false,
 };
 const catalog = (getBySkus: CatalogApi['getBySkus']): CatalogApi => ({ getBySkus });
 

@@ -496,6 +496,13 @@ describe('every request example of the document, sent as it is to the demo wareh
     expect((await example('listSafetyStocks')).body.items.map((x: { sku: string }) => x.sku)).toContain(EXAMPLES.sku);
     expect((await t.get(`/api/v1/inventory/atp?siteId=${EXAMPLES.site}&sku=${EXAMPLES.sku}`)).body.items[0].safetyStock).toBe(5);
     expect((await example('deleteSafetyStock')).body.quantity).toBe(0);
+    // Serial-controlled products (ADR 0058): a unit received with its serial, traced by it and listed.
+    expect((await t.post('/api/v1/products', { sku: 'SER-EXAMPLE', description: 'Serial-controlled scanner', lengthMm: 50, widthMm: 50, heightMm: 50,
+      weightG: 200, serialControlled: true })).status).toBe(201);
+    expect((await t.post('/api/v1/inventory/receipts', { siteId: EXAMPLES.site, sku: 'SER-EXAMPLE', locationCode: 'DEMO-A-01-01-2', quantity: 1,
+      serials: ['SN-0001'] })).status).toBe(201);
+    expect((await example('traceSerial')).body.items[0]).toMatchObject({ serial: 'SN-0001', sku: 'SER-EXAMPLE', status: 'IN_STOCK' });
+    expect((await example('listSerials')).body.items.map((x: { serial: string }) => x.serial)).toContain('SN-0001');
 
     // A customer return (RMA): authorised, received at the dock into QUARANTINE, a unit restocked at the pick face and
     // the other scrapped, closed; another one cancelled before anything arrived.

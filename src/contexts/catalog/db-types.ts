@@ -22,6 +22,7 @@ export interface CatalogProducts {
   id: string;
   length_mm: number;
   lot_controlled: Generated<boolean>;
+  serial_controlled: Generated<boolean>;
   sku: string;
   uom: Generated<string>;
   weight_g: number;

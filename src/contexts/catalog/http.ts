@@ -24,6 +24,7 @@ const ProductSchema = Type.Object({
   weightG: Type.Integer(),
   lotControlled: Type.Boolean(),
   expiryControlled: Type.Boolean(),
+  serialControlled: Type.Boolean({ description: 'Every unit is received and picked with its own serial number (ADR 0058): receipts carry one serial per unit, pick confirms the serials scanned' }),
   createdAt: Type.String({ format: 'date-time' }),
   active: Type.Boolean({ description: 'False once deactivated: new orders, ASNs and receipts naming it are refused (422 PRODUCT_INACTIVE)' }),
 });
@@ -41,11 +42,12 @@ const CreateProductBody = Type.Object({
   weightG: Type.Integer({ minimum: 1, maximum: MAX_G }),
   lotControlled: Type.Boolean({ default: false }),
   expiryControlled: Type.Boolean({ default: false }),
+  serialControlled: Type.Boolean({ default: false, description: 'Receipts and picks of it carry one serial per unit (ADR 0058)' }),
 }, {
   additionalProperties: false,
   examples: [{
     sku: EXAMPLES.newSku, description: 'Walkthrough mug', gtin: EXAMPLES.newGtin, uom: 'EA', lengthMm: 120, widthMm: 90, heightMm: 100, weightG: 350,
-    lotControlled: false, expiryControlled: false,
+    lotControlled: false, expiryControlled: false, serialControlled: false,
   }],
 });
 
@@ -76,6 +78,7 @@ export function catalogRoutes(deps: PlatformDeps, service: CatalogService): (app
       return deps.idempotency.run(req, reply, 201, async () => unwrap(await service.createProduct({
         sku: b.sku, description: b.description, gtin: b.gtin ?? null, uom: b.uom, lengthMm: b.lengthMm, widthMm: b.widthMm,
         heightMm: b.heightMm, weightG: b.weightG, lotControlled: b.lotControlled, expiryControlled: b.expiryControlled,
+        serialControlled: b.serialControlled,
       }, requestMeta(req))));
     });
 

@@ -91,7 +91,7 @@ describe.each([
       const deps = { db: t.app.db, bus: t.app.bus, ids: uuidv7Ids, clock: systemClock, metrics, cache: c } as Partial<PlatformDeps> as PlatformDeps;
       const service = catalogService(deps);
       if (c instanceof RedisCache) expect(await c.ready()).toBe(true);
-      const input = { sku: 'PC-ROLLED', description: 'Never was', gtin: null, uom: 'EA' as const, lengthMm: 1, widthMm: 1, heightMm: 1, weightG: 1, lotControlled: false, expiryControlled: false };
+      const input = { sku: 'PC-ROLLED', description: 'Never was', gtin: null, uom: 'EA' as const, lengthMm: 1, widthMm: 1, heightMm: 1, weightG: 1, lotControlled: false, expiryControlled: false, serialControlled: false };
       await expect(t.app.db.unitOfWork(async () => {
         expect((await service.createProduct(input, {})).ok).toBe(true);
         throw new Error('the enclosing command failed');

@@ -6,7 +6,7 @@ import type { NewProduct } from './domain/product.ts';
 
 const COLUMNS = `id, sku, description, gtin, uom, length_mm AS "lengthMm", width_mm AS "widthMm", height_mm AS "heightMm",
   weight_g AS "weightG", lot_controlled AS "lotControlled", expiry_controlled AS "expiryControlled", created_at AS "createdAt",
-  active`;
+  active, serial_controlled AS "serialControlled"`;
 
 /** A product as COLUMNS reads it: the table's row under camelCase aliases. */
 type ProductRow = Camelized<Selectable<CatalogProducts>>;
@@ -16,11 +16,11 @@ const toProduct = (r: ProductRow): Product => ({ ...r, createdAt: r.createdAt.to
 /** Inserts unless the SKU or GTIN exists; undefined means a unique key was taken (the caller finds out which). */
 export async function insertProduct(db: Executor, id: string, p: NewProduct, createdAt: Date): Promise<Product | undefined> {
   const rows = await db.query<ProductRow>(
-    `INSERT INTO catalog.products (id, sku, description, gtin, uom, length_mm, width_mm, height_mm, weight_g, lot_controlled, expiry_controlled, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+    `INSERT INTO catalog.products (id, sku, description, gtin, uom, length_mm, width_mm, height_mm, weight_g, lot_controlled, expiry_controlled, created_at, serial_controlled)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
      ON CONFLICT DO NOTHING
      RETURNING ${COLUMNS}`,
-    [id, p.sku, p.description, p.gtin, p.uom, p.lengthMm, p.widthMm, p.heightMm, p.weightG, p.lotControlled, p.expiryControlled, createdAt],
+    [id, p.sku, p.description, p.gtin, p.uom, p.lengthMm, p.widthMm, p.heightMm, p.weightG, p.lotControlled, p.expiryControlled, createdAt, p.serialControlled],
   );
   const row = rows[0];
   return row === undefined ? undefined : toProduct(row);
@@ -55,11 +55,11 @@ export type ProductFields = Omit<Product, 'id' | 'sku' | 'createdAt' | 'active'>
 export async function updateProduct(db: Executor, sku: string, f: ProductFields): Promise<Product> {
   const rows = await db.query<ProductRow>(
     `UPDATE catalog.products SET description = $2, gtin = $3, uom = $4, length_mm = $5, width_mm = $6, height_mm = $7, weight_g = $8,
-       lot_controlled = $9, expiry_controlled = $10,
+       lot_controlled = $9, expiry_controlled = $10, serial_controlled = $11,
        -- A twin kept from before migration 004 whose GTIN changes is one no more: its new GTIN is unique like any other.
        gtin_shared = gtin_shared AND gtin IS NOT DISTINCT FROM $3
      WHERE sku = $1 RETURNING ${COLUMNS}`,
-    [sku, f.description, f.gtin, f.uom, f.lengthMm, f.widthMm, f.heightMm, f.weightG, f.lotControlled, f.expiryControlled],
+    [sku, f.description, f.gtin, f.uom, f.lengthMm, f.widthMm, f.heightMm, f.weightG, f.lotControlled, f.expiryControlled, f.serialControlled],
   );
   const row = rows[0];
   if (row === undefined) throw new Error(`product ${sku} vanished while locked`);

@@ -9,11 +9,13 @@ import { isGtinTaken } from './store.ts';
 const CHUNK = 2_500;
 
 const COLUMNS = `id, sku, description, gtin, uom, length_mm AS "lengthMm", width_mm AS "widthMm", height_mm AS "heightMm",
-  weight_g AS "weightG", lot_controlled AS "lotControlled", expiry_controlled AS "expiryControlled", created_at AS "createdAt", active`;
+  weight_g AS "weightG", lot_controlled AS "lotControlled", expiry_controlled AS "expiryControlled", created_at AS "createdAt", active,
+  serial_controlled AS "serialControlled"`;
 
 /** COLUMNS of the upserted row (`p`): EXCLUDED has the same names. */
 const RETURNING = `p.id, p.sku, p.description, p.gtin, p.uom, p.length_mm AS "lengthMm", p.width_mm AS "widthMm", p.height_mm AS "heightMm",
-  p.weight_g AS "weightG", p.lot_controlled AS "lotControlled", p.expiry_controlled AS "expiryControlled", p.created_at AS "createdAt", p.active`;
+  p.weight_g AS "weightG", p.lot_controlled AS "lotControlled", p.expiry_controlled AS "expiryControlled", p.created_at AS "createdAt", p.active,
+  p.serial_controlled AS "serialControlled"`;
 
 type Row = Omit<Product, 'createdAt'> & { createdAt: Date };
 const same = (a: Row, b: ProductImportRow): boolean =>

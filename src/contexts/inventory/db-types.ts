@@ -374,6 +374,27 @@ export interface InventoryRmas {
   version: Generated<number>;
 }
 
+export interface InventorySerialUnits {
+  asn_id: string | null;
+  id: string;
+  location_id: string;
+  lot: Generated<string>;
+  order_id: string | null;
+  owner_id: string;
+  pick_list_id: string | null;
+  picked_at: Date | null;
+  picked_from_location_id: string | null;
+  receipt_movement_id: string;
+  received_at: Date;
+  serial: string;
+  shipment_id: string | null;
+  shipped_at: Date | null;
+  site_id: string;
+  sku: string;
+  status: string;
+  updated_at: Date;
+}
+
 export interface InventoryShortCountStandIns {
   count_id: string;
   created_at: Date;
@@ -473,6 +494,7 @@ export interface DB {
   "inventory.returns": InventoryReturns;
   "inventory.rma_lines": InventoryRmaLines;
   "inventory.rmas": InventoryRmas;
+  "inventory.serial_units": InventorySerialUnits;
   "inventory.short_count_stand_ins": InventoryShortCountStandIns;
   "inventory.short_recoveries": InventoryShortRecoveries;
   "inventory.sku_stock": InventorySkuStock;

@@ -61,7 +61,7 @@ const ReceiptResultSchema = Type.Object({
 }, { description: 'The receipt, the balance it left at the receiving location, and the putaway request it made' });
 
 /** The codes every receipt may answer (one `problems()` call per route: its statuses are merged there, not by spreading). */
-const RECEIPT_CODES = ['VALIDATION_FAILED', 'UNKNOWN_SKU', 'PRODUCT_INACTIVE', 'UNKNOWN_LOCATION', 'UNPROCESSABLE', 'LOCATION_NOT_ACTIVE', 'NOT_A_RECEIVING_LOCATION',
+const RECEIPT_CODES = ['VALIDATION_FAILED', 'SERIAL_IN_STOCK', 'UNKNOWN_SKU', 'PRODUCT_INACTIVE', 'UNKNOWN_LOCATION', 'UNPROCESSABLE', 'LOCATION_NOT_ACTIVE', 'NOT_A_RECEIVING_LOCATION',
   'NO_RECEIVING_LOCATION'] as const;
 
 const scanFields = {
@@ -71,6 +71,9 @@ const scanFields = {
     description: 'AVAILABLE (default); DAMAGED units go to the DAMAGED balance and count as damaged on the ASN line; QUARANTINE holds good units at once',
   })),
   locationId: Type.Optional(Id), locationCode: Type.Optional(LocationCode),
+  serials: Type.Optional(Type.Array(Identifier(100), { maxItems: 10_000, description: 'A serial-controlled product (ADR 0058): exactly one distinct serial per unit '
+    + '(400 VALIDATION_FAILED naming /serials otherwise; none for any other product), registered IN_STOCK with the receipt; a serial of the SKU already '
+    + 'in stock or picked at the site is 409 SERIAL_IN_STOCK. Against an ASN line that lists serials, each must be among them (422 NOT_ON_ASN on /serials/<i>)' })),
 };
 
 /** Inbound: ASNs, receipts against them or blind, putaways confirmed by scan (docs/operations/inbound.md). */

@@ -128,8 +128,11 @@ export async function inventoryRoutes(
         locationId: Type.Optional(Id), locationCode: Type.Optional(LocationCode),
         quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
         lot: Type.Optional(Lot), expiresOn: Type.Optional(Type.String({ format: 'date' })),
+        serials: Type.Optional(Type.Array(Identifier(100), { maxItems: 10_000, description: 'A serial-controlled product (ADR 0058): exactly one distinct serial '
+          + 'per unit (400 VALIDATION_FAILED naming /serials otherwise; none for any other product), registered IN_STOCK with the receipt; a serial of '
+          + 'the SKU already in stock or picked at the site is 409 SERIAL_IN_STOCK' })),
       }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, sku: EXAMPLES.newSku, locationCode: EXAMPLES.receivingDock, quantity: 20 }] }),
-      response: { 201: StockChangeSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED', 'UNKNOWN_SKU', 'PRODUCT_INACTIVE', 'UNKNOWN_LOCATION', 'UNPROCESSABLE', 'LOCATION_NOT_ACTIVE') },
+      response: { 201: StockChangeSchema, ...problems('VALIDATION_FAILED', 'SERIAL_IN_STOCK', 'UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED', 'UNKNOWN_SKU', 'PRODUCT_INACTIVE', 'UNKNOWN_LOCATION', 'UNPROCESSABLE', 'LOCATION_NOT_ACTIVE') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 201, async () => unwrap(await service.receive({
     ...req.body, siteId: await siteId(req.body.siteId), ownerId: await ownerOf(req, req.body.ownerId),

@@ -1,4 +1,5 @@
 import type { CatalogApi } from '../../contracts/catalog.ts';
+import { serialRoutes } from './http-serials.ts';
 import { InventoryEvents, resolveOwnerId, type InventoryApi, type InventoryCommands } from '../../contracts/inventory.ts';
 import { on } from '../../contracts/events.ts';
 import { causedBy } from '../../platform/bus/envelope.ts';
@@ -60,6 +61,7 @@ export function inventoryContext(
       await inboundRoutes(app, deps, inbound, apis.locations);
       await replenishmentRoutes(app, deps, replenishment, apis.locations, service.unknownSku);
       await rmaRoutes(app, deps, rmaService(deps, apis), apis.locations);
+      await serialRoutes(app, deps, apis.locations);
     },
     subscriptions: [
       ...inventorySubscriptions(service, { bus: deps.bus, locations: apis.locations, replenishment }),

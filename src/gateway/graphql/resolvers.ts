@@ -296,6 +296,10 @@ export const resolvers: IResolvers<unknown, GraphqlContext> = {
     atp: async (_r, a: Args, ctx: GraphqlContext) => (await read<Page>(ctx.rest, `/inventory/atp${qs(defined(a, 'siteId', 'owner', 'sku'))}`))?.items ?? [],
     safetyStock: (_r, a: Args, ctx: GraphqlContext) => read(ctx.rest, `${safetyStockPath(a)}${qs(defined(a, 'owner'))}`, true),
     safetyStocks: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/inventory/safety-stock${qs(defined(a, 'siteId', 'owner', 'sku', 'first', 'after'))}`),
+    serialTrace: (_r, a: Args, ctx: GraphqlContext) =>
+      read(ctx.rest, `/inventory/serials/${enc(a.serial as string)}${qs(defined(a, 'siteId', 'sku', 'owner'))}`, true),
+    serials: (_r, a: Args, ctx: GraphqlContext) =>
+      list(ctx.rest, `/inventory/serials${qs(defined(a, 'siteId', 'sku', 'orderId', 'status', 'owner', 'first', 'after'))}`),
     locations: (_r, a: Args, ctx: GraphqlContext) =>
       list(ctx.rest, `/sites/${enc(a.siteId as string)}/locations${qs(defined(a, 'type', 'zone', 'status', 'first', 'after'))}`),
     products: (_r, a: Args, ctx: GraphqlContext) => list(ctx.rest, `/products${qs(defined(a, 'search', 'skus', 'first', 'after'))}`),

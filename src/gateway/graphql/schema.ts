@@ -141,6 +141,8 @@ type Product {
   weightG: Int!
   lotControlled: Boolean!
   expiryControlled: Boolean!
+  """Every unit is received and picked with its own serial number (ADR 0058)."""
+  serialControlled: Boolean!
   """False once deactivated: new orders, ASNs and receipts naming it are refused (PRODUCT_INACTIVE)."""
   active: Boolean!
   createdAt: String!
@@ -413,6 +415,35 @@ type Event {
   actorRole: String
   data: JSON!
 }
+"""One life of a serial-controlled unit at a site (ADR 0058): received, picked for an order, shipped (GET /inventory/serials)."""
+type SerialUnit {
+  id: ID!
+  serial: String!
+  sku: String!
+  siteId: ID!
+  ownerId: ID!
+  """IN_STOCK, PICKED or SHIPPED."""
+  status: String!
+  """Its receiving location while IN_STOCK (the registry follows no moves), IN_PROCESS:<orderId> once PICKED, null once SHIPPED."""
+  where: String
+  receivedAt: String!
+  receivedAtLocationId: ID!
+  receiptMovementId: ID!
+  asnId: ID
+  lot: String
+  orderId: ID
+  pickListId: ID
+  pickedFromLocationId: ID
+  pickedAt: String
+  shipmentId: ID
+  shippedAt: String
+}
+"""Every life of a serial at a site, newest first (GET /inventory/serials/{serial})."""
+type SerialTrace {
+  serial: String!
+  siteId: ID!
+  items: [SerialUnit!]!
+}
 """A SKU's safety stock at a site, for one owner's units (ADR 0057): units allocation never promises to orders."""
 type SafetyStock {
   siteId: ID!
@@ -425,7 +456,7 @@ type SafetyStock {
   updatedAt: String
   product: Product
 }
-${['Order', 'Wave', 'Task', 'PickList', 'Balance', 'HeldStock', 'Movement', 'Location', 'Product', 'Shipment', 'Package', 'Event', 'SafetyStock'].map(connection).join('\n')}
+${['Order', 'Wave', 'Task', 'PickList', 'Balance', 'HeldStock', 'Movement', 'Location', 'Product', 'Shipment', 'Package', 'Event', 'SafetyStock', 'SerialUnit'].map(connection).join('\n')}
 
 type Query {
   """Orders, optionally of one owner (a key scoped to an owner sees its own only)."""
@@ -451,6 +482,10 @@ type Query {
   safetyStock(siteId: String!, sku: String!, owner: ID): SafetyStock
   """The safety stocks set at a site (GET /inventory/safety-stock), by SKU and owner: only those above 0."""
   safetyStocks(siteId: String!, owner: ID, sku: String, first: Int = 100, after: String): SafetyStockConnection!
+  """Where a serial is, or where it went (GET /inventory/serials/{serial}): null when the site never received it."""
+  serialTrace(serial: String!, siteId: String!, sku: String, owner: ID): SerialTrace
+  """The serial registry of a site (GET /inventory/serials), narrowed by SKU, order, status, owner."""
+  serials(siteId: String!, sku: String, orderId: ID, status: String, owner: ID, first: Int = 100, after: String): SerialUnitConnection!
   locations(siteId: String!, type: String, zone: String, status: String, first: Int = 100, after: String): LocationConnection!
   products(search: String, skus: [String!], first: Int = 50, after: String): ProductConnection!
   product(sku: String!): Product

@@ -3,7 +3,7 @@ import { gs1CheckDigit, gtinProblem, validateNewProduct, type NewProduct } from 
 
 const valid: NewProduct = {
   sku: 'SKU-1', description: 'Mug', gtin: null, uom: 'EA', lengthMm: 100, widthMm: 80, heightMm: 90, weightG: 350,
-  lotControlled: false, expiryControlled: false,
+  lotControlled: false, expiryControlled: false, serialControlled: false,
 };
 
 describe('GS1 check digit', () => {

@@ -19,6 +19,8 @@ export interface NewProduct {
   readonly weightG: number;
   readonly lotControlled: boolean;
   readonly expiryControlled: boolean;
+  /** Every unit is received and picked with its own serial number (ADR 0058). */
+  readonly serialControlled: boolean;
 }
 
 /**

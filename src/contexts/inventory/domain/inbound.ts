@@ -50,6 +50,8 @@ export interface AsnLineFacts {
   readonly quantity: number;
   readonly received: number;
   readonly damaged: number;
+  /** The serials the line announced, one per unit (empty or absent: none announced). */
+  readonly serials?: readonly string[] | undefined;
 }
 
 /**

@@ -105,6 +105,14 @@ export const decideInboundReceipt: Decide<InboundReceiptState, InboundReceiptCom
       return reject('OVER_RECEIPT', `${which} ${open} more unit(s), not ${q}: send acceptOver to take the rest`,
         [{ field: '/quantity', message: `more than the ${open} still expected` }]);
     }
+    // Serials the lines received against announced (ADR 0058): a unit whose serial none of them lists is not the one expected.
+    if (spread.parts.every((p) => (p.line.serials?.length ?? 0) > 0)) {
+      const announced = new Set(spread.parts.flatMap((p) => p.line.serials ?? []));
+      const strangers = (input.serials ?? []).flatMap((s, i) => (announced.has(s) ? [] : [{ field: `/serials/${i}`, message: `serial ${s} is not on the ASN line` }]));
+      if (strangers.length > 0) {
+        return reject('NOT_ON_ASN', `ASN ${asnId} announces other serials of ${input.sku}: ${strangers.map((e) => e.message.split(' ')[1]).join(', ')} not among them`, strangers);
+      }
+    }
     lines = spread.parts.map((p) => ({ asnId, lineNo: p.line.line_no, received: p.quantity, damaged: status === 'DAMAGED' ? p.quantity : 0 }));
   }
   const allowed = putawayTargetTypes(status);

@@ -22,6 +22,24 @@ describe('receive', () => {
     });
   });
 
+  it('a serial-controlled product\'s units carry one distinct serial each, announced and to register (ADR 0058)', () => {
+    const serial = { ...known, product: { ...plain, serialControlled: true } };
+    spec.given(serial).when(receipt({ quantity: 2, serials: ['S-1', 'S-2'] })).then((d) => {
+      expect(d.serials).toEqual(['S-1', 'S-2']);
+      expect(d.events[0]!.data).toMatchObject({ serials: ['S-1', 'S-2'] });
+    });
+    spec.given(serial).when(receipt({ quantity: 2 })).thenRejects('VALIDATION_FAILED', { fields: ['/serials'] });
+    spec.given(serial).when(receipt({ quantity: 2, serials: ['S-1'] })).thenRejects('VALIDATION_FAILED', { fields: ['/serials'] });
+    spec.given(serial).when(receipt({ quantity: 2, serials: ['S-1', 'S-1'] })).thenRejects('VALIDATION_FAILED', { fields: ['/serials/1'] });
+    spec.given(known).when(receipt({ quantity: 1, serials: ['S-1'] })).thenRejects('VALIDATION_FAILED', { fields: ['/serials'] });
+    spec.given(known).when(receipt()).then((d) => expect(d.serials).toEqual([]));
+  });
+
+  it('refuses a serial of the SKU already in stock at the site, naming it (ADR 0058)', () => {
+    spec.given({ ...known, product: { ...plain, serialControlled: true }, serialsLive: ['S-2'] })
+      .when(receipt({ quantity: 2, serials: ['S-1', 'S-2'] })).thenRejects('SERIAL_IN_STOCK', { fields: ['/serials/1'] });
+  });
+
   it('counts units received at a location nobody picks from as unpickable', () => {
     spec.given({ ...known, location: location({ type: 'RECEIVING' }),
       pickable: false }).when(receipt()).then((d) => expect(d.unpickable).toBe(5));

@@ -27,8 +27,13 @@ export interface Product {
    * False once deactivated (ADR 0045); absent from an older server: true.
    */
   'active'?: (boolean);
+  /**
+   * Every unit is received and picked with its own serial (ADR 0058); absent from an older server: false.
+   */
+  'serialControlled'?: (boolean);
   '_gtin'?: "gtin";
   '_active'?: "active";
+  '_serialControlled'?: "serialControlled";
 }
 
 /**
@@ -57,6 +62,11 @@ export interface Product__Output {
    * False once deactivated (ADR 0045); absent from an older server: true.
    */
   'active'?: (boolean);
+  /**
+   * Every unit is received and picked with its own serial (ADR 0058); absent from an older server: false.
+   */
+  'serialControlled'?: (boolean);
   '_gtin'?: "gtin";
   '_active'?: "active";
+  '_serialControlled'?: "serialControlled";
 }
