@@ -2,7 +2,7 @@ import type { Executor, Tx } from '../../platform/db/database.ts';
 import { columnList, type Selectable } from '../../platform/db/row-types.ts';
 import type { InventorySerialUnits } from './db-types.ts';
 
-/** SQL of the serial registry (ADR 0058, migration 031): one row per life of a serial-controlled unit at a site. */
+/** SQL of the serial registry (ADR 0058, migration 032): one row per life of a serial-controlled unit at a site. */
 
 const SERIAL_COLUMN_NAMES = [
   'id', 'site_id', 'owner_id', 'sku', 'serial', 'status', 'location_id', 'lot', 'receipt_movement_id', 'asn_id', 'received_at',
