@@ -255,6 +255,9 @@ program.command('start').description('Start all contexts (embedded PostgreSQL un
     // Not printed (a secret of the environment's), but said: a first start with a key set showed no key at all.
     lines.push('  Admin key: the value of PAKLOG_ADMIN_API_KEY');
   }
+  // Said in the banner too (the log line scrolls by): a port set under a mistyped name was served on 8080 quietly.
+  const { unknownSettings } = await import('./platform/config/settings.ts');
+  for (const unknown of unknownSettings(process.env)) lines.push(`  Warning: ${unknown.message}`);
   // The README's walkthrough starts from this line, so its examples call this server, whatever the port.
   lines.push(`  Shell:   export PAKLOG=${running.url}${generated === undefined ? '' : ` KEY=${generated}`}`, '');
   console.log(lines.join('\n'));

@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { buildApp, type BuildOptions, type PakLogApp } from './app.ts';
 import type { Config } from './platform/config/config.ts';
+import { unknownSettings } from './platform/config/settings.ts';
 import { startEmbeddedPostgres, type EmbeddedOptions, type EmbeddedServer } from './platform/db/embedded.ts';
 import { warmInject, type HttpApp } from './platform/http/server.ts';
 import type { RpcServer } from './platform/rpc/rpc-server.ts';
@@ -59,6 +60,9 @@ export async function startServer(
     onFailed?: (app: PakLogApp) => Promise<void>;
   } = {},
 ): Promise<Running> {
+  const log = createLogger(config.logLevel, config.logFormat, process.stdout, config.serviceName);
+  // Said first: a mistyped setting (a PAKLOG_ prefix put before PORT) explains a port in use or a server on the default port.
+  for (const unknown of unknownSettings(process.env)) log.warn({ setting: unknown.name, closest: unknown.closest }, unknown.message);
   await checkPortFree(config.host, config.port);
   // Split-mode services leave the public gRPC API to the gateway, which routes its calls to them.
   const grpcPort = config.contexts === 'all' ? config.grpcPort : undefined;
@@ -66,7 +70,6 @@ export async function startServer(
   // The embedded server killed under the running system is started again; one that cannot be (within a minute) stops
   // PakLog with a clear message rather than leaving it up answering 503 for good: a supervisor, or the user, starts it
   // again, and that start recovers the data (docs/operations/runbooks.md, embedded PostgreSQL).
-  const log = createLogger(config.logLevel, config.logFormat, process.stdout, config.serviceName);
   let giveUp = (): void => process.exit(1);
   const { url: dbUrl, embedded } = await openDatabase(config, 'refuse', (event) => {
     if (event.kind === 'restarted') {

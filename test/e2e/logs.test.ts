@@ -34,6 +34,8 @@ beforeAll(async () => {
     DATABASE_URL: url.toString(), PORT: String(port), PAKLOG_LOG_FORMAT: 'ecs', LOG_LEVEL: 'debug', OTEL_SERVICE_NAME: 'paklog-logs-test',
     PAKLOG_ADMIN_API_KEY: secrets.adminKey, PAKLOG_GATEWAY_SECRET: secrets.gatewaySecret, PAKLOG_JWT_SECRET: secrets.jwtSecret,
     PAKLOG_METRICS_KEY: secrets.metricsKey, PAKLOG_SEED_DEMO: 'false',
+    // Mistyped settings: said at start (one quietly served on 8080 while the user meant another port).
+    PAKLOG_PORT: '18731', PAKLOG_COFFEE_MAKER: 'on',
   }));
   base = `http://127.0.0.1:${port}`;
   const calls: [string, RequestInit][] = [
@@ -63,6 +65,19 @@ describe('logs of a run', () => {
     for (const [name, value] of Object.entries(secrets)) expect(output.includes(value), `${name} appears in the logs`).toBe(false);
     // Nor a recognisable part of one (a key cut or encoded differently).
     for (const value of Object.values(secrets)) expect(output.includes(value.slice(-16)), value).toBe(false);
+  });
+
+  it('say each PAKLOG_ variable PakLog does not read, with the setting meant when one is near, in a warn line and the banner', () => {
+    const warned = lines().filter((l) => l['log.level'] === 'warn' && String(l.message).includes('is not a PakLog setting'));
+    expect(warned.map((l) => [l.setting, l.message])).toEqual([
+      ['PAKLOG_COFFEE_MAKER', 'PAKLOG_COFFEE_MAKER is not a PakLog setting and is ignored (README, Configuration lists them)'],
+      ['PAKLOG_PORT', 'PAKLOG_PORT is not a PakLog setting and is ignored: did you mean PORT?'],
+    ]);
+    const banner = server.output().slice(server.output().indexOf('PakLog is ready'));
+    expect(banner).toContain('  Warning: PAKLOG_PORT is not a PakLog setting and is ignored: did you mean PORT?\n');
+    expect(banner).toContain('  Warning: PAKLOG_COFFEE_MAKER is not a PakLog setting and is ignored');
+    // Known ones, and the tests' own (PAKLOG_TEST_…), are not said.
+    expect(server.output()).not.toMatch(/PAKLOG_(SEED_DEMO|METRICS_KEY|TEST_[A-Z_]+) is not a PakLog setting/);
   });
 
   it('are ECS lines: @timestamp, log.level, message, ecs.version, service.name, event.dataset; request fields renamed', () => {

@@ -90,6 +90,12 @@ describe.runIf(browserTestsRun)('the web console: an order\'s screen', () => {
     await shipment.getByText('DISPATCHED').waitFor();
     const history = await page.locator('table', { has: page.locator('caption', { hasText: 'Every status the order went through' }) }).locator('tbody tr td:nth-child(3)').allTextContents();
     expect(history).toEqual(expect.arrayContaining(['RECEIVED', 'ALLOCATED', 'PICKED', 'PACKED', 'SHIPPED']));
+    // Why in words, the event's name as the title: it showed `inventory.stock.allocated.v1`.
+    const why = page.locator('table', { has: page.locator('caption', { hasText: 'Every status the order went through' }) }).locator('tbody tr td:nth-child(4)');
+    const whyTexts = await why.allTextContents();
+    expect(whyTexts.filter((t) => /\.v\d+$/.test(t))).toEqual([]);
+    expect(whyTexts).toContain('stock allocated');
+    expect(await why.locator('span[title="inventory.stock.allocated.v1"]').first().textContent()).toBe('stock allocated');
     await row(page, 'What happened to the order', 'order received (orders)').first().waitFor();
     await page.locator('dd', { hasText: 'Default owner (own stock) (DEFAULT)' }).waitFor();
     // A shipped order takes no commands.

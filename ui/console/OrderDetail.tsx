@@ -465,7 +465,7 @@ export function OrderDetail({ ctx, id }: { ctx: Ctx; id: string }) {
           <tbody>
             {o.statusHistory.map((h, i) => (
               <tr key={`${h.at}-${i}`}>
-                <td>{when(h.at)}</td><td>{h.from === null ? '—' : <Status value={h.from} />}</td><td><Status value={h.to} /></td><td>{h.cause ?? '—'}</td>
+                <td>{when(h.at)}</td><td>{h.from === null ? '—' : <Status value={h.from} />}</td><td><Status value={h.to} /></td><td>{h.cause === null ? '—' : <span title={h.cause}>{causeWords(h.cause)}</span>}</td>
               </tr>
             ))}
           </tbody>
@@ -493,4 +493,13 @@ export function OrderDetail({ ctx, id }: { ctx: Ctx; id: string }) {
       </section>
     </>
   );
+}
+
+/**
+ * A status change's cause in words: an event's name (`inventory.stock.allocated.v1`) without its context and version,
+ * `stock allocated`; the name stays as the cell's title. A cause in words already (`hold released`) is kept.
+ */
+export function causeWords(cause: string): string {
+  const m = /^[a-z][a-z0-9-]*\.([a-z0-9.-]+)\.v\d+$/.exec(cause);
+  return m === null ? cause : (m[1] ?? cause).replace(/[.-]/g, ' ');
 }

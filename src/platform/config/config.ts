@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { readPartnerPorts, type PartnerPortsConfig } from './ports.ts';
+import type { SettingName } from './settings.ts';
 
 /** Process configuration: read from the environment once, at boot, validated with a clear message per bad value. */
 export interface Config {
@@ -202,11 +203,11 @@ export function projectFolder(cwd: string): string {
 
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env, stdoutIsTerminal = process.stdout.isTTY === true, cwd = process.cwd()): Config {
   const problems: string[] = [];
-  const str = (name: string): string | undefined => {
+  const str = (name: SettingName): string | undefined => {
     const v = env[name]?.trim();
     return v === undefined || v === '' ? undefined : v;
   };
-  const int = (name: string, fallback: number, min: number, max: number): number => {
+  const int = (name: SettingName, fallback: number, min: number, max: number): number => {
     const raw = str(name);
     if (raw === undefined) return fallback;
     const n = Number(raw);
@@ -216,7 +217,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     }
     return n;
   };
-  const num = (name: string, fallback: number, min: number, max: number): number => {
+  const num = (name: SettingName, fallback: number, min: number, max: number): number => {
     const raw = str(name);
     if (raw === undefined) return fallback;
     const n = Number(raw);
@@ -226,7 +227,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     }
     return n;
   };
-  const bool = (name: string, fallback: boolean): boolean => {
+  const bool = (name: SettingName, fallback: boolean): boolean => {
     const raw = str(name);
     if (raw === undefined) return fallback;
     if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
@@ -234,7 +235,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     problems.push(`${name} must be true or false, got "${raw}"`);
     return fallback;
   };
-  const url = (name: string, protocols: readonly string[]): string | undefined => {
+  const url = (name: SettingName, protocols: readonly string[]): string | undefined => {
     const raw = str(name);
     if (raw === undefined) return undefined;
     try {

@@ -1,3 +1,5 @@
+import type { SettingName } from './settings.ts';
+
 /**
  * Partner ports of integrations (ADR 0039, docs/integrations/erp.md and tms.md): the ERP adapter and the TMS adapter,
  * both off unless configured, and the delivery job their outbound messages share.
@@ -19,19 +21,19 @@ export interface PartnerPortsConfig {
 
 /** The environment readers of `loadConfig` (each pushes its problem and answers the fallback). */
 export interface EnvReaders {
-  readonly str: (name: string) => string | undefined;
-  readonly int: (name: string, fallback: number, min: number, max: number) => number;
-  readonly url: (name: string, protocols: readonly string[]) => string | undefined;
+  readonly str: (name: SettingName) => string | undefined;
+  readonly int: (name: SettingName, fallback: number, min: number, max: number) => number;
+  readonly url: (name: SettingName, protocols: readonly string[]) => string | undefined;
 }
 
 /** Reads PAKLOG_ERP_*, PAKLOG_TMS_* and PAKLOG_PARTNER_* with `loadConfig`'s readers; every bad value is pushed onto `problems`. */
 export function readPartnerPorts({ str, int, url }: EnvReaders, problems: string[]): PartnerPortsConfig {
-  const httpUrl = (name: string, needed: string): string => {
+  const httpUrl = (name: SettingName, needed: string): string => {
     const raw = url(name, ['http:', 'https:']);
     if (raw === undefined && str(name) === undefined) problems.push(`${needed} needs ${name} (an http or https URL)`);
     return (raw ?? 'http://invalid').replace(/\/+$/, '');
   };
-  const list = (name: string): string[] | undefined => str(name)?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const list = (name: SettingName): string[] | undefined => str(name)?.split(',').map((s) => s.trim()).filter((s) => s !== '');
 
   const erpKind = str('PAKLOG_ERP') ?? 'off';
   let erp: PartnerPortsConfig['erp'] = { kind: 'off' };
