@@ -119,6 +119,18 @@ describe('CSV import', () => {
     await t.settle();
   }, 60_000);
 
+  it('new products with GTINs imported by six requests at once, 15 rounds: every answer 200, each product once (the insert that met the GTIN key of a twin request\'s rows was a 409 CONFLICT, 2026-12-08)', async () => {
+    const statuses: number[] = [];
+    for (let round = 0; round < 15; round++) {
+      const rows = Array.from({ length: 5 }, (_, i) => `RACE-${round}-${i},Race,${gtin13(2_300_000 + round * 10 + i)},EA,10,10,10,10,false,false`);
+      const csv = [HEADER, ...rows].join('\n');
+      const answers = await Promise.all(Array.from({ length: 6 }, () => importCsv('products', csv)));
+      statuses.push(...answers.map((r) => r.status));
+    }
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    expect(await count('RACE-')).toBe(75);
+  }, 120_000);
+
   it('products: a GTIN another writer takes while the import writes is answered as the taken GTIN it is (DUPLICATE, naming it), not the store\'s bare 409 CONFLICT; a PATCH likewise (found by the gap hunt)', async () => {
     // Deterministic: a session holds the outbox, so a POST /products with the GTIN has inserted its product and waits to
     // announce it, uncommitted; the import (and the PATCH) check past it, then their writes wait on the GTIN's unique key.

@@ -28,7 +28,14 @@ const same = (a: Row, b: ProductImportRow): boolean =>
  * written in one transaction by set-based statements, with one created or updated event per product that changed.
  */
 export function productUpserter(deps: PlatformDeps) {
-  async function upsertProducts(rows: readonly ProductImportRow[], options: { dryRun: boolean }, meta: EventMeta): Promise<UpsertResult> {
+  /**
+   * `retries`: the same file imported by several requests at once (rows of new SKUs with GTINs) — each classifies them as
+   * new, the first to commit inserts them, and another's insert, arbitrated on the SKU, can meet the GTIN's unique key
+   * first (a unique key that is not the ON CONFLICT arbiter refuses a concurrent insert of the same row). The GTINs are
+   * then the file's own SKUs': the upsert runs again, classified against what is there now (the CSV import's race,
+   * 2026-12-08: a 409 CONFLICT in a CI run under load).
+   */
+  async function upsertProducts(rows: readonly ProductImportRow[], options: { dryRun: boolean }, meta: EventMeta, retries = 3): Promise<UpsertResult> {
     const errors: ImportRowError[] = [];
     const firstSku = new Map<string, number>();
     const firstGtin = new Map<string, number>();
@@ -72,6 +79,7 @@ export function productUpserter(deps: PlatformDeps) {
       // single create answers for a taken GTIN (DUPLICATE) first: each row whose GTIN went, not the store's bare CONFLICT.
       if (!isGtinTaken(e)) throw e;
       const raced = await takenGtins(rows);
+      if (raced.length === 0 && retries > 0) return upsertProducts(rows, options, meta, retries - 1);
       if (raced.length === 0) throw e;
       return { created, updated, unchanged, errors: raced, written: false };
     }
