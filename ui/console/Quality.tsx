@@ -71,7 +71,12 @@ const holds = (i: Inspection): string => (i.holdStatus === 'HELD' ? what(i)
 export function Quality({ ctx }: { ctx: Ctx }) {
   const [hold, setHold] = useState('HELD');
   const [status, setStatus] = useState('');
-  const [editing, setEditing] = useState<{ id: string; disposition: Disposition } | undefined>(undefined);
+  /**
+   * The held lot whose disposition is being written, as it was when its form opened: it stays on the screen while the
+   * form is open even when a live update takes it off the list (someone disposed of it meanwhile), so the note typed is
+   * kept and the refusal, if it comes, is said next to it.
+   */
+  const [editing, setEditing] = useState<{ inspection: Inspection; disposition: Disposition } | undefined>(undefined);
   const [note, setNote] = useState('');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>(undefined);
   const [busy, setBusy] = useState(false);
@@ -169,12 +174,15 @@ export function Quality({ ctx }: { ctx: Ctx }) {
         <button type="button" onClick={() => { setRecording(i.id); setAnswers({}); setFailing({}); setMessage(undefined); }} aria-label={`Record results of ${i.id}…`}>Record results…</button>
       );
     }
-    if (!ctx.can.plan || i.holdStatus !== 'HELD') return i.disposition === null ? null : <span className="muted">{i.disposition}{i.dispositionNote === null ? '' : `: ${i.dispositionNote}`}</span>;
-    if (editing?.id === i.id) {
+    if (ctx.can.plan && editing?.inspection.id === i.id) {
       const [, label] = DISPOSITIONS.find(([code]) => code === editing.disposition)!;
       const effect = effectOf(i, editing.disposition);
+      const now = list.items?.find((x) => x.id === i.id);
       return (
         <form className="inline" onSubmit={(e) => { e.preventDefault(); void dispose(i, editing.disposition); }}>
+          {list.items !== undefined && now?.holdStatus !== 'HELD' ? (
+            <span role="note" className="muted">Changed since this form opened: {now === undefined ? 'no longer listed as held' : `now ${now.holdStatus}`} (someone may have disposed of it meanwhile). </span>
+          ) : null}
           <span className="muted">{effect}.</span>
           <input aria-label={`Note on ${label.toLowerCase()} of ${i.id}`} value={note} onChange={(e) => setNote(e.target.value)} placeholder="note (optional)" maxLength={500} autoFocus />
           <button type="submit" className="primary" disabled={busy}>{label} {what(i)}</button>
@@ -182,14 +190,18 @@ export function Quality({ ctx }: { ctx: Ctx }) {
         </form>
       );
     }
+    if (!ctx.can.plan || i.holdStatus !== 'HELD') return i.disposition === null ? null : <span className="muted">{i.disposition}{i.dispositionNote === null ? '' : `: ${i.dispositionNote}`}</span>;
     return (
       <span className="actions">
         {dispositionsOf(i).map(([code, label]) => (
-          <button key={code} type="button" onClick={() => { setEditing({ id: i.id, disposition: code }); setNote(''); setMessage(undefined); }} aria-label={`${label} ${i.id}…`}>{label}…</button>
+          <button key={code} type="button" onClick={() => { setEditing({ inspection: i, disposition: code }); setNote(''); setMessage(undefined); }} aria-label={`${label} ${i.id}…`}>{label}…</button>
         ))}
       </span>
     );
   };
+  const items = list.items ?? [];
+  const pinned = editing === undefined ? undefined : items.find((i) => i.id === editing.inspection.id) ?? editing.inspection;
+  const rows = pinned === undefined || items.includes(pinned) ? items : [pinned, ...items];
   return (
     <>
       <div className="filters" role="search">
@@ -211,12 +223,12 @@ export function Quality({ ctx }: { ctx: Ctx }) {
       )}
       {list.error === undefined ? null : <p role="alert" className="error">{list.error}</p>}
       {message === undefined ? null : <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok' : 'error'}>{message.text}</p>}
-      {hold === 'HELD' && list.items?.length === 0 ? <p className="muted">Nothing is held by a failed inspection at this site.</p> : null}
+      {hold === 'HELD' && list.items !== undefined && rows.length === 0 ? <p className="muted">Nothing is held by a failed inspection at this site.</p> : null}
       <table>
         <caption>{shown(list, 'inspections')}</caption>
         <thead><tr><th scope="col">Inspection</th><th scope="col">Stage</th><th scope="col">Holds</th><th scope="col">Result</th><th scope="col">Hold</th><th scope="col">Completed</th><th scope="col">Actions</th></tr></thead>
         <tbody>
-          {(list.items ?? []).map((i) => (
+          {rows.map((i) => (
             <tr key={i.id}>
               <td className="mono">{i.id}</td><td>{i.stage}</td><td>{holds(i)}</td>
               <td><Status value={i.status} />{i.defects === null ? null : <span className="muted"> {i.defects} defect{i.defects === 1 ? '' : 's'} in {i.sampleSize}</span>}</td>
