@@ -19,7 +19,8 @@ describe.runIf(browserTestsRun)('the web console: cycle counts', () => {
   beforeAll(async () => {
     ({ t, siteId, base, browser } = await startDemoUi());
     // A product code with no stock is refused with 422 (the last test's step): the browser logs that answer.
-    page = await consolePage(browser, pageErrors, ['401', '422']);
+    // … and a count decided elsewhere meanwhile is refused with 409 (the third test).
+    page = await consolePage(browser, pageErrors, ['401', '409', '422']);
   });
   afterAll(async () => {
     expect(pageErrors).toEqual([]);
@@ -112,6 +113,24 @@ describe.runIf(browserTestsRun)('the web console: cycle counts', () => {
     await page.getByLabel('Product code to count now').press('Enter');
     await expect.poll(() => page.getByRole('alert').allTextContents()).toContainEqual(expect.stringContaining('no AVAILABLE units of NO-STOCK-HERE anywhere at this site'));
     expect((await page.getByRole('alert').allTextContents()).join(' ')).not.toContain('locations named');
+  });
+
+  it('a count decided elsewhere while a manager writes a reason keeps its form and reason, says it changed, and the refusal is said', async () => {
+    const count = await awaiting([]);
+    await signInAs(t.keys.manager);
+    const row = page.locator('tr', { hasText: count.id });
+    await page.getByRole('button', { name: `Reject count ${count.id}…` }).click();
+    await page.getByLabel(`Reason to reject count ${count.id}`).fill('miscounted: two bins mixed');
+    // Another manager approves it: the live update takes it off the AWAITING_APPROVAL list. Before, the form went with
+    // the row, and the reason typed with it.
+    expect((await t.post(`/api/v1/inventory/counts/${count.id}/approve`, { reason: 'seen on a second pallet' }, 'manager')).status).toBe(200);
+    await row.getByRole('note').filter({ hasText: 'Changed since this form opened: no longer listed' }).waitFor();
+    expect(await page.getByLabel(`Reason to reject count ${count.id}`).inputValue()).toBe('miscounted: two bins mixed');
+    await row.getByRole('button', { name: /^Reject count of / }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('ILLEGAL_TRANSITION');
+    expect((await t.get(`/api/v1/inventory/counts/${count.id}`)).body.status).toBe('COMPLETED');
+    await page.getByRole('button', { name: 'Keep' }).click();
+    await expect.poll(() => row.count()).toBe(0);
   });
 
   it('a viewer sees the counts waiting, with no button that could only answer 403', async () => {

@@ -87,7 +87,7 @@ describe.runIf(browserTestsRun)('the web console: quality holds', () => {
     expect((await t.post(`/api/v1/inspections/${other.id}/disposition`, { disposition: 'SCRAP' })).status).toBe(200);
     // The live update takes the lot off the held list; the open form stays, with its note, and says what changed
     // (CI: the form vanished with its row, the button to send it gone, when the update came before the click).
-    await otherRow.getByRole('note').filter({ hasText: 'Changed since this form opened: no longer listed as held' }).waitFor();
+    await otherRow.getByRole('note').filter({ hasText: 'Changed since this form opened: no longer listed' }).waitFor();
     await page.getByRole('button', { name: `Return to vendor 5 × ${other.sku}` }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('INSPECTION_NOT_HELD');
     await page.getByLabel('Hold').selectOption('SCRAPPED');

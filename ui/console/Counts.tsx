@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, apiAll, ApiError, newKey, qs, type Page } from '../lib/api.ts';
 import { useData, useLiveVersion, usePaged, useSettled } from '../lib/hooks.ts';
+import { withOpenRow } from '../lib/open-row.ts';
 import { when, type Ctx } from './ctx.ts';
 import { LoadMore, LocationsFailed, shown, Status } from './Lists.tsx';
 
@@ -24,7 +25,8 @@ const signed = (n: number): string => (n > 0 ? `+${n}` : String(n));
 export function Counts({ ctx }: { ctx: Ctx }) {
   const [status, setStatus] = useState('AWAITING_APPROVAL');
   const [sku, setSku] = useState('');
-  const [editing, setEditing] = useState<{ id: string; approve: boolean } | undefined>(undefined);
+  /** The count whose decision form is open, as it was when it opened: it stays on the screen while open (ui/lib/open-row.ts). */
+  const [editing, setEditing] = useState<{ count: Count; approve: boolean } | undefined>(undefined);
   const [reason, setReason] = useState('');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>(undefined);
   const [busy, setBusy] = useState(false);
@@ -39,6 +41,7 @@ export function Counts({ ctx }: { ctx: Ctx }) {
   const [skuTerm, applySku] = useSettled(sku.trim());
   const list = usePaged((cursor) => api<Page<Count>>('GET', `/inventory/counts${qs({ siteId: ctx.siteId, status, sku: skuTerm, limit: 200, cursor })}`),
     [ctx.siteId, status, skuTerm], [version]);
+  const kept = withOpenRow(list.items, editing?.count);
   const listError = sku.trim() === skuTerm ? list.error : undefined;
   const where = (c: Count): string => `${c.sku}${c.lot === null ? '' : ` lot ${c.lot}`} at ${codes.data?.get(c.locationId) ?? c.locationId}`;
   const decide = async (c: Count, approve: boolean): Promise<void> => {
@@ -80,8 +83,8 @@ export function Counts({ ctx }: { ctx: Ctx }) {
   const actions = (c: Count) => {
     const closed = c.decidedBy === null && c.decisionReason === null ? null : <span className="muted">{c.decisionReason ?? ''}{c.decidedBy === null ? '' : ` (${c.decidedBy})`}</span>;
     const open = c.status === 'AWAITING_APPROVAL' || WAITING.includes(c.status);
-    if (!ctx.can.plan || !open) return closed;
-    if (editing?.id === c.id) {
+    if (ctx.can.plan && editing?.count.id === c.id) {
+      const changed = kept.left ? 'no longer listed' : kept.now !== undefined && kept.now.status !== editing.count.status ? `now ${kept.now.status}` : undefined;
       const approve = editing.approve;
       const verb = approve ? 'Approve' : c.status === 'AWAITING_APPROVAL' ? 'Reject' : 'Abandon';
       const last = c.submissions.at(-1);
@@ -90,6 +93,7 @@ export function Counts({ ctx }: { ctx: Ctx }) {
         : 'nothing is adjusted and the count closes. It cannot be undone';
       return (
         <form className="inline" onSubmit={(e) => { e.preventDefault(); void decide(c, approve); }}>
+          {changed === undefined ? null : <span role="note" className="muted">Changed since this form opened: {changed} (someone may have decided it meanwhile). </span>}
           <span className="muted">{verb}: {effect}.</span>
           <input aria-label={`Reason to ${verb.toLowerCase()} count ${c.id}`} required={!approve} value={reason} onChange={(e) => setReason(e.target.value)}
             placeholder={approve ? 'reason (optional)' : 'reason'} maxLength={500} autoFocus />
@@ -98,8 +102,9 @@ export function Counts({ ctx }: { ctx: Ctx }) {
         </form>
       );
     }
+    if (!ctx.can.plan || !open) return closed;
     const start = (approve: boolean): void => {
-      setEditing({ id: c.id, approve });
+      setEditing({ count: c, approve });
       setReason('');
     };
     return (
@@ -135,12 +140,12 @@ export function Counts({ ctx }: { ctx: Ctx }) {
       {listError === undefined ? null : <p role="alert" className="error">{listError}</p>}
       <LocationsFailed codes={codes} />
       {message === undefined ? null : <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok' : 'error'}>{message.text}</p>}
-      {status === 'AWAITING_APPROVAL' && list.items?.length === 0 ? <p className="muted">No count waits for a manager at this site.</p> : null}
+      {status === 'AWAITING_APPROVAL' && list.items !== undefined && kept.rows.length === 0 ? <p className="muted">No count waits for a manager at this site.</p> : null}
       <table>
         <caption>{shown(list, 'counts')}</caption>
         <thead><tr><th scope="col">Count</th><th scope="col">Counts</th><th scope="col">Status</th><th scope="col">Submitted</th><th scope="col">Created</th><th scope="col">Actions</th></tr></thead>
         <tbody>
-          {(list.items ?? []).map((c) => (
+          {kept.rows.map((c) => (
             <tr key={c.id}>
               <td className="mono">{c.id}</td><td>{where(c)}</td><td><Status value={c.status} /></td>
               <td>{c.submissions.length === 0 ? '—' : c.submissions.map((s) => (

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api, ApiError, newKey, qs, type Page } from '../lib/api.ts';
 import { useLiveVersion, usePaged } from '../lib/hooks.ts';
+import { withOpenRow } from '../lib/open-row.ts';
 import { when, type Ctx } from './ctx.ts';
 import { LoadMore, shown, Status } from './Lists.tsx';
 
@@ -89,6 +90,8 @@ export function Quality({ ctx }: { ctx: Ctx }) {
   const version = useLiveVersion(ctx.live, ['quality.']);
   const list = usePaged((cursor) => api<Page<Inspection>>('GET', `/inspections${qs({ siteId: ctx.siteId, holdStatus: hold, status, limit: 200, cursor })}`),
     [ctx.siteId, hold, status], [version]);
+  const open = withOpenRow(list.items, editing?.inspection);
+  const rows = open.rows;
   const dispose = async (i: Inspection, d: Disposition): Promise<void> => {
     setBusy(true);
     try {
@@ -177,11 +180,10 @@ export function Quality({ ctx }: { ctx: Ctx }) {
     if (ctx.can.plan && editing?.inspection.id === i.id) {
       const [, label] = DISPOSITIONS.find(([code]) => code === editing.disposition)!;
       const effect = effectOf(i, editing.disposition);
-      const now = list.items?.find((x) => x.id === i.id);
       return (
         <form className="inline" onSubmit={(e) => { e.preventDefault(); void dispose(i, editing.disposition); }}>
-          {list.items !== undefined && now?.holdStatus !== 'HELD' ? (
-            <span role="note" className="muted">Changed since this form opened: {now === undefined ? 'no longer listed as held' : `now ${now.holdStatus}`} (someone may have disposed of it meanwhile). </span>
+          {open.left || (open.now !== undefined && open.now.holdStatus !== 'HELD') ? (
+            <span role="note" className="muted">Changed since this form opened: {open.now === undefined ? 'no longer listed' : `now ${open.now.holdStatus}`} (someone may have disposed of it meanwhile). </span>
           ) : null}
           <span className="muted">{effect}.</span>
           <input aria-label={`Note on ${label.toLowerCase()} of ${i.id}`} value={note} onChange={(e) => setNote(e.target.value)} placeholder="note (optional)" maxLength={500} autoFocus />
@@ -199,9 +201,6 @@ export function Quality({ ctx }: { ctx: Ctx }) {
       </span>
     );
   };
-  const items = list.items ?? [];
-  const pinned = editing === undefined ? undefined : items.find((i) => i.id === editing.inspection.id) ?? editing.inspection;
-  const rows = pinned === undefined || items.includes(pinned) ? items : [pinned, ...items];
   return (
     <>
       <div className="filters" role="search">
