@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Metrics } from './telemetry/metrics.ts';
-import { firstDelayMs, jobRunner, type JobSchedule } from './jobs.ts';
+import { backgroundWork, firstDelayMs, jobRunner, type JobSchedule } from './jobs.ts';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -120,5 +120,40 @@ describe('the jobs runner', () => {
     expect([overdue.mock.calls.length, due.mock.calls.length]).toEqual([2, 2]);
     expect([...new Set(recorded)].sort()).toEqual(['test.due', 'test.overdue']);
     await runner.stop();
+  });
+
+  it('a job\'s work under way goes on past its run: the next ticks run meanwhile, a failure is the next run\'s, the stop waits for it (found by the webhookflake hunt)', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const work = backgroundWork(2);
+    const held: (() => void)[] = [];
+    let failNext = false;
+    const run = vi.fn(async () => {
+      // One piece a run, while there is room: each waits until released (a receiver holding its answer).
+      if (work.room() > 0) {
+        const fail = failNext;
+        work.start(() => new Promise<void>((resolve, reject) => { held.push(() => (fail ? reject(new Error('the answer could not be recorded')) : resolve())); }));
+      }
+      work.rethrow();
+    });
+    const error = vi.fn();
+    const runner = jobRunner({ error }, [{ name: 'test.sender', everyMs: 1_000, run, settle: () => work.settled() }]);
+    runner.start();
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(run).toHaveBeenCalledTimes(3); // not held behind the first piece, still under way
+    expect([held.length, work.room()]).toEqual([2, 0]); // at most 2 under way
+    failNext = true;
+    held.shift()!();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect([held.length, work.room()]).toEqual([2, 0]);
+    held.pop()!(); // fails
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(error).toHaveBeenCalledWith(expect.objectContaining({ job: 'test.sender' }), 'job test.sender failed');
+    let stopped = false;
+    const stopping = runner.stop().then(() => { stopped = true; });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(stopped).toBe(false); // a piece is still under way
+    for (const release of held.splice(0)) release();
+    await stopping;
+    expect(work.room()).toBe(2);
   });
 });

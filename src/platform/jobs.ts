@@ -13,12 +13,55 @@ export interface Job {
    * consumer) returns once it has stopped, and the runner waits for it. (Tests call a periodic job's run without one.)
    */
   readonly run: (signal?: AbortSignal) => Promise<unknown>;
+  /**
+   * Work a run started that goes on past it (`backgroundWork`: a webhook attempt waiting for its receiver): the
+   * runner's stop waits for it once the runs in flight have ended.
+   */
+  readonly settle?: () => Promise<void>;
+}
+
+/**
+ * Work a periodic job starts and does not wait for: at most `capacity` pieces under way at once. A delivery job's run
+ * claims what is due into the room left and returns; the attempts go on, each up to its receiver's timeout, while the
+ * next ticks claim more. Waiting for them in the run (one run at a time, ADR 0034 addendum webhookflake) held every other
+ * delivery of the process, and the ones a killed process had leased once their lease ended, behind the slowest receiver.
+ */
+export interface BackgroundWork {
+  /** How many more pieces may start now. */
+  room(): number;
+  /** Starts one piece; a failure is kept for `rethrow`. */
+  start(work: () => Promise<void>): void;
+  /** Throws what failed since the last call (the run that calls it fails: logged and counted as the job's failure). */
+  rethrow(): void;
+  /** Resolves once nothing is under way (the job's `settle`). */
+  settled(): Promise<void>;
+}
+
+export function backgroundWork(capacity: number): BackgroundWork {
+  const under = new Set<Promise<void>>();
+  let failures: unknown[] = [];
+  return {
+    room: () => Math.max(0, capacity - under.size),
+    start(work) {
+      const piece: Promise<void> = work().catch((err: unknown) => { failures.push(err); }).finally(() => under.delete(piece));
+      under.add(piece);
+    },
+    rethrow() {
+      if (failures.length === 0) return;
+      const failed = failures;
+      failures = [];
+      throw failed.length === 1 ? failed[0] : new AggregateError(failed, `${failed.length} pieces of background work failed`);
+    },
+    async settled() {
+      while (under.size > 0) await Promise.all(under);
+    },
+  };
 }
 
 export interface JobRunner {
   /** Starts every job (once; a second call does nothing). */
   start(): void;
-  /** Stops the timers and waits for the runs in flight. */
+  /** Stops the timers and waits for the runs in flight, then for the work they left under way (`settle`). */
   stop(): Promise<void>;
 }
 
@@ -162,6 +205,13 @@ export function jobRunner(log: Pick<Logger, 'error'>, jobs: readonly Job[], sche
       await scheduling;
       for (const timer of timers.splice(0)) clearInterval(timer);
       await Promise.all(running.values());
+      await Promise.all(jobs.map(async (job) => {
+        try {
+          await job.settle?.();
+        } catch (err) {
+          log.error({ err, job: job.name }, `job ${job.name}: its work under way failed`);
+        }
+      }));
     },
   };
 }

@@ -29,8 +29,10 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
       const { subject } = JSON.parse(body) as { subject: string };
-      const entry = { eventId: String(req.headers['paklog-event-id']), deliveryId: String(req.headers['paklog-delivery-id']), subject, answered: !holding };
+      const entry = { eventId: String(req.headers['paklog-event-id']), deliveryId: String(req.headers['paklog-delivery-id']), subject, answered: false };
       seen.push(entry);
+      // Answered once the answer went out (not to a sender killed meanwhile).
+      res.on('finish', () => { entry.answered = true; });
       if (!holding) res.end('ok');
     });
   });
@@ -68,9 +70,17 @@ describe('paklog start killed while a webhook receiver holds a delivery unanswer
       expect(replayed.status, JSON.stringify(replayed.body)).toBe(200);
       expect(replayed.body.status).toBe('PENDING');
       expect((await probe.query(`SELECT 1 FROM integrations.deliveries WHERE id = $1 AND replay_queued`, [held[0]])).rowCount).toBe(1);
-      await s.crash();
-      // The dead process's lease (60 s + 10 s) is over, as far as the deliveries are concerned; the receiver answers now.
+      // The receiver holds only what the killed process sent: from its exit on, it answers (the restarted process's
+      // sends). Switched once the restart was ready, it held what the restarted process sent before (its jobs tick from
+      // before the ready banner): under load, a chain head the killed process had not claimed yet was sent and held,
+      // and every delivery waited for that attempt's 60 s timeout.
+      const killed = s.server.process.child;
+      const exited = new Promise((r) => killed.once('exit', r));
+      const restarted = s.crash();
+      await exited;
       holding = false;
+      await restarted;
+      // The dead process's lease (60 s + 10 s) is over, as far as the deliveries are concerned.
       await probe.query(`UPDATE integrations.deliveries SET lease_until = now() - interval '1 second' WHERE subscription_id = $1 AND lease_until IS NOT NULL`, [sub.body.id]);
       const rows = await until('every delivery DELIVERED', async () => (await probe.query<{ id: string; event_id: string; subject: string; status: string; seq: string }>(
         `SELECT id, event_id, subject, status, seq::text AS seq FROM integrations.deliveries WHERE subscription_id = $1 ORDER BY seq`, [sub.body.id])).rows,

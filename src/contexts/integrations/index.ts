@@ -4,6 +4,7 @@ import type { LocationMasterApi, LocationMasterCommands } from '../../contracts/
 import type { OrderCommands } from '../../contracts/orders.ts';
 import type { PackShipApi, PackShipCommands } from '../../contracts/pack-ship.ts';
 import type { PartnerPortsConfig } from '../../platform/config/ports.ts';
+import type { Job } from '../../platform/jobs.ts';
 import { defineContext, type ContextModule, type PlatformDeps } from '../../platform/module.ts';
 import { ediService, type EdiService } from './edi/service.ts';
 import { integrationsRoutes } from './http.ts';
@@ -70,7 +71,7 @@ export function integrationsContext(deps: PlatformDeps, options: IntegrationsOpt
     // Rebuildable with `paklog replay integrations` (docs/operations/distributed.md, Rebuilding projections).
     projections: integrationsProjections(edi),
     jobs: [
-      { name: 'integrations.webhook-delivery', everyMs: options.tickMs, run: async () => { await service.deliverDue(); } },
+      { name: 'integrations.webhook-delivery', everyMs: options.tickMs, run: async () => { await service.deliverDue(); }, settle: service.deliveriesSettled },
       ...(ports === undefined ? [] : portsJobs(ports, p!.config)),
     ],
   });
@@ -78,10 +79,10 @@ export function integrationsContext(deps: PlatformDeps, options: IntegrationsOpt
 }
 
 /** The ports' jobs, only for what is configured: delivery, the file-drop inbox, scheduled snapshots. */
-function portsJobs(ports: PortsService, c: PartnerPortsConfig): { name: string; everyMs: number; run: () => Promise<void> }[] {
+function portsJobs(ports: PortsService, c: PartnerPortsConfig): Job[] {
   if (ports.partners.length === 0) return [];
   return [
-    { name: 'integrations.partner-delivery', everyMs: c.delivery.tickMs, run: async () => { await ports.deliverDue(); } },
+    { name: 'integrations.partner-delivery', everyMs: c.delivery.tickMs, run: async () => { await ports.deliverDue(); }, settle: ports.deliveriesSettled },
     ...(c.erp.kind === 'file-drop' ? [{ name: 'integrations.erp-inbox', everyMs: c.erp.pollMs, run: async () => { await ports.pickUpFiles(); } }] : []),
     ...(ports.erp !== undefined && c.snapshotEveryMs > 0 && c.snapshotSites.length > 0
       ? [{ name: 'integrations.erp-snapshot', everyMs: c.snapshotEveryMs, run: () => ports.scheduledSnapshots() }] : []),

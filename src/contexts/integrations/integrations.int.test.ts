@@ -617,3 +617,74 @@ describe('webhook destinations with PAKLOG_WEBHOOK_ALLOW_PRIVATE=false', () => {
     }
   }, 30_000);
 });
+
+describe('a receiver that holds its request (found by the webhookflake hunt)', () => {
+  it('holds only its own delivery: another subscription\'s, and one a killed process had leased whose lease ended, are sent within a few ticks meanwhile', async () => {
+    // A delivery attempt may wait PAKLOG_WEBHOOK_TIMEOUT_MS for its answer. Before: the delivery job's run waited for
+    // every attempt it started, and a job never overlaps itself, so nothing else was sent until the held one timed out —
+    // after a restart, the deliveries the killed process had leased stayed PENDING a minute after their lease ended
+    // (crash-webhook-delivery.test under load: the restarted process's first attempt was held by the receiver).
+    const app = await startTestApp({ env: { PAKLOG_CONTEXTS: 'location-master,integrations', PAKLOG_WEBHOOK_TICK_MS: '30', PAKLOG_WEBHOOK_TIMEOUT_MS: '60000' } });
+    const held: (() => void)[] = [];
+    const got: string[] = [];
+    const receiver = createServer((req, res) => {
+      req.resume();
+      got.push(req.url ?? '');
+      if (req.url === '/slow') held.push(() => res.writeHead(200).end());
+      else res.writeHead(200).end();
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+    try {
+      const site = await app.post<{ id: string }>('/api/v1/sites', { code: 'WFHOLD', name: 'WFHOLD' });
+      expect(site.status).toBe(201);
+      const base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+      const subscribe = async (path: string): Promise<string> => {
+        const sub = await app.post<{ id: string }>('/api/v1/integrations/webhook-subscriptions', { url: `${base}${path}`, eventTypes: ['orders.order.waved.v1'], siteId: site.body.id }, 'integration');
+        expect(sub.status).toBe(201);
+        return sub.body.id;
+      };
+      let n = 0;
+      const waved = async (): Promise<string> => {
+        const orderId = `ord_wfhold_${++n}`;
+        await app.app.bus.deliverMany('integrations', [{
+          specversion: '1.0', id: `evt_wfhold_${n}_${Math.random().toString(36).slice(2)}`, type: 'orders.order.waved.v1', source: 'orders', subject: orderId,
+          time: new Date().toISOString(), datacontenttype: 'application/json', data: { orderId, siteId: site.body.id, from: 'ALLOCATED', to: 'WAVED' },
+        }]);
+        return orderId;
+      };
+      const status = async (subscriptionId: string, subject: string): Promise<{ status: string; attempts: number } | undefined> => (await app.app.db.query<{ status: string; attempts: number }>(
+        `SELECT status, attempts FROM integrations.deliveries WHERE subscription_id = $1 AND subject = $2`, [subscriptionId, subject]))[0];
+
+      const slow = await subscribe('/slow');
+      const first = await waved();
+      await until('the slow receiver holds its request', async () => held.length, (k) => k === 1, 15_000);
+      const erp = await subscribe('/erp');
+      const second = await waved();
+      // A delivery a killed process had claimed (its attempt never ended), whose lease has now ended.
+      const orphan = 'ord_wfhold_orphan';
+      await app.app.db.query(
+        `INSERT INTO integrations.deliveries (id, subscription_id, event_id, event_type, subject, body, status, next_attempt_at, created_at, lease_until)
+         VALUES ('whd_wfhold_orphan', $1, 'evt_wfhold_orphan', 'orders.order.waved.v1', $2, '{}', 'PENDING', now(), now(), now() + interval '70 seconds')`, [erp, orphan]);
+      await app.app.db.query(`UPDATE integrations.deliveries SET lease_until = now() - interval '1 second' WHERE id = 'whd_wfhold_orphan'`);
+      // Before: both waited for the held attempt's 60 s timeout.
+      await until('the other deliveries sent meanwhile', async () => [await status(erp, second), await status(erp, orphan)],
+        (s) => s.every((d) => d?.status === 'DELIVERED'), 15_000);
+      expect(got.filter((u) => u === '/erp')).toHaveLength(2);
+      // The slow receiver's are still under way (the second order's too: another subject), each sent once, and end when
+      // their receiver answers.
+      await until('the slow receiver holds both its requests', async () => held.length, (k) => k === 2, 15_000);
+      expect(await status(slow, first)).toEqual({ status: 'PENDING', attempts: 0 });
+      for (const release of held.splice(0)) release();
+      for (const subject of [first, second]) {
+        expect(await until('the held ones delivered', () => status(slow, subject), (d) => d?.status === 'DELIVERED', 15_000)).toEqual({ status: 'DELIVERED', attempts: 1 });
+      }
+      expect(got.filter((u) => u === '/slow')).toHaveLength(2);
+      await app.request('DELETE', `/api/v1/integrations/webhook-subscriptions/${slow}`, { role: 'integration' });
+    } finally {
+      for (const release of held.splice(0)) release();
+      await app.close();
+      receiver.closeAllConnections();
+      await new Promise<void>((r) => receiver.close(() => r()));
+    }
+  }, 90_000);
+});

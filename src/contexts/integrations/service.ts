@@ -12,20 +12,21 @@ import type { PackShipApi } from '../../contracts/pack-ship.ts';
 import type { EventEnvelope, EventMeta } from '../../platform/bus/envelope.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../platform/errors.ts';
+import { backgroundWork } from '../../platform/jobs.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import {
   mapStorefrontOrder, orderIdError, payloadFieldErrors, shopUpdatedAt, STOREFRONT_TOPICS, storefrontExternalId, withExactOrderId, type StorefrontOrder,
 } from './domain/storefront.ts';
 import { DestinationRefused, guardedLookup, urlProblem, type DestinationPolicy } from './domain/destination.ts';
 import { eventOwner, matchesType, retryDelayMs, subscriptionLifecycle, unknownPatterns, type RetryPolicy } from './domain/webhooks.ts';
-import { integrationsStore as store, type Channel, type Delivery, type DeliveryFilter, type Subscription } from './store.ts';
+import { integrationsStore as store, type Channel, type Delivery, type DeliveryFilter, type DueDelivery, type Subscription } from './store.ts';
 
 export interface WebhookSettings extends RetryPolicy {
   /** Failed attempts in a row after which a subscription is disabled (PAKLOG_WEBHOOK_MAX_FAILURES). */
   readonly maxFailures: number;
   /** How long a receiver may take to answer, milliseconds (PAKLOG_WEBHOOK_TIMEOUT_MS). */
   readonly timeoutMs: number;
-  /** Deliveries sent per run of the delivery job, side by side. */
+  /** Delivery attempts under way at once in a process, side by side (a run of the delivery job claims into the room left). */
   readonly batch: number;
   /** Where deliveries may go (PAKLOG_WEBHOOK_ALLOW_PRIVATE; link-local never). */
   readonly destinations: DestinationPolicy;
@@ -102,6 +103,8 @@ export function integrationsService(
   settings: WebhookSettings,
 ) {
   const now = (): Date => deps.clock.now();
+  /** The delivery attempts under way in this process: at most `batch` at once. */
+  const attempts = backgroundWork(settings.batch);
 
   /** The owner filter as an owner inventory knows (null: none); 422 UNKNOWN_OWNER on `/ownerId` otherwise, nothing written. */
   async function checkOwner(ownerId: string | undefined): Promise<Outcome<string | null>> {
@@ -269,41 +272,48 @@ export function integrationsService(
   }
 
   /**
-   * The delivery job: claims the due heads of their chains (lease: another process does not send them meanwhile),
-   * sends them side by side, records each answer; a failure schedules the next attempt with backoff and jitter, and
-   * the subscription's run of failures reaching `maxFailures` disables it (event + visible state). Answers how many
-   * it sent.
+   * The delivery job: claims the due heads of their chains (lease: another process does not send them meanwhile) into
+   * the room left of `batch` attempts under way, and starts them side by side; each records its answer when it comes: a
+   * failure schedules the next attempt with backoff and jitter, and the subscription's run of failures reaching
+   * `maxFailures` disables it (event + visible state). The run does not wait for the answers (`settled` does): waiting,
+   * one receiver holding its request held every other delivery until its timeout, the ones a killed process had leased
+   * too (ADR 0034 addendum webhookflake). Answers how many attempts it started; throws what failed in earlier ones.
    */
   async function deliverDue(): Promise<number> {
-    const claimed = await store.claimDue(deps.db, now(), settings.timeoutMs + 10_000, settings.batch);
-    await Promise.all(claimed.map(async (d) => {
-      const answer = await post(d);
-      const attempt = d.attempts + 1;
-      const at = now();
-      await deps.db.tx(async (tx) => {
-        await store.recordAttempt(tx, { deliveryId: d.id, attempt, at, statusCode: answer.status, error: answer.error, durationMs: answer.ms });
-        if (answer.error === null) {
-          await store.markDelivered(tx, d.id, attempt, answer.status ?? 0, at);
-          await store.succeeded(tx, d.subscriptionId);
-          return;
-        }
-        await store.markFailed(tx, d.id, attempt, answer.status, answer.error, new Date(at.getTime() + retryDelayMs(settings, attempt, Math.random())));
-        // A subscription deleted while this attempt was under way: nothing is sent to it any more, so it is not disabled
-        // (a WEBHOOK_DISABLED case raised now would name a subscription no enable or delete can clear).
-        const run = await store.failed(tx, d.subscriptionId);
-        if (run !== undefined && run.status === 'ACTIVE' && run.consecutiveFailures >= settings.maxFailures) {
-          const reason = `${run.consecutiveFailures} failed deliveries in a row, the last: ${answer.error}`;
-          subscriptionLifecycle.assertCan('ACTIVE', 'DISABLED');
-          await store.setStatus(tx, d.subscriptionId, 'DISABLED', reason, at);
-          deps.log.warn({ subscriptionId: d.subscriptionId, url: run.url, reason }, 'webhook subscription disabled');
-          await deps.bus.append(tx, 'integrations', [{
-            type: IntegrationsEvents.subscriptionDisabled, subject: d.subscriptionId, ...(run.siteId === null ? {} : { siteId: run.siteId }),
-            data: { subscriptionId: d.subscriptionId, url: run.url, consecutiveFailures: run.consecutiveFailures, reason: answer.error },
-          }], {});
-        }
-      });
-    }));
+    const room = attempts.room();
+    const claimed = room === 0 ? [] : await store.claimDue(deps.db, now(), settings.timeoutMs + 10_000, room);
+    for (const d of claimed) attempts.start(() => sendOne(d));
+    attempts.rethrow();
     return claimed.length;
+  }
+
+  /** One attempt of a claimed delivery, and its answer recorded. */
+  async function sendOne(d: DueDelivery): Promise<void> {
+    const answer = await post(d);
+    const attempt = d.attempts + 1;
+    const at = now();
+    await deps.db.tx(async (tx) => {
+      await store.recordAttempt(tx, { deliveryId: d.id, attempt, at, statusCode: answer.status, error: answer.error, durationMs: answer.ms });
+      if (answer.error === null) {
+        await store.markDelivered(tx, d.id, attempt, answer.status ?? 0, at);
+        await store.succeeded(tx, d.subscriptionId);
+        return;
+      }
+      await store.markFailed(tx, d.id, attempt, answer.status, answer.error, new Date(at.getTime() + retryDelayMs(settings, attempt, Math.random())));
+      // A subscription deleted while this attempt was under way: nothing is sent to it any more, so it is not disabled
+      // (a WEBHOOK_DISABLED case raised now would name a subscription no enable or delete can clear).
+      const run = await store.failed(tx, d.subscriptionId);
+      if (run !== undefined && run.status === 'ACTIVE' && run.consecutiveFailures >= settings.maxFailures) {
+        const reason = `${run.consecutiveFailures} failed deliveries in a row, the last: ${answer.error}`;
+        subscriptionLifecycle.assertCan('ACTIVE', 'DISABLED');
+        await store.setStatus(tx, d.subscriptionId, 'DISABLED', reason, at);
+        deps.log.warn({ subscriptionId: d.subscriptionId, url: run.url, reason }, 'webhook subscription disabled');
+        await deps.bus.append(tx, 'integrations', [{
+          type: IntegrationsEvents.subscriptionDisabled, subject: d.subscriptionId, ...(run.siteId === null ? {} : { siteId: run.siteId }),
+          data: { subscriptionId: d.subscriptionId, url: run.url, consecutiveFailures: run.consecutiveFailures, reason: answer.error },
+        }], {});
+      }
+    });
   }
 
   async function getDelivery(id: string): Promise<Outcome<Delivery & { body: string; attemptLog: Awaited<ReturnType<typeof store.attempts>> }>> {
@@ -540,7 +550,10 @@ export function integrationsService(
     siteOfDelivery: (id: string) => store.siteOfDelivery(deps.db, id),
     /** The id of the site a reference (id or code) names, or UNKNOWN_SITE naming `field`. */
     resolveSite: (ref: string, field: string) => resolveSiteId(apis.locations, ref, field),
-    recordEvents, deliverDue, getDelivery, replayDelivery, abandonDelivery, listDeliveries,
+    recordEvents, deliverDue,
+    /** Resolves once the delivery attempts under way have ended (the delivery job's `settle`). */
+    deliveriesSettled: () => attempts.settled(),
+    getDelivery, replayDelivery, abandonDelivery, listDeliveries,
     createChannel, deleteChannel, siteOfChannel: (id: string) => store.siteOfChannel(deps.db, id),
     listChannels: (after: string | null, limit: number, siteId?: string) => store.channels(deps.db, after, limit, siteId),
     storefrontOrder,

@@ -7,6 +7,7 @@ import type { EventEnvelope, EventMeta } from '../../../platform/bus/envelope.ts
 import type { PartnerPortsConfig } from '../../../platform/config/ports.ts';
 import type { Executor, Tx } from '../../../platform/db/database.ts';
 import { ok, reject, type Outcome } from '../../../platform/errors.ts';
+import { backgroundWork } from '../../../platform/jobs.ts';
 import type { PlatformDeps } from '../../../platform/module.ts';
 import { retryDelayMs } from '../domain/webhooks.ts';
 import { fileDropErp } from '../erp/file-drop.ts';
@@ -49,6 +50,8 @@ const PORT_OFF = (partner: Partner) => reject('PARTNER_PORT_OFF', `no ${partner}
 export function portsService(deps: PlatformDeps, apis: PortsApis, config: PartnerPortsConfig, adapters: { erp?: ErpPort | undefined; tms?: TmsPort | undefined }) {
   const now = (): Date => deps.clock.now();
   const { erp, tms } = adapters;
+  /** The attempts under way in this process (ERP and TMS alike): at most 20 at once. */
+  const attempts = backgroundWork(20);
   const partners: Partner[] = [...(erp === undefined ? [] : ['ERP' as const]), ...(tms === undefined ? [] : ['TMS' as const])];
   const tmsCarriers = config.tms.kind === 'rest' && config.tms.carriers !== undefined ? new Set(config.tms.carriers) : undefined;
 
@@ -131,55 +134,63 @@ export function portsService(deps: PlatformDeps, apis: PortsApis, config: Partne
 
   /**
    * The partner-delivery job: claims the due heads of their chains (leased, so another process does not send them
-   * too), sends them side by side, records each attempt. Answers how many it sent. At least once: a crash after the
-   * partner took a message and before its answer was recorded sends it again, with the same idempotency key.
+   * too) into the room left of the attempts under way, and starts them side by side; each records its attempt when the
+   * partner answers. The run does not wait for the answers (`settled` does): waiting, a TMS holding a booking held every
+   * ERP message too, and the ones a killed process had leased once their lease ended (ADR 0034 addendum webhookflake).
+   * Answers how many attempts it started; throws what failed in earlier ones. At least once: a crash after the partner
+   * took a message and before its answer was recorded sends it again, with the same idempotency key.
    */
-  async function deliverDue(batch = 20): Promise<number> {
+  async function deliverDue(): Promise<number> {
     if (partners.length === 0) return 0;
+    const room = attempts.room();
+    const claimed = room === 0 ? [] : await store.claimDue(deps.db, partners, now(), config.delivery.timeoutMs + 10_000, room);
+    for (const m of claimed) attempts.start(() => sendAndRecord(m));
+    attempts.rethrow();
+    return claimed.length;
+  }
+
+  /** One attempt of a claimed message, and what the partner answered recorded. */
+  async function sendAndRecord(m: PartnerMessage & { document: MessageDocument }): Promise<void> {
     const d = config.delivery;
-    const claimed = await store.claimDue(deps.db, partners, now(), d.timeoutMs + 10_000, batch);
-    await Promise.all(claimed.map(async (m) => {
-      const t0 = performance.now();
-      let answer = await sendOne(m);
-      const attempt = m.attempts + 1;
-      const at = now();
-      await deps.db.tx(async (tx) => {
-        // A load id the TMS gave another shipment's load already (it consolidated them, or reuses ids): refused as an answer
-        // PakLog cannot record, with why. Recorded, the load id's unique key failed the attempt's transaction at every try:
-        // the message stayed PENDING with no attempt counted, never FAILED, nowhere in the exception queue.
-        const taken = answer.error === null && m.kind === 'LOAD_BOOKING' && answer.result !== null
-          ? await store.load(tx, { loadId: String(answer.result.loadId) }) : undefined;
-        if (taken !== undefined && taken.messageId !== m.id) {
-          answer = { error: `the TMS answered loadId ${String(answer.result?.loadId)}, the load of shipment ${taken.shipmentId} already: one load per shipment (docs/integrations/tms.md)`, result: null };
-        }
-        await store.recordAttempt(tx, { messageId: m.id, attempt, at, error: answer.error, durationMs: Math.round(performance.now() - t0) });
-        if (answer.error === null) {
-          const recovered = await store.markDelivered(tx, m.id, attempt, answer.result, at);
-          if (m.kind === 'LOAD_BOOKING' && answer.result !== null) await store.booked(tx, m.id, String(answer.result.loadId), (answer.result.status as string | null) ?? null, at);
-          // One whose failure was raised (FAILED, then replayed): its PARTNER_MESSAGE_FAILED case clears. Said once per
-          // failure: not again for a later replay, nor for one that ran out of attempts while a replay waited (never FAILED).
-          if (recovered) {
-            await deps.bus.append(tx, 'integrations', [{
-              type: IntegrationsEvents.partnerMessageRecovered, subject: m.id, ...(m.siteId === null ? {} : { siteId: m.siteId }),
-              data: { messageId: m.id, partner: m.partner, kind: m.kind, subject: m.subject, attempts: attempt },
-            }], {});
-          }
-          return;
-        }
-        // Out of attempts: FAILED, unless it was replayed while this attempt was under way (it is sent again).
-        const giveUp = await store.markFailed(tx, m.id, attempt, answer.error, new Date(at.getTime() + retryDelayMs({ baseMs: d.retryBaseMs, maxMs: d.retryMaxMs }, attempt, Math.random())), attempt >= d.maxAttempts);
-        if (giveUp) {
-          deps.log.error({ messageId: m.id, partner: m.partner, kind: m.kind, attempts: attempt, error: answer.error }, 'partner message FAILED: replay it once the partner is back');
-          // The partner never got it: a PARTNER_MESSAGE_FAILED exception in the supervisors' queue says so.
+    const t0 = performance.now();
+    let answer = await sendOne(m);
+    const attempt = m.attempts + 1;
+    const at = now();
+    await deps.db.tx(async (tx) => {
+      // A load id the TMS gave another shipment's load already (it consolidated them, or reuses ids): refused as an answer
+      // PakLog cannot record, with why. Recorded, the load id's unique key failed the attempt's transaction at every try:
+      // the message stayed PENDING with no attempt counted, never FAILED, nowhere in the exception queue.
+      const taken = answer.error === null && m.kind === 'LOAD_BOOKING' && answer.result !== null
+        ? await store.load(tx, { loadId: String(answer.result.loadId) }) : undefined;
+      if (taken !== undefined && taken.messageId !== m.id) {
+        answer = { error: `the TMS answered loadId ${String(answer.result?.loadId)}, the load of shipment ${taken.shipmentId} already: one load per shipment (docs/integrations/tms.md)`, result: null };
+      }
+      await store.recordAttempt(tx, { messageId: m.id, attempt, at, error: answer.error, durationMs: Math.round(performance.now() - t0) });
+      if (answer.error === null) {
+        const recovered = await store.markDelivered(tx, m.id, attempt, answer.result, at);
+        if (m.kind === 'LOAD_BOOKING' && answer.result !== null) await store.booked(tx, m.id, String(answer.result.loadId), (answer.result.status as string | null) ?? null, at);
+        // One whose failure was raised (FAILED, then replayed): its PARTNER_MESSAGE_FAILED case clears. Said once per
+        // failure: not again for a later replay, nor for one that ran out of attempts while a replay waited (never FAILED).
+        if (recovered) {
           await deps.bus.append(tx, 'integrations', [{
-            type: IntegrationsEvents.partnerMessageFailed, subject: m.id, ...(m.siteId === null ? {} : { siteId: m.siteId }),
-            data: { messageId: m.id, partner: m.partner, kind: m.kind, subject: m.subject, idempotencyKey: m.idempotencyKey, attempts: attempt, error: answer.error },
+            type: IntegrationsEvents.partnerMessageRecovered, subject: m.id, ...(m.siteId === null ? {} : { siteId: m.siteId }),
+            data: { messageId: m.id, partner: m.partner, kind: m.kind, subject: m.subject, attempts: attempt },
           }], {});
         }
-        else if (attempt === 1 || attempt % 10 === 0) deps.log.warn({ messageId: m.id, partner: m.partner, attempts: attempt, error: answer.error }, 'partner message not delivered yet');
-      });
-    }));
-    return claimed.length;
+        return;
+      }
+      // Out of attempts: FAILED, unless it was replayed while this attempt was under way (it is sent again).
+      const giveUp = await store.markFailed(tx, m.id, attempt, answer.error, new Date(at.getTime() + retryDelayMs({ baseMs: d.retryBaseMs, maxMs: d.retryMaxMs }, attempt, Math.random())), attempt >= d.maxAttempts);
+      if (giveUp) {
+        deps.log.error({ messageId: m.id, partner: m.partner, kind: m.kind, attempts: attempt, error: answer.error }, 'partner message FAILED: replay it once the partner is back');
+        // The partner never got it: a PARTNER_MESSAGE_FAILED exception in the supervisors' queue says so.
+        await deps.bus.append(tx, 'integrations', [{
+          type: IntegrationsEvents.partnerMessageFailed, subject: m.id, ...(m.siteId === null ? {} : { siteId: m.siteId }),
+          data: { messageId: m.id, partner: m.partner, kind: m.kind, subject: m.subject, idempotencyKey: m.idempotencyKey, attempts: attempt, error: answer.error },
+        }], {});
+      }
+      else if (attempt === 1 || attempt % 10 === 0) deps.log.warn({ messageId: m.id, partner: m.partner, attempts: attempt, error: answer.error }, 'partner message not delivered yet');
+    });
   }
 
   async function getMessage(id: string) {
@@ -363,7 +374,10 @@ export function portsService(deps: PlatformDeps, apis: PortsApis, config: Partne
   }
 
   return {
-    partners, erp, tms, shipmentDispatched, stockAdjusted, snapshot, scheduledSnapshots, deliverDue, getMessage, replay, status, receive, pickUpFiles,
+    partners, erp, tms, shipmentDispatched, stockAdjusted, snapshot, scheduledSnapshots, deliverDue,
+    /** Resolves once the attempts under way have ended (the partner-delivery job's `settle`). */
+    deliveriesSettled: () => attempts.settled(),
+    getMessage, replay, status, receive, pickUpFiles,
     tracking, getLoad,
     listMessages: (f: MessageFilter, after: string | null, limit: number) => store.messages(deps.db, f, after, limit),
     listFiles: (f: { status?: 'PROCESSED' | 'REJECTED' | undefined; siteId?: string | undefined }, after: string | null, limit: number) => store.files(deps.db, f, after, limit),
