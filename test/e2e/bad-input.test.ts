@@ -529,6 +529,24 @@ describe('bad input changes nothing', () => {
     expect(await atp(dated)).toMatchObject({ expired: 0, atp: 6 });
   });
 
+  it('an ASN receipt\'s lineNo past the most lines an ASN has (1e21, 2^53 + 1) is a 400 naming /lineNo, not a 422 about another line; nothing written (found by the input12 hunt)', async () => {
+    // Before: 422 NOT_ON_ASN "expects no … on line 1e+21", and for 9007199254740993 "on line 9007199254740992" (a line the
+    // client never named: the number had lost its last digit on parsing). An ERP file or an EDI 943 of more lines than
+    // POST /inventory/asns takes (1,000) made an ASN whose later lines no receipt could name.
+    expect((await t.post('/api/v1/sites', { code: 'LINENO', name: 'Line numbers' })).status).toBe(201);
+    expect((await t.post('/api/v1/products', { sku: 'LINENO-1', description: 'Mug', lengthMm: 1, widthMm: 1, heightMm: 1, weightG: 1 })).status).toBe(201);
+    const asn = await t.post('/api/v1/inventory/asns', { siteId: 'LINENO', supplier: 'Stoneware', lines: [{ sku: 'LINENO-1', quantity: 5 }] });
+    expect(asn.status, JSON.stringify(asn.body)).toBe(201);
+    const before = await fingerprint();
+    for (const lineNo of ['1e21', '9007199254740993', '2147483648', '1001']) {
+      const res = await t.app.http.inject({ method: 'POST', url: `/api/v1/inventory/asns/${asn.body.id as string}/receipts`, headers: { 'x-api-key': t.keys.admin, 'content-type': 'application/json' },
+        payload: `{"sku":"LINENO-1","quantity":1,"locationCode":"none","lineNo":${lineNo}}` });
+      const body = JSON.parse(res.body) as { code?: string; errors?: { field: string; message: string }[] };
+      expect([res.statusCode, body.code, body.errors], lineNo).toEqual([400, 'VALIDATION_FAILED', [{ field: '/lineNo', message: 'must be <= 1000' }]]);
+    }
+    expect(await fingerprint()).toEqual(before);
+  });
+
   it('field errors name the fields', async () => {
     const res = await t.post('/api/v1/orders', { externalId: '', lines: [{ sku: 'X', quantity: 0 }] });
     expect(res.status).toBe(400);
