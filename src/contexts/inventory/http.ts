@@ -115,7 +115,7 @@ export async function inventoryRoutes(
   /**
    * What the caller may not read of a site's stock: an operator there counts blind (GET /inventory/counts hides the
    * expected quantity), so the SKUs under an open count are left out of the stock an operator reads at that site — at
-   * the counted locations (balances, as-of, ledger) and, for a SKU's totals, the whole SKU (summary). Managers, viewers
+   * the counted locations (balances, holds, as-of, ledger) and, for a SKU's totals, the whole SKU (summary). Managers, viewers
    * and integrations (an ERP reconciles the stock) read it all. docs/operations/counting.md, "Who sees what".
    */
   const hiddenFrom = async (req: FastifyRequest, site: string): Promise<UnderCount | undefined> => {
@@ -350,7 +350,8 @@ export async function inventoryRoutes(
     const site = await siteId(q.siteId, '/querystring/siteId');
     const ownerId = await ownerFilter(req, q.owner);
     const locationId = unwrap(await service.locationFilter(site, q.locationId));
-    return ofKnownSku(q.sku, q.cursor === undefined, await queries.holds({ siteId: site, ownerId, sku: q.sku, locationId, status: q.status, limit: q.limit, after }));
+    return withoutCounted(await ofKnownSku(q.sku, q.cursor === undefined, await queries.holds({ siteId: site, ownerId, sku: q.sku, locationId, status: q.status, limit: q.limit, after })),
+      await hiddenFrom(req, site));
   });
 
   app.get('/inventory/as-of', {

