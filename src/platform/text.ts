@@ -22,6 +22,19 @@ export const IDENTIFIER_PATTERN = `^${EDGE}([^\\p{Cc}\\p{Cf}\\u2028\\u2029]*${ED
 /** The message when a value breaks {@link IDENTIFIER_PATTERN}. */
 export const IDENTIFIER_MESSAGE = 'must not start or end with white space, nor hold control characters or invisible format characters (bidi overrides, zero-width spaces)';
 
+/** One identifier of {@link IDENTIFIER_LIST_PATTERN}: {@link IDENTIFIER_PATTERN} without its anchors, and without a comma. */
+const LIST_ITEM = `${EDGE.replace('[^', '[^,')}(?:[^,\\p{Cc}\\p{Cf}\\u2028\\u2029]*${EDGE.replace('[^', '[^,')})?`;
+
+/**
+ * A filter that takes several identifiers separated by commas (`?type=orders.order.created.v1, orders.order.shipped.v1`):
+ * each an identifier ({@link IDENTIFIER_PATTERN}), spaces allowed around the commas, no empty item. A zero-width space or
+ * a bidi override pasted into an event type found nothing and said nothing (200, an empty page).
+ */
+export const IDENTIFIER_LIST_PATTERN = `^ *${LIST_ITEM}(?: *, *${LIST_ITEM})* *$`;
+
+/** The message when a value breaks {@link IDENTIFIER_LIST_PATTERN}. */
+export const IDENTIFIER_LIST_MESSAGE = 'must be one or more values separated by commas, none empty, none holding control characters or invisible format characters (bidi overrides, zero-width spaces)';
+
 /**
  * An emoji tag sequence (Unicode UTS #51, ED-14a), the subdivision flags: the black flag U+1F3F4, tag characters
  * U+E0020–U+E007E, the cancel tag U+E007F (🏴󠁧󠁢󠁳󠁣󠁴󠁿 Scotland is U+1F3F4 U+E0067 U+E0062 U+E0073 U+E0063 U+E0074 U+E007F).
@@ -61,6 +74,16 @@ export const MULTILINE_TEXT_PATTERN = `^${TEXT_EDGE}(?:${MULTILINE_CHAR}*${TEXT_
 /** {@link TEXT_PATTERN}, or the empty string: an optional field a client may send empty (`line2: ""`). */
 export const OPTIONAL_TEXT_PATTERN = `^(?:${TEXT_EDGE}(?:${TEXT_CHAR}*${TEXT_EDGE})?)?$`;
 
+/**
+ * What a person types into a search box: any characters of free text ({@link TEXT_CHAR}), spaces at either end
+ * included, or nothing. A control character or an invisible format character (a zero-width space pasted with a SKU)
+ * matches nothing any text holds, so it is refused naming the parameter rather than answered with an empty list.
+ */
+export const SEARCH_PATTERN = `^${TEXT_CHAR}*$`;
+
+/** The message when a value breaks {@link SEARCH_PATTERN}. */
+export const SEARCH_MESSAGE = 'must not hold control characters (tabs, line breaks, escapes), bidi controls or other invisible format characters';
+
 /** The message when a value breaks {@link TEXT_PATTERN}. */
 export const TEXT_MESSAGE = 'must not start or end with white space, nor hold control characters (tabs, line breaks, escapes), bidi controls or other invisible format characters';
 
@@ -70,6 +93,8 @@ export const MULTILINE_TEXT_MESSAGE = 'must not start or end with white space, n
 /** Each pattern above and the message that says it was broken (platform/http/problem.ts). */
 export const TEXT_RULES: Readonly<Record<string, string>> = {
   [IDENTIFIER_PATTERN]: IDENTIFIER_MESSAGE,
+  [IDENTIFIER_LIST_PATTERN]: IDENTIFIER_LIST_MESSAGE,
+  [SEARCH_PATTERN]: SEARCH_MESSAGE,
   [TEXT_PATTERN]: TEXT_MESSAGE,
   [OPTIONAL_TEXT_PATTERN]: TEXT_MESSAGE,
   [MULTILINE_TEXT_PATTERN]: MULTILINE_TEXT_MESSAGE,

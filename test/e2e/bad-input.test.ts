@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IDENTIFIER_MESSAGE } from '../../src/platform/http/schemas.ts';
+import { IDENTIFIER_LIST_MESSAGE, SEARCH_MESSAGE } from '../../src/platform/text.ts';
 import { settledFingerprint } from '../support/fingerprint.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -55,15 +56,17 @@ describe('bad input changes nothing', () => {
 
   it('a NUL character where no schema rule refuses it (a search, an event subject or type, an order\'s externalId filter) or a webhook URL is a 400 naming the field, not the database\'s unnamed "cannot be stored"; nothing written (found by the input10 hunt)', async () => {
     const before = await fingerprint();
-    for (const [method, url, body, field] of [
-      ['GET', '/api/v1/events?subject=ord_1%00', undefined, '/querystring/subject'],
-      ['GET', '/api/v1/events?type=orders.order.shipped.v1,%00', undefined, '/querystring/type'],
-      ['GET', '/api/v1/audit?type=%00', undefined, '/querystring/type'],
-      ['GET', '/api/v1/products?search=MUG%00', undefined, '/querystring/search'],
-      ['GET', '/api/v1/orders?externalId=A%00B', undefined, '/querystring/externalId'],
+    // Since the input12 hunt these filters have rules of their own (identifiers, lists of them, a search's text), which
+    // refuse a NUL as any control character; a parameter no rule covers still meets the NUL hook's own words.
+    for (const [method, url, body, field, message] of [
+      ['GET', '/api/v1/events?subject=ord_1%00', undefined, '/querystring/subject', IDENTIFIER_MESSAGE],
+      ['GET', '/api/v1/events?type=orders.order.shipped.v1,%00', undefined, '/querystring/type', IDENTIFIER_LIST_MESSAGE],
+      ['GET', '/api/v1/audit?type=%00', undefined, '/querystring/type', IDENTIFIER_LIST_MESSAGE],
+      ['GET', '/api/v1/products?search=MUG%00', undefined, '/querystring/search', SEARCH_MESSAGE],
+      ['GET', '/api/v1/orders?externalId=A%00B', undefined, '/querystring/externalId', IDENTIFIER_MESSAGE],
     ] as const) {
       const res = await t.request(method, url, body === undefined ? { role: 'admin' } : { role: 'admin', body });
-      expect([res.status, res.body.code, res.body.errors], `${method} ${url}`).toEqual([400, 'VALIDATION_FAILED', [{ field, message: 'must not hold a NUL character (U+0000)' }]]);
+      expect([res.status, res.body.code, res.body.errors], `${method} ${url}`).toEqual([400, 'VALIDATION_FAILED', [{ field, message }]]);
     }
     // A webhook URL is held to the identifiers' rule: a NUL, a bidi override (stored, then shown to the next admin) or a
     // zero-width space is refused naming /url, over PUT too.
@@ -237,6 +240,47 @@ describe('bad input changes nothing', () => {
     expect(scan.body.code, JSON.stringify(scan.body)).not.toBe('VALIDATION_FAILED');
     // Spaces inside and letters beyond ASCII stay identifiers.
     expect((await t.request('PUT', `/api/v1/workers/${encodeURIComponent('Jos\u00e9 Mar\u00eda')}/profile`, { body: { siteId } })).status).toBe(200);
+  });
+
+  it('every string filter of every read refuses an invisible character (a zero-width space, a bidi override) with a 400 naming it, as identifiers do, not 200 with an empty list (found by the input12 hunt)', async () => {
+    // GET /events?subject=ord_1\u200b answered 200 and no events, as did /audit?type=, /orders?externalId= and
+    // /products?search=: a value pasted with an invisible character found nothing, and nothing said why.
+    const docs = await t.get('/docs/json', null);
+    type Param = { in: string; name: string; required?: boolean; example?: string; schema?: { type?: string; enum?: unknown[]; format?: string; anyOf?: { type?: string; enum?: unknown[]; format?: string }[] } };
+    const paths = docs.body.paths as Record<string, Record<string, { parameters?: Param[] }>>;
+    const isText = (s: Param['schema']): boolean => (s?.anyOf ?? [s ?? {}]).some((k) => k.type === 'string' && k.enum === undefined && k.format === undefined);
+    const filters = Object.entries(paths).flatMap(([path, ops]) => Object.entries(ops)
+      .filter(([method]) => path.startsWith('/api/v1/') && method === 'get')
+      .flatMap(([, op]) => (op.parameters ?? []).filter((p) => p.in === 'query' && p.name !== 'cursor' && isText(p.schema))
+        .map((p) => [path.replace(/\{([^}]+)\}/g, (_m, name: string) => String((op.parameters ?? []).find((q) => q.in === 'path' && q.name === name)?.example ?? 'unknown_1')), p.name] as const)));
+    expect(filters.length).toBeGreaterThanOrEqual(100);
+    const before = await fingerprint();
+    const wrong: string[] = [];
+    for (const [path, name] of filters) {
+      for (const value of ['ord_1\u200b', 'A\u202eB', '\ufeffA']) {
+        const url = `${path}?${name}=${encodeURIComponent(value)}`;
+        const res = await t.app.http.inject({ method: 'GET', url, headers: { 'x-api-key': t.keys.admin } });
+        const body = JSON.parse(res.body) as { code?: string; errors?: { field: string }[] };
+        if (res.statusCode !== 400 || body.code !== 'VALIDATION_FAILED' || !(body.errors ?? []).some((e) => e.field === `/querystring/${name}`)) {
+          wrong.push(`${url} → ${res.statusCode} ${body.code ?? ''}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    // The event store and the order list say the identifiers' words.
+    for (const [url, message] of [
+      ['/api/v1/events?subject=ord_1%E2%80%8B', IDENTIFIER_MESSAGE], ['/api/v1/orders?externalId=SHOP-1%E2%80%8B', IDENTIFIER_MESSAGE],
+      ['/api/v1/audit?type=orders.order.shipped.v1%E2%80%8B', IDENTIFIER_LIST_MESSAGE], ['/api/v1/events?type=a,,b', IDENTIFIER_LIST_MESSAGE],
+      ['/api/v1/products?search=MUG%E2%80%8B', SEARCH_MESSAGE],
+    ] as const) {
+      const res = await t.get(url);
+      expect([res.status, res.body.code, res.body.errors?.[0]?.message], url).toEqual([400, 'VALIDATION_FAILED', message]);
+    }
+    expect(await fingerprint()).toEqual(before);
+    // What a person types in a search box keeps its spaces, and several event types are still a list.
+    for (const url of ['/api/v1/products?search=%20mug%20', '/api/v1/events?type=orders.order.created.v1,%20orders.order.shipped.v1', '/api/v1/events?subject=ord_1']) {
+      expect((await t.get(url)).status, url).toBe(200);
+    }
   });
 
   it('the event store and the audit trail refuse what every list refuses: an unknown site, from not before to, an unknown parameter (found by the black-box hunt)', async () => {
@@ -483,6 +527,24 @@ describe('bad input changes nothing', () => {
     const lot = (await t.get(`/api/v1/inventory/balances?siteId=${siteId}&sku=${dated}`)).body.items as { onHand: number; expiresOn: string }[];
     expect(lot.map((b) => [b.onHand, b.expiresOn])).toEqual([[6, '2099-01-01']]);
     expect(await atp(dated)).toMatchObject({ expired: 0, atp: 6 });
+  });
+
+  it('an ASN receipt\'s lineNo past the most lines an ASN has (1e21, 2^53 + 1) is a 400 naming /lineNo, not a 422 about another line; nothing written (found by the input12 hunt)', async () => {
+    // Before: 422 NOT_ON_ASN "expects no … on line 1e+21", and for 9007199254740993 "on line 9007199254740992" (a line the
+    // client never named: the number had lost its last digit on parsing). An ERP file or an EDI 943 of more lines than
+    // POST /inventory/asns takes (1,000) made an ASN whose later lines no receipt could name.
+    expect((await t.post('/api/v1/sites', { code: 'LINENO', name: 'Line numbers' })).status).toBe(201);
+    expect((await t.post('/api/v1/products', { sku: 'LINENO-1', description: 'Mug', lengthMm: 1, widthMm: 1, heightMm: 1, weightG: 1 })).status).toBe(201);
+    const asn = await t.post('/api/v1/inventory/asns', { siteId: 'LINENO', supplier: 'Stoneware', lines: [{ sku: 'LINENO-1', quantity: 5 }] });
+    expect(asn.status, JSON.stringify(asn.body)).toBe(201);
+    const before = await fingerprint();
+    for (const lineNo of ['1e21', '9007199254740993', '2147483648', '1001']) {
+      const res = await t.app.http.inject({ method: 'POST', url: `/api/v1/inventory/asns/${asn.body.id as string}/receipts`, headers: { 'x-api-key': t.keys.admin, 'content-type': 'application/json' },
+        payload: `{"sku":"LINENO-1","quantity":1,"locationCode":"none","lineNo":${lineNo}}` });
+      const body = JSON.parse(res.body) as { code?: string; errors?: { field: string; message: string }[] };
+      expect([res.statusCode, body.code, body.errors], lineNo).toEqual([400, 'VALIDATION_FAILED', [{ field: '/lineNo', message: 'must be <= 1000' }]]);
+    }
+    expect(await fingerprint()).toEqual(before);
   });
 
   it('field errors name the fields', async () => {

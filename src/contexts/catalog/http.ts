@@ -1,6 +1,6 @@
 import { requestMeta } from '../../platform/bus/envelope.ts';
 import { Type } from '@fastify/type-provider-typebox';
-import { Cursor, EXAMPLES, IdList, Limit, Nullable, Page, Sku, splitList, Text } from '../../platform/http/schemas.ts';
+import { Cursor, EXAMPLES, IdList, Limit, Nullable, Page, SearchText, Sku, splitList, Text } from '../../platform/http/schemas.ts';
 import { problems, type Tag } from '../../platform/http/openapi.ts';
 import { UOMS } from '../../contracts/catalog.ts';
 import { unwrap } from '../../platform/errors.ts';
@@ -129,7 +129,7 @@ export function catalogRoutes(deps: PlatformDeps, service: CatalogService): (app
         querystring: Type.Object({
           limit: Limit(500, 50),
           cursor: Cursor,
-          search: Type.Optional(Type.String({ maxLength: 200, examples: ['MUG'] })),
+          search: Type.Optional(SearchText(200, { examples: ['MUG'] })),
           skus: Type.Optional(IdList(500, 'SKUs')),
           active: Type.Optional(Type.Boolean({ description: 'Only active (true) or deactivated (false) products' })),
         }, { additionalProperties: false }),

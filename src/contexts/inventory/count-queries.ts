@@ -6,6 +6,20 @@ import * as store from './store.ts';
 import { countPolicyView } from './use-cases/count-policy/handler.ts';
 import { countView, type CountView } from './views.ts';
 
+/** The SKUs under an open count at a site: `pairs` as "<locationId> <sku>", `skus` alone. */
+export interface UnderCount { readonly pairs: ReadonlySet<string>; readonly skus: ReadonlySet<string> }
+
+/**
+ * A page of stock rows as a counter may read it: the rows of a SKU at a location under count left out (by SKU alone
+ * when a row has no location field: a SKU's sum would give the counted shelf away; a movement of no location is kept).
+ * The page's cursor is kept, so the
+ * next page follows on from the rows read, and a page may come shorter than its limit.
+ */
+export function withoutCounted<P extends { readonly items: readonly { readonly sku: string; readonly locationId?: string | null }[] }>(page: P, hidden: UnderCount | undefined): P {
+  if (hidden === undefined || hidden.skus.size === 0) return page;
+  return { ...page, items: page.items.filter((i) => (i.locationId === undefined ? !hidden.skus.has(i.sku) : i.locationId === null || !hidden.pairs.has(`${i.locationId} ${i.sku}`))) };
+}
+
 export function countQueries(db: Executor) {
   return {
     /** One count; `blind` leaves out what a counter must not see (expected quantity, variance, earlier counts). */
@@ -20,6 +34,15 @@ export function countQueries(db: Executor) {
       const rows = await store.listCounts(db, q);
       const submissions = blind ? [] : await store.submissionsOf(db, rows.map((r) => r.id));
       return { items: rows.map((r) => countView(r, submissions, blind)), nextCursor: nextCursor(rows, q.limit, (r) => r.id) };
+    },
+
+    /**
+     * What a counter at `siteId` may not read of the stock while it counts blind: each SKU under an open count, with the
+     * locations it is counted at (docs/operations/counting.md, "Who sees what").
+     */
+    async underCount(siteId: string): Promise<UnderCount> {
+      const rows = await store.skusUnderCount(db, siteId);
+      return { pairs: new Set(rows.map((r) => `${r.location_id} ${r.sku}`)), skus: new Set(rows.map((r) => r.sku)) };
     },
 
     async settings(siteId: string): Promise<{ siteId: string; toleranceUnits: number | null; tolerancePercent: number | null }> {

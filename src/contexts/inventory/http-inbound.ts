@@ -10,7 +10,7 @@ import { CAN } from '../../platform/http/roles.ts';
 import { Cursor, DateTime, Enum, EXAMPLES, Id, Identifier, IdParam, Limit, List, Nullable, Page, SiteRef, Sku, Text, WorkerId } from '../../platform/http/schemas.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
-import { RECEIPT_STATUSES } from './domain/inbound.ts';
+import { MAX_ASN_LINES, RECEIPT_STATUSES } from './domain/inbound.ts';
 import { inboundQueries } from './inbound-queries.ts';
 import type { InboundService } from './inbound-service.ts';
 import { OwnerFilter, OwnerRef, ownerFilterOf, ownerOfRequest } from './http-owners.ts';
@@ -103,7 +103,7 @@ export async function inboundRoutes(app: HttpApp, deps: PlatformDeps, service: I
           serials: Type.Optional(Type.Array(Identifier(100), { maxItems: 10_000 })),
           expectedLpn: Type.Optional(Identifier(100, {
             description: 'The label: an internal code, or an SSCC-18 (18 digits, optionally behind (00)) with a valid GS1 check digit (400 VALIDATION_FAILED otherwise)' })),
-        }, { additionalProperties: false }), { minItems: 1, maxItems: 1000 }),
+        }, { additionalProperties: false }), { minItems: 1, maxItems: MAX_ASN_LINES }),
       }, { additionalProperties: false, examples: [{ siteId: EXAMPLES.site, supplier: 'Stoneware Ltd', reference: 'DN-2026-0042', expectedOn: '2026-12-02',
         lines: [{ sku: EXAMPLES.newSku, quantity: 24 }] }] }),
       response: { 201: AsnSchema, ...problems('UNKNOWN_SITE', 'UNKNOWN_OWNER', 'OWNER_NOT_ALLOWED', 'UNKNOWN_SKU', 'PRODUCT_INACTIVE', 'UNPROCESSABLE', 'LPN_ALREADY_EXPECTED') },
@@ -185,7 +185,7 @@ export async function inboundRoutes(app: HttpApp, deps: PlatformDeps, service: I
       params: asnParams,
       body: Type.Object({
         ...scanFields,
-        lineNo: Type.Optional(Type.Integer({ minimum: 1 })),
+        lineNo: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_ASN_LINES, description: `The ASN's line (1 to ${MAX_ASN_LINES}, the most lines an ASN has)` })),
         acceptOver: Type.Optional(Type.Boolean({ description: 'Take more than the line still expects (recorded as OVER at close)' })),
       }, { additionalProperties: false, examples: [{ sku: EXAMPLES.newSku, quantity: 20, locationCode: EXAMPLES.receivingDock }] }),
       response: { 201: ReceiptResultSchema, ...problems(...RECEIPT_CODES, 'NOT_FOUND', 'ILLEGAL_TRANSITION', 'NOT_ON_ASN', 'OVER_RECEIPT') },

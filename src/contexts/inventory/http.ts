@@ -9,7 +9,8 @@ import { heldStockKey, ownerlessHeldStockKey } from '../../contracts/tasks.ts';
 import type { FastifyRequest } from 'fastify';
 import { AppError, unwrap } from '../../platform/errors.ts';
 import { actingWorkerOf } from '../../platform/http/auth.ts';
-import { CAN } from '../../platform/http/roles.ts';
+import { CAN, roleAt } from '../../platform/http/roles.ts';
+import { countQueries, withoutCounted, type UnderCount } from './count-queries.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { PlatformDeps } from '../../platform/module.ts';
 import type { InventoryService } from './service.ts';
@@ -110,6 +111,17 @@ export async function inventoryRoutes(
     }
   };
   /** A page a `sku` filter narrowed, as is, unless it is an empty first page and the catalogue does not know the SKU (422 UNKNOWN_SKU). */
+  const counts = countQueries(deps.db);
+  /**
+   * What the caller may not read of a site's stock: an operator there counts blind (GET /inventory/counts hides the
+   * expected quantity), so the SKUs under an open count are left out of the stock an operator reads at that site — at
+   * the counted locations (balances, holds, as-of, ledger) and, for a SKU's totals, the whole SKU (summary). Managers, viewers
+   * and integrations (an ERP reconciles the stock) read it all. docs/operations/counting.md, "Who sees what".
+   */
+  const hiddenFrom = async (req: FastifyRequest, site: string): Promise<UnderCount | undefined> => {
+    const p = req.principal;
+    return p !== undefined && (roleAt(p, site) ?? p.role) === 'operator' ? counts.underCount(site) : undefined;
+  };
   const ofKnownSku = async <P extends { readonly items: readonly unknown[] }>(sku: string | undefined, firstPage: boolean, page: P): Promise<P> => {
     unwrap(await service.unknownSku(sku, firstPage && page.items.length === 0));
     return page;
@@ -299,7 +311,8 @@ export async function inventoryRoutes(
     const site = await siteId(q.siteId, '/querystring/siteId');
     const ownerId = await ownerFilter(req, q.owner);
     const locationId = unwrap(await service.locationFilter(site, q.locationId));
-    return ofKnownSku(q.sku, q.cursor === undefined, await queries.balances({ siteId: site, ownerId, sku: q.sku, locationId, limit: q.limit, after }));
+    return withoutCounted(await ofKnownSku(q.sku, q.cursor === undefined, await queries.balances({ siteId: site, ownerId, sku: q.sku, locationId, limit: q.limit, after })),
+      await hiddenFrom(req, site));
   });
 
   app.get('/inventory/holds', {
@@ -337,7 +350,8 @@ export async function inventoryRoutes(
     const site = await siteId(q.siteId, '/querystring/siteId');
     const ownerId = await ownerFilter(req, q.owner);
     const locationId = unwrap(await service.locationFilter(site, q.locationId));
-    return ofKnownSku(q.sku, q.cursor === undefined, await queries.holds({ siteId: site, ownerId, sku: q.sku, locationId, status: q.status, limit: q.limit, after }));
+    return withoutCounted(await ofKnownSku(q.sku, q.cursor === undefined, await queries.holds({ siteId: site, ownerId, sku: q.sku, locationId, status: q.status, limit: q.limit, after })),
+      await hiddenFrom(req, site));
   });
 
   app.get('/inventory/as-of', {
@@ -374,10 +388,10 @@ export async function inventoryRoutes(
     const after = unwrap(cursorKey(q.cursor, (key) => key.startsWith('[') && key.endsWith(']')));
     const site = await siteId(q.siteId, '/querystring/siteId');
     const ownerId = await ownerFilter(req, q.owner);
-    return ofKnownSku(q.sku, q.cursor === undefined, unwrap(await service.stockAsOf({
+    return withoutCounted(await ofKnownSku(q.sku, q.cursor === undefined, unwrap(await service.stockAsOf({
       siteId: site, at: new Date(q.at), sku: q.sku, locationId: unwrap(await service.locationFilter(site, q.locationId)), lot: q.lot, ownerId,
       limit: q.limit, after,
-    })));
+    }))), await hiddenFrom(req, site));
   });
 
   app.get('/inventory/atp', {
@@ -418,8 +432,9 @@ export async function inventoryRoutes(
   }, async (req) => {
     const q = req.query;
     const after = unwrap(cursorSeq(q.cursor));
-    return ofKnownSku(q.sku, q.cursor === undefined,
-      await queries.movements({ siteId: await siteId(q.siteId, '/querystring/siteId'), ownerId: await ownerFilter(req, q.owner), sku: q.sku, lot: q.lot, type: q.type, limit: q.limit, after }));
+    const site = await siteId(q.siteId, '/querystring/siteId');
+    return withoutCounted(await ofKnownSku(q.sku, q.cursor === undefined,
+      await queries.movements({ siteId: site, ownerId: await ownerFilter(req, q.owner), sku: q.sku, lot: q.lot, type: q.type, limit: q.limit, after })), await hiddenFrom(req, site));
   });
 
   app.get('/inventory/movements/:id', {
@@ -469,8 +484,9 @@ export async function inventoryRoutes(
   }, async (req) => {
     const q = req.query;
     const after = unwrap(cursorKey(q.cursor, CURSOR_SHAPES.text)); // the last SKU of the previous page
-    return ofKnownSku(q.sku, q.cursor === undefined,
-      await queries.summary({ siteId: await siteId(q.siteId, '/querystring/siteId'), ownerId: await ownerFilter(req, q.owner), sku: q.sku, after, limit: q.limit }));
+    const site = await siteId(q.siteId, '/querystring/siteId');
+    return withoutCounted(await ofKnownSku(q.sku, q.cursor === undefined,
+      await queries.summary({ siteId: site, ownerId: await ownerFilter(req, q.owner), sku: q.sku, after, limit: q.limit })), await hiddenFrom(req, site));
   });
 
   await inventoryControlRoutes(app, deps, service, locations);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InventoryEvents } from '../../contracts/inventory.ts';
 import { LocationMasterEvents } from '../../contracts/location-master.ts';
 import { tableFingerprint } from '../../../test/support/fingerprint.ts';
+import { gqlClient, must } from '../../../test/support/graphql-client.ts';
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { eventsOf, movementCount, newLocation, newProduct, newSite, publish, summaryOf, unique } from './test-fixtures.ts';
 
@@ -106,6 +107,47 @@ describe('holds', () => {
 });
 
 describe('cycle counts', () => {
+  it('a count is blind in the stock reads too: an operator at the site reads no balance, as-of row, ledger movement or SKU total of what is under count; a manager, a viewer and an integration read all (found by the input12 hunt)', async () => {
+    // Before: GET /inventory/counts/{id} was blind to the operator, but GET /inventory/balances?locationId=<the shelf>
+    // answered onHand 10 (and the as-of rows, the ledger's receipt, the SKU's summary and GraphQL's inventoryBalances).
+    const sku = await newProduct(t);
+    const other = await newProduct(t);
+    const shelf = await newLocation(t, site);
+    await receive(sku, shelf, 10);
+    await receive(other, shelf, 3);
+    // Held units beside the free ones are part of what the count expects.
+    expect((await hold({ sku, locationId: shelf.id, quantity: 2 })).status).toBe(201);
+    expect((await hold({ sku: other, locationId: shelf.id, quantity: 1 })).status).toBe(201);
+    const res = await requestCounts({ locationIds: [shelf.id], sku });
+    expect(res.status).toBe(201);
+    const count = res.body.items[0] as { id: string };
+    await t.settle();
+    const at = encodeURIComponent(new Date().toISOString());
+    const reads = async (role: 'operator' | 'manager' | 'viewer' | 'integration') => {
+      const balances = (await t.get(`/api/v1/inventory/balances?siteId=${site.id}&locationId=${shelf.id}`, role)).body.items as { sku: string }[];
+      const asOf = (await t.get(`/api/v1/inventory/as-of?siteId=${site.id}&locationId=${shelf.id}&at=${at}`, role)).body.items as { sku: string }[];
+      const ledger = (await t.get(`/api/v1/inventory/ledger?siteId=${site.id}&sku=${sku}`, role)).body.items as unknown[];
+      const summary = (await t.get(`/api/v1/inventory/summary?siteId=${site.id}&sku=${sku}`, role)).body.items as unknown[];
+      const gql = (await must(gqlClient(t.app, t.keys[role]), 'query($s: String!, $l: ID) { inventoryBalances(siteId: $s, locationId: $l) { nodes { sku onHand } } }',
+        { s: site.id, l: shelf.id })).inventoryBalances.nodes as { sku: string }[];
+      const holds = (await t.get(`/api/v1/inventory/holds?siteId=${site.id}&locationId=${shelf.id}`, role)).body.items as { sku: string }[];
+      return {
+        balances: [...new Set(balances.map((b) => b.sku))].sort(), asOf: [...new Set(asOf.map((b) => b.sku))].sort(), ledger: ledger.length, summary: summary.length,
+        gql: [...new Set(gql.map((b) => b.sku))].sort(), holds: holds.map((h) => h.sku).sort(),
+      };
+    };
+    expect(await reads('operator')).toEqual({ balances: [other], asOf: [other], ledger: 0, summary: 0, gql: [other], holds: [other] });
+    for (const role of ['manager', 'viewer', 'integration'] as const) {
+      // The receipt and the HOLD movement's two rows (out of AVAILABLE, into HOLD).
+      expect(await reads(role), role).toEqual({ balances: [sku, other].sort(), asOf: [sku, other].sort(), ledger: expect.any(Number) as number, summary: 1, gql: [sku, other].sort(), holds: [sku, other].sort() });
+      expect((await reads(role)).ledger, role).toBeGreaterThanOrEqual(2);
+    }
+    // Once the count is closed, the operator reads the shelf whole again.
+    expect((await t.post(`/api/v1/inventory/counts/${count.id}/reject`, { reason: 'not needed' }, 'manager')).status).toBe(200);
+    await t.settle();
+    expect((await reads('operator')).balances).toEqual([sku, other].sort());
+  });
+
   it('a count within tolerance: the location leaves ATP and refuses moves while counted, a blind COUNT task, then the variance applied', async () => {
     const sku = await newProduct(t);
     const shelf = await newLocation(t, site);

@@ -1360,6 +1360,12 @@ export async function countsByIds(db: Executor, ids: readonly string[]): Promise
   return db.query<CountRow>(`SELECT ${COUNT_COLUMNS} FROM inventory.counts WHERE id = ANY($1::text[]) ORDER BY id`, [[...ids]]);
 }
 
+/** The SKUs under an open count (OPEN, RECOUNT, AWAITING_APPROVAL) at each location of a site: what its counters count blind. */
+export async function skusUnderCount(db: Executor, siteId: string): Promise<{ location_id: string; sku: string }[]> {
+  return db.query<{ location_id: string; sku: string }>(
+    `SELECT DISTINCT location_id, sku FROM inventory.counts WHERE site_id = $1 AND status IN ('OPEN', 'RECOUNT', 'AWAITING_APPROVAL')`, [siteId]);
+}
+
 export async function listCounts(db: Executor, q: {
   siteId: string; status?: CountStatus | undefined; locationId?: string | undefined; sku?: string | undefined; limit: number; after: string | null;
 }): Promise<CountRow[]> {

@@ -189,7 +189,7 @@ export function orderRoutes(
           status: Type.Optional(Status),
           siteId: Type.Optional({ ...SiteRef, maxLength: 64 }),
           owner: Type.Optional(Identifier(100, { description: 'Only this owner\'s orders (`own_…`); an owner-scoped key sees its own only' })),
-          externalId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+          externalId: Type.Optional(Identifier(100)),
           ids: Type.Optional(IdList(500, 'order ids')),
           waveId: Type.Optional(Identifier(64)),
           include: Type.Optional(Type.Literal('lines', { description: "`lines`: every order's lines too" })),

@@ -1,5 +1,5 @@
 import { cursorSeq, nextCursor } from './paging.ts';
-import { Actor, Cursor, DateTime, Enum, EXAMPLES, Identifier, IdParam, Limit, List, Nullable, Page, SiteRef, Text } from './schemas.ts';
+import { Actor, Cursor, DateTime, Enum, EXAMPLES, Identifier, IdentifierList, IdParam, Limit, List, Nullable, Page, SiteRef, Text } from './schemas.ts';
 import { problems, type Tag } from './openapi.ts';
 import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -158,8 +158,8 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
         + 'No such site is 422 UNKNOWN_SITE; from not before to is 400 VALIDATION_FAILED.',
       querystring: Type.Object({
         siteId: Type.Optional(Identifier(100, { examples: [EXAMPLES.site], description: 'Only this site\'s events (id or code)' })),
-        subject: Type.Optional(Type.String({ minLength: 1, examples: [EXAMPLES.ids.order], description: 'An aggregate id, e.g. the order id POST /orders returns' })),
-        type: Type.Optional(Type.String({ minLength: 1, description: 'An event type, or several separated by commas' })),
+        subject: Type.Optional(Identifier(200, { examples: [EXAMPLES.ids.order], description: 'An aggregate id, e.g. the order id POST /orders returns' })),
+        type: Type.Optional(IdentifierList(2000, { description: 'An event type, or several separated by commas' })),
         from: Type.Optional(Type.String({ format: 'date-time' })),
         to: Type.Optional(Type.String({ format: 'date-time' })),
         limit: Limit(1000, 100),
@@ -188,7 +188,7 @@ export async function platformRoutes(app: HttpApp, deps: PlatformRouteDeps): Pro
       querystring: Type.Object({
         actor: Type.Optional(Identifier(100, { description: 'A user id (usr_…) or an API key id (key_…)' })),
         siteId: Type.Optional({ ...SiteRef, maxLength: 100 }),
-        type: Type.Optional(Type.String({ minLength: 1, description: 'An event type, or several separated by commas' })),
+        type: Type.Optional(IdentifierList(2000, { description: 'An event type, or several separated by commas' })),
         from: Type.Optional(Type.String({ format: 'date-time' })),
         to: Type.Optional(Type.String({ format: 'date-time' })),
         limit: Limit(1000, 100),

@@ -1,5 +1,5 @@
 import { Type, type Static, type TInteger, type TSchema } from '@fastify/type-provider-typebox';
-import { IDENTIFIER_PATTERN, MULTILINE_TEXT_PATTERN, OPTIONAL_TEXT_PATTERN, TEXT_PATTERN } from '../text.ts';
+import { IDENTIFIER_LIST_PATTERN, IDENTIFIER_PATTERN, MULTILINE_TEXT_PATTERN, OPTIONAL_TEXT_PATTERN, SEARCH_PATTERN, TEXT_PATTERN } from '../text.ts';
 
 /** HTTP schemas every context shares, so one id, SKU or page looks the same across the API (and in OpenAPI). */
 
@@ -11,6 +11,14 @@ type StringOptions = { description?: string; examples?: readonly string[]; defau
 /** An identifier-like string of 1 to `maxLength` characters ({@link IDENTIFIER_PATTERN}). */
 export const Identifier = (maxLength: number, options: StringOptions = {}) =>
   Type.String({ minLength: 1, maxLength, pattern: IDENTIFIER_PATTERN, ...options });
+
+/** Identifiers separated by commas, up to `maxLength` characters in all ({@link IDENTIFIER_LIST_PATTERN}): a filter of several event types. */
+export const IdentifierList = (maxLength: number, options: StringOptions = {}) =>
+  Type.String({ minLength: 1, maxLength, pattern: IDENTIFIER_LIST_PATTERN, ...options });
+
+/** What a person types into a search box, up to `maxLength` characters ({@link SEARCH_PATTERN}): spaces kept, no control nor invisible character. */
+export const SearchText = (maxLength: number, options: StringOptions = {}) =>
+  Type.String({ maxLength, pattern: SEARCH_PATTERN, ...options });
 
 /**
  * Free text on one line of 1 to `maxLength` characters (a name, an address line, a reason, a description, a label):

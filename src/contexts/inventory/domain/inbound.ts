@@ -10,6 +10,12 @@ import { fromLotKey } from './stock.ts';
  * there), CLOSED when the dock says it is done (also with nothing received: everything is then UNDER), CANCELLED only
  * while nothing was received.
  */
+/**
+ * The most lines one ASN has, however it comes (POST /inventory/asns, an ERP file, an EDI 943): a receipt's `lineNo`
+ * names one of them, so a number past it (1e21, 2^53 + 1, which JSON reads as another number) is bad input, not a line.
+ */
+export const MAX_ASN_LINES = 1000;
+
 export const ASN_TRANSITIONS: Record<AsnStatus, readonly AsnStatus[]> = {
   OPEN: ['RECEIVING', 'CLOSED', 'CANCELLED'],
   RECEIVING: ['RECEIVING', 'CLOSED'],

@@ -52,6 +52,12 @@ describe('creating an ASN', () => {
       .thenRejects('VALIDATION_FAILED', { fields: ['/lines/1/quantity'] });
   });
 
+  it('refuses more lines than the REST schema takes (1,000): a receipt names its line up to that, so an ERP file or EDI 943 of 1,001 lines made a line no receipt could name (input12)', () => {
+    const line = { sku: 'SKU-A', quantity: 1 };
+    spec.given(known).when(asn({ lines: Array.from({ length: 1001 }, () => line) })).thenRejects('VALIDATION_FAILED', { fields: ['/lines'] });
+    spec.given(known).when(asn({ lines: Array.from({ length: 1000 }, () => line) })).then((d) => expect(d.asn.lines).toHaveLength(1000));
+  });
+
   it('refuses serials that are not one per unit, or announced twice', () => {
     spec.given(known).when(asn({ lines: [{ sku: 'SKU-A', quantity: 3, serials: ['S1'] }] })).thenRejects('VALIDATION_FAILED', { fields: ['/lines/0/serials'] });
     spec.given(known).when(asn({ lines: [{ sku: 'SKU-A', quantity: 1, serials: ['S1'] }, { sku: 'SKU-A', quantity: 1, serials: ['S1'] }] }))

@@ -6,7 +6,7 @@ import { isDay } from '../../../../platform/days.ts';
 import type { Decide } from '../../../../platform/decider.ts';
 import { ok, reject, type FieldError } from '../../../../platform/errors.ts';
 import { IDENTIFIER_MESSAGE, isIdentifier, isText, TEXT_MESSAGE } from '../../../../platform/text.ts';
-import { lpnLabelCode } from '../../domain/inbound.ts';
+import { lpnLabelCode, MAX_ASN_LINES } from '../../domain/inbound.ts';
 import { fromLotKey, toLotKey } from '../../domain/stock.ts';
 import type { NewAsn } from '../../inbound-store.ts';
 
@@ -71,6 +71,8 @@ export const decideCreateAsn: Decide<CreateAsnState, CreateAsnCommand, CreateAsn
   if (input.reference !== undefined && !isIdentifier(input.reference)) errors.push({ field: '/reference', message: IDENTIFIER_MESSAGE });
   if (input.expectedOn !== undefined && !isDate(input.expectedOn)) errors.push({ field: '/expectedOn', message: 'must be a date (YYYY-MM-DD)' });
   if (input.lines.length === 0) errors.push({ field: '/lines', message: 'an ASN has at least one line' });
+  // The REST schema's maxItems, for the ASNs that do not pass it (ERP files, EDI 943s): a receipt names a line up to it.
+  else if (input.lines.length > MAX_ASN_LINES) errors.push({ field: '/lines', message: `an ASN has at most ${MAX_ASN_LINES} lines` });
   const serialsSeen = new Set<string>();
   input.lines.forEach((l, i) => {
     if (!Number.isInteger(l.quantity) || l.quantity <= 0) errors.push({ field: `/lines/${i}/quantity`, message: 'must be a positive integer' });
