@@ -593,6 +593,37 @@ describe('the exception queue: each action leads somewhere', () => {
     await expectSettled(id);
   });
 
+  // race12: a supervisor cancels a stalled packed order from the queue while a SHIP scan of its carton is deciding at
+  // the dock. The order's own cancel answers 409 ORDER_SHIPPING (ask again: the answer is then final); the queue's
+  // cancel answered a generic 409 ACTION_FAILED ("the action could not resolve the exception"), which says nothing a
+  // client can act on. Failed before: ACTION_FAILED.
+  it('ORDER_NOT_MOVING on a packed order whose SHIP scan is deciding at the dock: the cancel action answers ORDER_SHIPPING, the case stays open; asked again once the scan is over, it cancels', async () => {
+    const id = await newOrder([{ sku: w.products[2]!.sku, quantity: 1 }]);
+    await pickAll(id, await releasedAlone(id));
+    expect((await t.post('/api/v1/packages', { orderId: id })).status).toBe(201);
+    expect((await t.post('/api/v1/shipments', { orderId: id })).status).toBe(201);
+    await until('packed', () => status(id), (s) => s === 'PACKED');
+    const [x] = await until('ORDER_NOT_MOVING', () => exceptionsOf(id, 'ORDER_NOT_MOVING'), (l) => l.length > 0, 15_000);
+    expect(x!.actions).toContain('cancel');
+    // A SHIP scan of the order's carton has claimed it at the dock and not committed yet (its process stopped there: the
+    // dock-claims job ends such a claim within seconds).
+    const packageIds = ((await t.get(`/api/v1/packages?orderId=${id}`)).body.items as { id: string }[]).map((p) => p.id);
+    await t.app.db.query(`INSERT INTO physical_tracking.dock_claims (claim_id, state, claimed_at) VALUES ($1, 'PENDING', now())`, [`dsc_${id}`]);
+    await t.app.db.query(`INSERT INTO pack_ship.dock_ship_claims (claim_id, order_id, claimed_at, package_ids) VALUES ($1, $2, now(), $3::text[])`, [`dsc_${id}`, id, packageIds]);
+    const own = await t.post(`/api/v1/orders/${id}/cancel`, { reason: 'probe' }, 'manager');
+    const queued = await t.post(`/api/v1/exceptions/${x!.id}/actions/cancel`, undefined, 'manager');
+    expect({ own: [own.status, own.body.code], queued: [queued.status, queued.body.code] }).toEqual({ own: [409, 'ORDER_SHIPPING'], queued: [409, 'ORDER_SHIPPING'] });
+    expect(queued.body.detail).toMatch(/SHIP scan .* under way at the dock: ask again/);
+    expect((await t.get(`/api/v1/exceptions/${x!.id}`)).body.status).toBe('OPEN');
+    // Asked again once the claim is over (nothing shipped): the order is cancelled and the case resolved by the action.
+    const done = await until('the cancel answered for good', () => t.post(`/api/v1/exceptions/${x!.id}/actions/cancel`, undefined, 'manager'),
+      (r) => r.status !== 409 || r.body.code !== 'ORDER_SHIPPING', 20_000);
+    expect({ status: done.status, resolution: done.body.resolution }).toEqual({ status: 200, resolution: 'cancel' });
+    expect(await status(id)).toBe('CANCELLED');
+    await expectSettled(id);
+    await returnAll(id);
+  });
+
   it('stock is conserved and every order reads what its events announced', async () => {
     await t.settle();
     const ids = (await t.app.db.query<{ id: string }>('SELECT id FROM orders.orders ORDER BY id')).map((r) => r.id);

@@ -181,6 +181,47 @@ it(`the same command with the same Idempotency-Key raced by itself does its work
   await assertStockConserved(t.databaseUrl, { siteId: w.siteId });
 });
 
+// race12: the dock's and the returns desk's commands, each sent five times at once under one key (a handheld's retries
+// racing each other): an RMA receipt and an inspection, a dock receipt's putaway confirm. Each does its work once.
+it(`RMA receipts, RMA inspections and putaway confirms raced by themselves under one Idempotency-Key do their work once (seed ${SEED})`, async () => {
+  const sku = w.products[0]!.sku;
+  const owner = owners[0]!;
+  const shelf = w.storage[4]!;
+  const problems: string[] = [];
+  const burst = <T>(n: number, f: () => Promise<T>) => Promise.all(Array.from({ length: n }, async () => { await pause(); return f(); }));
+  const before = await onHandByOwner(sku);
+  for (let round = 0; round < 4; round++) {
+    const key = (what: string) => ({ 'idempotency-key': `same12-${what}-${round}` });
+    const rma = await t.post('/api/v1/rmas', { siteId: w.siteId, ownerId: owner, customerRef: `SAME12-${round}`, lines: [{ sku, quantity: 6, reason: 'race12' }] }, 'manager');
+    expect(rma.status).toBe(201);
+    const lineId = rma.body.lines[0].lineId as string;
+    const received = await burst(5, () => t.post(`/api/v1/rmas/${rma.body.id}/receive`, { locationId: dock.id, lines: [{ lineId, quantity: 3 }] }, 'operator', key('rma-receive')));
+    const dockReceipt = await t.post('/api/v1/inventory/inbound-receipts', { siteId: w.siteId, ownerId: owner, sku, quantity: 5, locationCode: dock.code }, 'operator');
+    expect(dockReceipt.status).toBe(201);
+    const putaways = (await t.get(`/api/v1/inventory/putaways?siteId=${w.siteId}&status=OPEN&limit=200`)).body.items as { id: string; receiptMovementId: string }[];
+    const putaway = putaways.find((x) => x.receiptMovementId === dockReceipt.body.movementId) ?? putaways.at(-1)!;
+    const [inspected, putAway] = await Promise.all([
+      burst(5, () => t.post(`/api/v1/rmas/${rma.body.id}/lines/${lineId}/inspect`, { disposition: 'RESTOCK', quantity: 2, condition: 'race12', locationId: shelf.id }, 'operator', key('inspect'))),
+      burst(5, () => t.post(`/api/v1/inventory/putaways/${putaway.id}/confirm`, { locationId: shelf.id, quantity: 2 }, 'operator', key('putaway'))),
+    ]);
+    for (const [what, answers] of [['rma receive', received], ['inspect', inspected], ['putaway', putAway]] as const) {
+      problems.push(...badAnswers(`${what} round ${round}`, answers));
+      const codes = answers.filter((a) => a.status >= 400).map((a) => a.body.code as string).filter((c) => c !== 'IDEMPOTENCY_IN_PROGRESS');
+      if (codes.length > 0) problems.push(`${what} round ${round}: refused ${codes.join(', ')}`);
+    }
+    await t.settle();
+    const view = (await t.get(`/api/v1/rmas/${rma.body.id}`)).body as { lines: { received: number; awaitingInspection: number }[] };
+    if (view.lines[0]!.received !== 3 || view.lines[0]!.awaitingInspection !== 1) problems.push(`round ${round}: RMA line ${JSON.stringify(view.lines[0])}`);
+    const pv = (await t.get(`/api/v1/inventory/putaways/${putaway.id}`)).body as { open?: number; status: string };
+    if (pv.open !== 3) problems.push(`round ${round}: putaway ${JSON.stringify(pv)}`);
+  }
+  expect(problems).toEqual([]);
+  // 4 rounds: 3 RMA units and 5 dock units each came in for the owner.
+  const after = await onHandByOwner(sku);
+  expect((after.get(owner) ?? 0) - (before.get(owner) ?? 0)).toBe(4 * (3 + 5));
+  await assertStockConserved(t.databaseUrl, { siteId: w.siteId });
+});
+
 it(`receipts racing for the last units an ASN line expects: never more than expected without acceptOver (seed ${SEED})`, async () => {
   const sku = w.products[2]!.sku;
   const problems: string[] = [];

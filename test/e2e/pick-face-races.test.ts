@@ -396,3 +396,45 @@ describe('a cancel fired with the pick of the same line (0–40 ms apart either 
     }, 60_000);
   }
 });
+
+// race12: two handhelds on one line, one confirming part of it while the other shorts it (reason OTHER: the stock stays
+// on the books, nothing else moves). Whatever lands first, the line ends with every unit picked or shorted once, never
+// both for one unit; an order shorted whole ends CANCELLED (SHORTED), one picked in part goes on with what was picked.
+describe('a short and a confirm of the same line at once (two handhelds, 0–40 ms apart either way)', () => {
+  it(`confirm 2 of 4 vs short: ${ROUNDS} rounds × ${WIDTH} (seed ${SEED})`, async () => {
+    for (let round = 0; round < ROUNDS * 2; round++) {
+      const ls = await lanes(6, 4);
+      const results = await Promise.all(ls.map(async (l) => {
+        const [pick, short] = await Promise.all([
+          jitter(() => confirm(l, 2)).then(answer),
+          jitter(() => t.post(`/api/v1/pick-lists/${l.list.id}/lines/${l.line.id}/short`, { reason: 'OTHER' })).then(answer),
+        ]);
+        return { pick, short };
+      }));
+      console.log('short/confirm race', JSON.stringify(results));
+      await t.settle();
+      for (const [k, r] of results.entries()) {
+        const l = ls[k]!;
+        expectPick(r.pick);
+        expectPick(r.short);
+        const [line] = await t.app.db.query<{ picked: number; short_quantity: number; quantity: number; status: string }>(
+          `SELECT picked, short_quantity, quantity, status FROM picking.pick_lines WHERE id = $1`, [l.line.id]);
+        const s = await status(l.orderId);
+        // Both answered 200: the confirm went first (2 picked), the short took the other 2.
+        const expected = r.pick.status === 200 && r.short.status === 200 ? { picked: 2, short: 2 }
+          : r.pick.status === 200 ? { picked: 2, short: 0 } : { picked: 0, short: 4 };
+        expect({ lane: k, answers: r, picked: line!.picked, short: line!.short_quantity }).toEqual({ lane: k, answers: r, ...expected });
+        if (r.pick.status !== 200) expect({ lane: k, status: s }).toEqual({ lane: k, status: 'CANCELLED' });
+        if (r.short.status !== 200) expect(r.pick.status).toBe(200);
+      }
+      await expectInvariants(ls.map((l) => l.orderId));
+      // The orders picked in part are cancelled: their picked units go back once, by their returns.
+      for (const l of ls) {
+        if (await status(l.orderId) !== 'CANCELLED') expect((await t.post(`/api/v1/orders/${l.orderId}/cancel`, { reason: 'end of round' }, 'manager')).status).toBe(200);
+      }
+      await t.settle();
+      await returnAll(ls.map((l) => l.orderId));
+      await expectInvariants(ls.map((l) => l.orderId));
+    }
+  }, 120_000);
+});

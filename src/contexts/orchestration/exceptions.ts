@@ -182,6 +182,9 @@ export function exceptionService(deps: PlatformDeps, ports: ExceptionPorts) {
       case 'cancel': {
         if (ports.orders === undefined) return unavailable('orders');
         const done = await ports.orders.cancel(x.subject, `exception ${x.id} (${x.kind}): cancelled by a supervisor`, meta);
+        // A SHIP scan of the order deciding at the dock is answered as the order's own cancel answers it (409
+        // ORDER_SHIPPING: ask again, the answer is then final), not as an action that failed for good (race12).
+        if (!done.ok && done.code === 'ORDER_SHIPPING') return reject('ORDER_SHIPPING', `The order could not be cancelled yet: ${done.message}`);
         if (!done.ok) return reject('ACTION_FAILED', `The order could not be cancelled: ${done.message}`);
         return ok('cancel');
       }

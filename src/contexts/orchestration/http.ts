@@ -163,13 +163,14 @@ export function orchestrationRoutes(
         operationId: 'actOnException', tags, summary: 'Run one of the exception\'s actions',
         description: 'Runs the action (retry, cancel, replay, reprioritise…; see docs/operations/exceptions.md) and resolves the exception, or '
           + 'answers 409 with why not and leaves it open: ACTION_FAILED (e.g. still no stock), ACTION_NOT_OFFERED, EXCEPTION_RESOLVED, '
+          + 'ORDER_SHIPPING (a cancel while a SHIP scan of the order decides at the dock: ask again, the answer is then final), '
           + 'ACTION_UNAVAILABLE (the context it needs runs in another process this one has no gRPC peer for; inventory\'s and tasks\' '
           + 'actions run over gRPC where PAKLOG_RPC_PEERS names them).',
         params: Type.Object({
           id: IdParam('exception', 'GET /exceptions'),
           action: Enum(EXCEPTION_ACTIONS, { examples: ['discard'] }),
         }, { additionalProperties: false }),
-        response: { 200: ExceptionSchema, ...problems('NOT_FOUND', 'EXCEPTION_RESOLVED', 'ACTION_NOT_OFFERED', 'ACTION_FAILED', 'ACTION_UNAVAILABLE') },
+        response: { 200: ExceptionSchema, ...problems('NOT_FOUND', 'EXCEPTION_RESOLVED', 'ACTION_NOT_OFFERED', 'ACTION_FAILED', 'ACTION_UNAVAILABLE', 'ORDER_SHIPPING') },
       },
     }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () =>
       unwrap(await service.exceptions.act(req.params.id, req.params.action, req.principal?.name ?? 'unknown', requestMeta(req)))));
