@@ -199,7 +199,7 @@ export function transportFor(config: Config, log?: TransportLog): Transport {
     case 'kafka':
       return new KafkaTransport({ brokers: config.kafkaBrokers ?? [], namespace: config.busNamespace, ...(log === undefined ? {} : { log }) });
     case 'nats':
-      return new NatsTransport({ servers: config.natsUrl ?? '', namespace: config.busNamespace, ...(log === undefined ? {} : { log }) });
+      return new NatsTransport({ servers: config.natsUrl ?? '', namespace: config.busNamespace, ackWaitMs: config.busAckWaitMs, ...(log === undefined ? {} : { log }) });
     case 'inline':
       // Consumers run side by side, one connection each (a handler never asks for a second: ADR 0016); the relay
       // holds one while they run, and requests need the rest.

@@ -7,6 +7,8 @@
  * one task per replenishment and per count attempt, each finished once), every event once, nothing dead-lettered.
  * With CI=true a missing broker fails the test.
  */
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokerReachable } from '../support/brokers.ts';
@@ -15,6 +17,11 @@ import { resilientClient, startSplitCluster, type SplitCluster } from '../suppor
 import { databases } from '../support/split-faults.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/**
+ * The durables' ack_wait (PAKLOG_BUS_ACK_WAIT_MS): each kill in a handler waits it out before the broker delivers the
+ * event again. At the default 30 s the file's seven kills spent some 210 s of its 258 s waiting (2026-12-08, load ~14).
+ */
+const ACK_WAIT_MS = 10_000;
 
 describe('a split deployment whose consumer is killed while it handles an event', () => {
   let cluster: SplitCluster | undefined;
@@ -29,9 +36,9 @@ describe('a split deployment whose consumer is killed while it handles an event'
   const probe = (service: string): pg.Client => probes.get(service)!;
   const n = async (service: string, sql: string, params: unknown[] = []): Promise<number> => Number((await probe(service).query<{ n: string }>(sql, params)).rows[0]!.n);
 
-  /** Kills `service` once a transaction of its own is seen running `pattern` (its handler), or after 3 s; waits for the restart. */
-  async function killWhileHandling(service: string, pattern: string): Promise<void> {
-    const deadline = Date.now() + 3_000;
+  /** Kills `service` once a transaction of its own is seen running `pattern` (its handler), or after `withinMs`; waits for the restart. */
+  async function killWhileHandling(service: string, pattern: string, withinMs = 3_000): Promise<void> {
+    const deadline = Date.now() + withinMs;
     let seen = false;
     while (Date.now() < deadline) {
       seen = await n(service, `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
@@ -43,13 +50,26 @@ describe('a split deployment whose consumer is killed while it handles an event'
     await cluster!.crashAndRestart(service);
   }
 
+  /** Sets the ack_wait of `consumer`'s durable of `context`'s events in this cluster's namespace. */
+  async function setAckWait(consumer: string, context: string, ms: number): Promise<void> {
+    const { url, namespace } = cluster!.broker;
+    const nc = await connect({ servers: url });
+    try {
+      const jsm = await jetstreamManager(nc);
+      const info = await jsm.consumers.update(namespace.toUpperCase(), `${namespace}_${consumer}_${context}`, { ack_wait: ms * 1_000_000 });
+      expect(info.config.ack_wait).toBe(ms * 1_000_000);
+    } finally {
+      await nc.drain();
+    }
+  }
+
   beforeAll(async () => {
     up = await brokerReachable('nats');
     if (!up) {
       if (process.env.CI === 'true') throw new Error('NATS is not reachable; CI needs it (.ci/run starts it)');
       return;
     }
-    cluster = await startSplitCluster({ bus: 'nats', databases: await databases(drops), standby: true });
+    cluster = await startSplitCluster({ bus: 'nats', databases: await databases(drops), standby: true, extraEnv: { PAKLOG_BUS_ACK_WAIT_MS: String(ACK_WAIT_MS) } });
     for (const d of cluster.databases) {
       const c = new pg.Client({ connectionString: d.url });
       await c.connect();
@@ -156,24 +176,58 @@ describe('a split deployment whose consumer is killed while it handles an event'
 
   it('a replenishment confirmed while its request, whose handling the kill cut, waits to be delivered again: its task does not stay open', async (ctx) => {
     if (!up) return ctx.skip();
-    // The broker delivers what the killed process had pulled again after its ack_wait (30 s), AFTER what was published
-    // since: here the replenishment's completion comes before its request. Before crash8 the completion found no task
-    // (nothing done) and the request then queued a REPLENISH task for work already done, QUEUED for ever.
+    // The broker delivers what the killed process had pulled again after its ack_wait, AFTER what was published since:
+    // here the replenishment's completion comes before its request. Before crash8 the completion found no task (nothing
+    // done) and the request then queued a REPLENISH task for work already done, QUEUED for ever. The request must be held
+    // back longer than the restart and the confirm take (some 10 s at load 29): the floor's durable of inventory's events
+    // gets the default 30 s back for this case (it was made with ACK_WAIT_MS).
+    await setAckWait('tasks', 'inventory', 30_000);
     const sku = w.products[1]!.sku;
     const reserve = (await call<{ items: { id: string }[] }>('reserve', 'GET', `/api/v1/sites/${w.siteId}/locations?type=RESERVE`)).body.items[1]!;
     const face = w.storage[3]!;
     expect((await call('receive', 'POST', '/api/v1/inventory/receipts', { siteId: w.siteId, sku, locationId: reserve.id, quantity: 10 })).status).toBe(201);
-    const killing = killWhileHandling('floor', '%INSERT INTO tasks.tasks%');
-    const asked = await call<{ id: string }>('replenish', 'POST', '/api/v1/replenishments', { siteId: w.siteId, sku, locationId: face.id, quantity: 6 });
-    expect(asked.status, JSON.stringify(asked.body)).toBe(201);
-    await killing;
-    const confirmed = await call('confirm', 'POST', `/api/v1/replenishments/${asked.body.id}/confirm`, { locationId: face.id });
+    // The request's handler held at its INSERT into the tasks (a lock this session holds), so that the kill lands inside
+    // it, before its commit: without it the handler ran between two looks at pg_stat_activity, or committed before the
+    // kill landed, and the case was not made (three runs of three at load 6-29, 2026-12-08).
+    const holder = new pg.Client({ connectionString: cluster!.databases.find((d) => d.name === 'floor')!.url });
+    await holder.connect();
+    await holder.query('BEGIN');
+    await holder.query('LOCK TABLE tasks.tasks IN SHARE MODE');
+    // Let go the moment the process is dead, before its restart (whose start must not wait on it).
+    let unlocked: Promise<unknown> | undefined;
+    cluster!.services.find((x) => x.name === 'floor')!.process.child.once('exit', () => { unlocked ??= holder.query('COMMIT'); });
+    const killing = killWhileHandling('floor', '%INSERT INTO tasks.tasks%', 60_000);
+    const t0 = Date.now();
+    let replenishmentId = '';
+    try {
+      const asked = await call<{ id: string }>('replenish', 'POST', '/api/v1/replenishments', { siteId: w.siteId, sku, locationId: face.id, quantity: 6 });
+      expect(asked.status, JSON.stringify(asked.body)).toBe(201);
+      replenishmentId = asked.body.id;
+      await killing;
+    } finally {
+      unlocked ??= holder.query('COMMIT');
+      await unlocked;
+      await holder.end();
+    }
+    expect(landed.at(-1)).toBe('in');
+    const confirmed = await call('confirm', 'POST', `/api/v1/replenishments/${replenishmentId}/confirm`, { locationId: face.id });
     expect(confirmed.body).toMatchObject({ status: 'COMPLETED' });
-    const open = (): Promise<number> => n('floor', `SELECT count(*) AS n FROM tasks.tasks WHERE reference = $1 AND status NOT IN ('COMPLETED', 'CANCELLED')`, [asked.body.id]);
-    // The request heard again (its ack_wait over) or its task ended: nothing open for the done replenishment.
-    await sleep(40_000);
+    const open = (): Promise<number> => n('floor', `SELECT count(*) AS n FROM tasks.tasks WHERE reference = $1 AND status NOT IN ('COMPLETED', 'CANCELLED')`, [replenishmentId]);
+    // The request heard again (its ack_wait over; it was a fixed 40 s sleep) and the completion heard: nothing open for
+    // the done replenishment.
+    const handled = async (type: string): Promise<number> => {
+      const id = (await probe('stock').query<{ id: string }>(`SELECT event_id AS id FROM platform.events WHERE type = $1 AND subject = $2`, [type, replenishmentId])).rows[0]?.id;
+      return id === undefined ? 0 : n('floor', `SELECT count(*) AS n FROM tasks.inbox WHERE event_id = $1`, [id]);
+    };
+    await until('the request heard again', () => handled('inventory.replenishment.requested.v1'), (x) => x === 1, 90_000);
+    await until('the completion heard', () => handled('inventory.replenishment.completed.v1'), (x) => x === 1, 60_000);
     await until('no open task of the done replenishment', open, (x) => x === 0, 30_000);
-    expect(await n('floor', `SELECT count(*) AS n FROM tasks.tasks WHERE reference = $1`, [asked.body.id])).toBeLessThanOrEqual(1);
+    expect(await n('floor', `SELECT count(*) AS n FROM tasks.tasks WHERE reference = $1`, [replenishmentId])).toBeLessThanOrEqual(1);
+    // What the case made (the floor's last two replenishment events handled): the completion first is its point.
+    const order = await probe('floor').query<{ event_type: string; at: Date }>(
+      `SELECT event_type, handled_at AS at FROM tasks.inbox WHERE event_type LIKE 'inventory.replenishment.%' ORDER BY handled_at DESC LIMIT 2`);
+    console.log(`split-consumer-kills: the floor heard ${order.rows.reverse().map((r) => `${r.event_type} (${r.at.getTime() - t0} ms after the request)`).join(', then ')}`);
+    expect(order.rows.map((r) => r.event_type)).toEqual(['inventory.replenishment.completed.v1', 'inventory.replenishment.requested.v1']);
   }, 240_000);
 
   it('after every kill: every event once in each service, nothing dead-lettered, no key left claimed', async (ctx) => {

@@ -63,6 +63,12 @@ describe('config', () => {
     }
   });
 
+  it('reads PAKLOG_BUS_ACK_WAIT_MS, the NATS durables\' ack_wait: 30 s by default, 1 s to an hour', () => {
+    expect(loadConfig({}).busAckWaitMs).toBe(30_000);
+    expect(loadConfig({ PAKLOG_BUS_ACK_WAIT_MS: '10000' }).busAckWaitMs).toBe(10_000);
+    expect(() => loadConfig({ PAKLOG_BUS_ACK_WAIT_MS: '999' })).toThrow('PAKLOG_BUS_ACK_WAIT_MS must be an integer between 1000 and 3600000, got "999"');
+  });
+
   it('reads PAKLOG_TRUST_PROXY (ADR 0018): off by default, true, or proxy addresses and CIDRs (not hops); refuses anything else', () => {
     expect(loadConfig({}).trustProxy).toBe(false);
     expect(loadConfig({ PAKLOG_TRUST_PROXY: 'true' }).trustProxy).toBe(true);

@@ -34,6 +34,12 @@ export interface Config {
   /** Parameterised statements run as named prepared statements (PAKLOG_DB_PREPARED, default on; ADR 0042). */
   readonly dbPrepared: boolean;
   readonly busMaxAttempts: number;
+  /**
+   * The `ack_wait` of the NATS durables this process makes (PAKLOG_BUS_ACK_WAIT_MS, default 30 s): how long after a
+   * consumer process dies the messages it had pulled and not acked are delivered again. Tests that kill consumers
+   * shorten it; an existing durable keeps its own.
+   */
+  readonly busAckWaitMs: number;
   /** Seconds an ASSIGNED task may wait to be started before it goes back to the queue. */
   readonly taskAssignTimeoutS: number;
   /** A task reported FAILED this many times stays FAILED for a supervisor (exception TASK_FAILED); below it, it is re-queued. */
@@ -340,6 +346,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     dbStrictNesting: bool('PAKLOG_DB_STRICT_NESTING', false),
     dbPrepared: bool('PAKLOG_DB_PREPARED', true),
     busMaxAttempts: int('PAKLOG_BUS_MAX_ATTEMPTS', 5, 1, 100),
+    busAckWaitMs: int('PAKLOG_BUS_ACK_WAIT_MS', 30_000, 1_000, 3_600_000),
     taskAssignTimeoutS: int('PAKLOG_TASK_ASSIGN_TIMEOUT_S', 300, 10, 86_400),
     taskMaxFailures: int('PAKLOG_TASK_MAX_FAILURES', 3, 1, 100),
     orderStallS: int('PAKLOG_ORDER_STALL_S', 3_600, 1, 30 * 86_400),
