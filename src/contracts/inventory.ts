@@ -224,6 +224,10 @@ export const InventoryEventSchemas = {
     status: Type.Enum(['OPEN', 'COMPLETED'] as const),
     workerId: Type.Union([Type.String(), Type.Null()], { description: 'The worker who scanned (the signed-in person\'s worker id), when known.' }),
     movementId: Type.String({ description: 'The MOVE movement out of the tote; the one at the location references the return.' }),
+    serials: Type.Optional(List(Type.String(), {
+      description: 'Of a serial-controlled product, the serials of the units put back (ADR 0058): the order\'s PICKED units of the SKU, last '
+        + 'picked first, now IN_STOCK at the location scanned. Added in place: optional, absent for other products and in older events.',
+    })),
   }, { description: 'A return to stock was confirmed by scan, in full (COMPLETED: tasks finishes its MOVE task) or in part.' }),
   [InventoryEvents.returnCancelled]: Type.Object({
     returnId: Type.String(), orderId: Type.String(), siteId: Type.String(), ownerId: OwnerIdField, sku: Type.String(), lot: Lot,

@@ -54,6 +54,10 @@ export const PickingEventSchemas = {
         + 'neither is known (a key scanning a list no task holds) and in older events. Physical tracking records the tote scan '
         + '(PICK_INTO_TOTE) with it.',
     })),
+    serials: Type.Optional(List(Type.String(), {
+      description: 'The serials scanned, one per unit picked, of a serial-controlled product (ADR 0058; added in place: optional). Absent for '
+        + 'other products and in older events. Inventory marks them PICKED for the order in its serial registry.',
+    })),
   }, { description: 'Units of a pick line were confirmed by scan (`POST /pick-lists/{id}/lines/{lineId}/confirm`).' }),
   [PickingEvents.lineShorted]: Type.Object({
     ...PickLineRefProperties,
@@ -127,4 +131,6 @@ export const PickingErrors = {
   QUANTITY_EXCEEDS_OPEN: { status: 422, title: 'Quantity exceeds what is still open' },
   SCAN_ID_REUSED: { status: 422, title: 'scanId reused for a different scan' },
   LOT_EXPIRED: { status: 409, title: "The line's lot is past its expiry: short the line (reason EXPIRED), do not pick it" },
+  UNKNOWN_SERIAL: { status: 422, title: 'No unit of the SKU with this serial was received at the site (it may be another SKU\'s serial)' },
+  SERIAL_NOT_IN_STOCK: { status: 409, title: 'The unit with this serial is not in stock: it was picked already' },
 } as const satisfies ErrorSpecs;

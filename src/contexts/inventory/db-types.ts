@@ -392,6 +392,7 @@ export interface InventorySerialUnits {
   site_id: string;
   sku: string;
   status: string;
+  stock_location_id: string | null;
   updated_at: Date;
 }
 

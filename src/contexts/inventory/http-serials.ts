@@ -19,8 +19,8 @@ export const SerialUnitSchema = Type.Object({
   serial: Type.String(), sku: Type.String(), siteId: Type.String(), ownerId: Type.String({ description: 'Whose unit (ADR 0028)' }),
   status: Enum(serials.SERIAL_STATUSES, { description: 'IN_STOCK (received, not picked), PICKED (in an order\'s tote) or SHIPPED' }),
   where: Type.Union([Type.String(), Type.Null()], {
-    description: 'Where the unit is: its receiving location while IN_STOCK (the registry follows no moves, ADR 0058), IN_PROCESS:<orderId> once '
-      + 'PICKED, null once SHIPPED (see shipmentId)',
+    description: 'Where the unit is: while IN_STOCK its receiving location (the registry follows no moves, ADR 0058), or where it was put back '
+      + 'after a pick (a cancelled order\'s return); IN_PROCESS:<orderId> once PICKED, null once SHIPPED (see shipmentId)',
   }),
   receivedAt: DateTime, receivedAtLocationId: Type.String({ description: 'The location it was received at' }),
   receiptMovementId: Type.String({ description: 'The RECEIPT movement (GET /inventory/movements/{id})' }),
@@ -33,7 +33,7 @@ export const SerialUnitSchema = Type.Object({
 export function serialUnitView(r: serials.SerialUnitRow) {
   return {
     id: r.id, serial: r.serial, sku: r.sku, siteId: r.site_id, ownerId: r.owner_id, status: r.status as serials.SerialStatus,
-    where: r.status === 'IN_STOCK' ? r.location_id : r.status === 'PICKED' && r.order_id !== null ? inProcessLocation(r.order_id) : null,
+    where: r.status === 'IN_STOCK' ? (r.stock_location_id ?? r.location_id) : r.status === 'PICKED' && r.order_id !== null ? inProcessLocation(r.order_id) : null,
     receivedAt: r.received_at.toISOString(), receivedAtLocationId: r.location_id,
     receiptMovementId: r.receipt_movement_id, asnId: r.asn_id, lot: fromLotKey(r.lot),
     orderId: r.order_id, pickListId: r.pick_list_id, pickedFromLocationId: r.picked_from_location_id, pickedAt: r.picked_at?.toISOString() ?? null,

@@ -6,7 +6,7 @@ import type { InventorySerialUnits } from './db-types.ts';
 
 const SERIAL_COLUMN_NAMES = [
   'id', 'site_id', 'owner_id', 'sku', 'serial', 'status', 'location_id', 'lot', 'receipt_movement_id', 'asn_id', 'received_at',
-  'order_id', 'pick_list_id', 'picked_from_location_id', 'picked_at', 'shipment_id', 'shipped_at', 'updated_at',
+  'order_id', 'pick_list_id', 'picked_from_location_id', 'picked_at', 'shipment_id', 'shipped_at', 'updated_at', 'stock_location_id',
 ] as const;
 const SERIAL_COLUMNS = columnList(SERIAL_COLUMN_NAMES);
 export type SerialUnitRow = Pick<Selectable<InventorySerialUnits>, (typeof SERIAL_COLUMN_NAMES)[number]>;
@@ -72,4 +72,76 @@ export async function listSerialUnits(db: Executor, q: {
       ORDER BY id LIMIT $7`,
     [q.siteId, q.sku ?? null, q.orderId ?? null, q.status ?? null, q.ownerId ?? null, q.after, q.limit],
   );
+}
+
+/** Serials a pick confirmed (`picking.line.picked`): the units of an order's pick, from the location picked. */
+export interface PickedSerials {
+  readonly siteId: string; readonly sku: string; readonly serials: readonly string[];
+  readonly orderId: string; readonly pickListId: string; readonly locationId: string;
+}
+
+/**
+ * Marks picked serials PICKED for their order (ADR 0058), one statement for a run of picks; only units IN_STOCK move (a
+ * redelivered pick finds them PICKED already and changes nothing). Answers how many it marked.
+ */
+export async function markPicked(tx: Tx, picks: readonly PickedSerials[], at: Date): Promise<number> {
+  const rows = picks.flatMap((p) => p.serials.map((serial) => ({ ...p, serial })));
+  if (rows.length === 0) return 0;
+  const updated = await tx.query<{ id: string }>(
+    `UPDATE inventory.serial_units u
+        SET status = 'PICKED', order_id = x.order_id, pick_list_id = x.pick_list_id, picked_from_location_id = x.location_id,
+            picked_at = $7, updated_at = $7
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS x(site_id, sku, serial, order_id, pick_list_id, location_id)
+      WHERE u.site_id = x.site_id AND u.sku = x.sku AND u.serial = x.serial AND u.status = 'IN_STOCK'
+      RETURNING u.id`,
+    [rows.map((r) => r.siteId), rows.map((r) => r.sku), rows.map((r) => r.serial), rows.map((r) => r.orderId), rows.map((r) => r.pickListId),
+      rows.map((r) => r.locationId), at],
+  );
+  return updated.length;
+}
+
+/**
+ * A shipment of an order dispatched: of each SKU it ships, that many of the order's PICKED units (first picked first)
+ * are SHIPPED in it. Answers how many.
+ */
+export async function markShipped(
+  tx: Tx, s: { siteId: string; orderId: string; shipmentId: string; lines: readonly { sku: string; quantity: number }[]; at: Date },
+): Promise<number> {
+  const lines = s.lines.filter((l) => l.quantity > 0);
+  if (lines.length === 0) return 0;
+  const updated = await tx.query<{ id: string }>(
+    `WITH shipped AS (
+       SELECT u.id FROM unnest($3::text[], $4::int[]) AS x(sku, quantity)
+         CROSS JOIN LATERAL (
+           SELECT id FROM inventory.serial_units
+            WHERE site_id = $1 AND order_id = $2 AND sku = x.sku AND status = 'PICKED'
+            ORDER BY picked_at, id LIMIT x.quantity FOR UPDATE) u)
+     UPDATE inventory.serial_units SET status = 'SHIPPED', shipment_id = $5, shipped_at = $6, updated_at = $6
+      WHERE id IN (SELECT id FROM shipped) RETURNING id`,
+    [s.siteId, s.orderId, lines.map((l) => l.sku), lines.map((l) => l.quantity), s.shipmentId, s.at],
+  );
+  return updated.length;
+}
+
+/**
+ * Units of a cancelled order put back into stock (a return confirmed by scan): that many of the order's PICKED units of
+ * the SKU (those of the return's lot and pick location first, then last picked first) are IN_STOCK again at `locationId`, no longer the order's. Answers
+ * their serials (none for a product that is not serial-controlled).
+ */
+export async function putBack(
+  tx: Tx, r: { siteId: string; orderId: string; sku: string; lot: string; pickedFrom: string; quantity: number; locationId: string; at: Date },
+): Promise<string[]> {
+  if (r.quantity <= 0) return [];
+  const rows = await tx.query<{ serial: string }>(
+    `UPDATE inventory.serial_units
+        SET status = 'IN_STOCK', stock_location_id = $7, order_id = NULL, pick_list_id = NULL, picked_from_location_id = NULL, picked_at = NULL,
+            updated_at = $8
+      WHERE id IN (
+        SELECT id FROM inventory.serial_units
+         WHERE site_id = $1 AND order_id = $2 AND sku = $3 AND status = 'PICKED'
+         ORDER BY (lot = $4) DESC, (picked_from_location_id = $5) DESC, picked_at DESC, id DESC LIMIT $6 FOR UPDATE)
+      RETURNING serial`,
+    [r.siteId, r.orderId, r.sku, r.lot, r.pickedFrom, r.quantity, r.locationId, r.at],
+  );
+  return rows.map((x) => x.serial).sort();
 }

@@ -111,6 +111,7 @@ export interface PickingPickLists {
 
 export interface PickingProducts {
   gtin: string | null;
+  serial_controlled: Generated<boolean>;
   sku: string;
 }
 
@@ -120,6 +121,15 @@ export interface PickingScans {
   pick_line_id: string;
   pick_list_id: string;
   scan_id: string;
+}
+
+export interface PickingSerialUnits {
+  in_stock: boolean;
+  pick_line_id: string | null;
+  serial: string;
+  site_id: string;
+  sku: string;
+  updated_at: Date;
 }
 
 export interface PickingWaveBatches {
@@ -139,5 +149,6 @@ export interface DB {
   "picking.pick_lists": PickingPickLists;
   "picking.products": PickingProducts;
   "picking.scans": PickingScans;
+  "picking.serial_units": PickingSerialUnits;
   "picking.wave_batches": PickingWaveBatches;
 }

@@ -106,7 +106,12 @@ export async function pickingRoutes(app: HttpApp, deps: PlatformDeps, picking: P
         + 'reason EXPIRED and the order\'s units are re-reserved from a good lot (or the order ships short or waits, by its policy). '
         + 'Partial confirms add up; the line is PICKED when complete. Answers the pick list. A retry must not count twice: send '
         + 'an Idempotency-Key, or a scanId. The example scans the line of the POST /orders example\'s order, whose stock the inventory '
-        + 'examples put at DEMO-A-03-05-1.',
+        + 'examples put at DEMO-A-03-05-1. A serial-controlled product (ADR 0058) is confirmed with `serials`, one scanned per unit: '
+        + 'exactly `quantity` distinct serials (400 VALIDATION_FAILED naming /serials, or /serials/<i> for one named twice; a product without '
+        + 'the flag takes none, 400 naming /serials), each a serial of the line\'s SKU received at the site (422 UNKNOWN_SERIAL naming '
+        + '/serials/<i>, which says when it is another SKU\'s) and in stock, not picked already (409 SERIAL_NOT_IN_STOCK naming /serials/<i>). '
+        + 'A refused confirm changes nothing; of two confirms naming one serial at once, one picks it and the other is 409 SERIAL_NOT_IN_STOCK. '
+        + '`picking.line.picked` carries the serials; inventory marks them PICKED for the order (GET /inventory/serials/{serial}).',
       params: LineParams,
       body: Type.Object({
         locationCode: Identifier(100),
@@ -114,8 +119,10 @@ export async function pickingRoutes(app: HttpApp, deps: PlatformDeps, picking: P
         quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
         toteId: Identifier(100),
         scanId: ScanId,
+        serials: Type.Optional(Type.Array(Identifier(100), { maxItems: 10_000, description: 'A serial-controlled product (ADR 0058): the serial '
+          + 'scanned on each unit picked, exactly `quantity` distinct ones; none for any other product' })),
       }, { additionalProperties: false, examples: [{ locationCode: EXAMPLES.pickFace, barcode: EXAMPLES.newGtin, quantity: 1, toteId: 'TOTE-7' }] }),
-      response: { 200: { ...PickListSchema, description: 'The pick list after the scan' }, ...scanProblems('LOT_EXPIRED') },
+      response: { 200: { ...PickListSchema, description: 'The pick list after the scan' }, ...scanProblems('LOT_EXPIRED', 'UNKNOWN_SERIAL', 'SERIAL_NOT_IN_STOCK') },
     },
   }, async (req, reply) => deps.idempotency.run(req, reply, 200, async () =>
     unwrap(await picking.confirm(req.params.id, req.params.lineId, { ...req.body, actingWorker: actingWorkerOf(req), heldBy: req.workHolder }, requestMeta(req)))));

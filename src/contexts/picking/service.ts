@@ -75,8 +75,11 @@ export function pickingService(deps: PlatformDeps, options: PickingOptions = {})
       if (last.size === 0) return;
       await pickStore.holdLists(tx, [...last.values()].sort((a, b) => (a.listId < b.listId ? -1 : a.listId > b.listId ? 1 : 0)));
     },
-    learnProduct: (tx: Tx, product: { sku: string; gtin: string | null }) => pickStore.learnProduct(tx, product),
-    relearnProduct: (tx: Tx, product: { sku: string; gtin: string | null }) => pickStore.relearnProduct(tx, product),
+    learnProduct: (tx: Tx, product: { sku: string; gtin: string | null; serialControlled?: boolean | undefined }) => pickStore.learnProduct(tx, product),
+    relearnProduct: (tx: Tx, product: { sku: string; gtin: string | null; serialControlled?: boolean | undefined }) => pickStore.relearnProduct(tx, product),
+    /** Serials received or put back at a site (ADR 0058): a confirm may pick them. */
+    serialsInStock: (tx: Tx, u: { siteId: string; sku: string; serials?: readonly string[] | undefined }) =>
+      pickStore.serialsInStock(tx, { siteId: u.siteId, sku: u.sku, serials: u.serials ?? [], at: deps.clock.now() }),
     learnLocations: (tx: Tx, locations: readonly Location[]) => pickStore.learnLocations(tx, locations),
 
     /** The site's locations changed: the next pick list re-reads and re-fits its layout (once this commits). */

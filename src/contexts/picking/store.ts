@@ -5,7 +5,7 @@ import { columnList, type Narrowed, type Selectable } from '../../platform/db/ro
 import type { Location, LocationType } from '../../contracts/location-master.ts';
 import type { PickLineStatus, PickListProgress, PickListStatus, ShortReason } from '../../contracts/picking.ts';
 import type { SiteLocation } from '../../optimize/geometry/site-layout.ts';
-import type { Change, CountedPickList, LineAction, NewPickLine, PickLine, PickListHeader, RecordedScan } from './domain/pick-list.ts';
+import type { Change, CountedPickList, LineAction, NewPickLine, PickLine, PickListHeader, RecordedScan, SerialUnit } from './domain/pick-list.ts';
 import type {
   PickingLocations, PickingOrderPriorities, PickingPickLines, PickingPickLists, PickingProducts, PickingScans, PickingWaveBatches,
 } from './db-types.ts';
@@ -122,12 +122,50 @@ export const pickStore = {
     return rows[0]?.worker_id;
   },
 
-  async learnProduct(db: Executor, product: { sku: string; gtin: string | null }): Promise<void> {
-    await db.query(`INSERT INTO picking.products (sku, gtin) VALUES ($1, $2) ON CONFLICT (sku) DO NOTHING`, [product.sku, product.gtin]);
+  async learnProduct(db: Executor, product: { sku: string; gtin: string | null; serialControlled?: boolean | undefined }): Promise<void> {
+    await db.query(`INSERT INTO picking.products (sku, gtin, serial_controlled) VALUES ($1, $2, $3) ON CONFLICT (sku) DO NOTHING`,
+      [product.sku, product.gtin, product.serialControlled === true]);
   },
-  /** A product an import changed (catalog.product.updated.v1): its GTIN now is the one scans are checked against. */
-  async relearnProduct(db: Executor, product: { sku: string; gtin: string | null }): Promise<void> {
-    await db.query(`INSERT INTO picking.products (sku, gtin) VALUES ($1, $2) ON CONFLICT (sku) DO UPDATE SET gtin = EXCLUDED.gtin`, [product.sku, product.gtin]);
+  /** A product changed (catalog.product.updated.v1: an import, a PATCH): its GTIN and serial flag now are the ones scans are checked against. */
+  async relearnProduct(db: Executor, product: { sku: string; gtin: string | null; serialControlled?: boolean | undefined }): Promise<void> {
+    await db.query(
+      `INSERT INTO picking.products (sku, gtin, serial_controlled) VALUES ($1, $2, $3)
+       ON CONFLICT (sku) DO UPDATE SET gtin = EXCLUDED.gtin, serial_controlled = EXCLUDED.serial_controlled`,
+      [product.sku, product.gtin, product.serialControlled === true]);
+  },
+
+  /**
+   * Serials of a site in stock again (ADR 0058): received (`inventory.stock.received`) or put back
+   * (`inventory.stock.return-confirmed`); a serial received again after it shipped starts picking as a new unit.
+   */
+  async serialsInStock(db: Executor, u: { siteId: string; sku: string; serials: readonly string[]; at: Date }): Promise<void> {
+    if (u.serials.length === 0) return;
+    await db.query(
+      `INSERT INTO picking.serial_units (site_id, sku, serial, in_stock, updated_at)
+       SELECT $1, $2, s, true, $4 FROM unnest($3::text[]) AS s
+       ON CONFLICT (site_id, sku, serial) DO UPDATE SET in_stock = true, updated_at = EXCLUDED.updated_at`,
+      [u.siteId, u.sku, [...u.serials], u.at],
+    );
+  },
+
+  /** The rows of these serials at the site, of any SKU, locked in serial order (a confirm's serials, decided on under lock). */
+  async lockSerials(db: Executor, siteId: string, serials: readonly string[]): Promise<SerialUnit[]> {
+    if (serials.length === 0) return [];
+    const rows = await db.query<{ sku: string; serial: string; in_stock: boolean }>(
+      `SELECT sku, serial, in_stock FROM picking.serial_units WHERE site_id = $1 AND serial = ANY($2::text[]) ORDER BY serial, sku FOR UPDATE`,
+      [siteId, [...serials]],
+    );
+    return rows.map((r) => ({ sku: r.sku, serial: r.serial, inStock: r.in_stock }));
+  },
+
+  /** Takes a confirm's serials out of stock (locked by `lockSerials`, decided in stock); answers how many it took. */
+  async pickSerials(db: Executor, u: { siteId: string; sku: string; serials: readonly string[]; pickLineId: string; at: Date }): Promise<number> {
+    const rows = await db.query<{ serial: string }>(
+      `UPDATE picking.serial_units SET in_stock = false, pick_line_id = $4, updated_at = $5
+        WHERE site_id = $1 AND sku = $2 AND serial = ANY($3::text[]) AND in_stock RETURNING serial`,
+      [u.siteId, u.sku, [...u.serials], u.pickLineId, u.at],
+    );
+    return rows.length;
   },
 
   /**
@@ -393,11 +431,11 @@ export const pickStore = {
   },
 
   async readFloorState(db: Executor, listId: string, lineId: string, scanId: string | undefined): Promise<{
-    list?: CountedPickList; line?: PickLine; lines: PickLine[]; worker: string | null; scan?: RecordedScan;
+    list?: CountedPickList; line?: PickLine; lines: PickLine[]; worker: string | null; scan?: RecordedScan; serialControlled: boolean;
   }> {
     const rows = await db.query<{
       line: LineRow | null; list: CountedListRow | null; lines: LineRow[] | null; worker: string | null;
-      scan: { pick_line_id: string; action: LineAction } | null;
+      scan: { pick_line_id: string; action: LineAction } | null; serial_controlled: boolean | null;
     }>(
       `SELECT (SELECT to_jsonb(l) FROM (SELECT ${LINE_COLUMNS} FROM picking.pick_lines WHERE id = $2 AND pick_list_id = $1) l) AS line,
               (SELECT to_jsonb(p) FROM (SELECT ${columnList(COUNTED_LIST_COLUMN_NAMES)} FROM picking.pick_lists WHERE id = $1) p) AS list,
@@ -405,7 +443,9 @@ export const pickStore = {
                  FROM (SELECT ${LINE_COLUMNS} FROM picking.pick_lines WHERE pick_list_id = $1) s) AS lines,
               (SELECT worker_id FROM picking.list_workers WHERE pick_list_id = $1) AS worker,
               (SELECT jsonb_build_object('pick_line_id', pick_line_id, 'action', action)
-                 FROM picking.scans WHERE pick_list_id = $1 AND scan_id = $3) AS scan`,
+                 FROM picking.scans WHERE pick_list_id = $1 AND scan_id = $3) AS scan,
+              (SELECT p.serial_controlled FROM picking.pick_lines l JOIN picking.products p ON p.sku = l.sku
+                WHERE l.id = $2 AND l.pick_list_id = $1) AS serial_controlled`,
       [listId, lineId, scanId ?? null],
     );
     const r = rows[0];
@@ -416,6 +456,7 @@ export const pickStore = {
       lines: (r.lines ?? []).map(toLine),
       worker: r.worker,
       ...(r.scan === null ? {} : { scan: { pickLineId: r.scan.pick_line_id, action: r.scan.action } }),
+      serialControlled: r.serial_controlled === true,
     };
   },
 

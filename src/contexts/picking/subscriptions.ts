@@ -36,6 +36,11 @@ export function pickingSubscriptions(picking: PickingService): Subscription[] {
     on(InventoryEvents.shortResolved, async (d, event, tx) => {
       await picking.shortResolved(tx, d, causedBy(event));
     }),
+    // Serials a confirm may pick (ADR 0058): received, or put back by a return's confirm. Not a replayable projection:
+    // whether a serial is in stock also follows picking's own confirms, which take it out in their transaction.
+    on([InventoryEvents.received, InventoryEvents.returnConfirmed], async (d, _event, tx) => {
+      if (d.serials !== undefined && d.serials.length > 0) await picking.serialsInStock(tx, d);
+    }),
     // Both payloads name their site (LayoutGenerated, LocationStatusChanged).
     on([LocationMasterEvents.layoutGenerated, LocationMasterEvents.locationStatusChanged], async (d, event, tx) => {
       picking.layoutChanged(tx, event.siteid ?? d.siteId);

@@ -341,7 +341,7 @@ export const resolvers: IResolvers<unknown, GraphqlContext> = {
     pauseTask: mutation('Task', (a) => `/tasks/${enc(a.id as string)}/pause`, (a) => defined(a, 'workerId')),
     resumeTask: mutation('Task', (a) => `/tasks/${enc(a.id as string)}/resume`, (a) => defined(a, 'workerId')),
     confirmPick: mutation('PickList', (a) => `/pick-lists/${enc(a.pickListId as string)}/lines/${enc(a.lineId as string)}/confirm`,
-      (a) => defined(a, 'locationCode', 'barcode', 'quantity', 'toteId', 'scanId')),
+      (a) => defined(a, 'locationCode', 'barcode', 'quantity', 'toteId', 'scanId', 'serials')),
     shortPick: mutation('PickList', (a) => `/pick-lists/${enc(a.pickListId as string)}/lines/${enc(a.lineId as string)}/short`,
       (a) => defined(a, 'reason', 'scanId')),
     packOrder: mutation('Package', () => '/packages', (a) => defined(a, 'orderId', 'units', 'cartonCode', 'weightG')),

@@ -596,7 +596,8 @@ type Mutation {
   pauseTask(id: ID!, workerId: ID!, idempotencyKey: String): TaskResult!
   """POST /tasks/{id}/resume: PAUSED → IN_PROGRESS for the worker who paused it."""
   resumeTask(id: ID!, workerId: ID!, idempotencyKey: String): TaskResult!
-  confirmPick(pickListId: ID!, lineId: ID!, locationCode: String!, barcode: String!, quantity: Int!, toteId: String!, scanId: String, idempotencyKey: String): PickListResult!
+  """POST /pick-lists/{id}/lines/{lineId}/confirm: a serial-controlled product (ADR 0058) takes serials, one scanned per unit, exactly quantity distinct ones."""
+  confirmPick(pickListId: ID!, lineId: ID!, locationCode: String!, barcode: String!, quantity: Int!, toteId: String!, scanId: String, serials: [String!], idempotencyKey: String): PickListResult!
   shortPick(pickListId: ID!, lineId: ID!, reason: String!, scanId: String, idempotencyKey: String): PickListResult!
   packOrder(orderId: ID!, units: [PackUnitInput!], cartonCode: String, weightG: Int, idempotencyKey: String): PackageResult!
   """POST /pack-station/shorts: quantity units of a line waiting to be packed are MISSING or DAMAGED; pickedAgain says whether the order ships without them or they are picked again (a shipComplete order)."""

@@ -71,7 +71,11 @@ function floorService(http: HttpApp, log: Logger): RpcService {
     ConfirmPick: restHandler(http, log, (r) => ({
       method: 'POST',
       url: `/pick-lists/${pathPart('pick_list_id', r.pickListId)}/lines/${pathPart('line_id', r.lineId)}/confirm`,
-      body: defined({ locationCode: r.locationCode, barcode: r.barcode, quantity: r.quantity, toteId: r.toteId, scanId: r.scanId }),
+      body: defined({
+        locationCode: r.locationCode, barcode: r.barcode, quantity: r.quantity, toteId: r.toteId, scanId: r.scanId,
+        // Empty is absent in proto3 (repeated): a product without the flag takes none.
+        serials: r.serials === undefined || r.serials.length === 0 ? undefined : r.serials,
+      }),
     }), as<PickList>()),
     ShortPick: restHandler(http, log, (r) => ({
       method: 'POST',

@@ -2,7 +2,7 @@ import type { PublishedEvent } from '../../../contracts/events.ts';
 import { PickingEvents, type PickListCompleted } from '../../../contracts/picking.ts';
 import { ok, reject, type ErrorCode, type Outcome } from '../../../platform/errors.ts';
 import { isOpenList, lineMoved } from './pick-lifecycle.ts';
-import type { Change, CountedPickList, LineAction, PickLine, PickListHeader, RecordedScan } from './pick-list.ts';
+import type { Change, CountedPickList, LineAction, PickLine, PickListHeader, RecordedScan, SerialUnit } from './pick-list.ts';
 
 /**
  * What a floor action (a scan confirm, a short) decides on: the line and its list as its handler locked them (line
@@ -15,6 +15,10 @@ export interface FloorState {
   readonly scan: RecordedScan | undefined;
   /** The worker whose task holds the list (tasks' assignment, projected), or null when none holds it now. */
   readonly worker?: string | null | undefined;
+  /** Whether the line's product is serial-controlled (ADR 0058): a confirm then names one serial per unit. */
+  readonly serialControlled?: boolean | undefined;
+  /** The rows of the serials a confirm names, at the line's site, of any SKU, as locked for the decision. */
+  readonly serialUnits?: readonly SerialUnit[] | undefined;
 }
 
 export interface FloorCommand<A extends LineAction> {
@@ -50,7 +54,9 @@ export type FloorCode = 'NOT_FOUND' | 'ILLEGAL_TRANSITION' | 'SCAN_ID_REUSED' | 
 function sameAction(a: LineAction, b: LineAction): boolean {
   const x: Readonly<Record<string, unknown>> = a;
   const y: Readonly<Record<string, unknown>> = b;
-  return [...new Set([...Object.keys(x), ...Object.keys(y)])].every((k) => x[k] === y[k]);
+  // The serials of a confirm are a list: the same serials in the same order are the same scan.
+  return [...new Set([...Object.keys(x), ...Object.keys(y)])].every((k) => x[k] === y[k]
+    || (Array.isArray(x[k]) && Array.isArray(y[k]) && JSON.stringify(x[k]) === JSON.stringify(y[k])));
 }
 
 /**

@@ -60,6 +60,8 @@ export type NewPickLine = Omit<PickLine, 'picked' | 'shortQuantity' | 'shortReas
 export type LineAction =
   | {
     readonly kind: 'confirm'; readonly quantity: number; readonly toteId: string; readonly locationCode: string; readonly barcode: string;
+    /** The serials scanned, one per unit (a serial-controlled product, ADR 0058); absent otherwise. */
+    readonly serials?: readonly string[];
   }
   | { readonly kind: 'short'; readonly reason: ShortReason };
 
@@ -73,4 +75,11 @@ export interface RecordedScan {
 export interface Change<T> {
   readonly before: T;
   readonly after: T;
+}
+
+/** A serial picking knows at a site (ADR 0058): received or put back (in stock), or picked since. */
+export interface SerialUnit {
+  readonly sku: string;
+  readonly serial: string;
+  readonly inStock: boolean;
 }

@@ -82,7 +82,11 @@ export function floorActions(deps: Pick<PlatformDeps, 'db' | 'clock' | 'bus' | '
         ? 'The order of this line was cancelled: do not pick it (leave the units where they are; the pick list is withdrawn)'
         : 'The order of this line was cancelled: nothing is left to pick');
     }
-    if (read !== undefined) {
+    // A confirm naming serials, or of a serial-controlled product, is decided under lock: its serials are locked and
+    // taken out of stock in the same transaction (ADR 0058), so two confirms of one serial cannot both pick it.
+    const serials = command.action.kind === 'confirm' ? (command.action.serials ?? []) : [];
+    const serialControlled = read?.serialControlled === true;
+    if (read !== undefined && !serialControlled && serials.length === 0) {
       const answered = await optimistic(command, decide, meta, read);
       if (answered !== undefined) return answered;
     }
@@ -91,11 +95,16 @@ export function floorActions(deps: Pick<PlatformDeps, 'db' | 'clock' | 'bus' | '
       const { listId, lineId, scanId, action } = command;
       const scan = scanId === undefined ? undefined : await pickStore.recordScan(tx, listId, scanId, lineId, action, now);
       const { list, line, lines, worker } = await pickStore.lockLine(tx, listId, lineId);
+      const serialUnits = line === undefined || scan !== undefined ? [] : await pickStore.lockSerials(tx, line.siteId, serials);
       // The holder tasks answered before the action, else picking's projection of it.
-      const decided = decide({ list, line, scan, worker: command.heldBy ?? worker }, command, now);
+      const decided = decide({ list, line, scan, worker: command.heldBy ?? worker, serialControlled, serialUnits }, command, now);
       if (!decided.ok) return decided;
       const d = decided.value;
       if (d.kind === 'replay') return ok({ ...headerOf(d.list), lines });
+      if (serials.length > 0) {
+        const taken = await pickStore.pickSerials(tx, { siteId: d.line.after.siteId, sku: d.line.after.sku, serials, pickLineId: d.line.after.id, at: now });
+        if (taken !== serials.length) throw new Error(`picking: ${serials.length} serials decided in stock under lock, ${taken} taken`);
+      }
       // A short's units may be re-reserved elsewhere: its order is not done picking until inventory says (ADR 0024).
       const shorted = d.line.before.status === 'PENDING' && d.line.after.status === 'SHORT';
       const awaiting = shorted ? { pickLineId: d.line.after.id, orderId: d.line.after.orderId } : undefined;

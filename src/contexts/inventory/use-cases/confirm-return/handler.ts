@@ -1,4 +1,5 @@
 import type { PublishedEvent } from '../../../../contracts/events.ts';
+import { InventoryEvents } from '../../../../contracts/inventory.ts';
 import type { EventMeta } from '../../../../platform/bus/envelope.ts';
 import { decideInTx } from '../../../../platform/decider.ts';
 import { ok, type Outcome } from '../../../../platform/errors.ts';
@@ -6,6 +7,7 @@ import type { PlatformDeps } from '../../../../platform/module.ts';
 import { namesOne } from '../../domain/command-checks.ts';
 import { isInProcess } from '../../domain/stock.ts';
 import { learnLocation, NOT_LEARNED } from '../../pickability.ts';
+import * as serialStore from '../../serial-store.ts';
 import * as store from '../../store.ts';
 import { returnView, type ReturnView } from '../../views.ts';
 import { changeBalanceOrFail, findLocation, record, type StockApis } from '../ledger-writes.ts';
@@ -65,7 +67,15 @@ export function confirmReturnHandler(deps: PlatformDeps, apis: StockApis, policy
         confirmedBy: who, at: now });
       await store.insertReturnConfirmation(tx, { id: movementId, return_id: updated.id, scan_id: input.scanId ?? null, location_id: d.locationId,
         quantity: d.quantity, confirmed_by: who, confirmed_at: now });
-      await record(tx, deps, d.movements, [...learned.events, ...d.events, ...reput], meta);
+      // Serial-controlled units (ADR 0058): that many of the order's PICKED units are IN_STOCK again where they were put back,
+      // named in the confirm's event (picking may pick them again).
+      const serials = await serialStore.putBack(tx, {
+        siteId: ret!.site_id, orderId: ret!.order_id, sku: ret!.sku, lot: ret!.lot, pickedFrom: ret!.suggested_location_id, quantity: d.quantity,
+        locationId: d.to.locationId, at: now,
+      });
+      const events = serials.length === 0 ? d.events : d.events.map((e) => (e.type === InventoryEvents.returnConfirmed
+        ? { ...e, data: { ...e.data, serials } } : e));
+      await record(tx, deps, d.movements, [...learned.events, ...events, ...reput], meta);
       return ok(await view(tx, updated));
     });
   };

@@ -8,6 +8,7 @@ import type { NewReturn } from '../../domain/returns.ts';
 import type { ReservationStatus } from '../../domain/stock.ts';
 import { unpromisedAt, whereabouts } from '../../domain/pickability.ts';
 import { lockWhereabouts } from '../../pickability.ts';
+import * as serialStore from '../../serial-store.ts';
 import * as store from '../../store.ts';
 import { changeBalanceOrFail, record, recordMany } from '../ledger-writes.ts';
 import type { InventoryCounters } from '../metrics.ts';
@@ -52,8 +53,26 @@ export function pickLineHandler(deps: PlatformDeps, counters: InventoryCounters)
       await store.updateReservation(tx, c.id, c.picked, c.shorted, c.status);
     }
     await record(tx, deps, d.movements, d.events, meta);
+    await markPickedSerials(tx, deps, [pick]);
     if (d.units > 0) tx.afterCommit(() => counters.picked.inc(d.units));
   };
+}
+
+/**
+ * The serials scanned at pick (ADR 0058) marked PICKED for their order in the registry, in the pick's transaction; a
+ * serial the registry does not hold IN_STOCK (picking's view of it was ahead or behind) is logged, and the pick stands.
+ */
+async function markPickedSerials(tx: Tx, deps: Pick<PlatformDeps, 'clock' | 'log'>, picks: readonly LinePicked[]): Promise<void> {
+  const named = picks.filter((p) => p.serials !== undefined && p.serials.length > 0).map((p) => ({
+    siteId: p.siteId, sku: p.sku, serials: p.serials ?? [], orderId: p.orderId, pickListId: p.pickListId, locationId: p.locationId,
+  }));
+  if (named.length === 0) return;
+  const expected = named.reduce((n, p) => n + p.serials.length, 0);
+  const marked = await serialStore.markPicked(tx, named, deps.clock.now());
+  if (marked !== expected) {
+    deps.log.warn({ picks: named.map((p) => ({ pickListId: p.pickListId, sku: p.sku, serials: p.serials })), marked, expected },
+      'inventory: serials picked that the registry does not hold IN_STOCK; the pick stands');
+  }
 }
 
 /**
@@ -145,6 +164,7 @@ export function pickLinesHandler(deps: PlatformDeps, counters: InventoryCounters
     await store.insertReturns(tx, returns);
     await store.updateReservations(tx, [...changed.values()]);
     await recordMany(tx, deps, decisions);
+    await markPickedSerials(tx, deps, picks.map((p) => p.pick));
     if (units > 0) tx.afterCommit(() => counters.picked.inc(units));
   };
 }

@@ -5,6 +5,7 @@ import { unwrap } from '../../../../platform/errors.ts';
 import type { PlatformDeps } from '../../../../platform/module.ts';
 import { stockKey, type BalanceKey } from '../../domain/ledger.ts';
 import { inProcessLocation } from '../../domain/stock.ts';
+import * as serialStore from '../../serial-store.ts';
 import * as store from '../../store.ts';
 import { record } from '../ledger-writes.ts';
 import type { InventoryCounters } from '../metrics.ts';
@@ -46,6 +47,11 @@ export function shipShipmentHandler(deps: PlatformDeps, counters: InventoryCount
     if (written.balances !== takes.size) throw new Error(`in-process balances of ${shipment.orderId} cannot give what shipment ${shipment.shipmentId} ships`);
     if (written.shipped !== shipping) throw new Error(`shipment ${shipment.shipmentId} would take SKU stock below allocated`);
     await record(tx, deps, d.movements, d.events, meta);
+    // Serial-controlled units of the order (ADR 0058): as many PICKED as the shipment ships of each SKU are SHIPPED in it.
+    await serialStore.markShipped(tx, {
+      siteId: shipment.siteId, orderId: shipment.orderId, shipmentId: shipment.shipmentId, at: deps.clock.now(),
+      lines: d.onHand.map((l) => ({ sku: l.sku, quantity: l.quantity })),
+    });
     tx.afterCommit(() => counters.shipped.inc(d.units));
   };
 }

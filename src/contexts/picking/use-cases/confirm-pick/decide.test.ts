@@ -150,4 +150,40 @@ describe('confirm a pick by scan', () => {
     spec.given({ ...open, line: newPickLine({ picked: 2 }) }).when(confirm({ quantity: 2 }))
       .thenRejects('QUANTITY_EXCEEDS_OPEN', { message: /Only 1 left/, fields: ['/quantity'] });
   });
+
+  describe('a serial-controlled product (ADR 0058): one serial per unit, each of the SKU and in stock at the site', () => {
+    const flagged = (units: FloorState['serialUnits'] = []): FloorState => ({ ...open, serialControlled: true, serialUnits: units });
+    const inStock = (serial: string, sku = 'SKU-1') => ({ sku, serial, inStock: true });
+
+    it('picks with its serials, carried by picking.line.picked', () => {
+      spec.given(flagged([inStock('S1'), inStock('S2'), inStock('S3')])).when(confirm({ serials: ['S3', 'S1', 'S2'] })).then((d) => {
+        expect(d.kind === 'act' && d.events[0]!.data).toMatchObject({ quantity: 3, serials: ['S3', 'S1', 'S2'] });
+      });
+    });
+
+    it('refuses none, too few, or one twice (400 naming /serials or /serials/<i>); a product without the flag takes none', () => {
+      spec.given(flagged()).when(confirm()).thenRejects('VALIDATION_FAILED', { fields: ['/serials'] });
+      spec.given(flagged([inStock('S1')])).when(confirm({ quantity: 2, serials: ['S1'] })).thenRejects('VALIDATION_FAILED', { fields: ['/serials'] });
+      spec.given(flagged([inStock('S1')])).when(confirm({ quantity: 2, serials: ['S1', 'S1'] })).thenRejects('VALIDATION_FAILED', { fields: ['/serials/1'] });
+      spec.given(open).when(confirm({ quantity: 1, serials: ['S1'] })).thenRejects('VALIDATION_FAILED', { fields: ['/serials'] });
+    });
+
+    it('refuses a serial the site never received for the SKU, or another SKU\'s (422 UNKNOWN_SERIAL naming it)', () => {
+      spec.given(flagged([inStock('S1')])).when(confirm({ quantity: 2, serials: ['S1', 'S9'] }))
+        .thenRejects('UNKNOWN_SERIAL', { message: /S9/, fields: ['/serials/1'] });
+      spec.given(flagged([inStock('S1', 'SKU-2')])).when(confirm({ quantity: 1, serials: ['S1'] }))
+        .thenRejects('UNKNOWN_SERIAL', { fields: ['/serials/0'] });
+    });
+
+    it('refuses a serial picked already (409 SERIAL_NOT_IN_STOCK naming it)', () => {
+      spec.given(flagged([inStock('S1'), { sku: 'SKU-1', serial: 'S2', inStock: false }])).when(confirm({ quantity: 2, serials: ['S1', 'S2'] }))
+        .thenRejects('SERIAL_NOT_IN_STOCK', { message: /S2/, fields: ['/serials/1'] });
+    });
+
+    it('a retry of a scan with its serials is a replay, not a reused scanId', () => {
+      const scan = { pickLineId: 'pln_1', action: { kind: 'confirm' as const, locationCode: 'DC1-A-01-01-1', barcode: '4006381333931', quantity: 1, toteId: 'TOTE-1', serials: ['S1'] } };
+      spec.given({ ...flagged(), scan }).when(confirm({ quantity: 1, serials: ['S1'] }, 'scan-1')).then((d) => expect(d.kind).toBe('replay'));
+      spec.given({ ...flagged(), scan }).when(confirm({ quantity: 1, serials: ['S2'] }, 'scan-1')).thenRejects('SCAN_ID_REUSED');
+    });
+  });
 });

@@ -17,8 +17,8 @@ export function confirmPickHandler(deps: Pick<PlatformDeps, 'metrics'>, act: Flo
   const unitsPicked = deps.metrics.counter('paklog_units_picked_total', 'Units confirmed picked');
   const confirms = deps.metrics.counter('paklog_pick_confirmations_total', 'Pick confirmations (scans confirming a pick line, whole or partial)');
   return async (listId: string, lineId: string, scan: Confirm, meta: EventMeta): Promise<Outcome<PickList>> => {
-    const { quantity, toteId, locationCode, barcode } = scan;
-    const action = { kind: 'confirm', quantity, toteId, locationCode, barcode } as const;
+    const { quantity, toteId, locationCode, barcode, serials } = scan;
+    const action = { kind: 'confirm', quantity, toteId, locationCode, barcode, ...(serials === undefined ? {} : { serials }) } as const;
     const result = await act({ listId, lineId, action, scanId: scan.scanId, actingWorker: scan.actingWorker, heldBy: scan.heldBy }, decideConfirmPick, meta);
     if (result.ok) {
       unitsPicked.inc(scan.quantity);

@@ -18,6 +18,11 @@ export interface ConfirmPickRequest {
    * The handheld's id for this scan: a retry with the same scan id counts nothing twice.
    */
   'scanId'?: (string);
+  /**
+   * A serial-controlled product (ADR 0058): the serial scanned on each unit, exactly `quantity` distinct ones; none
+   * (empty) for any other product.
+   */
+  'serials'?: (string)[];
   '_scanId'?: "scanId";
 }
 
@@ -38,5 +43,10 @@ export interface ConfirmPickRequest__Output {
    * The handheld's id for this scan: a retry with the same scan id counts nothing twice.
    */
   'scanId'?: (string);
+  /**
+   * A serial-controlled product (ADR 0058): the serial scanned on each unit, exactly `quantity` distinct ones; none
+   * (empty) for any other product.
+   */
+  'serials': (string)[];
   '_scanId'?: "scanId";
 }
