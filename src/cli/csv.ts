@@ -47,9 +47,10 @@ export const EXPORTS: Record<string, { path: (site: string | undefined, at?: str
     path: (site) => `/api/v1/sites/${encodeURIComponent(site ?? '')}/locations?limit=500`, needsSite: true,
     columns: ['code', 'type', 'zone', 'aisle', 'bay', 'level', 'x', 'y', 'z', 'pickSequence', 'status'],
   },
+  /** The balances as a person reads them: site, owner and location by their codes; their ids last, for machines. */
   stock: {
     path: (site) => `/api/v1/inventory/balances?limit=1000&siteId=${encodeURIComponent(site ?? '')}`, needsSite: true,
-    columns: ['siteId', 'ownerId', 'sku', 'locationId', 'lot', 'expiresOn', 'status', 'onHand', 'reserved', 'available'],
+    columns: ['site', 'owner', 'sku', 'location', 'lot', 'expiresOn', 'status', 'onHand', 'reserved', 'available', 'siteId', 'ownerId', 'locationId'],
   },
   /** The AVAILABLE stock as `paklog import stock` reads it: import it elsewhere, or edit the quantities and import it back. */
   'stock-counts': {
@@ -109,22 +110,32 @@ export async function exportCsv(kind: string, o: { url: string; apiKey: string; 
     return { items: body.items ?? [], nextCursor: body.nextCursor ?? null };
   };
   // A --site naming no site is said as such, before any list is read (as `paklog inventory reconcile --site` says it).
+  let siteCode: string | undefined;
   if (o.site !== undefined) {
     const res = await fetch(`${base}/api/v1/sites/${encodeURIComponent(o.site)}`, { headers: { 'x-api-key': o.apiKey, accept: 'application/json' } }).catch(() => undefined);
-    const code = res?.status === 404 ? ((await res.json().catch(() => ({}))) as { code?: string }).code : undefined;
-    if (code === 'NOT_FOUND') throw new ExportUsageError(`no site ${o.site}`);
+    const body = res === undefined ? {} : (await res.json().catch(() => ({}))) as { code?: unknown };
+    if (res?.status === 404 && body.code === 'NOT_FOUND') throw new ExportUsageError(`no site ${o.site}`);
+    if (res?.ok === true && typeof body.code === 'string') siteCode = body.code;
   }
-  // Stock rows name locations by id; the location codes (what a floor and an import use) are read once.
-  const codes = new Map<string, string>();
-  if (kind === 'stock-counts' || kind === 'snapshot') {
+  // Stock rows name locations (and owners) by id; the codes (what a floor and an import use) are read once.
+  const paged = async (path: string, each: (i: Item) => void): Promise<void> => {
     let after: string | null = null;
     do {
-      const page = await get(`/api/v1/sites/${encodeURIComponent(o.site ?? '')}/locations?limit=500${after === null ? '' : `&cursor=${encodeURIComponent(after)}`}`);
-      for (const l of page.items) codes.set(String(l.id), String(l.code));
+      const page = await get(`${path}${after === null ? '' : `&cursor=${encodeURIComponent(after)}`}`);
+      page.items.forEach(each);
       after = page.nextCursor;
     } while (after !== null);
+  };
+  const codes = new Map<string, string>();
+  const owners = new Map<string, string>();
+  if (kind === 'stock' || kind === 'stock-counts' || kind === 'snapshot') {
+    await paged(`/api/v1/sites/${encodeURIComponent(o.site ?? '')}/locations?limit=500`, (l) => codes.set(String(l.id), String(l.code)));
   }
-  const located = (i: Item): Item => ({ ...i, location: codes.get(String(i.locationId)) ?? i.locationId, quantity: i.onHand });
+  if (kind === 'stock') await paged('/api/v1/owners?limit=500', (w) => owners.set(String(w.id), String(w.code)));
+  const located = (i: Item): Item => ({
+    ...i, location: codes.get(String(i.locationId)) ?? i.locationId, quantity: i.onHand,
+    site: siteCode ?? i.siteId, owner: owners.get(String(i.ownerId)) ?? i.ownerId,
+  });
   const paths = spec.path(o.site, o.at);
   let n = 0;
   let header = false;
@@ -138,7 +149,7 @@ export async function exportCsv(kind: string, o: { url: string; apiKey: string; 
       const items = kind === 'shipments' && page.items.length > 0
         ? (await get(`/api/v1/shipments?orderIds=${page.items.map((i) => String(i.id)).join(',')}`)).items
         : kind === 'stock-counts' ? page.items.filter((i) => i.status === 'AVAILABLE' && !String(i.locationId).startsWith('IN_PROCESS:')).map(located)
-          : kind === 'snapshot' ? page.items.map(located) : page.items;
+          : kind === 'snapshot' || kind === 'stock' ? page.items.map(located) : page.items;
       out.write(stringify(items.map((i) => spec.columns.map((c) => cell(i[c])))));
       n += items.length;
       cursor = page.nextCursor;

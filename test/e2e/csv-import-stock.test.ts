@@ -106,6 +106,11 @@ describe('CSV import of locations and stock', () => {
     expect((await importCsv('stock', out, '?site=CSVL')).body).toMatchObject({ created: 0, updated: 0, unchanged: 2, written: true });
     const snapshot = await exported('snapshot');
     expect(snapshot).toContain(`${b},CSVL-R-3,${l3.id},,AVAILABLE,own_default,5,0`);
+    // walk12: `paklog export stock` named the site, owner and location by their ids (sit_…, own_…, loc_…) where a
+    // person reads codes (CSVL, DEFAULT, CSVL-R-1): the codes come first, the ids last for machines.
+    const balances = (await exported('stock')).split('\n');
+    expect(balances[0]).toBe('site,owner,sku,location,lot,expiresOn,status,onHand,reserved,available,siteId,ownerId,locationId');
+    expect(balances).toContain(`CSVL,DEFAULT,${a},CSVL-R-1,,,AVAILABLE,10,0,10,${w.siteId},own_default,${l1.id}`);
   }, 30_000);
 
   it('stock: a lot for a product that is not lot-controlled is refused as new stock, while a lot on hand from when it was stays countable (the export imports back)', async () => {

@@ -207,6 +207,47 @@ describe('file-drop ERP', () => {
     expect(created.filter((e) => e.data.sku === 'FD-KILL-1')).toHaveLength(1);
   });
 
+  // walk12: the import committed in its own transaction and the file's log in the next one, so a process killed between
+  // the two (here: the log's insert refused, as a SIGKILL at that moment leaves it) had created the file's products with
+  // no log of it; the file, still in inbox/, was imported again and logged "created 0, unchanged 2": the log hid what
+  // the file did. The import and its log now commit together.
+  it('a file whose log could not be written (the process killed after its import) is logged with what it created when taken up again, each product made once', async () => {
+    const db = new pg.Client({ connectionString: t.databaseUrl });
+    await db.connect();
+    const logged = async (): Promise<{ status: string; summary: Record<string, number> }[]> =>
+      (await t.getAll<{ name: string; status: string; summary: Record<string, number> }>('/api/v1/integrations/erp/inbound-files', 'integration'))
+        .filter((f) => f.name === 'items-0211.csv');
+    try {
+      await db.query(`CREATE FUNCTION integrations.test_refuse_log() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'killed'; END $$`);
+      await db.query(`CREATE TRIGGER test_refuse_log BEFORE INSERT ON integrations.erp_inbound_files FOR EACH ROW WHEN (NEW.name = 'items-0211.csv') EXECUTE FUNCTION integrations.test_refuse_log()`);
+      drop('items-0211.csv', 'sku,description,lengthMm,widthMm,heightMm,weightG\nFD-LOG-1,Logged,10,10,10,10\nFD-LOG-2,Logged,10,10,10,10\n');
+      // Several polls, each refused at the log.
+      await new Promise((r) => setTimeout(r, 600));
+      expect(ls('inbox')).toContain('items-0211.csv');
+      expect(await logged()).toEqual([]);
+      await db.query('DROP TRIGGER test_refuse_log ON integrations.erp_inbound_files');
+      await until('moved', async () => ls('processed'), (names) => names.includes('items-0211.csv'));
+      expect((await logged()).map((f) => [f.status, f.summary])).toEqual([['PROCESSED', { created: 2, updated: 0, unchanged: 0 }]]);
+      const created = (await t.get('/api/v1/events?type=catalog.product.created.v1&limit=500')).body.items as { data: { sku: string } }[];
+      expect(created.filter((e) => e.data.sku.startsWith('FD-LOG-')).map((e) => e.data.sku).sort()).toEqual(['FD-LOG-1', 'FD-LOG-2']);
+    } finally {
+      await db.query('DROP TRIGGER IF EXISTS test_refuse_log ON integrations.erp_inbound_files');
+      await db.query('DROP FUNCTION IF EXISTS integrations.test_refuse_log()');
+      await db.end();
+    }
+  });
+
+  it('an ASN document sent over REST with an Idempotency-Key makes its ASN once; the same key answers it again', async () => {
+    const doc = { asns: [{ asnNumber: 'PO-KEY-1', siteId: 'FDR', supplier: 'Acme', lines: [{ sku: w.products[0]!.sku, quantity: 2 }] }] };
+    const first = await t.post('/api/v1/integrations/erp/inbound/asns', doc, 'integration', { 'idempotency-key': 'walk12-asn-1' });
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(first.body.summary).toEqual({ created: 1, unchanged: 0 });
+    const again = await t.post('/api/v1/integrations/erp/inbound/asns', doc, 'integration', { 'idempotency-key': 'walk12-asn-1' });
+    expect([again.status, again.body]).toEqual([200, first.body]);
+    const references = (await t.getAll<{ reference: string }>(`/api/v1/inventory/asns?siteId=${w.siteId}`)).map((a) => a.reference);
+    expect(references.filter((r) => r === 'PO-KEY-1')).toHaveLength(1);
+  });
+
   it('a file rejected into error/ raises ERP_FILE_REJECTED (which file, why, where the report is); the fixed file dropped again clears it (found by the gap hunt)', async () => {
     const sku = w.products[0]!.sku;
     // An ASN file naming a SKU the ERP has not sent yet: rejected whole, nothing said anywhere a supervisor looks.

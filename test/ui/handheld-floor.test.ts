@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page, Route } from 'playwright-core';
-import { until } from '../support/flow-driver.ts';
+import { gtin13, until } from '../support/flow-driver.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { handheldPhone, scan, signInHandheld } from '../support/ui-handheld.ts';
 import { browserTestsRun, screenshot, seriousA11yViolations, startDemoUi, type FileBrowser } from '../support/ui-browser.ts';
@@ -464,6 +464,52 @@ describe.runIf(browserTestsRun)('the handheld: putaway, count, replenish and ret
     expect(await onHandAt(sku, target.id)).toBe(atTarget + 4);
     const lpn = (await t.getAll<{ code: string; locationId: string | null; units: number }>(`/api/v1/lpns?siteId=DEMO&code=${label}`)).at(-1)!;
     expect(lpn).toMatchObject({ locationId: target.id, units: 4 });
+    await context.close();
+  });
+
+  // walk12: a pallet received with a damaged unit on it, two of its good units moved singly: the whole-LPN move sent an
+  // inventory move of the LPN's 4 units, of which the books had 3 AVAILABLE (the DAMAGED one counts on the LPN), and was
+  // refused INSUFFICIENT_STOCK on the to-scan, again at every scan: no way on and nothing saying why.
+  it('an LPN whose units cannot all move (one DAMAGED on the books, two good ones moved singly before) says why and moves what can: the LPN stays with the rest', async () => {
+    const sku = 'W12-PAL-SKU';
+    const made = await t.post('/api/v1/products', { sku, description: 'walk12 pallet product', gtin: gtin13(2_312_001), lengthMm: 100, widthMm: 100, heightMm: 100, weightG: 500 });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const label = 'W12-PAL-1';
+    const created = await t.post('/api/v1/inventory/asns', { siteId: 'DEMO', supplier: 'Dock test', lines: [{ sku, quantity: 6, expectedLpn: label }] });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const locations = await t.getAll<Location>(`/api/v1/sites/${siteId}/locations?status=ACTIVE`);
+    const dockLoc = locations.find((l) => l.code === 'DEMO-RCV-01')!;
+    const target = locations.filter((l) => l.type === 'RESERVE' || l.type === 'STORAGE').at(-1)!;
+    await until('pallet scanned in', () => t.post('/api/v1/scans', { siteId: 'DEMO', barcode: label, meaning: 'RECEIVE_LPN', locationId: dockLoc.id }), (r) => r.status === 201);
+    for (const [quantity, status] of [[5, 'AVAILABLE'], [1, 'DAMAGED']] as const) {
+      const r = await t.post(`/api/v1/inventory/asns/${created.body.id as string}/receipts`, { sku, quantity, status, locationCode: 'DEMO-RCV-01' });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+    }
+    const lpnNow = async () => (await t.getAll<{ code: string; locationId: string | null; units: number }>(`/api/v1/lpns?siteId=DEMO&code=${label}`)).at(-1)!;
+    const { context, page } = await phone();
+    await signIn(page, 'op-dock3');
+    await page.getByRole('button', { name: 'Move' }).click();
+    await scan(page, 'DEMO-RCV-01');
+    await scan(page, sku);
+    await page.getByLabel('Quantity').fill('2');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await scan(page, target.code);
+    await expect.poll(() => page.locator('.rf-info').textContent()).toContain(`Moved 2 × ${sku} from DEMO-RCV-01 to ${target.code}`);
+    await until('the LPN keeps what the books keep', lpnNow, (l) => l.units === 4);
+
+    await page.getByRole('button', { name: 'Move' }).click();
+    await scan(page, label);
+    await page.getByRole('heading', { name: `LPN ${label} holds 4 units at DEMO-RCV-01; 3 of them can move now` }).waitFor();
+    await expect.poll(() => page.locator('section').textContent()).toContain('1 DAMAGED: held units move only once a manager releases them');
+    await screenshot(page, 'rf-lpn-part-move');
+    await page.getByRole('button', { name: 'Move the 3 that can move' }).click();
+    await page.getByRole('heading', { name: `Move 3 × ${sku} of LPN ${label}: scan the location to move to` }).waitFor();
+    await scan(page, target.code);
+    await expect.poll(() => page.locator('.rf-info').textContent())
+      .toBe(`Moved 3 × ${sku} of LPN ${label} from DEMO-RCV-01 to ${target.code}; the LPN stays at DEMO-RCV-01 with the other 1`);
+    expect(await onHandAt(sku, target.id)).toBe(5);
+    expect((await balancesAt(sku, dockLoc.id)).filter((b) => b.onHand > 0).map((b) => [b.status, b.onHand])).toEqual([['DAMAGED', 1]]);
+    await until('the LPN holds the damaged unit', lpnNow, (l) => l.units === 1 && l.locationId === dockLoc.id);
     await context.close();
   });
 

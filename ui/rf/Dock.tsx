@@ -228,7 +228,36 @@ export function ReceiveFlow({ site, online, busy, setBusy, fail, inform, done }:
 const loneContent = (lpn: Lpn): Lpn['contents'][number] | undefined =>
   (lpn.childIds.length === 0 && lpn.contents.length === 1 && lpn.contents[0]!.orderId === null ? lpn.contents[0] : undefined);
 
-type MoveStep = 'from' | 'product' | 'quantity' | 'to';
+interface Balance { ownerId: string; lot: string | null; status: string; onHand: number; reserved: number; available: number }
+
+/**
+ * What of an LPN's units may move with it, by the books at its location: unreserved AVAILABLE units of its product,
+ * lot and owner move; held ones (HOLD, QUARANTINE, DAMAGED) and reserved ones do not. Undefined when all of them may.
+ * The LPN's contents count every status (walk12: its held units beside, a whole move of it was refused
+ * INSUFFICIENT_STOCK with no way on, typically after some of its good units had been moved singly).
+ */
+interface LpnShort { where: string; units: number; movable: number; says: string[] }
+async function lpnShort(site: string, lpn: Lpn, one: Lpn['contents'][number]): Promise<LpnShort | undefined> {
+  const owner = one.owner ?? 'own_default';
+  const rows = (await api<{ items: Balance[] }>('GET', `/inventory/balances?siteId=${encodeURIComponent(site)}&sku=${encodeURIComponent(one.sku)}`
+    + `&locationId=${encodeURIComponent(lpn.locationId ?? '')}&owner=${encodeURIComponent(owner)}&limit=1000`)).items.filter((b) => b.lot === one.lot && b.ownerId === owner);
+  const available = rows.filter((b) => b.status === 'AVAILABLE').reduce((n, b) => n + b.available, 0);
+  if (available >= one.quantity) return undefined;
+  const where = await api<{ code: string }>('GET', `/locations/${encodeURIComponent(lpn.locationId ?? '')}`).then((l) => l.code, () => lpn.locationId ?? '');
+  const held = rows.filter((b) => b.status !== 'AVAILABLE' && b.onHand > 0);
+  const reserved = rows.reduce((n, b) => n + b.reserved, 0);
+  const onBooks = rows.reduce((n, b) => n + b.onHand, 0);
+  const what = `${one.sku}${one.lot === null ? '' : ` lot ${one.lot}`}`;
+  const says = [`The books at ${where} have ${available} unreserved available unit${available === 1 ? '' : 's'} of ${what} to move.`];
+  if (held.length > 0) {
+    says.push(`${held.map((b) => `${b.onHand} ${b.status}`).join(', ')}: held units move only once a manager releases them (console: Stock holds) or moves them with their status.`);
+  }
+  if (reserved > 0) says.push(`${reserved} reserved for orders: they are picked from here.`);
+  if (onBooks < one.quantity) says.push(`The books hold ${onBooks} here, fewer than the LPN's ${one.quantity}: count ${where} (a manager's count) before moving the rest.`);
+  return { where, units: one.quantity, movable: Math.min(available, one.quantity), says };
+}
+
+type MoveStep = 'from' | 'product' | 'quantity' | 'short' | 'to';
 
 /**
  * Move at the dock or on the floor: the from-location → the product → quantity → the to-location → confirm
@@ -240,6 +269,10 @@ export function MoveFlow({ site, workerId, online, busy, setBusy, fail, inform, 
   const [step, setStep] = useState<MoveStep>('from');
   const [from, setFrom] = useState('');
   const [lpn, setLpn] = useState<Lpn | undefined>(undefined);
+  // An LPN some of whose units may not move (held, reserved, or not on the books there): what may, and whether the
+  // operator chose to move just those (the LPN staying where it is with the rest).
+  const [short, setShort] = useState<LpnShort | undefined>(undefined);
+  const [partLpn, setPartLpn] = useState(false);
   const [product, setProduct] = useState<Product | undefined>(undefined);
   const [qty, setQty] = useState(1);
   const [lot, setLot] = useState('');
@@ -264,14 +297,19 @@ export function MoveFlow({ site, workerId, online, busy, setBusy, fail, inform, 
     goodScanFeedback();
     inform(undefined);
     setKey(newKey());
+    setShort(undefined);
+    setPartLpn(false);
     if (lpns.length > 0) {
       const found = lpns[lpns.length - 1]!;
-      if (loneContent(found) === undefined) {
+      const one = loneContent(found);
+      if (one === undefined) {
         return fail(`LPN ${found.code} holds ${found.childIds.length > 0 ? 'other LPNs' : found.contents.length === 0 ? 'nothing' : 'several products, lots or picked units'}: `
           + 'the handheld moves a whole LPN of one product and lot only (the books move with it). Scan its location and move the units product by product');
       }
       setLpn(found);
-      setStep('to');
+      const cannot = await lpnShort(site, found, one);
+      setShort(cannot);
+      setStep(cannot === undefined ? 'to' : 'short');
       return;
     }
     setLpn(undefined);
@@ -294,15 +332,37 @@ export function MoveFlow({ site, workerId, online, busy, setBusy, fail, inform, 
     if (to === '') return;
     if (!online) return fail(OFFLINE_SAYS);
     void go(async () => {
+      const part = lpn === undefined ? undefined : loneContent(lpn);
+      if (lpn !== undefined && partLpn && short !== undefined && part !== undefined) {
+        // The units that may move, by a plain move from the LPN's location: physical tracking takes them out of the LPN,
+        // which stays there with the rest.
+        await api('POST', '/inventory/moves', {
+          body: { siteId: site, sku: part.sku, quantity: short.movable, ...(part.lot === null ? {} : { lot: part.lot }), ...(part.owner === null ? {} : { ownerId: part.owner }), fromLocationId: lpn.locationId, toLocationCode: to },
+          idempotencyKey: key,
+        });
+        goodScanFeedback();
+        done(`Moved ${short.movable} × ${part.sku} of LPN ${lpn.code} from ${short.where} to ${to}; the LPN stays at ${short.where} with the other ${short.units - short.movable}`);
+        return;
+      }
       if (lpn !== undefined) {
         const one = loneContent(lpn);
         if (one !== undefined) {
           // The books move with the pallet: the inventory move of exactly its units carries the LPN along; the LPN move
           // then puts its physical record there at once (a no-op once physical tracking heard the inventory move).
-          await api('POST', '/inventory/moves', {
-            body: { siteId: site, sku: one.sku, quantity: one.quantity, ...(one.lot === null ? {} : { lot: one.lot }), ...(one.owner === null ? {} : { ownerId: one.owner }), fromLocationId: lpn.locationId, toLocationCode: to },
-            idempotencyKey: key,
-          });
+          try {
+            await api('POST', '/inventory/moves', {
+              body: { siteId: site, sku: one.sku, quantity: one.quantity, ...(one.lot === null ? {} : { lot: one.lot }), ...(one.owner === null ? {} : { ownerId: one.owner }), fromLocationId: lpn.locationId, toLocationCode: to },
+              idempotencyKey: key,
+            });
+          } catch (e) {
+            // Fewer of its units may move than it holds since it was scanned (held, reserved meanwhile): what may, and why.
+            const cannot = e instanceof ApiError && e.code === 'INSUFFICIENT_STOCK' ? await lpnShort(site, lpn, one) : undefined;
+            if (cannot === undefined) throw e;
+            setKey(newKey());
+            setShort(cannot);
+            setStep('short');
+            return;
+          }
         }
         await api('POST', `/lpns/${lpn.id}/move`, { body: { locationId: to, workerId }, idempotencyKey: `${key}-lpn` });
         goodScanFeedback();
@@ -350,12 +410,27 @@ export function MoveFlow({ site, workerId, online, busy, setBusy, fail, inform, 
           <button type="button" className="big secondary" disabled={busy} onClick={() => setStep('product')}>Back</button>
           {cancel}
         </>
+      ) : step === 'short' && lpn !== undefined && short !== undefined ? (
+        <>
+          <h1 id="move-h">LPN {lpn.code} holds {short.units} units at {short.where}; {short.movable === 0 ? 'none' : short.movable} of them can move now</h1>
+          {short.says.map((line) => <p key={line} className="rf-hint">{line}</p>)}
+          <p className="rf-hint">{short.movable === 0
+            ? 'Nothing of it moves until then.'
+            : `Move the ${short.movable} that can move now: the LPN stays at ${short.where} with the other ${short.units - short.movable}.`}</p>
+          {short.movable > 0
+            ? <button type="button" className="big primary" autoFocus disabled={busy} onClick={() => { inform(undefined); setPartLpn(true); setStep('to'); }}>Move the {short.movable} that can move</button>
+            : null}
+          <button type="button" className="big secondary" disabled={busy} onClick={() => { inform(undefined); setStep('from'); }}>Back</button>
+          {cancel}
+        </>
       ) : (
         <>
-          <h1 id="move-h">{lpn !== undefined ? `Move LPN ${lpn.code} (${lpn.contents.reduce((n, c) => n + c.quantity, 0)} units)` : `Move ${qty} × ${product?.sku ?? ''}`}: scan the location to move to</h1>
+          <h1 id="move-h">{lpn !== undefined && partLpn && short !== undefined
+            ? `Move ${short.movable} × ${loneContent(lpn)?.sku ?? ''} of LPN ${lpn.code}`
+            : lpn !== undefined ? `Move LPN ${lpn.code} (${lpn.contents.reduce((n, c) => n + c.quantity, 0)} units)` : `Move ${qty} × ${product?.sku ?? ''}`}: scan the location to move to</h1>
           {offline}
           <ScanInput onScan={onTo} />
-          <button type="button" className="big secondary" disabled={busy} onClick={() => { inform(undefined); setStep(lpn !== undefined ? 'from' : 'quantity'); }}>Back</button>
+          <button type="button" className="big secondary" disabled={busy} onClick={() => { inform(undefined); if (partLpn) setPartLpn(false); setStep(lpn !== undefined ? (partLpn ? 'short' : 'from') : 'quantity'); }}>Back</button>
           {cancel}
         </>
       )}

@@ -212,6 +212,12 @@ export function portsService(deps: PlatformDeps, apis: PortsApis, config: Partne
     };
   }
 
+  /**
+   * `fn` in one transaction that the owning contexts' commands join: a unit of work, or a savepoint of the one open (a
+   * POST with an Idempotency-Key runs in its key's; a second unit inside it was an error, 500 INTERNAL).
+   */
+  const atomically = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => (deps.db.openTx() === undefined ? deps.db.unitOfWork(fn) : deps.db.tx(fn));
+
   const outcome = (kind: InboundOutcome['kind'], rows: number, errors: readonly RowError[], summary: Record<string, number>): InboundOutcome =>
     ({ kind, accepted: errors.length === 0, rows, errors: [...errors].sort((a, b) => a.row - b.row), summary });
 
@@ -256,7 +262,7 @@ export function portsService(deps: PlatformDeps, apis: PortsApis, config: Partne
     let created = 0;
     let unchanged = 0;
     try {
-      await deps.db.unitOfWork(async (tx) => {
+      await atomically(async (tx) => {
         // The same ASN sent by two requests (or files) at once: the second waits for the first and finds its number
         // (`unchanged`), instead of failing on the number's key. Locked in one order, so two documents do not deadlock.
         const keys = [...new Set(drafts.map((d) => `${sites.get(d.siteRef)!} ${d.asnNumber}`))].sort();
@@ -298,6 +304,15 @@ export function portsService(deps: PlatformDeps, apis: PortsApis, config: Partne
    */
   async function receive(name: string, kind: InboundKind | undefined, format: InboundFormat, text: string, meta: EventMeta,
     o: { readonly logRejected: boolean; readonly mayActAt?: (siteId: string) => void; readonly fingerprint?: string | undefined } = { logRejected: true },
+  ): Promise<InboundOutcome & { fileId: string | null }> {
+    // The import and its log commit together: a process killed between two transactions had imported a dropped file
+    // without logging it, and the file, taken up again, was logged with what the second import found ("created 0,
+    // unchanged N"), hiding what the file did.
+    return atomically(() => receiveOnce(name, kind, format, text, meta, o));
+  }
+
+  async function receiveOnce(name: string, kind: InboundKind | undefined, format: InboundFormat, text: string, meta: EventMeta,
+    o: { readonly logRejected: boolean; readonly mayActAt?: (siteId: string) => void; readonly fingerprint?: string | undefined },
   ): Promise<InboundOutcome & { fileId: string | null }> {
     // A dropped file logged already was handled by a process that stopped before moving it out of inbox/ (or whose
     // move failed): answered as it was then, so that it is moved now, not imported and logged a second time.
