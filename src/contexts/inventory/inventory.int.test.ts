@@ -735,12 +735,14 @@ describe('reservations, picks, shorts and shipments', () => {
       lines: [{ lineId: order.lines[0]!.lineId, sku, quantity: 5 }, { lineId: order.lines[1]!.lineId, sku, quantity: 1 }],
     });
     // Set-based whatever the lines: the allocation rows' lock, the tote's lock, one statement for balances, allocations
-    // and SKU stock, the ledger (the event's append and the bus's bookkeeping are the platform's).
+    // and SKU stock, the ledger (the event's append and the bus's bookkeeping are the platform's), and the serial
+    // registry's one statement marking the order's PICKED units SHIPPED (ADR 0058 serialpick: by the order's index,
+    // nothing to do for an order without serials).
     const { value: outcome, statements } = await t.app.db.countStatements(() => t.app.bus.deliver('inventory', dispatched));
     expect(outcome).toBe('handled');
     expect(statements.filter((q) => /inventory\./.test(q)).map((q) => q.replace(/\s+/g, ' ').trim().slice(0, 40))).toEqual([
       expect.stringMatching(/^SELECT order_id, line_id/), expect.stringMatching(/^SELECT seq, site_id/), expect.stringMatching(/^WITH b AS \( UPDATE inventory\.balances/),
-      expect.stringMatching(/^INSERT INTO inventory\.movements/),
+      expect.stringMatching(/^INSERT INTO inventory\.movements/), expect.stringMatching(/^WITH shipped AS \( SELECT u\.id FROM/),
     ]);
     await t.settle();
     s = await expectConserved(sku);
